@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The error model: filling struct linx_error and naming errnos.
+ *
+ * Nothing here allocates, locks or prints: the agent fills errors in a
+ * freshly cloned child, before execve(2).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "errno-list.h"
+#include "internal.h"
+
+struct errno_entry {
+	int code;
+	const char *name;
+};
+
+/* Canonical names indexed by value, from the one list. */
+#define LINX_ERRNO_BY_CODE(c, n) [c] = n,
+#define LINX_ERRNO_SKIP(c, n)
+static const char *const errno_names[] = {
+	LINX_ERRNO_LIST(LINX_ERRNO_BY_CODE, LINX_ERRNO_SKIP)
+};
+
+/* Every name, aliases included, for parsing. */
+#define LINX_ERRNO_ENTRY(c, n) { c, n },
+static const struct errno_entry errno_entries[] = {
+	LINX_ERRNO_LIST(LINX_ERRNO_ENTRY, LINX_ERRNO_ENTRY)
+};
+
+const char *linx_errno_name(int code)
+{
+	if (code < 0)
+		code = -code;
+	if ((size_t)code >= LINX_ARRAY_SIZE(errno_names))
+		return NULL;
+	return errno_names[code];
+}
+
+int linx_errno_from_name(const char *name)
+{
+	if (!name)
+		return 0;
+	for (size_t i = 0; i < LINX_ARRAY_SIZE(errno_entries); i++)
+		if (strcmp(errno_entries[i].name, name) == 0)
+			return errno_entries[i].code;
+	return 0;
+}
+
+const char *linx_strerror(int code)
+{
+	const char *desc = strerrordesc_np(code < 0 ? -code : code);
+
+	return desc ? desc : "unknown error";
+}
+
+void linx__strlcpy(char *dst, const char *src, size_t cap)
+{
+	size_t n;
+
+	if (cap == 0)
+		return;
+	if (!src)
+		src = "";
+	n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void linx_error_clear(struct linx_error *err)
+{
+	if (!err)
+		return;
+	memset(err, 0, sizeof(*err));
+	err->extack_offset = -1;
+}
+
+static int normalise(int code)
+{
+	if (code < 0)
+		code = -code;
+	return code == 0 ? EIO : code;
+}
+
+int linx_error_setv(struct linx_error *err, int code, const char *op,
+		    const char *fmt, va_list ap)
+{
+	code = normalise(code);
+	if (!err)
+		return -code;
+	linx_error_clear(err);
+	err->code = code;
+	linx__strlcpy(err->op, op, sizeof(err->op));
+	if (fmt) {
+		linx__vformat(err->message, sizeof(err->message), fmt, ap);
+	} else {
+		linx__strlcpy(err->message, linx_strerror(code),
+			      sizeof(err->message));
+	}
+	return -code;
+}
+
+int linx_error_set(struct linx_error *err, int code, const char *op,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = linx_error_setv(err, code, op, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int linx_error_param(struct linx_error *err, const char *op,
+		     const char *param, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = linx_error_setv(err, EINVAL, op, fmt, ap);
+	va_end(ap);
+	if (err)
+		linx__strlcpy(err->param, param, sizeof(err->param));
+	return r;
+}
+
+int linx_error_object(struct linx_error *err, const char *object)
+{
+	if (!err)
+		return -EIO;
+	linx__strlcpy(err->object, object, sizeof(err->object));
+	return -normalise(err->code);
+}
+
+int linx_error_prefix(struct linx_error *err, const char *fmt, ...)
+{
+	char old[LINX_ERROR_MESSAGE_MAX];
+	size_t n;
+	va_list ap;
+
+	if (!err)
+		return -EIO;
+	err->code = normalise(err->code);
+	memcpy(old, err->message, sizeof(old));
+	va_start(ap, fmt);
+	n = linx__vformat(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	if (n < sizeof(err->message) - 1)
+		linx__format(err->message + n, sizeof(err->message) - n,
+			     ": %s", old);
+	return -err->code;
+}
+
+void linx_error_extack(struct linx_error *err, const char *text,
+		       int32_t offset)
+{
+	if (!err)
+		return;
+	linx__strlcpy(err->extack, text, sizeof(err->extack));
+	err->extack_offset = offset;
+}
+
+size_t linx_error_format(const struct linx_error *err, char *buf, size_t cap)
+{
+	const char *name;
+
+	if (!err || err->code == 0)
+		return linx__format(buf, cap, "no error");
+	name = linx_errno_name(err->code);
+	return linx__format(buf, cap, "%s%s%s%s%s (%s %d)%s%s",
+			    err->op, err->op[0] ? ": " : "", err->object,
+			    err->object[0] ? ": " : "", err->message,
+			    name ? name : "errno", err->code,
+			    err->extack[0] ? "; kernel says: " : "",
+			    err->extack);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Declarations shared by the core's source files; not installed.
+ */
+#ifndef LINX_CORE_INTERNAL_H
+#define LINX_CORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <linx/linx.h>
+
+/* fmt.c: allocation-free snprintf subset (see the file's comment). */
+size_t linx__vformat(char *buf, size_t cap, const char *fmt, va_list ap)
+	LINX_PRINTF(3, 0);
+size_t linx__format(char *buf, size_t cap, const char *fmt, ...)
+	LINX_PRINTF(3, 4);
+
+/* Copy a C string into a fixed field, truncating; always terminates. */
+void linx__strlcpy(char *dst, const char *src, size_t cap);
+
+/* value.c */
+void linx__value_poison(struct linx_value *v, int code);
+
+/* Cleanup helpers in the style of systemd's _cleanup_. */
+static inline void linx__freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void linx__closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define LINX_CLEANUP(fn) __attribute__((cleanup(fn)))
+#define _cleanup_free_ LINX_CLEANUP(linx__freep)
+#define _cleanup_close_ LINX_CLEANUP(linx__closep)
+
+/* Hand ownership out of a cleanup variable. */
+#define LINX_TAKE_PTR(p)                                                     \
+	({                                                                   \
+		__typeof__(p) taken_ = (p);                                  \
+		(p) = NULL;                                                  \
+		taken_;                                                      \
+	})
+#define LINX_TAKE_FD(fd)                                                     \
+	({                                                                   \
+		int taken_ = (fd);                                           \
+		(fd) = -1;                                                   \
+		taken_;                                                      \
+	})
+
+#define LINX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif /* LINX_CORE_INTERNAL_H */

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The value tree: constructors, containers, copying and freeing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *linx_type_name(unsigned type)
+{
+	static const char *const names[LINX_TYPE_COUNT] = {
+		[LINX_NIL] = "nil",	  [LINX_BOOL] = "bool",
+		[LINX_INT] = "int",	  [LINX_UINT] = "uint",
+		[LINX_BYTES] = "bytes",	  [LINX_STRING] = "string",
+		[LINX_LIST] = "list",	  [LINX_MAP] = "map",
+		[LINX_HANDLE] = "handle",
+	};
+
+	return type < LINX_TYPE_COUNT ? names[type] : "invalid";
+}
+
+/*
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
+ * U+10FFFF.  NUL is refused too, so a valid string is also a C string.
+ */
+bool linx_utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	if (!s)
+		return len == 0;
+	while (i < len) {
+		unsigned char c = s[i];
+		uint32_t cp, min;
+		size_t n;
+
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			n = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return false;
+		}
+		if (len - i <= n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+static char *dup_bytes(const void *data, size_t len)
+{
+	char *p = malloc(len + 1);
+
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, data, len);
+	p[len] = '\0';
+	return p;
+}
+
+int linx_value_string(struct linx_value *ret, const char *s, size_t len)
+{
+	*ret = linx_value_nil();
+	if (len > LINX_VALUE_MAX_LEN)
+		return -E2BIG;
+	if (!linx_utf8_valid(s, len))
+		return -EINVAL;
+	ret->str = dup_bytes(s, len);
+	if (!ret->str)
+		return -ENOMEM;
+	ret->type = LINX_STRING;
+	ret->len = (uint32_t)len;
+	return 0;
+}
+
+int linx_value_cstring(struct linx_value *ret, const char *s)
+{
+	if (!s) {
+		*ret = linx_value_nil();
+		return -EINVAL;
+	}
+	return linx_value_string(ret, s, strlen(s));
+}
+
+int linx_value_bytes(struct linx_value *ret, const void *data, size_t len)
+{
+	*ret = linx_value_nil();
+	if (len > LINX_VALUE_MAX_LEN)
+		return -E2BIG;
+	if (!data && len)
+		return -EINVAL;
+	ret->bytes = (uint8_t *)dup_bytes(data, len);
+	if (!ret->bytes)
+		return -ENOMEM;
+	ret->type = LINX_BYTES;
+	ret->len = (uint32_t)len;
+	return 0;
+}
+
+struct linx_value linx_value_handle(struct linx_handle *h)
+{
+	struct linx_value v = { .type = LINX_HANDLE };
+
+	if (!h)
+		return linx_value_nil();
+	v.handle = linx_handle_ref(h);
+	return v;
+}
+
+void linx__value_poison(struct linx_value *v, int code)
+{
+	v->flags |= code == -ENOMEM ? LINX_VALUE_F_POISON_NOMEM
+				    : LINX_VALUE_F_POISON_INVAL;
+}
+
+/* Make room for one more element in a list or map. */
+static int grow(struct linx_value *c, size_t elem_size, size_t want)
+{
+	size_t cap;
+	void *p;
+
+	if (want <= c->cap)
+		return 0;
+	if (want > LINX_VALUE_MAX_LEN)
+		return -E2BIG;
+	cap = c->cap ? (size_t)c->cap * 2 : 4;
+	if (cap < want)
+		cap = want;
+	if (cap > LINX_VALUE_MAX_LEN)
+		cap = LINX_VALUE_MAX_LEN;
+	p = realloc(c->type == LINX_LIST ? (void *)c->items : (void *)c->pairs,
+		    cap * elem_size);
+	if (!p)
+		return -ENOMEM;
+	if (c->type == LINX_LIST)
+		c->items = p;
+	else
+		c->pairs = p;
+	c->cap = (uint32_t)cap;
+	return 0;
+}
+
+int linx_value_reserve(struct linx_value *c, size_t n)
+{
+	int r;
+
+	if (!c || (c->type != LINX_LIST && c->type != LINX_MAP))
+		return -EINVAL;
+	r = grow(c,
+		 c->type == LINX_LIST ? sizeof(struct linx_value)
+				      : sizeof(struct linx_pair),
+		 (size_t)c->len + n);
+	if (r < 0)
+		linx__value_poison(c, r);
+	return r;
+}
+
+/* Carry a moved child's poison up into its new parent. */
+static void inherit_poison(struct linx_value *parent,
+			   const struct linx_value *child)
+{
+	parent->flags |= child->flags & (LINX_VALUE_F_POISON_NOMEM |
+					 LINX_VALUE_F_POISON_INVAL);
+}
+
+int linx_list_push(struct linx_value *list, struct linx_value *val)
+{
+	int r;
+
+	if (!list || list->type != LINX_LIST || !val) {
+		linx_value_clear(val);
+		return -EINVAL;
+	}
+	r = grow(list, sizeof(struct linx_value), (size_t)list->len + 1);
+	if (r < 0) {
+		linx_value_clear(val);
+		linx__value_poison(list, r);
+		return r;
+	}
+	inherit_poison(list, val);
+	list->items[list->len++] = *val;
+	*val = linx_value_nil();
+	return 0;
+}
+
+int linx_list_push_int(struct linx_value *list, int64_t i)
+{
+	struct linx_value v = linx_value_int(i);
+
+	return linx_list_push(list, &v);
+}
+
+int linx_list_push_uint(struct linx_value *list, uint64_t u)
+{
+	struct linx_value v = linx_value_uint(u);
+
+	return linx_list_push(list, &v);
+}
+
+int linx_list_push_cstring(struct linx_value *list, const char *s)
+{
+	struct linx_value v;
+	int r = linx_value_cstring(&v, s);
+
+	if (r < 0) {
+		if (list && list->type == LINX_LIST)
+			linx__value_poison(list, r);
+		return r;
+	}
+	return linx_list_push(list, &v);
+}
+
+static struct linx_pair *find_pair(const struct linx_value *map,
+				   const char *key, size_t key_len)
+{
+	for (uint32_t i = 0; i < map->len; i++) {
+		struct linx_pair *p = &map->pairs[i];
+
+		if (p->key_len == key_len && memcmp(p->key, key, key_len) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+const struct linx_value *linx_map_get(const struct linx_value *map,
+				      const char *key)
+{
+	const struct linx_pair *p;
+
+	if (!map || map->type != LINX_MAP || !key)
+		return NULL;
+	p = find_pair(map, key, strlen(key));
+	return p ? &p->value : NULL;
+}
+
+int linx_map_put(struct linx_value *map, const char *key,
+		 struct linx_value *val)
+{
+	struct linx_pair *p;
+	size_t key_len;
+	char *k;
+	int r;
+
+	if (!map || map->type != LINX_MAP || !val) {
+		linx_value_clear(val);
+		return -EINVAL;
+	}
+	key_len = key ? strlen(key) : 0;
+	if (!key || key_len > LINX_VALUE_MAX_LEN ||
+	    !linx_utf8_valid(key, key_len)) {
+		linx_value_clear(val);
+		linx__value_poison(map, -EINVAL);
+		return -EINVAL;
+	}
+	p = find_pair(map, key, key_len);
+	if (p) {
+		linx_value_clear(&p->value);
+		inherit_poison(map, val);
+		p->value = *val;
+		*val = linx_value_nil();
+		return 0;
+	}
+	r = grow(map, sizeof(struct linx_pair), (size_t)map->len + 1);
+	k = r < 0 ? NULL : dup_bytes(key, key_len);
+	if (!k) {
+		linx_value_clear(val);
+		r = r < 0 ? r : -ENOMEM;
+		linx__value_poison(map, r);
+		return r;
+	}
+	inherit_poison(map, val);
+	p = &map->pairs[map->len++];
+	p->key = k;
+	p->key_len = (uint32_t)key_len;
+	p->reserved = 0;
+	p->value = *val;
+	*val = linx_value_nil();
+	return 0;
+}
+
+int linx_map_put_nil(struct linx_value *map, const char *key)
+{
+	struct linx_value v = linx_value_nil();
+
+	return linx_map_put(map, key, &v);
+}
+
+int linx_map_put_bool(struct linx_value *map, const char *key, bool b)
+{
+	struct linx_value v = linx_value_bool(b);
+
+	return linx_map_put(map, key, &v);
+}
+
+int linx_map_put_int(struct linx_value *map, const char *key, int64_t i)
+{
+	struct linx_value v = linx_value_int(i);
+
+	return linx_map_put(map, key, &v);
+}
+
+int linx_map_put_uint(struct linx_value *map, const char *key, uint64_t u)
+{
+	struct linx_value v = linx_value_uint(u);
+
+	return linx_map_put(map, key, &v);
+}
+
+/* Build with `make`, then put; a failed build poisons the map. */
+static int put_built(struct linx_value *map, const char *key, int made,
+		     struct linx_value *v)
+{
+	if (made < 0) {
+		if (map && map->type == LINX_MAP)
+			linx__value_poison(map, made);
+		return made;
+	}
+	return linx_map_put(map, key, v);
+}
+
+int linx_map_put_string(struct linx_value *map, const char *key,
+			const char *s, size_t len)
+{
+	struct linx_value v;
+
+	return put_built(map, key, linx_value_string(&v, s, len), &v);
+}
+
+int linx_map_put_cstring(struct linx_value *map, const char *key,
+			 const char *s)
+{
+	struct linx_value v;
+
+	if (!s)
+		return linx_map_put_nil(map, key);
+	return put_built(map, key, linx_value_cstring(&v, s), &v);
+}
+
+int linx_map_put_bytes(struct linx_value *map, const char *key,
+		       const void *data, size_t len)
+{
+	struct linx_value v;
+
+	return put_built(map, key, linx_value_bytes(&v, data, len), &v);
+}
+
+void linx_value_clear(struct linx_value *v)
+{
+	if (!v)
+		return;
+	switch (v->type) {
+	case LINX_STRING:
+		free(v->str);
+		break;
+	case LINX_BYTES:
+		free(v->bytes);
+		break;
+	case LINX_LIST:
+		for (uint32_t i = 0; i < v->len; i++)
+			linx_value_clear(&v->items[i]);
+		free(v->items);
+		break;
+	case LINX_MAP:
+		for (uint32_t i = 0; i < v->len; i++) {
+			free(v->pairs[i].key);
+			linx_value_clear(&v->pairs[i].value);
+		}
+		free(v->pairs);
+		break;
+	case LINX_HANDLE:
+		linx_handle_unref(v->handle);
+		break;
+	default:
+		break;
+	}
+	*v = linx_value_nil();
+}
+
+int linx_value_status(const struct linx_value *v)
+{
+	int r = 0;
+
+	if (!v)
+		return -EINVAL;
+	if (v->flags & LINX_VALUE_F_POISON_NOMEM)
+		return -ENOMEM;
+	if (v->flags & LINX_VALUE_F_POISON_INVAL)
+		r = -EINVAL;
+	if (v->type == LINX_LIST) {
+		for (uint32_t i = 0; i < v->len && r != -ENOMEM; i++) {
+			int s = linx_value_status(&v->items[i]);
+
+			if (s < 0)
+				r = s;
+		}
+	} else if (v->type == LINX_MAP) {
+		for (uint32_t i = 0; i < v->len && r != -ENOMEM; i++) {
+			int s = linx_value_status(&v->pairs[i].value);
+
+			if (s < 0)
+				r = s;
+		}
+	} else if (v->type >= LINX_TYPE_COUNT) {
+		r = -EINVAL;
+	}
+	return r;
+}
+
+int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
+{
+	int r = 0;
+
+	*ret = linx_value_nil();
+	if (!v)
+		return -EINVAL;
+	switch (v->type) {
+	case LINX_NIL:
+	case LINX_BOOL:
+	case LINX_INT:
+	case LINX_UINT:
+		*ret = *v;
+		ret->flags = 0;
+		return 0;
+	case LINX_STRING:
+		return linx_value_string(ret, v->str, v->len);
+	case LINX_BYTES:
+		return linx_value_bytes(ret, v->bytes, v->len);
+	case LINX_HANDLE:
+		*ret = linx_value_handle(v->handle);
+		return 0;
+	case LINX_LIST:
+		*ret = linx_value_list();
+		r = linx_value_reserve(ret, v->len);
+		for (uint32_t i = 0; r >= 0 && i < v->len; i++) {
+			struct linx_value c;
+
+			r = linx_value_copy(&c, &v->items[i]);
+			if (r >= 0)
+				r = linx_list_push(ret, &c);
+		}
+		break;
+	case LINX_MAP:
+		*ret = linx_value_map();
+		r = linx_value_reserve(ret, v->len);
+		for (uint32_t i = 0; r >= 0 && i < v->len; i++) {
+			struct linx_value c;
+
+			r = linx_value_copy(&c, &v->pairs[i].value);
+			if (r >= 0)
+				r = linx_map_put(ret, v->pairs[i].key, &c);
+		}
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (r < 0)
+		linx_value_clear(ret);
+	return r;
+}
+
+bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
+{
+	if (!a || !b || a->type != b->type)
+		return false;
+	switch (a->type) {
+	case LINX_NIL:
+		return true;
+	case LINX_BOOL:
+		return a->b == b->b;
+	case LINX_INT:
+		return a->i == b->i;
+	case LINX_UINT:
+		return a->u == b->u;
+	case LINX_STRING:
+	case LINX_BYTES:
+		return a->len == b->len &&
+		       (a->len == 0 || memcmp(a->str, b->str, a->len) == 0);
+	case LINX_HANDLE:
+		return a->handle == b->handle;
+	case LINX_LIST:
+		if (a->len != b->len)
+			return false;
+		for (uint32_t i = 0; i < a->len; i++)
+			if (!linx_value_equal(&a->items[i], &b->items[i]))
+				return false;
+		return true;
+	case LINX_MAP:
+		if (a->len != b->len)
+			return false;
+		for (uint32_t i = 0; i < a->len; i++) {
+			const struct linx_value *o =
+				linx_map_get(b, a->pairs[i].key);
+
+			if (!o || !linx_value_equal(&a->pairs[i].value, o))
+				return false;
+		}
+		return true;
+	default:
+		return false;
+	}
+}

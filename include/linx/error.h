@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linx/error.h - the error model shared by every Linx call.
+ *
+ * A failing call returns a negative errno and, when the caller passed a
+ * struct linx_error, fills it in.  The struct has a fixed size and holds no
+ * pointers, so it can be filled between clone(2) and execve(2) (where malloc
+ * is off limits) and written across a pipe as raw bytes.
+ *
+ * Conventions:
+ *   - `err` is always the last parameter and may be NULL.
+ *   - On failure `err->code` is a positive errno, never 0 (an unknown cause
+ *     is reported as EIO).  On success `err` is left untouched.
+ *   - Every text field is NUL-terminated and silently truncated to fit.
+ */
+#ifndef LINX_ERROR_H
+#define LINX_ERROR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linx/common.h>
+
+LINX_BEGIN_DECLS
+
+#define LINX_ERROR_OP_MAX 32
+#define LINX_ERROR_PARAM_MAX 32
+#define LINX_ERROR_OBJECT_MAX 512
+#define LINX_ERROR_MESSAGE_MAX 512
+#define LINX_ERROR_EXTACK_MAX 256
+
+struct linx_error {
+	/* Positive errno (EINVAL, ENODEV, ...); 0 while no error is set. */
+	int32_t code;
+	/* Byte offset into the request the kernel's extended ACK pointed at,
+	 * or -1.  Only netlink plugins set it. */
+	int32_t extack_offset;
+	/* What failed: a verb-level operation ("read", "create") or a stage
+	 * ("open_ns_net", "setns_user", "validate", "load"). */
+	char op[LINX_ERROR_OP_MAX];
+	/* For argument errors: the name of the offending parameter. */
+	char param[LINX_ERROR_PARAM_MAX];
+	/* The thing acted upon: a path, a key, an interface name. */
+	char object[LINX_ERROR_OBJECT_MAX];
+	/* Human-readable explanation, including any context added with
+	 * linx_error_prefix(). */
+	char message[LINX_ERROR_MESSAGE_MAX];
+	/* The kernel's extended-ACK text (NLMSGERR_ATTR_MSG), if any. */
+	char extack[LINX_ERROR_EXTACK_MAX];
+};
+
+/* Reset `err` to "no error".  Accepts NULL. */
+LINX_API void linx_error_clear(struct linx_error *err);
+
+/*
+ * Record a failure: errno `code` (sign ignored; 0 becomes EIO), the
+ * operation `op` (may be NULL) and a printf-style message (may be NULL, in
+ * which case strerror's text is used).  Replaces whatever `err` held, except
+ * that `object` and `param` are cleared.
+ *
+ * Returns -code (already negative), so a call site can write
+ *     return linx_error_set(err, ENOENT, "read", "no such key");
+ * Accepts err == NULL and then only computes the return value.
+ * Async-signal-safe as long as the format uses only %s, %d, %u, %ld, %lu,
+ * %lld, %llu, %zu, %x and %c (no allocation happens on that path).
+ */
+LINX_API int linx_error_set(struct linx_error *err, int code, const char *op,
+			    const char *fmt, ...) LINX_PRINTF(4, 5);
+LINX_API int linx_error_setv(struct linx_error *err, int code, const char *op,
+			     const char *fmt, va_list ap) LINX_PRINTF(4, 0);
+
+/* Like linx_error_set() but for a bad argument: also records `param`.
+ * The code is always EINVAL. */
+LINX_API int linx_error_param(struct linx_error *err, const char *op,
+			      const char *param, const char *fmt, ...)
+	LINX_PRINTF(4, 5);
+
+/* Set the `object` field (a path, key or name the failure concerns).
+ * Returns -err->code (or -EIO if err is NULL) for tail calls. */
+LINX_API int linx_error_object(struct linx_error *err, const char *object);
+
+/* Prepend context to the message: "mount /proc: " + old message.
+ * Keeps code, op and object.  Returns -err->code. */
+LINX_API int linx_error_prefix(struct linx_error *err, const char *fmt, ...)
+	LINX_PRINTF(2, 3);
+
+/* Store the kernel's extended-ACK text and offset (netlink plugins). */
+LINX_API void linx_error_extack(struct linx_error *err, const char *text,
+				int32_t offset);
+
+/*
+ * The symbolic, lower-case name of an errno: "enodev" for ENODEV.
+ * Returns NULL for a value outside the table.  The table is generated from
+ * one X-macro list (core/errno-list.h), which also feeds
+ * linx_errno_from_name().
+ */
+LINX_API const char *linx_errno_name(int code);
+
+/* Inverse of linx_errno_name(): "enodev" -> ENODEV, or 0 if unknown.
+ * Case-sensitive; accepts only the lower-case names. */
+LINX_API int linx_errno_from_name(const char *name);
+
+/* The English description of an errno ("No such device"), or "unknown
+ * error".  Unlike strerror(3) it does no locale lookup and never
+ * allocates, so it is safe in a forked child of a multi-threaded program. */
+LINX_API const char *linx_strerror(int code);
+
+/*
+ * Render the error as one line: "op: object: message (ename)".  Writes at
+ * most `cap` bytes including the NUL and returns the length the full text
+ * would have had (snprintf semantics).
+ */
+LINX_API size_t linx_error_format(const struct linx_error *err, char *buf,
+				  size_t cap);
+
+LINX_END_DECLS
+
+#endif /* LINX_ERROR_H */

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linx/linx.h - the host side: plugin registry and verb dispatch.
+ *
+ * A registry is a set of loaded plugins and their verbs.  Front-ends (the
+ * `linx` CLI, the Elixir NIF, the agent) create one, then call verbs by
+ * name with a map of arguments:
+ *
+ *     struct linx_registry *reg;
+ *     struct linx_error err;
+ *     struct linx_value args = linx_value_map(), res = linx_value_nil();
+ *     linx_registry_new(&reg, 0, &err);
+ *     linx_map_put_cstring(&args, "key", "kernel.ostype");
+ *     if (linx_call(reg, "sysctl.read", &args, &res, 0, &err) < 0) ...
+ *
+ * Plugins are found on a search path, in order: the directories in
+ * $LINX_PLUGIN_PATH (colon-separated), the build tree's plugin directory
+ * (only for binaries run from the build tree), then the install directory
+ * (<libdir>/linx/plugins).  The plugin for verb "foo.bar" is the first
+ * "foo.so" on that path; it is loaded the first time one of its verbs is
+ * looked up, or explicitly.  Plugins are never unloaded.
+ *
+ * A registry is safe to use from several threads at once: lookups and
+ * calls take a read lock, loading a plugin a write lock.  Verbs themselves
+ * must be thread-safe (each plugin documents its handles' rules).
+ */
+#ifndef LINX_LINX_H
+#define LINX_LINX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linx/common.h>
+#include <linx/error.h>
+#include <linx/ns.h>
+#include <linx/plugin.h>
+#include <linx/value.h>
+
+LINX_BEGIN_DECLS
+
+struct linx_registry;
+
+/* Environment variable holding extra plugin directories. */
+#define LINX_PLUGIN_PATH_ENV "LINX_PLUGIN_PATH"
+
+/* Registry flags. */
+/* Ignore $LINX_PLUGIN_PATH and the default directories: only plugins added
+ * with linx_registry_add_static() / _load_file() exist (for tests). */
+#define LINX_REGISTRY_NO_SEARCH 0x1u
+
+/* Create a registry.  *ret is owned by the caller (linx_registry_free). */
+LINX_API int linx_registry_new(struct linx_registry **ret, uint32_t flags,
+			       struct linx_error *err);
+
+/* Call every loaded plugin's fini and free the registry.  Accepts NULL.
+ * Plugin objects stay mapped (never unloaded). */
+LINX_API void linx_registry_free(struct linx_registry *reg);
+
+/* Replace the search path with `dirs` (colon-separated; NULL or "" for
+ * none).  Plugins already loaded stay. */
+LINX_API int linx_registry_set_path(struct linx_registry *reg,
+				    const char *dirs, struct linx_error *err);
+
+/* The directories searched, colon-separated.  Borrowed; valid until the
+ * path changes. */
+LINX_API const char *linx_registry_path(const struct linx_registry *reg);
+
+/*
+ * Register a plugin linked into the program (its descriptor is
+ * linx_plugin_<name>, see LINX_PLUGIN_DEFINE).  Same checks as a file.
+ * The descriptor must outlive the registry.
+ */
+LINX_API int linx_registry_add_static(struct linx_registry *reg,
+				      const struct linx_plugin *plugin,
+				      struct linx_error *err);
+
+/*
+ * Load the plugin in file `path`.  Refused, with an error naming the file:
+ * a missing LINX_PLUGIN_SYMBOL, an ABI major other than LINX_ABI_MAJOR or a
+ * newer minor, struct sizes that do not match, an incomplete descriptor
+ * (missing name, version, summary or verbs; a verb without a name, summary
+ * or function; a malformed parameter), a verb outside the plugin's name
+ * prefix, a duplicate verb, a plugin name already registered (the error
+ * names both files), or an init that fails.
+ */
+LINX_API int linx_registry_load_file(struct linx_registry *reg,
+				     const char *path, struct linx_error *err);
+
+/* Load plugin `name` from the search path (no-op if already loaded).
+ * ENOENT if no directory has it. */
+LINX_API int linx_registry_load(struct linx_registry *reg, const char *name,
+				struct linx_error *err);
+
+/*
+ * Load every plugin found on the search path (the first file of each name
+ * wins, as with $PATH).  Plugins that are refused do not stop the others:
+ * the return value is the number of refusals (0 if all loaded), and `err`
+ * describes the first one.
+ */
+LINX_API int linx_registry_load_all(struct linx_registry *reg,
+				    struct linx_error *err);
+
+/* Loaded plugins, in load order: the i-th, or NULL past the end.  The
+ * descriptor is borrowed.  `ret_file`, if not NULL, receives the file it
+ * came from ("(static)" for a static plugin). */
+LINX_API const struct linx_plugin *
+linx_registry_plugin(const struct linx_registry *reg, size_t i,
+		     const char **ret_file);
+
+/* Verbs of loaded plugins, sorted by name: the i-th, or NULL.  Borrowed. */
+LINX_API const struct linx_verb *
+linx_registry_verb(const struct linx_registry *reg, size_t i);
+
+/* Find a verb, loading its plugin on demand.  ENOENT ("unknown verb") if
+ * no plugin provides it.  Returns a borrowed pointer, valid for the
+ * registry's life. */
+LINX_API int linx_registry_find(struct linx_registry *reg, const char *name,
+				const struct linx_verb **ret,
+				struct linx_error *err);
+
+/* Call flags. */
+/* The caller is a child parked at the checkpoint: LINX_VERB_CHILD verbs
+ * are allowed (only the agent passes this). */
+#define LINX_CALL_IN_CHILD 0x1u
+
+/*
+ * Validate `args` (a map, or NULL/nil for no arguments) against the verb's
+ * schema and call it.  A missing required parameter, an unknown one, or a
+ * value of the wrong type fails with EINVAL (err->op "validate",
+ * err->param naming it) before the verb runs.
+ *
+ * `ret` must point to a nil value or to storage the call may overwrite; on
+ * success it holds the result, owned by the caller (linx_value_clear).  On
+ * failure it is nil.
+ */
+LINX_API int linx_call(struct linx_registry *reg, const char *verb,
+		       const struct linx_value *args, struct linx_value *ret,
+		       uint32_t flags, struct linx_error *err);
+
+/* The same with a verb already found (saves the lookup). */
+LINX_API int linx_call_verb(const struct linx_verb *verb,
+			    const struct linx_value *args,
+			    struct linx_value *ret, uint32_t flags,
+			    struct linx_error *err);
+
+/*
+ * Only the validation step: check `args` against `verb` and fill
+ * slots[0..verb->n_params) (NULL for absent optionals).  `slots` must have
+ * room for LINX_MAX_PARAMS entries.
+ */
+LINX_API int linx_verb_validate(const struct linx_verb *verb,
+				const struct linx_value *args,
+				const struct linx_value **slots,
+				struct linx_error *err);
+
+/* "int|string"-style rendering of a type mask (for help texts). */
+LINX_API size_t linx_type_mask_format(uint32_t types, char *buf, size_t cap);
+
+/* The host-services table this liblinx hands to plugins. */
+LINX_API const struct linx_host *linx_host_services(void);
+
+/* Library release, "0.1.0". */
+LINX_API const char *linx_version(void);
+
+LINX_END_DECLS
+
+#endif /* LINX_LINX_H */

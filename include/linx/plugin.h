@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linx/plugin.h - the plugin ABI.
+ *
+ * A plugin is a shared object that exports exactly one symbol,
+ * LINX_PLUGIN_SYMBOL, a pointer to its descriptor (struct linx_plugin).
+ * Write the descriptor with LINX_PLUGIN_DEFINE(); never by hand.
+ *
+ * The descriptor carries the plugin ABI version it was compiled against
+ * (LINX_ABI_MAJOR/MINOR, independent of the release number) and the sizes of
+ * the shared structs; the loader checks all of them on every load and
+ * refuses a mismatch.  Compatibility rules:
+ *   - a different major is refused;
+ *   - a plugin built against a newer minor than the host is refused;
+ *   - structs grow only at the end; an older plugin's shorter verb and
+ *     parameter records are read with its own stride and zero-extended.
+ *
+ * The host passes a table of services (struct linx_host) to the plugin's
+ * init, so a plugin has no link-time dependency on liblinx.  Build a plugin
+ * module with LINX_PLUGIN_MODULE defined (before including any Linx header)
+ * and the core functions it calls - linx_error_set(), linx_map_put_int(),
+ * linx_ns_run() ... - are redirected through that table.  Built without it,
+ * the same sources link against liblinx directly (static registration, as
+ * the tests do).
+ *
+ * Verb naming: a plugin named "foo" may only define verbs named "foo.*".
+ * That is what lets the core find the plugin for an unknown verb without
+ * loading every plugin: the file for "foo.bar" is <dir>/foo.so.
+ */
+#ifndef LINX_PLUGIN_H
+#define LINX_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linx/common.h>
+#include <linx/error.h>
+#include <linx/ns.h>
+#include <linx/value.h>
+
+LINX_BEGIN_DECLS
+
+#define LINX_ABI_MAJOR 1
+#define LINX_ABI_MINOR 0
+
+/* The one exported symbol.  Its name is defined here and nowhere else. */
+#define LINX_PLUGIN_SYMBOL linx_plugin_descriptor
+#define LINX_PLUGIN_SYMBOL_NAME LINX_STRINGIFY(LINX_PLUGIN_SYMBOL)
+
+/* At most this many parameters per verb (the core validates into a fixed
+ * array on the stack). */
+#define LINX_MAX_PARAMS 16
+
+/* ---- parameters ------------------------------------------------------- */
+
+#define LINX_PARAM_REQUIRED 0x1u
+/* With LINX_TM_INT/UINT: the value must be >= 0 (uint accepted, negative
+ * int refused). */
+#define LINX_PARAM_NONNEG 0x2u
+/* With LINX_TM_LIST: every element must be an int or uint. */
+#define LINX_PARAM_INT_LIST 0x4u
+#define LINX_PARAM_KNOWN_FLAGS 0x7u
+
+struct linx_param {
+	const char *name;  /* [a-z][a-z0-9_]*, unique within the verb */
+	uint32_t types;	   /* LINX_TM_* mask of accepted value types */
+	uint32_t flags;	   /* LINX_PARAM_* */
+	const char *doc;   /* one line */
+};
+
+/* ---- verbs ------------------------------------------------------------ */
+
+/* The verb may block (sleep, wait on the kernel, do unbounded I/O).
+ * Bindings run such verbs off their latency-sensitive threads (the NIF
+ * uses dirty I/O schedulers). */
+#define LINX_VERB_BLOCKING 0x1u
+/* The verb must run inside a child parked at the checkpoint (it changes
+ * the calling thread's own state: capabilities, seccomp).  The core refuses
+ * it unless the caller passes LINX_CALL_IN_CHILD. */
+#define LINX_VERB_CHILD 0x2u
+#define LINX_VERB_KNOWN_FLAGS 0x3u
+
+struct linx_call;
+
+/*
+ * A verb's implementation.  The core has already validated the arguments
+ * against the schema; linx_call_arg(call, i) is the value of parameter i
+ * (NULL when an optional one was not given).  On success the verb stores
+ * its result in *ret (initially nil; leaving it nil is fine) and returns
+ * >= 0.  On failure it returns a negative errno with `err` filled; the core
+ * frees whatever *ret holds.
+ */
+typedef int linx_verb_fn(const struct linx_call *call, struct linx_value *ret,
+			 struct linx_error *err);
+
+struct linx_verb {
+	const char *name;    /* "<plugin>.<object>.<action>", [a-z0-9_.] */
+	const char *summary; /* one line */
+	const struct linx_param *params;
+	uint32_t n_params;
+	uint32_t flags; /* LINX_VERB_* */
+	linx_verb_fn *fn;
+	const char *result_doc; /* one line describing the result (optional) */
+	void *data;		/* for the verb's own use, via call->verb */
+};
+
+struct linx_call {
+	const struct linx_verb *verb;
+	/* Indexed like verb->params; NULL for an absent optional. */
+	const struct linx_value *const *args;
+	uint32_t flags; /* LINX_CALL_* given by the caller */
+	uint32_t reserved;
+};
+
+static inline const struct linx_value *
+linx_call_arg(const struct linx_call *call, unsigned i)
+{
+	return i < call->verb->n_params ? call->args[i] : NULL;
+}
+
+/* ---- host services ------------------------------------------------------
+ *
+ * Append-only: new services go at the end with a minor bump.  Each member
+ * is named after, and has exactly the type of, the public function it
+ * points to.
+ */
+#define LINX_HOST_MEMBER(fn) __typeof__(fn) *fn
+
+struct linx_host {
+	uint32_t size; /* sizeof(struct linx_host) in the host */
+	uint16_t abi_major;
+	uint16_t abi_minor;
+	/* ABI 1.0 */
+	LINX_HOST_MEMBER(linx_error_clear);
+	LINX_HOST_MEMBER(linx_error_set);
+	LINX_HOST_MEMBER(linx_error_setv);
+	LINX_HOST_MEMBER(linx_error_param);
+	LINX_HOST_MEMBER(linx_error_object);
+	LINX_HOST_MEMBER(linx_error_prefix);
+	LINX_HOST_MEMBER(linx_error_extack);
+	LINX_HOST_MEMBER(linx_errno_name);
+	LINX_HOST_MEMBER(linx_strerror);
+	LINX_HOST_MEMBER(linx_value_string);
+	LINX_HOST_MEMBER(linx_value_cstring);
+	LINX_HOST_MEMBER(linx_value_bytes);
+	LINX_HOST_MEMBER(linx_value_handle);
+	LINX_HOST_MEMBER(linx_utf8_valid);
+	LINX_HOST_MEMBER(linx_list_push);
+	LINX_HOST_MEMBER(linx_list_push_int);
+	LINX_HOST_MEMBER(linx_list_push_uint);
+	LINX_HOST_MEMBER(linx_list_push_cstring);
+	LINX_HOST_MEMBER(linx_value_reserve);
+	LINX_HOST_MEMBER(linx_map_put);
+	LINX_HOST_MEMBER(linx_map_put_nil);
+	LINX_HOST_MEMBER(linx_map_put_bool);
+	LINX_HOST_MEMBER(linx_map_put_int);
+	LINX_HOST_MEMBER(linx_map_put_uint);
+	LINX_HOST_MEMBER(linx_map_put_cstring);
+	LINX_HOST_MEMBER(linx_map_put_string);
+	LINX_HOST_MEMBER(linx_map_put_bytes);
+	LINX_HOST_MEMBER(linx_map_get);
+	LINX_HOST_MEMBER(linx_value_clear);
+	LINX_HOST_MEMBER(linx_value_copy);
+	LINX_HOST_MEMBER(linx_value_status);
+	LINX_HOST_MEMBER(linx_value_equal);
+	LINX_HOST_MEMBER(linx_type_name);
+	LINX_HOST_MEMBER(linx_value_encode_to);
+	LINX_HOST_MEMBER(linx_value_encode);
+	LINX_HOST_MEMBER(linx_value_decode);
+	LINX_HOST_MEMBER(linx_handle_new);
+	LINX_HOST_MEMBER(linx_handle_ref);
+	LINX_HOST_MEMBER(linx_handle_unref);
+	LINX_HOST_MEMBER(linx_handle_get);
+	LINX_HOST_MEMBER(linx_handle_type_of);
+	LINX_HOST_MEMBER(linx_ns_target_from_value);
+	LINX_HOST_MEMBER(linx_ns_target_describe);
+	LINX_HOST_MEMBER(linx_ns_pin);
+	LINX_HOST_MEMBER(linx_ns_pin_close);
+	LINX_HOST_MEMBER(linx_ns_socket);
+	LINX_HOST_MEMBER(linx_ns_run);
+};
+
+/* ---- the descriptor ----------------------------------------------------- */
+
+struct linx_plugin {
+	/* The fields up to host_size never move: the loader checks them
+	 * before it reads anything else. */
+	uint32_t abi_major;
+	uint32_t abi_minor;
+	uint32_t plugin_size; /* sizeof(struct linx_plugin) */
+	uint32_t verb_size;   /* sizeof(struct linx_verb) */
+	uint32_t param_size;  /* sizeof(struct linx_param) */
+	uint32_t value_size;  /* sizeof(struct linx_value) */
+	uint32_t error_size;  /* sizeof(struct linx_error) */
+	uint32_t host_size;   /* sizeof(struct linx_host) */
+
+	const char *name;    /* [a-z][a-z0-9_]*; the verb prefix */
+	const char *version; /* the plugin's release, free form */
+	const char *summary; /* one line */
+
+	/* Called once per registry that loads the plugin, before any verb.
+	 * Returns >= 0, or a negative errno with `err` filled (the plugin is
+	 * then refused).  The host table outlives every call. */
+	int (*init)(const struct linx_host *host, struct linx_error *err);
+	/* Called when that registry is freed.  May be NULL. */
+	void (*fini)(void);
+
+	const struct linx_verb *verbs;
+	uint32_t n_verbs;
+	uint32_t reserved;
+};
+
+/*
+ * Define a plugin's descriptor.
+ *
+ *   LINX_PLUGIN_DEFINE(sysctl, "0.1.0", "kernel tunables under /proc/sys",
+ *                      sysctl_init, NULL, sysctl_verbs);
+ *
+ * `init` and `fini` may be NULL; `verbs` must be an array (its length is
+ * taken with sizeof).  Defines `linx_plugin_<name>` (hidden; statically
+ * registrable) and, in a module build, the exported LINX_PLUGIN_SYMBOL and
+ * the host-table pointer the redirections below use.
+ */
+#define LINX_PLUGIN_DESCRIPTOR_(pname, pversion, psummary, pinit, pfini,     \
+				pverbs)                                      \
+	static int linx_plugin_init_##pname(const struct linx_host *host,     \
+					    struct linx_error *err)           \
+	{                                                                     \
+		int (*user_init)(const struct linx_host *,                    \
+				 struct linx_error *) = pinit;                \
+		LINX_PLUGIN_SET_HOST_(host);                                  \
+		return user_init ? user_init(host, err) : 0;                  \
+	}                                                                     \
+	LINX_PLUGIN_DESCRIPTOR_VISIBILITY_                                    \
+	const struct linx_plugin linx_plugin_##pname = {                      \
+		.abi_major = LINX_ABI_MAJOR,                                  \
+		.abi_minor = LINX_ABI_MINOR,                                  \
+		.plugin_size = sizeof(struct linx_plugin),                    \
+		.verb_size = sizeof(struct linx_verb),                        \
+		.param_size = sizeof(struct linx_param),                      \
+		.value_size = sizeof(struct linx_value),                      \
+		.error_size = sizeof(struct linx_error),                      \
+		.host_size = sizeof(struct linx_host),                        \
+		.name = #pname,                                               \
+		.version = pversion,                                          \
+		.summary = psummary,                                          \
+		.init = linx_plugin_init_##pname,                             \
+		.fini = pfini,                                                \
+		.verbs = pverbs,                                              \
+		.n_verbs = sizeof(pverbs) / sizeof((pverbs)[0]),              \
+	}
+
+#ifdef LINX_PLUGIN_MODULE
+
+/* Set by the generated init; read by the redirections. */
+extern const struct linx_host *linx_plugin_host
+	__attribute__((visibility("hidden")));
+
+#define LINX_PLUGIN_SET_HOST_(h) (linx_plugin_host = (h))
+/* In a module only LINX_PLUGIN_SYMBOL is exported, whatever the flags. */
+#define LINX_PLUGIN_DESCRIPTOR_VISIBILITY_ __attribute__((visibility("hidden")))
+
+#define LINX_PLUGIN_DEFINE(pname, pversion, psummary, pinit, pfini, pverbs)  \
+	__attribute__((visibility("hidden"))) const struct linx_host         \
+		*linx_plugin_host;                                            \
+	LINX_PLUGIN_DESCRIPTOR_(pname, pversion, psummary, pinit, pfini,     \
+				pverbs);                                      \
+	LINX_EXPORT const struct linx_plugin *const LINX_PLUGIN_SYMBOL =      \
+		&linx_plugin_##pname
+
+/* Redirect every host service through the table.  Object-like macros, so
+ * `linx_map_put_int(m, "k", 1)` becomes `(linx_plugin_host->
+ * linx_map_put_int)(m, "k", 1)`; the member name is not re-expanded. */
+#define linx_error_clear (linx_plugin_host->linx_error_clear)
+#define linx_error_set (linx_plugin_host->linx_error_set)
+#define linx_error_setv (linx_plugin_host->linx_error_setv)
+#define linx_error_param (linx_plugin_host->linx_error_param)
+#define linx_error_object (linx_plugin_host->linx_error_object)
+#define linx_error_prefix (linx_plugin_host->linx_error_prefix)
+#define linx_error_extack (linx_plugin_host->linx_error_extack)
+#define linx_errno_name (linx_plugin_host->linx_errno_name)
+#define linx_strerror (linx_plugin_host->linx_strerror)
+#define linx_value_string (linx_plugin_host->linx_value_string)
+#define linx_value_cstring (linx_plugin_host->linx_value_cstring)
+#define linx_value_bytes (linx_plugin_host->linx_value_bytes)
+#define linx_value_handle (linx_plugin_host->linx_value_handle)
+#define linx_utf8_valid (linx_plugin_host->linx_utf8_valid)
+#define linx_list_push (linx_plugin_host->linx_list_push)
+#define linx_list_push_int (linx_plugin_host->linx_list_push_int)
+#define linx_list_push_uint (linx_plugin_host->linx_list_push_uint)
+#define linx_list_push_cstring (linx_plugin_host->linx_list_push_cstring)
+#define linx_value_reserve (linx_plugin_host->linx_value_reserve)
+#define linx_map_put (linx_plugin_host->linx_map_put)
+#define linx_map_put_nil (linx_plugin_host->linx_map_put_nil)
+#define linx_map_put_bool (linx_plugin_host->linx_map_put_bool)
+#define linx_map_put_int (linx_plugin_host->linx_map_put_int)
+#define linx_map_put_uint (linx_plugin_host->linx_map_put_uint)
+#define linx_map_put_cstring (linx_plugin_host->linx_map_put_cstring)
+#define linx_map_put_string (linx_plugin_host->linx_map_put_string)
+#define linx_map_put_bytes (linx_plugin_host->linx_map_put_bytes)
+#define linx_map_get (linx_plugin_host->linx_map_get)
+#define linx_value_clear (linx_plugin_host->linx_value_clear)
+#define linx_value_copy (linx_plugin_host->linx_value_copy)
+#define linx_value_status (linx_plugin_host->linx_value_status)
+#define linx_value_equal (linx_plugin_host->linx_value_equal)
+#define linx_type_name (linx_plugin_host->linx_type_name)
+#define linx_value_encode_to (linx_plugin_host->linx_value_encode_to)
+#define linx_value_encode (linx_plugin_host->linx_value_encode)
+#define linx_value_decode (linx_plugin_host->linx_value_decode)
+#define linx_handle_new (linx_plugin_host->linx_handle_new)
+#define linx_handle_ref (linx_plugin_host->linx_handle_ref)
+#define linx_handle_unref (linx_plugin_host->linx_handle_unref)
+#define linx_handle_get (linx_plugin_host->linx_handle_get)
+#define linx_handle_type_of (linx_plugin_host->linx_handle_type_of)
+#define linx_ns_target_from_value                                            \
+	(linx_plugin_host->linx_ns_target_from_value)
+#define linx_ns_target_describe (linx_plugin_host->linx_ns_target_describe)
+#define linx_ns_pin (linx_plugin_host->linx_ns_pin)
+#define linx_ns_pin_close (linx_plugin_host->linx_ns_pin_close)
+#define linx_ns_socket (linx_plugin_host->linx_ns_socket)
+#define linx_ns_run (linx_plugin_host->linx_ns_run)
+
+#else /* !LINX_PLUGIN_MODULE: linked with liblinx, registered statically */
+
+#define LINX_PLUGIN_SET_HOST_(h) ((void)(h))
+#define LINX_PLUGIN_DESCRIPTOR_VISIBILITY_
+
+#define LINX_PLUGIN_DEFINE(pname, pversion, psummary, pinit, pfini, pverbs)  \
+	LINX_PLUGIN_DESCRIPTOR_(pname, pversion, psummary, pinit, pfini,     \
+				pverbs)
+
+#endif /* LINX_PLUGIN_MODULE */
+
+LINX_END_DECLS
+
+#endif /* LINX_PLUGIN_H */

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plugin loader: the out-of-tree example plugin is found through
+ * $LINX_PLUGIN_PATH and works; every malformed plugin is refused with an
+ * error naming its file; duplicates name both files.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linx-test.h"
+
+/* Set by meson: the directory the fixture plugins are built in. */
+#ifndef FIXTURE_DIR
+#error FIXTURE_DIR must be defined
+#endif
+
+static char *fixture(const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s.so", FIXTURE_DIR, name);
+	return path;
+}
+
+static struct linx_registry *search_registry(const char *path)
+{
+	struct linx_registry *reg;
+	struct linx_error err;
+
+	setenv(LINX_PLUGIN_PATH_ENV, path, 1);
+	linx_assert_ok(linx_registry_new(&reg, 0, &err), &err);
+	return reg;
+}
+
+START_TEST(example_from_env_path)
+{
+	struct linx_registry *reg = search_registry(FIXTURE_DIR);
+	struct linx_value args = linx_value_map(), res;
+	struct linx_error err;
+	const char *file = NULL;
+	const struct linx_plugin *p;
+
+	/* Nothing is loaded until a verb is used. */
+	ck_assert_ptr_null(linx_registry_plugin(reg, 0, NULL));
+	linx_map_put_int(&args, "a", 40);
+	linx_map_put_int(&args, "b", 1);
+	linx_map_put_int(&args, "c", 1);
+	linx_assert_ok(linx_call(reg, "example.add", &args, &res, 0, &err), &err);
+	ck_assert_int_eq(res.type, LINX_INT);
+	ck_assert_int_eq(res.i, 42);
+	p = linx_registry_plugin(reg, 0, &file);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->name, "example");
+	ck_assert_str_eq(file, fixture("example"));
+	ck_assert_ptr_null(linx_registry_plugin(reg, 1, NULL));
+	linx_value_clear(&args);
+	linx_registry_free(reg);
+}
+END_TEST
+
+START_TEST(example_results_and_errors)
+{
+	struct linx_registry *reg = search_registry(FIXTURE_DIR);
+	struct linx_value args = linx_value_map(), res;
+	const struct linx_value *g;
+	struct linx_error err;
+
+	linx_map_put_cstring(&args, "name", "world");
+	linx_map_put_uint(&args, "times", 3);
+	linx_assert_ok(linx_call(reg, "example.greet", &args, &res, 0, &err),
+		       &err);
+	ck_assert_str_eq(linx_map_get(&res, "name")->str, "world");
+	g = linx_map_get(&res, "greetings");
+	ck_assert_int_eq(g->type, LINX_LIST);
+	ck_assert_int_eq(g->len, 3);
+	ck_assert_str_eq(g->items[2].str, "hello");
+	linx_value_clear(&res);
+	linx_value_clear(&args);
+
+	args = linx_value_map();
+	linx_map_put_uint(&args, "errno", ENODEV);
+	ck_assert_int_eq(linx_call(reg, "example.fail", &args, &res, 0, &err),
+			 -ENODEV);
+	ck_assert_int_eq(err.code, ENODEV);
+	ck_assert_str_eq(linx_errno_name(err.code), "enodev");
+	ck_assert_str_eq(err.op, "fail");
+	ck_assert_int_eq(res.type, LINX_NIL);
+	linx_value_clear(&args);
+
+	/* An overflow is the verb's own error, not a crash. */
+	args = linx_value_map();
+	linx_map_put_int(&args, "a", INT64_MAX);
+	linx_map_put_int(&args, "b", 1);
+	ck_assert_int_eq(linx_call(reg, "example.add", &args, &res, 0, &err),
+			 -ERANGE);
+	linx_value_clear(&args);
+	linx_registry_free(reg);
+}
+END_TEST
+
+START_TEST(unknown_verb_and_plugin)
+{
+	struct linx_registry *reg = search_registry(FIXTURE_DIR);
+	struct linx_value res;
+	struct linx_error err;
+
+	ck_assert_int_eq(linx_call(reg, "example.nope", NULL, &res, 0, &err),
+			 -ENOENT);
+	ck_assert_msg(strstr(err.message, "unknown verb \"example.nope\""),
+		      "%s", err.message);
+	ck_assert_int_eq(linx_call(reg, "nosuchplugin.x", NULL, &res, 0, &err),
+			 -ENOENT);
+	ck_assert_int_eq(linx_call(reg, "", NULL, &res, 0, &err), -EINVAL);
+	ck_assert_int_eq(linx_call(reg, NULL, NULL, &res, 0, &err), -EINVAL);
+	ck_assert_int_eq(linx_call(reg, "../../etc/passwd.x", NULL, &res, 0,
+				   &err),
+			 -ENOENT);
+	ck_assert_int_eq(linx_registry_load(reg, "../x", &err), -EINVAL);
+	linx_registry_free(reg);
+}
+END_TEST
+
+/* Each refused fixture: the error names the file and says why. */
+static void expect_refused(const char *name, int code, const char *why)
+{
+	struct linx_registry *reg;
+	struct linx_error err;
+	int r;
+
+	linx_assert_ok(linx_registry_new(&reg, LINX_REGISTRY_NO_SEARCH, &err),
+		       &err);
+	r = linx_registry_load_file(reg, fixture(name), &err);
+	ck_assert_msg(r == -code, "%s: expected %d, got %d (%s)", name, -code,
+		      r, err.message);
+	ck_assert_int_eq(err.code, code);
+	ck_assert_str_eq(err.op, "load");
+	ck_assert_msg(strstr(err.message, fixture(name)),
+		      "message does not name the file: %s", err.message);
+	ck_assert_msg(strstr(err.message, why), "expected \"%s\" in: %s", why,
+		      err.message);
+	ck_assert_str_eq(err.object, fixture(name));
+	ck_assert_ptr_null(linx_registry_plugin(reg, 0, NULL));
+	linx_registry_free(reg);
+}
+
+START_TEST(refuse_wrong_major)
+{
+	expect_refused("badmajor", ENOEXEC, "ABI 2.0");
+}
+END_TEST
+
+START_TEST(refuse_missing_field)
+{
+	expect_refused("missingfield", EINVAL, "lacks a summary");
+}
+END_TEST
+
+START_TEST(refuse_duplicate_verb)
+{
+	expect_refused("dupverb", EEXIST, "duplicate verb dupverb.noop");
+}
+END_TEST
+
+START_TEST(refuse_wrong_prefix)
+{
+	expect_refused("wrongprefix", EINVAL, "outside the plugin's prefix");
+}
+END_TEST
+
+START_TEST(refuse_init_failure)
+{
+	expect_refused("initfails", ENOTSUP, "lacks what the plugin needs");
+}
+END_TEST
+
+START_TEST(refuse_not_a_plugin)
+{
+	expect_refused("notaplugin", ENOEXEC, "linx_plugin_descriptor");
+}
+END_TEST
+
+START_TEST(refuse_missing_file)
+{
+	expect_refused("does-not-exist", ENOEXEC, "dlopen");
+}
+END_TEST
+
+START_TEST(refuse_duplicate_plugin)
+{
+	struct linx_registry *reg;
+	struct linx_error err;
+	char first[PATH_MAX];
+
+	snprintf(first, sizeof(first), "%s", fixture("example"));
+	linx_assert_ok(linx_registry_new(&reg, LINX_REGISTRY_NO_SEARCH, &err),
+		       &err);
+	linx_assert_ok(linx_registry_load_file(reg, first, &err), &err);
+	ck_assert_int_eq(linx_registry_load_file(reg, fixture("example-copy"),
+						 &err),
+			 -EEXIST);
+	ck_assert_msg(strstr(err.message, first) &&
+			      strstr(err.message, fixture("example-copy")),
+		      "both files must be named: %s", err.message);
+	ck_assert_ptr_null(linx_registry_plugin(reg, 1, NULL));
+	linx_registry_free(reg);
+}
+END_TEST
+
+START_TEST(load_all_counts_refusals)
+{
+	struct linx_registry *reg = search_registry(FIXTURE_DIR);
+	struct linx_error err;
+	size_t n = 0;
+
+	/* badmajor, missingfield, dupverb, wrongprefix, initfails and
+	 * notaplugin are refused; example loads. */
+	ck_assert_int_eq(linx_registry_load_all(reg, &err), 6);
+	ck_assert_str_eq(err.op, "load");
+	while (linx_registry_plugin(reg, n, NULL))
+		n++;
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(linx_registry_plugin(reg, 0, NULL)->name, "example");
+	/* A refused plugin's verbs stay unknown, and say why. */
+	ck_assert_int_eq(linx_registry_load(reg, "badmajor", &err), -ENOEXEC);
+	linx_registry_free(reg);
+}
+END_TEST
+
+START_TEST(search_path_order)
+{
+	struct linx_registry *reg;
+	struct linx_error err;
+	char path[2 * PATH_MAX];
+	const char *file;
+
+	/* A directory without the plugin first, then the fixtures: the
+	 * first directory that has it wins. */
+	snprintf(path, sizeof(path), "/nonexistent:%s:/tmp", FIXTURE_DIR);
+	reg = search_registry(path);
+	ck_assert_msg(strncmp(linx_registry_path(reg), path, strlen(path)) == 0,
+		      "path %s", linx_registry_path(reg));
+	linx_assert_ok(linx_registry_load(reg, "example", &err), &err);
+	linx_registry_plugin(reg, 0, &file);
+	ck_assert_str_eq(file, fixture("example"));
+	/* Loading again is a no-op. */
+	linx_assert_ok(linx_registry_load(reg, "example", &err), &err);
+	ck_assert_ptr_null(linx_registry_plugin(reg, 1, NULL));
+	linx_registry_free(reg);
+}
+END_TEST
+
+START_TEST(no_search_registry_finds_nothing)
+{
+	struct linx_registry *reg;
+	struct linx_value res;
+	struct linx_error err;
+
+	setenv(LINX_PLUGIN_PATH_ENV, FIXTURE_DIR, 1);
+	linx_assert_ok(linx_registry_new(&reg, LINX_REGISTRY_NO_SEARCH, &err),
+		       &err);
+	ck_assert_str_eq(linx_registry_path(reg), "");
+	ck_assert_int_eq(linx_call(reg, "example.add", NULL, &res, 0, &err),
+			 -ENOENT);
+	linx_registry_free(reg);
+}
+END_TEST
+
+START_TEST(host_table_complete)
+{
+	const struct linx_host *h = linx_host_services();
+	const char *base = (const char *)h;
+	size_t first = offsetof(struct linx_host, linx_error_clear);
+
+	ck_assert_int_eq(h->size, sizeof(*h));
+	ck_assert_int_eq(h->abi_major, LINX_ABI_MAJOR);
+	ck_assert_int_eq(h->abi_minor, LINX_ABI_MINOR);
+	for (size_t off = first; off < sizeof(*h); off += sizeof(void *)) {
+		void *fn;
+
+		memcpy(&fn, base + off, sizeof(fn));
+		ck_assert_msg(fn != NULL, "host service at offset %zu is NULL",
+			      off);
+	}
+}
+END_TEST
+
+/* Pin the public struct sizes: changing one is an ABI break that must be
+ * a deliberate major or minor bump (update the loader's abi_sizes too). */
+START_TEST(abi_struct_sizes)
+{
+	ck_assert_int_eq(sizeof(struct linx_error), 1352);
+	ck_assert_int_eq(sizeof(struct linx_value), 24);
+	ck_assert_int_eq(sizeof(struct linx_pair), 40);
+	ck_assert_int_eq(sizeof(struct linx_param), 24);
+	ck_assert_int_eq(sizeof(struct linx_verb), 56);
+	ck_assert_int_eq(sizeof(struct linx_call), 24);
+	ck_assert_int_eq(sizeof(struct linx_plugin), 88);
+	ck_assert_int_eq(sizeof(struct linx_host),
+			 8 + 47 * sizeof(void *));
+	ck_assert_int_eq(offsetof(struct linx_plugin, abi_major), 0);
+	ck_assert_int_eq(offsetof(struct linx_plugin, abi_minor), 4);
+	ck_assert_int_eq(offsetof(struct linx_plugin, plugin_size), 8);
+	ck_assert_str_eq(LINX_PLUGIN_SYMBOL_NAME, "linx_plugin_descriptor");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("loader");
+	TCase *tc = tcase_create("loader");
+
+	tcase_add_test(tc, example_from_env_path);
+	tcase_add_test(tc, example_results_and_errors);
+	tcase_add_test(tc, unknown_verb_and_plugin);
+	tcase_add_test(tc, refuse_wrong_major);
+	tcase_add_test(tc, refuse_missing_field);
+	tcase_add_test(tc, refuse_duplicate_verb);
+	tcase_add_test(tc, refuse_wrong_prefix);
+	tcase_add_test(tc, refuse_init_failure);
+	tcase_add_test(tc, refuse_not_a_plugin);
+	tcase_add_test(tc, refuse_missing_file);
+	tcase_add_test(tc, refuse_duplicate_plugin);
+	tcase_add_test(tc, load_all_counts_refusals);
+	tcase_add_test(tc, search_path_order);
+	tcase_add_test(tc, no_search_registry_finds_nothing);
+	tcase_add_test(tc, host_table_complete);
+	tcase_add_test(tc, abi_struct_sizes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return linx_test_run_suite(suite());
+}
