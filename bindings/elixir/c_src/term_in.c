@@ -36,6 +36,7 @@ struct path_seg {
 
 struct conv {
 	ErlNifEnv *env;
+	const struct nif_atoms *atoms;
 	struct nif_budget *budget;
 	struct linx_error *err;
 	unsigned depth;
@@ -154,8 +155,8 @@ static int fail(struct conv *c, int code, const char *fmt, ...)
 	return -code;
 }
 
-/* Account for one node of `bytes` payload bytes. */
-static int charge(struct conv *c, size_t nodes, size_t bytes)
+/* Account for `nodes` values and `bytes` payload bytes. */
+static inline int charge(struct conv *c, size_t nodes, size_t bytes)
 {
 	struct nif_budget *b = c->budget;
 
@@ -428,7 +429,7 @@ static int convert_map(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 
 static int convert(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 {
-	const struct nif_atoms *a = &nif_priv(c->env)->atoms;
+	const struct nif_atoms *a = c->atoms;
 	struct linx_handle *h;
 	int r;
 
@@ -478,26 +479,20 @@ int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term,
 		     struct nif_budget *budget, struct linx_value *ret,
 		     struct linx_error *err)
 {
-	struct conv *c;
-	int r;
+	/* About 1.6 KiB, on the stack: the NIF runs on a scheduler thread
+	 * (1 MiB of stack by default, 320 KiB for a dirty one). */
+	struct conv c;
 
 	*ret = linx_value_nil();
-	/* The path stack is ~2 KiB: keep it off the scheduler's stack. */
-	c = enif_alloc(sizeof(*c));
-	if (!c)
-		return linx_error_set(err, ENOMEM, "convert", NULL);
-	c->env = env;
-	c->budget = budget;
-	c->err = err;
-	c->depth = 0;
-	if (enif_is_identical(term, nif_priv(env)->atoms.nil)) {
-		r = 0;
-	} else if (!enif_is_map(env, term)) {
-		r = fail(c, EINVAL, "must be a map (or nil), not %s",
-			 term_kind(env, term));
-	} else {
-		r = convert(c, term, ret);
-	}
-	enif_free(c);
-	return r;
+	c.env = env;
+	c.atoms = &nif_priv(env)->atoms;
+	c.budget = budget;
+	c.err = err;
+	c.depth = 0;
+	if (enif_is_identical(term, c.atoms->nil))
+		return 0;
+	if (!enif_is_map(env, term))
+		return fail(&c, EINVAL, "must be a map (or nil), not %s",
+			    term_kind(env, term));
+	return convert(&c, term, ret);
 }
