@@ -93,9 +93,18 @@ defmodule Linx.Verb do
   """
   @spec load_plugin(Path.t()) :: :ok | {:error, Error.t()}
   def load_plugin(path) do
-    case Linx.Native.load_plugin(IO.chardata_to_string(path)) do
+    case Linx.Native.load_plugin(path_string(path)) do
       :ok -> :ok
       {:error, map} -> {:error, Error.from_native(map)}
     end
   end
+
+  # Chardata becomes a binary; anything else goes on for the NIF to refuse.
+  defp path_string(path) when is_list(path) do
+    IO.chardata_to_string(path)
+  rescue
+    ArgumentError -> path
+  end
+
+  defp path_string(path), do: path
 end

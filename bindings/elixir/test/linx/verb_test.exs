@@ -37,5 +37,8 @@ defmodule Linx.VerbTest do
     assert {:error, %Linx.Error{op: "load"}} = Linx.Verb.load_plugin("/nonexistent/x.so")
     assert {:error, %Linx.Error{op: "load"}} = Linx.Verb.load_plugin("/etc/passwd")
     assert {:error, %Linx.Error{errno: :einval}} = Linx.Verb.load_plugin("")
+    assert {:error, %Linx.Error{errno: :einval}} = Linx.Verb.load_plugin([:x])
+    assert {:error, %Linx.Error{errno: :einval}} = Linx.Verb.load_plugin(nil)
+    assert {:error, %Linx.Error{op: "load"}} = Linx.Verb.load_plugin(~c"/nonexistent.so")
   end
 end
