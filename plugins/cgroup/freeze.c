@@ -15,10 +15,20 @@
  * written, and each read of it records the event count the file had when
  * it was generated, so a change between our read and poll(2) makes poll
  * return at once.
+ *
+ * A change can be late, though: cgroup_file_notify() (kernel/cgroup/
+ * cgroup.c) sends at most one notification per file every
+ * CGROUP_FILE_NOTIFY_MIN_INTV (10 ms) and defers the rest to a timer,
+ * while the file's contents are already current.  In a freeze right after
+ * a thaw (or the other way round) the wake-up would then come up to 10 ms
+ * after the fact.  So each poll is also bounded by a short timeout that
+ * starts at 1 ms and doubles up to that interval, and the file is re-read
+ * after it: prompt in the common case, a handful of reads per 10 ms in a
+ * long wait.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <limits.h> /* PATH_MAX */
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +36,10 @@
 #include <unistd.h>
 
 #include "cgroup-internal.h"
+
+/* Bounds of the re-read interval, see above. */
+#define CG_REREAD_FIRST_MS 1
+#define CG_REREAD_MAX_MS 10
 
 struct frozen_arg {
 	int value; /* -EBADMSG until a "frozen" line is seen */
@@ -78,7 +92,7 @@ static int set_frozen(const char *path, int want, uint32_t timeout_ms,
 	const char *op = want ? "freeze" : "thaw";
 	char object[PATH_MAX];
 	int64_t deadline;
-	int dfd, efd, r;
+	int dfd, efd, r, reread_ms = CG_REREAD_FIRST_MS;
 
 	dfd = cg_dir_open(path, op, err);
 	if (dfd < 0)
@@ -131,7 +145,11 @@ static int set_frozen(const char *path, int want, uint32_t timeout_ms,
 		}
 		/* Round up so the last wait does not spin at 0 ms. */
 		left = (left + 999999) / 1000000;
-		ms = left > INT_MAX ? INT_MAX : (int)left;
+		ms = left > reread_ms ? reread_ms : (int)left;
+		if (reread_ms < CG_REREAD_MAX_MS)
+			reread_ms = reread_ms * 2 > CG_REREAD_MAX_MS
+					    ? CG_REREAD_MAX_MS
+					    : reread_ms * 2;
 		if (poll(&pfd, 1, ms) < 0 && errno != EINTR) {
 			r = cg_fail(err, errno, op, object,
 				    "poll on %s failed: %s", object,
