@@ -99,9 +99,9 @@ LINX_API int linx_cgroup_destroy(const char *path, struct linx_error *err);
  * Move process `pid` (all its threads; later children follow) into the
  * cgroup by writing it to cgroup.procs.  `pid` must be > 0: the kernel
  * reads 0 as "the writer", which would move the caller.  The pid is read
- * in the writer's pid namespace.  The kernel refuses a cgroup that has
- * controllers enabled in its cgroup.subtree_control (the
- * no-internal-processes rule) with EBUSY.
+ * in the writer's pid namespace.  The kernel refuses (EBUSY) a cgroup
+ * that has domain controllers (memory, io ...) enabled in its
+ * cgroup.subtree_control: the no-internal-processes rule.
  */
 LINX_API int linx_cgroup_add_process(const char *path, pid_t pid,
 				     struct linx_error *err);
@@ -125,7 +125,9 @@ LINX_API int linx_cgroup_add_process(const char *path, pid_t pid,
  * cgroup.subtree_control path and a message naming the controller
  * (typically EINVAL: no such controller; ENOENT: not listed in
  * cgroup.controllers, i.e. not delegated by the parent or bound to a v1
- * hierarchy; EBUSY: the cgroup holds processes).
+ * hierarchy; EBUSY: the cgroup holds processes and the controller is a
+ * domain one - threaded controllers such as pids and cpu may be enabled
+ * beside processes).
  */
 LINX_API int linx_cgroup_enable_controllers(const char *path,
 					    const char *const *controllers,

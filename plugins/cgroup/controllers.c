@@ -30,7 +30,8 @@ static const char *refusal_reason(int e)
 		       "(not delegated by the parent, or bound to a cgroup v1 "
 		       "hierarchy)";
 	case EBUSY:
-		return "the cgroup holds processes (no-internal-processes "
+		return "the cgroup holds processes, and a domain controller "
+		       "cannot be enabled beside them (no-internal-processes "
 		       "rule)";
 	case EOPNOTSUPP:
 		return "the controller cannot be enabled in a threaded "

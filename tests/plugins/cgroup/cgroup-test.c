@@ -318,6 +318,26 @@ char *cgt_cat(const char *path, const char *file)
 	return out;
 }
 
+char *cgt_slurp(const char *path, const char *file)
+{
+	char p[PATH_MAX], *buf = malloc(65536);
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	ck_assert_ptr_nonnull(buf);
+	snprintf(p, sizeof(p), "%s/%s", path, file);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(fd >= 0, "open %s: %s", p, strerror(errno));
+	while ((n = read(fd, buf + len, 65535 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	while (len > 0 && buf[len - 1] == '\n')
+		len--;
+	buf[len] = '\0';
+	return buf;
+}
+
 bool cgt_awk_key(const char *path, const char *file, const char *key,
 		 uint64_t *ret)
 {

@@ -75,6 +75,10 @@ bool cgt_counter_moves(volatile uint64_t *counter, uint64_t from,
  * removed.  malloc'd. */
 char *cgt_cat(const char *path, const char *file);
 
+/* The same with open(2)/read(2), no shell: cheaper where a test reads
+ * many files (the VM lane emulates the CPU). */
+char *cgt_slurp(const char *path, const char *file);
+
 /* The value of `key` in the flat-keyed file <path>/<file>, read with awk;
  * false if the key is missing. */
 bool cgt_awk_key(const char *path, const char *file, const char *key,

@@ -878,13 +878,16 @@ START_TEST(no_fd_leaks_and_errno_without_err)
 	const char *names[2] = { "nosuch", "pids" };
 	struct linx_error failures[2];
 	struct linx_cgroup_stats s;
-	char *cg, *gone, *value;
+	char *parent, *cg, *gone, *value;
 	int before, after;
 	pid_t pid;
 
 	cgt_mount();
-	before = linx_test_count_fds();
-	cg = cgt_create(NULL, "fds");
+	/* nested, so nothing the root delegates reaches it: "+pids" stays a
+	 * refusal even where the root enables pids (pids is a threaded
+	 * controller and may be enabled beside processes) */
+	parent = cgt_create(NULL, "fds");
+	cg = cgt_create(parent, "leaf");
 	gone = cgt_name(NULL, "fdsgone");
 	pid = cgt_spawn_sleeper();
 	before = linx_test_count_fds();
@@ -931,6 +934,7 @@ START_TEST(no_fd_leaks_and_errno_without_err)
 	cgt_kill(pid);
 	free(gone);
 	cgt_destroy(cg);
+	cgt_destroy(parent);
 	cgt_unmount();
 }
 END_TEST
