@@ -103,7 +103,7 @@ static int typed_text(const struct linx_verb *verb, const char *name,
 			cli_usage_error(verb->name,
 					"parameter \"%s\": %s does not fit in "
 					"a 64-bit integer",
-					name, text);
+					name, cli_short(text));
 			return CLI_EXIT_USAGE;
 		}
 	}
@@ -160,14 +160,14 @@ int cli_args_parse(struct cli *cli, const struct linx_verb *verb, int argc,
 			cli_usage_error(verb->name,
 					"malformed argument \"%s\" (expected "
 					"name=value or name:=JSON)",
-					arg);
+					cli_short(arg));
 			return CLI_EXIT_USAGE;
 		}
 		if (!valid_name(arg, n)) {
 			cli_usage_error(verb->name,
 					"malformed parameter name in \"%s\" "
 					"(names are [a-z][a-z0-9_]*)",
-					arg);
+					cli_short(arg));
 			return CLI_EXIT_USAGE;
 		}
 		memcpy(name, arg, n);

@@ -208,6 +208,11 @@ json_t *cli_types_json(uint32_t types);
 
 /* ---- errors (report.c) ------------------------------------------------- */
 
+/* Command-line text for quoting in a message: `s` itself, or its first
+ * bytes and "..." when it is long, so the rest of the message survives.
+ * Returns one of a few static buffers, reused in turn. */
+const char *cli_short(const char *s);
+
 /* "linx: WHAT: text" on stderr. */
 void cli_usage_error(const char *what, const char *fmt, ...)
 	LINX_PRINTF(2, 3);

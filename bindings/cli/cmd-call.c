@@ -7,9 +7,11 @@
  * verb's schema and call the verb, and prints the result as JSON.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -17,18 +19,21 @@
  * a document beyond it could not become arguments anyway. */
 static char *read_stdin(size_t *ret_len, int *ret_errno)
 {
-	const size_t max = (size_t)LINX_VALUE_MAX_LEN + 1;
+	/* One byte more than allowed, to tell "exactly max" from "more". */
+	const size_t limit = (size_t)LINX_VALUE_MAX_LEN + 1;
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
 
 	for (;;) {
-		size_t n;
+		ssize_t n;
 
 		if (len == cap) {
 			size_t ncap = cap ? cap * 2 : 4096;
 			char *grown;
 
-			if (cap >= max) {
+			if (ncap > limit)
+				ncap = limit;
+			if (cap == limit) {
 				*ret_errno = E2BIG;
 				free(buf);
 				return NULL;
@@ -42,16 +47,26 @@ static char *read_stdin(size_t *ret_len, int *ret_errno)
 			buf = grown;
 			cap = ncap;
 		}
-		n = fread(buf + len, 1, cap - len, stdin);
-		len += n;
-		if (n == 0) {
-			if (ferror(stdin)) {
-				*ret_errno = errno ? errno : EIO;
-				free(buf);
-				return NULL;
-			}
-			break;
+		n = read(STDIN_FILENO, buf + len, cap - len);
+		if (n > 0) {
+			len += (size_t)n;
+			continue;
 		}
+		if (n == 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			/* stdin inherited in non-blocking mode: wait */
+			struct pollfd p = { .fd = STDIN_FILENO,
+					    .events = POLLIN };
+
+			if (poll(&p, 1, -1) >= 0 || errno == EINTR)
+				continue;
+		}
+		*ret_errno = errno;
+		free(buf);
+		return NULL;
 	}
 	*ret_len = len;
 	return buf;

@@ -159,7 +159,7 @@ int cli_cmd_help(struct cli *cli, int argc, char **argv)
 	}
 	if (npos > 1) {
 		cli_usage_error(cli->command, "unexpected argument \"%s\"",
-				argv[1]);
+				cli_short(argv[1]));
 		return CLI_EXIT_USAGE;
 	}
 	if (strchr(argv[0], '.'))

@@ -62,7 +62,7 @@ static int parse_count(struct cli *cli, const char *text, uint64_t *ret)
 	if (!*text || *end || errno || text[0] == '-' || n == 0) {
 		cli_usage_error(cli->command,
 				"--count: \"%s\" is not a positive integer",
-				text);
+				cli_short(text));
 		return CLI_EXIT_USAGE;
 	}
 	*ret = n;
@@ -87,10 +87,15 @@ static int print_event(struct cli *cli, const char *verb,
 	if (!text)
 		return cli_oom(verb);
 	if (puts(text) == EOF || fflush(stdout) == EOF) {
-		if (errno != EPIPE)
+		/* A stop signal can interrupt a write blocked on a full pipe
+		 * (no SA_RESTART): that is the requested stop, not an error.
+		 * EPIPE means the reader has gone; nobody needs telling. */
+		int e = errno;
+
+		r = e == EINTR && stop_signal ? 0 : CLI_EXIT_FAILED;
+		if (r && e != EPIPE)
 			cli_usage_error(cli->command, "writing output: %s",
-					strerror(errno));
-		r = CLI_EXIT_FAILED;
+					strerror(e));
 	}
 	free(text);
 	return r;
@@ -120,8 +125,9 @@ static int pump(struct monitor *m, struct linx_value *read_args)
 			return cli_report(m->read->name, &err);
 		}
 		if (res.type == LINX_LIST) {
-			for (uint32_t i = 0; !status && i < res.len &&
-					     (!m->count || m->printed < m->count);
+			for (uint32_t i = 0;
+			     !status && !stop_signal && i < res.len &&
+			     (!m->count || m->printed < m->count);
 			     i++, m->printed++)
 				status = print_event(m->cli, m->read->name,
 						     &res.items[i]);

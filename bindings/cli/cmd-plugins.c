@@ -32,7 +32,7 @@ int cli_cmd_plugins(struct cli *cli, int argc, char **argv)
 		goto out;
 	if (npos > 0) {
 		cli_usage_error(cli->command, "unexpected argument \"%s\"",
-				argv[0]);
+				cli_short(argv[0]));
 		status = CLI_EXIT_USAGE;
 		goto out;
 	}

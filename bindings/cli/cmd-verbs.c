@@ -78,7 +78,7 @@ int cli_cmd_verbs(struct cli *cli, int argc, char **argv)
 		return status;
 	if (npos > 1) {
 		cli_usage_error(cli->command, "unexpected argument \"%s\"",
-				argv[1]);
+				cli_short(argv[1]));
 		return CLI_EXIT_USAGE;
 	}
 	if (npos == 1) {

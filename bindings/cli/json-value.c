@@ -366,13 +366,13 @@ static int tagged_uint(const json_t *arg, struct linx_value *ret,
 		unsigned d = (unsigned)(*p - '0');
 
 		if (*p < '0' || *p > '9')
-			return fail(w, EINVAL, "%s: \"%s\" is not a decimal "
-					       "number",
+			return fail(w, EINVAL, "%s: \"%.40s\" is not a "
+					       "decimal number",
 				    TAG_UINT, s);
 		if (u > (UINT64_MAX - d) / 10)
 			return fail(w, ERANGE,
-				    "%s: %s does not fit in 64 bits", TAG_UINT,
-				    s);
+				    "%s: %.40s does not fit in 64 bits",
+				    TAG_UINT, s);
 		u = u * 10 + d;
 	}
 	*ret = linx_value_uint(u);

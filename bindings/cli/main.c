@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 	cmd = cli_command_find(argv[i]);
 	if (!cmd) {
 		cli_usage_error(NULL, "unknown command \"%s\" (see linx --help)",
-				argv[i]);
+				cli_short(argv[i]));
 		return CLI_EXIT_USAGE;
 	}
 	cli.command = cmd->name;

@@ -68,7 +68,7 @@ int cli_unknown_option(struct cli *cli, const char *arg)
 {
 	cli_usage_error(cli->command, "unknown option \"%s\" (see linx %s%s"
 				      "--help)",
-			arg, cli->command ? cli->command : "",
+			cli_short(arg), cli->command ? cli->command : "",
 			cli->command ? " " : "");
 	return CLI_EXIT_USAGE;
 }

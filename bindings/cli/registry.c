@@ -212,7 +212,7 @@ int cli_load_plugin(struct cli *cli, const char *name)
 	if (!cli_plugin_name_valid(name)) {
 		cli_usage_error(cli->command,
 				"\"%s\" is not a plugin name ([a-z][a-z0-9_]*)",
-				name);
+				cli_short(name));
 		return CLI_EXIT_USAGE;
 	}
 	if (!cli_registry(cli))

@@ -29,6 +29,21 @@ static void put_clean(FILE *out, const char *s)
 	}
 }
 
+const char *cli_short(const char *s)
+{
+	enum { KEEP = 80, SLOTS = 4 };
+	static char bufs[SLOTS][KEEP + 4];
+	static unsigned next;
+	char *b;
+
+	if (strlen(s) <= KEEP + 3)
+		return s;
+	b = bufs[next++ % SLOTS];
+	memcpy(b, s, KEEP);
+	memcpy(b + KEEP, "...", 4);
+	return b;
+}
+
 void cli_usage_error(const char *what, const char *fmt, ...)
 {
 	char msg[1024];
@@ -78,7 +93,7 @@ int cli_report(const char *what, const struct linx_error *err)
 	msg = strip_prefix(msg, what ? what : "");
 	fputs("linx: ", stderr);
 	if (what && *what) {
-		put_clean(stderr, what);
+		put_clean(stderr, cli_short(what));
 		fputs(": ", stderr);
 	}
 	fprintf(stderr, "%s (%d): ", name ? name : "unknown", code);
