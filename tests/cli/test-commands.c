@@ -45,8 +45,12 @@ START_TEST(plugins_lists_loaded_and_refused)
 	const json_t *p, *list;
 	json_t *j;
 
+	int fds = linx_test_count_fds();
+
 	cli_plugin_path = FIXTURE_DIR;
 	cli_run(&r, "plugins");
+	/* the harness itself leaks nothing */
+	ck_assert_int_eq(linx_test_count_fds(), fds);
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	ck_assert_str_eq(r.err, "");
 	/* compact: one line */

@@ -19,7 +19,8 @@
 static char *repeat(const char *prefix, char c, size_t n)
 {
 	size_t p = strlen(prefix);
-	char *s = malloc(p + n + 1);
+	/* room for a short suffix the caller may strcat */
+	char *s = malloc(p + n + 8);
 
 	ck_assert_ptr_nonnull(s);
 	memcpy(s, prefix, p);

@@ -5,6 +5,8 @@
  * SIGTERM and a closed stdout, with the monitor closed and its handle
  * released every time (the fixture logs both).
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,15 +114,55 @@ START_TEST(count_stops_cleanly)
 }
 END_TEST
 
+/* Open descriptors of process `pid`. */
+static int count_fds_of(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Descriptors above 2 this process would pass on across execve(2)
+ * (check's and the test runner's own, if any). */
+static int inheritable_fds(void)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+
+		if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd(d))
+			continue;
+		if (!(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 /* Start an endless monitor, read two events, send `sig`. */
 static void stop_with(int sig, const char *extra)
 {
-	int fd, err_fd, status;
+	int fd, err_fd, status, inherited;
 	char *line, *log, errbuf[512];
 	ssize_t n;
 	pid_t pid;
 
 	make_log();
+	inherited = inheritable_fds();
 	pid = cli_spawn(&fd, &err_fd,
 			(const char *const[]){ "monitor", "ticker", log_arg,
 					       extra, NULL });
@@ -135,6 +177,9 @@ static void stop_with(int sig, const char *extra)
 		json_decref(ev);
 		free(line);
 	}
+	/* Mid-stream, linx holds stdin, stdout and stderr and nothing else:
+	 * the plugin search and the monitor left no descriptor behind. */
+	ck_assert_int_eq(count_fds_of(pid), 3 + inherited);
 	ck_assert_int_eq(kill(pid, sig), 0);
 	status = cli_wait(pid);
 	n = read(err_fd, errbuf, sizeof(errbuf) - 1);
