@@ -526,7 +526,13 @@ json_t *cli_json_parse(const char *text, size_t len,
 		       &jerr);
 	if (!j)
 		snprintf(why, CLI_JSON_ERR_MAX,
-			 "invalid JSON: %s (line %d, column %d)", jerr.text,
-			 jerr.line, jerr.column);
+			 "invalid JSON: %s (line %d, column %d)%s", jerr.text,
+			 jerr.line, jerr.column,
+			 /* jansson's words for an integer beyond json_int_t */
+			 strstr(jerr.text, "too big")
+				 ? "; write integers above "
+				   "9223372036854775807 as {\"$uint\": "
+				   "\"...\"}"
+				 : "");
 	return j;
 }

@@ -246,6 +246,8 @@ START_TEST(strict_parsing)
 	ck_assert_ptr_null(cli_json_parse("\"\xff\"", 3, why));
 	ck_assert_ptr_null(cli_json_parse("\"a\\u0000b\"", 10, why));
 	ck_assert_ptr_null(cli_json_parse("{} x", 4, why));
+	ck_assert_ptr_null(cli_json_parse("18446744073709551615", 20, why));
+	ck_assert_ptr_nonnull(strstr(why, "{\"$uint\": \"...\"}"));
 	ck_assert_ptr_null(cli_json_parse("", 0, why));
 	ck_assert_ptr_nonnull(strstr(why, "invalid JSON"));
 	/* A NUL that reaches the converter some other way is refused too. */
