@@ -40,11 +40,6 @@ static bool valid_name(const char *s, size_t n)
 	return true;
 }
 
-bool cli_is_assignment(const char *arg)
-{
-	return strchr(arg, '=') != NULL;
-}
-
 static const struct linx_param *find_param(const struct linx_verb *verb,
 					   const char *name)
 {

@@ -159,9 +159,6 @@ static inline bool cli_is_option(const char *arg)
 int cli_args_parse(struct cli *cli, const struct linx_verb *verb, int argc,
 		   char **argv, struct linx_value *map);
 
-/* Is `arg` of the form name=... or name:=...? */
-bool cli_is_assignment(const char *arg);
-
 /* ---- JSON <-> value (json-value.c) ------------------------------------- */
 
 /* Longest error text the JSON conversions produce. */
