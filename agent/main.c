@@ -231,9 +231,18 @@ static void setup(int in, int out, const char *preload)
 
 	agent.in_fd = move_fd(in);
 	agent.out_fd = move_fd(out);
-	close(in);
-	if (out != in)
-		close(out);
+	/* Whatever else the host let us inherit is not ours to hold (a
+	 * pipe kept open here could hide an EOF from its owner): keep 0-2
+	 * for "inherit" stdio and the control channel, close the rest. */
+	{
+		int lo = agent.in_fd < agent.out_fd ? agent.in_fd : agent.out_fd;
+		int hi = agent.in_fd < agent.out_fd ? agent.out_fd : agent.in_fd;
+
+		syscall(SYS_close_range, 3, lo - 1, 0);
+		if (hi > lo + 1)
+			syscall(SYS_close_range, lo + 1, hi - 1, 0);
+		syscall(SYS_close_range, hi + 1, ~0U, 0);
+	}
 	fcntl(agent.in_fd, F_SETFL, fcntl(agent.in_fd, F_GETFL) | O_NONBLOCK);
 	fcntl(agent.out_fd, F_SETFL, fcntl(agent.out_fd, F_GETFL) | O_NONBLOCK);
 	/* A host that goes away must not kill us mid-write. */
