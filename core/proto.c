@@ -39,9 +39,9 @@ int linx_proto_encode_to(const struct linx_value *msg, void *buf, size_t cap,
 				      : NULL,
 				 cap > LINX_PROTO_HEADER ? cap - LINX_PROTO_HEADER
 							 : 0,
-				 &need, err);
+				 &need, NULL);
 	if (r < 0 && r != -ENOBUFS)
-		return r;
+		return linx_value_encode_to(msg, NULL, 0, &need, err);
 	if (need > LINX_PROTO_FRAME_MAX)
 		return linx_error_set(err, EMSGSIZE, "encode",
 				      "frame of %zu bytes exceeds the %u-byte "
@@ -50,7 +50,9 @@ int linx_proto_encode_to(const struct linx_value *msg, void *buf, size_t cap,
 	if (ret_len)
 		*ret_len = need + LINX_PROTO_HEADER;
 	if (r < 0)
-		return r;
+		return linx_error_set(err, ENOBUFS, "encode",
+				      "a frame needs %zu bytes, buffer has %zu",
+				      need + LINX_PROTO_HEADER, cap);
 	put_be32(buf, (uint32_t)need);
 	return 0;
 }
@@ -64,9 +66,10 @@ int linx_proto_encode(const struct linx_value *msg, void **ret_buf,
 
 	if (!ret_buf || !ret_len)
 		return linx_error_param(err, "encode", "ret", "no output");
-	r = linx_proto_encode_to(msg, NULL, 0, &need, err);
+	/* Size first; the expected -ENOBUFS must not touch `err`. */
+	r = linx_proto_encode_to(msg, NULL, 0, &need, NULL);
 	if (r < 0 && r != -ENOBUFS)
-		return r;
+		return linx_proto_encode_to(msg, NULL, 0, &need, err);
 	buf = malloc(need);
 	if (!buf)
 		return linx_error_set(err, ENOMEM, "encode", NULL);
