@@ -139,6 +139,7 @@ int sessions_next_timeout(void);
 /* Drop sessions that emitted their terminal event. */
 void sessions_collect(void);
 void session_kill(struct session *s, bool abort);
+void session_on_ready(struct session *s);
 bool session_pty_wants_read(const struct session *s);
 
 /* ---- start.c ------------------------------------------------------------ */

@@ -296,17 +296,15 @@ static void plumb_stdio(const struct child_cfg *cfg)
 			die_errno(cfg, errno, "stdio", "dup2");
 }
 
-/* The workload starts with no blocked signals and default dispositions
- * (the agent ignores SIGPIPE and blocks what its signalfd reads; both
- * would survive execve(2)). */
+/* The workload starts with no blocked signals and default dispositions.
+ * The agent reset every disposition when it started, so only what it
+ * changed since - SIGPIPE ignored, the signalfd's signals blocked - needs
+ * undoing here (both would survive execve(2)). */
 static void reset_signals(void)
 {
-	struct sigaction sa = { .sa_handler = SIG_DFL };
 	sigset_t none;
 
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &sa, NULL);
+	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
@@ -367,12 +365,17 @@ static void __attribute__((noreturn)) release(struct child_cfg *cfg,
 static void __attribute__((noreturn)) workload(struct child_cfg *cfg)
 {
 	struct deferred d = { .calls = linx_value_list() };
-	struct linx_value m = linx_value_map();
+	/* A spawned child was announced ready at clone time; one that
+	 * entered namespaces says so once it is in them, with its pid
+	 * there. */
+	if (cfg->enter) {
+		struct linx_value m = linx_value_map();
 
-	linx_map_put_cstring(&m, "t", "ready");
-	linx_map_put_int(&m, "pid", getpid());
-	if (write_frame(cfg->status_fd, &m) < 0)
-		_exit(1);
+		linx_map_put_cstring(&m, "t", "ready");
+		linx_map_put_int(&m, "pid", getpid());
+		if (write_frame(cfg->status_fd, &m) < 0)
+			_exit(1);
+	}
 	park(cfg, &d);
 	release(cfg, &d);
 }

@@ -245,6 +245,12 @@ static void setup(int in, int out, const char *preload)
 	}
 	fcntl(agent.in_fd, F_SETFL, fcntl(agent.in_fd, F_GETFL) | O_NONBLOCK);
 	fcntl(agent.out_fd, F_SETFL, fcntl(agent.out_fd, F_GETFL) | O_NONBLOCK);
+	/* Start from default dispositions whatever our host had ignored
+	 * (ignored signals survive execve(2), and workloads would inherit
+	 * them); the child then only undoes what the agent changes. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
 	/* A host that goes away must not kill us mid-write. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);

@@ -268,7 +268,7 @@ void session_request(const struct linx_value *msg, const char *op,
 
 /* ---- frames from the child ----------------------------------------------- */
 
-static void on_ready(struct session *s)
+void session_on_ready(struct session *s)
 {
 	struct linx_value ev = event("ready", s->id);
 
@@ -291,10 +291,12 @@ static void on_frame(struct session *s, const struct linx_value *m)
 		return;
 	if (strcmp(t->str, "ready") == 0) {
 		linx_value_get_i64(linx_map_get(m, "pid"), &v);
+		if (s->ready_seen)
+			return; /* spawn: announced at clone time */
 		s->child_pid = (pid_t)v;
 		s->ready_seen = true;
 		if (s->pid > 0)
-			on_ready(s);
+			session_on_ready(s);
 	} else if (strcmp(t->str, "pid") == 0) {
 		struct linx_value ev = event("spawned", s->id);
 
@@ -307,7 +309,7 @@ static void on_frame(struct session *s, const struct linx_value *m)
 		linx_map_put_int(&ev, "host_pid", s->pid);
 		emit(&ev);
 		if (s->ready_seen)
-			on_ready(s);
+			session_on_ready(s);
 	} else if (strcmp(t->str, "result") == 0) {
 		struct linx_value ev = event("result", s->id);
 
@@ -440,6 +442,11 @@ static void terminal(struct session *s)
 		session_pty_readable(s);
 		close_pty(s);
 	}
+	/* Nothing of the session stays open once the host hears it ended. */
+	close_cmd(s);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	s->pidfd = -1;
 	if (s->have_error) {
 		emit_error(s->id, &s->error);
 		s->stage = LINX_PROCESS_ERRORED;

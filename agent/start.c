@@ -554,6 +554,16 @@ void start_session(const struct linx_value *msg, bool enter, uint64_t id)
 		s->stage = LINX_PROCESS_SPAWNED;
 		linx_map_put_int(&ev, "host_pid", pid);
 		emit(&ev);
+		if (!enter) {
+			/* A spawned child is parked the moment clone3
+			 * returns: its namespaces exist, and whatever is sent
+			 * waits in its command pipe.  Its own pid is 1 in a
+			 * new pid namespace, else the host's.  Saying so now
+			 * spares a round trip through the child. */
+			s->child_pid = (p.ns_mask & LINX_NS_PID) ? 1 : pid;
+			s->ready_seen = true;
+			session_on_ready(s);
+		}
 	} else {
 		/* The workload's pid comes from the middle child. */
 		s->helper = pid;
