@@ -6,6 +6,7 @@
  * /proc and getpcaps while the workload runs.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,8 @@
 
 #include "linx-test.h"
 
-#ifndef CLI
-#error CLI must be defined
+#if !defined(CLI) || !defined(PROBE)
+#error CLI and PROBE must be defined
 #endif
 
 static int run(const char *args)
@@ -27,6 +28,18 @@ static int run(const char *args)
 
 	free(out);
 	return status;
+}
+
+static int run_fmt(const char *fmt, ...) LINX_PRINTF(1, 2);
+static int run_fmt(const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return run(buf);
 }
 
 START_TEST(exit_statuses)
@@ -50,6 +63,24 @@ START_TEST(exit_statuses)
 			     "-- /bin/mkdir /tmp/linx-cli-denied 2>/dev/null"),
 			 1);
 	ck_assert_int_ne(access("/tmp/linx-cli-denied", F_OK), 0);
+}
+END_TEST
+
+START_TEST(seccomp_allow_list)
+{
+	/* What the static probe needs to start and exit (execve is added by
+	 * the CLI); getpid is not in it. */
+	const char *list = "brk,arch_prctl,set_tid_address,set_robust_list,"
+			   "rseq,prlimit64,readlinkat,readlink,getrandom,"
+			   "mprotect,uname,exit_group,exit,mmap,munmap,"
+			   "newfstatat,fstat,write";
+
+	ck_assert_int_eq(run_fmt("spawn --seccomp-allow %s -- %s ok", list,
+				 PROBE),
+			 0);
+	ck_assert_int_eq(run_fmt("spawn --seccomp-allow %s -- %s native", list,
+				 PROBE),
+			 128 + SIGSYS);
 }
 END_TEST
 
@@ -201,6 +232,7 @@ int main(void)
 	linx_test_require_root();
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, exit_statuses);
+	tcase_add_test(tc, seccomp_allow_list);
 	tcase_add_test(tc, pty_relay);
 	tcase_add_test(tc, headline_observed_from_outside);
 	tcase_add_test(tc, enter_a_running_workload);
