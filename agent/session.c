@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -573,15 +574,16 @@ void sessions_timers(void)
 	}
 }
 
+/* Milliseconds until the nearest SIGKILL deadline (0 if one has passed),
+ * or -1 for none: poll(2)'s timeout. */
 int sessions_next_timeout(void)
 {
-	int64_t now = agent_now_ms(), best = -1;
+	int64_t now = agent_now_ms(), best = INT64_MAX;
 
-	for (struct session *s = agent.sessions; s; s = s->next) {
-		if (!s->kill_deadline)
-			continue;
-		if (best < 0 || s->kill_deadline - now < best)
+	for (struct session *s = agent.sessions; s; s = s->next)
+		if (s->kill_deadline && s->kill_deadline - now < best)
 			best = s->kill_deadline - now;
-	}
-	return best < 0 ? -1 : best < 0 ? 0 : (int)best;
+	if (best == INT64_MAX)
+		return -1;
+	return best <= 0 ? 0 : best > INT32_MAX ? INT32_MAX : (int)best;
 }
