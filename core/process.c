@@ -381,6 +381,48 @@ static int route(struct linx_agent *a, struct linx_value *m)
 	return 1;
 }
 
+/*
+ * The channel is gone: the agent exited without ending every session.
+ * Each live session still gets exactly one terminal event - an error with
+ * stage "agent_died" whose message carries the agent's exit status.
+ */
+static int agent_died(struct linx_agent *a)
+{
+	int status = 0, ended = 0;
+
+	if (a->pid > 0) {
+		while (waitpid(a->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		a->pid = 0; /* reaped */
+	}
+	for (struct linx_process *p = a->sessions; p; p = p->next) {
+		struct event_node *n;
+
+		if (linx_process_stage_terminal(p->stage))
+			continue;
+		n = calloc(1, sizeof(*n));
+		if (!n)
+			continue;
+		linx_error_set(&n->ev.error, EPIPE, "agent_died",
+			       "linx-agent %s %d before the session ended",
+			       WIFSIGNALED(status) ? "was killed by signal"
+						   : "exited with status",
+			       WIFSIGNALED(status) ? WTERMSIG(status)
+						   : WEXITSTATUS(status));
+		n->ev.type = LINX_PROCESS_EV_ERROR;
+		n->ev.value = EPIPE;
+		finish(p, LINX_PROCESS_ERRORED, EPIPE, &n->ev.error);
+		if (p->call_ref && !p->call_done) {
+			p->call_done = true;
+			p->call_err = n->ev.error;
+			p->call_rc = -EPIPE;
+		}
+		push_event(p, n);
+		ended++;
+	}
+	return ended;
+}
+
 /* Everything in rbuf that forms whole frames. */
 static int drain_frames(struct linx_agent *a, struct linx_error *err)
 {
@@ -472,9 +514,13 @@ int linx_agent_dispatch(struct linx_agent *a, int timeout_ms,
 		if (r == 0)
 			return 0;
 		r = read_some(a, err);
-		if (r < 0)
+		if (r < 0 && !a->dead)
 			return r;
-		routed = drain_frames(a, err);
+		routed = r < 0 ? 0 : drain_frames(a, err);
+		if (a->dead) {
+			/* What it sent was routed above; now the end. */
+			return (routed > 0 ? routed : 0) + agent_died(a);
+		}
 		if (routed < 0)
 			return routed;
 		if (routed > 0 || a->dead)

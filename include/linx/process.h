@@ -163,7 +163,9 @@ LINX_API int linx_agent_fd(const struct linx_agent *agent);
  * Read and route whatever events the agent has sent, waiting up to
  * `timeout_ms` (0: do not wait, -1: forever) for the first one.  Returns
  * the number of events routed, 0 on timeout, or a negative errno
- * (-ENOTCONN once the agent is gone).
+ * (-ENOTCONN once the agent is gone).  If the agent dies, every session
+ * that had not ended gets its one terminal event: ERROR with stage
+ * "agent_died" (errno EPIPE; the message gives the agent's exit status).
  */
 LINX_API int linx_agent_dispatch(struct linx_agent *agent, int timeout_ms,
 				 struct linx_error *err);

@@ -180,8 +180,15 @@ START_TEST(agent_killed_workloads_die)
 	for (int i = 0; i < 3; i++)
 		ck_assert_msg(pt_wait_gone(pids[i]),
 			      "workload %d outlived the agent", i);
-	/* The host notices: its calls fail cleanly. */
-	ck_assert_int_lt(linx_process_wait(r1, EV_TIMEOUT_MS, NULL, NULL), 0);
+	/* The host notices: every session ends with "agent_died". */
+	{
+		struct linx_process_result res = pt_result(r1);
+
+		ck_assert_int_eq(res.stage, LINX_PROCESS_ERRORED);
+		ck_assert_str_eq(res.error.op, "agent_died");
+		ck_assert_int_eq(pt_result(parked).stage, LINX_PROCESS_ERRORED);
+		ck_assert_int_eq(linx_process_signal(r2, 9, NULL), -ESRCH);
+	}
 	linx_process_free(parked);
 	linx_process_free(r1);
 	linx_process_free(r2);
