@@ -65,13 +65,26 @@ void emit(struct linx_value *msg)
 		return;
 	}
 	linx_value_clear(msg);
+	/* Events of one loop turn go out in one write (flush_events), so a
+	 * host reading "spawned" and "ready" wakes once; a big backlog is
+	 * pushed early. */
 	if (outbuf_append(&agent.out, buf, len) < 0 ||
-	    outbuf_flush(&agent.out, agent.out_fd) < 0) {
+	    (outbuf_pending(&agent.out) > (1u << 16) &&
+	     outbuf_flush(&agent.out, agent.out_fd) < 0)) {
 		/* The host is gone: nobody to tell any more. */
 		agent.out_dead = true;
 		outbuf_free(&agent.out);
 	}
 	free(buf);
+}
+
+static void flush_events(void)
+{
+	if (!agent.out_dead && outbuf_pending(&agent.out) &&
+	    outbuf_flush(&agent.out, agent.out_fd) < 0) {
+		agent.out_dead = true;
+		outbuf_free(&agent.out);
+	}
 }
 
 void emit_error(uint64_t id, const struct linx_error *err)
@@ -318,6 +331,7 @@ int main(int argc, char **argv)
 	linx_map_put_cstring(&hello, "version", linx_version());
 	linx_map_put_int(&hello, "pid", getpid());
 	emit(&hello);
+	flush_events();
 
 	for (;;) {
 		struct pollfd *pfds;
@@ -331,6 +345,7 @@ int main(int argc, char **argv)
 			if (!agent.sessions)
 				break;
 		}
+		flush_events();
 		shutting = agent.in_closed;
 		for (struct session *s = agent.sessions; s; s = s->next)
 			cap += 3;
