@@ -69,6 +69,8 @@ int cli_cmd_verbs(struct cli *cli, int argc, char **argv);
 int cli_cmd_help(struct cli *cli, int argc, char **argv);
 int cli_cmd_call(struct cli *cli, int argc, char **argv);
 int cli_cmd_monitor(struct cli *cli, int argc, char **argv);
+int cli_cmd_spawn(struct cli *cli, int argc, char **argv);
+int cli_cmd_enter(struct cli *cli, int argc, char **argv);
 
 /* main.c: the general help text (also `linx help` with no argument). */
 void cli_print_usage(FILE *out);

@@ -27,6 +27,16 @@ const struct cli_command cli_commands[] = {
 	  "Stream a plugin's events as JSON lines (PLUGIN.monitor.open, "
 	  ".read, .close).",
 	  cli_cmd_monitor },
+	{ "spawn",
+	  "[--ns LIST] [--uid-map M] [--caps-keep LIST] "
+	  "[--seccomp-allow LIST|--seccomp-deny LIST] [--pty] ... -- ARGV...",
+	  "Run a workload through the checkpoint: namespaces, identity, "
+	  "capabilities and syscalls decided before execve.",
+	  cli_cmd_spawn },
+	{ "enter", "PID [--ns LIST] ... -- ARGV...",
+	  "Run a workload inside an existing process's namespaces "
+	  "(like nsenter).",
+	  cli_cmd_enter },
 	{ 0 },
 };
 
