@@ -332,11 +332,14 @@ int linx_ns_pin(const struct linx_ns_target *t, uint32_t want,
 
 /* ---- entering ----------------------------------------------------------- */
 
-/* Join the pinned namespaces, in kind order.  Called on a throwaway thread
- * or in the forked helper, never on a caller's thread. */
-static int enter(const struct linx_ns_pin *pin, uint32_t kinds,
-		 struct linx_error *err)
+/* Join the pinned namespaces, in kind order.  Called on a throwaway thread,
+ * in the forked helper or in the agent's child, never on a caller's
+ * thread. */
+int linx_ns_pin_enter(const struct linx_ns_pin *pin, uint32_t kinds,
+		      struct linx_error *err)
 {
+	if (!pin)
+		return linx_error_param(err, "setns", "pin", "no pin");
 	if ((pin->mask & kinds & LINX_NS_MNT) && unshare(CLONE_FS) < 0)
 		return linx_error_set(err, errno, "unshare",
 				      "unshare(CLONE_FS) before joining a "
@@ -372,7 +375,7 @@ static void *thread_main(void *p)
 {
 	struct job *job = p;
 
-	job->result = enter(job->pin, job->pin->mask, job->err);
+	job->result = linx_ns_pin_enter(job->pin, job->pin->mask, job->err);
 	if (job->result >= 0)
 		job->result = job->fn(job->arg, job->ret, job->err);
 	return NULL;
@@ -456,14 +459,14 @@ static void __attribute__((noreturn)) helper_main(struct job *job, int fd,
 	int status;
 
 	helper_die_with(parent);
-	job->result = enter(job->pin, job->pin->mask & ~LINX_NS_PID, job->err);
+	job->result = linx_ns_pin_enter(job->pin, job->pin->mask & ~LINX_NS_PID, job->err);
 	if (job->result < 0 || !(job->pin->mask & LINX_NS_PID)) {
 		if (job->result >= 0)
 			job->result = job->fn(job->arg, job->ret, job->err);
 		helper_finish(job, fd);
 	}
 	/* setns(2) into a pid namespace only applies to children. */
-	job->result = enter(job->pin, LINX_NS_PID, job->err);
+	job->result = linx_ns_pin_enter(job->pin, LINX_NS_PID, job->err);
 	if (job->result < 0)
 		helper_finish(job, fd);
 	parent = getpid();

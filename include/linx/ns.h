@@ -139,6 +139,17 @@ LINX_API int linx_ns_pin_process(const struct linx_ns_target *t,
 LINX_API int linx_ns_pin_open(struct linx_ns_pin *pin, uint32_t want,
 			      struct linx_error *err);
 
+/*
+ * Join the namespaces of `pin` selected by `kinds` (LINX_NS_* bits; only
+ * those open in the pin are joined), user first and pid last, on the
+ * calling thread.  Joining a pid namespace affects only children created
+ * afterwards (setns(2)).  Stages: "unshare", "setns_<kind>".  Meant for a
+ * single-threaded child (linx-agent); linx_ns_run() is the safe wrapper
+ * for everyone else.
+ */
+LINX_API int linx_ns_pin_enter(const struct linx_ns_pin *pin, uint32_t kinds,
+			       struct linx_error *err);
+
 /* Close everything a pin holds; accepts NULL and a zeroed/closed pin. */
 LINX_API void linx_ns_pin_close(struct linx_ns_pin *pin);
 

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The cloned child, from clone(2) to execve(2).
+ *
+ * The agent is single-threaded, so the child is an ordinary copy of it:
+ * malloc, the codec and the plugin registry all work here.  It must not use
+ * raise(3) or pthread_kill(3) (the raw clone3 leaves glibc's cached thread
+ * id pointing at the agent).
+ *
+ * Frames to the agent (status pipe, closed by execve thanks to O_CLOEXEC):
+ *   {t: "ready", pid}           parked; pid is our own view
+ *   {t: "pid", pid}             (enter's middle child) the workload's pid
+ *   {t: "result", ref, value}   a call succeeded
+ *   {t: "result", ref, errno, stage, message, param}   it failed
+ *   {t: "error", errno, stage, message}               fatal; we exit next
+ * Frames from the agent (command pipe; EOF means abort):
+ *   {t: "call", ref, verb, args}   {t: "proceed"}
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+extern char **environ;
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+int write_frame(int fd, struct linx_value *msg)
+{
+	void *buf = NULL;
+	size_t len = 0, off = 0;
+	int r = linx_proto_encode(msg, &buf, &len, NULL);
+
+	linx_value_clear(msg);
+	if (r < 0)
+		return r;
+	while (off < len) {
+		ssize_t n = write(fd, (char *)buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			return -EPIPE;
+		}
+		off += (size_t)n;
+	}
+	free(buf);
+	return 0;
+}
+
+static void put_error(struct linx_value *m, const struct linx_error *e)
+{
+	linx_map_put_int(m, "errno", e->code ? e->code : EIO);
+	linx_map_put_cstring(m, "stage", e->op[0] ? e->op : "child");
+	linx_map_put_string(m, "message", e->message,
+			    strnlen(e->message, sizeof(e->message)));
+	if (e->param[0])
+		linx_map_put_cstring(m, "param", e->param);
+	if (e->object[0])
+		linx_map_put_cstring(m, "object", e->object);
+	/* Text fields are filled by snprintf-style code and are valid UTF-8
+	 * unless a path was not; a poisoned map would be dropped whole. */
+	if (linx_value_status(m) < 0) {
+		linx_value_clear(m);
+		*m = linx_value_map();
+		linx_map_put_int(m, "errno", e->code ? e->code : EIO);
+		linx_map_put_cstring(m, "stage", "child");
+		linx_map_put_cstring(m, "message", "(unprintable error)");
+	}
+}
+
+static void __attribute__((noreturn)) die(const struct child_cfg *cfg,
+					  const struct linx_error *e,
+					  int status)
+{
+	struct linx_value m = linx_value_map();
+
+	linx_map_put_cstring(&m, "t", "error");
+	put_error(&m, e);
+	write_frame(cfg->status_fd, &m);
+	_exit(status);
+}
+
+static void __attribute__((noreturn)) die_errno(const struct child_cfg *cfg,
+						int code, const char *stage,
+						const char *what)
+{
+	struct linx_error e;
+
+	linx_error_set(&e, code, stage, "%s: %s", what, linx_strerror(code));
+	die(cfg, &e, 1);
+}
+
+/* Read one frame, blocking.  1 with *ret set, 0 at EOF, <0 on error. */
+static int read_frame(int fd, struct linx_value *ret)
+{
+	uint8_t head[LINX_PROTO_HEADER];
+	uint32_t n;
+	uint8_t *buf;
+	size_t got = 0;
+	int r;
+
+	while (got < sizeof(head)) {
+		ssize_t k = read(fd, head + got, sizeof(head) - got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return got == 0 && k == 0 ? 0 : -EPIPE;
+		got += (size_t)k;
+	}
+	n = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 |
+	    (uint32_t)head[2] << 8 | head[3];
+	if (n > LINX_PROTO_FRAME_MAX)
+		return -EMSGSIZE;
+	buf = malloc(n ? n : 1);
+	if (!buf)
+		return -ENOMEM;
+	for (got = 0; got < n;) {
+		ssize_t k = read(fd, buf + got, n - got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			free(buf);
+			return -EPIPE;
+		}
+		got += (size_t)k;
+	}
+	r = linx_value_decode(buf, n, ret, NULL);
+	free(buf);
+	return r < 0 ? r : 1;
+}
+
+/* ---- the agent's death -------------------------------------------------- */
+
+/*
+ * Die with the agent: PR_SET_PDEATHSIG, then make sure the agent did not
+ * die before the prctl took effect.  getppid() cannot tell in a new pid
+ * namespace (the parent is outside it: 0), so look at the agent's pidfd,
+ * which becomes readable when it exits.
+ */
+static void die_with_agent(void)
+{
+	struct pollfd pfd = { .fd = agent.self_pidfd, .events = POLLIN };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		_exit(1);
+	if (agent.self_pidfd >= 0 && poll(&pfd, 1, 0) != 0)
+		_exit(1);
+}
+
+/* Close every descriptor the child does not need: the agent's control
+ * channel and other sessions' pipes must not be held by a parked child.
+ * (They are all O_CLOEXEC anyway; this is about the checkpoint window.) */
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void close_others(const struct child_cfg *cfg)
+{
+	int keep[8 + LINX_NS_KIND_COUNT], n = 0, from = 3;
+
+	keep[n++] = cfg->cmd_fd;
+	keep[n++] = cfg->status_fd;
+	keep[n++] = agent.self_pidfd;
+	keep[n++] = cfg->pty_slave;
+	for (int i = 0; i < 3; i++)
+		keep[n++] = cfg->stdio[i];
+	for (int k = 0; k < LINX_NS_KIND_COUNT; k++)
+		keep[n++] = cfg->pin.fds[k];
+	qsort(keep, (size_t)n, sizeof(int), cmp_int);
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < from)
+			continue;
+		if (keep[i] > from)
+			syscall(SYS_close_range, from, keep[i] - 1, 0);
+		from = keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+/* ---- at the checkpoint -------------------------------------------------- */
+
+struct deferred {
+	struct linx_value calls; /* list of {verb, args} */
+};
+
+static void run_call(struct child_cfg *cfg, struct deferred *d,
+		     const struct linx_value *msg)
+{
+	const struct linx_value *verb = linx_map_get(msg, "verb");
+	const struct linx_value *args = linx_map_get(msg, "args");
+	const struct linx_value *ref = linx_map_get(msg, "ref");
+	struct linx_value res = linx_value_nil(), reply = linx_value_map();
+	struct linx_error e;
+	uint64_t r64 = 0;
+	int r;
+
+	linx_error_clear(&e);
+	linx_value_get_u64(ref, &r64);
+	linx_map_put_cstring(&reply, "t", "result");
+	linx_map_put_uint(&reply, "ref", r64);
+	if (!verb || verb->type != LINX_STRING)
+		r = linx_error_param(&e, "call", "verb", "no verb named");
+	else
+		r = linx_call(agent.reg, verb->str, args, &res,
+			      LINX_CALL_IN_CHILD, &e);
+	if (r < 0) {
+		bool refusal = e.param[0] != '\0' || e.code == ENOENT;
+
+		put_error(&reply, &e);
+		write_frame(cfg->status_fd, &reply);
+		/* A refused argument leaves the child parked; a kernel
+		 * failure ends the session before execve. */
+		if (!refusal)
+			die(cfg, &e, 1);
+		return;
+	}
+	if (res.type == LINX_MAP) {
+		const struct linx_value *at = linx_map_get(&res, "at_exec");
+
+		if (at && at->type == LINX_MAP) {
+			struct linx_value copy;
+
+			if (linx_value_copy(&copy, at) < 0)
+				die_errno(cfg, ENOMEM, "call", "at_exec");
+			linx_list_push(&d->calls, &copy);
+		}
+	}
+	linx_map_put(&reply, "value", &res);
+	if (linx_value_status(&reply) < 0) {
+		/* A result that cannot be encoded still answers. */
+		linx_value_clear(&reply);
+		reply = linx_value_map();
+		linx_map_put_cstring(&reply, "t", "result");
+		linx_map_put_uint(&reply, "ref", r64);
+	}
+	write_frame(cfg->status_fd, &reply);
+}
+
+/* Serve the host's calls until proceed; EOF on the command pipe means the
+ * session was aborted. */
+static void park(struct child_cfg *cfg, struct deferred *d)
+{
+	for (;;) {
+		struct linx_value msg = linx_value_nil();
+		const struct linx_value *t;
+		int r = read_frame(cfg->cmd_fd, &msg);
+
+		if (r <= 0)
+			_exit(0);
+		t = linx_map_get(&msg, "t");
+		if (t && t->type == LINX_STRING && strcmp(t->str, "proceed") == 0) {
+			linx_value_clear(&msg);
+			return;
+		}
+		if (t && t->type == LINX_STRING && strcmp(t->str, "call") == 0)
+			run_call(cfg, d, &msg);
+		linx_value_clear(&msg);
+	}
+}
+
+/* ---- release -------------------------------------------------------------- */
+
+static void plumb_stdio(const struct child_cfg *cfg)
+{
+	if (cfg->pty) {
+		/* A new session with the PTY as its controlling terminal
+		 * (setsid(2), TIOCSCTTY in ioctl_tty(2)). */
+		if (setsid() < 0)
+			die_errno(cfg, errno, "stdio", "setsid");
+		if (ioctl(cfg->pty_slave, TIOCSCTTY, 0) < 0)
+			die_errno(cfg, errno, "stdio", "TIOCSCTTY");
+		for (int fd = 0; fd < 3; fd++)
+			if (dup2(cfg->pty_slave, fd) < 0)
+				die_errno(cfg, errno, "stdio", "dup2");
+		return;
+	}
+	for (int fd = 0; fd < 3; fd++)
+		if (cfg->stdio[fd] >= 0 && dup2(cfg->stdio[fd], fd) < 0)
+			die_errno(cfg, errno, "stdio", "dup2");
+}
+
+/* The workload starts with no blocked signals and default dispositions.
+ * The agent reset every disposition when it started, so only what it
+ * changed since - SIGPIPE ignored, the signalfd's signals blocked - needs
+ * undoing here (both would survive execve(2)). */
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void run_deferred(struct child_cfg *cfg, struct deferred *d)
+{
+	for (uint32_t i = 0; i < d->calls.len; i++) {
+		const struct linx_value *c = &d->calls.items[i];
+		const struct linx_value *verb = linx_map_get(c, "verb");
+		struct linx_value res = linx_value_nil();
+		struct linx_error e;
+
+		linx_error_clear(&e);
+		if (!verb || verb->type != LINX_STRING) {
+			linx_error_set(&e, EINVAL, "at_exec",
+				       "an at_exec entry names no verb");
+			die(cfg, &e, 1);
+		}
+		if (linx_call(agent.reg, verb->str, linx_map_get(c, "args"),
+			      &res, LINX_CALL_IN_CHILD, &e) < 0)
+			die(cfg, &e, 1);
+		linx_value_clear(&res);
+	}
+}
+
+static void __attribute__((noreturn)) release(struct child_cfg *cfg,
+					      struct deferred *d)
+{
+	plumb_stdio(cfg);
+	if (cfg->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(cfg, errno, "no_new_privs", "prctl(PR_SET_NO_NEW_PRIVS)");
+	if (cfg->cwd && chdir(cfg->cwd) < 0) {
+		struct linx_error e;
+
+		linx_error_set(&e, errno, "chdir", "chdir %s: %s", cfg->cwd,
+			       linx_strerror(errno));
+		die(cfg, &e, 1);
+	}
+	reset_signals();
+	/* Last: whatever a verb asked to run just before execve (a seccomp
+	 * filter screens every syscall after it, so nothing but execve
+	 * follows). */
+	run_deferred(cfg, d);
+	execve(cfg->argv[0], cfg->argv, cfg->envp ? cfg->envp : environ);
+	{
+		struct linx_error e;
+		int code = errno;
+
+		linx_error_set(&e, code, "execve", "execve %s: %s",
+			       cfg->argv[0], linx_strerror(code));
+		linx_error_object(&e, cfg->argv[0]);
+		die(cfg, &e, 127);
+	}
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+static void __attribute__((noreturn)) workload(struct child_cfg *cfg)
+{
+	struct deferred d = { .calls = linx_value_list() };
+	/* A spawned child was announced ready at clone time; one that
+	 * entered namespaces says so once it is in them, with its pid
+	 * there. */
+	if (cfg->enter) {
+		struct linx_value m = linx_value_map();
+
+		linx_map_put_cstring(&m, "t", "ready");
+		linx_map_put_int(&m, "pid", getpid());
+		if (write_frame(cfg->status_fd, &m) < 0)
+			_exit(1);
+	}
+	park(cfg, &d);
+	release(cfg, &d);
+}
+
+void child_main(struct child_cfg *cfg)
+{
+	die_with_agent();
+	close_others(cfg);
+	if (cfg->enter) {
+		struct linx_error e;
+
+		linx_error_clear(&e);
+		if (linx_ns_pin_enter(&cfg->pin, cfg->enter_mask, &e) < 0)
+			die(cfg, &e, 1);
+	}
+	workload(cfg);
+}
+
+/* The clone3(2) arguments this file uses (CLONE_ARGS_SIZE_VER0). */
+struct clone_args0 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls;
+};
+
+void child_enter_main(struct child_cfg *cfg)
+{
+	struct clone_args0 args = { .flags = CLONE_PARENT };
+	struct linx_value m;
+	struct linx_error e;
+	pid_t pid;
+
+	die_with_agent();
+	close_others(cfg);
+	linx_error_clear(&e);
+	if (linx_ns_pin_enter(&cfg->pin, cfg->enter_mask, &e) < 0)
+		die(cfg, &e, 1);
+	/* setns(2) into a pid namespace applies to children only: the
+	 * workload is our child, made the agent's child with CLONE_PARENT so
+	 * the agent reaps it and it dies with the agent. */
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		die_errno(cfg, errno, "fork", "clone3 into the pid namespace");
+	if (pid == 0) {
+		die_with_agent();
+		workload(cfg);
+	}
+	m = linx_value_map();
+	linx_map_put_cstring(&m, "t", "pid");
+	linx_map_put_int(&m, "pid", pid);
+	write_frame(cfg->status_fd, &m);
+	_exit(0);
+}

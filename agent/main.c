@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linx-agent: clones workloads, parks them at the checkpoint, and reports
+ * their lives over one framed control channel (include/linx/process.h).
+ *
+ *   linx-agent [--in FD] [--out FD] [--preload PLUGIN,...]
+ *
+ * Requests are read on --in (default 3), events written on --out (default
+ * 4): the layout of an Erlang Port opened with nouse_stdio, so fds 0-2
+ * stay what the host gave and "inherit" stdio means the host's.
+ *
+ * When the control channel closes (the host exited or closed it), every
+ * session that does not linger is ended: parked children are discarded,
+ * running workloads get SIGTERM and, after their grace period, SIGKILL.
+ * The agent exits once the last workload is reaped, killing any orphan it
+ * adopted as a child subreaper.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+struct agent agent = { .in_fd = -1, .out_fd = -1, .sig_fd = -1,
+		       .self_pidfd = -1 };
+
+int64_t agent_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- events ----------------------------------------------------------------- */
+
+struct linx_value event(const char *name, uint64_t id)
+{
+	struct linx_value m = linx_value_map();
+
+	linx_map_put_cstring(&m, "ev", name);
+	linx_map_put_uint(&m, "id", id);
+	return m;
+}
+
+void emit(struct linx_value *msg)
+{
+	void *buf = NULL;
+	size_t len = 0;
+
+	if (agent.out_dead || linx_proto_encode(msg, &buf, &len, NULL) < 0) {
+		linx_value_clear(msg);
+		return;
+	}
+	linx_value_clear(msg);
+	/* Events of one loop turn go out in one write (flush_events), so a
+	 * host reading "spawned" and "ready" wakes once; a big backlog is
+	 * pushed early. */
+	if (outbuf_append(&agent.out, buf, len) < 0 ||
+	    (outbuf_pending(&agent.out) > (1u << 16) &&
+	     outbuf_flush(&agent.out, agent.out_fd) < 0)) {
+		/* The host is gone: nobody to tell any more. */
+		agent.out_dead = true;
+		outbuf_free(&agent.out);
+	}
+	free(buf);
+}
+
+static void flush_events(void)
+{
+	if (!agent.out_dead && outbuf_pending(&agent.out) &&
+	    outbuf_flush(&agent.out, agent.out_fd) < 0) {
+		agent.out_dead = true;
+		outbuf_free(&agent.out);
+	}
+}
+
+void emit_error(uint64_t id, const struct linx_error *err)
+{
+	struct linx_value ev = event("error", id);
+	const char *name = linx_errno_name(err->code);
+
+	linx_map_put_int(&ev, "errno", err->code ? err->code : EIO);
+	linx_map_put_cstring(&ev, "errno_name", name ? name : "unknown");
+	linx_map_put_cstring(&ev, "stage", err->op[0] ? err->op : "agent");
+	linx_map_put_cstring(&ev, "message", err->message);
+	if (err->param[0])
+		linx_map_put_cstring(&ev, "param", err->param);
+	if (err->object[0])
+		linx_map_put_cstring(&ev, "object", err->object);
+	emit(&ev);
+}
+
+void emit_reject(uint64_t id, const char *op, int code, const char *reason,
+		 const char *fmt, ...)
+{
+	struct linx_value ev = event("reject", id);
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	linx_map_put_cstring(&ev, "op", op);
+	linx_map_put_int(&ev, "errno", code);
+	linx_map_put_cstring(&ev, "reason", reason);
+	linx_map_put_cstring(&ev, "message", msg);
+	emit(&ev);
+}
+
+/* ---- requests ------------------------------------------------------------------ */
+
+static void on_request(const struct linx_value *m)
+{
+	const struct linx_value *op = linx_map_get(m, "op");
+	uint64_t id = 0;
+
+	if (!op || op->type != LINX_STRING ||
+	    !linx_value_get_u64(linx_map_get(m, "id"), &id)) {
+		emit_reject(id, "?", EINVAL, "malformed_request",
+			    "a request needs a string \"op\" and an integer "
+			    "\"id\"");
+		return;
+	}
+	if (strcmp(op->str, "spawn") == 0)
+		start_session(m, false, id);
+	else if (strcmp(op->str, "enter") == 0)
+		start_session(m, true, id);
+	else
+		session_request(m, op->str, id);
+}
+
+static void control_readable(void)
+{
+	ssize_t n = inbuf_read(&agent.in, agent.in_fd);
+	size_t off = 0;
+
+	for (;;) {
+		struct linx_value m = linx_value_nil();
+		struct linx_error e;
+		size_t used = 0;
+		int r = linx_proto_decode(agent.in.data + off,
+					  agent.in.len - off, &used, &m, &e);
+
+		if (r == -EMSGSIZE) {
+			/* No way to find the next frame: give up the
+			 * channel as if the host had closed it. */
+			linx_error_set(&e, EMSGSIZE, "request_too_big",
+				       "a frame exceeded %u bytes",
+				       LINX_PROTO_FRAME_MAX);
+			emit_error(0, &e);
+			agent.in_closed = true;
+			off = agent.in.len;
+			break;
+		}
+		off += used;
+		if (r == 0)
+			break;
+		if (r < 0) {
+			emit_reject(0, "?", EINVAL, "malformed_request",
+				    "undecodable frame: %s", e.message);
+			continue;
+		}
+		on_request(&m);
+		linx_value_clear(&m);
+	}
+	inbuf_consume(&agent.in, off);
+	if (n == 0 || (n < 0 && n != -EAGAIN))
+		agent.in_closed = true;
+}
+
+/* ---- signals and orphans ------------------------------------------------------- */
+
+static void signals_readable(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(agent.sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
+		    si.ssi_signo == SIGHUP)
+			agent.in_closed = true;
+	}
+	sessions_reap();
+}
+
+/* Kill and reap every child left (orphans adopted as subreaper). */
+static void sweep_orphans(void)
+{
+	for (int round = 0; round < 100; round++) {
+		char path[64], buf[4096];
+		ssize_t n;
+		int fd, found = 0;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+			 (int)getpid());
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			break;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n")) {
+			kill((pid_t)atoi(t), SIGKILL);
+			found++;
+		}
+		if (!found)
+			break;
+		while (waitpid(-1, NULL, __WALL) > 0)
+			;
+	}
+	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+		;
+}
+
+/* ---- setup ------------------------------------------------------------------------ */
+
+static int move_fd(int fd)
+{
+	int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+
+	if (nfd < 0)
+		_exit(2);
+	return nfd;
+}
+
+static void setup(int in, int out, const char *preload)
+{
+	struct linx_error e;
+	sigset_t set;
+
+	agent.in_fd = move_fd(in);
+	agent.out_fd = move_fd(out);
+	/* Whatever else the host let us inherit is not ours to hold (a
+	 * pipe kept open here could hide an EOF from its owner): keep 0-2
+	 * for "inherit" stdio and the control channel, close the rest. */
+	{
+		int lo = agent.in_fd < agent.out_fd ? agent.in_fd : agent.out_fd;
+		int hi = agent.in_fd < agent.out_fd ? agent.out_fd : agent.in_fd;
+
+		syscall(SYS_close_range, 3, lo - 1, 0);
+		if (hi > lo + 1)
+			syscall(SYS_close_range, lo + 1, hi - 1, 0);
+		syscall(SYS_close_range, hi + 1, ~0U, 0);
+	}
+	fcntl(agent.in_fd, F_SETFL, fcntl(agent.in_fd, F_GETFL) | O_NONBLOCK);
+	fcntl(agent.out_fd, F_SETFL, fcntl(agent.out_fd, F_GETFL) | O_NONBLOCK);
+	/* Start from default dispositions whatever our host had ignored
+	 * (ignored signals survive execve(2), and workloads would inherit
+	 * them); the child then only undoes what the agent changes. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	/* A host that goes away must not kill us mid-write. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	agent.sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (agent.sig_fd < 0)
+		_exit(2);
+	/* Orphans of our workloads come to us, so nothing outlives us
+	 * unreaped (PR_SET_CHILD_SUBREAPER, prctl(2)). */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* Children watch this to know whether we died before their
+	 * PR_SET_PDEATHSIG took effect.  pidfds are always close-on-exec. */
+	agent.self_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (linx_registry_new(&agent.reg, 0, &e) < 0)
+		_exit(2);
+	if (preload) {
+		char *copy = strdup(preload), *save = NULL;
+
+		for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
+		     t = strtok_r(NULL, ",", &save))
+			linx_registry_load(agent.reg, t, &e);
+		free(copy);
+	}
+}
+
+static void usage(void) __attribute__((noreturn));
+static void usage(void)
+{
+	static const char text[] =
+		"usage: linx-agent [--in FD] [--out FD] [--preload P,...]\n"
+		"Speaks the Linx checkpoint protocol (4-byte big-endian "
+		"length frames)\non FD (default 3, requests) and FD "
+		"(default 4, events).\n";
+
+	if (write(2, text, sizeof(text) - 1) < 0)
+		_exit(2);
+	_exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *preload = getenv("LINX_AGENT_PRELOAD");
+	int in = 3, out = 4;
+	struct linx_value hello;
+
+	for (int i = 1; i < argc; i++) {
+		if (i + 1 < argc && strcmp(argv[i], "--in") == 0)
+			in = atoi(argv[++i]);
+		else if (i + 1 < argc && strcmp(argv[i], "--out") == 0)
+			out = atoi(argv[++i]);
+		else if (i + 1 < argc && strcmp(argv[i], "--preload") == 0)
+			preload = argv[++i];
+		else
+			usage();
+	}
+	if (fcntl(in, F_GETFD) < 0 || fcntl(out, F_GETFD) < 0)
+		usage();
+	setup(in, out, preload);
+
+	hello = event("hello", 0);
+	linx_map_put_cstring(&hello, "version", linx_version());
+	linx_map_put_int(&hello, "pid", getpid());
+	emit(&hello);
+	flush_events();
+
+	for (;;) {
+		struct pollfd *pfds;
+		struct session **who;
+		size_t n = 0, cap = 3;
+		bool shutting;
+		int timeout;
+
+		if (agent.in_closed) {
+			sessions_shutdown();
+			if (!agent.sessions)
+				break;
+		}
+		flush_events();
+		shutting = agent.in_closed;
+		for (struct session *s = agent.sessions; s; s = s->next)
+			cap += 3;
+		pfds = calloc(cap, sizeof(*pfds));
+		who = calloc(cap, sizeof(*who));
+		if (!pfds || !who)
+			_exit(3);
+		pfds[n++] = (struct pollfd){ .fd = agent.sig_fd, .events = POLLIN };
+		pfds[n++] = (struct pollfd){
+			.fd = shutting ? -1 : agent.in_fd, .events = POLLIN };
+		pfds[n++] = (struct pollfd){
+			.fd = outbuf_pending(&agent.out) && !agent.out_dead
+				      ? agent.out_fd
+				      : -1,
+			.events = POLLOUT };
+		for (struct session *s = agent.sessions; s; s = s->next) {
+			if (s->status_fd >= 0) {
+				who[n] = s;
+				pfds[n++] = (struct pollfd){ .fd = s->status_fd,
+							     .events = POLLIN };
+			}
+			if (s->cmd_fd >= 0 && outbuf_pending(&s->cmd_out)) {
+				who[n] = s;
+				pfds[n++] = (struct pollfd){ .fd = s->cmd_fd,
+							     .events = POLLOUT };
+			}
+			if (s->pty_fd >= 0) {
+				short ev = 0;
+
+				if (session_pty_wants_read(s))
+					ev |= POLLIN;
+				if (outbuf_pending(&s->pty_in))
+					ev |= POLLOUT;
+				who[n] = s;
+				pfds[n++] = (struct pollfd){ .fd = s->pty_fd,
+							     .events = ev };
+			}
+		}
+		timeout = sessions_next_timeout();
+		if (poll(pfds, n, timeout) < 0 && errno != EINTR)
+			_exit(3);
+		if (pfds[2].revents && outbuf_flush(&agent.out, agent.out_fd) < 0) {
+			agent.out_dead = true;
+			outbuf_free(&agent.out);
+		}
+		if (pfds[1].revents)
+			control_readable();
+		for (size_t i = 3; i < n; i++) {
+			struct session *s = who[i];
+			short re = pfds[i].revents;
+
+			if (!re || linx_process_stage_terminal(s->stage))
+				continue;
+			if (pfds[i].fd == s->status_fd)
+				session_status_readable(s);
+			else if (pfds[i].fd == s->cmd_fd)
+				session_cmd_writable(s);
+			else if (pfds[i].fd == s->pty_fd) {
+				if (re & POLLOUT)
+					session_pty_writable(s);
+				if (re & (POLLIN | POLLHUP | POLLERR))
+					session_pty_readable(s);
+			}
+		}
+		if (pfds[0].revents)
+			signals_readable();
+		sessions_timers();
+		sessions_collect();
+		free(pfds);
+		free(who);
+	}
+	/* Tell the host what remains (if it still listens), then go. */
+	if (!agent.out_dead && outbuf_pending(&agent.out)) {
+		fcntl(agent.out_fd, F_SETFL,
+		      fcntl(agent.out_fd, F_GETFL) & ~O_NONBLOCK);
+		outbuf_flush(&agent.out, agent.out_fd);
+	}
+	sweep_orphans();
+	linx_registry_free(agent.reg);
+	inbuf_free(&agent.in);
+	outbuf_free(&agent.out);
+	return 0;
+}

@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A session's life in the agent: requests from the host, frames from the
+ * child, reaping, and exactly one terminal event.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+/* Stop reading PTYs while this much output waits for the host. */
+#define OUT_HIGH_WATER (8u << 20)
+
+struct session *session_find(uint64_t id)
+{
+	for (struct session *s = agent.sessions; s; s = s->next)
+		if (s->id == id)
+			return s;
+	return NULL;
+}
+
+static int send_signal(struct session *s, int sig)
+{
+	if (s->pidfd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, s->pidfd, sig, NULL,
+				    0);
+	if (s->pid > 0)
+		return kill(s->pid, sig);
+	if (s->helper > 0)
+		return kill(s->helper, sig);
+	errno = ESRCH;
+	return -1;
+}
+
+static void close_cmd(struct session *s)
+{
+	if (s->cmd_fd >= 0)
+		close(s->cmd_fd);
+	s->cmd_fd = -1;
+	outbuf_free(&s->cmd_out);
+}
+
+static void send_cmd(struct session *s, struct linx_value *msg)
+{
+	void *buf = NULL;
+	size_t len = 0;
+
+	if (s->cmd_fd < 0 ||
+	    linx_proto_encode(msg, &buf, &len, NULL) < 0 ||
+	    outbuf_append(&s->cmd_out, buf, len) < 0) {
+		linx_value_clear(msg);
+		free(buf);
+		return;
+	}
+	linx_value_clear(msg);
+	free(buf);
+	if (outbuf_flush(&s->cmd_out, s->cmd_fd) < 0)
+		close_cmd(s); /* the child is gone; the reap will tell */
+}
+
+void session_cmd_writable(struct session *s)
+{
+	if (s->cmd_fd >= 0 && outbuf_flush(&s->cmd_out, s->cmd_fd) < 0)
+		close_cmd(s);
+}
+
+void session_kill(struct session *s, bool abort)
+{
+	if (linx_process_stage_terminal(s->stage))
+		return;
+	if (s->stage < LINX_PROCESS_RUNNING) {
+		/* Never let it reach execve: EOF on its command pipe, and
+		 * SIGKILL in case a verb keeps it busy. */
+		s->aborting = abort || !s->proceed_sent;
+		close_cmd(s);
+	}
+	send_signal(s, SIGKILL);
+}
+
+static void do_proceed(struct session *s)
+{
+	struct linx_value m = linx_value_map();
+
+	linx_map_put_cstring(&m, "t", "proceed");
+	s->proceed_sent = true;
+	send_cmd(s, &m);
+}
+
+static void flush_signals(struct session *s)
+{
+	for (unsigned i = 0; i < s->n_signals; i++)
+		send_signal(s, s->signals[i]);
+	s->n_signals = 0;
+}
+
+static void set_running(struct session *s)
+{
+	struct linx_value ev;
+
+	if (s->stage >= LINX_PROCESS_RUNNING)
+		return;
+	s->stage = LINX_PROCESS_RUNNING;
+	ev = event("running", s->id);
+	emit(&ev);
+	flush_signals(s);
+}
+
+/* ---- requests ------------------------------------------------------------- */
+
+static void req_call(struct session *s, const struct linx_value *msg)
+{
+	const struct linx_value *verb = linx_map_get(msg, "verb");
+	const struct linx_value *args = linx_map_get(msg, "args");
+	const struct linx_value *slots[LINX_MAX_PARAMS];
+	const struct linx_verb *vb = NULL;
+	struct linx_value m, ev, copy = linx_value_nil();
+	struct linx_error e;
+	uint64_t ref = 0;
+	int r;
+
+	linx_error_clear(&e);
+	linx_value_get_u64(linx_map_get(msg, "ref"), &ref);
+	if (!verb || verb->type != LINX_STRING) {
+		r = linx_error_param(&e, "call", "verb", "no verb named");
+	} else {
+		/* Resolve and validate here, in the agent: a refused call
+		 * never reaches the child, and loading the plugin here means
+		 * later children are born with it. */
+		r = linx_registry_find(agent.reg, verb->str, &vb, &e);
+		if (r >= 0 && !(vb->flags & LINX_VERB_CHILD)) {
+			linx_error_set(&e, EPERM, "call",
+				       "%s is not a child-side verb; call it "
+				       "from the host",
+				       verb->str);
+			r = linx_error_object(&e, verb->str);
+		}
+		if (r >= 0)
+			r = linx_verb_validate(vb, args, slots, &e);
+	}
+	if (r < 0) {
+		ev = event("result", s->id);
+		linx_map_put_uint(&ev, "ref", ref);
+		linx_map_put_int(&ev, "errno", e.code);
+		linx_map_put_cstring(&ev, "stage", e.op);
+		linx_map_put_cstring(&ev, "message", e.message);
+		if (e.param[0])
+			linx_map_put_cstring(&ev, "param", e.param);
+		emit(&ev);
+		return;
+	}
+	if (args && linx_value_copy(&copy, args) < 0) {
+		emit_reject(s->id, "call", ENOMEM, "nomem", "out of memory");
+		return;
+	}
+	m = linx_value_map();
+	linx_map_put_cstring(&m, "t", "call");
+	linx_map_put_uint(&m, "ref", ref);
+	linx_map_put_cstring(&m, "verb", verb->str);
+	linx_map_put(&m, "args", &copy);
+	send_cmd(s, &m);
+}
+
+static void req_winsize(struct session *s, const struct linx_value *msg)
+{
+	struct winsize ws = { 0 };
+	uint64_t x;
+
+	if (linx_value_get_u64(linx_map_get(msg, "rows"), &x))
+		ws.ws_row = (unsigned short)x;
+	if (linx_value_get_u64(linx_map_get(msg, "cols"), &x))
+		ws.ws_col = (unsigned short)x;
+	if (linx_value_get_u64(linx_map_get(msg, "xpixel"), &x))
+		ws.ws_xpixel = (unsigned short)x;
+	if (linx_value_get_u64(linx_map_get(msg, "ypixel"), &x))
+		ws.ws_ypixel = (unsigned short)x;
+	/* TIOCSWINSZ on the master: the kernel sends SIGWINCH to the
+	 * terminal's foreground process group (ioctl_tty(2)). */
+	if (ioctl(s->pty_fd, TIOCSWINSZ, &ws) < 0)
+		emit_reject(s->id, "winsize", errno, "ioctl",
+			    "TIOCSWINSZ: %s", linx_strerror(errno));
+}
+
+void session_request(const struct linx_value *msg, const char *op,
+		     uint64_t id)
+{
+	struct session *s = session_find(id);
+	bool parked;
+
+	if (!s) {
+		emit_reject(id, op, ESRCH, "no_process",
+			    "no session %llu (ended, or never started)",
+			    (unsigned long long)id);
+		return;
+	}
+	parked = s->stage == LINX_PROCESS_READY && !s->proceed_sent &&
+		 !s->aborting;
+	if (strcmp(op, "proceed") == 0) {
+		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING)
+			emit_reject(id, op, EALREADY, "running",
+				    "already released");
+		else if (!parked)
+			emit_reject(id, op, EAGAIN, "not_ready",
+				    "the child is not parked");
+		else
+			do_proceed(s);
+	} else if (strcmp(op, "abort") == 0) {
+		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING)
+			emit_reject(id, op, EBUSY, "running",
+				    "past the checkpoint; use a signal");
+		else if (parked)
+			session_kill(s, true);
+		else
+			s->abort_pending = true; /* fires at ready */
+	} else if (strcmp(op, "kill") == 0) {
+		session_kill(s, false);
+	} else if (strcmp(op, "signal") == 0) {
+		int64_t sig = 0;
+
+		if (!linx_value_get_i64(linx_map_get(msg, "signum"), &sig) ||
+		    sig <= 0 || sig >= NSIG)
+			emit_reject(id, op, EINVAL, "bad_signal",
+				    "signum must be 1..%d", NSIG - 1);
+		else if (s->stage == LINX_PROCESS_RUNNING)
+			send_signal(s, (int)sig);
+		else if (s->n_signals >= MAX_BUFFERED_SIGNALS)
+			emit_reject(id, op, ENOBUFS, "too_many_signals",
+				    "at most %d signals are buffered",
+				    MAX_BUFFERED_SIGNALS);
+		else
+			s->signals[s->n_signals++] = (int)sig;
+	} else if (strcmp(op, "call") == 0) {
+		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING) {
+			emit_reject(id, op, EBUSY, "running",
+				    "past the checkpoint");
+		} else if (!parked) {
+			emit_reject(id, op, EAGAIN, "not_ready",
+				    "the child is not parked");
+		} else {
+			req_call(s, msg);
+		}
+	} else if (strcmp(op, "pty_write") == 0 || strcmp(op, "winsize") == 0) {
+		const struct linx_value *d = linx_map_get(msg, "data");
+
+		if (s->pty_fd < 0)
+			emit_reject(id, op, ENOTTY, "no_pty",
+				    "the session has no PTY");
+		else if (op[0] == 'w')
+			req_winsize(s, msg);
+		else if (!d || (d->type != LINX_BYTES && d->type != LINX_STRING))
+			emit_reject(id, op, EINVAL, "bad_data",
+				    "data must be bytes");
+		else if (outbuf_append(&s->pty_in, d->bytes, d->len) < 0)
+			emit_reject(id, op, ENOMEM, "nomem", "out of memory");
+		else
+			session_pty_writable(s);
+	} else {
+		emit_reject(id, op, EINVAL, "unknown_op", "unknown op \"%s\"",
+			    op);
+	}
+}
+
+/* ---- frames from the child ----------------------------------------------- */
+
+void session_on_ready(struct session *s)
+{
+	struct linx_value ev = event("ready", s->id);
+
+	s->stage = LINX_PROCESS_READY;
+	linx_map_put_int(&ev, "host_pid", s->pid);
+	linx_map_put_int(&ev, "child_pid", s->child_pid);
+	emit(&ev);
+	if (s->abort_pending)
+		session_kill(s, true);
+	else if (s->auto_proceed)
+		do_proceed(s);
+}
+
+static void on_frame(struct session *s, const struct linx_value *m)
+{
+	const struct linx_value *t = linx_map_get(m, "t");
+	int64_t v = 0;
+
+	if (!t || t->type != LINX_STRING)
+		return;
+	if (strcmp(t->str, "ready") == 0) {
+		linx_value_get_i64(linx_map_get(m, "pid"), &v);
+		if (s->ready_seen)
+			return; /* spawn: announced at clone time */
+		s->child_pid = (pid_t)v;
+		s->ready_seen = true;
+		if (s->pid > 0)
+			session_on_ready(s);
+	} else if (strcmp(t->str, "pid") == 0) {
+		struct linx_value ev = event("spawned", s->id);
+
+		linx_value_get_i64(linx_map_get(m, "pid"), &v);
+		s->pid = (pid_t)v;
+		/* Our child (CLONE_PARENT) and not yet reaped: the number
+		 * cannot have been reused. */
+		s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+		s->stage = LINX_PROCESS_SPAWNED;
+		linx_map_put_int(&ev, "host_pid", s->pid);
+		emit(&ev);
+		if (s->ready_seen)
+			session_on_ready(s);
+	} else if (strcmp(t->str, "result") == 0) {
+		struct linx_value ev = event("result", s->id);
+
+		for (uint32_t i = 0; i < m->len; i++) {
+			struct linx_value copy;
+
+			if (strcmp(m->pairs[i].key, "t") == 0 ||
+			    linx_value_copy(&copy, &m->pairs[i].value) < 0)
+				continue;
+			linx_map_put(&ev, m->pairs[i].key, &copy);
+		}
+		emit(&ev);
+	} else if (strcmp(t->str, "error") == 0) {
+		const struct linx_value *stage = linx_map_get(m, "stage");
+		const struct linx_value *msg = linx_map_get(m, "message");
+
+		linx_value_get_i64(linx_map_get(m, "errno"), &v);
+		linx_error_set(&s->error, (int)v,
+			       stage && stage->type == LINX_STRING ? stage->str
+								    : "child",
+			       "%s",
+			       msg && msg->type == LINX_STRING ? msg->str : "");
+		s->have_error = true;
+	}
+}
+
+static void maybe_finish(struct session *s);
+
+void session_status_readable(struct session *s)
+{
+	for (;;) {
+		ssize_t n = inbuf_read(&s->status_in, s->status_fd);
+		size_t off = 0;
+
+		for (;;) {
+			struct linx_value m = linx_value_nil();
+			size_t used = 0;
+			int r = linx_proto_decode(s->status_in.data + off,
+						  s->status_in.len - off, &used,
+						  &m, NULL);
+
+			off += used;
+			if (r <= 0 && used == 0)
+				break;
+			if (r > 0)
+				on_frame(s, &m);
+			linx_value_clear(&m);
+		}
+		inbuf_consume(&s->status_in, off);
+		if (n == -EAGAIN)
+			return;
+		if (n > 0)
+			continue;
+		/* EOF (or an error): every copy of the write end is closed.
+		 * After proceed without an error, that is execve succeeding
+		 * (the pipe is O_CLOEXEC). */
+		close(s->status_fd);
+		s->status_fd = -1;
+		inbuf_free(&s->status_in);
+		if (s->proceed_sent && !s->have_error && !s->aborting &&
+		    s->pid > 0)
+			set_running(s);
+		maybe_finish(s);
+		return;
+	}
+}
+
+/* ---- the PTY ---------------------------------------------------------------- */
+
+static void close_pty(struct session *s)
+{
+	if (s->pty_fd >= 0)
+		close(s->pty_fd);
+	s->pty_fd = -1;
+	outbuf_free(&s->pty_in);
+}
+
+void session_pty_readable(struct session *s)
+{
+	uint8_t buf[LINX_PROTO_PTY_CHUNK];
+
+	/* A bounded number of reads per turn keeps one chatty workload from
+	 * starving the others. */
+	for (int i = 0; i < 16 && s->pty_fd >= 0; i++) {
+		ssize_t n = read(s->pty_fd, buf, sizeof(buf));
+		struct linx_value ev;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			/* EIO: every slave descriptor is closed (pty(7)). */
+			if (s->reaped || s->stage >= LINX_PROCESS_RUNNING)
+				close_pty(s);
+			return;
+		}
+		ev = event("pty_out", s->id);
+		linx_map_put_bytes(&ev, "data", buf, (size_t)n);
+		emit(&ev);
+		if (outbuf_pending(&agent.out) > OUT_HIGH_WATER)
+			return;
+	}
+}
+
+void session_pty_writable(struct session *s)
+{
+	int r;
+
+	if (s->pty_fd < 0 || !outbuf_pending(&s->pty_in))
+		return;
+	r = outbuf_flush(&s->pty_in, s->pty_fd);
+	if (r < 0 && r != -EIO)
+		outbuf_free(&s->pty_in);
+}
+
+bool session_pty_wants_read(const struct session *s)
+{
+	return s->pty_fd >= 0 && outbuf_pending(&agent.out) <= OUT_HIGH_WATER;
+}
+
+/* ---- the end ---------------------------------------------------------------- */
+
+static void terminal(struct session *s)
+{
+	struct linx_value ev;
+
+	/* Whatever the workload wrote before it died is delivered first. */
+	if (s->pty_fd >= 0) {
+		session_pty_readable(s);
+		close_pty(s);
+	}
+	/* Nothing of the session stays open once the host hears it ended. */
+	close_cmd(s);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	s->pidfd = -1;
+	if (s->have_error) {
+		emit_error(s->id, &s->error);
+		s->stage = LINX_PROCESS_ERRORED;
+		return;
+	}
+	if (s->aborting && s->stage < LINX_PROCESS_RUNNING) {
+		ev = event("aborted", s->id);
+		s->stage = LINX_PROCESS_ABORTED;
+	} else if (s->pid <= 0) {
+		struct linx_error e;
+
+		linx_error_set(&e, EIO, "fork",
+			       "the namespace-entry child died before "
+			       "reporting the workload");
+		emit_error(s->id, &e);
+		s->stage = LINX_PROCESS_ERRORED;
+		return;
+	} else if (WIFSIGNALED(s->wstatus)) {
+		ev = event("signaled", s->id);
+		linx_map_put_int(&ev, "signum", WTERMSIG(s->wstatus));
+		s->stage = LINX_PROCESS_SIGNALED;
+	} else {
+		ev = event("exited", s->id);
+		linx_map_put_int(&ev, "code", WEXITSTATUS(s->wstatus));
+		s->stage = LINX_PROCESS_EXITED;
+	}
+	emit(&ev);
+}
+
+static void maybe_finish(struct session *s)
+{
+	bool workload_done = s->pid > 0 ? s->reaped : s->helper < 0;
+
+	if (linx_process_stage_terminal(s->stage) || !workload_done ||
+	    s->helper > 0 || s->status_fd >= 0)
+		return;
+	terminal(s);
+}
+
+static void session_free(struct session *s)
+{
+	close_cmd(s);
+	close_pty(s);
+	if (s->status_fd >= 0)
+		close(s->status_fd);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	inbuf_free(&s->status_in);
+	free(s);
+}
+
+void sessions_collect(void)
+{
+	struct session **pp = &agent.sessions;
+
+	while (*pp) {
+		struct session *s = *pp;
+
+		if (linx_process_stage_terminal(s->stage)) {
+			*pp = s->next;
+			session_free(s);
+		} else {
+			pp = &s->next;
+		}
+	}
+}
+
+void sessions_reap(void)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+
+		if (pid <= 0)
+			break;
+		for (struct session *s = agent.sessions; s; s = s->next) {
+			if (s->pid == pid && !s->reaped) {
+				s->reaped = true;
+				s->wstatus = status;
+				/* Take the rest of what it said first. */
+				if (s->status_fd >= 0)
+					session_status_readable(s);
+				maybe_finish(s);
+				break;
+			}
+			if (s->helper == pid) {
+				s->helper = -1;
+				if (s->status_fd >= 0)
+					session_status_readable(s);
+				maybe_finish(s);
+				break;
+			}
+		}
+		/* Anything else is an orphan we adopted as subreaper. */
+	}
+}
+
+void sessions_shutdown(void)
+{
+	int64_t now = agent_now_ms();
+
+	for (struct session *s = agent.sessions; s; s = s->next) {
+		if (s->linger || linx_process_stage_terminal(s->stage))
+			continue;
+		if (s->stage < LINX_PROCESS_RUNNING && !s->proceed_sent) {
+			session_kill(s, true);
+		} else if (!s->term_sent) {
+			s->term_sent = true;
+			send_signal(s, SIGTERM);
+			s->kill_deadline = now + s->grace_ms;
+		}
+	}
+}
+
+void sessions_timers(void)
+{
+	int64_t now = agent_now_ms();
+
+	for (struct session *s = agent.sessions; s; s = s->next) {
+		if (s->kill_deadline && now >= s->kill_deadline) {
+			s->kill_deadline = 0;
+			send_signal(s, SIGKILL);
+		}
+	}
+}
+
+/* Milliseconds until the nearest SIGKILL deadline (0 if one has passed),
+ * or -1 for none: poll(2)'s timeout. */
+int sessions_next_timeout(void)
+{
+	int64_t now = agent_now_ms(), best = INT64_MAX;
+
+	for (struct session *s = agent.sessions; s; s = s->next)
+		if (s->kill_deadline && s->kill_deadline - now < best)
+			best = s->kill_deadline - now;
+	if (best == INT64_MAX)
+		return -1;
+	return best <= 0 ? 0 : best > INT32_MAX ? INT32_MAX : (int)best;
+}

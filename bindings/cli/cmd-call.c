@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linx call VERB [--json OBJECT|-] [name=value | name:=JSON]...
+ *
+ * Builds the argument map (from --json first, then each assignment; a
+ * name given twice is refused), lets the core validate it against the
+ * verb's schema and call the verb, and prints the result as JSON.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Read all of stdin.  The bound is the largest string a value may hold:
+ * a document beyond it could not become arguments anyway. */
+static char *read_stdin(size_t *ret_len, int *ret_errno)
+{
+	/* One byte more than allowed, to tell "exactly max" from "more". */
+	const size_t limit = (size_t)LINX_VALUE_MAX_LEN + 1;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			char *grown;
+
+			if (ncap > limit)
+				ncap = limit;
+			if (cap == limit) {
+				*ret_errno = E2BIG;
+				free(buf);
+				return NULL;
+			}
+			grown = realloc(buf, ncap);
+			if (!grown) {
+				*ret_errno = ENOMEM;
+				free(buf);
+				return NULL;
+			}
+			buf = grown;
+			cap = ncap;
+		}
+		n = read(STDIN_FILENO, buf + len, cap - len);
+		if (n > 0) {
+			len += (size_t)n;
+			continue;
+		}
+		if (n == 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			/* stdin inherited in non-blocking mode: wait */
+			struct pollfd p = { .fd = STDIN_FILENO,
+					    .events = POLLIN };
+
+			if (poll(&p, 1, -1) >= 0 || errno == EINTR)
+				continue;
+		}
+		*ret_errno = errno;
+		free(buf);
+		return NULL;
+	}
+	*ret_len = len;
+	return buf;
+}
+
+/* --json: the whole argument map as one JSON object. */
+static int json_object_args(struct cli *cli, const struct linx_verb *verb,
+			    const char *opt, struct linx_value *ret)
+{
+	char why[CLI_JSON_ERR_MAX];
+	const char *text = opt;
+	char *owned = NULL;
+	size_t len = strlen(opt);
+	json_t *j;
+	int r;
+
+	if (strcmp(opt, "-") == 0) {
+		int e = 0;
+
+		owned = read_stdin(&len, &e);
+		if (!owned) {
+			cli_usage_error(verb->name, "--json -: reading stdin: %s",
+					e == E2BIG ? "input too large"
+						   : strerror(e));
+			return e == E2BIG ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
+		}
+		text = owned;
+	}
+	j = cli_json_parse(text, len, why);
+	free(owned);
+	if (!j) {
+		cli_usage_error(verb->name, "--json: %s", why);
+		return CLI_EXIT_USAGE;
+	}
+	if (!json_is_object(j)) {
+		cli_usage_error(verb->name,
+				"--json: expected an object of arguments, got "
+				"%s",
+				json_is_array(j)    ? "an array"
+				: json_is_string(j) ? "a string"
+				: json_is_null(j)   ? "null"
+						    : "a scalar");
+		json_decref(j);
+		return CLI_EXIT_USAGE;
+	}
+	r = cli_json_to_value(j, ret, why);
+	json_decref(j);
+	if (r < 0) {
+		cli_usage_error(verb->name, "--json: %s", why);
+		return r == -ENOMEM ? CLI_EXIT_FAILED : CLI_EXIT_USAGE;
+	}
+	if (ret->type != LINX_MAP) {
+		/* A lone tag such as {"$bytes": "00"} is not a map. */
+		cli_usage_error(verb->name,
+				"--json: expected an object of arguments, got "
+				"a tagged %s (wrap it as {\"$map\": ...} to "
+				"pass the key literally)",
+				linx_type_name(ret->type));
+		linx_value_clear(ret);
+		return CLI_EXIT_USAGE;
+	}
+	(void)cli;
+	return 0;
+}
+
+int cli_cmd_call(struct cli *cli, int argc, char **argv)
+{
+	const char *json_opt = NULL;
+	const struct cli_option opts[] = {
+		{ "--json", NULL, &json_opt },
+		{ 0 },
+	};
+	struct linx_value args = linx_value_map(), res = linx_value_nil();
+	const struct linx_verb *verb;
+	struct linx_registry *reg;
+	struct linx_error err;
+	int status, npos;
+
+	if (!cli_parse(cli, argc, argv, opts, &npos, &status))
+		return status;
+	if (npos == 0) {
+		cli_usage_error(cli->command,
+				"missing VERB (linx verbs lists them)");
+		return CLI_EXIT_USAGE;
+	}
+	reg = cli_registry(cli);
+	if (!reg)
+		return CLI_EXIT_FAILED;
+	if (linx_registry_find(reg, argv[0], &verb, &err) < 0)
+		return cli_report(argv[0], &err);
+	if (json_opt) {
+		status = json_object_args(cli, verb, json_opt, &args);
+		if (status)
+			goto out;
+	}
+	status = cli_args_parse(cli, verb, npos - 1, argv + 1, &args);
+	if (status)
+		goto out;
+	if (linx_call_verb(verb, &args, &res, 0, &err) < 0)
+		status = cli_report(verb->name, &err);
+	else
+		status = cli_print_value(cli, &res);
+out:
+	linx_value_clear(&args);
+	linx_value_clear(&res);
+	return status;
+}

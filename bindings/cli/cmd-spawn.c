@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linx spawn [options] -- argv...
+ *
+ * Clones argv into fresh namespaces through linx-agent, decides its
+ * identity, privileges and syscall surface while it is parked at the
+ * checkpoint, then releases it and waits.  Exit status: the workload's, or
+ * 128 + signal, or 125 when it never ran (as docker run does).
+ *
+ * Host-side steps use verbs (user.setup_maps, caps.names,
+ * seccomp.allow_list/deny_list) through a plugin registry; child-side ones
+ * (caps.drop_bounding, seccomp.install) go through the session.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <linx/linx.h>
+#include <linx/process.h>
+
+#include "cli.h"
+#include "cmd-process.h"
+
+#define STATUS_NOT_RUN 125
+
+struct opts {
+	bool enter;
+	pid_t target;
+	uint32_t ns;
+	bool pty, nnp, verbose;
+	const char *uid_map, *gid_map;
+	const char *caps_keep, *caps_drop;
+	const char *seccomp_allow, *seccomp_deny, *seccomp_errno;
+	const char *cwd;
+	const char **env;
+	size_t n_env;
+	char **argv;
+};
+
+static void usage(FILE *f, bool enter)
+{
+	fprintf(f,
+		"usage: linx %s [options] -- PROGRAM [ARGS...]\n"
+		"\n"
+		"  --ns LIST            namespaces %s (net,mount,pid,uts,ipc,\n"
+		"                       user,cgroup,time)\n"
+		"  --uid-map IN:OUT:LEN[,...]  uid map written at the checkpoint\n"
+		"  --gid-map IN:OUT:LEN[,...]  gid map (default: the uid map)\n"
+		"  --caps-keep LIST     drop every other capability from the\n"
+		"                       bounding set (names like net_bind_service)\n"
+		"  --caps-drop LIST     drop these from the bounding set\n"
+		"  --seccomp-allow LIST allow only these syscalls (execve is added:\n"
+		"                       the filter starts with the workload's execve)\n"
+		"  --seccomp-deny LIST  deny these syscalls\n"
+		"  --seccomp-errno NAME errno for denied syscalls (default eperm;\n"
+		"                       \"kill\" kills the process)\n"
+		"  --no-new-privs       set no_new_privs before execve\n"
+		"  --pty                run on a new terminal, relayed to ours\n"
+		"  --cwd DIR            working directory\n"
+		"  --env KEY=VALUE      environment (repeatable; replaces ours)\n"
+		"  -v, --verbose        report the host pid and each step\n",
+		enter ? "enter PID" : "spawn",
+		enter ? "of PID to join (default: all)" : "to create");
+}
+
+static int parse(int argc, char **argv, bool enter, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "ns", required_argument, NULL, 'n' },
+		{ "uid-map", required_argument, NULL, 'u' },
+		{ "gid-map", required_argument, NULL, 'g' },
+		{ "caps-keep", required_argument, NULL, 'k' },
+		{ "caps-drop", required_argument, NULL, 'd' },
+		{ "seccomp-allow", required_argument, NULL, 'a' },
+		{ "seccomp-deny", required_argument, NULL, 'D' },
+		{ "seccomp-errno", required_argument, NULL, 'e' },
+		{ "no-new-privs", no_argument, NULL, 'N' },
+		{ "pty", no_argument, NULL, 'p' },
+		{ "cwd", required_argument, NULL, 'c' },
+		{ "env", required_argument, NULL, 'E' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct linx_error err;
+	bool need_pid = enter;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->enter = enter;
+	o->env = calloc((size_t)argc + 1, sizeof(char *));
+	if (!o->env)
+		return -ENOMEM;
+	optind = 0; /* re-initialise getopt for this argv */
+again:
+	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (linx_process_ns_parse(optarg, &o->ns, &err) < 0) {
+				fprintf(stderr, "linx: --ns: %s\n", err.message);
+				return -EINVAL;
+			}
+			break;
+		case 'u': o->uid_map = optarg; break;
+		case 'g': o->gid_map = optarg; break;
+		case 'k': o->caps_keep = optarg; break;
+		case 'd': o->caps_drop = optarg; break;
+		case 'a': o->seccomp_allow = optarg; break;
+		case 'D': o->seccomp_deny = optarg; break;
+		case 'e': o->seccomp_errno = optarg; break;
+		case 'N': o->nnp = true; break;
+		case 'p': o->pty = true; break;
+		case 'c': o->cwd = optarg; break;
+		case 'E': o->env[o->n_env++] = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage(stdout, enter); return 1;
+		default: usage(stderr, enter); return -EINVAL;
+		}
+	}
+	if (need_pid) {
+		char *end;
+		long pid;
+
+		if (optind >= argc) {
+			usage(stderr, enter);
+			return -EINVAL;
+		}
+		pid = strtol(argv[optind], &end, 10);
+		if (*end || pid <= 0) {
+			fprintf(stderr, "linx: enter: bad pid \"%s\"\n",
+				argv[optind]);
+			return -EINVAL;
+		}
+		o->target = (pid_t)pid;
+		optind++;
+		need_pid = false;
+		/* Options may follow the pid too: "enter PID --ns net --". */
+		if (optind < argc && argv[optind][0] == '-' &&
+		    strcmp(argv[optind], "--") != 0)
+			goto again;
+	}
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
+	if (optind >= argc) {
+		fprintf(stderr, "linx: %s: no program to run (argv_required)\n",
+			enter ? "enter" : "spawn");
+		return -EINVAL;
+	}
+	if (o->seccomp_allow && o->seccomp_deny) {
+		fprintf(stderr, "linx: --seccomp-allow and --seccomp-deny "
+				"exclude each other\n");
+		return -EINVAL;
+	}
+	if (o->caps_keep && o->caps_drop) {
+		fprintf(stderr, "linx: --caps-keep and --caps-drop exclude each "
+				"other\n");
+		return -EINVAL;
+	}
+	o->argv = argv + optind;
+	return 0;
+}
+
+/* "a,b,c" -> list of strings. */
+static struct linx_value csv_list(const char *csv)
+{
+	struct linx_value list = linx_value_list();
+	char *copy = strdup(csv), *save = NULL;
+
+	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
+	     t = strtok_r(NULL, ",", &save))
+		linx_list_push_cstring(&list, t);
+	free(copy);
+	return list;
+}
+
+/* "0:1000:1,1:100000:65535" -> [[0,1000,1],[1,100000,65535]]. */
+static int map_list(const char *text, struct linx_value *ret)
+{
+	char *copy = strdup(text), *save = NULL;
+	int r = 0;
+
+	*ret = linx_value_list();
+	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && r == 0;
+	     t = strtok_r(NULL, ",", &save)) {
+		unsigned long long in, out, len;
+		struct linx_value e = linx_value_list();
+		char extra;
+
+		if (sscanf(t, "%llu:%llu:%llu%c", &in, &out, &len, &extra) != 3) {
+			r = -EINVAL;
+			break;
+		}
+		linx_list_push_uint(&e, in);
+		linx_list_push_uint(&e, out);
+		linx_list_push_uint(&e, len);
+		linx_list_push(ret, &e);
+	}
+	free(copy);
+	if (!copy || r < 0)
+		linx_value_clear(ret);
+	return copy ? r : -ENOMEM;
+}
+
+static int fail(const char *what, const struct linx_error *err)
+{
+	char buf[1200];
+
+	linx_error_format(err, buf, sizeof(buf));
+	fprintf(stderr, "linx: %s: %s\n", what, buf);
+	return -(err->code ? err->code : EIO);
+}
+
+static int setup_maps(struct linx_registry *reg, const struct opts *o,
+		      pid_t pid)
+{
+	struct linx_value args = linx_value_map(), uid, gid, res;
+	struct linx_error err;
+	int r;
+
+	if (map_list(o->uid_map, &uid) < 0 ||
+	    map_list(o->gid_map ? o->gid_map : o->uid_map, &gid) < 0) {
+		fprintf(stderr, "linx: a map is IN:OUT:LEN[,IN:OUT:LEN...]\n");
+		linx_value_clear(&uid);
+		linx_value_clear(&args);
+		return -EINVAL;
+	}
+	linx_map_put_int(&args, "pid", pid);
+	linx_map_put(&args, "uid", &uid);
+	linx_map_put(&args, "gid", &gid);
+	r = linx_call(reg, "user.setup_maps", &args, &res, 0, &err);
+	linx_value_clear(&args);
+	return r < 0 ? fail("uid/gid maps", &err) : 0;
+}
+
+static int drop_caps(struct linx_registry *reg, struct linx_process *p,
+		     const struct opts *o)
+{
+	struct linx_value args = linx_value_map(), drop, all = linx_value_nil();
+	struct linx_error err;
+	int r;
+
+	if (o->caps_keep) {
+		struct linx_value keep = csv_list(o->caps_keep), none = linx_value_nil();
+
+		/* Every capability the kernel knows, less the kept ones
+		 * (compared by the names caps.names gives). */
+		r = linx_call(reg, "caps.names", &none, &all, 0, &err);
+		if (r < 0) {
+			linx_value_clear(&keep);
+			return fail("caps.names", &err);
+		}
+		drop = linx_value_list();
+		for (uint32_t i = 0; i < all.len; i++) {
+			bool kept = false;
+
+			for (uint32_t j = 0; j < keep.len; j++) {
+				const char *k = keep.items[j].str;
+
+				if (strncasecmp(k, "cap_", 4) != 0
+					    ? strcasecmp(all.items[i].str + 4, k) == 0
+					    : strcasecmp(all.items[i].str, k) == 0)
+					kept = true;
+			}
+			if (!kept)
+				linx_list_push_cstring(&drop, all.items[i].str);
+		}
+		/* A kept name that is not a capability must not pass
+		 * silently: let the verb judge every kept name once. */
+		for (uint32_t j = 0; j < keep.len; j++) {
+			bool known = false;
+
+			for (uint32_t i = 0; i < all.len; i++) {
+				const char *k = keep.items[j].str;
+
+				if (strncasecmp(k, "cap_", 4) != 0
+					    ? strcasecmp(all.items[i].str + 4, k) == 0
+					    : strcasecmp(all.items[i].str, k) == 0)
+					known = true;
+			}
+			if (!known) {
+				fprintf(stderr,
+					"linx: --caps-keep: unknown capability "
+					"\"%s\" (bad_capability)\n",
+					keep.items[j].str);
+				linx_value_clear(&keep);
+				linx_value_clear(&all);
+				linx_value_clear(&drop);
+				linx_value_clear(&args);
+				return -EINVAL;
+			}
+		}
+		linx_value_clear(&keep);
+		linx_value_clear(&all);
+	} else {
+		drop = csv_list(o->caps_drop);
+	}
+	linx_map_put(&args, "caps", &drop);
+	r = linx_process_call(p, "caps.drop_bounding", &args, NULL, &err);
+	linx_value_clear(&args);
+	return r < 0 ? fail("caps.drop_bounding", &err) : 0;
+}
+
+static int install_seccomp(struct linx_registry *reg, struct linx_process *p,
+			   const struct opts *o)
+{
+	struct linx_value args = linx_value_map(), list, filter, iargs;
+	struct linx_error err;
+	const char *verb;
+	int r;
+
+	if (o->seccomp_allow) {
+		bool has_execve = false;
+
+		list = csv_list(o->seccomp_allow);
+		for (uint32_t i = 0; i < list.len; i++)
+			has_execve |= strcmp(list.items[i].str, "execve") == 0;
+		if (!has_execve)
+			linx_list_push_cstring(&list, "execve");
+		verb = "seccomp.allow_list";
+	} else {
+		list = csv_list(o->seccomp_deny);
+		verb = "seccomp.deny_list";
+		if (o->seccomp_errno && strcmp(o->seccomp_errno, "kill") == 0) {
+			linx_map_put_cstring(&args, "deny_action",
+					     "kill_process");
+		} else {
+			struct linx_value act = linx_value_map();
+
+			linx_map_put_cstring(&act, "errno",
+					     o->seccomp_errno ? o->seccomp_errno
+							      : "eperm");
+			linx_map_put(&args, "deny_action", &act);
+		}
+	}
+	linx_map_put(&args, "syscalls", &list);
+	r = linx_call(reg, verb, &args, &filter, 0, &err);
+	linx_value_clear(&args);
+	if (r < 0)
+		return fail(verb, &err);
+	iargs = linx_value_map();
+	{
+		const struct linx_value *bpf = linx_map_get(&filter, "bpf");
+
+		linx_map_put_bytes(&iargs, "bpf", bpf->bytes, bpf->len);
+	}
+	linx_value_clear(&filter);
+	r = linx_process_call(p, "seccomp.install", &iargs, NULL, &err);
+	linx_value_clear(&iargs);
+	return r < 0 ? fail("seccomp.install", &err) : 0;
+}
+
+/* ---- the PTY relay -------------------------------------------------------- */
+
+static struct termios saved_tio;
+static bool tio_saved;
+
+static void raw_terminal(struct linx_winsize *ws)
+{
+	struct winsize w;
+	struct termios t;
+
+	if (!isatty(0))
+		return;
+	if (ioctl(0, TIOCGWINSZ, &w) == 0)
+		*ws = (struct linx_winsize){ w.ws_row, w.ws_col, w.ws_xpixel,
+					     w.ws_ypixel };
+	if (tcgetattr(0, &saved_tio) < 0)
+		return;
+	tio_saved = true;
+	t = saved_tio;
+	cfmakeraw(&t);
+	tcsetattr(0, TCSANOW, &t);
+}
+
+static void restore_terminal(void)
+{
+	if (tio_saved)
+		tcsetattr(0, TCSANOW, &saved_tio);
+	tio_saved = false;
+}
+
+static int relay_and_wait(struct linx_agent *a, struct linx_process *p,
+			  bool pty, struct linx_process_result *res)
+{
+	struct linx_error err;
+	bool in_open = pty;
+
+	for (;;) {
+		struct linx_process_event ev;
+		struct pollfd pfd[2] = {
+			{ .fd = linx_agent_fd(a), .events = POLLIN },
+			{ .fd = in_open ? 0 : -1, .events = POLLIN },
+		};
+
+		while (linx_process_event_next(p, &ev)) {
+			if (ev.type == LINX_PROCESS_EV_PTY_OUT && ev.len &&
+			    fwrite(ev.data, 1, ev.len, stdout) != ev.len)
+				in_open = false;
+			fflush(stdout);
+			linx_process_event_clear(&ev);
+		}
+		if (linx_process_wait(p, 0, res, NULL) == 0)
+			return 0;
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (pfd[1].revents) {
+			char buf[4096];
+			ssize_t n = read(0, buf, sizeof(buf));
+
+			if (n <= 0)
+				in_open = false; /* keep relaying output */
+			else if (linx_process_pty_write(p, buf, (size_t)n, &err) < 0)
+				in_open = false;
+		}
+		if (pfd[0].revents && linx_agent_dispatch(a, 0, &err) < 0)
+			return fail("agent", &err);
+	}
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static int status_of(const struct linx_process_result *res)
+{
+	switch (res->stage) {
+	case LINX_PROCESS_EXITED:
+		return res->value;
+	case LINX_PROCESS_SIGNALED:
+		return 128 + res->value;
+	case LINX_PROCESS_ERRORED:
+		fail("workload", &res->error);
+		return STATUS_NOT_RUN;
+	default:
+		fprintf(stderr, "linx: the workload was aborted\n");
+		return STATUS_NOT_RUN;
+	}
+}
+
+int linx_cli_process_run(int argc, char **argv, bool enter)
+{
+	struct linx_spawn_options so = { 0 };
+	struct linx_registry *reg = NULL;
+	struct linx_agent *a = NULL;
+	struct linx_process *p = NULL;
+	struct linx_process_result res;
+	struct linx_error err;
+	struct opts o;
+	int r, status = STATUS_NOT_RUN;
+	pid_t pid;
+
+	r = parse(argc, argv, enter, &o);
+	if (r != 0) {
+		free(o.env);
+		return r > 0 ? 0 : 2;
+	}
+	so.argv = (const char *const *)o.argv;
+	so.env = o.n_env ? o.env : NULL;
+	so.cwd = o.cwd;
+	so.namespaces = o.ns;
+	so.pty = o.pty;
+	so.no_new_privs = o.nnp;
+	if (o.pty)
+		raw_terminal(&so.winsize);
+	if (linx_registry_new(&reg, 0, &err) < 0 ||
+	    linx_agent_start(&a, NULL, &err) < 0) {
+		fail("start", &err);
+		goto out;
+	}
+	r = enter ? linx_process_enter(a, o.target, &so, &p, &err)
+		  : linx_process_spawn(a, &so, &p, &err);
+	if (r < 0) {
+		fail(enter ? "enter" : "spawn", &err);
+		goto out;
+	}
+	r = linx_process_wait_stage(p, LINX_PROCESS_READY, -1, &err);
+	if (r < 0) {
+		fail("spawn", &err);
+		goto out;
+	}
+	if (r != LINX_PROCESS_READY) {
+		linx_process_wait(p, -1, &res, NULL);
+		status = status_of(&res);
+		goto out;
+	}
+	pid = linx_process_host_pid(p, NULL);
+	if (o.verbose) {
+		struct linx_process_info info;
+
+		linx_process_info(p, &info, NULL);
+		fprintf(stderr, "linx: workload parked: host pid %d, pid %d "
+				"inside\n",
+			(int)pid, (int)info.child_pid);
+	}
+	r = 0;
+	if (o.uid_map)
+		r = setup_maps(reg, &o, pid);
+	if (r >= 0 && (o.caps_keep || o.caps_drop))
+		r = drop_caps(reg, p, &o);
+	if (r >= 0 && (o.seccomp_allow || o.seccomp_deny))
+		r = install_seccomp(reg, p, &o);
+	if (r < 0) {
+		/* Roll back: the workload never runs. */
+		if (linx_process_abort(p, NULL) == 0)
+			linx_process_wait(p, -1, NULL, NULL);
+		goto out;
+	}
+	if (linx_process_proceed(p, &err) < 0) {
+		fail("proceed", &err);
+		goto out;
+	}
+	if (o.verbose)
+		fprintf(stderr, "linx: released %d\n", (int)pid);
+	if (relay_and_wait(a, p, o.pty, &res) == 0)
+		status = status_of(&res);
+out:
+	restore_terminal();
+	linx_process_free(p);
+	linx_agent_free(a);
+	linx_registry_free(reg);
+	free(o.env);
+	return status;
+}
+
+/* The table hands us the arguments after the command; getopt wants the
+ * command itself in argv[0]. */
+int cli_process_command(int argc, char **argv, const char *name, bool enter)
+{
+	char **args = calloc((size_t)argc + 2, sizeof(*args));
+	int status;
+
+	if (!args) {
+		fprintf(stderr, "linx: %s: out of memory\n", name);
+		return CLI_EXIT_FAILED;
+	}
+	args[0] = (char *)name;
+	memcpy(args + 1, argv, (size_t)argc * sizeof(*args));
+	status = linx_cli_process_run(argc + 1, args, enter);
+	free(args);
+	return status;
+}
+
+int cli_cmd_spawn(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return cli_process_command(argc, argv, "spawn", false);
+}

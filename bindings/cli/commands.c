@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command table.  To add a command: write cmd-<name>.c with one entry
+ * function (declared in cli.h), add a row here and the file to
+ * meson.build.  `linx --help` lists the rows in this order.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+const struct cli_command cli_commands[] = {
+	{ "plugins", "",
+	  "Load every plugin on the search path and list them as JSON, "
+	  "refused ones included.",
+	  cli_cmd_plugins },
+	{ "verbs", "[PLUGIN]",
+	  "List every verb (of one plugin) with its flags and parameters, "
+	  "as JSON.",
+	  cli_cmd_verbs },
+	{ "help", "[VERB|PLUGIN|COMMAND]",
+	  "Describe a verb (parameters, flags, result), a plugin's verbs, "
+	  "or a command.",
+	  cli_cmd_help },
+	{ "call", "VERB [--json OBJECT|-] [name=value | name:=JSON]...",
+	  "Call a verb and print its result as JSON.", cli_cmd_call },
+	{ "monitor", "PLUGIN [--count N] [name=value | name:=JSON]...",
+	  "Stream a plugin's events as JSON lines (PLUGIN.monitor.open, "
+	  ".read, .close).",
+	  cli_cmd_monitor },
+	{ "spawn",
+	  "[--ns LIST] [--uid-map M] [--caps-keep LIST] "
+	  "[--seccomp-allow LIST|--seccomp-deny LIST] [--pty] ... -- ARGV...",
+	  "Run a workload through the checkpoint: namespaces, identity, "
+	  "capabilities and syscalls decided before execve.",
+	  cli_cmd_spawn },
+	{ "enter", "PID [--ns LIST] ... -- ARGV...",
+	  "Run a workload inside an existing process's namespaces "
+	  "(like nsenter).",
+	  cli_cmd_enter },
+	{ 0 },
+};
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Spawn cost through the checkpoint, side by side with its floor.
+ *
+ * For each namespace set (none; user+mount+pid+uts+ipc; all eight) and in
+ * the same run, interleaved round-robin so drift hits all three alike:
+ *   floor    a minimal C clone3(flags) + execve(/bin/true) + waitpid
+ *   unshare  unshare(1) with the same flags running /bin/true
+ *   linx     spawn -> ready -> proceed -> exited through one agent
+ * and the release latency: proceed sent -> running received by the host.
+ * Reports medians (and p90) in microseconds, and ratios to the floor.
+ * Targets: linx within 1.2x of the floor; release under 100 us.
+ *
+ *   LINX_BENCH_RUNS=N (default 300)
+ */
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linx/process.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x80
+#endif
+
+extern char **environ;
+
+struct clone_args0 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls;
+};
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, int n, double p)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return v[(int)(p * (n - 1))];
+}
+
+static const char *const TRUE_ARGV[] = { "/bin/true", NULL };
+
+static double run_floor(uint64_t flags)
+{
+	struct clone_args0 args = { .flags = flags, .exit_signal = SIGCHLD };
+	double t0 = now_us();
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	int st;
+
+	if (pid == 0) {
+		execve(TRUE_ARGV[0], (char *const *)TRUE_ARGV, environ);
+		_exit(127);
+	}
+	if (pid < 0) {
+		perror("clone3");
+		exit(1);
+	}
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "floor child failed\n");
+		exit(1);
+	}
+	return now_us() - t0;
+}
+
+static double run_unshare(const char *const *argv)
+{
+	double t0 = now_us();
+	pid_t pid;
+	int st;
+
+	if (posix_spawn(&pid, argv[0], NULL, NULL, (char *const *)argv,
+			environ) != 0) {
+		perror("posix_spawn unshare");
+		exit(1);
+	}
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "unshare failed (%s)\n", argv[1]);
+		exit(1);
+	}
+	return now_us() - t0;
+}
+
+static double run_linx(struct linx_agent *a, uint32_t ns, double *release)
+{
+	struct linx_spawn_options o = { .argv = TRUE_ARGV, .namespaces = ns };
+	struct linx_process *p = NULL;
+	struct linx_process_result res;
+	struct linx_error err;
+	double t0 = now_us(), t1;
+
+	if (linx_process_spawn(a, &o, &p, &err) < 0 ||
+	    linx_process_wait_stage(p, LINX_PROCESS_READY, -1, &err) !=
+		    LINX_PROCESS_READY)
+		goto fail;
+	t1 = now_us();
+	/* running and exited may arrive in one read: any stage from
+	 * running on means execve succeeded. */
+	if (linx_process_proceed(p, &err) < 0 ||
+	    linx_process_wait_stage(p, LINX_PROCESS_RUNNING, -1, &err) <
+		    LINX_PROCESS_RUNNING)
+		goto fail;
+	*release = now_us() - t1;
+	if (linx_process_wait(p, -1, &res, &err) < 0 ||
+	    res.stage != LINX_PROCESS_EXITED || res.value != 0)
+		goto fail;
+	linx_process_free(p);
+	return now_us() - t0;
+fail:
+	fprintf(stderr, "linx run failed: %s: %s\n", err.op, err.message);
+	exit(1);
+}
+
+struct config {
+	const char *name;
+	uint32_t ns;
+	uint64_t clone_flags;
+	const char *unshare[12];
+};
+
+int main(void)
+{
+	static const struct config configs[] = {
+		{ "none", 0, 0, { "/usr/bin/unshare", "/bin/true" } },
+		{ "user+mount+pid+uts+ipc",
+		  LINX_NS_USER | LINX_NS_MNT | LINX_NS_PID | LINX_NS_UTS |
+			  LINX_NS_IPC,
+		  CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
+			  CLONE_NEWIPC,
+		  { "/usr/bin/unshare", "--user", "--mount", "--pid", "--fork",
+		    "--uts", "--ipc", "/bin/true" } },
+		{ "all", LINX_NS_ALL,
+		  CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
+			  CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP |
+			  CLONE_NEWTIME,
+		  { "/usr/bin/unshare", "--user", "--mount", "--pid", "--fork",
+		    "--uts", "--ipc", "--net", "--cgroup", "--time",
+		    "/bin/true" } },
+	};
+	const char *env = getenv("LINX_BENCH_RUNS");
+	int runs = env ? atoi(env) : 300;
+	struct linx_agent *a = NULL;
+	struct linx_error err;
+	double *f = calloc((size_t)runs, sizeof(double));
+	double *u = calloc((size_t)runs, sizeof(double));
+	double *l = calloc((size_t)runs, sizeof(double));
+	double *rel = calloc((size_t)runs, sizeof(double));
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "SKIP: the benchmark creates namespaces: run "
+				"it as root\n");
+		return 77;
+	}
+	if (runs < 10 || !f || !u || !l || !rel)
+		return 2;
+	if (linx_agent_start(&a, NULL, &err) < 0) {
+		fprintf(stderr, "agent: %s\n", err.message);
+		return 1;
+	}
+	printf("spawn -> exit of /bin/true, %d runs each, interleaved; "
+	       "microseconds\n",
+	       runs);
+	printf("%-24s %7s %7s %7s %7s %7s %8s %8s %8s\n", "namespaces",
+	       "floor", "unshare", "linx", "lx p90", "release", "linx/fl",
+	       "unsh/fl", "p10 l/f");
+	for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
+		const struct config *cf = &configs[c];
+		double mf, mu, ml, p90, mr, lf, ll;
+
+		/* Warm up caches and the agent. */
+		for (int i = 0; i < 10; i++) {
+			double r;
+
+			run_floor(cf->clone_flags);
+			run_linx(a, cf->ns, &r);
+		}
+		for (int i = 0; i < runs; i++) {
+			f[i] = run_floor(cf->clone_flags);
+			u[i] = run_unshare(cf->unshare);
+			l[i] = run_linx(a, cf->ns, &rel[i]);
+		}
+		mf = pct(f, runs, 0.5);
+		lf = pct(f, runs, 0.1);
+		mu = pct(u, runs, 0.5);
+		ml = pct(l, runs, 0.5);
+		ll = pct(l, runs, 0.1);
+		p90 = pct(l, runs, 0.9);
+		mr = pct(rel, runs, 0.5);
+		/* p10 l/f: the quietest runs, least touched by a busy host. */
+		printf("%-24s %7.0f %7.0f %7.0f %7.0f %7.0f %8.2f %8.2f %8.2f\n",
+		       cf->name, mf, mu, ml, p90, mr, ml / mf, mu / mf, ll / lf);
+		fflush(stdout);
+	}
+	linx_agent_free(a);
+	free(f);
+	free(u);
+	free(l);
+	free(rel);
+	return 0;
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `linx spawn` / `linx enter` end to end: exit statuses, and the headline
+ * composition - a fresh user/pid/net namespace, mapped root, a reduced
+ * capability set and a seccomp filter - observed from outside through
+ * /proc and getpcaps while the workload runs.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "linx-test.h"
+
+#if !defined(CLI) || !defined(PROBE)
+#error CLI and PROBE must be defined
+#endif
+
+static int run(const char *args)
+{
+	int status;
+	char *out = linx_test_sh(&status, "%s %s", CLI, args);
+
+	free(out);
+	return status;
+}
+
+static int run_fmt(const char *fmt, ...) LINX_PRINTF(1, 2);
+static int run_fmt(const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return run(buf);
+}
+
+START_TEST(exit_statuses)
+{
+	ck_assert_int_eq(run("spawn -- /bin/sh -c 'exit 7'"), 7);
+	ck_assert_int_eq(run("spawn -- /bin/sh -c 'kill -TERM $$'"), 128 + 15);
+	ck_assert_int_eq(run("spawn -- /nonexistent 2>/dev/null"), 125);
+	ck_assert_int_eq(run("spawn --ns typo -- /bin/true 2>/dev/null"), 2);
+	ck_assert_int_eq(run("spawn 2>/dev/null"), 2);
+	ck_assert_int_eq(run("spawn --caps-keep bogus -- /bin/true 2>/dev/null"),
+			 125);
+	ck_assert_int_eq(run("spawn --seccomp-deny nosuchcall -- /bin/true "
+			     "2>/dev/null"),
+			 125);
+	/* Inside: root, pid 1, its own hostname space. */
+	ck_assert_int_eq(run("spawn --ns user,pid,uts,mount --uid-map 0:0:1 -- "
+			     "/bin/sh -c 'test $(id -u) = 0 && test $$ = 1'"),
+			 0);
+	/* A denied syscall gets its errno. */
+	ck_assert_int_eq(run("spawn --seccomp-deny mkdir --seccomp-errno eacces "
+			     "-- /bin/mkdir /tmp/linx-cli-denied 2>/dev/null"),
+			 1);
+	ck_assert_int_ne(access("/tmp/linx-cli-denied", F_OK), 0);
+}
+END_TEST
+
+START_TEST(seccomp_allow_list)
+{
+	/* What the static probe needs to start and exit (execve is added by
+	 * the CLI); getpid is not in it. */
+	const char *list = "brk,arch_prctl,set_tid_address,set_robust_list,"
+			   "rseq,prlimit64,readlinkat,readlink,getrandom,"
+			   "mprotect,uname,exit_group,exit,mmap,munmap,"
+			   "newfstatat,fstat,write";
+
+	ck_assert_int_eq(run_fmt("spawn --seccomp-allow %s -- %s ok", list,
+				 PROBE),
+			 0);
+	ck_assert_int_eq(run_fmt("spawn --seccomp-allow %s -- %s native", list,
+				 PROBE),
+			 128 + SIGSYS);
+}
+END_TEST
+
+START_TEST(pty_relay)
+{
+	int status;
+	char *out = linx_test_sh(&status, "echo hello | %s spawn --pty -- "
+					  "/bin/sh -c 'read x; echo got-$x'",
+				 CLI);
+
+	ck_assert_int_eq(status, 0);
+	ck_assert_msg(strstr(out, "got-hello"), "output: %s", out);
+	free(out);
+}
+END_TEST
+
+/* Start the CLI with -v; return its pid and the workload's host pid. */
+static pid_t start_cli(const char *const *argv, pid_t *ret_workload)
+{
+	int fds[2];
+	pid_t cli;
+	FILE *f;
+	char line[256];
+
+	ck_assert(pipe(fds) == 0);
+	cli = fork();
+	ck_assert_int_ge(cli, 0);
+	if (cli == 0) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		execv(CLI, (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	*ret_workload = 0;
+	while (fgets(line, sizeof(line), f)) {
+		int pid;
+
+		if (sscanf(line, "linx: workload parked: host pid %d", &pid) == 1)
+			*ret_workload = pid;
+		if (strncmp(line, "linx: released", 14) == 0)
+			break;
+		ck_assert_msg(strncmp(line, "linx: workload", 14) == 0,
+			      "CLI says: %s", line);
+	}
+	fclose(f);
+	ck_assert_int_gt(*ret_workload, 0);
+	return cli;
+}
+
+static char *proc_file(pid_t pid, const char *name)
+{
+	int status;
+
+	return linx_test_sh(&status, "cat /proc/%d/%s", (int)pid, name);
+}
+
+START_TEST(headline_observed_from_outside)
+{
+	static const char *const argv[] = {
+		CLI, "spawn", "-v", "--ns", "user,pid,net", "--uid-map", "0:0:1",
+		"--caps-keep", "net_bind_service", "--seccomp-deny",
+		"ptrace,kexec_load", "--no-new-privs", "--", "/bin/sleep", "60",
+		NULL
+	};
+	pid_t cli, pid;
+	char *s, *out;
+	int status;
+	bool execd = false;
+
+	linx_test_require(linx_test_have("getpcaps"), "getpcaps missing");
+	cli = start_cli(argv, &pid);
+	for (int i = 0; i < 2000 && !execd; i++) {
+		s = proc_file(pid, "comm");
+		execd = strcmp(s, "sleep\n") == 0;
+		free(s);
+		if (!execd)
+			usleep(5000);
+	}
+	ck_assert(execd);
+	/* Identity: root inside is our uid outside. */
+	s = proc_file(pid, "uid_map");
+	ck_assert_msg(strstr(s, "0") && sscanf(s, "%*u %*u %d", &status) == 1 &&
+			      status == 1,
+		      "uid_map: %s", s);
+	free(s);
+	/* Namespaces: fresh user, pid and net. */
+	out = linx_test_sh(&status, "for k in user pid net; do "
+				    "test $(readlink /proc/%d/ns/$k) != "
+				    "$(readlink /proc/self/ns/$k) || echo same-$k; "
+				    "done",
+			   (int)pid);
+	ck_assert_str_eq(out, "");
+	free(out);
+	/* Privileges: only cap_net_bind_service, as getpcaps sees it. */
+	out = linx_test_sh(&status, "getpcaps %d", (int)pid);
+	ck_assert_msg(strstr(out, "cap_net_bind_service=ep") &&
+			      !strstr(out, "sys_admin"),
+		      "getpcaps: %s", out);
+	free(out);
+	s = proc_file(pid, "status");
+	ck_assert_ptr_nonnull(strstr(s, "CapBnd:\t0000000000000400"));
+	/* Syscalls: a filter is on, with no_new_privs. */
+	ck_assert_ptr_nonnull(strstr(s, "Seccomp:\t2"));
+	ck_assert_ptr_nonnull(strstr(s, "NoNewPrivs:\t1"));
+	free(s);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(cli, &status, 0), cli);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 128 + SIGKILL);
+}
+END_TEST
+
+START_TEST(enter_a_running_workload)
+{
+	static const char *const argv[] = { CLI, "spawn", "-v", "--ns", "net,uts",
+					    "--", "/bin/sleep", "60", NULL };
+	pid_t cli, pid;
+	char cmd[512];
+	int status;
+
+	cli = start_cli(argv, &pid);
+	/* Only lo in there: the target's network namespace. */
+	snprintf(cmd, sizeof(cmd),
+		 "enter %d -- /bin/sh -c 'test $(ip -o link | wc -l) = 1 "
+		 "&& test $(readlink /proc/self/ns/net) = "
+		 "$(readlink /proc/%d/ns/net)'",
+		 (int)pid, (int)pid);
+	ck_assert_int_eq(run(cmd), 0);
+	/* --ns narrows it: the uts namespace stays ours. */
+	snprintf(cmd, sizeof(cmd), "enter %d --ns net -- /bin/sh -c "
+				   "'test $(readlink /proc/self/ns/uts) = "
+				   "$(readlink /proc/%d/ns/uts)'",
+		 (int)pid, (int)getpid());
+	ck_assert_int_eq(run(cmd), 0);
+	ck_assert_int_eq(run("enter 99999999 -- /bin/true 2>/dev/null"), 125);
+	kill(pid, SIGKILL);
+	waitpid(cli, &status, 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cli-process");
+	TCase *tc = tcase_create("cli");
+
+	linx_test_require_root();
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, exit_statuses);
+	tcase_add_test(tc, seccomp_allow_list);
+	tcase_add_test(tc, pty_relay);
+	tcase_add_test(tc, headline_observed_from_outside);
+	tcase_add_test(tc, enter_a_running_workload);
+	suite_add_tcase(s, tc);
+	return linx_test_run_suite(s);
+}
