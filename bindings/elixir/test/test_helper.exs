@@ -6,4 +6,11 @@ for name <- ["nif_test", "example"] do
   :ok = Linx.Verb.load_plugin(Path.join([c_build, "bindings", "elixir", name <> ".so"]))
 end
 
+# A sanitizer run must really have the ASan runtime in the VM (the NIF would
+# not load otherwise, but say so plainly).
+if System.get_env("LINX_NIF_SANITIZE") in ["1", "true"] and
+     not (File.read!("/proc/self/maps") =~ "libasan") do
+  raise "LINX_NIF_SANITIZE=1 but the ASan runtime is not loaded"
+end
+
 ExUnit.start()
