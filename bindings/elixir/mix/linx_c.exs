@@ -157,7 +157,8 @@ defmodule Mix.Tasks.Compile.LinxC do
           :ok
 
         {out, _} ->
-          File.rm_rf!(build)
+          # The directory stays for its meson-logs; the next run starts
+          # over since it has no build.ninja.
           {:error, "linx: meson setup failed\n" <> tail(out) <> hint(out)}
       end
     end
