@@ -118,8 +118,12 @@ defmodule Linx.CgroupTest do
   test "freeze/1 and thaw/1", %{sandbox: sandbox} do
     {:ok, cg} = Cgroup.create(Path.join(sandbox, "frozen"))
     child = {_port, pid} = spawn_plain()
-    on_exit(fn -> stop(child) end)
     :ok = Cgroup.add_process(cg, pid)
+
+    on_exit(fn ->
+      Cgroup.thaw(cg)
+      stop(child)
+    end)
 
     assert Cgroup.freeze(cg) == :ok
     assert Cgroup.read(cg, "cgroup.freeze") == {:ok, "1"}

@@ -136,12 +136,19 @@ defmodule LinxTest.Kernel do
     dir
   end
 
-  @doc "rmdir a cgroup tree bottom-up, waiting out exiting processes."
+  @doc """
+  rmdir a cgroup tree bottom-up.  Whatever a failed test left inside is
+  thawed and killed first (cgroup.freeze, cgroup.kill): only the tests'
+  own helper processes can be there.
+  """
   def remove_tree(dir) do
     if File.dir?(dir) do
       for entry <- File.ls!(dir), File.dir?(Path.join(dir, entry)) do
         remove_tree(Path.join(dir, entry))
       end
+
+      File.write(Path.join(dir, "cgroup.freeze"), "0")
+      File.write(Path.join(dir, "cgroup.kill"), "1")
 
       wait_until(
         fn -> :file.del_dir(String.to_charlist(dir)) == :ok or not File.dir?(dir) end,
