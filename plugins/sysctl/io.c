@@ -82,6 +82,12 @@ static int open_failed(const struct sysctl_key *k, const char *op, int e,
 		return sysctl_fail(err, e, op, k->path,
 				   "sysctl %s: permission denied for %s", k->key,
 				   op);
+	case EXDEV:
+		return sysctl_fail(err, e, op, k->path,
+				   "sysctl %s: not a kernel knob (another "
+				   "filesystem is mounted below " SYSCTL_ROOT
+				   ")",
+				   k->key);
 	case EISDIR:
 		return sysctl_fail(err, e, op, k->path,
 				   "sysctl %s is a directory of knobs, not a "
@@ -111,33 +117,17 @@ static int root_failed(const struct sysctl_key *k, const char *op, int e,
 			   k->key, linx_strerror(e));
 }
 
-/* Open the key's file with `flags`: fd or -errno, err untouched. */
-static int open_key_quiet(const struct sysctl_key *k, int flags)
-{
-	int root, fd;
-
-	root = sysctl_root_open();
-	if (root < 0)
-		return root;
-	fd = sysctl_open_beneath(root, k->rel, flags);
-	close(root);
-	return fd;
-}
-
 /* Open the key's file with `flags`, or fail with op `op`. */
 static int open_key(const struct sysctl_key *k, int flags, const char *op,
 		    struct linx_error *err)
 {
-	int root, fd;
+	int fd = sysctl_open_key(k->path, flags);
 
-	root = sysctl_root_open();
-	if (root < 0)
-		return root_failed(k, op, -root, err);
-	fd = sysctl_open_beneath(root, k->rel, flags);
-	close(root);
-	if (fd < 0)
-		return open_failed(k, op, -fd, err);
-	return fd;
+	if (fd >= 0)
+		return fd;
+	if (fd == -ENOTSUP || (fd == -ENOENT && access(SYSCTL_ROOT, F_OK) < 0))
+		return root_failed(k, op, -fd, err);
+	return open_failed(k, op, -fd, err);
 }
 
 /* ---- reading ------------------------------------------------------------- */
@@ -469,7 +459,7 @@ static int check_vector(const struct sysctl_key *k, size_t n_values,
 	size_t len, have = 0;
 	int fd, r;
 
-	fd = open_key_quiet(k, O_RDONLY);
+	fd = sysctl_open_key(k->path, O_RDONLY);
 	if (fd < 0)
 		return 0;
 	r = sysctl_read_fd(fd, &value, &len);

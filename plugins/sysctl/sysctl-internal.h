@@ -60,6 +60,10 @@ int sysctl_root_open(void);
 /* Open `rel` beneath the directory `dirfd` without following symlinks or
  * crossing mounts.  fd or -errno. */
 int sysctl_open_beneath(int dirfd, const char *rel, int flags);
+/* Open the knob at absolute `path` (from a validated key): no symlinks,
+ * and the file must be on procfs.  fd or -errno: -EXDEV for a foreign
+ * filesystem below /proc/sys, -ENOTSUP if /proc/sys is not procfs. */
+int sysctl_open_key(const char *path, int flags);
 /* Read the whole file (see the comment in procfs.c for why from offset 0
  * with a growing buffer).  *ret is malloc'd and NUL-terminated, trailing
  * whitespace trimmed.  0 or -errno (-EFBIG past LINX_SYSCTL_READ_MAX). */
