@@ -30,7 +30,7 @@
 #include <linx/linx.h>
 #include <linx/sysctl.h>
 
-#define ROUNDS 21
+#define ROUNDS 41
 #define KEY "net.ipv4.ip_forward"
 #define PATH "/proc/sys/net/ipv4/ip_forward"
 
@@ -257,20 +257,20 @@ int main(void)
 				     .floor = (floor_) }
 	/* Two groups, each interleaved on its own: the cross-namespace cases
 	 * (threads, forks) disturb whatever runs right after them. */
-	CASE("read: open/read/close (floor)", raw_read, NULL, 1000, 0);
-	CASE("read: linx_sysctl_read", typed_read, NULL, 1000, 0);
+	CASE("read: open/read/close (floor)", raw_read, NULL, 300, 0);
+	CASE("read: linx_sysctl_read", typed_read, NULL, 300, 0);
 	CASE("read: linx_sysctl_read (\"self\" target)", typed_read, &self,
-	     1000, 0);
-	CASE("read: linx_sysctl_read_int", typed_read_int, NULL, 1000, 0);
-	CASE("read: verb sysctl.read", verb_call, &vread, 1000, 0);
+	     300, 0);
+	CASE("read: linx_sysctl_read_int", typed_read_int, NULL, 300, 0);
+	CASE("read: verb sysctl.read", verb_call, &vread, 300, 0);
 	if (root) {
 		int w = n;
 
-		CASE("write: open/write/close (floor)", raw_write, NULL, 1000,
+		CASE("write: open/write/close (floor)", raw_write, NULL, 300,
 		     w);
 		CASE("write: linx_sysctl_write_int", typed_write_int, NULL,
-		     1000, w);
-		CASE("write: verb sysctl.write", verb_call, &vwrite, 1000, w);
+		     300, w);
+		CASE("write: verb sysctl.write", verb_call, &vwrite, 300, w);
 	}
 	group = n;
 	if (net > 0 || user > 0)
