@@ -256,7 +256,7 @@ int linx_sysctl_read(const char *key, const struct linx_ns_target *in,
 }
 
 int sysctl_read_numbers(const struct sysctl_key *k,
-			const struct linx_ns_target *in,
+			const struct linx_ns_target *in, bool one,
 			struct sysctl_number **ret_numbers, size_t *ret_count,
 			struct linx_error *err)
 {
@@ -274,8 +274,8 @@ int sysctl_read_numbers(const struct sysctl_key *k,
 		r = sysctl_parse_numbers(value, ret_numbers, ret_count, &bad);
 	if (r == -EINVAL)
 		sysctl_fail(err, EINVAL, "parse", k->path,
-			    "sysctl %s: \"%.80s\" is not a list of integers",
-			    k->key, value);
+			    "sysctl %s: \"%.80s\" is not %s", k->key, value,
+			    one ? "an integer" : "a list of integers");
 	else if (r == -ERANGE)
 		sysctl_fail(err, ERANGE, "parse", k->path,
 			    "sysctl %s: \"%.80s\" holds an integer that does "
@@ -297,7 +297,7 @@ static int read_number(const struct sysctl_key *k,
 	size_t n;
 	int r;
 
-	r = sysctl_read_numbers(k, in, &nums, &n, err);
+	r = sysctl_read_numbers(k, in, true, &nums, &n, err);
 	if (r < 0)
 		return r;
 	if (n != 1) {
@@ -383,7 +383,7 @@ int linx_sysctl_read_ints(const char *key, const struct linx_ns_target *in,
 		return linx_error_param(err, "validate", "ret_count",
 					"sysctl %s: no place for the count",
 					key);
-	r = sysctl_read_numbers(&k, in, &nums, &n, err);
+	r = sysctl_read_numbers(&k, in, false, &nums, &n, err);
 	if (r < 0)
 		return r;
 	if (n) {

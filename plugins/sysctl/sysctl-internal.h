@@ -103,10 +103,10 @@ int sysctl_read_raw(const struct sysctl_key *k,
 int sysctl_write_raw(const struct sysctl_key *k,
 		     const struct linx_ns_target *in, const char *data,
 		     size_t len, size_t n_values, struct linx_error *err);
-/* Read and parse as integers (op "parse" for content that is not);
- * *ret_numbers is malloc'd. */
+/* Read and parse as integers (op "parse" for content that is not; `one`
+ * words the message for a single integer); *ret_numbers is malloc'd. */
 int sysctl_read_numbers(const struct sysctl_key *k,
-			const struct linx_ns_target *in,
+			const struct linx_ns_target *in, bool one,
 			struct sysctl_number **ret_numbers, size_t *ret_count,
 			struct linx_error *err);
 /* Check a string value's content (no NUL, no newline); param "value". */

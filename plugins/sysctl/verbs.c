@@ -136,7 +136,7 @@ static int verb_read_int(const struct linx_call *call, struct linx_value *ret,
 	r = knob_args(call, KEY_KEY, KEY_IN, &k, &t, err);
 	if (r < 0)
 		return r;
-	r = sysctl_read_numbers(&k, &t, &nums, &n, err);
+	r = sysctl_read_numbers(&k, &t, true, &nums, &n, err);
 	if (r < 0)
 		return r;
 	if (n != 1)
@@ -165,7 +165,7 @@ static int verb_read_ints(const struct linx_call *call,
 	r = knob_args(call, KEY_KEY, KEY_IN, &k, &t, err);
 	if (r < 0)
 		return r;
-	r = sysctl_read_numbers(&k, &t, &nums, &n, err);
+	r = sysctl_read_numbers(&k, &t, false, &nums, &n, err);
 	if (r < 0)
 		return r;
 	*ret = linx_value_list();
