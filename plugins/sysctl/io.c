@@ -36,8 +36,11 @@ int sysctl_run(const struct sysctl_key *k, const struct linx_ns_target *in,
 	       uint32_t want, linx_ns_fn *fn, void *arg,
 	       struct linx_value *ret, struct linx_error *err)
 {
+	struct linx_error local;
 	int r;
 
+	if (!err) /* the op is needed below */
+		err = &local;
 	if (in->kind == LINX_NS_TARGET_PATH && want == 0) {
 		/* A global key reads the same in every namespace, so nothing
 		 * is joined; the file must still be a namespace (the core

@@ -426,6 +426,29 @@ START_TEST(verb_errors)
 	linx_map_put_cstring(&a, "prefix", "");
 	sysctl_assert_error(call_err(reg, "sysctl.list", &a, &err), &err,
 			    EINVAL, "validate", "prefix");
+	/* Without an error struct: the same results, no crash. */
+	a = key_args("kernel.hostname");
+	linx_map_put_cstring(&a, "value", "x");
+	linx_map_put_int(&a, "in", SYSCTL_TEST_NO_PID);
+	{
+		struct linx_value res = linx_value_nil();
+
+		ck_assert_int_eq(linx_call(reg, "sysctl.write", &a, &res, 0,
+					   NULL),
+				 -ENOENT);
+		linx_value_clear(&a);
+		a = key_args("a..b");
+		ck_assert_int_eq(linx_call(reg, "sysctl.read", &a, &res, 0,
+					   NULL),
+				 -EINVAL);
+		linx_value_clear(&a);
+		a = linx_value_map();
+		linx_map_put_int(&a, "in", SYSCTL_TEST_NO_PID);
+		ck_assert_int_eq(linx_call(reg, "sysctl.list", &a, &res, 0,
+					   NULL),
+				 -ENOENT);
+		linx_value_clear(&a);
+	}
 	linx_registry_free(reg);
 }
 END_TEST
