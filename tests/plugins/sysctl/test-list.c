@@ -141,7 +141,7 @@ START_TEST(matches_sysctl_a)
 	static const char *const stable[] = {
 		"net", "user", "abi", "kernel.seccomp", "kernel.keys",
 		"fs.inotify", "fs.mqueue", "fs.epoll", "kernel.printk",
-		"kernel.ostype", "kernel.core_modes",
+		"kernel.ostype",
 	};
 	struct kvs ps;
 	size_t total = 0;
@@ -151,6 +151,9 @@ START_TEST(matches_sysctl_a)
 	ck_assert_uint_gt(ps.n, 500);
 	for (size_t i = 0; i < sizeof(stable) / sizeof(stable[0]); i++)
 		total += compare_subtree(&ps, stable[i]);
+	/* A multi-line value, where the kernel has one (6.18 does). */
+	if (access("/proc/sys/kernel/core_modes", R_OK) == 0)
+		total += compare_subtree(&ps, "kernel.core_modes");
 	ck_assert_uint_gt(total, 300);
 	kvs_free(&ps);
 }
@@ -173,6 +176,11 @@ START_TEST(whole_tree)
 			      e[i - 1].key, e[i].key);
 	for (size_t i = 0; i < ps.n; i++) {
 		bool found = false;
+
+		/* binfmt_misc, when mounted there, is another filesystem,
+		 * which a walk does not enter. */
+		if (within(ps.v[i].key, "fs.binfmt_misc"))
+			continue;
 
 		for (size_t j = 0; j < n && !found; j++)
 			found = strcmp(e[j].key, ps.v[i].key) == 0;
