@@ -45,7 +45,7 @@ int sysctl_run(const struct sysctl_key *k, const struct linx_ns_target *in,
 		/* A global key reads the same in every namespace, so nothing
 		 * is joined; the file must still be a namespace (the core
 		 * refuses a path whose type is not wanted, hence ALL). */
-		sysctl_ns_pin pin;
+		struct linx_ns_pin pin;
 
 		r = linx_ns_pin(in, LINX_NS_ALL, &pin, err);
 		if (r >= 0) {

@@ -14,14 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * In a module build plugin.h turns the name linx_ns_pin into a call through
- * the host table, which also rewrites the tag in "struct linx_ns_pin".  Name
- * the struct once, before that macro exists.
- */
-#include <linx/ns.h>
-typedef struct linx_ns_pin sysctl_ns_pin;
-
 #include <linx/plugin.h>
 #include <linx/sysctl.h>
 
