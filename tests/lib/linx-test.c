@@ -152,13 +152,28 @@ void linx_test_private_mounts(void)
 		      "make / private: %s", strerror(errno));
 }
 
+static char cgroup2_dir[64];
+
+/* The mount dies with the test's mount namespace, but the directory was
+ * made in the shared /tmp: take it away when the test process exits. */
+static void remove_cgroup2_dir(void)
+{
+	if (!cgroup2_dir[0])
+		return;
+	umount2(cgroup2_dir, MNT_DETACH);
+	rmdir(cgroup2_dir);
+	cgroup2_dir[0] = '\0';
+}
+
 const char *linx_test_mount_cgroup2(void)
 {
-	static char dir[64];
+	char *dir = cgroup2_dir;
 
+	ck_assert_msg(!dir[0], "cgroup2 is already mounted at %s", dir);
 	linx_test_private_mounts();
 	strcpy(dir, "/tmp/linx-cgroup2-XXXXXX");
 	ck_assert(mkdtemp(dir) != NULL);
+	atexit(remove_cgroup2_dir);
 	ck_assert_msg(mount("cgroup2", dir, "cgroup2", 0, NULL) == 0,
 		      "mount cgroup2 on %s: %s", dir, strerror(errno));
 	return dir;

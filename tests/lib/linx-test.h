@@ -51,7 +51,9 @@ void linx_test_private_netns(void);
 void linx_test_private_mounts(void);
 
 /* In a private mount namespace, mount a cgroup2 hierarchy on a fresh
- * temporary directory and return its path (static buffer). */
+ * temporary directory and return its path (static buffer).  The directory
+ * is removed when the test process exits; cgroups created below it are
+ * the test's to remove.  Once per test process. */
 const char *linx_test_mount_cgroup2(void);
 
 /* Run `cmd` with /bin/sh, return its stdout (malloc'd, caller frees) and
