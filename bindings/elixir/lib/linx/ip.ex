@@ -23,8 +23,9 @@ defmodule Linx.IP do
 
   An address inspects as the sigil that builds it, `~IP"10.0.0.5"`, so
   output pasted back into code gives the same value.  Text rendering
-  follows RFC 5952 as `inet_ntop(3)` does (lower case, the longest run of
-  zero groups compressed): `fc00::1`, not `fc00:0:0:0:0:0:0:1`.
+  is that of `inet_ntop(3)`, which `ip(8)` prints with (lower case, the
+  longest run of zero groups compressed, RFC 5952): `fc00::1`, not
+  `fc00:0:0:0:0:0:0:1`.
 
   ## Wire form
 
@@ -101,7 +102,60 @@ defmodule Linx.IP do
       "2001:db8::1"
   """
   @spec to_string(t()) :: binary()
-  def to_string(%__MODULE__{} = ip), do: List.to_string(:inet.ntoa(to_tuple(ip)))
+  def to_string(%__MODULE__{family: family, bytes: bytes}), do: ntop(family, bytes)
+
+  defp ntop(:inet, <<_::32>> = bytes),
+    do: Enum.map_join(:binary.bin_to_list(bytes), ".", &Integer.to_string/1)
+
+  defp ntop(:inet6, bytes) do
+    words = for <<w::16 <- bytes>>, do: w
+    <<_::96, v4::binary-size(4)>> = bytes
+
+    # The rules of inet_ntop(3) (glibc resolv/inet_ntop.c), which ip(8)
+    # and the other tools print with: the longest run of two or more zero
+    # groups becomes "::" (the first of equal runs), and an address whose
+    # first 96 bits are zero, or ::ffff:0:0/96 (IPv4-mapped), ends in
+    # dotted decimal.  (:inet.ntoa/1 is not used: it reads the second group
+    # of fe80::/10 addresses as a scope id.)
+    mapped? = Enum.at(words, 5) == 0xFFFF
+
+    case zero_run(words) do
+      {0, 6} ->
+        "::" <> ntop(:inet, v4)
+
+      {0, 5} when mapped? ->
+        "::ffff:" <> ntop(:inet, v4)
+
+      {_, 0} ->
+        hex_groups(words)
+
+      {at, len} ->
+        hex_groups(Enum.take(words, at)) <> "::" <> hex_groups(Enum.drop(words, at + len))
+    end
+  end
+
+  defp hex_groups(words),
+    do: Enum.map_join(words, ":", &Integer.to_string(&1, 16)) |> String.downcase()
+
+  # {start, length} of the first longest run of at least two zero groups,
+  # or {0, 0}.
+  defp zero_run(words) do
+    {best, _} =
+      words
+      |> Enum.with_index()
+      |> Enum.reduce({{0, 0}, nil}, fn
+        {0, i}, {best, nil} -> {longer(best, {i, 1}), i}
+        {0, i}, {best, start} -> {longer(best, {start, i - start + 1}), start}
+        {_, _}, {best, _} -> {best, nil}
+      end)
+
+    case best do
+      {_, len} when len < 2 -> {0, 0}
+      run -> run
+    end
+  end
+
+  defp longer({_, best_len} = best, {_, len} = run), do: if(len > best_len, do: run, else: best)
 
   @doc "The address as an `:inet` tuple (`{10, 0, 0, 5}`)."
   @spec to_tuple(t()) :: :inet.ip_address()
