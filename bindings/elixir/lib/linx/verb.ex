@@ -90,6 +90,11 @@ defmodule Linx.Verb do
 
   The search path is `$LINX_PLUGIN_PATH`, then the plugins bundled with
   this application; plugins found there are loaded when the NIF is.
+
+  This loads native code into the VM, with its constructors: load only
+  files you trust, as you would a NIF.  The core refuses a file that is not
+  a Linx plugin or was built for another plugin ABI, with an error naming
+  it.
   """
   @spec load_plugin(Path.t()) :: :ok | {:error, Error.t()}
   def load_plugin(path) do
