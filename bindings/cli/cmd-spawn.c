@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -41,6 +42,11 @@ struct opts {
 	const char *cwd;
 	const char **env;
 	size_t n_env;
+	/* Resources and tunables, applied at the checkpoint. */
+	const char *cgroup, *memory_max, *pids_max, *cpu_max;
+	const char *hostname;
+	const char **sysctls; /* KEY=VALUE */
+	size_t n_sysctls;
 	char **argv;
 };
 
@@ -62,6 +68,15 @@ static void usage(FILE *f, bool enter)
 		"  --seccomp-errno NAME errno for denied syscalls (default eperm;\n"
 		"                       \"kill\" kills the process)\n"
 		"  --no-new-privs       set no_new_privs before execve\n"
+		"  --cgroup PATH        place the workload in this cgroup v2\n"
+		"                       (created if missing, and then removed\n"
+		"                       when the workload ends)\n"
+		"  --memory-max BYTES|max, --pids-max N|max,\n"
+		"  --cpu-max QUOTA[/PERIOD]|max   limits of that cgroup (us)\n"
+		"  --hostname NAME      the workload's hostname (needs --ns uts)\n"
+		"  --sysctl KEY=VALUE   write a sysctl in the workload's\n"
+		"                       namespaces (repeatable; the key's\n"
+		"                       namespace must be one --ns creates)\n"
 		"  --pty                run on a new terminal, relayed to ours\n"
 		"  --cwd DIR            working directory\n"
 		"  --env KEY=VALUE      environment (repeatable; replaces ours)\n"
@@ -85,6 +100,12 @@ static int parse(int argc, char **argv, bool enter, struct opts *o)
 		{ "pty", no_argument, NULL, 'p' },
 		{ "cwd", required_argument, NULL, 'c' },
 		{ "env", required_argument, NULL, 'E' },
+		{ "cgroup", required_argument, NULL, 'G' },
+		{ "memory-max", required_argument, NULL, 'M' },
+		{ "pids-max", required_argument, NULL, 'P' },
+		{ "cpu-max", required_argument, NULL, 'C' },
+		{ "hostname", required_argument, NULL, 'H' },
+		{ "sysctl", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -96,7 +117,8 @@ static int parse(int argc, char **argv, bool enter, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->enter = enter;
 	o->env = calloc((size_t)argc + 1, sizeof(char *));
-	if (!o->env)
+	o->sysctls = calloc((size_t)argc + 1, sizeof(char *));
+	if (!o->env || !o->sysctls)
 		return -ENOMEM;
 	optind = 0; /* re-initialise getopt for this argv */
 again:
@@ -119,6 +141,19 @@ again:
 		case 'p': o->pty = true; break;
 		case 'c': o->cwd = optarg; break;
 		case 'E': o->env[o->n_env++] = optarg; break;
+		case 'G': o->cgroup = optarg; break;
+		case 'M': o->memory_max = optarg; break;
+		case 'P': o->pids_max = optarg; break;
+		case 'C': o->cpu_max = optarg; break;
+		case 'H': o->hostname = optarg; break;
+		case 'S':
+			if (!strchr(optarg, '=')) {
+				fprintf(stderr, "linx: --sysctl takes KEY=VALUE, "
+						"not \"%s\"\n", optarg);
+				return -EINVAL;
+			}
+			o->sysctls[o->n_sysctls++] = optarg;
+			break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout, enter); return 1;
 		default: usage(stderr, enter); return -EINVAL;
@@ -156,6 +191,11 @@ again:
 	if (o->seccomp_allow && o->seccomp_deny) {
 		fprintf(stderr, "linx: --seccomp-allow and --seccomp-deny "
 				"exclude each other\n");
+		return -EINVAL;
+	}
+	if ((o->memory_max || o->pids_max || o->cpu_max) && !o->cgroup) {
+		fprintf(stderr, "linx: --memory-max, --pids-max and --cpu-max "
+				"need --cgroup\n");
 		return -EINVAL;
 	}
 	if (o->caps_keep && o->caps_drop) {
@@ -237,6 +277,188 @@ static int setup_maps(struct linx_registry *reg, const struct opts *o,
 	r = linx_call(reg, "user.setup_maps", &args, &res, 0, &err);
 	linx_value_clear(&args);
 	return r < 0 ? fail("uid/gid maps", &err) : 0;
+}
+
+/* Call a host-side verb, reporting a failure under its name. */
+static int call_verb(struct linx_registry *reg, const char *verb,
+		     struct linx_value *args)
+{
+	struct linx_value res;
+	struct linx_error err;
+	int r = linx_call(reg, verb, args, &res, 0, &err);
+
+	linx_value_clear(args);
+	linx_value_clear(&res);
+	return r < 0 ? fail(verb, &err) : 0;
+}
+
+/* A limit from the command line: digits are a number, anything else
+ * ("max") goes to the verb as text for it to judge. */
+static void put_limit(struct linx_value *args, const char *name,
+		      const char *text)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (text[0] >= '0' && text[0] <= '9' && !*end && errno == 0)
+		linx_map_put_uint(args, name, v);
+	else
+		linx_map_put_cstring(args, name, text);
+}
+
+static struct linx_value path_args(const char *path)
+{
+	struct linx_value args = linx_value_map();
+
+	linx_map_put_cstring(&args, "path", path);
+	return args;
+}
+
+/* Create the cgroup (remembering whether it existed), set its limits and
+ * move the parked workload in. */
+static int setup_cgroup(struct linx_registry *reg, const struct opts *o,
+			pid_t pid, bool *ret_created)
+{
+	struct linx_value args;
+	struct stat st;
+	int r;
+
+	*ret_created = stat(o->cgroup, &st) != 0;
+	args = path_args(o->cgroup);
+	r = call_verb(reg, "cgroup.create", &args);
+	if (r < 0) {
+		*ret_created = false;
+		return r;
+	}
+	if (o->memory_max) {
+		args = path_args(o->cgroup);
+		put_limit(&args, "bytes", o->memory_max);
+		if ((r = call_verb(reg, "cgroup.set_memory_max", &args)) < 0)
+			return r;
+	}
+	if (o->pids_max) {
+		args = path_args(o->cgroup);
+		put_limit(&args, "max", o->pids_max);
+		if ((r = call_verb(reg, "cgroup.set_pids_max", &args)) < 0)
+			return r;
+	}
+	if (o->cpu_max) {
+		char *copy = strdup(o->cpu_max), *slash;
+
+		if (!copy)
+			return -ENOMEM;
+		slash = strchr(copy, '/');
+		if (slash)
+			*slash++ = '\0';
+		args = path_args(o->cgroup);
+		put_limit(&args, "quota", copy);
+		if (slash)
+			put_limit(&args, "period", slash);
+		free(copy);
+		if ((r = call_verb(reg, "cgroup.set_cpu_max", &args)) < 0)
+			return r;
+	}
+	args = path_args(o->cgroup);
+	linx_map_put_int(&args, "pid", pid);
+	return call_verb(reg, "cgroup.add_process", &args);
+}
+
+/* Remove a cgroup spawn created.  The workload has been reaped, but the
+ * kernel may take a moment to mark the cgroup empty. */
+static void remove_cgroup(struct linx_registry *reg, const char *path)
+{
+	for (int i = 0; i < 50; i++) {
+		struct linx_value args = path_args(path), res;
+		struct linx_error err;
+		int r = linx_call(reg, "cgroup.destroy", &args, &res, 0, &err);
+
+		linx_value_clear(&args);
+		if (r != -EBUSY) {
+			if (r < 0 && r != -ENOENT)
+				fail("cgroup.destroy", &err);
+			return;
+		}
+		usleep(2000);
+	}
+	fprintf(stderr, "linx: cgroup %s still busy; left in place\n", path);
+}
+
+/* Refuse a sysctl whose namespace the workload would share with us: the
+ * write would change this system, not the workload's. */
+static int check_sysctl_owner(struct linx_registry *reg, const struct opts *o,
+			      const char *key)
+{
+	struct linx_value args = linx_value_map(), owners;
+	struct linx_error err;
+	int r;
+
+	linx_map_put_cstring(&args, "key", key);
+	r = linx_call(reg, "sysctl.namespaces", &args, &owners, 0, &err);
+	linx_value_clear(&args);
+	if (r < 0)
+		return fail("sysctl", &err);
+	if (owners.len == 0)
+		r = -EPERM;
+	for (uint32_t i = 0; i < owners.len && r == 0; i++) {
+		uint32_t bit = 0;
+
+		if (linx_process_ns_parse(owners.items[i].str, &bit, NULL) < 0 ||
+		    !(o->ns & bit))
+			r = -EPERM;
+	}
+	if (r < 0)
+		fprintf(stderr,
+			"linx: --sysctl %s: %s, so the write would change this "
+			"system%s%s\n",
+			key,
+			owners.len ? "the workload would share that namespace "
+				     "with you"
+				   : "it is a global knob, not per namespace",
+			owners.len ? "; add --ns " : "",
+			owners.len ? owners.items[0].str : "");
+	linx_value_clear(&owners);
+	return r;
+}
+
+static int write_sysctl(struct linx_registry *reg, const struct opts *o,
+			pid_t pid, const char *key, size_t key_len,
+			const char *value)
+{
+	struct linx_value args = linx_value_map();
+	char *k = strndup(key, key_len);
+	int r;
+
+	if (!k)
+		return -ENOMEM;
+	r = o->enter ? 0 : check_sysctl_owner(reg, o, k);
+	if (r == 0) {
+		linx_map_put_cstring(&args, "key", k);
+		linx_map_put_cstring(&args, "value", value);
+		linx_map_put_int(&args, "in", pid);
+		r = call_verb(reg, "sysctl.write", &args);
+	}
+	linx_value_clear(&args);
+	free(k);
+	return r;
+}
+
+static int write_sysctls(struct linx_registry *reg, const struct opts *o,
+			 pid_t pid)
+{
+	int r = 0;
+
+	if (o->hostname)
+		r = write_sysctl(reg, o, pid, "kernel.hostname", 15,
+				 o->hostname);
+	for (size_t i = 0; r >= 0 && i < o->n_sysctls; i++) {
+		const char *eq = strchr(o->sysctls[i], '=');
+
+		r = write_sysctl(reg, o, pid, o->sysctls[i],
+				 (size_t)(eq - o->sysctls[i]), eq + 1);
+	}
+	return r;
 }
 
 static int drop_caps(struct linx_registry *reg, struct linx_process *p,
@@ -451,12 +673,14 @@ int linx_cli_process_run(int argc, char **argv, bool enter)
 	struct linx_process_result res;
 	struct linx_error err;
 	struct opts o;
+	bool cgroup_created = false;
 	int r, status = STATUS_NOT_RUN;
 	pid_t pid;
 
 	r = parse(argc, argv, enter, &o);
 	if (r != 0) {
 		free(o.env);
+		free(o.sysctls);
 		return r > 0 ? 0 : 2;
 	}
 	so.argv = (const char *const *)o.argv;
@@ -500,6 +724,10 @@ int linx_cli_process_run(int argc, char **argv, bool enter)
 	r = 0;
 	if (o.uid_map)
 		r = setup_maps(reg, &o, pid);
+	if (r >= 0 && o.cgroup)
+		r = setup_cgroup(reg, &o, pid, &cgroup_created);
+	if (r >= 0 && (o.hostname || o.n_sysctls))
+		r = write_sysctls(reg, &o, pid);
 	if (r >= 0 && (o.caps_keep || o.caps_drop))
 		r = drop_caps(reg, p, &o);
 	if (r >= 0 && (o.seccomp_allow || o.seccomp_deny))
@@ -522,8 +750,11 @@ out:
 	restore_terminal();
 	linx_process_free(p);
 	linx_agent_free(a);
+	if (cgroup_created)
+		remove_cgroup(reg, o.cgroup);
 	linx_registry_free(reg);
 	free(o.env);
+	free(o.sysctls);
 	return status;
 }
 

@@ -8,6 +8,7 @@
  *   sysctl.write     {key, value, in?}  -> nil; value: int | string | [int]
  *   sysctl.list      {prefix?, in?}     -> [{"key", "value", "path"}]
  *   sysctl.supported {}                 -> bool
+ *   sysctl.namespaces {key}             -> ["net"] | ["uts"] | ... | []
  *
  * Every verb that touches a knob is LINX_VERB_BLOCKING.  Flags are static
  * and any of them may fork a helper (a key owned by a user or pid namespace
@@ -326,6 +327,39 @@ static int verb_supported(const struct linx_call *call,
 	return 0;
 }
 
+static const struct linx_param ns_params[] = {
+	{ "key", LINX_TM_STRING, LINX_PARAM_REQUIRED,
+	  "sysctl key in dot form, e.g. net.ipv4.ip_forward" },
+};
+
+/* Which namespace a key follows: what a caller must not share with a
+ * target if a write "in" that target is not to change its own system. */
+static int verb_namespaces(const struct linx_call *call,
+			   struct linx_value *ret, struct linx_error *err)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name; /* as in /proc/<pid>/ns */
+	} kinds[] = {
+		{ LINX_NS_USER, "user" }, { LINX_NS_IPC, "ipc" },
+		{ LINX_NS_UTS, "uts" },	  { LINX_NS_NET, "net" },
+		{ LINX_NS_PID, "pid" },
+	};
+	const char *key = linx_call_arg(call, 0)->str;
+	struct sysctl_key k;
+	uint32_t owners;
+	int r = sysctl_key_init(&k, key, "key", err);
+
+	if (r < 0)
+		return r;
+	owners = linx_sysctl_key_namespaces(key);
+	*ret = linx_value_list();
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (owners & kinds[i].bit)
+			linx_list_push_cstring(ret, kinds[i].name);
+	return 0;
+}
+
 static const struct linx_verb verbs[] = {
 	{
 		.name = "sysctl.read",
@@ -379,6 +413,16 @@ static const struct linx_verb verbs[] = {
 		.summary = "Whether this system exposes /proc/sys",
 		.fn = verb_supported,
 		.result_doc = "bool",
+	},
+	{
+		.name = "sysctl.namespaces",
+		.summary = "The namespaces a key is resolved against (empty "
+			   "for a global knob)",
+		.params = ns_params,
+		.n_params = 1,
+		.fn = verb_namespaces,
+		.result_doc = "list of namespace names (\"net\", \"uts\", "
+			      "\"ipc\", \"user\", \"pid\")",
 	},
 };
 

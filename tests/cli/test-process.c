@@ -224,6 +224,61 @@ START_TEST(enter_a_running_workload)
 }
 END_TEST
 
+/* Resources and tunables decided at the checkpoint: the workload sees its
+ * own hostname and sysctl, runs in the cgroup it was given, and the cgroup
+ * spawn created is gone afterwards. */
+START_TEST(cgroup_and_sysctls_at_checkpoint)
+{
+	const char *root = linx_test_mount_cgroup2();
+	char cg[256], *out;
+	int status;
+
+	snprintf(cg, sizeof(cg), "%s/linx-spawn-%d", root, (int)getpid());
+	out = linx_test_sh(&status,
+			   "%s spawn --ns uts,net,mount --hostname ckpt "
+			   "--sysctl net.ipv4.ip_forward=1 --cgroup %s -- "
+			   "/bin/sh -c 'cat /proc/sys/kernel/hostname "
+			   "/proc/sys/net/ipv4/ip_forward; grep ^0:: "
+			   "/proc/self/cgroup'",
+			   CLI, cg);
+	ck_assert_msg(status == 0, "spawn failed: %s", out);
+	ck_assert_msg(strstr(out, "ckpt\n1\n0::/linx-spawn-"), "output: %s",
+		      out);
+	free(out);
+	ck_assert_msg(access(cg, F_OK) != 0, "%s was not removed", cg);
+}
+END_TEST
+
+/* A sysctl the workload would share with us is refused before anything
+ * is written, and so is a global one. */
+START_TEST(sysctl_shared_namespace_refused)
+{
+	char before[64], after[64], *out;
+	int status;
+	FILE *f;
+
+	linx_test_private_netns();
+	f = fopen("/proc/sys/net/ipv4/ip_forward", "re");
+	ck_assert(f && fgets(before, sizeof(before), f));
+	fclose(f);
+	out = linx_test_sh(&status, "%s spawn --sysctl net.ipv4.ip_forward=%c "
+				    "-- /bin/true 2>&1",
+			   CLI, before[0] == '1' ? '0' : '1');
+	ck_assert_int_eq(status, 125);
+	ck_assert_msg(strstr(out, "add --ns net"), "%s", out);
+	free(out);
+	f = fopen("/proc/sys/net/ipv4/ip_forward", "re");
+	ck_assert(f && fgets(after, sizeof(after), f));
+	fclose(f);
+	ck_assert_str_eq(before, after);
+	ck_assert_int_eq(run("spawn --ns net --sysctl vm.swappiness=1 -- "
+			     "/bin/true 2>/dev/null"),
+			 125);
+	ck_assert_int_eq(run("spawn --memory-max 1 -- /bin/true 2>/dev/null"),
+			 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli-process");
@@ -236,6 +291,8 @@ int main(void)
 	tcase_add_test(tc, pty_relay);
 	tcase_add_test(tc, headline_observed_from_outside);
 	tcase_add_test(tc, enter_a_running_workload);
+	tcase_add_test(tc, cgroup_and_sysctls_at_checkpoint);
+	tcase_add_test(tc, sysctl_shared_namespace_refused);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }

@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -286,8 +287,14 @@ struct linx_registry *linx_test_registry(const struct linx_plugin *const *plugin
 int linx_test_run_suite(Suite *s)
 {
 	SRunner *sr = srunner_create(s);
+	struct utsname u;
 	int failed;
 
+	/* Say where the tests ran: the same suite runs on the host's kernel
+	 * and in the VM lane's (tests/vm/README). */
+	if (uname(&u) == 0)
+		printf("kernel: %s %s %s\n", u.sysname, u.release, u.machine);
+	fflush(stdout);
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

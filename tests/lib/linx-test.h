@@ -88,7 +88,8 @@ struct linx_registry *linx_test_registry(const struct linx_plugin *const *plugin
 		}                                                            \
 	} while (0)
 
-/* Run a suite in fork mode and return the process exit code. */
+/* Print the kernel release (so a log says where the tests ran), run a
+ * suite in fork mode and return the process exit code. */
 int linx_test_run_suite(Suite *s);
 
 #endif /* LINX_TEST_H */

@@ -208,6 +208,7 @@ START_TEST(flags)
 		{ "sysctl.write", LINX_VERB_BLOCKING },
 		{ "sysctl.list", LINX_VERB_BLOCKING },
 		{ "sysctl.supported", 0 },
+		{ "sysctl.namespaces", 0 },
 	};
 	struct linx_registry *reg = static_registry();
 	const struct linx_verb *v;
@@ -222,7 +223,56 @@ START_TEST(flags)
 	}
 	while (linx_registry_verb(reg, n))
 		n++;
-	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(n, 7);
+	linx_registry_free(reg);
+}
+END_TEST
+
+/* Which namespace each kind of key follows (proc(5), namespaces(7)). */
+START_TEST(namespaces_of_keys)
+{
+	static const struct {
+		const char *key, *owner; /* NULL: global */
+	} cases[] = {
+		{ "net.ipv4.ip_forward", "net" },
+		{ "kernel.hostname", "uts" },
+		{ "kernel.domainname", "uts" },
+		{ "kernel.shmmax", "ipc" },
+		{ "fs.mqueue.msg_max", "ipc" },
+		{ "user.max_user_namespaces", "user" },
+		{ "vm.swappiness", NULL },
+		{ "kernel.ostype", NULL },
+	};
+	struct linx_registry *reg = static_registry();
+	struct linx_error err;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct linx_value args = linx_value_map(), res;
+
+		linx_map_put_cstring(&args, "key", cases[i].key);
+		linx_assert_ok(linx_call(reg, "sysctl.namespaces", &args, &res,
+					 0, &err),
+			       &err);
+		ck_assert_int_eq(res.type, LINX_LIST);
+		if (cases[i].owner) {
+			ck_assert_msg(res.len == 1, "%s", cases[i].key);
+			ck_assert_str_eq(res.items[0].str, cases[i].owner);
+		} else {
+			ck_assert_msg(res.len == 0, "%s", cases[i].key);
+		}
+		linx_value_clear(&res);
+		linx_value_clear(&args);
+	}
+	{
+		struct linx_value args = linx_value_map(), res;
+
+		linx_map_put_cstring(&args, "key", "net/../../etc");
+		ck_assert_int_eq(linx_call(reg, "sysctl.namespaces", &args,
+					   &res, 0, &err),
+				 -EINVAL);
+		ck_assert_str_eq(err.param, "key");
+		linx_value_clear(&args);
+	}
 	linx_registry_free(reg);
 }
 END_TEST
@@ -516,6 +566,7 @@ int main(void)
 	tcase_add_test(tc, contract_static);
 	tcase_add_test(tc, contract_module);
 	tcase_add_test(tc, flags);
+	tcase_add_test(tc, namespaces_of_keys);
 	tcase_add_test(tc, in_forms);
 	tcase_add_test(tc, schema_errors);
 	tcase_add_test(tc, verb_errors);
