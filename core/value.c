@@ -80,6 +80,8 @@ static char *dup_bytes(const void *data, size_t len)
 
 int linx_value_string(struct linx_value *ret, const char *s, size_t len)
 {
+	if (!ret)
+		return -EINVAL;
 	*ret = linx_value_nil();
 	if (len > LINX_VALUE_MAX_LEN)
 		return -E2BIG;
@@ -95,6 +97,8 @@ int linx_value_string(struct linx_value *ret, const char *s, size_t len)
 
 int linx_value_cstring(struct linx_value *ret, const char *s)
 {
+	if (!ret)
+		return -EINVAL;
 	if (!s) {
 		*ret = linx_value_nil();
 		return -EINVAL;
@@ -104,6 +108,8 @@ int linx_value_cstring(struct linx_value *ret, const char *s)
 
 int linx_value_bytes(struct linx_value *ret, const void *data, size_t len)
 {
+	if (!ret)
+		return -EINVAL;
 	*ret = linx_value_nil();
 	if (len > LINX_VALUE_MAX_LEN)
 		return -E2BIG;
@@ -430,6 +436,8 @@ int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
 {
 	int r = 0;
 
+	if (!ret)
+		return -EINVAL;
 	*ret = linx_value_nil();
 	if (!v)
 		return -EINVAL;

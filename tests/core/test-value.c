@@ -101,6 +101,21 @@ START_TEST(strings_and_bytes)
 }
 END_TEST
 
+/* Every builder refuses a NULL output instead of writing through it. */
+START_TEST(null_outputs)
+{
+	struct linx_value src = linx_value_int(1);
+
+	ck_assert_int_eq(linx_value_string(NULL, "a", 1), -EINVAL);
+	ck_assert_int_eq(linx_value_cstring(NULL, "a"), -EINVAL);
+	ck_assert_int_eq(linx_value_bytes(NULL, "a", 1), -EINVAL);
+	ck_assert_int_eq(linx_value_copy(NULL, &src), -EINVAL);
+	ck_assert_int_eq(linx_value_status(NULL), -EINVAL);
+	ck_assert(!linx_value_equal(NULL, &src));
+	ck_assert(!linx_value_equal(&src, NULL));
+}
+END_TEST
+
 START_TEST(list_push_moves)
 {
 	struct linx_value list = linx_value_list(), s = str("hello");
@@ -689,6 +704,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, scalars);
 	tcase_add_test(tc, strings_and_bytes);
+	tcase_add_test(tc, null_outputs);
 	tcase_add_test(tc, list_push_moves);
 	tcase_add_test(tc, list_push_failure_moves);
 	tcase_add_test(tc, map_put_and_get);
