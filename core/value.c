@@ -197,6 +197,11 @@ int linx_list_push(struct linx_value *list, struct linx_value *val)
 		linx_value_clear(val);
 		return -EINVAL;
 	}
+	/* A list inside itself is a cycle: clearing it would never end. */
+	if (val == list) {
+		linx__value_poison(list, -EINVAL);
+		return -EINVAL;
+	}
 	r = grow(list, sizeof(struct linx_value), (size_t)list->len + 1);
 	if (r < 0) {
 		linx_value_clear(val);
@@ -269,6 +274,10 @@ int linx_map_put(struct linx_value *map, const char *key,
 
 	if (!map || map->type != LINX_MAP || !val) {
 		linx_value_clear(val);
+		return -EINVAL;
+	}
+	if (val == map) {
+		linx__value_poison(map, -EINVAL);
 		return -EINVAL;
 	}
 	key_len = key ? strlen(key) : 0;

@@ -164,6 +164,26 @@ START_TEST(list_push_failure_moves)
 }
 END_TEST
 
+/* Pushing a container into itself would make a cycle: refused. */
+START_TEST(push_into_itself)
+{
+	struct linx_value list = linx_value_list(), map = linx_value_map();
+
+	ck_assert_int_eq(linx_list_push_int(&list, 1), 0);
+	ck_assert_int_eq(linx_list_push(&list, &list), -EINVAL);
+	ck_assert_int_eq(list.type, LINX_LIST);
+	ck_assert_int_eq(list.len, 1);
+	ck_assert_int_eq(linx_value_status(&list), -EINVAL);
+	ck_assert_int_eq(linx_map_put_int(&map, "a", 1), 0);
+	ck_assert_int_eq(linx_map_put(&map, "self", &map), -EINVAL);
+	ck_assert_int_eq(map.type, LINX_MAP);
+	ck_assert_int_eq(map.len, 1);
+	ck_assert_int_eq(linx_value_status(&map), -EINVAL);
+	linx_value_clear(&list);
+	linx_value_clear(&map);
+}
+END_TEST
+
 START_TEST(map_put_and_get)
 {
 	struct linx_value map = linx_value_map(), v = str("value");
@@ -707,6 +727,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, null_outputs);
 	tcase_add_test(tc, list_push_moves);
 	tcase_add_test(tc, list_push_failure_moves);
+	tcase_add_test(tc, push_into_itself);
 	tcase_add_test(tc, map_put_and_get);
 	tcase_add_test(tc, map_replace);
 	tcase_add_test(tc, map_bad_keys_poison);
