@@ -172,6 +172,11 @@ int linx_value_reserve(struct linx_value *c, size_t n)
 
 	if (!c || (c->type != LINX_LIST && c->type != LINX_MAP))
 		return -EINVAL;
+	/* Checked before adding: len + n must not wrap to a small size. */
+	if (n > LINX_VALUE_MAX_LEN - c->len) {
+		linx__value_poison(c, -E2BIG);
+		return -E2BIG;
+	}
 	r = grow(c,
 		 c->type == LINX_LIST ? sizeof(struct linx_value)
 				      : sizeof(struct linx_pair),

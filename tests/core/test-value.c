@@ -359,6 +359,39 @@ START_TEST(poison_propagates)
 }
 END_TEST
 
+START_TEST(reserve)
+{
+	struct linx_value list = linx_value_list(), map = linx_value_map();
+	struct linx_value i = linx_value_int(1);
+	void *items;
+
+	ck_assert_int_eq(linx_value_reserve(&list, 100), 0);
+	ck_assert_uint_ge(list.cap, 100);
+	ck_assert_int_eq(list.len, 0);
+	items = list.items;
+	for (int k = 0; k < 100; k++)
+		ck_assert_int_eq(linx_list_push_int(&list, k), 0);
+	ck_assert_ptr_eq(list.items, items); /* no reallocation */
+	ck_assert_int_eq(linx_value_reserve(&list, 0), 0);
+	ck_assert_int_eq(linx_value_reserve(&map, 3), 0);
+	ck_assert_uint_ge(map.cap, 3);
+	/* Not a container, or absurd sizes: refused without allocating. */
+	ck_assert_int_eq(linx_value_reserve(&i, 1), -EINVAL);
+	ck_assert_int_eq(linx_value_reserve(NULL, 1), -EINVAL);
+	ck_assert_int_eq(linx_value_reserve(&map,
+					    (size_t)LINX_VALUE_MAX_LEN + 1),
+			 -E2BIG);
+	linx_value_clear(&map);
+	map = linx_value_map();
+	ck_assert_int_eq(linx_map_put_int(&map, "a", 1), 0);
+	/* len + n must not wrap around to a small number. */
+	ck_assert_int_eq(linx_value_reserve(&map, SIZE_MAX), -E2BIG);
+	ck_assert_int_lt(linx_value_status(&map), 0);
+	linx_value_clear(&map);
+	linx_value_clear(&list);
+}
+END_TEST
+
 static struct linx_value sample_tree(void)
 {
 	struct linx_value root = linx_value_map(), list = linx_value_list();
@@ -732,6 +765,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, map_replace);
 	tcase_add_test(tc, map_bad_keys_poison);
 	tcase_add_test(tc, poison_propagates);
+	tcase_add_test(tc, reserve);
 	tcase_add_test(tc, copy_and_equal);
 	tcase_add_test(tc, clear_nested);
 	tcase_add_test(tc, handles);
