@@ -495,9 +495,14 @@ int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
 	default:
 		return -EINVAL;
 	}
-	if (r < 0)
+	if (r < 0) {
 		linx_value_clear(ret);
-	return r;
+		return r;
+	}
+	/* A copy of an incomplete tree is incomplete too: keep the mark so
+	 * linx_value_status() and the encoder still refuse it. */
+	inherit_poison(ret, v);
+	return 0;
 }
 
 bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)

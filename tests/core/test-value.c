@@ -469,6 +469,26 @@ START_TEST(copy_and_equal)
 }
 END_TEST
 
+/* A copy of an incomplete tree is just as incomplete. */
+START_TEST(copy_keeps_poison)
+{
+	struct linx_value a = linx_value_map(), b, inner = linx_value_list();
+
+	ck_assert_int_eq(linx_map_put_int(&a, "ok", 1), 0);
+	ck_assert_int_eq(linx_map_put_cstring(&a, "bad", "\xff"), -EINVAL);
+	ck_assert_int_eq(linx_value_copy(&b, &a), 0);
+	ck_assert_int_eq(linx_value_status(&b), -EINVAL);
+	linx_value_clear(&b);
+	inner.flags |= LINX_VALUE_F_POISON_NOMEM;
+	ck_assert_int_eq(linx_map_put(&a, "deep", &inner), 0);
+	a.flags = 0; /* only the child knows */
+	ck_assert_int_eq(linx_value_copy(&b, &a), 0);
+	ck_assert_int_eq(linx_value_status(&b), -ENOMEM);
+	linx_value_clear(&b);
+	linx_value_clear(&a);
+}
+END_TEST
+
 /* Clearing a wide and deep tree frees everything (checked by ASan/LSan). */
 START_TEST(clear_nested)
 {
@@ -767,6 +787,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, poison_propagates);
 	tcase_add_test(tc, reserve);
 	tcase_add_test(tc, copy_and_equal);
+	tcase_add_test(tc, copy_keeps_poison);
 	tcase_add_test(tc, clear_nested);
 	tcase_add_test(tc, handles);
 	tcase_add_test(tc, handles_threads);
