@@ -6,6 +6,7 @@
  * freshly cloned child, before execve(2).
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "errno-list.h"
@@ -29,13 +30,20 @@ static const struct errno_entry errno_entries[] = {
 	LINX_ERRNO_LIST(LINX_ERRNO_ENTRY, LINX_ERRNO_ENTRY)
 };
 
+/* |code| without negating INT_MIN (which has no positive counterpart and
+ * is no errno). */
+static unsigned magnitude(int code)
+{
+	return code < 0 ? 0u - (unsigned)code : (unsigned)code;
+}
+
 const char *linx_errno_name(int code)
 {
-	if (code < 0)
-		code = -code;
-	if ((size_t)code >= LINX_ARRAY_SIZE(errno_names))
+	unsigned c = magnitude(code);
+
+	if (c >= LINX_ARRAY_SIZE(errno_names))
 		return NULL;
-	return errno_names[code];
+	return errno_names[c];
 }
 
 int linx_errno_from_name(const char *name)
@@ -50,7 +58,8 @@ int linx_errno_from_name(const char *name)
 
 const char *linx_strerror(int code)
 {
-	const char *desc = strerrordesc_np(code < 0 ? -code : code);
+	unsigned c = magnitude(code);
+	const char *desc = c <= INT_MAX ? strerrordesc_np((int)c) : NULL;
 
 	return desc ? desc : "unknown error";
 }
@@ -78,9 +87,9 @@ void linx_error_clear(struct linx_error *err)
 
 static int normalise(int code)
 {
-	if (code < 0)
-		code = -code;
-	return code == 0 ? EIO : code;
+	unsigned c = magnitude(code);
+
+	return c == 0 || c > INT_MAX ? EIO : (int)c;
 }
 
 int linx_error_setv(struct linx_error *err, int code, const char *op,

@@ -81,6 +81,19 @@ START_TEST(errno_aliases_and_unknowns)
 }
 END_TEST
 
+/* INT_MIN has no positive counterpart: it must not be negated (UBSan). */
+START_TEST(errno_int_min)
+{
+	struct linx_error err;
+
+	ck_assert_ptr_null(linx_errno_name(INT_MIN));
+	ck_assert_str_eq(linx_strerror(INT_MIN), "unknown error");
+	ck_assert_int_eq(linx_error_set(&err, INT_MIN, "op", "x"), -EIO);
+	ck_assert_int_eq(err.code, EIO);
+	ck_assert_int_eq(linx_error_set(NULL, INT_MIN, NULL, NULL), -EIO);
+}
+END_TEST
+
 /* ---- filling errors ----------------------------------------------------- */
 
 static void filled(struct linx_error *err)
@@ -516,6 +529,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, errno_names_match_glibc);
 	tcase_add_test(tc, errno_aliases_and_unknowns);
+	tcase_add_test(tc, errno_int_min);
 	tcase_add_test(tc, error_set);
 	tcase_add_test(tc, error_truncation);
 	tcase_add_test(tc, error_param_object_prefix_extack);
