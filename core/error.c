@@ -141,7 +141,9 @@ int linx_error_object(struct linx_error *err, const char *object)
 	if (!err)
 		return -EIO;
 	linx__strlcpy(err->object, object, sizeof(err->object));
-	return -normalise(err->code);
+	/* Record what is returned: an error never carries code 0. */
+	err->code = normalise(err->code);
+	return -err->code;
 }
 
 int linx_error_prefix(struct linx_error *err, const char *fmt, ...)

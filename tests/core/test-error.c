@@ -214,6 +214,20 @@ START_TEST(error_param_object_prefix_extack)
 }
 END_TEST
 
+/* An error whose code is still 0 reports and records EIO, never 0. */
+START_TEST(error_object_prefix_on_empty)
+{
+	struct linx_error err;
+
+	linx_error_clear(&err);
+	ck_assert_int_eq(linx_error_object(&err, "x"), -EIO);
+	ck_assert_int_eq(err.code, EIO);
+	linx_error_clear(&err);
+	ck_assert_int_eq(linx_error_prefix(&err, "ctx"), -EIO);
+	ck_assert_int_eq(err.code, EIO);
+}
+END_TEST
+
 START_TEST(error_format)
 {
 	struct linx_error err;
@@ -533,6 +547,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, error_set);
 	tcase_add_test(tc, error_truncation);
 	tcase_add_test(tc, error_param_object_prefix_extack);
+	tcase_add_test(tc, error_object_prefix_on_empty);
 	tcase_add_test(tc, error_format);
 	tcase_add_test(tc, error_is_flat);
 	tcase_add_test(tc, error_crosses_pipe);
