@@ -95,18 +95,22 @@ static int normalise(int code)
 int linx_error_setv(struct linx_error *err, int code, const char *op,
 		    const char *fmt, va_list ap)
 {
+	char op_copy[LINX_ERROR_OP_MAX], message[LINX_ERROR_MESSAGE_MAX];
+
 	code = normalise(code);
 	if (!err)
 		return -code;
+	/* Render into locals first: `op` and the arguments may point into
+	 * *err itself ("%s", err->message when wrapping an error). */
+	linx__strlcpy(op_copy, op, sizeof(op_copy));
+	if (fmt)
+		linx__vformat(message, sizeof(message), fmt, ap);
+	else
+		linx__strlcpy(message, linx_strerror(code), sizeof(message));
 	linx_error_clear(err);
 	err->code = code;
-	linx__strlcpy(err->op, op, sizeof(err->op));
-	if (fmt) {
-		linx__vformat(err->message, sizeof(err->message), fmt, ap);
-	} else {
-		linx__strlcpy(err->message, linx_strerror(code),
-			      sizeof(err->message));
-	}
+	memcpy(err->op, op_copy, sizeof(err->op));
+	memcpy(err->message, message, sizeof(err->message));
 	return -code;
 }
 
@@ -125,14 +129,16 @@ int linx_error_set(struct linx_error *err, int code, const char *op,
 int linx_error_param(struct linx_error *err, const char *op,
 		     const char *param, const char *fmt, ...)
 {
+	char param_copy[LINX_ERROR_PARAM_MAX];
 	va_list ap;
 	int r;
 
+	linx__strlcpy(param_copy, param, sizeof(param_copy));
 	va_start(ap, fmt);
 	r = linx_error_setv(err, EINVAL, op, fmt, ap);
 	va_end(ap);
 	if (err)
-		linx__strlcpy(err->param, param, sizeof(err->param));
+		memcpy(err->param, param_copy, sizeof(err->param));
 	return r;
 }
 

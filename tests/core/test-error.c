@@ -214,6 +214,23 @@ START_TEST(error_param_object_prefix_extack)
 }
 END_TEST
 
+/* Wrapping an error with its own text is a natural pattern. */
+START_TEST(error_set_from_itself)
+{
+	struct linx_error err;
+
+	linx_error_set(&err, ENOENT, "open_ns_net", "cannot open %s", "x");
+	linx_error_set(&err, err.code, err.op, "while loading: %s",
+		       err.message);
+	ck_assert_int_eq(err.code, ENOENT);
+	ck_assert_str_eq(err.op, "open_ns_net");
+	ck_assert_str_eq(err.message, "while loading: cannot open x");
+	linx_error_param(&err, err.op, "p", "%s!", err.message);
+	ck_assert_str_eq(err.message, "while loading: cannot open x!");
+	ck_assert_str_eq(err.op, "open_ns_net");
+}
+END_TEST
+
 /* An error whose code is still 0 reports and records EIO, never 0. */
 START_TEST(error_object_prefix_on_empty)
 {
@@ -547,6 +564,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, error_set);
 	tcase_add_test(tc, error_truncation);
 	tcase_add_test(tc, error_param_object_prefix_extack);
+	tcase_add_test(tc, error_set_from_itself);
 	tcase_add_test(tc, error_object_prefix_on_empty);
 	tcase_add_test(tc, error_format);
 	tcase_add_test(tc, error_is_flat);
