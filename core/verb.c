@@ -143,6 +143,14 @@ int linx_verb_validate(const struct linx_verb *verb,
 {
 	if (!verb || !slots)
 		return linx_error_param(err, "validate", "verb", "no verb");
+	/* The loader refuses such verbs, but linx_call_verb() accepts any
+	 * struct linx_verb, and the slots are a LINX_MAX_PARAMS array. */
+	if (verb->n_params > LINX_MAX_PARAMS || (verb->n_params && !verb->params))
+		return linx_error_param(err, "validate", "verb",
+					"verb %s has a malformed parameter "
+					"table (%u parameters, at most %u)",
+					verb->name ? verb->name : "(unnamed)",
+					verb->n_params, LINX_MAX_PARAMS);
 	for (uint32_t i = 0; i < verb->n_params; i++)
 		slots[i] = NULL;
 	if (args && args->type != LINX_NIL) {
@@ -201,8 +209,9 @@ int linx_call_verb(const struct linx_verb *verb, const struct linx_value *args,
 	if (!ret)
 		return linx_error_param(err, "call", "ret", "no result slot");
 	*ret = linx_value_nil();
-	if (!verb)
-		return linx_error_param(err, "call", "verb", "no verb");
+	if (!verb || !verb->fn)
+		return linx_error_param(err, "call", "verb", "no verb%s",
+					verb ? " function" : "");
 	if ((verb->flags & LINX_VERB_CHILD) && !(flags & LINX_CALL_IN_CHILD)) {
 		linx_error_set(err, EPERM, "call",
 			       "%s runs inside a process parked at the "

@@ -523,6 +523,26 @@ START_TEST(call_arguments)
 }
 END_TEST
 
+/* linx_call_verb() takes any verb, not only registered ones: a verb that
+ * would overflow the argument slots, or has no function, is refused. */
+START_TEST(unregistered_verb_checked)
+{
+	struct linx_verb bad = toomany_verbs[0];
+	const struct linx_value *slots[LINX_MAX_PARAMS];
+	struct linx_value res;
+	struct linx_error err;
+
+	ck_assert_int_eq(linx_call_verb(&bad, NULL, &res, 0, &err), -EINVAL);
+	ck_assert_int_eq(linx_verb_validate(&bad, NULL, slots, &err), -EINVAL);
+	bad = schema_verbs[1];
+	bad.fn = NULL;
+	ck_assert_int_eq(linx_call_verb(&bad, NULL, &res, 0, &err), -EINVAL);
+	bad = schema_verbs[1];
+	bad.params = NULL;
+	ck_assert_int_eq(linx_call_verb(&bad, NULL, &res, 0, &err), -EINVAL);
+}
+END_TEST
+
 /* ---- registration ------------------------------------------------------- */
 
 START_TEST(too_many_params_refused)
@@ -795,6 +815,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, verb_fails_silently);
 	tcase_add_test(tc, verb_poisoned_result);
 	tcase_add_test(tc, call_arguments);
+	tcase_add_test(tc, unregistered_verb_checked);
 	tcase_add_test(tc, too_many_params_refused);
 	tcase_add_test(tc, malformed_params_refused);
 	tcase_add_test(tc, type_mask_format);
