@@ -154,6 +154,25 @@ int linx_verb_validate(const struct linx_verb *verb,
 	for (uint32_t i = 0; i < verb->n_params; i++)
 		slots[i] = NULL;
 	if (args && args->type != LINX_NIL) {
+		/* A put that failed while the front-end built the map left
+		 * it short of an argument: do not run the verb without it.
+		 * Poison travels up on every move, so the root's flags are
+		 * enough. */
+		if (args->flags & (LINX_VALUE_F_POISON_NOMEM |
+				   LINX_VALUE_F_POISON_INVAL)) {
+			linx_error_set(err,
+				       args->flags & LINX_VALUE_F_POISON_NOMEM
+					       ? ENOMEM
+					       : EINVAL,
+				       "validate",
+				       "%s: the argument map was not built "
+				       "completely",
+				       verb->name);
+			if (err)
+				linx__strlcpy(err->param, "args",
+					      sizeof(err->param));
+			return linx_error_object(err, verb->name);
+		}
 		if (args->type != LINX_MAP) {
 			linx_error_param(err, "validate", "args",
 					 "%s: arguments must be a map, got %s",

@@ -411,6 +411,30 @@ START_TEST(args_not_a_map)
 }
 END_TEST
 
+/* Arguments whose building failed are not silently used short. */
+START_TEST(poisoned_args_refused)
+{
+	struct linx_registry *reg = registry();
+	struct linx_value a = named(), res;
+	struct linx_error err;
+
+	ck_assert_int_eq(linx_map_put_cstring(&a, "text", "\xff"), -EINVAL);
+	ck_assert_int_eq(linx_call(reg, "schema.echo", &a, &res, 0, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.op, "validate");
+	ck_assert_str_eq(err.param, "args");
+	ck_assert_int_eq(res.type, LINX_NIL);
+	linx_value_clear(&a);
+	a = named();
+	a.flags |= LINX_VALUE_F_POISON_NOMEM;
+	ck_assert_int_eq(linx_call(reg, "schema.echo", &a, &res, 0, &err),
+			 -ENOMEM);
+	ck_assert_str_eq(err.op, "validate");
+	linx_value_clear(&a);
+	linx_registry_free(reg);
+}
+END_TEST
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 START_TEST(positive_return_is_success)
@@ -810,6 +834,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, integer_ranges);
 	tcase_add_test(tc, bytes_are_not_strings);
 	tcase_add_test(tc, args_not_a_map);
+	tcase_add_test(tc, poisoned_args_refused);
 	tcase_add_test(tc, positive_return_is_success);
 	tcase_add_test(tc, child_verbs);
 	tcase_add_test(tc, verb_fails_silently);
