@@ -222,7 +222,9 @@ int linx_call_verb(const struct linx_verb *verb, const struct linx_value *args,
 		   struct linx_error *err)
 {
 	const struct linx_value *slots[LINX_MAX_PARAMS];
+	struct linx_error local;
 	struct linx_call call;
+	int32_t saved_code;
 	int r;
 
 	if (!ret)
@@ -242,16 +244,24 @@ int linx_call_verb(const struct linx_verb *verb, const struct linx_value *args,
 	if (r < 0)
 		return r;
 	call = (struct linx_call){ .verb = verb, .args = slots, .flags = flags };
-	if (err)
-		err->code = 0;
+	/* A verb always gets a struct to fill, and the code is zeroed so a
+	 * failure it did not describe can be told apart; the caller's code is
+	 * put back on success (err is untouched on success). */
+	if (!err) {
+		err = &local;
+		local.code = 0;
+	}
+	saved_code = err->code;
+	err->code = 0;
 	r = verb->fn(&call, ret, err);
 	if (r < 0) {
 		linx_value_clear(ret);
 		/* A verb that forgot to say why still yields a usable error. */
-		if (err && err->code == 0)
+		if (err->code == 0)
 			linx_error_set(err, r, verb->name, NULL);
-		return r < 0 ? r : -EIO;
+		return r;
 	}
+	err->code = saved_code;
 	r = linx_value_status(ret);
 	if (r < 0) {
 		linx_value_clear(ret);

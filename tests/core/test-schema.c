@@ -512,6 +512,41 @@ START_TEST(verb_poisoned_result)
 }
 END_TEST
 
+/* Verbs always get an error struct, even when the caller passed none. */
+START_TEST(verb_gets_err)
+{
+	struct linx_registry *reg = registry();
+	struct linx_value res;
+	struct linx_error err;
+
+	ck_assert_int_eq(linx_call(reg, "schema.needs_err", NULL, &res, 0,
+				   NULL),
+			 -EXDEV);
+	ck_assert_int_eq(linx_call(reg, "schema.needs_err", NULL, &res, 0,
+				   &err),
+			 -EXDEV);
+	ck_assert_str_eq(err.message, "filled directly");
+	linx_registry_free(reg);
+}
+END_TEST
+
+/* A successful call leaves the caller's error struct as it was. */
+START_TEST(success_leaves_err_alone)
+{
+	struct linx_registry *reg = registry();
+	struct linx_value a = named(), res;
+	struct linx_error err, before;
+
+	linx_error_set(&err, ENOENT, "earlier", "kept");
+	before = err;
+	linx_assert_ok(linx_call(reg, "schema.echo", &a, &res, 0, &err), &err);
+	ck_assert_mem_eq(&err, &before, sizeof(err));
+	linx_value_clear(&res);
+	linx_value_clear(&a);
+	linx_registry_free(reg);
+}
+END_TEST
+
 START_TEST(call_arguments)
 {
 	struct linx_registry *reg = registry();
@@ -839,6 +874,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, child_verbs);
 	tcase_add_test(tc, verb_fails_silently);
 	tcase_add_test(tc, verb_poisoned_result);
+	tcase_add_test(tc, verb_gets_err);
+	tcase_add_test(tc, success_leaves_err_alone);
 	tcase_add_test(tc, call_arguments);
 	tcase_add_test(tc, unregistered_verb_checked);
 	tcase_add_test(tc, too_many_params_refused);
