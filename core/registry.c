@@ -406,6 +406,7 @@ static int add_locked(struct linx_registry *reg, const struct linx_plugin *d,
 		      struct linx_error *err)
 {
 	struct snapshot *old = current(reg), *next;
+	struct linx_error local;
 	struct loaded *dup, *l;
 	int r = check_descriptor(d, file, err);
 
@@ -420,13 +421,18 @@ static int add_locked(struct linx_registry *reg, const struct linx_plugin *d,
 	if (!l)
 		return linx_error_set(err, ENOMEM, "load", NULL);
 	*ret_init_ran = true;
+	/* init gets a clean struct to fill: what the caller's held (or, for
+	 * the callers below that pass their own uninitialised one, whatever
+	 * was on the stack) must not pass for init's reason. */
+	if (!err)
+		err = &local;
+	linx_error_clear(err);
 	r = d->init(linx_host_services(), err);
 	if (r < 0) {
 		loaded_free(l);
-		if (err && err->code == 0)
+		if (err->code == 0)
 			linx_error_set(err, r, "load", NULL);
-		if (err)
-			linx__strlcpy(err->op, "load", sizeof(err->op));
+		linx__strlcpy(err->op, "load", sizeof(err->op));
 		linx_error_object(err, file);
 		return linx_error_prefix(err, "plugin %s (%s): init failed",
 					 d->name, file);

@@ -701,6 +701,28 @@ static const struct linx_verb quiet_verbs[] = {
 LINX_PLUGIN_DEFINE(quiet, "1.0.0", "init fails silently",
 		   init_fails_silently, NULL, quiet_verbs);
 
+START_TEST(init_fails_without_error)
+{
+	struct linx_registry *reg;
+	struct linx_error err;
+
+	linx_assert_ok(linx_registry_new(&reg, LINX_REGISTRY_NO_SEARCH, &err),
+		       &err);
+	linx_error_set(&err, EEXIST, "stale", "an older error");
+	ck_assert_int_eq(linx_registry_add_static(reg, &linx_plugin_quiet,
+						  &err),
+			 -ENOTSUP);
+	ck_assert_int_eq(err.code, ENOTSUP);
+	ck_assert_str_eq(err.op, "load");
+	ck_assert_msg(strstr(err.message, "init failed"), "%s", err.message);
+	ck_assert_msg(!strstr(err.message, "older"), "%s", err.message);
+	ck_assert_int_eq(linx_registry_add_static(reg, &linx_plugin_quiet,
+						  NULL),
+			 -ENOTSUP);
+	linx_registry_free(reg);
+}
+END_TEST
+
 START_TEST(type_mask_format)
 {
 	char buf[128];
@@ -880,6 +902,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, unregistered_verb_checked);
 	tcase_add_test(tc, too_many_params_refused);
 	tcase_add_test(tc, malformed_params_refused);
+	tcase_add_test(tc, init_fails_without_error);
 	tcase_add_test(tc, type_mask_format);
 	tcase_add_test(tc, concurrent_calls_and_loads);
 	suite_add_tcase(s, tc);
