@@ -441,10 +441,14 @@ static void __attribute__((noreturn)) helper_finish(struct job *job, int fd)
 	_exit(0);
 }
 
+/* `parent` is the parent's pid as this process sees it: for a child in
+ * another pid namespace than its parent that is 0, since getppid(2)
+ * reports a parent outside the caller's pid namespace as 0. */
 static void helper_die_with(pid_t parent)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* The parent may have died before the prctl took effect. */
+	/* The parent may have died before the prctl took effect: the child
+	 * has then been re-parented to a reaper, whose pid differs. */
 	if (getppid() != parent)
 		_exit(1);
 }
@@ -466,7 +470,6 @@ static void __attribute__((noreturn)) helper_main(struct job *job, int fd,
 	job->result = enter(job->pin, LINX_NS_PID, job->err);
 	if (job->result < 0)
 		helper_finish(job, fd);
-	parent = getpid();
 	child = fork();
 	if (child < 0) {
 		job->result = linx_error_set(job->err, errno, "fork",
@@ -476,7 +479,8 @@ static void __attribute__((noreturn)) helper_main(struct job *job, int fd,
 		helper_finish(job, fd);
 	}
 	if (child == 0) {
-		helper_die_with(parent);
+		/* In the target's pid namespace: the helper is outside it. */
+		helper_die_with(0);
 		job->result = job->fn(job->arg, job->ret, job->err);
 		helper_finish(job, fd);
 	}

@@ -463,6 +463,28 @@ START_TEST(run_fork_user)
 }
 END_TEST
 
+START_TEST(run_fork_pid)
+{
+	pid_t child = spawn(CLONE_NEWPID, NULL);
+	struct linx_ns_target t = { .kind = LINX_NS_TARGET_PID, .pid = child };
+	struct linx_value res;
+	struct linx_error err;
+	int64_t inner;
+
+	linx_assert_ok(linx_ns_run(&t, LINX_NS_PID, 0, report, NULL, &res,
+				   &err),
+		       &err);
+	inner = linx_map_get(&res, "pid")->i;
+	/* pid 1 is the target; the function ran as one of the next few */
+	ck_assert_msg(inner > 1 && inner < 10, "pid inside: %lld",
+		      (long long)inner);
+	ck_assert_uint_eq(ns_ino(&res, LINX_NS_KIND_PID),
+			  proc_ns_ino(child, "pid"));
+	linx_value_clear(&res);
+	linx_test_reap(child);
+}
+END_TEST
+
 /* A tree built inside crosses back intact; so does an error. */
 static int build_tree(void *arg, struct linx_value *ret,
 		      struct linx_error *err)
@@ -1019,6 +1041,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, run_thread_mnt);
 	tcase_add_test(tc, run_sees_target_mounts);
 	tcase_add_test(tc, run_fork_user);
+	tcase_add_test(tc, run_fork_pid);
 	tcase_add_test(tc, results_and_errors_cross);
 	tcase_add_test(tc, helper_refuses_handles);
 	tcase_add_test(tc, shared_namespaces_skipped);
