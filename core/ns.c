@@ -574,14 +574,27 @@ int linx_ns_run(const struct linx_ns_target *t, uint32_t want, uint32_t flags,
 		linx_ns_fn *fn, void *arg, struct linx_value *ret,
 		struct linx_error *err)
 {
+	struct linx_value local_ret;
+	struct linx_error local_err;
 	struct linx_ns_pin pin;
 	struct job job;
 	int r;
 
 	if (!fn)
 		return linx_error_param(err, "ns_run", "fn", "no function");
-	if (ret)
-		*ret = linx_value_nil();
+	if (flags & ~LINX_NS_RUN_FORK)
+		return linx_error_param(err, "ns_run", "flags",
+					"unknown flags %#x", flags);
+	/* fn always gets a value slot and an error to fill (it may write
+	 * them unconditionally); what the caller did not ask for is
+	 * dropped afterwards. */
+	if (!ret)
+		ret = &local_ret;
+	*ret = linx_value_nil();
+	if (!err) {
+		err = &local_err;
+		linx_error_clear(err);
+	}
 	r = linx_ns_pin(t, want, &pin, err);
 	if (r < 0)
 		return r;
@@ -596,7 +609,7 @@ int linx_ns_run(const struct linx_ns_target *t, uint32_t want, uint32_t flags,
 	else
 		r = run_in_helper(&job);
 	linx_ns_pin_close(&pin);
-	if (r < 0 && ret)
+	if (r < 0 || ret == &local_ret)
 		linx_value_clear(ret);
 	return r;
 }

@@ -683,6 +683,28 @@ static int noop(void *arg, struct linx_value *ret, struct linx_error *err)
 	return 0;
 }
 
+/* The function always gets somewhere to put its value and its error,
+ * whatever the caller passed. */
+START_TEST(fn_gets_ret_and_err)
+{
+	pid_t child = spawn(CLONE_NEWNET, NULL);
+	struct linx_ns_target t = { .kind = LINX_NS_TARGET_PID, .pid = child };
+
+	for (uint32_t flags = 0; flags <= LINX_NS_RUN_FORK; flags++) {
+		ck_assert_int_eq(linx_ns_run(&t, LINX_NS_NET, flags,
+					     fail_inside, NULL, NULL, NULL),
+				 -ENOTRECOVERABLE);
+		ck_assert_int_eq(linx_ns_run(&t, LINX_NS_NET, flags, noop,
+					     NULL, NULL, NULL),
+				 0);
+	}
+	ck_assert_int_eq(linx_ns_run(NULL, 0, 0, fail_inside, NULL, NULL,
+				     NULL),
+			 -ENOTRECOVERABLE);
+	linx_test_reap(child);
+}
+END_TEST
+
 /* Without CAP_SYS_ADMIN setns(2) fails: the stage and errno come back. */
 START_TEST(setns_failure_reported)
 {
@@ -1044,6 +1066,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, run_fork_pid);
 	tcase_add_test(tc, results_and_errors_cross);
 	tcase_add_test(tc, helper_refuses_handles);
+	tcase_add_test(tc, fn_gets_ret_and_err);
 	tcase_add_test(tc, shared_namespaces_skipped);
 	tcase_add_test(tc, bogus_targets);
 	tcase_add_test(tc, setns_failure_reported);
