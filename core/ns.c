@@ -81,7 +81,11 @@ int linx_ns_target_from_value(const struct linx_value *v, const char *param,
 		const struct linx_value *p = linx_map_get(v, "pid");
 		const struct linx_value *f = linx_map_get(v, "path");
 
-		if (v->len != 1 || (!p && !f))
+		/* The key says what the value is: {"pid": "/x"} is not a
+		 * path, nor {"path": 12} a pid. */
+		if (v->len != 1 || (!p && !f) ||
+		    (p && p->type != LINX_INT && p->type != LINX_UINT) ||
+		    (f && (f->type != LINX_STRING || f->str[0] != '/')))
 			return linx_error_param(err, "validate", param,
 						"parameter \"%s\": a map target "
 						"is {\"pid\": N} or "

@@ -822,6 +822,31 @@ START_TEST(target_from_value)
 }
 END_TEST
 
+/* {"pid": N} takes a pid and {"path": P} a path, nothing else. */
+START_TEST(target_map_types)
+{
+	struct linx_ns_target t;
+	struct linx_value m = linx_value_map();
+	struct linx_error err;
+
+	linx_map_put_cstring(&m, "pid", "/etc/passwd");
+	ck_assert_int_eq(linx_ns_target_from_value(&m, "in", &t, &err),
+			 -EINVAL);
+	ck_assert_int_eq(t.kind, LINX_NS_TARGET_SELF);
+	linx_value_clear(&m);
+	m = linx_value_map();
+	linx_map_put_int(&m, "path", 12);
+	ck_assert_int_eq(linx_ns_target_from_value(&m, "in", &t, &err),
+			 -EINVAL);
+	linx_value_clear(&m);
+	m = linx_value_map();
+	linx_map_put_cstring(&m, "pid", "self");
+	ck_assert_int_eq(linx_ns_target_from_value(&m, "in", &t, &err),
+			 -EINVAL);
+	linx_value_clear(&m);
+}
+END_TEST
+
 START_TEST(kind_names)
 {
 	static const char *const names[] = { "user", "cgroup", "ipc", "uts",
@@ -1071,6 +1096,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, bogus_targets);
 	tcase_add_test(tc, setns_failure_reported);
 	tcase_add_test(tc, target_from_value);
+	tcase_add_test(tc, target_map_types);
 	tcase_add_test(tc, kind_names);
 	tcase_add_test(tc, pid_reuse_refused);
 	tcase_add_test(tc, no_leaks_over_many_calls);
