@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/nsfs.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -174,11 +175,20 @@ bool linx_ns_fd_is_current(int fd, unsigned kind)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* Still there (not yet reaped)?  Lookups under a /proc/<pid> directory
- * fail once its process is gone, even if the number is reused. */
-static bool proc_alive(int procfd)
+/*
+ * Is the pinned process still running?  Lookups under a /proc/<pid>
+ * directory fail once its process has been reaped, even if the number is
+ * reused.  A process that has exited but is not reaped yet (a zombie) still
+ * has its /proc directory but no namespaces left; its pidfd is readable
+ * from the moment it exits (pidfd_open(2)), which tells it apart.
+ */
+static bool pin_alive(const struct linx_ns_pin *pin)
 {
-	return faccessat(procfd, "stat", F_OK, 0) == 0;
+	struct pollfd p = { .fd = pin->pidfd, .events = POLLIN };
+
+	if (faccessat(pin->procfd, "stat", F_OK, 0) != 0)
+		return false;
+	return pin->pidfd < 0 || poll(&p, 1, 0) == 0;
 }
 
 static int gone(struct linx_error *err, const char *op, pid_t pid)
@@ -222,7 +232,7 @@ int linx_ns_pin_process(const struct linx_ns_target *t,
 		return gone(err, "open_ns", t->pid);
 	}
 	ret->pidfd = fd; /* -1 without pidfd support: procfd alone pins */
-	if (!proc_alive(ret->procfd)) {
+	if (!pin_alive(ret)) {
 		pid_t pid = ret->pid;
 
 		linx_ns_pin_close(ret);
@@ -289,7 +299,7 @@ int linx_ns_pin_open(struct linx_ns_pin *pin, uint32_t want,
 		if (fd < 0) {
 			int e = errno;
 
-			if (!proc_alive(pin->procfd))
+			if (!pin_alive(pin))
 				return gone(err, op, pin->pid);
 			linx_error_set(err, e, op,
 				       "cannot open /proc/%d/%s: %s",
@@ -305,7 +315,7 @@ int linx_ns_pin_open(struct linx_ns_pin *pin, uint32_t want,
 	}
 	/* Opened relative to procfd, so every fd came from the pinned
 	 * process; one last check that it had not already exited. */
-	if (!proc_alive(pin->procfd))
+	if (!pin_alive(pin))
 		return gone(err, "open_ns", pin->pid);
 	return 0;
 }

@@ -981,6 +981,12 @@ START_TEST(pid_reuse_refused)
 }
 END_TEST
 
+START_TEST(zombie_refused)
+{
+	run_in_private_pid_ns(false);
+}
+END_TEST
+
 /* ---- leaks -------------------------------------------------------------- */
 
 static int count_dir(const char *path)
@@ -1099,6 +1105,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, target_map_types);
 	tcase_add_test(tc, kind_names);
 	tcase_add_test(tc, pid_reuse_refused);
+	tcase_add_test(tc, zombie_refused);
 	tcase_add_test(tc, no_leaks_over_many_calls);
 	suite_add_tcase(s, tc);
 	return s;
