@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <poll.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 
 #include "internal.h"
@@ -244,12 +246,31 @@ int linx_ns_pin_process(const struct linx_ns_target *t,
 static int open_path_target(const struct linx_ns_target *t, uint32_t want,
 			    struct linx_ns_pin *pin, struct linx_error *err)
 {
+	_cleanup_close_ int path_fd = -1;
+	char self_fd[32];
+	struct statfs sfs;
 	int fd, type, kind;
 
 	if (!t->path || t->path[0] != '/')
 		return linx_error_param(err, "open_ns", "in",
 					"namespace path must be absolute");
-	fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	/* Look before opening for real: open(O_RDONLY) of a FIFO blocks
+	 * until a writer comes, and opening a device can have effects.
+	 * An O_PATH fd opens nothing; only an nsfs file is then reopened
+	 * (setns(2) and NS_GET_NSTYPE refuse O_PATH fds). */
+	path_fd = open(t->path, O_PATH | O_CLOEXEC);
+	if (path_fd < 0) {
+		linx_error_set(err, errno, "open_ns", "cannot open %s: %s",
+			       t->path, linx_strerror(errno));
+		return linx_error_object(err, t->path);
+	}
+	if (fstatfs(path_fd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC) {
+		linx_error_set(err, EINVAL, "open_ns",
+			       "%s is not a namespace file", t->path);
+		return linx_error_object(err, t->path);
+	}
+	linx__format(self_fd, sizeof(self_fd), "/proc/self/fd/%d", path_fd);
+	fd = open(self_fd, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		linx_error_set(err, errno, "open_ns", "cannot open %s: %s",
 			       t->path, linx_strerror(errno));

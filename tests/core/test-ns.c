@@ -705,6 +705,29 @@ START_TEST(fn_gets_ret_and_err)
 }
 END_TEST
 
+/* A FIFO must be refused at once, not waited on (opening a FIFO for
+ * reading blocks until a writer comes). */
+START_TEST(fifo_path_refused)
+{
+	struct linx_ns_target t = { .kind = LINX_NS_TARGET_PATH };
+	char fifo[] = "/tmp/linx-fifo-XXXXXX";
+	struct linx_error err;
+	int tmp;
+
+	tmp = mkstemp(fifo);
+	ck_assert_int_ge(tmp, 0);
+	close(tmp);
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	t.path = fifo;
+	ck_assert_int_eq(linx_ns_socket(&t, AF_INET, SOCK_DGRAM, 0, &err),
+			 -EINVAL);
+	ck_assert_msg(strstr(err.message, "not a namespace"), "%s",
+		      err.message);
+	unlink(fifo);
+}
+END_TEST
+
 /* Without CAP_SYS_ADMIN setns(2) fails: the stage and errno come back. */
 START_TEST(setns_failure_reported)
 {
@@ -1100,6 +1123,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fn_gets_ret_and_err);
 	tcase_add_test(tc, shared_namespaces_skipped);
 	tcase_add_test(tc, bogus_targets);
+	tcase_add_test(tc, fifo_path_refused);
 	tcase_add_test(tc, setns_failure_reported);
 	tcase_add_test(tc, target_from_value);
 	tcase_add_test(tc, target_map_types);
