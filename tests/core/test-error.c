@@ -411,7 +411,9 @@ static void spec(char *out, size_t cap, const char *flags, const char *w,
 #pragma GCC diagnostic ignored "-Wformat-extra-args"
 #pragma GCC diagnostic ignored "-Wformat-security"
 #pragma GCC diagnostic ignored "-Wformat-zero-length"
+#ifndef __clang__
 #pragma GCC diagnostic ignored "-Wformat-overflow"
+#endif
 
 static const long long signed_values[] = {
 	0, 1, -1, 7, -7, 42, 127, 128, -128, 255, 32767, -32768, 65535,
