@@ -10,13 +10,15 @@
  *   flags        '-' '0' '+' ' ' '#' (and '\'' / 'I', which change nothing
  *                in the C locale)
  *   width and precision, as digits or '*'
- *   length       hh h l ll q L j z t
+ *   length       hh h l ll q L j z Z t
  * The rest is refused gracefully rather than mis-read: the floating-point
  * conversions (%f %e %g %a and capitals) consume their double (long double
  * with L) and are copied to the output as written, since printing them
- * exactly needs far more code; %n consumes its pointer and writes nothing
- * (the count is the return value); any other conversion character is
- * copied as written and consumes nothing, as glibc does.  Whatever the
+ * exactly needs far more code; so do wide characters and strings (%lc
+ * %ls %C %S), which need a multibyte conversion; %n consumes its pointer
+ * and writes nothing (the count is the return value); any other
+ * conversion character is copied as written and consumes nothing, as
+ * glibc does.  Whatever the
  * format, the arguments are read with the types their conversions name, so
  * the va_list never gets out of step.
  *
@@ -30,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "internal.h"
 
@@ -76,6 +79,15 @@ static void put_text(struct out *o, const struct spec *sp, const char *s,
 	put_n(o, s, n);
 	if (sp->left)
 		pad(o, ' ', fill);
+}
+
+static void put_string(struct out *o, const struct spec *sp, const char *s)
+{
+	/* glibc prints "(null)" only where it fits whole */
+	if (!s)
+		s = sp->prec >= 0 && sp->prec < 6 ? "" : "(null)";
+	put_text(o, sp, s,
+		 sp->prec >= 0 ? strnlen(s, (size_t)sp->prec) : strlen(s));
 }
 
 static size_t utoa(char *end, uintmax_t v, unsigned base, bool upper)
@@ -217,7 +229,7 @@ size_t linx__vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 			else if (*f == 'l')
 				sp.lng++;
 			else if (*f == 'q' || *f == 'j' || *f == 'z' ||
-				 *f == 't')
+				 *f == 't' || *f == 'Z')
 				sp.lng = 2;
 			else if (*f == 'L')
 				sp.lng = 3;
@@ -232,24 +244,27 @@ size_t linx__vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 		case '%':
 			put(&o, '%');
 			break;
-		case 'c': {
-			char c = (char)va_arg(args, int);
+		case 'c':
+		case 's':
+		case 'C':
+		case 'S':
+			if (sp.lng == 1 || *f == 'C' || *f == 'S') {
+				/* Wide (%lc %ls, and glibc's synonyms %C %S):
+				 * printing needs a multibyte conversion, so
+				 * consume the argument and copy as written. */
+				if (*f == 'c' || *f == 'C')
+					(void)va_arg(args, wint_t);
+				else
+					(void)va_arg(args, const wchar_t *);
+				put_n(&o, start, (size_t)(f - start + 1));
+			} else if (*f == 'c') {
+				char c = (char)va_arg(args, int);
 
-			put_text(&o, &sp, &c, 1);
+				put_text(&o, &sp, &c, 1);
+			} else {
+				put_string(&o, &sp, va_arg(args, const char *));
+			}
 			break;
-		}
-		case 's': {
-			const char *s = va_arg(args, const char *);
-			size_t n;
-
-			/* glibc prints "(null)" only where it fits whole */
-			if (!s)
-				s = sp.prec >= 0 && sp.prec < 6 ? "" : "(null)";
-			n = sp.prec >= 0 ? strnlen(s, (size_t)sp.prec)
-					 : strlen(s);
-			put_text(&o, &sp, s, n);
-			break;
-		}
 		case 'm': {
 			/* strerrordesc_np() is a table lookup; an errno without
 			 * a description reads as glibc words it. */

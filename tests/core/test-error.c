@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "linx-test.h"
 
@@ -547,6 +548,27 @@ END_TEST
 
 #pragma GCC diagnostic pop
 
+/* Wide characters and strings (%lc %ls, and their synonyms %C %S) would
+ * need a multibyte conversion: they are consumed and copied as written,
+ * and the arguments after them are still the right ones. */
+START_TEST(fmt_wide_consumed)
+{
+	char buf[128];
+
+	linx__format(buf, sizeof(buf), "%ls|%s|%lc|%d", L"wide", "narrow",
+		     (wint_t)L'x', 7);
+	ck_assert_str_eq(buf, "%ls|narrow|%lc|7");
+	linx__format(buf, sizeof(buf), "%S|%s|%C|%d", L"wide", "narrow",
+		     (wint_t)L'x', 8);
+	ck_assert_str_eq(buf, "%S|narrow|%C|8");
+	linx__format(buf, sizeof(buf), "%-10ls|%s", L"wide", "ok");
+	ck_assert_str_eq(buf, "%-10ls|ok");
+	/* glibc's old size_t modifier */
+	linx__format(buf, sizeof(buf), "%Zu|%s", (size_t)SIZE_MAX, "ok");
+	ck_assert_str_eq(buf, "18446744073709551615|ok");
+}
+END_TEST
+
 /* The error functions are usable between fork and exec: the formatter
  * keeps errno, and linx_error_set works in a child without malloc. */
 START_TEST(fmt_keeps_errno)
@@ -580,6 +602,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fmt_strings_chars_pointers);
 	tcase_add_test(tc, fmt_misc);
 	tcase_add_test(tc, fmt_unsupported_consumes);
+	tcase_add_test(tc, fmt_wide_consumed);
 	tcase_add_test(tc, fmt_keeps_errno);
 	suite_add_tcase(s, tc);
 	return s;
