@@ -484,12 +484,24 @@ int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
 	case LINX_MAP:
 		*ret = linx_value_map();
 		r = linx_value_reserve(ret, v->len);
+		/* The source's keys are unique and valid already: append
+		 * rather than put, which would search for each key (and make
+		 * copying a map quadratic). */
 		for (uint32_t i = 0; r >= 0 && i < v->len; i++) {
-			struct linx_value c;
+			const struct linx_pair *src = &v->pairs[i];
+			struct linx_pair *dst = &ret->pairs[ret->len];
 
-			r = linx_value_copy(&c, &v->pairs[i].value);
+			dst->key = dup_bytes(src->key, src->key_len);
+			if (!dst->key) {
+				r = -ENOMEM;
+				break;
+			}
+			dst->key_len = src->key_len;
+			dst->reserved = 0;
+			r = linx_value_copy(&dst->value, &src->value);
+			ret->len++; /* owned now, freed by a clear on failure */
 			if (r >= 0)
-				r = linx_map_put(ret, v->pairs[i].key, &c);
+				inherit_poison(ret, &dst->value);
 		}
 		break;
 	default:
@@ -535,10 +547,19 @@ bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 		if (a->len != b->len)
 			return false;
 		for (uint32_t i = 0; i < a->len; i++) {
-			const struct linx_value *o =
-				linx_map_get(b, a->pairs[i].key);
+			const struct linx_pair *p = &a->pairs[i];
+			const struct linx_pair *q = &b->pairs[i];
+			const struct linx_value *o;
 
-			if (!o || !linx_value_equal(&a->pairs[i].value, o))
+			/* Maps built or decoded alike keep their keys in the
+			 * same order: try the same position before a search,
+			 * which keeps the common case linear.  Keys are unique,
+			 * so a match there is the match. */
+			if (q->key_len != p->key_len ||
+			    memcmp(q->key, p->key, p->key_len) != 0)
+				q = find_pair(b, p->key, p->key_len);
+			o = q ? &q->value : NULL;
+			if (!o || !linx_value_equal(&p->value, o))
 				return false;
 		}
 		return true;
