@@ -154,20 +154,22 @@ int linx_error_object(struct linx_error *err, const char *object)
 
 int linx_error_prefix(struct linx_error *err, const char *fmt, ...)
 {
-	char old[LINX_ERROR_MESSAGE_MAX];
+	char message[LINX_ERROR_MESSAGE_MAX];
 	size_t n;
 	va_list ap;
 
 	if (!err)
 		return -EIO;
 	err->code = normalise(err->code);
-	memcpy(old, err->message, sizeof(old));
+	/* Rendered aside: the arguments may point into *err, the message
+	 * itself included. */
 	va_start(ap, fmt);
-	n = linx__vformat(err->message, sizeof(err->message), fmt, ap);
+	n = linx__vformat(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	if (n < sizeof(err->message) - 1)
-		linx__format(err->message + n, sizeof(err->message) - n,
-			     ": %s", old);
+	if (n < sizeof(message) - 1)
+		linx__format(message + n, sizeof(message) - n, ": %s",
+			     err->message);
+	memcpy(err->message, message, sizeof(err->message));
 	return -err->code;
 }
 

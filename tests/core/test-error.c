@@ -246,6 +246,20 @@ START_TEST(error_object_prefix_on_empty)
 }
 END_TEST
 
+/* The prefix may quote the error's own fields, its message included. */
+START_TEST(error_prefix_from_itself)
+{
+	struct linx_error err;
+
+	linx_error_set(&err, ENOENT, "read", "gone");
+	linx_error_object(&err, "/proc/sys/x");
+	linx_error_prefix(&err, "[%s] %s", err.message, err.object);
+	ck_assert_str_eq(err.message, "[gone] /proc/sys/x: gone");
+	ck_assert_int_eq(err.code, ENOENT);
+	ck_assert_str_eq(err.object, "/proc/sys/x");
+}
+END_TEST
+
 START_TEST(error_format)
 {
 	struct linx_error err;
@@ -595,6 +609,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, error_param_object_prefix_extack);
 	tcase_add_test(tc, error_set_from_itself);
 	tcase_add_test(tc, error_object_prefix_on_empty);
+	tcase_add_test(tc, error_prefix_from_itself);
 	tcase_add_test(tc, error_format);
 	tcase_add_test(tc, error_is_flat);
 	tcase_add_test(tc, error_crosses_pipe);
