@@ -47,7 +47,9 @@
 #ifndef LINX_RTNL_H
 #define LINX_RTNL_H
 
-#include <net/if.h>
+#include <net/if.h> /* before any <linux/if.h> (linux/libc-compat.h) */
+#include <linux/if_link.h>   /* MACVLAN_MODE_*, IPVLAN_MODE_* */
+#include <linux/rtnetlink.h> /* RTPROT_*, RT_SCOPE_*, RTN_*, RTNLGRP_* */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
