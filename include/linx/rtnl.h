@@ -455,7 +455,7 @@ struct linx_rtnl_route {
 	uint8_t dst_len;
 	uint8_t src_len;
 	uint8_t tos;
-	uint8_t table;	  /* the u8 header table (RT_TABLE_UNSPEC if > 255) */
+	uint8_t table;	  /* u8 header table (RT_TABLE_COMPAT if > 255) */
 	uint8_t protocol; /* RTPROT_* */
 	uint8_t scope;	  /* RT_SCOPE_* */
 	uint8_t type;	  /* RTN_* */
