@@ -8,6 +8,7 @@
 #define LINX_RTNL_TEST_H
 
 #include <linx/rtnl.h>
+#include <sched.h>
 
 #include "linx-test.h"
 
