@@ -419,6 +419,27 @@ START_TEST(one_socket_many_threads)
 }
 END_TEST
 
+/* Kinds without a driver in this kernel are reported clearly; where the
+ * driver exists (the VM lane) the link is created. */
+START_TEST(absent_kind_is_reported)
+{
+	struct linx_rtnl *s = rt_setup();
+	struct linx_error err;
+	int r = linx_rtnl_link_create_dummy(s, "dm0", &err);
+
+	if (linx_test_link_kind_supported("dummy")) {
+		linx_assert_ok(r, &err);
+	} else {
+		ck_assert_int_eq(r, -EOPNOTSUPP);
+		ck_assert_msg(strstr(err.message,
+				     "link kind \"dummy\" is not available"),
+			      "%s", err.message);
+		ck_assert_str_eq(err.op, "link.create_dummy");
+	}
+	linx_rtnl_close(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("rtnl-link");
@@ -435,6 +456,7 @@ int main(void)
 	tcase_add_test(tc, veth_peer_created_in_other_netns);
 	tcase_add_test(tc, no_fd_leak);
 	tcase_add_test(tc, one_socket_many_threads);
+	tcase_add_test(tc, absent_kind_is_reported);
 	suite_add_tcase(su, tc);
 	return linx_test_run_suite(su);
 }
