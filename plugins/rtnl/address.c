@@ -27,7 +27,7 @@ int linx_rtnl_addr_decode(const struct nlmsghdr *nlh,
 	ret->scope = ifa->ifa_scope;
 	ret->flags = ifa->ifa_flags;
 	ret->index = (int32_t)ifa->ifa_index;
-	mnl_attr_for_each(a, nlh, sizeof(*ifa))
+	rtnl_attr_for_each(a, nlh, sizeof(*ifa))
 	{
 		struct ifa_cacheinfo ci;
 		uint32_t bit = 0;

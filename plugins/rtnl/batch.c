@@ -320,7 +320,7 @@ static int record(struct linx_rtnl_batch *b, size_t index,
 
 	if (b->codes[index] != CODE_PENDING)
 		return 0; /* duplicate: ignore */
-	if (nlh->nlmsg_len <= avail) {
+	if (avail && nlh->nlmsg_len <= avail) {
 		code = rtnl_parse_error(nlh, opname, &e);
 	} else {
 		/* Cut (a very long extended ACK): the code is still whole. */
@@ -382,38 +382,41 @@ static int collect_acks(struct linx_rtnl_batch *b, uint32_t base, size_t start,
 		s->stats.datagrams += (uint64_t)got;
 		for (int i = 0; i < got; i++) {
 			const struct nlmsghdr *nlh = (const void *)bufs[i];
-			size_t len = mm[i].msg_len;
-			int rem = (int)len;
+			size_t len = mm[i].msg_len, rem = len;
+			bool cut = mm[i].msg_hdr.msg_flags & MSG_TRUNC;
 
 			if (addr[i].nl_pid != 0) {
 				s->stats.stale++;
 				continue;
 			}
-			if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				/* Only the first message is trustworthy. */
-				if (len < MNL_NLMSG_HDRLEN + sizeof(int32_t))
-					continue;
-				rem = -1;
-			}
-			for (; rem < 0 || mnl_nlmsg_ok(nlh, rem);
-			     nlh = mnl_nlmsg_next(nlh, &rem)) {
-				uint32_t k = nlh->nlmsg_seq - base;
+			for (;;) {
+				uint32_t k;
 				int r;
 
+				if (cut) {
+					/* Only the first message's header and
+					 * error code are trustworthy. */
+					if (len < MNL_NLMSG_HDRLEN + sizeof(int32_t))
+						break;
+				} else if (!rtnl_msg_ok(nlh, rem)) {
+					break;
+				}
+				k = nlh->nlmsg_seq - base;
 				if (nlh->nlmsg_type != NLMSG_ERROR ||
-				    nlh->nlmsg_pid != s->portid ||
-				    k < start || k >= end) {
+				    nlh->nlmsg_pid != s->portid || k < start ||
+				    k >= end) {
 					s->stats.stale++;
 				} else {
-					r = record(b, k, nlh, len);
+					r = record(b, k, nlh, cut ? 0 : rem);
 					if (r < 0)
 						return linx_error_set(
 							err, ENOMEM, "batch",
 							NULL);
 					pending -= (size_t)r;
 				}
-				if (rem < 0)
+				if (cut)
 					break;
+				nlh = rtnl_msg_next(nlh, &rem);
 			}
 		}
 	}

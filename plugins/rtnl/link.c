@@ -34,7 +34,7 @@ int linx_rtnl_link_decode(const struct nlmsghdr *nlh,
 	ret->index = ifi->ifi_index;
 	ret->flags = ifi->ifi_flags;
 	ret->change = ifi->ifi_change;
-	mnl_attr_for_each(a, nlh, sizeof(*ifi))
+	rtnl_attr_for_each(a, nlh, sizeof(*ifi))
 	{
 		uint32_t bit = 0;
 		bool ok = true;

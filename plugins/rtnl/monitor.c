@@ -206,7 +206,7 @@ static int drain(struct linx_rtnl *s, struct events *ev, size_t max,
 				      .msg_iovlen = 1 };
 		const struct nlmsghdr *nlh;
 		ssize_t n;
-		int rem;
+		size_t rem;
 
 		n = recvmsg(s->fd, &msg, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
@@ -245,9 +245,9 @@ static int drain(struct linx_rtnl *s, struct events *ev, size_t max,
 			s->stats.stale++;
 			continue;
 		}
-		rem = (int)n;
-		for (nlh = (const void *)s->buf; mnl_nlmsg_ok(nlh, rem);
-		     nlh = mnl_nlmsg_next(nlh, &rem)) {
+		rem = (size_t)n;
+		for (nlh = (const void *)s->buf; rtnl_msg_ok(nlh, rem);
+		     nlh = rtnl_msg_next(nlh, &rem)) {
 			struct linx_rtnl_event *e;
 
 			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)

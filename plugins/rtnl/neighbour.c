@@ -25,7 +25,7 @@ int linx_rtnl_neigh_decode(const struct nlmsghdr *nlh,
 	ret->state = ndm->ndm_state;
 	ret->flags = ndm->ndm_flags;
 	ret->type = ndm->ndm_type;
-	mnl_attr_for_each(a, nlh, sizeof(*ndm))
+	rtnl_attr_for_each(a, nlh, sizeof(*ndm))
 	{
 		struct nda_cacheinfo ci;
 		uint32_t bit = 0;

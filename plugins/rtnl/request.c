@@ -67,7 +67,8 @@ int rtnl_parse_error(const struct nlmsghdr *nlh, const char *op,
 		} else if (plen >= sizeof(struct nlmsgerr)) {
 			const struct nlmsgerr *e = (const void *)payload;
 
-			off = sizeof(int) + MNL_ALIGN(e->msg.nlmsg_len);
+			/* size_t first: an untrusted length must not wrap. */
+			off = sizeof(int) + MNL_ALIGN((size_t)e->msg.nlmsg_len);
 		} else {
 			off = plen;
 		}
@@ -166,12 +167,12 @@ static int collect(struct linx_rtnl *s, uint32_t seq, bool dump,
 	for (;;) {
 		ssize_t n = recv_datagram(s, op, err);
 		const struct nlmsghdr *nlh = (const void *)s->buf;
-		int rem;
+		size_t rem;
 
 		if (n < 0)
 			return (int)n;
-		rem = (int)n;
-		for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+		rem = (size_t)n;
+		for (; rtnl_msg_ok(nlh, rem); nlh = rtnl_msg_next(nlh, &rem)) {
 			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != s->portid) {
 				s->stats.stale++;
 				continue;

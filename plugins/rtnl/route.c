@@ -73,7 +73,7 @@ int linx_rtnl_route_decode(const struct nlmsghdr *nlh,
 	ret->scope = rtm->rtm_scope;
 	ret->type = rtm->rtm_type;
 	ret->flags = rtm->rtm_flags;
-	mnl_attr_for_each(a, nlh, sizeof(*rtm))
+	rtnl_attr_for_each(a, nlh, sizeof(*rtm))
 	{
 		uint32_t bit = 0;
 		bool ok = true;

@@ -37,7 +37,7 @@ int linx_rtnl_rule_decode(const struct nlmsghdr *nlh,
 	ret->res2 = frh->res2;
 	ret->action = frh->action;
 	ret->flags = frh->flags;
-	mnl_attr_for_each(a, nlh, sizeof(*frh))
+	rtnl_attr_for_each(a, nlh, sizeof(*frh))
 	{
 		uint32_t bit = 0;
 		bool ok = true;

@@ -24,7 +24,7 @@ int linx_rtnl_stats_decode(const struct nlmsghdr *nlh,
 	ret->family = ifsm->family;
 	ret->ifindex = (int32_t)ifsm->ifindex;
 	ret->filter_mask = ifsm->filter_mask;
-	mnl_attr_for_each(a, nlh, sizeof(*ifsm))
+	rtnl_attr_for_each(a, nlh, sizeof(*ifsm))
 	{
 		if (mnl_attr_get_type(a) != IFLA_STATS_LINK_64)
 			continue;
