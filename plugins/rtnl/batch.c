@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Batches: many requests per sendmsg(2), acknowledgements read back in
- * bulk with recvmmsg(2), on one socket.
+ * Batches: many requests per sendmsg(2), acknowledgements collected in
+ * bulk, on one socket.
  *
- * Every message carries NLM_F_ACK and its own sequence number, so each
- * operation gets exactly one NLMSG_ERROR (error 0 for success) and its
- * index is seq - base.  The kernel handles all messages of a datagram in
- * order inside the sendmsg call (netlink_rcv_skb(), net/netlink/
- * af_netlink.c) and queues the acks on our socket; if more acks were
- * queued than SO_RCVBUF holds they would be dropped (ENOBUFS), so a window
- * of messages is sized from the receive buffer we actually got, and all
- * of a window's acks are read before the next window is sent.
+ * Each message has its own sequence number (its index is seq - base).
+ * Netlink acknowledges a message when it asks for it (NLM_F_ACK) *or when
+ * it fails*, always, in order (netlink_rcv_skb(), net/netlink/
+ * af_netlink.c).  So only the last message of a window carries NLM_F_ACK:
+ * the window's failures arrive as error acks with their sequence numbers,
+ * then the last message's ack closes the window, and every message not
+ * reported by then succeeded.  The kernel builds and queues no ack for
+ * the successes, which is most of the saving over one ack per request.
+ *
+ * That reasoning holds only if no ack is lost.  Error acks are charged
+ * against SO_RCVBUF; if they overflowed it the kernel would drop some and
+ * flag the socket (ENOBUFS).  So a window holds no more messages than the
+ * receive buffer has room for acks even if every one failed, and an
+ * ENOBUFS fails the whole batch instead of being taken for success.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,9 +25,10 @@
 
 #include "rtnl-internal.h"
 
-/* An ack with NETLINK_CAP_ACK is 36 bytes, but it is charged against
- * SO_RCVBUF at its skb truesize; 1 KiB per ack is a safe estimate. */
-#define ACK_COST 1024
+/* An error ack with NETLINK_CAP_ACK is 36 bytes plus the extended ACK,
+ * but it is charged against SO_RCVBUF at its skb truesize (about 1 KiB);
+ * 2 KiB per message leaves a margin. */
+#define ACK_COST 2048
 #define WINDOW_MIN 8
 #define WINDOW_MAX 4096
 #define CHUNK_BYTES_MAX (1024 * 1024)
@@ -349,18 +356,19 @@ static int record(struct linx_rtnl_batch *b, size_t index,
 	return 1;
 }
 
-/* Read acks until every op in [start, end) has one. */
+/* Read acks until the one of the window's last message [end - 1]; every
+ * op in [start, end) not reported failed by then has succeeded. */
 static int collect_acks(struct linx_rtnl_batch *b, uint32_t base, size_t start,
 			size_t end, char (*bufs)[SLOT_SIZE],
 			struct linx_error *err)
 {
 	struct linx_rtnl *s = b->s;
-	size_t pending = end - start;
 	struct mmsghdr mm[SLOTS];
 	struct iovec iov[SLOTS];
 	struct sockaddr_nl addr[SLOTS];
+	bool closed = false;
 
-	while (pending) {
+	while (!closed) {
 		int got;
 
 		for (unsigned i = 0; i < SLOTS; i++) {
@@ -375,10 +383,19 @@ static int collect_acks(struct linx_rtnl_batch *b, uint32_t base, size_t start,
 		got = recvmmsg(s->fd, mm, SLOTS, MSG_WAITFORONE, NULL);
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0)
-			return linx_error_set(err, errno, "batch",
-					      "reading acknowledgements: %s",
-					      linx_strerror(errno));
+		if (got < 0) {
+			int e = errno;
+
+			/* Acks may be lost: no op of the window can be taken
+			 * for a success. */
+			for (size_t k = start; k < end; k++)
+				if (b->codes[k] == CODE_PENDING)
+					b->codes[k] = -e;
+			return linx_error_set(err, e, "batch",
+					      "reading acknowledgements of "
+					      "operations %zu..%zu: %s",
+					      start, end - 1, linx_strerror(e));
+		}
 		s->stats.datagrams += (uint64_t)got;
 		for (int i = 0; i < got; i++) {
 			const struct nlmsghdr *nlh = (const void *)bufs[i];
@@ -391,7 +408,6 @@ static int collect_acks(struct linx_rtnl_batch *b, uint32_t base, size_t start,
 			}
 			for (;;) {
 				uint32_t k;
-				int r;
 
 				if (cut) {
 					/* Only the first message's header and
@@ -407,12 +423,12 @@ static int collect_acks(struct linx_rtnl_batch *b, uint32_t base, size_t start,
 				    k >= end) {
 					s->stats.stale++;
 				} else {
-					r = record(b, k, nlh, cut ? 0 : rem);
-					if (r < 0)
+					if (record(b, k, nlh, cut ? 0 : rem) < 0)
 						return linx_error_set(
 							err, ENOMEM, "batch",
 							NULL);
-					pending -= (size_t)r;
+					if (k == end - 1)
+						closed = true;
 				}
 				if (cut)
 					break;
@@ -420,6 +436,9 @@ static int collect_acks(struct linx_rtnl_batch *b, uint32_t base, size_t start,
 			}
 		}
 	}
+	for (size_t k = start; k < end; k++)
+		if (b->codes[k] == CODE_PENDING)
+			b->codes[k] = 0;
 	return 0;
 }
 
@@ -455,12 +474,16 @@ static int run_locked(struct linx_rtnl_batch *b, char (*bufs)[SLOT_SIZE],
 
 			if (i > start && bytes + len > chunk)
 				break;
-			nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+			nlh->nlmsg_flags |= NLM_F_REQUEST;
+			nlh->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
 			nlh->nlmsg_seq = base + (uint32_t)i;
 			nlh->nlmsg_pid = 0;
 			bytes += len;
 			i++;
 		}
+		/* The window's last message closes it. */
+		((struct nlmsghdr *)(b->msgs + b->offsets[i - 1]))->nlmsg_flags |=
+			NLM_F_ACK;
 		do
 			sent = mnl_socket_sendto(s->nl,
 						 b->msgs + b->offsets[start],
