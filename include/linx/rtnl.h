@@ -577,7 +577,7 @@ struct linx_rtnl_rule {
 	uint8_t dst_len;
 	uint8_t src_len;
 	uint8_t tos;
-	uint8_t table; /* u8 header table (RT_TABLE_UNSPEC if > 255) */
+	uint8_t table; /* u8 header table (RT_TABLE_COMPAT if > 255) */
 	uint8_t res1;
 	uint8_t res2;
 	uint8_t action; /* FR_ACT_* */

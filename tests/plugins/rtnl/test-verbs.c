@@ -5,6 +5,7 @@
  * targets, errors, the batch and the monitor verbs; and the plugin loaded
  * as a module, calling the core only through the host table.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -644,7 +645,16 @@ START_TEST(as_a_module)
 	struct linx_value args, res;
 	struct linx_error err;
 	const char *file;
+	void *dl;
 
+	/* The module exports its descriptor and nothing else. */
+	dl = dlopen(RTNL_MODULE, RTLD_NOW | RTLD_LOCAL);
+	ck_assert_msg(dl != NULL, "%s", dlerror());
+	ck_assert_ptr_nonnull(dlsym(dl, LINX_PLUGIN_SYMBOL_NAME));
+	ck_assert_ptr_null(dlsym(dl, "linx_rtnl_open"));
+	ck_assert_ptr_null(dlsym(dl, "linx_plugin_rtnl"));
+	ck_assert_ptr_null(dlsym(dl, "rtnl_talk"));
+	dlclose(dl);
 	linx_test_private_netns();
 	linx_assert_ok(linx_registry_new(&reg, LINX_REGISTRY_NO_SEARCH, &err),
 		       &err);
