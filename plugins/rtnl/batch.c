@@ -334,7 +334,7 @@ static int record(struct linx_rtnl_batch *b, size_t index,
 		int32_t v;
 
 		memcpy(&v, mnl_nlmsg_get_payload(nlh), sizeof(v));
-		code = v < 0 ? v : -v;
+		code = v < -4095 || v > 4095 ? -EIO : v < 0 ? v : -v;
 		if (code)
 			linx_error_set(&e, -code, opname, NULL);
 	}

@@ -51,12 +51,9 @@ int rtnl_parse_error(const struct nlmsghdr *nlh, const char *op,
 	memcpy(&code, payload, sizeof(code));
 	if (code == 0)
 		return 0;
-	/* The kernel sends a negative errno; take the magnitude of anything
-	 * else rather than trusting its sign. */
-	if (code < 0)
-		code = -code;
-	if (code > 4095)
-		code = EIO;
+	/* The kernel sends a negative errno (-1..-4095, include/linux/err.h);
+	 * take the magnitude of anything else, and EIO for what no errno is. */
+	code = code < -4095 || code > 4095 ? EIO : code < 0 ? -code : code;
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
 		/* TLVs follow the error code (NLMSG_DONE), the capped header
 		 * (NETLINK_CAP_ACK), or the whole echoed request. */

@@ -78,7 +78,8 @@ char *rt_lines_join(struct rt_lines *l)
 	size_t len = 1;
 	char *out, *p;
 
-	qsort(l->v, l->n, sizeof(*l->v), cmp);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp);
 	for (size_t i = 0; i < l->n; i++)
 		len += strlen(l->v[i]) + 1;
 	out = p = malloc(len);
