@@ -163,6 +163,9 @@ static int resolve(struct linx_rtnl_batch *b, const char *name,
 {
 	int r;
 
+	r = rtnl_check_ifname(name, "dev", opname, err);
+	if (r < 0)
+		return r;
 	for (unsigned i = 0; i < b->nnames; i++)
 		if (strncmp(b->names[i].name, name, IFNAMSIZ) == 0) {
 			*ret = b->names[i].index;

@@ -173,7 +173,8 @@ const char *linx_rtnl_macvlan_mode_name(uint32_t mode)
 
 int linx_rtnl_macvlan_mode_from_name(const char *name, uint32_t *ret)
 {
-	for (size_t i = 0; name && i < RTNL_ARRAY_SIZE(macvlan_modes); i++)
+	for (size_t i = 0; name && ret && i < RTNL_ARRAY_SIZE(macvlan_modes);
+	     i++)
 		if (strcmp(macvlan_modes[i].name, name) == 0) {
 			*ret = macvlan_modes[i].mode;
 			return 0;
@@ -192,7 +193,7 @@ int linx_rtnl_ipvlan_mode_from_name(const char *name, uint16_t *ret)
 {
 	int v = lookup(ipvlan_modes, RTNL_ARRAY_SIZE(ipvlan_modes), name);
 
-	if (v < 0)
+	if (v < 0 || !ret)
 		return -EINVAL;
 	*ret = (uint16_t)v;
 	return 0;

@@ -251,6 +251,54 @@ START_TEST(random_garbage)
 }
 END_TEST
 
+/* Public entry points that need no socket refuse bad arguments. */
+START_TEST(null_arguments)
+{
+	struct linx_rtnl_ip ip;
+	struct linx_rtnl_link l;
+	struct linx_rtnl_event ev;
+	struct linx_error err;
+	uint32_t mode;
+	uint16_t m16;
+	unsigned g[2];
+	char text[8];
+
+	ck_assert_int_eq(linx_rtnl_ip_parse(NULL, &ip, &err), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_ip_parse("1.2.3.4", NULL, &err), -EINVAL);
+	ck_assert_uint_eq(linx_rtnl_ip_format(NULL, text, sizeof(text)), 0);
+	ck_assert_uint_eq(linx_rtnl_lladdr_format(NULL, text, sizeof(text)), 0);
+	ck_assert_uint_eq(linx_rtnl_ip_len(NULL), 0);
+	ck_assert_int_eq(linx_rtnl_link_decode(NULL, &l), -EBADMSG);
+	ck_assert_int_eq(linx_rtnl_event_decode(NULL, &ev), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_macvlan_mode_from_name("bridge", NULL),
+			 -EINVAL);
+	ck_assert_int_eq(linx_rtnl_macvlan_mode_from_name(NULL, &mode), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_ipvlan_mode_from_name("l2", NULL), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_ipvlan_mode_from_name("l4", &m16), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_group_parse(NULL, g, 2), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_group_parse("link", NULL, 2), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_fd(NULL), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_monitor_fd(NULL), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_open(NULL, NULL, &err), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_batch_new(NULL, NULL, &err), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_batch_run(NULL, &err), -EINVAL);
+	ck_assert_int_eq(linx_rtnl_batch_failure(NULL, 0, NULL, NULL), -ENOENT);
+	ck_assert_uint_eq(linx_rtnl_batch_size(NULL), 0);
+	ck_assert_int_eq(linx_rtnl_monitor_read(NULL, 0, 0, NULL, NULL, &err),
+			 -EINVAL);
+	ck_assert_int_eq(linx_rtnl_monitor_open(NULL, NULL, 1, 0, NULL, &err),
+			 -EINVAL);
+	ck_assert_ptr_null(linx_rtnl_op_name(0));
+	ck_assert_str_eq(linx_rtnl_op_name(LINX_RTNL_OP_ROUTE_ADD), "route.add");
+	ck_assert_ptr_null(linx_rtnl_iff_name(40));
+	ck_assert_uint_eq(linx_rtnl_route_table(NULL), 0);
+	linx_rtnl_close(NULL);
+	linx_rtnl_monitor_close(NULL);
+	linx_rtnl_batch_free(NULL);
+	linx_rtnl_free(NULL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("rtnl-decode");
@@ -259,6 +307,7 @@ int main(void)
 	tcase_add_test(tc, link_fields_and_malformed);
 	tcase_add_test(tc, addr_route_stats);
 	tcase_add_test(tc, random_garbage);
+	tcase_add_test(tc, null_arguments);
 	suite_add_tcase(su, tc);
 	return linx_test_run_suite(su);
 }
