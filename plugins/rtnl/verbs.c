@@ -337,6 +337,13 @@ static int v_close(const struct linx_call *call, struct linx_value *ret,
 
 /* ---- links ---------------------------------------------------------------- */
 
+static int name_cmp(const void *a, const void *b)
+{
+	const struct rtnl_name *x = a, *y = b;
+
+	return (x->index > y->index) - (x->index < y->index);
+}
+
 static void names_from_links(const struct linx_rtnl_link *links, size_t n,
 			     struct rtnl_names *names)
 {
@@ -349,14 +356,8 @@ static void names_from_links(const struct linx_rtnl_link *links, size_t n,
 		memcpy(names->v[i].name, links[i].name, IFNAMSIZ);
 	}
 	names->n = n;
-	/* Dumps come sorted by index, but do not rely on it. */
-	for (size_t i = 1; i < n; i++)
-		if (names->v[i - 1].index > names->v[i].index) {
-			free(names->v);
-			names->v = NULL;
-			names->n = 0;
-			break;
-		}
+	/* Dumps come in index order on recent kernels, not on older ones. */
+	qsort(names->v, n, sizeof(*names->v), name_cmp);
 }
 
 static int v_link_list(const struct linx_call *call, struct linx_value *ret,
