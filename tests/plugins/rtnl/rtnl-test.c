@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rtnl-test.h"
 
@@ -92,6 +93,25 @@ char *rt_lines_join(struct rt_lines *l)
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 	return out;
+}
+
+void rt_assert_settled(char *(*ours)(void *arg), void *arg,
+		       const char *ip_args, const char *jq)
+{
+	char *o = NULL, *t = NULL;
+
+	for (int i = 0; i < 100; i++) {
+		free(o);
+		free(t);
+		o = ours(arg);
+		t = rt_ip_jq(ip_args, jq);
+		if (strcmp(o, t) == 0)
+			break;
+		usleep(20 * 1000);
+	}
+	rt_assert_same(o, t);
+	free(o);
+	free(t);
 }
 
 const char *rt_ip(const struct linx_rtnl_ip *ip)

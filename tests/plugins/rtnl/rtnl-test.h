@@ -38,6 +38,16 @@ char *rt_lines_join(struct rt_lines *l);
 	ck_assert_msg(strcmp((ours), (theirs)) == 0,                         \
 		      "ours:\n%s\n--- ip -j says:\n%s", (ours), (theirs))
 
+/*
+ * Compare ours(arg) with `ip -j IP_ARGS | jq -r JQ | sort` until they
+ * agree, at most 100 times 20 ms apart, then assert.  The kernel changes
+ * some state on its own right after a change (operational state, IPv6
+ * link-local addresses and routes, multicast neighbour entries), so two
+ * snapshots taken a moment apart may differ legitimately.
+ */
+void rt_assert_settled(char *(*ours)(void *arg), void *arg,
+		       const char *ip_args, const char *jq);
+
 /* Text forms. */
 const char *rt_ip(const struct linx_rtnl_ip *ip);	/* static buffer */
 const char *rt_mac(const struct linx_rtnl_lladdr *ll); /* static buffer */

@@ -119,8 +119,9 @@ static const char *f(const struct linx_value *m, const char *key)
 	"\\(.link // \"-\") \\(.qdisc) \\(.group) \\(.txqlen) "              \
 	"\\(.flags - [\"NO-CARRIER\",\"M-DOWN\"] | sort | join(\",\"))\""
 
-static char *verb_links(void)
+static char *verb_links(void *unused)
 {
+	(void)unused;
 	struct linx_value args = kv("netns", "self", NULL);
 	struct linx_value res = call_ok("rtnl.link.list", &args);
 	struct rt_lines l = { 0 };
@@ -146,8 +147,9 @@ static char *verb_links(void)
 	"\\(.local) \\(.prefixlen) \\(.scope) \\(.broadcast // \"-\") "     \
 	"\\(.label // \"-\")\""
 
-static char *verb_addrs(void)
+static char *verb_addrs(void *unused)
 {
+	(void)unused;
 	struct linx_value args = linx_value_map();
 	struct linx_value res = call_ok("rtnl.address.list", &args);
 	struct rt_lines l = { 0 };
@@ -169,8 +171,10 @@ static char *verb_addrs(void)
 	"\\(.scope // \"global\") \\(.prefsrc // \"-\") \\(.metric // \"-\") " \
 	"\\(.flags | sort | join(\",\"))\""
 
-static char *verb_routes(const char *family)
+static char *verb_routes(void *arg)
 {
+	const char *family = arg;
+
 	struct linx_value args = kv("family", family, NULL);
 	struct linx_value res = call_ok("rtnl.route.list", &args);
 	struct rt_lines l = { 0 };
@@ -198,8 +202,9 @@ static char *verb_routes(const char *family)
 	"\\(.fwmask // \"-\") \\(.iif // \"-\") \\(.oif // \"-\") "           \
 	"\\(.table // \"-\")\""
 
-static char *verb_rules(void)
+static char *verb_rules(void *unused)
 {
+	(void)unused;
 	struct linx_value args = kv("family", "inet", NULL);
 	struct linx_value res = call_ok("rtnl.rule.list", &args);
 	struct rt_lines l = { 0 };
@@ -222,8 +227,9 @@ static char *verb_rules(void)
 	".[] | \"\\(.dst) \\(.dev) \\(.lladdr // \"-\") "                    \
 	"\\(.state | sort | join(\",\"))\""
 
-static char *verb_neighs(void)
+static char *verb_neighs(void *unused)
 {
+	(void)unused;
 	struct linx_value args = linx_value_map();
 	struct linx_value res = call_ok("rtnl.neighbour.list", &args);
 	struct rt_lines l = { 0 };
@@ -238,12 +244,6 @@ static char *verb_neighs(void)
 	return rt_lines_join(&l);
 }
 
-static void same(char *ours, char *theirs)
-{
-	rt_assert_same(ours, theirs);
-	free(ours);
-	free(theirs);
-}
 
 /* A namespace like the ones the CLI is checked on: veth pairs, a bridge,
  * addresses, routes in several tables, rules and neighbours. */
@@ -292,27 +292,17 @@ static void populate(void)
 
 START_TEST(results_match_ip_json)
 {
-	char *ours = NULL, *theirs = NULL;
-
 	linx_test_private_netns();
 	reg = registry();
 	populate();
-	/* Operational state settles asynchronously: retry, bounded. */
-	for (int i = 0; i < 100; i++) {
-		free(ours);
-		free(theirs);
-		ours = verb_links();
-		theirs = rt_ip_jq("link show", LINK_JQ);
-		if (!strcmp(ours, theirs))
-			break;
-		usleep(20000);
-	}
-	same(ours, theirs);
-	same(verb_addrs(), rt_ip_jq("address show", ADDR_JQ));
-	same(verb_routes("inet"), rt_ip_jq("-4 route show table all", ROUTE_JQ));
-	same(verb_routes("inet6"), rt_ip_jq("-6 route show table all", ROUTE_JQ));
-	same(verb_rules(), rt_ip_jq("-4 rule show", RULE_JQ));
-	same(verb_neighs(), rt_ip_jq("neigh show nud all", NEIGH_JQ));
+	rt_assert_settled(verb_links, NULL, "link show", LINK_JQ);
+	rt_assert_settled(verb_addrs, NULL, "address show", ADDR_JQ);
+	rt_assert_settled(verb_routes, "inet", "-4 route show table all",
+			  ROUTE_JQ);
+	rt_assert_settled(verb_routes, "inet6", "-6 route show table all",
+			  ROUTE_JQ);
+	rt_assert_settled(verb_rules, NULL, "-4 rule show", RULE_JQ);
+	rt_assert_settled(verb_neighs, NULL, "neigh show nud all", NEIGH_JQ);
 	linx_registry_free(reg);
 }
 END_TEST
