@@ -742,10 +742,12 @@ int linx_rtnl_event_decode(const struct nlmsghdr *nlh,
 
 /* ---- batches -------------------------------------------------------------
  *
- * A batch is a list of mutations sent many per sendmsg(2), with the
- * acknowledgements read back in bulk, on one socket.  Each operation is
- * acknowledged on its own: failures are reported per index and do not
- * stop the others (netlink processes every message of a datagram).
+ * A batch is a list of mutations sent thousands per sendmsg(2) on one
+ * socket.  Netlink processes every message of a datagram in order and
+ * acknowledges each one that fails, so only the last message of a window
+ * asks for an acknowledgement; failures come back with their index and do
+ * not stop the others.  Windows are sized so that even all-failing acks
+ * fit in the receive buffer; a lost ack (ENOBUFS) fails the batch.
  */
 struct linx_rtnl_batch;
 
