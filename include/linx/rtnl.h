@@ -34,9 +34,9 @@
  * text (NLMSGERR_ATTR_MSG).  A missing interface is ENODEV with the message
  * `no such interface "nope0"`.
  *
- * Robustness.  Receive buffers grow to fit any datagram (MSG_TRUNC is
- * detected and the request retried with a large enough buffer, never
- * returned truncated); a dump interrupted by a concurrent change
+ * Robustness.  Every datagram is peeked with MSG_PEEK|MSG_TRUNC first and
+ * the receive buffer grows until it fits, so no reply is ever cut; a dump
+ * interrupted by a concurrent change
  * (NLM_F_DUMP_INTR) is retried up to a bound and then reported as EAGAIN,
  * never returned as complete; every attribute is length-checked and
  * unknown ones are skipped.
