@@ -303,14 +303,18 @@ int main(int argc, char **argv)
 {
 	Suite *su = suite_create("rtnl-kinds");
 	TCase *tc = tcase_create("kinds");
-	const char *kind = argc > 1 ? argv[1] : "";
+	static const char *const kinds[] = { "macvlan", "ipvlan", "vlan",
+					     "dummy" };
+	const char *kind = NULL;
 
-	rt_require_oracle();
-	if (strcmp(kind, "macvlan") && strcmp(kind, "ipvlan") &&
-	    strcmp(kind, "vlan") && strcmp(kind, "dummy")) {
+	for (size_t i = 0; argc > 1 && i < 4; i++)
+		if (!strcmp(argv[1], kinds[i]))
+			kind = kinds[i];
+	if (!kind) {
 		fprintf(stderr, "usage: %s macvlan|ipvlan|vlan|dummy\n", argv[0]);
 		return 2;
 	}
+	rt_require_oracle();
 	linx_test_require(linx_test_link_kind_supported(kind),
 			  "link kind \"%s\" is absent from this kernel (not "
 			  "built, and modules cannot be loaded); this test runs "
