@@ -6,6 +6,7 @@
  * freshly cloned child, before execve(2).
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "errno-list.h"
@@ -29,13 +30,20 @@ static const struct errno_entry errno_entries[] = {
 	LINX_ERRNO_LIST(LINX_ERRNO_ENTRY, LINX_ERRNO_ENTRY)
 };
 
+/* |code| without negating INT_MIN (which has no positive counterpart and
+ * is no errno). */
+static unsigned magnitude(int code)
+{
+	return code < 0 ? 0u - (unsigned)code : (unsigned)code;
+}
+
 const char *linx_errno_name(int code)
 {
-	if (code < 0)
-		code = -code;
-	if ((size_t)code >= LINX_ARRAY_SIZE(errno_names))
+	unsigned c = magnitude(code);
+
+	if (c >= LINX_ARRAY_SIZE(errno_names))
 		return NULL;
-	return errno_names[code];
+	return errno_names[c];
 }
 
 int linx_errno_from_name(const char *name)
@@ -50,7 +58,8 @@ int linx_errno_from_name(const char *name)
 
 const char *linx_strerror(int code)
 {
-	const char *desc = strerrordesc_np(code < 0 ? -code : code);
+	unsigned c = magnitude(code);
+	const char *desc = c <= INT_MAX ? strerrordesc_np((int)c) : NULL;
 
 	return desc ? desc : "unknown error";
 }
@@ -78,26 +87,30 @@ void linx_error_clear(struct linx_error *err)
 
 static int normalise(int code)
 {
-	if (code < 0)
-		code = -code;
-	return code == 0 ? EIO : code;
+	unsigned c = magnitude(code);
+
+	return c == 0 || c > INT_MAX ? EIO : (int)c;
 }
 
 int linx_error_setv(struct linx_error *err, int code, const char *op,
 		    const char *fmt, va_list ap)
 {
+	char op_copy[LINX_ERROR_OP_MAX], message[LINX_ERROR_MESSAGE_MAX];
+
 	code = normalise(code);
 	if (!err)
 		return -code;
+	/* Render into locals first: `op` and the arguments may point into
+	 * *err itself ("%s", err->message when wrapping an error). */
+	linx__strlcpy(op_copy, op, sizeof(op_copy));
+	if (fmt)
+		linx__vformat(message, sizeof(message), fmt, ap);
+	else
+		linx__strlcpy(message, linx_strerror(code), sizeof(message));
 	linx_error_clear(err);
 	err->code = code;
-	linx__strlcpy(err->op, op, sizeof(err->op));
-	if (fmt) {
-		linx__vformat(err->message, sizeof(err->message), fmt, ap);
-	} else {
-		linx__strlcpy(err->message, linx_strerror(code),
-			      sizeof(err->message));
-	}
+	memcpy(err->op, op_copy, sizeof(err->op));
+	memcpy(err->message, message, sizeof(err->message));
 	return -code;
 }
 
@@ -116,14 +129,16 @@ int linx_error_set(struct linx_error *err, int code, const char *op,
 int linx_error_param(struct linx_error *err, const char *op,
 		     const char *param, const char *fmt, ...)
 {
+	char param_copy[LINX_ERROR_PARAM_MAX];
 	va_list ap;
 	int r;
 
+	linx__strlcpy(param_copy, param, sizeof(param_copy));
 	va_start(ap, fmt);
 	r = linx_error_setv(err, EINVAL, op, fmt, ap);
 	va_end(ap);
 	if (err)
-		linx__strlcpy(err->param, param, sizeof(err->param));
+		memcpy(err->param, param_copy, sizeof(err->param));
 	return r;
 }
 
@@ -132,25 +147,29 @@ int linx_error_object(struct linx_error *err, const char *object)
 	if (!err)
 		return -EIO;
 	linx__strlcpy(err->object, object, sizeof(err->object));
-	return -normalise(err->code);
+	/* Record what is returned: an error never carries code 0. */
+	err->code = normalise(err->code);
+	return -err->code;
 }
 
 int linx_error_prefix(struct linx_error *err, const char *fmt, ...)
 {
-	char old[LINX_ERROR_MESSAGE_MAX];
+	char message[LINX_ERROR_MESSAGE_MAX];
 	size_t n;
 	va_list ap;
 
 	if (!err)
 		return -EIO;
 	err->code = normalise(err->code);
-	memcpy(old, err->message, sizeof(old));
+	/* Rendered aside: the arguments may point into *err, the message
+	 * itself included. */
 	va_start(ap, fmt);
-	n = linx__vformat(err->message, sizeof(err->message), fmt, ap);
+	n = linx__vformat(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	if (n < sizeof(err->message) - 1)
-		linx__format(err->message + n, sizeof(err->message) - n,
-			     ": %s", old);
+	if (n < sizeof(message) - 1)
+		linx__format(message + n, sizeof(message) - n, ": %s",
+			     err->message);
+	memcpy(err->message, message, sizeof(err->message));
 	return -err->code;
 }
 

@@ -4,16 +4,35 @@
  * messages can be written between fork()/clone() and execve(), where only
  * async-signal-safe functions may run (signal-safety(7)).
  *
- * Supported: %% %c %s %d %i %u %x %X %p, length modifiers hh h l ll z j t,
- * the flags '-' and '0', a field width and a precision (both may be '*').
- * Anything else is copied to the output verbatim.  Semantics follow
- * snprintf: the result is always NUL-terminated when cap > 0, and the
- * return value is the length the whole text would have had.
+ * Output is byte-for-byte what glibc's snprintf gives (in the C locale,
+ * tests/core/test-error.c checks it differentially) for:
+ *   conversions  %% %c %s %d %i %u %o %x %X %p %m
+ *   flags        '-' '0' '+' ' ' '#' (and '\'' / 'I', which change nothing
+ *                in the C locale)
+ *   width and precision, as digits or '*'
+ *   length       hh h l ll q L j z Z t
+ * The rest is refused gracefully rather than mis-read: the floating-point
+ * conversions (%f %e %g %a and capitals) consume their double (long double
+ * with L) and are copied to the output as written, since printing them
+ * exactly needs far more code; so do wide characters and strings (%lc
+ * %ls %C %S), which need a multibyte conversion; %n consumes its pointer
+ * and writes nothing (the count is the return value); any other
+ * conversion character is copied as written and consumes nothing, as
+ * glibc does.  Whatever the
+ * format, the arguments are read with the types their conversions name, so
+ * the va_list never gets out of step.
+ *
+ * Semantics follow snprintf: the result is always NUL-terminated when
+ * cap > 0, and the return value is the length the whole text would have
+ * had.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "internal.h"
 
@@ -30,29 +49,45 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
-static void pad(struct out *o, char c, long n)
+static void put_n(struct out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put(o, s[i]);
+}
+
+static void pad(struct out *o, char c, size_t n)
 {
 	while (n-- > 0)
 		put(o, c);
 }
 
-static void put_field(struct out *o, const char *s, size_t n, long width,
-		      bool left, char padc)
-{
-	long fill = width > (long)n ? width - (long)n : 0;
+struct spec {
+	bool left, zero, plus, space, alt;
+	size_t width;
+	long prec; /* -1: none */
+	int lng;   /* -2 hh, -1 h, 0 int, 1 long, 2 long long/size, 3 L */
+};
 
-	/* Zero padding goes after a sign. */
-	if (!left && padc == '0' && n > 0 && (s[0] == '-')) {
-		put(o, '-');
-		s++;
-		n--;
-	}
-	if (!left)
-		pad(o, padc, fill);
-	for (size_t i = 0; i < n; i++)
-		put(o, s[i]);
-	if (left)
+/* Text that takes no zero padding (%s, %c, %m, "(nil)"). */
+static void put_text(struct out *o, const struct spec *sp, const char *s,
+		     size_t n)
+{
+	size_t fill = sp->width > n ? sp->width - n : 0;
+
+	if (!sp->left)
 		pad(o, ' ', fill);
+	put_n(o, s, n);
+	if (sp->left)
+		pad(o, ' ', fill);
+}
+
+static void put_string(struct out *o, const struct spec *sp, const char *s)
+{
+	/* glibc prints "(null)" only where it fits whole */
+	if (!s)
+		s = sp->prec >= 0 && sp->prec < 6 ? "" : "(null)";
+	put_text(o, sp, s,
+		 sp->prec >= 0 ? strnlen(s, (size_t)sp->prec) : strlen(s));
 }
 
 static size_t utoa(char *end, uintmax_t v, unsigned base, bool upper)
@@ -67,19 +102,84 @@ static size_t utoa(char *end, uintmax_t v, unsigned base, bool upper)
 	return (size_t)(end - p);
 }
 
+/*
+ * An integer: [sign][prefix][precision zeros][digits], padded to the width
+ * with spaces, or with zeros after the prefix when '0' is given without a
+ * precision (C11 7.21.6.1).
+ */
+static void put_int(struct out *o, const struct spec *sp, char conv,
+		    uintmax_t mag, bool negative)
+{
+	char digits[32];
+	const char *prefix = "";
+	char sign = 0;
+	size_t n = 0, zeros = 0, body, fill;
+	unsigned base = conv == 'o'			       ? 8
+			: conv == 'x' || conv == 'X' || conv == 'p' ? 16
+								     : 10;
+
+	/* "%.0d" of 0 prints no digits at all. */
+	if (!(sp->prec == 0 && mag == 0))
+		n = utoa(digits + sizeof(digits), mag, base, conv == 'X');
+	if (sp->prec > 0 && (size_t)sp->prec > n)
+		zeros = (size_t)sp->prec - n;
+	if (conv == 'd' || conv == 'i' || conv == 'p') {
+		if (negative)
+			sign = '-';
+		else if (sp->plus)
+			sign = '+';
+		else if (sp->space)
+			sign = ' ';
+	}
+	if (conv == 'p') {
+		prefix = "0x";
+	} else if (sp->alt && mag != 0 && (conv == 'x' || conv == 'X')) {
+		prefix = conv == 'x' ? "0x" : "0X";
+	} else if (sp->alt && conv == 'o' && zeros == 0 &&
+		   (n == 0 || digits[sizeof(digits) - n] != '0')) {
+		/* '#' with o: the first digit must be a zero */
+		zeros = 1;
+	}
+	body = (sign ? 1 : 0) + strlen(prefix) + zeros + n;
+	fill = sp->width > body ? sp->width - body : 0;
+	if (!sp->left && !(sp->zero && sp->prec < 0))
+		pad(o, ' ', fill);
+	if (sign)
+		put(o, sign);
+	put_n(o, prefix, strlen(prefix));
+	if (!sp->left && sp->zero && sp->prec < 0)
+		pad(o, '0', fill);
+	pad(o, '0', zeros);
+	put_n(o, digits + sizeof(digits) - n, n);
+	if (sp->left)
+		pad(o, ' ', fill);
+}
+
+/* Digits of a width or precision, saturating instead of overflowing. */
+static long read_number(const char **f)
+{
+	long v = 0;
+
+	while (**f >= '0' && **f <= '9') {
+		if (v < INT_MAX / 10)
+			v = v * 10 + (**f - '0');
+		else
+			v = INT_MAX;
+		(*f)++;
+	}
+	return v;
+}
+
 size_t linx__vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 {
-	struct out o = { .buf = buf, .cap = cap };
+	struct out o = { .buf = buf, .cap = buf ? cap : 0 };
+	int saved_errno = errno; /* for %m, before anything can change it */
 	va_list args;
 
 	va_copy(args, ap);
 	for (const char *f = fmt; *f; f++) {
-		bool left = false;
-		char padc = ' ';
-		long width = 0, prec = -1;
-		int lng = 0; /* -2 hh, -1 h, 0 int, 1 long, 2 long long/size */
-		char tmp[32];
-		const char *spec = f;
+		struct spec sp = { .prec = -1 };
+		const char *start = f;
 
 		if (*f != '%') {
 			put(&o, *f);
@@ -88,127 +188,175 @@ size_t linx__vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 		f++;
 		for (;; f++) {
 			if (*f == '-')
-				left = true;
+				sp.left = true;
 			else if (*f == '0')
-				padc = '0';
-			else
+				sp.zero = true;
+			else if (*f == '+')
+				sp.plus = true;
+			else if (*f == ' ')
+				sp.space = true;
+			else if (*f == '#')
+				sp.alt = true;
+			else if (*f != '\'' && *f != 'I')
 				break;
 		}
 		if (*f == '*') {
-			width = va_arg(args, int);
-			if (width < 0) {
-				left = true;
-				width = -width;
+			int w = va_arg(args, int);
+
+			if (w < 0) {
+				sp.left = true;
+				w = w == INT_MIN ? INT_MAX : -w;
 			}
+			sp.width = (size_t)w;
 			f++;
 		} else {
-			while (*f >= '0' && *f <= '9')
-				width = width * 10 + (*f++ - '0');
+			sp.width = (size_t)read_number(&f);
 		}
 		if (*f == '.') {
 			f++;
-			prec = 0;
 			if (*f == '*') {
-				prec = va_arg(args, int);
+				int p = va_arg(args, int);
+
+				sp.prec = p < 0 ? -1 : p; /* negative: none */
 				f++;
 			} else {
-				while (*f >= '0' && *f <= '9')
-					prec = prec * 10 + (*f++ - '0');
+				sp.prec = read_number(&f);
 			}
 		}
 		for (;; f++) {
 			if (*f == 'h')
-				lng--;
+				sp.lng--;
 			else if (*f == 'l')
-				lng++;
-			else if (*f == 'z' || *f == 'j' || *f == 't')
-				lng = 2;
+				sp.lng++;
+			else if (*f == 'q' || *f == 'j' || *f == 'z' ||
+				 *f == 't' || *f == 'Z')
+				sp.lng = 2;
+			else if (*f == 'L')
+				sp.lng = 3;
 			else
 				break;
 		}
 		switch (*f) {
+		case '\0':
+			/* A lone '%' at the end prints nothing (as glibc). */
+			f--;
+			break;
 		case '%':
 			put(&o, '%');
 			break;
 		case 'c':
-			tmp[0] = (char)va_arg(args, int);
-			put_field(&o, tmp, 1, width, left, ' ');
-			break;
-		case 's': {
-			const char *s = va_arg(args, const char *);
-			size_t n;
+		case 's':
+		case 'C':
+		case 'S':
+			if (sp.lng == 1 || *f == 'C' || *f == 'S') {
+				/* Wide (%lc %ls, and glibc's synonyms %C %S):
+				 * printing needs a multibyte conversion, so
+				 * consume the argument and copy as written. */
+				if (*f == 'c' || *f == 'C')
+					(void)va_arg(args, wint_t);
+				else
+					(void)va_arg(args, const wchar_t *);
+				put_n(&o, start, (size_t)(f - start + 1));
+			} else if (*f == 'c') {
+				char c = (char)va_arg(args, int);
 
-			if (!s)
-				s = "(null)";
-			n = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
-			put_field(&o, s, n, width, left, ' ');
+				put_text(&o, &sp, &c, 1);
+			} else {
+				put_string(&o, &sp, va_arg(args, const char *));
+			}
+			break;
+		case 'm': {
+			/* strerrordesc_np() is a table lookup; an errno without
+			 * a description reads as glibc words it. */
+			const char *s = strerrordesc_np(saved_errno);
+			char unknown[40];
+
+			if (!s) {
+				linx__format(unknown, sizeof(unknown),
+					     "Unknown error %d", saved_errno);
+				s = unknown;
+			}
+			put_text(&o, &sp, s,
+				 sp.prec >= 0 ? strnlen(s, (size_t)sp.prec)
+					      : strlen(s));
 			break;
 		}
 		case 'd':
 		case 'i': {
 			intmax_t v;
-			uintmax_t mag;
-			size_t n;
 
-			if (lng >= 2)
+			if (sp.lng >= 2)
 				v = va_arg(args, long long);
-			else if (lng == 1)
+			else if (sp.lng == 1)
 				v = va_arg(args, long);
 			else
 				v = va_arg(args, int);
-			if (lng == -1)
+			if (sp.lng == -1)
 				v = (short)v;
-			else if (lng <= -2)
+			else if (sp.lng <= -2)
 				v = (signed char)v;
-			mag = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
-			n = utoa(tmp + sizeof(tmp), mag, 10, false);
-			if (v < 0)
-				tmp[sizeof(tmp) - ++n] = '-';
-			put_field(&o, tmp + sizeof(tmp) - n, n, width, left,
-				  padc);
+			put_int(&o, &sp, 'd',
+				v < 0 ? (uintmax_t)0 - (uintmax_t)v
+				      : (uintmax_t)v,
+				v < 0);
 			break;
 		}
 		case 'u':
+		case 'o':
 		case 'x':
-		case 'X':
-		case 'p': {
+		case 'X': {
 			uintmax_t v;
-			size_t n;
-			unsigned base = *f == 'u' ? 10 : 16;
 
-			if (*f == 'p')
-				v = (uintptr_t)va_arg(args, void *);
-			else if (lng >= 2)
+			if (sp.lng >= 2)
 				v = va_arg(args, unsigned long long);
-			else if (lng == 1)
+			else if (sp.lng == 1)
 				v = va_arg(args, unsigned long);
 			else
 				v = va_arg(args, unsigned int);
-			if (*f != 'p' && lng == -1)
+			if (sp.lng == -1)
 				v = (unsigned short)v;
-			else if (*f != 'p' && lng <= -2)
+			else if (sp.lng <= -2)
 				v = (unsigned char)v;
-			n = utoa(tmp + sizeof(tmp), v, base, *f == 'X');
-			if (*f == 'p') {
-				tmp[sizeof(tmp) - ++n] = 'x';
-				tmp[sizeof(tmp) - ++n] = '0';
-			}
-			put_field(&o, tmp + sizeof(tmp) - n, n, width, left,
-				  padc);
+			put_int(&o, &sp, *f, v, false);
 			break;
 		}
+		case 'p': {
+			const void *p = va_arg(args, const void *);
+
+			if (!p)
+				put_text(&o, &sp, "(nil)", 5);
+			else
+				put_int(&o, &sp, 'p', (uintptr_t)p, false);
+			break;
+		}
+		case 'n':
+			/* Never write through it: only consume. */
+			(void)va_arg(args, void *);
+			break;
+		case 'f':
+		case 'F':
+		case 'e':
+		case 'E':
+		case 'g':
+		case 'G':
+		case 'a':
+		case 'A':
+			if (sp.lng == 3)
+				(void)va_arg(args, long double);
+			else
+				(void)va_arg(args, double);
+			put_n(&o, start, (size_t)(f - start + 1));
+			break;
 		default:
-			/* Unsupported: copy the conversion as written. */
-			for (const char *p = spec; p <= f && *p; p++)
-				put(&o, *p);
-			if (!*f)
-				f--;
+			/* Unknown: copy the conversion as written. */
+			put_n(&o, start, (size_t)(f - start + 1));
 			break;
 		}
 	}
 	va_end(args);
-	if (cap > 0)
+	if (cap > 0 && buf)
 		buf[o.len < cap ? o.len : cap - 1] = '\0';
+	errno = saved_errno;
 	return o.len;
 }
 

@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -18,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 
 #include "internal.h"
@@ -81,7 +84,11 @@ int linx_ns_target_from_value(const struct linx_value *v, const char *param,
 		const struct linx_value *p = linx_map_get(v, "pid");
 		const struct linx_value *f = linx_map_get(v, "path");
 
-		if (v->len != 1 || (!p && !f))
+		/* The key says what the value is: {"pid": "/x"} is not a
+		 * path, nor {"path": 12} a pid. */
+		if (v->len != 1 || (!p && !f) ||
+		    (p && p->type != LINX_INT && p->type != LINX_UINT) ||
+		    (f && (f->type != LINX_STRING || f->str[0] != '/')))
 			return linx_error_param(err, "validate", param,
 						"parameter \"%s\": a map target "
 						"is {\"pid\": N} or "
@@ -170,11 +177,20 @@ bool linx_ns_fd_is_current(int fd, unsigned kind)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* Still there (not yet reaped)?  Lookups under a /proc/<pid> directory
- * fail once its process is gone, even if the number is reused. */
-static bool proc_alive(int procfd)
+/*
+ * Is the pinned process still running?  Lookups under a /proc/<pid>
+ * directory fail once its process has been reaped, even if the number is
+ * reused.  A process that has exited but is not reaped yet (a zombie) still
+ * has its /proc directory but no namespaces left; its pidfd is readable
+ * from the moment it exits (pidfd_open(2)), which tells it apart.
+ */
+static bool pin_alive(const struct linx_ns_pin *pin)
 {
-	return faccessat(procfd, "stat", F_OK, 0) == 0;
+	struct pollfd p = { .fd = pin->pidfd, .events = POLLIN };
+
+	if (faccessat(pin->procfd, "stat", F_OK, 0) != 0)
+		return false;
+	return pin->pidfd < 0 || poll(&p, 1, 0) == 0;
 }
 
 static int gone(struct linx_error *err, const char *op, pid_t pid)
@@ -218,7 +234,7 @@ int linx_ns_pin_process(const struct linx_ns_target *t,
 		return gone(err, "open_ns", t->pid);
 	}
 	ret->pidfd = fd; /* -1 without pidfd support: procfd alone pins */
-	if (!proc_alive(ret->procfd)) {
+	if (!pin_alive(ret)) {
 		pid_t pid = ret->pid;
 
 		linx_ns_pin_close(ret);
@@ -230,12 +246,31 @@ int linx_ns_pin_process(const struct linx_ns_target *t,
 static int open_path_target(const struct linx_ns_target *t, uint32_t want,
 			    struct linx_ns_pin *pin, struct linx_error *err)
 {
+	_cleanup_close_ int path_fd = -1;
+	char self_fd[32];
+	struct statfs sfs;
 	int fd, type, kind;
 
 	if (!t->path || t->path[0] != '/')
 		return linx_error_param(err, "open_ns", "in",
 					"namespace path must be absolute");
-	fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	/* Look before opening for real: open(O_RDONLY) of a FIFO blocks
+	 * until a writer comes, and opening a device can have effects.
+	 * An O_PATH fd opens nothing; only an nsfs file is then reopened
+	 * (setns(2) and NS_GET_NSTYPE refuse O_PATH fds). */
+	path_fd = open(t->path, O_PATH | O_CLOEXEC);
+	if (path_fd < 0) {
+		linx_error_set(err, errno, "open_ns", "cannot open %s: %s",
+			       t->path, linx_strerror(errno));
+		return linx_error_object(err, t->path);
+	}
+	if (fstatfs(path_fd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC) {
+		linx_error_set(err, EINVAL, "open_ns",
+			       "%s is not a namespace file", t->path);
+		return linx_error_object(err, t->path);
+	}
+	linx__format(self_fd, sizeof(self_fd), "/proc/self/fd/%d", path_fd);
+	fd = open(self_fd, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		linx_error_set(err, errno, "open_ns", "cannot open %s: %s",
 			       t->path, linx_strerror(errno));
@@ -285,7 +320,7 @@ int linx_ns_pin_open(struct linx_ns_pin *pin, uint32_t want,
 		if (fd < 0) {
 			int e = errno;
 
-			if (!proc_alive(pin->procfd))
+			if (!pin_alive(pin))
 				return gone(err, op, pin->pid);
 			linx_error_set(err, e, op,
 				       "cannot open /proc/%d/%s: %s",
@@ -301,7 +336,7 @@ int linx_ns_pin_open(struct linx_ns_pin *pin, uint32_t want,
 	}
 	/* Opened relative to procfd, so every fd came from the pinned
 	 * process; one last check that it had not already exited. */
-	if (!proc_alive(pin->procfd))
+	if (!pin_alive(pin))
 		return gone(err, "open_ns", pin->pid);
 	return 0;
 }
@@ -577,14 +612,27 @@ int linx_ns_run(const struct linx_ns_target *t, uint32_t want, uint32_t flags,
 		linx_ns_fn *fn, void *arg, struct linx_value *ret,
 		struct linx_error *err)
 {
+	struct linx_value local_ret;
+	struct linx_error local_err;
 	struct linx_ns_pin pin;
 	struct job job;
 	int r;
 
 	if (!fn)
 		return linx_error_param(err, "ns_run", "fn", "no function");
-	if (ret)
-		*ret = linx_value_nil();
+	if (flags & ~LINX_NS_RUN_FORK)
+		return linx_error_param(err, "ns_run", "flags",
+					"unknown flags %#x", flags);
+	/* fn always gets a value slot and an error to fill (it may write
+	 * them unconditionally); what the caller did not ask for is
+	 * dropped afterwards. */
+	if (!ret)
+		ret = &local_ret;
+	*ret = linx_value_nil();
+	if (!err) {
+		err = &local_err;
+		linx_error_clear(err);
+	}
 	r = linx_ns_pin(t, want, &pin, err);
 	if (r < 0)
 		return r;
@@ -599,7 +647,7 @@ int linx_ns_run(const struct linx_ns_target *t, uint32_t want, uint32_t flags,
 	else
 		r = run_in_helper(&job);
 	linx_ns_pin_close(&pin);
-	if (r < 0 && ret)
+	if (r < 0 || ret == &local_ret)
 		linx_value_clear(ret);
 	return r;
 }

@@ -120,11 +120,11 @@ static int cmp_verbs(const void *a, const void *b)
 }
 
 static const struct linx_verb *snap_find(const struct snapshot *s,
-					 const char *name)
+					 const char *name, uint32_t hash)
 {
 	if (!s || !s->slots)
 		return NULL;
-	for (uint32_t h = hash_name(name) & s->mask;; h = (h + 1) & s->mask) {
+	for (uint32_t h = hash & s->mask;; h = (h + 1) & s->mask) {
 		const struct linx_verb *v = s->slots[h];
 
 		if (!v)
@@ -132,6 +132,19 @@ static const struct linx_verb *snap_find(const struct snapshot *s,
 		if (strcmp(v->name, name) == 0)
 			return v;
 	}
+}
+
+/* hash_name() and the length in one pass, stopping at MAX_NAME: the
+ * lookup of a verb by name is on every linx_call(). */
+static size_t hash_name_len(const char *s, uint32_t *ret_hash)
+{
+	uint32_t h = 2166136261u;
+	size_t n = 0;
+
+	while (s[n] && n < MAX_NAME)
+		h = (h ^ (uint8_t)s[n++]) * 16777619u;
+	*ret_hash = h;
+	return n;
 }
 
 static void snap_free(struct snapshot *s)
@@ -406,6 +419,7 @@ static int add_locked(struct linx_registry *reg, const struct linx_plugin *d,
 		      struct linx_error *err)
 {
 	struct snapshot *old = current(reg), *next;
+	struct linx_error local;
 	struct loaded *dup, *l;
 	int r = check_descriptor(d, file, err);
 
@@ -420,13 +434,18 @@ static int add_locked(struct linx_registry *reg, const struct linx_plugin *d,
 	if (!l)
 		return linx_error_set(err, ENOMEM, "load", NULL);
 	*ret_init_ran = true;
+	/* init gets a clean struct to fill: what the caller's held (or, for
+	 * the callers below that pass their own uninitialised one, whatever
+	 * was on the stack) must not pass for init's reason. */
+	if (!err)
+		err = &local;
+	linx_error_clear(err);
 	r = d->init(linx_host_services(), err);
 	if (r < 0) {
 		loaded_free(l);
-		if (err && err->code == 0)
+		if (err->code == 0)
 			linx_error_set(err, r, "load", NULL);
-		if (err)
-			linx__strlcpy(err->op, "load", sizeof(err->op));
+		linx__strlcpy(err->op, "load", sizeof(err->op));
 		linx_error_object(err, file);
 		return linx_error_prefix(err, "plugin %s (%s): init failed",
 					 d->name, file);
@@ -817,15 +836,16 @@ int linx_registry_find(struct linx_registry *reg, const char *name,
 	char prefix[MAX_NAME];
 	const char *dot;
 	struct linx_error load_err;
+	uint32_t hash;
 	int r;
 
 	if (!reg || !ret)
 		return linx_error_param(err, "find", reg ? "ret" : "reg",
 					"no %s", reg ? "output" : "registry");
-	if (!name || !*name || strlen(name) >= MAX_NAME)
+	if (!name || !*name || hash_name_len(name, &hash) >= MAX_NAME)
 		return linx_error_param(err, "find", "verb",
 					"missing or over-long verb name");
-	v = snap_find(current(reg), name);
+	v = snap_find(current(reg), name, hash);
 	if (v) {
 		*ret = v;
 		return 0;
@@ -847,7 +867,7 @@ int linx_registry_find(struct linx_registry *reg, const char *name,
 			*err = load_err;
 		return r;
 	}
-	v = snap_find(current(reg), name);
+	v = snap_find(current(reg), name, hash);
 	if (v) {
 		*ret = v;
 		return 0;

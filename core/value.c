@@ -80,6 +80,8 @@ static char *dup_bytes(const void *data, size_t len)
 
 int linx_value_string(struct linx_value *ret, const char *s, size_t len)
 {
+	if (!ret)
+		return -EINVAL;
 	*ret = linx_value_nil();
 	if (len > LINX_VALUE_MAX_LEN)
 		return -E2BIG;
@@ -95,6 +97,8 @@ int linx_value_string(struct linx_value *ret, const char *s, size_t len)
 
 int linx_value_cstring(struct linx_value *ret, const char *s)
 {
+	if (!ret)
+		return -EINVAL;
 	if (!s) {
 		*ret = linx_value_nil();
 		return -EINVAL;
@@ -104,6 +108,8 @@ int linx_value_cstring(struct linx_value *ret, const char *s)
 
 int linx_value_bytes(struct linx_value *ret, const void *data, size_t len)
 {
+	if (!ret)
+		return -EINVAL;
 	*ret = linx_value_nil();
 	if (len > LINX_VALUE_MAX_LEN)
 		return -E2BIG;
@@ -166,6 +172,11 @@ int linx_value_reserve(struct linx_value *c, size_t n)
 
 	if (!c || (c->type != LINX_LIST && c->type != LINX_MAP))
 		return -EINVAL;
+	/* Checked before adding: len + n must not wrap to a small size. */
+	if (n > LINX_VALUE_MAX_LEN - c->len) {
+		linx__value_poison(c, -E2BIG);
+		return -E2BIG;
+	}
 	r = grow(c,
 		 c->type == LINX_LIST ? sizeof(struct linx_value)
 				      : sizeof(struct linx_pair),
@@ -189,6 +200,11 @@ int linx_list_push(struct linx_value *list, struct linx_value *val)
 
 	if (!list || list->type != LINX_LIST || !val) {
 		linx_value_clear(val);
+		return -EINVAL;
+	}
+	/* A list inside itself is a cycle: clearing it would never end. */
+	if (val == list) {
+		linx__value_poison(list, -EINVAL);
 		return -EINVAL;
 	}
 	r = grow(list, sizeof(struct linx_value), (size_t)list->len + 1);
@@ -263,6 +279,10 @@ int linx_map_put(struct linx_value *map, const char *key,
 
 	if (!map || map->type != LINX_MAP || !val) {
 		linx_value_clear(val);
+		return -EINVAL;
+	}
+	if (val == map) {
+		linx__value_poison(map, -EINVAL);
 		return -EINVAL;
 	}
 	key_len = key ? strlen(key) : 0;
@@ -430,6 +450,8 @@ int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
 {
 	int r = 0;
 
+	if (!ret)
+		return -EINVAL;
 	*ret = linx_value_nil();
 	if (!v)
 		return -EINVAL;
@@ -462,20 +484,37 @@ int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
 	case LINX_MAP:
 		*ret = linx_value_map();
 		r = linx_value_reserve(ret, v->len);
+		/* The source's keys are unique and valid already: append
+		 * rather than put, which would search for each key (and make
+		 * copying a map quadratic). */
 		for (uint32_t i = 0; r >= 0 && i < v->len; i++) {
-			struct linx_value c;
+			const struct linx_pair *src = &v->pairs[i];
+			struct linx_pair *dst = &ret->pairs[ret->len];
 
-			r = linx_value_copy(&c, &v->pairs[i].value);
+			dst->key = dup_bytes(src->key, src->key_len);
+			if (!dst->key) {
+				r = -ENOMEM;
+				break;
+			}
+			dst->key_len = src->key_len;
+			dst->reserved = 0;
+			r = linx_value_copy(&dst->value, &src->value);
+			ret->len++; /* owned now, freed by a clear on failure */
 			if (r >= 0)
-				r = linx_map_put(ret, v->pairs[i].key, &c);
+				inherit_poison(ret, &dst->value);
 		}
 		break;
 	default:
 		return -EINVAL;
 	}
-	if (r < 0)
+	if (r < 0) {
 		linx_value_clear(ret);
-	return r;
+		return r;
+	}
+	/* A copy of an incomplete tree is incomplete too: keep the mark so
+	 * linx_value_status() and the encoder still refuse it. */
+	inherit_poison(ret, v);
+	return 0;
 }
 
 bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
@@ -508,10 +547,19 @@ bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 		if (a->len != b->len)
 			return false;
 		for (uint32_t i = 0; i < a->len; i++) {
-			const struct linx_value *o =
-				linx_map_get(b, a->pairs[i].key);
+			const struct linx_pair *p = &a->pairs[i];
+			const struct linx_pair *q = &b->pairs[i];
+			const struct linx_value *o;
 
-			if (!o || !linx_value_equal(&a->pairs[i].value, o))
+			/* Maps built or decoded alike keep their keys in the
+			 * same order: try the same position before a search,
+			 * which keeps the common case linear.  Keys are unique,
+			 * so a match there is the match. */
+			if (q->key_len != p->key_len ||
+			    memcmp(q->key, p->key, p->key_len) != 0)
+				q = find_pair(b, p->key, p->key_len);
+			o = q ? &q->value : NULL;
+			if (!o || !linx_value_equal(&p->value, o))
 				return false;
 		}
 		return true;

@@ -120,6 +120,36 @@ static int check_value(const struct linx_verb *verb,
 	}
 }
 
+/* strcmp(a, b) == 0 for the short identifiers parameters are named with;
+ * inline, since a libc strcmp call costs more than the compare itself. */
+static inline bool name_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* The parameter named `key`, or NULL.  Front-ends tend to pass arguments
+ * in schema order, so the search starts after the previous match (*hint)
+ * and wraps around: in-order arguments cost one compare each. */
+static inline const struct linx_param *
+find_param(const struct linx_param *params, uint32_t n, const char *key,
+	   uint32_t *hint, uint32_t *ret_index)
+{
+	uint32_t i = *hint < n ? *hint : 0;
+
+	for (uint32_t k = 0; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
+		const char *name = params[i].name;
+
+		if (name[0] == key[0] && name_eq(name, key)) {
+			*hint = i + 1;
+			*ret_index = i;
+			return &params[i];
+		}
+	}
+	return NULL;
+}
+
 static int unknown_param(const struct linx_verb *verb, const char *name,
 			 struct linx_error *err)
 {
@@ -141,11 +171,50 @@ int linx_verb_validate(const struct linx_verb *verb,
 		       const struct linx_value *args,
 		       const struct linx_value **slots, struct linx_error *err)
 {
+	const struct linx_param *params;
+	uint32_t required = 0, n_params;
+
 	if (!verb || !slots)
 		return linx_error_param(err, "validate", "verb", "no verb");
-	for (uint32_t i = 0; i < verb->n_params; i++)
+	/* The loader refuses such verbs, but linx_call_verb() accepts any
+	 * struct linx_verb, and the slots are a LINX_MAX_PARAMS array. */
+	if (verb->n_params > LINX_MAX_PARAMS || (verb->n_params && !verb->params))
+		return linx_error_param(err, "validate", "verb",
+					"verb %s has a malformed parameter "
+					"table (%u parameters, at most %u)",
+					verb->name ? verb->name : "(unnamed)",
+					verb->n_params, LINX_MAX_PARAMS);
+	/* Locals: with -fno-strict-aliasing every store to slots[] would
+	 * otherwise make the compiler reload these from memory. */
+	params = verb->params;
+	n_params = verb->n_params;
+	/* One pass over the schema: clear the slots and note which
+	 * parameters are required (at most LINX_MAX_PARAMS bits). */
+	for (uint32_t i = 0; i < n_params; i++) {
 		slots[i] = NULL;
+		if (params[i].flags & LINX_PARAM_REQUIRED)
+			required |= 1u << i;
+	}
 	if (args && args->type != LINX_NIL) {
+		/* A put that failed while the front-end built the map left
+		 * it short of an argument: do not run the verb without it.
+		 * Poison travels up on every move, so the root's flags are
+		 * enough. */
+		if (args->flags & (LINX_VALUE_F_POISON_NOMEM |
+				   LINX_VALUE_F_POISON_INVAL)) {
+			linx_error_set(err,
+				       args->flags & LINX_VALUE_F_POISON_NOMEM
+					       ? ENOMEM
+					       : EINVAL,
+				       "validate",
+				       "%s: the argument map was not built "
+				       "completely",
+				       verb->name);
+			if (err)
+				linx__strlcpy(err->param, "args",
+					      sizeof(err->param));
+			return linx_error_object(err, verb->name);
+		}
 		if (args->type != LINX_MAP) {
 			linx_error_param(err, "validate", "args",
 					 "%s: arguments must be a map, got %s",
@@ -153,19 +222,16 @@ int linx_verb_validate(const struct linx_verb *verb,
 					 linx_type_name(args->type));
 			return linx_error_object(err, verb->name);
 		}
-		for (uint32_t a = 0; a < args->len; a++) {
-			const struct linx_pair *pair = &args->pairs[a];
-			const struct linx_param *p = NULL;
-			uint32_t i;
+		const struct linx_pair *pairs = args->pairs;
+		uint32_t hint = 0, n_args = args->len;
+
+		for (uint32_t a = 0; a < n_args; a++) {
+			const struct linx_pair *pair = &pairs[a];
+			const struct linx_param *p;
+			uint32_t i = 0;
 			int r;
 
-			for (i = 0; i < verb->n_params; i++) {
-				if (strcmp(verb->params[i].name, pair->key) ==
-				    0) {
-					p = &verb->params[i];
-					break;
-				}
-			}
+			p = find_param(params, n_params, pair->key, &hint, &i);
 			if (!p)
 				return unknown_param(verb, pair->key, err);
 			/* nil for an optional that does not take nil is the
@@ -177,14 +243,16 @@ int linx_verb_validate(const struct linx_verb *verb,
 			if (r < 0)
 				return r;
 			slots[i] = &pair->value;
+			required &= ~(1u << i);
 		}
 	}
-	for (uint32_t i = 0; i < verb->n_params; i++) {
-		if (slots[i] || !(verb->params[i].flags & LINX_PARAM_REQUIRED))
-			continue;
-		linx_error_param(err, "validate", verb->params[i].name,
+	if (required) {
+		/* the first missing one, in schema order */
+		const char *name = params[__builtin_ctz(required)].name;
+
+		linx_error_param(err, "validate", name,
 				 "%s: missing required parameter \"%s\"",
-				 verb->name, verb->params[i].name);
+				 verb->name, name);
 		return linx_error_object(err, verb->name);
 	}
 	return 0;
@@ -195,14 +263,17 @@ int linx_call_verb(const struct linx_verb *verb, const struct linx_value *args,
 		   struct linx_error *err)
 {
 	const struct linx_value *slots[LINX_MAX_PARAMS];
+	struct linx_error local;
 	struct linx_call call;
+	int32_t saved_code;
 	int r;
 
 	if (!ret)
 		return linx_error_param(err, "call", "ret", "no result slot");
 	*ret = linx_value_nil();
-	if (!verb)
-		return linx_error_param(err, "call", "verb", "no verb");
+	if (!verb || !verb->fn)
+		return linx_error_param(err, "call", "verb", "no verb%s",
+					verb ? " function" : "");
 	if ((verb->flags & LINX_VERB_CHILD) && !(flags & LINX_CALL_IN_CHILD)) {
 		linx_error_set(err, EPERM, "call",
 			       "%s runs inside a process parked at the "
@@ -214,16 +285,28 @@ int linx_call_verb(const struct linx_verb *verb, const struct linx_value *args,
 	if (r < 0)
 		return r;
 	call = (struct linx_call){ .verb = verb, .args = slots, .flags = flags };
-	if (err)
-		err->code = 0;
+	/* A verb always gets a struct to fill, and the code is zeroed so a
+	 * failure it did not describe can be told apart; the caller's code is
+	 * put back on success (err is untouched on success). */
+	if (!err) {
+		err = &local;
+		local.code = 0;
+	}
+	saved_code = err->code;
+	err->code = 0;
 	r = verb->fn(&call, ret, err);
 	if (r < 0) {
 		linx_value_clear(ret);
 		/* A verb that forgot to say why still yields a usable error. */
-		if (err && err->code == 0)
+		if (err->code == 0)
 			linx_error_set(err, r, verb->name, NULL);
-		return r < 0 ? r : -EIO;
+		return r;
 	}
+	err->code = saved_code;
+	/* Only containers can hide poison below them; a scalar result with
+	 * clean flags (the common case) needs no walk. */
+	if (ret->flags == 0 && ret->type < LINX_LIST)
+		return 0;
 	r = linx_value_status(ret);
 	if (r < 0) {
 		linx_value_clear(ret);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * linx monitor PLUGIN [--count N] [name=value | name:=JSON]...
+ * linx monitor PLUGIN [--count N] [--netns TARGET] [name=value | name:=JSON]...
  *
  * Generic event streaming over three verbs a plugin may provide:
  *
@@ -169,9 +169,10 @@ static int find_verbs(struct monitor *m, const char *plugin)
 
 int cli_cmd_monitor(struct cli *cli, int argc, char **argv)
 {
-	const char *count_opt = NULL;
+	const char *count_opt = NULL, *netns_opt = NULL;
 	const struct cli_option opts[] = {
 		{ "--count", "-n", &count_opt },
+		{ "--netns", NULL, &netns_opt },
 		{ 0 },
 	};
 	struct monitor m = { .cli = cli };
@@ -198,6 +199,20 @@ int cli_cmd_monitor(struct cli *cli, int argc, char **argv)
 	status = cli_args_parse(cli, m.open, npos - 1, argv + 1, &open_args);
 	if (status)
 		goto out;
+	/* --netns T is netns=T, typed by the open verb's schema like any
+	 * other argument (a pid or a namespace file path). */
+	if (netns_opt) {
+		char *arg = NULL;
+
+		if (asprintf(&arg, "netns=%s", netns_opt) < 0) {
+			status = cli_oom(cli->command);
+			goto out;
+		}
+		status = cli_args_parse(cli, m.open, 1, &arg, &open_args);
+		free(arg);
+		if (status)
+			goto out;
+	}
 
 	stop_signal = 0;
 	set_handlers(true);

@@ -23,7 +23,8 @@ const struct cli_command cli_commands[] = {
 	  cli_cmd_help },
 	{ "call", "VERB [--json OBJECT|-] [name=value | name:=JSON]...",
 	  "Call a verb and print its result as JSON.", cli_cmd_call },
-	{ "monitor", "PLUGIN [--count N] [name=value | name:=JSON]...",
+	{ "monitor",
+	  "PLUGIN [--count N] [--netns PID|PATH] [name=value | name:=JSON]...",
 	  "Stream a plugin's events as JSON lines (PLUGIN.monitor.open, "
 	  ".read, .close).",
 	  cli_cmd_monitor },

@@ -86,14 +86,14 @@ extern const struct linx_plugin linx_plugin_cgroup;
  * success.  An existing entry that is not a directory (an interface file
  * such as ".../cgroup.procs") is EEXIST.
  */
-LINX_API int linx_cgroup_create(const char *path, struct linx_error *err);
+int linx_cgroup_create(const char *path, struct linx_error *err);
 
 /*
  * Remove the cgroup `path` (rmdir).  EBUSY while it still holds a process
  * or a child cgroup; ENOENT if it does not exist (not idempotent, so the
  * caller can tell "removed now" from "was already gone").
  */
-LINX_API int linx_cgroup_destroy(const char *path, struct linx_error *err);
+int linx_cgroup_destroy(const char *path, struct linx_error *err);
 
 /*
  * Move process `pid` (all its threads; later children follow) into the
@@ -103,7 +103,7 @@ LINX_API int linx_cgroup_destroy(const char *path, struct linx_error *err);
  * that has domain controllers (memory, io ...) enabled in its
  * cgroup.subtree_control: the no-internal-processes rule.
  */
-LINX_API int linx_cgroup_add_process(const char *path, pid_t pid,
+int linx_cgroup_add_process(const char *path, pid_t pid,
 				     struct linx_error *err);
 
 /*
@@ -129,7 +129,7 @@ LINX_API int linx_cgroup_add_process(const char *path, pid_t pid,
  * domain one - threaded controllers such as pids and cpu may be enabled
  * beside processes).
  */
-LINX_API int linx_cgroup_enable_controllers(const char *path,
+int linx_cgroup_enable_controllers(const char *path,
 					    const char *const *controllers,
 					    size_t n,
 					    struct linx_error *failures,
@@ -142,7 +142,7 @@ LINX_API int linx_cgroup_enable_controllers(const char *path,
  * parent's cgroup.subtree_control; without it the file does not exist and
  * the call fails with ENOENT.
  */
-LINX_API int linx_cgroup_set_memory_max(const char *path, uint64_t bytes,
+int linx_cgroup_set_memory_max(const char *path, uint64_t bytes,
 					struct linx_error *err);
 
 /*
@@ -150,7 +150,7 @@ LINX_API int linx_cgroup_set_memory_max(const char *path, uint64_t bytes,
  * `max` must be at most LINX_CGROUP_PIDS_MAX_LIMIT.  Needs the pids
  * controller (ENOENT otherwise).
  */
-LINX_API int linx_cgroup_set_pids_max(const char *path, uint64_t max,
+int linx_cgroup_set_pids_max(const char *path, uint64_t max,
 				      struct linx_error *err);
 
 /*
@@ -161,7 +161,7 @@ LINX_API int linx_cgroup_set_pids_max(const char *path, uint64_t max,
  * quota below cpu.max.burst is still refused by the kernel (EINVAL).
  * Needs the cpu controller (ENOENT otherwise).
  */
-LINX_API int linx_cgroup_set_cpu_max(const char *path, uint64_t quota_us,
+int linx_cgroup_set_cpu_max(const char *path, uint64_t quota_us,
 				     uint64_t period_us,
 				     struct linx_error *err);
 
@@ -176,9 +176,9 @@ LINX_API int linx_cgroup_set_cpu_max(const char *path, uint64_t quota_us,
  * times out.  The root cgroup has no cgroup.freeze (ENOENT).
  * Both are idempotent.
  */
-LINX_API int linx_cgroup_freeze(const char *path, uint32_t timeout_ms,
+int linx_cgroup_freeze(const char *path, uint32_t timeout_ms,
 				struct linx_error *err);
-LINX_API int linx_cgroup_thaw(const char *path, uint32_t timeout_ms,
+int linx_cgroup_thaw(const char *path, uint32_t timeout_ms,
 			      struct linx_error *err);
 
 /*
@@ -189,7 +189,7 @@ LINX_API int linx_cgroup_thaw(const char *path, uint32_t timeout_ms,
  * not NULL, is its length.  Files of 64 MiB - 1 bytes or more are
  * refused (EFBIG).
  */
-LINX_API int linx_cgroup_read(const char *path, const char *file,
+int linx_cgroup_read(const char *path, const char *file,
 			      char **ret_value, size_t *ret_len,
 			      struct linx_error *err);
 
@@ -197,7 +197,7 @@ LINX_API int linx_cgroup_read(const char *path, const char *file,
  * Write `value` to interface file `file` as is, in a single write(2) (the
  * unit cgroupfs parses).  No newline is added or needed.
  */
-LINX_API int linx_cgroup_write(const char *path, const char *file,
+int linx_cgroup_write(const char *path, const char *file,
 			       const char *value, struct linx_error *err);
 
 /* Bits of struct linx_cgroup_stats.present. */
@@ -236,7 +236,7 @@ struct linx_cgroup_stats {
  * when the cgroup directory itself cannot be opened (ENOENT, EACCES ...,
  * op "stats") or the path is refused; *ret is written only on success.
  */
-LINX_API int linx_cgroup_stats(const char *path,
+int linx_cgroup_stats(const char *path,
 			       struct linx_cgroup_stats *ret,
 			       struct linx_error *err);
 
@@ -246,7 +246,7 @@ LINX_API int linx_cgroup_stats(const char *path,
  * controllers under /sys/fs/cgroup, cgroup2 at /sys/fs/cgroup/unified)
  * answers false, although every other call works on its cgroup2 mount.
  */
-LINX_API bool linx_cgroup_supported(void);
+bool linx_cgroup_supported(void);
 
 LINX_END_DECLS
 

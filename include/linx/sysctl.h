@@ -65,24 +65,24 @@ LINX_BEGIN_DECLS
 /* Is `key` a well-formed dot-form key: [A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*,
  * at most LINX_SYSCTL_KEY_MAX bytes?  Such a key cannot name anything
  * outside /proc/sys: no slashes, no empty, "." or ".." components. */
-LINX_API bool linx_sysctl_key_valid(const char *key);
+bool linx_sysctl_key_valid(const char *key);
 
 /* Like linx_sysctl_key_valid() but explains a refusal: EINVAL with op
  * "validate", param "key" and a message saying what is wrong where. */
-LINX_API int linx_sysctl_key_validate(const char *key, struct linx_error *err);
+int linx_sysctl_key_validate(const char *key, struct linx_error *err);
 
 /*
  * Write the procfs path of `key` ("/proc/sys/net/ipv4/ip_forward") into
  * `buf` (`cap` bytes, LINX_SYSCTL_PATH_MAX always suffices).  Returns the
  * path's length, or -EINVAL for a bad key, -ENOBUFS if `cap` is too small.
  */
-LINX_API int linx_sysctl_key_path(const char *key, char *buf, size_t cap,
+int linx_sysctl_key_path(const char *key, char *buf, size_t cap,
 				  struct linx_error *err);
 
 /* The namespaces (LINX_NS_* bits from linx/ns.h) the kernel resolves `key`
  * against: LINX_NS_NET for net.*, LINX_NS_UTS for kernel.hostname, ... and
  * 0 for a global key (or an invalid one). */
-LINX_API uint32_t linx_sysctl_key_namespaces(const char *key);
+uint32_t linx_sysctl_key_namespaces(const char *key);
 
 /*
  * The most bytes the kernel stores for a string written to `key`, for the
@@ -91,10 +91,10 @@ LINX_API uint32_t linx_sysctl_key_namespaces(const char *key);
  * kernel.core_pattern, ...  Every other key gets the generic limit, one
  * page minus one byte: the kernel's integer parsers look no further.
  */
-LINX_API size_t linx_sysctl_value_max(const char *key);
+size_t linx_sysctl_value_max(const char *key);
 
 /* Does this system expose /proc/sys (procfs mounted, kernel/ostype there)? */
-LINX_API bool linx_sysctl_supported(void);
+bool linx_sysctl_supported(void);
 
 /* ---- reading -------------------------------------------------------------- */
 
@@ -106,26 +106,26 @@ LINX_API bool linx_sysctl_supported(void);
  * Errors: op "read" (ENOENT: no such key, EACCES, EIO for a knob that cannot
  * be read, EFBIG past LINX_SYSCTL_READ_MAX), "validate", namespace stages.
  */
-LINX_API int linx_sysctl_read(const char *key, const struct linx_ns_target *in,
+int linx_sysctl_read(const char *key, const struct linx_ns_target *in,
 			      char **ret_value, size_t *ret_len,
 			      struct linx_error *err);
 
 /* Read `key` as one decimal integer.  Content that is not exactly one
  * integer fails with EINVAL, one that does not fit with ERANGE, both with
  * op "parse". */
-LINX_API int linx_sysctl_read_int(const char *key,
+int linx_sysctl_read_int(const char *key,
 				  const struct linx_ns_target *in,
 				  int64_t *ret_value, struct linx_error *err);
 /* The same for unsigned knobs above INT64_MAX (kernel.shmmax, ...);
  * a negative value is ERANGE. */
-LINX_API int linx_sysctl_read_uint(const char *key,
+int linx_sysctl_read_uint(const char *key,
 				   const struct linx_ns_target *in,
 				   uint64_t *ret_value, struct linx_error *err);
 
 /* Read `key` as integers separated by whitespace (kernel.printk,
  * net.ipv4.tcp_rmem).  *ret_values is a malloc'd array of *ret_count
  * elements (NULL and 0 for an empty file), owned by the caller. */
-LINX_API int linx_sysctl_read_ints(const char *key,
+int linx_sysctl_read_ints(const char *key,
 				   const struct linx_ns_target *in,
 				   int64_t **ret_values, size_t *ret_count,
 				   struct linx_error *err);
@@ -142,21 +142,21 @@ LINX_API int linx_sysctl_read_ints(const char *key,
  * have op "write"; a write the kernel consumes only partly (more values than
  * the knob holds) is E2BIG.
  */
-LINX_API int linx_sysctl_write(const char *key, const struct linx_ns_target *in,
+int linx_sysctl_write(const char *key, const struct linx_ns_target *in,
 			       const char *value, struct linx_error *err);
 
 /* The same for `len` bytes that need not be NUL-terminated; a NUL byte
  * inside is refused like a newline (the kernel would stop there). */
-LINX_API int linx_sysctl_write_bytes(const char *key,
+int linx_sysctl_write_bytes(const char *key,
 				     const struct linx_ns_target *in,
 				     const void *value, size_t len,
 				     struct linx_error *err);
 
 /* Write an integer, rendered in decimal. */
-LINX_API int linx_sysctl_write_int(const char *key,
+int linx_sysctl_write_int(const char *key,
 				   const struct linx_ns_target *in,
 				   int64_t value, struct linx_error *err);
-LINX_API int linx_sysctl_write_uint(const char *key,
+int linx_sysctl_write_uint(const char *key,
 				    const struct linx_ns_target *in,
 				    uint64_t value, struct linx_error *err);
 
@@ -165,7 +165,7 @@ LINX_API int linx_sysctl_write_uint(const char *key,
  * reads as N integers and count > N, the write is refused with E2BIG
  * before anything is written (the kernel would store the first N and stop).
  */
-LINX_API int linx_sysctl_write_ints(const char *key,
+int linx_sysctl_write_ints(const char *key,
 				    const struct linx_ns_target *in,
 				    const int64_t *values, size_t count,
 				    struct linx_error *err);
@@ -196,13 +196,13 @@ struct linx_sysctl_entry {
  * (strcmp order), owned by the caller: release it with
  * linx_sysctl_list_free().  An empty result is NULL and 0.
  */
-LINX_API int linx_sysctl_list(const char *prefix,
+int linx_sysctl_list(const char *prefix,
 			      const struct linx_ns_target *in,
 			      struct linx_sysctl_entry **ret_entries,
 			      size_t *ret_count, struct linx_error *err);
 
 /* Free what linx_sysctl_list() returned.  Accepts NULL. */
-LINX_API void linx_sysctl_list_free(struct linx_sysctl_entry *entries,
+void linx_sysctl_list_free(struct linx_sysctl_entry *entries,
 				    size_t count);
 
 /* ---- the plugin ----------------------------------------------------------- */

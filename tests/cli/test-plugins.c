@@ -233,6 +233,45 @@ START_TEST(cgroup_refuses_outside_cgroup2)
 }
 END_TEST
 
+/* linx monitor rtnl --netns PID: events from another process's netns,
+ * one JSON line each. */
+START_TEST(rtnl_monitor_other_netns)
+{
+	pid_t target = linx_test_spawn_in_ns(CLONE_NEWNET), cli;
+	char netns[32], *line, *out;
+	int fd, status;
+	json_t *j;
+
+	use_real_plugins();
+	snprintf(netns, sizeof(netns), "%d", (int)target);
+	cli = cli_spawn(&fd, NULL,
+			(const char *const[]){ "monitor", "rtnl", "--netns",
+					       netns, "groups:=[\"link\"]",
+					       "--count", "1", NULL });
+	/* The monitor subscribes before it reads; give it a moment, then
+	 * make the event in the target's namespace (and only there). */
+	usleep(300 * 1000);
+	out = linx_test_sh(&status, "nsenter -t %d -n ip link add mon0 type "
+				    "veth peer name mon1",
+			   (int)target);
+	ck_assert_int_eq(status, 0);
+	free(out);
+	line = cli_read_line(fd);
+	ck_assert_ptr_nonnull(line);
+	j = json_loads(line, 0, NULL);
+	ck_assert_msg(j, "not JSON: %s", line);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "op")),
+			 "new_link");
+	json_decref(j);
+	free(line);
+	ck_assert_int_eq(cli_wait(cli), 0);
+	close(fd);
+	/* Nothing happened in our own namespace. */
+	ck_assert_int_ne(system("ip link show mon0 >/dev/null 2>&1"), 0);
+	linx_test_reap(target);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cli-plugins");
@@ -245,6 +284,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sysctl_errors);
 	tcase_add_test(tc, cgroup_lifecycle);
 	tcase_add_test(tc, cgroup_refuses_outside_cgroup2);
+	tcase_add_test(tc, rtnl_monitor_other_netns);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interface addresses: RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR with struct
+ * ifaddrmsg and IFA_* attributes (include/uapi/linux/if_addr.h).  The
+ * family always comes from the address itself.
+ */
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <string.h>
+
+#include "rtnl-internal.h"
+
+int linx_rtnl_addr_decode(const struct nlmsghdr *nlh,
+			  struct linx_rtnl_addr *ret)
+{
+	const struct ifaddrmsg *ifa = rtnl_msg_header(nlh, sizeof(*ifa));
+	const struct nlattr *a;
+	bool has_flags = false;
+
+	if (!ret)
+		return -EINVAL;
+	memset(ret, 0, sizeof(*ret));
+	if (!ifa)
+		return -EBADMSG;
+	ret->family = ifa->ifa_family;
+	ret->prefixlen = ifa->ifa_prefixlen;
+	ret->scope = ifa->ifa_scope;
+	ret->flags = ifa->ifa_flags;
+	ret->index = (int32_t)ifa->ifa_index;
+	rtnl_attr_for_each(a, nlh, sizeof(*ifa))
+	{
+		struct ifa_cacheinfo ci;
+		uint32_t bit = 0;
+		bool ok = true;
+
+		switch (mnl_attr_get_type(a)) {
+		case IFA_ADDRESS:
+			ok = rtnl_get_ip(a, ret->family, &ret->address);
+			bit = LINX_RTNL_ADDR_HAS_ADDRESS;
+			break;
+		case IFA_LOCAL:
+			ok = rtnl_get_ip(a, ret->family, &ret->local);
+			bit = LINX_RTNL_ADDR_HAS_LOCAL;
+			break;
+		case IFA_BROADCAST:
+			ok = rtnl_get_ip(a, ret->family, &ret->broadcast);
+			bit = LINX_RTNL_ADDR_HAS_BROADCAST;
+			break;
+		case IFA_LABEL:
+			rtnl_get_str(a, ret->label, sizeof(ret->label));
+			bit = LINX_RTNL_ADDR_HAS_LABEL;
+			break;
+		case IFA_FLAGS:
+			/* The full 32-bit flags; ifa_flags has the low 8. */
+			ok = rtnl_get_u32(a, &ret->flags);
+			has_flags = ok;
+			break;
+		case IFA_CACHEINFO:
+			if (mnl_attr_get_payload_len(a) < sizeof(ci)) {
+				ok = false;
+				break;
+			}
+			memcpy(&ci, mnl_attr_get_payload(a), sizeof(ci));
+			ret->preferred_lft = ci.ifa_prefered;
+			ret->valid_lft = ci.ifa_valid;
+			bit = LINX_RTNL_ADDR_HAS_CACHEINFO;
+			break;
+#ifdef IFA_PROTO
+		case IFA_PROTO:
+			ok = rtnl_get_u8(a, &ret->proto);
+			bit = LINX_RTNL_ADDR_HAS_PROTO;
+			break;
+#endif
+		default:
+			break;
+		}
+		if (!ok)
+			return -EBADMSG;
+		ret->present |= bit;
+	}
+	(void)has_flags;
+	return 0;
+}
+
+static int addr_decode_cb(const struct nlmsghdr *nlh, void *obj)
+{
+	return linx_rtnl_addr_decode(nlh, obj);
+}
+
+static bool keep_index(const void *obj, const void *arg)
+{
+	return ((const struct linx_rtnl_addr *)obj)->index == *(const int32_t *)arg;
+}
+
+int linx_rtnl_addr_list(struct linx_rtnl *s, const char *dev,
+			struct linx_rtnl_addr **ret, size_t *ret_n,
+			struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct rtnl_array arr;
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	int32_t index = 0;
+	int r;
+
+	if (!s || !ret || !ret_n)
+		return linx_error_param(err, "address.list", "sock",
+					"missing argument");
+	if (dev) {
+		r = rtnl_ifindex(s, dev, NULL, "address.list", &index, err);
+		if (r < 0)
+			return r;
+	}
+	nlh = rtnl_req(buf, RTM_GETADDR, NLM_F_DUMP, sizeof(*ifa), (void **)&ifa);
+	ifa->ifa_family = AF_UNSPEC;
+	/* With strict checking the kernel filters on ifa_index
+	 * (inet_valid_dump_ifaddr_req(), net/ipv4/devinet.c); we filter
+	 * again in case it did not. */
+	ifa->ifa_index = (uint32_t)index;
+	rtnl_array_init(&arr, sizeof(struct linx_rtnl_addr), RTM_NEWADDR,
+			addr_decode_cb);
+	if (dev) {
+		arr.keep = keep_index;
+		arr.keep_arg = &index;
+	}
+	r = rtnl_dump(s, nlh, &arr, "address.list", err);
+	if (r < 0)
+		return r;
+	rtnl_array_take(&arr, ret, ret_n);
+	return 0;
+}
+
+int rtnl_build_addr(struct nlmsghdr *nlh, unsigned op,
+		    const struct linx_rtnl_addr_spec *spec, int32_t ifindex,
+		    const char *opname, struct linx_error *err)
+{
+	const struct linx_rtnl_ip *addr = &spec->address;
+	size_t alen = linx_rtnl_ip_len(addr);
+	bool add = op == LINX_RTNL_OP_ADDR_ADD;
+	struct ifaddrmsg *ifa;
+
+	if (!alen)
+		return linx_error_param(err, opname, "address",
+					"an IPv4 or IPv6 address is required");
+	if (spec->prefixlen > alen * 8)
+		return linx_error_param(err, opname, "prefix",
+					"prefix length %u is too long for "
+					"%s",
+					spec->prefixlen,
+					alen == 4 ? "IPv4" : "IPv6");
+	if (linx_rtnl_ip_len(&spec->peer) &&
+	    spec->peer.family != addr->family)
+		return linx_error_param(err, opname, "peer",
+					"peer and address families differ");
+	if (spec->scope > 255)
+		return linx_error_param(err, opname, "scope", "bad scope");
+	rtnl_req(nlh, add ? RTM_NEWADDR : RTM_DELADDR,
+		 add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*ifa),
+		 (void **)&ifa);
+	ifa->ifa_family = addr->family;
+	ifa->ifa_prefixlen = spec->prefixlen;
+	ifa->ifa_index = (uint32_t)ifindex;
+	ifa->ifa_scope = spec->scope >= 0 ? (uint8_t)spec->scope : 0;
+	ifa->ifa_flags = (uint8_t)spec->flags;
+	/* As ip-address(8): IFA_LOCAL is the interface's address, and
+	 * IFA_ADDRESS the peer on a point-to-point link, else the same. */
+	rtnl_put_ip(nlh, IFA_LOCAL, addr);
+	rtnl_put_ip(nlh, IFA_ADDRESS,
+		    linx_rtnl_ip_len(&spec->peer) ? &spec->peer : addr);
+	if (add && addr->family == AF_INET) {
+		struct linx_rtnl_ip brd = spec->broadcast;
+
+		if (spec->broadcast_auto && spec->prefixlen < 31) {
+			brd = *addr;
+			for (unsigned bit = spec->prefixlen; bit < 32; bit++)
+				brd.addr[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+		}
+		if (linx_rtnl_ip_len(&brd) == 4)
+			rtnl_put_ip(nlh, IFA_BROADCAST, &brd);
+		if (spec->label && spec->label[0]) {
+			if (strlen(spec->label) >= IFNAMSIZ)
+				return linx_error_param(err, opname, "label",
+							"label longer than %d "
+							"bytes",
+							IFNAMSIZ - 1);
+			rtnl_put_str(nlh, IFA_LABEL, spec->label);
+		}
+	}
+	if (add && spec->flags > 0xff)
+		rtnl_put_u32(nlh, IFA_FLAGS, spec->flags);
+	return 0;
+}
+
+static int addr_change(struct linx_rtnl *s, unsigned op,
+		       const struct linx_rtnl_addr_spec *spec,
+		       struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	const char *opname = op == LINX_RTNL_OP_ADDR_ADD ? "address.add"
+							  : "address.delete";
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	char obj[LINX_RTNL_ADDRSTRLEN];
+	int32_t index = 0;
+	int r;
+
+	if (!s || !spec)
+		return linx_error_param(err, opname, s ? "spec" : "sock",
+					"missing argument");
+	if (spec->dev) {
+		r = rtnl_ifindex(s, spec->dev, NULL, opname, &index, err);
+		if (r < 0)
+			return r;
+	} else if (spec->ifindex > 0) {
+		index = spec->ifindex;
+	} else {
+		return linx_error_param(err, opname, "dev",
+					"an interface is required");
+	}
+	r = rtnl_build_addr(nlh, op, spec, index, opname, err);
+	if (r < 0)
+		return r;
+	r = rtnl_talk(s, nlh, NULL, opname, err);
+	if (r < 0) {
+		rtnl_prefix_text(&spec->address, spec->prefixlen, 0, obj,
+				 sizeof(obj));
+		if (r == -EADDRNOTAVAIL && err && !err->extack[0])
+			linx_error_set(err, EADDRNOTAVAIL, opname,
+				       "address %s is not on the interface",
+				       obj);
+		linx_error_object(err, obj);
+	}
+	return r;
+}
+
+int linx_rtnl_addr_add(struct linx_rtnl *s,
+		       const struct linx_rtnl_addr_spec *spec,
+		       struct linx_error *err)
+{
+	return addr_change(s, LINX_RTNL_OP_ADDR_ADD, spec, err);
+}
+
+int linx_rtnl_addr_delete(struct linx_rtnl *s,
+			  const struct linx_rtnl_addr_spec *spec,
+			  struct linx_error *err)
+{
+	return addr_change(s, LINX_RTNL_OP_ADDR_DELETE, spec, err);
+}

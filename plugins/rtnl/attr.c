@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Attributes: building requests and reading untrusted replies.
+ *
+ * Readers check each payload's length against its type before touching
+ * it; callers skip attribute types they do not know.  Iteration itself
+ * (mnl_attr_for_each, libmnl) stops at the first attribute whose declared
+ * length is shorter than its header or runs past the message.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "rtnl-internal.h"
+
+struct nlmsghdr *rtnl_req(void *buf, uint16_t type, uint16_t flags,
+			  size_t hdr_len, void **ret_hdr)
+{
+	struct nlmsghdr *nlh;
+	void *hdr;
+
+	memset(buf, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(hdr_len));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	hdr = mnl_nlmsg_put_extra_header(nlh, hdr_len);
+	if (ret_hdr)
+		*ret_hdr = hdr;
+	return nlh;
+}
+
+bool rtnl_put(struct nlmsghdr *nlh, uint16_t type, size_t len,
+	      const void *data)
+{
+	return mnl_attr_put_check(nlh, RTNL_REQ_MAX, type, len, data);
+}
+
+bool rtnl_put_u8(struct nlmsghdr *nlh, uint16_t type, uint8_t v)
+{
+	return mnl_attr_put_u8_check(nlh, RTNL_REQ_MAX, type, v);
+}
+
+bool rtnl_put_u16(struct nlmsghdr *nlh, uint16_t type, uint16_t v)
+{
+	return mnl_attr_put_u16_check(nlh, RTNL_REQ_MAX, type, v);
+}
+
+bool rtnl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v)
+{
+	return mnl_attr_put_u32_check(nlh, RTNL_REQ_MAX, type, v);
+}
+
+bool rtnl_put_str(struct nlmsghdr *nlh, uint16_t type, const char *s)
+{
+	return mnl_attr_put_strz_check(nlh, RTNL_REQ_MAX, type, s);
+}
+
+bool rtnl_put_ip(struct nlmsghdr *nlh, uint16_t type,
+		 const struct linx_rtnl_ip *ip)
+{
+	return rtnl_put(nlh, type, linx_rtnl_ip_len(ip), ip->addr);
+}
+
+const void *rtnl_msg_header(const struct nlmsghdr *nlh, size_t len)
+{
+	if (!nlh || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(len))
+		return NULL;
+	return mnl_nlmsg_get_payload(nlh);
+}
+
+bool rtnl_get_u8(const struct nlattr *a, uint8_t *ret)
+{
+	if (mnl_attr_get_payload_len(a) < sizeof(uint8_t))
+		return false;
+	*ret = mnl_attr_get_u8(a);
+	return true;
+}
+
+bool rtnl_get_u16(const struct nlattr *a, uint16_t *ret)
+{
+	if (mnl_attr_get_payload_len(a) < sizeof(uint16_t))
+		return false;
+	memcpy(ret, mnl_attr_get_payload(a), sizeof(*ret));
+	return true;
+}
+
+bool rtnl_get_u32(const struct nlattr *a, uint32_t *ret)
+{
+	if (mnl_attr_get_payload_len(a) < sizeof(uint32_t))
+		return false;
+	memcpy(ret, mnl_attr_get_payload(a), sizeof(*ret));
+	return true;
+}
+
+bool rtnl_get_s32(const struct nlattr *a, int32_t *ret)
+{
+	if (mnl_attr_get_payload_len(a) < sizeof(int32_t))
+		return false;
+	memcpy(ret, mnl_attr_get_payload(a), sizeof(*ret));
+	return true;
+}
+
+void rtnl_get_str(const struct nlattr *a, char *dst, size_t cap)
+{
+	const char *src = mnl_attr_get_payload(a);
+	size_t n = mnl_attr_get_payload_len(a);
+	const char *nul = memchr(src, 0, n);
+
+	if (nul)
+		n = (size_t)(nul - src);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+bool rtnl_get_ip(const struct nlattr *a, uint8_t family,
+		 struct linx_rtnl_ip *ret)
+{
+	size_t n = mnl_attr_get_payload_len(a);
+
+	memset(ret, 0, sizeof(*ret));
+	if ((family == AF_INET && n == 4) || (family == AF_INET6 && n == 16)) {
+		ret->family = family;
+		memcpy(ret->addr, mnl_attr_get_payload(a), n);
+		return true;
+	}
+	return false;
+}
+
+bool rtnl_get_lladdr(const struct nlattr *a, struct linx_rtnl_lladdr *ret)
+{
+	size_t n = mnl_attr_get_payload_len(a);
+
+	memset(ret, 0, sizeof(*ret));
+	if (n > LINX_RTNL_LLADDR_MAX)
+		return false;
+	ret->len = (uint8_t)n;
+	memcpy(ret->addr, mnl_attr_get_payload(a), n);
+	return true;
+}
+
+/* ---- interface names -------------------------------------------------------- */
+
+int rtnl_check_ifname(const char *name, const char *param, const char *op,
+		      struct linx_error *err)
+{
+	size_t n;
+
+	if (!name || !name[0])
+		return linx_error_param(err, op, param,
+					"%s: an interface name is required",
+					param);
+	n = strnlen(name, IFNAMSIZ);
+	if (n >= IFNAMSIZ)
+		return linx_error_param(err, op, param,
+					"%s: interface name \"%.40s\" is longer "
+					"than %d bytes",
+					param, name, IFNAMSIZ - 1);
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return linx_error_param(err, op, param,
+					"%s: \"%s\" is not a valid interface "
+					"name",
+					param, name);
+	for (size_t i = 0; i < n; i++)
+		if (name[i] == '/' || name[i] == ':' || name[i] == ' ' ||
+		    name[i] == '\t' || name[i] == '\n')
+			return linx_error_param(err, op, param,
+						"%s: interface name \"%s\" "
+						"contains '/', ':' or "
+						"whitespace",
+						param, name);
+	return 0;
+}
+
+int rtnl_enodev(struct linx_error *err, int r, const char *name,
+		const char *what)
+{
+	char op[LINX_ERROR_OP_MAX] = "";
+
+	if (r != -ENODEV || !err)
+		return r;
+	memcpy(op, err->op, sizeof(op));
+	linx_error_set(err, ENODEV, op, "no such %s \"%s\"",
+		       what ? what : "interface", name);
+	return linx_error_object(err, name);
+}
+
+static int index_decode(const struct nlmsghdr *nlh, void *obj)
+{
+	const struct ifinfomsg *ifi = rtnl_msg_header(nlh, sizeof(*ifi));
+
+	if (!ifi)
+		return -EBADMSG;
+	*(int32_t *)obj = ifi->ifi_index;
+	return 0;
+}
+
+int rtnl_ifindex(struct linx_rtnl *s, const char *name, const char *what,
+		 const char *op, int32_t *ret, struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct rtnl_one one;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	int32_t index = 0;
+	int r;
+
+	r = rtnl_check_ifname(name,
+			      !what			  ? "dev"
+			      : strncmp(what, "parent", 6) == 0 ? "parent"
+								: "master",
+			      op, err);
+	if (r < 0)
+		return r;
+	nlh = rtnl_req(buf, RTM_GETLINK, 0, sizeof(*ifi), (void **)&ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	rtnl_put_str(nlh, IFLA_IFNAME, name);
+	/* Only the index is wanted: skip statistics and VF info. */
+	rtnl_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	rtnl_one_init(&one, RTM_NEWLINK, index_decode, &index);
+	r = rtnl_talk(s, nlh, &one.sink, op, err);
+	if (r < 0)
+		return rtnl_enodev(err, r, name, what);
+	if (!one.got || index <= 0) {
+		linx_error_set(err, ENODEV, op, "no such %s \"%s\"",
+			       what ? what : "interface", name);
+		return linx_error_object(err, name);
+	}
+	*ret = index;
+	return 0;
+}
+
+int linx_rtnl_link_index(struct linx_rtnl *sock, const char *name,
+			 int32_t *ret, struct linx_error *err)
+{
+	if (!sock || !ret)
+		return linx_error_param(err, "link.index", sock ? "ret" : "sock",
+					"missing argument");
+	return rtnl_ifindex(sock, name, NULL, "link.index", ret, err);
+}

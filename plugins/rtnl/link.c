@@ -1,0 +1,622 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Links: RTM_NEWLINK / RTM_DELLINK / RTM_GETLINK with struct ifinfomsg and
+ * IFLA_* attributes (include/uapi/linux/rtnetlink.h, if_link.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/veth.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rtnl-internal.h"
+
+bool linx_rtnl_link_is_up(const struct linx_rtnl_link *link)
+{
+	return link && (link->flags & IFF_UP);
+}
+
+int linx_rtnl_link_decode(const struct nlmsghdr *nlh,
+			  struct linx_rtnl_link *ret)
+{
+	const struct ifinfomsg *ifi = rtnl_msg_header(nlh, sizeof(*ifi));
+	const struct nlattr *a;
+
+	if (!ret)
+		return -EINVAL;
+	memset(ret, 0, sizeof(*ret));
+	ret->link_netnsid = -1;
+	if (!ifi)
+		return -EBADMSG;
+	ret->family = ifi->ifi_family;
+	ret->type = ifi->ifi_type;
+	ret->index = ifi->ifi_index;
+	ret->flags = ifi->ifi_flags;
+	ret->change = ifi->ifi_change;
+	rtnl_attr_for_each(a, nlh, sizeof(*ifi))
+	{
+		uint32_t bit = 0;
+		bool ok = true;
+
+		switch (mnl_attr_get_type(a)) {
+		case IFLA_IFNAME:
+			rtnl_get_str(a, ret->name, sizeof(ret->name));
+			break;
+		case IFLA_MTU:
+			ok = rtnl_get_u32(a, &ret->mtu);
+			bit = LINX_RTNL_LINK_HAS_MTU;
+			break;
+		case IFLA_MIN_MTU:
+			ok = rtnl_get_u32(a, &ret->min_mtu);
+			bit = LINX_RTNL_LINK_HAS_MIN_MTU;
+			break;
+		case IFLA_MAX_MTU:
+			ok = rtnl_get_u32(a, &ret->max_mtu);
+			bit = LINX_RTNL_LINK_HAS_MAX_MTU;
+			break;
+		case IFLA_ADDRESS:
+			ok = rtnl_get_lladdr(a, &ret->address);
+			bit = LINX_RTNL_LINK_HAS_ADDRESS;
+			break;
+		case IFLA_BROADCAST:
+			ok = rtnl_get_lladdr(a, &ret->broadcast);
+			bit = LINX_RTNL_LINK_HAS_BROADCAST;
+			break;
+		case IFLA_PERM_ADDRESS:
+			ok = rtnl_get_lladdr(a, &ret->perm_address);
+			bit = LINX_RTNL_LINK_HAS_PERM_ADDRESS;
+			break;
+		case IFLA_LINK:
+			ok = rtnl_get_s32(a, &ret->link);
+			bit = LINX_RTNL_LINK_HAS_LINK;
+			break;
+		case IFLA_LINK_NETNSID:
+			ok = rtnl_get_s32(a, &ret->link_netnsid);
+			bit = LINX_RTNL_LINK_HAS_LINK_NETNSID;
+			break;
+		case IFLA_MASTER:
+			ok = rtnl_get_s32(a, &ret->master);
+			bit = LINX_RTNL_LINK_HAS_MASTER;
+			break;
+		case IFLA_NET_NS_PID:
+			ok = rtnl_get_u32(a, &ret->net_ns_pid);
+			bit = LINX_RTNL_LINK_HAS_NET_NS_PID;
+			break;
+		case IFLA_OPERSTATE:
+			ok = rtnl_get_u8(a, &ret->operstate);
+			bit = LINX_RTNL_LINK_HAS_OPERSTATE;
+			break;
+		case IFLA_LINKMODE:
+			ok = rtnl_get_u8(a, &ret->linkmode);
+			bit = LINX_RTNL_LINK_HAS_LINKMODE;
+			break;
+		case IFLA_CARRIER:
+			ok = rtnl_get_u8(a, &ret->carrier);
+			bit = LINX_RTNL_LINK_HAS_CARRIER;
+			break;
+		case IFLA_TXQLEN:
+			ok = rtnl_get_u32(a, &ret->txqlen);
+			bit = LINX_RTNL_LINK_HAS_TXQLEN;
+			break;
+		case IFLA_GROUP:
+			ok = rtnl_get_u32(a, &ret->group);
+			bit = LINX_RTNL_LINK_HAS_GROUP;
+			break;
+		case IFLA_PROMISCUITY:
+			ok = rtnl_get_u32(a, &ret->promiscuity);
+			bit = LINX_RTNL_LINK_HAS_PROMISCUITY;
+			break;
+		case IFLA_NUM_TX_QUEUES:
+			ok = rtnl_get_u32(a, &ret->num_tx_queues);
+			bit = LINX_RTNL_LINK_HAS_QUEUES;
+			break;
+		case IFLA_NUM_RX_QUEUES:
+			ok = rtnl_get_u32(a, &ret->num_rx_queues);
+			bit = LINX_RTNL_LINK_HAS_QUEUES;
+			break;
+		case IFLA_QDISC:
+			rtnl_get_str(a, ret->qdisc, sizeof(ret->qdisc));
+			break;
+		case IFLA_IFALIAS:
+			rtnl_get_str(a, ret->alias, sizeof(ret->alias));
+			break;
+		case IFLA_LINKINFO:
+			if (rtnl_linkinfo_decode(a, &ret->linkinfo) < 0)
+				return -EBADMSG;
+			bit = LINX_RTNL_LINK_HAS_LINKINFO;
+			break;
+		case IFLA_STATS64:
+			rtnl_stats64_decode(mnl_attr_get_payload(a),
+					    mnl_attr_get_payload_len(a),
+					    &ret->stats64);
+			bit = LINX_RTNL_LINK_HAS_STATS64;
+			break;
+		default:
+			break; /* unknown or not kept: skipped */
+		}
+		if (!ok)
+			return -EBADMSG;
+		ret->present |= bit;
+	}
+	return 0;
+}
+
+static int link_decode_cb(const struct nlmsghdr *nlh, void *obj)
+{
+	return linx_rtnl_link_decode(nlh, obj);
+}
+
+int linx_rtnl_link_list(struct linx_rtnl *s, struct linx_rtnl_link **ret,
+			size_t *ret_n, struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct rtnl_array arr;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	int r;
+
+	if (!s || !ret || !ret_n)
+		return linx_error_param(err, "link.list", "sock",
+					"missing argument");
+	nlh = rtnl_req(buf, RTM_GETLINK, NLM_F_DUMP, sizeof(*ifi), (void **)&ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	rtnl_array_init(&arr, sizeof(struct linx_rtnl_link), RTM_NEWLINK,
+			link_decode_cb);
+	r = rtnl_dump(s, nlh, &arr, "link.list", err);
+	if (r < 0)
+		return r;
+	rtnl_array_take(&arr, ret, ret_n);
+	return 0;
+}
+
+int linx_rtnl_link_get(struct linx_rtnl *s, const char *name, int32_t index,
+		       struct linx_rtnl_link *ret, struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct linx_rtnl_link link;
+	struct rtnl_one one;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	char what[32];
+	int r;
+
+	if (!s || !ret)
+		return linx_error_param(err, "link.get", "sock",
+					"missing argument");
+	if (name) {
+		r = rtnl_check_ifname(name, "name", "link.get", err);
+		if (r < 0)
+			return r;
+	} else if (index <= 0) {
+		return linx_error_param(err, "link.get", "index",
+					"a name or a positive index is needed");
+	}
+	nlh = rtnl_req(buf, RTM_GETLINK, 0, sizeof(*ifi), (void **)&ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	if (name)
+		rtnl_put_str(nlh, IFLA_IFNAME, name);
+	else
+		ifi->ifi_index = index;
+	rtnl_one_init(&one, RTM_NEWLINK, link_decode_cb, &link);
+	r = rtnl_talk(s, nlh, &one.sink, "link.get", err);
+	if (!name)
+		snprintf(what, sizeof(what), "%d", (int)index);
+	if (r == -ENODEV && !name) {
+		linx_error_set(err, ENODEV, "link.get",
+			       "no interface with index %d", (int)index);
+		return linx_error_object(err, what);
+	}
+	if (r < 0)
+		return rtnl_enodev(err, r, name, NULL);
+	if (!one.got) {
+		linx_error_set(err, ENODEV, "link.get", "no such interface \"%s\"",
+			       name ? name : what);
+		return linx_error_object(err, name ? name : what);
+	}
+	*ret = link;
+	return 0;
+}
+
+/* Send a link request that names `name`; map ENODEV to its name. */
+static int link_talk(struct linx_rtnl *s, struct nlmsghdr *nlh,
+		     const char *op, const char *name, struct linx_error *err)
+{
+	int r = rtnl_talk(s, nlh, NULL, op, err);
+
+	if (r == -EEXIST && err && !err->extack[0]) {
+		linx_error_set(err, EEXIST, op, "interface \"%s\" already exists",
+			       name);
+		return linx_error_object(err, name);
+	}
+	if (r < 0 && r != -ENODEV && err)
+		linx_error_object(err, name);
+	return rtnl_enodev(err, r, name, NULL);
+}
+
+static int check_create(struct linx_rtnl *s, const char *name, const char *op,
+			struct linx_error *err)
+{
+	if (!s)
+		return linx_error_param(err, op, "sock", "no socket");
+	return rtnl_check_ifname(name, "name", op, err);
+}
+
+/* Start an RTM_NEWLINK that creates `name` of `kind`; returns the
+ * IFLA_INFO_DATA nest opened if `data` (else NULL after closing the
+ * linkinfo nest itself is the caller's job via the returned linkinfo). */
+static struct nlmsghdr *create_req(void *buf, const char *name,
+				   const char *kind, int32_t parent,
+				   struct nlattr **ret_linkinfo)
+{
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = rtnl_req(buf, RTM_NEWLINK,
+					NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi),
+					(void **)&ifi);
+
+	ifi->ifi_family = AF_UNSPEC;
+	rtnl_put_str(nlh, IFLA_IFNAME, name);
+	if (parent > 0)
+		rtnl_put_u32(nlh, IFLA_LINK, (uint32_t)parent);
+	*ret_linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	rtnl_put_str(nlh, IFLA_INFO_KIND, kind);
+	return nlh;
+}
+
+/* Fill IFLA_NET_NS_PID / IFLA_NET_NS_FD for a target; *ret_fd receives an
+ * fd to close after the request (or -1). */
+static int put_netns(struct nlmsghdr *nlh, const struct linx_ns_target *t,
+		     const char *op, int *ret_fd, struct linx_error *err)
+{
+	*ret_fd = -1;
+	if (!t || t->kind == LINX_NS_TARGET_SELF)
+		return 0;
+	if (t->kind == LINX_NS_TARGET_PID) {
+		if (t->pid <= 0)
+			return linx_error_param(err, op, "netns",
+						"a pid must be positive");
+		rtnl_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)t->pid);
+		return 0;
+	}
+	if (!t->path || t->path[0] != '/')
+		return linx_error_param(err, op, "netns",
+					"a namespace path must be absolute");
+	*ret_fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	if (*ret_fd < 0) {
+		linx_error_set(err, errno, op, "cannot open %s: %s", t->path,
+			       linx_strerror(errno));
+		return linx_error_object(err, t->path);
+	}
+	rtnl_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)*ret_fd);
+	return 0;
+}
+
+int linx_rtnl_link_create_veth(struct linx_rtnl *s, const char *name,
+			       const char *peer_name,
+			       const struct linx_ns_target *peer_netns,
+			       struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	const char *op = "link.create_veth";
+	struct nlattr *info, *data, *peer;
+	struct ifinfomsg *pifi;
+	struct nlmsghdr *nlh;
+	int r, fd;
+
+	r = check_create(s, name, op, err);
+	if (r >= 0)
+		r = rtnl_check_ifname(peer_name, "peer", op, err);
+	if (r < 0)
+		return r;
+	nlh = create_req(buf, name, "veth", 0, &info);
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	/* VETH_INFO_PEER holds a whole ifinfomsg, then IFLA_* of the peer
+	 * (veth_newlink(), drivers/net/veth.c). */
+	pifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifi));
+	memset(pifi, 0, sizeof(*pifi));
+	rtnl_put_str(nlh, IFLA_IFNAME, peer_name);
+	r = put_netns(nlh, peer_netns, op, &fd, err);
+	if (r < 0)
+		return r;
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	r = link_talk(s, nlh, op, name, err);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int create_simple(struct linx_rtnl *s, const char *name,
+			 const char *kind, const char *op,
+			 struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct nlattr *info;
+	struct nlmsghdr *nlh;
+	int r = check_create(s, name, op, err);
+
+	if (r < 0)
+		return r;
+	nlh = create_req(buf, name, kind, 0, &info);
+	mnl_attr_nest_end(nlh, info);
+	r = link_talk(s, nlh, op, name, err);
+	if (r == -EOPNOTSUPP && err)
+		/* No driver for the kind (module absent, no autoload). */
+		linx_error_prefix(err, "link kind \"%s\" is not available", kind);
+	return r;
+}
+
+int linx_rtnl_link_create_bridge(struct linx_rtnl *s, const char *name,
+				 struct linx_error *err)
+{
+	return create_simple(s, name, "bridge", "link.create_bridge", err);
+}
+
+int linx_rtnl_link_create_dummy(struct linx_rtnl *s, const char *name,
+				struct linx_error *err)
+{
+	return create_simple(s, name, "dummy", "link.create_dummy", err);
+}
+
+/* Common part of macvlan, ipvlan and vlan: a parent and IFLA_INFO_DATA
+ * with one or two attributes. */
+static int create_on_parent(struct linx_rtnl *s, const char *name,
+			    const char *parent, const char *kind,
+			    const char *op, uint16_t t1, size_t l1,
+			    const void *v1, uint16_t t2, size_t l2,
+			    const void *v2, struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct nlattr *info, *data;
+	struct nlmsghdr *nlh;
+	int32_t pindex;
+	int r = check_create(s, name, op, err);
+
+	if (r >= 0)
+		r = rtnl_check_ifname(parent, "parent", op, err);
+	if (r < 0)
+		return r;
+	r = rtnl_ifindex(s, parent, "parent interface", op, &pindex, err);
+	if (r < 0)
+		return r;
+	nlh = create_req(buf, name, kind, pindex, &info);
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	rtnl_put(nlh, t1, l1, v1);
+	if (l2)
+		rtnl_put(nlh, t2, l2, v2);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	r = link_talk(s, nlh, op, name, err);
+	if (r == -EOPNOTSUPP && err)
+		linx_error_prefix(err, "link kind \"%s\" is not available", kind);
+	return r;
+}
+
+int linx_rtnl_link_create_macvlan(struct linx_rtnl *s, const char *name,
+				  const char *parent, uint32_t mode,
+				  struct linx_error *err)
+{
+	if (!linx_rtnl_macvlan_mode_name(mode))
+		return linx_error_param(err, "link.create_macvlan", "mode",
+					"unknown macvlan mode %u", mode);
+	return create_on_parent(s, name, parent, "macvlan",
+				"link.create_macvlan", IFLA_MACVLAN_MODE,
+				sizeof(mode), &mode, 0, 0, NULL, err);
+}
+
+int linx_rtnl_link_create_ipvlan(struct linx_rtnl *s, const char *name,
+				 const char *parent, uint16_t mode,
+				 uint16_t flags, struct linx_error *err)
+{
+	if (!linx_rtnl_ipvlan_mode_name(mode))
+		return linx_error_param(err, "link.create_ipvlan", "mode",
+					"unknown ipvlan mode %u", mode);
+	return create_on_parent(s, name, parent, "ipvlan",
+				"link.create_ipvlan", IFLA_IPVLAN_MODE,
+				sizeof(mode), &mode, IFLA_IPVLAN_FLAGS,
+				flags ? sizeof(flags) : 0, &flags, err);
+}
+
+int linx_rtnl_link_create_vlan(struct linx_rtnl *s, const char *name,
+			       const char *parent, uint16_t id,
+			       struct linx_error *err)
+{
+	if (id < 1 || id > 4094)
+		return linx_error_param(err, "link.create_vlan", "id",
+					"a VLAN id is 1..4094, not %u", id);
+	return create_on_parent(s, name, parent, "vlan", "link.create_vlan",
+				IFLA_VLAN_ID, sizeof(id), &id, 0, 0, NULL, err);
+}
+
+int rtnl_build_link_set(struct nlmsghdr *nlh, unsigned op, const char *dev,
+			uint32_t value, const char *opname,
+			struct linx_error *err)
+{
+	struct ifinfomsg *ifi;
+	int r = rtnl_check_ifname(dev, "dev", opname, err);
+
+	if (r < 0)
+		return r;
+	/* Identified by name: rtnl_setlink()/rtnl_dellink() look up
+	 * IFLA_IFNAME when ifi_index is 0 (net/core/rtnetlink.c). */
+	rtnl_req(nlh, op == LINX_RTNL_OP_LINK_DELETE ? RTM_DELLINK : RTM_NEWLINK,
+		 0, sizeof(*ifi), (void **)&ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	rtnl_put_str(nlh, IFLA_IFNAME, dev);
+	switch (op) {
+	case LINX_RTNL_OP_LINK_DELETE:
+		break;
+	case LINX_RTNL_OP_LINK_SET_UP:
+	case LINX_RTNL_OP_LINK_SET_DOWN:
+		ifi->ifi_change = IFF_UP;
+		ifi->ifi_flags = op == LINX_RTNL_OP_LINK_SET_UP ? IFF_UP : 0;
+		break;
+	case LINX_RTNL_OP_LINK_SET_MTU:
+		if (value == 0)
+			return linx_error_param(err, opname, "mtu",
+						"an MTU must be positive");
+		rtnl_put_u32(nlh, IFLA_MTU, value);
+		break;
+	default:
+		return linx_error_param(err, opname, "op",
+					"not a link operation: %u", op);
+	}
+	return 0;
+}
+
+static int link_set(struct linx_rtnl *s, const char *name, unsigned op,
+		    uint32_t value, const char *opname, struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	int r;
+
+	if (!s)
+		return linx_error_param(err, opname, "sock", "no socket");
+	r = rtnl_build_link_set(nlh, op, name, value, opname, err);
+	if (r < 0)
+		return r;
+	return link_talk(s, nlh, opname, name, err);
+}
+
+int linx_rtnl_link_delete(struct linx_rtnl *s, const char *name,
+			  struct linx_error *err)
+{
+	return link_set(s, name, LINX_RTNL_OP_LINK_DELETE, 0, "link.delete",
+			err);
+}
+
+int linx_rtnl_link_set_up(struct linx_rtnl *s, const char *name, bool up,
+			  struct linx_error *err)
+{
+	return link_set(s, name,
+			up ? LINX_RTNL_OP_LINK_SET_UP : LINX_RTNL_OP_LINK_SET_DOWN,
+			0, up ? "link.set_up" : "link.set_down", err);
+}
+
+int linx_rtnl_link_set_mtu(struct linx_rtnl *s, const char *name, uint32_t mtu,
+			   struct linx_error *err)
+{
+	return link_set(s, name, LINX_RTNL_OP_LINK_SET_MTU, mtu, "link.set_mtu",
+			err);
+}
+
+/* A modification that needs more than the name: built here. */
+static struct nlmsghdr *modify_req(void *buf, const char *name, int32_t index)
+{
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = rtnl_req(buf, RTM_NEWLINK, 0, sizeof(*ifi),
+					(void **)&ifi);
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	if (name)
+		rtnl_put_str(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+int linx_rtnl_link_set_address(struct linx_rtnl *s, const char *name,
+			       const struct linx_rtnl_lladdr *mac,
+			       struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	const char *op = "link.set_address";
+	struct nlmsghdr *nlh;
+	int r;
+
+	if (!s)
+		return linx_error_param(err, op, "sock", "no socket");
+	r = rtnl_check_ifname(name, "name", op, err);
+	if (r < 0)
+		return r;
+	if (!mac || mac->len == 0 || mac->len > LINX_RTNL_LLADDR_MAX)
+		return linx_error_param(err, op, "mac", "no link-layer address");
+	nlh = modify_req(buf, name, 0);
+	rtnl_put(nlh, IFLA_ADDRESS, mac->len, mac->addr);
+	return link_talk(s, nlh, op, name, err);
+}
+
+int linx_rtnl_link_set_name(struct linx_rtnl *s, const char *name,
+			    const char *new_name, struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	const char *op = "link.set_name";
+	struct nlmsghdr *nlh;
+	int32_t index;
+	int r;
+
+	if (!s)
+		return linx_error_param(err, op, "sock", "no socket");
+	r = rtnl_check_ifname(new_name, "new_name", op, err);
+	if (r < 0)
+		return r;
+	/* IFLA_IFNAME carries the new name, so the link goes by index. */
+	r = rtnl_ifindex(s, name, NULL, op, &index, err);
+	if (r < 0)
+		return r;
+	nlh = modify_req(buf, new_name, index);
+	r = rtnl_talk(s, nlh, NULL, op, err);
+	if (r == -EEXIST && err) {
+		linx_error_set(err, EEXIST, op, "interface \"%s\" already exists",
+			       new_name);
+		return linx_error_object(err, new_name);
+	}
+	if (r < 0 && err)
+		linx_error_object(err, name);
+	return r;
+}
+
+int linx_rtnl_link_set_master(struct linx_rtnl *s, const char *name,
+			      const char *master, struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	const char *op = "link.set_master";
+	struct nlmsghdr *nlh;
+	int32_t mindex = 0;
+	int r;
+
+	if (!s)
+		return linx_error_param(err, op, "sock", "no socket");
+	r = rtnl_check_ifname(name, "name", op, err);
+	if (r < 0)
+		return r;
+	if (master && master[0]) {
+		r = rtnl_ifindex(s, master, "master interface", op, &mindex,
+				 err);
+		if (r < 0)
+			return r;
+	}
+	nlh = modify_req(buf, name, 0);
+	rtnl_put_u32(nlh, IFLA_MASTER, (uint32_t)mindex);
+	return link_talk(s, nlh, op, name, err);
+}
+
+int linx_rtnl_link_move_to_netns(struct linx_rtnl *s, const char *name,
+				 const struct linx_ns_target *netns,
+				 struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	const char *op = "link.move_to_netns";
+	struct nlmsghdr *nlh;
+	int r, fd;
+
+	if (!s)
+		return linx_error_param(err, op, "sock", "no socket");
+	r = rtnl_check_ifname(name, "name", op, err);
+	if (r < 0)
+		return r;
+	if (!netns || netns->kind == LINX_NS_TARGET_SELF)
+		return linx_error_param(err, op, "netns",
+					"a target namespace (pid or path) is "
+					"required");
+	nlh = modify_req(buf, name, 0);
+	r = put_netns(nlh, netns, op, &fd, err);
+	if (r < 0)
+		return r;
+	r = link_talk(s, nlh, op, name, err);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}

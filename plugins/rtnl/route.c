@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Routes: RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE with struct rtmsg and
+ * RTA_* attributes (include/uapi/linux/rtnetlink.h).  IPv4 and IPv6 share
+ * the code; the family comes from the destination and the gateway.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "rtnl-internal.h"
+
+uint32_t linx_rtnl_route_table(const struct linx_rtnl_route *route)
+{
+	if (!route)
+		return 0;
+	return (route->present & LINX_RTNL_ROUTE_HAS_TABLE) ? route->table_ext
+							    : route->table;
+}
+
+static int decode_metrics(const struct nlattr *nest, struct linx_rtnl_route *r)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+	{
+		if (mnl_attr_get_type(a) == RTAX_MTU) {
+			if (!rtnl_get_u32(a, &r->mtu))
+				return -EBADMSG;
+			r->present |= LINX_RTNL_ROUTE_HAS_MTU;
+		}
+	}
+	return 0;
+}
+
+/* RTA_VIA: struct rtvia, a family then the address (may differ from the
+ * route's family, e.g. IPv4 over an IPv6 next hop). */
+static bool get_via(const struct nlattr *a, struct linx_rtnl_ip *ret)
+{
+	size_t n = mnl_attr_get_payload_len(a);
+	const uint8_t *p = mnl_attr_get_payload(a);
+	uint16_t family;
+
+	if (n < sizeof(family))
+		return false;
+	memcpy(&family, p, sizeof(family));
+	n -= sizeof(family);
+	memset(ret, 0, sizeof(*ret));
+	if ((family == AF_INET && n == 4) || (family == AF_INET6 && n == 16)) {
+		ret->family = (uint8_t)family;
+		memcpy(ret->addr, p + sizeof(family), n);
+		return true;
+	}
+	return false;
+}
+
+int linx_rtnl_route_decode(const struct nlmsghdr *nlh,
+			   struct linx_rtnl_route *ret)
+{
+	const struct rtmsg *rtm = rtnl_msg_header(nlh, sizeof(*rtm));
+	const struct nlattr *a;
+
+	if (!ret)
+		return -EINVAL;
+	memset(ret, 0, sizeof(*ret));
+	if (!rtm)
+		return -EBADMSG;
+	ret->family = rtm->rtm_family;
+	ret->dst_len = rtm->rtm_dst_len;
+	ret->src_len = rtm->rtm_src_len;
+	ret->tos = rtm->rtm_tos;
+	ret->table = rtm->rtm_table;
+	ret->protocol = rtm->rtm_protocol;
+	ret->scope = rtm->rtm_scope;
+	ret->type = rtm->rtm_type;
+	ret->flags = rtm->rtm_flags;
+	rtnl_attr_for_each(a, nlh, sizeof(*rtm))
+	{
+		uint32_t bit = 0;
+		bool ok = true;
+
+		switch (mnl_attr_get_type(a)) {
+		case RTA_DST:
+			ok = rtnl_get_ip(a, ret->family, &ret->dst);
+			bit = LINX_RTNL_ROUTE_HAS_DST;
+			break;
+		case RTA_SRC:
+			ok = rtnl_get_ip(a, ret->family, &ret->src);
+			bit = LINX_RTNL_ROUTE_HAS_SRC;
+			break;
+		case RTA_GATEWAY:
+			ok = rtnl_get_ip(a, ret->family, &ret->gateway);
+			bit = LINX_RTNL_ROUTE_HAS_GATEWAY;
+			break;
+		case RTA_VIA:
+			ok = get_via(a, &ret->gateway);
+			bit = LINX_RTNL_ROUTE_HAS_GATEWAY;
+			break;
+		case RTA_PREFSRC:
+			ok = rtnl_get_ip(a, ret->family, &ret->prefsrc);
+			bit = LINX_RTNL_ROUTE_HAS_PREFSRC;
+			break;
+		case RTA_OIF:
+			ok = rtnl_get_s32(a, &ret->oif);
+			bit = LINX_RTNL_ROUTE_HAS_OIF;
+			break;
+		case RTA_IIF:
+			ok = rtnl_get_s32(a, &ret->iif);
+			bit = LINX_RTNL_ROUTE_HAS_IIF;
+			break;
+		case RTA_PRIORITY:
+			ok = rtnl_get_u32(a, &ret->priority);
+			bit = LINX_RTNL_ROUTE_HAS_PRIORITY;
+			break;
+		case RTA_TABLE:
+			ok = rtnl_get_u32(a, &ret->table_ext);
+			bit = LINX_RTNL_ROUTE_HAS_TABLE;
+			break;
+		case RTA_MARK:
+			ok = rtnl_get_u32(a, &ret->mark);
+			bit = LINX_RTNL_ROUTE_HAS_MARK;
+			break;
+		case RTA_PREF:
+			ok = rtnl_get_u8(a, &ret->pref);
+			bit = LINX_RTNL_ROUTE_HAS_PREF;
+			break;
+		case RTA_METRICS:
+			ok = decode_metrics(a, ret) == 0;
+			break;
+		case RTA_MULTIPATH:
+			bit = LINX_RTNL_ROUTE_HAS_MULTIPATH;
+			break;
+		default:
+			break;
+		}
+		if (!ok)
+			return -EBADMSG;
+		ret->present |= bit;
+	}
+	return 0;
+}
+
+static int route_decode_cb(const struct nlmsghdr *nlh, void *obj)
+{
+	return linx_rtnl_route_decode(nlh, obj);
+}
+
+static bool keep_table(const void *obj, const void *arg)
+{
+	return linx_rtnl_route_table(obj) == *(const uint32_t *)arg;
+}
+
+int linx_rtnl_route_list(struct linx_rtnl *s, uint8_t family, uint32_t table,
+			 struct linx_rtnl_route **ret, size_t *ret_n,
+			 struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct rtnl_array arr;
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int r;
+
+	if (!s || !ret || !ret_n)
+		return linx_error_param(err, "route.list", "sock",
+					"missing argument");
+	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6)
+		return linx_error_param(err, "route.list", "family",
+					"family must be inet or inet6");
+	nlh = rtnl_req(buf, RTM_GETROUTE, NLM_F_DUMP, sizeof(*rtm), (void **)&rtm);
+	rtm->rtm_family = family;
+	if (table) {
+		/* Filtered by the kernel under strict checking
+		 * (ip_valid_fib_dump_req(), net/ipv4/fib_frontend.c). */
+		rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+		rtnl_put_u32(nlh, RTA_TABLE, table);
+	}
+	rtnl_array_init(&arr, sizeof(struct linx_rtnl_route), RTM_NEWROUTE,
+			route_decode_cb);
+	if (table) {
+		arr.keep = keep_table;
+		arr.keep_arg = &table;
+	}
+	r = rtnl_dump(s, nlh, &arr, "route.list", err);
+	if (r < 0)
+		return r;
+	rtnl_array_take(&arr, ret, ret_n);
+	return 0;
+}
+
+int linx_rtnl_route_get(struct linx_rtnl *s, const struct linx_rtnl_ip *dst,
+			struct linx_rtnl_route *ret, struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	char obj[LINX_RTNL_ADDRSTRLEN];
+	struct linx_rtnl_route route;
+	struct rtnl_one one;
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int r;
+
+	if (!s || !ret)
+		return linx_error_param(err, "route.get", "sock",
+					"missing argument");
+	if (!linx_rtnl_ip_len(dst))
+		return linx_error_param(err, "route.get", "dst",
+					"an IPv4 or IPv6 destination is "
+					"required");
+	nlh = rtnl_req(buf, RTM_GETROUTE, 0, sizeof(*rtm), (void **)&rtm);
+	rtm->rtm_family = dst->family;
+	/* A host lookup: strict checking wants a full-length dst_len
+	 * (inet_rtm_valid_getroute_req(), net/ipv4/route.c). */
+	rtm->rtm_dst_len = (uint8_t)(linx_rtnl_ip_len(dst) * 8);
+	rtnl_put_ip(nlh, RTA_DST, dst);
+	rtnl_one_init(&one, RTM_NEWROUTE, route_decode_cb, &route);
+	r = rtnl_talk(s, nlh, &one.sink, "route.get", err);
+	if (r < 0) {
+		linx_rtnl_ip_format(dst, obj, sizeof(obj));
+		return linx_error_object(err, obj);
+	}
+	if (!one.got)
+		return linx_error_set(err, EPROTO, "route.get",
+				      "the kernel acknowledged without a route");
+	*ret = route;
+	return 0;
+}
+
+int rtnl_build_route(struct linx_rtnl *s, struct nlmsghdr *nlh, unsigned op,
+		     const struct linx_rtnl_route_spec *spec, int32_t oif,
+		     const char *opname, struct linx_error *err)
+{
+	uint8_t fd = spec->dst.family, fg = spec->gateway.family, family;
+	bool del = op == LINX_RTNL_OP_ROUTE_DELETE;
+	struct rtmsg *rtm;
+	uint32_t table = spec->table ? spec->table : RT_TABLE_MAIN;
+	uint16_t flags = 0;
+
+	(void)s;
+	if (fd && !linx_rtnl_ip_len(&spec->dst))
+		return linx_error_param(err, opname, "dst", "bad destination");
+	if (fg && !linx_rtnl_ip_len(&spec->gateway))
+		return linx_error_param(err, opname, "gateway", "bad gateway");
+	if (fd && fg && fd != fg)
+		return linx_error_param(err, opname, "gateway",
+					"destination and gateway are of "
+					"different families");
+	family = fd ? fd : fg ? fg : spec->family;
+	if (spec->family && family != spec->family)
+		return linx_error_param(err, opname, "family",
+					"family does not match the addresses");
+	if (family != AF_INET && family != AF_INET6)
+		return linx_error_param(err, opname, "family",
+					"cannot tell IPv4 from IPv6: give a "
+					"destination, a gateway or a family");
+	if (linx_rtnl_ip_len(&spec->prefsrc) &&
+	    spec->prefsrc.family != family)
+		return linx_error_param(err, opname, "source",
+					"source address of another family");
+	if (spec->dst_len > (family == AF_INET ? 32 : 128) ||
+	    (!fd && spec->dst_len))
+		return linx_error_param(err, opname, "prefix",
+					"bad prefix length %u", spec->dst_len);
+	if (spec->protocol > 255 || spec->scope > 255)
+		return linx_error_param(err, opname,
+					spec->protocol > 255 ? "protocol"
+							     : "scope",
+					"value out of range 0..255");
+	switch (op) {
+	case LINX_RTNL_OP_ROUTE_ADD:
+		flags = NLM_F_CREATE | NLM_F_EXCL;
+		break;
+	case LINX_RTNL_OP_ROUTE_REPLACE:
+		flags = NLM_F_CREATE | NLM_F_REPLACE;
+		break;
+	case LINX_RTNL_OP_ROUTE_DELETE:
+		break;
+	default:
+		return linx_error_param(err, opname, "op",
+					"not a route operation: %u", op);
+	}
+	rtnl_req(nlh, del ? RTM_DELROUTE : RTM_NEWROUTE, flags, sizeof(*rtm),
+		 (void **)&rtm);
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = spec->dst_len;
+	/* The header byte holds tables up to 255; RTA_TABLE the rest. */
+	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	if (del) {
+		/* Delete matches on what is set: protocol 0 and scope
+		 * NOWHERE match any (fib_table_delete(),
+		 * net/ipv4/fib_trie.c), as ip-route(8) does. */
+		rtm->rtm_protocol = spec->protocol >= 0 ? (uint8_t)spec->protocol
+							 : RTPROT_UNSPEC;
+		rtm->rtm_scope = spec->scope >= 0 ? (uint8_t)spec->scope
+						  : RT_SCOPE_NOWHERE;
+		rtm->rtm_type = spec->type;
+	} else {
+		rtm->rtm_protocol = spec->protocol >= 0 ? (uint8_t)spec->protocol
+							 : RTPROT_BOOT;
+		rtm->rtm_type = spec->type ? spec->type : RTN_UNICAST;
+		if (spec->scope >= 0)
+			rtm->rtm_scope = (uint8_t)spec->scope;
+		else if (rtm->rtm_type == RTN_LOCAL || rtm->rtm_type == RTN_NAT)
+			rtm->rtm_scope = RT_SCOPE_HOST;
+		else if (rtm->rtm_type == RTN_UNICAST && !fg && oif > 0 &&
+			 family == AF_INET)
+			/* A directly connected prefix (ip-route(8)). */
+			rtm->rtm_scope = RT_SCOPE_LINK;
+		else
+			rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	}
+	if (spec->onlink)
+		rtm->rtm_flags |= RTNH_F_ONLINK;
+	if (table >= 256)
+		rtnl_put_u32(nlh, RTA_TABLE, table);
+	if (fd)
+		rtnl_put_ip(nlh, RTA_DST, &spec->dst);
+	if (fg)
+		rtnl_put_ip(nlh, RTA_GATEWAY, &spec->gateway);
+	if (oif > 0)
+		rtnl_put_u32(nlh, RTA_OIF, (uint32_t)oif);
+	if (linx_rtnl_ip_len(&spec->prefsrc))
+		rtnl_put_ip(nlh, RTA_PREFSRC, &spec->prefsrc);
+	if (spec->has_metric)
+		rtnl_put_u32(nlh, RTA_PRIORITY, spec->metric);
+	return 0;
+}
+
+static int route_change(struct linx_rtnl *s, unsigned op,
+			const struct linx_rtnl_route_spec *spec,
+			const char *opname, struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	char obj[LINX_RTNL_ADDRSTRLEN];
+	int32_t oif = 0;
+	int r;
+
+	if (!s || !spec)
+		return linx_error_param(err, opname, s ? "spec" : "sock",
+					"missing argument");
+	if (spec->dev) {
+		r = rtnl_ifindex(s, spec->dev, NULL, opname, &oif, err);
+		if (r < 0)
+			return r;
+	} else if (spec->oif > 0) {
+		oif = spec->oif;
+	}
+	r = rtnl_build_route(s, nlh, op, spec, oif, opname, err);
+	if (r < 0)
+		return r;
+	r = rtnl_talk(s, nlh, NULL, opname, err);
+	if (r < 0) {
+		rtnl_prefix_text(&spec->dst, spec->dst_len, 0, obj, sizeof(obj));
+		if (err && !err->extack[0]) {
+			if (r == -EEXIST)
+				linx_error_set(err, EEXIST, opname,
+					       "route %s already exists", obj);
+			else if (r == -ESRCH)
+				linx_error_set(err, ESRCH, opname,
+					       "no such route %s", obj);
+		}
+		linx_error_object(err, obj);
+	}
+	return r;
+}
+
+int linx_rtnl_route_add(struct linx_rtnl *s,
+			const struct linx_rtnl_route_spec *spec,
+			struct linx_error *err)
+{
+	return route_change(s, LINX_RTNL_OP_ROUTE_ADD, spec, "route.add", err);
+}
+
+int linx_rtnl_route_replace(struct linx_rtnl *s,
+			    const struct linx_rtnl_route_spec *spec,
+			    struct linx_error *err)
+{
+	return route_change(s, LINX_RTNL_OP_ROUTE_REPLACE, spec,
+			    "route.replace", err);
+}
+
+int linx_rtnl_route_delete(struct linx_rtnl *s,
+			   const struct linx_rtnl_route_spec *spec,
+			   struct linx_error *err)
+{
+	return route_change(s, LINX_RTNL_OP_ROUTE_DELETE, spec, "route.delete",
+			    err);
+}

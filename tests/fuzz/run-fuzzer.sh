@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Run a libFuzzer target for a bounded time (CI-friendly).
+#   run-fuzzer.sh FUZZER SEED_DIR WORK_DIR
+# FUZZ_SECONDS (default 60) bounds the run; FUZZ_JOBS (default 1) runs that
+# many fuzzing processes in parallel.  New inputs go to WORK_DIR/corpus (the
+# checked-in seeds are only read); a crash, leak or timeout leaves its input
+# in WORK_DIR/artifacts/ and makes the script fail.  To add useful inputs to
+# the seed corpus afterwards:
+#   FUZZER -merge=1 SEED_DIR WORK_DIR/corpus
+set -eu
+
+fuzzer=$1 seeds=$2 work=$3
+seconds=${FUZZ_SECONDS:-60}
+jobs=${FUZZ_JOBS:-1}
+
+mkdir -p "$work/corpus" "$work/artifacts"
+set -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	-max_len=4096 -print_final_stats=1 \
+	-artifact_prefix="$work/artifacts/"
+if [ "$jobs" -gt 1 ]; then
+	set -- "$@" -fork="$jobs"
+fi
+echo "fuzzing $(basename "$fuzzer") for ${seconds}s (seeds: $seeds)"
+exec "$fuzzer" "$@" "$work/corpus" "$seeds"
