@@ -1,0 +1,3 @@
+[
+  inputs: ["{mix,.formatter}.exs", "mix/*.exs", "{lib,test,bench}/**/*.{ex,exs}"]
+]

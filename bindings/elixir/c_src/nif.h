@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Declarations shared by the dispatch NIF's source files.
+ *
+ * The NIF is one shared object, linx_nif.so, holding the Linx core (linked
+ * in statically: plugins reach it through the host table, so they need no
+ * liblinx) and the bridge between Erlang terms and the core's value model.
+ * It exports nif_init and nothing else.
+ */
+#ifndef LINX_NIF_H
+#define LINX_NIF_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <erl_nif.h>
+
+#include <linx/linx.h>
+
+/* Errnos below this get an atom made at load time, from the core's fixed
+ * table (linx_errno_name); anything else is reported as `unknown`.  No atom
+ * is ever made from data a caller or the kernel controls. */
+#define NIF_ERRNO_ATOMS 512
+
+/*
+ * Limits on what the term converter accepts.  The "quick" budget is what a
+ * call may convert on a regular scheduler (a few microseconds of copying);
+ * arguments beyond it are converted again on a dirty scheduler against the
+ * "full" budget, which bounds memory.  Nesting is bounded the same way
+ * everywhere so that recursion stays far from the 320 KiB stack of a dirty
+ * scheduler thread (erl(1), +sssdio).
+ */
+#define NIF_MAX_DEPTH LINX_VALUE_MAX_DEPTH
+#define NIF_QUICK_NODES 4096u
+#define NIF_QUICK_BYTES (64u * 1024)
+#define NIF_FULL_NODES (1024u * 1024)
+#define NIF_FULL_BYTES LINX_VALUE_MAX_LEN
+
+/* Longest verb name the registry accepts (core/registry.c MAX_NAME). */
+#define NIF_VERB_NAME_MAX 128
+
+struct nif_atoms {
+	ERL_NIF_TERM ok, error, nil, true_, false_, unknown;
+	/* error map keys */
+	ERL_NIF_TERM errno_, code, op, param, object, message, extack;
+	/* verb / plugin descriptions */
+	ERL_NIF_TERM name, summary, flags, params, types, doc, result_doc,
+		version, file, blocking, child, required, nonneg, int_list;
+	ERL_NIF_TERM errnos[NIF_ERRNO_ATOMS];
+};
+
+/* The library's private data (enif_priv_data). */
+struct nif_priv {
+	struct linx_registry *reg;
+	ErlNifResourceType *handle_type;   /* wraps struct linx_handle */
+	ErlNifResourceType *prepared_type; /* a call handed to a dirty scheduler */
+	struct nif_atoms atoms;
+};
+
+static inline struct nif_priv *nif_priv(ErlNifEnv *env)
+{
+	return enif_priv_data(env);
+}
+
+/* atoms.c */
+void nif_atoms_init(ErlNifEnv *env, struct nif_atoms *a);
+ERL_NIF_TERM nif_errno_atom(const struct nif_atoms *a, int code);
+
+/* ---- term -> value (term_in.c) ------------------------------------------ */
+
+struct nif_budget {
+	size_t nodes, bytes;	     /* used so far */
+	size_t max_nodes, max_bytes; /* limits */
+	bool quick;		     /* running on a regular scheduler */
+};
+
+/* Returned by nif_term_to_args() when the quick budget ran out: convert
+ * again on a dirty scheduler. */
+#define NIF_NEEDS_DIRTY (-EAGAIN)
+
+/*
+ * Convert the arguments of a call: a map (keys binaries or atoms) or nil.
+ * On failure *ret is nil and err names the offending argument; the result
+ * is -EINVAL (a term Linx values cannot represent), -E2BIG (over budget),
+ * -ELOOP (nested too deep), -ENOMEM or NIF_NEEDS_DIRTY.
+ */
+int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term,
+		     struct nif_budget *budget, struct linx_value *ret,
+		     struct linx_error *err);
+
+/* ---- value -> term (term_out.c) ------------------------------------------ */
+
+/* Convert a verb's result.  Fails with -ELOOP for a tree nested deeper than
+ * NIF_MAX_DEPTH and -ENOMEM. */
+int nif_value_to_term(ErlNifEnv *env, const struct linx_value *v,
+		      ERL_NIF_TERM *ret, struct linx_error *err);
+
+/* {error, #{errno, code, op, param, object, message, extack}} */
+ERL_NIF_TERM nif_error_term(ErlNifEnv *env, const struct linx_error *err);
+
+/* ---- handles (handle.c) -------------------------------------------------- */
+
+/* Destructor of the prepared-call resource (nif.c). */
+void nif_prepared_dtor(ErlNifEnv *env, void *obj);
+
+int nif_handle_types_open(ErlNifEnv *env, struct nif_priv *priv,
+			  ErlNifResourceFlags flags);
+/* A resource term holding a new reference to `h`. */
+ERL_NIF_TERM nif_handle_make(ErlNifEnv *env, struct linx_handle *h);
+/* The handle inside resource term `t`, or NULL if `t` is not one (borrowed,
+ * valid while the term is alive). */
+struct linx_handle *nif_handle_get(ErlNifEnv *env, ERL_NIF_TERM t);
+
+/* NIF functions living next to the handle resource. */
+ERL_NIF_TERM nif_handle_type(ErlNifEnv *env, int argc,
+			     const ERL_NIF_TERM argv[]);
+
+#endif /* LINX_NIF_H */

@@ -1,0 +1,247 @@
+defmodule Linx.NativeTest do
+  # The dispatch NIF: conversions both ways, limits, scheduling, handles.
+  # Driven through the nif_test fixture plugin (test/plugins/nif_test.c)
+  # and the example plugin of tests/fixtures.
+  use ExUnit.Case, async: true
+  import Bitwise
+
+  alias Linx.Native
+  alias LinxTest.Gen
+
+  defp echo(value), do: Native.call("nif_test.echo", %{"value" => value})
+
+  defp error!(result) do
+    assert {:error, %{errno: errno, code: code, op: op, message: message} = e} = result
+    assert is_atom(errno) and is_integer(code) and code > 0
+    assert is_binary(op) and is_binary(message)
+    e
+  end
+
+  describe "term -> value -> term" do
+    test "every representable value comes back unchanged" do
+      assert Gen.quickcheck(Gen.value(), 3000, fn v -> echo(v) == {:ok, v} end) == true
+    end
+
+    test "atom map keys come back as binaries" do
+      assert echo(%{"b" => %{c: [2]}, a: 1}) == {:ok, %{"a" => 1, "b" => %{"c" => [2]}}}
+    end
+
+    test "integers across the int64 / uint64 boundary" do
+      for i <- [0, -1, 1 <<< 62, -(1 <<< 63), (1 <<< 63) - 1, 1 <<< 63, (1 <<< 64) - 1] do
+        assert echo(i) == {:ok, i}
+      end
+
+      for i <- [1 <<< 64, -(1 <<< 63) - 1, 1 <<< 1000] do
+        e = error!(echo(i))
+        assert e.errno == :einval and e.op == "convert" and e.param == "value"
+        assert e.message =~ "integer outside the 64-bit range"
+      end
+    end
+
+    test "a result with every value type" do
+      assert {:ok, r} = Native.call("nif_test.types", nil)
+
+      assert r == %{
+               "nil" => nil,
+               "true" => true,
+               "false" => false,
+               "int_min" => -(1 <<< 63),
+               "int" => -42,
+               "uint_max" => (1 <<< 64) - 1,
+               "string" => "héllo",
+               "bytes" => <<0xFF, 0, 0xFE>>,
+               "empty" => "",
+               "list" => [1, "two", %{"three" => 3}]
+             }
+    end
+
+    test "non-UTF-8 binaries are bytes: fine for bytes, refused for strings" do
+      assert echo(<<0xFF, 0>>) == {:ok, <<0xFF, 0>>}
+      e = error!(Native.call("example.greet", %{"name" => <<0xFF>>}))
+      assert e.op == "validate" and e.param == "name"
+      assert e.message =~ "not valid UTF-8"
+    end
+  end
+
+  describe "what the NIF refuses" do
+    test "terms Linx values cannot represent" do
+      for {term, text} <- [
+            {1.5, "a float"},
+            {{1, 2}, "a tuple"},
+            {self(), "a pid"},
+            {make_ref(), "a reference that is not a Linx handle"},
+            {fn -> :ok end, "a fun"},
+            {hd(Port.list()), "a port"},
+            {<<1::3>>, "a bitstring"},
+            {:some_atom, "the atom :some_atom"}
+          ] do
+        e = error!(echo(term))
+
+        assert {e.errno, e.op, e.param, e.object} ==
+                 {:einval, "convert", "value", "nif_test.echo"}
+
+        assert e.message =~ text
+      end
+    end
+
+    test "improper lists, at any depth" do
+      e = error!(echo([1, 2 | 3]))
+      assert e.message =~ "argument value[2]: an improper list"
+      e = error!(echo(%{"a" => [[1 | :x]]}))
+      assert e.message =~ "argument value.a[0][1]: an improper list"
+    end
+
+    test "map keys that are not text" do
+      for key <- [1, {:a}, [1], <<0xFF>>, "a\0b", 1.0] do
+        e = error!(echo(%{key => 1}))
+        assert e.op == "convert"
+      end
+
+      e = error!(echo(%{:a => 1, "a" => 2}))
+      assert e.message =~ "both the atom :a and the binary"
+    end
+
+    test "arguments that are not a map" do
+      for args <- [[], [1], {:a, 1}, "a", 1, :atom] do
+        e = error!(Native.call("example.add", args))
+        assert e.op == "convert" and e.message =~ "arguments: must be a map"
+      end
+    end
+
+    test "bad verb names never reach the registry" do
+      for name <- [
+            :"example.add",
+            ~c"example.add",
+            1,
+            nil,
+            "",
+            String.duplicate("a", 200),
+            "Example.Add",
+            "a b",
+            "é.x",
+            "x\0"
+          ] do
+        e = error!(Native.call(name, nil))
+        assert e.errno == :einval and e.param == "verb"
+      end
+
+      e = error!(Native.call("example.nope", nil))
+      assert {e.errno, e.op, e.object} == {:enoent, "find", "example.nope"}
+      e = error!(Native.call("nosuchplugin.verb", nil))
+      assert e.errno == :enoent
+    end
+
+    test "schema violations are reported by the core" do
+      e = error!(Native.call("example.add", %{"a" => 1}))
+      assert {e.op, e.param} == {"validate", "b"}
+      e = error!(Native.call("example.add", %{"a" => 1, "b" => 2, "z" => 3}))
+      assert {e.op, e.param} == {"validate", "z"}
+      e = error!(Native.call("example.add", %{"a" => "1", "b" => 2}))
+      assert {e.op, e.param} == {"validate", "a"}
+    end
+
+    test "a verb's own error, with an errno outside the table" do
+      e = error!(Native.call("example.fail", %{"errno" => 2}))
+      assert {e.errno, e.code, e.op, e.object} == {:enoent, 2, "fail", "example"}
+      e = error!(Native.call("example.fail", %{"errno" => 4000}))
+      assert {e.errno, e.code} == {:unknown, 4000}
+    end
+  end
+
+  describe "limits" do
+    defp nested(0), do: 0
+    defp nested(n), do: [nested(n - 1)]
+
+    test "nesting is bounded in both directions" do
+      assert echo(nested(60)) == {:ok, nested(60)}
+      e = error!(echo(nested(100)))
+      assert e.errno == :eloop and e.message =~ "nested deeper than 64"
+      # Stops at the limit: a million levels cost nothing.
+      e = error!(echo(nested(1_000_000)))
+      assert e.errno == :eloop
+
+      assert {:ok, _} = Native.call("nif_test.deep", %{"depth" => 60})
+      e = error!(Native.call("nif_test.deep", %{"depth" => 200}))
+      assert {e.errno, e.op} == {:eloop, "result"}
+    end
+
+    test "arguments past the quick budget take the dirty path and still work" do
+      list = Enum.to_list(1..10_000)
+      assert echo(list) == {:ok, list}
+      bin = :binary.copy("x", 1_000_000)
+      assert echo(bin) == {:ok, bin}
+      # (5000 keys: the echo verb's linx_value_copy() is quadratic in the
+      # number of keys)
+      map = Map.new(1..5_000, &{"k#{&1}", &1})
+      assert echo(map) == {:ok, map}
+      assert {:ok, name} = Native.call("nif_test.thread", %{"pad" => bin})
+      assert name =~ "dirty_cpu"
+    end
+
+    test "arguments past the full budget are refused, not copied" do
+      e = error!(echo(:binary.copy("x", 65 * 1024 * 1024)))
+      assert e.errno == :e2big
+      e = error!(echo(List.duplicate(0, 1_100_000)))
+      assert e.errno == :e2big
+    end
+
+    test "large results" do
+      assert {:ok, bin} = Native.call("nif_test.big", %{"bytes" => 16 * 1024 * 1024})
+      assert byte_size(bin) == 16 * 1024 * 1024
+    end
+  end
+
+  describe "scheduling" do
+    test "a plain verb runs on the calling (regular) scheduler" do
+      assert {:ok, name} = Native.call("nif_test.thread", nil)
+      assert name =~ ~r/^\d+_scheduler$/
+    end
+
+    test "a blocking verb runs on a dirty I/O scheduler" do
+      assert {:ok, name} = Native.call("nif_test.thread_blocking", nil)
+      assert name =~ "dirty_io"
+
+      assert {:ok, name} =
+               Native.call("nif_test.thread_blocking", %{"pad" => :binary.copy("x", 100_000)})
+
+      assert name =~ "dirty_io"
+    end
+
+    test "blocking verbs run concurrently, more of them than regular schedulers" do
+      n = :erlang.system_info(:schedulers) * 2
+
+      tasks =
+        for _ <- 1..n, do: Task.async(fn -> Native.call("nif_test.sleep", %{"ms" => 50}) end)
+
+      assert Enum.map(tasks, &Task.await/1) == List.duplicate({:ok, nil}, n)
+    end
+  end
+
+  describe "handles" do
+    test "a handle is a resource; passing it back reaches the same object" do
+      assert {:ok, h} = Native.call("nif_test.handle.new", %{"tag" => "one"})
+      assert is_reference(h)
+      assert Native.handle_type(h) == "nif_test.tag"
+      assert Native.handle_type(make_ref()) == nil
+      assert Native.call("nif_test.handle.tag", %{"handle" => h}) == {:ok, "one"}
+      # Inside other values too.
+      assert {:ok, %{"h" => h2}} = echo(%{"h" => h})
+      assert Native.call("nif_test.handle.tag", %{"handle" => h2}) == {:ok, "one"}
+    end
+  end
+
+  test "nop/2 is an empty NIF (the benchmark's floor)" do
+    assert Native.nop("anything", :at_all) == :ok
+  end
+
+  test "errno names and numbers come from the core's table" do
+    assert Native.errno_code(:enoent) == 2
+    assert Native.errno_code(:ewouldblock) == Native.errno_code(:eagain)
+    assert Native.errno_code(:not_an_errno) == nil
+    assert Native.errno_code("enoent") == nil
+    assert Native.errno_name(13) == :eacces
+    assert Native.errno_name(100_000) == :unknown
+    assert Native.errno_name(-1) == :unknown
+    assert Native.errno_name(:x) == :unknown
+  end
+end
