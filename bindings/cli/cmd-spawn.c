@@ -47,6 +47,12 @@ struct opts {
 	const char *hostname;
 	const char **sysctls; /* KEY=VALUE */
 	size_t n_sysctls;
+	/* Network, configured inside the workload's network namespace. */
+	const char **links; /* interfaces moved in from ours */
+	size_t n_links;
+	const char **ips; /* NAME=ADDRESS/PREFIX */
+	size_t n_ips;
+	const char *gateway;
 	char **argv;
 };
 
@@ -77,6 +83,11 @@ static void usage(FILE *f, bool enter)
 		"  --sysctl KEY=VALUE   write a sysctl in the workload's\n"
 		"                       namespaces (repeatable; the key's\n"
 		"                       namespace must be one --ns creates)\n"
+		"  --link NAME          move interface NAME from our network\n"
+		"                       namespace into the workload's (repeatable)\n"
+		"  --ip NAME=ADDR/LEN   add an address to NAME inside and set it\n"
+		"                       up (repeatable; lo is set up too)\n"
+		"  --gateway ADDR       the workload's default route\n"
 		"  --pty                run on a new terminal, relayed to ours\n"
 		"  --cwd DIR            working directory\n"
 		"  --env KEY=VALUE      environment (repeatable; replaces ours)\n"
@@ -106,6 +117,9 @@ static int parse(int argc, char **argv, bool enter, struct opts *o)
 		{ "cpu-max", required_argument, NULL, 'C' },
 		{ "hostname", required_argument, NULL, 'H' },
 		{ "sysctl", required_argument, NULL, 'S' },
+		{ "link", required_argument, NULL, 'L' },
+		{ "ip", required_argument, NULL, 'I' },
+		{ "gateway", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -118,7 +132,9 @@ static int parse(int argc, char **argv, bool enter, struct opts *o)
 	o->enter = enter;
 	o->env = calloc((size_t)argc + 1, sizeof(char *));
 	o->sysctls = calloc((size_t)argc + 1, sizeof(char *));
-	if (!o->env || !o->sysctls)
+	o->links = calloc((size_t)argc + 1, sizeof(char *));
+	o->ips = calloc((size_t)argc + 1, sizeof(char *));
+	if (!o->env || !o->sysctls || !o->links || !o->ips)
 		return -ENOMEM;
 	optind = 0; /* re-initialise getopt for this argv */
 again:
@@ -154,6 +170,16 @@ again:
 			}
 			o->sysctls[o->n_sysctls++] = optarg;
 			break;
+		case 'L': o->links[o->n_links++] = optarg; break;
+		case 'I':
+			if (!strchr(optarg, '=')) {
+				fprintf(stderr, "linx: --ip takes NAME=ADDRESS/"
+						"PREFIX, not \"%s\"\n", optarg);
+				return -EINVAL;
+			}
+			o->ips[o->n_ips++] = optarg;
+			break;
+		case 'W': o->gateway = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout, enter); return 1;
 		default: usage(stderr, enter); return -EINVAL;
@@ -191,6 +217,14 @@ again:
 	if (o->seccomp_allow && o->seccomp_deny) {
 		fprintf(stderr, "linx: --seccomp-allow and --seccomp-deny "
 				"exclude each other\n");
+		return -EINVAL;
+	}
+	/* Configuring "the workload's" network without a network namespace
+	 * of its own would reconfigure ours. */
+	if ((o->n_links || o->n_ips || o->gateway) && !enter &&
+	    !(o->ns & LINX_NS_NET)) {
+		fprintf(stderr, "linx: --link, --ip and --gateway need the "
+				"workload's own network namespace (--ns net)\n");
 		return -EINVAL;
 	}
 	if ((o->memory_max || o->pids_max || o->cpu_max) && !o->cgroup) {
@@ -461,6 +495,58 @@ static int write_sysctls(struct linx_registry *reg, const struct opts *o,
 	return r;
 }
 
+/* An rtnl verb in the workload's network namespace. */
+static int rtnl_in(struct linx_registry *reg, pid_t pid, const char *verb,
+		   struct linx_value *args)
+{
+	linx_map_put_int(args, "netns", pid);
+	return call_verb(reg, verb, args);
+}
+
+static int setup_network(struct linx_registry *reg, const struct opts *o,
+			 pid_t pid)
+{
+	struct linx_value args;
+	int r;
+
+	for (size_t i = 0; i < o->n_links; i++) {
+		args = linx_value_map();
+		linx_map_put_cstring(&args, "name", o->links[i]);
+		linx_map_put_int(&args, "to", pid);
+		if ((r = call_verb(reg, "rtnl.link.move_to_netns", &args)) < 0)
+			return r;
+	}
+	args = linx_value_map();
+	linx_map_put_cstring(&args, "name", "lo");
+	if ((r = rtnl_in(reg, pid, "rtnl.link.set_up", &args)) < 0)
+		return r;
+	for (size_t i = 0; i < o->n_ips; i++) {
+		const char *eq = strchr(o->ips[i], '=');
+		char *dev = strndup(o->ips[i], (size_t)(eq - o->ips[i]));
+
+		if (!dev)
+			return -ENOMEM;
+		args = linx_value_map();
+		linx_map_put_cstring(&args, "dev", dev);
+		linx_map_put_cstring(&args, "address", eq + 1);
+		r = rtnl_in(reg, pid, "rtnl.address.add", &args);
+		if (r >= 0) {
+			args = linx_value_map();
+			linx_map_put_cstring(&args, "name", dev);
+			r = rtnl_in(reg, pid, "rtnl.link.set_up", &args);
+		}
+		free(dev);
+		if (r < 0)
+			return r;
+	}
+	if (o->gateway) {
+		args = linx_value_map();
+		linx_map_put_cstring(&args, "gateway", o->gateway);
+		return rtnl_in(reg, pid, "rtnl.route.add_default", &args);
+	}
+	return 0;
+}
+
 static int drop_caps(struct linx_registry *reg, struct linx_process *p,
 		     const struct opts *o)
 {
@@ -681,6 +767,8 @@ int linx_cli_process_run(int argc, char **argv, bool enter)
 	if (r != 0) {
 		free(o.env);
 		free(o.sysctls);
+		free(o.links);
+		free(o.ips);
 		return r > 0 ? 0 : 2;
 	}
 	so.argv = (const char *const *)o.argv;
@@ -728,6 +816,8 @@ int linx_cli_process_run(int argc, char **argv, bool enter)
 		r = setup_cgroup(reg, &o, pid, &cgroup_created);
 	if (r >= 0 && (o.hostname || o.n_sysctls))
 		r = write_sysctls(reg, &o, pid);
+	if (r >= 0 && (o.n_links || o.n_ips || o.gateway))
+		r = setup_network(reg, &o, pid);
 	if (r >= 0 && (o.caps_keep || o.caps_drop))
 		r = drop_caps(reg, p, &o);
 	if (r >= 0 && (o.seccomp_allow || o.seccomp_deny))
@@ -755,6 +845,8 @@ out:
 	linx_registry_free(reg);
 	free(o.env);
 	free(o.sysctls);
+	free(o.links);
+	free(o.ips);
 	return status;
 }
 

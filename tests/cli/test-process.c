@@ -279,6 +279,50 @@ START_TEST(sysctl_shared_namespace_refused)
 }
 END_TEST
 
+/* Network decided at the checkpoint: an interface moved in from our
+ * namespace, addressed and up, with a default route - as ip(8) inside the
+ * workload sees it.  Without a network namespace of its own it is refused:
+ * that would reconfigure ours. */
+START_TEST(network_at_checkpoint)
+{
+	char *out;
+	int status;
+
+	linx_test_private_netns();
+	out = linx_test_sh(&status, "ip link add host0 type veth peer name "
+				    "ct0 && ip addr add 10.0.0.1/24 dev host0 "
+				    "&& ip link set host0 up");
+	ck_assert_int_eq(status, 0);
+	free(out);
+	out = linx_test_sh(&status,
+			   "%s spawn --ns net,mount --link ct0 --ip "
+			   "ct0=10.0.0.5/24 --gateway 10.0.0.1 -- /bin/sh -c "
+			   "'ip -j -4 addr show dev ct0 | jq -r "
+			   "\".[0].operstate, .[0].addr_info[0].local, "
+			   ".[0].addr_info[0].prefixlen\"; ip -j route show "
+			   "default | jq -r \".[0].gateway\"; ip -j link show "
+			   "lo | jq -r \".[0].flags | index(\\\"UP\\\") != "
+			   "null\"'",
+			   CLI);
+	ck_assert_msg(status == 0, "spawn failed: %s", out);
+	ck_assert_str_eq(out, "UP\n10.0.0.5\n24\n10.0.0.1\ntrue\n");
+	free(out);
+	/* ct0 left our namespace, and when the workload's namespace died
+	 * with it the kernel took the whole veth pair: nothing is left (the
+	 * kernel dismantles namespaces asynchronously, hence the wait). */
+	ck_assert_int_ne(system("ip link show ct0 >/dev/null 2>&1"), 0);
+	for (int i = 0; i < 100; i++) {
+		if (system("ip link show host0 >/dev/null 2>&1") != 0)
+			break;
+		usleep(50 * 1000);
+	}
+	ck_assert_int_ne(system("ip link show host0 >/dev/null 2>&1"), 0);
+	ck_assert_int_eq(run("spawn --ip ct0=10.0.0.6/24 -- /bin/true "
+			     "2>/dev/null"),
+			 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli-process");
@@ -293,6 +337,7 @@ int main(void)
 	tcase_add_test(tc, enter_a_running_workload);
 	tcase_add_test(tc, cgroup_and_sysctls_at_checkpoint);
 	tcase_add_test(tc, sysctl_shared_namespace_refused);
+	tcase_add_test(tc, network_at_checkpoint);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
