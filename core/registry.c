@@ -730,10 +730,19 @@ int linx_registry_load(struct linx_registry *reg, const char *name,
 	return r;
 }
 
+struct refusal {
+	char name[MAX_NAME];
+	char file[PATH_MAX];
+	struct linx_error err;
+};
+
 struct load_all_ctx {
 	struct linx_registry *reg;
-	struct linx_error *err;
-	int refused;
+	/* Every refusal, reported once the lock is released so the callback
+	 * may use the registry. */
+	struct refusal *refusals;
+	size_t n_refused;
+	bool nomem;
 	/* Names already seen on an earlier directory: the first wins. */
 	char **seen;
 	size_t n_seen;
@@ -782,31 +791,54 @@ static int load_all_in_dir(const char *dir, void *arg)
 		if (find_plugin(current(c->reg), name))
 			continue;
 		{
+			struct refusal *grown;
 			struct linx_error e;
 
-			if (load_file_locked(c->reg, file, name, &e) < 0) {
-				if (c->refused++ == 0 && c->err)
-					*c->err = e;
+			if (load_file_locked(c->reg, file, name, &e) >= 0)
+				continue;
+			grown = realloc(c->refusals,
+					(c->n_refused + 1) * sizeof(*grown));
+			if (!grown) {
+				c->nomem = true;
+				continue;
 			}
+			c->refusals = grown;
+			linx__strlcpy(grown[c->n_refused].name, name, MAX_NAME);
+			linx__strlcpy(grown[c->n_refused].file, file, PATH_MAX);
+			grown[c->n_refused++].err = e;
 		}
 	}
 	free(names);
 	return 0;
 }
 
-int linx_registry_load_all(struct linx_registry *reg, struct linx_error *err)
+int linx_registry_load_all(struct linx_registry *reg,
+			   linx_refusal_fn *on_refused, void *arg,
+			   struct linx_error *err)
 {
-	struct load_all_ctx c = { .reg = reg, .err = err };
+	struct load_all_ctx c = { .reg = reg };
+	int r;
 
 	if (!reg)
 		return linx_error_param(err, "load", "reg", "no registry");
 	pthread_mutex_lock(&reg->lock);
 	for_each_dir(reg->path, load_all_in_dir, &c);
 	pthread_mutex_unlock(&reg->lock);
+	for (size_t i = 0; i < c.n_refused; i++)
+		if (on_refused)
+			on_refused(arg, c.refusals[i].name, c.refusals[i].file,
+				   &c.refusals[i].err);
+	if (c.nomem)
+		linx_error_set(err, ENOMEM, "load",
+			       "out of memory while loading plugins");
+	else if (c.n_refused && err)
+		*err = c.refusals[0].err;
+	r = c.nomem ? -ENOMEM : (int)c.n_refused;
 	for (size_t i = 0; i < c.n_seen; i++)
 		free(c.seen[i]);
 	free(c.seen);
-	return c.refused;
+	free(c.refusals);
+	return r;
 }
 
 const struct linx_plugin *linx_registry_plugin(const struct linx_registry *reg,

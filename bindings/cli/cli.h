@@ -82,9 +82,7 @@ void cli_print_usage(FILE *out);
 struct linx_registry *cli_registry(struct cli *cli);
 
 /*
- * Load every plugin on the search path, the first file of each name
- * winning as the core's own lookup does.  Unlike
- * linx_registry_load_all(), which reports only the first refusal, every
+ * Load every plugin on the search path (linx_registry_load_all()); every
  * refused plugin is appended to `refused` (when not NULL) as
  * {"name", "file", "error": {...}}.  Returns 0 or a negative errno
  * (out of memory) after reporting it.
@@ -100,12 +98,6 @@ int cli_load_plugin(struct cli *cli, const char *name);
 
 /* Is `name` a well-formed plugin name ([a-z][a-z0-9_]*)? */
 bool cli_plugin_name_valid(const char *name);
-
-/* The file plugin `name` would be loaded from (the first on the search
- * path), written into `buf`; false if there is none.  Needs the registry
- * (cli_registry()). */
-bool cli_plugin_file(struct cli *cli, const char *name, char *buf,
-		     size_t cap);
 
 /* ---- command-line options (options.c) -------------------------------- */
 

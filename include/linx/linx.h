@@ -92,13 +92,20 @@ LINX_API int linx_registry_load_file(struct linx_registry *reg,
 LINX_API int linx_registry_load(struct linx_registry *reg, const char *name,
 				struct linx_error *err);
 
+/* Told about a plugin linx_registry_load_all() refused: its name, its
+ * file and why.  Everything is borrowed for the call only. */
+typedef void linx_refusal_fn(void *arg, const char *name, const char *file,
+			     const struct linx_error *err);
+
 /*
  * Load every plugin found on the search path (the first file of each name
  * wins, as with $PATH).  Plugins that are refused do not stop the others:
- * the return value is the number of refusals (0 if all loaded), and `err`
- * describes the first one.
+ * each refusal is passed to `on_refused` (may be NULL) after loading ends,
+ * outside the registry's lock.  Returns the number of refusals (0 if every
+ * plugin loaded), `err` describing the first one, or -ENOMEM.
  */
 LINX_API int linx_registry_load_all(struct linx_registry *reg,
+				    linx_refusal_fn *on_refused, void *arg,
 				    struct linx_error *err);
 
 /* Loaded plugins, in load order: the i-th, or NULL past the end.  The

@@ -210,19 +210,49 @@ START_TEST(refuse_duplicate_plugin)
 }
 END_TEST
 
+/* Collects what load_all reports, to check every refusal is told. */
+struct refusals {
+	int n;
+	char names[8][64];
+	bool named_file;
+};
+
+static void on_refused(void *arg, const char *name, const char *file,
+		       const struct linx_error *err)
+{
+	struct refusals *r = arg;
+
+	if (r->n < 8)
+		snprintf(r->names[r->n], sizeof(r->names[0]), "%s", name);
+	r->n++;
+	r->named_file = r->named_file || (file && strstr(err->message, file));
+}
+
 START_TEST(load_all_counts_refusals)
 {
 	struct linx_registry *reg = search_registry(FIXTURE_DIR);
+	struct refusals seen = { 0 };
 	struct linx_error err;
 	size_t n = 0;
+	char all[512] = "";
 
 	/* Only the fixtures: the default path also holds the build tree's
 	 * plugin directory, where the real plugins' modules live. */
 	linx_assert_ok(linx_registry_set_path(reg, FIXTURE_DIR, &err), &err);
 	/* badmajor, missingfield, dupverb, wrongprefix, initfails and
 	 * notaplugin are refused; example loads. */
-	ck_assert_int_eq(linx_registry_load_all(reg, &err), 6);
+	ck_assert_int_eq(linx_registry_load_all(reg, on_refused, &seen, &err),
+			 6);
 	ck_assert_str_eq(err.op, "load");
+	/* Every refusal is told, with its file, in the directory's order. */
+	ck_assert_int_eq(seen.n, 6);
+	ck_assert(seen.named_file);
+	for (int i = 0; i < seen.n; i++) {
+		strcat(all, seen.names[i]);
+		strcat(all, " ");
+	}
+	ck_assert_str_eq(all, "badmajor dupverb initfails missingfield "
+			      "notaplugin wrongprefix ");
 	while (linx_registry_plugin(reg, n, NULL))
 		n++;
 	ck_assert_int_eq(n, 1);

@@ -427,7 +427,7 @@ static int open_priv(ErlNifEnv *env, void **priv_data, ERL_NIF_TERM info,
 	/* Load every plugin now, at code-load time, so that a first call
 	 * never dlopens on a regular scheduler.  A refused plugin does not
 	 * stop the others; calling one of its verbs reports why. */
-	linx_registry_load_all(priv->reg, &err);
+	linx_registry_load_all(priv->reg, NULL, NULL, &err);
 	*priv_data = priv;
 	return 0;
 fail:
