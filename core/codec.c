@@ -392,6 +392,7 @@ static int decode_map(struct reader *r, struct linx_value *ret,
 		if (e < 0)
 			goto out;
 	}
+	linx__map_reindex(ret);
 	e = 0;
 out:
 	free(ks.slots);

@@ -24,6 +24,8 @@ void linx__strlcpy(char *dst, const char *src, size_t cap);
 
 /* value.c */
 void linx__value_poison(struct linx_value *v, int code);
+/* Index a map's keys after pairs were appended in place (see value.c). */
+void linx__map_reindex(struct linx_value *m);
 
 /* Cleanup helpers in the style of systemd's _cleanup_. */
 static inline void linx__freep(void *p)

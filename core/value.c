@@ -139,6 +139,76 @@ void linx__value_poison(struct linx_value *v, int code)
 				    : LINX_VALUE_F_POISON_INVAL;
 }
 
+/*
+ * Maps larger than MAP_INDEX_MIN slots carry a hash index of their keys in
+ * the same allocation, right after the pairs: `slots` uint32 entries
+ * (index + 1, 0 empty), open addressing, at least twice the capacity.  It
+ * is trusted only while it covers every pair (`reserved2`, the number of
+ * pairs indexed, equals `len`): code that appends pairs in place after a
+ * reserve (the decoder, the NIF) leaves it stale, lookups then scan, and
+ * the next linx_map_put() rebuilds it.  So building a large map with
+ * linx_map_put() is linear, not quadratic.
+ */
+#define MAP_INDEX_MIN 16
+
+static uint32_t hash_key(const char *k, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)k[i]) * 16777619u;
+	return h;
+}
+
+static size_t index_slots(size_t cap)
+{
+	size_t slots = 32;
+
+	if (cap <= MAP_INDEX_MIN)
+		return 0;
+	while (slots < cap * 2)
+		slots <<= 1;
+	return slots;
+}
+
+static uint32_t *map_index(const struct linx_value *m)
+{
+	if (m->cap <= MAP_INDEX_MIN)
+		return NULL;
+	return (uint32_t *)(void *)((char *)m->pairs +
+				    (size_t)m->cap * sizeof(struct linx_pair));
+}
+
+static void index_insert(struct linx_value *m, uint32_t i)
+{
+	uint32_t *idx = map_index(m);
+	size_t mask = index_slots(m->cap) - 1;
+	size_t h = hash_key(m->pairs[i].key, m->pairs[i].key_len) & mask;
+
+	while (idx[h])
+		h = (h + 1) & mask;
+	idx[h] = i + 1;
+}
+
+static void index_rebuild(struct linx_value *m)
+{
+	uint32_t *idx = map_index(m);
+
+	m->reserved2 = 0;
+	if (!idx)
+		return;
+	memset(idx, 0, index_slots(m->cap) * sizeof(*idx));
+	for (uint32_t i = 0; i < m->len; i++)
+		index_insert(m, i);
+	m->reserved2 = m->len;
+}
+
+void linx__map_reindex(struct linx_value *m)
+{
+	if (m && m->type == LINX_MAP)
+		index_rebuild(m);
+}
+
 /* Make room for one more element in a list or map. */
 static int grow(struct linx_value *c, size_t elem_size, size_t want)
 {
@@ -155,14 +225,19 @@ static int grow(struct linx_value *c, size_t elem_size, size_t want)
 	if (cap > LINX_VALUE_MAX_LEN)
 		cap = LINX_VALUE_MAX_LEN;
 	p = realloc(c->type == LINX_LIST ? (void *)c->items : (void *)c->pairs,
-		    cap * elem_size);
+		    cap * elem_size +
+			    (c->type == LINX_MAP ? index_slots(cap) * 4 : 0));
 	if (!p)
 		return -ENOMEM;
-	if (c->type == LINX_LIST)
+	if (c->type == LINX_LIST) {
 		c->items = p;
-	else
+		c->cap = (uint32_t)cap;
+	} else {
+		/* The index moved with the capacity: lay it out again. */
 		c->pairs = p;
-	c->cap = (uint32_t)cap;
+		c->cap = (uint32_t)cap;
+		index_rebuild(c);
+	}
 	return 0;
 }
 
@@ -249,6 +324,21 @@ int linx_list_push_cstring(struct linx_value *list, const char *s)
 static struct linx_pair *find_pair(const struct linx_value *map,
 				   const char *key, size_t key_len)
 {
+	const uint32_t *idx = map_index(map);
+
+	if (idx && map->reserved2 == map->len) {
+		size_t mask = index_slots(map->cap) - 1;
+
+		for (size_t h = hash_key(key, key_len) & mask; idx[h];
+		     h = (h + 1) & mask) {
+			struct linx_pair *p = &map->pairs[idx[h] - 1];
+
+			if (p->key_len == key_len &&
+			    memcmp(p->key, key, key_len) == 0)
+				return p;
+		}
+		return NULL;
+	}
 	for (uint32_t i = 0; i < map->len; i++) {
 		struct linx_pair *p = &map->pairs[i];
 
@@ -292,6 +382,9 @@ int linx_map_put(struct linx_value *map, const char *key,
 		linx__value_poison(map, -EINVAL);
 		return -EINVAL;
 	}
+	/* Pairs appended in place since the last put: index them first. */
+	if (map_index(map) && map->reserved2 != map->len)
+		index_rebuild(map);
 	p = find_pair(map, key, key_len);
 	if (p) {
 		linx_value_clear(&p->value);
@@ -315,6 +408,10 @@ int linx_map_put(struct linx_value *map, const char *key,
 	p->reserved = 0;
 	p->value = *val;
 	*val = linx_value_nil();
+	if (map_index(map) && map->reserved2 == map->len - 1) {
+		index_insert(map, map->len - 1);
+		map->reserved2 = map->len;
+	}
 	return 0;
 }
 
@@ -514,6 +611,7 @@ int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
 	/* A copy of an incomplete tree is incomplete too: keep the mark so
 	 * linx_value_status() and the encoder still refuse it. */
 	inherit_poison(ret, v);
+	linx__map_reindex(ret);
 	return 0;
 }
 

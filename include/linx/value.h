@@ -81,7 +81,7 @@ struct linx_value {
 	uint32_t len;
 	/* list/map: allocated elements. */
 	uint32_t cap;
-	uint32_t reserved2;
+	uint32_t reserved2; /* internal: the library's bookkeeping */
 	union {
 		bool b;
 		int64_t i;

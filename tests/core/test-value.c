@@ -835,6 +835,98 @@ START_TEST(utf8_every_code_point)
 }
 END_TEST
 
+/* Large maps: built with linx_map_put() they keep a key index, which must
+ * stay right through replaces, growth, pairs appended in place (as the
+ * decoder and the Elixir NIF do), copies and decoding. */
+static void key_name(char *buf, size_t cap, unsigned i)
+{
+	snprintf(buf, cap, "key-%u", i);
+}
+
+static void check_all_keys(const struct linx_value *m, unsigned n,
+			   int64_t bias)
+{
+	char key[32];
+
+	ck_assert_uint_eq(m->len, n);
+	for (unsigned i = 0; i < n; i++) {
+		const struct linx_value *v;
+
+		key_name(key, sizeof(key), i);
+		v = linx_map_get(m, key);
+		ck_assert_msg(v && v->type == LINX_INT &&
+				      v->i == (int64_t)i + bias,
+			      "%s", key);
+	}
+	ck_assert_ptr_null(linx_map_get(m, "key-absent"));
+}
+
+START_TEST(large_map_index)
+{
+	enum { N = 50000 };
+	struct linx_value m = linx_value_map(), copy, decoded;
+	char key[32];
+	void *buf;
+	size_t len;
+
+	for (unsigned i = 0; i < N; i++) {
+		key_name(key, sizeof(key), i);
+		ck_assert_int_eq(linx_map_put_int(&m, key, i), 0);
+	}
+	check_all_keys(&m, N, 0);
+	/* Replacing keeps one pair per key. */
+	for (unsigned i = 0; i < N; i++) {
+		key_name(key, sizeof(key), i);
+		ck_assert_int_eq(linx_map_put_int(&m, key, (int64_t)i + 1), 0);
+	}
+	check_all_keys(&m, N, 1);
+
+	ck_assert_int_eq(linx_value_copy(&copy, &m), 0);
+	check_all_keys(&copy, N, 1);
+	ck_assert(linx_value_equal(&copy, &m));
+	linx_value_clear(&copy);
+
+	ck_assert_int_eq(linx_value_encode(&m, &buf, &len, NULL), 0);
+	ck_assert_int_eq(linx_value_decode(buf, len, &decoded, NULL), 0);
+	check_all_keys(&decoded, N, 1);
+	free(buf);
+	linx_value_clear(&decoded);
+	linx_value_clear(&m);
+}
+END_TEST
+
+START_TEST(map_appended_in_place)
+{
+	struct linx_value m = linx_value_map();
+	char key[32];
+
+	/* Append 100 pairs the way the decoder does: reserve, then fill. */
+	ck_assert_int_eq(linx_value_reserve(&m, 100), 0);
+	for (unsigned i = 0; i < 100; i++) {
+		struct linx_pair *p = &m.pairs[m.len];
+
+		key_name(key, sizeof(key), i);
+		p->key = strdup(key);
+		p->key_len = (uint32_t)strlen(key);
+		p->reserved = 0;
+		p->value = linx_value_int(i);
+		m.len++;
+	}
+	check_all_keys(&m, 100, 0);
+	/* A put after that finds the existing key, and adds a new one. */
+	ck_assert_int_eq(linx_map_put_int(&m, "key-7", 1007), 0);
+	ck_assert_uint_eq(m.len, 100);
+	ck_assert_int_eq(linx_map_get(&m, "key-7")->i, 1007);
+	ck_assert_int_eq(linx_map_put_int(&m, "key-100", 100), 0);
+	ck_assert_uint_eq(m.len, 101);
+	for (unsigned i = 0; i <= 100; i++) {
+		key_name(key, sizeof(key), i);
+		ck_assert_ptr_nonnull(linx_map_get(&m, key));
+	}
+	linx_value_clear(&m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("value");
@@ -859,6 +951,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, handles_threads);
 	tcase_add_test(tc, utf8_table);
 	tcase_add_test(tc, utf8_every_code_point);
+	tcase_add_test(tc, large_map_index);
+	tcase_add_test(tc, map_appended_in_place);
 	suite_add_tcase(s, tc);
 	return s;
 }
