@@ -44,10 +44,19 @@ struct snapshot {
 	const struct linx_verb **slots; /* open addressing, by name hash */
 };
 
+/* A search path.  Replaced ones are kept until the registry is freed, so
+ * a string linx_registry_path() handed out stays valid even if another
+ * thread sets a new path (set_path is a set-up call: a handful at most). */
+struct path_text {
+	struct path_text *prev;
+	char text[];
+};
+
 struct linx_registry {
-	pthread_mutex_t lock; /* serialises loads */
+	pthread_mutex_t lock; /* serialises loads and path changes */
 	uint32_t flags;
-	char *path;
+	char *path; /* == current path_text's text */
+	_Atomic(struct path_text *) paths;
 	_Atomic(struct snapshot *) snap;
 };
 
@@ -549,30 +558,44 @@ void linx_registry_free(struct linx_registry *reg)
 		s = prev;
 	}
 	pthread_mutex_destroy(&reg->lock);
-	free(reg->path);
+	for (struct path_text *p = atomic_load(&reg->paths), *prev; p;
+	     p = prev) {
+		prev = p->prev;
+		free(p);
+	}
 	free(reg);
 }
 
 int linx_registry_set_path(struct linx_registry *reg, const char *dirs,
 			   struct linx_error *err)
 {
-	char *copy;
+	struct path_text *p;
+	size_t n;
 
 	if (!reg)
 		return linx_error_param(err, "registry", "reg", "no registry");
-	copy = strdup(dirs ? dirs : "");
-	if (!copy)
+	n = strlen(dirs ? dirs : "");
+	p = malloc(sizeof(*p) + n + 1);
+	if (!p)
 		return linx_error_set(err, ENOMEM, "registry", NULL);
+	memcpy(p->text, dirs ? dirs : "", n + 1);
 	pthread_mutex_lock(&reg->lock);
-	free(reg->path);
-	reg->path = copy;
+	p->prev = atomic_load(&reg->paths);
+	reg->path = p->text;
+	atomic_store_explicit(&reg->paths, p, memory_order_release);
 	pthread_mutex_unlock(&reg->lock);
 	return 0;
 }
 
 const char *linx_registry_path(const struct linx_registry *reg)
 {
-	return reg ? reg->path : NULL;
+	struct path_text *p;
+
+	if (!reg)
+		return NULL;
+	p = atomic_load_explicit(&((struct linx_registry *)reg)->paths,
+				 memory_order_acquire);
+	return p ? p->text : "";
 }
 
 int linx_registry_add_static(struct linx_registry *reg,

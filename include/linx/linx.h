@@ -62,8 +62,8 @@ LINX_API void linx_registry_free(struct linx_registry *reg);
 LINX_API int linx_registry_set_path(struct linx_registry *reg,
 				    const char *dirs, struct linx_error *err);
 
-/* The directories searched, colon-separated.  Borrowed; valid until the
- * path changes. */
+/* The directories searched, colon-separated.  Borrowed; valid for the
+ * registry's life (a replaced path is kept until the registry is freed). */
 LINX_API const char *linx_registry_path(const struct linx_registry *reg);
 
 /*
@@ -115,7 +115,11 @@ LINX_API const struct linx_plugin *
 linx_registry_plugin(const struct linx_registry *reg, size_t i,
 		     const char **ret_file);
 
-/* Verbs of loaded plugins, sorted by name: the i-th, or NULL.  Borrowed. */
+/* Verbs of loaded plugins, sorted by name: the i-th, or NULL.  Borrowed,
+ * valid for the registry's life.  Each call reads the current table: a
+ * listing taken while another thread loads a plugin may or may not include
+ * its verbs, and may see an entry twice or miss one - list from one thread
+ * after loading (linx_registry_load_all) when that matters. */
 LINX_API const struct linx_verb *
 linx_registry_verb(const struct linx_registry *reg, size_t i);
 

@@ -302,6 +302,29 @@ START_TEST(no_search_registry_finds_nothing)
 }
 END_TEST
 
+/* A path handed out stays readable after the path is replaced (another
+ * thread may still be printing it); under ASan a use-after-free here
+ * fails the test. */
+START_TEST(replaced_path_stays_valid)
+{
+	struct linx_registry *reg;
+	struct linx_error err;
+	const char *old;
+
+	linx_assert_ok(linx_registry_new(&reg, LINX_REGISTRY_NO_SEARCH, &err),
+		       &err);
+	linx_assert_ok(linx_registry_set_path(reg, "/first:/second", &err),
+		       &err);
+	old = linx_registry_path(reg);
+	for (int i = 0; i < 10; i++)
+		linx_assert_ok(linx_registry_set_path(reg, "/other", &err),
+			       &err);
+	ck_assert_str_eq(old, "/first:/second");
+	ck_assert_str_eq(linx_registry_path(reg), "/other");
+	linx_registry_free(reg);
+}
+END_TEST
+
 START_TEST(host_table_complete)
 {
 	const struct linx_host *h = linx_host_services();
@@ -360,6 +383,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, load_all_counts_refusals);
 	tcase_add_test(tc, search_path_order);
 	tcase_add_test(tc, no_search_registry_finds_nothing);
+	tcase_add_test(tc, replaced_path_stays_valid);
 	tcase_add_test(tc, host_table_complete);
 	tcase_add_test(tc, abi_struct_sizes);
 	suite_add_tcase(s, tc);
