@@ -184,14 +184,22 @@ void linx_error_extack(struct linx_error *err, const char *text,
 
 size_t linx_error_format(const struct linx_error *err, char *buf, size_t cap)
 {
+	size_t olen;
 	const char *name;
+	bool object;
 
 	if (!err || err->code == 0)
 		return linx__format(buf, cap, "no error");
 	name = linx_errno_name(err->code);
+	/* Messages often start with what they are about ("sysctl.read:
+	 * unknown parameter"): say it once. */
+	olen = strnlen(err->object, sizeof(err->object));
+	object = olen && !(strncmp(err->message, err->object, olen) == 0 &&
+			   err->message[olen] == ':');
 	return linx__format(buf, cap, "%s%s%s%s%s (%s %d)%s%s",
-			    err->op, err->op[0] ? ": " : "", err->object,
-			    err->object[0] ? ": " : "", err->message,
+			    err->op, err->op[0] ? ": " : "",
+			    object ? err->object : "", object ? ": " : "",
+			    err->message,
 			    name ? name : "errno", err->code,
 			    err->extack[0] ? "; kernel says: " : "",
 			    err->extack);

@@ -290,6 +290,16 @@ START_TEST(error_format)
 	linx_error_set(&err, 4000, NULL, "odd");
 	linx_error_format(&err, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "odd (errno 4000)");
+	/* a message that already starts with its object says it once */
+	linx_error_set(&err, EINVAL, "validate", "sysctl.read: unknown x");
+	linx_error_object(&err, "sysctl.read");
+	linx_error_format(&err, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "validate: sysctl.read: unknown x (einval 22)");
+	/* ...but only a whole-word match: "eth" is not "eth0: ..." */
+	linx_error_set(&err, ENODEV, "get", "eth0: gone");
+	linx_error_object(&err, "eth");
+	linx_error_format(&err, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "get: eth: eth0: gone (enodev 19)");
 }
 END_TEST
 
