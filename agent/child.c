@@ -14,7 +14,10 @@
  *   {t: "result", ref, errno, stage, message, param}   it failed
  *   {t: "error", errno, stage, message}               fatal; we exit next
  * Frames from the agent (command pipe; EOF means abort):
- *   {t: "call", ref, verb, args}   {t: "proceed"}
+ *   {t: "call", ref, verb, args}
+ *   an empty frame (length 0)     proceed
+ * Proceed is empty so that the release path decodes nothing: every page
+ * the child writes after clone(2) costs it a copy-on-write fault.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -104,44 +107,81 @@ static void __attribute__((noreturn)) die_errno(const struct child_cfg *cfg,
 	die(cfg, &e, 1);
 }
 
-/* Read one frame, blocking.  1 with *ret set, 0 at EOF, <0 on error. */
-static int read_frame(int fd, struct linx_value *ret)
+/*
+ * The command pipe's reader.  One read(2) into a buffer on the stack takes
+ * whatever the agent has written - usually one whole frame - and keeps any
+ * bytes past it for the next call; only a frame bigger than the buffer
+ * needs the heap.
+ */
+struct cmd_reader {
+	size_t len;
+	uint8_t buf[512];
+};
+
+/* Read one frame, blocking: 1 with *ret set, 2 for proceed (an empty
+ * frame), 0 at EOF, <0 on error. */
+static int read_frame(int fd, struct cmd_reader *rd, struct linx_value *ret)
 {
-	uint8_t head[LINX_PROTO_HEADER];
 	uint32_t n;
-	uint8_t *buf;
-	size_t got = 0;
+	uint8_t *big;
+	size_t got;
 	int r;
 
-	while (got < sizeof(head)) {
-		ssize_t k = read(fd, head + got, sizeof(head) - got);
+	while (rd->len < LINX_PROTO_HEADER) {
+		ssize_t k = read(fd, rd->buf + rd->len, sizeof(rd->buf) - rd->len);
 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			return got == 0 && k == 0 ? 0 : -EPIPE;
-		got += (size_t)k;
+			return rd->len == 0 && k == 0 ? 0 : -EPIPE;
+		rd->len += (size_t)k;
 	}
-	n = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 |
-	    (uint32_t)head[2] << 8 | head[3];
+	n = (uint32_t)rd->buf[0] << 24 | (uint32_t)rd->buf[1] << 16 |
+	    (uint32_t)rd->buf[2] << 8 | rd->buf[3];
 	if (n > LINX_PROTO_FRAME_MAX)
 		return -EMSGSIZE;
-	buf = malloc(n ? n : 1);
-	if (!buf)
+	if (n == 0) {
+		rd->len -= LINX_PROTO_HEADER;
+		memmove(rd->buf, rd->buf + LINX_PROTO_HEADER, rd->len);
+		return 2;
+	}
+	if (LINX_PROTO_HEADER + (size_t)n <= sizeof(rd->buf)) {
+		while (rd->len < LINX_PROTO_HEADER + (size_t)n) {
+			ssize_t k = read(fd, rd->buf + rd->len,
+					 sizeof(rd->buf) - rd->len);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				return -EPIPE;
+			rd->len += (size_t)k;
+		}
+		r = linx_value_decode(rd->buf + LINX_PROTO_HEADER, n, ret, NULL);
+		rd->len -= LINX_PROTO_HEADER + (size_t)n;
+		memmove(rd->buf, rd->buf + LINX_PROTO_HEADER + n, rd->len);
+		return r < 0 ? r : 1;
+	}
+	/* A big frame: what the buffer holds is its beginning and nothing
+	 * beyond it, so the rest is read straight into the heap. */
+	big = malloc(n);
+	if (!big)
 		return -ENOMEM;
-	for (got = 0; got < n;) {
-		ssize_t k = read(fd, buf + got, n - got);
+	got = rd->len - LINX_PROTO_HEADER;
+	memcpy(big, rd->buf + LINX_PROTO_HEADER, got);
+	rd->len = 0;
+	while (got < n) {
+		ssize_t k = read(fd, big + got, n - got);
 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
-			free(buf);
+			free(big);
 			return -EPIPE;
 		}
 		got += (size_t)k;
 	}
-	r = linx_value_decode(buf, n, ret, NULL);
-	free(buf);
+	r = linx_value_decode(big, n, ret, NULL);
+	free(big);
 	return r < 0 ? r : 1;
 }
 
@@ -257,18 +297,19 @@ static void run_call(struct child_cfg *cfg, struct deferred *d,
  * session was aborted. */
 static void park(struct child_cfg *cfg, struct deferred *d)
 {
+	struct cmd_reader rd;
+
+	rd.len = 0;
 	for (;;) {
 		struct linx_value msg = linx_value_nil();
 		const struct linx_value *t;
-		int r = read_frame(cfg->cmd_fd, &msg);
+		int r = read_frame(cfg->cmd_fd, &rd, &msg);
 
+		if (r == 2)
+			return;
 		if (r <= 0)
 			_exit(0);
 		t = linx_map_get(&msg, "t");
-		if (t && t->type == LINX_STRING && strcmp(t->str, "proceed") == 0) {
-			linx_value_clear(&msg);
-			return;
-		}
 		if (t && t->type == LINX_STRING && strcmp(t->str, "call") == 0)
 			run_call(cfg, d, &msg);
 		linx_value_clear(&msg);
