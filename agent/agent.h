@@ -66,7 +66,6 @@ struct session {
 	bool reaped;
 	bool ready_seen;  /* ready frame came (maybe before the pid) */
 	pid_t pid;	  /* the workload, host view; 0 until known */
-	int pidfd;
 	pid_t helper;	  /* enter with a pid namespace: the middle child */
 	pid_t child_pid;  /* the workload's own view */
 	int wstatus;

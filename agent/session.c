@@ -27,11 +27,18 @@ struct session *session_find(uint64_t id)
 	return NULL;
 }
 
+/*
+ * The workload and the middle child of an enter are our own children (the
+ * former through CLONE_PARENT), and a child's pid cannot be reused before
+ * its parent reaps it (wait(2)): until then kill(2) reaches exactly it,
+ * which spares a pidfd per session.  After the reap, nothing is sent.
+ */
 static int send_signal(struct session *s, int sig)
 {
-	if (s->pidfd >= 0)
-		return (int)syscall(SYS_pidfd_send_signal, s->pidfd, sig, NULL,
-				    0);
+	if (s->reaped) {
+		errno = ESRCH;
+		return -1;
+	}
 	if (s->pid > 0)
 		return kill(s->pid, sig);
 	if (s->helper > 0)
@@ -307,9 +314,6 @@ static void on_frame(struct session *s, const struct linx_value *m)
 
 		linx_value_get_i64(linx_map_get(m, "pid"), &v);
 		s->pid = (pid_t)v;
-		/* Our child (CLONE_PARENT) and not yet reaped: the number
-		 * cannot have been reused. */
-		s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 		s->stage = LINX_PROCESS_SPAWNED;
 		linx_map_put_int(&ev, "host_pid", s->pid);
 		emit(&ev);
@@ -449,9 +453,6 @@ static void terminal(struct session *s)
 	}
 	/* Nothing of the session stays open once the host hears it ended. */
 	close_cmd(s);
-	if (s->pidfd >= 0)
-		close(s->pidfd);
-	s->pidfd = -1;
 	if (s->have_error) {
 		emit_error(s->id, &s->error);
 		s->stage = LINX_PROCESS_ERRORED;
@@ -497,8 +498,6 @@ static void session_free(struct session *s)
 	close_pty(s);
 	if (s->status_fd >= 0)
 		close(s->status_fd);
-	if (s->pidfd >= 0)
-		close(s->pidfd);
 	inbuf_free(&s->status_in);
 	free(s);
 }
