@@ -452,13 +452,20 @@ static int drain_frames(struct linx_agent *a, struct linx_error *err)
 	return routed;
 }
 
-/* Read what is available without blocking.  Returns bytes read (0 on
- * EAGAIN) or -ENOTCONN at EOF. */
-static int read_some(struct linx_agent *a, struct linx_error *err)
+/*
+ * Read what the agent has sent: with `block`, wait for at least one byte
+ * (a blocking recv(2) is one system call where poll(2) + recv(2) were
+ * two).  A read that does not fill the buffer took everything queued on
+ * the socket (unix(7) stream reads copy queued data up to the length
+ * asked), so only a full buffer is read again.  Returns bytes read (0 if
+ * nothing was there), or -ENOTCONN at EOF.
+ */
+static int read_some(struct linx_agent *a, bool block, struct linx_error *err)
 {
 	int total = 0;
 
 	for (;;) {
+		size_t room;
 		ssize_t n;
 
 		if (a->rcap - a->rlen < 65536) {
@@ -471,8 +478,9 @@ static int read_some(struct linx_agent *a, struct linx_error *err)
 			a->rbuf = nb;
 			a->rcap = cap;
 		}
-		n = recv(a->fd, a->rbuf + a->rlen, a->rcap - a->rlen,
-			 MSG_DONTWAIT);
+		room = a->rcap - a->rlen;
+		n = recv(a->fd, a->rbuf + a->rlen, room,
+			 block && !total ? 0 : MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -487,9 +495,24 @@ static int read_some(struct linx_agent *a, struct linx_error *err)
 		}
 		a->rlen += (size_t)n;
 		total += (int)n;
-		if (total > (int)(4 * LINX_PROTO_FRAME_MAX))
+		if ((size_t)n < room || total > (int)(4 * LINX_PROTO_FRAME_MAX))
 			return total;
 	}
+}
+
+/* Route what was read; the agent's death ends every session left. */
+static int route_read(struct linx_agent *a, int r, struct linx_error *err)
+{
+	int routed;
+
+	if (r < 0 && !a->dead)
+		return r;
+	routed = r < 0 ? 0 : drain_frames(a, err);
+	if (a->dead) {
+		/* What it sent was routed above; now the end. */
+		return (routed > 0 ? routed : 0) + agent_died(a);
+	}
+	return routed;
 }
 
 int linx_agent_dispatch(struct linx_agent *a, int timeout_ms,
@@ -501,30 +524,37 @@ int linx_agent_dispatch(struct linx_agent *a, int timeout_ms,
 		return linx_error_param(err, "dispatch", "agent", "no agent");
 	for (;;) {
 		struct pollfd pfd = { .fd = a->fd, .events = POLLIN };
-		int r, routed;
+		int r;
 
 		if (a->dead)
 			return linx_error_set(err, ENOTCONN, "dispatch",
 					      "the agent is gone");
-		r = poll(&pfd, 1, remaining(deadline));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return linx_error_set(err, errno, "dispatch", NULL);
-		if (r == 0)
-			return 0;
-		r = read_some(a, err);
-		if (r < 0 && !a->dead)
-			return r;
-		routed = r < 0 ? 0 : drain_frames(a, err);
-		if (a->dead) {
-			/* What it sent was routed above; now the end. */
-			return (routed > 0 ? routed : 0) + agent_died(a);
+		if (timeout_ms < 0) {
+			/* Without a deadline, sleep in recv(2) itself.  If
+			 * the caller made the descriptor non-blocking, recv
+			 * says EAGAIN and poll(2) does the waiting. */
+			r = read_some(a, true, err);
+			if (r == 0) {
+				r = poll(&pfd, 1, -1);
+				if (r < 0 && errno != EINTR)
+					return linx_error_set(err, errno,
+							      "dispatch", NULL);
+				continue;
+			}
+		} else {
+			r = poll(&pfd, 1, remaining(deadline));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return linx_error_set(err, errno, "dispatch",
+						      NULL);
+			if (r == 0)
+				return 0;
+			r = read_some(a, false, err);
 		}
-		if (routed < 0)
-			return routed;
-		if (routed > 0 || a->dead)
-			return routed;
+		r = route_read(a, r, err);
+		if (r != 0 || a->dead)
+			return r;
 		if (remaining(deadline) == 0)
 			return 0;
 	}
@@ -549,7 +579,7 @@ static int wait_hello(struct linx_agent *a, struct linx_error *err)
 					      "the agent did not greet within "
 					      "%d ms",
 					      HELLO_TIMEOUT_MS);
-		r = read_some(a, err);
+		r = read_some(a, false, err);
 		if (r < 0)
 			return linx_error_set(err, ENOTCONN, "hello",
 					      "the agent exited before its "
