@@ -39,6 +39,9 @@ static inline size_t outbuf_pending(const struct outbuf *b)
 	return b->len - b->off;
 }
 int outbuf_append(struct outbuf *b, const void *p, size_t n);
+/* Write n bytes to fd after what is queued, queueing what it does not
+ * take now: 0, -ENOMEM, or a negative errno from write(2). */
+int outbuf_write(struct outbuf *b, int fd, const void *p, size_t n);
 /* Write what the fd takes without blocking: 0 (maybe partial), or a
  * negative errno (EPIPE...). */
 int outbuf_flush(struct outbuf *b, int fd);
@@ -79,7 +82,9 @@ struct session {
 	int64_t kill_deadline; /* SIGKILL after this (ms), 0: none */
 	int signals[MAX_BUFFERED_SIGNALS];
 	unsigned n_signals;
-	struct linx_error error;
+	/* The child's fatal error, once it sent one (kept off the struct so
+	 * that a session is a small allocation). */
+	struct linx_error *error;
 };
 
 /* What the child needs, prepared by the agent before clone. */

@@ -57,14 +57,23 @@ struct linx_value event(const char *name, uint64_t id)
 
 void emit(struct linx_value *msg)
 {
-	void *buf = NULL;
+	uint8_t small[512];
+	void *buf = small;
 	size_t len = 0;
+	int r;
 
-	if (agent.out_dead || linx_proto_encode(msg, &buf, &len, NULL) < 0) {
-		linx_value_clear(msg);
-		return;
+	/* Events are small: encode on the stack, the heap only for big
+	 * ones (PTY output, results). */
+	r = agent.out_dead ? -EPIPE
+			   : linx_proto_encode_to(msg, small, sizeof(small),
+						  &len, NULL);
+	if (r == -ENOBUFS) {
+		buf = NULL;
+		r = linx_proto_encode(msg, &buf, &len, NULL);
 	}
 	linx_value_clear(msg);
+	if (r < 0)
+		return;
 	/* Events of one loop turn go out in one write (flush_events), so a
 	 * host reading "spawned" and "ready" wakes once; a big backlog is
 	 * pushed early. */
@@ -75,7 +84,8 @@ void emit(struct linx_value *msg)
 		agent.out_dead = true;
 		outbuf_free(&agent.out);
 	}
-	free(buf);
+	if (buf != small)
+		free(buf);
 }
 
 static void flush_events(void)
@@ -310,6 +320,9 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *preload = getenv("LINX_AGENT_PRELOAD");
+	struct pollfd *pfds = NULL;
+	struct session **who = NULL;
+	size_t have = 0;
 	int in = 3, out = 4;
 	struct linx_value hello;
 
@@ -334,8 +347,6 @@ int main(int argc, char **argv)
 	flush_events();
 
 	for (;;) {
-		struct pollfd *pfds;
-		struct session **who;
 		size_t n = 0, cap = 3;
 		bool shutting;
 		int timeout;
@@ -349,10 +360,22 @@ int main(int argc, char **argv)
 		shutting = agent.in_closed;
 		for (struct session *s = agent.sessions; s; s = s->next)
 			cap += 3;
-		pfds = calloc(cap, sizeof(*pfds));
-		who = calloc(cap, sizeof(*who));
-		if (!pfds || !who)
-			_exit(3);
+		if (cap > have) {
+			/* Grown, never shrunk: the loop allocates nothing in
+			 * the steady state. */
+			struct pollfd *np = realloc(pfds, cap * sizeof(*pfds));
+			struct session **nw;
+
+			if (!np)
+				_exit(3);
+			pfds = np;
+			nw = realloc(who, cap * sizeof(*who));
+			if (!nw)
+				_exit(3);
+			who = nw;
+			have = cap;
+		}
+		memset(who, 0, cap * sizeof(*who));
 		pfds[n++] = (struct pollfd){ .fd = agent.sig_fd, .events = POLLIN };
 		pfds[n++] = (struct pollfd){
 			.fd = shutting ? -1 : agent.in_fd, .events = POLLIN };
@@ -414,8 +437,6 @@ int main(int argc, char **argv)
 			signals_readable();
 		sessions_timers();
 		sessions_collect();
-		free(pfds);
-		free(who);
 	}
 	/* Tell the host what remains (if it still listens), then go. */
 	if (!agent.out_dead && outbuf_pending(&agent.out)) {
@@ -424,6 +445,8 @@ int main(int argc, char **argv)
 		outbuf_flush(&agent.out, agent.out_fd);
 	}
 	sweep_orphans();
+	free(pfds);
+	free(who);
 	linx_registry_free(agent.reg);
 	inbuf_free(&agent.in);
 	outbuf_free(&agent.out);

@@ -59,17 +59,18 @@ static void send_cmd(struct session *s, struct linx_value *msg)
 {
 	void *buf = NULL;
 	size_t len = 0;
+	int r;
 
-	if (s->cmd_fd < 0 ||
-	    linx_proto_encode(msg, &buf, &len, NULL) < 0 ||
-	    outbuf_append(&s->cmd_out, buf, len) < 0) {
+	if (s->cmd_fd < 0 || linx_proto_encode(msg, &buf, &len, NULL) < 0) {
 		linx_value_clear(msg);
-		free(buf);
 		return;
 	}
 	linx_value_clear(msg);
+	r = outbuf_write(&s->cmd_out, s->cmd_fd, buf, len);
 	free(buf);
-	if (outbuf_flush(&s->cmd_out, s->cmd_fd) < 0)
+	if (r == -ENOMEM)
+		emit_reject(s->id, "call", ENOMEM, "nomem", "out of memory");
+	else if (r < 0)
 		close_cmd(s); /* the child is gone; the reap will tell */
 }
 
@@ -98,11 +99,10 @@ static void do_proceed(struct session *s)
 	static const uint8_t empty[LINX_PROTO_HEADER];
 
 	s->proceed_sent = true;
-	if (s->cmd_fd < 0)
-		return;
-	if (outbuf_append(&s->cmd_out, empty, sizeof(empty)) < 0 ||
-	    outbuf_flush(&s->cmd_out, s->cmd_fd) < 0)
-		close_cmd(s); /* the child is gone; the reap will tell */
+	if (s->cmd_fd >= 0 &&
+	    outbuf_write(&s->cmd_out, s->cmd_fd, empty, sizeof(empty)) < 0)
+		close_cmd(s); /* the child is gone or unreachable: the reap
+			       * will tell */
 }
 
 static void flush_signals(struct session *s)
@@ -336,7 +336,11 @@ static void on_frame(struct session *s, const struct linx_value *m)
 		const struct linx_value *msg = linx_map_get(m, "message");
 
 		linx_value_get_i64(linx_map_get(m, "errno"), &v);
-		linx_error_set(&s->error, (int)v,
+		if (!s->error)
+			s->error = malloc(sizeof(*s->error));
+		if (!s->error)
+			return; /* reported as an unexplained death */
+		linx_error_set(s->error, (int)v,
 			       stage && stage->type == LINX_STRING ? stage->str
 								    : "child",
 			       "%s",
@@ -454,7 +458,7 @@ static void terminal(struct session *s)
 	/* Nothing of the session stays open once the host hears it ended. */
 	close_cmd(s);
 	if (s->have_error) {
-		emit_error(s->id, &s->error);
+		emit_error(s->id, s->error);
 		s->stage = LINX_PROCESS_ERRORED;
 		return;
 	}
@@ -499,6 +503,7 @@ static void session_free(struct session *s)
 	if (s->status_fd >= 0)
 		close(s->status_fd);
 	inbuf_free(&s->status_in);
+	free(s->error);
 	free(s);
 }
 
