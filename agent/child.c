@@ -7,6 +7,14 @@
  * raise(3) or pthread_kill(3) (the raw clone3 leaves glibc's cached thread
  * id pointing at the agent).
  *
+ * The way from clone to execve for a child that is simply released is
+ * kept to syscall(2) and this file's own code.  fork does not copy the
+ * page-table entries of file mappings, so in a fresh child every page of
+ * libc's text it runs is one more page fault: calling prctl, poll,
+ * sigprocmask, execve and qsort cost eight (page_fault_user tracepoint),
+ * syscall(2) alone costs one.  glibc's posix_spawn child makes its system
+ * calls directly for the same reason of being in a fresh fork.
+ *
  * Frames to the agent (status pipe, closed by execve thanks to O_CLOEXEC):
  *   {t: "ready", pid}           parked; pid is our own view
  *   {t: "pid", pid}             (enter's middle child) the workload's pid
@@ -30,6 +38,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -142,7 +151,8 @@ static int read_frame(int fd, struct cmd_reader *rd, struct linx_value *ret)
 		return -EMSGSIZE;
 	if (n == 0) {
 		rd->len -= LINX_PROTO_HEADER;
-		memmove(rd->buf, rd->buf + LINX_PROTO_HEADER, rd->len);
+		if (rd->len)
+			memmove(rd->buf, rd->buf + LINX_PROTO_HEADER, rd->len);
 		return 2;
 	}
 	if (LINX_PROTO_HEADER + (size_t)n <= sizeof(rd->buf)) {
@@ -196,21 +206,18 @@ static int read_frame(int fd, struct cmd_reader *rd, struct linx_value *ret)
 static void die_with_agent(void)
 {
 	struct pollfd pfd = { .fd = agent.self_pidfd, .events = POLLIN };
+	struct timespec now = { 0, 0 };
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	if (syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		_exit(1);
-	if (agent.self_pidfd >= 0 && poll(&pfd, 1, 0) != 0)
+	if (agent.self_pidfd >= 0 &&
+	    syscall(SYS_ppoll, &pfd, 1, &now, NULL, 0) != 0)
 		_exit(1);
 }
 
 /* Close every descriptor the child does not need: the agent's control
  * channel and other sessions' pipes must not be held by a parked child.
  * (They are all O_CLOEXEC anyway; this is about the checkpoint window.) */
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 static void close_others(const struct child_cfg *cfg)
 {
 	int keep[8 + LINX_NS_KIND_COUNT], n = 0, from = 3;
@@ -223,7 +230,15 @@ static void close_others(const struct child_cfg *cfg)
 		keep[n++] = cfg->stdio[i];
 	for (int k = 0; k < LINX_NS_KIND_COUNT; k++)
 		keep[n++] = cfg->pin.fds[k];
-	qsort(keep, (size_t)n, sizeof(int), cmp_int);
+	/* A dozen numbers: insertion sort (see the top of this file on what
+	 * a call into another page of libc costs here). */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
 	for (int i = 0; i < n; i++) {
 		if (keep[i] < from)
 			continue;
@@ -338,16 +353,15 @@ static void plumb_stdio(const struct child_cfg *cfg)
 }
 
 /* The workload starts with no blocked signals and default dispositions.
- * The agent reset every disposition when it started, so only what it
- * changed since - SIGPIPE ignored, the signalfd's signals blocked - needs
- * undoing here (both would survive execve(2)). */
+ * The agent reset every disposition when it started and changed none
+ * since (it blocks what it must not die of), so unblocking everything is
+ * all there is to undo: the signal mask survives execve(2).  The kernel's
+ * sigset is 8 bytes (rt_sigprocmask(2)). */
 static void reset_signals(void)
 {
-	sigset_t none;
+	uint64_t none = 0;
 
-	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
 }
 
 static void run_deferred(struct child_cfg *cfg, struct deferred *d)
@@ -389,7 +403,8 @@ static void __attribute__((noreturn)) release(struct child_cfg *cfg,
 	 * filter screens every syscall after it, so nothing but execve
 	 * follows). */
 	run_deferred(cfg, d);
-	execve(cfg->argv[0], cfg->argv, cfg->envp ? cfg->envp : environ);
+	syscall(SYS_execve, cfg->argv[0], cfg->argv,
+		cfg->envp ? cfg->envp : environ);
 	{
 		struct linx_error e;
 		int code = errno;

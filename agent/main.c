@@ -274,15 +274,18 @@ static void setup(int in, int out, const char *preload)
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
-	/* A host that goes away must not kill us mid-write. */
-	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
 	agent.sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* A host that goes away must not kill us mid-write: SIGPIPE is
+	 * blocked rather than ignored (write(2) then fails with EPIPE and the
+	 * signal stays pending, unread), so that every disposition stays the
+	 * default and a child only has its mask to reset before execve. */
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (agent.sig_fd < 0)
 		_exit(2);
 	/* Orphans of our workloads come to us, so nothing outlives us
