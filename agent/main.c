@@ -270,10 +270,17 @@ static void setup(int in, int out, const char *preload)
 	fcntl(agent.out_fd, F_SETFL, fcntl(agent.out_fd, F_GETFL) | O_NONBLOCK);
 	/* Start from default dispositions whatever our host had ignored
 	 * (ignored signals survive execve(2), and workloads would inherit
-	 * them); the child then only undoes what the agent changes. */
-	for (int sig = 1; sig < NSIG; sig++)
+	 * them).  Through the system call: glibc's signal(3) refuses the two
+	 * real-time signals it keeps for itself (32 and 33), and its
+	 * posix_spawn(3) - how linx_agent_start() runs us - leaves those two
+	 * ignored.  An all-zero struct sigaction is SIG_DFL, no flags, an
+	 * empty mask, whatever the architecture's layout (rt_sigaction(2)). */
+	for (int sig = 1; sig < NSIG; sig++) {
+		static const uint64_t dfl[4];
+
 		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+			syscall(SYS_rt_sigaction, sig, dfl, NULL, sizeof(uint64_t));
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);

@@ -456,6 +456,31 @@ START_TEST(auto_proceed_and_no_new_privs)
 }
 END_TEST
 
+/* The agent blocks the signals it reads through a signalfd, and SIGPIPE:
+ * none of that may reach the workload (both would survive execve). */
+START_TEST(workload_gets_default_signal_state)
+{
+	static const char *const argv[] = {
+		"/usr/bin/awk",
+		"/^Sig(Blk|Ign):/ && $2 != \"0000000000000000\" { bad = 1 } "
+		"END { exit bad }",
+		"/proc/self/status", NULL
+	};
+	struct linx_agent *a = pt_agent();
+	struct linx_process *p = pt_spawn(a, 0, argv);
+	struct linx_process_result res;
+	struct linx_error err;
+
+	pt_wait_stage(p, LINX_PROCESS_READY);
+	linx_assert_ok(linx_process_proceed(p, &err), &err);
+	res = pt_result(p);
+	ck_assert_int_eq(res.stage, LINX_PROCESS_EXITED);
+	ck_assert_int_eq(res.value, 0);
+	linx_process_free(p);
+	linx_agent_free(a);
+}
+END_TEST
+
 START_TEST(free_kills_a_live_session)
 {
 	struct linx_agent *a = pt_agent();
@@ -499,6 +524,7 @@ int main(void)
 	tcase_add_test(tc, failure_isolated_to_its_session);
 	tcase_add_test(tc, env_and_cwd_applied);
 	tcase_add_test(tc, auto_proceed_and_no_new_privs);
+	tcase_add_test(tc, workload_gets_default_signal_state);
 	tcase_add_test(tc, free_kills_a_live_session);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
