@@ -7,6 +7,7 @@
  *   start.c    preparing and cloning a workload (spawn and enter)
  *   child.c    the code that runs in the cloned child, up to execve
  *   buf.c      byte queues for non-blocking descriptors
+ *   slice.c    the agent's scheduling slice
  *
  * Nothing here is a library: it may exit, but it never prints (errors go
  * to the host as events).
@@ -112,6 +113,8 @@ struct agent {
 	struct outbuf out;
 	int sig_fd;
 	int self_pidfd; /* the children watch it to detect our death */
+	uint64_t host_slice_ns; /* the slice we started with (slice.c) */
+	bool slice_changed;
 	struct linx_registry *reg;
 	struct session *sessions;
 };
@@ -149,6 +152,13 @@ bool session_pty_wants_read(const struct session *s);
 /* ---- start.c ------------------------------------------------------------ */
 
 void start_session(const struct linx_value *msg, bool enter, uint64_t id);
+
+/* ---- slice.c ------------------------------------------------------------ */
+
+/* Ask for a short scheduling slice (at startup). */
+void slice_init(void);
+/* In the child before execve: give back the slice the agent started with. */
+void slice_restore(void);
 
 /* ---- child.c ------------------------------------------------------------ */
 

@@ -399,6 +399,7 @@ static void __attribute__((noreturn)) release(struct child_cfg *cfg,
 		die(cfg, &e, 1);
 	}
 	reset_signals();
+	slice_restore();
 	/* Last: whatever a verb asked to run just before execve (a seccomp
 	 * filter screens every syscall after it, so nothing but execve
 	 * follows). */

@@ -301,6 +301,7 @@ static void setup(int in, int out, const char *preload)
 	/* Children watch this to know whether we died before their
 	 * PR_SET_PDEATHSIG took effect.  pidfds are always close-on-exec. */
 	agent.self_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	slice_init();
 	if (linx_registry_new(&agent.reg, 0, &e) < 0)
 		_exit(2);
 	if (preload) {

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "proc-test.h"
@@ -481,6 +483,54 @@ START_TEST(workload_gets_default_signal_state)
 }
 END_TEST
 
+/* sched_attr up to SCHED_ATTR_SIZE_VER1 (sched_getattr(2)). */
+struct sattr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+	uint32_t util_min, util_max;
+};
+
+static struct sattr sched_attr_of(pid_t pid)
+{
+	struct sattr a;
+
+	memset(&a, 0, sizeof(a));
+	ck_assert_int_eq(syscall(SYS_sched_getattr, pid, &a, sizeof(a), 0), 0);
+	return a;
+}
+
+/* The agent asks for a short scheduling slice (agent/slice.c); the
+ * workload must get the host's back, and keep a nice value the host gave
+ * the parked child. */
+START_TEST(workload_gets_host_scheduling)
+{
+	struct linx_agent *a = pt_agent();
+	struct linx_process *p = pt_spawn(a, 0, SLEEP_ARGV);
+	struct sattr host = sched_attr_of(0), agent, work;
+	struct linx_error err;
+	pid_t pid;
+
+	agent = sched_attr_of(linx_agent_pid(a));
+	ck_assert_int_eq(agent.nice, host.nice);
+	/* 0.1 ms where the kernel has custom slices (6.12+). */
+	ck_assert(agent.runtime == host.runtime || agent.runtime == 100000);
+	pt_wait_stage(p, LINX_PROCESS_READY);
+	pid = linx_process_host_pid(p, NULL);
+	ck_assert_int_eq(setpriority(PRIO_PROCESS, (id_t)pid, host.nice + 3), 0);
+	linx_assert_ok(linx_process_proceed(p, &err), &err);
+	pt_wait_stage(p, LINX_PROCESS_RUNNING);
+	work = sched_attr_of(pid);
+	ck_assert_uint_eq(work.runtime, host.runtime);
+	ck_assert_int_eq(work.nice, host.nice + 3);
+	ck_assert_uint_eq(work.policy, host.policy);
+	linx_process_free(p);
+	linx_agent_free(a);
+}
+END_TEST
+
 START_TEST(free_kills_a_live_session)
 {
 	struct linx_agent *a = pt_agent();
@@ -525,6 +575,7 @@ int main(void)
 	tcase_add_test(tc, env_and_cwd_applied);
 	tcase_add_test(tc, auto_proceed_and_no_new_privs);
 	tcase_add_test(tc, workload_gets_default_signal_state);
+	tcase_add_test(tc, workload_gets_host_scheduling);
 	tcase_add_test(tc, free_kills_a_live_session);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
