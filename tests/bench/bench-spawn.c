@@ -26,12 +26,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -165,6 +168,180 @@ static double run_unshare(const char *const *argv)
 	return now_us() - t0;
 }
 
+/*
+ * The relay: what the agent's design costs by itself.  A do-nothing agent
+ * (a fork of this program) takes the same hops as linx - host -> agent
+ * -> clone -> ready -> host -> proceed -> agent -> parked child -> execve
+ * -> EOF -> agent -> running -> host, exit -> SIGCHLD -> agent -> exited
+ * -> host - with one-byte messages and no checkpoint machinery: no codec,
+ * no PDEATHSIG, no descriptor sweep, no buffered signals, no sessions.
+ * linx's cost above the relay is its own; the relay's above the floor is
+ * the price of the extra processes and wake-ups.
+ */
+struct relay {
+	pid_t pid;
+	int fd;
+};
+
+/* sched_attr to SCHED_ATTR_SIZE_VER1: the relay asks for the scheduling
+ * slice linx-agent asks for (agent/slice.c), and its child gives it back. */
+struct bench_sched_attr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+	uint32_t util_min, util_max;
+};
+
+static uint64_t set_slice(uint64_t ns)
+{
+	struct bench_sched_attr a;
+	uint64_t old;
+
+	memset(&a, 0, sizeof(a));
+	if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0)
+		return 0;
+	old = a.runtime;
+	a.size = sizeof(a);
+	a.flags = 0;
+	a.runtime = ns;
+	syscall(SYS_sched_setattr, 0, &a, 0);
+	return old;
+}
+
+static void __attribute__((noreturn)) relay_main(int ctl)
+{
+	int cmd = -1, status = -1, sfd;
+	sigset_t set;
+
+	uint64_t slice = set_slice(100000);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	for (;;) {
+		struct pollfd p[3] = { { .fd = ctl, .events = POLLIN },
+				       { .fd = sfd, .events = POLLIN },
+				       { .fd = status, .events = POLLIN } };
+		char c;
+
+		if (poll(p, 3, -1) < 0)
+			continue;
+		if (p[0].revents) {
+			uint8_t req[9];
+
+			if (read(ctl, req, 1) != 1)
+				_exit(0);
+			if (req[0] == 's') {
+				struct clone_args0 args = {
+					.exit_signal = SIGCHLD
+				};
+				int a[2], b[2];
+				pid_t pid;
+
+				if (read(ctl, req + 1, 8) != 8 ||
+				    pipe2(a, O_CLOEXEC) < 0 ||
+				    pipe2(b, O_CLOEXEC) < 0)
+					_exit(1);
+				memcpy(&args.flags, req + 1, 8);
+				pid = (pid_t)syscall(SYS_clone3, &args,
+						     sizeof(args));
+				if (pid == 0) {
+					sigprocmask(SIG_UNBLOCK, &set, NULL);
+					if (read(a[0], &c, 1) != 1)
+						_exit(126);
+					set_slice(slice);
+					execve(TRUE_ARGV[0],
+					       (char *const *)TRUE_ARGV,
+					       environ);
+					_exit(127);
+				}
+				close(a[0]);
+				close(b[1]);
+				cmd = a[1];
+				status = b[0];
+				if (pid < 0 || write(ctl, "r", 1) != 1)
+					_exit(1);
+			} else if (write(cmd, "p", 1) != 1) {
+				_exit(1);
+			}
+		}
+		if (p[2].revents && read(status, &c, 1) == 0) {
+			close(status);
+			close(cmd);
+			status = cmd = -1;
+			if (write(ctl, "R", 1) != 1)
+				_exit(1);
+		}
+		if (p[1].revents) {
+			struct signalfd_siginfo si;
+
+			while (read(sfd, &si, sizeof(si)) > 0)
+				;
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				if (write(ctl, "X", 1) != 1)
+					_exit(1);
+		}
+	}
+}
+
+static void relay_start(struct relay *r)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		perror("socketpair");
+		exit(1);
+	}
+	r->pid = fork();
+	if (r->pid == 0) {
+		close(sv[0]);
+		relay_main(sv[1]);
+	}
+	close(sv[1]);
+	r->fd = sv[0];
+}
+
+static void relay_stop(struct relay *r)
+{
+	close(r->fd);
+	waitpid(r->pid, NULL, 0);
+}
+
+static void relay_expect(struct relay *r, char want)
+{
+	char c;
+
+	if (read(r->fd, &c, 1) != 1 || c != want) {
+		fprintf(stderr, "relay: expected %c\n", want);
+		exit(1);
+	}
+}
+
+static double run_relay(struct relay *r, uint64_t flags, double *release)
+{
+	uint8_t req[9] = { 's' };
+	double t0 = now_us(), t1;
+
+	memcpy(req + 1, &flags, 8);
+	if (write(r->fd, req, sizeof(req)) != sizeof(req)) {
+		perror("relay");
+		exit(1);
+	}
+	relay_expect(r, 'r');
+	t1 = now_us();
+	if (write(r->fd, "p", 1) != 1) {
+		perror("relay");
+		exit(1);
+	}
+	relay_expect(r, 'R');
+	*release = now_us() - t1;
+	relay_expect(r, 'X');
+	return now_us() - t0;
+}
+
 static double run_linx(struct linx_agent *a, uint32_t ns, double *release)
 {
 	struct linx_spawn_options o = { .argv = TRUE_ARGV, .namespaces = ns };
@@ -225,50 +402,60 @@ int main(void)
 	const char *env = getenv("LINX_BENCH_RUNS");
 	int runs = env ? atoi(env) : 300;
 	struct linx_agent *a = NULL;
+	struct relay relay;
 	struct linx_error err;
 	double *f = calloc((size_t)runs, sizeof(double));
+	double *rly = calloc((size_t)runs, sizeof(double));
 	double *u = calloc((size_t)runs, sizeof(double));
 	double *l = calloc((size_t)runs, sizeof(double));
 	double *rel = calloc((size_t)runs, sizeof(double));
+	double *relr = calloc((size_t)runs, sizeof(double));
 	double *relf = calloc((size_t)runs, sizeof(double));
-	double rl[N_CONFIGS][4], rf[N_CONFIGS][3];
+	double rl[N_CONFIGS][3], rr[N_CONFIGS][3], rf[N_CONFIGS][3];
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "SKIP: the benchmark creates namespaces: run "
 				"it as root\n");
 		return 77;
 	}
-	if (runs < 10 || !f || !u || !l || !rel || !relf)
+	if (runs < 10 || !f || !rly || !u || !l || !rel || !relr || !relf)
 		return 2;
 	if (linx_agent_start(&a, NULL, &err) < 0) {
 		fprintf(stderr, "agent: %s\n", err.message);
 		return 1;
 	}
+	relay_start(&relay);
 	printf("spawn -> ready -> proceed -> exit of /bin/true, %d runs per "
-	       "column, interleaved; microseconds\n",
+	       "column, interleaved; medians in microseconds\n",
 	       runs);
-	printf("%-24s %7s %7s %7s %7s %8s %8s %8s\n", "namespaces", "floor",
-	       "unshare", "linx", "lx p90", "linx/fl", "unsh/fl", "p10 l/f");
+	printf("floor: clone3+execve+waitpid; relay: the same hops as linx "
+	       "through a do-nothing agent\n");
+	printf("%-24s %6s %6s %7s %6s %6s %7s %7s %7s %7s\n", "namespaces",
+	       "floor", "relay", "unshare", "linx", "lx p90", "relay/f",
+	       "linx/f", "linx/r", "p10 l/f");
 	for (size_t c = 0; c < N_CONFIGS; c++) {
 		const struct config *cf = &configs[c];
-		double mf, mu, ml, p90, lf, ll;
+		double mf, mr, mu, ml, p90, lf, ll;
 
-		/* Warm up caches and the agent. */
+		/* Warm up caches and the agents. */
 		for (int i = 0; i < 10; i++) {
 			double r;
 
 			run_floor(cf->clone_flags);
 			run_release_floor(cf->clone_flags);
+			run_relay(&relay, cf->clone_flags, &r);
 			run_linx(a, cf->ns, &r);
 		}
 		for (int i = 0; i < runs; i++) {
 			f[i] = run_floor(cf->clone_flags);
+			rly[i] = run_relay(&relay, cf->clone_flags, &relr[i]);
 			u[i] = run_unshare(cf->unshare);
 			l[i] = run_linx(a, cf->ns, &rel[i]);
 			relf[i] = run_release_floor(cf->clone_flags);
 		}
 		mf = pct(f, runs, 0.5);
 		lf = pct(f, runs, 0.1);
+		mr = pct(rly, runs, 0.5);
 		mu = pct(u, runs, 0.5);
 		ml = pct(l, runs, 0.5);
 		ll = pct(l, runs, 0.1);
@@ -276,32 +463,40 @@ int main(void)
 		rl[c][0] = pct(rel, runs, 0.5);
 		rl[c][1] = pct(rel, runs, 0.1);
 		rl[c][2] = pct(rel, runs, 0.9);
+		rr[c][0] = pct(relr, runs, 0.5);
+		rr[c][1] = pct(relr, runs, 0.1);
+		rr[c][2] = pct(relr, runs, 0.9);
 		rf[c][0] = pct(relf, runs, 0.5);
 		rf[c][1] = pct(relf, runs, 0.1);
 		rf[c][2] = pct(relf, runs, 0.9);
 		/* p10 l/f: the quietest runs, least touched by a busy host. */
-		printf("%-24s %7.0f %7.0f %7.0f %7.0f %8.2f %8.2f %8.2f\n",
-		       cf->name, mf, mu, ml, p90, ml / mf, mu / mf, ll / lf);
+		printf("%-24s %6.0f %6.0f %7.0f %6.0f %6.0f %7.2f %7.2f %7.2f "
+		       "%7.2f\n",
+		       cf->name, mf, mr, mu, ml, p90, mr / mf, ml / mf, ml / mr,
+		       ll / lf);
 		fflush(stdout);
 	}
-	printf("\nrelease: proceed -> `running` (linx) against a parked "
-	       "clone's byte -> EOF (floor);\nboth end when the workload's "
-	       "execve closes its close-on-exec fds; added = linx - floor "
-	       "(target < 100)\n");
-	printf("%-24s %7s %7s %7s %7s %7s %7s %7s %7s\n", "namespaces",
-	       "release", "p10", "p90", "floor", "p10", "p90", "added",
-	       "p10 add");
+	printf("\nrelease: proceed -> `running`, i.e. until the workload's "
+	       "execve closes its\nclose-on-exec descriptors; floor: a "
+	       "parked clone's byte -> EOF; added = linx - floor\n"
+	       "(the checkpoint's own cost; target < 100)\n");
+	printf("%-24s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s\n",
+	       "namespaces", "linx", "p10", "p90", "relay", "floor", "p10",
+	       "p90", "added", "p10 ad", "relay-f");
 	for (size_t c = 0; c < N_CONFIGS; c++)
-		printf("%-24s %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f "
-		       "%7.0f\n",
-		       configs[c].name, rl[c][0], rl[c][1], rl[c][2], rf[c][0],
-		       rf[c][1], rf[c][2], rl[c][0] - rf[c][0],
-		       rl[c][1] - rf[c][1]);
+		printf("%-24s %6.0f %6.0f %6.0f %6.0f %6.0f %6.0f %6.0f %6.0f "
+		       "%6.0f %7.0f\n",
+		       configs[c].name, rl[c][0], rl[c][1], rl[c][2], rr[c][0],
+		       rf[c][0], rf[c][1], rf[c][2], rl[c][0] - rf[c][0],
+		       rl[c][1] - rf[c][1], rr[c][0] - rf[c][0]);
+	relay_stop(&relay);
 	linx_agent_free(a);
 	free(f);
+	free(rly);
 	free(u);
 	free(l);
 	free(rel);
+	free(relr);
 	free(relf);
 	return 0;
 }
