@@ -801,10 +801,14 @@ static int build_start(struct linx_value *m, const struct linx_spawn_options *o,
 		return r;
 	if (o->cwd)
 		linx_map_put_bytes(m, "cwd", o->cwd, strlen(o->cwd));
+	/* Only what differs from the agent's defaults goes on the wire (no
+	 * namespaces - for enter: all of the target's -, inherited stdio,
+	 * false flags, a 2 s grace): every key is encoded here, decoded and
+	 * looked up in the agent, on the path of every spawn. */
 	for (unsigned k = 0; k < LINX_NS_KIND_COUNT; k++)
 		if (o->namespaces & (1u << k))
 			linx_list_push_cstring(&ns, linx_ns_kind_name(k));
-	if (o->namespaces || !linx_map_get(m, "target"))
+	if (o->namespaces)
 		linx_map_put(m, "namespaces", &ns);
 	else
 		linx_value_clear(&ns);
@@ -819,23 +823,32 @@ static int build_start(struct linx_value *m, const struct linx_spawn_options *o,
 			linx_map_put_uint(&ws, "ypixel", o->winsize.ypixel);
 			linx_map_put(m, "winsize", &ws);
 		}
-	} else {
+	} else if (o->stdio[0].kind || o->stdio[1].kind || o->stdio[2].kind) {
 		static const char *const names[3] = { "stdin", "stdout",
 						      "stderr" };
 
 		stdio = linx_value_map();
 		for (int i = 0; i < 3; i++) {
-			struct linx_value v = stdio_value(&o->stdio[i]);
+			struct linx_value v;
 
+			if (o->stdio[i].kind == LINX_STDIO_INHERIT)
+				continue;
+			v = stdio_value(&o->stdio[i]);
 			linx_map_put(&stdio, names[i], &v);
 		}
+	} else {
+		stdio = linx_value_nil();
 	}
-	linx_map_put(m, "stdio", &stdio);
-	linx_map_put_bool(m, "no_new_privs", o->no_new_privs);
-	linx_map_put_bool(m, "linger", o->linger);
-	linx_map_put_bool(m, "auto_proceed", o->auto_proceed);
-	linx_map_put_uint(m, "kill_grace_ms",
-			  o->kill_grace_ms ? o->kill_grace_ms : DEFAULT_GRACE_MS);
+	if (stdio.type != LINX_NIL)
+		linx_map_put(m, "stdio", &stdio);
+	if (o->no_new_privs)
+		linx_map_put_bool(m, "no_new_privs", true);
+	if (o->linger)
+		linx_map_put_bool(m, "linger", true);
+	if (o->auto_proceed)
+		linx_map_put_bool(m, "auto_proceed", true);
+	if (o->kill_grace_ms && o->kill_grace_ms != DEFAULT_GRACE_MS)
+		linx_map_put_uint(m, "kill_grace_ms", o->kill_grace_ms);
 	return 0;
 }
 
