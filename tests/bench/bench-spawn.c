@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/perf_event.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -33,6 +34,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -100,6 +103,41 @@ static double run_floor(uint64_t flags)
 }
 
 /*
+ * linx-agent asks the scheduler for a 0.1 ms slice (agent/slice.c) so that
+ * the EOF of a workload's execve does not leave it waiting behind that
+ * workload; its child gives the slice back before execve.  Whatever
+ * measures the same wake-up here - the release floor's parent, the relay
+ * - does the same, or it would measure a scheduler artefact linx avoids.
+ * sched_attr to SCHED_ATTR_SIZE_VER1 (sched_getattr(2)).
+ */
+struct bench_sched_attr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+	uint32_t util_min, util_max;
+};
+
+#define AGENT_SLICE_NS 100000u
+
+static uint64_t set_slice(uint64_t ns)
+{
+	struct bench_sched_attr a;
+	uint64_t old;
+
+	memset(&a, 0, sizeof(a));
+	if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0)
+		return 0;
+	old = a.runtime;
+	a.size = sizeof(a);
+	a.flags = 0;
+	a.runtime = ns;
+	syscall(SYS_sched_setattr, 0, &a, 0);
+	return old;
+}
+
+/*
  * The release floor: clone with `flags`, let the child say it is parked,
  * then time one byte down the command pipe -> EOF on the status pipe
  * (both O_CLOEXEC, so the EOF is the child's execve closing them).
@@ -112,14 +150,18 @@ static double run_release_floor(uint64_t flags)
 	pid_t pid;
 	char c = 0;
 
+	uint64_t slice;
+
 	if (pipe2(cmd, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0) {
 		perror("pipe2");
 		exit(1);
 	}
+	slice = set_slice(AGENT_SLICE_NS);
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid == 0) {
 		if (write(status[1], &c, 1) != 1 || read(cmd[0], &c, 1) != 1)
 			_exit(126);
+		set_slice(slice);
 		execve(TRUE_ARGV[0], (char *const *)TRUE_ARGV, environ);
 		_exit(127);
 	}
@@ -139,6 +181,7 @@ static double run_release_floor(uint64_t flags)
 		exit(1);
 	}
 	t1 = now_us();
+	set_slice(slice);
 	close(cmd[1]);
 	close(status[0]);
 	waitpid(pid, &st, 0);
@@ -183,39 +226,12 @@ struct relay {
 	int fd;
 };
 
-/* sched_attr to SCHED_ATTR_SIZE_VER1: the relay asks for the scheduling
- * slice linx-agent asks for (agent/slice.c), and its child gives it back. */
-struct bench_sched_attr {
-	uint32_t size, policy;
-	uint64_t flags;
-	int32_t nice;
-	uint32_t priority;
-	uint64_t runtime, deadline, period;
-	uint32_t util_min, util_max;
-};
-
-static uint64_t set_slice(uint64_t ns)
-{
-	struct bench_sched_attr a;
-	uint64_t old;
-
-	memset(&a, 0, sizeof(a));
-	if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0)
-		return 0;
-	old = a.runtime;
-	a.size = sizeof(a);
-	a.flags = 0;
-	a.runtime = ns;
-	syscall(SYS_sched_setattr, 0, &a, 0);
-	return old;
-}
-
 static void __attribute__((noreturn)) relay_main(int ctl)
 {
 	int cmd = -1, status = -1, sfd;
 	sigset_t set;
 
-	uint64_t slice = set_slice(100000);
+	uint64_t slice = set_slice(AGENT_SLICE_NS);
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -372,12 +388,278 @@ fail:
 	exit(1);
 }
 
+/*
+ * The park exit, in a separate pass with tracing on: when, after proceed,
+ * does the parked child get its command (its read(2) returns) and when
+ * does it call execve(2)?  The syscalls:sys_exit_read and
+ * sys_enter_execve tracepoints are sampled on every CPU with
+ * CLOCK_MONOTONIC timestamps (perf_event_open(2); an inherited per-task
+ * event cannot be mmap'd) and the child's samples picked by thread id.
+ * Tracing adds to every read and execve on the machine, which is why the
+ * timed passes run without it.
+ */
+#define TRACE_CPUS 64
+#define TRACE_PAGES 16
+
+struct park_trace {
+	int n;
+	int fd[TRACE_CPUS][2];
+	struct perf_event_mmap_page *meta[TRACE_CPUS];
+	uint64_t id_read, id_exec;
+	size_t size;
+};
+
+static long tracepoint_id(const char *name)
+{
+	char path[128], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/syscalls/%s/id",
+		 name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] ? atol(buf) : -1;
+}
+
+static void trace_close(struct park_trace *t)
+{
+	for (int c = 0; c < t->n; c++) {
+		if (t->meta[c])
+			munmap(t->meta[c], t->size);
+		for (int i = 0; i < 2; i++)
+			if (t->fd[c][i] >= 0)
+				close(t->fd[c][i]);
+	}
+	t->n = 0;
+}
+
+static bool trace_open(struct park_trace *t)
+{
+	long ids[2] = { tracepoint_id("sys_exit_read"),
+			tracepoint_id("sys_enter_execve") };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(t, 0, sizeof(*t));
+	t->size = (size_t)sysconf(_SC_PAGESIZE) * (1 + TRACE_PAGES);
+	if (ids[0] < 0 || ids[1] < 0 || cpus < 1 || cpus > TRACE_CPUS)
+		return false;
+	for (int c = 0; c < cpus; c++) {
+		t->fd[c][0] = t->fd[c][1] = -1;
+		t->n = c + 1;
+		for (int i = 0; i < 2; i++) {
+			struct perf_event_attr a;
+			uint64_t id;
+
+			memset(&a, 0, sizeof(a));
+			a.type = PERF_TYPE_TRACEPOINT;
+			a.size = sizeof(a);
+			a.config = (uint64_t)ids[i];
+			a.sample_period = 1;
+			a.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID |
+					PERF_SAMPLE_TIME;
+			a.use_clockid = 1;
+			a.clockid = CLOCK_MONOTONIC;
+			t->fd[c][i] = (int)syscall(SYS_perf_event_open, &a, -1,
+						   c, -1, PERF_FLAG_FD_CLOEXEC);
+			if (t->fd[c][i] < 0 ||
+			    ioctl(t->fd[c][i], PERF_EVENT_IOC_ID, &id) < 0)
+				goto fail;
+			*(i ? &t->id_exec : &t->id_read) = id; /* same on all */
+		}
+		t->meta[c] = mmap(NULL, t->size, PROT_READ | PROT_WRITE,
+				  MAP_SHARED, t->fd[c][0], 0);
+		if (t->meta[c] == MAP_FAILED) {
+			t->meta[c] = NULL;
+			goto fail;
+		}
+		if (ioctl(t->fd[c][1], PERF_EVENT_IOC_SET_OUTPUT,
+			  t->fd[c][0]) < 0)
+			goto fail;
+	}
+	return true;
+fail:
+	trace_close(t);
+	return false;
+}
+
+/* Drain the rings; note the first read return and execve call of `tid`
+ * (0: just drain). */
+static void trace_find(struct park_trace *t, pid_t tid, uint64_t *ret_read,
+		       uint64_t *ret_exec)
+{
+	*ret_read = *ret_exec = 0;
+	for (int c = 0; c < t->n; c++) {
+		struct perf_event_mmap_page *m = t->meta[c];
+		const uint8_t *data = (const uint8_t *)m + m->data_offset;
+		uint64_t size = m->data_size;
+		uint64_t head = __atomic_load_n(&m->data_head, __ATOMIC_ACQUIRE);
+		uint64_t tail = m->data_tail;
+
+		while (tail < head) {
+			struct perf_event_header h;
+			uint64_t rec[3]; /* identifier, pid|tid, time */
+
+			for (size_t i = 0; i < sizeof(h); i++)
+				((uint8_t *)&h)[i] = data[(tail + i) % size];
+			if (h.type == PERF_RECORD_SAMPLE &&
+			    h.size >= sizeof(h) + sizeof(rec) && tid) {
+				for (size_t i = 0; i < sizeof(rec); i++)
+					((uint8_t *)rec)[i] =
+						data[(tail + sizeof(h) + i) %
+						     size];
+				if ((pid_t)(rec[1] >> 32) == tid) {
+					uint64_t *slot =
+						rec[0] == t->id_read ? ret_read
+						: rec[0] == t->id_exec
+							? ret_exec
+							: NULL;
+
+					if (slot && (!*slot || rec[2] < *slot))
+						*slot = rec[2];
+				}
+			}
+			tail += h.size ? h.size : sizeof(h);
+		}
+		__atomic_store_n(&m->data_tail, tail, __ATOMIC_RELEASE);
+	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* linx: proceed() -> the child's read returns / it calls execve. */
+static bool park_linx(struct park_trace *t, struct linx_agent *a, uint32_t ns,
+		      double *ret_read, double *ret_exec)
+{
+	struct linx_spawn_options o = { .argv = TRUE_ARGV, .namespaces = ns };
+	struct linx_process *p = NULL;
+	struct linx_process_result res;
+	struct linx_error err;
+	uint64_t t0, rd, ex;
+	pid_t pid;
+
+	if (linx_process_spawn(a, &o, &p, &err) < 0 ||
+	    linx_process_wait_stage(p, LINX_PROCESS_READY, -1, &err) !=
+		    LINX_PROCESS_READY)
+		return false;
+	pid = linx_process_host_pid(p, NULL);
+	trace_find(t, 0, &rd, &ex); /* drop what came before */
+	t0 = now_ns();
+	if (linx_process_proceed(p, &err) < 0 ||
+	    linx_process_wait(p, -1, &res, &err) < 0)
+		return false;
+	linx_process_free(p);
+	trace_find(t, pid, &rd, &ex);
+	if (!rd || !ex)
+		return false;
+	*ret_read = (double)(rd - t0) / 1e3;
+	*ret_exec = (double)(ex - t0) / 1e3;
+	return true;
+}
+
+/* The floor: write(2) of the byte -> the child's read returns / execve. */
+static bool park_floor(struct park_trace *t, uint64_t flags, double *ret_read,
+		       double *ret_exec)
+{
+	struct clone_args0 args = { .flags = flags, .exit_signal = SIGCHLD };
+	int cmd[2], status[2], st;
+	uint64_t t0, rd, ex, slice;
+	pid_t pid;
+	char c = 0;
+
+	if (pipe2(cmd, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
+		return false;
+	slice = set_slice(AGENT_SLICE_NS);
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		if (write(status[1], &c, 1) != 1 || read(cmd[0], &c, 1) != 1)
+			_exit(126);
+		set_slice(slice);
+		execve(TRUE_ARGV[0], (char *const *)TRUE_ARGV, environ);
+		_exit(127);
+	}
+	close(cmd[0]);
+	close(status[1]);
+	if (pid < 0 || read(status[0], &c, 1) != 1)
+		return false;
+	trace_find(t, 0, &rd, &ex);
+	t0 = now_ns();
+	if (write(cmd[1], &c, 1) != 1 || read(status[0], &c, 1) != 0)
+		return false;
+	set_slice(slice);
+	close(cmd[1]);
+	close(status[0]);
+	waitpid(pid, &st, 0);
+	trace_find(t, pid, &rd, &ex);
+	if (!rd || !ex)
+		return false;
+	*ret_read = (double)(rd - t0) / 1e3;
+	*ret_exec = (double)(ex - t0) / 1e3;
+	return true;
+}
+
 struct config {
 	const char *name;
 	uint32_t ns;
 	uint64_t clone_flags;
 	const char *unshare[12];
 };
+
+static void park_pass(struct linx_agent *a, const struct config *configs,
+		      size_t n_configs, int n)
+{
+	struct park_trace t;
+	double *lr = calloc((size_t)n, sizeof(double));
+	double *le = calloc((size_t)n, sizeof(double));
+	double *fr = calloc((size_t)n, sizeof(double));
+	double *fe = calloc((size_t)n, sizeof(double));
+
+	printf("\npark exit, traced in a separate pass (%d runs): proceed -> "
+	       "the parked child's read(2)\nreturns (park) -> it calls "
+	       "execve(2) (exec); floor: write(2) of the byte -> the same\n",
+	       n);
+	if (!lr || !le || !fr || !fe || !trace_open(&t)) {
+		printf("(not measured: no syscall tracepoints or no "
+		       "perf_event_open)\n");
+		goto out;
+	}
+	printf("%-24s %7s %7s %7s %7s %7s %7s\n", "namespaces", "park",
+	       "p10", "exec", "fl park", "fl exec", "added");
+	for (size_t c = 0; c < n_configs; c++) {
+		int got = 0, fgot = 0;
+
+		for (int i = 0; i < n; i++) {
+			got += park_linx(&t, a, configs[c].ns, &lr[got],
+					 &le[got]);
+			fgot += park_floor(&t, configs[c].clone_flags,
+					   &fr[fgot], &fe[fgot]);
+		}
+		if (got < 10 || fgot < 10) {
+			printf("%-24s (too few samples)\n", configs[c].name);
+			continue;
+		}
+		printf("%-24s %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f\n",
+		       configs[c].name, pct(lr, got, 0.5), pct(lr, got, 0.1),
+		       pct(le, got, 0.5), pct(fr, fgot, 0.5),
+		       pct(fe, fgot, 0.5),
+		       pct(lr, got, 0.5) - pct(fr, fgot, 0.5));
+	}
+	trace_close(&t);
+out:
+	free(lr);
+	free(le);
+	free(fr);
+	free(fe);
+}
 
 int main(void)
 {
@@ -489,6 +771,7 @@ int main(void)
 		       configs[c].name, rl[c][0], rl[c][1], rl[c][2], rr[c][0],
 		       rf[c][0], rf[c][1], rf[c][2], rl[c][0] - rf[c][0],
 		       rl[c][1] - rf[c][1], rr[c][0] - rf[c][0]);
+	park_pass(a, configs, N_CONFIGS, runs < 100 ? runs : 100);
 	relay_stop(&relay);
 	linx_agent_free(a);
 	free(f);
