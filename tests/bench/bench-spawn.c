@@ -405,7 +405,7 @@ struct park_trace {
 	int n;
 	int fd[TRACE_CPUS][2];
 	struct perf_event_mmap_page *meta[TRACE_CPUS];
-	uint64_t id_read, id_exec;
+	uint64_t id[TRACE_CPUS][2]; /* sys_exit_read, sys_enter_execve */
 	size_t size;
 };
 
@@ -452,7 +452,6 @@ static bool trace_open(struct park_trace *t)
 		t->n = c + 1;
 		for (int i = 0; i < 2; i++) {
 			struct perf_event_attr a;
-			uint64_t id;
 
 			memset(&a, 0, sizeof(a));
 			a.type = PERF_TYPE_TRACEPOINT;
@@ -466,9 +465,9 @@ static bool trace_open(struct park_trace *t)
 			t->fd[c][i] = (int)syscall(SYS_perf_event_open, &a, -1,
 						   c, -1, PERF_FLAG_FD_CLOEXEC);
 			if (t->fd[c][i] < 0 ||
-			    ioctl(t->fd[c][i], PERF_EVENT_IOC_ID, &id) < 0)
+			    ioctl(t->fd[c][i], PERF_EVENT_IOC_ID,
+				  &t->id[c][i]) < 0)
 				goto fail;
-			*(i ? &t->id_exec : &t->id_read) = id; /* same on all */
 		}
 		t->meta[c] = mmap(NULL, t->size, PROT_READ | PROT_WRITE,
 				  MAP_SHARED, t->fd[c][0], 0);
@@ -513,8 +512,8 @@ static void trace_find(struct park_trace *t, pid_t tid, uint64_t *ret_read,
 						     size];
 				if ((pid_t)(rec[1] >> 32) == tid) {
 					uint64_t *slot =
-						rec[0] == t->id_read ? ret_read
-						: rec[0] == t->id_exec
+						rec[0] == t->id[c][0] ? ret_read
+						: rec[0] == t->id[c][1]
 							? ret_exec
 							: NULL;
 
