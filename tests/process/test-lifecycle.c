@@ -6,6 +6,7 @@
  * with /proc/<pid>/ns), and one session's failure not disturbing another.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -458,6 +459,29 @@ START_TEST(auto_proceed_and_no_new_privs)
 }
 END_TEST
 
+/* Waiting without a deadline sleeps in recv(2); an event loop may have
+ * made the descriptor non-blocking, and waiting must still work. */
+START_TEST(wait_on_a_nonblocking_channel)
+{
+	struct linx_agent *a = pt_agent();
+	int fd = linx_agent_fd(a);
+	struct linx_process *p;
+	struct linx_process_result res;
+	struct linx_error err;
+
+	ck_assert_int_eq(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK), 0);
+	p = pt_spawn(a, 0, TRUE_ARGV);
+	ck_assert_int_eq(linx_process_wait_stage(p, LINX_PROCESS_READY, -1, &err),
+			 LINX_PROCESS_READY);
+	linx_assert_ok(linx_process_proceed(p, &err), &err);
+	linx_assert_ok(linx_process_wait(p, -1, &res, &err), &err);
+	ck_assert_int_eq(res.stage, LINX_PROCESS_EXITED);
+	ck_assert_int_eq(res.value, 0);
+	linx_process_free(p);
+	linx_agent_free(a);
+}
+END_TEST
+
 /* The agent blocks the signals it reads through a signalfd, and SIGPIPE:
  * none of that may reach the workload (both would survive execve). */
 START_TEST(workload_gets_default_signal_state)
@@ -574,6 +598,7 @@ int main(void)
 	tcase_add_test(tc, failure_isolated_to_its_session);
 	tcase_add_test(tc, env_and_cwd_applied);
 	tcase_add_test(tc, auto_proceed_and_no_new_privs);
+	tcase_add_test(tc, wait_on_a_nonblocking_channel);
 	tcase_add_test(tc, workload_gets_default_signal_state);
 	tcase_add_test(tc, workload_gets_host_scheduling);
 	tcase_add_test(tc, free_kills_a_live_session);
