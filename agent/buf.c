@@ -70,7 +70,7 @@ int outbuf_write(struct outbuf *b, int fd, const void *p, size_t n)
 
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (k == 0 || (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)))
 			break;
 		if (k < 0)
 			return -errno;
