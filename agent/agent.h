@@ -7,6 +7,7 @@
  *   start.c    preparing and cloning a workload (spawn and enter)
  *   child.c    the code that runs in the cloned child, up to execve
  *   buf.c      byte queues for non-blocking descriptors
+ *   slice.c    the agent's scheduling slice
  *
  * Nothing here is a library: it may exit, but it never prints (errors go
  * to the host as events).
@@ -39,6 +40,9 @@ static inline size_t outbuf_pending(const struct outbuf *b)
 	return b->len - b->off;
 }
 int outbuf_append(struct outbuf *b, const void *p, size_t n);
+/* Write n bytes to fd after what is queued, queueing what it does not
+ * take now: 0, -ENOMEM, or a negative errno from write(2). */
+int outbuf_write(struct outbuf *b, int fd, const void *p, size_t n);
 /* Write what the fd takes without blocking: 0 (maybe partial), or a
  * negative errno (EPIPE...). */
 int outbuf_flush(struct outbuf *b, int fd);
@@ -66,7 +70,6 @@ struct session {
 	bool reaped;
 	bool ready_seen;  /* ready frame came (maybe before the pid) */
 	pid_t pid;	  /* the workload, host view; 0 until known */
-	int pidfd;
 	pid_t helper;	  /* enter with a pid namespace: the middle child */
 	pid_t child_pid;  /* the workload's own view */
 	int wstatus;
@@ -80,7 +83,9 @@ struct session {
 	int64_t kill_deadline; /* SIGKILL after this (ms), 0: none */
 	int signals[MAX_BUFFERED_SIGNALS];
 	unsigned n_signals;
-	struct linx_error error;
+	/* The child's fatal error, once it sent one (kept off the struct so
+	 * that a session is a small allocation). */
+	struct linx_error *error;
 };
 
 /* What the child needs, prepared by the agent before clone. */
@@ -108,6 +113,8 @@ struct agent {
 	struct outbuf out;
 	int sig_fd;
 	int self_pidfd; /* the children watch it to detect our death */
+	uint64_t host_slice_ns; /* the slice we started with (slice.c) */
+	bool slice_changed;
 	struct linx_registry *reg;
 	struct session *sessions;
 };
@@ -145,6 +152,13 @@ bool session_pty_wants_read(const struct session *s);
 /* ---- start.c ------------------------------------------------------------ */
 
 void start_session(const struct linx_value *msg, bool enter, uint64_t id);
+
+/* ---- slice.c ------------------------------------------------------------ */
+
+/* Ask for a short scheduling slice (at startup). */
+void slice_init(void);
+/* In the child before execve: give back the slice the agent started with. */
+void slice_restore(void);
 
 /* ---- child.c ------------------------------------------------------------ */
 

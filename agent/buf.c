@@ -59,6 +59,30 @@ int outbuf_flush(struct outbuf *b, int fd)
 	return 0;
 }
 
+int outbuf_write(struct outbuf *b, int fd, const void *p, size_t n)
+{
+	size_t done = 0;
+
+	/* Nothing queued: write straight away and queue only what the
+	 * descriptor did not take. */
+	while (!outbuf_pending(b) && done < n) {
+		ssize_t k = write(fd, (const uint8_t *)p + done, n - done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k == 0 || (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)))
+			break;
+		if (k < 0)
+			return -errno;
+		done += (size_t)k;
+	}
+	if (done == n)
+		return 0;
+	if (outbuf_append(b, (const uint8_t *)p + done, n - done) < 0)
+		return -ENOMEM;
+	return outbuf_flush(b, fd);
+}
+
 void outbuf_free(struct outbuf *b)
 {
 	free(b->data);
@@ -69,6 +93,28 @@ ssize_t inbuf_read(struct inbuf *b, int fd)
 {
 	ssize_t n;
 
+	if (b->cap == 0) {
+		/* Most reads of a fresh buffer find a small frame or EOF (a
+		 * child's status pipe at execve): read onto the stack first
+		 * and take heap memory only for bytes that arrived.  Each
+		 * heap page touched is a copy-on-write fault while a forked
+		 * child shares it. */
+		uint8_t first[1024];
+
+		do
+			n = read(fd, first, sizeof(first));
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			return n < 0 ? (errno == EWOULDBLOCK ? -EAGAIN : -errno)
+				     : 0;
+		b->data = malloc(65536);
+		if (!b->data)
+			return -ENOMEM;
+		b->cap = 65536;
+		memcpy(b->data, first, (size_t)n);
+		b->len = (size_t)n;
+		return n;
+	}
 	if (b->cap - b->len < 16384) {
 		size_t cap = b->cap ? b->cap * 2 : 65536;
 		uint8_t *nd = realloc(b->data, cap);

@@ -7,6 +7,14 @@
  * raise(3) or pthread_kill(3) (the raw clone3 leaves glibc's cached thread
  * id pointing at the agent).
  *
+ * The way from clone to execve for a child that is simply released is
+ * kept to syscall(2) and this file's own code.  fork does not copy the
+ * page-table entries of file mappings, so in a fresh child every page of
+ * libc's text it runs is one more page fault: calling prctl, poll,
+ * sigprocmask, execve and qsort cost eight (page_fault_user tracepoint),
+ * syscall(2) alone costs one.  glibc's posix_spawn child makes its system
+ * calls directly for the same reason of being in a fresh fork.
+ *
  * Frames to the agent (status pipe, closed by execve thanks to O_CLOEXEC):
  *   {t: "ready", pid}           parked; pid is our own view
  *   {t: "pid", pid}             (enter's middle child) the workload's pid
@@ -14,7 +22,10 @@
  *   {t: "result", ref, errno, stage, message, param}   it failed
  *   {t: "error", errno, stage, message}               fatal; we exit next
  * Frames from the agent (command pipe; EOF means abort):
- *   {t: "call", ref, verb, args}   {t: "proceed"}
+ *   {t: "call", ref, verb, args}
+ *   an empty frame (length 0)     proceed
+ * Proceed is empty so that the release path decodes nothing: every page
+ * the child writes after clone(2) costs it a copy-on-write fault.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +38,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -104,44 +116,82 @@ static void __attribute__((noreturn)) die_errno(const struct child_cfg *cfg,
 	die(cfg, &e, 1);
 }
 
-/* Read one frame, blocking.  1 with *ret set, 0 at EOF, <0 on error. */
-static int read_frame(int fd, struct linx_value *ret)
+/*
+ * The command pipe's reader.  One read(2) into a buffer on the stack takes
+ * whatever the agent has written - usually one whole frame - and keeps any
+ * bytes past it for the next call; only a frame bigger than the buffer
+ * needs the heap.
+ */
+struct cmd_reader {
+	size_t len;
+	uint8_t buf[512];
+};
+
+/* Read one frame, blocking: 1 with *ret set, 2 for proceed (an empty
+ * frame), 0 at EOF, <0 on error. */
+static int read_frame(int fd, struct cmd_reader *rd, struct linx_value *ret)
 {
-	uint8_t head[LINX_PROTO_HEADER];
 	uint32_t n;
-	uint8_t *buf;
-	size_t got = 0;
+	uint8_t *big;
+	size_t got;
 	int r;
 
-	while (got < sizeof(head)) {
-		ssize_t k = read(fd, head + got, sizeof(head) - got);
+	while (rd->len < LINX_PROTO_HEADER) {
+		ssize_t k = read(fd, rd->buf + rd->len, sizeof(rd->buf) - rd->len);
 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			return got == 0 && k == 0 ? 0 : -EPIPE;
-		got += (size_t)k;
+			return rd->len == 0 && k == 0 ? 0 : -EPIPE;
+		rd->len += (size_t)k;
 	}
-	n = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 |
-	    (uint32_t)head[2] << 8 | head[3];
+	n = (uint32_t)rd->buf[0] << 24 | (uint32_t)rd->buf[1] << 16 |
+	    (uint32_t)rd->buf[2] << 8 | rd->buf[3];
 	if (n > LINX_PROTO_FRAME_MAX)
 		return -EMSGSIZE;
-	buf = malloc(n ? n : 1);
-	if (!buf)
+	if (n == 0) {
+		rd->len -= LINX_PROTO_HEADER;
+		if (rd->len)
+			memmove(rd->buf, rd->buf + LINX_PROTO_HEADER, rd->len);
+		return 2;
+	}
+	if (LINX_PROTO_HEADER + (size_t)n <= sizeof(rd->buf)) {
+		while (rd->len < LINX_PROTO_HEADER + (size_t)n) {
+			ssize_t k = read(fd, rd->buf + rd->len,
+					 sizeof(rd->buf) - rd->len);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				return -EPIPE;
+			rd->len += (size_t)k;
+		}
+		r = linx_value_decode(rd->buf + LINX_PROTO_HEADER, n, ret, NULL);
+		rd->len -= LINX_PROTO_HEADER + (size_t)n;
+		memmove(rd->buf, rd->buf + LINX_PROTO_HEADER + n, rd->len);
+		return r < 0 ? r : 1;
+	}
+	/* A big frame: what the buffer holds is its beginning and nothing
+	 * beyond it, so the rest is read straight into the heap. */
+	big = malloc(n);
+	if (!big)
 		return -ENOMEM;
-	for (got = 0; got < n;) {
-		ssize_t k = read(fd, buf + got, n - got);
+	got = rd->len - LINX_PROTO_HEADER;
+	memcpy(big, rd->buf + LINX_PROTO_HEADER, got);
+	rd->len = 0;
+	while (got < n) {
+		ssize_t k = read(fd, big + got, n - got);
 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
-			free(buf);
+			free(big);
 			return -EPIPE;
 		}
 		got += (size_t)k;
 	}
-	r = linx_value_decode(buf, n, ret, NULL);
-	free(buf);
+	r = linx_value_decode(big, n, ret, NULL);
+	free(big);
 	return r < 0 ? r : 1;
 }
 
@@ -156,21 +206,18 @@ static int read_frame(int fd, struct linx_value *ret)
 static void die_with_agent(void)
 {
 	struct pollfd pfd = { .fd = agent.self_pidfd, .events = POLLIN };
+	struct timespec now = { 0, 0 };
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	if (syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		_exit(1);
-	if (agent.self_pidfd >= 0 && poll(&pfd, 1, 0) != 0)
+	if (agent.self_pidfd >= 0 &&
+	    syscall(SYS_ppoll, &pfd, 1, &now, NULL, 0) != 0)
 		_exit(1);
 }
 
 /* Close every descriptor the child does not need: the agent's control
  * channel and other sessions' pipes must not be held by a parked child.
  * (They are all O_CLOEXEC anyway; this is about the checkpoint window.) */
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 static void close_others(const struct child_cfg *cfg)
 {
 	int keep[8 + LINX_NS_KIND_COUNT], n = 0, from = 3;
@@ -183,7 +230,15 @@ static void close_others(const struct child_cfg *cfg)
 		keep[n++] = cfg->stdio[i];
 	for (int k = 0; k < LINX_NS_KIND_COUNT; k++)
 		keep[n++] = cfg->pin.fds[k];
-	qsort(keep, (size_t)n, sizeof(int), cmp_int);
+	/* A dozen numbers: insertion sort (see the top of this file on what
+	 * a call into another page of libc costs here). */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
 	for (int i = 0; i < n; i++) {
 		if (keep[i] < from)
 			continue;
@@ -257,18 +312,19 @@ static void run_call(struct child_cfg *cfg, struct deferred *d,
  * session was aborted. */
 static void park(struct child_cfg *cfg, struct deferred *d)
 {
+	struct cmd_reader rd;
+
+	rd.len = 0;
 	for (;;) {
 		struct linx_value msg = linx_value_nil();
 		const struct linx_value *t;
-		int r = read_frame(cfg->cmd_fd, &msg);
+		int r = read_frame(cfg->cmd_fd, &rd, &msg);
 
+		if (r == 2)
+			return;
 		if (r <= 0)
 			_exit(0);
 		t = linx_map_get(&msg, "t");
-		if (t && t->type == LINX_STRING && strcmp(t->str, "proceed") == 0) {
-			linx_value_clear(&msg);
-			return;
-		}
 		if (t && t->type == LINX_STRING && strcmp(t->str, "call") == 0)
 			run_call(cfg, d, &msg);
 		linx_value_clear(&msg);
@@ -297,16 +353,15 @@ static void plumb_stdio(const struct child_cfg *cfg)
 }
 
 /* The workload starts with no blocked signals and default dispositions.
- * The agent reset every disposition when it started, so only what it
- * changed since - SIGPIPE ignored, the signalfd's signals blocked - needs
- * undoing here (both would survive execve(2)). */
+ * The agent reset every disposition when it started and changed none
+ * since (it blocks what it must not die of), so unblocking everything is
+ * all there is to undo: the signal mask survives execve(2).  The kernel's
+ * sigset is 8 bytes (rt_sigprocmask(2)). */
 static void reset_signals(void)
 {
-	sigset_t none;
+	uint64_t none = 0;
 
-	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
 }
 
 static void run_deferred(struct child_cfg *cfg, struct deferred *d)
@@ -344,11 +399,13 @@ static void __attribute__((noreturn)) release(struct child_cfg *cfg,
 		die(cfg, &e, 1);
 	}
 	reset_signals();
+	slice_restore();
 	/* Last: whatever a verb asked to run just before execve (a seccomp
 	 * filter screens every syscall after it, so nothing but execve
 	 * follows). */
 	run_deferred(cfg, d);
-	execve(cfg->argv[0], cfg->argv, cfg->envp ? cfg->envp : environ);
+	syscall(SYS_execve, cfg->argv[0], cfg->argv,
+		cfg->envp ? cfg->envp : environ);
 	{
 		struct linx_error e;
 		int code = errno;

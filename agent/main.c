@@ -57,14 +57,23 @@ struct linx_value event(const char *name, uint64_t id)
 
 void emit(struct linx_value *msg)
 {
-	void *buf = NULL;
+	uint8_t small[512];
+	void *buf = small;
 	size_t len = 0;
+	int r;
 
-	if (agent.out_dead || linx_proto_encode(msg, &buf, &len, NULL) < 0) {
-		linx_value_clear(msg);
-		return;
+	/* Events are small: encode on the stack, the heap only for big
+	 * ones (PTY output, results). */
+	r = agent.out_dead ? -EPIPE
+			   : linx_proto_encode_to(msg, small, sizeof(small),
+						  &len, NULL);
+	if (r == -ENOBUFS) {
+		buf = NULL;
+		r = linx_proto_encode(msg, &buf, &len, NULL);
 	}
 	linx_value_clear(msg);
+	if (r < 0)
+		return;
 	/* Events of one loop turn go out in one write (flush_events), so a
 	 * host reading "spawned" and "ready" wakes once; a big backlog is
 	 * pushed early. */
@@ -75,7 +84,8 @@ void emit(struct linx_value *msg)
 		agent.out_dead = true;
 		outbuf_free(&agent.out);
 	}
-	free(buf);
+	if (buf != small)
+		free(buf);
 }
 
 static void flush_events(void)
@@ -260,19 +270,29 @@ static void setup(int in, int out, const char *preload)
 	fcntl(agent.out_fd, F_SETFL, fcntl(agent.out_fd, F_GETFL) | O_NONBLOCK);
 	/* Start from default dispositions whatever our host had ignored
 	 * (ignored signals survive execve(2), and workloads would inherit
-	 * them); the child then only undoes what the agent changes. */
-	for (int sig = 1; sig < NSIG; sig++)
+	 * them).  Through the system call: glibc's signal(3) refuses the two
+	 * real-time signals it keeps for itself (32 and 33), and its
+	 * posix_spawn(3) - how linx_agent_start() runs us - leaves those two
+	 * ignored.  An all-zero struct sigaction is SIG_DFL, no flags, an
+	 * empty mask, whatever the architecture's layout (rt_sigaction(2)). */
+	for (int sig = 1; sig < NSIG; sig++) {
+		static const uint64_t dfl[4];
+
 		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	/* A host that goes away must not kill us mid-write. */
-	signal(SIGPIPE, SIG_IGN);
+			syscall(SYS_rt_sigaction, sig, dfl, NULL, sizeof(uint64_t));
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
 	agent.sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* A host that goes away must not kill us mid-write: SIGPIPE is
+	 * blocked rather than ignored (write(2) then fails with EPIPE and the
+	 * signal stays pending, unread), so that every disposition stays the
+	 * default and a child only has its mask to reset before execve. */
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (agent.sig_fd < 0)
 		_exit(2);
 	/* Orphans of our workloads come to us, so nothing outlives us
@@ -281,6 +301,7 @@ static void setup(int in, int out, const char *preload)
 	/* Children watch this to know whether we died before their
 	 * PR_SET_PDEATHSIG took effect.  pidfds are always close-on-exec. */
 	agent.self_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	slice_init();
 	if (linx_registry_new(&agent.reg, 0, &e) < 0)
 		_exit(2);
 	if (preload) {
@@ -310,6 +331,9 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *preload = getenv("LINX_AGENT_PRELOAD");
+	struct pollfd *pfds = NULL;
+	struct session **who = NULL;
+	size_t have = 0;
 	int in = 3, out = 4;
 	struct linx_value hello;
 
@@ -334,8 +358,6 @@ int main(int argc, char **argv)
 	flush_events();
 
 	for (;;) {
-		struct pollfd *pfds;
-		struct session **who;
 		size_t n = 0, cap = 3;
 		bool shutting;
 		int timeout;
@@ -349,10 +371,22 @@ int main(int argc, char **argv)
 		shutting = agent.in_closed;
 		for (struct session *s = agent.sessions; s; s = s->next)
 			cap += 3;
-		pfds = calloc(cap, sizeof(*pfds));
-		who = calloc(cap, sizeof(*who));
-		if (!pfds || !who)
-			_exit(3);
+		if (cap > have) {
+			/* Grown, never shrunk: the loop allocates nothing in
+			 * the steady state. */
+			struct pollfd *np = realloc(pfds, cap * sizeof(*pfds));
+			struct session **nw;
+
+			if (!np)
+				_exit(3);
+			pfds = np;
+			nw = realloc(who, cap * sizeof(*who));
+			if (!nw)
+				_exit(3);
+			who = nw;
+			have = cap;
+		}
+		memset(who, 0, cap * sizeof(*who));
 		pfds[n++] = (struct pollfd){ .fd = agent.sig_fd, .events = POLLIN };
 		pfds[n++] = (struct pollfd){
 			.fd = shutting ? -1 : agent.in_fd, .events = POLLIN };
@@ -414,8 +448,6 @@ int main(int argc, char **argv)
 			signals_readable();
 		sessions_timers();
 		sessions_collect();
-		free(pfds);
-		free(who);
 	}
 	/* Tell the host what remains (if it still listens), then go. */
 	if (!agent.out_dead && outbuf_pending(&agent.out)) {
@@ -424,6 +456,8 @@ int main(int argc, char **argv)
 		outbuf_flush(&agent.out, agent.out_fd);
 	}
 	sweep_orphans();
+	free(pfds);
+	free(who);
 	linx_registry_free(agent.reg);
 	inbuf_free(&agent.in);
 	outbuf_free(&agent.out);

@@ -27,11 +27,18 @@ struct session *session_find(uint64_t id)
 	return NULL;
 }
 
+/*
+ * The workload and the middle child of an enter are our own children (the
+ * former through CLONE_PARENT), and a child's pid cannot be reused before
+ * its parent reaps it (wait(2)): until then kill(2) reaches exactly it,
+ * which spares a pidfd per session.  After the reap, nothing is sent.
+ */
 static int send_signal(struct session *s, int sig)
 {
-	if (s->pidfd >= 0)
-		return (int)syscall(SYS_pidfd_send_signal, s->pidfd, sig, NULL,
-				    0);
+	if (s->reaped) {
+		errno = ESRCH;
+		return -1;
+	}
 	if (s->pid > 0)
 		return kill(s->pid, sig);
 	if (s->helper > 0)
@@ -52,17 +59,18 @@ static void send_cmd(struct session *s, struct linx_value *msg)
 {
 	void *buf = NULL;
 	size_t len = 0;
+	int r;
 
-	if (s->cmd_fd < 0 ||
-	    linx_proto_encode(msg, &buf, &len, NULL) < 0 ||
-	    outbuf_append(&s->cmd_out, buf, len) < 0) {
+	if (s->cmd_fd < 0 || linx_proto_encode(msg, &buf, &len, NULL) < 0) {
 		linx_value_clear(msg);
-		free(buf);
 		return;
 	}
 	linx_value_clear(msg);
+	r = outbuf_write(&s->cmd_out, s->cmd_fd, buf, len);
 	free(buf);
-	if (outbuf_flush(&s->cmd_out, s->cmd_fd) < 0)
+	if (r == -ENOMEM)
+		emit_reject(s->id, "call", ENOMEM, "nomem", "out of memory");
+	else if (r < 0)
 		close_cmd(s); /* the child is gone; the reap will tell */
 }
 
@@ -87,11 +95,14 @@ void session_kill(struct session *s, bool abort)
 
 static void do_proceed(struct session *s)
 {
-	struct linx_value m = linx_value_map();
+	/* An empty frame (child.c): nothing for the child to decode. */
+	static const uint8_t empty[LINX_PROTO_HEADER];
 
-	linx_map_put_cstring(&m, "t", "proceed");
 	s->proceed_sent = true;
-	send_cmd(s, &m);
+	if (s->cmd_fd >= 0 &&
+	    outbuf_write(&s->cmd_out, s->cmd_fd, empty, sizeof(empty)) < 0)
+		close_cmd(s); /* the child is gone or unreachable: the reap
+			       * will tell */
 }
 
 static void flush_signals(struct session *s)
@@ -303,9 +314,6 @@ static void on_frame(struct session *s, const struct linx_value *m)
 
 		linx_value_get_i64(linx_map_get(m, "pid"), &v);
 		s->pid = (pid_t)v;
-		/* Our child (CLONE_PARENT) and not yet reaped: the number
-		 * cannot have been reused. */
-		s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 		s->stage = LINX_PROCESS_SPAWNED;
 		linx_map_put_int(&ev, "host_pid", s->pid);
 		emit(&ev);
@@ -328,7 +336,11 @@ static void on_frame(struct session *s, const struct linx_value *m)
 		const struct linx_value *msg = linx_map_get(m, "message");
 
 		linx_value_get_i64(linx_map_get(m, "errno"), &v);
-		linx_error_set(&s->error, (int)v,
+		if (!s->error)
+			s->error = malloc(sizeof(*s->error));
+		if (!s->error)
+			return; /* reported as an unexplained death */
+		linx_error_set(s->error, (int)v,
 			       stage && stage->type == LINX_STRING ? stage->str
 								    : "child",
 			       "%s",
@@ -445,11 +457,8 @@ static void terminal(struct session *s)
 	}
 	/* Nothing of the session stays open once the host hears it ended. */
 	close_cmd(s);
-	if (s->pidfd >= 0)
-		close(s->pidfd);
-	s->pidfd = -1;
 	if (s->have_error) {
-		emit_error(s->id, &s->error);
+		emit_error(s->id, s->error);
 		s->stage = LINX_PROCESS_ERRORED;
 		return;
 	}
@@ -493,9 +502,8 @@ static void session_free(struct session *s)
 	close_pty(s);
 	if (s->status_fd >= 0)
 		close(s->status_fd);
-	if (s->pidfd >= 0)
-		close(s->pidfd);
 	inbuf_free(&s->status_in);
+	free(s->error);
 	free(s);
 }
 

@@ -25,9 +25,6 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
 
 #define MAX_ARGS 65536
 
@@ -441,7 +438,7 @@ static struct session *session_new(uint64_t id, const struct prep *p)
 	if (!s)
 		return NULL;
 	s->id = id;
-	s->pidfd = s->cmd_fd = s->status_fd = s->pty_fd = -1;
+	s->cmd_fd = s->status_fd = s->pty_fd = -1;
 	s->linger = p->linger;
 	s->auto_proceed = p->auto_proceed;
 	s->grace_ms = p->grace_ms;
@@ -456,7 +453,8 @@ void start_session(const struct linx_value *msg, bool enter, uint64_t id)
 	struct clone_args0 args = { .exit_signal = SIGCHLD };
 	struct linx_error e;
 	pid_t target = 0, pid;
-	int pidfd = -1, fds[2], r;
+	bool middle;
+	int fds[2], r;
 
 	memset(&p, 0, sizeof(p));
 	memset(&sr, 0, sizeof(sr));
@@ -515,15 +513,12 @@ void start_session(const struct linx_value *msg, bool enter, uint64_t id)
 	} else {
 		p.cfg.enter_mask = p.cfg.pin.mask;
 	}
-	/* Only spawn's child is the workload itself; enter into a pid
-	 * namespace goes through a middle child. */
-	if (!(enter && (p.cfg.pin.mask & LINX_NS_PID))) {
-		args.flags |= CLONE_PIDFD;
-		args.pidfd = (uint64_t)(uintptr_t)&pidfd;
-	}
+	/* Enter into a pid namespace goes through a middle child; otherwise
+	 * the child is the workload itself. */
+	middle = enter && (p.cfg.pin.mask & LINX_NS_PID);
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid == 0) {
-		if (enter && (p.cfg.pin.mask & LINX_NS_PID))
+		if (middle)
 			child_enter_main(&p.cfg);
 		child_main(&p.cfg);
 	}
@@ -546,11 +541,10 @@ void start_session(const struct linx_value *msg, bool enter, uint64_t id)
 	prep_free(&p); /* the agent's copies of the child's descriptors */
 	s->next = agent.sessions;
 	agent.sessions = s;
-	if (args.flags & CLONE_PIDFD) {
+	if (!middle) {
 		struct linx_value ev = event("spawned", id);
 
 		s->pid = pid;
-		s->pidfd = pidfd;
 		s->stage = LINX_PROCESS_SPAWNED;
 		linx_map_put_int(&ev, "host_pid", pid);
 		emit(&ev);

@@ -452,13 +452,20 @@ static int drain_frames(struct linx_agent *a, struct linx_error *err)
 	return routed;
 }
 
-/* Read what is available without blocking.  Returns bytes read (0 on
- * EAGAIN) or -ENOTCONN at EOF. */
-static int read_some(struct linx_agent *a, struct linx_error *err)
+/*
+ * Read what the agent has sent: with `block`, wait for at least one byte
+ * (a blocking recv(2) is one system call where poll(2) + recv(2) were
+ * two).  A read that does not fill the buffer took everything queued on
+ * the socket (unix(7) stream reads copy queued data up to the length
+ * asked), so only a full buffer is read again.  Returns bytes read (0 if
+ * nothing was there), or -ENOTCONN at EOF.
+ */
+static int read_some(struct linx_agent *a, bool block, struct linx_error *err)
 {
 	int total = 0;
 
 	for (;;) {
+		size_t room;
 		ssize_t n;
 
 		if (a->rcap - a->rlen < 65536) {
@@ -471,8 +478,9 @@ static int read_some(struct linx_agent *a, struct linx_error *err)
 			a->rbuf = nb;
 			a->rcap = cap;
 		}
-		n = recv(a->fd, a->rbuf + a->rlen, a->rcap - a->rlen,
-			 MSG_DONTWAIT);
+		room = a->rcap - a->rlen;
+		n = recv(a->fd, a->rbuf + a->rlen, room,
+			 block && !total ? 0 : MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -487,9 +495,24 @@ static int read_some(struct linx_agent *a, struct linx_error *err)
 		}
 		a->rlen += (size_t)n;
 		total += (int)n;
-		if (total > (int)(4 * LINX_PROTO_FRAME_MAX))
+		if ((size_t)n < room || total > (int)(4 * LINX_PROTO_FRAME_MAX))
 			return total;
 	}
+}
+
+/* Route what was read; the agent's death ends every session left. */
+static int route_read(struct linx_agent *a, int r, struct linx_error *err)
+{
+	int routed;
+
+	if (r < 0 && !a->dead)
+		return r;
+	routed = r < 0 ? 0 : drain_frames(a, err);
+	if (a->dead) {
+		/* What it sent was routed above; now the end. */
+		return (routed > 0 ? routed : 0) + agent_died(a);
+	}
+	return routed;
 }
 
 int linx_agent_dispatch(struct linx_agent *a, int timeout_ms,
@@ -501,30 +524,37 @@ int linx_agent_dispatch(struct linx_agent *a, int timeout_ms,
 		return linx_error_param(err, "dispatch", "agent", "no agent");
 	for (;;) {
 		struct pollfd pfd = { .fd = a->fd, .events = POLLIN };
-		int r, routed;
+		int r;
 
 		if (a->dead)
 			return linx_error_set(err, ENOTCONN, "dispatch",
 					      "the agent is gone");
-		r = poll(&pfd, 1, remaining(deadline));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return linx_error_set(err, errno, "dispatch", NULL);
-		if (r == 0)
-			return 0;
-		r = read_some(a, err);
-		if (r < 0 && !a->dead)
-			return r;
-		routed = r < 0 ? 0 : drain_frames(a, err);
-		if (a->dead) {
-			/* What it sent was routed above; now the end. */
-			return (routed > 0 ? routed : 0) + agent_died(a);
+		if (timeout_ms < 0) {
+			/* Without a deadline, sleep in recv(2) itself.  If
+			 * the caller made the descriptor non-blocking, recv
+			 * says EAGAIN and poll(2) does the waiting. */
+			r = read_some(a, true, err);
+			if (r == 0) {
+				r = poll(&pfd, 1, -1);
+				if (r < 0 && errno != EINTR)
+					return linx_error_set(err, errno,
+							      "dispatch", NULL);
+				continue;
+			}
+		} else {
+			r = poll(&pfd, 1, remaining(deadline));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return linx_error_set(err, errno, "dispatch",
+						      NULL);
+			if (r == 0)
+				return 0;
+			r = read_some(a, false, err);
 		}
-		if (routed < 0)
-			return routed;
-		if (routed > 0 || a->dead)
-			return routed;
+		r = route_read(a, r, err);
+		if (r != 0 || a->dead)
+			return r;
 		if (remaining(deadline) == 0)
 			return 0;
 	}
@@ -549,7 +579,7 @@ static int wait_hello(struct linx_agent *a, struct linx_error *err)
 					      "the agent did not greet within "
 					      "%d ms",
 					      HELLO_TIMEOUT_MS);
-		r = read_some(a, err);
+		r = read_some(a, false, err);
 		if (r < 0)
 			return linx_error_set(err, ENOTCONN, "hello",
 					      "the agent exited before its "
@@ -771,10 +801,14 @@ static int build_start(struct linx_value *m, const struct linx_spawn_options *o,
 		return r;
 	if (o->cwd)
 		linx_map_put_bytes(m, "cwd", o->cwd, strlen(o->cwd));
+	/* Only what differs from the agent's defaults goes on the wire (no
+	 * namespaces - for enter: all of the target's -, inherited stdio,
+	 * false flags, a 2 s grace): every key is encoded here, decoded and
+	 * looked up in the agent, on the path of every spawn. */
 	for (unsigned k = 0; k < LINX_NS_KIND_COUNT; k++)
 		if (o->namespaces & (1u << k))
 			linx_list_push_cstring(&ns, linx_ns_kind_name(k));
-	if (o->namespaces || !linx_map_get(m, "target"))
+	if (o->namespaces)
 		linx_map_put(m, "namespaces", &ns);
 	else
 		linx_value_clear(&ns);
@@ -789,23 +823,32 @@ static int build_start(struct linx_value *m, const struct linx_spawn_options *o,
 			linx_map_put_uint(&ws, "ypixel", o->winsize.ypixel);
 			linx_map_put(m, "winsize", &ws);
 		}
-	} else {
+	} else if (o->stdio[0].kind || o->stdio[1].kind || o->stdio[2].kind) {
 		static const char *const names[3] = { "stdin", "stdout",
 						      "stderr" };
 
 		stdio = linx_value_map();
 		for (int i = 0; i < 3; i++) {
-			struct linx_value v = stdio_value(&o->stdio[i]);
+			struct linx_value v;
 
+			if (o->stdio[i].kind == LINX_STDIO_INHERIT)
+				continue;
+			v = stdio_value(&o->stdio[i]);
 			linx_map_put(&stdio, names[i], &v);
 		}
+	} else {
+		stdio = linx_value_nil();
 	}
-	linx_map_put(m, "stdio", &stdio);
-	linx_map_put_bool(m, "no_new_privs", o->no_new_privs);
-	linx_map_put_bool(m, "linger", o->linger);
-	linx_map_put_bool(m, "auto_proceed", o->auto_proceed);
-	linx_map_put_uint(m, "kill_grace_ms",
-			  o->kill_grace_ms ? o->kill_grace_ms : DEFAULT_GRACE_MS);
+	if (stdio.type != LINX_NIL)
+		linx_map_put(m, "stdio", &stdio);
+	if (o->no_new_privs)
+		linx_map_put_bool(m, "no_new_privs", true);
+	if (o->linger)
+		linx_map_put_bool(m, "linger", true);
+	if (o->auto_proceed)
+		linx_map_put_bool(m, "auto_proceed", true);
+	if (o->kill_grace_ms && o->kill_grace_ms != DEFAULT_GRACE_MS)
+		linx_map_put_uint(m, "kill_grace_ms", o->kill_grace_ms);
 	return 0;
 }
 

@@ -6,10 +6,13 @@
  * with /proc/<pid>/ns), and one session's failure not disturbing another.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "proc-test.h"
@@ -456,6 +459,102 @@ START_TEST(auto_proceed_and_no_new_privs)
 }
 END_TEST
 
+/* Waiting without a deadline sleeps in recv(2); an event loop may have
+ * made the descriptor non-blocking, and waiting must still work. */
+START_TEST(wait_on_a_nonblocking_channel)
+{
+	struct linx_agent *a = pt_agent();
+	int fd = linx_agent_fd(a);
+	struct linx_process *p;
+	struct linx_process_result res;
+	struct linx_error err;
+
+	ck_assert_int_eq(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK), 0);
+	p = pt_spawn(a, 0, TRUE_ARGV);
+	ck_assert_int_eq(linx_process_wait_stage(p, LINX_PROCESS_READY, -1, &err),
+			 LINX_PROCESS_READY);
+	linx_assert_ok(linx_process_proceed(p, &err), &err);
+	linx_assert_ok(linx_process_wait(p, -1, &res, &err), &err);
+	ck_assert_int_eq(res.stage, LINX_PROCESS_EXITED);
+	ck_assert_int_eq(res.value, 0);
+	linx_process_free(p);
+	linx_agent_free(a);
+}
+END_TEST
+
+/* The agent blocks the signals it reads through a signalfd, and SIGPIPE:
+ * none of that may reach the workload (both would survive execve). */
+START_TEST(workload_gets_default_signal_state)
+{
+	static const char *const argv[] = {
+		"/usr/bin/awk",
+		"/^Sig(Blk|Ign):/ && $2 != \"0000000000000000\" { bad = 1 } "
+		"END { exit bad }",
+		"/proc/self/status", NULL
+	};
+	struct linx_agent *a = pt_agent();
+	struct linx_process *p = pt_spawn(a, 0, argv);
+	struct linx_process_result res;
+	struct linx_error err;
+
+	pt_wait_stage(p, LINX_PROCESS_READY);
+	linx_assert_ok(linx_process_proceed(p, &err), &err);
+	res = pt_result(p);
+	ck_assert_int_eq(res.stage, LINX_PROCESS_EXITED);
+	ck_assert_int_eq(res.value, 0);
+	linx_process_free(p);
+	linx_agent_free(a);
+}
+END_TEST
+
+/* sched_attr up to SCHED_ATTR_SIZE_VER1 (sched_getattr(2)). */
+struct sattr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+	uint32_t util_min, util_max;
+};
+
+static struct sattr sched_attr_of(pid_t pid)
+{
+	struct sattr a;
+
+	memset(&a, 0, sizeof(a));
+	ck_assert_int_eq(syscall(SYS_sched_getattr, pid, &a, sizeof(a), 0), 0);
+	return a;
+}
+
+/* The agent asks for a short scheduling slice (agent/slice.c); the
+ * workload must get the host's back, and keep a nice value the host gave
+ * the parked child. */
+START_TEST(workload_gets_host_scheduling)
+{
+	struct linx_agent *a = pt_agent();
+	struct linx_process *p = pt_spawn(a, 0, SLEEP_ARGV);
+	struct sattr host = sched_attr_of(0), agent, work;
+	struct linx_error err;
+	pid_t pid;
+
+	agent = sched_attr_of(linx_agent_pid(a));
+	ck_assert_int_eq(agent.nice, host.nice);
+	/* 0.1 ms where the kernel has custom slices (6.12+). */
+	ck_assert(agent.runtime == host.runtime || agent.runtime == 100000);
+	pt_wait_stage(p, LINX_PROCESS_READY);
+	pid = linx_process_host_pid(p, NULL);
+	ck_assert_int_eq(setpriority(PRIO_PROCESS, (id_t)pid, host.nice + 3), 0);
+	linx_assert_ok(linx_process_proceed(p, &err), &err);
+	pt_wait_stage(p, LINX_PROCESS_RUNNING);
+	work = sched_attr_of(pid);
+	ck_assert_uint_eq(work.runtime, host.runtime);
+	ck_assert_int_eq(work.nice, host.nice + 3);
+	ck_assert_uint_eq(work.policy, host.policy);
+	linx_process_free(p);
+	linx_agent_free(a);
+}
+END_TEST
+
 START_TEST(free_kills_a_live_session)
 {
 	struct linx_agent *a = pt_agent();
@@ -499,6 +598,9 @@ int main(void)
 	tcase_add_test(tc, failure_isolated_to_its_session);
 	tcase_add_test(tc, env_and_cwd_applied);
 	tcase_add_test(tc, auto_proceed_and_no_new_privs);
+	tcase_add_test(tc, wait_on_a_nonblocking_channel);
+	tcase_add_test(tc, workload_gets_default_signal_state);
+	tcase_add_test(tc, workload_gets_host_scheduling);
 	tcase_add_test(tc, free_kills_a_live_session);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
