@@ -547,6 +547,24 @@ static int setup_network(struct linx_registry *reg, const struct opts *o,
 	return 0;
 }
 
+/* Does capability `full` ("cap_net_admin", as caps.names gives it) match a
+ * name from the command line, with or without its "cap_" prefix, in any
+ * case? */
+static bool cap_matches(const char *full, const char *given)
+{
+	if (strncasecmp(given, "cap_", 4) != 0)
+		full += 4;
+	return strcasecmp(full, given) == 0;
+}
+
+static bool in_list(const struct linx_value *names, const char *full)
+{
+	for (uint32_t j = 0; j < names->len; j++)
+		if (cap_matches(full, names->items[j].str))
+			return true;
+	return false;
+}
+
 static int drop_caps(struct linx_registry *reg, struct linx_process *p,
 		     const struct opts *o)
 {
@@ -565,33 +583,17 @@ static int drop_caps(struct linx_registry *reg, struct linx_process *p,
 			return fail("caps.names", &err);
 		}
 		drop = linx_value_list();
-		for (uint32_t i = 0; i < all.len; i++) {
-			bool kept = false;
-
-			for (uint32_t j = 0; j < keep.len; j++) {
-				const char *k = keep.items[j].str;
-
-				if (strncasecmp(k, "cap_", 4) != 0
-					    ? strcasecmp(all.items[i].str + 4, k) == 0
-					    : strcasecmp(all.items[i].str, k) == 0)
-					kept = true;
-			}
-			if (!kept)
+		for (uint32_t i = 0; i < all.len; i++)
+			if (!in_list(&keep, all.items[i].str))
 				linx_list_push_cstring(&drop, all.items[i].str);
-		}
 		/* A kept name that is not a capability must not pass
-		 * silently: let the verb judge every kept name once. */
+		 * silently. */
 		for (uint32_t j = 0; j < keep.len; j++) {
 			bool known = false;
 
-			for (uint32_t i = 0; i < all.len; i++) {
-				const char *k = keep.items[j].str;
-
-				if (strncasecmp(k, "cap_", 4) != 0
-					    ? strcasecmp(all.items[i].str + 4, k) == 0
-					    : strcasecmp(all.items[i].str, k) == 0)
-					known = true;
-			}
+			for (uint32_t i = 0; i < all.len && !known; i++)
+				known = cap_matches(all.items[i].str,
+						    keep.items[j].str);
 			if (!known) {
 				fprintf(stderr,
 					"linx: --caps-keep: unknown capability "
