@@ -27,6 +27,12 @@ void linx__value_poison(struct linx_value *v, int code);
 /* Index a map's keys after pairs were appended in place (see value.c). */
 void linx__map_reindex(struct linx_value *m);
 
+/* registry.c: is this liblinx the one in the build tree (decided by
+ * where the library itself lives, so an installed copy never looks into a
+ * stale build directory)?  Then the plugins and the agent built next to
+ * it are used. */
+bool linx__in_build_tree(void);
+
 /* Cleanup helpers in the style of systemd's _cleanup_. */
 static inline void linx__freep(void *p)
 {

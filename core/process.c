@@ -8,7 +8,6 @@
  * anything once terminal) are refused here, without a round trip; the agent
  * enforces the same rules for front-ends that speak the wire directly.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -108,24 +107,11 @@ static int remaining(int64_t deadline)
 /* ---- finding the agent ------------------------------------------------- */
 
 /* The agent built next to this liblinx, when liblinx runs from the build
- * tree (decided by where the library lives, as the plugin loader does). */
+ * tree (as the plugin loader decides). */
 static const char *build_tree_agent(void)
 {
-#if defined(LINX_BUILD_CORE_DIR) && defined(LINX_BUILD_AGENT_PATH)
-	Dl_info info;
-	char lib[PATH_MAX], core[PATH_MAX];
-	char *slash;
-
-	if (!dladdr((void *)linx_agent_start, &info) || !info.dli_fname)
-		return NULL;
-	if (!realpath(info.dli_fname, lib) ||
-	    !realpath(LINX_BUILD_CORE_DIR, core))
-		return NULL;
-	slash = strrchr(lib, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	if (strcmp(lib, core) == 0)
+#ifdef LINX_BUILD_AGENT_PATH
+	if (linx__in_build_tree())
 		return LINX_BUILD_AGENT_PATH;
 #endif
 	return NULL;

@@ -473,10 +473,7 @@ static int add_locked(struct linx_registry *reg, const struct linx_plugin *d,
 
 /* ---- public API ----------------------------------------------------------- */
 
-/* The build tree's plugin directory, if this liblinx runs from the build
- * tree (decided by where the library itself lives, so an installed copy
- * never looks into a stale build directory). */
-static const char *build_tree_plugins(void)
+bool linx__in_build_tree(void)
 {
 #ifdef LINX_BUILD_CORE_DIR
 	Dl_info info;
@@ -484,15 +481,26 @@ static const char *build_tree_plugins(void)
 	char *slash;
 
 	if (!dladdr((void *)linx_version, &info) || !info.dli_fname)
-		return NULL;
+		return false;
 	if (!realpath(info.dli_fname, lib) ||
 	    !realpath(LINX_BUILD_CORE_DIR, core))
-		return NULL;
+		return false;
 	slash = strrchr(lib, '/');
 	if (!slash)
-		return NULL;
+		return false;
 	*slash = '\0';
-	if (strcmp(lib, core) == 0)
+	return strcmp(lib, core) == 0;
+#else
+	return false;
+#endif
+}
+
+/* The build tree's plugin directory, if this liblinx runs from the build
+ * tree. */
+static const char *build_tree_plugins(void)
+{
+#ifdef LINX_BUILD_PLUGIN_DIR
+	if (linx__in_build_tree())
 		return LINX_BUILD_PLUGIN_DIR;
 #endif
 	return NULL;
