@@ -1015,20 +1015,6 @@ END_TEST
 
 /* ---- leaks -------------------------------------------------------------- */
 
-static int count_dir(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* Children of every thread of this process, alive or zombie. */
 static int count_children(void)
 {
@@ -1065,7 +1051,8 @@ START_TEST(no_leaks_over_many_calls)
 	struct linx_ns_target t = { .kind = LINX_NS_TARGET_PID, .pid = child };
 	struct linx_ns_target bogus = { .kind = LINX_NS_TARGET_PID,
 					.pid = INT_MAX };
-	int fds = linx_test_count_fds(), threads = count_dir("/proc/self/task");
+	int fds = linx_test_count_fds(),
+	    threads = linx_test_count_threads_settled(1);
 	int children = count_children();
 	struct linx_value res;
 	struct linx_error err;
@@ -1101,7 +1088,7 @@ START_TEST(no_leaks_over_many_calls)
 		}
 	}
 	ck_assert_int_eq(linx_test_count_fds(), fds);
-	ck_assert_int_eq(count_dir("/proc/self/task"), threads);
+	ck_assert_int_eq(linx_test_count_threads_settled(threads), threads);
 	ck_assert_int_eq(count_children(), children);
 	linx_test_reap(child);
 }

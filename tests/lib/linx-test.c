@@ -270,6 +270,29 @@ int linx_test_count_fds(void)
 	return n - 3; /* ".", ".." and the DIR's own fd */
 }
 
+static int count_threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+
+	ck_assert(d != NULL);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 2; /* "." and ".." */
+}
+
+int linx_test_count_threads_settled(int want)
+{
+	int n = count_threads();
+
+	for (int i = 0; i < 200 && n != want; i++) {
+		usleep(10 * 1000);
+		n = count_threads();
+	}
+	return n;
+}
+
 struct linx_registry *linx_test_registry(const struct linx_plugin *const *plugins,
 					 size_t n)
 {

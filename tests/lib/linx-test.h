@@ -73,6 +73,13 @@ void linx_test_reap(pid_t pid);
 /* Number of open fds of this process (for leak checks). */
 int linx_test_count_fds(void);
 
+/* Number of threads of this process once it has settled at `want`: a
+ * thread that pthread_join() has returned for can still be listed for a
+ * moment while the kernel finishes its exit, so this waits (up to 2 s) for
+ * the count to reach `want` and returns it.  A leaked thread never
+ * settles, so a leak check still fails. */
+int linx_test_count_threads_settled(int want);
+
 /* A registry with only the given static plugins (no search path). */
 struct linx_registry *linx_test_registry(const struct linx_plugin *const *plugins,
 					 size_t n);

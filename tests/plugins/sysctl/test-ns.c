@@ -505,20 +505,6 @@ START_TEST(mount_ns_not_joined)
 }
 END_TEST
 
-static int count_threads(void)
-{
-	char line[256];
-	int n = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Threads: %d", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
 /* The pids of this process's children, from every thread's list. */
 static void children(char *buf, size_t cap)
 {
@@ -570,7 +556,7 @@ START_TEST(no_leaks)
 					    &err),
 		       &err);
 	fds = linx_test_count_fds();
-	threads = count_threads();
+	threads = linx_test_count_threads_settled(1);
 	for (int i = 0; i < 200; i++) {
 		linx_assert_ok(linx_sysctl_write_int("net.ipv4.ip_forward", &tn,
 						     i & 1, &err),
@@ -605,7 +591,7 @@ START_TEST(no_leaks)
 		linx_sysctl_list_free(e, n);
 	}
 	ck_assert_int_eq(linx_test_count_fds(), fds);
-	ck_assert_int_eq(count_threads(), threads);
+	ck_assert_int_eq(linx_test_count_threads_settled(threads), threads);
 	/* No exited helper left unreaped, and no other child alive. */
 	ck_assert_int_eq(waitpid(-1, &status, WNOHANG), 0);
 	{
