@@ -135,6 +135,10 @@ ssize_t inbuf_read(struct inbuf *b, int fd)
 
 void inbuf_consume(struct inbuf *b, size_t n)
 {
+	/* Nothing to drop also covers a buffer never allocated (data NULL):
+	 * memmove must not see a null pointer even for zero bytes. */
+	if (n == 0)
+		return;
 	memmove(b->data, b->data + n, b->len - n);
 	b->len -= n;
 	if (b->len == 0 && b->cap > (1u << 20)) {
