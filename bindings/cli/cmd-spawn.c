@@ -89,6 +89,7 @@ static void usage(FILE *f, bool enter)
 		"                       up (repeatable; lo is set up too)\n"
 		"  --gateway ADDR       the workload's default route\n"
 		"  --pty                run on a new terminal, relayed to ours\n"
+		"                       (it follows our window size)\n"
 		"  --cwd DIR            working directory\n"
 		"  --env KEY=VALUE      environment (repeatable; replaces ours)\n"
 		"  -v, --verbose        report the host pid and each step\n",
@@ -671,16 +672,24 @@ static int install_seccomp(struct linx_registry *reg, struct linx_process *p,
 static struct termios saved_tio;
 static bool tio_saved;
 
-static void raw_terminal(struct linx_winsize *ws)
+static bool terminal_size(struct linx_winsize *ws)
 {
 	struct winsize w;
+
+	if (ioctl(0, TIOCGWINSZ, &w) < 0)
+		return false;
+	*ws = (struct linx_winsize){ w.ws_row, w.ws_col, w.ws_xpixel,
+				     w.ws_ypixel };
+	return true;
+}
+
+static void raw_terminal(struct linx_winsize *ws)
+{
 	struct termios t;
 
 	if (!isatty(0))
 		return;
-	if (ioctl(0, TIOCGWINSZ, &w) == 0)
-		*ws = (struct linx_winsize){ w.ws_row, w.ws_col, w.ws_xpixel,
-					     w.ws_ypixel };
+	terminal_size(ws);
 	if (tcgetattr(0, &saved_tio) < 0)
 		return;
 	tio_saved = true;
@@ -696,12 +705,54 @@ static void restore_terminal(void)
 	tio_saved = false;
 }
 
+static volatile sig_atomic_t winch_pending;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	winch_pending = 1;
+}
+
+/* With a terminal on our stdin, the workload's PTY follows its size.
+ * SIGWINCH stays blocked except inside ppoll(2), so a resize can never
+ * slip in between checking the flag and going to sleep. */
+static void follow_winch(bool on, sigset_t *ret_poll_mask)
+{
+	static sigset_t saved;
+	static bool following;
+	struct sigaction sa = { 0 };
+	sigset_t winch;
+
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	if (on && !following && isatty(0)) {
+		sa.sa_handler = on_winch;
+		sigemptyset(&sa.sa_mask);
+		sigprocmask(SIG_BLOCK, &winch, &saved);
+		sigaction(SIGWINCH, &sa, NULL);
+		following = true;
+	} else if (!on && following) {
+		sa.sa_handler = SIG_DFL;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGWINCH, &sa, NULL);
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		following = false;
+	}
+	if (ret_poll_mask) {
+		sigprocmask(SIG_SETMASK, NULL, ret_poll_mask);
+		sigdelset(ret_poll_mask, SIGWINCH);
+	}
+}
+
 static int relay_and_wait(struct linx_agent *a, struct linx_process *p,
 			  bool pty, struct linx_process_result *res)
 {
 	struct linx_error err;
 	bool in_open = pty;
+	sigset_t poll_mask;
+	int r = 0;
 
+	follow_winch(pty, &poll_mask);
 	for (;;) {
 		struct linx_process_event ev;
 		struct pollfd pfd[2] = {
@@ -717,9 +768,22 @@ static int relay_and_wait(struct linx_agent *a, struct linx_process *p,
 			linx_process_event_clear(&ev);
 		}
 		if (linx_process_wait(p, 0, res, NULL) == 0)
-			return 0;
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			return -errno;
+			break;
+		if (ppoll(pfd, 2, NULL, &poll_mask) < 0) {
+			if (errno != EINTR) {
+				r = -errno;
+				break;
+			}
+			pfd[0].revents = pfd[1].revents = 0;
+		}
+		if (winch_pending) {
+			struct linx_winsize ws;
+
+			winch_pending = 0;
+			/* Best effort: the workload may be ending. */
+			if (terminal_size(&ws))
+				linx_process_pty_set_winsize(p, &ws, NULL);
+		}
 		if (pfd[1].revents) {
 			char buf[4096];
 			ssize_t n = read(0, buf, sizeof(buf));
@@ -729,9 +793,13 @@ static int relay_and_wait(struct linx_agent *a, struct linx_process *p,
 			else if (linx_process_pty_write(p, buf, (size_t)n, &err) < 0)
 				in_open = false;
 		}
-		if (pfd[0].revents && linx_agent_dispatch(a, 0, &err) < 0)
-			return fail("agent", &err);
+		if (pfd[0].revents && linx_agent_dispatch(a, 0, &err) < 0) {
+			r = fail("agent", &err);
+			break;
+		}
 	}
+	follow_winch(false, NULL);
+	return r;
 }
 
 /* ---- the command ------------------------------------------------------------ */

@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,6 +98,80 @@ START_TEST(pty_relay)
 	ck_assert_int_eq(status, 0);
 	ck_assert_msg(strstr(out, "got-hello"), "output: %s", out);
 	free(out);
+}
+END_TEST
+
+/* Read the terminal's master side until `want` has appeared in what it
+ * printed (the buffer accumulates across calls); false on EOF/timeout. */
+static bool pty_read_until(int master, char *buf, size_t cap, size_t *len,
+			   const char *want)
+{
+	while (!strstr(buf, want)) {
+		struct pollfd p = { .fd = master, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 10000) <= 0 || *len + 1 >= cap)
+			return false;
+		n = read(master, buf + *len, cap - 1 - *len);
+		if (n <= 0)
+			return false;
+		*len += (size_t)n;
+		buf[*len] = 0;
+	}
+	return true;
+}
+
+/* --pty on a real terminal: the workload starts with our size and follows
+ * it when our terminal is resized (SIGWINCH relayed to its PTY). */
+START_TEST(pty_follows_our_window_size)
+{
+	struct winsize small = { .ws_row = 24, .ws_col = 80 };
+	struct winsize big = { .ws_row = 50, .ws_col = 132 };
+	char buf[65536] = "";
+	size_t len = 0;
+	bool resized = false;
+	int master, status;
+	pid_t cli;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ck_assert_int_ge(master, 0);
+	ck_assert(grantpt(master) == 0 && unlockpt(master) == 0);
+	ck_assert(ioctl(master, TIOCSWINSZ, &small) == 0);
+	cli = fork();
+	ck_assert_int_ge(cli, 0);
+	if (cli == 0) {
+		/* The CLI as session leader on the terminal, so a resize
+		 * signals it. */
+		int slave;
+
+		setsid();
+		slave = open(ptsname(master), O_RDWR);
+		if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+			_exit(126);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		execl(CLI, CLI, "spawn", "--pty", "--", "/bin/sh", "-c",
+		      "stty size; while read x; do stty size; done", (char *)0);
+		_exit(127);
+	}
+	ck_assert_msg(pty_read_until(master, buf, sizeof(buf), &len, "24 80"),
+		      "before the resize: %s", buf);
+	ck_assert(ioctl(master, TIOCSWINSZ, &big) == 0);
+	/* Each line we type makes the workload print its size again; the
+	 * resize is relayed before the line, so one should do. */
+	for (int i = 0; i < 3 && !resized; i++) {
+		ck_assert(write(master, "x\r", 2) == 2);
+		resized = pty_read_until(master, buf, sizeof(buf), &len,
+					 "50 132");
+	}
+	ck_assert_msg(resized, "after the resize: %s", buf);
+	/* ^D ends the workload's loop (its PTY is in canonical mode). */
+	ck_assert(write(master, "\x04", 1) == 1);
+	ck_assert_int_eq(waitpid(cli, &status, 0), cli);
+	close(master);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
 }
 END_TEST
 
@@ -333,6 +411,7 @@ int main(void)
 	tcase_add_test(tc, exit_statuses);
 	tcase_add_test(tc, seccomp_allow_list);
 	tcase_add_test(tc, pty_relay);
+	tcase_add_test(tc, pty_follows_our_window_size);
 	tcase_add_test(tc, headline_observed_from_outside);
 	tcase_add_test(tc, enter_a_running_workload);
 	tcase_add_test(tc, cgroup_and_sysctls_at_checkpoint);
