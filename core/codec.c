@@ -77,7 +77,7 @@ static int encode_node(struct writer *w, const struct linx_value *v,
 		return linx_error_set(err, ELOOP, "encode",
 				      "value nested deeper than %u levels",
 				      LINX_VALUE_MAX_DEPTH);
-	if (v->flags & (LINX_VALUE_F_POISON_NOMEM | LINX_VALUE_F_POISON_INVAL))
+	if (v->flags & LINX_VALUE_F_POISON)
 		return linx_error_set(err, EINVAL, "encode",
 				      "value was not built completely");
 	switch (v->type) {
@@ -324,8 +324,9 @@ static int decode_list(struct reader *r, struct linx_value *ret,
 			linx_value_clear(&item);
 			return e;
 		}
-		if (linx_list_push(ret, &item) < 0)
-			return linx_error_set(r->err, ENOMEM, "decode", NULL);
+		e = linx_list_push(ret, &item);
+		if (e < 0)
+			return linx_error_set(r->err, -e, "decode", NULL);
 	}
 	return 0;
 }

@@ -24,7 +24,8 @@ void linx__strlcpy(char *dst, const char *src, size_t cap);
 
 /* value.c */
 void linx__value_poison(struct linx_value *v, int code);
-/* Index a map's keys after pairs were appended in place (see value.c). */
+/* After pairs were appended in place: index the map's keys and record its
+ * depth (see value.c). */
 void linx__map_reindex(struct linx_value *m);
 
 /* registry.c: is this liblinx the one in the build tree (decided by

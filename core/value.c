@@ -135,8 +135,9 @@ struct linx_value linx_value_handle(struct linx_handle *h)
 
 void linx__value_poison(struct linx_value *v, int code)
 {
-	v->flags |= code == -ENOMEM ? LINX_VALUE_F_POISON_NOMEM
-				    : LINX_VALUE_F_POISON_INVAL;
+	v->flags |= code == -ENOMEM  ? LINX_VALUE_F_POISON_NOMEM
+		    : code == -ELOOP ? LINX_VALUE_F_POISON_DEEP
+				     : LINX_VALUE_F_POISON_INVAL;
 }
 
 /*
@@ -203,10 +204,47 @@ static void index_rebuild(struct linx_value *m)
 	m->reserved2 = m->len;
 }
 
+/*
+ * Containers record their depth in `reserved` (depth - 1, so a fresh
+ * container is right at zero): a scalar or an empty container is depth 1,
+ * a container one more than its deepest child, as the codec counts.  The
+ * builders refuse to nest past LINX_VALUE_MAX_DEPTH, so the recursive
+ * clear, copy, compare and encode of any tree built through this API are
+ * bounded, instead of overflowing the stack on a tree a million deep.
+ */
+static unsigned depth_of(const struct linx_value *v)
+{
+	return v->type == LINX_LIST || v->type == LINX_MAP ? v->reserved + 1u
+							   : 1u;
+}
+
+/* Can `child` go into `parent`?  -ELOOP if the result would be too deep;
+ * otherwise record the parent's new depth. */
+static int adopt_depth(struct linx_value *parent,
+		       const struct linx_value *child)
+{
+	unsigned d = depth_of(child);
+
+	if (d + 1 > LINX_VALUE_MAX_DEPTH)
+		return -ELOOP;
+	if (d > parent->reserved)
+		parent->reserved = (uint16_t)d;
+	return 0;
+}
+
 void linx__map_reindex(struct linx_value *m)
 {
-	if (m && m->type == LINX_MAP)
-		index_rebuild(m);
+	unsigned depth = 0;
+
+	if (!m || m->type != LINX_MAP)
+		return;
+	index_rebuild(m);
+	/* The in-place fillers bound their depth themselves; record it
+	 * (saturated, should one not). */
+	for (uint32_t i = 0; i < m->len; i++)
+		if (depth_of(&m->pairs[i].value) > depth)
+			depth = depth_of(&m->pairs[i].value);
+	m->reserved = (uint16_t)(depth < UINT16_MAX ? depth : UINT16_MAX);
 }
 
 /* Make room for one more element in a list or map. */
@@ -265,8 +303,7 @@ int linx_value_reserve(struct linx_value *c, size_t n)
 static void inherit_poison(struct linx_value *parent,
 			   const struct linx_value *child)
 {
-	parent->flags |= child->flags & (LINX_VALUE_F_POISON_NOMEM |
-					 LINX_VALUE_F_POISON_INVAL);
+	parent->flags |= child->flags & LINX_VALUE_F_POISON;
 }
 
 int linx_list_push(struct linx_value *list, struct linx_value *val)
@@ -282,7 +319,9 @@ int linx_list_push(struct linx_value *list, struct linx_value *val)
 		linx__value_poison(list, -EINVAL);
 		return -EINVAL;
 	}
-	r = grow(list, sizeof(struct linx_value), (size_t)list->len + 1);
+	r = adopt_depth(list, val);
+	if (r == 0)
+		r = grow(list, sizeof(struct linx_value), (size_t)list->len + 1);
 	if (r < 0) {
 		linx_value_clear(val);
 		linx__value_poison(list, r);
@@ -381,6 +420,14 @@ int linx_map_put(struct linx_value *map, const char *key,
 		linx_value_clear(val);
 		linx__value_poison(map, -EINVAL);
 		return -EINVAL;
+	}
+	/* Replacing a deep value by a shallow one leaves the recorded depth
+	 * high: a bound, never an under-estimate. */
+	r = adopt_depth(map, val);
+	if (r < 0) {
+		linx_value_clear(val);
+		linx__value_poison(map, r);
+		return r;
 	}
 	/* Pairs appended in place since the last put: index them first. */
 	if (map_index(map) && map->reserved2 != map->len)
@@ -513,6 +560,17 @@ void linx_value_clear(struct linx_value *v)
 	*v = linx_value_nil();
 }
 
+/* The worse of two statuses: out of memory, then too deep, then invalid. */
+static int worse(int a, int b)
+{
+	static const int order[] = { -ENOMEM, -ELOOP, -EINVAL };
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (a == order[i] || b == order[i])
+			return order[i];
+	return a < 0 ? a : b;
+}
+
 int linx_value_status(const struct linx_value *v)
 {
 	int r = 0;
@@ -521,24 +579,18 @@ int linx_value_status(const struct linx_value *v)
 		return -EINVAL;
 	if (v->flags & LINX_VALUE_F_POISON_NOMEM)
 		return -ENOMEM;
-	if (v->flags & LINX_VALUE_F_POISON_INVAL)
+	if (v->flags & LINX_VALUE_F_POISON_DEEP)
+		r = -ELOOP;
+	else if (v->flags & LINX_VALUE_F_POISON_INVAL)
 		r = -EINVAL;
 	if (v->type == LINX_LIST) {
-		for (uint32_t i = 0; i < v->len && r != -ENOMEM; i++) {
-			int s = linx_value_status(&v->items[i]);
-
-			if (s < 0)
-				r = s;
-		}
+		for (uint32_t i = 0; i < v->len && r != -ENOMEM; i++)
+			r = worse(r, linx_value_status(&v->items[i]));
 	} else if (v->type == LINX_MAP) {
-		for (uint32_t i = 0; i < v->len && r != -ENOMEM; i++) {
-			int s = linx_value_status(&v->pairs[i].value);
-
-			if (s < 0)
-				r = s;
-		}
+		for (uint32_t i = 0; i < v->len && r != -ENOMEM; i++)
+			r = worse(r, linx_value_status(&v->pairs[i].value));
 	} else if (v->type >= LINX_TYPE_COUNT) {
-		r = -EINVAL;
+		r = worse(r, -EINVAL);
 	}
 	return r;
 }

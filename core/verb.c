@@ -200,11 +200,12 @@ int linx_verb_validate(const struct linx_verb *verb,
 		 * it short of an argument: do not run the verb without it.
 		 * Poison travels up on every move, so the root's flags are
 		 * enough. */
-		if (args->flags & (LINX_VALUE_F_POISON_NOMEM |
-				   LINX_VALUE_F_POISON_INVAL)) {
+		if (args->flags & LINX_VALUE_F_POISON) {
 			linx_error_set(err,
 				       args->flags & LINX_VALUE_F_POISON_NOMEM
 					       ? ENOMEM
+				       : args->flags & LINX_VALUE_F_POISON_DEEP
+					       ? ELOOP
 					       : EINVAL,
 				       "validate",
 				       "%s: the argument map was not built "
@@ -308,6 +309,13 @@ int linx_call_verb(const struct linx_verb *verb, const struct linx_value *args,
 	if (ret->flags == 0 && ret->type < LINX_LIST)
 		return 0;
 	r = linx_value_status(ret);
+	if (r == -ELOOP) {
+		linx_value_clear(ret);
+		return linx_error_set(err, ELOOP, verb->name,
+				      "%s built a result nested deeper than "
+				      "%u levels",
+				      verb->name, LINX_VALUE_MAX_DEPTH);
+	}
 	if (r < 0) {
 		linx_value_clear(ret);
 		return linx_error_set(err, r, verb->name,

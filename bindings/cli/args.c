@@ -130,7 +130,8 @@ static int json_arg(const struct linx_verb *verb, const char *name,
 		cli_usage_error(verb->name, "parameter \"%s\": %s", name, why);
 		return CLI_EXIT_USAGE;
 	}
-	r = cli_json_to_value(j, ret, why);
+	/* The value goes into the argument map: one level is taken. */
+	r = cli_json_to_value(j, 1, ret, why);
 	json_decref(j);
 	if (r < 0) {
 		cli_usage_error(verb->name, "parameter \"%s\": %s", name, why);
@@ -176,8 +177,14 @@ int cli_args_parse(struct cli *cli, const struct linx_verb *verb, int argc,
 			    : typed_text(verb, name, eq + 1, &v);
 		if (r)
 			return r;
-		if (linx_map_put(map, name, &v) < 0)
+		r = linx_map_put(map, name, &v);
+		if (r == -ENOMEM)
 			return cli_oom(verb->name);
+		if (r < 0) {
+			cli_usage_error(verb->name, "parameter \"%s\": %s", name,
+					strerror(-r));
+			return CLI_EXIT_USAGE;
+		}
 	}
 	return 0;
 }

@@ -167,11 +167,13 @@ json_t *cli_value_to_json(const struct linx_value *v,
 			  char why[CLI_JSON_ERR_MAX]);
 
 /*
- * Convert JSON to a value tree.  On failure returns a negative errno,
- * leaves *ret nil and writes into `why` what is wrong and where (a JSON
- * pointer such as "/addrs/2").
+ * Convert JSON to a value tree that will sit `outer` containers deep (0
+ * for a whole document, 1 for one argument of the argument map): the
+ * whole tree must stay within LINX_VALUE_MAX_DEPTH.  On failure returns a
+ * negative errno, leaves *ret nil and writes into `why` what is wrong and
+ * where (a JSON pointer such as "/addrs/2").
  */
-int cli_json_to_value(const json_t *j, struct linx_value *ret,
+int cli_json_to_value(const json_t *j, unsigned outer, struct linx_value *ret,
 		      char why[CLI_JSON_ERR_MAX]);
 
 /* Parse `len` bytes of JSON text (strictly: no duplicate keys, no NUL

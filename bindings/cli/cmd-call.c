@@ -112,7 +112,7 @@ static int json_object_args(struct cli *cli, const struct linx_verb *verb,
 		json_decref(j);
 		return CLI_EXIT_USAGE;
 	}
-	r = cli_json_to_value(j, ret, why);
+	r = cli_json_to_value(j, 0, ret, why);
 	json_decref(j);
 	if (r < 0) {
 		cli_usage_error(verb->name, "--json: %s", why);

@@ -499,7 +499,7 @@ static int from_json(const json_t *j, struct linx_value *ret, unsigned depth,
 	return fail(w, EINVAL, "unknown JSON type");
 }
 
-int cli_json_to_value(const json_t *j, struct linx_value *ret,
+int cli_json_to_value(const json_t *j, unsigned outer, struct linx_value *ret,
 		      char why[CLI_JSON_ERR_MAX])
 {
 	struct where w = { .why = why };
@@ -510,7 +510,10 @@ int cli_json_to_value(const json_t *j, struct linx_value *ret,
 	*ret = linx_value_nil();
 	if (!j)
 		return fail(&w, EINVAL, "no JSON value");
-	return from_json(j, ret, 1, true, &w);
+	if (outer >= LINX_VALUE_MAX_DEPTH)
+		return fail(&w, ELOOP, "nested deeper than %u levels",
+			    LINX_VALUE_MAX_DEPTH);
+	return from_json(j, ret, 1 + outer, true, &w);
 }
 
 json_t *cli_json_parse(const char *text, size_t len,

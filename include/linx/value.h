@@ -19,6 +19,12 @@
  * value into a container *moves* it: the source is reset to nil and the
  * container owns the data, on success and on failure alike.
  *
+ * Depth: trees nest at most LINX_VALUE_MAX_DEPTH levels.  A push or put
+ * that would go deeper fails with -ELOOP (and poisons the container:
+ * linx_value_status() then says -ELOOP), so walking any tree built through
+ * this API is bounded.  Build trees through these functions only:
+ * hand-made nodes bypass the checks.
+ *
  * Out of memory while building: container builders never leave a tree in an
  * inconsistent state.  A failed put/push marks the container (and, once it
  * is moved, every ancestor) as poisoned; linx_value_status() then reports
@@ -68,6 +74,10 @@ enum linx_type {
 /* Per-node flags. */
 #define LINX_VALUE_F_POISON_NOMEM 0x01u /* an allocation below failed */
 #define LINX_VALUE_F_POISON_INVAL 0x02u /* a rejected string/key below */
+#define LINX_VALUE_F_POISON_DEEP 0x04u  /* a push/put past the depth limit */
+#define LINX_VALUE_F_POISON                                                  \
+	(LINX_VALUE_F_POISON_NOMEM | LINX_VALUE_F_POISON_INVAL |             \
+	 LINX_VALUE_F_POISON_DEEP)
 
 struct linx_pair;
 struct linx_handle;
@@ -75,7 +85,8 @@ struct linx_handle;
 struct linx_value {
 	uint8_t type;  /* enum linx_type */
 	uint8_t flags; /* LINX_VALUE_F_* */
-	uint16_t reserved;
+	uint16_t reserved; /* internal: list/map nesting depth, kept by the
+			    * builders */
 	/* bytes/string: length in bytes (excluding the NUL);
 	 * list/map: number of elements. */
 	uint32_t len;
@@ -192,7 +203,9 @@ LINX_API bool linx_utf8_valid(const char *s, size_t len);
 
 /*
  * Append `*val` to `list`, moving it (*val becomes nil).  `list` must be a
- * list.  Returns 0, or a negative errno and poisons `list`.
+ * list.  Returns 0, or a negative errno and poisons `list`: -EINVAL (not a
+ * list, or `val` is `list`), -ELOOP (the list would nest deeper than
+ * LINX_VALUE_MAX_DEPTH), -E2BIG, -ENOMEM.
  */
 LINX_API int linx_list_push(struct linx_value *list, struct linx_value *val);
 LINX_API int linx_list_push_int(struct linx_value *list, int64_t i);
@@ -205,7 +218,9 @@ LINX_API int linx_value_reserve(struct linx_value *container, size_t n);
 /*
  * Set `key` in `map` to `*val`, moving it.  The key is copied and must be a
  * valid string.  If the key exists its old value is replaced (freed).
- * Returns 0 or a negative errno, poisoning `map` on failure.
+ * Returns 0 or a negative errno, poisoning `map` on failure: -EINVAL (not
+ * a map, a bad key), -ELOOP (too deep, as for linx_list_push), -E2BIG,
+ * -ENOMEM.
  */
 LINX_API int linx_map_put(struct linx_value *map, const char *key,
 			  struct linx_value *val);
@@ -238,8 +253,8 @@ LINX_API void linx_value_clear(struct linx_value *v);
 LINX_API int linx_value_copy(struct linx_value *ret,
 			     const struct linx_value *v);
 
-/* 0 if the tree was built completely; -ENOMEM or -EINVAL if a builder
- * failed somewhere inside it. */
+/* 0 if the tree was built completely; -ENOMEM, -ELOOP or -EINVAL (in that
+ * order of precedence) if a builder failed somewhere inside it. */
 LINX_API int linx_value_status(const struct linx_value *v);
 
 /* Structural equality (handles compare by identity). */

@@ -167,14 +167,22 @@ START_TEST(deeply_nested_json)
 		free(arg);
 		free(doc);
 	}
-	/* the deepest the value model allows still goes through to the
-	 * core, which then rejects the type by name */
+	/* the deepest the value model allows (64 levels, the argument map
+	 * being the first) still goes through to the core, which then
+	 * rejects the type by name; one more is refused before */
 	{
-		char *arg = nested("a:=", 64);
+		char *arg = nested("a:=", 63);
 
 		cli_run(&r, "call", "example.add", arg, "b=1");
 		cli_assert_error(&r, 2, "parameter \"a\": expected int, got "
 					"list");
+		cli_out_free(&r);
+		free(arg);
+		arg = nested("a:=", 64);
+		cli_run(&r, "call", "example.add", arg, "b=1");
+		cli_assert_error(&r, 2, "parameter \"a\": ");
+		ck_assert_msg(strstr(r.err, "nested deeper than 64"), "%s",
+			      r.err);
 		cli_out_free(&r);
 		free(arg);
 	}

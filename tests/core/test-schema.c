@@ -431,6 +431,12 @@ START_TEST(poisoned_args_refused)
 			 -ENOMEM);
 	ck_assert_str_eq(err.op, "validate");
 	linx_value_clear(&a);
+	a = named();
+	a.flags |= LINX_VALUE_F_POISON_DEEP;
+	ck_assert_int_eq(linx_call(reg, "schema.echo", &a, &res, 0, &err),
+			 -ELOOP);
+	ck_assert_str_eq(err.op, "validate");
+	linx_value_clear(&a);
 	linx_registry_free(reg);
 }
 END_TEST

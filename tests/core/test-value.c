@@ -571,11 +571,11 @@ START_TEST(clear_nested)
 		ck_assert_int_eq(linx_map_put(&m, "list", &l), 0);
 		ck_assert_int_eq(linx_list_push(&root, &m), 0);
 	}
-	/* and a 1000-deep chain */
+	/* and a chain as deep as a tree may go */
 	{
 		struct linx_value chain = linx_value_list();
 
-		for (int d = 0; d < 1000; d++) {
+		for (int d = 0; d < LINX_VALUE_MAX_DEPTH - 2; d++) {
 			struct linx_value up = linx_value_list();
 
 			ck_assert_int_eq(linx_list_push(&up, &chain), 0);
@@ -587,6 +587,101 @@ START_TEST(clear_nested)
 	linx_value_clear(&root);
 	ck_assert_int_eq(root.type, LINX_NIL);
 	ck_assert_int_eq(root.len, 0);
+}
+END_TEST
+
+/* Nest `levels` containers around an empty list, alternating maps and
+ * lists; the result is levels + 1 deep. */
+static struct linx_value nest(int levels)
+{
+	struct linx_value v = linx_value_list();
+
+	for (int d = 0; d < levels; d++) {
+		struct linx_value up = d % 2 ? linx_value_map() : linx_value_list();
+
+		if (up.type == LINX_MAP)
+			ck_assert_int_eq(linx_map_put(&up, "k", &v), 0);
+		else
+			ck_assert_int_eq(linx_list_push(&up, &v), 0);
+		v = up;
+	}
+	return v;
+}
+
+/* Builders refuse to nest deeper than the codec would accept, so walking
+ * any tree (clear, copy, equal, encode) is bounded: a million-deep chain
+ * cannot be built, let alone overflow the stack. */
+START_TEST(nesting_is_bounded)
+{
+	struct linx_value deepest = nest(LINX_VALUE_MAX_DEPTH - 1);
+	struct linx_value v, list = linx_value_list(), map = linx_value_map();
+	struct linx_value copy, back;
+	void *buf;
+	size_t len;
+
+	/* As deep as allowed: encodes, decodes, copies. */
+	ck_assert_int_eq(linx_value_status(&deepest), 0);
+	ck_assert_int_eq(linx_value_encode(&deepest, &buf, &len, NULL), 0);
+	ck_assert_int_eq(linx_value_decode(buf, len, &back, NULL), 0);
+	free(buf);
+	ck_assert(linx_value_equal(&deepest, &back));
+	ck_assert_int_eq(linx_value_copy(&copy, &deepest), 0);
+	/* One more level, by push or by put, through the original, the
+	 * decoded tree (filled in place) or the copy: refused, moved, and
+	 * the container poisoned. */
+	ck_assert_int_eq(linx_list_push(&list, &deepest), -ELOOP);
+	ck_assert_int_eq(deepest.type, LINX_NIL);
+	ck_assert_int_eq(linx_value_status(&list), -ELOOP);
+	ck_assert(list.flags & LINX_VALUE_F_POISON_DEEP);
+	ck_assert_int_eq(linx_map_put(&map, "k", &back), -ELOOP);
+	ck_assert_int_eq(back.type, LINX_NIL);
+	ck_assert_int_eq(linx_value_status(&map), -ELOOP);
+	/* The mark travels up, and the encoder refuses the tree. */
+	v = linx_value_list();
+	ck_assert_int_eq(linx_list_push(&v, &map), 0);
+	ck_assert_int_eq(linx_value_status(&v), -ELOOP);
+	ck_assert_int_eq(linx_value_encode(&v, &buf, &len, NULL), -EINVAL);
+	linx_value_clear(&v);
+	map = linx_value_map();
+	linx_value_clear(&list);
+	list = linx_value_list();
+	ck_assert_int_eq(linx_list_push(&list, &copy), -ELOOP);
+	linx_value_clear(&list);
+	linx_value_clear(&map);
+	/* One level less fits in a container. */
+	list = linx_value_list();
+	v = nest(LINX_VALUE_MAX_DEPTH - 2);
+	ck_assert_int_eq(linx_list_push(&list, &v), 0);
+	ck_assert_int_eq(linx_value_status(&list), 0);
+	linx_value_clear(&list);
+	/* linx_value_status() ranks what went wrong: out of memory, then too
+	 * deep, then invalid. */
+	v = linx_value_list();
+	ck_assert_int_eq(linx_list_push_cstring(&v, "\xff"), -EINVAL);
+	ck_assert_int_eq(linx_value_status(&v), -EINVAL);
+	list = linx_value_list();
+	list.flags |= LINX_VALUE_F_POISON_DEEP;
+	ck_assert_int_eq(linx_list_push(&v, &list), 0);
+	ck_assert_int_eq(linx_value_status(&v), -ELOOP);
+	list = linx_value_list();
+	list.flags |= LINX_VALUE_F_POISON_NOMEM;
+	ck_assert_int_eq(linx_list_push(&v, &list), 0);
+	ck_assert_int_eq(linx_value_status(&v), -ENOMEM);
+	linx_value_clear(&v);
+	/* Building upwards from a scalar stops at the same depth. */
+	v = linx_value_int(1);
+	for (int d = 1;; d++) {
+		struct linx_value up = linx_value_list();
+		int r = linx_list_push(&up, &v);
+
+		if (r < 0) {
+			ck_assert_int_eq(r, -ELOOP);
+			ck_assert_int_eq(d, LINX_VALUE_MAX_DEPTH);
+			linx_value_clear(&up);
+			break;
+		}
+		v = up;
+	}
 }
 END_TEST
 
@@ -947,6 +1042,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, copy_keeps_poison);
 	tcase_add_test(tc, equal_maps_any_order);
 	tcase_add_test(tc, clear_nested);
+	tcase_add_test(tc, nesting_is_bounded);
 	tcase_add_test(tc, handles);
 	tcase_add_test(tc, handles_threads);
 	tcase_add_test(tc, utf8_table);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h" /* the core is linked in: linx__map_reindex */
 #include "nif.h"
 
 /* Longest atom text: 255 characters of up to 4 UTF-8 bytes (erl(1)). */
@@ -424,6 +425,9 @@ static int convert_map(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 		linx_value_clear(ret);
 		return r;
 	}
+	/* Filled in place: index the keys for the verb's lookups and record
+	 * the map's depth, as linx_map_put() would have. */
+	linx__map_reindex(ret);
 	return 0;
 }
 

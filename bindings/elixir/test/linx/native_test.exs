@@ -154,6 +154,11 @@ defmodule Linx.NativeTest do
 
     test "nesting is bounded in both directions" do
       assert echo(nested(60)) == {:ok, nested(60)}
+      # 64 levels in all, the argument map being the first: 62 lists
+      # around an integer is the deepest argument.
+      assert echo(nested(62)) == {:ok, nested(62)}
+      e = error!(echo(nested(63)))
+      assert e.errno == :eloop and e.message =~ "nested deeper than 64"
       e = error!(echo(nested(100)))
       assert e.errno == :eloop and e.message =~ "nested deeper than 64"
       # Stops at the limit: a million levels cost nothing.
@@ -161,8 +166,11 @@ defmodule Linx.NativeTest do
       assert e.errno == :eloop
 
       assert {:ok, _} = Native.call("nif_test.deep", %{"depth" => 60})
+      # The verb cannot build it: the value builders refuse to nest past
+      # the limit, and the core reports that for the verb.
       e = error!(Native.call("nif_test.deep", %{"depth" => 200}))
-      assert {e.errno, e.op} == {:eloop, "result"}
+      assert {e.errno, e.op} == {:eloop, "nif_test.deep"}
+      assert e.message =~ "nested deeper than 64"
     end
 
     test "arguments past the quick budget take the dirty path and still work" do
