@@ -6,7 +6,9 @@
 # FUZZ_SECONDS (default 60) bounds the run; FUZZ_JOBS (default 1) runs that
 # many fuzzing processes in parallel.  New inputs go to WORK_DIR/corpus (the
 # checked-in seeds are only read); a crash, leak or timeout leaves its input
-# in WORK_DIR/artifacts/ and makes the script fail.  To add useful inputs to
+# in WORK_DIR/artifacts/ and makes the script fail.  libFuzzer's progress
+# lines go to WORK_DIR/fuzz.log; we print its final statistics, or its
+# last 100 lines when it fails.  To add useful inputs to
 # the seed corpus afterwards:
 #   FUZZER -merge=1 SEED_DIR WORK_DIR/corpus
 set -eu
@@ -23,4 +25,12 @@ if [ "$jobs" -gt 1 ]; then
 	set -- "$@" -fork="$jobs"
 fi
 echo "fuzzing $(basename "$fuzzer") for ${seconds}s (seeds: $seeds)"
-exec "$fuzzer" "$@" "$work/corpus" "$seeds"
+status=0
+"$fuzzer" "$@" "$work/corpus" "$seeds" >"$work/fuzz.log" 2>&1 || status=$?
+if [ "$status" -ne 0 ]; then
+	tail -n 100 "$work/fuzz.log"
+	echo "$(basename "$fuzzer"): failed with status $status;" \
+		"artifacts in $work/artifacts/" >&2
+	exit "$status"
+fi
+grep -E '^(Done|stat::)' "$work/fuzz.log" || true
