@@ -10,8 +10,11 @@
  */
 #include <dirent.h>
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -24,6 +27,12 @@
 #define STATIC_FILE "(static)"
 #define MAX_VERBS_PER_PLUGIN 4096
 #define MAX_NAME 128
+
+#if __SIZEOF_POINTER__ == 8
+#define LINX_ELF_CLASS ELFCLASS64
+#else
+#define LINX_ELF_CLASS ELFCLASS32
+#endif
 
 struct loaded {
 	const struct linx_plugin *desc;
@@ -622,16 +631,133 @@ int linx_registry_add_static(struct linx_registry *reg,
 	return r;
 }
 
+/*
+ * The checks dlopen() does not make.  glibc maps each PT_LOAD segment from
+ * the file as its program header says (elf(5)); a segment that ends past
+ * the end of a truncated file is mapped anyway and the first touch of it
+ * raises SIGBUS in the loading process.  So the headers are read from the
+ * open descriptor and every segment must lie inside the file.
+ */
+static int check_elf(int fd, const struct stat *st, const char *path,
+		     struct linx_error *err)
+{
+	ElfW(Ehdr) eh;
+	ElfW(Phdr) ph;
+	uint64_t size = (uint64_t)st->st_size, end;
+
+	if (size < sizeof(eh) || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+		return refuse(err, ENOEXEC, path,
+			      "not an ELF object (%llu bytes)",
+			      (unsigned long long)size);
+	if (eh.e_ident[EI_CLASS] != LINX_ELF_CLASS ||
+	    eh.e_phentsize != sizeof(ph) || eh.e_phnum == 0 ||
+	    eh.e_phnum == PN_XNUM)
+		return refuse(err, ENOEXEC, path,
+			      "malformed ELF: wrong class or program header "
+			      "table for this host");
+	end = (uint64_t)eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(ph);
+	if (eh.e_phoff > size || end > size)
+		return refuse(err, ENOEXEC, path,
+			      "truncated ELF: program headers end at %llu, "
+			      "past the file's %llu bytes",
+			      (unsigned long long)end, (unsigned long long)size);
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph),
+			  (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph))) !=
+		    sizeof(ph))
+			return refuse(err, ENOEXEC, path,
+				      "truncated ELF: cannot read program "
+				      "header %u", i);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		end = (uint64_t)ph.p_offset + (uint64_t)ph.p_filesz;
+		if (end < ph.p_offset || end > size)
+			return refuse(err, ENOEXEC, path,
+				      "truncated ELF: segment %u ends at %llu, "
+				      "past the file's %llu bytes",
+				      i, (unsigned long long)end,
+				      (unsigned long long)size);
+	}
+	return 0;
+}
+
+/*
+ * Open a plugin file for loading: a regular file (O_NONBLOCK, so a FIFO
+ * planted on the path cannot block us), then checked on that descriptor.
+ * Returns the fd, owned by the caller.
+ */
+static int open_plugin(const char *path, struct linx_error *err)
+{
+	struct stat st;
+	int r;
+	_cleanup_close_ int fd =
+		open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return refuse(err, errno == ENOENT ? ENOEXEC : errno, path,
+			      "open: %s", linx_strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return refuse(err, errno, path, "fstat: %s",
+			      linx_strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return refuse(err, ENOEXEC, path, "not a regular file");
+	r = check_elf(fd, &st, path, err);
+	if (r < 0)
+		return r;
+	return LINX_TAKE_FD(fd);
+}
+
+static int name_in_use(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	return info->dlpi_name && strcmp(info->dlpi_name, arg) == 0;
+}
+
+/*
+ * The name to dlopen() the checked descriptor by: /proc/self/fd/N.  The
+ * dynamic loader matches a name against the objects already loaded before
+ * it opens anything (glibc's _dl_map_object), and plugins stay loaded
+ * after their descriptor is closed, so "/proc/self/fd/5" may already name
+ * an earlier plugin.  Then move the descriptor to a number whose name is
+ * free.  Whoever held that number before us had finished its dlopen()
+ * before closing it, so the check cannot race another registry.
+ */
+static int fd_load_name(int *fd, char *buf, size_t cap)
+{
+	for (;;) {
+		int moved;
+
+		snprintf(buf, cap, "/proc/self/fd/%d", *fd);
+		if (!dl_iterate_phdr(name_in_use, buf))
+			return 0;
+		moved = fcntl(*fd, F_DUPFD_CLOEXEC, *fd + 1);
+		if (moved < 0)
+			return -errno;
+		close(*fd);
+		*fd = moved;
+	}
+}
+
 static int load_file_locked(struct linx_registry *reg, const char *path,
 			    const char *expect_name, struct linx_error *err)
 {
 	const struct linx_plugin *const *entry;
 	const struct linx_plugin *d;
 	bool init_ran = false;
+	char fd_path[64];
 	void *dl;
 	int r;
+	_cleanup_close_ int fd = open_plugin(path, err);
 
-	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (fd < 0)
+		return fd;
+	/* Load what was checked, not whatever the path names by now. */
+	r = fd_load_name(&fd, fd_path, sizeof(fd_path));
+	if (r < 0)
+		return refuse(err, -r, path, "cannot name the descriptor: %s",
+			      linx_strerror(-r));
+	dl = dlopen(fd_path, RTLD_NOW | RTLD_LOCAL);
 	if (!dl) {
 		const char *why = dlerror();
 
@@ -646,14 +772,16 @@ static int load_file_locked(struct linx_registry *reg, const char *path,
 			      LINX_PLUGIN_SYMBOL_NAME);
 	}
 	d = *entry;
+	/* Every refusal below is formatted into `err` before dlclose(): the
+	 * descriptor and every string it points to live in the object, so
+	 * nothing may read them once it is unmapped. */
 	if (expect_name && d->abi_major == LINX_ABI_MAJOR &&
-	    (!d->name || strcmp(d->name, expect_name) != 0)) {
-		dlclose(dl);
-		return refuse(err, EINVAL, path,
-			      "file is named for plugin %s but declares %s",
-			      expect_name, d->name ? d->name : "no name");
-	}
-	r = add_locked(reg, d, path, &init_ran, err);
+	    (!d->name || strcmp(d->name, expect_name) != 0))
+		r = refuse(err, EINVAL, path,
+			   "file is named for plugin %s but declares %s",
+			   expect_name, d->name ? d->name : "no name");
+	else
+		r = add_locked(reg, d, path, &init_ran, err);
 	/* Refused before init ran: safe to unmap.  After init the plugin may
 	 * have left state behind, so it stays mapped (plugins never unload). */
 	if (r < 0 && !init_ran)
