@@ -530,9 +530,16 @@ int linx_registry_new(struct linx_registry **ret, uint32_t flags,
 		return linx_error_set(err, ENOMEM, "registry", NULL);
 	pthread_mutex_init(&reg->lock, NULL);
 	reg->flags = flags;
+	/* secure_getenv(3): a set-user-ID program ignores it. */
+	{
+		const char *unchecked = secure_getenv(LINX_PLUGIN_UNCHECKED_ENV);
+
+		if (unchecked && *unchecked && strcmp(unchecked, "0") != 0)
+			reg->flags |= LINX_REGISTRY_UNCHECKED;
+	}
 	atomic_init(&reg->snap, NULL);
 	if (!(flags & LINX_REGISTRY_NO_SEARCH)) {
-		const char *env = getenv(LINX_PLUGIN_PATH_ENV);
+		const char *env = secure_getenv(LINX_PLUGIN_PATH_ENV);
 		const char *build = build_tree_plugins();
 
 		if (asprintf(&path, "%s%s%s%s%s", env && *env ? env : "",
@@ -682,12 +689,122 @@ static int check_elf(int fd, const struct stat *st, const char *path,
 	return 0;
 }
 
+/* ---- provenance ------------------------------------------------------------
+ *
+ * A plugin runs with all of the loading process's privileges, so the file
+ * and every directory above it must be out of reach of anyone the process
+ * does not already trust (docs/core/plugins.md, "Who may provide a
+ * plugin").  Trusted owners: root, the effective uid, and - only while
+ * this liblinx runs from its own build tree - the owner of the library
+ * file itself (whoever can rewrite liblinx.so already runs code here).
+ * Neither the file nor a directory may be writable by group or others; a
+ * directory may be if its sticky bit is set (then only an entry's owner,
+ * checked too, can rename or remove it: unlink(2), EPERM).
+ */
+
+static bool trusted_owner(uid_t uid)
+{
+	if (uid == 0 || uid == geteuid())
+		return true;
+#ifdef LINX_BUILD_CORE_DIR
+	if (linx__in_build_tree()) {
+		Dl_info info;
+		struct stat st;
+
+		if (dladdr((void *)linx_version, &info) && info.dli_fname &&
+		    stat(info.dli_fname, &st) == 0 && st.st_uid == uid)
+			return true;
+	}
+#endif
+	return false;
+}
+
+static int check_owner_mode(const struct stat *st, const char *what,
+			    const char *path, struct linx_error *err)
+{
+	mode_t others = st->st_mode & (S_IWGRP | S_IWOTH);
+
+	if (!trusted_owner(st->st_uid))
+		return refuse(err, EPERM, path,
+			      "%s is owned by uid %u, neither root nor the "
+			      "effective uid %u (set %s=1 to load it anyway)",
+			      what, (unsigned)st->st_uid, (unsigned)geteuid(),
+			      LINX_PLUGIN_UNCHECKED_ENV);
+	if (others && !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)))
+		return refuse(err, EPERM, path,
+			      "%s is writable by %s (mode %04o) (set %s=1 to "
+			      "load it anyway)",
+			      what,
+			      others == S_IWOTH   ? "others"
+			      : others == S_IWGRP ? "its group"
+						  : "its group and others",
+			      (unsigned)(st->st_mode & 07777),
+			      LINX_PLUGIN_UNCHECKED_ENV);
+	return 0;
+}
+
+/*
+ * Check the opened file and, walking down from "/" without following
+ * symlinks, every directory of the path the file really has now
+ * (/proc/self/fd/N); then that the walk arrives at the very file opened.
+ */
+static int check_provenance(int fd, const struct stat *st, const char *path,
+			    struct linx_error *err)
+{
+	char link[64], real[PATH_MAX], *at, *slash;
+	struct stat dst;
+	ssize_t n;
+	int r = check_owner_mode(st, "the file", path, err);
+	_cleanup_close_ int dir = -1;
+
+	if (r < 0)
+		return r;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, real, sizeof(real) - 1);
+	if (n <= 0 || (size_t)n >= sizeof(real) - 1 || real[0] != '/')
+		return refuse(err, EPERM, path,
+			      "cannot tell where the file lives (%s)",
+			      n < 0 ? linx_strerror(errno) : "no path");
+	real[n] = '\0';
+	dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (at = real + 1;; at = slash + 1) {
+		int next;
+
+		if (dir < 0 || fstat(dir, &dst) < 0)
+			return refuse(err, EPERM, path, "cannot check %s: %s",
+				      real, linx_strerror(errno));
+		if (dst.st_uid != st->st_uid || (dst.st_mode & (S_IWGRP | S_IWOTH))) {
+			char what[PATH_MAX + 16];
+
+			snprintf(what, sizeof(what), "directory %.*s",
+				 at - real > 1 ? (int)(at - real - 1) : 1, real);
+			r = check_owner_mode(&dst, what, path, err);
+			if (r < 0)
+				return r;
+		}
+		slash = strchr(at, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+		next = openat(dir, at, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+		*slash = '/';
+		close(dir);
+		dir = next;
+	}
+	if (fstatat(dir, at, &dst, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    dst.st_dev != st->st_dev || dst.st_ino != st->st_ino)
+		return refuse(err, EPERM, path,
+			      "the file was moved while it was checked");
+	return 0;
+}
+
 /*
  * Open a plugin file for loading: a regular file (O_NONBLOCK, so a FIFO
  * planted on the path cannot block us), then checked on that descriptor.
  * Returns the fd, owned by the caller.
  */
-static int open_plugin(const char *path, struct linx_error *err)
+static int open_plugin(const char *path, bool checked, struct linx_error *err)
 {
 	struct stat st;
 	int r;
@@ -702,6 +819,9 @@ static int open_plugin(const char *path, struct linx_error *err)
 			      linx_strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return refuse(err, ENOEXEC, path, "not a regular file");
+	r = checked ? check_provenance(fd, &st, path, err) : 0;
+	if (r < 0)
+		return r;
 	r = check_elf(fd, &st, path, err);
 	if (r < 0)
 		return r;
@@ -748,7 +868,8 @@ static int load_file_locked(struct linx_registry *reg, const char *path,
 	char fd_path[64];
 	void *dl;
 	int r;
-	_cleanup_close_ int fd = open_plugin(path, err);
+	_cleanup_close_ int fd = open_plugin(
+		path, !(reg->flags & LINX_REGISTRY_UNCHECKED), err);
 
 	if (fd < 0)
 		return fd;

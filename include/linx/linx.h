@@ -44,10 +44,21 @@ struct linx_registry;
 /* Environment variable holding extra plugin directories. */
 #define LINX_PLUGIN_PATH_ENV "LINX_PLUGIN_PATH"
 
+/* Environment variable that, set to anything but "" or "0", turns the
+ * provenance checks off like LINX_REGISTRY_UNCHECKED (for developers who
+ * load a plugin from a tree they do not own; docs/core/plugins.md).
+ * Ignored, like LINX_PLUGIN_PATH, by set-user-ID programs. */
+#define LINX_PLUGIN_UNCHECKED_ENV "LINX_PLUGIN_UNCHECKED"
+
 /* Registry flags. */
 /* Ignore $LINX_PLUGIN_PATH and the default directories: only plugins added
  * with linx_registry_add_static() / _load_file() exist (for tests). */
 #define LINX_REGISTRY_NO_SEARCH 0x1u
+/* Skip the provenance checks: load a plugin file even if it, or a
+ * directory above it, is owned by someone other than root or the
+ * effective uid, or writable by group or others.  Every other check
+ * stays.  Without it such a file is refused with EPERM. */
+#define LINX_REGISTRY_UNCHECKED 0x2u
 
 /* Create a registry.  *ret is owned by the caller (linx_registry_free). */
 LINX_API int linx_registry_new(struct linx_registry **ret, uint32_t flags,
