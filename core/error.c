@@ -142,6 +142,52 @@ int linx_error_param(struct linx_error *err, const char *op,
 	return r;
 }
 
+int linx_error_set_object(struct linx_error *err, int code, const char *op,
+			  const char *object, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = linx_error_setv(err, code, op, fmt, ap);
+	va_end(ap);
+	if (err && object)
+		linx__strlcpy(err->object, object, sizeof(err->object));
+	return r;
+}
+
+int linx_error_param_objectv(struct linx_error *err, int code, const char *op,
+			     const char *param, const char *object,
+			     const char *fmt, va_list ap)
+{
+	char param_copy[LINX_ERROR_PARAM_MAX];
+	char object_copy[LINX_ERROR_OBJECT_MAX];
+	int r;
+
+	/* Copied first: either may point into *err itself. */
+	linx__strlcpy(param_copy, param ? param : "", sizeof(param_copy));
+	linx__strlcpy(object_copy, object ? object : "", sizeof(object_copy));
+	r = linx_error_setv(err, code ? code : EINVAL, op, fmt, ap);
+	if (err) {
+		memcpy(err->param, param_copy, sizeof(err->param));
+		memcpy(err->object, object_copy, sizeof(err->object));
+	}
+	return r;
+}
+
+int linx_error_param_object(struct linx_error *err, int code, const char *op,
+			    const char *param, const char *object,
+			    const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = linx_error_param_objectv(err, code, op, param, object, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
 int linx_error_object(struct linx_error *err, const char *object)
 {
 	if (!err)

@@ -59,6 +59,12 @@ static const struct linx_host host = {
 	SERVICE(linx_ns_pin_close),
 	SERVICE(linx_ns_socket),
 	SERVICE(linx_ns_run),
+	/* ABI 1.1 (loader) */
+	SERVICE(linx_verb_validate),
+	SERVICE(linx_error_set_object),
+	SERVICE(linx_error_param_object),
+	SERVICE(linx_error_param_objectv),
+	SERVICE(linx_map_put_many),
 };
 
 const struct linx_host *linx_host_services(void)

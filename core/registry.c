@@ -35,7 +35,11 @@
 #endif
 
 struct loaded {
-	const struct linx_plugin *desc;
+	/* The plugin's descriptor copied at the host's size (an older
+	 * plugin's is zero-extended), its verbs pointing at `verbs`. */
+	struct linx_plugin desc;
+	/* What init_state stored for this registry (ABI 1.1). */
+	void *state;
 	char *file;
 	/* The plugin's verb and parameter records, copied at the host's
 	 * struct sizes (an older plugin's records are zero-extended). */
@@ -74,7 +78,9 @@ struct linx_registry {
 static const struct {
 	uint32_t plugin, verb, param, host;
 } abi_sizes[LINX_ABI_MINOR + 1] = {
-	[0] = { sizeof(struct linx_plugin), sizeof(struct linx_verb),
+	/* 1.0: 47 host services; no state pointers. */
+	[0] = { 88, 56, sizeof(struct linx_param), 8 + 47 * sizeof(void *) },
+	[1] = { sizeof(struct linx_plugin), sizeof(struct linx_verb),
 		sizeof(struct linx_param), sizeof(struct linx_host) },
 };
 
@@ -180,7 +186,7 @@ static struct snapshot *snap_extend(const struct snapshot *old,
 				    struct loaded *add)
 {
 	size_t np = (old ? old->n_plugins : 0) + 1;
-	size_t nv = (old ? old->n_verbs : 0) + add->desc->n_verbs;
+	size_t nv = (old ? old->n_verbs : 0) + add->desc.n_verbs;
 	uint32_t size = 16;
 	struct snapshot *s = calloc(1, sizeof(*s));
 
@@ -201,8 +207,8 @@ static struct snapshot *snap_extend(const struct snapshot *old,
 		memcpy(s->sorted, old->sorted, old->n_verbs * sizeof(*s->sorted));
 	}
 	s->plugins[np - 1] = add;
-	for (uint32_t i = 0; i < add->desc->n_verbs; i++)
-		s->sorted[nv - add->desc->n_verbs + i] = &add->verbs[i];
+	for (uint32_t i = 0; i < add->desc.n_verbs; i++)
+		s->sorted[nv - add->desc.n_verbs + i] = &add->verbs[i];
 	s->n_plugins = np;
 	s->n_verbs = nv;
 	qsort(s->sorted, nv, sizeof(*s->sorted), cmp_verbs);
@@ -226,7 +232,7 @@ static struct snapshot *current(const struct linx_registry *reg)
 static struct loaded *find_plugin(const struct snapshot *s, const char *name)
 {
 	for (size_t i = 0; s && i < s->n_plugins; i++)
-		if (strcmp(s->plugins[i]->desc->name, name) == 0)
+		if (strcmp(s->plugins[i]->desc.name, name) == 0)
 			return s->plugins[i];
 	return NULL;
 }
@@ -408,7 +414,7 @@ static struct loaded *loaded_new(const struct linx_plugin *d, const char *file)
 		n_params += ((const struct linx_verb *)(const void *)((const char *)d->verbs +
 								      (size_t)i * d->verb_size))
 				    ->n_params;
-	l->desc = d;
+	memcpy(&l->desc, d, d->plugin_size);
 	l->file = strdup(file);
 	l->verbs = calloc(d->n_verbs, sizeof(*l->verbs));
 	l->params = calloc(n_params ? n_params : 1, sizeof(*l->params));
@@ -426,9 +432,48 @@ static struct loaded *loaded_new(const struct linx_plugin *d, const char *file)
 			       (const char *)v->params + (size_t)k * d->param_size,
 			       d->param_size);
 		v->params = v->n_params ? &l->params[at] : NULL;
+		v->state = NULL; /* the host's field, whatever the plugin wrote */
 		at += v->n_params;
 	}
+	l->desc.verbs = l->verbs;
 	return l;
+}
+
+/* init, then (ABI 1.1) init_state; on failure undo what ran, and fill
+ * `err` (never NULL here) naming the file. */
+static int init_plugin(struct loaded *l, struct linx_error *err)
+{
+	const struct linx_plugin *d = &l->desc;
+	int r;
+
+	/* init gets a clean struct to fill: what the caller's held must not
+	 * pass for init's reason. */
+	linx_error_clear(err);
+	r = d->init(linx_host_services(), err);
+	if (r >= 0 && d->init_state) {
+		r = d->init_state(linx_host_services(), &l->state, err);
+		if (r < 0 && d->fini)
+			d->fini();
+	}
+	if (r >= 0) {
+		for (uint32_t i = 0; i < d->n_verbs; i++)
+			l->verbs[i].state = l->state;
+		return 0;
+	}
+	if (err->code == 0)
+		linx_error_set(err, r, "load", NULL);
+	linx__strlcpy(err->op, "load", sizeof(err->op));
+	linx_error_object(err, l->file);
+	return linx_error_prefix(err, "plugin %s (%s): init failed", d->name,
+				 l->file);
+}
+
+static void fini_plugin(struct loaded *l)
+{
+	if (l->desc.fini_state)
+		l->desc.fini_state(l->state);
+	if (l->desc.fini)
+		l->desc.fini();
 }
 
 /* Check, init and publish a descriptor.  Called locked. */
@@ -452,26 +497,14 @@ static int add_locked(struct linx_registry *reg, const struct linx_plugin *d,
 	if (!l)
 		return linx_error_set(err, ENOMEM, "load", NULL);
 	*ret_init_ran = true;
-	/* init gets a clean struct to fill: what the caller's held (or, for
-	 * the callers below that pass their own uninitialised one, whatever
-	 * was on the stack) must not pass for init's reason. */
-	if (!err)
-		err = &local;
-	linx_error_clear(err);
-	r = d->init(linx_host_services(), err);
+	r = init_plugin(l, err ? err : &local);
 	if (r < 0) {
 		loaded_free(l);
-		if (err->code == 0)
-			linx_error_set(err, r, "load", NULL);
-		linx__strlcpy(err->op, "load", sizeof(err->op));
-		linx_error_object(err, file);
-		return linx_error_prefix(err, "plugin %s (%s): init failed",
-					 d->name, file);
+		return r;
 	}
 	next = snap_extend(old, l);
 	if (!next) {
-		if (d->fini)
-			d->fini();
+		fini_plugin(l);
 		loaded_free(l);
 		return linx_error_set(err, ENOMEM, "load", NULL);
 	}
@@ -570,8 +603,7 @@ void linx_registry_free(struct linx_registry *reg)
 	s = current(reg);
 	if (s) {
 		for (size_t i = s->n_plugins; i-- > 0;) {
-			if (s->plugins[i]->desc->fini)
-				s->plugins[i]->desc->fini();
+			fini_plugin(s->plugins[i]);
 			loaded_free(s->plugins[i]);
 		}
 	}
@@ -1130,7 +1162,7 @@ const struct linx_plugin *linx_registry_plugin(const struct linx_registry *reg,
 		return NULL;
 	if (ret_file)
 		*ret_file = s->plugins[i]->file;
-	return s->plugins[i]->desc;
+	return &s->plugins[i]->desc;
 }
 
 const struct linx_verb *linx_registry_verb(const struct linx_registry *reg,

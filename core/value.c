@@ -462,6 +462,31 @@ int linx_map_put(struct linx_value *map, const char *key,
 	return 0;
 }
 
+int linx_map_put_many(struct linx_value *map, struct linx_map_entry *entries,
+		      size_t n)
+{
+	int r = 0;
+
+	if (n && !entries)
+		return -EINVAL;
+	if (!map || map->type != LINX_MAP)
+		r = -EINVAL;
+	else if (n)
+		r = linx_value_reserve(map, n);
+	for (size_t i = 0; i < n; i++) {
+		int q;
+
+		if (r < 0) {
+			linx_value_clear(&entries[i].value);
+			continue;
+		}
+		q = linx_map_put(map, entries[i].key, &entries[i].value);
+		if (q < 0)
+			r = q;
+	}
+	return r;
+}
+
 int linx_map_put_nil(struct linx_value *map, const char *key)
 {
 	struct linx_value v = linx_value_nil();

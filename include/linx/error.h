@@ -76,6 +76,30 @@ LINX_API int linx_error_param(struct linx_error *err, const char *op,
 			      const char *param, const char *fmt, ...)
 	LINX_PRINTF(4, 5);
 
+/*
+ * ABI 1.1 (also for plugins through the host table).
+ *
+ * linx_error_set() that also records `object` (a path, key or name the
+ * failure concerns; NULL leaves it empty) in one call.
+ */
+LINX_API int linx_error_set_object(struct linx_error *err, int code,
+				   const char *op, const char *object,
+				   const char *fmt, ...) LINX_PRINTF(5, 6);
+
+/*
+ * A bad argument with the errno that fits it (EINVAL, E2BIG, ERANGE...;
+ * 0 means EINVAL): records `op`, `param` and `object` (either may be
+ * NULL).  Returns -code.
+ */
+LINX_API int linx_error_param_object(struct linx_error *err, int code,
+				     const char *op, const char *param,
+				     const char *object, const char *fmt, ...)
+	LINX_PRINTF(6, 7);
+LINX_API int linx_error_param_objectv(struct linx_error *err, int code,
+				      const char *op, const char *param,
+				      const char *object, const char *fmt,
+				      va_list ap) LINX_PRINTF(6, 0);
+
 /* Set the `object` field (a path, key or name the failure concerns).
  * Returns -err->code (or -EIO if err is NULL) for tail calls. */
 LINX_API int linx_error_object(struct linx_error *err, const char *object);

@@ -166,15 +166,8 @@ LINX_API int linx_call_verb(const struct linx_verb *verb,
 			    struct linx_value *ret, uint32_t flags,
 			    struct linx_error *err);
 
-/*
- * Only the validation step: check `args` against `verb` and fill
- * slots[0..verb->n_params) (NULL for absent optionals).  `slots` must have
- * room for LINX_MAX_PARAMS entries.
- */
-LINX_API int linx_verb_validate(const struct linx_verb *verb,
-				const struct linx_value *args,
-				const struct linx_value **slots,
-				struct linx_error *err);
+/* linx_verb_validate(), the validation step alone, is declared in
+ * linx/plugin.h: plugins use it too (ABI 1.1). */
 
 /* "int|string"-style rendering of a type mask (for help texts). */
 LINX_API size_t linx_type_mask_format(uint32_t types, char *buf, size_t cap);

@@ -41,7 +41,10 @@
 LINX_BEGIN_DECLS
 
 #define LINX_ABI_MAJOR 1
-#define LINX_ABI_MINOR 0
+/* 1.1: per-registry plugin state (init_state/fini_state, linx_call_state),
+ * host services for schema validation, errors naming an object or a
+ * parameter, and bulk map building. */
+#define LINX_ABI_MINOR 1
 
 /* The one exported symbol.  Its name is defined here and nowhere else. */
 #define LINX_PLUGIN_SYMBOL linx_plugin_descriptor
@@ -102,7 +105,17 @@ struct linx_verb {
 	linx_verb_fn *fn;
 	const char *result_doc; /* one line describing the result (optional) */
 	void *data;		/* for the verb's own use, via call->verb */
+	/* ABI 1.1.  Set by the host in its copy of the table: the state the
+	 * plugin's init_state returned for the registry the verb was found
+	 * in.  Leave it out of the plugin's table; read it with
+	 * linx_call_state(). */
+	void *state;
 };
+
+/* `.params` and `.n_params` of a verb from one array, counted:
+ *   { .name = "foo.bar", LINX_PARAMS(bar_params), .fn = bar }  */
+#define LINX_PARAMS(array)                                                   \
+	.params = (array), .n_params = (uint32_t)(sizeof(array) / sizeof((array)[0]))
 
 struct linx_call {
 	const struct linx_verb *verb;
@@ -117,6 +130,29 @@ linx_call_arg(const struct linx_call *call, unsigned i)
 {
 	return i < call->verb->n_params ? call->args[i] : NULL;
 }
+
+/* ABI 1.1: the plugin's state for the registry this call came through
+ * (what init_state stored; NULL without one, or for a verb called outside
+ * a registry). */
+static inline void *linx_call_state(const struct linx_call *call)
+{
+	return call->verb->state;
+}
+
+/*
+ * Only the validation step of a call: check `args` (a map, or NULL/nil for
+ * none) against `verb`'s schema and fill slots[0..verb->n_params) (NULL
+ * for absent optionals; borrowed from `args`).  `slots` must have room for
+ * LINX_MAX_PARAMS entries.  EINVAL with err->op "validate" and err->param
+ * naming the parameter.  A plugin that takes nested argument maps (a batch
+ * of operations) validates each against a schema of its own with it:
+ * build a struct linx_verb with the name, params and n_params to check
+ * against (fn unused).  ABI 1.1 for plugins.
+ */
+LINX_API int linx_verb_validate(const struct linx_verb *verb,
+				const struct linx_value *args,
+				const struct linx_value **slots,
+				struct linx_error *err);
 
 /* ---- host services ------------------------------------------------------
  *
@@ -178,6 +214,12 @@ struct linx_host {
 	LINX_HOST_MEMBER(linx_ns_pin_close);
 	LINX_HOST_MEMBER(linx_ns_socket);
 	LINX_HOST_MEMBER(linx_ns_run);
+	/* ABI 1.1 (loader): what plugins used to re-implement. */
+	LINX_HOST_MEMBER(linx_verb_validate);
+	LINX_HOST_MEMBER(linx_error_set_object);
+	LINX_HOST_MEMBER(linx_error_param_object);
+	LINX_HOST_MEMBER(linx_error_param_objectv);
+	LINX_HOST_MEMBER(linx_map_put_many);
 };
 
 /* ---- the descriptor ----------------------------------------------------- */
@@ -208,6 +250,16 @@ struct linx_plugin {
 	const struct linx_verb *verbs;
 	uint32_t n_verbs;
 	uint32_t reserved;
+
+	/* ABI 1.1: per-registry state.  Called after init, once per registry
+	 * that loads the plugin: store the state in *ret_state (verbs read it
+	 * with linx_call_state()), or return a negative errno with `err`
+	 * filled to refuse the load.  fini_state(state) is called when that
+	 * registry is freed, before fini.  Either may be NULL; write them with
+	 * LINX_PLUGIN_DEFINE_STATE. */
+	int (*init_state)(const struct linx_host *host, void **ret_state,
+			  struct linx_error *err);
+	void (*fini_state)(void *state);
 };
 
 /*
@@ -222,7 +274,7 @@ struct linx_plugin {
  * the host-table pointer the redirections below use.
  */
 #define LINX_PLUGIN_DESCRIPTOR_(pname, pversion, psummary, pinit, pfini,     \
-				pverbs)                                      \
+				pverbs, pinit_state, pfini_state)            \
 	static int linx_plugin_init_##pname(const struct linx_host *host,     \
 					    struct linx_error *err)           \
 	{                                                                     \
@@ -248,6 +300,8 @@ struct linx_plugin {
 		.fini = pfini,                                                \
 		.verbs = pverbs,                                              \
 		.n_verbs = sizeof(pverbs) / sizeof((pverbs)[0]),              \
+		.init_state = pinit_state,                                    \
+		.fini_state = pfini_state,                                    \
 	}
 
 #ifdef LINX_PLUGIN_MODULE
@@ -260,11 +314,12 @@ extern const struct linx_host *linx_plugin_host
 /* In a module only LINX_PLUGIN_SYMBOL is exported, whatever the flags. */
 #define LINX_PLUGIN_DESCRIPTOR_VISIBILITY_ __attribute__((visibility("hidden")))
 
-#define LINX_PLUGIN_DEFINE(pname, pversion, psummary, pinit, pfini, pverbs)  \
+#define LINX_PLUGIN_DEFINE_(pname, pversion, psummary, pinit, pfini, pverbs, \
+			    pinit_state, pfini_state)                        \
 	__attribute__((visibility("hidden"))) const struct linx_host         \
 		*linx_plugin_host;                                            \
 	LINX_PLUGIN_DESCRIPTOR_(pname, pversion, psummary, pinit, pfini,     \
-				pverbs);                                      \
+				pverbs, pinit_state, pfini_state);            \
 	LINX_EXPORT const struct linx_plugin *const LINX_PLUGIN_SYMBOL =      \
 		&linx_plugin_##pname
 
@@ -322,17 +377,41 @@ extern const struct linx_host *linx_plugin_host
 #define linx_ns_pin_close(...) LINX_HOST_(linx_ns_pin_close)(__VA_ARGS__)
 #define linx_ns_socket(...) LINX_HOST_(linx_ns_socket)(__VA_ARGS__)
 #define linx_ns_run(...) LINX_HOST_(linx_ns_run)(__VA_ARGS__)
+#define linx_verb_validate(...) LINX_HOST_(linx_verb_validate)(__VA_ARGS__)
+#define linx_error_set_object(...) LINX_HOST_(linx_error_set_object)(__VA_ARGS__)
+#define linx_error_param_object(...) LINX_HOST_(linx_error_param_object)(__VA_ARGS__)
+#define linx_error_param_objectv(...) LINX_HOST_(linx_error_param_objectv)(__VA_ARGS__)
+#define linx_map_put_many(...) LINX_HOST_(linx_map_put_many)(__VA_ARGS__)
 
 #else /* !LINX_PLUGIN_MODULE: linked with liblinx, registered statically */
 
 #define LINX_PLUGIN_SET_HOST_(h) ((void)(h))
 #define LINX_PLUGIN_DESCRIPTOR_VISIBILITY_
 
-#define LINX_PLUGIN_DEFINE(pname, pversion, psummary, pinit, pfini, pverbs)  \
+#define LINX_PLUGIN_DEFINE_(pname, pversion, psummary, pinit, pfini, pverbs, \
+			    pinit_state, pfini_state)                        \
 	LINX_PLUGIN_DESCRIPTOR_(pname, pversion, psummary, pinit, pfini,     \
-				pverbs)
+				pverbs, pinit_state, pfini_state)
 
 #endif /* LINX_PLUGIN_MODULE */
+
+#define LINX_PLUGIN_DEFINE(pname, pversion, psummary, pinit, pfini, pverbs)  \
+	LINX_PLUGIN_DEFINE_(pname, pversion, psummary, pinit, pfini, pverbs,  \
+			    NULL, NULL)
+
+/*
+ * ABI 1.1: the same with per-registry state instead of init/fini.
+ *
+ *   static int foo_init_state(const struct linx_host *host, void **ret,
+ *                             struct linx_error *err);
+ *   static void foo_fini_state(void *state);
+ *   LINX_PLUGIN_DEFINE_STATE(foo, "1.0.0", "...", foo_init_state,
+ *                            foo_fini_state, foo_verbs);
+ */
+#define LINX_PLUGIN_DEFINE_STATE(pname, pversion, psummary, pinit_state,     \
+				 pfini_state, pverbs)                        \
+	LINX_PLUGIN_DEFINE_(pname, pversion, psummary, NULL, NULL, pverbs,    \
+			    pinit_state, pfini_state)
 
 LINX_END_DECLS
 

@@ -239,6 +239,30 @@ LINX_API int linx_map_put_string(struct linx_value *map, const char *key,
 LINX_API int linx_map_put_bytes(struct linx_value *map, const char *key,
 				const void *data, size_t len);
 
+/* One entry of a bulk map build. */
+struct linx_map_entry {
+	const char *key;
+	struct linx_value value;
+};
+
+/*
+ * ABI 1.1 (also for plugins through the host table).  Put `n` entries
+ * into `map` at once - a decoded object's fields, say:
+ *
+ *   struct linx_map_entry e[] = {
+ *           { "ifindex", linx_value_int(l->index) },
+ *           { "mtu", linx_value_uint(l->mtu) },
+ *   };
+ *   linx_map_put_many(&m, e, sizeof(e) / sizeof(e[0]));
+ *
+ * Room is reserved once, then each value is moved in as by linx_map_put()
+ * (each entries[i].value is left nil, also on failure: whatever was not
+ * moved is freed).  Returns 0 or the first error, with `map` poisoned as
+ * linx_map_put() does.
+ */
+LINX_API int linx_map_put_many(struct linx_value *map,
+			       struct linx_map_entry *entries, size_t n);
+
 /* Look up `key`; returns a pointer into the map (valid until the map is
  * modified) or NULL.  Returns NULL if `map` is not a map. */
 LINX_API const struct linx_value *linx_map_get(const struct linx_value *map,

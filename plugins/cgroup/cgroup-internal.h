@@ -28,22 +28,21 @@
 /* Largest file linx_cgroup_read() returns (the value model's limit). */
 #define CG_READ_MAX LINX_VALUE_MAX_LEN
 
-/* ---- errors (error.c) ---------------------------------------------------
+/* ---- errors ---------------------------------------------------------------
  *
- * Both return the negative errno even when err is NULL (the core's
- * linx_error_object() alone would then answer -EIO).
+ * The core's setters (plugin ABI 1.1) under the plugin's names.  Both
+ * return the negative errno even when err is NULL.
  */
 
 /* Record errno `code` for operation `op` on `object`. */
-CG_HIDDEN int cg_fail(struct linx_error *err, int code, const char *op,
-		      const char *object, const char *fmt, ...)
-	LINX_PRINTF(5, 6);
+#define cg_fail linx_error_set_object
 
 /* Record a refused argument: EINVAL, op "validate", param `param`. */
-CG_HIDDEN int cg_refuse(struct linx_error *err, const char *param,
-			const char *object, const char *fmt, ...)
-	LINX_PRINTF(4, 5);
+#define cg_refuse(err, param, object, ...)                                   \
+	linx_error_param_object(err, EINVAL, "validate", param, object,       \
+				__VA_ARGS__)
 
+/* (error.c) */
 /* "<dir>/<file>" into buf (truncated to fit), for error objects. */
 CG_HIDDEN const char *cg_join(char *buf, size_t cap, const char *dir,
 			      const char *file);

@@ -444,30 +444,25 @@ static int verb_supported(const struct linx_call *call, struct linx_value *ret,
 
 /* ---- the table ----------------------------------------------------------- */
 
-#define N_PARAMS(p) ((uint32_t)(sizeof(p) / sizeof((p)[0])))
-
 static const struct linx_verb cgroup_verbs[] = {
 	{
 		.name = "cgroup.create",
 		.summary = "Create a cgroup (mkdir; an existing one is fine)",
-		.params = path_only_params,
-		.n_params = N_PARAMS(path_only_params),
+		LINX_PARAMS(path_only_params),
 		.fn = verb_create,
 		.result_doc = "string: the path, for chaining",
 	},
 	{
 		.name = "cgroup.destroy",
 		.summary = "Remove an empty cgroup (EBUSY while populated)",
-		.params = path_only_params,
-		.n_params = N_PARAMS(path_only_params),
+		LINX_PARAMS(path_only_params),
 		.fn = verb_destroy,
 		.result_doc = "nil",
 	},
 	{
 		.name = "cgroup.add_process",
 		.summary = "Move a process into a cgroup (cgroup.procs)",
-		.params = add_process_params,
-		.n_params = N_PARAMS(add_process_params),
+		LINX_PARAMS(add_process_params),
 		.fn = verb_add_process,
 		.result_doc = "nil",
 	},
@@ -475,8 +470,7 @@ static const struct linx_verb cgroup_verbs[] = {
 		.name = "cgroup.enable_controllers",
 		.summary = "Enable controllers for a cgroup's children, one "
 			   "write each (cgroup.subtree_control)",
-		.params = enable_params,
-		.n_params = N_PARAMS(enable_params),
+		LINX_PARAMS(enable_params),
 		.fn = verb_enable_controllers,
 		.result_doc = "list of refused controllers, each a map "
 			      "{controller, code, errno, op, path, message}; "
@@ -485,16 +479,14 @@ static const struct linx_verb cgroup_verbs[] = {
 	{
 		.name = "cgroup.set_memory_max",
 		.summary = "Set memory.max (bytes or \"max\")",
-		.params = memory_max_params,
-		.n_params = N_PARAMS(memory_max_params),
+		LINX_PARAMS(memory_max_params),
 		.fn = verb_set_memory_max,
 		.result_doc = "nil",
 	},
 	{
 		.name = "cgroup.set_pids_max",
 		.summary = "Set pids.max (count or \"max\")",
-		.params = pids_max_params,
-		.n_params = N_PARAMS(pids_max_params),
+		LINX_PARAMS(pids_max_params),
 		.fn = verb_set_pids_max,
 		.result_doc = "nil",
 	},
@@ -502,8 +494,7 @@ static const struct linx_verb cgroup_verbs[] = {
 		.name = "cgroup.set_cpu_max",
 		.summary = "Set cpu.max (quota per period in microseconds, or "
 			   "\"max\")",
-		.params = cpu_max_params,
-		.n_params = N_PARAMS(cpu_max_params),
+		LINX_PARAMS(cpu_max_params),
 		.fn = verb_set_cpu_max,
 		.result_doc = "nil",
 	},
@@ -511,8 +502,7 @@ static const struct linx_verb cgroup_verbs[] = {
 		.name = "cgroup.freeze",
 		.summary = "Freeze a cgroup and wait until cgroup.events says "
 			   "frozen",
-		.params = freeze_params,
-		.n_params = N_PARAMS(freeze_params),
+		LINX_PARAMS(freeze_params),
 		.flags = LINX_VERB_BLOCKING,
 		.fn = verb_freeze,
 		.result_doc = "nil",
@@ -521,8 +511,7 @@ static const struct linx_verb cgroup_verbs[] = {
 		.name = "cgroup.thaw",
 		.summary = "Thaw a cgroup and wait until cgroup.events says "
 			   "thawed",
-		.params = freeze_params,
-		.n_params = N_PARAMS(freeze_params),
+		LINX_PARAMS(freeze_params),
 		.flags = LINX_VERB_BLOCKING,
 		.fn = verb_thaw,
 		.result_doc = "nil",
@@ -530,8 +519,7 @@ static const struct linx_verb cgroup_verbs[] = {
 	{
 		.name = "cgroup.read",
 		.summary = "Read an interface file (trimmed)",
-		.params = read_params,
-		.n_params = N_PARAMS(read_params),
+		LINX_PARAMS(read_params),
 		.fn = verb_read,
 		.result_doc = "string: the contents without surrounding white "
 			      "space",
@@ -539,16 +527,14 @@ static const struct linx_verb cgroup_verbs[] = {
 	{
 		.name = "cgroup.write",
 		.summary = "Write a value to an interface file as is",
-		.params = write_params,
-		.n_params = N_PARAMS(write_params),
+		LINX_PARAMS(write_params),
 		.fn = verb_write,
 		.result_doc = "nil",
 	},
 	{
 		.name = "cgroup.stats",
 		.summary = "Read cpu, memory and pids counters",
-		.params = path_only_params,
-		.n_params = N_PARAMS(path_only_params),
+		LINX_PARAMS(path_only_params),
 		.fn = verb_stats,
 		.result_doc = "map: cpu_usec, cpu_user_usec, cpu_system_usec, "
 			      "cpu_nr_throttled, cpu_throttled_usec, "
@@ -558,8 +544,6 @@ static const struct linx_verb cgroup_verbs[] = {
 	{
 		.name = "cgroup.supported",
 		.summary = "Is cgroup v2 mounted at /sys/fs/cgroup?",
-		.params = NULL,
-		.n_params = 0,
 		.fn = verb_supported,
 		.result_doc = "bool",
 	},

@@ -1,47 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Error helpers: every sysctl failure carries the errno, the operation, the
- * procfs path as its object and a message naming the key (linx/sysctl.h).
- * Also the shape check of an `in` target.
+ * The shape check of an `in` target.  (Every sysctl failure carries the
+ * errno, the operation, the procfs path as its object and a message naming
+ * the key (linx/sysctl.h): sysctl_fail() and sysctl_fail_param() in
+ * sysctl-internal.h, the core's setters.)
  */
 #include <errno.h>
 #include <string.h>
 
 #include "sysctl-internal.h"
-
-int sysctl_fail(struct linx_error *err, int code, const char *op,
-		const char *object, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = linx_error_setv(err, code, op, fmt, ap);
-	va_end(ap);
-	if (err && object)
-		linx_error_object(err, object);
-	return r;
-}
-
-int sysctl_fail_param(struct linx_error *err, int code, const char *param,
-		      const char *object, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = linx_error_setv(err, code, "validate", fmt, ap);
-	va_end(ap);
-	if (!err)
-		return r;
-	if (object)
-		linx_error_object(err, object);
-	/* linx_error_setv() cleared the field; param names are short
-	 * literals, but stay within the field regardless. */
-	strncpy(err->param, param, sizeof(err->param) - 1);
-	err->param[sizeof(err->param) - 1] = '\0';
-	return r;
-}
 
 bool sysctl_target_is_self(const struct linx_ns_target *in)
 {

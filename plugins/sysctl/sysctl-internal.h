@@ -31,15 +31,14 @@ struct sysctl_key {
 int sysctl_key_init(struct sysctl_key *ret, const char *key, const char *param,
 		    struct linx_error *err);
 
-/* error.c: set code/op/message and object (the procfs path) in one go.
- * Returns -code. */
-int sysctl_fail(struct linx_error *err, int code, const char *op,
-		const char *object, const char *fmt, ...) LINX_PRINTF(5, 6);
-/* The same for a refused argument: also records `param`.  Unlike
- * linx_error_param() the code may be other than EINVAL (E2BIG). */
-int sysctl_fail_param(struct linx_error *err, int code, const char *param,
-		      const char *object, const char *fmt, ...)
-	LINX_PRINTF(5, 6);
+/* Set code/op/message and object (the procfs path) in one go; returns
+ * -code.  The core's setter (plugin ABI 1.1), under the plugin's name. */
+#define sysctl_fail linx_error_set_object
+/* The same for a refused argument (op "validate"): also records `param`.
+ * Unlike linx_error_param() the code may be other than EINVAL (E2BIG). */
+#define sysctl_fail_param(err, code, param, object, ...)                     \
+	linx_error_param_object(err, code, "validate", param, object,         \
+				__VA_ARGS__)
 /* Check an `in` target for shape (op "validate", param "in"). */
 int sysctl_target_check(const struct linx_ns_target *in,
 			struct linx_error *err);

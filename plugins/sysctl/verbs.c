@@ -364,8 +364,7 @@ static const struct linx_verb verbs[] = {
 	{
 		.name = "sysctl.read",
 		.summary = "Read a sysctl as text, trailing newline trimmed",
-		.params = key_params,
-		.n_params = 2,
+		LINX_PARAMS(key_params),
 		.flags = LINX_VERB_BLOCKING,
 		.fn = verb_read,
 		.result_doc = "string (bytes if the value is not UTF-8)",
@@ -373,8 +372,7 @@ static const struct linx_verb verbs[] = {
 	{
 		.name = "sysctl.read_int",
 		.summary = "Read a sysctl holding one integer",
-		.params = key_params,
-		.n_params = 2,
+		LINX_PARAMS(key_params),
 		.flags = LINX_VERB_BLOCKING,
 		.fn = verb_read_int,
 		.result_doc = "int",
@@ -382,8 +380,7 @@ static const struct linx_verb verbs[] = {
 	{
 		.name = "sysctl.read_ints",
 		.summary = "Read a sysctl holding whitespace-separated integers",
-		.params = key_params,
-		.n_params = 2,
+		LINX_PARAMS(key_params),
 		.flags = LINX_VERB_BLOCKING,
 		.fn = verb_read_ints,
 		.result_doc = "list of int",
@@ -392,8 +389,7 @@ static const struct linx_verb verbs[] = {
 		.name = "sysctl.write",
 		.summary = "Write an integer, a string or a list of integers "
 			   "to a sysctl",
-		.params = write_params,
-		.n_params = 3,
+		LINX_PARAMS(write_params),
 		.flags = LINX_VERB_BLOCKING,
 		.fn = verb_write,
 		.result_doc = "nil",
@@ -402,8 +398,7 @@ static const struct linx_verb verbs[] = {
 		.name = "sysctl.list",
 		.summary = "Read every visible sysctl, or those under a prefix, "
 			   "sorted by key",
-		.params = list_params,
-		.n_params = 2,
+		LINX_PARAMS(list_params),
 		.flags = LINX_VERB_BLOCKING,
 		.fn = verb_list,
 		.result_doc = "list of {\"key\", \"value\", \"path\"}",
@@ -418,8 +413,7 @@ static const struct linx_verb verbs[] = {
 		.name = "sysctl.namespaces",
 		.summary = "The namespaces a key is resolved against (empty "
 			   "for a global knob)",
-		.params = ns_params,
-		.n_params = 1,
+		LINX_PARAMS(ns_params),
 		.fn = verb_namespaces,
 		.result_doc = "list of namespace names (\"net\", \"uts\", "
 			      "\"ipc\", \"user\", \"pid\")",

@@ -605,6 +605,38 @@ START_TEST(fmt_keeps_errno)
 }
 END_TEST
 
+/* ABI 1.1 setters: object and parameter in one call. */
+START_TEST(set_object_and_param_object)
+{
+	struct linx_error err;
+
+	ck_assert_int_eq(linx_error_set_object(&err, ENOENT, "read", "/x",
+					       "no %s", "x"),
+			 -ENOENT);
+	ck_assert_str_eq(err.object, "/x");
+	ck_assert_str_eq(err.message, "no x");
+	ck_assert_str_eq(err.param, "");
+	ck_assert_int_eq(linx_error_param_object(&err, E2BIG, "validate",
+						 "value", "/proc/sys/a",
+						 "%d bytes", 9),
+			 -E2BIG);
+	ck_assert_str_eq(err.param, "value");
+	ck_assert_str_eq(err.object, "/proc/sys/a");
+	ck_assert_str_eq(err.op, "validate");
+	/* 0 means EINVAL; NULL param/object leave them empty; the inputs
+	 * may come from the struct itself. */
+	ck_assert_int_eq(linx_error_param_object(&err, 0, "validate",
+						 err.param, NULL, "again"),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "value");
+	ck_assert_str_eq(err.object, "");
+	ck_assert_int_eq(linx_error_param_object(NULL, ERANGE, "v", "p", "o",
+						 "x"),
+			 -ERANGE);
+	ck_assert_int_eq(linx_error_set_object(NULL, 0, "v", "o", "x"), -EIO);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("error");
@@ -629,6 +661,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fmt_unsupported_consumes);
 	tcase_add_test(tc, fmt_wide_consumed);
 	tcase_add_test(tc, fmt_keeps_errno);
+	tcase_add_test(tc, set_object_and_param_object);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -352,15 +352,174 @@ START_TEST(abi_struct_sizes)
 	ck_assert_int_eq(sizeof(struct linx_value), 24);
 	ck_assert_int_eq(sizeof(struct linx_pair), 40);
 	ck_assert_int_eq(sizeof(struct linx_param), 24);
-	ck_assert_int_eq(sizeof(struct linx_verb), 56);
+	/* ABI 1.0 had verb 56, plugin 88 and 47 host services; 1.1 appended
+	 * linx_verb.state, init_state/fini_state and 5 services. */
+	ck_assert_int_eq(sizeof(struct linx_verb), 64);
+	ck_assert_int_eq(offsetof(struct linx_verb, state), 56);
 	ck_assert_int_eq(sizeof(struct linx_call), 24);
-	ck_assert_int_eq(sizeof(struct linx_plugin), 88);
-	ck_assert_int_eq(sizeof(struct linx_host),
+	ck_assert_int_eq(sizeof(struct linx_plugin), 104);
+	ck_assert_int_eq(offsetof(struct linx_plugin, init_state), 88);
+	ck_assert_int_eq(offsetof(struct linx_host, linx_verb_validate),
 			 8 + 47 * sizeof(void *));
+	ck_assert_int_eq(sizeof(struct linx_host),
+			 8 + 52 * sizeof(void *));
 	ck_assert_int_eq(offsetof(struct linx_plugin, abi_major), 0);
 	ck_assert_int_eq(offsetof(struct linx_plugin, abi_minor), 4);
 	ck_assert_int_eq(offsetof(struct linx_plugin, plugin_size), 8);
 	ck_assert_str_eq(LINX_PLUGIN_SYMBOL_NAME, "linx_plugin_descriptor");
+}
+END_TEST
+
+#ifndef ABI_FIXTURE_DIR
+#error ABI_FIXTURE_DIR must be defined
+#endif
+
+static struct linx_registry *abi_registry(void)
+{
+	struct linx_registry *reg;
+	struct linx_error err;
+
+	linx_assert_ok(linx_registry_new(&reg, LINX_REGISTRY_NO_SEARCH, &err),
+		       &err);
+	linx_assert_ok(linx_registry_set_path(reg, ABI_FIXTURE_DIR, &err),
+		       &err);
+	return reg;
+}
+
+/* A plugin built against ABI 1.0 keeps loading under 1.1: its shorter
+ * records are read with its own stride and zero-extended. */
+START_TEST(abi_1_0_plugin_loads)
+{
+	struct linx_registry *reg = abi_registry();
+	struct linx_value args = linx_value_map(), ret = linx_value_nil();
+	const struct linx_plugin *d;
+	const struct linx_verb *v;
+	struct linx_error err;
+	int64_t sum = 0;
+	uint64_t n = 0;
+
+	linx_assert_ok(linx_registry_load(reg, "abi10", &err), &err);
+	d = linx_registry_plugin(reg, 0, NULL);
+	ck_assert_str_eq(d->name, "abi10");
+	ck_assert_uint_eq(d->abi_minor, 0);
+	ck_assert_uint_eq(d->n_verbs, 2);
+	ck_assert_ptr_null(d->init_state);
+	ck_assert_ptr_null(d->fini_state);
+	/* The second record, one 1.0 stride on. */
+	ck_assert_str_eq(d->verbs[1].name, "abi10.noop");
+	linx_assert_ok(linx_registry_find(reg, "abi10.noop", &v, &err), &err);
+	ck_assert_ptr_null(v->state);
+	ck_assert_uint_eq(v->n_params, 2);
+	linx_map_put_int(&args, "a", 40);
+	linx_map_put_int(&args, "b", 2);
+	linx_assert_ok(linx_call(reg, "abi10.add", &args, &ret, 0, &err),
+		       &err);
+	linx_value_get_i64(linx_map_get(&ret, "sum"), &sum);
+	linx_value_get_u64(linx_map_get(&ret, "n_params"), &n);
+	ck_assert_int_eq(sum, 42);
+	ck_assert_uint_eq(n, 2);
+	linx_value_clear(&ret);
+	linx_value_clear(&args);
+	linx_registry_free(reg);
+}
+END_TEST
+
+static uint64_t count_calls(struct linx_registry *reg)
+{
+	struct linx_value ret = linx_value_nil();
+	struct linx_error err;
+	uint64_t n = 0;
+
+	linx_assert_ok(linx_call(reg, "stateful.count", NULL, &ret, 0, &err),
+		       &err);
+	ck_assert_str_eq(linx_map_get(&ret, "verb")->str, "stateful.count");
+	linx_value_get_u64(linx_map_get(&ret, "calls"), &n);
+	linx_value_clear(&ret);
+	return n;
+}
+
+/* Each registry has its own state, from init_state to fini_state. */
+START_TEST(per_registry_state)
+{
+	char log[] = "/tmp/linx-state-log.XXXXXX";
+	struct linx_registry *a, *b;
+	char *out;
+	int fd = mkstemp(log);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	setenv("STATEFUL_FINI_LOG", log, 1);
+	a = abi_registry();
+	b = abi_registry();
+	ck_assert_uint_eq(count_calls(a), 1);
+	ck_assert_uint_eq(count_calls(a), 2);
+	ck_assert_uint_eq(count_calls(b), 1);
+	ck_assert_uint_eq(count_calls(a), 3);
+	linx_registry_free(a);
+	linx_registry_free(b);
+	out = linx_test_sh(NULL, "cat '%s'", log);
+	ck_assert_str_eq(out, "3\n1\n");
+	free(out);
+	unlink(log);
+	unsetenv("STATEFUL_FINI_LOG");
+}
+END_TEST
+
+START_TEST(init_state_refusal)
+{
+	struct linx_registry *reg = abi_registry();
+	struct linx_error err;
+
+	setenv("STATEFUL_REFUSE", "1", 1);
+	ck_assert_int_eq(linx_registry_load(reg, "stateful", &err), -ENOTSUP);
+	ck_assert_str_eq(err.op, "load");
+	ck_assert_msg(strstr(err.message, "init failed") &&
+			      strstr(err.message, "refused on request"),
+		      "%s", err.message);
+	ck_assert_ptr_null(linx_registry_plugin(reg, 0, NULL));
+	unsetenv("STATEFUL_REFUSE");
+	linx_registry_free(reg);
+}
+END_TEST
+
+/* The 1.1 services through the host table: a nested schema validated
+ * with linx_verb_validate, an error naming parameter and object. */
+START_TEST(host_services_1_1)
+{
+	struct linx_registry *reg = abi_registry();
+	struct linx_value args = linx_value_map(), ops = linx_value_list(),
+			  op = linx_value_map(), ret = linx_value_nil();
+	struct linx_error err;
+
+	linx_map_put_cstring(&op, "dev", "lo");
+	linx_map_put_uint(&op, "mtu", 1500);
+	linx_list_push(&ops, &op);
+	op = linx_value_map();
+	linx_map_put_cstring(&op, "dev", "eth9");
+	linx_map_put_uint(&op, "mtu", 70000);
+	linx_list_push(&ops, &op);
+	linx_map_put(&args, "ops", &ops);
+	ck_assert_int_eq(linx_call(reg, "stateful.batch", &args, &ret, 0, &err),
+			 -ERANGE);
+	ck_assert_str_eq(err.param, "mtu");
+	ck_assert_str_eq(err.object, "ops[1]");
+	ck_assert_str_eq(err.op, "validate");
+	linx_value_clear(&args);
+	/* A bad element: the schema's own error, prefixed with where. */
+	args = linx_value_map();
+	ops = linx_value_list();
+	op = linx_value_map();
+	linx_map_put_uint(&op, "dev", 7);
+	linx_list_push(&ops, &op);
+	linx_map_put(&args, "ops", &ops);
+	ck_assert_int_eq(linx_call(reg, "stateful.batch", &args, &ret, 0, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "dev");
+	ck_assert_msg(strstr(err.message, "ops[0]") &&
+			      strstr(err.message, "expected string"),
+		      "%s", err.message);
+	linx_value_clear(&args);
+	linx_registry_free(reg);
 }
 END_TEST
 
@@ -386,6 +545,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, replaced_path_stays_valid);
 	tcase_add_test(tc, host_table_complete);
 	tcase_add_test(tc, abi_struct_sizes);
+	tcase_add_test(tc, abi_1_0_plugin_loads);
+	tcase_add_test(tc, per_registry_state);
+	tcase_add_test(tc, init_state_refusal);
+	tcase_add_test(tc, host_services_1_1);
 	suite_add_tcase(s, tc);
 	return s;
 }

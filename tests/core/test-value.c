@@ -1022,6 +1022,42 @@ START_TEST(map_appended_in_place)
 }
 END_TEST
 
+/* linx_map_put_many: every value moved in or freed, the first error
+ * returned and the map poisoned (leaks show under ASan). */
+START_TEST(map_put_many)
+{
+	struct linx_value m = linx_value_map(), s = linx_value_nil();
+	struct linx_map_entry e[3] = {
+		{ "a", linx_value_int(-1) },
+		{ "b", linx_value_nil() },
+		{ "c", linx_value_uint(3) },
+	};
+
+	ck_assert_int_eq(linx_value_cstring(&e[1].value, "two"), 0);
+	ck_assert_int_eq(linx_map_put_many(&m, e, 3), 0);
+	ck_assert_uint_eq(m.len, 3);
+	ck_assert_str_eq(linx_map_get(&m, "b")->str, "two");
+	ck_assert_int_eq(e[1].value.type, LINX_NIL);
+	ck_assert_int_eq(linx_value_status(&m), 0);
+	/* A bad key in the middle: the rest still moved or freed. */
+	ck_assert_int_eq(linx_value_cstring(&s, "x"), 0);
+	e[0] = (struct linx_map_entry){ "d", s };
+	e[1] = (struct linx_map_entry){ NULL, linx_value_int(1) };
+	ck_assert_int_eq(linx_value_cstring(&e[2].value, "y"), 0);
+	e[2].key = "e";
+	ck_assert_int_eq(linx_map_put_many(&m, e, 3), -EINVAL);
+	ck_assert_int_eq(linx_value_status(&m), -EINVAL);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(e[i].value.type, LINX_NIL);
+	linx_value_clear(&m);
+	/* Not a map: values freed all the same. */
+	ck_assert_int_eq(linx_value_cstring(&e[0].value, "z"), 0);
+	ck_assert_int_eq(linx_map_put_many(&s, e, 1), -EINVAL);
+	ck_assert_int_eq(e[0].value.type, LINX_NIL);
+	ck_assert_int_eq(linx_map_put_many(&m, NULL, 0), -EINVAL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("value");
@@ -1049,6 +1085,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, utf8_every_code_point);
 	tcase_add_test(tc, large_map_index);
 	tcase_add_test(tc, map_appended_in_place);
+	tcase_add_test(tc, map_put_many);
 	suite_add_tcase(s, tc);
 	return s;
 }
