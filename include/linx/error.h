@@ -62,8 +62,13 @@ LINX_API void linx_error_clear(struct linx_error *err);
  * Returns -code (already negative), so a call site can write
  *     return linx_error_set(err, ENOENT, "read", "no such key");
  * Accepts err == NULL and then only computes the return value.
- * Async-signal-safe as long as the format uses only %s, %d, %u, %ld, %lu,
- * %lld, %llu, %zu, %x and %c (no allocation happens on that path).
+ * Messages are formatted without allocating or locking, so every error
+ * function is async-signal-safe (usable between clone and execve).  The
+ * formats understood - as printf(3) renders them - are the conversions
+ * %% %c %s %d %i %u %o %x %X, the flags '-' '0' '#', a width and a
+ * precision (digits or '*') and the lengths hh h l ll j z t.  At anything
+ * else (%p, %m, %n, floating point, wide characters, '+' or ' ') the rest
+ * of the format is copied as written and no further argument is read.
  */
 LINX_API int linx_error_set(struct linx_error *err, int code, const char *op,
 			    const char *fmt, ...) LINX_PRINTF(4, 5);

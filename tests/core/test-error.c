@@ -401,8 +401,7 @@ static void LINX_PRINTF(1, 2) same(const char *fmt, ...)
 }
 
 static const char *const flag_sets[] = {
-	"", "-", "0", "+", " ", "#", "-0", "+0", " 0", "#0", "-+", "- ",
-	"-#", "+ ", "#-0+ ",
+	"", "-", "0", "#", "-0", "#0", "-#", "#-0",
 };
 static const char *const widths[] = { "", "0", "1", "5", "21", "*" };
 static const char *const precs[] = { "", ".", ".0", ".1", ".3", ".22", ".*" };
@@ -454,7 +453,7 @@ START_TEST(fmt_integers)
 {
 	static const char convs[] = "diuoxX";
 	static const char *const lens[] = { "hh", "h", "", "l", "ll", "j",
-					    "z", "t", "q" };
+					    "z", "t" };
 	char f[64];
 
 	/* one conversion per loop iteration (each its own process) */
@@ -474,17 +473,15 @@ START_TEST(fmt_integers)
 								CALL_WITH_STARS(f, widths[w], precs[p], x);
 						}
 					}
-	ck_assert_int_gt(fmt_checks, 100000);
+	ck_assert_int_gt(fmt_checks, 50000);
 }
 END_TEST
 
-START_TEST(fmt_strings_chars_pointers)
+START_TEST(fmt_strings_chars)
 {
 	static const char *const strs[] = { "", "a", "hello", "h\xc3\xa9llo",
 					    "a rather longer string here" };
 	static const char *const text_flags[] = { "", "-", "0", "-0" };
-	static const void *const ptrs[] = { (void *)1, (void *)0xdeadbeef,
-					    (void *)UINTPTR_MAX, &fmt_checks };
 	char f[64];
 
 	for (size_t fl = 0; fl < 4; fl++)
@@ -500,19 +497,10 @@ START_TEST(fmt_strings_chars_pointers)
 			     'c');
 			for (int c = 1; c < 256; c += 17)
 				CALL_WITH_STARS(f, widths[w], "", c);
-			for (size_t p = 0; p < 4; p++) {
-				spec(f, sizeof(f), text_flags[fl], widths[w],
-				     "", "", 'p');
-				CALL_WITH_STARS(f, widths[w], "", ptrs[p]);
-			}
 		}
 	/* glibc's renderings of NULL */
 	same("%s|%10s|%-8s|%.6s|%.5s|%.0s", (char *)NULL, (char *)NULL,
 	     (char *)NULL, (char *)NULL, (char *)NULL, (char *)NULL);
-	same("%p|%10p|%-10p|", (void *)NULL, (void *)NULL, (void *)NULL);
-	/* glibc extensions on %p: sign flags, zero padding, precision */
-	same("%+p|% p|%020p|%.8p|%#p", (void *)0x12, (void *)0x12,
-	     (void *)0x1234, (void *)0x1234, (void *)0x1);
 	/* a NUL character is written and counted */
 	same("a%cb", 0);
 }
@@ -528,29 +516,27 @@ START_TEST(fmt_misc)
 	same("%ld %lu %lld %llu", LONG_MIN, ULONG_MAX, LLONG_MIN, ULLONG_MAX);
 	same("%zu %zd %jd %ju %td", SIZE_MAX, (ssize_t)-1, INTMAX_MIN,
 	     UINTMAX_MAX, (ptrdiff_t)-5);
-	same("%lld|%-25lld|%025lld|%+lld", (long long)INT64_MIN,
-	     (long long)INT64_MIN, (long long)INT64_MIN, (long long)INT64_MIN);
-	same("%'d %'u %Id", 1234567, 7654321u, 99);
+	same("%lld|%-25lld|%025lld", (long long)INT64_MIN,
+	     (long long)INT64_MIN, (long long)INT64_MIN);
 	same("%5d%-5d%05d", 1, 2, 3);
 	same("%.0d|%.0x|%#.0x|%#.0o|%#o|%#x|%#X", 0, 0u, 0u, 0u, 0u, 0u, 0u);
 	same("%#o|%#.3o|%#5o|%#x|%#08X", 8u, 8u, 8u, 255u, 255u);
-	same("%-0+ #5d", 3);
+	same("%-0#5d", 3);
 	same("%*d|%-*d|%*.*d", 5, 1, 5, 2, 8, 4, 3);
-	errno = ENOENT;
-	same("%m|%30m|%-30m|%.5m");
-	errno = 4000;
-	same("[%m]");
-	/* Unknown conversions print as written and consume nothing. */
-	same("%k %d", 5);
-	same("%w %y %d", 6);
 }
 END_TEST
 
-/* Arguments after an unsupported conversion are still read correctly: the
- * formatter consumes the double, and %n's pointer, and writes nothing
- * through %n. */
-START_TEST(fmt_unsupported_consumes)
+/* At anything outside the documented set formatting stops: the rest is
+ * copied as written and no argument after it is read (a double, a wide
+ * string or %n's pointer is never read as something else). */
+START_TEST(fmt_unsupported_stops)
 {
+	static const char *const formats[] = {
+		"%f %s", "%Lf %s", "%.3e %s", "%g %s", "%a %s", "%p %s",
+		"%n %s", "%m %s", "%ls %s", "%lc %s", "%S %s", "%C %s",
+		"%+d %s", "% d %s", "%'d %s", "%Zu %s", "%qd %s", "%k %s",
+		"%lld %llld %s",
+	};
 	char buf[128];
 	int sink = 1234;
 
@@ -558,40 +544,29 @@ START_TEST(fmt_unsupported_consumes)
 	ck_assert_uint_eq(linx__format(buf, sizeof(buf), "100%"), 3);
 	ck_assert_str_eq(buf, "100");
 	ck_assert_uint_eq(linx__format(buf, sizeof(buf), "%"), 0);
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		const char *want = strchr(formats[i], '%');
 
-	linx__format(buf, sizeof(buf), "%f %s %Lf %d %n%s", 1.5, "after",
-		     (long double)2.5, 7, &sink, "end");
-	ck_assert_str_eq(buf, "%f after %Lf 7 end");
+		if (strncmp(formats[i], "%lld", 4) == 0) {
+			linx__format(buf, sizeof(buf), formats[i], 7LL, &sink,
+				     "x");
+			ck_assert_str_eq(buf, "7 %llld %s");
+			continue;
+		}
+		/* Passing a pointer to the first: whatever it is read as,
+		 * nothing is read. */
+		ck_assert_uint_eq(linx__format(buf, sizeof(buf), formats[i],
+					       &sink, "never read"),
+				  strlen(want));
+		ck_assert_str_eq(buf, want);
+	}
 	ck_assert_int_eq(sink, 1234);
-	linx__format(buf, sizeof(buf), "%+d %#x %s", 5, 16u, "ok");
-	ck_assert_str_eq(buf, "+5 0x10 ok");
-	linx__format(buf, sizeof(buf), "%.3e|%g|%a|%s", 1.0, 2.0, 3.0, "ok");
-	ck_assert_str_eq(buf, "%.3e|%g|%a|ok");
+	linx__format(buf, sizeof(buf), "%d %#x %s then %f", 5, 16u, "ok", 1.0);
+	ck_assert_str_eq(buf, "5 0x10 ok then %f");
 }
 END_TEST
 
 #pragma GCC diagnostic pop
-
-/* Wide characters and strings (%lc %ls, and their synonyms %C %S) would
- * need a multibyte conversion: they are consumed and copied as written,
- * and the arguments after them are still the right ones. */
-START_TEST(fmt_wide_consumed)
-{
-	char buf[128];
-
-	linx__format(buf, sizeof(buf), "%ls|%s|%lc|%d", L"wide", "narrow",
-		     (wint_t)L'x', 7);
-	ck_assert_str_eq(buf, "%ls|narrow|%lc|7");
-	linx__format(buf, sizeof(buf), "%S|%s|%C|%d", L"wide", "narrow",
-		     (wint_t)L'x', 8);
-	ck_assert_str_eq(buf, "%S|narrow|%C|8");
-	linx__format(buf, sizeof(buf), "%-10ls|%s", L"wide", "ok");
-	ck_assert_str_eq(buf, "%-10ls|ok");
-	/* glibc's old size_t modifier */
-	linx__format(buf, sizeof(buf), "%Zu|%s", (size_t)SIZE_MAX, "ok");
-	ck_assert_str_eq(buf, "18446744073709551615|ok");
-}
-END_TEST
 
 /* The error functions are usable between fork and exec: the formatter
  * keeps errno, and linx_error_set works in a child without malloc. */
@@ -656,10 +631,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, error_is_flat);
 	tcase_add_test(tc, error_crosses_pipe);
 	tcase_add_loop_test(tc, fmt_integers, 0, 6); /* d i u o x X */
-	tcase_add_test(tc, fmt_strings_chars_pointers);
+	tcase_add_test(tc, fmt_strings_chars);
 	tcase_add_test(tc, fmt_misc);
-	tcase_add_test(tc, fmt_unsupported_consumes);
-	tcase_add_test(tc, fmt_wide_consumed);
+	tcase_add_test(tc, fmt_unsupported_stops);
 	tcase_add_test(tc, fmt_keeps_errno);
 	tcase_add_test(tc, set_object_and_param_object);
 	suite_add_tcase(s, tc);
