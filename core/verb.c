@@ -167,6 +167,31 @@ static int unknown_param(const struct linx_verb *verb, const char *name,
 	return linx_error_object(err, verb->name);
 }
 
+/* The arguments as a whole: a map, built completely.  A put that failed
+ * while the front-end built it left it short of an argument: do not run
+ * the verb without it.  Poison travels up on every move, so the root's
+ * flags are enough. */
+static int check_args_shape(const struct linx_verb *verb,
+			    const struct linx_value *args,
+			    struct linx_error *err)
+{
+	if (args->flags & LINX_VALUE_F_POISON)
+		return linx_error_param_object(
+			err,
+			args->flags & LINX_VALUE_F_POISON_NOMEM	 ? ENOMEM
+			: args->flags & LINX_VALUE_F_POISON_DEEP ? ELOOP
+								 : EINVAL,
+			"validate", "args", verb->name,
+			"%s: the argument map was not built completely",
+			verb->name);
+	if (args->type != LINX_MAP)
+		return linx_error_param_object(
+			err, EINVAL, "validate", "args", verb->name,
+			"%s: arguments must be a map, got %s", verb->name,
+			linx_type_name(args->type));
+	return 0;
+}
+
 int linx_verb_validate(const struct linx_verb *verb,
 		       const struct linx_value *args,
 		       const struct linx_value **slots, struct linx_error *err)
@@ -196,35 +221,12 @@ int linx_verb_validate(const struct linx_verb *verb,
 			required |= 1u << i;
 	}
 	if (args && args->type != LINX_NIL) {
-		/* A put that failed while the front-end built the map left
-		 * it short of an argument: do not run the verb without it.
-		 * Poison travels up on every move, so the root's flags are
-		 * enough. */
-		if (args->flags & LINX_VALUE_F_POISON) {
-			linx_error_set(err,
-				       args->flags & LINX_VALUE_F_POISON_NOMEM
-					       ? ENOMEM
-				       : args->flags & LINX_VALUE_F_POISON_DEEP
-					       ? ELOOP
-					       : EINVAL,
-				       "validate",
-				       "%s: the argument map was not built "
-				       "completely",
-				       verb->name);
-			if (err)
-				linx__strlcpy(err->param, "args",
-					      sizeof(err->param));
-			return linx_error_object(err, verb->name);
-		}
-		if (args->type != LINX_MAP) {
-			linx_error_param(err, "validate", "args",
-					 "%s: arguments must be a map, got %s",
-					 verb->name,
-					 linx_type_name(args->type));
-			return linx_error_object(err, verb->name);
-		}
 		const struct linx_pair *pairs = args->pairs;
 		uint32_t hint = 0, n_args = args->len;
+		int shape = check_args_shape(verb, args, err);
+
+		if (shape < 0)
+			return shape;
 
 		for (uint32_t a = 0; a < n_args; a++) {
 			const struct linx_pair *pair = &pairs[a];
