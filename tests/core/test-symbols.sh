@@ -8,9 +8,14 @@
 #     map, and every name in the map is such a function (the subsystems'
 #     typed headers belong to their plugins' static libraries, not to
 #     liblinx, and do not use LINX_API);
-#   - every plugin module exports exactly linx_plugin_descriptor.
+#   - every plugin module exports exactly linx_plugin_descriptor;
+#   - every plugin's static library (liblinx-<name>.a) defines, as global
+#     names, only its typed API (linx_<name>_*) and its descriptor
+#     (linx_plugin_<name>): a C program linking it must not meet the
+#     plugin's internal names (plugins/prelink.sh).
 #
 # usage: test-symbols.sh LIBLINX MAP HEADER... -- [PLUGIN_MODULE...]
+#        [-- STATIC_LIBRARY...]
 set -eu
 
 lib=$1 map=$2
@@ -85,12 +90,37 @@ compare "LINX_API functions" "liblinx's headers" "liblinx.map" \
 
 echo linx_plugin_descriptor >"$tmp/plugin"
 modules=0
-for module in "$@"; do
-	exports "$module" >"$tmp/module"
-	compare "plugin exports" "$(basename "$module")" \
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+	exports "$1" >"$tmp/module"
+	compare "plugin exports" "$(basename "$1")" \
 		"the plugin ABI (linx_plugin_descriptor only)" \
 		"$tmp/module" "$tmp/plugin"
 	modules=$((modules + 1))
+	shift
+done
+[ $# -gt 0 ] && shift
+
+# --- plugin static libraries -------------------------------------------------
+
+statics=0
+for archive in "$@"; do
+	base=$(basename "$archive" .a)
+	name=${base#liblinx-}
+	# Global names defined by any member (not U, not local).
+	nm -g --defined-only "$archive" | awk 'NF == 3 { print $3 }' |
+		sort -u >"$tmp/static"
+	echo "$base: $(wc -l <"$tmp/static") global names:" \
+		"$(tr '\n' ' ' <"$tmp/static")"
+	internal=$(grep -v -e "^linx_${name}_" -e "^linx_plugin_${name}\$" \
+		"$tmp/static" || true)
+	if [ -n "$internal" ]; then
+		fail "$base defines names outside linx_${name}_* and" \
+			"linx_plugin_${name}:"
+		echo "$internal" | sed 's/^/    /' >&2
+	fi
+	grep -qx "linx_plugin_${name}" "$tmp/static" ||
+		fail "$base does not define linx_plugin_${name}"
+	statics=$((statics + 1))
 done
 
 n_lib=$(wc -l <"$tmp/exported")
@@ -98,6 +128,7 @@ n_decl=$(wc -l <"$tmp/declared")
 if [ "$failed" = 0 ]; then
 	echo "liblinx: $n_lib symbols, all in the map; $n_decl LINX_API" \
 		"functions, all in the map; $modules plugin modules export" \
-		"only linx_plugin_descriptor"
+		"only linx_plugin_descriptor; $statics static libraries" \
+		"define only their public names"
 fi
 exit "$failed"
