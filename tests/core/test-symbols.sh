@@ -106,9 +106,11 @@ statics=0
 for archive in "$@"; do
 	base=$(basename "$archive" .a)
 	name=${base#liblinx-}
-	# Global names defined by any member (not U, not local).
+	# Global names defined by any member (not U, not local).  ASan adds
+	# an ODR indicator, __odr_asan.<name>, beside each global: it counts
+	# as <name>.
 	nm -g --defined-only "$archive" | awk 'NF == 3 { print $3 }' |
-		sort -u >"$tmp/static"
+		sed 's/^__odr_asan\.//' | sort -u >"$tmp/static"
 	echo "$base: $(wc -l <"$tmp/static") global names:" \
 		"$(tr '\n' ' ' <"$tmp/static")"
 	internal=$(grep -v -e "^linx_${name}_" -e "^linx_plugin_${name}\$" \
