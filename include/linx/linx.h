@@ -93,7 +93,13 @@ LINX_API int linx_registry_add_static(struct linx_registry *reg,
  * (missing name, version, summary or verbs; a verb without a name, summary
  * or function; a malformed parameter), a verb outside the plugin's name
  * prefix, a duplicate verb, a plugin name already registered (the error
- * names both files), or an init that fails.
+ * names both files), or an init (or init_state) that fails.  Before any of
+ * that the file itself (ENOEXEC): not a regular file, not a sound ELF
+ * object (truncated, foreign); and (EPERM, unless LINX_REGISTRY_UNCHECKED)
+ * a file, or a directory above it, owned by someone other than root or the
+ * effective uid, or writable by group or others without the sticky bit
+ * (docs/core/plugins.md).  The file is opened once and that descriptor is
+ * what gets loaded.
  */
 LINX_API int linx_registry_load_file(struct linx_registry *reg,
 				     const char *path, struct linx_error *err);
@@ -120,7 +126,9 @@ LINX_API int linx_registry_load_all(struct linx_registry *reg,
 				    struct linx_error *err);
 
 /* Loaded plugins, in load order: the i-th, or NULL past the end.  The
- * descriptor is borrowed.  `ret_file`, if not NULL, receives the file it
+ * descriptor is the registry's copy at this liblinx's struct size (an
+ * older plugin's zero-extended; its verbs point at the registry's copies),
+ * borrowed for the registry's life.  `ret_file`, if not NULL, receives the file it
  * came from ("(static)" for a static plugin). */
 LINX_API const struct linx_plugin *
 linx_registry_plugin(const struct linx_registry *reg, size_t i,
