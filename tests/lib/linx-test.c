@@ -214,6 +214,30 @@ char *linx_test_sh(int *status, const char *fmt, ...)
 	return out;
 }
 
+bool linx_test_have_ia32_entry(void)
+{
+#if defined(__x86_64__)
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		long r;
+
+		/* getpid is 20 in the i386 table (arch/x86/entry/syscalls/
+		 * syscall_32.tbl). */
+		__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+		_exit(r == (long)getpid() ? 0 : 1);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+#else
+	return false;
+#endif
+}
+
 bool linx_test_have(const char *prog)
 {
 	int status;

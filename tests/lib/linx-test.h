@@ -64,6 +64,12 @@ char *linx_test_sh(int *status, const char *fmt, ...) LINX_PRINTF(2, 3);
 /* Is `prog` on PATH? */
 bool linx_test_have(const char *prog);
 
+/* Does this machine have the i386 syscall entry (`int $0x80` from a 64-bit
+ * process)?  Not every host does: on some the hypervisor faults on it
+ * (SIGSEGV) even with no seccomp filter, and kernels can be built without
+ * IA32 emulation.  Probed in a forked child; false off x86_64. */
+bool linx_test_have_ia32_entry(void);
+
 /* Fork a child that unshares `clone_flags` and then sleeps until killed;
  * returns its pid once it has unshared.  Use for "another process's
  * namespaces" targets.  Kill with linx_test_reap(). */

@@ -3,7 +3,8 @@
  * The seccomp plugin: build errors, the data form round trip, the exported
  * program checked against scmp_sys_resolver, and filters installed in
  * workloads: errno, kill, an allow-list, the x32 and i386 side doors, and
- * the no_new_privs rule.
+ * the no_new_privs rule.  The i386 side door runs as its own
+ * test (argument "i386"), so a host without the i386 entry skips just that.
  */
 #include <errno.h>
 #include <linux/audit.h>
@@ -260,7 +261,7 @@ START_TEST(denied_syscall_gets_errno)
 }
 END_TEST
 
-START_TEST(other_abis_cannot_bypass)
+START_TEST(x32_cannot_bypass)
 {
 	static const char *const deny[] = { "getpid" };
 	struct linx_seccomp_filter *f = NULL;
@@ -268,17 +269,33 @@ START_TEST(other_abis_cannot_bypass)
 	struct linx_error err;
 
 	/* Unfiltered, x32 getpid is ENOSYS here (no CONFIG_X86_X32_ABI) or
-	 * works; i386 getpid works (IA32 emulation). */
+	 * works.  Filtered, the same syscall through the x32 table is not
+	 * merely "not denied": the process dies. */
+	linx_assert_ok(linx_seccomp_deny_list(deny, 1, EACCES_ACT, ALLOW, 0, &f,
+					      &err),
+		       &err);
+	r = run_probe(f, "x32", false);
+	ck_assert_int_eq(r.stage, LINX_PROCESS_SIGNALED);
+	ck_assert_int_eq(r.value, SIGSYS);
+	linx_seccomp_filter_free(f);
+}
+END_TEST
+
+/* Run alone (`test-seccomp i386`): it needs the i386 syscall entry. */
+START_TEST(i386_cannot_bypass)
+{
+	static const char *const deny[] = { "getpid" };
+	struct linx_seccomp_filter *f = NULL;
+	struct linx_process_result r;
+	struct linx_error err;
+
+	/* Unfiltered, i386 getpid works (IA32 emulation). */
 	r = run_probe(NULL, "i386", false);
+	ck_assert_int_eq(r.stage, LINX_PROCESS_EXITED);
 	ck_assert_int_eq(r.value, 0);
 	linx_assert_ok(linx_seccomp_deny_list(deny, 1, EACCES_ACT, ALLOW, 0, &f,
 					      &err),
 		       &err);
-	/* Through another ABI the same syscall is not merely "not denied":
-	 * the process dies. */
-	r = run_probe(f, "x32", false);
-	ck_assert_int_eq(r.stage, LINX_PROCESS_SIGNALED);
-	ck_assert_int_eq(r.value, SIGSYS);
 	r = run_probe(f, "i386", false);
 	ck_assert_int_eq(r.stage, LINX_PROCESS_SIGNALED);
 	ck_assert_int_eq(r.value, SIGSYS);
@@ -363,21 +380,31 @@ START_TEST(no_new_privs_rule)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("seccomp");
 	TCase *tc = tcase_create("seccomp");
 
 	linx_test_require_root();
 	setenv(LINX_PLUGIN_PATH_ENV, PLUGIN_PATH, 1);
-	tcase_add_test(tc, build_errors);
-	tcase_add_test(tc, rules_round_trip);
-	tcase_add_test(tc, verbs_and_errno_names);
-	tcase_add_test(tc, program_matches_scmp_sys_resolver);
-	tcase_add_test(tc, denied_syscall_gets_errno);
-	tcase_add_test(tc, other_abis_cannot_bypass);
-	tcase_add_test(tc, allow_list_kills_the_rest);
-	tcase_add_test(tc, no_new_privs_rule);
+	if (argc > 1 && strcmp(argv[1], "i386") == 0) {
+		/* Some hosts of our kind fault on int 0x80 even unfiltered
+		 * (the hypervisor has no IA32 entry): there is no side door
+		 * to close, and only this part skips. */
+		linx_test_require(linx_test_have_ia32_entry(),
+				  "this machine has no i386 syscall entry "
+				  "(int 0x80 faults even without a filter)");
+		tcase_add_test(tc, i386_cannot_bypass);
+	} else {
+		tcase_add_test(tc, build_errors);
+		tcase_add_test(tc, rules_round_trip);
+		tcase_add_test(tc, verbs_and_errno_names);
+		tcase_add_test(tc, program_matches_scmp_sys_resolver);
+		tcase_add_test(tc, denied_syscall_gets_errno);
+		tcase_add_test(tc, x32_cannot_bypass);
+		tcase_add_test(tc, allow_list_kills_the_rest);
+		tcase_add_test(tc, no_new_privs_rule);
+	}
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
