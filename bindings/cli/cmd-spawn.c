@@ -97,6 +97,59 @@ static void usage(FILE *f, bool enter)
 		enter ? "of PID to join (default: all)" : "to create");
 }
 
+/*
+ * A comma-separated list given to a flag must name something, and every
+ * element must be non-blank: "--seccomp-deny ''" or "--caps-drop ,"
+ * would otherwise run the workload with no restriction at all, which is
+ * the opposite of what was asked for.
+ */
+static bool list_ok(const char *flag, const char *v)
+{
+	const char *p = v;
+	bool all_blank = strspn(v, " \t,") == strlen(v) && !strchr(v, ',');
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		bool blank = true;
+
+		for (size_t i = 0; i < n; i++)
+			if (p[i] != ' ' && p[i] != '\t')
+				blank = false;
+		if (blank) {
+			fprintf(stderr,
+				"linx: --%s: %s in \"%s\" (a list that names "
+				"nothing would restrict nothing)\n",
+				flag, all_blank ? "empty list" : "empty element",
+				v);
+			return false;
+		}
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}
+
+/* Every list-valued flag, checked once parsing is done. */
+static bool lists_ok(const struct opts *o, const char *ns)
+{
+	const struct {
+		const char *flag, *value;
+	} lists[] = {
+		{ "ns", ns },
+		{ "uid-map", o->uid_map },
+		{ "gid-map", o->gid_map },
+		{ "caps-keep", o->caps_keep },
+		{ "caps-drop", o->caps_drop },
+		{ "seccomp-allow", o->seccomp_allow },
+		{ "seccomp-deny", o->seccomp_deny },
+	};
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (lists[i].value && !list_ok(lists[i].flag, lists[i].value))
+			return false;
+	return true;
+}
+
 static int parse(int argc, char **argv, bool enter, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -126,6 +179,7 @@ static int parse(int argc, char **argv, bool enter, struct opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct linx_error err;
+	const char *ns = NULL;
 	bool need_pid = enter;
 	int c;
 
@@ -142,6 +196,7 @@ again:
 	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
+			ns = optarg;
 			if (linx_process_ns_parse(optarg, &o->ns, &err) < 0) {
 				fprintf(stderr, "linx: --ns: %s\n", err.message);
 				return -EINVAL;
@@ -215,6 +270,8 @@ again:
 			enter ? "enter" : "spawn");
 		return -EINVAL;
 	}
+	if (!lists_ok(o, ns))
+		return -EINVAL;
 	if (o->seccomp_allow && o->seccomp_deny) {
 		fprintf(stderr, "linx: --seccomp-allow and --seccomp-deny "
 				"exclude each other\n");

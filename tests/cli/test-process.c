@@ -70,6 +70,34 @@ START_TEST(exit_statuses)
 }
 END_TEST
 
+/* A restricting flag whose list names nothing is a usage error: the
+ * workload never runs (it would otherwise run unrestricted). */
+START_TEST(empty_restriction_lists_are_usage_errors)
+{
+	static const char *const flags[] = {
+		"--seccomp-deny ''",	"--seccomp-deny ,",
+		"--seccomp-deny ' '",	"--seccomp-deny read,",
+		"--seccomp-allow ''",	"--seccomp-allow read,,write",
+		"--caps-drop ''",	"--caps-drop ,",
+		"--caps-keep ''",	"--uid-map ''",
+		"--gid-map ,",		"--ns ''",
+	};
+	char marker[] = "/tmp/linx-cli-failopen-XXXXXX";
+	int fd = mkstemp(marker);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		unlink(marker);
+		ck_assert_msg(run_fmt("spawn %s -- /bin/touch %s 2>/dev/null",
+				      flags[i], marker) == 2,
+			      "%s is not a usage error", flags[i]);
+		ck_assert_msg(access(marker, F_OK) != 0,
+			      "the workload ran with %s", flags[i]);
+	}
+}
+END_TEST
+
 START_TEST(seccomp_allow_list)
 {
 	/* What the static probe needs to start and exit (execve is added by
@@ -409,6 +437,7 @@ int main(void)
 	linx_test_require_root();
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, exit_statuses);
+	tcase_add_test(tc, empty_restriction_lists_are_usage_errors);
 	tcase_add_test(tc, seccomp_allow_list);
 	tcase_add_test(tc, pty_relay);
 	tcase_add_test(tc, pty_follows_our_window_size);
