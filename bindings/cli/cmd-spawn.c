@@ -669,6 +669,13 @@ static int drop_caps(struct linx_registry *reg, struct linx_process *p,
 	} else {
 		drop = csv_list(o->caps_drop);
 	}
+	/* Keeping every capability leaves nothing to drop (the verb refuses
+	 * an empty list). */
+	if (drop.len == 0) {
+		linx_value_clear(&drop);
+		linx_value_clear(&args);
+		return 0;
+	}
 	linx_map_put(&args, "caps", &drop);
 	r = linx_process_call(p, "caps.drop_bounding", &args, NULL, &err);
 	linx_value_clear(&args);

@@ -86,7 +86,8 @@ struct linx_seccomp_filter;
 /*
  * Compile `rules` with default action `def`.  The rules are copied (the
  * filter keeps them for linx_seccomp_filter_to_value).  *ret is owned by
- * the caller (linx_seccomp_filter_free).
+ * the caller (linx_seccomp_filter_free).  No rules with an allowing
+ * default is EINVAL ("empty_list"): such a filter restricts nothing.
  */
 int linx_seccomp_filter_new(const struct linx_seccomp_rule *rules, size_t n,
 			    struct linx_seccomp_action def, uint32_t arches,
@@ -94,7 +95,8 @@ int linx_seccomp_filter_new(const struct linx_seccomp_rule *rules, size_t n,
 			    struct linx_error *err);
 
 /* Every listed syscall allowed, the rest get `def` (typically
- * KILL_PROCESS). */
+ * KILL_PROCESS).  An empty list is EINVAL ("empty_list"), here and in
+ * linx_seccomp_deny_list(). */
 int linx_seccomp_allow_list(const char *const *syscalls, size_t n,
 			    struct linx_seccomp_action def, uint32_t arches,
 			    struct linx_seccomp_filter **ret,

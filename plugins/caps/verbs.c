@@ -118,10 +118,17 @@ static const struct linx_param list_params[] = {
 static int drop_bounding(const struct linx_call *call, struct linx_value *ret,
 			 struct linx_error *err)
 {
+	const struct linx_value *caps = linx_call_arg(call, 0);
 	uint64_t mask;
-	int r = names_to_mask(linx_call_arg(call, 0), "caps", &mask, err);
+	int r;
 
 	(void)ret;
+	/* Dropping "nothing" is never what a caller restricting a workload
+	 * meant: refused (a parameter error, so the child stays parked). */
+	if (caps->len == 0)
+		return linx_error_param(err, "validate", "caps",
+					"empty_list: no capability to drop");
+	r = names_to_mask(caps, "caps", &mask, err);
 	return r < 0 ? r : linx_caps_drop_bounding(mask, err);
 }
 

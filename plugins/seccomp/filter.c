@@ -320,6 +320,12 @@ int linx_seccomp_filter_new(const struct linx_seccomp_rule *rules, size_t n,
 	*ret = NULL;
 	if (n && !rules)
 		return linx_error_param(err, "build", "rules", "no rules");
+	/* No rule and an allowing default is a filter that restricts
+	 * nothing: refused, so no front-end can fail open. */
+	if (n == 0 && def.kind == LINX_SECCOMP_ALLOW)
+		return linx_error_param(err, "build", "rules",
+					"empty_list: no rules, and the default "
+					"allows every syscall");
 	if (!native_arch())
 		return linx_error_param(err, "build", "arches",
 					"unsupported_arch: %s",
@@ -373,7 +379,14 @@ static int list_filter(const char *const *syscalls, size_t n,
 
 	if (n && !syscalls)
 		return linx_error_param(err, "build", "syscalls", "no list");
-	rules = calloc(n ? n : 1, sizeof(*rules));
+	/* An empty deny list would deny nothing, and an empty allow list
+	 * kills the workload at its first syscall: either way the caller
+	 * did not get the filter it described. */
+	if (n == 0)
+		return linx_error_param(err, "build", "syscalls",
+					"empty_list: the list names no "
+					"syscall");
+	rules = calloc(n, sizeof(*rules));
 	if (!rules)
 		return linx_error_set(err, ENOMEM, "build", NULL);
 	for (size_t i = 0; i < n; i++)

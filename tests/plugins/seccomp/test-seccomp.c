@@ -43,6 +43,22 @@ START_TEST(build_errors)
 	ck_assert_int_eq(linx_seccomp_allow_list(dup, 3, KILL, 0, &f, &err),
 			 -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.message, "duplicate_rule"));
+	/* Lists that name nothing, and a filter with no rule that allows
+	 * everything, would restrict nothing: refused. */
+	ck_assert_int_eq(linx_seccomp_deny_list(typo, 0, EACCES_ACT, ALLOW, 0,
+						&f, &err),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "empty_list"));
+	ck_assert_str_eq(err.param, "syscalls");
+	ck_assert_int_eq(linx_seccomp_allow_list(typo, 0, KILL, 0, &f, &err),
+			 -EINVAL);
+	ck_assert_int_eq(linx_seccomp_filter_new(NULL, 0, ALLOW, 0, &f, &err),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "empty_list"));
+	linx_assert_ok(linx_seccomp_filter_new(NULL, 0, KILL, 0, &f, &err),
+		       &err);
+	linx_seccomp_filter_free(f);
+	f = NULL;
 	ck_assert_int_eq(linx_seccomp_allow_list(typo, 1, bad, 0, &f, &err),
 			 -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.message, "bad_action"));
