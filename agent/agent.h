@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 
 #include <linx/linx.h>
@@ -148,6 +149,17 @@ void sessions_collect(void);
 void session_kill(struct session *s, bool abort);
 void session_on_ready(struct session *s);
 bool session_pty_wants_read(const struct session *s);
+
+/* ---- session.c: window sizes ------------------------------------------- */
+
+/*
+ * Update `ws` from a {rows, cols, xpixel, ypixel} map: only the fields
+ * present change, each must be an integer 0..65535 (struct winsize holds
+ * unsigned shorts, ioctl_tty(2)).  Returns 0, or -EINVAL with the field's
+ * name in *ret_field and nothing changed.
+ */
+int winsize_update(struct winsize *ws, const struct linx_value *m,
+		   const char **ret_field);
 
 /* ---- start.c ------------------------------------------------------------ */
 

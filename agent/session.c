@@ -4,6 +4,7 @@
  * child, reaping, and exactly one terminal event.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -179,19 +180,54 @@ static void req_call(struct session *s, const struct linx_value *msg)
 	send_cmd(s, &m);
 }
 
+int winsize_update(struct winsize *ws, const struct linx_value *m,
+		   const char **ret_field)
+{
+	static const char *const fields[] = { "rows", "cols", "xpixel",
+					      "ypixel" };
+	unsigned short v[4] = { ws->ws_row, ws->ws_col, ws->ws_xpixel,
+				ws->ws_ypixel };
+
+	if (!m || m->type != LINX_MAP) {
+		*ret_field = "winsize";
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		const struct linx_value *f = linx_map_get(m, fields[i]);
+		uint64_t x;
+
+		if (!f)
+			continue; /* absent: keep what the terminal has */
+		if (!linx_value_get_u64(f, &x) || x > USHRT_MAX) {
+			*ret_field = fields[i];
+			return -EINVAL;
+		}
+		v[i] = (unsigned short)x;
+	}
+	ws->ws_row = v[0];
+	ws->ws_col = v[1];
+	ws->ws_xpixel = v[2];
+	ws->ws_ypixel = v[3];
+	return 0;
+}
+
 static void req_winsize(struct session *s, const struct linx_value *msg)
 {
 	struct winsize ws = { 0 };
-	uint64_t x;
+	const char *field = NULL;
 
-	if (linx_value_get_u64(linx_map_get(msg, "rows"), &x))
-		ws.ws_row = (unsigned short)x;
-	if (linx_value_get_u64(linx_map_get(msg, "cols"), &x))
-		ws.ws_col = (unsigned short)x;
-	if (linx_value_get_u64(linx_map_get(msg, "xpixel"), &x))
-		ws.ws_xpixel = (unsigned short)x;
-	if (linx_value_get_u64(linx_map_get(msg, "ypixel"), &x))
-		ws.ws_ypixel = (unsigned short)x;
+	/* Start from the terminal's current size, so a request that gives
+	 * only some fields keeps the others (ioctl_tty(2), TIOCGWINSZ). */
+	if (ioctl(s->pty_fd, TIOCGWINSZ, &ws) < 0) {
+		emit_reject(s->id, "winsize", errno, "ioctl",
+			    "TIOCGWINSZ: %s", linx_strerror(errno));
+		return;
+	}
+	if (winsize_update(&ws, msg, &field) < 0) {
+		emit_reject(s->id, "winsize", EINVAL, "bad_winsize",
+			    "%s must be an integer from 0 to 65535", field);
+		return;
+	}
 	/* TIOCSWINSZ on the master: the kernel sends SIGWINCH to the
 	 * terminal's foreground process group (ioctl_tty(2)). */
 	if (ioctl(s->pty_fd, TIOCSWINSZ, &ws) < 0)

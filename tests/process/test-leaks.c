@@ -504,6 +504,122 @@ START_TEST(raw_wire_validation)
 }
 END_TEST
 
+/* Reads events for session `id` until `name`; PTY output is appended to
+ * `out` (NUL-terminated, at most `cap` bytes). */
+static void raw_until(struct raw *r, uint64_t id, const char *name,
+		      char *out, size_t cap)
+{
+	for (;;) {
+		struct linx_value ev;
+		uint64_t got = 0;
+		bool done;
+
+		raw_recv(r, &ev);
+		linx_value_get_u64(linx_map_get(&ev, "id"), &got);
+		ck_assert_msg(strcmp(ev_name(&ev), "reject") != 0 &&
+				      strcmp(ev_name(&ev), "error") != 0,
+			      "unexpected %s while waiting for %s",
+			      ev_name(&ev), name);
+		if (got == id && strcmp(ev_name(&ev), "pty_out") == 0 && out) {
+			const struct linx_value *d = linx_map_get(&ev, "data");
+			size_t have = strlen(out);
+
+			if (d && have + d->len < cap) {
+				memcpy(out + have, d->bytes, d->len);
+				out[have + d->len] = '\0';
+			}
+		}
+		done = got == id && strcmp(ev_name(&ev), name) == 0;
+		linx_value_clear(&ev);
+		if (done)
+			return;
+	}
+}
+
+static void raw_winsize(struct raw *r, uint64_t id, const char *field,
+			struct linx_value v)
+{
+	struct linx_value m = linx_value_map();
+
+	linx_map_put_cstring(&m, "op", "winsize");
+	linx_map_put_uint(&m, "id", id);
+	linx_map_put(&m, field, &v);
+	raw_send(r, &m);
+}
+
+static void expect_reject(struct raw *r, const char *reason, const char *in)
+{
+	struct linx_value ev;
+
+	raw_recv(r, &ev);
+	ck_assert_str_eq(ev_name(&ev), "reject");
+	ck_assert_str_eq(linx_map_get(&ev, "reason")->str, reason);
+	ck_assert_msg(strstr(linx_map_get(&ev, "message")->str, in),
+		      "message: %s", linx_map_get(&ev, "message")->str);
+	linx_value_clear(&ev);
+}
+
+/* Window sizes out of range are refused, not truncated; a request that
+ * gives some fields keeps the others. */
+START_TEST(raw_winsize_validation)
+{
+	struct raw r;
+	struct linx_value m, ev, argv, ws;
+	char out[256] = "";
+
+	raw_start(&r);
+	raw_recv(&r, &ev);
+	linx_value_clear(&ev);
+
+	/* 70000 rows do not fit a struct winsize: refused at spawn. */
+	m = spawn_req(1);
+	argv = linx_value_list();
+	linx_list_push_cstring(&argv, "/bin/true");
+	linx_map_put(&m, "argv", &argv);
+	linx_map_put_cstring(&m, "stdio", "pty");
+	ws = linx_value_map();
+	linx_map_put_uint(&ws, "rows", 70000);
+	linx_map_put(&m, "winsize", &ws);
+	raw_send(&r, &m);
+	expect_error(&r, 1, "malformed_request", "rows");
+
+	/* 24x80 at spawn, then only the columns change. */
+	m = spawn_req(2);
+	argv = linx_value_list();
+	linx_list_push_cstring(&argv, "/bin/sh");
+	linx_list_push_cstring(&argv, "-c");
+	linx_list_push_cstring(&argv, "stty size");
+	linx_map_put(&m, "argv", &argv);
+	linx_map_put_cstring(&m, "stdio", "pty");
+	ws = linx_value_map();
+	linx_map_put_uint(&ws, "rows", 24);
+	linx_map_put_uint(&ws, "cols", 80);
+	linx_map_put(&m, "winsize", &ws);
+	raw_send(&r, &m);
+	raw_until(&r, 2, "ready", NULL, 0);
+	raw_winsize(&r, 2, "cols", linx_value_uint(100));
+	raw_winsize(&r, 2, "rows", linx_value_int(-1));
+	expect_reject(&r, "bad_winsize", "rows");
+	raw_winsize(&r, 2, "ypixel", linx_value_uint(65536));
+	expect_reject(&r, "bad_winsize", "ypixel");
+	{
+		struct linx_value bad;
+
+		linx_value_cstring(&bad, "wide");
+		raw_winsize(&r, 2, "cols", bad);
+		expect_reject(&r, "bad_winsize", "cols");
+	}
+	m = linx_value_map();
+	linx_map_put_cstring(&m, "op", "proceed");
+	linx_map_put_uint(&m, "id", 2);
+	raw_send(&r, &m);
+	raw_until(&r, 2, "exited", out, sizeof(out));
+	ck_assert_msg(strstr(out, "24 100"), "stty size printed \"%s\"", out);
+	close(r.fd);
+	ck_assert_int_eq(waitpid(r.pid, NULL, 0), r.pid);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("process-leaks");
@@ -517,6 +633,7 @@ int main(void)
 	tcase_add_test(tc, thousand_cycles_no_growth);
 	tcase_add_test(tc, every_descriptor_cloexec);
 	tcase_add_test(tc, raw_wire_validation);
+	tcase_add_test(tc, raw_winsize_validation);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
