@@ -152,6 +152,16 @@ int rtnl_build_addr(struct nlmsghdr *nlh, unsigned op,
 	    spec->peer.family != addr->family)
 		return linx_error_param(err, opname, "peer",
 					"peer and address families differ");
+	/* IPv6 has no broadcast, and an IPv4 address with an IPv6
+	 * broadcast would be added with none at all. */
+	if (linx_rtnl_ip_len(&spec->broadcast) &&
+	    (addr->family != AF_INET || spec->broadcast.family != AF_INET))
+		return linx_error_param(err, opname, "broadcast",
+					addr->family == AF_INET
+						? "an IPv4 address takes an "
+						  "IPv4 broadcast address"
+						: "IPv6 addresses have no "
+						  "broadcast address");
 	if (spec->scope > 255)
 		return linx_error_param(err, opname, "scope", "bad scope");
 	rtnl_req(nlh, add ? RTM_NEWADDR : RTM_DELADDR,

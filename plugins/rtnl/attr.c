@@ -195,6 +195,75 @@ static int index_decode(const struct nlmsghdr *nlh, void *obj)
 	return 0;
 }
 
+struct lladdr_probe {
+	int32_t index;
+	unsigned len;
+};
+
+static int lladdr_decode(const struct nlmsghdr *nlh, void *obj)
+{
+	const struct ifinfomsg *ifi = rtnl_msg_header(nlh, sizeof(*ifi));
+	struct lladdr_probe *p = obj;
+	const struct nlattr *a;
+
+	if (!ifi)
+		return -EBADMSG;
+	p->index = ifi->ifi_index;
+	/* The kernel reports IFLA_ADDRESS with exactly dev->addr_len bytes,
+	 * and leaves it out when the device has none (rtnl_fill_ifinfo()). */
+	rtnl_attr_for_each(a, nlh, sizeof(*ifi))
+		if (mnl_attr_get_type(a) == IFLA_ADDRESS)
+			p->len = mnl_attr_get_payload_len(a);
+	return 0;
+}
+
+int rtnl_check_lladdr(struct linx_rtnl *s, const char *name,
+		      const struct linx_rtnl_lladdr *mac, const char *param,
+		      const char *op, int32_t *ret_index,
+		      struct linx_error *err)
+{
+	char buf[RTNL_REQ_MAX] __attribute__((aligned(4)));
+	struct lladdr_probe probe = { 0, 0 };
+	struct rtnl_one one;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	int r;
+
+	r = rtnl_check_ifname(name, "dev", op, err);
+	if (r < 0)
+		return r;
+	nlh = rtnl_req(buf, RTM_GETLINK, 0, sizeof(*ifi), (void **)&ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	rtnl_put_str(nlh, IFLA_IFNAME, name);
+	rtnl_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	rtnl_one_init(&one, RTM_NEWLINK, lladdr_decode, &probe);
+	r = rtnl_talk(s, nlh, &one.sink, op, err);
+	if (r < 0)
+		return rtnl_enodev(err, r, name, NULL);
+	if (!one.got || probe.index <= 0) {
+		linx_error_set(err, ENODEV, op, "no such interface \"%s\"",
+			       name);
+		return linx_error_object(err, name);
+	}
+	/* A longer address would be cut to the device's length by the
+	 * kernel (do_setlink(), neigh_add()) and the call would succeed
+	 * with an address nobody asked for. */
+	if (!mac || mac->len != probe.len) {
+		if (probe.len == 0)
+			linx_error_param(err, op, param,
+					 "\"%s\" has no link-layer address",
+					 name);
+		else
+			linx_error_param(err, op, param,
+					 "\"%s\" takes a %u-byte link-layer "
+					 "address, not %u bytes",
+					 name, probe.len, mac ? mac->len : 0u);
+		return linx_error_object(err, name);
+	}
+	*ret_index = probe.index;
+	return 0;
+}
+
 int rtnl_ifindex(struct linx_rtnl *s, const char *name, const char *what,
 		 const char *op, int32_t *ret, struct linx_error *err)
 {

@@ -264,7 +264,11 @@ int linx_rtnl_batch_neigh(struct linx_rtnl_batch *b, unsigned op,
 	if (op != LINX_RTNL_OP_NEIGH_ADD && op != LINX_RTNL_OP_NEIGH_DELETE)
 		return linx_error_param(err, "batch", "op",
 					"not a neighbour operation");
-	r = resolve(b, dev, opname, &index, err);
+	if (op == LINX_RTNL_OP_NEIGH_ADD && mac && mac->len)
+		r = rtnl_check_lladdr(b->s, dev, mac, "mac", opname, &index,
+				      err);
+	else
+		r = resolve(b, dev, opname, &index, err);
 	if (r < 0)
 		return r;
 	nlh = slot(b, err);

@@ -533,6 +533,13 @@ int linx_rtnl_link_set_address(struct linx_rtnl *s, const char *name,
 		return r;
 	if (!mac || mac->len == 0 || mac->len > LINX_RTNL_LLADDR_MAX)
 		return linx_error_param(err, op, "mac", "no link-layer address");
+	{
+		int32_t index;
+
+		r = rtnl_check_lladdr(s, name, mac, "mac", op, &index, err);
+		if (r < 0)
+			return r;
+	}
 	nlh = modify_req(buf, name, 0);
 	rtnl_put(nlh, IFLA_ADDRESS, mac->len, mac->addr);
 	return link_talk(s, nlh, op, name, err);

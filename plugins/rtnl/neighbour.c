@@ -160,7 +160,10 @@ static int neigh_change(struct linx_rtnl *s, unsigned op, const char *dev,
 	if (!s || !ip)
 		return linx_error_param(err, opname, s ? "ip" : "sock",
 					"missing argument");
-	r = rtnl_ifindex(s, dev, NULL, opname, &index, err);
+	if (op == LINX_RTNL_OP_NEIGH_ADD && mac && mac->len)
+		r = rtnl_check_lladdr(s, dev, mac, "mac", opname, &index, err);
+	else
+		r = rtnl_ifindex(s, dev, NULL, opname, &index, err);
 	if (r < 0)
 		return r;
 	r = rtnl_build_neigh(nlh, op, index, ip, mac, replace, opname, err);

@@ -193,6 +193,12 @@ void rtnl_stats64_decode(const void *data, size_t len,
 /* Resolve an interface name to its index in the socket's namespace,
  * ENODEV 'no such interface "x"' (with `what` replacing "interface" when
  * not NULL, e.g. "parent interface").  op is the caller's operation. */
+/* Resolve `name` like rtnl_ifindex() and check that `mac` has exactly the
+ * device's link-layer address length; EINVAL naming `param` if not. */
+int rtnl_check_lladdr(struct linx_rtnl *s, const char *name,
+		      const struct linx_rtnl_lladdr *mac, const char *param,
+		      const char *op, int32_t *ret_index,
+		      struct linx_error *err);
 int rtnl_ifindex(struct linx_rtnl *s, const char *name, const char *what,
 		 const char *op, int32_t *ret, struct linx_error *err);
 /* Validate an interface name argument (1..IFNAMSIZ-1 bytes, no '/' or
