@@ -65,6 +65,7 @@ static const struct linx_host host = {
 	SERVICE(linx_error_param_object),
 	SERVICE(linx_error_param_objectv),
 	SERVICE(linx_map_put_many),
+	SERVICE(linx_ns_open_path),
 };
 
 const struct linx_host *linx_host_services(void)

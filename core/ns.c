@@ -243,55 +243,86 @@ int linx_ns_pin_process(const struct linx_ns_target *t,
 	return 0;
 }
 
-static int open_path_target(const struct linx_ns_target *t, uint32_t want,
-			    struct linx_ns_pin *pin, struct linx_error *err)
+/*
+ * The one place a namespace named by path is opened.  Look before opening
+ * for real: open(O_RDONLY) of a FIFO blocks until a writer comes, and
+ * opening a device can have effects.  An O_PATH fd opens nothing; only an
+ * nsfs file is then reopened (setns(2) and NS_GET_NSTYPE refuse O_PATH
+ * fds), and its type must be one of `want`.
+ */
+static int open_ns_path(const char *path, uint32_t want, const char *param,
+			int *ret_kind, struct linx_error *err)
 {
 	_cleanup_close_ int path_fd = -1;
 	char self_fd[32];
 	struct statfs sfs;
 	int fd, type, kind;
 
-	if (!t->path || t->path[0] != '/')
-		return linx_error_param(err, "open_ns", "in",
-					"namespace path must be absolute");
-	/* Look before opening for real: open(O_RDONLY) of a FIFO blocks
-	 * until a writer comes, and opening a device can have effects.
-	 * An O_PATH fd opens nothing; only an nsfs file is then reopened
-	 * (setns(2) and NS_GET_NSTYPE refuse O_PATH fds). */
-	path_fd = open(t->path, O_PATH | O_CLOEXEC);
+	if (!path || path[0] != '/')
+		return linx_error_param(err, "open_ns", param,
+					"%s: a namespace path must be absolute",
+					param);
+	path_fd = open(path, O_PATH | O_CLOEXEC);
 	if (path_fd < 0) {
-		linx_error_set(err, errno, "open_ns", "cannot open %s: %s",
-			       t->path, linx_strerror(errno));
-		return linx_error_object(err, t->path);
+		int e = errno;
+
+		linx_error_set(err, e, "open_ns", "%s: cannot open %s: %s",
+			       param, path, linx_strerror(e));
+		return linx_error_object(err, path);
 	}
 	if (fstatfs(path_fd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC) {
-		linx_error_set(err, EINVAL, "open_ns",
-			       "%s is not a namespace file", t->path);
-		return linx_error_object(err, t->path);
+		linx_error_param(err, "open_ns", param,
+				 "%s: %s is not a namespace file", param, path);
+		return linx_error_object(err, path);
 	}
 	linx__format(self_fd, sizeof(self_fd), "/proc/self/fd/%d", path_fd);
 	fd = open(self_fd, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		linx_error_set(err, errno, "open_ns", "cannot open %s: %s",
-			       t->path, linx_strerror(errno));
-		return linx_error_object(err, t->path);
+		int e = errno;
+
+		linx_error_set(err, e, "open_ns", "%s: cannot open %s: %s",
+			       param, path, linx_strerror(e));
+		return linx_error_object(err, path);
 	}
 	type = ioctl(fd, NS_GET_NSTYPE);
 	kind = type < 0 ? -1 : kind_from_clone_flag(type);
-	if (kind < 0) {
+	if (kind < 0 || !(want & (1u << kind))) {
 		close(fd);
-		linx_error_set(err, EINVAL, "open_ns",
-			       "%s is not a namespace file", t->path);
-		return linx_error_object(err, t->path);
+		if (kind < 0)
+			linx_error_param(err, "open_ns", param,
+					 "%s: %s is not a namespace file",
+					 param, path);
+		else
+			linx_error_param(err, "open_ns", param,
+					 "%s: %s is a %s namespace, not the "
+					 "kind this parameter takes",
+					 param, path, kind_names[kind]);
+		return linx_error_object(err, path);
 	}
-	if (!(want & (1u << kind))) {
-		close(fd);
-		linx_error_set(err, EINVAL, "open_ns",
-			       "%s is a %s namespace, which this operation "
-			       "does not enter",
-			       t->path, kind_names[kind]);
-		return linx_error_object(err, t->path);
-	}
+	*ret_kind = kind;
+	return fd;
+}
+
+int linx_ns_open_path(const char *path, unsigned kind, const char *param,
+		      struct linx_error *err)
+{
+	int got;
+
+	if (kind >= LINX_NS_KIND_COUNT)
+		return linx_error_param(err, "open_ns", "kind",
+					"unknown namespace kind %u", kind);
+	return open_ns_path(path, 1u << kind, param ? param : "path", &got,
+			    err);
+}
+
+static int open_path_target(const struct linx_ns_target *t, uint32_t want,
+			    struct linx_ns_pin *pin, struct linx_error *err)
+{
+	int kind = -1;
+	int fd = open_ns_path(t->path, want, "in", &kind, err);
+
+	if (fd < 0)
+		return fd;
 	if (linx_ns_fd_is_current(fd, (unsigned)kind)) {
 		close(fd);
 		return 0;

@@ -150,6 +150,20 @@ LINX_API int linx_ns_pin_open(struct linx_ns_pin *pin, uint32_t want,
 LINX_API int linx_ns_pin_enter(const struct linx_ns_pin *pin, uint32_t kinds,
 			       struct linx_error *err);
 
+/*
+ * Open the namespace file at `path` for setns(2) or IFLA_NET_NS_FD, the
+ * one checked way to take a namespace by path.  The path must be absolute;
+ * the file is looked at through an O_PATH descriptor first, so a FIFO,
+ * device or socket is never opened for real (no blocking, no side
+ * effects), and it must be an nsfs file whose NS_GET_NSTYPE is `kind`
+ * (LINX_NS_KIND_*).  Returns an O_RDONLY|O_CLOEXEC fd owned by the caller,
+ * or a negative errno: EINVAL naming `param` (the caller's parameter, for
+ * the message) for anything that is not a namespace of that kind, the
+ * open(2) errno otherwise (ENOENT, EACCES ...), with err->object = path.
+ */
+LINX_API int linx_ns_open_path(const char *path, unsigned kind,
+			       const char *param, struct linx_error *err);
+
 /* Close everything a pin holds; accepts NULL and a zeroed/closed pin. */
 LINX_API void linx_ns_pin_close(struct linx_ns_pin *pin);
 

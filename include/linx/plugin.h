@@ -220,6 +220,8 @@ struct linx_host {
 	LINX_HOST_MEMBER(linx_error_param_object);
 	LINX_HOST_MEMBER(linx_error_param_objectv);
 	LINX_HOST_MEMBER(linx_map_put_many);
+	/* ABI 1.1: namespaces named by path, opened one checked way. */
+	LINX_HOST_MEMBER(linx_ns_open_path);
 };
 
 /* ---- the descriptor ----------------------------------------------------- */
@@ -382,6 +384,7 @@ extern const struct linx_host *linx_plugin_host
 #define linx_error_param_object(...) LINX_HOST_(linx_error_param_object)(__VA_ARGS__)
 #define linx_error_param_objectv(...) LINX_HOST_(linx_error_param_objectv)(__VA_ARGS__)
 #define linx_map_put_many(...) LINX_HOST_(linx_map_put_many)(__VA_ARGS__)
+#define linx_ns_open_path(...) LINX_HOST_(linx_ns_open_path)(__VA_ARGS__)
 
 #else /* !LINX_PLUGIN_MODULE: linked with liblinx, registered statically */
 

@@ -266,26 +266,27 @@ static struct nlmsghdr *create_req(void *buf, const char *name,
 /* Fill IFLA_NET_NS_PID / IFLA_NET_NS_FD for a target; *ret_fd receives an
  * fd to close after the request (or -1). */
 static int put_netns(struct nlmsghdr *nlh, const struct linx_ns_target *t,
-		     const char *op, int *ret_fd, struct linx_error *err)
+		     const char *op, const char *param, int *ret_fd,
+		     struct linx_error *err)
 {
 	*ret_fd = -1;
 	if (!t || t->kind == LINX_NS_TARGET_SELF)
 		return 0;
 	if (t->kind == LINX_NS_TARGET_PID) {
 		if (t->pid <= 0)
-			return linx_error_param(err, op, "netns",
+			return linx_error_param(err, op, param,
 						"a pid must be positive");
 		rtnl_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)t->pid);
 		return 0;
 	}
-	if (!t->path || t->path[0] != '/')
-		return linx_error_param(err, op, "netns",
-					"a namespace path must be absolute");
-	*ret_fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	/* Not open(2): a FIFO would block the call, and a regular file or
+	 * another kind of namespace would get the kernel's bare EINVAL. */
+	*ret_fd = linx_ns_open_path(t->path, LINX_NS_KIND_NET, param, err);
 	if (*ret_fd < 0) {
-		linx_error_set(err, errno, op, "cannot open %s: %s", t->path,
-			       linx_strerror(errno));
-		return linx_error_object(err, t->path);
+		int r = *ret_fd;
+
+		*ret_fd = -1;
+		return r;
 	}
 	rtnl_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)*ret_fd);
 	return 0;
@@ -316,7 +317,7 @@ int linx_rtnl_link_create_veth(struct linx_rtnl *s, const char *name,
 	pifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifi));
 	memset(pifi, 0, sizeof(*pifi));
 	rtnl_put_str(nlh, IFLA_IFNAME, peer_name);
-	r = put_netns(nlh, peer_netns, op, &fd, err);
+	r = put_netns(nlh, peer_netns, op, "peer_netns", &fd, err);
 	if (r < 0)
 		return r;
 	mnl_attr_nest_end(nlh, peer);
@@ -619,7 +620,7 @@ int linx_rtnl_link_move_to_netns(struct linx_rtnl *s, const char *name,
 					"a target namespace (pid or path) is "
 					"required");
 	nlh = modify_req(buf, name, 0);
-	r = put_netns(nlh, netns, op, &fd, err);
+	r = put_netns(nlh, netns, op, "to", &fd, err);
 	if (r < 0)
 		return r;
 	r = link_talk(s, nlh, op, name, err);

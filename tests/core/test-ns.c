@@ -728,6 +728,61 @@ START_TEST(fifo_path_refused)
 }
 END_TEST
 
+/* The checked opener for namespace paths: nothing that is not a namespace
+ * of the asked kind is opened for real, and every refusal names the
+ * caller's parameter. */
+START_TEST(open_path_checks_the_file)
+{
+	char dir[] = "/tmp/linx-nspath-XXXXXX", fifo[96], file[96];
+	struct linx_error err;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(file, sizeof(file), "%s/file", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	fd = open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	/* A FIFO would block open(2) until a writer came: the alarm fails
+	 * the test instead of hanging it. */
+	alarm(5);
+	ck_assert_int_eq(linx_ns_open_path(fifo, LINX_NS_KIND_NET, "to", &err),
+			 -EINVAL);
+	alarm(0);
+	ck_assert_str_eq(err.param, "to");
+	ck_assert_str_eq(err.object, fifo);
+	ck_assert_msg(strstr(err.message, "not a namespace"), "%s", err.message);
+	ck_assert_int_eq(linx_ns_open_path(file, LINX_NS_KIND_NET, "to", &err),
+			 -EINVAL);
+	ck_assert_int_eq(linx_ns_open_path(dir, LINX_NS_KIND_NET, "to", &err),
+			 -EINVAL);
+	ck_assert_int_eq(linx_ns_open_path("/proc/self/ns/mnt",
+					   LINX_NS_KIND_NET, "peer_netns", &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "peer_netns");
+	ck_assert_msg(strstr(err.message, "mnt namespace"), "%s", err.message);
+	ck_assert_int_eq(linx_ns_open_path("relative/net", LINX_NS_KIND_NET,
+					   "to", &err),
+			 -EINVAL);
+	snprintf(file, sizeof(file), "%s/missing", dir);
+	ck_assert_int_eq(linx_ns_open_path(file, LINX_NS_KIND_NET, "to", &err),
+			 -ENOENT);
+	ck_assert_int_eq(linx_ns_open_path("/proc/self/ns/net", 99, "to", &err),
+			 -EINVAL);
+	/* The right kind opens, readable for setns(2). */
+	fd = linx_ns_open_path("/proc/self/ns/net", LINX_NS_KIND_NET, "to",
+			       &err);
+	linx_assert_ok(fd, &err);
+	ck_assert(linx_ns_fd_is_current(fd, LINX_NS_KIND_NET));
+	close(fd);
+	unlink(fifo);
+	snprintf(file, sizeof(file), "%s/file", dir);
+	unlink(file);
+	rmdir(dir);
+}
+END_TEST
+
 /* Without CAP_SYS_ADMIN setns(2) fails: the stage and errno come back. */
 START_TEST(setns_failure_reported)
 {
@@ -1114,6 +1169,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shared_namespaces_skipped);
 	tcase_add_test(tc, bogus_targets);
 	tcase_add_test(tc, fifo_path_refused);
+	tcase_add_test(tc, open_path_checks_the_file);
 	tcase_add_test(tc, setns_failure_reported);
 	tcase_add_test(tc, target_from_value);
 	tcase_add_test(tc, target_map_types);

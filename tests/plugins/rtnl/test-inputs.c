@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "rtnl-test.h"
 
@@ -102,6 +104,38 @@ START_TEST(broadcast_family_must_match)
 }
 END_TEST
 
+/* Namespaces named by path go through the core's checked opener: a FIFO
+ * does not block the call, and the error names the parameter. */
+START_TEST(netns_paths_are_checked)
+{
+	struct linx_rtnl *s = rt_setup();
+	char fifo[] = "/tmp/linx-rtnl-fifo-XXXXXX";
+	struct linx_ns_target t = { .kind = LINX_NS_TARGET_PATH };
+	struct linx_error err;
+	int fd = mkstemp(fifo);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	linx_assert_ok(linx_rtnl_link_create_veth(s, "a0", "a1", NULL, &err),
+		       &err);
+	alarm(5); /* a blocked open fails the test instead of hanging it */
+	t.path = fifo;
+	ck_assert_int_eq(linx_rtnl_link_move_to_netns(s, "a0", &t, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "to");
+	t.path = "/proc/self/ns/mnt";
+	ck_assert_int_eq(linx_rtnl_link_create_veth(s, "b0", "b1", &t, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "peer_netns");
+	ck_assert_msg(strstr(err.message, "mnt namespace"), "%s", err.message);
+	alarm(0);
+	unlink(fifo);
+	linx_rtnl_close(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("rtnl-inputs");
@@ -111,6 +145,7 @@ int main(void)
 	rt_require_oracle();
 	tcase_add_test(tc, lladdr_length_must_match_the_device);
 	tcase_add_test(tc, broadcast_family_must_match);
+	tcase_add_test(tc, netns_paths_are_checked);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
