@@ -66,9 +66,10 @@ CG_HIDDEN int cg_controller_check(const char *name, const char *param,
  * Check `path`, open the directory O_PATH|O_DIRECTORY|O_CLOEXEC and make
  * sure it is on cgroup2.  Returns the descriptor (the caller closes it),
  * or a negative errno: EINVAL/"validate" for a refused path, otherwise the
- * open's errno with op `op`.
+ * open's errno with op `op` and, as the error's object, `path`/`file` (the
+ * interface file the caller was after; `path` itself when file is NULL).
  */
-CG_HIDDEN int cg_dir_open(const char *path, const char *op,
+CG_HIDDEN int cg_dir_open(const char *path, const char *file, const char *op,
 			  struct linx_error *err);
 
 /*

@@ -62,7 +62,7 @@ int linx_cgroup_enable_controllers(const char *path,
 		if (r < 0)
 			return r;
 	}
-	dfd = cg_dir_open(path, "write", err);
+	dfd = cg_dir_open(path, CG_FILE_SUBTREE_CONTROL, "write", err);
 	if (dfd < 0)
 		return dfd;
 	cg_join(object, sizeof(object), path, CG_FILE_SUBTREE_CONTROL);

@@ -139,7 +139,7 @@ int cg_write_file(const char *path, const char *file, const char *value,
 {
 	int dfd, r;
 
-	dfd = cg_dir_open(path, op, err);
+	dfd = cg_dir_open(path, file, op, err);
 	if (dfd < 0)
 		return dfd;
 	r = cg_write_at(dfd, path, file, value, len, op, err);
@@ -166,7 +166,7 @@ int linx_cgroup_read(const char *path, const char *file, char **ret_value,
 		return r;
 	if (!ret_value)
 		return cg_refuse(err, "ret_value", NULL, "no output given");
-	dfd = cg_dir_open(path, "read", err);
+	dfd = cg_dir_open(path, file, "read", err);
 	if (dfd < 0)
 		return dfd;
 	r = cg_read_at(dfd, file, &buf, &len);

@@ -94,7 +94,7 @@ static int set_frozen(const char *path, int want, uint32_t timeout_ms,
 	int64_t deadline;
 	int dfd, efd, r, reread_ms = CG_REREAD_FIRST_MS;
 
-	dfd = cg_dir_open(path, op, err);
+	dfd = cg_dir_open(path, CG_FILE_FREEZE, op, err);
 	if (dfd < 0)
 		return dfd;
 	efd = openat(dfd, CG_FILE_EVENTS, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

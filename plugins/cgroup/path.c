@@ -175,13 +175,20 @@ static int open_checked(const char *path, const char *op, const char *what,
 	return fd;
 }
 
-int cg_dir_open(const char *path, const char *op, struct linx_error *err)
+int cg_dir_open(const char *path, const char *file, const char *op,
+		struct linx_error *err)
 {
+	char object[PATH_MAX];
 	int r = cg_path_check(path, "path", err);
 
 	if (r < 0)
 		return r;
-	return open_checked(path, op, "cgroup", path, err);
+	/* An error names the interface file the call would have used, as
+	 * it does when the directory exists and the file is what fails
+	 * (the spec's Linx.Cgroup.Error path). */
+	if (file)
+		cg_join(object, sizeof(object), path, file);
+	return open_checked(path, op, "cgroup", file ? object : path, err);
 }
 
 int cg_parent_open(const char *path, const char *op, const char **ret_name,

@@ -97,7 +97,7 @@ int linx_cgroup_stats(const char *path, struct linx_cgroup_stats *ret,
 
 	if (!ret)
 		return cg_refuse(err, "ret", path, "no output given");
-	dfd = cg_dir_open(path, "stats", err);
+	dfd = cg_dir_open(path, NULL, "stats", err);
 	if (dfd < 0)
 		return dfd;
 	memset(&s, 0, sizeof(s));

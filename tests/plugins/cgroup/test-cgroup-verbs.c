@@ -266,6 +266,62 @@ START_TEST(verbs_round_trip)
 }
 END_TEST
 
+/* On a cgroup directory that does not exist, the error names the
+ * interface file the call would have used, as it does when the directory
+ * exists and the file is what fails (Linx 0.2.0's Cgroup.Error path). */
+START_TEST(missing_cgroup_names_the_interface_file)
+{
+	static const struct {
+		const char *verb, *file;
+	} cases[] = {
+		{ "cgroup.set_memory_max", "memory.max" },
+		{ "cgroup.set_pids_max", "pids.max" },
+		{ "cgroup.set_cpu_max", "cpu.max" },
+		{ "cgroup.add_process", "cgroup.procs" },
+		{ "cgroup.freeze", "cgroup.freeze" },
+		{ "cgroup.thaw", "cgroup.freeze" },
+		{ "cgroup.read", "memory.current" },
+		{ "cgroup.write", "memory.high" },
+	};
+	char *parent, *gone, want[4096];
+
+	cgt_mount();
+	parent = cgt_create(NULL, "vmissing");
+	ck_assert(asprintf(&gone, "%s/not-there", parent) > 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct linx_value args = path_args(gone), res = linx_value_nil();
+		struct linx_error err;
+
+		if (strcmp(cases[i].verb, "cgroup.set_memory_max") == 0)
+			linx_map_put_uint(&args, "bytes", 1 << 20);
+		else if (strcmp(cases[i].verb, "cgroup.set_pids_max") == 0)
+			linx_map_put_uint(&args, "max", 3);
+		else if (strcmp(cases[i].verb, "cgroup.set_cpu_max") == 0)
+			linx_map_put_cstring(&args, "quota", "max");
+		else if (strcmp(cases[i].verb, "cgroup.add_process") == 0)
+			linx_map_put_uint(&args, "pid", (uint64_t)getpid());
+		else if (strcmp(cases[i].verb, "cgroup.read") == 0)
+			linx_map_put_cstring(&args, "file", cases[i].file);
+		else if (strcmp(cases[i].verb, "cgroup.write") == 0) {
+			linx_map_put_cstring(&args, "file", cases[i].file);
+			linx_map_put_cstring(&args, "value", "max");
+		}
+		ck_assert_int_eq(linx_call(reg, cases[i].verb, &args, &res, 0,
+					   &err),
+				 -ENOENT);
+		snprintf(want, sizeof(want), "%s/%s", gone, cases[i].file);
+		ck_assert_msg(strcmp(err.object, want) == 0,
+			      "%s names \"%s\", expected \"%s\"",
+			      cases[i].verb, err.object, want);
+		linx_value_clear(&args);
+		linx_value_clear(&res);
+	}
+	free(gone);
+	cgt_destroy(parent);
+	cgt_unmount();
+}
+END_TEST
+
 START_TEST(limits_through_verbs_reach_the_setters)
 {
 	struct linx_value args;
@@ -503,6 +559,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup_static, teardown_static);
 	tcase_add_test(tc, verb_table_contract);
 	tcase_add_test(tc, verbs_round_trip);
+	tcase_add_test(tc, missing_cgroup_names_the_interface_file);
 	tcase_add_test(tc, limits_through_verbs_reach_the_setters);
 	tcase_add_test(tc, schema_and_argument_refusals);
 	suite_add_tcase(s, tc);

@@ -47,7 +47,7 @@ defmodule Linx.IP do
       "fc00::1"
 
       iex> Linx.IP.parse("10.0.0.256")
-      {:error, {:invalid_ip, "10.0.0.256"}}
+      {:error, {:bad_address, "10.0.0.256"}}
   """
   @spec parse(binary()) :: {:ok, t()} | {:error, term()}
   def parse(string) when is_binary(string) do
@@ -57,11 +57,11 @@ defmodule Linx.IP do
          {:ok, tuple} <- :inet.parse_strict_address(String.to_charlist(string)) do
       {:ok, from_tuple(tuple)}
     else
-      _ -> {:error, {:invalid_ip, string}}
+      _ -> {:error, {:bad_address, string}}
     end
   end
 
-  def parse(other), do: {:error, {:invalid_ip, other}}
+  def parse(other), do: {:error, {:bad_address, other}}
 
   @doc """
   The `~IP` sigil: builds a `Linx.IP`, or a `Linx.IP.Subnet` when the

@@ -33,7 +33,7 @@ defmodule Linx.MAC do
       "02:aa:bb:cc:dd:ee"
 
       iex> Linx.MAC.parse("02:aa:bb:cc:dd")
-      {:error, {:invalid_mac, "02:aa:bb:cc:dd"}}
+      {:error, {:bad_mac, "02:aa:bb:cc:dd"}}
   """
   @spec parse(binary()) :: {:ok, t()} | {:error, term()}
   def parse(string) when is_binary(string) do
@@ -41,11 +41,11 @@ defmodule Linx.MAC do
          {:ok, bytes} <- octets(parts, <<>>) do
       {:ok, %__MODULE__{bytes: bytes}}
     else
-      _ -> {:error, {:invalid_mac, string}}
+      _ -> {:error, {:bad_mac, string}}
     end
   end
 
-  def parse(other), do: {:error, {:invalid_mac, other}}
+  def parse(other), do: {:error, {:bad_mac, other}}
 
   defp octets([], acc), do: {:ok, acc}
 

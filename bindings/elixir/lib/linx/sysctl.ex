@@ -164,7 +164,7 @@ defmodule Linx.Sysctl do
     _ in ArgumentError -> {:error, {:bad_value, {:not_all_integers, v}}}
   end
 
-  defp check_value(v), do: {:error, {:bad_value, v}}
+  defp check_value(v), do: {:error, {:bad_value, {:unsupported_type, v}}}
 
   @doc """
   Walks all of `/proc/sys` and returns every readable sysctl as a

@@ -15,6 +15,7 @@ defmodule Linx.CgroupTest do
   import LinxTest.Kernel
 
   alias Linx.Cgroup
+  import Bitwise
   alias Linx.Cgroup.{Error, Stats}
 
   @moduletag skip: needs("cgroup")
@@ -243,6 +244,36 @@ defmodule Linx.CgroupTest do
 
       assert inspect(%Stats{}) == "#Linx.Cgroup.Stats<>"
     end
+
+    test "inspect renders a minute or more as minutes and seconds, an hour with hours" do
+      assert inspect(%Stats{cpu_usec: 59_900_000}) == "#Linx.Cgroup.Stats<cpu=59.9s>"
+      assert inspect(%Stats{cpu_usec: 60_000_000}) == "#Linx.Cgroup.Stats<cpu=1m0s>"
+      assert inspect(%Stats{cpu_usec: 492_300_000}) == "#Linx.Cgroup.Stats<cpu=8m12s>"
+      assert inspect(%Stats{cpu_usec: 3_723_000_000}) == "#Linx.Cgroup.Stats<cpu=1h2m3s>"
+      assert inspect(%Stats{cpu_usec: 90_000_000_000}) == "#Linx.Cgroup.Stats<cpu=25h0m0s>"
+    end
+  end
+
+  describe "a cgroup directory that does not exist" do
+    # The error names the interface file the call would have used, as it
+    # does when the directory exists (Linx 0.2.0).
+    test "names the interface file", %{sandbox: sandbox} do
+      cg = Path.join(sandbox, "missing")
+      enoent = fn file, op -> {:error, %Error{path: Path.join(cg, file), operation: op, errno: :enoent, code: 2}} end
+
+      assert Cgroup.set_memory_max(cg, 1 <<< 20) == enoent.("memory.max", :write)
+      assert Cgroup.set_pids_max(cg, 3) == enoent.("pids.max", :write)
+      assert Cgroup.add_process(cg, System.pid() |> String.to_integer()) == enoent.("cgroup.procs", :add_process)
+      assert Cgroup.freeze(cg) == enoent.("cgroup.freeze", :write)
+      assert Cgroup.thaw(cg) == enoent.("cgroup.freeze", :write)
+      assert Cgroup.read(cg, "memory.current") == enoent.("memory.current", :read)
+      assert Cgroup.write(cg, "memory.high", 1) == enoent.("memory.high", :write)
+    end
+  end
+
+  test "the error structs enforce their keys" do
+    assert_raise ArgumentError, fn -> struct!(Linx.Cgroup.Error, %{}) end
+    assert_raise ArgumentError, fn -> struct!(Linx.Sysctl.Error, %{}) end
   end
 
   test "bad arguments come back as errors" do

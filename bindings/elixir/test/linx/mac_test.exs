@@ -24,10 +24,10 @@ defmodule Linx.MACTest do
           "001122334455",
           "00:11:22:33:44:55 "
         ] do
-      assert {:error, _} = MAC.parse(bad), inspect(bad)
+      assert MAC.parse(bad) == {:error, {:bad_mac, bad}}, inspect(bad)
     end
 
-    assert {:error, _} = MAC.parse(:x)
+    assert MAC.parse(:x) == {:error, {:bad_mac, :x}}
 
     assert_raise ArgumentError, ~r/invalid MAC/, fn ->
       Code.eval_string(~s{import Linx.MAC; sigil_MAC("00:11", [])})

@@ -108,7 +108,12 @@ defmodule Linx.SysctlTest do
       assert Sysctl.write("kernel.printk", [4, 4, "1", 7]) ==
                {:error, {:bad_value, {:not_all_integers, [4, 4, "1", 7]}}}
 
-      assert Sysctl.write("net.ipv4.tcp_rmem", 1.5) == {:error, {:bad_value, 1.5}}
+      # Linx 0.2.0's term for a value of a type write/3 cannot send.
+      for v <- [1.5, :one, {1}, %{}, self()] do
+        assert Sysctl.write("net.ipv4.tcp_rmem", v) ==
+                 {:error, {:bad_value, {:unsupported_type, v}}}
+      end
+
       assert Sysctl.write("net.ipv4.tcp_rmem", []) == {:error, {:bad_value, []}}
     end
 

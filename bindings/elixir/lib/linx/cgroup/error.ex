@@ -25,7 +25,8 @@ defmodule Linx.Cgroup.Error do
       "cgroup create failed on /sys/fs/cgroup/x: eexist (errno 17)"
   """
 
-  defexception [:path, :operation, :errno, :code]
+  @enforce_keys [:path, :operation, :errno, :code]
+  defexception @enforce_keys
 
   @type operation() :: :create | :destroy | :read | :write | :add_process | :stats
 

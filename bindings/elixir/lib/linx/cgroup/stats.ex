@@ -78,7 +78,15 @@ defmodule Linx.Cgroup.Stats do
 
     defp usec(u) when u < 1_000, do: "#{u}µs"
     defp usec(u) when u < 1_000_000, do: one_decimal(u / 1_000) <> "ms"
-    defp usec(u), do: one_decimal(u / 1_000_000) <> "s"
+    defp usec(u) when u < 60_000_000, do: one_decimal(u / 1_000_000) <> "s"
+
+    # From a minute on, whole minutes and seconds (8m12s), and from an
+    # hour on, hours too (1h2m3s), as Linx 0.2.0 renders them.
+    defp usec(u) do
+      total = div(u, 1_000_000)
+      {h, m, s} = {div(total, 3600), div(rem(total, 3600), 60), rem(total, 60)}
+      if h > 0, do: "#{h}h#{m}m#{s}s", else: "#{m}m#{s}s"
+    end
 
     defp bytes(b) when b < 1024, do: "#{b}B"
     defp bytes(b) when b < 1024 * 1024, do: one_decimal(b / 1024) <> "KiB"

@@ -27,7 +27,7 @@ defmodule Linx.IP.Subnet do
   Parses a CIDR string.
 
       iex> Linx.IP.Subnet.parse("10.0.0.0/33")
-      {:error, {:invalid_subnet, "10.0.0.0/33"}}
+      {:error, {:bad_subnet, "10.0.0.0/33"}}
   """
   @spec parse(binary()) :: {:ok, t()} | {:error, term()}
   def parse(string) when is_binary(string) do
@@ -36,11 +36,11 @@ defmodule Linx.IP.Subnet do
          {:ok, prefix} <- parse_prefix(len, bits(ip)) do
       {:ok, %__MODULE__{address: ip, prefix: prefix}}
     else
-      _ -> {:error, {:invalid_subnet, string}}
+      _ -> {:error, {:bad_subnet, string}}
     end
   end
 
-  def parse(other), do: {:error, {:invalid_subnet, other}}
+  def parse(other), do: {:error, {:bad_subnet, other}}
 
   # Decimal digits only, no sign, no leading zero (as ip(8) prints them).
   defp parse_prefix(text, max) do

@@ -28,7 +28,8 @@ defmodule Linx.Sysctl.Error do
       "sysctl write \\"net.ipv4.ip_forward\\" failed on /proc/sys/net/ipv4/ip_forward: eacces (errno 13)"
   """
 
-  defexception [:key, :path, :operation, :errno, :code]
+  @enforce_keys [:key, :path, :operation, :errno, :code]
+  defexception @enforce_keys
 
   @type operation() ::
           :read | :write | :list | :open_ns | :unshare | :setns | :chdir | :thread
