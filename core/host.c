@@ -66,6 +66,9 @@ static const struct linx_host host = {
 	SERVICE(linx_error_param_objectv),
 	SERVICE(linx_map_put_many),
 	SERVICE(linx_ns_open_path),
+	SERVICE(linx_reconcile_flat_diff),
+	SERVICE(linx_reconcile_flat_pass),
+	SERVICE(linx_reconcile_error_value),
 };
 
 const struct linx_host *linx_host_services(void)

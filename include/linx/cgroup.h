@@ -43,6 +43,7 @@
 
 #include <linx/common.h>
 #include <linx/error.h>
+#include <linx/reconcile.h>
 
 LINX_BEGIN_DECLS
 
@@ -199,6 +200,33 @@ int linx_cgroup_read(const char *path, const char *file,
  */
 int linx_cgroup_write(const char *path, const char *file,
 			       const char *value, struct linx_error *err);
+
+/* ---- desired state ------------------------------------------------------ */
+
+/*
+ * One reconcile pass (linx/reconcile.h) over the limits of the existing
+ * cgroup `path`: `desired` = {FILE: int | "max" | string | [int]}
+ * ("memory.max": 268435456, "cpu.max": [50000, 100000], "pids.max":
+ * "max").  Every file of desired and last_applied is read, the ops are
+ * applied best-effort, and *ret_report (owned by the caller) tells what
+ * was applied, what failed (a missing controller's file, say) and the
+ * last_applied for the next pass.  The cgroup is never created, and no
+ * controller enabled or process moved.  flags:
+ * LINX_RECONCILE_REVERT_ON_RELEASE.  cpu.max given as a quota alone
+ * holds whatever the period is.  Returns 0 also when ops failed; EINVAL
+ * for a bad path or a malformed desired/last_applied, before any I/O.
+ */
+int linx_cgroup_reconcile(const char *path, const struct linx_value *desired,
+			  const struct linx_value *last_applied, uint32_t flags,
+			  struct linx_value *ret_report,
+			  struct linx_error *err);
+
+/* The ops alone, from an `observed` {FILE: string} map: pure, no I/O. */
+int linx_cgroup_reconcile_diff(const struct linx_value *observed,
+			       const struct linx_value *desired,
+			       const struct linx_value *last_applied,
+			       uint32_t flags, struct linx_value *ret_ops,
+			       struct linx_error *err);
 
 /* Bits of struct linx_cgroup_stats.present. */
 #define LINX_CGROUP_STAT_CPU_USEC (1u << 0)

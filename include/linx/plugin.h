@@ -36,6 +36,7 @@
 #include <linx/common.h>
 #include <linx/error.h>
 #include <linx/ns.h>
+#include <linx/reconcile.h>
 #include <linx/value.h>
 
 LINX_BEGIN_DECLS
@@ -222,6 +223,10 @@ struct linx_host {
 	LINX_HOST_MEMBER(linx_map_put_many);
 	/* ABI 1.1: namespaces named by path, opened one checked way. */
 	LINX_HOST_MEMBER(linx_ns_open_path);
+	/* ABI 1.1: the flat reconcile engine (linx/reconcile.h). */
+	LINX_HOST_MEMBER(linx_reconcile_flat_diff);
+	LINX_HOST_MEMBER(linx_reconcile_flat_pass);
+	LINX_HOST_MEMBER(linx_reconcile_error_value);
 };
 
 /* ---- the descriptor ----------------------------------------------------- */
@@ -385,6 +390,9 @@ extern const struct linx_host *linx_plugin_host
 #define linx_error_param_objectv(...) LINX_HOST_(linx_error_param_objectv)(__VA_ARGS__)
 #define linx_map_put_many(...) LINX_HOST_(linx_map_put_many)(__VA_ARGS__)
 #define linx_ns_open_path(...) LINX_HOST_(linx_ns_open_path)(__VA_ARGS__)
+#define linx_reconcile_flat_diff(...) LINX_HOST_(linx_reconcile_flat_diff)(__VA_ARGS__)
+#define linx_reconcile_flat_pass(...) LINX_HOST_(linx_reconcile_flat_pass)(__VA_ARGS__)
+#define linx_reconcile_error_value(...) LINX_HOST_(linx_reconcile_error_value)(__VA_ARGS__)
 
 #else /* !LINX_PLUGIN_MODULE: linked with liblinx, registered statically */
 

@@ -49,6 +49,7 @@
 #include <linx/common.h>
 #include <linx/error.h>
 #include <linx/ns.h>
+#include <linx/reconcile.h>
 
 LINX_BEGIN_DECLS
 
@@ -169,6 +170,39 @@ int linx_sysctl_write_ints(const char *key,
 				    const struct linx_ns_target *in,
 				    const int64_t *values, size_t count,
 				    struct linx_error *err);
+
+/* ---- desired state -------------------------------------------------------- */
+
+/*
+ * One reconcile pass (linx/reconcile.h) over `desired` = {KEY: int | uint |
+ * string | [int]} in the namespaces of `in` (NULL: the caller's): every
+ * key of desired and last_applied is read, the ops that converge them are
+ * applied best-effort, and *ret_report (owned by the caller) tells what
+ * was applied, what failed (with its error), and the last_applied to hand
+ * back on the next pass.  flags: LINX_RECONCILE_REVERT_ON_RELEASE.
+ * Values compare as the kernel prints them with blanks collapsed, so
+ * [4, 4, 1, 7] holds when kernel.printk reads "4\t4\t1\t7".  Returns 0
+ * also when ops failed; EINVAL for a malformed desired or last_applied
+ * (a bad key, a value with a newline ...), before anything is read.
+ */
+int linx_sysctl_reconcile(const struct linx_value *desired,
+			  const struct linx_value *last_applied,
+			  const struct linx_ns_target *in, uint32_t flags,
+			  struct linx_value *ret_report,
+			  struct linx_error *err);
+
+/* The ops alone, from an `observed` {KEY: string} map: pure, no I/O. */
+int linx_sysctl_reconcile_diff(const struct linx_value *observed,
+			       const struct linx_value *desired,
+			       const struct linx_value *last_applied,
+			       uint32_t flags, struct linx_value *ret_ops,
+			       struct linx_error *err);
+
+/* Read `n` keys into {KEY: string}; keys that cannot be read (or are not
+ * UTF-8) are left out.  *ret is owned by the caller. */
+int linx_sysctl_observe(const char *const *keys, size_t n,
+			const struct linx_ns_target *in,
+			struct linx_value *ret, struct linx_error *err);
 
 /* ---- listing -------------------------------------------------------------- */
 

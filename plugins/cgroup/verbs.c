@@ -442,6 +442,59 @@ static int verb_supported(const struct linx_call *call, struct linx_value *ret,
 	return 0;
 }
 
+/* ---- desired state ------------------------------------------------------ */
+
+enum { REC_PATH, REC_DESIRED, REC_LAST, REC_REVERT };
+
+static const struct linx_param reconcile_params[] = {
+	[REC_PATH] = PATH_PARAM(CG_PATH_DOC),
+	[REC_DESIRED] = { "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,
+			  "{file: int | \"max\" | string | [int]}" },
+	[REC_LAST] = { "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,
+		       "what the previous pass returned (default: none)" },
+	[REC_REVERT] = { "revert_on_release", LINX_TM_BOOL, 0,
+			 "write back the original of a file that leaves "
+			 "desired (default false)" },
+};
+
+static uint32_t revert_flag(const struct linx_value *v)
+{
+	return v && v->b ? LINX_RECONCILE_REVERT_ON_RELEASE : 0;
+}
+
+static int verb_reconcile(const struct linx_call *call, struct linx_value *ret,
+			  struct linx_error *err)
+{
+	return linx_cgroup_reconcile(arg_str(call, REC_PATH),
+				     linx_call_arg(call, REC_DESIRED),
+				     linx_call_arg(call, REC_LAST),
+				     revert_flag(linx_call_arg(call, REC_REVERT)),
+				     ret, err);
+}
+
+enum { DIFF_OBSERVED, DIFF_DESIRED, DIFF_LAST, DIFF_REVERT };
+
+static const struct linx_param diff_params[] = {
+	[DIFF_OBSERVED] = { "observed", LINX_TM_MAP, LINX_PARAM_REQUIRED,
+			    "{file: string}, the files' current text" },
+	[DIFF_DESIRED] = { "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,
+			   "{file: int | \"max\" | string | [int]}" },
+	[DIFF_LAST] = { "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,
+			"what the previous pass returned (default: none)" },
+	[DIFF_REVERT] = { "revert_on_release", LINX_TM_BOOL, 0,
+			  "revert ops instead of release ops" },
+};
+
+static int verb_diff(const struct linx_call *call, struct linx_value *ret,
+		     struct linx_error *err)
+{
+	return linx_cgroup_reconcile_diff(
+		linx_call_arg(call, DIFF_OBSERVED),
+		linx_call_arg(call, DIFF_DESIRED),
+		linx_call_arg(call, DIFF_LAST),
+		revert_flag(linx_call_arg(call, DIFF_REVERT)), ret, err);
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 static const struct linx_verb cgroup_verbs[] = {
@@ -546,6 +599,23 @@ static const struct linx_verb cgroup_verbs[] = {
 		.summary = "Is cgroup v2 mounted at /sys/fs/cgroup?",
 		.fn = verb_supported,
 		.result_doc = "bool",
+	},
+	{
+		.name = "cgroup.reconcile",
+		.summary = "Converge a cgroup's limits on a desired state: one "
+			   "best-effort pass",
+		LINX_PARAMS(reconcile_params),
+		.fn = verb_reconcile,
+		.result_doc = "{converged, applied, failed, pending, "
+			      "last_applied}",
+	},
+	{
+		.name = "cgroup.diff",
+		.summary = "The ops that would converge a cgroup's observed "
+			   "files on a desired state (no I/O)",
+		LINX_PARAMS(diff_params),
+		.fn = verb_diff,
+		.result_doc = "list of {op, key, value?}",
 	},
 };
 

@@ -9,6 +9,11 @@
  *   sysctl.list      {prefix?, in?}     -> [{"key", "value", "path"}]
  *   sysctl.supported {}                 -> bool
  *   sysctl.namespaces {key}             -> ["net"] | ["uts"] | ... | []
+ *   sysctl.reconcile {desired, last_applied?, in?, revert_on_release?}
+ *                                       -> report (linx/reconcile.h)
+ *   sysctl.diff      {observed, desired, last_applied?, revert_on_release?}
+ *                                       -> [op]
+ *   sysctl.observe   {keys, in?}        -> {key: string}
  *
  * Every verb that touches a knob is LINX_VERB_BLOCKING.  Flags are static
  * and any of them may fork a helper (a key owned by a user or pid namespace
@@ -360,6 +365,98 @@ static int verb_namespaces(const struct linx_call *call,
 	return 0;
 }
 
+enum { REC_DESIRED, REC_LAST, REC_IN, REC_REVERT };
+
+static const struct linx_param reconcile_params[] = {
+	[REC_DESIRED] = { "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,
+			  "{key: int | string | [int]}" },
+	[REC_LAST] = { "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,
+		       "what the previous pass returned (default: none)" },
+	[REC_IN] = { "in", IN_TYPES, 0, IN_DOC },
+	[REC_REVERT] = { "revert_on_release", LINX_TM_BOOL, 0,
+			 "write back the original of a key that leaves "
+			 "desired (default false)" },
+};
+
+static uint32_t revert_flag(const struct linx_value *v)
+{
+	return v && v->b ? LINX_RECONCILE_REVERT_ON_RELEASE : 0;
+}
+
+static int verb_reconcile(const struct linx_call *call, struct linx_value *ret,
+			  struct linx_error *err)
+{
+	struct linx_ns_target t;
+	int r = linx_ns_target_from_value(linx_call_arg(call, REC_IN), "in", &t,
+					  err);
+
+	if (r < 0)
+		return r;
+	return linx_sysctl_reconcile(linx_call_arg(call, REC_DESIRED),
+				     linx_call_arg(call, REC_LAST), &t,
+				     revert_flag(linx_call_arg(call, REC_REVERT)),
+				     ret, err);
+}
+
+enum { DIFF_OBSERVED, DIFF_DESIRED, DIFF_LAST, DIFF_REVERT };
+
+static const struct linx_param diff_params[] = {
+	[DIFF_OBSERVED] = { "observed", LINX_TM_MAP, LINX_PARAM_REQUIRED,
+			    "{key: string} as sysctl.observe returns it" },
+	[DIFF_DESIRED] = { "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,
+			   "{key: int | string | [int]}" },
+	[DIFF_LAST] = { "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,
+			"what the previous pass returned (default: none)" },
+	[DIFF_REVERT] = { "revert_on_release", LINX_TM_BOOL, 0,
+			  "revert ops instead of release ops" },
+};
+
+static int verb_diff(const struct linx_call *call, struct linx_value *ret,
+		     struct linx_error *err)
+{
+	return linx_sysctl_reconcile_diff(
+		linx_call_arg(call, DIFF_OBSERVED),
+		linx_call_arg(call, DIFF_DESIRED),
+		linx_call_arg(call, DIFF_LAST),
+		revert_flag(linx_call_arg(call, DIFF_REVERT)), ret, err);
+}
+
+enum { OBS_KEYS, OBS_IN };
+
+static const struct linx_param observe_params[] = {
+	[OBS_KEYS] = { "keys", LINX_TM_LIST, LINX_PARAM_REQUIRED,
+		       "sysctl keys in dot form" },
+	[OBS_IN] = { "in", IN_TYPES, 0, IN_DOC },
+};
+
+static int verb_observe(const struct linx_call *call, struct linx_value *ret,
+			struct linx_error *err)
+{
+	const struct linx_value *l = linx_call_arg(call, OBS_KEYS);
+	struct linx_ns_target t;
+	const char **keys;
+	int r;
+
+	r = linx_ns_target_from_value(linx_call_arg(call, OBS_IN), "in", &t,
+				      err);
+	if (r < 0)
+		return r;
+	keys = calloc(l->len ? l->len : 1, sizeof(*keys));
+	if (!keys)
+		return linx_error_set(err, ENOMEM, "observe", NULL);
+	for (uint32_t i = 0; i < l->len && r >= 0; i++) {
+		if (l->items[i].type != LINX_STRING)
+			r = linx_error_param(err, "validate", "keys",
+					     "keys[%u] is not a string", i);
+		else
+			keys[i] = l->items[i].str;
+	}
+	if (r >= 0)
+		r = linx_sysctl_observe(keys, l->len, &t, ret, err);
+	free(keys);
+	return r;
+}
+
 static const struct linx_verb verbs[] = {
 	{
 		.name = "sysctl.read",
@@ -417,6 +514,33 @@ static const struct linx_verb verbs[] = {
 		.fn = verb_namespaces,
 		.result_doc = "list of namespace names (\"net\", \"uts\", "
 			      "\"ipc\", \"user\", \"pid\")",
+	},
+	{
+		.name = "sysctl.reconcile",
+		.summary = "Converge sysctls on a desired state: one "
+			   "best-effort pass",
+		LINX_PARAMS(reconcile_params),
+		.flags = LINX_VERB_BLOCKING,
+		.fn = verb_reconcile,
+		.result_doc = "{converged, applied, failed, pending, "
+			      "last_applied}",
+	},
+	{
+		.name = "sysctl.diff",
+		.summary = "The ops that would converge observed sysctls on a "
+			   "desired state (no I/O)",
+		LINX_PARAMS(diff_params),
+		.fn = verb_diff,
+		.result_doc = "list of {op, key, value?}",
+	},
+	{
+		.name = "sysctl.observe",
+		.summary = "Read sysctls into {key: text}, leaving out those "
+			   "that cannot be read",
+		LINX_PARAMS(observe_params),
+		.flags = LINX_VERB_BLOCKING,
+		.fn = verb_observe,
+		.result_doc = "{key: string}",
 	},
 };
 

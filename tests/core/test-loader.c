@@ -353,7 +353,7 @@ START_TEST(abi_struct_sizes)
 	ck_assert_int_eq(sizeof(struct linx_pair), 40);
 	ck_assert_int_eq(sizeof(struct linx_param), 24);
 	/* ABI 1.0 had verb 56, plugin 88 and 47 host services; 1.1 appended
-	 * linx_verb.state, init_state/fini_state and 6 services. */
+	 * linx_verb.state, init_state/fini_state and 9 services. */
 	ck_assert_int_eq(sizeof(struct linx_verb), 64);
 	ck_assert_int_eq(offsetof(struct linx_verb, state), 56);
 	ck_assert_int_eq(sizeof(struct linx_call), 24);
@@ -362,7 +362,7 @@ START_TEST(abi_struct_sizes)
 	ck_assert_int_eq(offsetof(struct linx_host, linx_verb_validate),
 			 8 + 47 * sizeof(void *));
 	ck_assert_int_eq(sizeof(struct linx_host),
-			 8 + 53 * sizeof(void *));
+			 8 + 56 * sizeof(void *));
 	ck_assert_int_eq(offsetof(struct linx_plugin, abi_major), 0);
 	ck_assert_int_eq(offsetof(struct linx_plugin, abi_minor), 4);
 	ck_assert_int_eq(offsetof(struct linx_plugin, plugin_size), 8);
