@@ -8,12 +8,10 @@
  */
 #include <errno.h>
 #include <sched.h>
-#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -36,29 +34,17 @@ static struct linx_registry *nsdemo_registry(void)
 
 #define HOSTNAME "nsdemo-target"
 
-/* A child in a fresh network and UTS namespace with its own hostname,
- * sleeping until reaped (linx_test_reap). */
+/* A child in a fresh network and UTS namespace, given its own hostname by
+ * an independent tool (nsenter from util-linux); reap with
+ * linx_test_reap(). */
 static pid_t spawn_target(void)
 {
-	int fds[2];
-	pid_t pid;
-	char c;
+	pid_t pid = linx_test_spawn_in_ns(CLONE_NEWNET | CLONE_NEWUTS);
+	int status = -1;
 
-	ck_assert(pipe2(fds, O_CLOEXEC) == 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (unshare(CLONE_NEWNET | CLONE_NEWUTS) < 0 ||
-		    sethostname(HOSTNAME, strlen(HOSTNAME)) < 0 ||
-		    write(fds[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(fds[1]);
-	ck_assert_msg(read(fds[0], &c, 1) == 1, "target could not unshare");
-	close(fds[0]);
+	free(linx_test_sh(&status, "nsenter -t %d -u hostname %s", (int)pid,
+			  HOSTNAME));
+	ck_assert_msg(status == 0, "nsenter could not set the hostname");
 	return pid;
 }
 

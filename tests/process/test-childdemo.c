@@ -69,6 +69,13 @@ static char *tmpdir(void)
 	return d;
 }
 
+static void tmpdir_remove(char *dir, const char *file)
+{
+	unlink(file);
+	rmdir(dir);
+	free(dir);
+}
+
 START_TEST(now_and_at_exec)
 {
 	static const char *const argv[] = { "/bin/sleep", "60", NULL };
@@ -116,9 +123,7 @@ START_TEST(now_and_at_exec)
 	ck_assert_int_eq(pt_result(p).stage, LINX_PROCESS_SIGNALED);
 	linx_process_free(p);
 	linx_agent_free(a);
-	unlink(marker);
-	rmdir(dir);
-	free(dir);
+	tmpdir_remove(dir, marker);
 }
 END_TEST
 
@@ -214,9 +219,7 @@ START_TEST(failure_at_exec_ends_the_session)
 	ck_assert_ptr_nonnull(strstr(res.error.message, marker));
 	linx_process_free(p);
 	linx_agent_free(a);
-	unlink(marker);
-	rmdir(dir);
-	free(dir);
+	tmpdir_remove(dir, marker);
 }
 END_TEST
 
