@@ -176,6 +176,18 @@ json_t *cli_value_to_json(const struct linx_value *v,
 int cli_json_to_value(const json_t *j, unsigned outer, struct linx_value *ret,
 		      char why[CLI_JSON_ERR_MAX]);
 
+/*
+ * Read `len` bytes of JSON text straight into a value tree, in one pass:
+ * the same language and the same tree as cli_json_parse() followed by
+ * cli_json_to_value() (`outer` likewise), without the JSON document in
+ * between.  On failure returns a negative errno (-EINVAL for malformed
+ * text, -ELOOP, -ERANGE, -E2BIG, -ENOMEM), leaves *ret nil and writes into
+ * `why` what is wrong: "invalid JSON: ... (line L, column C)" or a JSON
+ * pointer and the reason.
+ */
+int cli_json_read(const char *text, size_t len, unsigned outer,
+		  struct linx_value *ret, char why[CLI_JSON_ERR_MAX]);
+
 /* Parse `len` bytes of JSON text (strictly: no duplicate keys, no NUL
  * in strings, any top-level value).  NULL with `why` filled on error. */
 json_t *cli_json_parse(const char *text, size_t len,
