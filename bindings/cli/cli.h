@@ -68,6 +68,7 @@ int cli_cmd_plugins(struct cli *cli, int argc, char **argv);
 int cli_cmd_verbs(struct cli *cli, int argc, char **argv);
 int cli_cmd_help(struct cli *cli, int argc, char **argv);
 int cli_cmd_call(struct cli *cli, int argc, char **argv);
+int cli_cmd_batch(struct cli *cli, int argc, char **argv);
 int cli_cmd_monitor(struct cli *cli, int argc, char **argv);
 int cli_cmd_spawn(struct cli *cli, int argc, char **argv);
 int cli_cmd_enter(struct cli *cli, int argc, char **argv);

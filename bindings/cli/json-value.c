@@ -648,14 +648,16 @@ static int buf_room(struct reader *rd, size_t need)
 static int read_string(struct reader *rd, const char **ret_s, size_t *ret_len)
 {
 	const char *s = ++rd->p, *q = s;
+	unsigned char high = 0;
 	size_t n = 0;
 	int r;
 
 	while (q < rd->end && *q != '"' && *q != '\\' &&
 	       (unsigned char)*q >= 0x20)
-		q++;
+		high |= (unsigned char)*q++;
 	if (q < rd->end && *q == '"') {
-		if (!linx_utf8_valid(s, (size_t)(q - s)))
+		/* ASCII needs no further check */
+		if (high & 0x80 && !linx_utf8_valid(s, (size_t)(q - s)))
 			return syntax(rd, "string is not valid UTF-8");
 		*ret_s = s;
 		*ret_len = (size_t)(q - s);
@@ -996,10 +998,6 @@ static int read_object(struct reader *rd, struct linx_value *ret,
 			r = syntax(rd, "object key contains a NUL byte");
 			break;
 		}
-		if (linx_map_get(ret, key)) {
-			r = syntax(rd, "duplicate object key");
-			break;
-		}
 		/* {"$map": {...}}: the inner object's own keys are literal.
 		 * Whether this is that form depends on the object ending
 		 * after this member: look ahead (rare, so the extra pass is
@@ -1033,10 +1031,17 @@ static int read_object(struct reader *rd, struct linx_value *ret,
 		old = where_push_key(&rd->w, key);
 		r = read_value(rd, &v, depth + 1, member_tags);
 		if (r >= 0) {
+			uint32_t before = ret->len;
+
+			/* A put replaces an existing key: one that did not
+			 * add a pair found a duplicate (the lookup the put
+			 * does anyway, instead of one more). */
 			r = linx_map_put(ret, key, &v);
 			if (r < 0)
 				fail(&rd->w, -r, "cannot store key: %s",
 				     strerror(-r));
+			else if (ret->len == before)
+				r = syntax(rd, "duplicate object key");
 		}
 		where_pop(&rd->w, old);
 		if (r < 0)
