@@ -561,9 +561,21 @@ json_t *cli_json_parse(const char *text, size_t len,
  * document name a JSON pointer, as cli_json_to_value()'s do.
  */
 
+/* What a look-ahead learnt about an object whose first key is "$map":
+ * whether it ends after that member (see read_object()). */
+struct seen {
+	size_t pos; /* offset of its '{' */
+	bool one;   /* one member only */
+};
+
 struct reader {
 	const char *start, *p, *end;
 	struct where w;
+	/* Every "$map"-first object a look-ahead has passed, in order of
+	 * position, so nested ones are never scanned twice: without it,
+	 * {"$map": {"x": {"$map": ...}}} chains cost depth x length. */
+	struct seen *seen;
+	size_t n_seen, cap_seen;
 	/* Unescaped string contents, reused (grown) from string to string. */
 	char *buf;
 	size_t cap;
@@ -854,6 +866,47 @@ static int read_literal(struct reader *rd, const char *word,
 	return 0;
 }
 
+/* Record a "$map"-first object at `pos` (in position order: the
+ * look-aheads run forward).  *ret_i gets its slot. */
+static int seen_add(struct reader *rd, size_t pos, size_t *ret_i)
+{
+	if (rd->n_seen && rd->seen[rd->n_seen - 1].pos >= pos) {
+		*ret_i = SIZE_MAX; /* already known */
+		return 0;
+	}
+	if (rd->n_seen == rd->cap_seen) {
+		size_t ncap = rd->cap_seen ? rd->cap_seen * 2 : 16;
+		struct seen *grown = realloc(rd->seen, ncap * sizeof(*grown));
+
+		if (!grown)
+			return fail(&rd->w, ENOMEM, "out of memory");
+		rd->seen = grown;
+		rd->cap_seen = ncap;
+	}
+	rd->seen[rd->n_seen] = (struct seen){ .pos = pos };
+	*ret_i = rd->n_seen++;
+	return 0;
+}
+
+/* Does the "$map"-first object at `pos` have one member?  -1 if no
+ * look-ahead has passed it. */
+static int seen_find(const struct reader *rd, size_t pos)
+{
+	size_t lo = 0, hi = rd->n_seen;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rd->seen[mid].pos == pos)
+			return rd->seen[mid].one;
+		if (rd->seen[mid].pos < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 /* Skip one well-formed value without building it (for the "$map"
  * look-ahead below); depth-bounded like read_value(). */
 static int skip_value(struct reader *rd, unsigned depth)
@@ -876,7 +929,9 @@ static int skip_value(struct reader *rd, unsigned depth)
 			rd->p++;
 			return 0;
 		}
-		for (;;) {
+		size_t pos = (size_t)(rd->p - 1 - rd->start), mark = SIZE_MAX;
+
+		for (bool first = true;; first = false) {
 			if (close == '}') {
 				const char *k;
 				size_t kn;
@@ -887,6 +942,12 @@ static int skip_value(struct reader *rd, unsigned depth)
 				r = read_string(rd, &k, &kn);
 				if (r < 0)
 					return r;
+				if (first && kn == strlen(TAG_MAP) &&
+				    memcmp(k, TAG_MAP, kn) == 0) {
+					r = seen_add(rd, pos, &mark);
+					if (r < 0)
+						return r;
+				}
 				skip_ws(rd);
 				if (rd->p >= rd->end || *rd->p != ':')
 					return syntax(rd, "expected ':'");
@@ -896,6 +957,9 @@ static int skip_value(struct reader *rd, unsigned depth)
 			if (r < 0)
 				return r;
 			skip_ws(rd);
+			if (first && mark != SIZE_MAX)
+				rd->seen[mark].one = rd->p < rd->end &&
+						     *rd->p == '}';
 			if (rd->p < rd->end && *rd->p == ',') {
 				rd->p++;
 				continue;
@@ -953,6 +1017,7 @@ static int read_object(struct reader *rd, struct linx_value *ret,
 		       unsigned depth, bool tags)
 {
 	char small[64], *key = small;
+	size_t pos = (size_t)(rd->p - rd->start);
 	int r = 0;
 
 	*ret = linx_value_map();
@@ -1004,10 +1069,13 @@ static int read_object(struct reader *rd, struct linx_value *ret,
 		 * cheap). */
 		if (tags && ret->len == 0 && strcmp(key, TAG_MAP) == 0) {
 			const char *save = rd->p;
+			int one = seen_find(rd, pos);
 
 			skip_ws(rd);
 			tag_map = rd->p < rd->end && *rd->p == '{';
-			if (tag_map) {
+			if (tag_map && one >= 0) {
+				tag_map = one;
+			} else if (tag_map) {
 				r = skip_value(rd, depth + 1);
 				if (r < 0)
 					break;
@@ -1191,5 +1259,6 @@ int cli_json_read(const char *text, size_t len, unsigned outer,
 		}
 	}
 	free(rd.buf);
+	free(rd.seen);
 	return r;
 }

@@ -355,6 +355,12 @@ START_TEST(reader_agrees_with_jansson)
 		"{\"a\":1,\"a\":2}", "{\"a\":{\"b\":[1,{\"c\":null}]}}",
 		"[{\"op\":\"route.add\",\"dst\":\"10.0.0.1/32\",\"table\":100}]",
 		"{} x", "", " ", "nul", "truex", "[1]]",
+		/* nested "$map"s, whose look-aheads are remembered */
+		"{\"$map\":{\"a\":{\"$map\":{\"$uint\":1}}}}",
+		"[{\"$map\":{\"x\":1}},{\"$map\":{\"y\":2},\"z\":3}]",
+		"{\"$map\":{\"$map\":{\"$map\":{\"b\":1},\"c\":2}}}",
+		"{\"$map\":{\"k\":[{\"$map\":{\"$bytes\":\"00\"}},"
+		"{\"$map\":{\"a\":1},\"b\":{\"$map\":{}}}]}}",
 	};
 	uint32_t seed = 42;
 
