@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -193,6 +194,11 @@ int cli_json_read(const char *text, size_t len, unsigned outer,
  * in strings, any top-level value).  NULL with `why` filled on error. */
 json_t *cli_json_parse(const char *text, size_t len,
 		       char why[CLI_JSON_ERR_MAX]);
+
+/* read(2) from stdin, retrying EINTR and waiting (poll) when stdin was
+ * inherited non-blocking: > 0 bytes read, 0 at end of file, -1 with
+ * errno on error.  (cmd-call.c) */
+ssize_t cli_read_stdin(void *buf, size_t len);
 
 /* ---- output (json-out.c) --------------------------------------------- */
 

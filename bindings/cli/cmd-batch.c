@@ -20,7 +20,6 @@
  *     batch verb failed), 2 for a usage error (bad line or op included).
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,23 +280,13 @@ static int read_lines(struct batch *b)
 			buf = grown;
 			cap *= 2;
 		}
-		n = read(STDIN_FILENO, buf + len, cap - len);
+		n = cli_read_stdin(buf + len, cap - len);
 		if (n > 0) {
 			len += (size_t)n;
 			continue;
 		}
 		if (n == 0)
 			break;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN) {
-			/* stdin inherited in non-blocking mode: wait */
-			struct pollfd p = { .fd = STDIN_FILENO,
-					    .events = POLLIN };
-
-			if (poll(&p, 1, -1) >= 0 || errno == EINTR)
-				continue;
-		}
 		flush(b);
 		cli_usage_error(b->cli->command, "reading stdin: %s",
 				strerror(errno));

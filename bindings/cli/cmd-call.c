@@ -15,6 +15,24 @@
 
 #include "cli.h"
 
+ssize_t cli_read_stdin(void *buf, size_t len)
+{
+	for (;;) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		ssize_t n = read(STDIN_FILENO, buf, len);
+
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -1;
+		/* stdin inherited in non-blocking mode: wait */
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
 /* Read all of stdin.  The bound is the largest string a value may hold:
  * a document beyond it could not become arguments anyway. */
 static char *read_stdin(size_t *ret_len, int *ret_errno)
@@ -47,23 +65,13 @@ static char *read_stdin(size_t *ret_len, int *ret_errno)
 			buf = grown;
 			cap = ncap;
 		}
-		n = read(STDIN_FILENO, buf + len, cap - len);
+		n = cli_read_stdin(buf + len, cap - len);
 		if (n > 0) {
 			len += (size_t)n;
 			continue;
 		}
 		if (n == 0)
 			break;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN) {
-			/* stdin inherited in non-blocking mode: wait */
-			struct pollfd p = { .fd = STDIN_FILENO,
-					    .events = POLLIN };
-
-			if (poll(&p, 1, -1) >= 0 || errno == EINTR)
-				continue;
-		}
 		*ret_errno = errno;
 		free(buf);
 		return NULL;
