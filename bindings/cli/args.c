@@ -123,16 +123,10 @@ static int json_arg(const struct linx_verb *verb, const char *name,
 		    const char *text, struct linx_value *ret)
 {
 	char why[CLI_JSON_ERR_MAX];
-	json_t *j = cli_json_parse(text, strlen(text), why);
 	int r;
 
-	if (!j) {
-		cli_usage_error(verb->name, "parameter \"%s\": %s", name, why);
-		return CLI_EXIT_USAGE;
-	}
 	/* The value goes into the argument map: one level is taken. */
-	r = cli_json_to_value(j, 1, ret, why);
-	json_decref(j);
+	r = cli_json_read(text, strlen(text), 1, ret, why);
 	if (r < 0) {
 		cli_usage_error(verb->name, "parameter \"%s\": %s", name, why);
 		return r == -ENOMEM ? CLI_EXIT_FAILED : CLI_EXIT_USAGE;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -68,6 +69,7 @@ int cli_cmd_plugins(struct cli *cli, int argc, char **argv);
 int cli_cmd_verbs(struct cli *cli, int argc, char **argv);
 int cli_cmd_help(struct cli *cli, int argc, char **argv);
 int cli_cmd_call(struct cli *cli, int argc, char **argv);
+int cli_cmd_batch(struct cli *cli, int argc, char **argv);
 int cli_cmd_monitor(struct cli *cli, int argc, char **argv);
 int cli_cmd_spawn(struct cli *cli, int argc, char **argv);
 int cli_cmd_enter(struct cli *cli, int argc, char **argv);
@@ -176,10 +178,27 @@ json_t *cli_value_to_json(const struct linx_value *v,
 int cli_json_to_value(const json_t *j, unsigned outer, struct linx_value *ret,
 		      char why[CLI_JSON_ERR_MAX]);
 
+/*
+ * Read `len` bytes of JSON text straight into a value tree, in one pass:
+ * the same language and the same tree as cli_json_parse() followed by
+ * cli_json_to_value() (`outer` likewise), without the JSON document in
+ * between.  On failure returns a negative errno (-EINVAL for malformed
+ * text, -ELOOP, -ERANGE, -E2BIG, -ENOMEM), leaves *ret nil and writes into
+ * `why` what is wrong: "invalid JSON: ... (line L, column C)" or a JSON
+ * pointer and the reason.
+ */
+int cli_json_read(const char *text, size_t len, unsigned outer,
+		  struct linx_value *ret, char why[CLI_JSON_ERR_MAX]);
+
 /* Parse `len` bytes of JSON text (strictly: no duplicate keys, no NUL
  * in strings, any top-level value).  NULL with `why` filled on error. */
 json_t *cli_json_parse(const char *text, size_t len,
 		       char why[CLI_JSON_ERR_MAX]);
+
+/* read(2) from stdin, retrying EINTR and waiting (poll) when stdin was
+ * inherited non-blocking: > 0 bytes read, 0 at end of file, -1 with
+ * errno on error.  (cmd-call.c) */
+ssize_t cli_read_stdin(void *buf, size_t len);
 
 /* ---- output (json-out.c) --------------------------------------------- */
 

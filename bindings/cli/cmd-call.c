@@ -15,6 +15,24 @@
 
 #include "cli.h"
 
+ssize_t cli_read_stdin(void *buf, size_t len)
+{
+	for (;;) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		ssize_t n = read(STDIN_FILENO, buf, len);
+
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -1;
+		/* stdin inherited in non-blocking mode: wait */
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
 /* Read all of stdin.  The bound is the largest string a value may hold:
  * a document beyond it could not become arguments anyway. */
 static char *read_stdin(size_t *ret_len, int *ret_errno)
@@ -47,23 +65,13 @@ static char *read_stdin(size_t *ret_len, int *ret_errno)
 			buf = grown;
 			cap = ncap;
 		}
-		n = read(STDIN_FILENO, buf + len, cap - len);
+		n = cli_read_stdin(buf + len, cap - len);
 		if (n > 0) {
 			len += (size_t)n;
 			continue;
 		}
 		if (n == 0)
 			break;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN) {
-			/* stdin inherited in non-blocking mode: wait */
-			struct pollfd p = { .fd = STDIN_FILENO,
-					    .events = POLLIN };
-
-			if (poll(&p, 1, -1) >= 0 || errno == EINTR)
-				continue;
-		}
 		*ret_errno = errno;
 		free(buf);
 		return NULL;
@@ -80,7 +88,6 @@ static int json_object_args(struct cli *cli, const struct linx_verb *verb,
 	const char *text = opt;
 	char *owned = NULL;
 	size_t len = strlen(opt);
-	json_t *j;
 	int r;
 
 	if (strcmp(opt, "-") == 0) {
@@ -95,36 +102,33 @@ static int json_object_args(struct cli *cli, const struct linx_verb *verb,
 		}
 		text = owned;
 	}
-	j = cli_json_parse(text, len, why);
+	/* One pass from text to values: this is the bulk path (a batch of
+	 * 100k ops arrives here). */
+	r = cli_json_read(text, len, 0, ret, why);
 	free(owned);
-	if (!j) {
-		cli_usage_error(verb->name, "--json: %s", why);
-		return CLI_EXIT_USAGE;
-	}
-	if (!json_is_object(j)) {
-		cli_usage_error(verb->name,
-				"--json: expected an object of arguments, got "
-				"%s",
-				json_is_array(j)    ? "an array"
-				: json_is_string(j) ? "a string"
-				: json_is_null(j)   ? "null"
-						    : "a scalar");
-		json_decref(j);
-		return CLI_EXIT_USAGE;
-	}
-	r = cli_json_to_value(j, 0, ret, why);
-	json_decref(j);
 	if (r < 0) {
 		cli_usage_error(verb->name, "--json: %s", why);
 		return r == -ENOMEM ? CLI_EXIT_FAILED : CLI_EXIT_USAGE;
 	}
 	if (ret->type != LINX_MAP) {
-		/* A lone tag such as {"$bytes": "00"} is not a map. */
-		cli_usage_error(verb->name,
-				"--json: expected an object of arguments, got "
-				"a tagged %s (wrap it as {\"$map\": ...} to "
-				"pass the key literally)",
-				linx_type_name(ret->type));
+		/* A lone tag such as {"$bytes": "00"} is not a map either. */
+		bool tagged = ret->type == LINX_UINT || ret->type == LINX_BYTES;
+
+		if (tagged)
+			cli_usage_error(verb->name,
+					"--json: expected an object of "
+					"arguments, got a tagged %s (wrap it "
+					"as {\"$map\": ...} to pass the key "
+					"literally)",
+					linx_type_name(ret->type));
+		else
+			cli_usage_error(verb->name,
+					"--json: expected an object of "
+					"arguments, got %s",
+					ret->type == LINX_LIST	   ? "an array"
+					: ret->type == LINX_STRING ? "a string"
+					: ret->type == LINX_NIL	   ? "null"
+								   : "a scalar");
 		linx_value_clear(ret);
 		return CLI_EXIT_USAGE;
 	}

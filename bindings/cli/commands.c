@@ -23,6 +23,10 @@ const struct cli_command cli_commands[] = {
 	  cli_cmd_help },
 	{ "call", "VERB [--json OBJECT|-] [name=value | name:=JSON]...",
 	  "Call a verb and print its result as JSON.", cli_cmd_call },
+	{ "batch", "PLUGIN [--chunk N] [name=value | name:=JSON]... < OPS.jsonl",
+	  "Stream ops, one JSON object per line, into PLUGIN.batch; print "
+	  "the failures by line and a count.",
+	  cli_cmd_batch },
 	{ "monitor",
 	  "PLUGIN [--count N] [--netns PID|PATH] [name=value | name:=JSON]...",
 	  "Stream a plugin's events as JSON lines (PLUGIN.monitor.open, "

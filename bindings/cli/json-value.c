@@ -79,10 +79,15 @@ static size_t where_push_key(struct where *w, const char *key)
 
 static size_t where_push_index(struct where *w, size_t i)
 {
-	char buf[32];
+	char buf[24], *p = buf + sizeof(buf);
 
-	snprintf(buf, sizeof(buf), "%zu", i);
-	return where_push_key(w, buf);
+	/* by hand: this runs for every element of a bulk list */
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	return where_push_key(w, p);
 }
 
 static void where_pop(struct where *w, size_t old)
@@ -538,4 +543,722 @@ json_t *cli_json_parse(const char *text, size_t len,
 				   "\"...\"}"
 				 : "");
 	return j;
+}
+
+/* ---- JSON text -> value, in one pass ------------------------------------
+ *
+ * The bulk path (`linx call --json -`, `linx batch`): the text is read
+ * straight into a value tree, with no intermediate JSON document.  Going
+ * through jansson cost three trees' worth of allocation per op (jansson's
+ * nodes, its hashtables, then the value) and was five times the kernel's
+ * work for 100k route additions (issue 9, item 11).
+ *
+ * It accepts exactly what cli_json_parse() + cli_json_to_value() accept
+ * (RFC 8259 JSON, no duplicate keys, no NUL, no reals, integers within
+ * int64, the "$" tags) and builds the same value; tests/cli/test-json.c
+ * checks the two against each other.  Syntax errors read "invalid JSON:
+ * ... (line L, column C)", as jansson's do; errors in a well-formed
+ * document name a JSON pointer, as cli_json_to_value()'s do.
+ */
+
+/* What a look-ahead learnt about an object whose first key is "$map":
+ * whether it ends after that member (see read_object()). */
+struct seen {
+	size_t pos; /* offset of its '{' */
+	bool one;   /* one member only */
+};
+
+struct reader {
+	const char *start, *p, *end;
+	struct where w;
+	/* Every "$map"-first object a look-ahead has passed, in order of
+	 * position, so nested ones are never scanned twice: without it,
+	 * {"$map": {"x": {"$map": ...}}} chains cost depth x length. */
+	struct seen *seen;
+	size_t n_seen, cap_seen;
+	/* Unescaped string contents, reused (grown) from string to string. */
+	char *buf;
+	size_t cap;
+};
+
+static int syntax(struct reader *rd, const char *fmt, ...) LINX_PRINTF(2, 3);
+
+static int syntax(struct reader *rd, const char *fmt, ...)
+{
+	int line = 1, col = 1;
+	size_t n;
+	va_list ap;
+	int r;
+
+	for (const char *q = rd->start; q < rd->p && q < rd->end; q++) {
+		if (*q == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	r = snprintf(rd->w.why, CLI_JSON_ERR_MAX, "invalid JSON: ");
+	n = r < 0 ? 0 : (size_t)r;
+	va_start(ap, fmt);
+	r = vsnprintf(rd->w.why + n, CLI_JSON_ERR_MAX - n, fmt, ap);
+	va_end(ap);
+	n += r < 0 ? 0 : (size_t)r;
+	if (n < CLI_JSON_ERR_MAX)
+		snprintf(rd->w.why + n, CLI_JSON_ERR_MAX - n,
+			 " (line %d, column %d)", line, col);
+	return -EINVAL;
+}
+
+static void skip_ws(struct reader *rd)
+{
+	while (rd->p < rd->end && (*rd->p == ' ' || *rd->p == '\n' ||
+				   *rd->p == '\t' || *rd->p == '\r'))
+		rd->p++;
+}
+
+static int read_value(struct reader *rd, struct linx_value *ret,
+		      unsigned depth, bool tags);
+
+static int hex4(const char *s)
+{
+	int v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int d = hex_digit(s[i]);
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+static int buf_room(struct reader *rd, size_t need)
+{
+	char *grown;
+	size_t ncap;
+
+	if (need <= rd->cap)
+		return 0;
+	ncap = rd->cap ? rd->cap : 256;
+	while (ncap < need)
+		ncap *= 2;
+	grown = realloc(rd->buf, ncap);
+	if (!grown)
+		return fail(&rd->w, ENOMEM, "out of memory");
+	rd->buf = grown;
+	rd->cap = ncap;
+	return 0;
+}
+
+/*
+ * A string at rd->p (the opening quote).  *ret_s points into the input when
+ * the string has no escapes, else into rd->buf; either way it is valid
+ * UTF-8 without NUL, but not NUL-terminated.
+ */
+static int read_string(struct reader *rd, const char **ret_s, size_t *ret_len)
+{
+	const char *s = ++rd->p, *q = s;
+	unsigned char high = 0;
+	size_t n = 0;
+	int r;
+
+	while (q < rd->end && *q != '"' && *q != '\\' &&
+	       (unsigned char)*q >= 0x20)
+		high |= (unsigned char)*q++;
+	if (q < rd->end && *q == '"') {
+		/* ASCII needs no further check */
+		if (high & 0x80 && !linx_utf8_valid(s, (size_t)(q - s)))
+			return syntax(rd, "string is not valid UTF-8");
+		*ret_s = s;
+		*ret_len = (size_t)(q - s);
+		rd->p = q + 1;
+		return 0;
+	}
+	/* Escapes: unescaping never lengthens (\uXXXX is 6 bytes for at most
+	 * 3; a surrogate pair 12 for 4), so the rest of the input bounds the
+	 * buffer. */
+	r = buf_room(rd, (size_t)(rd->end - s) + 1);
+	if (r < 0)
+		return r;
+	for (q = s;; q++) {
+		unsigned c;
+
+		if (q >= rd->end) {
+			rd->p = q;
+			return syntax(rd, "unterminated string");
+		}
+		c = (unsigned char)*q;
+		if (c == '"')
+			break;
+		if (c < 0x20) {
+			rd->p = q;
+			return syntax(rd, "control character 0x%02x in a "
+					  "string",
+				      c);
+		}
+		if (c != '\\') {
+			rd->buf[n++] = (char)c;
+			continue;
+		}
+		if (++q >= rd->end) {
+			rd->p = q;
+			return syntax(rd, "unterminated string");
+		}
+		switch (*q) {
+		case '"': case '\\': case '/':
+			rd->buf[n++] = *q;
+			continue;
+		case 'b': rd->buf[n++] = '\b'; continue;
+		case 'f': rd->buf[n++] = '\f'; continue;
+		case 'n': rd->buf[n++] = '\n'; continue;
+		case 'r': rd->buf[n++] = '\r'; continue;
+		case 't': rd->buf[n++] = '\t'; continue;
+		case 'u':
+			break;
+		default:
+			rd->p = q;
+			return syntax(rd, "invalid escape '\\%c'", *q);
+		}
+		c = rd->end - q > 4 ? (unsigned)hex4(q + 1) : (unsigned)-1;
+		if (c == (unsigned)-1) {
+			rd->p = q;
+			return syntax(rd, "invalid \\u escape");
+		}
+		q += 4;
+		if (c >= 0xdc00 && c <= 0xdfff) {
+			rd->p = q;
+			return syntax(rd, "lone low surrogate \\u%04X", c);
+		}
+		if (c >= 0xd800 && c <= 0xdbff) {
+			int lo = rd->end - q > 6 && q[1] == '\\' && q[2] == 'u'
+					 ? hex4(q + 3)
+					 : -1;
+
+			if (lo < 0xdc00 || lo > 0xdfff) {
+				rd->p = q;
+				return syntax(rd, "unpaired high surrogate "
+						  "\\u%04X",
+					      c);
+			}
+			c = 0x10000 + ((c - 0xd800) << 10) +
+			    ((unsigned)lo - 0xdc00);
+			q += 6;
+		}
+		if (c == 0) {
+			rd->p = q;
+			/* the same refusal as jansson without JSON_ALLOW_NUL */
+			return syntax(rd, "\\u0000 is not allowed: a string "
+					  "cannot contain a NUL byte");
+		}
+		if (c < 0x80) {
+			rd->buf[n++] = (char)c;
+		} else if (c < 0x800) {
+			rd->buf[n++] = (char)(0xc0 | c >> 6);
+			rd->buf[n++] = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			rd->buf[n++] = (char)(0xe0 | c >> 12);
+			rd->buf[n++] = (char)(0x80 | (c >> 6 & 0x3f));
+			rd->buf[n++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			rd->buf[n++] = (char)(0xf0 | c >> 18);
+			rd->buf[n++] = (char)(0x80 | (c >> 12 & 0x3f));
+			rd->buf[n++] = (char)(0x80 | (c >> 6 & 0x3f));
+			rd->buf[n++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	if (!linx_utf8_valid(rd->buf, n))
+		return syntax(rd, "string is not valid UTF-8");
+	rd->p = q + 1;
+	*ret_s = rd->buf;
+	*ret_len = n;
+	return 0;
+}
+
+/* A number: an integer within int64 becomes an int; anything else is
+ * refused, reals by name (Linx values have no floating point). */
+static int read_number(struct reader *rd, struct linx_value *ret)
+{
+	const char *s = rd->p, *q = s;
+	bool neg = false, real = false;
+	uint64_t u = 0;
+	bool over = false;
+
+	if (q < rd->end && *q == '-') {
+		neg = true;
+		q++;
+	}
+	if (q >= rd->end || *q < '0' || *q > '9') {
+		rd->p = q;
+		return syntax(rd, "invalid number");
+	}
+	if (*q == '0' && q + 1 < rd->end && q[1] >= '0' && q[1] <= '9') {
+		rd->p = q;
+		return syntax(rd, "invalid number (leading zero)");
+	}
+	for (; q < rd->end && *q >= '0' && *q <= '9'; q++) {
+		unsigned d = (unsigned)(*q - '0');
+
+		if (u > (UINT64_MAX - d) / 10)
+			over = true;
+		else
+			u = u * 10 + d;
+	}
+	if (q < rd->end && *q == '.') {
+		real = true;
+		if (++q >= rd->end || *q < '0' || *q > '9') {
+			rd->p = q;
+			return syntax(rd, "invalid number");
+		}
+		while (q < rd->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < rd->end && (*q == 'e' || *q == 'E')) {
+		real = true;
+		q++;
+		if (q < rd->end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= rd->end || *q < '0' || *q > '9') {
+			rd->p = q;
+			return syntax(rd, "invalid number");
+		}
+		while (q < rd->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (real) {
+		/* Shown as jansson's reader showed it (%g); the span is a
+		 * well-formed JSON number, which strtod() accepts. */
+		char num[64];
+		size_t n = (size_t)(q - s) < sizeof(num) ? (size_t)(q - s)
+							 : sizeof(num) - 1;
+
+		memcpy(num, s, n);
+		num[n] = '\0';
+		rd->p = q;
+		return fail(&rd->w, EINVAL,
+			    "%g: floating-point numbers are not supported "
+			    "(Linx values have integers only)",
+			    strtod(num, NULL));
+	}
+	if (over || (!neg && u > (uint64_t)INT64_MAX) ||
+	    (neg && u > (uint64_t)INT64_MAX + 1)) {
+		rd->p = s;
+		return syntax(rd, "%s integer too big; write integers above "
+				  "9223372036854775807 as {\"$uint\": \"...\"}",
+			      neg ? "negative" : "an");
+	}
+	rd->p = q;
+	*ret = linx_value_int(neg ? (int64_t)(0 - u) : (int64_t)u);
+	return 0;
+}
+
+static int read_literal(struct reader *rd, const char *word,
+			struct linx_value v, struct linx_value *ret)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(rd->end - rd->p) < n || memcmp(rd->p, word, n) != 0)
+		return syntax(rd, "unexpected character '%c'",
+			      *rd->p >= 0x20 && *rd->p < 0x7f ? *rd->p : '?');
+	rd->p += n;
+	*ret = v;
+	return 0;
+}
+
+/* Record a "$map"-first object at `pos` (in position order: the
+ * look-aheads run forward).  *ret_i gets its slot. */
+static int seen_add(struct reader *rd, size_t pos, size_t *ret_i)
+{
+	if (rd->n_seen && rd->seen[rd->n_seen - 1].pos >= pos) {
+		*ret_i = SIZE_MAX; /* already known */
+		return 0;
+	}
+	if (rd->n_seen == rd->cap_seen) {
+		size_t ncap = rd->cap_seen ? rd->cap_seen * 2 : 16;
+		struct seen *grown = realloc(rd->seen, ncap * sizeof(*grown));
+
+		if (!grown)
+			return fail(&rd->w, ENOMEM, "out of memory");
+		rd->seen = grown;
+		rd->cap_seen = ncap;
+	}
+	rd->seen[rd->n_seen] = (struct seen){ .pos = pos };
+	*ret_i = rd->n_seen++;
+	return 0;
+}
+
+/* Does the "$map"-first object at `pos` have one member?  -1 if no
+ * look-ahead has passed it. */
+static int seen_find(const struct reader *rd, size_t pos)
+{
+	size_t lo = 0, hi = rd->n_seen;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rd->seen[mid].pos == pos)
+			return rd->seen[mid].one;
+		if (rd->seen[mid].pos < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Skip one well-formed value without building it (for the "$map"
+ * look-ahead below); depth-bounded like read_value(). */
+static int skip_value(struct reader *rd, unsigned depth)
+{
+	struct linx_value v;
+	int r;
+
+	skip_ws(rd);
+	if (rd->p >= rd->end)
+		return syntax(rd, "unexpected end of input");
+	if (depth > LINX_VALUE_MAX_DEPTH)
+		return fail(&rd->w, ELOOP, "nested deeper than %u levels",
+			    LINX_VALUE_MAX_DEPTH);
+	if (*rd->p == '{' || *rd->p == '[') {
+		char close = *rd->p == '{' ? '}' : ']';
+
+		rd->p++;
+		skip_ws(rd);
+		if (rd->p < rd->end && *rd->p == close) {
+			rd->p++;
+			return 0;
+		}
+		size_t pos = (size_t)(rd->p - 1 - rd->start), mark = SIZE_MAX;
+
+		for (bool first = true;; first = false) {
+			if (close == '}') {
+				const char *k;
+				size_t kn;
+
+				skip_ws(rd);
+				if (rd->p >= rd->end || *rd->p != '"')
+					return syntax(rd, "expected a key");
+				r = read_string(rd, &k, &kn);
+				if (r < 0)
+					return r;
+				if (first && kn == strlen(TAG_MAP) &&
+				    memcmp(k, TAG_MAP, kn) == 0) {
+					r = seen_add(rd, pos, &mark);
+					if (r < 0)
+						return r;
+				}
+				skip_ws(rd);
+				if (rd->p >= rd->end || *rd->p != ':')
+					return syntax(rd, "expected ':'");
+				rd->p++;
+			}
+			r = skip_value(rd, depth + 1);
+			if (r < 0)
+				return r;
+			skip_ws(rd);
+			if (first && mark != SIZE_MAX)
+				rd->seen[mark].one = rd->p < rd->end &&
+						     *rd->p == '}';
+			if (rd->p < rd->end && *rd->p == ',') {
+				rd->p++;
+				continue;
+			}
+			if (rd->p < rd->end && *rd->p == close) {
+				rd->p++;
+				return 0;
+			}
+			return syntax(rd, "expected ',' or '%c'", close);
+		}
+	}
+	r = read_value(rd, &v, depth, false);
+	linx_value_clear(&v);
+	return r;
+}
+
+/* A one-key object {"$tag": arg} whose arg has been read into *arg. */
+static int apply_tag(struct reader *rd, const char *tag,
+		     struct linx_value *arg, struct linx_value *ret)
+{
+	int r = 0;
+
+	if (strcmp(tag, TAG_UINT) == 0) {
+		if (arg->type == LINX_INT) {
+			if (arg->i < 0)
+				r = fail(&rd->w, ERANGE,
+					 "%s must not be negative", TAG_UINT);
+			else
+				*ret = linx_value_uint((uint64_t)arg->i);
+		} else {
+			json_t *j = arg->type == LINX_STRING
+					    ? json_stringn_nocheck(arg->str,
+								   arg->len)
+					    : json_null();
+
+			/* the rare form: share tagged_uint()'s checks */
+			r = j ? tagged_uint(j, ret, &rd->w)
+			      : fail(&rd->w, ENOMEM, "out of memory");
+			json_decref(j);
+		}
+	} else {
+		json_t *j = arg->type == LINX_STRING
+				    ? json_stringn_nocheck(arg->str, arg->len)
+				    : json_null();
+
+		r = j ? tagged_bytes(j, ret, &rd->w)
+		      : fail(&rd->w, ENOMEM, "out of memory");
+		json_decref(j);
+	}
+	linx_value_clear(arg);
+	return r;
+}
+
+static int read_object(struct reader *rd, struct linx_value *ret,
+		       unsigned depth, bool tags)
+{
+	char small[64], *key = small;
+	size_t pos = (size_t)(rd->p - rd->start);
+	int r = 0;
+
+	*ret = linx_value_map();
+	rd->p++;
+	skip_ws(rd);
+	if (rd->p < rd->end && *rd->p == '}') {
+		rd->p++;
+		return 0;
+	}
+	for (;;) {
+		struct linx_value v = linx_value_nil();
+		const char *k;
+		size_t kn, old;
+		bool tag_map = false, member_tags = true;
+
+		skip_ws(rd);
+		if (rd->p >= rd->end || *rd->p != '"') {
+			r = syntax(rd, "expected a string as object key");
+			break;
+		}
+		r = read_string(rd, &k, &kn);
+		if (r < 0)
+			break;
+		if (kn >= sizeof(small)) {
+			if (key != small)
+				free(key);
+			key = malloc(kn + 1);
+			if (!key) {
+				key = small;
+				r = fail(&rd->w, ENOMEM, "out of memory");
+				break;
+			}
+		}
+		memcpy(key, k, kn);
+		key[kn] = '\0';
+		skip_ws(rd);
+		if (rd->p >= rd->end || *rd->p != ':') {
+			r = syntax(rd, "expected ':' after an object key");
+			break;
+		}
+		rd->p++;
+		if (strlen(key) != kn) {
+			r = syntax(rd, "object key contains a NUL byte");
+			break;
+		}
+		/* {"$map": {...}}: the inner object's own keys are literal.
+		 * Whether this is that form depends on the object ending
+		 * after this member: look ahead (rare, so the extra pass is
+		 * cheap). */
+		if (tags && ret->len == 0 && strcmp(key, TAG_MAP) == 0) {
+			const char *save = rd->p;
+			int one = seen_find(rd, pos);
+
+			skip_ws(rd);
+			tag_map = rd->p < rd->end && *rd->p == '{';
+			if (tag_map && one >= 0) {
+				tag_map = one;
+			} else if (tag_map) {
+				r = skip_value(rd, depth + 1);
+				if (r < 0)
+					break;
+				skip_ws(rd);
+				tag_map = rd->p < rd->end && *rd->p == '}';
+			}
+			rd->p = save;
+			member_tags = !tag_map;
+		}
+		if (tag_map) {
+			/* the map replaces the tag object: same depth */
+			linx_value_clear(ret);
+			skip_ws(rd);
+			r = read_object(rd, ret, depth, false);
+			if (r < 0)
+				break;
+			skip_ws(rd);
+			rd->p++; /* the '}' seen above */
+			break;
+		}
+		old = where_push_key(&rd->w, key);
+		r = read_value(rd, &v, depth + 1, member_tags);
+		if (r >= 0) {
+			uint32_t before = ret->len;
+
+			/* A put replaces an existing key: one that did not
+			 * add a pair found a duplicate (the lookup the put
+			 * does anyway, instead of one more). */
+			r = linx_map_put(ret, key, &v);
+			if (r < 0)
+				fail(&rd->w, -r, "cannot store key: %s",
+				     strerror(-r));
+			else if (ret->len == before)
+				r = syntax(rd, "duplicate object key");
+		}
+		where_pop(&rd->w, old);
+		if (r < 0)
+			break;
+		skip_ws(rd);
+		if (rd->p < rd->end && *rd->p == ',') {
+			rd->p++;
+			continue;
+		}
+		if (rd->p < rd->end && *rd->p == '}') {
+			rd->p++;
+			if (tags && ret->len == 1 &&
+			    (strcmp(ret->pairs[0].key, TAG_UINT) == 0 ||
+			     strcmp(ret->pairs[0].key, TAG_BYTES) == 0)) {
+				struct linx_value arg = ret->pairs[0].value;
+
+				ret->pairs[0].value = linx_value_nil();
+				strcpy(small, ret->pairs[0].key);
+				linx_value_clear(ret);
+				r = apply_tag(rd, small, &arg, ret);
+			} else if (tags && ret->len == 1 &&
+				   strcmp(ret->pairs[0].key, TAG_MAP) == 0) {
+				/* an object there took the branch above */
+				r = fail(&rd->w, EINVAL, "%s takes an object",
+					 TAG_MAP);
+			}
+			break;
+		}
+		r = syntax(rd, "expected ',' or '}' after an object member");
+		break;
+	}
+	if (key != small)
+		free(key);
+	if (r < 0)
+		linx_value_clear(ret);
+	return r;
+}
+
+static int read_array(struct reader *rd, struct linx_value *ret,
+		      unsigned depth)
+{
+	int r = 0;
+
+	*ret = linx_value_list();
+	rd->p++;
+	skip_ws(rd);
+	if (rd->p < rd->end && *rd->p == ']') {
+		rd->p++;
+		return 0;
+	}
+	for (;;) {
+		struct linx_value v;
+		size_t old = where_push_index(&rd->w, ret->len);
+
+		r = read_value(rd, &v, depth + 1, true);
+		if (r >= 0) {
+			r = linx_list_push(ret, &v);
+			if (r < 0)
+				fail(&rd->w, -r, "cannot store element: %s",
+				     strerror(-r));
+		}
+		where_pop(&rd->w, old);
+		if (r < 0)
+			break;
+		skip_ws(rd);
+		if (rd->p < rd->end && *rd->p == ',') {
+			rd->p++;
+			continue;
+		}
+		if (rd->p < rd->end && *rd->p == ']') {
+			rd->p++;
+			break;
+		}
+		r = syntax(rd, "expected ',' or ']' after an array element");
+		break;
+	}
+	if (r < 0)
+		linx_value_clear(ret);
+	return r;
+}
+
+static int read_value(struct reader *rd, struct linx_value *ret,
+		      unsigned depth, bool tags)
+{
+	const char *s;
+	size_t n;
+	int r;
+
+	*ret = linx_value_nil();
+	skip_ws(rd);
+	if (rd->p >= rd->end)
+		return syntax(rd, "unexpected end of input");
+	if (depth > LINX_VALUE_MAX_DEPTH)
+		return fail(&rd->w, ELOOP, "nested deeper than %u levels",
+			    LINX_VALUE_MAX_DEPTH);
+	switch (*rd->p) {
+	case '{':
+		return read_object(rd, ret, depth, tags);
+	case '[':
+		return read_array(rd, ret, depth);
+	case '"':
+		r = read_string(rd, &s, &n);
+		if (r < 0)
+			return r;
+		r = linx_value_string(ret, s, n);
+		if (r < 0)
+			return fail(&rd->w, -r, "%s", strerror(-r));
+		return 0;
+	case 'n':
+		return read_literal(rd, "null", linx_value_nil(), ret);
+	case 't':
+		return read_literal(rd, "true", linx_value_bool(true), ret);
+	case 'f':
+		return read_literal(rd, "false", linx_value_bool(false), ret);
+	default:
+		if (*rd->p == '-' || (*rd->p >= '0' && *rd->p <= '9'))
+			return read_number(rd, ret);
+		return syntax(rd, "unexpected character '%c'",
+			      *rd->p >= 0x20 && *rd->p < 0x7f ? *rd->p : '?');
+	}
+}
+
+int cli_json_read(const char *text, size_t len, unsigned outer,
+		  struct linx_value *ret, char why[CLI_JSON_ERR_MAX])
+{
+	struct reader rd = {
+		.start = text, .p = text, .end = text + len,
+		.w = { .why = why },
+	};
+	int r;
+
+	why[0] = '\0';
+	if (!ret)
+		return -EINVAL;
+	*ret = linx_value_nil();
+	if (!text)
+		return fail(&rd.w, EINVAL, "no JSON text");
+	if (outer >= LINX_VALUE_MAX_DEPTH)
+		return fail(&rd.w, ELOOP, "nested deeper than %u levels",
+			    LINX_VALUE_MAX_DEPTH);
+	r = read_value(&rd, ret, 1 + outer, true);
+	if (r >= 0) {
+		skip_ws(&rd);
+		if (rd.p < rd.end) {
+			linx_value_clear(ret);
+			r = syntax(&rd, "end of file expected");
+		}
+	}
+	free(rd.buf);
+	free(rd.seen);
+	return r;
 }

@@ -6,6 +6,7 @@
  * and bad input (reals, malformed tags, deep nesting, NUL, invalid
  * UTF-8) is refused with a message naming where.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,17 +34,55 @@ static void assert_dump(const struct linx_value *v, const char *want)
 	free(s);
 }
 
-/* Parse text and convert; returns the status and fills why. */
+/*
+ * Read text with the one-pass reader (cli_json_read), which the CLI uses,
+ * and check it agrees with the jansson path (parse, then convert) on
+ * success and on the value built.  Returns the reader's status and
+ * message.
+ */
 static int load(const char *text, struct linx_value *ret,
 		char why[CLI_JSON_ERR_MAX])
 {
-	json_t *j = cli_json_parse(text, strlen(text), why);
-	int r;
+	char why2[CLI_JSON_ERR_MAX];
+	json_t *j = cli_json_parse(text, strlen(text), why2);
+	struct linx_value ref = linx_value_nil();
+	int r, r2 = j ? cli_json_to_value(j, 0, &ref, why2) : -EINVAL;
 
-	ck_assert_msg(j != NULL, "parse failed: %s", why);
-	r = cli_json_to_value(j, 0, ret, why);
 	json_decref(j);
+	r = cli_json_read(text, strlen(text), 0, ret, why);
+	ck_assert_msg((r < 0) == (r2 < 0), "%s: reader %d (%s), jansson %d (%s)",
+		      text, r, why, r2, why2);
+	if (r >= 0)
+		ck_assert_msg(linx_value_equal(ret, &ref), "%s: values differ",
+			      text);
+	else
+		ck_assert_int_eq(ret->type, LINX_NIL);
+	linx_value_clear(&ref);
 	return r;
+}
+
+/* Both readers agree on `text`, whatever it is. */
+static void agree(const char *text, size_t len)
+{
+	char why[CLI_JSON_ERR_MAX], why2[CLI_JSON_ERR_MAX];
+	json_t *j = cli_json_parse(text, len, why2);
+	struct linx_value v, ref = linx_value_nil();
+	int r2 = j ? cli_json_to_value(j, 0, &ref, why2) : -EINVAL;
+	int r = cli_json_read(text, len, 0, &v, why);
+
+	json_decref(j);
+	/* jansson takes a NUL byte after a document for its end; the reader
+	 * refuses it, as any byte after the document. */
+	if (memchr(text, '\0', len) && r < 0 && r2 >= 0)
+		r2 = -EINVAL;
+	ck_assert_msg((r < 0) == (r2 < 0), "%.*s: reader %d (%s), jansson %d "
+					   "(%s)",
+		      (int)len, text, r, why, r2, why2);
+	if (r >= 0)
+		ck_assert(linx_value_equal(&v, &ref));
+	ck_assert_msg(r >= 0 || why[0], "no message for %.*s", (int)len, text);
+	linx_value_clear(&v);
+	linx_value_clear(&ref);
 }
 
 static void assert_refused(const char *text, const char *needle)
@@ -287,6 +326,76 @@ START_TEST(text_is_made_valid)
 }
 END_TEST
 
+/* The one-pass reader against jansson on the corner cases of the JSON
+ * grammar and of the mapping, then on many mutations of them. */
+START_TEST(reader_agrees_with_jansson)
+{
+	static const char *const texts[] = {
+		"null", "true", "false", "0", "-0", "7", "-12",
+		"9223372036854775807", "-9223372036854775808",
+		"9223372036854775808", "-9223372036854775809",
+		"18446744073709551616", "99999999999999999999999", "01", "-",
+		"1.", "1.5", "1e3", "1E+3", "-2.5e-3", ".5", "+1", "[]", "{}",
+		"[1,]", "[,1]", "{\"a\"}", "{\"a\":}", "{a:1}", "{\"a\":1,}",
+		"\"\"", "\"abc\"", "\"\\u00e9\\n\\t\\\"\\\\\\/\"",
+		"\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ude00\"",
+		"\"\\ud83dx\"", "\"\\u12\"", "\"\\x\"", "\"a\tb\"",
+		"\"\\u0000\"", "\"\xc3\xa9\"", "\"\xc3\"", "\"\xed\xa0\x80\"",
+		"\"abc", "[1 2]", "{\"a\":1 \"b\":2}", " [ 1 , { } ] ",
+		"{\"$uint\":\"18446744073709551615\"}", "{\"$uint\":5}",
+		"{\"$uint\":-1}", "{\"$uint\":\"\"}", "{\"$uint\":\"1a\"}",
+		"{\"$uint\":\"18446744073709551616\"}", "{\"$uint\":null}",
+		"{\"$uint\":1,\"x\":2}", "{\"$bytes\":\"00ff\"}",
+		"{\"$bytes\":\"0\"}", "{\"$bytes\":\"zz\"}", "{\"$bytes\":1}",
+		"{\"$bytes\":\"\"}", "{\"$map\":{\"$uint\":\"5\"}}",
+		"{\"$map\":{\"$uint\":{\"$uint\":\"5\"}}}", "{\"$map\":1}",
+		"{\"$map\":{}}", "{\"$map\":{\"a\":1},\"b\":2}",
+		"{\"$map\":{\"$bytes\":\"00\"},\"b\":{\"$uint\":1}}",
+		"{\"$map\":{\"a\":1}", "{\"$map\":{\"a\":[}}", "{\"$other\":1}",
+		"{\"a\":1,\"a\":2}", "{\"a\":{\"b\":[1,{\"c\":null}]}}",
+		"[{\"op\":\"route.add\",\"dst\":\"10.0.0.1/32\",\"table\":100}]",
+		"{} x", "", " ", "nul", "truex", "[1]]",
+		/* nested "$map"s, whose look-aheads are remembered */
+		"{\"$map\":{\"a\":{\"$map\":{\"$uint\":1}}}}",
+		"[{\"$map\":{\"x\":1}},{\"$map\":{\"y\":2},\"z\":3}]",
+		"{\"$map\":{\"$map\":{\"$map\":{\"b\":1},\"c\":2}}}",
+		"{\"$map\":{\"k\":[{\"$map\":{\"$bytes\":\"00\"}},"
+		"{\"$map\":{\"a\":1},\"b\":{\"$map\":{}}}]}}",
+	};
+	uint32_t seed = 42;
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		agree(texts[i], strlen(texts[i]));
+	/* Mutations: replace, drop or duplicate one byte, many times. */
+	for (int round = 0; round < 20000; round++) {
+		const char *t = texts[round % (sizeof(texts) / sizeof(texts[0]))];
+		size_t n = strlen(t), at;
+		char buf[256];
+		static const char alphabet[] = "{}[]\",:01-e.\\u$ a\xff\x00";
+
+		if (n == 0 || n >= sizeof(buf) - 1)
+			continue;
+		memcpy(buf, t, n);
+		seed = seed * 1103515245u + 12345u;
+		at = (seed >> 8) % n;
+		switch ((seed >> 4) % 3) {
+		case 0:
+			buf[at] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			break;
+		case 1:
+			memmove(buf + at, buf + at + 1, n - at - 1);
+			n--;
+			break;
+		default:
+			memmove(buf + at + 1, buf + at, n - at);
+			n++;
+			break;
+		}
+		agree(buf, n);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli-json");
@@ -302,6 +411,7 @@ int main(void)
 	tcase_add_test(tc, strict_parsing);
 	tcase_add_test(tc, broken_nodes_do_not_crash);
 	tcase_add_test(tc, text_is_made_valid);
+	tcase_add_test(tc, reader_agrees_with_jansson);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
