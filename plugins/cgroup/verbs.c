@@ -605,6 +605,9 @@ static const struct linx_verb cgroup_verbs[] = {
 		.summary = "Converge a cgroup's limits on a desired state: one "
 			   "best-effort pass",
 		LINX_PARAMS(reconcile_params),
+		/* several reads and writes; a memory.max write can wait on
+		 * reclaim */
+		.flags = LINX_VERB_BLOCKING,
 		.fn = verb_reconcile,
 		.result_doc = "{converged, applied, failed, pending, "
 			      "last_applied}",

@@ -209,6 +209,9 @@ START_TEST(flags)
 		{ "sysctl.list", LINX_VERB_BLOCKING },
 		{ "sysctl.supported", 0 },
 		{ "sysctl.namespaces", 0 },
+		{ "sysctl.reconcile", LINX_VERB_BLOCKING },
+		{ "sysctl.diff", 0 },
+		{ "sysctl.observe", LINX_VERB_BLOCKING },
 	};
 	struct linx_registry *reg = static_registry();
 	const struct linx_verb *v;
@@ -223,7 +226,7 @@ START_TEST(flags)
 	}
 	while (linx_registry_verb(reg, n))
 		n++;
-	ck_assert_uint_eq(n, 7);
+	ck_assert_uint_eq(n, sizeof(verbs) / sizeof(verbs[0]));
 	linx_registry_free(reg);
 }
 END_TEST
