@@ -205,35 +205,97 @@ static void signals_readable(void)
 	sessions_reap();
 }
 
-/* Kill and reap every child left (orphans adopted as subreaper). */
+/*
+ * SIGKILL every child listed in /proc/self/task/<tid>/children (proc(5)).
+ * The file is read to its end in chunks, a pid split between two chunks
+ * carried over, so no number of children is too many.  The agent has one
+ * thread, the only one children can have.  Returns how many were listed,
+ * or -1 if the list cannot be read.
+ */
+static int kill_children(void)
+{
+	char path[64], buf[4096 + 16];
+	size_t carry = 0;
+	int fd, found = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+		 (int)getpid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = read(fd, buf + carry, 4096);
+		size_t len, start = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			found = found ? found : -1;
+			break;
+		}
+		len = carry + (size_t)n;
+		for (size_t i = 0; i < len; i++) {
+			if (buf[i] != ' ' && buf[i] != '\n')
+				continue;
+			if (i > start) {
+				buf[i] = '\0';
+				kill((pid_t)atoi(buf + start), SIGKILL);
+				found++;
+			}
+			start = i + 1;
+		}
+		/* A pid is at most 7 digits (PID_MAX_LIMIT, 4194304). */
+		carry = len - start;
+		if (carry > 15)
+			carry = 0;
+		memmove(buf, buf + start, carry);
+		if (n == 0)
+			break;
+	}
+	if (carry) {
+		buf[carry] = '\0';
+		kill((pid_t)atoi(buf), SIGKILL);
+		found++;
+	}
+	close(fd);
+	return found;
+}
+
+/*
+ * Kill and reap every descendant left: the orphans we adopted as a child
+ * subreaper, and theirs, which come to us as each of their parents dies
+ * (PR_SET_CHILD_SUBREAPER, prctl(2)).  Each round kills whatever is listed
+ * now and reaps whatever died; a child killed but not yet dead, or one
+ * adopted since the listing, is caught by the next round.  Done when
+ * waitpid(2) says ECHILD.  Never a blocking wait: a child adopted after
+ * the listing would never be signalled and the wait would never end.  A
+ * child that cannot die (uninterruptible sleep) is left to the next
+ * reaper after SWEEP_BOUND_MS, so that the agent always exits.
+ */
+#define SWEEP_BOUND_MS 10000
+
 static void sweep_orphans(void)
 {
-	for (int round = 0; round < 100; round++) {
-		char path[64], buf[4096];
-		ssize_t n;
-		int fd, found = 0;
+	int64_t deadline = agent_now_ms() + SWEEP_BOUND_MS;
 
-		snprintf(path, sizeof(path), "/proc/self/task/%d/children",
-			 (int)getpid());
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+	for (;;) {
+		struct signalfd_siginfo si;
+		struct pollfd pfd = { .fd = agent.sig_fd, .events = POLLIN };
+		pid_t r;
+
+		kill_children();
+		while ((r = waitpid(-1, NULL, WNOHANG | __WALL)) > 0)
+			;
+		if (r < 0 && errno != EINTR)
+			break; /* ECHILD: nobody left */
+		if (agent_now_ms() >= deadline)
 			break;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			break;
-		buf[n] = '\0';
-		for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n")) {
-			kill((pid_t)atoi(t), SIGKILL);
-			found++;
-		}
-		if (!found)
-			break;
-		while (waitpid(-1, NULL, __WALL) > 0)
+		/* Wake at the next death (SIGCHLD is read on sig_fd), or
+		 * soon in any case to list late adoptions. */
+		poll(&pfd, 1, 20);
+		while (read(agent.sig_fd, &si, sizeof(si)) == sizeof(si))
 			;
 	}
-	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
-		;
 }
 
 /* ---- setup ------------------------------------------------------------------------ */
