@@ -133,6 +133,9 @@ void emit_reject(uint64_t id, const char *op, int code, const char *reason,
 /* ---- session.c ---------------------------------------------------------- */
 
 struct session *session_find(uint64_t id);
+struct winsize;
+int winsize_from(const struct linx_value *m, const char *op,
+		 struct winsize *ws, struct linx_error *e);
 void session_request(const struct linx_value *msg, const char *op,
 		     uint64_t id);
 void session_status_readable(struct session *s);

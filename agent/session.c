@@ -4,6 +4,7 @@
  * child, reaping, and exactly one terminal event.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -179,19 +180,56 @@ static void req_call(struct session *s, const struct linx_value *msg)
 	send_cmd(s, &m);
 }
 
+/*
+ * Fields of a window size (struct winsize, ioctl_tty(2): unsigned short
+ * each) from `m` into `ws`.  A field `m` does not give keeps its value in
+ * `ws`; one out of 0..65535, or not an integer, is refused (EINVAL naming
+ * it) rather than truncated, and `ws` is then left as it was.
+ */
+int winsize_from(const struct linx_value *m, const char *op,
+		 struct winsize *ws, struct linx_error *e)
+{
+	static const char *const names[4] = { "rows", "cols", "xpixel",
+					      "ypixel" };
+	unsigned short *const field[4] = { &ws->ws_row, &ws->ws_col,
+					   &ws->ws_xpixel, &ws->ws_ypixel };
+	unsigned short got[4];
+
+	for (int i = 0; i < 4; i++) {
+		const struct linx_value *v = linx_map_get(m, names[i]);
+		uint64_t x;
+
+		got[i] = *field[i];
+		if (!v || v->type == LINX_NIL)
+			continue;
+		if (!linx_value_get_u64(v, &x) || x > USHRT_MAX)
+			return linx_error_param(e, op, names[i],
+						"%s must be an integer "
+						"0..%u",
+						names[i], USHRT_MAX);
+		got[i] = (unsigned short)x;
+	}
+	for (int i = 0; i < 4; i++)
+		*field[i] = got[i];
+	return 0;
+}
+
 static void req_winsize(struct session *s, const struct linx_value *msg)
 {
 	struct winsize ws = { 0 };
-	uint64_t x;
+	struct linx_error e;
 
-	if (linx_value_get_u64(linx_map_get(msg, "rows"), &x))
-		ws.ws_row = (unsigned short)x;
-	if (linx_value_get_u64(linx_map_get(msg, "cols"), &x))
-		ws.ws_col = (unsigned short)x;
-	if (linx_value_get_u64(linx_map_get(msg, "xpixel"), &x))
-		ws.ws_xpixel = (unsigned short)x;
-	if (linx_value_get_u64(linx_map_get(msg, "ypixel"), &x))
-		ws.ws_ypixel = (unsigned short)x;
+	/* Start from the current size: a field not given is kept. */
+	if (ioctl(s->pty_fd, TIOCGWINSZ, &ws) < 0) {
+		emit_reject(s->id, "winsize", errno, "ioctl",
+			    "TIOCGWINSZ: %s", linx_strerror(errno));
+		return;
+	}
+	if (winsize_from(msg, "winsize", &ws, &e) < 0) {
+		emit_reject(s->id, "winsize", e.code, "bad_winsize", "%s",
+			    e.message);
+		return;
+	}
 	/* TIOCSWINSZ on the master: the kernel sends SIGWINCH to the
 	 * terminal's foreground process group (ioctl_tty(2)). */
 	if (ioctl(s->pty_fd, TIOCSWINSZ, &ws) < 0)

@@ -48,7 +48,7 @@ struct prep {
 	uint32_t ns_mask;
 	bool linger, auto_proceed;
 	uint32_t grace_ms;
-	struct linx_winsize ws;
+	struct winsize ws;
 	bool have_ws;
 };
 
@@ -304,18 +304,13 @@ static int parse_request(const struct linx_value *m, bool enter,
 	if (r < 0)
 		return r;
 	v = linx_map_get(m, "winsize");
-	if (v && v->type == LINX_MAP) {
-		uint64_t x;
-
+	if (v && v->type != LINX_NIL) {
+		if (v->type != LINX_MAP)
+			return bad(e, "winsize", "winsize must be a map");
+		r = winsize_from(v, "malformed_request", &p->ws, e);
+		if (r < 0)
+			return r;
 		p->have_ws = true;
-		if (linx_value_get_u64(linx_map_get(v, "rows"), &x))
-			p->ws.rows = (uint16_t)x;
-		if (linx_value_get_u64(linx_map_get(v, "cols"), &x))
-			p->ws.cols = (uint16_t)x;
-		if (linx_value_get_u64(linx_map_get(v, "xpixel"), &x))
-			p->ws.xpixel = (uint16_t)x;
-		if (linx_value_get_u64(linx_map_get(v, "ypixel"), &x))
-			p->ws.ypixel = (uint16_t)x;
 	}
 	p->cfg.nnp = get_bool(m, "no_new_privs");
 	p->linger = get_bool(m, "linger");
@@ -385,11 +380,7 @@ static int open_pty(struct prep *p, struct linx_error *e)
 		return linx_error_set(e, errno, "pts_open", "open %s: %s", name,
 				      linx_strerror(errno));
 	if (p->have_ws) {
-		struct winsize ws = { .ws_row = p->ws.rows, .ws_col = p->ws.cols,
-				      .ws_xpixel = p->ws.xpixel,
-				      .ws_ypixel = p->ws.ypixel };
-
-		ioctl(p->pty_master, TIOCSWINSZ, &ws);
+		ioctl(p->pty_master, TIOCSWINSZ, &p->ws);
 	}
 	fl = fcntl(p->pty_master, F_GETFL);
 	fcntl(p->pty_master, F_SETFL, fl | O_NONBLOCK);

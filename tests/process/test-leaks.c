@@ -504,6 +504,107 @@ START_TEST(raw_wire_validation)
 }
 END_TEST
 
+/* The next event that is not "spawned" or "pty_out". */
+static void raw_recv_skip(struct raw *r, struct linx_value *m)
+{
+	for (;;) {
+		raw_recv(r, m);
+		if (strcmp(ev_name(m), "spawned") != 0 &&
+		    strcmp(ev_name(m), "pty_out") != 0)
+			return;
+		linx_value_clear(m);
+	}
+}
+
+static struct linx_value winsize_req(uint64_t id, const char *field,
+				     uint64_t x)
+{
+	struct linx_value m = linx_value_map();
+
+	linx_map_put_cstring(&m, "op", "winsize");
+	linx_map_put_uint(&m, "id", id);
+	linx_map_put_uint(&m, field, x);
+	return m;
+}
+
+/* Window sizes on the wire: a field out of 0..65535 is refused, naming
+ * it, never truncated; a field a request does not give is kept. */
+START_TEST(raw_wire_winsize)
+{
+	struct raw r;
+	struct linx_value m, ev, argv, ws;
+	char out[256] = "";
+	size_t used = 0;
+
+	raw_start(&r);
+	raw_recv(&r, &ev);
+	ck_assert_str_eq(ev_name(&ev), "hello");
+	linx_value_clear(&ev);
+
+	for (uint64_t id = 1; id <= 2; id++) {
+		m = spawn_req(id);
+		argv = linx_value_list();
+		linx_list_push_cstring(&argv, "/bin/sh");
+		linx_list_push_cstring(&argv, "-c");
+		linx_list_push_cstring(&argv, "stty size");
+		linx_map_put(&m, "argv", &argv);
+		linx_map_put_cstring(&m, "stdio", "pty");
+		ws = linx_value_map();
+		linx_map_put_uint(&ws, "rows", 24);
+		/* 65536 + 80 would be 80 once truncated. */
+		linx_map_put_uint(&ws, "cols", id == 1 ? 65616 : 80);
+		linx_map_put(&m, "winsize", &ws);
+		raw_send(&r, &m);
+	}
+	expect_error(&r, 1, "malformed_request", "cols");
+	raw_recv_skip(&r, &ev);
+	ck_assert_str_eq(ev_name(&ev), "ready");
+	linx_value_clear(&ev);
+
+	m = winsize_req(2, "rows", 65536 + 30);
+	raw_send(&r, &m);
+	raw_recv(&r, &ev);
+	ck_assert_str_eq(ev_name(&ev), "reject");
+	ck_assert_int_eq(linx_map_get(&ev, "errno")->i, EINVAL);
+	ck_assert_msg(strstr(linx_map_get(&ev, "message")->str, "rows"),
+		      "message: %s", linx_map_get(&ev, "message")->str);
+	linx_value_clear(&ev);
+	/* rows alone keeps cols (80), then cols alone keeps rows (30). */
+	m = winsize_req(2, "rows", 30);
+	raw_send(&r, &m);
+	m = winsize_req(2, "xpixel", 640);
+	raw_send(&r, &m);
+	m = winsize_req(2, "cols", 100);
+	raw_send(&r, &m);
+	m = linx_value_map();
+	linx_map_put_cstring(&m, "op", "proceed");
+	linx_map_put_uint(&m, "id", 2);
+	raw_send(&r, &m);
+	for (;;) {
+		const struct linx_value *d;
+
+		raw_recv(&r, &ev);
+		if (strcmp(ev_name(&ev), "exited") == 0)
+			break;
+		if (strcmp(ev_name(&ev), "running") == 0) {
+			linx_value_clear(&ev);
+			continue;
+		}
+		ck_assert_str_eq(ev_name(&ev), "pty_out");
+		d = linx_map_get(&ev, "data");
+		ck_assert(used + d->len < sizeof(out));
+		memcpy(out + used, d->bytes, d->len);
+		used += d->len;
+		linx_value_clear(&ev);
+	}
+	ck_assert_int_eq(linx_map_get(&ev, "code")->i, 0);
+	linx_value_clear(&ev);
+	ck_assert_str_eq(out, "30 100\r\n");
+	close(r.fd);
+	waitpid(r.pid, NULL, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("process-leaks");
@@ -517,6 +618,7 @@ int main(void)
 	tcase_add_test(tc, thousand_cycles_no_growth);
 	tcase_add_test(tc, every_descriptor_cloexec);
 	tcase_add_test(tc, raw_wire_validation);
+	tcase_add_test(tc, raw_wire_winsize);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
