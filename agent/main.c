@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "wire.h"
 
 struct agent agent = { .in_fd = -1, .out_fd = -1, .sig_fd = -1,
 		       .self_pidfd = -1 };
@@ -50,8 +51,8 @@ struct linx_value event(const char *name, uint64_t id)
 {
 	struct linx_value m = linx_value_map();
 
-	linx_map_put_cstring(&m, "ev", name);
-	linx_map_put_uint(&m, "id", id);
+	linx_map_put_cstring(&m, LINX_WK_EV, name);
+	linx_map_put_uint(&m, LINX_WK_ID, id);
 	return m;
 }
 
@@ -99,34 +100,33 @@ static void flush_events(void)
 
 void emit_error(uint64_t id, const struct linx_error *err)
 {
-	struct linx_value ev = event("error", id);
-	const char *name = linx_errno_name(err->code);
+	struct linx_value ev = event(LINX_WE_ERROR, id);
+	struct linx_error e = *err;
 
-	linx_map_put_int(&ev, "errno", err->code ? err->code : EIO);
-	linx_map_put_cstring(&ev, "errno_name", name ? name : "unknown");
-	linx_map_put_cstring(&ev, "stage", err->op[0] ? err->op : "agent");
-	linx_map_put_cstring(&ev, "message", err->message);
-	if (err->param[0])
-		linx_map_put_cstring(&ev, "param", err->param);
-	if (err->object[0])
-		linx_map_put_cstring(&ev, "object", err->object);
+	/* Every error event names its stage; the agent's own is "agent". */
+	if (!e.op[0])
+		snprintf(e.op, sizeof(e.op), "agent");
+	linx_error_to_value(&e, &ev);
 	emit(&ev);
 }
 
 void emit_reject(uint64_t id, const char *op, int code, const char *reason,
 		 const char *fmt, ...)
 {
-	struct linx_value ev = event("reject", id);
-	char msg[256];
+	struct linx_value ev = event(LINX_WE_REJECT, id);
+	struct linx_error e;
 	va_list ap;
 
+	/* The error shape (no stage: a refusal happens before any), plus
+	 * the refused op and a reason word. */
+	linx_error_clear(&e);
+	e.code = code;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(e.message, sizeof(e.message), fmt, ap);
 	va_end(ap);
-	linx_map_put_cstring(&ev, "op", op);
-	linx_map_put_int(&ev, "errno", code);
-	linx_map_put_cstring(&ev, "reason", reason);
-	linx_map_put_cstring(&ev, "message", msg);
+	linx_error_to_value(&e, &ev);
+	linx_map_put_cstring(&ev, LINX_WK_OP, op);
+	linx_map_put_cstring(&ev, LINX_WK_REASON, reason);
 	emit(&ev);
 }
 
@@ -134,19 +134,19 @@ void emit_reject(uint64_t id, const char *op, int code, const char *reason,
 
 static void on_request(const struct linx_value *m)
 {
-	const struct linx_value *op = linx_map_get(m, "op");
+	const struct linx_value *op = linx_map_get(m, LINX_WK_OP);
 	uint64_t id = 0;
 
 	if (!op || op->type != LINX_STRING ||
-	    !linx_value_get_u64(linx_map_get(m, "id"), &id)) {
+	    !linx_value_get_u64(linx_map_get(m, LINX_WK_ID), &id)) {
 		emit_reject(id, "?", EINVAL, "malformed_request",
 			    "a request needs a string \"op\" and an integer "
 			    "\"id\"");
 		return;
 	}
-	if (strcmp(op->str, "spawn") == 0)
+	if (strcmp(op->str, LINX_WO_SPAWN) == 0)
 		start_session(m, false, id);
-	else if (strcmp(op->str, "enter") == 0)
+	else if (strcmp(op->str, LINX_WO_ENTER) == 0)
 		start_session(m, true, id);
 	else
 		session_request(m, op->str, id);
@@ -413,9 +413,9 @@ int main(int argc, char **argv)
 		usage();
 	setup(in, out, preload);
 
-	hello = event("hello", 0);
-	linx_map_put_cstring(&hello, "version", linx_version());
-	linx_map_put_int(&hello, "pid", getpid());
+	hello = event(LINX_WE_HELLO, 0);
+	linx_map_put_cstring(&hello, LINX_WK_VERSION, linx_version());
+	linx_map_put_int(&hello, LINX_WK_PID, getpid());
 	emit(&hello);
 	flush_events();
 
