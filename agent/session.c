@@ -132,7 +132,6 @@ static void req_call(struct session *s, const struct linx_value *msg)
 {
 	const struct linx_value *verb = linx_map_get(msg, LINX_WK_VERB);
 	const struct linx_value *args = linx_map_get(msg, LINX_WK_ARGS);
-	const struct linx_value *slots[LINX_MAX_PARAMS];
 	const struct linx_verb *vb = NULL;
 	struct linx_value m, ev, copy = linx_value_nil();
 	struct linx_error e;
@@ -144,9 +143,11 @@ static void req_call(struct session *s, const struct linx_value *msg)
 	if (!verb || verb->type != LINX_STRING) {
 		r = linx_error_param(&e, "call", "verb", "no verb named");
 	} else {
-		/* Resolve and validate here, in the agent: a refused call
-		 * never reaches the child, and loading the plugin here means
-		 * later children are born with it. */
+		/* Resolve here, in the agent: loading the plugin here means
+		 * later children are born with it, and only the agent knows
+		 * a host-side verb must not run in the child.  The arguments
+		 * are validated once, by linx_call() in the child: its
+		 * refusal (a param error) leaves it parked. */
 		r = linx_registry_find(agent.reg, verb->str, &vb, &e);
 		if (r >= 0 && !(vb->flags & LINX_VERB_CHILD)) {
 			linx_error_set(&e, EPERM, "call",
@@ -155,8 +156,6 @@ static void req_call(struct session *s, const struct linx_value *msg)
 				       verb->str);
 			r = linx_error_object(&e, verb->str);
 		}
-		if (r >= 0)
-			r = linx_verb_validate(vb, args, slots, &e);
 	}
 	if (r < 0) {
 		ev = event(LINX_WE_RESULT, s->id);
