@@ -206,41 +206,22 @@ static const char STUBBORN[] =
 	"trap '' TERM; (sleep 300 & (sleep 300 & wait) & wait) & "
 	"exec sleep 300";
 
-START_TEST(nested_orphans_closed)
-{
-	run(NESTED, 6, false);
-}
-END_TEST
+/* Each workload, ended by the host closing the channel (even _i) or
+ * being killed with SIGKILL (odd _i). */
+static const struct {
+	const char *script;
+	int processes; /* marked processes to wait for before the end */
+} cases[] = {
+	{ NESTED, 6 },
+	{ MANY, 2000 },
+	/* The workload ignores SIGTERM too: a close waits out its grace
+	 * (200 ms) and then SIGKILLs it. */
+	{ STUBBORN, 3 },
+};
 
-START_TEST(nested_orphans_host_killed)
+START_TEST(orphans_all_gone)
 {
-	run(NESTED, 6, true);
-}
-END_TEST
-
-START_TEST(many_orphans_closed)
-{
-	run(MANY, 2000, false);
-}
-END_TEST
-
-START_TEST(many_orphans_host_killed)
-{
-	run(MANY, 2000, true);
-}
-END_TEST
-
-START_TEST(stubborn_orphans_closed)
-{
-	/* The workload ignores SIGTERM too: the host's close waits out
-	 * its grace (200 ms) and then SIGKILLs it. */
-	run(STUBBORN, 3, false);
-}
-END_TEST
-
-START_TEST(stubborn_orphans_host_killed)
-{
-	run(STUBBORN, 3, true);
+	run(cases[_i / 2].script, cases[_i / 2].processes, _i % 2);
 }
 END_TEST
 
@@ -251,12 +232,8 @@ int main(void)
 
 	linx_test_require_root();
 	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, nested_orphans_closed);
-	tcase_add_test(tc, nested_orphans_host_killed);
-	tcase_add_test(tc, many_orphans_closed);
-	tcase_add_test(tc, many_orphans_host_killed);
-	tcase_add_test(tc, stubborn_orphans_closed);
-	tcase_add_test(tc, stubborn_orphans_host_killed);
+	tcase_add_loop_test(tc, orphans_all_gone, 0,
+			    2 * (int)(sizeof(cases) / sizeof(cases[0])));
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
