@@ -134,6 +134,9 @@ void emit_reject(uint64_t id, const char *op, int code, const char *reason,
 /* ---- session.c ---------------------------------------------------------- */
 
 struct session *session_find(uint64_t id);
+struct winsize;
+int winsize_from(const struct linx_value *m, const char *op,
+		 struct winsize *ws, struct linx_error *e);
 void session_request(const struct linx_value *msg, const char *op,
 		     uint64_t id);
 void session_status_readable(struct session *s);
@@ -149,17 +152,6 @@ void sessions_collect(void);
 void session_kill(struct session *s, bool abort);
 void session_on_ready(struct session *s);
 bool session_pty_wants_read(const struct session *s);
-
-/* ---- session.c: window sizes ------------------------------------------- */
-
-/*
- * Update `ws` from a {rows, cols, xpixel, ypixel} map: only the fields
- * present change, each must be an integer 0..65535 (struct winsize holds
- * unsigned shorts, ioctl_tty(2)).  Returns 0, or -EINVAL with the field's
- * name in *ret_field and nothing changed.
- */
-int winsize_update(struct winsize *ws, const struct linx_value *m,
-		   const char **ret_field);
 
 /* ---- start.c ------------------------------------------------------------ */
 

@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "wire.h"
 
 extern char **environ;
 
@@ -73,24 +74,26 @@ int write_frame(int fd, struct linx_value *msg)
 	return 0;
 }
 
-static void put_error(struct linx_value *m, const struct linx_error *e)
+/* The frame {t, ref?, the error's keys}.  A map that could not grow
+ * would be dropped whole: it is rebuilt saying at least what failed. */
+static struct linx_value error_frame(const char *t, const uint64_t *ref,
+				     const struct linx_error *e)
 {
-	linx_map_put_int(m, "errno", e->code ? e->code : EIO);
-	linx_map_put_cstring(m, "stage", e->op[0] ? e->op : "child");
-	linx_map_put_string(m, "message", e->message,
-			    strnlen(e->message, sizeof(e->message)));
-	if (e->param[0])
-		linx_map_put_cstring(m, "param", e->param);
-	if (e->object[0])
-		linx_map_put_cstring(m, "object", e->object);
-	/* Text fields are filled by snprintf-style code and are valid UTF-8
-	 * unless a path was not; a poisoned map would be dropped whole. */
-	if (linx_value_status(m) < 0) {
-		linx_value_clear(m);
-		*m = linx_value_map();
-		linx_map_put_int(m, "errno", e->code ? e->code : EIO);
-		linx_map_put_cstring(m, "stage", "child");
-		linx_map_put_cstring(m, "message", "(unprintable error)");
+	struct linx_error named = *e;
+
+	if (!named.op[0])
+		memcpy(named.op, "child", sizeof("child"));
+	for (int pass = 0;; pass++) {
+		struct linx_value m = linx_value_map();
+
+		linx_map_put_cstring(&m, LINX_WK_T, t);
+		if (ref)
+			linx_map_put_uint(&m, LINX_WK_REF, *ref);
+		if (linx_error_to_value(&named, &m) >= 0 || pass)
+			return m;
+		linx_value_clear(&m);
+		named.message[0] = named.param[0] = '\0';
+		named.object[0] = named.extack[0] = '\0';
 	}
 }
 
@@ -98,10 +101,8 @@ static void __attribute__((noreturn)) die(const struct child_cfg *cfg,
 					  const struct linx_error *e,
 					  int status)
 {
-	struct linx_value m = linx_value_map();
+	struct linx_value m = error_frame(LINX_WT_ERROR, NULL, e);
 
-	linx_map_put_cstring(&m, "t", "error");
-	put_error(&m, e);
 	write_frame(cfg->status_fd, &m);
 	_exit(status);
 }
@@ -258,9 +259,9 @@ struct deferred {
 static void run_call(struct child_cfg *cfg, struct deferred *d,
 		     const struct linx_value *msg)
 {
-	const struct linx_value *verb = linx_map_get(msg, "verb");
-	const struct linx_value *args = linx_map_get(msg, "args");
-	const struct linx_value *ref = linx_map_get(msg, "ref");
+	const struct linx_value *verb = linx_map_get(msg, LINX_WK_VERB);
+	const struct linx_value *args = linx_map_get(msg, LINX_WK_ARGS);
+	const struct linx_value *ref = linx_map_get(msg, LINX_WK_REF);
 	struct linx_value res = linx_value_nil(), reply = linx_value_map();
 	struct linx_error e;
 	uint64_t r64 = 0;
@@ -268,8 +269,8 @@ static void run_call(struct child_cfg *cfg, struct deferred *d,
 
 	linx_error_clear(&e);
 	linx_value_get_u64(ref, &r64);
-	linx_map_put_cstring(&reply, "t", "result");
-	linx_map_put_uint(&reply, "ref", r64);
+	linx_map_put_cstring(&reply, LINX_WK_T, LINX_WT_RESULT);
+	linx_map_put_uint(&reply, LINX_WK_REF, r64);
 	if (!verb || verb->type != LINX_STRING)
 		r = linx_error_param(&e, "call", "verb", "no verb named");
 	else
@@ -278,7 +279,8 @@ static void run_call(struct child_cfg *cfg, struct deferred *d,
 	if (r < 0) {
 		bool refusal = e.param[0] != '\0' || e.code == ENOENT;
 
-		put_error(&reply, &e);
+		linx_value_clear(&reply);
+		reply = error_frame(LINX_WT_RESULT, &r64, &e);
 		write_frame(cfg->status_fd, &reply);
 		/* A refused argument leaves the child parked; a kernel
 		 * failure ends the session before execve. */
@@ -287,7 +289,7 @@ static void run_call(struct child_cfg *cfg, struct deferred *d,
 		return;
 	}
 	if (res.type == LINX_MAP) {
-		const struct linx_value *at = linx_map_get(&res, "at_exec");
+		const struct linx_value *at = linx_map_get(&res, LINX_WK_AT_EXEC);
 
 		if (at && at->type == LINX_MAP) {
 			struct linx_value copy;
@@ -297,13 +299,13 @@ static void run_call(struct child_cfg *cfg, struct deferred *d,
 			linx_list_push(&d->calls, &copy);
 		}
 	}
-	linx_map_put(&reply, "value", &res);
+	linx_map_put(&reply, LINX_WK_VALUE, &res);
 	if (linx_value_status(&reply) < 0) {
 		/* A result that cannot be encoded still answers. */
 		linx_value_clear(&reply);
 		reply = linx_value_map();
-		linx_map_put_cstring(&reply, "t", "result");
-		linx_map_put_uint(&reply, "ref", r64);
+		linx_map_put_cstring(&reply, LINX_WK_T, LINX_WT_RESULT);
+		linx_map_put_uint(&reply, LINX_WK_REF, r64);
 	}
 	write_frame(cfg->status_fd, &reply);
 }
@@ -324,8 +326,8 @@ static void park(struct child_cfg *cfg, struct deferred *d)
 			return;
 		if (r <= 0)
 			_exit(0);
-		t = linx_map_get(&msg, "t");
-		if (t && t->type == LINX_STRING && strcmp(t->str, "call") == 0)
+		t = linx_map_get(&msg, LINX_WK_T);
+		if (t && t->type == LINX_STRING && strcmp(t->str, LINX_WT_CALL) == 0)
 			run_call(cfg, d, &msg);
 		linx_value_clear(&msg);
 	}
@@ -368,7 +370,7 @@ static void run_deferred(struct child_cfg *cfg, struct deferred *d)
 {
 	for (uint32_t i = 0; i < d->calls.len; i++) {
 		const struct linx_value *c = &d->calls.items[i];
-		const struct linx_value *verb = linx_map_get(c, "verb");
+		const struct linx_value *verb = linx_map_get(c, LINX_WK_VERB);
 		struct linx_value res = linx_value_nil();
 		struct linx_error e;
 
@@ -378,7 +380,7 @@ static void run_deferred(struct child_cfg *cfg, struct deferred *d)
 				       "an at_exec entry names no verb");
 			die(cfg, &e, 1);
 		}
-		if (linx_call(agent.reg, verb->str, linx_map_get(c, "args"),
+		if (linx_call(agent.reg, verb->str, linx_map_get(c, LINX_WK_ARGS),
 			      &res, LINX_CALL_IN_CHILD, &e) < 0)
 			die(cfg, &e, 1);
 		linx_value_clear(&res);
@@ -428,8 +430,8 @@ static void __attribute__((noreturn)) workload(struct child_cfg *cfg)
 	if (cfg->enter) {
 		struct linx_value m = linx_value_map();
 
-		linx_map_put_cstring(&m, "t", "ready");
-		linx_map_put_int(&m, "pid", getpid());
+		linx_map_put_cstring(&m, LINX_WK_T, LINX_WT_READY);
+		linx_map_put_int(&m, LINX_WK_PID, getpid());
 		if (write_frame(cfg->status_fd, &m) < 0)
 			_exit(1);
 	}
@@ -480,8 +482,8 @@ void child_enter_main(struct child_cfg *cfg)
 		workload(cfg);
 	}
 	m = linx_value_map();
-	linx_map_put_cstring(&m, "t", "pid");
-	linx_map_put_int(&m, "pid", pid);
+	linx_map_put_cstring(&m, LINX_WK_T, LINX_WT_PID);
+	linx_map_put_int(&m, LINX_WK_PID, pid);
 	write_frame(cfg->status_fd, &m);
 	_exit(0);
 }

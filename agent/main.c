@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "wire.h"
 
 struct agent agent = { .in_fd = -1, .out_fd = -1, .sig_fd = -1,
 		       .self_pidfd = -1 };
@@ -50,8 +51,8 @@ struct linx_value event(const char *name, uint64_t id)
 {
 	struct linx_value m = linx_value_map();
 
-	linx_map_put_cstring(&m, "ev", name);
-	linx_map_put_uint(&m, "id", id);
+	linx_map_put_cstring(&m, LINX_WK_EV, name);
+	linx_map_put_uint(&m, LINX_WK_ID, id);
 	return m;
 }
 
@@ -99,34 +100,33 @@ static void flush_events(void)
 
 void emit_error(uint64_t id, const struct linx_error *err)
 {
-	struct linx_value ev = event("error", id);
-	const char *name = linx_errno_name(err->code);
+	struct linx_value ev = event(LINX_WE_ERROR, id);
+	struct linx_error e = *err;
 
-	linx_map_put_int(&ev, "errno", err->code ? err->code : EIO);
-	linx_map_put_cstring(&ev, "errno_name", name ? name : "unknown");
-	linx_map_put_cstring(&ev, "stage", err->op[0] ? err->op : "agent");
-	linx_map_put_cstring(&ev, "message", err->message);
-	if (err->param[0])
-		linx_map_put_cstring(&ev, "param", err->param);
-	if (err->object[0])
-		linx_map_put_cstring(&ev, "object", err->object);
+	/* Every error event names its stage; the agent's own is "agent". */
+	if (!e.op[0])
+		snprintf(e.op, sizeof(e.op), "agent");
+	linx_error_to_value(&e, &ev);
 	emit(&ev);
 }
 
 void emit_reject(uint64_t id, const char *op, int code, const char *reason,
 		 const char *fmt, ...)
 {
-	struct linx_value ev = event("reject", id);
-	char msg[256];
+	struct linx_value ev = event(LINX_WE_REJECT, id);
+	struct linx_error e;
 	va_list ap;
 
+	/* The error shape (no stage: a refusal happens before any), plus
+	 * the refused op and a reason word. */
+	linx_error_clear(&e);
+	e.code = code;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(e.message, sizeof(e.message), fmt, ap);
 	va_end(ap);
-	linx_map_put_cstring(&ev, "op", op);
-	linx_map_put_int(&ev, "errno", code);
-	linx_map_put_cstring(&ev, "reason", reason);
-	linx_map_put_cstring(&ev, "message", msg);
+	linx_error_to_value(&e, &ev);
+	linx_map_put_cstring(&ev, LINX_WK_OP, op);
+	linx_map_put_cstring(&ev, LINX_WK_REASON, reason);
 	emit(&ev);
 }
 
@@ -134,19 +134,19 @@ void emit_reject(uint64_t id, const char *op, int code, const char *reason,
 
 static void on_request(const struct linx_value *m)
 {
-	const struct linx_value *op = linx_map_get(m, "op");
+	const struct linx_value *op = linx_map_get(m, LINX_WK_OP);
 	uint64_t id = 0;
 
 	if (!op || op->type != LINX_STRING ||
-	    !linx_value_get_u64(linx_map_get(m, "id"), &id)) {
+	    !linx_value_get_u64(linx_map_get(m, LINX_WK_ID), &id)) {
 		emit_reject(id, "?", EINVAL, "malformed_request",
 			    "a request needs a string \"op\" and an integer "
 			    "\"id\"");
 		return;
 	}
-	if (strcmp(op->str, "spawn") == 0)
+	if (strcmp(op->str, LINX_WO_SPAWN) == 0)
 		start_session(m, false, id);
-	else if (strcmp(op->str, "enter") == 0)
+	else if (strcmp(op->str, LINX_WO_ENTER) == 0)
 		start_session(m, true, id);
 	else
 		session_request(m, op->str, id);
@@ -205,35 +205,97 @@ static void signals_readable(void)
 	sessions_reap();
 }
 
-/* Kill and reap every child left (orphans adopted as subreaper). */
+/*
+ * SIGKILL every child listed in /proc/self/task/<tid>/children (proc(5)).
+ * The file is read to its end in chunks, a pid split between two chunks
+ * carried over, so no number of children is too many.  The agent has one
+ * thread, the only one children can have.  Returns how many were listed,
+ * or -1 if the list cannot be read.
+ */
+static int kill_children(void)
+{
+	char path[64], buf[4096 + 16];
+	size_t carry = 0;
+	int fd, found = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+		 (int)getpid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = read(fd, buf + carry, 4096);
+		size_t len, start = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			found = found ? found : -1;
+			break;
+		}
+		len = carry + (size_t)n;
+		for (size_t i = 0; i < len; i++) {
+			if (buf[i] != ' ' && buf[i] != '\n')
+				continue;
+			if (i > start) {
+				buf[i] = '\0';
+				kill((pid_t)atoi(buf + start), SIGKILL);
+				found++;
+			}
+			start = i + 1;
+		}
+		/* A pid is at most 7 digits (PID_MAX_LIMIT, 4194304). */
+		carry = len - start;
+		if (carry > 15)
+			carry = 0;
+		memmove(buf, buf + start, carry);
+		if (n == 0)
+			break;
+	}
+	if (carry) {
+		buf[carry] = '\0';
+		kill((pid_t)atoi(buf), SIGKILL);
+		found++;
+	}
+	close(fd);
+	return found;
+}
+
+/*
+ * Kill and reap every descendant left: the orphans we adopted as a child
+ * subreaper, and theirs, which come to us as each of their parents dies
+ * (PR_SET_CHILD_SUBREAPER, prctl(2)).  Each round kills whatever is listed
+ * now and reaps whatever died; a child killed but not yet dead, or one
+ * adopted since the listing, is caught by the next round.  Done when
+ * waitpid(2) says ECHILD.  Never a blocking wait: a child adopted after
+ * the listing would never be signalled and the wait would never end.  A
+ * child that cannot die (uninterruptible sleep) is left to the next
+ * reaper after SWEEP_BOUND_MS, so that the agent always exits.
+ */
+#define SWEEP_BOUND_MS 10000
+
 static void sweep_orphans(void)
 {
-	for (int round = 0; round < 100; round++) {
-		char path[64], buf[4096];
-		ssize_t n;
-		int fd, found = 0;
+	int64_t deadline = agent_now_ms() + SWEEP_BOUND_MS;
 
-		snprintf(path, sizeof(path), "/proc/self/task/%d/children",
-			 (int)getpid());
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+	for (;;) {
+		struct signalfd_siginfo si;
+		struct pollfd pfd = { .fd = agent.sig_fd, .events = POLLIN };
+		pid_t r;
+
+		kill_children();
+		while ((r = waitpid(-1, NULL, WNOHANG | __WALL)) > 0)
+			;
+		if (r < 0 && errno != EINTR)
+			break; /* ECHILD: nobody left */
+		if (agent_now_ms() >= deadline)
 			break;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			break;
-		buf[n] = '\0';
-		for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n")) {
-			kill((pid_t)atoi(t), SIGKILL);
-			found++;
-		}
-		if (!found)
-			break;
-		while (waitpid(-1, NULL, __WALL) > 0)
+		/* Wake at the next death (SIGCHLD is read on sig_fd), or
+		 * soon in any case to list late adoptions. */
+		poll(&pfd, 1, 20);
+		while (read(agent.sig_fd, &si, sizeof(si)) == sizeof(si))
 			;
 	}
-	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
-		;
 }
 
 /* ---- setup ------------------------------------------------------------------------ */
@@ -351,9 +413,9 @@ int main(int argc, char **argv)
 		usage();
 	setup(in, out, preload);
 
-	hello = event("hello", 0);
-	linx_map_put_cstring(&hello, "version", linx_version());
-	linx_map_put_int(&hello, "pid", getpid());
+	hello = event(LINX_WE_HELLO, 0);
+	linx_map_put_cstring(&hello, LINX_WK_VERSION, linx_version());
+	linx_map_put_int(&hello, LINX_WK_PID, getpid());
 	emit(&hello);
 	flush_events();
 

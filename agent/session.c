@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "wire.h"
 
 /* Stop reading PTYs while this much output waits for the host. */
 #define OUT_HIGH_WATER (8u << 20)
@@ -70,7 +71,7 @@ static void send_cmd(struct session *s, struct linx_value *msg)
 	r = outbuf_write(&s->cmd_out, s->cmd_fd, buf, len);
 	free(buf);
 	if (r == -ENOMEM)
-		emit_reject(s->id, "call", ENOMEM, "nomem", "out of memory");
+		emit_reject(s->id, LINX_WO_CALL, ENOMEM, "nomem", "out of memory");
 	else if (r < 0)
 		close_cmd(s); /* the child is gone; the reap will tell */
 }
@@ -120,7 +121,7 @@ static void set_running(struct session *s)
 	if (s->stage >= LINX_PROCESS_RUNNING)
 		return;
 	s->stage = LINX_PROCESS_RUNNING;
-	ev = event("running", s->id);
+	ev = event(LINX_WE_RUNNING, s->id);
 	emit(&ev);
 	flush_signals(s);
 }
@@ -129,9 +130,8 @@ static void set_running(struct session *s)
 
 static void req_call(struct session *s, const struct linx_value *msg)
 {
-	const struct linx_value *verb = linx_map_get(msg, "verb");
-	const struct linx_value *args = linx_map_get(msg, "args");
-	const struct linx_value *slots[LINX_MAX_PARAMS];
+	const struct linx_value *verb = linx_map_get(msg, LINX_WK_VERB);
+	const struct linx_value *args = linx_map_get(msg, LINX_WK_ARGS);
 	const struct linx_verb *vb = NULL;
 	struct linx_value m, ev, copy = linx_value_nil();
 	struct linx_error e;
@@ -139,13 +139,15 @@ static void req_call(struct session *s, const struct linx_value *msg)
 	int r;
 
 	linx_error_clear(&e);
-	linx_value_get_u64(linx_map_get(msg, "ref"), &ref);
+	linx_value_get_u64(linx_map_get(msg, LINX_WK_REF), &ref);
 	if (!verb || verb->type != LINX_STRING) {
 		r = linx_error_param(&e, "call", "verb", "no verb named");
 	} else {
-		/* Resolve and validate here, in the agent: a refused call
-		 * never reaches the child, and loading the plugin here means
-		 * later children are born with it. */
+		/* Resolve here, in the agent: loading the plugin here means
+		 * later children are born with it, and only the agent knows
+		 * a host-side verb must not run in the child.  The arguments
+		 * are validated once, by linx_call() in the child: its
+		 * refusal (a param error) leaves it parked. */
 		r = linx_registry_find(agent.reg, verb->str, &vb, &e);
 		if (r >= 0 && !(vb->flags & LINX_VERB_CHILD)) {
 			linx_error_set(&e, EPERM, "call",
@@ -154,84 +156,80 @@ static void req_call(struct session *s, const struct linx_value *msg)
 				       verb->str);
 			r = linx_error_object(&e, verb->str);
 		}
-		if (r >= 0)
-			r = linx_verb_validate(vb, args, slots, &e);
 	}
 	if (r < 0) {
-		ev = event("result", s->id);
-		linx_map_put_uint(&ev, "ref", ref);
-		linx_map_put_int(&ev, "errno", e.code);
-		linx_map_put_cstring(&ev, "stage", e.op);
-		linx_map_put_cstring(&ev, "message", e.message);
-		if (e.param[0])
-			linx_map_put_cstring(&ev, "param", e.param);
+		ev = event(LINX_WE_RESULT, s->id);
+		linx_map_put_uint(&ev, LINX_WK_REF, ref);
+		linx_error_to_value(&e, &ev);
 		emit(&ev);
 		return;
 	}
 	if (args && linx_value_copy(&copy, args) < 0) {
-		emit_reject(s->id, "call", ENOMEM, "nomem", "out of memory");
+		emit_reject(s->id, LINX_WO_CALL, ENOMEM, "nomem", "out of memory");
 		return;
 	}
 	m = linx_value_map();
-	linx_map_put_cstring(&m, "t", "call");
-	linx_map_put_uint(&m, "ref", ref);
-	linx_map_put_cstring(&m, "verb", verb->str);
-	linx_map_put(&m, "args", &copy);
+	linx_map_put_cstring(&m, LINX_WK_T, LINX_WT_CALL);
+	linx_map_put_uint(&m, LINX_WK_REF, ref);
+	linx_map_put_cstring(&m, LINX_WK_VERB, verb->str);
+	linx_map_put(&m, LINX_WK_ARGS, &copy);
 	send_cmd(s, &m);
 }
 
-int winsize_update(struct winsize *ws, const struct linx_value *m,
-		   const char **ret_field)
+/*
+ * Fields of a window size (struct winsize, ioctl_tty(2): unsigned short
+ * each) from `m` into `ws`.  A field `m` does not give keeps its value in
+ * `ws`; one out of 0..65535, or not an integer, is refused (EINVAL naming
+ * it) rather than truncated, and `ws` is then left as it was.
+ */
+int winsize_from(const struct linx_value *m, const char *op,
+		 struct winsize *ws, struct linx_error *e)
 {
-	static const char *const fields[] = { "rows", "cols", "xpixel",
-					      "ypixel" };
-	unsigned short v[4] = { ws->ws_row, ws->ws_col, ws->ws_xpixel,
-				ws->ws_ypixel };
+	static const char *const names[4] = { LINX_WK_ROWS, LINX_WK_COLS,
+					      LINX_WK_XPIXEL, LINX_WK_YPIXEL };
+	unsigned short *const field[4] = { &ws->ws_row, &ws->ws_col,
+					   &ws->ws_xpixel, &ws->ws_ypixel };
+	unsigned short got[4];
 
-	if (!m || m->type != LINX_MAP) {
-		*ret_field = "winsize";
-		return -EINVAL;
-	}
-	for (size_t i = 0; i < 4; i++) {
-		const struct linx_value *f = linx_map_get(m, fields[i]);
+	for (int i = 0; i < 4; i++) {
+		const struct linx_value *v = linx_map_get(m, names[i]);
 		uint64_t x;
 
-		if (!f)
-			continue; /* absent: keep what the terminal has */
-		if (!linx_value_get_u64(f, &x) || x > USHRT_MAX) {
-			*ret_field = fields[i];
-			return -EINVAL;
-		}
-		v[i] = (unsigned short)x;
+		got[i] = *field[i];
+		if (!v || v->type == LINX_NIL)
+			continue;
+		if (!linx_value_get_u64(v, &x) || x > USHRT_MAX)
+			return linx_error_param(e, op, names[i],
+						"%s must be an integer "
+						"0..%u",
+						names[i], USHRT_MAX);
+		got[i] = (unsigned short)x;
 	}
-	ws->ws_row = v[0];
-	ws->ws_col = v[1];
-	ws->ws_xpixel = v[2];
-	ws->ws_ypixel = v[3];
+	for (int i = 0; i < 4; i++)
+		*field[i] = got[i];
 	return 0;
 }
 
 static void req_winsize(struct session *s, const struct linx_value *msg)
 {
 	struct winsize ws = { 0 };
-	const char *field = NULL;
+	struct linx_error e;
 
-	/* Start from the terminal's current size, so a request that gives
-	 * only some fields keeps the others (ioctl_tty(2), TIOCGWINSZ). */
+	/* Start from the current size: a field not given is kept. */
 	if (ioctl(s->pty_fd, TIOCGWINSZ, &ws) < 0) {
-		emit_reject(s->id, "winsize", errno, "ioctl",
+		emit_reject(s->id, LINX_WO_WINSIZE, errno, "ioctl",
 			    "TIOCGWINSZ: %s", linx_strerror(errno));
 		return;
 	}
-	if (winsize_update(&ws, msg, &field) < 0) {
-		emit_reject(s->id, "winsize", EINVAL, "bad_winsize",
-			    "%s must be an integer from 0 to 65535", field);
+	if (winsize_from(msg, LINX_WO_WINSIZE, &ws, &e) < 0) {
+		emit_reject(s->id, LINX_WO_WINSIZE, e.code, "bad_winsize", "%s",
+			    e.message);
 		return;
 	}
 	/* TIOCSWINSZ on the master: the kernel sends SIGWINCH to the
 	 * terminal's foreground process group (ioctl_tty(2)). */
 	if (ioctl(s->pty_fd, TIOCSWINSZ, &ws) < 0)
-		emit_reject(s->id, "winsize", errno, "ioctl",
+		emit_reject(s->id, LINX_WO_WINSIZE, errno, "ioctl",
 			    "TIOCSWINSZ: %s", linx_strerror(errno));
 }
 
@@ -249,7 +247,7 @@ void session_request(const struct linx_value *msg, const char *op,
 	}
 	parked = s->stage == LINX_PROCESS_READY && !s->proceed_sent &&
 		 !s->aborting;
-	if (strcmp(op, "proceed") == 0) {
+	if (strcmp(op, LINX_WO_PROCEED) == 0) {
 		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING)
 			emit_reject(id, op, EALREADY, "running",
 				    "already released");
@@ -258,7 +256,7 @@ void session_request(const struct linx_value *msg, const char *op,
 				    "the child is not parked");
 		else
 			do_proceed(s);
-	} else if (strcmp(op, "abort") == 0) {
+	} else if (strcmp(op, LINX_WO_ABORT) == 0) {
 		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING)
 			emit_reject(id, op, EBUSY, "running",
 				    "past the checkpoint; use a signal");
@@ -266,12 +264,12 @@ void session_request(const struct linx_value *msg, const char *op,
 			session_kill(s, true);
 		else
 			s->abort_pending = true; /* fires at ready */
-	} else if (strcmp(op, "kill") == 0) {
+	} else if (strcmp(op, LINX_WO_KILL) == 0) {
 		session_kill(s, false);
-	} else if (strcmp(op, "signal") == 0) {
+	} else if (strcmp(op, LINX_WO_SIGNAL) == 0) {
 		int64_t sig = 0;
 
-		if (!linx_value_get_i64(linx_map_get(msg, "signum"), &sig) ||
+		if (!linx_value_get_i64(linx_map_get(msg, LINX_WK_SIGNUM), &sig) ||
 		    sig <= 0 || sig >= NSIG)
 			emit_reject(id, op, EINVAL, "bad_signal",
 				    "signum must be 1..%d", NSIG - 1);
@@ -283,7 +281,7 @@ void session_request(const struct linx_value *msg, const char *op,
 				    MAX_BUFFERED_SIGNALS);
 		else
 			s->signals[s->n_signals++] = (int)sig;
-	} else if (strcmp(op, "call") == 0) {
+	} else if (strcmp(op, LINX_WO_CALL) == 0) {
 		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING) {
 			emit_reject(id, op, EBUSY, "running",
 				    "past the checkpoint");
@@ -293,8 +291,8 @@ void session_request(const struct linx_value *msg, const char *op,
 		} else {
 			req_call(s, msg);
 		}
-	} else if (strcmp(op, "pty_write") == 0 || strcmp(op, "winsize") == 0) {
-		const struct linx_value *d = linx_map_get(msg, "data");
+	} else if (strcmp(op, LINX_WO_PTY_WRITE) == 0 || strcmp(op, LINX_WO_WINSIZE) == 0) {
+		const struct linx_value *d = linx_map_get(msg, LINX_WK_DATA);
 
 		if (s->pty_fd < 0)
 			emit_reject(id, op, ENOTTY, "no_pty",
@@ -318,11 +316,11 @@ void session_request(const struct linx_value *msg, const char *op,
 
 void session_on_ready(struct session *s)
 {
-	struct linx_value ev = event("ready", s->id);
+	struct linx_value ev = event(LINX_WE_READY, s->id);
 
 	s->stage = LINX_PROCESS_READY;
-	linx_map_put_int(&ev, "host_pid", s->pid);
-	linx_map_put_int(&ev, "child_pid", s->child_pid);
+	linx_map_put_int(&ev, LINX_WK_HOST_PID, s->pid);
+	linx_map_put_int(&ev, LINX_WK_CHILD_PID, s->child_pid);
 	emit(&ev);
 	if (s->abort_pending)
 		session_kill(s, true);
@@ -332,55 +330,50 @@ void session_on_ready(struct session *s)
 
 static void on_frame(struct session *s, const struct linx_value *m)
 {
-	const struct linx_value *t = linx_map_get(m, "t");
+	const struct linx_value *t = linx_map_get(m, LINX_WK_T);
 	int64_t v = 0;
 
 	if (!t || t->type != LINX_STRING)
 		return;
-	if (strcmp(t->str, "ready") == 0) {
-		linx_value_get_i64(linx_map_get(m, "pid"), &v);
+	if (strcmp(t->str, LINX_WT_READY) == 0) {
+		linx_value_get_i64(linx_map_get(m, LINX_WK_PID), &v);
 		if (s->ready_seen)
 			return; /* spawn: announced at clone time */
 		s->child_pid = (pid_t)v;
 		s->ready_seen = true;
 		if (s->pid > 0)
 			session_on_ready(s);
-	} else if (strcmp(t->str, "pid") == 0) {
-		struct linx_value ev = event("spawned", s->id);
+	} else if (strcmp(t->str, LINX_WT_PID) == 0) {
+		struct linx_value ev = event(LINX_WE_SPAWNED, s->id);
 
-		linx_value_get_i64(linx_map_get(m, "pid"), &v);
+		linx_value_get_i64(linx_map_get(m, LINX_WK_PID), &v);
 		s->pid = (pid_t)v;
 		s->stage = LINX_PROCESS_SPAWNED;
-		linx_map_put_int(&ev, "host_pid", s->pid);
+		linx_map_put_int(&ev, LINX_WK_HOST_PID, s->pid);
 		emit(&ev);
 		if (s->ready_seen)
 			session_on_ready(s);
-	} else if (strcmp(t->str, "result") == 0) {
-		struct linx_value ev = event("result", s->id);
+	} else if (strcmp(t->str, LINX_WT_RESULT) == 0) {
+		struct linx_value ev = event(LINX_WE_RESULT, s->id);
 
 		for (uint32_t i = 0; i < m->len; i++) {
 			struct linx_value copy;
 
-			if (strcmp(m->pairs[i].key, "t") == 0 ||
+			if (strcmp(m->pairs[i].key, LINX_WK_T) == 0 ||
 			    linx_value_copy(&copy, &m->pairs[i].value) < 0)
 				continue;
 			linx_map_put(&ev, m->pairs[i].key, &copy);
 		}
 		emit(&ev);
-	} else if (strcmp(t->str, "error") == 0) {
-		const struct linx_value *stage = linx_map_get(m, "stage");
-		const struct linx_value *msg = linx_map_get(m, "message");
-
-		linx_value_get_i64(linx_map_get(m, "errno"), &v);
+	} else if (strcmp(t->str, LINX_WT_ERROR) == 0) {
 		if (!s->error)
 			s->error = malloc(sizeof(*s->error));
 		if (!s->error)
 			return; /* reported as an unexplained death */
-		linx_error_set(s->error, (int)v,
-			       stage && stage->type == LINX_STRING ? stage->str
-								    : "child",
-			       "%s",
-			       msg && msg->type == LINX_STRING ? msg->str : "");
+		/* All of it, param, object and extended ACK included. */
+		linx_error_from_value(m, s->error);
+		if (!s->error->op[0])
+			memcpy(s->error->op, "child", sizeof("child"));
 		s->have_error = true;
 	}
 }
@@ -456,8 +449,8 @@ void session_pty_readable(struct session *s)
 				close_pty(s);
 			return;
 		}
-		ev = event("pty_out", s->id);
-		linx_map_put_bytes(&ev, "data", buf, (size_t)n);
+		ev = event(LINX_WE_PTY_OUT, s->id);
+		linx_map_put_bytes(&ev, LINX_WK_DATA, buf, (size_t)n);
 		emit(&ev);
 		if (outbuf_pending(&agent.out) > OUT_HIGH_WATER)
 			return;
@@ -499,7 +492,7 @@ static void terminal(struct session *s)
 		return;
 	}
 	if (s->aborting && s->stage < LINX_PROCESS_RUNNING) {
-		ev = event("aborted", s->id);
+		ev = event(LINX_WE_ABORTED, s->id);
 		s->stage = LINX_PROCESS_ABORTED;
 	} else if (s->pid <= 0) {
 		struct linx_error e;
@@ -511,12 +504,12 @@ static void terminal(struct session *s)
 		s->stage = LINX_PROCESS_ERRORED;
 		return;
 	} else if (WIFSIGNALED(s->wstatus)) {
-		ev = event("signaled", s->id);
-		linx_map_put_int(&ev, "signum", WTERMSIG(s->wstatus));
+		ev = event(LINX_WE_SIGNALED, s->id);
+		linx_map_put_int(&ev, LINX_WK_SIGNUM, WTERMSIG(s->wstatus));
 		s->stage = LINX_PROCESS_SIGNALED;
 	} else {
-		ev = event("exited", s->id);
-		linx_map_put_int(&ev, "code", WEXITSTATUS(s->wstatus));
+		ev = event(LINX_WE_EXITED, s->id);
+		linx_map_put_int(&ev, LINX_WK_CODE, WEXITSTATUS(s->wstatus));
 		s->stage = LINX_PROCESS_EXITED;
 	}
 	emit(&ev);

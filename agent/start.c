@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "wire.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -183,16 +184,16 @@ static int parse_stdio_one(const struct linx_value *v, int fd,
 			   struct stdio_req *r, struct linx_error *e)
 {
 	if (!v || v->type == LINX_NIL ||
-	    (v->type == LINX_STRING && strcmp(v->str, "inherit") == 0)) {
+	    (v->type == LINX_STRING && strcmp(v->str, LINX_WS_INHERIT) == 0)) {
 		r->kind[fd] = -1;
 		return 0;
 	}
-	if (v->type == LINX_STRING && strcmp(v->str, "devnull") == 0) {
+	if (v->type == LINX_STRING && strcmp(v->str, LINX_WS_DEVNULL) == 0) {
 		r->kind[fd] = -2;
 		return 0;
 	}
 	if (v->type == LINX_MAP && v->len == 1) {
-		const struct linx_value *p = linx_map_get(v, "connect_unix");
+		const struct linx_value *p = linx_map_get(v, LINX_WK_CONNECT_UNIX);
 
 		if (p && (p->type == LINX_STRING || p->type == LINX_BYTES) &&
 		    p->len > 0 && p->len < sizeof(((struct sockaddr_un *)0)->sun_path) &&
@@ -212,13 +213,14 @@ static int parse_stdio_one(const struct linx_value *v, int fd,
 static int parse_stdio(const struct linx_value *v, struct stdio_req *r,
 		       struct linx_error *e)
 {
-	static const char *const names[3] = { "stdin", "stdout", "stderr" };
+	static const char *const names[3] = { LINX_WK_STDIN, LINX_WK_STDOUT,
+					       LINX_WK_STDERR };
 
 	r->kind[0] = r->kind[1] = r->kind[2] = -1;
 	if (!v || v->type == LINX_NIL)
 		return 0;
 	if (v->type == LINX_STRING) {
-		if (strcmp(v->str, "pty") == 0) {
+		if (strcmp(v->str, LINX_WS_PTY) == 0) {
 			r->pty = true;
 			return 0;
 		}
@@ -257,23 +259,23 @@ static int parse_request(const struct linx_value *m, bool enter,
 	int64_t i64;
 	int r;
 
-	v = linx_map_get(m, "argv");
+	v = linx_map_get(m, LINX_WK_ARGV);
 	if (!v || v->type != LINX_LIST || v->len == 0)
 		return bad(e, "argv", "argv_required: argv must be a non-empty "
 				      "list whose first element is the "
 				      "executable's path");
-	r = strv_from(v, "argv", &p->cfg.argv, e);
+	r = strv_from(v, LINX_WK_ARGV, &p->cfg.argv, e);
 	if (r < 0)
 		return r;
 	if (!p->cfg.argv[0][0])
 		return bad(e, "argv", "argv_required: argv[0] is empty");
-	v = linx_map_get(m, "env");
+	v = linx_map_get(m, LINX_WK_ENV);
 	if (v && v->type != LINX_NIL) {
-		r = strv_from(v, "env", &p->cfg.envp, e);
+		r = strv_from(v, LINX_WK_ENV, &p->cfg.envp, e);
 		if (r < 0)
 			return r;
 	}
-	v = linx_map_get(m, "cwd");
+	v = linx_map_get(m, LINX_WK_CWD);
 	if (v && v->type != LINX_NIL) {
 		if ((v->type != LINX_STRING && v->type != LINX_BYTES) ||
 		    !v->len || memchr(v->str, '\0', v->len))
@@ -283,7 +285,7 @@ static int parse_request(const struct linx_value *m, bool enter,
 			return linx_error_set(e, ENOMEM, "malformed_request",
 					      NULL);
 	}
-	v = linx_map_get(m, "namespaces");
+	v = linx_map_get(m, LINX_WK_NAMESPACES);
 	if (v && v->type != LINX_NIL) {
 		r = parse_ns(v, &p->ns_mask, e);
 		if (r < 0)
@@ -294,31 +296,29 @@ static int parse_request(const struct linx_value *m, bool enter,
 	if (enter && p->ns_mask == 0)
 		p->ns_mask = LINX_NS_ALL;
 	if (enter) {
-		v = linx_map_get(m, "target");
+		v = linx_map_get(m, LINX_WK_TARGET);
 		if (!linx_value_get_i64(v, &i64) || i64 <= 0 || i64 > INT_MAX)
 			return bad(e, "target",
 				   "target must be a positive pid");
 		*target = (pid_t)i64;
 	}
-	r = parse_stdio(linx_map_get(m, "stdio"), sr, e);
+	r = parse_stdio(linx_map_get(m, LINX_WK_STDIO), sr, e);
 	if (r < 0)
 		return r;
-	v = linx_map_get(m, "winsize");
+	v = linx_map_get(m, LINX_WK_WINSIZE);
 	if (v && v->type != LINX_NIL) {
-		const char *field = NULL;
-
-		if (winsize_update(&p->ws, v, &field) < 0)
-			return bad(e, "winsize",
-				   "winsize: %s must be an integer from 0 to "
-				   "65535",
-				   field);
+		if (v->type != LINX_MAP)
+			return bad(e, "winsize", "winsize must be a map");
+		r = winsize_from(v, "malformed_request", &p->ws, e);
+		if (r < 0)
+			return r;
 		p->have_ws = true;
 	}
-	p->cfg.nnp = get_bool(m, "no_new_privs");
-	p->linger = get_bool(m, "linger");
-	p->auto_proceed = get_bool(m, "auto_proceed");
+	p->cfg.nnp = get_bool(m, LINX_WK_NO_NEW_PRIVS);
+	p->linger = get_bool(m, LINX_WK_LINGER);
+	p->auto_proceed = get_bool(m, LINX_WK_AUTO_PROCEED);
 	p->grace_ms = 2000;
-	v = linx_map_get(m, "kill_grace_ms");
+	v = linx_map_get(m, LINX_WK_KILL_GRACE_MS);
 	if (v) {
 		uint64_t g;
 
@@ -467,9 +467,9 @@ void start_session(const struct linx_value *msg, bool enter, uint64_t id)
 	}
 	r = parse_request(msg, enter, &p, &sr, &target, &e);
 	if (r >= 0) {
-		bool all = !linx_map_get(msg, "namespaces") ||
-			   linx_map_get(msg, "namespaces")->type == LINX_NIL ||
-			   linx_map_get(msg, "namespaces")->len == 0;
+		bool all = !linx_map_get(msg, LINX_WK_NAMESPACES) ||
+			   linx_map_get(msg, LINX_WK_NAMESPACES)->type == LINX_NIL ||
+			   linx_map_get(msg, LINX_WK_NAMESPACES)->len == 0;
 
 		p.cfg.pty = sr.pty;
 		r = open_stdio(&p, &sr, &e);
@@ -535,11 +535,11 @@ void start_session(const struct linx_value *msg, bool enter, uint64_t id)
 	s->next = agent.sessions;
 	agent.sessions = s;
 	if (!middle) {
-		struct linx_value ev = event("spawned", id);
+		struct linx_value ev = event(LINX_WE_SPAWNED, id);
 
 		s->pid = pid;
 		s->stage = LINX_PROCESS_SPAWNED;
-		linx_map_put_int(&ev, "host_pid", pid);
+		linx_map_put_int(&ev, LINX_WK_HOST_PID, pid);
 		emit(&ev);
 		if (!enter) {
 			/* A spawned child is parked the moment clone3

@@ -3,7 +3,9 @@
  * The error model: filling struct linx_error and naming errnos.
  *
  * Nothing here allocates, locks or prints: the agent fills errors in a
- * freshly cloned child, before execve(2).
+ * freshly cloned child, before execve(2).  The exception is the pair that
+ * converts an error to and from a value (linx_error_to_value() and
+ * linx_error_from_value(), at the end), which builds maps.
  */
 #include <errno.h>
 #include <limits.h>
@@ -11,6 +13,7 @@
 
 #include "errno-list.h"
 #include "internal.h"
+#include "wire.h"
 
 struct errno_entry {
 	int code;
@@ -249,4 +252,100 @@ size_t linx_error_format(const struct linx_error *err, char *buf, size_t cap)
 			    name ? name : "errno", err->code,
 			    err->extack[0] ? "; kernel says: " : "",
 			    err->extack);
+}
+
+/* ---- errors as values ---------------------------------------------------- */
+
+/* A text field of at most `cap` bytes: a string if it is valid UTF-8 (the
+ * usual case), else bytes, so that one odd path does not poison the map. */
+static void put_text(struct linx_value *map, const char *key,
+		     const char *text, size_t cap)
+{
+	size_t len = strnlen(text, cap);
+
+	if (linx_utf8_valid(text, len))
+		linx_map_put_string(map, key, text, len);
+	else
+		linx_map_put_bytes(map, key, text, len);
+}
+
+int linx_error_to_value(const struct linx_error *err, struct linx_value *map)
+{
+	const char *name;
+	int code;
+
+	if (!err || !map || map->type != LINX_MAP)
+		return -EINVAL;
+	code = normalise(err->code);
+	name = linx_errno_name(code);
+	linx_map_put_int(map, LINX_WK_ERRNO, code);
+	linx_map_put_cstring(map, LINX_WK_ERRNO_NAME, name ? name : "unknown");
+	if (err->op[0])
+		put_text(map, LINX_WK_STAGE, err->op, sizeof(err->op));
+	put_text(map, LINX_WK_MESSAGE, err->message, sizeof(err->message));
+	if (err->param[0])
+		put_text(map, LINX_WK_PARAM, err->param, sizeof(err->param));
+	if (err->object[0])
+		put_text(map, LINX_WK_OBJECT, err->object,
+			 sizeof(err->object));
+	if (err->extack[0]) {
+		put_text(map, LINX_WK_EXTACK, err->extack,
+			 sizeof(err->extack));
+		if (err->extack_offset >= 0)
+			linx_map_put_int(map, LINX_WK_EXTACK_OFFSET,
+					 err->extack_offset);
+	}
+	return linx_value_status(map);
+}
+
+/* The text of map[key] if it is a string or bytes, else "". */
+static void get_text(const struct linx_value *map, const char *key,
+		     char *dst, size_t cap)
+{
+	const struct linx_value *v = linx_map_get(map, key);
+	size_t len;
+
+	if (!v || (v->type != LINX_STRING && v->type != LINX_BYTES))
+		return;
+	len = v->len < cap ? v->len : cap - 1;
+	memcpy(dst, v->bytes, len);
+	dst[len] = '\0';
+}
+
+int linx_error_from_value(const struct linx_value *map,
+			  struct linx_error *ret)
+{
+	const struct linx_value *v;
+	int64_t code = 0;
+
+	if (!ret)
+		return -EINVAL;
+	linx_error_clear(ret);
+	if (!map || map->type != LINX_MAP) {
+		ret->code = EIO;
+		linx__strlcpy(ret->message, "not an error map",
+			      sizeof(ret->message));
+		return -EINVAL;
+	}
+	/* The integer is authoritative; the name serves readers that have
+	 * only it (an errno number differs between architectures). */
+	if (!linx_value_get_i64(linx_map_get(map, LINX_WK_ERRNO), &code) ||
+	    code <= 0 || code > INT_MAX) {
+		v = linx_map_get(map, LINX_WK_ERRNO_NAME);
+		code = v && v->type == LINX_STRING ? linx_errno_from_name(v->str)
+						   : 0;
+	}
+	ret->code = normalise((int)code);
+	get_text(map, LINX_WK_STAGE, ret->op, sizeof(ret->op));
+	get_text(map, LINX_WK_MESSAGE, ret->message, sizeof(ret->message));
+	get_text(map, LINX_WK_PARAM, ret->param, sizeof(ret->param));
+	get_text(map, LINX_WK_OBJECT, ret->object, sizeof(ret->object));
+	get_text(map, LINX_WK_EXTACK, ret->extack, sizeof(ret->extack));
+	if (!ret->extack[0] ||
+	    !linx_value_get_i64(linx_map_get(map, LINX_WK_EXTACK_OFFSET),
+				&code) ||
+	    code < 0 || code > INT32_MAX)
+		code = -1;
+	ret->extack_offset = (int32_t)code;
+	return 0;
 }

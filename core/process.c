@@ -23,6 +23,7 @@
 #include <linx/process.h>
 
 #include "internal.h"
+#include "wire.h"
 
 extern char **environ;
 
@@ -182,8 +183,8 @@ static struct linx_value request(const char *op, uint64_t id)
 {
 	struct linx_value m = linx_value_map();
 
-	linx_map_put_cstring(&m, "op", op);
-	linx_map_put_uint(&m, "id", id);
+	linx_map_put_cstring(&m, LINX_WK_OP, op);
+	linx_map_put_uint(&m, LINX_WK_ID, id);
 	return m;
 }
 
@@ -213,20 +214,6 @@ static const char *get_str(const struct linx_value *m, const char *key)
 									: NULL;
 }
 
-/* Fill `e` from an error-shaped message (errno, stage, message, param). */
-static void error_from_msg(struct linx_error *e, const struct linx_value *m)
-{
-	const char *param = get_str(m, "param");
-	const char *object = get_str(m, "object");
-
-	linx_error_set(e, (int)get_int(m, "errno"), get_str(m, "stage"), "%s",
-		       get_str(m, "message") ? get_str(m, "message") : "");
-	if (param)
-		linx__strlcpy(e->param, param, sizeof(e->param));
-	if (object)
-		linx__strlcpy(e->object, object, sizeof(e->object));
-}
-
 static void push_event(struct linx_process *p, struct event_node *n)
 {
 	if (p->tail)
@@ -252,29 +239,29 @@ static void finish(struct linx_process *p, uint32_t stage, int32_t value,
 /* Route one decoded event.  Returns 1 if it was a session event. */
 static int route(struct linx_agent *a, struct linx_value *m)
 {
-	const char *ev = get_str(m, "ev");
+	const char *ev = get_str(m, LINX_WK_EV);
 	struct linx_process *p;
 	struct event_node *n;
 	uint64_t id = 0;
 
 	if (!ev)
 		return 0;
-	linx_value_get_u64(linx_map_get(m, "id"), &id);
+	linx_value_get_u64(linx_map_get(m, LINX_WK_ID), &id);
 	p = find(a, id);
 	if (!p)
 		return 0; /* a freed session's late events, or hello */
-	if (strcmp(ev, "result") == 0) {
+	if (strcmp(ev, LINX_WE_RESULT) == 0) {
 		uint64_t ref = 0;
 
-		linx_value_get_u64(linx_map_get(m, "ref"), &ref);
+		linx_value_get_u64(linx_map_get(m, LINX_WK_REF), &ref);
 		if (ref != p->call_ref || p->call_done)
 			return 1;
 		p->call_done = true;
-		if (linx_map_get(m, "errno")) {
-			error_from_msg(&p->call_err, m);
+		if (linx_map_get(m, LINX_WK_ERRNO)) {
+			linx_error_from_value(m, &p->call_err);
 			p->call_rc = -p->call_err.code;
 		} else {
-			const struct linx_value *v = linx_map_get(m, "value");
+			const struct linx_value *v = linx_map_get(m, LINX_WK_VALUE);
 
 			p->call_rc = 0;
 			if (v && linx_value_copy(&p->call_value, v) < 0)
@@ -284,14 +271,14 @@ static int route(struct linx_agent *a, struct linx_value *m)
 		}
 		return 1;
 	}
-	if (strcmp(ev, "reject") == 0) {
+	if (strcmp(ev, LINX_WE_REJECT) == 0) {
 		/* The host mirror normally prevents these; a pending call
 		 * that was refused must still complete. */
 		if (p->call_ref && !p->call_done &&
-		    strcmp(get_str(m, "op") ? get_str(m, "op") : "", "call") ==
+		    strcmp(get_str(m, LINX_WK_OP) ? get_str(m, LINX_WK_OP) : "", "call") ==
 			    0) {
 			p->call_done = true;
-			error_from_msg(&p->call_err, m);
+			linx_error_from_value(m, &p->call_err);
 			p->call_rc = -p->call_err.code;
 		}
 		return 1;
@@ -299,42 +286,42 @@ static int route(struct linx_agent *a, struct linx_value *m)
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return 1; /* the stage below is still tracked */
-	if (strcmp(ev, "spawned") == 0) {
-		p->host_pid = (pid_t)get_int(m, "host_pid");
+	if (strcmp(ev, LINX_WE_SPAWNED) == 0) {
+		p->host_pid = (pid_t)get_int(m, LINX_WK_HOST_PID);
 		if (p->stage < LINX_PROCESS_SPAWNED)
 			p->stage = LINX_PROCESS_SPAWNED;
 		n->ev.type = LINX_PROCESS_EV_SPAWNED;
 		n->ev.value = p->host_pid;
-	} else if (strcmp(ev, "ready") == 0) {
-		p->host_pid = (pid_t)get_int(m, "host_pid");
-		p->child_pid = (pid_t)get_int(m, "child_pid");
+	} else if (strcmp(ev, LINX_WE_READY) == 0) {
+		p->host_pid = (pid_t)get_int(m, LINX_WK_HOST_PID);
+		p->child_pid = (pid_t)get_int(m, LINX_WK_CHILD_PID);
 		if (p->stage < LINX_PROCESS_READY)
 			p->stage = LINX_PROCESS_READY;
 		n->ev.type = LINX_PROCESS_EV_READY;
 		n->ev.value = p->host_pid;
 		n->ev.child_pid = p->child_pid;
-	} else if (strcmp(ev, "running") == 0) {
+	} else if (strcmp(ev, LINX_WE_RUNNING) == 0) {
 		if (p->stage < LINX_PROCESS_RUNNING)
 			p->stage = LINX_PROCESS_RUNNING;
 		n->ev.type = LINX_PROCESS_EV_RUNNING;
-	} else if (strcmp(ev, "exited") == 0) {
+	} else if (strcmp(ev, LINX_WE_EXITED) == 0) {
 		n->ev.type = LINX_PROCESS_EV_EXITED;
-		n->ev.value = (int32_t)get_int(m, "code");
+		n->ev.value = (int32_t)get_int(m, LINX_WK_CODE);
 		finish(p, LINX_PROCESS_EXITED, n->ev.value, NULL);
-	} else if (strcmp(ev, "signaled") == 0) {
+	} else if (strcmp(ev, LINX_WE_SIGNALED) == 0) {
 		n->ev.type = LINX_PROCESS_EV_SIGNALED;
-		n->ev.value = (int32_t)get_int(m, "signum");
+		n->ev.value = (int32_t)get_int(m, LINX_WK_SIGNUM);
 		finish(p, LINX_PROCESS_SIGNALED, n->ev.value, NULL);
-	} else if (strcmp(ev, "aborted") == 0) {
+	} else if (strcmp(ev, LINX_WE_ABORTED) == 0) {
 		n->ev.type = LINX_PROCESS_EV_ABORTED;
 		finish(p, LINX_PROCESS_ABORTED, 0, NULL);
-	} else if (strcmp(ev, "error") == 0) {
+	} else if (strcmp(ev, LINX_WE_ERROR) == 0) {
 		n->ev.type = LINX_PROCESS_EV_ERROR;
-		error_from_msg(&n->ev.error, m);
+		linx_error_from_value(m, &n->ev.error);
 		n->ev.value = n->ev.error.code;
 		finish(p, LINX_PROCESS_ERRORED, n->ev.value, &n->ev.error);
-	} else if (strcmp(ev, "pty_out") == 0) {
-		const struct linx_value *d = linx_map_get(m, "data");
+	} else if (strcmp(ev, LINX_WE_PTY_OUT) == 0) {
+		const struct linx_value *d = linx_map_get(m, LINX_WK_DATA);
 
 		n->ev.type = LINX_PROCESS_EV_PTY_OUT;
 		if (d && (d->type == LINX_BYTES || d->type == LINX_STRING) &&
@@ -578,7 +565,7 @@ static int wait_hello(struct linx_agent *a, struct linx_error *err)
 			continue;
 		memmove(a->rbuf, a->rbuf + used, a->rlen - used);
 		a->rlen -= used;
-		r = get_str(&m, "ev") && strcmp(get_str(&m, "ev"), "hello") == 0;
+		r = get_str(&m, LINX_WK_EV) && strcmp(get_str(&m, LINX_WK_EV), "hello") == 0;
 		linx_value_clear(&m);
 		if (!r)
 			return linx_error_set(err, EPROTO, "hello",
@@ -764,12 +751,12 @@ static struct linx_value stdio_value(const struct linx_stdio *s)
 	struct linx_value v = linx_value_nil();
 
 	if (s->kind == LINX_STDIO_DEVNULL) {
-		linx_value_cstring(&v, "devnull");
+		linx_value_cstring(&v, LINX_WS_DEVNULL);
 	} else if (s->kind == LINX_STDIO_CONNECT_UNIX) {
 		v = linx_value_map();
-		linx_map_put_cstring(&v, "connect_unix", s->path);
+		linx_map_put_cstring(&v, LINX_WK_CONNECT_UNIX, s->path);
 	} else {
-		linx_value_cstring(&v, "inherit");
+		linx_value_cstring(&v, LINX_WS_INHERIT);
 	}
 	return v;
 }
@@ -780,13 +767,13 @@ static int build_start(struct linx_value *m, const struct linx_spawn_options *o,
 	struct linx_value ns = linx_value_list(), stdio;
 	int r;
 
-	r = put_strv(m, "argv", o->argv, err);
+	r = put_strv(m, LINX_WK_ARGV, o->argv, err);
 	if (r >= 0 && o->env)
-		r = put_strv(m, "env", o->env, err);
+		r = put_strv(m, LINX_WK_ENV, o->env, err);
 	if (r < 0)
 		return r;
 	if (o->cwd)
-		linx_map_put_bytes(m, "cwd", o->cwd, strlen(o->cwd));
+		linx_map_put_bytes(m, LINX_WK_CWD, o->cwd, strlen(o->cwd));
 	/* Only what differs from the agent's defaults goes on the wire (no
 	 * namespaces - for enter: all of the target's -, inherited stdio,
 	 * false flags, a 2 s grace): every key is encoded here, decoded and
@@ -795,23 +782,24 @@ static int build_start(struct linx_value *m, const struct linx_spawn_options *o,
 		if (o->namespaces & (1u << k))
 			linx_list_push_cstring(&ns, linx_ns_kind_name(k));
 	if (o->namespaces)
-		linx_map_put(m, "namespaces", &ns);
+		linx_map_put(m, LINX_WK_NAMESPACES, &ns);
 	else
 		linx_value_clear(&ns);
 	if (o->pty) {
-		linx_value_cstring(&stdio, "pty");
+		linx_value_cstring(&stdio, LINX_WS_PTY);
 		if (o->winsize.rows || o->winsize.cols) {
 			struct linx_value ws = linx_value_map();
 
-			linx_map_put_uint(&ws, "rows", o->winsize.rows);
-			linx_map_put_uint(&ws, "cols", o->winsize.cols);
-			linx_map_put_uint(&ws, "xpixel", o->winsize.xpixel);
-			linx_map_put_uint(&ws, "ypixel", o->winsize.ypixel);
-			linx_map_put(m, "winsize", &ws);
+			linx_map_put_uint(&ws, LINX_WK_ROWS, o->winsize.rows);
+			linx_map_put_uint(&ws, LINX_WK_COLS, o->winsize.cols);
+			linx_map_put_uint(&ws, LINX_WK_XPIXEL, o->winsize.xpixel);
+			linx_map_put_uint(&ws, LINX_WK_YPIXEL, o->winsize.ypixel);
+			linx_map_put(m, LINX_WK_WINSIZE, &ws);
 		}
 	} else if (o->stdio[0].kind || o->stdio[1].kind || o->stdio[2].kind) {
-		static const char *const names[3] = { "stdin", "stdout",
-						      "stderr" };
+		static const char *const names[3] = { LINX_WK_STDIN,
+						      LINX_WK_STDOUT,
+						      LINX_WK_STDERR };
 
 		stdio = linx_value_map();
 		for (int i = 0; i < 3; i++) {
@@ -826,15 +814,15 @@ static int build_start(struct linx_value *m, const struct linx_spawn_options *o,
 		stdio = linx_value_nil();
 	}
 	if (stdio.type != LINX_NIL)
-		linx_map_put(m, "stdio", &stdio);
+		linx_map_put(m, LINX_WK_STDIO, &stdio);
 	if (o->no_new_privs)
-		linx_map_put_bool(m, "no_new_privs", true);
+		linx_map_put_bool(m, LINX_WK_NO_NEW_PRIVS, true);
 	if (o->linger)
-		linx_map_put_bool(m, "linger", true);
+		linx_map_put_bool(m, LINX_WK_LINGER, true);
 	if (o->auto_proceed)
-		linx_map_put_bool(m, "auto_proceed", true);
+		linx_map_put_bool(m, LINX_WK_AUTO_PROCEED, true);
 	if (o->kill_grace_ms && o->kill_grace_ms != DEFAULT_GRACE_MS)
-		linx_map_put_uint(m, "kill_grace_ms", o->kill_grace_ms);
+		linx_map_put_uint(m, LINX_WK_KILL_GRACE_MS, o->kill_grace_ms);
 	return 0;
 }
 
@@ -866,9 +854,9 @@ static int start(struct linx_agent *a, bool enter, pid_t target,
 	p->id = a->next_id++;
 	p->enter = enter;
 	p->pty = o->pty;
-	m = request(enter ? "enter" : "spawn", p->id);
+	m = request(enter ? LINX_WO_ENTER : LINX_WO_SPAWN, p->id);
 	if (enter)
-		linx_map_put_int(&m, "target", target);
+		linx_map_put_int(&m, LINX_WK_TARGET, target);
 	r = build_start(&m, o, err);
 	if (r < 0) {
 		linx_value_clear(&m);
@@ -922,7 +910,7 @@ void linx_process_free(struct linx_process *p)
 		return;
 	if (p->agent && !p->agent->dead &&
 	    !linx_process_stage_terminal(p->stage)) {
-		struct linx_value m = request("kill", p->id);
+		struct linx_value m = request(LINX_WO_KILL, p->id);
 
 		send_msg(p->agent, &m, NULL);
 	}
@@ -969,7 +957,7 @@ int linx_process_proceed(struct linx_process *p, struct linx_error *err)
 		return linx_error_set(err, EAGAIN, "proceed",
 				      "the child has not reached the "
 				      "checkpoint (not_ready)");
-	m = request("proceed", p->id);
+	m = request(LINX_WO_PROCEED, p->id);
 	r = send_msg(p->agent, &m, err);
 	if (r >= 0)
 		p->proceed_sent = true;
@@ -989,7 +977,7 @@ int linx_process_abort(struct linx_process *p, struct linx_error *err)
 				      "(running); use a signal");
 	if (p->abort_sent)
 		return 0;
-	m = request("abort", p->id);
+	m = request(LINX_WO_ABORT, p->id);
 	r = send_msg(p->agent, &m, err);
 	if (r >= 0)
 		p->abort_sent = true;
@@ -1007,8 +995,8 @@ int linx_process_signal(struct linx_process *p, int signum,
 	if (signum <= 0 || signum >= 65)
 		return linx_error_param(err, "signal", "signum",
 					"invalid signal number %d", signum);
-	m = request("signal", p->id);
-	linx_map_put_int(&m, "signum", signum);
+	m = request(LINX_WO_SIGNAL, p->id);
+	linx_map_put_int(&m, LINX_WK_SIGNUM, signum);
 	return send_msg(p->agent, &m, err);
 }
 
@@ -1119,15 +1107,15 @@ int linx_process_call(struct linx_process *p, const char *verb,
 				      "checkpoint (not_ready)");
 	if (args && linx_value_copy(&copy, args) < 0)
 		return linx_error_set(err, ENOMEM, "call", NULL);
-	m = request("call", p->id);
+	m = request(LINX_WO_CALL, p->id);
 	p->call_ref++;
 	p->call_done = false;
 	p->call_rc = 0;
 	linx_value_clear(&p->call_value);
 	linx_error_clear(&p->call_err);
-	linx_map_put_uint(&m, "ref", p->call_ref);
-	linx_map_put_cstring(&m, "verb", verb);
-	linx_map_put(&m, "args", &copy);
+	linx_map_put_uint(&m, LINX_WK_REF, p->call_ref);
+	linx_map_put_cstring(&m, LINX_WK_VERB, verb);
+	linx_map_put(&m, LINX_WK_ARGS, &copy);
 	r = send_msg(p->agent, &m, err);
 	if (r < 0)
 		return r;
@@ -1169,9 +1157,9 @@ int linx_process_pty_write(struct linx_process *p, const void *data,
 		size_t n = len - off < LINX_PROTO_PTY_CHUNK
 				   ? len - off
 				   : LINX_PROTO_PTY_CHUNK;
-		struct linx_value m = request("pty_write", p->id);
+		struct linx_value m = request(LINX_WO_PTY_WRITE, p->id);
 
-		linx_map_put_bytes(&m, "data", (const char *)data + off, n);
+		linx_map_put_bytes(&m, LINX_WK_DATA, (const char *)data + off, n);
 		r = send_msg(p->agent, &m, err);
 		if (r < 0)
 			return r;
@@ -1193,10 +1181,10 @@ int linx_process_pty_set_winsize(struct linx_process *p,
 	if (!p->pty)
 		return linx_error_set(err, ENOTTY, "pty_winsize",
 				      "the session has no PTY (no_pty)");
-	m = request("winsize", p->id);
-	linx_map_put_uint(&m, "rows", ws->rows);
-	linx_map_put_uint(&m, "cols", ws->cols);
-	linx_map_put_uint(&m, "xpixel", ws->xpixel);
-	linx_map_put_uint(&m, "ypixel", ws->ypixel);
+	m = request(LINX_WO_WINSIZE, p->id);
+	linx_map_put_uint(&m, LINX_WK_ROWS, ws->rows);
+	linx_map_put_uint(&m, LINX_WK_COLS, ws->cols);
+	linx_map_put_uint(&m, LINX_WK_XPIXEL, ws->xpixel);
+	linx_map_put_uint(&m, LINX_WK_YPIXEL, ws->ypixel);
 	return send_msg(p->agent, &m, err);
 }

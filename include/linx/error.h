@@ -143,6 +143,39 @@ LINX_API const char *linx_strerror(int code);
 LINX_API size_t linx_error_format(const struct linx_error *err, char *buf,
 				  size_t cap);
 
+struct linx_value;
+
+/*
+ * An error as a value: the one shape every Linx wire and binding uses
+ * (the checkpoint protocol's error, reject and result events,
+ * docs/process/protocol.md).  Adds to the map `map` (so that an event can
+ * carry it beside its own keys):
+ *   errno         integer, the positive errno (0 is reported as EIO)
+ *   errno_name    its name, "enodev" (linx_errno_name(), or "unknown")
+ *   stage         err->op, when set
+ *   message       err->message
+ *   param, object when set
+ *   extack        the kernel's extended-ACK text, when set, and
+ *   extack_offset its offset, when >= 0
+ * Text is a string, or bytes when it is not valid UTF-8.  Returns 0, or
+ * -EINVAL if `map` is not a map or err is NULL, or the map's
+ * linx_value_status() (-ENOMEM ...) if it could not grow; the caller owns
+ * `map` in every case.  Allocates: not for a child between clone and exec.
+ */
+LINX_API int linx_error_to_value(const struct linx_error *err,
+				 struct linx_value *map);
+
+/*
+ * The inverse: fill `ret` from such a map (other keys ignored).  The
+ * errno is taken from the integer `errno`, or from `errno_name` if that
+ * is absent or not a positive integer; neither gives EIO.  Missing text
+ * fields are empty, a missing offset -1; over-long text is truncated to
+ * the struct's fields.  Returns 0, or -EINVAL (ret then holds EIO) if
+ * `map` is not a map.  Does not allocate.
+ */
+LINX_API int linx_error_from_value(const struct linx_value *map,
+				   struct linx_error *ret);
+
 LINX_END_DECLS
 
 #endif /* LINX_ERROR_H */

@@ -27,7 +27,7 @@
  *   enter   {id, target, namespaces?, ...same as spawn}
  *   proceed {id}          abort {id}          kill {id}
  *   signal  {id, signum}  call {id, ref, verb, args?}
- *   pty_write {id, data}  winsize {id, rows, cols, xpixel?, ypixel?}
+ *   pty_write {id, data}  winsize {id, rows?, cols?, xpixel?, ypixel?}
  * Events (agent -> host), key "ev":
  *   hello {version, pid}
  *   spawned {id, host_pid}   ready {id, host_pid, child_pid}   running {id}

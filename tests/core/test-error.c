@@ -449,6 +449,49 @@ static const long long signed_values[] = {
 	LLONG_MIN, LLONG_MIN + 1, 1234567890123LL, -9876543210LL,
 };
 
+/* The one map shape: errno as integer and name, every field, extended ACK
+ * included; text that is not UTF-8 travels as bytes; the name alone
+ * suffices; a non-map is refused. */
+START_TEST(error_value_round_trip)
+{
+	struct linx_error e, back;
+	struct linx_value m = linx_value_map(), bad = linx_value_int(1);
+
+	linx_error_param(&e, "validate", "mtu", "mtu must be 68..65535");
+	linx_error_object(&e, "eth\xff" "0");
+	linx_error_extack(&e, "MTU too big", 12);
+	ck_assert_int_eq(linx_error_to_value(&e, &m), 0);
+	ck_assert_int_eq(linx_map_get(&m, "errno")->i, EINVAL);
+	ck_assert_str_eq(linx_map_get(&m, "errno_name")->str, "einval");
+	ck_assert_str_eq(linx_map_get(&m, "stage")->str, "validate");
+	ck_assert_int_eq(linx_map_get(&m, "object")->type, LINX_BYTES);
+	ck_assert_str_eq(linx_map_get(&m, "extack")->str, "MTU too big");
+	ck_assert_int_eq(linx_error_from_value(&m, &back), 0);
+	ck_assert_int_eq(back.code, EINVAL);
+	ck_assert_str_eq(back.op, "validate");
+	ck_assert_str_eq(back.param, "mtu");
+	ck_assert_str_eq(back.object, "eth\xff" "0");
+	ck_assert_str_eq(back.message, e.message);
+	ck_assert_str_eq(back.extack, "MTU too big");
+	ck_assert_int_eq(back.extack_offset, 12);
+	linx_value_clear(&m);
+
+	m = linx_value_map();
+	linx_map_put_cstring(&m, "errno_name", "enodev");
+	ck_assert_int_eq(linx_error_from_value(&m, &back), 0);
+	ck_assert_int_eq(back.code, ENODEV);
+	ck_assert_int_eq(back.extack_offset, -1);
+	linx_value_clear(&m);
+	m = linx_value_map();
+	ck_assert_int_eq(linx_error_from_value(&m, &back), 0);
+	ck_assert_int_eq(back.code, EIO);
+	ck_assert_int_eq(linx_error_from_value(&bad, &back), -EINVAL);
+	ck_assert_int_eq(back.code, EIO);
+	ck_assert_int_eq(linx_error_to_value(&e, &bad), -EINVAL);
+	linx_value_clear(&m);
+}
+END_TEST
+
 START_TEST(fmt_integers)
 {
 	static const char convs[] = "diuoxX";
@@ -630,6 +673,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, error_format);
 	tcase_add_test(tc, error_is_flat);
 	tcase_add_test(tc, error_crosses_pipe);
+	tcase_add_test(tc, error_value_round_trip);
 	tcase_add_loop_test(tc, fmt_integers, 0, 6); /* d i u o x X */
 	tcase_add_test(tc, fmt_strings_chars);
 	tcase_add_test(tc, fmt_misc);

@@ -98,7 +98,11 @@ START_TEST(execve_error_stage)
 	ck_assert_int_eq(ev.type, LINX_PROCESS_EV_ERROR);
 	ck_assert_int_eq(ev.value, ENOENT);
 	ck_assert_str_eq(ev.error.op, "execve");
+	/* The whole error crosses both hops (child -> agent -> host), the
+	 * object the child named included. */
+	ck_assert_str_eq(ev.error.object, "/this/does/not/exist");
 	ck_assert_int_eq(pt_result(p).stage, LINX_PROCESS_ERRORED);
+	ck_assert_str_eq(pt_result(p).error.object, "/this/does/not/exist");
 	linx_process_free(p);
 	linx_agent_free(a);
 }
