@@ -5,6 +5,8 @@
 #ifndef LINX_RTNL_INTERNAL_H
 #define LINX_RTNL_INTERNAL_H
 
+#include "rtnl-symbols.h"
+
 #include <net/if.h> /* before <linux/if.h>: see linux/libc-compat.h */
 
 #include <libmnl/libmnl.h>
