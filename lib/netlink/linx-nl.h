@@ -87,7 +87,8 @@ struct linx_nl_policy {
  * left out, so a reader can trust every non-NULL entry's length.  The
  * nested and byte-order flags are masked off the type.  Returns the
  * number of attributes left out for breaking their policy (>= 0); the
- * walk stops at the first header that overruns the stream, counted too.
+ * walk stops quietly at the first header that overruns the stream, as
+ * mnl_attr_for_each() does.
  */
 int linx_nl_parse(const void *start, size_t len,
 		  const struct linx_nl_policy *policy, uint16_t max,

@@ -72,13 +72,10 @@ int linx_nl_parse(const void *start, size_t len,
 	while (len > 0) {
 		uint16_t type;
 
-		if (!mnl_attr_ok(a, (int)(len > INT32_MAX ? INT32_MAX : len))) {
-			/* A header overrunning the stream; trailing
-			 * alignment bytes alone are not an error. */
-			if (len >= MNL_ATTR_HDRLEN)
-				bad++;
+		/* A header overrunning the stream ends the walk, as
+		 * mnl_attr_for_each() does; what came before stands. */
+		if (!mnl_attr_ok(a, (int)(len > INT32_MAX ? INT32_MAX : len)))
 			break;
-		}
 		type = mnl_attr_get_type(a);
 		if (type <= max && policy[type].kind != LINX_NL_NONE) {
 			if (policy_ok(a, &policy[type]))
