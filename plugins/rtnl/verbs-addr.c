@@ -64,6 +64,17 @@ int parse_addr(const struct args *a, struct linx_rtnl_addr_spec *spec,
 	return 0;
 }
 
+static bool addr_conv(const void *item, uint8_t family,
+			const struct rtnl_names *names, struct linx_value *v)
+{
+	const struct linx_rtnl_addr *x = item;
+
+	if (family && x->family != family)
+		return false;
+	rtnl_value_addr(item, names, v);
+	return true;
+}
+
 int v_addr_list(const struct linx_call *call, struct linx_value *ret,
 		struct linx_error *err)
 {
@@ -87,19 +98,8 @@ int v_addr_list(const struct linx_call *call, struct linx_value *ret,
 	ctx_close(&c);
 	if (r < 0)
 		return r;
-	*ret = linx_value_list();
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		if (family && addrs[i].family != family)
-			continue;
-		rtnl_value_addr(&addrs[i], &names, &v);
-		linx_list_push(ret, &v);
-	}
-	free(addrs);
-	rtnl_names_free(&names);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
+	return list_result(&a, addrs, n, sizeof(*addrs), addr_conv, family,
+			   &names, ret, err);
 }
 
 int v_addr_change(const struct linx_call *call, struct linx_value *ret,

@@ -6,6 +6,17 @@
 
 /* ---- neighbours ----------------------------------------------------------- */
 
+static bool neigh_conv(const void *item, uint8_t family,
+			const struct rtnl_names *names, struct linx_value *v)
+{
+	const struct linx_rtnl_neigh *x = item;
+
+	if (family && x->family != family)
+		return false;
+	rtnl_value_neigh(item, names, v);
+	return true;
+}
+
 int v_neigh_list(const struct linx_call *call, struct linx_value *ret,
 		 struct linx_error *err)
 {
@@ -29,19 +40,8 @@ int v_neigh_list(const struct linx_call *call, struct linx_value *ret,
 	ctx_close(&c);
 	if (r < 0)
 		return r;
-	*ret = linx_value_list();
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		if (family && nb[i].family != family)
-			continue;
-		rtnl_value_neigh(&nb[i], &names, &v);
-		linx_list_push(ret, &v);
-	}
-	free(nb);
-	rtnl_names_free(&names);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
+	return list_result(&a, nb, n, sizeof(*nb), neigh_conv, family,
+			   &names, ret, err);
 }
 
 int v_neigh_change(const struct linx_call *call, struct linx_value *ret,

@@ -59,6 +59,14 @@ int parse_route(const struct args *a, bool is_default,
 	return 0;
 }
 
+static bool route_conv(const void *item, uint8_t family,
+			const struct rtnl_names *names, struct linx_value *v)
+{
+	(void)family;
+	rtnl_value_route(item, names, v);
+	return true;
+}
+
 int v_route_list(const struct linx_call *call, struct linx_value *ret,
 		 struct linx_error *err)
 {
@@ -86,18 +94,8 @@ int v_route_list(const struct linx_call *call, struct linx_value *ret,
 	ctx_close(&c);
 	if (r < 0)
 		return r;
-	*ret = linx_value_list();
-	linx_value_reserve(ret, n);
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		rtnl_value_route(&routes[i], &names, &v);
-		linx_list_push(ret, &v);
-	}
-	free(routes);
-	rtnl_names_free(&names);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
+	return list_result(&a, routes, n, sizeof(*routes), route_conv, family,
+			   &names, ret, err);
 }
 
 int v_route_get(const struct linx_call *call, struct linx_value *ret,

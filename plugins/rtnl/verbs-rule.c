@@ -58,10 +58,20 @@ int parse_rule(const struct args *a, struct linx_rtnl_rule_spec *spec,
 	return 0;
 }
 
+static bool rule_conv(const void *item, uint8_t family,
+			const struct rtnl_names *names, struct linx_value *v)
+{
+	(void)family;
+	(void)names;
+	rtnl_value_rule(item, v);
+	return true;
+}
+
 int v_rule_list(const struct linx_call *call, struct linx_value *ret,
 		struct linx_error *err)
 {
 	struct args a = ARGS(call, "rule.list");
+	struct rtnl_names names = { 0 };
 	struct linx_rtnl_rule *rules = NULL;
 	uint8_t family;
 	struct ctx c;
@@ -78,16 +88,8 @@ int v_rule_list(const struct linx_call *call, struct linx_value *ret,
 	ctx_close(&c);
 	if (r < 0)
 		return r;
-	*ret = linx_value_list();
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		rtnl_value_rule(&rules[i], &v);
-		linx_list_push(ret, &v);
-	}
-	free(rules);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
+	return list_result(&a, rules, n, sizeof(*rules), rule_conv, family,
+			   &names, ret, err);
 }
 
 int v_rule_change(const struct linx_call *call, struct linx_value *ret,

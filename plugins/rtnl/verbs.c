@@ -252,6 +252,26 @@ int nomem(struct linx_error *err, const char *op, int r)
 			      "cannot build the result");
 }
 
+int list_result(const struct args *a, void *items, size_t n, size_t size,
+		list_conv conv, uint8_t family, struct rtnl_names *names,
+		struct linx_value *ret, struct linx_error *err)
+{
+	int r;
+
+	*ret = linx_value_list();
+	linx_value_reserve(ret, n);
+	for (size_t i = 0; i < n; i++) {
+		struct linx_value v;
+
+		if (conv((const char *)items + i * size, family, names, &v))
+			linx_list_push(ret, &v);
+	}
+	free(items);
+	rtnl_names_free(names);
+	r = linx_value_status(ret);
+	return r < 0 ? nomem(err, a->op, r) : 0;
+}
+
 
 /* ---- rtnl.open / rtnl.close --------------------------------------------------- */
 

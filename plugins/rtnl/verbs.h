@@ -31,6 +31,7 @@
 #define mon_destroy linx_rtnl__verb_mon_destroy
 #define mon_type linx_rtnl__verb_mon_type
 #define nomem linx_rtnl__verb_nomem
+#define list_result linx_rtnl__verb_list_result
 #define parse_addr linx_rtnl__verb_parse_addr
 #define parse_route linx_rtnl__verb_parse_route
 #define parse_rule linx_rtnl__verb_parse_rule
@@ -108,6 +109,16 @@ int ctx_open(const struct args *a, struct ctx *c, struct linx_error *err);
 void mon_destroy(void *p);
 extern const struct linx_handle_type mon_type;
 int nomem(struct linx_error *err, const char *op, int r);
+/* Converts one listed object into v, or returns false to leave it out
+ * (family: the caller's filter, 0 for all). */
+typedef bool (*list_conv)(const void *item, uint8_t family,
+			  const struct rtnl_names *names, struct linx_value *v);
+/* The tail every list verb shares: the n objects of `size` bytes at items
+ * become the result list through conv; frees items and names' contents;
+ * ENOMEM (named after a->op) when the list could not be built. */
+int list_result(const struct args *a, void *items, size_t n, size_t size,
+		list_conv conv, uint8_t family, struct rtnl_names *names,
+		struct linx_value *ret, struct linx_error *err);
 
 /* verbs-link.c */
 int v_link_create_ipvlan(const struct linx_call *call,
