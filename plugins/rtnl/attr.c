@@ -62,9 +62,7 @@ bool rtnl_put_ip(struct nlmsghdr *nlh, uint16_t type,
 
 const void *rtnl_msg_header(const struct nlmsghdr *nlh, size_t len)
 {
-	if (!nlh || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(len))
-		return NULL;
-	return mnl_nlmsg_get_payload(nlh);
+	return linx_nl_msg_header(nlh, len);
 }
 
 bool rtnl_get_u8(const struct nlattr *a, uint8_t *ret)
@@ -101,16 +99,7 @@ bool rtnl_get_s32(const struct nlattr *a, int32_t *ret)
 
 void rtnl_get_str(const struct nlattr *a, char *dst, size_t cap)
 {
-	const char *src = mnl_attr_get_payload(a);
-	size_t n = mnl_attr_get_payload_len(a);
-	const char *nul = memchr(src, 0, n);
-
-	if (nul)
-		n = (size_t)(nul - src);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	linx_nl_str(a, dst, cap);
 }
 
 bool rtnl_get_ip(const struct nlattr *a, uint8_t family,

@@ -29,75 +29,25 @@
 
 #include "rtnl-internal.h"
 
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED 0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS 0x200
-#endif
-
 int rtnl_parse_error(const struct nlmsghdr *nlh, const char *op,
 		     struct linx_error *err)
 {
-	const char *payload = mnl_nlmsg_get_payload(nlh);
-	size_t plen = nlh->nlmsg_len - MNL_NLMSG_HDRLEN, off;
-	const char *text = NULL;
-	int32_t offset = -1;
-	int code;
+	struct linx_nl_ack ack;
 
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(int))
+	if (linx_nl_parse_ack(nlh, &ack) < 0)
 		return linx_error_set(err, EBADMSG, op,
 				      "truncated netlink error message");
-	memcpy(&code, payload, sizeof(code));
-	if (code == 0)
+	if (ack.code == 0)
 		return 0;
-	/* The kernel sends a negative errno (-1..-4095, include/linux/err.h);
-	 * take the magnitude of anything else, and EIO for what no errno is. */
-	code = code < -4095 || code > 4095 ? EIO : code < 0 ? -code : code;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		/* TLVs follow the error code (NLMSG_DONE), the capped header
-		 * (NETLINK_CAP_ACK), or the whole echoed request. */
-		if (nlh->nlmsg_type == NLMSG_DONE) {
-			off = sizeof(int);
-		} else if (nlh->nlmsg_flags & NLM_F_CAPPED) {
-			off = sizeof(struct nlmsgerr);
-		} else if (plen >= sizeof(struct nlmsgerr)) {
-			const struct nlmsgerr *e = (const void *)payload;
-
-			/* size_t first: an untrusted length must not wrap. */
-			off = sizeof(int) + MNL_ALIGN((size_t)e->msg.nlmsg_len);
-		} else {
-			off = plen;
-		}
-		if (off < plen) {
-			/* libmnl's macro names its cursor `attr`. */
-			const struct nlattr *attr;
-
-			mnl_attr_for_each_payload((const void *)(payload + off), plen - off)
-			{
-				uint32_t v;
-
-				if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-				    mnl_attr_get_payload_len(attr) > 0 &&
-				    memchr(mnl_attr_get_payload(attr), 0,
-					   mnl_attr_get_payload_len(attr)))
-					text = mnl_attr_get_str(attr);
-				else if (mnl_attr_get_type(attr) ==
-						 NLMSGERR_ATTR_OFFS &&
-					 rtnl_get_u32(attr, &v))
-					offset = (int32_t)v;
-			}
-		}
-	}
-	if (text && text[0]) {
-		linx_error_set(err, code, op, "%s", text);
-		linx_error_extack(err, text, offset);
+	if (ack.msg && ack.msg[0]) {
+		linx_error_set(err, ack.code, op, "%s", ack.msg);
+		linx_error_extack(err, ack.msg, ack.offset);
 	} else {
-		linx_error_set(err, code, op, "%s", linx_strerror(code));
+		linx_error_set(err, ack.code, op, "%s", linx_strerror(ack.code));
 		if (err)
-			err->extack_offset = offset;
+			err->extack_offset = ack.offset;
 	}
-	return -code;
+	return -ack.code;
 }
 
 /* Read the next datagram whole into s->buf.  Returns its length. */

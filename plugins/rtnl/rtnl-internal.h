@@ -5,6 +5,8 @@
 #ifndef LINX_RTNL_INTERNAL_H
 #define LINX_RTNL_INTERNAL_H
 
+#include "rtnl-symbols.h"
+
 #include <net/if.h> /* before <linux/if.h>: see linux/libc-compat.h */
 
 #include <libmnl/libmnl.h>
@@ -17,6 +19,8 @@
 #include <stdint.h>
 
 #include <linx/rtnl.h>
+
+#include "linx-nl.h"
 
 #define RTNL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -135,38 +139,10 @@ bool rtnl_put_ip(struct nlmsghdr *nlh, uint16_t type,
 
 /* ---- decoding (attr.c) ---------------------------------------------------- */
 
-/*
- * Walking untrusted input.  libmnl's mnl_nlmsg_ok() compares nlmsg_len as
- * an int, so a length above 2^31 passes it, and mnl_attr_for_each() walks
- * up to the *aligned* end of a message, up to 3 bytes past an unaligned
- * nlmsg_len.  These variants bound everything by the real lengths.
- */
-static inline bool rtnl_msg_ok(const struct nlmsghdr *nlh, size_t rem)
-{
-	return rem >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
-	       nlh->nlmsg_len <= rem;
-}
-
-static inline const struct nlmsghdr *rtnl_msg_next(const struct nlmsghdr *nlh,
-						   size_t *rem)
-{
-	size_t step = MNL_ALIGN(nlh->nlmsg_len);
-
-	if (step > *rem)
-		step = *rem;
-	*rem -= step;
-	return (const struct nlmsghdr *)((const char *)nlh + step);
-}
-
-/* Attributes after a fixed header of `offset` bytes (rtnl_msg_header()
- * must have accepted that header). */
-#define rtnl_attr_for_each(attr, nlh, offset)                                \
-	for ((attr) = (const void *)((const char *)(nlh) + MNL_NLMSG_HDRLEN + \
-				     MNL_ALIGN(offset));                     \
-	     mnl_attr_ok((attr), (int)((const char *)(nlh) +                 \
-				       (nlh)->nlmsg_len -                    \
-				       (const char *)(attr)));               \
-	     (attr) = mnl_attr_next(attr))
+/* Walking untrusted input: the engine's bounded walkers (linx-nl.h). */
+#define rtnl_msg_ok linx_nl_msg_ok
+#define rtnl_msg_next linx_nl_msg_next
+#define rtnl_attr_for_each linx_nl_attr_for_each
 
 /* The fixed header after nlmsghdr if the message is long enough for it. */
 const void *rtnl_msg_header(const struct nlmsghdr *nlh, size_t len);

@@ -17,11 +17,38 @@ uint32_t linx_rtnl_rule_table(const struct linx_rtnl_rule *rule)
 							  : rule->table;
 }
 
+/* The attributes we read (include/uapi/linux/fib_rules.h).  Addresses
+ * and names are checked when read: their length depends on the family,
+ * and a name need not be terminated (we copy up to the first NUL). */
+static const struct linx_nl_policy rule_policy[FRA_MAX + 1] = {
+	[FRA_SRC] = { LINX_NL_ANY, 0 },
+	[FRA_DST] = { LINX_NL_ANY, 0 },
+	[FRA_FWMARK] = { LINX_NL_U32, 0 },
+	[FRA_FWMASK] = { LINX_NL_U32, 0 },
+	[FRA_PRIORITY] = { LINX_NL_U32, 0 },
+	[FRA_TABLE] = { LINX_NL_U32, 0 },
+	[FRA_GOTO] = { LINX_NL_U32, 0 },
+	[FRA_SUPPRESS_PREFIXLEN] = { LINX_NL_U32, 0 },
+	[FRA_PROTOCOL] = { LINX_NL_U8, 0 },
+	[FRA_IIFNAME] = { LINX_NL_ANY, 0 },
+	[FRA_OIFNAME] = { LINX_NL_ANY, 0 },
+};
+
+/* A u32 attribute into *field, marking `bit` present. */
+static void rule_u32(const struct nlattr *a, uint32_t *field, uint32_t bit,
+		     uint32_t *present)
+{
+	if (!a)
+		return;
+	*field = linx_nl_u32(a, 0);
+	*present |= bit;
+}
+
 int linx_rtnl_rule_decode(const struct nlmsghdr *nlh,
 			  struct linx_rtnl_rule *ret)
 {
 	const struct fib_rule_hdr *frh = rtnl_msg_header(nlh, sizeof(*frh));
-	const struct nlattr *a;
+	const struct nlattr *tb[FRA_MAX + 1];
 
 	if (!ret)
 		return -EINVAL;
@@ -37,62 +64,41 @@ int linx_rtnl_rule_decode(const struct nlmsghdr *nlh,
 	ret->res2 = frh->res2;
 	ret->action = frh->action;
 	ret->flags = frh->flags;
-	rtnl_attr_for_each(a, nlh, sizeof(*frh))
-	{
-		uint32_t bit = 0;
-		bool ok = true;
-
-		switch (mnl_attr_get_type(a)) {
-		case FRA_SRC:
-			ok = rtnl_get_ip(a, ret->family, &ret->src);
-			bit = LINX_RTNL_RULE_HAS_SRC;
-			break;
-		case FRA_DST:
-			ok = rtnl_get_ip(a, ret->family, &ret->dst);
-			bit = LINX_RTNL_RULE_HAS_DST;
-			break;
-		case FRA_FWMARK:
-			ok = rtnl_get_u32(a, &ret->fwmark);
-			bit = LINX_RTNL_RULE_HAS_FWMARK;
-			break;
-		case FRA_FWMASK:
-			ok = rtnl_get_u32(a, &ret->fwmask);
-			bit = LINX_RTNL_RULE_HAS_FWMASK;
-			break;
-		case FRA_PRIORITY:
-			ok = rtnl_get_u32(a, &ret->priority);
-			bit = LINX_RTNL_RULE_HAS_PRIORITY;
-			break;
-		case FRA_TABLE:
-			ok = rtnl_get_u32(a, &ret->table_ext);
-			bit = LINX_RTNL_RULE_HAS_TABLE;
-			break;
-		case FRA_GOTO:
-			ok = rtnl_get_u32(a, &ret->goto_target);
-			bit = LINX_RTNL_RULE_HAS_GOTO;
-			break;
-		case FRA_SUPPRESS_PREFIXLEN:
-			ok = rtnl_get_u32(a, &ret->suppress_prefixlen);
-			bit = LINX_RTNL_RULE_HAS_SUPPRESS_PREFIXLEN;
-			break;
-		case FRA_PROTOCOL:
-			ok = rtnl_get_u8(a, &ret->protocol);
-			bit = LINX_RTNL_RULE_HAS_PROTOCOL;
-			break;
-		case FRA_IIFNAME:
-			rtnl_get_str(a, ret->iifname, sizeof(ret->iifname));
-			bit = LINX_RTNL_RULE_HAS_IIFNAME;
-			break;
-		case FRA_OIFNAME:
-			rtnl_get_str(a, ret->oifname, sizeof(ret->oifname));
-			bit = LINX_RTNL_RULE_HAS_OIFNAME;
-			break;
-		default:
-			break;
-		}
-		if (!ok)
+	if (linx_nl_parse_msg(nlh, sizeof(*frh), rule_policy, FRA_MAX, tb) != 0)
+		return -EBADMSG;
+	if (tb[FRA_SRC]) {
+		if (!rtnl_get_ip(tb[FRA_SRC], ret->family, &ret->src))
 			return -EBADMSG;
-		ret->present |= bit;
+		ret->present |= LINX_RTNL_RULE_HAS_SRC;
+	}
+	if (tb[FRA_DST]) {
+		if (!rtnl_get_ip(tb[FRA_DST], ret->family, &ret->dst))
+			return -EBADMSG;
+		ret->present |= LINX_RTNL_RULE_HAS_DST;
+	}
+	rule_u32(tb[FRA_FWMARK], &ret->fwmark, LINX_RTNL_RULE_HAS_FWMARK,
+		 &ret->present);
+	rule_u32(tb[FRA_FWMASK], &ret->fwmask, LINX_RTNL_RULE_HAS_FWMASK,
+		 &ret->present);
+	rule_u32(tb[FRA_PRIORITY], &ret->priority, LINX_RTNL_RULE_HAS_PRIORITY,
+		 &ret->present);
+	rule_u32(tb[FRA_TABLE], &ret->table_ext, LINX_RTNL_RULE_HAS_TABLE,
+		 &ret->present);
+	rule_u32(tb[FRA_GOTO], &ret->goto_target, LINX_RTNL_RULE_HAS_GOTO,
+		 &ret->present);
+	rule_u32(tb[FRA_SUPPRESS_PREFIXLEN], &ret->suppress_prefixlen,
+		 LINX_RTNL_RULE_HAS_SUPPRESS_PREFIXLEN, &ret->present);
+	if (tb[FRA_PROTOCOL]) {
+		ret->protocol = linx_nl_u8(tb[FRA_PROTOCOL], 0);
+		ret->present |= LINX_RTNL_RULE_HAS_PROTOCOL;
+	}
+	if (tb[FRA_IIFNAME]) {
+		linx_nl_str(tb[FRA_IIFNAME], ret->iifname, sizeof(ret->iifname));
+		ret->present |= LINX_RTNL_RULE_HAS_IIFNAME;
+	}
+	if (tb[FRA_OIFNAME]) {
+		linx_nl_str(tb[FRA_OIFNAME], ret->oifname, sizeof(ret->oifname));
+		ret->present |= LINX_RTNL_RULE_HAS_OIFNAME;
 	}
 	return 0;
 }

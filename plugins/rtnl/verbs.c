@@ -2,7 +2,9 @@
 /*
  * The rtnl plugin's verbs: thin adapters from value arguments to the typed
  * API (include/linx/rtnl.h) and from its structs to value results
- * (value.c).  Documented in docs/rtnl/README.md.
+ * (value.c).  Documented in docs/rtnl/README.md.  This file holds the
+ * handles, the argument readers, rtnl.open/close and the verb table; the
+ * verbs of each object kind are in verbs-<kind>.c (verbs.h).
  *
  * Every verb but rtnl.open and the monitor's takes either `sock`, a handle
  * from rtnl.open (one socket reused across calls, the fast path), or
@@ -13,26 +15,7 @@
  * serialises their requests), rtnl.close / rtnl.monitor.close take it
  * exclusive, so a handle is never closed under a call in progress.
  */
-#include <errno.h>
-#include <linux/fib_rules.h>
-#include <linux/if_addr.h>
-#include <linux/if_link.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "rtnl-value.h"
-
-/* ---- handles ---------------------------------------------------------------- */
-
-struct sock_handle {
-	pthread_rwlock_t lock;
-	struct linx_rtnl *s;
-};
-
-struct mon_handle {
-	pthread_rwlock_t lock;
-	struct linx_rtnl_monitor *m;
-};
+#include "verbs.h"
 
 static void sock_destroy(void *p)
 {
@@ -43,7 +26,7 @@ static void sock_destroy(void *p)
 	free(h);
 }
 
-static void mon_destroy(void *p)
+void mon_destroy(void *p)
 {
 	struct mon_handle *h = p;
 
@@ -54,19 +37,13 @@ static void mon_destroy(void *p)
 
 static const struct linx_handle_type sock_type = { "rtnl.socket",
 						   sock_destroy };
-static const struct linx_handle_type mon_type = { "rtnl.monitor",
+const struct linx_handle_type mon_type = { "rtnl.monitor",
 						  mon_destroy };
 
 /* ---- arguments ------------------------------------------------------------ */
 
-/* Arguments come from a call, or from one op map of rtnl.batch. */
-struct args {
-	const struct linx_call *call;
-	const struct linx_value *map;
-	const char *op;
-};
 
-static const struct linx_value *arg(const struct args *a, const char *name)
+const struct linx_value *arg(const struct args *a, const char *name)
 {
 	const struct linx_value *v;
 
@@ -82,15 +59,15 @@ static const struct linx_value *arg(const struct args *a, const char *name)
 	return NULL;
 }
 
-static const char *arg_str(const struct args *a, const char *name)
+const char *arg_str(const struct args *a, const char *name)
 {
 	const struct linx_value *v = arg(a, name);
 
 	return v && v->type == LINX_STRING ? v->str : NULL;
 }
 
-static int arg_u32(const struct args *a, const char *name, uint32_t max,
-		   bool *ret_has, uint32_t *ret, struct linx_error *err)
+int arg_u32(const struct args *a, const char *name, uint32_t max,
+	    bool *ret_has, uint32_t *ret, struct linx_error *err)
 {
 	const struct linx_value *v = arg(a, name);
 	uint64_t u;
@@ -107,8 +84,8 @@ static int arg_u32(const struct args *a, const char *name, uint32_t max,
 	return 0;
 }
 
-static int arg_ip(const struct args *a, const char *name, bool required,
-		  struct linx_rtnl_ip *ret, struct linx_error *err)
+int arg_ip(const struct args *a, const char *name, bool required,
+	   struct linx_rtnl_ip *ret, struct linx_error *err)
 {
 	const char *s = arg_str(a, name);
 
@@ -130,10 +107,10 @@ static int arg_ip(const struct args *a, const char *name, bool required,
 
 /* "10.0.0.0/24", a bare address (with `prefix_name` giving the length,
  * else the full length), or "default" when allowed. */
-static int arg_prefix(const struct args *a, const char *name,
-		      const char *prefix_name, bool allow_default,
-		      bool required, struct linx_rtnl_ip *ret, uint8_t *ret_len,
-		      struct linx_error *err)
+int arg_prefix(const struct args *a, const char *name,
+	       const char *prefix_name, bool allow_default,
+	       bool required, struct linx_rtnl_ip *ret, uint8_t *ret_len,
+	       struct linx_error *err)
 {
 	const char *s = arg_str(a, name);
 	uint32_t plen;
@@ -174,8 +151,8 @@ static int arg_prefix(const struct args *a, const char *name,
 	return 0;
 }
 
-static int arg_family(const struct args *a, uint8_t *ret,
-		      struct linx_error *err)
+int arg_family(const struct args *a, uint8_t *ret,
+	       struct linx_error *err)
 {
 	const char *s = arg_str(a, "family");
 
@@ -194,9 +171,9 @@ static int arg_family(const struct args *a, uint8_t *ret,
 }
 
 /* A number or a name from a table (protocol, scope, type). */
-static int arg_enum(const struct args *a, const char *name,
-		    int (*from_name)(const char *), int *ret,
-		    struct linx_error *err)
+int arg_enum(const struct args *a, const char *name,
+	     int (*from_name)(const char *), int *ret,
+	     struct linx_error *err)
 {
 	const struct linx_value *v = arg(a, name);
 	uint64_t u;
@@ -219,20 +196,14 @@ static int arg_enum(const struct args *a, const char *name,
 	return 0;
 }
 
-static int arg_target(const struct args *a, const char *name,
-		      struct linx_ns_target *ret, struct linx_error *err)
+int arg_target(const struct args *a, const char *name,
+	       struct linx_ns_target *ret, struct linx_error *err)
 {
 	return linx_ns_target_from_value(arg(a, name), name, ret, err);
 }
 
-/* ---- the socket of a call ------------------------------------------------- */
 
-struct ctx {
-	struct sock_handle *h;
-	struct linx_rtnl *s;
-};
-
-static int ctx_open(const struct args *a, struct ctx *c, struct linx_error *err)
+int ctx_open(const struct args *a, struct ctx *c, struct linx_error *err)
 {
 	const struct linx_value *sv = arg(a, "sock");
 	const struct linx_value *nv = arg(a, "netns");
@@ -265,7 +236,7 @@ static int ctx_open(const struct args *a, struct ctx *c, struct linx_error *err)
 	return linx_rtnl_open(&t, &c->s, err);
 }
 
-static void ctx_close(struct ctx *c)
+void ctx_close(struct ctx *c)
 {
 	if (c->h)
 		pthread_rwlock_unlock(&c->h->lock);
@@ -275,13 +246,32 @@ static void ctx_close(struct ctx *c)
 	c->s = NULL;
 }
 
-static int nomem(struct linx_error *err, const char *op, int r)
+int nomem(struct linx_error *err, const char *op, int r)
 {
 	return linx_error_set(err, r == -EINVAL ? EINVAL : ENOMEM, op,
 			      "cannot build the result");
 }
 
-#define ARGS(call_, op_) { .call = (call_), .map = NULL, .op = (op_) }
+int list_result(const struct args *a, void *items, size_t n, size_t size,
+		list_conv conv, uint8_t family, struct rtnl_names *names,
+		struct linx_value *ret, struct linx_error *err)
+{
+	int r;
+
+	*ret = linx_value_list();
+	linx_value_reserve(ret, n);
+	for (size_t i = 0; i < n; i++) {
+		struct linx_value v;
+
+		if (conv((const char *)items + i * size, family, names, &v))
+			linx_list_push(ret, &v);
+	}
+	free(items);
+	rtnl_names_free(names);
+	r = linx_value_status(ret);
+	return r < 0 ? nomem(err, a->op, r) : 0;
+}
+
 
 /* ---- rtnl.open / rtnl.close --------------------------------------------------- */
 
@@ -335,1091 +325,6 @@ static int v_close(const struct linx_call *call, struct linx_value *ret,
 	return 0;
 }
 
-/* ---- links ---------------------------------------------------------------- */
-
-static int name_cmp(const void *a, const void *b)
-{
-	const struct rtnl_name *x = a, *y = b;
-
-	return (x->index > y->index) - (x->index < y->index);
-}
-
-static void names_from_links(const struct linx_rtnl_link *links, size_t n,
-			     struct rtnl_names *names)
-{
-	names->v = malloc((n ? n : 1) * sizeof(*names->v));
-	names->n = 0;
-	if (!names->v)
-		return; /* names are a nicety: go without them */
-	for (size_t i = 0; i < n; i++) {
-		names->v[i].index = links[i].index;
-		memcpy(names->v[i].name, links[i].name, IFNAMSIZ);
-	}
-	names->n = n;
-	/* Dumps come in index order on recent kernels, not on older ones. */
-	qsort(names->v, n, sizeof(*names->v), name_cmp);
-}
-
-static int v_link_list(const struct linx_call *call, struct linx_value *ret,
-		       struct linx_error *err)
-{
-	struct args a = ARGS(call, "link.list");
-	struct linx_rtnl_link *links = NULL;
-	struct rtnl_names names = { 0 };
-	struct ctx c;
-	size_t n = 0;
-	int r;
-
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_link_list(c.s, &links, &n, err);
-	ctx_close(&c);
-	if (r < 0)
-		return r;
-	names_from_links(links, n, &names);
-	*ret = linx_value_list();
-	linx_value_reserve(ret, n);
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		rtnl_value_link(&links[i], &names, &v);
-		linx_list_push(ret, &v);
-	}
-	free(links);
-	rtnl_names_free(&names);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
-
-static int v_link_get(const struct linx_call *call, struct linx_value *ret,
-		      struct linx_error *err)
-{
-	struct args a = ARGS(call, "link.get");
-	const char *name = arg_str(&a, "name");
-	struct rtnl_names names = { 0 };
-	struct linx_rtnl_link link;
-	uint32_t index = 0;
-	struct ctx c;
-	bool has;
-	int r;
-
-	r = arg_u32(&a, "index", INT32_MAX, &has, &index, err);
-	if (r < 0)
-		return r;
-	if (!name == !has)
-		return linx_error_param(err, a.op, "name",
-					"give either name or index");
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_link_get(c.s, name, (int32_t)index, &link, err);
-	if (r >= 0 && (link.master || link.link))
-		(void)rtnl_names_load(c.s, &names, NULL);
-	ctx_close(&c);
-	if (r < 0)
-		return r;
-	r = rtnl_value_link(&link, &names, ret);
-	rtnl_names_free(&names);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
-
-static int v_link_create_veth(const struct linx_call *call,
-			      struct linx_value *ret, struct linx_error *err)
-{
-	struct args a = ARGS(call, "link.create_veth");
-	struct linx_ns_target peer_ns;
-	struct ctx c;
-	int r;
-
-	(void)ret;
-	r = arg_target(&a, "peer_netns", &peer_ns, err);
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_link_create_veth(c.s, arg_str(&a, "name"),
-				       arg_str(&a, "peer"), &peer_ns, err);
-	ctx_close(&c);
-	return r;
-}
-
-static int v_link_create_simple(const struct linx_call *call,
-				struct linx_value *ret, struct linx_error *err)
-{
-	bool bridge = strcmp(call->verb->name, "rtnl.link.create_bridge") == 0;
-	struct args a = ARGS(call, bridge ? "link.create_bridge"
-					  : "link.create_dummy");
-	struct ctx c;
-	int r;
-
-	(void)ret;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = bridge ? linx_rtnl_link_create_bridge(c.s, arg_str(&a, "name"), err)
-		   : linx_rtnl_link_create_dummy(c.s, arg_str(&a, "name"), err);
-	ctx_close(&c);
-	return r;
-}
-
-static int v_link_create_macvlan(const struct linx_call *call,
-				 struct linx_value *ret, struct linx_error *err)
-{
-	struct args a = ARGS(call, "link.create_macvlan");
-	const char *mode_s = arg_str(&a, "mode");
-	uint32_t mode = MACVLAN_MODE_BRIDGE;
-	struct ctx c;
-	int r;
-
-	(void)ret;
-	if (mode_s && linx_rtnl_macvlan_mode_from_name(mode_s, &mode) < 0)
-		return linx_error_param(err, a.op, "mode",
-					"mode: private, vepa, bridge, passthru "
-					"or source");
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_link_create_macvlan(c.s, arg_str(&a, "name"),
-					  arg_str(&a, "parent"), mode, err);
-	ctx_close(&c);
-	return r;
-}
-
-static int v_link_create_ipvlan(const struct linx_call *call,
-				struct linx_value *ret, struct linx_error *err)
-{
-	struct args a = ARGS(call, "link.create_ipvlan");
-	const char *mode_s = arg_str(&a, "mode"), *flag_s = arg_str(&a, "flag");
-	uint16_t mode = IPVLAN_MODE_L3, flags = 0;
-	struct ctx c;
-	int r;
-
-	(void)ret;
-	if (mode_s && linx_rtnl_ipvlan_mode_from_name(mode_s, &mode) < 0)
-		return linx_error_param(err, a.op, "mode", "mode: l2, l3 or l3s");
-	if (flag_s) {
-		if (!strcmp(flag_s, "private"))
-			flags = IPVLAN_F_PRIVATE;
-		else if (!strcmp(flag_s, "vepa"))
-			flags = IPVLAN_F_VEPA;
-		else if (strcmp(flag_s, "bridge") != 0)
-			return linx_error_param(err, a.op, "flag",
-						"flag: bridge, private or vepa");
-	}
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_link_create_ipvlan(c.s, arg_str(&a, "name"),
-					 arg_str(&a, "parent"), mode, flags,
-					 err);
-	ctx_close(&c);
-	return r;
-}
-
-static int v_link_create_vlan(const struct linx_call *call,
-			      struct linx_value *ret, struct linx_error *err)
-{
-	struct args a = ARGS(call, "link.create_vlan");
-	uint32_t id = 0;
-	struct ctx c;
-	bool has;
-	int r;
-
-	(void)ret;
-	r = arg_u32(&a, "id", 4094, &has, &id, err);
-	if (r < 0)
-		return r;
-	if (id == 0)
-		return linx_error_param(err, a.op, "id",
-					"a VLAN id is 1..4094");
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_link_create_vlan(c.s, arg_str(&a, "name"),
-				       arg_str(&a, "parent"), (uint16_t)id, err);
-	ctx_close(&c);
-	return r;
-}
-
-/* set_up, set_down, set_mtu, set_address, set_name, set_master, delete,
- * move_to_netns: one adapter, told apart by the verb's name. */
-static int v_link_modify(const struct linx_call *call, struct linx_value *ret,
-			 struct linx_error *err)
-{
-	const char *verb = call->verb->name + strlen("rtnl.");
-	struct args a = ARGS(call, verb);
-	const char *name = arg_str(&a, "name");
-	struct linx_rtnl_lladdr mac;
-	struct linx_ns_target t;
-	uint32_t mtu = 0;
-	struct ctx c;
-	bool has;
-	int r = 0;
-
-	(void)ret;
-	if (!strcmp(verb, "link.set_mtu")) {
-		r = arg_u32(&a, "mtu", UINT32_MAX, &has, &mtu, err);
-	} else if (!strcmp(verb, "link.set_address")) {
-		if (linx_rtnl_lladdr_parse(arg_str(&a, "address"), &mac, err) < 0)
-			r = linx_error_param(err, a.op, "address",
-					     "address: a MAC such as "
-					     "02:00:00:00:00:01");
-	} else if (!strcmp(verb, "link.move_to_netns")) {
-		r = arg_target(&a, "to", &t, err);
-	}
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	if (!strcmp(verb, "link.set_up"))
-		r = linx_rtnl_link_set_up(c.s, name, true, err);
-	else if (!strcmp(verb, "link.set_down"))
-		r = linx_rtnl_link_set_up(c.s, name, false, err);
-	else if (!strcmp(verb, "link.set_mtu"))
-		r = linx_rtnl_link_set_mtu(c.s, name, mtu, err);
-	else if (!strcmp(verb, "link.set_address"))
-		r = linx_rtnl_link_set_address(c.s, name, &mac, err);
-	else if (!strcmp(verb, "link.set_name"))
-		r = linx_rtnl_link_set_name(c.s, name, arg_str(&a, "new_name"),
-					    err);
-	else if (!strcmp(verb, "link.set_master"))
-		r = linx_rtnl_link_set_master(c.s, name, arg_str(&a, "master"),
-					      err);
-	else if (!strcmp(verb, "link.delete"))
-		r = linx_rtnl_link_delete(c.s, name, err);
-	else
-		r = linx_rtnl_link_move_to_netns(c.s, name, &t, err);
-	ctx_close(&c);
-	return r;
-}
-
-/* ---- addresses ------------------------------------------------------------ */
-
-static const struct {
-	const char *name;
-	uint32_t bit;
-} addr_flag_names[] = {
-	{ "nodad", IFA_F_NODAD },
-	{ "noprefixroute", IFA_F_NOPREFIXROUTE },
-	{ "optimistic", IFA_F_OPTIMISTIC },
-	{ "home", IFA_F_HOMEADDRESS },
-	{ "mngtmpaddr", IFA_F_MANAGETEMPADDR },
-	{ "autojoin", IFA_F_MCAUTOJOIN },
-};
-
-static int parse_addr(const struct args *a, struct linx_rtnl_addr_spec *spec,
-		      struct linx_error *err)
-{
-	const struct linx_value *flags = arg(a, "flags");
-	const char *brd = arg_str(a, "broadcast");
-	uint8_t plen;
-	int r;
-
-	*spec = (struct linx_rtnl_addr_spec)LINX_RTNL_ADDR_SPEC_INIT;
-	spec->dev = arg_str(a, "dev");
-	if (!spec->dev)
-		return linx_error_param(err, a->op, "dev", "dev is required");
-	r = arg_prefix(a, "address", "prefix", false, true, &spec->address,
-		       &plen, err);
-	if (r < 0)
-		return r;
-	spec->prefixlen = plen;
-	r = arg_ip(a, "peer", false, &spec->peer, err);
-	if (r < 0)
-		return r;
-	if (brd && !strcmp(brd, "+"))
-		spec->broadcast_auto = true;
-	else if ((r = arg_ip(a, "broadcast", false, &spec->broadcast, err)) < 0)
-		return r;
-	r = arg_enum(a, "scope", linx_rtnl_scope_from_name, &spec->scope, err);
-	if (r < 0)
-		return r;
-	spec->label = arg_str(a, "label");
-	for (uint32_t i = 0; flags && i < flags->len; i++) {
-		const struct linx_value *f = &flags->items[i];
-		size_t k;
-
-		for (k = 0; k < RTNL_ARRAY_SIZE(addr_flag_names); k++)
-			if (f->type == LINX_STRING &&
-			    !strcmp(f->str, addr_flag_names[k].name))
-				break;
-		if (k == RTNL_ARRAY_SIZE(addr_flag_names))
-			return linx_error_param(err, a->op, "flags",
-						"flags: nodad, noprefixroute, "
-						"optimistic, home, mngtmpaddr "
-						"or autojoin");
-		spec->flags |= addr_flag_names[k].bit;
-	}
-	return 0;
-}
-
-static int v_addr_list(const struct linx_call *call, struct linx_value *ret,
-		       struct linx_error *err)
-{
-	struct args a = ARGS(call, "address.list");
-	struct rtnl_names names = { 0 };
-	struct linx_rtnl_addr *addrs = NULL;
-	uint8_t family;
-	struct ctx c;
-	size_t n = 0;
-	int r;
-
-	r = arg_family(&a, &family, err);
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_addr_list(c.s, arg_str(&a, "dev"), &addrs, &n, err);
-	if (r >= 0)
-		(void)rtnl_names_load(c.s, &names, NULL);
-	ctx_close(&c);
-	if (r < 0)
-		return r;
-	*ret = linx_value_list();
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		if (family && addrs[i].family != family)
-			continue;
-		rtnl_value_addr(&addrs[i], &names, &v);
-		linx_list_push(ret, &v);
-	}
-	free(addrs);
-	rtnl_names_free(&names);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
-
-static int v_addr_change(const struct linx_call *call, struct linx_value *ret,
-			 struct linx_error *err)
-{
-	bool add = strcmp(call->verb->name, "rtnl.address.add") == 0;
-	struct args a = ARGS(call, add ? "address.add" : "address.delete");
-	struct linx_rtnl_addr_spec spec;
-	struct ctx c;
-	int r;
-
-	(void)ret;
-	r = parse_addr(&a, &spec, err);
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = add ? linx_rtnl_addr_add(c.s, &spec, err)
-		: linx_rtnl_addr_delete(c.s, &spec, err);
-	ctx_close(&c);
-	return r;
-}
-
-/* ---- routes --------------------------------------------------------------- */
-
-static int parse_route(const struct args *a, bool is_default,
-		       struct linx_rtnl_route_spec *spec,
-		       struct linx_error *err)
-{
-	const struct linx_value *onlink = arg(a, "onlink");
-	uint32_t v;
-	bool has;
-	int r, type;
-
-	*spec = (struct linx_rtnl_route_spec)LINX_RTNL_ROUTE_SPEC_INIT;
-	if (!is_default) {
-		r = arg_prefix(a, "dst", "prefix", true, true, &spec->dst,
-			       &spec->dst_len, err);
-		if (r < 0)
-			return r;
-	}
-	r = arg_ip(a, "gateway", is_default && !arg(a, "dev"), &spec->gateway,
-		   err);
-	if (r < 0)
-		return r;
-	r = arg_ip(a, "source", false, &spec->prefsrc, err);
-	if (r < 0)
-		return r;
-	spec->dev = arg_str(a, "dev");
-	r = arg_u32(a, "table", UINT32_MAX, &has, &spec->table, err);
-	if (r < 0)
-		return r;
-	if (has && spec->table == 0)
-		return linx_error_param(err, a->op, "table",
-					"table is 1..4294967295");
-	r = arg_u32(a, "metric", UINT32_MAX, &spec->has_metric, &spec->metric,
-		    err);
-	if (r < 0)
-		return r;
-	r = arg_enum(a, "protocol", linx_rtnl_protocol_from_name,
-		     &spec->protocol, err);
-	if (r < 0)
-		return r;
-	r = arg_enum(a, "scope", linx_rtnl_scope_from_name, &spec->scope, err);
-	if (r < 0)
-		return r;
-	r = arg_enum(a, "type", linx_rtnl_route_type_from_name, &type, err);
-	if (r < 0)
-		return r;
-	spec->type = type > 0 ? (uint8_t)type : 0;
-	r = arg_family(a, &spec->family, err);
-	if (r < 0)
-		return r;
-	spec->onlink = onlink && onlink->type == LINX_BOOL && onlink->b;
-	(void)v;
-	return 0;
-}
-
-static int v_route_list(const struct linx_call *call, struct linx_value *ret,
-			struct linx_error *err)
-{
-	struct args a = ARGS(call, "route.list");
-	struct rtnl_names names = { 0 };
-	struct linx_rtnl_route *routes = NULL;
-	uint32_t table = 0;
-	uint8_t family;
-	struct ctx c;
-	size_t n = 0;
-	bool has;
-	int r;
-
-	r = arg_family(&a, &family, err);
-	if (r >= 0)
-		r = arg_u32(&a, "table", UINT32_MAX, &has, &table, err);
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_route_list(c.s, family, table, &routes, &n, err);
-	if (r >= 0)
-		(void)rtnl_names_load(c.s, &names, NULL);
-	ctx_close(&c);
-	if (r < 0)
-		return r;
-	*ret = linx_value_list();
-	linx_value_reserve(ret, n);
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		rtnl_value_route(&routes[i], &names, &v);
-		linx_list_push(ret, &v);
-	}
-	free(routes);
-	rtnl_names_free(&names);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
-
-static int v_route_get(const struct linx_call *call, struct linx_value *ret,
-		       struct linx_error *err)
-{
-	struct args a = ARGS(call, "route.get");
-	struct rtnl_names names = { 0 };
-	struct linx_rtnl_route route;
-	struct linx_rtnl_ip dst;
-	struct ctx c;
-	int r;
-
-	r = arg_ip(&a, "dst", true, &dst, err);
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_route_get(c.s, &dst, &route, err);
-	if (r >= 0)
-		(void)rtnl_names_load(c.s, &names, NULL);
-	ctx_close(&c);
-	if (r < 0)
-		return r;
-	r = rtnl_value_route(&route, &names, ret);
-	rtnl_names_free(&names);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
-
-static int v_route_change(const struct linx_call *call, struct linx_value *ret,
-			  struct linx_error *err)
-{
-	const char *verb = call->verb->name + strlen("rtnl.");
-	struct args a = ARGS(call, verb);
-	bool is_default = strstr(verb, "_default") != NULL;
-	struct linx_rtnl_route_spec spec;
-	struct ctx c;
-	int r;
-
-	(void)ret;
-	r = parse_route(&a, is_default, &spec, err);
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	if (!strncmp(verb, "route.add", 9))
-		r = linx_rtnl_route_add(c.s, &spec, err);
-	else if (!strcmp(verb, "route.replace"))
-		r = linx_rtnl_route_replace(c.s, &spec, err);
-	else
-		r = linx_rtnl_route_delete(c.s, &spec, err);
-	ctx_close(&c);
-	return r;
-}
-
-/* ---- neighbours ----------------------------------------------------------- */
-
-static int v_neigh_list(const struct linx_call *call, struct linx_value *ret,
-			struct linx_error *err)
-{
-	struct args a = ARGS(call, "neighbour.list");
-	struct rtnl_names names = { 0 };
-	struct linx_rtnl_neigh *nb = NULL;
-	uint8_t family;
-	struct ctx c;
-	size_t n = 0;
-	int r;
-
-	r = arg_family(&a, &family, err);
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_neigh_list(c.s, arg_str(&a, "dev"), &nb, &n, err);
-	if (r >= 0)
-		(void)rtnl_names_load(c.s, &names, NULL);
-	ctx_close(&c);
-	if (r < 0)
-		return r;
-	*ret = linx_value_list();
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		if (family && nb[i].family != family)
-			continue;
-		rtnl_value_neigh(&nb[i], &names, &v);
-		linx_list_push(ret, &v);
-	}
-	free(nb);
-	rtnl_names_free(&names);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
-
-static int v_neigh_change(const struct linx_call *call, struct linx_value *ret,
-			  struct linx_error *err)
-{
-	bool add = strcmp(call->verb->name, "rtnl.neighbour.add") == 0;
-	struct args a = ARGS(call, add ? "neighbour.add" : "neighbour.delete");
-	const struct linx_value *replace = arg(&a, "replace");
-	struct linx_rtnl_lladdr mac;
-	struct linx_rtnl_ip ip;
-	struct ctx c;
-	int r;
-
-	(void)ret;
-	r = arg_ip(&a, "ip", true, &ip, err);
-	if (r < 0)
-		return r;
-	if (add && linx_rtnl_lladdr_parse(arg_str(&a, "mac"), &mac, err) < 0)
-		return linx_error_param(err, a.op, "mac",
-					"mac: a link-layer address such as "
-					"02:00:00:00:00:01");
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = add ? linx_rtnl_neigh_add(c.s, arg_str(&a, "dev"), &ip, &mac,
-				      replace && replace->type == LINX_BOOL &&
-					      replace->b,
-				      err)
-		: linx_rtnl_neigh_delete(c.s, arg_str(&a, "dev"), &ip, err);
-	ctx_close(&c);
-	return r;
-}
-
-/* ---- rules ---------------------------------------------------------------- */
-
-static int rule_action_from_name(const char *name)
-{
-	static const char *const names[] = {
-		[FR_ACT_TO_TBL] = "to_tbl",	  [FR_ACT_GOTO] = "goto",
-		[FR_ACT_NOP] = "nop",		  [FR_ACT_BLACKHOLE] = "blackhole",
-		[FR_ACT_UNREACHABLE] = "unreachable",
-		[FR_ACT_PROHIBIT] = "prohibit",
-	};
-
-	for (size_t i = 1; i < RTNL_ARRAY_SIZE(names); i++)
-		if (names[i] && !strcmp(names[i], name))
-			return (int)i;
-	if (!strcmp(name, "table"))
-		return FR_ACT_TO_TBL;
-	return -1;
-}
-
-static int parse_rule(const struct args *a, struct linx_rtnl_rule_spec *spec,
-		      struct linx_error *err)
-{
-	bool has;
-	int r, action;
-
-	memset(spec, 0, sizeof(*spec));
-	r = arg_prefix(a, "from", NULL, false, false, &spec->from,
-		       &spec->from_len, err);
-	if (r >= 0)
-		r = arg_prefix(a, "to", NULL, false, false, &spec->to,
-			       &spec->to_len, err);
-	if (r >= 0)
-		r = arg_u32(a, "fwmark", UINT32_MAX, &spec->has_fwmark,
-			    &spec->fwmark, err);
-	if (r >= 0)
-		r = arg_u32(a, "fwmask", UINT32_MAX, &spec->has_fwmask,
-			    &spec->fwmask, err);
-	if (r >= 0)
-		r = arg_u32(a, "table", UINT32_MAX, &has, &spec->table, err);
-	if (r >= 0)
-		r = arg_u32(a, "priority", UINT32_MAX, &spec->has_priority,
-			    &spec->priority, err);
-	if (r >= 0)
-		r = arg_family(a, &spec->family, err);
-	if (r >= 0)
-		r = arg_enum(a, "action", rule_action_from_name, &action, err);
-	if (r < 0)
-		return r;
-	spec->action = action > 0 ? (uint8_t)action : 0;
-	spec->iif = arg_str(a, "iif");
-	spec->oif = arg_str(a, "oif");
-	return 0;
-}
-
-static int v_rule_list(const struct linx_call *call, struct linx_value *ret,
-		       struct linx_error *err)
-{
-	struct args a = ARGS(call, "rule.list");
-	struct linx_rtnl_rule *rules = NULL;
-	uint8_t family;
-	struct ctx c;
-	size_t n = 0;
-	int r;
-
-	r = arg_family(&a, &family, err);
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_rule_list(c.s, family, &rules, &n, err);
-	ctx_close(&c);
-	if (r < 0)
-		return r;
-	*ret = linx_value_list();
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		rtnl_value_rule(&rules[i], &v);
-		linx_list_push(ret, &v);
-	}
-	free(rules);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
-
-static int v_rule_change(const struct linx_call *call, struct linx_value *ret,
-			 struct linx_error *err)
-{
-	bool add = strcmp(call->verb->name, "rtnl.rule.add") == 0;
-	struct args a = ARGS(call, add ? "rule.add" : "rule.delete");
-	struct linx_rtnl_rule_spec spec;
-	struct ctx c;
-	int r;
-
-	(void)ret;
-	r = parse_rule(&a, &spec, err);
-	if (r < 0)
-		return r;
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = add ? linx_rtnl_rule_add(c.s, &spec, err)
-		: linx_rtnl_rule_delete(c.s, &spec, err);
-	ctx_close(&c);
-	return r;
-}
-
-/* ---- statistics ------------------------------------------------------------ */
-
-static int v_stats(const struct linx_call *call, struct linx_value *ret,
-		   struct linx_error *err)
-{
-	bool get = strcmp(call->verb->name, "rtnl.stats.get") == 0;
-	struct args a = ARGS(call, get ? "stats.get" : "stats.list");
-	struct rtnl_names names = { 0 };
-	struct linx_rtnl_stats one, *all = NULL;
-	struct ctx c;
-	size_t n = 0;
-	int r;
-
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	if (get)
-		r = linx_rtnl_stats_get(c.s, arg_str(&a, "dev"), &one, err);
-	else
-		r = linx_rtnl_stats_list(c.s, &all, &n, err);
-	if (r >= 0)
-		(void)rtnl_names_load(c.s, &names, NULL);
-	ctx_close(&c);
-	if (r < 0)
-		return r;
-	if (get) {
-		r = rtnl_value_stats(&one, &names, ret);
-	} else {
-		*ret = linx_value_list();
-		for (size_t i = 0; i < n; i++) {
-			struct linx_value v;
-
-			rtnl_value_stats(&all[i], &names, &v);
-			linx_list_push(ret, &v);
-		}
-		free(all);
-		r = linx_value_status(ret);
-	}
-	rtnl_names_free(&names);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
-
-/* ---- monitor ---------------------------------------------------------------- */
-
-static int v_monitor_open(const struct linx_call *call, struct linx_value *ret,
-			  struct linx_error *err)
-{
-	struct args a = ARGS(call, "monitor.open");
-	const struct linx_value *groups = arg(&a, "groups");
-	unsigned g[64];
-	size_t ng = 0;
-	uint32_t rcvbuf = 0;
-	struct linx_ns_target t;
-	struct mon_handle *h;
-	struct linx_handle *handle;
-	bool has;
-	int r;
-
-	r = arg_target(&a, "netns", &t, err);
-	if (r >= 0)
-		r = arg_u32(&a, "rcvbuf", 1u << 30, &has, &rcvbuf, err);
-	if (r < 0)
-		return r;
-	for (uint32_t i = 0; groups && i < groups->len; i++) {
-		const struct linx_value *v = &groups->items[i];
-		uint64_t u;
-
-		if (v->type == LINX_STRING) {
-			r = linx_rtnl_group_parse(v->str, g + ng,
-						  RTNL_ARRAY_SIZE(g) - ng);
-			if (r < 0)
-				return linx_error_param(
-					err, a.op, "groups",
-					"groups: unknown group \"%.32s\" (link, "
-					"address, route, neighbour, rule, "
-					"ipv4_route, ...)",
-					v->str);
-			ng += (size_t)r;
-		} else if (linx_value_get_u64(v, &u) && u > 0 && u < 1024 &&
-			   ng < RTNL_ARRAY_SIZE(g)) {
-			g[ng++] = (unsigned)u;
-		} else {
-			return linx_error_param(err, a.op, "groups",
-						"groups: names or RTNLGRP_* "
-						"numbers");
-		}
-	}
-	if (groups && ng == 0)
-		return linx_error_param(err, a.op, "groups",
-					"groups: an empty list");
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return linx_error_set(err, ENOMEM, a.op, NULL);
-	pthread_rwlock_init(&h->lock, NULL);
-	r = linx_rtnl_monitor_open(&t, g, ng, rcvbuf, &h->m, err);
-	if (r < 0) {
-		pthread_rwlock_destroy(&h->lock);
-		free(h);
-		return r;
-	}
-	handle = linx_handle_new(&mon_type, h);
-	if (!handle) {
-		mon_destroy(h);
-		return linx_error_set(err, ENOMEM, a.op, NULL);
-	}
-	*ret = linx_value_handle(handle);
-	linx_handle_unref(handle);
-	return 0;
-}
-
-static struct mon_handle *mon_arg(const struct args *a, struct linx_error *err)
-{
-	const struct linx_value *mv = arg(a, "monitor");
-	struct mon_handle *h = mv ? linx_handle_get(mv->handle, &mon_type)
-				  : NULL;
-
-	if (!h)
-		linx_error_param(err, a->op, "monitor",
-				 "monitor: not an rtnl.monitor handle");
-	return h;
-}
-
-static int v_monitor_read(const struct linx_call *call, struct linx_value *ret,
-			  struct linx_error *err)
-{
-	struct args a = ARGS(call, "monitor.read");
-	struct mon_handle *h = mon_arg(&a, err);
-	struct linx_rtnl_event *ev = NULL;
-	uint32_t timeout = 0, max = 0;
-	size_t n = 0;
-	bool has;
-	int r;
-
-	if (!h)
-		return -EINVAL;
-	r = arg_u32(&a, "timeout_ms", INT32_MAX, &has, &timeout, err);
-	if (r >= 0)
-		r = arg_u32(&a, "max", 1u << 20, &has, &max, err);
-	if (r < 0)
-		return r;
-	pthread_rwlock_rdlock(&h->lock);
-	if (!h->m)
-		r = linx_error_set(err, EBADF, a.op, "the monitor was closed");
-	else
-		r = linx_rtnl_monitor_read(h->m, (int)timeout, max, &ev, &n,
-					   err);
-	pthread_rwlock_unlock(&h->lock);
-	if (r < 0)
-		return r;
-	*ret = linx_value_list();
-	for (size_t i = 0; i < n; i++) {
-		struct linx_value v;
-
-		rtnl_value_event(&ev[i], &v);
-		linx_list_push(ret, &v);
-	}
-	free(ev);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
-
-static int v_monitor_close(const struct linx_call *call, struct linx_value *ret,
-			   struct linx_error *err)
-{
-	struct args a = ARGS(call, "monitor.close");
-	struct mon_handle *h = mon_arg(&a, err);
-
-	(void)ret;
-	if (!h)
-		return -EINVAL;
-	pthread_rwlock_wrlock(&h->lock);
-	linx_rtnl_monitor_close(h->m);
-	h->m = NULL;
-	pthread_rwlock_unlock(&h->lock);
-	return 0;
-}
-
-/* ---- batch ---------------------------------------------------------------- */
-
-extern const struct linx_verb rtnl_verbs[];
-extern const size_t rtnl_verbs_n;
-
-/* Check an op map's keys and types against the schema of the verb of the
- * same name (rtnl.<op>); sock and netns belong to the batch itself. */
-static int check_op(const struct linx_value *map, const char *op, size_t index,
-		    struct linx_error *err)
-{
-	char verb[64];
-	const struct linx_verb *v = NULL;
-
-	snprintf(verb, sizeof(verb), "rtnl.%s", op);
-	for (size_t i = 0; i < rtnl_verbs_n; i++)
-		if (!strcmp(rtnl_verbs[i].name, verb))
-			v = &rtnl_verbs[i];
-	if (!v)
-		return linx_error_param(err, "batch", "ops",
-					"ops[%zu]: unknown op \"%.40s\"", index,
-					op);
-	for (uint32_t k = 0; k < map->len; k++) {
-		const struct linx_pair *p = &map->pairs[k];
-		const struct linx_param *param = NULL;
-
-		if (!strcmp(p->key, "op"))
-			continue;
-		for (uint32_t j = 0; j < v->n_params; j++)
-			if (!strcmp(v->params[j].name, p->key))
-				param = &v->params[j];
-		if (!param || !strcmp(p->key, "sock") ||
-		    !strcmp(p->key, "netns"))
-			return linx_error_param(err, "batch", "ops",
-						"ops[%zu]: %s takes no \"%.32s\"",
-						index, op, p->key);
-		if (!(param->types & LINX_TM(p->value.type)))
-			return linx_error_param(err, "batch", "ops",
-						"ops[%zu]: \"%s\" has the wrong "
-						"type (%s)",
-						index, p->key,
-						linx_type_name(p->value.type));
-	}
-	for (uint32_t j = 0; j < v->n_params; j++)
-		if ((v->params[j].flags & LINX_PARAM_REQUIRED) &&
-		    !linx_map_get(map, v->params[j].name))
-			return linx_error_param(err, "batch", "ops",
-						"ops[%zu]: %s needs \"%s\"",
-						index, op, v->params[j].name);
-	return 0;
-}
-
-static int batch_add(struct linx_rtnl_batch *b, const struct linx_value *map,
-		     size_t index, struct linx_error *err)
-{
-	const struct linx_value *opv = linx_map_get(map, "op");
-	struct args a = { .map = map };
-	const char *op;
-	int r;
-
-	if (map->type != LINX_MAP || !opv || opv->type != LINX_STRING)
-		return linx_error_param(err, "batch", "ops",
-					"ops[%zu]: a map with a string \"op\"",
-					index);
-	op = opv->str;
-	a.op = op;
-	r = check_op(map, op, index, err);
-	if (r < 0)
-		return r;
-	if (!strncmp(op, "route.", 6)) {
-		struct linx_rtnl_route_spec spec;
-		bool def = strstr(op, "_default") != NULL;
-		unsigned code = !strncmp(op, "route.add", 9)
-					? LINX_RTNL_OP_ROUTE_ADD
-				: !strcmp(op, "route.replace")
-					? LINX_RTNL_OP_ROUTE_REPLACE
-					: LINX_RTNL_OP_ROUTE_DELETE;
-
-		r = parse_route(&a, def, &spec, err);
-		if (r >= 0)
-			r = linx_rtnl_batch_route(b, code, &spec, err);
-	} else if (!strncmp(op, "address.", 8)) {
-		struct linx_rtnl_addr_spec spec;
-
-		r = parse_addr(&a, &spec, err);
-		if (r >= 0)
-			r = linx_rtnl_batch_addr(b,
-						 !strcmp(op, "address.add")
-							 ? LINX_RTNL_OP_ADDR_ADD
-							 : LINX_RTNL_OP_ADDR_DELETE,
-						 &spec, err);
-	} else if (!strncmp(op, "neighbour.", 10)) {
-		bool add = !strcmp(op, "neighbour.add");
-		struct linx_rtnl_lladdr mac = { 0 };
-		struct linx_rtnl_ip ip;
-
-		r = arg_ip(&a, "ip", true, &ip, err);
-		if (r >= 0 && add &&
-		    linx_rtnl_lladdr_parse(arg_str(&a, "mac"), &mac, err) < 0)
-			r = -EINVAL;
-		if (r >= 0)
-			r = linx_rtnl_batch_neigh(b,
-						  add ? LINX_RTNL_OP_NEIGH_ADD
-						      : LINX_RTNL_OP_NEIGH_DELETE,
-						  arg_str(&a, "dev"), &ip, &mac,
-						  err);
-	} else if (!strncmp(op, "rule.", 5)) {
-		struct linx_rtnl_rule_spec spec;
-
-		r = parse_rule(&a, &spec, err);
-		if (r >= 0)
-			r = linx_rtnl_batch_rule(b,
-						 !strcmp(op, "rule.add")
-							 ? LINX_RTNL_OP_RULE_ADD
-							 : LINX_RTNL_OP_RULE_DELETE,
-						 &spec, err);
-	} else if (!strcmp(op, "link.delete") || !strcmp(op, "link.set_up") ||
-		   !strcmp(op, "link.set_down") || !strcmp(op, "link.set_mtu")) {
-		uint32_t mtu = 0;
-		bool has;
-		unsigned code = !strcmp(op, "link.delete")
-					? LINX_RTNL_OP_LINK_DELETE
-				: !strcmp(op, "link.set_up")
-					? LINX_RTNL_OP_LINK_SET_UP
-				: !strcmp(op, "link.set_down")
-					? LINX_RTNL_OP_LINK_SET_DOWN
-					: LINX_RTNL_OP_LINK_SET_MTU;
-
-		r = arg_u32(&a, "mtu", UINT32_MAX, &has, &mtu, err);
-		if (r >= 0)
-			r = linx_rtnl_batch_link(b, code, arg_str(&a, "name"),
-						 mtu, err);
-	} else {
-		r = linx_error_param(err, "batch", "ops",
-				     "ops[%zu]: \"%.40s\" cannot be batched",
-				     index, op);
-	}
-	if (r < 0 && err && !strstr(err->message, "ops["))
-		linx_error_prefix(err, "ops[%zu] (%s)", index, op);
-	return r;
-}
-
-static int v_batch(const struct linx_call *call, struct linx_value *ret,
-		   struct linx_error *err)
-{
-	struct args a = ARGS(call, "batch");
-	const struct linx_value *ops = arg(&a, "ops");
-	struct linx_value errors = linx_value_list();
-	struct linx_rtnl_batch *b = NULL;
-	struct linx_error e;
-	size_t nfail;
-	struct ctx c;
-	int r;
-
-	r = ctx_open(&a, &c, err);
-	if (r < 0)
-		return r;
-	r = linx_rtnl_batch_new(c.s, &b, err);
-	for (uint32_t i = 0; r >= 0 && ops && i < ops->len; i++)
-		r = batch_add(b, &ops->items[i], i, err);
-	if (r >= 0) {
-		r = linx_rtnl_batch_run(b, &e);
-		/* Per-op failures are results; only a transport failure
-		 * fails the verb. */
-		if (r < 0 && linx_rtnl_batch_failures(b) == 0) {
-			if (err)
-				*err = e;
-		} else {
-			r = 0;
-		}
-	}
-	ctx_close(&c);
-	if (r < 0) {
-		linx_rtnl_batch_free(b);
-		return r;
-	}
-	nfail = linx_rtnl_batch_failures(b);
-	for (size_t k = 0; k < nfail; k++) {
-		struct linx_value m = linx_value_map();
-		size_t index;
-
-		linx_rtnl_batch_failure(b, k, &index, &e);
-		linx_map_put_uint(&m, "index", index);
-		linx_map_put_cstring(&m, "op", e.op);
-		linx_map_put_cstring(&m, "errno", linx_errno_name(e.code));
-		linx_map_put_int(&m, "code", e.code);
-		linx_map_put_cstring(&m, "message", e.message);
-		if (e.extack[0])
-			linx_map_put_cstring(&m, "extack", e.extack);
-		linx_list_push(&errors, &m);
-	}
-	*ret = linx_value_map();
-	linx_map_put_uint(ret, "count", linx_rtnl_batch_size(b));
-	linx_map_put_uint(ret, "failed", nfail);
-	linx_map_put(ret, "errors", &errors);
-	linx_rtnl_batch_free(b);
-	r = linx_value_status(ret);
-	return r < 0 ? nomem(err, a.op, r) : 0;
-}
 
 /* ---- the table -------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/veth.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ static void every_truncation(const struct nlmsghdr *nlh,
 static int dlink(const struct nlmsghdr *n, void *o) { return linx_rtnl_link_decode(n, o); }
 static int daddr(const struct nlmsghdr *n, void *o) { return linx_rtnl_addr_decode(n, o); }
 static int droute(const struct nlmsghdr *n, void *o) { return linx_rtnl_route_decode(n, o); }
+static int drule(const struct nlmsghdr *n, void *o) { return linx_rtnl_rule_decode(n, o); }
 static int dstats(const struct nlmsghdr *n, void *o) { return linx_rtnl_stats_decode(n, o); }
 
 START_TEST(link_fields_and_malformed)
@@ -299,6 +301,47 @@ START_TEST(null_arguments)
 }
 END_TEST
 
+/* The rule decoder reads through a policy table (lib/netlink): fields,
+ * last-wins, and a known attribute of the wrong size is EBADMSG. */
+START_TEST(rule_fields_and_malformed)
+{
+	struct nlmsghdr *nlh = start(RTM_NEWRULE, sizeof(struct fib_rule_hdr));
+	struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	uint8_t v4[4] = { 10, 1, 0, 0 };
+	struct linx_rtnl_rule r;
+
+	frh->family = AF_INET;
+	frh->src_len = 16;
+	frh->action = FR_ACT_TO_TBL;
+	mnl_attr_put(nlh, FRA_SRC, 4, v4);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, 1);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, 100); /* the last one wins */
+	mnl_attr_put_u32(nlh, FRA_TABLE, 1000);
+	mnl_attr_put_u8(nlh, FRA_PROTOCOL, 4);
+	mnl_attr_put(nlh, FRA_IIFNAME, 3, "lo"); /* NUL-less copy stops at 2 */
+	mnl_attr_put_u32(nlh, FRA_MAX + 5, 1); /* unknown: skipped */
+	ck_assert_int_eq(linx_rtnl_rule_decode(nlh, &r), 0);
+	ck_assert_str_eq(rt_ip(&r.src), "10.1.0.0");
+	ck_assert_uint_eq(r.priority, 100);
+	ck_assert_uint_eq(r.table_ext, 1000);
+	ck_assert_uint_eq(r.protocol, 4);
+	ck_assert_str_eq(r.iifname, "lo");
+	ck_assert_uint_eq(r.present,
+			  LINX_RTNL_RULE_HAS_SRC | LINX_RTNL_RULE_HAS_PRIORITY |
+				  LINX_RTNL_RULE_HAS_TABLE |
+				  LINX_RTNL_RULE_HAS_PROTOCOL |
+				  LINX_RTNL_RULE_HAS_IIFNAME);
+	every_truncation(nlh, drule, sizeof(r));
+	/* A 2-byte fwmark, then a 16-byte address on an IPv4 rule. */
+	mnl_attr_put_u16(nlh, FRA_FWMARK, 1);
+	ck_assert_int_eq(linx_rtnl_rule_decode(nlh, &r), -EBADMSG);
+	nlh = start(RTM_NEWRULE, sizeof(struct fib_rule_hdr));
+	((struct fib_rule_hdr *)mnl_nlmsg_get_payload(nlh))->family = AF_INET;
+	mnl_attr_put(nlh, FRA_DST, 16, (uint8_t[16]){ 0 });
+	ck_assert_int_eq(linx_rtnl_rule_decode(nlh, &r), -EBADMSG);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("rtnl-decode");
@@ -306,6 +349,7 @@ int main(void)
 
 	tcase_add_test(tc, link_fields_and_malformed);
 	tcase_add_test(tc, addr_route_stats);
+	tcase_add_test(tc, rule_fields_and_malformed);
 	tcase_add_test(tc, random_garbage);
 	tcase_add_test(tc, null_arguments);
 	suite_add_tcase(su, tc);

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rtnl plugin's internal names, prefixed.  liblinx-rtnl.a is
+ * installed and linked into programs that may also link other netlink
+ * code: iproute2's libnetlink defines rtnl_talk, rtnl_dump_filter, ...
+ * A static archive cannot hide a global symbol, so every name shared
+ * between the plugin's files is spelled rtnl_x in the source and
+ * linx_rtnl__x in the objects.  tests/plugins/rtnl/test-exports.sh checks
+ * that the archive defines nothing outside linx_*; add a line here for
+ * each new internal function.  Included first by rtnl-internal.h.
+ */
+#ifndef LINX_RTNL_SYMBOLS_H
+#define LINX_RTNL_SYMBOLS_H
+
+#define rtnl_array_free linx_rtnl__array_free
+#define rtnl_array_init linx_rtnl__array_init
+#define rtnl_array_take linx_rtnl__array_take
+#define rtnl_build_addr linx_rtnl__build_addr
+#define rtnl_build_link_set linx_rtnl__build_link_set
+#define rtnl_build_neigh linx_rtnl__build_neigh
+#define rtnl_build_route linx_rtnl__build_route
+#define rtnl_build_rule linx_rtnl__build_rule
+#define rtnl_check_ifname linx_rtnl__check_ifname
+#define rtnl_dump linx_rtnl__dump
+#define rtnl_enodev linx_rtnl__enodev
+#define rtnl_get_ip linx_rtnl__get_ip
+#define rtnl_get_lladdr linx_rtnl__get_lladdr
+#define rtnl_get_s32 linx_rtnl__get_s32
+#define rtnl_get_str linx_rtnl__get_str
+#define rtnl_get_u16 linx_rtnl__get_u16
+#define rtnl_get_u32 linx_rtnl__get_u32
+#define rtnl_get_u8 linx_rtnl__get_u8
+#define rtnl_ifindex linx_rtnl__ifindex
+#define rtnl_linkinfo_decode linx_rtnl__linkinfo_decode
+#define rtnl_msg_header linx_rtnl__msg_header
+#define rtnl_names_find linx_rtnl__names_find
+#define rtnl_names_free linx_rtnl__names_free
+#define rtnl_names_load linx_rtnl__names_load
+#define rtnl_one_init linx_rtnl__one_init
+#define rtnl_parse_error linx_rtnl__parse_error
+#define rtnl_prefix_text linx_rtnl__prefix_text
+#define rtnl_put linx_rtnl__put
+#define rtnl_put_ip linx_rtnl__put_ip
+#define rtnl_put_str linx_rtnl__put_str
+#define rtnl_put_u16 linx_rtnl__put_u16
+#define rtnl_put_u32 linx_rtnl__put_u32
+#define rtnl_put_u8 linx_rtnl__put_u8
+#define rtnl_req linx_rtnl__req
+#define rtnl_socket_open linx_rtnl__socket_open
+#define rtnl_socket_reserve linx_rtnl__socket_reserve
+#define rtnl_stats64_decode linx_rtnl__stats64_decode
+#define rtnl_talk linx_rtnl__talk
+#define rtnl_value_addr linx_rtnl__value_addr
+#define rtnl_value_event linx_rtnl__value_event
+#define rtnl_value_link linx_rtnl__value_link
+#define rtnl_value_neigh linx_rtnl__value_neigh
+#define rtnl_value_route linx_rtnl__value_route
+#define rtnl_value_rule linx_rtnl__value_rule
+#define rtnl_value_stats linx_rtnl__value_stats
+#define rtnl_value_stats64 linx_rtnl__value_stats64
+#define rtnl_verbs linx_rtnl__verbs
+#define rtnl_verbs_n linx_rtnl__verbs_n
+
+#endif /* LINX_RTNL_SYMBOLS_H */
