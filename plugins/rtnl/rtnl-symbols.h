@@ -21,6 +21,7 @@
 #define rtnl_build_route linx_rtnl__build_route
 #define rtnl_build_rule linx_rtnl__build_rule
 #define rtnl_check_ifname linx_rtnl__check_ifname
+#define rtnl_check_lladdr linx_rtnl__check_lladdr
 #define rtnl_dump linx_rtnl__dump
 #define rtnl_enodev linx_rtnl__enodev
 #define rtnl_get_ip linx_rtnl__get_ip
