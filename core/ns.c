@@ -243,6 +243,25 @@ int linx_ns_pin_process(const struct linx_ns_target *t,
 	return 0;
 }
 
+/* What a file that is not a namespace is, for the message. */
+static const char *file_kind(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return "unreadable";
+	switch (st.st_mode & S_IFMT) {
+	case S_IFIFO: return "a FIFO";
+	case S_IFDIR: return "a directory";
+	case S_IFREG: return "a regular file";
+	case S_IFSOCK: return "a socket";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFLNK: return "a symbolic link";
+	default: return "another kind of file";
+	}
+}
+
 /*
  * The one place a namespace named by path is opened.  Look before opening
  * for real: open(O_RDONLY) of a FIFO blocks until a writer comes, and
@@ -272,7 +291,8 @@ static int open_ns_path(const char *path, uint32_t want, const char *param,
 	}
 	if (fstatfs(path_fd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC) {
 		linx_error_param(err, "open_ns", param,
-				 "%s: %s is not a namespace file", param, path);
+				 "%s: %s is not a namespace file but %s",
+				 param, path, file_kind(path_fd));
 		return linx_error_object(err, path);
 	}
 	linx__format(self_fd, sizeof(self_fd), "/proc/self/fd/%d", path_fd);

@@ -752,11 +752,14 @@ START_TEST(open_path_checks_the_file)
 	alarm(0);
 	ck_assert_str_eq(err.param, "to");
 	ck_assert_str_eq(err.object, fifo);
-	ck_assert_msg(strstr(err.message, "not a namespace"), "%s", err.message);
+	ck_assert_msg(strstr(err.message, "not a namespace file but a FIFO"),
+		      "%s", err.message);
 	ck_assert_int_eq(linx_ns_open_path(file, LINX_NS_KIND_NET, "to", &err),
 			 -EINVAL);
+	ck_assert_msg(strstr(err.message, "a regular file"), "%s", err.message);
 	ck_assert_int_eq(linx_ns_open_path(dir, LINX_NS_KIND_NET, "to", &err),
 			 -EINVAL);
+	ck_assert_msg(strstr(err.message, "a directory"), "%s", err.message);
 	ck_assert_int_eq(linx_ns_open_path("/proc/self/ns/mnt",
 					   LINX_NS_KIND_NET, "peer_netns", &err),
 			 -EINVAL);
