@@ -11,16 +11,34 @@ extern const size_t rtnl_verbs_n;
 
 /* Check an op map's keys and types against the schema of the verb of the
  * same name (rtnl.<op>); sock and netns belong to the batch itself. */
-static int check_op(const struct linx_value *map, const char *op, size_t index,
-		    struct linx_error *err)
-{
-	char verb[64];
-	const struct linx_verb *v = NULL;
+/* The verb an op is checked against.  A batch is mostly one op over and
+ * over (100,000 route.add), so the last one found is kept: the lookup then
+ * costs one strcmp instead of a scan of the verb table per op. */
+struct op_cache {
+	const char *op; /* borrowed from the previous op's value */
+	const struct linx_verb *verb;
+};
 
-	snprintf(verb, sizeof(verb), "rtnl.%s", op);
+static const struct linx_verb *find_op(struct op_cache *c, const char *op)
+{
+	if (c->op && strcmp(c->op, op) == 0)
+		return c->verb;
+	c->op = NULL;
+	c->verb = NULL;
 	for (size_t i = 0; i < rtnl_verbs_n; i++)
-		if (!strcmp(rtnl_verbs[i].name, verb))
-			v = &rtnl_verbs[i];
+		/* every name is "rtnl." + the op */
+		if (strcmp(rtnl_verbs[i].name + 5, op) == 0) {
+			c->op = op;
+			c->verb = &rtnl_verbs[i];
+		}
+	return c->verb;
+}
+
+static int check_op(struct op_cache *cache, const struct linx_value *map,
+		    const char *op, size_t index, struct linx_error *err)
+{
+	const struct linx_verb *v = find_op(cache, op);
+
 	if (!v)
 		return linx_error_param(err, "batch", "ops",
 					"ops[%zu]: unknown op \"%.40s\"", index,
@@ -55,8 +73,9 @@ static int check_op(const struct linx_value *map, const char *op, size_t index,
 	return 0;
 }
 
-static int batch_add(struct linx_rtnl_batch *b, const struct linx_value *map,
-		     size_t index, struct linx_error *err)
+static int batch_add(struct linx_rtnl_batch *b, struct op_cache *cache,
+		     const struct linx_value *map, size_t index,
+		     struct linx_error *err)
 {
 	const struct linx_value *opv = linx_map_get(map, "op");
 	struct args a = { .map = map };
@@ -69,7 +88,7 @@ static int batch_add(struct linx_rtnl_batch *b, const struct linx_value *map,
 					index);
 	op = opv->str;
 	a.op = op;
-	r = check_op(map, op, index, err);
+	r = check_op(cache, map, op, index, err);
 	if (r < 0)
 		return r;
 	if (!strncmp(op, "route.", 6)) {
@@ -152,6 +171,7 @@ int v_batch(const struct linx_call *call, struct linx_value *ret,
 	const struct linx_value *ops = arg(&a, "ops");
 	struct linx_value errors = linx_value_list();
 	struct linx_rtnl_batch *b = NULL;
+	struct op_cache cache = { NULL, NULL };
 	struct linx_error e;
 	size_t nfail;
 	struct ctx c;
@@ -162,7 +182,7 @@ int v_batch(const struct linx_call *call, struct linx_value *ret,
 		return r;
 	r = linx_rtnl_batch_new(c.s, &b, err);
 	for (uint32_t i = 0; r >= 0 && ops && i < ops->len; i++)
-		r = batch_add(b, &ops->items[i], i, err);
+		r = batch_add(b, &cache, &ops->items[i], i, err);
 	if (r >= 0) {
 		r = linx_rtnl_batch_run(b, &e);
 		/* Per-op failures are results; only a transport failure
