@@ -260,6 +260,217 @@ START_TEST(denied_syscall_gets_errno)
 }
 END_TEST
 
+/* Every group member is in this architecture's syscall table as the
+ * kernel numbers it (scmp_sys_resolver, not our own resolver), every
+ * `compat` name is absent from x86_64 but present in the i386 table, and
+ * every nested group exists. */
+START_TEST(groups_match_the_kernel_table)
+{
+	size_t n;
+	const struct linx_seccomp_group *g = linx_seccomp_groups(&n);
+
+	linx_test_require(linx_test_have("scmp_sys_resolver"),
+			  "scmp_sys_resolver (package seccomp) missing");
+	ck_assert_uint_ge(n, 12);
+	for (size_t i = 0; i < n; i++) {
+		char *out;
+		int status;
+
+		ck_assert_msg(g[i].name[0] == '@' && *g[i].members,
+			      "group %zu", i);
+		ck_assert_ptr_eq(linx_seccomp_group_find(g[i].name,
+							 strlen(g[i].name)),
+				 &g[i]);
+		/* One shell per group: each member printed with its number
+		 * in the native table, each compat name with the pair. */
+		out = linx_test_sh(
+			&status,
+			"for s in %s; do case $s in @*) echo \"$s\";; *) echo "
+			"\"$s $(scmp_sys_resolver -a x86_64 $s)\";; esac; done; "
+			"for s in %s; do echo \"compat $s $(scmp_sys_resolver "
+			"-a x86_64 $s) $(scmp_sys_resolver -a x86 $s)\"; done",
+			g[i].members, g[i].compat);
+		ck_assert_int_eq(status, 0);
+		for (char *line = strtok(out, "\n"); line;
+		     line = strtok(NULL, "\n")) {
+			char name[64];
+			int nr, nr32;
+
+			if (line[0] == '@') {
+				ck_assert_msg(linx_seccomp_group_find(
+						      line, strlen(line)) &&
+						      strcmp(line, g[i].name),
+					      "%s: nested %s", g[i].name, line);
+			} else if (sscanf(line, "compat %63s %d %d", name, &nr,
+					  &nr32) == 3) {
+				ck_assert_msg(nr < 0 && nr32 >= 0,
+					      "%s: compat %s is %d on x86_64, "
+					      "%d on x86",
+					      g[i].name, name, nr, nr32);
+			} else {
+				ck_assert_msg(sscanf(line, "%63s %d", name,
+						     &nr) == 2 &&
+						      nr >= 0,
+					      "%s: %s is not an x86_64 syscall",
+					      g[i].name, line);
+			}
+		}
+		free(out);
+	}
+}
+END_TEST
+
+static bool rules_have(const struct linx_value *v, const char *syscall,
+		       const char *action)
+{
+	const struct linx_value *rules = linx_map_get(v, "rules");
+
+	for (uint32_t i = 0; i < rules->len; i++) {
+		const struct linx_value *a =
+			linx_map_get(&rules->items[i], "action");
+
+		if (strcmp(linx_map_get(&rules->items[i], "syscall")->str,
+			   syscall) == 0)
+			return a->type == LINX_STRING ? strcmp(a->str, action) == 0
+						      : strcmp(action, "errno") == 0;
+	}
+	return false;
+}
+
+START_TEST(groups_expand_everywhere)
+{
+	static const char *const mount_group[] = { "@mount" };
+	static const char *const nested[] = { "@privileged" };
+	static const char *const mixed[] = { "@mount", "@file-system", "mount" };
+	static const char *const unknown[] = { "@no-such-group" };
+	static const char *const blank[] = { "read", " " };
+	struct linx_seccomp_rule rules[] = {
+		{ .syscall = "@mount", .action = EACCES_ACT },
+		{ .syscall = "mount", .action = KILL },
+	};
+	struct linx_seccomp_filter *f = NULL;
+	struct linx_value v;
+	struct linx_error err;
+
+	/* A list: the group's members, each with the list's action. */
+	linx_assert_ok(linx_seccomp_deny_list(mount_group, 1, EACCES_ACT, ALLOW,
+					      0, &f, &err),
+		       &err);
+	linx_assert_ok(linx_seccomp_filter_to_value(f, &v, &err), &err);
+	ck_assert(rules_have(&v, "mount", "errno"));
+	ck_assert(rules_have(&v, "umount2", "errno"));
+	ck_assert(rules_have(&v, "move_mount", "errno"));
+	/* umount exists only for i386: kept, harmless on x86_64. */
+	ck_assert(rules_have(&v, "umount", "errno"));
+	ck_assert(!rules_have(&v, "read", "errno"));
+	linx_value_clear(&v);
+	linx_seccomp_filter_free(f);
+	/* Nested groups flatten. */
+	linx_assert_ok(linx_seccomp_deny_list(nested, 1, EACCES_ACT, ALLOW, 0,
+					      &f, &err),
+		       &err);
+	linx_assert_ok(linx_seccomp_filter_to_value(f, &v, &err), &err);
+	ck_assert(rules_have(&v, "setuid", "errno"));
+	ck_assert(rules_have(&v, "kexec_load", "errno")); /* via @reboot */
+	ck_assert(rules_have(&v, "iopl", "errno"));	  /* via @raw-io */
+	linx_value_clear(&v);
+	linx_seccomp_filter_free(f);
+	/* Overlaps (mount is in @mount and named alone) are merged, not
+	 * duplicate_rule; explicit duplicates still are. */
+	linx_assert_ok(linx_seccomp_deny_list(mixed, 3, EACCES_ACT, ALLOW, 0,
+					      &f, &err),
+		       &err);
+	linx_assert_ok(linx_seccomp_filter_to_value(f, &v, &err), &err);
+	ck_assert(rules_have(&v, "mkdirat", "errno"));
+	ck_assert(rules_have(&v, "openat", "errno"));
+	linx_value_clear(&v);
+	linx_seccomp_filter_free(f);
+	/* Rules: an explicit rule wins over its group's, whatever the order. */
+	linx_assert_ok(linx_seccomp_filter_new(rules, 2, ALLOW, 0, &f, &err),
+		       &err);
+	linx_assert_ok(linx_seccomp_filter_to_value(f, &v, &err), &err);
+	ck_assert(rules_have(&v, "mount", "kill_process"));
+	ck_assert(rules_have(&v, "pivot_root", "errno"));
+	/* The data form takes groups too, and round-trips expanded. */
+	{
+		struct linx_value in = linx_value_map(), rl = linx_value_list(),
+				  r1 = linx_value_map(), v2;
+		struct linx_seccomp_filter *g = NULL;
+
+		linx_map_put_cstring(&in, "default", "allow");
+		linx_map_put_cstring(&r1, "syscall", "@mount");
+		linx_map_put_cstring(&r1, "action", "kill_process");
+		linx_list_push(&rl, &r1);
+		linx_map_put(&in, "rules", &rl);
+		linx_assert_ok(linx_seccomp_filter_from_value(&in, &g, &err),
+			       &err);
+		linx_assert_ok(linx_seccomp_filter_to_value(g, &v2, &err), &err);
+		ck_assert(rules_have(&v2, "fsmount", "kill_process"));
+		linx_value_clear(&v2);
+		linx_value_clear(&in);
+		linx_seccomp_filter_free(g);
+	}
+	linx_value_clear(&v);
+	linx_seccomp_filter_free(f);
+	f = NULL;
+	/* Errors name the parameter. */
+	ck_assert_int_eq(linx_seccomp_deny_list(unknown, 1, EACCES_ACT, ALLOW, 0,
+						&f, &err),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "unknown_group"));
+	ck_assert_str_eq(err.param, "syscalls");
+	ck_assert_int_eq(linx_seccomp_deny_list(blank, 2, EACCES_ACT, ALLOW, 0,
+						&f, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "syscalls");
+	ck_assert_ptr_null(f);
+}
+END_TEST
+
+/* Issue 9.5: a restriction list with nothing in it is refused, never
+ * built into a filter that restricts nothing. */
+START_TEST(empty_lists_are_refused)
+{
+	static const char *const none[] = { NULL };
+	const struct linx_plugin *plugins[] = { &linx_plugin_seccomp };
+	struct linx_registry *reg = linx_test_registry(plugins, 1);
+	static const char *const verbs[] = { "seccomp.deny_list",
+					     "seccomp.allow_list",
+					     "seccomp.from_rules" };
+	struct linx_seccomp_filter *f = NULL;
+	struct linx_value args, res;
+	struct linx_error err;
+
+	ck_assert_int_eq(linx_seccomp_deny_list(none, 0, EACCES_ACT, ALLOW, 0,
+						&f, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "syscalls");
+	ck_assert_ptr_nonnull(strstr(err.message, "empty_list"));
+	ck_assert_int_eq(linx_seccomp_allow_list(none, 0, KILL, 0, &f, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "syscalls");
+	ck_assert_int_eq(linx_seccomp_filter_new(NULL, 0, KILL, 0, &f, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "rules");
+	ck_assert_ptr_null(f);
+	for (size_t i = 0; i < 3; i++) {
+		struct linx_value l = linx_value_list();
+		bool rules = i == 2;
+
+		args = linx_value_map();
+		linx_map_put(&args, rules ? "rules" : "syscalls", &l);
+		if (rules)
+			linx_map_put_cstring(&args, "default", "kill_process");
+		ck_assert_int_eq(linx_call(reg, verbs[i], &args, &res, 0, &err),
+				 -EINVAL);
+		ck_assert_str_eq(err.param, rules ? "rules" : "syscalls");
+		ck_assert_ptr_nonnull(strstr(err.message, "empty_list"));
+		linx_value_clear(&args);
+	}
+	linx_registry_free(reg);
+}
+END_TEST
+
 /* Through another ABI the same syscall is not merely "not denied": the
  * process dies.  x32 numbers reach seccomp as AUDIT_ARCH_X86_64 with
  * __X32_SYSCALL_BIT whether or not the kernel has CONFIG_X86_X32_ABI
@@ -411,6 +622,9 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, rules_round_trip);
 		tcase_add_test(tc, verbs_and_errno_names);
 		tcase_add_test(tc, program_matches_scmp_sys_resolver);
+		tcase_add_test(tc, groups_match_the_kernel_table);
+		tcase_add_test(tc, groups_expand_everywhere);
+		tcase_add_test(tc, empty_lists_are_refused);
 		tcase_add_test(tc, denied_syscall_gets_errno);
 		tcase_add_test(tc, allow_list_kills_the_rest);
 		tcase_add_test(tc, no_new_privs_rule);
