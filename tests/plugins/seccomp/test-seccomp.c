@@ -471,6 +471,36 @@ START_TEST(empty_lists_are_refused)
 }
 END_TEST
 
+/* The gap the groups close, live: denying mkdir leaves mkdirat (the
+ * probe's mkdirat gets the kernel's ENOENT), denying @file-system does
+ * not (EACCES from the filter). */
+START_TEST(a_group_closes_the_at_variant)
+{
+	static const char *const mkdir_only[] = { "mkdir" };
+	static const char *const fs[] = { "@file-system" };
+	struct linx_seccomp_filter *f = NULL;
+	struct linx_process_result r;
+	struct linx_error err;
+
+	r = run_probe(NULL, "mkdirat", false);
+	ck_assert_int_eq(r.value, ENOENT);
+	linx_assert_ok(linx_seccomp_deny_list(mkdir_only, 1, EACCES_ACT, ALLOW,
+					      0, &f, &err),
+		       &err);
+	r = run_probe(f, "mkdirat", false);
+	ck_assert_int_eq(r.stage, LINX_PROCESS_EXITED);
+	ck_assert_int_eq(r.value, ENOENT);
+	linx_seccomp_filter_free(f);
+	linx_assert_ok(linx_seccomp_deny_list(fs, 1, EACCES_ACT, ALLOW, 0, &f,
+					      &err),
+		       &err);
+	r = run_probe(f, "mkdirat", false);
+	ck_assert_int_eq(r.stage, LINX_PROCESS_EXITED);
+	ck_assert_int_eq(r.value, EACCES);
+	linx_seccomp_filter_free(f);
+}
+END_TEST
+
 /* Through another ABI the same syscall is not merely "not denied": the
  * process dies.  x32 numbers reach seccomp as AUDIT_ARCH_X86_64 with
  * __X32_SYSCALL_BIT whether or not the kernel has CONFIG_X86_X32_ABI
@@ -626,6 +656,7 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, groups_expand_everywhere);
 		tcase_add_test(tc, empty_lists_are_refused);
 		tcase_add_test(tc, denied_syscall_gets_errno);
+		tcase_add_test(tc, a_group_closes_the_at_variant);
 		tcase_add_test(tc, allow_list_kills_the_rest);
 		tcase_add_test(tc, no_new_privs_rule);
 	}
