@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The seccomp plugin: build errors, the data form round trip, the exported
- * program checked against scmp_sys_resolver, and filters installed in
- * workloads: errno, kill, an allow-list, the x32 and i386 side doors, and
- * the no_new_privs rule.
+ * program and the syscall groups checked against scmp_sys_resolver, empty
+ * lists refused, and filters installed in workloads: errno, kill, a group
+ * closing the mkdirat gap, an allow-list, the x32 and i386 side doors
+ * (each its own meson test, skipped where the machine lacks the entry),
+ * and the no_new_privs rule.
  */
 #include <errno.h>
 #include <linux/audit.h>
