@@ -413,7 +413,7 @@ static int expand(const struct linx_seccomp_rule *rules, size_t n,
 			 !linx_seccomp_group_find(name, strlen(name)))
 			r = linx_error_param(err, "build", param,
 					     "unknown_group: \"%s\" (see "
-					     "`linx help seccomp.groups`)",
+					     "`linx call seccomp.groups`)",
 					     name);
 		else if (name[0] != '@' &&
 			 expansion_add(&x, &rules[i], name, strlen(name)) < 0)
