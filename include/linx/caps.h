@@ -79,6 +79,9 @@ bool linx_caps_supported(void);
 
 struct linx_process;
 
+/* caps == 0 (and the verb caps.drop_bounding with an empty list) is EINVAL
+ * "empty_list", param "caps": dropping nothing is never a restriction.
+ * For the sets, an empty list is the strictest value, "none". */
 int linx_caps_process_drop_bounding(struct linx_process *proc, uint64_t caps,
 				    struct linx_error *err);
 int linx_caps_process_set_thread_sets(struct linx_process *proc,

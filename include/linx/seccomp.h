@@ -17,9 +17,28 @@
  * and i386 (int 0x80, AUDIT_ARCH_I386): a deny-list built for x86_64 cannot
  * be bypassed by calling the same syscall through another ABI.
  *
+ * Names are exact: denying "mkdir" leaves "mkdirat", "open" leaves
+ * "openat" (what glibc's open() calls), "clone" leaves "clone3", "stat"
+ * leaves "newfstatat" and "statx".  A deny-list meant to stop an action
+ * must name every syscall that performs it; the named groups below do
+ * that for the usual sets.
+ *
+ * Groups: wherever a syscall name is taken (rules, allow and deny lists,
+ * the data form), "@name" stands for a group of syscalls
+ * (linx_seccomp_groups() lists them: "@mount", "@file-system",
+ * "@privileged" ...).  A group member this machine's libseccomp does not
+ * know is skipped; a syscall named explicitly must be known.  An explicit
+ * rule for a syscall takes precedence over a group's, and among groups the
+ * first that names a syscall wins; filter_to_value() reports the expanded
+ * rules.  An unknown group is "unknown_group".
+ *
+ * Restriction lists are never empty: a list of no syscalls (or one whose
+ * groups all expand to nothing here) is "empty_list", so a missing list
+ * cannot silently mean "no filter".
+ *
  * Errors are EINVAL with err->param set and a message starting with the
- * reason: "unknown_syscall", "bad_action", "duplicate_rule", "bad_rule",
- * "bad_arch"; E2BIG for a program past BPF_MAXINSNS.  Install failures use
+ * reason: "unknown_syscall", "unknown_group", "empty_list", "bad_action",
+ * "duplicate_rule", "bad_rule", "bad_arch"; E2BIG for a program past BPF_MAXINSNS.  Install failures use
  * the stages "seccomp_no_new_privs" and "seccomp_install".
  */
 #ifndef LINX_SECCOMP_H
@@ -83,27 +102,44 @@ struct linx_seccomp_rule {
 
 struct linx_seccomp_filter;
 
+/* A named group of syscalls.  `members` and `compat` are space-separated
+ * names; a member starting with '@' is another group.  `compat` names
+ * exist only on 32-bit ABIs (i386): absent from the x86_64 table, they
+ * still filter the x86 ABI when a filter admits it. */
+struct linx_seccomp_group {
+	const char *name; /* "@mount" */
+	const char *summary;
+	const char *members;
+	const char *compat;
+};
+
+/* The static table of groups (never freed); *ret_n gets its length. */
+const struct linx_seccomp_group *linx_seccomp_groups(size_t *ret_n);
+
+/* The group called name[0..len), or NULL. */
+const struct linx_seccomp_group *linx_seccomp_group_find(const char *name,
+							  size_t len);
+
 /*
- * Compile `rules` with default action `def`.  The rules are copied (the
- * filter keeps them for linx_seccomp_filter_to_value).  *ret is owned by
- * the caller (linx_seccomp_filter_free).  No rules with an allowing
- * default is EINVAL ("empty_list"): such a filter restricts nothing.
+ * Compile `rules` (n >= 1; a rule's syscall may be "@group") with default
+ * action `def`.  The rules are copied, groups expanded (the filter keeps
+ * them for linx_seccomp_filter_to_value).  *ret is owned by
+ * the caller (linx_seccomp_filter_free).
  */
 int linx_seccomp_filter_new(const struct linx_seccomp_rule *rules, size_t n,
 			    struct linx_seccomp_action def, uint32_t arches,
 			    struct linx_seccomp_filter **ret,
 			    struct linx_error *err);
 
-/* Every listed syscall allowed, the rest get `def` (typically
- * KILL_PROCESS).  An empty list is EINVAL ("empty_list"), here and in
- * linx_seccomp_deny_list(). */
+/* Every listed syscall (or "@group") allowed, the rest get `def`
+ * (typically KILL_PROCESS).  n == 0 is "empty_list". */
 int linx_seccomp_allow_list(const char *const *syscalls, size_t n,
 			    struct linx_seccomp_action def, uint32_t arches,
 			    struct linx_seccomp_filter **ret,
 			    struct linx_error *err);
 
-/* Every listed syscall gets `deny` (typically ERRNO EPERM), the rest
- * `def` (typically ALLOW). */
+/* Every listed syscall (or "@group") gets `deny` (typically ERRNO
+ * EPERM), the rest `def` (typically ALLOW).  n == 0 is "empty_list". */
 int linx_seccomp_deny_list(const char *const *syscalls, size_t n,
 			   struct linx_seccomp_action deny,
 			   struct linx_seccomp_action def, uint32_t arches,
@@ -132,6 +168,11 @@ int linx_seccomp_filter_to_value(const struct linx_seccomp_filter *f,
 				 struct linx_error *err);
 int linx_seccomp_filter_from_value(const struct linx_value *v,
 				   struct linx_seccomp_filter **ret,
+				   struct linx_error *err);
+
+/* Parse an "arches" list (["x86_64", "x86", ...]; NULL or nil: 0, the
+ * native ABI) into LINX_SECCOMP_ARCH_* bits. */
+int linx_seccomp_arches_from_value(const struct linx_value *v, uint32_t *ret,
 				   struct linx_error *err);
 
 /* Parse / render one action in that form. */

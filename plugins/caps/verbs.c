@@ -115,20 +115,27 @@ static const struct linx_param list_params[] = {
 	{ "caps", LINX_TM_LIST, LINX_PARAM_REQUIRED, "capability names" },
 };
 
+static const struct linx_param drop_params[] = {
+	{ "caps", LINX_TM_LIST, LINX_PARAM_REQUIRED,
+	  "capability names to drop (non-empty)" },
+};
+
 static int drop_bounding(const struct linx_call *call, struct linx_value *ret,
 			 struct linx_error *err)
 {
 	const struct linx_value *caps = linx_call_arg(call, 0);
 	uint64_t mask;
-	int r;
+	int r = names_to_mask(caps, "caps", &mask, err);
 
 	(void)ret;
-	/* Dropping "nothing" is never what a caller restricting a workload
-	 * meant: refused (a parameter error, so the child stays parked). */
-	if (caps->len == 0)
+	/* Dropping nothing is never what a caller restricting the workload
+	 * meant (an empty --caps-drop once ran it with every capability):
+	 * refuse it.  The sets verbs differ: there an empty list is the
+	 * strictest answer, "none". */
+	if (r >= 0 && caps->len == 0)
 		return linx_error_param(err, "validate", "caps",
-					"empty_list: no capability to drop");
-	r = names_to_mask(caps, "caps", &mask, err);
+					"empty_list: caps names no capability "
+					"to drop");
 	return r < 0 ? r : linx_caps_drop_bounding(mask, err);
 }
 
@@ -183,7 +190,7 @@ static const struct linx_verb verbs[] = {
 	  .fn = caps_names, .result_doc = "list of names" },
 	{ .name = "caps.drop_bounding",
 	  .summary = "Drop capabilities from the parked child's bounding set",
-	  .params = list_params, .n_params = 1, .fn = drop_bounding,
+	  .params = drop_params, .n_params = 1, .fn = drop_bounding,
 	  .flags = LINX_VERB_CHILD },
 	{ .name = "caps.set_thread_sets",
 	  .summary = "Set the parked child's effective, permitted and "

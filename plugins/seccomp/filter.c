@@ -262,28 +262,28 @@ static int compile(struct linx_seccomp_filter *f, struct linx_error *err)
 }
 
 static int validate_rules(const struct linx_seccomp_rule *rules, size_t n,
-			  struct linx_error *err)
+			  const char *param, struct linx_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct linx_seccomp_rule *r = &rules[i];
 		int rc;
 
 		if (!r->syscall || !*r->syscall)
-			return linx_error_param(err, "build", "rules",
+			return linx_error_param(err, "build", param,
 						"bad_rule: rule %zu names no "
 						"syscall",
 						i);
 		/* A typo must never silently widen or narrow a filter. */
 		if (seccomp_syscall_resolve_name(r->syscall) == __NR_SCMP_ERROR)
-			return linx_error_param(err, "build", "rules",
+			return linx_error_param(err, "build", param,
 						"unknown_syscall: \"%s\" is not "
 						"a %s syscall",
 						r->syscall, linx_seccomp_arch());
-		rc = check_action(&r->action, "rules", err);
+		rc = check_action(&r->action, param, err);
 		if (rc < 0)
 			return rc;
 		if (r->n_cmps > LINX_SECCOMP_MAX_CMPS)
-			return linx_error_param(err, "build", "rules",
+			return linx_error_param(err, "build", param,
 						"bad_rule: at most %d argument "
 						"comparisons",
 						LINX_SECCOMP_MAX_CMPS);
@@ -291,14 +291,14 @@ static int validate_rules(const struct linx_seccomp_rule *rules, size_t n,
 			if (r->cmps[c].arg > 5 || r->cmps[c].op < LINX_SECCOMP_EQ ||
 			    r->cmps[c].op > LINX_SECCOMP_MASKED_EQ)
 				return linx_error_param(
-					err, "build", "rules",
+					err, "build", param,
 					"bad_rule: %s: argument index 0..5 and "
 					"a known comparison",
 					r->syscall);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(rules[j].syscall, r->syscall) == 0 &&
 			    same_cmps(&rules[j], r))
-				return linx_error_param(err, "build", "rules",
+				return linx_error_param(err, "build", param,
 							"duplicate_rule: %s "
 							"appears twice",
 							r->syscall);
@@ -306,12 +306,150 @@ static int validate_rules(const struct linx_seccomp_rule *rules, size_t n,
 	return 0;
 }
 
-int linx_seccomp_filter_new(const struct linx_seccomp_rule *rules, size_t n,
-			    struct linx_seccomp_action def, uint32_t arches,
-			    struct linx_seccomp_filter **ret,
-			    struct linx_error *err)
+/* ---- groups ------------------------------------------------------------------ */
+
+struct expansion {
+	struct linx_seccomp_rule *rules; /* syscall names owned */
+	size_t n, cap;
+};
+
+static void expansion_free(struct expansion *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		free((char *)x->rules[i].syscall);
+	free(x->rules);
+	*x = (struct expansion){ 0 };
+}
+
+static bool expansion_has(const struct expansion *x,
+			  const struct linx_seccomp_rule *r, const char *name)
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (strcmp(x->rules[i].syscall, name) == 0 &&
+		    same_cmps(&x->rules[i], r))
+			return true;
+	return false;
+}
+
+static int expansion_add(struct expansion *x, const struct linx_seccomp_rule *r,
+			 const char *name, size_t len)
+{
+	char *copy;
+
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 16;
+		struct linx_seccomp_rule *n = realloc(x->rules, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		x->rules = n;
+		x->cap = cap;
+	}
+	copy = strndup(name, len);
+	if (!copy)
+		return -ENOMEM;
+	x->rules[x->n] = *r;
+	x->rules[x->n++].syscall = copy;
+	return 0;
+}
+
+/* Add every member of a space-separated list that libseccomp knows and
+ * that no earlier rule covers; "@x" recurses (the table nests two deep;
+ * the bound only guards against a cycle slipping into it). */
+static int expand_members(struct expansion *x, const struct linx_seccomp_rule *r,
+			  const char *list, unsigned depth)
+{
+	while (list && *list) {
+		size_t len = strcspn(list, " ");
+		char name[64];
+		int rc = 0;
+
+		if (len && len < sizeof(name)) {
+			memcpy(name, list, len);
+			name[len] = '\0';
+			if (name[0] == '@') {
+				const struct linx_seccomp_group *g =
+					linx_seccomp_group_find(name, len);
+
+				if (g && depth < 4)
+					rc = expand_members(x, r, g->members,
+							    depth + 1);
+				if (g && depth < 4 && rc == 0)
+					rc = expand_members(x, r, g->compat,
+							    depth + 1);
+			} else if (seccomp_syscall_resolve_name(name) !=
+					   __NR_SCMP_ERROR &&
+				   !expansion_has(x, r, name)) {
+				rc = expansion_add(x, r, name, len);
+			}
+		}
+		if (rc < 0)
+			return rc;
+		list += len;
+		list += strspn(list, " ");
+	}
+	return 0;
+}
+
+/* Explicit rules first, as given (validate_rules then catches their
+ * duplicates), then each group's members not already covered: an explicit
+ * rule wins over a group's, the first group over a later one. */
+static int expand(const struct linx_seccomp_rule *rules, size_t n,
+		  const char *param, struct expansion *ret,
+		  struct linx_error *err)
+{
+	struct expansion x = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		const char *name = rules[i].syscall;
+
+		if (!name || !*name || strspn(name, " \t\n") == strlen(name))
+			r = linx_error_param(err, "build", param,
+					     "bad_rule: entry %zu names no "
+					     "syscall",
+					     i);
+		else if (name[0] == '@' &&
+			 !linx_seccomp_group_find(name, strlen(name)))
+			r = linx_error_param(err, "build", param,
+					     "unknown_group: \"%s\" (see "
+					     "`linx call seccomp.groups`)",
+					     name);
+		else if (name[0] != '@' &&
+			 expansion_add(&x, &rules[i], name, strlen(name)) < 0)
+			r = linx_error_set(err, ENOMEM, "build", NULL);
+	}
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		const struct linx_seccomp_group *g;
+
+		if (rules[i].syscall[0] != '@')
+			continue;
+		g = linx_seccomp_group_find(rules[i].syscall,
+					    strlen(rules[i].syscall));
+		if (expand_members(&x, &rules[i], g->members, 0) < 0 ||
+		    expand_members(&x, &rules[i], g->compat, 0) < 0)
+			r = linx_error_set(err, ENOMEM, "build", NULL);
+	}
+	if (r >= 0 && x.n == 0)
+		r = linx_error_param(err, "build", param,
+				     "empty_list: the groups name no syscall "
+				     "%s knows",
+				     linx_seccomp_arch());
+	if (r < 0) {
+		expansion_free(&x);
+		return r;
+	}
+	*ret = x;
+	return 0;
+}
+
+static int build(const struct linx_seccomp_rule *rules, size_t n,
+		 struct linx_seccomp_action def, uint32_t arches,
+		 const char *param, struct linx_seccomp_filter **ret,
+		 struct linx_error *err)
 {
 	struct linx_seccomp_filter *f;
+	struct expansion x;
 	uint32_t known = 0;
 	int r;
 
@@ -319,13 +457,13 @@ int linx_seccomp_filter_new(const struct linx_seccomp_rule *rules, size_t n,
 		return linx_error_param(err, "build", "ret", "no output");
 	*ret = NULL;
 	if (n && !rules)
-		return linx_error_param(err, "build", "rules", "no rules");
-	/* No rule and an allowing default is a filter that restricts
-	 * nothing: refused, so no front-end can fail open. */
-	if (n == 0 && def.kind == LINX_SECCOMP_ALLOW)
-		return linx_error_param(err, "build", "rules",
-					"empty_list: no rules, and the default "
-					"allows every syscall");
+		return linx_error_param(err, "build", param, "no rules");
+	/* An empty list would build a filter that restricts nothing the
+	 * caller named: refuse it rather than fail open (issue 9.5). */
+	if (n == 0)
+		return linx_error_param(err, "build", param,
+					"empty_list: \"%s\" names no syscall",
+					param);
 	if (!native_arch())
 		return linx_error_param(err, "build", "arches",
 					"unsupported_arch: %s",
@@ -341,25 +479,23 @@ int linx_seccomp_filter_new(const struct linx_seccomp_rule *rules, size_t n,
 		arches = native_arch();
 	r = check_action(&def, "default", err);
 	if (r >= 0)
-		r = validate_rules(rules, n, err);
+		r = expand(rules, n, param, &x, err);
 	if (r < 0)
 		return r;
+	r = validate_rules(x.rules, x.n, param, err);
+	if (r < 0) {
+		expansion_free(&x);
+		return r;
+	}
 	f = calloc(1, sizeof(*f));
-	if (!f || (n && !(f->rules = calloc(n, sizeof(*rules))))) {
-		free(f);
+	if (!f) {
+		expansion_free(&x);
 		return linx_error_set(err, ENOMEM, "build", NULL);
 	}
 	f->def = def;
 	f->arches = arches;
-	for (size_t i = 0; i < n; i++) {
-		f->rules[i] = rules[i];
-		f->rules[i].syscall = strdup(rules[i].syscall);
-		f->n = i + 1;
-		if (!f->rules[i].syscall) {
-			linx_seccomp_filter_free(f);
-			return linx_error_set(err, ENOMEM, "build", NULL);
-		}
-	}
+	f->rules = x.rules;
+	f->n = x.n;
 	r = compile(f, err);
 	if (r < 0) {
 		linx_seccomp_filter_free(f);
@@ -367,6 +503,14 @@ int linx_seccomp_filter_new(const struct linx_seccomp_rule *rules, size_t n,
 	}
 	*ret = f;
 	return 0;
+}
+
+int linx_seccomp_filter_new(const struct linx_seccomp_rule *rules, size_t n,
+			    struct linx_seccomp_action def, uint32_t arches,
+			    struct linx_seccomp_filter **ret,
+			    struct linx_error *err)
+{
+	return build(rules, n, def, arches, "rules", ret, err);
 }
 
 static int list_filter(const char *const *syscalls, size_t n,
@@ -379,20 +523,13 @@ static int list_filter(const char *const *syscalls, size_t n,
 
 	if (n && !syscalls)
 		return linx_error_param(err, "build", "syscalls", "no list");
-	/* An empty deny list would deny nothing, and an empty allow list
-	 * kills the workload at its first syscall: either way the caller
-	 * did not get the filter it described. */
-	if (n == 0)
-		return linx_error_param(err, "build", "syscalls",
-					"empty_list: the list names no "
-					"syscall");
-	rules = calloc(n, sizeof(*rules));
+	rules = calloc(n ? n : 1, sizeof(*rules));
 	if (!rules)
 		return linx_error_set(err, ENOMEM, "build", NULL);
 	for (size_t i = 0; i < n; i++)
 		rules[i] = (struct linx_seccomp_rule){ .syscall = syscalls[i],
 						       .action = action };
-	r = linx_seccomp_filter_new(rules, n, def, arches, ret, err);
+	r = build(rules, n, def, arches, "syscalls", ret, err);
 	free(rules);
 	return r;
 }
@@ -562,6 +699,39 @@ bad:
 				syscall);
 }
 
+int linx_seccomp_arches_from_value(const struct linx_value *v, uint32_t *ret,
+				   struct linx_error *err)
+{
+	uint32_t mask = 0;
+
+	if (!ret)
+		return linx_error_param(err, "build", "ret", "no output");
+	*ret = 0;
+	if (v && v->type == LINX_LIST) {
+		for (uint32_t i = 0; i < v->len; i++) {
+			const struct linx_value *a = &v->items[i];
+			size_t k;
+
+			for (k = 0; k < N_ARCH; k++)
+				if (a->type == LINX_STRING &&
+				    strcmp(a->str, arch_table[k].name) == 0)
+					break;
+			if (k == N_ARCH)
+				return linx_error_param(
+					err, "build", "arches",
+					"bad_arch: \"%s\" (x86_64, x86, x32 or "
+					"aarch64)",
+					a->type == LINX_STRING ? a->str : "?");
+			mask |= arch_table[k].flag;
+		}
+	} else if (v && v->type != LINX_NIL) {
+		return linx_error_param(err, "build", "arches",
+					"bad_arch: \"arches\" must be a list");
+	}
+	*ret = mask;
+	return 0;
+}
+
 int linx_seccomp_filter_from_value(const struct linx_value *v,
 				   struct linx_seccomp_filter **ret,
 				   struct linx_error *err)
@@ -589,27 +759,9 @@ int linx_seccomp_filter_from_value(const struct linx_value *v,
 	if (!rules || rules->type != LINX_LIST)
 		return linx_error_param(err, "build", "rules",
 					"bad_rule: \"rules\" must be a list");
-	if (arches && arches->type == LINX_LIST) {
-		for (uint32_t i = 0; i < arches->len; i++) {
-			const struct linx_value *a = &arches->items[i];
-			size_t k;
-
-			for (k = 0; k < N_ARCH; k++)
-				if (a->type == LINX_STRING &&
-				    strcmp(a->str, arch_table[k].name) == 0)
-					break;
-			if (k == N_ARCH)
-				return linx_error_param(
-					err, "build", "arches",
-					"bad_arch: \"%s\" (x86_64, x86, x32 or "
-					"aarch64)",
-					a->type == LINX_STRING ? a->str : "?");
-			mask |= arch_table[k].flag;
-		}
-	} else if (arches && arches->type != LINX_NIL) {
-		return linx_error_param(err, "build", "arches",
-					"bad_arch: \"arches\" must be a list");
-	}
+	r = linx_seccomp_arches_from_value(arches, &mask, err);
+	if (r < 0)
+		return r;
 	rs = calloc(rules->len ? rules->len : 1, sizeof(*rs));
 	if (!rs)
 		return linx_error_set(err, ENOMEM, "build", NULL);

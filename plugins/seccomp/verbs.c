@@ -40,7 +40,8 @@ static int filter_result(struct linx_seccomp_filter *f, struct linx_value *ret,
 enum { FR_RULES, FR_DEFAULT, FR_ARCHES };
 static const struct linx_param from_rules_params[] = {
 	[FR_RULES] = { "rules", LINX_TM_LIST, LINX_PARAM_REQUIRED,
-		       "list of {syscall, action, args?}" },
+		       "non-empty list of {syscall, action, args?}; a syscall "
+		       "may be an @group (seccomp.groups)" },
 	[FR_DEFAULT] = { "default", LINX_TM_STRING | LINX_TM_MAP,
 			 LINX_PARAM_REQUIRED, "action for everything else" },
 	[FR_ARCHES] = { "arches", LINX_TM_LIST, 0,
@@ -137,48 +138,14 @@ static int get_action(const struct linx_value *v, struct linx_seccomp_action dfl
 static int arches_mask(const struct linx_value *v, uint32_t *ret,
 		       struct linx_error *err)
 {
-	struct linx_value m = linx_value_map(), copy, rules = linx_value_list();
-	struct linx_seccomp_filter *f = NULL;
-	size_t len;
-	int r;
-
-	*ret = 0;
-	if (!v)
-		return 0;
-	/* Reuse the data-form parser for the names. */
-	if (linx_value_copy(&copy, v) < 0)
-		return linx_error_set(err, ENOMEM, "build", NULL);
-	linx_map_put(&m, "arches", &copy);
-	linx_map_put_cstring(&m, "default", "allow");
-	linx_map_put(&m, "rules", &rules);
-	r = linx_seccomp_filter_from_value(&m, &f, err);
-	linx_value_clear(&m);
-	if (r < 0)
-		return r;
-	linx_seccomp_filter_to_value(f, &m, NULL);
-	linx_seccomp_filter_bpf(f, &len);
-	{
-		const struct linx_value *a = linx_map_get(&m, "arches");
-
-		for (uint32_t i = 0; a && i < a->len; i++) {
-			const char *n = a->items[i].str;
-
-			*ret |= strcmp(n, "x86_64") == 0   ? LINX_SECCOMP_ARCH_X86_64
-				: strcmp(n, "x86") == 0    ? LINX_SECCOMP_ARCH_X86
-				: strcmp(n, "x32") == 0    ? LINX_SECCOMP_ARCH_X32
-				: strcmp(n, "aarch64") == 0 ? LINX_SECCOMP_ARCH_AARCH64
-							    : 0;
-		}
-	}
-	linx_value_clear(&m);
-	linx_seccomp_filter_free(f);
-	return 0;
+	return linx_seccomp_arches_from_value(v, ret, err);
 }
 
 enum { AL_SYSCALLS, AL_DEFAULT, AL_ARCHES };
 static const struct linx_param allow_params[] = {
 	[AL_SYSCALLS] = { "syscalls", LINX_TM_LIST, LINX_PARAM_REQUIRED,
-			  "syscalls to allow" },
+			  "syscalls or @groups to allow (non-empty; "
+			  "seccomp.groups lists the groups)" },
 	[AL_DEFAULT] = { "default", LINX_TM_STRING | LINX_TM_MAP, 0,
 			 "action for the rest (default kill_process)" },
 	[AL_ARCHES] = { "arches", LINX_TM_LIST, 0,
@@ -211,7 +178,11 @@ static int allow_list(const struct linx_call *call, struct linx_value *ret,
 enum { DL_SYSCALLS, DL_DENY, DL_DEFAULT, DL_ARCHES };
 static const struct linx_param deny_params[] = {
 	[DL_SYSCALLS] = { "syscalls", LINX_TM_LIST, LINX_PARAM_REQUIRED,
-			  "syscalls to deny" },
+			  "syscalls or @groups to deny (non-empty).  Names are "
+			  "exact: denying mkdir leaves mkdirat, open leaves "
+			  "openat, clone leaves clone3; deny a group such as "
+			  "@file-system, @mount or @process to cover every "
+			  "variant (seccomp.groups lists them)" },
 	[DL_DENY] = { "deny_action", LINX_TM_STRING | LINX_TM_MAP, 0,
 		      "action for them (default {\"errno\": \"eperm\"})" },
 	[DL_DEFAULT] = { "default", LINX_TM_STRING | LINX_TM_MAP, 0,
@@ -246,6 +217,55 @@ static int deny_list(const struct linx_call *call, struct linx_value *ret,
 					   err);
 	free(list);
 	return r < 0 ? r : filter_result(f, ret, err);
+}
+
+/* {"@mount": {"summary": ..., "syscalls": [...]}, ...}: each group as
+ * this machine expands it (members libseccomp knows, nested groups
+ * flattened), built through the same expansion a filter uses. */
+static int groups(const struct linx_call *call, struct linx_value *ret,
+		  struct linx_error *err)
+{
+	size_t n;
+	const struct linx_seccomp_group *g = linx_seccomp_groups(&n);
+
+	(void)call;
+	*ret = linx_value_map();
+	for (size_t i = 0; i < n; i++) {
+		struct linx_seccomp_rule rule = {
+			.syscall = g[i].name,
+			.action = { LINX_SECCOMP_ERRNO, EPERM },
+		};
+		struct linx_value m = linx_value_map(), list = linx_value_list(),
+				  rules;
+		struct linx_seccomp_filter *f = NULL;
+		const struct linx_value *rl;
+		int r = linx_seccomp_filter_new(&rule, 1,
+						(struct linx_seccomp_action){
+							LINX_SECCOMP_ALLOW, 0 },
+						0, &f, err);
+
+		if (r < 0 && r != -EINVAL) {
+			linx_value_clear(ret);
+			return r;
+		}
+		if (r >= 0 && linx_seccomp_filter_to_value(f, &rules, NULL) >= 0) {
+			rl = linx_map_get(&rules, "rules");
+			for (uint32_t k = 0; rl && k < rl->len; k++)
+				linx_list_push_cstring(
+					&list,
+					linx_map_get(&rl->items[k], "syscall")->str);
+			linx_value_clear(&rules);
+		}
+		linx_seccomp_filter_free(f);
+		linx_map_put_cstring(&m, "summary", g[i].summary);
+		linx_map_put(&m, "syscalls", &list);
+		linx_map_put(ret, g[i].name, &m);
+	}
+	if (linx_value_status(ret) < 0) {
+		linx_value_clear(ret);
+		return linx_error_set(err, ENOMEM, "groups", NULL);
+	}
+	return 0;
 }
 
 static int arch(const struct linx_call *call, struct linx_value *ret,
@@ -324,6 +344,10 @@ static const struct linx_verb verbs[] = {
 	  .summary = "Build a filter denying the listed syscalls",
 	  .params = deny_params, .n_params = 4, .fn = deny_list,
 	  .result_doc = "{arch, bpf, insns, rules}" },
+	{ .name = "seccomp.groups",
+	  .summary = "The named syscall groups (@mount ...) and their members "
+		     "here",
+	  .fn = groups, .result_doc = "{\"@name\": {summary, syscalls}}" },
 	{ .name = "seccomp.arch",
 	  .summary = "The architecture filters are built for",
 	  .fn = arch, .result_doc = "string" },

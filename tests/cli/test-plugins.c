@@ -5,6 +5,7 @@
  * that writes runs in namespaces the test made.
  */
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,14 +249,23 @@ START_TEST(rtnl_monitor_other_netns)
 			(const char *const[]){ "monitor", "rtnl", "--netns",
 					       netns, "groups:=[\"link\"]",
 					       "--count", "1", NULL });
-	/* The monitor subscribes before it reads; give it a moment, then
-	 * make the event in the target's namespace (and only there). */
-	usleep(300 * 1000);
-	out = linx_test_sh(&status, "nsenter -t %d -n ip link add mon0 type "
-				    "veth peer name mon1",
-			   (int)target);
-	ck_assert_int_eq(status, 0);
-	free(out);
+	/* The monitor subscribes before it reads, after a start-up whose
+	 * length depends on the host: make an event in the target's
+	 * namespace (and only there), and another with a new name each
+	 * 200 ms until the monitor prints one, instead of guessing how long
+	 * the start-up takes.  Every event is a new_link. */
+	for (int i = 0; i < 150; i++) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		out = linx_test_sh(&status,
+				   "nsenter -t %d -n ip link add mon%d type "
+				   "veth peer name mp%d",
+				   (int)target, i, i);
+		ck_assert_int_eq(status, 0);
+		free(out);
+		if (poll(&pfd, 1, 200) > 0)
+			break;
+	}
 	line = cli_read_line(fd);
 	ck_assert_ptr_nonnull(line);
 	j = json_loads(line, 0, NULL);
@@ -268,6 +278,7 @@ START_TEST(rtnl_monitor_other_netns)
 	close(fd);
 	/* Nothing happened in our own namespace. */
 	ck_assert_int_ne(system("ip link show mon0 >/dev/null 2>&1"), 0);
+	ck_assert_int_ne(system("ip link show mp0 >/dev/null 2>&1"), 0);
 	linx_test_reap(target);
 }
 END_TEST

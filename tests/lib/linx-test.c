@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -214,30 +215,6 @@ char *linx_test_sh(int *status, const char *fmt, ...)
 	return out;
 }
 
-bool linx_test_have_ia32_entry(void)
-{
-#if defined(__x86_64__)
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return false;
-	if (pid == 0) {
-		long r;
-
-		/* getpid is 20 in the i386 table (arch/x86/entry/syscalls/
-		 * syscall_32.tbl). */
-		__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory");
-		_exit(r == (long)getpid() ? 0 : 1);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return false;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-#else
-	return false;
-#endif
-}
-
 bool linx_test_have(const char *prog)
 {
 	int status;
@@ -347,4 +324,56 @@ int linx_test_run_suite(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? 0 : 1;
+}
+
+/* Run fn in a forked child; true if the child exited with status 0 (a
+ * fault or a signal counts as "no"). */
+static bool probe_in_child(int (*fn)(void))
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return false;
+	if (pid == 0)
+		_exit(fn());
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static int ia32_getpid(void)
+{
+#if defined(__x86_64__)
+	long r;
+
+	/* getpid is 20 in the i386 table (arch/x86/entry/syscalls/
+	 * syscall_32.tbl). */
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+	return r == (long)getpid() ? 0 : 1;
+#else
+	return 1;
+#endif
+}
+
+static int x32_getpid(void)
+{
+#if defined(__x86_64__)
+	long r = syscall(0x40000000L | SYS_getpid);
+
+	return r >= 0 || errno == ENOSYS ? 0 : 1;
+#else
+	return 1;
+#endif
+}
+
+bool linx_test_has_ia32_entry(void)
+{
+	return probe_in_child(ia32_getpid);
+}
+
+bool linx_test_has_x32_entry(void)
+{
+	return probe_in_child(x32_getpid);
 }

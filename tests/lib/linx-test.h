@@ -64,12 +64,6 @@ char *linx_test_sh(int *status, const char *fmt, ...) LINX_PRINTF(2, 3);
 /* Is `prog` on PATH? */
 bool linx_test_have(const char *prog);
 
-/* Does this machine have the i386 syscall entry (`int $0x80` from a 64-bit
- * process)?  Not every host does: on some the hypervisor faults on it
- * (SIGSEGV) even with no seccomp filter, and kernels can be built without
- * IA32 emulation.  Probed in a forked child; false off x86_64. */
-bool linx_test_have_ia32_entry(void);
-
 /* Fork a child that unshares `clone_flags` and then sleeps until killed;
  * returns its pid once it has unshared.  Use for "another process's
  * namespaces" targets.  Kill with linx_test_reap(). */
@@ -85,6 +79,23 @@ int linx_test_count_fds(void);
  * the count to reach `want` and returns it.  A leaked thread never
  * settles, so a leak check still fails. */
 int linx_test_count_threads_settled(int want);
+
+/* Machine features a test may depend on, probed in a forked child so a
+ * fault cannot take the test down.
+ *
+ * linx_test_has_ia32_entry(): does `int 0x80` reach the kernel's i386
+ * syscall table (IA32 emulation, CONFIG_IA32_EMULATION and not
+ * ia32_emulation=0)?  Some hypervisors and kernels have no such entry:
+ * the instruction then faults with SIGSEGV even with no filter.
+ *
+ * linx_test_has_x32_entry(): can a syscall with __X32_SYSCALL_BIT
+ * (arch/x86/include/uapi/asm/unistd.h) be issued without the process
+ * dying?  Without CONFIG_X86_X32_ABI it returns ENOSYS, which is enough
+ * for a seccomp filter to see it.
+ *
+ * Both are false on other architectures. */
+bool linx_test_has_ia32_entry(void);
+bool linx_test_has_x32_entry(void);
 
 /* A registry with only the given static plugins (no search path). */
 struct linx_registry *linx_test_registry(const struct linx_plugin *const *plugins,

@@ -201,7 +201,7 @@ START_TEST(refusals_and_failures)
 			 -EINVAL);
 	ck_assert_str_eq(err.param, "caps");
 	linx_value_clear(&args);
-	/* So is an empty list: dropping nothing is not a restriction. */
+	/* An empty drop list is refused, not "drop nothing" (issue 9.5). */
 	args = linx_value_map();
 	l = linx_value_list();
 	linx_map_put(&args, "caps", &l);
@@ -211,6 +211,8 @@ START_TEST(refusals_and_failures)
 	ck_assert_str_eq(err.param, "caps");
 	ck_assert_ptr_nonnull(strstr(err.message, "empty_list"));
 	linx_value_clear(&args);
+	ck_assert_int_eq(linx_caps_process_drop_bounding(p, 0, &err), -EINVAL);
+	ck_assert_str_eq(err.param, "caps");
 	/* A host-side verb cannot be called in the child, nor a child
 	 * verb on the host. */
 	args = linx_value_map();

@@ -6,12 +6,16 @@
  *
  *   probe ok       exit 0 without calling getpid
  *   probe native   getpid through the x86_64 ABI
+ *   probe mkdirat  mkdirat(2) under a directory that does not exist:
+ *                  ENOENT unfiltered, changes nothing either way
  *   probe x32      getpid with __X32_SYSCALL_BIT (arch/x86/include/uapi/
  *                  asm/unistd.h): an x32 call, AUDIT_ARCH_X86_64
  *   probe i386     getpid (20 in the i386 table) through int 0x80:
  *                  AUDIT_ARCH_I386
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -26,6 +30,10 @@ int main(int argc, char **argv)
 		return 0;
 	if (strcmp(argv[1], "native") == 0) {
 		r = syscall(SYS_getpid);
+		return r < 0 ? errno : 0;
+	}
+	if (strcmp(argv[1], "mkdirat") == 0) {
+		r = mkdirat(AT_FDCWD, "/nonexistent-linx-probe/d", 0700);
 		return r < 0 ? errno : 0;
 	}
 #if defined(__x86_64__)
