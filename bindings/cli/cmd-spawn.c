@@ -808,6 +808,20 @@ static void follow_winch(bool on, sigset_t *ret_poll_mask)
 	}
 }
 
+/* Write the PTY output queued for `p` to stdout. */
+static void relay_output(struct linx_process *p, bool *in_open)
+{
+	struct linx_process_event ev;
+
+	while (linx_process_event_next(p, &ev)) {
+		if (ev.type == LINX_PROCESS_EV_PTY_OUT && ev.len &&
+		    fwrite(ev.data, 1, ev.len, stdout) != ev.len)
+			*in_open = false;
+		fflush(stdout);
+		linx_process_event_clear(&ev);
+	}
+}
+
 static int relay_and_wait(struct linx_agent *a, struct linx_process *p,
 			  bool pty, struct linx_process_result *res)
 {
@@ -818,21 +832,18 @@ static int relay_and_wait(struct linx_agent *a, struct linx_process *p,
 
 	follow_winch(pty, &poll_mask);
 	for (;;) {
-		struct linx_process_event ev;
 		struct pollfd pfd[2] = {
 			{ .fd = linx_agent_fd(a), .events = POLLIN },
 			{ .fd = in_open ? 0 : -1, .events = POLLIN },
 		};
 
-		while (linx_process_event_next(p, &ev)) {
-			if (ev.type == LINX_PROCESS_EV_PTY_OUT && ev.len &&
-			    fwrite(ev.data, 1, ev.len, stdout) != ev.len)
-				in_open = false;
-			fflush(stdout);
-			linx_process_event_clear(&ev);
-		}
-		if (linx_process_wait(p, 0, res, NULL) == 0)
+		relay_output(p, &in_open);
+		/* wait() may read the last output together with the end:
+		 * relay what it queued before leaving. */
+		if (linx_process_wait(p, 0, res, NULL) == 0) {
+			relay_output(p, &in_open);
 			break;
+		}
 		if (ppoll(pfd, 2, NULL, &poll_mask) < 0) {
 			if (errno != EINTR) {
 				r = -errno;
