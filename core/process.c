@@ -52,6 +52,7 @@ struct linx_process {
 	int call_rc;
 	struct linx_value call_value;
 	struct linx_error call_err;
+	struct linx_process_plan plan;
 };
 
 struct linx_agent {
@@ -854,6 +855,8 @@ static int start(struct linx_agent *a, bool enter, pid_t target,
 	p->id = a->next_id++;
 	p->enter = enter;
 	p->pty = o->pty;
+	p->plan.enter = enter;
+	p->plan.namespaces = o->namespaces;
 	m = request(enter ? LINX_WO_ENTER : LINX_WO_SPAWN, p->id);
 	if (enter)
 		linx_map_put_int(&m, LINX_WK_TARGET, target);
@@ -923,7 +926,18 @@ void linx_process_free(struct linx_process *p)
 		free(n);
 	}
 	linx_value_clear(&p->call_value);
+	free(p->plan.cgroup);
 	free(p);
+}
+
+struct linx_process_plan *linx__process_plan(struct linx_process *p)
+{
+	return &p->plan;
+}
+
+bool linx__process_detached(const struct linx_process *p)
+{
+	return p->agent == NULL;
 }
 
 /* Common guards: a session that still has its agent and is not over. */

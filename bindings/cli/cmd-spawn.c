@@ -7,9 +7,9 @@
  * checkpoint, then releases it and waits.  Exit status: the workload's, or
  * 128 + signal, or 125 when it never ran (as docker run does).
  *
- * Host-side steps use verbs (user.setup_maps, caps.names,
- * seccomp.allow_list/deny_list) through a plugin registry; child-side ones
- * (caps.drop_bounding, seccomp.install) go through the session.
+ * The flags become a plan (linx/plan.h); the library applies it at the
+ * checkpoint, in its order and with its rollback, exactly as it does for
+ * a C program or a binding.  What stays here is the terminal relay.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <linx/linx.h>
+#include <linx/plan.h>
 #include <linx/process.h>
 
 #include "cli.h"
@@ -346,48 +347,15 @@ static int fail(const char *what, const struct linx_error *err)
 
 	linx_error_format(err, buf, sizeof(buf));
 	fprintf(stderr, "linx: %s: %s\n", what, buf);
+	/* The plan names the namespace a sysctl needs; say it as a flag. */
+	if (strcmp(err->param, "namespaces") == 0 && err->object[0])
+		fprintf(stderr, "linx: hint: add --ns %s\n", err->object);
 	return -(err->code ? err->code : EIO);
 }
 
-static int setup_maps(struct linx_registry *reg, const struct opts *o,
-		      pid_t pid)
-{
-	struct linx_value args = linx_value_map(), uid, gid, res;
-	struct linx_error err;
-	int r;
-
-	if (map_list(o->uid_map, &uid) < 0 ||
-	    map_list(o->gid_map ? o->gid_map : o->uid_map, &gid) < 0) {
-		fprintf(stderr, "linx: a map is IN:OUT:LEN[,IN:OUT:LEN...]\n");
-		linx_value_clear(&uid);
-		linx_value_clear(&args);
-		return -EINVAL;
-	}
-	linx_map_put_int(&args, "pid", pid);
-	linx_map_put(&args, "uid", &uid);
-	linx_map_put(&args, "gid", &gid);
-	r = linx_call(reg, "user.setup_maps", &args, &res, 0, &err);
-	linx_value_clear(&args);
-	return r < 0 ? fail("uid/gid maps", &err) : 0;
-}
-
-/* Call a host-side verb, reporting a failure under its name. */
-static int call_verb(struct linx_registry *reg, const char *verb,
-		     struct linx_value *args)
-{
-	struct linx_value res;
-	struct linx_error err;
-	int r = linx_call(reg, verb, args, &res, 0, &err);
-
-	linx_value_clear(args);
-	linx_value_clear(&res);
-	return r < 0 ? fail(verb, &err) : 0;
-}
-
 /* A limit from the command line: digits are a number, anything else
- * ("max") goes to the verb as text for it to judge. */
-static void put_limit(struct linx_value *args, const char *name,
-		      const char *text)
+ * ("max") goes to the plan as text for it to judge. */
+static void put_limit(struct linx_value *m, const char *name, const char *text)
 {
 	char *end;
 	unsigned long long v;
@@ -395,340 +363,151 @@ static void put_limit(struct linx_value *args, const char *name,
 	errno = 0;
 	v = strtoull(text, &end, 10);
 	if (text[0] >= '0' && text[0] <= '9' && !*end && errno == 0)
-		linx_map_put_uint(args, name, v);
+		linx_map_put_uint(m, name, v);
 	else
-		linx_map_put_cstring(args, name, text);
+		linx_map_put_cstring(m, name, text);
 }
 
-static struct linx_value path_args(const char *path)
+static int plan_cgroup(const struct opts *o, struct linx_value *plan)
 {
-	struct linx_value args = linx_value_map();
+	struct linx_value cg = linx_value_map();
 
-	linx_map_put_cstring(&args, "path", path);
-	return args;
-}
-
-/* Create the cgroup (remembering whether it existed), set its limits and
- * move the parked workload in. */
-static int setup_cgroup(struct linx_registry *reg, const struct opts *o,
-			pid_t pid, bool *ret_created)
-{
-	struct linx_value args;
-	struct stat st;
-	int r;
-
-	*ret_created = stat(o->cgroup, &st) != 0;
-	args = path_args(o->cgroup);
-	r = call_verb(reg, "cgroup.create", &args);
-	if (r < 0) {
-		*ret_created = false;
-		return r;
-	}
-	if (o->memory_max) {
-		args = path_args(o->cgroup);
-		put_limit(&args, "bytes", o->memory_max);
-		if ((r = call_verb(reg, "cgroup.set_memory_max", &args)) < 0)
-			return r;
-	}
-	if (o->pids_max) {
-		args = path_args(o->cgroup);
-		put_limit(&args, "max", o->pids_max);
-		if ((r = call_verb(reg, "cgroup.set_pids_max", &args)) < 0)
-			return r;
-	}
+	linx_map_put_cstring(&cg, "path", o->cgroup);
+	if (o->memory_max)
+		put_limit(&cg, "memory_max", o->memory_max);
+	if (o->pids_max)
+		put_limit(&cg, "pids_max", o->pids_max);
 	if (o->cpu_max) {
+		struct linx_value cpu = linx_value_map();
 		char *copy = strdup(o->cpu_max), *slash;
 
-		if (!copy)
+		if (!copy) {
+			linx_value_clear(&cg);
 			return -ENOMEM;
+		}
 		slash = strchr(copy, '/');
 		if (slash)
 			*slash++ = '\0';
-		args = path_args(o->cgroup);
-		put_limit(&args, "quota", copy);
+		put_limit(&cpu, "quota", copy);
 		if (slash)
-			put_limit(&args, "period", slash);
+			put_limit(&cpu, "period", slash);
 		free(copy);
-		if ((r = call_verb(reg, "cgroup.set_cpu_max", &args)) < 0)
-			return r;
+		linx_map_put(&cg, "cpu_max", &cpu);
 	}
-	args = path_args(o->cgroup);
-	linx_map_put_int(&args, "pid", pid);
-	return call_verb(reg, "cgroup.add_process", &args);
+	return linx_map_put(plan, "cgroup", &cg);
 }
 
-/* Remove a cgroup spawn created.  The workload has been reaped, but the
- * kernel may take a moment to mark the cgroup empty. */
-static void remove_cgroup(struct linx_registry *reg, const char *path)
+/* NAME=TEXT -> {NAME: TEXT} entries of `key`. */
+static void plan_pairs(struct linx_value *plan, const char *key,
+		       const char **items, size_t n)
 {
-	for (int i = 0; i < 50; i++) {
-		struct linx_value args = path_args(path), res;
-		struct linx_error err;
-		int r = linx_call(reg, "cgroup.destroy", &args, &res, 0, &err);
+	struct linx_value m = linx_value_map();
 
-		linx_value_clear(&args);
-		if (r != -EBUSY) {
-			if (r < 0 && r != -ENOENT)
-				fail("cgroup.destroy", &err);
-			return;
-		}
-		usleep(2000);
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(items[i], '=');
+		char *k = strndup(items[i], (size_t)(eq - items[i]));
+
+		if (k)
+			linx_map_put_cstring(&m, k, eq + 1);
+		else
+			linx_map_put_nil(&m, "");
+		free(k);
 	}
-	fprintf(stderr, "linx: cgroup %s still busy; left in place\n", path);
+	linx_map_put(plan, key, &m);
 }
 
-/* Refuse a sysctl whose namespace the workload would share with us: the
- * write would change this system, not the workload's. */
-static int check_sysctl_owner(struct linx_registry *reg, const struct opts *o,
-			      const char *key)
+static void plan_network(const struct opts *o, struct linx_value *plan)
 {
-	struct linx_value args = linx_value_map(), owners;
-	struct linx_error err;
-	int r;
+	struct linx_value net = linx_value_map(), links = linx_value_list();
+	struct linx_value addrs = linx_value_list();
 
-	linx_map_put_cstring(&args, "key", key);
-	r = linx_call(reg, "sysctl.namespaces", &args, &owners, 0, &err);
-	linx_value_clear(&args);
-	if (r < 0)
-		return fail("sysctl", &err);
-	if (owners.len == 0)
-		r = -EPERM;
-	for (uint32_t i = 0; i < owners.len && r == 0; i++) {
-		uint32_t bit = 0;
-
-		if (linx_process_ns_parse(owners.items[i].str, &bit, NULL) < 0 ||
-		    !(o->ns & bit))
-			r = -EPERM;
-	}
-	if (r < 0)
-		fprintf(stderr,
-			"linx: --sysctl %s: %s, so the write would change this "
-			"system%s%s\n",
-			key,
-			owners.len ? "the workload would share that namespace "
-				     "with you"
-				   : "it is a global knob, not per namespace",
-			owners.len ? "; add --ns " : "",
-			owners.len ? owners.items[0].str : "");
-	linx_value_clear(&owners);
-	return r;
-}
-
-static int write_sysctl(struct linx_registry *reg, const struct opts *o,
-			pid_t pid, const char *key, size_t key_len,
-			const char *value)
-{
-	struct linx_value args = linx_value_map();
-	char *k = strndup(key, key_len);
-	int r;
-
-	if (!k)
-		return -ENOMEM;
-	r = o->enter ? 0 : check_sysctl_owner(reg, o, k);
-	if (r == 0) {
-		linx_map_put_cstring(&args, "key", k);
-		linx_map_put_cstring(&args, "value", value);
-		linx_map_put_int(&args, "in", pid);
-		r = call_verb(reg, "sysctl.write", &args);
-	}
-	linx_value_clear(&args);
-	free(k);
-	return r;
-}
-
-static int write_sysctls(struct linx_registry *reg, const struct opts *o,
-			 pid_t pid)
-{
-	int r = 0;
-
-	if (o->hostname)
-		r = write_sysctl(reg, o, pid, "kernel.hostname", 15,
-				 o->hostname);
-	for (size_t i = 0; r >= 0 && i < o->n_sysctls; i++) {
-		const char *eq = strchr(o->sysctls[i], '=');
-
-		r = write_sysctl(reg, o, pid, o->sysctls[i],
-				 (size_t)(eq - o->sysctls[i]), eq + 1);
-	}
-	return r;
-}
-
-/* An rtnl verb in the workload's network namespace. */
-static int rtnl_in(struct linx_registry *reg, pid_t pid, const char *verb,
-		   struct linx_value *args)
-{
-	linx_map_put_int(args, "netns", pid);
-	return call_verb(reg, verb, args);
-}
-
-static int setup_network(struct linx_registry *reg, const struct opts *o,
-			 pid_t pid)
-{
-	struct linx_value args;
-	int r;
-
-	for (size_t i = 0; i < o->n_links; i++) {
-		args = linx_value_map();
-		linx_map_put_cstring(&args, "name", o->links[i]);
-		linx_map_put_int(&args, "to", pid);
-		if ((r = call_verb(reg, "rtnl.link.move_to_netns", &args)) < 0)
-			return r;
-	}
-	args = linx_value_map();
-	linx_map_put_cstring(&args, "name", "lo");
-	if ((r = rtnl_in(reg, pid, "rtnl.link.set_up", &args)) < 0)
-		return r;
+	for (size_t i = 0; i < o->n_links; i++)
+		linx_list_push_cstring(&links, o->links[i]);
+	if (o->n_links)
+		linx_map_put(&net, "links", &links);
 	for (size_t i = 0; i < o->n_ips; i++) {
 		const char *eq = strchr(o->ips[i], '=');
-		char *dev = strndup(o->ips[i], (size_t)(eq - o->ips[i]));
+		struct linx_value a = linx_value_map();
 
-		if (!dev)
-			return -ENOMEM;
-		args = linx_value_map();
-		linx_map_put_cstring(&args, "dev", dev);
-		linx_map_put_cstring(&args, "address", eq + 1);
-		r = rtnl_in(reg, pid, "rtnl.address.add", &args);
-		if (r >= 0) {
-			args = linx_value_map();
-			linx_map_put_cstring(&args, "name", dev);
-			r = rtnl_in(reg, pid, "rtnl.link.set_up", &args);
-		}
-		free(dev);
-		if (r < 0)
-			return r;
+		linx_map_put_string(&a, "dev", o->ips[i],
+				    (size_t)(eq - o->ips[i]));
+		linx_map_put_cstring(&a, "address", eq + 1);
+		linx_list_push(&addrs, &a);
 	}
-	if (o->gateway) {
-		args = linx_value_map();
-		linx_map_put_cstring(&args, "gateway", o->gateway);
-		return rtnl_in(reg, pid, "rtnl.route.add_default", &args);
-	}
-	return 0;
+	if (o->n_ips)
+		linx_map_put(&net, "addresses", &addrs);
+	if (o->gateway)
+		linx_map_put_cstring(&net, "gateway", o->gateway);
+	linx_value_clear(&links);
+	linx_value_clear(&addrs);
+	linx_map_put(plan, "network", &net);
 }
 
-/* Does capability `full` ("cap_net_admin", as caps.names gives it) match a
- * name from the command line, with or without its "cap_" prefix, in any
- * case? */
-static bool cap_matches(const char *full, const char *given)
+/* One restricting list: {key: {which: [csv...], extra}}. */
+static void plan_list(struct linx_value *plan, const char *key,
+		      const char *which, const char *csv,
+		      struct linx_value *extra_key_value, const char *extra)
 {
-	if (strncasecmp(given, "cap_", 4) != 0)
-		full += 4;
-	return strcasecmp(full, given) == 0;
+	struct linx_value m = linx_value_map(), list = csv_list(csv);
+
+	linx_map_put(&m, which, &list);
+	if (extra)
+		linx_map_put(&m, extra, extra_key_value);
+	linx_map_put(plan, key, &m);
 }
 
-static bool in_list(const struct linx_value *names, const char *full)
+static void plan_seccomp(const struct opts *o, struct linx_value *plan)
 {
-	for (uint32_t j = 0; j < names->len; j++)
-		if (cap_matches(full, names->items[j].str))
-			return true;
-	return false;
-}
-
-static int drop_caps(struct linx_registry *reg, struct linx_process *p,
-		     const struct opts *o)
-{
-	struct linx_value args = linx_value_map(), drop, all = linx_value_nil();
-	struct linx_error err;
-	int r;
-
-	if (o->caps_keep) {
-		struct linx_value keep = csv_list(o->caps_keep), none = linx_value_nil();
-
-		/* Every capability the kernel knows, less the kept ones
-		 * (compared by the names caps.names gives). */
-		r = linx_call(reg, "caps.names", &none, &all, 0, &err);
-		if (r < 0) {
-			linx_value_clear(&keep);
-			return fail("caps.names", &err);
-		}
-		drop = linx_value_list();
-		for (uint32_t i = 0; i < all.len; i++)
-			if (!in_list(&keep, all.items[i].str))
-				linx_list_push_cstring(&drop, all.items[i].str);
-		/* A kept name that is not a capability must not pass
-		 * silently. */
-		for (uint32_t j = 0; j < keep.len; j++) {
-			bool known = false;
-
-			for (uint32_t i = 0; i < all.len && !known; i++)
-				known = cap_matches(all.items[i].str,
-						    keep.items[j].str);
-			if (!known) {
-				fprintf(stderr,
-					"linx: --caps-keep: unknown capability "
-					"\"%s\" (bad_capability)\n",
-					keep.items[j].str);
-				linx_value_clear(&keep);
-				linx_value_clear(&all);
-				linx_value_clear(&drop);
-				linx_value_clear(&args);
-				return -EINVAL;
-			}
-		}
-		linx_value_clear(&keep);
-		linx_value_clear(&all);
-	} else {
-		drop = csv_list(o->caps_drop);
-	}
-	/* Keeping every capability leaves nothing to drop (the verb refuses
-	 * an empty list). */
-	if (drop.len == 0) {
-		linx_value_clear(&drop);
-		linx_value_clear(&args);
-		return 0;
-	}
-	linx_map_put(&args, "caps", &drop);
-	r = linx_process_call(p, "caps.drop_bounding", &args, NULL, &err);
-	linx_value_clear(&args);
-	return r < 0 ? fail("caps.drop_bounding", &err) : 0;
-}
-
-static int install_seccomp(struct linx_registry *reg, struct linx_process *p,
-			   const struct opts *o)
-{
-	struct linx_value args = linx_value_map(), list, filter, iargs;
-	struct linx_error err;
-	const char *verb;
-	int r;
+	struct linx_value act;
 
 	if (o->seccomp_allow) {
-		bool has_execve = false;
-
-		list = csv_list(o->seccomp_allow);
-		for (uint32_t i = 0; i < list.len; i++)
-			has_execve |= strcmp(list.items[i].str, "execve") == 0;
-		if (!has_execve)
-			linx_list_push_cstring(&list, "execve");
-		verb = "seccomp.allow_list";
+		plan_list(plan, "seccomp", "allow", o->seccomp_allow, NULL,
+			  NULL);
+		return;
+	}
+	if (o->seccomp_errno && strcmp(o->seccomp_errno, "kill") == 0) {
+		linx_value_cstring(&act, "kill_process");
 	} else {
-		list = csv_list(o->seccomp_deny);
-		verb = "seccomp.deny_list";
-		if (o->seccomp_errno && strcmp(o->seccomp_errno, "kill") == 0) {
-			linx_map_put_cstring(&args, "deny_action",
-					     "kill_process");
-		} else {
-			struct linx_value act = linx_value_map();
+		act = linx_value_map();
+		linx_map_put_cstring(&act, "errno", o->seccomp_errno
+							    ? o->seccomp_errno
+							    : "eperm");
+	}
+	plan_list(plan, "seccomp", "deny", o->seccomp_deny, &act,
+		  "deny_action");
+}
 
-			linx_map_put_cstring(&act, "errno",
-					     o->seccomp_errno ? o->seccomp_errno
-							      : "eperm");
-			linx_map_put(&args, "deny_action", &act);
+/* The flags as a plan (linx/plan.h): the library does the rest. */
+static int plan_from_opts(const struct opts *o, struct linx_value *plan)
+{
+	struct linx_value v;
+
+	*plan = linx_value_map();
+	if (o->uid_map) {
+		if (map_list(o->uid_map, &v) < 0)
+			return -EINVAL;
+		linx_map_put(plan, "uid_map", &v);
+		if (o->gid_map) {
+			if (map_list(o->gid_map, &v) < 0)
+				return -EINVAL;
+			linx_map_put(plan, "gid_map", &v);
 		}
 	}
-	linx_map_put(&args, "syscalls", &list);
-	r = linx_call(reg, verb, &args, &filter, 0, &err);
-	linx_value_clear(&args);
-	if (r < 0)
-		return fail(verb, &err);
-	iargs = linx_value_map();
-	{
-		const struct linx_value *bpf = linx_map_get(&filter, "bpf");
-
-		linx_map_put_bytes(&iargs, "bpf", bpf->bytes, bpf->len);
-	}
-	linx_value_clear(&filter);
-	r = linx_process_call(p, "seccomp.install", &iargs, NULL, &err);
-	linx_value_clear(&iargs);
-	return r < 0 ? fail("seccomp.install", &err) : 0;
+	if (o->cgroup && plan_cgroup(o, plan) < 0)
+		return -ENOMEM;
+	if (o->hostname)
+		linx_map_put_cstring(plan, "hostname", o->hostname);
+	if (o->n_sysctls)
+		plan_pairs(plan, "sysctls", o->sysctls, o->n_sysctls);
+	if (o->n_links || o->n_ips || o->gateway)
+		plan_network(o, plan);
+	if (o->caps_keep)
+		plan_list(plan, "caps", "keep", o->caps_keep, NULL, NULL);
+	else if (o->caps_drop)
+		plan_list(plan, "caps", "drop", o->caps_drop, NULL, NULL);
+	if (o->seccomp_allow || o->seccomp_deny)
+		plan_seccomp(o, plan);
+	return linx_value_status(plan);
 }
 
 /* ---- the PTY relay -------------------------------------------------------- */
@@ -895,25 +674,110 @@ static int status_of(const struct linx_process_result *res)
 	}
 }
 
+/* Flags to plan, checked before anything starts: a malformed plan is a
+ * usage error. */
+static int make_plan(const struct opts *o, struct linx_value *plan)
+{
+	struct linx_error err;
+	int r = plan_from_opts(o, plan);
+
+	if (r == -EINVAL) {
+		fprintf(stderr, "linx: a map is IN:OUT:LEN[,IN:OUT:LEN...]\n");
+		return r;
+	}
+	if (r < 0) {
+		fprintf(stderr, "linx: out of memory\n");
+		return r;
+	}
+	r = linx_plan_check(plan, o->ns, o->enter, &err);
+	if (r < 0)
+		fail("plan", &err);
+	return r;
+}
+
+/* Start the session and wait until it is parked (or has ended). */
+static int start_parked(struct linx_agent *a, const struct opts *o,
+			const struct linx_spawn_options *so,
+			struct linx_process **p, int *status)
+{
+	struct linx_process_result res;
+	struct linx_error err;
+	int r;
+
+	r = o->enter ? linx_process_enter(a, o->target, so, p, &err)
+		     : linx_process_spawn(a, so, p, &err);
+	if (r < 0)
+		return fail(o->enter ? "enter" : "spawn", &err);
+	r = linx_process_wait_stage(*p, LINX_PROCESS_READY, -1, &err);
+	if (r < 0)
+		return fail("spawn", &err);
+	if (r != LINX_PROCESS_READY) {
+		linx_process_wait(*p, -1, &res, NULL);
+		*status = status_of(&res);
+		return -ECHILD;
+	}
+	if (o->verbose) {
+		struct linx_process_info info;
+
+		linx_process_info(*p, &info, NULL);
+		fprintf(stderr, "linx: workload parked: host pid %d, pid %d "
+				"inside\n",
+			(int)info.host_pid, (int)info.child_pid);
+	}
+	return 0;
+}
+
+/* Parked: apply the plan (the library rolls back on failure), release
+ * the workload and relay its terminal until it ends. */
+static int run_parked(struct linx_agent *a, struct linx_registry *reg,
+		      struct linx_process *p, const struct opts *o,
+		      const struct linx_value *plan)
+{
+	struct linx_process_result res;
+	struct linx_error err;
+	int status = STATUS_NOT_RUN;
+
+	if (linx_process_setup(p, reg, plan, &err) < 0) {
+		fail("setup", &err);
+		return status;
+	}
+	if (linx_process_proceed(p, &err) < 0) {
+		fail("proceed", &err);
+		return status;
+	}
+	if (o->verbose)
+		fprintf(stderr, "linx: released %d\n",
+			(int)linx_process_host_pid(p, NULL));
+	if (relay_and_wait(a, p, o->pty, &res) == 0)
+		status = status_of(&res);
+	return status;
+}
+
+static void free_opts(struct opts *o)
+{
+	free(o->env);
+	free(o->sysctls);
+	free(o->links);
+	free(o->ips);
+}
+
 int linx_cli_process_run(int argc, char **argv, bool enter)
 {
 	struct linx_spawn_options so = { 0 };
+	struct linx_value plan = linx_value_nil();
 	struct linx_registry *reg = NULL;
 	struct linx_agent *a = NULL;
 	struct linx_process *p = NULL;
-	struct linx_process_result res;
 	struct linx_error err;
 	struct opts o;
-	bool cgroup_created = false;
 	int r, status = STATUS_NOT_RUN;
-	pid_t pid;
 
 	r = parse(argc, argv, enter, &o);
+	if (r == 0 && make_plan(&o, &plan) < 0)
+		r = -EINVAL;
 	if (r != 0) {
-		free(o.env);
-		free(o.sysctls);
-		free(o.links);
-		free(o.ips);
+		linx_value_clear(&plan);
+		free_opts(&o);
 		return r > 0 ? 0 : 2;
 	}
 	so.argv = (const char *const *)o.argv;
@@ -925,73 +789,20 @@ int linx_cli_process_run(int argc, char **argv, bool enter)
 	if (o.pty)
 		raw_terminal(&so.winsize);
 	if (linx_registry_new(&reg, 0, &err) < 0 ||
-	    linx_agent_start(&a, NULL, &err) < 0) {
+	    linx_agent_start(&a, NULL, &err) < 0)
 		fail("start", &err);
-		goto out;
-	}
-	r = enter ? linx_process_enter(a, o.target, &so, &p, &err)
-		  : linx_process_spawn(a, &so, &p, &err);
-	if (r < 0) {
-		fail(enter ? "enter" : "spawn", &err);
-		goto out;
-	}
-	r = linx_process_wait_stage(p, LINX_PROCESS_READY, -1, &err);
-	if (r < 0) {
-		fail("spawn", &err);
-		goto out;
-	}
-	if (r != LINX_PROCESS_READY) {
-		linx_process_wait(p, -1, &res, NULL);
-		status = status_of(&res);
-		goto out;
-	}
-	pid = linx_process_host_pid(p, NULL);
-	if (o.verbose) {
-		struct linx_process_info info;
-
-		linx_process_info(p, &info, NULL);
-		fprintf(stderr, "linx: workload parked: host pid %d, pid %d "
-				"inside\n",
-			(int)pid, (int)info.child_pid);
-	}
-	r = 0;
-	if (o.uid_map)
-		r = setup_maps(reg, &o, pid);
-	if (r >= 0 && o.cgroup)
-		r = setup_cgroup(reg, &o, pid, &cgroup_created);
-	if (r >= 0 && (o.hostname || o.n_sysctls))
-		r = write_sysctls(reg, &o, pid);
-	if (r >= 0 && (o.n_links || o.n_ips || o.gateway))
-		r = setup_network(reg, &o, pid);
-	if (r >= 0 && (o.caps_keep || o.caps_drop))
-		r = drop_caps(reg, p, &o);
-	if (r >= 0 && (o.seccomp_allow || o.seccomp_deny))
-		r = install_seccomp(reg, p, &o);
-	if (r < 0) {
-		/* Roll back: the workload never runs. */
-		if (linx_process_abort(p, NULL) == 0)
-			linx_process_wait(p, -1, NULL, NULL);
-		goto out;
-	}
-	if (linx_process_proceed(p, &err) < 0) {
-		fail("proceed", &err);
-		goto out;
-	}
-	if (o.verbose)
-		fprintf(stderr, "linx: released %d\n", (int)pid);
-	if (relay_and_wait(a, p, o.pty, &res) == 0)
-		status = status_of(&res);
-out:
+	else if (start_parked(a, &o, &so, &p, &status) == 0)
+		status = run_parked(a, reg, p, &o, &plan);
 	restore_terminal();
-	linx_process_free(p);
+	/* With the agent gone every process of the workload is gone too (the
+	 * agent kills what it adopted), so a cgroup the plan made can go. */
 	linx_agent_free(a);
-	if (cgroup_created)
-		remove_cgroup(reg, o.cgroup);
+	if (p && linx_process_teardown(p, &err) < 0)
+		fail("teardown", &err);
+	linx_process_free(p);
 	linx_registry_free(reg);
-	free(o.env);
-	free(o.sysctls);
-	free(o.links);
-	free(o.ips);
+	linx_value_clear(&plan);
+	free_opts(&o);
 	return status;
 }
 
