@@ -22,11 +22,11 @@
 #define PLAN_OP "plan"
 
 struct plan_run {
-	struct linx_process *proc;
 	struct linx_registry *reg;
 	const struct linx_value *plan;
 	struct linx_process_plan *state;
 	pid_t pid;
+	struct linx_value child_calls; /* [{verb, args}] */
 };
 
 /* ---- shape ------------------------------------------------------------- */
@@ -314,13 +314,19 @@ static int host_verb(struct plan_run *run, const char *verb,
 	return 0;
 }
 
+/* Queue a child-side verb: it runs after every host-side step, in the
+ * parked child.  `args` is consumed. */
 static int child_verb(struct plan_run *run, const char *verb,
 		      struct linx_value *args, struct linx_error *err)
 {
-	int r = linx_process_call(run->proc, verb, args, NULL, err);
+	struct linx_value call = linx_value_map();
 
-	linx_value_clear(args);
-	return r < 0 ? linx_error_prefix(err, "%s: ", verb) : 0;
+	linx_map_put_cstring(&call, "verb", verb);
+	linx_map_put(&call, "args", args);
+	linx_list_push(&run->child_calls, &call);
+	if (linx_value_status(&run->child_calls) < 0)
+		return linx_error_set(err, ENOMEM, PLAN_OP, NULL);
+	return 0;
 }
 
 static int step_maps(struct plan_run *run, struct linx_error *err)
@@ -673,44 +679,84 @@ static int (*const steps[])(struct plan_run *, struct linx_error *) = {
 	step_seccomp,
 };
 
+int linx__plan_host(struct linx_registry *reg, const struct linx_value *plan,
+		    pid_t pid, struct linx_process_plan *state,
+		    struct linx_value *ret_child_calls, struct linx_error *err)
+{
+	struct plan_run run = { .reg = reg, .plan = plan, .state = state,
+				.pid = pid };
+	int r = 0;
+
+	run.child_calls = linx_value_list();
+	state->reg = reg;
+	for (size_t i = 0; i < LINX_ARRAY_SIZE(steps) && r == 0; i++)
+		r = steps[i](&run, err);
+	if (r < 0)
+		linx_value_clear(&run.child_calls);
+	*ret_child_calls = run.child_calls;
+	return r;
+}
+
+static int run_child_calls(struct linx_process *proc,
+			   const struct linx_value *calls,
+			   struct linx_error *err)
+{
+	for (uint32_t i = 0; i < calls->len; i++) {
+		const struct linx_value *c = &calls->items[i];
+		const char *verb = linx_map_get(c, "verb")->str;
+		int r = linx_process_call(proc, verb, linx_map_get(c, "args"),
+					  NULL, err);
+
+		if (r < 0)
+			return linx_error_prefix(err, "%s: ", verb);
+	}
+	return 0;
+}
+
+static int check_parked(struct linx_process *proc,
+			const struct linx_process_plan *state,
+			struct linx_process_info *info, struct linx_error *err)
+{
+	int r = linx_process_info(proc, info, err);
+
+	if (r < 0)
+		return r;
+	if (linx_process_stage_terminal(info->stage))
+		return linx_error_set(err, ESRCH, "no_process",
+				      "the session has ended");
+	if (info->stage < LINX_PROCESS_READY)
+		return linx_error_set(err, EAGAIN, "not_ready",
+				      "the workload is not parked yet");
+	if (info->stage > LINX_PROCESS_READY || state->setup_done)
+		return linx_error_set(err, EBUSY, "running",
+				      "setup runs once, at the checkpoint");
+	return 0;
+}
+
 int linx_process_setup(struct linx_process *proc, struct linx_registry *reg,
 		       const struct linx_value *plan, struct linx_error *err)
 {
+	struct linx_process_plan *state;
 	struct linx_process_info info;
-	struct plan_run run = { .proc = proc, .reg = reg, .plan = plan };
+	struct linx_value calls;
 	int r;
 
 	if (!proc)
 		return linx_error_param(err, "validate", "proc", "no session");
 	if (!reg)
 		return linx_error_param(err, "validate", "reg", "no registry");
-	run.state = linx__process_plan(proc);
-	if ((r = linx_plan_check(plan, run.state->namespaces,
-				 run.state->enter, err)) < 0)
+	state = linx__process_plan(proc);
+	if ((r = linx_plan_check(plan, state->namespaces, state->enter,
+				 err)) < 0 ||
+	    (r = check_parked(proc, state, &info, err)) < 0)
 		return r;
-	if ((r = linx_process_info(proc, &info, err)) < 0)
-		return r;
-	if (linx_process_stage_terminal(info.stage))
-		return linx_error_set(err, ESRCH, "no_process",
-				      "the session has ended");
-	if (info.stage != LINX_PROCESS_READY || run.state->setup_done)
-		return linx_error_set(err,
-				      info.stage < LINX_PROCESS_READY ? EAGAIN
-								      : EBUSY,
-				      info.stage < LINX_PROCESS_READY
-					      ? "not_ready"
-					      : "running",
-				      "setup runs once, at the checkpoint");
 	if (!plan || plan->type == LINX_NIL)
 		return 0;
-	run.pid = info.host_pid;
-	run.state->reg = reg;
-	run.state->setup_done = true;
-	for (size_t i = 0; i < LINX_ARRAY_SIZE(steps); i++) {
-		r = steps[i](&run, err);
-		if (r < 0)
-			break;
-	}
+	state->setup_done = true;
+	r = linx__plan_host(reg, plan, info.host_pid, state, &calls, err);
+	if (r == 0)
+		r = run_child_calls(proc, &calls, err);
+	linx_value_clear(&calls);
 	if (r == 0)
 		return 0;
 	/* Roll back: the workload never runs, and what the plan created
