@@ -8,6 +8,7 @@
  *   child.c    the code that runs in the cloned child, up to execve
  *   buf.c      byte queues for non-blocking descriptors
  *   slice.c    the agent's scheduling slice
+ *   plan.c     the checkpoint plan (setup requests)
  *
  * Nothing here is a library: it may exit, but it never prints (errors go
  * to the host as events).
@@ -87,6 +88,8 @@ struct session {
 	/* The child's fatal error, once it sent one (kept off the struct so
 	 * that a session is a small allocation). */
 	struct linx_error *error;
+	uint32_t namespaces;	/* spawn: LINX_NS_* created */
+	struct plan_exec *plan; /* setup requested (plan.c) */
 };
 
 /* What the child needs, prepared by the agent before clone. */
@@ -151,6 +154,26 @@ int sessions_next_timeout(void);
 void sessions_collect(void);
 void session_kill(struct session *s, bool abort);
 void session_on_ready(struct session *s);
+/* Send a call frame to the parked child (consumes *args). */
+void session_send_call(struct session *s, uint64_t ref, const char *verb,
+		       struct linx_value *args);
+
+/* ---- plan.c ------------------------------------------------------------- */
+
+/* Refs of the agent's own child calls (a host's call may not use them). */
+#define PLAN_REF (1ull << 63)
+
+void plan_request(struct session *s, const struct linx_value *msg);
+/* A result frame from the child: true if it answered one of the plan's
+ * calls (the host must not see it). */
+bool plan_on_result(struct session *s, const struct linx_value *m);
+/* The child calls of a setup are still going. */
+bool plan_busy(const struct session *s);
+/* The session ended: answer a pending setup, remove its cgroup. */
+void plan_session_end(struct session *s);
+/* At exit, with every adopted process gone: remove the cgroups that were
+ * still busy when their session ended. */
+void plans_shutdown(void);
 bool session_pty_wants_read(const struct session *s);
 
 /* ---- start.c ------------------------------------------------------------ */

@@ -518,6 +518,7 @@ int main(int argc, char **argv)
 		outbuf_flush(&agent.out, agent.out_fd);
 	}
 	sweep_orphans();
+	plans_shutdown();
 	free(pfds);
 	free(who);
 	linx_registry_free(agent.reg);

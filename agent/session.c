@@ -133,14 +133,17 @@ static void req_call(struct session *s, const struct linx_value *msg)
 	const struct linx_value *verb = linx_map_get(msg, LINX_WK_VERB);
 	const struct linx_value *args = linx_map_get(msg, LINX_WK_ARGS);
 	const struct linx_verb *vb = NULL;
-	struct linx_value m, ev, copy = linx_value_nil();
+	struct linx_value ev, copy = linx_value_nil();
 	struct linx_error e;
 	uint64_t ref = 0;
 	int r;
 
 	linx_error_clear(&e);
 	linx_value_get_u64(linx_map_get(msg, LINX_WK_REF), &ref);
-	if (!verb || verb->type != LINX_STRING) {
+	if (ref & PLAN_REF) {
+		r = linx_error_param(&e, "call", "ref",
+				     "refs from 2^63 up are the agent's own");
+	} else if (!verb || verb->type != LINX_STRING) {
 		r = linx_error_param(&e, "call", "verb", "no verb named");
 	} else {
 		/* Resolve here, in the agent: loading the plugin here means
@@ -168,11 +171,18 @@ static void req_call(struct session *s, const struct linx_value *msg)
 		emit_reject(s->id, LINX_WO_CALL, ENOMEM, "nomem", "out of memory");
 		return;
 	}
-	m = linx_value_map();
+	session_send_call(s, ref, verb->str, &copy);
+}
+
+void session_send_call(struct session *s, uint64_t ref, const char *verb,
+		       struct linx_value *args)
+{
+	struct linx_value m = linx_value_map();
+
 	linx_map_put_cstring(&m, LINX_WK_T, LINX_WT_CALL);
 	linx_map_put_uint(&m, LINX_WK_REF, ref);
-	linx_map_put_cstring(&m, LINX_WK_VERB, verb->str);
-	linx_map_put(&m, LINX_WK_ARGS, &copy);
+	linx_map_put_cstring(&m, LINX_WK_VERB, verb);
+	linx_map_put(&m, LINX_WK_ARGS, args);
 	send_cmd(s, &m);
 }
 
@@ -247,7 +257,12 @@ void session_request(const struct linx_value *msg, const char *op,
 	}
 	parked = s->stage == LINX_PROCESS_READY && !s->proceed_sent &&
 		 !s->aborting;
-	if (strcmp(op, LINX_WO_PROCEED) == 0) {
+	if (plan_busy(s) && (strcmp(op, LINX_WO_PROCEED) == 0 ||
+			     strcmp(op, LINX_WO_CALL) == 0 ||
+			     strcmp(op, LINX_WO_SETUP) == 0)) {
+		emit_reject(id, op, EBUSY, "setup_running",
+			    "the session's setup is still running");
+	} else if (strcmp(op, LINX_WO_PROCEED) == 0) {
 		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING)
 			emit_reject(id, op, EALREADY, "running",
 				    "already released");
@@ -291,6 +306,15 @@ void session_request(const struct linx_value *msg, const char *op,
 		} else {
 			req_call(s, msg);
 		}
+	} else if (strcmp(op, LINX_WO_SETUP) == 0) {
+		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING)
+			emit_reject(id, op, EBUSY, "running",
+				    "past the checkpoint");
+		else if (!parked)
+			emit_reject(id, op, EAGAIN, "not_ready",
+				    "the child is not parked");
+		else
+			plan_request(s, msg);
 	} else if (strcmp(op, LINX_WO_PTY_WRITE) == 0 || strcmp(op, LINX_WO_WINSIZE) == 0) {
 		const struct linx_value *d = linx_map_get(msg, LINX_WK_DATA);
 
@@ -354,7 +378,11 @@ static void on_frame(struct session *s, const struct linx_value *m)
 		if (s->ready_seen)
 			session_on_ready(s);
 	} else if (strcmp(t->str, LINX_WT_RESULT) == 0) {
-		struct linx_value ev = event(LINX_WE_RESULT, s->id);
+		struct linx_value ev;
+
+		if (plan_on_result(s, m))
+			return;
+		ev = event(LINX_WE_RESULT, s->id);
 
 		for (uint32_t i = 0; i < m->len; i++) {
 			struct linx_value copy;
@@ -486,6 +514,7 @@ static void terminal(struct session *s)
 	}
 	/* Nothing of the session stays open once the host hears it ended. */
 	close_cmd(s);
+	plan_session_end(s);
 	if (s->have_error) {
 		emit_error(s->id, s->error);
 		s->stage = LINX_PROCESS_ERRORED;
@@ -532,6 +561,7 @@ static void session_free(struct session *s)
 	if (s->status_fd >= 0)
 		close(s->status_fd);
 	inbuf_free(&s->status_in);
+	plan_session_end(s);
 	free(s->error);
 	free(s);
 }

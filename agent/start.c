@@ -433,6 +433,7 @@ static struct session *session_new(uint64_t id, const struct prep *p)
 	s->id = id;
 	s->cmd_fd = s->status_fd = s->pty_fd = -1;
 	s->linger = p->linger;
+	s->namespaces = p->ns_mask;
 	s->auto_proceed = p->auto_proceed;
 	s->grace_ms = p->grace_ms;
 	return s;

@@ -34,25 +34,6 @@ void linx__map_reindex(struct linx_value *m);
  * it are used. */
 bool linx__in_build_tree(void);
 
-/* process.c: what plan.c keeps per session (linx/plan.h). */
-struct linx_process;
-struct linx_process_plan {
-	uint32_t namespaces; /* spawn: LINX_NS_* created */
-	bool enter;
-	bool setup_done;
-	struct linx_registry *reg; /* borrowed from linx_process_setup() */
-	char *cgroup;		   /* created by the plan: removed at teardown */
-};
-struct linx_process_plan *linx__process_plan(struct linx_process *p);
-/* plan.c: run the host-side steps of a checked plan for the parked
- * workload `pid` and return the child-side calls still to make, in order,
- * as [{"verb": V, "args": A}] (for linx_process_call or the agent). */
-int linx__plan_host(struct linx_registry *reg, const struct linx_value *plan,
-		    pid_t pid, struct linx_process_plan *state,
-		    struct linx_value *ret_child_calls, struct linx_error *err);
-/* Has the session lost its agent (linx_agent_free)? */
-bool linx__process_detached(const struct linx_process *p);
-
 /* Cleanup helpers in the style of systemd's _cleanup_. */
 static inline void linx__freep(void *p)
 {

@@ -22,6 +22,8 @@
 
 #include <linx/process.h>
 
+#include <linx/plan.h>
+
 #include "internal.h"
 #include "wire.h"
 
@@ -52,7 +54,7 @@ struct linx_process {
 	int call_rc;
 	struct linx_value call_value;
 	struct linx_error call_err;
-	struct linx_process_plan plan;
+	uint32_t namespaces; /* spawn: LINX_NS_* created */
 };
 
 struct linx_agent {
@@ -275,9 +277,11 @@ static int route(struct linx_agent *a, struct linx_value *m)
 	if (strcmp(ev, LINX_WE_REJECT) == 0) {
 		/* The host mirror normally prevents these; a pending call
 		 * that was refused must still complete. */
-		if (p->call_ref && !p->call_done &&
-		    strcmp(get_str(m, LINX_WK_OP) ? get_str(m, LINX_WK_OP) : "", "call") ==
-			    0) {
+		const char *op = get_str(m, LINX_WK_OP);
+
+		if (p->call_ref && !p->call_done && op &&
+		    (strcmp(op, LINX_WO_CALL) == 0 ||
+		     strcmp(op, LINX_WO_SETUP) == 0)) {
 			p->call_done = true;
 			linx_error_from_value(m, &p->call_err);
 			p->call_rc = -p->call_err.code;
@@ -855,8 +859,7 @@ static int start(struct linx_agent *a, bool enter, pid_t target,
 	p->id = a->next_id++;
 	p->enter = enter;
 	p->pty = o->pty;
-	p->plan.enter = enter;
-	p->plan.namespaces = o->namespaces;
+	p->namespaces = o->namespaces;
 	m = request(enter ? LINX_WO_ENTER : LINX_WO_SPAWN, p->id);
 	if (enter)
 		linx_map_put_int(&m, LINX_WK_TARGET, target);
@@ -926,18 +929,7 @@ void linx_process_free(struct linx_process *p)
 		free(n);
 	}
 	linx_value_clear(&p->call_value);
-	free(p->plan.cgroup);
 	free(p);
-}
-
-struct linx_process_plan *linx__process_plan(struct linx_process *p)
-{
-	return &p->plan;
-}
-
-bool linx__process_detached(const struct linx_process *p)
-{
-	return p->agent == NULL;
 }
 
 /* Common guards: a session that still has its agent and is not over. */
@@ -1098,39 +1090,20 @@ int linx_process_event_next(struct linx_process *p,
 	return 1;
 }
 
-int linx_process_call(struct linx_process *p, const char *verb,
-		      const struct linx_value *args, struct linx_value *ret,
-		      struct linx_error *err)
+/* Send a request that the agent answers with a `result` for our ref
+ * (call, setup) and wait for it. */
+static int round_trip(struct linx_process *p, struct linx_value *m,
+		      struct linx_value *ret, struct linx_error *err)
 {
-	struct linx_value m, copy = linx_value_nil();
-	int r = live(p, "call", err);
+	int r;
 
-	if (ret)
-		*ret = linx_value_nil();
-	if (r < 0)
-		return r;
-	if (!verb || !*verb)
-		return linx_error_param(err, "call", "verb", "no verb");
-	if (p->proceed_sent || p->stage >= LINX_PROCESS_RUNNING)
-		return linx_error_set(err, EBUSY, "call",
-				      "the workload is past the checkpoint "
-				      "(running)");
-	if (p->stage < LINX_PROCESS_READY || p->abort_sent)
-		return linx_error_set(err, EAGAIN, "call",
-				      "the child is not parked at the "
-				      "checkpoint (not_ready)");
-	if (args && linx_value_copy(&copy, args) < 0)
-		return linx_error_set(err, ENOMEM, "call", NULL);
-	m = request(LINX_WO_CALL, p->id);
 	p->call_ref++;
 	p->call_done = false;
 	p->call_rc = 0;
 	linx_value_clear(&p->call_value);
 	linx_error_clear(&p->call_err);
-	linx_map_put_uint(&m, LINX_WK_REF, p->call_ref);
-	linx_map_put_cstring(&m, LINX_WK_VERB, verb);
-	linx_map_put(&m, LINX_WK_ARGS, &copy);
-	r = send_msg(p->agent, &m, err);
+	linx_map_put_uint(m, LINX_WK_REF, p->call_ref);
+	r = send_msg(p->agent, m, err);
 	if (r < 0)
 		return r;
 	while (!p->call_done) {
@@ -1153,6 +1126,66 @@ int linx_process_call(struct linx_process *p, const char *verb,
 		linx_value_clear(&p->call_value);
 	}
 	return 0;
+}
+
+/* Requests that need the child parked at the checkpoint. */
+static int parked(const struct linx_process *p, const char *op,
+		  struct linx_error *err)
+{
+	int r = live(p, op, err);
+
+	if (r < 0)
+		return r;
+	if (p->proceed_sent || p->stage >= LINX_PROCESS_RUNNING)
+		return linx_error_set(err, EBUSY, op,
+				      "the workload is past the checkpoint "
+				      "(running)");
+	if (p->stage < LINX_PROCESS_READY || p->abort_sent)
+		return linx_error_set(err, EAGAIN, op,
+				      "the child is not parked at the "
+				      "checkpoint (not_ready)");
+	return 0;
+}
+
+int linx_process_call(struct linx_process *p, const char *verb,
+		      const struct linx_value *args, struct linx_value *ret,
+		      struct linx_error *err)
+{
+	struct linx_value m, copy = linx_value_nil();
+	int r = parked(p, "call", err);
+
+	if (ret)
+		*ret = linx_value_nil();
+	if (r < 0)
+		return r;
+	if (!verb || !*verb)
+		return linx_error_param(err, "call", "verb", "no verb");
+	if (args && linx_value_copy(&copy, args) < 0)
+		return linx_error_set(err, ENOMEM, "call", NULL);
+	m = request(LINX_WO_CALL, p->id);
+	linx_map_put_cstring(&m, LINX_WK_VERB, verb);
+	linx_map_put(&m, LINX_WK_ARGS, &copy);
+	return round_trip(p, &m, ret, err);
+}
+
+int linx_process_setup(struct linx_process *p, const struct linx_value *plan,
+		       struct linx_error *err)
+{
+	struct linx_value m, copy = linx_value_nil();
+	int r = parked(p, "setup", err);
+
+	if (r < 0)
+		return r;
+	/* The agent checks it again; refusing here saves the round trip
+	 * and gives the same error. */
+	r = linx_plan_check(plan, p->namespaces, p->enter, err);
+	if (r < 0)
+		return r;
+	if (plan && linx_value_copy(&copy, plan) < 0)
+		return linx_error_set(err, ENOMEM, "setup", NULL);
+	m = request(LINX_WO_SETUP, p->id);
+	linx_map_put(&m, LINX_WK_PLAN, &copy);
+	return round_trip(p, &m, NULL, err);
 }
 
 int linx_process_pty_write(struct linx_process *p, const void *data,

@@ -20,6 +20,7 @@
 	X(T, "t")                                                              \
 	X(REF, "ref")                                                          \
 	X(VERB, "verb")                                                        \
+	X(PLAN, "plan")                                                        \
 	X(ARGS, "args")                                                        \
 	X(VALUE, "value")                                                      \
 	X(DATA, "data")                                                        \
@@ -74,6 +75,7 @@
 	X(KILL, "kill")                                                        \
 	X(SIGNAL, "signal")                                                    \
 	X(CALL, "call")                                                        \
+	X(SETUP, "setup")                                                      \
 	X(PTY_WRITE, "pty_write")                                              \
 	X(WINSIZE, "winsize")
 

@@ -729,15 +729,14 @@ static int start_parked(struct linx_agent *a, const struct opts *o,
 
 /* Parked: apply the plan (the library rolls back on failure), release
  * the workload and relay its terminal until it ends. */
-static int run_parked(struct linx_agent *a, struct linx_registry *reg,
-		      struct linx_process *p, const struct opts *o,
-		      const struct linx_value *plan)
+static int run_parked(struct linx_agent *a, struct linx_process *p,
+		      const struct opts *o, const struct linx_value *plan)
 {
 	struct linx_process_result res;
 	struct linx_error err;
 	int status = STATUS_NOT_RUN;
 
-	if (linx_process_setup(p, reg, plan, &err) < 0) {
+	if (linx_process_setup(p, plan, &err) < 0) {
 		fail("setup", &err);
 		return status;
 	}
@@ -765,7 +764,6 @@ int linx_cli_process_run(int argc, char **argv, bool enter)
 {
 	struct linx_spawn_options so = { 0 };
 	struct linx_value plan = linx_value_nil();
-	struct linx_registry *reg = NULL;
 	struct linx_agent *a = NULL;
 	struct linx_process *p = NULL;
 	struct linx_error err;
@@ -788,19 +786,13 @@ int linx_cli_process_run(int argc, char **argv, bool enter)
 	so.no_new_privs = o.nnp;
 	if (o.pty)
 		raw_terminal(&so.winsize);
-	if (linx_registry_new(&reg, 0, &err) < 0 ||
-	    linx_agent_start(&a, NULL, &err) < 0)
+	if (linx_agent_start(&a, NULL, &err) < 0)
 		fail("start", &err);
 	else if (start_parked(a, &o, &so, &p, &status) == 0)
-		status = run_parked(a, reg, p, &o, &plan);
+		status = run_parked(a, p, &o, &plan);
 	restore_terminal();
-	/* With the agent gone every process of the workload is gone too (the
-	 * agent kills what it adopted), so a cgroup the plan made can go. */
-	linx_agent_free(a);
-	if (p && linx_process_teardown(p, &err) < 0)
-		fail("teardown", &err);
 	linx_process_free(p);
-	linx_registry_free(reg);
+	linx_agent_free(a);
 	linx_value_clear(&plan);
 	free_opts(&o);
 	return status;

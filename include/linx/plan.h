@@ -7,7 +7,9 @@
  * network, its capabilities and its syscall filter.  linx_process_setup()
  * applies a plan to a session parked at READY, always in the same order
  * and with the same errors whoever calls it - `linx spawn`, a C program or
- * a binding - and undoes what it did if a step fails.
+ * a binding - and undoes what it did if a step fails.  The agent runs the
+ * steps; a binding that drives the agent itself sends the `setup` request
+ * with the plan.
  *
  * ---- the plan ----------------------------------------------------------
  *
@@ -40,8 +42,8 @@
  *                                               (an allow list always lets
  *                                               execve through)
  *
- * The steps run in that order.  Host-side ones are verbs called through
- * the registry given; child-side ones go through linx_process_call().
+ * The steps run in that order.  Host-side ones are verbs the agent calls
+ * in its own process; child-side ones are calls into the parked child.
  * Capability and syscall names are those the caps and seccomp plugins
  * take (caps with or without their "cap_" prefix, in any case).
  *
@@ -66,7 +68,6 @@
 
 #include <linx/common.h>
 #include <linx/error.h>
-#include <linx/linx.h>
 #include <linx/process.h>
 #include <linx/value.h>
 
@@ -84,28 +85,24 @@ LINX_API int linx_plan_check(const struct linx_value *plan,
 
 /*
  * Apply `plan` to `proc`, parked at READY (-EAGAIN "not_ready" before,
- * -EBUSY once proceed was sent, -ESRCH once terminal).  `reg` runs the
- * host-side verbs and must outlive the session's teardown.
+ * -EBUSY once proceed was sent or a setup was made, -ESRCH once
+ * terminal).  The agent runs it (the `setup` request of
+ * docs/process/protocol.md), with its own registry for the host-side
+ * verbs, so a C program, `linx spawn` and a binding get the same steps
+ * and the same errors.
  *
  * On success the workload is still parked: call linx_process_proceed().
- * On failure nothing of the plan is left behind: the session is aborted
- * (or has ended, if a child-side step was fatal) and waited for, and a
- * cgroup the plan created is removed; `err` holds the failure.
+ * A malformed plan (linx_plan_check) is refused with nothing done and the
+ * workload still parked.  Any other failure ends the session with that
+ * error (its terminal event is ERROR with the same error) and leaves
+ * nothing of the plan behind: a cgroup the plan created is removed by the
+ * agent once the workload is gone - when the session ends, or if a
+ * process that escaped the workload keeps it busy, when the agent exits
+ * and every process it adopted is gone.
  */
 LINX_API int linx_process_setup(struct linx_process *proc,
-				struct linx_registry *reg,
 				const struct linx_value *plan,
 				struct linx_error *err);
-
-/*
- * Remove what the plan created that outlives the workload (a cgroup that
- * did not exist before setup), once the session has ended (or its agent
- * was freed, which ends every workload that does not linger).  -EBUSY
- * ("running") before that; 0 if there is nothing to do.  A cgroup that stays busy (a process of the workload escaped into
- * it) is left in place with EBUSY.  Call it before linx_process_free().
- */
-LINX_API int linx_process_teardown(struct linx_process *proc,
-				   struct linx_error *err);
 
 LINX_END_DECLS
 

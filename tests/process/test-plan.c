@@ -180,7 +180,6 @@ START_TEST(plan_applied_at_checkpoint)
 	static const char *const argv[] = { "/bin/sleep", "60", NULL };
 	static const char *const keep[] = { "NET_BIND_SERVICE", NULL };
 	static const char *const deny[] = { "ptrace", "kexec_load", NULL };
-	struct linx_registry *reg;
 	struct linx_agent *a = pt_agent();
 	struct linx_process *p;
 	struct linx_value plan = linx_value_map();
@@ -189,7 +188,6 @@ START_TEST(plan_applied_at_checkpoint)
 	pid_t pid;
 	int st;
 
-	ck_assert_int_eq(linx_registry_new(&reg, 0, &err), 0);
 	p = parked(a, LINX_NS_USER | LINX_NS_PID | LINX_NS_UTS | LINX_NS_NET,
 		   argv);
 	pid = linx_process_host_pid(p, NULL);
@@ -205,15 +203,15 @@ START_TEST(plan_applied_at_checkpoint)
 	linx_map_put_cstring(&plan, "hostname", "planned");
 	put_either(&plan, "caps", "keep", keep);
 	put_either(&plan, "seccomp", "deny", deny);
-	ck_assert_msg(linx_process_setup(p, reg, &plan, &err) == 0, "%s",
+	ck_assert_msg(linx_process_setup(p, &plan, &err) == 0, "%s",
 		      err.message);
 	/* Once only, and only while parked. */
-	ck_assert_int_eq(linx_process_setup(p, reg, &plan, &err), -EBUSY);
+	ck_assert_int_eq(linx_process_setup(p, &plan, &err), -EBUSY);
 	ck_assert_int_eq(linx_process_proceed(p, &err), 0);
 	ck_assert_int_eq(linx_process_wait_stage(p, LINX_PROCESS_RUNNING,
 						 EV_TIMEOUT_MS, &err),
 			 LINX_PROCESS_RUNNING);
-	ck_assert_int_eq(linx_process_setup(p, reg, &plan, &err), -EBUSY);
+	ck_assert_int_eq(linx_process_setup(p, &plan, &err), -EBUSY);
 
 	s = status_of(pid);
 	ck_assert_msg(strstr(s, "CapBnd:\t0000000000000400"), "%s", s);
@@ -228,11 +226,9 @@ START_TEST(plan_applied_at_checkpoint)
 	free(out);
 	linx_process_signal(p, SIGKILL, NULL);
 	ck_assert_int_eq(pt_result(p).stage, LINX_PROCESS_SIGNALED);
-	ck_assert_int_eq(linx_process_teardown(p, &err), 0);
 	linx_value_clear(&plan);
 	linx_process_free(p);
 	linx_agent_free(a);
-	linx_registry_free(reg);
 }
 END_TEST
 
@@ -243,47 +239,48 @@ START_TEST(failed_step_rolls_back)
 	static const char *const argv[] = { "/bin/true", NULL };
 	static const char *const bogus[] = { "net_bind_service", "bogus", NULL };
 	const char *root = linx_test_mount_cgroup2();
-	struct linx_registry *reg;
 	struct linx_agent *a;
 	struct linx_process *p;
 	struct linx_value plan = linx_value_map();
+	struct linx_process_result res;
 	struct linx_error err;
 	char cg[256];
 
-	ck_assert_int_eq(linx_registry_new(&reg, 0, &err), 0);
 	a = pt_agent();
 	snprintf(cg, sizeof(cg), "%s/plan-rollback", root);
 	put_cgroup(&plan, cg, NULL, NULL);
 	put_either(&plan, "caps", "keep", bogus);
 	p = parked(a, 0, argv);
-	ck_assert_int_eq(linx_process_setup(p, reg, &plan, &err), -EINVAL);
+	ck_assert_int_eq(linx_process_setup(p, &plan, &err), -EINVAL);
 	ck_assert_str_eq(err.param, "caps");
 	ck_assert_str_eq(err.object, "bogus");
 	ck_assert_ptr_nonnull(strstr(err.message, "bad_capability"));
-	ck_assert_int_eq(pt_result(p).stage, LINX_PROCESS_ABORTED);
+	/* The session ends with the same error. */
+	res = pt_result(p);
+	ck_assert_int_eq(res.stage, LINX_PROCESS_ERRORED);
+	ck_assert_str_eq(res.error.message, err.message);
+	ck_assert_str_eq(res.error.object, "bogus");
 	ck_assert_msg(access(cg, F_OK) != 0, "%s left behind", cg);
 	linx_process_free(p);
 
 	/* The same with a cgroup that was there: it is not ours to remove. */
 	ck_assert_int_eq(mkdir(cg, 0755), 0);
 	p = parked(a, 0, argv);
-	ck_assert_int_eq(linx_process_setup(p, reg, &plan, &err), -EINVAL);
+	ck_assert_int_eq(linx_process_setup(p, &plan, &err), -EINVAL);
 	ck_assert_int_eq(access(cg, F_OK), 0);
 	ck_assert_int_eq(rmdir(cg), 0);
 	linx_process_free(p);
 	linx_value_clear(&plan);
 	linx_agent_free(a);
-	linx_registry_free(reg);
 }
 END_TEST
 
-/* A cgroup the plan made outlives the workload until teardown, which
- * refuses while the workload runs. */
-START_TEST(teardown_removes_what_setup_made)
+/* A cgroup the plan made lives as long as the workload: the agent
+ * removes it when the session ends, and only then. */
+START_TEST(cgroup_goes_with_the_workload)
 {
 	static const char *const argv[] = { "/bin/sleep", "60", NULL };
 	const char *root = linx_test_mount_cgroup2();
-	struct linx_registry *reg;
 	struct linx_agent *a;
 	struct linx_process *p;
 	struct linx_value plan = linx_value_map(), v = linx_value_uint(42);
@@ -292,18 +289,17 @@ START_TEST(teardown_removes_what_setup_made)
 	bool pids;
 	int st;
 
-	ck_assert_int_eq(linx_registry_new(&reg, 0, &err), 0);
 	a = pt_agent();
-	snprintf(cg, sizeof(cg), "%s/plan-teardown", root);
+	snprintf(cg, sizeof(cg), "%s/plan-lifetime", root);
 	/* A limit where this kernel lets us delegate the pids controller
 	 * (the VM lane does; some hosts keep it). */
-	out = linx_test_sh(&st, "echo +pids > %s/cgroup.subtree_control",
-			   root);
+	out = linx_test_sh(&st, "echo +pids > %s/cgroup.subtree_control "
+				"2>/dev/null", root);
 	free(out);
 	pids = st == 0;
 	put_cgroup(&plan, cg, pids ? "pids_max" : NULL, &v);
 	p = parked(a, 0, argv);
-	ck_assert_msg(linx_process_setup(p, reg, &plan, &err) == 0, "%s",
+	ck_assert_msg(linx_process_setup(p, &plan, &err) == 0, "%s",
 		      err.message);
 	out = linx_test_sh(&st, "grep -c . %s/cgroup.procs", cg);
 	ck_assert_str_eq(out, "1\n");
@@ -314,17 +310,16 @@ START_TEST(teardown_removes_what_setup_made)
 		free(out);
 	}
 	ck_assert_int_eq(linx_process_proceed(p, &err), 0);
-	ck_assert_int_eq(linx_process_teardown(p, &err), -EBUSY);
+	ck_assert_int_eq(linx_process_wait_stage(p, LINX_PROCESS_RUNNING,
+						 EV_TIMEOUT_MS, &err),
+			 LINX_PROCESS_RUNNING);
 	ck_assert_int_eq(access(cg, F_OK), 0);
 	linx_process_signal(p, SIGKILL, NULL);
 	pt_result(p);
-	ck_assert_int_eq(linx_process_teardown(p, &err), 0);
-	ck_assert_int_ne(access(cg, F_OK), 0);
-	ck_assert_int_eq(linx_process_teardown(p, &err), 0);
+	ck_assert_msg(access(cg, F_OK) != 0, "%s outlived its session", cg);
 	linx_value_clear(&plan);
 	linx_process_free(p);
 	linx_agent_free(a);
-	linx_registry_free(reg);
 }
 END_TEST
 
@@ -345,15 +340,14 @@ static char *cli_setup_error(const char *flags)
 	return line;
 }
 
-static void same_error(struct linx_agent *a, struct linx_registry *reg,
-		       uint32_t ns, struct linx_value *plan, const char *flags)
+static void same_error(struct linx_agent *a, uint32_t ns, struct linx_value *plan, const char *flags)
 {
 	static const char *const argv[] = { "/bin/true", NULL };
 	struct linx_process *p = parked(a, ns, argv);
 	struct linx_error err;
 	char mine[1200], *theirs;
 
-	ck_assert_int_lt(linx_process_setup(p, reg, plan, &err), 0);
+	ck_assert_int_lt(linx_process_setup(p, plan, &err), 0);
 	linx_error_format(&err, mine, sizeof(mine));
 	theirs = cli_setup_error(flags);
 	ck_assert_str_eq(theirs, mine);
@@ -366,32 +360,28 @@ START_TEST(cli_and_c_report_the_same_errors)
 {
 	static const char *const bogus[] = { "bogus", NULL };
 	static const char *const nosuch[] = { "nosuchcall", NULL };
-	struct linx_registry *reg;
 	struct linx_agent *a = pt_agent();
 	struct linx_value plan, v;
-	struct linx_error err;
 
-	ck_assert_int_eq(linx_registry_new(&reg, 0, &err), 0);
 	plan = linx_value_map();
 	put_either(&plan, "caps", "keep", bogus);
-	same_error(a, reg, 0, &plan, "--caps-keep bogus");
+	same_error(a, 0, &plan, "--caps-keep bogus");
 
 	plan = linx_value_map();
 	put_either(&plan, "seccomp", "deny", nosuch);
 	v = linx_value_map();
 	linx_map_put_cstring(&v, "errno", "eperm");
 	linx_map_put(&plan.pairs[0].value, "deny_action", &v);
-	same_error(a, reg, 0, &plan, "--seccomp-deny nosuchcall");
+	same_error(a, 0, &plan, "--seccomp-deny nosuchcall");
 
 	/* A sysctl of a namespace the workload shares with us. */
 	plan = linx_value_map();
 	v = linx_value_map();
 	linx_map_put_cstring(&v, "net.ipv4.ip_forward", "1");
 	linx_map_put(&plan, "sysctls", &v);
-	same_error(a, reg, LINX_NS_UTS, &plan,
+	same_error(a, LINX_NS_UTS, &plan,
 		   "--ns uts --sysctl net.ipv4.ip_forward=1");
 	linx_agent_free(a);
-	linx_registry_free(reg);
 }
 END_TEST
 
@@ -405,7 +395,7 @@ int main(void)
 	tcase_add_test(tc, malformed_plans_refused_before_anything);
 	tcase_add_test(tc, plan_applied_at_checkpoint);
 	tcase_add_test(tc, failed_step_rolls_back);
-	tcase_add_test(tc, teardown_removes_what_setup_made);
+	tcase_add_test(tc, cgroup_goes_with_the_workload);
 	tcase_add_test(tc, cli_and_c_report_the_same_errors);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
