@@ -151,38 +151,136 @@ static bool lists_ok(const struct opts *o, const char *ns)
 	return true;
 }
 
+static const struct option longopts[] = {
+	{ "ns", required_argument, NULL, 'n' },
+	{ "uid-map", required_argument, NULL, 'u' },
+	{ "gid-map", required_argument, NULL, 'g' },
+	{ "caps-keep", required_argument, NULL, 'k' },
+	{ "caps-drop", required_argument, NULL, 'd' },
+	{ "seccomp-allow", required_argument, NULL, 'a' },
+	{ "seccomp-deny", required_argument, NULL, 'D' },
+	{ "seccomp-errno", required_argument, NULL, 'e' },
+	{ "no-new-privs", no_argument, NULL, 'N' },
+	{ "pty", no_argument, NULL, 'p' },
+	{ "cwd", required_argument, NULL, 'c' },
+	{ "env", required_argument, NULL, 'E' },
+	{ "cgroup", required_argument, NULL, 'G' },
+	{ "memory-max", required_argument, NULL, 'M' },
+	{ "pids-max", required_argument, NULL, 'P' },
+	{ "cpu-max", required_argument, NULL, 'C' },
+	{ "hostname", required_argument, NULL, 'H' },
+	{ "sysctl", required_argument, NULL, 'S' },
+	{ "link", required_argument, NULL, 'L' },
+	{ "ip", required_argument, NULL, 'I' },
+	{ "gateway", required_argument, NULL, 'W' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A flag that takes NAME=VALUE. */
+static bool pair_ok(const char *flag, const char *what, const char *v)
+{
+	if (strchr(v, '='))
+		return true;
+	fprintf(stderr, "linx: --%s takes %s, not \"%s\"\n", flag, what, v);
+	return false;
+}
+
+/* Record one option: 0, 1 for --help (done), or -EINVAL. */
+static int take_option(int c, bool enter, struct opts *o, const char **ns)
+{
+	struct linx_error err;
+
+	switch (c) {
+	case 'n':
+		*ns = optarg;
+		if (linx_process_ns_parse(optarg, &o->ns, &err) < 0) {
+			fprintf(stderr, "linx: --ns: %s\n", err.message);
+			return -EINVAL;
+		}
+		return 0;
+	case 'u': o->uid_map = optarg; return 0;
+	case 'g': o->gid_map = optarg; return 0;
+	case 'k': o->caps_keep = optarg; return 0;
+	case 'd': o->caps_drop = optarg; return 0;
+	case 'a': o->seccomp_allow = optarg; return 0;
+	case 'D': o->seccomp_deny = optarg; return 0;
+	case 'e': o->seccomp_errno = optarg; return 0;
+	case 'N': o->nnp = true; return 0;
+	case 'p': o->pty = true; return 0;
+	case 'c': o->cwd = optarg; return 0;
+	case 'E': o->env[o->n_env++] = optarg; return 0;
+	case 'G': o->cgroup = optarg; return 0;
+	case 'M': o->memory_max = optarg; return 0;
+	case 'P': o->pids_max = optarg; return 0;
+	case 'C': o->cpu_max = optarg; return 0;
+	case 'H': o->hostname = optarg; return 0;
+	case 'S':
+		if (!pair_ok("sysctl", "KEY=VALUE", optarg))
+			return -EINVAL;
+		o->sysctls[o->n_sysctls++] = optarg;
+		return 0;
+	case 'L': o->links[o->n_links++] = optarg; return 0;
+	case 'I':
+		if (!pair_ok("ip", "NAME=ADDRESS/PREFIX", optarg))
+			return -EINVAL;
+		o->ips[o->n_ips++] = optarg;
+		return 0;
+	case 'W': o->gateway = optarg; return 0;
+	case 'v': o->verbose = true; return 0;
+	case 'h': usage(stdout, enter); return 1;
+	default: usage(stderr, enter); return -EINVAL;
+	}
+}
+
+/* `linx enter PID`: the target. */
+static int take_pid(int argc, char **argv, struct opts *o)
+{
+	char *end;
+	long pid;
+
+	if (optind >= argc) {
+		usage(stderr, true);
+		return -EINVAL;
+	}
+	pid = strtol(argv[optind], &end, 10);
+	if (*end || pid <= 0) {
+		fprintf(stderr, "linx: enter: bad pid \"%s\"\n", argv[optind]);
+		return -EINVAL;
+	}
+	o->target = (pid_t)pid;
+	optind++;
+	return 0;
+}
+
+/* Flags that exclude or need each other. */
+static int combinations_ok(const struct opts *o)
+{
+	const char *msg = NULL;
+
+	if (o->seccomp_allow && o->seccomp_deny)
+		msg = "--seccomp-allow and --seccomp-deny exclude each other";
+	/* Configuring "the workload's" network without a network namespace
+	 * of its own would reconfigure ours. */
+	else if ((o->n_links || o->n_ips || o->gateway) && !o->enter &&
+		 !(o->ns & LINX_NS_NET))
+		msg = "--link, --ip and --gateway need the workload's own "
+		      "network namespace (--ns net)";
+	else if ((o->memory_max || o->pids_max || o->cpu_max) && !o->cgroup)
+		msg = "--memory-max, --pids-max and --cpu-max need --cgroup";
+	else if (o->caps_keep && o->caps_drop)
+		msg = "--caps-keep and --caps-drop exclude each other";
+	if (msg)
+		fprintf(stderr, "linx: %s\n", msg);
+	return msg ? -EINVAL : 0;
+}
+
 static int parse(int argc, char **argv, bool enter, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{ "ns", required_argument, NULL, 'n' },
-		{ "uid-map", required_argument, NULL, 'u' },
-		{ "gid-map", required_argument, NULL, 'g' },
-		{ "caps-keep", required_argument, NULL, 'k' },
-		{ "caps-drop", required_argument, NULL, 'd' },
-		{ "seccomp-allow", required_argument, NULL, 'a' },
-		{ "seccomp-deny", required_argument, NULL, 'D' },
-		{ "seccomp-errno", required_argument, NULL, 'e' },
-		{ "no-new-privs", no_argument, NULL, 'N' },
-		{ "pty", no_argument, NULL, 'p' },
-		{ "cwd", required_argument, NULL, 'c' },
-		{ "env", required_argument, NULL, 'E' },
-		{ "cgroup", required_argument, NULL, 'G' },
-		{ "memory-max", required_argument, NULL, 'M' },
-		{ "pids-max", required_argument, NULL, 'P' },
-		{ "cpu-max", required_argument, NULL, 'C' },
-		{ "hostname", required_argument, NULL, 'H' },
-		{ "sysctl", required_argument, NULL, 'S' },
-		{ "link", required_argument, NULL, 'L' },
-		{ "ip", required_argument, NULL, 'I' },
-		{ "gateway", required_argument, NULL, 'W' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct linx_error err;
 	const char *ns = NULL;
 	bool need_pid = enter;
-	int c;
+	int c, r;
 
 	memset(o, 0, sizeof(*o));
 	o->enter = enter;
@@ -193,76 +291,19 @@ static int parse(int argc, char **argv, bool enter, struct opts *o)
 	if (!o->env || !o->sysctls || !o->links || !o->ips)
 		return -ENOMEM;
 	optind = 0; /* re-initialise getopt for this argv */
-again:
-	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			ns = optarg;
-			if (linx_process_ns_parse(optarg, &o->ns, &err) < 0) {
-				fprintf(stderr, "linx: --ns: %s\n", err.message);
-				return -EINVAL;
-			}
+	for (;;) {
+		while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1)
+			if ((r = take_option(c, enter, o, &ns)) != 0)
+				return r;
+		if (!need_pid)
 			break;
-		case 'u': o->uid_map = optarg; break;
-		case 'g': o->gid_map = optarg; break;
-		case 'k': o->caps_keep = optarg; break;
-		case 'd': o->caps_drop = optarg; break;
-		case 'a': o->seccomp_allow = optarg; break;
-		case 'D': o->seccomp_deny = optarg; break;
-		case 'e': o->seccomp_errno = optarg; break;
-		case 'N': o->nnp = true; break;
-		case 'p': o->pty = true; break;
-		case 'c': o->cwd = optarg; break;
-		case 'E': o->env[o->n_env++] = optarg; break;
-		case 'G': o->cgroup = optarg; break;
-		case 'M': o->memory_max = optarg; break;
-		case 'P': o->pids_max = optarg; break;
-		case 'C': o->cpu_max = optarg; break;
-		case 'H': o->hostname = optarg; break;
-		case 'S':
-			if (!strchr(optarg, '=')) {
-				fprintf(stderr, "linx: --sysctl takes KEY=VALUE, "
-						"not \"%s\"\n", optarg);
-				return -EINVAL;
-			}
-			o->sysctls[o->n_sysctls++] = optarg;
-			break;
-		case 'L': o->links[o->n_links++] = optarg; break;
-		case 'I':
-			if (!strchr(optarg, '=')) {
-				fprintf(stderr, "linx: --ip takes NAME=ADDRESS/"
-						"PREFIX, not \"%s\"\n", optarg);
-				return -EINVAL;
-			}
-			o->ips[o->n_ips++] = optarg;
-			break;
-		case 'W': o->gateway = optarg; break;
-		case 'v': o->verbose = true; break;
-		case 'h': usage(stdout, enter); return 1;
-		default: usage(stderr, enter); return -EINVAL;
-		}
-	}
-	if (need_pid) {
-		char *end;
-		long pid;
-
-		if (optind >= argc) {
-			usage(stderr, enter);
-			return -EINVAL;
-		}
-		pid = strtol(argv[optind], &end, 10);
-		if (*end || pid <= 0) {
-			fprintf(stderr, "linx: enter: bad pid \"%s\"\n",
-				argv[optind]);
-			return -EINVAL;
-		}
-		o->target = (pid_t)pid;
-		optind++;
+		if ((r = take_pid(argc, argv, o)) < 0)
+			return r;
 		need_pid = false;
 		/* Options may follow the pid too: "enter PID --ns net --". */
-		if (optind < argc && argv[optind][0] == '-' &&
-		    strcmp(argv[optind], "--") != 0)
-			goto again;
+		if (!(optind < argc && argv[optind][0] == '-' &&
+		      strcmp(argv[optind], "--") != 0))
+			break;
 	}
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++;
@@ -271,31 +312,8 @@ again:
 			enter ? "enter" : "spawn");
 		return -EINVAL;
 	}
-	if (!lists_ok(o, ns))
+	if (!lists_ok(o, ns) || combinations_ok(o) < 0)
 		return -EINVAL;
-	if (o->seccomp_allow && o->seccomp_deny) {
-		fprintf(stderr, "linx: --seccomp-allow and --seccomp-deny "
-				"exclude each other\n");
-		return -EINVAL;
-	}
-	/* Configuring "the workload's" network without a network namespace
-	 * of its own would reconfigure ours. */
-	if ((o->n_links || o->n_ips || o->gateway) && !enter &&
-	    !(o->ns & LINX_NS_NET)) {
-		fprintf(stderr, "linx: --link, --ip and --gateway need the "
-				"workload's own network namespace (--ns net)\n");
-		return -EINVAL;
-	}
-	if ((o->memory_max || o->pids_max || o->cpu_max) && !o->cgroup) {
-		fprintf(stderr, "linx: --memory-max, --pids-max and --cpu-max "
-				"need --cgroup\n");
-		return -EINVAL;
-	}
-	if (o->caps_keep && o->caps_drop) {
-		fprintf(stderr, "linx: --caps-keep and --caps-drop exclude each "
-				"other\n");
-		return -EINVAL;
-	}
 	o->argv = argv + optind;
 	return 0;
 }
