@@ -239,6 +239,107 @@ static void finish(struct linx_process *p, uint32_t stage, int32_t value,
 		linx_error_clear(&p->result.error);
 }
 
+/* A `result` for the pending call or setup. */
+static void route_result(struct linx_process *p, const struct linx_value *m)
+{
+	uint64_t ref = 0;
+
+	linx_value_get_u64(linx_map_get(m, LINX_WK_REF), &ref);
+	if (ref != p->call_ref || p->call_done)
+		return;
+	p->call_done = true;
+	if (linx_map_get(m, LINX_WK_ERRNO)) {
+		linx_error_from_value(m, &p->call_err);
+		p->call_rc = -p->call_err.code;
+	} else {
+		const struct linx_value *v = linx_map_get(m, LINX_WK_VALUE);
+
+		p->call_rc = 0;
+		if (v && linx_value_copy(&p->call_value, v) < 0)
+			p->call_rc = linx_error_set(&p->call_err, ENOMEM, "call",
+						    NULL);
+	}
+}
+
+/* The host mirror normally prevents rejects; a pending call or setup
+ * that was refused must still complete. */
+static void route_reject(struct linx_process *p, const struct linx_value *m)
+{
+	const char *op = get_str(m, LINX_WK_OP);
+
+	if (p->call_ref && !p->call_done && op &&
+	    (strcmp(op, LINX_WO_CALL) == 0 || strcmp(op, LINX_WO_SETUP) == 0)) {
+		p->call_done = true;
+		linx_error_from_value(m, &p->call_err);
+		p->call_rc = -p->call_err.code;
+	}
+}
+
+/* Take a PTY_OUT event's decoded buffer instead of copying it. */
+static void take_data(struct linx_process_event *ev, struct linx_value *m)
+{
+	struct linx_value *d = (struct linx_value *)linx_map_get(m, LINX_WK_DATA);
+
+	if (d && (d->type == LINX_BYTES || d->type == LINX_STRING) && d->len) {
+		ev->data = d->bytes;
+		ev->len = d->len;
+		d->type = LINX_NIL;
+		d->bytes = NULL;
+		d->len = 0;
+	}
+}
+
+static void advance(struct linx_process *p, uint32_t stage)
+{
+	if (p->stage < stage)
+		p->stage = stage;
+}
+
+/* Fill `ev` from a lifecycle event and move the session's stage along.
+ * false if the event name is not one of them. */
+static bool lifecycle_event(struct linx_process *p, const char *name,
+			    struct linx_value *m, struct linx_process_event *ev)
+{
+	if (strcmp(name, LINX_WE_SPAWNED) == 0) {
+		p->host_pid = (pid_t)get_int(m, LINX_WK_HOST_PID);
+		advance(p, LINX_PROCESS_SPAWNED);
+		ev->type = LINX_PROCESS_EV_SPAWNED;
+		ev->value = p->host_pid;
+	} else if (strcmp(name, LINX_WE_READY) == 0) {
+		p->host_pid = (pid_t)get_int(m, LINX_WK_HOST_PID);
+		p->child_pid = (pid_t)get_int(m, LINX_WK_CHILD_PID);
+		advance(p, LINX_PROCESS_READY);
+		ev->type = LINX_PROCESS_EV_READY;
+		ev->value = p->host_pid;
+		ev->child_pid = p->child_pid;
+	} else if (strcmp(name, LINX_WE_RUNNING) == 0) {
+		advance(p, LINX_PROCESS_RUNNING);
+		ev->type = LINX_PROCESS_EV_RUNNING;
+	} else if (strcmp(name, LINX_WE_EXITED) == 0) {
+		ev->type = LINX_PROCESS_EV_EXITED;
+		ev->value = (int32_t)get_int(m, LINX_WK_CODE);
+		finish(p, LINX_PROCESS_EXITED, ev->value, NULL);
+	} else if (strcmp(name, LINX_WE_SIGNALED) == 0) {
+		ev->type = LINX_PROCESS_EV_SIGNALED;
+		ev->value = (int32_t)get_int(m, LINX_WK_SIGNUM);
+		finish(p, LINX_PROCESS_SIGNALED, ev->value, NULL);
+	} else if (strcmp(name, LINX_WE_ABORTED) == 0) {
+		ev->type = LINX_PROCESS_EV_ABORTED;
+		finish(p, LINX_PROCESS_ABORTED, 0, NULL);
+	} else if (strcmp(name, LINX_WE_ERROR) == 0) {
+		ev->type = LINX_PROCESS_EV_ERROR;
+		linx_error_from_value(m, &ev->error);
+		ev->value = ev->error.code;
+		finish(p, LINX_PROCESS_ERRORED, ev->value, &ev->error);
+	} else if (strcmp(name, LINX_WE_PTY_OUT) == 0) {
+		ev->type = LINX_PROCESS_EV_PTY_OUT;
+		take_data(ev, m);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Route one decoded event.  Returns 1 if it was a session event. */
 static int route(struct linx_agent *a, struct linx_value *m)
 {
@@ -254,93 +355,17 @@ static int route(struct linx_agent *a, struct linx_value *m)
 	if (!p)
 		return 0; /* a freed session's late events, or hello */
 	if (strcmp(ev, LINX_WE_RESULT) == 0) {
-		uint64_t ref = 0;
-
-		linx_value_get_u64(linx_map_get(m, LINX_WK_REF), &ref);
-		if (ref != p->call_ref || p->call_done)
-			return 1;
-		p->call_done = true;
-		if (linx_map_get(m, LINX_WK_ERRNO)) {
-			linx_error_from_value(m, &p->call_err);
-			p->call_rc = -p->call_err.code;
-		} else {
-			const struct linx_value *v = linx_map_get(m, LINX_WK_VALUE);
-
-			p->call_rc = 0;
-			if (v && linx_value_copy(&p->call_value, v) < 0)
-				p->call_rc = linx_error_set(&p->call_err,
-							    ENOMEM, "call",
-							    NULL);
-		}
+		route_result(p, m);
 		return 1;
 	}
 	if (strcmp(ev, LINX_WE_REJECT) == 0) {
-		/* The host mirror normally prevents these; a pending call
-		 * that was refused must still complete. */
-		const char *op = get_str(m, LINX_WK_OP);
-
-		if (p->call_ref && !p->call_done && op &&
-		    (strcmp(op, LINX_WO_CALL) == 0 ||
-		     strcmp(op, LINX_WO_SETUP) == 0)) {
-			p->call_done = true;
-			linx_error_from_value(m, &p->call_err);
-			p->call_rc = -p->call_err.code;
-		}
+		route_reject(p, m);
 		return 1;
 	}
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return 1; /* the stage below is still tracked */
-	if (strcmp(ev, LINX_WE_SPAWNED) == 0) {
-		p->host_pid = (pid_t)get_int(m, LINX_WK_HOST_PID);
-		if (p->stage < LINX_PROCESS_SPAWNED)
-			p->stage = LINX_PROCESS_SPAWNED;
-		n->ev.type = LINX_PROCESS_EV_SPAWNED;
-		n->ev.value = p->host_pid;
-	} else if (strcmp(ev, LINX_WE_READY) == 0) {
-		p->host_pid = (pid_t)get_int(m, LINX_WK_HOST_PID);
-		p->child_pid = (pid_t)get_int(m, LINX_WK_CHILD_PID);
-		if (p->stage < LINX_PROCESS_READY)
-			p->stage = LINX_PROCESS_READY;
-		n->ev.type = LINX_PROCESS_EV_READY;
-		n->ev.value = p->host_pid;
-		n->ev.child_pid = p->child_pid;
-	} else if (strcmp(ev, LINX_WE_RUNNING) == 0) {
-		if (p->stage < LINX_PROCESS_RUNNING)
-			p->stage = LINX_PROCESS_RUNNING;
-		n->ev.type = LINX_PROCESS_EV_RUNNING;
-	} else if (strcmp(ev, LINX_WE_EXITED) == 0) {
-		n->ev.type = LINX_PROCESS_EV_EXITED;
-		n->ev.value = (int32_t)get_int(m, LINX_WK_CODE);
-		finish(p, LINX_PROCESS_EXITED, n->ev.value, NULL);
-	} else if (strcmp(ev, LINX_WE_SIGNALED) == 0) {
-		n->ev.type = LINX_PROCESS_EV_SIGNALED;
-		n->ev.value = (int32_t)get_int(m, LINX_WK_SIGNUM);
-		finish(p, LINX_PROCESS_SIGNALED, n->ev.value, NULL);
-	} else if (strcmp(ev, LINX_WE_ABORTED) == 0) {
-		n->ev.type = LINX_PROCESS_EV_ABORTED;
-		finish(p, LINX_PROCESS_ABORTED, 0, NULL);
-	} else if (strcmp(ev, LINX_WE_ERROR) == 0) {
-		n->ev.type = LINX_PROCESS_EV_ERROR;
-		linx_error_from_value(m, &n->ev.error);
-		n->ev.value = n->ev.error.code;
-		finish(p, LINX_PROCESS_ERRORED, n->ev.value, &n->ev.error);
-	} else if (strcmp(ev, LINX_WE_PTY_OUT) == 0) {
-		const struct linx_value *d = linx_map_get(m, LINX_WK_DATA);
-
-		n->ev.type = LINX_PROCESS_EV_PTY_OUT;
-		if (d && (d->type == LINX_BYTES || d->type == LINX_STRING) &&
-		    d->len) {
-			/* Take the decoded buffer instead of copying it. */
-			struct linx_value *dv = (struct linx_value *)d;
-
-			n->ev.data = dv->bytes;
-			n->ev.len = dv->len;
-			dv->type = LINX_NIL;
-			dv->bytes = NULL;
-			dv->len = 0;
-		}
-	} else {
+	if (!lifecycle_event(p, ev, m, &n->ev)) {
 		free(n);
 		return 0;
 	}
