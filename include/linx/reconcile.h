@@ -106,6 +106,38 @@ LINX_API int linx_reconcile_flat_pass(const struct linx_reconcile_flat *f,
 				      struct linx_value *ret_report,
 				      struct linx_error *err);
 
+/*
+ * The parameters every flat reconciler's verbs share, spelled once, as
+ * initializers for a plugin's enum-indexed struct linx_param table
+ * (linx/plugin.h): a reconcile verb takes desired, last_applied and
+ * revert_on_release, a diff verb observed, desired, last_applied and
+ * revert_on_release.  `doc` describes the map's form; `what` names one of
+ * its keys ("key", "file").
+ */
+#define LINX_RECONCILE_PARAM_DESIRED(doc)                                      \
+	{ "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED, doc }
+#define LINX_RECONCILE_PARAM_OBSERVED(doc)                                     \
+	{ "observed", LINX_TM_MAP, LINX_PARAM_REQUIRED, doc }
+#define LINX_RECONCILE_PARAM_LAST_APPLIED                                      \
+	{ "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,                        \
+	  "what the previous pass returned (default: none)" }
+#define LINX_RECONCILE_PARAM_REVERT(what)                                      \
+	{ "revert_on_release", LINX_TM_BOOL, 0,                                \
+	  "write back the original of a " what " that leaves desired "        \
+	  "(default false)" }
+#define LINX_RECONCILE_PARAM_REVERT_OPS                                        \
+	{ "revert_on_release", LINX_TM_BOOL, 0,                                \
+	  "revert ops instead of release ops" }
+
+/* The engine's flags from a verb's revert_on_release argument (absent:
+ * false). */
+static inline uint32_t linx_reconcile_flags(const struct linx_value *revert)
+{
+	return revert && revert->type == LINX_BOOL && revert->b
+		       ? LINX_RECONCILE_REVERT_ON_RELEASE
+		       : 0;
+}
+
 /* An error as the report carries it (see ERROR above).  *ret is owned by
  * the caller; never fails but for memory (then the value is poisoned). */
 LINX_API struct linx_value linx_reconcile_error_value(const struct linx_error *e);

@@ -309,6 +309,18 @@ START_TEST(report_round_trips)
 }
 END_TEST
 
+START_TEST(revert_flag_from_argument)
+{
+	struct linx_value yes = linx_value_bool(true);
+	struct linx_value no = linx_value_bool(false);
+
+	ck_assert_uint_eq(linx_reconcile_flags(&yes),
+			  LINX_RECONCILE_REVERT_ON_RELEASE);
+	ck_assert_uint_eq(linx_reconcile_flags(&no), 0);
+	ck_assert_uint_eq(linx_reconcile_flags(NULL), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reconcile");
@@ -319,6 +331,7 @@ int main(void)
 	tcase_add_test(tc, failures_are_collected_not_fatal);
 	tcase_add_test(tc, malformed_input_touches_nothing);
 	tcase_add_test(tc, report_round_trips);
+	tcase_add_test(tc, revert_flag_from_argument);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
