@@ -59,7 +59,8 @@ LINX_BEGIN_DECLS
  *          the key cannot take.  Called before anything is read or
  *          written, so a malformed desired state changes nothing.
  * same     does `observed` (what read returned) already hold `rendered`?
- *          NULL: equal after collapsing runs of blanks and trimming.
+ *          NULL: linx_reconcile_same_text(), which a subsystem's own
+ *          rule can also fall back to.
  * read     the key's current text, malloc'd into *ret; a failure makes the
  *          key "unobserved" (it is then written, and the write reports
  *          the real error).
@@ -105,6 +106,38 @@ LINX_API int linx_reconcile_flat_pass(const struct linx_reconcile_flat *f,
 				      uint32_t flags,
 				      struct linx_value *ret_report,
 				      struct linx_error *err);
+
+/*
+ * The engine's comparison: equal once runs of blanks (space, tab, newline,
+ * CR, VT, FF) are one space and both ends are trimmed, so "4\t4\t1\t7\n"
+ * holds "4 4 1 7".  Inline, so that a plugin's `same` can fall back to it
+ * without a host service.
+ */
+static inline bool linx_reconcile_blank_(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+static inline bool linx_reconcile_same_text(const char *observed,
+					    const char *rendered)
+{
+	const char *a = observed, *b = rendered;
+
+	for (;;) {
+		while (linx_reconcile_blank_(*a))
+			a++;
+		while (linx_reconcile_blank_(*b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		while (*a && !linx_reconcile_blank_(*a) && *a == *b)
+			a++, b++;
+		if ((*a && !linx_reconcile_blank_(*a)) ||
+		    (*b && !linx_reconcile_blank_(*b)))
+			return false;
+	}
+}
 
 /*
  * The parameters every flat reconciler's verbs share, spelled once, as
