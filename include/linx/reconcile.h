@@ -172,7 +172,10 @@ static inline uint32_t linx_reconcile_flags(const struct linx_value *revert)
 }
 
 /* An error as the report carries it (see ERROR above).  *ret is owned by
- * the caller; never fails but for memory (then the value is poisoned). */
+ * the caller; never fails but for memory (then the value is poisoned).
+ * Not linx_error_to_value()'s wire shape ({"errno": 2, "errno_name":
+ * "enoent", "stage": ...}): the report's is documented with the errno
+ * by name, as the CLI prints errors (docs/reconcile/README.md). */
 LINX_API struct linx_value linx_reconcile_error_value(const struct linx_error *e);
 
 LINX_END_DECLS
