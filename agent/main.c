@@ -56,6 +56,13 @@ struct linx_value event(const char *name, uint64_t id)
 	return m;
 }
 
+/* The host is gone: nobody to tell any more. */
+static void host_gone(void)
+{
+	agent.out_dead = true;
+	outbuf_free(&agent.out);
+}
+
 void emit(struct linx_value *msg)
 {
 	uint8_t small[512];
@@ -80,11 +87,8 @@ void emit(struct linx_value *msg)
 	 * pushed early. */
 	if (outbuf_append(&agent.out, buf, len) < 0 ||
 	    (outbuf_pending(&agent.out) > (1u << 16) &&
-	     outbuf_flush(&agent.out, agent.out_fd) < 0)) {
-		/* The host is gone: nobody to tell any more. */
-		agent.out_dead = true;
-		outbuf_free(&agent.out);
-	}
+	     outbuf_flush(&agent.out, agent.out_fd) < 0))
+		host_gone();
 	if (buf != small)
 		free(buf);
 }
@@ -92,10 +96,8 @@ void emit(struct linx_value *msg)
 static void flush_events(void)
 {
 	if (!agent.out_dead && outbuf_pending(&agent.out) &&
-	    outbuf_flush(&agent.out, agent.out_fd) < 0) {
-		agent.out_dead = true;
-		outbuf_free(&agent.out);
-	}
+	    outbuf_flush(&agent.out, agent.out_fd) < 0)
+		host_gone();
 }
 
 void emit_error(uint64_t id, const struct linx_error *err)
@@ -500,10 +502,8 @@ static void pollset_dispatch(const struct pollset *ps)
 	const struct pollfd *pfds = ps->pfds;
 
 	if (pfds[POLL_CONTROL_OUT].revents &&
-	    outbuf_flush(&agent.out, agent.out_fd) < 0) {
-		agent.out_dead = true;
-		outbuf_free(&agent.out);
-	}
+	    outbuf_flush(&agent.out, agent.out_fd) < 0)
+		host_gone();
 	if (pfds[POLL_CONTROL_IN].revents)
 		control_readable();
 	for (size_t i = POLL_SESSIONS; i < ps->n; i++) {
