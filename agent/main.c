@@ -56,6 +56,13 @@ struct linx_value event(const char *name, uint64_t id)
 	return m;
 }
 
+/* The host is gone: nobody to tell any more. */
+static void host_gone(void)
+{
+	agent.out_dead = true;
+	outbuf_free(&agent.out);
+}
+
 void emit(struct linx_value *msg)
 {
 	uint8_t small[512];
@@ -80,11 +87,8 @@ void emit(struct linx_value *msg)
 	 * pushed early. */
 	if (outbuf_append(&agent.out, buf, len) < 0 ||
 	    (outbuf_pending(&agent.out) > (1u << 16) &&
-	     outbuf_flush(&agent.out, agent.out_fd) < 0)) {
-		/* The host is gone: nobody to tell any more. */
-		agent.out_dead = true;
-		outbuf_free(&agent.out);
-	}
+	     outbuf_flush(&agent.out, agent.out_fd) < 0))
+		host_gone();
 	if (buf != small)
 		free(buf);
 }
@@ -92,10 +96,8 @@ void emit(struct linx_value *msg)
 static void flush_events(void)
 {
 	if (!agent.out_dead && outbuf_pending(&agent.out) &&
-	    outbuf_flush(&agent.out, agent.out_fd) < 0) {
-		agent.out_dead = true;
-		outbuf_free(&agent.out);
-	}
+	    outbuf_flush(&agent.out, agent.out_fd) < 0)
+		host_gone();
 }
 
 void emit_error(uint64_t id, const struct linx_error *err)
@@ -390,128 +392,168 @@ static void usage(void)
 	_exit(2);
 }
 
-int main(int argc, char **argv)
+/* The command line; anything else, or a descriptor that is not open, is a
+ * usage error. */
+static void parse_args(int argc, char **argv, int *in, int *out,
+		       const char **preload)
 {
-	const char *preload = getenv("LINX_AGENT_PRELOAD");
-	struct pollfd *pfds = NULL;
-	struct session **who = NULL;
-	size_t have = 0;
-	int in = 3, out = 4;
-	struct linx_value hello;
-
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && strcmp(argv[i], "--in") == 0)
-			in = atoi(argv[++i]);
+			*in = atoi(argv[++i]);
 		else if (i + 1 < argc && strcmp(argv[i], "--out") == 0)
-			out = atoi(argv[++i]);
+			*out = atoi(argv[++i]);
 		else if (i + 1 < argc && strcmp(argv[i], "--preload") == 0)
-			preload = argv[++i];
+			*preload = argv[++i];
 		else
 			usage();
 	}
-	if (fcntl(in, F_GETFD) < 0 || fcntl(out, F_GETFD) < 0)
+	if (fcntl(*in, F_GETFD) < 0 || fcntl(*out, F_GETFD) < 0)
 		usage();
-	setup(in, out, preload);
+}
 
-	hello = event(LINX_WE_HELLO, 0);
+static void say_hello(void)
+{
+	struct linx_value hello = event(LINX_WE_HELLO, 0);
+
 	linx_map_put_cstring(&hello, LINX_WK_VERSION, linx_version());
 	linx_map_put_int(&hello, LINX_WK_PID, getpid());
 	emit(&hello);
 	flush_events();
+}
+
+/* ---- the event loop ------------------------------------------------------------ */
+
+/*
+ * What one turn polls: the signalfd, the control channel and its output
+ * (slots 0, 1, 2, always present, a descriptor of -1 when idle), then the
+ * sessions' descriptors, each with the session it belongs to in `who`.
+ * Grown, never shrunk: the loop allocates nothing in the steady state.
+ */
+struct pollset {
+	struct pollfd *pfds;
+	struct session **who;
+	size_t n, have;
+};
+
+enum { POLL_SIGNALS, POLL_CONTROL_IN, POLL_CONTROL_OUT, POLL_SESSIONS };
+
+static void pollset_reserve(struct pollset *ps, size_t cap)
+{
+	struct pollfd *np;
+	struct session **nw;
+
+	if (cap <= ps->have)
+		return;
+	np = realloc(ps->pfds, cap * sizeof(*ps->pfds));
+	if (!np)
+		_exit(3);
+	ps->pfds = np;
+	nw = realloc(ps->who, cap * sizeof(*ps->who));
+	if (!nw)
+		_exit(3);
+	ps->who = nw;
+	ps->have = cap;
+}
+
+static void pollset_add(struct pollset *ps, struct session *s, int fd,
+			short events)
+{
+	ps->who[ps->n] = s;
+	ps->pfds[ps->n++] = (struct pollfd){ .fd = fd, .events = events };
+}
+
+static void pollset_build(struct pollset *ps)
+{
+	size_t cap = POLL_SESSIONS;
+
+	for (struct session *s = agent.sessions; s; s = s->next)
+		cap += 3;
+	pollset_reserve(ps, cap);
+	memset(ps->who, 0, cap * sizeof(*ps->who));
+	ps->n = 0;
+	pollset_add(ps, NULL, agent.sig_fd, POLLIN);
+	/* Shutting down: no new requests. */
+	pollset_add(ps, NULL, agent.in_closed ? -1 : agent.in_fd, POLLIN);
+	pollset_add(ps, NULL,
+		    outbuf_pending(&agent.out) && !agent.out_dead
+			    ? agent.out_fd
+			    : -1,
+		    POLLOUT);
+	for (struct session *s = agent.sessions; s; s = s->next) {
+		if (s->status_fd >= 0)
+			pollset_add(ps, s, s->status_fd, POLLIN);
+		if (s->cmd_fd >= 0 && outbuf_pending(&s->cmd_out))
+			pollset_add(ps, s, s->cmd_fd, POLLOUT);
+		if (s->pty_fd >= 0) {
+			short ev = 0;
+
+			if (session_pty_wants_read(s))
+				ev |= POLLIN;
+			if (outbuf_pending(&s->pty_in))
+				ev |= POLLOUT;
+			pollset_add(ps, s, s->pty_fd, ev);
+		}
+	}
+}
+
+/* Hand each ready descriptor of the turn to its owner. */
+static void pollset_dispatch(const struct pollset *ps)
+{
+	const struct pollfd *pfds = ps->pfds;
+
+	if (pfds[POLL_CONTROL_OUT].revents &&
+	    outbuf_flush(&agent.out, agent.out_fd) < 0)
+		host_gone();
+	if (pfds[POLL_CONTROL_IN].revents)
+		control_readable();
+	for (size_t i = POLL_SESSIONS; i < ps->n; i++) {
+		struct session *s = ps->who[i];
+		short re = pfds[i].revents;
+
+		if (!re || linx_process_stage_terminal(s->stage))
+			continue;
+		if (pfds[i].fd == s->status_fd)
+			session_status_readable(s);
+		else if (pfds[i].fd == s->cmd_fd)
+			session_cmd_writable(s);
+		else if (pfds[i].fd == s->pty_fd) {
+			if (re & POLLOUT)
+				session_pty_writable(s);
+			if (re & (POLLIN | POLLHUP | POLLERR))
+				session_pty_readable(s);
+		}
+	}
+	if (pfds[POLL_SIGNALS].revents)
+		signals_readable();
+}
+
+/* Until the control channel has closed and the last session is gone. */
+static void run(void)
+{
+	struct pollset ps = { 0 };
 
 	for (;;) {
-		size_t n = 0, cap = 3;
-		bool shutting;
-		int timeout;
-
 		if (agent.in_closed) {
 			sessions_shutdown();
 			if (!agent.sessions)
 				break;
 		}
 		flush_events();
-		shutting = agent.in_closed;
-		for (struct session *s = agent.sessions; s; s = s->next)
-			cap += 3;
-		if (cap > have) {
-			/* Grown, never shrunk: the loop allocates nothing in
-			 * the steady state. */
-			struct pollfd *np = realloc(pfds, cap * sizeof(*pfds));
-			struct session **nw;
-
-			if (!np)
-				_exit(3);
-			pfds = np;
-			nw = realloc(who, cap * sizeof(*who));
-			if (!nw)
-				_exit(3);
-			who = nw;
-			have = cap;
-		}
-		memset(who, 0, cap * sizeof(*who));
-		pfds[n++] = (struct pollfd){ .fd = agent.sig_fd, .events = POLLIN };
-		pfds[n++] = (struct pollfd){
-			.fd = shutting ? -1 : agent.in_fd, .events = POLLIN };
-		pfds[n++] = (struct pollfd){
-			.fd = outbuf_pending(&agent.out) && !agent.out_dead
-				      ? agent.out_fd
-				      : -1,
-			.events = POLLOUT };
-		for (struct session *s = agent.sessions; s; s = s->next) {
-			if (s->status_fd >= 0) {
-				who[n] = s;
-				pfds[n++] = (struct pollfd){ .fd = s->status_fd,
-							     .events = POLLIN };
-			}
-			if (s->cmd_fd >= 0 && outbuf_pending(&s->cmd_out)) {
-				who[n] = s;
-				pfds[n++] = (struct pollfd){ .fd = s->cmd_fd,
-							     .events = POLLOUT };
-			}
-			if (s->pty_fd >= 0) {
-				short ev = 0;
-
-				if (session_pty_wants_read(s))
-					ev |= POLLIN;
-				if (outbuf_pending(&s->pty_in))
-					ev |= POLLOUT;
-				who[n] = s;
-				pfds[n++] = (struct pollfd){ .fd = s->pty_fd,
-							     .events = ev };
-			}
-		}
-		timeout = sessions_next_timeout();
-		if (poll(pfds, n, timeout) < 0 && errno != EINTR)
+		pollset_build(&ps);
+		if (poll(ps.pfds, ps.n, sessions_next_timeout()) < 0 &&
+		    errno != EINTR)
 			_exit(3);
-		if (pfds[2].revents && outbuf_flush(&agent.out, agent.out_fd) < 0) {
-			agent.out_dead = true;
-			outbuf_free(&agent.out);
-		}
-		if (pfds[1].revents)
-			control_readable();
-		for (size_t i = 3; i < n; i++) {
-			struct session *s = who[i];
-			short re = pfds[i].revents;
-
-			if (!re || linx_process_stage_terminal(s->stage))
-				continue;
-			if (pfds[i].fd == s->status_fd)
-				session_status_readable(s);
-			else if (pfds[i].fd == s->cmd_fd)
-				session_cmd_writable(s);
-			else if (pfds[i].fd == s->pty_fd) {
-				if (re & POLLOUT)
-					session_pty_writable(s);
-				if (re & (POLLIN | POLLHUP | POLLERR))
-					session_pty_readable(s);
-			}
-		}
-		if (pfds[0].revents)
-			signals_readable();
+		pollset_dispatch(&ps);
 		sessions_timers();
 		sessions_collect();
 	}
-	/* Tell the host what remains (if it still listens), then go. */
+	free(ps.pfds);
+	free(ps.who);
+}
+
+/* Tell the host what remains (if it still listens), then go. */
+static void finish(void)
+{
 	if (!agent.out_dead && outbuf_pending(&agent.out)) {
 		fcntl(agent.out_fd, F_SETFL,
 		      fcntl(agent.out_fd, F_GETFL) & ~O_NONBLOCK);
@@ -519,10 +561,20 @@ int main(int argc, char **argv)
 	}
 	sweep_orphans();
 	plans_shutdown();
-	free(pfds);
-	free(who);
 	linx_registry_free(agent.reg);
 	inbuf_free(&agent.in);
 	outbuf_free(&agent.out);
+}
+
+int main(int argc, char **argv)
+{
+	const char *preload = getenv("LINX_AGENT_PRELOAD");
+	int in = 3, out = 4;
+
+	parse_args(argc, argv, &in, &out, &preload);
+	setup(in, out, preload);
+	say_hello();
+	run();
+	finish();
 	return 0;
 }

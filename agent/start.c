@@ -251,12 +251,11 @@ static int parse_stdio(const struct linx_value *v, struct stdio_req *r,
 	return 0;
 }
 
-static int parse_request(const struct linx_value *m, bool enter,
-			 struct prep *p, struct stdio_req *sr, pid_t *target,
+/* What to run: argv (required), env and cwd. */
+static int parse_command(const struct linx_value *m, struct prep *p,
 			 struct linx_error *e)
 {
 	const struct linx_value *v;
-	int64_t i64;
 	int r;
 
 	v = linx_map_get(m, LINX_WK_ARGV);
@@ -285,6 +284,19 @@ static int parse_request(const struct linx_value *m, bool enter,
 			return linx_error_set(e, ENOMEM, "malformed_request",
 					      NULL);
 	}
+	return 0;
+}
+
+/* Where to run it: the namespaces to create (spawn) or join (enter: all
+ * of the target's by default), and for enter the target. */
+static int parse_namespaces(const struct linx_value *m, bool enter,
+			    struct prep *p, pid_t *target,
+			    struct linx_error *e)
+{
+	const struct linx_value *v;
+	int64_t i64;
+	int r;
+
 	v = linx_map_get(m, LINX_WK_NAMESPACES);
 	if (v && v->type != LINX_NIL) {
 		r = parse_ns(v, &p->ns_mask, e);
@@ -302,6 +314,16 @@ static int parse_request(const struct linx_value *m, bool enter,
 				   "target must be a positive pid");
 		*target = (pid_t)i64;
 	}
+	return 0;
+}
+
+/* Its stdio, and the PTY's first window size. */
+static int parse_terminal(const struct linx_value *m, struct prep *p,
+			  struct stdio_req *sr, struct linx_error *e)
+{
+	const struct linx_value *v;
+	int r;
+
 	r = parse_stdio(linx_map_get(m, LINX_WK_STDIO), sr, e);
 	if (r < 0)
 		return r;
@@ -314,6 +336,16 @@ static int parse_request(const struct linx_value *m, bool enter,
 			return r;
 		p->have_ws = true;
 	}
+	return 0;
+}
+
+/* How the session lives and ends: no_new_privs, linger, auto_proceed and
+ * the kill grace period. */
+static int parse_lifecycle(const struct linx_value *m, struct prep *p,
+			   struct linx_error *e)
+{
+	const struct linx_value *v;
+
 	p->cfg.nnp = get_bool(m, LINX_WK_NO_NEW_PRIVS);
 	p->linger = get_bool(m, LINX_WK_LINGER);
 	p->auto_proceed = get_bool(m, LINX_WK_AUTO_PROCEED);
@@ -328,6 +360,23 @@ static int parse_request(const struct linx_value *m, bool enter,
 		p->grace_ms = (uint32_t)g;
 	}
 	return 0;
+}
+
+/* The whole request, group by group, in the order the errors were always
+ * reported in. */
+static int parse_request(const struct linx_value *m, bool enter,
+			 struct prep *p, struct stdio_req *sr, pid_t *target,
+			 struct linx_error *e)
+{
+	int r = parse_command(m, p, e);
+
+	if (r >= 0)
+		r = parse_namespaces(m, enter, p, target, e);
+	if (r >= 0)
+		r = parse_terminal(m, p, sr, e);
+	if (r >= 0)
+		r = parse_lifecycle(m, p, e);
+	return r;
 }
 
 /* ---- preparation (system calls, in the agent) --------------------------- */
@@ -439,26 +488,139 @@ static struct session *session_new(uint64_t id, const struct prep *p)
 	return s;
 }
 
+static void prep_init(struct prep *p, bool enter)
+{
+	memset(p, 0, sizeof(*p));
+	linx_ns_pin_init(&p->cfg.pin);
+	p->cfg.stdio[0] = p->cfg.stdio[1] = p->cfg.stdio[2] = -1;
+	p->cfg.pty_slave = p->pty_master = -1;
+	p->cfg.cmd_fd = p->cfg.status_fd = p->cmd_w = p->status_r = -1;
+	p->cfg.enter = enter;
+}
+
+/* The child's command pipe (it reads) and status pipe (it writes). */
+static int open_pipes(struct prep *p, struct linx_error *e)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return linx_error_set(e, errno, "pipe2", NULL);
+	p->cfg.cmd_fd = fds[0];
+	p->cmd_w = fds[1];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return linx_error_set(e, errno, "pipe2", NULL);
+	p->status_r = fds[0];
+	p->cfg.status_fd = fds[1];
+	return 0;
+}
+
+/* No explicit namespace list: enter joins whatever the target has. */
+static bool joins_all(const struct linx_value *msg)
+{
+	const struct linx_value *ns = linx_map_get(msg, LINX_WK_NAMESPACES);
+
+	return !ns || ns->type == LINX_NIL || ns->len == 0;
+}
+
+/* Validate the request, then open every descriptor the child needs. */
+static int prepare(const struct linx_value *msg, bool enter, struct prep *p,
+		   struct linx_error *e)
+{
+	struct stdio_req sr;
+	pid_t target = 0;
+	int r;
+
+	memset(&sr, 0, sizeof(sr));
+	r = parse_request(msg, enter, p, &sr, &target, e);
+	if (r < 0)
+		return r;
+	p->cfg.pty = sr.pty;
+	r = open_stdio(p, &sr, e);
+	if (r >= 0 && sr.pty)
+		r = open_pty(p, e);
+	if (r >= 0 && enter)
+		r = pin_target(p, target, joins_all(msg), e);
+	if (r >= 0)
+		r = open_pipes(p, e);
+	return r;
+}
+
+/*
+ * clone3(2) the child: for spawn with the requested namespaces, for enter
+ * with none (it joins the pinned ones itself; into a pid namespace
+ * through a `middle` child).  Returns in the agent only: the pid, or -1
+ * with errno set.
+ */
+static pid_t clone_child(struct prep *p, bool enter, bool middle)
+{
+	struct clone_args0 args = { .exit_signal = SIGCHLD };
+	pid_t pid;
+
+	if (!enter) {
+		for (unsigned k = 0; k < LINX_NS_KIND_COUNT; k++)
+			if (p->ns_mask & (1u << k))
+				args.flags |= ns_clone_flag[k];
+	} else {
+		p->cfg.enter_mask = p->cfg.pin.mask;
+	}
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		if (middle)
+			child_enter_main(&p->cfg);
+		child_main(&p->cfg);
+	}
+	return pid;
+}
+
+/* The child runs: the session takes the agent's ends of its descriptors,
+ * joins the list and, unless the pid is still to come from a middle
+ * child, says "spawned". */
+static void session_started(struct session *s, struct prep *p, pid_t pid,
+			    bool middle)
+{
+	s->cmd_fd = p->cmd_w;
+	s->status_fd = p->status_r;
+	s->pty_fd = p->pty_master;
+	p->cmd_w = p->status_r = p->pty_master = -1;
+	fcntl(s->cmd_fd, F_SETFL, O_NONBLOCK);
+	fcntl(s->status_fd, F_SETFL, O_NONBLOCK);
+	prep_free(p); /* the agent's copies of the child's descriptors */
+	s->next = agent.sessions;
+	agent.sessions = s;
+	if (!middle) {
+		struct linx_value ev = event(LINX_WE_SPAWNED, s->id);
+
+		s->pid = pid;
+		s->stage = LINX_PROCESS_SPAWNED;
+		linx_map_put_int(&ev, LINX_WK_HOST_PID, pid);
+		emit(&ev);
+		if (!s->enter) {
+			/* A spawned child is parked the moment clone3
+			 * returns: its namespaces exist, and whatever is sent
+			 * waits in its command pipe.  Its own pid is 1 in a
+			 * new pid namespace, else the host's.  Saying so now
+			 * spares a round trip through the child. */
+			s->child_pid = (p->ns_mask & LINX_NS_PID) ? 1 : pid;
+			s->ready_seen = true;
+			session_on_ready(s);
+		}
+	} else {
+		/* The workload's pid comes from the middle child. */
+		s->helper = pid;
+	}
+}
+
 void start_session(const struct linx_value *msg, bool enter, uint64_t id)
 {
 	struct prep p;
-	struct stdio_req sr;
-	struct session *s;
-	struct clone_args0 args = { .exit_signal = SIGCHLD };
+	struct session *s = NULL;
 	struct linx_error e;
-	pid_t target = 0, pid;
 	bool middle;
-	int fds[2], r;
+	pid_t pid;
+	int r;
 
-	memset(&p, 0, sizeof(p));
-	memset(&sr, 0, sizeof(sr));
-	linx_ns_pin_init(&p.cfg.pin);
-	p.cfg.stdio[0] = p.cfg.stdio[1] = p.cfg.stdio[2] = -1;
-	p.cfg.pty_slave = p.pty_master = -1;
-	p.cfg.cmd_fd = p.cfg.status_fd = p.cmd_w = p.status_r = -1;
-	p.cfg.enter = enter;
+	prep_init(&p, enter);
 	linx_error_clear(&e);
-
 	if (session_find(id)) {
 		emit_reject(id, enter ? "enter" : "spawn", EEXIST, "duplicate",
 			    "session %llu already exists",
@@ -466,56 +628,23 @@ void start_session(const struct linx_value *msg, bool enter, uint64_t id)
 		prep_free(&p);
 		return;
 	}
-	r = parse_request(msg, enter, &p, &sr, &target, &e);
+	r = prepare(msg, enter, &p, &e);
 	if (r >= 0) {
-		bool all = !linx_map_get(msg, LINX_WK_NAMESPACES) ||
-			   linx_map_get(msg, LINX_WK_NAMESPACES)->type == LINX_NIL ||
-			   linx_map_get(msg, LINX_WK_NAMESPACES)->len == 0;
-
-		p.cfg.pty = sr.pty;
-		r = open_stdio(&p, &sr, &e);
-		if (r >= 0 && sr.pty)
-			r = open_pty(&p, &e);
-		if (r >= 0 && enter)
-			r = pin_target(&p, target, all, &e);
+		s = session_new(id, &p);
+		if (!s)
+			r = linx_error_set(&e, ENOMEM, enter ? "fork" : "clone",
+					   NULL);
 	}
-	if (r >= 0 && pipe2(fds, O_CLOEXEC) < 0)
-		r = linx_error_set(&e, errno, "pipe2", NULL);
-	else if (r >= 0) {
-		p.cfg.cmd_fd = fds[0];
-		p.cmd_w = fds[1];
-		if (pipe2(fds, O_CLOEXEC) < 0) {
-			r = linx_error_set(&e, errno, "pipe2", NULL);
-		} else {
-			p.status_r = fds[0];
-			p.cfg.status_fd = fds[1];
-		}
-	}
-	s = r >= 0 ? session_new(id, &p) : NULL;
-	if (r >= 0 && !s)
-		r = linx_error_set(&e, ENOMEM, enter ? "fork" : "clone", NULL);
 	if (r < 0) {
 		emit_error(id, &e);
 		prep_free(&p);
 		return;
 	}
 	s->enter = enter;
-	if (!enter) {
-		for (unsigned k = 0; k < LINX_NS_KIND_COUNT; k++)
-			if (p.ns_mask & (1u << k))
-				args.flags |= ns_clone_flag[k];
-	} else {
-		p.cfg.enter_mask = p.cfg.pin.mask;
-	}
 	/* Enter into a pid namespace goes through a middle child; otherwise
 	 * the child is the workload itself. */
 	middle = enter && (p.cfg.pin.mask & LINX_NS_PID);
-	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid == 0) {
-		if (middle)
-			child_enter_main(&p.cfg);
-		child_main(&p.cfg);
-	}
+	pid = clone_child(&p, enter, middle);
 	if (pid < 0) {
 		linx_error_set(&e, errno, enter ? "fork" : "clone",
 			       "%s: %s", enter ? "clone3" : "clone3 with the "
@@ -526,34 +655,5 @@ void start_session(const struct linx_value *msg, bool enter, uint64_t id)
 		prep_free(&p);
 		return;
 	}
-	s->cmd_fd = p.cmd_w;
-	s->status_fd = p.status_r;
-	s->pty_fd = p.pty_master;
-	p.cmd_w = p.status_r = p.pty_master = -1;
-	fcntl(s->cmd_fd, F_SETFL, O_NONBLOCK);
-	fcntl(s->status_fd, F_SETFL, O_NONBLOCK);
-	prep_free(&p); /* the agent's copies of the child's descriptors */
-	s->next = agent.sessions;
-	agent.sessions = s;
-	if (!middle) {
-		struct linx_value ev = event(LINX_WE_SPAWNED, id);
-
-		s->pid = pid;
-		s->stage = LINX_PROCESS_SPAWNED;
-		linx_map_put_int(&ev, LINX_WK_HOST_PID, pid);
-		emit(&ev);
-		if (!enter) {
-			/* A spawned child is parked the moment clone3
-			 * returns: its namespaces exist, and whatever is sent
-			 * waits in its command pipe.  Its own pid is 1 in a
-			 * new pid namespace, else the host's.  Saying so now
-			 * spares a round trip through the child. */
-			s->child_pid = (p.ns_mask & LINX_NS_PID) ? 1 : pid;
-			s->ready_seen = true;
-			session_on_ready(s);
-		}
-	} else {
-		/* The workload's pid comes from the middle child. */
-		s->helper = pid;
-	}
+	session_started(s, &p, pid, middle);
 }

@@ -12,35 +12,11 @@
 
 #include "internal.h"
 
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
-}
-
-/* Equal once runs of blanks are one space and both ends are trimmed:
- * "4\t4\t1\t7\n" holds "4 4 1 7". */
-static bool same_text(const char *a, const char *b)
-{
-	for (;;) {
-		while (blank(*a))
-			a++;
-		while (blank(*b))
-			b++;
-		if (!*a || !*b)
-			return !*a && !*b;
-		while (*a && !blank(*a) && *a == *b)
-			a++, b++;
-		if ((*a && !blank(*a)) || (*b && !blank(*b)))
-			return false;
-	}
-}
-
 static bool flat_same(const struct linx_reconcile_flat *f, const char *key,
 		      const char *observed, const char *rendered)
 {
 	return f->same ? f->same(f->ctx, key, observed, rendered)
-		       : same_text(observed, rendered);
+		       : linx_reconcile_same_text(observed, rendered);
 }
 
 struct linx_value linx_reconcile_error_value(const struct linx_error *e)

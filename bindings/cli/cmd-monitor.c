@@ -167,6 +167,88 @@ static int find_verbs(struct monitor *m, const char *plugin)
 	return CLI_EXIT_USAGE;
 }
 
+/* The open verb's arguments: the command line's, then --netns T as
+ * netns=T, typed by the open verb's schema like any other argument (a pid
+ * or a namespace file path).  Returns 0 or an exit status. */
+static int open_args_parse(struct monitor *m, int argc, char **argv,
+			   const char *netns_opt, struct linx_value *ret)
+{
+	char *arg = NULL;
+	int status = cli_args_parse(m->cli, m->open, argc, argv, ret);
+
+	if (status || !netns_opt)
+		return status;
+	if (asprintf(&arg, "netns=%s", netns_opt) < 0)
+		return cli_oom(m->cli->command);
+	status = cli_args_parse(m->cli, m->open, 1, &arg, ret);
+	free(arg);
+	return status;
+}
+
+/* {monitor: handle} in a new map `ret`, holding its own reference to the
+ * handle; < 0 when out of memory. */
+static int handle_args(const struct linx_value *handle, struct linx_value *ret)
+{
+	struct linx_value ref;
+
+	*ret = linx_value_map();
+	if (linx_value_copy(&ref, handle) < 0)
+		return -ENOMEM;
+	return linx_map_put(ret, "monitor", &ref);
+}
+
+/* Close the handle if the plugin can; returns `status`, or the close's
+ * exit status when `status` is 0. */
+static int monitor_close(struct monitor *m, const struct linx_value *handle,
+			 int status)
+{
+	struct linx_value close_args, res = linx_value_nil();
+	struct linx_error err;
+
+	if (!m->close)
+		return status;
+	if (handle_args(handle, &close_args) < 0) {
+		status = cli_oom(m->cli->command);
+	} else if (linx_call_verb(m->close, &close_args, &res, 0, &err) < 0) {
+		int r = cli_report(m->close->name, &err);
+
+		status = status ? status : r;
+	}
+	linx_value_clear(&res);
+	linx_value_clear(&close_args);
+	return status;
+}
+
+/* Open, read until told to stop, close; returns an exit status. */
+static int monitor_run(struct monitor *m, const struct linx_value *open_args)
+{
+	struct linx_value handle = linx_value_nil();
+	struct linx_value read_args = linx_value_nil();
+	struct linx_error err;
+	int status = 0;
+
+	stop_signal = 0;
+	set_handlers(true);
+	if (linx_call_verb(m->open, open_args, &handle, 0, &err) < 0) {
+		status = cli_report(m->open->name, &err);
+		goto out;
+	}
+	if (handle_args(&handle, &read_args) < 0 ||
+	    (has_param(m->read, "timeout_ms") &&
+	     linx_map_put_int(&read_args, "timeout_ms", READ_TIMEOUT_MS) < 0))
+		status = cli_oom(m->cli->command);
+	if (!status)
+		status = pump(m, &read_args);
+	/* A second Ctrl-C while closing ends the process at once. */
+	set_handlers(false);
+	status = monitor_close(m, &handle, status);
+out:
+	set_handlers(false);
+	linx_value_clear(&read_args);
+	linx_value_clear(&handle);
+	return status;
+}
+
 int cli_cmd_monitor(struct cli *cli, int argc, char **argv)
 {
 	const char *count_opt = NULL, *netns_opt = NULL;
@@ -177,9 +259,6 @@ int cli_cmd_monitor(struct cli *cli, int argc, char **argv)
 	};
 	struct monitor m = { .cli = cli };
 	struct linx_value open_args = linx_value_map();
-	struct linx_value handle = linx_value_nil();
-	struct linx_value read_args = linx_value_map();
-	struct linx_error err;
 	int status, npos;
 
 	if (!cli_parse(cli, argc, argv, opts, &npos, &status))
@@ -196,65 +275,9 @@ int cli_cmd_monitor(struct cli *cli, int argc, char **argv)
 	status = find_verbs(&m, argv[0]);
 	if (status)
 		return status;
-	status = cli_args_parse(cli, m.open, npos - 1, argv + 1, &open_args);
-	if (status)
-		goto out;
-	/* --netns T is netns=T, typed by the open verb's schema like any
-	 * other argument (a pid or a namespace file path). */
-	if (netns_opt) {
-		char *arg = NULL;
-
-		if (asprintf(&arg, "netns=%s", netns_opt) < 0) {
-			status = cli_oom(cli->command);
-			goto out;
-		}
-		status = cli_args_parse(cli, m.open, 1, &arg, &open_args);
-		free(arg);
-		if (status)
-			goto out;
-	}
-
-	stop_signal = 0;
-	set_handlers(true);
-	if (linx_call_verb(m.open, &open_args, &handle, 0, &err) < 0) {
-		status = cli_report(m.open->name, &err);
-		goto out;
-	}
-	/* The read arguments hold their own reference to the handle. */
-	{
-		struct linx_value ref;
-
-		if (linx_value_copy(&ref, &handle) < 0 ||
-		    linx_map_put(&read_args, "monitor", &ref) < 0 ||
-		    (has_param(m.read, "timeout_ms") &&
-		     linx_map_put_int(&read_args, "timeout_ms",
-				      READ_TIMEOUT_MS) < 0))
-			status = cli_oom(cli->command);
-	}
+	status = open_args_parse(&m, npos - 1, argv + 1, netns_opt, &open_args);
 	if (!status)
-		status = pump(&m, &read_args);
-	/* A second Ctrl-C while closing ends the process at once. */
-	set_handlers(false);
-	if (m.close) {
-		struct linx_value close_args = linx_value_map(), ref;
-		struct linx_value res = linx_value_nil();
-
-		if (linx_value_copy(&ref, &handle) < 0 ||
-		    linx_map_put(&close_args, "monitor", &ref) < 0) {
-			status = cli_oom(cli->command);
-		} else if (linx_call_verb(m.close, &close_args, &res, 0, &err) <
-			   0) {
-			int r = cli_report(m.close->name, &err);
-
-			status = status ? status : r;
-		}
-		linx_value_clear(&res);
-		linx_value_clear(&close_args);
-	}
-out:
-	set_handlers(false);
-	linx_value_clear(&read_args);
-	linx_value_clear(&handle);
+		status = monitor_run(&m, &open_args);
 	linx_value_clear(&open_args);
 	return status;
 }

@@ -114,6 +114,11 @@ int cli_report(const char *what, const struct linx_error *err)
 	return err && is_usage(err) ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
 }
 
+/* By hand rather than through linx_error_to_value(): the CLI's shape
+ * (docs/cli/README.md) names the errno under "errno" with its number
+ * under "code", always has "object" (null when empty) and prints text
+ * that is not UTF-8 with '?' for the bad bytes, where the wire shape has
+ * "errno"/"errno_name", optional keys and bytes values. */
 json_t *cli_error_json(const struct linx_error *err)
 {
 	int code = err->code > 0 ? err->code : EIO;

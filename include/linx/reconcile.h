@@ -59,7 +59,8 @@ LINX_BEGIN_DECLS
  *          the key cannot take.  Called before anything is read or
  *          written, so a malformed desired state changes nothing.
  * same     does `observed` (what read returned) already hold `rendered`?
- *          NULL: equal after collapsing runs of blanks and trimming.
+ *          NULL: linx_reconcile_same_text(), which a subsystem's own
+ *          rule can also fall back to.
  * read     the key's current text, malloc'd into *ret; a failure makes the
  *          key "unobserved" (it is then written, and the write reports
  *          the real error).
@@ -106,8 +107,75 @@ LINX_API int linx_reconcile_flat_pass(const struct linx_reconcile_flat *f,
 				      struct linx_value *ret_report,
 				      struct linx_error *err);
 
+/*
+ * The engine's comparison: equal once runs of blanks (space, tab, newline,
+ * CR, VT, FF) are one space and both ends are trimmed, so "4\t4\t1\t7\n"
+ * holds "4 4 1 7".  Inline, so that a plugin's `same` can fall back to it
+ * without a host service.
+ */
+static inline bool linx_reconcile_blank_(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+static inline bool linx_reconcile_same_text(const char *observed,
+					    const char *rendered)
+{
+	const char *a = observed, *b = rendered;
+
+	for (;;) {
+		while (linx_reconcile_blank_(*a))
+			a++;
+		while (linx_reconcile_blank_(*b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		while (*a && !linx_reconcile_blank_(*a) && *a == *b)
+			a++, b++;
+		if ((*a && !linx_reconcile_blank_(*a)) ||
+		    (*b && !linx_reconcile_blank_(*b)))
+			return false;
+	}
+}
+
+/*
+ * The parameters every flat reconciler's verbs share, spelled once, as
+ * initializers for a plugin's enum-indexed struct linx_param table
+ * (linx/plugin.h): a reconcile verb takes desired, last_applied and
+ * revert_on_release, a diff verb observed, desired, last_applied and
+ * revert_on_release.  `doc` describes the map's form; `what` names one of
+ * its keys ("key", "file").
+ */
+#define LINX_RECONCILE_PARAM_DESIRED(doc)                                      \
+	{ "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED, doc }
+#define LINX_RECONCILE_PARAM_OBSERVED(doc)                                     \
+	{ "observed", LINX_TM_MAP, LINX_PARAM_REQUIRED, doc }
+#define LINX_RECONCILE_PARAM_LAST_APPLIED                                      \
+	{ "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,                        \
+	  "what the previous pass returned (default: none)" }
+#define LINX_RECONCILE_PARAM_REVERT(what)                                      \
+	{ "revert_on_release", LINX_TM_BOOL, 0,                                \
+	  "write back the original of a " what " that leaves desired "        \
+	  "(default false)" }
+#define LINX_RECONCILE_PARAM_REVERT_OPS                                        \
+	{ "revert_on_release", LINX_TM_BOOL, 0,                                \
+	  "revert ops instead of release ops" }
+
+/* The engine's flags from a verb's revert_on_release argument (absent:
+ * false). */
+static inline uint32_t linx_reconcile_flags(const struct linx_value *revert)
+{
+	return revert && revert->type == LINX_BOOL && revert->b
+		       ? LINX_RECONCILE_REVERT_ON_RELEASE
+		       : 0;
+}
+
 /* An error as the report carries it (see ERROR above).  *ret is owned by
- * the caller; never fails but for memory (then the value is poisoned). */
+ * the caller; never fails but for memory (then the value is poisoned).
+ * Not linx_error_to_value()'s wire shape ({"errno": 2, "errno_name":
+ * "enoent", "stage": ...}): the report's is documented with the errno
+ * by name, as the CLI prints errors (docs/reconcile/README.md). */
 LINX_API struct linx_value linx_reconcile_error_value(const struct linx_error *e);
 
 LINX_END_DECLS

@@ -97,6 +97,7 @@ static const char *first_word(const char *s, size_t *ret_len)
 	return s;
 }
 
+/* The engine's comparison, but for cpu.max given as a quota alone. */
 static bool same(void *ctx, const char *file, const char *observed,
 		 const char *rendered)
 {
@@ -112,17 +113,7 @@ static bool same(void *ctx, const char *file, const char *observed,
 			return ol == rl && memcmp(o, w, rl) == 0;
 		}
 	}
-	/* Words in order, blanks collapsed. */
-	for (;;) {
-		o = first_word(observed, &ol);
-		w = first_word(rendered, &rl);
-		if (ol != rl || memcmp(o, w, rl) != 0)
-			return false;
-		if (ol == 0)
-			return true;
-		observed = o + ol;
-		rendered = w + rl;
-	}
+	return linx_reconcile_same_text(observed, rendered);
 }
 
 static int read_file(void *ctx, const char *file, char **ret,

@@ -448,19 +448,11 @@ enum { REC_PATH, REC_DESIRED, REC_LAST, REC_REVERT };
 
 static const struct linx_param reconcile_params[] = {
 	[REC_PATH] = PATH_PARAM(CG_PATH_DOC),
-	[REC_DESIRED] = { "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,
-			  "{file: int | \"max\" | string | [int]}" },
-	[REC_LAST] = { "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,
-		       "what the previous pass returned (default: none)" },
-	[REC_REVERT] = { "revert_on_release", LINX_TM_BOOL, 0,
-			 "write back the original of a file that leaves "
-			 "desired (default false)" },
+	[REC_DESIRED] = LINX_RECONCILE_PARAM_DESIRED(
+		"{file: int | \"max\" | string | [int]}"),
+	[REC_LAST] = LINX_RECONCILE_PARAM_LAST_APPLIED,
+	[REC_REVERT] = LINX_RECONCILE_PARAM_REVERT("file"),
 };
-
-static uint32_t revert_flag(const struct linx_value *v)
-{
-	return v && v->b ? LINX_RECONCILE_REVERT_ON_RELEASE : 0;
-}
 
 static int verb_reconcile(const struct linx_call *call, struct linx_value *ret,
 			  struct linx_error *err)
@@ -468,21 +460,20 @@ static int verb_reconcile(const struct linx_call *call, struct linx_value *ret,
 	return linx_cgroup_reconcile(arg_str(call, REC_PATH),
 				     linx_call_arg(call, REC_DESIRED),
 				     linx_call_arg(call, REC_LAST),
-				     revert_flag(linx_call_arg(call, REC_REVERT)),
+				     linx_reconcile_flags(
+					     linx_call_arg(call, REC_REVERT)),
 				     ret, err);
 }
 
 enum { DIFF_OBSERVED, DIFF_DESIRED, DIFF_LAST, DIFF_REVERT };
 
 static const struct linx_param diff_params[] = {
-	[DIFF_OBSERVED] = { "observed", LINX_TM_MAP, LINX_PARAM_REQUIRED,
-			    "{file: string}, the files' current text" },
-	[DIFF_DESIRED] = { "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,
-			   "{file: int | \"max\" | string | [int]}" },
-	[DIFF_LAST] = { "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,
-			"what the previous pass returned (default: none)" },
-	[DIFF_REVERT] = { "revert_on_release", LINX_TM_BOOL, 0,
-			  "revert ops instead of release ops" },
+	[DIFF_OBSERVED] = LINX_RECONCILE_PARAM_OBSERVED(
+		"{file: string}, the files' current text"),
+	[DIFF_DESIRED] = LINX_RECONCILE_PARAM_DESIRED(
+		"{file: int | \"max\" | string | [int]}"),
+	[DIFF_LAST] = LINX_RECONCILE_PARAM_LAST_APPLIED,
+	[DIFF_REVERT] = LINX_RECONCILE_PARAM_REVERT_OPS,
 };
 
 static int verb_diff(const struct linx_call *call, struct linx_value *ret,
@@ -492,7 +483,8 @@ static int verb_diff(const struct linx_call *call, struct linx_value *ret,
 		linx_call_arg(call, DIFF_OBSERVED),
 		linx_call_arg(call, DIFF_DESIRED),
 		linx_call_arg(call, DIFF_LAST),
-		revert_flag(linx_call_arg(call, DIFF_REVERT)), ret, err);
+		linx_reconcile_flags(linx_call_arg(call, DIFF_REVERT)), ret,
+		err);
 }
 
 /* ---- the table ----------------------------------------------------------- */

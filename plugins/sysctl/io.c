@@ -291,15 +291,19 @@ int sysctl_read_numbers(const struct sysctl_key *k,
 	return r;
 }
 
-/* Read exactly one number. */
-static int read_number(const struct sysctl_key *k,
-		       const struct linx_ns_target *in,
+/* What read_int and read_uint share: validate, then read exactly one
+ * number.  `err` is not NULL. */
+static int read_number(const char *key, const struct linx_ns_target *in,
+		       const void *ret_value, struct sysctl_key *k,
 		       struct sysctl_number *ret, struct linx_error *err)
 {
 	struct sysctl_number *nums;
 	size_t n;
 	int r;
 
+	r = begin(k, key, in, ret_value, err);
+	if (r < 0)
+		return r;
 	r = sysctl_read_numbers(k, in, true, &nums, &n, err);
 	if (r < 0)
 		return r;
@@ -325,10 +329,7 @@ int linx_sysctl_read_int(const char *key, const struct linx_ns_target *in,
 
 	if (!err)
 		err = &local;
-	r = begin(&k, key, in, ret_value, err);
-	if (r < 0)
-		return r;
-	r = read_number(&k, in, &num, err);
+	r = read_number(key, in, ret_value, &k, &num, err);
 	if (r < 0)
 		return r;
 	if (!sysctl_number_to_i64(&num, &v))
@@ -352,10 +353,7 @@ int linx_sysctl_read_uint(const char *key, const struct linx_ns_target *in,
 
 	if (!err)
 		err = &local;
-	r = begin(&k, key, in, ret_value, err);
-	if (r < 0)
-		return r;
-	r = read_number(&k, in, &num, err);
+	r = read_number(key, in, ret_value, &k, &num, err);
 	if (r < 0)
 		return r;
 	if (!sysctl_number_to_u64(&num, &v))
@@ -599,12 +597,13 @@ int linx_sysctl_write(const char *key, const struct linx_ns_target *in,
 	return sysctl_write_raw(&k, in, value, strlen(value), 0, err);
 }
 
-int linx_sysctl_write_int(const char *key, const struct linx_ns_target *in,
-			  int64_t value, struct linx_error *err)
+/* Write a number already formatted into `text`. */
+static int write_formatted(const char *key, const struct linx_ns_target *in,
+			   const char *text, size_t len,
+			   struct linx_error *err)
 {
 	struct linx_error local;
 	struct sysctl_key k;
-	char buf[24];
 	int r;
 
 	if (!err)
@@ -612,25 +611,25 @@ int linx_sysctl_write_int(const char *key, const struct linx_ns_target *in,
 	r = begin(&k, key, in, "", err);
 	if (r < 0)
 		return r;
-	return sysctl_write_raw(&k, in, buf, sysctl_format_i64(buf, value), 0,
-				err);
+	return sysctl_write_raw(&k, in, text, len, 0, err);
+}
+
+int linx_sysctl_write_int(const char *key, const struct linx_ns_target *in,
+			  int64_t value, struct linx_error *err)
+{
+	char buf[24];
+
+	return write_formatted(key, in, buf, sysctl_format_i64(buf, value),
+			       err);
 }
 
 int linx_sysctl_write_uint(const char *key, const struct linx_ns_target *in,
 			   uint64_t value, struct linx_error *err)
 {
-	struct linx_error local;
-	struct sysctl_key k;
 	char buf[24];
-	int r;
 
-	if (!err)
-		err = &local;
-	r = begin(&k, key, in, "", err);
-	if (r < 0)
-		return r;
-	return sysctl_write_raw(&k, in, buf, sysctl_format_u64(buf, value), 0,
-				err);
+	return write_formatted(key, in, buf, sysctl_format_u64(buf, value),
+			       err);
 }
 
 int linx_sysctl_write_ints(const char *key, const struct linx_ns_target *in,

@@ -48,14 +48,12 @@
  * both try it once. */
 static int openat2_missing;
 
-int sysctl_root_open(void)
+/* Keep `fd` if it is on procfs: the fd, or (closing it) -errno, or
+ * `foreign` when it is on another filesystem. */
+static int keep_if_procfs(int fd, int foreign)
 {
 	struct statfs st;
-	int fd;
 
-	fd = open(SYSCTL_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	if (fstatfs(fd, &st) < 0) {
 		int e = errno;
 
@@ -64,9 +62,18 @@ int sysctl_root_open(void)
 	}
 	if (st.f_type != PROC_SUPER_MAGIC) {
 		close(fd);
-		return -ENOTSUP;
+		return foreign;
 	}
 	return fd;
+}
+
+int sysctl_root_open(void)
+{
+	int fd = open(SYSCTL_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return keep_if_procfs(fd, -ENOTSUP);
 }
 
 static int openat2_guarded(int dirfd, const char *path, int flags,
@@ -116,24 +123,14 @@ static int diagnose(int e)
 
 int sysctl_open_key(const char *path, int flags)
 {
-	struct statfs st;
 	int fd;
 
 	fd = openat2_guarded(AT_FDCWD, path, flags,
 			     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0)
 		return fd == -ENOENT ? diagnose(fd) : fd;
-	if (fstatfs(fd, &st) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	if (st.f_type != PROC_SUPER_MAGIC) {
-		close(fd);
-		return diagnose(-EXDEV);
-	}
-	return fd;
+	fd = keep_if_procfs(fd, -EXDEV);
+	return fd == -EXDEV ? diagnose(fd) : fd;
 }
 
 size_t sysctl_trim(char *s, size_t len)

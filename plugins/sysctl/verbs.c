@@ -368,20 +368,12 @@ static int verb_namespaces(const struct linx_call *call,
 enum { REC_DESIRED, REC_LAST, REC_IN, REC_REVERT };
 
 static const struct linx_param reconcile_params[] = {
-	[REC_DESIRED] = { "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,
-			  "{key: int | string | [int]}" },
-	[REC_LAST] = { "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,
-		       "what the previous pass returned (default: none)" },
+	[REC_DESIRED] = LINX_RECONCILE_PARAM_DESIRED(
+		"{key: int | string | [int]}"),
+	[REC_LAST] = LINX_RECONCILE_PARAM_LAST_APPLIED,
 	[REC_IN] = { "in", IN_TYPES, 0, IN_DOC },
-	[REC_REVERT] = { "revert_on_release", LINX_TM_BOOL, 0,
-			 "write back the original of a key that leaves "
-			 "desired (default false)" },
+	[REC_REVERT] = LINX_RECONCILE_PARAM_REVERT("key"),
 };
-
-static uint32_t revert_flag(const struct linx_value *v)
-{
-	return v && v->b ? LINX_RECONCILE_REVERT_ON_RELEASE : 0;
-}
 
 static int verb_reconcile(const struct linx_call *call, struct linx_value *ret,
 			  struct linx_error *err)
@@ -394,21 +386,20 @@ static int verb_reconcile(const struct linx_call *call, struct linx_value *ret,
 		return r;
 	return linx_sysctl_reconcile(linx_call_arg(call, REC_DESIRED),
 				     linx_call_arg(call, REC_LAST), &t,
-				     revert_flag(linx_call_arg(call, REC_REVERT)),
+				     linx_reconcile_flags(
+					     linx_call_arg(call, REC_REVERT)),
 				     ret, err);
 }
 
 enum { DIFF_OBSERVED, DIFF_DESIRED, DIFF_LAST, DIFF_REVERT };
 
 static const struct linx_param diff_params[] = {
-	[DIFF_OBSERVED] = { "observed", LINX_TM_MAP, LINX_PARAM_REQUIRED,
-			    "{key: string} as sysctl.observe returns it" },
-	[DIFF_DESIRED] = { "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,
-			   "{key: int | string | [int]}" },
-	[DIFF_LAST] = { "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,
-			"what the previous pass returned (default: none)" },
-	[DIFF_REVERT] = { "revert_on_release", LINX_TM_BOOL, 0,
-			  "revert ops instead of release ops" },
+	[DIFF_OBSERVED] = LINX_RECONCILE_PARAM_OBSERVED(
+		"{key: string} as sysctl.observe returns it"),
+	[DIFF_DESIRED] = LINX_RECONCILE_PARAM_DESIRED(
+		"{key: int | string | [int]}"),
+	[DIFF_LAST] = LINX_RECONCILE_PARAM_LAST_APPLIED,
+	[DIFF_REVERT] = LINX_RECONCILE_PARAM_REVERT_OPS,
 };
 
 static int verb_diff(const struct linx_call *call, struct linx_value *ret,
@@ -418,7 +409,8 @@ static int verb_diff(const struct linx_call *call, struct linx_value *ret,
 		linx_call_arg(call, DIFF_OBSERVED),
 		linx_call_arg(call, DIFF_DESIRED),
 		linx_call_arg(call, DIFF_LAST),
-		revert_flag(linx_call_arg(call, DIFF_REVERT)), ret, err);
+		linx_reconcile_flags(linx_call_arg(call, DIFF_REVERT)), ret,
+		err);
 }
 
 enum { OBS_KEYS, OBS_IN };

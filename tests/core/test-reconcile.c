@@ -309,6 +309,32 @@ START_TEST(report_round_trips)
 }
 END_TEST
 
+/* The engine's comparison, shared with plugins that add a rule of their
+ * own (cgroup's cpu.max): blanks collapse and trim, words still count. */
+START_TEST(same_text_ignores_blanks_only)
+{
+	ck_assert(linx_reconcile_same_text("4\t4\t1\t7\n", "4 4 1 7"));
+	ck_assert(linx_reconcile_same_text("  x \r\v\f y  ", "x y"));
+	ck_assert(linx_reconcile_same_text("", " \n"));
+	ck_assert(!linx_reconcile_same_text("x y", "xy"));
+	ck_assert(!linx_reconcile_same_text("x", "x y"));
+	ck_assert(!linx_reconcile_same_text("max 100000", "max"));
+	ck_assert(!linx_reconcile_same_text("10", "1"));
+}
+END_TEST
+
+START_TEST(revert_flag_from_argument)
+{
+	struct linx_value yes = linx_value_bool(true);
+	struct linx_value no = linx_value_bool(false);
+
+	ck_assert_uint_eq(linx_reconcile_flags(&yes),
+			  LINX_RECONCILE_REVERT_ON_RELEASE);
+	ck_assert_uint_eq(linx_reconcile_flags(&no), 0);
+	ck_assert_uint_eq(linx_reconcile_flags(NULL), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reconcile");
@@ -319,6 +345,8 @@ int main(void)
 	tcase_add_test(tc, failures_are_collected_not_fatal);
 	tcase_add_test(tc, malformed_input_touches_nothing);
 	tcase_add_test(tc, report_round_trips);
+	tcase_add_test(tc, same_text_ignores_blanks_only);
+	tcase_add_test(tc, revert_flag_from_argument);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }

@@ -67,10 +67,10 @@ static struct linx_value key_args(const char *key)
 	return a;
 }
 
-static void check_contract(struct linx_registry *reg)
+/* supported, read, read_int and read_ints. */
+static void check_reads(struct linx_registry *reg)
 {
 	struct linx_value a, r;
-	const struct linx_value *m;
 
 	a = linx_value_map();
 	r = call_ok(reg, "sysctl.supported", &a);
@@ -107,8 +107,13 @@ static void check_contract(struct linx_registry *reg)
 					      : r.i == strtoll(o, NULL, 10));
 		free(o);
 	}
+}
 
-	/* Writes: int, uint, string, list. */
+/* Writes: int, uint, string, list. */
+static void check_writes(struct linx_registry *reg)
+{
+	struct linx_value a, r;
+
 	a = key_args("net.ipv4.ip_forward");
 	linx_map_put_int(&a, "value", 1);
 	r = call_ok(reg, "sysctl.write", &a);
@@ -134,8 +139,13 @@ static void check_contract(struct linx_registry *reg)
 		sysctl_assert_oracle(NULL, "net.ipv4.tcp_wmem",
 				     "4096\t131072\t6291456");
 	}
+}
 
-	/* A value that is not UTF-8 goes in and comes out as bytes. */
+/* A value that is not UTF-8 goes in and comes out as bytes. */
+static void check_bytes(struct linx_registry *reg)
+{
+	struct linx_value a, r;
+
 	a = key_args("kernel.hostname");
 	linx_map_put_bytes(&a, "value", "ct\xff\xfe", 4);
 	call_ok(reg, "sysctl.write", &a);
@@ -145,8 +155,14 @@ static void check_contract(struct linx_registry *reg)
 	ck_assert_uint_eq(r.len, 4);
 	ck_assert(memcmp(r.bytes, "ct\xff\xfe", 4) == 0);
 	linx_value_clear(&r);
+}
 
-	/* list: maps of key, value and path, sorted. */
+/* list: maps of key, value and path, sorted. */
+static void check_list(struct linx_registry *reg)
+{
+	struct linx_value a, r;
+	const struct linx_value *m;
+
 	a = linx_value_map();
 	linx_map_put_cstring(&a, "prefix", "kernel.ostype");
 	r = call_ok(reg, "sysctl.list", &a);
@@ -167,6 +183,14 @@ static void check_contract(struct linx_registry *reg)
 		ck_assert(strcmp(linx_map_get(&r.items[i - 1], "key")->str,
 				 linx_map_get(&r.items[i], "key")->str) < 0);
 	linx_value_clear(&r);
+}
+
+static void check_contract(struct linx_registry *reg)
+{
+	check_reads(reg);
+	check_writes(reg);
+	check_bytes(reg);
+	check_list(reg);
 }
 
 /* Each test runs in its own process: private namespaces for the writes. */
