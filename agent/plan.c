@@ -432,9 +432,27 @@ static int step_seccomp(struct plan_run *run, struct linx_error *err)
 	return child_verb(run, "seccomp.install", &args, err);
 }
 
+/* The workload's own filesystem, made in the child (mount.rootfs).  It is
+ * the last child call: the child loads a plugin when a verb of it is first
+ * called, from the host's filesystem, which is gone once it has pivoted.
+ * What runs before it cannot hinder it: caps.drop_bounding shrinks only
+ * the bounding set (the effective set, which mounting needs, changes at
+ * execve) and seccomp.install defers its filter to the execve. */
+static int step_rootfs(struct plan_run *run, struct linx_error *err)
+{
+	const struct linx_value *rf = linx_map_get(run->plan, "rootfs");
+	struct linx_value args;
+
+	if (!rf)
+		return 0;
+	if (linx_value_copy(&args, rf) < 0)
+		return linx_error_set(err, ENOMEM, PLAN_OP, NULL);
+	return child_verb(run, "mount.rootfs", &args, err);
+}
+
 static int (*const steps[])(struct plan_run *, struct linx_error *) = {
-	step_maps, step_cgroup, step_sysctls, step_network, step_caps,
-	step_seccomp,
+	step_maps, step_cgroup,	 step_sysctls, step_network,
+	step_caps, step_seccomp, step_rootfs,
 };
 
 /* ---- the request and the child's answers ------------------------------- */

@@ -214,6 +214,42 @@ static int check_network(const struct linx_value *net, uint32_t namespaces,
 	return 0;
 }
 
+static int check_rootfs(const struct linx_value *rf, uint32_t namespaces,
+			bool enter, struct linx_error *err)
+{
+	static const char *const keys[] = { "path",  "proc",   "dev",
+					    "binds", "tmpfs",  "mounts",
+					    "readonly", NULL };
+	const struct linx_value *v;
+	int r = check_keys(rf, "rootfs", keys, err);
+
+	if (r < 0)
+		return r;
+	/* Mounting in an entered process's namespace, or in the caller's,
+	 * would change theirs. */
+	if (enter || !(namespaces & LINX_NS_MNT))
+		return bad(err, "rootfs", NULL,
+			   "the filesystem steps need the workload's own "
+			   "mount namespace (\"mount\")%s",
+			   enter ? ", which an entered process does not have"
+				 : "");
+	if ((v = linx_map_get(rf, "path")) &&
+	    (!is_type(v, LINX_STRING) || v->str[0] != '/'))
+		return bad(err, "rootfs", "path",
+			   "the root is an absolute path");
+	for (const char *const *k = keys + 1; *k; k++) {
+		bool list = strcmp(*k, "binds") == 0 ||
+			    strcmp(*k, "tmpfs") == 0 ||
+			    strcmp(*k, "mounts") == 0;
+
+		if ((v = linx_map_get(rf, *k)) &&
+		    !is_type(v, list ? LINX_LIST : LINX_BOOL))
+			return bad(err, "rootfs", *k, "%s is a %s", *k,
+				   list ? "list" : "bool");
+	}
+	return 0;
+}
+
 /* {"keep": [...]} or {"drop": [...]}, or for seccomp {"allow": [...]} or
  * {"deny": [...], "deny_action": A}: exactly one list. */
 static int check_either(const struct linx_value *m, const char *key,
@@ -238,7 +274,7 @@ int linx_plan_check(const struct linx_value *plan, uint32_t namespaces,
 {
 	static const char *const keys[] = { "uid_map", "gid_map", "cgroup",
 					    "hostname", "sysctls", "network",
-					    "caps", "seccomp", NULL };
+					    "rootfs", "caps", "seccomp", NULL };
 	static const char *const caps_keys[] = { "keep", "drop", NULL };
 	static const char *const seccomp_keys[] = { "allow", "deny",
 						    "deny_action", NULL };
@@ -266,6 +302,9 @@ int linx_plan_check(const struct linx_value *plan, uint32_t namespaces,
 		return r;
 	if ((v = linx_map_get(plan, "network")) &&
 	    (r = check_network(v, namespaces, enter, err)) < 0)
+		return r;
+	if ((v = linx_map_get(plan, "rootfs")) &&
+	    (r = check_rootfs(v, namespaces, enter, err)) < 0)
 		return r;
 	if ((v = linx_map_get(plan, "caps")) &&
 	    (r = check_either(v, "caps", "keep", "drop", caps_keys, err)) < 0)

@@ -54,6 +54,11 @@ struct opts {
 	const char **ips; /* NAME=ADDRESS/PREFIX */
 	size_t n_ips;
 	const char *gateway;
+	/* The workload's filesystem, made in the child (mount.rootfs). */
+	const char *rootfs;
+	bool mount_proc, ro_root;
+	const char **binds, **tmpfs, **mounts; /* as given */
+	size_t n_binds, n_tmpfs, n_mounts;
 	char **argv;
 };
 
@@ -89,6 +94,15 @@ static void usage(FILE *f, bool enter)
 		"  --ip NAME=ADDR/LEN   add an address to NAME inside and set it\n"
 		"                       up (repeatable; lo is set up too)\n"
 		"  --gateway ADDR       the workload's default route\n"
+		"  --rootfs DIR         pivot into DIR (needs --ns mount); a\n"
+		"                       minimal /dev is made in it\n"
+		"  --mount-proc         mount /proc (of the workload's pid\n"
+		"                       namespace, with --ns pid)\n"
+		"  --bind SRC:DST[:ro]  bind host path SRC at DST (repeatable)\n"
+		"  --tmpfs DST[:SIZE]   a tmpfs at DST (repeatable)\n"
+		"  --mount FSTYPE:SRC:DST[:DATA]  any other mount (repeatable)\n"
+		"  --ro-root            the root read-only (mounts on it stay\n"
+		"                       writable)\n"
 		"  --pty                run on a new terminal, relayed to ours\n"
 		"                       (it follows our window size)\n"
 		"  --cwd DIR            working directory\n"
@@ -173,6 +187,12 @@ static const struct option longopts[] = {
 	{ "link", required_argument, NULL, 'L' },
 	{ "ip", required_argument, NULL, 'I' },
 	{ "gateway", required_argument, NULL, 'W' },
+	{ "rootfs", required_argument, NULL, 'R' },
+	{ "mount-proc", no_argument, NULL, 'O' },
+	{ "bind", required_argument, NULL, 'B' },
+	{ "tmpfs", required_argument, NULL, 'T' },
+	{ "mount", required_argument, NULL, 'm' },
+	{ "ro-root", no_argument, NULL, 'r' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -228,6 +248,12 @@ static int take_option(int c, bool enter, struct opts *o, const char **ns)
 		o->ips[o->n_ips++] = optarg;
 		return 0;
 	case 'W': o->gateway = optarg; return 0;
+	case 'R': o->rootfs = optarg; return 0;
+	case 'O': o->mount_proc = true; return 0;
+	case 'B': o->binds[o->n_binds++] = optarg; return 0;
+	case 'T': o->tmpfs[o->n_tmpfs++] = optarg; return 0;
+	case 'm': o->mounts[o->n_mounts++] = optarg; return 0;
+	case 'r': o->ro_root = true; return 0;
 	case 'v': o->verbose = true; return 0;
 	case 'h': usage(stdout, enter); return 1;
 	default: usage(stderr, enter); return -EINVAL;
@@ -288,7 +314,11 @@ static int parse(int argc, char **argv, bool enter, struct opts *o)
 	o->sysctls = calloc((size_t)argc + 1, sizeof(char *));
 	o->links = calloc((size_t)argc + 1, sizeof(char *));
 	o->ips = calloc((size_t)argc + 1, sizeof(char *));
-	if (!o->env || !o->sysctls || !o->links || !o->ips)
+	o->binds = calloc((size_t)argc + 1, sizeof(char *));
+	o->tmpfs = calloc((size_t)argc + 1, sizeof(char *));
+	o->mounts = calloc((size_t)argc + 1, sizeof(char *));
+	if (!o->env || !o->sysctls || !o->links || !o->ips || !o->binds ||
+	    !o->tmpfs || !o->mounts)
 		return -ENOMEM;
 	optind = 0; /* re-initialise getopt for this argv */
 	for (;;) {
@@ -495,6 +525,129 @@ static void plan_seccomp(const struct opts *o, struct linx_value *plan)
 		  "deny_action");
 }
 
+/* Split `text` at ':' into at most `max` fields (a copy in *ret_copy). */
+static int fields(const char *text, char **f, int max, char **ret_copy)
+{
+	char *copy = strdup(text), *p = copy;
+	int n = 0;
+
+	*ret_copy = copy;
+	if (!copy)
+		return -ENOMEM;
+	while (p && n < max) {
+		f[n++] = p;
+		p = n < max ? strchr(p, ':') : NULL;
+		if (p)
+			*p++ = '\0';
+	}
+	return n;
+}
+
+/* --bind SRC:DST[:ro] */
+static int plan_bind(const char *text, struct linx_value *list)
+{
+	struct linx_value m = linx_value_map();
+	char *f[3], *copy;
+	int n = fields(text, f, 3, &copy);
+
+	if (n < 2 || !*f[0] || !*f[1] || (n == 3 && strcmp(f[2], "ro") != 0)) {
+		fprintf(stderr, "linx: --bind takes SRC:DST[:ro], not "
+				"\"%s\"\n", text);
+		free(copy);
+		return -EINVAL;
+	}
+	linx_map_put_cstring(&m, "source", f[0]);
+	linx_map_put_cstring(&m, "target", f[1]);
+	if (n == 3)
+		linx_map_put_bool(&m, "readonly", true);
+	free(copy);
+	return linx_list_push(list, &m);
+}
+
+/* --tmpfs DST[:SIZE] */
+static int plan_tmpfs(const char *text, struct linx_value *list)
+{
+	struct linx_value m = linx_value_map();
+	char *f[2], *copy;
+	int n = fields(text, f, 2, &copy);
+
+	if (n < 1 || !*f[0] || (n == 2 && !*f[1])) {
+		fprintf(stderr, "linx: --tmpfs takes DST[:SIZE], not \"%s\"\n",
+			text);
+		free(copy);
+		return -EINVAL;
+	}
+	linx_map_put_cstring(&m, "target", f[0]);
+	if (n == 2)
+		linx_map_put_cstring(&m, "size", f[1]);
+	free(copy);
+	return linx_list_push(list, &m);
+}
+
+/* --mount FSTYPE:SRC:DST[:DATA] (DATA may hold ':'). */
+static int plan_mount(const char *text, struct linx_value *list)
+{
+	struct linx_value m = linx_value_map();
+	char *f[4], *copy;
+	int n = fields(text, f, 4, &copy);
+
+	if (n < 3 || !*f[0] || !*f[2]) {
+		fprintf(stderr, "linx: --mount takes FSTYPE:SRC:DST[:DATA], "
+				"not \"%s\"\n", text);
+		free(copy);
+		return -EINVAL;
+	}
+	linx_map_put_cstring(&m, "fstype", f[0]);
+	linx_map_put_cstring(&m, "source", f[1]);
+	linx_map_put_cstring(&m, "target", f[2]);
+	if (n == 4)
+		linx_map_put_cstring(&m, "data", f[3]);
+	free(copy);
+	return linx_list_push(list, &m);
+}
+
+static int plan_rootfs(const struct opts *o, struct linx_value *plan)
+{
+	struct linx_value rf = linx_value_map(), binds = linx_value_list();
+	struct linx_value tmpfs = linx_value_list(), mounts = linx_value_list();
+	int r = 0;
+
+	if (o->rootfs) {
+		linx_map_put_cstring(&rf, "path", o->rootfs);
+		linx_map_put_bool(&rf, "dev", true);
+	}
+	if (o->mount_proc)
+		linx_map_put_bool(&rf, "proc", true);
+	if (o->ro_root)
+		linx_map_put_bool(&rf, "readonly", true);
+	for (size_t i = 0; i < o->n_binds && r == 0; i++)
+		r = plan_bind(o->binds[i], &binds);
+	for (size_t i = 0; i < o->n_tmpfs && r == 0; i++)
+		r = plan_tmpfs(o->tmpfs[i], &tmpfs);
+	for (size_t i = 0; i < o->n_mounts && r == 0; i++)
+		r = plan_mount(o->mounts[i], &mounts);
+	if (binds.len)
+		linx_map_put(&rf, "binds", &binds);
+	if (tmpfs.len)
+		linx_map_put(&rf, "tmpfs", &tmpfs);
+	if (mounts.len)
+		linx_map_put(&rf, "mounts", &mounts);
+	linx_value_clear(&binds);
+	linx_value_clear(&tmpfs);
+	linx_value_clear(&mounts);
+	if (r < 0) {
+		linx_value_clear(&rf);
+		return r;
+	}
+	return linx_map_put(plan, "rootfs", &rf);
+}
+
+static bool wants_rootfs(const struct opts *o)
+{
+	return o->rootfs || o->mount_proc || o->ro_root || o->n_binds ||
+	       o->n_tmpfs || o->n_mounts;
+}
+
 /* The flags as a plan (linx/plan.h): the library does the rest. */
 static int plan_from_opts(const struct opts *o, struct linx_value *plan)
 {
@@ -519,6 +672,8 @@ static int plan_from_opts(const struct opts *o, struct linx_value *plan)
 		plan_pairs(plan, "sysctls", o->sysctls, o->n_sysctls);
 	if (o->n_links || o->n_ips || o->gateway)
 		plan_network(o, plan);
+	if (wants_rootfs(o) && plan_rootfs(o, plan) < 0)
+		return -EBADMSG;
 	if (o->caps_keep)
 		plan_list(plan, "caps", "keep", o->caps_keep, NULL, NULL);
 	else if (o->caps_drop)
@@ -703,6 +858,8 @@ static int make_plan(const struct opts *o, struct linx_value *plan)
 		fprintf(stderr, "linx: a map is IN:OUT:LEN[,IN:OUT:LEN...]\n");
 		return r;
 	}
+	if (r == -EBADMSG)
+		return -EINVAL; /* the flag's parser said what is wrong */
 	if (r < 0) {
 		fprintf(stderr, "linx: out of memory\n");
 		return r;
@@ -776,6 +933,9 @@ static void free_opts(struct opts *o)
 	free(o->sysctls);
 	free(o->links);
 	free(o->ips);
+	free(o->binds);
+	free(o->tmpfs);
+	free(o->mounts);
 }
 
 int linx_cli_process_run(int argc, char **argv, bool enter)

@@ -30,6 +30,14 @@
  *                                               network namespace
  *               "addresses": [{"dev": D, "address": "10.0.0.5/24"}, ...],
  *               "gateway": "10.0.0.1"}           a default route
+ *   "rootfs"   {"path": DIR, "proc": bool, "dev": bool,
+ *               "binds": [{"source", "target", "readonly"?}],
+ *               "tmpfs": [{"target", "size"?}],
+ *               "mounts": [{"target", "source"?, "fstype"?, "flags"?,
+ *                           "data"?}],
+ *               "readonly": bool}            mount.rootfs in the child
+ *                                               (linx/mount.h): its own
+ *                                               root, needs "mount"
  *   "caps"     {"keep": [names]} or {"drop": [names]}
  *                                               caps.drop_bounding in the
  *                                               child (keep: every other
@@ -42,7 +50,12 @@
  *                                               (an allow list always lets
  *                                               execve through)
  *
- * The steps run in that order.  Host-side ones are verbs the agent calls
+ * The steps run in that order, except that rootfs is the last of the
+ * child-side ones: the child loads plugins from the host's filesystem,
+ * which it leaves when it pivots (capabilities dropped from the bounding
+ * set stay effective until execve, so the mounts are still allowed).  A
+ * child-side verb called after setup must come from a plugin the child
+ * already has (linx_agent_options.preload).  Host-side ones are verbs the agent calls
  * in its own process; child-side ones are calls into the parked child.
  * Capability and syscall names are those the caps and seccomp plugins
  * take (caps with or without their "cap_" prefix, in any case).

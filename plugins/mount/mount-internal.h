@@ -37,4 +37,7 @@ int mount_run_in(const struct linx_ns_target *in, uint32_t ns,
 int mount_flags_from_value(const struct linx_value *v, const char *param,
 			   unsigned long *ret, struct linx_error *err);
 
+/* mount.rootfs (rootfs.c): the workload's filesystem, in the child. */
+int mount_rootfs(const struct linx_value *args, struct linx_error *err);
+
 #endif

@@ -15,6 +15,8 @@
  *                       root?, in?}                          -> nil
  *   mount.list         {pid?, path?}                        -> [entry]
  *   mount.flags        {}                                   -> [name]
+ *   mount.rootfs       {path?, proc?, dev?, binds?, tmpfs?, mounts?,
+ *                       readonly?}         (child-side) -> nil
  *
  * Flags are lists of names (linx_mount_flag); an unknown one is refused
  * with "bad_flag" naming it.  Every verb that mounts is BLOCKING (a mount
@@ -464,6 +466,51 @@ static int verb_flags(const struct linx_call *call, struct linx_value *ret,
 	return linx_value_status(ret);
 }
 
+enum { RF_PATH, RF_PROC, RF_DEV, RF_BINDS, RF_TMPFS, RF_MOUNTS, RF_RO };
+
+static const struct linx_param rootfs_params[] = {
+	[RF_PATH] = { "path", LINX_TM_STRING, 0,
+		      "the new root (default: stay in the current one)" },
+	[RF_PROC] = { "proc", LINX_TM_BOOL, 0, "mount /proc (default false)" },
+	[RF_DEV] = { "dev", LINX_TM_BOOL, 0,
+		     "a minimal /dev (default false)" },
+	[RF_BINDS] = { "binds", LINX_TM_LIST, 0,
+		       "[{source, target, readonly?}]: host paths bound in" },
+	[RF_TMPFS] = { "tmpfs", LINX_TM_LIST, 0, "[{target, size?}]" },
+	[RF_MOUNTS] = { "mounts", LINX_TM_LIST, 0,
+			"[{target, source?, fstype?, flags?, data?}]" },
+	[RF_RO] = { "readonly", LINX_TM_BOOL, 0,
+		    "the root read-only at the end (default false)" },
+};
+
+static int verb_rootfs(const struct linx_call *call, struct linx_value *ret,
+		       struct linx_error *err)
+{
+	static const char *const keys[] = { "path", "proc", "dev", "binds",
+					    "tmpfs", "mounts", "readonly" };
+	struct linx_value a = linx_value_map();
+	int r;
+
+	(void)ret;
+	/* mount_rootfs reads a map: rebuild one from the checked
+	 * arguments. */
+	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct linx_value *v = linx_call_arg(call, i);
+		struct linx_value copy;
+
+		if (!v)
+			continue;
+		if (linx_value_copy(&copy, v) < 0 ||
+		    linx_map_put(&a, keys[i], &copy) < 0) {
+			linx_value_clear(&a);
+			return linx_error_set(err, ENOMEM, "rootfs", NULL);
+		}
+	}
+	r = mount_rootfs(&a, err);
+	linx_value_clear(&a);
+	return r;
+}
+
 static const struct linx_verb verbs[] = {
 	{ .name = "mount.mount",
 	  .summary = "Mount a filesystem (mount(2)), in any mount namespace",
@@ -510,6 +557,11 @@ static const struct linx_verb verbs[] = {
 	  .result_doc = "list of {mount_id, parent_id, device, root, "
 			"mount_point, mount_options, propagation, fstype, "
 			"source, super_options}" },
+	{ .name = "mount.rootfs",
+	  .summary = "Give the parked workload its own filesystem: proc, "
+		     "/dev, binds, tmpfs, then pivot_root",
+	  LINX_PARAMS(rootfs_params), .flags = LINX_VERB_CHILD,
+	  .fn = verb_rootfs, .result_doc = "nil" },
 	{ .name = "mount.flags",
 	  .summary = "The mount flag names the verbs take",
 	  .fn = verb_flags, .result_doc = "list of string" },
