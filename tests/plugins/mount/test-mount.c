@@ -19,6 +19,7 @@
 
 #include <linx/linx.h>
 #include <linx/mount.h>
+#include <linx/process.h>
 
 #include "linx-test.h"
 
@@ -271,6 +272,45 @@ START_TEST(in_another_namespace)
 }
 END_TEST
 
+/* `in` a workload parked at the checkpoint (its own mount namespace,
+ * before execve): the mount is what it will find when it runs. */
+START_TEST(in_a_parked_workload)
+{
+	static const char *const argv[] = { "/bin/true", NULL };
+	struct linx_spawn_options so = { .argv = argv,
+					 .namespaces = LINX_NS_MNT };
+	struct linx_mount_opts o = { .create = true };
+	struct linx_ns_target in = { .kind = LINX_NS_TARGET_PID };
+	struct linx_agent *a;
+	struct linx_process *p;
+	struct linx_error err;
+	char *out;
+	int st;
+
+	sandbox();
+	linx_assert_ok(linx_agent_start(&a, NULL, &err), &err);
+	linx_assert_ok(linx_process_spawn(a, &so, &p, &err), &err);
+	ck_assert_int_eq(linx_process_wait_stage(p, LINX_PROCESS_READY, 20000,
+						 &err),
+			 LINX_PROCESS_READY);
+	in.pid = linx_process_host_pid(p, &err);
+	o.in = &in;
+	linx_assert_ok(linx_mount("x", path("parked"), "tmpfs", &o, &err),
+		       &err);
+	out = linx_test_sh(&st, "grep -c ' %s ' /proc/%d/mountinfo",
+			   path("parked"), (int)in.pid);
+	ck_assert_str_eq(out, "1\n");
+	free(out);
+	out = findmnt("FSTYPE", path("parked"));
+	ck_assert_str_eq(out, "");
+	free(out);
+	linx_process_abort(p, NULL);
+	linx_process_wait(p, 20000, NULL, NULL);
+	linx_process_free(p);
+	linx_agent_free(a);
+}
+END_TEST
+
 /* proc `in` a process of another pid namespace shows that namespace. */
 START_TEST(proc_in_a_pid_namespace)
 {
@@ -471,6 +511,7 @@ int main(void)
 	tcase_add_test(tc, symlink_and_escape_refused);
 	tcase_add_test(tc, move_and_propagation);
 	tcase_add_test(tc, in_another_namespace);
+	tcase_add_test(tc, in_a_parked_workload);
 	tcase_add_test(tc, proc_in_a_pid_namespace);
 	tcase_add_test(tc, pivot_root_into_a_tmpfs);
 	tcase_add_test(tc, recursive_read_only);
