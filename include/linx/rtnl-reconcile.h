@@ -11,7 +11,8 @@
  *
  * ---- values ------------------------------------------------------------
  *
- *   desired   {"addresses": [ADDR], "routes": [ROUTE]}   (both optional)
+ *   desired   {"addresses": [ADDR], "routes": [ROUTE],
+ *              "neighbours": [NEIGH], "rules": [RULE]}     (all optional)
  *   ADDR      {"dev": "eth0", "address": "10.0.0.2/24"}  (or "prefix": 24)
  *             ["eth0", "10.0.0.2", 24]
  *   ROUTE     {"dst": "10.50.0.0/24" | "default", "gateway"?, "dev"?,
@@ -19,9 +20,15 @@
  *              "family"? ("inet" | "inet6", for a default without gateway)}
  *             ["10.50.0.0", 24, "10.0.0.1"], [..., {"table": 100}],
  *             ["default", "10.0.0.1"], ["default", "10.0.0.1", {...}]
- *   last_applied  {"addresses": [ADDRESS_KEY]}
+ *   NEIGH     {"dev": "eth0", "dst": "10.0.0.1", "lladdr": "02:..."}
+ *             ["eth0", "10.0.0.1", "02:00:00:00:00:01"]   (permanent)
+ *   RULE      {"priority": 100, "table": 100, "from"?: "10.0.0.0/24",
+ *              "to"?: PREFIX, "fwmark"?: N, "family"?: "inet6"}
+ *   last_applied  {"addresses": [KEY], "neighbours": [KEY],
+ *                  "rules": [KEY]}
  *   op        {"op": "create" | "update" | "delete",
- *              "kind": "address" | "route", "key": KEY, "value": ITEM}
+ *              "kind": "address" | "route" | "neighbour" | "rule",
+ *              "key": KEY, "value": ITEM}
  *             create/update carry the desired item, delete the observed
  *             one (it is what the kernel has).
  *
@@ -30,15 +37,19 @@
  *            interface when the desired route names one (-> "update",
  *            applied as a replace)
  *   address  "ifindex 3 inet 10.0.0.2/24"              nothing
+ *   neighbour "ifindex 3 inet 10.0.0.1"                the link-layer
+ *            address, and being permanent (-> delete + add)
+ *   rule     "priority 100 inet from 10.0.0.0/24 to all table 100"
+ *            (fwmark 0x1 after the selectors when given)  nothing
  *
  * Ownership.  Routes are owned two-way through rtm_protocol: every route
  * installed carries `protocol` (LINX_RTNL_RECONCILE_PROTOCOL unless told
  * otherwise), and only observed routes with that tag are compared - a
  * connected, DHCP or hand-made route is invisible and never deleted.
- * Addresses carry no owner, so they are three-way: an observed address is
- * deleted only if it is not desired and its key is in last_applied, so an
- * address someone else added is never removed.  Link-local and host
- * addresses (scope other than global) are never considered.
+ * Addresses, neighbours and rules carry no owner, so they are three-way:
+ * an observed one is deleted only if it is not desired and its key is in
+ * last_applied, so what someone else added is never removed.  Link-local
+ * and host addresses (scope other than global) are never considered.
  *
  * Interfaces are named in the desired state and resolved to indices from
  * a fresh link list on every pass; links themselves are never created or
@@ -59,8 +70,8 @@ LINX_BEGIN_DECLS
 
 /*
  * What the reconciler compares, read from the kernel in one go:
- * {"links": [link], "addresses": [address], "routes": [route]}, each
- * as the rtnl.*.list verbs return them.  *ret is owned by the caller.
+ * {"links", "addresses", "routes", "neighbours", "rules"}, each a list as
+ * the rtnl.*.list verbs return them.  *ret is owned by the caller.
  */
 int linx_rtnl_observe(struct linx_rtnl *sock, struct linx_value *ret,
 		      struct linx_error *err);
@@ -86,9 +97,11 @@ int linx_rtnl_reconcile_diff(const struct linx_value *observed,
 
 /*
  * One pass in the socket's namespace: list links, check and resolve the
- * whole desired state, list addresses and routes, diff, and apply in
- * order through batches, one per stage (address creates; route creates
- * and replaces; route deletes; address deletes).  Ops of one stage do not
+ * whole desired state, list addresses and routes (and neighbours and
+ * rules when any are desired or owned), diff, and apply in order through
+ * batches, one per stage: address, neighbour and rule creates (and
+ * neighbour updates); route creates and replaces; route deletes; rule,
+ * neighbour and address deletes.  Ops of one stage do not
  * depend on each other and go in one batch; the first stage with a
  * failure ends the pass: its first failed op is `failed` (with the
  * kernel's error), its other unapplied ops and every later stage are
@@ -97,8 +110,8 @@ int linx_rtnl_reconcile_diff(const struct linx_value *observed,
  * Returns 0 with *ret_report set (the shape of linx/reconcile.h) whether
  * or not an op failed.  A desired state that cannot be applied fails
  * before anything is written: EINVAL (op "bad_address", "bad_route",
- * "bad_family", param "desired") or ENODEV (op "bad_interface", object
- * the name).  Other errors come from reading the kernel.
+ * "bad_family", "bad_neighbour", "bad_lladdr", "bad_rule", param
+ * "desired") or ENODEV (op "bad_interface", object the name).  Other errors come from reading the kernel.
  */
 int linx_rtnl_reconcile(struct linx_rtnl *sock,
 			const struct linx_value *desired,

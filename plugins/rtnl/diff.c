@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/neighbour.h>
+
 #include "rtnl-reconcile.h"
 
 /* ---- links ------------------------------------------------------------- */
@@ -61,6 +63,8 @@ void rtnl_rc_set_free(struct rc_set *s)
 {
 	free(s->addrs);
 	free(s->routes);
+	free(s->neighs);
+	free(s->rules);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -112,6 +116,48 @@ static int route_cmp(const struct rc_route *a, const struct rc_route *b)
 	return c;
 }
 
+static int neigh_cmp(const struct rc_neigh *a, const struct rc_neigh *b)
+{
+	int c = a->index < b->index ? -1 : a->index > b->index;
+
+	return c ? c : cmp_ip(&a->dst, &b->dst);
+}
+
+static int rule_cmp(const struct rc_rule *a, const struct rc_rule *b)
+{
+	int c = cmp_u32(a->priority, b->priority);
+
+	if (!c)
+		c = cmp_u32(a->family, b->family);
+	if (!c)
+		c = cmp_u32(a->src_len, b->src_len);
+	if (!c)
+		c = cmp_ip(&a->src, &b->src);
+	if (!c)
+		c = cmp_u32(a->dst_len, b->dst_len);
+	if (!c)
+		c = cmp_ip(&a->dst, &b->dst);
+	if (!c)
+		c = cmp_u32(a->has_fwmark, b->has_fwmark);
+	if (!c && a->has_fwmark)
+		c = cmp_u32(a->fwmark, b->fwmark);
+	if (!c)
+		c = cmp_u32(a->table, b->table);
+	return c;
+}
+
+static int neigh_pcmp(const void *a, const void *b)
+{
+	return neigh_cmp(*(const struct rc_neigh *const *)a,
+			 *(const struct rc_neigh *const *)b);
+}
+
+static int rule_pcmp(const void *a, const void *b)
+{
+	return rule_cmp(*(const struct rc_rule *const *)a,
+			*(const struct rc_rule *const *)b);
+}
+
 static int addr_pcmp(const void *a, const void *b)
 {
 	return addr_cmp(*(const struct rc_addr *const *)a,
@@ -159,6 +205,59 @@ void rtnl_rc_route_key(const struct rc_route *r, char *buf, size_t cap)
 		 family_text(r->family), dst, r->metric);
 }
 
+void rtnl_rc_neigh_key(const struct rc_neigh *n, char *buf, size_t cap)
+{
+	char ip[LINX_RTNL_ADDRSTRLEN];
+
+	ip_text(&n->dst, ip, sizeof(ip));
+	snprintf(buf, cap, "ifindex %d %s %s", n->index, family_text(n->family),
+		 ip);
+}
+
+static void rule_sel_text(const struct linx_rtnl_ip *ip, uint8_t len,
+			  char *buf, size_t cap)
+{
+	char a[LINX_RTNL_ADDRSTRLEN];
+
+	if (!ip->family) {
+		snprintf(buf, cap, "all");
+		return;
+	}
+	ip_text(ip, a, sizeof(a));
+	snprintf(buf, cap, "%s/%u", a, len);
+}
+
+void rtnl_rc_rule_key(const struct rc_rule *r, char *buf, size_t cap)
+{
+	char from[LINX_RTNL_ADDRSTRLEN + 8], to[LINX_RTNL_ADDRSTRLEN + 8];
+	char mark[32] = "";
+
+	rule_sel_text(&r->src, r->src_len, from, sizeof(from));
+	rule_sel_text(&r->dst, r->dst_len, to, sizeof(to));
+	if (r->has_fwmark)
+		snprintf(mark, sizeof(mark), " fwmark %#x", r->fwmark);
+	snprintf(buf, cap, "priority %u %s from %s to %s%s table %u",
+		 r->priority, family_text(r->family), from, to, mark, r->table);
+}
+
+void rtnl_rc_op_key(const struct rc_op *op, char *buf, size_t cap)
+{
+	switch (op->kind) {
+	case RC_ADDR:
+		rtnl_rc_addr_key(op->item, buf, cap);
+		break;
+	case RC_ROUTE:
+		rtnl_rc_route_key(op->item, buf, cap);
+		break;
+	case RC_NEIGH:
+		rtnl_rc_neigh_key(op->item, buf, cap);
+		break;
+	default:
+		rtnl_rc_rule_key(op->item, buf, cap);
+		break;
+	}
+}
+
 /* ---- values of items and ops --------------------------------------------- */
 
 static void put_ip(struct linx_value *m, const char *key,
@@ -204,26 +303,64 @@ static struct linx_value route_value(const struct rc_route *r,
 	return m;
 }
 
+static struct linx_value neigh_value(const struct rc_neigh *n)
+{
+	struct linx_value m = linx_value_map();
+	char ll[LINX_RTNL_ADDRSTRLEN];
+
+	linx_map_put_cstring(&m, "family", family_text(n->family));
+	put_ip(&m, "dst", &n->dst);
+	if (n->lladdr.len) {
+		linx_rtnl_lladdr_format(&n->lladdr, ll, sizeof(ll));
+		linx_map_put_cstring(&m, "lladdr", ll);
+	}
+	if (n->dev[0])
+		linx_map_put_cstring(&m, "dev", n->dev);
+	linx_map_put_int(&m, "ifindex", n->index);
+	return m;
+}
+
+static struct linx_value rule_value(const struct rc_rule *r)
+{
+	struct linx_value m = linx_value_map();
+	char buf[LINX_RTNL_ADDRSTRLEN + 8];
+
+	linx_map_put_cstring(&m, "family", family_text(r->family));
+	linx_map_put_uint(&m, "priority", r->priority);
+	rule_sel_text(&r->src, r->src_len, buf, sizeof(buf));
+	linx_map_put_cstring(&m, "from", buf);
+	rule_sel_text(&r->dst, r->dst_len, buf, sizeof(buf));
+	linx_map_put_cstring(&m, "to", buf);
+	if (r->has_fwmark)
+		linx_map_put_uint(&m, "fwmark", r->fwmark);
+	linx_map_put_uint(&m, "table", r->table);
+	return m;
+}
+
 int rtnl_rc_op_value(const struct rc_op *op, uint8_t protocol,
 		     struct linx_value *ret)
 {
 	static const char *const ops[] = { "create", "update", "delete" };
+	static const char *const kinds[] = { "address", "route", "neighbour",
+					     "rule" };
 	struct linx_value m = linx_value_map(), v;
 	char key[RC_KEY_MAX];
 
 	linx_map_put_cstring(&m, "op", ops[op->op]);
+	rtnl_rc_op_key(op, key, sizeof(key));
 	if (op->kind == RC_ADDR) {
-		rtnl_rc_addr_key(op->item, key, sizeof(key));
 		v = addr_value(op->item);
+	} else if (op->kind == RC_NEIGH) {
+		v = neigh_value(op->item);
+	} else if (op->kind == RC_RULE) {
+		v = rule_value(op->item);
 	} else {
 		const struct rc_route *r = op->item;
 
-		rtnl_rc_route_key(r, key, sizeof(key));
 		v = route_value(r, op->op == RC_DELETE ? r->protocol
 						       : protocol);
 	}
-	linx_map_put_cstring(&m, "kind", op->kind == RC_ADDR ? "address"
-							     : "route");
+	linx_map_put_cstring(&m, "kind", kinds[op->kind]);
 	linx_map_put_cstring(&m, "key", key);
 	linx_map_put(&m, "value", &v);
 	*ret = m;
@@ -560,6 +697,130 @@ static int desired_route(const struct linx_value *v, uint32_t i,
 	return 0;
 }
 
+static int desired_neigh(const struct linx_value *v, uint32_t i,
+			 const struct rc_links *links, struct rc_neigh *ret,
+			 struct linx_error *err)
+{
+	static const char *const keys[] = { "dev", "dst", "lladdr", NULL };
+	const char *dev = NULL, *dst = NULL, *ll = NULL, *unknown;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->pos = i;
+	if (v->type == LINX_LIST && v->len == 3) {
+		dev = str_of(&v->items[0]);
+		dst = str_of(&v->items[1]);
+		ll = str_of(&v->items[2]);
+	} else if (v->type == LINX_MAP) {
+		if (!only_keys(v, keys, &unknown))
+			return bad(err, EINVAL, "bad_neighbour", NULL,
+				   "desired.neighbours[%u]: unknown field "
+				   "\"%.32s\" (dev, dst, lladdr)",
+				   i, unknown);
+		dev = str_of(linx_map_get(v, "dev"));
+		dst = str_of(linx_map_get(v, "dst"));
+		ll = str_of(linx_map_get(v, "lladdr"));
+	}
+	if (!dev || !dst || !ll)
+		return bad(err, EINVAL, "bad_neighbour", NULL,
+			   "desired.neighbours[%u]: {dev, dst, lladdr} or "
+			   "[interface, address, lladdr]",
+			   i);
+	if (linx_rtnl_ip_parse(dst, &ret->dst, NULL) < 0)
+		return bad(err, EINVAL, "bad_address", dst,
+			   "desired.neighbours[%u]: \"%.64s\" is not an IPv4 "
+			   "or IPv6 address",
+			   i, dst);
+	if (linx_rtnl_lladdr_parse(ll, &ret->lladdr, NULL) < 0)
+		return bad(err, EINVAL, "bad_lladdr", ll,
+			   "desired.neighbours[%u]: \"%.64s\" is not a "
+			   "link-layer address",
+			   i, ll);
+	ret->family = ret->dst.family;
+	ret->state = NUD_PERMANENT;
+	snprintf(ret->dev, IFNAMSIZ, "%s", dev);
+	return resolve(links, dev, "neighbours", i, &ret->index, err);
+}
+
+/* "10.0.0.0/8", a bare address (full length), or "all"/absent: any. */
+static int rule_selector(const struct linx_value *v, struct linx_rtnl_ip *ip,
+			 uint8_t *len)
+{
+	const char *s = str_of(v);
+
+	memset(ip, 0, sizeof(*ip));
+	*len = 0;
+	if (is_absent(v) || (s && !strcmp(s, "all")))
+		return 0;
+	if (!s || linx_rtnl_prefix_parse(s, ip, len, NULL) < 0 ||
+	    host_bits(ip, *len))
+		return -EINVAL;
+	return 0;
+}
+
+static int desired_rule(const struct linx_value *v, uint32_t i,
+			struct rc_rule *ret, struct linx_error *err)
+{
+	static const char *const keys[] = { "priority", "from", "to", "fwmark",
+					    "table", "family", NULL };
+	const char *unknown, *fam;
+	uint8_t family = 0;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->pos = i;
+	if (v->type != LINX_MAP)
+		return bad(err, EINVAL, "bad_rule", NULL,
+			   "desired.rules[%u]: {priority, table, from?, to?, "
+			   "fwmark?, family?}",
+			   i);
+	if (!only_keys(v, keys, &unknown))
+		return bad(err, EINVAL, "bad_rule", NULL,
+			   "desired.rules[%u]: unknown field \"%.32s\"", i,
+			   unknown);
+	/* The kernel picks a priority when none is given; an identity
+	 * cannot be left to it. */
+	if (get_u32(linx_map_get(v, "priority"), UINT32_MAX,
+		    &ret->priority) <= 0)
+		return bad(err, EINVAL, "bad_rule", NULL,
+			   "desired.rules[%u]: priority 0..4294967295 is "
+			   "required",
+			   i);
+	if (get_u32(linx_map_get(v, "table"), UINT32_MAX, &ret->table) <= 0 ||
+	    ret->table == 0)
+		return bad(err, EINVAL, "bad_rule", NULL,
+			   "desired.rules[%u]: table 1..4294967295 is required",
+			   i);
+	r = get_u32(linx_map_get(v, "fwmark"), UINT32_MAX, &ret->fwmark);
+	if (r < 0)
+		return bad(err, EINVAL, "bad_rule", NULL,
+			   "desired.rules[%u]: fwmark is 0..4294967295", i);
+	ret->has_fwmark = r > 0;
+	if (rule_selector(linx_map_get(v, "from"), &ret->src, &ret->src_len) <
+		    0 ||
+	    rule_selector(linx_map_get(v, "to"), &ret->dst, &ret->dst_len) < 0)
+		return bad(err, EINVAL, "bad_address", NULL,
+			   "desired.rules[%u]: from and to are prefixes "
+			   "(a.b.c.d/len, no bits past it) or \"all\"",
+			   i);
+	fam = str_of(linx_map_get(v, "family"));
+	if (!is_absent(linx_map_get(v, "family")) &&
+	    (!fam || family_of(fam, &family) < 0))
+		return bad(err, EINVAL, "bad_family", fam,
+			   "desired.rules[%u]: family is inet or inet6", i);
+	if ((family && ret->src.family && ret->src.family != family) ||
+	    (family && ret->dst.family && ret->dst.family != family) ||
+	    (ret->src.family && ret->dst.family &&
+	     ret->src.family != ret->dst.family))
+		return bad(err, EINVAL, "bad_family", NULL,
+			   "desired.rules[%u]: from, to and family disagree",
+			   i);
+	ret->family = family		 ? family
+		      : ret->src.family ? ret->src.family
+		      : ret->dst.family ? ret->dst.family
+					 : AF_INET;
+	return 0;
+}
+
 static const struct linx_value *desired_list(const struct linx_value *d,
 					     const char *key, int *r,
 					     struct linx_error *err)
@@ -579,6 +840,9 @@ static const struct linx_value *desired_list(const struct linx_value *d,
 static int duplicates(const struct rc_set *s, struct linx_error *err)
 {
 	size_t n = s->n_addrs > s->n_routes ? s->n_addrs : s->n_routes;
+
+	n = n > s->n_neighs ? n : s->n_neighs;
+	n = n > s->n_rules ? n : s->n_rules;
 	const void **p = malloc((n ? n : 1) * sizeof(*p));
 	int r = 0;
 
@@ -611,6 +875,33 @@ static int duplicates(const struct rc_set *s, struct linx_error *err)
 				a->pos < b->pos ? a->pos : b->pos,
 				a->pos < b->pos ? b->pos : a->pos);
 		}
+	for (size_t i = 0; i < s->n_neighs && r == 0; i++)
+		p[i] = &s->neighs[i];
+	if (r == 0)
+		qsort(p, s->n_neighs, sizeof(*p), neigh_pcmp);
+	for (size_t i = 1; i < s->n_neighs && r == 0; i++)
+		if (neigh_cmp(p[i - 1], p[i]) == 0) {
+			const struct rc_neigh *a = p[i - 1], *b = p[i];
+
+			r = bad(err, EINVAL, "bad_neighbour", NULL,
+				"desired.neighbours[%u] and [%u] are the same "
+				"neighbour",
+				a->pos < b->pos ? a->pos : b->pos,
+				a->pos < b->pos ? b->pos : a->pos);
+		}
+	for (size_t i = 0; i < s->n_rules && r == 0; i++)
+		p[i] = &s->rules[i];
+	if (r == 0)
+		qsort(p, s->n_rules, sizeof(*p), rule_pcmp);
+	for (size_t i = 1; i < s->n_rules && r == 0; i++)
+		if (rule_cmp(p[i - 1], p[i]) == 0) {
+			const struct rc_rule *a = p[i - 1], *b = p[i];
+
+			r = bad(err, EINVAL, "bad_rule", NULL,
+				"desired.rules[%u] and [%u] are the same rule",
+				a->pos < b->pos ? a->pos : b->pos,
+				a->pos < b->pos ? b->pos : a->pos);
+		}
 	free(p);
 	return r;
 }
@@ -619,8 +910,9 @@ int rtnl_rc_desired(const struct linx_value *desired,
 		    const struct rc_links *links, struct rc_set *ret,
 		    struct linx_error *err)
 {
-	static const char *const keys[] = { "addresses", "routes", NULL };
-	const struct linx_value *addrs, *routes;
+	static const char *const keys[] = { "addresses", "routes",
+					    "neighbours", "rules", NULL };
+	const struct linx_value *addrs, *routes, *neighs, *rules;
 	struct rc_set s = { 0 };
 	const char *unknown;
 	int r = 0;
@@ -632,17 +924,23 @@ int rtnl_rc_desired(const struct linx_value *desired,
 	if (!only_keys(desired, keys, &unknown))
 		return bad(err, EINVAL, "bad_desired", NULL,
 			   "desired: unknown key \"%.32s\" (addresses, "
-			   "routes)",
+			   "routes, neighbours, rules)",
 			   unknown);
 	addrs = desired_list(desired, "addresses", &r, err);
 	routes = desired_list(desired, "routes", &r, err);
+	neighs = desired_list(desired, "neighbours", &r, err);
+	rules = desired_list(desired, "rules", &r, err);
 	if (r < 0)
 		return r;
 	s.addrs = calloc(addrs && addrs->len ? addrs->len : 1,
 			 sizeof(*s.addrs));
 	s.routes = calloc(routes && routes->len ? routes->len : 1,
 			  sizeof(*s.routes));
-	if (!s.addrs || !s.routes) {
+	s.neighs = calloc(neighs && neighs->len ? neighs->len : 1,
+			  sizeof(*s.neighs));
+	s.rules = calloc(rules && rules->len ? rules->len : 1,
+			 sizeof(*s.rules));
+	if (!s.addrs || !s.routes || !s.neighs || !s.rules) {
 		rtnl_rc_set_free(&s);
 		return linx_error_set(err, ENOMEM, "reconcile", NULL);
 	}
@@ -652,6 +950,12 @@ int rtnl_rc_desired(const struct linx_value *desired,
 	for (uint32_t i = 0; routes && i < routes->len && r == 0; i++)
 		r = desired_route(&routes->items[i], i, links,
 				  &s.routes[s.n_routes++], err);
+	for (uint32_t i = 0; neighs && i < neighs->len && r == 0; i++)
+		r = desired_neigh(&neighs->items[i], i, links,
+				  &s.neighs[s.n_neighs++], err);
+	for (uint32_t i = 0; rules && i < rules->len && r == 0; i++)
+		r = desired_rule(&rules->items[i], i, &s.rules[s.n_rules++],
+				 err);
 	if (r == 0)
 		r = duplicates(&s, err);
 	if (r < 0) {
@@ -672,8 +976,11 @@ static int cmp_str(const void *a, const void *b)
 int rtnl_rc_owned(const struct linx_value *last, const char ***ret,
 		  size_t *ret_n, struct linx_error *err)
 {
-	const struct linx_value *l;
+	static const char *const lists[] = { "addresses", "neighbours",
+					     "rules" };
+	const struct linx_value *l[3] = { NULL, NULL, NULL };
 	const char **v;
+	size_t n = 0;
 
 	*ret = NULL;
 	*ret_n = 0;
@@ -681,32 +988,41 @@ int rtnl_rc_owned(const struct linx_value *last, const char ***ret,
 		return 0;
 	if (last->type != LINX_MAP)
 		return linx_error_param(err, "validate", "last_applied",
-					"last_applied is a map {addresses: "
-					"[key]}");
-	l = linx_map_get(last, "addresses");
-	if (is_absent(l))
-		return 0;
-	if (l->type != LINX_LIST)
-		return linx_error_param(err, "validate", "last_applied",
-					"last_applied.addresses is a list of "
-					"keys");
-	v = calloc(l->len ? l->len : 1, sizeof(*v));
-	if (!v)
-		return linx_error_set(err, ENOMEM, "reconcile", NULL);
-	for (uint32_t i = 0; i < l->len; i++) {
-		if (l->items[i].type != LINX_STRING) {
-			free(v);
+					"last_applied is a map {addresses, "
+					"neighbours, rules: [key]}");
+	for (int k = 0; k < 3; k++) {
+		l[k] = linx_map_get(last, lists[k]);
+		if (is_absent(l[k])) {
+			l[k] = NULL;
+			continue;
+		}
+		if (l[k]->type != LINX_LIST)
 			return linx_error_param(err, "validate",
 						"last_applied",
-						"last_applied.addresses[%u] is "
-						"not a key string",
-						i);
-		}
-		v[i] = l->items[i].str;
+						"last_applied.%s is a list of "
+						"keys",
+						lists[k]);
+		n += l[k]->len;
 	}
-	qsort(v, l->len, sizeof(*v), cmp_str);
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return linx_error_set(err, ENOMEM, "reconcile", NULL);
+	n = 0;
+	for (int k = 0; k < 3; k++)
+		for (uint32_t i = 0; l[k] && i < l[k]->len; i++) {
+			if (l[k]->items[i].type != LINX_STRING) {
+				free(v);
+				return linx_error_param(
+					err, "validate", "last_applied",
+					"last_applied.%s[%u] is not a key "
+					"string",
+					lists[k], i);
+			}
+			v[n++] = l[k]->items[i].str;
+		}
+	qsort(v, n, sizeof(*v), cmp_str);
 	*ret = v;
-	*ret_n = l->len;
+	*ret_n = n;
 	return 0;
 }
 
@@ -755,6 +1071,14 @@ static bool route_same(const struct rc_route *want, const struct rc_route *have)
 	return want->oif == 0 || want->oif == have->oif;
 }
 
+static bool neigh_same(const struct rc_neigh *want, const struct rc_neigh *have)
+{
+	return (have->state & NUD_PERMANENT) &&
+	       want->lladdr.len == have->lladdr.len &&
+	       memcmp(want->lladdr.addr, have->lladdr.addr, want->lladdr.len) ==
+		       0;
+}
+
 static bool owned(const char *const *keys, size_t n, const char *key)
 {
 	return n && bsearch(&key, keys, n, sizeof(*keys), cmp_str) != NULL;
@@ -765,11 +1089,10 @@ int rtnl_rc_diff(const struct rc_set *desired, const struct rc_set *observed,
 		 size_t n_owned, struct rc_ops *ret, struct linx_error *err)
 {
 	struct op_list stage[RC_STAGES] = { 0 };
-	size_t nd = desired->n_addrs > desired->n_routes ? desired->n_addrs
-							 : desired->n_routes;
-	size_t no = observed->n_addrs > observed->n_routes
-			    ? observed->n_addrs
-			    : observed->n_routes;
+	size_t nd = desired->n_addrs + desired->n_routes + desired->n_neighs +
+		    desired->n_rules;
+	size_t no = observed->n_addrs + observed->n_routes +
+		    observed->n_neighs + observed->n_rules;
 	const void **d = malloc((nd ? nd : 1) * sizeof(*d));
 	const void **o = malloc((no ? no : 1) * sizeof(*o));
 	size_t n, m, i, j, total = 0;
@@ -798,6 +1121,58 @@ int rtnl_rc_diff(const struct rc_set *desired, const struct rc_set *observed,
 			rtnl_rc_addr_key(o[j], key, sizeof(key));
 			if (owned(owned_keys, n_owned, key))
 				r = push(&stage[3], RC_ADDR, RC_DELETE, 3,
+					 o[j]);
+			j++;
+		} else {
+			i++, j++;
+		}
+	}
+
+	/* Neighbours, three-way; an entry the kernel learnt with the right
+	 * address is made permanent (an update). */
+	for (n = 0; n < desired->n_neighs; n++)
+		d[n] = &desired->neighs[n];
+	for (m = 0; m < observed->n_neighs; m++)
+		o[m] = &observed->neighs[m];
+	qsort(d, n, sizeof(*d), neigh_pcmp);
+	qsort(o, m, sizeof(*o), neigh_pcmp);
+	for (i = j = 0; r == 0 && (i < n || j < m);) {
+		int c = i == n ? 1 : j == m ? -1 : neigh_cmp(d[i], o[j]);
+		char key[RC_KEY_MAX];
+
+		if (c < 0) {
+			r = push(&stage[0], RC_NEIGH, RC_CREATE, 0, d[i++]);
+		} else if (c > 0) {
+			rtnl_rc_neigh_key(o[j], key, sizeof(key));
+			if (owned(owned_keys, n_owned, key))
+				r = push(&stage[3], RC_NEIGH, RC_DELETE, 3,
+					 o[j]);
+			j++;
+		} else {
+			if (!neigh_same(d[i], o[j]))
+				r = push(&stage[0], RC_NEIGH, RC_UPDATE, 0,
+					 d[i]);
+			i++, j++;
+		}
+	}
+
+	/* Rules, three-way (the kernel's own rules are never owned). */
+	for (n = 0; n < desired->n_rules; n++)
+		d[n] = &desired->rules[n];
+	for (m = 0; m < observed->n_rules; m++)
+		o[m] = &observed->rules[m];
+	qsort(d, n, sizeof(*d), rule_pcmp);
+	qsort(o, m, sizeof(*o), rule_pcmp);
+	for (i = j = 0; r == 0 && (i < n || j < m);) {
+		int c = i == n ? 1 : j == m ? -1 : rule_cmp(d[i], o[j]);
+		char key[RC_KEY_MAX];
+
+		if (c < 0) {
+			r = push(&stage[0], RC_RULE, RC_CREATE, 0, d[i++]);
+		} else if (c > 0) {
+			rtnl_rc_rule_key(o[j], key, sizeof(key));
+			if (owned(owned_keys, n_owned, key))
+				r = push(&stage[3], RC_RULE, RC_DELETE, 3,
 					 o[j]);
 			j++;
 		} else {
@@ -999,6 +1374,98 @@ static int observed_addr(const struct linx_value *v, const struct rc_links *l,
 	return 0;
 }
 
+static int observed_neigh(const struct linx_value *v, const struct rc_links *l,
+			  struct rc_neigh *ret)
+{
+	const char *dst = str_of(linx_map_get(v, "dst"));
+	const char *ll = str_of(linx_map_get(v, "lladdr"));
+	const char *dev = str_of(linx_map_get(v, "dev"));
+	const struct linx_value *st = linx_map_get(v, "state");
+	uint32_t u;
+
+	memset(ret, 0, sizeof(*ret));
+	if (v->type != LINX_MAP || !dst ||
+	    linx_rtnl_ip_parse(dst, &ret->dst, NULL) < 0)
+		return -EINVAL;
+	ret->family = ret->dst.family;
+	if (ll && linx_rtnl_lladdr_parse(ll, &ret->lladdr, NULL) < 0)
+		return -EINVAL;
+	if (get_u32(linx_map_get(v, "ifindex"), INT32_MAX, &u) > 0)
+		ret->index = (int32_t)u;
+	else if (!dev || !link_index(l, dev, &ret->index))
+		return -EINVAL;
+	/* ["PERMANENT"] as the list verb and ip -j print it, or NUD_* */
+	if (st && st->type == LINX_LIST) {
+		for (uint32_t i = 0; i < st->len; i++)
+			if (str_of(&st->items[i]) &&
+			    !strcmp(st->items[i].str, "PERMANENT"))
+				ret->state |= NUD_PERMANENT;
+	} else if (str_of(st)) {
+		if (!strcmp(st->str, "PERMANENT"))
+			ret->state = NUD_PERMANENT;
+	} else if (get_u32(st, 0xffff, &u) > 0) {
+		ret->state = (uint16_t)u;
+	}
+	dev = dev ? dev : rtnl_rc_link_name(l, ret->index);
+	if (dev)
+		snprintf(ret->dev, IFNAMSIZ, "%s", dev);
+	return 0;
+}
+
+static int observed_selector(const struct linx_value *v, const char *ip_key,
+			     const char *len_key, struct linx_rtnl_ip *ip,
+			     uint8_t *len)
+{
+	const char *s = str_of(linx_map_get(v, ip_key));
+	uint32_t u;
+
+	memset(ip, 0, sizeof(*ip));
+	*len = 0;
+	if (!s || !strcmp(s, "all"))
+		return 0;
+	if (linx_rtnl_prefix_parse(s, ip, len, NULL) < 0)
+		return -EINVAL;
+	if (!strchr(s, '/') &&
+	    get_u32(linx_map_get(v, len_key),
+		    (uint32_t)linx_rtnl_ip_len(ip) * 8, &u) > 0)
+		*len = (uint8_t)u;
+	return 0;
+}
+
+static int observed_rule(const struct linx_value *v, struct rc_rule *ret)
+{
+	const struct linx_value *mark = linx_map_get(v, "fwmark");
+	const char *fam = str_of(linx_map_get(v, "family"));
+	uint8_t family = 0;
+	char *end;
+
+	memset(ret, 0, sizeof(*ret));
+	if (v->type != LINX_MAP ||
+	    get_u32(linx_map_get(v, "priority"), UINT32_MAX, &ret->priority) <
+		    0 ||
+	    observed_selector(v, "src", "srclen", &ret->src, &ret->src_len) <
+		    0 ||
+	    observed_selector(v, "dst", "dstlen", &ret->dst, &ret->dst_len) <
+		    0 ||
+	    (fam && family_of(fam, &family) < 0) || table_of(v, &ret->table) < 0)
+		return -EINVAL;
+	if (str_of(mark)) {
+		unsigned long u = strtoul(mark->str, &end, 0);
+
+		if (!*mark->str || *end || u > UINT32_MAX)
+			return -EINVAL;
+		ret->fwmark = (uint32_t)u;
+		ret->has_fwmark = true;
+	} else if (get_u32(mark, UINT32_MAX, &ret->fwmark) > 0) {
+		ret->has_fwmark = true;
+	}
+	ret->family = family		 ? family
+		      : ret->src.family ? ret->src.family
+		      : ret->dst.family ? ret->dst.family
+					 : AF_INET;
+	return 0;
+}
+
 static const struct linx_value *observed_list(const struct linx_value *o,
 					      const char *key)
 {
@@ -1048,11 +1515,15 @@ static int observed_set(const struct linx_value *o,
 {
 	const struct linx_value *a = observed_list(o, "addresses");
 	const struct linx_value *rt = observed_list(o, "routes");
+	const struct linx_value *nb = observed_list(o, "neighbours");
+	const struct linx_value *ru = observed_list(o, "rules");
 	struct rc_set s = { 0 };
 
 	s.addrs = calloc(a && a->len ? a->len : 1, sizeof(*s.addrs));
 	s.routes = calloc(rt && rt->len ? rt->len : 1, sizeof(*s.routes));
-	if (!s.addrs || !s.routes) {
+	s.neighs = calloc(nb && nb->len ? nb->len : 1, sizeof(*s.neighs));
+	s.rules = calloc(ru && ru->len ? ru->len : 1, sizeof(*s.rules));
+	if (!s.addrs || !s.routes || !s.neighs || !s.rules) {
 		rtnl_rc_set_free(&s);
 		return linx_error_set(err, ENOMEM, "diff", NULL);
 	}
@@ -1074,6 +1545,32 @@ static int observed_set(const struct linx_value *o,
 						"observed.routes[%u]: {dst, "
 						"protocol?, family?, table?, "
 						"metric?, gateway?, oif | dev?}",
+						i);
+		}
+	for (uint32_t i = 0; nb && i < nb->len; i++) {
+		/* bridge FDB entries and the like have no IP: not ours */
+		const struct linx_value *dst = linx_map_get(&nb->items[i],
+							    "dst");
+
+		if (nb->items[i].type == LINX_MAP && !str_of(dst))
+			continue;
+		if (observed_neigh(&nb->items[i], links,
+				   &s.neighs[s.n_neighs++]) < 0) {
+			rtnl_rc_set_free(&s);
+			return linx_error_param(err, "validate", "observed",
+						"observed.neighbours[%u]: "
+						"{ifindex | dev, dst, lladdr?, "
+						"state?}",
+						i);
+		}
+	}
+	for (uint32_t i = 0; ru && i < ru->len; i++)
+		if (observed_rule(&ru->items[i], &s.rules[s.n_rules++]) < 0) {
+			rtnl_rc_set_free(&s);
+			return linx_error_param(err, "validate", "observed",
+						"observed.rules[%u]: {priority, "
+						"src?, dst?, fwmark?, table?, "
+						"family?}",
 						i);
 		}
 	*ret = s;

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/fib_rules.h>
+#include <linux/neighbour.h>
+
 #include <linx/reconcile.h>
 
 #include "rtnl-reconcile.h"
@@ -29,26 +32,36 @@ static int load_links(struct linx_rtnl *s, struct rc_links *ret,
 	return r;
 }
 
-/* Addresses and routes as the diff sees them; routes only those carrying
- * `protocol` (the diff would drop the others anyway). */
+/* What the diff compares; routes only those carrying `protocol` (the diff
+ * would drop the others anyway).  Neighbours and rules are read only when
+ * something of theirs is desired or owned: a pass over addresses and
+ * routes does not pay for an ARP table dump. */
 static int load_state(struct linx_rtnl *s, const struct rc_links *links,
-		      uint8_t protocol, struct rc_set *ret,
-		      struct linx_error *err)
+		      uint8_t protocol, bool want_neighs, bool want_rules,
+		      struct rc_set *ret, struct linx_error *err)
 {
 	struct linx_rtnl_addr *addrs = NULL;
 	struct linx_rtnl_route *routes = NULL;
-	size_t na = 0, nr = 0;
+	struct linx_rtnl_neigh *neighs = NULL;
+	struct linx_rtnl_rule *rules = NULL;
+	size_t na = 0, nr = 0, nn = 0, nu = 0;
 	struct rc_set set = { 0 };
 	int r;
 
 	r = linx_rtnl_addr_list(s, NULL, &addrs, &na, err);
 	if (r >= 0)
 		r = linx_rtnl_route_list(s, AF_UNSPEC, 0, &routes, &nr, err);
+	if (r >= 0 && want_neighs)
+		r = linx_rtnl_neigh_list(s, NULL, &neighs, &nn, err);
+	if (r >= 0 && want_rules)
+		r = linx_rtnl_rule_list(s, AF_UNSPEC, &rules, &nu, err);
 	if (r < 0)
 		goto out;
 	set.addrs = calloc(na ? na : 1, sizeof(*set.addrs));
 	set.routes = calloc(nr ? nr : 1, sizeof(*set.routes));
-	if (!set.addrs || !set.routes) {
+	set.neighs = calloc(nn ? nn : 1, sizeof(*set.neighs));
+	set.rules = calloc(nu ? nu : 1, sizeof(*set.rules));
+	if (!set.addrs || !set.routes || !set.neighs || !set.rules) {
 		r = linx_error_set(err, ENOMEM, "reconcile", NULL);
 		goto out;
 	}
@@ -98,12 +111,56 @@ static int load_state(struct linx_rtnl *s, const struct rc_links *links,
 		}
 		set.n_routes++;
 	}
+	for (size_t i = 0; i < nn; i++) {
+		const struct linx_rtnl_neigh *nb = &neighs[i];
+		struct rc_neigh *x = &set.neighs[set.n_neighs];
+		const char *name = rtnl_rc_link_name(links, nb->ifindex);
+
+		if ((nb->family != AF_INET && nb->family != AF_INET6) ||
+		    !(nb->present & LINX_RTNL_NEIGH_HAS_DST))
+			continue;
+		x->family = nb->family;
+		x->state = nb->state;
+		x->index = nb->ifindex;
+		x->dst = nb->dst;
+		if (nb->present & LINX_RTNL_NEIGH_HAS_LLADDR)
+			x->lladdr = nb->lladdr;
+		if (name)
+			snprintf(x->dev, IFNAMSIZ, "%s", name);
+		set.n_neighs++;
+	}
+	for (size_t i = 0; i < nu; i++) {
+		const struct linx_rtnl_rule *ru = &rules[i];
+		struct rc_rule *x = &set.rules[set.n_rules];
+
+		if (ru->family != AF_INET && ru->family != AF_INET6)
+			continue;
+		x->family = ru->family;
+		x->priority = ru->present & LINX_RTNL_RULE_HAS_PRIORITY
+				      ? ru->priority
+				      : 0;
+		if (ru->present & LINX_RTNL_RULE_HAS_SRC) {
+			x->src = ru->src;
+			x->src_len = ru->src_len;
+		}
+		if (ru->present & LINX_RTNL_RULE_HAS_DST) {
+			x->dst = ru->dst;
+			x->dst_len = ru->dst_len;
+		}
+		x->has_fwmark = ru->present & LINX_RTNL_RULE_HAS_FWMARK;
+		x->fwmark = ru->fwmark;
+		x->table = ru->action == FR_ACT_TO_TBL ? linx_rtnl_rule_table(ru)
+						       : 0;
+		set.n_rules++;
+	}
 	*ret = set;
 	set = (struct rc_set){ 0 };
 out:
 	rtnl_rc_set_free(&set);
 	free(addrs);
 	free(routes);
+	free(neighs);
+	free(rules);
 	return r;
 }
 
@@ -113,9 +170,11 @@ int linx_rtnl_observe(struct linx_rtnl *s, struct linx_value *ret,
 	struct linx_rtnl_link *links = NULL;
 	struct linx_rtnl_addr *addrs = NULL;
 	struct linx_rtnl_route *routes = NULL;
+	struct linx_rtnl_neigh *neighs = NULL;
+	struct linx_rtnl_rule *rules = NULL;
 	struct rtnl_names names = { 0 };
-	size_t nl = 0, na = 0, nr = 0;
-	struct linx_value m, ll, al, rl;
+	size_t nl = 0, na = 0, nr = 0, nn = 0, nu = 0;
+	struct linx_value m, ll, al, rl, nbl, rul;
 	int r;
 
 	if (!s || !ret)
@@ -127,6 +186,10 @@ int linx_rtnl_observe(struct linx_rtnl *s, struct linx_value *ret,
 	if (r >= 0)
 		r = linx_rtnl_route_list(s, AF_UNSPEC, 0, &routes, &nr, err);
 	if (r >= 0)
+		r = linx_rtnl_neigh_list(s, NULL, &neighs, &nn, err);
+	if (r >= 0)
+		r = linx_rtnl_rule_list(s, AF_UNSPEC, &rules, &nu, err);
+	if (r >= 0)
 		(void)rtnl_names_load(s, &names, NULL);
 	if (r < 0)
 		goto out;
@@ -134,6 +197,8 @@ int linx_rtnl_observe(struct linx_rtnl *s, struct linx_value *ret,
 	ll = linx_value_list();
 	al = linx_value_list();
 	rl = linx_value_list();
+	nbl = linx_value_list();
+	rul = linx_value_list();
 	linx_value_reserve(&ll, nl);
 	linx_value_reserve(&al, na);
 	linx_value_reserve(&rl, nr);
@@ -155,9 +220,23 @@ int linx_rtnl_observe(struct linx_rtnl *s, struct linx_value *ret,
 		rtnl_value_route(&routes[i], &names, &v);
 		linx_list_push(&rl, &v);
 	}
+	for (size_t i = 0; i < nn; i++) {
+		struct linx_value v;
+
+		rtnl_value_neigh(&neighs[i], &names, &v);
+		linx_list_push(&nbl, &v);
+	}
+	for (size_t i = 0; i < nu; i++) {
+		struct linx_value v;
+
+		rtnl_value_rule(&rules[i], &v);
+		linx_list_push(&rul, &v);
+	}
 	linx_map_put(&m, "links", &ll);
 	linx_map_put(&m, "addresses", &al);
 	linx_map_put(&m, "routes", &rl);
+	linx_map_put(&m, "neighbours", &nbl);
+	linx_map_put(&m, "rules", &rul);
 	r = linx_value_status(&m);
 	if (r < 0) {
 		linx_value_clear(&m);
@@ -170,6 +249,8 @@ out:
 	free(links);
 	free(addrs);
 	free(routes);
+	free(neighs);
+	free(rules);
 	return r;
 }
 
@@ -214,9 +295,28 @@ static void addr_spec(const struct rc_addr *a,
 	spec->prefixlen = a->prefixlen;
 }
 
-static int add_op(struct linx_rtnl_batch *b, const struct rc_op *op,
-		  uint8_t protocol, struct linx_error *err)
+static void rule_spec(const struct rc_rule *r,
+		      struct linx_rtnl_rule_spec *spec)
 {
+	memset(spec, 0, sizeof(*spec));
+	spec->family = r->family;
+	spec->from = r->src;
+	spec->from_len = r->src_len;
+	spec->to = r->dst;
+	spec->to_len = r->dst_len;
+	spec->has_fwmark = r->has_fwmark;
+	spec->fwmark = r->fwmark;
+	spec->table = r->table;
+	spec->has_priority = true;
+	spec->priority = r->priority;
+}
+
+/* Queue the batch entries of one op: one, or two for a neighbour update
+ * (the batch adds with NLM_F_EXCL, so the old entry goes first). */
+static int add_op(struct linx_rtnl_batch *b, const struct rc_op *op,
+		  uint8_t protocol, size_t *ret_entries, struct linx_error *err)
+{
+	*ret_entries = 1;
 	if (op->kind == RC_ADDR) {
 		struct linx_rtnl_addr_spec spec;
 
@@ -225,6 +325,32 @@ static int add_op(struct linx_rtnl_batch *b, const struct rc_op *op,
 					    op->op == RC_CREATE
 						    ? LINX_RTNL_OP_ADDR_ADD
 						    : LINX_RTNL_OP_ADDR_DELETE,
+					    &spec, err);
+	} else if (op->kind == RC_NEIGH) {
+		const struct rc_neigh *n = op->item;
+		int r = 0;
+
+		if (!n->dev[0])
+			return linx_error_set(err, ENODEV, "neighbour",
+					      "interface %d has gone",
+					      n->index);
+		if (op->op != RC_CREATE)
+			r = linx_rtnl_batch_neigh(b, LINX_RTNL_OP_NEIGH_DELETE,
+						  n->dev, &n->dst, NULL, err);
+		if (r >= 0 && op->op != RC_DELETE)
+			r = linx_rtnl_batch_neigh(b, LINX_RTNL_OP_NEIGH_ADD,
+						  n->dev, &n->dst, &n->lladdr,
+						  err);
+		*ret_entries = op->op == RC_UPDATE ? 2 : 1;
+		return r;
+	} else if (op->kind == RC_RULE) {
+		struct linx_rtnl_rule_spec spec;
+
+		rule_spec(op->item, &spec);
+		return linx_rtnl_batch_rule(b,
+					    op->op == RC_CREATE
+						    ? LINX_RTNL_OP_RULE_ADD
+						    : LINX_RTNL_OP_RULE_DELETE,
 					    &spec, err);
 	} else {
 		struct linx_rtnl_route_spec spec;
@@ -244,22 +370,48 @@ static int run_stage(struct pass *p, size_t start, size_t end,
 		     struct linx_error *err)
 {
 	struct linx_rtnl_batch *b = NULL;
-	size_t built = start, nfail;
+	size_t built = start, nfail, n_entries = 0;
+	size_t *entry_op = malloc(2 * (end - start) * sizeof(*entry_op) + 1);
 	struct linx_error e;
 	int r;
 
+	if (!entry_op)
+		return linx_error_set(err, ENOMEM, "reconcile", NULL);
 	r = linx_rtnl_batch_new(p->s, &b, err);
-	if (r < 0)
+	if (r < 0) {
+		free(entry_op);
 		return r;
+	}
 	for (; built < end; built++) {
+		size_t before = linx_rtnl_batch_size(b), k;
+
 		linx_error_clear(&e);
-		if (add_op(b, &p->ops->v[built], p->protocol, &e) < 0) {
+		if (add_op(b, &p->ops->v[built], p->protocol, &k, &e) < 0) {
 			p->done[built] = DONE_FAILED;
 			p->errs[built] = e;
+			/* Half of an update queued: it must not run alone. */
+			if (linx_rtnl_batch_size(b) != before) {
+				linx_rtnl_batch_free(b);
+				b = NULL;
+				built = start;
+				n_entries = 0;
+				(void)linx_rtnl_batch_new(p->s, &b, NULL);
+				for (size_t o = start;
+				     b && o < end && p->done[o] != DONE_FAILED;
+				     o++) {
+					(void)add_op(b, &p->ops->v[o],
+						     p->protocol, &k, NULL);
+					for (size_t x = 0; x < k; x++)
+						entry_op[n_entries++] = o;
+					built = o + 1;
+				}
+			}
 			break;
 		}
+		for (size_t x = 0; x < k; x++)
+			entry_op[n_entries++] = built;
 	}
-	if (built > start) {
+	if (b && n_entries) {
 		r = linx_rtnl_batch_run(b, &e);
 		if (r < 0 && linx_rtnl_batch_failures(b) == 0) {
 			/* The transport failed: which ops the kernel took is
@@ -268,20 +420,25 @@ static int run_stage(struct pass *p, size_t start, size_t end,
 			p->errs[start] = e;
 			p->stopped = true;
 			linx_rtnl_batch_free(b);
+			free(entry_op);
 			return 0;
 		}
 		for (size_t k = start; k < built; k++)
 			p->done[k] = DONE_OK;
 		nfail = linx_rtnl_batch_failures(b);
 		for (size_t k = 0; k < nfail; k++) {
-			size_t index;
+			size_t index, o;
 
 			linx_rtnl_batch_failure(b, k, &index, &e);
-			p->done[start + index] = DONE_FAILED;
-			p->errs[start + index] = e;
+			o = entry_op[index];
+			if (p->done[o] != DONE_FAILED) {
+				p->done[o] = DONE_FAILED;
+				p->errs[o] = e;
+			}
 		}
 	}
 	linx_rtnl_batch_free(b);
+	free(entry_op);
 	for (size_t k = start; k < end; k++)
 		if (p->done[k] == DONE_FAILED)
 			p->stopped = true;
@@ -314,48 +471,57 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The addresses we own after the pass: every desired one now present
- * (already there or created), and every owned one we meant to delete but
- * did not manage to.  A sorted list of keys. */
-static int owned_after(const struct pass *p, const struct rc_set *want,
-		       struct linx_value *ret)
+/* The three-way keys we own after the pass: every desired address,
+ * neighbour and rule now present (already there, or created), and every
+ * owned one we meant to delete but did not get to.  A sorted list of keys
+ * per kind, under `name` in `last`. */
+static int owned_after(const struct pass *p, int kind, const void *items,
+		       size_t n_items, size_t size, const char *name,
+		       struct linx_value *last)
 {
-	size_t cap = want->n_addrs + p->ops->n + 1, n = 0;
+	size_t cap = n_items + p->ops->n + 1, n = 0;
 	char (*buf)[RC_KEY_MAX] = calloc(cap, RC_KEY_MAX);
 	char **keys = calloc(cap, sizeof(*keys));
-	uint8_t *not_there = calloc(want->n_addrs + 1, 1);
+	uint8_t *not_there = calloc(n_items + 1, 1);
+	struct linx_value list = linx_value_list();
 	int r = -ENOMEM;
 
-	*ret = linx_value_list();
 	if (!buf || !keys || !not_there)
 		goto out;
 	for (size_t i = 0; i < p->ops->n; i++) {
 		const struct rc_op *op = &p->ops->v[i];
 
-		if (op->kind != RC_ADDR || p->done[i] == DONE_OK)
+		if (op->kind != kind || p->done[i] == DONE_OK)
 			continue;
 		if (op->op == RC_CREATE) {
-			not_there[(const struct rc_addr *)op->item -
-				  want->addrs] = 1;
-		} else {
+			not_there[((const char *)op->item - (const char *)items) /
+				  size] = 1;
+		} else if (op->op == RC_DELETE) {
 			keys[n] = buf[n];
-			rtnl_rc_addr_key(op->item, keys[n], RC_KEY_MAX);
+			rtnl_rc_op_key(op, keys[n], RC_KEY_MAX);
 			n++;
 		}
 	}
-	for (size_t i = 0; i < want->n_addrs; i++) {
+	for (size_t i = 0; i < n_items; i++) {
+		struct rc_op op = { .kind = (uint8_t)kind,
+				    .item = (const char *)items + i * size };
+
 		if (not_there[i])
 			continue;
 		keys[n] = buf[n];
-		rtnl_rc_addr_key(&want->addrs[i], keys[n], RC_KEY_MAX);
+		rtnl_rc_op_key(&op, keys[n], RC_KEY_MAX);
 		n++;
 	}
 	qsort(keys, n, sizeof(*keys), cmp_str);
-	linx_value_reserve(ret, n);
+	linx_value_reserve(&list, n);
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || strcmp(keys[i], keys[i - 1]) != 0)
-			linx_list_push_cstring(ret, keys[i]);
-	r = linx_value_status(ret);
+			linx_list_push_cstring(&list, keys[i]);
+	r = linx_value_status(&list);
+	if (r >= 0 && (list.len || kind == RC_ADDR))
+		r = linx_map_put(last, name, &list);
+	else
+		linx_value_clear(&list);
 out:
 	free(buf);
 	free(keys);
@@ -369,12 +535,17 @@ static int report(const struct pass *p, const struct rc_set *want,
 	struct linx_value applied = linx_value_list(),
 			  failed = linx_value_list(),
 			  pending = linx_value_list(), last = linx_value_map(),
-			  owned, m = linx_value_map();
+			  m = linx_value_map();
 	bool first_failure = true;
 	int r;
 
-	if (owned_after(p, want, &owned) < 0) {
-		linx_value_clear(&owned);
+	if (owned_after(p, RC_ADDR, want->addrs, want->n_addrs,
+			sizeof(*want->addrs), "addresses", &last) < 0 ||
+	    owned_after(p, RC_NEIGH, want->neighs, want->n_neighs,
+			sizeof(*want->neighs), "neighbours", &last) < 0 ||
+	    owned_after(p, RC_RULE, want->rules, want->n_rules,
+			sizeof(*want->rules), "rules", &last) < 0) {
+		linx_value_clear(&last);
 		return linx_error_set(err, ENOMEM, "reconcile", NULL);
 	}
 	for (size_t i = 0; i < p->ops->n; i++) {
@@ -396,7 +567,6 @@ static int report(const struct pass *p, const struct rc_set *want,
 			linx_list_push(&pending, &op);
 		}
 	}
-	linx_map_put(&last, "addresses", &owned);
 	linx_map_put_bool(&m, "converged", failed.len == 0 && pending.len == 0);
 	linx_map_put(&m, "applied", &applied);
 	linx_map_put(&m, "failed", &failed);
@@ -409,6 +579,20 @@ static int report(const struct pass *p, const struct rc_set *want,
 	}
 	*ret = m;
 	return 0;
+}
+
+/* Does last_applied hold a key of this kind?  Rule keys start with
+ * "priority", neighbour keys are "ifindex N FAMILY ADDRESS" without the
+ * "/len" of an address key. */
+static bool owns(const char *const *keys, size_t n, int kind)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool rule = strncmp(keys[i], "priority ", 9) == 0;
+
+		if (kind == RC_RULE ? rule : !rule && !strchr(keys[i], '/'))
+			return true;
+	}
+	return false;
 }
 
 int linx_rtnl_reconcile(struct linx_rtnl *s, const struct linx_value *desired,
@@ -437,7 +621,10 @@ int linx_rtnl_reconcile(struct linx_rtnl *s, const struct linx_value *desired,
 	if (r >= 0)
 		r = rtnl_rc_desired(desired, &links, &want, err);
 	if (r >= 0)
-		r = load_state(s, &links, proto, &have, err);
+		r = load_state(s, &links, proto,
+			       want.n_neighs || owns(keys, n_keys, RC_NEIGH),
+			       want.n_rules || owns(keys, n_keys, RC_RULE),
+			       &have, err);
 	if (r >= 0)
 		r = rtnl_rc_diff(&want, &have, proto, keys, n_keys, &ops, err);
 	if (r < 0)

@@ -11,7 +11,7 @@
 
 #include "rtnl-value.h"
 
-enum { RC_ADDR, RC_ROUTE };
+enum { RC_ADDR, RC_ROUTE, RC_NEIGH, RC_RULE };
 enum { RC_CREATE, RC_UPDATE, RC_DELETE };
 
 /* Room for a key: "ifindex 2147483647 inet6 <46>/128" or
@@ -41,11 +41,36 @@ struct rc_route {
 	char dev[IFNAMSIZ];
 };
 
+struct rc_neigh {
+	uint8_t family;
+	uint16_t state; /* NUD_* (observed) */
+	int32_t index;
+	uint32_t pos;
+	struct linx_rtnl_ip dst;
+	struct linx_rtnl_lladdr lladdr;
+	char dev[IFNAMSIZ];
+};
+
+struct rc_rule {
+	uint8_t family;
+	uint8_t src_len, dst_len;
+	bool has_fwmark;
+	uint32_t fwmark;
+	uint32_t priority;
+	uint32_t table;
+	uint32_t pos;
+	struct linx_rtnl_ip src, dst; /* family 0: any */
+};
+
 struct rc_set {
 	struct rc_addr *addrs;
 	size_t n_addrs;
 	struct rc_route *routes;
 	size_t n_routes;
+	struct rc_neigh *neighs;
+	size_t n_neighs;
+	struct rc_rule *rules;
+	size_t n_rules;
 };
 
 /* Interface names and indices. */
@@ -59,7 +84,7 @@ struct rc_links {
 };
 
 struct rc_op {
-	uint8_t kind;  /* RC_ADDR, RC_ROUTE */
+	uint8_t kind;  /* RC_ADDR, RC_ROUTE, RC_NEIGH, RC_RULE */
 	uint8_t op;    /* RC_CREATE, RC_UPDATE, RC_DELETE */
 	uint8_t stage; /* 0..3, the apply order */
 	const void *item; /* desired (create, update) or observed (delete) */
@@ -82,7 +107,8 @@ void rtnl_rc_set_free(struct rc_set *s);
 int rtnl_rc_desired(const struct linx_value *desired,
 		    const struct rc_links *links, struct rc_set *ret,
 		    struct linx_error *err);
-/* The owned address keys of last_applied, sorted (borrowed strings). */
+/* The owned keys of last_applied (addresses, neighbours and rules: their
+ * key texts never collide), sorted (borrowed strings). */
 int rtnl_rc_owned(const struct linx_value *last_applied, const char ***ret,
 		  size_t *ret_n, struct linx_error *err);
 /* A protocol argument: < 0 the default, else 1..255. */
@@ -94,6 +120,10 @@ int rtnl_rc_diff(const struct rc_set *desired, const struct rc_set *observed,
 
 void rtnl_rc_addr_key(const struct rc_addr *a, char *buf, size_t cap);
 void rtnl_rc_route_key(const struct rc_route *r, char *buf, size_t cap);
+void rtnl_rc_neigh_key(const struct rc_neigh *n, char *buf, size_t cap);
+void rtnl_rc_rule_key(const struct rc_rule *r, char *buf, size_t cap);
+/* The key of an op's item. */
+void rtnl_rc_op_key(const struct rc_op *op, char *buf, size_t cap);
 /* {op, kind, key, value}; returns linx_value_status(). */
 int rtnl_rc_op_value(const struct rc_op *op, uint8_t protocol,
 		     struct linx_value *ret);

@@ -65,7 +65,10 @@
 #define rtnl_rc_link_name linx_rtnl__rc_link_name
 #define rtnl_rc_links_add linx_rtnl__rc_links_add
 #define rtnl_rc_links_free linx_rtnl__rc_links_free
+#define rtnl_rc_neigh_key linx_rtnl__rc_neigh_key
+#define rtnl_rc_op_key linx_rtnl__rc_op_key
 #define rtnl_rc_op_value linx_rtnl__rc_op_value
+#define rtnl_rc_rule_key linx_rtnl__rc_rule_key
 #define rtnl_rc_owned linx_rtnl__rc_owned
 #define rtnl_rc_protocol linx_rtnl__rc_protocol
 #define rtnl_rc_route_key linx_rtnl__rc_route_key

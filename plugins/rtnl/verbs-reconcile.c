@@ -3,7 +3,7 @@
  * The rtnl reconcile verbs (linx/rtnl-reconcile.h, docs/reconcile/):
  *
  *   rtnl.observe   {sock | netns}                   -> {links, addresses,
- *                                                       routes}
+ *                                                routes, neighbours, rules}
  *   rtnl.diff      {observed, desired, last_applied?, protocol?} -> [op]
  *   rtnl.reconcile {sock | netns, desired, last_applied?, protocol?}
  *                                                    -> report
@@ -26,7 +26,8 @@
 #define P_DESIRED                                                            \
 	{ "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,                       \
 	  "{addresses: [{dev, address}], routes: [{dst, gateway?, dev?, "    \
-	  "table?, metric?}]}" }
+	  "table?, metric?}], neighbours: [{dev, dst, lladdr}], rules: "     \
+	  "[{priority, table, from?, to?, fwmark?}]}" }
 #define P_LAST                                                               \
 	{ "last_applied", LINX_TM_MAP | LINX_TM_NIL, 0,                      \
 	  "what the previous pass returned (default: nothing owned)" }
@@ -37,7 +38,8 @@
 const struct linx_param rc_p_observe[2] = { P_SOCK_NETNS };
 const struct linx_param rc_p_diff[4] = {
 	{ "observed", LINX_TM_MAP, LINX_PARAM_REQUIRED,
-	  "{links, addresses, routes} as rtnl.observe returns it" },
+	  "{links, addresses, routes, neighbours, rules} as rtnl.observe "
+	  "returns it" },
 	P_DESIRED,
 	P_LAST,
 	P_PROTOCOL,

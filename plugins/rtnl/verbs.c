@@ -617,13 +617,15 @@ const struct linx_verb rtnl_verbs[] = {
 	VERB("batch", "Apply many changes with one socket, many per sendmsg",
 	     p_batch, B, v_batch, "{count, failed, errors: [{index, op, errno, "
 				  "code, message, extack}]}"),
-	VERB("observe", "Read links, addresses and routes for a diff",
-	     rc_p_observe, B, v_observe, "{links, addresses, routes}"),
-	VERB("diff", "The ops that would converge observed addresses and "
-		     "routes on a desired state (no I/O)",
+	VERB("observe", "Read links, addresses, routes, neighbours and rules "
+			"for a diff",
+	     rc_p_observe, B, v_observe,
+	     "{links, addresses, routes, neighbours, rules}"),
+	VERB("diff", "The ops that would converge observed addresses, "
+		     "routes, neighbours and rules on a desired state (no I/O)",
 	     rc_p_diff, 0, v_diff, "list of {op, kind, key, value}"),
-	VERB("reconcile", "Converge addresses and routes on a desired state: "
-			  "one ordered, fail-fast pass",
+	VERB("reconcile", "Converge addresses, routes, neighbours and rules "
+			  "on a desired state: one ordered, fail-fast pass",
 	     rc_p_reconcile, B, v_reconcile,
 	     "{converged, applied, failed, pending, last_applied}"),
 };

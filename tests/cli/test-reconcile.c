@@ -4,8 +4,9 @@
  * namespace of its own with a veth pair: one pass heals drift made with
  * ip(8) and sysctl(8) and keeps last_applied in the state file; --watch
  * reacts to an ip change and stops cleanly on SIGTERM; the state file is
- * valid whenever the loop is killed; the diff of what `ip -j` shows equals
- * the diff of what rtnl.observe reads; nft is refused as not available.
+ * valid whenever the loop is killed; the diff of what `ip -j` shows
+ * (addresses, routes, neighbours, rules) equals the diff of what
+ * rtnl.observe reads; nft is refused as not available.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -332,12 +333,17 @@ START_TEST(the_diff_agrees_with_ip)
 		"jq -n --argjson l \"$(ip -j link)\" --argjson a \"$(ip -j addr)\" "
 		"--argjson r4 \"$(ip -j -4 route show table all)\" "
 		"--argjson r6 \"$(ip -j -6 route show table all)\" "
+		"--argjson nb \"$(ip -j neigh)\" "
+		"--argjson u4 \"$(ip -j -4 rule)\" "
+		"--argjson u6 \"$(ip -j -6 rule)\" "
 		"--slurpfile d %s --slurpfile s %s "
 		"'{observed: {links: ($l | map({ifindex, ifname})), "
 		"addresses: [$a[] | .ifindex as $i | .ifname as $n | "
 		".addr_info[] | {ifindex: $i, ifname: $n, local, prefixlen, scope}], "
 		"routes: (($r4 | map(. + {family: \"inet\"})) + "
-		"($r6 | map(. + {family: \"inet6\"})))}, desired: $d[0], "
+		"($r6 | map(. + {family: \"inet6\"}))), neighbours: $nb, "
+		"rules: (($u4 | map(. + {family: \"inet\"})) + "
+		"($u6 | map(. + {family: \"inet6\"})))}, desired: $d[0], "
 		"last_applied: $s[0].last_applied}'";
 	static const char ops_jq[] =
 		"jq -r '.[] | \"\\(.op) \\(.key) \\(.value.gateway // \"-\")\"' | "
@@ -347,10 +353,25 @@ START_TEST(the_diff_agrees_with_ip)
 	int status;
 
 	setup();
+	write_file(desired,
+		   "{\"addresses\": [{\"dev\": \"d0\", \"address\": "
+		   "\"10.0.0.2/24\"}],\n"
+		   " \"routes\": [{\"dst\": \"10.50.0.0/24\", \"gateway\": "
+		   "\"10.0.0.1\"},\n"
+		   "  {\"dst\": \"10.60.0.0/24\", \"gateway\": \"10.0.0.1\", "
+		   "\"table\": 100}, [\"default\", \"10.0.0.1\"]],\n"
+		   " \"neighbours\": [[\"d0\", \"10.0.0.1\", "
+		   "\"02:00:00:00:00:01\"]],\n"
+		   " \"rules\": [{\"priority\": 100, \"from\": \"10.0.0.0/24\", "
+		   "\"table\": 100}, {\"priority\": 101, \"to\": \"fd00::/64\", "
+		   "\"table\": 100}]}\n");
 	cli_run(&r, "reconcile", "rtnl", desired, "--state", state);
 	ck_assert_int_eq(r.status, 0);
 	cli_out_free(&r);
-	sh_ok("ip route del 10.60.0.0/24 table 100 && "
+	sh_ok("ip rule del priority 100 && ip rule add priority 99 table 9 && "
+	      "ip neigh replace 10.0.0.1 lladdr 02:00:00:00:00:02 dev d0 "
+	      "nud permanent && ip -6 rule del priority 101 && "
+	      "ip route del 10.60.0.0/24 table 100 && "
 	      "ip route replace default via 10.0.0.9 proto 76 && "
 	      "ip route add 10.70.0.0/24 via 10.0.0.1 proto 76 && "
 	      "ip route add 10.80.0.0/24 via 10.0.0.1 proto static && "
@@ -373,10 +394,31 @@ START_TEST(the_diff_agrees_with_ip)
 		ops_jq);
 	ck_assert_int_eq(status, 0);
 	ck_assert_str_eq(from_ip, from_observe);
-	ck_assert_str_eq(from_ip,
-			 "create table 100 inet 10.60.0.0/24 metric 0 10.0.0.1\n"
-			 "delete table 254 inet 10.70.0.0/24 metric 0 10.0.0.1\n"
-			 "update table 254 inet default metric 0 10.0.0.1\n");
+	{
+		char *neigh = linx_test_sh(
+			&status, "ip -j link show d0 | jq -r '\"update "
+				 "ifindex \\(.[0].ifindex) inet 10.0.0.1 -\"'");
+		char *want = NULL;
+
+		ck_assert_int_gt(
+			asprintf(&want,
+				 "create priority 100 inet from 10.0.0.0/24 "
+				 "to all table 100 -\n"
+				 "create priority 101 inet6 from all to "
+				 "fd00::/64 table 100 -\n"
+				 "create table 100 inet 10.60.0.0/24 metric 0 "
+				 "10.0.0.1\n"
+				 "delete table 254 inet 10.70.0.0/24 metric 0 "
+				 "10.0.0.1\n"
+				 "%s"
+				 "update table 254 inet default metric 0 "
+				 "10.0.0.1\n",
+				 neigh),
+			0);
+		ck_assert_str_eq(from_ip, want);
+		free(neigh);
+		free(want);
+	}
 	free(from_ip);
 	free(from_observe);
 	teardown();

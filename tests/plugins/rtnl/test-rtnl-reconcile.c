@@ -5,7 +5,8 @@
  * is made with ip(8) and the outcome read back with `ip -j`: drift healed
  * in one pass, a second pass a no-op, other owners' routes and addresses
  * left alone, a failure in the middle leaving the rest pending for the
- * next pass, and a bad desired state refused before anything is written.
+ * next pass, a bad desired state refused before anything is written;
+ * neighbours and rules owned three-way like addresses.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -388,6 +389,75 @@ START_TEST(a_bad_desired_state_changes_nothing)
 }
 END_TEST
 
+START_TEST(neighbours_and_rules)
+{
+	struct linx_value d, d2, rep, last;
+	char *n, *r;
+
+	setup();
+	d = json("{\"neighbours\": [{\"dev\": \"d0\", \"dst\": \"10.0.0.1\","
+		 "                  \"lladdr\": \"02:00:00:00:00:01\"},"
+		 "                 [\"d0\", \"fd00::9\", \"02:00:00:00:00:09\"]],"
+		 " \"rules\": [{\"priority\": 100, \"from\": \"10.0.0.0/24\","
+		 "             \"table\": 100},"
+		 "            {\"priority\": 200, \"fwmark\": 1, \"table\": 100},"
+		 "            {\"priority\": 300, \"to\": \"fd00::/64\","
+		 "             \"table\": 100}]}");
+	rep = pass(&d, NULL);
+	ck_assert(converged(&rep));
+	ck_assert_int_eq(count(&rep, "applied"), 5);
+	last = last_of(&rep);
+	linx_value_clear(&rep);
+
+	/* Drift: a changed link-layer address, a rule gone; and a rule and
+	 * a neighbour entry of someone else's. */
+	free(rt_sh_ok("ip neigh replace 10.0.0.1 lladdr 02:00:00:00:00:02 "
+		      "dev d0 nud permanent && ip rule del priority 200 && "
+		      "ip rule add priority 150 table 7 && "
+		      "ip neigh add 10.0.0.77 lladdr 02:00:00:00:00:77 dev d0"));
+	rep = pass(&d, &last);
+	ck_assert(converged(&rep));
+	ck_assert_int_eq(count(&rep, "applied"), 2);
+	ck_assert(has_op(&rep, "applied", "update", akey("inet", "10.0.0.1")));
+	ck_assert(has_op(&rep, "applied", "create",
+			 "priority 200 inet from all to all fwmark 0x1 "
+			 "table 100"));
+	n = rt_ip_jq("neigh show dev d0 nud permanent",
+		     ".[] | \"\\(.dst) \\(.lladdr)\"");
+	rt_assert_same(n, "10.0.0.1 02:00:00:00:00:01\n"
+			  "10.0.0.77 02:00:00:00:00:77\n"
+			  "fd00::9 02:00:00:00:00:09\n");
+	free(n);
+	r = rt_ip_jq("rule show", ".[] | \"\\(.priority) \\(.table)\"");
+	rt_assert_same(r, "0 local\n100 100\n150 7\n200 100\n"
+			  "32766 main\n32767 default\n");
+	free(r);
+	linx_value_clear(&last);
+	last = last_of(&rep);
+	linx_value_clear(&rep);
+
+	/* Nothing desired: ours go, the others' stay. */
+	d2 = json("{}");
+	rep = pass(&d2, &last);
+	ck_assert(converged(&rep));
+	ck_assert_int_eq(count(&rep, "applied"), 5);
+	n = rt_ip_jq("neigh show dev d0 nud permanent", ".[] | .dst");
+	rt_assert_same(n, "10.0.0.77\n");
+	free(n);
+	r = rt_ip_jq("rule show", ".[] | .priority");
+	rt_assert_same(r, "0\n150\n32766\n32767\n");
+	free(r);
+	r = rt_ip_jq("-6 rule show", ".[] | .priority");
+	rt_assert_same(r, "0\n32766\n");
+	free(r);
+	linx_value_clear(&rep);
+	linx_value_clear(&last);
+	linx_value_clear(&d);
+	linx_value_clear(&d2);
+	linx_rtnl_close(sock);
+}
+END_TEST
+
 /* ---- the pure diff, on hand-made observed state ------------------------ */
 
 static struct linx_value diff(const char *observed, const char *desired,
@@ -562,6 +632,7 @@ int main(void)
 	tcase_add_test(tc, foreign_state_is_left_alone);
 	tcase_add_test(tc, a_failure_leaves_the_rest_pending);
 	tcase_add_test(tc, a_bad_desired_state_changes_nothing);
+	tcase_add_test(tc, neighbours_and_rules);
 	tcase_add_test(tc, the_diff_is_pure_and_ordered);
 	tcase_add_test(tc, the_verbs);
 	suite_add_tcase(s, tc);
