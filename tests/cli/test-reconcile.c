@@ -6,7 +6,8 @@
  * reacts to an ip change and stops cleanly on SIGTERM; the state file is
  * valid whenever the loop is killed; the diff of what `ip -j` shows
  * (addresses, routes, neighbours, rules) equals the diff of what
- * rtnl.observe reads; nft is refused as not available.
+ * rtnl.observe reads; sysctl and cgroup drift healed too; nft is refused
+ * as not available.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -459,6 +461,54 @@ START_TEST(sysctl_drift_is_healed)
 }
 END_TEST
 
+/* A cgroup of the test's own (cgroup2 is one hierarchy: it is a real
+ * cgroup, removed before anything is asserted), limits any cgroup has. */
+START_TEST(cgroup_drift_is_healed)
+{
+	const char *mnt;
+	char cg[256], file[300];
+	struct cli_out r1, r2, r3;
+	json_t *rep;
+	char *after;
+	int st1, st2;
+
+	setup();
+	mnt = linx_test_mount_cgroup2();
+	snprintf(cg, sizeof(cg), "%s/linx-test-cli-reconcile-%d", mnt,
+		 (int)getpid());
+	ck_assert_int_eq(mkdir(cg, 0755), 0);
+	write_file(desired, "{\"cgroup.max.descendants\": 5, "
+			    "\"cgroup.max.depth\": \"max\"}");
+	cli_run(&r1, "reconcile", "cgroup", desired, "--path", cg, "--state",
+		state);
+	snprintf(file, sizeof(file), "%s/cgroup.max.descendants", cg);
+	write_file(file, "2\n");
+	cli_run(&r2, "reconcile", "cgroup", desired, "--path", cg, "--state",
+		state);
+	after = linx_test_sh(&st1, "cat %s", file);
+	cli_run(&r3, "reconcile", "cgroup", desired, "--path", cg, "--state",
+		state);
+	st2 = rmdir(cg);
+
+	ck_assert_int_eq(st2, 0);
+	ck_assert_msg(r1.status == 0, "status %d: %s", r1.status, r1.err);
+	ck_assert_int_eq(r2.status, 0);
+	ck_assert_int_eq(st1, 0);
+	ck_assert_str_eq(after, "5\n");
+	rep = cli_out_json(&r2);
+	ck_assert_int_eq(applied(rep), 1);
+	json_decref(rep);
+	rep = cli_out_json(&r3);
+	ck_assert_int_eq(applied(rep), 0);
+	json_decref(rep);
+	free(after);
+	cli_out_free(&r1);
+	cli_out_free(&r2);
+	cli_out_free(&r3);
+	teardown();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli-reconcile");
@@ -477,6 +527,7 @@ int main(void)
 	tcase_add_test(tc, the_state_file_survives_sigkill);
 	tcase_add_test(tc, the_diff_agrees_with_ip);
 	tcase_add_test(tc, sysctl_drift_is_healed);
+	tcase_add_test(tc, cgroup_drift_is_healed);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
