@@ -20,7 +20,8 @@
  *
  * --watch runs the level-triggered loop: a full pass at start, then again
  * every --interval ms (default 5000), and early when the subsystem's
- * monitor (SUBSYSTEM.monitor.open/read, rtnl's) reports a change, once
+ * monitor (SUBSYSTEM.monitor.open/read, rtnl's: links, addresses, routes,
+ * rules, and neighbours when some are desired) reports a change, once
  * --debounce ms (default 100) have passed without another.  Every pass
  * is one JSON line: the report plus "pass" (its number) and "trigger"
  * ("start", "timer", "event", "resync").  A pass that cannot run at all
@@ -588,8 +589,10 @@ static int find_verbs(struct rec *c)
 }
 
 /* The monitor watches the scope the passes converge: the same netns. */
-static int monitor_args(struct rec *c, const char *netns)
+static int monitor_args(struct rec *c, const char *netns,
+			const struct linx_value *desired)
 {
+	const struct linx_value *neighs = linx_map_get(desired, "neighbours");
 	struct linx_value groups = linx_value_list();
 
 	if (!c->mon_open)
@@ -601,12 +604,16 @@ static int monitor_args(struct rec *c, const char *netns)
 		if (status)
 			return status;
 	}
-	/* rtnl: what a pass looks at; neighbour churn is no reason to. */
+	/* rtnl: what a pass looks at.  Neighbour tables churn on their own
+	 * (ARP, NDP), so they wake the loop only when it manages some. */
 	if (strcmp(c->subsystem, "rtnl") == 0 &&
 	    has_param(c->mon_open, "groups")) {
 		linx_list_push_cstring(&groups, "link");
 		linx_list_push_cstring(&groups, "address");
 		linx_list_push_cstring(&groups, "route");
+		linx_list_push_cstring(&groups, "rule");
+		if (neighs && neighs->type == LINX_LIST && neighs->len)
+			linx_list_push_cstring(&groups, "neighbour");
 		if (linx_map_put(&c->mon_args, "groups", &groups) < 0)
 			return cli_oom(c->cli->command);
 	}
@@ -685,10 +692,10 @@ int cli_cmd_reconcile(struct cli *cli, int argc, char **argv)
 		status = add_arg(&c, c.verb, &c.args, "in", in);
 	if (!status && path)
 		status = add_arg(&c, c.verb, &c.args, "path", path);
-	if (!status && c.watch)
-		status = monitor_args(&c, netns);
 	if (!status)
 		status = read_json(cli, "desired", argv[1], false, &desired);
+	if (!status && c.watch)
+		status = monitor_args(&c, netns, &desired);
 	if (status)
 		goto out;
 	if (linx_map_put(&c.args, "desired", &desired) < 0) {
@@ -711,6 +718,7 @@ int cli_cmd_reconcile(struct cli *cli, int argc, char **argv)
 			status = CLI_EXIT_FAILED;
 	}
 out:
+	linx_value_clear(&desired);
 	linx_value_clear(&c.args);
 	linx_value_clear(&c.mon_args);
 	linx_value_clear(&c.last);

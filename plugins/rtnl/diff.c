@@ -818,6 +818,12 @@ static int desired_rule(const struct linx_value *v, uint32_t i,
 		      : ret->src.family ? ret->src.family
 		      : ret->dst.family ? ret->dst.family
 					 : AF_INET;
+	/* "::/0" selects everything, like no selector (which is what the
+	 * kernel dumps back). */
+	if (ret->src_len == 0)
+		memset(&ret->src, 0, sizeof(ret->src));
+	if (ret->dst_len == 0)
+		memset(&ret->dst, 0, sizeof(ret->dst));
 	return 0;
 }
 
@@ -1463,6 +1469,10 @@ static int observed_rule(const struct linx_value *v, struct rc_rule *ret)
 		      : ret->src.family ? ret->src.family
 		      : ret->dst.family ? ret->dst.family
 					 : AF_INET;
+	if (ret->src_len == 0)
+		memset(&ret->src, 0, sizeof(ret->src));
+	if (ret->dst_len == 0)
+		memset(&ret->dst, 0, sizeof(ret->dst));
 	return 0;
 }
 
