@@ -389,6 +389,46 @@ START_TEST(a_bad_desired_state_changes_nothing)
 }
 END_TEST
 
+/* Names, not indices: a link recreated under its name is found again. */
+START_TEST(a_recreated_link_is_found_by_name)
+{
+	struct linx_value d, rep, last, want_last, keys;
+	char *old_key;
+
+	setup();
+	d = json(desired_text);
+	rep = pass(&d, NULL);
+	ck_assert(converged(&rep));
+	last = last_of(&rep);
+	linx_value_clear(&rep);
+	old_key = strdup(akey("inet", "10.0.0.2/24"));
+
+	free(rt_sh_ok("ip link del d0 && "
+		      "ip link add d0 type veth peer name d1 && "
+		      "ip link set d0 up && ip link set d1 up"));
+	ck_assert_str_ne(akey("inet", "10.0.0.2/24"), old_key);
+	rep = pass(&d, &last);
+	ck_assert(converged(&rep));
+	ck_assert(has_op(&rep, "applied", "create",
+			 akey("inet", "10.0.0.2/24")));
+	assert_state(want_routes, want_addrs);
+	/* The old index's keys are gone from what we own. */
+	want_last = linx_value_map();
+	keys = linx_value_list();
+	linx_list_push_cstring(&keys, akey("inet", "10.0.0.2/24"));
+	linx_list_push_cstring(&keys, akey("inet6", "fd00::2/64"));
+	linx_map_put(&want_last, "addresses", &keys);
+	ck_assert(linx_value_equal(linx_map_get(&rep, "last_applied"),
+				   &want_last));
+	free(old_key);
+	linx_value_clear(&want_last);
+	linx_value_clear(&rep);
+	linx_value_clear(&last);
+	linx_value_clear(&d);
+	linx_rtnl_close(sock);
+}
+END_TEST
+
 START_TEST(neighbours_and_rules)
 {
 	struct linx_value d, d2, rep, last;
@@ -632,6 +672,7 @@ int main(void)
 	tcase_add_test(tc, foreign_state_is_left_alone);
 	tcase_add_test(tc, a_failure_leaves_the_rest_pending);
 	tcase_add_test(tc, a_bad_desired_state_changes_nothing);
+	tcase_add_test(tc, a_recreated_link_is_found_by_name);
 	tcase_add_test(tc, neighbours_and_rules);
 	tcase_add_test(tc, the_diff_is_pure_and_ordered);
 	tcase_add_test(tc, the_verbs);
