@@ -136,8 +136,10 @@ static char *read_all(const char *path, size_t *ret_len)
 			buf = grown;
 			cap = ncap;
 		}
-		n = fd == STDIN_FILENO ? cli_read_stdin(buf + len, cap - len - 1)
-				       : read(fd, buf + len, cap - len - 1);
+		if (fd == STDIN_FILENO)
+			n = cli_read_stdin(buf + len, cap - len - 1);
+		else
+			n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -195,7 +197,7 @@ static int read_json(struct cli *cli, const char *what, const char *path,
 	return 0;
 }
 
-/* ---- the state file -------------------------------------------------------- */
+/* ---- the state file ----------------------------------------------------- */
 
 /* {"version": 1, "subsystem": S, "last_applied": V} */
 static int load_state(struct rec *c)
@@ -275,7 +277,8 @@ static int save_state(struct rec *c)
 		e = errno;
 	if (!e) {
 		dir = strdup(c->state);
-		fd = dir ? open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		fd = dir ? open(dirname(dir),
+				O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 			 : -1;
 		if (fd >= 0) {
 			(void)fsync(fd);
@@ -295,7 +298,7 @@ static int save_state(struct rec *c)
 	return 0;
 }
 
-/* ---- one pass ---------------------------------------------------------------- */
+/* ---- one pass ----------------------------------------------------------- */
 
 static int print_line(struct cli *cli, json_t *j, bool pretty)
 {
@@ -372,7 +375,8 @@ static int pass(struct rec *c, const char *trigger, bool *ret_converged)
 		return CLI_EXIT_FAILED;
 	}
 	if (c->watch &&
-	    (json_object_set_new(j, "pass", json_integer((json_int_t)c->passes)) ||
+	    (json_object_set_new(j, "pass",
+				 json_integer((json_int_t)c->passes)) ||
 	     json_object_set_new(j, "trigger", json_string(trigger)))) {
 		json_decref(j);
 		return cli_oom(c->cli->command);
@@ -383,7 +387,7 @@ static int pass(struct rec *c, const char *trigger, bool *ret_converged)
 	return status;
 }
 
-/* ---- the monitor ----------------------------------------------------------------- */
+/* ---- the monitor -------------------------------------------------------- */
 
 static void monitor_close(struct rec *c)
 {
@@ -524,7 +528,7 @@ static int watch(struct rec *c)
 	return status;
 }
 
-/* ---- the command ------------------------------------------------------------------- */
+/* ---- the command -------------------------------------------------------- */
 
 static int add_arg(struct rec *c, const struct linx_verb *verb,
 		   struct linx_value *map, const char *name, const char *value)
@@ -566,7 +570,8 @@ static int find_verbs(struct rec *c)
 	snprintf(name, sizeof(name), "%s.reconcile", c->subsystem);
 	if (r < 0 && !(r == -ENOENT && strcmp(err.object, c->subsystem) == 0))
 		return cli_report(c->cli->command, &err);
-	if (r < 0 || linx_registry_find(c->cli->reg, name, &c->verb, &err) < 0) {
+	if (r < 0 ||
+	    linx_registry_find(c->cli->reg, name, &c->verb, &err) < 0) {
 		cli_usage_error(c->cli->command,
 				"%s: not available: no plugin on the search "
 				"path provides %s (reconcile works for rtnl, "

@@ -111,7 +111,8 @@ int linx_rtnl_reconcile_diff(const struct linx_value *observed,
  * or not an op failed.  A desired state that cannot be applied fails
  * before anything is written: EINVAL (op "bad_address", "bad_route",
  * "bad_family", "bad_neighbour", "bad_lladdr", "bad_rule", param
- * "desired") or ENODEV (op "bad_interface", object the name).  Other errors come from reading the kernel.
+ * "desired") or ENODEV (op "bad_interface", object the name).  Other
+ * errors come from reading the kernel.
  */
 int linx_rtnl_reconcile(struct linx_rtnl *sock,
 			const struct linx_value *desired,

@@ -149,8 +149,9 @@ static int load_state(struct linx_rtnl *s, const struct rc_links *links,
 		}
 		x->has_fwmark = ru->present & LINX_RTNL_RULE_HAS_FWMARK;
 		x->fwmark = ru->fwmark;
-		x->table = ru->action == FR_ACT_TO_TBL ? linx_rtnl_rule_table(ru)
-						       : 0;
+		x->table = ru->action == FR_ACT_TO_TBL
+				   ? linx_rtnl_rule_table(ru)
+				   : 0;
 		set.n_rules++;
 	}
 	*ret = set;
@@ -354,9 +355,12 @@ static int add_op(struct linx_rtnl_batch *b, const struct rc_op *op,
 					    &spec, err);
 	} else {
 		struct linx_rtnl_route_spec spec;
-		unsigned code = op->op == RC_CREATE   ? LINX_RTNL_OP_ROUTE_ADD
-				: op->op == RC_UPDATE ? LINX_RTNL_OP_ROUTE_REPLACE
-						      : LINX_RTNL_OP_ROUTE_DELETE;
+		unsigned code = LINX_RTNL_OP_ROUTE_DELETE;
+
+		if (op->op == RC_CREATE)
+			code = LINX_RTNL_OP_ROUTE_ADD;
+		else if (op->op == RC_UPDATE)
+			code = LINX_RTNL_OP_ROUTE_REPLACE;
 
 		route_spec(op->item, protocol, op->op == RC_DELETE, &spec);
 		return linx_rtnl_batch_route(b, code, &spec, err);
@@ -464,7 +468,7 @@ static int apply(struct pass *p, struct linx_error *err)
 	return 0;
 }
 
-/* ---- the report -------------------------------------------------------------- */
+/* ---- the report --------------------------------------------------------- */
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -494,8 +498,10 @@ static int owned_after(const struct pass *p, int kind, const void *items,
 		if (op->kind != kind || p->done[i] == DONE_OK)
 			continue;
 		if (op->op == RC_CREATE) {
-			not_there[((const char *)op->item - (const char *)items) /
-				  size] = 1;
+			size_t at = (size_t)((const char *)op->item -
+					     (const char *)items);
+
+			not_there[at / size] = 1;
 		} else if (op->op == RC_DELETE) {
 			keys[n] = buf[n];
 			rtnl_rc_op_key(op, keys[n], RC_KEY_MAX);

@@ -96,7 +96,26 @@ struct rc_ops {
 
 #define RC_STAGES 4
 
+static inline const char *rc_str(const struct linx_value *v)
+{
+	return v && v->type == LINX_STRING ? v->str : NULL;
+}
+
+static inline bool rc_absent(const struct linx_value *v)
+{
+	return !v || v->type == LINX_NIL;
+}
+
+/* "inet" or "inet6". */
+const char *rc_family_name(uint8_t family);
+/* "inet"/"ipv4"/"4" or "inet6"/"ipv6"/"6"; -EINVAL otherwise. */
+int rc_family_of(const char *s, uint8_t *ret);
+/* An optional unsigned field: 0 absent, 1 read, -1 not a number <= max. */
+int rc_u32(const struct linx_value *v, uint32_t max, uint32_t *ret);
+
 int rtnl_rc_links_add(struct rc_links *l, int32_t index, const char *name);
+bool rc_link_index(const struct rc_links *l, const char *name,
+			int32_t *ret);
 void rtnl_rc_links_free(struct rc_links *l);
 const char *rtnl_rc_link_name(const struct rc_links *l, int32_t index);
 
@@ -107,6 +126,15 @@ void rtnl_rc_set_free(struct rc_set *s);
 int rtnl_rc_desired(const struct linx_value *desired,
 		    const struct rc_links *links, struct rc_set *ret,
 		    struct linx_error *err);
+/* EINVAL when two desired items share a key (desired.c calls it). */
+int rtnl_rc_unique(const struct rc_set *s, struct linx_error *err);
+/* Observed state given as values (observed.c): the links (from "links"
+ * and the ifname of "addresses") first, then the items. */
+int rtnl_rc_observed_links(const struct linx_value *o,
+			   struct rc_links *links, struct linx_error *err);
+int rtnl_rc_observed_set(const struct linx_value *o,
+			 const struct rc_links *links, struct rc_set *ret,
+			 struct linx_error *err);
 /* The owned keys of last_applied (addresses, neighbours and rules: their
  * key texts never collide), sorted (borrowed strings). */
 int rtnl_rc_owned(const struct linx_value *last_applied, const char ***ret,
