@@ -32,6 +32,12 @@ const struct cli_command cli_commands[] = {
 	  "Stream a plugin's events as JSON lines (PLUGIN.monitor.open, "
 	  ".read, .close).",
 	  cli_cmd_monitor },
+	{ "reconcile",
+	  "SUBSYSTEM DESIRED.json [--netns T|--in T|--path P] [--state FILE] "
+	  "[--watch [--interval MS] [--debounce MS]] [name=value]...",
+	  "Converge rtnl, sysctl or cgroup on a desired state: one pass, or "
+	  "a loop that heals drift; reports as JSON.",
+	  cli_cmd_reconcile },
 	{ "spawn",
 	  "[--ns LIST] [--uid-map M] [--caps-keep LIST] "
 	  "[--seccomp-allow LIST|--seccomp-deny LIST] [--pty] ... -- ARGV...",

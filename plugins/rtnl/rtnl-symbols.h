@@ -59,7 +59,30 @@
 #define rtnl_value_rule linx_rtnl__value_rule
 #define rtnl_value_stats linx_rtnl__value_stats
 #define rtnl_value_stats64 linx_rtnl__value_stats64
+#define rtnl_rc_addr_key linx_rtnl__rc_addr_key
+#define rtnl_rc_desired linx_rtnl__rc_desired
+#define rtnl_rc_diff linx_rtnl__rc_diff
+#define rtnl_rc_link_name linx_rtnl__rc_link_name
+#define rtnl_rc_links_add linx_rtnl__rc_links_add
+#define rtnl_rc_links_free linx_rtnl__rc_links_free
+#define rtnl_rc_neigh_key linx_rtnl__rc_neigh_key
+#define rtnl_rc_observed_links linx_rtnl__rc_observed_links
+#define rtnl_rc_observed_set linx_rtnl__rc_observed_set
+#define rtnl_rc_op_key linx_rtnl__rc_op_key
+#define rtnl_rc_op_value linx_rtnl__rc_op_value
+#define rtnl_rc_rule_key linx_rtnl__rc_rule_key
+#define rtnl_rc_owned linx_rtnl__rc_owned
+#define rtnl_rc_protocol linx_rtnl__rc_protocol
+#define rtnl_rc_route_key linx_rtnl__rc_route_key
+#define rtnl_rc_set_free linx_rtnl__rc_set_free
+#define rtnl_rc_unique linx_rtnl__rc_unique
 #define rtnl_verbs linx_rtnl__verbs
 #define rtnl_verbs_n linx_rtnl__verbs_n
+
+/* The reconciler's short helper names (rtnl-reconcile.h). */
+#define rc_family_name linx_rtnl__rc_family_name
+#define rc_family_of linx_rtnl__rc_family_of
+#define rc_link_index linx_rtnl__rc_link_index
+#define rc_u32 linx_rtnl__rc_u32
 
 #endif /* LINX_RTNL_SYMBOLS_H */

@@ -617,6 +617,17 @@ const struct linx_verb rtnl_verbs[] = {
 	VERB("batch", "Apply many changes with one socket, many per sendmsg",
 	     p_batch, B, v_batch, "{count, failed, errors: [{index, op, errno, "
 				  "code, message, extack}]}"),
+	VERB("observe", "Read links, addresses, routes, neighbours and rules "
+			"for a diff",
+	     rc_p_observe, B, v_observe,
+	     "{links, addresses, routes, neighbours, rules}"),
+	VERB("diff", "The ops that would converge observed addresses, "
+		     "routes, neighbours and rules on a desired state (no I/O)",
+	     rc_p_diff, 0, v_diff, "list of {op, kind, key, value}"),
+	VERB("reconcile", "Converge addresses, routes, neighbours and rules "
+			  "on a desired state: one ordered, fail-fast pass",
+	     rc_p_reconcile, B, v_reconcile,
+	     "{converged, applied, failed, pending, last_applied}"),
 };
 const size_t rtnl_verbs_n = RTNL_ARRAY_SIZE(rtnl_verbs);
 

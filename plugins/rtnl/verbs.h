@@ -57,6 +57,12 @@
 #define v_rule_change linx_rtnl__verb_rule_change
 #define v_rule_list linx_rtnl__verb_rule_list
 #define v_stats linx_rtnl__verb_stats
+#define v_observe linx_rtnl__verb_observe
+#define v_diff linx_rtnl__verb_diff
+#define v_reconcile linx_rtnl__verb_reconcile
+#define rc_p_observe linx_rtnl__verb_p_observe
+#define rc_p_diff linx_rtnl__verb_p_diff
+#define rc_p_reconcile linx_rtnl__verb_p_reconcile
 
 /* ---- handles ---------------------------------------------------------------- */
 
@@ -184,5 +190,16 @@ int v_stats(const struct linx_call *call, struct linx_value *ret,
 /* verbs-batch.c */
 int v_batch(const struct linx_call *call, struct linx_value *ret,
 	    struct linx_error *err);
+
+/* verbs-reconcile.c */
+extern const struct linx_param rc_p_observe[2];
+extern const struct linx_param rc_p_diff[4];
+extern const struct linx_param rc_p_reconcile[5];
+int v_observe(const struct linx_call *call, struct linx_value *ret,
+	      struct linx_error *err);
+int v_diff(const struct linx_call *call, struct linx_value *ret,
+	   struct linx_error *err);
+int v_reconcile(const struct linx_call *call, struct linx_value *ret,
+		struct linx_error *err);
 
 #endif /* LINX_RTNL_VERBS_H */

@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rtnl diff (linx/rtnl-reconcile.h): the keys of addresses, routes,
+ * neighbours and rules, and the ops between a desired and an observed
+ * set of them - routes two-way (owned by rtm_protocol), the rest
+ * three-way (owned through last_applied).  Pure: nothing here talks to
+ * the kernel.  The sets come from desired.c and observed.c (values) or
+ * reconcile.c (the kernel).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/neighbour.h>
+
+#include "rtnl-reconcile.h"
+
+/* ---- links ------------------------------------------------------------- */
+
+int rtnl_rc_links_add(struct rc_links *l, int32_t index, const char *name)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct rc_link *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].index = index;
+	snprintf(l->v[l->n].name, IFNAMSIZ, "%s", name);
+	l->n++;
+	return 0;
+}
+
+void rtnl_rc_links_free(struct rc_links *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+const char *rtnl_rc_link_name(const struct rc_links *l, int32_t index)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (l->v[i].index == index)
+			return l->v[i].name;
+	return NULL;
+}
+
+bool rc_link_index(const struct rc_links *l, const char *name,
+			int32_t *ret)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (strncmp(l->v[i].name, name, IFNAMSIZ) == 0) {
+			*ret = l->v[i].index;
+			return true;
+		}
+	return false;
+}
+
+void rtnl_rc_set_free(struct rc_set *s)
+{
+	free(s->addrs);
+	free(s->routes);
+	free(s->neighs);
+	free(s->rules);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+const char *rc_family_name(uint8_t family)
+{
+	return family == AF_INET6 ? "inet6" : "inet";
+}
+
+static int cmp_ip(const struct linx_rtnl_ip *a, const struct linx_rtnl_ip *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int addr_cmp(const struct rc_addr *a, const struct rc_addr *b)
+{
+	int c = a->index < b->index ? -1 : a->index > b->index;
+
+	if (!c)
+		c = cmp_u32(a->family, b->family);
+	if (!c)
+		c = cmp_u32(a->prefixlen, b->prefixlen);
+	if (!c)
+		c = memcmp(a->address.addr, b->address.addr,
+			   sizeof(a->address.addr));
+	return c;
+}
+
+static int route_cmp(const struct rc_route *a, const struct rc_route *b)
+{
+	int c = cmp_u32(a->table, b->table);
+
+	if (!c)
+		c = cmp_u32(a->family, b->family);
+	if (!c)
+		c = cmp_u32(a->dst_len, b->dst_len);
+	if (!c)
+		c = memcmp(a->dst.addr, b->dst.addr, sizeof(a->dst.addr));
+	if (!c)
+		c = cmp_u32(a->metric, b->metric);
+	return c;
+}
+
+static int neigh_cmp(const struct rc_neigh *a, const struct rc_neigh *b)
+{
+	int c = a->index < b->index ? -1 : a->index > b->index;
+
+	return c ? c : cmp_ip(&a->dst, &b->dst);
+}
+
+static int rule_cmp(const struct rc_rule *a, const struct rc_rule *b)
+{
+	int c = cmp_u32(a->priority, b->priority);
+
+	if (!c)
+		c = cmp_u32(a->family, b->family);
+	if (!c)
+		c = cmp_u32(a->src_len, b->src_len);
+	if (!c)
+		c = cmp_ip(&a->src, &b->src);
+	if (!c)
+		c = cmp_u32(a->dst_len, b->dst_len);
+	if (!c)
+		c = cmp_ip(&a->dst, &b->dst);
+	if (!c)
+		c = cmp_u32(a->has_fwmark, b->has_fwmark);
+	if (!c && a->has_fwmark)
+		c = cmp_u32(a->fwmark, b->fwmark);
+	if (!c)
+		c = cmp_u32(a->table, b->table);
+	return c;
+}
+
+static int neigh_pcmp(const void *a, const void *b)
+{
+	return neigh_cmp(*(const struct rc_neigh *const *)a,
+			 *(const struct rc_neigh *const *)b);
+}
+
+static int rule_pcmp(const void *a, const void *b)
+{
+	return rule_cmp(*(const struct rc_rule *const *)a,
+			*(const struct rc_rule *const *)b);
+}
+
+static int addr_pcmp(const void *a, const void *b)
+{
+	return addr_cmp(*(const struct rc_addr *const *)a,
+			*(const struct rc_addr *const *)b);
+}
+
+static int route_pcmp(const void *a, const void *b)
+{
+	return route_cmp(*(const struct rc_route *const *)a,
+			 *(const struct rc_route *const *)b);
+}
+
+static void ip_text(const struct linx_rtnl_ip *ip, char *buf, size_t cap)
+{
+	linx_rtnl_ip_format(ip, buf, cap);
+}
+
+void rtnl_rc_addr_key(const struct rc_addr *a, char *buf, size_t cap)
+{
+	char ip[LINX_RTNL_ADDRSTRLEN];
+
+	ip_text(&a->address, ip, sizeof(ip));
+	snprintf(buf, cap, "ifindex %d %s %s/%u", a->index,
+		 rc_family_name(a->family), ip, a->prefixlen);
+}
+
+static void route_dst_text(const struct rc_route *r, char *buf, size_t cap)
+{
+	char ip[LINX_RTNL_ADDRSTRLEN];
+
+	if (r->dst_len == 0) {
+		snprintf(buf, cap, "default");
+		return;
+	}
+	ip_text(&r->dst, ip, sizeof(ip));
+	snprintf(buf, cap, "%s/%u", ip, r->dst_len);
+}
+
+void rtnl_rc_route_key(const struct rc_route *r, char *buf, size_t cap)
+{
+	char dst[LINX_RTNL_ADDRSTRLEN + 8] = "";
+
+	route_dst_text(r, dst, sizeof(dst));
+	snprintf(buf, cap, "table %u %s %s metric %u", r->table,
+		 rc_family_name(r->family), dst, r->metric);
+}
+
+void rtnl_rc_neigh_key(const struct rc_neigh *n, char *buf, size_t cap)
+{
+	char ip[LINX_RTNL_ADDRSTRLEN];
+
+	ip_text(&n->dst, ip, sizeof(ip));
+	snprintf(buf, cap, "ifindex %d %s %s", n->index,
+		 rc_family_name(n->family), ip);
+}
+
+static void rule_sel_text(const struct linx_rtnl_ip *ip, uint8_t len,
+			  char *buf, size_t cap)
+{
+	char a[LINX_RTNL_ADDRSTRLEN];
+
+	if (!ip->family) {
+		snprintf(buf, cap, "all");
+		return;
+	}
+	ip_text(ip, a, sizeof(a));
+	snprintf(buf, cap, "%s/%u", a, len);
+}
+
+void rtnl_rc_rule_key(const struct rc_rule *r, char *buf, size_t cap)
+{
+	char from[LINX_RTNL_ADDRSTRLEN + 8], to[LINX_RTNL_ADDRSTRLEN + 8];
+	char mark[32] = "";
+
+	rule_sel_text(&r->src, r->src_len, from, sizeof(from));
+	rule_sel_text(&r->dst, r->dst_len, to, sizeof(to));
+	if (r->has_fwmark)
+		snprintf(mark, sizeof(mark), " fwmark %#x", r->fwmark);
+	snprintf(buf, cap, "priority %u %s from %s to %s%s table %u",
+		 r->priority, rc_family_name(r->family), from, to, mark,
+		 r->table);
+}
+
+void rtnl_rc_op_key(const struct rc_op *op, char *buf, size_t cap)
+{
+	switch (op->kind) {
+	case RC_ADDR:
+		rtnl_rc_addr_key(op->item, buf, cap);
+		break;
+	case RC_ROUTE:
+		rtnl_rc_route_key(op->item, buf, cap);
+		break;
+	case RC_NEIGH:
+		rtnl_rc_neigh_key(op->item, buf, cap);
+		break;
+	default:
+		rtnl_rc_rule_key(op->item, buf, cap);
+		break;
+	}
+}
+
+/* ---- values of items and ops --------------------------------------------- */
+
+static void put_ip(struct linx_value *m, const char *key,
+		   const struct linx_rtnl_ip *ip)
+{
+	char buf[LINX_RTNL_ADDRSTRLEN];
+
+	ip_text(ip, buf, sizeof(buf));
+	linx_map_put_cstring(m, key, buf);
+}
+
+static struct linx_value addr_value(const struct rc_addr *a)
+{
+	struct linx_value m = linx_value_map();
+
+	linx_map_put_cstring(&m, "family", rc_family_name(a->family));
+	put_ip(&m, "address", &a->address);
+	linx_map_put_uint(&m, "prefixlen", a->prefixlen);
+	if (a->dev[0])
+		linx_map_put_cstring(&m, "dev", a->dev);
+	linx_map_put_int(&m, "ifindex", a->index);
+	return m;
+}
+
+static struct linx_value route_value(const struct rc_route *r,
+				     uint8_t protocol)
+{
+	struct linx_value m = linx_value_map();
+	char dst[LINX_RTNL_ADDRSTRLEN + 8] = "";
+
+	route_dst_text(r, dst, sizeof(dst));
+	linx_map_put_cstring(&m, "family", rc_family_name(r->family));
+	linx_map_put_cstring(&m, "dst", dst);
+	if (r->gateway.family)
+		put_ip(&m, "gateway", &r->gateway);
+	if (r->dev[0])
+		linx_map_put_cstring(&m, "dev", r->dev);
+	if (r->oif)
+		linx_map_put_int(&m, "oif", r->oif);
+	linx_map_put_uint(&m, "table", r->table);
+	linx_map_put_uint(&m, "metric", r->metric);
+	linx_map_put_uint(&m, "protocol", protocol);
+	return m;
+}
+
+static struct linx_value neigh_value(const struct rc_neigh *n)
+{
+	struct linx_value m = linx_value_map();
+	char ll[LINX_RTNL_ADDRSTRLEN];
+
+	linx_map_put_cstring(&m, "family", rc_family_name(n->family));
+	put_ip(&m, "dst", &n->dst);
+	if (n->lladdr.len) {
+		linx_rtnl_lladdr_format(&n->lladdr, ll, sizeof(ll));
+		linx_map_put_cstring(&m, "lladdr", ll);
+	}
+	if (n->dev[0])
+		linx_map_put_cstring(&m, "dev", n->dev);
+	linx_map_put_int(&m, "ifindex", n->index);
+	return m;
+}
+
+static struct linx_value rule_value(const struct rc_rule *r)
+{
+	struct linx_value m = linx_value_map();
+	char buf[LINX_RTNL_ADDRSTRLEN + 8];
+
+	linx_map_put_cstring(&m, "family", rc_family_name(r->family));
+	linx_map_put_uint(&m, "priority", r->priority);
+	rule_sel_text(&r->src, r->src_len, buf, sizeof(buf));
+	linx_map_put_cstring(&m, "from", buf);
+	rule_sel_text(&r->dst, r->dst_len, buf, sizeof(buf));
+	linx_map_put_cstring(&m, "to", buf);
+	if (r->has_fwmark)
+		linx_map_put_uint(&m, "fwmark", r->fwmark);
+	linx_map_put_uint(&m, "table", r->table);
+	return m;
+}
+
+int rtnl_rc_op_value(const struct rc_op *op, uint8_t protocol,
+		     struct linx_value *ret)
+{
+	static const char *const ops[] = { "create", "update", "delete" };
+	static const char *const kinds[] = { "address", "route", "neighbour",
+					     "rule" };
+	struct linx_value m = linx_value_map(), v;
+	char key[RC_KEY_MAX];
+
+	linx_map_put_cstring(&m, "op", ops[op->op]);
+	rtnl_rc_op_key(op, key, sizeof(key));
+	if (op->kind == RC_ADDR) {
+		v = addr_value(op->item);
+	} else if (op->kind == RC_NEIGH) {
+		v = neigh_value(op->item);
+	} else if (op->kind == RC_RULE) {
+		v = rule_value(op->item);
+	} else {
+		const struct rc_route *r = op->item;
+
+		v = route_value(r, op->op == RC_DELETE ? r->protocol
+						       : protocol);
+	}
+	linx_map_put_cstring(&m, "kind", kinds[op->kind]);
+	linx_map_put_cstring(&m, "key", key);
+	linx_map_put(&m, "value", &v);
+	*ret = m;
+	return linx_value_status(ret);
+}
+
+/* ---- one key, one item -------------------------------------------------- */
+
+/* Two entries with one key: the desired state contradicts itself (or
+ * says the same thing twice, which is refused too, to keep keys unique). */
+int rtnl_rc_unique(const struct rc_set *s, struct linx_error *err)
+{
+	size_t n = s->n_addrs > s->n_routes ? s->n_addrs : s->n_routes;
+
+	n = n > s->n_neighs ? n : s->n_neighs;
+	n = n > s->n_rules ? n : s->n_rules;
+	const void **p = malloc((n ? n : 1) * sizeof(*p));
+	int r = 0;
+
+	if (!p)
+		return linx_error_set(err, ENOMEM, "reconcile", NULL);
+	for (size_t i = 0; i < s->n_addrs; i++)
+		p[i] = &s->addrs[i];
+	qsort(p, s->n_addrs, sizeof(*p), addr_pcmp);
+	for (size_t i = 1; i < s->n_addrs && r == 0; i++)
+		if (addr_cmp(p[i - 1], p[i]) == 0) {
+			const struct rc_addr *a = p[i - 1], *b = p[i];
+
+			r = linx_error_param_object(
+				err, EINVAL, "bad_address", "desired", NULL,
+				"desired.addresses[%u] and [%u] are the same "
+				"address",
+				a->pos < b->pos ? a->pos : b->pos,
+				a->pos < b->pos ? b->pos : a->pos);
+		}
+	for (size_t i = 0; i < s->n_routes && r == 0; i++)
+		p[i] = &s->routes[i];
+	if (r == 0)
+		qsort(p, s->n_routes, sizeof(*p), route_pcmp);
+	for (size_t i = 1; i < s->n_routes && r == 0; i++)
+		if (route_cmp(p[i - 1], p[i]) == 0) {
+			const struct rc_route *a = p[i - 1], *b = p[i];
+
+			r = linx_error_param_object(
+				err, EINVAL, "bad_route", "desired", NULL,
+				"desired.routes[%u] and [%u] are the same "
+				"route (table, destination and metric)",
+				a->pos < b->pos ? a->pos : b->pos,
+				a->pos < b->pos ? b->pos : a->pos);
+		}
+	for (size_t i = 0; i < s->n_neighs && r == 0; i++)
+		p[i] = &s->neighs[i];
+	if (r == 0)
+		qsort(p, s->n_neighs, sizeof(*p), neigh_pcmp);
+	for (size_t i = 1; i < s->n_neighs && r == 0; i++)
+		if (neigh_cmp(p[i - 1], p[i]) == 0) {
+			const struct rc_neigh *a = p[i - 1], *b = p[i];
+
+			r = linx_error_param_object(
+				err, EINVAL, "bad_neighbour", "desired", NULL,
+				"desired.neighbours[%u] and [%u] are the same "
+				"neighbour",
+				a->pos < b->pos ? a->pos : b->pos,
+				a->pos < b->pos ? b->pos : a->pos);
+		}
+	for (size_t i = 0; i < s->n_rules && r == 0; i++)
+		p[i] = &s->rules[i];
+	if (r == 0)
+		qsort(p, s->n_rules, sizeof(*p), rule_pcmp);
+	for (size_t i = 1; i < s->n_rules && r == 0; i++)
+		if (rule_cmp(p[i - 1], p[i]) == 0) {
+			const struct rc_rule *a = p[i - 1], *b = p[i];
+
+			r = linx_error_param_object(
+				err, EINVAL, "bad_rule", "desired", NULL,
+				"desired.rules[%u] and [%u] are the same rule",
+				a->pos < b->pos ? a->pos : b->pos,
+				a->pos < b->pos ? b->pos : a->pos);
+		}
+	free(p);
+	return r;
+}
+
+/* ---- ownership ---------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int rtnl_rc_owned(const struct linx_value *last, const char ***ret,
+		  size_t *ret_n, struct linx_error *err)
+{
+	static const char *const lists[] = { "addresses", "neighbours",
+					     "rules" };
+	const struct linx_value *l[3] = { NULL, NULL, NULL };
+	const char **v;
+	size_t n = 0;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (rc_absent(last))
+		return 0;
+	if (last->type != LINX_MAP)
+		return linx_error_param(err, "validate", "last_applied",
+					"last_applied is a map {addresses, "
+					"neighbours, rules: [key]}");
+	for (int k = 0; k < 3; k++) {
+		l[k] = linx_map_get(last, lists[k]);
+		if (rc_absent(l[k])) {
+			l[k] = NULL;
+			continue;
+		}
+		if (l[k]->type != LINX_LIST)
+			return linx_error_param(err, "validate",
+						"last_applied",
+						"last_applied.%s is a list of "
+						"keys",
+						lists[k]);
+		n += l[k]->len;
+	}
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return linx_error_set(err, ENOMEM, "reconcile", NULL);
+	n = 0;
+	for (int k = 0; k < 3; k++)
+		for (uint32_t i = 0; l[k] && i < l[k]->len; i++) {
+			if (l[k]->items[i].type != LINX_STRING) {
+				free(v);
+				return linx_error_param(
+					err, "validate", "last_applied",
+					"last_applied.%s[%u] is not a key "
+					"string",
+					lists[k], i);
+			}
+			v[n++] = l[k]->items[i].str;
+		}
+	qsort(v, n, sizeof(*v), cmp_str);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int rtnl_rc_protocol(int protocol, uint8_t *ret, struct linx_error *err)
+{
+	if (protocol < 0) {
+		*ret = LINX_RTNL_RECONCILE_PROTOCOL;
+		return 0;
+	}
+	/* RTPROT_UNSPEC (0) would match every route on delete. */
+	if (protocol == 0 || protocol > 255)
+		return linx_error_param(err, "validate", "protocol",
+					"protocol is 1..255 (the route owner "
+					"tag)");
+	*ret = (uint8_t)protocol;
+	return 0;
+}
+
+/* ---- the diff ----------------------------------------------------------- */
+
+struct op_list {
+	struct rc_op *v;
+	size_t n, cap;
+};
+
+static int push(struct op_list *l, uint8_t kind, uint8_t op, uint8_t stage,
+		const void *item)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct rc_op *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (struct rc_op){ kind, op, stage, item };
+	return 0;
+}
+
+static bool route_same(const struct rc_route *want, const struct rc_route *have)
+{
+	if (cmp_ip(&want->gateway, &have->gateway) != 0)
+		return false;
+	return want->oif == 0 || want->oif == have->oif;
+}
+
+static bool neigh_same(const struct rc_neigh *want, const struct rc_neigh *have)
+{
+	return (have->state & NUD_PERMANENT) &&
+	       want->lladdr.len == have->lladdr.len &&
+	       memcmp(want->lladdr.addr, have->lladdr.addr, want->lladdr.len) ==
+		       0;
+}
+
+static bool owned(const char *const *keys, size_t n, const char *key)
+{
+	return n && bsearch(&key, keys, n, sizeof(*keys), cmp_str) != NULL;
+}
+
+int rtnl_rc_diff(const struct rc_set *desired, const struct rc_set *observed,
+		 uint8_t protocol, const char *const *owned_keys,
+		 size_t n_owned, struct rc_ops *ret, struct linx_error *err)
+{
+	struct op_list stage[RC_STAGES] = { 0 };
+	size_t nd = desired->n_addrs + desired->n_routes + desired->n_neighs +
+		    desired->n_rules;
+	size_t no = observed->n_addrs + observed->n_routes +
+		    observed->n_neighs + observed->n_rules;
+	const void **d = malloc((nd ? nd : 1) * sizeof(*d));
+	const void **o = malloc((no ? no : 1) * sizeof(*o));
+	size_t n, m, i, j, total = 0;
+	int r = 0;
+
+	ret->v = NULL;
+	ret->n = 0;
+	if (!d || !o)
+		goto nomem;
+
+	/* Addresses, three-way; the kernel manages link-local ones. */
+	for (n = 0; n < desired->n_addrs; n++)
+		d[n] = &desired->addrs[n];
+	for (i = m = 0; i < observed->n_addrs; i++)
+		if (observed->addrs[i].scope == RT_SCOPE_UNIVERSE)
+			o[m++] = &observed->addrs[i];
+	qsort(d, n, sizeof(*d), addr_pcmp);
+	qsort(o, m, sizeof(*o), addr_pcmp);
+	for (i = j = 0; r == 0 && (i < n || j < m);) {
+		int c = i == n ? 1 : j == m ? -1 : addr_cmp(d[i], o[j]);
+		char key[RC_KEY_MAX];
+
+		if (c < 0) {
+			r = push(&stage[0], RC_ADDR, RC_CREATE, 0, d[i++]);
+		} else if (c > 0) {
+			rtnl_rc_addr_key(o[j], key, sizeof(key));
+			if (owned(owned_keys, n_owned, key))
+				r = push(&stage[3], RC_ADDR, RC_DELETE, 3,
+					 o[j]);
+			j++;
+		} else {
+			i++, j++;
+		}
+	}
+
+	/* Neighbours, three-way; an entry the kernel learnt with the right
+	 * address is made permanent (an update). */
+	for (n = 0; n < desired->n_neighs; n++)
+		d[n] = &desired->neighs[n];
+	for (m = 0; m < observed->n_neighs; m++)
+		o[m] = &observed->neighs[m];
+	qsort(d, n, sizeof(*d), neigh_pcmp);
+	qsort(o, m, sizeof(*o), neigh_pcmp);
+	for (i = j = 0; r == 0 && (i < n || j < m);) {
+		int c = i == n ? 1 : j == m ? -1 : neigh_cmp(d[i], o[j]);
+		char key[RC_KEY_MAX];
+
+		if (c < 0) {
+			r = push(&stage[0], RC_NEIGH, RC_CREATE, 0, d[i++]);
+		} else if (c > 0) {
+			rtnl_rc_neigh_key(o[j], key, sizeof(key));
+			if (owned(owned_keys, n_owned, key))
+				r = push(&stage[3], RC_NEIGH, RC_DELETE, 3,
+					 o[j]);
+			j++;
+		} else {
+			if (!neigh_same(d[i], o[j]))
+				r = push(&stage[0], RC_NEIGH, RC_UPDATE, 0,
+					 d[i]);
+			i++, j++;
+		}
+	}
+
+	/* Rules, three-way (the kernel's own rules are never owned). */
+	for (n = 0; n < desired->n_rules; n++)
+		d[n] = &desired->rules[n];
+	for (m = 0; m < observed->n_rules; m++)
+		o[m] = &observed->rules[m];
+	qsort(d, n, sizeof(*d), rule_pcmp);
+	qsort(o, m, sizeof(*o), rule_pcmp);
+	for (i = j = 0; r == 0 && (i < n || j < m);) {
+		int c = i == n ? 1 : j == m ? -1 : rule_cmp(d[i], o[j]);
+		char key[RC_KEY_MAX];
+
+		if (c < 0) {
+			r = push(&stage[0], RC_RULE, RC_CREATE, 0, d[i++]);
+		} else if (c > 0) {
+			rtnl_rc_rule_key(o[j], key, sizeof(key));
+			if (owned(owned_keys, n_owned, key))
+				r = push(&stage[3], RC_RULE, RC_DELETE, 3,
+					 o[j]);
+			j++;
+		} else {
+			i++, j++;
+		}
+	}
+
+	/* Routes, two-way: only those carrying our tag are ours. */
+	for (n = 0; n < desired->n_routes; n++)
+		d[n] = &desired->routes[n];
+	for (i = m = 0; i < observed->n_routes; i++)
+		if (observed->routes[i].protocol == protocol)
+			o[m++] = &observed->routes[i];
+	qsort(d, n, sizeof(*d), route_pcmp);
+	qsort(o, m, sizeof(*o), route_pcmp);
+	for (i = j = 0; r == 0 && (i < n || j < m);) {
+		int c = i == n ? 1 : j == m ? -1 : route_cmp(d[i], o[j]);
+
+		if (c < 0) {
+			r = push(&stage[1], RC_ROUTE, RC_CREATE, 1, d[i++]);
+		} else if (c > 0) {
+			r = push(&stage[2], RC_ROUTE, RC_DELETE, 2, o[j++]);
+		} else {
+			if (!route_same(d[i], o[j]))
+				r = push(&stage[1], RC_ROUTE, RC_UPDATE, 1,
+					 d[i]);
+			i++, j++;
+		}
+	}
+	if (r < 0)
+		goto nomem;
+
+	for (int s = 0; s < RC_STAGES; s++)
+		total += stage[s].n;
+	ret->v = malloc((total ? total : 1) * sizeof(*ret->v));
+	if (!ret->v)
+		goto nomem;
+	for (int s = 0; s < RC_STAGES; s++) {
+		if (stage[s].n)
+			memcpy(ret->v + ret->n, stage[s].v,
+			       stage[s].n * sizeof(*ret->v));
+		ret->n += stage[s].n;
+		free(stage[s].v);
+	}
+	free(d);
+	free(o);
+	return 0;
+nomem:
+	for (int s = 0; s < RC_STAGES; s++)
+		free(stage[s].v);
+	free(d);
+	free(o);
+	return linx_error_set(err, ENOMEM, "diff", NULL);
+}
+
+int linx_rtnl_reconcile_diff(const struct linx_value *observed,
+			     const struct linx_value *desired,
+			     const struct linx_value *last_applied,
+			     int protocol, struct linx_value *ret_ops,
+			     struct linx_error *err)
+{
+	struct rc_links links = { 0 };
+	struct rc_set want = { 0 }, have = { 0 };
+	struct rc_ops ops = { 0 };
+	struct linx_value list;
+	const char **keys = NULL;
+	size_t n_keys = 0;
+	uint8_t proto = 0;
+	int r;
+
+	if (!ret_ops)
+		return linx_error_param(err, "validate", "ret", "no output");
+	if (!observed || observed->type != LINX_MAP)
+		return linx_error_param(err, "validate", "observed",
+					"observed is a map {links, addresses, "
+					"routes}");
+	r = rtnl_rc_protocol(protocol, &proto, err);
+	if (r >= 0)
+		r = rtnl_rc_owned(last_applied, &keys, &n_keys, err);
+	if (r >= 0)
+		r = rtnl_rc_observed_links(observed, &links, err);
+	if (r >= 0)
+		r = rtnl_rc_desired(desired, &links, &want, err);
+	if (r >= 0)
+		r = rtnl_rc_observed_set(observed, &links, &have, err);
+	if (r >= 0)
+		r = rtnl_rc_diff(&want, &have, proto, keys, n_keys, &ops, err);
+	if (r >= 0) {
+		list = linx_value_list();
+		linx_value_reserve(&list, ops.n);
+		for (size_t i = 0; i < ops.n; i++) {
+			struct linx_value v;
+
+			rtnl_rc_op_value(&ops.v[i], proto, &v);
+			linx_list_push(&list, &v);
+		}
+		r = linx_value_status(&list);
+		if (r < 0) {
+			linx_value_clear(&list);
+			r = linx_error_set(err, ENOMEM, "diff", NULL);
+		} else {
+			*ret_ops = list;
+		}
+	}
+	free(ops.v);
+	free(keys);
+	rtnl_rc_set_free(&want);
+	rtnl_rc_set_free(&have);
+	rtnl_rc_links_free(&links);
+	return r;
+}
