@@ -107,6 +107,50 @@ START_TEST(mount_with_flags_and_data)
 }
 END_TEST
 
+/* Every flag by name, each on a fresh tmpfs, as findmnt(8) reports the
+ * mount's options. */
+START_TEST(every_flag_as_findmnt_sees_it)
+{
+	static const struct {
+		const char *name, *option; /* option NULL: not shown */
+	} flags[] = {
+		{ "ro", "ro" },		    { "rdonly", "ro" },
+		{ "nosuid", "nosuid" },	    { "nodev", "nodev" },
+		{ "noexec", "noexec" },	    { "sync", "sync" },
+		{ "dirsync", "dirsync" },   { "noatime", "noatime" },
+		{ "nodiratime", "nodiratime" }, { "relatime", "relatime" },
+		{ "lazytime", "lazytime" }, { "strictatime", NULL },
+		{ "silent", NULL },
+	};
+	struct linx_error err;
+	char target[64];
+
+	sandbox();
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		struct linx_mount_opts o = { .create = true };
+
+		o.flags = linx_mount_flag(flags[i].name);
+		ck_assert_msg(o.flags, "%s is not a flag", flags[i].name);
+		snprintf(target, sizeof(target), "f%zu", i);
+		linx_assert_ok(linx_mount("x", path(target), "tmpfs", &o, &err),
+			       &err);
+		if (flags[i].option)
+			ck_assert_msg(has_option(path(target),
+						 flags[i].option),
+				      "%s: no %s", flags[i].name,
+				      flags[i].option);
+	}
+	/* strictatime is the absence of relatime and noatime */
+	ck_assert(!has_option(path("f11"), "relatime"));
+	ck_assert(!has_option(path("f11"), "noatime"));
+	/* the names round-trip */
+	ck_assert_str_eq(linx_mount_flag_name(MS_NOSUID), "nosuid");
+	ck_assert_uint_eq(linx_mount_flag("bogus"), 0);
+	ck_assert_int_eq(linx_mount_umount_flag("detach"), MNT_DETACH);
+	ck_assert_int_eq(linx_mount_umount_flag("lazy"), 0);
+}
+END_TEST
+
 START_TEST(read_only_bind_and_create)
 {
 	struct linx_mount_opts o = { .flags = MS_RDONLY, .create = true };
@@ -507,6 +551,7 @@ int main(void)
 	linx_test_require_root();
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, mount_with_flags_and_data);
+	tcase_add_test(tc, every_flag_as_findmnt_sees_it);
 	tcase_add_test(tc, read_only_bind_and_create);
 	tcase_add_test(tc, symlink_and_escape_refused);
 	tcase_add_test(tc, move_and_propagation);
