@@ -482,6 +482,13 @@ START_TEST(idmapped_bind)
 	linx_assert_ok(r, &err);
 	ck_assert_int_eq(stat(path("dst/owned"), &st), 0);
 	ck_assert_uint_eq(st.st_uid, 100000);
+	/* and from inside the user namespace, root's own (the sandbox opened
+	 * up so that its root, 100000 here, can walk to it) */
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	out = linx_test_sh(&status, "nsenter -U -t %d stat -c %%u %s",
+			   (int)userns.pid, path("dst/owned"));
+	ck_assert_str_eq(out, "0\n");
+	free(out);
 	ck_assert_int_eq(stat(path("src/owned"), &st), 0);
 	ck_assert_uint_eq(st.st_uid, 0);
 	linx_test_reap(userns.pid);
