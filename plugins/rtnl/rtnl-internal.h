@@ -46,22 +46,18 @@ struct linx_rtnl {
 	pthread_mutex_t lock;
 	struct mnl_socket *nl;
 	int fd;
-	uint32_t portid;
-	uint32_t seq;
-	char *buf;
-	size_t cap;
+	/* The shared netlink engine's view of the socket: port id,
+	 * sequence numbers, receive buffer, counters (lib/netlink). */
+	struct linx_nl_conn io;
 	unsigned dump_retries;
 	int rcvbuf; /* effective SO_RCVBUF, for batch windows */
 	int sndbuf;
-	struct linx_rtnl_stats_engine stats;
 };
 
 /* socket.c: open a bound NETLINK_ROUTE socket with our options set. */
 int rtnl_socket_open(const struct linx_ns_target *netns, unsigned groups_n,
 		     const unsigned *groups, size_t rcvbuf,
 		     struct linx_rtnl **ret, struct linx_error *err);
-/* Grow the receive buffer to at least `want` bytes. */
-int rtnl_socket_reserve(struct linx_rtnl *s, size_t want);
 
 /* ---- request engine (request.c) ------------------------------------------ */
 
@@ -87,6 +83,13 @@ int rtnl_talk(struct linx_rtnl *s, struct nlmsghdr *req, struct rtnl_sink *sink,
  * EBADMSG for a malformed one. */
 int rtnl_parse_error(const struct nlmsghdr *nlh, const char *op,
 		     struct linx_error *err);
+/* A decoded kernel error into err (op `op`, the errno, the extended ACK
+ * or the errno's text): returns -ack->code (0 for a plain ACK). */
+int rtnl_ack_error(const struct linx_nl_ack *ack, const char *op,
+		   struct linx_error *err);
+/* The engine's account of a failed request or batch into err. */
+int rtnl_result_error(const struct linx_nl_result *res, const char *op,
+		      struct linx_error *err);
 
 /* Growable array of decoded objects, the usual dump sink. */
 struct rtnl_array {
