@@ -128,6 +128,43 @@ bool rtnl_get_lladdr(const struct nlattr *a, struct linx_rtnl_lladdr *ret)
 	return true;
 }
 
+int rtnl_read_fields(const struct nlattr *const *tb,
+		     const struct rtnl_field *fields, size_t n,
+		     uint8_t family, void *obj, uint32_t *present)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rtnl_field *f = &fields[i];
+		const struct nlattr *a = tb[f->type];
+		char *member = (char *)obj + f->off;
+
+		if (!a)
+			continue;
+		switch (f->read) {
+		case RTNL_READ_U8:
+			*(uint8_t *)member = linx_nl_u8(a, 0);
+			break;
+		case RTNL_READ_U32:
+			memcpy(member, mnl_attr_get_payload(a), sizeof(uint32_t));
+			break;
+		case RTNL_READ_STR:
+			linx_nl_str(a, member, f->size);
+			break;
+		case RTNL_READ_LLADDR:
+			if (!rtnl_get_lladdr(a, (struct linx_rtnl_lladdr *)member))
+				return -EBADMSG;
+			break;
+		case RTNL_READ_IP:
+			if (!rtnl_get_ip(a, family, (struct linx_rtnl_ip *)member))
+				return -EBADMSG;
+			break;
+		default:
+			break;
+		}
+		*present |= f->bit;
+	}
+	return 0;
+}
+
 /* ---- interface names -------------------------------------------------------- */
 
 int rtnl_check_ifname(const char *name, const char *param, const char *op,

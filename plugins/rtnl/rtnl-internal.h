@@ -161,6 +161,41 @@ bool rtnl_get_ip(const struct nlattr *a, uint8_t family,
 		 struct linx_rtnl_ip *ret);
 bool rtnl_get_lladdr(const struct nlattr *a, struct linx_rtnl_lladdr *ret);
 
+/*
+ * Table-driven decoding: validate a message's attributes into
+ * tb[type] with a linx_nl_policy table (linx_nl_parse_msg()), then copy
+ * the entries a field table names into the object.  Each field reads
+ * tb[type] as `read` into the member at `off` (`size` bytes) and sets
+ * `bit` in the object's `present` mask.  The policy has checked every
+ * length but that of addresses, which depends on the family.
+ */
+enum rtnl_read {
+	RTNL_READ_FLAG, /* only the present bit */
+	RTNL_READ_U8,
+	RTNL_READ_U32, /* u32 or s32 */
+	RTNL_READ_STR, /* up to the first NUL, truncated to `size` */
+	RTNL_READ_LLADDR, /* struct linx_rtnl_lladdr (policy: MAX) */
+	RTNL_READ_IP, /* struct linx_rtnl_ip of the message's family */
+};
+
+struct rtnl_field {
+	uint16_t type;
+	uint8_t read; /* enum rtnl_read */
+	uint16_t size;
+	uint16_t off;
+	uint32_t bit;
+};
+
+#define RTNL_FIELD(attr, how, objtype, member, present_bit)                  \
+	{ (attr), (how), sizeof(((objtype *)0)->member),                       \
+	  offsetof(objtype, member), (present_bit) }
+
+/* Copy the fields present in tb into obj; -EBADMSG when an address does
+ * not have its family's length. */
+int rtnl_read_fields(const struct nlattr *const *tb,
+		     const struct rtnl_field *fields, size_t n,
+		     uint8_t family, void *obj, uint32_t *present);
+
 /* linkinfo.c */
 int rtnl_linkinfo_decode(const struct nlattr *nest,
 			 struct linx_rtnl_linkinfo *ret);

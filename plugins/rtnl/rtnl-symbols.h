@@ -47,6 +47,7 @@
 #define rtnl_put_u16 linx_rtnl__put_u16
 #define rtnl_put_u32 linx_rtnl__put_u32
 #define rtnl_put_u8 linx_rtnl__put_u8
+#define rtnl_read_fields linx_rtnl__read_fields
 #define rtnl_req linx_rtnl__req
 #define rtnl_result_error linx_rtnl__result_error
 #define rtnl_socket_open linx_rtnl__socket_open
