@@ -143,6 +143,9 @@ int rtnl_read_fields(const struct nlattr *const *tb,
 		case RTNL_READ_U8:
 			*(uint8_t *)member = linx_nl_u8(a, 0);
 			break;
+		case RTNL_READ_U16:
+			memcpy(member, mnl_attr_get_payload(a), sizeof(uint16_t));
+			break;
 		case RTNL_READ_U32:
 			memcpy(member, mnl_attr_get_payload(a), sizeof(uint32_t));
 			break;

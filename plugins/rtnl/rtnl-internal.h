@@ -172,6 +172,7 @@ bool rtnl_get_lladdr(const struct nlattr *a, struct linx_rtnl_lladdr *ret);
 enum rtnl_read {
 	RTNL_READ_FLAG, /* only the present bit */
 	RTNL_READ_U8,
+	RTNL_READ_U16,
 	RTNL_READ_U32, /* u32 or s32 */
 	RTNL_READ_STR, /* up to the first NUL, truncated to `size` */
 	RTNL_READ_LLADDR, /* struct linx_rtnl_lladdr (policy: MAX) */
