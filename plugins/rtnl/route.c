@@ -215,17 +215,13 @@ int linx_rtnl_route_get(struct linx_rtnl *s, const struct linx_rtnl_ip *dst,
 	return 0;
 }
 
-int rtnl_build_route(struct linx_rtnl *s, struct nlmsghdr *nlh, unsigned op,
-		     const struct linx_rtnl_route_spec *spec, int32_t oif,
-		     const char *opname, struct linx_error *err)
+/* Check a route spec's addresses and ranges; the family it implies. */
+static int route_check(const struct linx_rtnl_route_spec *spec,
+		       const char *opname, uint8_t *ret_family,
+		       struct linx_error *err)
 {
 	uint8_t fd = spec->dst.family, fg = spec->gateway.family, family;
-	bool del = op == LINX_RTNL_OP_ROUTE_DELETE;
-	struct rtmsg *rtm;
-	uint32_t table = spec->table ? spec->table : RT_TABLE_MAIN;
-	uint16_t flags = 0;
 
-	(void)s;
 	if (fd && !linx_rtnl_ip_len(&spec->dst))
 		return linx_error_param(err, opname, "dst", "bad destination");
 	if (fg && !linx_rtnl_ip_len(&spec->gateway))
@@ -255,25 +251,14 @@ int rtnl_build_route(struct linx_rtnl *s, struct nlmsghdr *nlh, unsigned op,
 					spec->protocol > 255 ? "protocol"
 							     : "scope",
 					"value out of range 0..255");
-	switch (op) {
-	case LINX_RTNL_OP_ROUTE_ADD:
-		flags = NLM_F_CREATE | NLM_F_EXCL;
-		break;
-	case LINX_RTNL_OP_ROUTE_REPLACE:
-		flags = NLM_F_CREATE | NLM_F_REPLACE;
-		break;
-	case LINX_RTNL_OP_ROUTE_DELETE:
-		break;
-	default:
-		return linx_error_param(err, opname, "op",
-					"not a route operation: %u", op);
-	}
-	rtnl_req(nlh, del ? RTM_DELROUTE : RTM_NEWROUTE, flags, sizeof(*rtm),
-		 (void **)&rtm);
-	rtm->rtm_family = family;
-	rtm->rtm_dst_len = spec->dst_len;
-	/* The header byte holds tables up to 255; RTA_TABLE the rest. */
-	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	*ret_family = family;
+	return 0;
+}
+
+/* Protocol, scope and type of the rtmsg. */
+static void route_kind(struct rtmsg *rtm, const struct linx_rtnl_route_spec *spec,
+		       bool del, int32_t oif)
+{
 	if (del) {
 		/* Delete matches on what is set: protocol 0 and scope
 		 * NOWHERE match any (fib_table_delete(),
@@ -283,28 +268,59 @@ int rtnl_build_route(struct linx_rtnl *s, struct nlmsghdr *nlh, unsigned op,
 		rtm->rtm_scope = spec->scope >= 0 ? (uint8_t)spec->scope
 						  : RT_SCOPE_NOWHERE;
 		rtm->rtm_type = spec->type;
-	} else {
-		rtm->rtm_protocol = spec->protocol >= 0 ? (uint8_t)spec->protocol
-							 : RTPROT_BOOT;
-		rtm->rtm_type = spec->type ? spec->type : RTN_UNICAST;
-		if (spec->scope >= 0)
-			rtm->rtm_scope = (uint8_t)spec->scope;
-		else if (rtm->rtm_type == RTN_LOCAL || rtm->rtm_type == RTN_NAT)
-			rtm->rtm_scope = RT_SCOPE_HOST;
-		else if (rtm->rtm_type == RTN_UNICAST && !fg && oif > 0 &&
-			 family == AF_INET)
-			/* A directly connected prefix (ip-route(8)). */
-			rtm->rtm_scope = RT_SCOPE_LINK;
-		else
-			rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+		return;
 	}
+	rtm->rtm_protocol = spec->protocol >= 0 ? (uint8_t)spec->protocol
+						 : RTPROT_BOOT;
+	rtm->rtm_type = spec->type ? spec->type : RTN_UNICAST;
+	if (spec->scope >= 0)
+		rtm->rtm_scope = (uint8_t)spec->scope;
+	else if (rtm->rtm_type == RTN_LOCAL || rtm->rtm_type == RTN_NAT)
+		rtm->rtm_scope = RT_SCOPE_HOST;
+	else if (rtm->rtm_type == RTN_UNICAST && !spec->gateway.family &&
+		 oif > 0 && rtm->rtm_family == AF_INET)
+		/* A directly connected prefix (ip-route(8)). */
+		rtm->rtm_scope = RT_SCOPE_LINK;
+	else
+		rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+}
+
+int rtnl_build_route(struct linx_rtnl *s, struct nlmsghdr *nlh, unsigned op,
+		     const struct linx_rtnl_route_spec *spec, int32_t oif,
+		     const char *opname, struct linx_error *err)
+{
+	bool del = op == LINX_RTNL_OP_ROUTE_DELETE;
+	uint32_t table = spec->table ? spec->table : RT_TABLE_MAIN;
+	struct rtmsg *rtm;
+	uint16_t flags = 0;
+	uint8_t family = AF_UNSPEC;
+	int r;
+
+	(void)s;
+	r = route_check(spec, opname, &family, err);
+	if (r < 0)
+		return r;
+	if (op == LINX_RTNL_OP_ROUTE_ADD)
+		flags = NLM_F_CREATE | NLM_F_EXCL;
+	else if (op == LINX_RTNL_OP_ROUTE_REPLACE)
+		flags = NLM_F_CREATE | NLM_F_REPLACE;
+	else if (!del)
+		return linx_error_param(err, opname, "op",
+					"not a route operation: %u", op);
+	rtnl_req(nlh, del ? RTM_DELROUTE : RTM_NEWROUTE, flags, sizeof(*rtm),
+		 (void **)&rtm);
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = spec->dst_len;
+	/* The header byte holds tables up to 255; RTA_TABLE the rest. */
+	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	route_kind(rtm, spec, del, oif);
 	if (spec->onlink)
 		rtm->rtm_flags |= RTNH_F_ONLINK;
 	if (table >= 256)
 		rtnl_put_u32(nlh, RTA_TABLE, table);
-	if (fd)
+	if (spec->dst.family)
 		rtnl_put_ip(nlh, RTA_DST, &spec->dst);
-	if (fg)
+	if (spec->gateway.family)
 		rtnl_put_ip(nlh, RTA_GATEWAY, &spec->gateway);
 	if (oif > 0)
 		rtnl_put_u32(nlh, RTA_OIF, (uint32_t)oif);
