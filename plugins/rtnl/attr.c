@@ -209,9 +209,8 @@ int rtnl_enodev(struct linx_error *err, int r, const char *name,
 	if (r != -ENODEV || !err)
 		return r;
 	memcpy(op, err->op, sizeof(op));
-	linx_error_set(err, ENODEV, op, "no such %s \"%s\"",
-		       what ? what : "interface", name);
-	return linx_error_object(err, name);
+	return linx_error_set_object(err, ENODEV, op, name, "no such %s \"%s\"",
+				     what ? what : "interface", name);
 }
 
 static int index_decode(const struct nlmsghdr *nlh, void *obj)
@@ -270,24 +269,21 @@ int rtnl_check_lladdr(struct linx_rtnl *s, const char *name,
 	if (r < 0)
 		return rtnl_enodev(err, r, name, NULL);
 	if (!one.got || probe.index <= 0) {
-		linx_error_set(err, ENODEV, op, "no such interface \"%s\"",
-			       name);
-		return linx_error_object(err, name);
+		return linx_error_set_object(err, ENODEV, op, name,
+					     "no such interface \"%s\"", name);
 	}
 	/* A longer address would be cut to the device's length by the
 	 * kernel (do_setlink(), neigh_add()) and the call would succeed
 	 * with an address nobody asked for. */
 	if (!mac || mac->len != probe.len) {
 		if (probe.len == 0)
-			linx_error_param(err, op, param,
-					 "\"%s\" has no link-layer address",
-					 name);
-		else
-			linx_error_param(err, op, param,
-					 "\"%s\" takes a %u-byte link-layer "
-					 "address, not %u bytes",
-					 name, probe.len, mac ? mac->len : 0u);
-		return linx_error_object(err, name);
+			return linx_error_param_object(
+				err, EINVAL, op, param, name,
+				"\"%s\" has no link-layer address", name);
+		return linx_error_param_object(
+			err, EINVAL, op, param, name,
+			"\"%s\" takes a %u-byte link-layer address, not %u bytes",
+			name, probe.len, mac ? mac->len : 0u);
 	}
 	*ret_index = probe.index;
 	return 0;
@@ -320,9 +316,9 @@ int rtnl_ifindex(struct linx_rtnl *s, const char *name, const char *what,
 	if (r < 0)
 		return rtnl_enodev(err, r, name, what);
 	if (!one.got || index <= 0) {
-		linx_error_set(err, ENODEV, op, "no such %s \"%s\"",
-			       what ? what : "interface", name);
-		return linx_error_object(err, name);
+		return linx_error_set_object(err, ENODEV, op, name,
+					     "no such %s \"%s\"",
+					     what ? what : "interface", name);
 	}
 	*ret = index;
 	return 0;

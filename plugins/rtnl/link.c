@@ -188,16 +188,17 @@ int linx_rtnl_link_get(struct linx_rtnl *s, const char *name, int32_t index,
 	if (!name)
 		snprintf(what, sizeof(what), "%d", (int)index);
 	if (r == -ENODEV && !name) {
-		linx_error_set(err, ENODEV, "link.get",
-			       "no interface with index %d", (int)index);
-		return linx_error_object(err, what);
+		return linx_error_set_object(err, ENODEV, "link.get", what,
+					     "no interface with index %d",
+					     (int)index);
 	}
 	if (r < 0)
 		return rtnl_enodev(err, r, name, NULL);
 	if (!one.got) {
-		linx_error_set(err, ENODEV, "link.get", "no such interface \"%s\"",
-			       name ? name : what);
-		return linx_error_object(err, name ? name : what);
+		return linx_error_set_object(err, ENODEV, "link.get",
+					     name ? name : what,
+					     "no such interface \"%s\"",
+					     name ? name : what);
 	}
 	*ret = link;
 	return 0;
@@ -210,9 +211,9 @@ static int link_talk(struct linx_rtnl *s, struct nlmsghdr *nlh,
 	int r = rtnl_talk(s, nlh, NULL, op, err);
 
 	if (r == -EEXIST && err && !err->extack[0]) {
-		linx_error_set(err, EEXIST, op, "interface \"%s\" already exists",
-			       name);
-		return linx_error_object(err, name);
+		return linx_error_set_object(err, EEXIST, op, name,
+					     "interface \"%s\" already exists",
+					     name);
 	}
 	if (r < 0 && r != -ENODEV && err)
 		linx_error_object(err, name);
@@ -552,9 +553,9 @@ int linx_rtnl_link_set_name(struct linx_rtnl *s, const char *name,
 	nlh = modify_req(buf, new_name, index);
 	r = rtnl_talk(s, nlh, NULL, op, err);
 	if (r == -EEXIST && err) {
-		linx_error_set(err, EEXIST, op, "interface \"%s\" already exists",
-			       new_name);
-		return linx_error_object(err, new_name);
+		return linx_error_set_object(err, EEXIST, op, new_name,
+					     "interface \"%s\" already exists",
+					     new_name);
 	}
 	if (r < 0 && err)
 		linx_error_object(err, name);
