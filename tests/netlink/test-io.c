@@ -689,6 +689,139 @@ START_TEST(kernel_batch_reports_each_failure)
 }
 END_TEST
 
+/* ---- kernel: NLM_F_DUMP_INTR ------------------------------------------------ */
+
+/* A dump callback that changes the address list once, on the first
+ * message of an attempt, through a second socket: the kernel notices at
+ * the next datagram of the dump (nl_dump_check_consistent()). */
+struct disturb {
+	struct linx_nl_conn *other;
+	unsigned n, resets, changes, max_changes;
+	uint8_t next_host;
+};
+
+static int disturb_cb(void *arg, const struct nlmsghdr *nlh)
+{
+	struct disturb *d = arg;
+	char buf[256] __attribute__((aligned(4))) = { 0 };
+	struct linx_nl_result res;
+	size_t len = 0;
+
+	(void)nlh;
+	if (d->n++ == 0 && d->changes < d->max_changes) {
+		put_addr(buf, &len, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
+			 d->next_host++);
+		ck_assert_int_eq(linx_nl_request(d->other, (void *)buf, NULL,
+						 NULL, NULL, 0, &res),
+				 0);
+		d->changes++;
+	}
+	return 0;
+}
+
+static void disturb_reset(void *arg)
+{
+	struct disturb *d = arg;
+
+	d->n = 0;
+	d->resets++;
+}
+
+/* Enough addresses that their dump takes several datagrams. */
+static void many_addresses(struct linx_nl_conn *c)
+{
+	static char buf[64 * 1024] __attribute__((aligned(4)));
+
+	for (unsigned third = 0; third < 4; third++) {
+		struct linx_nl_result res;
+		struct acks a;
+		struct linx_nl_window w = window(&a, 0, 0, 200);
+		size_t len = 0, off = 0;
+		uint32_t i = 0;
+
+		for (unsigned k = 0; k < 200; k++) {
+			struct nlmsghdr *nlh;
+			uint8_t ip[4] = { 10, (uint8_t)(20 + third),
+					  (uint8_t)(k / 250), (uint8_t)(k % 250 + 1) };
+			struct ifaddrmsg *ifa;
+
+			nlh = mnl_nlmsg_put_header(buf + len);
+			ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+			nlh->nlmsg_type = RTM_NEWADDR;
+			nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE |
+					   (k == 199 ? NLM_F_ACK : 0);
+			ifa->ifa_family = AF_INET;
+			ifa->ifa_prefixlen = 32;
+			ifa->ifa_index = if_nametoindex("lo");
+			mnl_attr_put(nlh, IFA_LOCAL, 4, ip);
+			len += MNL_ALIGN(nlh->nlmsg_len);
+		}
+		w.base = linx_nl_seq_reserve(c, 200);
+		for (; off < len; i++) {
+			struct nlmsghdr *nlh = (struct nlmsghdr *)(buf + off);
+
+			nlh->nlmsg_seq = w.base + i;
+			off += MNL_ALIGN(nlh->nlmsg_len);
+		}
+		ck_assert_int_eq(linx_nl_send(c, buf, len), 0);
+		ck_assert_int_eq(linx_nl_collect_acks(c, &w, &res), 0);
+		/* Only the closing ACK: every address went in. */
+		ck_assert_uint_eq(a.n, 1);
+		ck_assert_int_eq(a.code[0], 0);
+	}
+}
+
+static struct nlmsghdr *getaddr(void *buf)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	ifa->ifa_family = AF_INET;
+	return nlh;
+}
+
+START_TEST(kernel_dump_intr_restarts)
+{
+	char buf[256] __attribute__((aligned(4))) = { 0 };
+	struct linx_nl_conn c, other;
+	struct linx_nl_result res;
+	struct disturb d = { .other = &other, .max_changes = 1,
+			     .next_host = 1 };
+	uint32_t port;
+	int fd;
+
+	kconn(&c, 0);
+	fd = open_route(&port);
+	linx_nl_conn_init(&other, fd, port, 0);
+	many_addresses(&c);
+	/* Disturbed once: restarted, and the second attempt is whole. */
+	ck_assert_int_eq(linx_nl_request(&c, getaddr(buf), disturb_cb,
+					 disturb_reset, &d, 3, &res),
+			 0);
+	ck_assert_uint_eq(d.resets, 1);
+	ck_assert_uint_eq(c.stats.dump_restarts, 1);
+	ck_assert_uint_eq(res.attempts, 2);
+	/* 800 addresses, 127.0.0.1 and the one added meanwhile. */
+	ck_assert_uint_eq(d.n, 802);
+	/* Disturbed every time: never returned partial. */
+	memset(buf, 0, sizeof(buf));
+	d = (struct disturb){ .other = &other, .max_changes = 100,
+			      .next_host = 2 };
+	ck_assert_int_eq(linx_nl_request(&c, getaddr(buf), disturb_cb,
+					 disturb_reset, &d, 2, &res),
+			 -EAGAIN);
+	ck_assert_int_eq(res.fail, LINX_NL_FAIL_INTR);
+	ck_assert_uint_eq(res.attempts, 3);
+	ck_assert_uint_eq(d.resets, 2);
+	close(other.fd);
+	linx_nl_conn_fini(&other);
+	close(c.fd);
+	linx_nl_conn_fini(&c);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *su = suite_create("netlink-io");
@@ -702,6 +835,7 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, kernel_forged_and_oversized_datagrams);
 		tcase_add_test(tc, kernel_error_with_extack);
 		tcase_add_test(tc, kernel_batch_reports_each_failure);
+		tcase_add_test(tc, kernel_dump_intr_restarts);
 	} else {
 		tc = tcase_create("walk");
 		tcase_add_test(tc, reply_drops_foreign_messages);
