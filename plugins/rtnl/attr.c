@@ -2,10 +2,12 @@
 /*
  * Attributes: building requests and reading untrusted replies.
  *
- * Readers check each payload's length against its type before touching
- * it; callers skip attribute types they do not know.  Iteration itself
- * (mnl_attr_for_each, libmnl) stops at the first attribute whose declared
- * length is shorter than its header or runs past the message.
+ * Decoders validate a message's attributes into a table with a policy
+ * (linx_nl_parse_msg(), lib/netlink: lengths checked, unknown types
+ * skipped, the walk stopping at the first attribute that overruns the
+ * message), then copy the entries through a field table
+ * (rtnl_read_fields() below).  The rtnl_get_* readers check a payload's
+ * length themselves, for attributes no policy has seen.
  */
 #include <errno.h>
 #include <string.h>
@@ -228,20 +230,24 @@ struct lladdr_probe {
 	unsigned len;
 };
 
+static const struct linx_nl_policy lladdr_policy[IFLA_ADDRESS + 1] = {
+	[IFLA_ADDRESS] = { LINX_NL_ANY, 0 },
+};
+
 static int lladdr_decode(const struct nlmsghdr *nlh, void *obj)
 {
 	const struct ifinfomsg *ifi = rtnl_msg_header(nlh, sizeof(*ifi));
+	const struct nlattr *tb[IFLA_ADDRESS + 1];
 	struct lladdr_probe *p = obj;
-	const struct nlattr *a;
 
 	if (!ifi)
 		return -EBADMSG;
 	p->index = ifi->ifi_index;
 	/* The kernel reports IFLA_ADDRESS with exactly dev->addr_len bytes,
 	 * and leaves it out when the device has none (rtnl_fill_ifinfo()). */
-	rtnl_attr_for_each(a, nlh, sizeof(*ifi))
-		if (mnl_attr_get_type(a) == IFLA_ADDRESS)
-			p->len = mnl_attr_get_payload_len(a);
+	linx_nl_parse_msg(nlh, sizeof(*ifi), lladdr_policy, IFLA_ADDRESS, tb);
+	if (tb[IFLA_ADDRESS])
+		p->len = mnl_attr_get_payload_len(tb[IFLA_ADDRESS]);
 	return 0;
 }
 
