@@ -185,7 +185,7 @@ int linx_nl_conn_set_buffer(struct linx_nl_conn *c, size_t bytes);
 /* The next sequence number (never 0). */
 uint32_t linx_nl_seq_next(struct linx_nl_conn *c);
 /* Reserve `n` consecutive sequence numbers, none 0, and return the
- * first (n >= 1, n < 2^32 - 1). */
+ * first (n < 2^32 - 1; for n = 0, the number the next one would get). */
 uint32_t linx_nl_seq_reserve(struct linx_nl_conn *c, size_t n);
 
 /* Send `len` bytes to the kernel (port 0) in one datagram, retrying
