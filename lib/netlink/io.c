@@ -42,6 +42,8 @@ void linx_nl_conn_init(struct linx_nl_conn *c, int fd, uint32_t portid,
 
 void linx_nl_conn_fini(struct linx_nl_conn *c)
 {
+	if (!c)
+		return;
 	free(c->buf);
 	free(c->acks);
 	c->buf = NULL;

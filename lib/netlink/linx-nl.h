@@ -173,7 +173,8 @@ struct linx_nl_conn {
  * or call linx_nl_conn_reserve()); `cap_max` 0 means 64 MiB. */
 void linx_nl_conn_init(struct linx_nl_conn *c, int fd, uint32_t portid,
 		       size_t cap_max);
-/* Free the buffers (not the fd).  `c` may be reused after init. */
+/* Free the buffers (not the fd); NULL is accepted.  `c` may be reused
+ * after init. */
 void linx_nl_conn_fini(struct linx_nl_conn *c);
 /* Grow the receive buffer to at least `want` bytes (powers of two from
  * the current size).  -EMSGSIZE above cap_max, -ENOMEM. */
