@@ -10,12 +10,41 @@
 
 #include "rtnl-internal.h"
 
+/* What each IFA_* we read must look like (include/uapi/linux/if_addr.h).
+ * Addresses are checked when read, against the family; a label is read
+ * up to its first NUL. */
+static const struct linx_nl_policy addr_policy[IFA_MAX + 1] = {
+	[IFA_ADDRESS] = { LINX_NL_ANY, 0 },
+	[IFA_LOCAL] = { LINX_NL_ANY, 0 },
+	[IFA_BROADCAST] = { LINX_NL_ANY, 0 },
+	[IFA_LABEL] = { LINX_NL_ANY, 0 },
+	/* The full 32-bit flags; ifa_flags has the low 8. */
+	[IFA_FLAGS] = { LINX_NL_U32, 0 },
+	[IFA_CACHEINFO] = { LINX_NL_MIN, sizeof(struct ifa_cacheinfo) },
+#ifdef IFA_PROTO
+	[IFA_PROTO] = { LINX_NL_U8, 0 },
+#endif
+};
+
+#define ADDR_FIELD(attr, how, member, bit)                                   \
+	RTNL_FIELD(attr, RTNL_READ_##how, struct linx_rtnl_addr, member, bit)
+
+static const struct rtnl_field addr_fields[] = {
+	ADDR_FIELD(IFA_ADDRESS, IP, address, LINX_RTNL_ADDR_HAS_ADDRESS),
+	ADDR_FIELD(IFA_LOCAL, IP, local, LINX_RTNL_ADDR_HAS_LOCAL),
+	ADDR_FIELD(IFA_BROADCAST, IP, broadcast, LINX_RTNL_ADDR_HAS_BROADCAST),
+	ADDR_FIELD(IFA_LABEL, STR, label, LINX_RTNL_ADDR_HAS_LABEL),
+	ADDR_FIELD(IFA_FLAGS, U32, flags, 0),
+#ifdef IFA_PROTO
+	ADDR_FIELD(IFA_PROTO, U8, proto, LINX_RTNL_ADDR_HAS_PROTO),
+#endif
+};
+
 int linx_rtnl_addr_decode(const struct nlmsghdr *nlh,
 			  struct linx_rtnl_addr *ret)
 {
 	const struct ifaddrmsg *ifa = rtnl_msg_header(nlh, sizeof(*ifa));
-	const struct nlattr *a;
-	bool has_flags = false;
+	const struct nlattr *tb[IFA_MAX + 1];
 
 	if (!ret)
 		return -EINVAL;
@@ -27,58 +56,18 @@ int linx_rtnl_addr_decode(const struct nlmsghdr *nlh,
 	ret->scope = ifa->ifa_scope;
 	ret->flags = ifa->ifa_flags;
 	ret->index = (int32_t)ifa->ifa_index;
-	rtnl_attr_for_each(a, nlh, sizeof(*ifa))
-	{
+	if (linx_nl_parse_msg(nlh, sizeof(*ifa), addr_policy, IFA_MAX, tb) != 0 ||
+	    rtnl_read_fields(tb, addr_fields, RTNL_ARRAY_SIZE(addr_fields),
+			     ret->family, ret, &ret->present) < 0)
+		return -EBADMSG;
+	if (tb[IFA_CACHEINFO]) {
 		struct ifa_cacheinfo ci;
-		uint32_t bit = 0;
-		bool ok = true;
 
-		switch (mnl_attr_get_type(a)) {
-		case IFA_ADDRESS:
-			ok = rtnl_get_ip(a, ret->family, &ret->address);
-			bit = LINX_RTNL_ADDR_HAS_ADDRESS;
-			break;
-		case IFA_LOCAL:
-			ok = rtnl_get_ip(a, ret->family, &ret->local);
-			bit = LINX_RTNL_ADDR_HAS_LOCAL;
-			break;
-		case IFA_BROADCAST:
-			ok = rtnl_get_ip(a, ret->family, &ret->broadcast);
-			bit = LINX_RTNL_ADDR_HAS_BROADCAST;
-			break;
-		case IFA_LABEL:
-			rtnl_get_str(a, ret->label, sizeof(ret->label));
-			bit = LINX_RTNL_ADDR_HAS_LABEL;
-			break;
-		case IFA_FLAGS:
-			/* The full 32-bit flags; ifa_flags has the low 8. */
-			ok = rtnl_get_u32(a, &ret->flags);
-			has_flags = ok;
-			break;
-		case IFA_CACHEINFO:
-			if (mnl_attr_get_payload_len(a) < sizeof(ci)) {
-				ok = false;
-				break;
-			}
-			memcpy(&ci, mnl_attr_get_payload(a), sizeof(ci));
-			ret->preferred_lft = ci.ifa_prefered;
-			ret->valid_lft = ci.ifa_valid;
-			bit = LINX_RTNL_ADDR_HAS_CACHEINFO;
-			break;
-#ifdef IFA_PROTO
-		case IFA_PROTO:
-			ok = rtnl_get_u8(a, &ret->proto);
-			bit = LINX_RTNL_ADDR_HAS_PROTO;
-			break;
-#endif
-		default:
-			break;
-		}
-		if (!ok)
-			return -EBADMSG;
-		ret->present |= bit;
+		memcpy(&ci, mnl_attr_get_payload(tb[IFA_CACHEINFO]), sizeof(ci));
+		ret->preferred_lft = ci.ifa_prefered;
+		ret->valid_lft = ci.ifa_valid;
+		ret->present |= LINX_RTNL_ADDR_HAS_CACHEINFO;
 	}
-	(void)has_flags;
 	return 0;
 }
 

@@ -2,10 +2,12 @@
 /*
  * Attributes: building requests and reading untrusted replies.
  *
- * Readers check each payload's length against its type before touching
- * it; callers skip attribute types they do not know.  Iteration itself
- * (mnl_attr_for_each, libmnl) stops at the first attribute whose declared
- * length is shorter than its header or runs past the message.
+ * Decoders validate a message's attributes into a table with a policy
+ * (linx_nl_parse_msg(), lib/netlink: lengths checked, unknown types
+ * skipped, the walk stopping at the first attribute that overruns the
+ * message), then copy the entries through a field table
+ * (rtnl_read_fields() below).  The rtnl_get_* readers check a payload's
+ * length themselves, for attributes no policy has seen.
  */
 #include <errno.h>
 #include <string.h>
@@ -128,6 +130,46 @@ bool rtnl_get_lladdr(const struct nlattr *a, struct linx_rtnl_lladdr *ret)
 	return true;
 }
 
+int rtnl_read_fields(const struct nlattr *const *tb,
+		     const struct rtnl_field *fields, size_t n,
+		     uint8_t family, void *obj, uint32_t *present)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rtnl_field *f = &fields[i];
+		const struct nlattr *a = tb[f->type];
+		char *member = (char *)obj + f->off;
+
+		if (!a)
+			continue;
+		switch (f->read) {
+		case RTNL_READ_U8:
+			*(uint8_t *)member = linx_nl_u8(a, 0);
+			break;
+		case RTNL_READ_U16:
+			memcpy(member, mnl_attr_get_payload(a), sizeof(uint16_t));
+			break;
+		case RTNL_READ_U32:
+			memcpy(member, mnl_attr_get_payload(a), sizeof(uint32_t));
+			break;
+		case RTNL_READ_STR:
+			linx_nl_str(a, member, f->size);
+			break;
+		case RTNL_READ_LLADDR:
+			if (!rtnl_get_lladdr(a, (struct linx_rtnl_lladdr *)member))
+				return -EBADMSG;
+			break;
+		case RTNL_READ_IP:
+			if (!rtnl_get_ip(a, family, (struct linx_rtnl_ip *)member))
+				return -EBADMSG;
+			break;
+		default:
+			break;
+		}
+		*present |= f->bit;
+	}
+	return 0;
+}
+
 /* ---- interface names -------------------------------------------------------- */
 
 int rtnl_check_ifname(const char *name, const char *param, const char *op,
@@ -169,9 +211,8 @@ int rtnl_enodev(struct linx_error *err, int r, const char *name,
 	if (r != -ENODEV || !err)
 		return r;
 	memcpy(op, err->op, sizeof(op));
-	linx_error_set(err, ENODEV, op, "no such %s \"%s\"",
-		       what ? what : "interface", name);
-	return linx_error_object(err, name);
+	return linx_error_set_object(err, ENODEV, op, name, "no such %s \"%s\"",
+				     what ? what : "interface", name);
 }
 
 static int index_decode(const struct nlmsghdr *nlh, void *obj)
@@ -189,20 +230,24 @@ struct lladdr_probe {
 	unsigned len;
 };
 
+static const struct linx_nl_policy lladdr_policy[IFLA_ADDRESS + 1] = {
+	[IFLA_ADDRESS] = { LINX_NL_ANY, 0 },
+};
+
 static int lladdr_decode(const struct nlmsghdr *nlh, void *obj)
 {
 	const struct ifinfomsg *ifi = rtnl_msg_header(nlh, sizeof(*ifi));
+	const struct nlattr *tb[IFLA_ADDRESS + 1];
 	struct lladdr_probe *p = obj;
-	const struct nlattr *a;
 
 	if (!ifi)
 		return -EBADMSG;
 	p->index = ifi->ifi_index;
 	/* The kernel reports IFLA_ADDRESS with exactly dev->addr_len bytes,
 	 * and leaves it out when the device has none (rtnl_fill_ifinfo()). */
-	rtnl_attr_for_each(a, nlh, sizeof(*ifi))
-		if (mnl_attr_get_type(a) == IFLA_ADDRESS)
-			p->len = mnl_attr_get_payload_len(a);
+	linx_nl_parse_msg(nlh, sizeof(*ifi), lladdr_policy, IFLA_ADDRESS, tb);
+	if (tb[IFLA_ADDRESS])
+		p->len = mnl_attr_get_payload_len(tb[IFLA_ADDRESS]);
 	return 0;
 }
 
@@ -230,24 +275,21 @@ int rtnl_check_lladdr(struct linx_rtnl *s, const char *name,
 	if (r < 0)
 		return rtnl_enodev(err, r, name, NULL);
 	if (!one.got || probe.index <= 0) {
-		linx_error_set(err, ENODEV, op, "no such interface \"%s\"",
-			       name);
-		return linx_error_object(err, name);
+		return linx_error_set_object(err, ENODEV, op, name,
+					     "no such interface \"%s\"", name);
 	}
 	/* A longer address would be cut to the device's length by the
 	 * kernel (do_setlink(), neigh_add()) and the call would succeed
 	 * with an address nobody asked for. */
 	if (!mac || mac->len != probe.len) {
 		if (probe.len == 0)
-			linx_error_param(err, op, param,
-					 "\"%s\" has no link-layer address",
-					 name);
-		else
-			linx_error_param(err, op, param,
-					 "\"%s\" takes a %u-byte link-layer "
-					 "address, not %u bytes",
-					 name, probe.len, mac ? mac->len : 0u);
-		return linx_error_object(err, name);
+			return linx_error_param_object(
+				err, EINVAL, op, param, name,
+				"\"%s\" has no link-layer address", name);
+		return linx_error_param_object(
+			err, EINVAL, op, param, name,
+			"\"%s\" takes a %u-byte link-layer address, not %u bytes",
+			name, probe.len, mac ? mac->len : 0u);
 	}
 	*ret_index = probe.index;
 	return 0;
@@ -280,9 +322,9 @@ int rtnl_ifindex(struct linx_rtnl *s, const char *name, const char *what,
 	if (r < 0)
 		return rtnl_enodev(err, r, name, what);
 	if (!one.got || index <= 0) {
-		linx_error_set(err, ENODEV, op, "no such %s \"%s\"",
-			       what ? what : "interface", name);
-		return linx_error_object(err, name);
+		return linx_error_set_object(err, ENODEV, op, name,
+					     "no such %s \"%s\"",
+					     what ? what : "interface", name);
 	}
 	*ret = index;
 	return 0;

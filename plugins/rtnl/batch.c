@@ -32,8 +32,6 @@
 #define WINDOW_MIN 8
 #define WINDOW_MAX 4096
 #define CHUNK_BYTES_MAX (1024 * 1024)
-#define SLOTS 128
-#define SLOT_SIZE 1024
 #define NAME_CACHE 16
 #define CODE_PENDING 1
 
@@ -325,29 +323,25 @@ int linx_rtnl_batch_link(struct linx_rtnl_batch *b, unsigned op,
 	return 0;
 }
 
-static int record(struct linx_rtnl_batch *b, size_t index,
-		  const struct nlmsghdr *nlh, size_t avail)
+/* The engine's report of one acknowledgement (lib/netlink/io.c). */
+static int record(void *arg, size_t index, const struct linx_nl_ack *ack,
+		  bool malformed)
 {
+	struct linx_rtnl_batch *b = arg;
 	const char *opname = linx_rtnl_op_name(b->ops[index]);
 	struct linx_error e;
 	int code;
 
 	if (b->codes[index] != CODE_PENDING)
 		return 0; /* duplicate: ignore */
-	if (avail && nlh->nlmsg_len <= avail) {
-		code = rtnl_parse_error(nlh, opname, &e);
-	} else {
-		/* Cut (a very long extended ACK): the code is still whole. */
-		int32_t v;
-
-		memcpy(&v, mnl_nlmsg_get_payload(nlh), sizeof(v));
-		code = v < -4095 || v > 4095 ? -EIO : v < 0 ? v : -v;
-		if (code)
-			linx_error_set(&e, -code, opname, NULL);
-	}
+	if (malformed)
+		code = linx_error_set(&e, EBADMSG, opname,
+				      "truncated netlink error message");
+	else
+		code = rtnl_ack_error(ack, opname, &e);
 	b->codes[index] = code;
 	if (code == 0)
-		return 1;
+		return 0;
 	if (b->nfail == b->failcap) {
 		size_t cap = b->failcap ? b->failcap * 2 : 16;
 		struct failure *f = realloc(b->failures, cap * sizeof(*f));
@@ -360,88 +354,36 @@ static int record(struct linx_rtnl_batch *b, size_t index,
 	b->failures[b->nfail].index = index;
 	b->failures[b->nfail].err = e;
 	b->nfail++;
-	return 1;
+	return 0;
 }
 
 /* Read acks until the one of the window's last message [end - 1]; every
  * op in [start, end) not reported failed by then has succeeded. */
 static int collect_acks(struct linx_rtnl_batch *b, uint32_t base, size_t start,
-			size_t end, char (*bufs)[SLOT_SIZE],
-			struct linx_error *err)
+			size_t end, struct linx_error *err)
 {
-	struct linx_rtnl *s = b->s;
-	struct mmsghdr mm[SLOTS];
-	struct iovec iov[SLOTS];
-	struct sockaddr_nl addr[SLOTS];
-	bool closed = false;
+	struct linx_nl_window w = {
+		.base = base,
+		.start = start,
+		.end = end,
+		.close = end - 1,
+		.ack = record,
+		.arg = b,
+	};
+	struct linx_nl_result res;
 
-	while (!closed) {
-		int got;
-
-		for (unsigned i = 0; i < SLOTS; i++) {
-			iov[i].iov_base = bufs[i];
-			iov[i].iov_len = SLOT_SIZE;
-			memset(&mm[i], 0, sizeof(mm[i]));
-			mm[i].msg_hdr.msg_name = &addr[i];
-			mm[i].msg_hdr.msg_namelen = sizeof(addr[i]);
-			mm[i].msg_hdr.msg_iov = &iov[i];
-			mm[i].msg_hdr.msg_iovlen = 1;
-		}
-		got = recvmmsg(s->fd, mm, SLOTS, MSG_WAITFORONE, NULL);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			int e = errno;
-
-			/* Acks may be lost: no op of the window can be taken
-			 * for a success. */
-			for (size_t k = start; k < end; k++)
-				if (b->codes[k] == CODE_PENDING)
-					b->codes[k] = -e;
-			return linx_error_set(err, e, "batch",
-					      "reading acknowledgements of "
-					      "operations %zu..%zu: %s",
-					      start, end - 1, linx_strerror(e));
-		}
-		s->stats.datagrams += (uint64_t)got;
-		for (int i = 0; i < got; i++) {
-			const struct nlmsghdr *nlh = (const void *)bufs[i];
-			size_t len = mm[i].msg_len, rem = len;
-			bool cut = mm[i].msg_hdr.msg_flags & MSG_TRUNC;
-
-			if (addr[i].nl_pid != 0) {
-				s->stats.stale++;
-				continue;
-			}
-			for (;;) {
-				uint32_t k;
-
-				if (cut) {
-					/* Only the first message's header and
-					 * error code are trustworthy. */
-					if (len < MNL_NLMSG_HDRLEN + sizeof(int32_t))
-						break;
-				} else if (!rtnl_msg_ok(nlh, rem)) {
-					break;
-				}
-				k = nlh->nlmsg_seq - base;
-				if (nlh->nlmsg_type != NLMSG_ERROR ||
-				    nlh->nlmsg_pid != s->portid || k < start ||
-				    k >= end) {
-					s->stats.stale++;
-				} else {
-					if (record(b, k, nlh, cut ? 0 : rem) < 0)
-						return linx_error_set(
-							err, ENOMEM, "batch",
-							NULL);
-					if (k == end - 1)
-						closed = true;
-				}
-				if (cut)
-					break;
-				nlh = rtnl_msg_next(nlh, &rem);
-			}
-		}
+	if (linx_nl_collect_acks(&b->s->io, &w, &res) < 0) {
+		if (res.fail == LINX_NL_FAIL_CALLBACK)
+			return linx_error_set(err, res.code, "batch", NULL);
+		/* Acks may be lost: no op of the window can be taken for a
+		 * success. */
+		for (size_t k = start; k < end; k++)
+			if (b->codes[k] == CODE_PENDING)
+				b->codes[k] = -res.code;
+		return linx_error_set(err, res.code, "batch",
+				      "reading acknowledgements of "
+				      "operations %zu..%zu: %s",
+				      start, end - 1, linx_strerror(res.code));
 	}
 	for (size_t k = start; k < end; k++)
 		if (b->codes[k] == CODE_PENDING)
@@ -449,13 +391,10 @@ static int collect_acks(struct linx_rtnl_batch *b, uint32_t base, size_t start,
 	return 0;
 }
 
-static int run_locked(struct linx_rtnl_batch *b, char (*bufs)[SLOT_SIZE],
-		      struct linx_error *err)
+static size_t window_size(const struct linx_rtnl *s, size_t *ret_chunk)
 {
-	struct linx_rtnl *s = b->s;
 	size_t window = (size_t)s->rcvbuf / ACK_COST;
 	size_t chunk = (size_t)s->sndbuf / 2;
-	uint32_t base;
 
 	if (window < WINDOW_MIN)
 		window = WINDOW_MIN;
@@ -465,14 +404,19 @@ static int run_locked(struct linx_rtnl_batch *b, char (*bufs)[SLOT_SIZE],
 		chunk = CHUNK_BYTES_MAX;
 	if (chunk < RTNL_REQ_MAX)
 		chunk = RTNL_REQ_MAX;
-	/* Sequence numbers base .. base+n-1, none of them 0. */
-	if ((uint64_t)s->seq + b->n + 1 > UINT32_MAX)
-		s->seq = 0;
-	base = s->seq + 1;
-	s->seq += (uint32_t)b->n;
+	*ret_chunk = chunk;
+	return window;
+}
+
+static int run_locked(struct linx_rtnl_batch *b, struct linx_error *err)
+{
+	struct linx_rtnl *s = b->s;
+	size_t chunk, window = window_size(s, &chunk);
+	uint32_t base = linx_nl_seq_reserve(&s->io, b->n);
+
 	for (size_t i = 0; i < b->n;) {
 		size_t start = i, bytes = 0;
-		ssize_t sent;
+		int r;
 
 		while (i < b->n && i - start < window) {
 			struct nlmsghdr *nlh =
@@ -491,18 +435,13 @@ static int run_locked(struct linx_rtnl_batch *b, char (*bufs)[SLOT_SIZE],
 		/* The window's last message closes it. */
 		((struct nlmsghdr *)(b->msgs + b->offsets[i - 1]))->nlmsg_flags |=
 			NLM_F_ACK;
-		do
-			sent = mnl_socket_sendto(s->nl,
-						 b->msgs + b->offsets[start],
-						 bytes);
-		while (sent < 0 && errno == EINTR);
-		if (sent < 0)
-			return linx_error_set(err, errno, "batch",
+		r = linx_nl_send(&s->io, b->msgs + b->offsets[start], bytes);
+		if (r < 0)
+			return linx_error_set(err, -r, "batch",
 					      "sending operations %zu..%zu: %s",
-					      start, i - 1,
-					      linx_strerror(errno));
-		s->stats.requests += i - start;
-		if (collect_acks(b, base, start, i, bufs, err) < 0)
+					      start, i - 1, linx_strerror(-r));
+		s->io.stats.requests += i - start;
+		if (collect_acks(b, base, start, i, err) < 0)
 			return -err->code;
 	}
 	return 0;
@@ -511,7 +450,6 @@ static int run_locked(struct linx_rtnl_batch *b, char (*bufs)[SLOT_SIZE],
 int linx_rtnl_batch_run(struct linx_rtnl_batch *b, struct linx_error *err)
 {
 	struct linx_error local;
-	char (*bufs)[SLOT_SIZE];
 	int r;
 
 	if (!b)
@@ -521,17 +459,17 @@ int linx_rtnl_batch_run(struct linx_rtnl_batch *b, struct linx_error *err)
 	free(b->codes);
 	b->nfail = 0;
 	b->codes = malloc((b->n ? b->n : 1) * sizeof(*b->codes));
-	bufs = malloc(SLOTS * SLOT_SIZE);
-	if (!b->codes || !bufs) {
-		free(bufs);
+	if (!b->codes)
 		return linx_error_set(err, ENOMEM, "batch", NULL);
-	}
 	for (size_t i = 0; i < b->n; i++)
 		b->codes[i] = CODE_PENDING;
 	pthread_mutex_lock(&b->s->lock);
-	r = run_locked(b, bufs, err);
+	r = linx_nl_acks_reserve(&b->s->io);
+	if (r < 0)
+		r = linx_error_set(err, ENOMEM, "batch", NULL);
+	else
+		r = run_locked(b, err);
 	pthread_mutex_unlock(&b->s->lock);
-	free(bufs);
 	if (r < 0)
 		return r;
 	if (b->nfail) {

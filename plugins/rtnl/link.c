@@ -17,11 +17,99 @@ bool linx_rtnl_link_is_up(const struct linx_rtnl_link *link)
 	return link && (link->flags & IFF_UP);
 }
 
+/* What each IFLA_* we read must look like (include/uapi/linux/if_link.h).
+ * Names are read up to their first NUL, terminated or not; link-layer
+ * addresses may be empty.  IFLA_LINKINFO and IFLA_STATS64 have decoders
+ * of their own. */
+static const struct linx_nl_policy link_policy[IFLA_MAX + 1] = {
+	[IFLA_IFNAME] = { LINX_NL_ANY, 0 },
+	[IFLA_MTU] = { LINX_NL_U32, 0 },
+	[IFLA_MIN_MTU] = { LINX_NL_U32, 0 },
+	[IFLA_MAX_MTU] = { LINX_NL_U32, 0 },
+	[IFLA_ADDRESS] = { LINX_NL_MAX, LINX_RTNL_LLADDR_MAX },
+	[IFLA_BROADCAST] = { LINX_NL_MAX, LINX_RTNL_LLADDR_MAX },
+	[IFLA_PERM_ADDRESS] = { LINX_NL_MAX, LINX_RTNL_LLADDR_MAX },
+	[IFLA_LINK] = { LINX_NL_U32, 0 },
+	[IFLA_LINK_NETNSID] = { LINX_NL_U32, 0 },
+	[IFLA_MASTER] = { LINX_NL_U32, 0 },
+	[IFLA_NET_NS_PID] = { LINX_NL_U32, 0 },
+	[IFLA_OPERSTATE] = { LINX_NL_U8, 0 },
+	[IFLA_LINKMODE] = { LINX_NL_U8, 0 },
+	[IFLA_CARRIER] = { LINX_NL_U8, 0 },
+	[IFLA_TXQLEN] = { LINX_NL_U32, 0 },
+	[IFLA_GROUP] = { LINX_NL_U32, 0 },
+	[IFLA_PROMISCUITY] = { LINX_NL_U32, 0 },
+	[IFLA_NUM_TX_QUEUES] = { LINX_NL_U32, 0 },
+	[IFLA_NUM_RX_QUEUES] = { LINX_NL_U32, 0 },
+	[IFLA_QDISC] = { LINX_NL_ANY, 0 },
+	[IFLA_IFALIAS] = { LINX_NL_ANY, 0 },
+	[IFLA_LINKINFO] = { LINX_NL_ANY, 0 },
+	[IFLA_STATS64] = { LINX_NL_ANY, 0 },
+};
+
+#define LINK_FIELD(attr, how, member, bit)                                   \
+	RTNL_FIELD(attr, RTNL_READ_##how, struct linx_rtnl_link, member,      \
+		   LINX_RTNL_LINK_HAS_##bit)
+
+/* Where each validated attribute goes. */
+static const struct rtnl_field link_fields[] = {
+	RTNL_FIELD(IFLA_IFNAME, RTNL_READ_STR, struct linx_rtnl_link, name, 0),
+	RTNL_FIELD(IFLA_QDISC, RTNL_READ_STR, struct linx_rtnl_link, qdisc, 0),
+	RTNL_FIELD(IFLA_IFALIAS, RTNL_READ_STR, struct linx_rtnl_link, alias,
+		   0),
+	LINK_FIELD(IFLA_MTU, U32, mtu, MTU),
+	LINK_FIELD(IFLA_MIN_MTU, U32, min_mtu, MIN_MTU),
+	LINK_FIELD(IFLA_MAX_MTU, U32, max_mtu, MAX_MTU),
+	LINK_FIELD(IFLA_ADDRESS, LLADDR, address, ADDRESS),
+	LINK_FIELD(IFLA_BROADCAST, LLADDR, broadcast, BROADCAST),
+	LINK_FIELD(IFLA_PERM_ADDRESS, LLADDR, perm_address, PERM_ADDRESS),
+	LINK_FIELD(IFLA_LINK, U32, link, LINK),
+	LINK_FIELD(IFLA_LINK_NETNSID, U32, link_netnsid, LINK_NETNSID),
+	LINK_FIELD(IFLA_MASTER, U32, master, MASTER),
+	LINK_FIELD(IFLA_NET_NS_PID, U32, net_ns_pid, NET_NS_PID),
+	LINK_FIELD(IFLA_OPERSTATE, U8, operstate, OPERSTATE),
+	LINK_FIELD(IFLA_LINKMODE, U8, linkmode, LINKMODE),
+	LINK_FIELD(IFLA_CARRIER, U8, carrier, CARRIER),
+	LINK_FIELD(IFLA_TXQLEN, U32, txqlen, TXQLEN),
+	LINK_FIELD(IFLA_GROUP, U32, group, GROUP),
+	LINK_FIELD(IFLA_PROMISCUITY, U32, promiscuity, PROMISCUITY),
+	LINK_FIELD(IFLA_NUM_TX_QUEUES, U32, num_tx_queues, QUEUES),
+	LINK_FIELD(IFLA_NUM_RX_QUEUES, U32, num_rx_queues, QUEUES),
+};
+
+/* The fixed header. */
+static void link_header(const struct ifinfomsg *ifi, struct linx_rtnl_link *ret)
+{
+	ret->family = ifi->ifi_family;
+	ret->type = ifi->ifi_type;
+	ret->index = ifi->ifi_index;
+	ret->flags = ifi->ifi_flags;
+	ret->change = ifi->ifi_change;
+}
+
+/* The nested and structured attributes. */
+static int link_nested(const struct nlattr *const *tb,
+		       struct linx_rtnl_link *ret)
+{
+	if (tb[IFLA_LINKINFO]) {
+		if (rtnl_linkinfo_decode(tb[IFLA_LINKINFO], &ret->linkinfo) < 0)
+			return -EBADMSG;
+		ret->present |= LINX_RTNL_LINK_HAS_LINKINFO;
+	}
+	if (tb[IFLA_STATS64]) {
+		rtnl_stats64_decode(mnl_attr_get_payload(tb[IFLA_STATS64]),
+				    mnl_attr_get_payload_len(tb[IFLA_STATS64]),
+				    &ret->stats64);
+		ret->present |= LINX_RTNL_LINK_HAS_STATS64;
+	}
+	return 0;
+}
+
 int linx_rtnl_link_decode(const struct nlmsghdr *nlh,
 			  struct linx_rtnl_link *ret)
 {
 	const struct ifinfomsg *ifi = rtnl_msg_header(nlh, sizeof(*ifi));
-	const struct nlattr *a;
+	const struct nlattr *tb[IFLA_MAX + 1];
 
 	if (!ret)
 		return -EINVAL;
@@ -29,117 +117,14 @@ int linx_rtnl_link_decode(const struct nlmsghdr *nlh,
 	ret->link_netnsid = -1;
 	if (!ifi)
 		return -EBADMSG;
-	ret->family = ifi->ifi_family;
-	ret->type = ifi->ifi_type;
-	ret->index = ifi->ifi_index;
-	ret->flags = ifi->ifi_flags;
-	ret->change = ifi->ifi_change;
-	rtnl_attr_for_each(a, nlh, sizeof(*ifi))
-	{
-		uint32_t bit = 0;
-		bool ok = true;
-
-		switch (mnl_attr_get_type(a)) {
-		case IFLA_IFNAME:
-			rtnl_get_str(a, ret->name, sizeof(ret->name));
-			break;
-		case IFLA_MTU:
-			ok = rtnl_get_u32(a, &ret->mtu);
-			bit = LINX_RTNL_LINK_HAS_MTU;
-			break;
-		case IFLA_MIN_MTU:
-			ok = rtnl_get_u32(a, &ret->min_mtu);
-			bit = LINX_RTNL_LINK_HAS_MIN_MTU;
-			break;
-		case IFLA_MAX_MTU:
-			ok = rtnl_get_u32(a, &ret->max_mtu);
-			bit = LINX_RTNL_LINK_HAS_MAX_MTU;
-			break;
-		case IFLA_ADDRESS:
-			ok = rtnl_get_lladdr(a, &ret->address);
-			bit = LINX_RTNL_LINK_HAS_ADDRESS;
-			break;
-		case IFLA_BROADCAST:
-			ok = rtnl_get_lladdr(a, &ret->broadcast);
-			bit = LINX_RTNL_LINK_HAS_BROADCAST;
-			break;
-		case IFLA_PERM_ADDRESS:
-			ok = rtnl_get_lladdr(a, &ret->perm_address);
-			bit = LINX_RTNL_LINK_HAS_PERM_ADDRESS;
-			break;
-		case IFLA_LINK:
-			ok = rtnl_get_s32(a, &ret->link);
-			bit = LINX_RTNL_LINK_HAS_LINK;
-			break;
-		case IFLA_LINK_NETNSID:
-			ok = rtnl_get_s32(a, &ret->link_netnsid);
-			bit = LINX_RTNL_LINK_HAS_LINK_NETNSID;
-			break;
-		case IFLA_MASTER:
-			ok = rtnl_get_s32(a, &ret->master);
-			bit = LINX_RTNL_LINK_HAS_MASTER;
-			break;
-		case IFLA_NET_NS_PID:
-			ok = rtnl_get_u32(a, &ret->net_ns_pid);
-			bit = LINX_RTNL_LINK_HAS_NET_NS_PID;
-			break;
-		case IFLA_OPERSTATE:
-			ok = rtnl_get_u8(a, &ret->operstate);
-			bit = LINX_RTNL_LINK_HAS_OPERSTATE;
-			break;
-		case IFLA_LINKMODE:
-			ok = rtnl_get_u8(a, &ret->linkmode);
-			bit = LINX_RTNL_LINK_HAS_LINKMODE;
-			break;
-		case IFLA_CARRIER:
-			ok = rtnl_get_u8(a, &ret->carrier);
-			bit = LINX_RTNL_LINK_HAS_CARRIER;
-			break;
-		case IFLA_TXQLEN:
-			ok = rtnl_get_u32(a, &ret->txqlen);
-			bit = LINX_RTNL_LINK_HAS_TXQLEN;
-			break;
-		case IFLA_GROUP:
-			ok = rtnl_get_u32(a, &ret->group);
-			bit = LINX_RTNL_LINK_HAS_GROUP;
-			break;
-		case IFLA_PROMISCUITY:
-			ok = rtnl_get_u32(a, &ret->promiscuity);
-			bit = LINX_RTNL_LINK_HAS_PROMISCUITY;
-			break;
-		case IFLA_NUM_TX_QUEUES:
-			ok = rtnl_get_u32(a, &ret->num_tx_queues);
-			bit = LINX_RTNL_LINK_HAS_QUEUES;
-			break;
-		case IFLA_NUM_RX_QUEUES:
-			ok = rtnl_get_u32(a, &ret->num_rx_queues);
-			bit = LINX_RTNL_LINK_HAS_QUEUES;
-			break;
-		case IFLA_QDISC:
-			rtnl_get_str(a, ret->qdisc, sizeof(ret->qdisc));
-			break;
-		case IFLA_IFALIAS:
-			rtnl_get_str(a, ret->alias, sizeof(ret->alias));
-			break;
-		case IFLA_LINKINFO:
-			if (rtnl_linkinfo_decode(a, &ret->linkinfo) < 0)
-				return -EBADMSG;
-			bit = LINX_RTNL_LINK_HAS_LINKINFO;
-			break;
-		case IFLA_STATS64:
-			rtnl_stats64_decode(mnl_attr_get_payload(a),
-					    mnl_attr_get_payload_len(a),
-					    &ret->stats64);
-			bit = LINX_RTNL_LINK_HAS_STATS64;
-			break;
-		default:
-			break; /* unknown or not kept: skipped */
-		}
-		if (!ok)
-			return -EBADMSG;
-		ret->present |= bit;
-	}
-	return 0;
+	link_header(ifi, ret);
+	/* Any attribute of the wrong shape makes the message malformed. */
+	if (linx_nl_parse_msg(nlh, sizeof(*ifi), link_policy, IFLA_MAX, tb) != 0)
+		return -EBADMSG;
+	if (rtnl_read_fields(tb, link_fields, RTNL_ARRAY_SIZE(link_fields),
+			     ret->family, ret, &ret->present) < 0)
+		return -EBADMSG;
+	return link_nested(tb, ret);
 }
 
 static int link_decode_cb(const struct nlmsghdr *nlh, void *obj)
@@ -203,16 +188,17 @@ int linx_rtnl_link_get(struct linx_rtnl *s, const char *name, int32_t index,
 	if (!name)
 		snprintf(what, sizeof(what), "%d", (int)index);
 	if (r == -ENODEV && !name) {
-		linx_error_set(err, ENODEV, "link.get",
-			       "no interface with index %d", (int)index);
-		return linx_error_object(err, what);
+		return linx_error_set_object(err, ENODEV, "link.get", what,
+					     "no interface with index %d",
+					     (int)index);
 	}
 	if (r < 0)
 		return rtnl_enodev(err, r, name, NULL);
 	if (!one.got) {
-		linx_error_set(err, ENODEV, "link.get", "no such interface \"%s\"",
-			       name ? name : what);
-		return linx_error_object(err, name ? name : what);
+		return linx_error_set_object(err, ENODEV, "link.get",
+					     name ? name : what,
+					     "no such interface \"%s\"",
+					     name ? name : what);
 	}
 	*ret = link;
 	return 0;
@@ -225,9 +211,9 @@ static int link_talk(struct linx_rtnl *s, struct nlmsghdr *nlh,
 	int r = rtnl_talk(s, nlh, NULL, op, err);
 
 	if (r == -EEXIST && err && !err->extack[0]) {
-		linx_error_set(err, EEXIST, op, "interface \"%s\" already exists",
-			       name);
-		return linx_error_object(err, name);
+		return linx_error_set_object(err, EEXIST, op, name,
+					     "interface \"%s\" already exists",
+					     name);
 	}
 	if (r < 0 && r != -ENODEV && err)
 		linx_error_object(err, name);
@@ -567,9 +553,9 @@ int linx_rtnl_link_set_name(struct linx_rtnl *s, const char *name,
 	nlh = modify_req(buf, new_name, index);
 	r = rtnl_talk(s, nlh, NULL, op, err);
 	if (r == -EEXIST && err) {
-		linx_error_set(err, EEXIST, op, "interface \"%s\" already exists",
-			       new_name);
-		return linx_error_object(err, new_name);
+		return linx_error_set_object(err, EEXIST, op, new_name,
+					     "interface \"%s\" already exists",
+					     new_name);
 	}
 	if (r < 0 && err)
 		linx_error_object(err, name);

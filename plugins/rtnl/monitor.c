@@ -198,22 +198,15 @@ static int drain(struct linx_rtnl *s, struct events *ev, size_t max,
 		 struct linx_error *err)
 {
 	while (!max || ev->n < max) {
-		struct sockaddr_nl addr;
-		struct iovec iov = { s->buf, s->cap };
-		struct msghdr msg = { .msg_name = &addr,
-				      .msg_namelen = sizeof(addr),
-				      .msg_iov = &iov,
-				      .msg_iovlen = 1 };
 		const struct nlmsghdr *nlh;
 		ssize_t n;
 		size_t rem;
 
-		n = recvmsg(s->fd, &msg, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		/* Whole datagrams from the kernel only (lib/netlink). */
+		n = linx_nl_recv(&s->io, MSG_DONTWAIT);
+		if (n == -EAGAIN) /* == EWOULDBLOCK on Linux */
 			return 0;
-		if (n < 0 && errno == ENOBUFS) {
+		if (n == -ENOBUFS) {
 			struct linx_rtnl_event *e = event_slot(ev);
 
 			/* Notifications were dropped: the consumer must
@@ -226,27 +219,15 @@ static int drain(struct linx_rtnl *s, struct events *ev, size_t max,
 			ev->n++;
 			continue;
 		}
+		if (n == -EMSGSIZE)
+			return linx_error_set(err, ENOMEM, "monitor.read",
+					      NULL);
 		if (n < 0)
-			return linx_error_set(err, errno, "monitor.read",
+			return linx_error_set(err, (int)-n, "monitor.read",
 					      "recvmsg: %s",
-					      linx_strerror(errno));
-		if ((size_t)n > s->cap) {
-			s->stats.truncations++;
-			if (rtnl_socket_reserve(s, (size_t)n) < 0)
-				return linx_error_set(err, ENOMEM,
-						      "monitor.read", NULL);
-			continue;
-		}
-		while (recv(s->fd, NULL, 0, MSG_TRUNC | MSG_DONTWAIT) < 0 &&
-		       errno == EINTR)
-			;
-		s->stats.datagrams++;
-		if (addr.nl_pid != 0) {
-			s->stats.stale++;
-			continue;
-		}
+					      linx_strerror((int)-n));
 		rem = (size_t)n;
-		for (nlh = (const void *)s->buf; rtnl_msg_ok(nlh, rem);
+		for (nlh = (const void *)s->io.buf; rtnl_msg_ok(nlh, rem);
 		     nlh = rtnl_msg_next(nlh, &rem)) {
 			struct linx_rtnl_event *e;
 

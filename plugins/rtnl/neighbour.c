@@ -9,11 +9,30 @@
 
 #include "rtnl-internal.h"
 
+/* What each NDA_* we read must look like (include/uapi/linux/
+ * neighbour.h); the destination is checked against the family. */
+static const struct linx_nl_policy neigh_policy[NDA_MAX + 1] = {
+	[NDA_DST] = { LINX_NL_ANY, 0 },
+	[NDA_LLADDR] = { LINX_NL_MAX, LINX_RTNL_LLADDR_MAX },
+	[NDA_PROBES] = { LINX_NL_U32, 0 },
+	[NDA_CACHEINFO] = { LINX_NL_MIN, sizeof(struct nda_cacheinfo) },
+};
+
+#define NEIGH_FIELD(attr, how, member, bit)                                  \
+	RTNL_FIELD(attr, RTNL_READ_##how, struct linx_rtnl_neigh, member,     \
+		   LINX_RTNL_NEIGH_HAS_##bit)
+
+static const struct rtnl_field neigh_fields[] = {
+	NEIGH_FIELD(NDA_DST, IP, dst, DST),
+	NEIGH_FIELD(NDA_LLADDR, LLADDR, lladdr, LLADDR),
+	NEIGH_FIELD(NDA_PROBES, U32, probes, PROBES),
+};
+
 int linx_rtnl_neigh_decode(const struct nlmsghdr *nlh,
 			   struct linx_rtnl_neigh *ret)
 {
 	const struct ndmsg *ndm = rtnl_msg_header(nlh, sizeof(*ndm));
-	const struct nlattr *a;
+	const struct nlattr *tb[NDA_MAX + 1];
 
 	if (!ret)
 		return -EINVAL;
@@ -25,43 +44,19 @@ int linx_rtnl_neigh_decode(const struct nlmsghdr *nlh,
 	ret->state = ndm->ndm_state;
 	ret->flags = ndm->ndm_flags;
 	ret->type = ndm->ndm_type;
-	rtnl_attr_for_each(a, nlh, sizeof(*ndm))
-	{
+	if (linx_nl_parse_msg(nlh, sizeof(*ndm), neigh_policy, NDA_MAX, tb) != 0 ||
+	    rtnl_read_fields(tb, neigh_fields, RTNL_ARRAY_SIZE(neigh_fields),
+			     ret->family, ret, &ret->present) < 0)
+		return -EBADMSG;
+	if (tb[NDA_CACHEINFO]) {
 		struct nda_cacheinfo ci;
-		uint32_t bit = 0;
-		bool ok = true;
 
-		switch (mnl_attr_get_type(a)) {
-		case NDA_DST:
-			ok = rtnl_get_ip(a, ret->family, &ret->dst);
-			bit = LINX_RTNL_NEIGH_HAS_DST;
-			break;
-		case NDA_LLADDR:
-			ok = rtnl_get_lladdr(a, &ret->lladdr);
-			bit = LINX_RTNL_NEIGH_HAS_LLADDR;
-			break;
-		case NDA_PROBES:
-			ok = rtnl_get_u32(a, &ret->probes);
-			bit = LINX_RTNL_NEIGH_HAS_PROBES;
-			break;
-		case NDA_CACHEINFO:
-			if (mnl_attr_get_payload_len(a) < sizeof(ci)) {
-				ok = false;
-				break;
-			}
-			memcpy(&ci, mnl_attr_get_payload(a), sizeof(ci));
-			ret->confirmed = ci.ndm_confirmed;
-			ret->used = ci.ndm_used;
-			ret->updated = ci.ndm_updated;
-			ret->refcnt = ci.ndm_refcnt;
-			bit = LINX_RTNL_NEIGH_HAS_CACHEINFO;
-			break;
-		default:
-			break;
-		}
-		if (!ok)
-			return -EBADMSG;
-		ret->present |= bit;
+		memcpy(&ci, mnl_attr_get_payload(tb[NDA_CACHEINFO]), sizeof(ci));
+		ret->confirmed = ci.ndm_confirmed;
+		ret->used = ci.ndm_used;
+		ret->updated = ci.ndm_updated;
+		ret->refcnt = ci.ndm_refcnt;
+		ret->present |= LINX_RTNL_NEIGH_HAS_CACHEINFO;
 	}
 	return 0;
 }

@@ -17,17 +17,19 @@ uint32_t linx_rtnl_route_table(const struct linx_rtnl_route *route)
 							    : route->table;
 }
 
+static const struct linx_nl_policy metrics_policy[RTAX_MAX + 1] = {
+	[RTAX_MTU] = { LINX_NL_U32, 0 },
+};
+
 static int decode_metrics(const struct nlattr *nest, struct linx_rtnl_route *r)
 {
-	const struct nlattr *a;
+	const struct nlattr *tb[RTAX_MAX + 1];
 
-	mnl_attr_for_each_nested(a, nest)
-	{
-		if (mnl_attr_get_type(a) == RTAX_MTU) {
-			if (!rtnl_get_u32(a, &r->mtu))
-				return -EBADMSG;
-			r->present |= LINX_RTNL_ROUTE_HAS_MTU;
-		}
+	if (linx_nl_parse_nested(nest, metrics_policy, RTAX_MAX, tb) != 0)
+		return -EBADMSG;
+	if (tb[RTAX_MTU]) {
+		r->mtu = linx_nl_u32(tb[RTAX_MTU], 0);
+		r->present |= LINX_RTNL_ROUTE_HAS_MTU;
 	}
 	return 0;
 }
@@ -53,17 +55,44 @@ static bool get_via(const struct nlattr *a, struct linx_rtnl_ip *ret)
 	return false;
 }
 
-int linx_rtnl_route_decode(const struct nlmsghdr *nlh,
-			   struct linx_rtnl_route *ret)
-{
-	const struct rtmsg *rtm = rtnl_msg_header(nlh, sizeof(*rtm));
-	const struct nlattr *a;
+/* What each RTA_* we read must look like (include/uapi/linux/
+ * rtnetlink.h); addresses are checked against the family when read. */
+static const struct linx_nl_policy route_policy[RTA_MAX + 1] = {
+	[RTA_DST] = { LINX_NL_ANY, 0 },
+	[RTA_SRC] = { LINX_NL_ANY, 0 },
+	[RTA_GATEWAY] = { LINX_NL_ANY, 0 },
+	[RTA_VIA] = { LINX_NL_ANY, 0 },
+	[RTA_PREFSRC] = { LINX_NL_ANY, 0 },
+	[RTA_OIF] = { LINX_NL_U32, 0 },
+	[RTA_IIF] = { LINX_NL_U32, 0 },
+	[RTA_PRIORITY] = { LINX_NL_U32, 0 },
+	[RTA_TABLE] = { LINX_NL_U32, 0 },
+	[RTA_MARK] = { LINX_NL_U32, 0 },
+	[RTA_PREF] = { LINX_NL_U8, 0 },
+	[RTA_METRICS] = { LINX_NL_ANY, 0 },
+	[RTA_MULTIPATH] = { LINX_NL_ANY, 0 },
+};
 
-	if (!ret)
-		return -EINVAL;
-	memset(ret, 0, sizeof(*ret));
-	if (!rtm)
-		return -EBADMSG;
+#define ROUTE_FIELD(attr, how, member, bit)                                  \
+	RTNL_FIELD(attr, RTNL_READ_##how, struct linx_rtnl_route, member,     \
+		   LINX_RTNL_ROUTE_HAS_##bit)
+
+static const struct rtnl_field route_fields[] = {
+	ROUTE_FIELD(RTA_DST, IP, dst, DST),
+	ROUTE_FIELD(RTA_SRC, IP, src, SRC),
+	ROUTE_FIELD(RTA_GATEWAY, IP, gateway, GATEWAY),
+	ROUTE_FIELD(RTA_PREFSRC, IP, prefsrc, PREFSRC),
+	ROUTE_FIELD(RTA_OIF, U32, oif, OIF),
+	ROUTE_FIELD(RTA_IIF, U32, iif, IIF),
+	ROUTE_FIELD(RTA_PRIORITY, U32, priority, PRIORITY),
+	ROUTE_FIELD(RTA_TABLE, U32, table_ext, TABLE),
+	ROUTE_FIELD(RTA_MARK, U32, mark, MARK),
+	ROUTE_FIELD(RTA_PREF, U8, pref, PREF),
+	ROUTE_FIELD(RTA_MULTIPATH, FLAG, flags, MULTIPATH),
+};
+
+static void route_header(const struct rtmsg *rtm, struct linx_rtnl_route *ret)
+{
 	ret->family = rtm->rtm_family;
 	ret->dst_len = rtm->rtm_dst_len;
 	ret->src_len = rtm->rtm_src_len;
@@ -73,69 +102,32 @@ int linx_rtnl_route_decode(const struct nlmsghdr *nlh,
 	ret->scope = rtm->rtm_scope;
 	ret->type = rtm->rtm_type;
 	ret->flags = rtm->rtm_flags;
-	rtnl_attr_for_each(a, nlh, sizeof(*rtm))
-	{
-		uint32_t bit = 0;
-		bool ok = true;
+}
 
-		switch (mnl_attr_get_type(a)) {
-		case RTA_DST:
-			ok = rtnl_get_ip(a, ret->family, &ret->dst);
-			bit = LINX_RTNL_ROUTE_HAS_DST;
-			break;
-		case RTA_SRC:
-			ok = rtnl_get_ip(a, ret->family, &ret->src);
-			bit = LINX_RTNL_ROUTE_HAS_SRC;
-			break;
-		case RTA_GATEWAY:
-			ok = rtnl_get_ip(a, ret->family, &ret->gateway);
-			bit = LINX_RTNL_ROUTE_HAS_GATEWAY;
-			break;
-		case RTA_VIA:
-			ok = get_via(a, &ret->gateway);
-			bit = LINX_RTNL_ROUTE_HAS_GATEWAY;
-			break;
-		case RTA_PREFSRC:
-			ok = rtnl_get_ip(a, ret->family, &ret->prefsrc);
-			bit = LINX_RTNL_ROUTE_HAS_PREFSRC;
-			break;
-		case RTA_OIF:
-			ok = rtnl_get_s32(a, &ret->oif);
-			bit = LINX_RTNL_ROUTE_HAS_OIF;
-			break;
-		case RTA_IIF:
-			ok = rtnl_get_s32(a, &ret->iif);
-			bit = LINX_RTNL_ROUTE_HAS_IIF;
-			break;
-		case RTA_PRIORITY:
-			ok = rtnl_get_u32(a, &ret->priority);
-			bit = LINX_RTNL_ROUTE_HAS_PRIORITY;
-			break;
-		case RTA_TABLE:
-			ok = rtnl_get_u32(a, &ret->table_ext);
-			bit = LINX_RTNL_ROUTE_HAS_TABLE;
-			break;
-		case RTA_MARK:
-			ok = rtnl_get_u32(a, &ret->mark);
-			bit = LINX_RTNL_ROUTE_HAS_MARK;
-			break;
-		case RTA_PREF:
-			ok = rtnl_get_u8(a, &ret->pref);
-			bit = LINX_RTNL_ROUTE_HAS_PREF;
-			break;
-		case RTA_METRICS:
-			ok = decode_metrics(a, ret) == 0;
-			break;
-		case RTA_MULTIPATH:
-			bit = LINX_RTNL_ROUTE_HAS_MULTIPATH;
-			break;
-		default:
-			break;
-		}
-		if (!ok)
+int linx_rtnl_route_decode(const struct nlmsghdr *nlh,
+			   struct linx_rtnl_route *ret)
+{
+	const struct rtmsg *rtm = rtnl_msg_header(nlh, sizeof(*rtm));
+	const struct nlattr *tb[RTA_MAX + 1];
+
+	if (!ret)
+		return -EINVAL;
+	memset(ret, 0, sizeof(*ret));
+	if (!rtm)
+		return -EBADMSG;
+	route_header(rtm, ret);
+	if (linx_nl_parse_msg(nlh, sizeof(*rtm), route_policy, RTA_MAX, tb) != 0 ||
+	    rtnl_read_fields(tb, route_fields, RTNL_ARRAY_SIZE(route_fields),
+			     ret->family, ret, &ret->present) < 0)
+		return -EBADMSG;
+	/* A gateway of another family (IPv4 over an IPv6 next hop). */
+	if (tb[RTA_VIA]) {
+		if (!get_via(tb[RTA_VIA], &ret->gateway))
 			return -EBADMSG;
-		ret->present |= bit;
+		ret->present |= LINX_RTNL_ROUTE_HAS_GATEWAY;
 	}
+	if (tb[RTA_METRICS] && decode_metrics(tb[RTA_METRICS], ret) < 0)
+		return -EBADMSG;
 	return 0;
 }
 
@@ -223,17 +215,13 @@ int linx_rtnl_route_get(struct linx_rtnl *s, const struct linx_rtnl_ip *dst,
 	return 0;
 }
 
-int rtnl_build_route(struct linx_rtnl *s, struct nlmsghdr *nlh, unsigned op,
-		     const struct linx_rtnl_route_spec *spec, int32_t oif,
-		     const char *opname, struct linx_error *err)
+/* Check a route spec's addresses and ranges; the family it implies. */
+static int route_check(const struct linx_rtnl_route_spec *spec,
+		       const char *opname, uint8_t *ret_family,
+		       struct linx_error *err)
 {
 	uint8_t fd = spec->dst.family, fg = spec->gateway.family, family;
-	bool del = op == LINX_RTNL_OP_ROUTE_DELETE;
-	struct rtmsg *rtm;
-	uint32_t table = spec->table ? spec->table : RT_TABLE_MAIN;
-	uint16_t flags = 0;
 
-	(void)s;
 	if (fd && !linx_rtnl_ip_len(&spec->dst))
 		return linx_error_param(err, opname, "dst", "bad destination");
 	if (fg && !linx_rtnl_ip_len(&spec->gateway))
@@ -263,25 +251,14 @@ int rtnl_build_route(struct linx_rtnl *s, struct nlmsghdr *nlh, unsigned op,
 					spec->protocol > 255 ? "protocol"
 							     : "scope",
 					"value out of range 0..255");
-	switch (op) {
-	case LINX_RTNL_OP_ROUTE_ADD:
-		flags = NLM_F_CREATE | NLM_F_EXCL;
-		break;
-	case LINX_RTNL_OP_ROUTE_REPLACE:
-		flags = NLM_F_CREATE | NLM_F_REPLACE;
-		break;
-	case LINX_RTNL_OP_ROUTE_DELETE:
-		break;
-	default:
-		return linx_error_param(err, opname, "op",
-					"not a route operation: %u", op);
-	}
-	rtnl_req(nlh, del ? RTM_DELROUTE : RTM_NEWROUTE, flags, sizeof(*rtm),
-		 (void **)&rtm);
-	rtm->rtm_family = family;
-	rtm->rtm_dst_len = spec->dst_len;
-	/* The header byte holds tables up to 255; RTA_TABLE the rest. */
-	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	*ret_family = family;
+	return 0;
+}
+
+/* Protocol, scope and type of the rtmsg. */
+static void route_kind(struct rtmsg *rtm, const struct linx_rtnl_route_spec *spec,
+		       bool del, int32_t oif)
+{
 	if (del) {
 		/* Delete matches on what is set: protocol 0 and scope
 		 * NOWHERE match any (fib_table_delete(),
@@ -291,28 +268,59 @@ int rtnl_build_route(struct linx_rtnl *s, struct nlmsghdr *nlh, unsigned op,
 		rtm->rtm_scope = spec->scope >= 0 ? (uint8_t)spec->scope
 						  : RT_SCOPE_NOWHERE;
 		rtm->rtm_type = spec->type;
-	} else {
-		rtm->rtm_protocol = spec->protocol >= 0 ? (uint8_t)spec->protocol
-							 : RTPROT_BOOT;
-		rtm->rtm_type = spec->type ? spec->type : RTN_UNICAST;
-		if (spec->scope >= 0)
-			rtm->rtm_scope = (uint8_t)spec->scope;
-		else if (rtm->rtm_type == RTN_LOCAL || rtm->rtm_type == RTN_NAT)
-			rtm->rtm_scope = RT_SCOPE_HOST;
-		else if (rtm->rtm_type == RTN_UNICAST && !fg && oif > 0 &&
-			 family == AF_INET)
-			/* A directly connected prefix (ip-route(8)). */
-			rtm->rtm_scope = RT_SCOPE_LINK;
-		else
-			rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+		return;
 	}
+	rtm->rtm_protocol = spec->protocol >= 0 ? (uint8_t)spec->protocol
+						 : RTPROT_BOOT;
+	rtm->rtm_type = spec->type ? spec->type : RTN_UNICAST;
+	if (spec->scope >= 0)
+		rtm->rtm_scope = (uint8_t)spec->scope;
+	else if (rtm->rtm_type == RTN_LOCAL || rtm->rtm_type == RTN_NAT)
+		rtm->rtm_scope = RT_SCOPE_HOST;
+	else if (rtm->rtm_type == RTN_UNICAST && !spec->gateway.family &&
+		 oif > 0 && rtm->rtm_family == AF_INET)
+		/* A directly connected prefix (ip-route(8)). */
+		rtm->rtm_scope = RT_SCOPE_LINK;
+	else
+		rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+}
+
+int rtnl_build_route(struct linx_rtnl *s, struct nlmsghdr *nlh, unsigned op,
+		     const struct linx_rtnl_route_spec *spec, int32_t oif,
+		     const char *opname, struct linx_error *err)
+{
+	bool del = op == LINX_RTNL_OP_ROUTE_DELETE;
+	uint32_t table = spec->table ? spec->table : RT_TABLE_MAIN;
+	struct rtmsg *rtm;
+	uint16_t flags = 0;
+	uint8_t family = AF_UNSPEC;
+	int r;
+
+	(void)s;
+	r = route_check(spec, opname, &family, err);
+	if (r < 0)
+		return r;
+	if (op == LINX_RTNL_OP_ROUTE_ADD)
+		flags = NLM_F_CREATE | NLM_F_EXCL;
+	else if (op == LINX_RTNL_OP_ROUTE_REPLACE)
+		flags = NLM_F_CREATE | NLM_F_REPLACE;
+	else if (!del)
+		return linx_error_param(err, opname, "op",
+					"not a route operation: %u", op);
+	rtnl_req(nlh, del ? RTM_DELROUTE : RTM_NEWROUTE, flags, sizeof(*rtm),
+		 (void **)&rtm);
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = spec->dst_len;
+	/* The header byte holds tables up to 255; RTA_TABLE the rest. */
+	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	route_kind(rtm, spec, del, oif);
 	if (spec->onlink)
 		rtm->rtm_flags |= RTNH_F_ONLINK;
 	if (table >= 256)
 		rtnl_put_u32(nlh, RTA_TABLE, table);
-	if (fd)
+	if (spec->dst.family)
 		rtnl_put_ip(nlh, RTA_DST, &spec->dst);
-	if (fg)
+	if (spec->gateway.family)
 		rtnl_put_ip(nlh, RTA_GATEWAY, &spec->gateway);
 	if (oif > 0)
 		rtnl_put_u32(nlh, RTA_OIF, (uint32_t)oif);

@@ -46,22 +46,18 @@ struct linx_rtnl {
 	pthread_mutex_t lock;
 	struct mnl_socket *nl;
 	int fd;
-	uint32_t portid;
-	uint32_t seq;
-	char *buf;
-	size_t cap;
+	/* The shared netlink engine's view of the socket: port id,
+	 * sequence numbers, receive buffer, counters (lib/netlink). */
+	struct linx_nl_conn io;
 	unsigned dump_retries;
 	int rcvbuf; /* effective SO_RCVBUF, for batch windows */
 	int sndbuf;
-	struct linx_rtnl_stats_engine stats;
 };
 
 /* socket.c: open a bound NETLINK_ROUTE socket with our options set. */
 int rtnl_socket_open(const struct linx_ns_target *netns, unsigned groups_n,
 		     const unsigned *groups, size_t rcvbuf,
 		     struct linx_rtnl **ret, struct linx_error *err);
-/* Grow the receive buffer to at least `want` bytes. */
-int rtnl_socket_reserve(struct linx_rtnl *s, size_t want);
 
 /* ---- request engine (request.c) ------------------------------------------ */
 
@@ -87,6 +83,13 @@ int rtnl_talk(struct linx_rtnl *s, struct nlmsghdr *req, struct rtnl_sink *sink,
  * EBADMSG for a malformed one. */
 int rtnl_parse_error(const struct nlmsghdr *nlh, const char *op,
 		     struct linx_error *err);
+/* A decoded kernel error into err (op `op`, the errno, the extended ACK
+ * or the errno's text): returns -ack->code (0 for a plain ACK). */
+int rtnl_ack_error(const struct linx_nl_ack *ack, const char *op,
+		   struct linx_error *err);
+/* The engine's account of a failed request or batch into err. */
+int rtnl_result_error(const struct linx_nl_result *res, const char *op,
+		      struct linx_error *err);
 
 /* Growable array of decoded objects, the usual dump sink. */
 struct rtnl_array {
@@ -157,6 +160,42 @@ void rtnl_get_str(const struct nlattr *a, char *dst, size_t cap);
 bool rtnl_get_ip(const struct nlattr *a, uint8_t family,
 		 struct linx_rtnl_ip *ret);
 bool rtnl_get_lladdr(const struct nlattr *a, struct linx_rtnl_lladdr *ret);
+
+/*
+ * Table-driven decoding: validate a message's attributes into
+ * tb[type] with a linx_nl_policy table (linx_nl_parse_msg()), then copy
+ * the entries a field table names into the object.  Each field reads
+ * tb[type] as `read` into the member at `off` (`size` bytes) and sets
+ * `bit` in the object's `present` mask.  The policy has checked every
+ * length but that of addresses, which depends on the family.
+ */
+enum rtnl_read {
+	RTNL_READ_FLAG, /* only the present bit */
+	RTNL_READ_U8,
+	RTNL_READ_U16,
+	RTNL_READ_U32, /* u32 or s32 */
+	RTNL_READ_STR, /* up to the first NUL, truncated to `size` */
+	RTNL_READ_LLADDR, /* struct linx_rtnl_lladdr (policy: MAX) */
+	RTNL_READ_IP, /* struct linx_rtnl_ip of the message's family */
+};
+
+struct rtnl_field {
+	uint16_t type;
+	uint8_t read; /* enum rtnl_read */
+	uint16_t size;
+	uint16_t off;
+	uint32_t bit;
+};
+
+#define RTNL_FIELD(attr, how, objtype, member, present_bit)                  \
+	{ (attr), (how), sizeof(((objtype *)0)->member),                       \
+	  offsetof(objtype, member), (present_bit) }
+
+/* Copy the fields present in tb into obj; -EBADMSG when an address does
+ * not have its family's length. */
+int rtnl_read_fields(const struct nlattr *const *tb,
+		     const struct rtnl_field *fields, size_t n,
+		     uint8_t family, void *obj, uint32_t *present);
 
 /* linkinfo.c */
 int rtnl_linkinfo_decode(const struct nlattr *nest,

@@ -12,6 +12,7 @@
 #ifndef LINX_RTNL_SYMBOLS_H
 #define LINX_RTNL_SYMBOLS_H
 
+#define rtnl_ack_error linx_rtnl__ack_error
 #define rtnl_array_free linx_rtnl__array_free
 #define rtnl_array_init linx_rtnl__array_init
 #define rtnl_array_take linx_rtnl__array_take
@@ -46,9 +47,10 @@
 #define rtnl_put_u16 linx_rtnl__put_u16
 #define rtnl_put_u32 linx_rtnl__put_u32
 #define rtnl_put_u8 linx_rtnl__put_u8
+#define rtnl_read_fields linx_rtnl__read_fields
 #define rtnl_req linx_rtnl__req
+#define rtnl_result_error linx_rtnl__result_error
 #define rtnl_socket_open linx_rtnl__socket_open
-#define rtnl_socket_reserve linx_rtnl__socket_reserve
 #define rtnl_stats64_decode linx_rtnl__stats64_decode
 #define rtnl_talk linx_rtnl__talk
 #define rtnl_value_addr linx_rtnl__value_addr

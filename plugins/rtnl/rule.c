@@ -34,15 +34,24 @@ static const struct linx_nl_policy rule_policy[FRA_MAX + 1] = {
 	[FRA_OIFNAME] = { LINX_NL_ANY, 0 },
 };
 
-/* A u32 attribute into *field, marking `bit` present. */
-static void rule_u32(const struct nlattr *a, uint32_t *field, uint32_t bit,
-		     uint32_t *present)
-{
-	if (!a)
-		return;
-	*field = linx_nl_u32(a, 0);
-	*present |= bit;
-}
+#define RULE_FIELD(attr, how, member, bit)                                   \
+	RTNL_FIELD(attr, RTNL_READ_##how, struct linx_rtnl_rule, member,      \
+		   LINX_RTNL_RULE_HAS_##bit)
+
+static const struct rtnl_field rule_fields[] = {
+	RULE_FIELD(FRA_SRC, IP, src, SRC),
+	RULE_FIELD(FRA_DST, IP, dst, DST),
+	RULE_FIELD(FRA_FWMARK, U32, fwmark, FWMARK),
+	RULE_FIELD(FRA_FWMASK, U32, fwmask, FWMASK),
+	RULE_FIELD(FRA_PRIORITY, U32, priority, PRIORITY),
+	RULE_FIELD(FRA_TABLE, U32, table_ext, TABLE),
+	RULE_FIELD(FRA_GOTO, U32, goto_target, GOTO),
+	RULE_FIELD(FRA_SUPPRESS_PREFIXLEN, U32, suppress_prefixlen,
+		   SUPPRESS_PREFIXLEN),
+	RULE_FIELD(FRA_PROTOCOL, U8, protocol, PROTOCOL),
+	RULE_FIELD(FRA_IIFNAME, STR, iifname, IIFNAME),
+	RULE_FIELD(FRA_OIFNAME, STR, oifname, OIFNAME),
+};
 
 int linx_rtnl_rule_decode(const struct nlmsghdr *nlh,
 			  struct linx_rtnl_rule *ret)
@@ -66,41 +75,8 @@ int linx_rtnl_rule_decode(const struct nlmsghdr *nlh,
 	ret->flags = frh->flags;
 	if (linx_nl_parse_msg(nlh, sizeof(*frh), rule_policy, FRA_MAX, tb) != 0)
 		return -EBADMSG;
-	if (tb[FRA_SRC]) {
-		if (!rtnl_get_ip(tb[FRA_SRC], ret->family, &ret->src))
-			return -EBADMSG;
-		ret->present |= LINX_RTNL_RULE_HAS_SRC;
-	}
-	if (tb[FRA_DST]) {
-		if (!rtnl_get_ip(tb[FRA_DST], ret->family, &ret->dst))
-			return -EBADMSG;
-		ret->present |= LINX_RTNL_RULE_HAS_DST;
-	}
-	rule_u32(tb[FRA_FWMARK], &ret->fwmark, LINX_RTNL_RULE_HAS_FWMARK,
-		 &ret->present);
-	rule_u32(tb[FRA_FWMASK], &ret->fwmask, LINX_RTNL_RULE_HAS_FWMASK,
-		 &ret->present);
-	rule_u32(tb[FRA_PRIORITY], &ret->priority, LINX_RTNL_RULE_HAS_PRIORITY,
-		 &ret->present);
-	rule_u32(tb[FRA_TABLE], &ret->table_ext, LINX_RTNL_RULE_HAS_TABLE,
-		 &ret->present);
-	rule_u32(tb[FRA_GOTO], &ret->goto_target, LINX_RTNL_RULE_HAS_GOTO,
-		 &ret->present);
-	rule_u32(tb[FRA_SUPPRESS_PREFIXLEN], &ret->suppress_prefixlen,
-		 LINX_RTNL_RULE_HAS_SUPPRESS_PREFIXLEN, &ret->present);
-	if (tb[FRA_PROTOCOL]) {
-		ret->protocol = linx_nl_u8(tb[FRA_PROTOCOL], 0);
-		ret->present |= LINX_RTNL_RULE_HAS_PROTOCOL;
-	}
-	if (tb[FRA_IIFNAME]) {
-		linx_nl_str(tb[FRA_IIFNAME], ret->iifname, sizeof(ret->iifname));
-		ret->present |= LINX_RTNL_RULE_HAS_IIFNAME;
-	}
-	if (tb[FRA_OIFNAME]) {
-		linx_nl_str(tb[FRA_OIFNAME], ret->oifname, sizeof(ret->oifname));
-		ret->present |= LINX_RTNL_RULE_HAS_OIFNAME;
-	}
-	return 0;
+	return rtnl_read_fields(tb, rule_fields, RTNL_ARRAY_SIZE(rule_fields),
+				ret->family, ret, &ret->present);
 }
 
 static int rule_decode_cb(const struct nlmsghdr *nlh, void *obj)

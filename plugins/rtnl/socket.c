@@ -51,27 +51,6 @@ static int set_buf(int fd, int force_opt, int opt, int want)
 	return got;
 }
 
-int rtnl_socket_reserve(struct linx_rtnl *s, size_t want)
-{
-	char *buf;
-	size_t cap = s->cap ? s->cap : 256;
-
-	if (want <= s->cap)
-		return 0;
-	if (want > RTNL_RECV_MAX)
-		return -EMSGSIZE;
-	while (cap < want)
-		cap *= 2;
-	buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
-	free(s->buf);
-	s->buf = buf;
-	s->cap = cap;
-	s->stats.recv_size = cap;
-	return 0;
-}
-
 int rtnl_socket_open(const struct linx_ns_target *netns, unsigned groups_n,
 		     const unsigned *groups, size_t rcvbuf,
 		     struct linx_rtnl **ret, struct linx_error *err)
@@ -131,12 +110,13 @@ int rtnl_socket_open(const struct linx_ns_target *netns, unsigned groups_n,
 			goto fail;
 		}
 	}
-	s->portid = mnl_socket_get_portid(s->nl);
+	linx_nl_conn_init(&s->io, fd, mnl_socket_get_portid(s->nl),
+			  RTNL_RECV_MAX);
 	/* Sequence numbers start from a per-socket value so that replies to
 	 * a previous socket's requests cannot match (0 is for unsolicited
 	 * messages). */
-	s->seq = 1;
-	if (rtnl_socket_reserve(s, RTNL_RECV_DEFAULT) < 0) {
+	s->io.seq = 1;
+	if (linx_nl_conn_reserve(&s->io, RTNL_RECV_DEFAULT) < 0) {
 		r = linx_error_set(err, ENOMEM, "socket", NULL);
 		goto fail;
 	}
@@ -162,7 +142,7 @@ void linx_rtnl_close(struct linx_rtnl *s)
 	if (s->nl)
 		mnl_socket_close(s->nl);
 	pthread_mutex_destroy(&s->lock);
-	free(s->buf);
+	linx_nl_conn_fini(&s->io);
 	free(s);
 }
 
@@ -174,7 +154,7 @@ int linx_rtnl_fd(const struct linx_rtnl *s)
 int linx_rtnl_set_recv_size(struct linx_rtnl *s, size_t bytes,
 			    struct linx_error *err)
 {
-	char *buf;
+	int r;
 
 	if (!s)
 		return linx_error_param(err, "set_recv_size", "sock",
@@ -183,15 +163,11 @@ int linx_rtnl_set_recv_size(struct linx_rtnl *s, size_t bytes,
 		return linx_error_param(err, "set_recv_size", "bytes",
 					"receive buffer must be 256 bytes to "
 					"64 MiB");
-	buf = malloc(bytes);
-	if (!buf)
-		return linx_error_set(err, ENOMEM, "set_recv_size", NULL);
 	pthread_mutex_lock(&s->lock);
-	free(s->buf);
-	s->buf = buf;
-	s->cap = bytes;
-	s->stats.recv_size = bytes;
+	r = linx_nl_conn_set_buffer(&s->io, bytes);
 	pthread_mutex_unlock(&s->lock);
+	if (r < 0)
+		return linx_error_set(err, -r, "set_recv_size", NULL);
 	return 0;
 }
 
@@ -213,7 +189,12 @@ void linx_rtnl_engine_stats(struct linx_rtnl *s,
 	if (!s || !ret)
 		return;
 	pthread_mutex_lock(&s->lock);
-	*ret = s->stats;
+	ret->requests = s->io.stats.requests;
+	ret->datagrams = s->io.stats.datagrams;
+	ret->truncations = s->io.stats.truncations;
+	ret->dump_retries = s->io.stats.dump_restarts;
+	ret->stale = s->io.stats.stale;
+	ret->recv_size = s->io.cap;
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -10,11 +10,17 @@
 
 #include "rtnl-internal.h"
 
+/* Only the 64-bit link counters; any length (a newer kernel may send
+ * more counters, an older one fewer: rtnl_stats64_decode()). */
+static const struct linx_nl_policy stats_policy[IFLA_STATS_MAX + 1] = {
+	[IFLA_STATS_LINK_64] = { LINX_NL_ANY, 0 },
+};
+
 int linx_rtnl_stats_decode(const struct nlmsghdr *nlh,
 			   struct linx_rtnl_stats *ret)
 {
 	const struct if_stats_msg *ifsm = rtnl_msg_header(nlh, sizeof(*ifsm));
-	const struct nlattr *a;
+	const struct nlattr *tb[IFLA_STATS_MAX + 1], *a;
 
 	if (!ret)
 		return -EINVAL;
@@ -24,10 +30,9 @@ int linx_rtnl_stats_decode(const struct nlmsghdr *nlh,
 	ret->family = ifsm->family;
 	ret->ifindex = (int32_t)ifsm->ifindex;
 	ret->filter_mask = ifsm->filter_mask;
-	rtnl_attr_for_each(a, nlh, sizeof(*ifsm))
-	{
-		if (mnl_attr_get_type(a) != IFLA_STATS_LINK_64)
-			continue;
+	linx_nl_parse_msg(nlh, sizeof(*ifsm), stats_policy, IFLA_STATS_MAX, tb);
+	a = tb[IFLA_STATS_LINK_64];
+	if (a) {
 		rtnl_stats64_decode(mnl_attr_get_payload(a),
 				    mnl_attr_get_payload_len(a), &ret->link);
 		ret->has_link64 = true;

@@ -9,15 +9,32 @@
 extern const struct linx_verb rtnl_verbs[];
 extern const size_t rtnl_verbs_n;
 
-/* Check an op map's keys and types against the schema of the verb of the
- * same name (rtnl.<op>); sock and netns belong to the batch itself. */
 /* The verb an op is checked against.  A batch is mostly one op over and
  * over (100,000 route.add), so the last one found is kept: the lookup then
- * costs one strcmp instead of a scan of the verb table per op. */
+ * costs one strcmp instead of a scan of the verb table per op.  With it
+ * the schema an op map is validated against (linx_verb_validate()):
+ * "op", then the verb's parameters but sock and netns, which belong to
+ * the batch itself. */
 struct op_cache {
 	const char *op; /* borrowed from the previous op's value */
 	const struct linx_verb *verb;
+	struct linx_verb schema;
+	struct linx_param params[LINX_MAX_PARAMS];
 };
+
+static void op_schema(struct op_cache *c, const struct linx_verb *v)
+{
+	uint32_t n = 0;
+
+	c->params[n++] = (struct linx_param){ "op", LINX_TM_STRING,
+					      LINX_PARAM_REQUIRED, "the op" };
+	for (uint32_t j = 0; j < v->n_params && n < LINX_MAX_PARAMS; j++)
+		if (strcmp(v->params[j].name, "sock") &&
+		    strcmp(v->params[j].name, "netns"))
+			c->params[n++] = v->params[j];
+	c->schema = (struct linx_verb){ .name = v->name, .params = c->params,
+					.n_params = n };
+}
 
 static const struct linx_verb *find_op(struct op_cache *c, const char *op)
 {
@@ -31,45 +48,26 @@ static const struct linx_verb *find_op(struct op_cache *c, const char *op)
 			c->op = op;
 			c->verb = &rtnl_verbs[i];
 		}
+	if (c->verb)
+		op_schema(c, c->verb);
 	return c->verb;
 }
 
+/* Check an op map's keys and types against the schema of the verb of the
+ * same name (rtnl.<op>), as a single call of that verb would be. */
 static int check_op(struct op_cache *cache, const struct linx_value *map,
 		    const char *op, size_t index, struct linx_error *err)
 {
-	const struct linx_verb *v = find_op(cache, op);
+	const struct linx_value *slots[LINX_MAX_PARAMS];
+	struct linx_error e;
 
-	if (!v)
+	if (!find_op(cache, op))
 		return linx_error_param(err, "batch", "ops",
 					"ops[%zu]: unknown op \"%.40s\"", index,
 					op);
-	for (uint32_t k = 0; k < map->len; k++) {
-		const struct linx_pair *p = &map->pairs[k];
-		const struct linx_param *param = NULL;
-
-		if (!strcmp(p->key, "op"))
-			continue;
-		for (uint32_t j = 0; j < v->n_params; j++)
-			if (!strcmp(v->params[j].name, p->key))
-				param = &v->params[j];
-		if (!param || !strcmp(p->key, "sock") ||
-		    !strcmp(p->key, "netns"))
-			return linx_error_param(err, "batch", "ops",
-						"ops[%zu]: %s takes no \"%.32s\"",
-						index, op, p->key);
-		if (!(param->types & LINX_TM(p->value.type)))
-			return linx_error_param(err, "batch", "ops",
-						"ops[%zu]: \"%s\" has the wrong "
-						"type (%s)",
-						index, p->key,
-						linx_type_name(p->value.type));
-	}
-	for (uint32_t j = 0; j < v->n_params; j++)
-		if ((v->params[j].flags & LINX_PARAM_REQUIRED) &&
-		    !linx_map_get(map, v->params[j].name))
-			return linx_error_param(err, "batch", "ops",
-						"ops[%zu]: %s needs \"%s\"",
-						index, op, v->params[j].name);
+	if (linx_verb_validate(&cache->schema, map, slots, &e) < 0)
+		return linx_error_param(err, "batch", "ops", "ops[%zu]: %s",
+					index, e.message);
 	return 0;
 }
 
@@ -171,7 +169,7 @@ int v_batch(const struct linx_call *call, struct linx_value *ret,
 	const struct linx_value *ops = arg(&a, "ops");
 	struct linx_value errors = linx_value_list();
 	struct linx_rtnl_batch *b = NULL;
-	struct op_cache cache = { NULL, NULL };
+	struct op_cache cache = { 0 };
 	struct linx_error e;
 	size_t nfail;
 	struct ctx c;

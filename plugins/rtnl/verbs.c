@@ -531,9 +531,8 @@ static const struct linx_param p_batch[] = {
 };
 
 #define VERB(n, s, p, f, fn_, res)                                           \
-	{ .name = "rtnl." n, .summary = s, .params = p,                      \
-	  .n_params = RTNL_ARRAY_SIZE(p), .flags = (f), .fn = fn_,           \
-	  .result_doc = res }
+	{ .name = "rtnl." n, .summary = s, LINX_PARAMS(p), .flags = (f),      \
+	  .fn = fn_, .result_doc = res }
 #define B LINX_VERB_BLOCKING
 
 const struct linx_verb rtnl_verbs[] = {

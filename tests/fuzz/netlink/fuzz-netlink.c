@@ -5,8 +5,13 @@
  * message is decoded as an acknowledgement and validated against a
  * policy that gives every attribute type 0..15 a different shape, nested
  * ones recursively; then every admitted entry is read as its policy
- * promises.  ASan checks that nothing reads past the input.
+ * promises.  Then the same bytes go through the receive engine's
+ * walkers as if just received: as the reply to a request and to a dump
+ * (sequence number and port taken from the first message, so that the
+ * messages match), and as a datagram of batch acknowledgements, whole
+ * and cut.  ASan checks that nothing reads past the input.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +71,75 @@ static void read_table(const struct nlattr **tb, int depth)
 	}
 }
 
+static int reply_cb(void *arg, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[MAXTYPE + 1];
+
+	(void)arg;
+	if (linx_nl_parse_msg(nlh, 16, policy, MAXTYPE, tb) < 0)
+		return -EBADMSG;
+	read_table(tb, 0);
+	return (nlh->nlmsg_type & 7) == 7 ? -EINVAL : 0;
+}
+
+static int ack_cb(void *arg, size_t index, const struct linx_nl_ack *ack,
+		  bool malformed)
+{
+	(void)arg;
+	sink += index + (unsigned)ack->code + malformed;
+	if (ack->msg)
+		sink += strlen(ack->msg);
+	return 0;
+}
+
+/* The receive engine's walkers over the datagram. */
+static void receive(const void *copy, size_t size)
+{
+	const struct nlmsghdr *first = copy;
+	struct linx_nl_conn c;
+	struct linx_nl_result res;
+	uint32_t seq = 0, port = 0;
+	bool closed = false;
+
+	if (size >= sizeof(*first)) {
+		seq = first->nlmsg_seq;
+		port = first->nlmsg_pid;
+	}
+	linx_nl_conn_init(&c, -1, port, 0);
+	for (int dump = 0; dump < 2; dump++) {
+		struct linx_nl_reply st;
+
+		memset(&st, 0, sizeof(st));
+		st.seq = seq;
+		st.dump = dump;
+		/* Twice: a reply may span datagrams. */
+		for (int k = 0; k < 2; k++) {
+			int r = linx_nl_reply_datagram(&c, &st, copy, size,
+						       reply_cb, NULL, &res);
+
+			if (r < 0 && res.fail == LINX_NL_FAIL_KERNEL &&
+			    res.ack.msg)
+				sink += strlen(res.ack.msg);
+			if (r != 0)
+				break;
+		}
+	}
+	{
+		struct linx_nl_window w = {
+			.base = seq - 3,
+			.start = 0,
+			.end = 64,
+			.close = 63,
+			.ack = ack_cb,
+		};
+
+		linx_nl_acks_datagram(&c, &w, copy, size, false, &closed);
+		linx_nl_acks_datagram(&c, &w, copy, size, true, &closed);
+	}
+	sink += c.stats.stale + closed;
+	linx_nl_conn_fini(&c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* An exact-size, 4-aligned copy: malloc aligns, ASan bounds it. */
@@ -91,6 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      MAXTYPE, tb) >= 0)
 			read_table(tb, 0);
 	}
+	receive(copy, size);
 	free(copy);
 	return 0;
 }

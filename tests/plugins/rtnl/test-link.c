@@ -174,6 +174,10 @@ START_TEST(missing_interface_is_enodev)
 			 -ENODEV);
 	ck_assert_str_eq(err.message, "no such parent interface \"nope0\"");
 	ck_assert_int_eq(linx_rtnl_link_get(s, NULL, 4242, &l, &err), -ENODEV);
+	ck_assert_str_eq(err.object, "4242");
+	/* Without an error struct the errno is the same (it was EIO when the
+	 * object was attached after the fact). */
+	ck_assert_int_eq(linx_rtnl_link_get(s, NULL, 4242, &l, NULL), -ENODEV);
 	linx_rtnl_close(s);
 }
 END_TEST

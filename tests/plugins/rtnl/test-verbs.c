@@ -523,6 +523,50 @@ START_TEST(batch_verb)
 }
 END_TEST
 
+/* An op in a batch is validated against the schema of its verb, so it
+ * takes what a single call takes: here nil for an optional parameter
+ * (left out, as linx_call does), and refuses what it refuses, naming the
+ * op's index. */
+START_TEST(batch_ops_validated_like_calls)
+{
+	struct linx_value args, ops, res, op, nil = linx_value_nil();
+	struct linx_error err;
+	char *out;
+
+	linx_test_private_netns();
+	reg = registry();
+	op = kv("op", "route.add", "dst", "10.9.0.0/24", "dev", "lo", NULL);
+	linx_map_put(&op, "metric", &nil);
+	ops = linx_value_list();
+	linx_list_push(&ops, &op);
+	args = linx_value_map();
+	linx_map_put(&args, "ops", &ops);
+	res = call_ok("rtnl.batch", &args);
+	ck_assert_str_eq(f(&res, "count"), "1");
+	ck_assert_str_eq(f(&res, "failed"), "0");
+	linx_value_clear(&res);
+	linx_value_clear(&args);
+	out = rt_sh_ok("ip route show 10.9.0.0/24 | wc -l");
+	ck_assert_str_eq(out, "1\n");
+	free(out);
+	/* A missing required parameter, reported as the verb reports it. */
+	op = kv("op", "route.delete", "dev", "lo", NULL);
+	ops = linx_value_list();
+	linx_list_push(&ops, &op);
+	args = linx_value_map();
+	linx_map_put(&args, "ops", &ops);
+	ck_assert_int_eq(linx_call(reg, "rtnl.batch", &args, &res, 0, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.param, "ops");
+	ck_assert_msg(strstr(err.message, "ops[0]") &&
+			      strstr(err.message, "rtnl.route.delete") &&
+			      strstr(err.message, "\"dst\""),
+		      "%s", err.message);
+	linx_value_clear(&args);
+	linx_registry_free(reg);
+}
+END_TEST
+
 START_TEST(monitor_verbs)
 {
 	struct linx_value args, mon, res, groups = linx_value_list();
@@ -677,6 +721,7 @@ int main(void)
 	tcase_add_test(tc, get_verbs);
 	tcase_add_test(tc, handles_and_targets);
 	tcase_add_test(tc, batch_verb);
+	tcase_add_test(tc, batch_ops_validated_like_calls);
 	tcase_add_test(tc, monitor_verbs);
 	tcase_add_test(tc, one_handle_many_threads);
 	tcase_add_test(tc, as_a_module);
