@@ -392,7 +392,10 @@ static struct linx_pair *find_pair(const struct linx_value *map,
 	for (uint32_t i = 0; i < map->len; i++) {
 		struct linx_pair *p = &map->pairs[i];
 
-		if (p->key_len == key_len && memcmp(p->key, key, key_len) == 0)
+		/* the first byte before a call to memcmp() */
+		if (p->key_len == key_len &&
+		    (key_len == 0 || (p->key[0] == key[0] &&
+				      memcmp(p->key, key, key_len) == 0)))
 			return p;
 	}
 	return NULL;
@@ -485,7 +488,9 @@ int linx_map_put(struct linx_value *map, const char *key,
 		*val = linx_value_nil();
 		return 0;
 	}
-	r = grow(map, sizeof(struct linx_pair), (size_t)map->len + 1);
+	r = map->len < map->cap
+		    ? 0
+		    : grow(map, sizeof(struct linx_pair), (size_t)map->len + 1);
 	k = r < 0 ? NULL : dup_bytes(key, key_len);
 	if (!k) {
 		linx_value_clear(val);
