@@ -32,6 +32,17 @@ bool linx_utf8_valid(const char *str, size_t len)
 
 	if (!s)
 		return len == 0;
+	/* A leading run of ASCII without NUL, eight bytes at a time: most
+	 * strings are ASCII, and every string and key built is checked. */
+	while (len - i >= 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if ((w & 0x8080808080808080ull) ||
+		    ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+			break;
+		i += 8;
+	}
 	while (i < len) {
 		unsigned char c = s[i];
 		uint32_t cp, min;
@@ -381,7 +392,41 @@ static struct linx_pair *find_pair(const struct linx_value *map,
 	for (uint32_t i = 0; i < map->len; i++) {
 		struct linx_pair *p = &map->pairs[i];
 
-		if (p->key_len == key_len && memcmp(p->key, key, key_len) == 0)
+		/* the first byte before a call to memcmp() */
+		if (p->key_len == key_len &&
+		    (key_len == 0 || (p->key[0] == key[0] &&
+				      memcmp(p->key, key, key_len) == 0)))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * A small map's lookup by C string, without measuring it first: a verb
+ * looks up each of its parameters in turn (most of them absent), so this
+ * runs several times per op of a bulk call.  Stored keys hold no NUL, so a
+ * shorter `key` differs at its NUL before the walk passes its end.
+ */
+static struct linx_pair *scan_pair(const struct linx_value *map,
+				   const char *key)
+{
+	struct linx_pair *p = map->pairs, *end = p + map->len;
+	char c0 = key[0];
+
+	for (; p < end; p++) {
+		const char *k = p->key;
+		uint32_t j, n;
+
+		/* most pairs differ at the first byte (a hand-built pair
+		 * without a key matches nothing) */
+		if (!k || k[0] != c0)
+			continue;
+		if (c0 == '\0')
+			return p; /* the empty key */
+		n = p->key_len;
+		for (j = 1; j < n && k[j] == key[j]; j++)
+			;
+		if (j == n && key[n] == '\0')
 			return p;
 	}
 	return NULL;
@@ -394,7 +439,10 @@ const struct linx_value *linx_map_get(const struct linx_value *map,
 
 	if (!map || map->type != LINX_MAP || !key)
 		return NULL;
-	p = find_pair(map, key, strlen(key));
+	if (map_index(map) && map->reserved2 == map->len)
+		p = find_pair(map, key, strlen(key));
+	else
+		p = scan_pair(map, key);
 	return p ? &p->value : NULL;
 }
 
@@ -440,7 +488,9 @@ int linx_map_put(struct linx_value *map, const char *key,
 		*val = linx_value_nil();
 		return 0;
 	}
-	r = grow(map, sizeof(struct linx_pair), (size_t)map->len + 1);
+	r = map->len < map->cap
+		    ? 0
+		    : grow(map, sizeof(struct linx_pair), (size_t)map->len + 1);
 	k = r < 0 ? NULL : dup_bytes(key, key_len);
 	if (!k) {
 		linx_value_clear(val);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -41,6 +42,18 @@ static char *read_stdin(size_t *ret_len, int *ret_errno)
 	const size_t limit = (size_t)LINX_VALUE_MAX_LEN + 1;
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
+	struct stat st;
+
+	/* A file on stdin (the bulk case: `< ops.json`) says how large it
+	 * is: one allocation and large reads instead of doubling from 4 KiB
+	 * (one byte more, to see the end without growing). */
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0 && (uint64_t)st.st_size < limit) {
+		cap = (size_t)st.st_size + 1;
+		buf = malloc(cap);
+		if (!buf)
+			cap = 0;
+	}
 
 	for (;;) {
 		ssize_t n;

@@ -45,11 +45,21 @@ static bool is_tag(const char *key)
 
 /* ---- where we are, as a JSON pointer (RFC 6901) ------------------------- */
 
+/* One step of the way down, kept on the reader's stack: the one-pass
+ * reader spells the pointer out only for an error, instead of once per
+ * member of every op. */
+struct frame {
+	const struct frame *up;
+	const char *key; /* NULL: an array element */
+	size_t index;
+};
+
 struct where {
 	char path[256];
 	size_t len;
 	bool truncated;
 	char *why; /* CLI_JSON_ERR_MAX bytes */
+	const struct frame *top; /* if set, the path (see spell_out()) */
 };
 
 static size_t where_push_key(struct where *w, const char *key)
@@ -96,6 +106,17 @@ static void where_pop(struct where *w, size_t old)
 	w->path[old] = '\0';
 }
 
+static void spell_out(struct where *w, const struct frame *f)
+{
+	if (!f)
+		return;
+	spell_out(w, f->up);
+	if (f->key)
+		where_push_key(w, f->key);
+	else
+		where_push_index(w, f->index);
+}
+
 static int fail(struct where *w, int code, const char *fmt, ...)
 	LINX_PRINTF(3, 4);
 
@@ -104,6 +125,12 @@ static int fail(struct where *w, int code, const char *fmt, ...)
 	size_t n = 0;
 	va_list ap;
 
+	if (w->top) {
+		w->len = 0;
+		w->truncated = false;
+		w->path[0] = '\0';
+		spell_out(w, w->top);
+	}
 	if (w->len) {
 		int r = snprintf(w->why, CLI_JSON_ERR_MAX, "at %s%s: ", w->path,
 				 w->truncated ? "..." : "");
@@ -1030,7 +1057,8 @@ static int read_object(struct reader *rd, struct linx_value *ret,
 	for (;;) {
 		struct linx_value v = linx_value_nil();
 		const char *k;
-		size_t kn, old;
+		struct frame fr;
+		size_t kn;
 		bool tag_map = false, member_tags = true;
 
 		skip_ws(rd);
@@ -1096,7 +1124,8 @@ static int read_object(struct reader *rd, struct linx_value *ret,
 			rd->p++; /* the '}' seen above */
 			break;
 		}
-		old = where_push_key(&rd->w, key);
+		fr = (struct frame){ .up = rd->w.top, .key = key };
+		rd->w.top = &fr;
 		r = read_value(rd, &v, depth + 1, member_tags);
 		if (r >= 0) {
 			uint32_t before = ret->len;
@@ -1111,7 +1140,7 @@ static int read_object(struct reader *rd, struct linx_value *ret,
 			else if (ret->len == before)
 				r = syntax(rd, "duplicate object key");
 		}
-		where_pop(&rd->w, old);
+		rd->w.top = fr.up;
 		if (r < 0)
 			break;
 		skip_ws(rd);
@@ -1162,8 +1191,9 @@ static int read_array(struct reader *rd, struct linx_value *ret,
 	}
 	for (;;) {
 		struct linx_value v;
-		size_t old = where_push_index(&rd->w, ret->len);
+		struct frame fr = { .up = rd->w.top, .index = ret->len };
 
+		rd->w.top = &fr;
 		r = read_value(rd, &v, depth + 1, true);
 		if (r >= 0) {
 			r = linx_list_push(ret, &v);
@@ -1171,7 +1201,7 @@ static int read_array(struct reader *rd, struct linx_value *ret,
 				fail(&rd->w, -r, "cannot store element: %s",
 				     strerror(-r));
 		}
-		where_pop(&rd->w, old);
+		rd->w.top = fr.up;
 		if (r < 0)
 			break;
 		skip_ws(rd);

@@ -17,6 +17,11 @@
  * steadier figure on a shared machine).  Target: linx batch within 1.5x
  * of the C API.
  *
+ * The CPU time each contender used (user + system: the C API's own, a
+ * shell contender's children's) is printed too, with its ratio: on a
+ * machine shared with other work it moves much less than the wall clock,
+ * which also counts the time spent waiting for a CPU.
+ *
  * Usage: bench-bulk LINX PLUGIN_DIR [routes] [runs]
  *        (root; defaults 100000 and 5)
  */
@@ -25,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +62,22 @@ static void die(const char *what, const struct linx_error *err)
 	linx_error_format(err, buf, sizeof(buf));
 	fprintf(stderr, "bench-bulk: %s: %s\n", what, buf);
 	exit(1);
+}
+
+static double tv_ms(struct timeval tv)
+{
+	return tv.tv_sec * 1e3 + tv.tv_usec / 1e3;
+}
+
+/* CPU time used so far by this process or its children: user + system,
+ * and system alone in *sys */
+static double cpu_ms(int who, double *sys)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	*sys = tv_ms(ru.ru_stime);
+	return tv_ms(ru.ru_utime) + tv_ms(ru.ru_stime);
 }
 
 static double sh_timed(const char *cmd)
@@ -156,6 +178,7 @@ int main(int argc, char **argv)
 	char dir[] = "/tmp/bench-bulk-XXXXXX", jsonl[64], json[64], ip[64];
 	char cmd[N_CONTENDERS][1024];
 	double t[N_CONTENDERS][MAX_RUNS], q[N_CONTENDERS][MAX_RUNS];
+	double cpu[N_CONTENDERS][MAX_RUNS], sys[N_CONTENDERS][MAX_RUNS];
 	struct linx_rtnl *s;
 	struct linx_error err;
 
@@ -204,9 +227,13 @@ int main(int argc, char **argv)
 	for (int r = 0; r < runs; r++) {
 		for (int k = 0; k < N_CONTENDERS; k++) {
 			int c = (r + k) % N_CONTENDERS;
+			int who = c == C_API ? RUSAGE_SELF : RUSAGE_CHILDREN;
+			double s0, s1, c0 = cpu_ms(who, &s0);
 
 			t[c][r] = c == C_API ? c_api(s, LINX_RTNL_OP_ROUTE_ADD)
 					     : sh_timed(cmd[c]);
+			cpu[c][r] = cpu_ms(who, &s1) - c0;
+			sys[c][r] = s1 - s0;
 			/* every contender must have added every route:
 			 * deleting them all checks it */
 			c_api(s, LINX_RTNL_OP_ROUTE_DELETE);
@@ -227,6 +254,13 @@ int main(int argc, char **argv)
 		       median(t[c], runs) / median(t[C_API], runs),
 		       median(q[c], runs),
 		       c == BATCH ? "  target <= 1.5" : "");
+	printf("CPU time (user + system), medians in ms, ratios to the C "
+	       "API\n");
+	for (int c = 0; c < N_CONTENDERS; c++)
+		printf("  %-20s %8.1f ms  %5.2fx (system %.1f ms)\n", names[c],
+		       median(cpu[c], runs),
+		       median(cpu[c], runs) / median(cpu[C_API], runs),
+		       median(sys[c], runs));
 	linx_rtnl_close(s);
 	unlink(jsonl);
 	unlink(json);

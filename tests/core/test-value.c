@@ -909,6 +909,37 @@ static size_t encode_cp(uint32_t cp, char *out)
 	return 4;
 }
 
+/* Runs of ASCII are checked eight bytes at a time: a NUL, a stray byte or
+ * a valid sequence at any offset of a longer string, and at its end. */
+START_TEST(utf8_long_ascii_runs)
+{
+	char buf[40];
+
+	for (size_t n = 0; n <= 33; n++) {
+		memset(buf, 'a', sizeof(buf));
+		ck_assert(linx_utf8_valid(buf, n));
+		for (size_t at = 0; at < n; at++) {
+			memset(buf, 'a', sizeof(buf));
+			buf[at] = '\0';
+			ck_assert_msg(!linx_utf8_valid(buf, n),
+				      "NUL at %zu of %zu", at, n);
+			buf[at] = '\x80';
+			ck_assert_msg(!linx_utf8_valid(buf, n),
+				      "0x80 at %zu of %zu", at, n);
+			buf[at] = '\x7f';
+			ck_assert(linx_utf8_valid(buf, n));
+			if (at + 1 < n) {
+				buf[at] = '\xc3';
+				buf[at + 1] = '\xa9';
+				ck_assert_msg(linx_utf8_valid(buf, n),
+					      "U+00E9 at %zu of %zu", at, n);
+				ck_assert(!linx_utf8_valid(buf, at + 1));
+			}
+		}
+	}
+}
+END_TEST
+
 START_TEST(utf8_every_code_point)
 {
 	char buf[4];
@@ -1082,6 +1113,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, handles);
 	tcase_add_test(tc, handles_threads);
 	tcase_add_test(tc, utf8_table);
+	tcase_add_test(tc, utf8_long_ascii_runs);
 	tcase_add_test(tc, utf8_every_code_point);
 	tcase_add_test(tc, large_map_index);
 	tcase_add_test(tc, map_appended_in_place);
