@@ -243,11 +243,124 @@ static void req_winsize(struct session *s, const struct linx_value *msg)
 			    "TIOCSWINSZ: %s", linx_strerror(errno));
 }
 
+/* Is the child parked at the checkpoint, free to take a request? */
+static bool is_parked(const struct session *s)
+{
+	return s->stage == LINX_PROCESS_READY && !s->proceed_sent &&
+	       !s->aborting;
+}
+
+static bool past_checkpoint(const struct session *s)
+{
+	return s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING;
+}
+
+static void op_proceed(struct session *s, const struct linx_value *msg,
+		       const char *op)
+{
+	(void)msg;
+	if (past_checkpoint(s))
+		emit_reject(s->id, op, EALREADY, "running", "already released");
+	else if (!is_parked(s))
+		emit_reject(s->id, op, EAGAIN, "not_ready",
+			    "the child is not parked");
+	else
+		do_proceed(s);
+}
+
+static void op_abort(struct session *s, const struct linx_value *msg,
+		     const char *op)
+{
+	(void)msg;
+	if (past_checkpoint(s))
+		emit_reject(s->id, op, EBUSY, "running",
+			    "past the checkpoint; use a signal");
+	else if (is_parked(s))
+		session_kill(s, true);
+	else
+		s->abort_pending = true; /* fires at ready */
+}
+
+static void op_kill(struct session *s, const struct linx_value *msg,
+		    const char *op)
+{
+	(void)msg;
+	(void)op;
+	session_kill(s, false);
+}
+
+static void op_signal(struct session *s, const struct linx_value *msg,
+		      const char *op)
+{
+	int64_t sig = 0;
+
+	if (!linx_value_get_i64(linx_map_get(msg, LINX_WK_SIGNUM), &sig) ||
+	    sig <= 0 || sig >= NSIG)
+		emit_reject(s->id, op, EINVAL, "bad_signal",
+			    "signum must be 1..%d", NSIG - 1);
+	else if (s->stage == LINX_PROCESS_RUNNING)
+		send_signal(s, (int)sig);
+	else if (s->n_signals >= MAX_BUFFERED_SIGNALS)
+		emit_reject(s->id, op, ENOBUFS, "too_many_signals",
+			    "at most %d signals are buffered",
+			    MAX_BUFFERED_SIGNALS);
+	else
+		s->signals[s->n_signals++] = (int)sig;
+}
+
+/* call and setup: only while parked. */
+static void op_at_checkpoint(struct session *s, const struct linx_value *msg,
+			     const char *op)
+{
+	if (past_checkpoint(s))
+		emit_reject(s->id, op, EBUSY, "running", "past the checkpoint");
+	else if (!is_parked(s))
+		emit_reject(s->id, op, EAGAIN, "not_ready",
+			    "the child is not parked");
+	else if (strcmp(op, LINX_WO_CALL) == 0)
+		req_call(s, msg);
+	else
+		plan_request(s, msg);
+}
+
+static void op_pty(struct session *s, const struct linx_value *msg,
+		   const char *op)
+{
+	const struct linx_value *d = linx_map_get(msg, LINX_WK_DATA);
+
+	if (s->pty_fd < 0)
+		emit_reject(s->id, op, ENOTTY, "no_pty",
+			    "the session has no PTY");
+	else if (strcmp(op, LINX_WO_WINSIZE) == 0)
+		req_winsize(s, msg);
+	else if (!d || (d->type != LINX_BYTES && d->type != LINX_STRING))
+		emit_reject(s->id, op, EINVAL, "bad_data", "data must be bytes");
+	else if (outbuf_append(&s->pty_in, d->bytes, d->len) < 0)
+		emit_reject(s->id, op, ENOMEM, "nomem", "out of memory");
+	else
+		session_pty_writable(s);
+}
+
+static const struct {
+	const char *op;
+	void (*fn)(struct session *s, const struct linx_value *msg,
+		   const char *op);
+	bool waits_for_setup; /* refused while a setup's calls run */
+} session_ops[] = {
+	{ LINX_WO_PROCEED, op_proceed, true },
+	{ LINX_WO_ABORT, op_abort, false },
+	{ LINX_WO_KILL, op_kill, false },
+	{ LINX_WO_SIGNAL, op_signal, false },
+	{ LINX_WO_CALL, op_at_checkpoint, true },
+	{ LINX_WO_SETUP, op_at_checkpoint, true },
+	{ LINX_WO_PTY_WRITE, op_pty, false },
+	{ LINX_WO_WINSIZE, op_pty, false },
+};
+
 void session_request(const struct linx_value *msg, const char *op,
 		     uint64_t id)
 {
 	struct session *s = session_find(id);
-	bool parked;
 
 	if (!s) {
 		emit_reject(id, op, ESRCH, "no_process",
@@ -255,85 +368,18 @@ void session_request(const struct linx_value *msg, const char *op,
 			    (unsigned long long)id);
 		return;
 	}
-	parked = s->stage == LINX_PROCESS_READY && !s->proceed_sent &&
-		 !s->aborting;
-	if (plan_busy(s) && (strcmp(op, LINX_WO_PROCEED) == 0 ||
-			     strcmp(op, LINX_WO_CALL) == 0 ||
-			     strcmp(op, LINX_WO_SETUP) == 0)) {
-		emit_reject(id, op, EBUSY, "setup_running",
-			    "the session's setup is still running");
-	} else if (strcmp(op, LINX_WO_PROCEED) == 0) {
-		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING)
-			emit_reject(id, op, EALREADY, "running",
-				    "already released");
-		else if (!parked)
-			emit_reject(id, op, EAGAIN, "not_ready",
-				    "the child is not parked");
+	for (size_t i = 0; i < sizeof(session_ops) / sizeof(session_ops[0]);
+	     i++) {
+		if (strcmp(op, session_ops[i].op) != 0)
+			continue;
+		if (session_ops[i].waits_for_setup && plan_busy(s))
+			emit_reject(id, op, EBUSY, "setup_running",
+				    "the session's setup is still running");
 		else
-			do_proceed(s);
-	} else if (strcmp(op, LINX_WO_ABORT) == 0) {
-		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING)
-			emit_reject(id, op, EBUSY, "running",
-				    "past the checkpoint; use a signal");
-		else if (parked)
-			session_kill(s, true);
-		else
-			s->abort_pending = true; /* fires at ready */
-	} else if (strcmp(op, LINX_WO_KILL) == 0) {
-		session_kill(s, false);
-	} else if (strcmp(op, LINX_WO_SIGNAL) == 0) {
-		int64_t sig = 0;
-
-		if (!linx_value_get_i64(linx_map_get(msg, LINX_WK_SIGNUM), &sig) ||
-		    sig <= 0 || sig >= NSIG)
-			emit_reject(id, op, EINVAL, "bad_signal",
-				    "signum must be 1..%d", NSIG - 1);
-		else if (s->stage == LINX_PROCESS_RUNNING)
-			send_signal(s, (int)sig);
-		else if (s->n_signals >= MAX_BUFFERED_SIGNALS)
-			emit_reject(id, op, ENOBUFS, "too_many_signals",
-				    "at most %d signals are buffered",
-				    MAX_BUFFERED_SIGNALS);
-		else
-			s->signals[s->n_signals++] = (int)sig;
-	} else if (strcmp(op, LINX_WO_CALL) == 0) {
-		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING) {
-			emit_reject(id, op, EBUSY, "running",
-				    "past the checkpoint");
-		} else if (!parked) {
-			emit_reject(id, op, EAGAIN, "not_ready",
-				    "the child is not parked");
-		} else {
-			req_call(s, msg);
-		}
-	} else if (strcmp(op, LINX_WO_SETUP) == 0) {
-		if (s->proceed_sent || s->stage >= LINX_PROCESS_RUNNING)
-			emit_reject(id, op, EBUSY, "running",
-				    "past the checkpoint");
-		else if (!parked)
-			emit_reject(id, op, EAGAIN, "not_ready",
-				    "the child is not parked");
-		else
-			plan_request(s, msg);
-	} else if (strcmp(op, LINX_WO_PTY_WRITE) == 0 || strcmp(op, LINX_WO_WINSIZE) == 0) {
-		const struct linx_value *d = linx_map_get(msg, LINX_WK_DATA);
-
-		if (s->pty_fd < 0)
-			emit_reject(id, op, ENOTTY, "no_pty",
-				    "the session has no PTY");
-		else if (op[0] == 'w')
-			req_winsize(s, msg);
-		else if (!d || (d->type != LINX_BYTES && d->type != LINX_STRING))
-			emit_reject(id, op, EINVAL, "bad_data",
-				    "data must be bytes");
-		else if (outbuf_append(&s->pty_in, d->bytes, d->len) < 0)
-			emit_reject(id, op, ENOMEM, "nomem", "out of memory");
-		else
-			session_pty_writable(s);
-	} else {
-		emit_reject(id, op, EINVAL, "unknown_op", "unknown op \"%s\"",
-			    op);
+			session_ops[i].fn(s, msg, op);
+		return;
 	}
+	emit_reject(id, op, EINVAL, "unknown_op", "unknown op \"%s\"", op);
 }
 
 /* ---- frames from the child ----------------------------------------------- */
