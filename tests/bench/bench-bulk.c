@@ -36,6 +36,8 @@
 
 #include <linx/rtnl.h>
 
+#include "bench-util.h"
+
 #define TABLE 100
 #define MAX_RUNS 16
 
@@ -46,23 +48,6 @@ static const char *const names[N_CONTENDERS] = {
 
 static unsigned n_routes = 100000;
 static int runs = 5;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void die(const char *what, const struct linx_error *err)
-{
-	char buf[1024];
-
-	linx_error_format(err, buf, sizeof(buf));
-	fprintf(stderr, "bench-bulk: %s: %s\n", what, buf);
-	exit(1);
-}
 
 static double tv_ms(struct timeval tv)
 {
@@ -80,17 +65,6 @@ static double cpu_ms(int who, double *sys)
 	return tv_ms(ru.ru_utime) + tv_ms(ru.ru_stime);
 }
 
-static double sh_timed(const char *cmd)
-{
-	double t = now_ms();
-
-	if (system(cmd) != 0) {
-		fprintf(stderr, "bench-bulk: command failed: %s\n", cmd);
-		exit(1);
-	}
-	return now_ms() - t;
-}
-
 /* 10.(i/65536).(i/256).(i%256)/32 */
 static void route_dst(unsigned i, uint8_t out[4])
 {
@@ -104,10 +78,10 @@ static double c_api(struct linx_rtnl *s, unsigned op)
 {
 	struct linx_rtnl_batch *b;
 	struct linx_error err;
-	double t = now_ms();
+	double t = bench_now_ms();
 
 	if (linx_rtnl_batch_new(s, &b, &err) < 0)
-		die("batch", &err);
+		bench_die("batch", &err);
 	for (unsigned i = 0; i < n_routes; i++) {
 		struct linx_rtnl_route_spec r = LINX_RTNL_ROUTE_SPEC_INIT;
 
@@ -117,12 +91,12 @@ static double c_api(struct linx_rtnl *s, unsigned op)
 		r.dev = "b0";
 		r.table = TABLE;
 		if (linx_rtnl_batch_route(b, op, &r, &err) < 0)
-			die("batch_route", &err);
+			bench_die("batch_route", &err);
 	}
 	if (linx_rtnl_batch_run(b, &err) < 0)
-		die("batch_run", &err);
+		bench_die("batch_run", &err);
 	linx_rtnl_batch_free(b);
-	return now_ms() - t;
+	return bench_now_ms() - t;
 }
 
 /* The same routes in the three input forms. */
@@ -157,19 +131,12 @@ static void write_inputs(const char *jsonl, const char *json, const char *ip)
 	}
 }
 
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static double median(const double *v, int n)
 {
 	double s[MAX_RUNS];
 
 	memcpy(s, v, sizeof(*v) * (size_t)n);
-	qsort(s, (size_t)n, sizeof(*s), cmp);
+	qsort(s, (size_t)n, sizeof(*s), bench_cmp_double);
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
@@ -222,7 +189,7 @@ int main(int argc, char **argv)
 		 argv[2], argv[1], json);
 	snprintf(cmd[IPBATCH], sizeof(cmd[IPBATCH]), "ip -batch %s", ip);
 	if (linx_rtnl_open(NULL, &s, &err) < 0)
-		die("open", &err);
+		bench_die("open", &err);
 
 	for (int r = 0; r < runs; r++) {
 		for (int k = 0; k < N_CONTENDERS; k++) {
@@ -231,7 +198,7 @@ int main(int argc, char **argv)
 			double s0, s1, c0 = cpu_ms(who, &s0);
 
 			t[c][r] = c == C_API ? c_api(s, LINX_RTNL_OP_ROUTE_ADD)
-					     : sh_timed(cmd[c]);
+					     : bench_sh_timed(cmd[c]);
 			cpu[c][r] = cpu_ms(who, &s1) - c0;
 			sys[c][r] = s1 - s0;
 			/* every contender must have added every route:

@@ -35,49 +35,14 @@
 
 #include <linx/rtnl-reconcile.h>
 
+#include "bench-util.h"
+
 #define TABLE 100
 #define REACTIONS 9
 
 static unsigned n_routes = 10000, n_addrs = 1000;
 static int runs = 7;
 static char dir[64];
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void die(const char *what, const struct linx_error *err)
-{
-	char buf[1024];
-
-	linx_error_format(err, buf, sizeof(buf));
-	fprintf(stderr, "bench-reconcile: %s: %s\n", what, buf);
-	exit(1);
-}
-
-static void sh(const char *cmd)
-{
-	if (system(cmd) != 0) {
-		fprintf(stderr, "bench-reconcile: command failed: %s\n", cmd);
-		exit(1);
-	}
-}
-
-static double median(double *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-			double t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Route i: 10.(128 + i/65536).(i/256).(i%256)/32; address i (i >= 1):
  * 10.100.(i/256).(i%256)/32; address 0 is 10.0.0.2/24. */
@@ -226,11 +191,11 @@ static struct linx_value one_pass(struct linx_rtnl *s,
 	struct linx_value rep;
 	struct linx_error err;
 	const struct linx_value *c;
-	double t = now_ms();
+	double t = bench_now_ms();
 
 	if (linx_rtnl_reconcile(s, d, last, -1, &rep, &err) < 0)
-		die("reconcile", &err);
-	*ms = now_ms() - t;
+		bench_die("reconcile", &err);
+	*ms = bench_now_ms() - t;
 	c = linx_map_get(&rep, "converged");
 	if (!c || !c->b) {
 		fprintf(stderr, "bench-reconcile: a pass did not converge\n");
@@ -247,7 +212,7 @@ static char *read_line(int fd, int ms)
 {
 	static char buf[1 << 16];
 	static size_t len;
-	double deadline = now_ms() + ms;
+	double deadline = bench_now_ms() + ms;
 
 	for (;;) {
 		char *nl = memchr(buf, '\n', len);
@@ -263,7 +228,7 @@ static char *read_line(int fd, int ms)
 			len -= k;
 			return line;
 		}
-		left = (int)(deadline - now_ms());
+		left = (int)(deadline - bench_now_ms());
 		if (left <= 0 || poll(&p, 1, left) <= 0)
 			return NULL;
 		if (len == sizeof(buf))
@@ -316,8 +281,8 @@ static void reaction(const char *linx, const char *plugins,
 		route_dst((unsigned)k * 1111 % n_routes, dst, sizeof(dst));
 		snprintf(cmd, sizeof(cmd), "ip route del %s table %u", dst,
 			 TABLE);
-		sh(cmd);
-		t0 = now_ms();
+		bench_sh(cmd);
+		t0 = bench_now_ms();
 		while ((line = read_line(out[0], 10000))) {
 			bool done = healed(line);
 
@@ -329,7 +294,7 @@ static void reaction(const char *linx, const char *plugins,
 			fprintf(stderr, "bench-reconcile: no heal in 10 s\n");
 			break;
 		}
-		t[got++] = now_ms() - t0;
+		t[got++] = bench_now_ms() - t0;
 		/* The pass's own changes wake the loop once more: let that
 		 * no-op pass go by. */
 		while ((line = read_line(out[0], 300)))
@@ -348,7 +313,7 @@ static void reaction(const char *linx, const char *plugins,
 		printf("loop reaction (ip route del -> converged report, "
 		       "debounce 20 ms, %u routes + %u addresses desired): "
 		       "median %.1f ms (min %.1f, max %.1f, n=%d)\n",
-		       n_routes, n_addrs, median(t, got), lo, hi, got);
+		       n_routes, n_addrs, bench_median(t, got), lo, hi, got);
 	}
 }
 
@@ -382,7 +347,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-reconcile: needs root (a fresh netns)\n");
 		return 77;
 	}
-	sh("ip link set lo up && ip link add d0 type veth peer name d1 && "
+	bench_sh("ip link set lo up && ip link add d0 type veth peer name d1 && "
 	   "ip link set d0 up && ip link set d1 up");
 	snprintf(dir, sizeof(dir), "/tmp/linx-bench-reconcile-XXXXXX");
 	if (!mkdtemp(dir)) {
@@ -396,7 +361,7 @@ int main(int argc, char **argv)
 	write_desired_json(desired);
 
 	if (linx_rtnl_open(NULL, &s, &err) < 0)
-		die("open", &err);
+		bench_die("open", &err);
 	d = desired_value();
 	rep = one_pass(s, &d, NULL, &cold, &applied);
 	printf("rtnl reconcile, %u routes + %u addresses, a fresh netns\n",
@@ -415,7 +380,7 @@ int main(int argc, char **argv)
 		double t;
 
 		snprintf(cmd, sizeof(cmd), "ip -batch %s", drift);
-		sh(cmd);
+		bench_sh(cmd);
 		rep = one_pass(s, &d, &last, &pass_ms[run], &applied);
 		if (applied != n) {
 			fprintf(stderr, "bench-reconcile: drift of %u, healed "
@@ -430,11 +395,11 @@ int main(int argc, char **argv)
 		linx_value_clear(&rep);
 
 		/* The same drift, healed by replacing everything. */
-		sh(cmd);
+		bench_sh(cmd);
 		snprintf(cmd, sizeof(cmd), "ip -batch %s", replace);
-		t = now_ms();
-		sh(cmd);
-		ip_ms[run] = now_ms() - t;
+		t = bench_now_ms();
+		bench_sh(cmd);
+		ip_ms[run] = bench_now_ms() - t;
 		ratio[run] = ip_ms[run] / pass_ms[run];
 		rep = one_pass(s, &d, &last, &t, &applied);
 		if (applied != 0) {
@@ -446,8 +411,8 @@ int main(int argc, char **argv)
 		linx_value_clear(&rep);
 	}
 	{
-		double p = median(pass_ms, runs), i = median(ip_ms, runs);
-		double z = median(noop_ms, runs), rr = median(ratio, runs);
+		double p = bench_median(pass_ms, runs), i = bench_median(ip_ms, runs);
+		double z = bench_median(noop_ms, runs), rr = bench_median(ratio, runs);
 
 		printf("1%% drift (%u ops), medians over %d runs:\n",
 		       write_drift(drift, 0), runs);
@@ -465,7 +430,7 @@ int main(int argc, char **argv)
 
 	reaction(argv[1], argv[2], desired);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	sh(cmd);
+	bench_sh(cmd);
 	free(pass_ms);
 	free(ip_ms);
 	free(noop_ms);

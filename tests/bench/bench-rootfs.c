@@ -28,33 +28,14 @@
 #include <linx/plan.h>
 #include <linx/process.h>
 
+#include "bench-util.h"
+
 extern char **environ;
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	return v[n / 2];
-}
 
 /* Run argv to completion; microseconds, or -1 if it failed. */
 static double run(char *const *argv)
 {
-	double t0 = now_us();
+	double t0 = bench_now_us();
 	pid_t pid;
 	int st;
 
@@ -63,7 +44,7 @@ static double run(char *const *argv)
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0)
 		return -1;
-	return now_us() - t0;
+	return bench_now_us() - t0;
 }
 
 static double run_lib(struct linx_agent *a, const struct linx_value *plan)
@@ -75,7 +56,7 @@ static double run_lib(struct linx_agent *a, const struct linx_value *plan)
 	struct linx_process *p = NULL;
 	struct linx_process_result res;
 	struct linx_error err;
-	double t0 = now_us();
+	double t0 = bench_now_us();
 	int ok;
 
 	ok = linx_process_spawn(a, &o, &p, &err) == 0 &&
@@ -88,7 +69,7 @@ static double run_lib(struct linx_agent *a, const struct linx_value *plan)
 	if (!ok)
 		fprintf(stderr, "linx lib: %s\n", err.message);
 	linx_process_free(p);
-	return ok ? now_us() - t0 : -1;
+	return ok ? bench_now_us() - t0 : -1;
 }
 
 static bool have(const char *path)
@@ -164,7 +145,7 @@ int main(int argc, char **argv)
 	printf("rootfs: busybox root + /proc + /dev + tmpfs, %d runs, "
 	       "medians\n", runs);
 	for (int k = 0; k < 4; k++) {
-		med[k] = on[k] ? median(v[k], runs) : -1;
+		med[k] = on[k] ? bench_median(v[k], runs) : -1;
 		if (on[k])
 			printf("  %-9s %8.0f us\n", names[k], med[k]);
 		else

@@ -42,6 +42,8 @@
 #include <libmnl/libmnl.h>
 #include <linx/rtnl.h>
 
+#include "bench-util.h"
+
 #define TABLE 100
 
 static unsigned n_routes = 100000;
@@ -50,39 +52,6 @@ static int n_veths = 1000;
 /* veth runs are long (the kernel waits for RCU on every unregister):
  * fewer of them. */
 static int veth_runs = 3;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void die(const char *what, const struct linx_error *err)
-{
-	char buf[1024];
-
-	linx_error_format(err, buf, sizeof(buf));
-	fprintf(stderr, "bench-rtnl: %s: %s\n", what, buf);
-	exit(1);
-}
-
-static void sh(const char *cmd)
-{
-	if (system(cmd) != 0) {
-		fprintf(stderr, "bench-rtnl: command failed: %s\n", cmd);
-		exit(1);
-	}
-}
-
-static double sh_timed(const char *cmd)
-{
-	double t = now_ms();
-
-	sh(cmd);
-	return now_ms() - t;
-}
 
 /* 10.(100 + i/65536).(i/256).(i%256)/32 */
 static void route_dst(unsigned i, uint8_t out[4])
@@ -97,10 +66,10 @@ static double linx_routes(struct linx_rtnl *s, unsigned op)
 {
 	struct linx_rtnl_batch *b;
 	struct linx_error err;
-	double t = now_ms();
+	double t = bench_now_ms();
 
 	if (linx_rtnl_batch_new(s, &b, &err) < 0)
-		die("batch", &err);
+		bench_die("batch", &err);
 	for (unsigned i = 0; i < n_routes; i++) {
 		struct linx_rtnl_route_spec r = LINX_RTNL_ROUTE_SPEC_INIT;
 
@@ -110,12 +79,12 @@ static double linx_routes(struct linx_rtnl *s, unsigned op)
 		r.dev = "b0";
 		r.table = TABLE;
 		if (linx_rtnl_batch_route(b, op, &r, &err) < 0)
-			die("batch_route", &err);
+			bench_die("batch_route", &err);
 	}
 	if (linx_rtnl_batch_run(b, &err) < 0)
-		die("batch_run", &err);
+		bench_die("batch_run", &err);
 	linx_rtnl_batch_free(b);
-	return now_ms() - t;
+	return bench_now_ms() - t;
 }
 
 static double linx_dump(struct linx_rtnl *s)
@@ -123,11 +92,11 @@ static double linx_dump(struct linx_rtnl *s)
 	struct linx_rtnl_route *list;
 	struct linx_error err;
 	size_t n;
-	double t = now_ms();
+	double t = bench_now_ms();
 
 	if (linx_rtnl_route_list(s, AF_INET, TABLE, &list, &n, &err) < 0)
-		die("route_list", &err);
-	t = now_ms() - t;
+		bench_die("route_list", &err);
+	t = bench_now_ms() - t;
 	if (n != n_routes) {
 		fprintf(stderr, "bench-rtnl: dumped %zu routes, not %u\n", n,
 			n_routes);
@@ -175,7 +144,7 @@ static void raw_open(struct raw *r, int ifindex)
 static double raw_routes(struct raw *r, bool add)
 {
 	static char acks[128][256];
-	double t = now_ms();
+	double t = bench_now_ms();
 
 	for (unsigned base = 0; base < n_routes; base += RAW_CHUNK) {
 		unsigned n = n_routes - base < RAW_CHUNK ? n_routes - base
@@ -240,7 +209,7 @@ static double raw_routes(struct raw *r, bool add)
 			}
 		}
 	}
-	return now_ms() - t;
+	return bench_now_ms() - t;
 }
 
 static double raw_dump(struct raw *r)
@@ -249,7 +218,7 @@ static double raw_dump(struct raw *r)
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
 	struct rtmsg *rtm;
 	unsigned count = 0;
-	double t = now_ms();
+	double t = bench_now_ms();
 
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -271,7 +240,7 @@ static double raw_dump(struct raw *r)
 		}
 	}
 done:
-	t = now_ms() - t;
+	t = bench_now_ms() - t;
 	if (count < n_routes) {
 		fprintf(stderr, "raw dump: %u routes\n", count);
 		exit(1);
@@ -285,20 +254,20 @@ static double linx_veths(struct linx_rtnl *s)
 {
 	struct linx_error err;
 	char a[IFNAMSIZ], b[IFNAMSIZ];
-	double t = now_ms();
+	double t = bench_now_ms();
 
 	for (int i = 0; i < n_veths; i++) {
 		snprintf(a, sizeof(a), "va%d", i);
 		snprintf(b, sizeof(b), "vb%d", i);
 		if (linx_rtnl_link_create_veth(s, a, b, NULL, &err) < 0)
-			die("create_veth", &err);
+			bench_die("create_veth", &err);
 	}
 	for (int i = 0; i < n_veths; i++) {
 		snprintf(a, sizeof(a), "va%d", i);
 		if (linx_rtnl_link_delete(s, a, &err) < 0)
-			die("delete", &err);
+			bench_die("delete", &err);
 	}
-	return now_ms() - t;
+	return bench_now_ms() - t;
 }
 
 static void write_batch(const char *path, const char *fmt, unsigned n,
@@ -321,19 +290,6 @@ static void write_batch(const char *path, const char *fmt, unsigned n,
 		}
 	}
 	fclose(f);
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)
@@ -364,7 +320,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-rtnl: needs root (a fresh network namespace)\n");
 		return 77;
 	}
-	sh("ip link set lo up && ip link add b0 type veth peer name b1 && "
+	bench_sh("ip link set lo up && ip link add b0 type veth peer name b1 && "
 	   "ip link set b0 up && ip link set b1 up");
 	if (!mkdtemp(dir))
 		return 1;
@@ -380,9 +336,9 @@ int main(int argc, char **argv)
 		    false);
 	write_batch(f_vdel, "link del va%u\n", n_veths, false);
 	if (linx_rtnl_open(NULL, &s, &err) < 0)
-		die("open", &err);
+		bench_die("open", &err);
 	if (linx_rtnl_link_index(s, "b0", &ifindex, &err) < 0)
-		die("index", &err);
+		bench_die("index", &err);
 	raw_open(&raw, ifindex);
 
 	for (int r = 0; r < runs; r++) {
@@ -398,19 +354,19 @@ int main(int argc, char **argv)
 				snprintf(cmd, sizeof(cmd),
 					 "ip route save table %d > /dev/null",
 					 TABLE);
-				dump_save[r] = sh_timed(cmd);
+				dump_save[r] = bench_sh_timed(cmd);
 				snprintf(cmd, sizeof(cmd),
 					 "ip route show table %d > /dev/null",
 					 TABLE);
-				dump_show[r] = sh_timed(cmd);
+				dump_show[r] = bench_sh_timed(cmd);
 				dump_raw[r] = raw_dump(&raw);
 				del_l[r] = linx_routes(s, LINX_RTNL_OP_ROUTE_DELETE);
 				break;
 			case 1:
 				snprintf(cmd, sizeof(cmd), "ip -batch %s", f_add);
-				add_ip[r] = sh_timed(cmd);
+				add_ip[r] = bench_sh_timed(cmd);
 				snprintf(cmd, sizeof(cmd), "ip -batch %s", f_del);
-				del_ip[r] = sh_timed(cmd);
+				del_ip[r] = bench_sh_timed(cmd);
 				break;
 			default:
 				add_raw[r] = raw_routes(&raw, true);
@@ -427,7 +383,7 @@ int main(int argc, char **argv)
 				snprintf(cmd, sizeof(cmd),
 					 "ip -batch %s && ip -batch %s", f_vadd,
 					 f_vdel);
-				veth_ip[r] = sh_timed(cmd);
+				veth_ip[r] = bench_sh_timed(cmd);
 			}
 			usleep(500 * 1000);
 		}
@@ -439,7 +395,7 @@ int main(int argc, char **argv)
 		double q_veth[16];
 		int vr = n_veths ? (runs < veth_runs ? runs : veth_runs) : 0;
 
-		/* Per-run ratios, before median() sorts the samples. */
+		/* Per-run ratios, before bench_median() sorts the samples. */
 		for (int r = 0; r < runs; r++) {
 			q_ip[r] = add_ip[r] / add_l[r];
 			q_raw[r] = add_l[r] / add_raw[r];
@@ -450,11 +406,11 @@ int main(int argc, char **argv)
 		for (int r = 0; r < vr; r++)
 			q_veth[r] = veth_ip[r] / veth_l[r];
 
-		double al = median(add_l, runs), ai = median(add_ip, runs);
-		double ar = median(add_raw, runs), dl = median(del_l, runs);
-		double di = median(del_ip, runs), dr = median(del_raw, runs);
-		double pl = median(dump_l, runs), ps = median(dump_save, runs);
-		double ph = median(dump_show, runs), pr = median(dump_raw, runs);
+		double al = bench_median(add_l, runs), ai = bench_median(add_ip, runs);
+		double ar = bench_median(add_raw, runs), dl = bench_median(del_l, runs);
+		double di = bench_median(del_ip, runs), dr = bench_median(del_raw, runs);
+		double pl = bench_median(dump_l, runs), ps = bench_median(dump_save, runs);
+		double ph = bench_median(dump_show, runs), pr = bench_median(dump_raw, runs);
 
 		printf("rtnl benchmark: %u routes, %d runs (veth: %d pairs, %d "
 		       "runs); medians in ms\n",
@@ -463,26 +419,26 @@ int main(int argc, char **argv)
 		       "               ip/linx %.2fx (per-run median %.2fx; "
 		       "target >= 2.5) | linx/raw %.2f (per-run median %.2f; "
 		       "target <= 1.3)\n",
-		       al, ai, ar, ai / al, median(q_ip, runs), al / ar,
-		       median(q_raw, runs));
+		       al, ai, ar, ai / al, bench_median(q_ip, runs), al / ar,
+		       bench_median(q_raw, runs));
 		printf("dump routes:   linx %8.1f | ip route save %8.1f | ip "
 		       "route show %8.1f | raw %8.1f\n"
 		       "               linx/save %.2f (per-run median %.2f; "
 		       "target <= 1.2) | linx/show %.2f | linx/raw %.2f\n",
-		       pl, ps, ph, pr, pl / ps, median(q_save, runs), pl / ph,
+		       pl, ps, ph, pr, pl / ps, bench_median(q_save, runs), pl / ph,
 		       pl / pr);
 		printf("delete routes: linx %8.1f | ip -batch %8.1f | raw %8.1f\n"
 		       "               ip/linx %.2fx (per-run median %.2fx) | "
 		       "linx/raw %.2f (per-run median %.2f)\n",
-		       dl, di, dr, di / dl, median(q_del, runs), dl / dr,
-		       median(q_delraw, runs));
+		       dl, di, dr, di / dl, bench_median(q_del, runs), dl / dr,
+		       bench_median(q_delraw, runs));
 		if (vr) {
-			double vl = median(veth_l, vr), vi = median(veth_ip, vr);
+			double vl = bench_median(veth_l, vr), vi = bench_median(veth_ip, vr);
 
 			printf("veth pairs:    linx %8.1f | ip -batch %8.1f | "
 			       "ip/linx %.2fx (per-run median %.2fx; create + "
 			       "delete %d pairs)\n",
-			       vl, vi, vi / vl, median(q_veth, vr), n_veths);
+			       vl, vi, vi / vl, bench_median(q_veth, vr), n_veths);
 		}
 	}
 	linx_rtnl_close(s);
