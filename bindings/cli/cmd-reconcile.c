@@ -625,19 +625,132 @@ static int monitor_args(struct rec *c, const char *netns,
 	return 0;
 }
 
-int cli_cmd_reconcile(struct cli *cli, int argc, char **argv)
+/* The options with a value. */
+struct rec_opts {
+	const char *netns, *in, *path, *state, *interval, *debounce;
+};
+
+/* --watch is the one option without a value: takes it out of argv (not
+ * past "--") and says how many arguments are left. */
+static int take_watch(int argc, char **argv, bool *ret_watch)
 {
-	const char *netns = NULL, *in = NULL, *path = NULL, *state = NULL,
-		   *interval = NULL, *debounce = NULL;
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--watch") == 0)
+			*ret_watch = true;
+		else
+			argv[n++] = argv[i];
+	}
+	return n;
+}
+
+/* The command line into `o` and `c`; false with *ret_status when the
+ * command ends here. */
+static bool parse_options(struct rec *c, int argc, char **argv,
+			  struct rec_opts *o, int *ret_npos, int *ret_status)
+{
 	const struct cli_option opts[] = {
-		{ "--netns", NULL, &netns },
-		{ "--in", NULL, &in },
-		{ "--path", NULL, &path },
-		{ "--state", NULL, &state },
-		{ "--interval", NULL, &interval },
-		{ "--debounce", NULL, &debounce },
+		{ "--netns", NULL, &o->netns },
+		{ "--in", NULL, &o->in },
+		{ "--path", NULL, &o->path },
+		{ "--state", NULL, &o->state },
+		{ "--interval", NULL, &o->interval },
+		{ "--debounce", NULL, &o->debounce },
 		{ 0 },
 	};
+	const char *command = c->cli->command;
+	int n = take_watch(argc, argv, &c->watch);
+
+	if (!cli_parse(c->cli, n, argv, opts, ret_npos, ret_status))
+		return false;
+	if (*ret_npos < 2) {
+		cli_usage_error(command, "missing %s",
+				*ret_npos ? "DESIRED.json" : "SUBSYSTEM");
+		*ret_status = CLI_EXIT_USAGE;
+		return false;
+	}
+	if ((o->interval || o->debounce) && !c->watch) {
+		cli_usage_error(command,
+				"--interval and --debounce need --watch");
+		*ret_status = CLI_EXIT_USAGE;
+		return false;
+	}
+	if ((o->interval && (*ret_status = parse_ms(c->cli, "--interval",
+						    o->interval,
+						    &c->interval))) ||
+	    (o->debounce && (*ret_status = parse_ms(c->cli, "--debounce",
+						    o->debounce,
+						    &c->debounce))))
+		return false;
+	if (!!o->netns + !!o->in + !!o->path > 1) {
+		cli_usage_error(command,
+				"give one scope: --netns, --in or --path");
+		*ret_status = CLI_EXIT_USAGE;
+		return false;
+	}
+	return true;
+}
+
+/* The verb's arguments: the extra ones, the scope and the desired state
+ * read from argv[1] (moved into c->args). */
+static int build_args(struct rec *c, const struct rec_opts *o, int npos,
+		      char **argv, struct linx_value *desired)
+{
+	int status = find_verbs(c);
+
+	if (status)
+		return status;
+	status = cli_args_parse(c->cli, c->verb, npos - 2, argv + 2, &c->args);
+	if (!status && o->netns)
+		status = add_arg(c, c->verb, &c->args, "netns", o->netns);
+	if (!status && o->in)
+		status = add_arg(c, c->verb, &c->args, "in", o->in);
+	if (!status && o->path)
+		status = add_arg(c, c->verb, &c->args, "path", o->path);
+	if (!status)
+		status = read_json(c->cli, "desired", argv[1], false, desired);
+	if (!status && c->watch)
+		status = monitor_args(c, o->netns, desired);
+	if (status)
+		return status;
+	if (linx_map_put(&c->args, "desired", desired) < 0)
+		return cli_oom(c->cli->command);
+	return 0;
+}
+
+/* One pass (exit 1 unless it converged), or the loop. */
+static int run(struct rec *c)
+{
+	bool converged;
+	int status;
+
+	if (c->state) {
+		status = load_state(c);
+		if (status)
+			return status;
+	}
+	if (c->watch) {
+		stop_signal = 0;
+		set_handlers(true);
+		status = watch(c);
+		set_handlers(false);
+	} else {
+		status = pass(c, "start", &converged);
+		if (!status && !converged)
+			status = CLI_EXIT_FAILED;
+	}
+	return status;
+}
+
+int cli_cmd_reconcile(struct cli *cli, int argc, char **argv)
+{
+	struct rec_opts o = { 0 };
 	struct rec c = {
 		.cli = cli,
 		.args = linx_value_map(),
@@ -648,81 +761,15 @@ int cli_cmd_reconcile(struct cli *cli, int argc, char **argv)
 		.debounce = DEFAULT_DEBOUNCE_MS,
 	};
 	struct linx_value desired = linx_value_nil();
-	int status, npos, n = 0;
-	bool converged;
+	int status, npos;
 
-	/* --watch is the one option without a value: take it out first. */
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[n++] = argv[i++];
-			break;
-		}
-		if (strcmp(argv[i], "--watch") == 0)
-			c.watch = true;
-		else
-			argv[n++] = argv[i];
-	}
-	if (!cli_parse(cli, n, argv, opts, &npos, &status))
+	if (!parse_options(&c, argc, argv, &o, &npos, &status))
 		return status;
-	if (npos < 2) {
-		cli_usage_error(cli->command, "missing %s",
-				npos ? "DESIRED.json" : "SUBSYSTEM");
-		return CLI_EXIT_USAGE;
-	}
-	if ((interval || debounce) && !c.watch) {
-		cli_usage_error(cli->command,
-				"--interval and --debounce need --watch");
-		return CLI_EXIT_USAGE;
-	}
-	if ((interval && (status = parse_ms(cli, "--interval", interval,
-					    &c.interval))) ||
-	    (debounce && (status = parse_ms(cli, "--debounce", debounce,
-					    &c.debounce))))
-		return status;
-	if (!!netns + !!in + !!path > 1) {
-		cli_usage_error(cli->command,
-				"give one scope: --netns, --in or --path");
-		return CLI_EXIT_USAGE;
-	}
 	c.subsystem = argv[0];
-	c.state = state;
-	status = find_verbs(&c);
-	if (status)
-		goto out;
-	status = cli_args_parse(cli, c.verb, npos - 2, argv + 2, &c.args);
-	if (!status && netns)
-		status = add_arg(&c, c.verb, &c.args, "netns", netns);
-	if (!status && in)
-		status = add_arg(&c, c.verb, &c.args, "in", in);
-	if (!status && path)
-		status = add_arg(&c, c.verb, &c.args, "path", path);
+	c.state = o.state;
+	status = build_args(&c, &o, npos, argv, &desired);
 	if (!status)
-		status = read_json(cli, "desired", argv[1], false, &desired);
-	if (!status && c.watch)
-		status = monitor_args(&c, netns, &desired);
-	if (status)
-		goto out;
-	if (linx_map_put(&c.args, "desired", &desired) < 0) {
-		status = cli_oom(cli->command);
-		goto out;
-	}
-	if (state) {
-		status = load_state(&c);
-		if (status)
-			goto out;
-	}
-	if (c.watch) {
-		stop_signal = 0;
-		set_handlers(true);
-		status = watch(&c);
-		set_handlers(false);
-	} else {
-		status = pass(&c, "start", &converged);
-		if (!status && !converged)
-			status = CLI_EXIT_FAILED;
-	}
-out:
+		status = run(&c);
 	linx_value_clear(&desired);
 	linx_value_clear(&c.args);
 	linx_value_clear(&c.mon_args);

@@ -85,6 +85,28 @@ static int resolve(const struct rc_links *links, const char *dev,
 	return 0;
 }
 
+/* A prefix length given apart from the address `text` (has_plen), against
+ * the address parsed from it: not also in the text, not past its family's
+ * bits.  `list` and `op` name the desired list and the error. */
+static int apart_prefix(const char *text, int has_plen, uint32_t plen,
+			const struct linx_rtnl_ip *ip, const char *list,
+			const char *op, uint32_t i, uint8_t *len,
+			struct linx_error *err)
+{
+	if (!has_plen)
+		return 0;
+	if (strchr(text, '/'))
+		return bad(err, EINVAL, op, text,
+			   "desired.%s[%u]: prefix length given twice", list,
+			   i);
+	if (plen > linx_rtnl_ip_len(ip) * 8)
+		return bad(err, EINVAL, "bad_family", text,
+			   "desired.%s[%u]: /%u is too long for %s", list, i,
+			   plen, rc_family_name(ip->family));
+	*len = (uint8_t)plen;
+	return 0;
+}
+
 static int desired_addr(const struct linx_value *v, uint32_t i,
 			const struct rc_links *links, struct rc_addr *ret,
 			struct linx_error *err)
@@ -92,7 +114,7 @@ static int desired_addr(const struct linx_value *v, uint32_t i,
 	static const char *const keys[] = { "dev", "address", "prefix", NULL };
 	const char *dev = NULL, *text = NULL, *unknown;
 	uint32_t plen = 0;
-	int has_plen = 0;
+	int has_plen = 0, r;
 	uint8_t len;
 
 	memset(ret, 0, sizeof(*ret));
@@ -123,20 +145,10 @@ static int desired_addr(const struct linx_value *v, uint32_t i,
 			   "desired.addresses[%u]: \"%.64s\" is not an IPv4 "
 			   "or IPv6 address",
 			   i, text);
-	if (has_plen) {
-		if (strchr(text, '/'))
-			return bad(err, EINVAL, "bad_address", text,
-				   "desired.addresses[%u]: prefix length "
-				   "given twice",
-				   i);
-		if (plen > linx_rtnl_ip_len(&ret->address) * 8)
-			return bad(err, EINVAL, "bad_family", text,
-				   "desired.addresses[%u]: /%u is too long "
-				   "for %s",
-				   i, plen,
-				   rc_family_name(ret->address.family));
-		len = (uint8_t)plen;
-	}
+	r = apart_prefix(text, has_plen, plen, &ret->address, "addresses",
+			 "bad_address", i, &len, err);
+	if (r < 0)
+		return r;
 	ret->family = ret->address.family;
 	ret->prefixlen = len;
 	snprintf(ret->dev, IFNAMSIZ, "%s", dev);
@@ -224,110 +236,157 @@ shape:
 		   i);
 }
 
+/* The route's gateway, dev and family are strings; `family` is the one
+ * asked for (0 when none). */
+static int route_strings(const struct route_fields *f, uint32_t i,
+			 uint8_t *family, struct linx_error *err)
+{
+	const char *fam = rc_str(f->family);
+
+	if ((!rc_absent(f->gateway) && !rc_str(f->gateway)) ||
+	    (!rc_absent(f->dev) && !rc_str(f->dev)) ||
+	    (!rc_absent(f->family) && !fam))
+		return bad(err, EINVAL, "bad_route", NULL,
+			   "desired.routes[%u]: gateway, dev and family are "
+			   "strings",
+			   i);
+	if (fam && rc_family_of(fam, family) < 0)
+		return bad(err, EINVAL, "bad_family", fam,
+			   "desired.routes[%u]: family \"%.16s\" is not inet "
+			   "or inet6",
+			   i, fam);
+	return 0;
+}
+
+/* A destination other than "default" into ret->dst and *len; `family`
+ * is checked against it and then becomes its family. */
+static int route_prefix(const char *dst, int has_plen, uint32_t plen,
+			uint32_t i, uint8_t *family, uint8_t *len,
+			struct rc_route *ret, struct linx_error *err)
+{
+	int r;
+
+	if (linx_rtnl_prefix_parse(dst, &ret->dst, len, NULL) < 0)
+		return bad(err, EINVAL, "bad_address", dst,
+			   "desired.routes[%u]: \"%.64s\" is not an "
+			   "address or a prefix",
+			   i, dst);
+	r = apart_prefix(dst, has_plen, plen, &ret->dst, "routes",
+			 "bad_route", i, len, err);
+	if (r < 0)
+		return r;
+	if (host_bits(&ret->dst, *len))
+		return bad(err, EINVAL, "bad_address", dst,
+			   "desired.routes[%u]: %.64s has bits set "
+			   "past /%u",
+			   i, dst, *len);
+	if (*family && *family != ret->dst.family)
+		return bad(err, EINVAL, "bad_family", dst,
+			   "desired.routes[%u]: %.64s is not %s", i, dst,
+			   rc_family_name(*family));
+	*family = ret->dst.family;
+	return 0;
+}
+
+/* The destination and its prefix length (either in dst or apart). */
+static int route_dst(const struct route_fields *f, uint32_t i,
+		     uint8_t *family, uint8_t *len, struct rc_route *ret,
+		     struct linx_error *err)
+{
+	const char *dst = f->dst->str;
+	uint32_t plen = 0;
+	int has_plen = rc_u32(f->prefix, 128, &plen);
+
+	if (has_plen < 0)
+		return bad(err, EINVAL, "bad_route", NULL,
+			   "desired.routes[%u]: the prefix length is an "
+			   "integer 0..128",
+			   i);
+	if (strcmp(dst, "default") != 0)
+		return route_prefix(dst, has_plen, plen, i, family, len, ret,
+				    err);
+	if (has_plen && plen != 0)
+		return bad(err, EINVAL, "bad_route", NULL,
+			   "desired.routes[%u]: a default route has prefix "
+			   "length 0",
+			   i);
+	return 0;
+}
+
+/* The gateway, of the destination's family; without one a dev is
+ * needed. */
+static int route_gateway(const struct route_fields *f, uint32_t i,
+			 uint8_t *family, struct rc_route *ret,
+			 struct linx_error *err)
+{
+	const char *gw = rc_str(f->gateway);
+
+	if (!gw) {
+		if (rc_absent(f->dev))
+			return bad(err, EINVAL, "bad_route", NULL,
+				   "desired.routes[%u]: a gateway or a dev is "
+				   "needed",
+				   i);
+		return 0;
+	}
+	if (linx_rtnl_ip_parse(gw, &ret->gateway, NULL) < 0)
+		return bad(err, EINVAL, "bad_address", gw,
+			   "desired.routes[%u]: gateway \"%.64s\" is "
+			   "not an IPv4 or IPv6 address",
+			   i, gw);
+	if (*family && *family != ret->gateway.family)
+		return bad(err, EINVAL, "bad_family", gw,
+			   "desired.routes[%u]: gateway %.64s is not "
+			   "%s like the destination",
+			   i, gw, rc_family_name(*family));
+	*family = ret->gateway.family;
+	return 0;
+}
+
+/* Table and metric, with the kernel's defaults. */
+static int route_numbers(const struct route_fields *f, uint32_t i,
+			 struct rc_route *ret, struct linx_error *err)
+{
+	ret->table = RT_TABLE_MAIN;
+	if (rc_u32(f->table, UINT32_MAX, &ret->table) < 0 || ret->table == 0)
+		return bad(err, EINVAL, "bad_route", NULL,
+			   "desired.routes[%u]: table is 1..4294967295", i);
+	/* The kernel's defaults when no RTA_PRIORITY is given: 0 for IPv4,
+	 * IP6_RT_PRIO_USER (1024) for IPv6 (include/net/ip6_route.h). */
+	ret->metric = ret->family == AF_INET6 ? 1024 : 0;
+	if (rc_u32(f->metric, UINT32_MAX, &ret->metric) < 0)
+		return bad(err, EINVAL, "bad_route", NULL,
+			   "desired.routes[%u]: metric is 0..4294967295", i);
+	return 0;
+}
+
 static int desired_route(const struct linx_value *v, uint32_t i,
 			 const struct rc_links *links, struct rc_route *ret,
 			 struct linx_error *err)
 {
 	struct route_fields f;
-	const char *dst, *gw, *fam;
 	uint8_t family = 0, len = 0;
-	uint32_t plen = 0;
-	int r, has_plen;
+	int r;
 
 	r = route_fields(v, i, &f, err);
 	if (r < 0)
 		return r;
 	memset(ret, 0, sizeof(*ret));
 	ret->pos = i;
-	dst = f.dst->str;
-	gw = rc_str(f.gateway);
-	fam = rc_str(f.family);
-	if ((!rc_absent(f.gateway) && !gw) || (!rc_absent(f.dev) &&
-					       !rc_str(f.dev)) ||
-	    (!rc_absent(f.family) && !fam))
-		return bad(err, EINVAL, "bad_route", NULL,
-			   "desired.routes[%u]: gateway, dev and family are "
-			   "strings",
-			   i);
-	if (fam && rc_family_of(fam, &family) < 0)
-		return bad(err, EINVAL, "bad_family", fam,
-			   "desired.routes[%u]: family \"%.16s\" is not inet "
-			   "or inet6",
-			   i, fam);
-	has_plen = rc_u32(f.prefix, 128, &plen);
-	if (has_plen < 0)
-		return bad(err, EINVAL, "bad_route", NULL,
-			   "desired.routes[%u]: the prefix length is an "
-			   "integer 0..128",
-			   i);
-	if (strcmp(dst, "default") != 0) {
-		if (linx_rtnl_prefix_parse(dst, &ret->dst, &len, NULL) < 0)
-			return bad(err, EINVAL, "bad_address", dst,
-				   "desired.routes[%u]: \"%.64s\" is not an "
-				   "address or a prefix",
-				   i, dst);
-		if (has_plen) {
-			if (strchr(dst, '/'))
-				return bad(err, EINVAL, "bad_route", dst,
-					   "desired.routes[%u]: prefix length "
-					   "given twice",
-					   i);
-			if (plen > linx_rtnl_ip_len(&ret->dst) * 8)
-				return bad(err, EINVAL, "bad_family", dst,
-					   "desired.routes[%u]: /%u is too "
-					   "long for %s",
-					   i, plen,
-					   rc_family_name(ret->dst.family));
-			len = (uint8_t)plen;
-		}
-		if (host_bits(&ret->dst, len))
-			return bad(err, EINVAL, "bad_address", dst,
-				   "desired.routes[%u]: %.64s has bits set "
-				   "past /%u",
-				   i, dst, len);
-		if (family && family != ret->dst.family)
-			return bad(err, EINVAL, "bad_family", dst,
-				   "desired.routes[%u]: %.64s is not %s", i,
-				   dst, rc_family_name(family));
-		family = ret->dst.family;
-	} else if (has_plen && plen != 0) {
-		return bad(err, EINVAL, "bad_route", NULL,
-			   "desired.routes[%u]: a default route has prefix "
-			   "length 0",
-			   i);
-	}
-	if (gw) {
-		if (linx_rtnl_ip_parse(gw, &ret->gateway, NULL) < 0)
-			return bad(err, EINVAL, "bad_address", gw,
-				   "desired.routes[%u]: gateway \"%.64s\" is "
-				   "not an IPv4 or IPv6 address",
-				   i, gw);
-		if (family && family != ret->gateway.family)
-			return bad(err, EINVAL, "bad_family", gw,
-				   "desired.routes[%u]: gateway %.64s is not "
-				   "%s like the destination",
-				   i, gw, rc_family_name(family));
-		family = ret->gateway.family;
-	} else if (rc_absent(f.dev)) {
-		return bad(err, EINVAL, "bad_route", NULL,
-			   "desired.routes[%u]: a gateway or a dev is "
-			   "needed",
-			   i);
-	}
+	r = route_strings(&f, i, &family, err);
+	if (r >= 0)
+		r = route_dst(&f, i, &family, &len, ret, err);
+	if (r >= 0)
+		r = route_gateway(&f, i, &family, ret, err);
+	if (r < 0)
+		return r;
 	ret->family = family ? family : AF_INET;
 	ret->dst_len = len;
 	if (len == 0)
 		memset(&ret->dst, 0, sizeof(ret->dst));
-	ret->table = RT_TABLE_MAIN;
-	if (rc_u32(f.table, UINT32_MAX, &ret->table) < 0 || ret->table == 0)
-		return bad(err, EINVAL, "bad_route", NULL,
-			   "desired.routes[%u]: table is 1..4294967295", i);
-	/* The kernel's defaults when no RTA_PRIORITY is given: 0 for IPv4,
-	 * IP6_RT_PRIO_USER (1024) for IPv6 (include/net/ip6_route.h). */
-	ret->metric = ret->family == AF_INET6 ? 1024 : 0;
-	if (rc_u32(f.metric, UINT32_MAX, &ret->metric) < 0)
-		return bad(err, EINVAL, "bad_route", NULL,
-			   "desired.routes[%u]: metric is 0..4294967295", i);
+	r = route_numbers(&f, i, ret, err);
+	if (r < 0)
+		return r;
 	if (rc_str(f.dev)) {
 		snprintf(ret->dev, IFNAMSIZ, "%s", f.dev->str);
 		return resolve(links, f.dev->str, "routes", i, &ret->oif, err);

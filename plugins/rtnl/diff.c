@@ -545,15 +545,19 @@ static int push(struct op_list *l, uint8_t kind, uint8_t op, uint8_t stage,
 	return 0;
 }
 
-static bool route_same(const struct rc_route *want, const struct rc_route *have)
+static bool route_same(const void *w, const void *h)
 {
+	const struct rc_route *want = w, *have = h;
+
 	if (cmp_ip(&want->gateway, &have->gateway) != 0)
 		return false;
 	return want->oif == 0 || want->oif == have->oif;
 }
 
-static bool neigh_same(const struct rc_neigh *want, const struct rc_neigh *have)
+static bool neigh_same(const void *w, const void *h)
 {
+	const struct rc_neigh *want = w, *have = h;
+
 	return (have->state & NUD_PERMANENT) &&
 	       want->lladdr.len == have->lladdr.len &&
 	       memcmp(want->lladdr.addr, have->lladdr.addr, want->lladdr.len) ==
@@ -565,148 +569,194 @@ static bool owned(const char *const *keys, size_t n, const char *key)
 	return n && bsearch(&key, keys, n, sizeof(*keys), cmp_str) != NULL;
 }
 
-int rtnl_rc_diff(const struct rc_set *desired, const struct rc_set *observed,
-		 uint8_t protocol, const char *const *owned_keys,
-		 size_t n_owned, struct rc_ops *ret, struct linx_error *err)
+/* One diff: the ops gathered per stage, and the two sides of the kind
+ * being compared as sorted pointer arrays (room for every item). */
+struct diff {
+	struct op_list stage[RC_STAGES];
+	const char *const *owned_keys;
+	size_t n_owned;
+	const void **d, **o;
+	size_t n, m;
+};
+
+/* How one kind of item is compared.  `tagged`: every observed item given
+ * is ours (routes, by protocol), else only those whose key last_applied
+ * owns.  `same`: NULL when a match never needs an update. */
+struct diff_kind {
+	uint8_t kind;
+	uint8_t make_stage, drop_stage;
+	bool tagged;
+	int (*pcmp)(const void *, const void *);
+	bool (*same)(const void *want, const void *have);
+};
+
+static const struct diff_kind addr_kind = { RC_ADDR, 0, 3, false,
+					    addr_pcmp, NULL };
+static const struct diff_kind neigh_kind = { RC_NEIGH, 0, 3, false,
+					     neigh_pcmp, neigh_same };
+static const struct diff_kind rule_kind = { RC_RULE, 0, 3, false,
+					    rule_pcmp, NULL };
+static const struct diff_kind route_kind = { RC_ROUTE, 1, 2, true,
+					     route_pcmp, route_same };
+
+/* An observed item only we have: deleted when it is ours. */
+static int diff_drop(struct diff *x, const struct diff_kind *k,
+		     const void *have)
 {
-	struct op_list stage[RC_STAGES] = { 0 };
-	size_t nd = desired->n_addrs + desired->n_routes + desired->n_neighs +
-		    desired->n_rules;
-	size_t no = observed->n_addrs + observed->n_routes +
-		    observed->n_neighs + observed->n_rules;
-	const void **d = malloc((nd ? nd : 1) * sizeof(*d));
-	const void **o = malloc((no ? no : 1) * sizeof(*o));
-	size_t n, m, i, j, total = 0;
+	struct rc_op op = { k->kind, RC_DELETE, k->drop_stage, have };
+	char key[RC_KEY_MAX];
+
+	if (!k->tagged) {
+		rtnl_rc_op_key(&op, key, sizeof(key));
+		if (!owned(x->owned_keys, x->n_owned, key))
+			return 0;
+	}
+	return push(&x->stage[k->drop_stage], k->kind, RC_DELETE,
+		    k->drop_stage, have);
+}
+
+/* Walks both sorted sides in step: created what only the desired side
+ * has, dropped what only the observed side has, updated a match that
+ * differs. */
+static int diff_merge(struct diff *x, const struct diff_kind *k)
+{
+	const void **d = x->d, **o = x->o;
+	size_t n = x->n, m = x->m, i, j;
 	int r = 0;
 
-	ret->v = NULL;
-	ret->n = 0;
-	if (!d || !o)
-		goto nomem;
+	qsort(d, n, sizeof(*d), k->pcmp);
+	qsort(o, m, sizeof(*o), k->pcmp);
+	for (i = j = 0; r == 0 && (i < n || j < m);) {
+		int c = i == n ? 1 : j == m ? -1 : k->pcmp(&d[i], &o[j]);
 
-	/* Addresses, three-way; the kernel manages link-local ones. */
-	for (n = 0; n < desired->n_addrs; n++)
-		d[n] = &desired->addrs[n];
-	for (i = m = 0; i < observed->n_addrs; i++)
+		if (c < 0) {
+			r = push(&x->stage[k->make_stage], k->kind, RC_CREATE,
+				 k->make_stage, d[i++]);
+		} else if (c > 0) {
+			r = diff_drop(x, k, o[j++]);
+		} else {
+			if (k->same && !k->same(d[i], o[j]))
+				r = push(&x->stage[k->make_stage], k->kind,
+					 RC_UPDATE, k->make_stage, d[i]);
+			i++, j++;
+		}
+	}
+	return r;
+}
+
+/* Points v[0..n) at the n items of `size` bytes from `items`. */
+static size_t point_at(const void **v, const void *items, size_t n,
+		       size_t size)
+{
+	for (size_t i = 0; i < n; i++)
+		v[i] = (const char *)items + i * size;
+	return n;
+}
+
+/* Addresses, three-way; the kernel manages link-local ones. */
+static int diff_addrs(struct diff *x, const struct rc_set *desired,
+		      const struct rc_set *observed)
+{
+	x->n = point_at(x->d, desired->addrs, desired->n_addrs,
+			sizeof(*desired->addrs));
+	x->m = 0;
+	for (size_t i = 0; i < observed->n_addrs; i++)
 		if (observed->addrs[i].scope == RT_SCOPE_UNIVERSE)
-			o[m++] = &observed->addrs[i];
-	qsort(d, n, sizeof(*d), addr_pcmp);
-	qsort(o, m, sizeof(*o), addr_pcmp);
-	for (i = j = 0; r == 0 && (i < n || j < m);) {
-		int c = i == n ? 1 : j == m ? -1 : addr_cmp(d[i], o[j]);
-		char key[RC_KEY_MAX];
+			x->o[x->m++] = &observed->addrs[i];
+	return diff_merge(x, &addr_kind);
+}
 
-		if (c < 0) {
-			r = push(&stage[0], RC_ADDR, RC_CREATE, 0, d[i++]);
-		} else if (c > 0) {
-			rtnl_rc_addr_key(o[j], key, sizeof(key));
-			if (owned(owned_keys, n_owned, key))
-				r = push(&stage[3], RC_ADDR, RC_DELETE, 3,
-					 o[j]);
-			j++;
-		} else {
-			i++, j++;
-		}
-	}
+/* Neighbours, three-way; an entry the kernel learnt with the right
+ * address is made permanent (an update). */
+static int diff_neighs(struct diff *x, const struct rc_set *desired,
+		       const struct rc_set *observed)
+{
+	x->n = point_at(x->d, desired->neighs, desired->n_neighs,
+			sizeof(*desired->neighs));
+	x->m = point_at(x->o, observed->neighs, observed->n_neighs,
+			sizeof(*observed->neighs));
+	return diff_merge(x, &neigh_kind);
+}
 
-	/* Neighbours, three-way; an entry the kernel learnt with the right
-	 * address is made permanent (an update). */
-	for (n = 0; n < desired->n_neighs; n++)
-		d[n] = &desired->neighs[n];
-	for (m = 0; m < observed->n_neighs; m++)
-		o[m] = &observed->neighs[m];
-	qsort(d, n, sizeof(*d), neigh_pcmp);
-	qsort(o, m, sizeof(*o), neigh_pcmp);
-	for (i = j = 0; r == 0 && (i < n || j < m);) {
-		int c = i == n ? 1 : j == m ? -1 : neigh_cmp(d[i], o[j]);
-		char key[RC_KEY_MAX];
+/* Rules, three-way (the kernel's own rules are never owned). */
+static int diff_rules(struct diff *x, const struct rc_set *desired,
+		      const struct rc_set *observed)
+{
+	x->n = point_at(x->d, desired->rules, desired->n_rules,
+			sizeof(*desired->rules));
+	x->m = point_at(x->o, observed->rules, observed->n_rules,
+			sizeof(*observed->rules));
+	return diff_merge(x, &rule_kind);
+}
 
-		if (c < 0) {
-			r = push(&stage[0], RC_NEIGH, RC_CREATE, 0, d[i++]);
-		} else if (c > 0) {
-			rtnl_rc_neigh_key(o[j], key, sizeof(key));
-			if (owned(owned_keys, n_owned, key))
-				r = push(&stage[3], RC_NEIGH, RC_DELETE, 3,
-					 o[j]);
-			j++;
-		} else {
-			if (!neigh_same(d[i], o[j]))
-				r = push(&stage[0], RC_NEIGH, RC_UPDATE, 0,
-					 d[i]);
-			i++, j++;
-		}
-	}
-
-	/* Rules, three-way (the kernel's own rules are never owned). */
-	for (n = 0; n < desired->n_rules; n++)
-		d[n] = &desired->rules[n];
-	for (m = 0; m < observed->n_rules; m++)
-		o[m] = &observed->rules[m];
-	qsort(d, n, sizeof(*d), rule_pcmp);
-	qsort(o, m, sizeof(*o), rule_pcmp);
-	for (i = j = 0; r == 0 && (i < n || j < m);) {
-		int c = i == n ? 1 : j == m ? -1 : rule_cmp(d[i], o[j]);
-		char key[RC_KEY_MAX];
-
-		if (c < 0) {
-			r = push(&stage[0], RC_RULE, RC_CREATE, 0, d[i++]);
-		} else if (c > 0) {
-			rtnl_rc_rule_key(o[j], key, sizeof(key));
-			if (owned(owned_keys, n_owned, key))
-				r = push(&stage[3], RC_RULE, RC_DELETE, 3,
-					 o[j]);
-			j++;
-		} else {
-			i++, j++;
-		}
-	}
-
-	/* Routes, two-way: only those carrying our tag are ours. */
-	for (n = 0; n < desired->n_routes; n++)
-		d[n] = &desired->routes[n];
-	for (i = m = 0; i < observed->n_routes; i++)
+/* Routes, two-way: only those carrying our tag are ours. */
+static int diff_routes(struct diff *x, const struct rc_set *desired,
+		       const struct rc_set *observed, uint8_t protocol)
+{
+	x->n = point_at(x->d, desired->routes, desired->n_routes,
+			sizeof(*desired->routes));
+	x->m = 0;
+	for (size_t i = 0; i < observed->n_routes; i++)
 		if (observed->routes[i].protocol == protocol)
-			o[m++] = &observed->routes[i];
-	qsort(d, n, sizeof(*d), route_pcmp);
-	qsort(o, m, sizeof(*o), route_pcmp);
-	for (i = j = 0; r == 0 && (i < n || j < m);) {
-		int c = i == n ? 1 : j == m ? -1 : route_cmp(d[i], o[j]);
+			x->o[x->m++] = &observed->routes[i];
+	return diff_merge(x, &route_kind);
+}
 
-		if (c < 0) {
-			r = push(&stage[1], RC_ROUTE, RC_CREATE, 1, d[i++]);
-		} else if (c > 0) {
-			r = push(&stage[2], RC_ROUTE, RC_DELETE, 2, o[j++]);
-		} else {
-			if (!route_same(d[i], o[j]))
-				r = push(&stage[1], RC_ROUTE, RC_UPDATE, 1,
-					 d[i]);
-			i++, j++;
-		}
-	}
-	if (r < 0)
-		goto nomem;
+/* The stages one after the other into `ret`; the stage lists are freed
+ * either way. */
+static int diff_join(struct op_list *stage, struct rc_ops *ret)
+{
+	size_t total = 0;
 
 	for (int s = 0; s < RC_STAGES; s++)
 		total += stage[s].n;
 	ret->v = malloc((total ? total : 1) * sizeof(*ret->v));
-	if (!ret->v)
-		goto nomem;
-	for (int s = 0; s < RC_STAGES; s++) {
+	for (int s = 0; ret->v && s < RC_STAGES; s++) {
 		if (stage[s].n)
 			memcpy(ret->v + ret->n, stage[s].v,
 			       stage[s].n * sizeof(*ret->v));
 		ret->n += stage[s].n;
-		free(stage[s].v);
 	}
-	free(d);
-	free(o);
-	return 0;
-nomem:
 	for (int s = 0; s < RC_STAGES; s++)
 		free(stage[s].v);
-	free(d);
-	free(o);
-	return linx_error_set(err, ENOMEM, "diff", NULL);
+	return ret->v ? 0 : -ENOMEM;
+}
+
+int rtnl_rc_diff(const struct rc_set *desired, const struct rc_set *observed,
+		 uint8_t protocol, const char *const *owned_keys,
+		 size_t n_owned, struct rc_ops *ret, struct linx_error *err)
+{
+	struct diff x = { .owned_keys = owned_keys, .n_owned = n_owned };
+	size_t nd = desired->n_addrs + desired->n_routes + desired->n_neighs +
+		    desired->n_rules;
+	size_t no = observed->n_addrs + observed->n_routes +
+		    observed->n_neighs + observed->n_rules;
+	int r = 0;
+
+	x.d = malloc((nd ? nd : 1) * sizeof(*x.d));
+	x.o = malloc((no ? no : 1) * sizeof(*x.o));
+	ret->v = NULL;
+	ret->n = 0;
+	if (!x.d || !x.o)
+		r = -ENOMEM;
+	if (r == 0)
+		r = diff_addrs(&x, desired, observed);
+	if (r == 0)
+		r = diff_neighs(&x, desired, observed);
+	if (r == 0)
+		r = diff_rules(&x, desired, observed);
+	if (r == 0)
+		r = diff_routes(&x, desired, observed, protocol);
+	if (r == 0)
+		r = diff_join(x.stage, ret);
+	else
+		for (int s = 0; s < RC_STAGES; s++)
+			free(x.stage[s].v);
+	free(x.d);
+	free(x.o);
+	if (r < 0)
+		return linx_error_set(err, ENOMEM, "diff", NULL);
+	return 0;
 }
 
 int linx_rtnl_reconcile_diff(const struct linx_value *observed,

@@ -32,6 +32,157 @@ static int load_links(struct linx_rtnl *s, struct rc_links *ret,
 	return r;
 }
 
+/* The kernel's lists, as the dumps return them. */
+struct dumps {
+	struct linx_rtnl_link *links;
+	struct linx_rtnl_addr *addrs;
+	struct linx_rtnl_route *routes;
+	struct linx_rtnl_neigh *neighs;
+	struct linx_rtnl_rule *rules;
+	size_t nl, na, nr, nn, nu;
+};
+
+/* Dumps links (if asked), addresses, routes, neighbours and rules (if
+ * asked), in that order, stopping at the first error. */
+static int dumps_load(struct linx_rtnl *s, bool want_links, bool want_neighs,
+		      bool want_rules, struct dumps *d, struct linx_error *err)
+{
+	int r = 0;
+
+	if (want_links)
+		r = linx_rtnl_link_list(s, &d->links, &d->nl, err);
+	if (r >= 0)
+		r = linx_rtnl_addr_list(s, NULL, &d->addrs, &d->na, err);
+	if (r >= 0)
+		r = linx_rtnl_route_list(s, AF_UNSPEC, 0, &d->routes, &d->nr,
+					 err);
+	if (r >= 0 && want_neighs)
+		r = linx_rtnl_neigh_list(s, NULL, &d->neighs, &d->nn, err);
+	if (r >= 0 && want_rules)
+		r = linx_rtnl_rule_list(s, AF_UNSPEC, &d->rules, &d->nu, err);
+	return r;
+}
+
+static void dumps_free(struct dumps *d)
+{
+	free(d->links);
+	free(d->addrs);
+	free(d->routes);
+	free(d->neighs);
+	free(d->rules);
+}
+
+static void set_dev(char *dev, const struct rc_links *links, int32_t index)
+{
+	const char *name = rtnl_rc_link_name(links, index);
+
+	if (name)
+		snprintf(dev, IFNAMSIZ, "%s", name);
+}
+
+static bool ip_family(uint8_t family)
+{
+	return family == AF_INET || family == AF_INET6;
+}
+
+/* Each of these fills `x` and says true, or leaves it and says false for
+ * an item the diff does not compare. */
+static bool state_addr(const struct linx_rtnl_addr *a,
+		       const struct rc_links *links, struct rc_addr *x)
+{
+	if (!ip_family(a->family))
+		return false;
+	x->family = a->family;
+	x->prefixlen = a->prefixlen;
+	x->scope = a->scope;
+	x->index = a->index;
+	/* The interface's own address: IFA_LOCAL where there is one
+	 * (IPv4), else IFA_ADDRESS (IPv6). */
+	x->address = a->present & LINX_RTNL_ADDR_HAS_LOCAL ? a->local
+							   : a->address;
+	set_dev(x->dev, links, a->index);
+	return true;
+}
+
+static bool state_route(const struct linx_rtnl_route *rt,
+			const struct rc_links *links, uint8_t protocol,
+			struct rc_route *x)
+{
+	if (rt->protocol != protocol || !ip_family(rt->family))
+		return false;
+	x->family = rt->family;
+	x->dst_len = rt->dst_len;
+	x->protocol = rt->protocol;
+	x->table = linx_rtnl_route_table(rt);
+	x->metric = rt->present & LINX_RTNL_ROUTE_HAS_PRIORITY ? rt->priority
+							       : 0;
+	if (rt->dst_len)
+		x->dst = rt->dst;
+	if (rt->present & LINX_RTNL_ROUTE_HAS_GATEWAY)
+		x->gateway = rt->gateway;
+	if (rt->present & LINX_RTNL_ROUTE_HAS_OIF) {
+		x->oif = rt->oif;
+		set_dev(x->dev, links, rt->oif);
+	}
+	return true;
+}
+
+static bool state_neigh(const struct linx_rtnl_neigh *nb,
+			const struct rc_links *links, struct rc_neigh *x)
+{
+	if (!ip_family(nb->family) || !(nb->present & LINX_RTNL_NEIGH_HAS_DST))
+		return false;
+	x->family = nb->family;
+	x->state = nb->state;
+	x->index = nb->ifindex;
+	x->dst = nb->dst;
+	if (nb->present & LINX_RTNL_NEIGH_HAS_LLADDR)
+		x->lladdr = nb->lladdr;
+	set_dev(x->dev, links, nb->ifindex);
+	return true;
+}
+
+static bool state_rule(const struct linx_rtnl_rule *ru, struct rc_rule *x)
+{
+	if (!ip_family(ru->family))
+		return false;
+	x->family = ru->family;
+	x->priority = ru->present & LINX_RTNL_RULE_HAS_PRIORITY ? ru->priority
+								: 0;
+	if (ru->present & LINX_RTNL_RULE_HAS_SRC) {
+		x->src = ru->src;
+		x->src_len = ru->src_len;
+	}
+	if (ru->present & LINX_RTNL_RULE_HAS_DST) {
+		x->dst = ru->dst;
+		x->dst_len = ru->dst_len;
+	}
+	x->has_fwmark = ru->present & LINX_RTNL_RULE_HAS_FWMARK;
+	x->fwmark = ru->fwmark;
+	x->table = ru->action == FR_ACT_TO_TBL ? linx_rtnl_rule_table(ru) : 0;
+	return true;
+}
+
+/* The dumps in the diff's form; `set` has room for every item. */
+static void state_fill(const struct dumps *d, const struct rc_links *links,
+		       uint8_t protocol, struct rc_set *set)
+{
+	for (size_t i = 0; i < d->na; i++)
+		if (state_addr(&d->addrs[i], links, &set->addrs[set->n_addrs]))
+			set->n_addrs++;
+	for (size_t i = 0; i < d->nr; i++)
+		if (state_route(&d->routes[i], links, protocol,
+				&set->routes[set->n_routes]))
+			set->n_routes++;
+	for (size_t i = 0; i < d->nn; i++)
+		if (state_neigh(&d->neighs[i], links,
+				&set->neighs[set->n_neighs]))
+			set->n_neighs++;
+	for (size_t i = 0; i < d->nu; i++)
+		if (state_rule(&d->rules[i], &set->rules[set->n_rules]))
+			set->n_rules++;
+}
+
 /* What the diff compares; routes only those carrying `protocol` (the diff
  * would drop the others anyway).  Neighbours and rules are read only when
  * something of theirs is desired or owned: a pass over addresses and
@@ -40,197 +191,60 @@ static int load_state(struct linx_rtnl *s, const struct rc_links *links,
 		      uint8_t protocol, bool want_neighs, bool want_rules,
 		      struct rc_set *ret, struct linx_error *err)
 {
-	struct linx_rtnl_addr *addrs = NULL;
-	struct linx_rtnl_route *routes = NULL;
-	struct linx_rtnl_neigh *neighs = NULL;
-	struct linx_rtnl_rule *rules = NULL;
-	size_t na = 0, nr = 0, nn = 0, nu = 0;
+	struct dumps d = { 0 };
 	struct rc_set set = { 0 };
 	int r;
 
-	r = linx_rtnl_addr_list(s, NULL, &addrs, &na, err);
-	if (r >= 0)
-		r = linx_rtnl_route_list(s, AF_UNSPEC, 0, &routes, &nr, err);
-	if (r >= 0 && want_neighs)
-		r = linx_rtnl_neigh_list(s, NULL, &neighs, &nn, err);
-	if (r >= 0 && want_rules)
-		r = linx_rtnl_rule_list(s, AF_UNSPEC, &rules, &nu, err);
+	r = dumps_load(s, false, want_neighs, want_rules, &d, err);
 	if (r < 0)
 		goto out;
-	set.addrs = calloc(na ? na : 1, sizeof(*set.addrs));
-	set.routes = calloc(nr ? nr : 1, sizeof(*set.routes));
-	set.neighs = calloc(nn ? nn : 1, sizeof(*set.neighs));
-	set.rules = calloc(nu ? nu : 1, sizeof(*set.rules));
+	set.addrs = calloc(d.na ? d.na : 1, sizeof(*set.addrs));
+	set.routes = calloc(d.nr ? d.nr : 1, sizeof(*set.routes));
+	set.neighs = calloc(d.nn ? d.nn : 1, sizeof(*set.neighs));
+	set.rules = calloc(d.nu ? d.nu : 1, sizeof(*set.rules));
 	if (!set.addrs || !set.routes || !set.neighs || !set.rules) {
 		r = linx_error_set(err, ENOMEM, "reconcile", NULL);
 		goto out;
 	}
-	for (size_t i = 0; i < na; i++) {
-		const struct linx_rtnl_addr *a = &addrs[i];
-		struct rc_addr *x = &set.addrs[set.n_addrs];
-		const char *name = rtnl_rc_link_name(links, a->index);
-
-		if (a->family != AF_INET && a->family != AF_INET6)
-			continue;
-		x->family = a->family;
-		x->prefixlen = a->prefixlen;
-		x->scope = a->scope;
-		x->index = a->index;
-		/* The interface's own address: IFA_LOCAL where there is one
-		 * (IPv4), else IFA_ADDRESS (IPv6). */
-		x->address = a->present & LINX_RTNL_ADDR_HAS_LOCAL ? a->local
-								   : a->address;
-		if (name)
-			snprintf(x->dev, IFNAMSIZ, "%s", name);
-		set.n_addrs++;
-	}
-	for (size_t i = 0; i < nr; i++) {
-		const struct linx_rtnl_route *rt = &routes[i];
-		struct rc_route *x = &set.routes[set.n_routes];
-		const char *name;
-
-		if (rt->protocol != protocol ||
-		    (rt->family != AF_INET && rt->family != AF_INET6))
-			continue;
-		x->family = rt->family;
-		x->dst_len = rt->dst_len;
-		x->protocol = rt->protocol;
-		x->table = linx_rtnl_route_table(rt);
-		x->metric = rt->present & LINX_RTNL_ROUTE_HAS_PRIORITY
-				    ? rt->priority
-				    : 0;
-		if (rt->dst_len)
-			x->dst = rt->dst;
-		if (rt->present & LINX_RTNL_ROUTE_HAS_GATEWAY)
-			x->gateway = rt->gateway;
-		if (rt->present & LINX_RTNL_ROUTE_HAS_OIF) {
-			x->oif = rt->oif;
-			name = rtnl_rc_link_name(links, rt->oif);
-			if (name)
-				snprintf(x->dev, IFNAMSIZ, "%s", name);
-		}
-		set.n_routes++;
-	}
-	for (size_t i = 0; i < nn; i++) {
-		const struct linx_rtnl_neigh *nb = &neighs[i];
-		struct rc_neigh *x = &set.neighs[set.n_neighs];
-		const char *name = rtnl_rc_link_name(links, nb->ifindex);
-
-		if ((nb->family != AF_INET && nb->family != AF_INET6) ||
-		    !(nb->present & LINX_RTNL_NEIGH_HAS_DST))
-			continue;
-		x->family = nb->family;
-		x->state = nb->state;
-		x->index = nb->ifindex;
-		x->dst = nb->dst;
-		if (nb->present & LINX_RTNL_NEIGH_HAS_LLADDR)
-			x->lladdr = nb->lladdr;
-		if (name)
-			snprintf(x->dev, IFNAMSIZ, "%s", name);
-		set.n_neighs++;
-	}
-	for (size_t i = 0; i < nu; i++) {
-		const struct linx_rtnl_rule *ru = &rules[i];
-		struct rc_rule *x = &set.rules[set.n_rules];
-
-		if (ru->family != AF_INET && ru->family != AF_INET6)
-			continue;
-		x->family = ru->family;
-		x->priority = ru->present & LINX_RTNL_RULE_HAS_PRIORITY
-				      ? ru->priority
-				      : 0;
-		if (ru->present & LINX_RTNL_RULE_HAS_SRC) {
-			x->src = ru->src;
-			x->src_len = ru->src_len;
-		}
-		if (ru->present & LINX_RTNL_RULE_HAS_DST) {
-			x->dst = ru->dst;
-			x->dst_len = ru->dst_len;
-		}
-		x->has_fwmark = ru->present & LINX_RTNL_RULE_HAS_FWMARK;
-		x->fwmark = ru->fwmark;
-		x->table = ru->action == FR_ACT_TO_TBL
-				   ? linx_rtnl_rule_table(ru)
-				   : 0;
-		set.n_rules++;
-	}
+	state_fill(&d, links, protocol, &set);
 	*ret = set;
 	set = (struct rc_set){ 0 };
 out:
 	rtnl_rc_set_free(&set);
-	free(addrs);
-	free(routes);
-	free(neighs);
-	free(rules);
+	dumps_free(&d);
 	return r;
 }
 
-int linx_rtnl_observe(struct linx_rtnl *s, struct linx_value *ret,
-		      struct linx_error *err)
+/* The dumps as the map {links, addresses, routes, neighbours, rules}. */
+static struct linx_value observe_value(const struct dumps *d,
+				       const struct rtnl_names *names)
 {
-	struct linx_rtnl_link *links = NULL;
-	struct linx_rtnl_addr *addrs = NULL;
-	struct linx_rtnl_route *routes = NULL;
-	struct linx_rtnl_neigh *neighs = NULL;
-	struct linx_rtnl_rule *rules = NULL;
-	struct rtnl_names names = { 0 };
-	size_t nl = 0, na = 0, nr = 0, nn = 0, nu = 0;
-	struct linx_value m, ll, al, rl, nbl, rul;
-	int r;
+	struct linx_value m = linx_value_map(), ll = linx_value_list(),
+			  al = linx_value_list(), rl = linx_value_list(),
+			  nbl = linx_value_list(), rul = linx_value_list();
+	struct linx_value v;
 
-	if (!s || !ret)
-		return linx_error_param(err, "observe", s ? "ret" : "sock",
-					"missing argument");
-	r = linx_rtnl_link_list(s, &links, &nl, err);
-	if (r >= 0)
-		r = linx_rtnl_addr_list(s, NULL, &addrs, &na, err);
-	if (r >= 0)
-		r = linx_rtnl_route_list(s, AF_UNSPEC, 0, &routes, &nr, err);
-	if (r >= 0)
-		r = linx_rtnl_neigh_list(s, NULL, &neighs, &nn, err);
-	if (r >= 0)
-		r = linx_rtnl_rule_list(s, AF_UNSPEC, &rules, &nu, err);
-	if (r >= 0)
-		(void)rtnl_names_load(s, &names, NULL);
-	if (r < 0)
-		goto out;
-	m = linx_value_map();
-	ll = linx_value_list();
-	al = linx_value_list();
-	rl = linx_value_list();
-	nbl = linx_value_list();
-	rul = linx_value_list();
-	linx_value_reserve(&ll, nl);
-	linx_value_reserve(&al, na);
-	linx_value_reserve(&rl, nr);
-	for (size_t i = 0; i < nl; i++) {
-		struct linx_value v;
-
-		rtnl_value_link(&links[i], &names, &v);
+	linx_value_reserve(&ll, d->nl);
+	linx_value_reserve(&al, d->na);
+	linx_value_reserve(&rl, d->nr);
+	for (size_t i = 0; i < d->nl; i++) {
+		rtnl_value_link(&d->links[i], names, &v);
 		linx_list_push(&ll, &v);
 	}
-	for (size_t i = 0; i < na; i++) {
-		struct linx_value v;
-
-		rtnl_value_addr(&addrs[i], &names, &v);
+	for (size_t i = 0; i < d->na; i++) {
+		rtnl_value_addr(&d->addrs[i], names, &v);
 		linx_list_push(&al, &v);
 	}
-	for (size_t i = 0; i < nr; i++) {
-		struct linx_value v;
-
-		rtnl_value_route(&routes[i], &names, &v);
+	for (size_t i = 0; i < d->nr; i++) {
+		rtnl_value_route(&d->routes[i], names, &v);
 		linx_list_push(&rl, &v);
 	}
-	for (size_t i = 0; i < nn; i++) {
-		struct linx_value v;
-
-		rtnl_value_neigh(&neighs[i], &names, &v);
+	for (size_t i = 0; i < d->nn; i++) {
+		rtnl_value_neigh(&d->neighs[i], names, &v);
 		linx_list_push(&nbl, &v);
 	}
-	for (size_t i = 0; i < nu; i++) {
-		struct linx_value v;
-
-		rtnl_value_rule(&rules[i], &v);
+	for (size_t i = 0; i < d->nu; i++) {
+		rtnl_value_rule(&d->rules[i], &v);
 		linx_list_push(&rul, &v);
 	}
 	linx_map_put(&m, "links", &ll);
@@ -238,6 +252,26 @@ int linx_rtnl_observe(struct linx_rtnl *s, struct linx_value *ret,
 	linx_map_put(&m, "routes", &rl);
 	linx_map_put(&m, "neighbours", &nbl);
 	linx_map_put(&m, "rules", &rul);
+	return m;
+}
+
+int linx_rtnl_observe(struct linx_rtnl *s, struct linx_value *ret,
+		      struct linx_error *err)
+{
+	struct dumps d = { 0 };
+	struct rtnl_names names = { 0 };
+	struct linx_value m;
+	int r;
+
+	if (!s || !ret)
+		return linx_error_param(err, "observe", s ? "ret" : "sock",
+					"missing argument");
+	r = dumps_load(s, true, true, true, &d, err);
+	if (r >= 0)
+		(void)rtnl_names_load(s, &names, NULL);
+	if (r < 0)
+		goto out;
+	m = observe_value(&d, &names);
 	r = linx_value_status(&m);
 	if (r < 0) {
 		linx_value_clear(&m);
@@ -247,11 +281,7 @@ int linx_rtnl_observe(struct linx_rtnl *s, struct linx_value *ret,
 	}
 out:
 	rtnl_names_free(&names);
-	free(links);
-	free(addrs);
-	free(routes);
-	free(neighs);
-	free(rules);
+	dumps_free(&d);
 	return r;
 }
 
