@@ -164,6 +164,21 @@ LINX_API int linx_mount_bind_idmapped(const char *source, const char *target,
 				      const struct linx_mount_opts *o,
 				      struct linx_error *err);
 
+/*
+ * The new mount API for a filesystem (beyond the spec): fsopen(2) of
+ * `fstype`, each option of `data` ("size=64m,mode=755,noswap") set with
+ * fsconfig(2), the superblock created, fsmount(2) with MOUNT_ATTR_* `attrs`,
+ * and move_mount(2) onto `target` (resolved as everywhere here).  An
+ * option the filesystem refuses fails at that option, with the
+ * filesystem's own message in err->message ("tmpfs: Bad value for
+ * 'size'"), err->op "fsconfig".  o->flags and o->data are not used.
+ */
+LINX_API int linx_mount_fsmount(const char *fstype, const char *source,
+				const char *data, uint64_t attrs,
+				const char *target,
+				const struct linx_mount_opts *o,
+				struct linx_error *err);
+
 /* ---- the mount table ---------------------------------------------------- */
 
 enum linx_mount_propagation_kind {

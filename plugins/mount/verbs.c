@@ -13,6 +13,8 @@
  *   mount.setattr      {target, set?, clear?, recursive?, in?} -> nil
  *   mount.bind_idmapped {source, target, userns, recursive?, create?,
  *                       root?, in?}                          -> nil
+ *   mount.fsmount      {fstype, target, source?, data?, attrs?, create?,
+ *                       root?, in?}                          -> nil
  *   mount.list         {pid?, path?}                        -> [entry]
  *   mount.flags        {}                                   -> [name]
  *   mount.rootfs       {path?, proc?, dev?, binds?, tmpfs?, mounts?,
@@ -405,6 +407,49 @@ static int verb_bind_idmapped(const struct linx_call *call,
 					bool_arg(call, I_RECURSIVE), &o, err);
 }
 
+enum { FS_FSTYPE, FS_TARGET, FS_SOURCE, FS_DATA, FS_ATTRS, FS_CREATE,
+       FS_ROOT, FS_IN };
+
+static const struct linx_param fsmount_params[] = {
+	[FS_FSTYPE] = { "fstype", LINX_TM_STRING, LINX_PARAM_REQUIRED,
+			"filesystem type (\"tmpfs\", ...)" },
+	[FS_TARGET] = { "target", LINX_TM_STRING, LINX_PARAM_REQUIRED,
+			"where (no symlinks followed)" },
+	[FS_SOURCE] = { "source", LINX_TM_STRING | LINX_TM_NIL, 0,
+			"the source option, if the filesystem takes one" },
+	[FS_DATA] = { "data", LINX_TM_STRING | LINX_TM_NIL, 0,
+		      "options, each set on its own (\"size=64m,mode=755\")" },
+	[FS_ATTRS] = { "attrs", LINX_TM_LIST | LINX_TM_NIL, 0,
+		       "mount attributes: ro, nosuid, nodev, noexec, "
+		       "noatime, strictatime, nodiratime, nosymfollow" },
+	[FS_CREATE] = { "create", LINX_TM_BOOL, 0,
+			"create the target first (default false)" },
+	[FS_ROOT] = { "root", LINX_TM_STRING | LINX_TM_NIL, 0,
+		      "resolve the target beneath this directory" },
+	[FS_IN] = { "in", IN_TYPES, 0, IN_DOC },
+};
+
+static int verb_fsmount(const struct linx_call *call, struct linx_value *ret,
+			struct linx_error *err)
+{
+	static const struct slots s = { ~0u, ~0u, FS_CREATE, FS_ROOT, FS_IN };
+	struct linx_mount_opts o;
+	struct linx_ns_target in;
+	uint64_t attrs;
+	int r = opts_from(call, &s, &in, &o, err);
+
+	(void)ret;
+	if (r == 0)
+		r = attrs_from(linx_call_arg(call, FS_ATTRS), "attrs", &attrs,
+			       err);
+	if (r < 0)
+		return r;
+	return linx_mount_fsmount(str_arg(call, FS_FSTYPE),
+				  str_arg(call, FS_SOURCE),
+				  str_arg(call, FS_DATA), attrs,
+				  str_arg(call, FS_TARGET), &o, err);
+}
+
 enum { L_PID, L_PATH };
 
 static const struct linx_param list_params[] = {
@@ -551,6 +596,11 @@ static const struct linx_verb verbs[] = {
 		     "namespace",
 	  LINX_PARAMS(idmapped_params), .flags = LINX_VERB_BLOCKING,
 	  .fn = verb_bind_idmapped, .result_doc = "nil" },
+	{ .name = "mount.fsmount",
+	  .summary = "Mount a filesystem through fsopen/fsconfig/fsmount, "
+		     "with the filesystem's own error messages",
+	  LINX_PARAMS(fsmount_params), .flags = LINX_VERB_BLOCKING,
+	  .fn = verb_fsmount, .result_doc = "nil" },
 	{ .name = "mount.list",
 	  .summary = "The mount table of a process, parsed",
 	  LINX_PARAMS(list_params), .fn = verb_list,

@@ -450,6 +450,37 @@ START_TEST(recursive_read_only)
 }
 END_TEST
 
+/* The new API for a filesystem: options one by one, a refused one named
+ * with the filesystem's own words. */
+START_TEST(fsmount_names_the_bad_option)
+{
+	struct linx_mount_opts o = { .create = true };
+	struct linx_error err;
+	struct stat st;
+
+	sandbox();
+	linx_assert_ok(linx_mount_fsmount("tmpfs", "fsm", "size=1m,mode=0711",
+					  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+					  path("f"), &o, &err),
+		       &err);
+	expect_fstype(path("f"), "tmpfs");
+	ck_assert(has_option(path("f"), "nosuid"));
+	ck_assert(has_option(path("f"), "nodev"));
+	ck_assert_int_eq(stat(path("f"), &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0711);
+	ck_assert_int_eq(linx_mount_fsmount("tmpfs", NULL, "size=lots",
+					    0, path("g"), &o, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.op, "fsconfig");
+	ck_assert_msg(strstr(err.message, "size"), "%s", err.message);
+	ck_assert_int_ne(access(path("g/x"), F_OK), 0);
+	ck_assert_int_eq(linx_mount_fsmount("nosuchfs", NULL, NULL, 0,
+					    path("h"), &o, &err),
+			 -ENODEV);
+	ck_assert_str_eq(err.op, "fsopen");
+}
+END_TEST
+
 /* An idmapped bind: files owned by 0 on the source show as the user
  * namespace maps 0, seen from outside. */
 START_TEST(idmapped_bind)
@@ -567,6 +598,7 @@ int main(void)
 	tcase_add_test(tc, proc_in_a_pid_namespace);
 	tcase_add_test(tc, pivot_root_into_a_tmpfs);
 	tcase_add_test(tc, recursive_read_only);
+	tcase_add_test(tc, fsmount_names_the_bad_option);
 	tcase_add_test(tc, idmapped_bind);
 	tcase_add_test(tc, verbs_through_the_module);
 	suite_add_tcase(s, tc);
