@@ -35,6 +35,9 @@ static void context_message(int fsfd, char *buf, size_t cap)
 		n = read(fsfd, line, sizeof(line) - 1);
 		if (n <= 0)
 			break;
+		/* one message per read; drop a trailing newline */
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\0'))
+			n--;
 		line[n] = '\0';
 		/* "e ", "w ", "i " prefixes: keep the text of the last */
 		snprintf(buf, cap, "%s", n > 2 ? line + 2 : line);
