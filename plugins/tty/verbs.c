@@ -165,7 +165,7 @@ static int dimension(const struct linx_call *call, unsigned i,
 	const struct linx_value *v = linx_call_arg(call, i);
 	uint64_t x = 0;
 
-	if (v->type == LINX_NIL) {
+	if (!v || v->type == LINX_NIL) {
 		*ret = 0;
 		return 0;
 	}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Say "ready", read one line, then crash with SIGSEGV (no core file). */
+#include <stdio.h>
+#include <sys/resource.h>
+
+int main(void)
+{
+	struct rlimit none = { 0, 0 };
+	char line[64];
+
+	setrlimit(RLIMIT_CORE, &none);
+	puts("ready");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 3;
+	*(volatile int *)0 = 1;
+	return 4;
+}
