@@ -291,6 +291,7 @@ static void verbs_on_a_slave(struct linx_registry *reg)
 	ck_assert_str_eq(err.param, "detach_keys");
 	close(slave);
 	close(t.master);
+	linx_registry_free(reg);
 }
 
 START_TEST(verbs_static) { verbs_on_a_slave(registry(false)); }

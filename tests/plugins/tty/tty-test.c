@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +33,9 @@ pid_t tp_fork_ctty(struct test_pty *t, int (*fn)(void *arg), void *arg)
 	if (pid == 0) {
 		int slave;
 
+		/* Gone with the test, whatever happens to it: a child left
+		 * behind would keep an agent and its workloads alive. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		setsid();
 		slave = open(t->slave, O_RDWR | O_CLOEXEC);
 		if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
