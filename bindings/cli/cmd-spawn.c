@@ -13,19 +13,17 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <linx/linx.h>
 #include <linx/plan.h>
 #include <linx/process.h>
+#include <linx/tty.h>
 
 #include "cli.h"
 #include "cmd-process.h"
@@ -105,6 +103,11 @@ static void usage(FILE *f, bool enter)
 		"                       writable)\n"
 		"  --pty                run on a new terminal, relayed to ours\n"
 		"                       (it follows our window size)\n"
+		"  --detach-keys KEYS   with --pty on a terminal: keys that end\n"
+		"                       the attach, as docker spells them\n"
+		"                       (default ctrl-p,ctrl-q; \"\" for none).\n"
+		"                       The workload does not outlive linx: it\n"
+		"                       gets SIGHUP, and linx exits 0\n"
 		"  --cwd DIR            working directory\n"
 		"  --env KEY=VALUE      environment (repeatable; replaces ours)\n"
 		"  -v, --verbose        report the host pid and each step\n",
@@ -165,6 +168,11 @@ static bool lists_ok(const struct opts *o, const char *ns)
 	return true;
 }
 
+/* Long-only options take codes past the characters. */
+#define OPT_DETACH_KEYS 0x100
+/* --detach-keys, kept by the relay (below): 0 or -EINVAL. */
+static int relay_detach_keys(const char *text);
+
 static const struct option longopts[] = {
 	{ "ns", required_argument, NULL, 'n' },
 	{ "uid-map", required_argument, NULL, 'u' },
@@ -193,6 +201,7 @@ static const struct option longopts[] = {
 	{ "tmpfs", required_argument, NULL, 'T' },
 	{ "mount", required_argument, NULL, 'm' },
 	{ "ro-root", no_argument, NULL, 'r' },
+	{ "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -254,6 +263,7 @@ static int take_option(int c, bool enter, struct opts *o, const char **ns)
 	case 'T': o->tmpfs[o->n_tmpfs++] = optarg; return 0;
 	case 'm': o->mounts[o->n_mounts++] = optarg; return 0;
 	case 'r': o->ro_root = true; return 0;
+	case OPT_DETACH_KEYS: return relay_detach_keys(optarg);
 	case 'v': o->verbose = true; return 0;
 	case 'h': usage(stdout, enter); return 1;
 	default: usage(stderr, enter); return -EINVAL;
@@ -685,148 +695,94 @@ static int plan_from_opts(const struct opts *o, struct linx_value *plan)
 
 /* ---- the PTY relay -------------------------------------------------------- */
 
-static struct termios saved_tio;
+/*
+ * The relay is the tty plugin's attach loop (linx/tty.h): our stdin to the
+ * workload's PTY, its output to our stdout, our window size followed.  We
+ * hold stdin in raw mode from before the agent starts (keys typed early
+ * reach the workload unechoed) until after it has gone.
+ */
+static struct linx_tty_saved saved_tio;
 static bool tio_saved;
+static uint8_t detach_keys[LINX_TTY_DETACH_KEYS_MAX] = { 0x10, 0x11 };
+static size_t n_detach_keys = 2; /* LINX_TTY_DETACH_KEYS_DEFAULT */
+
+static int relay_detach_keys(const char *text)
+{
+	struct linx_error err;
+
+	if (linx_tty_detach_keys_parse(text, detach_keys, sizeof(detach_keys),
+				       &n_detach_keys, &err) < 0) {
+		fprintf(stderr, "linx: --detach-keys: %s\n", err.message);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static bool terminal_size(struct linx_winsize *ws)
 {
-	struct winsize w;
-
-	if (ioctl(0, TIOCGWINSZ, &w) < 0)
-		return false;
-	*ws = (struct linx_winsize){ w.ws_row, w.ws_col, w.ws_xpixel,
-				     w.ws_ypixel };
-	return true;
+	return linx_tty_window_size(0, ws, NULL) == 0;
 }
 
 static void raw_terminal(struct linx_winsize *ws)
 {
-	struct termios t;
-
 	if (!isatty(0))
 		return;
 	terminal_size(ws);
-	if (tcgetattr(0, &saved_tio) < 0)
-		return;
-	tio_saved = true;
-	t = saved_tio;
-	cfmakeraw(&t);
-	tcsetattr(0, TCSANOW, &t);
+	tio_saved = linx_tty_make_raw(0, &saved_tio, NULL) == 0;
 }
 
 static void restore_terminal(void)
 {
 	if (tio_saved)
-		tcsetattr(0, TCSANOW, &saved_tio);
+		linx_tty_restore(0, &saved_tio, NULL);
 	tio_saved = false;
 }
 
-static volatile sig_atomic_t winch_pending;
-
-static void on_winch(int sig)
+/* Detaching cannot leave the workload running: our agent is its only
+ * keeper and goes when we do.  Hang up its terminal as a closed terminal
+ * window would, give it the grace period, and end. */
+static void end_detached(struct linx_process *p,
+			 struct linx_process_result *res)
 {
-	(void)sig;
-	winch_pending = 1;
-}
-
-/* With a terminal on our stdin, the workload's PTY follows its size.
- * SIGWINCH stays blocked except inside ppoll(2), so a resize can never
- * slip in between checking the flag and going to sleep. */
-static void follow_winch(bool on, sigset_t *ret_poll_mask)
-{
-	static sigset_t saved;
-	static bool following;
-	struct sigaction sa = { 0 };
-	sigset_t winch;
-
-	sigemptyset(&winch);
-	sigaddset(&winch, SIGWINCH);
-	if (on && !following && isatty(0)) {
-		sa.sa_handler = on_winch;
-		sigemptyset(&sa.sa_mask);
-		sigprocmask(SIG_BLOCK, &winch, &saved);
-		sigaction(SIGWINCH, &sa, NULL);
-		following = true;
-	} else if (!on && following) {
-		sa.sa_handler = SIG_DFL;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGWINCH, &sa, NULL);
-		sigprocmask(SIG_SETMASK, &saved, NULL);
-		following = false;
-	}
-	if (ret_poll_mask) {
-		sigprocmask(SIG_SETMASK, NULL, ret_poll_mask);
-		sigdelset(ret_poll_mask, SIGWINCH);
-	}
-}
-
-/* Write the PTY output queued for `p` to stdout. */
-static void relay_output(struct linx_process *p, bool *in_open)
-{
-	struct linx_process_event ev;
-
-	while (linx_process_event_next(p, &ev)) {
-		if (ev.type == LINX_PROCESS_EV_PTY_OUT && ev.len &&
-		    fwrite(ev.data, 1, ev.len, stdout) != ev.len)
-			*in_open = false;
-		fflush(stdout);
-		linx_process_event_clear(&ev);
+	fprintf(stderr, "\r\nlinx: detached; the workload is stopped "
+			"(linx spawn cannot keep it for a later attach)\r\n");
+	linx_process_signal(p, SIGHUP, NULL);
+	if (linx_process_wait(p, 2000, res, NULL) < 0) {
+		linx_process_signal(p, SIGKILL, NULL);
+		linx_process_wait(p, -1, res, NULL);
 	}
 }
 
 static int relay_and_wait(struct linx_agent *a, struct linx_process *p,
 			  bool pty, struct linx_process_result *res)
 {
+	struct linx_tty_attach_opts ao;
+	struct linx_tty_attach_result ar;
 	struct linx_error err;
-	bool in_open = pty;
-	sigset_t poll_mask;
-	int r = 0;
 
-	follow_winch(pty, &poll_mask);
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ .fd = linx_agent_fd(a), .events = POLLIN },
-			{ .fd = in_open ? 0 : -1, .events = POLLIN },
-		};
-
-		relay_output(p, &in_open);
-		/* wait() may read the last output together with the end:
-		 * relay what it queued before leaving. */
-		if (linx_process_wait(p, 0, res, NULL) == 0) {
-			relay_output(p, &in_open);
-			break;
-		}
-		if (ppoll(pfd, 2, NULL, &poll_mask) < 0) {
-			if (errno != EINTR) {
-				r = -errno;
-				break;
-			}
-			pfd[0].revents = pfd[1].revents = 0;
-		}
-		if (winch_pending) {
-			struct linx_winsize ws;
-
-			winch_pending = 0;
-			/* Best effort: the workload may be ending. */
-			if (terminal_size(&ws))
-				linx_process_pty_set_winsize(p, &ws, NULL);
-		}
-		if (pfd[1].revents) {
-			char buf[4096];
-			ssize_t n = read(0, buf, sizeof(buf));
-
-			if (n <= 0)
-				in_open = false; /* keep relaying output */
-			else if (linx_process_pty_write(p, buf, (size_t)n, &err) < 0)
-				in_open = false;
-		}
-		if (pfd[0].revents && linx_agent_dispatch(a, 0, &err) < 0) {
-			r = fail("agent", &err);
-			break;
-		}
+	if (!pty) {
+		if (linx_process_wait(p, -1, res, &err) < 0)
+			return fail("agent", &err);
+		return 0;
 	}
-	follow_winch(false, NULL);
-	return r;
+	linx_tty_attach_opts_init(&ao);
+	ao.input_fd = 0;
+	ao.output_fd = 1;
+	/* Detach keys are keystrokes: bytes piped in are data. */
+	ao.detach_keys = detach_keys;
+	ao.detach_keys_len = isatty(0) ? n_detach_keys : 0;
+	fflush(stdout);
+	if (linx_tty_attach(a, p, &ao, &ar, &err) < 0)
+		return fail("attach", &err);
+	if (ar.how != LINX_TTY_ATTACH_DETACHED) {
+		*res = ar.process;
+		return 0;
+	}
+	end_detached(p, res);
+	/* Detaching is a success of ours, as docker reports it, whatever
+	 * the hang-up did to the workload. */
+	*res = (struct linx_process_result){ .stage = LINX_PROCESS_EXITED };
+	return 0;
 }
 
 /* ---- the command ------------------------------------------------------------ */
