@@ -223,6 +223,13 @@ static int observed_rule(const struct linx_value *v, struct rc_rule *ret)
 	char *end;
 
 	memset(ret, 0, sizeof(*ret));
+	/* Rules of another family, printed by number - the multicast
+	 * routing tables' (RTNL_FAMILY_IPMR 128, RTNL_FAMILY_IP6MR 129,
+	 * listed where ipmr is built in) - are not unicast policy: skipped,
+	 * as the pass skips them, and as ip(8) does not show them. */
+	if (v->type == LINX_MAP && fam && rc_family_of(fam, &family) < 0 &&
+	    fam[0] && strspn(fam, "0123456789") == strlen(fam))
+		return 1;
 	if (v->type != LINX_MAP ||
 	    rc_u32(linx_map_get(v, "priority"), UINT32_MAX, &ret->priority) <
 		    0 ||
@@ -352,8 +359,12 @@ int rtnl_rc_observed_set(const struct linx_value *o,
 						i);
 		}
 	}
-	for (uint32_t i = 0; ru && i < ru->len; i++)
-		if (observed_rule(&ru->items[i], &s.rules[s.n_rules++]) < 0) {
+	for (uint32_t i = 0; ru && i < ru->len; i++) {
+		int r = observed_rule(&ru->items[i], &s.rules[s.n_rules]);
+
+		if (r == 0)
+			s.n_rules++;
+		if (r < 0) {
 			rtnl_rc_set_free(&s);
 			return linx_error_param(err, "validate", "observed",
 						"observed.rules[%u]: {priority, "
@@ -361,6 +372,7 @@ int rtnl_rc_observed_set(const struct linx_value *o,
 						"family?}",
 						i);
 		}
+	}
 	*ret = s;
 	return 0;
 }
