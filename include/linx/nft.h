@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linx/nft.h - nf_tables: the ruleset as a value, pushed and pulled
+ * atomically, diffed, reconciled under the generation counter, watched.
+ *
+ * Rulesets, tables, chains, rules, sets, objects and flowtables are value
+ * trees (linx/value.h) with the schema of docs/nft/schema.md; the same
+ * shape goes through this API, the nft.* verbs, `linx nft` (JSON) and the
+ * Elixir binding.
+ *
+ * Sockets.  A struct linx_nft is a NETLINK_NETFILTER socket opened inside
+ * a network namespace and pinned there for its life (the caller's, a
+ * process's, or a namespace file: struct linx_ns_target).  Calls on one
+ * socket may come from several threads; they are serialised.  Tables
+ * created with the owner flag belong to the socket: the kernel deletes
+ * them when it closes.
+ *
+ * Errors.  Every function returns 0 (or a count) on success and a
+ * negative errno on failure with `err` filled (may be NULL):
+ *   - EINVAL, op "validate": the value is malformed; err->param holds the
+ *     spec's tag (bad_chain, bad_rule, ...) and err->message the detail.
+ *     Nothing was sent.
+ *   - a kernel error: err->op is the message kind that failed ("newrule",
+ *     "newset", ...) or the operation ("pull", "get_gen"), err->object
+ *     the entity ("inet/fw/input#3"), err->extack and err->extack_offset
+ *     the kernel's extended ACK.  A batch is all-or-nothing: nothing of
+ *     it was applied.
+ *   - EPERM/EACCES without CAP_NET_ADMIN in the socket's namespace owner;
+ *     ERESTART from a reconcile push that kept losing the generation race
+ *     (the last generation seen is in err->message).
+ * Returned values are owned by the caller (linx_value_clear()).
+ */
+#ifndef LINX_NFT_H
+#define LINX_NFT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linx/common.h>
+#include <linx/error.h>
+#include <linx/ns.h>
+#include <linx/value.h>
+
+LINX_BEGIN_DECLS
+
+struct linx_nft;
+
+/* Open a socket in `netns` (NULL: the caller's network namespace). */
+LINX_API int linx_nft_open(const struct linx_ns_target *netns,
+			   struct linx_nft **ret, struct linx_error *err);
+/* Close it (owner tables go with it).  Accepts NULL. */
+LINX_API void linx_nft_close(struct linx_nft *s);
+/* True if a NETLINK_NETFILTER socket can be opened here (no privilege
+ * check). */
+LINX_API bool linx_nft_supported(void);
+
+/* The ruleset generation: its id and the last committer. */
+struct linx_nft_gen {
+	uint32_t id;
+	uint32_t proc_pid; /* 0 when the kernel did not say */
+	char proc_name[32]; /* "" when the kernel did not say */
+};
+LINX_API int linx_nft_get_gen(struct linx_nft *s, struct linx_nft_gen *ret,
+			      struct linx_error *err);
+
+/* ---- values ------------------------------------------------------------ */
+
+/* Check a ruleset value (schema and family rules) without the kernel. */
+LINX_API int linx_nft_validate(const struct linx_value *ruleset,
+			       struct linx_error *err);
+
+/* ---- pull ---------------------------------------------------------------- */
+
+/* What to pull: everything (all NULL), one table (family + table), or one
+ * set's elements (family + table + set). */
+struct linx_nft_scope {
+	const char *family; /* "inet", ...; NULL = every family */
+	const char *table;
+	const char *set;
+};
+/* The ruleset (or, for a set scope, the set with its elements) into *ret.
+ * Dumps are complete: an interrupted dump is restarted.  ENOENT when a
+ * scoped table or set does not exist.  `gen` (may be NULL) receives the
+ * generation the ruleset was read at (read before and after: the pull is
+ * retried when they differ). */
+LINX_API int linx_nft_pull(struct linx_nft *s,
+			   const struct linx_nft_scope *scope,
+			   struct linx_value *ret, struct linx_nft_gen *gen,
+			   struct linx_error *err);
+
+/* ---- push ---------------------------------------------------------------- */
+
+enum linx_nft_mode {
+	LINX_NFT_REPLACE = 0, /* the named tables replaced in one batch */
+	LINX_NFT_RECONCILE = 1, /* pull, diff, apply the patch (GENID) */
+};
+
+struct linx_nft_push_opts {
+	enum linx_nft_mode mode;
+	unsigned retries; /* reconcile: generation races retried; 0 = 3 */
+};
+
+/*
+ * Push `ruleset`.  REPLACE: for each table, destroy it (silently when
+ * absent) and create it whole, in one atomic batch; tables not named are
+ * untouched.  RECONCILE: pull the named tables, diff, and apply only the
+ * patch, guarded by the generation read with the pull; when another
+ * writer commits in between, start again (at most `retries` times, with
+ * backoff), then fail with ERESTART.  Foreign tables are never touched.
+ * `report` (may be NULL) receives {"mode", "ops": n, "attempts": n,
+ * "patch": PATCH (reconcile), "gen": id}.
+ */
+LINX_API int linx_nft_push(struct linx_nft *s, const struct linx_value *ruleset,
+			   const struct linx_nft_push_opts *opts,
+			   struct linx_value *report, struct linx_error *err);
+
+/* ---- diff and patch ------------------------------------------------------ */
+
+/*
+ * The patch turning `from` (a pulled ruleset: rules carry handles) into
+ * `to`, scoped to the tables of `to`: {"ops": [OP, ...]} in the canonical
+ * order (docs/nft/patch.md).  Rules are matched by tag, else by position;
+ * a changed tagged rule is replaced in place.  EINVAL (tag_required) when
+ * a chain of `to` with more than one rule has an untagged rule and the
+ * chain differs.
+ */
+LINX_API int linx_nft_diff(const struct linx_value *from,
+			   const struct linx_value *to,
+			   struct linx_value *patch, struct linx_error *err);
+/* Apply a patch in one batch; `genid` (may be NULL) guards it. */
+LINX_API int linx_nft_apply(struct linx_nft *s, const struct linx_value *patch,
+			    const uint32_t *genid, struct linx_error *err);
+
+/* ---- single objects -------------------------------------------------------- */
+
+/* Create an empty table.  `flags` are table flags; pass "owner" (the
+ * default of the verb) to tie it to this socket.  EEXIST if present. */
+LINX_API int linx_nft_create_table(struct linx_nft *s, const char *family,
+				   const char *name,
+				   const struct linx_value *flags,
+				   struct linx_error *err);
+/*
+ * Delete one object: `what` is {"family", "table"} plus one of "chain",
+ * "set", "object" (+ "kind"), "flowtable", or "chain" + "handle" for a
+ * rule.  A table alone deletes the table.  ENOENT when absent.
+ */
+LINX_API int linx_nft_delete(struct linx_nft *s, const struct linx_value *what,
+			     struct linx_error *err);
+/* Add (add = true) or delete elements of an existing set, leaving the
+ * rest alone.  The set's declaration is read from the kernel to encode
+ * the keys. */
+LINX_API int linx_nft_set_elements(struct linx_nft *s, bool add,
+				   const char *family, const char *table,
+				   const char *set,
+				   const struct linx_value *elements,
+				   struct linx_error *err);
+
+/* ---- monitor ------------------------------------------------------------- */
+
+struct linx_nft_monitor;
+
+struct linx_nft_monitor_opts {
+	int rcvbuf; /* socket receive buffer; 0 = 4 MiB */
+	uint32_t since_gen; /* drop events of generations <= this; 0 = none */
+};
+
+/*
+ * Subscribe to NFNLGRP_NFTABLES in `netns`.  Events come out grouped by
+ * the generation that committed them: the kernel sends a commit's
+ * notifications and then its NEWGEN, so events are held until that NEWGEN
+ * and then delivered stamped with its id, pid and name.
+ */
+LINX_API int linx_nft_monitor_open(const struct linx_ns_target *netns,
+				   const struct linx_nft_monitor_opts *opts,
+				   struct linx_nft_monitor **ret,
+				   struct linx_error *err);
+/* The fd to poll for POLLIN. */
+LINX_API int linx_nft_monitor_fd(const struct linx_nft_monitor *m);
+/*
+ * The next event into *ret: {"op": "new_rule", "gen": id, "proc_pid",
+ * "proc_name", "family", "table", "chain", "set", "entity": VALUE}, or
+ * {"op": "resync"} after the kernel dropped notifications (ENOBUFS).
+ * Returns 1 with an event, 0 when none is ready (non-blocking), or
+ * -errno.
+ */
+LINX_API int linx_nft_monitor_next(struct linx_nft_monitor *m,
+				   struct linx_value *ret,
+				   struct linx_error *err);
+LINX_API int linx_nft_monitor_set_min_gen(struct linx_nft_monitor *m,
+					  uint32_t gen);
+LINX_API void linx_nft_monitor_close(struct linx_nft_monitor *m);
+
+/* ---- NFLOG --------------------------------------------------------------- */
+
+struct linx_nft_log;
+
+enum linx_nft_copy {
+	LINX_NFT_COPY_NONE = 0,
+	LINX_NFT_COPY_META = 1,
+	LINX_NFT_COPY_PACKET = 2,
+};
+
+struct linx_nft_log_opts {
+	uint16_t group; /* 1..65535, required */
+	enum linx_nft_copy copy; /* default META */
+	uint32_t snaplen; /* PACKET: bytes of payload copied; 0 = 0xffff */
+	uint32_t qthreshold; /* 1..1024; 0 = 1 */
+	uint32_t timeout_ms; /* flush timeout; 0 = none */
+	uint16_t flags; /* NFULNL_CFG_F_* */
+	int rcvbuf; /* 0 = 4 MiB */
+	/* Families bound (NFPROTO_*); n_families 0 = ipv4 and ipv6. */
+	uint8_t families[4];
+	unsigned n_families;
+};
+
+LINX_API int linx_nft_log_open(const struct linx_ns_target *netns,
+			       const struct linx_nft_log_opts *opts,
+			       struct linx_nft_log **ret,
+			       struct linx_error *err);
+LINX_API int linx_nft_log_fd(const struct linx_nft_log *l);
+/*
+ * The next packet event: {"group", "prefix", "hook", "family",
+ * "hw_protocol", "mark", "indev", "outdev", "physindev", "physoutdev",
+ * "hwaddr", "uid", "gid", "seq", "seq_global", "timestamp": {"sec",
+ * "usec"}, "payload": bytes}, the fields the kernel sent; or {"op":
+ * "resync"} after an overflow.  1, 0 (none ready) or -errno.
+ */
+LINX_API int linx_nft_log_next(struct linx_nft_log *l, struct linx_value *ret,
+			       struct linx_error *err);
+/* Unbind the group and close. Accepts NULL. */
+LINX_API void linx_nft_log_close(struct linx_nft_log *l);
+
+LINX_END_DECLS
+
+#endif /* LINX_NFT_H */
