@@ -591,7 +591,7 @@ static int find_verbs(struct rec *c)
 	if (!cli_plugin_name_valid(c->subsystem)) {
 		cli_usage_error(c->cli->command,
 				"\"%s\" is not a subsystem (rtnl, sysctl, "
-				"cgroup)",
+				"cgroup, nft)",
 				cli_short(c->subsystem));
 		return CLI_EXIT_USAGE;
 	}
@@ -603,18 +603,11 @@ static int find_verbs(struct rec *c)
 		return cli_report(c->cli->command, &err);
 	if (r < 0 ||
 	    linx_registry_find(c->cli->reg, name, &c->verb, &err) < 0) {
-		/* nf_tables reconcile is planned (its push in reconcile
-		 * mode) but not there yet: say so rather than "unknown". */
-		bool nft = strcmp(c->subsystem, "nft") == 0;
-
 		cli_usage_error(c->cli->command,
-				"%s: not available%s: no plugin on the search "
-				"path provides %s%s (reconcile works for rtnl, "
-				"sysctl and cgroup)",
-				c->subsystem, nft ? " yet" : "", name,
-				nft ? "; nf_tables reconcile comes with the "
-				      "nft plugin"
-				    : "");
+				"%s: not available: no plugin on the search "
+				"path provides %s (reconcile works for rtnl, "
+				"sysctl, cgroup and nft)",
+				c->subsystem, name);
 		return CLI_EXIT_USAGE;
 	}
 	snprintf(name, sizeof(name), "%s.monitor.open", c->subsystem);

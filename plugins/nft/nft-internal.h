@@ -468,6 +468,11 @@ int nft_dump(struct linx_nft *s, uint16_t msg, uint8_t family,
 /* push.c / diff.c */
 int nft_table_put_all(struct nft_batch *bt, const struct linx_value *t,
 		      struct linx_error *err);
+/* A reconcile push; `release` (may be NULL) lists "family/name" of
+ * tables to delete when the desired ruleset no longer has them. */
+int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
+		       const struct linx_value *release, unsigned retries,
+		       struct linx_value *report, struct linx_error *err);
 /* Reconcile's entry check: tag_required. */
 int nft_reconcile_check(const struct linx_value *ruleset,
 			struct linx_error *err);

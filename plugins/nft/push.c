@@ -147,9 +147,61 @@ static void backoff(unsigned attempt)
 		;
 }
 
-static int push_reconcile(struct linx_nft *s, const struct linx_value *ruleset,
-			  unsigned retries, struct linx_value *report,
-			  struct linx_error *err)
+/* Delete ops for the tables in `release` ("family/name" strings) that
+ * the desired ruleset no longer names but the kernel still has. */
+static int add_releases(const struct linx_value *current,
+			const struct linx_value *ruleset,
+			const struct linx_value *release,
+			struct linx_value *patch)
+{
+	struct linx_value *ops = (struct linx_value *)linx_map_get(patch, "ops");
+	const struct linx_value *want = linx_map_get(ruleset, "tables");
+	const struct linx_value *have = linx_map_get(current, "tables");
+	struct linx_value dels = linx_value_list();
+
+	for (uint32_t i = 0; release && i < release->len; i++) {
+		const char *id = release->items[i].str;
+		bool wanted = false, present = false;
+		char buf[300];
+
+		if (release->items[i].type != LINX_STRING)
+			continue;
+		for (uint32_t j = 0; want && j < want->len; j++) {
+			snprintf(buf, sizeof(buf), "%s/%s",
+				 linx_map_get(&want->items[j], "family")->str,
+				 linx_map_get(&want->items[j], "name")->str);
+			wanted |= strcmp(buf, id) == 0;
+		}
+		for (uint32_t j = 0; have && j < have->len; j++) {
+			const struct linx_value *f =
+				linx_map_get(&have->items[j], "family");
+			const struct linx_value *n =
+				linx_map_get(&have->items[j], "name");
+
+			if (!f || f->type != LINX_STRING || !n)
+				continue;
+			snprintf(buf, sizeof(buf), "%s/%s", f->str, n->str);
+			if (strcmp(buf, id) == 0 && !wanted && !present) {
+				struct linx_value op = linx_value_map();
+
+				present = true;
+				linx_map_put_cstring(&op, "op", "delete_table");
+				linx_map_put_cstring(&op, "family", f->str);
+				linx_map_put_cstring(&op, "table", n->str);
+				linx_list_push(&dels, &op);
+			}
+		}
+	}
+	/* Table deletions go before the creations: in front. */
+	for (uint32_t i = 0; ops && i < ops->len; i++)
+		linx_list_push(&dels, &ops->items[i]);
+	linx_map_put(patch, "ops", &dels);
+	return linx_value_status(patch);
+}
+
+int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
+		       const struct linx_value *release, unsigned retries,
+		       struct linx_value *report, struct linx_error *err)
 {
 	struct linx_nft_gen gen = { 0 };
 	struct linx_value current, patch;
@@ -170,6 +222,8 @@ static int push_reconcile(struct linx_nft *s, const struct linx_value *ruleset,
 		if (r < 0)
 			return r;
 		r = linx_nft_diff(&current, ruleset, &patch, err);
+		if (r == 0 && release)
+			r = add_releases(&current, ruleset, release, &patch);
 		linx_value_clear(&current);
 		if (r < 0)
 			return r;
@@ -222,7 +276,7 @@ int linx_nft_push(struct linx_nft *s, const struct linx_value *ruleset,
 	if ((r = linx_nft_validate(ruleset, err)) < 0)
 		return r;
 	if (opts && opts->mode == LINX_NFT_RECONCILE)
-		return push_reconcile(s, ruleset,
+		return nft_reconcile_pass(s, ruleset, NULL,
 				      opts->retries ? opts->retries
 						    : RECONCILE_RETRIES,
 				      report, err);

@@ -17,6 +17,8 @@
  *                      object?, kind?, flowtable?} -> nil
  *   nft.set.add / nft.set.delete {sock|netns, family, table, set,
  *                      elements}                  -> nil
+ *   nft.reconcile     {sock|netns, desired, last_applied?} -> report
+ *                      (linx/reconcile.h's shape; `linx reconcile nft`)
  *
  * Every verb that talks to the kernel takes either `sock` (a handle from
  * nft.open: one socket reused across calls, and the owner of the tables
@@ -27,6 +29,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nft-internal.h"
@@ -418,6 +421,105 @@ static int v_set_delete(const struct linx_call *call, struct linx_value *ret,
 	return elements(call, false, err);
 }
 
+enum { RC_SOCK, RC_NETNS, RC_DESIRED, RC_LAST };
+
+/* The ids of the desired tables: what the next pass may release. */
+static void managed_tables(const struct linx_value *desired,
+			   struct linx_value *ret)
+{
+	const struct linx_value *tl = linx_map_get(desired, "tables");
+	struct linx_value ids = linx_value_list();
+
+	for (uint32_t i = 0; tl && tl->type == LINX_LIST && i < tl->len; i++) {
+		char buf[300];
+
+		snprintf(buf, sizeof(buf), "%s/%s",
+			 linx_map_get(&tl->items[i], "family")->str,
+			 linx_map_get(&tl->items[i], "name")->str);
+		linx_list_push_cstring(&ids, buf);
+	}
+	*ret = linx_value_map();
+	linx_map_put(ret, "tables", &ids);
+}
+
+/*
+ * One reconcile pass in the report shape of linx/reconcile.h.  The
+ * ruleset is converged with a reconcile push (tags, generation guard);
+ * last_applied lists the tables a pass managed, so a table that leaves
+ * the desired state is deleted by the next pass - and one that was never
+ * desired is never touched.  A push is all-or-nothing: a kernel refusal
+ * is one failed entry and nothing is applied.
+ */
+static int v_reconcile(const struct linx_call *call, struct linx_value *ret,
+		       struct linx_error *err)
+{
+	const struct linx_value *desired = argv_(call, RC_DESIRED);
+	const struct linx_value *last = argv_(call, RC_LAST);
+	const struct linx_value *release = NULL;
+	struct linx_value rep = linx_value_nil(), la, applied, failed;
+	struct linx_error perr = { 0 };
+	struct ctx c;
+	int r;
+
+	if ((r = linx_nft_validate(desired, err)) < 0)
+		return r;
+	if (last) {
+		release = linx_map_get(last, "tables");
+		if (last->type != LINX_MAP ||
+		    (release && release->type != LINX_LIST))
+			return linx_error_param(err, "reconcile",
+						"last_applied",
+						"last_applied: {\"tables\": "
+						"[\"family/name\"]}");
+	}
+	if (!argv_(call, RC_SOCK) &&
+	    (r = refuse_owner("reconcile", desired, err)) < 0)
+		return r;
+	r = ctx_open("reconcile", argv_(call, RC_SOCK), argv_(call, RC_NETNS),
+		     &c, err);
+	if (r < 0)
+		return r;
+	r = nft_reconcile_pass(c.s, desired, release, 3, &rep, &perr);
+	ctx_close(&c);
+	applied = linx_value_list();
+	failed = linx_value_list();
+	if (r == 0) {
+		const struct linx_value *p = linx_map_get(&rep, "patch");
+		const struct linx_value *ops = p ? linx_map_get(p, "ops") : NULL;
+
+		if (ops)
+			linx_value_copy(&applied, ops);
+		managed_tables(desired, &la);
+	} else {
+		struct linx_value f = linx_value_map(), op = linx_value_map();
+		struct linx_value ev = linx_reconcile_error_value(&perr);
+
+		linx_map_put_cstring(&op, "op", "push");
+		linx_map_put(&f, "op", &op);
+		linx_map_put(&f, "error", &ev);
+		linx_list_push(&failed, &f);
+		if (last)
+			linx_value_copy(&la, last);
+		else
+			la = linx_value_map();
+	}
+	*ret = linx_value_map();
+	linx_map_put_bool(ret, "converged", r == 0);
+	linx_map_put(ret, "applied", &applied);
+	linx_map_put(ret, "failed", &failed);
+	{
+		struct linx_value pending = linx_value_list();
+
+		linx_map_put(ret, "pending", &pending);
+	}
+	linx_map_put(ret, "last_applied", &la);
+	if (r == 0)
+		linx_map_put_uint(ret, "gen",
+				  linx_map_get(&rep, "gen")->u);
+	linx_value_clear(&rep);
+	return linx_value_status(ret) < 0 ? nomem(err, "reconcile") : 0;
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 #define TM_TARGET                                                            \
@@ -503,6 +605,14 @@ static const struct linx_param p_elements[] = {
 	[EL_SET] = { "set", LINX_TM_STRING, P_REQ, "the set or map" },
 	[EL_ELEMENTS] = { "elements", LINX_TM_LIST, P_REQ,
 			  "elements as in the schema" },
+};
+
+static const struct linx_param p_reconcile[] = {
+	[RC_SOCK] = P_SOCK,
+	[RC_DESIRED] = { "desired", LINX_TM_MAP, P_REQ,
+			 "the desired ruleset (docs/nft/schema.md)" },
+	[RC_LAST] = { "last_applied", LINX_TM_NIL | LINX_TM_MAP, 0,
+		      "what the previous pass returned (default: none)" },
 };
 
 static const struct linx_verb verbs[] = {
@@ -609,6 +719,16 @@ static const struct linx_verb verbs[] = {
 		.flags = LINX_VERB_BLOCKING,
 		.fn = v_set_delete,
 		.result_doc = "nil",
+	},
+	{
+		.name = "nft.reconcile",
+		.summary = "Converge the desired tables: one reconcile push "
+			   "(tags, generation guard)",
+		LINX_PARAMS(p_reconcile),
+		.flags = LINX_VERB_BLOCKING,
+		.fn = v_reconcile,
+		.result_doc = "{converged, applied, failed, pending, "
+			      "last_applied, gen}",
 	},
 };
 

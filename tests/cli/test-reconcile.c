@@ -7,8 +7,7 @@
  * monitor that died, with a full pass; the state file is absent or
  * valid whenever the loop is killed; the diff of what `ip -j` shows
  * (links, addresses, routes, neighbours, rules) equals the diff of what
- * rtnl.observe reads; sysctl and cgroup drift healed too; nft is refused
- * as not available yet.
+ * rtnl.observe reads; sysctl, cgroup and nf_tables drift healed too.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -203,17 +202,73 @@ START_TEST(a_pass_that_does_not_converge_exits_1)
 }
 END_TEST
 
-START_TEST(nft_is_not_available)
+static const char nft_desired[] =
+	"{\"tables\": [{\"family\": \"inet\", \"name\": \"lx\","
+	" \"chains\": [{\"name\": \"input\", \"type\": \"filter\","
+	" \"hook\": \"input\", \"priority\": 0, \"rules\": ["
+	" {\"tag\": \"first\", \"exprs\": [\"accept\"]},"
+	" {\"tag\": \"second\", \"exprs\": [\"drop\"]}]}]}]}";
+
+/* The rules of inet lx as "tag:first accept,tag:second drop". */
+static char *nft_rules(void)
+{
+	int status;
+	char *out = linx_test_sh(&status,
+				 "nft -j list ruleset | jq -r '[.nftables[] | "
+				 "select(.rule) | .rule | \"\\(.comment) "
+				 "\\(.expr[0] | keys[0])\"] | join(\",\")'");
+
+	ck_assert_int_eq(status, 0);
+	return out;
+}
+
+START_TEST(nft_reconcile_heals_drift_and_releases_tables)
 {
 	struct cli_out r;
+	char *out;
 
 	setup();
-	cli_run(&r, "reconcile", "nft", desired);
-	cli_assert_error(&r, 2, "nft: not available yet");
+	linx_test_require(linx_test_have("nft") && linx_test_have("jq"),
+			  "nft and jq are the oracle");
+	sh_ok("nft add table ip foreign");
+	write_file(desired, nft_desired);
+	cli_run(&r, "reconcile", "nft", desired, "--state", state);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.out, "\"converged\":true"), "%s", r.out);
 	cli_out_free(&r);
-	cli_run(&r, "reconcile", "nft", desired, "--watch");
-	cli_assert_error(&r, 2, "nft: not available yet");
+	out = nft_rules();
+	ck_assert_str_eq(out, "tag:first accept,tag:second drop\n");
+	free(out);
+
+	/* Nothing to do: nothing applied. */
+	cli_run(&r, "reconcile", "nft", desired, "--state", state);
+	ck_assert_msg(strstr(r.out, "\"applied\":[]"), "%s", r.out);
 	cli_out_free(&r);
+
+	/* Drift made by nft: the first rule deleted, put back in place. */
+	sh_ok("h=$(nft -a list chain inet lx input | "
+	      "sed -n 's/.*tag:first.*handle \\([0-9]*\\).*/\\1/p'); "
+	      "nft delete rule inet lx input handle $h");
+	cli_run(&r, "reconcile", "nft", desired, "--state", state);
+	ck_assert_msg(strstr(r.out, "\"create_rule\""), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\"before\""), "%s", r.out);
+	cli_out_free(&r);
+	out = nft_rules();
+	ck_assert_str_eq(out, "tag:first accept,tag:second drop\n");
+	free(out);
+
+	/* The table leaves the desired state: the state file says it was
+	 * ours, so it goes; the foreign table stays. */
+	write_file(desired, "{\"tables\": []}");
+	cli_run(&r, "reconcile", "nft", desired, "--state", state);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	cli_out_free(&r);
+	out = linx_test_sh(NULL, "nft -j list tables | jq -r "
+				 "'[.nftables[] | select(.table) | "
+				 ".table.name] | join(\",\")'");
+	ck_assert_str_eq(out, "foreign\n");
+	free(out);
+
 	cli_run(&r, "reconcile", "frob", desired);
 	cli_assert_error(&r, 2, "frob: not available: no plugin");
 	cli_out_free(&r);
@@ -648,7 +703,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, one_pass_heals_and_keeps_state);
 	tcase_add_test(tc, a_pass_that_does_not_converge_exits_1);
-	tcase_add_test(tc, nft_is_not_available);
+	tcase_add_test(tc, nft_reconcile_heals_drift_and_releases_tables);
 	tcase_add_test(tc, watch_heals_an_ip_change_and_stops_on_sigterm);
 	tcase_add_test(tc, the_state_file_survives_sigkill);
 	tcase_add_test(tc, a_dead_monitor_is_reopened_with_a_resync);
