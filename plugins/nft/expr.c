@@ -869,6 +869,24 @@ static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
 	return 0;
 }
 
+/* nat, masq, redir: the kernel reports a range's upper register equal
+ * to the lower one when only the lower one was sent; leave it out. */
+static bool max_is_min(const struct nft_exprdef *def, const struct nft_field *f,
+		       const struct nlattr *const *tb)
+{
+	size_t n = strlen(f->name);
+	char lo[32];
+	const struct nft_field *g;
+
+	if (n < 4 || n >= sizeof(lo) || strcmp(f->name + n - 4, "_max") != 0)
+		return false;
+	memcpy(lo, f->name, n - 4);
+	memcpy(lo + n - 4, "_min", 5);
+	g = field_of(def, lo);
+	return g && tb[f->attr] && tb[g->attr] &&
+	       get_int(tb[f->attr], 4) == get_int(tb[g->attr], 4);
+}
+
 static int parse_one(const struct nft_dec *d, const struct nlattr *elem,
 		     unsigned depth, struct linx_value *ret)
 {
@@ -924,6 +942,8 @@ static int parse_one(const struct nft_dec *d, const struct nlattr *elem,
 	for (size_t i = 0; i < def->n_fields && r == 0; i++) {
 		const struct nft_field *f = &def->fields[i];
 
+		if (def->nat_flags && max_is_min(def, f, tb))
+			continue;
 		if (tb[f->attr])
 			r = parse_field(d, f, tb[f->attr], depth, strip, &m);
 		else if (f->kind == NFT_F_EXPRS && f->attr2 &&

@@ -682,9 +682,9 @@ START_TEST(truncated_and_corrupted_attributes)
 				 -EBADMSG);
 		nft_msgbuf_fini(&b);
 	}
-	ck_assert_int_eq(nft_exprs_parse(NULL, NULL, &v), -EINVAL);
 	free(copy);
 	linx_value_clear(&v);
+	ck_assert_int_eq(nft_exprs_parse(NULL, NULL, &v), -EINVAL);
 	nft_batch_fini(&en.bt);
 }
 END_TEST
