@@ -369,10 +369,10 @@ static const struct nft_field bitwise_f[] = {
 };
 
 static const struct nft_field lookup_f[] = {
-	STR(NFTA_LOOKUP_SET, "set"),
-	INT(NFTA_LOOKUP_SET_ID, 4, "set_id"),
 	REG_R(NFTA_LOOKUP_SREG, "sreg"),
 	REG(NFTA_LOOKUP_DREG, "dreg"),
+	STR(NFTA_LOOKUP_SET, "set"),
+	INT(NFTA_LOOKUP_SET_ID, 4, "set_id"),
 	FLAGS(NFTA_LOOKUP_FLAGS, 4, "flags", inv_flags),
 };
 
@@ -440,7 +440,8 @@ static const struct nft_field quota_f[] = {
 
 static const struct nft_field objref_f[] = {
 	ENUM(NFTA_OBJREF_IMM_TYPE, 4, "type", object_types),
-	STR(NFTA_OBJREF_IMM_NAME, "name"),
+	/* libnftnl writes this one name without its NUL. */
+	{ NFTA_OBJREF_IMM_NAME, NFT_F_STR, 1, "name", NULL, 0, false },
 	REG(NFTA_OBJREF_SET_SREG, "sreg"),
 	STR(NFTA_OBJREF_SET_NAME, "set"),
 	INT(NFTA_OBJREF_SET_ID, 4, "set_id"),
@@ -464,8 +465,8 @@ static const struct nft_field exthdr_f[] = {
 	INT(NFTA_EXTHDR_TYPE, 1, "type"),
 	INT(NFTA_EXTHDR_OFFSET, 4, "offset"),
 	INT(NFTA_EXTHDR_LEN, 4, "len"),
-	FLAGS(NFTA_EXTHDR_FLAGS, 4, "flags", exthdr_flags),
 	ENUM(NFTA_EXTHDR_OP, 4, "op", exthdr_ops),
+	FLAGS(NFTA_EXTHDR_FLAGS, 4, "flags", exthdr_flags),
 };
 
 static const struct nft_field fib_f[] = {

@@ -25,7 +25,9 @@
 /* NFT_NAME_MAXLEN is 256 for names of sets and objects. */
 #define NAME_MAX_BYTES 255
 #define LOG_PREFIX_MAX 127 /* NF_LOG_PREFIXLEN - 1 */
+/* nftables' templates; the kernel replaces %d with a free number. */
 #define ANON_SET_NAME "__set%d"
+#define ANON_MAP_NAME "__map%d"
 
 /* ---- the walk's context -------------------------------------------------- */
 
@@ -229,7 +231,9 @@ static int put_field(struct ectx *c, const struct nft_field *f,
 			return bad(c, "%s: expected a string", f->name);
 		if (v->len > max)
 			return bad(c, "%s: longer than %zu bytes", f->name, max);
-		if (b)
+		if (b && f->width == 1)
+			nft_put(b, f->attr, v->str, v->len);
+		else if (b)
 			nft_put_strz(b, f->attr, v->str);
 		return 0;
 	}
@@ -421,15 +425,26 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 	if (c->b) {
 		nft_put_strz(c->b, NFTA_EXPR_NAME, "lookup");
 		data = nft_nest_begin(c->b, NFTA_EXPR_DATA);
-		nft_put_strz(c->b, NFTA_LOOKUP_SET, ANON_SET_NAME);
-		nft_put_be32(c->b, NFTA_LOOKUP_SET_ID, id);
 	}
+	/* The lookup's fields in table order, the set by template name and
+	 * batch id. */
 	for (size_t i = 0; i < lk->n_fields; i++) {
 		const struct nft_field *f = &lk->fields[i];
 		const struct linx_value *x;
 
-		if (f->attr == NFTA_LOOKUP_SET || f->attr == NFTA_LOOKUP_SET_ID)
+		if (f->attr == NFTA_LOOKUP_SET) {
+			if (c->b)
+				nft_put_strz(c->b, f->attr,
+					     get(NULL, v, "data_type")
+						     ? ANON_MAP_NAME
+						     : ANON_SET_NAME);
 			continue;
+		}
+		if (f->attr == NFTA_LOOKUP_SET_ID) {
+			if (c->b)
+				nft_put_be32(c->b, f->attr, id);
+			continue;
+		}
 		x = get(&o, v, f->name);
 		if (x && (r = put_field(c, f, x, 0)) < 0)
 			return r;
@@ -643,7 +658,9 @@ static int anon_set_value(const struct linx_value *lit, uint32_t id,
 
 	for (uint32_t i = 0; el && el->type == LINX_LIST && i < el->len; i++)
 		interval = interval || is_interval(&el->items[i]);
-	linx_map_put_cstring(&s, "name", ANON_SET_NAME);
+	linx_map_put_cstring(&s, "name", dt && dt->type != LINX_NIL
+						 ? ANON_MAP_NAME
+						 : ANON_SET_NAME);
 	linx_value_copy(&tmp, linx_map_get(lit, "key_type"));
 	linx_map_put(&s, "key_type", &tmp);
 	if (dt && dt->type != LINX_NIL) {
@@ -744,7 +761,7 @@ static uint8_t policy_kind(const struct nft_field *f)
 	case NFT_F_REG:
 		return LINX_NL_U32;
 	case NFT_F_STR:
-		return LINX_NL_STRING;
+		return LINX_NL_ANY;
 	default:
 		return LINX_NL_NESTED;
 	}
@@ -787,11 +804,18 @@ static int parse_field(const struct nft_dec *d, const struct nft_field *f,
 			r = -EBADMSG; /* no 64-bit flag fields */
 		return r < 0 ? (linx_value_clear(&x), r)
 			     : linx_map_put(m, f->name, &x);
-	case NFT_F_STR:
-		if (mnl_attr_get_payload_len(a) > sizeof(s))
+	case NFT_F_STR: {
+		/* Up to the first NUL, or the whole payload without one. */
+		const char *p = mnl_attr_get_payload(a);
+		size_t n = mnl_attr_get_payload_len(a);
+		const char *nul = memchr(p, 0, n);
+
+		if (nul)
+			n = (size_t)(nul - p);
+		if (n >= sizeof(s))
 			return -EBADMSG;
-		linx_nl_str(a, s, sizeof(s));
-		return linx_map_put_cstring(m, f->name, s);
+		return linx_map_put_string(m, f->name, p, n);
+	}
 	case NFT_F_DATA:
 		if (linx_nl_parse_nested(a, value_policy, NFTA_DATA_MAX, tb))
 			return -EBADMSG;
@@ -836,7 +860,8 @@ static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
 						"elements" };
 
 	if (!d->anon_set || !set || set->type != LINX_STRING ||
-	    strncmp(set->str, "__set", 5) != 0)
+	    (strncmp(set->str, "__set", 5) != 0 &&
+	     strncmp(set->str, "__map", 5) != 0))
 		return 0;
 	s = d->anon_set(d->arg, set->str);
 	if (!s || s->type != LINX_MAP)

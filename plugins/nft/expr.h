@@ -14,7 +14,8 @@
 enum nft_fkind {
 	NFT_F_INT, /* unsigned integer of `width` bytes (1: u8, else BE) */
 	NFT_F_REG, /* register number, BE32 */
-	NFT_F_STR, /* NUL-terminated string of at most `max` bytes */
+	NFT_F_STR, /* string, sent with its NUL (width 1: without); read
+		    * either way */
 	NFT_F_ENUM, /* `width` bytes, named by `sym` (unknown: integer) */
 	NFT_F_FLAGS, /* `width` bytes, bits named by `sym`; 0 is omitted */
 	NFT_F_DATA, /* bytes in a NFTA_DATA_VALUE nest */

@@ -321,6 +321,9 @@ END_TEST
 	"{\"expr\":\"meta\",\"key\":\"nfproto\",\"dreg\":1},"                 \
 	"{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\",\"data\":{\"$bytes\":\"02\"}},"
 #define CMP(hex) "{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\",\"data\":{\"$bytes\":\"" hex "\"}},"
+/* The last expression of a rule: no comma. */
+#define CMP1(hex) "{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\",\"data\":{\"$bytes\":\"" hex "\"}}"
+#define DPORT "{\"expr\":\"payload\",\"field\":\"tcp_dport\"},"
 
 static const char *const vector_values[] = {
 	/* tcp dport 22 counter accept */
@@ -373,7 +376,67 @@ static const char *const vector_values[] = {
 	"[{\"expr\":\"masq\",\"flags\":[\"random\"]}]",
 	/* notrack */
 	"[{\"expr\":\"notrack\"}]",
+	/* table u: tcp dport != 1000-2000 drop */
+	"[" L4TCP DPORT "{\"expr\":\"range\",\"sreg\":1,\"op\":\"neq\","
+	"\"from\":{\"$bytes\":\"03e8\"},\"to\":{\"$bytes\":\"07d0\"}},\"drop\"]",
+	/* tcp dport @ports accept (ports is set 1 of the batch) */
+	"[" L4TCP DPORT "{\"expr\":\"lookup\",\"sreg\":1,\"set\":\"ports\","
+	"\"set_id\":1},\"accept\"]",
+	/* ct mark set meta mark */
+	"[{\"expr\":\"meta\",\"key\":\"mark\",\"dreg\":1},"
+	"{\"expr\":\"ct\",\"key\":\"mark\",\"sreg\":1}]",
+	/* ct original ip saddr 1.2.3.4 */
+	"[{\"expr\":\"ct\",\"key\":\"ip_saddr\",\"dreg\":1,"
+	"\"direction\":\"original\"}," CMP1("01020304") "]",
+	/* tcp option maxseg size 1400 */
+	"[{\"expr\":\"exthdr\",\"dreg\":1,\"type\":2,\"offset\":2,\"len\":2,"
+	"\"op\":\"tcpopt\",\"flags\":[]}," CMP1("0578") "]",
+	/* update @m1 { ip saddr limit rate 10/second } (m1 is set 2) */
+	"[" NFIP "{\"expr\":\"payload\",\"field\":\"ip_saddr\"},"
+	"{\"expr\":\"dynset\",\"sreg_key\":1,\"op\":\"update\","
+	"\"set\":\"m1\",\"set_id\":2,\"exprs\":[{\"expr\":\"limit\","
+	"\"rate\":10,\"unit\":\"second\",\"burst\":5,\"type\":\"packets\","
+	"\"flags\":[]}]}]",
+	/* counter name "cnt" */
+	"[{\"expr\":\"objref\",\"type\":\"counter\",\"name\":\"cnt\"}]",
+	/* numgen inc mod 2 0 */
+	"[{\"expr\":\"numgen\",\"dreg\":1,\"modulus\":2,\"type\":\"inc\","
+	"\"offset\":0}," CMP1("00000000") "]",
+	/* jhash ip saddr mod 10 seed 0x3 0 */
+	"[" NFIP "{\"expr\":\"payload\",\"field\":\"ip_saddr\",\"dreg\":2},"
+	"{\"expr\":\"hash\",\"sreg\":2,\"dreg\":1,\"len\":4,\"modulus\":10,"
+	"\"seed\":3,\"offset\":0,\"type\":\"jhash\"}," CMP1("00000000") "]",
+	/* meta l4proto tcp socket transparent 1 */
+	"[" L4TCP "{\"expr\":\"socket\",\"key\":\"transparent\",\"dreg\":1,"
+	"\"level\":0}," CMP1("01") "]",
+	/* tcp dport { 22, 80 } accept (the anonymous set is set 3) */
+	"[" L4TCP DPORT "{\"expr\":\"set_literal\",\"key_type\":\"inet_service\","
+	"\"elements\":[22,80]},\"accept\"]",
+	/* ip saddr != { 10.0.0.0/8 } drop: nft makes it a cmp */
+	"[" NFIP "{\"expr\":\"payload\",\"dreg\":1,\"base\":\"network\","
+	"\"offset\":12,\"len\":1},{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"neq\","
+	"\"data\":{\"$bytes\":\"0a\"}},\"drop\"]",
+	/* meta mark 0x10 tcp dport vmap { 22 : accept, 23 : drop } (set 4) */
+	"[{\"expr\":\"meta\",\"key\":\"mark\",\"dreg\":1}," CMP("10000000")
+	L4TCP DPORT "{\"expr\":\"set_literal\",\"key_type\":\"inet_service\","
+	"\"data_type\":\"verdict\",\"elements\":[{\"key\":22,"
+	"\"value\":\"accept\"},{\"key\":23,\"value\":\"drop\"}],\"dreg\":0}]",
+	/* meta l4proto tcp masquerade to :1000-2000 fully-random */
+	"[" L4TCP "{\"expr\":\"immediate\",\"dreg\":1,"
+	"\"data\":{\"$bytes\":\"03e8\"}},{\"expr\":\"immediate\",\"dreg\":2,"
+	"\"data\":{\"$bytes\":\"07d0\"}},{\"expr\":\"masq\","
+	"\"flags\":[\"fully_random\"],\"reg_proto_min\":1,\"reg_proto_max\":2}]",
+	/* snat ip to 5.5.5.5 random,persistent */
+	"[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"05050505\"}},"
+	"{\"expr\":\"nat\",\"type\":\"snat\",\"family\":\"ip\","
+	"\"reg_addr_min\":1,\"flags\":[\"random\",\"persistent\"]}]",
 };
+
+/* The anonymous set id nftables gave each rule's set literal. */
+static uint32_t vector_set_id(int i)
+{
+	return i == 24 ? 3 : i == 26 ? 4 : 0;
+}
 
 START_TEST(same_bytes_as_nftables)
 {
@@ -385,7 +448,10 @@ START_TEST(same_bytes_as_nftables)
 
 	ck_assert_int_eq(NFT_ARRAY_SIZE(vector_values),
 			 NFT_ARRAY_SIZE(nft_vectors));
-	ck_assert_msg(encode(&en, &v, NULL, 0) == 0, "%s", en.err.message);
+	uint32_t id = vector_set_id(_i);
+
+	ck_assert_msg(encode(&en, &v, &id, id ? 1 : 0) == 0, "%s",
+		      en.err.message);
 	n = en.exprs->nla_len;
 	got = malloc(2 * n + 1);
 	/* nftables marks the list nested; compare the header as sent. */
@@ -418,8 +484,8 @@ START_TEST(set_literal_is_a_lookup_of_an_anonymous_set)
 	/* The lookup nftables writes: the set by template name and id. */
 	ck_assert_int_eq(nft_exprs_parse(NULL, en.exprs, &plain), 0);
 	s = show(&plain);
-	ck_assert_str_eq(s, "[{\"expr\":\"lookup\",\"set\":\"__set%d\","
-			    "\"set_id\":7,\"sreg\":1}]");
+	ck_assert_str_eq(s, "[{\"expr\":\"lookup\",\"sreg\":1,"
+			    "\"set\":\"__set%d\",\"set_id\":7}]");
 	free(s);
 	/* With the table's anonymous sets at hand: the literal again. */
 	ck_assert_int_eq(nft_exprs_parse(&d, en.exprs, &got), 0);
