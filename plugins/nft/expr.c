@@ -863,7 +863,7 @@ static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
 	    (strncmp(set->str, "__set", 5) != 0 &&
 	     strncmp(set->str, "__map", 5) != 0))
 		return 0;
-	s = d->anon_set(d->arg, set->str);
+	s = d->anon_set(d, set->str);
 	if (!s || s->type != LINX_MAP)
 		return 0;
 	linx_map_put_cstring(&lit, "expr", "set_literal");

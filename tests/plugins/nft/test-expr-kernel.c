@@ -233,7 +233,8 @@ START_TEST(kernel_dumps_decode_to_our_values)
 	struct linx_value got, want, again;
 	struct nft_batch bt;
 	struct linx_error err = { 0 };
-	struct nft_enc e = { &bt, NFPROTO_INET, "t", "c", NULL, &err };
+	struct nft_enc e = { .bt = &bt, .family = NFPROTO_INET, .table = "t",
+			       .chain = "c", .err = &err };
 	char *a, *b;
 	int mismatches = 0;
 
