@@ -642,42 +642,41 @@ static bool is_interval(const struct linx_value *el)
 }
 
 /*
- * The set a set_literal stands for, as set.c takes it: name "__set%d"
- * (the kernel picks the number), flags anonymous and constant (interval
- * when an element is a prefix or a range), the batch-local "id" that the
- * lookup refers to (NFTA_SET_ID), the key (and data) type and elements.
+ * The set a set_literal stands for, as set.c takes it: "anonymous": true
+ * (NFT_SET_ANONYMOUS), name "__set%d" or, for a map, "__map%d" (nftables'
+ * templates: the kernel picks the number), flags constant (and interval
+ * when an element is a prefix or a range), the key (and data) type and
+ * the elements.  nft_set_put() gives it the batch's next NFTA_SET_ID.
  */
-static int anon_set_value(const struct linx_value *lit, uint32_t id,
-			  struct linx_value *ret)
+static int anon_set_value(const struct linx_value *lit, struct linx_value *ret)
 {
 	const struct linx_value *el = linx_map_get(lit, "elements");
 	const struct linx_value *dt = linx_map_get(lit, "data_type");
 	struct linx_value s = linx_value_map(), flags = linx_value_list();
 	struct linx_value tmp = linx_value_nil();
 	bool interval = false;
+	int r;
 
 	for (uint32_t i = 0; el && el->type == LINX_LIST && i < el->len; i++)
 		interval = interval || is_interval(&el->items[i]);
 	linx_map_put_cstring(&s, "name", dt && dt->type != LINX_NIL
 						 ? ANON_MAP_NAME
 						 : ANON_SET_NAME);
+	linx_map_put_bool(&s, "anonymous", true);
 	linx_value_copy(&tmp, linx_map_get(lit, "key_type"));
 	linx_map_put(&s, "key_type", &tmp);
 	if (dt && dt->type != LINX_NIL) {
 		linx_value_copy(&tmp, dt);
 		linx_map_put(&s, "data_type", &tmp);
 	}
-	linx_list_push_cstring(&flags, "anonymous");
 	linx_list_push_cstring(&flags, "constant");
 	if (interval)
 		linx_list_push_cstring(&flags, "interval");
 	linx_map_put(&s, "flags", &flags);
-	linx_map_put_uint(&s, "id", id);
 	linx_value_copy(&tmp, el);
 	linx_map_put(&s, "elements", &tmp);
-	if (linx_value_status(&s) < 0) {
-		int r = linx_value_status(&s);
-
+	r = linx_value_status(&s);
+	if (r < 0) {
 		linx_value_clear(&s);
 		return r;
 	}
@@ -697,7 +696,6 @@ int nft_exprs_emit_anon_sets(struct nft_enc *e, const struct linx_value *exprs,
 		const struct linx_value *x = &exprs->items[i];
 		const struct linx_value *name = linx_map_get(x, "expr");
 		struct linx_value s;
-		uint32_t id;
 
 		if (!name || name->type != LINX_STRING ||
 		    strcmp(name->str, "set_literal") != 0)
@@ -706,18 +704,15 @@ int nft_exprs_emit_anon_sets(struct nft_enc *e, const struct linx_value *exprs,
 			return nft_bad(e->err, "bad_rule", NULL,
 				       "more than %zu set literals in one rule",
 				       max);
-		/* Batch-local ids start at 1. */
-		if (e->bt->next_set_id == 0)
-			e->bt->next_set_id = 1;
-		id = e->bt->next_set_id++;
-		r = anon_set_value(x, id, &s);
+		r = anon_set_value(x, &s);
 		if (r < 0)
 			return r;
 		r = nft_set_put(e, &s, 0);
 		linx_value_clear(&s);
 		if (r < 0)
 			return r;
-		ids[n++] = id;
+		/* nft_set_put() numbered it: ++next_set_id. */
+		ids[n++] = e->bt->next_set_id;
 	}
 	return (int)n;
 }

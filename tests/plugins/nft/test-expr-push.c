@@ -8,12 +8,14 @@
  * module missing) are left out of both sides, with a note.
  */
 #include <check.h>
+#include <jansson.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "nft-test.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -149,6 +151,22 @@ static const struct {
 	  "{\"expr\":\"nat\",\"type\":\"snat\",\"family\":\"ip\","
 	  "\"reg_addr_min\":1,\"flags\":[\"random\",\"persistent\"]}]" },
 	{ "r", "notrack", "[{\"expr\":\"notrack\"}]" },
+	/* Set literals: an anonymous set (or map) and a lookup. */
+	{ "c", "tcp dport { 22, 80 } accept",
+	  "[" L4TCP DPORT "{\"expr\":\"set_literal\","
+	  "\"key_type\":\"inet_service\",\"elements\":[22,80],"
+	  "\"sreg\":1,\"flags\":[]}," ACCEPT "]" },
+	{ "c", "ip saddr != { 10.0.0.0/8, 192.168.1.1 } drop",
+	  "[" NFIP "{\"expr\":\"payload\",\"dreg\":1,\"base\":\"network\","
+	  "\"offset\":12,\"len\":4},{\"expr\":\"set_literal\","
+	  "\"key_type\":\"ipv4_addr\",\"elements\":[\"10.0.0.0/8\","
+	  "\"192.168.1.1\"],\"sreg\":1,\"flags\":[\"inv\"]}," DROP "]" },
+	{ "c", "tcp dport vmap { 22 : accept, 23 : drop }",
+	  "[" L4TCP DPORT "{\"expr\":\"set_literal\","
+	  "\"key_type\":\"inet_service\",\"data_type\":\"verdict\","
+	  "\"elements\":[{\"key\":22,\"value\":\"accept\"},"
+	  "{\"key\":23,\"value\":\"drop\"}],\"sreg\":1,\"dreg\":0,"
+	  "\"flags\":[]}]" },
 };
 
 static const char *const chains_nft =
@@ -167,6 +185,18 @@ static const char *const chains_json[][2] = {
 	       "\"priority\":-300," },
 };
 
+/* The bytecode without what legitimately differs: the rules' handles
+ * and positions ("inet x c 28 26") and the anonymous sets' numbers (the
+ * two sides create their objects in different orders). */
+/* The anonymous sets' elements, one a line, sorted: a hash set lists them
+ * in its own order. */
+#define ELEMENTS                                                             \
+	"grep '^.element' | tr '\\t' '\\n' | grep element | sort"
+#define BYTECODE_NORMALIZE                                                   \
+	"grep -v '^inet (null)' | grep -v '^.element' | "                    \
+	"sed -e 's/^\\(inet x [a-z0-9]*\\) [0-9 ]*$/\\1/' "                  \
+	"-e 's/__set[0-9]*/__set/g' -e 's/__map[0-9]*/__map/g'"
+
 static char *write_tmp(const char *text)
 {
 	char *path = strdup("/tmp/linx-nft-expr-push-XXXXXX");
@@ -177,6 +207,85 @@ static char *write_tmp(const char *text)
 	ck_assert_int_eq(write(fd, text, n), (ssize_t)n);
 	close(fd);
 	return path;
+}
+
+/* Can this tree encode anonymous sets yet (set.c)? */
+static bool linx_has_sets(struct linx_nft *s)
+{
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_REPLACE };
+	struct linx_error err = { 0 };
+	struct linx_value rs = nt_json(
+		"{\"tables\":[{\"family\":\"inet\",\"name\":\"probe\","
+		"\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
+		"{\"expr\":\"meta\",\"key\":\"mark\",\"dreg\":1},"
+		"{\"expr\":\"set_literal\",\"key_type\":\"mark\","
+		"\"elements\":[1,2]}]}]}]}]}");
+	int r = linx_nft_push(s, &rs, &o, NULL, &err);
+
+	linx_value_clear(&rs);
+	if (r == 0)
+		free(nt_sh_ok("nft delete table inet probe"));
+	else
+		printf("set literals left out: %d %s\n", r, err.message);
+	return r == 0;
+}
+
+/* Any value as compact JSON (malloc'd). */
+static char *any_json(const struct linx_value *v)
+{
+	char why[CLI_JSON_ERR_MAX];
+	json_t *j = cli_value_to_json(v, why);
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+	json_decref(j);
+	ck_assert_msg(s != NULL, "to JSON: %s", why);
+	return s;
+}
+
+/* Equal expression lists, but a set literal's elements in any order
+ * (a hash set dumps them in its own). */
+static bool same_exprs(const struct linx_value *a, const struct linx_value *b)
+{
+	if (a->type != LINX_LIST || b->type != LINX_LIST || a->len != b->len)
+		return false;
+	for (uint32_t i = 0; i < a->len; i++) {
+		const struct linx_value *x = &a->items[i], *y = &b->items[i];
+		const struct linx_value *ex = linx_map_get(x, "elements");
+		const struct linx_value *ey = linx_map_get(y, "elements");
+
+		if (!ex || !ey) {
+			if (!linx_value_equal(x, y))
+				return false;
+			continue;
+		}
+		if (x->len != y->len || ex->type != LINX_LIST ||
+		    ey->type != LINX_LIST || ex->len != ey->len)
+			return false;
+		for (uint32_t k = 0; k < x->len; k++) {
+			const struct linx_pair *p = &x->pairs[k];
+
+			if (strcmp(p->key, "elements") != 0 &&
+			    !linx_value_equal(&p->value,
+					      linx_map_get(y, p->key)))
+				return false;
+		}
+		/* As JSON: an element's integers may come back unsigned. */
+		for (uint32_t k = 0; k < ex->len; k++) {
+			char *jx = any_json(&ex->items[k]);
+			bool found = false;
+
+			for (uint32_t m = 0; m < ey->len && !found; m++) {
+				char *jy = any_json(&ey->items[m]);
+
+				found = strcmp(jx, jy) == 0;
+				free(jy);
+			}
+			free(jx);
+			if (!found)
+				return false;
+		}
+	}
+	return true;
 }
 
 /* Which rules this kernel accepts: each tried alone in netns `pid`. */
@@ -219,6 +328,10 @@ START_TEST(pushed_rules_are_nfts_rules_and_pull_back)
 	linx_test_require(linx_test_have("nsenter"), "nsenter not on PATH");
 	other = linx_test_spawn_in_ns(CLONE_NEWNET);
 	probe(other, ok);
+	if (!linx_has_sets(s))
+		for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+			if (strstr(rules[i].exprs, "set_literal"))
+				ok[i] = false;
 
 	/* nftables' side, in the other namespace. */
 	nft_text = malloc(cap);
@@ -270,9 +383,18 @@ START_TEST(pushed_rules_are_nfts_rules_and_pull_back)
 	free(ours);
 	free(theirs);
 	ours = nt_sh_ok("nft --debug=netlink list table inet x 2>&1 | "
-			"grep -v '^inet (null)'");
+			BYTECODE_NORMALIZE);
 	theirs = nt_sh_ok("nsenter -t %d -n nft --debug=netlink list table "
-			  "inet x 2>&1 | grep -v '^inet (null)'",
+			  "inet x 2>&1 | " BYTECODE_NORMALIZE,
+			  (int)other);
+	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
+		      theirs);
+	free(ours);
+	free(theirs);
+	ours = nt_sh_ok("nft --debug=netlink list table inet x 2>&1 | "
+			ELEMENTS);
+	theirs = nt_sh_ok("nsenter -t %d -n nft --debug=netlink list table "
+			  "inet x 2>&1 | " ELEMENTS,
 			  (int)other);
 	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
 		      theirs);
@@ -311,7 +433,7 @@ START_TEST(pushed_rules_are_nfts_rules_and_pull_back)
 
 			a = nt_to_json(ge);
 			b = nt_to_json(we);
-			ck_assert_msg(linx_value_equal(ge, we),
+			ck_assert_msg(same_exprs(ge, we),
 				      "chain %s rule %u:\n  pulled %s\n  pushed %s",
 				      name->str, r, a, b);
 			free(a);
