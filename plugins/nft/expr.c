@@ -16,6 +16,7 @@
 #include <linux/netfilter/nf_nat.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "expr.h"
@@ -182,12 +183,10 @@ static int put_exprs_field(struct ectx *c, const struct nft_field *f,
 		return bad(c, "%s: expected a list of expressions", f->name);
 	if (c->depth + 1 >= EXPR_DEPTH_MAX)
 		return bad(c, "%s: expressions nested too deeply", f->name);
-	if (v->len == 0)
-		return 0;
 	c->depth++;
 	if (v->len == 1) {
 		r = put_expr(c, &v->items[0], f->attr2);
-	} else {
+	} else { /* several, or none: an empty list stays one */
 		if (c->b)
 			nest = nft_nest_begin(c->b, f->attr);
 		for (uint32_t i = 0; i < v->len && r == 0; i++)
@@ -790,8 +789,9 @@ static int parse_field(const struct nft_dec *d, const struct nft_field *f,
 			    : put_num(m, f->name, u);
 	case NFT_F_FLAGS:
 		u = get_int(a, f->width);
-		/* Bits the encoder adds by itself are not the value's. */
-		if (u && !(u & ~strip))
+		/* Bits the encoder adds by itself are not the value's; with
+		 * nothing else they leave no flags at all. */
+		if (strip && !(u & ~strip))
 			return 0;
 		u &= ~strip;
 		r = nft_flags_to_value(f->sym, (uint32_t)u, &x);
@@ -843,6 +843,39 @@ static const struct linx_nl_policy elem_policy[NFTA_EXPR_MAX + 1] = {
 	[NFTA_EXPR_NAME] = { LINX_NL_STRING, 0 },
 	[NFTA_EXPR_DATA] = { LINX_NL_ANY, 0 },
 };
+
+/* An unmodelled expression's NFTA_EXPR_DATA payload as "raw", with the
+ * padding after each attribute zeroed (and completed after the last one),
+ * as the encoder writes it back. */
+static int put_raw_value(struct linx_value *m, const struct nlattr *a)
+{
+	const uint8_t *p = a ? mnl_attr_get_payload(a) : NULL;
+	size_t len = a ? mnl_attr_get_payload_len(a) : 0, off = 0;
+	uint8_t *buf = malloc(len + MNL_ALIGNTO);
+	struct linx_value raw = linx_value_nil();
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	if (len)
+		memcpy(buf, p, len);
+	while (off + MNL_ATTR_HDRLEN <= len) {
+		uint16_t alen;
+		size_t end;
+
+		memcpy(&alen, buf + off, sizeof(alen));
+		if (alen < MNL_ATTR_HDRLEN || alen > len - off)
+			break;
+		end = off + MNL_ALIGN(alen);
+		memset(buf + off + alen, 0, end - off - alen);
+		if (end > len)
+			len = end; /* the last one's padding, completed */
+		off = end;
+	}
+	r = linx_value_bytes(&raw, buf, len);
+	free(buf);
+	return r < 0 ? r : linx_map_put(m, "raw", &raw);
+}
 
 /* A lookup of an anonymous set the decoder knows: its set_literal. */
 static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
@@ -931,9 +964,7 @@ static int parse_one(const struct nft_dec *d, const struct nlattr *elem,
 		const struct nlattr *a = eb[NFTA_EXPR_DATA];
 
 		if (r == 0)
-			r = linx_map_put_bytes(
-				&m, "raw", a ? mnl_attr_get_payload(a) : "",
-				a ? mnl_attr_get_payload_len(a) : 0);
+			r = put_raw_value(&m, a);
 		goto out;
 	}
 	memset(tb, 0, sizeof(tb));
