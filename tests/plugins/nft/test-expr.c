@@ -650,15 +650,24 @@ static const char *const big_rule =
 	"\"reg_addr_min\":1,\"reg_proto_min\":2},"
 	"{\"expr\":\"tunnel\",\"raw\":{\"$bytes\":\"0800010000000001\"}}]";
 
-/* Decode an exact-size heap copy of the attribute. */
+/* Decode an exact-size heap copy of the attribute; what decodes and
+ * passes the checks must encode and decode to itself. */
 static int parse_copy(const void *attr, size_t len)
 {
 	struct nlattr *a = malloc(len ? len : 1);
-	struct linx_value got;
+	struct linx_value got, again;
+	struct encoded en;
 	int r;
 
 	memcpy(a, attr, len);
 	r = nft_exprs_parse(NULL, a, &got);
+	if (r == 0 && encode(&en, &got, NULL, 0) == 0) {
+		ck_assert_int_eq(nft_exprs_parse(NULL, en.exprs, &again), 0);
+		ck_assert(linx_value_equal(&got, &again));
+		linx_value_clear(&again);
+	}
+	if (r == 0)
+		nft_batch_fini(&en.bt);
 	linx_value_clear(&got);
 	free(a);
 	return r;
