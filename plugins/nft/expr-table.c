@@ -14,16 +14,16 @@
 
 #include "expr.h"
 
-#define INT(a, w, n) { (a), NFT_F_INT, (w), (n), NULL, 0, false }
-#define REG(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, false }
-#define REG_R(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, true }
-#define STR(a, n) { (a), NFT_F_STR, 0, (n), NULL, 0, false }
-#define ENUM(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, false }
-#define ENUM_R(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, true }
-#define FLAGS(a, w, n, s) { (a), NFT_F_FLAGS, (w), (n), (s), 0, false }
-#define DATA(a, n) { (a), NFT_F_DATA, 0, (n), NULL, 0, false }
-#define DATA_R(a, n) { (a), NFT_F_DATA, 0, (n), NULL, 0, true }
-#define VERDICT(a, n) { (a), NFT_F_VERDICT, 0, (n), NULL, 0, false }
+#define INT(a, w, n) { (a), NFT_F_INT, (w), (n), NULL, 0, false, NULL }
+#define REG(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, false, NULL }
+#define REG_R(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, true, NULL }
+#define STR(a, n) { (a), NFT_F_STR, 0, (n), NULL, 0, false, NULL }
+#define ENUM(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, false, NULL }
+#define ENUM_R(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, true, NULL }
+#define FLAGS(a, w, n, s) { (a), NFT_F_FLAGS, (w), (n), (s), 0, false, NULL }
+#define DATA(a, n) { (a), NFT_F_DATA, 0, (n), NULL, 0, false, NULL }
+#define DATA_R(a, n) { (a), NFT_F_DATA, 0, (n), NULL, 0, true, NULL }
+#define VERDICT(a, n) { (a), NFT_F_VERDICT, 0, (n), NULL, 0, false, NULL }
 
 #define DEF(nm, mx, tbl, nat) { (nm), (mx), (tbl), NFT_ARRAY_SIZE(tbl), (nat) }
 
@@ -92,6 +92,22 @@ static const struct nft_sym meta_keys[] = {
 	{ "sdif", NFT_META_SDIF },
 	{ "sdifname", NFT_META_SDIFNAME },
 	{ "bri_broute", 35 /* NFT_META_BRI_BROUTE, 6.4+ */ },
+	{ NULL, 0 },
+};
+
+/* nft(8)'s names where they differ from the UAPI's (src/meta.c). */
+static const struct nft_sym meta_aliases[] = {
+	{ "length", NFT_META_LEN },
+	{ "ibrname", NFT_META_BRI_IIFNAME },
+	{ "obrname", NFT_META_BRI_OIFNAME },
+	{ "random", NFT_META_PRANDOM },
+	{ "ipsec", NFT_META_SECPATH },
+	{ "ibrpvid", NFT_META_BRI_IIFPVID },
+	{ "ibrvproto", NFT_META_BRI_IIFVPROTO },
+	{ "time", NFT_META_TIME_NS },
+	{ "day", NFT_META_TIME_DAY },
+	{ "hour", NFT_META_TIME_HOUR },
+	{ "broute", 35 },
 	{ NULL, 0 },
 };
 
@@ -346,7 +362,8 @@ static const struct nft_field payload_f[] = {
 };
 
 static const struct nft_field meta_f[] = {
-	ENUM_R(NFTA_META_KEY, 4, "key", meta_keys),
+	{ NFTA_META_KEY, NFT_F_ENUM, 4, "key", meta_keys, 0, true,
+	  meta_aliases },
 	REG(NFTA_META_DREG, "dreg"),
 	REG(NFTA_META_SREG, "sreg"),
 };
@@ -441,7 +458,7 @@ static const struct nft_field quota_f[] = {
 static const struct nft_field objref_f[] = {
 	ENUM(NFTA_OBJREF_IMM_TYPE, 4, "type", object_types),
 	/* libnftnl writes this one name without its NUL. */
-	{ NFTA_OBJREF_IMM_NAME, NFT_F_STR, 1, "name", NULL, 0, false },
+	{ NFTA_OBJREF_IMM_NAME, NFT_F_STR, 1, "name", NULL, 0, false, NULL },
 	REG(NFTA_OBJREF_SET_SREG, "sreg"),
 	STR(NFTA_OBJREF_SET_NAME, "set"),
 	INT(NFTA_OBJREF_SET_ID, 4, "set_id"),
@@ -456,7 +473,7 @@ static const struct nft_field dynset_f[] = {
 	INT(NFTA_DYNSET_SET_ID, 4, "set_id"),
 	FLAGS(NFTA_DYNSET_FLAGS, 4, "flags", dynset_flags),
 	{ NFTA_DYNSET_EXPRESSIONS, NFT_F_EXPRS, 0, "exprs", NULL,
-	  NFTA_DYNSET_EXPR, false },
+	  NFTA_DYNSET_EXPR, false, NULL },
 };
 
 static const struct nft_field exthdr_f[] = {
@@ -476,7 +493,7 @@ static const struct nft_field fib_f[] = {
 };
 
 static const struct nft_field notrack_f[] = {
-	{ 0, NFT_F_INT, 0, NULL, NULL, 0, false }, /* no attributes */
+	{ 0, NFT_F_INT, 0, NULL, NULL, 0, false, NULL }, /* no attributes */
 };
 
 static const struct nft_field queue_f[] = {

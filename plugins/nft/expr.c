@@ -238,7 +238,8 @@ static int put_field(struct ectx *c, const struct nft_field *f,
 	}
 	case NFT_F_ENUM:
 		if (v->type == LINX_STRING) {
-			if (!nft_sym_val(f->sym, v->str, &s))
+			if (!nft_sym_val(f->sym, v->str, &s) &&
+			    !(f->alias && nft_sym_val(f->alias, v->str, &s)))
 				return bad(c, "%s: unknown value %s", f->name,
 					   v->str);
 			u = (uint64_t)s;
@@ -545,9 +546,19 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 	if (strcmp(d->name, "immediate") == 0) {
 		bool hv = get(&o, v, "verdict"), hd = get(&o, v, "data");
 
+		const struct linx_value *dreg = get(&o, v, "dreg");
+		uint64_t reg;
+
 		if (hv == hd)
 			return bad(c, "immediate: exactly one of verdict and "
 				      "data");
+		/* nft_immediate_init(): verdicts go to the verdict register,
+		 * data to a data register. */
+		if (dreg && linx_value_get_u64(dreg, &reg) &&
+		    (reg == NFT_REG_VERDICT) != hv)
+			return bad(c, "immediate: %s",
+				   hv ? "a verdict goes to register 0"
+				      : "data cannot go to register 0");
 	}
 	if (strcmp(d->name, "payload") == 0 &&
 	    !get(&o, v, "sreg") == !get(&o, v, "dreg"))
@@ -615,8 +626,11 @@ int nft_exprs_put(struct nft_enc *e, const struct linx_value *exprs,
 	nest = nft_nest_begin(c.b, NFTA_RULE_EXPRESSIONS);
 	r = walk(&c, exprs);
 	nft_nest_end(c.b, nest);
-	if (r == 0 && c.b->error)
+	if (r == 0 && c.b->error) {
 		r = c.b->error;
+		linx_error_set(c.err, -r, "encode",
+			       "rule expressions do not fit in a message");
+	}
 	return r;
 }
 

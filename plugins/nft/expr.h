@@ -31,6 +31,8 @@ struct nft_field {
 	const struct nft_sym *sym; /* ENUM, FLAGS */
 	uint16_t attr2; /* EXPRS: the single-expression attribute */
 	bool required; /* the value must have it (encoder side) */
+	/* ENUM: other names accepted on input (nft(8)'s keywords). */
+	const struct nft_sym *alias;
 };
 
 struct nft_exprdef {

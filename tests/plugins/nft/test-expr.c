@@ -300,6 +300,13 @@ static const char *const cases[][2] = {
 	  "{\"expr\":\"meta\",\"key\":200,\"dreg\":1}]",
 	  "[{\"expr\":\"meta\",\"key\":\"mark\",\"dreg\":1},"
 	  "{\"expr\":\"meta\",\"key\":200,\"dreg\":1}]" },
+	/* nft(8)'s names for meta keys are accepted too */
+	{ "[{\"expr\":\"meta\",\"key\":\"length\",\"dreg\":1},"
+	  "{\"expr\":\"meta\",\"key\":\"random\",\"dreg\":1},"
+	  "{\"expr\":\"meta\",\"key\":\"ibrname\",\"dreg\":1}]",
+	  "[{\"expr\":\"meta\",\"key\":\"len\",\"dreg\":1},"
+	  "{\"expr\":\"meta\",\"key\":\"prandom\",\"dreg\":1},"
+	  "{\"expr\":\"meta\",\"key\":\"bri_iifname\",\"dreg\":1}]" },
 	/* not modelled: raw attributes, kept as they are */
 	{ "[{\"expr\":\"tunnel\",\"raw\":{\"$bytes\":\"0800010000000001\"}},"
 	  "{\"expr\":\"mystery\",\"raw\":{\"$bytes\":\"\"}}]",
@@ -587,6 +594,11 @@ static const char *const bad_cases[][2] = {
 	  "bad_expr" },
 	{ "[{\"expr\":\"immediate\",\"dreg\":0,\"verdict\":\"maybe\"}]",
 	  "bad_verdict" },
+	{ "[{\"expr\":\"immediate\",\"dreg\":1,\"verdict\":\"accept\"}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"immediate\",\"dreg\":0,"
+	  "\"data\":{\"$bytes\":\"01\"}}]",
+	  "bad_expr" },
 	{ "[\"reject\"]", "bad_verdict" },
 	{ "[{\"jump\":\"\"}]", "bad_verdict" },
 	{ "[{\"jump\":5}]", "bad_verdict" },
