@@ -332,6 +332,7 @@ END_TEST
 /* The last expression of a rule: no comma. */
 #define CMP1(hex) "{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\",\"data\":{\"$bytes\":\"" hex "\"}}"
 #define DPORT "{\"expr\":\"payload\",\"field\":\"tcp_dport\"},"
+#define IMM1(hex) "{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"" hex "\"}},"
 
 static const char *const vector_values[] = {
 	/* tcp dport 22 counter accept */
@@ -438,12 +439,91 @@ static const char *const vector_values[] = {
 	"[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"05050505\"}},"
 	"{\"expr\":\"nat\",\"type\":\"snat\",\"family\":\"ip\","
 	"\"reg_addr_min\":1,\"flags\":[\"random\",\"persistent\"]}]",
+	/* table ip v: tcp dport set 8080 */
+	"[" L4TCP IMM1("1f90") "{\"expr\":\"payload\",\"sreg\":1,"
+	"\"base\":\"transport\",\"offset\":2,\"len\":2,"
+	"\"csum_type\":\"inet\",\"csum_offset\":16}]",
+	/* ip ttl set 64 */
+	"[{\"expr\":\"payload\",\"dreg\":1,\"base\":\"network\","
+	"\"offset\":8,\"len\":2},{\"expr\":\"bitwise\",\"sreg\":1,"
+	"\"dreg\":1,\"op\":\"bool\",\"len\":2,\"mask\":{\"$bytes\":\"00ff\"},"
+	"\"xor\":{\"$bytes\":\"4000\"}},{\"expr\":\"payload\",\"sreg\":1,"
+	"\"base\":\"network\",\"offset\":8,\"len\":2,\"csum_type\":\"inet\","
+	"\"csum_offset\":10}]",
+	/* ct mark set 0x1 */
+	"[" IMM1("01000000") "{\"expr\":\"ct\",\"key\":\"mark\",\"sreg\":1}]",
+	/* ct zone set 3 */
+	"[" IMM1("0300") "{\"expr\":\"ct\",\"key\":\"zone\",\"sreg\":1}]",
+	/* meta mark set ct mark >> 8 */
+	"[{\"expr\":\"ct\",\"key\":\"mark\",\"dreg\":1},"
+	"{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"op\":\"rshift\","
+	"\"len\":4,\"data\":{\"$bytes\":\"08000000\"}},"
+	"{\"expr\":\"meta\",\"key\":\"mark\",\"sreg\":1}]",
+	/* tcp option maxseg size set 1360 */
+	"[" IMM1("0550") "{\"expr\":\"exthdr\",\"sreg\":1,\"type\":2,"
+	"\"offset\":2,\"len\":2,\"op\":\"tcpopt\"}]",
+	/* meta l4proto tcp tproxy to 1.2.3.4:50080 */
+	"[" L4TCP IMM1("01020304") "{\"expr\":\"immediate\",\"dreg\":2,"
+	"\"data\":{\"$bytes\":\"c3a0\"}},{\"expr\":\"tproxy\","
+	"\"family\":\"ip\",\"reg_addr\":1,\"reg_port\":2}]",
+	/* synproxy mss 1460 wscale 7 timestamp sack-perm */
+	"[{\"expr\":\"synproxy\",\"mss\":1460,\"wscale\":7,"
+	"\"flags\":[\"mss\",\"wscale\",\"sack_perm\",\"timestamp\"]}]",
+	/* osf ttl skip name "Linux" */
+	"[{\"expr\":\"osf\",\"dreg\":1,\"ttl\":2},"
+	CMP1("4c696e75780000000000000000000000") "]",
+	/* ip saddr . tcp dport { 1.2.3.4 . 22 } accept (set 5) */
+	"[" L4TCP "{\"expr\":\"payload\",\"field\":\"ip_saddr\"},"
+	"{\"expr\":\"payload\",\"field\":\"tcp_dport\",\"dreg\":9},"
+	"{\"expr\":\"set_literal\",\"key_type\":[\"ipv4_addr\","
+	"\"inet_service\"],\"elements\":[[\"1.2.3.4\",22]]},\"accept\"]",
+	/* ct count over 10 */
+	"[{\"expr\":\"connlimit\",\"count\":10,\"flags\":[\"inv\"]}]",
+	/* counter */
+	"[{\"expr\":\"counter\"}]",
+	/* fib saddr . iif oif missing drop */
+	"[{\"expr\":\"fib\",\"flags\":[\"saddr\",\"iif\",\"present\"],"
+	"\"result\":\"oif\",\"dreg\":1}," CMP("00000000") "\"drop\"]",
+	/* meta secpath exists */
+	"[{\"expr\":\"meta\",\"key\":\"secpath\",\"dreg\":1}," CMP1("01")
+	"]",
+	/* ip daddr set jhash ip saddr mod 2 map { 0 : 1.1.1.1, 1 : 2.2.2.2 }
+	 * (set 6) */
+	"[{\"expr\":\"payload\",\"field\":\"ip_saddr\",\"dreg\":2},"
+	"{\"expr\":\"hash\",\"sreg\":2,\"dreg\":1,\"len\":4,\"modulus\":2,"
+	"\"offset\":0,\"type\":\"jhash\"},"
+	"{\"expr\":\"set_literal\",\"key_type\":\"mark\","
+	"\"data_type\":\"ipv4_addr\",\"elements\":[{\"key\":0,"
+	"\"value\":\"1.1.1.1\"},{\"key\":1,\"value\":\"2.2.2.2\"}],"
+	"\"dreg\":1},"
+	"{\"expr\":\"payload\",\"sreg\":1,\"base\":\"network\","
+	"\"offset\":16,\"len\":4,\"csum_type\":\"inet\",\"csum_offset\":10,"
+	"\"csum_flags\":[\"pseudohdr\"]}]",
+	/* ipsec in reqid 1 */
+	"[{\"expr\":\"xfrm\",\"key\":\"reqid\",\"dir\":\"in\",\"spnum\":0,"
+	"\"dreg\":1}," CMP1("01000000") "]",
+	/* meta mark set numgen random mod 4 offset 10 */
+	"[{\"expr\":\"numgen\",\"dreg\":1,\"modulus\":4,\"type\":\"random\","
+	"\"offset\":10},{\"expr\":\"meta\",\"key\":\"mark\",\"sreg\":1}]",
+	/* ip protocol icmp */
+	"[{\"expr\":\"payload\",\"field\":\"ip_protocol\"}," CMP1("01") "]",
 };
 
 /* The anonymous set id nftables gave each rule's set literal. */
 static uint32_t vector_set_id(int i)
 {
-	return i == 24 ? 3 : i == 26 ? 4 : 0;
+	switch (i) {
+	case 24:
+		return 3;
+	case 26:
+		return 4;
+	case 38:
+		return 5;
+	case 43:
+		return 6;
+	default:
+		return 0;
+	}
 }
 
 START_TEST(same_bytes_as_nftables)
