@@ -14,16 +14,16 @@
 
 #include "expr.h"
 
-#define INT(a, w, n) { (a), NFT_F_INT, (w), (n), NULL, 0, false, NULL }
-#define REG(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, false, NULL }
-#define REG_R(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, true, NULL }
-#define STR(a, n) { (a), NFT_F_STR, 0, (n), NULL, 0, false, NULL }
-#define ENUM(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, false, NULL }
-#define ENUM_R(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, true, NULL }
-#define FLAGS(a, w, n, s) { (a), NFT_F_FLAGS, (w), (n), (s), 0, false, NULL }
-#define DATA(a, n) { (a), NFT_F_DATA, 0, (n), NULL, 0, false, NULL }
-#define DATA_R(a, n) { (a), NFT_F_DATA, 0, (n), NULL, 0, true, NULL }
-#define VERDICT(a, n) { (a), NFT_F_VERDICT, 0, (n), NULL, 0, false, NULL }
+#define INT(a, w, n) { (a), NFT_F_INT, (w), (n), NULL, 0, false, NULL, NULL }
+#define REG(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, false, NULL, NULL }
+#define REG_R(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, true, NULL, NULL }
+#define STR(a, n) { (a), NFT_F_STR, 0, (n), NULL, 0, false, NULL, NULL }
+#define ENUM(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, false, NULL, NULL }
+#define ENUM_R(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, true, NULL, NULL }
+#define FLAGS(a, w, n, s) { (a), NFT_F_FLAGS, (w), (n), (s), 0, false, NULL, NULL }
+#define DATA(a, n) { (a), NFT_F_DATA, 0, (n), NULL, 0, false, NULL, NULL }
+#define DATA_R(a, n) { (a), NFT_F_DATA, 0, (n), NULL, 0, true, NULL, NULL }
+#define VERDICT(a, n) { (a), NFT_F_VERDICT, 0, (n), NULL, 0, false, NULL, NULL }
 
 #define DEF(nm, mx, tbl, nat) { (nm), (mx), (tbl), NFT_ARRAY_SIZE(tbl), (nat) }
 
@@ -363,7 +363,7 @@ static const struct nft_field payload_f[] = {
 
 static const struct nft_field meta_f[] = {
 	{ NFTA_META_KEY, NFT_F_ENUM, 4, "key", meta_keys, 0, true,
-	  meta_aliases },
+	  meta_aliases, NULL },
 	REG(NFTA_META_DREG, "dreg"),
 	REG(NFTA_META_SREG, "sreg"),
 };
@@ -458,7 +458,8 @@ static const struct nft_field quota_f[] = {
 static const struct nft_field objref_f[] = {
 	ENUM(NFTA_OBJREF_IMM_TYPE, 4, "type", object_types),
 	/* libnftnl writes this one name without its NUL. */
-	{ NFTA_OBJREF_IMM_NAME, NFT_F_STR, 1, "name", NULL, 0, false, NULL },
+	{ NFTA_OBJREF_IMM_NAME, NFT_F_STR, 1, "name", NULL, 0, false, NULL,
+	  NULL },
 	REG(NFTA_OBJREF_SET_SREG, "sreg"),
 	STR(NFTA_OBJREF_SET_NAME, "set"),
 	INT(NFTA_OBJREF_SET_ID, 4, "set_id"),
@@ -473,7 +474,7 @@ static const struct nft_field dynset_f[] = {
 	INT(NFTA_DYNSET_SET_ID, 4, "set_id"),
 	FLAGS(NFTA_DYNSET_FLAGS, 4, "flags", dynset_flags),
 	{ NFTA_DYNSET_EXPRESSIONS, NFT_F_EXPRS, 0, "exprs", NULL,
-	  NFTA_DYNSET_EXPR, false, NULL },
+	  NFTA_DYNSET_EXPR, false, NULL, NULL },
 };
 
 static const struct nft_field exthdr_f[] = {
@@ -483,7 +484,10 @@ static const struct nft_field exthdr_f[] = {
 	INT(NFTA_EXTHDR_OFFSET, 4, "offset"),
 	INT(NFTA_EXTHDR_LEN, 4, "len"),
 	ENUM(NFTA_EXTHDR_OP, 4, "op", exthdr_ops),
-	FLAGS(NFTA_EXTHDR_FLAGS, 4, "flags", exthdr_flags),
+	/* nft_exthdr_dump() reports flags 0 of a write, whose init refuses
+	 * any flags attribute. */
+	{ NFTA_EXTHDR_FLAGS, NFT_F_FLAGS, 4, "flags", exthdr_flags, 0, false,
+	  NULL, "sreg" },
 };
 
 static const struct nft_field fib_f[] = {
@@ -493,7 +497,7 @@ static const struct nft_field fib_f[] = {
 };
 
 static const struct nft_field notrack_f[] = {
-	{ 0, NFT_F_INT, 0, NULL, NULL, 0, false, NULL }, /* no attributes */
+	{ 0, NFT_F_INT, 0, NULL, NULL, 0, false, NULL, NULL }, /* none */
 };
 
 static const struct nft_field queue_f[] = {
@@ -566,7 +570,9 @@ static const struct nft_field xfrm_f[] = {
 static const struct nft_field osf_f[] = {
 	REG_R(NFTA_OSF_DREG, "dreg"),
 	INT(NFTA_OSF_TTL, 1, "ttl"),
-	FLAGS(NFTA_OSF_FLAGS, 4, "flags", osf_flags),
+	/* nft_osf_init() refuses flags other than "version". */
+	{ NFTA_OSF_FLAGS, NFT_F_FLAGS, 4, "flags", osf_flags, 0, false, NULL,
+	  "" },
 };
 
 static const struct nft_exprdef defs[] = {

@@ -40,6 +40,7 @@ struct ectx {
 	const uint32_t *ids; /* anonymous set ids, in order */
 	size_t n_ids, next_id;
 	unsigned depth;
+	bool zero_omitted; /* put_field(): the FLAGS field's zero_omit holds */
 };
 
 static int bad(struct ectx *c, const char *fmt, ...)
@@ -257,7 +258,7 @@ static int put_field(struct ectx *c, const struct nft_field *f,
 		if (r < 0)
 			return r;
 		u |= flags_add;
-		if (b)
+		if (b && !(u == 0 && c->zero_omitted))
 			put_int(b, f->attr, f->width, u);
 		return 0;
 	}
@@ -370,7 +371,10 @@ static int put_fields(struct ectx *c, const struct nft_exprdef *d,
 					   f->name);
 			continue;
 		}
+		c->zero_omitted = f->zero_omit &&
+				  (!*f->zero_omit || get(o, v, f->zero_omit));
 		r = put_field(c, f, x, f->kind == NFT_F_FLAGS ? nat_add : 0);
+		c->zero_omitted = false;
 		if (r < 0)
 			return r;
 	}
@@ -803,6 +807,9 @@ static int parse_field(const struct nft_dec *d, const struct nft_field *f,
 			    : put_num(m, f->name, u);
 	case NFT_F_FLAGS:
 		u = get_int(a, f->width);
+		if (u == 0 && f->zero_omit &&
+		    (!*f->zero_omit || linx_map_get(m, f->zero_omit)))
+			return 0;
 		/* Bits the encoder adds by itself are not the value's; with
 		 * nothing else they leave no flags at all. */
 		if (strip && !(u & ~strip))

@@ -33,6 +33,10 @@ struct nft_field {
 	bool required; /* the value must have it (encoder side) */
 	/* ENUM: other names accepted on input (nft(8)'s keywords). */
 	const struct nft_sym *alias;
+	/* FLAGS: 0 is neither sent nor reported, always ("") or when the
+	 * named field is present, where the kernel refuses a 0 it reports
+	 * itself (exthdr writes, osf). */
+	const char *zero_omit;
 };
 
 struct nft_exprdef {

@@ -151,6 +151,55 @@ static const struct {
 	  "{\"expr\":\"nat\",\"type\":\"snat\",\"family\":\"ip\","
 	  "\"reg_addr_min\":1,\"flags\":[\"random\",\"persistent\"]}]" },
 	{ "r", "notrack", "[{\"expr\":\"notrack\"}]" },
+	{ "c", "tcp dport set 8080",
+	  "[" L4TCP "{\"expr\":\"immediate\",\"dreg\":1,"
+	  "\"data\":{\"$bytes\":\"1f90\"}},{\"expr\":\"payload\","
+	  "\"sreg\":1,\"base\":\"transport\",\"offset\":2,\"len\":2,"
+	  "\"csum_type\":\"inet\",\"csum_offset\":16,\"csum_flags\":[]}]" },
+	{ "c", "meta mark set ct mark >> 8",
+	  "[{\"expr\":\"ct\",\"key\":\"mark\",\"dreg\":1},"
+	  "{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"op\":\"rshift\","
+	  "\"len\":4,\"data\":{\"$bytes\":\"08000000\"}},"
+	  "{\"expr\":\"meta\",\"key\":\"mark\",\"sreg\":1}]" },
+	{ "c", "tcp option maxseg size set 1360",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,"
+	  "\"data\":{\"$bytes\":\"0550\"}},{\"expr\":\"exthdr\","
+	  "\"sreg\":1,\"type\":2,\"offset\":2,\"len\":2,"
+	  "\"op\":\"tcpopt\"}]" },
+	{ "c", "ct count over 10",
+	  "[{\"expr\":\"connlimit\",\"count\":10,\"flags\":[\"inv\"]}]" },
+	{ "c", "meta secpath exists",
+	  "[{\"expr\":\"meta\",\"key\":\"secpath\",\"dreg\":1},"
+	  CMP("01") "]" },
+	{ "c", "ipsec in reqid 1",
+	  "[{\"expr\":\"xfrm\",\"key\":\"reqid\",\"dir\":\"in\","
+	  "\"spnum\":0,\"dreg\":1}," CMP("01000000") "]" },
+	{ "c", "meta mark set numgen random mod 4 offset 10",
+	  "[{\"expr\":\"numgen\",\"dreg\":1,\"modulus\":4,"
+	  "\"type\":\"random\",\"offset\":10},"
+	  "{\"expr\":\"meta\",\"key\":\"mark\",\"sreg\":1}]" },
+	{ "c", "meta mark set jhash ip saddr mod 2",
+	  "[" NFIP "{\"expr\":\"payload\",\"dreg\":2,\"base\":\"network\","
+	  "\"offset\":12,\"len\":4},"
+	  "{\"expr\":\"hash\",\"sreg\":2,\"dreg\":1,\"len\":4,"
+	  "\"modulus\":2,\"type\":\"jhash\"},"
+	  "{\"expr\":\"meta\",\"key\":\"mark\",\"sreg\":1}]" },
+	{ "c", "osf ttl skip name \"Linux\"",
+	  "[{\"expr\":\"osf\",\"dreg\":1,\"ttl\":2},"
+	  CMP("4c696e75780000000000000000000000") "]" },
+	{ "r", "ct zone set 3",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,"
+	  "\"data\":{\"$bytes\":\"0300\"}},"
+	  "{\"expr\":\"ct\",\"key\":\"zone\",\"sreg\":1}]" },
+	{ "r", "fib saddr . iif oif missing drop",
+	  "[{\"expr\":\"fib\",\"flags\":[\"saddr\",\"iif\",\"present\"],"
+	  "\"result\":\"oif\",\"dreg\":1}," CMP("00000000") "," DROP "]" },
+	{ "r", "meta l4proto tcp tproxy ip to 1.2.3.4:50080",
+	  "[" L4TCP "{\"expr\":\"immediate\",\"dreg\":1,"
+	  "\"data\":{\"$bytes\":\"01020304\"}},{\"expr\":\"immediate\","
+	  "\"dreg\":2,\"data\":{\"$bytes\":\"c3a0\"}},"
+	  "{\"expr\":\"tproxy\",\"family\":\"ip\",\"reg_addr\":1,"
+	  "\"reg_port\":2}]" },
 	/* Set literals: an anonymous set (or map) and a lookup. */
 	{ "c", "tcp dport { 22, 80 } accept",
 	  "[" L4TCP DPORT "{\"expr\":\"set_literal\","
