@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nft-internal.h"
+#include "verbs-monitor.h"
 
 static int verb_supported(const struct linx_call *call, struct linx_value *ret,
 			  struct linx_error *err)
@@ -26,6 +27,7 @@ static const struct linx_verb verbs[] = {
 		.fn = verb_supported,
 		.result_doc = "bool",
 	},
+	NFT_LISTEN_VERBS,
 };
 
 LINX_PLUGIN_DEFINE(nft, "0.1.0",

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the listeners (monitor.c, log.c) and their verbs
+ * (verbs-monitor.c); not installed.
+ */
+#ifndef LINX_NFT_LISTEN_H
+#define LINX_NFT_LISTEN_H
+
+#include "nft-internal.h"
+
+/* listen.c: a socket in `netns` joined to `groups` (interim stand-in for
+ * nft_socket_open(), same contract) and its close. */
+int nft_listen_open(const struct linx_ns_target *netns, const unsigned *groups,
+		    unsigned n_groups, int rcvbuf, struct linx_nft **ret,
+		    struct linx_error *err);
+void nft_listen_close(struct linx_nft *s);
+
+/*
+ * event.c: one nf_tables notification (NFT_MSG_NEW* / DEL* / NEWGEN)
+ * into the monitor's event value, stamped with the commit's generation
+ * (gen, pid and name may be NULL: nil).  A message that cannot be
+ * decoded still gives an event, with its attributes as raw bytes in
+ * "entity".  0 or -ENOMEM (ret is then cleared).
+ */
+int nft_event_build(const struct nlmsghdr *nlh, const uint32_t *gen,
+		    const uint32_t *pid, const char *name,
+		    struct linx_value *ret);
+
+/* log.c: one NFULNL_MSG_PACKET into the log event value; `group` comes
+ * from the listener.  Missing attributes are left out.  0, -EBADMSG (too
+ * short for its nfgenmsg), -ENOMEM. */
+int nft_log_event_build(const struct nlmsghdr *nlh, uint16_t group,
+			struct linx_value *ret);
+
+/* Put `len` bytes of kernel text as a string when it is UTF-8, else as
+ * bytes (a comm or a log prefix is not promised to be UTF-8, and a
+ * rejected string would poison the whole map). */
+int nft_put_text(struct linx_value *map, const char *key, const char *s,
+		 size_t len);
+
+/* Wait up to timeout_ms (-1: forever) for POLLIN on fd; EINTR retried
+ * within the remaining time.  1 readable, 0 timed out, -errno. */
+int nft_wait_readable(int fd, int timeout_ms);
+
+#endif /* LINX_NFT_LISTEN_H */
