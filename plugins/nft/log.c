@@ -314,7 +314,9 @@ int nft_log_event_build(const struct nlmsghdr *nlh, uint16_t group,
 		const char *p = mnl_attr_get_payload(tb[NFULA_PREFIX]);
 		size_t n = strnlen(p, mnl_attr_get_payload_len(tb[NFULA_PREFIX]));
 
-		nft_put_text(ret, "prefix", p, n);
+		/* A rule without a prefix sends "": the spec's nil. */
+		if (n)
+			nft_put_text(ret, "prefix", p, n);
 	}
 	if (tb[NFULA_PACKET_HDR]) {
 		const struct nfulnl_msg_packet_hdr *h =
