@@ -191,7 +191,7 @@ int linx_nft_log_open(const struct linx_ns_target *netns,
 		return linx_error_set(err, r, "log.open", NULL);
 	}
 	l->group = opts->group;
-	r = nft_listen_open(netns, NULL, 0, opts->rcvbuf, &l->s, err);
+	r = nft_socket_open(netns, NULL, 0, opts->rcvbuf, &l->s, err);
 	if (r < 0) {
 		pthread_mutex_destroy(&l->lock);
 		free(l);
@@ -223,7 +223,7 @@ int linx_nft_log_open(const struct linx_ns_target *netns,
 	*ret = l;
 	return 0;
 fail:
-	nft_listen_close(l->s);
+	linx_nft_close(l->s);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 	return r;
@@ -239,7 +239,7 @@ void linx_nft_log_close(struct linx_nft_log *l)
 	 * (NETLINK_URELEASE); unbinding first makes the group free at
 	 * once, whatever else holds the fd. */
 	(void)log_config(l->s, NFPROTO_UNSPEC, l->group, &c, "UNBIND", NULL);
-	nft_listen_close(l->s);
+	linx_nft_close(l->s);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }

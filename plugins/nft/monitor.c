@@ -172,7 +172,7 @@ int linx_nft_monitor_open(const struct linx_ns_target *netns,
 		return linx_error_set(err, r, "monitor.open", NULL);
 	}
 	m->min_gen = opts ? opts->since_gen : 0;
-	r = nft_listen_open(netns, groups, 1, opts ? opts->rcvbuf : 0, &m->s,
+	r = nft_socket_open(netns, groups, 1, opts ? opts->rcvbuf : 0, &m->s,
 			    err);
 	if (r < 0) {
 		pthread_mutex_destroy(&m->lock);
@@ -187,7 +187,7 @@ void linx_nft_monitor_close(struct linx_nft_monitor *m)
 {
 	if (!m)
 		return;
-	nft_listen_close(m->s);
+	linx_nft_close(m->s);
 	recq_free(&m->pending);
 	recq_free(&m->ready);
 	pthread_mutex_destroy(&m->lock);

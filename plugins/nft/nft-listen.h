@@ -8,13 +8,6 @@
 
 #include "nft-internal.h"
 
-/* listen.c: a socket in `netns` joined to `groups` (interim stand-in for
- * nft_socket_open(), same contract) and its close. */
-int nft_listen_open(const struct linx_ns_target *netns, const unsigned *groups,
-		    unsigned n_groups, int rcvbuf, struct linx_nft **ret,
-		    struct linx_error *err);
-void nft_listen_close(struct linx_nft *s);
-
 /*
  * event.c: one nf_tables notification (NFT_MSG_NEW* / DEL* / NEWGEN)
  * into the monitor's event value, stamped with the commit's generation
@@ -38,7 +31,7 @@ int nft_log_event_build(const struct nlmsghdr *nlh, uint16_t group,
 int nft_put_text(struct linx_value *map, const char *key, const char *s,
 		 size_t len);
 
-/* Wait up to timeout_ms (-1: forever) for POLLIN on fd; EINTR retried
+/* listen.c: wait up to timeout_ms (-1: forever) for POLLIN on fd; EINTR retried
  * within the remaining time.  1 readable, 0 timed out, -errno. */
 int nft_wait_readable(int fd, int timeout_ms);
 
