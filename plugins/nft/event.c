@@ -10,11 +10,15 @@
  * The identity (family, table, chain, set, the handle) is read here from
  * the attributes every kind carries; "entity" is the object's value in
  * the schema of docs/nft/schema.md, from the object kinds' own decoders
- * (entity_decode() is the one place that calls them).
+ * (entity_full() is the one place that calls them), or, where one is
+ * missing, the identity alone (entity_identity()).  Set elements need
+ * their set's declaration to be typed: the monitor keeps the
+ * declarations it sees in a cache and asks the kernel for the others.
  */
 #include <endian.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nft-listen.h"
@@ -136,45 +140,211 @@ static int setelem_raw(const struct nlattr *list, struct linx_value *ret)
 	return linx_value_status(ret);
 }
 
-/*
- * The entity of a message of kind `k` with the identity already in `w`
- * and `tb`.  Interim: the identity and the few fields every kind shares;
- * the full decoders (table.c ... flowtable.c) replace this body.
- * Returns 0 or -errno (-EBADMSG: malformed, the caller falls back to raw
- * bytes).
- */
-static int entity_decode(const struct nlmsghdr *nlh, enum kind k,
-			 const struct msg_desc *d, const struct nlattr **tb,
-			 struct nft_where *w, struct linx_value *ret)
-{
-#ifdef NFT_HAVE_DECODERS
-	bool anonymous;
+/* ---- the set cache ---------------------------------------------------------- */
 
-	(void)d;
-	(void)tb;
+static bool same_set(const struct nft_cset *c, const struct nft_where *w)
+{
+	return c->w.family == w->family && !strcmp(c->w.table, w->table) &&
+	       !strcmp(c->w.set, w->set);
+}
+
+static struct nft_cset *cache_find(struct nft_setcache *c,
+				   const struct nft_where *w)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (same_set(&c->a[i], w))
+			return &c->a[i];
+	return NULL;
+}
+
+static void cache_drop_at(struct nft_setcache *c, size_t i)
+{
+	linx_value_clear(&c->a[i].v);
+	linx_value_clear(&c->a[i].elements);
+	c->a[i] = c->a[--c->n];
+}
+
+/* Keep a copy of a set's declaration (replacing one of the same name). */
+static void cache_put(struct nft_setcache *c, const struct nft_where *w,
+		      bool anonymous, const struct linx_value *set)
+{
+	struct nft_cset *e = cache_find(c, w);
+
+	if (e) {
+		linx_value_clear(&e->v);
+		linx_value_clear(&e->elements);
+	} else {
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 16;
+			struct nft_cset *a = realloc(c->a, cap * sizeof(*a));
+
+			if (!a)
+				return; /* a cache miss later, no more */
+			c->a = a;
+			c->cap = cap;
+		}
+		e = &c->a[c->n++];
+	}
+	e->w = *w;
+	e->anonymous = anonymous;
+	e->elements = linx_value_list();
+	if (linx_value_copy(&e->v, set) < 0) {
+		linx_value_clear(&e->elements);
+		c->n--;
+	}
+}
+
+static void cache_drop(struct nft_setcache *c, const struct nft_where *w,
+		       bool whole_table)
+{
+	for (size_t i = 0; c && i < c->n;) {
+		const struct nft_cset *e = &c->a[i];
+
+		if (e->w.family == w->family && !strcmp(e->w.table, w->table) &&
+		    (whole_table || !strcmp(e->w.set, w->set)))
+			cache_drop_at(c, i);
+		else
+			i++;
+	}
+}
+
+void nft_setcache_fini(struct nft_setcache *c)
+{
+	while (c->n)
+		cache_drop_at(c, c->n - 1);
+	free(c->a);
+	c->a = NULL;
+	c->cap = 0;
+}
+
+/* The declaration of the set an element message is for: cached, else
+ * asked of the kernel once.  NULL when unknown. */
+static struct nft_cset *cache_get(struct nft_setcache *c,
+				  const struct nft_where *w)
+{
+	struct nft_cset *e = cache_find(c, w);
+	struct linx_value set;
+	bool anonymous = false;
+	int r;
+
+	if (e || !c || c->no_decoder || !c->lookup)
+		return e;
+	r = c->lookup(c->arg, w, &anonymous, &set);
+	if (r == -EOPNOTSUPP)
+		c->no_decoder = true;
+	if (r < 0)
+		return NULL;
+	cache_put(c, w, anonymous, &set);
+	linx_value_clear(&set);
+	return cache_find(c, w);
+}
+
+/* nft_dec's view of the anonymous sets: the cached declaration with the
+ * elements seen so far (they come in the same commit, before the rule
+ * that uses them). */
+static const struct linx_value *anon_set(const struct nft_dec *d,
+					 const char *name)
+{
+	struct nft_where w = { .family = d->family };
+	struct nft_cset *e;
+	struct linx_value copy;
+
+	snprintf(w.table, sizeof(w.table), "%s", d->table ? d->table : "");
+	snprintf(w.set, sizeof(w.set), "%s", name);
+	e = cache_find(d->arg, &w);
+	if (!e || !e->anonymous)
+		return NULL;
+	if (linx_value_copy(&copy, &e->elements) < 0 ||
+	    linx_map_put(&e->v, "elements", &copy) < 0)
+		return NULL;
+	return &e->v;
+}
+
+/* ---- the entity ---------------------------------------------------------- */
+
+static int setelem_decode(const struct nlmsghdr *nlh, struct nft_where *w,
+			  struct nft_setcache *c, struct linx_value *ret)
+{
+	struct nft_cset *e = cache_get(c, w);
+	struct linx_value elems = linx_value_list();
+	struct nft_where w2;
+	int r;
+
+	if (!e)
+		return -EOPNOTSUPP;
+	r = nft_setelem_parse(nlh, &e->v, &w2, &elems);
+	if (r < 0) {
+		linx_value_clear(&elems);
+		return r;
+	}
+	/* The kernel notifies each element on its own, an interval's end
+	 * too: a range split over two events keeps its end marker. */
+	(void)nft_setelem_merge(&e->v, &elems);
+	if (e->anonymous && (nlh->nlmsg_type & 0xff) == NFT_MSG_NEWSETELEM) {
+		for (uint32_t i = 0; i < elems.len; i++) {
+			struct linx_value copy;
+
+			if (linx_value_copy(&copy, &elems.items[i]) == 0)
+				linx_list_push(&e->elements, &copy);
+		}
+	}
+	*ret = linx_value_map();
+	linx_map_put(ret, "elements", &elems);
+	return linx_value_status(ret);
+}
+
+/*
+ * The entity through the object kinds' decoders (table.c ...), keeping
+ * the set cache current.  -EOPNOTSUPP when a decoder is not there (or
+ * the set of an element is unknown): the caller falls back to the
+ * identity; other errors mean a message the decoder refused.
+ */
+static int entity_full(const struct nlmsghdr *nlh, enum kind k,
+		       struct nft_where *w, struct nft_setcache *c,
+		       struct linx_value *ret)
+{
+	bool del = (nlh->nlmsg_type & 0xff) == NFT_MSG_DELTABLE ||
+		   (nlh->nlmsg_type & 0xff) == NFT_MSG_DELSET;
+	struct nft_dec dec = { .family = w->family, .table = w->table,
+			       .anon_set = c ? anon_set : NULL, .arg = c };
+	struct nft_where w2;
+	bool anonymous = false;
+	int r;
+
 	switch (k) {
 	case K_TABLE:
-		return nft_table_parse(nlh, w, ret);
+		if (del)
+			cache_drop(c, w, true);
+		return nft_table_parse(nlh, &w2, ret);
 	case K_CHAIN:
-		return nft_chain_parse(nlh, w, ret);
-	case K_RULE: {
-		/* Anonymous sets are not tracked: a lookup of one comes
-		 * back by name (docs/nft/monitor.md). */
-		struct nft_dec dec = { .family = w->family };
-
-		return nft_rule_parse(&dec, nlh, w, ret);
-	}
+		return nft_chain_parse(nlh, &w2, ret);
+	case K_RULE:
+		return nft_rule_parse(&dec, nlh, &w2, ret);
 	case K_SET:
-		return nft_set_parse(nlh, w, &anonymous, ret);
+		if (del)
+			cache_drop(c, w, false);
+		r = nft_set_parse(nlh, &w2, &anonymous, ret);
+		if (r == -EOPNOTSUPP && c)
+			c->no_decoder = true;
+		if (r == 0 && !del && c)
+			cache_put(c, w, anonymous, ret);
+		return r;
 	case K_SETELEM:
-		break; /* needs the set's declaration: raw keys below */
+		return setelem_decode(nlh, w, c, ret);
 	case K_OBJ:
-		return nft_object_parse(nlh, w, ret);
+		return nft_object_parse(nlh, &w2, ret);
 	case K_FLOWTABLE:
-		return nft_flowtable_parse(nlh, w, ret);
+		return nft_flowtable_parse(nlh, &w2, ret);
 	}
-#endif
-	(void)nlh;
+	return -EOPNOTSUPP;
+}
+
+/* The identity and the few fields every kind shares: what an event
+ * carries when the full decoder is not available. */
+static int entity_identity(enum kind k, const struct msg_desc *d,
+			   const struct nlattr **tb, const struct nft_where *w,
+			   struct linx_value *ret)
+{
 	if (k == K_SETELEM)
 		return setelem_raw(tb[NFTA_SET_ELEM_LIST_ELEMENTS], ret);
 	*ret = linx_value_map();
@@ -251,28 +421,33 @@ static void put_raw(struct linx_value *ev, const struct nlmsghdr *nlh)
 		linx_map_put_bytes(ev, "entity", "", 0);
 }
 
-static int gen_event(const struct nlmsghdr *nlh, const uint32_t *gen,
-		     const uint32_t *pid, const char *name,
-		     struct linx_value *ev)
+static int gen_event(const uint32_t *gen, const uint32_t *pid,
+		     const char *name, struct linx_value *ev)
 {
 	struct linx_value e = linx_value_map();
 
 	linx_map_put_cstring(ev, "op", "new_gen");
 	put_stamp(ev, gen, pid, name);
-	put_stamp(&e, gen, pid, name);
 	/* The spec's shape: %{id, proc_pid, proc_name}. */
 	if (gen)
 		linx_map_put_uint(&e, "id", *gen);
 	else
 		linx_map_put_nil(&e, "id");
+	if (pid)
+		linx_map_put_uint(&e, "proc_pid", *pid);
+	else
+		linx_map_put_nil(&e, "proc_pid");
+	if (name)
+		nft_put_text(&e, "proc_name", name, strlen(name));
+	else
+		linx_map_put_nil(&e, "proc_name");
 	linx_map_put(ev, "entity", &e);
-	(void)nlh;
 	return linx_value_status(ev);
 }
 
 int nft_event_build(const struct nlmsghdr *nlh, const uint32_t *gen,
 		    const uint32_t *pid, const char *name,
-		    struct linx_value *ret)
+		    struct nft_setcache *cache, struct linx_value *ret)
 {
 	struct linx_nl_policy pol[ID_MAX + 1];
 	const struct nlattr *tb[ID_MAX + 1];
@@ -285,7 +460,7 @@ int nft_event_build(const struct nlmsghdr *nlh, const uint32_t *gen,
 
 	*ret = linx_value_map();
 	if (msg == NFT_MSG_NEWGEN) {
-		r = gen_event(nlh, gen, pid, name, ret);
+		r = gen_event(gen, pid, name, ret);
 		goto out;
 	}
 	if (msg < NFT_ARRAY_SIZE(descs) && descs[msg].op)
@@ -341,7 +516,11 @@ int nft_event_build(const struct nlmsghdr *nlh, const uint32_t *gen,
 		linx_map_put_bool(ret, "anonymous", true);
 
 	ent = linx_value_nil();
-	r = entity_decode(nlh, d->kind, d, tb, &w, &ent);
+	r = entity_full(nlh, d->kind, &w, cache, &ent);
+	if (r == -EOPNOTSUPP) {
+		linx_value_clear(&ent);
+		r = entity_identity(d->kind, d, tb, &w, &ent);
+	}
 	if (r == -ENOMEM) {
 		linx_value_clear(&ent);
 		goto out;

@@ -60,6 +60,8 @@ struct recq {
 struct linx_nft_monitor {
 	pthread_mutex_t lock;
 	struct linx_nft *s;
+	struct linx_nft *q; /* unsubscribed: asks for set declarations */
+	struct nft_setcache sets;
 	uint32_t min_gen;
 	struct recq pending; /* messages of the commit in progress */
 	struct recq ready; /* records waiting for next() */
@@ -148,6 +150,77 @@ static void recq_free(struct recq *q)
 	memset(q, 0, sizeof(*q));
 }
 
+/* ---- set declarations ------------------------------------------------------ */
+
+struct set_query {
+	const struct nft_where *want;
+	bool found, anonymous, unsupported;
+	struct linx_value set;
+};
+
+static void fill_set_table(struct nft_msgbuf *b, void *arg)
+{
+	struct set_query *q = arg;
+
+	nft_put_strz(b, NFTA_SET_TABLE, q->want->table);
+}
+
+static int on_set(void *arg, const struct nlmsghdr *nlh)
+{
+	struct set_query *q = arg;
+	struct nft_where w;
+	struct linx_value v;
+	bool anonymous = false;
+	int r;
+
+	if (q->found || (nlh->nlmsg_type & 0xff) != NFT_MSG_NEWSET)
+		return 0;
+	r = nft_set_parse(nlh, &w, &anonymous, &v);
+	if (r == -EOPNOTSUPP)
+		q->unsupported = true;
+	if (r < 0)
+		return 0;
+	if (strcmp(w.set, q->want->set) != 0) {
+		linx_value_clear(&v);
+		return 0;
+	}
+	q->found = true;
+	q->anonymous = anonymous;
+	q->set = v;
+	return 0;
+}
+
+static void reset_set(void *arg)
+{
+	struct set_query *q = arg;
+
+	if (q->found)
+		linx_value_clear(&q->set);
+	q->found = false;
+}
+
+/* The declaration of a set that existed before the monitor saw it: a
+ * dump of the table's sets on the query socket. */
+static int lookup_set(void *arg, const struct nft_where *w, bool *anonymous,
+		      struct linx_value *ret)
+{
+	struct linx_nft_monitor *m = arg;
+	struct set_query q = { .want = w };
+	int r;
+
+	pthread_mutex_lock(&m->q->lock);
+	r = nft_dump(m->q, NFT_MSG_GETSET, w->family, fill_set_table, on_set,
+		     reset_set, &q, "monitor.next", NULL);
+	pthread_mutex_unlock(&m->q->lock);
+	if (r < 0 || !q.found) {
+		reset_set(&q);
+		return r < 0 ? r : q.unsupported ? -EOPNOTSUPP : -ENOENT;
+	}
+	*anonymous = q.anonymous;
+	*ret = q.set;
+	return 0;
+}
+
 /* ---- open, close ----------------------------------------------------------- */
 
 int linx_nft_monitor_open(const struct linx_ns_target *netns,
@@ -172,8 +245,15 @@ int linx_nft_monitor_open(const struct linx_ns_target *netns,
 		return linx_error_set(err, r, "monitor.open", NULL);
 	}
 	m->min_gen = opts ? opts->since_gen : 0;
+	m->sets.lookup = lookup_set;
+	m->sets.arg = m;
 	r = nft_socket_open(netns, groups, 1, opts ? opts->rcvbuf : 0, &m->s,
 			    err);
+	if (r >= 0) {
+		r = nft_socket_open(netns, NULL, 0, 0, &m->q, err);
+		if (r < 0)
+			linx_nft_close(m->s);
+	}
 	if (r < 0) {
 		pthread_mutex_destroy(&m->lock);
 		free(m);
@@ -188,6 +268,8 @@ void linx_nft_monitor_close(struct linx_nft_monitor *m)
 	if (!m)
 		return;
 	linx_nft_close(m->s);
+	linx_nft_close(m->q);
+	nft_setcache_fini(&m->sets);
 	recq_free(&m->pending);
 	recq_free(&m->ready);
 	pthread_mutex_destroy(&m->lock);
@@ -336,7 +418,7 @@ int linx_nft_monitor_next(struct linx_nft_monitor *m, struct linx_value *ret,
 			r = nft_event_build(p, &m->cur.gen,
 					    m->cur.has_pid ? &m->cur.pid : NULL,
 					    m->cur.has_name ? m->cur.name : NULL,
-					    ret);
+					    &m->sets, ret);
 			goto out;
 		}
 		r = fill(m, err);

@@ -9,15 +9,40 @@
 #include "nft-internal.h"
 
 /*
+ * event.c: the declarations of the sets seen (and, for anonymous sets,
+ * their elements), so that element events and the lookups of rules can
+ * be decoded.  `lookup` (may be NULL) asks the kernel for a set not seen
+ * yet: 0 with *ret (the declaration) and *anonymous, or -errno.
+ */
+struct nft_cset {
+	struct nft_where w;
+	bool anonymous;
+	struct linx_value v; /* the declaration */
+	struct linx_value elements; /* anonymous sets: elements so far */
+};
+
+struct nft_setcache {
+	struct nft_cset *a;
+	size_t n, cap;
+	bool no_decoder; /* nft_set_parse() is a stand-in: do not ask */
+	int (*lookup)(void *arg, const struct nft_where *w, bool *anonymous,
+		      struct linx_value *ret);
+	void *arg;
+};
+
+void nft_setcache_fini(struct nft_setcache *c);
+
+/*
  * event.c: one nf_tables notification (NFT_MSG_NEW* / DEL* / NEWGEN)
  * into the monitor's event value, stamped with the commit's generation
  * (gen, pid and name may be NULL: nil).  A message that cannot be
  * decoded still gives an event, with its attributes as raw bytes in
- * "entity".  0 or -ENOMEM (ret is then cleared).
+ * "entity".  `cache` (may be NULL) is read and kept current.  0 or
+ * -ENOMEM (ret is then cleared).
  */
 int nft_event_build(const struct nlmsghdr *nlh, const uint32_t *gen,
 		    const uint32_t *pid, const char *name,
-		    struct linx_value *ret);
+		    struct nft_setcache *cache, struct linx_value *ret);
 
 /* log.c: one NFULNL_MSG_PACKET into the log event value; `group` comes
  * from the listener.  Missing attributes are left out.  0, -EBADMSG (too

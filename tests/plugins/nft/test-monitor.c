@@ -215,6 +215,32 @@ START_TEST(every_kind_grouped)
 }
 END_TEST
 
+/* Elements of a set created before the monitor: its declaration is
+ * asked of the kernel (or, without a set decoder, the keys stay raw). */
+START_TEST(elements_of_older_set)
+{
+	struct linx_value list = linx_value_list();
+	struct linx_nft_monitor *m;
+	const struct linx_value *ev, *el;
+
+	linx_test_private_netns();
+	nft_ok("nft add table ip old");
+	nft_ok("nft add set ip old s '{ type ipv4_addr; }'");
+	m = mon_open(0, 0);
+	nft_ok("nft add element ip old s '{ 192.0.2.7 }'");
+	nft_ok("nft add element ip old s '{ 192.0.2.8 }'");
+	ck_assert_uint_eq(collect(m, 2, &list), 2);
+	ev = find(&list, "new_set_element", "set", "s");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(str_of(ev, "table"), "old");
+	el = linx_map_get(linx_map_get(ev, "entity"), "elements");
+	ck_assert_ptr_nonnull(el);
+	ck_assert_uint_eq(el->len, 1);
+	linx_value_clear(&list);
+	linx_nft_monitor_close(m);
+}
+END_TEST
+
 /* Flowtables need CONFIG_NF_FLOW_TABLE(_INET): probed, else skipped. */
 START_TEST(flowtable_events)
 {
@@ -505,7 +531,7 @@ START_TEST(decode_handmade)
 	nft_put_be64(&b, NFTA_RULE_HANDLE, 9);
 	nft_msg_end(&b, off);
 	ck_assert_int_eq(nft_event_build(nft_msg_at(&b, off), &gen, &pid,
-					 "nft", &ev),
+					 "nft", NULL, &ev),
 			 0);
 	ck_assert_str_eq(str_of(&ev, "op"), "new_rule");
 	ck_assert_str_eq(str_of(&ev, "family"), "inet");
@@ -522,7 +548,7 @@ START_TEST(decode_handmade)
 	nft_put_be32(&b, 1, 0x01020304);
 	nft_msg_end(&b, off);
 	ck_assert_int_eq(nft_event_build(nft_msg_at(&b, off), NULL, NULL, NULL,
-					 &ev),
+					 NULL, &ev),
 			 0);
 	ck_assert_str_eq(str_of(&ev, "op"), "unknown");
 	ck_assert(uint_of(&ev, "type", &u) && u == 200);
@@ -536,7 +562,7 @@ START_TEST(decode_handmade)
 	nft_msg_end(&b, off);
 	nft_msg_at(&b, off)->nlmsg_len = sizeof(struct nlmsghdr) + 2;
 	ck_assert_int_eq(nft_event_build(nft_msg_at(&b, off), NULL, NULL, NULL,
-					 &ev),
+					 NULL, &ev),
 			 0);
 	ck_assert_str_eq(str_of(&ev, "op"), "unknown");
 	linx_value_clear(&ev);
@@ -550,7 +576,7 @@ START_TEST(decode_handmade)
 	nft_msg_end(&b, off);
 	nft_msg_at(&b, off)->nlmsg_len -= 4;
 	ck_assert_int_eq(nft_event_build(nft_msg_at(&b, off), NULL, NULL, NULL,
-					 &ev),
+					 NULL, &ev),
 			 0);
 	ck_assert_str_eq(str_of(&ev, "op"), "del_table");
 	ck_assert_str_eq(str_of(&ev, "family"), "ip6");
@@ -573,6 +599,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, every_kind_grouped);
 	tcase_add_test(tc, flowtable_events);
+	tcase_add_test(tc, elements_of_older_set);
 	tcase_add_test(tc, since_gen_and_min_gen);
 	tcase_add_test(tc, overflow_resync);
 	tcase_add_test(tc, other_netns);
