@@ -16,9 +16,10 @@
  * about 100 bytes an element until it is read.
  *
  * Multicast is lossy: a full receive queue makes the kernel drop
- * notifications and the next read fail with ENOBUFS (netlink(7)).  The
- * partial commit is then dropped and a resync record queued in order;
- * reading goes on.
+ * notifications and the next read fail with ENOBUFS (netlink(7)).  A
+ * resync record is queued and reading goes on; the commit cut by the
+ * loss is recognised by the generation every notification carries in
+ * its res_id, and dropped (lost() below).
  */
 #include <endian.h>
 #include <errno.h>
@@ -66,6 +67,7 @@ struct linx_nft_monitor {
 	struct recq pending; /* messages of the commit in progress */
 	struct recq ready; /* records waiting for next() */
 	struct rec_group cur; /* stamp of the messages being read */
+	bool lossy; /* notifications lost since the last NEWGEN */
 };
 
 /* ---- record queues ------------------------------------------------------- */
@@ -317,11 +319,42 @@ static int parse_gen(const struct nlmsghdr *nlh, struct rec_group *g)
 	return 0;
 }
 
-/* Lost notifications: forget the partial commit, queue a resync. */
+/*
+ * Lost notifications.  The kernel reports the loss (sk_err) before the
+ * datagrams still queued, and drops every broadcast while the queue is
+ * not drained (NETLINK_S_CONGESTED, net/netlink/af_netlink.c): so what
+ * is pending and what is queued came before the loss, and the commit in
+ * progress may miss its end.  The resync goes out now; commit() then
+ * keeps only the messages of the generation its NEWGEN closes.
+ */
 static int lost(struct linx_nft_monitor *m)
 {
-	m->pending.head = m->pending.len = 0;
+	m->lossy = true;
 	return recq_put(&m->ready, REC_RESYNC, NULL, 0);
+}
+
+/* The low 16 bits of the generation a notification belongs to: nf_tables
+ * puts them in the nfgenmsg's res_id (nft_base_seq()). */
+static uint16_t msg_gen16(const struct nlmsghdr *nlh)
+{
+	const struct nfgenmsg *nfg = linx_nl_msg_header(nlh, sizeof(*nfg));
+
+	return nfg ? be16toh(nfg->res_id) : 0;
+}
+
+/* After a loss: move only the pending messages of generation `gen` to
+ * `ready`; the others belong to a commit whose NEWGEN was lost. */
+static int move_gen(struct linx_nft_monitor *m, uint32_t gen)
+{
+	struct rec_hdr h;
+	const void *p;
+	int r = 0;
+
+	while (r == 0 && recq_pop(&m->pending, &h, &p))
+		if (msg_gen16(p) == (uint16_t)gen)
+			r = recq_put(&m->ready, REC_MSG, p, h.len);
+	m->pending.head = m->pending.len = 0;
+	return r;
 }
 
 /* A commit is complete: its stamp, its messages, its NEWGEN. */
@@ -331,19 +364,23 @@ static int commit(struct linx_nft_monitor *m, const struct nlmsghdr *nlh)
 	int r;
 
 	if (parse_gen(nlh, &g) < 0) {
-		/* A NEWGEN we cannot read cannot stamp anything: treat
-		 * the commit as lost. */
+		/* A NEWGEN we cannot read cannot stamp anything: the
+		 * commit is lost. */
+		m->pending.head = m->pending.len = 0;
 		return lost(m);
 	}
 	if (g.gen <= m->min_gen) {
 		m->pending.head = m->pending.len = 0;
+		m->lossy = false;
 		return 0;
 	}
 	r = recq_put(&m->ready, REC_GROUP, &g, sizeof(g));
 	if (r == 0)
-		r = recq_move(&m->ready, &m->pending);
+		r = m->lossy ? move_gen(m, g.gen)
+			     : recq_move(&m->ready, &m->pending);
 	if (r == 0)
 		r = recq_put(&m->ready, REC_MSG, nlh, nlh->nlmsg_len);
+	m->lossy = false;
 	return r;
 }
 
@@ -380,8 +417,10 @@ static int fill(struct linx_nft_monitor *m, struct linx_error *err)
 			continue; /* NOOP, DONE, ...; other subsystems */
 		if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWGEN)
 			r = commit(m, nlh);
-		else if (m->pending.len + nlh->nlmsg_len > PENDING_MAX)
+		else if (m->pending.len + nlh->nlmsg_len > PENDING_MAX) {
+			m->pending.head = m->pending.len = 0;
 			r = lost(m);
+		}
 		else
 			r = recq_put(&m->pending, REC_MSG, nlh, nlh->nlmsg_len);
 		if (r < 0)

@@ -275,6 +275,8 @@ START_TEST(overflow_resync)
 			n_packets++;
 		}
 	}
+	fprintf(stderr, "overflow_resync: %u of 500 packets kept, %u resync\n",
+		n_packets, resync);
 	ck_assert_uint_ge(resync, 1);
 	ck_assert_uint_lt(n_packets, 500);
 	linx_value_clear(&list);
