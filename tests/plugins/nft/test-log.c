@@ -168,7 +168,11 @@ START_TEST(packets)
 	ck_assert_uint_eq((uint8_t)p->bytes[0] >> 4, 4);
 	ck_assert_uint_eq((uint8_t)p->bytes[28], 'z');
 
-	/* Input: hook 1, in via lo. */
+	/* Input: hook 1, in via lo; a timestamp, which the kernel puts on
+	 * packets of the first three hooks only. */
+	ck_assert_ptr_null(linx_map_get(out, "timestamp"));
+	ck_assert_uint_gt(uint_or(linx_map_get(in, "timestamp"), "sec", 0),
+			  1600000000);
 	ck_assert_uint_eq(uint_or(in, "hook", 99), 1);
 	ck_assert_str_eq(str_of(in, "hook_name"), "input");
 	ck_assert_uint_eq(uint_or(in, "indev", 0), 1);
@@ -201,6 +205,26 @@ START_TEST(copy_meta_and_batches)
 		ck_assert_ptr_null(linx_map_get(&list.items[i], "prefix"));
 		ck_assert_uint_eq(uint_or(&list.items[i], "hook", 99), 3);
 	}
+	linx_value_clear(&list);
+	linx_nft_log_close(l);
+}
+END_TEST
+
+/* Copy mode none: the kernel still sends the metadata, no payload. */
+START_TEST(copy_none)
+{
+	struct linx_nft_log_opts o = { .group = 10, .copy = LINX_NFT_COPY_NONE };
+	struct linx_value list = linx_value_list();
+	struct linx_nft_log *l;
+
+	linx_test_private_netns();
+	log_rules(7001, 10, "n");
+	l = log_open(&o);
+	send_udp(7001, 10, 1);
+	collect(l, 2, &list);
+	ck_assert_uint_eq(list.len, 2);
+	ck_assert_ptr_null(linx_map_get(&list.items[0], "payload"));
+	ck_assert_ptr_nonnull(str_of(&list.items[0], "prefix"));
 	linx_value_clear(&list);
 	linx_nft_log_close(l);
 }
@@ -477,6 +501,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, packets);
 	tcase_add_test(tc, copy_meta_and_batches);
+	tcase_add_test(tc, copy_none);
 	tcase_add_test(tc, two_groups_disjoint);
 	tcase_add_test(tc, overflow_resync);
 	tcase_add_test(tc, bad_options);
