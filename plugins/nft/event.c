@@ -217,6 +217,29 @@ void nft_setcache_fini(struct nft_setcache *c)
 	c->cap = 0;
 }
 
+void nft_setcache_note(struct nft_setcache *c, const struct nlmsghdr *nlh)
+{
+	static const struct linx_nl_policy pol[NFTA_SET_NAME + 1] = {
+		[NFTA_SET_TABLE] = { LINX_NL_STRING, 0 },
+		[NFTA_SET_NAME] = { LINX_NL_STRING, 0 },
+	};
+	const struct nlattr *tb[NFTA_SET_NAME + 1];
+	const struct nfgenmsg *nfg = linx_nl_msg_header(nlh, sizeof(*nfg));
+	uint8_t msg = nlh->nlmsg_type & 0xff;
+	struct nft_where w = { 0 };
+
+	if (!c || !nfg ||
+	    (msg != NFT_MSG_NEWSET && msg != NFT_MSG_DELSET &&
+	     msg != NFT_MSG_DELTABLE))
+		return;
+	/* NFTA_TABLE_NAME and NFTA_SET_TABLE are both attribute 1. */
+	linx_nl_parse_msg(nlh, sizeof(*nfg), pol, NFTA_SET_NAME, tb);
+	w.family = nfg->nfgen_family;
+	linx_nl_str(tb[NFTA_SET_TABLE], w.table, sizeof(w.table));
+	linx_nl_str(tb[NFTA_SET_NAME], w.set, sizeof(w.set));
+	cache_drop(c, &w, msg == NFT_MSG_DELTABLE);
+}
+
 /* The declaration of the set an element message is for: cached, else
  * asked of the kernel once.  NULL when unknown. */
 static struct nft_cset *cache_get(struct nft_setcache *c,

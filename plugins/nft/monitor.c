@@ -330,6 +330,8 @@ static int parse_gen(const struct nlmsghdr *nlh, struct rec_group *g)
 static int lost(struct linx_nft_monitor *m)
 {
 	m->lossy = true;
+	/* What was lost may have redefined sets: ask the kernel again. */
+	nft_setcache_fini(&m->sets);
 	return recq_put(&m->ready, REC_RESYNC, NULL, 0);
 }
 
@@ -357,6 +359,17 @@ static int move_gen(struct linx_nft_monitor *m, uint32_t gen)
 	return r;
 }
 
+/* A filtered commit: gone, but the sets it touched are forgotten. */
+static void drop_pending(struct linx_nft_monitor *m)
+{
+	struct rec_hdr h;
+	const void *p;
+
+	while (recq_pop(&m->pending, &h, &p))
+		nft_setcache_note(&m->sets, p);
+	m->pending.head = m->pending.len = 0;
+}
+
 /* A commit is complete: its stamp, its messages, its NEWGEN. */
 static int commit(struct linx_nft_monitor *m, const struct nlmsghdr *nlh)
 {
@@ -370,7 +383,7 @@ static int commit(struct linx_nft_monitor *m, const struct nlmsghdr *nlh)
 		return lost(m);
 	}
 	if (g.gen <= m->min_gen) {
-		m->pending.head = m->pending.len = 0;
+		drop_pending(m);
 		m->lossy = false;
 		return 0;
 	}
@@ -452,8 +465,11 @@ int linx_nft_monitor_next(struct linx_nft_monitor *m, struct linx_value *ret,
 				r = linx_value_status(ret);
 				goto out;
 			}
-			if (m->cur.gen <= m->min_gen)
-				continue; /* set_min_gen() after queueing */
+			if (m->cur.gen <= m->min_gen) {
+				/* set_min_gen() after queueing */
+				nft_setcache_note(&m->sets, p);
+				continue;
+			}
 			r = nft_event_build(p, &m->cur.gen,
 					    m->cur.has_pid ? &m->cur.pid : NULL,
 					    m->cur.has_name ? m->cur.name : NULL,

@@ -30,7 +30,11 @@ struct nft_setcache {
 	void *arg;
 };
 
+/* Free the entries (the cache stays usable: empty). */
 void nft_setcache_fini(struct nft_setcache *c);
+/* A set or table message that will not be decoded (filtered out) may
+ * still change what a set is: forget what it touches. */
+void nft_setcache_note(struct nft_setcache *c, const struct nlmsghdr *nlh);
 
 /*
  * event.c: one nf_tables notification (NFT_MSG_NEW* / DEL* / NEWGEN)
