@@ -350,12 +350,14 @@ int nft_log_event_build(const struct nlmsghdr *nlh, uint16_t group,
 	put_be32(ret, "seq", tb[NFULA_SEQ]);
 	put_be32(ret, "seq_global", tb[NFULA_SEQ_GLOBAL]);
 	if (tb[NFULA_TIMESTAMP]) {
-		const struct nfulnl_msg_packet_timestamp *ts =
-			mnl_attr_get_payload(tb[NFULA_TIMESTAMP]);
+		/* Two be64 in an attribute only 4-byte aligned: copied. */
+		struct nfulnl_msg_packet_timestamp ts;
 		struct linx_value t = linx_value_map();
 
-		linx_map_put_uint(&t, "sec", be64toh(ts->sec));
-		linx_map_put_uint(&t, "usec", be64toh(ts->usec));
+		memcpy(&ts, mnl_attr_get_payload(tb[NFULA_TIMESTAMP]),
+		       sizeof(ts));
+		linx_map_put_uint(&t, "sec", be64toh(ts.sec));
+		linx_map_put_uint(&t, "usec", be64toh(ts.usec));
 		linx_map_put(ret, "timestamp", &t);
 	}
 	if (tb[NFULA_HWTYPE])

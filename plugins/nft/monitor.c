@@ -102,7 +102,8 @@ static int recq_put(struct recq *q, uint32_t kind, const void *p, size_t len)
 		}
 	}
 	memcpy(q->data + q->len, &h, sizeof(h));
-	memcpy(q->data + q->len + sizeof(h), p, len);
+	if (len)
+		memcpy(q->data + q->len + sizeof(h), p, len);
 	memset(q->data + q->len + sizeof(h) + len, 0, REC_ALIGN(len) - len);
 	q->len += need;
 	return 0;
