@@ -138,9 +138,6 @@ static int check_opts(const struct linx_nft_log_opts *o, struct linx_error *err)
 	if (o->qthreshold > QTHRESH_MAX)
 		return linx_error_param(err, op, "qthreshold",
 					"qthreshold: must be 1..1024");
-	if (o->timeout_ms > UINT32_MAX / 10 * 10)
-		return linx_error_param(err, op, "timeout_ms",
-					"timeout_ms: too large");
 	if (o->flags & ~KNOWN_FLAGS)
 		return linx_error_param(err, op, "flags",
 					"flags: unknown bits 0x%x (seq, "
@@ -213,7 +210,7 @@ int linx_nft_log_open(const struct linx_ns_target *netns,
 			  ? (opts->snaplen ? opts->snaplen : 0xffff)
 			  : 0;
 	/* The kernel counts in 1/100 s; round up so 1 ms is not 0. */
-	c.timeout = (opts->timeout_ms + 9) / 10;
+	c.timeout = (uint32_t)(((uint64_t)opts->timeout_ms + 9) / 10);
 	c.qthresh = opts->qthreshold ? opts->qthreshold : 1;
 	c.set_flags = true;
 	c.flags = opts->flags;

@@ -453,7 +453,7 @@ static int log_opts(const struct linx_call *call, const char *op,
 		r = arg_u32(call, op, "qthreshold", 1, 1024, &o->qthreshold,
 			    err);
 	if (r >= 0)
-		r = arg_u32(call, op, "timeout_ms", 0, UINT32_MAX / 10 * 10,
+		r = arg_u32(call, op, "timeout_ms", 0, UINT32_MAX,
 			    &o->timeout_ms, err);
 	if (r >= 0) {
 		u = 0;
