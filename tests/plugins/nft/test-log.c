@@ -210,10 +210,17 @@ START_TEST(copy_meta_and_batches)
 }
 END_TEST
 
-/* Copy mode none: the kernel still sends the metadata, no payload. */
+/* Copy mode none: the kernel still sends the metadata, no payload.  And
+ * the four families bound. */
 START_TEST(copy_none)
 {
-	struct linx_nft_log_opts o = { .group = 10, .copy = LINX_NFT_COPY_NONE };
+	struct linx_nft_log_opts o = {
+		.group = 10, .copy = LINX_NFT_COPY_NONE,
+		/* Every family PF_BIND takes. */
+		.families = { NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_BRIDGE,
+			      NFPROTO_ARP },
+		.n_families = 4,
+	};
 	struct linx_value list = linx_value_list();
 	struct linx_nft_log *l;
 

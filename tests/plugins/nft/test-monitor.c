@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <linx/nft.h>
@@ -130,6 +131,16 @@ START_TEST(every_kind_grouped)
 
 	linx_test_private_netns();
 	m = mon_open(0, 0);
+	{
+		/* The 4 MiB default (the kernel reports it doubled). */
+		int got = 0;
+		socklen_t len = sizeof(got);
+
+		ck_assert_int_eq(getsockopt(linx_nft_monitor_fd(m), SOL_SOCKET,
+					    SO_RCVBUF, &got, &len),
+				 0);
+		ck_assert_int_ge(got, 4 * 1024 * 1024);
+	}
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	ck_assert(write(fd, ruleset, strlen(ruleset)) == (ssize_t)strlen(ruleset));
@@ -325,6 +336,38 @@ START_TEST(since_gen_and_min_gen)
 	ck_assert_int_eq(linx_nft_monitor_set_min_gen(NULL, 1), -EINVAL);
 	linx_nft_monitor_close(m);
 	linx_nft_monitor_close(m2);
+}
+END_TEST
+
+/* The recipe of monitor.md: open, pull, set_min_gen(pulled gen): what
+ * the snapshot holds is not replayed, what comes after flows. */
+START_TEST(snapshot_and_tail)
+{
+	struct linx_value list = linx_value_list(), rs;
+	struct linx_nft_monitor *m;
+	struct linx_nft *s;
+	struct linx_nft_gen gen;
+	struct linx_error err;
+	uint64_t g;
+
+	linx_test_private_netns();
+	m = mon_open(0, 0);
+	nft_ok("nft add table ip before");
+	linx_assert_ok(linx_nft_open(NULL, &s, &err), &err);
+	linx_assert_ok(linx_nft_pull(s, NULL, &rs, &gen, &err), &err);
+	linx_value_clear(&rs);
+	linx_nft_close(s);
+	ck_assert_int_eq(linx_nft_monitor_set_min_gen(m, gen.id), 0);
+	nft_ok("nft add table ip after");
+	ck_assert_uint_eq(collect(m, 1, &list), 1);
+	ck_assert_ptr_null(find(&list, "new_table", "table", "before"));
+	ck_assert_ptr_nonnull(find(&list, "new_table", "table", "after"));
+	for (uint32_t i = 0; i < list.len; i++) {
+		ck_assert(uint_of(&list.items[i], "gen", &g));
+		ck_assert_uint_gt(g, gen.id);
+	}
+	linx_value_clear(&list);
+	linx_nft_monitor_close(m);
 }
 END_TEST
 
@@ -606,6 +649,7 @@ int main(void)
 	tcase_add_test(tc, flowtable_events);
 	tcase_add_test(tc, elements_of_older_set);
 	tcase_add_test(tc, since_gen_and_min_gen);
+	tcase_add_test(tc, snapshot_and_tail);
 	tcase_add_test(tc, overflow_resync);
 	tcase_add_test(tc, other_netns);
 	tcase_add_test(tc, bad_arguments);
