@@ -91,11 +91,52 @@ static void put_name(struct linx_value *map, const char *key, const char *s)
 	nft_put_text(map, key, s, strlen(s));
 }
 
-/* ---- the entity ---------------------------------------------------------- */
+/* ---- element messages ------------------------------------------------------ */
 
-/* Interim element list: keys as the kernel's bytes (the set's declared
- * key type is needed to type them; docs/nft/monitor.md). */
-static int setelem_raw(const struct nlattr *list, struct linx_value *ret)
+static const struct linx_nl_policy elist_pol[NFTA_SET_ELEM_LIST_MAX + 1] = {
+	[NFTA_SET_ELEM_LIST_TABLE] = { LINX_NL_STRING, 0 },
+	[NFTA_SET_ELEM_LIST_SET] = { LINX_NL_STRING, 0 },
+	[NFTA_SET_ELEM_LIST_ELEMENTS] = { LINX_NL_NESTED, 0 },
+};
+
+/* The element list of an element message, or NULL. */
+static const struct nlattr *elem_list(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[NFTA_SET_ELEM_LIST_MAX + 1];
+
+	if (linx_nl_parse_msg(nlh, sizeof(struct nfgenmsg), elist_pol,
+			      NFTA_SET_ELEM_LIST_MAX, tb) < 0)
+		return NULL;
+	return tb[NFTA_SET_ELEM_LIST_ELEMENTS];
+}
+
+bool nft_setelem_same_run(const struct nlmsghdr *a, const struct nlmsghdr *b)
+{
+	const struct nlattr *ta[NFTA_SET_ELEM_LIST_MAX + 1];
+	const struct nlattr *tb[NFTA_SET_ELEM_LIST_MAX + 1];
+	const struct nfgenmsg *fa = linx_nl_msg_header(a, sizeof(*fa));
+	const struct nfgenmsg *fb = linx_nl_msg_header(b, sizeof(*fb));
+	uint8_t msg = a->nlmsg_type & 0xff;
+
+	if (a->nlmsg_type != b->nlmsg_type || !fa || !fb ||
+	    (a->nlmsg_type >> 8) != NFNL_SUBSYS_NFTABLES ||
+	    (msg != NFT_MSG_NEWSETELEM && msg != NFT_MSG_DELSETELEM) ||
+	    fa->nfgen_family != fb->nfgen_family || fa->res_id != fb->res_id)
+		return false;
+	linx_nl_parse_msg(a, sizeof(*fa), elist_pol, NFTA_SET_ELEM_LIST_MAX, ta);
+	linx_nl_parse_msg(b, sizeof(*fb), elist_pol, NFTA_SET_ELEM_LIST_MAX, tb);
+	for (unsigned i = NFTA_SET_ELEM_LIST_TABLE; i <= NFTA_SET_ELEM_LIST_SET;
+	     i++)
+		if (!ta[i] || !tb[i] ||
+		    strcmp(mnl_attr_get_str(ta[i]), mnl_attr_get_str(tb[i])))
+			return false;
+	return true;
+}
+
+/* Elements without the set's declaration: keys as the kernel's bytes,
+ * interval ends marked. */
+static int setelem_raw(const struct nlmsghdr *const *msgs, size_t n,
+		       struct linx_value *ret)
 {
 	static const struct linx_nl_policy elem_pol[NFTA_SET_ELEM_FLAGS + 1] = {
 		[NFTA_SET_ELEM_KEY] = { LINX_NL_NESTED, 0 },
@@ -105,35 +146,43 @@ static int setelem_raw(const struct nlattr *list, struct linx_value *ret)
 		[NFTA_DATA_VALUE] = { LINX_NL_ANY, 0 },
 	};
 	struct linx_value elems = linx_value_list();
-	const struct nlattr *a;
 
-	for (a = list ? mnl_attr_get_payload(list) : NULL;
-	     a && mnl_attr_ok(a, (int)((const char *)list +
-				       mnl_attr_get_len(list) -
-				       (const char *)a));
-	     a = mnl_attr_next(a)) {
-		const struct nlattr *et[NFTA_SET_ELEM_FLAGS + 1];
-		const struct nlattr *dt[NFTA_DATA_VALUE + 1];
-		struct linx_value e;
+	for (size_t i = 0; i < n; i++) {
+		const struct nlattr *list = elem_list(msgs[i]);
+		const struct nlattr *a;
 
-		if ((mnl_attr_get_type(a) & NLA_TYPE_MASK) != NFTA_LIST_ELEM)
-			continue;
-		linx_nl_parse_nested(a, elem_pol, NFTA_SET_ELEM_FLAGS, et);
-		e = linx_value_map();
-		if (et[NFTA_SET_ELEM_KEY]) {
-			linx_nl_parse_nested(et[NFTA_SET_ELEM_KEY], data_pol,
-					     NFTA_DATA_VALUE, dt);
-			if (dt[NFTA_DATA_VALUE])
-				linx_map_put_bytes(
-					&e, "key",
-					mnl_attr_get_payload(dt[NFTA_DATA_VALUE]),
-					mnl_attr_get_payload_len(
-						dt[NFTA_DATA_VALUE]));
+		for (a = list ? mnl_attr_get_payload(list) : NULL;
+		     a && mnl_attr_ok(a, (int)((const char *)list +
+					       mnl_attr_get_len(list) -
+					       (const char *)a));
+		     a = mnl_attr_next(a)) {
+			const struct nlattr *et[NFTA_SET_ELEM_FLAGS + 1];
+			const struct nlattr *dt[NFTA_DATA_VALUE + 1];
+			const struct nlattr *k;
+			struct linx_value e;
+
+			if ((mnl_attr_get_type(a) & NLA_TYPE_MASK) !=
+			    NFTA_LIST_ELEM)
+				continue;
+			linx_nl_parse_nested(a, elem_pol, NFTA_SET_ELEM_FLAGS,
+					     et);
+			e = linx_value_map();
+			if (et[NFTA_SET_ELEM_KEY]) {
+				linx_nl_parse_nested(et[NFTA_SET_ELEM_KEY],
+						     data_pol, NFTA_DATA_VALUE,
+						     dt);
+				k = dt[NFTA_DATA_VALUE];
+				if (k)
+					linx_map_put_bytes(
+						&e, "key",
+						mnl_attr_get_payload(k),
+						mnl_attr_get_payload_len(k));
+			}
+			if (be32toh(linx_nl_u32(et[NFTA_SET_ELEM_FLAGS], 0)) &
+			    NFT_SET_ELEM_INTERVAL_END)
+				linx_map_put_bool(&e, "end", true);
+			linx_list_push(&elems, &e);
 		}
-		if (be32toh(linx_nl_u32(et[NFTA_SET_ELEM_FLAGS], 0)) &
-		    NFT_SET_ELEM_INTERVAL_END)
-			linx_map_put_bool(&e, "end", true);
-		linx_list_push(&elems, &e);
 	}
 	*ret = linx_value_map();
 	linx_map_put(ret, "elements", &elems);
@@ -285,25 +334,29 @@ static const struct linx_value *anon_set(const struct nft_dec *d,
 
 /* ---- the entity ---------------------------------------------------------- */
 
-static int setelem_decode(const struct nlmsghdr *nlh, struct nft_where *w,
-			  struct nft_setcache *c, struct linx_value *ret)
+static int setelem_decode(const struct nlmsghdr *const *msgs, size_t n,
+			  struct nft_where *w, struct nft_setcache *c,
+			  struct linx_value *ret)
 {
 	struct nft_cset *e = cache_get(c, w);
 	struct linx_value elems = linx_value_list();
 	struct nft_where w2;
-	int r;
+	int r = 0;
 
 	if (!e)
 		return -EOPNOTSUPP;
-	r = nft_setelem_parse(nlh, &e->v, &w2, &elems);
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = nft_setelem_parse(msgs[i], &e->v, &w2, &elems);
 	if (r < 0) {
 		linx_value_clear(&elems);
 		return r;
 	}
-	/* The kernel notifies each element on its own, an interval's end
-	 * too: a range split over two events keeps its end marker. */
+	/* The kernel notifies each element in its own message, an
+	 * interval's start and end apart: the run of messages of one set
+	 * in one commit is merged as a whole. */
 	(void)nft_setelem_merge(&e->v, &elems);
-	if (e->anonymous && (nlh->nlmsg_type & 0xff) == NFT_MSG_NEWSETELEM) {
+	if (e->anonymous &&
+	    (msgs[0]->nlmsg_type & 0xff) == NFT_MSG_NEWSETELEM) {
 		for (uint32_t i = 0; i < elems.len; i++) {
 			struct linx_value copy;
 
@@ -322,10 +375,11 @@ static int setelem_decode(const struct nlmsghdr *nlh, struct nft_where *w,
  * the set of an element is unknown): the caller falls back to the
  * identity; other errors mean a message the decoder refused.
  */
-static int entity_full(const struct nlmsghdr *nlh, enum kind k,
-		       struct nft_where *w, struct nft_setcache *c,
-		       struct linx_value *ret)
+static int entity_full(const struct nlmsghdr *const *msgs, size_t n,
+		       enum kind k, struct nft_where *w,
+		       struct nft_setcache *c, struct linx_value *ret)
 {
+	const struct nlmsghdr *nlh = msgs[0];
 	bool del = (nlh->nlmsg_type & 0xff) == NFT_MSG_DELTABLE ||
 		   (nlh->nlmsg_type & 0xff) == NFT_MSG_DELSET;
 	struct nft_dec dec = { .family = w->family, .table = w->table,
@@ -353,7 +407,7 @@ static int entity_full(const struct nlmsghdr *nlh, enum kind k,
 			cache_put(c, w, anonymous, ret);
 		return r;
 	case K_SETELEM:
-		return setelem_decode(nlh, w, c, ret);
+		return setelem_decode(msgs, n, w, c, ret);
 	case K_OBJ:
 		return nft_object_parse(nlh, &w2, ret);
 	case K_FLOWTABLE:
@@ -364,12 +418,13 @@ static int entity_full(const struct nlmsghdr *nlh, enum kind k,
 
 /* The identity and the few fields every kind shares: what an event
  * carries when the full decoder is not available. */
-static int entity_identity(enum kind k, const struct msg_desc *d,
+static int entity_identity(const struct nlmsghdr *const *msgs, size_t n,
+			   enum kind k, const struct msg_desc *d,
 			   const struct nlattr **tb, const struct nft_where *w,
 			   struct linx_value *ret)
 {
 	if (k == K_SETELEM)
-		return setelem_raw(tb[NFTA_SET_ELEM_LIST_ELEMENTS], ret);
+		return setelem_raw(msgs, n, ret);
 	*ret = linx_value_map();
 	if (k == K_TABLE)
 		put_name(ret, "name", w->table);
@@ -468,10 +523,11 @@ static int gen_event(const uint32_t *gen, const uint32_t *pid,
 	return linx_value_status(ev);
 }
 
-int nft_event_build(const struct nlmsghdr *nlh, const uint32_t *gen,
-		    const uint32_t *pid, const char *name,
+int nft_event_build(const struct nlmsghdr *const *msgs, size_t n,
+		    const uint32_t *gen, const uint32_t *pid, const char *name,
 		    struct nft_setcache *cache, struct linx_value *ret)
 {
+	const struct nlmsghdr *nlh = msgs[0];
 	struct linx_nl_policy pol[ID_MAX + 1];
 	const struct nlattr *tb[ID_MAX + 1];
 	const struct nfgenmsg *nfg;
@@ -539,10 +595,12 @@ int nft_event_build(const struct nlmsghdr *nlh, const uint32_t *gen,
 		linx_map_put_bool(ret, "anonymous", true);
 
 	ent = linx_value_nil();
-	r = entity_full(nlh, d->kind, &w, cache, &ent);
+	if (d->kind != K_SETELEM)
+		n = 1; /* only element messages come in runs */
+	r = entity_full(msgs, n, d->kind, &w, cache, &ent);
 	if (r == -EOPNOTSUPP) {
 		linx_value_clear(&ent);
-		r = entity_identity(d->kind, d, tb, &w, &ent);
+		r = entity_identity(msgs, n, d->kind, d, tb, &w, &ent);
 	}
 	if (r == -ENOMEM) {
 		linx_value_clear(&ent);

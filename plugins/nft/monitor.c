@@ -68,6 +68,8 @@ struct linx_nft_monitor {
 	struct recq ready; /* records waiting for next() */
 	struct rec_group cur; /* stamp of the messages being read */
 	bool lossy; /* notifications lost since the last NEWGEN */
+	const struct nlmsghdr **run; /* a run of element messages */
+	size_t run_cap;
 };
 
 /* ---- record queues ------------------------------------------------------- */
@@ -144,6 +146,16 @@ static bool recq_pop(struct recq *q, struct rec_hdr *h, const void **p)
 	memcpy(h, q->data + q->head, sizeof(*h));
 	*p = q->data + q->head + sizeof(*h);
 	q->head += sizeof(*h) + REC_ALIGN(h->len);
+	return true;
+}
+
+/* The next record without consuming it. */
+static bool recq_peek(const struct recq *q, struct rec_hdr *h, const void **p)
+{
+	if (q->head >= q->len)
+		return false;
+	memcpy(h, q->data + q->head, sizeof(*h));
+	*p = q->data + q->head + sizeof(*h);
 	return true;
 }
 
@@ -275,6 +287,7 @@ void linx_nft_monitor_close(struct linx_nft_monitor *m)
 	nft_setcache_fini(&m->sets);
 	recq_free(&m->pending);
 	recq_free(&m->ready);
+	free(m->run);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }
@@ -443,6 +456,46 @@ static int fill(struct linx_nft_monitor *m, struct linx_error *err)
 	return 0;
 }
 
+/*
+ * The event of the message `first` (just popped from `ready`).  The
+ * kernel notifies set elements one message each, an interval's start
+ * and end apart: the messages of the same set that follow in the same
+ * commit are taken along into one event.
+ */
+static int deliver(struct linx_nft_monitor *m, const struct nlmsghdr *first,
+		   struct linx_value *ret)
+{
+	struct rec_hdr h;
+	const void *p;
+	size_t n = 1;
+
+	if (!m->run) {
+		m->run = malloc(16 * sizeof(*m->run));
+		if (!m->run)
+			return -ENOMEM;
+		m->run_cap = 16;
+	}
+	m->run[0] = first;
+	while (recq_peek(&m->ready, &h, &p) && h.kind == REC_MSG &&
+	       nft_setelem_same_run(first, p)) {
+		if (n == m->run_cap) {
+			const struct nlmsghdr **a =
+				realloc(m->run, 2 * n * sizeof(*a));
+
+			if (!a)
+				break; /* the rest makes another event */
+			m->run = a;
+			m->run_cap = 2 * n;
+		}
+		m->run[n++] = p;
+		recq_pop(&m->ready, &h, &p);
+	}
+	return nft_event_build(m->run, n, &m->cur.gen,
+			       m->cur.has_pid ? &m->cur.pid : NULL,
+			       m->cur.has_name ? m->cur.name : NULL, &m->sets,
+			       ret);
+}
+
 int linx_nft_monitor_next(struct linx_nft_monitor *m, struct linx_value *ret,
 			  struct linx_error *err)
 {
@@ -471,10 +524,7 @@ int linx_nft_monitor_next(struct linx_nft_monitor *m, struct linx_value *ret,
 				nft_setcache_note(&m->sets, p);
 				continue;
 			}
-			r = nft_event_build(p, &m->cur.gen,
-					    m->cur.has_pid ? &m->cur.pid : NULL,
-					    m->cur.has_name ? m->cur.name : NULL,
-					    &m->sets, ret);
+			r = deliver(m, p, ret);
 			goto out;
 		}
 		r = fill(m, err);

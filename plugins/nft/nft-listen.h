@@ -37,16 +37,21 @@ void nft_setcache_fini(struct nft_setcache *c);
 void nft_setcache_note(struct nft_setcache *c, const struct nlmsghdr *nlh);
 
 /*
- * event.c: one nf_tables notification (NFT_MSG_NEW* / DEL* / NEWGEN)
- * into the monitor's event value, stamped with the commit's generation
- * (gen, pid and name may be NULL: nil).  A message that cannot be
- * decoded still gives an event, with its attributes as raw bytes in
- * "entity".  `cache` (may be NULL) is read and kept current.  0 or
- * -ENOMEM (ret is then cleared).
+ * event.c: one nf_tables notification (NFT_MSG_NEW* / DEL* / NEWGEN) into
+ * the monitor's event value, stamped with the commit's generation (gen,
+ * pid and name may be NULL: nil).  Element messages may come as a run
+ * of `n` (nft_setelem_same_run()): one event with all their elements,
+ * intervals merged across them; for other kinds only msgs[0] is read.
+ * A message that cannot be decoded still gives an event, with its
+ * attributes as raw bytes in "entity".  `cache` (may be NULL) is read
+ * and kept current.  0 or -ENOMEM (ret is then cleared).
  */
-int nft_event_build(const struct nlmsghdr *nlh, const uint32_t *gen,
-		    const uint32_t *pid, const char *name,
+int nft_event_build(const struct nlmsghdr *const *msgs, size_t n,
+		    const uint32_t *gen, const uint32_t *pid, const char *name,
 		    struct nft_setcache *cache, struct linx_value *ret);
+/* Whether `b` continues the run of element messages `a` starts: same
+ * message type, family, generation, table and set. */
+bool nft_setelem_same_run(const struct nlmsghdr *a, const struct nlmsghdr *b);
 
 /* log.c: one NFULNL_MSG_PACKET into the log event value; `group` comes
  * from the listener.  Missing attributes are left out.  0, -EBADMSG (too

@@ -28,11 +28,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		return 0;
 	memcpy(buf, data, size); /* aligned, as a receive buffer is */
+	/* The whole input as one run of element messages, as the monitor
+	 * builds them (only a true run is taken along). */
+	{
+		const struct nlmsghdr *run[64];
+		size_t n = 0;
+
+		for (nlh = buf; n < 64 && linx_nl_msg_ok(nlh, rem);
+		     nlh = linx_nl_msg_next(nlh, &rem))
+			if (n == 0 || nft_setelem_same_run(run[0], nlh))
+				run[n++] = nlh;
+		if (n) {
+			struct linx_value v;
+
+			if (nft_event_build(run, n, &gen, &pid, "fuzz", &cache,
+					    &v) == 0)
+				linx_value_clear(&v);
+		}
+		rem = size;
+	}
 	for (nlh = buf; linx_nl_msg_ok(nlh, rem);
 	     nlh = linx_nl_msg_next(nlh, &rem)) {
 		struct linx_value v;
 
-		if (nft_event_build(nlh, &gen, &pid, "fuzz", &cache, &v) == 0)
+		if (nft_event_build(&nlh, 1, &gen, &pid, "fuzz", &cache, &v) ==
+		    0)
 			linx_value_clear(&v);
 		nft_setcache_note(&cache, nlh);
 		if (nft_log_event_build(nlh, 7, &v) == 0)
