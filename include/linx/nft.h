@@ -246,7 +246,8 @@ LINX_API int linx_nft_log_fd(const struct linx_nft_log *l);
 /*
  * The next packet event (owned by the caller): {"group", "prefix",
  * "hook", "hook_name", "family", "hw_protocol", "mark", "indev",
- * "outdev", "physindev", "physoutdev", "hwaddr", "uid", "gid", "seq",
+ * "outdev", "physindev", "physoutdev", "hwaddr", "hwtype", "hwlen",
+ * "hwheader", "l2hdr", "vlan", "ct", "ct_info", "uid", "gid", "seq",
  * "seq_global", "timestamp": {"sec", "usec"}, "payload": bytes}, only
  * the fields the kernel sent (interfaces as indexes: their names belong
  * to the packet's namespace); or {"op": "resync", "group"} after an

@@ -268,6 +268,7 @@ static const struct linx_nl_policy pkt_policy[NFULA_MAX + 1] = {
 	[NFULA_HWTYPE] = { LINX_NL_U16, 0 },
 	[NFULA_HWHEADER] = { LINX_NL_ANY, 0 },
 	[NFULA_HWLEN] = { LINX_NL_U16, 0 },
+	[NFULA_CT] = { LINX_NL_NESTED, 0 },
 	[NFULA_CT_INFO] = { LINX_NL_U32, 0 },
 	[NFULA_VLAN] = { LINX_NL_NESTED, 0 },
 	[NFULA_L2HDR] = { LINX_NL_ANY, 0 },
@@ -360,8 +361,14 @@ int nft_log_event_build(const struct nlmsghdr *nlh, uint16_t group,
 	if (tb[NFULA_HWTYPE])
 		linx_map_put_uint(ret, "hwtype",
 				  be16toh(linx_nl_u16(tb[NFULA_HWTYPE], 0)));
+	if (tb[NFULA_HWLEN])
+		linx_map_put_uint(ret, "hwlen",
+				  be16toh(linx_nl_u16(tb[NFULA_HWLEN], 0)));
 	put_bytes(ret, "hwheader", tb[NFULA_HWHEADER]);
 	put_bytes(ret, "l2hdr", tb[NFULA_L2HDR]);
+	/* The conntrack entry (flag conntrack) in ctnetlink's attributes,
+	 * kept as they come: decoding them is ctnetlink's business. */
+	put_bytes(ret, "ct", tb[NFULA_CT]);
 	put_be32(ret, "ct_info", tb[NFULA_CT_INFO]);
 	if (tb[NFULA_VLAN]) {
 		static const struct linx_nl_policy vp[NFULA_VLAN_TCI + 1] = {

@@ -237,6 +237,40 @@ START_TEST(copy_none)
 }
 END_TEST
 
+/* The conntrack flag: the entry and its state ride along, where the
+ * kernel has ctnetlink (else a clear EOPNOTSUPP). */
+START_TEST(conntrack_flag)
+{
+	struct linx_nft_log_opts o = { .group = 14,
+				       .flags = NFULNL_CFG_F_CONNTRACK };
+	struct linx_value list = linx_value_list();
+	struct linx_nft_log *l;
+	struct linx_error err;
+	int r;
+
+	linx_test_private_netns();
+	sh_ok("nft add table ip lg");
+	sh_ok("nft add chain ip lg out '{ type filter hook output priority 0; }'");
+	sh_ok("nft add rule ip lg out udp dport 7002 ct state new log group 14");
+	r = linx_nft_log_open(NULL, &o, &l, &err);
+	if (r == -EOPNOTSUPP) {
+		ck_assert_ptr_nonnull(strstr(err.message, "conntrack"));
+		fprintf(stderr, "conntrack_flag: no ctnetlink here: %s\n",
+			err.message);
+		return;
+	}
+	linx_assert_ok(r, &err);
+	send_udp(7002, 10, 1);
+	collect(l, 1, &list);
+	ck_assert_uint_eq(list.len, 1);
+	ck_assert_ptr_nonnull(linx_map_get(&list.items[0], "ct"));
+	ck_assert_uint_eq(uint_or(&list.items[0], "ct_info", 99),
+			  2 /* IP_CT_NEW */);
+	linx_value_clear(&list);
+	linx_nft_log_close(l);
+}
+END_TEST
+
 START_TEST(two_groups_disjoint)
 {
 	struct linx_nft_log_opts a = { .group = 11 }, b = { .group = 12 };
@@ -509,6 +543,7 @@ int main(void)
 	tcase_add_test(tc, packets);
 	tcase_add_test(tc, copy_meta_and_batches);
 	tcase_add_test(tc, copy_none);
+	tcase_add_test(tc, conntrack_flag);
 	tcase_add_test(tc, two_groups_disjoint);
 	tcase_add_test(tc, overflow_resync);
 	tcase_add_test(tc, bad_options);
