@@ -357,6 +357,26 @@ START_TEST(overflow_resync)
 }
 END_TEST
 
+/* Without CAP_NET_ADMIN: EPERM, naming the step that was refused. */
+START_TEST(unprivileged)
+{
+	struct linx_nft_log_opts o = { .group = 15 };
+	struct linx_nft_monitor *m = NULL;
+	struct linx_nft_log *l = NULL;
+	struct linx_error err;
+
+	linx_test_private_netns();
+	ck_assert_int_eq(setresgid(65534, 65534, 65534), 0);
+	ck_assert_int_eq(setresuid(65534, 65534, 65534), 0);
+	ck_assert_int_eq(linx_nft_log_open(NULL, &o, &l, &err), -EPERM);
+	ck_assert_ptr_nonnull(strstr(err.message, "PF_BIND"));
+	ck_assert_ptr_null(l);
+	ck_assert_int_eq(linx_nft_monitor_open(NULL, NULL, &m, &err), -EPERM);
+	ck_assert_str_eq(err.op, "subscribe");
+	ck_assert_ptr_null(m);
+}
+END_TEST
+
 /* Each refused option names its parameter; nothing is opened. */
 START_TEST(bad_options)
 {
@@ -546,6 +566,7 @@ int main(void)
 	tcase_add_test(tc, conntrack_flag);
 	tcase_add_test(tc, two_groups_disjoint);
 	tcase_add_test(tc, overflow_resync);
+	tcase_add_test(tc, unprivileged);
 	tcase_add_test(tc, bad_options);
 	tcase_add_test(tc, verbs);
 	tcase_add_test(tc, decode_handmade);
