@@ -201,6 +201,11 @@ json_t *cli_json_parse(const char *text, size_t len,
  * errno on error.  (cmd-call.c) */
 ssize_t cli_read_stdin(void *buf, size_t len);
 
+/* The whole of file `path`, or of stdin for "-", NUL-terminated (the
+ * length without it in *ret_len).  NULL with errno set.  Caller frees.
+ * (file.c) */
+char *cli_read_file(const char *path, size_t *ret_len);
+
 /* ---- output (json-out.c) --------------------------------------------- */
 
 /* Print `j` on stdout followed by a newline, compact or indented per
