@@ -74,6 +74,7 @@ int cli_cmd_monitor(struct cli *cli, int argc, char **argv);
 int cli_cmd_spawn(struct cli *cli, int argc, char **argv);
 int cli_cmd_enter(struct cli *cli, int argc, char **argv);
 int cli_cmd_reconcile(struct cli *cli, int argc, char **argv);
+int cli_cmd_nft(struct cli *cli, int argc, char **argv);
 
 /* main.c: the general help text (also `linx help` with no argument). */
 void cli_print_usage(FILE *out);
