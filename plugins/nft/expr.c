@@ -842,9 +842,11 @@ static int parse_field(const struct nft_dec *d, const struct nft_field *f,
 					  mnl_attr_get_payload_len(
 						  tb[NFTA_DATA_VALUE]));
 	case NFT_F_VERDICT:
+		if (linx_nl_parse_nested(a, value_policy, NFTA_DATA_MAX, tb))
+			return -EBADMSG;
+		if (!tb[NFTA_DATA_VERDICT])
+			return tb[NFTA_DATA_VALUE] ? 0 : -EBADMSG; /* data */
 		r = nft_verdict_parse(a, &x);
-		if (r == -ENOENT)
-			return 0; /* data: the DATA field reads it */
 		if (r < 0)
 			return r;
 		return linx_map_put(m, f->name, &x);

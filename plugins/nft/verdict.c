@@ -102,7 +102,7 @@ static const struct linx_nl_policy verdict_policy[NFTA_VERDICT_MAX + 1] = {
 	[NFTA_VERDICT_CHAIN] = { LINX_NL_STRING, 0 },
 };
 
-/* -ENOENT when the nest holds no verdict (a data value, say). */
+/* -EBADMSG also when the nest holds no verdict (a data value, say). */
 int nft_verdict_parse(const struct nlattr *nest, struct linx_value *ret)
 {
 	const struct nlattr *tb[NFTA_DATA_MAX + 1];
@@ -115,11 +115,10 @@ int nft_verdict_parse(const struct nlattr *nest, struct linx_value *ret)
 
 	*ret = linx_value_nil();
 	if (!nest)
-		return -ENOENT;
-	if (linx_nl_parse_nested(nest, data_policy, NFTA_DATA_MAX, tb) != 0)
+		return -EINVAL;
+	if (linx_nl_parse_nested(nest, data_policy, NFTA_DATA_MAX, tb) != 0 ||
+	    !tb[NFTA_DATA_VERDICT])
 		return -EBADMSG;
-	if (!tb[NFTA_DATA_VERDICT])
-		return -ENOENT;
 	if (linx_nl_parse_nested(tb[NFTA_DATA_VERDICT], verdict_policy,
 				 NFTA_VERDICT_MAX, vb) != 0 ||
 	    !vb[NFTA_VERDICT_CODE])
