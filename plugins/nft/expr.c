@@ -58,6 +58,24 @@ static int bad(struct ectx *c, const char *fmt, ...)
 		       c->idx, detail);
 }
 
+/* A bad_verdict from verdict.c, restated with the rule and the
+ * expression's position. */
+static int verdict_where(struct ectx *c, int r)
+{
+	char detail[LINX_ERROR_MESSAGE_MAX];
+	const char *msg;
+
+	if (r != -EINVAL || !c->err ||
+	    strcmp(c->err->param, "bad_verdict") != 0)
+		return r;
+	msg = c->err->message;
+	if (strncmp(msg, "bad_verdict: ", 13) == 0)
+		msg += 13;
+	snprintf(detail, sizeof(detail), "%s", msg);
+	return nft_bad(c->err, "bad_verdict", c->obj, "expression %zu: %.400s",
+		       c->idx, detail);
+}
+
 static void ctx_init(struct ectx *c, const struct nft_enc *e,
 		     struct linx_error *err)
 {
@@ -275,8 +293,9 @@ static int put_field(struct ectx *c, const struct nft_field *f,
 		}
 		return 0;
 	case NFT_F_VERDICT:
-		return b ? nft_verdict_put(b, f->attr, v, c->err)
-			 : nft_verdict_check(v, c->err);
+		return verdict_where(c, b ? nft_verdict_put(b, f->attr, v,
+							     c->err)
+					  : nft_verdict_check(v, c->err));
 	case NFT_F_EXPRS:
 		return put_exprs_field(c, f, v);
 	default:
@@ -471,7 +490,7 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 		d = nft_exprdef_find("immediate");
 		ov_uint(&o, "dreg", NFT_REG_VERDICT);
 		ov_ref(&o, "verdict", v);
-		r = nft_verdict_check(v, c->err);
+		r = verdict_where(c, nft_verdict_check(v, c->err));
 		if (r < 0)
 			return r;
 		v = NULL;

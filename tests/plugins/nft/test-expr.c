@@ -717,6 +717,11 @@ START_TEST(malformed_values_are_refused)
 		      "%s: tag %s, message %s", bad_cases[_i][0], en.err.param,
 		      en.err.message);
 	ck_assert_str_eq(en.err.op, "validate");
+	if (bad_cases[_i][0][0] == '[')
+		ck_assert_msg(strstr(en.err.message, "expression 0: ") &&
+				      strcmp(en.err.object, "inet/t/c") == 0,
+			      "%s: %s (%s)", bad_cases[_i][0], en.err.message,
+			      en.err.object);
 	nft_batch_fini(&en.bt);
 	linx_value_clear(&v);
 }
