@@ -106,7 +106,7 @@ static void ov_uint(struct overlay *o, const char *key, uint64_t u)
 {
 	o->e[o->n].key = key;
 	o->e[o->n].scalar = linx_value_uint(u);
-	o->e[o->n].v = NULL; /* fixed up by ov_get: the array may move */
+	o->e[o->n].v = NULL; /* get() answers with &scalar */
 	o->n++;
 }
 
@@ -319,7 +319,7 @@ static const struct nft_field *field_of(const struct nft_exprdef *d,
 static int put_raw(struct ectx *c, const char *name,
 		   const struct linx_value *raw)
 {
-	const struct nlattr *a;
+	struct nlattr a;
 	size_t off = 0;
 
 	if (raw->type != LINX_BYTES)
@@ -329,18 +329,17 @@ static int put_raw(struct ectx *c, const char *name,
 	while (off < raw->len) {
 		size_t rest = raw->len - off;
 
-		a = (const struct nlattr *)(raw->bytes + off);
 		if (rest < MNL_ATTR_HDRLEN)
 			return bad(c, "%s: raw: truncated attribute", name);
-		/* raw->bytes comes from malloc: aligned for nlattr. */
-		if (a->nla_len < MNL_ATTR_HDRLEN || a->nla_len > rest)
+		memcpy(&a, raw->bytes + off, sizeof(a));
+		if (a.nla_len < MNL_ATTR_HDRLEN || a.nla_len > rest)
 			return bad(c, "%s: raw: malformed attribute at %zu",
 				   name, off);
 		if (c->b)
-			nft_put(c->b, a->nla_type,
-				(const char *)a + MNL_ATTR_HDRLEN,
-				a->nla_len - MNL_ATTR_HDRLEN);
-		off += MNL_ALIGN(a->nla_len);
+			nft_put(c->b, a.nla_type,
+				raw->bytes + off + MNL_ATTR_HDRLEN,
+				a.nla_len - MNL_ATTR_HDRLEN);
+		off += MNL_ALIGN(a.nla_len);
 	}
 	return 0;
 }
@@ -349,6 +348,8 @@ static int put_raw(struct ectx *c, const char *name,
 static int check_keys(struct ectx *c, const struct nft_exprdef *d,
 		      const struct linx_value *v, const char *const *extra)
 {
+	const struct linx_value *name = linx_map_get(v, "expr");
+
 	for (uint32_t i = 0; i < v->len; i++) {
 		const char *k = v->pairs[i].key;
 		bool ok = strcmp(k, "expr") == 0 || (d && field_of(d, k));
@@ -357,7 +358,10 @@ static int check_keys(struct ectx *c, const struct nft_exprdef *d,
 			ok = strcmp(k, extra[j]) == 0;
 		if (!ok)
 			return bad(c, "%s: unknown field %s",
-				   d ? d->name : "set_literal", k);
+				   name && name->type == LINX_STRING
+					   ? name->str
+					   : "?",
+				   k);
 	}
 	return 0;
 }
