@@ -920,7 +920,7 @@ int linx_cli_process_run(int argc, char **argv, bool enter)
 	so.no_new_privs = o.nnp;
 	if (o.pty)
 		raw_terminal(&so.winsize);
-	if (linx_agent_start(&a, NULL, &err) < 0)
+	if (cli_agent_start(&a, &err) < 0)
 		fail("start", &err);
 	else if (start_parked(a, &o, &so, &p, &status) == 0)
 		status = run_parked(a, p, &o, &plan);
