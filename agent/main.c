@@ -4,7 +4,7 @@
  * their lives over one framed control channel (include/linx/process.h).
  * agent_main() (agent-main.h) is all of it; linx-agent.c is the program
  * around it, and `linx spawn` forks and calls it instead of exec'ing that
- * program (bindings/cli/agent-fork.c).
+ * program (agent_fork(), fork.c).
  *
  * Fds 0-2 stay what the host gave, so "inherit" stdio means the host's.
  *

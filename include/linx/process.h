@@ -152,7 +152,8 @@ LINX_API int linx_agent_start(struct linx_agent **ret,
  * (reaped by linx_agent_free and when it dies), or 0.  Waits for the
  * agent's greeting, as linx_agent_start does.  fd and pid are the
  * library's whatever the outcome: on failure fd is closed and pid reaped.
- * Used by `linx spawn`, which forks its agent (agent/agent-main.h).
+ * *ret is owned by the caller (linx_agent_free).  Used by `linx spawn`,
+ * which forks its agent (agent/agent-main.h).
  * Stage names in err->op: "connect", "hello".
  */
 LINX_API int linx_agent_connect(struct linx_agent **ret, int fd, pid_t pid,
