@@ -439,6 +439,12 @@ static int pull_once(struct pull *p)
 			return linx_error_set(p->err, EBADMSG, "pull",
 					      "set %s: inconsistent intervals",
 					      d.set->w.set);
+		/* An anonymous set is never listed: its elements go into its
+		 * value now, for the rules' set literals (anon_set()). */
+		if (d.set->anonymous &&
+		    (r = linx_map_put(&d.set->v, "elements",
+				      &d.set->children)) < 0)
+			return linx_error_set(p->err, -r, "pull", NULL);
 	}
 	if (p->scope && p->scope->set)
 		return 0;

@@ -46,41 +46,39 @@ void nft_put_comment(struct nft_msgbuf *b, uint16_t attr, uint8_t type,
 	nftnl_udata_buf_free(u);
 }
 
-struct find {
-	uint8_t type;
-	const char *s;
-	uint32_t len;
-};
-
-static int find_cb(const struct nftnl_udata *attr, void *data)
-{
-	struct find *f = data;
-
-	if (nftnl_udata_type(attr) != f->type)
-		return MNL_CB_OK;
-	f->s = nftnl_udata_get(attr);
-	f->len = nftnl_udata_len(attr);
-	return MNL_CB_OK;
-}
-
 bool nft_comment_parse(const struct nlattr *a, uint8_t type, char *out,
 		       size_t cap)
 {
-	struct find f = { .type = type };
-	size_t n;
+	const uint8_t *p, *end;
+	const char *found = NULL;
+	size_t flen = 0, n;
 
 	out[0] = 0;
 	if (!a)
 		return false;
-	if (nftnl_udata_parse(mnl_attr_get_payload(a),
-			      mnl_attr_get_payload_len(a), find_cb, &f) < 0 ||
-	    !f.s || f.len == 0)
+	/* The TLVs are {type u8, len u8, value}.  Walked here with every
+	 * length checked against the attribute: libnftnl's own parser
+	 * trusts them, and this is kernel (or fuzzer) input. */
+	p = mnl_attr_get_payload(a);
+	end = p + mnl_attr_get_payload_len(a);
+	while (end - p >= 2) {
+		uint8_t t = p[0], len = p[1];
+
+		if (len > end - p - 2)
+			return false;
+		if (t == type) {
+			found = (const char *)p + 2;
+			flen = len;
+		}
+		p += 2 + len;
+	}
+	if (!found || flen == 0)
 		return false;
 	/* The stored string includes its NUL; stop at the first one. */
-	n = strnlen(f.s, f.len);
+	n = strnlen(found, flen);
 	if (n >= cap)
 		n = cap - 1;
-	memcpy(out, f.s, n);
+	memcpy(out, found, n);
 	out[n] = 0;
 	return true;
 }
