@@ -626,8 +626,18 @@ static int v_parse(const struct linx_call *call, struct linx_value *ret,
 	const struct linx_value *text = argv_(call, 0);
 	const struct linx_value *file = argv_(call, 1);
 	const struct linx_value *values = argv_(call, 2);
+	const struct linx_value *path = argv_(call, 3);
 	struct linx_nft_parse_opts o = { 0 };
 	struct linx_nft_parse_error pe;
+
+	if (path && path->type == LINX_STRING) {
+		if (values && values->type == LINX_MAP)
+			o.values = values;
+		return linx_nft_parse_file(path->str, &o, ret, &pe, err);
+	}
+	if (!text || text->type != LINX_STRING)
+		return linx_error_param(err, "parse", "text",
+					"text or path is required");
 
 	if (file && file->type == LINX_STRING)
 		o.file = file->str;
@@ -656,11 +666,14 @@ static int v_format(const struct linx_call *call, struct linx_value *ret,
 }
 
 static const struct linx_param p_parse[] = {
-	{ "text", LINX_TM_STRING, P_REQ, "nftables text" },
+	{ "text", LINX_TM_NIL | LINX_TM_STRING, 0, "nftables text" },
 	{ "file", LINX_TM_NIL | LINX_TM_STRING, 0,
 	  "the name errors give (default nofile)" },
 	{ "values", LINX_TM_NIL | LINX_TM_MAP, 0,
 	  "values of $holes (name -> integer, string or bytes)" },
+	{ "path", LINX_TM_NIL | LINX_TM_STRING, 0,
+	  "read this file instead of text; includes relative to it, not "
+	  "outside its directory" },
 };
 
 static const struct linx_verb verbs[] = {
