@@ -547,6 +547,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				else if (strcmp(s->key, "protocol") == 0 && d->len == 2)
 					c->eth = d->bytes[0] << 8 | d->bytes[1];
 			}
+			if (op[0] == 'e' && s->kind == SEL_PAYLOAD && s->base == 1 &&
+			    !prefix && (strcmp(s->field, "protocol") == 0 ||
+					strcmp(s->field, "nexthdr") == 0))
+				c->l4 = d->bytes[0];
 		}
 	} else if (is_expr(e1, "bitwise") && e2 && is_expr(e2, "cmp") &&
 		   sreg1(e1) && sreg1(e2) && !prefix) {
@@ -1074,8 +1078,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			}
 			if (strcmp(key, "iiftype") == 0 && d->len == 2 &&
 			    get_uint(d->bytes, 2, true) == 1 && nb &&
-			    strcmp(nb, "link") == 0 && c->family != F_BRIDGE &&
-			    c->family != F_NETDEV) {
+			    strcmp(nb, "link") == 0 && c->family != F_BRIDGE) {
 				return 2;
 			}
 		}

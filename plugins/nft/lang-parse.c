@@ -759,7 +759,7 @@ static int dep_network(struct parser *p, struct rule *r,
 
 static int dep_link(struct parser *p, struct rule *r)
 {
-	if (p->family == F_BRIDGE || p->family == F_NETDEV || r->iiftype)
+	if (p->family == F_BRIDGE || r->iiftype)
 		return 0;
 	uint8_t b[2];
 	put_uint(b, 2, 1, true);
@@ -805,6 +805,10 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 		r->nfproto = v->b[0];
 	else if (s->kind == SEL_META && strcmp(s->key, "protocol") == 0)
 		r->ethproto = v->b[0] << 8 | v->b[1];
+	else if (s->kind == SEL_PAYLOAD && s->base == 1 &&
+		 (strcmp(s->field, "protocol") == 0 ||
+		  strcmp(s->field, "nexthdr") == 0))
+		r->l4 = v->b[0];
 }
 
 /* ---- matches ------------------------------------------------------------------- */
