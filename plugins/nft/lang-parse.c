@@ -233,6 +233,8 @@ static int unexpected(struct parser *p, const struct tok *t, const char *want)
 {
 	char b[96];
 
+	if (t->kind == T_VAR && find_def(p, t->s))
+		return perror_at(p, t, "variable $%s refers to itself", t->s);
 	if (t->kind == T_VAR)
 		return perror_at(p, t, "undefined variable $%s", t->s);
 	return perror_at(p, t, "syntax error, unexpected %s%s%s",
@@ -952,6 +954,8 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 static int parse_hole(struct parser *p, struct rule *r, const struct tok *t,
 		      unsigned dt, unsigned len, const char *op)
 {
+	if (find_def(p, t->s))
+		return perror_at(p, t, "variable $%s refers to itself", t->s);
 	const struct linx_value *vals = p->opts ? p->opts->values : NULL;
 	const struct linx_value *given = vals ? linx_map_get(vals, t->s) : NULL;
 	char tb[32];
