@@ -214,6 +214,17 @@ int nft_data_from_value(const struct nft_keytype *kt, const struct linx_value *v
 int nft_data_to_value(const struct nft_keytype *kt, const uint8_t *data,
 		      uint32_t len, struct linx_value *ret);
 
+/* Interval sets hold host-order components (mark, iface_index)
+ * big-endian, as nftables writes them, so the kernel's interval tree
+ * orders them numerically: swap those components of a key in place
+ * (the same call converts both ways). */
+void nft_data_interval_order(const struct nft_keytype *kt, uint8_t *data);
+/* The interval [lo, hi] (kt->len bytes each, register order) as a key
+ * value: the single key when lo == hi, an address prefix "a/n" where it
+ * is one, else {"range": [lo, hi]}; per component for a concatenation. */
+int nft_interval_to_value(const struct nft_keytype *kt, const uint8_t *lo,
+			  const uint8_t *hi, struct linx_value *ret);
+
 /* Verdicts: "accept", "drop", "continue", "return", {"jump": chain},
  * {"goto": chain}, {"queue": n}.  Written as NFTA_DATA_VERDICT nested in
  * attribute `type`; read back from such a nest. */
