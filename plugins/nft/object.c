@@ -25,6 +25,7 @@ enum field_kind {
 	F_BE16,
 	F_BE32,
 	F_BE64,
+	F_U32, /* host order: the kernel reads it with nla_get_u32 */
 	F_STR, /* max = longest string */
 	F_SYM8, /* a name from `syms`, as u8 */
 	F_SYM16, /* ... as be16 */
@@ -131,7 +132,7 @@ static const struct field ct_expect_fields[] = {
 	  nft_families },
 	{ "dport", NFTA_CT_EXPECT_DPORT, F_BE16, true, false, UINT16_MAX,
 	  NULL },
-	{ "timeout", NFTA_CT_EXPECT_TIMEOUT, F_BE32, true, false, UINT32_MAX,
+	{ "timeout", NFTA_CT_EXPECT_TIMEOUT, F_U32, true, false, UINT32_MAX,
 	  NULL },
 	{ "size", NFTA_CT_EXPECT_SIZE, F_U8, true, false, UINT8_MAX, NULL },
 	{ NULL, 0, 0, false, false, 0, NULL },
@@ -280,6 +281,7 @@ static int put_field(const struct obj_ctx *c, const struct field *f,
 	case F_BE16:
 	case F_BE32:
 	case F_BE64:
+	case F_U32:
 		if (!linx_value_get_u64(v, &u) || u > f->max) {
 			char max[24];
 
@@ -332,6 +334,12 @@ static int put_field(const struct obj_ctx *c, const struct field *f,
 	case F_SYM64:
 		nft_put_be64(b, f->attr, u);
 		break;
+	case F_U32: {
+		uint32_t h = (uint32_t)u;
+
+		nft_put(b, f->attr, &h, sizeof(h));
+		break;
+	}
 	case F_STR:
 		nft_put_strz(b, f->attr, v->str);
 		break;
@@ -519,6 +527,9 @@ static void get_field(const struct field *f, const struct nlattr *a,
 	case F_SYM64:
 		u = be64toh(linx_nl_u64(a, 0));
 		break;
+	case F_U32:
+		u = linx_nl_u32(a, 0);
+		break;
 	case F_STR: {
 		char s[256];
 
@@ -571,6 +582,7 @@ static uint8_t policy_kind(uint8_t k)
 	case F_BE32:
 	case F_SYM32:
 	case F_FLAGS32:
+	case F_U32:
 		return LINX_NL_U32;
 	case F_BE64:
 	case F_SYM64:
