@@ -35,6 +35,10 @@ struct plan_exec {
 	uint32_t next;		  /* index of the call in flight */
 	bool running;		  /* child calls still to come */
 	char *cgroup;		  /* created by the plan */
+	/* The nft socket in the workload's netns that pushed its ruleset:
+	 * held until the session ends, so that owner tables live exactly
+	 * as long as the session. */
+	struct linx_value nft_sock;
 };
 
 /* Cgroups that were still busy when their session ended. */
@@ -307,6 +311,30 @@ static int step_network(struct plan_run *run, struct linx_error *err)
 	return rtnl_in(run, "rtnl.route.add_default", &args, err);
 }
 
+/* The workload's firewall: a ruleset pushed in one batch into its network
+ * namespace through a socket the session keeps (owner tables vanish with
+ * the session). */
+static int step_nft(struct plan_run *run, struct linx_error *err)
+{
+	const struct linx_value *rs = linx_map_get(run->plan, "nft");
+	struct linx_value args, sock, copy;
+	int r;
+
+	if (!rs)
+		return 0;
+	args = linx_value_map();
+	linx_map_put_int(&args, "netns", run->pid);
+	if ((r = host_verb("nft.open", &args, &sock, err)) < 0)
+		return r;
+	args = linx_value_map();
+	linx_value_copy(&copy, &sock);
+	linx_map_put(&args, "sock", &copy);
+	linx_value_copy(&copy, rs);
+	linx_map_put(&args, "ruleset", &copy);
+	run->exec->nft_sock = sock;
+	return host_verb("nft.push", &args, NULL, err);
+}
+
 /* Does capability `full` ("cap_net_admin", as caps.names gives it) match
  * `given`, with or without its "cap_" prefix, in any case? */
 static bool cap_matches(const char *full, const char *given)
@@ -451,7 +479,7 @@ static int step_rootfs(struct plan_run *run, struct linx_error *err)
 }
 
 static int (*const steps[])(struct plan_run *, struct linx_error *) = {
-	step_maps, step_cgroup,	 step_sysctls, step_network,
+	step_maps, step_cgroup,	 step_sysctls, step_network, step_nft,
 	step_caps, step_seccomp, step_rootfs,
 };
 
@@ -629,6 +657,7 @@ void plan_session_end(struct session *s)
 		}
 	}
 	free(x->cgroup);
+	linx_value_clear(&x->nft_sock);
 	linx_value_clear(&x->calls);
 	free(x);
 	s->plan = NULL;

@@ -274,7 +274,8 @@ int linx_plan_check(const struct linx_value *plan, uint32_t namespaces,
 {
 	static const char *const keys[] = { "uid_map", "gid_map", "cgroup",
 					    "hostname", "sysctls", "network",
-					    "rootfs", "caps", "seccomp", NULL };
+					    "rootfs", "caps", "seccomp", "nft",
+					    NULL };
 	static const char *const caps_keys[] = { "keep", "drop", NULL };
 	static const char *const seccomp_keys[] = { "allow", "deny",
 						    "deny_action", NULL };
@@ -306,6 +307,18 @@ int linx_plan_check(const struct linx_value *plan, uint32_t namespaces,
 	if ((v = linx_map_get(plan, "rootfs")) &&
 	    (r = check_rootfs(v, namespaces, enter, err)) < 0)
 		return r;
+	if ((v = linx_map_get(plan, "nft"))) {
+		/* The ruleset itself is checked by the nft plugin; here its
+		 * shape, and that it lands in the workload's own netns. */
+		if (!is_type(v, LINX_MAP) ||
+		    !is_type(linx_map_get(v, "tables"), LINX_LIST))
+			return bad(err, "nft", NULL,
+				   "a ruleset: {\"tables\": [...]}");
+		if (!enter && !(namespaces & LINX_NS_NET))
+			return bad(err, "nft", NULL,
+				   "a firewall for the workload needs its own "
+				   "network namespace (\"net\")");
+	}
 	if ((v = linx_map_get(plan, "caps")) &&
 	    (r = check_either(v, "caps", "keep", "drop", caps_keys, err)) < 0)
 		return r;

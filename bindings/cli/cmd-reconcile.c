@@ -29,6 +29,11 @@
  * last_applied.  A monitor that fails is closed and reopened, followed by
  * a full pass ("resync"); until it reopens the timer alone drives the
  * loop.  SIGTERM or SIGINT ends the loop after the current pass, exit 0.
+ *
+ * Test-only: with LINX_RECONCILE_TEST_HOOKS=1 in the environment, SIGUSR1
+ * makes the loop take its monitor for failed (the next read reports it
+ * dead), since nothing outside the process can break a netlink socket.
+ * Without the variable SIGUSR1 keeps its default action.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,10 +56,25 @@
 #define STATE_VERSION 1
 
 static volatile sig_atomic_t stop_signal;
+/* The test hook: the monitor is to fail at its next read. */
+static volatile sig_atomic_t test_fail_monitor;
 
 static void on_stop(int sig)
 {
 	stop_signal = sig;
+}
+
+static void on_test_fail(int sig)
+{
+	(void)sig;
+	test_fail_monitor = 1;
+}
+
+static bool test_hooks(void)
+{
+	const char *v = getenv("LINX_RECONCILE_TEST_HOOKS");
+
+	return v && strcmp(v, "1") == 0;
 }
 
 static void set_handlers(bool catch)
@@ -66,6 +86,11 @@ static void set_handlers(bool catch)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (test_hooks()) {
+		test_fail_monitor = 0;
+		sa.sa_handler = catch ? on_test_fail : SIG_DFL;
+		sigaction(SIGUSR1, &sa, NULL);
+	}
 }
 
 static int64_t now_ms(void)
@@ -437,6 +462,12 @@ static int monitor_wait(struct rec *c, int64_t ms, bool *ret_resync)
 		linx_value_clear(&args);
 		return stop_signal ? 0 : -1;
 	}
+	if (test_fail_monitor) {
+		test_fail_monitor = 0;
+		linx_value_clear(&res);
+		linx_value_clear(&args);
+		return -1;
+	}
 	if (res.type == LINX_LIST) {
 		for (uint32_t i = 0; i < res.len; i++) {
 			const struct linx_value *op =
@@ -560,7 +591,7 @@ static int find_verbs(struct rec *c)
 	if (!cli_plugin_name_valid(c->subsystem)) {
 		cli_usage_error(c->cli->command,
 				"\"%s\" is not a subsystem (rtnl, sysctl, "
-				"cgroup)",
+				"cgroup, nft)",
 				cli_short(c->subsystem));
 		return CLI_EXIT_USAGE;
 	}
@@ -575,7 +606,7 @@ static int find_verbs(struct rec *c)
 		cli_usage_error(c->cli->command,
 				"%s: not available: no plugin on the search "
 				"path provides %s (reconcile works for rtnl, "
-				"sysctl and cgroup)",
+				"sysctl, cgroup and nft)",
 				c->subsystem, name);
 		return CLI_EXIT_USAGE;
 	}

@@ -54,6 +54,7 @@ struct opts {
 	const char *gateway;
 	/* The workload's filesystem, made in the child (mount.rootfs). */
 	const char *rootfs;
+	const char *nft; /* --nft FILE.json */
 	bool mount_proc, ro_root;
 	const char **binds, **tmpfs, **mounts; /* as given */
 	size_t n_binds, n_tmpfs, n_mounts;
@@ -92,6 +93,9 @@ static void usage(FILE *f, bool enter)
 		"  --ip NAME=ADDR/LEN   add an address to NAME inside and set it\n"
 		"                       up (repeatable; lo is set up too)\n"
 		"  --gateway ADDR       the workload's default route\n"
+		"  --nft FILE.json      push this nf_tables ruleset into the\n"
+		"                       workload's netns (needs --ns net); its\n"
+		"                       owner tables live as long as the session\n"
 		"  --rootfs DIR         pivot into DIR (needs --ns mount); a\n"
 		"                       minimal /dev is made in it\n"
 		"  --mount-proc         mount /proc (of the workload's pid\n"
@@ -170,6 +174,7 @@ static bool lists_ok(const struct opts *o, const char *ns)
 
 /* Long-only options take codes past the characters. */
 #define OPT_DETACH_KEYS 0x100
+#define OPT_NFT 0x101
 /* --detach-keys, kept by the relay (below): 0 or -EINVAL. */
 static int relay_detach_keys(const char *text);
 
@@ -202,6 +207,7 @@ static const struct option longopts[] = {
 	{ "mount", required_argument, NULL, 'm' },
 	{ "ro-root", no_argument, NULL, 'r' },
 	{ "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
+	{ "nft", required_argument, NULL, OPT_NFT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -264,6 +270,7 @@ static int take_option(int c, bool enter, struct opts *o, const char **ns)
 	case 'm': o->mounts[o->n_mounts++] = optarg; return 0;
 	case 'r': o->ro_root = true; return 0;
 	case OPT_DETACH_KEYS: return relay_detach_keys(optarg);
+	case OPT_NFT: o->nft = optarg; return 0;
 	case 'v': o->verbose = true; return 0;
 	case 'h': usage(stdout, enter); return 1;
 	default: usage(stderr, enter); return -EINVAL;
@@ -658,6 +665,44 @@ static bool wants_rootfs(const struct opts *o)
 	       o->n_tmpfs || o->n_mounts;
 }
 
+/* --nft FILE.json: the ruleset value, read with the CLI's JSON mapping
+ * (checked by the nft plugin when the plan runs). */
+static int plan_nft(const char *path, struct linx_value *plan)
+{
+	char why[CLI_JSON_ERR_MAX];
+	struct linx_value rs;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "r");
+	int r;
+
+	if (!f) {
+		fprintf(stderr, "linx: --nft %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	{
+		FILE *m = open_memstream(&text, &len);
+		char buf[8192];
+		size_t n;
+
+		if (!m) {
+			fclose(f);
+			return -ENOMEM;
+		}
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, m);
+		fclose(m);
+	}
+	fclose(f);
+	r = cli_json_read(text, len, 1, &rs, why);
+	free(text);
+	if (r < 0) {
+		fprintf(stderr, "linx: --nft %s: %s\n", path, why);
+		return r;
+	}
+	return linx_map_put(plan, "nft", &rs);
+}
+
 /* The flags as a plan (linx/plan.h): the library does the rest. */
 static int plan_from_opts(const struct opts *o, struct linx_value *plan)
 {
@@ -683,6 +728,8 @@ static int plan_from_opts(const struct opts *o, struct linx_value *plan)
 	if (o->n_links || o->n_ips || o->gateway)
 		plan_network(o, plan);
 	if (wants_rootfs(o) && plan_rootfs(o, plan) < 0)
+		return -EBADMSG;
+	if (o->nft && plan_nft(o->nft, plan) < 0)
 		return -EBADMSG;
 	if (o->caps_keep)
 		plan_list(plan, "caps", "keep", o->caps_keep, NULL, NULL);

@@ -54,7 +54,10 @@ LINX_API void linx_nft_close(struct linx_nft *s);
  * check). */
 LINX_API bool linx_nft_supported(void);
 
-/* The ruleset generation: its id and the last committer. */
+/* The ruleset generation: its id, and the pid and name of the process
+ * that asked - the kernel fills them from the requesting task
+ * (nf_tables_fill_gen_info()), whatever the spec says about the last
+ * committer; a commit's own process is in the monitor's events. */
 struct linx_nft_gen {
 	uint32_t id;
 	uint32_t proc_pid; /* 0 when the kernel did not say */

@@ -30,6 +30,13 @@
  *                                               network namespace
  *               "addresses": [{"dev": D, "address": "10.0.0.5/24"}, ...],
  *               "gateway": "10.0.0.1"}           a default route
+ *   "nft"      {"tables": [...]}                 an nf_tables ruleset
+ *                                               (docs/nft/schema.md):
+ *                                               nft.open + nft.push in
+ *                                               the workload's netns
+ *                                               (needs "net"); the socket,
+ *                                               owner of its owner tables,
+ *                                               is kept for the session
  *   "rootfs"   {"path": DIR, "proc": bool, "dev": bool,
  *               "binds": [{"source", "target", "readonly"?}],
  *               "tmpfs": [{"target", "size"?}],

@@ -169,6 +169,22 @@ int nft_flowtable_put(struct nft_enc *e, const struct linx_value *f,
 	return b->error ? b->error : e->bt->error;
 }
 
+void nft_flowtable_put_delete(struct nft_batch *bt, uint8_t family,
+			      const char *table, const char *name)
+{
+	size_t off = nft_batch_msg(
+		bt, NFT_MSG_DELFLOWTABLE, 0, family, "delflowtable",
+		"%s/%s/flowtable %s",
+		nft_sym_name(nft_families, family)
+			? nft_sym_name(nft_families, family)
+			: "?",
+		table, name);
+
+	nft_put_strz(&bt->buf, NFTA_FLOWTABLE_TABLE, table);
+	nft_put_strz(&bt->buf, NFTA_FLOWTABLE_NAME, name);
+	nft_msg_end(&bt->buf, off);
+}
+
 int nft_flowtable_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 			struct linx_value *ret)
 {

@@ -162,6 +162,19 @@ int nft_get_list(const struct linx_value *map, const char *key,
 int nft_bad(struct linx_error *err, const char *kind, const char *object,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* ---- comments in userdata (udata.c) -------------------------------------- */
+
+/* Comments are nftables' userdata TLVs (libnftnl/udata.h); `type` is the
+ * kind's NFTNL_UDATA_*_COMMENT.  Longer than nft accepts: bad_<what>. */
+int nft_comment_check(const char *comment, const char *what,
+		      const char *object, struct linx_error *err);
+void nft_put_comment(struct nft_msgbuf *b, uint16_t attr, uint8_t type,
+		     const char *comment);
+/* The comment in a userdata attribute (NULL: none) into out; false when
+ * there is none (or the TLVs are malformed). */
+bool nft_comment_parse(const struct nlattr *a, uint8_t type, char *out,
+		       size_t cap);
+
 /* ---- typed data (data.c) ------------------------------------------------- */
 
 /*
@@ -274,6 +287,9 @@ struct nft_enc {
 	uint8_t family;
 	const char *table;
 	const char *chain; /* rules only */
+	unsigned rule_index; /* rules only: position in the chain value */
+	bool has_position; /* rules only: NFTA_RULE_POSITION = position */
+	uint64_t position;
 	/* The table's value (for a lookup's set, a named object), may be
 	 * NULL when encoding a lone message. */
 	const struct linx_value *table_v;
@@ -306,10 +322,12 @@ int nft_exprs_put(struct nft_enc *e, const struct linx_value *exprs,
 /* The decoder's view: anonymous sets of the table, by name, so a lookup
  * of "__set3" comes back as the set_literal it was built from. */
 struct nft_dec {
-	uint8_t family;
-	/* Returns the anonymous set value (with key_type and elements) or
-	 * NULL. */
-	const struct linx_value *(*anon_set)(void *arg, const char *name);
+	uint8_t family; /* of the rule (nft_rule_parse() fills it) */
+	const char *table; /* of the rule (nft_rule_parse() fills it) */
+	/* Returns the anonymous set `name` of d->table (a set value with
+	 * key_type and elements) or NULL; may be NULL itself. */
+	const struct linx_value *(*anon_set)(const struct nft_dec *d,
+					     const char *name);
 	void *arg;
 };
 
@@ -333,6 +351,31 @@ int nft_object_check(uint8_t family, const char *table,
 int nft_flowtable_check(uint8_t family, const char *table,
 			const struct linx_value *f, struct linx_error *err);
 
+/* Shared checks: "family" of a map, and a "name" of 1..max-1 bytes. */
+int nft_family_from_value(const struct linx_value *map, const char *what,
+			  uint8_t *ret, struct linx_error *err);
+int nft_name_check(const struct linx_value *map, const char *what,
+		   size_t max, const char **ret, struct linx_error *err);
+
+/* A chain priority value (integer, name, "name+N", {name, offset}). */
+int nft_priority_from_value(uint8_t family, const struct linx_value *v,
+			    const char *what, const char *object,
+			    int32_t *ret, struct linx_error *err);
+/* One rule's value-level checks (exprs, tag, comment); `object` names
+ * its chain. */
+int nft_rule_check(const struct nft_enc *e, const char *object,
+		   const struct linx_value *r);
+/* DELRULE by handle. */
+void nft_rule_put_delete(struct nft_batch *bt, uint8_t family,
+			 const char *table, const char *chain, uint64_t handle);
+/* A message naming one chain (DELCHAIN). */
+void nft_chain_put_ref(struct nft_batch *bt, uint16_t msg, uint8_t family,
+		       const char *table, const char *chain);
+
+/* A message naming only a table (NEWTABLE / DELTABLE). */
+void nft_table_put_ref(struct nft_batch *bt, uint16_t msg, uint16_t flags,
+		       uint8_t family, const char *table);
+
 /* Encoders: append the NEW message(s) of one entity to the batch.
  * `flags` adds NLM_F_* (NLM_F_CREATE is always set, NLM_F_EXCL on
  * request). */
@@ -351,6 +394,14 @@ int nft_set_put(struct nft_enc *e, const struct linx_value *s,
  * set whose declaration is `s` (key/data types). */
 int nft_setelem_put(struct nft_enc *e, const struct linx_value *s,
 		    const struct linx_value *elements, uint16_t msg);
+/* DELSET / DELOBJ / DELFLOWTABLE by name (objects: the value gives kind
+ * and name). */
+void nft_set_put_delete(struct nft_batch *bt, uint8_t family,
+			const char *table, const char *set);
+void nft_object_put_delete(struct nft_batch *bt, uint8_t family,
+			   const char *table, const struct linx_value *o);
+void nft_flowtable_put_delete(struct nft_batch *bt, uint8_t family,
+			      const char *table, const char *name);
 int nft_object_put(struct nft_enc *e, const struct linx_value *o,
 		   uint16_t flags);
 int nft_flowtable_put(struct nft_enc *e, const struct linx_value *f,
@@ -424,6 +475,35 @@ int nft_dump(struct linx_nft *s, uint16_t msg, uint8_t family,
 	     void (*fill)(struct nft_msgbuf *b, void *arg), linx_nl_msg_cb cb,
 	     linx_nl_reset_cb reset, void *arg, const char *op,
 	     struct linx_error *err);
+
+/* push.c / diff.c */
+int nft_table_put_all(struct nft_batch *bt, const struct linx_value *t,
+		      struct linx_error *err);
+/* A reconcile push; `release` (may be NULL) lists "family/name" of
+ * tables to delete when the desired ruleset no longer has them. */
+int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
+		       const struct linx_value *release, unsigned retries,
+		       struct linx_value *report, struct linx_error *err);
+/* Reconcile's entry check: tag_required. */
+int nft_reconcile_check(const struct linx_value *ruleset,
+			struct linx_error *err);
+/* The messages of a patch value, in its order. */
+int nft_patch_put(struct nft_batch *bt, const struct linx_value *patch,
+		  struct linx_error *err);
+
+/* linx_nft_pull() with s->lock held (pull.c). */
+int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
+		    struct linx_value *ret, struct linx_nft_gen *gen,
+		    struct linx_error *err);
+
+/* GETSET of one set (its declaration); caller holds s->lock. */
+int nft_get_set_locked(struct linx_nft *s, uint8_t family, const char *table,
+		       const char *set, struct linx_value *ret,
+		       struct linx_error *err);
+
+/* GETGEN; caller holds s->lock. */
+int nft_get_gen_locked(struct linx_nft *s, struct linx_nft_gen *ret,
+		       struct linx_error *err);
 
 /* Map an engine failure onto err (op, extack). */
 int nft_nl_error(const struct linx_nl_result *res, const char *op,

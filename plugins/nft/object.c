@@ -479,6 +479,35 @@ int nft_object_put(struct nft_enc *e, const struct linx_value *o,
 	return c.b->error ? c.b->error : e->bt->error;
 }
 
+void nft_object_put_delete(struct nft_batch *bt, uint8_t family,
+			   const char *table, const struct linx_value *o)
+{
+	const struct linx_value *kind = linx_map_get(o, "kind");
+	const struct linx_value *name = linx_map_get(o, "name");
+	const struct obj_kind *k = NULL;
+	uint64_t type = 0;
+	size_t off;
+
+	if (kind && kind->type == LINX_STRING)
+		k = kind_by_name(kind->str);
+	else if (kind)
+		linx_value_get_u64(kind, &type);
+	if (k)
+		type = k->type;
+	off = nft_batch_msg(bt, NFT_MSG_DELOBJ, 0, family, "delobj",
+			    "%s/%s/%s %s",
+			    nft_sym_name(nft_families, family)
+				    ? nft_sym_name(nft_families, family)
+				    : "?",
+			    table, k ? k->name : "object",
+			    name && name->type == LINX_STRING ? name->str : "?");
+	nft_put_strz(&bt->buf, NFTA_OBJ_TABLE, table);
+	if (name && name->type == LINX_STRING)
+		nft_put_strz(&bt->buf, NFTA_OBJ_NAME, name->str);
+	nft_put_be32(&bt->buf, NFTA_OBJ_TYPE, (uint32_t)type);
+	nft_msg_end(&bt->buf, off);
+}
+
 /* ---- decoding ------------------------------------------------------------------- */
 
 static int get_ct_policy(const struct nlattr *a, uint8_t l4,

@@ -98,8 +98,12 @@ static int retag(struct linx_error *err, const char *kind, const char *object,
 		 const char *prefix)
 {
 	char detail[LINX_ERROR_MESSAGE_MAX];
-	const char *msg = err->message;
-	const char *colon = strstr(msg, ": ");
+	const char *msg, *colon;
+
+	if (!err)
+		return -EINVAL;
+	msg = err->message;
+	colon = strstr(msg, ": ");
 
 	snprintf(detail, sizeof(detail), "%.64s%.400s", prefix ? prefix : "",
 		 colon ? colon + 2 : msg);
@@ -259,6 +263,8 @@ static int read_elem(const struct set_decl *d, const struct linx_value *v,
 	}
 	if (d->data.verdict) {
 		rc = nft_verdict_check(el->value, err);
+		if (rc && !err)
+			return rc;
 		if (rc) {
 			char detail[LINX_ERROR_MESSAGE_MAX];
 			const char *m = err->message;
@@ -657,6 +663,18 @@ int nft_setelem_put(struct nft_enc *e, const struct linx_value *s,
 	return put_elements(e, &d, elements, msg,
 			    msg == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0, 0,
 			    false);
+}
+
+void nft_set_put_delete(struct nft_batch *bt, uint8_t family,
+			const char *table, const char *set)
+{
+	size_t off = nft_batch_msg(bt, NFT_MSG_DELSET, 0, family, "delset",
+				   "%s/%s/set %s", family_name(family), table,
+				   set);
+
+	nft_put_strz(&bt->buf, NFTA_SET_TABLE, table);
+	nft_put_strz(&bt->buf, NFTA_SET_NAME, set);
+	nft_msg_end(&bt->buf, off);
 }
 
 /* ---- decoding --------------------------------------------------------------- */

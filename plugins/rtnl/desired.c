@@ -524,6 +524,60 @@ static int desired_rule(const struct linx_value *v, uint32_t i,
 	return 0;
 }
 
+/* A link name as the kernel takes one (dev_valid_name()): 1..15 bytes,
+ * not "." or "..", no '/', ':' or blank. */
+static bool link_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= IFNAMSIZ || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/' || s[i] == ':' || s[i] == ' ' ||
+		    (s[i] >= '\t' && s[i] <= '\r'))
+			return false;
+	return true;
+}
+
+/* "eth0" or {"ifname": "eth0"}.  With `exist`, a link that is not there
+ * is refused like an unknown interface anywhere else: links are not
+ * created here. */
+static int desired_link(const struct linx_value *v, uint32_t i,
+			const struct rc_links *links, bool exist,
+			struct rc_lnk *ret, struct linx_error *err)
+{
+	static const char *const keys[] = { "ifname", NULL };
+	const char *name = rc_str(v), *unknown;
+	int32_t index;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->pos = i;
+	if (v->type == LINX_MAP) {
+		if (!only_keys(v, keys, &unknown))
+			return bad(err, EINVAL, "bad_link", NULL,
+				   "desired.links[%u]: unknown field \"%.32s\" "
+				   "(ifname)",
+				   i, unknown);
+		name = rc_str(linx_map_get(v, "ifname"));
+	}
+	if (!name)
+		return bad(err, EINVAL, "bad_link", NULL,
+			   "desired.links[%u]: an interface name or {ifname}",
+			   i);
+	if (!link_name_valid(name))
+		return bad(err, EINVAL, "bad_link", name,
+			   "desired.links[%u]: \"%.32s\" is not an interface "
+			   "name",
+			   i, name);
+	snprintf(ret->name, IFNAMSIZ, "%s", name);
+	if (exist && !rc_link_index(links, name, &index))
+		return bad(err, ENODEV, "bad_interface", name,
+			   "desired.links[%u]: no such interface \"%s\" "
+			   "(reconcile does not create links)",
+			   i, name);
+	return 0;
+}
+
 static const struct linx_value *desired_list(const struct linx_value *d,
 					     const char *key, int *r,
 					     struct linx_error *err)
@@ -540,12 +594,12 @@ static const struct linx_value *desired_list(const struct linx_value *d,
 
 
 int rtnl_rc_desired(const struct linx_value *desired,
-		    const struct rc_links *links, struct rc_set *ret,
-		    struct linx_error *err)
+		    const struct rc_links *links, bool links_exist,
+		    struct rc_set *ret, struct linx_error *err)
 {
-	static const char *const keys[] = { "addresses", "routes",
+	static const char *const keys[] = { "links", "addresses", "routes",
 					    "neighbours", "rules", NULL };
-	const struct linx_value *addrs, *routes, *neighs, *rules;
+	const struct linx_value *lnks, *addrs, *routes, *neighs, *rules;
 	struct rc_set s = { 0 };
 	const char *unknown;
 	int r = 0;
@@ -553,18 +607,21 @@ int rtnl_rc_desired(const struct linx_value *desired,
 	memset(ret, 0, sizeof(*ret));
 	if (!desired || desired->type != LINX_MAP)
 		return bad(err, EINVAL, "bad_desired", NULL,
-			   "desired is a map {addresses, routes}");
+			   "desired is a map {links, addresses, routes, "
+			   "neighbours, rules}");
 	if (!only_keys(desired, keys, &unknown))
 		return bad(err, EINVAL, "bad_desired", NULL,
-			   "desired: unknown key \"%.32s\" (addresses, "
-			   "routes, neighbours, rules)",
+			   "desired: unknown key \"%.32s\" (links, "
+			   "addresses, routes, neighbours, rules)",
 			   unknown);
+	lnks = desired_list(desired, "links", &r, err);
 	addrs = desired_list(desired, "addresses", &r, err);
 	routes = desired_list(desired, "routes", &r, err);
 	neighs = desired_list(desired, "neighbours", &r, err);
 	rules = desired_list(desired, "rules", &r, err);
 	if (r < 0)
 		return r;
+	s.links = calloc(lnks && lnks->len ? lnks->len : 1, sizeof(*s.links));
 	s.addrs = calloc(addrs && addrs->len ? addrs->len : 1,
 			 sizeof(*s.addrs));
 	s.routes = calloc(routes && routes->len ? routes->len : 1,
@@ -573,10 +630,15 @@ int rtnl_rc_desired(const struct linx_value *desired,
 			  sizeof(*s.neighs));
 	s.rules = calloc(rules && rules->len ? rules->len : 1,
 			 sizeof(*s.rules));
-	if (!s.addrs || !s.routes || !s.neighs || !s.rules) {
+	if (!s.links || !s.addrs || !s.routes || !s.neighs || !s.rules) {
 		rtnl_rc_set_free(&s);
 		return linx_error_set(err, ENOMEM, "reconcile", NULL);
 	}
+	/* Links first: a missing one is named as itself, not through an
+	 * address on it. */
+	for (uint32_t i = 0; lnks && i < lnks->len && r == 0; i++)
+		r = desired_link(&lnks->items[i], i, links, links_exist,
+				 &s.links[s.n_links++], err);
 	for (uint32_t i = 0; addrs && i < addrs->len && r == 0; i++)
 		r = desired_addr(&addrs->items[i], i, links,
 				 &s.addrs[s.n_addrs++], err);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rtnl diff (linx/rtnl-reconcile.h): the keys of addresses, routes,
- * neighbours and rules, and the ops between a desired and an observed
- * set of them - routes two-way (owned by rtm_protocol), the rest
- * three-way (owned through last_applied).  Pure: nothing here talks to
- * the kernel.  The sets come from desired.c and observed.c (values) or
- * reconcile.c (the kernel).
+ * The rtnl diff (linx/rtnl-reconcile.h): the keys of links (existence
+ * only), addresses, routes, neighbours and rules, and the ops between a
+ * desired and an observed set of them - routes two-way (owned by
+ * rtm_protocol), the rest three-way (owned through last_applied).
+ * Pure: nothing here talks to the kernel.  The sets come from desired.c
+ * and observed.c (values) or reconcile.c (the kernel).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -61,8 +61,23 @@ bool rc_link_index(const struct rc_links *l, const char *name,
 	return false;
 }
 
+int rtnl_rc_link_set(const struct rc_links *links, struct rc_set *set)
+{
+	set->links = calloc(links->n ? links->n : 1, sizeof(*set->links));
+	if (!set->links)
+		return -ENOMEM;
+	for (size_t i = 0; i < links->n; i++) {
+		set->links[i].index = links->v[i].index;
+		set->links[i].pos = (uint32_t)i;
+		memcpy(set->links[i].name, links->v[i].name, IFNAMSIZ);
+	}
+	set->n_links = links->n;
+	return 0;
+}
+
 void rtnl_rc_set_free(struct rc_set *s)
 {
+	free(s->links);
 	free(s->addrs);
 	free(s->routes);
 	free(s->neighs);
@@ -87,6 +102,11 @@ static int cmp_ip(const struct linx_rtnl_ip *a, const struct linx_rtnl_ip *b)
 static int cmp_u32(uint32_t a, uint32_t b)
 {
 	return a < b ? -1 : a > b;
+}
+
+static int link_cmp(const struct rc_lnk *a, const struct rc_lnk *b)
+{
+	return strncmp(a->name, b->name, IFNAMSIZ);
 }
 
 static int addr_cmp(const struct rc_addr *a, const struct rc_addr *b)
@@ -146,6 +166,12 @@ static int rule_cmp(const struct rc_rule *a, const struct rc_rule *b)
 	if (!c)
 		c = cmp_u32(a->table, b->table);
 	return c;
+}
+
+static int link_pcmp(const void *a, const void *b)
+{
+	return link_cmp(*(const struct rc_lnk *const *)a,
+			*(const struct rc_lnk *const *)b);
 }
 
 static int neigh_pcmp(const void *a, const void *b)
@@ -255,6 +281,10 @@ void rtnl_rc_op_key(const struct rc_op *op, char *buf, size_t cap)
 	case RC_NEIGH:
 		rtnl_rc_neigh_key(op->item, buf, cap);
 		break;
+	case RC_LINK:
+		snprintf(buf, cap, "%s",
+			 ((const struct rc_lnk *)op->item)->name);
+		break;
 	default:
 		rtnl_rc_rule_key(op->item, buf, cap);
 		break;
@@ -270,6 +300,16 @@ static void put_ip(struct linx_value *m, const char *key,
 
 	ip_text(ip, buf, sizeof(buf));
 	linx_map_put_cstring(m, key, buf);
+}
+
+static struct linx_value link_value(const struct rc_lnk *l)
+{
+	struct linx_value m = linx_value_map();
+
+	linx_map_put_cstring(&m, "ifname", l->name);
+	if (l->index)
+		linx_map_put_int(&m, "ifindex", l->index);
+	return m;
 }
 
 static struct linx_value addr_value(const struct rc_addr *a)
@@ -345,7 +385,7 @@ int rtnl_rc_op_value(const struct rc_op *op, uint8_t protocol,
 {
 	static const char *const ops[] = { "create", "update", "delete" };
 	static const char *const kinds[] = { "address", "route", "neighbour",
-					     "rule" };
+					     "rule", "link" };
 	struct linx_value m = linx_value_map(), v;
 	char key[RC_KEY_MAX];
 
@@ -357,6 +397,8 @@ int rtnl_rc_op_value(const struct rc_op *op, uint8_t protocol,
 		v = neigh_value(op->item);
 	} else if (op->kind == RC_RULE) {
 		v = rule_value(op->item);
+	} else if (op->kind == RC_LINK) {
+		v = link_value(op->item);
 	} else {
 		const struct rc_route *r = op->item;
 
@@ -380,14 +422,29 @@ int rtnl_rc_unique(const struct rc_set *s, struct linx_error *err)
 
 	n = n > s->n_neighs ? n : s->n_neighs;
 	n = n > s->n_rules ? n : s->n_rules;
+	n = n > s->n_links ? n : s->n_links;
 	const void **p = malloc((n ? n : 1) * sizeof(*p));
 	int r = 0;
 
 	if (!p)
 		return linx_error_set(err, ENOMEM, "reconcile", NULL);
-	for (size_t i = 0; i < s->n_addrs; i++)
+	for (size_t i = 0; i < s->n_links; i++)
+		p[i] = &s->links[i];
+	qsort(p, s->n_links, sizeof(*p), link_pcmp);
+	for (size_t i = 1; i < s->n_links && r == 0; i++)
+		if (link_cmp(p[i - 1], p[i]) == 0) {
+			const struct rc_lnk *a = p[i - 1], *b = p[i];
+
+			r = linx_error_param_object(
+				err, EINVAL, "bad_link", "desired", a->name,
+				"desired.links[%u] and [%u] are the same link",
+				a->pos < b->pos ? a->pos : b->pos,
+				a->pos < b->pos ? b->pos : a->pos);
+		}
+	for (size_t i = 0; i < s->n_addrs && r == 0; i++)
 		p[i] = &s->addrs[i];
-	qsort(p, s->n_addrs, sizeof(*p), addr_pcmp);
+	if (r == 0)
+		qsort(p, s->n_addrs, sizeof(*p), addr_pcmp);
 	for (size_t i = 1; i < s->n_addrs && r == 0; i++)
 		if (addr_cmp(p[i - 1], p[i]) == 0) {
 			const struct rc_addr *a = p[i - 1], *b = p[i];
@@ -457,9 +514,9 @@ static int cmp_str(const void *a, const void *b)
 int rtnl_rc_owned(const struct linx_value *last, const char ***ret,
 		  size_t *ret_n, struct linx_error *err)
 {
-	static const char *const lists[] = { "addresses", "neighbours",
-					     "rules" };
-	const struct linx_value *l[3] = { NULL, NULL, NULL };
+	static const char *const lists[] = { "links", "addresses",
+					     "neighbours", "rules" };
+	const struct linx_value *l[4] = { NULL, NULL, NULL, NULL };
 	const char **v;
 	size_t n = 0;
 
@@ -469,9 +526,9 @@ int rtnl_rc_owned(const struct linx_value *last, const char ***ret,
 		return 0;
 	if (last->type != LINX_MAP)
 		return linx_error_param(err, "validate", "last_applied",
-					"last_applied is a map {addresses, "
-					"neighbours, rules: [key]}");
-	for (int k = 0; k < 3; k++) {
+					"last_applied is a map {links, "
+					"addresses, neighbours, rules: [key]}");
+	for (int k = 0; k < 4; k++) {
 		l[k] = linx_map_get(last, lists[k]);
 		if (rc_absent(l[k])) {
 			l[k] = NULL;
@@ -489,7 +546,7 @@ int rtnl_rc_owned(const struct linx_value *last, const char ***ret,
 	if (!v)
 		return linx_error_set(err, ENOMEM, "reconcile", NULL);
 	n = 0;
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 4; k++)
 		for (uint32_t i = 0; l[k] && i < l[k]->len; i++) {
 			if (l[k]->items[i].type != LINX_STRING) {
 				free(v);
@@ -590,6 +647,9 @@ struct diff_kind {
 	bool (*same)(const void *want, const void *have);
 };
 
+/* Links: created first, deleted last (a pass applies neither). */
+static const struct diff_kind link_kind = { RC_LINK, 0, 4, false,
+					    link_pcmp, NULL };
 static const struct diff_kind addr_kind = { RC_ADDR, 0, 3, false,
 					    addr_pcmp, NULL };
 static const struct diff_kind neigh_kind = { RC_NEIGH, 0, 3, false,
@@ -651,6 +711,17 @@ static size_t point_at(const void **v, const void *items, size_t n,
 	for (size_t i = 0; i < n; i++)
 		v[i] = (const char *)items + i * size;
 	return n;
+}
+
+/* Links, three-way, by name: present or not. */
+static int diff_links(struct diff *x, const struct rc_set *desired,
+		      const struct rc_set *observed)
+{
+	x->n = point_at(x->d, desired->links, desired->n_links,
+			sizeof(*desired->links));
+	x->m = point_at(x->o, observed->links, observed->n_links,
+			sizeof(*observed->links));
+	return diff_merge(x, &link_kind);
 }
 
 /* Addresses, three-way; the kernel manages link-local ones. */
@@ -728,9 +799,9 @@ int rtnl_rc_diff(const struct rc_set *desired, const struct rc_set *observed,
 {
 	struct diff x = { .owned_keys = owned_keys, .n_owned = n_owned };
 	size_t nd = desired->n_addrs + desired->n_routes + desired->n_neighs +
-		    desired->n_rules;
+		    desired->n_rules + desired->n_links;
 	size_t no = observed->n_addrs + observed->n_routes +
-		    observed->n_neighs + observed->n_rules;
+		    observed->n_neighs + observed->n_rules + observed->n_links;
 	int r = 0;
 
 	x.d = malloc((nd ? nd : 1) * sizeof(*x.d));
@@ -739,6 +810,8 @@ int rtnl_rc_diff(const struct rc_set *desired, const struct rc_set *observed,
 	ret->n = 0;
 	if (!x.d || !x.o)
 		r = -ENOMEM;
+	if (r == 0)
+		r = diff_links(&x, desired, observed);
 	if (r == 0)
 		r = diff_addrs(&x, desired, observed);
 	if (r == 0)
@@ -786,7 +859,11 @@ int linx_rtnl_reconcile_diff(const struct linx_value *observed,
 	if (r >= 0)
 		r = rtnl_rc_observed_links(observed, &links, err);
 	if (r >= 0)
-		r = rtnl_rc_desired(desired, &links, &want, err);
+		r = rtnl_rc_desired(desired, &links, false, &want, err);
+	if (r >= 0 && want.n_links && !linx_map_get(observed, "links"))
+		r = linx_error_param(err, "validate", "observed",
+				     "observed.links is needed to compare "
+				     "desired.links");
 	if (r >= 0)
 		r = rtnl_rc_observed_set(observed, &links, &have, err);
 	if (r >= 0)

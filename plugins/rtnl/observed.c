@@ -308,19 +308,34 @@ int rtnl_rc_observed_set(const struct linx_value *o,
 			 const struct rc_links *links, struct rc_set *ret,
 			 struct linx_error *err)
 {
+	const struct linx_value *lk = observed_list(o, "links");
 	const struct linx_value *a = observed_list(o, "addresses");
 	const struct linx_value *rt = observed_list(o, "routes");
 	const struct linx_value *nb = observed_list(o, "neighbours");
 	const struct linx_value *ru = observed_list(o, "rules");
 	struct rc_set s = { 0 };
 
+	s.links = calloc(lk && lk->len ? lk->len : 1, sizeof(*s.links));
 	s.addrs = calloc(a && a->len ? a->len : 1, sizeof(*s.addrs));
 	s.routes = calloc(rt && rt->len ? rt->len : 1, sizeof(*s.routes));
 	s.neighs = calloc(nb && nb->len ? nb->len : 1, sizeof(*s.neighs));
 	s.rules = calloc(ru && ru->len ? ru->len : 1, sizeof(*s.rules));
-	if (!s.addrs || !s.routes || !s.neighs || !s.rules) {
+	if (!s.links || !s.addrs || !s.routes || !s.neighs || !s.rules) {
 		rtnl_rc_set_free(&s);
 		return linx_error_set(err, ENOMEM, "diff", NULL);
+	}
+	/* What exists is what "links" lists (rtnl_rc_observed_links()
+	 * checked each entry); the ifname of an address only names. */
+	for (uint32_t i = 0; lk && i < lk->len; i++) {
+		struct rc_lnk *l = &s.links[s.n_links++];
+		uint32_t index = 0;
+
+		(void)rc_u32(linx_map_get(&lk->items[i], "ifindex"), INT32_MAX,
+			     &index);
+		l->index = (int32_t)index;
+		l->pos = i;
+		snprintf(l->name, IFNAMSIZ, "%s",
+			 rc_str(linx_map_get(&lk->items[i], "ifname")));
 	}
 	for (uint32_t i = 0; a && i < a->len; i++)
 		if (observed_addr(&a->items[i], links, &s.addrs[s.n_addrs++]) <

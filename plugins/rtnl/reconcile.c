@@ -575,7 +575,9 @@ static int report(const struct pass *p, const struct rc_set *want,
 	bool first_failure = true;
 	int r;
 
-	if (owned_after(p, RC_ADDR, want->addrs, want->n_addrs,
+	if (owned_after(p, RC_LINK, want->links, want->n_links,
+			sizeof(*want->links), "links", &last) < 0 ||
+	    owned_after(p, RC_ADDR, want->addrs, want->n_addrs,
 			sizeof(*want->addrs), "addresses", &last) < 0 ||
 	    owned_after(p, RC_NEIGH, want->neighs, want->n_neighs,
 			sizeof(*want->neighs), "neighbours", &last) < 0 ||
@@ -619,16 +621,31 @@ static int report(const struct pass *p, const struct rc_set *want,
 
 /* Does last_applied hold a key of this kind?  Rule keys start with
  * "priority", neighbour keys are "ifindex N FAMILY ADDRESS" without the
- * "/len" of an address key. */
+ * "/len" of an address key (a link's key, its name, has no blank). */
 static bool owns(const char *const *keys, size_t n, int kind)
 {
 	for (size_t i = 0; i < n; i++) {
 		bool rule = strncmp(keys[i], "priority ", 9) == 0;
+		bool neigh = strncmp(keys[i], "ifindex ", 8) == 0 &&
+			     !strchr(keys[i], '/');
 
-		if (kind == RC_RULE ? rule : !rule && !strchr(keys[i], '/'))
+		if (kind == RC_RULE ? rule : neigh)
 			return true;
 	}
 	return false;
+}
+
+/* Links are never created or deleted by a pass: a missing desired one
+ * was refused before (rtnl_rc_desired()), and one no longer desired is
+ * released, left as it is.  Their ops leave the list to apply. */
+static void drop_link_ops(struct rc_ops *ops)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ops->n; i++)
+		if (ops->v[i].kind != RC_LINK)
+			ops->v[n++] = ops->v[i];
+	ops->n = n;
 }
 
 int linx_rtnl_reconcile(struct linx_rtnl *s, const struct linx_value *desired,
@@ -655,16 +672,19 @@ int linx_rtnl_reconcile(struct linx_rtnl *s, const struct linx_value *desired,
 	if (r >= 0)
 		r = load_links(s, &links, err);
 	if (r >= 0)
-		r = rtnl_rc_desired(desired, &links, &want, err);
+		r = rtnl_rc_desired(desired, &links, true, &want, err);
 	if (r >= 0)
 		r = load_state(s, &links, proto,
 			       want.n_neighs || owns(keys, n_keys, RC_NEIGH),
 			       want.n_rules || owns(keys, n_keys, RC_RULE),
 			       &have, err);
+	if (r >= 0 && want.n_links && rtnl_rc_link_set(&links, &have) < 0)
+		r = linx_error_set(err, ENOMEM, "reconcile", NULL);
 	if (r >= 0)
 		r = rtnl_rc_diff(&want, &have, proto, keys, n_keys, &ops, err);
 	if (r < 0)
 		goto out;
+	drop_link_ops(&ops);
 	p = (struct pass){ .s = s, .protocol = proto, .ops = &ops };
 	p.done = calloc(ops.n + 1, sizeof(*p.done));
 	p.errs = calloc(ops.n + 1, sizeof(*p.errs));

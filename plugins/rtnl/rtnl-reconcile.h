@@ -11,7 +11,7 @@
 
 #include "rtnl-value.h"
 
-enum { RC_ADDR, RC_ROUTE, RC_NEIGH, RC_RULE };
+enum { RC_ADDR, RC_ROUTE, RC_NEIGH, RC_RULE, RC_LINK };
 enum { RC_CREATE, RC_UPDATE, RC_DELETE };
 
 /* Room for a key: "ifindex 2147483647 inet6 <46>/128" or
@@ -62,7 +62,16 @@ struct rc_rule {
 	struct linx_rtnl_ip src, dst; /* family 0: any */
 };
 
+/* A link, for its existence alone: the key is the name. */
+struct rc_lnk {
+	int32_t index; /* observed; 0 in the desired state */
+	uint32_t pos;
+	char name[IFNAMSIZ];
+};
+
 struct rc_set {
+	struct rc_lnk *links;
+	size_t n_links;
 	struct rc_addr *addrs;
 	size_t n_addrs;
 	struct rc_route *routes;
@@ -84,9 +93,9 @@ struct rc_links {
 };
 
 struct rc_op {
-	uint8_t kind;  /* RC_ADDR, RC_ROUTE, RC_NEIGH, RC_RULE */
+	uint8_t kind;  /* RC_ADDR, RC_ROUTE, RC_NEIGH, RC_RULE, RC_LINK */
 	uint8_t op;    /* RC_CREATE, RC_UPDATE, RC_DELETE */
-	uint8_t stage; /* 0..3, the apply order */
+	uint8_t stage; /* 0..4, the apply order */
 	const void *item; /* desired (create, update) or observed (delete) */
 };
 struct rc_ops {
@@ -94,7 +103,10 @@ struct rc_ops {
 	size_t n;
 };
 
-#define RC_STAGES 4
+/* 0: link, address, neighbour and rule creates; 1: route creates and
+ * updates; 2: route deletes; 3: rule, neighbour and address deletes;
+ * 4: link deletes.  Link ops are never applied (reconcile.c). */
+#define RC_STAGES 5
 
 static inline const char *rc_str(const struct linx_value *v)
 {
@@ -122,10 +134,12 @@ const char *rtnl_rc_link_name(const struct rc_links *l, int32_t index);
 void rtnl_rc_set_free(struct rc_set *s);
 
 /* Check and normalise the whole desired state (names resolved through
- * `links`); nothing is half-accepted. */
+ * `links`); nothing is half-accepted.  `links_exist`: a desired link
+ * missing from `links` is an error (a pass), else a create op (the
+ * diff). */
 int rtnl_rc_desired(const struct linx_value *desired,
-		    const struct rc_links *links, struct rc_set *ret,
-		    struct linx_error *err);
+		    const struct rc_links *links, bool links_exist,
+		    struct rc_set *ret, struct linx_error *err);
 /* EINVAL when two desired items share a key (desired.c calls it). */
 int rtnl_rc_unique(const struct rc_set *s, struct linx_error *err);
 /* Observed state given as values (observed.c): the links (from "links"
@@ -135,8 +149,9 @@ int rtnl_rc_observed_links(const struct linx_value *o,
 int rtnl_rc_observed_set(const struct linx_value *o,
 			 const struct rc_links *links, struct rc_set *ret,
 			 struct linx_error *err);
-/* The owned keys of last_applied (addresses, neighbours and rules: their
- * key texts never collide), sorted (borrowed strings). */
+/* The owned keys of last_applied (links, addresses, neighbours and rules:
+ * their key texts never collide, a link name has no blank), sorted
+ * (borrowed strings). */
 int rtnl_rc_owned(const struct linx_value *last_applied, const char ***ret,
 		  size_t *ret_n, struct linx_error *err);
 /* A protocol argument: < 0 the default, else 1..255. */
@@ -150,6 +165,8 @@ void rtnl_rc_addr_key(const struct rc_addr *a, char *buf, size_t cap);
 void rtnl_rc_route_key(const struct rc_route *r, char *buf, size_t cap);
 void rtnl_rc_neigh_key(const struct rc_neigh *n, char *buf, size_t cap);
 void rtnl_rc_rule_key(const struct rc_rule *r, char *buf, size_t cap);
+/* The observed links as the diff's set: every link of `links`. */
+int rtnl_rc_link_set(const struct rc_links *links, struct rc_set *set);
 /* The key of an op's item. */
 void rtnl_rc_op_key(const struct rc_op *op, char *buf, size_t cap);
 /* {op, kind, key, value}; returns linx_value_status(). */

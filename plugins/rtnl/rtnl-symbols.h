@@ -65,6 +65,7 @@
 #define rtnl_rc_desired linx_rtnl__rc_desired
 #define rtnl_rc_diff linx_rtnl__rc_diff
 #define rtnl_rc_link_name linx_rtnl__rc_link_name
+#define rtnl_rc_link_set linx_rtnl__rc_link_set
 #define rtnl_rc_links_add linx_rtnl__rc_links_add
 #define rtnl_rc_links_free linx_rtnl__rc_links_free
 #define rtnl_rc_neigh_key linx_rtnl__rc_neigh_key

@@ -25,7 +25,8 @@
 	}
 #define P_DESIRED                                                            \
 	{ "desired", LINX_TM_MAP, LINX_PARAM_REQUIRED,                       \
-	  "{addresses: [{dev, address}], routes: [{dst, gateway?, dev?, "    \
+	  "{links: [name], addresses: [{dev, address}], routes: [{dst, "    \
+	  "gateway?, dev?, "                                                 \
 	  "table?, metric?}], neighbours: [{dev, dst, lladdr}], rules: "     \
 	  "[{priority, table, from?, to?, fwmark?}]}" }
 #define P_LAST                                                               \

@@ -3,11 +3,11 @@
  * `linx reconcile` against the real plugins, each test in a network
  * namespace of its own with a veth pair: one pass heals drift made with
  * ip(8) and sysctl(8) and keeps last_applied in the state file; --watch
- * reacts to an ip change and stops cleanly on SIGTERM; the state file is
+ * reacts to an ip change and stops cleanly on SIGTERM, and reopens a
+ * monitor that died, with a full pass; the state file is absent or
  * valid whenever the loop is killed; the diff of what `ip -j` shows
- * (addresses, routes, neighbours, rules) equals the diff of what
- * rtnl.observe reads; sysctl and cgroup drift healed too; nft is refused
- * as not available.
+ * (links, addresses, routes, neighbours, rules) equals the diff of what
+ * rtnl.observe reads; sysctl, cgroup and nf_tables drift healed too.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -202,13 +202,75 @@ START_TEST(a_pass_that_does_not_converge_exits_1)
 }
 END_TEST
 
-START_TEST(nft_is_not_available)
+static const char nft_desired[] =
+	"{\"tables\": [{\"family\": \"inet\", \"name\": \"lx\","
+	" \"chains\": [{\"name\": \"input\", \"type\": \"filter\","
+	" \"hook\": \"input\", \"priority\": 0, \"rules\": ["
+	" {\"tag\": \"first\", \"exprs\": [\"accept\"]},"
+	" {\"tag\": \"second\", \"exprs\": [\"drop\"]}]}]}]}";
+
+/* The rules of inet lx as "tag:first accept,tag:second drop". */
+static char *nft_rules(void)
+{
+	int status;
+	char *out = linx_test_sh(&status,
+				 "nft -j list ruleset | jq -r '[.nftables[] | "
+				 "select(.rule) | .rule | \"\\(.comment) "
+				 "\\(.expr[0] | keys[0])\"] | join(\",\")'");
+
+	ck_assert_int_eq(status, 0);
+	return out;
+}
+
+START_TEST(nft_reconcile_heals_drift_and_releases_tables)
 {
 	struct cli_out r;
+	char *out;
 
 	setup();
-	cli_run(&r, "reconcile", "nft", desired);
-	cli_assert_error(&r, 2, "nft: not available");
+	linx_test_require(linx_test_have("nft") && linx_test_have("jq"),
+			  "nft and jq are the oracle");
+	sh_ok("nft add table ip foreign");
+	write_file(desired, nft_desired);
+	cli_run(&r, "reconcile", "nft", desired, "--state", state);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.out, "\"converged\":true"), "%s", r.out);
+	cli_out_free(&r);
+	out = nft_rules();
+	ck_assert_str_eq(out, "tag:first accept,tag:second drop\n");
+	free(out);
+
+	/* Nothing to do: nothing applied. */
+	cli_run(&r, "reconcile", "nft", desired, "--state", state);
+	ck_assert_msg(strstr(r.out, "\"applied\":[]"), "%s", r.out);
+	cli_out_free(&r);
+
+	/* Drift made by nft: the first rule deleted, put back in place. */
+	sh_ok("h=$(nft -a list chain inet lx input | "
+	      "sed -n 's/.*tag:first.*handle \\([0-9]*\\).*/\\1/p'); "
+	      "nft delete rule inet lx input handle $h");
+	cli_run(&r, "reconcile", "nft", desired, "--state", state);
+	ck_assert_msg(strstr(r.out, "\"create_rule\""), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "\"before\""), "%s", r.out);
+	cli_out_free(&r);
+	out = nft_rules();
+	ck_assert_str_eq(out, "tag:first accept,tag:second drop\n");
+	free(out);
+
+	/* The table leaves the desired state: the state file says it was
+	 * ours, so it goes; the foreign table stays. */
+	write_file(desired, "{\"tables\": []}");
+	cli_run(&r, "reconcile", "nft", desired, "--state", state);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	cli_out_free(&r);
+	out = linx_test_sh(NULL, "nft -j list tables | jq -r "
+				 "'[.nftables[] | select(.table) | "
+				 ".table.name] | join(\",\")'");
+	ck_assert_str_eq(out, "foreign\n");
+	free(out);
+
+	cli_run(&r, "reconcile", "frob", desired);
+	cli_assert_error(&r, 2, "frob: not available: no plugin");
 	cli_out_free(&r);
 	cli_run(&r, "reconcile", "rtnl");
 	cli_assert_error(&r, 2, "missing DESIRED.json");
@@ -315,8 +377,26 @@ START_TEST(watch_heals_an_ip_change_and_stops_on_sigterm)
 }
 END_TEST
 
+/* A state file, if there is one, is whole: valid JSON owning our
+ * address. */
+static void assert_state_whole(int run, bool must_exist)
+{
+	json_t *st, *addrs;
+
+	if (!must_exist && access(state, F_OK) != 0)
+		return;
+	st = load_state();
+	addrs = json_object_get(json_object_get(st, "last_applied"),
+				"addresses");
+	ck_assert_msg(json_is_array(addrs) && json_array_size(addrs) == 1,
+		      "run %d: a state without our address", run);
+	json_decref(st);
+}
+
 /* The state file is replaced by rename(2): whenever the loop dies, it
- * holds a whole state, old or new. */
+ * holds a whole state, old or new.  Kills land anywhere: during start-up
+ * and the first pass (from no state file at all, or from one), and among
+ * the later passes, each rewriting it. */
 START_TEST(the_state_file_survives_sigkill)
 {
 	const char *argv[] = { "reconcile", "rtnl", desired, "--watch",
@@ -324,28 +404,101 @@ START_TEST(the_state_file_survives_sigkill)
 
 	setup();
 	srand((unsigned)getpid());
-	for (int i = 0; i < 25; i++) {
-		json_t *st, *addrs, *first;
+	for (int i = 0; i < 40; i++) {
+		bool early = i % 2 == 0;
 		int fd, wstatus;
-		pid_t pid = cli_spawn(&fd, NULL, argv);
+		pid_t pid;
 
-		/* The first pass done (it has written the state), then
-		 * more passes, each rewriting it, and a kill at an
-		 * arbitrary moment among them. */
-		first = next_report(fd, now_s() + 30);
-		ck_assert_msg(first, "run %d: no first pass", i);
-		json_decref(first);
-		usleep((useconds_t)(rand() % 30000));
+		if (i % 4 == 0)
+			unlink(state);
+		assert_state_whole(i, false);
+		pid = cli_spawn(&fd, NULL, argv);
+		if (!early) {
+			json_t *first = next_report(fd, now_s() + 30);
+
+			ck_assert_msg(first, "run %d: no first pass", i);
+			json_decref(first);
+		}
+		usleep((useconds_t)(rand() % (early ? 40000 : 30000)));
 		ck_assert_int_eq(kill(pid, SIGKILL), 0);
 		ck_assert_int_eq(waitpid(pid, &wstatus, 0), pid);
 		close(fd);
-		st = load_state();
-		addrs = json_object_get(json_object_get(st, "last_applied"),
-					"addresses");
-		ck_assert_msg(json_is_array(addrs) && json_array_size(addrs) == 1,
-			      "run %d: a state without our address", i);
-		json_decref(st);
+		/* After a first pass the file must be there. */
+		assert_state_whole(i, !early || i % 4 != 0);
 	}
+	teardown();
+}
+END_TEST
+
+/* A monitor that dies is closed, reopened and followed by a full pass
+ * ("resync"), and the reopened one wakes the loop on the next change.
+ * Nothing outside the process can break its netlink socket, so the
+ * test-only hook stands in for the failure: with
+ * LINX_RECONCILE_TEST_HOOKS=1, SIGUSR1 makes the next monitor read fail. */
+START_TEST(a_dead_monitor_is_reopened_with_a_resync)
+{
+	const char *argv[] = { "reconcile", "rtnl", desired, "--watch",
+			       "--interval", "60000", "--debounce", "50",
+			       NULL };
+	json_t *rep;
+	double t0;
+	char *routes;
+	bool healed = false, resync = false;
+	int fd;
+	pid_t pid;
+
+	setup();
+	ck_assert_int_eq(setenv("LINX_RECONCILE_TEST_HOOKS", "1", 1), 0);
+	pid = cli_spawn(&fd, NULL, argv);
+	ck_assert_int_eq(unsetenv("LINX_RECONCILE_TEST_HOOKS"), 0);
+	rep = next_report(fd, now_s() + 10);
+	ck_assert_msg(rep, "no first pass");
+	ck_assert(json_is_true(json_object_get(rep, "converged")));
+	json_decref(rep);
+	/* The pass woken by the first pass's own changes goes by. */
+	while ((rep = next_report(fd, now_s() + 0.5)))
+		json_decref(rep);
+
+	/* The timer is a minute away: a "resync" pass comes from the
+	 * reopen alone.  (The kernel's own late notifications, IPv6
+	 * addresses leaving the tentative state, may wake "event" passes
+	 * meanwhile.) */
+	t0 = now_s();
+	ck_assert_int_eq(kill(pid, SIGUSR1), 0);
+	while (!resync && (rep = next_report(fd, t0 + 10))) {
+		resync = !strcmp(json_string_value(json_object_get(rep,
+								   "trigger")),
+				 "resync");
+		if (resync) {
+			ck_assert(json_is_true(json_object_get(rep,
+							       "converged")));
+			ck_assert_int_eq(applied(rep), 0);
+		}
+		json_decref(rep);
+	}
+	ck_assert_msg(resync, "no resync pass within 10 s of the monitor's "
+			      "death");
+
+	/* The new monitor hears ip. */
+	t0 = now_s();
+	sh_ok("ip route del 10.50.0.0/24");
+	while (!healed && (rep = next_report(fd, t0 + 10))) {
+		healed = applied(rep) > 0 &&
+			 json_is_true(json_object_get(rep, "converged"));
+		if (healed)
+			ck_assert_str_eq(json_string_value(json_object_get(
+						 rep, "trigger")),
+					 "event");
+		json_decref(rep);
+	}
+	ck_assert_msg(healed, "not healed within 10 s after the reopen");
+	routes = our_routes();
+	ck_assert_str_eq(routes, want_routes);
+	free(routes);
+
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(cli_wait(pid), 0);
+	close(fd);
 	teardown();
 }
 END_TEST
@@ -368,7 +521,8 @@ START_TEST(the_diff_agrees_with_ip)
 		"routes: (($r4 | map(. + {family: \"inet\"})) + "
 		"($r6 | map(. + {family: \"inet6\"}))), neighbours: $nb, "
 		"rules: (($u4 | map(. + {family: \"inet\"})) + "
-		"($u6 | map(. + {family: \"inet6\"})))}, desired: $d[0], "
+		"($u6 | map(. + {family: \"inet6\"})))}, "
+		"desired: ($d[0] + {links: [\"d0\", \"x9\"]}), "
 		"last_applied: $s[0].last_applied}'";
 	static const char ops_jq[] =
 		"jq -r '.[] | \"\\(.op) \\(.key) \\(.value.gateway // \"-\")\"' | "
@@ -379,7 +533,8 @@ START_TEST(the_diff_agrees_with_ip)
 
 	setup();
 	write_file(desired,
-		   "{\"addresses\": [{\"dev\": \"d0\", \"address\": "
+		   "{\"links\": [\"d0\", \"d1\"],\n"
+		   " \"addresses\": [{\"dev\": \"d0\", \"address\": "
 		   "\"10.0.0.2/24\"}],\n"
 		   " \"routes\": [{\"dst\": \"10.50.0.0/24\", \"gateway\": "
 		   "\"10.0.0.1\"},\n"
@@ -400,7 +555,10 @@ START_TEST(the_diff_agrees_with_ip)
 	      "ip route replace default via 10.0.0.9 proto 76 && "
 	      "ip route add 10.70.0.0/24 via 10.0.0.1 proto 76 && "
 	      "ip route add 10.80.0.0/24 via 10.0.0.1 proto static && "
-	      "ip addr add 10.0.0.7/24 dev d0");
+	      "ip addr add 10.0.0.7/24 dev d0 && "
+	      "ip link add x0 type veth peer name x1");
+	/* Now d0 and x9 are desired: x9 is missing (create), d1 is owned
+	 * and no longer desired (delete), x0 and x1 are someone else's. */
 
 	ck_assert_int_gt(asprintf(&cmd, observed_from_ip, desired, state), 0);
 	from_ip = linx_test_sh(&status, "%s | LINX_PLUGIN_PATH=%s %s call "
@@ -412,7 +570,7 @@ START_TEST(the_diff_agrees_with_ip)
 		&status,
 		"LINX_PLUGIN_PATH=%s %s call rtnl.observe | "
 		"jq --slurpfile d %s --slurpfile s %s "
-		"'{observed: ., desired: $d[0], "
+		"'{observed: ., desired: ($d[0] + {links: [\"d0\", \"x9\"]}), "
 		"last_applied: $s[0].last_applied}' | "
 		"LINX_PLUGIN_PATH=%s %s call rtnl.diff --json - | %s",
 		PLUGIN_DIR, LINX_CLI, desired, state, PLUGIN_DIR, LINX_CLI,
@@ -433,6 +591,8 @@ START_TEST(the_diff_agrees_with_ip)
 				 "fd00::/64 table 100 -\n"
 				 "create table 100 inet 10.60.0.0/24 metric 0 "
 				 "10.0.0.1\n"
+				 "create x9 -\n"
+				 "delete d1 -\n"
 				 "delete table 254 inet 10.70.0.0/24 metric 0 "
 				 "10.0.0.1\n"
 				 "%s"
@@ -543,9 +703,10 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, one_pass_heals_and_keeps_state);
 	tcase_add_test(tc, a_pass_that_does_not_converge_exits_1);
-	tcase_add_test(tc, nft_is_not_available);
+	tcase_add_test(tc, nft_reconcile_heals_drift_and_releases_tables);
 	tcase_add_test(tc, watch_heals_an_ip_change_and_stops_on_sigterm);
 	tcase_add_test(tc, the_state_file_survives_sigkill);
+	tcase_add_test(tc, a_dead_monitor_is_reopened_with_a_resync);
 	tcase_add_test(tc, the_diff_agrees_with_ip);
 	tcase_add_test(tc, sysctl_drift_is_healed);
 	tcase_add_test(tc, cgroup_drift_is_healed);

@@ -6,7 +6,8 @@
  * in one pass, a second pass a no-op, other owners' routes and addresses
  * left alone, a failure in the middle leaving the rest pending for the
  * next pass, a bad desired state refused before anything is written;
- * neighbours and rules owned three-way like addresses.
+ * neighbours and rules owned three-way like addresses; links checked for
+ * existence, never created or deleted.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -385,6 +386,12 @@ START_TEST(a_bad_desired_state_changes_nothing)
 	assert_refused("{\"routes\": [[\"10.50.0.0\", 24, \"10.0.0.1\"], "
 		       "{\"dst\": \"10.50.0.0/24\", \"gateway\": \"10.0.0.2\"}]}",
 		       EINVAL, "bad_route", "same route");
+	assert_refused("{\"links\": [\"d0\", \"a/b\"]}", EINVAL, "bad_link",
+		       "not an interface name");
+	assert_refused("{\"links\": [\"d0\", {\"name\": \"d1\"}]}", EINVAL,
+		       "bad_link", "unknown field \"name\"");
+	assert_refused("{\"links\": [\"d0\", {\"ifname\": \"d0\"}]}", EINVAL,
+		       "bad_link", "same link");
 	linx_rtnl_close(sock);
 }
 END_TEST
@@ -422,6 +429,96 @@ START_TEST(a_recreated_link_is_found_by_name)
 				   &want_last));
 	free(old_key);
 	linx_value_clear(&want_last);
+	linx_value_clear(&rep);
+	linx_value_clear(&last);
+	linx_value_clear(&d);
+	linx_rtnl_close(sock);
+}
+END_TEST
+
+static char *ops_text(const struct linx_value *ops);
+
+/* The names of the links ip sees, sorted. */
+static char *ip_links(void)
+{
+	return rt_ip_jq("link show", ".[] | .ifname");
+}
+
+/* The keys of a report's last_applied.links, one a line, sorted. */
+static char *owned_links(const struct linx_value *rep)
+{
+	const struct linx_value *l =
+		linx_map_get(linx_map_get(rep, "last_applied"), "links");
+	struct rt_lines t = { 0 };
+
+	for (uint32_t i = 0; l && i < l->len; i++)
+		rt_lines_add(&t, "%s", l->items[i].str);
+	return rt_lines_join(&t);
+}
+
+/* Links: a desired one that is missing is refused like an unknown
+ * interface, before anything is written; one no longer desired is left
+ * in place and released; none is ever created or deleted. */
+START_TEST(links_are_checked_never_made_or_removed)
+{
+	struct linx_value d, rep, last, obs, ops;
+	struct linx_error err;
+	char *t;
+
+	setup();
+	/* x0 missing: nothing happens, the error names it. */
+	assert_refused("{\"links\": [\"d0\", \"x0\"], \"addresses\": "
+		       "[{\"dev\": \"d0\", \"address\": \"10.0.0.2/24\"}]}",
+		       ENODEV, "bad_interface", "no such interface \"x0\"");
+	t = ip_links();
+	rt_assert_same(t, "d0\nd1\nlo\n");
+	free(t);
+
+	/* Someone else makes it: the next pass goes through, owning both
+	 * links and the address, with no link op. */
+	free(rt_sh_ok("ip link add x0 type veth peer name x1"));
+	d = json("{\"links\": [\"x0\", {\"ifname\": \"d0\"}], \"addresses\": "
+		 "[{\"dev\": \"d0\", \"address\": \"10.0.0.2/24\"}]}");
+	rep = pass(&d, NULL);
+	ck_assert(converged(&rep));
+	ck_assert_int_eq(count(&rep, "applied"), 1);
+	t = owned_links(&rep);
+	ck_assert_str_eq(t, "d0\nx0\n");
+	free(t);
+	last = last_of(&rep);
+	linx_value_clear(&rep);
+	linx_value_clear(&d);
+
+	/* x0 no longer desired: the diff says it would go, the pass leaves
+	 * it and lets go of it. */
+	d = json("{\"links\": [\"d0\", \"x9\"], \"addresses\": "
+		 "[{\"dev\": \"d0\", \"address\": \"10.0.0.2/24\"}]}");
+	linx_assert_ok(linx_rtnl_observe(sock, &obs, &err), &err);
+	linx_assert_ok(linx_rtnl_reconcile_diff(&obs, &d, &last, -1, &ops,
+						&err),
+		       &err);
+	t = ops_text(&ops);
+	ck_assert_str_eq(t, "create x9\ndelete x0\n");
+	ck_assert_str_eq(linx_map_get(&ops.items[1], "kind")->str, "link");
+	ck_assert_int_gt(linx_map_get(linx_map_get(&ops.items[1], "value"),
+				      "ifindex")->i,
+			 0);
+	free(t);
+	linx_value_clear(&ops);
+	linx_value_clear(&obs);
+	linx_value_clear(&d);
+
+	d = json("{\"links\": [\"d0\"], \"addresses\": "
+		 "[{\"dev\": \"d0\", \"address\": \"10.0.0.2/24\"}]}");
+	rep = pass(&d, &last);
+	ck_assert(converged(&rep));
+	ck_assert_int_eq(count(&rep, "applied"), 0);
+	t = owned_links(&rep);
+	ck_assert_str_eq(t, "d0\n");
+	free(t);
+	t = ip_links();
+	rt_assert_same(t, "d0\nd1\nlo\nx0\nx1\n");
+	free(t);
 	linx_value_clear(&rep);
 	linx_value_clear(&last);
 	linx_value_clear(&d);
@@ -608,6 +705,43 @@ START_TEST(the_diff_is_pure_and_ordered)
 	free(t);
 	linx_value_clear(&ops);
 
+	/* Links, three-way by name: wlan0 is missing, lo owned and no
+	 * longer desired, eth1 owned but gone already.  Link creates come
+	 * first, link deletes last. */
+	ops = diff(observed_text,
+		   "{\"links\": [\"eth0\", \"wlan0\"],"
+		   " \"addresses\": [[\"eth0\", \"10.0.0.2\", 24]],"
+		   " \"routes\": [[\"default\", \"10.0.0.1\"],"
+		   "              [\"10.50.0.0\", 24, \"10.0.0.1\"],"
+		   "              [\"10.60.0.0\", 24, \"10.0.0.1\","
+		   "               {\"table\": 100, \"metric\": 50}]]}",
+		   "{\"links\": [\"lo\", \"eth1\"],"
+		   " \"addresses\": [\"ifindex 7 inet 10.0.0.9/24\"]}",
+		   -1);
+	t = ops_text(&ops);
+	ck_assert_str_eq(t, "create wlan0\n"
+			    "delete ifindex 7 inet 10.0.0.9/24\n"
+			    "delete lo\n");
+	ck_assert_str_eq(linx_map_get(linx_map_get(&ops.items[0], "value"),
+				      "ifname")->str,
+			 "wlan0");
+	free(t);
+	linx_value_clear(&ops);
+	{
+		struct linx_value o = json("{\"addresses\": []}"),
+				  d = json("{\"links\": [\"lo\"]}"), ops2;
+		struct linx_error err;
+
+		/* Without the observed links, presence cannot be told. */
+		ck_assert_int_eq(linx_rtnl_reconcile_diff(&o, &d, NULL, -1,
+							  &ops2, &err),
+				 -EINVAL);
+		ck_assert_msg(strstr(err.message, "observed.links"), "%s",
+			      err.message);
+		linx_value_clear(&o);
+		linx_value_clear(&d);
+	}
+
 	/* Nothing owned, nothing desired: nothing to do. */
 	ops = diff(observed_text, "{}", NULL, -1);
 	t = ops_text(&ops);
@@ -686,6 +820,7 @@ int main(void)
 	tcase_add_test(tc, a_failure_leaves_the_rest_pending);
 	tcase_add_test(tc, a_bad_desired_state_changes_nothing);
 	tcase_add_test(tc, a_recreated_link_is_found_by_name);
+	tcase_add_test(tc, links_are_checked_never_made_or_removed);
 	tcase_add_test(tc, neighbours_and_rules);
 	tcase_add_test(tc, the_diff_is_pure_and_ordered);
 	tcase_add_test(tc, the_verbs);

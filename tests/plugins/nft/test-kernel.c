@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel-facing guarantees: the generation guard and reconcile's
+ * retries against a concurrent writer, owner and persist tables, a
+ * 100,000-element set both ways, pulls that stay whole while the ruleset
+ * changes under them, and the errors of a caller without CAP_NET_ADMIN.
+ */
+#include <check.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nft-test.h"
+
+static const char *const tagged =
+	"{\"tables\": [{\"family\": \"inet\", \"name\": \"mine\","
+	" \"chains\": [{\"name\": \"c\", \"rules\": ["
+	" {\"tag\": \"a\", \"exprs\": [{\"expr\": \"counter\"}, \"accept\"]},"
+	" {\"tag\": \"b\", \"exprs\": [\"%s\"]}]}]}]}";
+
+START_TEST(a_stale_generation_is_refused)
+{
+	struct linx_nft *s = nt_setup();
+	struct linx_error err = { 0 };
+	struct linx_value cur, want, patch;
+	struct linx_nft_gen gen;
+	char json[512];
+
+	nt_require_oracle();
+	snprintf(json, sizeof(json), tagged, "drop");
+	nt_push(s, json, LINX_NFT_REPLACE);
+	linx_assert_ok(linx_nft_pull(s, NULL, &cur, &gen, &err), &err);
+	snprintf(json, sizeof(json), tagged, "accept");
+	want = nt_json(json);
+	linx_assert_ok(linx_nft_diff(&cur, &want, &patch, &err), &err);
+	/* Another writer commits after our pull. */
+	free(nt_sh_ok("nft add table ip other"));
+	ck_assert_int_eq(linx_nft_apply(s, &patch, &gen.id, &err), -ERESTART);
+	ck_assert_str_eq(err.op, "batch_begin");
+	ck_assert_msg(strstr(err.message, "generation"), "%s", err.message);
+	/* Nothing of the patch was applied. */
+	{
+		char *out = nt_sh_ok("nft list chain inet mine c | grep -c "
+				     "'drop comment'");
+
+		ck_assert_str_eq(out, "1\n");
+		free(out);
+	}
+	linx_value_clear(&cur), linx_value_clear(&want);
+	linx_value_clear(&patch);
+	linx_nft_close(s);
+}
+END_TEST
+
+struct writer {
+	volatile int stop;
+	int done;
+};
+
+static void *write_loop(void *arg)
+{
+	struct writer *w = arg;
+	int status;
+
+	for (int i = 0; i < 300 && !w->stop; i++) {
+		free(linx_test_sh(&status, "nft add rule ip other c counter"));
+		if (status == 0)
+			w->done++;
+	}
+	return NULL;
+}
+
+START_TEST(reconcile_converges_beside_another_writer)
+{
+	struct linx_nft *s = nt_setup();
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_RECONCILE,
+					.retries = 50 };
+	struct linx_error err = { 0 };
+	struct writer w = { 0 };
+	unsigned attempts = 0;
+	pthread_t th;
+	char json[512], *out;
+
+	nt_require_oracle();
+	free(nt_sh_ok("nft add table ip other && nft add chain ip other c"));
+	snprintf(json, sizeof(json), tagged, "drop");
+	nt_push(s, json, LINX_NFT_REPLACE);
+	ck_assert_int_eq(pthread_create(&th, NULL, write_loop, &w), 0);
+	for (int i = 0; i < 200; i++) {
+		struct linx_value want, rep;
+
+		snprintf(json, sizeof(json), tagged, i % 2 ? "drop" : "accept");
+		want = nt_json(json);
+		linx_assert_ok(linx_nft_push(s, &want, &o, &rep, &err), &err);
+		attempts += (unsigned)linx_map_get(&rep, "attempts")->u - 1;
+		linx_value_clear(&rep);
+		linx_value_clear(&want);
+	}
+	w.stop = 1;
+	pthread_join(th, NULL);
+	fprintf(stderr, "generation races retried: %u\n", attempts);
+	/* Our table converged on the last desired state (i = 199: drop)... */
+	out = nt_sh_ok("nft list chain inet mine c | grep -c 'drop comment'");
+	ck_assert_str_eq(out, "1\n");
+	free(out);
+	/* ...and every rule the other writer added is still there. */
+	out = nt_sh_ok("nft -j list chain ip other c | jq '[.nftables[] | "
+		       "select(.rule)] | length'");
+	ck_assert_int_eq(atoi(out), w.done);
+	free(out);
+	linx_nft_close(s);
+}
+END_TEST
+
+START_TEST(owner_and_persist)
+{
+	struct linx_nft *s = nt_setup();
+	struct linx_error err = { 0 };
+	struct linx_value flags = nt_json("[\"owner\", \"persist\"]");
+	struct linx_value owner = nt_json("[\"owner\"]");
+	char *out;
+	int r;
+
+	nt_require_oracle();
+	linx_assert_ok(linx_nft_create_table(s, "inet", "tmp", &owner, &err),
+		       &err);
+	/* Created twice: EEXIST, op create_table. */
+	ck_assert_int_eq(linx_nft_create_table(s, "inet", "tmp", &owner, &err),
+			 -EEXIST);
+	ck_assert_str_eq(err.op, "create_table");
+	r = linx_nft_create_table(s, "inet", "kept", &flags, &err);
+	if (r == -EINVAL || r == -EOPNOTSUPP)
+		fprintf(stderr, "persist: refused by this kernel (%s)\n",
+			err.message);
+	linx_nft_close(s);
+	out = nt_sh_ok("nft -j list tables | jq -c '[.nftables[] | "
+		       "select(.table) | .table.name]'");
+	ck_assert_str_eq(out, r == 0 ? "[\"kept\"]\n" : "[]\n");
+	free(out);
+	linx_value_clear(&flags);
+	linx_value_clear(&owner);
+}
+END_TEST
+
+START_TEST(a_hundred_thousand_elements)
+{
+	struct linx_nft *s = nt_setup();
+	struct linx_nft_scope scope = { "ip", "big", "s" };
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_REPLACE };
+	struct linx_error err = { 0 };
+	struct linx_value rs = nt_json(
+		"{\"tables\": [{\"family\": \"ip\", \"name\": \"big\","
+		" \"sets\": [{\"name\": \"s\", \"key_type\": \"ipv4_addr\"}]}]}");
+	struct linx_value *set, el = linx_value_list(), got;
+	const struct linx_value *gel;
+	char ip[32], *out;
+
+	nt_require_oracle();
+	for (unsigned i = 0; i < 100000; i++) {
+		snprintf(ip, sizeof(ip), "10.%u.%u.%u", i >> 16, (i >> 8) & 255,
+			 i & 255);
+		linx_list_push_cstring(&el, ip);
+	}
+	set = &((struct linx_value *)linx_map_get(
+			&linx_map_get(&rs, "tables")->items[0], "sets"))
+		       ->items[0];
+	linx_map_put(set, "elements", &el);
+	linx_assert_ok(linx_nft_push(s, &rs, &o, NULL, &err), &err);
+	out = nt_sh_ok("nft -j list set ip big s | jq '[.nftables[] | "
+		       "select(.set) | .set.elem[]] | length'");
+	ck_assert_str_eq(out, "100000\n");
+	free(out);
+	linx_assert_ok(linx_nft_pull(s, &scope, &got, NULL, &err), &err);
+	gel = linx_map_get(&got, "elements");
+	ck_assert_uint_eq(gel->len, 100000);
+	linx_value_clear(&got);
+	linx_value_clear(&rs);
+	linx_nft_close(s);
+}
+END_TEST
+
+static void *churn(void *arg)
+{
+	struct writer *w = arg;
+
+	while (!w->stop) {
+		free(linx_test_sh(NULL, "nft add rule inet big c counter"));
+		w->done++;
+	}
+	return NULL;
+}
+
+START_TEST(pulls_stay_whole_while_the_ruleset_changes)
+{
+	struct linx_nft *s = nt_setup();
+	struct linx_error err = { 0 };
+	struct writer w = { 0 };
+	pthread_t th;
+	int r;
+
+	nt_require_oracle();
+	free(nt_sh_ok("nft add table inet big && nft add chain inet big c && "
+		      "for i in $(seq 50); do echo \"add rule inet big c "
+		      "counter\"; done | nft -f -"));
+	ck_assert_int_eq(pthread_create(&th, NULL, churn, &w), 0);
+	for (int i = 0; i < 50; i++) {
+		struct linx_value v;
+		struct linx_nft_gen g;
+
+		/* Whole or refused (EAGAIN after retries), never partial: a
+		 * returned pull is one generation's ruleset. */
+		r = linx_nft_pull(s, NULL, &v, &g, &err);
+		ck_assert_msg(r == 0 || r == -EAGAIN, "%s", err.message);
+		if (r == 0) {
+			const struct linx_value *t =
+				&linx_map_get(&v, "tables")->items[0];
+			const struct linx_value *c =
+				&linx_map_get(t, "chains")->items[0];
+
+			ck_assert_uint_ge(linx_map_get(c, "rules")->len, 50);
+			linx_value_clear(&v);
+		}
+	}
+	w.stop = 1;
+	pthread_join(th, NULL);
+	linx_nft_close(s);
+}
+END_TEST
+
+START_TEST(without_cap_net_admin)
+{
+	pid_t pid;
+	int status;
+
+	linx_test_require_root();
+	linx_test_private_netns();
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct linx_error err = { 0 };
+		struct linx_nft *s = NULL;
+		struct linx_value rs = nt_json(
+			"{\"tables\": [{\"family\": \"ip\", \"name\": \"t\"}]}");
+		struct linx_nft_push_opts o = { 0 };
+		struct linx_value v;
+		int r;
+
+		/* An ordinary user: the socket opens, nothing else works. */
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(2);
+		if (linx_nft_open(NULL, &s, &err) < 0)
+			_exit(3);
+		r = linx_nft_push(s, &rs, &o, NULL, &err);
+		if (r != -EPERM || strcmp(err.op, "batch_begin") != 0)
+			_exit(4);
+		r = linx_nft_pull(s, NULL, &v, NULL, &err);
+		if (r != -EPERM)
+			_exit(5);
+		linx_nft_close(s);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "child status %d", status);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("nft-kernel");
+	TCase *tc = tcase_create("kernel");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, a_stale_generation_is_refused);
+	tcase_add_test(tc, reconcile_converges_beside_another_writer);
+	tcase_add_test(tc, owner_and_persist);
+	tcase_add_test(tc, a_hundred_thousand_elements);
+	tcase_add_test(tc, pulls_stay_whole_while_the_ruleset_changes);
+	tcase_add_test(tc, without_cap_net_admin);
+	suite_add_tcase(s, tc);
+	return linx_test_run_suite(s);
+}
