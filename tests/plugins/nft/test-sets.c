@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linx/nft.h>
+
 #include "linx-test.h"
 #include "nft-internal.h"
 
@@ -1304,7 +1306,13 @@ static bool vsub(const struct linx_value *got, const struct linx_value *want)
 	for (uint32_t i = 0; i < want->len; i++) {
 		const struct linx_value *g = linx_map_get(got, want->pairs[i].key);
 
-		if (!g || !vsub(g, &want->pairs[i].value))
+		const char *k = want->pairs[i].key;
+
+		if (!g)
+			return false;
+		if (strcmp(k, "elements") == 0 || strcmp(k, "flags") == 0
+			    ? !elements_eq(g, &want->pairs[i].value)
+			    : !vsub(g, &want->pairs[i].value))
 			return false;
 	}
 	return true;
@@ -1415,6 +1423,126 @@ START_TEST(test_kernel_flowtable)
 }
 END_TEST
 
+/* The table "api" of a pull, its kernel-only fields dropped. */
+static struct linx_value pulled_table(struct linx_nft *s)
+{
+	struct linx_nft_scope scope = { .family = "inet", .table = "api" };
+	struct linx_value rs, t, *sets;
+	const struct linx_value *tables;
+	struct linx_error err;
+
+	linx_error_clear(&err);
+	linx_assert_ok(linx_nft_pull(s, &scope, &rs, NULL, &err), &err);
+	tables = linx_map_get(&rs, "tables");
+	ck_assert_msg(tables && tables->len == 1, "pull: %s", S(&rs));
+	linx_value_copy(&t, &tables->items[0]);
+	linx_value_clear(&rs);
+	sets = (struct linx_value *)linx_map_get(&t, "sets");
+	for (uint32_t i = 0; sets && i < sets->len; i++)
+		strip_pulled(&sets->items[i]);
+	return t;
+}
+
+/* `want` (a list of sets or objects) is what the pulled table has under
+ * `key`, by name, field by field. */
+static void assert_has(const struct linx_value *t, const char *key,
+		       const struct linx_value *want)
+{
+	const struct linx_value *got = linx_map_get(t, key);
+
+	ck_assert_msg(got && got->len == want->len, "%s: got %s", key,
+		      got ? S(got) : "none");
+	for (uint32_t i = 0; i < want->len; i++) {
+		const struct linx_value *w = &want->items[i], *g = NULL;
+		const char *name = linx_map_get(w, "name")->str;
+
+		for (uint32_t k = 0; k < got->len && !g; k++)
+			if (strcmp(linx_map_get(&got->items[k], "name")->str,
+				   name) == 0)
+				g = &got->items[k];
+		ck_assert_msg(g, "%s %s not pulled", key, name);
+		ck_assert_msg(vsub(g, w), "%s %s pulled as\n%s\nnot\n%s", key,
+			      name, S(g), S(w));
+	}
+}
+
+static const char api_sets[] =
+	"[{\"name\":\"a4\",\"key_type\":\"ipv4_addr\",\"elements\":"
+	"[\"10.0.0.1\",\"10.0.0.2\"]},"
+	"{\"name\":\"iv\",\"key_type\":\"ipv4_addr\",\"flags\":"
+	"[\"interval\"],\"elements\":[\"10.0.0.0/8\",{\"range\":"
+	"[\"192.168.0.1\",\"192.168.0.9\"]}]},"
+	"{\"name\":\"mk\",\"key_type\":\"mark\",\"flags\":[\"interval\"],"
+	"\"elements\":[{\"range\":[1,5]},256]},"
+	"{\"name\":\"cc\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
+	"\"flags\":[\"interval\"],\"elements\":[[\"10.0.0.0/8\","
+	"{\"range\":[80,90]}]]},"
+	"{\"name\":\"vm\",\"key_type\":\"inet_service\",\"data_type\":"
+	"\"verdict\",\"elements\":[{\"key\":22,\"value\":\"accept\"},"
+	"{\"key\":81,\"value\":{\"jump\":\"web\"}}]},"
+	"{\"name\":\"tm\",\"key_type\":\"ifname\",\"flags\":[\"timeout\"],"
+	"\"timeout\":60000,\"comment\":\"c\",\"elements\":[{\"key\":"
+	"\"eth0\",\"timeout\":10000,\"comment\":\"x\"}]}]";
+
+static const char api_objects[] =
+	"[{\"kind\":\"counter\",\"name\":\"c\",\"packets\":1,\"bytes\":2},"
+	"{\"kind\":\"quota\",\"name\":\"q\",\"bytes\":1000}]";
+
+/* Through the public API: push a table of sets, maps and objects, pull
+ * it back; then reconcile element changes and pull again. */
+START_TEST(test_api_push_pull)
+{
+	struct linx_value sets = J(api_sets), objs = J(api_objects);
+	struct linx_value rs, t, web, chains, *tables_v;
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_REPLACE };
+	struct linx_error err;
+	struct linx_nft *s = NULL;
+	struct linx_value sets2, want2;
+	char text[4096];
+
+	linx_test_require_root();
+	linx_test_private_netns();
+	linx_error_clear(&err);
+	linx_assert_ok(linx_nft_open(NULL, &s, &err), &err);
+
+	snprintf(text, sizeof(text),
+		 "{\"tables\":[{\"family\":\"inet\",\"name\":\"api\","
+		 "\"chains\":[{\"name\":\"web\",\"rules\":[]}],"
+		 "\"sets\":%s,\"objects\":%s}]}",
+		 api_sets, api_objects);
+	rs = J(text);
+	linx_assert_ok(linx_nft_push(s, &rs, &o, NULL, &err), &err);
+	t = pulled_table(s);
+	assert_has(&t, "sets", &sets);
+	assert_has(&t, "objects", &objs);
+	linx_value_clear(&t);
+
+	/* Reconcile: one element out, one in, an interval changed. */
+	sets2 = J("[{\"name\":\"a4\",\"key_type\":\"ipv4_addr\","
+		  "\"elements\":[\"10.0.0.2\",\"10.0.0.3\"]},"
+		  "{\"name\":\"iv\",\"key_type\":\"ipv4_addr\",\"flags\":"
+		  "[\"interval\"],\"elements\":[\"10.0.0.0/8\","
+		  "\"172.16.0.0/12\"]}]");
+	linx_value_copy(&want2, &sets2);
+	tables_v = (struct linx_value *)linx_map_get(&rs, "tables");
+	linx_map_put(&tables_v->items[0], "sets", &sets2);
+	linx_map_put_nil(&tables_v->items[0], "objects");
+	o.mode = LINX_NFT_RECONCILE;
+	linx_assert_ok(linx_nft_push(s, &rs, &o, NULL, &err), &err);
+	t = pulled_table(s);
+	assert_has(&t, "sets", &want2);
+	linx_value_clear(&t);
+
+	(void)web;
+	(void)chains;
+	linx_value_clear(&want2);
+	linx_value_clear(&rs);
+	linx_value_clear(&sets);
+	linx_value_clear(&objs);
+	linx_nft_close(s);
+}
+END_TEST
+
 /* Can this machine run the kernel cases, and does its kernel have
  * flowtables?  Probed in a child in its own network namespace. */
 static bool probe(const char *what)
@@ -1465,6 +1593,7 @@ Suite *sets_suite(void)
 				    NFT_ARRAY_SIZE(kernel_cases));
 		tcase_add_loop_test(tk, test_kernel_objects, 0,
 				    NFT_ARRAY_SIZE(kernel_objects));
+		tcase_add_test(tk, test_api_push_pull);
 		if (probe("nft add table ip x && nft add flowtable ip x f "
 			  "'{ hook ingress priority 0; }' >/dev/null 2>&1"))
 			tcase_add_test(tk, test_kernel_flowtable);
