@@ -1543,6 +1543,34 @@ START_TEST(test_api_push_pull)
 }
 END_TEST
 
+/* Reconcile from nothing to a verdict map jumping to a new chain. */
+START_TEST(test_api_reconcile_vmap)
+{
+	struct linx_value rs = J(
+		"{\"tables\":[{\"family\":\"inet\",\"name\":\"api\","
+		"\"chains\":[{\"name\":\"web\",\"rules\":[]}],\"sets\":"
+		"[{\"name\":\"vm\",\"key_type\":\"inet_service\","
+		"\"data_type\":\"verdict\",\"elements\":[{\"key\":81,"
+		"\"value\":{\"jump\":\"web\"}}]}]}]}");
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_RECONCILE };
+	struct linx_value t;
+	struct linx_error err;
+	struct linx_nft *s = NULL;
+
+	linx_test_require_root();
+	linx_test_private_netns();
+	linx_error_clear(&err);
+	linx_assert_ok(linx_nft_open(NULL, &s, &err), &err);
+	linx_assert_ok(linx_nft_push(s, &rs, &o, NULL, &err), &err);
+	t = pulled_table(s);
+	assert_has(&t, "sets", linx_map_get(&rs.pairs[0].value.items[0],
+					    "sets"));
+	linx_value_clear(&t);
+	linx_value_clear(&rs);
+	linx_nft_close(s);
+}
+END_TEST
+
 /* Can this machine run the kernel cases, and does its kernel have
  * flowtables?  Probed in a child in its own network namespace. */
 static bool probe(const char *what)
@@ -1594,6 +1622,7 @@ Suite *sets_suite(void)
 		tcase_add_loop_test(tk, test_kernel_objects, 0,
 				    NFT_ARRAY_SIZE(kernel_objects));
 		tcase_add_test(tk, test_api_push_pull);
+		tcase_add_test(tk, test_api_reconcile_vmap);
 		if (probe("nft add table ip x && nft add flowtable ip x f "
 			  "'{ hook ingress priority 0; }' >/dev/null 2>&1"))
 			tcase_add_test(tk, test_kernel_flowtable);
