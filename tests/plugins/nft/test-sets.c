@@ -1279,6 +1279,13 @@ static const struct kcase kernel_cases[] = {
 	  "\"timeout\":3600000,\"elements\":[\"10.0.0.1\",{\"key\":"
 	  "\"10.0.0.2\",\"timeout\":300000}]}" },
 	{ "ip", NFPROTO_IPV4,
+	  "set s { type ipv4_addr; flags interval,timeout; elements = {"
+	  " 10.0.0.0/8 timeout 1h comment \"a\", 192.168.0.1-192.168.0.5 } }",
+	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":[\"interval\","
+	  "\"timeout\"],\"elements\":[{\"key\":\"10.0.0.0/8\",\"timeout\":"
+	  "3600000,\"comment\":\"a\"},{\"range\":[\"192.168.0.1\","
+	  "\"192.168.0.5\"]}]}" },
+	{ "ip", NFPROTO_IPV4,
 	  "set s { type ipv4_addr; flags dynamic,timeout; size 65535; }",
 	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":[\"timeout\","
 	  "\"dynamic\"],\"size\":65535}" },
