@@ -372,6 +372,19 @@ static void put_set_udata(struct nft_msgbuf *b, const struct set_decl *d)
 	nftnl_udata_buf_free(u);
 }
 
+/* An anonymous set's size: nftables counts the elements as sent, which
+ * for a plain interval set is up to a start and an end per interval and
+ * the end marker at 0 (this is that bound; the kernel uses the size to
+ * choose the set's backend). */
+static uint32_t anon_size(const struct set_decl *d)
+{
+	uint32_t n = d->elements ? d->elements->len : 0;
+
+	if ((d->flags & NFT_SET_INTERVAL) && d->key.n == 1)
+		return 2 * n + 1;
+	return n;
+}
+
 static void put_set_msg(struct nft_enc *e, const struct set_decl *d,
 			uint16_t flags, uint32_t id)
 {
@@ -404,8 +417,7 @@ static void put_set_msg(struct nft_enc *e, const struct set_decl *d,
 		if (d->has_size)
 			nft_put_be32(b, NFTA_SET_DESC_SIZE, (uint32_t)d->size);
 		else if (d->anonymous)
-			nft_put_be32(b, NFTA_SET_DESC_SIZE,
-				     d->elements ? d->elements->len : 0);
+			nft_put_be32(b, NFTA_SET_DESC_SIZE, anon_size(d));
 		if (d->key.n > 1) {
 			size_t concat = nft_nest_begin(b, NFTA_SET_DESC_CONCAT);
 

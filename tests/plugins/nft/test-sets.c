@@ -1396,6 +1396,91 @@ static void kernel_entity(bool flowtable, const char *decl, const char *json)
 	mnl_socket_close(nl.s);
 }
 
+/* A rule "ip saddr @<anonymous set id>" written by hand (payload and
+ * lookup), so the anonymous set is bound as the kernel requires. */
+static void put_lookup_rule(struct nft_batch *bt, uint32_t set_id)
+{
+	struct nft_msgbuf *b = &bt->buf;
+	size_t off = nft_batch_msg(bt, NFT_MSG_NEWRULE,
+				   NLM_F_CREATE | NLM_F_APPEND, NFPROTO_IPV4,
+				   "newrule", "ip/a/c");
+	size_t list, el, data;
+
+	nft_put_strz(b, NFTA_RULE_TABLE, "a");
+	nft_put_strz(b, NFTA_RULE_CHAIN, "c");
+	list = nft_nest_begin(b, NFTA_RULE_EXPRESSIONS);
+	el = nft_nest_begin(b, NFTA_LIST_ELEM);
+	nft_put_strz(b, NFTA_EXPR_NAME, "payload");
+	data = nft_nest_begin(b, NFTA_EXPR_DATA);
+	nft_put_be32(b, NFTA_PAYLOAD_DREG, NFT_REG_1);
+	nft_put_be32(b, NFTA_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nft_put_be32(b, NFTA_PAYLOAD_OFFSET, 12);
+	nft_put_be32(b, NFTA_PAYLOAD_LEN, 4);
+	nft_nest_end(b, data);
+	nft_nest_end(b, el);
+	el = nft_nest_begin(b, NFTA_LIST_ELEM);
+	nft_put_strz(b, NFTA_EXPR_NAME, "lookup");
+	data = nft_nest_begin(b, NFTA_EXPR_DATA);
+	nft_put_strz(b, NFTA_LOOKUP_SET, "__set%d");
+	nft_put_be32(b, NFTA_LOOKUP_SET_ID, set_id);
+	nft_put_be32(b, NFTA_LOOKUP_SREG, NFT_REG_1);
+	nft_nest_end(b, data);
+	nft_nest_end(b, el);
+	nft_nest_end(b, list);
+	nft_msg_end(b, off);
+}
+
+/* An anonymous interval set bound to a rule: nft must list the rule as
+ * it lists its own `ip saddr { ... }`, and the set decodes back. */
+START_TEST(test_kernel_anonymous)
+{
+	struct linx_value in = J(
+		"{\"anonymous\":true,\"key_type\":\"ipv4_addr\",\"flags\":"
+		"[\"constant\",\"interval\"],\"elements\":[\"10.0.0.0/8\","
+		"\"172.16.0.1\",{\"range\":[\"192.168.0.1\",\"192.168.0.9\"]},"
+		"\"255.255.255.0/24\"]}");
+	struct nft_batch bt;
+	struct nft_msgbuf dump;
+	struct linx_value got;
+	size_t where = 0;
+	struct nl nl;
+	char *a, *b;
+	int rc;
+
+	kernel_setup(&nl);
+	free(sh_ok("nft -f - <<'EOF'\n"
+		   "table ip a { chain c { }; }\n"
+		   "table ip b { chain c { ip saddr { 10.0.0.0/8, 172.16.0.1,"
+		   " 192.168.0.1-192.168.0.9, 255.255.255.0/24 }; }; }\n"
+		   "EOF\n"));
+	nft_batch_init(&bt);
+	put_set(&bt, NFPROTO_IPV4, "a", &in);
+	put_lookup_rule(&bt, bt.next_set_id);
+	rc = nl_batch(&nl, &bt, &where);
+	ck_assert_msg(rc == 0, "kernel refused message %zu (%s): %s", where,
+		      where < bt.n ? bt.origins[where].op : "?", strerror(-rc));
+	nft_batch_fini(&bt);
+	a = sh_ok("nft list table ip a | tail -n +2");
+	b = sh_ok("nft list table ip b | tail -n +2");
+	ck_assert_msg(strstr(a, "ip saddr {") && strcmp(a, b) == 0,
+		      "nft lists ours as:\n%s\nand its own as:\n%s", a, b);
+	free(a);
+	free(b);
+
+	nft_msgbuf_init(&dump);
+	nl_dump(&nl, NFT_MSG_GETSET, NFPROTO_IPV4, "a", NULL, &dump);
+	nl_dump(&nl, NFT_MSG_GETSETELEM, NFPROTO_IPV4, "a", "__set0", &dump);
+	got = decode_set(dump.data, dump.len, "__set0");
+	nft_msgbuf_fini(&dump);
+	ck_assert(linx_map_get(&got, "anonymous")->b);
+	assert_veq(linx_map_get(&got, "elements"),
+		   linx_map_get(&in, "elements"));
+	linx_value_clear(&got);
+	linx_value_clear(&in);
+	mnl_socket_close(nl.s);
+}
+END_TEST
+
 /* nft declarations of object_cases[] (secmark needs an LSM: not here). */
 static const struct {
 	unsigned index;
@@ -1632,6 +1717,7 @@ Suite *sets_suite(void)
 		tcase_add_loop_test(tk, test_kernel_objects, 0,
 				    NFT_ARRAY_SIZE(kernel_objects));
 		tcase_add_test(tk, test_api_push_pull);
+		tcase_add_test(tk, test_kernel_anonymous);
 		tcase_add_test(tk, test_api_reconcile_vmap);
 		if (probe("nft add table ip x && nft add flowtable ip x f "
 			  "'{ hook ingress priority 0; }' >/dev/null 2>&1"))
