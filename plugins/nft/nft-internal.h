@@ -387,7 +387,9 @@ int nft_chain_put(struct nft_enc *e, const struct linx_value *c,
  * (NFTA_RULE_POSITION) from the rule's "position"/"handle". */
 int nft_rule_put(struct nft_enc *e, const struct linx_value *r,
 		 uint16_t flags);
-/* A named set or map: NEWSET then NEWSETELEM chunks. */
+/* A set or map (anonymous with "anonymous": true): NEWSET then
+ * NEWSETELEM chunks.  The set's NFTA_SET_ID is ++bt->next_set_id, so
+ * after the call bt->next_set_id names it (lookups of the batch). */
 int nft_set_put(struct nft_enc *e, const struct linx_value *s,
 		uint16_t flags);
 /* Elements only (add or delete: msg NFT_MSG_NEWSETELEM/DELSETELEM) of a
