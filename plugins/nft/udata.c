@@ -46,41 +46,34 @@ void nft_put_comment(struct nft_msgbuf *b, uint16_t attr, uint8_t type,
 	nftnl_udata_buf_free(u);
 }
 
-struct find {
-	uint8_t type;
-	const char *s;
-	uint32_t len;
-};
-
-static int find_cb(const struct nftnl_udata *attr, void *data)
-{
-	struct find *f = data;
-
-	if (nftnl_udata_type(attr) != f->type)
-		return MNL_CB_OK;
-	f->s = nftnl_udata_get(attr);
-	f->len = nftnl_udata_len(attr);
-	return MNL_CB_OK;
-}
-
 bool nft_comment_parse(const struct nlattr *a, uint8_t type, char *out,
 		       size_t cap)
 {
-	struct find f = { .type = type };
-	size_t n;
+	const uint8_t *p, *end, *s = NULL;
+	size_t n, len = 0;
 
 	out[0] = 0;
 	if (!a)
 		return false;
-	if (nftnl_udata_parse(mnl_attr_get_payload(a),
-			      mnl_attr_get_payload_len(a), find_cb, &f) < 0 ||
-	    !f.s || f.len == 0)
+	/* {type u8, len u8, value} entries, walked within the attribute:
+	 * libnftnl's iterator trusts each entry's length, so a corrupted
+	 * one would carry a reader past the payload. */
+	p = mnl_attr_get_payload(a);
+	end = p + mnl_attr_get_payload_len(a);
+	while (end - p >= 2 && end - p - 2 >= p[1]) {
+		if (p[0] == type) {
+			s = p + 2;
+			len = p[1];
+		}
+		p += 2 + p[1];
+	}
+	if (!s || len == 0)
 		return false;
 	/* The stored string includes its NUL; stop at the first one. */
-	n = strnlen(f.s, f.len);
+	n = strnlen((const char *)s, len);
 	if (n >= cap)
 		n = cap - 1;
-	memcpy(out, f.s, n);
+	memcpy(out, s, n);
 	out[n] = 0;
 	return true;
 }
