@@ -127,6 +127,10 @@ int nft_keytype_from_value(const struct linx_value *v, bool allow_verdict,
 			ret->id = NFT_DATA_VERDICT;
 			return 0;
 		}
+		if (allow_verdict && nft_object_type(v->str)) {
+			ret->object = nft_object_type(v->str);
+			return 0;
+		}
 		ret->t[0] = nft_type_by_name(v->str);
 		if (!ret->t[0])
 			return nft_bad(err, what, NULL, "unknown type: %s",
@@ -219,6 +223,12 @@ int nft_keytype_to_value(const struct nft_keytype *kt, struct linx_value *ret)
 {
 	if (kt->verdict)
 		return linx_value_cstring(ret, "verdict");
+	if (kt->object && nft_object_kind(kt->object))
+		return linx_value_cstring(ret, nft_object_kind(kt->object));
+	if (kt->object) {
+		*ret = linx_value_uint(kt->object);
+		return 0;
+	}
 	if (kt->n == 1)
 		return linx_value_cstring(ret, kt->t[0]->name);
 	*ret = linx_value_list();
@@ -423,6 +433,21 @@ int nft_data_from_value(const struct nft_keytype *kt, const struct linx_value *v
 	*is_interval = false;
 	if (!v || v->type == LINX_NIL)
 		return nft_bad(err, what, NULL, "missing key");
+	if (kt->object) {
+		/* An object map's data is the object's name: as bytes, for
+		 * the identity of an element (longer names are cut). */
+		if (v->type != LINX_STRING || v->len == 0 ||
+		    v->len >= NFT_OBJ_MAXNAMELEN)
+			return nft_bad(err, what, NULL,
+				       "an object name (1..%d bytes)",
+				       NFT_OBJ_MAXNAMELEN - 1);
+		memset(out, 0, NFT_DATA_VALUE_MAXLEN);
+		memcpy(out, v->str,
+		       v->len < NFT_DATA_VALUE_MAXLEN ? v->len
+						      : NFT_DATA_VALUE_MAXLEN);
+		*len = NFT_DATA_VALUE_MAXLEN;
+		return 0;
+	}
 	if (kt->verdict || kt->n == 0)
 		return nft_bad(err, what, NULL, "verdicts are not data");
 	memset(out, 0, kt->len);

@@ -205,9 +205,18 @@ struct nft_keytype {
 	const struct nft_type *t[NFT_CONCAT_MAX];
 	uint32_t id, len; /* as sent in NFTA_SET_KEY_TYPE / _KEY_LEN */
 	bool verdict; /* data type "verdict" (vmaps): n = 0 */
+	/* Object maps: data type "counter", "quota", ... (NFT_OBJECT_*,
+	 * NFTA_SET_OBJ_TYPE); n = 0.  Their data is the object's name. */
+	uint32_t object;
 };
 
-/* Parse a key_type value (string, or list of strings for a concat). */
+/* The NFT_OBJECT_* number of an object kind name ("counter"), and back
+ * (object.c); 0 / NULL when unknown. */
+uint32_t nft_object_type(const char *kind);
+const char *nft_object_kind(uint32_t type);
+
+/* Parse a key_type value (string, or list of strings for a concat);
+ * with allow_verdict (data types) also "verdict" and object kinds. */
 int nft_keytype_from_value(const struct linx_value *v, bool allow_verdict,
 			   const char *what, struct nft_keytype *ret,
 			   struct linx_error *err);

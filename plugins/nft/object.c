@@ -207,6 +207,20 @@ static const struct obj_kind *kind_by_type(uint32_t type)
 	return NULL;
 }
 
+uint32_t nft_object_type(const char *kind)
+{
+	const struct obj_kind *k = kind ? kind_by_name(kind) : NULL;
+
+	return k ? k->type : 0;
+}
+
+const char *nft_object_kind(uint32_t type)
+{
+	const struct obj_kind *k = kind_by_type(type);
+
+	return k ? k->name : NULL;
+}
+
 /* ---- checking and encoding ---------------------------------------------------- */
 
 struct obj_ctx {

@@ -355,7 +355,7 @@ static void put_set_udata(struct nft_msgbuf *b, const struct set_decl *d)
 	}
 	nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER,
 			    byteorder_of(&d->key));
-	if (d->is_map)
+	if (d->is_map && !d->data.object)
 		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATABYTEORDER,
 				    byteorder_of(&d->data));
 	if (d->flags & SET_F_AUTO_MERGE)
@@ -393,7 +393,7 @@ static void put_set_msg(struct nft_enc *e, const struct set_decl *d,
 	size_t off, desc;
 
 	if (d->is_map)
-		kflags |= NFT_SET_MAP;
+		kflags |= d->data.object ? NFT_SET_OBJECT : NFT_SET_MAP;
 	if (d->key.n > 1)
 		kflags |= NFT_SET_CONCAT;
 	if (d->anonymous)
@@ -405,7 +405,9 @@ static void put_set_msg(struct nft_enc *e, const struct set_decl *d,
 	nft_put_be32(b, NFTA_SET_FLAGS, kflags);
 	nft_put_be32(b, NFTA_SET_KEY_TYPE, d->key.id);
 	nft_put_be32(b, NFTA_SET_KEY_LEN, d->key.len);
-	if (d->is_map) {
+	if (d->is_map && d->data.object) {
+		nft_put_be32(b, NFTA_SET_OBJ_TYPE, d->data.object);
+	} else if (d->is_map) {
 		nft_put_be32(b, NFTA_SET_DATA_TYPE, d->data.id);
 		nft_put_be32(b, NFTA_SET_DATA_LEN, d->data.len);
 	}
@@ -510,7 +512,10 @@ static int put_elem(struct elem_writer *w, const uint8_t *key,
 	if (key_end)
 		put_data(b, NFTA_SET_ELEM_KEY_END, key_end, d->key.len);
 	if (el && el->value && d->is_map && w->msg == NFT_MSG_NEWSETELEM) {
-		if (d->data.verdict) {
+		if (d->data.object) {
+			/* checked by read_elem(): a name */
+			nft_put_strz(b, NFTA_SET_ELEM_OBJREF, el->value->str);
+		} else if (d->data.verdict) {
 			rc = nft_verdict_put(b, NFTA_SET_ELEM_DATA, el->value,
 					     w->e->err);
 		} else {
@@ -776,6 +781,7 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		[NFTA_SET_GC_INTERVAL] = { LINX_NL_U32, 0 },
 		[NFTA_SET_USERDATA] = { LINX_NL_ANY, 0 },
 		[NFTA_SET_HANDLE] = { LINX_NL_U64, 0 },
+		[NFTA_SET_OBJ_TYPE] = { LINX_NL_U32, 0 },
 	};
 	static const struct linx_nl_policy desc_pol[NFTA_SET_DESC_MAX + 1] = {
 		[NFTA_SET_DESC_SIZE] = { LINX_NL_U32, 0 },
@@ -804,6 +810,14 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	     nft_keytype_from_wire(get_be32(tb[NFTA_SET_DATA_TYPE]),
 				   get_be32(tb[NFTA_SET_DATA_LEN]), &dt) < 0))
 		return -EBADMSG;
+	if (flags & NFT_SET_OBJECT) {
+		if (!tb[NFTA_SET_OBJ_TYPE])
+			return -EBADMSG;
+		memset(&dt, 0, sizeof(dt));
+		dt.object = get_be32(tb[NFTA_SET_OBJ_TYPE]);
+		if (!dt.object)
+			return -EBADMSG;
+	}
 	*anonymous = flags & NFT_SET_ANONYMOUS;
 	udata_read(tb[NFTA_SET_USERDATA], &u);
 
@@ -811,11 +825,12 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	linx_map_put_cstring(ret, "name", w->set);
 	nft_keytype_to_value(&kt, &v);
 	linx_map_put(ret, "key_type", &v);
-	if (flags & NFT_SET_MAP) {
+	if (flags & (NFT_SET_MAP | NFT_SET_OBJECT)) {
 		nft_keytype_to_value(&dt, &v);
 		linx_map_put(ret, "data_type", &v);
 	}
-	flags &= ~(uint32_t)(NFT_SET_MAP | NFT_SET_CONCAT | NFT_SET_ANONYMOUS);
+	flags &= ~(uint32_t)(NFT_SET_MAP | NFT_SET_OBJECT | NFT_SET_CONCAT |
+			     NFT_SET_ANONYMOUS);
 	if (udata_u32(&u, NFTNL_UDATA_SET_MERGE_ELEMENTS, &merge) && merge)
 		flags |= SET_F_AUTO_MERGE;
 	if (flags) {
@@ -921,8 +936,18 @@ static int parse_elem(const struct set_decl *d, const struct nlattr *a,
 		: nft_data_to_value(&d->key, key, d->key.len, &kv);
 	if (rc)
 		return rc == -ENOMEM ? rc : -EBADMSG;
-	if (d->is_map && tb[NFTA_SET_ELEM_DATA] &&
+	if (d->is_map && d->data.object && tb[NFTA_SET_ELEM_OBJREF] &&
 	    !(flags & NFT_SET_ELEM_INTERVAL_END)) {
+		char name[NFT_OBJ_MAXNAMELEN];
+
+		linx_nl_str(tb[NFTA_SET_ELEM_OBJREF], name, sizeof(name));
+		rc = linx_value_cstring(&dv, name);
+		if (rc) {
+			linx_value_clear(&kv);
+			return rc == -ENOMEM ? rc : -EBADMSG;
+		}
+	} else if (d->is_map && !d->data.object && tb[NFTA_SET_ELEM_DATA] &&
+		   !(flags & NFT_SET_ELEM_INTERVAL_END)) {
 		if (d->data.verdict) {
 			rc = nft_verdict_parse(tb[NFTA_SET_ELEM_DATA], &dv);
 		} else {

@@ -379,6 +379,9 @@ static const char *const shape_cases[] = {
 	"{\"name\":\"m\",\"key_type\":\"ipv4_addr\",\"data_type\":\"mark\","
 	"\"flags\":[\"interval\"],\"elements\":[{\"key\":\"10.0.0.0/8\","
 	"\"value\":7},{\"key\":\"11.1.0.0/16\",\"value\":8}]}",
+	/* object maps */
+	"{\"name\":\"o\",\"key_type\":\"inet_service\",\"data_type\":"
+	"\"quota\",\"elements\":[{\"key\":22,\"value\":\"ssh-quota\"}]}",
 	/* verdict maps */
 	"{\"name\":\"v\",\"key_type\":\"inet_service\",\"data_type\":"
 	"\"verdict\",\"elements\":[{\"key\":22,\"value\":\"accept\"},"
@@ -769,6 +772,9 @@ static const struct bad_case bad_cases[] = {
 	{ 0, "{\"name\":\"m\",\"key_type\":\"mark\",\"data_type\":\"ipv4_addr\","
 	     "\"elements\":[{\"key\":5,\"value\":\"x\"}]}",
 	  "bad_map_element", "value: not an ipv4_addr" },
+	{ 0, "{\"name\":\"o\",\"key_type\":\"mark\",\"data_type\":\"counter\","
+	     "\"elements\":[{\"key\":5,\"value\":7}]}",
+	  "bad_map_element", "an object name" },
 	{ 0, "{\"name\":\"m\",\"key_type\":\"mark\",\"data_type\":\"ipv9\"}",
 	  "bad_map", "data_type: unknown type" },
 	{ 0, "{\"name\":\"v\",\"key_type\":\"inet_service\",\"data_type\":"
@@ -863,8 +869,8 @@ START_TEST(test_garbage)
 		"{\"name\":\"c\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
 		"\"data_type\":\"mark\",\"flags\":[\"interval\"]}",
 	};
-	struct linx_value sets[3] = { J(shape_cases[2]), J(shape_cases[13]),
-				      J(shape_cases[14]) };
+	struct linx_value sets[4] = { J(shape_cases[2]), J(shape_cases[13]),
+				      J(shape_cases[14]), J(shape_cases[15]) };
 	struct linx_value objs[2] = { J(object_cases[5]), J(object_cases[8]) };
 	struct linx_value ft = J("{\"name\":\"f\",\"hook\":\"ingress\","
 				 "\"priority\":0,\"devices\":[\"lo\"]}");
@@ -875,7 +881,7 @@ START_TEST(test_garbage)
 	unsigned seed = 12345, runs = 0;
 
 	nft_batch_init(&bt);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		linx_assert_ok(nft_set_put(&e, &sets[i], 0), &err);
 	for (int i = 0; i < 2; i++)
 		linx_assert_ok(nft_object_put(&e, &objs[i], 0), &err);
@@ -927,7 +933,7 @@ START_TEST(test_garbage)
 		linx_value_clear(&decl);
 	}
 	ck_assert_uint_gt(runs, 1000);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		linx_value_clear(&sets[i]);
 	for (int i = 0; i < 2; i++)
 		linx_value_clear(&objs[i]);
@@ -1115,10 +1121,12 @@ static void kernel_case(const char *family, uint8_t fam, const char *decl,
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	f = fdopen(fd, "w");
-	/* Jump targets exist in both tables. */
-	fprintf(f, "table %s a {\n%s}\ntable %s b {\n%s\n}\n", family,
-		strstr(decl, "chain web") ? "chain web { }\n" : "", family,
-		decl);
+	/* Jump targets and named objects exist in both tables. */
+	fprintf(f, "table %s a {\n%s%s}\ntable %s b {\n%s\n}\n", family,
+		strstr(decl, "chain web") ? "chain web { }\n" : "",
+		strstr(decl, "counter c1") ? "counter c1 { }\ncounter c2 { }\n"
+					   : "",
+		family, decl);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "nft -f %s 2>&1", path);
 	free(sh_ok(cmd));
@@ -1285,6 +1293,18 @@ static const struct kcase kernel_cases[] = {
 	  "\"timeout\"],\"elements\":[{\"key\":\"10.0.0.0/8\",\"timeout\":"
 	  "3600000,\"comment\":\"a\"},{\"range\":[\"192.168.0.1\","
 	  "\"192.168.0.5\"]}]}" },
+	{ "ip", NFPROTO_IPV4,
+	  "counter c1 { }\ncounter c2 { }\nmap s { type ipv4_addr : counter;"
+	  " elements = { 10.0.0.1 : \"c1\", 10.0.0.2 : \"c2\" } }",
+	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"data_type\":"
+	  "\"counter\",\"elements\":[{\"key\":\"10.0.0.1\",\"value\":\"c1\"},"
+	  "{\"key\":\"10.0.0.2\",\"value\":\"c2\"}]}" },
+	{ "ip", NFPROTO_IPV4,
+	  "counter c1 { }\ncounter c2 { }\nmap s { type ipv4_addr : counter;"
+	  " flags interval; elements = { 10.0.0.0/8 : \"c1\" } }",
+	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"data_type\":"
+	  "\"counter\",\"flags\":[\"interval\"],\"elements\":[{\"key\":"
+	  "\"10.0.0.0/8\",\"value\":\"c1\"}]}" },
 	{ "ip", NFPROTO_IPV4,
 	  "set s { type ipv4_addr; flags dynamic,timeout; size 65535; }",
 	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":[\"timeout\","
