@@ -603,8 +603,9 @@ static int put_intervals(struct elem_writer *w, struct elem *els, uint32_t n,
 			return rc;
 		if (open)
 			break;
-		if (i + 1 < n && memcmp(els[i + 1].key, next, len) == 0)
-			continue; /* the next interval starts right here */
+		/* Also when the next interval starts right here: nftables
+		 * sends both, and deleting one of two adjacent intervals
+		 * then finds its end. */
 		rc = put_elem(w, next, NULL, NULL, NFT_SET_ELEM_INTERVAL_END,
 			      false);
 		if (rc)

@@ -1241,6 +1241,12 @@ static const struct kcase kernel_cases[] = {
 	  "[\"interval\"],\"elements\":[{\"range\":[1,5]},80,{\"range\":"
 	  "[1024,65535]}]}" },
 	{ "inet", NFPROTO_INET,
+	  "set s { type inet_service; flags interval; elements = { 10-19,"
+	  " 20-29 } }",
+	  "{\"name\":\"s\",\"key_type\":\"inet_service\",\"flags\":"
+	  "[\"interval\"],\"elements\":[{\"range\":[10,19]},{\"range\":"
+	  "[20,29]}]}" },
+	{ "inet", NFPROTO_INET,
 	  "set s { type mark; flags interval; elements = { 0x1-0x5, 0x100 } }",
 	  "{\"name\":\"s\",\"key_type\":\"mark\",\"flags\":[\"interval\"],"
 	  "\"elements\":[{\"range\":[1,5]},256]}" },
@@ -1584,6 +1590,9 @@ static const char api_sets[] =
 	"{\"name\":\"iv\",\"key_type\":\"ipv4_addr\",\"flags\":"
 	"[\"interval\"],\"elements\":[\"10.0.0.0/8\",{\"range\":"
 	"[\"192.168.0.1\",\"192.168.0.9\"]}]},"
+	"{\"name\":\"ad\",\"key_type\":\"inet_service\",\"flags\":"
+	"[\"interval\"],\"elements\":[{\"range\":[10,19]},{\"range\":"
+	"[20,29]}]},"
 	"{\"name\":\"mk\",\"key_type\":\"mark\",\"flags\":[\"interval\"],"
 	"\"elements\":[{\"range\":[1,5]},256]},"
 	"{\"name\":\"cc\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
@@ -1634,7 +1643,9 @@ START_TEST(test_api_push_pull)
 		  "\"elements\":[\"10.0.0.2\",\"10.0.0.3\"]},"
 		  "{\"name\":\"iv\",\"key_type\":\"ipv4_addr\",\"flags\":"
 		  "[\"interval\"],\"elements\":[\"10.0.0.0/8\","
-		  "\"172.16.0.0/12\"]}]");
+		  "\"172.16.0.0/12\"]},"
+		  "{\"name\":\"ad\",\"key_type\":\"inet_service\",\"flags\":"
+		  "[\"interval\"],\"elements\":[{\"range\":[20,29]}]}]");
 	linx_value_copy(&want2, &sets2);
 	tables_v = (struct linx_value *)linx_map_get(&rs, "tables");
 	linx_map_put(&tables_v->items[0], "sets", &sets2);
