@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * linx-agent: clones workloads, parks them at the checkpoint, and reports
+ * The agent: clones workloads, parks them at the checkpoint, and reports
  * their lives over one framed control channel (include/linx/process.h).
+ * agent_main() (agent-main.h) is all of it; linx-agent.c is the program
+ * around it, and `linx spawn` forks and calls it instead of exec'ing that
+ * program (agent_fork(), fork.c).
  *
- *   linx-agent [--in FD] [--out FD] [--preload PLUGIN,...]
- *
- * Requests are read on --in (default 3), events written on --out (default
- * 4): the layout of an Erlang Port opened with nouse_stdio, so fds 0-2
- * stay what the host gave and "inherit" stdio means the host's.
+ * Fds 0-2 stay what the host gave, so "inherit" stdio means the host's.
  *
  * When the control channel closes (the host exited or closed it), every
  * session that does not linger is ended: parked children are discarded,
@@ -31,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent-main.h"
 #include "agent.h"
 #include "wire.h"
 
@@ -356,7 +356,9 @@ static void setup(int in, int out, const char *preload)
 	 * signal stays pending, unread), so that every disposition stays the
 	 * default and a child only has its mask to reset before execve. */
 	sigaddset(&set, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	/* Exactly these blocked, whatever mask we were started or forked
+	 * with. */
+	sigprocmask(SIG_SETMASK, &set, NULL);
 	if (agent.sig_fd < 0)
 		_exit(2);
 	/* Orphans of our workloads come to us, so nothing outlives us
@@ -376,39 +378,6 @@ static void setup(int in, int out, const char *preload)
 			linx_registry_load(agent.reg, t, &e);
 		free(copy);
 	}
-}
-
-static void usage(void) __attribute__((noreturn));
-static void usage(void)
-{
-	static const char text[] =
-		"usage: linx-agent [--in FD] [--out FD] [--preload P,...]\n"
-		"Speaks the Linx checkpoint protocol (4-byte big-endian "
-		"length frames)\non FD (default 3, requests) and FD "
-		"(default 4, events).\n";
-
-	if (write(2, text, sizeof(text) - 1) < 0)
-		_exit(2);
-	_exit(2);
-}
-
-/* The command line; anything else, or a descriptor that is not open, is a
- * usage error. */
-static void parse_args(int argc, char **argv, int *in, int *out,
-		       const char **preload)
-{
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 < argc && strcmp(argv[i], "--in") == 0)
-			*in = atoi(argv[++i]);
-		else if (i + 1 < argc && strcmp(argv[i], "--out") == 0)
-			*out = atoi(argv[++i]);
-		else if (i + 1 < argc && strcmp(argv[i], "--preload") == 0)
-			*preload = argv[++i];
-		else
-			usage();
-	}
-	if (fcntl(*in, F_GETFD) < 0 || fcntl(*out, F_GETFD) < 0)
-		usage();
 }
 
 static void say_hello(void)
@@ -566,13 +535,9 @@ static void finish(void)
 	outbuf_free(&agent.out);
 }
 
-int main(int argc, char **argv)
+int agent_main(int in_fd, int out_fd, const char *preload)
 {
-	const char *preload = getenv("LINX_AGENT_PRELOAD");
-	int in = 3, out = 4;
-
-	parse_args(argc, argv, &in, &out, &preload);
-	setup(in, out, preload);
+	setup(in_fd, out_fd, preload);
 	say_hello();
 	run();
 	finish();

@@ -685,6 +685,52 @@ int linx_agent_start(struct linx_agent **ret,
 	return 0;
 }
 
+int linx_agent_connect(struct linx_agent **ret, int fd, pid_t pid,
+		       struct linx_error *err)
+{
+	struct linx_agent *a = NULL;
+	int type = 0, r;
+	socklen_t len = sizeof(type);
+
+	if (ret)
+		*ret = NULL;
+	/* A stream: frames are read as a byte stream (a datagram socket
+	 * would cut them at its own boundaries). */
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    type != SOCK_STREAM)
+		r = linx_error_param(err, "connect", "fd",
+				     "fd must be a connected stream socket");
+	else if (pid < 0)
+		r = linx_error_param(err, "connect", "pid",
+				     "pid must be the agent's, or 0");
+	else if (!ret)
+		r = linx_error_param(err, "connect", "ret", "no output");
+	else if (!(a = calloc(1, sizeof(*a))))
+		r = linx_error_set(err, ENOMEM, "connect", NULL);
+	else
+		r = 0;
+	if (r < 0) {
+		/* Ours whatever happens: closing the channel ends the agent,
+		 * and then it is reaped. */
+		if (fd >= 0)
+			close(fd);
+		if (pid > 0)
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		return r;
+	}
+	a->fd = fd;
+	a->pid = pid;
+	a->next_id = 1;
+	r = wait_hello(a, err);
+	if (r < 0) {
+		linx_agent_free(a);
+		return r;
+	}
+	*ret = a;
+	return 0;
+}
+
 void linx_agent_free(struct linx_agent *a)
 {
 	if (!a)

@@ -74,6 +74,7 @@ int cli_cmd_monitor(struct cli *cli, int argc, char **argv);
 int cli_cmd_spawn(struct cli *cli, int argc, char **argv);
 int cli_cmd_enter(struct cli *cli, int argc, char **argv);
 int cli_cmd_reconcile(struct cli *cli, int argc, char **argv);
+int cli_cmd_nft(struct cli *cli, int argc, char **argv);
 
 /* main.c: the general help text (also `linx help` with no argument). */
 void cli_print_usage(FILE *out);
@@ -200,6 +201,11 @@ json_t *cli_json_parse(const char *text, size_t len,
  * inherited non-blocking: > 0 bytes read, 0 at end of file, -1 with
  * errno on error.  (cmd-call.c) */
 ssize_t cli_read_stdin(void *buf, size_t len);
+
+/* The whole of file `path`, or of stdin for "-", NUL-terminated (the
+ * length without it in *ret_len).  NULL with errno set.  Caller frees.
+ * (file.c) */
+char *cli_read_file(const char *path, size_t *ret_len);
 
 /* ---- output (json-out.c) --------------------------------------------- */
 

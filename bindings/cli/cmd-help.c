@@ -4,9 +4,9 @@
  *
  * An argument with a dot is a verb (summary, a usage line, parameters
  * with types, required/optional and doc, flags, result, plugin); without
- * one it is a command of this program or else a plugin, whose verbs are
- * listed with their summaries.  `linx verbs` is the machine-readable
- * counterpart.
+ * one it is a command of this program (its --help text) or else a
+ * plugin, whose verbs are listed with their summaries.  `linx verbs` is
+ * the machine-readable counterpart.
  */
 #include <string.h>
 
@@ -122,16 +122,14 @@ static int help_verb(struct cli *cli, const char *name)
 	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
-static int help_plugin(struct cli *cli, const char *name)
+/* The loaded plugin `name`'s header and verbs. */
+static int list_plugin(struct cli *cli, const char *name)
 {
 	const struct linx_plugin *p = NULL;
 	const struct linx_verb *v;
 	const char *file = NULL;
 	size_t n = strlen(name);
-	int status = cli_load_plugin(cli, name);
 
-	if (status != CLI_EXIT_OK)
-		return status;
 	for (size_t i = 0; (p = linx_registry_plugin(cli->reg, i, &file)); i++)
 		if (strcmp(p->name, name) == 0)
 			break;
@@ -144,6 +142,38 @@ static int help_plugin(struct cli *cli, const char *name)
 			printf("  %-28s %s\n", v->name, v->summary);
 	printf("\nlinx help VERB describes one.\n");
 	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}
+
+static int help_plugin(struct cli *cli, const char *name)
+{
+	int status = cli_load_plugin(cli, name);
+
+	return status != CLI_EXIT_OK ? status : list_plugin(cli, name);
+}
+
+/*
+ * A command: what `linx COMMAND --help` prints (the synopsis, or the
+ * command's own usage text when it has one, as spawn and nft do).  A
+ * command named after a plugin (nft) is followed by that plugin's verbs
+ * when it loads, since the command shadows `linx help PLUGIN`.
+ */
+static int help_command(struct cli *cli, const struct cli_command *c)
+{
+	char opt[] = "--help";
+	char *args[] = { opt, NULL };
+	struct linx_error err;
+	const char *command = cli->command;
+	int status;
+
+	cli->command = c->name;
+	status = c->run(cli, 1, args);
+	cli->command = command;
+	if (status != CLI_EXIT_OK || !cli_plugin_name_valid(c->name) ||
+	    !cli_registry(cli) ||
+	    linx_registry_load(cli->reg, c->name, &err) < 0)
+		return status;
+	putchar('\n');
+	return list_plugin(cli, c->name);
 }
 
 int cli_cmd_help(struct cli *cli, int argc, char **argv)
@@ -165,10 +195,7 @@ int cli_cmd_help(struct cli *cli, int argc, char **argv)
 	if (strchr(argv[0], '.'))
 		return help_verb(cli, argv[0]);
 	c = cli_command_find(argv[0]);
-	if (c) {
-		printf("usage: linx %s%s%s\n\n%s\n", c->name,
-		       c->synopsis[0] ? " " : "", c->synopsis, c->summary);
-		return CLI_EXIT_OK;
-	}
+	if (c)
+		return help_command(cli, c);
 	return help_plugin(cli, argv[0]);
 }

@@ -10,10 +10,16 @@
 
 #include <stdbool.h>
 
+#include <linx/process.h>
+
 /* Copy argv with `name` prepended and run the session. */
 int cli_process_command(int argc, char **argv, const char *name, bool enter);
 
 /* Shared by both: parse the options, run the session, return the status. */
 int linx_cli_process_run(int argc, char **argv, bool enter);
+
+/* The session's agent, forked from us (agent-fork.c); or the program
+ * $LINX_AGENT names, through linx_agent_start(). */
+int cli_agent_start(struct linx_agent **ret, struct linx_error *err);
 
 #endif

@@ -137,65 +137,13 @@ static int parse_ms(struct cli *cli, const char *opt, const char *text,
 	return 0;
 }
 
-/* The whole of a file, or of stdin for "-".  NULL with errno set. */
-static char *read_all(const char *path, size_t *ret_len)
-{
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO
-					: open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *grown = realloc(buf, ncap);
-
-			if (!grown) {
-				errno = ENOMEM;
-				goto fail;
-			}
-			buf = grown;
-			cap = ncap;
-		}
-		if (fd == STDIN_FILENO)
-			n = cli_read_stdin(buf + len, cap - len - 1);
-		else
-			n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	buf[len] = '\0';
-	*ret_len = len;
-	return buf;
-fail:
-	if (fd != STDIN_FILENO) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-	}
-	free(buf);
-	return NULL;
-}
-
 /* A JSON file (or stdin) as a value; CLI_EXIT_* on failure, reported. */
 static int read_json(struct cli *cli, const char *what, const char *path,
 		     bool missing_ok, struct linx_value *ret)
 {
 	char why[CLI_JSON_ERR_MAX];
 	size_t len = 0;
-	char *text = read_all(path, &len);
+	char *text = cli_read_file(path, &len);
 	int r;
 
 	*ret = linx_value_nil();

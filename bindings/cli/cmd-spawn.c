@@ -2,9 +2,10 @@
 /*
  * linx spawn [options] -- argv...
  *
- * Clones argv into fresh namespaces through linx-agent, decides its
- * identity, privileges and syscall surface while it is parked at the
- * checkpoint, then releases it and waits.  Exit status: the workload's, or
+ * Clones argv into fresh namespaces through an agent of its own (forked,
+ * not exec'd: agent-fork.c), decides its identity, privileges and syscall
+ * surface while it is parked at the checkpoint, then releases it and
+ * waits.  Exit status: the workload's, or
  * 128 + signal, or 125 when it never ran (as docker run does).
  *
  * The flags become a plan (linx/plan.h); the library applies it at the
@@ -967,7 +968,7 @@ int linx_cli_process_run(int argc, char **argv, bool enter)
 	so.no_new_privs = o.nnp;
 	if (o.pty)
 		raw_terminal(&so.winsize);
-	if (linx_agent_start(&a, NULL, &err) < 0)
+	if (cli_agent_start(&a, &err) < 0)
 		fail("start", &err);
 	else if (start_parked(a, &o, &so, &p, &status) == 0)
 		status = run_parked(a, p, &o, &plan);

@@ -38,6 +38,11 @@ const struct cli_command cli_commands[] = {
 	  "Converge rtnl, sysctl or cgroup on a desired state: one pass, or "
 	  "a loop that heals drift; reports as JSON.",
 	  cli_cmd_reconcile },
+	{ "nft",
+	  "pull|push|diff|apply|validate|gen [FILE.json|-] [--netns T] ...",
+	  "nf_tables rulesets as JSON: pull, push (--hold for owner tables), "
+	  "diff, apply a patch, validate, the generation.",
+	  cli_cmd_nft },
 	{ "spawn",
 	  "[--ns LIST] [--uid-map M] [--caps-keep LIST] "
 	  "[--seccomp-allow LIST|--seccomp-deny LIST] [--pty] ... -- ARGV...",

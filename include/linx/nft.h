@@ -168,29 +168,42 @@ struct linx_nft_monitor_opts {
 };
 
 /*
- * Subscribe to NFNLGRP_NFTABLES in `netns`.  Events come out grouped by
- * the generation that committed them: the kernel sends a commit's
- * notifications and then its NEWGEN, so events are held until that NEWGEN
- * and then delivered stamped with its id, pid and name.
+ * Subscribe to NFNLGRP_NFTABLES in `netns` (NULL: the caller's; opts may
+ * be NULL).  Events come out grouped by the generation that committed
+ * them: the kernel sends a commit's notifications and then its NEWGEN, so
+ * events are held until that NEWGEN and then delivered stamped with its
+ * id, pid and name, followed by a "new_gen" event.  Two sockets are
+ * opened: the subscribed one, and one that asks the kernel for the
+ * declaration of a set whose elements change (docs/nft/monitor.md).
+ * *ret is owned by the caller (linx_nft_monitor_close()).
  */
 LINX_API int linx_nft_monitor_open(const struct linx_ns_target *netns,
 				   const struct linx_nft_monitor_opts *opts,
 				   struct linx_nft_monitor **ret,
 				   struct linx_error *err);
-/* The fd to poll for POLLIN. */
+/* The fd to poll for POLLIN (-EINVAL for NULL).  Readable does not
+ * always mean an event: a commit in progress is held. */
 LINX_API int linx_nft_monitor_fd(const struct linx_nft_monitor *m);
 /*
- * The next event into *ret: {"op": "new_rule", "gen": id, "proc_pid",
- * "proc_name", "family", "table", "chain", "set", "entity": VALUE}, or
- * {"op": "resync"} after the kernel dropped notifications (ENOBUFS).
- * Returns 1 with an event, 0 when none is ready (non-blocking), or
- * -errno.
+ * The next event into *ret (owned by the caller): {"op": "new_rule",
+ * "gen": id, "proc_pid", "proc_name", "family", "table", "chain", "set",
+ * "entity": VALUE} (chain and set where the kind has them; "anonymous":
+ * true on an anonymous set), {"op": "new_gen", ..., "entity": {"id",
+ * "proc_pid", "proc_name"}} closing each commit, {"op": "unknown",
+ * "type": n, ...} for a message type not modelled, or {"op": "resync"}
+ * after the kernel dropped notifications (ENOBUFS): pull again.
+ * Returns 1 with an event, 0 when none is ready (never blocks; call
+ * until 0 before polling again), or -errno.
  */
 LINX_API int linx_nft_monitor_next(struct linx_nft_monitor *m,
 				   struct linx_value *ret,
 				   struct linx_error *err);
+/* From now on drop events of generations <= gen, those already held
+ * included (the snapshot-and-tail recipe: open, pull, set the pulled
+ * generation).  0, or -EINVAL for NULL. */
 LINX_API int linx_nft_monitor_set_min_gen(struct linx_nft_monitor *m,
 					  uint32_t gen);
+/* Close both sockets and free what is held.  Accepts NULL. */
 LINX_API void linx_nft_monitor_close(struct linx_nft_monitor *m);
 
 /* ---- NFLOG --------------------------------------------------------------- */
@@ -216,17 +229,29 @@ struct linx_nft_log_opts {
 	unsigned n_families;
 };
 
+/*
+ * Bind NFLOG group opts->group in `netns` (NULL: the caller's):
+ * NFULNL_CFG_CMD_PF_BIND per family, then one config message with
+ * CMD_BIND, the copy mode and range, timeout, queue threshold and flags.
+ * Options are checked first (EINVAL, err->param names the option).
+ * EBUSY when the group is bound by another socket in that namespace.
+ * *ret is owned by the caller (linx_nft_log_close()).  docs/nft/log.md.
+ */
 LINX_API int linx_nft_log_open(const struct linx_ns_target *netns,
 			       const struct linx_nft_log_opts *opts,
 			       struct linx_nft_log **ret,
 			       struct linx_error *err);
+/* The fd to poll for POLLIN (-EINVAL for NULL). */
 LINX_API int linx_nft_log_fd(const struct linx_nft_log *l);
 /*
- * The next packet event: {"group", "prefix", "hook", "family",
- * "hw_protocol", "mark", "indev", "outdev", "physindev", "physoutdev",
- * "hwaddr", "uid", "gid", "seq", "seq_global", "timestamp": {"sec",
- * "usec"}, "payload": bytes}, the fields the kernel sent; or {"op":
- * "resync"} after an overflow.  1, 0 (none ready) or -errno.
+ * The next packet event (owned by the caller): {"group", "prefix",
+ * "hook", "hook_name", "family", "hw_protocol", "mark", "indev",
+ * "outdev", "physindev", "physoutdev", "hwaddr", "hwtype", "hwlen",
+ * "hwheader", "l2hdr", "vlan", "ct", "ct_info", "uid", "gid", "seq",
+ * "seq_global", "timestamp": {"sec", "usec"}, "payload": bytes}, only
+ * the fields the kernel sent (interfaces as indexes: their names belong
+ * to the packet's namespace); or {"op": "resync", "group"} after an
+ * overflow lost packets.  1, 0 (none ready; never blocks) or -errno.
  */
 LINX_API int linx_nft_log_next(struct linx_nft_log *l, struct linx_value *ret,
 			       struct linx_error *err);

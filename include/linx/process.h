@@ -146,6 +146,20 @@ LINX_API int linx_agent_start(struct linx_agent **ret,
 			      struct linx_error *err);
 
 /*
+ * Take over an agent started some other way: `fd` is the host's end of a
+ * connected stream socket whose other end the agent serves (requests and
+ * events on one descriptor), `pid` the agent if it is the caller's child
+ * (reaped by linx_agent_free and when it dies), or 0.  Waits for the
+ * agent's greeting, as linx_agent_start does.  fd and pid are the
+ * library's whatever the outcome: on failure fd is closed and pid reaped.
+ * *ret is owned by the caller (linx_agent_free).  Used by `linx spawn`,
+ * which forks its agent (agent/agent-main.h).
+ * Stage names in err->op: "connect", "hello".
+ */
+LINX_API int linx_agent_connect(struct linx_agent **ret, int fd, pid_t pid,
+				struct linx_error *err);
+
+/*
  * Close the control channel and reap the agent.  Per the agent's rules
  * every non-lingering workload is terminated (SIGTERM, its grace period,
  * SIGKILL) and parked children are discarded; this call waits for the

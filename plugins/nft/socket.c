@@ -279,9 +279,11 @@ static int batch_fail(struct nft_batch *bt, const struct batch_acks *a,
 	if (a->first_bad == 0) {
 		op = "batch_begin";
 		r = ack_error(&a->ack, op, err);
-		if (a->ack.code == ERESTART && err)
-			linx_error_prefix(err, "generation %u changed: ",
-					  bt->genid);
+		if (a->ack.code == ERESTART && bt->has_genid)
+			linx_error_set(err, ERESTART, op,
+				       "the ruleset is no longer at generation "
+				       "%u: another writer committed since",
+				       bt->genid);
 	} else if (a->first_bad == bt->n + 1) {
 		r = ack_error(&a->ack, "batch_end", err);
 	} else {

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "nft-internal.h"
+#include "verbs-monitor.h"
 
 struct sock_handle {
 	pthread_rwlock_t lock;
@@ -730,6 +731,7 @@ static const struct linx_verb verbs[] = {
 		.result_doc = "{converged, applied, failed, pending, "
 			      "last_applied, gen}",
 	},
+	NFT_LISTEN_VERBS,
 };
 
 LINX_PLUGIN_DEFINE(nft, "0.1.0",

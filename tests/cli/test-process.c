@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,6 +68,40 @@ START_TEST(exit_statuses)
 			     "-- /bin/mkdir /tmp/linx-cli-denied 2>/dev/null"),
 			 1);
 	ck_assert_int_ne(access("/tmp/linx-cli-denied", F_OK), 0);
+}
+END_TEST
+
+/*
+ * The command forks its agent rather than exec'ing linx-agent
+ * (bindings/cli/agent-fork.c).  The fork starts from the CLI's own state,
+ * which ignores SIGPIPE: the workload must still get every signal at its
+ * default and none blocked.  The agent must be reaped, not orphaned (we
+ * are a subreaper here, so an orphan would come to us).  $LINX_AGENT
+ * still names a program to exec instead.
+ */
+START_TEST(forked_agent)
+{
+	int st;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ck_assert_int_eq(
+		run("spawn -- /usr/bin/awk '/^Sig(Blk|Ign):/ && "
+		    "$2 != \"0000000000000000\" { bad = 1 } END { exit bad }' "
+		    "/proc/self/status"),
+		0);
+	ck_assert_int_eq(run("spawn --ns mount,pid -- /bin/true"), 0);
+	ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	{
+		char *out = linx_test_sh(&st, "LINX_AGENT=/nonexistent %s "
+					      "spawn -- /bin/true 2>&1",
+					 CLI);
+
+		ck_assert_int_eq(st, 125);
+		ck_assert_msg(strstr(out, "/nonexistent"), "%s", out);
+		free(out);
+	}
 }
 END_TEST
 
@@ -437,6 +472,7 @@ int main(void)
 	linx_test_require_root();
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, exit_statuses);
+	tcase_add_test(tc, forked_agent);
 	tcase_add_test(tc, empty_restriction_lists_are_usage_errors);
 	tcase_add_test(tc, seccomp_allow_list);
 	tcase_add_test(tc, pty_relay);

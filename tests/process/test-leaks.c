@@ -5,7 +5,9 @@
  * made); an agent killed with SIGKILL takes its workloads with it; a
  * lingering workload is the one exception, on request; 1,000 spawn cycles
  * grow neither fds, processes nor memory; every descriptor is
- * close-on-exec; and the raw wire refuses malformed requests.
+ * close-on-exec; the raw wire refuses malformed requests; and an agent
+ * handed over with linx_agent_connect is closed and reaped whatever
+ * happens.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -605,6 +607,72 @@ START_TEST(raw_wire_winsize)
 }
 END_TEST
 
+/* ---- linx_agent_connect --------------------------------------------------- */
+
+/* An agent started by hand, handed to the library: it works as one from
+ * linx_agent_start, and linx_agent_free closes the channel and reaps it. */
+START_TEST(connect_an_agent_started_elsewhere)
+{
+	static const char *const argv[] = { "/bin/sh", "-c", "exit 3", NULL };
+	struct linx_process_result res;
+	struct linx_agent *a;
+	struct linx_process *p;
+	struct linx_error err;
+	struct raw r;
+
+	raw_start(&r);
+	linx_assert_ok(linx_agent_connect(&a, r.fd, r.pid, &err), &err);
+	ck_assert_int_eq(linx_agent_pid(a), r.pid);
+	ck_assert_int_eq(linx_agent_fd(a), r.fd);
+	p = pt_spawn(a, LINX_NS_PID, argv);
+	pt_wait_stage(p, LINX_PROCESS_READY);
+	linx_assert_ok(linx_process_proceed(p, &err), &err);
+	res = pt_result(p);
+	ck_assert_int_eq(res.stage, LINX_PROCESS_EXITED);
+	ck_assert_int_eq(res.value, 3);
+	linx_process_free(p);
+	linx_agent_free(a);
+	ck_assert_int_eq(fcntl(r.fd, F_GETFD), -1);
+	ck_assert_int_eq(waitpid(r.pid, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
+/* Refused or not, the descriptor and the agent are the library's: closed
+ * and reaped, never left to the caller. */
+START_TEST(connect_refusals_take_what_they_were_given)
+{
+	struct linx_agent *a = (struct linx_agent *)&a;
+	struct linx_error err;
+	struct raw r;
+	int pfd[2];
+
+	/* Not a socket. */
+	ck_assert_int_eq(pipe2(pfd, O_CLOEXEC), 0);
+	ck_assert_int_eq(linx_agent_connect(&a, pfd[0], 0, &err), -EINVAL);
+	ck_assert_ptr_null(a);
+	ck_assert_str_eq(err.param, "fd");
+	ck_assert_int_eq(fcntl(pfd[0], F_GETFD), -1);
+	close(pfd[1]);
+	ck_assert_int_eq(linx_agent_connect(&a, -1, 0, &err), -EINVAL);
+	/* No output: the live agent is ended and reaped. */
+	raw_start(&r);
+	ck_assert_int_eq(linx_agent_connect(NULL, r.fd, r.pid, &err), -EINVAL);
+	ck_assert_str_eq(err.param, "ret");
+	ck_assert_int_eq(fcntl(r.fd, F_GETFD), -1);
+	ck_assert_int_eq(waitpid(r.pid, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	/* An agent that dies before its greeting. */
+	raw_start(&r);
+	kill(r.pid, SIGKILL);
+	ck_assert_int_lt(linx_agent_connect(&a, r.fd, r.pid, &err), 0);
+	ck_assert_ptr_null(a);
+	ck_assert_str_eq(err.op, "hello");
+	ck_assert_int_eq(fcntl(r.fd, F_GETFD), -1);
+	ck_assert_int_eq(waitpid(r.pid, NULL, WNOHANG), -1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("process-leaks");
@@ -619,6 +687,8 @@ int main(void)
 	tcase_add_test(tc, every_descriptor_cloexec);
 	tcase_add_test(tc, raw_wire_validation);
 	tcase_add_test(tc, raw_wire_winsize);
+	tcase_add_test(tc, connect_an_agent_started_elsewhere);
+	tcase_add_test(tc, connect_refusals_take_what_they_were_given);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
