@@ -34,6 +34,23 @@ static const struct nft_type types[] = {
 	{ "inet_proto", 12, 1, false },	  { "inet_service", 13, 2, false },
 	{ "mark", 19, 4, true },	  { "iface_index", 20, 4, true },
 	{ "ifname", 41, IFNAMSIZ_NFT, true },
+	/* The other types of nftables' selectors (nft describe), so that
+	 * sets nft declared with them (typeof icmpv6 type, ct state, ...)
+	 * keep their type through a pull and a push; values are integers
+	 * in the register's byte order. */
+	{ "nf_proto", 2, 1, false },	  { "arp_op", 11, 2, false },
+	{ "icmp_type", 14, 1, false },	  { "tcp_flag", 15, 1, false },
+	{ "dccp_pkttype", 16, 1, false }, { "mh_type", 17, 1, false },
+	{ "time", 18, 8, true },	  { "iface_type", 21, 2, true },
+	{ "realm", 22, 4, true },	  { "classid", 23, 4, true },
+	{ "uid", 24, 4, true },		  { "gid", 25, 4, true },
+	{ "ct_state", 26, 4, true },	  { "ct_dir", 27, 1, false },
+	{ "ct_status", 28, 4, true },	  { "icmpv6_type", 29, 1, false },
+	{ "pkt_type", 31, 1, false },	  { "icmp_code", 32, 1, false },
+	{ "icmpv6_code", 33, 1, false },  { "icmpx_code", 34, 1, false },
+	{ "devgroup", 35, 4, true },	  { "dscp", 36, 1, false },
+	{ "ecn", 37, 1, false },	  { "boolean", 39, 1, false },
+	{ "hour", 44, 4, true },	  { "day", 45, 1, false },
 };
 
 /* The integer types, "integer/8" ... "integer/512", built once. */
@@ -244,32 +261,43 @@ static bool is_addr(const struct nft_type *t)
 	return t->id == 7 || t->id == 8;
 }
 
+/* Reverse `len` bytes in place. */
+static inline void reverse(uint8_t *a, uint32_t len)
+{
+	for (uint32_t i = 0; i < len / 2; i++) {
+		uint8_t x = a[i];
+
+		a[i] = a[len - 1 - i];
+		a[len - 1 - i] = x;
+	}
+}
+
+/* Host-order registers (mark, iface_index, ct_state, ...) hold the
+ * integer in the machine's byte order; the others are big-endian. */
 static void put_uint(const struct nft_type *t, uint64_t u, uint8_t *out)
 {
-	if (t->host_order) {
-		/* mark and iface_index: a u32 in host order */
-		uint32_t h = (uint32_t)u;
-
-		memcpy(out, &h, sizeof(h));
-		return;
-	}
-	for (uint32_t i = 0; i < t->len; i++) {
+	for (uint32_t i = 0; i < t->len; i++)
 		out[t->len - 1 - i] = i < 8 ? (uint8_t)(u >> (8 * i)) : 0;
-	}
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+	if (t->host_order)
+		reverse(out, t->len);
+#endif
 }
 
 static uint64_t get_uint(const struct nft_type *t, const uint8_t *in)
 {
+	uint8_t be[8];
+	uint32_t len = t->len < 8 ? t->len : 8;
 	uint64_t u = 0;
 
-	if (t->host_order) {
-		uint32_t h;
-
-		memcpy(&h, in, sizeof(h));
-		return h;
-	}
-	for (uint32_t i = 0; i < t->len; i++)
-		u = (u << 8) | in[i];
+	/* The low 8 bytes only: wider integers are bytes (scalar_to_value). */
+	memcpy(be, in + (t->host_order ? 0 : t->len - len), len);
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+	if (t->host_order)
+		reverse(be, len);
+#endif
+	for (uint32_t i = 0; i < len; i++)
+		u = (u << 8) | be[i];
 	return u;
 }
 
@@ -326,10 +354,9 @@ static int scalar_from_value(const struct nft_type *t,
 		return 0;
 	}
 	if (!linx_value_get_u64(v, &u) ||
-	    (t->len < 8 && u >> (8 * (t->host_order ? 4 : t->len))))
+	    (t->len < 8 && u >> (8 * t->len)))
 		return nft_bad(err, what, NULL, "not a %s: expected an integer "
-			       "of %u bytes", t->name,
-			       t->host_order ? 4 : t->len);
+			       "of %u bytes", t->name, t->len);
 	put_uint(t, u, out);
 	return 0;
 }
@@ -544,14 +571,10 @@ void nft_data_interval_order(const struct nft_keytype *kt, uint8_t *data)
 	for (unsigned i = 0; i < kt->n; i++) {
 		const struct nft_type *t = kt->t[i];
 
-		if (t->host_order && t->id != 41) {
-			uint32_t h;
-
-			memcpy(&h, data + off, sizeof(h));
-			h = htobe32(h);
-			/* htobe32 and be32toh are the same swap. */
-			memcpy(data + off, &h, sizeof(h));
-		}
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+		if (t->host_order && t->id != 41)
+			reverse(data + off, t->len);
+#endif
 		off += slot_len(t);
 	}
 }

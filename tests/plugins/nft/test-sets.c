@@ -1215,6 +1215,21 @@ static const struct kcase kernel_cases[] = {
 	  "{\"name\":\"s\",\"key_type\":\"ether_type\",\"elements\":"
 	  "[2048,34525,2054]}" },
 	{ "inet", NFPROTO_INET,
+	  "set s { type ct_state; elements = { established, related } }",
+	  "{\"name\":\"s\",\"key_type\":\"ct_state\",\"elements\":[2,4]}" },
+	{ "inet", NFPROTO_INET,
+	  "set s { type icmpv6_type; elements = { echo-request, 135 } }",
+	  "{\"name\":\"s\",\"key_type\":\"icmpv6_type\",\"elements\":"
+	  "[128,135]}" },
+	{ "inet", NFPROTO_INET,
+	  "set s { type uid . inet_service; elements = { 1000 . 22 } }",
+	  "{\"name\":\"s\",\"key_type\":[\"uid\",\"inet_service\"],"
+	  "\"elements\":[[1000,22]]}" },
+	{ "inet", NFPROTO_INET,
+	  "set s { type iface_type; flags interval; elements = { 1-24 } }",
+	  "{\"name\":\"s\",\"key_type\":\"iface_type\",\"flags\":"
+	  "[\"interval\"],\"elements\":[{\"range\":[1,24]}]}" },
+	{ "inet", NFPROTO_INET,
 	  "set s { type ipv4_addr . inet_service; elements = { 10.0.0.1 . 22,"
 	  " 10.0.0.2 . 80 } }",
 	  "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
