@@ -335,6 +335,10 @@ static int scalar_from_value(const struct nft_type *t,
 		return 0;
 	}
 	if (t->id == 41) {
+		if (v->type == LINX_BYTES && v->len == IFNAMSIZ_NFT) {
+			memcpy(out, v->bytes, IFNAMSIZ_NFT);
+			return 0;
+		}
 		if (v->type != LINX_STRING || v->len == 0 ||
 		    v->len >= IFNAMSIZ_NFT)
 			return nft_bad(err, what, NULL,
@@ -440,6 +444,20 @@ static int component_from_value(const struct nft_type *t,
 		*is_interval = true;
 		return 0;
 	}
+	if (t->id == 41 && v->type == LINX_STRING && v->len > 1 &&
+	    v->len <= IFNAMSIZ_NFT && v->str[v->len - 1] == '*') {
+		/* nftables' wildcard "eth*": every name starting "eth" */
+		if (!end)
+			return nft_bad(err, what, NULL,
+				       "wildcard in a set without the "
+				       "interval flag: %s", v->str);
+		memset(out, 0, IFNAMSIZ_NFT);
+		memcpy(out, v->str, v->len - 1);
+		memset(end, 0xff, IFNAMSIZ_NFT);
+		memcpy(end, v->str, v->len - 1);
+		*is_interval = true;
+		return 0;
+	}
 	rc = scalar_from_value(t, v, out, what, err);
 	if (rc == 0 && end)
 		memcpy(end, out, t->len);
@@ -525,9 +543,16 @@ static int scalar_to_value(const struct nft_type *t, const uint8_t *d,
 		return linx_value_cstring(ret, buf);
 	}
 	if (t->id == 41) {
-		size_t n = strnlen((const char *)d, IFNAMSIZ_NFT);
+		/* A name is 1..15 bytes then NULs; anything else (the
+		 * interval bounds nftables writes around names, such as the
+		 * end right after "lo") stays bytes, so it encodes back
+		 * exactly. */
+		size_t n = strnlen((const char *)d, IFNAMSIZ_NFT), i = n;
 
-		if (linx_value_string(ret, (const char *)d, n) == 0)
+		while (i < IFNAMSIZ_NFT && d[i] == 0)
+			i++;
+		if (n > 0 && i == IFNAMSIZ_NFT &&
+		    linx_value_string(ret, (const char *)d, n) == 0)
 			return 0;
 		return linx_value_bytes(ret, d, IFNAMSIZ_NFT);
 	}
@@ -608,6 +633,22 @@ static int interval_component(const struct nft_type *t, const uint8_t *lo,
 
 	if (memcmp(lo, hi, t->len) == 0)
 		return scalar_to_value(t, lo, ret);
+	if (t->id == 41) {
+		/* "eth*": lo is the prefix then NULs, hi the prefix then
+		 * 0xff bytes */
+		size_t p = strnlen((const char *)lo, IFNAMSIZ_NFT), i;
+		char name[IFNAMSIZ_NFT + 1];
+
+		for (i = p; i < IFNAMSIZ_NFT && lo[i] == 0 && hi[i] == 0xff;)
+			i++;
+		if (p > 0 && i == IFNAMSIZ_NFT && memcmp(lo, hi, p) == 0 &&
+		    linx_utf8_valid((const char *)lo, p)) {
+			memcpy(name, lo, p);
+			name[p] = '*';
+			name[p + 1] = '\0';
+			return linx_value_cstring(ret, name);
+		}
+	}
 	plen = is_addr(t) ? prefix_len(lo, hi, t->len) : -1;
 	if (plen >= 0) {
 		char addr[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 16];

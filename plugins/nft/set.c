@@ -1083,6 +1083,68 @@ static int set_interval(const struct set_decl *d, struct linx_value *el,
 	return 0;
 }
 
+/* An element and its key (and last key) as the kernel orders them. */
+struct sorted {
+	uint8_t key[NFT_DATA_VALUE_MAXLEN], end[NFT_DATA_VALUE_MAXLEN];
+	uint32_t index;
+};
+
+static int sorted_cmp(const void *x, const void *y)
+{
+	const struct sorted *a = x, *b = y;
+	int c = memcmp(a->key, b->key, sizeof(a->key));
+
+	return c ? c : memcmp(a->end, b->end, sizeof(a->end));
+}
+
+/* Hash sets dump in an order of their own (it differs between two
+ * namespaces holding the same set): put every set's elements in key
+ * order, so that a pull is the same wherever it is taken. */
+static int sort_elements(const struct set_decl *d, struct linx_value *elements)
+{
+	bool interval = d->flags & NFT_SET_INTERVAL;
+	uint32_t n = elements->len;
+	struct linx_value out = linx_value_list();
+	struct linx_error err;
+	struct sorted *v;
+	int rc = 0;
+
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	linx_error_clear(&err);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t l;
+
+		if (nft_data_from_value(&d->key, elem_key(&elements->items[i]),
+					v[i].key, &l, interval ? v[i].end : NULL,
+					NULL, "bad_set", &err) < 0) {
+			free(v);
+			return 0; /* not ours to judge: kernel order */
+		}
+		/* Numeric order for host-order components, as intervals. */
+		nft_data_interval_order(&d->key, v[i].key);
+		if (interval)
+			nft_data_interval_order(&d->key, v[i].end);
+		v[i].index = i;
+	}
+	qsort(v, n, sizeof(*v), sorted_cmp);
+	if (linx_value_reserve(&out, n) < 0) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < n && rc == 0; i++)
+		rc = linx_list_push(&out, &elements->items[v[i].index]);
+	free(v);
+	if (rc) {
+		linx_value_clear(&out);
+		return rc;
+	}
+	linx_value_clear(elements);
+	*elements = out;
+	return linx_value_status(elements);
+}
+
 int nft_setelem_merge(const struct linx_value *set, struct linx_value *elements)
 {
 	struct set_decl d;
@@ -1097,9 +1159,10 @@ int nft_setelem_merge(const struct linx_value *set, struct linx_value *elements)
 		return -EINVAL;
 	if (decl_of(set, &d) < 0)
 		return -EINVAL;
-	if (!(d.flags & NFT_SET_INTERVAL) || d.key.n != 1 ||
-	    elements->len == 0)
+	if (elements->len == 0)
 		return 0;
+	if (!(d.flags & NFT_SET_INTERVAL) || d.key.n != 1)
+		return sort_elements(&d, elements);
 	n = elements->len;
 	len = d.key.len;
 	items = elements->items;

@@ -360,6 +360,9 @@ static const char *const shape_cases[] = {
 	"\"elements\":[{\"range\":[1,5]},80,{\"range\":[1024,65535]}]}",
 	"{\"name\":\"i\",\"key_type\":\"mark\",\"flags\":[\"interval\"],"
 	"\"elements\":[{\"range\":[1,5]},256,{\"range\":[65536,65792]}]}",
+	/* ifname wildcards */
+	"{\"name\":\"w\",\"key_type\":\"ifname\",\"flags\":[\"interval\"],"
+	"\"elements\":[\"eth*\",\"lo\"]}",
 	/* adjacent intervals */
 	"{\"name\":\"i\",\"key_type\":\"inet_service\",\"flags\":[\"interval\"],"
 	"\"elements\":[{\"range\":[10,19]},{\"range\":[20,29]}]}",
@@ -869,8 +872,8 @@ START_TEST(test_garbage)
 		"{\"name\":\"c\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
 		"\"data_type\":\"mark\",\"flags\":[\"interval\"]}",
 	};
-	struct linx_value sets[4] = { J(shape_cases[2]), J(shape_cases[13]),
-				      J(shape_cases[14]), J(shape_cases[15]) };
+	struct linx_value sets[4] = { J(shape_cases[2]), J(shape_cases[14]),
+				      J(shape_cases[15]), J(shape_cases[16]) };
 	struct linx_value objs[2] = { J(object_cases[5]), J(object_cases[8]) };
 	struct linx_value ft = J("{\"name\":\"f\",\"hook\":\"ingress\","
 				 "\"priority\":0,\"devices\":[\"lo\"]}");
@@ -1214,6 +1217,11 @@ static const struct kcase kernel_cases[] = {
 	  "set s { type ether_type; elements = { ip, ip6, 0x0806 } }",
 	  "{\"name\":\"s\",\"key_type\":\"ether_type\",\"elements\":"
 	  "[2048,34525,2054]}" },
+	{ "inet", NFPROTO_INET,
+	  "set s { type ifname; flags interval; elements = { \"eth*\", \"lo\","
+	  " \"veth*\" } }",
+	  "{\"name\":\"s\",\"key_type\":\"ifname\",\"flags\":[\"interval\"],"
+	  "\"elements\":[\"eth*\",\"lo\",\"veth*\"]}" },
 	{ "inet", NFPROTO_INET,
 	  "set s { type ct_state; elements = { established, related } }",
 	  "{\"name\":\"s\",\"key_type\":\"ct_state\",\"elements\":[2,4]}" },
