@@ -562,6 +562,36 @@ START_TEST(test_anonymous)
 }
 END_TEST
 
+/* An anonymous object map, as `ct helper set udp dport map { 69 :
+ * "tftp-69" }` makes one: named by nftables' template, flagged object. */
+START_TEST(test_anonymous_objmap)
+{
+	struct linx_value in = J(
+		"{\"anonymous\":true,\"name\":\"__objmap%d\",\"key_type\":"
+		"\"inet_service\",\"data_type\":\"ct_helper\",\"flags\":"
+		"[\"constant\"],\"elements\":[{\"key\":69,\"value\":"
+		"\"tftp-69\"}]}");
+	struct linx_value out;
+	struct nft_batch bt;
+	const struct nlattr *a;
+	uint32_t flags = 0;
+
+	nft_batch_init(&bt);
+	put_set(&bt, NFPROTO_INET, "t", &in);
+	linx_nl_attr_for_each(a, (const struct nlmsghdr *)bt.buf.data,
+			      sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_SET_FLAGS)
+			flags = be32toh(mnl_attr_get_u32(a));
+	ck_assert_uint_eq(flags, NFT_SET_ANONYMOUS | NFT_SET_CONSTANT |
+					 NFT_SET_OBJECT);
+	out = decode_set(bt.buf.data, bt.buf.len, NULL);
+	assert_veq(&out, &in);
+	linx_value_clear(&out);
+	linx_value_clear(&in);
+	nft_batch_fini(&bt);
+}
+END_TEST
+
 /* Adding and deleting elements of an existing set. */
 START_TEST(test_setelem_put)
 {
@@ -1755,6 +1785,7 @@ Suite *sets_suite(void)
 	tcase_add_test(tc, test_set_wire);
 	tcase_add_test(tc, test_chunks);
 	tcase_add_test(tc, test_anonymous);
+	tcase_add_test(tc, test_anonymous_objmap);
 	tcase_add_test(tc, test_setelem_put);
 	tcase_add_loop_test(tc, test_objects, 0, NFT_ARRAY_SIZE(object_cases));
 	tcase_add_test(tc, test_flowtable);
