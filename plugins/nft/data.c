@@ -41,7 +41,7 @@ static const struct nft_type types[] = {
 	{ "nf_proto", 2, 1, false },	  { "arp_op", 11, 2, false },
 	{ "icmp_type", 14, 1, false },	  { "tcp_flag", 15, 1, false },
 	{ "dccp_pkttype", 16, 1, false }, { "mh_type", 17, 1, false },
-	{ "time", 18, 8, true },	  { "iface_type", 21, 2, true },
+	{ "time", 18, 4, true },	  { "iface_type", 21, 2, true },
 	{ "realm", 22, 4, true },	  { "classid", 23, 4, true },
 	{ "uid", 24, 4, true },		  { "gid", 25, 4, true },
 	{ "ct_state", 26, 4, true },	  { "ct_dir", 27, 1, false },
@@ -50,7 +50,8 @@ static const struct nft_type types[] = {
 	{ "icmpv6_code", 33, 1, false },  { "icmpx_code", 34, 1, false },
 	{ "devgroup", 35, 4, true },	  { "dscp", 36, 1, false },
 	{ "ecn", 37, 1, false },	  { "boolean", 39, 1, false },
-	{ "hour", 44, 4, true },	  { "day", 45, 1, false },
+	{ "time_date", 43, 8, true },	  { "hour", 44, 4, true },
+	{ "day", 45, 1, false },
 };
 
 /* The integer types, "integer/8" ... "integer/512", built once. */

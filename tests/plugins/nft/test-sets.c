@@ -333,6 +333,9 @@ static const char *const key_cases[] = {
 	"{\"name\":\"s\",\"key_type\":\"ether_type\",\"elements\":"
 	"[2048,34525,2054]}",
 	"{\"name\":\"s\",\"key_type\":\"integer/32\",\"elements\":[7,65536]}",
+	"{\"name\":\"s\",\"key_type\":\"time_date\",\"elements\":"
+	"[1700000000000000000]}",
+	"{\"name\":\"s\",\"key_type\":\"iface_type\",\"elements\":[1,772]}",
 };
 
 START_TEST(test_key_types)
