@@ -1051,23 +1051,109 @@ static int put_op(struct nft_batch *bt, const struct linx_value *op,
 		       name);
 }
 
+/* A create_set op whose set is emitted without its elements: a copy of
+ * the op with "elements" taken out of its set, and the elements. */
+static int split_create_set(const struct linx_value *op,
+			    struct linx_value *decl_op,
+			    struct linx_value *elements)
+{
+	const struct linx_value *set = get(op, "set");
+	struct linx_value decl, c;
+	int r = 0;
+
+	*decl_op = linx_value_nil();
+	*elements = linx_value_nil();
+	if (!set || set->type != LINX_MAP || !list_of(set, "elements"))
+		return 1; /* nothing to split */
+	if ((r = linx_value_copy(decl_op, op)) < 0 ||
+	    (r = linx_value_copy(elements, list_of(set, "elements"))) < 0)
+		goto fail;
+	decl = linx_value_map();
+	for (uint32_t i = 0; i < set->len; i++) {
+		if (strcmp(set->pairs[i].key, "elements") == 0)
+			continue;
+		if ((r = linx_value_copy(&c, &set->pairs[i].value)) < 0 ||
+		    (r = linx_map_put(&decl, set->pairs[i].key, &c)) < 0) {
+			linx_value_clear(&decl);
+			goto fail;
+		}
+	}
+	if ((r = linx_map_put(decl_op, "set", &decl)) < 0)
+		goto fail;
+	return 0;
+fail:
+	linx_value_clear(decl_op);
+	linx_value_clear(elements);
+	return r;
+}
+
+/*
+ * The ops in their order, with one exception: the elements of a set
+ * created before the patch's last create_chain follow that create_chain
+ * (as add_set_elements would), since a verdict map element may jump to
+ * a chain the patch creates.
+ */
 int nft_patch_put(struct nft_batch *bt, const struct linx_value *patch,
 		  struct linx_error *err)
 {
 	const struct linx_value *ops;
-	int r;
+	struct linx_value deferred = linx_value_list(); /* ops with elements */
+	uint32_t last_chain = UINT32_MAX;
+	int r = 0;
 
 	if (!patch || patch->type != LINX_MAP || !(ops = list_of(patch, "ops")))
 		return nft_bad(err, "bad_patch", NULL,
 			       "expected {\"ops\": [...]}");
 	for (uint32_t i = 0; i < ops->len; i++) {
-		if (ops->items[i].type != LINX_MAP)
-			return nft_bad(err, "bad_patch", NULL,
-				       "ops[%u]: expected a map", i);
-		if ((r = put_op(bt, &ops->items[i], i, err)) < 0)
-			return r;
+		const char *n = ops->items[i].type == LINX_MAP
+					? str_of(&ops->items[i], "op")
+					: NULL;
+
+		if (n && op_kind_of(n) == OP_CREATE_CHAIN)
+			last_chain = i;
 	}
-	return 0;
+	for (uint32_t i = 0; i < ops->len && r == 0; i++) {
+		const struct linx_value *op = &ops->items[i];
+		const char *n;
+
+		if (op->type != LINX_MAP) {
+			r = nft_bad(err, "bad_patch", NULL,
+				    "ops[%u]: expected a map", i);
+			break;
+		}
+		n = str_of(op, "op");
+		if (last_chain != UINT32_MAX && i < last_chain && n &&
+		    op_kind_of(n) == OP_CREATE_SET) {
+			struct linx_value decl_op, els;
+			int s = split_create_set(op, &decl_op, &els);
+
+			if (s < 0) {
+				r = s;
+				break;
+			}
+			if (s == 0) {
+				r = put_op(bt, &decl_op, i, err);
+				/* keep the op (its set, now without
+				 * elements) and the elements for later */
+				if (r == 0) {
+					linx_map_put(&decl_op, "elements", &els);
+					linx_map_put_cstring(&decl_op, "op",
+							     "add_set_elements");
+					r = linx_list_push(&deferred, &decl_op);
+				} else {
+					linx_value_clear(&decl_op);
+					linx_value_clear(&els);
+				}
+				continue;
+			}
+		}
+		r = put_op(bt, op, i, err);
+		if (r == 0 && i == last_chain)
+			for (uint32_t k = 0; k < deferred.len && r == 0; k++)
+				r = put_op(bt, &deferred.items[k], i, err);
+	}
+	linx_value_clear(&deferred);
+	return r;
 }
 
 int linx_nft_apply(struct linx_nft *s, const struct linx_value *patch,

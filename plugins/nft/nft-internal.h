@@ -205,9 +205,18 @@ struct nft_keytype {
 	const struct nft_type *t[NFT_CONCAT_MAX];
 	uint32_t id, len; /* as sent in NFTA_SET_KEY_TYPE / _KEY_LEN */
 	bool verdict; /* data type "verdict" (vmaps): n = 0 */
+	/* Object maps: data type "counter", "quota", ... (NFT_OBJECT_*,
+	 * NFTA_SET_OBJ_TYPE); n = 0.  Their data is the object's name. */
+	uint32_t object;
 };
 
-/* Parse a key_type value (string, or list of strings for a concat). */
+/* The NFT_OBJECT_* number of an object kind name ("counter"), and back
+ * (object.c); 0 / NULL when unknown. */
+uint32_t nft_object_type(const char *kind);
+const char *nft_object_kind(uint32_t type);
+
+/* Parse a key_type value (string, or list of strings for a concat);
+ * with allow_verdict (data types) also "verdict" and object kinds. */
 int nft_keytype_from_value(const struct linx_value *v, bool allow_verdict,
 			   const char *what, struct nft_keytype *ret,
 			   struct linx_error *err);
@@ -226,6 +235,17 @@ int nft_data_from_value(const struct nft_keytype *kt, const struct linx_value *v
 			struct linx_error *err);
 int nft_data_to_value(const struct nft_keytype *kt, const uint8_t *data,
 		      uint32_t len, struct linx_value *ret);
+
+/* Interval sets hold host-order components (mark, iface_index)
+ * big-endian, as nftables writes them, so the kernel's interval tree
+ * orders them numerically: swap those components of a key in place
+ * (the same call converts both ways). */
+void nft_data_interval_order(const struct nft_keytype *kt, uint8_t *data);
+/* The interval [lo, hi] (kt->len bytes each, register order) as a key
+ * value: the single key when lo == hi, an address prefix "a/n" where it
+ * is one, else {"range": [lo, hi]}; per component for a concatenation. */
+int nft_interval_to_value(const struct nft_keytype *kt, const uint8_t *lo,
+			  const uint8_t *hi, struct linx_value *ret);
 
 /* Verdicts: "accept", "drop", "continue", "return", {"jump": chain},
  * {"goto": chain}, {"queue": n}.  Written as NFTA_DATA_VERDICT nested in
@@ -376,7 +396,9 @@ int nft_chain_put(struct nft_enc *e, const struct linx_value *c,
  * (NFTA_RULE_POSITION) from the rule's "position"/"handle". */
 int nft_rule_put(struct nft_enc *e, const struct linx_value *r,
 		 uint16_t flags);
-/* A named set or map: NEWSET then NEWSETELEM chunks. */
+/* A set or map (anonymous with "anonymous": true): NEWSET then
+ * NEWSETELEM chunks.  The set's NFTA_SET_ID is ++bt->next_set_id, so
+ * after the call bt->next_set_id names it (lookups of the batch). */
 int nft_set_put(struct nft_enc *e, const struct linx_value *s,
 		uint16_t flags);
 /* Elements only (add or delete: msg NFT_MSG_NEWSETELEM/DELSETELEM) of a

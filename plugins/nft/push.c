@@ -56,12 +56,13 @@ static const struct linx_value *list_of(const struct linx_value *m,
 }
 
 /* The messages creating a whole table (already validated): the table,
- * its objects, sets with their elements, flowtables, every chain, then
- * every rule, so that jumps and lookups find their targets. */
+ * every chain, its objects, sets with their elements, flowtables, then
+ * every rule, so that jumps (from rules and from verdict map elements)
+ * and lookups find their targets. */
 int nft_table_put_all(struct nft_batch *bt, const struct linx_value *t,
 		      struct linx_error *err)
 {
-	const struct linx_value *l;
+	const struct linx_value *l, *chains;
 	struct nft_enc e = { .bt = bt, .table_v = t, .err = err };
 	int64_t fam;
 	int r;
@@ -71,6 +72,10 @@ int nft_table_put_all(struct nft_batch *bt, const struct linx_value *t,
 	e.table = linx_map_get(t, "name")->str;
 	if ((r = nft_table_put(&e, t, 0)) < 0)
 		return r;
+	chains = list_of(t, "chains");
+	for (uint32_t i = 0; chains && i < chains->len; i++)
+		if ((r = nft_chain_put(&e, &chains->items[i], 0)) < 0)
+			return r;
 	if ((l = list_of(t, "objects")))
 		for (uint32_t i = 0; i < l->len; i++)
 			if ((r = nft_object_put(&e, &l->items[i], 0)) < 0)
@@ -83,11 +88,8 @@ int nft_table_put_all(struct nft_batch *bt, const struct linx_value *t,
 		for (uint32_t i = 0; i < l->len; i++)
 			if ((r = nft_flowtable_put(&e, &l->items[i], 0)) < 0)
 				return r;
-	if (!(l = list_of(t, "chains")))
+	if (!(l = chains))
 		return 0;
-	for (uint32_t i = 0; i < l->len; i++)
-		if ((r = nft_chain_put(&e, &l->items[i], 0)) < 0)
-			return r;
 	for (uint32_t i = 0; i < l->len; i++) {
 		const struct linx_value *rules = list_of(&l->items[i], "rules");
 

@@ -20,23 +20,25 @@
 
 #include "nft-test.h"
 
-/* Interfaces the examples name, as veth pairs in both namespaces. */
+/* Interfaces the examples name, as veth pairs in both namespaces, left
+ * down: no traffic (IPv6 neighbour discovery) then moves the counters
+ * of one namespace and not the other's. */
 #define LINKS                                                                \
 	"ip link add eth0 type veth peer name eth1 && "                      \
 	"ip link add bond0 type veth peer name bond1 && "                    \
-	"ip link add eth2 type veth peer name wlan0 && "                     \
-	"for l in eth0 eth1 bond0 bond1 eth2 wlan0; do ip link set $l up; "  \
-	"done"
+	"ip link add eth2 type veth peer name wlan0"
 
-/* nft -j without what differs legitimately: handles, the metainfo. */
+/* nft -j without what differs legitimately: handles, the metainfo, the
+ * time left to elements.  No double quotes: it also runs inside
+ * in_b()'s sh -c "...". */
 #define NORMALIZE                                                            \
 	"jq -S -c '[.nftables[] | select(.metainfo | not)] | "               \
-	"walk(if type == \"object\" then del(.handle) else . end)'"
+	"del(..|.handle?) | del(..|.expires?)'"
 /* The bytecode, without handles and blank lines. */
 #define BYTECODE                                                             \
 	"nft --debug=netlink list ruleset 2>&1 | sed -e 's/ handle [0-9]*//' " \
 	"-e 's/__set[0-9]*/__set/g' -e 's/__map[0-9]*/__map/g' | "           \
-	"grep -v '^$'"
+	"grep -v '^$' | sed -E 's/ expires [0-9a-z]+//g' | sort"
 
 static char *in_b(pid_t b, const char *cmd)
 {
@@ -53,7 +55,8 @@ static struct linx_value strip_handles(const struct linx_value *v)
 			struct linx_value c;
 
 			if (strcmp(v->pairs[i].key, "handle") == 0 ||
-			    strcmp(v->pairs[i].key, "use") == 0)
+			    strcmp(v->pairs[i].key, "use") == 0 ||
+			    strcmp(v->pairs[i].key, "expires") == 0)
 				continue;
 			c = strip_handles(&v->pairs[i].value);
 			linx_map_put(&out, v->pairs[i].key, &c);
@@ -127,13 +130,19 @@ static void corpus(const char *dir, int min_accepted)
 	struct linx_error err = { 0 };
 	struct dirent **names;
 	pid_t bpid;
+	bool links;
 	int n, accepted = 0;
 
 	nt_require_oracle();
 	linx_test_require(linx_test_have("nsenter"), "nsenter not on PATH");
-	free(nt_sh_ok(LINKS));
+	/* Without veth, the rulesets naming devices are not accepted here
+	 * and the others still run. */
+	links = linx_test_link_kind_supported("veth");
+	if (links)
+		free(nt_sh_ok(LINKS));
 	bpid = linx_test_spawn_in_ns(CLONE_NEWNET);
-	free(in_b(bpid, LINKS));
+	if (links)
+		free(in_b(bpid, LINKS));
 	t = (struct linx_ns_target){ .kind = LINX_NS_TARGET_PID, .pid = bpid };
 	linx_assert_ok(linx_nft_open(&t, &b, &err), &err);
 	n = scandir(dir, &names, NULL, alphasort);
