@@ -267,6 +267,18 @@ static int elem_key_text(struct sbuf *b, const char *type,
 	}
 	if (!linx_value_get_i64(k, &i) || i < 0)
 		return -1;
+	unsigned sdt, slen;
+	if (nftl_settype_dtype(type, &sdt, &slen) && sdt != DT_ETHERTYPE) {
+		size_t ns;
+		const struct nftl_sym *syms = nftl_dtype_syms(sdt, &ns);
+		const char *nm = syms && i <= UINT32_MAX
+					 ? nftl_sym_name(syms, ns, (uint32_t)i)
+					 : NULL;
+		if (nm) {
+			nftl_sb_puts(b, nm);
+			return 0;
+		}
+	}
 	if (strcmp(type, "mark") == 0)
 		nftl_sb_printf(b, "0x%" PRIx64, (uint64_t)i);
 	else if (strcmp(type, "ether_type") == 0) {
@@ -559,8 +571,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		const struct linx_value *d = bytes_of(e2, "data");
 		const char *op = str_of(e2, "op");
 		int64_t dreg;
+		const char *bop = str_of(e1, "op");
 		if (!m || !d || !op || !int_of(e1, "dreg", &dreg) || dreg != 1 ||
-		    linx_map_get(e1, "op") || m->len != (uint32_t)s->len ||
+		    (linx_map_get(e1, "op") && (!bop || strcmp(bop, "bool"))) ||
+		    m->len != (uint32_t)s->len ||
 		    d->len != m->len)
 			goto bad;
 		for (uint32_t k = 0; x && k < x->len; k++)
@@ -1011,6 +1025,13 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (strcmp(kind, "objref") == 0) {
 		const char *t = str_of(e, "type"), *nm = str_of(e, "name");
+		if (t && nm && strcmp(t, "ct_helper") == 0) {
+			nftl_sb_puts(&b, "ct helper set ");
+			nftl_sb_quote(&b, nm);
+			word(c, b.p);
+			free(b.p);
+			return 1;
+		}
 		if (!t || !nm || (strcmp(t, "counter") && strcmp(t, "quota") &&
 				  strcmp(t, "limit")))
 			return unsupported(c, e, "type");

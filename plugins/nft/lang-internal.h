@@ -119,6 +119,8 @@ unsigned nftl_dtype_len(unsigned dtype);
 /* Set key type name of a dtype ("ipv4_addr", ...). */
 const char *nftl_dtype_settype(unsigned dtype, unsigned len);
 bool nftl_dtype_is_bitmask(unsigned dtype);
+/* The dtype of a set type name; false for integer/N and unknown names. */
+bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len);
 
 /* Layer-4 protocol number of a payload protocol name, or -1. */
 int nftl_l4_proto(const char *proto);

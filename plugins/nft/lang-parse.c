@@ -817,9 +817,7 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 
 static bool known_set_dtype(unsigned dt)
 {
-	return !nftl_dtype_is_bitmask(dt) && dt != DT_CTDIR &&
-	       dt != DT_NFPROTO && dt != DT_ICMPTYPE && dt != DT_ICMP6TYPE &&
-	       dt != DT_PKTTYPE && dt != DT_ARPHRD;
+	return dt != DT_HINT;
 }
 
 static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
@@ -1589,11 +1587,22 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 	else if (accept_ident(p, "ip6"))
 		fam = F_IP6;
 	if (!accept_ident(p, "to")) {
+		const struct tok *x = peek(p);
 		linx_value_clear(&e);
-		return unexpected(p, peek(p), "to");
+		if (x->kind == T_IDENT)
+			return perror_at(p, x, "unsupported feature: %s from "
+					       "an expression or a map",
+					 type);
+		return unexpected(p, x, "to");
 	}
 	const struct tok *t = peek(p);
 	bool bracket = false;
+	if (t->kind == T_IDENT && strcmp(t->s, "ip") && strcmp(t->s, "ip6")) {
+		linx_value_clear(&e);
+		return perror_at(p, t, "unsupported feature: %s to an "
+				       "expression or a map",
+				 type);
+	}
 	if (fam < 0) {
 		if (p->family == F_IP || p->family == F_IP6)
 			fam = p->family;
@@ -1813,6 +1822,16 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 	const struct tok *t = peek(p);
 	int rc;
 
+	if (s == NULL) { /* ct helper set "name" */
+		const char *n;
+		if ((rc = expect_name(p, &n, "a helper object name")) < 0)
+			return rc;
+		struct linx_value e = linx_value_map();
+		linx_map_put_cstring(&e, "expr", "objref");
+		linx_map_put_cstring(&e, "type", "ct_helper");
+		linx_map_put_cstring(&e, "name", n);
+		return push_expr(p, r, &e);
+	}
 	if (is_ident(t, "meta") || is_ident(t, "ct")) {
 		next(p);
 		const struct tok *k = next(p);
@@ -1984,6 +2003,21 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				}
 				proto = w;
 				field = ft->s;
+				if (strcmp(w, "ct") == 0 &&
+				    strcmp(field, "helper") == 0 &&
+				    accept_ident(p, "set")) {
+					if (is_punct(peek(p), '{') ||
+					    peek(p)->kind == T_IDENT) {
+						rc = perror_at(p, peek(p),
+							       "unsupported feature: "
+							       "ct helper set from a map");
+						break;
+					}
+					rc = stmt_set(p, &r, NULL);
+					if (rc < 0)
+						break;
+					continue;
+				}
 				if (strcmp(w, "ct") == 0 &&
 				    (strcmp(field, "original") == 0 ||
 				     strcmp(field, "reply") == 0)) {
@@ -2316,22 +2350,12 @@ static int parse_chain_body(struct parser *p, const char *name)
 static int set_type(struct parser *p, const struct tok *t, unsigned *dt,
 		    unsigned *len, const char **name)
 {
-	static const struct { const char *n; unsigned dt, len; } types[] = {
-		{ "ipv4_addr", DT_IPV4, 4 }, { "ipv6_addr", DT_IPV6, 16 },
-		{ "ether_addr", DT_ETHER, 6 }, { "inet_proto", DT_PROTO, 1 },
-		{ "inet_service", DT_SERVICE, 2 }, { "mark", DT_MARK, 4 },
-		{ "ifname", DT_IFNAME, 16 }, { "iface_index", DT_IFINDEX, 4 },
-		{ "ether_type", DT_ETHERTYPE, 2 },
-	};
 	if (t->kind != T_IDENT)
 		return unexpected(p, t, "a type");
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(t->s, types[i].n) == 0) {
-			*dt = types[i].dt;
-			*len = types[i].len;
-			*name = types[i].n;
-			return 0;
-		}
+	if (nftl_settype_dtype(t->s, dt, len)) {
+		*name = nftl_dtype_settype(*dt, *len);
+		return 0;
+	}
 	return perror_at(p, t, "unsupported feature: set type %s", t->s);
 }
 

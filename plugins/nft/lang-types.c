@@ -222,6 +222,16 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_IFINDEX: return "iface_index";
 	case DT_ETHERTYPE: return "ether_type";
 	case DT_MARK: return "mark";
+	case DT_ICMPTYPE: return "icmp_type";
+	case DT_ICMP6TYPE: return "icmpv6_type";
+	case DT_CTSTATE: return "ct_state";
+	case DT_CTSTATUS: return "ct_status";
+	case DT_CTDIR: return "ct_dir";
+	case DT_TCPFLAGS: return "tcp_flag";
+	case DT_PKTTYPE: return "pkt_type";
+	case DT_NFPROTO: return "nf_proto";
+	case DT_ARPHRD: return "iface_type";
+	case DT_HINT: return NULL; /* host order: no integer type fits */
 	default:
 		switch (len) {
 		case 1: return "integer/8";
@@ -231,6 +241,25 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 		default: return NULL;
 		}
 	}
+}
+
+bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
+{
+	static const unsigned all[] = {
+		DT_IPV4, DT_IPV6, DT_ETHER, DT_SERVICE, DT_PROTO, DT_IFNAME,
+		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
+		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
+		DT_NFPROTO, DT_ARPHRD,
+	};
+	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
+					 4, 4, 1, 1, 1, 1, 2 };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
+			*dtype = all[i];
+			*len = lens[i];
+			return true;
+		}
+	return false;
 }
 
 bool nftl_dtype_is_bitmask(unsigned dtype)
