@@ -2596,6 +2596,19 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 		}
 	}
 	{
+		const char *need = strcmp(kind, "quota") == 0	 ? "bytes"
+				   : strcmp(kind, "limit") == 0	 ? "rate"
+				   : strcmp(kind, "ct_helper") == 0 ? "protocol"
+								    : NULL;
+		if (need && !linx_map_get(&o, need)) {
+			rc = perror_at(p, p->last, "%s %s: missing %s", kind,
+				       name,
+				       strcmp(kind, "ct_helper") == 0
+					       ? "type \"NAME\" protocol P"
+				       : strcmp(kind, "quota") == 0 ? "a size"
+								    : "rate");
+			goto out;
+		}
 		struct linx_value *l = mlist(cur_table(p), "objects");
 		for (uint32_t i = 0; l && i < l->len; i++) {
 			const struct linx_value *k = linx_map_get(&l->items[i], "kind");
