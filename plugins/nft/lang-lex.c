@@ -191,7 +191,7 @@ static int lex_addr(struct lexer *x)
 		       v < 1000)
 			v = v * 10 + (unsigned)(x->p[k++] - '0');
 		if (v > (kind == T_IPV4 ? 32u : 128u))
-			return lerr(x, x->line, x->col + 1,
+			return lerr(x, x->line, col,
 				    "prefix length out of range");
 		t->plen = (int16_t)v;
 		adv(x, k);

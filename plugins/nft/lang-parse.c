@@ -64,6 +64,7 @@ struct parser {
 	struct linx_nft_parse_error *perr;
 	struct linx_error *err;
 	const struct tok *last; /* last token consumed, for errors */
+	const struct tok *first_iv; /* the first prefix or range of a set */
 	/* the table being filled */
 	int family;
 	size_t table;
@@ -524,18 +525,16 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		inet_pton(af, t->s, v->b);
 		v->plen = t->plen;
 		if (t->plen >= 0) {
-			char buf[80];
+			/* host bits are cleared, as nftables does */
+			char buf[80], txt[INET6_ADDRSTRLEN];
 			unsigned bits = (unsigned)t->plen;
 			for (unsigned i = 0; i < len; i++) {
 				unsigned keep = bits >= 8 ? 8 : bits;
-				uint8_t m = (uint8_t)(keep ? 0xff << (8 - keep) : 0);
-				if (v->b[i] & ~m)
-					return perror_at(p, t,
-							 "%s/%d: host bits set",
-							 t->s, t->plen);
+				v->b[i] &= (uint8_t)(keep ? 0xff << (8 - keep) : 0);
 				bits -= keep;
 			}
-			snprintf(buf, sizeof(buf), "%s/%d", t->s, t->plen);
+			inet_ntop(af, v->b, txt, sizeof(txt));
+			snprintf(buf, sizeof(buf), "%s/%d", txt, t->plen);
 			linx_value_cstring(&v->elem, buf);
 		} else {
 			linx_value_cstring(&v->elem, t->s);
@@ -824,6 +823,7 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 			  struct linx_value *ret, bool *interval)
 {
 	struct val lo, hi;
+	const struct tok *at = peek(p);
 	int rc = parse_value(p, dt, len, &lo);
 
 	if (rc < 0)
@@ -833,8 +833,11 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 		return perror_at(p, p->last, "wildcards are not allowed in "
 					     "sets");
 	}
-	if (lo.plen >= 0)
+	if (lo.plen >= 0 || is_punct(peek(p), '-')) {
+		if (!*interval)
+			p->first_iv = at;
 		*interval = true;
+	}
 	if (accept_punct(p, '-')) {
 		rc = parse_value(p, dt, len, &hi);
 		if (rc < 0) {
@@ -2472,7 +2475,7 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			if (rc < 0)
 				goto out;
 			if (iv && !interval) {
-				rc = perror_at(p, p->last, "a prefix or range "
+				rc = perror_at(p, p->first_iv, "a prefix or range "
 							   "needs flags "
 							   "interval");
 				goto out;

@@ -330,6 +330,58 @@ START_TEST(ten_thousand_intervals)
 }
 END_TEST
 
+/* Broken inputs where nft -c -f reports a position: Linx reports the
+ * same line and column (nft's messages differ in wording). */
+static const char *const broken[] = {
+	"table inet t {\n  chain c {\n    tcp dport ? accept\n  }\n}\n",
+	"table inet t {\n chain c {\n  tcp dprt 22\n }\n}\n",
+	"table inet t {\n chain c {\n  ip saddr 10.0.0.1/33 drop\n }\n}\n",
+	"table inet t {\n chain c {\n  iifname \"eth0 drop\n }\n}\n",
+	"table inet t {\n chain c {\n  accept drop\n }\n}\n",
+	"table inet t {\n chain c {\n  ip saddr 10.0.0.1 ip6 daddr ::1\n }\n}\n",
+	"table inet t {\n chain c {\n  jump\n }\n}\n",
+	"table inet t {\n chain c {\n  tcp dport 70000\n }\n}\n",
+	"table inet t {\n chain c {\n",
+	"table ip t {\n set s {\n  type ipv4_addr\n  elements = { 10.0.0.0/8 }\n"
+	" }\n}\n",
+	"table ip t {\n chain c {\n  type filter hook input priority 0; "
+	"policy allow;\n }\n}\n",
+	"table ip t {\n chain c {\n  meta mark set\n }\n}\n",
+	"table ip t {\n chain c {\n  log prefix\n }\n}\n",
+	"table ip t {\n chain c {\n  ip saddr 1.2.3.4 ip protocol 300\n }\n}\n",
+	"table ip t {\n chain c {\n  udp dport 53 counter drop accept\n }\n}\n",
+};
+
+START_TEST(error_positions_match_nft)
+{
+	char path[] = "/tmp/linx-lang-badXXXXXX", cmd[256], *out;
+	int fd = mkstemp(path);
+	struct linx_value rs;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+	unsigned line = 0, col = 0;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, broken[_i], strlen(broken[_i])),
+			 (ssize_t)strlen(broken[_i]));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "nft -c -f %s", path);
+	ck_assert_msg(in_netns(&out, cmd) != 0, "nft accepts %s", broken[_i]);
+	const char *at = strstr(out, path);
+	ck_assert_msg(at && sscanf(at + strlen(path), ":%u:%u", &line, &col) == 2,
+		      "no position from nft: %s", out);
+	ck_assert_int_eq(linx_nft_parse_file(path, NULL, &rs, &pe, &err),
+			 -EINVAL);
+	fprintf(stderr, "nft %u:%u  linx %u:%u %s\n", line, col, pe.line,
+		pe.column, pe.message);
+	ck_assert_msg(pe.line == line && pe.column == col,
+		      "%s\nnft: %s\nlinx: %u:%u %s", broken[_i], out, pe.line,
+		      pe.column, pe.message);
+	free(out);
+	unlink(path);
+}
+END_TEST
+
 int main(void)
 {
 	require_tools();
@@ -341,6 +393,8 @@ int main(void)
 	tcase_add_test(tc, our_corpus_both_ways);
 	tcase_add_test(tc, nftables_examples_both_ways);
 	tcase_add_test(tc, ten_thousand_intervals);
+	tcase_add_loop_test(tc, error_positions_match_nft, 0,
+			    sizeof(broken) / sizeof(broken[0]));
 	suite_add_tcase(su, tc);
 	return linx_test_run_suite(su);
 }
