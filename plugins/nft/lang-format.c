@@ -416,6 +416,9 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 		case 132: proto = "sctp"; break;
 		case 33: proto = "dccp"; break;
 		case 136: proto = "udplite"; break;
+		default:
+			if ((off == 0 || off == 2) && len == 2)
+				proto = "th";
 		}
 	} else {
 		return NULL;
@@ -533,7 +536,17 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				goto bad;
 			used = 3;
 		} else if (nftl_dtype_is_bitmask(s->dtype)) {
-			goto bad;
+			uint64_t v;
+			if (prefix || d->len != (uint32_t)s->len ||
+			    (strcmp(op, "eq") && strcmp(op, "neq")))
+				goto bad;
+			v = get_uint(d->bytes, d->len, dt_host(s->dtype));
+			nftl_sb_puts(&b, op[0] == 'e' ? "== " : "!= ");
+			if (v)
+				bitmask_text(&b, s->dtype, v);
+			else
+				nftl_sb_puts(&b, "0");
+			used = 2;
 		} else {
 			nftl_sb_puts(&b, ot);
 			if (prefix) {
@@ -581,15 +594,28 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			if (x->bytes[k])
 				goto bad;
 		if (nftl_dtype_is_bitmask(s->dtype)) {
-			bool zero = true;
-			for (uint32_t k = 0; k < d->len; k++)
-				zero = zero && !d->bytes[k];
-			if (!zero || (strcmp(op, "neq") && strcmp(op, "eq")))
+			uint64_t mv = get_uint(m->bytes, m->len, dt_host(s->dtype));
+			uint64_t dv = get_uint(d->bytes, d->len, dt_host(s->dtype));
+			if (strcmp(op, "neq") && strcmp(op, "eq"))
 				goto bad;
-			if (strcmp(op, "eq") == 0)
-				nftl_sb_puts(&b, "!= ");
-			bitmask_text(&b, s->dtype,
-				     get_uint(m->bytes, m->len, dt_host(s->dtype)));
+			if (!mv)
+				goto bad;
+			if (dv == 0 && op[0] == 'n') {
+				bitmask_text(&b, s->dtype, mv);
+			} else {
+				struct sbuf mb = { 0 };
+				bitmask_text(&mb, s->dtype, mv);
+				for (size_t q = 0; mb.p && q < mb.n; q++)
+					if (mb.p[q] == ',')
+						mb.p[q] = '|';
+				nftl_sb_printf(&b, "& (%s) %s ", mb.p ? mb.p : "0",
+					       op[0] == 'e' ? "==" : "!=");
+				free(mb.p);
+				if (dv)
+					bitmask_text(&b, s->dtype, dv);
+				else
+					nftl_sb_puts(&b, "0");
+			}
 			used = 3;
 		} else if (s->dtype == DT_IPV4 || s->dtype == DT_IPV6) {
 			/* a prefix mask */

@@ -782,6 +782,8 @@ static int emit_deps(struct parser *p, struct rule *r,
 		return dep_link(p, r);
 	if (s->base == 1)
 		return dep_network(p, r, at, strcmp(s->proto, "ip6") == 0);
+	if (strcmp(s->proto, "th") == 0)
+		return 0;
 	if (strcmp(s->proto, "icmp") == 0 && p->family != F_IP) {
 		if ((rc = dep_network(p, r, at, false)) < 0)
 			return rc;
@@ -1061,6 +1063,47 @@ static int lookup(struct parser *p, struct rule *r, const char *set, bool inv,
 	return push_expr(p, r, &e);
 }
 
+
+/* Flags of a bit-mask type: NAME[,|NAME...] or a number, OR'ed. */
+static int parse_flags_value(struct parser *p, unsigned dt, unsigned len,
+			     bool paren, uint64_t *ret)
+{
+	uint64_t m = 0;
+	struct val v;
+	int rc;
+
+	for (;;) {
+		if ((rc = parse_value(p, dt, len, &v)) < 0)
+			return rc;
+		linx_value_clear(&v.elem);
+		for (unsigned i = 0; i < len; i++)
+			m |= (uint64_t)v.b[i]
+			     << (8 * (dtype_host(dt) ? i : len - 1 - i));
+		if (accept_punct(p, '|') || (!paren && accept_punct(p, ',')))
+			continue;
+		break;
+	}
+	*ret = m;
+	return 0;
+}
+
+/* SEL & MASK [==|!=] VALUE, SEL VALUE / MASK: a bitwise and a cmp. */
+static int masked_match(struct parser *p, struct rule *r, unsigned dt,
+			unsigned len, uint64_t mask, const char *op,
+			uint64_t value)
+{
+	uint8_t b[8] = { 0 };
+	int rc;
+
+	if (len > sizeof(b))
+		return perror_at(p, p->last, "value too wide");
+	put_uint(b, len, mask, dtype_host(dt));
+	if ((rc = e_bitwise(p, r, b, len)) < 0)
+		return rc;
+	put_uint(b, len, value, dtype_host(dt));
+	return e_cmp(p, r, op, b, len);
+}
+
 static int parse_match(struct parser *p, struct rule *r,
 		       const struct nftl_sel *s, const struct tok *at)
 {
@@ -1137,30 +1180,50 @@ static int parse_match(struct parser *p, struct rule *r,
 		next(p);
 		return parse_hole(p, r, t, dt, len, op);
 	}
-	struct val v;
-	if ((rc = parse_value(p, dt, len, &v)) < 0)
-		return rc;
-	/* bit masks: flags OR'ed, tested with & and != 0 */
-	if (nftl_dtype_is_bitmask(dt) && !ordering) {
-		uint64_t m = 0;
+	if (nftl_dtype_is_bitmask(dt)) {
+		uint64_t m, v2;
 		uint8_t tmp[8];
-		for (;;) {
-			uint64_t x = 0;
-			for (unsigned i = 0; i < len; i++)
-				x |= (uint64_t)v.b[i] << (8 * (dtype_host(dt) ? i : len - 1 - i));
-			m |= x;
-			linx_value_clear(&v.elem);
-			if (!accept_punct(p, ',') && !accept_punct(p, '|'))
-				break;
-			if ((rc = parse_value(p, dt, len, &v)) < 0)
+		if (!explicit_op && accept_punct(p, '&')) {
+			bool paren = accept_punct(p, '(');
+			if ((rc = parse_flags_value(p, dt, len, paren, &m)) < 0)
 				return rc;
+			if (paren && (rc = expect_punct(p, ')')) < 0)
+				return rc;
+			const struct tok *o2 = peek(p);
+			const char *op2 = op_of(o2);
+			if (op2)
+				next(p);
+			else if (is_punct(o2, '=')) {
+				next(p);
+				if ((rc = expect_punct(p, '=')) < 0)
+					return rc;
+				op2 = "eq";
+			} else
+				op2 = "eq";
+			if ((rc = parse_flags_value(p, dt, len, false, &v2)) < 0)
+				return rc;
+			return masked_match(p, r, dt, len, m, op2, v2);
+		}
+		if ((rc = parse_flags_value(p, dt, len, false, &m)) < 0)
+			return rc;
+		if (!explicit_op && accept_punct(p, '/')) {
+			uint64_t mk;
+			if ((rc = parse_flags_value(p, dt, len, false, &mk)) < 0)
+				return rc;
+			return masked_match(p, r, dt, len, mk, "eq", m);
 		}
 		put_uint(tmp, len, m, dtype_host(dt));
+		if (explicit_op) /* == and != compare the whole value */
+			return e_cmp(p, r, op, tmp, len);
+		/* flags alone: any of them set */
 		if ((rc = e_bitwise(p, r, tmp, len)) < 0)
 			return rc;
 		memset(tmp, 0, sizeof(tmp));
-		return e_cmp(p, r, neq ? "eq" : "neq", tmp, len);
+		return e_cmp(p, r, "neq", tmp, len);
 	}
+	struct val v;
+	if ((rc = parse_value(p, dt, len, &v)) < 0)
+		return rc;
 	/* a comma list is an anonymous set */
 	if (is_punct(peek(p), ',') && !ordering) {
 		struct linx_value first = v.elem;
@@ -1890,7 +1953,7 @@ static const char *const unsupported_words[] = {
 	"symhash", "socket", "ipsec", "rt", "exthdr", "update", "add",
 	"delete", "set", "typeof", "secmark", "flow", "xt", "last", "hbh",
 	"frag", "rt0", "rt2", "srh", "dst", "mh", "ah", "esp", "comp",
-	"vlan", "arp", "gre", "geneve", "vxlan", "th", "sctp", "dccp",
+	"vlan", "arp", "gre", "geneve", "vxlan", "sctp", "dccp",
 	"udplite", "ct", "meta", "cgroupv2", "inner", "tunnel", "optstrip",
 };
 

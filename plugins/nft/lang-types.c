@@ -51,6 +51,8 @@ const struct nftl_sel nftl_sels[] = {
 	P("sctp", "dport", 2, 2, 2, DT_SERVICE),
 	P("dccp", "sport", 2, 0, 2, DT_SERVICE),
 	P("dccp", "dport", 2, 2, 2, DT_SERVICE),
+	P("th", "sport", 2, 0, 2, DT_SERVICE),
+	P("th", "dport", 2, 2, 2, DT_SERVICE),
 	P("icmp", "type", 2, 0, 1, DT_ICMPTYPE),
 	P("icmp", "code", 2, 1, 1, DT_INT),
 	P("icmp", "checksum", 2, 2, 2, DT_INT),
