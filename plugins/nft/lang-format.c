@@ -673,6 +673,26 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		int_of(e1, "dreg", &dreg);
 		if (!kt || (dt && strcmp(dt, "verdict")) || (dt && dreg != 0))
 			goto bad;
+		const char *st = nftl_dtype_settype(s->dtype, s->len);
+		if (s->kind == SEL_PAYLOAD && (!st || strcmp(st, kt) != 0)) {
+			/* the set's type says which field: th dport after
+			 * an icmp match is not icmp checksum */
+			const struct nftl_sel *alt = NULL;
+			for (size_t k = 0; k < nftl_n_sels; k++) {
+				const struct nftl_sel *x = &nftl_sels[k];
+				const char *xt = nftl_dtype_settype(x->dtype, x->len);
+				if (x->kind == SEL_PAYLOAD && x->base == s->base &&
+				    x->offset == s->offset && x->len == s->len &&
+				    xt && strcmp(xt, kt) == 0 &&
+				    (!alt || strcmp(x->proto, "th") == 0))
+					alt = x;
+			}
+			if (!alt)
+				goto bad;
+			b.n = 0;
+			sel_name(&b, alt);
+			nftl_sb_put(&b, " ", 1);
+		}
 		if (dt)
 			nftl_sb_puts(&b, "vmap ");
 		else if (has_inv(e1))

@@ -577,6 +577,98 @@ START_TEST(mutations_never_crash)
 }
 END_TEST
 
+/* ---- the round-trip property over generated rulesets ---------------------- */
+
+static const char *const gen_match[] = {
+	"tcp dport 22", "udp sport 1-100", "ip saddr 10.0.0.0/8",
+	"ip6 daddr ::1", "iifname \"eth*\"", "oifname != \"lo\"",
+	"ct state established,related", "ct state != new", "meta mark 0x10",
+	"tcp flags & (syn|ack) == syn", "th dport { 1, 2 }",
+	"ip daddr != { 1.2.3.4, 5.6.7.0/24 }", "meta l4proto udp",
+	"ether saddr 02:00:00:00:00:01", "icmp type echo-request",
+	"tcp dport != 1000-2000", "ip saddr 10.16.0.0/12", "ct mark 0x5",
+	"meta nfproto ipv6", "tcp sport @ports", "ip ttl < 5",
+	"icmpv6 type { echo-request, nd-neighbor-solicit }",
+	"ct status dnat", "meta pkttype broadcast", "ip protocol tcp",
+	"ct state vmap { established : accept, new : jump c2 }",
+};
+static const char *const gen_stmt[] = {
+	"counter", "log prefix \"x \" level info", "limit rate 5/second",
+	"quota 10 mbytes", "meta mark set 0x1", "ct mark set 0x2", "notrack",
+	"limit rate over 1 mbytes/second burst 10 kbytes", "counter name cnt",
+	"log group 3", "ct mark set meta mark",
+};
+static const char *const gen_end[] = {
+	"accept", "drop", "jump c2", "goto c2", "reject", "return", "",
+	"reject with icmpx type admin-prohibited", "queue num 1-2 bypass",
+	"comment \"tag:r1 some words\"", "accept comment \"plain\"",
+};
+static const char *const gen_nat[] = {
+	"dnat ip to 10.0.0.1:80", "snat ip to 1.2.3.4-1.2.3.8", "masquerade",
+	"redirect to :8080", "masquerade to :1000-2000 random,persistent",
+	"dnat ip6 to [fe80::1]:443",
+};
+
+static size_t pick(unsigned *seed, size_t n)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return (*seed >> 8) % n;
+}
+
+START_TEST(generated_rulesets_roundtrip)
+{
+	unsigned seed = 12345, accepted = 0, total = 300;
+	char *text = malloc(1 << 16);
+
+	for (unsigned n = 0; n < total; n++) {
+		size_t k = 0;
+#define R(a) (a)[pick(&seed, sizeof(a) / sizeof((a)[0]))]
+		k += (size_t)sprintf(text + k,
+				     "table inet t%u {\n set ports { type "
+				     "inet_service; elements = { 1, 2 }; }\n"
+				     " counter cnt { }\n chain c2 { }\n"
+				     " chain c {\n",
+				     n);
+		for (int r = 0; r < 6; r++) {
+			k += (size_t)sprintf(text + k, "  %s %s %s %s\n",
+					     R(gen_match), R(gen_match),
+					     R(gen_stmt), R(gen_end));
+		}
+		k += (size_t)sprintf(text + k, " }\n chain n {\n  type nat hook "
+					       "prerouting priority dstnat\n"
+					       "  %s %s\n }\n}\n",
+				     R(gen_match), R(gen_nat));
+#undef R
+		struct linx_value a, b;
+		struct linx_nft_parse_error pe;
+		struct linx_error err;
+		if (linx_nft_parse(text, k, NULL, &a, &pe, &err) < 0)
+			continue;
+		accepted++;
+		char *t1 = fmt(&a);
+		int r = linx_nft_parse(t1, strlen(t1), NULL, &b, &pe, &err);
+		if (r < 0)
+			fprintf(stderr, "%s\n---\n%s\n", text, t1);
+		ck_assert_msg(r == 0, "generated %u: %s", n, err.message);
+		if (!linx_value_equal(&a, &b))
+			fprintf(stderr, "%s\n---\n%s\n", text, t1);
+		ck_assert_msg(linx_value_equal(&a, &b),
+			      "generated %u: parse(format(x)) != x", n);
+		char *t2 = fmt(&b);
+		ck_assert_msg(strcmp(t1, t2) == 0, "generated %u: not a fixed point",
+			      n);
+		free(t1);
+		free(t2);
+		linx_value_clear(&a);
+		linx_value_clear(&b);
+	}
+	fprintf(stderr, "generated rulesets: %u of %u parsed and round-tripped\n",
+		accepted, total);
+	ck_assert_uint_ge(accepted, total / 10);
+	free(text);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("nft-lang");
@@ -595,6 +687,7 @@ int main(void)
 	tcase_add_test(tc, unrenderable_becomes_a_comment);
 	tcase_add_test(tc, canonical_layout);
 	tcase_add_test(tc, mutations_never_crash);
+	tcase_add_test(tc, generated_rulesets_roundtrip);
 	suite_add_tcase(su, tc);
 	return linx_test_run_suite(su);
 }
