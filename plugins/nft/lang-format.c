@@ -1605,13 +1605,11 @@ int linx_nft_format(const struct linx_value *ruleset, char **text, size_t *len,
 		const struct linx_value *l = linx_map_get(t, "chains");
 		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
 			fmt_chain(&b, family, &l->items[k]);
+		/* sets and maps in the value's order: the order a load
+		 * creates them in, as nft -f does with the source's */
 		l = linx_map_get(t, "sets");
-		for (int pass = 0; pass < 2; pass++)
-			for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++) {
-				bool map = linx_map_get(&l->items[k], "data_type") != NULL;
-				if (map == (pass == 1))
-					fmt_set(&b, &l->items[k]);
-			}
+		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
+			fmt_set(&b, &l->items[k]);
 		l = linx_map_get(t, "objects");
 		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
 			fmt_object(&b, &l->items[k]);

@@ -3146,24 +3146,6 @@ static int normalise(struct linx_value *rs)
 
 	for (uint32_t i = 0; tables && i < tables->len; i++) {
 		struct linx_value *t = &tables->items[i], n = linx_value_map();
-		struct linx_value *sets = mget(t, "sets");
-		/* sets before maps, as the formatter writes them (stable) */
-		if (sets && sets->type == LINX_LIST && sets->len > 1) {
-			struct linx_value *tmp =
-				malloc(sets->len * sizeof(*tmp));
-			uint32_t o = 0;
-			if (!tmp)
-				return -ENOMEM;
-			for (int pass = 0; pass < 2; pass++)
-				for (uint32_t k = 0; k < sets->len; k++) {
-					bool map = linx_map_get(&sets->items[k],
-								"data_type");
-					if (map == (pass == 1))
-						tmp[o++] = sets->items[k];
-				}
-			memcpy(sets->items, tmp, sets->len * sizeof(*tmp));
-			free(tmp);
-		}
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 			struct linx_value *v = mget(t, keys[k]);
 			if (!v || (v->type == LINX_LIST && v->len == 0))
