@@ -191,7 +191,7 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 			if (d[i])
 				return -1;
 		for (const char *q = n; *q; q++)
-			if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
 				return -1;
 		nftl_sb_quote(b, n);
 		return 0;

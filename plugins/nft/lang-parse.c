@@ -569,6 +569,10 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		if (l == 0 || l >= 16)
 			return perror_at(p, t, "interface name length out of "
 					       "range: %s", t->s);
+		for (size_t i = 0; i < l; i++)
+			if ((unsigned char)t->s[i] < 0x20 || t->s[i] == 0x7f)
+				return perror_at(p, t, "a control character in "
+						       "an interface name");
 		memcpy(v->b, t->s, l);
 		if (v->wildcard)
 			v->len = (unsigned)l;

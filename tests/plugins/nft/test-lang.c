@@ -171,7 +171,8 @@ static void sort_tables(struct linx_value *rs)
 {
 	struct linx_value *t = (struct linx_value *)linx_map_get(rs, "tables");
 
-	qsort(t->items, t->len, sizeof(*t->items), cmp_tables);
+	if (t->len > 1)
+		qsort(t->items, t->len, sizeof(*t->items), cmp_tables);
 }
 
 /* Returns whether the file parsed. */
