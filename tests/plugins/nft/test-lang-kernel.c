@@ -16,6 +16,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,6 +383,73 @@ START_TEST(error_positions_match_nft)
 }
 END_TEST
 
+/* The CLI: exit codes and messages in the style of nft -f, and the
+ * subcommands that talk to the kernel. */
+START_TEST(cli_subcommands)
+{
+	char path[] = "/tmp/linx-lang-cliXXXXXX", cmd[4096], *out;
+	int fd = mkstemp(path);
+	const char *good = "table inet web {\n chain input {\n"
+			   "  type filter hook input priority 0; policy accept;\n"
+			   "  tcp dport 80 accept comment \"tag:http\"\n }\n}\n";
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, good, strlen(good)), (ssize_t)strlen(good));
+	close(fd);
+	/* check and format need no kernel */
+	snprintf(cmd, sizeof(cmd), "%s nft check %s && %s nft format %s", LINX_CLI,
+		 path, LINX_CLI, path);
+	ck_assert_msg(in_netns(&out, cmd) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "    tcp dport 80 accept comment \"tag:http\"\n"),
+		      "%s", out);
+	free(out);
+	/* load, show, diff-text, apply-text */
+	snprintf(cmd, sizeof(cmd),
+		 "%s nft load %s\n"
+		 "%s nft show\n"
+		 "sed -i 's/dport 80/dport 8080/' %s\n"
+		 "echo ==== diff\n"
+		 "%s nft diff-text %s\n"
+		 "%s nft apply-text %s\n"
+		 "echo ==== after\n"
+		 "nft list ruleset\n",
+		 LINX_CLI, path, LINX_CLI, path, LINX_CLI, path, LINX_CLI, path);
+	ck_assert_msg(in_netns(&out, cmd) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "table inet web {") &&
+			      strstr(out, "-    tcp dport 80 accept comment "
+					  "\"tag:http\"") &&
+			      strstr(out, "+    tcp dport 8080 accept comment "
+					  "\"tag:http\"") &&
+			      strstr(strstr(out, "==== after"),
+				     "tcp dport 8080 accept comment \"tag:http\""),
+		      "%s", out);
+	free(out);
+	/* a syntax error: exit 1, nft's layout with the caret */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	const char *bad = "table ip t {\n chain c {\n  tcp dport ? accept\n";
+	ck_assert_int_eq(write(fd, bad, strlen(bad)), (ssize_t)strlen(bad));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s nft load %s", LINX_CLI, path);
+	ck_assert_int_eq(in_netns(&out, cmd), 1);
+	ck_assert_msg(strstr(out, ":3:13: Error: unexpected character '?'\n"
+				  "  tcp dport ? accept\n"
+				  "            ^\n"),
+		      "%s", out);
+	free(out);
+	/* usage errors: exit 2 */
+	snprintf(cmd, sizeof(cmd), "%s nft load /nonexistent.nft", LINX_CLI);
+	ck_assert_int_eq(in_netns(&out, cmd), 2);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s nft format", LINX_CLI);
+	ck_assert_int_eq(in_netns(&out, cmd), 2);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s nft show extra", LINX_CLI);
+	ck_assert_int_eq(in_netns(&out, cmd), 2);
+	free(out);
+	unlink(path);
+}
+END_TEST
+
 int main(void)
 {
 	require_tools();
@@ -393,6 +461,7 @@ int main(void)
 	tcase_add_test(tc, our_corpus_both_ways);
 	tcase_add_test(tc, nftables_examples_both_ways);
 	tcase_add_test(tc, ten_thousand_intervals);
+	tcase_add_test(tc, cli_subcommands);
 	tcase_add_loop_test(tc, error_positions_match_nft, 0,
 			    sizeof(broken) / sizeof(broken[0]));
 	suite_add_tcase(su, tc);
