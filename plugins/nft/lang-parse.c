@@ -1936,7 +1936,8 @@ static bool unqualified_meta(const char *s)
 	static const char *const k[] = { "mark", "iif", "oif", "iifname",
 					 "oifname", "iiftype", "oiftype",
 					 "skuid", "skgid", "pkttype", "cpu",
-					 "iifgroup", "oifgroup", "cgroup" };
+					 "iifgroup", "oifgroup", "cgroup",
+					 "nftrace" };
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		if (strcmp(s, k[i]) == 0)
 			return true;

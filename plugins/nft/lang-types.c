@@ -82,6 +82,7 @@ const struct nftl_sel nftl_sels[] = {
 	M("iifgroup", 4, DT_HINT),
 	M("oifgroup", 4, DT_HINT),
 	M("cgroup", 4, DT_HINT),
+	M("nftrace", 1, DT_HINT),
 	C("state", 4, DT_CTSTATE),
 	C("status", 4, DT_CTSTATUS),
 	C("direction", 1, DT_CTDIR),

@@ -10,6 +10,7 @@
  *   nft.validate      {ruleset}                   -> nil
  *   nft.parse         {text, file, values}        -> ruleset
  *   nft.format        {ruleset}                   -> text
+ *   nft.fill_holes    {ruleset, values}           -> ruleset
  *   nft.pull          {sock|netns, family?, table?, set?} -> ruleset | set
  *   nft.push          {sock|netns, ruleset, mode?, retries?} -> report
  *   nft.diff          {from, to}                  -> patch
@@ -665,6 +666,18 @@ static int v_format(const struct linx_call *call, struct linx_value *ret,
 	return r < 0 ? linx_error_set(err, -r, "format", "out of memory") : 0;
 }
 
+static int v_fill_holes(const struct linx_call *call, struct linx_value *ret,
+			struct linx_error *err)
+{
+	return linx_nft_fill_holes(argv_(call, 0), argv_(call, 1), ret, err);
+}
+
+static const struct linx_param p_fill_holes[] = {
+	{ "ruleset", LINX_TM_MAP, P_REQ, "a parsed ruleset with $holes" },
+	{ "values", LINX_TM_MAP, P_REQ,
+	  "name -> integer, string or bytes (docs/nft/lang.md)" },
+};
+
 static const struct linx_param p_parse[] = {
 	{ "text", LINX_TM_NIL | LINX_TM_STRING, 0, "nftables text" },
 	{ "file", LINX_TM_NIL | LINX_TM_STRING, 0,
@@ -728,6 +741,14 @@ static const struct linx_verb verbs[] = {
 		LINX_PARAMS(p_ruleset),
 		.fn = v_format,
 		.result_doc = "string",
+	},
+	{
+		.name = "nft.fill_holes",
+		.summary = "Fill the $holes of a parsed ruleset with typed "
+			   "values",
+		LINX_PARAMS(p_fill_holes),
+		.fn = v_fill_holes,
+		.result_doc = "ruleset",
 	},
 	{
 		.name = "nft.pull",
