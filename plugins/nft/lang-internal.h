@@ -21,6 +21,7 @@
 #define NFT_LANG_MAX_INCLUDE 16	      /* default include depth */
 #define NFT_LANG_MAX_DEFINES 4096
 #define NFT_LANG_MAX_NEST 32	      /* nested comments, braces */
+#define NFT_LANG_MAX_EXPANSION (1u << 20) /* tokens from defines, total */
 
 enum tok_kind {
 	T_EOF = 0,

@@ -65,6 +65,8 @@ struct parser {
 	struct linx_error *err;
 	const struct tok *last; /* last token consumed, for errors */
 	const struct tok *first_iv; /* the first prefix or range of a set */
+	size_t expanded; /* tokens produced by define expansion */
+	bool expand_overflow;
 	/* the table being filled */
 	int family;
 	size_t table;
@@ -161,7 +163,10 @@ static const struct tok *peek(struct parser *p)
 		const struct tok *t = &s->v[s->i];
 		if (t->kind == T_VAR) {
 			const struct define *d = find_def(p, t->s);
-			if (d && p->n_src < MAX_SRC) {
+			if (d && p->expanded + d->n > NFT_LANG_MAX_EXPANSION)
+				p->expand_overflow = true;
+			else if (d && p->n_src < MAX_SRC) {
+				p->expanded += d->n;
 				s->i++;
 				p->src[p->n_src++] = (struct src){ d->v, d->n, 0,
 								   true };
@@ -234,6 +239,9 @@ static int unexpected(struct parser *p, const struct tok *t, const char *want)
 {
 	char b[96];
 
+	if (t->kind == T_VAR && p->expand_overflow)
+		return perror_at(p, t, "variables expand to more than %u tokens",
+				 NFT_LANG_MAX_EXPANSION);
 	if (t->kind == T_VAR && find_def(p, t->s))
 		return perror_at(p, t, "variable $%s refers to itself", t->s);
 	if (t->kind == T_VAR)
@@ -961,6 +969,9 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 static int parse_hole(struct parser *p, struct rule *r, const struct tok *t,
 		      unsigned dt, unsigned len, const char *op)
 {
+	if (p->expand_overflow)
+		return perror_at(p, t, "variables expand to more than %u tokens",
+				 NFT_LANG_MAX_EXPANSION);
 	if (find_def(p, t->s))
 		return perror_at(p, t, "variable $%s refers to itself", t->s);
 	const struct linx_value *vals = p->opts ? p->opts->values : NULL;

@@ -575,6 +575,17 @@ START_TEST(mutations_never_crash)
 					&err),
 			 -EINVAL);
 	free(deep);
+	/* defines that double at each level: bounded, not 2^30 elements */
+	char bomb[4096];
+	size_t k = (size_t)sprintf(bomb, "define a0 = 1\n");
+	for (int i = 1; i <= 30; i++)
+		k += (size_t)sprintf(bomb + k, "define a%d = $a%d, $a%d\n", i,
+				     i - 1, i - 1);
+	k += (size_t)sprintf(bomb + k,
+			     "table ip t { chain c { tcp dport { $a30 }; }; }\n");
+	ck_assert_int_eq(linx_nft_parse(bomb, k, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.message, "expand to more than"), "%s",
+		      pe.message);
 }
 END_TEST
 
