@@ -64,6 +64,55 @@ static void put_name(struct sbuf *b, const char *s)
 		nftl_sb_quote(b, s ? s : "");
 }
 
+static bool one_of(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/* What the parser takes back as a name: 1..255 bytes. */
+static bool name_ok(const char *s)
+{
+	return s && s[0] && strlen(s) <= 255;
+}
+
+static bool ifname_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > 15 || s[n - 1] == '*')
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static bool prio_ok(const struct linx_value *p)
+{
+	static const char *const names[] = { "raw", "mangle", "dstnat",
+					     "filter", "security", "srcnat",
+					     "out", NULL };
+	int64_t i;
+
+	if (!p)
+		return false;
+	if (linx_value_get_i64(p, &i))
+		return i >= INT32_MIN && i <= INT32_MAX;
+	if (p->type == LINX_STRING)
+		return one_of(p->str, names);
+	if (p->type == LINX_MAP) {
+		const struct linx_value *n = linx_map_get(p, "name");
+		const struct linx_value *o = linx_map_get(p, "offset");
+		return n && n->type == LINX_STRING && one_of(n->str, names) &&
+		       (!o || (linx_value_get_i64(o, &i) && i >= -INT32_MAX &&
+			       i <= INT32_MAX));
+	}
+	return false;
+}
+
 static void put_time(struct sbuf *b, uint64_t ms)
 {
 	static const struct { uint64_t ms; const char *u; } u[] = {
@@ -254,20 +303,48 @@ static int elem_key_text(struct sbuf *b, const char *type,
 	}
 	if (k->type == LINX_STRING) {
 		if (strcmp(type, "ifname") == 0) {
+			if (!ifname_ok(k->str))
+				return -1;
 			nftl_sb_quote(b, k->str);
 			return 0;
 		}
-		for (const char *q = k->str; *q; q++)
-			if (!isxdigit((unsigned char)*q) && !strchr(":./", *q))
-				return -1;
-		if (!k->str[0])
+		/* an address, a prefix or a MAC, as the lexer reads them */
+		char buf[64];
+		unsigned char a[16];
+		size_t n = strlen(k->str);
+		if (n == 0 || n >= sizeof(buf))
 			return -1;
+		memcpy(buf, k->str, n + 1);
+		char *sl = strchr(buf, '/');
+		if (sl)
+			*sl = 0;
+		bool v6 = strcmp(type, "ipv6_addr") == 0;
+		if (strcmp(type, "ether_addr") == 0) {
+			unsigned o[6];
+			char end;
+			if (sl || sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x%c", &o[0],
+					 &o[1], &o[2], &o[3], &o[4], &o[5],
+					 &end) != 6)
+				return -1;
+		} else if ((!v6 && strcmp(type, "ipv4_addr")) ||
+			   inet_pton(v6 ? AF_INET6 : AF_INET, buf, a) != 1) {
+			return -1;
+		}
+		if (sl) {
+			char *e;
+			long pl = strtol(sl + 1, &e, 10);
+			if (*e || e == sl + 1 || pl < 1 || pl > (v6 ? 128 : 32))
+				return -1;
+		}
 		nftl_sb_puts(b, k->str);
 		return 0;
 	}
-	if (!linx_value_get_i64(k, &i) || i < 0)
-		return -1;
 	unsigned sdt, slen;
+	if (!linx_value_get_i64(k, &i) || i < 0 ||
+	    !nftl_settype_dtype(type, &sdt, &slen) || sdt == DT_IFNAME ||
+	    sdt == DT_IPV4 || sdt == DT_IPV6 || sdt == DT_ETHER ||
+	    (slen < 8 && (uint64_t)i >> (8 * slen)))
+		return -1;
 	if (nftl_settype_dtype(type, &sdt, &slen) && sdt != DT_ETHERTYPE) {
 		size_t ns;
 		const struct nftl_sym *syms = nftl_dtype_syms(sdt, &ns);
@@ -322,7 +399,8 @@ static int verdict_text(struct sbuf *b, const struct linx_value *v)
 }
 
 static int elements_text(struct sbuf *b, const char *type,
-			 const struct linx_value *el, bool vmap)
+			 const struct linx_value *el, bool vmap, bool is_map,
+			 const char *dtype)
 {
 	if (!el || el->type != LINX_LIST)
 		return -1;
@@ -337,6 +415,8 @@ static int elements_text(struct sbuf *b, const char *type,
 			k = linx_map_get(e, "key");
 			val = linx_map_get(e, "value");
 		}
+		if (is_map != (val != NULL))
+			return -1;
 		if (elem_key_text(b, type, k) < 0)
 			return -1;
 		if (k != e) {
@@ -356,7 +436,7 @@ static int elements_text(struct sbuf *b, const char *type,
 			if (vmap) {
 				if (verdict_text(b, val) < 0)
 					return -1;
-			} else if (elem_key_text(b, type, val) < 0) {
+			} else if (!dtype || elem_key_text(b, dtype, val) < 0) {
 				return -1;
 			}
 		}
@@ -455,7 +535,8 @@ static bool sreg1(const struct linx_value *e)
 
 static const char *op_text(const char *op)
 {
-	if (!op || strcmp(op, "eq") == 0) return "";
+	if (!op) return NULL;
+	if (strcmp(op, "eq") == 0) return "";
 	if (strcmp(op, "neq") == 0) return "!= ";
 	if (strcmp(op, "lt") == 0) return "< ";
 	if (strcmp(op, "gt") == 0) return "> ";
@@ -518,7 +599,13 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		if (!ot)
 			goto bad;
 		if (h && h->type == LINX_MAP && str_of(h, "hole")) {
-			nftl_sb_printf(&b, "%s$%s", ot, str_of(h, "hole"));
+			const char *hn = str_of(h, "hole");
+			if (!hn[0] || strlen(hn) > 255)
+				goto bad;
+			for (const char *q = hn; *q; q++)
+				if (!isalnum((unsigned char)*q) && *q != '_')
+					goto bad;
+			nftl_sb_printf(&b, "%s$%s", ot, hn);
 			used = 2;
 		} else if (!d) {
 			goto bad;
@@ -657,8 +744,12 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		const char *set = str_of(e1, "set");
 		int64_t dreg = -1;
 		int_of(e1, "dreg", &dreg);
-		if (!set || (dreg != -1 && dreg != 0))
+		if (!set || !set[0] || (dreg != -1 && dreg != 0))
 			goto bad;
+		for (const char *q = set; *q; q++)
+			if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
+			    *q != '.')
+				goto bad; /* @name cannot be quoted */
 		if (dreg == 0)
 			nftl_sb_puts(&b, "vmap ");
 		else if (has_inv(e1))
@@ -697,7 +788,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			nftl_sb_puts(&b, "vmap ");
 		else if (has_inv(e1))
 			nftl_sb_puts(&b, "!= ");
-		if (elements_text(&b, kt, linx_map_get(e1, "elements"), dt) < 0)
+		if (elements_text(&b, kt, linx_map_get(e1, "elements"), dt, dt,
+				  NULL) < 0)
 			goto bad;
 		used = 2;
 	} else if ((is_expr(e1, "meta") || is_expr(e1, "ct")) && sreg1(e1) &&
@@ -928,7 +1020,9 @@ static int fmt_limit(struct sbuf *b, const struct linx_value *e)
 	const char *unit = str_of(e, "unit"), *type = str_of(e, "type");
 	bool bytes = type && strcmp(type, "bytes") == 0;
 
-	if (!int_of(e, "rate", &rate) || rate < 0 || !unit)
+	static const char *const units[] = { "second", "minute", "hour", "day",
+					     "week", NULL };
+	if (!int_of(e, "rate", &rate) || rate < 0 || !one_of(unit, units))
 		return -1;
 	int_of(e, "burst", &burst);
 	nftl_sb_puts(b, "rate ");
@@ -1017,6 +1111,15 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		const char *s;
 		const struct linx_value *f = linx_map_get(e, "flags");
 		nftl_sb_puts(&b, "log");
+		static const char *const lv[] = { "emerg", "alert", "crit",
+						  "err", "warn", "notice",
+						  "info", "debug", "audit",
+						  NULL };
+		if ((str_of(e, "prefix") && strlen(str_of(e, "prefix")) > 127) ||
+		    (str_of(e, "level") && !one_of(str_of(e, "level"), lv))) {
+			free(b.p);
+			return unsupported(c, e, "prefix or level");
+		}
 		if ((s = str_of(e, "prefix"))) {
 			nftl_sb_puts(&b, " prefix ");
 			nftl_sb_quote(&b, s);
@@ -1177,6 +1280,21 @@ static bool fmt_rule(struct fctx *c, const struct linx_value *rule)
 			unsupported(c, NULL, "an unused immediate");
 			return false;
 		}
+	if (tag) {
+		size_t n = strlen(tag);
+		bool ok = n >= 1 && n <= 64;
+		for (const char *q = tag; ok && *q; q++)
+			ok = isalnum((unsigned char)*q) || *q == '_' || *q == '.' ||
+			     *q == '-';
+		if (!ok || (cm && n + strlen(cm) + 5 > 128)) {
+			unsupported(c, NULL, "a tag nft cannot hold");
+			return false;
+		}
+	}
+	if (cm && (strlen(cm) > 128 || (!tag && strncmp(cm, "tag:", 4) == 0))) {
+		unsupported(c, NULL, "a comment nft cannot hold");
+		return false;
+	}
 	if (tag || cm) {
 		struct sbuf b = { 0 };
 		char *txt = NULL;
@@ -1261,8 +1379,27 @@ static void fmt_chain(struct sbuf *b, int family, const struct linx_value *ch)
 	const char *s;
 	bool header = false;
 
-	if (!name)
+	static const char *const types[] = { "filter", "nat", "route", NULL };
+	static const char *const hooks[] = { "prerouting", "input", "forward",
+					     "output", "postrouting",
+					     "ingress", "egress", NULL };
+	static const char *const pols[] = { "accept", "drop", NULL };
+	const struct linx_value *dv = linx_map_get(ch, "device");
+	const struct linx_value *dsv = linx_map_get(ch, "devices");
+
+	if (!name_ok(name))
 		return put_unsupported_line(b, 1, "chain without a name");
+	if ((type || hook || prio) &&
+	    (!one_of(type, types) || !one_of(hook, hooks) || !prio_ok(prio)))
+		return put_unsupported_line(b, 1, "chain: a base chain header");
+	if (str_of(ch, "policy") && !one_of(str_of(ch, "policy"), pols))
+		return put_unsupported_line(b, 1, "chain: policy");
+	if (dv && (dv->type != LINX_STRING || !ifname_ok(dv->str)))
+		return put_unsupported_line(b, 1, "chain: device");
+	for (uint32_t k = 0; dsv && k < dsv->len; k++)
+		if (dsv->type != LINX_LIST || dsv->items[k].type != LINX_STRING ||
+		    !ifname_ok(dsv->items[k].str))
+			return put_unsupported_line(b, 1, "chain: devices");
 	indent(b, 1);
 	nftl_sb_puts(b, "chain ");
 	put_name(b, name);
@@ -1357,10 +1494,22 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	const char *x;
 	int64_t v;
 
-	if (!name || !kt)
+	unsigned sdt, slen;
+	static const char *const sflags[] = { "constant", "interval", "timeout",
+					      "dynamic", "auto_merge", NULL };
+	static const char *const spols[] = { "performance", "memory", NULL };
+
+	if (!name_ok(name) || !kt)
 		return put_unsupported_line(b, 1, "set without a name or a type");
-	if (strncmp(kt, "integer/", 8) == 0)
-		return put_unsupported_line(b, 1, "set of a raw integer type");
+	if (!nftl_settype_dtype(kt, &sdt, &slen) ||
+	    (dt && strcmp(dt, "verdict") && !nftl_settype_dtype(dt, &sdt, &slen)))
+		return put_unsupported_line(b, 1, "set: its key or data type");
+	for (uint32_t k = 0; fl && k < fl->len; k++)
+		if (fl->type != LINX_LIST || fl->items[k].type != LINX_STRING ||
+		    !one_of(fl->items[k].str, sflags))
+			return put_unsupported_line(b, 1, "set: flags");
+	if (str_of(s, "policy") && !one_of(str_of(s, "policy"), spols))
+		return put_unsupported_line(b, 1, "set: policy");
 	struct sbuf body = { 0 };
 	indent(b, 1);
 	nftl_sb_puts(b, dt ? "map " : "set ");
@@ -1415,7 +1564,8 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	}
 	if (el && el->type == LINX_LIST && el->len) {
 		if (strchr(kt, '.') ||
-		    elements_text(&body, kt, el, dt && strcmp(dt, "verdict") == 0) < 0) {
+		    elements_text(&body, kt, el, dt && strcmp(dt, "verdict") == 0,
+				  dt != NULL, dt) < 0) {
 			put_unsupported_line(b, 2, "elements");
 		} else {
 			indent(b, 2);
@@ -1577,7 +1727,7 @@ int linx_nft_format(const struct linx_value *ruleset, char **text, size_t *len,
 		const char *fam = str_of(t, "family"), *name = str_of(t, "name");
 		int family = fam_of(fam);
 
-		if (t->type != LINX_MAP || family == F_UNKNOWN || !name) {
+		if (t->type != LINX_MAP || family == F_UNKNOWN || !name_ok(name)) {
 			put_unsupported_line(&b, 0, "table without a family or name");
 			continue;
 		}
@@ -1588,13 +1738,22 @@ int linx_nft_format(const struct linx_value *ruleset, char **text, size_t *len,
 		nftl_sb_puts(&b, " {\n");
 		const struct linx_value *fl = linx_map_get(t, "flags");
 		if (fl && fl->type == LINX_LIST && fl->len) {
-			indent(&b, 1);
-			nftl_sb_puts(&b, "flags ");
+			static const char *const tf[] = { "dormant", "owner",
+							  "persist", NULL };
+			bool ok = true;
 			for (uint32_t k = 0; k < fl->len; k++)
-				if (fl->items[k].type == LINX_STRING)
+				ok = ok && fl->items[k].type == LINX_STRING &&
+				     one_of(fl->items[k].str, tf);
+			if (!ok) {
+				put_unsupported_line(&b, 1, "table flags");
+			} else {
+				indent(&b, 1);
+				nftl_sb_puts(&b, "flags ");
+				for (uint32_t k = 0; k < fl->len; k++)
 					nftl_sb_printf(&b, "%s%s", k ? "," : "",
-						  fl->items[k].str);
-			nftl_sb_puts(&b, "\n");
+						       fl->items[k].str);
+				nftl_sb_puts(&b, "\n");
+			}
 		}
 		if (str_of(t, "comment")) {
 			indent(&b, 1);
