@@ -64,6 +64,15 @@ static void put_name(struct sbuf *b, const char *s)
 		nftl_sb_quote(b, s ? s : "");
 }
 
+/* The dash of a range: spaced after a name, which would swallow it. */
+static void range_dash(struct sbuf *b)
+{
+	if (b->n && isalpha((unsigned char)b->p[b->n - 1]))
+		nftl_sb_puts(b, " - ");
+	else
+		nftl_sb_put(b, "-", 1);
+}
+
 static bool one_of(const char *s, const char *const *list)
 {
 	for (; s && *list; list++)
@@ -298,7 +307,7 @@ static int elem_key_text(struct sbuf *b, const char *type,
 			return -1;
 		if (elem_key_text(b, type, &r->items[0]) < 0)
 			return -1;
-		nftl_sb_put(b, "-", 1);
+		range_dash(b);
 		return elem_key_text(b, type, &r->items[1]);
 	}
 	if (k->type == LINX_STRING) {
@@ -618,7 +627,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				goto bad;
 			if (value_text(&b, s->dtype, d->bytes, d->len, -1) < 0)
 				goto bad;
-			nftl_sb_put(&b, "-", 1);
+			range_dash(&b);
 			if (value_text(&b, s->dtype, d2->bytes, d2->len, -1) < 0)
 				goto bad;
 			used = 3;
@@ -736,7 +745,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		nftl_sb_puts(&b, strcmp(op, "neq") == 0 ? "!= " : "");
 		if (value_text(&b, s->dtype, f->bytes, f->len, -1) < 0)
 			goto bad;
-		nftl_sb_put(&b, "-", 1);
+		range_dash(&b);
 		if (value_text(&b, s->dtype, t->bytes, t->len, -1) < 0)
 			goto bad;
 		used = 2;
