@@ -72,12 +72,24 @@ static int call(struct lang_cmd *c, const char *verb, struct linx_value *args,
 	return r;
 }
 
-static struct linx_value args_netns(struct lang_cmd *c)
+/* The argument map of `verb` with --netns typed by the verb's schema (a
+ * pid is an integer, a path a string), as on the command line. */
+static struct linx_value args_netns(struct lang_cmd *c, const char *verb)
 {
 	struct linx_value a = linx_value_map();
+	const struct linx_verb *v;
+	struct linx_error err;
+	char *arg = NULL;
 
-	if (c->netns)
+	if (!c->netns || linx_registry_find(c->cli->reg, verb, &v, &err) < 0)
+		return a;
+	if (asprintf(&arg, "netns=%s", c->netns) >= 0 &&
+	    cli_args_parse(c->cli, v, 1, &arg, &a) != 0) {
+		linx_value_clear(&a);
+		a = linx_value_map();
 		linx_map_put_cstring(&a, "netns", c->netns);
+	}
+	free(arg);
 	return a;
 }
 
@@ -192,7 +204,7 @@ static int format(struct lang_cmd *c, const struct linx_value *rs, char **out)
 
 static int push(struct lang_cmd *c, struct linx_value *rs, const char *mode)
 {
-	struct linx_value a = args_netns(c), res;
+	struct linx_value a = args_netns(c, "nft.push"), res;
 	struct linx_error err;
 
 	linx_map_put(&a, "ruleset", rs);
@@ -207,7 +219,7 @@ static int push(struct lang_cmd *c, struct linx_value *rs, const char *mode)
 
 static int pull(struct lang_cmd *c, struct linx_value *rs)
 {
-	struct linx_value a = args_netns(c);
+	struct linx_value a = args_netns(c, "nft.pull");
 	struct linx_error err;
 
 	if (call(c, "nft.pull", &a, rs, &err) < 0) {
