@@ -145,6 +145,7 @@ struct fctx {
 	int l4, nf, eth;
 	bool have[24];
 	const struct linx_value *reg[24]; /* immediates not yet used */
+	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
 	struct sbuf out;
 	char why[160];
 	bool bad;
@@ -462,7 +463,7 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 	int64_t dreg;
 
 	*prefix = false;
-	if (!int_of(e, "dreg", &dreg) || dreg != 1)
+	if (!int_of(e, "dreg", &dreg) || dreg < 1 || dreg > 23)
 		return NULL;
 	if (strcmp(kind, "meta") == 0 || strcmp(kind, "ct") == 0) {
 		const char *key = str_of(e, "key");
@@ -593,6 +594,30 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 
 	if (!s || i + 1 >= n)
 		return unsupported(c, ld, "a load without a match");
+	int64_t ldreg = 0;
+	int_of(ld, "dreg", &ldreg);
+	if (is_expr(&ex[i + 1], "set_literal") && !prefix) {
+		const struct linx_value *m = &ex[i + 1];
+		const char *kt = str_of(m, "key_type");
+		const char *dt = str_of(m, "data_type");
+		int64_t sr = -1, dr = -1;
+		int_of(m, "sreg", &sr);
+		int_of(m, "dreg", &dr);
+		if (dt && strcmp(dt, "verdict") && sr == ldreg && dr == ldreg &&
+		    kt && !c->regtext[ldreg] && !has_inv(m)) {
+			sel_name(&b, s);
+			nftl_sb_puts(&b, " map ");
+			if (elements_text(&b, kt, linx_map_get(m, "elements"),
+					  false, true, dt) < 0 || b.oom) {
+				free(b.p);
+				return unsupported(c, m, "map elements");
+			}
+			c->regtext[ldreg] = b.p;
+			return 2;
+		}
+	}
+	if (ldreg != 1)
+		return unsupported(c, ld, "a load into another register");
 	int64_t ll = s->len;
 	if (s->kind == SEL_PAYLOAD)
 		int_of(ld, "len", &ll);
@@ -918,6 +943,28 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 		if (c->family == F_INET)
 			nftl_sb_printf(&b, "%s ", fam);
 		nftl_sb_puts(&b, "to ");
+		int64_t ra = 0, rp = 0;
+		if (int_of(e, "reg_addr_min", &ra) && ra >= 1 && ra <= 23 &&
+		    c->regtext[ra] && !linx_map_get(e, "reg_addr_max") &&
+		    !linx_map_get(e, "reg_proto_max")) {
+			nftl_sb_puts(&b, c->regtext[ra]);
+			free(c->regtext[ra]);
+			c->regtext[ra] = NULL;
+			if (int_of(e, "reg_proto_min", &rp)) {
+				if (rp >= 1 && rp <= 23 && c->regtext[rp]) {
+					nftl_sb_puts(&b, " : ");
+					nftl_sb_puts(&b, c->regtext[rp]);
+					free(c->regtext[rp]);
+					c->regtext[rp] = NULL;
+				} else if (fmt_ports(c, &b, e) <= 0) {
+					goto bad;
+				}
+			}
+			flags_text(&b, linx_map_get(e, "flags"));
+			word(c, b.p ? b.p : "");
+			free(b.p);
+			return 1;
+		}
 		if (take_reg(c, e, "reg_addr_min", &lo) < 0 ||
 		    take_reg(c, e, "reg_addr_max", &hi) < 0)
 			goto bad;
@@ -1285,8 +1332,8 @@ static bool fmt_rule(struct fctx *c, const struct linx_value *rule)
 		i += (uint32_t)k;
 	}
 	for (int r = 0; r < 24; r++)
-		if (c->reg[r]) {
-			unsupported(c, NULL, "an unused immediate");
+		if (c->reg[r] || c->regtext[r]) {
+			unsupported(c, NULL, "an unused register");
 			return false;
 		}
 	if (tag) {
@@ -1457,7 +1504,10 @@ static void fmt_chain(struct sbuf *b, int family, const struct linx_value *ch)
 	for (uint32_t i = 0; rules && rules->type == LINX_LIST && i < rules->len;
 	     i++) {
 		struct fctx c = { .family = family };
-		if (fmt_rule(&c, &rules->items[i])) {
+		bool ok = fmt_rule(&c, &rules->items[i]);
+		for (int r = 0; r < 24; r++)
+			free(c.regtext[r]);
+		if (ok) {
 			indent(b, 2);
 			nftl_sb_puts(b, c.out.p ? c.out.p : "");
 			nftl_sb_puts(b, "\n");

@@ -1656,6 +1656,91 @@ static int nat_ports(struct parser *p, struct rule *r, unsigned reg,
 	return 0;
 }
 
+static bool unqualified_meta(const char *s);
+static bool is_payload_proto(const char *s);
+
+/* SEL map { k : v, ... } loaded into `reg`: nat from a map (nft's
+ * `dnat to tcp dport map { 80 : 10.0.0.1 }`). */
+static int nat_map(struct parser *p, struct rule *r, unsigned reg,
+		   unsigned ddt, unsigned dlen)
+{
+	const struct tok *t = next(p);
+	const char *proto, *field;
+	int rc;
+
+	if (t->kind != T_IDENT)
+		return unexpected(p, t, "a field");
+	if (unqualified_meta(t->s)) {
+		proto = "meta";
+		field = t->s;
+	} else if (strcmp(t->s, "meta") == 0 || strcmp(t->s, "ct") == 0 ||
+		   is_payload_proto(t->s)) {
+		const struct tok *f = next(p);
+		if (f->kind != T_IDENT)
+			return unexpected(p, f, "a field");
+		proto = t->s;
+		field = f->s;
+	} else {
+		return perror_at(p, t, "unsupported feature: nat to %s", t->s);
+	}
+	const struct nftl_sel *s = nftl_sel_find(proto, field);
+	if (!s)
+		return perror_at(p, t, "unsupported feature: %s %s", proto,
+				 field);
+	if ((rc = emit_deps(p, r, s, t)) < 0)
+		return rc;
+	struct linx_value e = linx_value_map();
+	if (s->kind == SEL_PAYLOAD) {
+		static const char *const bases[] = { "link", "network",
+						     "transport" };
+		linx_map_put_cstring(&e, "expr", "payload");
+		linx_map_put_int(&e, "dreg", reg);
+		linx_map_put_cstring(&e, "base", bases[s->base]);
+		linx_map_put_int(&e, "offset", s->offset);
+		linx_map_put_int(&e, "len", s->len);
+	} else {
+		linx_map_put_cstring(&e, "expr", s->proto);
+		linx_map_put_cstring(&e, "key", s->key);
+		linx_map_put_int(&e, "dreg", reg);
+	}
+	if ((rc = push_expr(p, r, &e)) < 0)
+		return rc;
+	if (!accept_ident(p, "map"))
+		return perror_at(p, peek(p), "unsupported feature: nat to an "
+					     "expression other than a map "
+					     "lookup");
+	if ((rc = expect_punct(p, '{')) < 0)
+		return rc;
+	const char *kt = nftl_dtype_settype(s->dtype, s->len);
+	if (!kt || !known_set_dtype(s->dtype))
+		return perror_at(p, t, "unsupported feature: maps of this type");
+	struct linx_value elems;
+	bool interval = false;
+	rc = parse_elements(p, s->dtype, s->len, true, 1, ddt, dlen, &elems,
+			    &interval);
+	if (rc < 0) {
+		linx_value_clear(&elems);
+		return rc;
+	}
+	e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "set_literal");
+	linx_map_put_cstring(&e, "key_type", kt);
+	linx_map_put_cstring(&e, "data_type", nftl_dtype_settype(ddt, dlen));
+	linx_map_put(&e, "elements", &elems);
+	linx_map_put_int(&e, "sreg", reg);
+	linx_map_put_int(&e, "dreg", reg);
+	return push_expr(p, r, &e);
+}
+
+static bool nat_map_ahead(struct parser *p)
+{
+	const struct tok *t = peek(p);
+
+	return t->kind == T_IDENT && strcmp(t->s, "to") &&
+	       (unqualified_meta(t->s) || strcmp(t->s, "meta") == 0 ||
+		strcmp(t->s, "ct") == 0 || is_payload_proto(t->s));
+}
+
 static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		    const struct tok *at)
 {
@@ -1663,11 +1748,49 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 	int fam = -1, rc;
 	unsigned reg = 1;
 
-	if (accept_ident(p, "ip"))
-		fam = F_IP;
-	else if (accept_ident(p, "ip6"))
-		fam = F_IP6;
-	if (!accept_ident(p, "to")) {
+	/* `dnat ip` could be the family or the start of `ip saddr map` */
+	const struct tok *f0 = peek(p);
+	if (is_ident(f0, "ip") || is_ident(f0, "ip6")) {
+		size_t save = p->src[p->n_src - 1].i, depth = p->n_src;
+		next(p);
+		const struct tok *f1 = peek(p);
+		if (is_ident(f1, "to") || is_punct(f1, ':') ||
+		    f1->kind == T_IPV4 || f1->kind == T_IPV6 ||
+		    nat_map_ahead(p) || p->n_src != depth)
+			fam = f0->s[2] == '6' ? F_IP6 : F_IP;
+		else
+			p->src[p->n_src - 1].i = save;
+	}
+	bool to = accept_ident(p, "to");
+	if (nat_map_ahead(p)) {
+		if (fam < 0)
+			fam = p->family == F_IP6 ? F_IP6 : F_IP;
+		if (p->family != F_IP && p->family != F_IP6 &&
+		    p->family != F_INET) {
+			linx_value_clear(&e);
+			return perror_at(p, at, "%s is not available in %s tables",
+					 type, fam_names[p->family]);
+		}
+		linx_map_put_cstring(&e, "expr", "nat");
+		linx_map_put_cstring(&e, "type", type);
+		linx_map_put_cstring(&e, "family", fam == F_IP ? "ip" : "ip6");
+		if ((rc = nat_map(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
+				  fam == F_IP ? 4 : 16)) < 0)
+			goto fail;
+		linx_map_put_int(&e, "reg_addr_min", 1);
+		if (accept_punct(p, ':')) {
+			if (nat_map_ahead(p)) {
+				if ((rc = nat_map(p, r, 2, DT_SERVICE, 2)) < 0)
+					goto fail;
+				linx_map_put_int(&e, "reg_proto_min", 2);
+			} else if ((rc = nat_ports(p, r, 2, &e)) < 0) {
+				goto fail;
+			}
+		}
+		nat_flags(p, &e);
+		return push_expr(p, r, &e);
+	}
+	if (!to) {
 		const struct tok *x = peek(p);
 		linx_value_clear(&e);
 		if (x->kind == T_IDENT)
