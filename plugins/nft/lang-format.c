@@ -201,7 +201,8 @@ static uint64_t get_uint(const uint8_t *b, unsigned len, bool host)
 static bool dt_host(unsigned dt)
 {
 	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
-	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD;
+	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
+	       dt == DT_FIBADDR;
 }
 
 /* One value of `dt` from register bytes; `plen` >= 0 adds a prefix. */
@@ -1091,6 +1092,80 @@ static int fmt_limit(struct sbuf *b, const struct linx_value *e)
 	return 0;
 }
 
+static int fmt_fib(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		   uint32_t i)
+{
+	static const char *const fl[] = { "saddr", "daddr", "mark", "iif",
+					  "oif", NULL };
+	const struct linx_value *e = &ex[i];
+	const struct linx_value *f = linx_map_get(e, "flags");
+	const char *res = str_of(e, "result");
+	struct sbuf b = { 0 };
+	bool present = false, first = true;
+	int64_t dreg;
+	unsigned dt, len;
+
+	if (!f || f->type != LINX_LIST || !res || !int_of(e, "dreg", &dreg) ||
+	    dreg != 1 || i + 1 >= n || !is_expr(&ex[i + 1], "cmp") ||
+	    !sreg1(&ex[i + 1]) || !bytes_of(&ex[i + 1], "data"))
+		return unsupported(c, e, "not a fib match");
+	if (strcmp(res, "addrtype") == 0)
+		dt = DT_FIBADDR, len = 4;
+	else if (strcmp(res, "oif") == 0)
+		dt = DT_IFINDEX, len = 4;
+	else if (strcmp(res, "oifname") == 0)
+		dt = DT_IFNAME, len = 16;
+	else
+		return unsupported(c, e, "result");
+	nftl_sb_puts(&b, "fib ");
+	for (uint32_t k = 0; k < f->len; k++) {
+		const struct linx_value *x = &f->items[k];
+		if (x->type == LINX_STRING && strcmp(x->str, "present") == 0) {
+			present = true;
+			continue;
+		}
+		if (x->type != LINX_STRING || !one_of(x->str, fl)) {
+			free(b.p);
+			return unsupported(c, e, "flags");
+		}
+		nftl_sb_printf(&b, "%s%s", first ? "" : " . ", x->str);
+		first = false;
+	}
+	if (first) {
+		free(b.p);
+		return unsupported(c, e, "flags");
+	}
+	nftl_sb_printf(&b, " %s ", dt == DT_FIBADDR ? "type" : res);
+	const struct linx_value *d = bytes_of(&ex[i + 1], "data");
+	const char *op = str_of(&ex[i + 1], "op");
+	const char *ot = op_text(op);
+	if (present) {
+		uint64_t v = d->len == 4 ? get_uint(d->bytes, 4, true) : 2;
+		if (!op || strcmp(op, "eq") || v > 1) {
+			free(b.p);
+			return unsupported(c, e, "present");
+		}
+		nftl_sb_puts(&b, v ? "exists" : "missing");
+	} else {
+		if (!ot || (dt == DT_IFNAME ? d->len > 16 : d->len != len)) {
+			free(b.p);
+			return unsupported(c, e, "value");
+		}
+		nftl_sb_puts(&b, ot);
+		if (value_text(&b, dt, d->bytes, d->len, -1) < 0) {
+			free(b.p);
+			return unsupported(c, e, "value");
+		}
+	}
+	if (b.oom) {
+		free(b.p);
+		return unsupported(c, e, "memory");
+	}
+	word(c, b.p);
+	free(b.p);
+	return 2;
+}
+
 static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    uint32_t i)
 {
@@ -1246,6 +1321,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		free(b.p);
 		return 1;
 	}
+	if (strcmp(kind, "fib") == 0)
+		return fmt_fib(c, ex, n, i);
 	if (strcmp(kind, "nat") == 0 || strcmp(kind, "masq") == 0 ||
 	    strcmp(kind, "redir") == 0)
 		return fmt_nat(c, e);

@@ -88,6 +88,7 @@ enum nft_dtype {
 	DT_ICMP6TYPE,
 	DT_PKTTYPE,
 	DT_ARPHRD,   /* host 2 */
+	DT_FIBADDR,  /* host 4: RTN_* (fib ... type) */
 };
 
 /* A selector: what a match's left-hand side loads. */

@@ -475,7 +475,8 @@ static void put_uint(uint8_t *b, unsigned len, uint64_t v, bool host)
 static bool dtype_host(unsigned dt)
 {
 	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
-	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD;
+	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
+	       dt == DT_FIBADDR;
 }
 
 static int lookup_service(const char *name, uint64_t *v)
@@ -830,7 +831,7 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 
 static bool known_set_dtype(unsigned dt)
 {
-	return dt != DT_HINT;
+	return dt != DT_HINT && dt != DT_FIBADDR;
 }
 
 static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
@@ -2088,7 +2089,7 @@ static bool is_payload_proto(const char *s)
 }
 
 static const char *const unsupported_words[] = {
-	"fib", "osf", "synproxy", "tproxy", "dup", "fwd", "numgen", "jhash",
+	"osf", "synproxy", "tproxy", "dup", "fwd", "numgen", "jhash",
 	"symhash", "socket", "ipsec", "rt", "exthdr", "update", "add",
 	"delete", "set", "typeof", "secmark", "flow", "xt", "last", "hbh",
 	"frag", "rt0", "rt2", "srh", "dst", "mh", "ah", "esp", "comp",
@@ -2141,6 +2142,81 @@ static int rule_comment(struct parser *p, struct rule *r)
 	return 0;
 }
 
+/* fib FLAG[ . FLAG...] RESULT [op] VALUE | fib ... oif missing|exists */
+static int stmt_fib(struct parser *p, struct rule *r)
+{
+	static const char *const fl[] = { "saddr", "daddr", "mark", "iif",
+					  "oif" };
+	struct linx_value flags = linx_value_list(), e;
+	const struct tok *t;
+	int rc;
+
+	do {
+		size_t i;
+		t = next(p);
+		for (i = 0; i < 5 && t->kind == T_IDENT; i++)
+			if (strcmp(t->s, fl[i]) == 0)
+				break;
+		if (t->kind != T_IDENT || i == 5) {
+			linx_value_clear(&flags);
+			return unexpected(p, t, "saddr, daddr, mark, iif or oif");
+		}
+		linx_list_push_cstring(&flags, fl[i]);
+	} while (accept_punct(p, '.'));
+	t = next(p);
+	const char *result;
+	unsigned dt, len;
+	if (is_ident(t, "type"))
+		result = "addrtype", dt = DT_FIBADDR, len = 4;
+	else if (is_ident(t, "oif"))
+		result = "oif", dt = DT_IFINDEX, len = 4;
+	else if (is_ident(t, "oifname"))
+		result = "oifname", dt = DT_IFNAME, len = 16;
+	else {
+		linx_value_clear(&flags);
+		return unexpected(p, t, "type, oif or oifname");
+	}
+	bool present = is_ident(peek(p), "missing") || is_ident(peek(p), "exists");
+	const struct tok *pt = present ? next(p) : NULL;
+	if (present)
+		linx_list_push_cstring(&flags, "present");
+	e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "fib");
+	linx_map_put(&e, "flags", &flags);
+	linx_map_put_cstring(&e, "result", result);
+	linx_map_put_int(&e, "dreg", 1);
+	if ((rc = push_expr(p, r, &e)) < 0)
+		return rc;
+	if (present) {
+		uint8_t b[4] = { 0 };
+		put_uint(b, 4, is_ident(pt, "exists") ? 1 : 0, true);
+		return e_cmp(p, r, "eq", b, 4);
+	}
+	const char *op = "eq";
+	if (op_of(peek(p)))
+		op = op_of(next(p));
+	else if (is_punct(peek(p), '=')) {
+		next(p);
+		if ((rc = expect_punct(p, '=')) < 0)
+			return rc;
+	}
+	t = peek(p);
+	if (is_punct(t, '{') || t->kind == T_SETREF || is_ident(t, "vmap"))
+		return perror_at(p, t, "unsupported feature: sets of fib "
+				       "results");
+	if (t->kind == T_VAR) {
+		next(p);
+		return parse_hole(p, r, t, dt, len, op);
+	}
+	struct val v;
+	if ((rc = parse_value(p, dt, len, &v)) < 0)
+		return rc;
+	linx_value_clear(&v.elem);
+	if (v.wildcard && strcmp(op, "eq") && strcmp(op, "neq"))
+		return perror_at(p, p->last, "a wildcard needs == or !=");
+	return e_cmp(p, r, op, v.b, v.len);
+}
+
 /* A rule up to the end of the statement (or '}', which is left). */
 static int parse_rule(struct parser *p, struct linx_value *out)
 {
@@ -2190,6 +2266,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_reject(p, &r, t);
 		else if (strcmp(w, "queue") == 0)
 			rc = stmt_queue(p, &r);
+		else if (strcmp(w, "fib") == 0)
+			rc = stmt_fib(p, &r);
 		else if (strcmp(w, "notrack") == 0) {
 			struct linx_value e = linx_value_map();
 			linx_map_put_cstring(&e, "expr", "notrack");

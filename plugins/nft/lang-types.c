@@ -155,6 +155,12 @@ static const struct nftl_sym arphrds[] = {
 	{ "loopback", 772 }, { "sit", 776 }, { "ipgre", 778 },
 };
 
+static const struct nftl_sym fibaddrs[] = {
+	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 },
+	{ "anycast", 4 }, { "multicast", 5 }, { "blackhole", 6 },
+	{ "unreachable", 7 }, { "prohibit", 8 },
+};
+
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 
 const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
@@ -171,6 +177,7 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_ICMP6TYPE: *n = N(icmp6types); return icmp6types;
 	case DT_PKTTYPE: *n = N(pkttypes); return pkttypes;
 	case DT_ARPHRD: *n = N(arphrds); return arphrds;
+	case DT_FIBADDR: *n = N(fibaddrs); return fibaddrs;
 	default: *n = 0; return NULL;
 	}
 }
@@ -235,6 +242,7 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_NFPROTO: return "nf_proto";
 	case DT_ARPHRD: return "iface_type";
 	case DT_HINT: return NULL; /* host order: no integer type fits */
+	case DT_FIBADDR: return NULL;
 	default:
 		switch (len) {
 		case 1: return "integer/8";
