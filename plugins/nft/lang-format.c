@@ -146,6 +146,7 @@ struct fctx {
 	bool have[24];
 	const struct linx_value *reg[24]; /* immediates not yet used */
 	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
+	bool term; /* a verdict was written: nothing may follow */
 	struct sbuf out;
 	char why[160];
 	bool bad;
@@ -785,9 +786,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
 			    *q != '.')
 				goto bad; /* @name cannot be quoted */
-		if (dreg == 0)
+		if (dreg == 0) {
 			nftl_sb_puts(&b, "vmap ");
-		else if (has_inv(e1))
+			c->term = true;
+		} else if (has_inv(e1))
 			nftl_sb_puts(&b, "!= ");
 		nftl_sb_put(&b, "@", 1);
 		nftl_sb_puts(&b, set);
@@ -819,9 +821,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			sel_name(&b, alt);
 			nftl_sb_put(&b, " ", 1);
 		}
-		if (dt)
+		if (dt) {
 			nftl_sb_puts(&b, "vmap ");
-		else if (has_inv(e1))
+			c->term = true;
+		} else if (has_inv(e1))
 			nftl_sb_puts(&b, "!= ");
 		if (elements_text(&b, kt, linx_map_get(e1, "elements"), dt, dt,
 				  NULL) < 0)
@@ -937,7 +940,8 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 		const char *type = str_of(e, "type");
 		const char *fam = str_of(e, "family");
 		const struct linx_value *lo, *hi;
-		if (!type || !fam || (strcmp(fam, "ip") && strcmp(fam, "ip6")))
+		if (!type || !fam || (strcmp(fam, "ip") && strcmp(fam, "ip6")) ||
+		    (strcmp(type, "snat") && strcmp(type, "dnat")))
 			return unsupported(c, e, "type or family");
 		bool v6 = strcmp(fam, "ip6") == 0;
 		nftl_sb_printf(&b, "%s ", type);
@@ -1179,6 +1183,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			free(b.p);
 			return unsupported(c, e, "not a verdict");
 		}
+		c->term = true;
 		word(c, b.p);
 		free(b.p);
 		return 1;
@@ -1197,6 +1202,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				free(b.p);
 				return unsupported(c, e, "verdict");
 			}
+			c->term = true;
 			word(c, b.p);
 			free(b.p);
 			return 1;
@@ -1326,21 +1332,31 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if (strcmp(kind, "nat") == 0 || strcmp(kind, "masq") == 0 ||
 	    strcmp(kind, "redir") == 0)
 		return fmt_nat(c, e);
-	if (strcmp(kind, "reject") == 0)
+	if (strcmp(kind, "reject") == 0) {
+		c->term = true;
 		return fmt_reject(c, e);
+	}
 	if (strcmp(kind, "queue") == 0) {
 		int64_t num = 0, total = 1;
 		const struct linx_value *f = linx_map_get(e, "flags");
 		if (linx_map_get(e, "sreg_qnum"))
 			return unsupported(c, e, "sreg_qnum");
+		c->term = true;
 		int_of(e, "num", &num);
 		int_of(e, "total", &total);
 		nftl_sb_printf(&b, "queue num %" PRId64, num);
 		if (total > 1)
 			nftl_sb_printf(&b, "-%" PRId64, num + total - 1);
-		for (uint32_t k = 0; f && f->type == LINX_LIST && k < f->len; k++)
-			if (f->items[k].type == LINX_STRING)
-				nftl_sb_printf(&b, " %s", f->items[k].str);
+		for (uint32_t k = 0; f && f->type == LINX_LIST && k < f->len; k++) {
+			static const char *const qf[] = { "bypass", "fanout",
+							  NULL };
+			if (f->items[k].type != LINX_STRING ||
+			    !one_of(f->items[k].str, qf)) {
+				free(b.p);
+				return unsupported(c, e, "flags");
+			}
+			nftl_sb_printf(&b, " %s", f->items[k].str);
+		}
 		word(c, b.p);
 		free(b.p);
 		return 1;
@@ -1403,6 +1419,10 @@ static bool fmt_rule(struct fctx *c, const struct linx_value *rule)
 		return false;
 	}
 	for (uint32_t i = 0; i < ex->len;) {
+		if (c->term) {
+			unsupported(c, NULL, "a statement after a verdict");
+			return false;
+		}
 		int k = fmt_stmt(c, ex->items, ex->len, i);
 		if (k <= 0)
 			return false;
