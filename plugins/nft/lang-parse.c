@@ -3208,6 +3208,79 @@ static int do_define(struct parser *p)
 	return 0;
 }
 
+/* add element FAMILY TABLE SET { ... }: appended to a set this input
+ * declared (the value has no other place for them). */
+static int add_element(struct parser *p)
+{
+	const char *name;
+	unsigned dt, len, ddt = 0, dlen = 0;
+	const char *tn;
+	bool created, interval = false;
+	int rc, kind = 0;
+
+	if ((rc = table_head(p)) < 0 ||
+	    (rc = expect_name(p, &name, "a set name")) < 0)
+		return rc;
+	const struct tok *at = p->last;
+	struct linx_value *set = table_item(p, "sets", name, &created);
+	if (!set)
+		return nomem(p);
+	if (created) {
+		/* not declared here: drop the placeholder again */
+		struct linx_value *l = mget(cur_table(p), "sets");
+		linx_value_clear(&l->items[--l->len]);
+		return perror_at(p, at, "set %s is not declared in this "
+					"input", name);
+	}
+	const struct linx_value *kt = linx_map_get(set, "key_type");
+	const struct linx_value *dtv = linx_map_get(set, "data_type");
+	const struct linx_value *fl = linx_map_get(set, "flags");
+	struct tok fake = { .kind = T_IDENT };
+	if (!kt || kt->type != LINX_STRING)
+		return perror_at(p, at, "unsupported feature: elements of "
+					"this set");
+	fake.s = kt->str;
+	if ((rc = set_type(p, &fake, &dt, &len, &tn)) < 0)
+		return rc;
+	if (dtv && dtv->type == LINX_STRING) {
+		if (strcmp(dtv->str, "verdict") == 0) {
+			kind = 2;
+		} else {
+			fake.s = dtv->str;
+			if ((rc = set_type(p, &fake, &ddt, &dlen, &tn)) < 0)
+				return rc;
+			kind = 1;
+		}
+	}
+	for (uint32_t i = 0; fl && fl->type == LINX_LIST && i < fl->len; i++)
+		if (fl->items[i].type == LINX_STRING &&
+		    strcmp(fl->items[i].str, "interval") == 0)
+			interval = true;
+	if ((rc = expect_punct(p, '{')) < 0)
+		return rc;
+	struct linx_value elems;
+	bool iv = false;
+	rc = parse_elements(p, dt, len, true, kind, ddt, dlen, &elems, &iv);
+	if (rc < 0) {
+		linx_value_clear(&elems);
+		return rc;
+	}
+	if (iv && !interval) {
+		linx_value_clear(&elems);
+		return perror_at(p, p->first_iv, "a prefix or range needs "
+						 "flags interval");
+	}
+	set = table_item(p, "sets", name, &created);
+	struct linx_value *l = mlist(set, "elements");
+	for (uint32_t i = 0; l && i < elems.len; i++)
+		if (linx_list_push(l, &elems.items[i]) < 0) {
+			linx_value_clear(&elems);
+			return nomem(p);
+		}
+	linx_value_clear(&elems);
+	return 0;
+}
+
 static int parse_top(struct parser *p)
 {
 	int rc;
@@ -3284,9 +3357,8 @@ static int parse_top(struct parser *p)
 				if (!rules || linx_list_push(rules, &rule) < 0)
 					return nomem(p);
 			} else if (is_ident(k, "element")) {
-				return perror_at(p, k, "unsupported feature: add "
-						       "element (declare the "
-						       "elements in the set)");
+				if ((rc = add_element(p)) < 0)
+					return rc;
 			} else {
 				return unexpected(p, k, "table, chain, rule, set "
 							"or map");
