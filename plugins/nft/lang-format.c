@@ -239,8 +239,15 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		if (len > 16)
 			return -1;
 		memcpy(n, d, len);
+		for (const char *q = n; *q; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+				return -1;
+		if (!linx_utf8_valid(n, strlen(n)))
+			return -1;
 		if (len < 16 && !memchr(d, 0, len)) {
 			/* a prefix: the wildcard */
+			if (len == 0)
+				return -1;
 			nftl_sb_quote(b, n);
 			b->n--;
 			nftl_sb_puts(b, "*\"");
@@ -254,6 +261,8 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		for (const char *q = n; *q; q++)
 			if ((unsigned char)*q < 0x20 || *q == 0x7f)
 				return -1;
+		if (!linx_utf8_valid(n, strlen(n)))
+			return -1;
 		nftl_sb_quote(b, n);
 		return 0;
 	}
@@ -690,9 +699,13 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			if (op[0] == 'e' && s->kind == SEL_META && !prefix) {
 				if (strcmp(s->key, "l4proto") == 0)
 					c->l4 = d->bytes[0];
-				else if (strcmp(s->key, "nfproto") == 0)
+				else if (strcmp(s->key, "nfproto") == 0 &&
+					 (d->bytes[0] == 2 || d->bytes[0] == 10))
 					c->nf = d->bytes[0];
-				else if (strcmp(s->key, "protocol") == 0 && d->len == 2)
+				else if (strcmp(s->key, "protocol") == 0 &&
+					 d->len == 2 &&
+					 ((d->bytes[0] << 8 | d->bytes[1]) == 0x0800 ||
+					  (d->bytes[0] << 8 | d->bytes[1]) == 0x86dd))
 					c->eth = d->bytes[0] << 8 | d->bytes[1];
 			}
 			if (op[0] == 'e' && s->kind == SEL_PAYLOAD && s->base == 1 &&

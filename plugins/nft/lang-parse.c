@@ -817,9 +817,12 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 		return;
 	if (s->kind == SEL_META && strcmp(s->key, "l4proto") == 0)
 		r->l4 = v->b[0];
-	else if (s->kind == SEL_META && strcmp(s->key, "nfproto") == 0)
+	else if (s->kind == SEL_META && strcmp(s->key, "nfproto") == 0 &&
+		 (v->b[0] == 2 || v->b[0] == 10))
 		r->nfproto = v->b[0];
-	else if (s->kind == SEL_META && strcmp(s->key, "protocol") == 0)
+	else if (s->kind == SEL_META && strcmp(s->key, "protocol") == 0 &&
+		 ((v->b[0] << 8 | v->b[1]) == 0x0800 ||
+		  (v->b[0] << 8 | v->b[1]) == 0x86dd))
 		r->ethproto = v->b[0] << 8 | v->b[1];
 	else if (s->kind == SEL_PAYLOAD && s->base == 1 &&
 		 (strcmp(s->field, "protocol") == 0 ||
