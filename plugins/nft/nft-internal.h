@@ -507,6 +507,18 @@ int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
 		    struct linx_value *ret, struct linx_nft_gen *gen,
 		    struct linx_error *err);
 
+/* A table by identity. */
+struct nft_table_ref {
+	uint8_t family;
+	const char *name;
+};
+/* The tables refs[] (absent ones left out, not an error) as one ruleset
+ * {"tables": [...]}, all read in one generation (*gen, may be NULL);
+ * caller holds s->lock. */
+int nft_pull_tables_locked(struct linx_nft *s, const struct nft_table_ref *refs,
+			   size_t n, struct linx_value *ret,
+			   struct linx_nft_gen *gen, struct linx_error *err);
+
 /* GETSET of one set (its declaration); caller holds s->lock. */
 int nft_get_set_locked(struct linx_nft *s, uint8_t family, const char *table,
 		       const char *set, struct linx_value *ret,

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -201,34 +202,103 @@ static int add_releases(const struct linx_value *current,
 	return linx_value_status(patch);
 }
 
+static bool ref_known(const struct nft_table_ref *refs, size_t n,
+		      uint8_t family, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (refs[i].family == family && strcmp(refs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* The tables a reconcile pass reads: those of the (validated) desired
+ * ruleset and those of `release` ("family/name"; others ignored), each
+ * once.  Release names are copied into *names (one block, freed by the
+ * caller with *refs). */
+static int table_refs(const struct linx_value *ruleset,
+		      const struct linx_value *release,
+		      struct nft_table_ref **refs, size_t *n, char **names)
+{
+	const struct linx_value *tables = list_of(ruleset, "tables");
+	size_t cap = (tables ? tables->len : 0) +
+		     (release && release->type == LINX_LIST ? release->len : 0);
+	size_t bytes = 0;
+	char *p;
+
+	*n = 0;
+	*names = NULL;
+	if (!(*refs = calloc(cap ? cap : 1, sizeof(**refs))))
+		return -ENOMEM;
+	for (uint32_t i = 0; tables && i < tables->len; i++) {
+		const struct linx_value *t = &tables->items[i];
+		int64_t fam;
+
+		nft_sym_val(nft_families, linx_map_get(t, "family")->str, &fam);
+		(*refs)[(*n)++] = (struct nft_table_ref){
+			(uint8_t)fam, linx_map_get(t, "name")->str };
+	}
+	if (!release || release->type != LINX_LIST)
+		return 0;
+	for (uint32_t i = 0; i < release->len; i++)
+		if (release->items[i].type == LINX_STRING)
+			bytes += release->items[i].len + 1;
+	if (!(p = *names = malloc(bytes ? bytes : 1)))
+		return -ENOMEM;
+	for (uint32_t i = 0; i < release->len; i++) {
+		const struct linx_value *v = &release->items[i];
+		char *slash;
+		int64_t fam;
+
+		if (v->type != LINX_STRING)
+			continue;
+		memcpy(p, v->str, v->len + 1);
+		slash = strchr(p, '/');
+		if (slash) {
+			*slash = '\0';
+			if (nft_sym_val(nft_families, p, &fam) &&
+			    slash[1] != '\0' &&
+			    !ref_known(*refs, *n, (uint8_t)fam, slash + 1))
+				(*refs)[(*n)++] = (struct nft_table_ref){
+					(uint8_t)fam, slash + 1 };
+		}
+		p += v->len + 1;
+	}
+	return 0;
+}
+
 int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		       const struct linx_value *release, unsigned retries,
 		       struct linx_value *report, struct linx_error *err)
 {
 	struct linx_nft_gen gen = { 0 };
 	struct linx_value current, patch;
+	struct nft_table_ref *refs = NULL;
+	size_t n_refs = 0, ops = 0;
+	char *names = NULL;
 	unsigned attempt;
-	size_t ops = 0;
 	int r;
 
 	if ((r = nft_reconcile_check(ruleset, err)) < 0)
 		return r;
+	if ((r = table_refs(ruleset, release, &refs, &n_refs, &names)) < 0)
+		return linx_error_set(err, -r, "push", NULL);
 	for (attempt = 0;; attempt++) {
 		struct nft_batch bt;
 
 		current = linx_value_nil();
 		patch = linx_value_nil();
 		pthread_mutex_lock(&s->lock);
-		r = nft_pull_locked(s, NULL, &current, &gen, err);
+		r = nft_pull_tables_locked(s, refs, n_refs, &current, &gen,
+					   err);
 		pthread_mutex_unlock(&s->lock);
 		if (r < 0)
-			return r;
+			goto out;
 		r = linx_nft_diff(&current, ruleset, &patch, err);
 		if (r == 0 && release)
 			r = add_releases(&current, ruleset, release, &patch);
 		linx_value_clear(&current);
 		if (r < 0)
-			return r;
+			goto out;
 		nft_batch_init(&bt);
 		bt.genid = gen.id;
 		bt.has_genid = true;
@@ -245,6 +315,10 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		linx_value_clear(&patch);
 		backoff(attempt);
 	}
+	free(refs);
+	free(names);
+	refs = NULL;
+	names = NULL;
 	if (r == -ERESTART) {
 		linx_value_clear(&patch);
 		return linx_error_set(err, ERESTART, "push",
@@ -262,6 +336,11 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		linx_map_put(report, "patch", &patch);
 	}
 	linx_value_clear(&patch);
+	return r;
+out:
+	linx_value_clear(&patch);
+	free(refs);
+	free(names);
 	return r;
 }
 
