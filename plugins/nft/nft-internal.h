@@ -281,6 +281,11 @@ struct nft_batch {
 	uint32_t genid; /* NFNL_BATCH_GENID, 0 = none */
 	bool has_genid;
 	int error; /* sticky, as nft_msgbuf */
+	/* Optional: NLM_F_ECHO on BEGIN and on every NEWRULE, and each
+	 * echoed message (NEWRULE, NEWGEN) through `echo` as it arrives,
+	 * before the acknowledgements (`cut`: truncated, header only). */
+	int (*echo)(void *arg, const struct nlmsghdr *nlh, bool cut);
+	void *echo_arg;
 };
 
 void nft_batch_init(struct nft_batch *bt);
@@ -461,6 +466,12 @@ struct linx_nft {
 	struct linx_nl_conn io;
 	unsigned dump_retries;
 	int rcvbuf;
+	/* The reconcile cache (push.c): the ruleset our last reconcile pass
+	 * left (the desired value, each rule with its kernel handle) and
+	 * the generation that pass produced; nil when not valid.  Guarded
+	 * by lock; a pass moves it out and puts back the next one. */
+	struct linx_value cache;
+	uint32_t cache_gen;
 };
 
 /* Open a NETLINK_NETFILTER socket in `netns` (NULL: the caller's),
@@ -523,6 +534,9 @@ int nft_pull_tables_locked(struct linx_nft *s, const struct nft_table_ref *refs,
 int nft_get_set_locked(struct linx_nft *s, uint8_t family, const char *table,
 		       const char *set, struct linx_value *ret,
 		       struct linx_error *err);
+
+/* The generation in a NEWGEN message (others: 0, *ret untouched). */
+int nft_gen_parse(const struct nlmsghdr *nlh, struct linx_nft_gen *ret);
 
 /* GETGEN; caller holds s->lock. */
 int nft_get_gen_locked(struct linx_nft *s, struct linx_nft_gen *ret,
