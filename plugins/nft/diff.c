@@ -270,6 +270,13 @@ static bool exprs_struct_equal(const struct linx_value *a,
 	return true;
 }
 
+bool nft_rule_same(const struct linx_value *a, const struct linx_value *b)
+{
+	static const char *const drop[] = { "handle", "position", NULL };
+
+	return map_equal_without(a, b, drop, true);
+}
+
 /* Equal rules: the same structure (handle, position and the kernel's
  * counter state aside) is enough; when the structures differ (sugar in
  * one, the kernel's canonical form in the other), the encodings decide,
@@ -910,10 +917,7 @@ static int create_table_whole(struct differ *d, const struct linx_value *t)
 int linx_nft_diff(const struct linx_value *from, const struct linx_value *to,
 		  struct linx_value *patch, struct linx_error *err)
 {
-	struct differ d = { .err = err };
-	const struct linx_value *tl;
-	struct linx_value ops;
-	int r = 0;
+	int r;
 
 	if (!patch)
 		return linx_error_param(err, "diff", "patch", "no output");
@@ -923,6 +927,22 @@ int linx_nft_diff(const struct linx_value *from, const struct linx_value *to,
 			       "expected a ruleset map");
 	if ((r = linx_nft_validate(to, err)) < 0)
 		return r;
+	return nft_diff_validated(from, to, patch, err);
+}
+
+int nft_diff_validated(const struct linx_value *from,
+		       const struct linx_value *to, struct linx_value *patch,
+		       struct linx_error *err)
+{
+	struct differ d = { .err = err };
+	const struct linx_value *tl;
+	struct linx_value ops;
+	int r = 0;
+
+	*patch = linx_value_nil();
+	if (!from || from->type != LINX_MAP)
+		return nft_bad(err, "bad_ruleset", "from",
+			       "expected a ruleset map");
 	for (int k = 0; k < OP_KINDS; k++)
 		d.ops[k] = linx_value_list();
 	nft_batch_init(&d.scratch[0]);

@@ -509,6 +509,13 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 /* Reconcile's entry check: tag_required. */
 int nft_reconcile_check(const struct linx_value *ruleset,
 			struct linx_error *err);
+/* Two rules of the same structure, handle, position and counter/quota
+ * state aside (so they encode alike). */
+bool nft_rule_same(const struct linx_value *a, const struct linx_value *b);
+/* linx_nft_diff() of a `to` already validated (linx_nft_validate()). */
+int nft_diff_validated(const struct linx_value *from,
+		       const struct linx_value *to, struct linx_value *patch,
+		       struct linx_error *err);
 /* The messages of a patch value, in its order. */
 int nft_patch_put(struct nft_batch *bt, const struct linx_value *patch,
 		  struct linx_error *err);

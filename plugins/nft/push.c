@@ -469,85 +469,183 @@ static bool patch_cacheable(const struct linx_value *patch, size_t *echoed)
 	return true;
 }
 
-/* The next cache: `desired` with each rule's handle, from the echoes for
- * created and replaced rules, from `current` (by tag) for kept ones.
- * false when anything does not add up. */
-static bool cache_build(const struct linx_value *desired,
-			const struct linx_value *current,
-			const struct echoes *ech, size_t echoed,
-			struct linx_value *ret)
+static int echo_cmp(const void *a, const void *b)
 {
-	struct linx_value *tables;
-	bool *used = NULL;
+	const struct echo_rule *x = a, *y = b;
+	int c;
 
-	if (ech->bad || ech->n != echoed ||
-	    linx_value_copy(ret, desired) < 0)
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if ((c = strcmp(x->table, y->table)) || (c = strcmp(x->chain, y->chain)))
+		return c;
+	return strcmp(x->tag, y->tag);
+}
+
+/* The rule tagged `tag` in `rules`, looked for around index `hint` first
+ * (a 1% patch shifts kept rules by a few places at most). */
+static struct linx_value *find_tag_near(struct linx_value *rules,
+					const char *tag, uint32_t hint)
+{
+	uint32_t n = rules && rules->type == LINX_LIST ? rules->len : 0;
+
+	for (uint32_t d = 0; d <= n; d++) {
+		for (int side = 0; side < 2; side++) {
+			int64_t i = side ? (int64_t)hint - d : (int64_t)hint + d;
+			const struct linx_value *t;
+
+			if ((side && d == 0) || i < 0 || i >= n)
+				continue;
+			t = linx_map_get(&rules->items[i], "tag");
+			if (t && t->type == LINX_STRING &&
+			    strcmp(t->str, tag) == 0)
+				return &rules->items[i];
+		}
+	}
+	return NULL;
+}
+
+/* A copy of map `m` without `key`. */
+static int copy_except(const struct linx_value *m, const char *key,
+		       struct linx_value *ret)
+{
+	*ret = linx_value_map();
+	for (uint32_t i = 0; i < m->len; i++) {
+		struct linx_value c;
+
+		if (strcmp(m->pairs[i].key, key) == 0)
+			continue;
+		if (linx_value_copy(&c, &m->pairs[i].value) < 0)
+			return -ENOMEM;
+		linx_map_put(ret, m->pairs[i].key, &c);
+	}
+	return linx_value_status(ret);
+}
+
+/* The rules of the next cache for one chain: created and replaced rules
+ * (echoed) are the desired value with the echoed handle; kept ones move
+ * over from `crules` (they carry their handle) when they are in the
+ * desired form already, else are the desired value with their handle. */
+static bool cache_rules(const struct linx_value *want, struct linx_value *crules,
+			struct echo_rule *key, struct echo_rule *ech,
+			size_t n_ech, size_t *used, struct linx_value *out)
+{
+	*out = linx_value_list();
+	if (want && linx_value_reserve(out, want->len) < 0)
 		return false;
-	if (echoed && !(used = calloc(echoed, sizeof(*used))))
-		goto fail;
-	tables = (struct linx_value *)list_of(ret, "tables");
+	for (uint32_t k = 0; want && k < want->len; k++) {
+		const struct linx_value *rule = &want->items[k];
+		struct linx_value v, *cr;
+		struct echo_rule *er;
+
+		key->tag = (char *)linx_map_get(rule, "tag")->str;
+		er = n_ech ? bsearch(key, ech, n_ech, sizeof(*ech), echo_cmp)
+			   : NULL;
+		if (er) {
+			if (linx_value_copy(&v, rule) < 0)
+				return false;
+			linx_map_put_uint(&v, "handle", er->handle);
+			(*used)++;
+		} else {
+			const struct linx_value *h;
+
+			cr = find_tag_near(crules, key->tag, k);
+			h = cr ? linx_map_get(cr, "handle") : NULL;
+			if (!h || h->type != LINX_UINT)
+				return false;
+			if (nft_rule_same(cr, rule)) {
+				/* Already in the desired form: move it. */
+				v = *cr;
+				*cr = linx_value_nil();
+			} else {
+				/* The kernel's form (a pull): keep the
+				 * desired one, so the next diff compares
+				 * structures rather than encodings. */
+				if (linx_value_copy(&v, rule) < 0)
+					return false;
+				linx_map_put_uint(&v, "handle", h->u);
+			}
+		}
+		if (linx_list_push(out, &v) < 0)
+			return false;
+	}
+	return true;
+}
+
+/* The next cache: `desired` with each rule's handle, from the echoes for
+ * created and replaced rules, from `current` (by tag; its rules are moved
+ * out) for kept ones.  false when anything does not add up. */
+static bool cache_build(const struct linx_value *desired,
+			struct linx_value *current, struct echoes *ech,
+			size_t echoed, struct linx_value *ret)
+{
+	const struct linx_value *tables = list_of(desired, "tables");
+	struct linx_value out = linx_value_list();
+	struct echo_rule key;
+	size_t used = 0;
+
+	*ret = linx_value_nil();
+	if (ech->bad || ech->n != echoed)
+		return false;
+	qsort(ech->a, ech->n, sizeof(*ech->a), echo_cmp);
+	for (size_t e = 1; e < ech->n; e++)
+		if (echo_cmp(&ech->a[e - 1], &ech->a[e]) == 0)
+			return false;
 	for (uint32_t i = 0; tables && i < tables->len; i++) {
-		struct linx_value *t = &tables->items[i];
+		const struct linx_value *t = &tables->items[i];
 		const char *fam = linx_map_get(t, "family")->str;
 		const char *tname = linx_map_get(t, "name")->str;
-		const struct linx_value *ct = find_table_of(current, fam, tname);
-		struct linx_value *chains =
-			(struct linx_value *)list_of(t, "chains");
+		struct linx_value *ct =
+			(struct linx_value *)find_table_of(current, fam, tname);
+		const struct linx_value *chains = list_of(t, "chains");
+		struct linx_value nt, nchains = linx_value_list();
 		int64_t f;
 
 		nft_sym_val(nft_families, fam, &f);
+		memset(&key, 0, sizeof(key));
+		key.family = (uint8_t)f;
+		snprintf(key.table, sizeof(key.table), "%s", tname);
+		if (copy_except(t, "chains", &nt) < 0) {
+			linx_value_clear(&nt);
+			goto fail;
+		}
+		linx_map_put(&nt, "chains", &nchains);
+		linx_list_push(&out, &nt);
 		for (uint32_t j = 0; chains && j < chains->len; j++) {
-			struct linx_value *c = &chains->items[j];
+			const struct linx_value *c = &chains->items[j];
 			const char *cname = linx_map_get(c, "name")->str;
-			struct linx_value *rules =
-				(struct linx_value *)list_of(c, "rules");
 			const struct linx_value *cc =
 				ct ? find_in(list_of(ct, "chains"), "name",
 					     cname, j)
 				   : NULL;
-			const struct linx_value *crules =
-				cc ? list_of(cc, "rules") : NULL;
+			struct linx_value nc, rules = linx_value_nil();
+			struct linx_value *dst = (struct linx_value *)
+				list_of(&out.items[out.len - 1], "chains");
 
-			for (uint32_t k = 0; rules && k < rules->len; k++) {
-				struct linx_value *rule = &rules->items[k];
-				const char *tag = linx_map_get(rule, "tag")->str;
-				const struct linx_value *cr, *h = NULL;
-				bool from_echo = false;
-
-				for (size_t e = 0; e < ech->n; e++) {
-					const struct echo_rule *er = &ech->a[e];
-
-					if (er->family != (uint8_t)f ||
-					    strcmp(er->table, tname) != 0 ||
-					    strcmp(er->chain, cname) != 0 ||
-					    strcmp(er->tag, tag) != 0)
-						continue;
-					if (from_echo || used[e])
-						goto fail;
-					used[e] = true;
-					from_echo = true;
-					linx_map_put_uint(rule, "handle",
-							  er->handle);
-				}
-				if (from_echo)
-					continue;
-				cr = find_in(crules, "tag", tag, k);
-				if (cr)
-					h = linx_map_get(cr, "handle");
-				if (!h || h->type != LINX_UINT)
-					goto fail;
-				linx_map_put_uint(rule, "handle", h->u);
+			snprintf(key.chain, sizeof(key.chain), "%s", cname);
+			if (copy_except(c, "rules", &nc) < 0 ||
+			    !cache_rules(list_of(c, "rules"),
+					 cc ? (struct linx_value *)list_of(
+						      cc, "rules")
+					    : NULL,
+					 &key, ech->a, ech->n, &used, &rules)) {
+				linx_value_clear(&nc);
+				linx_value_clear(&rules);
+				goto fail;
 			}
+			linx_map_put(&nc, "rules", &rules);
+			linx_list_push(dst, &nc);
 		}
 	}
-	for (size_t e = 0; e < echoed; e++)
-		if (!used[e])
-			goto fail;
-	free(used);
-	return linx_value_status(ret) == 0;
-fail:
-	free(used);
+	if (used != ech->n)
+		goto fail;
+	*ret = linx_value_map();
+	linx_map_put(ret, "tables", &out);
+	if (linx_value_status(ret) == 0)
+		return true;
 	linx_value_clear(ret);
+	return false;
+fail:
+	linx_value_clear(&out);
 	return false;
 }
 
@@ -619,7 +717,7 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		pthread_mutex_unlock(&s->lock);
 		if (r < 0)
 			goto out;
-		r = linx_nft_diff(&current, ruleset, &patch, err);
+		r = nft_diff_validated(&current, ruleset, &patch, err);
 		if (r == 0 && release)
 			r = add_releases(&current, ruleset, release, &patch);
 		if (r < 0) {
@@ -718,3 +816,4 @@ int linx_nft_push(struct linx_nft *s, const struct linx_value *ruleset,
 		return linx_error_param(err, "push", "mode", "unknown mode");
 	return push_replace(s, ruleset, report, err);
 }
+
