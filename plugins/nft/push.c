@@ -526,8 +526,9 @@ static int copy_except(const struct linx_value *m, const char *key,
  * over from `crules` (they carry their handle) when they are in the
  * desired form already, else are the desired value with their handle. */
 static bool cache_rules(const struct linx_value *want, struct linx_value *crules,
-			struct echo_rule *key, struct echo_rule *ech,
-			size_t n_ech, size_t *used, struct linx_value *out)
+			bool desired_form, struct echo_rule *key,
+			struct echo_rule *ech, size_t n_ech, size_t *used,
+			struct linx_value *out)
 {
 	*out = linx_value_list();
 	if (want && linx_value_reserve(out, want->len) < 0)
@@ -552,7 +553,7 @@ static bool cache_rules(const struct linx_value *want, struct linx_value *crules
 			h = cr ? linx_map_get(cr, "handle") : NULL;
 			if (!h || h->type != LINX_UINT)
 				return false;
-			if (nft_rule_same(cr, rule)) {
+			if (desired_form || nft_rule_same(cr, rule)) {
 				/* Already in the desired form: move it. */
 				v = *cr;
 				*cr = linx_value_nil();
@@ -573,10 +574,13 @@ static bool cache_rules(const struct linx_value *want, struct linx_value *crules
 
 /* The next cache: `desired` with each rule's handle, from the echoes for
  * created and replaced rules, from `current` (by tag; its rules are moved
- * out) for kept ones.  false when anything does not add up. */
+ * out) for kept ones.  `desired_form`: `current` is the previous cache,
+ * whose kept rules the diff found equal: they move over unchecked (equal
+ * by encoding if not by value).  false when anything does not add up. */
 static bool cache_build(const struct linx_value *desired,
-			struct linx_value *current, struct echoes *ech,
-			size_t echoed, struct linx_value *ret)
+			struct linx_value *current, bool desired_form,
+			struct echoes *ech, size_t echoed,
+			struct linx_value *ret)
 {
 	const struct linx_value *tables = list_of(desired, "tables");
 	struct linx_value out = linx_value_list();
@@ -620,14 +624,15 @@ static bool cache_build(const struct linx_value *desired,
 			struct linx_value nc, rules = linx_value_nil();
 			struct linx_value *dst = (struct linx_value *)
 				list_of(&out.items[out.len - 1], "chains");
+			struct linx_value *crules =
+				cc ? (struct linx_value *)list_of(cc, "rules")
+				   : NULL;
 
 			snprintf(key.chain, sizeof(key.chain), "%s", cname);
 			if (copy_except(c, "rules", &nc) < 0 ||
-			    !cache_rules(list_of(c, "rules"),
-					 cc ? (struct linx_value *)list_of(
-						      cc, "rules")
-					    : NULL,
-					 &key, ech->a, ech->n, &used, &rules)) {
+			    !cache_rules(list_of(c, "rules"), crules,
+					 desired_form, &key, ech->a, ech->n,
+					 &used, &rules)) {
 				linx_value_clear(&nc);
 				linx_value_clear(&rules);
 				goto fail;
@@ -744,8 +749,8 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		if (r == 0 && cacheable &&
 		    (bt.n == 0 || (ech.gen_seen && !ech.bad))) {
 			next_gen = bt.n == 0 ? gen.id : ech.gen.id;
-			next_ok = cache_build(ruleset, &current, &ech, echoed,
-					      &next);
+			next_ok = cache_build(ruleset, &current, cached, &ech,
+					      echoed, &next);
 		}
 		nft_batch_fini(&bt);
 		echoes_free(&ech);
