@@ -375,19 +375,22 @@ static int diff_rules_tagged(struct differ *d, const char *chain,
 	uint32_t nc = cur ? cur->len : 0, nw = want ? want->len : 0;
 	int64_t *match = calloc(nw ? nw : 1, sizeof(*match)); /* cur index */
 	bool *kept_cur = calloc(nc ? nc : 1, sizeof(*kept_cur));
+	const char **ctag = calloc(nc ? nc : 1, sizeof(*ctag));
 	int64_t last = -1;
 	int r = 0;
 
-	if (!match || !kept_cur) {
+	if (!match || !kept_cur || !ctag) {
 		r = -ENOMEM;
 		goto out;
 	}
+	for (uint32_t j = 0; j < nc; j++)
+		ctag[j] = str_of(&cur->items[j], "tag");
 	for (uint32_t i = 0; i < nw; i++) {
 		const char *tag = str_of(&want->items[i], "tag");
 
 		match[i] = -1;
 		for (uint32_t j = 0; j < nc; j++) {
-			const char *t = str_of(&cur->items[j], "tag");
+			const char *t = ctag[j];
 
 			if (t && strcmp(t, tag) == 0 && !kept_cur[j]) {
 				if ((int64_t)j > last) {
@@ -428,6 +431,7 @@ static int diff_rules_tagged(struct differ *d, const char *chain,
 out:
 	free(match);
 	free(kept_cur);
+	free(ctag);
 	return r;
 }
 
