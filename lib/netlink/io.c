@@ -30,6 +30,7 @@
  * ACK; a longer one is cut, and its code still read. */
 #define ACK_SLOTS 128
 #define ACK_SLOT_SIZE 1024
+#define ACK_ECHO_FACTOR 16 /* with echoes: 8 slots of 16 KiB */
 
 void linx_nl_conn_init(struct linx_nl_conn *c, int fd, uint32_t portid,
 		       size_t cap_max)
@@ -370,9 +371,15 @@ int linx_nl_acks_datagram(struct linx_nl_conn *c, const struct linx_nl_window *w
 			break;
 		}
 		k = nlh->nlmsg_seq - w->base;
-		if (nlh->nlmsg_type != NLMSG_ERROR ||
-		    nlh->nlmsg_pid != c->portid || k < w->start || k >= w->end) {
+		if (nlh->nlmsg_pid != c->portid || k < w->start || k >= w->end) {
 			c->stats.stale++;
+		} else if (nlh->nlmsg_type != NLMSG_ERROR) {
+			int r = w->msg ? w->msg(w->arg, k, nlh, cut) : 0;
+
+			if (!w->msg)
+				c->stats.stale++;
+			if (r < 0)
+				return r;
 		} else {
 			int r = ack_one(w, k, nlh, cut);
 
@@ -398,7 +405,11 @@ int linx_nl_acks_reserve(struct linx_nl_conn *c)
 int linx_nl_collect_acks(struct linx_nl_conn *c, const struct linx_nl_window *w,
 			 struct linx_nl_result *res)
 {
-	char (*bufs)[ACK_SLOT_SIZE];
+	/* Echoed messages come coalesced, up to a page per datagram: with
+	 * w->msg the same scratch is cut into fewer, larger slots. */
+	unsigned slots = w->msg ? ACK_SLOTS / ACK_ECHO_FACTOR : ACK_SLOTS;
+	size_t size = w->msg ? ACK_SLOT_SIZE * ACK_ECHO_FACTOR : ACK_SLOT_SIZE;
+	char *bufs;
 	struct mmsghdr mm[ACK_SLOTS];
 	struct iovec iov[ACK_SLOTS];
 	struct sockaddr_nl addr[ACK_SLOTS];
@@ -411,16 +422,16 @@ int linx_nl_collect_acks(struct linx_nl_conn *c, const struct linx_nl_window *w,
 	while (!closed) {
 		int got;
 
-		for (unsigned i = 0; i < ACK_SLOTS; i++) {
-			iov[i].iov_base = bufs[i];
-			iov[i].iov_len = ACK_SLOT_SIZE;
+		for (unsigned i = 0; i < slots; i++) {
+			iov[i].iov_base = bufs + i * size;
+			iov[i].iov_len = size;
 			memset(&mm[i], 0, sizeof(mm[i]));
 			mm[i].msg_hdr.msg_name = &addr[i];
 			mm[i].msg_hdr.msg_namelen = sizeof(addr[i]);
 			mm[i].msg_hdr.msg_iov = &iov[i];
 			mm[i].msg_hdr.msg_iovlen = 1;
 		}
-		got = recvmmsg(c->fd, mm, ACK_SLOTS, MSG_WAITFORONE, NULL);
+		got = recvmmsg(c->fd, mm, slots, MSG_WAITFORONE, NULL);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
@@ -434,7 +445,7 @@ int linx_nl_collect_acks(struct linx_nl_conn *c, const struct linx_nl_window *w,
 				continue;
 			}
 			r = linx_nl_acks_datagram(
-				c, w, bufs[i], mm[i].msg_len,
+				c, w, bufs + i * size, mm[i].msg_len,
 				mm[i].msg_hdr.msg_flags & MSG_TRUNC, &closed);
 			if (r < 0)
 				return fail(res, LINX_NL_FAIL_CALLBACK, -r);

@@ -296,13 +296,23 @@ struct linx_nl_window {
 	int (*ack)(void *arg, size_t index, const struct linx_nl_ack *ack,
 		   bool malformed);
 	void *arg;
+	/* Optional (NULL: such messages are counted stale).  Every message
+	 * from the kernel to our port that is not an NLMSG_ERROR and whose
+	 * sequence number is in the window: the replies a request asked
+	 * for with NLM_F_ECHO, which nfnetlink sends while it commits, so
+	 * before the window's ACKs.  `cut`: the datagram was truncated
+	 * (longer than a slot), only the header is trustworthy.  Returns 0,
+	 * or a negative errno that stops the collection (FAIL_CALLBACK). */
+	int (*msg)(void *arg, size_t index, const struct nlmsghdr *nlh,
+		   bool cut);
 };
 
 /*
  * Read acknowledgements until the one for w->close, with recvmmsg(2)
  * into fixed slots (no peek: ACKs are small, and a cut one keeps its
  * code).  Messages from another sender, another port, of another type
- * than NLMSG_ERROR or outside the window are counted stale.  Returns 0,
+ * than NLMSG_ERROR (unless w->msg takes them) or outside the window are
+ * counted stale.  Returns 0,
  * or -code with *res filled (FAIL_RECV: the ACKs of the window may be
  * lost, so no message without one may be taken for a success).
  */

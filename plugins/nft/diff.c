@@ -64,6 +64,8 @@ struct differ {
 	struct linx_error *err;
 	const char *family;
 	const char *table;
+	/* Two batches reused for every encoding comparison. */
+	struct nft_batch scratch[2];
 };
 
 static const struct linx_value *get(const struct linx_value *m, const char *k)
@@ -184,8 +186,11 @@ static int rule_encode(struct differ *d, struct nft_batch *bt,
 	int64_t fam = 0;
 	int r;
 
-	nft_batch_fini(bt);
-	nft_batch_init(bt);
+	/* Reuse the memory: keep the buffer and the origins array. */
+	nft_msgbuf_reset(&bt->buf);
+	bt->n = 0;
+	bt->next_set_id = 0;
+	bt->error = 0;
 	nft_sym_val(nft_families, d->family, &fam);
 	e.family = (uint8_t)fam;
 	if (rule_comparable(rule, &c) < 0)
@@ -197,21 +202,101 @@ static int rule_encode(struct differ *d, struct nft_batch *bt,
 	return r;
 }
 
+static bool dropped(const char *key, const char *const *drop)
+{
+	for (; drop && *drop; drop++)
+		if (strcmp(*drop, key) == 0)
+			return true;
+	return false;
+}
+
+static bool exprs_struct_equal(const struct linx_value *a,
+			       const struct linx_value *b);
+
+/* Maps `a` and `b` equal as values once the keys in `drop` are left out
+ * of both; "exprs" (with exprs true) compares as an expression list. */
+static bool map_equal_without(const struct linx_value *a,
+			      const struct linx_value *b,
+			      const char *const *drop, bool exprs)
+{
+	uint32_t na = 0, nb = 0;
+
+	if (a->type != LINX_MAP || b->type != LINX_MAP)
+		return false;
+	for (uint32_t i = 0; i < b->len; i++)
+		nb += !dropped(b->pairs[i].key, drop);
+	for (uint32_t i = 0; i < a->len; i++) {
+		const struct linx_pair *p = &a->pairs[i];
+		const struct linx_value *o;
+
+		if (dropped(p->key, drop))
+			continue;
+		na++;
+		/* Same position first: maps built alike keep their order. */
+		if (i < b->len && strcmp(b->pairs[i].key, p->key) == 0)
+			o = &b->pairs[i].value;
+		else if (!(o = linx_map_get(b, p->key)))
+			return false;
+		if (exprs && strcmp(p->key, "exprs") == 0 ?
+			    !exprs_struct_equal(&p->value, o) :
+			    !linx_value_equal(&p->value, o))
+			return false;
+	}
+	return na == nb;
+}
+
+static bool exprs_struct_equal(const struct linx_value *a,
+			       const struct linx_value *b)
+{
+	static const char *const state[] = { "packets", "bytes", NULL };
+	static const char *const quota_state[] = { "consumed", "used", NULL };
+
+	if (a->type != LINX_LIST || b->type != LINX_LIST || a->len != b->len)
+		return false;
+	for (uint32_t i = 0; i < a->len; i++) {
+		const struct linx_value *x = &a->items[i], *y = &b->items[i];
+		const char *name = x->type == LINX_MAP ? str_of(x, "expr") : NULL;
+
+		if (name && strcmp(name, "counter") == 0) {
+			if (!map_equal_without(x, y, state, false))
+				return false;
+		} else if (name && strcmp(name, "quota") == 0) {
+			if (!map_equal_without(x, y, quota_state, false))
+				return false;
+		} else if (!linx_value_equal(x, y)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool nft_rule_same(const struct linx_value *a, const struct linx_value *b)
+{
+	static const char *const drop[] = { "handle", "position", NULL };
+
+	return map_equal_without(a, b, drop, true);
+}
+
+/* Equal rules: the same structure (handle, position and the kernel's
+ * counter state aside) is enough; when the structures differ (sugar in
+ * one, the kernel's canonical form in the other), the encodings decide,
+ * written into the differ's two scratch batches. */
 static int rules_equal(struct differ *d, const struct linx_value *a,
 		       const struct linx_value *b, bool *ret)
 {
-	struct nft_batch x, y;
+	static const char *const drop[] = { "handle", "position", NULL };
 	int r;
 
-	nft_batch_init(&x);
-	nft_batch_init(&y);
-	r = rule_encode(d, &x, a);
+	if (map_equal_without(a, b, drop, true)) {
+		*ret = true;
+		return 0;
+	}
+	r = rule_encode(d, &d->scratch[0], a);
 	if (r == 0)
-		r = rule_encode(d, &y, b);
-	*ret = r == 0 && x.buf.len == y.buf.len &&
-	       memcmp(x.buf.data, y.buf.data, x.buf.len) == 0;
-	nft_batch_fini(&x);
-	nft_batch_fini(&y);
+		r = rule_encode(d, &d->scratch[1], b);
+	*ret = r == 0 && d->scratch[0].buf.len == d->scratch[1].buf.len &&
+	       memcmp(d->scratch[0].buf.data, d->scratch[1].buf.data,
+		      d->scratch[0].buf.len) == 0;
 	return r;
 }
 
@@ -290,19 +375,22 @@ static int diff_rules_tagged(struct differ *d, const char *chain,
 	uint32_t nc = cur ? cur->len : 0, nw = want ? want->len : 0;
 	int64_t *match = calloc(nw ? nw : 1, sizeof(*match)); /* cur index */
 	bool *kept_cur = calloc(nc ? nc : 1, sizeof(*kept_cur));
+	const char **ctag = calloc(nc ? nc : 1, sizeof(*ctag));
 	int64_t last = -1;
 	int r = 0;
 
-	if (!match || !kept_cur) {
+	if (!match || !kept_cur || !ctag) {
 		r = -ENOMEM;
 		goto out;
 	}
+	for (uint32_t j = 0; j < nc; j++)
+		ctag[j] = str_of(&cur->items[j], "tag");
 	for (uint32_t i = 0; i < nw; i++) {
 		const char *tag = str_of(&want->items[i], "tag");
 
 		match[i] = -1;
 		for (uint32_t j = 0; j < nc; j++) {
-			const char *t = str_of(&cur->items[j], "tag");
+			const char *t = ctag[j];
 
 			if (t && strcmp(t, tag) == 0 && !kept_cur[j]) {
 				if ((int64_t)j > last) {
@@ -343,6 +431,7 @@ static int diff_rules_tagged(struct differ *d, const char *chain,
 out:
 	free(match);
 	free(kept_cur);
+	free(ctag);
 	return r;
 }
 
@@ -832,10 +921,7 @@ static int create_table_whole(struct differ *d, const struct linx_value *t)
 int linx_nft_diff(const struct linx_value *from, const struct linx_value *to,
 		  struct linx_value *patch, struct linx_error *err)
 {
-	struct differ d = { .err = err };
-	const struct linx_value *tl;
-	struct linx_value ops;
-	int r = 0;
+	int r;
 
 	if (!patch)
 		return linx_error_param(err, "diff", "patch", "no output");
@@ -845,8 +931,26 @@ int linx_nft_diff(const struct linx_value *from, const struct linx_value *to,
 			       "expected a ruleset map");
 	if ((r = linx_nft_validate(to, err)) < 0)
 		return r;
+	return nft_diff_validated(from, to, patch, err);
+}
+
+int nft_diff_validated(const struct linx_value *from,
+		       const struct linx_value *to, struct linx_value *patch,
+		       struct linx_error *err)
+{
+	struct differ d = { .err = err };
+	const struct linx_value *tl;
+	struct linx_value ops;
+	int r = 0;
+
+	*patch = linx_value_nil();
+	if (!from || from->type != LINX_MAP)
+		return nft_bad(err, "bad_ruleset", "from",
+			       "expected a ruleset map");
 	for (int k = 0; k < OP_KINDS; k++)
 		d.ops[k] = linx_value_list();
+	nft_batch_init(&d.scratch[0]);
+	nft_batch_init(&d.scratch[1]);
 	tl = list_of(to, "tables");
 	for (uint32_t i = 0; tl && i < tl->len && r == 0; i++) {
 		const struct linx_value *w = &tl->items[i];
@@ -866,6 +970,8 @@ int linx_nft_diff(const struct linx_value *from, const struct linx_value *to,
 			break;
 		r = diff_chains(&d, (uint8_t)fam, c, w);
 	}
+	nft_batch_fini(&d.scratch[0]);
+	nft_batch_fini(&d.scratch[1]);
 	if (r < 0) {
 		for (int k = 0; k < OP_KINDS; k++)
 			linx_value_clear(&d.ops[k]);

@@ -29,6 +29,7 @@
 /* nftables' templates; the kernel replaces %d with a free number. */
 #define ANON_SET_NAME "__set%d"
 #define ANON_MAP_NAME "__map%d"
+#define ANON_OBJMAP_NAME "__objmap%d"
 
 /* ---- the walk's context -------------------------------------------------- */
 
@@ -410,6 +411,70 @@ static bool is_verdict_sugar(const struct linx_value *v)
 	       (v->type == LINX_MAP && !linx_map_get(v, "expr"));
 }
 
+/*
+ * An objref through an anonymous object map, as nftables writes `ct
+ * helper set ... map { k : "name", ... }`: {"expr": "objref", "sreg": R,
+ * "set": {"key_type": T, "data_type": KIND, "elements": [...]}}.  The map
+ * itself was sent before the rule (nft_exprs_emit_anon_sets()); here the
+ * objref names it by template and batch id.
+ */
+static int put_objref_literal(struct ectx *c, const struct linx_value *v,
+			      const struct linx_value *set)
+{
+	const struct linx_value *kt = linx_map_get(set, "key_type");
+	const struct linx_value *dt = linx_map_get(set, "data_type");
+	const struct linx_value *el = linx_map_get(set, "elements");
+	const struct linx_value *sreg = get(NULL, v, "sreg");
+	uint64_t reg = NFT_REG_1;
+	uint32_t id = 0;
+	size_t data = 0;
+
+	if (c->depth > 0)
+		return bad(c, "objref: an anonymous map is not allowed here");
+	for (uint32_t i = 0; i < v->len; i++) {
+		const char *k = v->pairs[i].key;
+
+		if (strcmp(k, "expr") != 0 && strcmp(k, "set") != 0 &&
+		    strcmp(k, "sreg") != 0)
+			return bad(c, "objref: with an anonymous map, only "
+				      "sreg and set (not %s)", k);
+	}
+	for (uint32_t i = 0; i < set->len; i++) {
+		const char *k = set->pairs[i].key;
+
+		if (strcmp(k, "key_type") != 0 && strcmp(k, "data_type") != 0 &&
+		    strcmp(k, "elements") != 0)
+			return bad(c, "objref: set: unknown field %s", k);
+	}
+	if (!kt || (kt->type != LINX_STRING && kt->type != LINX_LIST))
+		return bad(c, "objref: set: key_type: required");
+	if (!dt || dt->type != LINX_STRING)
+		return bad(c, "objref: set: data_type: an object kind");
+	if (!el || el->type != LINX_LIST || el->len == 0)
+		return bad(c, "objref: set: elements: expected a non-empty "
+			      "list");
+	if (sreg && (!linx_value_get_u64(sreg, &reg) ||
+		     !(reg <= NFT_REG_4 || (reg >= NFT_REG32_00 &&
+					    reg <= NFT_REG32_15))))
+		return bad(c, "objref: sreg: a register");
+	if (c->b) {
+		if (c->next_id >= c->n_ids)
+			return bad(c, "objref: no anonymous map was emitted "
+				      "for it");
+		id = c->ids[c->next_id];
+	}
+	c->next_id++;
+	if (!c->b)
+		return 0;
+	nft_put_strz(c->b, NFTA_EXPR_NAME, "objref");
+	data = nft_nest_begin(c->b, NFTA_EXPR_DATA);
+	nft_put_be32(c->b, NFTA_OBJREF_SET_SREG, (uint32_t)reg);
+	nft_put_strz(c->b, NFTA_OBJREF_SET_NAME, ANON_OBJMAP_NAME);
+	nft_put_be32(c->b, NFTA_OBJREF_SET_ID, id);
+	nft_nest_end(c->b, data);
+	return 0;
+}
+
 static int put_set_literal(struct ectx *c, const struct linx_value *v)
 {
 	static const char *const extra[] = { "key_type", "data_type",
@@ -510,6 +575,15 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 		if (c->b)
 			elem = nft_nest_begin(c->b, elem_attr);
 		r = put_set_literal(c, v);
+		if (c->b)
+			nft_nest_end(c->b, elem);
+		return r;
+	}
+	if (strcmp(name->str, "objref") == 0 &&
+	    (x = get(NULL, v, "set")) != NULL && x->type == LINX_MAP) {
+		if (c->b)
+			elem = nft_nest_begin(c->b, elem_attr);
+		r = put_objref_literal(c, v, x);
 		if (c->b)
 			nft_nest_end(c->b, elem);
 		return r;
@@ -724,6 +798,17 @@ static int anon_set_value(const struct linx_value *lit, struct linx_value *ret)
 	return 0;
 }
 
+/* The anonymous object map of an objref: "__objmap%d", constant. */
+static int anon_objmap_value(const struct linx_value *inl,
+			     struct linx_value *ret)
+{
+	int r = anon_set_value(inl, ret);
+
+	if (r < 0)
+		return r;
+	return linx_map_put_cstring(ret, "name", ANON_OBJMAP_NAME);
+}
+
 int nft_exprs_emit_anon_sets(struct nft_enc *e, const struct linx_value *exprs,
 			     uint32_t *ids, size_t max)
 {
@@ -737,14 +822,19 @@ int nft_exprs_emit_anon_sets(struct nft_enc *e, const struct linx_value *exprs,
 		const struct linx_value *name = linx_map_get(x, "expr");
 		struct linx_value s;
 
-		if (!name || name->type != LINX_STRING ||
-		    strcmp(name->str, "set_literal") != 0)
+		const struct linx_value *inl = linx_map_get(x, "set");
+		bool objmap = name && name->type == LINX_STRING &&
+			      strcmp(name->str, "objref") == 0 && inl &&
+			      inl->type == LINX_MAP;
+
+		if (!objmap && (!name || name->type != LINX_STRING ||
+				strcmp(name->str, "set_literal") != 0))
 			continue;
 		if (n >= max)
 			return nft_bad(e->err, "bad_rule", NULL,
 				       "more than %zu set literals in one rule",
 				       max);
-		r = anon_set_value(x, &s);
+		r = objmap ? anon_objmap_value(inl, &s) : anon_set_value(x, &s);
 		if (r < 0)
 			return r;
 		r = nft_set_put(e, &s, 0);
@@ -968,6 +1058,48 @@ static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
 	return 0;
 }
 
+/* An objref through an anonymous object map the decoder knows: the map
+ * inline, as put_objref_literal() takes it. */
+static int as_objmap_literal(const struct nft_dec *d, struct linx_value *m)
+{
+	const struct linx_value *set = linx_map_get(m, "set");
+	const struct linx_value *s, *sreg;
+	static const char *const from_set[] = { "key_type", "data_type",
+						"elements" };
+	struct linx_value out = linx_value_map(), inl = linx_value_map();
+	struct linx_value tmp;
+
+	if (!d->anon_set || !set || set->type != LINX_STRING ||
+	    strncmp(set->str, "__objmap", 8) != 0)
+		return 0;
+	s = d->anon_set(d, set->str);
+	if (!s || s->type != LINX_MAP)
+		return 0;
+	for (size_t i = 0; i < NFT_ARRAY_SIZE(from_set); i++) {
+		const struct linx_value *x = linx_map_get(s, from_set[i]);
+
+		if (x && x->type != LINX_NIL) {
+			linx_value_copy(&tmp, x);
+			linx_map_put(&inl, from_set[i], &tmp);
+		}
+	}
+	linx_map_put_cstring(&out, "expr", "objref");
+	if ((sreg = linx_map_get(m, "sreg"))) {
+		linx_value_copy(&tmp, sreg);
+		linx_map_put(&out, "sreg", &tmp);
+	}
+	linx_map_put(&out, "set", &inl);
+	if (linx_value_status(&out) < 0) {
+		int r = linx_value_status(&out);
+
+		linx_value_clear(&out);
+		return r;
+	}
+	linx_value_clear(m);
+	*m = out;
+	return 0;
+}
+
 /* nat, masq, redir: the kernel reports a range's upper register equal
  * to the lower one when only the lower one was sent; leave it out. */
 static bool max_is_min(const struct nft_exprdef *def, const struct nft_field *f,
@@ -1070,6 +1202,8 @@ static int parse_one(const struct nft_dec *d, const struct nlattr *elem,
 	}
 	if (r == 0 && strcmp(def->name, "lookup") == 0)
 		r = as_set_literal(d, &m);
+	if (r == 0 && strcmp(def->name, "objref") == 0)
+		r = as_objmap_literal(d, &m);
 out:
 	if (r == 0)
 		r = linx_value_status(&m);

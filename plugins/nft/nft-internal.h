@@ -281,6 +281,11 @@ struct nft_batch {
 	uint32_t genid; /* NFNL_BATCH_GENID, 0 = none */
 	bool has_genid;
 	int error; /* sticky, as nft_msgbuf */
+	/* Optional: NLM_F_ECHO on BEGIN and on every NEWRULE, and each
+	 * echoed message (NEWRULE, NEWGEN) through `echo` as it arrives,
+	 * before the acknowledgements (`cut`: truncated, header only). */
+	int (*echo)(void *arg, const struct nlmsghdr *nlh, bool cut);
+	void *echo_arg;
 };
 
 void nft_batch_init(struct nft_batch *bt);
@@ -461,6 +466,12 @@ struct linx_nft {
 	struct linx_nl_conn io;
 	unsigned dump_retries;
 	int rcvbuf;
+	/* The reconcile cache (push.c): the ruleset our last reconcile pass
+	 * left (the desired value, each rule with its kernel handle) and
+	 * the generation that pass produced; nil when not valid.  Guarded
+	 * by lock; a pass moves it out and puts back the next one. */
+	struct linx_value cache;
+	uint32_t cache_gen;
 };
 
 /* Open a NETLINK_NETFILTER socket in `netns` (NULL: the caller's),
@@ -498,6 +509,13 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 /* Reconcile's entry check: tag_required. */
 int nft_reconcile_check(const struct linx_value *ruleset,
 			struct linx_error *err);
+/* Two rules of the same structure, handle, position and counter/quota
+ * state aside (so they encode alike). */
+bool nft_rule_same(const struct linx_value *a, const struct linx_value *b);
+/* linx_nft_diff() of a `to` already validated (linx_nft_validate()). */
+int nft_diff_validated(const struct linx_value *from,
+		       const struct linx_value *to, struct linx_value *patch,
+		       struct linx_error *err);
 /* The messages of a patch value, in its order. */
 int nft_patch_put(struct nft_batch *bt, const struct linx_value *patch,
 		  struct linx_error *err);
@@ -507,10 +525,25 @@ int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
 		    struct linx_value *ret, struct linx_nft_gen *gen,
 		    struct linx_error *err);
 
+/* A table by identity. */
+struct nft_table_ref {
+	uint8_t family;
+	const char *name;
+};
+/* The tables refs[] (absent ones left out, not an error) as one ruleset
+ * {"tables": [...]}, all read in one generation (*gen, may be NULL);
+ * caller holds s->lock. */
+int nft_pull_tables_locked(struct linx_nft *s, const struct nft_table_ref *refs,
+			   size_t n, struct linx_value *ret,
+			   struct linx_nft_gen *gen, struct linx_error *err);
+
 /* GETSET of one set (its declaration); caller holds s->lock. */
 int nft_get_set_locked(struct linx_nft *s, uint8_t family, const char *table,
 		       const char *set, struct linx_value *ret,
 		       struct linx_error *err);
+
+/* The generation in a NEWGEN message (others: 0, *ret untouched). */
+int nft_gen_parse(const struct nlmsghdr *nlh, struct linx_nft_gen *ret);
 
 /* GETGEN; caller holds s->lock. */
 int nft_get_gen_locked(struct linx_nft *s, struct linx_nft_gen *ret,

@@ -33,6 +33,7 @@ struct pull {
 	struct linx_nft *s;
 	const struct linx_nft_scope *scope;
 	uint8_t family; /* NFPROTO_UNSPEC: all */
+	bool missing_ok; /* a scoped table that is absent: no tables, not ENOENT */
 	struct ents tables, chains, sets, objects, flowtables;
 	/* Index of chains by (family, table, name). */
 	size_t *hash;
@@ -414,6 +415,8 @@ static int pull_once(struct pull *p)
 	if ((r = dump(p, NFT_MSG_GETTABLE, p->family, NFTA_TABLE_NAME, NULL, 0,
 		      NULL, on_table, reset_tables, p)) < 0)
 		return r;
+	if (t && p->tables.n == 0 && p->missing_ok)
+		return 0;
 	if (t && p->tables.n == 0)
 		return linx_error_set_object(p->err, ENOENT, "pull", t,
 					     "no such table: %s", t);
@@ -516,6 +519,18 @@ static void pull_reset(struct pull *p)
 	ents_clear(&p->flowtables);
 }
 
+static void pull_free(struct pull *p)
+{
+	pull_reset(p);
+	ents_free(&p->tables);
+	ents_free(&p->chains);
+	ents_free(&p->sets);
+	ents_free(&p->objects);
+	ents_free(&p->flowtables);
+	free(p->hash);
+	p->hash = NULL;
+}
+
 int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
 		    struct linx_value *ret, struct linx_nft_gen *gen,
 		    struct linx_error *err)
@@ -552,14 +567,75 @@ int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
 				   "(%d attempts)",
 				   PULL_ATTEMPTS);
 	}
-	pull_reset(&p);
-	ents_free(&p.tables);
-	ents_free(&p.chains);
-	ents_free(&p.sets);
-	ents_free(&p.objects);
-	ents_free(&p.flowtables);
-	free(p.hash);
+	pull_free(&p);
 	return r;
+}
+
+/* One pull of each table of refs[], all in the same generation. */
+static int pull_tables_once(struct linx_nft *s, const struct nft_table_ref *refs,
+			    size_t n, struct linx_value *out,
+			    struct linx_error *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct linx_nft_scope sc = { .table = refs[i].name };
+		struct pull p = { .s = s, .scope = &sc, .err = err,
+				  .family = refs[i].family, .missing_ok = true };
+		struct linx_value one = linx_value_nil();
+		struct linx_value *tl;
+
+		r = pull_once(&p);
+		if (r == 0 && p.tables.n > 0) {
+			if ((r = assemble(&p, &one)) < 0)
+				r = linx_error_set(err, -r, "pull", NULL);
+			tl = (struct linx_value *)linx_map_get(&one, "tables");
+			for (uint32_t j = 0; r == 0 && tl && j < tl->len; j++) {
+				if ((r = linx_list_push(out, &tl->items[j])) < 0)
+					r = linx_error_set(err, -r, "pull", NULL);
+				tl->items[j] = linx_value_nil();
+			}
+			linx_value_clear(&one);
+		}
+		pull_free(&p);
+	}
+	return r;
+}
+
+int nft_pull_tables_locked(struct linx_nft *s, const struct nft_table_ref *refs,
+			   size_t n, struct linx_value *ret,
+			   struct linx_nft_gen *gen, struct linx_error *err)
+{
+	struct linx_nft_gen before, after;
+	int r = 0;
+
+	*ret = linx_value_nil();
+	for (unsigned attempt = 0; attempt < PULL_ATTEMPTS; attempt++) {
+		struct linx_value tables = linx_value_list();
+
+		if ((r = nft_get_gen_locked(s, &before, err)) < 0 ||
+		    (r = pull_tables_once(s, refs, n, &tables, err)) < 0 ||
+		    (r = nft_get_gen_locked(s, &after, err)) < 0) {
+			linx_value_clear(&tables);
+			return r;
+		}
+		if (before.id == after.id) {
+			*ret = linx_value_map();
+			linx_map_put(ret, "tables", &tables);
+			if ((r = linx_value_status(ret)) < 0) {
+				linx_value_clear(ret);
+				return linx_error_set(err, -r, "pull", NULL);
+			}
+			if (gen)
+				*gen = after;
+			return 0;
+		}
+		linx_value_clear(&tables);
+	}
+	return linx_error_set(err, EAGAIN, "pull",
+			      "the ruleset kept changing during the pull "
+			      "(%d attempts)",
+			      PULL_ATTEMPTS);
 }
 
 int linx_nft_pull(struct linx_nft *s, const struct linx_nft_scope *scope,

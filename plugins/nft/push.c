@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -201,37 +202,543 @@ static int add_releases(const struct linx_value *current,
 	return linx_value_status(patch);
 }
 
+static bool ref_known(const struct nft_table_ref *refs, size_t n,
+		      uint8_t family, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (refs[i].family == family && strcmp(refs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* The tables a reconcile pass reads: those of the (validated) desired
+ * ruleset and those of `release` ("family/name"; others ignored), each
+ * once.  Release names are copied into *names (one block, freed by the
+ * caller with *refs). */
+static int table_refs(const struct linx_value *ruleset,
+		      const struct linx_value *release,
+		      struct nft_table_ref **refs, size_t *n, char **names)
+{
+	const struct linx_value *tables = list_of(ruleset, "tables");
+	size_t cap = (tables ? tables->len : 0) +
+		     (release && release->type == LINX_LIST ? release->len : 0);
+	size_t bytes = 0;
+	char *p;
+
+	*n = 0;
+	*names = NULL;
+	if (!(*refs = calloc(cap ? cap : 1, sizeof(**refs))))
+		return -ENOMEM;
+	for (uint32_t i = 0; tables && i < tables->len; i++) {
+		const struct linx_value *t = &tables->items[i];
+		int64_t fam;
+
+		nft_sym_val(nft_families, linx_map_get(t, "family")->str, &fam);
+		(*refs)[(*n)++] = (struct nft_table_ref){
+			(uint8_t)fam, linx_map_get(t, "name")->str };
+	}
+	if (!release || release->type != LINX_LIST)
+		return 0;
+	for (uint32_t i = 0; i < release->len; i++)
+		if (release->items[i].type == LINX_STRING)
+			bytes += release->items[i].len + 1;
+	if (!(p = *names = malloc(bytes ? bytes : 1)))
+		return -ENOMEM;
+	for (uint32_t i = 0; i < release->len; i++) {
+		const struct linx_value *v = &release->items[i];
+		char *slash;
+		int64_t fam;
+
+		if (v->type != LINX_STRING)
+			continue;
+		memcpy(p, v->str, v->len + 1);
+		slash = strchr(p, '/');
+		if (slash) {
+			*slash = '\0';
+			if (nft_sym_val(nft_families, p, &fam) &&
+			    slash[1] != '\0' &&
+			    !ref_known(*refs, *n, (uint8_t)fam, slash + 1))
+				(*refs)[(*n)++] = (struct nft_table_ref){
+					(uint8_t)fam, slash + 1 };
+		}
+		p += v->len + 1;
+	}
+	return 0;
+}
+
+/* ---- the reconcile cache ---------------------------------------------------
+ *
+ * After a pass whose patch held only rule operations (at most
+ * CACHE_MAX_RULE_OPS), the socket keeps the desired ruleset with each
+ * rule's kernel handle and the generation the pass's commit produced.  The
+ * next pass reads the generation first and, when it is exactly that one
+ * (nobody committed since), diffs against the cache instead of pulling.
+ * Kept rules keep the handle they had; created and replaced ones get the
+ * handle the kernel echoes (NLM_F_ECHO on their NEWRULE), and the commit's
+ * NEWGEN (NLM_F_ECHO on BEGIN) gives the generation.  Anything unsure (an
+ * untagged rule, a tag twice in a chain, a non-rule op, a missing or cut
+ * echo, a table the cache does not hold) leaves no cache: the next pass
+ * pulls.
+ */
+#define CACHE_MAX_RULE_OPS 2000
+
+struct echo_rule {
+	uint8_t family;
+	char table[NFT_TABLE_MAXNAMELEN];
+	char chain[NFT_CHAIN_MAXNAMELEN];
+	char *tag;
+	uint64_t handle;
+};
+
+struct echoes {
+	struct echo_rule *a;
+	size_t n, cap;
+	struct linx_nft_gen gen;
+	bool gen_seen;
+	bool bad;
+};
+
+static void echoes_free(struct echoes *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->a[i].tag);
+	free(e->a);
+	memset(e, 0, sizeof(*e));
+}
+
+static int on_echo(void *arg, const struct nlmsghdr *nlh, bool cut)
+{
+	struct echoes *e = arg;
+	struct nft_dec d = { 0 };
+	struct nft_where w;
+	struct linx_value v;
+	const struct linx_value *tag, *handle;
+	struct echo_rule *er;
+
+	if (cut) {
+		e->bad = true;
+		return 0;
+	}
+	if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN)) {
+		if (nft_gen_parse(nlh, &e->gen) < 0 || e->gen_seen)
+			e->bad = true;
+		e->gen_seen = true;
+		return 0;
+	}
+	/* A replacement echoes the retired rule too. */
+	if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_DELRULE))
+		return 0;
+	if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE)) {
+		e->bad = true;
+		return 0;
+	}
+	memset(&w, 0, sizeof(w));
+	if (nft_rule_parse(&d, nlh, &w, &v) < 0) {
+		e->bad = true;
+		return 0;
+	}
+	tag = linx_map_get(&v, "tag");
+	handle = linx_map_get(&v, "handle");
+	if (!tag || tag->type != LINX_STRING || !handle ||
+	    handle->type != LINX_UINT) {
+		e->bad = true;
+	} else if (e->n == e->cap &&
+		   !(er = realloc(e->a, (e->cap ? e->cap * 2 : 64) *
+						sizeof(*er)))) {
+		e->bad = true;
+	} else {
+		if (e->n == e->cap) {
+			e->a = er;
+			e->cap = e->cap ? e->cap * 2 : 64;
+		}
+		er = &e->a[e->n];
+		er->family = w.family;
+		memcpy(er->table, w.table, sizeof(er->table));
+		memcpy(er->chain, w.chain, sizeof(er->chain));
+		er->handle = handle->u;
+		if ((er->tag = strdup(tag->str)))
+			e->n++;
+		else
+			e->bad = true;
+	}
+	linx_value_clear(&v);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every rule of the list tagged, no tag twice. */
+static bool tags_unique(const struct linx_value *rules)
+{
+	const char **tags;
+	bool ok = true;
+
+	if (!rules || rules->len == 0)
+		return true;
+	if (!(tags = malloc(rules->len * sizeof(*tags))))
+		return false;
+	for (uint32_t i = 0; i < rules->len && ok; i++) {
+		const struct linx_value *t = linx_map_get(&rules->items[i],
+							  "tag");
+
+		ok = t && t->type == LINX_STRING;
+		tags[i] = ok ? t->str : NULL;
+	}
+	if (ok) {
+		qsort(tags, rules->len, sizeof(*tags), cmp_str);
+		for (uint32_t i = 1; i < rules->len && ok; i++)
+			ok = strcmp(tags[i - 1], tags[i]) != 0;
+	}
+	free(tags);
+	return ok;
+}
+
+/* Every chain of every table of `rs` has unique tags on all its rules. */
+static bool ruleset_tags_unique(const struct linx_value *rs)
+{
+	const struct linx_value *tables = list_of(rs, "tables");
+
+	for (uint32_t i = 0; tables && i < tables->len; i++) {
+		const struct linx_value *chains =
+			list_of(&tables->items[i], "chains");
+
+		for (uint32_t j = 0; chains && j < chains->len; j++)
+			if (!tags_unique(list_of(&chains->items[j], "rules")))
+				return false;
+	}
+	return true;
+}
+
+static const struct linx_value *find_in(const struct linx_value *list,
+					const char *key, const char *name,
+					uint32_t hint)
+{
+	for (uint32_t k = 0; list && k < list->len; k++) {
+		uint32_t i = (hint + k) % list->len;
+		const struct linx_value *n = linx_map_get(&list->items[i], key);
+
+		if (n && n->type == LINX_STRING && strcmp(n->str, name) == 0)
+			return &list->items[i];
+	}
+	return NULL;
+}
+
+static const struct linx_value *find_table_of(const struct linx_value *rs,
+					      const char *family,
+					      const char *name)
+{
+	const struct linx_value *tables = list_of(rs, "tables");
+
+	for (uint32_t i = 0; tables && i < tables->len; i++) {
+		const struct linx_value *f = linx_map_get(&tables->items[i],
+							  "family");
+		const struct linx_value *n = linx_map_get(&tables->items[i],
+							  "name");
+
+		if (f && n && f->type == LINX_STRING &&
+		    n->type == LINX_STRING && strcmp(f->str, family) == 0 &&
+		    strcmp(n->str, name) == 0)
+			return &tables->items[i];
+	}
+	return NULL;
+}
+
+/* Does the patch allow a cache, and how many rules did it create or
+ * replace (*echoed)? */
+static bool patch_cacheable(const struct linx_value *patch, size_t *echoed)
+{
+	const struct linx_value *ops = list_of(patch, "ops");
+
+	*echoed = 0;
+	if (ops && ops->len > CACHE_MAX_RULE_OPS)
+		return false;
+	for (uint32_t i = 0; ops && i < ops->len; i++) {
+		const struct linx_value *op = linx_map_get(&ops->items[i], "op");
+
+		if (!op || op->type != LINX_STRING)
+			return false;
+		if (strcmp(op->str, "create_rule") == 0 ||
+		    strcmp(op->str, "replace_rule") == 0)
+			(*echoed)++;
+		else if (strcmp(op->str, "delete_rule") != 0)
+			return false;
+	}
+	return true;
+}
+
+static int echo_cmp(const void *a, const void *b)
+{
+	const struct echo_rule *x = a, *y = b;
+	int c;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if ((c = strcmp(x->table, y->table)) || (c = strcmp(x->chain, y->chain)))
+		return c;
+	return strcmp(x->tag, y->tag);
+}
+
+/* The rule tagged `tag` in `rules`, looked for around index `hint` first
+ * (a 1% patch shifts kept rules by a few places at most). */
+static struct linx_value *find_tag_near(struct linx_value *rules,
+					const char *tag, uint32_t hint)
+{
+	uint32_t n = rules && rules->type == LINX_LIST ? rules->len : 0;
+
+	for (uint32_t d = 0; d <= n; d++) {
+		for (int side = 0; side < 2; side++) {
+			int64_t i = side ? (int64_t)hint - d : (int64_t)hint + d;
+			const struct linx_value *t;
+
+			if ((side && d == 0) || i < 0 || i >= n)
+				continue;
+			t = linx_map_get(&rules->items[i], "tag");
+			if (t && t->type == LINX_STRING &&
+			    strcmp(t->str, tag) == 0)
+				return &rules->items[i];
+		}
+	}
+	return NULL;
+}
+
+/* A copy of map `m` without `key`. */
+static int copy_except(const struct linx_value *m, const char *key,
+		       struct linx_value *ret)
+{
+	*ret = linx_value_map();
+	for (uint32_t i = 0; i < m->len; i++) {
+		struct linx_value c;
+
+		if (strcmp(m->pairs[i].key, key) == 0)
+			continue;
+		if (linx_value_copy(&c, &m->pairs[i].value) < 0)
+			return -ENOMEM;
+		linx_map_put(ret, m->pairs[i].key, &c);
+	}
+	return linx_value_status(ret);
+}
+
+/* The rules of the next cache for one chain: created and replaced rules
+ * (echoed) are the desired value with the echoed handle; kept ones move
+ * over from `crules` (they carry their handle) when they are in the
+ * desired form already, else are the desired value with their handle. */
+static bool cache_rules(const struct linx_value *want, struct linx_value *crules,
+			bool desired_form, struct echo_rule *key,
+			struct echo_rule *ech, size_t n_ech, size_t *used,
+			struct linx_value *out)
+{
+	*out = linx_value_list();
+	if (want && linx_value_reserve(out, want->len) < 0)
+		return false;
+	for (uint32_t k = 0; want && k < want->len; k++) {
+		const struct linx_value *rule = &want->items[k];
+		struct linx_value v, *cr;
+		struct echo_rule *er;
+
+		key->tag = (char *)linx_map_get(rule, "tag")->str;
+		er = n_ech ? bsearch(key, ech, n_ech, sizeof(*ech), echo_cmp)
+			   : NULL;
+		if (er) {
+			if (linx_value_copy(&v, rule) < 0)
+				return false;
+			linx_map_put_uint(&v, "handle", er->handle);
+			(*used)++;
+		} else {
+			const struct linx_value *h;
+
+			cr = find_tag_near(crules, key->tag, k);
+			h = cr ? linx_map_get(cr, "handle") : NULL;
+			if (!h || h->type != LINX_UINT)
+				return false;
+			if (desired_form || nft_rule_same(cr, rule)) {
+				/* Already in the desired form: move it. */
+				v = *cr;
+				*cr = linx_value_nil();
+			} else {
+				/* The kernel's form (a pull): keep the
+				 * desired one, so the next diff compares
+				 * structures rather than encodings. */
+				if (linx_value_copy(&v, rule) < 0)
+					return false;
+				linx_map_put_uint(&v, "handle", h->u);
+			}
+		}
+		if (linx_list_push(out, &v) < 0)
+			return false;
+	}
+	return true;
+}
+
+/* The next cache: `desired` with each rule's handle, from the echoes for
+ * created and replaced rules, from `current` (by tag; its rules are moved
+ * out) for kept ones.  `desired_form`: `current` is the previous cache,
+ * whose kept rules the diff found equal: they move over unchecked (equal
+ * by encoding if not by value).  false when anything does not add up. */
+static bool cache_build(const struct linx_value *desired,
+			struct linx_value *current, bool desired_form,
+			struct echoes *ech, size_t echoed,
+			struct linx_value *ret)
+{
+	const struct linx_value *tables = list_of(desired, "tables");
+	struct linx_value out = linx_value_list();
+	struct echo_rule key;
+	size_t used = 0;
+
+	*ret = linx_value_nil();
+	if (ech->bad || ech->n != echoed)
+		return false;
+	qsort(ech->a, ech->n, sizeof(*ech->a), echo_cmp);
+	for (size_t e = 1; e < ech->n; e++)
+		if (echo_cmp(&ech->a[e - 1], &ech->a[e]) == 0)
+			return false;
+	for (uint32_t i = 0; tables && i < tables->len; i++) {
+		const struct linx_value *t = &tables->items[i];
+		const char *fam = linx_map_get(t, "family")->str;
+		const char *tname = linx_map_get(t, "name")->str;
+		struct linx_value *ct =
+			(struct linx_value *)find_table_of(current, fam, tname);
+		const struct linx_value *chains = list_of(t, "chains");
+		struct linx_value nt, nchains = linx_value_list();
+		int64_t f;
+
+		nft_sym_val(nft_families, fam, &f);
+		memset(&key, 0, sizeof(key));
+		key.family = (uint8_t)f;
+		snprintf(key.table, sizeof(key.table), "%s", tname);
+		if (copy_except(t, "chains", &nt) < 0) {
+			linx_value_clear(&nt);
+			goto fail;
+		}
+		linx_map_put(&nt, "chains", &nchains);
+		linx_list_push(&out, &nt);
+		for (uint32_t j = 0; chains && j < chains->len; j++) {
+			const struct linx_value *c = &chains->items[j];
+			const char *cname = linx_map_get(c, "name")->str;
+			const struct linx_value *cc =
+				ct ? find_in(list_of(ct, "chains"), "name",
+					     cname, j)
+				   : NULL;
+			struct linx_value nc, rules = linx_value_nil();
+			struct linx_value *dst = (struct linx_value *)
+				list_of(&out.items[out.len - 1], "chains");
+			struct linx_value *crules =
+				cc ? (struct linx_value *)list_of(cc, "rules")
+				   : NULL;
+
+			snprintf(key.chain, sizeof(key.chain), "%s", cname);
+			if (copy_except(c, "rules", &nc) < 0 ||
+			    !cache_rules(list_of(c, "rules"), crules,
+					 desired_form, &key, ech->a, ech->n,
+					 &used, &rules)) {
+				linx_value_clear(&nc);
+				linx_value_clear(&rules);
+				goto fail;
+			}
+			linx_map_put(&nc, "rules", &rules);
+			linx_list_push(dst, &nc);
+		}
+	}
+	if (used != ech->n)
+		goto fail;
+	*ret = linx_value_map();
+	linx_map_put(ret, "tables", &out);
+	if (linx_value_status(ret) == 0)
+		return true;
+	linx_value_clear(ret);
+	return false;
+fail:
+	linx_value_clear(&out);
+	return false;
+}
+
+/* May the cache stand for the kernel's state of every table this pass
+ * reads?  Only when it holds them all (refs[] are the desired tables
+ * first, then the released ones). */
+static bool cache_covers(const struct linx_value *cache,
+			 const struct nft_table_ref *refs, size_t n_refs,
+			 size_t n_desired, const struct linx_value *ruleset)
+{
+	const struct linx_value *tables = list_of(ruleset, "tables");
+
+	(void)refs;
+	if (cache->type != LINX_MAP || n_refs != n_desired)
+		return false;
+	for (uint32_t i = 0; tables && i < tables->len; i++)
+		if (!find_table_of(cache,
+				   linx_map_get(&tables->items[i], "family")->str,
+				   linx_map_get(&tables->items[i], "name")->str))
+			return false;
+	return true;
+}
+
 int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		       const struct linx_value *release, unsigned retries,
 		       struct linx_value *report, struct linx_error *err)
 {
+	const struct linx_value *tl = list_of(ruleset, "tables");
 	struct linx_nft_gen gen = { 0 };
-	struct linx_value current, patch;
+	struct linx_value current, patch, next = linx_value_nil();
+	struct nft_table_ref *refs = NULL;
+	size_t n_refs = 0, ops = 0, echoed = 0;
+	char *names = NULL;
 	unsigned attempt;
-	size_t ops = 0;
+	bool cached = false, cacheable = false, next_ok = false;
+	bool desired_unique = ruleset_tags_unique(ruleset);
+	uint32_t next_gen = 0;
 	int r;
 
 	if ((r = nft_reconcile_check(ruleset, err)) < 0)
 		return r;
+	if ((r = table_refs(ruleset, release, &refs, &n_refs, &names)) < 0)
+		return linx_error_set(err, -r, "push", NULL);
 	for (attempt = 0;; attempt++) {
+		struct echoes ech = { 0 };
 		struct nft_batch bt;
 
 		current = linx_value_nil();
 		patch = linx_value_nil();
+		cached = false;
 		pthread_mutex_lock(&s->lock);
-		r = nft_pull_locked(s, NULL, &current, &gen, err);
+		/* The cache leaves the socket: it comes back only if this
+		 * pass succeeds and can vouch for its result. */
+		if (attempt == 0 && desired_unique &&
+		    cache_covers(&s->cache, refs, n_refs, tl ? tl->len : 0,
+				 ruleset)) {
+			r = nft_get_gen_locked(s, &gen, err);
+			if (r == 0 && gen.id == s->cache_gen) {
+				current = s->cache;
+				s->cache = linx_value_nil();
+				cached = true;
+			}
+		}
+		linx_value_clear(&s->cache);
+		r = 0;
+		if (!cached)
+			r = nft_pull_tables_locked(s, refs, n_refs, &current,
+						   &gen, err);
 		pthread_mutex_unlock(&s->lock);
 		if (r < 0)
-			return r;
-		r = linx_nft_diff(&current, ruleset, &patch, err);
+			goto out;
+		r = nft_diff_validated(&current, ruleset, &patch, err);
 		if (r == 0 && release)
 			r = add_releases(&current, ruleset, release, &patch);
-		linx_value_clear(&current);
-		if (r < 0)
-			return r;
+		if (r < 0) {
+			linx_value_clear(&current);
+			goto out;
+		}
+		cacheable = desired_unique && n_refs == (tl ? tl->len : 0) &&
+			    patch_cacheable(&patch, &echoed) &&
+			    (cached || ruleset_tags_unique(&current));
 		nft_batch_init(&bt);
 		bt.genid = gen.id;
 		bt.has_genid = true;
+		if (cacheable) {
+			bt.echo = on_echo;
+			bt.echo_arg = &ech;
+		}
 		r = nft_patch_put(&bt, &patch, err);
 		ops = bt.n;
 		if (r == 0 && bt.n > 0) {
@@ -239,12 +746,24 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 			r = nft_batch_send(s, &bt, NULL, err);
 			pthread_mutex_unlock(&s->lock);
 		}
+		if (r == 0 && cacheable &&
+		    (bt.n == 0 || (ech.gen_seen && !ech.bad))) {
+			next_gen = bt.n == 0 ? gen.id : ech.gen.id;
+			next_ok = cache_build(ruleset, &current, cached, &ech,
+					      echoed, &next);
+		}
 		nft_batch_fini(&bt);
+		echoes_free(&ech);
+		linx_value_clear(&current);
 		if (r != -ERESTART || attempt >= retries)
 			break;
 		linx_value_clear(&patch);
 		backoff(attempt);
 	}
+	free(refs);
+	free(names);
+	refs = NULL;
+	names = NULL;
 	if (r == -ERESTART) {
 		linx_value_clear(&patch);
 		return linx_error_set(err, ERESTART, "push",
@@ -253,15 +772,31 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 				      "generation seen: %u",
 				      attempt + 1, gen.id);
 	}
+	if (r == 0 && next_ok) {
+		pthread_mutex_lock(&s->lock);
+		linx_value_clear(&s->cache);
+		s->cache = next;
+		s->cache_gen = next_gen;
+		pthread_mutex_unlock(&s->lock);
+		next = linx_value_nil();
+	}
+	linx_value_clear(&next);
 	if (r == 0 && report) {
 		*report = linx_value_map();
 		linx_map_put_cstring(report, "mode", "reconcile");
 		linx_map_put_uint(report, "messages", ops);
 		linx_map_put_uint(report, "attempts", attempt + 1);
 		linx_map_put_uint(report, "gen", gen.id);
+		linx_map_put_bool(report, "cached", cached);
 		linx_map_put(report, "patch", &patch);
 	}
 	linx_value_clear(&patch);
+	return r;
+out:
+	linx_value_clear(&next);
+	linx_value_clear(&patch);
+	free(refs);
+	free(names);
 	return r;
 }
 
@@ -286,3 +821,4 @@ int linx_nft_push(struct linx_nft *s, const struct linx_value *ruleset,
 		return linx_error_param(err, "push", "mode", "unknown mode");
 	return push_replace(s, ruleset, report, err);
 }
+

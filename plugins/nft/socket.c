@@ -137,6 +137,7 @@ void linx_nft_close(struct linx_nft *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	pthread_mutex_destroy(&s->lock);
+	linx_value_clear(&s->cache);
 	linx_nl_conn_fini(&s->io);
 	free(s);
 }
@@ -226,7 +227,37 @@ struct batch_acks {
 	struct linx_nl_ack ack; /* its acknowledgement */
 	char msg[LINX_ERROR_EXTACK_MAX];
 	bool begin_failed;
+	int (*echo)(void *arg, const struct nlmsghdr *nlh, bool cut);
+	void *echo_arg;
 };
+
+static int on_echo(void *arg, size_t index, const struct nlmsghdr *nlh,
+		   bool cut)
+{
+	struct batch_acks *a = arg;
+
+	(void)index;
+	return a->echo(a->echo_arg, nlh, cut);
+}
+
+/* NLM_F_ECHO on every NEWRULE message of the batch: the kernel sends
+ * each created rule back, with its handle, as it commits.  And on the
+ * first message: nfnetlink reports the commit's NEWGEN to the sender when
+ * the batch's first message (after BEGIN) asked for an echo. */
+static void echo_rules(struct nft_batch *bt)
+{
+	int rem = bt->buf.len > INT32_MAX ? 0 : (int)bt->buf.len;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)bt->buf.data;
+	bool first = true;
+
+	while (nlh && mnl_nlmsg_ok(nlh, rem)) {
+		if (first || nlh->nlmsg_type ==
+		    ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE))
+			nlh->nlmsg_flags |= NLM_F_ECHO;
+		first = false;
+		nlh = mnl_nlmsg_next(nlh, &rem);
+	}
+}
 
 static int on_ack(void *arg, size_t index, const struct linx_nl_ack *ack,
 		  bool malformed)
@@ -337,8 +368,11 @@ int nft_batch_send(struct linx_nft *s, struct nft_batch *bt,
 	number(bt, base);
 
 	/* BEGIN (with the generation guard) and END around the batch. */
+	if (bt->echo)
+		echo_rules(bt);
 	nft_msgbuf_init(&hdr);
-	begin_off = nft_msg_begin(&hdr, NFNL_MSG_BATCH_BEGIN, 0, base,
+	begin_off = nft_msg_begin(&hdr, NFNL_MSG_BATCH_BEGIN,
+				  bt->echo ? NLM_F_ECHO : 0, base,
 				  NFPROTO_UNSPEC, NFNL_SUBSYS_NFTABLES);
 	if (bt->has_genid)
 		nft_put_be32(&hdr, NFNL_BATCH_GENID, bt->genid);
@@ -381,7 +415,10 @@ int nft_batch_send(struct linx_nft *s, struct nft_batch *bt,
 		.close = bt->n,
 		.ack = on_ack,
 		.arg = &a,
+		.msg = bt->echo ? on_echo : NULL,
 	};
+	a.echo = bt->echo;
+	a.echo_arg = bt->echo_arg;
 	r = linx_nl_collect_acks(&s->io, &w, &res);
 	if (a.first_bad != SIZE_MAX)
 		return batch_fail(bt, &a, failed_index, err);
@@ -441,6 +478,11 @@ static int on_gen(void *arg, const struct nlmsghdr *nlh)
 	linx_nl_str(tb[NFTA_GEN_PROC_NAME], g->proc_name,
 		    sizeof(g->proc_name));
 	return 0;
+}
+
+int nft_gen_parse(const struct nlmsghdr *nlh, struct linx_nft_gen *ret)
+{
+	return on_gen(ret, nlh);
 }
 
 int nft_get_gen_locked(struct linx_nft *s, struct linx_nft_gen *ret,

@@ -8,7 +8,9 @@
  *          sent with libmnl, nothing else);
  *   pull   both back: linx_nft_pull() against `nft -j list ruleset`;
  *   reconcile  a pass that changes 1% of the rules against replacing the
- *          whole ruleset.
+ *          whole ruleset: steady (alternating two rulesets on one socket,
+ *          each pass after our own previous one) and cold (the first pass
+ *          after a replace).
  *
  * Medians of BENCH_RUNS runs (default 5); the ratios are what to read, the
  * machine being shared.  Targets (issue 11): loading at least 2x faster
@@ -517,7 +519,8 @@ int main(void)
 	double set_l[MAX_RUNS], set_n[MAX_RUNS], set_f[MAX_RUNS];
 	double rul_l[MAX_RUNS], rul_n[MAX_RUNS], rul_f[MAX_RUNS];
 	double pull_l[MAX_RUNS], pull_n[MAX_RUNS];
-	double rec_l[MAX_RUNS], rep_l[MAX_RUNS];
+	double rec_l[MAX_RUNS], rep_l[MAX_RUNS], st_l[2 * MAX_RUNS];
+	double rep2_l[2 * MAX_RUNS];
 	char set_txt[64], rules_txt[64], cmd[256];
 	struct linx_value setv, rulesv, changedv;
 	struct linx_error err = { 0 };
@@ -580,6 +583,15 @@ int main(void)
 		rec_l[i] = linx_push(s, &changedv, LINX_NFT_RECONCILE);
 		linx_push(s, &rulesv, LINX_NFT_REPLACE);
 		rep_l[i] = linx_push(s, &changedv, LINX_NFT_REPLACE);
+
+		/* Steady state: on the same socket, alternate the two
+		 * rulesets, each pass a 1% change after our own previous
+		 * pass (the first pass, after the replace, is not timed). */
+		linx_push(s, &rulesv, LINX_NFT_RECONCILE);
+		st_l[2 * i] = linx_push(s, &changedv, LINX_NFT_RECONCILE);
+		st_l[2 * i + 1] = linx_push(s, &rulesv, LINX_NFT_RECONCILE);
+		rep2_l[2 * i] = rep_l[i];
+		rep2_l[2 * i + 1] = rep_l[i];
 	}
 	printf("load (higher ratio = linx faster)\n");
 	report("100k-interval set vs nft -f", set_l, set_n, "nft -f", runs);
@@ -590,8 +602,12 @@ int main(void)
 	       "libnftnl floor", runs);
 	printf("pull (both loaded)\n");
 	report("whole ruleset", pull_l, pull_n, "nft -j list", runs);
-	printf("reconcile: 1%% of the rules changed\n");
-	report("reconcile pass vs replace", rec_l, rep_l, "replace all", runs);
+	printf("reconcile: 1%% of the rules changed (higher ratio = reconcile "
+	       "faster)\n");
+	report("steady pass vs replace", st_l, rep2_l, "replace all",
+	       2 * runs);
+	report("cold pass (after a replace)", rec_l, rep_l, "replace all",
+	       runs);
 
 	linx_nft_close(s);
 	mnl_socket_close(f.nl);

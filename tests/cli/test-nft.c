@@ -240,7 +240,7 @@ START_TEST(pull_prints_what_was_pushed)
 	setup();
 	r1 = write_file("r1.json", r1_json);
 	push_file(r1);
-	sh_out("nft add table ip foreign");
+	free(sh_out("nft add table ip foreign"));
 
 	cli_run(&r, "nft", "pull", "--family", "inet");
 	run_ok(&r);

@@ -417,6 +417,62 @@ START_TEST(batch_errors_map_to_their_index)
 }
 END_TEST
 
+struct echoed {
+	size_t n, index[4];
+	uint16_t type[4];
+};
+
+/* The window's arg is the ACK recorder; echoes go here. */
+static struct echoed *echo_arg;
+
+static int echo_cb(void *arg, size_t index, const struct nlmsghdr *nlh,
+		   bool cut)
+{
+	struct echoed *e = echo_arg;
+
+	(void)arg;
+	ck_assert(!cut);
+	if (e->n < 4) {
+		e->index[e->n] = index;
+		e->type[e->n] = nlh->nlmsg_type;
+	}
+	e->n++;
+	return 0;
+}
+
+/* With a msg callback, echoed messages of the window reach it (before the
+ * ACKs); outside the window or from another port they are still stale. */
+START_TEST(echoes_reach_the_msg_callback)
+{
+	struct linx_nl_conn c;
+	struct acks a;
+	struct echoed e = { 0 };
+	struct linx_nl_window w = window(&a, 1000, 10, 15);
+	bool closed = false;
+
+	echo_arg = &e;
+	w.msg = echo_cb;
+	conn(&c);
+	put_msg(RTM_NEWLINK, 0, 1012, PORT, 16); /* echoed: index 12 */
+	put_msg(RTM_NEWADDR, 0, 1010, PORT, 16); /* echoed: index 10 */
+	put_msg(RTM_NEWLINK, 0, 1016, PORT, 16); /* after the window */
+	put_msg(RTM_NEWLINK, 0, 1012, PORT + 1, 16); /* another port */
+	put_err(0, 1014, PORT, NULL);
+	ck_assert_int_eq(linx_nl_acks_datagram(&c, &w, dgram, dlen, false,
+					       &closed),
+			 0);
+	ck_assert(closed);
+	ck_assert_uint_eq(e.n, 2);
+	ck_assert_uint_eq(e.index[0], 12);
+	ck_assert_uint_eq(e.type[0], RTM_NEWLINK);
+	ck_assert_uint_eq(e.index[1], 10);
+	ck_assert_uint_eq(e.type[1], RTM_NEWADDR);
+	ck_assert_uint_eq(a.n, 1);
+	ck_assert_uint_eq(c.stats.stale, 2);
+	linx_nl_conn_fini(&c);
+}
+END_TEST
+
 /* nfnetlink style: index 0 is a BEGIN wrapper, the last an END; the
  * window closes on the last real message, and an error on the wrapper is
  * reported on its own index. */
@@ -847,6 +903,7 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, malformed_and_truncated_messages);
 		tcase_add_test(tc, sequence_numbers_skip_zero);
 		tcase_add_test(tc, batch_errors_map_to_their_index);
+		tcase_add_test(tc, echoes_reach_the_msg_callback);
 		tcase_add_test(tc, batch_with_wrappers);
 		tcase_add_test(tc, batch_cut_and_malformed_acks);
 	}

@@ -57,6 +57,94 @@ START_TEST(a_stale_generation_is_refused)
 }
 END_TEST
 
+static const char *const three =
+	"{\"tables\": [{\"family\": \"inet\", \"name\": \"mine\","
+	" \"chains\": [{\"name\": \"c\", \"rules\": ["
+	" {\"tag\": \"a\", \"exprs\": [{\"expr\": \"counter\"}, \"accept\"]},"
+	" {\"tag\": \"%s\", \"exprs\": [\"%s\"]},"
+	" {\"tag\": \"z\", \"exprs\": [\"return\"]}]}]}]}";
+
+/* One reconcile pass of three(tag, verdict); whether it used the cache. */
+static bool pass(struct linx_nft *s, const char *tag, const char *verdict)
+{
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_RECONCILE };
+	struct linx_error err = { 0 };
+	struct linx_value want, report;
+	const struct linx_value *c;
+	char json[1024];
+	bool cached;
+
+	snprintf(json, sizeof(json), three, tag, verdict);
+	want = nt_json(json);
+	linx_assert_ok(linx_nft_push(s, &want, &o, &report, &err), &err);
+	c = linx_map_get(&report, "cached");
+	ck_assert(c && c->type == LINX_BOOL);
+	cached = c->b;
+	linx_value_clear(&report);
+	linx_value_clear(&want);
+	return cached;
+}
+
+/* The kernel holds three(tag, verdict), in order, nothing else. */
+static void holds(struct linx_nft *s, const char *tag, const char *verdict)
+{
+	struct linx_value cur = nt_pull(s), want, patch;
+	struct linx_error err = { 0 };
+	const struct linx_value *ops;
+	char json[1024];
+
+	snprintf(json, sizeof(json), three, tag, verdict);
+	want = nt_json(json);
+	linx_assert_ok(linx_nft_diff(&cur, &want, &patch, &err), &err);
+	ops = linx_map_get(&patch, "ops");
+	ck_assert_msg(ops && ops->len == 0, "not converged: %s",
+		      nt_to_json(&patch));
+	linx_value_clear(&cur), linx_value_clear(&want);
+	linx_value_clear(&patch);
+}
+
+START_TEST(the_reconcile_cache)
+{
+	struct linx_nft *s = nt_setup();
+	char *out;
+
+	nt_require_oracle();
+	/* Creating the table is not a rule op: no cache yet. */
+	ck_assert(!pass(s, "b", "drop"));
+	/* A full pull with nothing to do leaves a cache. */
+	ck_assert(!pass(s, "b", "drop"));
+	holds(s, "b", "drop");
+	/* Hits: a replacement, then a deletion and a creation that use the
+	 * handles the kernel echoed for the previous passes. */
+	ck_assert(pass(s, "b", "accept"));
+	holds(s, "b", "accept");
+	ck_assert(pass(s, "b", "drop"));
+	holds(s, "b", "drop");
+	ck_assert(pass(s, "y", "continue"));
+	holds(s, "y", "continue");
+	ck_assert(pass(s, "b", "accept"));
+	holds(s, "b", "accept");
+	ck_assert(pass(s, "b", "accept"));
+	holds(s, "b", "accept");
+
+	/* Another writer deletes our rule "a" and adds a table of its own:
+	 * the generation moved, so the pass pulls, puts "a" back and
+	 * leaves the other table alone. */
+	free(nt_sh_ok("nft delete rule inet mine c handle $(nft -a list chain "
+		      "inet mine c | sed -n 's/.*tag:a.*# handle //p')"));
+	free(nt_sh_ok("nft add table ip other"));
+	ck_assert(!pass(s, "b", "accept"));
+	holds(s, "b", "accept");
+	out = nt_sh_ok("nft list tables");
+	ck_assert_msg(strstr(out, "table ip other"), "%s", out);
+	free(out);
+	/* And the cache is back. */
+	ck_assert(pass(s, "b", "drop"));
+	holds(s, "b", "drop");
+	linx_nft_close(s);
+}
+END_TEST
+
 struct writer {
 	volatile int stop;
 	int done;
@@ -278,6 +366,7 @@ int main(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, a_stale_generation_is_refused);
 	tcase_add_test(tc, reconcile_converges_beside_another_writer);
+	tcase_add_test(tc, the_reconcile_cache);
 	tcase_add_test(tc, owner_and_persist);
 	tcase_add_test(tc, a_hundred_thousand_elements);
 	tcase_add_test(tc, pulls_stay_whole_while_the_ruleset_changes);
