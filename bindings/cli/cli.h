@@ -75,6 +75,11 @@ int cli_cmd_spawn(struct cli *cli, int argc, char **argv);
 int cli_cmd_enter(struct cli *cli, int argc, char **argv);
 int cli_cmd_reconcile(struct cli *cli, int argc, char **argv);
 int cli_cmd_nft(struct cli *cli, int argc, char **argv);
+/* linx nft load|check|apply-text|diff-text|show|format (cmd-nft-lang.c):
+ * cli_cmd_nft() passes argv from the subcommand on when
+ * cli_nft_lang_sub(argv[0]). */
+bool cli_nft_lang_sub(const char *name);
+int cli_cmd_nft_lang(struct cli *cli, int argc, char **argv);
 
 /* main.c: the general help text (also `linx help` with no argument). */
 void cli_print_usage(FILE *out);

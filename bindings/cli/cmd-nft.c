@@ -88,6 +88,22 @@ static void print_usage(FILE *out)
 		fprintf(out, "  linx nft %s %s\n      %s\n", s->name,
 			s->synopsis, s->summary);
 	fprintf(out,
+		"\nIn nftables' own language (docs/nft/lang.md):\n"
+		"  linx nft load FILE [--netns T] [--check]\n"
+		"      Parse, validate and push (the file's tables replaced "
+		"atomically).\n"
+		"  linx nft check FILE\n"
+		"      Parse and validate only (as nft -c -f).\n"
+		"  linx nft apply-text FILE [--netns T]\n"
+		"      Parse and push in reconcile mode.\n"
+		"  linx nft diff-text FILE [--netns T]\n"
+		"      What apply-text would change, as a diff of nftables "
+		"text.\n"
+		"  linx nft show [--netns T]\n"
+		"      The live ruleset as nftables text.\n"
+		"  linx nft format FILE|-\n"
+		"      FILE in the canonical layout.\n");
+	fprintf(out,
 		"\n"
 		"FILE is a path, or - for stdin.  --netns T is a pid or a "
 		"namespace file\n"
@@ -629,6 +645,9 @@ int cli_cmd_nft(struct cli *cli, int argc, char **argv)
 	int status, npos, nfiles;
 
 	snprintf(c.what, sizeof(c.what), "nft");
+	/* the subcommands of nftables text: cmd-nft-lang.c */
+	if (argc > 0 && cli_nft_lang_sub(argv[0]))
+		return cli_cmd_nft_lang(cli, argc, argv);
 	argc = take_flags(&c, argc, argv, &help);
 	if (help) {
 		print_usage(stdout);

@@ -258,6 +258,72 @@ LINX_API int linx_nft_log_next(struct linx_nft_log *l, struct linx_value *ret,
 /* Unbind the group and close. Accepts NULL. */
 LINX_API void linx_nft_log_close(struct linx_nft_log *l);
 
+/* ---- the nftables language (plugins/nft/lang-*.c, docs/nft/lang.md) ------ */
+
+/* Options of linx_nft_parse(); all may be zero. */
+struct linx_nft_parse_opts {
+	const char *file;     /* name in errors ("nofile"); includes are
+			       * relative to its directory */
+	const char *root_dir; /* includes must stay under it; NULL: no
+			       * include allowed (linx_nft_parse_file():
+			       * the file's directory) */
+	unsigned max_include_depth; /* 0 = 16 */
+	/* Values for `$name` holes that no `define` gave: a map of name to
+	 * integer, string (address, interface name) or bytes.  A hole
+	 * without a value stays in the ruleset as {"hole": NAME, "type":
+	 * T} in place of a cmp's data; linx_nft_fill_holes() fills it. */
+	const struct linx_value *values;
+};
+
+/* A syntax or compile error at a place in the text (the spec's
+ * ParseError).  line and column are 1-based; snippet is the source line. */
+struct linx_nft_parse_error {
+	char file[256];
+	uint32_t line;
+	uint32_t column;
+	char message[256];
+	char snippet[256];
+};
+
+/*
+ * Parse nftables text into a ruleset value (docs/nft/schema.md).  On a
+ * syntax or compile error returns -EINVAL with *perr (may be NULL) filled
+ * and err->op "parse", err->message "file:line:col: message"; other
+ * errors: -ENOMEM, -ENOENT/-EACCES (an include), -ELOOP (include depth).
+ * *ruleset is nil on failure.
+ */
+LINX_API int linx_nft_parse(const char *text, size_t len,
+			    const struct linx_nft_parse_opts *opts,
+			    struct linx_value *ruleset,
+			    struct linx_nft_parse_error *perr,
+			    struct linx_error *err);
+/* Read `path` and parse it (opts->file defaults to `path`). */
+LINX_API int linx_nft_parse_file(const char *path,
+				 const struct linx_nft_parse_opts *opts,
+				 struct linx_value *ruleset,
+				 struct linx_nft_parse_error *perr,
+				 struct linx_error *err);
+/* "file:line:col: message\n|\n| source line\n|     ^\n" into buf (always
+ * NUL-terminated); returns the length it needed. */
+LINX_API size_t linx_nft_parse_error_format(
+	const struct linx_nft_parse_error *perr, char *buf, size_t size);
+
+/*
+ * A ruleset value as canonical nftables text (the spec's layout).  What
+ * cannot be rendered becomes a `# <unsupported ...>` comment line, so
+ * the text stays loadable.  *text is malloc'd, NUL-terminated; *len (may
+ * be NULL) its length.  -EINVAL when `ruleset` is not a ruleset map.
+ */
+LINX_API int linx_nft_format(const struct linx_value *ruleset, char **text,
+			     size_t *len, struct linx_error *err);
+
+/* Fill the holes of a parsed ruleset from `values` (name -> value) into
+ * *ret; EINVAL (param "hole") naming a missing or mistyped value. */
+LINX_API int linx_nft_fill_holes(const struct linx_value *ruleset,
+				 const struct linx_value *values,
+				 struct linx_value *ret,
+				 struct linx_error *err);
+
 LINX_END_DECLS
 
 #endif /* LINX_NFT_H */

@@ -8,6 +8,9 @@
  *   nft.close         {sock}                      -> nil
  *   nft.get_gen       {sock|netns}                -> {id, proc_pid, proc_name}
  *   nft.validate      {ruleset}                   -> nil
+ *   nft.parse         {text, file, values}        -> ruleset
+ *   nft.format        {ruleset}                   -> text
+ *   nft.fill_holes    {ruleset, values}           -> ruleset
  *   nft.pull          {sock|netns, family?, table?, set?} -> ruleset | set
  *   nft.push          {sock|netns, ruleset, mode?, retries?} -> report
  *   nft.diff          {from, to}                  -> patch
@@ -616,6 +619,76 @@ static const struct linx_param p_reconcile[] = {
 		      "what the previous pass returned (default: none)" },
 };
 
+/* ---- the nftables language (lang-*.c) ------------------------------------ */
+
+static int v_parse(const struct linx_call *call, struct linx_value *ret,
+		   struct linx_error *err)
+{
+	const struct linx_value *text = argv_(call, 0);
+	const struct linx_value *file = argv_(call, 1);
+	const struct linx_value *values = argv_(call, 2);
+	const struct linx_value *path = argv_(call, 3);
+	struct linx_nft_parse_opts o = { 0 };
+	struct linx_nft_parse_error pe;
+
+	if (path && path->type == LINX_STRING) {
+		if (values && values->type == LINX_MAP)
+			o.values = values;
+		return linx_nft_parse_file(path->str, &o, ret, &pe, err);
+	}
+	if (!text || text->type != LINX_STRING)
+		return linx_error_param(err, "parse", "text",
+					"text or path is required");
+
+	if (file && file->type == LINX_STRING)
+		o.file = file->str;
+	if (values && values->type == LINX_MAP)
+		o.values = values;
+	/* text only: a verb never reads files, so includes are refused
+	 * (no root directory: linx_nft_parse() derives none from a name
+	 * without a '/') */
+	if (o.file && strchr(o.file, '/'))
+		o.file = strrchr(o.file, '/') + 1;
+	return linx_nft_parse(text->str, text->len, &o, ret, &pe, err);
+}
+
+static int v_format(const struct linx_call *call, struct linx_value *ret,
+		    struct linx_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int r = linx_nft_format(argv_(call, 0), &text, &len, err);
+
+	if (r < 0)
+		return r;
+	r = linx_value_string(ret, text, len);
+	free(text);
+	return r < 0 ? linx_error_set(err, -r, "format", "out of memory") : 0;
+}
+
+static int v_fill_holes(const struct linx_call *call, struct linx_value *ret,
+			struct linx_error *err)
+{
+	return linx_nft_fill_holes(argv_(call, 0), argv_(call, 1), ret, err);
+}
+
+static const struct linx_param p_fill_holes[] = {
+	{ "ruleset", LINX_TM_MAP, P_REQ, "a parsed ruleset with $holes" },
+	{ "values", LINX_TM_MAP, P_REQ,
+	  "name -> integer, string or bytes (docs/nft/lang.md)" },
+};
+
+static const struct linx_param p_parse[] = {
+	{ "text", LINX_TM_NIL | LINX_TM_STRING, 0, "nftables text" },
+	{ "file", LINX_TM_NIL | LINX_TM_STRING, 0,
+	  "the name errors give (default nofile)" },
+	{ "values", LINX_TM_NIL | LINX_TM_MAP, 0,
+	  "values of $holes (name -> integer, string or bytes)" },
+	{ "path", LINX_TM_NIL | LINX_TM_STRING, 0,
+	  "read this file instead of text; includes relative to it, not "
+	  "outside its directory" },
+};
+
 static const struct linx_verb verbs[] = {
 	{
 		.name = "nft.supported",
@@ -654,6 +727,28 @@ static const struct linx_verb verbs[] = {
 		LINX_PARAMS(p_ruleset),
 		.fn = v_validate,
 		.result_doc = "nil",
+	},
+	{
+		.name = "nft.parse",
+		.summary = "nftables text to a ruleset value (docs/nft/lang.md)",
+		LINX_PARAMS(p_parse),
+		.fn = v_parse,
+		.result_doc = "ruleset",
+	},
+	{
+		.name = "nft.format",
+		.summary = "A ruleset value as canonical nftables text",
+		LINX_PARAMS(p_ruleset),
+		.fn = v_format,
+		.result_doc = "string",
+	},
+	{
+		.name = "nft.fill_holes",
+		.summary = "Fill the $holes of a parsed ruleset with typed "
+			   "values",
+		LINX_PARAMS(p_fill_holes),
+		.fn = v_fill_holes,
+		.result_doc = "ruleset",
 	},
 	{
 		.name = "nft.pull",

@@ -1,0 +1,1964 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lang-format.c - a ruleset value as canonical nftables text: tables in
+ * (family, name) order; in a table its flags and comment, the chains,
+ * then the sets, the maps, the objects and the flowtables; a chain's base
+ * header on one line, the policy on the next, a blank line, one rule per
+ * line.  Register-level expression sequences are read back into nft's
+ * statements (the inverse of lang-parse.c); a rule with anything else is
+ * written as a `# <unsupported ...>` comment line.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang-internal.h"
+
+enum fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV, F_UNKNOWN };
+
+static int fam_of(const char *s)
+{
+	static const char *const n[] = { "ip", "ip6", "inet", "arp", "bridge",
+					 "netdev" };
+	for (int i = 0; i < 6; i++)
+		if (s && strcmp(s, n[i]) == 0)
+			return i;
+	return F_UNKNOWN;
+}
+
+static const char *str_of(const struct linx_value *m, const char *k)
+{
+	const struct linx_value *v = linx_map_get(m, k);
+	return v && v->type == LINX_STRING ? v->str : NULL;
+}
+
+static bool int_of(const struct linx_value *m, const char *k, int64_t *out)
+{
+	return linx_value_get_i64(linx_map_get(m, k), out);
+}
+
+static const struct linx_value *bytes_of(const struct linx_value *m,
+					 const char *k)
+{
+	const struct linx_value *v = linx_map_get(m, k);
+	return v && v->type == LINX_BYTES ? v : NULL;
+}
+
+/* A name as nft reads it: bare when it is a plain identifier. */
+static void put_name(struct sbuf *b, const char *s)
+{
+	bool bare = s && (isalpha((unsigned char)s[0]) || s[0] == '_');
+
+	for (const char *q = s; bare && *q; q++)
+		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
+		    *q != '.')
+			bare = false;
+	if (bare)
+		nftl_sb_puts(b, s);
+	else
+		nftl_sb_quote(b, s ? s : "");
+}
+
+/* The dash of a range: spaced after a name, which would swallow it. */
+static void range_dash(struct sbuf *b)
+{
+	if (b->n && isalpha((unsigned char)b->p[b->n - 1]))
+		nftl_sb_puts(b, " - ");
+	else
+		nftl_sb_put(b, "-", 1);
+}
+
+static bool one_of(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/* What the parser takes back as a name: 1..255 bytes. */
+static bool name_ok(const char *s)
+{
+	return s && s[0] && strlen(s) <= 255;
+}
+
+static bool ifname_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > 15 || s[n - 1] == '*')
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static bool prio_ok(const struct linx_value *p)
+{
+	static const char *const names[] = { "raw", "mangle", "dstnat",
+					     "filter", "security", "srcnat",
+					     "out", NULL };
+	int64_t i;
+
+	if (!p)
+		return false;
+	if (linx_value_get_i64(p, &i))
+		return i >= INT32_MIN && i <= INT32_MAX;
+	if (p->type == LINX_STRING)
+		return one_of(p->str, names);
+	if (p->type == LINX_MAP) {
+		const struct linx_value *n = linx_map_get(p, "name");
+		const struct linx_value *o = linx_map_get(p, "offset");
+		return n && n->type == LINX_STRING && one_of(n->str, names) &&
+		       (!o || (linx_value_get_i64(o, &i) && i >= -INT32_MAX &&
+			       i <= INT32_MAX));
+	}
+	return false;
+}
+
+static void put_time(struct sbuf *b, uint64_t ms)
+{
+	static const struct { uint64_t ms; const char *u; } u[] = {
+		{ 86400000, "d" }, { 3600000, "h" }, { 60000, "m" },
+		{ 1000, "s" }, { 1, "ms" } };
+	if (ms == 0) {
+		nftl_sb_puts(b, "0s");
+		return;
+	}
+	for (size_t i = 0; i < 5; i++)
+		if (ms >= u[i].ms) {
+			nftl_sb_printf(b, "%" PRIu64 "%s", ms / u[i].ms, u[i].u);
+			ms %= u[i].ms;
+		}
+}
+
+/* ---- rules ----------------------------------------------------------------- */
+
+struct fctx {
+	int family;
+	int l4, nf, eth;
+	bool have[24];
+	const struct linx_value *reg[24]; /* immediates not yet used */
+	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
+	bool term; /* a verdict was written: nothing may follow */
+	struct sbuf out;
+	char why[160];
+	bool bad;
+};
+
+static void word(struct fctx *c, const char *s)
+{
+	if (c->out.n)
+		nftl_sb_put(&c->out, " ", 1);
+	nftl_sb_puts(&c->out, s);
+}
+
+static void wordf(struct fctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void wordf(struct fctx *c, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	word(c, tmp);
+}
+
+static int unsupported(struct fctx *c, const struct linx_value *e,
+		       const char *why)
+{
+	const char *n = e && e->type == LINX_MAP ? str_of(e, "expr") : NULL;
+
+	if (!c->bad)
+		snprintf(c->why, sizeof(c->why), "%s%s%s", n ? n : "expression",
+			 why ? ": " : "", why ? why : "");
+	c->bad = true;
+	return -1;
+}
+
+static uint64_t get_uint(const uint8_t *b, unsigned len, bool host)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < len && i < 8; i++) {
+		unsigned sh = host ? i : len - 1 - i;
+#if __BYTE_ORDER == __BIG_ENDIAN
+		if (host)
+			sh = len - 1 - i;
+#endif
+		v |= (uint64_t)b[i] << (8 * sh);
+	}
+	return v;
+}
+
+static bool dt_host(unsigned dt)
+{
+	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
+	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
+	       dt == DT_FIBADDR;
+}
+
+/* One value of `dt` from register bytes; `plen` >= 0 adds a prefix. */
+static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
+		      unsigned len, int plen)
+{
+	char buf[64];
+
+	switch (dt) {
+	case DT_IPV4:
+	case DT_IPV6: {
+		uint8_t a[16] = { 0 };
+		unsigned full = dt == DT_IPV4 ? 4 : 16;
+		if (len > full)
+			return -1;
+		memcpy(a, d, len);
+		inet_ntop(dt == DT_IPV4 ? AF_INET : AF_INET6, a, buf, sizeof(buf));
+		nftl_sb_puts(b, buf);
+		if (plen >= 0 && (unsigned)plen != full * 8)
+			nftl_sb_printf(b, "/%d", plen);
+		else if (len != full)
+			return -1;
+		return 0;
+	}
+	case DT_ETHER:
+		if (len != 6)
+			return -1;
+		nftl_sb_printf(b, "%02x:%02x:%02x:%02x:%02x:%02x", d[0], d[1], d[2],
+			  d[3], d[4], d[5]);
+		return 0;
+	case DT_IFNAME: {
+		char n[17] = { 0 };
+		if (len > 16)
+			return -1;
+		memcpy(n, d, len);
+		for (const char *q = n; *q; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+				return -1;
+		if (!linx_utf8_valid(n, strlen(n)))
+			return -1;
+		if (len < 16 && !memchr(d, 0, len)) {
+			/* a prefix: the wildcard */
+			if (len == 0)
+				return -1;
+			nftl_sb_quote(b, n);
+			b->n--;
+			nftl_sb_puts(b, "*\"");
+			return 0;
+		}
+		if (!n[0])
+			return -1;
+		for (unsigned i = (unsigned)strlen(n); i < len; i++)
+			if (d[i])
+				return -1;
+		for (const char *q = n; *q; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f)
+				return -1;
+		if (!linx_utf8_valid(n, strlen(n)))
+			return -1;
+		nftl_sb_quote(b, n);
+		return 0;
+	}
+	default:
+		break;
+	}
+	if (len == 0 || len > 8)
+		return -1;
+	uint64_t v = get_uint(d, len, dt_host(dt));
+	size_t ns;
+	const struct nftl_sym *syms = nftl_dtype_syms(dt, &ns);
+	const char *name = syms ? nftl_sym_name(syms, ns, (uint32_t)v) : NULL;
+	if (name && v <= UINT32_MAX) {
+		nftl_sb_puts(b, name);
+		return 0;
+	}
+	if (dt == DT_MARK || dt == DT_ETHERTYPE)
+		nftl_sb_printf(b, "0x%" PRIx64, v);
+	else
+		nftl_sb_printf(b, "%" PRIu64, v);
+	return 0;
+}
+
+static void bitmask_text(struct sbuf *b, unsigned dt, uint64_t m)
+{
+	size_t ns;
+	const struct nftl_sym *syms = nftl_dtype_syms(dt, &ns);
+	bool first = true;
+
+	for (size_t i = 0; i < ns; i++)
+		if (m & syms[i].v) {
+			if (!first)
+				nftl_sb_put(b, ",", 1);
+			nftl_sb_puts(b, syms[i].name);
+			m &= ~(uint64_t)syms[i].v;
+			first = false;
+		}
+	if (m) {
+		if (!first)
+			nftl_sb_put(b, ",", 1);
+		nftl_sb_printf(b, "0x%" PRIx64, m);
+	}
+}
+
+/* A set element (value form, by set type name) as text. */
+static int elem_key_text(struct sbuf *b, const char *type,
+			 const struct linx_value *k)
+{
+	int64_t i;
+
+	if (k->type == LINX_MAP) {
+		const struct linx_value *r = linx_map_get(k, "range");
+		if (!r || r->type != LINX_LIST || r->len != 2)
+			return -1;
+		if (elem_key_text(b, type, &r->items[0]) < 0)
+			return -1;
+		range_dash(b);
+		return elem_key_text(b, type, &r->items[1]);
+	}
+	if (k->type == LINX_STRING) {
+		if (strcmp(type, "ifname") == 0) {
+			if (!ifname_ok(k->str))
+				return -1;
+			nftl_sb_quote(b, k->str);
+			return 0;
+		}
+		/* an address, a prefix or a MAC, as the lexer reads them */
+		char buf[64];
+		unsigned char a[16];
+		size_t n = strlen(k->str);
+		if (n == 0 || n >= sizeof(buf))
+			return -1;
+		memcpy(buf, k->str, n + 1);
+		char *sl = strchr(buf, '/');
+		if (sl)
+			*sl = 0;
+		bool v6 = strcmp(type, "ipv6_addr") == 0;
+		if (strcmp(type, "ether_addr") == 0) {
+			unsigned o[6];
+			char end;
+			if (sl || sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x%c", &o[0],
+					 &o[1], &o[2], &o[3], &o[4], &o[5],
+					 &end) != 6)
+				return -1;
+		} else if ((!v6 && strcmp(type, "ipv4_addr")) ||
+			   inet_pton(v6 ? AF_INET6 : AF_INET, buf, a) != 1) {
+			return -1;
+		}
+		if (sl) {
+			char *e;
+			long pl = strtol(sl + 1, &e, 10);
+			if (*e || e == sl + 1 || pl < 1 || pl > (v6 ? 128 : 32))
+				return -1;
+		}
+		nftl_sb_puts(b, k->str);
+		return 0;
+	}
+	unsigned sdt, slen;
+	if (!linx_value_get_i64(k, &i) || i < 0 ||
+	    !nftl_settype_dtype(type, &sdt, &slen) || sdt == DT_IFNAME ||
+	    sdt == DT_IPV4 || sdt == DT_IPV6 || sdt == DT_ETHER ||
+	    (slen < 8 && (uint64_t)i >> (8 * slen)))
+		return -1;
+	if (nftl_settype_dtype(type, &sdt, &slen) && sdt != DT_ETHERTYPE) {
+		size_t ns;
+		const struct nftl_sym *syms = nftl_dtype_syms(sdt, &ns);
+		const char *nm = syms && i <= UINT32_MAX
+					 ? nftl_sym_name(syms, ns, (uint32_t)i)
+					 : NULL;
+		if (nm) {
+			nftl_sb_puts(b, nm);
+			return 0;
+		}
+	}
+	if (strcmp(type, "mark") == 0)
+		nftl_sb_printf(b, "0x%" PRIx64, (uint64_t)i);
+	else if (strcmp(type, "ether_type") == 0) {
+		size_t ns;
+		const struct nftl_sym *s = nftl_dtype_syms(DT_ETHERTYPE, &ns);
+		const char *n = nftl_sym_name(s, ns, (uint32_t)i);
+		if (n)
+			nftl_sb_puts(b, n);
+		else
+			nftl_sb_printf(b, "0x%04" PRIx64, (uint64_t)i);
+	} else
+		nftl_sb_printf(b, "%" PRId64, i);
+	return 0;
+}
+
+static int verdict_text(struct sbuf *b, const struct linx_value *v)
+{
+	if (v->type == LINX_STRING) {
+		if (strcmp(v->str, "accept") && strcmp(v->str, "drop") &&
+		    strcmp(v->str, "continue") && strcmp(v->str, "return"))
+			return -1;
+		nftl_sb_puts(b, v->str);
+		return 0;
+	}
+	if (v->type == LINX_MAP && v->len == 1) {
+		const char *k = v->pairs[0].key;
+		const struct linx_value *x = &v->pairs[0].value;
+		if ((strcmp(k, "jump") == 0 || strcmp(k, "goto") == 0) &&
+		    x->type == LINX_STRING) {
+			nftl_sb_printf(b, "%s ", k);
+			put_name(b, x->str);
+			return 0;
+		}
+		int64_t q;
+		if (strcmp(k, "queue") == 0 && linx_value_get_i64(x, &q)) {
+			nftl_sb_printf(b, "queue num %" PRId64, q);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int elements_text(struct sbuf *b, const char *type,
+			 const struct linx_value *el, bool vmap, bool is_map,
+			 const char *dtype)
+{
+	if (!el || el->type != LINX_LIST)
+		return -1;
+	nftl_sb_puts(b, "{ ");
+	for (uint32_t i = 0; i < el->len; i++) {
+		const struct linx_value *e = &el->items[i];
+		const struct linx_value *k = e;
+		const struct linx_value *val = NULL;
+		if (i)
+			nftl_sb_puts(b, ", ");
+		if (e->type == LINX_MAP && linx_map_get(e, "key")) {
+			k = linx_map_get(e, "key");
+			val = linx_map_get(e, "value");
+		}
+		if (is_map != (val != NULL))
+			return -1;
+		if (elem_key_text(b, type, k) < 0)
+			return -1;
+		if (k != e) {
+			int64_t t;
+			const char *cm = str_of(e, "comment");
+			if (int_of(e, "timeout", &t) && t >= 0) {
+				nftl_sb_puts(b, " timeout ");
+				put_time(b, (uint64_t)t);
+			}
+			if (cm) {
+				nftl_sb_puts(b, " comment ");
+				nftl_sb_quote(b, cm);
+			}
+		}
+		if (val) {
+			nftl_sb_puts(b, " : ");
+			if (vmap) {
+				if (verdict_text(b, val) < 0)
+					return -1;
+			} else if (!dtype || elem_key_text(b, dtype, val) < 0) {
+				return -1;
+			}
+		}
+	}
+	nftl_sb_puts(b, " }");
+	return 0;
+}
+
+/* Which selector a load is. */
+static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
+				    bool *prefix)
+{
+	const char *kind = str_of(e, "expr");
+	int64_t dreg;
+
+	*prefix = false;
+	if (!int_of(e, "dreg", &dreg) || dreg < 1 || dreg > 23)
+		return NULL;
+	if (strcmp(kind, "meta") == 0 || strcmp(kind, "ct") == 0) {
+		const char *key = str_of(e, "key");
+		if (!key || linx_map_get(e, "direction"))
+			return NULL;
+		for (size_t i = 0; i < nftl_n_sels; i++)
+			if (nftl_sels[i].kind == (kind[0] == 'm' ? SEL_META : SEL_CT) &&
+			    strcmp(nftl_sels[i].key, key) == 0)
+				return &nftl_sels[i];
+		return NULL;
+	}
+	if (strcmp(kind, "payload") != 0)
+		return NULL;
+	const char *base = str_of(e, "base");
+	int64_t off, len;
+	if (!base || !int_of(e, "offset", &off) || !int_of(e, "len", &len))
+		return NULL;
+	const char *proto = NULL;
+	unsigned b;
+	if (strcmp(base, "link") == 0) {
+		b = 0;
+		proto = "ether";
+	} else if (strcmp(base, "network") == 0) {
+		b = 1;
+		if (c->family == F_IP)
+			proto = "ip";
+		else if (c->family == F_IP6)
+			proto = "ip6";
+		else if (c->family == F_INET)
+			proto = c->nf == 2 ? "ip" : c->nf == 10 ? "ip6" : NULL;
+		else if (c->family == F_BRIDGE || c->family == F_NETDEV)
+			proto = c->eth == 0x800 ? "ip" : c->eth == 0x86dd ? "ip6" : NULL;
+	} else if (strcmp(base, "transport") == 0) {
+		b = 2;
+		switch (c->l4) {
+		case 6: proto = "tcp"; break;
+		case 17: proto = "udp"; break;
+		case 1: proto = "icmp"; break;
+		case 58: proto = "icmpv6"; break;
+		case 132: proto = "sctp"; break;
+		case 33: proto = "dccp"; break;
+		case 136: proto = "udplite"; break;
+		default:
+			if ((off == 0 || off == 2) && len == 2)
+				proto = "th";
+		}
+	} else {
+		return NULL;
+	}
+	if (!proto)
+		return NULL;
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		if (s->kind != SEL_PAYLOAD || s->base != b ||
+		    strcmp(s->proto, proto) != 0 || s->offset != off)
+			continue;
+		if (s->len == len)
+			return s;
+		if (len < s->len && (s->dtype == DT_IPV4 || s->dtype == DT_IPV6 ||
+				     s->dtype == DT_ETHER)) {
+			*prefix = true;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static bool is_expr(const struct linx_value *e, const char *name)
+{
+	const char *n = e && e->type == LINX_MAP ? str_of(e, "expr") : NULL;
+	return n && strcmp(n, name) == 0;
+}
+
+static bool sreg1(const struct linx_value *e)
+{
+	int64_t r;
+	return int_of(e, "sreg", &r) && r == 1;
+}
+
+static const char *op_text(const char *op)
+{
+	if (!op) return NULL;
+	if (strcmp(op, "eq") == 0) return "";
+	if (strcmp(op, "neq") == 0) return "!= ";
+	if (strcmp(op, "lt") == 0) return "< ";
+	if (strcmp(op, "gt") == 0) return "> ";
+	if (strcmp(op, "lte") == 0) return "<= ";
+	if (strcmp(op, "gte") == 0) return ">= ";
+	return NULL;
+}
+
+static bool has_inv(const struct linx_value *e)
+{
+	const struct linx_value *f = linx_map_get(e, "flags");
+	for (uint32_t i = 0; f && f->type == LINX_LIST && i < f->len; i++)
+		if (f->items[i].type == LINX_STRING &&
+		    strcmp(f->items[i].str, "inv") == 0)
+			return true;
+	return false;
+}
+
+static void sel_name(struct sbuf *b, const struct nftl_sel *s)
+{
+	static const char *const bare[] = { "iifname", "oifname", "iif",
+					    "oif" };
+	if (s->kind == SEL_META) {
+		for (size_t i = 0; i < 4; i++)
+			if (strcmp(s->key, bare[i]) == 0) {
+				nftl_sb_puts(b, s->key);
+				return;
+			}
+		nftl_sb_printf(b, "meta %s", strcmp(s->key, "len") == 0 ? "length"
+								   : s->key);
+		return;
+	}
+	nftl_sb_printf(b, "%s %s", s->proto, s->field);
+}
+
+/* A match: the load at exprs[i]; returns how many expressions it took. */
+static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		     uint32_t i)
+{
+	bool prefix;
+	const struct linx_value *ld = &ex[i];
+	const struct nftl_sel *s = sel_of(c, ld, &prefix);
+	struct sbuf b = { 0 };
+	int used = -1;
+
+	if (!s || i + 1 >= n)
+		return unsupported(c, ld, "a load without a match");
+	int64_t ldreg = 0;
+	int_of(ld, "dreg", &ldreg);
+	if (is_expr(&ex[i + 1], "set_literal") && !prefix) {
+		const struct linx_value *m = &ex[i + 1];
+		const char *kt = str_of(m, "key_type");
+		const char *dt = str_of(m, "data_type");
+		int64_t sr = -1, dr = -1;
+		int_of(m, "sreg", &sr);
+		int_of(m, "dreg", &dr);
+		if (dt && strcmp(dt, "verdict") && sr == ldreg && dr == ldreg &&
+		    kt && !c->regtext[ldreg] && !has_inv(m)) {
+			sel_name(&b, s);
+			nftl_sb_puts(&b, " map ");
+			if (elements_text(&b, kt, linx_map_get(m, "elements"),
+					  false, true, dt) < 0 || b.oom) {
+				free(b.p);
+				return unsupported(c, m, "map elements");
+			}
+			c->regtext[ldreg] = b.p;
+			return 2;
+		}
+	}
+	if (ldreg != 1)
+		return unsupported(c, ld, "a load into another register");
+	int64_t ll = s->len;
+	if (s->kind == SEL_PAYLOAD)
+		int_of(ld, "len", &ll);
+	const struct linx_value *e1 = &ex[i + 1];
+	const struct linx_value *e2 = i + 2 < n ? &ex[i + 2] : NULL;
+	sel_name(&b, s);
+	nftl_sb_put(&b, " ", 1);
+	if (is_expr(e1, "cmp") && sreg1(e1)) {
+		const struct linx_value *d = bytes_of(e1, "data");
+		const struct linx_value *h = linx_map_get(e1, "data");
+		const char *op = str_of(e1, "op");
+		const char *ot = op_text(op);
+		if (!ot)
+			goto bad;
+		if (h && h->type == LINX_MAP && str_of(h, "hole")) {
+			const char *hn = str_of(h, "hole");
+			if (!hn[0] || strlen(hn) > 255)
+				goto bad;
+			for (const char *q = hn; *q; q++)
+				if (!isalnum((unsigned char)*q) && *q != '_')
+					goto bad;
+			nftl_sb_printf(&b, "%s$%s", ot, hn);
+			used = 2;
+		} else if (!d) {
+			goto bad;
+		} else if (strcmp(op, "gte") == 0 && e2 && is_expr(e2, "cmp") &&
+			   sreg1(e2) && str_of(e2, "op") &&
+			   strcmp(str_of(e2, "op"), "lte") == 0 &&
+			   bytes_of(e2, "data") && !prefix) {
+			const struct linx_value *d2 = bytes_of(e2, "data");
+			if (d->len != (uint32_t)s->len || d2->len != d->len)
+				goto bad;
+			if (value_text(&b, s->dtype, d->bytes, d->len, -1) < 0)
+				goto bad;
+			range_dash(&b);
+			if (value_text(&b, s->dtype, d2->bytes, d2->len, -1) < 0)
+				goto bad;
+			used = 3;
+		} else if (nftl_dtype_is_bitmask(s->dtype)) {
+			uint64_t v;
+			if (prefix || d->len != (uint32_t)s->len ||
+			    (strcmp(op, "eq") && strcmp(op, "neq")))
+				goto bad;
+			v = get_uint(d->bytes, d->len, dt_host(s->dtype));
+			nftl_sb_puts(&b, op[0] == 'e' ? "== " : "!= ");
+			if (v)
+				bitmask_text(&b, s->dtype, v);
+			else
+				nftl_sb_puts(&b, "0");
+			used = 2;
+		} else {
+			nftl_sb_puts(&b, ot);
+			if (prefix) {
+				if (d->len != ll || (op[0] != 'e' && op[0] != 'n'))
+					goto bad;
+				if (value_text(&b, s->dtype, d->bytes, d->len,
+					       (int)d->len * 8) < 0)
+					goto bad;
+			} else {
+				unsigned dl = d->len;
+				if (s->dtype == DT_IFNAME ? dl > 16 : dl != (unsigned)s->len)
+					goto bad;
+				if (value_text(&b, s->dtype, d->bytes, dl, -1) < 0)
+					goto bad;
+			}
+			used = 2;
+			/* what the match tells the dependencies that follow */
+			if (op[0] == 'e' && s->kind == SEL_META && !prefix) {
+				if (strcmp(s->key, "l4proto") == 0)
+					c->l4 = d->bytes[0];
+				else if (strcmp(s->key, "nfproto") == 0 &&
+					 (d->bytes[0] == 2 || d->bytes[0] == 10))
+					c->nf = d->bytes[0];
+				else if (strcmp(s->key, "protocol") == 0 &&
+					 d->len == 2 &&
+					 ((d->bytes[0] << 8 | d->bytes[1]) == 0x0800 ||
+					  (d->bytes[0] << 8 | d->bytes[1]) == 0x86dd))
+					c->eth = d->bytes[0] << 8 | d->bytes[1];
+			}
+			if (op[0] == 'e' && s->kind == SEL_PAYLOAD && s->base == 1 &&
+			    !prefix && (strcmp(s->field, "protocol") == 0 ||
+					strcmp(s->field, "nexthdr") == 0))
+				c->l4 = d->bytes[0];
+		}
+	} else if (is_expr(e1, "bitwise") && e2 && is_expr(e2, "cmp") &&
+		   sreg1(e1) && sreg1(e2) && !prefix) {
+		const struct linx_value *m = bytes_of(e1, "mask");
+		const struct linx_value *x = bytes_of(e1, "xor");
+		const struct linx_value *d = bytes_of(e2, "data");
+		const char *op = str_of(e2, "op");
+		int64_t dreg;
+		const char *bop = str_of(e1, "op");
+		if (!m || !d || !op || !int_of(e1, "dreg", &dreg) || dreg != 1 ||
+		    (linx_map_get(e1, "op") && (!bop || strcmp(bop, "bool"))) ||
+		    m->len != (uint32_t)s->len ||
+		    d->len != m->len)
+			goto bad;
+		for (uint32_t k = 0; x && k < x->len; k++)
+			if (x->bytes[k])
+				goto bad;
+		if (nftl_dtype_is_bitmask(s->dtype)) {
+			uint64_t mv = get_uint(m->bytes, m->len, dt_host(s->dtype));
+			uint64_t dv = get_uint(d->bytes, d->len, dt_host(s->dtype));
+			if (strcmp(op, "neq") && strcmp(op, "eq"))
+				goto bad;
+			if (!mv)
+				goto bad;
+			if (dv == 0 && op[0] == 'n') {
+				bitmask_text(&b, s->dtype, mv);
+			} else {
+				struct sbuf mb = { 0 };
+				bitmask_text(&mb, s->dtype, mv);
+				for (size_t q = 0; mb.p && q < mb.n; q++)
+					if (mb.p[q] == ',')
+						mb.p[q] = '|';
+				nftl_sb_printf(&b, "& (%s) %s ", mb.p ? mb.p : "0",
+					       op[0] == 'e' ? "==" : "!=");
+				free(mb.p);
+				if (dv)
+					bitmask_text(&b, s->dtype, dv);
+				else
+					nftl_sb_puts(&b, "0");
+			}
+			used = 3;
+		} else if (s->dtype == DT_IPV4 || s->dtype == DT_IPV6) {
+			/* a prefix mask */
+			int plen = 0;
+			bool end = false;
+			for (uint32_t k = 0; k < m->len; k++)
+				for (int bit = 7; bit >= 0; bit--) {
+					bool on = m->bytes[k] >> bit & 1;
+					if (on && end)
+						goto bad;
+					if (on)
+						plen++;
+					else
+						end = true;
+				}
+			if (strcmp(op, "eq") && strcmp(op, "neq"))
+				goto bad;
+			nftl_sb_puts(&b, op_text(op));
+			if (value_text(&b, s->dtype, d->bytes, d->len, plen) < 0)
+				goto bad;
+			used = 3;
+		} else {
+			goto bad;
+		}
+	} else if (is_expr(e1, "range") && sreg1(e1) && !prefix) {
+		const struct linx_value *f = bytes_of(e1, "from");
+		const struct linx_value *t = bytes_of(e1, "to");
+		const char *op = str_of(e1, "op");
+		if (!f || !t || !op || f->len != (uint32_t)s->len || t->len != f->len)
+			goto bad;
+		nftl_sb_puts(&b, strcmp(op, "neq") == 0 ? "!= " : "");
+		if (value_text(&b, s->dtype, f->bytes, f->len, -1) < 0)
+			goto bad;
+		range_dash(&b);
+		if (value_text(&b, s->dtype, t->bytes, t->len, -1) < 0)
+			goto bad;
+		used = 2;
+	} else if (is_expr(e1, "lookup") && sreg1(e1) && !prefix) {
+		const char *set = str_of(e1, "set");
+		int64_t dreg = -1;
+		int_of(e1, "dreg", &dreg);
+		if (!set || !set[0] || (dreg != -1 && dreg != 0))
+			goto bad;
+		for (const char *q = set; *q; q++)
+			if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
+			    *q != '.')
+				goto bad; /* @name cannot be quoted */
+		if (dreg == 0) {
+			nftl_sb_puts(&b, "vmap ");
+			c->term = true;
+		} else if (has_inv(e1))
+			nftl_sb_puts(&b, "!= ");
+		nftl_sb_put(&b, "@", 1);
+		nftl_sb_puts(&b, set);
+		used = 2;
+	} else if (is_expr(e1, "set_literal") && !prefix) {
+		const char *kt = str_of(e1, "key_type");
+		const char *dt = str_of(e1, "data_type");
+		int64_t dreg = -1;
+		int_of(e1, "dreg", &dreg);
+		if (!kt || (dt && strcmp(dt, "verdict")) || (dt && dreg != 0))
+			goto bad;
+		const char *st = nftl_dtype_settype(s->dtype, s->len);
+		if (s->kind == SEL_PAYLOAD && (!st || strcmp(st, kt) != 0)) {
+			/* the set's type says which field: th dport after
+			 * an icmp match is not icmp checksum */
+			const struct nftl_sel *alt = NULL;
+			for (size_t k = 0; k < nftl_n_sels; k++) {
+				const struct nftl_sel *x = &nftl_sels[k];
+				const char *xt = nftl_dtype_settype(x->dtype, x->len);
+				if (x->kind == SEL_PAYLOAD && x->base == s->base &&
+				    x->offset == s->offset && x->len == s->len &&
+				    xt && strcmp(xt, kt) == 0 &&
+				    (!alt || strcmp(x->proto, "th") == 0))
+					alt = x;
+			}
+			if (!alt)
+				goto bad;
+			b.n = 0;
+			sel_name(&b, alt);
+			nftl_sb_put(&b, " ", 1);
+		}
+		if (dt) {
+			nftl_sb_puts(&b, "vmap ");
+			c->term = true;
+		} else if (has_inv(e1))
+			nftl_sb_puts(&b, "!= ");
+		if (elements_text(&b, kt, linx_map_get(e1, "elements"), dt, dt,
+				  NULL) < 0)
+			goto bad;
+		used = 2;
+	} else if ((is_expr(e1, "meta") || is_expr(e1, "ct")) && sreg1(e1) &&
+		   !prefix && s->kind != SEL_PAYLOAD) {
+		/* meta mark set ct mark */
+		const char *key = str_of(e1, "key");
+		if (!key || linx_map_get(e1, "direction"))
+			goto bad;
+		const struct nftl_sel *t = NULL;
+		for (size_t k = 0; k < nftl_n_sels; k++)
+			if (nftl_sels[k].kind == (str_of(e1, "expr")[0] == 'm' ? SEL_META : SEL_CT) &&
+			    strcmp(nftl_sels[k].key, key) == 0)
+				t = &nftl_sels[k];
+		if (!t || t->len != s->len)
+			goto bad;
+		b.n = 0;
+		nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
+		sel_name(&b, s);
+		used = 2;
+	} else {
+		goto bad;
+	}
+	if (b.oom)
+		goto bad;
+	word(c, b.p);
+	free(b.p);
+	return used;
+bad:
+	free(b.p);
+	return unsupported(c, e1, "cannot be written in nft syntax");
+}
+
+static int take_reg(struct fctx *c, const struct linx_value *e,
+		    const char *key, const struct linx_value **data)
+{
+	int64_t r;
+
+	*data = NULL;
+	if (!linx_map_get(e, key))
+		return 0;
+	if (!int_of(e, key, &r) || r < 1 || r > 23 || !c->reg[r])
+		return -1;
+	*data = c->reg[r];
+	c->reg[r] = NULL;
+	return 1;
+}
+
+static void flags_text(struct sbuf *b, const struct linx_value *f)
+{
+	bool first = true;
+
+	for (uint32_t i = 0; f && f->type == LINX_LIST && i < f->len; i++) {
+		const struct linx_value *x = &f->items[i];
+		if (x->type != LINX_STRING)
+			continue;
+		if (strcmp(x->str, "proto_specified") == 0 ||
+		    strcmp(x->str, "map_ips") == 0)
+			continue;
+		nftl_sb_puts(b, first ? " " : ",");
+		nftl_sb_puts(b, strcmp(x->str, "fully_random") == 0 ? "fully-random"
+							      : x->str);
+		first = false;
+	}
+}
+
+static bool flags_ok(const struct linx_value *f)
+{
+	for (uint32_t i = 0; f && f->type == LINX_LIST && i < f->len; i++) {
+		const struct linx_value *x = &f->items[i];
+		if (x->type != LINX_STRING)
+			return false;
+		if (strcmp(x->str, "random") && strcmp(x->str, "fully_random") &&
+		    strcmp(x->str, "persistent") &&
+		    strcmp(x->str, "proto_specified") &&
+		    strcmp(x->str, "map_ips"))
+			return false;
+	}
+	return !f || f->type == LINX_LIST;
+}
+
+static int fmt_ports(struct fctx *c, struct sbuf *b, const struct linx_value *e)
+{
+	const struct linx_value *lo, *hi;
+
+	if (take_reg(c, e, "reg_proto_min", &lo) < 0 ||
+	    take_reg(c, e, "reg_proto_max", &hi) < 0)
+		return -1;
+	if (!lo)
+		return hi ? -1 : 0;
+	if (lo->len != 2)
+		return -1;
+	nftl_sb_printf(b, ":%u", lo->bytes[0] << 8 | lo->bytes[1]);
+	if (hi) {
+		if (hi->len != 2)
+			return -1;
+		if (memcmp(hi->bytes, lo->bytes, 2))
+			nftl_sb_printf(b, "-%u", hi->bytes[0] << 8 | hi->bytes[1]);
+	}
+	return 1;
+}
+
+static int fmt_nat(struct fctx *c, const struct linx_value *e)
+{
+	const char *kind = str_of(e, "expr");
+	struct sbuf b = { 0 };
+
+	if (!flags_ok(linx_map_get(e, "flags")))
+		return unsupported(c, e, "flags");
+	if (strcmp(kind, "nat") == 0) {
+		const char *type = str_of(e, "type");
+		const char *fam = str_of(e, "family");
+		const struct linx_value *lo, *hi;
+		if (!type || !fam || (strcmp(fam, "ip") && strcmp(fam, "ip6")) ||
+		    (strcmp(type, "snat") && strcmp(type, "dnat")))
+			return unsupported(c, e, "type or family");
+		bool v6 = strcmp(fam, "ip6") == 0;
+		nftl_sb_printf(&b, "%s ", type);
+		if (c->family == F_INET)
+			nftl_sb_printf(&b, "%s ", fam);
+		nftl_sb_puts(&b, "to ");
+		int64_t ra = 0, rp = 0;
+		if (int_of(e, "reg_addr_min", &ra) && ra >= 1 && ra <= 23 &&
+		    c->regtext[ra] && !linx_map_get(e, "reg_addr_max") &&
+		    !linx_map_get(e, "reg_proto_max")) {
+			nftl_sb_puts(&b, c->regtext[ra]);
+			free(c->regtext[ra]);
+			c->regtext[ra] = NULL;
+			if (int_of(e, "reg_proto_min", &rp)) {
+				if (rp >= 1 && rp <= 23 && c->regtext[rp]) {
+					nftl_sb_puts(&b, " : ");
+					nftl_sb_puts(&b, c->regtext[rp]);
+					free(c->regtext[rp]);
+					c->regtext[rp] = NULL;
+				} else if (fmt_ports(c, &b, e) <= 0) {
+					goto bad;
+				}
+			}
+			flags_text(&b, linx_map_get(e, "flags"));
+			word(c, b.p ? b.p : "");
+			free(b.p);
+			return 1;
+		}
+		if (take_reg(c, e, "reg_addr_min", &lo) < 0 ||
+		    take_reg(c, e, "reg_addr_max", &hi) < 0)
+			goto bad;
+		if (lo) {
+			unsigned al = v6 ? 16 : 4;
+			if (lo->len != al || (hi && hi->len != al))
+				goto bad;
+			if (v6)
+				nftl_sb_put(&b, "[", 1);
+			value_text(&b, v6 ? DT_IPV6 : DT_IPV4, lo->bytes, al, -1);
+			if (hi && memcmp(hi->bytes, lo->bytes, al)) {
+				nftl_sb_put(&b, "-", 1);
+				value_text(&b, v6 ? DT_IPV6 : DT_IPV4, hi->bytes, al,
+					   -1);
+			}
+			if (v6)
+				nftl_sb_put(&b, "]", 1);
+		} else if (hi) {
+			goto bad;
+		}
+		int pr = fmt_ports(c, &b, e);
+		if (pr < 0 || (!lo && pr == 0))
+			goto bad;
+	} else {
+		nftl_sb_puts(&b, strcmp(kind, "masq") == 0 ? "masquerade" : "redirect");
+		struct sbuf pb = { 0 };
+		int pr = fmt_ports(c, &pb, e);
+		if (pr < 0) {
+			free(pb.p);
+			goto bad;
+		}
+		if (pr > 0) {
+			nftl_sb_puts(&b, " to ");
+			nftl_sb_puts(&b, pb.p);
+		}
+		free(pb.p);
+	}
+	flags_text(&b, linx_map_get(e, "flags"));
+	word(c, b.p ? b.p : "");
+	free(b.p);
+	return 1;
+bad:
+	free(b.p);
+	return unsupported(c, e, "registers");
+}
+
+static int fmt_reject(struct fctx *c, const struct linx_value *e)
+{
+	static const struct nftl_sym icmp[] = {
+		{ "net-unreachable", 0 }, { "host-unreachable", 1 },
+		{ "prot-unreachable", 2 }, { "port-unreachable", 3 },
+		{ "net-prohibited", 9 }, { "host-prohibited", 10 },
+		{ "admin-prohibited", 13 },
+	};
+	static const struct nftl_sym icmp6[] = {
+		{ "no-route", 0 }, { "admin-prohibited", 1 },
+		{ "addr-unreachable", 3 }, { "port-unreachable", 4 },
+		{ "policy-fail", 5 }, { "reject-route", 6 },
+	};
+	static const struct nftl_sym icmpx[] = {
+		{ "no-route", 0 }, { "port-unreachable", 1 },
+		{ "host-unreachable", 2 }, { "admin-prohibited", 3 },
+	};
+	const char *type = str_of(e, "type");
+	int64_t code = 0;
+	const char *n;
+
+	int_of(e, "code", &code);
+	if (!type || code < 0 || code > 255)
+		return unsupported(c, e, "type");
+	if (strcmp(type, "tcp_reset") == 0) {
+		if (c->l4 != 6)
+			return unsupported(c, e, "tcp reset without tcp");
+		word(c, "reject with tcp reset");
+		return 1;
+	}
+	if (strcmp(type, "icmpx_unreach") == 0) {
+		if (code == 1 && c->family != F_IP && c->family != F_IP6) {
+			word(c, "reject");
+			return 1;
+		}
+		n = nftl_sym_name(icmpx, 4, (uint32_t)code);
+		if (!n)
+			return unsupported(c, e, "code");
+		wordf(c, "reject with icmpx type %s", n);
+		return 1;
+	}
+	if (strcmp(type, "icmp_unreach") != 0)
+		return unsupported(c, e, "type");
+	bool v6 = c->family == F_IP6 || (c->family != F_IP && c->nf == 10);
+	bool v4 = c->family == F_IP || (c->family != F_IP6 && c->nf == 2);
+	if (!v6 && !v4)
+		return unsupported(c, e, "icmp reject without a family");
+	if ((c->family == F_IP && code == 3) || (c->family == F_IP6 && code == 4)) {
+		word(c, "reject");
+		return 1;
+	}
+	n = v6 ? nftl_sym_name(icmp6, 6, (uint32_t)code)
+	       : nftl_sym_name(icmp, 7, (uint32_t)code);
+	if (!n)
+		return unsupported(c, e, "code");
+	wordf(c, "reject with %s type %s", v6 ? "icmpv6" : "icmp", n);
+	return 1;
+}
+
+static int fmt_limit(struct sbuf *b, const struct linx_value *e)
+{
+	int64_t rate, burst = -1;
+	const char *unit = str_of(e, "unit"), *type = str_of(e, "type");
+	bool bytes = type && strcmp(type, "bytes") == 0;
+
+	static const char *const units[] = { "second", "minute", "hour", "day",
+					     "week", NULL };
+	if (!int_of(e, "rate", &rate) || rate < 0 || !one_of(unit, units))
+		return -1;
+	int_of(e, "burst", &burst);
+	nftl_sb_puts(b, "rate ");
+	if (has_inv(e))
+		nftl_sb_puts(b, "over ");
+	nftl_sb_printf(b, "%" PRId64 "%s/%s", rate, bytes ? " bytes" : "", unit);
+	if (burst >= 0 && !(bytes ? burst == 0 : burst == 5))
+		nftl_sb_printf(b, " burst %" PRId64 " %s", burst,
+			  bytes ? "bytes" : "packets");
+	return 0;
+}
+
+static int fmt_fib(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		   uint32_t i)
+{
+	static const char *const fl[] = { "saddr", "daddr", "mark", "iif",
+					  "oif", NULL };
+	const struct linx_value *e = &ex[i];
+	const struct linx_value *f = linx_map_get(e, "flags");
+	const char *res = str_of(e, "result");
+	struct sbuf b = { 0 };
+	bool present = false, first = true;
+	int64_t dreg;
+	unsigned dt, len;
+
+	if (!f || f->type != LINX_LIST || !res || !int_of(e, "dreg", &dreg) ||
+	    dreg != 1 || i + 1 >= n || !is_expr(&ex[i + 1], "cmp") ||
+	    !sreg1(&ex[i + 1]) || !bytes_of(&ex[i + 1], "data"))
+		return unsupported(c, e, "not a fib match");
+	if (strcmp(res, "addrtype") == 0)
+		dt = DT_FIBADDR, len = 4;
+	else if (strcmp(res, "oif") == 0)
+		dt = DT_IFINDEX, len = 4;
+	else if (strcmp(res, "oifname") == 0)
+		dt = DT_IFNAME, len = 16;
+	else
+		return unsupported(c, e, "result");
+	nftl_sb_puts(&b, "fib ");
+	for (uint32_t k = 0; k < f->len; k++) {
+		const struct linx_value *x = &f->items[k];
+		if (x->type == LINX_STRING && strcmp(x->str, "present") == 0) {
+			present = true;
+			continue;
+		}
+		if (x->type != LINX_STRING || !one_of(x->str, fl)) {
+			free(b.p);
+			return unsupported(c, e, "flags");
+		}
+		nftl_sb_printf(&b, "%s%s", first ? "" : " . ", x->str);
+		first = false;
+	}
+	if (first) {
+		free(b.p);
+		return unsupported(c, e, "flags");
+	}
+	nftl_sb_printf(&b, " %s ", dt == DT_FIBADDR ? "type" : res);
+	const struct linx_value *d = bytes_of(&ex[i + 1], "data");
+	const char *op = str_of(&ex[i + 1], "op");
+	const char *ot = op_text(op);
+	if (present) {
+		uint64_t v = d->len == 4 ? get_uint(d->bytes, 4, true) : 2;
+		if (!op || strcmp(op, "eq") || v > 1) {
+			free(b.p);
+			return unsupported(c, e, "present");
+		}
+		nftl_sb_puts(&b, v ? "exists" : "missing");
+	} else {
+		if (!ot || (dt == DT_IFNAME ? d->len > 16 : d->len != len)) {
+			free(b.p);
+			return unsupported(c, e, "value");
+		}
+		nftl_sb_puts(&b, ot);
+		if (value_text(&b, dt, d->bytes, d->len, -1) < 0) {
+			free(b.p);
+			return unsupported(c, e, "value");
+		}
+	}
+	if (b.oom) {
+		free(b.p);
+		return unsupported(c, e, "memory");
+	}
+	word(c, b.p);
+	free(b.p);
+	return 2;
+}
+
+static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		    uint32_t i)
+{
+	const struct linx_value *e = &ex[i];
+	const char *kind;
+	struct sbuf b = { 0 };
+	int64_t x;
+
+	if (e->type == LINX_STRING || (e->type == LINX_MAP && !str_of(e, "expr"))) {
+		if (verdict_text(&b, e) < 0) {
+			free(b.p);
+			return unsupported(c, e, "not a verdict");
+		}
+		c->term = true;
+		word(c, b.p);
+		free(b.p);
+		return 1;
+	}
+	if (e->type != LINX_MAP)
+		return unsupported(c, e, "not a map");
+	kind = str_of(e, "expr");
+	if (strcmp(kind, "immediate") == 0) {
+		int64_t dreg;
+		const struct linx_value *v = linx_map_get(e, "verdict");
+		const struct linx_value *d = bytes_of(e, "data");
+		if (!int_of(e, "dreg", &dreg))
+			return unsupported(c, e, "dreg");
+		if (dreg == 0 && v) {
+			if (verdict_text(&b, v) < 0) {
+				free(b.p);
+				return unsupported(c, e, "verdict");
+			}
+			c->term = true;
+			word(c, b.p);
+			free(b.p);
+			return 1;
+		}
+		if (!d || dreg < 1 || dreg > 23)
+			return unsupported(c, e, "data");
+		/* meta/ct KEY set VALUE */
+		if (dreg == 1 && i + 1 < n &&
+		    (is_expr(&ex[i + 1], "meta") || is_expr(&ex[i + 1], "ct")) &&
+		    sreg1(&ex[i + 1])) {
+			const struct linx_value *s = &ex[i + 1];
+			const char *key = str_of(s, "key");
+			const struct nftl_sel *t = NULL;
+			for (size_t k = 0; key && k < nftl_n_sels; k++)
+				if (nftl_sels[k].kind == (str_of(s, "expr")[0] == 'm' ? SEL_META : SEL_CT) &&
+				    strcmp(nftl_sels[k].key, key) == 0)
+					t = &nftl_sels[k];
+			if (t && (t->dtype == DT_MARK || t->dtype == DT_HINT) &&
+			    d->len == t->len && !linx_map_get(s, "direction")) {
+				nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
+				value_text(&b, t->dtype, d->bytes, d->len, -1);
+				word(c, b.p);
+				free(b.p);
+				return 2;
+			}
+		}
+		c->reg[dreg] = d;
+		return 1;
+	}
+	if (strcmp(kind, "counter") == 0) {
+		int64_t pk, by;
+		if (int_of(e, "packets", &pk) && int_of(e, "bytes", &by))
+			wordf(c, "counter packets %" PRId64 " bytes %" PRId64, pk, by);
+		else
+			word(c, "counter");
+		return 1;
+	}
+	if (strcmp(kind, "notrack") == 0) {
+		word(c, "notrack");
+		return 1;
+	}
+	if (strcmp(kind, "log") == 0) {
+		const char *s;
+		const struct linx_value *f = linx_map_get(e, "flags");
+		nftl_sb_puts(&b, "log");
+		static const char *const lv[] = { "emerg", "alert", "crit",
+						  "err", "warn", "notice",
+						  "info", "debug", "audit",
+						  NULL };
+		if ((str_of(e, "prefix") && strlen(str_of(e, "prefix")) > 127) ||
+		    (str_of(e, "level") && !one_of(str_of(e, "level"), lv))) {
+			free(b.p);
+			return unsupported(c, e, "prefix or level");
+		}
+		if ((s = str_of(e, "prefix"))) {
+			nftl_sb_puts(&b, " prefix ");
+			nftl_sb_quote(&b, s);
+		}
+		if ((s = str_of(e, "level")))
+			nftl_sb_printf(&b, " level %s", s);
+		if (int_of(e, "group", &x))
+			nftl_sb_printf(&b, " group %" PRId64, x);
+		if (int_of(e, "snaplen", &x))
+			nftl_sb_printf(&b, " snaplen %" PRId64, x);
+		if (int_of(e, "qthreshold", &x))
+			nftl_sb_printf(&b, " queue-threshold %" PRId64, x);
+		for (uint32_t k = 0; f && f->type == LINX_LIST && k < f->len; k++) {
+			const char *fl = f->items[k].type == LINX_STRING ? f->items[k].str : "";
+			const char *t = strcmp(fl, "tcp_seq") == 0 ? "tcp sequence"
+				: strcmp(fl, "tcp_opt") == 0 ? "tcp options"
+				: strcmp(fl, "ip_opt") == 0 ? "ip options"
+				: strcmp(fl, "uid") == 0 ? "skuid"
+				: strcmp(fl, "macdecode") == 0 ? "ether" : NULL;
+			if (!t) {
+				free(b.p);
+				return unsupported(c, e, "flags");
+			}
+			nftl_sb_printf(&b, " flags %s", t);
+		}
+		word(c, b.p);
+		free(b.p);
+		return 1;
+	}
+	if (strcmp(kind, "limit") == 0) {
+		nftl_sb_puts(&b, "limit ");
+		if (fmt_limit(&b, e) < 0) {
+			free(b.p);
+			return unsupported(c, e, "rate");
+		}
+		word(c, b.p);
+		free(b.p);
+		return 1;
+	}
+	if (strcmp(kind, "quota") == 0) {
+		int64_t by, used = 0;
+		if (!int_of(e, "bytes", &by))
+			return unsupported(c, e, "bytes");
+		int_of(e, "consumed", &used);
+		nftl_sb_printf(&b, "quota %s%" PRId64 " bytes", has_inv(e) ? "over " : "",
+			  by);
+		if (used > 0)
+			nftl_sb_printf(&b, " used %" PRId64 " bytes", used);
+		word(c, b.p);
+		free(b.p);
+		return 1;
+	}
+	if (strcmp(kind, "objref") == 0) {
+		const char *t = str_of(e, "type"), *nm = str_of(e, "name");
+		if (t && nm && strcmp(t, "ct_helper") == 0) {
+			nftl_sb_puts(&b, "ct helper set ");
+			nftl_sb_quote(&b, nm);
+			word(c, b.p);
+			free(b.p);
+			return 1;
+		}
+		if (!t || !nm || (strcmp(t, "counter") && strcmp(t, "quota") &&
+				  strcmp(t, "limit")))
+			return unsupported(c, e, "type");
+		nftl_sb_printf(&b, "%s name ", t);
+		nftl_sb_quote(&b, nm);
+		word(c, b.p);
+		free(b.p);
+		return 1;
+	}
+	if (strcmp(kind, "fib") == 0)
+		return fmt_fib(c, ex, n, i);
+	if (strcmp(kind, "nat") == 0 || strcmp(kind, "masq") == 0 ||
+	    strcmp(kind, "redir") == 0)
+		return fmt_nat(c, e);
+	if (strcmp(kind, "reject") == 0) {
+		c->term = true;
+		return fmt_reject(c, e);
+	}
+	if (strcmp(kind, "queue") == 0) {
+		int64_t num = 0, total = 1;
+		const struct linx_value *f = linx_map_get(e, "flags");
+		if (linx_map_get(e, "sreg_qnum"))
+			return unsupported(c, e, "sreg_qnum");
+		c->term = true;
+		int_of(e, "num", &num);
+		int_of(e, "total", &total);
+		nftl_sb_printf(&b, "queue num %" PRId64, num);
+		if (total > 1)
+			nftl_sb_printf(&b, "-%" PRId64, num + total - 1);
+		for (uint32_t k = 0; f && f->type == LINX_LIST && k < f->len; k++) {
+			static const char *const qf[] = { "bypass", "fanout",
+							  NULL };
+			if (f->items[k].type != LINX_STRING ||
+			    !one_of(f->items[k].str, qf)) {
+				free(b.p);
+				return unsupported(c, e, "flags");
+			}
+			nftl_sb_printf(&b, " %s", f->items[k].str);
+		}
+		word(c, b.p);
+		free(b.p);
+		return 1;
+	}
+	if (strcmp(kind, "meta") == 0 || strcmp(kind, "ct") == 0 ||
+	    strcmp(kind, "payload") == 0) {
+		/* dependencies nftables adds: read them as context */
+		const char *key = str_of(e, "key");
+		if (key && i + 1 < n && is_expr(&ex[i + 1], "cmp") &&
+		    sreg1(&ex[i + 1]) && str_of(&ex[i + 1], "op") &&
+		    strcmp(str_of(&ex[i + 1], "op"), "eq") == 0 &&
+		    bytes_of(&ex[i + 1], "data") && kind[0] == 'm' &&
+		    i + 2 < n) {
+			const struct linx_value *d = bytes_of(&ex[i + 1], "data");
+			const struct linx_value *nx = &ex[i + 2];
+			const char *nb = is_expr(nx, "payload") ? str_of(nx, "base") : NULL;
+			bool rej = is_expr(nx, "reject");
+			if (strcmp(key, "l4proto") == 0 && d->len == 1 &&
+			    ((nb && strcmp(nb, "transport") == 0) ||
+			     (rej && str_of(nx, "type") &&
+			      strcmp(str_of(nx, "type"), "tcp_reset") == 0 &&
+			      d->bytes[0] == 6)) &&
+			    c->l4 < 0) {
+				c->l4 = d->bytes[0];
+				return 2;
+			}
+			if (strcmp(key, "nfproto") == 0 && d->len == 1 &&
+			    c->family == F_INET && c->nf < 0 &&
+			    ((nb && strcmp(nb, "network") == 0) || rej)) {
+				c->nf = d->bytes[0];
+				return 2;
+			}
+			if (strcmp(key, "protocol") == 0 && d->len == 2 &&
+			    (c->family == F_BRIDGE || c->family == F_NETDEV) &&
+			    c->eth < 0 && ((nb && strcmp(nb, "network") == 0) || rej)) {
+				c->eth = d->bytes[0] << 8 | d->bytes[1];
+				return 2;
+			}
+			if (strcmp(key, "iiftype") == 0 && d->len == 2 &&
+			    get_uint(d->bytes, 2, true) == 1 && nb &&
+			    strcmp(nb, "link") == 0 && c->family != F_BRIDGE) {
+				return 2;
+			}
+		}
+		return fmt_match(c, ex, n, i);
+	}
+	return unsupported(c, e, "no nft syntax for it here");
+}
+
+/* A rule's statements into c->out; false if it cannot be written. */
+static bool fmt_rule(struct fctx *c, const struct linx_value *rule)
+{
+	const struct linx_value *ex = linx_map_get(rule, "exprs");
+	const char *tag = str_of(rule, "tag"), *cm = str_of(rule, "comment");
+
+	c->l4 = c->nf = c->eth = -1;
+	memset(c->reg, 0, sizeof(c->reg));
+	if (!ex || ex->type != LINX_LIST) {
+		unsupported(c, NULL, "a rule without exprs");
+		return false;
+	}
+	for (uint32_t i = 0; i < ex->len;) {
+		if (c->term) {
+			unsupported(c, NULL, "a statement after a verdict");
+			return false;
+		}
+		int k = fmt_stmt(c, ex->items, ex->len, i);
+		if (k <= 0)
+			return false;
+		i += (uint32_t)k;
+	}
+	for (int r = 0; r < 24; r++)
+		if (c->reg[r] || c->regtext[r]) {
+			unsupported(c, NULL, "an unused register");
+			return false;
+		}
+	if (tag) {
+		size_t n = strlen(tag);
+		bool ok = n >= 1 && n <= 64;
+		for (const char *q = tag; ok && *q; q++)
+			ok = isalnum((unsigned char)*q) || *q == '_' || *q == '.' ||
+			     *q == '-';
+		if (!ok || (cm && n + strlen(cm) + 5 > 128)) {
+			unsupported(c, NULL, "a tag nft cannot hold");
+			return false;
+		}
+	}
+	if (cm && (strlen(cm) > 128 || (!tag && strncmp(cm, "tag:", 4) == 0))) {
+		unsupported(c, NULL, "a comment nft cannot hold");
+		return false;
+	}
+	if (tag || cm) {
+		struct sbuf b = { 0 };
+		char *txt = NULL;
+		nftl_sb_puts(&b, "comment ");
+		if (tag && cm) {
+			size_t l = strlen(tag) + strlen(cm) + 6;
+			txt = malloc(l);
+			if (txt)
+				snprintf(txt, l, "tag:%s %s", tag, cm);
+		} else if (tag) {
+			size_t l = strlen(tag) + 5;
+			txt = malloc(l);
+			if (txt)
+				snprintf(txt, l, "tag:%s", tag);
+		}
+		nftl_sb_quote(&b, txt ? txt : cm ? cm : "");
+		free(txt);
+		word(c, b.p ? b.p : "");
+		free(b.p);
+	}
+	if (c->out.oom)
+		return false;
+	return true;
+}
+
+/* ---- declarations -------------------------------------------------------- */
+
+static void indent(struct sbuf *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		nftl_sb_puts(b, "  ");
+}
+
+static void put_priority(struct sbuf *b, const struct linx_value *p)
+{
+	int64_t i;
+
+	if (linx_value_get_i64(p, &i)) {
+		nftl_sb_printf(b, "%" PRId64, i);
+	} else if (p->type == LINX_STRING) {
+		nftl_sb_puts(b, p->str);
+	} else if (p->type == LINX_MAP && str_of(p, "name")) {
+		int64_t off = 0;
+		int_of(p, "offset", &off);
+		nftl_sb_puts(b, str_of(p, "name"));
+		if (off > 0)
+			nftl_sb_printf(b, " + %" PRId64, off);
+		else if (off < 0)
+			nftl_sb_printf(b, " - %" PRId64, -off);
+	} else {
+		nftl_sb_puts(b, "0");
+	}
+}
+
+static void put_devices(struct sbuf *b, const struct linx_value *d)
+{
+	nftl_sb_puts(b, "{ ");
+	for (uint32_t i = 0; i < d->len; i++) {
+		if (i)
+			nftl_sb_puts(b, ", ");
+		if (d->items[i].type == LINX_STRING)
+			nftl_sb_quote(b, d->items[i].str);
+	}
+	nftl_sb_puts(b, " }");
+}
+
+static void put_unsupported_line(struct sbuf *b, int ind, const char *what)
+{
+	indent(b, ind);
+	nftl_sb_puts(b, "# <unsupported ");
+	for (const char *q = what; *q; q++)
+		nftl_sb_put(b, (*q == '\n' || *q == '\r') ? " " : q, 1);
+	nftl_sb_puts(b, ">\n");
+}
+
+static void fmt_chain(struct sbuf *b, int family, const struct linx_value *ch)
+{
+	const char *name = str_of(ch, "name");
+	const char *type = str_of(ch, "type"), *hook = str_of(ch, "hook");
+	const struct linx_value *prio = linx_map_get(ch, "priority");
+	const struct linx_value *rules = linx_map_get(ch, "rules");
+	const char *s;
+	bool header = false;
+
+	static const char *const types[] = { "filter", "nat", "route", NULL };
+	static const char *const hooks[] = { "prerouting", "input", "forward",
+					     "output", "postrouting",
+					     "ingress", "egress", NULL };
+	static const char *const pols[] = { "accept", "drop", NULL };
+	const struct linx_value *dv = linx_map_get(ch, "device");
+	const struct linx_value *dsv = linx_map_get(ch, "devices");
+
+	if (!name_ok(name))
+		return put_unsupported_line(b, 1, "chain without a name");
+	if ((type || hook || prio) &&
+	    (!one_of(type, types) || !one_of(hook, hooks) || !prio_ok(prio)))
+		return put_unsupported_line(b, 1, "chain: a base chain header");
+	if (str_of(ch, "policy") && !one_of(str_of(ch, "policy"), pols))
+		return put_unsupported_line(b, 1, "chain: policy");
+	if (dv && (dv->type != LINX_STRING || !ifname_ok(dv->str)))
+		return put_unsupported_line(b, 1, "chain: device");
+	for (uint32_t k = 0; dsv && k < dsv->len; k++)
+		if (dsv->type != LINX_LIST || dsv->items[k].type != LINX_STRING ||
+		    !ifname_ok(dsv->items[k].str))
+			return put_unsupported_line(b, 1, "chain: devices");
+	indent(b, 1);
+	nftl_sb_puts(b, "chain ");
+	put_name(b, name);
+	nftl_sb_puts(b, " {\n");
+	if (type && hook && prio) {
+		const struct linx_value *dev = linx_map_get(ch, "device");
+		const struct linx_value *devs = linx_map_get(ch, "devices");
+		indent(b, 2);
+		nftl_sb_printf(b, "type %s hook %s", type, hook);
+		if (dev && dev->type == LINX_STRING) {
+			nftl_sb_puts(b, " device ");
+			nftl_sb_quote(b, dev->str);
+		} else if (devs && devs->type == LINX_LIST && devs->len) {
+			if (devs->len == 1 && devs->items[0].type == LINX_STRING) {
+				nftl_sb_puts(b, " device ");
+				nftl_sb_quote(b, devs->items[0].str);
+			} else {
+				nftl_sb_puts(b, " devices = ");
+				put_devices(b, devs);
+			}
+		}
+		nftl_sb_puts(b, " priority ");
+		put_priority(b, prio);
+		nftl_sb_puts(b, "\n");
+		header = true;
+		if ((s = str_of(ch, "policy"))) {
+			indent(b, 2);
+			nftl_sb_printf(b, "policy %s\n", s);
+		}
+	}
+	const struct linx_value *fl = linx_map_get(ch, "flags");
+	if (fl && fl->type == LINX_LIST && fl->len) {
+		indent(b, 2);
+		nftl_sb_puts(b, "flags offload\n");
+		header = true;
+	}
+	if ((s = str_of(ch, "comment"))) {
+		indent(b, 2);
+		nftl_sb_puts(b, "comment ");
+		nftl_sb_quote(b, s);
+		nftl_sb_puts(b, "\n");
+		header = true;
+	}
+	if (header && rules && rules->type == LINX_LIST && rules->len)
+		nftl_sb_puts(b, "\n");
+	for (uint32_t i = 0; rules && rules->type == LINX_LIST && i < rules->len;
+	     i++) {
+		struct fctx c = { .family = family };
+		bool ok = fmt_rule(&c, &rules->items[i]);
+		for (int r = 0; r < 24; r++)
+			free(c.regtext[r]);
+		if (ok) {
+			indent(b, 2);
+			nftl_sb_puts(b, c.out.p ? c.out.p : "");
+			nftl_sb_puts(b, "\n");
+		} else {
+			char w[200];
+			snprintf(w, sizeof(w), "expression: %s",
+				 c.bad ? c.why : "unknown");
+			put_unsupported_line(b, 2, w);
+		}
+		free(c.out.p);
+	}
+	indent(b, 1);
+	nftl_sb_puts(b, "}\n");
+}
+
+static const char *type_text(const struct linx_value *t, char *buf, size_t n)
+{
+	if (t && t->type == LINX_STRING)
+		return t->str;
+	if (t && t->type == LINX_LIST && t->len) {
+		size_t off = 0;
+		buf[0] = 0;
+		for (uint32_t i = 0; i < t->len; i++) {
+			if (t->items[i].type != LINX_STRING)
+				return NULL;
+			off += (size_t)snprintf(buf + off, off < n ? n - off : 0,
+						"%s%s", i ? " . " : "",
+						t->items[i].str);
+		}
+		return off < n ? buf : NULL;
+	}
+	return NULL;
+}
+
+static void fmt_set(struct sbuf *b, const struct linx_value *s)
+{
+	const char *name = str_of(s, "name");
+	char kb[256], db[256];
+	const char *kt = type_text(linx_map_get(s, "key_type"), kb, sizeof(kb));
+	const char *dt = type_text(linx_map_get(s, "data_type"), db, sizeof(db));
+	const struct linx_value *fl = linx_map_get(s, "flags");
+	const struct linx_value *el = linx_map_get(s, "elements");
+	const char *x;
+	int64_t v;
+
+	unsigned sdt, slen;
+	static const char *const sflags[] = { "constant", "interval", "timeout",
+					      "dynamic", "auto_merge", NULL };
+	static const char *const spols[] = { "performance", "memory", NULL };
+
+	if (!name_ok(name) || !kt)
+		return put_unsupported_line(b, 1, "set without a name or a type");
+	if (!nftl_settype_dtype(kt, &sdt, &slen) ||
+	    (dt && strcmp(dt, "verdict") && !nftl_settype_dtype(dt, &sdt, &slen)))
+		return put_unsupported_line(b, 1, "set: its key or data type");
+	for (uint32_t k = 0; fl && k < fl->len; k++)
+		if (fl->type != LINX_LIST || fl->items[k].type != LINX_STRING ||
+		    !one_of(fl->items[k].str, sflags))
+			return put_unsupported_line(b, 1, "set: flags");
+	if (str_of(s, "policy") && !one_of(str_of(s, "policy"), spols))
+		return put_unsupported_line(b, 1, "set: policy");
+	struct sbuf body = { 0 };
+	indent(b, 1);
+	nftl_sb_puts(b, dt ? "map " : "set ");
+	put_name(b, name);
+	nftl_sb_puts(b, " {\n");
+	indent(b, 2);
+	nftl_sb_printf(b, "type %s", kt);
+	if (dt)
+		nftl_sb_printf(b, " : %s", dt);
+	nftl_sb_puts(b, "\n");
+	if (fl && fl->type == LINX_LIST && fl->len) {
+		bool first = true;
+		for (uint32_t i = 0; i < fl->len; i++) {
+			if (fl->items[i].type != LINX_STRING ||
+			    strcmp(fl->items[i].str, "auto_merge") == 0)
+				continue;
+			if (first) {
+				indent(b, 2);
+				nftl_sb_puts(b, "flags ");
+			}
+			nftl_sb_printf(b, "%s%s", first ? "" : ",", fl->items[i].str);
+			first = false;
+		}
+		if (!first)
+			nftl_sb_puts(b, "\n");
+	}
+	if (int_of(s, "timeout", &v) && v >= 0) {
+		indent(b, 2);
+		nftl_sb_puts(b, "timeout ");
+		put_time(b, (uint64_t)v);
+		nftl_sb_puts(b, "\n");
+	}
+	if (int_of(s, "gc_interval", &v) && v >= 0) {
+		indent(b, 2);
+		nftl_sb_puts(b, "gc-interval ");
+		put_time(b, (uint64_t)v);
+		nftl_sb_puts(b, "\n");
+	}
+	if (int_of(s, "size", &v)) {
+		indent(b, 2);
+		nftl_sb_printf(b, "size %" PRId64 "\n", v);
+	}
+	if ((x = str_of(s, "policy"))) {
+		indent(b, 2);
+		nftl_sb_printf(b, "policy %s\n", x);
+	}
+	if ((x = str_of(s, "comment"))) {
+		indent(b, 2);
+		nftl_sb_puts(b, "comment ");
+		nftl_sb_quote(b, x);
+		nftl_sb_puts(b, "\n");
+	}
+	if (el && el->type == LINX_LIST && el->len) {
+		if (strchr(kt, '.') ||
+		    elements_text(&body, kt, el, dt && strcmp(dt, "verdict") == 0,
+				  dt != NULL, dt) < 0) {
+			put_unsupported_line(b, 2, "elements");
+		} else {
+			indent(b, 2);
+			nftl_sb_puts(b, "elements = ");
+			nftl_sb_puts(b, body.p);
+			nftl_sb_puts(b, "\n");
+		}
+	}
+	free(body.p);
+	indent(b, 1);
+	nftl_sb_puts(b, "}\n");
+}
+
+static void fmt_object(struct sbuf *b, const struct linx_value *o)
+{
+	const char *kind = str_of(o, "kind"), *name = str_of(o, "name");
+	const char *cm = str_of(o, "comment");
+	int64_t a, bb;
+
+	if (!kind || !name)
+		return put_unsupported_line(b, 1, "object without kind or name");
+	indent(b, 1);
+	if (strcmp(kind, "counter") == 0) {
+		nftl_sb_puts(b, "counter ");
+		put_name(b, name);
+		nftl_sb_puts(b, " {\n");
+		if (int_of(o, "packets", &a) && int_of(o, "bytes", &bb)) {
+			indent(b, 2);
+			nftl_sb_printf(b, "packets %" PRId64 " bytes %" PRId64 "\n", a, bb);
+		}
+	} else if (strcmp(kind, "quota") == 0 && int_of(o, "bytes", &a)) {
+		nftl_sb_puts(b, "quota ");
+		put_name(b, name);
+		nftl_sb_puts(b, " {\n");
+		indent(b, 2);
+		nftl_sb_printf(b, "%s%" PRId64 " bytes", has_inv(o) ? "over " : "", a);
+		if (int_of(o, "used", &bb) && bb > 0)
+			nftl_sb_printf(b, " used %" PRId64 " bytes", bb);
+		nftl_sb_puts(b, "\n");
+	} else if (strcmp(kind, "limit") == 0) {
+		struct sbuf lb = { 0 };
+		if (fmt_limit(&lb, o) < 0) {
+			free(lb.p);
+			b->n -= 2; /* the indent */
+			return put_unsupported_line(b, 1, "limit object");
+		}
+		nftl_sb_puts(b, "limit ");
+		put_name(b, name);
+		nftl_sb_puts(b, " {\n");
+		indent(b, 2);
+		nftl_sb_puts(b, lb.p);
+		nftl_sb_puts(b, "\n");
+		free(lb.p);
+	} else if (strcmp(kind, "ct_helper") == 0 && str_of(o, "type") &&
+		   str_of(o, "protocol")) {
+		nftl_sb_puts(b, "ct helper ");
+		put_name(b, name);
+		nftl_sb_puts(b, " {\n");
+		indent(b, 2);
+		nftl_sb_puts(b, "type ");
+		nftl_sb_quote(b, str_of(o, "type"));
+		nftl_sb_printf(b, " protocol %s\n", str_of(o, "protocol"));
+		if (str_of(o, "l3proto")) {
+			indent(b, 2);
+			nftl_sb_printf(b, "l3proto %s\n", str_of(o, "l3proto"));
+		}
+	} else {
+		b->n -= 2;
+		char w[128];
+		snprintf(w, sizeof(w), "object: %s %s", kind, name);
+		return put_unsupported_line(b, 1, w);
+	}
+	if (cm) {
+		indent(b, 2);
+		nftl_sb_puts(b, "comment ");
+		nftl_sb_quote(b, cm);
+		nftl_sb_puts(b, "\n");
+	}
+	indent(b, 1);
+	nftl_sb_puts(b, "}\n");
+}
+
+static void fmt_flowtable(struct sbuf *b, const struct linx_value *f)
+{
+	const char *name = str_of(f, "name");
+	const struct linx_value *p = linx_map_get(f, "priority");
+	const struct linx_value *d = linx_map_get(f, "devices");
+	const struct linx_value *fl = linx_map_get(f, "flags");
+
+	if (!name)
+		return put_unsupported_line(b, 1, "flowtable without a name");
+	indent(b, 1);
+	nftl_sb_puts(b, "flowtable ");
+	put_name(b, name);
+	nftl_sb_puts(b, " {\n");
+	indent(b, 2);
+	nftl_sb_puts(b, "hook ingress priority ");
+	if (p)
+		put_priority(b, p);
+	else
+		nftl_sb_puts(b, "0");
+	nftl_sb_puts(b, "\n");
+	if (d && d->type == LINX_LIST && d->len) {
+		indent(b, 2);
+		nftl_sb_puts(b, "devices = ");
+		put_devices(b, d);
+		nftl_sb_puts(b, "\n");
+	}
+	if (fl && fl->type == LINX_LIST && fl->len) {
+		indent(b, 2);
+		nftl_sb_puts(b, "flags offload\n");
+	}
+	indent(b, 1);
+	nftl_sb_puts(b, "}\n");
+}
+
+static int cmp_tables(const void *a, const void *b)
+{
+	const struct linx_value *x = *(const struct linx_value *const *)a;
+	const struct linx_value *y = *(const struct linx_value *const *)b;
+	const char *fx = str_of(x, "family"), *fy = str_of(y, "family");
+	int r = strcmp(fx ? fx : "", fy ? fy : "");
+
+	if (r)
+		return r;
+	fx = str_of(x, "name");
+	fy = str_of(y, "name");
+	return strcmp(fx ? fx : "", fy ? fy : "");
+}
+
+int linx_nft_format(const struct linx_value *ruleset, char **text, size_t *len,
+		    struct linx_error *err)
+{
+	const struct linx_value *tables;
+	const struct linx_value **order;
+	struct sbuf b = { 0 };
+
+	if (!text)
+		return linx_error_param(err, "format", "text", "text is required");
+	*text = NULL;
+	if (len)
+		*len = 0;
+	if (!ruleset || ruleset->type != LINX_MAP)
+		return linx_error_param(err, "format", "ruleset",
+					"a ruleset is a map {\"tables\": [...]}");
+	tables = linx_map_get(ruleset, "tables");
+	if (tables && tables->type != LINX_LIST)
+		return linx_error_param(err, "format", "ruleset",
+					"tables must be a list");
+	uint32_t nt = tables ? tables->len : 0;
+	order = calloc(nt ? nt : 1, sizeof(*order));
+	if (!order)
+		return linx_error_set(err, ENOMEM, "format", "out of memory");
+	for (uint32_t i = 0; i < nt; i++)
+		order[i] = &tables->items[i];
+	qsort(order, nt, sizeof(*order), cmp_tables);
+	for (uint32_t i = 0; i < nt; i++) {
+		const struct linx_value *t = order[i];
+		const char *fam = str_of(t, "family"), *name = str_of(t, "name");
+		int family = fam_of(fam);
+
+		if (t->type != LINX_MAP || family == F_UNKNOWN || !name_ok(name)) {
+			put_unsupported_line(&b, 0, "table without a family or name");
+			continue;
+		}
+		if (i)
+			nftl_sb_puts(&b, "\n");
+		nftl_sb_printf(&b, "table %s ", fam);
+		put_name(&b, name);
+		nftl_sb_puts(&b, " {\n");
+		const struct linx_value *fl = linx_map_get(t, "flags");
+		if (fl && fl->type == LINX_LIST && fl->len) {
+			static const char *const tf[] = { "dormant", "owner",
+							  "persist", NULL };
+			bool ok = true;
+			for (uint32_t k = 0; k < fl->len; k++)
+				ok = ok && fl->items[k].type == LINX_STRING &&
+				     one_of(fl->items[k].str, tf);
+			if (!ok) {
+				put_unsupported_line(&b, 1, "table flags");
+			} else {
+				indent(&b, 1);
+				nftl_sb_puts(&b, "flags ");
+				for (uint32_t k = 0; k < fl->len; k++)
+					nftl_sb_printf(&b, "%s%s", k ? "," : "",
+						       fl->items[k].str);
+				nftl_sb_puts(&b, "\n");
+			}
+		}
+		if (str_of(t, "comment")) {
+			indent(&b, 1);
+			nftl_sb_puts(&b, "comment ");
+			nftl_sb_quote(&b, str_of(t, "comment"));
+			nftl_sb_puts(&b, "\n");
+		}
+		const struct linx_value *l = linx_map_get(t, "chains");
+		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
+			fmt_chain(&b, family, &l->items[k]);
+		/* sets and maps in the value's order: the order a load
+		 * creates them in, as nft -f does with the source's */
+		l = linx_map_get(t, "sets");
+		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
+			fmt_set(&b, &l->items[k]);
+		l = linx_map_get(t, "objects");
+		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
+			fmt_object(&b, &l->items[k]);
+		l = linx_map_get(t, "flowtables");
+		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
+			fmt_flowtable(&b, &l->items[k]);
+		nftl_sb_puts(&b, "}\n");
+	}
+	free(order);
+	if (b.oom) {
+		free(b.p);
+		return linx_error_set(err, ENOMEM, "format", "out of memory");
+	}
+	if (!b.p) {
+		b.p = strdup("");
+		if (!b.p)
+			return linx_error_set(err, ENOMEM, "format",
+					      "out of memory");
+	}
+	*text = b.p;
+	if (len)
+		*len = b.n;
+	return 0;
+}

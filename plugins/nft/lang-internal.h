@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lang-internal.h - the nftables language: tokens, the type tables shared
+ * by the compiler (lang-parse.c) and the formatter (lang-format.c).
+ * See docs/nft/lang.md.
+ */
+#ifndef LINX_NFT_LANG_INTERNAL_H
+#define LINX_NFT_LANG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linx/nft.h>
+#include <linx/plugin.h>
+#include <linx/value.h>
+
+/* Limits: every input is bounded by these. */
+#define NFT_LANG_MAX_TEXT (64u * 1024 * 1024) /* bytes of one file */
+#define NFT_LANG_MAX_TOKENS (8u * 1024 * 1024)
+#define NFT_LANG_MAX_INCLUDE 16	      /* default include depth */
+#define NFT_LANG_MAX_DEFINES 4096
+#define NFT_LANG_MAX_NEST 32	      /* nested comments, braces */
+#define NFT_LANG_MAX_EXPANSION (1u << 20) /* tokens from defines, total */
+
+enum tok_kind {
+	T_EOF = 0,
+	T_SEP,	  /* ';' or newlines */
+	T_IDENT,  /* word: keywords are identifiers */
+	T_INT,	  /* decimal, 0x, 0b; value in .u */
+	T_STRING, /* "..." with escapes resolved */
+	T_IPV4,	  /* text in .s, prefix in .plen (-1 none) */
+	T_IPV6,
+	T_MAC,
+	T_VAR,	  /* $name */
+	T_SETREF, /* @name */
+	T_PUNCT,  /* one character in .c ('{', '}', ',', ':', '-', ...) or
+		   * two: "!=" "<=" ">=" encoded as c = 'N', 'l', 'g' */
+};
+
+struct tok {
+	uint8_t kind;
+	char c;
+	int16_t plen;
+	uint32_t line, col;
+	uint32_t file; /* index into the parser's file table */
+	uint64_t u;
+	char *s; /* IDENT, STRING, addresses, VAR, SETREF (owned by lexer) */
+	size_t slen;
+};
+
+struct tok_list {
+	struct tok *v;
+	size_t n, cap;
+};
+
+/* Where lexing stopped with an error: 0 or -EINVAL (line/col/message). */
+struct lex_err {
+	uint32_t line, col;
+	char msg[200];
+};
+
+int nftl_lex(const char *text, size_t len, uint32_t file,
+	    struct tok_list *out, struct lex_err *e);
+void nftl_tok_list_free(struct tok_list *l);
+
+/* ---- type tables ---------------------------------------------------------- */
+
+/* Data types of match right-hand sides. */
+enum nft_dtype {
+	DT_INT,	     /* big-endian integer of `len` bytes */
+	DT_HINT,     /* host-endian integer */
+	DT_MARK,     /* host-endian, printed in hex */
+	DT_IPV4,
+	DT_IPV6,
+	DT_ETHER,
+	DT_SERVICE,  /* inet_service: BE 2 */
+	DT_PROTO,    /* inet_proto: 1 byte, names */
+	DT_IFNAME,   /* 16 bytes, NUL padded; wildcard "x*" */
+	DT_IFINDEX,  /* host 4 */
+	DT_ETHERTYPE, /* BE 2, names */
+	DT_NFPROTO,  /* 1 byte: ipv4 2, ipv6 10 */
+	DT_CTSTATE,  /* host 4, bit mask */
+	DT_CTSTATUS, /* host 4, bit mask */
+	DT_CTDIR,    /* 1 byte */
+	DT_TCPFLAGS, /* 1 byte bit mask */
+	DT_ICMPTYPE,
+	DT_ICMP6TYPE,
+	DT_PKTTYPE,
+	DT_ARPHRD,   /* host 2 */
+	DT_FIBADDR,  /* host 4: RTN_* (fib ... type) */
+};
+
+/* A selector: what a match's left-hand side loads. */
+struct nftl_sel {
+	const char *proto; /* "tcp", "ip", "meta", "ct" */
+	const char *field; /* "dport" */
+	uint8_t kind;	   /* SEL_PAYLOAD, SEL_META, SEL_CT */
+	uint8_t base;	   /* payload: 0 link, 1 network, 2 transport */
+	uint8_t offset, len;
+	uint8_t dtype;
+	const char *key; /* meta / ct key */
+};
+enum { SEL_PAYLOAD, SEL_META, SEL_CT };
+
+extern const struct nftl_sel nftl_sels[];
+extern const size_t nftl_n_sels;
+const struct nftl_sel *nftl_sel_find(const char *proto, const char *field);
+
+/* Symbol tables. */
+struct nftl_sym {
+	const char *name;
+	uint32_t v;
+};
+const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n);
+const char *nftl_sym_name(const struct nftl_sym *t, size_t n, uint32_t v);
+bool nftl_sym_value(const struct nftl_sym *t, size_t n, const char *name,
+		   uint32_t *v);
+/* The byte length of a dtype's value (0: depends on the selector). */
+unsigned nftl_dtype_len(unsigned dtype);
+/* Set key type name of a dtype ("ipv4_addr", ...). */
+const char *nftl_dtype_settype(unsigned dtype, unsigned len);
+bool nftl_dtype_is_bitmask(unsigned dtype);
+/* The dtype of a set type name; false for integer/N and unknown names. */
+bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len);
+
+/* Layer-4 protocol number of a payload protocol name, or -1. */
+int nftl_l4_proto(const char *proto);
+
+/* Dynamic text buffer (formatter, errors). */
+struct sbuf {
+	char *p;
+	size_t n, cap;
+	bool oom;
+};
+void nftl_sb_put(struct sbuf *b, const char *s, size_t n);
+void nftl_sb_puts(struct sbuf *b, const char *s);
+void nftl_sb_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void nftl_sb_quote(struct sbuf *b, const char *s);
+
+#endif /* LINX_NFT_LANG_INTERNAL_H */

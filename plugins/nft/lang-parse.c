@@ -1,0 +1,3619 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lang-parse.c - nftables text to the ruleset value: a recursive-descent
+ * parser that compiles each rule straight into the register-level
+ * expressions nftables 1.0.6 generates for it (dependencies, payload
+ * loads, bitwise masks, anonymous sets, immediates before nat).
+ * docs/nft/lang.md lists the grammar and the choices made.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lang-internal.h"
+
+#define MAX_SRC 32 /* token source stack: files and define expansions */
+#define MAX_FILES 256
+
+struct pfile {
+	char *name;
+	char *text;
+	size_t len;
+	struct tok_list toks;
+};
+
+struct define {
+	char *name;
+	const struct tok *v;
+	size_t n;
+};
+
+struct src {
+	const struct tok *v;
+	size_t n, i;
+	bool is_define;
+};
+
+enum fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV };
+static const char *const fam_names[] = { "ip", "ip6", "inet", "arp",
+					 "bridge", "netdev" };
+
+struct parser {
+	const struct linx_nft_parse_opts *opts;
+	struct pfile files[MAX_FILES];
+	size_t n_files;
+	struct define *defs;
+	size_t n_defs;
+	struct src src[MAX_SRC];
+	size_t n_src;
+	char root[PATH_MAX];
+	bool have_root;
+	unsigned max_depth, depth;
+	struct linx_value rs; /* {"tables": [...]} */
+	struct linx_nft_parse_error *perr;
+	struct linx_error *err;
+	const struct tok *last; /* last token consumed, for errors */
+	const struct tok *first_iv; /* the first prefix or range of a set */
+	size_t expanded; /* tokens produced by define expansion */
+	bool expand_overflow;
+	/* the table being filled */
+	int family;
+	size_t table;
+};
+
+static struct tok eof_tok = { .kind = T_EOF };
+
+/* ---- errors ------------------------------------------------------------- */
+
+static int perror_at(struct parser *p, const struct tok *t, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+
+static void fill_perr(struct parser *p, uint32_t file, uint32_t line,
+		      uint32_t col, const char *msg)
+{
+	struct linx_nft_parse_error *e = p->perr;
+	const struct pfile *f = file < p->n_files ? &p->files[file] : NULL;
+	const char *name = f && f->name ? f->name : "nofile";
+
+	if (e) {
+		memset(e, 0, sizeof(*e));
+		snprintf(e->file, sizeof(e->file), "%s", name);
+		e->line = line;
+		e->column = col;
+		snprintf(e->message, sizeof(e->message), "%s", msg);
+		if (f && f->text && line > 0) {
+			const char *s = f->text, *end = f->text + f->len;
+			for (uint32_t l = 1; l < line && s < end; s++)
+				if (*s == '\n')
+					l++;
+			const char *q = s;
+			while (q < end && *q != '\n' && *q != '\r')
+				q++;
+			size_t n = (size_t)(q - s);
+			if (n >= sizeof(e->snippet))
+				n = sizeof(e->snippet) - 1;
+			memcpy(e->snippet, s, n);
+			e->snippet[n] = 0;
+			/* keep the snippet printable */
+			for (size_t i = 0; i < n; i++)
+				if ((unsigned char)e->snippet[i] < 0x20 &&
+				    e->snippet[i] != '\t')
+					e->snippet[i] = ' ';
+		}
+	}
+	linx_error_set(p->err, EINVAL, "parse", "%s:%u:%u: %s", name,
+		       (unsigned)line, (unsigned)col, msg);
+}
+
+static int perror_at(struct parser *p, const struct tok *t, const char *fmt,
+		     ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!t || t->kind == T_EOF) {
+		t = p->last ? p->last : t;
+	}
+	fill_perr(p, t ? t->file : 0, t ? t->line : 1, t ? t->col : 1, msg);
+	return -EINVAL;
+}
+
+static int nomem(struct parser *p)
+{
+	linx_error_set(p->err, ENOMEM, "parse", "out of memory");
+	return -ENOMEM;
+}
+
+/* ---- token stream with define expansion ------------------------------------ */
+
+static const struct define *find_def(struct parser *p, const char *name)
+{
+	for (size_t i = p->n_defs; i > 0; i--)
+		if (strcmp(p->defs[i - 1].name, name) == 0)
+			return &p->defs[i - 1];
+	return NULL;
+}
+
+static const struct tok *peek(struct parser *p)
+{
+	for (;;) {
+		if (p->n_src == 0)
+			return &eof_tok;
+		struct src *s = &p->src[p->n_src - 1];
+		if (s->i >= s->n) {
+			if (!s->is_define)
+				return &eof_tok;
+			p->n_src--;
+			continue;
+		}
+		const struct tok *t = &s->v[s->i];
+		if (t->kind == T_VAR) {
+			const struct define *d = find_def(p, t->s);
+			if (d && p->expanded + d->n > NFT_LANG_MAX_EXPANSION)
+				p->expand_overflow = true;
+			else if (d && p->n_src < MAX_SRC) {
+				p->expanded += d->n;
+				s->i++;
+				p->src[p->n_src++] = (struct src){ d->v, d->n, 0,
+								   true };
+				continue;
+			}
+		}
+		return t;
+	}
+}
+
+static const struct tok *next(struct parser *p)
+{
+	const struct tok *t = peek(p);
+
+	if (t->kind != T_EOF) {
+		p->src[p->n_src - 1].i++;
+		p->last = t;
+	}
+	return t;
+}
+
+static bool is_ident(const struct tok *t, const char *s)
+{
+	return t->kind == T_IDENT && strcmp(t->s, s) == 0;
+}
+
+static bool is_punct(const struct tok *t, char c)
+{
+	return t->kind == T_PUNCT && t->c == c;
+}
+
+static bool accept_ident(struct parser *p, const char *s)
+{
+	if (is_ident(peek(p), s)) {
+		next(p);
+		return true;
+	}
+	return false;
+}
+
+static bool accept_punct(struct parser *p, char c)
+{
+	if (is_punct(peek(p), c)) {
+		next(p);
+		return true;
+	}
+	return false;
+}
+
+static const char *tok_desc(const struct tok *t, char *buf, size_t n)
+{
+	switch (t->kind) {
+	case T_EOF: return "end of file";
+	case T_SEP: return "end of statement";
+	case T_INT: snprintf(buf, n, "number %llu", (unsigned long long)t->u); return buf;
+	case T_STRING: snprintf(buf, n, "string \"%.40s\"", t->s); return buf;
+	case T_PUNCT:
+		if (t->c == 'N') return "'!='";
+		if (t->c == 'l') return "'<='";
+		if (t->c == 'g') return "'>='";
+		snprintf(buf, n, "'%c'", t->c);
+		return buf;
+	case T_VAR: snprintf(buf, n, "$%.40s", t->s); return buf;
+	case T_SETREF: snprintf(buf, n, "@%.40s", t->s); return buf;
+	default: snprintf(buf, n, "'%.40s'", t->s); return buf;
+	}
+}
+
+static int unexpected(struct parser *p, const struct tok *t, const char *want)
+{
+	char b[96];
+
+	if (t->kind == T_VAR && p->expand_overflow)
+		return perror_at(p, t, "variables expand to more than %u tokens",
+				 NFT_LANG_MAX_EXPANSION);
+	if (t->kind == T_VAR && find_def(p, t->s))
+		return perror_at(p, t, "variable $%s refers to itself", t->s);
+	if (t->kind == T_VAR)
+		return perror_at(p, t, "undefined variable $%s", t->s);
+	return perror_at(p, t, "syntax error, unexpected %s%s%s",
+			 tok_desc(t, b, sizeof(b)), want ? ", expecting " : "",
+			 want ? want : "");
+}
+
+static int expect_punct(struct parser *p, char c)
+{
+	char w[8] = { '\'', c, '\'', 0 };
+
+	if (accept_punct(p, c))
+		return 0;
+	return unexpected(p, peek(p), w);
+}
+
+static void skip_seps(struct parser *p)
+{
+	while (peek(p)->kind == T_SEP)
+		next(p);
+}
+
+static int expect_name(struct parser *p, const char **ret, const char *what)
+{
+	const struct tok *t = peek(p);
+
+	if (t->kind == T_IDENT || t->kind == T_STRING) {
+		next(p);
+		if (t->slen == 0 || t->slen > 255)
+			return perror_at(p, t, "%s: length out of range",
+					 what);
+		*ret = t->s;
+		return 0;
+	}
+	return unexpected(p, t, what);
+}
+
+static int expect_uint(struct parser *p, uint64_t max, uint64_t *ret,
+		       const char *what)
+{
+	const struct tok *t = peek(p);
+
+	if (t->kind != T_INT)
+		return unexpected(p, t, what);
+	next(p);
+	if (t->u > max)
+		return perror_at(p, t, "%s out of range (at most %llu)", what,
+				 (unsigned long long)max);
+	*ret = t->u;
+	return 0;
+}
+
+/* ---- value helpers ------------------------------------------------------ */
+
+static struct linx_value *mget(struct linx_value *m, const char *k)
+{
+	return (struct linx_value *)linx_map_get(m, k);
+}
+
+/* The list under key `k` of map `m`, created when absent. */
+static struct linx_value *mlist(struct linx_value *m, const char *k)
+{
+	struct linx_value *l = mget(m, k);
+
+	if (!l) {
+		struct linx_value nl = linx_value_list();
+		linx_map_put(m, k, &nl);
+		l = mget(m, k);
+	}
+	return l;
+}
+
+/* ---- time, rates, sizes ------------------------------------------------------ */
+
+/* "1h30m", "10s", "500ms", or an integer (seconds) -> ms. */
+static int parse_time(struct parser *p, uint64_t *ms)
+{
+	const struct tok *t = next(p);
+	uint64_t total = 0;
+
+	if (t->kind == T_INT) {
+		if (t->u > UINT64_MAX / 1000 / 2)
+			return perror_at(p, t, "time out of range");
+		*ms = t->u * 1000;
+		return 0;
+	}
+	if (t->kind != T_IDENT && t->kind != T_STRING)
+		return unexpected(p, t, "a time (1h30m, 10s)");
+	const char *s = t->s;
+	if (!*s)
+		return perror_at(p, t, "empty time");
+	while (*s) {
+		uint64_t v = 0, mul;
+		if (!isdigit((unsigned char)*s))
+			return perror_at(p, t, "bad time: %s", t->s);
+		while (isdigit((unsigned char)*s)) {
+			if (v > 1000000000ull)
+				return perror_at(p, t, "time out of range");
+			v = v * 10 + (uint64_t)(*s++ - '0');
+		}
+		if (strncmp(s, "ms", 2) == 0) {
+			mul = 1;
+			s += 2;
+		} else if (*s == 'd') {
+			mul = 86400000;
+			s++;
+		} else if (*s == 'h') {
+			mul = 3600000;
+			s++;
+		} else if (*s == 'm') {
+			mul = 60000;
+			s++;
+		} else if (*s == 's') {
+			mul = 1000;
+			s++;
+		} else {
+			return perror_at(p, t, "bad time unit in %s", t->s);
+		}
+		total += v * mul;
+	}
+	*ms = total;
+	return 0;
+}
+
+static bool time_unit(const char *s, const char **name)
+{
+	static const char *const u[] = { "second", "minute", "hour", "day",
+					 "week" };
+	for (size_t i = 0; i < 5; i++)
+		if (strcmp(s, u[i]) == 0) {
+			*name = u[i];
+			return true;
+		}
+	return false;
+}
+
+static bool byte_unit(const char *s, uint64_t *mul)
+{
+	if (strcmp(s, "bytes") == 0)
+		*mul = 1;
+	else if (strcmp(s, "kbytes") == 0)
+		*mul = 1024;
+	else if (strcmp(s, "mbytes") == 0)
+		*mul = 1024 * 1024;
+	else if (strcmp(s, "gbytes") == 0)
+		*mul = 1024ull * 1024 * 1024;
+	else
+		return false;
+	return true;
+}
+
+/* "N unit" where unit is bytes/kbytes/mbytes/gbytes; also "Nmbytes". */
+static int parse_bytes(struct parser *p, uint64_t *ret)
+{
+	const struct tok *t = next(p);
+	uint64_t v = 0, mul;
+
+	if (t->kind == T_INT) {
+		v = t->u;
+		const struct tok *u = peek(p);
+		if (u->kind != T_IDENT || !byte_unit(u->s, &mul))
+			return unexpected(p, u, "a byte unit (bytes, kbytes, "
+						"mbytes, gbytes)");
+		next(p);
+	} else if (t->kind == T_IDENT) {
+		const char *s = t->s;
+		while (isdigit((unsigned char)*s) && v < (1ull << 40))
+			v = v * 10 + (uint64_t)(*s++ - '0');
+		if (s == t->s || !byte_unit(s, &mul))
+			return unexpected(p, t, "a size (10 mbytes)");
+	} else {
+		return unexpected(p, t, "a size (10 mbytes)");
+	}
+	if (v > UINT64_MAX / mul)
+		return perror_at(p, t, "size out of range");
+	*ret = v * mul;
+	return 0;
+}
+
+/* ---- verdicts ---------------------------------------------------------------- */
+
+static bool is_verdict_word(const char *s)
+{
+	return strcmp(s, "accept") == 0 || strcmp(s, "drop") == 0 ||
+	       strcmp(s, "continue") == 0 || strcmp(s, "return") == 0 ||
+	       strcmp(s, "jump") == 0 || strcmp(s, "goto") == 0;
+}
+
+static int parse_verdict(struct parser *p, struct linx_value *ret)
+{
+	const struct tok *t = next(p);
+
+	if (t->kind != T_IDENT || !is_verdict_word(t->s))
+		return unexpected(p, t, "a verdict");
+	if (strcmp(t->s, "jump") == 0 || strcmp(t->s, "goto") == 0) {
+		const char *name;
+		int r = expect_name(p, &name, "a chain name");
+		if (r < 0)
+			return r;
+		*ret = linx_value_map();
+		linx_map_put_cstring(ret, t->s, name);
+		return 0;
+	}
+	return linx_value_cstring(ret, t->s) < 0 ? nomem(p) : 0;
+}
+
+/* ---- typed values ------------------------------------------------------------ */
+
+struct val {
+	uint8_t b[64];
+	unsigned len;
+	int plen;	/* prefix, or -1 */
+	bool wildcard;	/* ifname "eth*" */
+	struct linx_value elem; /* the set element form of the value */
+};
+
+static void put_uint(uint8_t *b, unsigned len, uint64_t v, bool host)
+{
+	for (unsigned i = 0; i < len; i++) {
+		unsigned sh = host ? i : len - 1 - i;
+#if __BYTE_ORDER == __BIG_ENDIAN
+		if (host)
+			sh = len - 1 - i;
+#endif
+		b[i] = (uint8_t)(v >> (8 * sh));
+	}
+}
+
+static bool dtype_host(unsigned dt)
+{
+	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
+	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
+	       dt == DT_FIBADDR;
+}
+
+static int lookup_service(const char *name, uint64_t *v)
+{
+	struct servent se, *res = NULL;
+	char buf[1024];
+
+	if (getservbyname_r(name, "tcp", &se, buf, sizeof(buf), &res) != 0 ||
+	    !res)
+		return -1;
+	*v = ntohs((uint16_t)res->s_port);
+	return 0;
+}
+
+/* A hole's type name: what linx_nft_fill_holes() converts to. */
+static const char *hole_type(unsigned dt, unsigned len, char *buf, size_t n)
+{
+	switch (dt) {
+	case DT_IPV4: return "ipv4_addr";
+	case DT_IPV6: return "ipv6_addr";
+	case DT_IFNAME: return "ifname";
+	case DT_ETHER: return "ether_addr";
+	default:
+		snprintf(buf, n, "%s/%u", dtype_host(dt) ? "host_integer"
+							 : "integer",
+			 len * 8);
+		return buf;
+	}
+}
+
+int nftl_lang_hole_bytes(const char *type, const struct linx_value *v,
+			uint8_t *out, unsigned *len, char *why, size_t whyn);
+
+/* One value of `dt` (`len` bytes in the register) from the next token. */
+static int parse_value(struct parser *p, unsigned dt, unsigned len,
+		       struct val *v)
+{
+	const struct tok *t = next(p);
+	uint64_t n = 0;
+	bool have_n = false;
+
+	memset(v->b, 0, sizeof(v->b));
+	v->len = len;
+	v->plen = -1;
+	v->wildcard = false;
+	v->elem = linx_value_nil();
+	switch (dt) {
+	case DT_IPV4:
+	case DT_IPV6: {
+		int af = dt == DT_IPV4 ? AF_INET : AF_INET6;
+		if (t->kind != (dt == DT_IPV4 ? T_IPV4 : T_IPV6))
+			return unexpected(p, t, dt == DT_IPV4
+							? "an IPv4 address"
+							: "an IPv6 address");
+		inet_pton(af, t->s, v->b);
+		v->plen = t->plen;
+		if (t->plen >= 0) {
+			/* host bits are cleared, as nftables does */
+			char buf[80], txt[INET6_ADDRSTRLEN];
+			unsigned bits = (unsigned)t->plen;
+			for (unsigned i = 0; i < len; i++) {
+				unsigned keep = bits >= 8 ? 8 : bits;
+				v->b[i] &= (uint8_t)(keep ? 0xff << (8 - keep) : 0);
+				bits -= keep;
+			}
+			inet_ntop(af, v->b, txt, sizeof(txt));
+			snprintf(buf, sizeof(buf), "%s/%d", txt, t->plen);
+			linx_value_cstring(&v->elem, buf);
+		} else {
+			linx_value_cstring(&v->elem, t->s);
+		}
+		return 0;
+	}
+	case DT_ETHER: {
+		if (t->kind != T_MAC)
+			return unexpected(p, t, "a MAC address");
+		unsigned o[6];
+		sscanf(t->s, "%x:%x:%x:%x:%x:%x", &o[0], &o[1], &o[2], &o[3],
+		       &o[4], &o[5]);
+		char buf[32];
+		for (int i = 0; i < 6; i++)
+			v->b[i] = (uint8_t)o[i];
+		snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 o[0], o[1], o[2], o[3], o[4], o[5]);
+		linx_value_cstring(&v->elem, buf);
+		return 0;
+	}
+	case DT_IFNAME: {
+		if (t->kind != T_STRING && t->kind != T_IDENT)
+			return unexpected(p, t, "an interface name");
+		size_t l = t->slen;
+		if (l > 0 && t->s[l - 1] == '*' && t->kind == T_STRING) {
+			v->wildcard = true;
+			l--;
+			if (l == 0)
+				return perror_at(p, t, "a wildcard needs a "
+						       "prefix");
+		}
+		if (l == 0 || l >= 16)
+			return perror_at(p, t, "interface name length out of "
+					       "range: %s", t->s);
+		for (size_t i = 0; i < l; i++)
+			if ((unsigned char)t->s[i] < 0x20 || t->s[i] == 0x7f)
+				return perror_at(p, t, "a control character in "
+						       "an interface name");
+		memcpy(v->b, t->s, l);
+		if (v->wildcard)
+			v->len = (unsigned)l;
+		linx_value_cstring(&v->elem, t->s);
+		return 0;
+	}
+	default:
+		break;
+	}
+	/* integers and symbols */
+	if (t->kind == T_INT) {
+		n = t->u;
+		have_n = true;
+	} else if (t->kind == T_IDENT || t->kind == T_STRING) {
+		size_t ns;
+		const struct nftl_sym *syms = nftl_dtype_syms(dt, &ns);
+		uint32_t sv;
+
+		if (syms && nftl_sym_value(syms, ns, t->s, &sv)) {
+			n = sv;
+			have_n = true;
+		} else if (dt == DT_SERVICE && lookup_service(t->s, &n) == 0) {
+			have_n = true;
+		} else if (dt == DT_IFINDEX) {
+			unsigned idx = if_nametoindex(t->s);
+			if (!idx)
+				return perror_at(p, t,
+						 "interface does not exist: %s "
+						 "(iif/oif resolve names now; "
+						 "use iifname/oifname)",
+						 t->s);
+			n = idx;
+			have_n = true;
+		}
+	}
+	if (!have_n)
+		return unexpected(p, t, "a value");
+	if (len < 8 && n >> (8 * len))
+		return perror_at(p, t, "value out of range: %llu",
+				 (unsigned long long)n);
+	put_uint(v->b, len, n, dtype_host(dt));
+	v->elem = linx_value_int((int64_t)n);
+	return 0;
+}
+
+/* ---- rule context ----------------------------------------------------------- */
+
+struct rule {
+	struct linx_value exprs;
+	int l4;	     /* known l4 protocol, -1 */
+	int nfproto; /* known nfproto (2, 10), -1 */
+	int ethproto;
+	bool iiftype;
+	bool verdict;
+	struct linx_value tag, comment;
+};
+
+static int push_expr(struct parser *p, struct rule *r, struct linx_value *e)
+{
+	if (linx_list_push(&r->exprs, e) < 0 || r->exprs.len > 1024)
+		return r->exprs.len > 1024 ? perror_at(p, p->last,
+						       "rule too long")
+					   : nomem(p);
+	return 0;
+}
+
+static int e_load(struct parser *p, struct rule *r, const char *kind,
+		  const char *key, unsigned reg)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", kind);
+	linx_map_put_cstring(&e, "key", key);
+	linx_map_put_int(&e, "dreg", reg);
+	return push_expr(p, r, &e);
+}
+
+static int e_payload(struct parser *p, struct rule *r, unsigned base,
+		     unsigned off, unsigned len)
+{
+	static const char *const bases[] = { "link", "network", "transport" };
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "payload");
+	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_cstring(&e, "base", bases[base]);
+	linx_map_put_int(&e, "offset", off);
+	linx_map_put_int(&e, "len", len);
+	return push_expr(p, r, &e);
+}
+
+static int e_cmp(struct parser *p, struct rule *r, const char *op,
+		 const uint8_t *data, unsigned len)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "cmp");
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_cstring(&e, "op", op);
+	linx_map_put_bytes(&e, "data", data, len);
+	return push_expr(p, r, &e);
+}
+
+static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
+		     unsigned len)
+{
+	struct linx_value e = linx_value_map();
+	uint8_t zero[64] = { 0 };
+
+	linx_map_put_cstring(&e, "expr", "bitwise");
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_int(&e, "len", len);
+	linx_map_put_bytes(&e, "mask", mask, len);
+	linx_map_put_bytes(&e, "xor", zero, len);
+	return push_expr(p, r, &e);
+}
+
+static int e_imm(struct parser *p, struct rule *r, unsigned reg,
+		 const uint8_t *data, unsigned len)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "immediate");
+	linx_map_put_int(&e, "dreg", reg);
+	linx_map_put_bytes(&e, "data", data, len);
+	return push_expr(p, r, &e);
+}
+
+/* The dependencies nftables adds before a header field. */
+static int dep_l4(struct parser *p, struct rule *r, int proto)
+{
+	if (r->l4 == proto)
+		return 0;
+	uint8_t b = (uint8_t)proto;
+	int rc = e_load(p, r, "meta", "l4proto", 1);
+	if (rc == 0)
+		rc = e_cmp(p, r, "eq", &b, 1);
+	r->l4 = proto;
+	return rc;
+}
+
+static int dep_network(struct parser *p, struct rule *r,
+		       const struct tok *at, bool v6)
+{
+	int want = v6 ? 10 : 2;
+
+	switch (p->family) {
+	case F_IP:
+	case F_IP6:
+		if ((p->family == F_IP6) != v6)
+			return perror_at(p, at, "conflicting protocols "
+						"specified: %s in an %s table",
+					 v6 ? "ip6" : "ip",
+					 fam_names[p->family]);
+		return 0;
+	case F_INET:
+		if (r->nfproto == want)
+			return 0;
+		if (r->nfproto >= 0)
+			return perror_at(p, at, "conflicting protocols "
+						"specified: ip and ip6");
+		{
+			uint8_t b = (uint8_t)want;
+			int rc = e_load(p, r, "meta", "nfproto", 1);
+			if (rc == 0)
+				rc = e_cmp(p, r, "eq", &b, 1);
+			r->nfproto = want;
+			return rc;
+		}
+	case F_BRIDGE:
+	case F_NETDEV: {
+		int et = v6 ? 0x86dd : 0x0800;
+		if (r->ethproto == et)
+			return 0;
+		uint8_t b[2] = { (uint8_t)(et >> 8), (uint8_t)et };
+		int rc = e_load(p, r, "meta", "protocol", 1);
+		if (rc == 0)
+			rc = e_cmp(p, r, "eq", b, 2);
+		r->ethproto = et;
+		return rc;
+	}
+	default:
+		return perror_at(p, at, "%s headers are not available in "
+					"an %s table",
+				 v6 ? "ip6" : "ip", fam_names[p->family]);
+	}
+}
+
+static int dep_link(struct parser *p, struct rule *r)
+{
+	if (p->family == F_BRIDGE || r->iiftype)
+		return 0;
+	uint8_t b[2];
+	put_uint(b, 2, 1, true);
+	int rc = e_load(p, r, "meta", "iiftype", 1);
+	if (rc == 0)
+		rc = e_cmp(p, r, "eq", b, 2);
+	r->iiftype = true;
+	return rc;
+}
+
+static int emit_deps(struct parser *p, struct rule *r,
+		     const struct nftl_sel *s, const struct tok *at)
+{
+	int rc;
+
+	if (s->kind != SEL_PAYLOAD)
+		return 0;
+	if (s->base == 0)
+		return dep_link(p, r);
+	if (s->base == 1)
+		return dep_network(p, r, at, strcmp(s->proto, "ip6") == 0);
+	if (strcmp(s->proto, "th") == 0)
+		return 0;
+	if (strcmp(s->proto, "icmp") == 0 && p->family != F_IP) {
+		if ((rc = dep_network(p, r, at, false)) < 0)
+			return rc;
+	}
+	if (strcmp(s->proto, "icmpv6") == 0 && p->family != F_IP6) {
+		if ((rc = dep_network(p, r, at, true)) < 0)
+			return rc;
+	}
+	return dep_l4(p, r, nftl_l4_proto(s->proto));
+}
+
+/* Remember what an explicit match established (nftables' protocol
+ * context), so later fields add no second dependency. */
+static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
+		     const struct val *v)
+{
+	if (strcmp(op, "eq") != 0 || v->plen >= 0 || v->wildcard)
+		return;
+	if (s->kind == SEL_META && strcmp(s->key, "l4proto") == 0)
+		r->l4 = v->b[0];
+	else if (s->kind == SEL_META && strcmp(s->key, "nfproto") == 0 &&
+		 (v->b[0] == 2 || v->b[0] == 10))
+		r->nfproto = v->b[0];
+	else if (s->kind == SEL_META && strcmp(s->key, "protocol") == 0 &&
+		 ((v->b[0] << 8 | v->b[1]) == 0x0800 ||
+		  (v->b[0] << 8 | v->b[1]) == 0x86dd))
+		r->ethproto = v->b[0] << 8 | v->b[1];
+	else if (s->kind == SEL_PAYLOAD && s->base == 1 &&
+		 (strcmp(s->field, "protocol") == 0 ||
+		  strcmp(s->field, "nexthdr") == 0))
+		r->l4 = v->b[0];
+}
+
+/* ---- matches ------------------------------------------------------------------- */
+
+static bool known_set_dtype(unsigned dt)
+{
+	return dt != DT_HINT && dt != DT_FIBADDR;
+}
+
+static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
+			  struct linx_value *ret, bool *interval)
+{
+	struct val lo, hi;
+	const struct tok *at = peek(p);
+	int rc = parse_value(p, dt, len, &lo);
+
+	if (rc < 0)
+		return rc;
+	if (lo.wildcard) {
+		linx_value_clear(&lo.elem);
+		return perror_at(p, p->last, "wildcards are not allowed in "
+					     "sets");
+	}
+	if (lo.plen >= 0 || is_punct(peek(p), '-')) {
+		if (!*interval)
+			p->first_iv = at;
+		*interval = true;
+	}
+	if (accept_punct(p, '-')) {
+		rc = parse_value(p, dt, len, &hi);
+		if (rc < 0) {
+			linx_value_clear(&lo.elem);
+			return rc;
+		}
+		if (hi.plen >= 0 || lo.plen >= 0 || memcmp(lo.b, hi.b, len) > 0) {
+			linx_value_clear(&lo.elem);
+			linx_value_clear(&hi.elem);
+			return perror_at(p, p->last, "bad range");
+		}
+		struct linx_value rg = linx_value_list(), m = linx_value_map();
+		linx_list_push(&rg, &lo.elem);
+		linx_list_push(&rg, &hi.elem);
+		linx_map_put(&m, "range", &rg);
+		*ret = m;
+		*interval = true;
+		return 0;
+	}
+	*ret = lo.elem;
+	return 0;
+}
+
+/* `{ a, b-c, d : verdict }` (the '{' consumed) or `a, b` (comma list). */
+static int parse_elements(struct parser *p, unsigned dt, unsigned len,
+			  bool braces, int data_kind, unsigned ddt,
+			  unsigned dlen, struct linx_value *elems,
+			  bool *interval)
+{
+	int rc;
+
+	*elems = linx_value_list();
+	for (;;) {
+		struct linx_value key = linx_value_nil();
+
+		if (braces) {
+			skip_seps(p);
+			if (accept_punct(p, '}'))
+				break;
+		}
+		if (elems->len >= 10000000)
+			return perror_at(p, peek(p), "too many elements");
+		rc = parse_elem_key(p, dt, len, &key, interval);
+		if (rc < 0)
+			return rc;
+		struct linx_value el = key;
+		bool extra = false;
+		struct linx_value em = linx_value_map();
+		linx_map_put(&em, "key", &key);
+		for (;;) {
+			if (accept_ident(p, "timeout")) {
+				uint64_t ms;
+				if ((rc = parse_time(p, &ms)) < 0)
+					goto fail;
+				linx_map_put_int(&em, "timeout", (int64_t)ms);
+				extra = true;
+			} else if (accept_ident(p, "comment")) {
+				const struct tok *t = next(p);
+				if (t->kind != T_STRING) {
+					rc = unexpected(p, t, "a string");
+					goto fail;
+				}
+				linx_map_put_cstring(&em, "comment", t->s);
+				extra = true;
+			} else {
+				break;
+			}
+		}
+		if (data_kind) {
+			struct linx_value data = linx_value_nil();
+			if (!accept_punct(p, ':')) {
+				rc = unexpected(p, peek(p), "':'");
+				goto fail;
+			}
+			if (data_kind == 2) {
+				rc = parse_verdict(p, &data);
+			} else {
+				struct val dv;
+				rc = parse_value(p, ddt, dlen, &dv);
+				data = dv.elem;
+			}
+			if (rc < 0)
+				goto fail;
+			linx_map_put(&em, "value", &data);
+			extra = true;
+		}
+		if (!extra) {
+			linx_value_copy(&el, linx_map_get(&em, "key"));
+			linx_value_clear(&em);
+		}
+		if (extra)
+			el = em;
+		if (linx_list_push(elems, &el) < 0)
+			return nomem(p);
+		if (braces) {
+			skip_seps(p);
+			if (accept_punct(p, ','))
+				continue;
+			if (accept_punct(p, '}'))
+				break;
+			return unexpected(p, peek(p), "',' or '}'");
+		}
+		if (!accept_punct(p, ','))
+			break;
+		continue;
+	fail:
+		linx_value_clear(&em);
+		return rc;
+	}
+	if (elems->len == 0)
+		return perror_at(p, p->last, "empty set");
+	return linx_value_status(elems) < 0 ? nomem(p) : 0;
+}
+
+static int parse_hole(struct parser *p, struct rule *r, const struct tok *t,
+		      unsigned dt, unsigned len, const char *op)
+{
+	if (p->expand_overflow)
+		return perror_at(p, t, "variables expand to more than %u tokens",
+				 NFT_LANG_MAX_EXPANSION);
+	if (find_def(p, t->s))
+		return perror_at(p, t, "variable $%s refers to itself", t->s);
+	const struct linx_value *vals = p->opts ? p->opts->values : NULL;
+	const struct linx_value *given = vals ? linx_map_get(vals, t->s) : NULL;
+	char tb[32];
+	const char *type = hole_type(dt, len, tb, sizeof(tb));
+
+	if (given) {
+		uint8_t b[64];
+		unsigned bl = 0;
+		char why[160];
+
+		if (nftl_lang_hole_bytes(type, given, b, &bl, why,
+					sizeof(why)) < 0)
+			return perror_at(p, t, "$%s: %s", t->s, why);
+		return e_cmp(p, r, op, b, bl);
+	}
+	struct linx_value e = linx_value_map(), h = linx_value_map();
+	linx_map_put_cstring(&h, "hole", t->s);
+	linx_map_put_cstring(&h, "type", type);
+	linx_map_put_cstring(&e, "expr", "cmp");
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_cstring(&e, "op", op);
+	linx_map_put(&e, "data", &h);
+	return push_expr(p, r, &e);
+}
+
+static const char *op_of(const struct tok *t)
+{
+	if (t->kind == T_PUNCT) {
+		switch (t->c) {
+		case 'N': return "neq";
+		case '<': return "lt";
+		case '>': return "gt";
+		case 'l': return "lte";
+		case 'g': return "gte";
+		}
+	}
+	if (t->kind == T_IDENT) {
+		if (strcmp(t->s, "eq") == 0) return "eq";
+		if (strcmp(t->s, "ne") == 0) return "neq";
+		if (strcmp(t->s, "lt") == 0) return "lt";
+		if (strcmp(t->s, "gt") == 0) return "gt";
+		if (strcmp(t->s, "le") == 0) return "lte";
+		if (strcmp(t->s, "ge") == 0) return "gte";
+	}
+	return NULL;
+}
+
+static int set_literal(struct parser *p, struct rule *r, unsigned dt,
+		       unsigned len, bool vmap, bool inv, bool braces,
+		       const struct tok *at)
+{
+	struct linx_value elems;
+	bool interval = false;
+	const char *kt = nftl_dtype_settype(dt, len);
+	int rc;
+
+	if (!kt || !known_set_dtype(dt))
+		return perror_at(p, at, "unsupported feature: sets of this "
+					"type");
+	rc = parse_elements(p, dt, len, braces, vmap ? 2 : 0, 0, 0, &elems,
+			    &interval);
+	if (rc < 0) {
+		linx_value_clear(&elems);
+		return rc;
+	}
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "set_literal");
+	linx_map_put_cstring(&e, "key_type", kt);
+	if (vmap)
+		linx_map_put_cstring(&e, "data_type", "verdict");
+	linx_map_put(&e, "elements", &elems);
+	linx_map_put_int(&e, "sreg", 1);
+	if (vmap)
+		linx_map_put_int(&e, "dreg", 0);
+	if (inv) {
+		struct linx_value f = linx_value_list();
+		linx_list_push_cstring(&f, "inv");
+		linx_map_put(&e, "flags", &f);
+	}
+	if (vmap)
+		r->verdict = true;
+	return push_expr(p, r, &e);
+}
+
+static int lookup(struct parser *p, struct rule *r, const char *set, bool inv,
+		  bool vmap)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "lookup");
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_cstring(&e, "set", set);
+	if (vmap) {
+		linx_map_put_int(&e, "dreg", 0);
+		r->verdict = true;
+	}
+	if (inv) {
+		struct linx_value f = linx_value_list();
+		linx_list_push_cstring(&f, "inv");
+		linx_map_put(&e, "flags", &f);
+	}
+	return push_expr(p, r, &e);
+}
+
+
+/* Flags of a bit-mask type: NAME[,|NAME...] or a number, OR'ed. */
+static int parse_flags_value(struct parser *p, unsigned dt, unsigned len,
+			     bool paren, uint64_t *ret)
+{
+	uint64_t m = 0;
+	struct val v;
+	int rc;
+
+	for (;;) {
+		if ((rc = parse_value(p, dt, len, &v)) < 0)
+			return rc;
+		linx_value_clear(&v.elem);
+		for (unsigned i = 0; i < len; i++)
+			m |= (uint64_t)v.b[i]
+			     << (8 * (dtype_host(dt) ? i : len - 1 - i));
+		if (accept_punct(p, '|') || (!paren && accept_punct(p, ',')))
+			continue;
+		break;
+	}
+	*ret = m;
+	return 0;
+}
+
+/* SEL & MASK [==|!=] VALUE, SEL VALUE / MASK: a bitwise and a cmp. */
+static int masked_match(struct parser *p, struct rule *r, unsigned dt,
+			unsigned len, uint64_t mask, const char *op,
+			uint64_t value)
+{
+	uint8_t b[8] = { 0 };
+	int rc;
+
+	if (len > sizeof(b))
+		return perror_at(p, p->last, "value too wide");
+	put_uint(b, len, mask, dtype_host(dt));
+	if ((rc = e_bitwise(p, r, b, len)) < 0)
+		return rc;
+	put_uint(b, len, value, dtype_host(dt));
+	return e_cmp(p, r, op, b, len);
+}
+
+static int parse_match(struct parser *p, struct rule *r,
+		       const struct nftl_sel *s, const struct tok *at)
+{
+	unsigned len = s->len, dt = s->dtype;
+	const char *op = "eq";
+	bool explicit_op = false;
+	int rc;
+
+	if ((rc = emit_deps(p, r, s, at)) < 0)
+		return rc;
+	/* the right-hand side decides the load for prefixes: look ahead */
+	const struct tok *o = peek(p);
+	if (op_of(o)) {
+		op = op_of(o);
+		explicit_op = true;
+		next(p);
+	} else if (is_punct(o, '=')) {
+		next(p);
+		if ((rc = expect_punct(p, '=')) < 0)
+			return rc;
+		explicit_op = true;
+	}
+	const struct tok *t = peek(p);
+	bool neq = strcmp(op, "neq") == 0;
+	bool ordering = !neq && strcmp(op, "eq") != 0;
+
+	/* vmap @set / vmap { ... } */
+	if (is_ident(t, "vmap") && !explicit_op) {
+		next(p);
+		rc = s->kind == SEL_PAYLOAD
+			     ? e_payload(p, r, s->base, s->offset, len)
+			     : e_load(p, r, s->kind == SEL_META ? "meta" : "ct",
+				      s->key, 1);
+		if (rc < 0)
+			return rc;
+		const struct tok *u = next(p);
+		if (u->kind == T_SETREF)
+			return lookup(p, r, u->s, false, true);
+		if (is_punct(u, '{'))
+			return set_literal(p, r, dt, len, true, false, true, u);
+		return unexpected(p, u, "a set reference or '{'");
+	}
+	if (is_ident(t, "map"))
+		return perror_at(p, t, "unsupported feature: map lookups in "
+				       "matches");
+	/* load */
+	if (s->kind == SEL_PAYLOAD) {
+		unsigned ll = len;
+		/* nftables loads only the bytes of a byte-aligned prefix */
+		if ((t->kind == T_IPV4 || t->kind == T_IPV6) && t->plen >= 0 &&
+		    t->plen % 8 == 0 && t->plen > 0 && !ordering &&
+		    !(peek(p) == t && 0)) {
+			ll = (unsigned)t->plen / 8;
+		}
+		rc = e_payload(p, r, s->base, s->offset, ll);
+	} else {
+		rc = e_load(p, r, s->kind == SEL_META ? "meta" : "ct", s->key, 1);
+	}
+	if (rc < 0)
+		return rc;
+	if (t->kind == T_SETREF) {
+		if (ordering)
+			return perror_at(p, t, "a set needs == or !=");
+		next(p);
+		return lookup(p, r, t->s, neq, false);
+	}
+	if (is_punct(t, '{')) {
+		if (ordering)
+			return perror_at(p, t, "a set needs == or !=");
+		next(p);
+		return set_literal(p, r, dt, len, false, neq, true, t);
+	}
+	if (t->kind == T_VAR) {
+		next(p);
+		return parse_hole(p, r, t, dt, len, op);
+	}
+	if (nftl_dtype_is_bitmask(dt)) {
+		uint64_t m, v2;
+		uint8_t tmp[8];
+		if (!explicit_op && accept_punct(p, '&')) {
+			bool paren = accept_punct(p, '(');
+			if ((rc = parse_flags_value(p, dt, len, paren, &m)) < 0)
+				return rc;
+			if (paren && (rc = expect_punct(p, ')')) < 0)
+				return rc;
+			const struct tok *o2 = peek(p);
+			const char *op2 = op_of(o2);
+			if (op2)
+				next(p);
+			else if (is_punct(o2, '=')) {
+				next(p);
+				if ((rc = expect_punct(p, '=')) < 0)
+					return rc;
+				op2 = "eq";
+			} else
+				op2 = "eq";
+			if ((rc = parse_flags_value(p, dt, len, false, &v2)) < 0)
+				return rc;
+			return masked_match(p, r, dt, len, m, op2, v2);
+		}
+		if ((rc = parse_flags_value(p, dt, len, false, &m)) < 0)
+			return rc;
+		if (!explicit_op && accept_punct(p, '/')) {
+			uint64_t mk;
+			if ((rc = parse_flags_value(p, dt, len, false, &mk)) < 0)
+				return rc;
+			return masked_match(p, r, dt, len, mk, "eq", m);
+		}
+		put_uint(tmp, len, m, dtype_host(dt));
+		if (explicit_op) /* == and != compare the whole value */
+			return e_cmp(p, r, op, tmp, len);
+		/* flags alone: any of them set */
+		if ((rc = e_bitwise(p, r, tmp, len)) < 0)
+			return rc;
+		memset(tmp, 0, sizeof(tmp));
+		return e_cmp(p, r, "neq", tmp, len);
+	}
+	struct val v;
+	if ((rc = parse_value(p, dt, len, &v)) < 0)
+		return rc;
+	/* a comma list is an anonymous set */
+	if (is_punct(peek(p), ',') && !ordering) {
+		struct linx_value first = v.elem;
+		bool interval = v.plen >= 0;
+		struct linx_value rest;
+		const char *kt = nftl_dtype_settype(dt, len);
+
+		if (!kt || !known_set_dtype(dt)) {
+			linx_value_clear(&first);
+			return perror_at(p, at, "unsupported feature: lists "
+						"of this type");
+		}
+		/* the payload load was shortened for a prefix: undo */
+		if (v.plen >= 0 && s->kind == SEL_PAYLOAD) {
+			struct linx_value *ld = &r->exprs.items[r->exprs.len - 1];
+			linx_map_put_int(ld, "len", len);
+		}
+		next(p);
+		rc = parse_elements(p, dt, len, false, 0, 0, 0, &rest,
+				    &interval);
+		if (rc < 0) {
+			linx_value_clear(&first);
+			linx_value_clear(&rest);
+			return rc;
+		}
+		struct linx_value all = linx_value_list();
+		linx_list_push(&all, &first);
+		for (uint32_t i = 0; i < rest.len; i++)
+			linx_list_push(&all, &rest.items[i]);
+		linx_value_clear(&rest);
+		struct linx_value e = linx_value_map();
+		linx_map_put_cstring(&e, "expr", "set_literal");
+		linx_map_put_cstring(&e, "key_type", kt);
+		linx_map_put(&e, "elements", &all);
+		linx_map_put_int(&e, "sreg", 1);
+		if (neq) {
+			struct linx_value f = linx_value_list();
+			linx_list_push_cstring(&f, "inv");
+			linx_map_put(&e, "flags", &f);
+		}
+		return push_expr(p, r, &e);
+	}
+	linx_value_clear(&v.elem);
+	if (accept_punct(p, '-')) {
+		struct val hi;
+		if (ordering || v.plen >= 0)
+			return perror_at(p, p->last, "a range needs == or !=");
+		if ((rc = parse_value(p, dt, len, &hi)) < 0)
+			return rc;
+		linx_value_clear(&hi.elem);
+		if (memcmp(v.b, hi.b, len) > 0)
+			return perror_at(p, p->last, "bad range: the low end "
+						     "is above the high end");
+		if (neq) {
+			struct linx_value e = linx_value_map();
+			linx_map_put_cstring(&e, "expr", "range");
+			linx_map_put_int(&e, "sreg", 1);
+			linx_map_put_cstring(&e, "op", "neq");
+			linx_map_put_bytes(&e, "from", v.b, len);
+			linx_map_put_bytes(&e, "to", hi.b, len);
+			return push_expr(p, r, &e);
+		}
+		if ((rc = e_cmp(p, r, "gte", v.b, len)) < 0)
+			return rc;
+		return e_cmp(p, r, "lte", hi.b, len);
+	}
+	if (v.plen >= 0) {
+		unsigned full = len * 8;
+		if (ordering)
+			return perror_at(p, p->last, "a prefix needs == or !=");
+		if (v.plen == 0)
+			return perror_at(p, p->last, "a /0 prefix matches "
+						     "everything");
+		if ((unsigned)v.plen == full || v.plen % 8 == 0)
+			return e_cmp(p, r, op, v.b,
+				     s->kind == SEL_PAYLOAD ? (unsigned)v.plen / 8
+							    : len);
+		uint8_t mask[16] = { 0 };
+		unsigned bits = (unsigned)v.plen;
+		for (unsigned i = 0; i < len; i++) {
+			unsigned k = bits >= 8 ? 8 : bits;
+			mask[i] = (uint8_t)(k ? 0xff << (8 - k) : 0);
+			bits -= k;
+		}
+		if ((rc = e_bitwise(p, r, mask, len)) < 0)
+			return rc;
+		return e_cmp(p, r, op, v.b, len);
+	}
+	note_ctx(r, s, op, &v);
+	return e_cmp(p, r, op, v.b, v.len);
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+static int stmt_counter(struct parser *p, struct rule *r)
+{
+	struct linx_value e = linx_value_map();
+
+	if (accept_ident(p, "name")) {
+		const char *n;
+		int rc = expect_name(p, &n, "a counter name");
+		if (rc < 0)
+			return rc;
+		linx_map_put_cstring(&e, "expr", "objref");
+		linx_map_put_cstring(&e, "type", "counter");
+		linx_map_put_cstring(&e, "name", n);
+		return push_expr(p, r, &e);
+	}
+	linx_map_put_cstring(&e, "expr", "counter");
+	if (accept_ident(p, "packets")) {
+		uint64_t pk, by;
+		int rc = expect_uint(p, INT64_MAX, &pk, "a packet count");
+		if (rc == 0 && !accept_ident(p, "bytes"))
+			rc = unexpected(p, peek(p), "bytes");
+		if (rc == 0)
+			rc = expect_uint(p, INT64_MAX, &by, "a byte count");
+		if (rc < 0) {
+			linx_value_clear(&e);
+			return rc;
+		}
+		linx_map_put_int(&e, "bytes", (int64_t)by);
+		linx_map_put_int(&e, "packets", (int64_t)pk);
+	}
+	return push_expr(p, r, &e);
+}
+
+static int stmt_log(struct parser *p, struct rule *r)
+{
+	static const char *const levels[] = { "emerg", "alert", "crit", "err",
+					      "warn", "notice", "info", "debug",
+					      "audit" };
+	struct linx_value e = linx_value_map(), flags = linx_value_list();
+	int rc = 0;
+
+	linx_map_put_cstring(&e, "expr", "log");
+	for (;;) {
+		const struct tok *t = peek(p);
+		uint64_t n;
+
+		if (is_ident(t, "prefix")) {
+			next(p);
+			t = next(p);
+			if (t->kind != T_STRING) {
+				rc = unexpected(p, t, "a string");
+				break;
+			}
+			if (t->slen > 127) {
+				rc = perror_at(p, t, "log prefix longer than "
+						     "127 bytes");
+				break;
+			}
+			linx_map_put_cstring(&e, "prefix", t->s);
+		} else if (is_ident(t, "level")) {
+			next(p);
+			t = next(p);
+			size_t i;
+			if (t->kind != T_IDENT && t->kind != T_STRING) {
+				rc = unexpected(p, t, "a log level");
+				break;
+			}
+			for (i = 0; i < 9; i++)
+				if (strcmp(t->s, levels[i]) == 0)
+					break;
+			if (i == 9) {
+				rc = perror_at(p, t, "unknown log level %s",
+					       t->s);
+				break;
+			}
+			linx_map_put_cstring(&e, "level", levels[i]);
+		} else if (is_ident(t, "group")) {
+			next(p);
+			if ((rc = expect_uint(p, 65535, &n, "a group")) < 0)
+				break;
+			linx_map_put_int(&e, "group", (int64_t)n);
+		} else if (is_ident(t, "snaplen")) {
+			next(p);
+			if ((rc = expect_uint(p, UINT32_MAX, &n, "a length")) < 0)
+				break;
+			linx_map_put_int(&e, "snaplen", (int64_t)n);
+		} else if (is_ident(t, "queue-threshold")) {
+			next(p);
+			if ((rc = expect_uint(p, 65535, &n, "a threshold")) < 0)
+				break;
+			linx_map_put_int(&e, "qthreshold", (int64_t)n);
+		} else if (is_ident(t, "flags")) {
+			next(p);
+			do {
+				t = next(p);
+				if (is_ident(t, "tcp")) {
+					do {
+						t = next(p);
+						if (is_ident(t, "sequence"))
+							linx_list_push_cstring(&flags, "tcp_seq");
+						else if (is_ident(t, "options"))
+							linx_list_push_cstring(&flags, "tcp_opt");
+						else {
+							rc = unexpected(p, t, "sequence or options");
+							break;
+						}
+					} while (accept_punct(p, ','));
+				} else if (is_ident(t, "ip")) {
+					if (!accept_ident(p, "options"))
+						rc = unexpected(p, peek(p), "options");
+					else
+						linx_list_push_cstring(&flags, "ip_opt");
+				} else if (is_ident(t, "skuid")) {
+					linx_list_push_cstring(&flags, "uid");
+				} else if (is_ident(t, "ether")) {
+					linx_list_push_cstring(&flags, "macdecode");
+				} else if (is_ident(t, "all")) {
+					linx_list_push_cstring(&flags, "tcp_seq");
+					linx_list_push_cstring(&flags, "tcp_opt");
+					linx_list_push_cstring(&flags, "ip_opt");
+					linx_list_push_cstring(&flags, "uid");
+					linx_list_push_cstring(&flags, "macdecode");
+				} else {
+					rc = unexpected(p, t, "a log flag");
+				}
+			} while (rc == 0 && is_ident(peek(p), "flags") && next(p));
+			if (rc < 0)
+				break;
+		} else {
+			break;
+		}
+	}
+	if (rc < 0) {
+		linx_value_clear(&e);
+		linx_value_clear(&flags);
+		return rc;
+	}
+	if (flags.len)
+		linx_map_put(&e, "flags", &flags);
+	else
+		linx_value_clear(&flags);
+	return push_expr(p, r, &e);
+}
+
+/* limit rate [over] N[/unit | unit/unit] [burst N packets|bytes] */
+static int parse_limit_body(struct parser *p, struct linx_value *e)
+{
+	uint64_t rate, mul = 0, burst = 0;
+	bool over = false, bytes = false, have_burst = false;
+	const char *unit = NULL;
+	const struct tok *t;
+
+	if (!accept_ident(p, "rate"))
+		return unexpected(p, peek(p), "rate");
+	if (accept_ident(p, "over"))
+		over = true;
+	else
+		accept_ident(p, "until");
+	t = next(p);
+	if (t->kind == T_INT) {
+		rate = t->u;
+		if (peek(p)->kind == T_IDENT && byte_unit(peek(p)->s, &mul)) {
+			next(p);
+			bytes = true;
+		}
+	} else if (t->kind == T_IDENT && isdigit((unsigned char)t->s[0])) {
+		const char *s = t->s;
+		rate = 0;
+		while (isdigit((unsigned char)*s) && rate < (1ull << 40))
+			rate = rate * 10 + (uint64_t)(*s++ - '0');
+		if (!byte_unit(s, &mul))
+			return perror_at(p, t, "bad rate: %s", t->s);
+		bytes = true;
+	} else {
+		return unexpected(p, t, "a rate");
+	}
+	if (bytes)
+		rate *= mul;
+	if (expect_punct(p, '/') < 0)
+		return -EINVAL;
+	t = next(p);
+	if (t->kind != T_IDENT || !time_unit(t->s, &unit))
+		return unexpected(p, t, "second, minute, hour, day or week");
+	if (accept_ident(p, "burst")) {
+		t = next(p);
+		if (t->kind != T_INT)
+			return unexpected(p, t, "a burst");
+		burst = t->u;
+		have_burst = true;
+		if (bytes) {
+			uint64_t m2;
+			if (peek(p)->kind != T_IDENT || !byte_unit(peek(p)->s, &m2))
+				return unexpected(p, peek(p), "a byte unit");
+			next(p);
+			burst *= m2;
+		} else if (!accept_ident(p, "packets")) {
+			return unexpected(p, peek(p), "packets");
+		}
+	}
+	if (!have_burst)
+		burst = bytes ? 0 : 5;
+	if (burst > UINT32_MAX)
+		return perror_at(p, p->last, "burst out of range");
+	linx_map_put_int(e, "rate", (int64_t)rate);
+	linx_map_put_cstring(e, "unit", unit);
+	linx_map_put_int(e, "burst", (int64_t)burst);
+	linx_map_put_cstring(e, "type", bytes ? "bytes" : "packets");
+	struct linx_value f = linx_value_list();
+	if (over)
+		linx_list_push_cstring(&f, "inv");
+	linx_map_put(e, "flags", &f);
+	return 0;
+}
+
+static int stmt_objref_or(struct parser *p, struct rule *r, const char *kind)
+{
+	const char *n;
+	int rc = expect_name(p, &n, "an object name");
+	if (rc < 0)
+		return rc;
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "objref");
+	linx_map_put_cstring(&e, "type", kind);
+	linx_map_put_cstring(&e, "name", n);
+	return push_expr(p, r, &e);
+}
+
+static int stmt_limit(struct parser *p, struct rule *r)
+{
+	if (accept_ident(p, "name"))
+		return stmt_objref_or(p, r, "limit");
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "limit");
+	int rc = parse_limit_body(p, &e);
+	if (rc < 0) {
+		linx_value_clear(&e);
+		return rc;
+	}
+	return push_expr(p, r, &e);
+}
+
+static int parse_quota_body(struct parser *p, struct linx_value *e,
+			    const char *used_key)
+{
+	uint64_t b, used = 0;
+	bool over = accept_ident(p, "over");
+	int rc;
+
+	if (!over)
+		accept_ident(p, "until");
+	if ((rc = parse_bytes(p, &b)) < 0)
+		return rc;
+	if (accept_ident(p, "used") && (rc = parse_bytes(p, &used)) < 0)
+		return rc;
+	linx_map_put_int(e, "bytes", (int64_t)b);
+	linx_map_put_int(e, used_key, (int64_t)used);
+	struct linx_value f = linx_value_list();
+	if (over)
+		linx_list_push_cstring(&f, "inv");
+	linx_map_put(e, "flags", &f);
+	return 0;
+}
+
+static int stmt_quota(struct parser *p, struct rule *r)
+{
+	if (accept_ident(p, "name"))
+		return stmt_objref_or(p, r, "quota");
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "quota");
+	int rc = parse_quota_body(p, &e, "consumed");
+	if (rc < 0) {
+		linx_value_clear(&e);
+		return rc;
+	}
+	return push_expr(p, r, &e);
+}
+
+static int nat_flags(struct parser *p, struct linx_value *e)
+{
+	struct linx_value f = linx_value_list();
+
+	for (;;) {
+		const struct tok *t = peek(p);
+		if (is_ident(t, "random"))
+			linx_list_push_cstring(&f, "random");
+		else if (is_ident(t, "fully-random"))
+			linx_list_push_cstring(&f, "fully_random");
+		else if (is_ident(t, "persistent"))
+			linx_list_push_cstring(&f, "persistent");
+		else
+			break;
+		next(p);
+		if (!accept_punct(p, ','))
+			break;
+	}
+	if (f.len)
+		linx_map_put(e, "flags", &f);
+	else
+		linx_value_clear(&f);
+	return 0;
+}
+
+/* :P or :P-Q after `to`; loads the ports into registers from `reg`. */
+static int nat_ports(struct parser *p, struct rule *r, unsigned reg,
+		     struct linx_value *e)
+{
+	struct val lo, hi;
+	int rc = parse_value(p, DT_SERVICE, 2, &lo);
+
+	if (rc < 0)
+		return rc;
+	if ((rc = e_imm(p, r, reg, lo.b, 2)) < 0)
+		return rc;
+	linx_map_put_int(e, "reg_proto_min", reg);
+	if (accept_punct(p, '-')) {
+		if ((rc = parse_value(p, DT_SERVICE, 2, &hi)) < 0)
+			return rc;
+		if ((rc = e_imm(p, r, reg + 1, hi.b, 2)) < 0)
+			return rc;
+		linx_map_put_int(e, "reg_proto_max", reg + 1);
+	}
+	return 0;
+}
+
+static bool unqualified_meta(const char *s);
+static bool is_payload_proto(const char *s);
+
+/* SEL map { k : v, ... } loaded into `reg`: nat from a map (nft's
+ * `dnat to tcp dport map { 80 : 10.0.0.1 }`). */
+static int nat_map(struct parser *p, struct rule *r, unsigned reg,
+		   unsigned ddt, unsigned dlen)
+{
+	const struct tok *t = next(p);
+	const char *proto, *field;
+	int rc;
+
+	if (t->kind != T_IDENT)
+		return unexpected(p, t, "a field");
+	if (unqualified_meta(t->s)) {
+		proto = "meta";
+		field = t->s;
+	} else if (strcmp(t->s, "meta") == 0 || strcmp(t->s, "ct") == 0 ||
+		   is_payload_proto(t->s)) {
+		const struct tok *f = next(p);
+		if (f->kind != T_IDENT)
+			return unexpected(p, f, "a field");
+		proto = t->s;
+		field = f->s;
+	} else {
+		return perror_at(p, t, "unsupported feature: nat to %s", t->s);
+	}
+	const struct nftl_sel *s = nftl_sel_find(proto, field);
+	if (!s)
+		return perror_at(p, t, "unsupported feature: %s %s", proto,
+				 field);
+	if ((rc = emit_deps(p, r, s, t)) < 0)
+		return rc;
+	struct linx_value e = linx_value_map();
+	if (s->kind == SEL_PAYLOAD) {
+		static const char *const bases[] = { "link", "network",
+						     "transport" };
+		linx_map_put_cstring(&e, "expr", "payload");
+		linx_map_put_int(&e, "dreg", reg);
+		linx_map_put_cstring(&e, "base", bases[s->base]);
+		linx_map_put_int(&e, "offset", s->offset);
+		linx_map_put_int(&e, "len", s->len);
+	} else {
+		linx_map_put_cstring(&e, "expr", s->proto);
+		linx_map_put_cstring(&e, "key", s->key);
+		linx_map_put_int(&e, "dreg", reg);
+	}
+	if ((rc = push_expr(p, r, &e)) < 0)
+		return rc;
+	if (!accept_ident(p, "map"))
+		return perror_at(p, peek(p), "unsupported feature: nat to an "
+					     "expression other than a map "
+					     "lookup");
+	if ((rc = expect_punct(p, '{')) < 0)
+		return rc;
+	const char *kt = nftl_dtype_settype(s->dtype, s->len);
+	if (!kt || !known_set_dtype(s->dtype))
+		return perror_at(p, t, "unsupported feature: maps of this type");
+	struct linx_value elems;
+	bool interval = false;
+	rc = parse_elements(p, s->dtype, s->len, true, 1, ddt, dlen, &elems,
+			    &interval);
+	if (rc < 0) {
+		linx_value_clear(&elems);
+		return rc;
+	}
+	e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "set_literal");
+	linx_map_put_cstring(&e, "key_type", kt);
+	linx_map_put_cstring(&e, "data_type", nftl_dtype_settype(ddt, dlen));
+	linx_map_put(&e, "elements", &elems);
+	linx_map_put_int(&e, "sreg", reg);
+	linx_map_put_int(&e, "dreg", reg);
+	return push_expr(p, r, &e);
+}
+
+static bool nat_map_ahead(struct parser *p)
+{
+	const struct tok *t = peek(p);
+
+	return t->kind == T_IDENT && strcmp(t->s, "to") &&
+	       (unqualified_meta(t->s) || strcmp(t->s, "meta") == 0 ||
+		strcmp(t->s, "ct") == 0 || is_payload_proto(t->s));
+}
+
+static int stmt_nat(struct parser *p, struct rule *r, const char *type,
+		    const struct tok *at)
+{
+	struct linx_value e = linx_value_map();
+	int fam = -1, rc;
+	unsigned reg = 1;
+
+	/* `dnat ip` could be the family or the start of `ip saddr map` */
+	const struct tok *f0 = peek(p);
+	if (is_ident(f0, "ip") || is_ident(f0, "ip6")) {
+		size_t save = p->src[p->n_src - 1].i, depth = p->n_src;
+		next(p);
+		const struct tok *f1 = peek(p);
+		if (is_ident(f1, "to") || is_punct(f1, ':') ||
+		    f1->kind == T_IPV4 || f1->kind == T_IPV6 ||
+		    nat_map_ahead(p) || p->n_src != depth)
+			fam = f0->s[2] == '6' ? F_IP6 : F_IP;
+		else
+			p->src[p->n_src - 1].i = save;
+	}
+	bool to = accept_ident(p, "to");
+	if (nat_map_ahead(p)) {
+		if (fam < 0)
+			fam = p->family == F_IP6 ? F_IP6 : F_IP;
+		if (p->family != F_IP && p->family != F_IP6 &&
+		    p->family != F_INET) {
+			linx_value_clear(&e);
+			return perror_at(p, at, "%s is not available in %s tables",
+					 type, fam_names[p->family]);
+		}
+		linx_map_put_cstring(&e, "expr", "nat");
+		linx_map_put_cstring(&e, "type", type);
+		linx_map_put_cstring(&e, "family", fam == F_IP ? "ip" : "ip6");
+		if ((rc = nat_map(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
+				  fam == F_IP ? 4 : 16)) < 0)
+			goto fail;
+		linx_map_put_int(&e, "reg_addr_min", 1);
+		if (accept_punct(p, ':')) {
+			if (nat_map_ahead(p)) {
+				if ((rc = nat_map(p, r, 2, DT_SERVICE, 2)) < 0)
+					goto fail;
+				linx_map_put_int(&e, "reg_proto_min", 2);
+			} else if ((rc = nat_ports(p, r, 2, &e)) < 0) {
+				goto fail;
+			}
+		}
+		nat_flags(p, &e);
+		return push_expr(p, r, &e);
+	}
+	if (!to) {
+		const struct tok *x = peek(p);
+		linx_value_clear(&e);
+		if (x->kind == T_IDENT)
+			return perror_at(p, x, "unsupported feature: %s from "
+					       "an expression or a map",
+					 type);
+		return unexpected(p, x, "to");
+	}
+	const struct tok *t = peek(p);
+	bool bracket = false;
+	if (t->kind == T_IDENT && strcmp(t->s, "ip") && strcmp(t->s, "ip6")) {
+		linx_value_clear(&e);
+		return perror_at(p, t, "unsupported feature: %s to an "
+				       "expression or a map",
+				 type);
+	}
+	if (fam < 0) {
+		if (p->family == F_IP || p->family == F_IP6)
+			fam = p->family;
+		else if (t->kind == T_IPV4)
+			fam = F_IP;
+		else if (t->kind == T_IPV6 || is_punct(t, '['))
+			fam = F_IP6;
+		else if (r->nfproto == 2)
+			fam = F_IP;
+		else if (r->nfproto == 10)
+			fam = F_IP6;
+		else {
+			linx_value_clear(&e);
+			return perror_at(p, at, "%s in an %s table needs ip or "
+						"ip6 (%s ip to ...)",
+					 type, fam_names[p->family], type);
+		}
+	}
+	if (p->family != F_IP && p->family != F_IP6 && p->family != F_INET) {
+		linx_value_clear(&e);
+		return perror_at(p, at, "%s is not available in %s tables", type,
+				 fam_names[p->family]);
+	}
+	linx_map_put_cstring(&e, "expr", "nat");
+	linx_map_put_cstring(&e, "type", type);
+	linx_map_put_cstring(&e, "family", fam == F_IP ? "ip" : "ip6");
+	unsigned dt = fam == F_IP ? DT_IPV4 : DT_IPV6, al = fam == F_IP ? 4 : 16;
+	if (!is_punct(t, ':')) {
+		struct val lo, hi;
+		if (fam == F_IP6 && accept_punct(p, '['))
+			bracket = true;
+		if ((rc = parse_value(p, dt, al, &lo)) < 0)
+			goto fail;
+		linx_value_clear(&lo.elem);
+		if (lo.plen >= 0) {
+			rc = perror_at(p, p->last, "unsupported feature: nat "
+						   "to a prefix");
+			goto fail;
+		}
+		if ((rc = e_imm(p, r, reg, lo.b, al)) < 0)
+			goto fail;
+		linx_map_put_int(&e, "reg_addr_min", reg++);
+		if (accept_punct(p, '-')) {
+			if ((rc = parse_value(p, dt, al, &hi)) < 0)
+				goto fail;
+			linx_value_clear(&hi.elem);
+			if ((rc = e_imm(p, r, reg, hi.b, al)) < 0)
+				goto fail;
+			linx_map_put_int(&e, "reg_addr_max", reg++);
+		}
+		if (bracket && (rc = expect_punct(p, ']')) < 0)
+			goto fail;
+	}
+	if (accept_punct(p, ':')) {
+		if ((rc = nat_ports(p, r, reg, &e)) < 0)
+			goto fail;
+	}
+	nat_flags(p, &e);
+	return push_expr(p, r, &e);
+fail:
+	linx_value_clear(&e);
+	return rc;
+}
+
+static int stmt_masq_redir(struct parser *p, struct rule *r, const char *kind)
+{
+	struct linx_value e = linx_value_map();
+	int rc;
+
+	linx_map_put_cstring(&e, "expr", kind);
+	if (accept_ident(p, "to")) {
+		if ((rc = expect_punct(p, ':')) < 0 ||
+		    (rc = nat_ports(p, r, 1, &e)) < 0) {
+			linx_value_clear(&e);
+			return rc;
+		}
+	}
+	nat_flags(p, &e);
+	return push_expr(p, r, &e);
+}
+
+static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
+{
+	static const struct nftl_sym icmp[] = {
+		{ "net-unreachable", 0 }, { "host-unreachable", 1 },
+		{ "prot-unreachable", 2 }, { "port-unreachable", 3 },
+		{ "net-prohibited", 9 }, { "host-prohibited", 10 },
+		{ "admin-prohibited", 13 },
+	};
+	static const struct nftl_sym icmp6[] = {
+		{ "no-route", 0 }, { "admin-prohibited", 1 },
+		{ "addr-unreachable", 3 }, { "port-unreachable", 4 },
+		{ "policy-fail", 5 }, { "reject-route", 6 },
+	};
+	static const struct nftl_sym icmpx[] = {
+		{ "no-route", 0 }, { "port-unreachable", 1 },
+		{ "host-unreachable", 2 }, { "admin-prohibited", 3 },
+	};
+	struct linx_value e = linx_value_map();
+	const char *type;
+	uint32_t code;
+	int rc;
+
+	(void)at;
+	if (accept_ident(p, "with")) {
+		const struct tok *t = next(p);
+		const struct nftl_sym *tab = NULL;
+		size_t n = 0;
+
+		if (is_ident(t, "tcp")) {
+			if (!accept_ident(p, "reset"))
+				return unexpected(p, peek(p), "reset");
+			if ((rc = dep_l4(p, r, 6)) < 0)
+				return rc;
+			type = "tcp_reset";
+			code = 0;
+		} else if (is_ident(t, "icmp") || is_ident(t, "icmpv6") ||
+			   is_ident(t, "icmpx")) {
+			if (is_ident(t, "icmp")) {
+				tab = icmp, n = 7, type = "icmp_unreach";
+				if (p->family != F_IP &&
+				    (rc = dep_network(p, r, t, false)) < 0)
+					return rc;
+			} else if (is_ident(t, "icmpv6")) {
+				tab = icmp6, n = 6, type = "icmp_unreach";
+				if (p->family != F_IP6 &&
+				    (rc = dep_network(p, r, t, true)) < 0)
+					return rc;
+			} else {
+				tab = icmpx, n = 4, type = "icmpx_unreach";
+			}
+			accept_ident(p, "type");
+			const struct tok *c = next(p);
+			if (c->kind == T_INT && c->u < 256)
+				code = (uint32_t)c->u;
+			else if (c->kind != T_IDENT ||
+				 !nftl_sym_value(tab, n, c->s, &code))
+				return unexpected(p, c, "a reject type");
+		} else {
+			return unexpected(p, t, "tcp, icmp, icmpv6 or icmpx");
+		}
+	} else if (p->family == F_IP) {
+		type = "icmp_unreach";
+		code = 3;
+	} else if (p->family == F_IP6) {
+		type = "icmp_unreach";
+		code = 4;
+	} else {
+		type = "icmpx_unreach";
+		code = 1;
+	}
+	linx_map_put_cstring(&e, "expr", "reject");
+	linx_map_put_cstring(&e, "type", type);
+	linx_map_put_int(&e, "code", code);
+	r->verdict = true;
+	return push_expr(p, r, &e);
+}
+
+static int stmt_queue(struct parser *p, struct rule *r)
+{
+	struct linx_value e = linx_value_map(), f = linx_value_list();
+	uint64_t lo = 0, hi = 0;
+	int rc = 0;
+
+	for (;;) {
+		const struct tok *t = peek(p);
+		if (is_ident(t, "num") || is_ident(t, "to")) {
+			next(p);
+			if ((rc = expect_uint(p, 65535, &lo, "a queue number")) < 0)
+				break;
+			hi = lo;
+			if (accept_punct(p, '-') &&
+			    (rc = expect_uint(p, 65535, &hi, "a queue number")) < 0)
+				break;
+			if (hi < lo) {
+				rc = perror_at(p, p->last, "bad queue range");
+				break;
+			}
+		} else if (is_ident(t, "bypass") || is_ident(t, "fanout")) {
+			next(p);
+			linx_list_push_cstring(&f, t->s);
+		} else if (is_ident(t, "flags")) {
+			next(p);
+			do {
+				t = next(p);
+				if (!is_ident(t, "bypass") && !is_ident(t, "fanout")) {
+					rc = unexpected(p, t, "bypass or fanout");
+					break;
+				}
+				linx_list_push_cstring(&f, t->s);
+			} while (accept_punct(p, ','));
+			if (rc < 0)
+				break;
+		} else {
+			break;
+		}
+	}
+	if (rc < 0) {
+		linx_value_clear(&e);
+		linx_value_clear(&f);
+		return rc;
+	}
+	linx_map_put_cstring(&e, "expr", "queue");
+	linx_map_put_int(&e, "num", (int64_t)lo);
+	linx_map_put_int(&e, "total", (int64_t)(hi - lo + 1));
+	if (f.len)
+		linx_map_put(&e, "flags", &f);
+	else
+		linx_value_clear(&f);
+	r->verdict = true;
+	return push_expr(p, r, &e);
+}
+
+/* meta KEY set VALUE / ct KEY set VALUE (mark and friends) */
+static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
+{
+	const struct tok *t = peek(p);
+	int rc;
+
+	if (s == NULL) { /* ct helper set "name" */
+		const char *n;
+		if ((rc = expect_name(p, &n, "a helper object name")) < 0)
+			return rc;
+		struct linx_value e = linx_value_map();
+		linx_map_put_cstring(&e, "expr", "objref");
+		linx_map_put_cstring(&e, "type", "ct_helper");
+		linx_map_put_cstring(&e, "name", n);
+		return push_expr(p, r, &e);
+	}
+	if (is_ident(t, "meta") || is_ident(t, "ct")) {
+		next(p);
+		const struct tok *k = next(p);
+		const struct nftl_sel *src =
+			k->kind == T_IDENT ? nftl_sel_find(t->s, k->s) : NULL;
+		if (!src || src->len != s->len)
+			return perror_at(p, k, "unsupported feature: setting "
+					       "%s %s from this", s->proto,
+					 s->field);
+		rc = e_load(p, r, src->proto, src->key, 1);
+	} else {
+		struct val v;
+		if (s->dtype != DT_MARK && s->dtype != DT_HINT)
+			return perror_at(p, t, "unsupported feature: %s %s set",
+					 s->proto, s->field);
+		if ((rc = parse_value(p, s->dtype, s->len, &v)) < 0)
+			return rc;
+		linx_value_clear(&v.elem);
+		rc = e_imm(p, r, 1, v.b, s->len);
+	}
+	if (rc < 0)
+		return rc;
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", s->proto);
+	linx_map_put_cstring(&e, "key", s->key);
+	linx_map_put_int(&e, "sreg", 1);
+	return push_expr(p, r, &e);
+}
+
+static bool unqualified_meta(const char *s)
+{
+	static const char *const k[] = { "mark", "iif", "oif", "iifname",
+					 "oifname", "iiftype", "oiftype",
+					 "skuid", "skgid", "pkttype", "cpu",
+					 "iifgroup", "oifgroup", "cgroup",
+					 "nftrace" };
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (strcmp(s, k[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_payload_proto(const char *s)
+{
+	for (size_t i = 0; i < nftl_n_sels; i++)
+		if (nftl_sels[i].kind == SEL_PAYLOAD &&
+		    strcmp(nftl_sels[i].proto, s) == 0)
+			return true;
+	return false;
+}
+
+static const char *const unsupported_words[] = {
+	"osf", "synproxy", "tproxy", "dup", "fwd", "numgen", "jhash",
+	"symhash", "socket", "ipsec", "rt", "exthdr", "update", "add",
+	"delete", "set", "typeof", "secmark", "flow", "xt", "last", "hbh",
+	"frag", "rt0", "rt2", "srh", "dst", "mh", "ah", "esp", "comp",
+	"vlan", "arp", "gre", "geneve", "vxlan", "sctp", "dccp",
+	"udplite", "ct", "meta", "cgroupv2", "inner", "tunnel", "optstrip",
+};
+
+static int unknown_stmt(struct parser *p, const struct tok *t)
+{
+	if (t->kind == T_IDENT)
+		for (size_t i = 0;
+		     i < sizeof(unsupported_words) / sizeof(unsupported_words[0]);
+		     i++)
+			if (strcmp(t->s, unsupported_words[i]) == 0)
+				return perror_at(p, t, "unsupported feature: "
+						       "%s",
+						 t->s);
+	return unexpected(p, t, NULL);
+}
+
+static int rule_comment(struct parser *p, struct rule *r)
+{
+	const struct tok *t = next(p);
+
+	if (t->kind != T_STRING)
+		return unexpected(p, t, "a string");
+	if (t->slen > 128)
+		return perror_at(p, t, "comment longer than 128 bytes");
+	if (strncmp(t->s, "tag:", 4) == 0) {
+		const char *s = t->s + 4, *sp = strchr(s, ' ');
+		size_t n = sp ? (size_t)(sp - s) : strlen(s);
+		if (n == 0 || n > 64)
+			return perror_at(p, t, "a tag is 1 to 64 characters "
+					       "of [A-Za-z0-9_.-]");
+		for (size_t i = 0; i < n; i++)
+			if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+			    s[i] != '.' && s[i] != '-')
+				return perror_at(p, t, "a tag is 1 to 64 "
+						       "characters of "
+						       "[A-Za-z0-9_.-]");
+		linx_value_clear(&r->tag);
+		linx_value_string(&r->tag, s, n);
+		linx_value_clear(&r->comment);
+		if (sp && sp[1])
+			linx_value_cstring(&r->comment, sp + 1);
+		return 0;
+	}
+	linx_value_clear(&r->comment);
+	linx_value_cstring(&r->comment, t->s);
+	return 0;
+}
+
+/* fib FLAG[ . FLAG...] RESULT [op] VALUE | fib ... oif missing|exists */
+static int stmt_fib(struct parser *p, struct rule *r)
+{
+	static const char *const fl[] = { "saddr", "daddr", "mark", "iif",
+					  "oif" };
+	struct linx_value flags = linx_value_list(), e;
+	const struct tok *t;
+	int rc;
+
+	do {
+		size_t i;
+		t = next(p);
+		for (i = 0; i < 5 && t->kind == T_IDENT; i++)
+			if (strcmp(t->s, fl[i]) == 0)
+				break;
+		if (t->kind != T_IDENT || i == 5) {
+			linx_value_clear(&flags);
+			return unexpected(p, t, "saddr, daddr, mark, iif or oif");
+		}
+		linx_list_push_cstring(&flags, fl[i]);
+	} while (accept_punct(p, '.'));
+	t = next(p);
+	const char *result;
+	unsigned dt, len;
+	if (is_ident(t, "type"))
+		result = "addrtype", dt = DT_FIBADDR, len = 4;
+	else if (is_ident(t, "oif"))
+		result = "oif", dt = DT_IFINDEX, len = 4;
+	else if (is_ident(t, "oifname"))
+		result = "oifname", dt = DT_IFNAME, len = 16;
+	else {
+		linx_value_clear(&flags);
+		return unexpected(p, t, "type, oif or oifname");
+	}
+	bool present = is_ident(peek(p), "missing") || is_ident(peek(p), "exists");
+	const struct tok *pt = present ? next(p) : NULL;
+	if (present)
+		linx_list_push_cstring(&flags, "present");
+	e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "fib");
+	linx_map_put(&e, "flags", &flags);
+	linx_map_put_cstring(&e, "result", result);
+	linx_map_put_int(&e, "dreg", 1);
+	if ((rc = push_expr(p, r, &e)) < 0)
+		return rc;
+	if (present) {
+		uint8_t b[4] = { 0 };
+		put_uint(b, 4, is_ident(pt, "exists") ? 1 : 0, true);
+		return e_cmp(p, r, "eq", b, 4);
+	}
+	const char *op = "eq";
+	if (op_of(peek(p)))
+		op = op_of(next(p));
+	else if (is_punct(peek(p), '=')) {
+		next(p);
+		if ((rc = expect_punct(p, '=')) < 0)
+			return rc;
+	}
+	t = peek(p);
+	if (is_punct(t, '{') || t->kind == T_SETREF || is_ident(t, "vmap"))
+		return perror_at(p, t, "unsupported feature: sets of fib "
+				       "results");
+	if (t->kind == T_VAR) {
+		next(p);
+		return parse_hole(p, r, t, dt, len, op);
+	}
+	struct val v;
+	if ((rc = parse_value(p, dt, len, &v)) < 0)
+		return rc;
+	linx_value_clear(&v.elem);
+	if (v.wildcard && strcmp(op, "eq") && strcmp(op, "neq"))
+		return perror_at(p, p->last, "a wildcard needs == or !=");
+	return e_cmp(p, r, op, v.b, v.len);
+}
+
+/* A rule up to the end of the statement (or '}', which is left). */
+static int parse_rule(struct parser *p, struct linx_value *out)
+{
+	struct rule r = { .exprs = linx_value_list(), .l4 = -1,
+			  .nfproto = -1, .ethproto = -1 };
+	int rc = 0;
+
+	for (;;) {
+		const struct tok *t = peek(p);
+
+		if (t->kind == T_SEP || t->kind == T_EOF || is_punct(t, '}'))
+			break;
+		if (r.verdict && !is_ident(t, "comment")) {
+			rc = perror_at(p, t, "statement after a verdict");
+			break;
+		}
+		if (t->kind != T_IDENT) {
+			rc = unexpected(p, t, "a statement");
+			break;
+		}
+		const char *w = t->s;
+		if (is_verdict_word(w)) {
+			struct linx_value v;
+			if ((rc = parse_verdict(p, &v)) < 0)
+				break;
+			r.verdict = true;
+			if ((rc = push_expr(p, &r, &v)) < 0)
+				break;
+			continue;
+		}
+		next(p);
+		if (strcmp(w, "counter") == 0)
+			rc = stmt_counter(p, &r);
+		else if (strcmp(w, "log") == 0)
+			rc = stmt_log(p, &r);
+		else if (strcmp(w, "limit") == 0)
+			rc = stmt_limit(p, &r);
+		else if (strcmp(w, "quota") == 0)
+			rc = stmt_quota(p, &r);
+		else if (strcmp(w, "dnat") == 0 || strcmp(w, "snat") == 0)
+			rc = stmt_nat(p, &r, w, t);
+		else if (strcmp(w, "masquerade") == 0)
+			rc = stmt_masq_redir(p, &r, "masq");
+		else if (strcmp(w, "redirect") == 0)
+			rc = stmt_masq_redir(p, &r, "redir");
+		else if (strcmp(w, "reject") == 0)
+			rc = stmt_reject(p, &r, t);
+		else if (strcmp(w, "queue") == 0)
+			rc = stmt_queue(p, &r);
+		else if (strcmp(w, "fib") == 0)
+			rc = stmt_fib(p, &r);
+		else if (strcmp(w, "notrack") == 0) {
+			struct linx_value e = linx_value_map();
+			linx_map_put_cstring(&e, "expr", "notrack");
+			rc = push_expr(p, &r, &e);
+		} else if (strcmp(w, "comment") == 0)
+			rc = rule_comment(p, &r);
+		else {
+			const char *proto = NULL, *field = NULL;
+			const struct tok *ft = t;
+			if (strcmp(w, "meta") == 0 || strcmp(w, "ct") == 0 ||
+			    is_payload_proto(w)) {
+				ft = next(p);
+				if (ft->kind != T_IDENT) {
+					rc = unexpected(p, ft, "a field");
+					break;
+				}
+				proto = w;
+				field = ft->s;
+				if (strcmp(w, "ct") == 0 &&
+				    strcmp(field, "helper") == 0 &&
+				    accept_ident(p, "set")) {
+					if (is_punct(peek(p), '{') ||
+					    peek(p)->kind == T_IDENT) {
+						rc = perror_at(p, peek(p),
+							       "unsupported feature: "
+							       "ct helper set from a map");
+						break;
+					}
+					rc = stmt_set(p, &r, NULL);
+					if (rc < 0)
+						break;
+					continue;
+				}
+				if (strcmp(w, "ct") == 0 &&
+				    (strcmp(field, "original") == 0 ||
+				     strcmp(field, "reply") == 0)) {
+					rc = perror_at(p, ft, "unsupported "
+							      "feature: ct %s",
+						       field);
+					break;
+				}
+			} else if (unqualified_meta(w)) {
+				proto = "meta";
+				field = w;
+			} else {
+				rc = unknown_stmt(p, t);
+				break;
+			}
+			const struct nftl_sel *s = nftl_sel_find(proto, field);
+			if (!s) {
+				rc = perror_at(p, ft, "unsupported feature: %s %s",
+					       proto, field);
+				break;
+			}
+			if (is_punct(peek(p), '.')) {
+				rc = perror_at(p, peek(p), "unsupported feature: "
+							   "concatenations");
+				break;
+			}
+			if (accept_ident(p, "set")) {
+				if (s->kind == SEL_PAYLOAD) {
+					rc = perror_at(p, p->last,
+						       "unsupported feature: "
+						       "payload writes");
+					break;
+				}
+				rc = stmt_set(p, &r, s);
+			} else {
+				rc = parse_match(p, &r, s, t);
+			}
+		}
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0 && r.exprs.len == 0 && r.tag.type == LINX_NIL &&
+	    r.comment.type == LINX_NIL)
+		rc = perror_at(p, peek(p), "empty rule");
+	if (rc < 0) {
+		linx_value_clear(&r.exprs);
+		linx_value_clear(&r.tag);
+		linx_value_clear(&r.comment);
+		return rc;
+	}
+	*out = linx_value_map();
+	linx_map_put(out, "exprs", &r.exprs);
+	if (r.tag.type != LINX_NIL)
+		linx_map_put(out, "tag", &r.tag);
+	if (r.comment.type != LINX_NIL)
+		linx_map_put(out, "comment", &r.comment);
+	return linx_value_status(out) < 0 ? nomem(p) : 0;
+}
+
+/* ---- tables, chains, sets, objects ------------------------------------------- */
+
+static struct linx_value *cur_table(struct parser *p)
+{
+	return &mget(&p->rs, "tables")->items[p->table];
+}
+
+static int parse_family(struct parser *p, int *fam)
+{
+	const struct tok *t = peek(p);
+
+	if (t->kind == T_IDENT)
+		for (int i = 0; i < 6; i++)
+			if (strcmp(t->s, fam_names[i]) == 0) {
+				next(p);
+				*fam = i;
+				return 0;
+			}
+	*fam = F_IP; /* nft's default */
+	return 0;
+}
+
+static int open_table(struct parser *p, int fam, const char *name)
+{
+	struct linx_value *tables = mlist(&p->rs, "tables");
+
+	for (uint32_t i = 0; tables && i < tables->len; i++) {
+		const struct linx_value *f = linx_map_get(&tables->items[i], "family");
+		const struct linx_value *n = linx_map_get(&tables->items[i], "name");
+		if (strcmp(f->str, fam_names[fam]) == 0 &&
+		    strcmp(n->str, name) == 0) {
+			p->table = i;
+			p->family = fam;
+			return 0;
+		}
+	}
+	struct linx_value t = linx_value_map();
+	linx_map_put_cstring(&t, "family", fam_names[fam]);
+	linx_map_put_cstring(&t, "name", name);
+	if (!tables || linx_list_push(tables, &t) < 0)
+		return nomem(p);
+	p->table = tables->len - 1;
+	p->family = fam;
+	return 0;
+}
+
+/* The entry named `name` of list `key` of the current table (created). */
+static struct linx_value *table_item(struct parser *p, const char *key,
+				     const char *name, bool *created)
+{
+	struct linx_value *l = mlist(cur_table(p), key);
+
+	*created = false;
+	if (!l)
+		return NULL;
+	for (uint32_t i = 0; i < l->len; i++) {
+		const struct linx_value *n = linx_map_get(&l->items[i], "name");
+		if (n && n->type == LINX_STRING && strcmp(n->str, name) == 0)
+			return &l->items[i];
+	}
+	struct linx_value m = linx_value_map();
+	linx_map_put_cstring(&m, "name", name);
+	if (linx_list_push(l, &m) < 0)
+		return NULL;
+	*created = true;
+	return &l->items[l->len - 1];
+}
+
+static int parse_priority(struct parser *p, struct linx_value *ret)
+{
+	const struct tok *t = next(p);
+	bool neg = false;
+
+	if (is_punct(t, '-')) {
+		neg = true;
+		t = next(p);
+	}
+	if (t->kind == T_INT) {
+		if (t->u > INT32_MAX)
+			return perror_at(p, t, "priority out of range");
+		*ret = linx_value_int(neg ? -(int64_t)t->u : (int64_t)t->u);
+		return 0;
+	}
+	if (neg || t->kind != T_IDENT)
+		return unexpected(p, t, "a priority");
+	static const char *const names[] = { "raw", "mangle", "dstnat",
+					     "filter", "security", "srcnat",
+					     "out" };
+	size_t i;
+	for (i = 0; i < 7; i++)
+		if (strcmp(t->s, names[i]) == 0)
+			break;
+	if (i == 7)
+		return perror_at(p, t, "unknown priority name %s", t->s);
+	const struct tok *o = peek(p);
+	if (is_punct(o, '+') || is_punct(o, '-')) {
+		uint64_t off;
+		next(p);
+		if (expect_uint(p, INT32_MAX, &off, "an offset") < 0)
+			return -EINVAL;
+		*ret = linx_value_map();
+		linx_map_put_cstring(ret, "name", names[i]);
+		linx_map_put_int(ret, "offset",
+				 o->c == '-' ? -(int64_t)off : (int64_t)off);
+		return 0;
+	}
+	return linx_value_cstring(ret, names[i]) < 0 ? nomem(p) : 0;
+}
+
+static int parse_devices(struct parser *p, struct linx_value *ret)
+{
+	*ret = linx_value_list();
+	bool brace = accept_punct(p, '{');
+	do {
+		skip_seps(p);
+		const char *n;
+		int rc = expect_name(p, &n, "a device name");
+		if (rc < 0)
+			return rc;
+		if (strlen(n) >= 16)
+			return perror_at(p, p->last, "device name too long");
+		linx_list_push_cstring(ret, n);
+		skip_seps(p);
+	} while (accept_punct(p, ','));
+	if (brace)
+		return expect_punct(p, '}');
+	return 0;
+}
+
+static int put_once(struct parser *p, struct linx_value *m, const char *key,
+		    struct linx_value *v)
+{
+	if (linx_map_get(m, key)) {
+		linx_value_clear(v);
+		return perror_at(p, p->last, "%s given twice", key);
+	}
+	return linx_map_put(m, key, v) < 0 ? nomem(p) : 0;
+}
+
+static int parse_chain_body(struct parser *p, const char *name)
+{
+	bool created;
+	int rc;
+
+	for (;;) {
+		skip_seps(p);
+		const struct tok *t = peek(p);
+		if (is_punct(t, '}')) {
+			next(p);
+			return 0;
+		}
+		if (t->kind == T_EOF)
+			return unexpected(p, t, "'}'");
+		struct linx_value *c = table_item(p, "chains", name, &created);
+		if (!c)
+			return nomem(p);
+		if (is_ident(t, "type")) {
+			struct linx_value v;
+			next(p);
+			const struct tok *ty = next(p);
+			if (!is_ident(ty, "filter") && !is_ident(ty, "nat") &&
+			    !is_ident(ty, "route"))
+				return unexpected(p, ty, "filter, nat or route");
+			linx_value_cstring(&v, ty->s);
+			if ((rc = put_once(p, c, "type", &v)) < 0)
+				return rc;
+			if (!accept_ident(p, "hook"))
+				return unexpected(p, peek(p), "hook");
+			const struct tok *h = next(p);
+			if (h->kind != T_IDENT)
+				return unexpected(p, h, "a hook");
+			static const char *const hooks[] = {
+				"prerouting", "input", "forward", "output",
+				"postrouting", "ingress", "egress" };
+			size_t i;
+			for (i = 0; i < 7; i++)
+				if (strcmp(h->s, hooks[i]) == 0)
+					break;
+			if (i == 7)
+				return perror_at(p, h, "unknown hook %s", h->s);
+			c = table_item(p, "chains", name, &created);
+			linx_value_cstring(&v, hooks[i]);
+			if ((rc = put_once(p, c, "hook", &v)) < 0)
+				return rc;
+			if (accept_ident(p, "device")) {
+				struct linx_value d;
+				if ((rc = parse_devices(p, &d)) < 0) {
+					linx_value_clear(&d);
+					return rc;
+				}
+				c = table_item(p, "chains", name, &created);
+				if (d.len == 1) {
+					struct linx_value one;
+					linx_value_copy(&one, &d.items[0]);
+					linx_value_clear(&d);
+					rc = put_once(p, c, "device", &one);
+				} else {
+					rc = put_once(p, c, "devices", &d);
+				}
+				if (rc < 0)
+					return rc;
+			}
+			if (!accept_ident(p, "priority"))
+				return unexpected(p, peek(p), "priority");
+			if ((rc = parse_priority(p, &v)) < 0)
+				return rc;
+			c = table_item(p, "chains", name, &created);
+			if ((rc = put_once(p, c, "priority", &v)) < 0)
+				return rc;
+		} else if (is_ident(t, "policy")) {
+			next(p);
+			const struct tok *v = next(p);
+			struct linx_value pv;
+			if (!is_ident(v, "accept") && !is_ident(v, "drop"))
+				return unexpected(p, v, "accept or drop");
+			linx_value_cstring(&pv, v->s);
+			if ((rc = put_once(p, c, "policy", &pv)) < 0)
+				return rc;
+		} else if (is_ident(t, "comment") &&
+			   peek(p)->kind == T_IDENT && 0) {
+			/* unreachable: rule comments are handled below */
+		} else if (is_ident(t, "flags")) {
+			next(p);
+			if (!accept_ident(p, "offload"))
+				return unexpected(p, peek(p), "offload");
+			struct linx_value f = linx_value_list();
+			linx_list_push_cstring(&f, "hw_offload");
+			if ((rc = put_once(p, c, "flags", &f)) < 0)
+				return rc;
+		} else if (is_ident(t, "devices")) {
+			struct linx_value d;
+			next(p);
+			if ((rc = expect_punct(p, '=')) < 0)
+				return rc;
+			if ((rc = parse_devices(p, &d)) < 0) {
+				linx_value_clear(&d);
+				return rc;
+			}
+			c = table_item(p, "chains", name, &created);
+			if ((rc = put_once(p, c, "devices", &d)) < 0)
+				return rc;
+		} else {
+			struct linx_value rule;
+			/* a chain comment is `comment "x"` alone on its line
+			 * before any rule: nft(8) treats it as the chain's */
+			if ((rc = parse_rule(p, &rule)) < 0)
+				return rc;
+			c = table_item(p, "chains", name, &created);
+			if (linx_map_get(&rule, "exprs")->len == 0 &&
+			    !linx_map_get(&rule, "tag")) {
+				struct linx_value *cm = mget(&rule, "comment");
+				struct linx_value cv;
+				linx_value_copy(&cv, cm);
+				linx_value_clear(&rule);
+				if ((rc = put_once(p, c, "comment", &cv)) < 0)
+					return rc;
+				continue;
+			}
+			struct linx_value *rules = mlist(c, "rules");
+			if (!rules || linx_list_push(rules, &rule) < 0)
+				return nomem(p);
+			if (rules->len > 1000000)
+				return perror_at(p, p->last, "too many rules");
+		}
+		t = peek(p);
+		if (t->kind != T_SEP && !is_punct(t, '}'))
+			return unexpected(p, t, "newline or semicolon");
+	}
+}
+
+static int set_type(struct parser *p, const struct tok *t, unsigned *dt,
+		    unsigned *len, const char **name)
+{
+	if (t->kind != T_IDENT)
+		return unexpected(p, t, "a type");
+	if (nftl_settype_dtype(t->s, dt, len)) {
+		*name = nftl_dtype_settype(*dt, *len);
+		return 0;
+	}
+	return perror_at(p, t, "unsupported feature: set type %s", t->s);
+}
+
+static int parse_set_body(struct parser *p, const char *name, bool is_map)
+{
+	struct linx_value s = linx_value_map(), elems = linx_value_nil();
+	unsigned dt = 0, len = 0, ddt = 0, dlen = 0;
+	int data_kind = 0, rc = 0;
+	bool have_type = false, interval = false;
+	const char *tn;
+
+	linx_map_put_cstring(&s, "name", name);
+	for (;;) {
+		skip_seps(p);
+		const struct tok *t = next(p);
+		if (is_punct(t, '}'))
+			break;
+		if (is_ident(t, "type")) {
+			if ((rc = set_type(p, next(p), &dt, &len, &tn)) < 0)
+				goto out;
+			linx_map_put_cstring(&s, "key_type", tn);
+			have_type = true;
+			if (is_punct(peek(p), '.')) {
+				rc = perror_at(p, peek(p), "unsupported feature: "
+							   "concatenations");
+				goto out;
+			}
+			if (is_map) {
+				if ((rc = expect_punct(p, ':')) < 0)
+					goto out;
+				if (is_ident(peek(p), "verdict")) {
+					next(p);
+					data_kind = 2;
+					linx_map_put_cstring(&s, "data_type",
+							     "verdict");
+				} else {
+					if ((rc = set_type(p, next(p), &ddt, &dlen,
+							   &tn)) < 0)
+						goto out;
+					data_kind = 1;
+					linx_map_put_cstring(&s, "data_type", tn);
+				}
+			}
+		} else if (is_ident(t, "typeof")) {
+			rc = perror_at(p, t, "unsupported feature: typeof");
+			goto out;
+		} else if (is_ident(t, "flags")) {
+			struct linx_value f = linx_value_list();
+			do {
+				const struct tok *x = next(p);
+				if (is_ident(x, "constant") || is_ident(x, "interval") ||
+				    is_ident(x, "timeout") || is_ident(x, "dynamic"))
+					linx_list_push_cstring(&f, x->s);
+				else {
+					linx_value_clear(&f);
+					rc = unexpected(p, x, "a set flag");
+					goto out;
+				}
+				if (is_ident(x, "interval"))
+					interval = true;
+			} while (accept_punct(p, ','));
+			if ((rc = put_once(p, &s, "flags", &f)) < 0)
+				goto out;
+		} else if (is_ident(t, "timeout") || is_ident(t, "gc-interval")) {
+			uint64_t ms;
+			if ((rc = parse_time(p, &ms)) < 0)
+				goto out;
+			struct linx_value v = linx_value_int((int64_t)ms);
+			if ((rc = put_once(p, &s, t->s[0] == 't' ? "timeout"
+								: "gc_interval",
+					   &v)) < 0)
+				goto out;
+		} else if (is_ident(t, "size")) {
+			uint64_t n;
+			if ((rc = expect_uint(p, UINT32_MAX, &n, "a size")) < 0)
+				goto out;
+			struct linx_value v = linx_value_int((int64_t)n);
+			if ((rc = put_once(p, &s, "size", &v)) < 0)
+				goto out;
+		} else if (is_ident(t, "policy")) {
+			const struct tok *x = next(p);
+			if (!is_ident(x, "performance") && !is_ident(x, "memory")) {
+				rc = unexpected(p, x, "performance or memory");
+				goto out;
+			}
+			struct linx_value v;
+			linx_value_cstring(&v, x->s);
+			if ((rc = put_once(p, &s, "policy", &v)) < 0)
+				goto out;
+		} else if (is_ident(t, "comment")) {
+			const struct tok *x = next(p);
+			if (x->kind != T_STRING) {
+				rc = unexpected(p, x, "a string");
+				goto out;
+			}
+			struct linx_value v;
+			linx_value_cstring(&v, x->s);
+			if ((rc = put_once(p, &s, "comment", &v)) < 0)
+				goto out;
+		} else if (is_ident(t, "auto-merge")) {
+			/* nft merges adjacent intervals on input; accepted */
+		} else if (is_ident(t, "elements")) {
+			if (!have_type) {
+				rc = perror_at(p, t, "elements before the type");
+				goto out;
+			}
+			if ((rc = expect_punct(p, '=')) < 0 ||
+			    (rc = expect_punct(p, '{')) < 0)
+				goto out;
+			bool iv = false;
+			linx_value_clear(&elems);
+			rc = parse_elements(p, dt, len, true, data_kind, ddt, dlen,
+					    &elems, &iv);
+			if (rc < 0)
+				goto out;
+			if (iv && !interval) {
+				rc = perror_at(p, p->first_iv, "a prefix or range "
+							   "needs flags "
+							   "interval");
+				goto out;
+			}
+		} else if (is_ident(t, "counter")) {
+			rc = perror_at(p, t, "unsupported feature: set counters");
+			goto out;
+		} else {
+			rc = unexpected(p, t, "a set property");
+			goto out;
+		}
+		t = peek(p);
+		if (t->kind != T_SEP && !is_punct(t, '}')) {
+			rc = unexpected(p, t, "newline or semicolon");
+			goto out;
+		}
+	}
+	if (!have_type) {
+		rc = perror_at(p, p->last, "set %s has no type", name);
+		goto out;
+	}
+	if (elems.type == LINX_LIST)
+		linx_map_put(&s, "elements", &elems);
+	{
+		bool created;
+		struct linx_value *slot = table_item(p, "sets", name, &created);
+		if (!slot) {
+			rc = nomem(p);
+			goto out;
+		}
+		if (!created) {
+			rc = perror_at(p, p->last, "set %s declared twice", name);
+			goto out;
+		}
+		linx_value_clear(slot);
+		*slot = s;
+		return linx_value_status(&s) < 0 ? nomem(p) : 0;
+	}
+out:
+	linx_value_clear(&s);
+	linx_value_clear(&elems);
+	return rc;
+}
+
+static int parse_object(struct parser *p, const char *kind, const char *name)
+{
+	struct linx_value o = linx_value_map();
+	int rc = 0;
+
+	linx_map_put_cstring(&o, "kind", kind);
+	linx_map_put_cstring(&o, "name", name);
+	for (;;) {
+		skip_seps(p);
+		const struct tok *t = peek(p);
+		if (is_punct(t, '}')) {
+			next(p);
+			break;
+		}
+		if (is_ident(t, "comment")) {
+			next(p);
+			const struct tok *x = next(p);
+			if (x->kind != T_STRING) {
+				rc = unexpected(p, x, "a string");
+				goto out;
+			}
+			linx_map_put_cstring(&o, "comment", x->s);
+		} else if (strcmp(kind, "counter") == 0 && is_ident(t, "packets")) {
+			uint64_t pk, by;
+			next(p);
+			if ((rc = expect_uint(p, INT64_MAX, &pk, "packets")) < 0)
+				goto out;
+			if (!accept_ident(p, "bytes")) {
+				rc = unexpected(p, peek(p), "bytes");
+				goto out;
+			}
+			if ((rc = expect_uint(p, INT64_MAX, &by, "bytes")) < 0)
+				goto out;
+			linx_map_put_int(&o, "packets", (int64_t)pk);
+			linx_map_put_int(&o, "bytes", (int64_t)by);
+		} else if (strcmp(kind, "quota") == 0) {
+			if ((rc = parse_quota_body(p, &o, "used")) < 0)
+				goto out;
+		} else if (strcmp(kind, "limit") == 0) {
+			if ((rc = parse_limit_body(p, &o)) < 0)
+				goto out;
+		} else if (strcmp(kind, "ct_helper") == 0 && is_ident(t, "type")) {
+			next(p);
+			const struct tok *x = next(p);
+			if (x->kind != T_STRING) {
+				rc = unexpected(p, x, "a helper name");
+				goto out;
+			}
+			linx_map_put_cstring(&o, "type", x->s);
+			if (!accept_ident(p, "protocol")) {
+				rc = unexpected(p, peek(p), "protocol");
+				goto out;
+			}
+			x = next(p);
+			if (!is_ident(x, "tcp") && !is_ident(x, "udp")) {
+				rc = unexpected(p, x, "tcp or udp");
+				goto out;
+			}
+			linx_map_put_cstring(&o, "protocol", x->s);
+		} else if (strcmp(kind, "ct_helper") == 0 && is_ident(t, "l3proto")) {
+			next(p);
+			const struct tok *x = next(p);
+			if (!is_ident(x, "ip") && !is_ident(x, "ip6") &&
+			    !is_ident(x, "inet")) {
+				rc = unexpected(p, x, "ip, ip6 or inet");
+				goto out;
+			}
+			linx_map_put_cstring(&o, "l3proto", x->s);
+		} else {
+			rc = unexpected(p, t, "an object property");
+			goto out;
+		}
+		t = peek(p);
+		if (t->kind != T_SEP && !is_punct(t, '}')) {
+			rc = unexpected(p, t, "newline or semicolon");
+			goto out;
+		}
+	}
+	{
+		const char *need = strcmp(kind, "quota") == 0	 ? "bytes"
+				   : strcmp(kind, "limit") == 0	 ? "rate"
+				   : strcmp(kind, "ct_helper") == 0 ? "protocol"
+								    : NULL;
+		if (need && !linx_map_get(&o, need)) {
+			rc = perror_at(p, p->last, "%s %s: missing %s", kind,
+				       name,
+				       strcmp(kind, "ct_helper") == 0
+					       ? "type \"NAME\" protocol P"
+				       : strcmp(kind, "quota") == 0 ? "a size"
+								    : "rate");
+			goto out;
+		}
+		struct linx_value *l = mlist(cur_table(p), "objects");
+		for (uint32_t i = 0; l && i < l->len; i++) {
+			const struct linx_value *k = linx_map_get(&l->items[i], "kind");
+			const struct linx_value *n = linx_map_get(&l->items[i], "name");
+			if (strcmp(k->str, kind) == 0 && strcmp(n->str, name) == 0) {
+				rc = perror_at(p, p->last, "%s %s declared twice",
+					       kind, name);
+				goto out;
+			}
+		}
+		if (!l || linx_list_push(l, &o) < 0)
+			return nomem(p);
+		return 0;
+	}
+out:
+	linx_value_clear(&o);
+	return rc;
+}
+
+static int parse_flowtable(struct parser *p, const char *name)
+{
+	struct linx_value f = linx_value_map();
+	int rc = 0;
+
+	linx_map_put_cstring(&f, "name", name);
+	for (;;) {
+		skip_seps(p);
+		const struct tok *t = next(p);
+		if (is_punct(t, '}'))
+			break;
+		if (is_ident(t, "hook")) {
+			if (!accept_ident(p, "ingress")) {
+				rc = unexpected(p, peek(p), "ingress");
+				goto out;
+			}
+			linx_map_put_cstring(&f, "hook", "ingress");
+			if (!accept_ident(p, "priority")) {
+				rc = unexpected(p, peek(p), "priority");
+				goto out;
+			}
+			struct linx_value pr;
+			if ((rc = parse_priority(p, &pr)) < 0)
+				goto out;
+			linx_map_put(&f, "priority", &pr);
+		} else if (is_ident(t, "devices")) {
+			struct linx_value d;
+			if ((rc = expect_punct(p, '=')) < 0)
+				goto out;
+			if ((rc = parse_devices(p, &d)) < 0) {
+				linx_value_clear(&d);
+				goto out;
+			}
+			linx_map_put(&f, "devices", &d);
+		} else if (is_ident(t, "flags")) {
+			if (!accept_ident(p, "offload")) {
+				rc = unexpected(p, peek(p), "offload");
+				goto out;
+			}
+			struct linx_value fl = linx_value_list();
+			linx_list_push_cstring(&fl, "hw_offload");
+			linx_map_put(&f, "flags", &fl);
+		} else if (is_ident(t, "counter")) {
+			rc = perror_at(p, t, "unsupported feature: flowtable "
+					     "counters");
+			goto out;
+		} else {
+			rc = unexpected(p, t, "a flowtable property");
+			goto out;
+		}
+		t = peek(p);
+		if (t->kind != T_SEP && !is_punct(t, '}')) {
+			rc = unexpected(p, t, "newline or semicolon");
+			goto out;
+		}
+	}
+	{
+		struct linx_value *l = mlist(cur_table(p), "flowtables");
+		if (!l || linx_list_push(l, &f) < 0)
+			return nomem(p);
+		return 0;
+	}
+out:
+	linx_value_clear(&f);
+	return rc;
+}
+
+/* One declaration inside a table block (the keyword not yet read). */
+static int parse_table_item(struct parser *p)
+{
+	const struct tok *t = next(p);
+	const char *name;
+	int rc;
+
+	if (is_ident(t, "chain")) {
+		if ((rc = expect_name(p, &name, "a chain name")) < 0)
+			return rc;
+		bool created;
+		if (!table_item(p, "chains", name, &created))
+			return nomem(p);
+		if (!accept_punct(p, '{'))
+			return 0;
+		return parse_chain_body(p, name);
+	}
+	if (is_ident(t, "set") || is_ident(t, "map")) {
+		if ((rc = expect_name(p, &name, "a set name")) < 0 ||
+		    (rc = expect_punct(p, '{')) < 0)
+			return rc;
+		return parse_set_body(p, name, t->s[0] == 'm');
+	}
+	if (is_ident(t, "counter") || is_ident(t, "quota") ||
+	    is_ident(t, "limit")) {
+		if ((rc = expect_name(p, &name, "an object name")) < 0 ||
+		    (rc = expect_punct(p, '{')) < 0)
+			return rc;
+		return parse_object(p, t->s, name);
+	}
+	if (is_ident(t, "ct")) {
+		const struct tok *k = next(p);
+		if (!is_ident(k, "helper"))
+			return perror_at(p, k, "unsupported feature: ct %s "
+					       "objects",
+					 k->kind == T_IDENT ? k->s : "?");
+		if ((rc = expect_name(p, &name, "an object name")) < 0 ||
+		    (rc = expect_punct(p, '{')) < 0)
+			return rc;
+		return parse_object(p, "ct_helper", name);
+	}
+	if (is_ident(t, "flowtable")) {
+		if ((rc = expect_name(p, &name, "a flowtable name")) < 0 ||
+		    (rc = expect_punct(p, '{')) < 0)
+			return rc;
+		return parse_flowtable(p, name);
+	}
+	if (is_ident(t, "flags")) {
+		struct linx_value f = linx_value_list();
+		do {
+			const struct tok *x = next(p);
+			if (!is_ident(x, "dormant") && !is_ident(x, "owner") &&
+			    !is_ident(x, "persist")) {
+				linx_value_clear(&f);
+				return unexpected(p, x, "a table flag");
+			}
+			linx_list_push_cstring(&f, x->s);
+		} while (accept_punct(p, ','));
+		return put_once(p, cur_table(p), "flags", &f);
+	}
+	if (is_ident(t, "comment")) {
+		const struct tok *x = next(p);
+		if (x->kind != T_STRING)
+			return unexpected(p, x, "a string");
+		struct linx_value v;
+		linx_value_cstring(&v, x->s);
+		return put_once(p, cur_table(p), "comment", &v);
+	}
+	if (t->kind == T_IDENT &&
+	    (strcmp(t->s, "secmark") == 0 || strcmp(t->s, "synproxy") == 0))
+		return perror_at(p, t, "unsupported feature: %s objects", t->s);
+	return unexpected(p, t, "chain, set, map, flowtable or an object");
+}
+
+static int parse_table_block(struct parser *p)
+{
+	int rc;
+
+	for (;;) {
+		skip_seps(p);
+		const struct tok *t = peek(p);
+		if (is_punct(t, '}')) {
+			next(p);
+			return 0;
+		}
+		if (t->kind == T_EOF)
+			return unexpected(p, t, "'}'");
+		if ((rc = parse_table_item(p)) < 0)
+			return rc;
+		t = peek(p);
+		if (t->kind != T_SEP && !is_punct(t, '}'))
+			return unexpected(p, t, "newline or semicolon");
+	}
+}
+
+static int table_head(struct parser *p)
+{
+	int fam, rc;
+	const char *name;
+
+	parse_family(p, &fam);
+	if ((rc = expect_name(p, &name, "a table name")) < 0)
+		return rc;
+	return open_table(p, fam, name);
+}
+
+static int parse_file_text(struct parser *p, size_t file);
+
+static int do_include(struct parser *p, const struct tok *at)
+{
+	const struct tok *t = next(p);
+	char dir[PATH_MAX], path[PATH_MAX * 2], real[PATH_MAX];
+
+	if (t->kind != T_STRING)
+		return unexpected(p, t, "a file name");
+	if (p->depth >= p->max_depth)
+		return perror_at(p, at, "include nested deeper than %u",
+				 p->max_depth);
+	if (!p->have_root)
+		return perror_at(p, at, "include is not allowed here (no "
+					"root directory)");
+	if (strpbrk(t->s, "*?["))
+		return perror_at(p, t, "unsupported feature: include with "
+				       "wildcards");
+	const char *cur = p->files[at->file].name;
+	const char *slash = cur ? strrchr(cur, '/') : NULL;
+	if (t->s[0] == '/')
+		snprintf(path, sizeof(path), "%s", t->s);
+	else {
+		if (slash)
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - cur), cur);
+		else
+			snprintf(dir, sizeof(dir), "%s", p->root);
+		snprintf(path, sizeof(path), "%s/%s", dir, t->s);
+	}
+	if (!realpath(path, real))
+		return perror_at(p, t, "cannot include %s: %s", t->s,
+				 strerror(errno));
+	size_t rl = strlen(p->root);
+	if (strncmp(real, p->root, rl) != 0 ||
+	    (real[rl] != '/' && real[rl] != 0 && strcmp(p->root, "/") != 0))
+		return perror_at(p, t, "include escapes the root directory: %s",
+				 t->s);
+	if (p->n_files >= MAX_FILES || p->n_src + 1 >= MAX_SRC)
+		return perror_at(p, t, "too many included files");
+	int fd = open(real, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return perror_at(p, t, "cannot include %s: %s", t->s,
+				 strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > NFT_LANG_MAX_TEXT) {
+		close(fd);
+		return perror_at(p, t, "cannot include %s: not a regular file "
+				       "of at most 64 MiB",
+				 t->s);
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	if (!buf) {
+		close(fd);
+		return nomem(p);
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = 0;
+	struct pfile *f = &p->files[p->n_files];
+	f->name = strdup(real);
+	f->text = buf;
+	f->len = got;
+	p->n_files++;
+	if (!f->name)
+		return nomem(p);
+	p->depth++;
+	int rc = parse_file_text(p, p->n_files - 1);
+	p->depth--;
+	return rc;
+}
+
+static int do_define(struct parser *p)
+{
+	const struct tok *t = next(p);
+
+	if (t->kind != T_IDENT && t->kind != T_VAR)
+		return unexpected(p, t, "a variable name");
+	if (expect_punct(p, '=') < 0)
+		return -EINVAL;
+	if (p->n_defs >= NFT_LANG_MAX_DEFINES)
+		return perror_at(p, t, "too many defines");
+	/* the value: raw tokens up to the end of the statement, braces
+	 * balanced; defines used in it were expanded by peek() already,
+	 * but only in the stream: keep the tokens of this file. */
+	struct src *s = &p->src[p->n_src - 1];
+	if (s->is_define)
+		return perror_at(p, t, "define inside a variable");
+	size_t start = s->i;
+	int depth = 0;
+	while (s->i < s->n) {
+		const struct tok *x = &s->v[s->i];
+		if (x->kind == T_EOF || (x->kind == T_SEP && depth == 0))
+			break;
+		if (x->kind == T_PUNCT && x->c == '{')
+			depth++;
+		if (x->kind == T_PUNCT && x->c == '}' && --depth < 0)
+			return perror_at(p, x, "unbalanced '}'");
+		if (x->kind == T_VAR && strcmp(x->s, t->s) == 0)
+			return perror_at(p, x, "variable $%s refers to itself",
+					 t->s);
+		s->i++;
+	}
+	if (s->i == start)
+		return perror_at(p, t, "empty define");
+	struct define *d = realloc(p->defs, (p->n_defs + 1) * sizeof(*d));
+	if (!d)
+		return nomem(p);
+	p->defs = d;
+	d[p->n_defs].name = strdup(t->s);
+	if (!d[p->n_defs].name)
+		return nomem(p);
+	d[p->n_defs].v = &s->v[start];
+	d[p->n_defs].n = s->i - start;
+	p->n_defs++;
+	return 0;
+}
+
+/* add element FAMILY TABLE SET { ... }: appended to a set this input
+ * declared (the value has no other place for them). */
+static int add_element(struct parser *p)
+{
+	const char *name;
+	unsigned dt, len, ddt = 0, dlen = 0;
+	const char *tn;
+	bool created, interval = false;
+	int rc, kind = 0;
+
+	if ((rc = table_head(p)) < 0 ||
+	    (rc = expect_name(p, &name, "a set name")) < 0)
+		return rc;
+	const struct tok *at = p->last;
+	struct linx_value *set = table_item(p, "sets", name, &created);
+	if (!set)
+		return nomem(p);
+	if (created) {
+		/* not declared here: drop the placeholder again */
+		struct linx_value *l = mget(cur_table(p), "sets");
+		linx_value_clear(&l->items[--l->len]);
+		return perror_at(p, at, "set %s is not declared in this "
+					"input", name);
+	}
+	const struct linx_value *kt = linx_map_get(set, "key_type");
+	const struct linx_value *dtv = linx_map_get(set, "data_type");
+	const struct linx_value *fl = linx_map_get(set, "flags");
+	struct tok fake = { .kind = T_IDENT };
+	if (!kt || kt->type != LINX_STRING)
+		return perror_at(p, at, "unsupported feature: elements of "
+					"this set");
+	fake.s = kt->str;
+	if ((rc = set_type(p, &fake, &dt, &len, &tn)) < 0)
+		return rc;
+	if (dtv && dtv->type == LINX_STRING) {
+		if (strcmp(dtv->str, "verdict") == 0) {
+			kind = 2;
+		} else {
+			fake.s = dtv->str;
+			if ((rc = set_type(p, &fake, &ddt, &dlen, &tn)) < 0)
+				return rc;
+			kind = 1;
+		}
+	}
+	for (uint32_t i = 0; fl && fl->type == LINX_LIST && i < fl->len; i++)
+		if (fl->items[i].type == LINX_STRING &&
+		    strcmp(fl->items[i].str, "interval") == 0)
+			interval = true;
+	if ((rc = expect_punct(p, '{')) < 0)
+		return rc;
+	struct linx_value elems;
+	bool iv = false;
+	rc = parse_elements(p, dt, len, true, kind, ddt, dlen, &elems, &iv);
+	if (rc < 0) {
+		linx_value_clear(&elems);
+		return rc;
+	}
+	if (iv && !interval) {
+		linx_value_clear(&elems);
+		return perror_at(p, p->first_iv, "a prefix or range needs "
+						 "flags interval");
+	}
+	set = table_item(p, "sets", name, &created);
+	struct linx_value *l = mlist(set, "elements");
+	for (uint32_t i = 0; l && i < elems.len; i++)
+		if (linx_list_push(l, &elems.items[i]) < 0) {
+			linx_value_clear(&elems);
+			return nomem(p);
+		}
+	linx_value_clear(&elems);
+	return 0;
+}
+
+static int parse_top(struct parser *p)
+{
+	int rc;
+
+	for (;;) {
+		skip_seps(p);
+		const struct tok *t = peek(p);
+		if (t->kind == T_EOF)
+			return 0;
+		next(p);
+		if (is_ident(t, "table")) {
+			if ((rc = table_head(p)) < 0)
+				return rc;
+			if (accept_punct(p, '{') && (rc = parse_table_block(p)) < 0)
+				return rc;
+		} else if (is_ident(t, "add") || is_ident(t, "create")) {
+			const struct tok *k = next(p);
+			if (is_ident(k, "table")) {
+				if ((rc = table_head(p)) < 0)
+					return rc;
+				if (accept_punct(p, '{') &&
+				    (rc = parse_table_block(p)) < 0)
+					return rc;
+			} else if (is_ident(k, "chain") || is_ident(k, "set") ||
+				   is_ident(k, "map") || is_ident(k, "counter") ||
+				   is_ident(k, "quota") || is_ident(k, "flowtable")) {
+				if ((rc = table_head(p)) < 0)
+					return rc;
+				/* back up to the keyword: the table item parser
+				 * reads it; emulate by dispatching */
+				const char *name;
+				if ((rc = expect_name(p, &name, "a name")) < 0)
+					return rc;
+				if (is_ident(k, "chain")) {
+					bool created;
+					if (!table_item(p, "chains", name, &created))
+						return nomem(p);
+					if (accept_punct(p, '{') &&
+					    (rc = parse_chain_body(p, name)) < 0)
+						return rc;
+				} else if (is_ident(k, "set") || is_ident(k, "map")) {
+					if ((rc = expect_punct(p, '{')) < 0 ||
+					    (rc = parse_set_body(p, name,
+								 k->s[0] == 'm')) < 0)
+						return rc;
+				} else if (is_ident(k, "flowtable")) {
+					if ((rc = expect_punct(p, '{')) < 0 ||
+					    (rc = parse_flowtable(p, name)) < 0)
+						return rc;
+				} else {
+					if ((rc = expect_punct(p, '{')) < 0 ||
+					    (rc = parse_object(p, k->s, name)) < 0)
+						return rc;
+				}
+			} else if (is_ident(k, "rule")) {
+				const char *chain;
+				if ((rc = table_head(p)) < 0 ||
+				    (rc = expect_name(p, &chain, "a chain name")) < 0)
+					return rc;
+				bool created;
+				struct linx_value *c =
+					table_item(p, "chains", chain, &created);
+				if (!c)
+					return nomem(p);
+				if (created)
+					return perror_at(p, p->last,
+							 "no such chain %s",
+							 chain);
+				struct linx_value rule;
+				if ((rc = parse_rule(p, &rule)) < 0)
+					return rc;
+				c = table_item(p, "chains", chain, &created);
+				struct linx_value *rules = mlist(c, "rules");
+				if (!rules || linx_list_push(rules, &rule) < 0)
+					return nomem(p);
+			} else if (is_ident(k, "element")) {
+				if ((rc = add_element(p)) < 0)
+					return rc;
+			} else {
+				return unexpected(p, k, "table, chain, rule, set "
+							"or map");
+			}
+		} else if (is_ident(t, "flush")) {
+			if (!accept_ident(p, "ruleset"))
+				return perror_at(p, peek(p), "unsupported "
+							     "feature: flush "
+							     "other than "
+							     "flush ruleset");
+			/* the tables of the file replace their namesakes: a
+			 * load replaces them whole; see docs/nft/lang.md */
+		} else if (is_ident(t, "define") || is_ident(t, "redefine")) {
+			if ((rc = do_define(p)) < 0)
+				return rc;
+		} else if (is_ident(t, "undefine")) {
+			const struct tok *v = next(p);
+			if (v->kind != T_IDENT)
+				return unexpected(p, v, "a variable name");
+			for (size_t i = p->n_defs; i > 0; i--)
+				if (strcmp(p->defs[i - 1].name, v->s) == 0) {
+					p->defs[i - 1].name[0] = 0;
+					break;
+				}
+		} else if (is_ident(t, "include")) {
+			if ((rc = do_include(p, t)) < 0)
+				return rc;
+		} else if (t->kind == T_IDENT &&
+			   (strcmp(t->s, "delete") == 0 ||
+			    strcmp(t->s, "insert") == 0 ||
+			    strcmp(t->s, "replace") == 0 ||
+			    strcmp(t->s, "list") == 0 ||
+			    strcmp(t->s, "destroy") == 0)) {
+			return perror_at(p, t, "unsupported feature: %s commands",
+					 t->s);
+		} else {
+			return unexpected(p, t, "table, include or define");
+		}
+		t = peek(p);
+		if (t->kind != T_SEP && t->kind != T_EOF)
+			return unexpected(p, t, "newline or semicolon");
+	}
+}
+
+static int parse_file_text(struct parser *p, size_t file)
+{
+	struct pfile *f = &p->files[file];
+	struct lex_err le = { 0 };
+	int rc = nftl_lex(f->text, f->len, (uint32_t)file, &f->toks, &le);
+
+	if (rc == -EINVAL) {
+		fill_perr(p, (uint32_t)file, le.line, le.col, le.msg);
+		return rc;
+	}
+	if (rc < 0)
+		return nomem(p);
+	if (p->n_src >= MAX_SRC)
+		return perror_at(p, p->last, "too deep");
+	/* drop a trailing EOF from the source: peek() stops at its end */
+	p->src[p->n_src++] = (struct src){ f->toks.v, f->toks.n - 1, 0, false };
+	size_t keep = p->n_src;
+	rc = parse_top(p);
+	p->n_src = keep - 1;
+	return rc;
+}
+
+/* Tables in canonical key order, without empty lists. */
+static int normalise(struct linx_value *rs)
+{
+	static const char *const keys[] = { "family", "name", "flags",
+					    "comment", "chains", "sets",
+					    "objects", "flowtables" };
+	struct linx_value *tables = mget(rs, "tables");
+
+	for (uint32_t i = 0; tables && i < tables->len; i++) {
+		struct linx_value *t = &tables->items[i], n = linx_value_map();
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			struct linx_value *v = mget(t, keys[k]);
+			if (!v || (v->type == LINX_LIST && v->len == 0))
+				continue;
+			linx_map_put(&n, keys[k], v);
+		}
+		linx_value_clear(t);
+		*t = n;
+	}
+	return linx_value_status(rs);
+}
+
+int linx_nft_parse(const char *text, size_t len,
+		   const struct linx_nft_parse_opts *opts,
+		   struct linx_value *ruleset, struct linx_nft_parse_error *perr,
+		   struct linx_error *err)
+{
+	struct parser *p;
+	int rc;
+
+	if (perr)
+		memset(perr, 0, sizeof(*perr));
+	if (!ruleset || (!text && len))
+		return linx_error_param(err, "parse", "ruleset",
+					"text and ruleset are required");
+	*ruleset = linx_value_nil();
+	if (len > NFT_LANG_MAX_TEXT)
+		return linx_error_set(err, EFBIG, "parse",
+				      "text longer than 64 MiB");
+	if (opts && opts->values && opts->values->type != LINX_MAP)
+		return linx_error_param(err, "parse", "values",
+					"values must be a map");
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return linx_error_set(err, ENOMEM, "parse", "out of memory");
+	p->opts = opts;
+	p->perr = perr;
+	p->err = err;
+	p->max_depth = opts && opts->max_include_depth
+			       ? opts->max_include_depth
+			       : NFT_LANG_MAX_INCLUDE;
+	const char *file = opts && opts->file ? opts->file : NULL;
+	const char *root = opts ? opts->root_dir : NULL;
+	if (root && realpath(root, p->root))
+		p->have_root = true;
+	p->rs = linx_value_map();
+	struct linx_value tl = linx_value_list();
+	linx_map_put(&p->rs, "tables", &tl);
+	p->files[0].name = strdup(file ? file : "nofile");
+	p->files[0].text = malloc(len + 1);
+	p->n_files = 1;
+	if (!p->files[0].name || !p->files[0].text) {
+		rc = nomem(p);
+		goto out;
+	}
+	if (len)
+		memcpy(p->files[0].text, text, len);
+	p->files[0].text[len] = 0;
+	p->files[0].len = len;
+	/* a NUL inside the text is an error at its place */
+	const char *z = len ? memchr(text, 0, len) : NULL;
+	if (z) {
+		uint32_t line = 1, col = 1;
+		for (const char *s = text; s < z; s++) {
+			if (*s == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+		}
+		fill_perr(p, 0, line, col, "unexpected byte 0x00");
+		rc = -EINVAL;
+		goto out;
+	}
+	rc = parse_file_text(p, 0);
+	if (rc == 0) {
+		rc = normalise(&p->rs);
+		if (rc < 0)
+			rc = nomem(p);
+	}
+	if (rc == 0) {
+		*ruleset = p->rs;
+		p->rs = linx_value_nil();
+	}
+out:
+	linx_value_clear(&p->rs);
+	for (size_t i = 0; i < p->n_files; i++) {
+		free(p->files[i].name);
+		free(p->files[i].text);
+		nftl_tok_list_free(&p->files[i].toks);
+	}
+	for (size_t i = 0; i < p->n_defs; i++)
+		free(p->defs[i].name);
+	free(p->defs);
+	free(p);
+	return rc;
+}
+
+int linx_nft_parse_file(const char *path,
+			const struct linx_nft_parse_opts *opts,
+			struct linx_value *ruleset,
+			struct linx_nft_parse_error *perr,
+			struct linx_error *err)
+{
+	struct linx_nft_parse_opts o = { 0 };
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd, rc;
+
+	if (!path || !ruleset)
+		return linx_error_param(err, "parse", "path",
+					"path and ruleset are required");
+	*ruleset = linx_value_nil();
+	if (opts)
+		o = *opts;
+	if (!o.file)
+		o.file = path;
+	char rootbuf[PATH_MAX];
+	if (!o.root_dir) {
+		const char *sl = strrchr(path, '/');
+		if (!sl)
+			snprintf(rootbuf, sizeof(rootbuf), ".");
+		else if (sl == path)
+			snprintf(rootbuf, sizeof(rootbuf), "/");
+		else
+			snprintf(rootbuf, sizeof(rootbuf), "%.*s",
+				 (int)(sl - path), path);
+		o.root_dir = rootbuf;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return linx_error_set_object(err, errno, "open", path, "%s",
+					     strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > NFT_LANG_MAX_TEXT) {
+		close(fd);
+		return linx_error_set_object(err, EINVAL, "open", path,
+					     "not a regular file of at most "
+					     "64 MiB");
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return linx_error_set(err, ENOMEM, "parse", "out of memory");
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	rc = linx_nft_parse(buf, got, &o, ruleset, perr, err);
+	free(buf);
+	return rc;
+}
+
+size_t linx_nft_parse_error_format(const struct linx_nft_parse_error *e,
+				   char *buf, size_t size)
+{
+	char caret[300];
+	size_t c = 0;
+	int n;
+
+	if (!e)
+		return 0;
+	for (uint32_t i = 1; i < e->column && c + 2 < sizeof(caret); i++)
+		caret[c++] = e->snippet[i - 1 < sizeof(e->snippet) && i - 1 < strlen(e->snippet) ? i - 1 : 0] == '\t' ? '\t' : ' ';
+	caret[c++] = '^';
+	caret[c] = 0;
+	n = snprintf(buf, size, "%s:%u:%u: %s\n|\n| %s\n| %s\n", e->file,
+		     (unsigned)e->line, (unsigned)e->column, e->message,
+		     e->snippet, caret);
+	return n < 0 ? 0 : (size_t)n;
+}

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lang-types.c - what the nftables language's selectors load and how
+ * their values are written: header fields, meta and ct keys, symbolic
+ * constants.  Shared by the compiler and the formatter, so that what one
+ * writes the other reads.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang-internal.h"
+
+#define P(pr, f, b, o, l, t) { pr, f, SEL_PAYLOAD, b, o, l, t, NULL }
+#define M(f, l, t) { "meta", f, SEL_META, 0, 0, l, t, f }
+#define C(f, l, t) { "ct", f, SEL_CT, 0, 0, l, t, f }
+
+/* The first entry of a (base, offset, len) is the formatter's name. */
+const struct nftl_sel nftl_sels[] = {
+	P("ether", "daddr", 0, 0, 6, DT_ETHER),
+	P("ether", "saddr", 0, 6, 6, DT_ETHER),
+	P("ether", "type", 0, 12, 2, DT_ETHERTYPE),
+	P("ip", "length", 1, 2, 2, DT_INT),
+	P("ip", "id", 1, 4, 2, DT_INT),
+	P("ip", "ttl", 1, 8, 1, DT_INT),
+	P("ip", "protocol", 1, 9, 1, DT_PROTO),
+	P("ip", "checksum", 1, 10, 2, DT_INT),
+	P("ip", "saddr", 1, 12, 4, DT_IPV4),
+	P("ip", "daddr", 1, 16, 4, DT_IPV4),
+	P("ip6", "length", 1, 4, 2, DT_INT),
+	P("ip6", "nexthdr", 1, 6, 1, DT_PROTO),
+	P("ip6", "hoplimit", 1, 7, 1, DT_INT),
+	P("ip6", "saddr", 1, 8, 16, DT_IPV6),
+	P("ip6", "daddr", 1, 24, 16, DT_IPV6),
+	P("tcp", "sport", 2, 0, 2, DT_SERVICE),
+	P("tcp", "dport", 2, 2, 2, DT_SERVICE),
+	P("tcp", "sequence", 2, 4, 4, DT_INT),
+	P("tcp", "ackseq", 2, 8, 4, DT_INT),
+	P("tcp", "flags", 2, 13, 1, DT_TCPFLAGS),
+	P("tcp", "window", 2, 14, 2, DT_INT),
+	P("tcp", "checksum", 2, 16, 2, DT_INT),
+	P("tcp", "urgptr", 2, 18, 2, DT_INT),
+	P("udp", "sport", 2, 0, 2, DT_SERVICE),
+	P("udp", "dport", 2, 2, 2, DT_SERVICE),
+	P("udp", "length", 2, 4, 2, DT_INT),
+	P("udp", "checksum", 2, 6, 2, DT_INT),
+	P("udplite", "sport", 2, 0, 2, DT_SERVICE),
+	P("udplite", "dport", 2, 2, 2, DT_SERVICE),
+	P("sctp", "sport", 2, 0, 2, DT_SERVICE),
+	P("sctp", "dport", 2, 2, 2, DT_SERVICE),
+	P("dccp", "sport", 2, 0, 2, DT_SERVICE),
+	P("dccp", "dport", 2, 2, 2, DT_SERVICE),
+	P("th", "sport", 2, 0, 2, DT_SERVICE),
+	P("th", "dport", 2, 2, 2, DT_SERVICE),
+	P("icmp", "type", 2, 0, 1, DT_ICMPTYPE),
+	P("icmp", "code", 2, 1, 1, DT_INT),
+	P("icmp", "checksum", 2, 2, 2, DT_INT),
+	P("icmp", "id", 2, 4, 2, DT_INT),
+	P("icmp", "sequence", 2, 6, 2, DT_INT),
+	P("icmpv6", "type", 2, 0, 1, DT_ICMP6TYPE),
+	P("icmpv6", "code", 2, 1, 1, DT_INT),
+	P("icmpv6", "checksum", 2, 2, 2, DT_INT),
+	P("icmpv6", "id", 2, 4, 2, DT_INT),
+	P("icmpv6", "sequence", 2, 6, 2, DT_INT),
+	M("mark", 4, DT_MARK),
+	M("iif", 4, DT_IFINDEX),
+	M("oif", 4, DT_IFINDEX),
+	M("iifname", 16, DT_IFNAME),
+	M("oifname", 16, DT_IFNAME),
+	M("iiftype", 2, DT_ARPHRD),
+	M("oiftype", 2, DT_ARPHRD),
+	M("l4proto", 1, DT_PROTO),
+	M("nfproto", 1, DT_NFPROTO),
+	M("protocol", 2, DT_ETHERTYPE),
+	M("len", 4, DT_HINT),
+	M("priority", 4, DT_HINT),
+	M("skuid", 4, DT_HINT),
+	M("skgid", 4, DT_HINT),
+	M("pkttype", 1, DT_PKTTYPE),
+	M("cpu", 4, DT_HINT),
+	M("iifgroup", 4, DT_HINT),
+	M("oifgroup", 4, DT_HINT),
+	M("cgroup", 4, DT_HINT),
+	M("nftrace", 1, DT_HINT),
+	C("state", 4, DT_CTSTATE),
+	C("status", 4, DT_CTSTATUS),
+	C("direction", 1, DT_CTDIR),
+	C("mark", 4, DT_MARK),
+	C("zone", 2, DT_HINT),
+	C("l3proto", 1, DT_NFPROTO),
+	C("protocol", 1, DT_PROTO),
+};
+const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
+
+const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)
+{
+	if (strcmp(proto, "meta") == 0 && strcmp(field, "length") == 0)
+		field = "len";
+	for (size_t i = 0; i < nftl_n_sels; i++)
+		if (strcmp(nftl_sels[i].proto, proto) == 0 &&
+		    strcmp(nftl_sels[i].field, field) == 0)
+			return &nftl_sels[i];
+	return NULL;
+}
+
+static const struct nftl_sym protos[] = {
+	{ "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 }, { "udp", 17 },
+	{ "ipv6-icmp", 58 }, { "icmpv6", 58 }, { "gre", 47 }, { "esp", 50 },
+	{ "ah", 51 }, { "sctp", 132 }, { "udplite", 136 }, { "dccp", 33 },
+};
+static const struct nftl_sym ethertypes[] = {
+	{ "ip", 0x0800 }, { "arp", 0x0806 }, { "ip6", 0x86dd },
+	{ "vlan", 0x8100 }, { "8021q", 0x8100 }, { "8021ad", 0x88a8 },
+};
+static const struct nftl_sym nfprotos[] = { { "ipv4", 2 }, { "ipv6", 10 } };
+static const struct nftl_sym ctstates[] = {
+	{ "invalid", 1 }, { "established", 2 }, { "related", 4 },
+	{ "new", 8 }, { "untracked", 64 },
+};
+static const struct nftl_sym ctstatus[] = {
+	{ "expected", 1 }, { "seen-reply", 2 }, { "assured", 4 },
+	{ "confirmed", 8 }, { "snat", 16 }, { "dnat", 32 }, { "dying", 512 },
+};
+static const struct nftl_sym ctdirs[] = { { "original", 0 }, { "reply", 1 } };
+static const struct nftl_sym tcpflags[] = {
+	{ "fin", 1 }, { "syn", 2 }, { "rst", 4 }, { "psh", 8 },
+	{ "ack", 16 }, { "urg", 32 }, { "ecn", 64 }, { "cwr", 128 },
+};
+static const struct nftl_sym icmptypes[] = {
+	{ "echo-reply", 0 }, { "destination-unreachable", 3 },
+	{ "source-quench", 4 }, { "redirect", 5 }, { "echo-request", 8 },
+	{ "router-advertisement", 9 }, { "router-solicitation", 10 },
+	{ "time-exceeded", 11 }, { "parameter-problem", 12 },
+	{ "timestamp-request", 13 }, { "timestamp-reply", 14 },
+	{ "info-request", 15 }, { "info-reply", 16 },
+	{ "address-mask-request", 17 }, { "address-mask-reply", 18 },
+};
+static const struct nftl_sym icmp6types[] = {
+	{ "destination-unreachable", 1 }, { "packet-too-big", 2 },
+	{ "time-exceeded", 3 }, { "parameter-problem", 4 },
+	{ "echo-request", 128 }, { "echo-reply", 129 },
+	{ "mld-listener-query", 130 }, { "mld-listener-report", 131 },
+	{ "mld-listener-done", 132 }, { "nd-router-solicit", 133 },
+	{ "nd-router-advert", 134 }, { "nd-neighbor-solicit", 135 },
+	{ "nd-neighbor-advert", 136 }, { "nd-redirect", 137 },
+	{ "router-renumbering", 138 }, { "ind-neighbor-solicit", 141 },
+	{ "ind-neighbor-advert", 142 }, { "mld2-listener-report", 143 },
+};
+static const struct nftl_sym pkttypes[] = {
+	{ "host", 0 }, { "broadcast", 1 }, { "multicast", 2 }, { "other", 3 },
+};
+static const struct nftl_sym arphrds[] = {
+	{ "ether", 1 }, { "ppp", 512 }, { "ipip", 768 }, { "ipip6", 769 },
+	{ "loopback", 772 }, { "sit", 776 }, { "ipgre", 778 },
+};
+
+static const struct nftl_sym fibaddrs[] = {
+	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 },
+	{ "anycast", 4 }, { "multicast", 5 }, { "blackhole", 6 },
+	{ "unreachable", 7 }, { "prohibit", 8 },
+};
+
+#define N(t) (sizeof(t) / sizeof((t)[0]))
+
+const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
+{
+	switch (dtype) {
+	case DT_PROTO: *n = N(protos); return protos;
+	case DT_ETHERTYPE: *n = N(ethertypes); return ethertypes;
+	case DT_NFPROTO: *n = N(nfprotos); return nfprotos;
+	case DT_CTSTATE: *n = N(ctstates); return ctstates;
+	case DT_CTSTATUS: *n = N(ctstatus); return ctstatus;
+	case DT_CTDIR: *n = N(ctdirs); return ctdirs;
+	case DT_TCPFLAGS: *n = N(tcpflags); return tcpflags;
+	case DT_ICMPTYPE: *n = N(icmptypes); return icmptypes;
+	case DT_ICMP6TYPE: *n = N(icmp6types); return icmp6types;
+	case DT_PKTTYPE: *n = N(pkttypes); return pkttypes;
+	case DT_ARPHRD: *n = N(arphrds); return arphrds;
+	case DT_FIBADDR: *n = N(fibaddrs); return fibaddrs;
+	default: *n = 0; return NULL;
+	}
+}
+
+const char *nftl_sym_name(const struct nftl_sym *t, size_t n, uint32_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].v == v)
+			return t[i].name;
+	return NULL;
+}
+
+bool nftl_sym_value(const struct nftl_sym *t, size_t n, const char *name,
+		   uint32_t *v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0) {
+			*v = t[i].v;
+			return true;
+		}
+	return false;
+}
+
+unsigned nftl_dtype_len(unsigned dtype)
+{
+	switch (dtype) {
+	case DT_IPV4: return 4;
+	case DT_IPV6: return 16;
+	case DT_ETHER: return 6;
+	case DT_SERVICE: return 2;
+	case DT_PROTO: return 1;
+	case DT_IFNAME: return 16;
+	case DT_IFINDEX: return 4;
+	case DT_ETHERTYPE: return 2;
+	case DT_NFPROTO: return 1;
+	case DT_CTSTATE: return 4;
+	case DT_CTSTATUS: return 4;
+	case DT_MARK: return 4;
+	default: return 0;
+	}
+}
+
+const char *nftl_dtype_settype(unsigned dtype, unsigned len)
+{
+	switch (dtype) {
+	case DT_IPV4: return "ipv4_addr";
+	case DT_IPV6: return "ipv6_addr";
+	case DT_ETHER: return "ether_addr";
+	case DT_SERVICE: return "inet_service";
+	case DT_PROTO: return "inet_proto";
+	case DT_IFNAME: return "ifname";
+	case DT_IFINDEX: return "iface_index";
+	case DT_ETHERTYPE: return "ether_type";
+	case DT_MARK: return "mark";
+	case DT_ICMPTYPE: return "icmp_type";
+	case DT_ICMP6TYPE: return "icmpv6_type";
+	case DT_CTSTATE: return "ct_state";
+	case DT_CTSTATUS: return "ct_status";
+	case DT_CTDIR: return "ct_dir";
+	case DT_TCPFLAGS: return "tcp_flag";
+	case DT_PKTTYPE: return "pkt_type";
+	case DT_NFPROTO: return "nf_proto";
+	case DT_ARPHRD: return "iface_type";
+	case DT_HINT: return NULL; /* host order: no integer type fits */
+	case DT_FIBADDR: return NULL;
+	default:
+		switch (len) {
+		case 1: return "integer/8";
+		case 2: return "integer/16";
+		case 4: return "integer/32";
+		case 8: return "integer/64";
+		default: return NULL;
+		}
+	}
+}
+
+bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
+{
+	static const unsigned all[] = {
+		DT_IPV4, DT_IPV6, DT_ETHER, DT_SERVICE, DT_PROTO, DT_IFNAME,
+		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
+		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
+		DT_NFPROTO, DT_ARPHRD,
+	};
+	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
+					 4, 4, 1, 1, 1, 1, 2 };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
+			*dtype = all[i];
+			*len = lens[i];
+			return true;
+		}
+	return false;
+}
+
+bool nftl_dtype_is_bitmask(unsigned dtype)
+{
+	return dtype == DT_CTSTATE || dtype == DT_CTSTATUS ||
+	       dtype == DT_TCPFLAGS;
+}
+
+int nftl_l4_proto(const char *proto)
+{
+	uint32_t v;
+
+	if (strcmp(proto, "icmpv6") == 0)
+		return 58;
+	if (nftl_sym_value(protos, N(protos), proto, &v))
+		return (int)v;
+	return -1;
+}
+
+/* ---- text buffer ------------------------------------------------------------ */
+
+void nftl_sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}
+
+void nftl_sb_puts(struct sbuf *b, const char *s)
+{
+	nftl_sb_put(b, s, strlen(s));
+}
+
+void nftl_sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(tmp)) {
+		nftl_sb_put(b, tmp, (size_t)n);
+		return;
+	}
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		b->oom = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	nftl_sb_put(b, big, (size_t)n);
+	free(big);
+}
+
+void nftl_sb_quote(struct sbuf *b, const char *s)
+{
+	nftl_sb_put(b, "\"", 1);
+	for (; *s; s++) {
+		switch (*s) {
+		case '"': nftl_sb_puts(b, "\\\""); break;
+		case '\\': nftl_sb_puts(b, "\\\\"); break;
+		case '\n': nftl_sb_puts(b, "\\n"); break;
+		case '\t': nftl_sb_puts(b, "\\t"); break;
+		case '\r': nftl_sb_puts(b, "\\r"); break;
+		default: nftl_sb_put(b, s, 1);
+		}
+	}
+	nftl_sb_put(b, "\"", 1);
+}

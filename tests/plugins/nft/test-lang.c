@@ -1,0 +1,706 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The nftables language without a kernel: rules compile to the
+ * expressions nftables 1.0.6 generates (taken from nft --debug=netlink),
+ * every corpus file round-trips (parse(format(x)) == x and format is a
+ * fixed point), errors point where nft points, holes fill with typed
+ * values, includes stay inside their root, and no input crashes the
+ * parser.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nft-test.h"
+
+#ifndef LANG_DIR
+#error LANG_DIR must name tests/plugins/nft/lang
+#endif
+#define EXAMPLES "/usr/share/doc/nftables/examples"
+
+static struct linx_value parse_ok(const char *text)
+{
+	struct linx_value rs;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+	int r = linx_nft_parse(text, strlen(text), NULL, &rs, &pe, &err);
+
+	ck_assert_msg(r == 0, "parse failed: %s\n%s", err.message, text);
+	return rs;
+}
+
+/* The exprs of the only rule of the only chain. */
+static char *rule_json(const char *family, const char *rule)
+{
+	char text[2048];
+	struct linx_value rs;
+
+	snprintf(text, sizeof(text), "table %s t {\n chain c {\n  %s\n }\n}\n",
+		 family, rule);
+	rs = parse_ok(text);
+	const struct linx_value *t = &linx_map_get(&rs, "tables")->items[0];
+	const struct linx_value *c = &linx_map_get(t, "chains")->items[0];
+	const struct linx_value *r = &linx_map_get(c, "rules")->items[0];
+	char *s = nt_to_json(linx_map_get(r, "exprs"));
+	linx_value_clear(&rs);
+	return s;
+}
+
+#define L4TCP                                                               \
+	"{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"                  \
+	"{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\",\"data\":{\"$bytes\":\"06\"}},"
+#define NFIP                                                                \
+	"{\"expr\":\"meta\",\"key\":\"nfproto\",\"dreg\":1},"                  \
+	"{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\",\"data\":{\"$bytes\":\"02\"}},"
+#define PL(base, off, len)                                                  \
+	"{\"expr\":\"payload\",\"dreg\":1,\"base\":\"" base "\",\"offset\":" #off \
+	",\"len\":" #len "},"
+#define CMP(op, hex)                                                        \
+	"{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"" op "\",\"data\":{\"$bytes\":\"" hex "\"}}"
+
+/* Each from `nft --debug=netlink` of the same rule (nftables 1.0.6). */
+static const char *const vectors[][3] = {
+	{ "inet", "tcp dport 22 accept",
+	  "[" L4TCP PL("transport", 2, 2) CMP("eq", "0016") ",\"accept\"]" },
+	{ "ip", "ip saddr 10.0.0.0/8 counter drop",
+	  "[" PL("network", 12, 1) CMP("eq", "0a")
+	  ",{\"expr\":\"counter\"},\"drop\"]" },
+	{ "inet", "ip saddr 10.16.0.0/12 drop",
+	  "[" NFIP PL("network", 12, 4)
+	  "{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"mask\":{\"$bytes\":\"fff00000\"},\"xor\":{\"$bytes\":\"00000000\"}},"
+	  CMP("eq", "0a100000") ",\"drop\"]" },
+	{ "inet", "ct state established,related accept",
+	  "[{\"expr\":\"ct\",\"key\":\"state\",\"dreg\":1},"
+	  "{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"mask\":{\"$bytes\":\"06000000\"},\"xor\":{\"$bytes\":\"00000000\"}},"
+	  CMP("neq", "00000000") ",\"accept\"]" },
+	{ "inet", "iifname \"eth*\" drop",
+	  "[{\"expr\":\"meta\",\"key\":\"iifname\",\"dreg\":1}," CMP("eq", "657468")
+	  ",\"drop\"]" },
+	{ "inet", "tcp dport 1000-2000 drop",
+	  "[" L4TCP PL("transport", 2, 2) CMP("gte", "03e8") "," CMP("lte", "07d0")
+	  ",\"drop\"]" },
+	{ "inet", "tcp dport != 1000-2000 drop",
+	  "[" L4TCP PL("transport", 2, 2)
+	  "{\"expr\":\"range\",\"sreg\":1,\"op\":\"neq\",\"from\":{\"$bytes\":"
+	  "\"03e8\"},\"to\":{\"$bytes\":\"07d0\"}},\"drop\"]" },
+	{ "inet", "tcp dport { 22, 80 } accept",
+	  "[" L4TCP PL("transport", 2, 2)
+	  "{\"expr\":\"set_literal\",\"key_type\":\"inet_service\","
+	  "\"elements\":[22,80],\"sreg\":1},\"accept\"]" },
+	{ "inet", "meta mark set 0x10",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"10000000\"}},"
+	  "{\"expr\":\"meta\",\"key\":\"mark\",\"sreg\":1}]" },
+	{ "ip", "tcp dport 80 dnat to 10.0.0.1:8080",
+	  "[" L4TCP PL("transport", 2, 2) CMP("eq", "0050") ","
+	  "{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"0a000001\"}},"
+	  "{\"expr\":\"immediate\",\"dreg\":2,\"data\":{\"$bytes\":\"1f90\"}},"
+	  "{\"expr\":\"nat\",\"type\":\"dnat\",\"family\":\"ip\","
+	  "\"reg_addr_min\":1,\"reg_proto_min\":2}]" },
+	{ "inet", "tcp dport 80 redirect to :8080",
+	  "[" L4TCP PL("transport", 2, 2) CMP("eq", "0050") ","
+	  "{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"1f90\"}},"
+	  "{\"expr\":\"redir\",\"reg_proto_min\":1}]" },
+	{ "inet", "limit rate 10/second accept",
+	  "[{\"expr\":\"limit\",\"rate\":10,\"unit\":\"second\",\"burst\":5,"
+	  "\"type\":\"packets\",\"flags\":[]},\"accept\"]" },
+	{ "inet", "reject with tcp reset",
+	  "[" L4TCP "{\"expr\":\"reject\",\"type\":\"tcp_reset\",\"code\":0}]" },
+	{ "inet", "reject",
+	  "[{\"expr\":\"reject\",\"type\":\"icmpx_unreach\",\"code\":1}]" },
+	{ "ip", "reject",
+	  "[{\"expr\":\"reject\",\"type\":\"icmp_unreach\",\"code\":3}]" },
+	{ "inet", "ether saddr 02:00:00:00:00:01 accept",
+	  "[{\"expr\":\"meta\",\"key\":\"iiftype\",\"dreg\":1}," CMP("eq", "0100")
+	  "," PL("link", 6, 6) CMP("eq", "020000000001") ",\"accept\"]" },
+	{ "bridge", "ip saddr 1.2.3.4 drop",
+	  "[{\"expr\":\"meta\",\"key\":\"protocol\",\"dreg\":1},"
+	  CMP("eq", "0800") "," PL("network", 12, 4) CMP("eq", "01020304")
+	  ",\"drop\"]" },
+	{ "inet", "tcp dport 22 jump other",
+	  "[" L4TCP PL("transport", 2, 2) CMP("eq", "0016")
+	  ",{\"jump\":\"other\"}]" },
+	{ "inet", "counter name \"cnt\"",
+	  "[{\"expr\":\"objref\",\"type\":\"counter\",\"name\":\"cnt\"}]" },
+};
+
+START_TEST(compiles_like_nftables)
+{
+	char *got = rule_json(vectors[_i][0], vectors[_i][1]);
+	struct linx_value a = nt_json(got), b = nt_json(vectors[_i][2]);
+
+	ck_assert_msg(linx_value_equal(&a, &b), "%s\n got  %s\n want %s",
+		      vectors[_i][1], got, vectors[_i][2]);
+	linx_value_clear(&a);
+	linx_value_clear(&b);
+	free(got);
+}
+END_TEST
+
+/* ---- round trips over the corpus ------------------------------------------- */
+
+static char *fmt(const struct linx_value *rs)
+{
+	char *text;
+	size_t len;
+	struct linx_error err;
+
+	linx_assert_ok(linx_nft_format(rs, &text, &len, &err), &err);
+	ck_assert_uint_eq(strlen(text), len);
+	return text;
+}
+
+/* Tables in (family, name) order, as the formatter writes them. */
+static int cmp_tables(const void *a, const void *b)
+{
+	const struct linx_value *x = a, *y = b;
+	int r = strcmp(linx_map_get(x, "family")->str,
+		       linx_map_get(y, "family")->str);
+
+	return r ? r : strcmp(linx_map_get(x, "name")->str,
+			      linx_map_get(y, "name")->str);
+}
+
+static void sort_tables(struct linx_value *rs)
+{
+	struct linx_value *t = (struct linx_value *)linx_map_get(rs, "tables");
+
+	if (t->len > 1)
+		qsort(t->items, t->len, sizeof(*t->items), cmp_tables);
+}
+
+/* Returns whether the file parsed. */
+static bool roundtrip_file(const char *path)
+{
+	struct linx_value a, b;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+
+	if (linx_nft_parse_file(path, NULL, &a, &pe, &err) < 0)
+		return false;
+	char *t1 = fmt(&a);
+	int r = linx_nft_parse(t1, strlen(t1), NULL, &b, &pe, &err);
+	if (r != 0)
+		fprintf(stderr, "%s\n", t1);
+	ck_assert_msg(r == 0, "%s: the formatted text does not parse: %s",
+		      path, err.message);
+	sort_tables(&a);
+	if (!linx_value_equal(&a, &b)) {
+		char *ja = nt_to_json(&a), *jb = nt_to_json(&b);
+		fprintf(stderr, "%s\n%s\n%s\n", t1, ja, jb);
+		ck_abort_msg("%s: parse(format(x)) != x (see stderr)", path);
+	}
+	char *t2 = fmt(&b);
+	if (strcmp(t1, t2) != 0) {
+		fprintf(stderr, "%s\n----\n%s\n", t1, t2);
+		ck_abort_msg("%s: format is not a fixed point", path);
+	}
+	free(t1);
+	free(t2);
+	linx_value_clear(&a);
+	linx_value_clear(&b);
+	return true;
+}
+
+static unsigned roundtrip_dir(const char *dir, unsigned *total)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned ok = 0;
+	char path[1024];
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n < 5 || strcmp(e->d_name + n - 4, ".nft") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		(*total)++;
+		if (roundtrip_file(path))
+			ok++;
+		else
+			fprintf(stderr, "not parsed (unsupported): %s\n", path);
+	}
+	closedir(d);
+	return ok;
+}
+
+START_TEST(corpus_roundtrips)
+{
+	unsigned total = 0, ok = roundtrip_dir(LANG_DIR, &total);
+
+	ck_assert_msg(ok == total && total >= 3, "%u of %u of our corpus", ok,
+		      total);
+	total = 0;
+	ok = roundtrip_dir(EXAMPLES, &total);
+	fprintf(stderr, "nftables examples parsed and round-tripped: %u of %u\n",
+		ok, total);
+}
+END_TEST
+
+/* ---- errors --------------------------------------------------------------- */
+
+static const struct {
+	const char *text;
+	unsigned line, col;
+	const char *msg;
+} broken[] = {
+	/* nft: 3:15-15: syntax error, unexpected junk */
+	{ "table inet t {\n  chain c {\n    tcp dport ? accept\n  }\n}\n", 3, 15,
+	  "unexpected character '?'" },
+	/* nft: 1:7-9: syntax error, unexpected string (family) */
+	{ "table inet t {\n chain c {\n  tcp dprt 22\n }\n}\n", 3, 7,
+	  "unsupported feature: tcp dprt" },
+	{ "table inet t {\n chain c {\n  ip saddr 10.0.0.1/33 drop\n }\n}\n", 3,
+	  12, "prefix length out of range" },
+	{ "table inet t {\n chain c {\n  iifname \"eth0 drop\n }\n}\n", 3, 11,
+	  "unterminated string" },
+	{ "table inet t {\n chain c {\n  accept drop\n }\n}\n", 3, 10,
+	  "statement after a verdict" },
+	{ "table inet t {\n chain c {\n  tcp dport $nope accept\n }\n}\n", 0, 0,
+	  NULL /* a hole: fine without values */ },
+	{ "table inet t {\n chain c {\n  ip saddr 10.0.0.1 ip6 daddr ::1\n }\n}\n",
+	  3, 21, "conflicting protocols" },
+	{ "table inet t {\n chain c {\n  jump\n }\n}\n", 3, 7,
+	  "unexpected end of statement" },
+	{ "table inet t {\n chain c {\n  tcp dport 70000\n }\n}\n", 3, 13,
+	  "value out of range" },
+	{ "table inet t {\n chain c {\n", 3, 1, "unexpected end of file" },
+	{ "/* open", 1, 1, "unterminated comment" },
+	{ "table ip t {\n set s {\n  type ipv4_addr\n  elements = { 10.0.0.0/8 }\n"
+	  " }\n}\n", 4, 16, "needs flags interval" },
+	{ "table ip t {\n chain c {\n  synproxy\n }\n}\n", 3, 3,
+	  "unsupported feature: synproxy" },
+	{ "table ip t {\n chain c {\n  comment \"tag:bad tag!\" accept\n }\n}\n", 0,
+	  0, NULL },
+	{ "table ip t {\n chain c {\n  accept comment \"tag:b@d\"\n }\n}\n", 3, 18,
+	  "a tag is" },
+};
+
+START_TEST(errors_point_at_the_mistake)
+{
+	struct linx_value rs;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+	const char *t = broken[_i].text;
+	int r = linx_nft_parse(t, strlen(t), NULL, &rs, &pe, &err);
+
+	if (!broken[_i].msg) {
+		linx_value_clear(&rs);
+		return;
+	}
+	ck_assert_msg(r == -EINVAL, "accepted: %s", t);
+	ck_assert_int_eq(rs.type, LINX_NIL);
+	ck_assert_msg(pe.line == broken[_i].line && pe.column == broken[_i].col &&
+			      strstr(pe.message, broken[_i].msg),
+		      "%s\n got %u:%u %s", t, pe.line, pe.column, pe.message);
+	ck_assert_str_eq(pe.file, "nofile");
+	ck_assert_str_eq(err.op, "parse");
+	char buf[1024];
+	linx_nft_parse_error_format(&pe, buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "^\n") && strstr(buf, "| "), "%s", buf);
+}
+END_TEST
+
+START_TEST(error_rendering)
+{
+	struct linx_nft_parse_error pe = { .line = 42, .column = 14 };
+	char buf[512];
+
+	snprintf(pe.file, sizeof(pe.file), "fw.nft");
+	snprintf(pe.message, sizeof(pe.message), "unexpected character '?'");
+	snprintf(pe.snippet, sizeof(pe.snippet), "    tcp dport ? accept");
+	linx_nft_parse_error_format(&pe, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "fw.nft:42:14: unexpected character '?'\n"
+			      "|\n"
+			      "|     tcp dport ? accept\n"
+			      "|              ^\n");
+}
+END_TEST
+
+/* ---- holes ------------------------------------------------------------------ */
+
+START_TEST(holes_fill_typed)
+{
+	const char *src = "table inet t {\n chain c {\n"
+			  "  ip saddr $src tcp dport $port iifname $dev "
+			  "meta mark $m accept\n  ip6 daddr $dst accept\n }\n}\n";
+	struct linx_value values = nt_json(
+		"{\"src\":\"10.1.2.3\",\"port\":443,\"dev\":\"eth0\","
+		"\"m\":16,\"dst\":\"fe80::1\"}");
+	struct linx_nft_parse_opts o = { .values = &values };
+	struct linx_value holes, direct, filled, bad;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+
+	holes = parse_ok(src);
+	char *hj = nt_to_json(&holes);
+	ck_assert_msg(strstr(hj, "{\"hole\":\"src\",\"type\":\"ipv4_addr\"}") &&
+			      strstr(hj, "\"integer/16\"") &&
+			      strstr(hj, "\"host_integer/32\"") &&
+			      strstr(hj, "\"ifname\""),
+		      "%s", hj);
+	free(hj);
+	linx_assert_ok(linx_nft_parse(src, strlen(src), &o, &direct, &pe, &err),
+		       &err);
+	linx_assert_ok(linx_nft_fill_holes(&holes, &values, &filled, &err), &err);
+	ck_assert(linx_value_equal(&direct, &filled));
+	/* the holes survive formatting */
+	char *t = fmt(&holes);
+	ck_assert_msg(strstr(t, "ip saddr $src") && strstr(t, "tcp dport $port"),
+		      "%s", t);
+	free(t);
+	/* mismatches name the hole */
+	struct linx_value wrong = nt_json("{\"src\":\"fe80::1\",\"port\":443,"
+					  "\"dev\":\"eth0\",\"m\":1,\"dst\":\"::1\"}");
+	ck_assert_int_eq(linx_nft_fill_holes(&holes, &wrong, &bad, &err), -EINVAL);
+	ck_assert_msg(strstr(err.message, "$src") && strstr(err.message, "IPv4"),
+		      "%s", err.message);
+	linx_value_clear(&wrong);
+	wrong = nt_json("{\"src\":\"1.2.3.4\",\"port\":70000,\"dev\":\"eth0\","
+			"\"m\":1,\"dst\":\"::1\"}");
+	ck_assert_int_eq(linx_nft_fill_holes(&holes, &wrong, &bad, &err), -EINVAL);
+	ck_assert_msg(strstr(err.message, "$port"), "%s", err.message);
+	linx_value_clear(&wrong);
+	wrong = nt_json("{\"src\":\"1.2.3.4\",\"port\":1,\"dev\":\"0123456789abcdefg\","
+			"\"m\":1,\"dst\":\"::1\"}");
+	ck_assert_int_eq(linx_nft_parse(src, strlen(src),
+					&(struct linx_nft_parse_opts){ .values = &wrong },
+					&bad, &pe, &err),
+			 -EINVAL);
+	ck_assert_msg(strstr(pe.message, "$dev") && pe.line == 3, "%s",
+		      pe.message);
+	ck_assert_int_eq(linx_nft_fill_holes(&holes, NULL, &bad, &err), -EINVAL);
+	linx_value_clear(&wrong);
+	linx_value_clear(&values);
+	linx_value_clear(&holes);
+	linx_value_clear(&direct);
+	linx_value_clear(&filled);
+}
+END_TEST
+
+START_TEST(defines_substitute)
+{
+	struct linx_value a = parse_ok(
+		"define ports = { 22, 80 }\ndefine lan = \"eth1\"\n"
+		"define both = $lan\n"
+		"table inet t { chain c { iifname $both tcp dport $ports accept; }; }");
+	struct linx_value b = parse_ok(
+		"table inet t { chain c { iifname \"eth1\" tcp dport { 22, 80 } "
+		"accept; }; }");
+	ck_assert(linx_value_equal(&a, &b));
+	linx_value_clear(&a);
+	linx_value_clear(&b);
+}
+END_TEST
+
+/* ---- includes ---------------------------------------------------------------- */
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(includes_stay_in_their_root)
+{
+	char dir[] = "/tmp/linx-nft-lang-XXXXXX", p[512], q[512];
+	struct linx_value rs;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/sub", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/main.nft", dir);
+	write_file(p, "define x = 22\ninclude \"sub/chain.nft\"\n");
+	snprintf(p, sizeof(p), "%s/sub/chain.nft", dir);
+	write_file(p, "include \"more.nft\"\n");
+	snprintf(p, sizeof(p), "%s/sub/more.nft", dir);
+	write_file(p, "table inet t { chain c { tcp dport $x accept; }; }\n");
+	snprintf(p, sizeof(p), "%s/main.nft", dir);
+	linx_assert_ok(linx_nft_parse_file(p, NULL, &rs, &pe, &err), &err);
+	ck_assert_uint_eq(linx_map_get(&rs, "tables")->len, 1);
+	linx_value_clear(&rs);
+
+	/* out of the root */
+	snprintf(p, sizeof(p), "%s/sub/esc.nft", dir);
+	write_file(p, "include \"../main.nft\"\n");
+	snprintf(q, sizeof(q), "%s/sub", dir);
+	ck_assert_int_eq(linx_nft_parse_file(
+				 p, &(struct linx_nft_parse_opts){ .root_dir = q },
+				 &rs, &pe, &err),
+			 -EINVAL);
+	ck_assert_msg(strstr(pe.message, "escapes the root"), "%s", pe.message);
+	ck_assert_int_eq(pe.line, 1);
+	ck_assert_int_eq(pe.column, 9);
+
+	/* itself, forever: the depth limit */
+	snprintf(p, sizeof(p), "%s/loop.nft", dir);
+	write_file(p, "include \"loop.nft\"\n");
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.message, "nested deeper"), "%s", pe.message);
+
+	/* a missing file */
+	snprintf(p, sizeof(p), "%s/missing.nft", dir);
+	write_file(p, "\n\ninclude \"nope.nft\"\n");
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_int_eq(pe.line, 3);
+	ck_assert_msg(strstr(pe.message, "nope.nft"), "%s", pe.message);
+
+	/* text without a root: no includes at all */
+	const char *t = "include \"/etc/passwd\"\n";
+	ck_assert_int_eq(linx_nft_parse(t, strlen(t), NULL, &rs, &pe, &err),
+			 -EINVAL);
+	free(nt_sh_ok("rm -rf %s", dir));
+}
+END_TEST
+
+/* ---- the formatter on values nobody parsed ---------------------------------- */
+
+START_TEST(unrenderable_becomes_a_comment)
+{
+	struct linx_value rs = nt_json(
+		"{\"tables\":[{\"family\":\"inet\",\"name\":\"t\",\"chains\":[{"
+		"\"name\":\"c\",\"type\":\"filter\",\"hook\":\"input\","
+		"\"priority\":0,\"rules\":["
+		"{\"exprs\":[{\"expr\":\"mystery\",\"raw\":{\"$bytes\":\"\"}}]},"
+		"{\"exprs\":[\"accept\"],\"tag\":\"ok\",\"comment\":\"x\"}]}]}]}");
+	char *t = fmt(&rs);
+	struct linx_value back;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+
+	ck_assert_msg(strstr(t, "# <unsupported expression: mystery") &&
+			      strstr(t, "accept comment \"tag:ok x\""),
+		      "%s", t);
+	linx_assert_ok(linx_nft_parse(t, strlen(t), NULL, &back, &pe, &err), &err);
+	free(t);
+	linx_value_clear(&rs);
+	linx_value_clear(&back);
+	/* not a ruleset */
+	struct linx_value n = linx_value_int(3);
+	char *x;
+	ck_assert_int_eq(linx_nft_format(&n, &x, NULL, &err), -EINVAL);
+}
+END_TEST
+
+START_TEST(canonical_layout)
+{
+	struct linx_value rs = parse_ok(
+		"table inet myapp { chain input { type filter hook input "
+		"priority 0; policy drop; tcp dport 22 accept; }; }");
+	char *t = fmt(&rs);
+
+	ck_assert_str_eq(t, "table inet myapp {\n"
+			    "  chain input {\n"
+			    "    type filter hook input priority 0\n"
+			    "    policy drop\n"
+			    "\n"
+			    "    tcp dport 22 accept\n"
+			    "  }\n"
+			    "}\n");
+	free(t);
+	linx_value_clear(&rs);
+}
+END_TEST
+
+/* ---- no input crashes it ------------------------------------------------------ */
+
+START_TEST(mutations_never_crash)
+{
+	static const char pokes[] = "{};\n\"$@/:-.,*#\\0x1 ";
+	char path[600];
+	unsigned seed = 1;
+	size_t cap = 1 << 16;
+	char *buf = malloc(cap);
+	DIR *d = opendir(LANG_DIR);
+	struct dirent *e;
+
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		if (!strstr(e->d_name, ".nft"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", LANG_DIR, e->d_name);
+		FILE *f = fopen(path, "r");
+		size_t n = fread(buf, 1, cap, f);
+		fclose(f);
+		for (int it = 0; it < 400; it++) {
+			char *m = malloc(n + 1);
+			memcpy(m, buf, n);
+			for (int k = 0; k < 4; k++) {
+				seed = seed * 1103515245 + 12345;
+				size_t at = (seed >> 8) % n;
+				seed = seed * 1103515245 + 12345;
+m[at] = pokes[(seed >> 8) % (sizeof(pokes) - 1)];
+			}
+			struct linx_value rs;
+			struct linx_nft_parse_error pe;
+			struct linx_error err;
+			int r = linx_nft_parse(m, n, NULL, &rs, &pe, &err);
+			ck_assert(r == 0 || r == -EINVAL);
+			if (r == 0) {
+				char *t;
+				linx_assert_ok(linx_nft_format(&rs, &t, NULL, &err), &err);
+				free(t);
+			}
+			linx_value_clear(&rs);
+			free(m);
+		}
+	}
+	closedir(d);
+	free(buf);
+	/* deep nesting and long inputs are bounded */
+	size_t big = 1 << 20;
+	char *deep = malloc(big);
+	memset(deep, '{', big);
+	struct linx_value rs;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+	ck_assert_int_eq(linx_nft_parse(deep, big, NULL, &rs, &pe, &err), -EINVAL);
+	memset(deep, '$', big);
+	ck_assert_int_eq(linx_nft_parse(deep, big, NULL, &rs, &pe, &err), -EINVAL);
+	const char *selfref = "define a = $b\ndefine b = $a\n"
+			      "table ip t { chain c { tcp dport $a; }; }";
+	ck_assert_int_eq(linx_nft_parse(selfref, strlen(selfref), NULL, &rs, &pe,
+					&err),
+			 -EINVAL);
+	free(deep);
+	/* defines that double at each level: bounded, not 2^30 elements */
+	char bomb[4096];
+	size_t k = (size_t)sprintf(bomb, "define a0 = 1\n");
+	for (int i = 1; i <= 30; i++)
+		k += (size_t)sprintf(bomb + k, "define a%d = $a%d, $a%d\n", i,
+				     i - 1, i - 1);
+	k += (size_t)sprintf(bomb + k,
+			     "table ip t { chain c { tcp dport { $a30 }; }; }\n");
+	ck_assert_int_eq(linx_nft_parse(bomb, k, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.message, "expand to more than"), "%s",
+		      pe.message);
+}
+END_TEST
+
+/* ---- the round-trip property over generated rulesets ---------------------- */
+
+static const char *const gen_match[] = {
+	"tcp dport 22", "udp sport 1-100", "ip saddr 10.0.0.0/8",
+	"ip6 daddr ::1", "iifname \"eth*\"", "oifname != \"lo\"",
+	"ct state established,related", "ct state != new", "meta mark 0x10",
+	"tcp flags & (syn|ack) == syn", "th dport { 1, 2 }",
+	"ip daddr != { 1.2.3.4, 5.6.7.0/24 }", "meta l4proto udp",
+	"ether saddr 02:00:00:00:00:01", "icmp type echo-request",
+	"tcp dport != 1000-2000", "ip saddr 10.16.0.0/12", "ct mark 0x5",
+	"meta nfproto ipv6", "tcp sport @ports", "ip ttl < 5",
+	"icmpv6 type { echo-request, nd-neighbor-solicit }",
+	"ct status dnat", "meta pkttype broadcast", "ip protocol tcp",
+	"ct state vmap { established : accept, new : jump c2 }",
+};
+static const char *const gen_stmt[] = {
+	"counter", "log prefix \"x \" level info", "limit rate 5/second",
+	"quota 10 mbytes", "meta mark set 0x1", "ct mark set 0x2", "notrack",
+	"limit rate over 1 mbytes/second burst 10 kbytes", "counter name cnt",
+	"log group 3", "ct mark set meta mark",
+};
+static const char *const gen_end[] = {
+	"accept", "drop", "jump c2", "goto c2", "reject", "return", "",
+	"reject with icmpx type admin-prohibited", "queue num 1-2 bypass",
+	"comment \"tag:r1 some words\"", "accept comment \"plain\"",
+};
+static const char *const gen_nat[] = {
+	"dnat ip to 10.0.0.1:80", "snat ip to 1.2.3.4-1.2.3.8", "masquerade",
+	"redirect to :8080", "masquerade to :1000-2000 random,persistent",
+	"dnat ip6 to [fe80::1]:443",
+};
+
+static size_t pick(unsigned *seed, size_t n)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return (*seed >> 8) % n;
+}
+
+START_TEST(generated_rulesets_roundtrip)
+{
+	unsigned seed = 12345, accepted = 0, total = 300;
+	char *text = malloc(1 << 16);
+
+	for (unsigned n = 0; n < total; n++) {
+		size_t k = 0;
+#define R(a) (a)[pick(&seed, sizeof(a) / sizeof((a)[0]))]
+		k += (size_t)sprintf(text + k,
+				     "table inet t%u {\n set ports { type "
+				     "inet_service; elements = { 1, 2 }; }\n"
+				     " counter cnt { }\n chain c2 { }\n"
+				     " chain c {\n",
+				     n);
+		for (int r = 0; r < 6; r++) {
+			k += (size_t)sprintf(text + k, "  %s %s %s %s\n",
+					     R(gen_match), R(gen_match),
+					     R(gen_stmt), R(gen_end));
+		}
+		k += (size_t)sprintf(text + k, " }\n chain n {\n  type nat hook "
+					       "prerouting priority dstnat\n"
+					       "  %s %s\n }\n}\n",
+				     R(gen_match), R(gen_nat));
+#undef R
+		struct linx_value a, b;
+		struct linx_nft_parse_error pe;
+		struct linx_error err;
+		if (linx_nft_parse(text, k, NULL, &a, &pe, &err) < 0)
+			continue;
+		accepted++;
+		char *t1 = fmt(&a);
+		int r = linx_nft_parse(t1, strlen(t1), NULL, &b, &pe, &err);
+		if (r < 0)
+			fprintf(stderr, "%s\n---\n%s\n", text, t1);
+		ck_assert_msg(r == 0, "generated %u: %s", n, err.message);
+		if (!linx_value_equal(&a, &b))
+			fprintf(stderr, "%s\n---\n%s\n", text, t1);
+		ck_assert_msg(linx_value_equal(&a, &b),
+			      "generated %u: parse(format(x)) != x", n);
+		char *t2 = fmt(&b);
+		ck_assert_msg(strcmp(t1, t2) == 0, "generated %u: not a fixed point",
+			      n);
+		free(t1);
+		free(t2);
+		linx_value_clear(&a);
+		linx_value_clear(&b);
+	}
+	fprintf(stderr, "generated rulesets: %u of %u parsed and round-tripped\n",
+		accepted, total);
+	ck_assert_uint_ge(accepted, total / 10);
+	free(text);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *su = suite_create("nft-lang");
+	TCase *tc = tcase_create("lang");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, compiles_like_nftables, 0,
+			    sizeof(vectors) / sizeof(vectors[0]));
+	tcase_add_test(tc, corpus_roundtrips);
+	tcase_add_loop_test(tc, errors_point_at_the_mistake, 0,
+			    sizeof(broken) / sizeof(broken[0]));
+	tcase_add_test(tc, error_rendering);
+	tcase_add_test(tc, holes_fill_typed);
+	tcase_add_test(tc, defines_substitute);
+	tcase_add_test(tc, includes_stay_in_their_root);
+	tcase_add_test(tc, unrenderable_becomes_a_comment);
+	tcase_add_test(tc, canonical_layout);
+	tcase_add_test(tc, mutations_never_crash);
+	tcase_add_test(tc, generated_rulesets_roundtrip);
+	suite_add_tcase(su, tc);
+	return linx_test_run_suite(su);
+}
