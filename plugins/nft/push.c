@@ -313,7 +313,7 @@ static int on_echo(void *arg, const struct nlmsghdr *nlh, bool cut)
 	struct nft_where w;
 	struct linx_value v;
 	const struct linx_value *tag, *handle;
-	struct echo_rule *er;
+	struct echo_rule *er = NULL;
 
 	if (cut) {
 		e->bad = true;
@@ -590,7 +590,8 @@ static bool cache_build(const struct linx_value *desired,
 	*ret = linx_value_nil();
 	if (ech->bad || ech->n != echoed)
 		return false;
-	qsort(ech->a, ech->n, sizeof(*ech->a), echo_cmp);
+	if (ech->n)
+		qsort(ech->a, ech->n, sizeof(*ech->a), echo_cmp);
 	for (size_t e = 1; e < ech->n; e++)
 		if (echo_cmp(&ech->a[e - 1], &ech->a[e]) == 0)
 			return false;
