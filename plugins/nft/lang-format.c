@@ -629,6 +629,45 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (ldreg != 1)
 		return unsupported(c, ld, "a load into another register");
+	if (is_expr(&ex[i + 1], "objref") && !prefix) {
+		/* ct helper set SEL map { k : "name" } */
+		const struct linx_value *o = &ex[i + 1];
+		const struct linx_value *set = linx_map_get(o, "set");
+		const struct linx_value *el = set ? linx_map_get(set, "elements") : NULL;
+		const char *kt = set ? str_of(set, "key_type") : NULL;
+		const char *dk = set ? str_of(set, "data_type") : NULL;
+		int64_t sr = -1;
+		int_of(o, "sreg", &sr);
+		const char *st = nftl_dtype_settype(s->dtype, s->len);
+		if (sr != 1 || !kt || !dk || strcmp(dk, "ct_helper") || !st ||
+		    strcmp(st, kt) || !el || el->type != LINX_LIST || !el->len)
+			goto badmap;
+		nftl_sb_puts(&b, "ct helper set ");
+		b.n = 0;
+		nftl_sb_puts(&b, "ct helper set ");
+		sel_name(&b, s);
+		nftl_sb_puts(&b, " map { ");
+		for (uint32_t k = 0; k < el->len; k++) {
+			const struct linx_value *x = &el->items[k];
+			const struct linx_value *key = linx_map_get(x, "key");
+			const char *v = str_of(x, "value");
+			if (!key || !v || !v[0] || strlen(v) > 255 ||
+			    (key->type == LINX_MAP) ||
+			    elem_key_text(&b, kt, key) < 0)
+				goto badmap;
+			nftl_sb_puts(&b, " : ");
+			nftl_sb_quote(&b, v);
+			nftl_sb_puts(&b, k + 1 < el->len ? ", " : " }");
+		}
+		if (b.oom)
+			goto badmap;
+		word(c, b.p);
+		free(b.p);
+		return 2;
+	badmap:
+		free(b.p);
+		return unsupported(c, o, "an object map");
+	}
 	int64_t ll = s->len;
 	if (s->kind == SEL_PAYLOAD)
 		int_of(ld, "len", &ll);
