@@ -317,6 +317,27 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		const struct linx_value *r = linx_map_get(k, "range");
 		if (!r || r->type != LINX_LIST || r->len != 2)
 			return -1;
+		/* the parser wants the low end first */
+		int64_t a, z;
+		if (linx_value_get_i64(&r->items[0], &a) &&
+		    linx_value_get_i64(&r->items[1], &z)) {
+			if (a > z)
+				return -1;
+		} else if (r->items[0].type == LINX_STRING &&
+			   r->items[1].type == LINX_STRING) {
+			unsigned char x[16] = { 0 }, y[16] = { 0 };
+			int af = strchr(r->items[0].str, ':') ? AF_INET6 : AF_INET;
+			if (strcmp(type, "ether_addr") != 0 &&
+			    (inet_pton(af, r->items[0].str, x) != 1 ||
+			     inet_pton(af, r->items[1].str, y) != 1 ||
+			     memcmp(x, y, 16) > 0))
+				return -1;
+			if (strcmp(type, "ether_addr") == 0 &&
+			    strcmp(r->items[0].str, r->items[1].str) > 0)
+				return -1;
+		} else {
+			return -1;
+		}
 		if (elem_key_text(b, type, &r->items[0]) < 0)
 			return -1;
 		range_dash(b);
@@ -698,7 +719,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			   strcmp(str_of(e2, "op"), "lte") == 0 &&
 			   bytes_of(e2, "data") && !prefix) {
 			const struct linx_value *d2 = bytes_of(e2, "data");
-			if (d->len != (uint32_t)s->len || d2->len != d->len)
+			if (d->len != (uint32_t)s->len || d2->len != d->len ||
+			    memcmp(d->bytes, d2->bytes, d->len) > 0)
 				goto bad;
 			if (value_text(&b, s->dtype, d->bytes, d->len, -1) < 0)
 				goto bad;
@@ -819,7 +841,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		const struct linx_value *f = bytes_of(e1, "from");
 		const struct linx_value *t = bytes_of(e1, "to");
 		const char *op = str_of(e1, "op");
-		if (!f || !t || !op || f->len != (uint32_t)s->len || t->len != f->len)
+		if (!f || !t || !op || f->len != (uint32_t)s->len ||
+		    t->len != f->len || memcmp(f->bytes, t->bytes, f->len) > 0)
 			goto bad;
 		nftl_sb_puts(&b, strcmp(op, "neq") == 0 ? "!= " : "");
 		if (value_text(&b, s->dtype, f->bytes, f->len, -1) < 0)
