@@ -1793,8 +1793,22 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		nftl_sb_quote(b, x);
 		nftl_sb_puts(b, "\n");
 	}
+	bool iflag = false, ivals = false;
+	for (uint32_t k = 0; fl && fl->type == LINX_LIST && k < fl->len; k++)
+		iflag = iflag || (fl->items[k].type == LINX_STRING &&
+				  strcmp(fl->items[k].str, "interval") == 0);
+	for (uint32_t k = 0; el && el->type == LINX_LIST && k < el->len; k++) {
+		const struct linx_value *x = &el->items[k];
+		const struct linx_value *key = x->type == LINX_MAP &&
+						       linx_map_get(x, "key")
+					       ? linx_map_get(x, "key")
+					       : x;
+		ivals = ivals ||
+			(key->type == LINX_STRING && strchr(key->str, '/')) ||
+			(key->type == LINX_MAP && linx_map_get(key, "range"));
+	}
 	if (el && el->type == LINX_LIST && el->len) {
-		if (strchr(kt, '.') ||
+		if (strchr(kt, '.') || (ivals && !iflag) ||
 		    elements_text(&body, kt, el, dt && strcmp(dt, "verdict") == 0,
 				  dt != NULL, dt) < 0) {
 			put_unsupported_line(b, 2, "elements");
