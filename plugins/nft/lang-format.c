@@ -1798,11 +1798,11 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		iflag = iflag || (fl->items[k].type == LINX_STRING &&
 				  strcmp(fl->items[k].str, "interval") == 0);
 	for (uint32_t k = 0; el && el->type == LINX_LIST && k < el->len; k++) {
-		const struct linx_value *x = &el->items[k];
-		const struct linx_value *key = x->type == LINX_MAP &&
-						       linx_map_get(x, "key")
-					       ? linx_map_get(x, "key")
-					       : x;
+		const struct linx_value *it = &el->items[k];
+		const struct linx_value *key = it->type == LINX_MAP &&
+						       linx_map_get(it, "key")
+					       ? linx_map_get(it, "key")
+					       : it;
 		ivals = ivals ||
 			(key->type == LINX_STRING && strchr(key->str, '/')) ||
 			(key->type == LINX_MAP && linx_map_get(key, "range"));
