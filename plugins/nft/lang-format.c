@@ -317,6 +317,27 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		const struct linx_value *r = linx_map_get(k, "range");
 		if (!r || r->type != LINX_LIST || r->len != 2)
 			return -1;
+		/* the parser wants the low end first */
+		int64_t a, z;
+		if (linx_value_get_i64(&r->items[0], &a) &&
+		    linx_value_get_i64(&r->items[1], &z)) {
+			if (a > z)
+				return -1;
+		} else if (r->items[0].type == LINX_STRING &&
+			   r->items[1].type == LINX_STRING) {
+			unsigned char x[16] = { 0 }, y[16] = { 0 };
+			int af = strchr(r->items[0].str, ':') ? AF_INET6 : AF_INET;
+			if (strcmp(type, "ether_addr") != 0 &&
+			    (inet_pton(af, r->items[0].str, x) != 1 ||
+			     inet_pton(af, r->items[1].str, y) != 1 ||
+			     memcmp(x, y, 16) > 0))
+				return -1;
+			if (strcmp(type, "ether_addr") == 0 &&
+			    strcmp(r->items[0].str, r->items[1].str) > 0)
+				return -1;
+		} else {
+			return -1;
+		}
 		if (elem_key_text(b, type, &r->items[0]) < 0)
 			return -1;
 		range_dash(b);
@@ -629,6 +650,45 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (ldreg != 1)
 		return unsupported(c, ld, "a load into another register");
+	if (is_expr(&ex[i + 1], "objref") && !prefix) {
+		/* ct helper set SEL map { k : "name" } */
+		const struct linx_value *o = &ex[i + 1];
+		const struct linx_value *set = linx_map_get(o, "set");
+		const struct linx_value *el = set ? linx_map_get(set, "elements") : NULL;
+		const char *kt = set ? str_of(set, "key_type") : NULL;
+		const char *dk = set ? str_of(set, "data_type") : NULL;
+		int64_t sr = -1;
+		int_of(o, "sreg", &sr);
+		const char *st = nftl_dtype_settype(s->dtype, s->len);
+		if (sr != 1 || !kt || !dk || strcmp(dk, "ct_helper") || !st ||
+		    strcmp(st, kt) || !el || el->type != LINX_LIST || !el->len)
+			goto badmap;
+		nftl_sb_puts(&b, "ct helper set ");
+		b.n = 0;
+		nftl_sb_puts(&b, "ct helper set ");
+		sel_name(&b, s);
+		nftl_sb_puts(&b, " map { ");
+		for (uint32_t k = 0; k < el->len; k++) {
+			const struct linx_value *x = &el->items[k];
+			const struct linx_value *key = linx_map_get(x, "key");
+			const char *v = str_of(x, "value");
+			if (!key || !v || !v[0] || strlen(v) > 255 ||
+			    (key->type == LINX_MAP) ||
+			    elem_key_text(&b, kt, key) < 0)
+				goto badmap;
+			nftl_sb_puts(&b, " : ");
+			nftl_sb_quote(&b, v);
+			nftl_sb_puts(&b, k + 1 < el->len ? ", " : " }");
+		}
+		if (b.oom)
+			goto badmap;
+		word(c, b.p);
+		free(b.p);
+		return 2;
+	badmap:
+		free(b.p);
+		return unsupported(c, o, "an object map");
+	}
 	int64_t ll = s->len;
 	if (s->kind == SEL_PAYLOAD)
 		int_of(ld, "len", &ll);
@@ -659,7 +719,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			   strcmp(str_of(e2, "op"), "lte") == 0 &&
 			   bytes_of(e2, "data") && !prefix) {
 			const struct linx_value *d2 = bytes_of(e2, "data");
-			if (d->len != (uint32_t)s->len || d2->len != d->len)
+			if (d->len != (uint32_t)s->len || d2->len != d->len ||
+			    memcmp(d->bytes, d2->bytes, d->len) > 0)
 				goto bad;
 			if (value_text(&b, s->dtype, d->bytes, d->len, -1) < 0)
 				goto bad;
@@ -780,7 +841,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		const struct linx_value *f = bytes_of(e1, "from");
 		const struct linx_value *t = bytes_of(e1, "to");
 		const char *op = str_of(e1, "op");
-		if (!f || !t || !op || f->len != (uint32_t)s->len || t->len != f->len)
+		if (!f || !t || !op || f->len != (uint32_t)s->len ||
+		    t->len != f->len || memcmp(f->bytes, t->bytes, f->len) > 0)
 			goto bad;
 		nftl_sb_puts(&b, strcmp(op, "neq") == 0 ? "!= " : "");
 		if (value_text(&b, s->dtype, f->bytes, f->len, -1) < 0)
@@ -1731,8 +1793,22 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		nftl_sb_quote(b, x);
 		nftl_sb_puts(b, "\n");
 	}
+	bool iflag = false, ivals = false;
+	for (uint32_t k = 0; fl && fl->type == LINX_LIST && k < fl->len; k++)
+		iflag = iflag || (fl->items[k].type == LINX_STRING &&
+				  strcmp(fl->items[k].str, "interval") == 0);
+	for (uint32_t k = 0; el && el->type == LINX_LIST && k < el->len; k++) {
+		const struct linx_value *it = &el->items[k];
+		const struct linx_value *key = it->type == LINX_MAP &&
+						       linx_map_get(it, "key")
+					       ? linx_map_get(it, "key")
+					       : it;
+		ivals = ivals ||
+			(key->type == LINX_STRING && strchr(key->str, '/')) ||
+			(key->type == LINX_MAP && linx_map_get(key, "range"));
+	}
 	if (el && el->type == LINX_LIST && el->len) {
-		if (strchr(kt, '.') ||
+		if (strchr(kt, '.') || (ivals && !iflag) ||
 		    elements_text(&body, kt, el, dt && strcmp(dt, "verdict") == 0,
 				  dt != NULL, dt) < 0) {
 			put_unsupported_line(b, 2, "elements");

@@ -1736,6 +1736,100 @@ static int nat_map(struct parser *p, struct rule *r, unsigned reg,
 	return push_expr(p, r, &e);
 }
 
+/* ct helper set SEL map { k : "helper", ... }: an objref through an
+ * anonymous object map (docs/nft/expressions.md). */
+static int helper_map(struct parser *p, struct rule *r)
+{
+	const struct tok *t = next(p);
+	const char *proto, *field;
+	int rc;
+
+	if (unqualified_meta(t->s)) {
+		proto = "meta";
+		field = t->s;
+	} else if (strcmp(t->s, "meta") == 0 || strcmp(t->s, "ct") == 0 ||
+		   is_payload_proto(t->s)) {
+		const struct tok *f = next(p);
+		if (f->kind != T_IDENT)
+			return unexpected(p, f, "a field");
+		proto = t->s;
+		field = f->s;
+	} else {
+		return perror_at(p, t, "unsupported feature: ct helper set %s",
+				 t->s);
+	}
+	const struct nftl_sel *s = nftl_sel_find(proto, field);
+	const char *kt = s ? nftl_dtype_settype(s->dtype, s->len) : NULL;
+	if (!s || !kt || !known_set_dtype(s->dtype))
+		return perror_at(p, t, "unsupported feature: %s %s as a map "
+				       "key", proto, field);
+	if ((rc = emit_deps(p, r, s, t)) < 0)
+		return rc;
+	rc = s->kind == SEL_PAYLOAD ? e_payload(p, r, s->base, s->offset, s->len)
+				    : e_load(p, r, s->proto, s->key, 1);
+	if (rc < 0)
+		return rc;
+	if (!accept_ident(p, "map"))
+		return unexpected(p, peek(p), "map");
+	if ((rc = expect_punct(p, '{')) < 0)
+		return rc;
+	struct linx_value elems = linx_value_list();
+	for (;;) {
+		struct linx_value key = linx_value_nil(), el;
+		bool iv = false;
+		skip_seps(p);
+		if (accept_punct(p, '}'))
+			break;
+		if (elems.len >= 65536) {
+			rc = perror_at(p, peek(p), "too many elements");
+			goto fail;
+		}
+		if ((rc = parse_elem_key(p, s->dtype, s->len, &key, &iv)) < 0)
+			goto fail;
+		if (iv) {
+			linx_value_clear(&key);
+			rc = perror_at(p, p->last, "unsupported feature: "
+						   "intervals in object maps");
+			goto fail;
+		}
+		if ((rc = expect_punct(p, ':')) < 0) {
+			linx_value_clear(&key);
+			goto fail;
+		}
+		const char *name;
+		if ((rc = expect_name(p, &name, "a helper name")) < 0) {
+			linx_value_clear(&key);
+			goto fail;
+		}
+		el = linx_value_map();
+		linx_map_put(&el, "key", &key);
+		linx_map_put_cstring(&el, "value", name);
+		linx_list_push(&elems, &el);
+		skip_seps(p);
+		if (accept_punct(p, ','))
+			continue;
+		if (accept_punct(p, '}'))
+			break;
+		rc = unexpected(p, peek(p), "',' or '}'");
+		goto fail;
+	}
+	if (elems.len == 0) {
+		rc = perror_at(p, p->last, "empty map");
+		goto fail;
+	}
+	struct linx_value set = linx_value_map(), e = linx_value_map();
+	linx_map_put_cstring(&set, "key_type", kt);
+	linx_map_put_cstring(&set, "data_type", "ct_helper");
+	linx_map_put(&set, "elements", &elems);
+	linx_map_put_cstring(&e, "expr", "objref");
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put(&e, "set", &set);
+	return push_expr(p, r, &e);
+fail:
+	linx_value_clear(&elems);
+	return rc;
+}
+
 static bool nat_map_ahead(struct parser *p)
 {
 	const struct tok *t = peek(p);
@@ -2292,14 +2386,16 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				if (strcmp(w, "ct") == 0 &&
 				    strcmp(field, "helper") == 0 &&
 				    accept_ident(p, "set")) {
-					if (is_punct(peek(p), '{') ||
-					    peek(p)->kind == T_IDENT) {
+					if (is_punct(peek(p), '{')) {
 						rc = perror_at(p, peek(p),
 							       "unsupported feature: "
-							       "ct helper set from a map");
+							       "ct helper set from a set");
 						break;
 					}
-					rc = stmt_set(p, &r, NULL);
+					if (peek(p)->kind == T_IDENT)
+						rc = helper_map(p, &r);
+					else
+						rc = stmt_set(p, &r, NULL);
 					if (rc < 0)
 						break;
 					continue;
