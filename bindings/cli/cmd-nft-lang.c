@@ -343,7 +343,11 @@ static int do_sub(struct lang_cmd *c, const char *sub, const char *file)
 			fputs(text, stdout);
 		goto out;
 	}
-	if ((st = validate(c, file, &rs)) != 0)
+	/* push validates before any system call: only check and diff-text
+	 * validate on their own (one pass over the value fewer for load) */
+	if ((strcmp(sub, "check") == 0 || c->check ||
+	     strcmp(sub, "diff-text") == 0) &&
+	    (st = validate(c, file, &rs)) != 0)
 		goto out;
 	if (strcmp(sub, "check") == 0 || c->check)
 		goto out;
