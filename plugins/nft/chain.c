@@ -102,34 +102,39 @@ static bool hook_allowed(uint8_t family, const char *type, const char *hook)
 }
 
 static int check_rules(uint8_t family, const char *table, const char *obj,
-		       const struct linx_value *rules, struct linx_error *err)
+		       const struct linx_value *rules, bool exprs,
+		       struct linx_error *err)
 {
 	struct nft_enc e = {
 		.family = family, .table = table, .err = err,
+		.no_exprs = !exprs,
 	};
-	int r;
+	struct nft_strset tags;
+	int r = 0;
 
-	for (uint32_t i = 0; rules && i < rules->len; i++) {
+	if (!rules || rules->len == 0)
+		return 0;
+	if (nft_strset_init(&tags, rules->len) < 0)
+		return linx_error_set(err, ENOMEM, "bad_rule", NULL);
+	for (uint32_t i = 0; i < rules->len && r == 0; i++) {
 		const struct linx_value *rule = &rules->items[i];
 		const struct linx_value *tag;
 
 		if ((r = nft_rule_check(&e, obj, rule)) < 0)
-			return r;
+			break;
 		tag = linx_map_get(rule, "tag");
-		if (!tag || tag->type != LINX_STRING)
-			continue;
-		for (uint32_t j = 0; j < i; j++)
-			if (linx_value_equal(tag,
-					     linx_map_get(&rules->items[j],
-							  "tag")))
-				return nft_bad(err, "bad_rule", obj,
-					       "duplicate_tag: %s", tag->str);
+		if (tag && tag->type == LINX_STRING &&
+		    nft_strset_add(&tags, tag->str) == 0)
+			r = nft_bad(err, "bad_rule", obj, "duplicate_tag: %s",
+				    tag->str);
 	}
-	return 0;
+	nft_strset_fini(&tags);
+	return r;
 }
 
 int nft_chain_check(uint8_t family, const char *table,
-		    const struct linx_value *c, struct linx_error *err)
+		    const struct linx_value *c, unsigned check,
+		    struct linx_error *err)
 {
 	const char *name, *type = NULL, *hook = NULL, *policy = NULL, *comment;
 	const struct linx_value *prio, *rules, *devs;
@@ -217,7 +222,8 @@ int nft_chain_check(uint8_t family, const char *table,
 	if (has_comment &&
 	    (r = nft_comment_check(comment, "bad_chain", obj, err)) < 0)
 		return r;
-	return check_rules(family, table, obj, rules, err);
+	return check_rules(family, table, obj, rules,
+			   !(check & NFT_CHECK_NO_EXPRS), err);
 }
 
 int nft_chain_put(struct nft_enc *e, const struct linx_value *c,

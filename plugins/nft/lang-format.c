@@ -42,6 +42,19 @@ static bool int_of(const struct linx_value *m, const char *k, int64_t *out)
 	return linx_value_get_i64(linx_map_get(m, k), out);
 }
 
+/* An integer in 0..max, as the parser reads it back: a value outside
+ * that range is something the text cannot say. */
+static bool uint_of(const struct linx_value *m, const char *k, int64_t max,
+		    int64_t *out)
+{
+	int64_t v;
+
+	if (!int_of(m, k, &v) || v < 0 || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
 static const struct linx_value *bytes_of(const struct linx_value *m,
 					 const char *k)
 {
@@ -308,6 +321,17 @@ static void bitmask_text(struct sbuf *b, unsigned dt, uint64_t m)
 }
 
 /* A set element (value form, by set type name) as text. */
+/* A MAC address as the lexer reads it, in octets (sscanf's %x would
+ * also skip blanks and take a sign: only hex digits and colons). */
+static bool mac_of(const char *str, unsigned o[6])
+{
+	char end;
+
+	return strspn(str, "0123456789abcdefABCDEF:") == strlen(str) &&
+	       sscanf(str, "%2x:%2x:%2x:%2x:%2x:%2x%c", &o[0], &o[1], &o[2],
+		      &o[3], &o[4], &o[5], &end) == 6;
+}
+
 static int elem_key_text(struct sbuf *b, const char *type,
 			 const struct linx_value *k)
 {
@@ -332,9 +356,17 @@ static int elem_key_text(struct sbuf *b, const char *type,
 			     inet_pton(af, r->items[1].str, y) != 1 ||
 			     memcmp(x, y, 16) > 0))
 				return -1;
-			if (strcmp(type, "ether_addr") == 0 &&
-			    strcmp(r->items[0].str, r->items[1].str) > 0)
-				return -1;
+			unsigned ma[6], mz[6];
+			if (strcmp(type, "ether_addr") == 0) {
+				int q = 0;
+				if (!mac_of(r->items[0].str, ma) ||
+				    !mac_of(r->items[1].str, mz))
+					return -1;
+				while (q < 5 && ma[q] == mz[q])
+					q++;
+				if (ma[q] > mz[q])
+					return -1;
+			}
 		} else {
 			return -1;
 		}
@@ -363,11 +395,11 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		bool v6 = strcmp(type, "ipv6_addr") == 0;
 		if (strcmp(type, "ether_addr") == 0) {
 			unsigned o[6];
-			char end;
-			if (sl || sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x%c", &o[0],
-					 &o[1], &o[2], &o[3], &o[4], &o[5],
-					 &end) != 6)
+			if (sl || !mac_of(buf, o))
 				return -1;
+			nftl_sb_printf(b, "%02x:%02x:%02x:%02x:%02x:%02x", o[0],
+				       o[1], o[2], o[3], o[4], o[5]);
+			return 0;
 		} else if ((!v6 && strcmp(type, "ipv4_addr")) ||
 			   inet_pton(v6 ? AF_INET6 : AF_INET, buf, a) != 1) {
 			return -1;
@@ -375,7 +407,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		if (sl) {
 			char *e;
 			long pl = strtol(sl + 1, &e, 10);
-			if (*e || e == sl + 1 || pl < 1 || pl > (v6 ? 128 : 32))
+			if (!isdigit((unsigned char)sl[1]) || *e ||
+			    pl < 1 || pl > (v6 ? 128 : 32))
 				return -1;
 		}
 		nftl_sb_puts(b, k->str);
@@ -432,7 +465,8 @@ static int verdict_text(struct sbuf *b, const struct linx_value *v)
 			return 0;
 		}
 		int64_t q;
-		if (strcmp(k, "queue") == 0 && linx_value_get_i64(x, &q)) {
+		if (strcmp(k, "queue") == 0 && linx_value_get_i64(x, &q) &&
+		    q >= 0 && q <= 65535) {
 			nftl_sb_printf(b, "queue num %" PRId64, q);
 			return 0;
 		}
@@ -793,11 +827,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		if (nftl_dtype_is_bitmask(s->dtype)) {
 			uint64_t mv = get_uint(m->bytes, m->len, dt_host(s->dtype));
 			uint64_t dv = get_uint(d->bytes, d->len, dt_host(s->dtype));
-			if (strcmp(op, "neq") && strcmp(op, "eq"))
+			const char *ot = op_text(op);
+			if (!ot || !mv)
 				goto bad;
-			if (!mv)
-				goto bad;
-			if (dv == 0 && op[0] == 'n') {
+			if (dv == 0 && strcmp(op, "neq") == 0) {
 				bitmask_text(&b, s->dtype, mv);
 			} else {
 				struct sbuf mb = { 0 };
@@ -805,8 +838,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				for (size_t q = 0; mb.p && q < mb.n; q++)
 					if (mb.p[q] == ',')
 						mb.p[q] = '|';
-				nftl_sb_printf(&b, "& (%s) %s ", mb.p ? mb.p : "0",
-					       op[0] == 'e' ? "==" : "!=");
+				/* nft reads "& (m) == v"; the other operators
+				 * keep their own spelling */
+				nftl_sb_printf(&b, "& (%s) %s", mb.p ? mb.p : "0",
+					       ot[0] ? ot : "== ");
 				free(mb.p);
 				if (dv)
 					bitmask_text(&b, s->dtype, dv);
@@ -1160,7 +1195,8 @@ static int fmt_limit(struct sbuf *b, const struct linx_value *e)
 					     "week", NULL };
 	if (!int_of(e, "rate", &rate) || rate < 0 || !one_of(unit, units))
 		return -1;
-	int_of(e, "burst", &burst);
+	if (linx_map_get(e, "burst") && !uint_of(e, "burst", UINT32_MAX, &burst))
+		return -1;
 	nftl_sb_puts(b, "rate ");
 	if (has_inv(e))
 		nftl_sb_puts(b, "over ");
@@ -1309,7 +1345,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (strcmp(kind, "counter") == 0) {
 		int64_t pk, by;
-		if (int_of(e, "packets", &pk) && int_of(e, "bytes", &by))
+		if (uint_of(e, "packets", INT64_MAX, &pk) &&
+		    uint_of(e, "bytes", INT64_MAX, &by))
 			wordf(c, "counter packets %" PRId64 " bytes %" PRId64, pk, by);
 		else
 			word(c, "counter");
@@ -1338,6 +1375,14 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		}
 		if ((s = str_of(e, "level")))
 			nftl_sb_printf(&b, " level %s", s);
+		if ((linx_map_get(e, "group") && !uint_of(e, "group", 65535, &x)) ||
+		    (linx_map_get(e, "snaplen") &&
+		     !uint_of(e, "snaplen", UINT32_MAX, &x)) ||
+		    (linx_map_get(e, "qthreshold") &&
+		     !uint_of(e, "qthreshold", 65535, &x))) {
+			free(b.p);
+			return unsupported(c, e, "group, snaplen or threshold");
+		}
 		if (int_of(e, "group", &x))
 			nftl_sb_printf(&b, " group %" PRId64, x);
 		if (int_of(e, "snaplen", &x))
@@ -1373,9 +1418,10 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (strcmp(kind, "quota") == 0) {
 		int64_t by, used = 0;
-		if (!int_of(e, "bytes", &by))
+		if (!uint_of(e, "bytes", INT64_MAX, &by) ||
+		    (linx_map_get(e, "consumed") &&
+		     !uint_of(e, "consumed", INT64_MAX, &used)))
 			return unsupported(c, e, "bytes");
-		int_of(e, "consumed", &used);
 		nftl_sb_printf(&b, "quota %s%" PRId64 " bytes", has_inv(e) ? "over " : "",
 			  by);
 		if (used > 0)
@@ -1417,8 +1463,11 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		if (linx_map_get(e, "sreg_qnum"))
 			return unsupported(c, e, "sreg_qnum");
 		c->term = true;
-		int_of(e, "num", &num);
-		int_of(e, "total", &total);
+		if ((linx_map_get(e, "num") && !uint_of(e, "num", 65535, &num)) ||
+		    (linx_map_get(e, "total") &&
+		     (!uint_of(e, "total", 65536, &total) || total < 1 ||
+		      num + total - 1 > 65535)))
+			return unsupported(c, e, "queue numbers");
 		nftl_sb_printf(&b, "queue num %" PRId64, num);
 		if (total > 1)
 			nftl_sb_printf(&b, "-%" PRId64, num + total - 1);
@@ -1779,7 +1828,7 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		put_time(b, (uint64_t)v);
 		nftl_sb_puts(b, "\n");
 	}
-	if (int_of(s, "size", &v)) {
+	if (uint_of(s, "size", UINT32_MAX, &v)) {
 		indent(b, 2);
 		nftl_sb_printf(b, "size %" PRId64 "\n", v);
 	}
@@ -1837,11 +1886,13 @@ static void fmt_object(struct sbuf *b, const struct linx_value *o)
 		nftl_sb_puts(b, "counter ");
 		put_name(b, name);
 		nftl_sb_puts(b, " {\n");
-		if (int_of(o, "packets", &a) && int_of(o, "bytes", &bb)) {
+		if (uint_of(o, "packets", INT64_MAX, &a) &&
+		    uint_of(o, "bytes", INT64_MAX, &bb)) {
 			indent(b, 2);
 			nftl_sb_printf(b, "packets %" PRId64 " bytes %" PRId64 "\n", a, bb);
 		}
-	} else if (strcmp(kind, "quota") == 0 && int_of(o, "bytes", &a)) {
+	} else if (strcmp(kind, "quota") == 0 &&
+		   uint_of(o, "bytes", INT64_MAX, &a)) {
 		nftl_sb_puts(b, "quota ");
 		put_name(b, name);
 		nftl_sb_puts(b, " {\n");

@@ -6,6 +6,7 @@
  * names and values from nft(8) ("CHAIN PRIORITIES").
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nft-internal.h"
@@ -213,4 +214,69 @@ bool nft_priority_num(uint8_t family, const char *name, int32_t *ret)
 		return false;
 	*ret = (int32_t)v;
 	return true;
+}
+
+/* ---- a set of strings ------------------------------------------------------ */
+
+int nft_strset_init(struct nft_strset *s, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	s->slot = calloc(cap, sizeof(*s->slot));
+	s->val = malloc(cap * sizeof(*s->val));
+	s->mask = cap - 1;
+	if (s->slot && s->val)
+		return 0;
+	nft_strset_fini(s);
+	return -ENOMEM;
+}
+
+static size_t strset_slot(const struct nft_strset *s, const char *str)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	size_t i;
+
+	for (const unsigned char *p = (const unsigned char *)str; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	for (i = h & s->mask; s->slot[i]; i = (i + 1) & s->mask)
+		if (strcmp(s->slot[i], str) == 0)
+			break;
+	return i;
+}
+
+int nft_strset_put(struct nft_strset *s, const char *str, uint32_t val)
+{
+	size_t i = strset_slot(s, str);
+
+	if (s->slot[i])
+		return 0;
+	s->slot[i] = str;
+	s->val[i] = val;
+	return 1;
+}
+
+int nft_strset_add(struct nft_strset *s, const char *str)
+{
+	return nft_strset_put(s, str, 0);
+}
+
+bool nft_strset_get(const struct nft_strset *s, const char *str,
+		    uint32_t *val)
+{
+	size_t i = strset_slot(s, str);
+
+	if (!s->slot[i])
+		return false;
+	*val = s->val[i];
+	return true;
+}
+
+void nft_strset_fini(struct nft_strset *s)
+{
+	free(s->slot);
+	free(s->val);
+	s->slot = NULL;
+	s->val = NULL;
 }

@@ -26,6 +26,7 @@
 #ifndef LINX_NFT_INTERNAL_H
 #define LINX_NFT_INTERNAL_H
 
+#include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -71,6 +72,26 @@ extern const struct nft_sym nft_table_flags[]; /* dormant owner persist */
 extern const struct nft_sym nft_chain_types[]; /* filter nat route (strings) */
 extern const struct nft_sym nft_chain_flags[]; /* hw_offload (base, binding) */
 extern const struct nft_sym nft_verdicts[]; /* accept drop continue ... */
+
+/*
+ * A set of borrowed strings, for duplicate checks over lists that may
+ * hold 10,000 rules (a pairwise check is quadratic): open addressing on
+ * a power-of-two table sized for `n` at init.  The strings must outlive
+ * the set.  nft_strset_add: 1 added, 0 already there, -ENOMEM.
+ */
+struct nft_strset {
+	const char **slot;
+	uint32_t *val;
+	size_t mask;
+};
+
+int nft_strset_init(struct nft_strset *s, size_t n);
+int nft_strset_add(struct nft_strset *s, const char *str);
+/* With a value: nft_strset_put keeps the first value of a string. */
+int nft_strset_put(struct nft_strset *s, const char *str, uint32_t val);
+bool nft_strset_get(const struct nft_strset *s, const char *str,
+		    uint32_t *val);
+void nft_strset_fini(struct nft_strset *s);
 
 /* Hooks and named priorities depend on the family. */
 bool nft_hook_num(uint8_t family, const char *name, uint32_t *ret);
@@ -303,6 +324,7 @@ struct nft_enc {
 	const char *chain; /* rules only */
 	unsigned rule_index; /* rules only: position in the chain value */
 	bool has_position; /* rules only: NFTA_RULE_POSITION = position */
+	bool no_exprs; /* nft_rule_check: leave the expressions out */
 	uint64_t position;
 	/* The table's value (for a lookup's set, a named object), may be
 	 * NULL when encoding a lone message. */
@@ -353,11 +375,17 @@ int nft_exprs_parse(const struct nft_dec *d, const struct nlattr *list,
 /* ---- object kinds (table.c chain.c rule.c set.c object.c flowtable.c) ---- */
 
 /* Validators: the value-level checks of one entity (and its children);
- * `family` from the enclosing table. */
+ * `family` from the enclosing table.  NFT_CHECK_NO_EXPRS leaves rules'
+ * expression lists to the encoder (a reconcile pass encodes only the
+ * rules it sends, and those checks run there, before the batch). */
+#define NFT_CHECK_NO_EXPRS 1u
+int nft_validate(const struct linx_value *ruleset, unsigned flags,
+		 struct linx_error *err);
 int nft_table_check(const struct linx_value *t, uint8_t *family,
-		    struct linx_error *err);
+		    unsigned flags, struct linx_error *err);
 int nft_chain_check(uint8_t family, const char *table,
-		    const struct linx_value *c, struct linx_error *err);
+		    const struct linx_value *c, unsigned flags,
+		    struct linx_error *err);
 int nft_set_check(uint8_t family, const char *table,
 		  const struct linx_value *s, struct linx_error *err);
 int nft_object_check(uint8_t family, const char *table,
@@ -498,6 +526,19 @@ int nft_dump(struct linx_nft *s, uint16_t msg, uint8_t family,
 	     linx_nl_reset_cb reset, void *arg, const char *op,
 	     struct linx_error *err);
 
+/* Whether a tree built here, by puts and pushes of finished children, is
+ * whole: the builders carry a failure up to every parent, so the root's
+ * marks say what linx_value_status() would find by walking all of it
+ * (10,000 rules).  0, -ENOMEM, -ELOOP or -EINVAL. */
+static inline int nft_built(const struct linx_value *v)
+{
+	if (v->flags & LINX_VALUE_F_POISON_NOMEM)
+		return -ENOMEM;
+	if (v->flags & LINX_VALUE_F_POISON_DEEP)
+		return -ELOOP;
+	return v->flags & LINX_VALUE_F_POISON ? -EINVAL : 0;
+}
+
 /* push.c / diff.c */
 int nft_table_put_all(struct nft_batch *bt, const struct linx_value *t,
 		      struct linx_error *err);
@@ -506,6 +547,12 @@ int nft_table_put_all(struct nft_batch *bt, const struct linx_value *t,
 int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		       const struct linx_value *release, unsigned retries,
 		       struct linx_value *report, struct linx_error *err);
+/* nft_reconcile_pass on a ruleset checked with NFT_CHECK_NO_EXPRS (the
+ * pass checks the expressions it encodes); on failure, the full
+ * validation's error when there is one. */
+int nft_reconcile_checked(struct linx_nft *s, const struct linx_value *ruleset,
+			  const struct linx_value *release, unsigned retries,
+			  struct linx_value *report, struct linx_error *err);
 /* Reconcile's entry check: tag_required. */
 int nft_reconcile_check(const struct linx_value *ruleset,
 			struct linx_error *err);

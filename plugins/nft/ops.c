@@ -56,7 +56,7 @@ int linx_nft_create_table(struct linx_nft *s, const char *family,
 		linx_value_copy(&f, flags);
 		linx_map_put(&t, "flags", &f);
 	}
-	if ((r = nft_table_check(&t, &fam, err)) < 0) {
+	if ((r = nft_table_check(&t, &fam, 0, err)) < 0) {
 		linx_value_clear(&t);
 		return r;
 	}

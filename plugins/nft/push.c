@@ -17,6 +17,12 @@
 
 int linx_nft_validate(const struct linx_value *ruleset, struct linx_error *err)
 {
+	return nft_validate(ruleset, 0, err);
+}
+
+int nft_validate(const struct linx_value *ruleset, unsigned flags,
+		 struct linx_error *err)
+{
 	const struct linx_value *tables;
 	uint8_t fam;
 	int r;
@@ -30,7 +36,7 @@ int linx_nft_validate(const struct linx_value *ruleset, struct linx_error *err)
 	for (uint32_t i = 0; tables && i < tables->len; i++) {
 		const struct linx_value *t = &tables->items[i];
 
-		if ((r = nft_table_check(t, &fam, err)) < 0)
+		if ((r = nft_table_check(t, &fam, flags, err)) < 0)
 			return r;
 		for (uint32_t j = 0; j < i; j++) {
 			const struct linx_value *u = &tables->items[j];
@@ -365,34 +371,24 @@ static int on_echo(void *arg, const struct nlmsghdr *nlh, bool cut)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Every rule of the list tagged, no tag twice. */
 static bool tags_unique(const struct linx_value *rules)
 {
-	const char **tags;
+	struct nft_strset seen;
 	bool ok = true;
 
 	if (!rules || rules->len == 0)
 		return true;
-	if (!(tags = malloc(rules->len * sizeof(*tags))))
+	if (nft_strset_init(&seen, rules->len) < 0)
 		return false;
 	for (uint32_t i = 0; i < rules->len && ok; i++) {
 		const struct linx_value *t = linx_map_get(&rules->items[i],
 							  "tag");
 
-		ok = t && t->type == LINX_STRING;
-		tags[i] = ok ? t->str : NULL;
+		ok = t && t->type == LINX_STRING &&
+		     nft_strset_add(&seen, t->str) == 1;
 	}
-	if (ok) {
-		qsort(tags, rules->len, sizeof(*tags), cmp_str);
-		for (uint32_t i = 1; i < rules->len && ok; i++)
-			ok = strcmp(tags[i - 1], tags[i]) != 0;
-	}
-	free(tags);
+	nft_strset_fini(&seen);
 	return ok;
 }
 
@@ -518,7 +514,7 @@ static int copy_except(const struct linx_value *m, const char *key,
 			return -ENOMEM;
 		linx_map_put(ret, m->pairs[i].key, &c);
 	}
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
 
 /* The rules of the next cache for one chain: created and replaced rules
@@ -646,7 +642,7 @@ static bool cache_build(const struct linx_value *desired,
 		goto fail;
 	*ret = linx_value_map();
 	linx_map_put(ret, "tables", &out);
-	if (linx_value_status(ret) == 0)
+	if (nft_built(ret) == 0)
 		return true;
 	linx_value_clear(ret);
 	return false;
@@ -801,6 +797,33 @@ out:
 	return r;
 }
 
+/*
+ * A reconcile pass checks what it encodes: the desired ruleset's
+ * structure up front, each rule's expressions only when the rule is
+ * compared by encoding or sent.  A rule equal to the cache's (a desired
+ * rule of an earlier pass, checked then) or to the kernel's own is not
+ * checked again: on 10,000 rules that is most of the pass.  Every check
+ * still runs before the batch is sent; when the pass fails, the full
+ * validation runs so that the error is the one replace mode gives.
+ */
+int nft_reconcile_checked(struct linx_nft *s, const struct linx_value *ruleset,
+			  const struct linx_value *release, unsigned retries,
+			  struct linx_value *report, struct linx_error *err)
+{
+	struct linx_error full = { 0 };
+	int r;
+
+	if ((r = nft_validate(ruleset, NFT_CHECK_NO_EXPRS, err)) < 0)
+		return r;
+	r = nft_reconcile_pass(s, ruleset, release, retries, report, err);
+	if (r < 0 && r != -ERESTART && linx_nft_validate(ruleset, &full) < 0) {
+		if (err)
+			*err = full;
+		return -full.code;
+	}
+	return r;
+}
+
 int linx_nft_push(struct linx_nft *s, const struct linx_value *ruleset,
 		  const struct linx_nft_push_opts *opts,
 		  struct linx_value *report, struct linx_error *err)
@@ -811,13 +834,13 @@ int linx_nft_push(struct linx_nft *s, const struct linx_value *ruleset,
 		*report = linx_value_nil();
 	if (!s)
 		return linx_error_param(err, "push", "sock", "no socket");
+	if (opts && opts->mode == LINX_NFT_RECONCILE)
+		return nft_reconcile_checked(s, ruleset, NULL,
+					     opts->retries ? opts->retries
+							   : RECONCILE_RETRIES,
+					     report, err);
 	if ((r = linx_nft_validate(ruleset, err)) < 0)
 		return r;
-	if (opts && opts->mode == LINX_NFT_RECONCILE)
-		return nft_reconcile_pass(s, ruleset, NULL,
-				      opts->retries ? opts->retries
-						    : RECONCILE_RETRIES,
-				      report, err);
 	if (opts && opts->mode != LINX_NFT_REPLACE)
 		return linx_error_param(err, "push", "mode", "unknown mode");
 	return push_replace(s, ruleset, report, err);

@@ -46,28 +46,32 @@ int nft_name_check(const struct linx_value *map, const char *what,
 	return 0;
 }
 
-/* Names must be unique within a list of entities (by `key`). */
+/* Names must be unique within a list of entities. */
 static int unique_names(const struct linx_value *list, const char *what,
 			const char *object, struct linx_error *err)
 {
-	for (uint32_t i = 0; list && i < list->len; i++) {
+	struct nft_strset seen;
+	int r = 0;
+
+	if (!list || list->len < 2)
+		return 0;
+	if (nft_strset_init(&seen, list->len) < 0)
+		return linx_error_set(err, ENOMEM, what, NULL);
+	for (uint32_t i = 0; i < list->len && r == 0; i++) {
 		const struct linx_value *a = linx_map_get(&list->items[i], "name");
 
-		for (uint32_t j = 0; a && a->type == LINX_STRING && j < i; j++) {
-			const struct linx_value *b =
-				linx_map_get(&list->items[j], "name");
-
-			if (b && b->type == LINX_STRING &&
-			    strcmp(a->str, b->str) == 0)
-				return nft_bad(err, what, object,
-					       "duplicate_name: %s", a->str);
-		}
+		if (a && a->type == LINX_STRING &&
+		    nft_strset_add(&seen, a->str) == 0)
+			r = nft_bad(err, what, object, "duplicate_name: %s",
+				    a->str);
 	}
-	return 0;
+	nft_strset_fini(&seen);
+	return r;
 }
 
 static int check_children(uint8_t family, const char *name,
-			  const struct linx_value *t, struct linx_error *err)
+			  const struct linx_value *t, unsigned flags,
+			  struct linx_error *err)
 {
 	const struct linx_value *chains, *sets, *objs, *fts;
 	char obj[NFT_TABLE_MAXNAMELEN + 16];
@@ -86,7 +90,7 @@ static int check_children(uint8_t family, const char *name,
 		return r;
 	for (uint32_t i = 0; chains && i < chains->len; i++)
 		if ((r = nft_chain_check(family, name, &chains->items[i],
-					 err)) < 0)
+					 flags, err)) < 0)
 			return r;
 	for (uint32_t i = 0; sets && i < sets->len; i++)
 		if ((r = nft_set_check(family, name, &sets->items[i], err)) < 0)
@@ -117,7 +121,7 @@ static int check_children(uint8_t family, const char *name,
 }
 
 int nft_table_check(const struct linx_value *t, uint8_t *family,
-		    struct linx_error *err)
+		    unsigned check, struct linx_error *err)
 {
 	const char *name, *comment;
 	uint32_t flags;
@@ -136,7 +140,7 @@ int nft_table_check(const struct linx_value *t, uint8_t *family,
 		return r;
 	if (has && (r = nft_comment_check(comment, "bad_table", name, err)) < 0)
 		return r;
-	return check_children(*family, name, t, err);
+	return check_children(*family, name, t, check, err);
 }
 
 int nft_table_put(struct nft_enc *e, const struct linx_value *t,

@@ -465,7 +465,7 @@ static int v_reconcile(const struct linx_call *call, struct linx_value *ret,
 	struct ctx c;
 	int r;
 
-	if ((r = linx_nft_validate(desired, err)) < 0)
+	if ((r = nft_validate(desired, NFT_CHECK_NO_EXPRS, err)) < 0)
 		return r;
 	if (last) {
 		release = linx_map_get(last, "tables");
@@ -483,8 +483,15 @@ static int v_reconcile(const struct linx_call *call, struct linx_value *ret,
 		     &c, err);
 	if (r < 0)
 		return r;
+	/* Expressions are checked as the pass encodes them (see
+	 * nft_reconcile_checked); an invalid ruleset is still the verb's
+	 * error, not a failed entry of the report. */
 	r = nft_reconcile_pass(c.s, desired, release, 3, &rep, &perr);
 	ctx_close(&c);
+	if (r < 0 && r != -ERESTART && linx_nft_validate(desired, err) < 0) {
+		linx_value_clear(&rep);
+		return -err->code;
+	}
 	applied = linx_value_list();
 	failed = linx_value_list();
 	if (r == 0) {

@@ -554,6 +554,35 @@ int main(void)
 		bench_die("open", &err);
 	floor_open(&f);
 
+	env = getenv("BENCH_NFT_STEADY");
+	if (env && atoi(env) > 0) {
+		/* Only the steady reconcile pass, many times: for a
+		 * profiler (perf record -g bench-nft). */
+		int n = atoi(env) > MAX_RUNS ? MAX_RUNS : atoi(env);
+		linx_push(s, &rulesv, LINX_NFT_REPLACE);
+		linx_push(s, &rulesv, LINX_NFT_RECONCILE);
+		int hits = 0;
+		for (int i = 0; i < n; i++) {
+			struct linx_nft_push_opts o = {
+				.mode = LINX_NFT_RECONCILE
+			};
+			struct linx_value rep;
+			const struct linx_value *c;
+			double t0 = bench_now_ms();
+
+			if (linx_nft_push(s, i % 2 ? &rulesv : &changedv, &o,
+					  &rep, &err) < 0)
+				bench_die("push", &err);
+			st_l[i] = bench_now_ms() - t0;
+			c = linx_map_get(&rep, "cached");
+			hits += c && c->type == LINX_BOOL && c->b;
+			linx_value_clear(&rep);
+		}
+		printf("steady reconcile pass: median %.1f ms over %d "
+		       "(the cache used %d times)\n",
+		       bench_median(st_l, n), n, hits);
+		goto done;
+	}
 	printf("bench-nft: %d elements, %d rules in %d chains, %d runs "
 	       "(medians)\n",
 	       N_ELEMS, N_RULES, N_CHAINS, runs);
@@ -608,7 +637,7 @@ int main(void)
 	       2 * runs);
 	report("cold pass (after a replace)", rec_l, rep_l, "replace all",
 	       runs);
-
+done:
 	linx_nft_close(s);
 	mnl_socket_close(f.nl);
 	free(f.buf);

@@ -145,6 +145,63 @@ START_TEST(the_reconcile_cache)
 }
 END_TEST
 
+/* A reconcile pass checks a rule's expressions only when it compares
+ * the rule by encoding or sends it; an invalid one must still fail the
+ * whole pass before anything is sent, with validate's own error. */
+static void refused_like_validate(struct linx_nft *s, const char *json)
+{
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_RECONCILE };
+	struct linx_error err = { 0 }, verr = { 0 };
+	struct linx_value want = nt_json(json), report;
+
+	ck_assert_int_lt(linx_nft_validate(&want, &verr), 0);
+	ck_assert_int_lt(linx_nft_push(s, &want, &o, &report, &err), 0);
+	ck_assert_int_eq(err.code, verr.code);
+	ck_assert_str_eq(err.op, verr.op);
+	ck_assert_str_eq(err.object, verr.object);
+	ck_assert_str_eq(err.message, verr.message);
+	linx_value_clear(&want);
+}
+
+START_TEST(reconcile_checks_the_rules_it_sends)
+{
+	static const char *const bad_b =
+		"{\"tables\": [{\"family\": \"inet\", \"name\": \"mine\","
+		" \"chains\": [{\"name\": \"c\", \"rules\": ["
+		" {\"tag\": \"a\", \"exprs\": [{\"expr\": \"counter\"},"
+		" \"accept\"]},"
+		" {\"tag\": \"b\", \"exprs\": [{\"expr\": \"meta\","
+		" \"key\": \"no-such-key\", \"dreg\": 1}, \"drop\"]},"
+		" {\"tag\": \"z\", \"exprs\": [\"return\"]}]}]}]}";
+	static const char *const bad_new =
+		"{\"tables\": [{\"family\": \"inet\", \"name\": \"mine\","
+		" \"chains\": [{\"name\": \"c\", \"rules\": ["
+		" {\"tag\": \"a\", \"exprs\": [{\"expr\": \"counter\"},"
+		" \"accept\"]},"
+		" {\"tag\": \"b\", \"exprs\": [\"drop\"]},"
+		" {\"tag\": \"n\", \"exprs\": [{\"expr\": \"payload\","
+		" \"base\": \"network\", \"offset\": 12, \"len\": 4,"
+		" \"dreg\": 99}]},"
+		" {\"tag\": \"z\", \"exprs\": [\"return\"]}]}]}]}";
+	struct linx_nft *s = nt_setup();
+
+	nt_require_oracle();
+	pass(s, "b", "drop");
+	pass(s, "b", "drop");
+	ck_assert(pass(s, "b", "accept")); /* the cache is in use */
+	/* A changed rule (compared by encoding) and a new one (sent). */
+	refused_like_validate(s, bad_b);
+	holds(s, "b", "accept");
+	pass(s, "b", "accept");
+	refused_like_validate(s, bad_new);
+	holds(s, "b", "accept");
+	/* And the socket goes on. */
+	pass(s, "b", "drop");
+	holds(s, "b", "drop");
+	linx_nft_close(s);
+}
+END_TEST
+
 struct writer {
 	volatile int stop;
 	int done;
@@ -367,6 +424,7 @@ int main(void)
 	tcase_add_test(tc, a_stale_generation_is_refused);
 	tcase_add_test(tc, reconcile_converges_beside_another_writer);
 	tcase_add_test(tc, the_reconcile_cache);
+	tcase_add_test(tc, reconcile_checks_the_rules_it_sends);
 	tcase_add_test(tc, owner_and_persist);
 	tcase_add_test(tc, a_hundred_thousand_elements);
 	tcase_add_test(tc, pulls_stay_whole_while_the_ruleset_changes);

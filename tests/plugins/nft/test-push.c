@@ -183,6 +183,26 @@ START_TEST(values_are_checked_before_the_kernel)
 		  " {\"tag\": \"a\", \"exprs\": []},"
 		  " {\"tag\": \"a\", \"exprs\": []}]}]}]}",
 		  "bad_rule", "duplicate_tag: a" },
+		{ "{\"tables\": [{\"family\": \"ip\", \"name\": \"t\","
+		  " \"chains\": [{\"name\": \"c\", \"rules\": ["
+		  " {\"tag\": \"a\", \"exprs\": []},"
+		  " {\"tag\": \"b\", \"exprs\": []},"
+		  " {\"tag\": \"c\", \"exprs\": []},"
+		  " {\"tag\": \"b\", \"exprs\": []}]}]}]}",
+		  "bad_rule", "duplicate_tag: b" },
+		{ "{\"tables\": [{\"family\": \"ip\", \"name\": \"t\","
+		  " \"chains\": [{\"name\": \"c\"}, {\"name\": \"d\"},"
+		  " {\"name\": \"c\"}]}]}",
+		  "bad_table", "duplicate_name: c" },
+		{ "{\"tables\": [{\"family\": \"ip\", \"name\": \"t\","
+		  " \"sets\": [{\"name\": \"s\", \"key_type\": \"mark\"},"
+		  " {\"name\": \"s\", \"key_type\": \"mark\"}]}]}",
+		  "bad_table", "duplicate_name: s" },
+		{ "{\"tables\": [{\"family\": \"ip\", \"name\": \"t\","
+		  " \"chains\": [{\"name\": \"c\", \"rules\": ["
+		  " {\"tag\": \"a\", \"comment\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\", \"exprs\": []}]}]}]}",
+		  "bad_rule", "comment: longer than" },
 		{ "{\"tables\": [{\"family\": \"ipx\", \"name\": \"t\"}]}",
 		  "bad_table", "unknown family" },
 		{ "{\"tables\": [{\"family\": \"ip\", \"name\": \"\"}]}",
