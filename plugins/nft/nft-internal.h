@@ -379,6 +379,10 @@ int nft_exprs_parse(const struct nft_dec *d, const struct nlattr *list,
  * expression lists to the encoder (a reconcile pass encodes only the
  * rules it sends, and those checks run there, before the batch). */
 #define NFT_CHECK_NO_EXPRS 1u
+/* ... and named sets' elements to theirs. */
+#define NFT_CHECK_NO_ELEMS 2u
+/* Both: a push encodes everything before it sends anything. */
+#define NFT_CHECK_ENCODER (NFT_CHECK_NO_EXPRS | NFT_CHECK_NO_ELEMS)
 int nft_validate(const struct linx_value *ruleset, unsigned flags,
 		 struct linx_error *err);
 int nft_table_check(const struct linx_value *t, uint8_t *family,
@@ -387,7 +391,8 @@ int nft_chain_check(uint8_t family, const char *table,
 		    const struct linx_value *c, unsigned flags,
 		    struct linx_error *err);
 int nft_set_check(uint8_t family, const char *table,
-		  const struct linx_value *s, struct linx_error *err);
+		  const struct linx_value *s, unsigned check,
+		  struct linx_error *err);
 int nft_object_check(uint8_t family, const char *table,
 		     const struct linx_value *o, struct linx_error *err);
 int nft_flowtable_check(uint8_t family, const char *table,

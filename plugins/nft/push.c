@@ -806,22 +806,34 @@ out:
  * still runs before the batch is sent; when the pass fails, the full
  * validation runs so that the error is the one replace mode gives.
  */
-int nft_reconcile_checked(struct linx_nft *s, const struct linx_value *ruleset,
-			  const struct linx_value *release, unsigned retries,
-			  struct linx_value *report, struct linx_error *err)
+/* After a push of a ruleset checked with NFT_CHECK_NO_EXPRS failed with
+ * `r`: the full validation's error when there is one (what a caller
+ * validating first would have seen), else `r` and its error. */
+static int nft_revalidated(const struct linx_value *ruleset, int r,
+			   struct linx_error *err)
 {
 	struct linx_error full = { 0 };
-	int r;
 
-	if ((r = nft_validate(ruleset, NFT_CHECK_NO_EXPRS, err)) < 0)
-		return r;
-	r = nft_reconcile_pass(s, ruleset, release, retries, report, err);
 	if (r < 0 && r != -ERESTART && linx_nft_validate(ruleset, &full) < 0) {
 		if (err)
 			*err = full;
 		return -full.code;
 	}
 	return r;
+}
+
+int nft_reconcile_checked(struct linx_nft *s, const struct linx_value *ruleset,
+			  const struct linx_value *release, unsigned retries,
+			  struct linx_value *report, struct linx_error *err)
+{
+	int r;
+
+	if ((r = nft_validate(ruleset, NFT_CHECK_NO_EXPRS, err)) < 0)
+		return r;
+	return nft_revalidated(ruleset,
+			       nft_reconcile_pass(s, ruleset, release, retries,
+						  report, err),
+			       err);
 }
 
 int linx_nft_push(struct linx_nft *s, const struct linx_value *ruleset,
@@ -839,10 +851,19 @@ int linx_nft_push(struct linx_nft *s, const struct linx_value *ruleset,
 					     opts->retries ? opts->retries
 							   : RECONCILE_RETRIES,
 					     report, err);
-	if ((r = linx_nft_validate(ruleset, err)) < 0)
-		return r;
-	if (opts && opts->mode != LINX_NFT_REPLACE)
+	if (opts && opts->mode != LINX_NFT_REPLACE) {
+		if ((r = linx_nft_validate(ruleset, err)) < 0)
+			return r;
 		return linx_error_param(err, "push", "mode", "unknown mode");
-	return push_replace(s, ruleset, report, err);
+	}
+	/* Rules' expressions and sets' elements are checked as they are
+	 * encoded, before the batch is sent (one pass over 10,000 rules or
+	 * 100,000 elements instead of two); a failure gets the full
+	 * validation's error, as in reconcile.  (Reconcile checks its
+	 * sets' elements up front: its diff reads them.) */
+	if ((r = nft_validate(ruleset, NFT_CHECK_ENCODER, err)) < 0)
+		return r;
+	return nft_revalidated(ruleset, push_replace(s, ruleset, report, err),
+			       err);
 }
 

@@ -315,13 +315,17 @@ static int sort_intervals(const struct set_decl *d, struct elem *els,
 }
 
 int nft_set_check(uint8_t family, const char *table,
-		  const struct linx_value *s, struct linx_error *err)
+		  const struct linx_value *s, unsigned check,
+		  struct linx_error *err)
 {
 	struct set_decl d;
 	struct elem *els;
 	int rc = read_decl(family, table, s, true, &d, err);
 
-	if (rc || !d.elements || d.elements->len == 0)
+	/* put_elements() reads every element with the same checks (and
+	 * sorts intervals the same way) before its messages go out. */
+	if (rc || !d.elements || d.elements->len == 0 ||
+	    (check & NFT_CHECK_NO_ELEMS))
 		return rc;
 	els = calloc(d.elements->len, sizeof(*els));
 	if (!els)

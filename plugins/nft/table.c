@@ -93,7 +93,8 @@ static int check_children(uint8_t family, const char *name,
 					 flags, err)) < 0)
 			return r;
 	for (uint32_t i = 0; sets && i < sets->len; i++)
-		if ((r = nft_set_check(family, name, &sets->items[i], err)) < 0)
+		if ((r = nft_set_check(family, name, &sets->items[i], flags,
+					 err)) < 0)
 			return r;
 	for (uint32_t i = 0; objs && i < objs->len; i++) {
 		const struct linx_value *o = &objs->items[i];

@@ -56,8 +56,9 @@ static void *grow(struct nft_msgbuf *b, size_t n)
 		b->data = d;
 		b->cap = cap;
 	}
+	/* Not zeroed: every writer below fills what it takes (a 100,000
+	 * element batch is a million attributes). */
 	p = b->data + b->len;
-	memset(p, 0, n);
 	b->len += n;
 	return p;
 }
@@ -72,6 +73,7 @@ size_t nft_msg_begin(struct nft_msgbuf *b, uint16_t type, uint16_t flags,
 	nlh = grow(b, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg)));
 	if (!nlh)
 		return off;
+	memset(nlh, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg)));
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = seq;
@@ -113,6 +115,9 @@ void nft_put(struct nft_msgbuf *b, uint16_t type, const void *data,
 	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
 	if (len)
 		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
+	/* the padding up to the next attribute */
+	memset((char *)a + MNL_ATTR_HDRLEN + len, 0,
+	       MNL_ALIGN(MNL_ATTR_HDRLEN + len) - (MNL_ATTR_HDRLEN + len));
 }
 
 void nft_put_u8(struct nft_msgbuf *b, uint16_t type, uint8_t v)
@@ -151,8 +156,10 @@ size_t nft_nest_begin(struct nft_msgbuf *b, uint16_t type)
 	size_t off = b->len;
 	struct nlattr *a = grow(b, MNL_ATTR_HDRLEN);
 
-	if (a)
+	if (a) {
 		a->nla_type = type | NLA_F_NESTED;
+		a->nla_len = MNL_ATTR_HDRLEN; /* nft_nest_end() sets it */
+	}
 	return off;
 }
 

@@ -554,6 +554,22 @@ int main(void)
 		bench_die("open", &err);
 	floor_open(&f);
 
+	env = getenv("BENCH_NFT_LOAD");
+	if (env && atoi(env) > 0) {
+		/* Only the two loads through linx, many times: for a
+		 * profiler. */
+		int n = atoi(env) > MAX_RUNS ? MAX_RUNS : atoi(env);
+		for (int i = 0; i < n; i++) {
+			reset();
+			set_l[i] = linx_push(s, &setv, LINX_NFT_REPLACE);
+			reset();
+			rul_l[i] = linx_push(s, &rulesv, LINX_NFT_REPLACE);
+		}
+		printf("load: set median %.1f ms, rules median %.1f ms over "
+		       "%d\n", bench_median(set_l, n), bench_median(rul_l, n),
+		       n);
+		goto done;
+	}
 	env = getenv("BENCH_NFT_STEADY");
 	if (env && atoi(env) > 0) {
 		/* Only the steady reconcile pass, many times: for a

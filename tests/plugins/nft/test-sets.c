@@ -854,7 +854,7 @@ START_TEST(test_bad)
 	int rc;
 
 	linx_error_clear(&err);
-	rc = c->what == 0   ? nft_set_check(NFPROTO_INET, "t", &v, &err)
+	rc = c->what == 0   ? nft_set_check(NFPROTO_INET, "t", &v, 0, &err)
 	     : c->what == 1 ? nft_object_check(NFPROTO_INET, "t", &v, &err)
 			    : nft_flowtable_check(NFPROTO_INET, "t", &v, &err);
 	ck_assert_int_eq(rc, -EINVAL);
