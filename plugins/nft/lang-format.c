@@ -408,7 +408,7 @@ static int elem_key_text(struct sbuf *b, const char *type,
 			char *e;
 			long pl = strtol(sl + 1, &e, 10);
 			if (!isdigit((unsigned char)sl[1]) || *e ||
-			    pl < 1 || pl > (v6 ? 128 : 32))
+			    pl < 0 || pl > (v6 ? 128 : 32))
 				return -1;
 		}
 		nftl_sb_puts(b, k->str);

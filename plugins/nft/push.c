@@ -465,16 +465,60 @@ static bool patch_cacheable(const struct linx_value *patch, size_t *echoed)
 	return true;
 }
 
-static int echo_cmp(const void *a, const void *b)
+/* By family, table and chain. */
+static int chain_cmp(const struct echo_rule *x, const struct echo_rule *y)
 {
-	const struct echo_rule *x = a, *y = b;
 	int c;
 
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
-	if ((c = strcmp(x->table, y->table)) || (c = strcmp(x->chain, y->chain)))
+	if ((c = strcmp(x->table, y->table)))
 		return c;
-	return strcmp(x->tag, y->tag);
+	return strcmp(x->chain, y->chain);
+}
+
+/* ... then by tag. */
+static int echo_cmp(const void *a, const void *b)
+{
+	const struct echo_rule *x = a, *y = b;
+	int c = chain_cmp(x, y);
+
+	return c ? c : strcmp(x->tag, y->tag);
+}
+
+static int tag_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct echo_rule *)a)->tag,
+		      ((const struct echo_rule *)b)->tag);
+}
+
+/* The echoes of one chain (family, table and chain of `key`): a range of
+ * the sorted array, found by two binary searches. */
+static struct echo_rule *chain_echoes(struct echo_rule *a, size_t n,
+				      const struct echo_rule *key, size_t *len)
+{
+	size_t lo = 0, hi = n, first;
+
+	while (lo < hi) { /* the first echo not before the chain */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (chain_cmp(&a[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	hi = n;
+	while (lo < hi) { /* the first echo after it */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (chain_cmp(&a[mid], key) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*len = lo - first;
+	return a + first;
 }
 
 /* The rule tagged `tag` in `rules`, looked for around index `hint` first
@@ -535,7 +579,8 @@ static bool cache_rules(const struct linx_value *want, struct linx_value *crules
 		struct echo_rule *er;
 
 		key->tag = (char *)linx_map_get(rule, "tag")->str;
-		er = n_ech ? bsearch(key, ech, n_ech, sizeof(*ech), echo_cmp)
+		/* ech[] holds this chain's echoes only */
+		er = n_ech ? bsearch(key, ech, n_ech, sizeof(*ech), tag_cmp)
 			   : NULL;
 		if (er) {
 			if (linx_value_copy(&v, rule) < 0)
@@ -625,10 +670,14 @@ static bool cache_build(const struct linx_value *desired,
 				cc ? (struct linx_value *)list_of(cc, "rules")
 				   : NULL;
 
+			struct echo_rule *cech;
+			size_t n_cech;
+
 			snprintf(key.chain, sizeof(key.chain), "%s", cname);
+			cech = chain_echoes(ech->a, ech->n, &key, &n_cech);
 			if (copy_except(c, "rules", &nc) < 0 ||
 			    !cache_rules(list_of(c, "rules"), crules,
-					 desired_form, &key, ech->a, ech->n,
+					 desired_form, &key, cech, n_cech,
 					 &used, &rules)) {
 				linx_value_clear(&nc);
 				linx_value_clear(&rules);

@@ -10,7 +10,9 @@
  *   reconcile  a pass that changes 1% of the rules against replacing the
  *          whole ruleset: steady (alternating two rulesets on one socket,
  *          each pass after our own previous one) and cold (the first pass
- *          after a replace).
+ *          after a replace); and the steady pass against its own patch
+ *          applied alone (diffed before the clock starts: the kernel's
+ *          share and the encoding of the changed rules, the pass's floor).
  *
  * Medians of BENCH_RUNS runs (default 5); the ratios are what to read, the
  * machine being shared.  Targets (issue 11): loading at least 2x faster
@@ -492,6 +494,26 @@ static double linx_pull(struct linx_nft *s)
 	return t;
 }
 
+/* linx_nft_apply() of the patch from the kernel's ruleset to `want`,
+ * pulled and diffed before the clock starts. */
+static double apply_alone(struct linx_nft *s, const struct linx_value *want)
+{
+	struct linx_error err = { 0 };
+	struct linx_value cur, patch;
+	double t0, t;
+
+	if (linx_nft_pull(s, NULL, &cur, NULL, &err) < 0 ||
+	    linx_nft_diff(&cur, want, &patch, &err) < 0)
+		bench_die("diff", &err);
+	t0 = bench_now_ms();
+	if (linx_nft_apply(s, &patch, NULL, &err) < 0)
+		bench_die("apply", &err);
+	t = bench_now_ms() - t0;
+	linx_value_clear(&cur);
+	linx_value_clear(&patch);
+	return t;
+}
+
 static void report(const char *what, double *ours, double *ref,
 		   const char *ref_name, int n)
 {
@@ -520,7 +542,7 @@ int main(void)
 	double rul_l[MAX_RUNS], rul_n[MAX_RUNS], rul_f[MAX_RUNS];
 	double pull_l[MAX_RUNS], pull_n[MAX_RUNS];
 	double rec_l[MAX_RUNS], rep_l[MAX_RUNS], st_l[2 * MAX_RUNS];
-	double rep2_l[2 * MAX_RUNS];
+	double rep2_l[2 * MAX_RUNS], patch_l[MAX_RUNS];
 	char set_txt[64], rules_txt[64], cmd[256];
 	struct linx_value setv, rulesv, changedv;
 	struct linx_error err = { 0 };
@@ -637,6 +659,12 @@ int main(void)
 		st_l[2 * i + 1] = linx_push(s, &rulesv, LINX_NFT_RECONCILE);
 		rep2_l[2 * i] = rep_l[i];
 		rep2_l[2 * i + 1] = rep_l[i];
+
+		/* The floor of a pass: its patch (diffed beforehand) applied
+		 * alone, what the kernel and the encoding of the changed
+		 * rules cost. */
+		patch_l[i] = apply_alone(s, &changedv);
+		linx_push(s, &rulesv, LINX_NFT_RECONCILE);
 	}
 	printf("load (higher ratio = linx faster)\n");
 	report("100k-interval set vs nft -f", set_l, set_n, "nft -f", runs);
@@ -653,6 +681,10 @@ int main(void)
 	       2 * runs);
 	report("cold pass (after a replace)", rec_l, rep_l, "replace all",
 	       runs);
+	printf("  %-34s linx %9.1f ms   %-22s %9.1f ms   ratio %.2fx\n",
+	       "steady pass vs its patch alone", bench_median(st_l, 2 * runs),
+	       "patch applied", bench_median(patch_l, runs),
+	       bench_median(patch_l, runs) / bench_median(st_l, 2 * runs));
 done:
 	linx_nft_close(s);
 	mnl_socket_close(f.nl);
