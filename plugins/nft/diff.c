@@ -146,41 +146,96 @@ static const char *const no_handle[] = { "handle", NULL };
 
 /* ---- rules ------------------------------------------------------------------ */
 
-/* The rule without what the kernel keeps for itself: counter and quota
- * state, the handle.  Its encoding is its identity for comparison. */
-static int rule_comparable(const struct linx_value *r, struct linx_value *ret)
+static bool dropped(const char *key, const char *const *drop)
+{
+	for (; drop && *drop; drop++)
+		if ((*drop)[0] == key[0] && strcmp(*drop, key) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The rule without what the kernel keeps for itself (counter and quota
+ * state, the handle, a position): its encoding is its identity for
+ * comparison.  A cold reconcile pass compares 10,000 rules this way, so
+ * this is a view, not a copy: the pairs and expressions of `r` are
+ * borrowed (bitwise), and only a counter or quota stripped of its state
+ * is a copy of its own.  rule_view_free() releases what the view owns.
+ */
+struct rule_view {
+	struct linx_value map;	 /* pairs borrowed from the rule */
+	struct linx_value exprs; /* items borrowed, but owned[i] */
+	bool *owned;
+};
+
+static void rule_view_free(struct rule_view *v)
+{
+	for (uint32_t i = 0; v->owned && i < v->exprs.len; i++)
+		if (v->owned[i])
+			linx_value_clear(&v->exprs.items[i]);
+	free(v->exprs.items);
+	free(v->map.pairs);
+	free(v->owned);
+	memset(v, 0, sizeof(*v));
+}
+
+static int rule_view(const struct linx_value *r, struct rule_view *v)
 {
 	static const char *const drop[] = { "handle", "position", "exprs",
 					    NULL };
 	static const char *const state[] = { "packets", "bytes", NULL };
 	static const char *const quota_state[] = { "consumed", "used", NULL };
 	const struct linx_value *exprs = list_of(r, "exprs");
-	struct linx_value out = linx_value_list();
+	uint32_t n = exprs ? exprs->len : 0;
 
-	if (copy_without(r, drop, ret) < 0)
+	memset(v, 0, sizeof(*v));
+	v->map.type = LINX_MAP;
+	v->exprs.type = LINX_LIST;
+	v->map.pairs = calloc(r->len + 1, sizeof(*v->map.pairs));
+	v->exprs.items = calloc(n ? n : 1, sizeof(*v->exprs.items));
+	v->owned = calloc(n ? n : 1, sizeof(*v->owned));
+	if (!v->map.pairs || !v->exprs.items || !v->owned) {
+		rule_view_free(v);
 		return -ENOMEM;
-	for (uint32_t i = 0; exprs && i < exprs->len; i++) {
+	}
+	for (uint32_t i = 0; i < n; i++) {
 		const struct linx_value *e = &exprs->items[i];
 		const char *name = e->type == LINX_MAP ? str_of(e, "expr") : NULL;
-		struct linx_value c;
+		const char *const *strip =
+			!name			      ? NULL
+			: strcmp(name, "counter") == 0 ? state
+			: strcmp(name, "quota") == 0   ? quota_state
+						       : NULL;
 
-		if (name && strcmp(name, "counter") == 0)
-			copy_without(e, state, &c);
-		else if (name && strcmp(name, "quota") == 0)
-			copy_without(e, quota_state, &c);
-		else
-			linx_value_copy(&c, e);
-		linx_list_push(&out, &c);
+		if (strip) {
+			if (copy_without(e, strip, &v->exprs.items[i]) < 0) {
+				v->exprs.len = i + 1;
+				v->owned[i] = true;
+				rule_view_free(v);
+				return -ENOMEM;
+			}
+			v->owned[i] = true;
+		} else {
+			v->exprs.items[i] = *e;
+		}
 	}
-	linx_map_put(ret, "exprs", &out);
-	return linx_value_status(ret);
+	v->exprs.len = v->exprs.cap = n;
+	for (uint32_t i = 0; i < r->len; i++)
+		if (!dropped(r->pairs[i].key, drop))
+			v->map.pairs[v->map.len++] = r->pairs[i];
+	v->map.pairs[v->map.len].key = "exprs";
+	v->map.pairs[v->map.len].key_len = 5;
+	v->map.pairs[v->map.len].value = v->exprs;
+	v->map.len++;
+	v->map.cap = v->map.len;
+	return 0;
 }
 
 /* Encode a rule into `bt` (reset first) for comparison. */
 static int rule_encode(struct differ *d, struct nft_batch *bt,
 		       const struct linx_value *rule)
 {
-	struct linx_value c;
+	struct rule_view c;
 	struct nft_enc e = { .bt = bt, .table = d->table, .chain = "",
 			     .err = d->err };
 	int64_t fam = 0;
@@ -193,22 +248,15 @@ static int rule_encode(struct differ *d, struct nft_batch *bt,
 	bt->error = 0;
 	nft_sym_val(nft_families, d->family, &fam);
 	e.family = (uint8_t)fam;
-	if (rule_comparable(rule, &c) < 0)
+	if (rule->type != LINX_MAP || rule_view(rule, &c) < 0)
 		return -ENOMEM;
-	r = nft_rule_put(&e, &c, 0);
-	linx_value_clear(&c);
+	r = nft_rule_put(&e, &c.map, 0);
+	rule_view_free(&c);
 	if (r == 0 && (bt->error || bt->buf.error))
 		r = bt->error ? bt->error : bt->buf.error;
 	return r;
 }
 
-static bool dropped(const char *key, const char *const *drop)
-{
-	for (; drop && *drop; drop++)
-		if ((*drop)[0] == key[0] && strcmp(*drop, key) == 0)
-			return true;
-	return false;
-}
 
 static bool exprs_struct_equal(const struct linx_value *a,
 			       const struct linx_value *b);

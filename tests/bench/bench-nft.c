@@ -592,6 +592,18 @@ int main(void)
 		       n);
 		goto done;
 	}
+	env = getenv("BENCH_NFT_COLD");
+	if (env && atoi(env) > 0) {
+		/* Only cold reconcile passes (each after a replace). */
+		int n = atoi(env) > MAX_RUNS ? MAX_RUNS : atoi(env);
+		for (int i = 0; i < n; i++) {
+			linx_push(s, &rulesv, LINX_NFT_REPLACE);
+			rec_l[i] = linx_push(s, &changedv, LINX_NFT_RECONCILE);
+		}
+		printf("cold reconcile pass: median %.1f ms over %d\n",
+		       bench_median(rec_l, n), n);
+		goto done;
+	}
 	env = getenv("BENCH_NFT_STEADY");
 	if (env && atoi(env) > 0) {
 		/* Only the steady reconcile pass, many times: for a
