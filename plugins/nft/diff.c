@@ -32,6 +32,7 @@ enum op_kind {
 	OP_DELETE_TABLE,
 	OP_CREATE_TABLE,
 	OP_CREATE_OBJECT,
+	OP_UPDATE_OBJECT,
 	OP_CREATE_SET,
 	OP_CREATE_FLOWTABLE,
 	OP_CREATE_CHAIN,
@@ -51,6 +52,7 @@ static const char *const op_names[OP_KINDS] = {
 	[OP_DELETE_TABLE] = "delete_table",
 	[OP_CREATE_TABLE] = "create_table",
 	[OP_CREATE_OBJECT] = "create_object",
+	[OP_UPDATE_OBJECT] = "update_object",
 	[OP_CREATE_SET] = "create_set",
 	[OP_CREATE_FLOWTABLE] = "create_flowtable",
 	[OP_CREATE_CHAIN] = "create_chain",
@@ -884,7 +886,109 @@ static int diff_sets(struct differ *d, const struct linx_value *cur,
 	return 0;
 }
 
-/* ---- objects and flowtables: by identity only ---------------------------------- */
+/* ---- objects: by identity, then by encoding; flowtables: by identity ---------- */
+
+/*
+ * An object's encoding, for comparison, with only the fields `mask` (the
+ * desired object) sets: the kernel reports defaults nobody sent (a
+ * limit's burst, every state of a ct timeout policy, l3proto), so a field
+ * left out of the desired object is the kernel's to choose, and a ct
+ * timeout policy compares the states the desired one lists.  The state
+ * the kernel keeps (a counter's packets and bytes, a quota's usage) never
+ * counts.  Into `bt` (reset first).
+ */
+static int object_encode(struct differ *d, struct nft_batch *bt,
+			 const struct linx_value *o,
+			 const struct linx_value *mask)
+{
+	const char *kind = str_of(mask, "kind");
+	bool counter = kind && strcmp(kind, "counter") == 0;
+	bool quota = kind && strcmp(kind, "quota") == 0;
+	struct nft_enc e = { .bt = bt, .table = d->table, .err = d->err };
+	struct linx_value c = linx_value_map();
+	int64_t fam = 0;
+	int r;
+
+	nft_msgbuf_reset(&bt->buf);
+	bt->n = 0;
+	bt->error = 0;
+	nft_sym_val(nft_families, d->family, &fam);
+	e.family = (uint8_t)fam;
+	for (uint32_t i = 0; i < o->len; i++) {
+		const struct linx_pair *p = &o->pairs[i];
+		const struct linx_value *m = get(mask, p->key);
+		struct linx_value v;
+
+		if (!m || strcmp(p->key, "handle") == 0 ||
+		    strcmp(p->key, "use") == 0 ||
+		    (counter && (strcmp(p->key, "packets") == 0 ||
+				 strcmp(p->key, "bytes") == 0)) ||
+		    (quota && strcmp(p->key, "used") == 0))
+			continue;
+		if (strcmp(p->key, "policy") == 0 &&
+		    p->value.type == LINX_MAP && m->type == LINX_MAP) {
+			v = linx_value_map();
+			for (uint32_t k = 0; k < p->value.len; k++) {
+				const struct linx_pair *q = &p->value.pairs[k];
+				struct linx_value x;
+
+				if (!get(m, q->key))
+					continue;
+				linx_value_copy(&x, &q->value);
+				linx_map_put(&v, q->key, &x);
+			}
+		} else {
+			linx_value_copy(&v, &p->value);
+		}
+		linx_map_put(&c, p->key, &v);
+	}
+	r = nft_built(&c) < 0 ? -ENOMEM : nft_object_put(&e, &c, 0);
+	linx_value_clear(&c);
+	if (r == 0 && (bt->error || bt->buf.error))
+		r = bt->error ? bt->error : bt->buf.error;
+	return r;
+}
+
+/*
+ * A kept object whose settings changed.  The kernel updates a quota or a
+ * synproxy object in place (NEWOBJ without NLM_F_EXCL: rules that use it
+ * keep it); for every other kind the same message succeeds and changes
+ * nothing (seen on 6.18), so those are deleted and created again, which
+ * the kernel refuses (EBUSY, naming the object) while a rule refers to
+ * them.
+ */
+static int diff_object(struct differ *d, const struct linx_value *cur,
+		       const struct linx_value *want)
+{
+	const char *kind = str_of(want, "kind");
+	struct linx_value *op;
+	int r;
+
+	/* What the kernel holds may not encode (a kind from a newer
+	 * nftables): then it differs.  The desired object was validated. */
+	bool cur_ok = object_encode(d, &d->scratch[0], cur, want) == 0;
+
+	if ((r = object_encode(d, &d->scratch[1], want, want)) < 0)
+		return r;
+	if (cur_ok && d->scratch[0].buf.len == d->scratch[1].buf.len &&
+	    memcmp(d->scratch[0].buf.data, d->scratch[1].buf.data,
+		   d->scratch[0].buf.len) == 0)
+		return 0;
+	if (kind && (strcmp(kind, "quota") == 0 ||
+		     strcmp(kind, "synproxy") == 0)) {
+		op = new_op(d, OP_UPDATE_OBJECT);
+		return !op || put_copy(op, "object", want, no_handle) < 0
+			       ? -ENOMEM
+			       : 0;
+	}
+	op = new_op(d, OP_DELETE_OBJECT);
+	if (!op || put_copy(op, "object", cur, no_handle) < 0)
+		return -ENOMEM;
+	op = new_op(d, OP_CREATE_OBJECT);
+	if (!op || put_copy(op, "object", want, no_handle) < 0)
+		return -ENOMEM;
+	return 0;
+}
 
 static const struct linx_value *find_object(const struct linx_value *list,
 					    const struct linx_value *o)
@@ -914,13 +1018,19 @@ static int diff_objects(struct differ *d, const struct linx_value *cur,
 			    put_copy(op, "object", &cl->items[i], no_handle) < 0)
 				return -ENOMEM;
 		}
-	for (uint32_t i = 0; wl && i < wl->len; i++)
-		if (!find_object(cl, &wl->items[i])) {
-			op = new_op(d, OP_CREATE_OBJECT);
-			if (!op ||
-			    put_copy(op, "object", &wl->items[i], no_handle) < 0)
-				return -ENOMEM;
+	for (uint32_t i = 0; wl && i < wl->len; i++) {
+		const struct linx_value *c = find_object(cl, &wl->items[i]);
+		int r;
+
+		if (c) {
+			if ((r = diff_object(d, c, &wl->items[i])) < 0)
+				return r;
+			continue;
 		}
+		op = new_op(d, OP_CREATE_OBJECT);
+		if (!op || put_copy(op, "object", &wl->items[i], no_handle) < 0)
+			return -ENOMEM;
+	}
 	for (uint32_t i = 0; cf && i < cf->len; i++)
 		if (!find_named(wf, str_of(&cf->items[i], "name")) &&
 		    op_named(d, OP_DELETE_FLOWTABLE, "flowtable",
@@ -1159,6 +1269,11 @@ static int put_op(struct nft_batch *bt, const struct linx_value *op,
 			break;
 		return nft_table_put(&e, v, 0);
 	case OP_CREATE_OBJECT:
+		if (!(v = get(op, "object")))
+			break;
+		return nft_object_put(&e, v, NLM_F_EXCL);
+	case OP_UPDATE_OBJECT:
+		/* NEWOBJ on an existing object: the kernel's update */
 		if (!(v = get(op, "object")))
 			break;
 		return nft_object_put(&e, v, 0);
