@@ -8,10 +8,12 @@
  * Sugar on input: a verdict alone is an immediate into register 0;
  * payload's "field" names base, offset and len; set_literal is an
  * anonymous constant set (emitted by nft_exprs_emit_anon_sets() before
- * the rule) and a lookup of it.  An expression the tables do not know is
+ * the rule) and a lookup of it; dnat_to / snat_to are the immediates of
+ * an address (and a port) and the nat reading them.  An expression the tables do not know is
  * {"expr": name, "raw": bytes}: its NFTA_EXPR_DATA payload, kept as is.
  */
 #include <endian.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter/nf_nat.h>
 #include <stdarg.h>
@@ -41,6 +43,7 @@ struct ectx {
 	const uint32_t *ids; /* anonymous set ids, in order */
 	size_t n_ids, next_id;
 	unsigned depth;
+	uint8_t family; /* the table's NFPROTO_*, 0 when unknown */
 	bool zero_omitted; /* put_field(): the FLAGS field's zero_omit holds */
 };
 
@@ -84,6 +87,7 @@ static void ctx_init(struct ectx *c, const struct nft_enc *e,
 
 	memset(c, 0, sizeof(*c));
 	c->err = err;
+	c->family = e ? e->family : 0;
 	if (e && e->table)
 		snprintf(c->obj, sizeof(c->obj), "%s/%s%s%s", fam ? fam : "?",
 			 e->table, e->chain ? "/" : "",
@@ -100,7 +104,7 @@ struct overlay {
 		const char *key;
 		const struct linx_value *v;
 		struct linx_value scalar;
-	} e[4];
+	} e[6];
 };
 
 static void ov_uint(struct overlay *o, const char *key, uint64_t u)
@@ -546,6 +550,183 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 	return 0;
 }
 
+/* One expression element: its name and the fields of `d` the value (or
+ * the overlay) has.  libnftnl writes no NFTA_EXPR_DATA for an expression
+ * without attributes (notrack), an empty one otherwise (counter). */
+static int put_elem(struct ectx *c, const struct nft_exprdef *d,
+		    const struct overlay *o, const struct linx_value *v,
+		    uint16_t elem_attr)
+{
+	size_t elem = 0, data = 0;
+	int r;
+
+	if (c->b) {
+		elem = nft_nest_begin(c->b, elem_attr);
+		nft_put_strz(c->b, NFTA_EXPR_NAME, d->name);
+		if (d->n_fields)
+			data = nft_nest_begin(c->b, NFTA_EXPR_DATA);
+	}
+	r = put_fields(c, d, o, v);
+	if (c->b) {
+		if (d->n_fields)
+			nft_nest_end(c->b, data);
+		nft_nest_end(c->b, elem);
+	}
+	return r;
+}
+
+/* ---- dnat_to / snat_to ----------------------------------------------------- */
+
+/* A NAT address: an IPv4 or IPv6 string, or its 4 or 16 bytes. */
+static int nat_to_addr(struct ectx *c, const char *what,
+		       const struct linx_value *a, uint8_t out[16],
+		       uint32_t *ret_len)
+{
+	if (a->type == LINX_BYTES) {
+		if (a->len != 4 && a->len != 16)
+			return bad(c, "%s: addr: expected 4 or 16 bytes, not %u",
+				   what, a->len);
+		memcpy(out, a->bytes, a->len);
+		*ret_len = a->len;
+		return 0;
+	}
+	/* Strings hold no NUL (value.h), so inet_pton() sees all of it. */
+	if (a->type == LINX_STRING && inet_pton(AF_INET, a->str, out) == 1) {
+		*ret_len = 4;
+		return 0;
+	}
+	if (a->type == LINX_STRING && inet_pton(AF_INET6, a->str, out) == 1) {
+		*ret_len = 16;
+		return 0;
+	}
+	return bad(c, "%s: addr: expected an IPv4 or IPv6 address%s%s", what,
+		   a->type == LINX_STRING ? ", not " : "",
+		   a->type == LINX_STRING ? a->str : "");
+}
+
+/* A data register for `len` bytes: its first 32-bit slot, or -1.
+ * NFT_REG_1..4 are NFT_REG32_00..15 four at a time, and a value must
+ * fit in the sixteen (nf_tables_api.c, nft_validate_register_store()). */
+static int nat_to_reg(struct ectx *c, const char *what, const char *key,
+		      const struct linx_value *v, uint64_t dflt, uint32_t len,
+		      uint64_t *ret_reg)
+{
+	uint64_t reg = dflt;
+	unsigned slot;
+
+	if (v && (!linx_value_get_u64(v, &reg) || !reg_ok(reg) ||
+		  reg == NFT_REG_VERDICT))
+		return bad(c, "%s: %s: expected a data register (1..4, 8..23)",
+			   what, key);
+	slot = reg <= NFT_REG_4 ? (unsigned)(reg - NFT_REG_1) * 4
+			       : (unsigned)(reg - NFT_REG32_00);
+	if (slot + (len + 3) / 4 > 16)
+		return bad(c, "%s: %s: %u bytes do not fit from register %llu",
+			   what, key, len, (unsigned long long)reg);
+	*ret_reg = reg;
+	return (int)slot;
+}
+
+/*
+ * {"expr": "dnat_to" | "snat_to", "addr": A, "port": P, "family": F,
+ *  "flags": [...], "reg_addr": R, "reg_port": R} (spec
+ * Linx.Netfilter.Expr dnat_to/3, snat_to/3) is what nftables writes for
+ * `dnat ip to A:P`: an immediate of the address into reg_addr (default
+ * 1), one of the port (BE16) into reg_port (default 2) when there is a
+ * port, then the nat reading them.  One value, two or three elements;
+ * everything is checked before the first is written, and a pull gives
+ * the elements back (the canonical form).
+ */
+static int put_nat_to(struct ectx *c, const struct linx_value *v,
+		      const char *what, uint16_t elem_attr)
+{
+	static const char *const extra[] = { "addr",  "port",	  "family",
+					     "flags", "reg_addr", "reg_port",
+					     NULL };
+	const struct nft_exprdef *imm = nft_exprdef_find("immediate");
+	const struct nft_exprdef *nat = nft_exprdef_find("nat");
+	const struct linx_value *a = get(NULL, v, "addr");
+	const struct linx_value *port = get(NULL, v, "port");
+	const struct linx_value *fam = get(NULL, v, "family");
+	const struct linx_value *flags = get(NULL, v, "flags");
+	struct overlay oa = { 0 }, op = { 0 }, on = { 0 };
+	struct linx_value addr_v, port_v;
+	uint8_t addr[16], pbuf[2];
+	uint64_t reg_a, reg_p = 0, pnum = 0, fl;
+	uint32_t alen = 0;
+	uint8_t nfproto;
+	int sa, sp, r;
+
+	if (c->depth > 0)
+		return bad(c, "%s: not allowed inside another expression", what);
+	r = check_keys(c, NULL, v, extra);
+	if (r < 0)
+		return r;
+	if (!a)
+		return bad(c, "%s: addr: required", what);
+	r = nat_to_addr(c, what, a, addr, &alen);
+	if (r < 0)
+		return r;
+	nfproto = alen == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	if (fam && (fam->type != LINX_STRING ||
+		    (strcmp(fam->str, "ip") != 0 && strcmp(fam->str, "ip6") != 0)))
+		return bad(c, "%s: family: expected ip or ip6", what);
+	if (fam && (strcmp(fam->str, "ip") == 0) != (nfproto == NFPROTO_IPV4))
+		return bad(c, "%s: family: %s with an IPv%c address", what,
+			   fam->str, nfproto == NFPROTO_IPV4 ? '4' : '6');
+	/* nft_nat_init(): outside inet, the table's family only. */
+	if ((c->family == NFPROTO_IPV4 || c->family == NFPROTO_IPV6) &&
+	    c->family != nfproto)
+		return bad(c, "%s: addr: an IPv%c address in an %s table", what,
+			   nfproto == NFPROTO_IPV4 ? '4' : '6',
+			   c->family == NFPROTO_IPV4 ? "ip" : "ip6");
+	if (port && (!linx_value_get_u64(port, &pnum) || pnum > UINT16_MAX))
+		return bad(c, "%s: port: expected an integer 0..65535", what);
+	if ((sa = nat_to_reg(c, what, "reg_addr", get(NULL, v, "reg_addr"),
+			     NFT_REG_1, alen, &reg_a)) < 0)
+		return sa;
+	if (!port && get(NULL, v, "reg_port"))
+		return bad(c, "%s: reg_port: without a port", what);
+	if (port) {
+		if ((sp = nat_to_reg(c, what, "reg_port",
+				     get(NULL, v, "reg_port"), NFT_REG_2, 2,
+				     &reg_p)) < 0)
+			return sp;
+		if (sp >= sa && sp < sa + (int)(alen + 3) / 4)
+			return bad(c, "%s: reg_port: overlaps the address in "
+				      "register %llu",
+				   what, (unsigned long long)reg_a);
+	}
+	if (flags && (r = read_flags(c, field_of(nat, "flags"), flags, &fl)) < 0)
+		return r;
+
+	/* Views of local bytes: read by put_fields(), never freed. */
+	addr_v = (struct linx_value){ .type = LINX_BYTES, .len = alen,
+				      .bytes = addr };
+	ov_uint(&oa, "dreg", reg_a);
+	ov_ref(&oa, "data", &addr_v);
+	r = put_elem(c, imm, &oa, NULL, elem_attr);
+	if (r == 0 && port) {
+		pbuf[0] = (uint8_t)(pnum >> 8);
+		pbuf[1] = (uint8_t)pnum;
+		port_v = (struct linx_value){ .type = LINX_BYTES, .len = 2,
+					      .bytes = pbuf };
+		ov_uint(&op, "dreg", reg_p);
+		ov_ref(&op, "data", &port_v);
+		r = put_elem(c, imm, &op, NULL, elem_attr);
+	}
+	if (r < 0)
+		return r;
+	ov_uint(&on, "type", what[0] == 'd' ? NFT_NAT_DNAT : NFT_NAT_SNAT);
+	ov_uint(&on, "family", nfproto);
+	ov_uint(&on, "reg_addr_min", reg_a);
+	if (port)
+		ov_uint(&on, "reg_proto_min", reg_p);
+	if (flags)
+		ov_ref(&on, "flags", flags);
+	return put_elem(c, nat, &on, NULL, elem_attr);
+}
+
 static int put_expr(struct ectx *c, const struct linx_value *v,
 		    uint16_t elem_attr)
 {
@@ -571,6 +752,9 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 	if (name->type != LINX_STRING || name->len == 0 ||
 	    name->len >= NFT_NAME_MAXLEN)
 		return bad(c, "expr: expected an expression name");
+	if (strcmp(name->str, "dnat_to") == 0 ||
+	    strcmp(name->str, "snat_to") == 0)
+		return put_nat_to(c, v, name->str, elem_attr);
 	if (strcmp(name->str, "set_literal") == 0) {
 		if (c->b)
 			elem = nft_nest_begin(c->b, elem_attr);
@@ -670,21 +854,7 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 		return bad(c, "%s: exactly one of dreg (load) and sreg (set)",
 			   d->name);
 write:
-	/* libnftnl writes no NFTA_EXPR_DATA for an expression without
-	 * attributes (notrack), an empty one otherwise (counter). */
-	if (c->b) {
-		elem = nft_nest_begin(c->b, elem_attr);
-		nft_put_strz(c->b, NFTA_EXPR_NAME, d->name);
-		if (d->n_fields)
-			data = nft_nest_begin(c->b, NFTA_EXPR_DATA);
-	}
-	r = put_fields(c, d, &o, v);
-	if (c->b) {
-		if (d->n_fields)
-			nft_nest_end(c->b, data);
-		nft_nest_end(c->b, elem);
-	}
-	return r;
+	return put_elem(c, d, &o, v, elem_attr);
 }
 
 static int walk(struct ectx *c, const struct linx_value *exprs)
