@@ -727,6 +727,63 @@ static int put_nat_to(struct ectx *c, const struct linx_value *v,
 	return put_elem(c, nat, &on, NULL, elem_attr);
 }
 
+/*
+ * bitwise's fields by op (nft_bitwise_init() in net/netfilter/
+ * nft_bitwise.c): a boolean (op bool, the default) takes mask and xor of
+ * `len` bytes each, a shift takes its amount in data (a u32); `len` is
+ * required by the kernel and, for a boolean, defaults to the mask's
+ * length (the spec's bitwise/3).  Unknown ops (a number) are left to the
+ * kernel.
+ */
+static int check_bitwise(struct ectx *c, struct overlay *o,
+			 const struct linx_value *v)
+{
+	const struct linx_value *op = get(o, v, "op");
+	const struct linx_value *mask = get(o, v, "mask");
+	const struct linx_value *xor = get(o, v, "xor");
+	const struct linx_value *data = get(o, v, "data");
+	const struct linx_value *len = get(o, v, "len");
+	uint64_t n = 0, opn = NFT_BITWISE_BOOL;
+	bool shift;
+
+	if (op && op->type == LINX_STRING)
+		shift = strcmp(op->str, "lshift") == 0 ||
+			strcmp(op->str, "rshift") == 0;
+	else if (op && linx_value_get_u64(op, &opn) && opn > NFT_BITWISE_RSHIFT)
+		return 0;
+	else
+		shift = opn != NFT_BITWISE_BOOL;
+	if (len && (!linx_value_get_u64(len, &n) || n == 0 ||
+		    n > NFT_DATA_VALUE_MAXLEN))
+		return bad(c, "bitwise: len: expected 1..%d",
+			   NFT_DATA_VALUE_MAXLEN);
+	if (shift) {
+		if (mask || xor)
+			return bad(c, "bitwise: a shift takes data, not mask "
+				      "and xor");
+		if (!data || data->type != LINX_BYTES || data->len != 4)
+			return bad(c, "bitwise: a shift takes data: 4 bytes "
+				      "(the amount)");
+		if (!len)
+			return bad(c, "bitwise: len: required");
+		return 0;
+	}
+	if (data)
+		return bad(c, "bitwise: bool takes mask and xor, not data");
+	if (!mask || !xor || mask->type != LINX_BYTES ||
+	    xor->type != LINX_BYTES)
+		return bad(c, "bitwise: bool takes mask and xor (bytes)");
+	if (mask->len != xor->len)
+		return bad(c, "bitwise: mask of %u bytes, xor of %u", mask->len,
+			   xor->len);
+	if (len && n != mask->len)
+		return bad(c, "bitwise: len %llu, mask of %u bytes",
+			   (unsigned long long)n, mask->len);
+	if (!len)
+		ov_uint(o, "len", mask->len);
+	return 0;
+}
+
 static int put_expr(struct ectx *c, const struct linx_value *v,
 		    uint16_t elem_attr)
 {
@@ -845,6 +902,9 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 				   hv ? "a verdict goes to register 0"
 				      : "data cannot go to register 0");
 	}
+	if (strcmp(d->name, "bitwise") == 0 &&
+	    (r = check_bitwise(c, &o, v)) < 0)
+		return r;
 	if (strcmp(d->name, "payload") == 0 &&
 	    !get(&o, v, "sreg") == !get(&o, v, "dreg"))
 		return bad(c, "payload: exactly one of dreg (load) and sreg "

@@ -195,6 +195,11 @@ static const char *const cases[][2] = {
 	  "{\"expr\":\"ct\",\"key\":\"mark\",\"sreg\":1},"
 	  "{\"expr\":\"ct\",\"key\":\"id\",\"dreg\":1}]",
 	  NULL },
+	/* bitwise: len defaults to the mask's length (spec bitwise/3) */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,"
+	  "\"mask\":{\"$bytes\":\"ffff0000\"},\"xor\":{\"$bytes\":\"00000000\"}}]",
+	  "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"mask\":{\"$bytes\":\"ffff0000\"},\"xor\":{\"$bytes\":\"00000000\"}}]" },
 	/* bitwise: mask/xor and shifts */
 	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
 	  "\"mask\":{\"$bytes\":\"fff00000\"},\"xor\":{\"$bytes\":\"00000000\"}},"
@@ -795,6 +800,26 @@ static const char *const bad_cases[][2] = {
 	{ "[{\"expr\":\"mystery\",\"raw\":\"abc\"}]", "bad_expr" },
 	{ "[{\"expr\":\"counter\",\"packets\":-1}]", "bad_expr" },
 	{ "[{\"expr\":\"reject\",\"type\":\"tcp_reset\",\"code\":256}]",
+	  "bad_expr" },
+	/* bitwise: fields by op */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,"
+	  "\"mask\":{\"$bytes\":\"ffff\"},\"xor\":{\"$bytes\":\"000000\"}}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"mask\":{\"$bytes\":\"ffff\"},\"xor\":{\"$bytes\":\"0000\"}}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":2,"
+	  "\"mask\":{\"$bytes\":\"ffff\"}}]",
+	  "bad_expr" }, /* no xor */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"op\":\"lshift\",\"data\":{\"$bytes\":\"08\"}}]",
+	  "bad_expr" }, /* the amount is a u32 */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,"
+	  "\"op\":\"rshift\",\"data\":{\"$bytes\":\"08000000\"}}]",
+	  "bad_expr" }, /* no len */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"op\":\"rshift\",\"data\":{\"$bytes\":\"08000000\"},"
+	  "\"mask\":{\"$bytes\":\"ffffffff\"}}]",
 	  "bad_expr" },
 	/* dnat_to / snat_to */
 	{ "[{\"expr\":\"dnat_to\",\"port\":80}]", "bad_expr" },
