@@ -784,6 +784,81 @@ static int check_bitwise(struct ectx *c, struct overlay *o,
 	return 0;
 }
 
+/*
+ * masq / redir with a port (spec masquerade/1 `:port_min`/`:port_max`,
+ * redirect/1 `:port`): {"expr": "redir", "port": P} or {"expr": "masq",
+ * "port_min": P, "port_max": Q, ...} is what nftables writes for
+ * `redirect to :P` and `masquerade to :P-Q`: immediates of the ports
+ * (BE16) into registers 1 (and 2), then the expression reading them with
+ * its other fields as given.  Pulled back as those.
+ */
+static int put_port_sugar(struct ectx *c, const struct nft_exprdef *d,
+			  const struct linx_value *v, uint16_t elem_attr)
+{
+	static const char *const extra[] = { "port", "port_min", "port_max",
+					     NULL };
+	const struct nft_exprdef *imm = nft_exprdef_find("immediate");
+	const struct linx_value *port = get(NULL, v, "port");
+	const struct linx_value *lo_v = get(NULL, v, "port_min");
+	const struct linx_value *hi_v = get(NULL, v, "port_max");
+	struct overlay o = { 0 }, oi = { 0 };
+	struct linx_value view;
+	uint64_t p[2] = { 0, 0 };
+	uint8_t be[2][2];
+	int r;
+
+	if (c->depth > 0)
+		return bad(c, "%s: a port is not allowed inside another "
+			      "expression", d->name);
+	r = check_keys(c, d, v, extra);
+	if (r < 0)
+		return r;
+	if (port && (lo_v || hi_v))
+		return bad(c, "%s: port excludes port_min and port_max",
+			   d->name);
+	if (hi_v && !lo_v)
+		return bad(c, "%s: port_max: without port_min", d->name);
+	if (get(NULL, v, "reg_proto_min") || get(NULL, v, "reg_proto_max"))
+		return bad(c, "%s: a port excludes reg_proto_min and "
+			      "reg_proto_max", d->name);
+	if (!lo_v)
+		lo_v = port;
+	if (!linx_value_get_u64(lo_v, &p[0]) || p[0] > UINT16_MAX ||
+	    (hi_v && (!linx_value_get_u64(hi_v, &p[1]) || p[1] > UINT16_MAX)))
+		return bad(c, "%s: %s: expected an integer 0..65535", d->name,
+			   port ? "port" : "port_min, port_max");
+	if (hi_v && p[1] < p[0])
+		return bad(c, "%s: port_max below port_min", d->name);
+	/* The expression's own fields (flags), checked before anything is
+	 * written: a walk without a buffer only checks. */
+	{
+		struct nft_msgbuf *b = c->b;
+
+		c->b = NULL;
+		r = put_fields(c, d, NULL, v);
+		c->b = b;
+		if (r < 0)
+			return r;
+	}
+	for (unsigned i = 0; i < (hi_v ? 2u : 1u); i++) {
+		be[i][0] = (uint8_t)(p[i] >> 8);
+		be[i][1] = (uint8_t)p[i];
+		/* A view of local bytes: read by put_fields(), never freed. */
+		view = (struct linx_value){ .type = LINX_BYTES, .len = 2,
+					    .bytes = be[i] };
+		oi.n = 0;
+		ov_uint(&oi, "dreg", NFT_REG_1 + i);
+		ov_ref(&oi, "data", &view);
+		r = put_elem(c, imm, &oi, NULL, elem_attr);
+		if (r < 0)
+			return r;
+	}
+	ov_uint(&o, "reg_proto_min", NFT_REG_1);
+	if (hi_v)
+		ov_uint(&o, "reg_proto_max", NFT_REG_2);
+	return put_elem(c, d, &o, v, elem_attr);
+}
+
 static int put_expr(struct ectx *c, const struct linx_value *v,
 		    uint16_t elem_attr)
 {
@@ -857,6 +932,10 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 		return bad(c, "unknown expression %s (give its \"raw\" "
 			      "attributes to send it anyway)",
 			   name->str);
+	if ((strcmp(d->name, "masq") == 0 || strcmp(d->name, "redir") == 0) &&
+	    (get(NULL, v, "port") || get(NULL, v, "port_min") ||
+	     get(NULL, v, "port_max")))
+		return put_port_sugar(c, d, v, elem_attr);
 	if (strcmp(d->name, "payload") == 0 && get(NULL, v, "field")) {
 		static const char *const extra[] = { "field", NULL };
 		const struct linx_value *fv = get(NULL, v, "field");

@@ -509,7 +509,8 @@ START_TEST(pushed_rules_are_nfts_rules_and_pull_back)
 }
 END_TEST
 
-/* dnat_to / snat_to: pushed as nft -f loads `dnat ip to A:P` (the same
+/* dnat_to / snat_to, and redir / masq with ports: pushed as nft -f loads
+ * `dnat ip to A:P`, `redirect to :P`, `masquerade to :P-Q` (the same
  * bytecode, listed alike), pulled back as the immediates and the nat,
  * and a reconcile of the sugar against its own pulled form does
  * nothing. */
@@ -517,7 +518,7 @@ END_TEST
 	L4TCP DPORT CMP(hex) ","
 /* Tags: `T` is "" or a tag key ("\"tag\":\"a\","); a reconcile needs
  * them in a chain of several rules. */
-#define NAT_TO_RULES(T1, T2, T3, T4)                                         \
+#define NAT_TO_RULES(T1, T2, T3, T4, T5, T6)                                 \
 	"{\"tables\":[{\"family\":\"inet\",\"name\":\"x\",\"chains\":["       \
 	"{\"name\":\"n\",\"type\":\"nat\",\"hook\":\"prerouting\","          \
 	"\"priority\":-100,\"rules\":["                                      \
@@ -526,15 +527,19 @@ END_TEST
 	"{" T2 "\"exprs\":[" L4TCP                                            \
 	"{\"expr\":\"dnat_to\",\"addr\":\"fd00::5\",\"port\":8080}]},"       \
 	"{" T3 "\"exprs\":[{\"expr\":\"dnat_to\",\"family\":\"ip\","          \
-	"\"addr\":{\"$bytes\":\"0a000006\"}}]}]},"                           \
+	"\"addr\":{\"$bytes\":\"0a000006\"}}]},"                             \
+	"{" T5 "\"exprs\":[" NAT_L4TCP_DPORT("0051")                          \
+	"{\"expr\":\"redir\",\"port\":8080}]}]},"                              \
 	"{\"name\":\"p\",\"type\":\"nat\",\"hook\":\"postrouting\","         \
 	"\"priority\":100,\"rules\":["                                       \
 	"{" T4 "\"exprs\":[{\"expr\":\"snat_to\",\"addr\":\"5.5.5.5\","       \
-	"\"flags\":[\"persistent\"]}]}]}]}]}"
-#define NAT_TO_RULESET NAT_TO_RULES("", "", "", "")
+	"\"flags\":[\"persistent\"]}]},"                                      \
+	"{" T6 "\"exprs\":[" L4TCP "{\"expr\":\"masq\",\"port_min\":1000,"     \
+	"\"port_max\":2000,\"flags\":[\"fully_random\"]}]}]}]}]}"
+#define NAT_TO_RULESET NAT_TO_RULES("", "", "", "", "", "")
 #define NAT_TO_TAGGED                                                        \
 	NAT_TO_RULES("\"tag\":\"a\",", "\"tag\":\"b\",", "\"tag\":\"c\",",  \
-		     "\"tag\":\"d\",")
+		     "\"tag\":\"d\",", "\"tag\":\"e\",", "\"tag\":\"f\",")
 
 START_TEST(nat_to_pushes_as_nft_writes_it_and_reconciles_to_nothing)
 {
@@ -544,9 +549,11 @@ START_TEST(nat_to_pushes_as_nft_writes_it_and_reconciles_to_nothing)
 		"    tcp dport 80 dnat ip to 10.0.0.5:80\n"
 		"    meta l4proto tcp dnat ip6 to [fd00::5]:8080\n"
 		"    dnat ip to 10.0.0.6\n"
+		"    tcp dport 81 redirect to :8080\n"
 		"  }\n"
 		"  chain p { type nat hook postrouting priority 100;\n"
 		"    snat ip to 5.5.5.5 persistent\n"
+		"    meta l4proto tcp masquerade to :1000-2000 fully-random\n"
 		"  }\n"
 		"}\n";
 	/* The pulled form, rule by rule. */
@@ -566,10 +573,18 @@ START_TEST(nat_to_pushes_as_nft_writes_it_and_reconciles_to_nothing)
 		"\"data\":{\"$bytes\":\"0a000006\"}},"
 		"{\"expr\":\"nat\",\"type\":\"dnat\",\"family\":\"ip\","
 		"\"reg_addr_min\":1}]",
+		"[" L4TCP DPORT CMP("0051") ","
+		"{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"1f90\"}},"
+		"{\"expr\":\"redir\",\"reg_proto_min\":1}]",
 		"[{\"expr\":\"immediate\",\"dreg\":1,"
 		"\"data\":{\"$bytes\":\"05050505\"}},"
 		"{\"expr\":\"nat\",\"type\":\"snat\",\"family\":\"ip\","
 		"\"reg_addr_min\":1,\"flags\":[\"persistent\"]}]",
+		"[" L4TCP "{\"expr\":\"immediate\",\"dreg\":1,"
+		"\"data\":{\"$bytes\":\"03e8\"}},{\"expr\":\"immediate\",\"dreg\":2,"
+		"\"data\":{\"$bytes\":\"07d0\"}},{\"expr\":\"masq\","
+		"\"flags\":[\"fully_random\"],\"reg_proto_min\":1,"
+		"\"reg_proto_max\":2}]",
 	};
 	struct linx_nft *s = nt_setup();
 	struct linx_nft_push_opts o = { .mode = LINX_NFT_RECONCILE };
@@ -658,7 +673,7 @@ START_TEST(nat_to_pushes_as_nft_writes_it_and_reconciles_to_nothing)
 			      n == 0 && ops && ops->len == 0,
 		      "reconcile: %s", nt_to_json(&report));
 	ours = nt_to_json(&report);
-	printf("dnat_to/snat_to: %zu rules as nft writes them, reconcile "
+	printf("NAT sugar: %zu rules as nft writes them, reconcile "
 	       "report %s\n",
 	       k, ours);
 	free(ours);

@@ -336,6 +336,13 @@ static const char *const cases[][2] = {
 	  "{\"expr\":\"nat\",\"type\":\"snat\",\"family\":\"ip\","
 	  "\"reg_addr_min\":1,\"flags\":[\"random\"]},"
 	  "{\"expr\":\"immediate\",\"dreg\":0,\"verdict\":\"accept\"}]" },
+	/* redir / masq with ports: immediates and the registers */
+	{ "[{\"expr\":\"redir\",\"port\":8080,\"flags\":[\"random\"]},"
+	  "{\"expr\":\"masq\",\"port_min\":1024}]",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"1f90\"}},"
+	  "{\"expr\":\"redir\",\"reg_proto_min\":1,\"flags\":[\"random\"]},"
+	  "{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"0400\"}},"
+	  "{\"expr\":\"masq\",\"reg_proto_min\":1}]" },
 	/* not modelled: raw attributes, kept as they are */
 	{ "[{\"expr\":\"tunnel\",\"raw\":{\"$bytes\":\"0800010000000001\"}},"
 	  "{\"expr\":\"mystery\",\"raw\":{\"$bytes\":\"\"}}]",
@@ -582,7 +589,8 @@ START_TEST(same_bytes_as_nftables)
 END_TEST
 
 /* dnat_to / snat_to encode as nftables encodes `dnat ip to A:P` (vector
- * 10) and `snat ip to A random,persistent` (vector 28). */
+ * 10) and `snat ip to A random,persistent` (vector 28); redir and masq
+ * with ports as `redirect to :P` (11) and `masquerade to :P-Q` (27). */
 START_TEST(nat_to_is_what_nftables_writes)
 {
 	static const struct {
@@ -602,6 +610,12 @@ START_TEST(nat_to_is_what_nftables_writes)
 		      "\"family\":\"ip\",\"reg_addr\":1,\"reg_port\":2}]" },
 		{ 28, "[{\"expr\":\"snat_to\",\"addr\":\"5.5.5.5\","
 		      "\"flags\":[\"random\",\"persistent\"]}]" },
+		/* tcp dport 80 redirect to :8080 */
+		{ 11, "[" L4TCP "{\"expr\":\"payload\",\"field\":\"tcp_dport\"},"
+		      CMP("0050") "{\"expr\":\"redir\",\"port\":8080}]" },
+		/* meta l4proto tcp masquerade to :1000-2000 fully-random */
+		{ 27, "[" L4TCP "{\"expr\":\"masq\",\"port_min\":1000,"
+		      "\"port_max\":2000,\"flags\":[\"fully_random\"]}]" },
 	};
 
 	for (size_t i = 0; i < NFT_ARRAY_SIZE(sugar); i++) {
@@ -821,6 +835,17 @@ static const char *const bad_cases[][2] = {
 	  "\"op\":\"rshift\",\"data\":{\"$bytes\":\"08000000\"},"
 	  "\"mask\":{\"$bytes\":\"ffffffff\"}}]",
 	  "bad_expr" },
+	/* redir / masq ports */
+	{ "[{\"expr\":\"redir\",\"port\":65536}]", "bad_expr" },
+	{ "[{\"expr\":\"redir\",\"port\":80,\"port_min\":80}]", "bad_expr" },
+	{ "[{\"expr\":\"masq\",\"port_max\":80}]", "bad_expr" },
+	{ "[{\"expr\":\"masq\",\"port_min\":90,\"port_max\":80}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"masq\",\"port_min\":80,\"reg_proto_min\":1}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"masq\",\"port\":80,\"flags\":[\"loud\"]}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"redir\",\"port\":80,\"colour\":1}]", "bad_expr" },
 	/* dnat_to / snat_to */
 	{ "[{\"expr\":\"dnat_to\",\"port\":80}]", "bad_expr" },
 	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.256\"}]", "bad_expr" },
