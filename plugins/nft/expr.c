@@ -9,11 +9,13 @@
  * payload's "field" names base, offset and len; set_literal is an
  * anonymous constant set (emitted by nft_exprs_emit_anon_sets() before
  * the rule) and a lookup of it; dnat_to / snat_to are the immediates of
- * an address (and a port) and the nat reading them.  An expression the tables do not know is
- * {"expr": name, "raw": bytes}: its NFTA_EXPR_DATA payload, kept as is.
+ * an address (and a port) and the nat reading them, and masq / redir with
+ * a "port" the immediates of the ports and the expression.  An
+ * expression the tables do not know is {"expr": name, "raw": bytes}: its
+ * NFTA_EXPR_DATA payload, kept as is.
  */
-#include <endian.h>
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <linux/netfilter/nf_nat.h>
 #include <stdarg.h>
