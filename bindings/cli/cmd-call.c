@@ -4,7 +4,8 @@
  *
  * Builds the argument map (from --json first, then each assignment; a
  * name given twice is refused), lets the core validate it against the
- * verb's schema and call the verb, and prints the result as JSON.
+ * verb's schema (a refusal is a usage error, status 2) and call the verb
+ * (see verb_refusal()), and prints the result as JSON.
  */
 #include <errno.h>
 #include <poll.h>
@@ -149,6 +150,27 @@ static int json_object_args(struct cli *cli, const struct linx_verb *verb,
 	return 0;
 }
 
+/*
+ * Report what the verb itself refused.  Under op "validate" it is about
+ * the command line (status 2) when it names one of the verb's parameters:
+ * a malformed sysctl key, a path outside cgroup2.  A fault inside a
+ * document is a failed call (status 1), as `linx nft validate` says for
+ * the same file: nft.validate and nft.push name the kind of fault
+ * (bad_chain, bad_expr, ...) and the object, not a parameter.
+ */
+static int verb_refusal(const struct linx_verb *verb,
+			const struct linx_error *err)
+{
+	int status = cli_report(verb->name, err);
+
+	if (status != CLI_EXIT_USAGE || strcmp(err->op, "validate") != 0)
+		return status;
+	for (uint32_t i = 0; i < verb->n_params; i++)
+		if (strcmp(verb->params[i].name, err->param) == 0)
+			return status;
+	return CLI_EXIT_FAILED;
+}
+
 int cli_cmd_call(struct cli *cli, int argc, char **argv)
 {
 	const char *json_opt = NULL;
@@ -157,6 +179,7 @@ int cli_cmd_call(struct cli *cli, int argc, char **argv)
 		{ 0 },
 	};
 	struct linx_value args = linx_value_map(), res = linx_value_nil();
+	const struct linx_value *slots[LINX_MAX_PARAMS];
 	const struct linx_verb *verb;
 	struct linx_registry *reg;
 	struct linx_error err;
@@ -182,8 +205,12 @@ int cli_cmd_call(struct cli *cli, int argc, char **argv)
 	status = cli_args_parse(cli, verb, npos - 1, argv + 1, &args);
 	if (status)
 		goto out;
-	if (linx_call_verb(verb, &args, &res, 0, &err) < 0)
+	/* The schema check alone first: what it refuses is the command line
+	 * (status 2); then the verb. */
+	if (linx_verb_validate(verb, &args, slots, &err) < 0)
 		status = cli_report(verb->name, &err);
+	else if (linx_call_verb(verb, &args, &res, 0, &err) < 0)
+		status = verb_refusal(verb, &err);
 	else
 		status = cli_print_value(cli, &res);
 out:

@@ -194,8 +194,8 @@ static int put_str(struct nft_cmd *c, struct linx_value *map, const char *key,
  * Call the verb; `args` is cleared.  A failure is reported and is status
  * 1 whatever its kind: the arguments were built here, so what the verb
  * refuses is the content of a file or the kernel's answer, not the
- * command line (the plugin reports schema errors under op "validate",
- * which `linx call` counts as usage).
+ * command line (`linx call` says the same of a fault inside a document,
+ * cmd-call.c).
  */
 static int invoke(const struct linx_verb *v,
 		  struct linx_value *args, struct linx_value *ret)

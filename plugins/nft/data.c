@@ -310,6 +310,12 @@ static int scalar_from_value(const struct nft_type *t,
 	uint64_t u;
 
 	if (is_addr(t)) {
+		/* The spec's element inputs: the address's 4 or 16 bytes
+		 * too (pulled back as text). */
+		if (v->type == LINX_BYTES && v->len == t->len) {
+			memcpy(out, v->bytes, t->len);
+			return 0;
+		}
 		if (v->type != LINX_STRING ||
 		    inet_pton(t->len == 4 ? AF_INET : AF_INET6, v->str, out) != 1)
 			return nft_bad(err, what, NULL, "not an %s: %s",

@@ -8,9 +8,13 @@
  * Sugar on input: a verdict alone is an immediate into register 0;
  * payload's "field" names base, offset and len; set_literal is an
  * anonymous constant set (emitted by nft_exprs_emit_anon_sets() before
- * the rule) and a lookup of it.  An expression the tables do not know is
- * {"expr": name, "raw": bytes}: its NFTA_EXPR_DATA payload, kept as is.
+ * the rule) and a lookup of it; dnat_to / snat_to are the immediates of
+ * an address (and a port) and the nat reading them, and masq / redir with
+ * a "port" the immediates of the ports and the expression.  An
+ * expression the tables do not know is {"expr": name, "raw": bytes}: its
+ * NFTA_EXPR_DATA payload, kept as is.
  */
+#include <arpa/inet.h>
 #include <endian.h>
 #include <errno.h>
 #include <linux/netfilter/nf_nat.h>
@@ -41,6 +45,7 @@ struct ectx {
 	const uint32_t *ids; /* anonymous set ids, in order */
 	size_t n_ids, next_id;
 	unsigned depth;
+	uint8_t family; /* the table's NFPROTO_*, 0 when unknown */
 	bool zero_omitted; /* put_field(): the FLAGS field's zero_omit holds */
 };
 
@@ -84,6 +89,7 @@ static void ctx_init(struct ectx *c, const struct nft_enc *e,
 
 	memset(c, 0, sizeof(*c));
 	c->err = err;
+	c->family = e ? e->family : 0;
 	if (e && e->table)
 		snprintf(c->obj, sizeof(c->obj), "%s/%s%s%s", fam ? fam : "?",
 			 e->table, e->chain ? "/" : "",
@@ -100,7 +106,7 @@ struct overlay {
 		const char *key;
 		const struct linx_value *v;
 		struct linx_value scalar;
-	} e[4];
+	} e[6];
 };
 
 static void ov_uint(struct overlay *o, const char *key, uint64_t u)
@@ -546,6 +552,315 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 	return 0;
 }
 
+/* One expression element: its name and the fields of `d` the value (or
+ * the overlay) has.  libnftnl writes no NFTA_EXPR_DATA for an expression
+ * without attributes (notrack), an empty one otherwise (counter). */
+static int put_elem(struct ectx *c, const struct nft_exprdef *d,
+		    const struct overlay *o, const struct linx_value *v,
+		    uint16_t elem_attr)
+{
+	size_t elem = 0, data = 0;
+	int r;
+
+	if (c->b) {
+		elem = nft_nest_begin(c->b, elem_attr);
+		nft_put_strz(c->b, NFTA_EXPR_NAME, d->name);
+		if (d->n_fields)
+			data = nft_nest_begin(c->b, NFTA_EXPR_DATA);
+	}
+	r = put_fields(c, d, o, v);
+	if (c->b) {
+		if (d->n_fields)
+			nft_nest_end(c->b, data);
+		nft_nest_end(c->b, elem);
+	}
+	return r;
+}
+
+/* ---- dnat_to / snat_to ----------------------------------------------------- */
+
+/* A NAT address: an IPv4 or IPv6 string, or its 4 or 16 bytes. */
+static int nat_to_addr(struct ectx *c, const char *what,
+		       const struct linx_value *a, uint8_t out[16],
+		       uint32_t *ret_len)
+{
+	if (a->type == LINX_BYTES) {
+		if (a->len != 4 && a->len != 16)
+			return bad(c, "%s: addr: expected 4 or 16 bytes, not %u",
+				   what, a->len);
+		memcpy(out, a->bytes, a->len);
+		*ret_len = a->len;
+		return 0;
+	}
+	/* Strings hold no NUL (value.h), so inet_pton() sees all of it. */
+	if (a->type == LINX_STRING && inet_pton(AF_INET, a->str, out) == 1) {
+		*ret_len = 4;
+		return 0;
+	}
+	if (a->type == LINX_STRING && inet_pton(AF_INET6, a->str, out) == 1) {
+		*ret_len = 16;
+		return 0;
+	}
+	return bad(c, "%s: addr: expected an IPv4 or IPv6 address%s%s", what,
+		   a->type == LINX_STRING ? ", not " : "",
+		   a->type == LINX_STRING ? a->str : "");
+}
+
+/* A data register for `len` bytes: its first 32-bit slot, or -1.
+ * NFT_REG_1..4 are NFT_REG32_00..15 four at a time, and a value must
+ * fit in the sixteen (nf_tables_api.c, nft_validate_register_store()). */
+static int nat_to_reg(struct ectx *c, const char *what, const char *key,
+		      const struct linx_value *v, uint64_t dflt, uint32_t len,
+		      uint64_t *ret_reg)
+{
+	uint64_t reg = dflt;
+	unsigned slot;
+
+	if (v && (!linx_value_get_u64(v, &reg) || !reg_ok(reg) ||
+		  reg == NFT_REG_VERDICT))
+		return bad(c, "%s: %s: expected a data register (1..4, 8..23)",
+			   what, key);
+	slot = reg <= NFT_REG_4 ? (unsigned)(reg - NFT_REG_1) * 4
+			       : (unsigned)(reg - NFT_REG32_00);
+	if (slot + (len + 3) / 4 > 16)
+		return bad(c, "%s: %s: %u bytes do not fit from register %llu",
+			   what, key, len, (unsigned long long)reg);
+	*ret_reg = reg;
+	return (int)slot;
+}
+
+/*
+ * {"expr": "dnat_to" | "snat_to", "addr": A, "port": P, "family": F,
+ *  "flags": [...], "reg_addr": R, "reg_port": R} (spec
+ * Linx.Netfilter.Expr dnat_to/3, snat_to/3) is what nftables writes for
+ * `dnat ip to A:P`: an immediate of the address into reg_addr (default
+ * 1), one of the port (BE16) into reg_port (default 2) when there is a
+ * port, then the nat reading them.  One value, two or three elements;
+ * everything is checked before the first is written, and a pull gives
+ * the elements back (the canonical form).
+ */
+static int put_nat_to(struct ectx *c, const struct linx_value *v,
+		      const char *what, uint16_t elem_attr)
+{
+	static const char *const extra[] = { "addr",  "port",	  "family",
+					     "flags", "reg_addr", "reg_port",
+					     NULL };
+	const struct nft_exprdef *imm = nft_exprdef_find("immediate");
+	const struct nft_exprdef *nat = nft_exprdef_find("nat");
+	const struct linx_value *a = get(NULL, v, "addr");
+	const struct linx_value *port = get(NULL, v, "port");
+	const struct linx_value *fam = get(NULL, v, "family");
+	const struct linx_value *flags = get(NULL, v, "flags");
+	struct overlay oa = { 0 }, op = { 0 }, on = { 0 };
+	struct linx_value addr_v, port_v;
+	uint8_t addr[16], pbuf[2];
+	uint64_t reg_a, reg_p = 0, pnum = 0, fl;
+	uint32_t alen = 0;
+	uint8_t nfproto;
+	int sa, sp, r;
+
+	if (c->depth > 0)
+		return bad(c, "%s: not allowed inside another expression", what);
+	r = check_keys(c, NULL, v, extra);
+	if (r < 0)
+		return r;
+	if (!a)
+		return bad(c, "%s: addr: required", what);
+	r = nat_to_addr(c, what, a, addr, &alen);
+	if (r < 0)
+		return r;
+	nfproto = alen == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	if (fam && (fam->type != LINX_STRING ||
+		    (strcmp(fam->str, "ip") != 0 && strcmp(fam->str, "ip6") != 0)))
+		return bad(c, "%s: family: expected ip or ip6", what);
+	if (fam && (strcmp(fam->str, "ip") == 0) != (nfproto == NFPROTO_IPV4))
+		return bad(c, "%s: family: %s with an IPv%c address", what,
+			   fam->str, nfproto == NFPROTO_IPV4 ? '4' : '6');
+	/* nft_nat_init(): outside inet, the table's family only. */
+	if ((c->family == NFPROTO_IPV4 || c->family == NFPROTO_IPV6) &&
+	    c->family != nfproto)
+		return bad(c, "%s: addr: an IPv%c address in an %s table", what,
+			   nfproto == NFPROTO_IPV4 ? '4' : '6',
+			   c->family == NFPROTO_IPV4 ? "ip" : "ip6");
+	if (port && (!linx_value_get_u64(port, &pnum) || pnum > UINT16_MAX))
+		return bad(c, "%s: port: expected an integer 0..65535", what);
+	if ((sa = nat_to_reg(c, what, "reg_addr", get(NULL, v, "reg_addr"),
+			     NFT_REG_1, alen, &reg_a)) < 0)
+		return sa;
+	if (!port && get(NULL, v, "reg_port"))
+		return bad(c, "%s: reg_port: without a port", what);
+	if (port) {
+		if ((sp = nat_to_reg(c, what, "reg_port",
+				     get(NULL, v, "reg_port"), NFT_REG_2, 2,
+				     &reg_p)) < 0)
+			return sp;
+		if (sp >= sa && sp < sa + (int)(alen + 3) / 4)
+			return bad(c, "%s: reg_port: overlaps the address in "
+				      "register %llu",
+				   what, (unsigned long long)reg_a);
+	}
+	if (flags && (r = read_flags(c, field_of(nat, "flags"), flags, &fl)) < 0)
+		return r;
+
+	/* Views of local bytes: read by put_fields(), never freed. */
+	addr_v = (struct linx_value){ .type = LINX_BYTES, .len = alen,
+				      .bytes = addr };
+	ov_uint(&oa, "dreg", reg_a);
+	ov_ref(&oa, "data", &addr_v);
+	r = put_elem(c, imm, &oa, NULL, elem_attr);
+	if (r == 0 && port) {
+		pbuf[0] = (uint8_t)(pnum >> 8);
+		pbuf[1] = (uint8_t)pnum;
+		port_v = (struct linx_value){ .type = LINX_BYTES, .len = 2,
+					      .bytes = pbuf };
+		ov_uint(&op, "dreg", reg_p);
+		ov_ref(&op, "data", &port_v);
+		r = put_elem(c, imm, &op, NULL, elem_attr);
+	}
+	if (r < 0)
+		return r;
+	ov_uint(&on, "type", what[0] == 'd' ? NFT_NAT_DNAT : NFT_NAT_SNAT);
+	ov_uint(&on, "family", nfproto);
+	ov_uint(&on, "reg_addr_min", reg_a);
+	if (port)
+		ov_uint(&on, "reg_proto_min", reg_p);
+	if (flags)
+		ov_ref(&on, "flags", flags);
+	return put_elem(c, nat, &on, NULL, elem_attr);
+}
+
+/*
+ * bitwise's fields by op (nft_bitwise_init() in net/netfilter/
+ * nft_bitwise.c): a boolean (op bool, the default) takes mask and xor of
+ * `len` bytes each, a shift takes its amount in data (a u32); `len` is
+ * required by the kernel and, for a boolean, defaults to the mask's
+ * length (the spec's bitwise/3).  Unknown ops (a number) are left to the
+ * kernel.
+ */
+static int check_bitwise(struct ectx *c, struct overlay *o,
+			 const struct linx_value *v)
+{
+	const struct linx_value *op = get(o, v, "op");
+	const struct linx_value *mask = get(o, v, "mask");
+	const struct linx_value *xor = get(o, v, "xor");
+	const struct linx_value *data = get(o, v, "data");
+	const struct linx_value *len = get(o, v, "len");
+	uint64_t n = 0, opn = NFT_BITWISE_BOOL;
+	bool shift;
+
+	if (op && op->type == LINX_STRING)
+		shift = strcmp(op->str, "lshift") == 0 ||
+			strcmp(op->str, "rshift") == 0;
+	else if (op && linx_value_get_u64(op, &opn) && opn > NFT_BITWISE_RSHIFT)
+		return 0;
+	else
+		shift = opn != NFT_BITWISE_BOOL;
+	if (len && (!linx_value_get_u64(len, &n) || n == 0 ||
+		    n > NFT_DATA_VALUE_MAXLEN))
+		return bad(c, "bitwise: len: expected 1..%d",
+			   NFT_DATA_VALUE_MAXLEN);
+	if (shift) {
+		if (mask || xor)
+			return bad(c, "bitwise: a shift takes data, not mask "
+				      "and xor");
+		if (!data || data->type != LINX_BYTES || data->len != 4)
+			return bad(c, "bitwise: a shift takes data: 4 bytes "
+				      "(the amount)");
+		if (!len)
+			return bad(c, "bitwise: len: required");
+		return 0;
+	}
+	if (data)
+		return bad(c, "bitwise: bool takes mask and xor, not data");
+	if (!mask || !xor || mask->type != LINX_BYTES ||
+	    xor->type != LINX_BYTES)
+		return bad(c, "bitwise: bool takes mask and xor (bytes)");
+	if (mask->len != xor->len)
+		return bad(c, "bitwise: mask of %u bytes, xor of %u", mask->len,
+			   xor->len);
+	if (len && n != mask->len)
+		return bad(c, "bitwise: len %llu, mask of %u bytes",
+			   (unsigned long long)n, mask->len);
+	if (!len)
+		ov_uint(o, "len", mask->len);
+	return 0;
+}
+
+/*
+ * masq / redir with a port (spec masquerade/1 `:port_min`/`:port_max`,
+ * redirect/1 `:port`): {"expr": "redir", "port": P} or {"expr": "masq",
+ * "port_min": P, "port_max": Q, ...} is what nftables writes for
+ * `redirect to :P` and `masquerade to :P-Q`: immediates of the ports
+ * (BE16) into registers 1 (and 2), then the expression reading them with
+ * its other fields as given.  Pulled back as those.
+ */
+static int put_port_sugar(struct ectx *c, const struct nft_exprdef *d,
+			  const struct linx_value *v, uint16_t elem_attr)
+{
+	static const char *const extra[] = { "port", "port_min", "port_max",
+					     NULL };
+	const struct nft_exprdef *imm = nft_exprdef_find("immediate");
+	const struct linx_value *port = get(NULL, v, "port");
+	const struct linx_value *lo_v = get(NULL, v, "port_min");
+	const struct linx_value *hi_v = get(NULL, v, "port_max");
+	struct overlay o = { 0 }, oi = { 0 };
+	struct linx_value view;
+	uint64_t p[2] = { 0, 0 };
+	uint8_t be[2][2];
+	int r;
+
+	if (c->depth > 0)
+		return bad(c, "%s: a port is not allowed inside another "
+			      "expression", d->name);
+	r = check_keys(c, d, v, extra);
+	if (r < 0)
+		return r;
+	if (port && (lo_v || hi_v))
+		return bad(c, "%s: port excludes port_min and port_max",
+			   d->name);
+	if (hi_v && !lo_v)
+		return bad(c, "%s: port_max: without port_min", d->name);
+	if (get(NULL, v, "reg_proto_min") || get(NULL, v, "reg_proto_max"))
+		return bad(c, "%s: a port excludes reg_proto_min and "
+			      "reg_proto_max", d->name);
+	if (!lo_v)
+		lo_v = port;
+	if (!linx_value_get_u64(lo_v, &p[0]) || p[0] > UINT16_MAX ||
+	    (hi_v && (!linx_value_get_u64(hi_v, &p[1]) || p[1] > UINT16_MAX)))
+		return bad(c, "%s: %s: expected an integer 0..65535", d->name,
+			   port ? "port" : "port_min, port_max");
+	if (hi_v && p[1] < p[0])
+		return bad(c, "%s: port_max below port_min", d->name);
+	/* The expression's own fields (flags), checked before anything is
+	 * written: a walk without a buffer only checks. */
+	{
+		struct nft_msgbuf *b = c->b;
+
+		c->b = NULL;
+		r = put_fields(c, d, NULL, v);
+		c->b = b;
+		if (r < 0)
+			return r;
+	}
+	for (unsigned i = 0; i < (hi_v ? 2u : 1u); i++) {
+		be[i][0] = (uint8_t)(p[i] >> 8);
+		be[i][1] = (uint8_t)p[i];
+		/* A view of local bytes: read by put_fields(), never freed. */
+		view = (struct linx_value){ .type = LINX_BYTES, .len = 2,
+					    .bytes = be[i] };
+		oi.n = 0;
+		ov_uint(&oi, "dreg", NFT_REG_1 + i);
+		ov_ref(&oi, "data", &view);
+		r = put_elem(c, imm, &oi, NULL, elem_attr);
+		if (r < 0)
+			return r;
+	}
+	ov_uint(&o, "reg_proto_min", NFT_REG_1);
+	if (hi_v)
+		ov_uint(&o, "reg_proto_max", NFT_REG_2);
+	return put_elem(c, d, &o, v, elem_attr);
+}
+
 static int put_expr(struct ectx *c, const struct linx_value *v,
 		    uint16_t elem_attr)
 {
@@ -571,6 +886,9 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 	if (name->type != LINX_STRING || name->len == 0 ||
 	    name->len >= NFT_NAME_MAXLEN)
 		return bad(c, "expr: expected an expression name");
+	if (strcmp(name->str, "dnat_to") == 0 ||
+	    strcmp(name->str, "snat_to") == 0)
+		return put_nat_to(c, v, name->str, elem_attr);
 	if (strcmp(name->str, "set_literal") == 0) {
 		if (c->b)
 			elem = nft_nest_begin(c->b, elem_attr);
@@ -616,6 +934,10 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 		return bad(c, "unknown expression %s (give its \"raw\" "
 			      "attributes to send it anyway)",
 			   name->str);
+	if ((strcmp(d->name, "masq") == 0 || strcmp(d->name, "redir") == 0) &&
+	    (get(NULL, v, "port") || get(NULL, v, "port_min") ||
+	     get(NULL, v, "port_max")))
+		return put_port_sugar(c, d, v, elem_attr);
 	if (strcmp(d->name, "payload") == 0 && get(NULL, v, "field")) {
 		static const char *const extra[] = { "field", NULL };
 		const struct linx_value *fv = get(NULL, v, "field");
@@ -661,6 +983,9 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 				   hv ? "a verdict goes to register 0"
 				      : "data cannot go to register 0");
 	}
+	if (strcmp(d->name, "bitwise") == 0 &&
+	    (r = check_bitwise(c, &o, v)) < 0)
+		return r;
 	if (strcmp(d->name, "payload") == 0 &&
 	    !get(&o, v, "sreg") == !get(&o, v, "dreg"))
 		return bad(c, "payload: exactly one of dreg (load) and sreg "
@@ -670,21 +995,7 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 		return bad(c, "%s: exactly one of dreg (load) and sreg (set)",
 			   d->name);
 write:
-	/* libnftnl writes no NFTA_EXPR_DATA for an expression without
-	 * attributes (notrack), an empty one otherwise (counter). */
-	if (c->b) {
-		elem = nft_nest_begin(c->b, elem_attr);
-		nft_put_strz(c->b, NFTA_EXPR_NAME, d->name);
-		if (d->n_fields)
-			data = nft_nest_begin(c->b, NFTA_EXPR_DATA);
-	}
-	r = put_fields(c, d, &o, v);
-	if (c->b) {
-		if (d->n_fields)
-			nft_nest_end(c->b, data);
-		nft_nest_end(c->b, elem);
-	}
-	return r;
+	return put_elem(c, d, &o, v, elem_attr);
 }
 
 static int walk(struct ectx *c, const struct linx_value *exprs)

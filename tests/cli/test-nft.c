@@ -466,6 +466,51 @@ START_TEST(validate_reports_the_schema_errors)
 }
 END_TEST
 
+/* `linx call nft.validate`: a value the verb refuses is a failed call
+ * (status 1, as `linx nft validate` gives), a missing or mistyped
+ * parameter a usage error (status 2). */
+START_TEST(call_validate_exit_statuses)
+{
+	struct cli_out r;
+
+	setup();
+	cli_run(&r, "call", "nft.validate",
+		"ruleset:={\"tables\": [{\"family\": \"arp\", \"name\": "
+		"\"x\", \"chains\": [{\"name\": \"c\", \"type\": \"nat\", "
+		"\"hook\": \"input\", \"priority\": 0}]}]}");
+	cli_assert_error(&r, 1, "bad_chain: type_not_valid_for_family");
+	cli_out_free(&r);
+	cli_run(&r, "call", "nft.validate",
+		"ruleset:={\"tables\": [{\"family\": \"inet\", \"name\": "
+		"\"x\", \"chains\": [{\"name\": \"c\", \"rules\": "
+		"[{\"exprs\": [{\"expr\": \"dnat_to\", \"addr\": "
+		"\"10.0.0.300\"}]}]}]}]}");
+	cli_assert_error(&r, 1, "bad_expr");
+	ck_assert_msg(strstr(r.err, "addr"), "%s", r.err);
+	cli_out_free(&r);
+	cli_run(&r, "call", "nft.validate",
+		"--json", "{\"ruleset\": {\"tables\": [{\"family\": "
+		"\"inet6\", \"name\": \"x\"}]}}");
+	cli_assert_error(&r, 1, "bad_table");
+	cli_out_free(&r);
+	cli_run(&r, "call", "nft.validate",
+		"ruleset:={\"tables\": [{\"family\": \"inet\", \"name\": "
+		"\"x\", \"chains\": [{\"name\": \"c\", \"rules\": "
+		"[{\"exprs\": [{\"expr\": \"dnat_to\", \"addr\": "
+		"\"10.0.0.3\", \"port\": 80}]}]}]}]}");
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	cli_out_free(&r);
+	/* the schema's refusals stay usage errors */
+	cli_run(&r, "call", "nft.validate");
+	cli_assert_error(&r, 2, "ruleset");
+	cli_out_free(&r);
+	cli_run(&r, "call", "nft.validate", "ruleset=text", "colour=red");
+	cli_assert_error(&r, 2, "colour");
+	cli_out_free(&r);
+	teardown();
+}
+END_TEST
+
 START_TEST(owner_table_refused_without_hold)
 {
 	struct cli_out r;
@@ -762,6 +807,7 @@ int main(void)
 	tcase_add_test(tc, diff_of_two_files);
 	tcase_add_test(tc, apply_a_patch_of_the_live_ruleset);
 	tcase_add_test(tc, validate_reports_the_schema_errors);
+	tcase_add_test(tc, call_validate_exit_statuses);
 	tcase_add_test(tc, owner_table_refused_without_hold);
 	tcase_add_test(tc, hold_keeps_owner_table_until_sigterm);
 	tcase_add_test(tc, hold_ends_on_sigint_and_fails_fast);

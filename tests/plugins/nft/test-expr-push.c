@@ -509,6 +509,184 @@ START_TEST(pushed_rules_are_nfts_rules_and_pull_back)
 }
 END_TEST
 
+/* dnat_to / snat_to, and redir / masq with ports: pushed as nft -f loads
+ * `dnat ip to A:P`, `redirect to :P`, `masquerade to :P-Q` (the same
+ * bytecode, listed alike), pulled back as the immediates and the nat,
+ * and a reconcile of the sugar against its own pulled form does
+ * nothing. */
+#define NAT_L4TCP_DPORT(hex)                                                 \
+	L4TCP DPORT CMP(hex) ","
+/* Tags: `T` is "" or a tag key ("\"tag\":\"a\","); a reconcile needs
+ * them in a chain of several rules. */
+#define NAT_TO_RULES(T1, T2, T3, T4, T5, T6)                                 \
+	"{\"tables\":[{\"family\":\"inet\",\"name\":\"x\",\"chains\":["       \
+	"{\"name\":\"n\",\"type\":\"nat\",\"hook\":\"prerouting\","          \
+	"\"priority\":-100,\"rules\":["                                      \
+	"{" T1 "\"exprs\":[" NAT_L4TCP_DPORT("0050")                          \
+	"{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\",\"port\":80}]},"        \
+	"{" T2 "\"exprs\":[" L4TCP                                            \
+	"{\"expr\":\"dnat_to\",\"addr\":\"fd00::5\",\"port\":8080}]},"       \
+	"{" T3 "\"exprs\":[{\"expr\":\"dnat_to\",\"family\":\"ip\","          \
+	"\"addr\":{\"$bytes\":\"0a000006\"}}]},"                             \
+	"{" T5 "\"exprs\":[" NAT_L4TCP_DPORT("0051")                          \
+	"{\"expr\":\"redir\",\"port\":8080}]}]},"                              \
+	"{\"name\":\"p\",\"type\":\"nat\",\"hook\":\"postrouting\","         \
+	"\"priority\":100,\"rules\":["                                       \
+	"{" T4 "\"exprs\":[{\"expr\":\"snat_to\",\"addr\":\"5.5.5.5\","       \
+	"\"flags\":[\"persistent\"]}]},"                                      \
+	"{" T6 "\"exprs\":[" L4TCP "{\"expr\":\"masq\",\"port_min\":1000,"     \
+	"\"port_max\":2000,\"flags\":[\"fully_random\"]}]}]}]}]}"
+#define NAT_TO_RULESET NAT_TO_RULES("", "", "", "", "", "")
+#define NAT_TO_TAGGED                                                        \
+	NAT_TO_RULES("\"tag\":\"a\",", "\"tag\":\"b\",", "\"tag\":\"c\",",  \
+		     "\"tag\":\"d\",", "\"tag\":\"e\",", "\"tag\":\"f\",")
+
+START_TEST(nat_to_pushes_as_nft_writes_it_and_reconciles_to_nothing)
+{
+	static const char *const nft_text =
+		"table inet x {\n"
+		"  chain n { type nat hook prerouting priority -100;\n"
+		"    tcp dport 80 dnat ip to 10.0.0.5:80\n"
+		"    meta l4proto tcp dnat ip6 to [fd00::5]:8080\n"
+		"    dnat ip to 10.0.0.6\n"
+		"    tcp dport 81 redirect to :8080\n"
+		"  }\n"
+		"  chain p { type nat hook postrouting priority 100;\n"
+		"    snat ip to 5.5.5.5 persistent\n"
+		"    meta l4proto tcp masquerade to :1000-2000 fully-random\n"
+		"  }\n"
+		"}\n";
+	/* The pulled form, rule by rule. */
+	static const char *const canonical[] = {
+		"[" L4TCP DPORT CMP("0050") ","
+		"{\"expr\":\"immediate\",\"dreg\":1,"
+		"\"data\":{\"$bytes\":\"0a000005\"}},"
+		"{\"expr\":\"immediate\",\"dreg\":2,\"data\":{\"$bytes\":\"0050\"}},"
+		"{\"expr\":\"nat\",\"type\":\"dnat\",\"family\":\"ip\","
+		"\"reg_addr_min\":1,\"reg_proto_min\":2}]",
+		"[" L4TCP "{\"expr\":\"immediate\",\"dreg\":1,"
+		"\"data\":{\"$bytes\":\"fd000000000000000000000000000005\"}},"
+		"{\"expr\":\"immediate\",\"dreg\":2,\"data\":{\"$bytes\":\"1f90\"}},"
+		"{\"expr\":\"nat\",\"type\":\"dnat\",\"family\":\"ip6\","
+		"\"reg_addr_min\":1,\"reg_proto_min\":2}]",
+		"[{\"expr\":\"immediate\",\"dreg\":1,"
+		"\"data\":{\"$bytes\":\"0a000006\"}},"
+		"{\"expr\":\"nat\",\"type\":\"dnat\",\"family\":\"ip\","
+		"\"reg_addr_min\":1}]",
+		"[" L4TCP DPORT CMP("0051") ","
+		"{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"1f90\"}},"
+		"{\"expr\":\"redir\",\"reg_proto_min\":1}]",
+		"[{\"expr\":\"immediate\",\"dreg\":1,"
+		"\"data\":{\"$bytes\":\"05050505\"}},"
+		"{\"expr\":\"nat\",\"type\":\"snat\",\"family\":\"ip\","
+		"\"reg_addr_min\":1,\"flags\":[\"persistent\"]}]",
+		"[" L4TCP "{\"expr\":\"immediate\",\"dreg\":1,"
+		"\"data\":{\"$bytes\":\"03e8\"}},{\"expr\":\"immediate\",\"dreg\":2,"
+		"\"data\":{\"$bytes\":\"07d0\"}},{\"expr\":\"masq\","
+		"\"flags\":[\"fully_random\"],\"reg_proto_min\":1,"
+		"\"reg_proto_max\":2}]",
+	};
+	struct linx_nft *s = nt_setup();
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_RECONCILE };
+	struct linx_error err = { 0 };
+	struct linx_value rs, pulled, report = linx_value_nil(), patch;
+	const struct linx_value *chains, *ops;
+	char *path, *ours, *theirs;
+	size_t k = 0;
+	int64_t n;
+	pid_t other;
+
+	nt_require_oracle();
+	linx_test_require(linx_test_have("nsenter"), "nsenter not on PATH");
+	other = linx_test_spawn_in_ns(CLONE_NEWNET);
+	path = write_tmp(nft_text);
+	free(nt_sh_ok("nsenter -t %d -n nft -f %s", (int)other, path));
+	unlink(path);
+	free(path);
+	nt_push(s, NAT_TO_RULESET, LINX_NFT_REPLACE);
+
+	ours = nt_sh_ok("nft list table inet x | sed 's/ handle [0-9]*//'");
+	theirs = nt_sh_ok("nsenter -t %d -n nft list table inet x | "
+			  "sed 's/ handle [0-9]*//'",
+			  (int)other);
+	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
+		      theirs);
+	free(ours);
+	free(theirs);
+	ours = nt_sh_ok("nft --debug=netlink list table inet x 2>&1 | "
+			BYTECODE_NORMALIZE);
+	theirs = nt_sh_ok("nsenter -t %d -n nft --debug=netlink list table "
+			  "inet x 2>&1 | " BYTECODE_NORMALIZE,
+			  (int)other);
+	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
+		      theirs);
+	/* The kernel reports the maxima and map_ips itself. */
+	ck_assert_msg(strstr(ours, "[ nat dnat ip6 addr_min reg 1 addr_max "
+				   "reg 1 proto_min reg 2 proto_max reg 2 "
+				   "flags 0x3 ]"),
+		      "%s", ours);
+	free(ours);
+	free(theirs);
+
+	/* Pulled: the canonical form. */
+	pulled = nt_pull(s);
+	chains = linx_map_get(&linx_map_get(&pulled, "tables")->items[0],
+			      "chains");
+	for (uint32_t c = 0; c < chains->len; c++) {
+		const struct linx_value *crules =
+			linx_map_get(&chains->items[c], "rules");
+
+		for (uint32_t r = 0; crules && r < crules->len; r++, k++) {
+			struct linx_value want;
+			const struct linx_value *got =
+				linx_map_get(&crules->items[r], "exprs");
+			char *a, *b;
+
+			ck_assert_uint_lt(k, ARRAY_SIZE(canonical));
+			want = nt_json(canonical[k]);
+			a = nt_to_json(got);
+			b = nt_to_json(&want);
+			ck_assert_msg(linx_value_equal(got, &want),
+				      "rule %zu:\n  pulled %s\n  wanted %s", k,
+				      a, b);
+			free(a);
+			free(b);
+			linx_value_clear(&want);
+		}
+	}
+	ck_assert_uint_eq(k, ARRAY_SIZE(canonical));
+
+	/* The sugar against its own pulled form: nothing to do. */
+	rs = nt_json(NAT_TO_RULESET);
+	linx_assert_ok(linx_nft_diff(&pulled, &rs, &patch, &err), &err);
+	ops = linx_map_get(&patch, "ops");
+	ck_assert_msg(ops && ops->len == 0, "diff: %s", nt_to_json(&patch));
+	/* And a reconcile, which wants tags: the tagged sugar pushed, then
+	 * reconciled against what the kernel holds. */
+	linx_value_clear(&rs);
+	nt_push(s, NAT_TO_TAGGED, LINX_NFT_REPLACE);
+	rs = nt_json(NAT_TO_TAGGED);
+	linx_assert_ok(linx_nft_push(s, &rs, &o, &report, &err), &err);
+	ops = linx_map_get(linx_map_get(&report, "patch"), "ops");
+	ck_assert_msg(linx_value_get_i64(linx_map_get(&report, "messages"),
+					 &n) &&
+			      n == 0 && ops && ops->len == 0,
+		      "reconcile: %s", nt_to_json(&report));
+	ours = nt_to_json(&report);
+	printf("NAT sugar: %zu rules as nft writes them, reconcile "
+	       "report %s\n",
+	       k, ours);
+	free(ours);
+
+	linx_value_clear(&patch);
+	linx_value_clear(&report);
+	linx_value_clear(&rs);
+	linx_value_clear(&pulled);
+	linx_test_reap(other);
+	linx_nft_close(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("nft-expr-push");
@@ -516,6 +694,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, pushed_rules_are_nfts_rules_and_pull_back);
+	tcase_add_test(tc, nat_to_pushes_as_nft_writes_it_and_reconciles_to_nothing);
 	suite_add_tcase(su, tc);
 	return linx_test_run_suite(su);
 }

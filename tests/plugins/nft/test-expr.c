@@ -195,6 +195,11 @@ static const char *const cases[][2] = {
 	  "{\"expr\":\"ct\",\"key\":\"mark\",\"sreg\":1},"
 	  "{\"expr\":\"ct\",\"key\":\"id\",\"dreg\":1}]",
 	  NULL },
+	/* bitwise: len defaults to the mask's length (spec bitwise/3) */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,"
+	  "\"mask\":{\"$bytes\":\"ffff0000\"},\"xor\":{\"$bytes\":\"00000000\"}}]",
+	  "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"mask\":{\"$bytes\":\"ffff0000\"},\"xor\":{\"$bytes\":\"00000000\"}}]" },
 	/* bitwise: mask/xor and shifts */
 	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
 	  "\"mask\":{\"$bytes\":\"fff00000\"},\"xor\":{\"$bytes\":\"00000000\"}},"
@@ -307,6 +312,37 @@ static const char *const cases[][2] = {
 	  "[{\"expr\":\"meta\",\"key\":\"len\",\"dreg\":1},"
 	  "{\"expr\":\"meta\",\"key\":\"prandom\",\"dreg\":1},"
 	  "{\"expr\":\"meta\",\"key\":\"bri_iifname\",\"dreg\":1}]" },
+	/* dnat_to / snat_to: immediates of the address (and port) and the
+	 * nat; pulled back as those */
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\",\"port\":80}]",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,"
+	  "\"data\":{\"$bytes\":\"0a000005\"}},"
+	  "{\"expr\":\"immediate\",\"dreg\":2,\"data\":{\"$bytes\":\"0050\"}},"
+	  "{\"expr\":\"nat\",\"type\":\"dnat\",\"family\":\"ip\","
+	  "\"reg_addr_min\":1,\"reg_proto_min\":2}]" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"fd00::5\",\"port\":8080,"
+	  "\"family\":\"ip6\",\"reg_addr\":2,\"reg_port\":8,"
+	  "\"flags\":[\"persistent\"]}]",
+	  "[{\"expr\":\"immediate\",\"dreg\":2,"
+	  "\"data\":{\"$bytes\":\"fd000000000000000000000000000005\"}},"
+	  "{\"expr\":\"immediate\",\"dreg\":8,\"data\":{\"$bytes\":\"1f90\"}},"
+	  "{\"expr\":\"nat\",\"type\":\"dnat\",\"family\":\"ip6\","
+	  "\"reg_addr_min\":2,\"reg_proto_min\":8,"
+	  "\"flags\":[\"persistent\"]}]" },
+	{ "[{\"expr\":\"snat_to\",\"addr\":{\"$bytes\":\"05050505\"},"
+	  "\"flags\":[\"random\"]},\"accept\"]",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,"
+	  "\"data\":{\"$bytes\":\"05050505\"}},"
+	  "{\"expr\":\"nat\",\"type\":\"snat\",\"family\":\"ip\","
+	  "\"reg_addr_min\":1,\"flags\":[\"random\"]},"
+	  "{\"expr\":\"immediate\",\"dreg\":0,\"verdict\":\"accept\"}]" },
+	/* redir / masq with ports: immediates and the registers */
+	{ "[{\"expr\":\"redir\",\"port\":8080,\"flags\":[\"random\"]},"
+	  "{\"expr\":\"masq\",\"port_min\":1024}]",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"1f90\"}},"
+	  "{\"expr\":\"redir\",\"reg_proto_min\":1,\"flags\":[\"random\"]},"
+	  "{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"0400\"}},"
+	  "{\"expr\":\"masq\",\"reg_proto_min\":1}]" },
 	/* not modelled: raw attributes, kept as they are */
 	{ "[{\"expr\":\"tunnel\",\"raw\":{\"$bytes\":\"0800010000000001\"}},"
 	  "{\"expr\":\"mystery\",\"raw\":{\"$bytes\":\"\"}}]",
@@ -552,6 +588,81 @@ START_TEST(same_bytes_as_nftables)
 }
 END_TEST
 
+/* dnat_to / snat_to encode as nftables encodes `dnat ip to A:P` (vector
+ * 10) and `snat ip to A random,persistent` (vector 28); redir and masq
+ * with ports as `redirect to :P` (11) and `masquerade to :P-Q` (27). */
+START_TEST(nat_to_is_what_nftables_writes)
+{
+	static const struct {
+		int vector;
+		const char *value;
+	} sugar[] = {
+		{ 10, "[" NFIP "{\"expr\":\"payload\",\"field\":\"ip_daddr\"},"
+		      CMP("01020304") L4TCP
+		      "{\"expr\":\"payload\",\"field\":\"tcp_dport\"},"
+		      CMP("0050") "{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.1\","
+		      "\"port\":8080}]" },
+		{ 10, "[" NFIP "{\"expr\":\"payload\",\"field\":\"ip_daddr\"},"
+		      CMP("01020304") L4TCP
+		      "{\"expr\":\"payload\",\"field\":\"tcp_dport\"},"
+		      CMP("0050") "{\"expr\":\"dnat_to\","
+		      "\"addr\":{\"$bytes\":\"0a000001\"},\"port\":8080,"
+		      "\"family\":\"ip\",\"reg_addr\":1,\"reg_port\":2}]" },
+		{ 28, "[{\"expr\":\"snat_to\",\"addr\":\"5.5.5.5\","
+		      "\"flags\":[\"random\",\"persistent\"]}]" },
+		/* tcp dport 80 redirect to :8080 */
+		{ 11, "[" L4TCP "{\"expr\":\"payload\",\"field\":\"tcp_dport\"},"
+		      CMP("0050") "{\"expr\":\"redir\",\"port\":8080}]" },
+		/* meta l4proto tcp masquerade to :1000-2000 fully-random */
+		{ 27, "[" L4TCP "{\"expr\":\"masq\",\"port_min\":1000,"
+		      "\"port_max\":2000,\"flags\":[\"fully_random\"]}]" },
+	};
+
+	for (size_t i = 0; i < NFT_ARRAY_SIZE(sugar); i++) {
+		struct linx_value v = J(sugar[i].value);
+		struct encoded en;
+		char *got;
+
+		ck_assert_msg(encode(&en, &v, NULL, 0) == 0, "%s",
+			      en.err.message);
+		got = malloc(2 * en.exprs->nla_len + 1);
+		hex(en.exprs, en.exprs->nla_len, got);
+		ck_assert_msg(strcmp(got, nft_vectors[sugar[i].vector]) == 0,
+			      "%s:\n  ours %s\n  nft  %s", sugar[i].value, got,
+			      nft_vectors[sugar[i].vector]);
+		free(got);
+		linx_value_clear(&v);
+		nft_batch_fini(&en.bt);
+	}
+}
+END_TEST
+
+/* In an ip or ip6 table the address must be of the table's family
+ * (nft_nat_init()); in inet either. */
+START_TEST(nat_to_address_of_the_table_family)
+{
+	struct linx_value v6 = J("[{\"expr\":\"dnat_to\",\"addr\":\"fd00::1\"}]");
+	struct linx_value v4 = J("[{\"expr\":\"snat_to\",\"addr\":\"10.0.0.1\"}]");
+	struct linx_error err = { 0 };
+	struct nft_enc e = { .family = NFPROTO_IPV4, .table = "t",
+			     .chain = "c", .err = &err };
+
+	ck_assert_int_eq(nft_exprs_check(&e, &v4), 0);
+	ck_assert_int_eq(nft_exprs_check(&e, &v6), -EINVAL);
+	ck_assert_str_eq(err.param, "bad_expr");
+	ck_assert_msg(strstr(err.message, "IPv6 address in an ip table"), "%s",
+		      err.message);
+	e.family = NFPROTO_IPV6;
+	ck_assert_int_eq(nft_exprs_check(&e, &v6), 0);
+	ck_assert_int_eq(nft_exprs_check(&e, &v4), -EINVAL);
+	e.family = NFPROTO_INET;
+	ck_assert_int_eq(nft_exprs_check(&e, &v4), 0);
+	ck_assert_int_eq(nft_exprs_check(&e, &v6), 0);
+	linx_value_clear(&v4);
+	linx_value_clear(&v6);
+}
+END_TEST
+
 /* ---- set literals -------------------------------------------------------- */
 
 START_TEST(set_literal_is_a_lookup_of_an_anonymous_set)
@@ -703,6 +814,72 @@ static const char *const bad_cases[][2] = {
 	{ "[{\"expr\":\"mystery\",\"raw\":\"abc\"}]", "bad_expr" },
 	{ "[{\"expr\":\"counter\",\"packets\":-1}]", "bad_expr" },
 	{ "[{\"expr\":\"reject\",\"type\":\"tcp_reset\",\"code\":256}]",
+	  "bad_expr" },
+	/* bitwise: fields by op */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,"
+	  "\"mask\":{\"$bytes\":\"ffff\"},\"xor\":{\"$bytes\":\"000000\"}}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"mask\":{\"$bytes\":\"ffff\"},\"xor\":{\"$bytes\":\"0000\"}}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":2,"
+	  "\"mask\":{\"$bytes\":\"ffff\"}}]",
+	  "bad_expr" }, /* no xor */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"op\":\"lshift\",\"data\":{\"$bytes\":\"08\"}}]",
+	  "bad_expr" }, /* the amount is a u32 */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,"
+	  "\"op\":\"rshift\",\"data\":{\"$bytes\":\"08000000\"}}]",
+	  "bad_expr" }, /* no len */
+	{ "[{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":4,"
+	  "\"op\":\"rshift\",\"data\":{\"$bytes\":\"08000000\"},"
+	  "\"mask\":{\"$bytes\":\"ffffffff\"}}]",
+	  "bad_expr" },
+	/* redir / masq ports */
+	{ "[{\"expr\":\"redir\",\"port\":65536}]", "bad_expr" },
+	{ "[{\"expr\":\"redir\",\"port\":80,\"port_min\":80}]", "bad_expr" },
+	{ "[{\"expr\":\"masq\",\"port_max\":80}]", "bad_expr" },
+	{ "[{\"expr\":\"masq\",\"port_min\":90,\"port_max\":80}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"masq\",\"port_min\":80,\"reg_proto_min\":1}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"masq\",\"port\":80,\"flags\":[\"loud\"]}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"redir\",\"port\":80,\"colour\":1}]", "bad_expr" },
+	/* dnat_to / snat_to */
+	{ "[{\"expr\":\"dnat_to\",\"port\":80}]", "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.256\"}]", "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5/24\"}]", "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":{\"$bytes\":\"0a000005ff\"}}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":167772165}]", "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\","
+	  "\"family\":\"ip6\"}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"snat_to\",\"addr\":\"::1\",\"family\":\"inet\"}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\",\"port\":65536}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\",\"port\":\"80\"}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\",\"reg_addr\":0}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\",\"reg_addr\":5}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"fd00::1\",\"reg_addr\":21}]",
+	  "bad_expr" }, /* 16 bytes from NFT_REG32_13 */
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"fd00::1\",\"port\":1,"
+	  "\"reg_port\":10}]",
+	  "bad_expr" }, /* NFT_REG32_02 is inside register 1 */
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\",\"reg_port\":2}]",
+	  "bad_expr" }, /* no port */
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\","
+	  "\"flags\":[\"loud\"]}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.5\",\"type\":\"snat\"}]",
+	  "bad_expr" },
+	{ "[{\"expr\":\"dynset\",\"set\":\"m\",\"exprs\":[{\"expr\":"
+	  "\"dnat_to\",\"addr\":\"10.0.0.5\"}]}]",
 	  "bad_expr" },
 };
 
@@ -873,6 +1050,8 @@ int main(void)
 			    (int)NFT_ARRAY_SIZE(cases));
 	tcase_add_loop_test(tc, same_bytes_as_nftables, 0,
 			    (int)NFT_ARRAY_SIZE(nft_vectors));
+	tcase_add_test(tc, nat_to_is_what_nftables_writes);
+	tcase_add_test(tc, nat_to_address_of_the_table_family);
 	tcase_add_test(tc, set_literal_is_a_lookup_of_an_anonymous_set);
 	tcase_add_test(tc, anon_sets_are_emitted_through_the_set_encoder);
 	tcase_add_loop_test(tc, malformed_values_are_refused, 0,

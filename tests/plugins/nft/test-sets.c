@@ -344,6 +344,56 @@ START_TEST(test_key_types)
 }
 END_TEST
 
+/* Addresses as their bytes (the spec's 4- and 16-byte binaries), also in
+ * maps and concatenations; pulled back as text. */
+START_TEST(test_address_bytes)
+{
+	static const uint8_t a4[4] = { 10, 0, 0, 1 }, v4[4] = { 1, 2, 3, 4 };
+	static const uint8_t a6[16] = { 0xfe, 0x80, [15] = 1 };
+	struct linx_value in = J(
+		"{\"name\":\"m\",\"key_type\":[\"ipv4_addr\",\"ipv6_addr\"],"
+		"\"data_type\":\"ipv4_addr\"}");
+	struct linx_value want = J(
+		"{\"name\":\"m\",\"key_type\":[\"ipv4_addr\",\"ipv6_addr\"],"
+		"\"data_type\":\"ipv4_addr\",\"elements\":[{\"key\":"
+		"[\"10.0.0.1\",\"fe80::1\"],\"value\":\"1.2.3.4\"}]}");
+	struct linx_value bad = J(
+		"{\"name\":\"s\",\"key_type\":\"ipv4_addr\"}");
+	struct linx_value key = linx_value_list(), el = linx_value_map();
+	struct linx_value els = linx_value_list(), b = linx_value_nil();
+	struct linx_error err = { 0 };
+	struct linx_value out;
+	struct nft_batch bt;
+
+	linx_value_bytes(&b, a4, 4);
+	linx_list_push(&key, &b);
+	linx_value_bytes(&b, a6, 16);
+	linx_list_push(&key, &b);
+	linx_map_put(&el, "key", &key);
+	linx_map_put_bytes(&el, "value", v4, 4);
+	linx_list_push(&els, &el);
+	linx_map_put(&in, "elements", &els);
+	ck_assert_int_eq(linx_value_status(&in), 0);
+	nft_batch_init(&bt);
+	put_set(&bt, NFPROTO_INET, "t", &in);
+	out = decode_set(bt.buf.data, bt.buf.len, NULL);
+	assert_veq(&out, &want);
+
+	/* Three bytes are no IPv4 address. */
+	els = linx_value_list();
+	linx_value_bytes(&b, a4, 3);
+	linx_list_push(&els, &b);
+	linx_map_put(&bad, "elements", &els);
+	ck_assert_int_eq(nft_set_check(NFPROTO_INET, "t", &bad, &err), -EINVAL);
+	ck_assert_str_eq(err.param, "bad_set_element");
+	linx_value_clear(&out);
+	linx_value_clear(&in);
+	linx_value_clear(&want);
+	linx_value_clear(&bad);
+	nft_batch_fini(&bt);
+}
+END_TEST
+
 static const char *const shape_cases[] = {
 	/* concatenations */
 	"{\"name\":\"c\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
@@ -1783,6 +1833,7 @@ Suite *sets_suite(void)
 	TCase *tk = tcase_create("kernel");
 
 	tcase_add_loop_test(tc, test_key_types, 0, NFT_ARRAY_SIZE(key_cases));
+	tcase_add_test(tc, test_address_bytes);
 	tcase_add_loop_test(tc, test_shapes, 0, NFT_ARRAY_SIZE(shape_cases));
 	tcase_add_test(tc, test_interval_wire);
 	tcase_add_test(tc, test_set_wire);
