@@ -384,7 +384,7 @@ START_TEST(test_address_bytes)
 	linx_value_bytes(&b, a4, 3);
 	linx_list_push(&els, &b);
 	linx_map_put(&bad, "elements", &els);
-	ck_assert_int_eq(nft_set_check(NFPROTO_INET, "t", &bad, &err), -EINVAL);
+	ck_assert_int_eq(nft_set_check(NFPROTO_INET, "t", &bad, 0, &err), -EINVAL);
 	ck_assert_str_eq(err.param, "bad_set_element");
 	linx_value_clear(&out);
 	linx_value_clear(&in);
