@@ -70,6 +70,10 @@ struct parser {
 	/* the table being filled */
 	int family;
 	size_t table;
+	/* table_item()'s last find: a chain body looks its chain up again
+	 * for every rule, and names are unique in their list */
+	const struct linx_value *ti_list;
+	uint32_t ti_index;
 };
 
 static struct tok eof_tok = { .kind = T_EOF };
@@ -2514,16 +2518,30 @@ static struct linx_value *table_item(struct parser *p, const char *key,
 	*created = false;
 	if (!l)
 		return NULL;
+	/* Only this function adds to these lists, and never a second item of
+	 * a name, so the item found last time, still there and still of that
+	 * name, is the one a scan would find. */
+	if (p->ti_list == l && p->ti_index < l->len) {
+		const struct linx_value *n =
+			linx_map_get(&l->items[p->ti_index], "name");
+		if (n && n->type == LINX_STRING && strcmp(n->str, name) == 0)
+			return &l->items[p->ti_index];
+	}
 	for (uint32_t i = 0; i < l->len; i++) {
 		const struct linx_value *n = linx_map_get(&l->items[i], "name");
-		if (n && n->type == LINX_STRING && strcmp(n->str, name) == 0)
+		if (n && n->type == LINX_STRING && strcmp(n->str, name) == 0) {
+			p->ti_list = l;
+			p->ti_index = i;
 			return &l->items[i];
+		}
 	}
 	struct linx_value m = linx_value_map();
 	linx_map_put_cstring(&m, "name", name);
 	if (linx_list_push(l, &m) < 0)
 		return NULL;
 	*created = true;
+	p->ti_list = l;
+	p->ti_index = l->len - 1;
 	return &l->items[l->len - 1];
 }
 
