@@ -219,6 +219,25 @@ static bool dt_host(unsigned dt)
 	       dt == DT_FIBADDR;
 }
 
+/* An unsigned integer in decimal, or in hex after "0x" (lowercase, no
+ * padding), as "%" PRIu64 and "0x%" PRIx64 print it: without vsnprintf(),
+ * which costs more than the rest of a match. */
+static void put_u64(struct sbuf *b, uint64_t v, bool hex)
+{
+	char buf[24];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = "0123456789abcdef"[hex ? v & 15 : v % 10];
+		v = hex ? v >> 4 : v / 10;
+	} while (v);
+	if (hex) {
+		buf[--i] = 'x';
+		buf[--i] = '0';
+	}
+	nftl_sb_put(b, buf + i, sizeof(buf) - i);
+}
+
 /* One value of `dt` from register bytes; `plen` >= 0 adds a prefix. */
 static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		      unsigned len, int plen)
@@ -235,8 +254,10 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		memcpy(a, d, len);
 		inet_ntop(dt == DT_IPV4 ? AF_INET : AF_INET6, a, buf, sizeof(buf));
 		nftl_sb_puts(b, buf);
-		if (plen >= 0 && (unsigned)plen != full * 8)
-			nftl_sb_printf(b, "/%d", plen);
+		if (plen >= 0 && (unsigned)plen != full * 8) {
+			nftl_sb_put(b, "/", 1);
+			put_u64(b, (uint64_t)plen, false);
+		}
 		else if (len != full)
 			return -1;
 		return 0;
@@ -292,10 +313,7 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		nftl_sb_puts(b, name);
 		return 0;
 	}
-	if (dt == DT_MARK || dt == DT_ETHERTYPE)
-		nftl_sb_printf(b, "0x%" PRIx64, v);
-	else
-		nftl_sb_printf(b, "%" PRIu64, v);
+	put_u64(b, v, dt == DT_MARK || dt == DT_ETHERTYPE);
 	return 0;
 }
 
@@ -351,13 +369,13 @@ static int elem_key_text(struct sbuf *b, const char *type,
 			   r->items[1].type == LINX_STRING) {
 			unsigned char x[16] = { 0 }, y[16] = { 0 };
 			int af = strchr(r->items[0].str, ':') ? AF_INET6 : AF_INET;
-			if (strcmp(type, "ether_addr") != 0 &&
+			if (!streq(type, "ether_addr") &&
 			    (inet_pton(af, r->items[0].str, x) != 1 ||
 			     inet_pton(af, r->items[1].str, y) != 1 ||
 			     memcmp(x, y, 16) > 0))
 				return -1;
 			unsigned ma[6], mz[6];
-			if (strcmp(type, "ether_addr") == 0) {
+			if (streq(type, "ether_addr")) {
 				int q = 0;
 				if (!mac_of(r->items[0].str, ma) ||
 				    !mac_of(r->items[1].str, mz))
@@ -376,7 +394,7 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		return elem_key_text(b, type, &r->items[1]);
 	}
 	if (k->type == LINX_STRING) {
-		if (strcmp(type, "ifname") == 0) {
+		if (streq(type, "ifname")) {
 			if (!ifname_ok(k->str))
 				return -1;
 			nftl_sb_quote(b, k->str);
@@ -392,8 +410,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		char *sl = strchr(buf, '/');
 		if (sl)
 			*sl = 0;
-		bool v6 = strcmp(type, "ipv6_addr") == 0;
-		if (strcmp(type, "ether_addr") == 0) {
+		bool v6 = streq(type, "ipv6_addr");
+		if (streq(type, "ether_addr")) {
 			unsigned o[6];
 			if (sl || !mac_of(buf, o))
 				return -1;
@@ -431,9 +449,9 @@ static int elem_key_text(struct sbuf *b, const char *type,
 			return 0;
 		}
 	}
-	if (strcmp(type, "mark") == 0)
+	if (streq(type, "mark"))
 		nftl_sb_printf(b, "0x%" PRIx64, (uint64_t)i);
-	else if (strcmp(type, "ether_type") == 0) {
+	else if (streq(type, "ether_type")) {
 		size_t ns;
 		const struct nftl_sym *s = nftl_dtype_syms(DT_ETHERTYPE, &ns);
 		const char *n = nftl_sym_name(s, ns, (uint32_t)i);
@@ -458,14 +476,14 @@ static int verdict_text(struct sbuf *b, const struct linx_value *v)
 	if (v->type == LINX_MAP && v->len == 1) {
 		const char *k = v->pairs[0].key;
 		const struct linx_value *x = &v->pairs[0].value;
-		if ((strcmp(k, "jump") == 0 || strcmp(k, "goto") == 0) &&
+		if ((streq(k, "jump") || streq(k, "goto")) &&
 		    x->type == LINX_STRING) {
 			nftl_sb_printf(b, "%s ", k);
 			put_name(b, x->str);
 			return 0;
 		}
 		int64_t q;
-		if (strcmp(k, "queue") == 0 && linx_value_get_i64(x, &q) &&
+		if (streq(k, "queue") && linx_value_get_i64(x, &q) &&
 		    q >= 0 && q <= 65535) {
 			nftl_sb_printf(b, "queue num %" PRId64, q);
 			return 0;
@@ -531,7 +549,7 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 	*prefix = false;
 	if (!int_of(e, "dreg", &dreg) || dreg < 1 || dreg > 23)
 		return NULL;
-	if (strcmp(kind, "meta") == 0 || strcmp(kind, "ct") == 0) {
+	if (streq(kind, "meta") || streq(kind, "ct")) {
 		const char *key = str_of(e, "key");
 		if (!key || linx_map_get(e, "direction"))
 			return NULL;
@@ -541,7 +559,7 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 				return &nftl_sels[i];
 		return NULL;
 	}
-	if (strcmp(kind, "payload") != 0)
+	if (!streq(kind, "payload"))
 		return NULL;
 	const char *base = str_of(e, "base");
 	int64_t off, len;
@@ -549,10 +567,10 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 		return NULL;
 	const char *proto = NULL;
 	unsigned b;
-	if (strcmp(base, "link") == 0) {
+	if (streq(base, "link")) {
 		b = 0;
 		proto = "ether";
-	} else if (strcmp(base, "network") == 0) {
+	} else if (streq(base, "network")) {
 		b = 1;
 		if (c->family == F_IP)
 			proto = "ip";
@@ -562,7 +580,7 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 			proto = c->nf == 2 ? "ip" : c->nf == 10 ? "ip6" : NULL;
 		else if (c->family == F_BRIDGE || c->family == F_NETDEV)
 			proto = c->eth == 0x800 ? "ip" : c->eth == 0x86dd ? "ip6" : NULL;
-	} else if (strcmp(base, "transport") == 0) {
+	} else if (streq(base, "transport")) {
 		b = 2;
 		switch (c->l4) {
 		case 6: proto = "tcp"; break;
@@ -600,7 +618,7 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 static bool is_expr(const struct linx_value *e, const char *name)
 {
 	const char *n = e && e->type == LINX_MAP ? str_of(e, "expr") : NULL;
-	return n && strcmp(n, name) == 0;
+	return n && streq(n, name);
 }
 
 static bool sreg1(const struct linx_value *e)
@@ -612,12 +630,12 @@ static bool sreg1(const struct linx_value *e)
 static const char *op_text(const char *op)
 {
 	if (!op) return NULL;
-	if (strcmp(op, "eq") == 0) return "";
-	if (strcmp(op, "neq") == 0) return "!= ";
-	if (strcmp(op, "lt") == 0) return "< ";
-	if (strcmp(op, "gt") == 0) return "> ";
-	if (strcmp(op, "lte") == 0) return "<= ";
-	if (strcmp(op, "gte") == 0) return ">= ";
+	if (streq(op, "eq")) return "";
+	if (streq(op, "neq")) return "!= ";
+	if (streq(op, "lt")) return "< ";
+	if (streq(op, "gt")) return "> ";
+	if (streq(op, "lte")) return "<= ";
+	if (streq(op, "gte")) return ">= ";
 	return NULL;
 }
 
@@ -626,7 +644,7 @@ static bool has_inv(const struct linx_value *e)
 	const struct linx_value *f = linx_map_get(e, "flags");
 	for (uint32_t i = 0; f && f->type == LINX_LIST && i < f->len; i++)
 		if (f->items[i].type == LINX_STRING &&
-		    strcmp(f->items[i].str, "inv") == 0)
+		    streq(f->items[i].str, "inv"))
 			return true;
 	return false;
 }
@@ -641,11 +659,13 @@ static void sel_name(struct sbuf *b, const struct nftl_sel *s)
 				nftl_sb_puts(b, s->key);
 				return;
 			}
-		nftl_sb_printf(b, "meta %s", strcmp(s->key, "len") == 0 ? "length"
-								   : s->key);
+		nftl_sb_puts(b, "meta ");
+		nftl_sb_puts(b, streq(s->key, "len") ? "length" : s->key);
 		return;
 	}
-	nftl_sb_printf(b, "%s %s", s->proto, s->field);
+	nftl_sb_puts(b, s->proto);
+	nftl_sb_put(b, " ", 1);
+	nftl_sb_puts(b, s->field);
 }
 
 /* A match: the load at exprs[i]; returns how many expressions it took. */
@@ -748,7 +768,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			used = 2;
 		} else if (!d) {
 			goto bad;
-		} else if (strcmp(op, "gte") == 0 && e2 && is_expr(e2, "cmp") &&
+		} else if (streq(op, "gte") && e2 && is_expr(e2, "cmp") &&
 			   sreg1(e2) && str_of(e2, "op") &&
 			   strcmp(str_of(e2, "op"), "lte") == 0 &&
 			   bytes_of(e2, "data") && !prefix) {
@@ -792,20 +812,20 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			used = 2;
 			/* what the match tells the dependencies that follow */
 			if (op[0] == 'e' && s->kind == SEL_META && !prefix) {
-				if (strcmp(s->key, "l4proto") == 0)
+				if (streq(s->key, "l4proto"))
 					c->l4 = d->bytes[0];
-				else if (strcmp(s->key, "nfproto") == 0 &&
+				else if (streq(s->key, "nfproto") &&
 					 (d->bytes[0] == 2 || d->bytes[0] == 10))
 					c->nf = d->bytes[0];
-				else if (strcmp(s->key, "protocol") == 0 &&
+				else if (streq(s->key, "protocol") &&
 					 d->len == 2 &&
 					 ((d->bytes[0] << 8 | d->bytes[1]) == 0x0800 ||
 					  (d->bytes[0] << 8 | d->bytes[1]) == 0x86dd))
 					c->eth = d->bytes[0] << 8 | d->bytes[1];
 			}
 			if (op[0] == 'e' && s->kind == SEL_PAYLOAD && s->base == 1 &&
-			    !prefix && (strcmp(s->field, "protocol") == 0 ||
-					strcmp(s->field, "nexthdr") == 0))
+			    !prefix && (streq(s->field, "protocol") ||
+					streq(s->field, "nexthdr")))
 				c->l4 = d->bytes[0];
 		}
 	} else if (is_expr(e1, "bitwise") && e2 && is_expr(e2, "cmp") &&
@@ -830,7 +850,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			const char *ot = op_text(op);
 			if (!ot || !mv)
 				goto bad;
-			if (dv == 0 && strcmp(op, "neq") == 0) {
+			if (dv == 0 && streq(op, "neq")) {
 				bitmask_text(&b, s->dtype, mv);
 			} else {
 				struct sbuf mb = { 0 };
@@ -879,7 +899,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		if (!f || !t || !op || f->len != (uint32_t)s->len ||
 		    t->len != f->len || memcmp(f->bytes, t->bytes, f->len) > 0)
 			goto bad;
-		nftl_sb_puts(&b, strcmp(op, "neq") == 0 ? "!= " : "");
+		nftl_sb_puts(&b, streq(op, "neq") ? "!= " : "");
 		if (value_text(&b, s->dtype, f->bytes, f->len, -1) < 0)
 			goto bad;
 		range_dash(&b);
@@ -922,7 +942,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				if (x->kind == SEL_PAYLOAD && x->base == s->base &&
 				    x->offset == s->offset && x->len == s->len &&
 				    xt && strcmp(xt, kt) == 0 &&
-				    (!alt || strcmp(x->proto, "th") == 0))
+				    (!alt || streq(x->proto, "th")))
 					alt = x;
 			}
 			if (!alt)
@@ -993,11 +1013,11 @@ static void flags_text(struct sbuf *b, const struct linx_value *f)
 		const struct linx_value *x = &f->items[i];
 		if (x->type != LINX_STRING)
 			continue;
-		if (strcmp(x->str, "proto_specified") == 0 ||
-		    strcmp(x->str, "map_ips") == 0)
+		if (streq(x->str, "proto_specified") ||
+		    streq(x->str, "map_ips"))
 			continue;
 		nftl_sb_puts(b, first ? " " : ",");
-		nftl_sb_puts(b, strcmp(x->str, "fully_random") == 0 ? "fully-random"
+		nftl_sb_puts(b, streq(x->str, "fully_random") ? "fully-random"
 							      : x->str);
 		first = false;
 	}
@@ -1046,14 +1066,14 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 
 	if (!flags_ok(linx_map_get(e, "flags")))
 		return unsupported(c, e, "flags");
-	if (strcmp(kind, "nat") == 0) {
+	if (streq(kind, "nat")) {
 		const char *type = str_of(e, "type");
 		const char *fam = str_of(e, "family");
 		const struct linx_value *lo, *hi;
 		if (!type || !fam || (strcmp(fam, "ip") && strcmp(fam, "ip6")) ||
 		    (strcmp(type, "snat") && strcmp(type, "dnat")))
 			return unsupported(c, e, "type or family");
-		bool v6 = strcmp(fam, "ip6") == 0;
+		bool v6 = streq(fam, "ip6");
 		nftl_sb_printf(&b, "%s ", type);
 		if (c->family == F_INET)
 			nftl_sb_printf(&b, "%s ", fam);
@@ -1104,7 +1124,7 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 		if (pr < 0 || (!lo && pr == 0))
 			goto bad;
 	} else {
-		nftl_sb_puts(&b, strcmp(kind, "masq") == 0 ? "masquerade" : "redirect");
+		nftl_sb_puts(&b, streq(kind, "masq") ? "masquerade" : "redirect");
 		struct sbuf pb = { 0 };
 		int pr = fmt_ports(c, &pb, e);
 		if (pr < 0) {
@@ -1150,13 +1170,13 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 	int_of(e, "code", &code);
 	if (!type || code < 0 || code > 255)
 		return unsupported(c, e, "type");
-	if (strcmp(type, "tcp_reset") == 0) {
+	if (streq(type, "tcp_reset")) {
 		if (c->l4 != 6)
 			return unsupported(c, e, "tcp reset without tcp");
 		word(c, "reject with tcp reset");
 		return 1;
 	}
-	if (strcmp(type, "icmpx_unreach") == 0) {
+	if (streq(type, "icmpx_unreach")) {
 		if (code == 1 && c->family != F_IP && c->family != F_IP6) {
 			word(c, "reject");
 			return 1;
@@ -1167,7 +1187,7 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 		wordf(c, "reject with icmpx type %s", n);
 		return 1;
 	}
-	if (strcmp(type, "icmp_unreach") != 0)
+	if (!streq(type, "icmp_unreach"))
 		return unsupported(c, e, "type");
 	bool v6 = c->family == F_IP6 || (c->family != F_IP && c->nf == 10);
 	bool v4 = c->family == F_IP || (c->family != F_IP6 && c->nf == 2);
@@ -1189,7 +1209,7 @@ static int fmt_limit(struct sbuf *b, const struct linx_value *e)
 {
 	int64_t rate, burst = -1;
 	const char *unit = str_of(e, "unit"), *type = str_of(e, "type");
-	bool bytes = type && strcmp(type, "bytes") == 0;
+	bool bytes = type && streq(type, "bytes");
 
 	static const char *const units[] = { "second", "minute", "hour", "day",
 					     "week", NULL };
@@ -1224,18 +1244,18 @@ static int fmt_fib(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	    dreg != 1 || i + 1 >= n || !is_expr(&ex[i + 1], "cmp") ||
 	    !sreg1(&ex[i + 1]) || !bytes_of(&ex[i + 1], "data"))
 		return unsupported(c, e, "not a fib match");
-	if (strcmp(res, "addrtype") == 0)
+	if (streq(res, "addrtype"))
 		dt = DT_FIBADDR, len = 4;
-	else if (strcmp(res, "oif") == 0)
+	else if (streq(res, "oif"))
 		dt = DT_IFINDEX, len = 4;
-	else if (strcmp(res, "oifname") == 0)
+	else if (streq(res, "oifname"))
 		dt = DT_IFNAME, len = 16;
 	else
 		return unsupported(c, e, "result");
 	nftl_sb_puts(&b, "fib ");
 	for (uint32_t k = 0; k < f->len; k++) {
 		const struct linx_value *x = &f->items[k];
-		if (x->type == LINX_STRING && strcmp(x->str, "present") == 0) {
+		if (x->type == LINX_STRING && streq(x->str, "present")) {
 			present = true;
 			continue;
 		}
@@ -1302,7 +1322,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if (e->type != LINX_MAP)
 		return unsupported(c, e, "not a map");
 	kind = str_of(e, "expr");
-	if (strcmp(kind, "immediate") == 0) {
+	if (streq(kind, "immediate")) {
 		int64_t dreg;
 		const struct linx_value *v = linx_map_get(e, "verdict");
 		const struct linx_value *d = bytes_of(e, "data");
@@ -1343,7 +1363,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		c->reg[dreg] = d;
 		return 1;
 	}
-	if (strcmp(kind, "counter") == 0) {
+	if (streq(kind, "counter")) {
 		int64_t pk, by;
 		if (uint_of(e, "packets", INT64_MAX, &pk) &&
 		    uint_of(e, "bytes", INT64_MAX, &by))
@@ -1352,11 +1372,11 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			word(c, "counter");
 		return 1;
 	}
-	if (strcmp(kind, "notrack") == 0) {
+	if (streq(kind, "notrack")) {
 		word(c, "notrack");
 		return 1;
 	}
-	if (strcmp(kind, "log") == 0) {
+	if (streq(kind, "log")) {
 		const char *s;
 		const struct linx_value *f = linx_map_get(e, "flags");
 		nftl_sb_puts(&b, "log");
@@ -1391,11 +1411,11 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			nftl_sb_printf(&b, " queue-threshold %" PRId64, x);
 		for (uint32_t k = 0; f && f->type == LINX_LIST && k < f->len; k++) {
 			const char *fl = f->items[k].type == LINX_STRING ? f->items[k].str : "";
-			const char *t = strcmp(fl, "tcp_seq") == 0 ? "tcp sequence"
-				: strcmp(fl, "tcp_opt") == 0 ? "tcp options"
-				: strcmp(fl, "ip_opt") == 0 ? "ip options"
-				: strcmp(fl, "uid") == 0 ? "skuid"
-				: strcmp(fl, "macdecode") == 0 ? "ether" : NULL;
+			const char *t = streq(fl, "tcp_seq") ? "tcp sequence"
+				: streq(fl, "tcp_opt") ? "tcp options"
+				: streq(fl, "ip_opt") ? "ip options"
+				: streq(fl, "uid") ? "skuid"
+				: streq(fl, "macdecode") ? "ether" : NULL;
 			if (!t) {
 				free(b.p);
 				return unsupported(c, e, "flags");
@@ -1406,7 +1426,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		free(b.p);
 		return 1;
 	}
-	if (strcmp(kind, "limit") == 0) {
+	if (streq(kind, "limit")) {
 		nftl_sb_puts(&b, "limit ");
 		if (fmt_limit(&b, e) < 0) {
 			free(b.p);
@@ -1416,7 +1436,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		free(b.p);
 		return 1;
 	}
-	if (strcmp(kind, "quota") == 0) {
+	if (streq(kind, "quota")) {
 		int64_t by, used = 0;
 		if (!uint_of(e, "bytes", INT64_MAX, &by) ||
 		    (linx_map_get(e, "consumed") &&
@@ -1430,9 +1450,9 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		free(b.p);
 		return 1;
 	}
-	if (strcmp(kind, "objref") == 0) {
+	if (streq(kind, "objref")) {
 		const char *t = str_of(e, "type"), *nm = str_of(e, "name");
-		if (t && nm && strcmp(t, "ct_helper") == 0) {
+		if (t && nm && streq(t, "ct_helper")) {
 			nftl_sb_puts(&b, "ct helper set ");
 			nftl_sb_quote(&b, nm);
 			word(c, b.p);
@@ -1448,16 +1468,16 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		free(b.p);
 		return 1;
 	}
-	if (strcmp(kind, "fib") == 0)
+	if (streq(kind, "fib"))
 		return fmt_fib(c, ex, n, i);
-	if (strcmp(kind, "nat") == 0 || strcmp(kind, "masq") == 0 ||
-	    strcmp(kind, "redir") == 0)
+	if (streq(kind, "nat") || streq(kind, "masq") ||
+	    streq(kind, "redir"))
 		return fmt_nat(c, e);
-	if (strcmp(kind, "reject") == 0) {
+	if (streq(kind, "reject")) {
 		c->term = true;
 		return fmt_reject(c, e);
 	}
-	if (strcmp(kind, "queue") == 0) {
+	if (streq(kind, "queue")) {
 		int64_t num = 0, total = 1;
 		const struct linx_value *f = linx_map_get(e, "flags");
 		if (linx_map_get(e, "sreg_qnum"))
@@ -1485,8 +1505,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		free(b.p);
 		return 1;
 	}
-	if (strcmp(kind, "meta") == 0 || strcmp(kind, "ct") == 0 ||
-	    strcmp(kind, "payload") == 0) {
+	if (streq(kind, "meta") || streq(kind, "ct") ||
+	    streq(kind, "payload")) {
 		/* dependencies nftables adds: read them as context */
 		const char *key = str_of(e, "key");
 		if (key && i + 1 < n && is_expr(&ex[i + 1], "cmp") &&
@@ -1498,8 +1518,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			const struct linx_value *nx = &ex[i + 2];
 			const char *nb = is_expr(nx, "payload") ? str_of(nx, "base") : NULL;
 			bool rej = is_expr(nx, "reject");
-			if (strcmp(key, "l4proto") == 0 && d->len == 1 &&
-			    ((nb && strcmp(nb, "transport") == 0) ||
+			if (streq(key, "l4proto") && d->len == 1 &&
+			    ((nb && streq(nb, "transport")) ||
 			     (rej && str_of(nx, "type") &&
 			      strcmp(str_of(nx, "type"), "tcp_reset") == 0 &&
 			      d->bytes[0] == 6)) &&
@@ -1507,21 +1527,21 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				c->l4 = d->bytes[0];
 				return 2;
 			}
-			if (strcmp(key, "nfproto") == 0 && d->len == 1 &&
+			if (streq(key, "nfproto") && d->len == 1 &&
 			    c->family == F_INET && c->nf < 0 &&
-			    ((nb && strcmp(nb, "network") == 0) || rej)) {
+			    ((nb && streq(nb, "network")) || rej)) {
 				c->nf = d->bytes[0];
 				return 2;
 			}
-			if (strcmp(key, "protocol") == 0 && d->len == 2 &&
+			if (streq(key, "protocol") && d->len == 2 &&
 			    (c->family == F_BRIDGE || c->family == F_NETDEV) &&
-			    c->eth < 0 && ((nb && strcmp(nb, "network") == 0) || rej)) {
+			    c->eth < 0 && ((nb && streq(nb, "network")) || rej)) {
 				c->eth = d->bytes[0] << 8 | d->bytes[1];
 				return 2;
 			}
-			if (strcmp(key, "iiftype") == 0 && d->len == 2 &&
+			if (streq(key, "iiftype") && d->len == 2 &&
 			    get_uint(d->bytes, 2, true) == 1 && nb &&
-			    strcmp(nb, "link") == 0 && c->family != F_BRIDGE) {
+			    streq(nb, "link") && c->family != F_BRIDGE) {
 				return 2;
 			}
 		}
@@ -1804,7 +1824,7 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		bool first = true;
 		for (uint32_t i = 0; i < fl->len; i++) {
 			if (fl->items[i].type != LINX_STRING ||
-			    strcmp(fl->items[i].str, "auto_merge") == 0)
+			    streq(fl->items[i].str, "auto_merge"))
 				continue;
 			if (first) {
 				indent(b, 2);
@@ -1845,7 +1865,7 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	bool iflag = false, ivals = false;
 	for (uint32_t k = 0; fl && fl->type == LINX_LIST && k < fl->len; k++)
 		iflag = iflag || (fl->items[k].type == LINX_STRING &&
-				  strcmp(fl->items[k].str, "interval") == 0);
+				  streq(fl->items[k].str, "interval"));
 	for (uint32_t k = 0; el && el->type == LINX_LIST && k < el->len; k++) {
 		const struct linx_value *it = &el->items[k];
 		const struct linx_value *key = it->type == LINX_MAP &&
@@ -1858,7 +1878,7 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	}
 	if (el && el->type == LINX_LIST && el->len) {
 		if (strchr(kt, '.') || (ivals && !iflag) ||
-		    elements_text(&body, kt, el, dt && strcmp(dt, "verdict") == 0,
+		    elements_text(&body, kt, el, dt && streq(dt, "verdict"),
 				  dt != NULL, dt) < 0) {
 			put_unsupported_line(b, 2, "elements");
 		} else {
@@ -1882,7 +1902,7 @@ static void fmt_object(struct sbuf *b, const struct linx_value *o)
 	if (!kind || !name)
 		return put_unsupported_line(b, 1, "object without kind or name");
 	indent(b, 1);
-	if (strcmp(kind, "counter") == 0) {
+	if (streq(kind, "counter")) {
 		nftl_sb_puts(b, "counter ");
 		put_name(b, name);
 		nftl_sb_puts(b, " {\n");
@@ -1891,7 +1911,7 @@ static void fmt_object(struct sbuf *b, const struct linx_value *o)
 			indent(b, 2);
 			nftl_sb_printf(b, "packets %" PRId64 " bytes %" PRId64 "\n", a, bb);
 		}
-	} else if (strcmp(kind, "quota") == 0 &&
+	} else if (streq(kind, "quota") &&
 		   uint_of(o, "bytes", INT64_MAX, &a)) {
 		nftl_sb_puts(b, "quota ");
 		put_name(b, name);
@@ -1901,7 +1921,7 @@ static void fmt_object(struct sbuf *b, const struct linx_value *o)
 		if (int_of(o, "used", &bb) && bb > 0)
 			nftl_sb_printf(b, " used %" PRId64 " bytes", bb);
 		nftl_sb_puts(b, "\n");
-	} else if (strcmp(kind, "limit") == 0) {
+	} else if (streq(kind, "limit")) {
 		struct sbuf lb = { 0 };
 		if (fmt_limit(&lb, o) < 0) {
 			free(lb.p);
@@ -1915,7 +1935,7 @@ static void fmt_object(struct sbuf *b, const struct linx_value *o)
 		nftl_sb_puts(b, lb.p);
 		nftl_sb_puts(b, "\n");
 		free(lb.p);
-	} else if (strcmp(kind, "ct_helper") == 0 && str_of(o, "type") &&
+	} else if (streq(kind, "ct_helper") && str_of(o, "type") &&
 		   str_of(o, "protocol")) {
 		nftl_sb_puts(b, "ct helper ");
 		put_name(b, name);

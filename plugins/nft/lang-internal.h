@@ -10,10 +10,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <linx/nft.h>
 #include <linx/plugin.h>
 #include <linx/value.h>
+
+/* strcmp() == 0, the first bytes compared inline: the parser and the
+ * formatter test a word against long chains of keywords, and most differ
+ * at the first byte. */
+static inline bool streq(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
 
 /* Limits: every input is bounded by these. */
 #define NFT_LANG_MAX_TEXT (64u * 1024 * 1024) /* bytes of one file */

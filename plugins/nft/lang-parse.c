@@ -70,6 +70,10 @@ struct parser {
 	/* the table being filled */
 	int family;
 	size_t table;
+	/* table_item()'s last find: a chain body looks its chain up again
+	 * for every rule, and names are unique in their list */
+	const struct linx_value *ti_list;
+	uint32_t ti_index;
 };
 
 static struct tok eof_tok = { .kind = T_EOF };
@@ -190,7 +194,7 @@ static const struct tok *next(struct parser *p)
 
 static bool is_ident(const struct tok *t, const char *s)
 {
-	return t->kind == T_IDENT && strcmp(t->s, s) == 0;
+	return t->kind == T_IDENT && streq(t->s, s);
 }
 
 static bool is_punct(const struct tok *t, char c)
@@ -382,13 +386,13 @@ static bool time_unit(const char *s, const char **name)
 
 static bool byte_unit(const char *s, uint64_t *mul)
 {
-	if (strcmp(s, "bytes") == 0)
+	if (streq(s, "bytes"))
 		*mul = 1;
-	else if (strcmp(s, "kbytes") == 0)
+	else if (streq(s, "kbytes"))
 		*mul = 1024;
-	else if (strcmp(s, "mbytes") == 0)
+	else if (streq(s, "mbytes"))
 		*mul = 1024 * 1024;
-	else if (strcmp(s, "gbytes") == 0)
+	else if (streq(s, "gbytes"))
 		*mul = 1024ull * 1024 * 1024;
 	else
 		return false;
@@ -427,9 +431,9 @@ static int parse_bytes(struct parser *p, uint64_t *ret)
 
 static bool is_verdict_word(const char *s)
 {
-	return strcmp(s, "accept") == 0 || strcmp(s, "drop") == 0 ||
-	       strcmp(s, "continue") == 0 || strcmp(s, "return") == 0 ||
-	       strcmp(s, "jump") == 0 || strcmp(s, "goto") == 0;
+	return streq(s, "accept") || streq(s, "drop") ||
+	       streq(s, "continue") || streq(s, "return") ||
+	       streq(s, "jump") || streq(s, "goto");
 }
 
 static int parse_verdict(struct parser *p, struct linx_value *ret)
@@ -438,7 +442,7 @@ static int parse_verdict(struct parser *p, struct linx_value *ret)
 
 	if (t->kind != T_IDENT || !is_verdict_word(t->s))
 		return unexpected(p, t, "a verdict");
-	if (strcmp(t->s, "jump") == 0 || strcmp(t->s, "goto") == 0) {
+	if (streq(t->s, "jump") || streq(t->s, "goto")) {
 		const char *name;
 		int r = expect_name(p, &name, "a chain name");
 		if (r < 0)
@@ -665,6 +669,7 @@ static int e_payload(struct parser *p, struct rule *r, unsigned base,
 	static const char *const bases[] = { "link", "network", "transport" };
 	struct linx_value e = linx_value_map();
 
+	linx_value_reserve(&e, 5); /* not 4 then 8 */
 	linx_map_put_cstring(&e, "expr", "payload");
 	linx_map_put_int(&e, "dreg", 1);
 	linx_map_put_cstring(&e, "base", bases[base]);
@@ -691,6 +696,7 @@ static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
 	struct linx_value e = linx_value_map();
 	uint8_t zero[64] = { 0 };
 
+	linx_value_reserve(&e, 6);
 	linx_map_put_cstring(&e, "expr", "bitwise");
 	linx_map_put_int(&e, "sreg", 1);
 	linx_map_put_int(&e, "dreg", 1);
@@ -794,14 +800,14 @@ static int emit_deps(struct parser *p, struct rule *r,
 	if (s->base == 0)
 		return dep_link(p, r);
 	if (s->base == 1)
-		return dep_network(p, r, at, strcmp(s->proto, "ip6") == 0);
-	if (strcmp(s->proto, "th") == 0)
+		return dep_network(p, r, at, streq(s->proto, "ip6"));
+	if (streq(s->proto, "th"))
 		return 0;
-	if (strcmp(s->proto, "icmp") == 0 && p->family != F_IP) {
+	if (streq(s->proto, "icmp") && p->family != F_IP) {
 		if ((rc = dep_network(p, r, at, false)) < 0)
 			return rc;
 	}
-	if (strcmp(s->proto, "icmpv6") == 0 && p->family != F_IP6) {
+	if (streq(s->proto, "icmpv6") && p->family != F_IP6) {
 		if ((rc = dep_network(p, r, at, true)) < 0)
 			return rc;
 	}
@@ -813,20 +819,20 @@ static int emit_deps(struct parser *p, struct rule *r,
 static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 		     const struct val *v)
 {
-	if (strcmp(op, "eq") != 0 || v->plen >= 0 || v->wildcard)
+	if (!streq(op, "eq") || v->plen >= 0 || v->wildcard)
 		return;
-	if (s->kind == SEL_META && strcmp(s->key, "l4proto") == 0)
+	if (s->kind == SEL_META && streq(s->key, "l4proto"))
 		r->l4 = v->b[0];
-	else if (s->kind == SEL_META && strcmp(s->key, "nfproto") == 0 &&
+	else if (s->kind == SEL_META && streq(s->key, "nfproto") &&
 		 (v->b[0] == 2 || v->b[0] == 10))
 		r->nfproto = v->b[0];
-	else if (s->kind == SEL_META && strcmp(s->key, "protocol") == 0 &&
+	else if (s->kind == SEL_META && streq(s->key, "protocol") &&
 		 ((v->b[0] << 8 | v->b[1]) == 0x0800 ||
 		  (v->b[0] << 8 | v->b[1]) == 0x86dd))
 		r->ethproto = v->b[0] << 8 | v->b[1];
 	else if (s->kind == SEL_PAYLOAD && s->base == 1 &&
-		 (strcmp(s->field, "protocol") == 0 ||
-		  strcmp(s->field, "nexthdr") == 0))
+		 (streq(s->field, "protocol") ||
+		  streq(s->field, "nexthdr")))
 		r->l4 = v->b[0];
 }
 
@@ -1015,12 +1021,12 @@ static const char *op_of(const struct tok *t)
 		}
 	}
 	if (t->kind == T_IDENT) {
-		if (strcmp(t->s, "eq") == 0) return "eq";
-		if (strcmp(t->s, "ne") == 0) return "neq";
-		if (strcmp(t->s, "lt") == 0) return "lt";
-		if (strcmp(t->s, "gt") == 0) return "gt";
-		if (strcmp(t->s, "le") == 0) return "lte";
-		if (strcmp(t->s, "ge") == 0) return "gte";
+		if (streq(t->s, "eq")) return "eq";
+		if (streq(t->s, "ne")) return "neq";
+		if (streq(t->s, "lt")) return "lt";
+		if (streq(t->s, "gt")) return "gt";
+		if (streq(t->s, "le")) return "lte";
+		if (streq(t->s, "ge")) return "gte";
 	}
 	return NULL;
 }
@@ -1146,8 +1152,8 @@ static int parse_match(struct parser *p, struct rule *r,
 		explicit_op = true;
 	}
 	const struct tok *t = peek(p);
-	bool neq = strcmp(op, "neq") == 0;
-	bool ordering = !neq && strcmp(op, "eq") != 0;
+	bool neq = streq(op, "neq");
+	bool ordering = !neq && !streq(op, "eq");
 
 	/* vmap @set / vmap { ... } */
 	if (is_ident(t, "vmap") && !explicit_op) {
@@ -1677,7 +1683,7 @@ static int nat_map(struct parser *p, struct rule *r, unsigned reg,
 	if (unqualified_meta(t->s)) {
 		proto = "meta";
 		field = t->s;
-	} else if (strcmp(t->s, "meta") == 0 || strcmp(t->s, "ct") == 0 ||
+	} else if (streq(t->s, "meta") || streq(t->s, "ct") ||
 		   is_payload_proto(t->s)) {
 		const struct tok *f = next(p);
 		if (f->kind != T_IDENT)
@@ -1747,7 +1753,7 @@ static int helper_map(struct parser *p, struct rule *r)
 	if (unqualified_meta(t->s)) {
 		proto = "meta";
 		field = t->s;
-	} else if (strcmp(t->s, "meta") == 0 || strcmp(t->s, "ct") == 0 ||
+	} else if (streq(t->s, "meta") || streq(t->s, "ct") ||
 		   is_payload_proto(t->s)) {
 		const struct tok *f = next(p);
 		if (f->kind != T_IDENT)
@@ -1835,8 +1841,8 @@ static bool nat_map_ahead(struct parser *p)
 	const struct tok *t = peek(p);
 
 	return t->kind == T_IDENT && strcmp(t->s, "to") &&
-	       (unqualified_meta(t->s) || strcmp(t->s, "meta") == 0 ||
-		strcmp(t->s, "ct") == 0 || is_payload_proto(t->s));
+	       (unqualified_meta(t->s) || streq(t->s, "meta") ||
+		streq(t->s, "ct") || is_payload_proto(t->s));
 }
 
 static int stmt_nat(struct parser *p, struct rule *r, const char *type,
@@ -2345,36 +2351,36 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			continue;
 		}
 		next(p);
-		if (strcmp(w, "counter") == 0)
+		if (streq(w, "counter"))
 			rc = stmt_counter(p, &r);
-		else if (strcmp(w, "log") == 0)
+		else if (streq(w, "log"))
 			rc = stmt_log(p, &r);
-		else if (strcmp(w, "limit") == 0)
+		else if (streq(w, "limit"))
 			rc = stmt_limit(p, &r);
-		else if (strcmp(w, "quota") == 0)
+		else if (streq(w, "quota"))
 			rc = stmt_quota(p, &r);
-		else if (strcmp(w, "dnat") == 0 || strcmp(w, "snat") == 0)
+		else if (streq(w, "dnat") || streq(w, "snat"))
 			rc = stmt_nat(p, &r, w, t);
-		else if (strcmp(w, "masquerade") == 0)
+		else if (streq(w, "masquerade"))
 			rc = stmt_masq_redir(p, &r, "masq");
-		else if (strcmp(w, "redirect") == 0)
+		else if (streq(w, "redirect"))
 			rc = stmt_masq_redir(p, &r, "redir");
-		else if (strcmp(w, "reject") == 0)
+		else if (streq(w, "reject"))
 			rc = stmt_reject(p, &r, t);
-		else if (strcmp(w, "queue") == 0)
+		else if (streq(w, "queue"))
 			rc = stmt_queue(p, &r);
-		else if (strcmp(w, "fib") == 0)
+		else if (streq(w, "fib"))
 			rc = stmt_fib(p, &r);
-		else if (strcmp(w, "notrack") == 0) {
+		else if (streq(w, "notrack")) {
 			struct linx_value e = linx_value_map();
 			linx_map_put_cstring(&e, "expr", "notrack");
 			rc = push_expr(p, &r, &e);
-		} else if (strcmp(w, "comment") == 0)
+		} else if (streq(w, "comment"))
 			rc = rule_comment(p, &r);
 		else {
 			const char *proto = NULL, *field = NULL;
 			const struct tok *ft = t;
-			if (strcmp(w, "meta") == 0 || strcmp(w, "ct") == 0 ||
+			if (streq(w, "meta") || streq(w, "ct") ||
 			    is_payload_proto(w)) {
 				ft = next(p);
 				if (ft->kind != T_IDENT) {
@@ -2383,8 +2389,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				}
 				proto = w;
 				field = ft->s;
-				if (strcmp(w, "ct") == 0 &&
-				    strcmp(field, "helper") == 0 &&
+				if (streq(w, "ct") &&
+				    streq(field, "helper") &&
 				    accept_ident(p, "set")) {
 					if (is_punct(peek(p), '{')) {
 						rc = perror_at(p, peek(p),
@@ -2400,9 +2406,9 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 						break;
 					continue;
 				}
-				if (strcmp(w, "ct") == 0 &&
-				    (strcmp(field, "original") == 0 ||
-				     strcmp(field, "reply") == 0)) {
+				if (streq(w, "ct") &&
+				    (streq(field, "original") ||
+				     streq(field, "reply"))) {
 					rc = perror_at(p, ft, "unsupported "
 							      "feature: ct %s",
 						       field);
@@ -2514,16 +2520,30 @@ static struct linx_value *table_item(struct parser *p, const char *key,
 	*created = false;
 	if (!l)
 		return NULL;
+	/* Only this function adds to these lists, and never a second item of
+	 * a name, so the item found last time, still there and still of that
+	 * name, is the one a scan would find. */
+	if (p->ti_list == l && p->ti_index < l->len) {
+		const struct linx_value *n =
+			linx_map_get(&l->items[p->ti_index], "name");
+		if (n && n->type == LINX_STRING && strcmp(n->str, name) == 0)
+			return &l->items[p->ti_index];
+	}
 	for (uint32_t i = 0; i < l->len; i++) {
 		const struct linx_value *n = linx_map_get(&l->items[i], "name");
-		if (n && n->type == LINX_STRING && strcmp(n->str, name) == 0)
+		if (n && n->type == LINX_STRING && strcmp(n->str, name) == 0) {
+			p->ti_list = l;
+			p->ti_index = i;
 			return &l->items[i];
+		}
 	}
 	struct linx_value m = linx_value_map();
 	linx_map_put_cstring(&m, "name", name);
 	if (linx_list_push(l, &m) < 0)
 		return NULL;
 	*created = true;
+	p->ti_list = l;
+	p->ti_index = l->len - 1;
 	return &l->items[l->len - 1];
 }
 
@@ -2921,7 +2941,7 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 				goto out;
 			}
 			linx_map_put_cstring(&o, "comment", x->s);
-		} else if (strcmp(kind, "counter") == 0 && is_ident(t, "packets")) {
+		} else if (streq(kind, "counter") && is_ident(t, "packets")) {
 			uint64_t pk, by;
 			next(p);
 			if ((rc = expect_uint(p, INT64_MAX, &pk, "packets")) < 0)
@@ -2934,13 +2954,13 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 				goto out;
 			linx_map_put_int(&o, "packets", (int64_t)pk);
 			linx_map_put_int(&o, "bytes", (int64_t)by);
-		} else if (strcmp(kind, "quota") == 0) {
+		} else if (streq(kind, "quota")) {
 			if ((rc = parse_quota_body(p, &o, "used")) < 0)
 				goto out;
-		} else if (strcmp(kind, "limit") == 0) {
+		} else if (streq(kind, "limit")) {
 			if ((rc = parse_limit_body(p, &o)) < 0)
 				goto out;
-		} else if (strcmp(kind, "ct_helper") == 0 && is_ident(t, "type")) {
+		} else if (streq(kind, "ct_helper") && is_ident(t, "type")) {
 			next(p);
 			const struct tok *x = next(p);
 			if (x->kind != T_STRING) {
@@ -2958,7 +2978,7 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 				goto out;
 			}
 			linx_map_put_cstring(&o, "protocol", x->s);
-		} else if (strcmp(kind, "ct_helper") == 0 && is_ident(t, "l3proto")) {
+		} else if (streq(kind, "ct_helper") && is_ident(t, "l3proto")) {
 			next(p);
 			const struct tok *x = next(p);
 			if (!is_ident(x, "ip") && !is_ident(x, "ip6") &&
@@ -2978,16 +2998,16 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 		}
 	}
 	{
-		const char *need = strcmp(kind, "quota") == 0	 ? "bytes"
-				   : strcmp(kind, "limit") == 0	 ? "rate"
-				   : strcmp(kind, "ct_helper") == 0 ? "protocol"
+		const char *need = streq(kind, "quota")	 ? "bytes"
+				   : streq(kind, "limit")	 ? "rate"
+				   : streq(kind, "ct_helper") ? "protocol"
 								    : NULL;
 		if (need && !linx_map_get(&o, need)) {
 			rc = perror_at(p, p->last, "%s %s: missing %s", kind,
 				       name,
-				       strcmp(kind, "ct_helper") == 0
+				       streq(kind, "ct_helper")
 					       ? "type \"NAME\" protocol P"
-				       : strcmp(kind, "quota") == 0 ? "a size"
+				       : streq(kind, "quota") ? "a size"
 								    : "rate");
 			goto out;
 		}
@@ -3146,7 +3166,7 @@ static int parse_table_item(struct parser *p)
 		return put_once(p, cur_table(p), "comment", &v);
 	}
 	if (t->kind == T_IDENT &&
-	    (strcmp(t->s, "secmark") == 0 || strcmp(t->s, "synproxy") == 0))
+	    (streq(t->s, "secmark") || streq(t->s, "synproxy")))
 		return perror_at(p, t, "unsupported feature: %s objects", t->s);
 	return unexpected(p, t, "chain, set, map, flowtable or an object");
 }
@@ -3217,7 +3237,7 @@ static int do_include(struct parser *p, const struct tok *at)
 				 strerror(errno));
 	size_t rl = strlen(p->root);
 	if (strncmp(real, p->root, rl) != 0 ||
-	    (real[rl] != '/' && real[rl] != 0 && strcmp(p->root, "/") != 0))
+	    (real[rl] != '/' && real[rl] != 0 && !streq(p->root, "/")))
 		return perror_at(p, t, "include escapes the root directory: %s",
 				 t->s);
 	if (p->n_files >= MAX_FILES || p->n_src + 1 >= MAX_SRC)
@@ -3342,7 +3362,7 @@ static int add_element(struct parser *p)
 	if ((rc = set_type(p, &fake, &dt, &len, &tn)) < 0)
 		return rc;
 	if (dtv && dtv->type == LINX_STRING) {
-		if (strcmp(dtv->str, "verdict") == 0) {
+		if (streq(dtv->str, "verdict")) {
 			kind = 2;
 		} else {
 			fake.s = dtv->str;
@@ -3353,7 +3373,7 @@ static int add_element(struct parser *p)
 	}
 	for (uint32_t i = 0; fl && fl->type == LINX_LIST && i < fl->len; i++)
 		if (fl->items[i].type == LINX_STRING &&
-		    strcmp(fl->items[i].str, "interval") == 0)
+		    streq(fl->items[i].str, "interval"))
 			interval = true;
 	if ((rc = expect_punct(p, '{')) < 0)
 		return rc;
@@ -3486,11 +3506,11 @@ static int parse_top(struct parser *p)
 			if ((rc = do_include(p, t)) < 0)
 				return rc;
 		} else if (t->kind == T_IDENT &&
-			   (strcmp(t->s, "delete") == 0 ||
-			    strcmp(t->s, "insert") == 0 ||
-			    strcmp(t->s, "replace") == 0 ||
-			    strcmp(t->s, "list") == 0 ||
-			    strcmp(t->s, "destroy") == 0)) {
+			   (streq(t->s, "delete") ||
+			    streq(t->s, "insert") ||
+			    streq(t->s, "replace") ||
+			    streq(t->s, "list") ||
+			    streq(t->s, "destroy"))) {
 			return perror_at(p, t, "unsupported feature: %s commands",
 					 t->s);
 		} else {

@@ -95,10 +95,13 @@ const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
 
 const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)
 {
-	if (strcmp(proto, "meta") == 0 && strcmp(field, "length") == 0)
+	if (streq(proto, "meta") && streq(field, "length"))
 		field = "len";
+	/* the first bytes before strcmp(): a rule looks up several */
 	for (size_t i = 0; i < nftl_n_sels; i++)
-		if (strcmp(nftl_sels[i].proto, proto) == 0 &&
+		if (nftl_sels[i].proto[0] == proto[0] &&
+		    nftl_sels[i].field[0] == field[0] &&
+		    strcmp(nftl_sels[i].proto, proto) == 0 &&
 		    strcmp(nftl_sels[i].field, field) == 0)
 			return &nftl_sels[i];
 	return NULL;
@@ -283,7 +286,7 @@ int nftl_l4_proto(const char *proto)
 {
 	uint32_t v;
 
-	if (strcmp(proto, "icmpv6") == 0)
+	if (streq(proto, "icmpv6"))
 		return 58;
 	if (nftl_sym_value(protos, N(protos), proto, &v))
 		return (int)v;

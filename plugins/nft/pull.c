@@ -29,15 +29,22 @@ struct ents {
 	size_t n, cap;
 };
 
+/* An index of a list of entities by (family, table, name): open
+ * addressing over indexes into the list, SIZE_MAX empty. */
+struct ent_index {
+	size_t *slot;
+	size_t cap;
+};
+
 struct pull {
 	struct linx_nft *s;
 	const struct linx_nft_scope *scope;
 	uint8_t family; /* NFPROTO_UNSPEC: all */
 	bool missing_ok; /* a scoped table that is absent: no tables, not ENOENT */
 	struct ents tables, chains, sets, objects, flowtables;
-	/* Index of chains by (family, table, name). */
-	size_t *hash;
-	size_t hash_cap;
+	/* Chains by name, and the anonymous sets by name (each rule with
+	 * a set literal looks its set up: a scan was quadratic). */
+	struct ent_index chain_ix, anon_ix;
 	struct linx_error *err;
 };
 
@@ -92,44 +99,87 @@ static bool same(const struct nft_where *a, uint8_t family, const char *table,
 	       strcmp(aname, name) == 0;
 }
 
-static int index_chains(struct pull *p)
+static const char *chain_name(const struct ent *e)
+{
+	return e->w.chain;
+}
+
+static const char *anon_set_name(const struct ent *e)
+{
+	return e->anonymous ? e->w.set : NULL;
+}
+
+/* Index the entities of `list` that `name_of` names (NULL: left out).
+ * Inserted in list order, so a lookup finds the first of equal keys, as
+ * a scan would. */
+static int index_build(struct ent_index *ix, const struct ents *list,
+		       const char *(*name_of)(const struct ent *))
 {
 	size_t cap = 16;
 
-	while (cap < p->chains.n * 2)
+	while (cap < list->n * 2)
 		cap *= 2;
-	free(p->hash);
-	p->hash = malloc(cap * sizeof(*p->hash));
-	if (!p->hash)
+	free(ix->slot);
+	ix->slot = malloc(cap * sizeof(*ix->slot));
+	if (!ix->slot) {
+		ix->cap = 0;
 		return -ENOMEM;
-	p->hash_cap = cap;
+	}
+	ix->cap = cap;
 	for (size_t i = 0; i < cap; i++)
-		p->hash[i] = SIZE_MAX;
-	for (size_t i = 0; i < p->chains.n; i++) {
-		const struct nft_where *w = &p->chains.a[i].w;
-		size_t k = hash_where(w->family, w->table, w->chain) & (cap - 1);
+		ix->slot[i] = SIZE_MAX;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct nft_where *w = &list->a[i].w;
+		const char *name = name_of(&list->a[i]);
+		size_t k;
 
-		while (p->hash[k] != SIZE_MAX)
+		if (!name)
+			continue;
+		k = hash_where(w->family, w->table, name) & (cap - 1);
+		while (ix->slot[k] != SIZE_MAX)
 			k = (k + 1) & (cap - 1);
-		p->hash[k] = i;
+		ix->slot[k] = i;
 	}
 	return 0;
 }
 
-static struct ent *find_chain(struct pull *p, const struct nft_where *w)
+static void index_free(struct ent_index *ix)
+{
+	free(ix->slot);
+	ix->slot = NULL;
+	ix->cap = 0;
+}
+
+static struct ent *index_find(const struct ent_index *ix,
+			      const struct ents *list,
+			      const char *(*name_of)(const struct ent *),
+			      uint8_t family, const char *table,
+			      const char *name)
 {
 	size_t k;
 
-	if (!p->hash)
+	if (!ix->slot)
 		return NULL;
-	k = hash_where(w->family, w->table, w->chain) & (p->hash_cap - 1);
-	for (; p->hash[k] != SIZE_MAX; k = (k + 1) & (p->hash_cap - 1)) {
-		struct ent *c = &p->chains.a[p->hash[k]];
+	k = hash_where(family, table, name) & (ix->cap - 1);
+	for (; ix->slot[k] != SIZE_MAX; k = (k + 1) & (ix->cap - 1)) {
+		struct ent *e = &list->a[ix->slot[k]];
+		const char *en = name_of(e);
 
-		if (same(&c->w, w->family, w->table, w->chain, c->w.chain))
-			return c;
+		if (en && same(&e->w, family, table, name, en))
+			return e;
 	}
 	return NULL;
+}
+
+static int index_chains(struct pull *p)
+{
+	return index_build(&p->chain_ix, &p->chains, chain_name);
+}
+
+static struct ent *find_chain(struct pull *p, const struct nft_where *w)
+{
+	return index_find(&p->chain_ix, &p->chains, chain_name, w->family,
+			  w->table, w->chain);
 }
 
 static bool in_scope(const struct pull *p, const struct nft_where *w)
@@ -256,15 +306,10 @@ static const struct linx_value *anon_set(const struct nft_dec *d,
 					 const char *name)
 {
 	struct pull *p = d->arg;
+	struct ent *s = index_find(&p->anon_ix, &p->sets, anon_set_name,
+				   d->family, d->table, name);
 
-	for (size_t i = 0; i < p->sets.n; i++) {
-		struct ent *s = &p->sets.a[i];
-
-		if (s->anonymous &&
-		    same(&s->w, d->family, d->table, name, s->w.set))
-			return &s->v;
-	}
-	return NULL;
+	return s ? &s->v : NULL;
 }
 
 static int on_rule(void *arg, const struct nlmsghdr *nlh)
@@ -456,7 +501,8 @@ static int pull_once(struct pull *p)
 	    (r = dump(p, NFT_MSG_GETFLOWTABLE, p->family, NFTA_FLOWTABLE_TABLE,
 		      t, 0, NULL, on_flowtable, reset_flowtables, p)) < 0)
 		return r;
-	if (index_chains(p) < 0)
+	if (index_chains(p) < 0 ||
+	    index_build(&p->anon_ix, &p->sets, anon_set_name) < 0)
 		return linx_error_set(p->err, ENOMEM, "pull", NULL);
 	return dump(p, NFT_MSG_GETRULE, p->family, NFTA_RULE_TABLE, t, 0, NULL,
 		    on_rule, reset_rules, p);
@@ -527,8 +573,8 @@ static void pull_free(struct pull *p)
 	ents_free(&p->sets);
 	ents_free(&p->objects);
 	ents_free(&p->flowtables);
-	free(p->hash);
-	p->hash = NULL;
+	index_free(&p->chain_ix);
+	index_free(&p->anon_ix);
 }
 
 int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
