@@ -418,5 +418,5 @@ int nft_chain_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	if (tb[NFTA_CHAIN_HANDLE])
 		linx_map_put_uint(ret, "handle",
 				  be64toh(linx_nl_u64(tb[NFTA_CHAIN_HANDLE], 0)));
-	return linx_value_status(ret);
+	return nft_built(ret);
 }

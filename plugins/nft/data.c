@@ -252,7 +252,7 @@ int nft_keytype_to_value(const struct nft_keytype *kt, struct linx_value *ret)
 	*ret = linx_value_list();
 	for (unsigned i = 0; i < kt->n; i++)
 		linx_list_push_cstring(ret, kt->t[i]->name);
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
 
 /* ---- one component --------------------------------------------------------- */
@@ -591,7 +591,7 @@ int nft_data_to_value(const struct nft_keytype *kt, const uint8_t *data,
 		linx_list_push(ret, &c);
 		off += slot_len(kt->t[i]);
 	}
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
 
 /* ---- intervals ------------------------------------------------------------ */
@@ -679,7 +679,7 @@ static int interval_component(const struct nft_type *t, const uint8_t *lo,
 	linx_list_push(&r, &b);
 	*ret = linx_value_map();
 	linx_map_put(ret, "range", &r);
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
 
 int nft_interval_to_value(const struct nft_keytype *kt, const uint8_t *lo,
@@ -704,5 +704,5 @@ int nft_interval_to_value(const struct nft_keytype *kt, const uint8_t *lo,
 		linx_list_push(ret, &c);
 		off += slot_len(kt->t[i]);
 	}
-	return linx_value_status(ret);
+	return nft_built(ret);
 }

@@ -110,7 +110,7 @@ static int copy_without(const struct linx_value *m, const char *const *drop,
 			return -ENOMEM;
 		linx_map_put(ret, p->key, &c);
 	}
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
 
 /* A new op {op, family, table, ...} appended to its kind's list; returns
@@ -389,7 +389,7 @@ static int op_rule(struct differ *d, enum op_kind k, const char *chain,
 		linx_map_put(&p, pos_kind, &h);
 		linx_map_put(op, "position", &p);
 	}
-	return linx_value_status(op);
+	return nft_built(op);
 }
 
 /* Untagged chains: equal lists or everything recreated. */

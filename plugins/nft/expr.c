@@ -1517,7 +1517,7 @@ static int parse_one(const struct nft_dec *d, const struct nlattr *elem,
 		r = as_objmap_literal(d, &m);
 out:
 	if (r == 0)
-		r = linx_value_status(&m);
+		r = nft_built(&m);
 	if (r < 0) {
 		linx_value_clear(&m);
 		/* A name or string that is not UTF-8 is a bad message. */

@@ -265,5 +265,5 @@ int nft_flowtable_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		linx_map_put_uint(ret, "handle",
 				  be64toh(linx_nl_u64(tb[NFTA_FLOWTABLE_HANDLE],
 						      0)));
-	return linx_value_status(ret);
+	return nft_built(ret);
 }

@@ -69,7 +69,7 @@ int nft_flags_to_value(const struct nft_sym *t, uint32_t mask,
 		else
 			linx_list_push_uint(ret, bit);
 	}
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
 
 const struct nft_sym nft_families[] = {

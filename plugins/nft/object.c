@@ -542,7 +542,7 @@ static int get_ct_policy(const struct nlattr *a, uint8_t l4,
 			linx_map_put_uint(ret, name,
 					  be32toh(linx_nl_u32(t, 0)));
 	}
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
 
 static void get_field(const struct field *f, const struct nlattr *a,
@@ -715,5 +715,5 @@ int nft_object_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	if (tb[NFTA_OBJ_HANDLE])
 		linx_map_put_uint(ret, "handle",
 				  be64toh(linx_nl_u64(tb[NFTA_OBJ_HANDLE], 0)));
-	return linx_value_status(ret);
+	return nft_built(ret);
 }

@@ -220,5 +220,5 @@ int nft_rule_parse(const struct nft_dec *d, const struct nlmsghdr *nlh,
 	if (tb[NFTA_RULE_HANDLE])
 		linx_map_put_uint(ret, "handle",
 				  be64toh(linx_nl_u64(tb[NFTA_RULE_HANDLE], 0)));
-	return linx_value_status(ret);
+	return nft_built(ret);
 }

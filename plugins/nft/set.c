@@ -865,7 +865,7 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		linx_map_put_uint(ret, "handle", get_be64(tb[NFTA_SET_HANDLE]));
 	if (*anonymous)
 		linx_map_put_bool(ret, "anonymous", true);
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
 
 /* The key or data bytes of an nft_data nest, exactly `len` long. */
@@ -989,7 +989,7 @@ static int parse_elem(const struct set_decl *d, const struct nlattr *a,
 	udata_str(&u, NFTNL_UDATA_SET_ELEM_COMMENT, ret, "comment");
 	if (flags & NFT_SET_ELEM_INTERVAL_END)
 		linx_map_put_bool(ret, "end", true);
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
 
 int nft_setelem_parse(const struct nlmsghdr *nlh, const struct linx_value *set,
@@ -1146,7 +1146,7 @@ static int sort_elements(const struct set_decl *d, struct linx_value *elements)
 	}
 	linx_value_clear(elements);
 	*elements = out;
-	return linx_value_status(elements);
+	return nft_built(elements);
 }
 
 int nft_setelem_merge(const struct linx_value *set, struct linx_value *elements)
@@ -1223,5 +1223,5 @@ int nft_setelem_merge(const struct linx_value *set, struct linx_value *elements)
 	/* The end markers and anything not moved go with the old list. */
 	linx_value_clear(elements);
 	*elements = out;
-	return linx_value_status(elements);
+	return nft_built(elements);
 }

@@ -231,5 +231,5 @@ int nft_table_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	if (tb[NFTA_TABLE_USE])
 		linx_map_put_uint(ret, "use",
 				  be32toh(linx_nl_u32(tb[NFTA_TABLE_USE], 0)));
-	return linx_value_status(ret);
+	return nft_built(ret);
 }
