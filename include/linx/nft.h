@@ -82,7 +82,8 @@ struct linx_nft_scope {
 	const char *set;
 };
 /* The ruleset (or, for a set scope, the set with its elements) into *ret.
- * Dumps are complete: an interrupted dump is restarted.  ENOENT when a
+ * `scope` may be NULL (everything).  Dumps are complete: an interrupted
+ * dump is restarted.  ENOENT when a
  * scoped table or set does not exist.  `gen` (may be NULL) receives the
  * generation the ruleset was read at (read before and after: the pull is
  * retried when they differ). */
@@ -90,6 +91,16 @@ LINX_API int linx_nft_pull(struct linx_nft *s,
 			   const struct linx_nft_scope *scope,
 			   struct linx_value *ret, struct linx_nft_gen *gen,
 			   struct linx_error *err);
+/* The same, and the rules' counters and quotas and the stateful objects
+ * read are zeroed in the same dumps (GETOBJ_RESET; GETRULE_RESET, which
+ * needs Linux 6.2: EOPNOTSUPP before, after the objects were reset).
+ * Not retried when another writer commits during it (a second dump would
+ * zero what the first one read): `gen` is the generation after it. */
+LINX_API int linx_nft_pull_reset(struct linx_nft *s,
+				 const struct linx_nft_scope *scope,
+				 struct linx_value *ret,
+				 struct linx_nft_gen *gen,
+				 struct linx_error *err);
 
 /* ---- push ---------------------------------------------------------------- */
 

@@ -36,11 +36,17 @@ struct ent_index {
 	size_t cap;
 };
 
+/* Linux 6.2's; Debian 12's headers (6.1) do not have it. */
+#ifndef NFT_MSG_GETRULE_RESET
+#define NFT_MSG_GETRULE_RESET 25
+#endif
+
 struct pull {
 	struct linx_nft *s;
 	const struct linx_nft_scope *scope;
 	uint8_t family; /* NFPROTO_UNSPEC: all */
 	bool missing_ok; /* a scoped table that is absent: no tables, not ENOENT */
+	bool reset; /* GETRULE_RESET and GETOBJ_RESET */
 	struct ents tables, chains, sets, objects, flowtables;
 	/* Chains by name, and the anonymous sets by name (each rule with
 	 * a set literal looks its set up: a scan was quadratic). */
@@ -455,6 +461,7 @@ static int dump(struct pull *p, uint16_t msg, uint8_t family, uint16_t attr,
 static int pull_once(struct pull *p)
 {
 	const char *t = p->scope ? p->scope->table : NULL;
+	bool reset = p->reset;
 	int r;
 
 	if ((r = dump(p, NFT_MSG_GETTABLE, p->family, NFTA_TABLE_NAME, NULL, 0,
@@ -496,16 +503,25 @@ static int pull_once(struct pull *p)
 	}
 	if (p->scope && p->scope->set)
 		return 0;
-	if ((r = dump(p, NFT_MSG_GETOBJ, p->family, NFTA_OBJ_TABLE, t, 0, NULL,
-		      on_object, reset_objects, p)) < 0 ||
+	if ((r = dump(p, reset ? NFT_MSG_GETOBJ_RESET : NFT_MSG_GETOBJ,
+		      p->family, NFTA_OBJ_TABLE, t, 0, NULL, on_object,
+		      reset_objects, p)) < 0 ||
 	    (r = dump(p, NFT_MSG_GETFLOWTABLE, p->family, NFTA_FLOWTABLE_TABLE,
 		      t, 0, NULL, on_flowtable, reset_flowtables, p)) < 0)
 		return r;
 	if (index_chains(p) < 0 ||
 	    index_build(&p->anon_ix, &p->sets, anon_set_name) < 0)
 		return linx_error_set(p->err, ENOMEM, "pull", NULL);
-	return dump(p, NFT_MSG_GETRULE, p->family, NFTA_RULE_TABLE, t, 0, NULL,
-		    on_rule, reset_rules, p);
+	r = dump(p, reset ? NFT_MSG_GETRULE_RESET : NFT_MSG_GETRULE,
+		 p->family, NFTA_RULE_TABLE, t, 0, NULL, on_rule, reset_rules,
+		 p);
+	if (r == -EOPNOTSUPP && reset)
+		/* objects were reset already: say what is missing */
+		return linx_error_set(p->err, EOPNOTSUPP, "pull",
+				      "this kernel cannot reset rules' "
+				      "counters (GETRULE_RESET needs Linux "
+				      "6.2); stateful objects were reset");
+	return r;
 }
 
 /* Move the entities of `list` that belong to table `t` into a list
@@ -577,11 +593,11 @@ static void pull_free(struct pull *p)
 	index_free(&p->anon_ix);
 }
 
-int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
-		    struct linx_value *ret, struct linx_nft_gen *gen,
-		    struct linx_error *err)
+static int pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
+		       bool reset, struct linx_value *ret,
+		       struct linx_nft_gen *gen, struct linx_error *err)
 {
-	struct pull p = { .s = s, .scope = scope, .err = err };
+	struct pull p = { .s = s, .scope = scope, .err = err, .reset = reset };
 	struct linx_nft_gen before, after;
 	int r = 0;
 
@@ -600,7 +616,9 @@ int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
 		    (r = pull_once(&p)) < 0 ||
 		    (r = nft_get_gen_locked(s, &after, err)) < 0)
 			break;
-		if (before.id == after.id) {
+		/* A reset pull happens once: a second dump would zero
+		 * what the first one read. */
+		if (before.id == after.id || reset) {
 			r = assemble(&p, ret);
 			if (r < 0)
 				r = linx_error_set(err, -r, "pull", NULL);
@@ -615,6 +633,13 @@ int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
 	}
 	pull_free(&p);
 	return r;
+}
+
+int nft_pull_locked(struct linx_nft *s, const struct linx_nft_scope *scope,
+		    struct linx_value *ret, struct linx_nft_gen *gen,
+		    struct linx_error *err)
+{
+	return pull_locked(s, scope, false, ret, gen, err);
 }
 
 /* One pull of each table of refs[], all in the same generation. */
@@ -684,9 +709,9 @@ int nft_pull_tables_locked(struct linx_nft *s, const struct nft_table_ref *refs,
 			      PULL_ATTEMPTS);
 }
 
-int linx_nft_pull(struct linx_nft *s, const struct linx_nft_scope *scope,
-		  struct linx_value *ret, struct linx_nft_gen *gen,
-		  struct linx_error *err)
+static int pull_entry(struct linx_nft *s, const struct linx_nft_scope *scope,
+		      bool reset, struct linx_value *ret,
+		      struct linx_nft_gen *gen, struct linx_error *err)
 {
 	int r;
 
@@ -698,7 +723,22 @@ int linx_nft_pull(struct linx_nft *s, const struct linx_nft_scope *scope,
 		return linx_error_param(err, "pull", "set",
 					"a set scope needs its table");
 	pthread_mutex_lock(&s->lock);
-	r = nft_pull_locked(s, scope, ret, gen, err);
+	r = pull_locked(s, scope, reset, ret, gen, err);
 	pthread_mutex_unlock(&s->lock);
 	return r;
+}
+
+int linx_nft_pull(struct linx_nft *s, const struct linx_nft_scope *scope,
+		  struct linx_value *ret, struct linx_nft_gen *gen,
+		  struct linx_error *err)
+{
+	return pull_entry(s, scope, false, ret, gen, err);
+}
+
+int linx_nft_pull_reset(struct linx_nft *s,
+			const struct linx_nft_scope *scope,
+			struct linx_value *ret, struct linx_nft_gen *gen,
+			struct linx_error *err)
+{
+	return pull_entry(s, scope, true, ret, gen, err);
 }

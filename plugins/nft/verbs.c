@@ -236,7 +236,7 @@ static int v_validate(const struct linx_call *call, struct linx_value *ret,
 	return linx_nft_validate(argv_(call, 0), err);
 }
 
-enum { PULL_SOCK, PULL_NETNS, PULL_FAMILY, PULL_TABLE, PULL_SET };
+enum { PULL_SOCK, PULL_NETNS, PULL_FAMILY, PULL_TABLE, PULL_SET, PULL_RESET };
 
 static int v_pull(const struct linx_call *call, struct linx_value *ret,
 		  struct linx_error *err)
@@ -246,6 +246,8 @@ static int v_pull(const struct linx_call *call, struct linx_value *ret,
 		.table = arg_s(call, PULL_TABLE),
 		.set = arg_s(call, PULL_SET),
 	};
+	const struct linx_value *rv = argv_(call, PULL_RESET);
+	bool reset = rv && rv->type == LINX_BOOL && rv->b;
 	struct ctx c;
 	int r;
 
@@ -256,7 +258,8 @@ static int v_pull(const struct linx_call *call, struct linx_value *ret,
 		     &c, err);
 	if (r < 0)
 		return r;
-	r = linx_nft_pull(c.s, &scope, ret, NULL, err);
+	r = reset ? linx_nft_pull_reset(c.s, &scope, ret, NULL, err)
+		  : linx_nft_pull(c.s, &scope, ret, NULL, err);
 	ctx_close(&c);
 	return r;
 }
@@ -568,6 +571,8 @@ static const struct linx_param p_pull[] = {
 			 "only this table (needs family); ENOENT if absent" },
 	[PULL_SET] = { "set", LINX_TM_STRING, 0,
 		       "only this set with its elements (needs table)" },
+	[PULL_RESET] = { "reset", LINX_TM_BOOL, 0,
+			 "zero the counters and quotas read (default false)" },
 };
 static const struct linx_param p_push[] = {
 	[PUSH_SOCK] = P_SOCK,

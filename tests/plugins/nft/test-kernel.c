@@ -311,6 +311,80 @@ START_TEST(reconcile_updates_changed_objects)
 }
 END_TEST
 
+/* The first counter's packets in the first rule of table ip cnt chain c,
+ * and the counter object's, from a pull. */
+static void counts(const struct linx_value *rs, uint64_t *rule_pk,
+		   uint64_t *obj_pk)
+{
+	const struct linx_value *t =
+		&linx_map_get(rs, "tables")->items[0];
+	const struct linx_value *r =
+		&linx_map_get(&linx_map_get(t, "chains")->items[0],
+			      "rules")->items[0];
+	const struct linx_value *e = &linx_map_get(r, "exprs")->items[0];
+	const struct linx_value *o = &linx_map_get(t, "objects")->items[0];
+
+	ck_assert(linx_value_get_u64(linx_map_get(e, "packets"), rule_pk));
+	ck_assert(linx_value_get_u64(linx_map_get(o, "packets"), obj_pk));
+}
+
+START_TEST(a_reset_pull_zeroes_what_it_read)
+{
+	struct linx_nft *s = nt_setup();
+	struct linx_nft_scope sc = { "ip", "cnt", NULL };
+	struct linx_error err = { 0 };
+	struct linx_value rs = nt_json(
+		"{\"tables\": [{\"family\": \"ip\", \"name\": \"cnt\","
+		" \"objects\": [{\"kind\": \"counter\", \"name\": \"k\","
+		"  \"packets\": 7, \"bytes\": 700}],"
+		" \"chains\": [{\"name\": \"c\", \"rules\": ["
+		"  {\"exprs\": [{\"expr\": \"counter\", \"packets\": 5,"
+		"   \"bytes\": 500}, \"accept\"]}]}]}]}");
+	struct linx_value got;
+	uint64_t rule_pk, obj_pk;
+	int r;
+
+	nt_require_oracle();
+	linx_assert_ok(linx_nft_push(s, &rs, NULL, NULL, &err), &err);
+	r = linx_nft_pull_reset(s, &sc, &got, NULL, &err);
+	if (r == -EOPNOTSUPP) {
+		/* Before Linux 6.2: the objects were reset, not the rules,
+		 * and the error says so. */
+		ck_assert_msg(strstr(err.message, "6.2"), "%s", err.message);
+		linx_assert_ok(linx_nft_pull(s, &sc, &got, NULL, &err), &err);
+		counts(&got, &rule_pk, &obj_pk);
+		ck_assert_uint_eq(rule_pk, 5);
+		ck_assert_uint_eq(obj_pk, 0);
+		linx_value_clear(&got);
+		linx_nft_close(s);
+		linx_value_clear(&rs);
+		return;
+	}
+	linx_assert_ok(r, &err);
+	counts(&got, &rule_pk, &obj_pk);
+	ck_assert_uint_eq(rule_pk, 5);
+	ck_assert_uint_eq(obj_pk, 7);
+	linx_value_clear(&got);
+	/* What a plain pull, and nft, see afterwards. */
+	linx_assert_ok(linx_nft_pull(s, &sc, &got, NULL, &err), &err);
+	counts(&got, &rule_pk, &obj_pk);
+	ck_assert_uint_eq(rule_pk, 0);
+	ck_assert_uint_eq(obj_pk, 0);
+	linx_value_clear(&got);
+	/* A plain pull reads without zeroing. */
+	linx_assert_ok(linx_nft_push(s, &rs, NULL, NULL, &err), &err);
+	linx_assert_ok(linx_nft_pull(s, &sc, &got, NULL, &err), &err);
+	linx_value_clear(&got);
+	linx_assert_ok(linx_nft_pull(s, &sc, &got, NULL, &err), &err);
+	counts(&got, &rule_pk, &obj_pk);
+	ck_assert_uint_eq(rule_pk, 5);
+	ck_assert_uint_eq(obj_pk, 7);
+	linx_value_clear(&got);
+	linx_value_clear(&rs);
+	linx_nft_close(s);
+}
+END_TEST
+
 struct writer {
 	volatile int stop;
 	int done;
@@ -535,6 +609,7 @@ int main(void)
 	tcase_add_test(tc, the_reconcile_cache);
 	tcase_add_test(tc, reconcile_checks_the_rules_it_sends);
 	tcase_add_test(tc, reconcile_updates_changed_objects);
+	tcase_add_test(tc, a_reset_pull_zeroes_what_it_read);
 	tcase_add_test(tc, owner_and_persist);
 	tcase_add_test(tc, a_hundred_thousand_elements);
 	tcase_add_test(tc, pulls_stay_whole_while_the_ruleset_changes);
