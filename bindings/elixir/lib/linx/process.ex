@@ -32,6 +32,8 @@ defmodule Linx.Process do
     * `{:linx_process, :exited, code}` - the workload exited normally;
     * `{:linx_process, :signaled, signum}` - it was killed by a signal;
     * `{:linx_process, :aborted}` - `abort/1` discarded it at the checkpoint;
+    * `{:linx_process, :pty_out, binary}` - PTY mode only: bytes the
+      workload wrote to its terminal;
     * `{:linx_process, :error, errno, stage}` - a pre-exec failure or a
       transport problem (stage table below).
 
@@ -64,12 +66,9 @@ defmodule Linx.Process do
   A stage name the binding does not know arrives as `:unknown` (no atom is
   made from the agent's bytes).
 
-  ## Not in this version
-
-  `stdio: :pty` and so the PTY functions: `pty_master/1`, `pty_write/2` and
-  `pty_set_winsize/2` answer `{:error, :no_pty}` (every session here is
-  one without a PTY), and `spawn/1` refuses `stdio: :pty` with
-  `{:error, {:not_supported, {:stdio, :pty}}}`.
+  With `stdio: :pty` the owner also gets `{:linx_process, :pty_out,
+  bytes}` for what the workload writes to its terminal, all of it before
+  the terminal event.
   """
 
   use GenServer
@@ -116,9 +115,12 @@ defmodule Linx.Process do
       describes;
     * `:auto_proceed` - proceed at `:ready` without `proceed/1` (default
       `false`);
-    * `:stdio` - `:inherit` (default), `:devnull`, or
+    * `:stdio` - `:inherit` (default), `:devnull`, `:pty` (the agent
+      makes a PTY pair; the workload is a session leader with the slave as
+      its controlling terminal on fds 0-2; see `pty_write/2`), or
       `[stdin: d, stdout: d, stderr: d]` with each `d` one of `:inherit`,
-      `:devnull`, `{:connect_unix, path}`.
+      `:devnull`, `{:connect_unix, path}` (a stream socket the agent
+      connects to `path`, which must be listening before the spawn).
 
   Refused before any system call: `{:error, :argv_required}`,
   `{:error, {:bad_argv, argv}}`, `{:error, {:bad_namespaces, unknown}}`,
@@ -265,17 +267,80 @@ defmodule Linx.Process do
 
   def set_owner(_session, new_owner), do: {:error, {:bad_owner, new_owner}}
 
-  @doc "`{:error, :no_pty}`: this version has no PTY sessions (see the module doc)."
+  @doc """
+  `{:ok, session}` if the session was started with `stdio: :pty` (the
+  session is the handle: output arrives as `{:linx_process, :pty_out, _}`,
+  input goes through `pty_write/2`), `{:error, :no_pty}` otherwise.
+  """
   @spec pty_master(t()) :: {:ok, t()} | {:error, term()}
-  def pty_master(session), do: call(session, :pty)
+  def pty_master(session) do
+    case call(session, :pty?) do
+      true -> {:ok, session}
+      false -> {:error, :no_pty}
+      error -> error
+    end
+  end
 
-  @doc "`{:error, :no_pty}` (or `:no_process` after the end): no PTY sessions yet."
+  @doc """
+  Writes `bytes` to the workload's PTY (its stdin).  Fire-and-forget: the
+  agent queues what the terminal does not take at once, never truncating.
+  `{:error, :no_pty}` without a PTY, `{:error, :no_process}` after the end,
+  `{:error, {:bad_data, bytes}}` for something that is not iodata.
+  """
   @spec pty_write(t(), iodata()) :: :ok | {:error, term()}
-  def pty_write(session, _bytes), do: call(session, :pty)
+  def pty_write(session, bytes) do
+    case iodata(bytes) do
+      {:ok, bin} -> call(session, {:pty, "pty_write", %{"data" => bin}})
+      :error -> {:error, {:bad_data, bytes}}
+    end
+  end
 
-  @doc "`{:error, :no_pty}` (or `:no_process` after the end): no PTY sessions yet."
-  @spec pty_set_winsize(t(), tuple() | map()) :: :ok | {:error, term()}
-  def pty_set_winsize(session, _size), do: call(session, :pty)
+  @doc """
+  Sets the PTY's window size (`TIOCSWINSZ`; the workload gets `SIGWINCH`),
+  before `proceed/1` or while it runs.  Takes `{rows, cols, xpixel,
+  ypixel}` or any map with those keys, each 0..65535.  Best-effort on the
+  agent side.  `{:error, :no_pty}`, `{:error, :no_process}`, `{:error,
+  {:bad_winsize, size}}`.
+  """
+  @spec pty_set_winsize(
+          t(),
+          {non_neg_integer(), non_neg_integer(), non_neg_integer(), non_neg_integer()}
+          | %{
+              :rows => non_neg_integer(),
+              :cols => non_neg_integer(),
+              :xpixel => non_neg_integer(),
+              :ypixel => non_neg_integer(),
+              optional(any()) => any()
+            }
+        ) :: :ok | {:error, term()}
+  def pty_set_winsize(session, size) do
+    case winsize(size) do
+      {:ok, fields} -> call(session, {:pty, "winsize", fields})
+      :error -> {:error, {:bad_winsize, size}}
+    end
+  end
+
+  defp iodata(bytes) when is_binary(bytes), do: {:ok, bytes}
+
+  defp iodata(bytes) when is_list(bytes) do
+    {:ok, IO.iodata_to_binary(bytes)}
+  rescue
+    ArgumentError -> :error
+  end
+
+  defp iodata(_), do: :error
+
+  defp winsize({rows, cols, x, y}), do: winsize(%{rows: rows, cols: cols, xpixel: x, ypixel: y})
+
+  defp winsize(%{rows: rows, cols: cols, xpixel: x, ypixel: y}) do
+    fields = %{"rows" => rows, "cols" => cols, "xpixel" => x, "ypixel" => y}
+
+    if Enum.all?(Map.values(fields), &(is_integer(&1) and &1 in 0..65_535)),
+      do: {:ok, fields},
+      else: :error
+  end
+
+  defp winsize(_), do: :error
 
   defp call(session, msg) do
     GenServer.call(session, msg, :infinity)
@@ -294,6 +359,7 @@ defmodule Linx.Process do
       GenServer.start_link(__MODULE__, %{
         mode: mode,
         request: req,
+        pty?: req["stdio"] == "pty",
         owner: owner,
         linger: linger,
         auto_proceed: auto
@@ -363,7 +429,7 @@ defmodule Linx.Process do
 
   defp stdio(:inherit), do: {:ok, nil}
   defp stdio(:devnull), do: {:ok, "devnull"}
-  defp stdio(:pty), do: {:error, {:not_supported, {:stdio, :pty}}}
+  defp stdio(:pty), do: {:ok, "pty"}
 
   defp stdio(list) when is_list(list) do
     known =
@@ -414,6 +480,7 @@ defmodule Linx.Process do
       owner: args.owner,
       linger: args.linger,
       auto_proceed: args.auto_proceed,
+      pty?: args.pty?,
       id: nil,
       port: nil,
       agent: nil,
@@ -510,7 +577,7 @@ defmodule Linx.Process do
       stage: state.stage,
       host_pid: state.host_pid,
       child_pid: state.child_pid,
-      pty?: false,
+      pty?: state.pty?,
       result: state.result
     }
 
@@ -525,10 +592,20 @@ defmodule Linx.Process do
 
   def handle_call({:set_owner, pid}, _from, state), do: {:reply, :ok, %{state | owner: pid}}
 
-  def handle_call(:pty, _from, state) do
-    if terminal?(state),
-      do: {:reply, {:error, :no_process}, state},
-      else: {:reply, {:error, :no_pty}, state}
+  def handle_call(:pty?, _from, state), do: {:reply, state.pty?, state}
+
+  def handle_call({:pty, op, fields}, _from, state) do
+    cond do
+      not state.pty? ->
+        {:reply, {:error, :no_pty}, state}
+
+      terminal?(state) ->
+        {:reply, {:error, :no_process}, state}
+
+      true ->
+        send_op(state, op, fields)
+        {:reply, :ok, state}
+    end
   end
 
   @impl true
@@ -599,6 +676,11 @@ defmodule Linx.Process do
   defp event("running", _ev, state) do
     notify(state, {:linx_process, :running})
     {:noreply, %{state | stage: :running}}
+  end
+
+  defp event("pty_out", %{"data" => data}, state) when is_binary(data) do
+    notify(state, {:linx_process, :pty_out, data})
+    {:noreply, state}
   end
 
   defp event("exited", ev, state) do

@@ -185,7 +185,6 @@ defmodule Linx.ProcessTest do
     assert P.spawn(argv: ["/bin/true"], stdio: [stdout: :pty]) ==
              {:error, {:bad_stdio, [stdout: :pty]}}
 
-    assert P.spawn(argv: ["/bin/true"], stdio: :pty) == {:error, {:not_supported, {:stdio, :pty}}}
     assert P.enter(0, argv: ["/bin/true"]) == {:error, {:bad_target, 0}}
     assert P.enter(1, []) == {:error, :argv_required}
     refute_receive {:linx_process, _, _}, 20
@@ -287,6 +286,69 @@ defmodule Linx.ProcessTest do
     assert P.set_owner(c, self()) == {:error, :no_process}
     # Stopping the session SIGKILLed and reaped the parked child.
     wait_until(fn -> gone?(host) end)
+  end
+
+  # ---- PTY mode ----------------------------------------------------------------
+
+  @pty skip_unless(File.exists?("/dev/ptmx"), "no /dev/ptmx here")
+
+  # PTY output until `pattern` has been seen (chunks may split anywhere).
+  defp pty_until(pattern, acc \\ "") do
+    if acc =~ pattern do
+      acc
+    else
+      receive do
+        {:linx_process, :pty_out, b} -> pty_until(pattern, acc <> b)
+      after
+        3_000 -> flunk("PTY output so far: #{inspect(acc)}")
+      end
+    end
+  end
+
+  @tag skip: @pty
+  test "stdio: :pty: output as :pty_out before the terminal event" do
+    {:ok, c} = P.spawn(argv: ["/bin/echo", "hi"], stdio: :pty)
+    ready!()
+    assert P.pty_master(c) == {:ok, c}
+    assert {:ok, %Info{pty?: true} = info} = P.info(c)
+    assert inspect(info) =~ " pty>"
+    P.proceed(c)
+    assert_receive {:linx_process, :running}, 2_000
+    assert_receive {:linx_process, :pty_out, "hi\r\n"}, 2_000
+    assert_receive {:linx_process, :exited, 0}, 2_000
+    assert P.wait(c) == {:ok, {:exited, 0}}
+    assert P.pty_write(c, "late") == {:error, :no_process}
+  end
+
+  @tag skip: @pty
+  test "pty_write/2 and pty_set_winsize/2" do
+    {:ok, c} = P.spawn(argv: ["/bin/cat"], stdio: :pty)
+    ready!()
+    P.proceed(c)
+    assert P.pty_write(c, ["hel", ?l, "o\n"]) == :ok
+    assert pty_until(~r/hello\r\nhello\r\n/) == "hello\r\nhello\r\n"
+    assert P.pty_write(c, {:not, :iodata}) == {:error, {:bad_data, {:not, :iodata}}}
+
+    assert P.pty_set_winsize(c, {70_000, 80, 0, 0}) ==
+             {:error, {:bad_winsize, {70_000, 80, 0, 0}}}
+
+    P.signal(c, 9)
+    assert P.wait(c) == {:ok, {:signaled, 9}}
+
+    {:ok, c} = P.spawn(sh("stty size", stdio: :pty))
+    ready!()
+    assert P.pty_set_winsize(c, {24, 80, 0, 0}) == :ok
+    P.proceed(c)
+    assert pty_until(~r/\n/) == "24 80\r\n"
+    assert P.wait(c) == {:ok, {:exited, 0}}
+
+    {:ok, c} = P.spawn(sh("read x; stty size", stdio: :pty))
+    ready!()
+    P.proceed(c)
+    assert P.pty_set_winsize(c, %{rows: 42, cols: 132, xpixel: 0, ypixel: 0, extra: 1}) == :ok
+    P.pty_write(c, "go\n")
+    assert pty_until(~r/42 132/) =~ "42 132\r\n"
+    assert P.wait(c) == {:ok, {:exited, 0}}
   end
 
   # ---- namespaces and enter ---------------------------------------------------
