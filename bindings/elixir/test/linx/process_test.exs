@@ -577,6 +577,29 @@ defmodule Linx.ProcessTest do
     assert P.wait(c, 2_000) == {:ok, {:signaled, 9}}
   end
 
+  test "the codec NIFs: round trips, refusals, dirty-scheduler sizes" do
+    alias LinxTest.Gen
+    roundtrip = fn v -> Linx.Native.decode(elem(Linx.Native.encode(v), 1)) == {:ok, v} end
+    assert Gen.quickcheck(Gen.value(), 1000, roundtrip) == true
+
+    anything = fn t ->
+      case Linx.Native.encode(t) do
+        {:ok, bytes} -> match?({:ok, _}, Linx.Native.decode(bytes))
+        {:error, %{errno: errno}} -> errno in [:einval, :eloop, :e2big]
+      end
+    end
+
+    assert Gen.quickcheck(Gen.term(), 1000, anything) == true
+
+    assert {:error, %{op: "encode", errno: :einval}} =
+             Linx.Native.encode(elem(Linx.Native.call("nif_test.handle.new", %{"tag" => "x"}), 1))
+
+    big = %{"data" => :binary.copy(<<0xFF>>, 200_000), "list" => Enum.to_list(1..10_000)}
+    {:ok, bytes} = Linx.Native.encode(big)
+    assert byte_size(bytes) > 200_000
+    assert Linx.Native.decode(bytes) == {:ok, big}
+  end
+
   test "decode/1 never crashes on garbage and makes no atoms" do
     atoms = :erlang.system_info(:atom_count)
 
