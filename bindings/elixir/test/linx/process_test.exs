@@ -684,7 +684,14 @@ defmodule Linx.ProcessTest do
     # The agent sees its control channel close: SIGTERM, then it exits.
     wait_until(fn -> dead?(host) and dead?(agent) end)
 
-    {ps, 0} = System.cmd("ps", ["-eo", "args"])
-    refute ps =~ marker
+    # No process left with the marker in its command line.
+    survivors =
+      for pid <- File.ls!("/proc"),
+          match?({_, ""}, Integer.parse(pid)),
+          {:ok, cmdline} <- [File.read("/proc/#{pid}/cmdline")],
+          cmdline =~ marker,
+          do: pid
+
+    assert survivors == []
   end
 end
