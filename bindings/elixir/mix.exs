@@ -29,7 +29,7 @@ defmodule Linx.MixProject do
   end
 
   def application do
-    [extra_applications: [:logger]]
+    [extra_applications: [:logger], mod: {Linx.Application, []}]
   end
 
   defp elixirc_paths(:test), do: ["lib", "test/support"]

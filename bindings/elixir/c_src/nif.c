@@ -462,6 +462,8 @@ static ErlNifFunc funcs[] = {
 	{ "handle_type", 1, nif_handle_type, 0 },
 	{ "errno_code", 1, nif_errno_code, 0 },
 	{ "errno_name", 1, nif_errno_name, 0 },
+	{ "encode", 1, nif_codec_encode, 0 },
+	{ "decode", 1, nif_codec_decode, 0 },
 };
 
 ERL_NIF_INIT(Elixir.Linx.Native, funcs, load, NULL, upgrade, NULL)

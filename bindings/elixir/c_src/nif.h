@@ -89,6 +89,12 @@ int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term,
 		     struct nif_budget *budget, struct linx_value *ret,
 		     struct linx_error *err);
 
+/* The same conversion for any single term (the codec NIFs): the top level
+ * may be any convertible term, not only a map. */
+int nif_term_to_value(ErlNifEnv *env, ERL_NIF_TERM term,
+		      struct nif_budget *budget, struct linx_value *ret,
+		      struct linx_error *err);
+
 /* ---- value -> term (term_out.c) ------------------------------------------ */
 
 /* Convert a verb's result.  Fails with -ELOOP for a tree nested deeper than
@@ -98,6 +104,17 @@ int nif_value_to_term(ErlNifEnv *env, const struct linx_value *v,
 
 /* {error, #{errno, code, op, param, object, message, extack}} */
 ERL_NIF_TERM nif_error_term(ErlNifEnv *env, const struct linx_error *err);
+
+/* ---- the core codec (codec.c) -------------------------------------------- */
+
+/* Inputs of decode/1 up to this many bytes are decoded on the calling
+ * scheduler; larger ones on a dirty CPU scheduler. */
+#define NIF_QUICK_DECODE (64u * 1024)
+
+ERL_NIF_TERM nif_codec_encode(ErlNifEnv *env, int argc,
+			      const ERL_NIF_TERM argv[]);
+ERL_NIF_TERM nif_codec_decode(ErlNifEnv *env, int argc,
+			      const ERL_NIF_TERM argv[]);
 
 /* ---- handles (handle.c) -------------------------------------------------- */
 

@@ -479,9 +479,9 @@ static int convert(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 	}
 }
 
-int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term,
-		     struct nif_budget *budget, struct linx_value *ret,
-		     struct linx_error *err)
+static int term_to(ErlNifEnv *env, ERL_NIF_TERM term, bool map_only,
+		   struct nif_budget *budget, struct linx_value *ret,
+		   struct linx_error *err)
 {
 	/* About 1.6 KiB, on the stack: the NIF runs on a scheduler thread
 	 * (1 MiB of stack by default, 320 KiB for a dirty one). */
@@ -493,10 +493,24 @@ int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term,
 	c.budget = budget;
 	c.err = err;
 	c.depth = 0;
-	if (enif_is_identical(term, c.atoms->nil))
+	if (map_only && enif_is_identical(term, c.atoms->nil))
 		return 0;
-	if (!enif_is_map(env, term))
+	if (map_only && !enif_is_map(env, term))
 		return fail(&c, EINVAL, "must be a map (or nil), not %s",
 			    term_kind(env, term));
 	return convert(&c, term, ret);
+}
+
+int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term,
+		     struct nif_budget *budget, struct linx_value *ret,
+		     struct linx_error *err)
+{
+	return term_to(env, term, true, budget, ret, err);
+}
+
+int nif_term_to_value(ErlNifEnv *env, ERL_NIF_TERM term,
+		      struct nif_budget *budget, struct linx_value *ret,
+		      struct linx_error *err)
+{
+	return term_to(env, term, false, budget, ret, err);
 }

@@ -9,6 +9,7 @@ defmodule Mix.Tasks.Compile.LinxC do
   application loads at run time into its `priv` directory in `_build`:
 
       priv/linx_nif.so        the dispatch NIF, with the core linked in
+      priv/linx-agent         the checkpoint agent Linx.Process drives
       priv/plugins/<name>.so  every plugin module the build produced
 
   Ninja makes a run with nothing to do cheap, so the step runs on every
@@ -58,6 +59,7 @@ defmodule Mix.Tasks.Compile.LinxC do
     File.rm_rf!(Path.join(app, "c_build"))
     File.rm_rf!(Path.join(app, "c_build-asan"))
     File.rm_rf!(Path.join(priv_dir(), "linx_nif.so"))
+    File.rm_rf!(Path.join(priv_dir(), "linx-agent"))
     File.rm_rf!(Path.join(priv_dir(), "plugins"))
     :ok
   end
@@ -211,6 +213,13 @@ defmodule Mix.Tasks.Compile.LinxC do
 
           replace(file, dest)
         end
+
+      agent = Path.join([build, "bindings", "elixir", "linx-agent"])
+
+      copied =
+        if File.regular?(agent),
+          do: [replace(agent, Path.join(priv, "linx-agent")) | copied],
+          else: copied
 
       {:ok, Enum.any?(copied ++ stale)}
     else

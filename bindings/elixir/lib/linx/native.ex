@@ -82,4 +82,20 @@ defmodule Linx.Native do
   @doc "The name of an errno number, or `:unknown`."
   @spec errno_name(integer()) :: atom()
   def errno_name(_code), do: :erlang.nif_error(:not_loaded)
+
+  @doc """
+  Encodes `term` in the core's value codec (docs/core/codec.md): the bytes
+  of the checkpoint protocol's frames.  Terms cross as for `call/2`'s
+  arguments (map keys binaries or atoms), at any top level.
+  """
+  @spec encode(term()) :: {:ok, binary()} | {:error, map()}
+  def encode(_term), do: :erlang.nif_error(:not_loaded)
+
+  @doc """
+  Decodes bytes of the core's value codec.  Map keys and text come back as
+  binaries: no atom is made from the input.  Malformed input is
+  `{:error, %{errno: :ebadmsg, ...}}` naming the offset.
+  """
+  @spec decode(binary()) :: {:ok, term()} | {:error, map()}
+  def decode(_bytes), do: :erlang.nif_error(:not_loaded)
 end
