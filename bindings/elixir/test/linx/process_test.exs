@@ -17,7 +17,14 @@ defmodule Linx.ProcessTest do
 
   @root_only skip_unless(root?(), "needs root (CAP_SYS_ADMIN) to create namespaces")
 
-  defp ready!(timeout \\ 2_000) do
+  # How long to wait for the agent or a workload: generous on a loaded
+  # host, longer in the VM lane (software emulation makes a process start
+  # many times slower).  Waits that expect nothing stay short.
+  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 60_000, else: 10_000
+  # wait_until/2 polls every 5 ms
+  @tries div(@t, 5)
+
+  defp ready!(timeout \\ @t) do
     assert_receive {:linx_process, :ready, host_pid}, timeout
     host_pid
   end
@@ -31,7 +38,7 @@ defmodule Linx.ProcessTest do
       {:linx_process, _} = m -> lifecycle([m | acc])
       {:linx_process, _, _} = m -> lifecycle([m | acc])
     after
-      5_000 -> flunk("no terminal event; got #{inspect(Enum.reverse(acc))}")
+      @t -> flunk("no terminal event; got #{inspect(Enum.reverse(acc))}")
     end
   end
 
@@ -87,16 +94,16 @@ defmodule Linx.ProcessTest do
     ready!()
     :ok = P.proceed(c)
     assert lifecycle() == [{:linx_process, :running}, {:linx_process, :exited, 3}]
-    assert P.wait(c, 1_000) == {:ok, {:exited, 3}}
+    assert P.wait(c, @t) == {:ok, {:exited, 3}}
   end
 
   test "signal/2 to a running workload" do
     {:ok, child} = P.spawn(argv: ["/bin/sleep", "60"])
     ready!()
     P.proceed(child)
-    assert_receive {:linx_process, :running}, 2_000
+    assert_receive {:linx_process, :running}, @t
     assert P.signal(child, 15) == :ok
-    assert_receive {:linx_process, :signaled, 15}, 2_000
+    assert_receive {:linx_process, :signaled, 15}, @t
     assert P.wait(child) == {:ok, {:signaled, 15}}
     assert {:ok, %Info{stage: :signaled}} = P.info(child)
   end
@@ -130,7 +137,7 @@ defmodule Linx.ProcessTest do
     assert lifecycle() == [{:linx_process, :aborted}]
     assert P.wait(c) == {:ok, :aborted}
     assert {:ok, %Info{stage: :aborted, result: :aborted}} = P.info(c)
-    wait_until(fn -> gone?(host) end)
+    wait_until(fn -> gone?(host) end, @tries)
     assert P.abort(c) == {:error, :no_process}
     assert P.proceed(c) == {:error, :no_process}
   end
@@ -139,7 +146,7 @@ defmodule Linx.ProcessTest do
     {:ok, c} = P.spawn(argv: ["/bin/sleep", "60"])
     assert P.abort(c) == :ok
     assert P.proceed(c) in [{:error, :aborting}, {:error, :no_process}]
-    assert P.wait(c, 2_000) == {:ok, :aborted}
+    assert P.wait(c, @t) == {:ok, :aborted}
     # The agent parks the child (:ready) and the held abort then fires.
     assert List.last(lifecycle()) == {:linx_process, :aborted}
 
@@ -149,7 +156,7 @@ defmodule Linx.ProcessTest do
     assert P.abort(c) == {:error, :running}
     assert P.proceed(c) == {:error, :running}
     P.signal(c, 9)
-    assert P.wait(c, 2_000) == {:ok, {:signaled, 9}}
+    assert P.wait(c, @t) == {:ok, {:signaled, 9}}
   end
 
   test "a missing program: ready, then an execve error with its errno" do
@@ -195,17 +202,17 @@ defmodule Linx.ProcessTest do
     assert P.wait(c, -1) == {:error, {:bad_timeout, -1}}
     assert P.set_owner(c, :nobody) == {:error, {:bad_owner, :nobody}}
     assert P.abort(c) == :ok
-    assert P.wait(c, 2_000) == {:ok, :aborted}
+    assert P.wait(c, @t) == {:ok, :aborted}
   end
 
   test "env and cwd reach the workload; a missing cwd fails at :chdir" do
     script = ~S|case "$(/bin/pwd)/$FOO/${HOME:-unset}" in /tmp/bar/unset) exit 7;; esac; exit 1|
     {:ok, c} = P.spawn(sh(script, env: ["FOO=bar"], cwd: "/tmp", auto_proceed: true))
-    assert P.wait(c, 2_000) == {:ok, {:exited, 7}}
+    assert P.wait(c, @t) == {:ok, {:exited, 7}}
 
     {:ok, c} = P.spawn(argv: ["/bin/true"], cwd: "/nonexistent/dir", auto_proceed: true)
-    assert {:error, %Error{stage: :chdir, errno: :enoent}} = P.wait(c, 2_000)
-    assert_receive {:linx_process, :error, 2, :chdir}
+    assert {:error, %Error{stage: :chdir, errno: :enoent}} = P.wait(c, @t)
+    assert_receive {:linx_process, :error, 2, :chdir}, @t
   end
 
   test "stdio: :devnull and {:connect_unix, path}" do
@@ -226,9 +233,9 @@ defmodule Linx.ProcessTest do
 
     ready!()
     P.proceed(c)
-    {:ok, sock} = :gen_tcp.accept(listener, 2_000)
-    assert :gen_tcp.recv(sock, 0, 2_000) == {:ok, "hello from a workload\n"}
-    assert P.wait(c, 2_000) == {:ok, {:exited, 0}}
+    {:ok, sock} = :gen_tcp.accept(listener, @t)
+    assert :gen_tcp.recv(sock, 0, @t) == {:ok, "hello from a workload\n"}
+    assert P.wait(c, @t) == {:ok, {:exited, 0}}
     :gen_tcp.close(sock)
     :gen_tcp.close(listener)
   end
@@ -260,7 +267,7 @@ defmodule Linx.ProcessTest do
     Process.sleep(50)
     P.signal(c, 9)
 
-    assert_receive {:other_got, [{:linx_process, :running}, {:linx_process, :signaled, 9}]}, 2_000
+    assert_receive {:other_got, [{:linx_process, :running}, {:linx_process, :signaled, 9}]}, @t
     refute_received {:linx_process, _}
   end
 
@@ -285,7 +292,7 @@ defmodule Linx.ProcessTest do
     assert P.proceed(c) == {:error, :no_process}
     assert P.set_owner(c, self()) == {:error, :no_process}
     # Stopping the session SIGKILLed and reaped the parked child.
-    wait_until(fn -> gone?(host) end)
+    wait_until(fn -> gone?(host) end, @tries)
   end
 
   # ---- PTY mode ----------------------------------------------------------------
@@ -300,7 +307,7 @@ defmodule Linx.ProcessTest do
       receive do
         {:linx_process, :pty_out, b} -> pty_until(pattern, acc <> b)
       after
-        3_000 -> flunk("PTY output so far: #{inspect(acc)}")
+        @t -> flunk("PTY output so far: #{inspect(acc)}")
       end
     end
   end
@@ -313,9 +320,9 @@ defmodule Linx.ProcessTest do
     assert {:ok, %Info{pty?: true} = info} = P.info(c)
     assert inspect(info) =~ " pty>"
     P.proceed(c)
-    assert_receive {:linx_process, :running}, 2_000
-    assert_receive {:linx_process, :pty_out, "hi\r\n"}, 2_000
-    assert_receive {:linx_process, :exited, 0}, 2_000
+    assert_receive {:linx_process, :running}, @t
+    assert_receive {:linx_process, :pty_out, "hi\r\n"}, @t
+    assert_receive {:linx_process, :exited, 0}, @t
     assert P.wait(c) == {:ok, {:exited, 0}}
     assert P.pty_write(c, "late") == {:error, :no_process}
   end
@@ -367,7 +374,7 @@ defmodule Linx.ProcessTest do
 
     assert File.read_link!("/proc/#{host}/ns/mnt") == File.read_link!("/proc/self/ns/mnt")
     assert P.abort(c) == :ok
-    assert P.wait(c, 2_000) == {:ok, :aborted}
+    assert P.wait(c, @t) == {:ok, :aborted}
   end
 
   @tag skip: @root_only
@@ -375,7 +382,7 @@ defmodule Linx.ProcessTest do
     {:ok, ct} = P.spawn(argv: ["/bin/sleep", "60"], namespaces: [:net])
     target = ready!()
     P.proceed(ct)
-    assert_receive {:linx_process, :running}, 2_000
+    assert_receive {:linx_process, :running}, @t
     net = File.read_link!("/proc/#{target}/ns/net")
 
     script = "[ \"$(readlink /proc/self/ns/net)\" = \"#{net}\" ] && exit 4; exit 1"
@@ -383,14 +390,14 @@ defmodule Linx.ProcessTest do
     ready!()
     assert {:ok, %Info{mode: :enter, stage: :ready}} = P.info(probe)
     P.proceed(probe)
-    assert P.wait(probe, 2_000) == {:ok, {:exited, 4}}
+    assert P.wait(probe, @t) == {:ok, {:exited, 4}}
 
     {:ok, bogus} = P.enter(99_999_999, argv: ["/bin/true"])
-    assert {:error, %Error{errno: :enoent, stage: stage}} = P.wait(bogus, 2_000)
+    assert {:error, %Error{errno: :enoent, stage: stage}} = P.wait(bogus, @t)
     assert "open_ns_" <> _ = Atom.to_string(stage)
 
     P.signal(ct, 9)
-    assert P.wait(ct, 2_000) == {:ok, {:signaled, 9}}
+    assert P.wait(ct, @t) == {:ok, {:signaled, 9}}
   end
 
   # ---- supervision ------------------------------------------------------------
@@ -436,7 +443,7 @@ defmodule Linx.ProcessTest do
       )
 
     host = ready!()
-    assert_receive {:linx_process, :running}, 2_000
+    assert_receive {:linx_process, :running}, @t
     Supervisor.stop(sup)
     assert gone?(host)
   end
@@ -445,20 +452,20 @@ defmodule Linx.ProcessTest do
     Process.flag(:trap_exit, true)
 
     {:ok, c} = P.spawn(sh("exit 5", linger: false, auto_proceed: true))
-    capture_log(fn -> assert_receive {:EXIT, ^c, {:exited, 5}}, 2_000 end)
+    capture_log(fn -> assert_receive {:EXIT, ^c, {:exited, 5}}, @t end)
 
     {:ok, c} = P.spawn(argv: ["/bin/true"], linger: false, auto_proceed: true)
-    assert_receive {:EXIT, ^c, :normal}, 2_000
+    assert_receive {:EXIT, ^c, :normal}, @t
 
     {:ok, c} = P.spawn(argv: ["/bin/sleep", "60"], linger: false)
     ready!()
     P.abort(c)
-    assert_receive {:EXIT, ^c, {:shutdown, :aborted}}, 2_000
+    assert_receive {:EXIT, ^c, {:shutdown, :aborted}}, @t
 
     {:ok, c} = P.spawn(argv: ["/nope"], linger: false, auto_proceed: true)
 
     capture_log(fn ->
-      assert_receive {:EXIT, ^c, {:error, %Error{stage: :execve}}}, 2_000
+      assert_receive {:EXIT, ^c, {:error, %Error{stage: :execve}}}, @t
     end)
   end
 
@@ -472,29 +479,29 @@ defmodule Linx.ProcessTest do
         {:ok, c} = P.spawn(argv: ["/bin/sleep", "1000"])
         host = ready!()
         :ok = P.proceed(c)
-        assert_receive {:linx_process, :running}, 2_000
+        assert_receive {:linx_process, :running}, @t
         send(me, {:started, c, host})
         Process.sleep(:infinity)
       end)
 
-    assert_receive {:started, session, host}, 5_000
+    assert_receive {:started, session, host}, @t
     ref = Process.monitor(session)
 
     capture_log(fn ->
       Process.exit(caller, :kill)
-      assert_receive {:DOWN, ^ref, :process, ^session, :killed}, 2_000
+      assert_receive {:DOWN, ^ref, :process, ^session, :killed}, @t
     end)
 
-    wait_until(fn -> gone?(host) end)
+    wait_until(fn -> gone?(host) end, @tries)
 
     # A session killed brutally (no terminate/2): the agent router kills
     # the workload.
     {:ok, c} = P.spawn(argv: ["/bin/sleep", "1000"], auto_proceed: true)
     host = ready!()
-    assert_receive {:linx_process, :running}, 2_000
+    assert_receive {:linx_process, :running}, @t
     Process.unlink(c)
     Process.exit(c, :kill)
-    wait_until(fn -> gone?(host) end)
+    wait_until(fn -> gone?(host) end, @tries)
 
     # A caller that ends normally takes its sessions along too.
     task =
@@ -504,8 +511,8 @@ defmodule Linx.ProcessTest do
       end)
 
     {c, host} = Task.await(task)
-    wait_until(fn -> not Process.alive?(c) end)
-    wait_until(fn -> gone?(host) end)
+    wait_until(fn -> not Process.alive?(c) end, @tries)
+    wait_until(fn -> gone?(host) end, @tries)
   end
 
   test "200 sessions from 20 processes; no fd, port or session table leak" do
@@ -528,11 +535,11 @@ defmodule Linx.ProcessTest do
             receive do
               {:linx_process, :ready, _} -> :ok
             after
-              5_000 -> flunk("no :ready")
+              @t -> flunk("no :ready")
             end
 
             :ok = P.proceed(c)
-            result = P.wait(c, 10_000)
+            result = P.wait(c, @t)
             GenServer.stop(c)
             {result, code}
           end)
@@ -574,7 +581,7 @@ defmodule Linx.ProcessTest do
     assert {:ok, %Info{stage: :ready}} = P.info(c)
     P.proceed(c)
     P.signal(c, 9)
-    assert P.wait(c, 2_000) == {:ok, {:signaled, 9}}
+    assert P.wait(c, @t) == {:ok, {:signaled, 9}}
   end
 
   test "the codec NIFs: round trips, refusals, dirty-scheduler sizes" do
@@ -627,26 +634,25 @@ defmodule Linx.ProcessTest do
     host_a = ready!()
     {:ok, b} = P.spawn(argv: ["/bin/sleep", "60"], auto_proceed: true)
     host_b = ready!()
-    assert_receive {:linx_process, :running}, 2_000
+    assert_receive {:linx_process, :running}, @t
     old = Agent.os_pid()
     assert is_integer(old)
     {_, 0} = System.cmd("kill", ["-KILL", Integer.to_string(old)])
 
-    assert_receive {:linx_process, :error, 137, :agent_died}, 2_000
-    assert_receive {:linx_process, :error, 137, :agent_died}, 2_000
+    assert_receive {:linx_process, :error, 137, :agent_died}, @t
+    assert_receive {:linx_process, :error, 137, :agent_died}, @t
 
     for s <- [a, b] do
-      assert {:error, %Error{stage: :agent_died, errno: :unknown, code: 137} = e} =
-               P.wait(s, 1_000)
+      assert {:error, %Error{stage: :agent_died, errno: :unknown, code: 137} = e} = P.wait(s, @t)
 
       assert Exception.message(e) == "process agent died (exit status 137)"
     end
 
     # The children die with their parent (PR_SET_PDEATHSIG).
-    wait_until(fn -> dead?(host_a) and dead?(host_b) end)
+    wait_until(fn -> dead?(host_a) and dead?(host_b) end, @tries)
 
     {:ok, c} = P.spawn(argv: ["/bin/true"], auto_proceed: true)
-    assert P.wait(c, 2_000) == {:ok, {:exited, 0}}
+    assert P.wait(c, @t) == {:ok, {:exited, 0}}
     assert Agent.os_pid() not in [nil, old]
   end
 
@@ -680,9 +686,9 @@ defmodule Linx.ProcessTest do
 
     assert File.read!("/proc/#{host}/cmdline") =~ marker
     {_, 0} = System.cmd("kill", ["-KILL", beam])
-    assert_receive {^port, {:exit_status, _}}, 5_000
+    assert_receive {^port, {:exit_status, _}}, @t
     # The agent sees its control channel close: SIGTERM, then it exits.
-    wait_until(fn -> dead?(host) and dead?(agent) end)
+    wait_until(fn -> dead?(host) and dead?(agent) end, @tries)
 
     # No process left with the marker in its command line.
     survivors =
