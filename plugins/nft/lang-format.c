@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "lang-internal.h"
+#include "nft-internal.h" /* nft_strset */
 
 enum fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV, F_UNKNOWN };
 
@@ -1998,6 +1999,54 @@ static void fmt_flowtable(struct sbuf *b, const struct linx_value *f)
 	nftl_sb_puts(b, "}\n");
 }
 
+/*
+ * Does an entity before l[k] have its name (and, with `kind`, its kind)?
+ * `names` holds the names of l[0..k-1] (a pulled table may hold 10,000
+ * named counters): only a repeated name is looked at closely.  With no
+ * set (out of memory), the scan alone answers.
+ */
+static bool seen_before(struct nft_strset *names, const struct linx_value *l,
+			uint32_t k, bool kind)
+{
+	const char *n = str_of(&l->items[k], "name");
+	const char *kd = kind ? str_of(&l->items[k], "kind") : NULL;
+
+	if (!n || (kind && !kd))
+		return false;
+	if (names->slot && nft_strset_add(names, n) == 1)
+		return false;
+	for (uint32_t i = 0; i < k; i++) {
+		const char *m = str_of(&l->items[i], "name");
+		const char *mk = kind ? str_of(&l->items[i], "kind") : NULL;
+
+		if (m && streq(m, n) && (!kind || (mk && streq(mk, kd))))
+			return true;
+	}
+	return false;
+}
+
+/* The entities of table list `key`, each through `fmt` unless a repeat. */
+static void fmt_list(struct sbuf *b, const struct linx_value *t,
+		     const char *key, bool kind,
+		     void (*fmt)(struct sbuf *, const struct linx_value *),
+		     const char *repeat)
+{
+	const struct linx_value *l = linx_map_get(t, key);
+	struct nft_strset names = { 0 };
+
+	if (!l || l->type != LINX_LIST)
+		return;
+	if (nft_strset_init(&names, l->len) < 0)
+		names.slot = NULL;
+	for (uint32_t k = 0; k < l->len; k++)
+		if (!seen_before(&names, l, k, kind))
+			fmt(b, &l->items[k]);
+		else
+			put_unsupported_line(b, 1, repeat);
+	nft_strset_fini(&names);
+}
+
+
 static int cmp_tables(const void *a, const void *b)
 {
 	const struct linx_value *x = *(const struct linx_value *const *)a;
@@ -2082,15 +2131,14 @@ int linx_nft_format(const struct linx_value *ruleset, char **text, size_t *len,
 			fmt_chain(&b, family, &l->items[k]);
 		/* sets and maps in the value's order: the order a load
 		 * creates them in, as nft -f does with the source's */
-		l = linx_map_get(t, "sets");
-		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
-			fmt_set(&b, &l->items[k]);
-		l = linx_map_get(t, "objects");
-		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
-			fmt_object(&b, &l->items[k]);
-		l = linx_map_get(t, "flowtables");
-		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
-			fmt_flowtable(&b, &l->items[k]);
+		/* A second set (or map, one namespace), object of a kind
+		 * or flowtable of a name is something nft -f refuses. */
+		fmt_list(&b, t, "sets", false, fmt_set,
+			 "set: a second one of that name");
+		fmt_list(&b, t, "objects", true, fmt_object,
+			 "object: a second one of that kind and name");
+		fmt_list(&b, t, "flowtables", false, fmt_flowtable,
+			 "flowtable: a second one of that name");
 		nftl_sb_puts(&b, "}\n");
 	}
 	free(order);
