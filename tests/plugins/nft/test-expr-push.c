@@ -362,6 +362,32 @@ static void probe(pid_t pid, bool *ok)
 	}
 }
 
+/* nftables lists table inet x here (pushed by Linx) and in `other`'s
+ * network namespace (loaded by nft -f) alike, as text and as bytecode;
+ * our bytecode (the caller frees it), for further checks. */
+static char *nft_sees_alike(pid_t other)
+{
+	char *ours, *theirs;
+
+	ours = nt_sh_ok("nft list table inet x | sed 's/ handle [0-9]*//'");
+	theirs = nt_sh_ok("nsenter -t %d -n nft list table inet x | "
+			  "sed 's/ handle [0-9]*//'",
+			  (int)other);
+	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
+		      theirs);
+	free(ours);
+	free(theirs);
+	ours = nt_sh_ok("nft --debug=netlink list table inet x 2>&1 | "
+			BYTECODE_NORMALIZE);
+	theirs = nt_sh_ok("nsenter -t %d -n nft --debug=netlink list table "
+			  "inet x 2>&1 | " BYTECODE_NORMALIZE,
+			  (int)other);
+	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
+		      theirs);
+	free(theirs);
+	return ours;
+}
+
 START_TEST(pushed_rules_are_nfts_rules_and_pull_back)
 {
 	struct linx_nft *s = nt_setup();
@@ -423,23 +449,7 @@ START_TEST(pushed_rules_are_nfts_rules_and_pull_back)
 	nt_push(s, json, LINX_NFT_REPLACE);
 
 	/* nftables reads both alike: the text, then the bytecode. */
-	ours = nt_sh_ok("nft list table inet x | sed 's/ handle [0-9]*//'");
-	theirs = nt_sh_ok("nsenter -t %d -n nft list table inet x | "
-			  "sed 's/ handle [0-9]*//'",
-			  (int)other);
-	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
-		      theirs);
-	free(ours);
-	free(theirs);
-	ours = nt_sh_ok("nft --debug=netlink list table inet x 2>&1 | "
-			BYTECODE_NORMALIZE);
-	theirs = nt_sh_ok("nsenter -t %d -n nft --debug=netlink list table "
-			  "inet x 2>&1 | " BYTECODE_NORMALIZE,
-			  (int)other);
-	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
-		      theirs);
-	free(ours);
-	free(theirs);
+	free(nft_sees_alike(other));
 	ours = nt_sh_ok("nft --debug=netlink list table inet x 2>&1 | "
 			ELEMENTS);
 	theirs = nt_sh_ok("nsenter -t %d -n nft --debug=netlink list table "
@@ -591,7 +601,7 @@ START_TEST(nat_to_pushes_as_nft_writes_it_and_reconciles_to_nothing)
 	struct linx_error err = { 0 };
 	struct linx_value rs, pulled, report = linx_value_nil(), patch;
 	const struct linx_value *chains, *ops;
-	char *path, *ours, *theirs;
+	char *path, *ours;
 	size_t k = 0;
 	int64_t n;
 	pid_t other;
@@ -605,28 +615,13 @@ START_TEST(nat_to_pushes_as_nft_writes_it_and_reconciles_to_nothing)
 	free(path);
 	nt_push(s, NAT_TO_RULESET, LINX_NFT_REPLACE);
 
-	ours = nt_sh_ok("nft list table inet x | sed 's/ handle [0-9]*//'");
-	theirs = nt_sh_ok("nsenter -t %d -n nft list table inet x | "
-			  "sed 's/ handle [0-9]*//'",
-			  (int)other);
-	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
-		      theirs);
-	free(ours);
-	free(theirs);
-	ours = nt_sh_ok("nft --debug=netlink list table inet x 2>&1 | "
-			BYTECODE_NORMALIZE);
-	theirs = nt_sh_ok("nsenter -t %d -n nft --debug=netlink list table "
-			  "inet x 2>&1 | " BYTECODE_NORMALIZE,
-			  (int)other);
-	ck_assert_msg(strcmp(ours, theirs) == 0, "Linx:\n%s\nnft:\n%s", ours,
-		      theirs);
+	ours = nft_sees_alike(other);
 	/* The kernel reports the maxima and map_ips itself. */
 	ck_assert_msg(strstr(ours, "[ nat dnat ip6 addr_min reg 1 addr_max "
 				   "reg 1 proto_min reg 2 proto_max reg 2 "
 				   "flags 0x3 ]"),
 		      "%s", ours);
 	free(ours);
-	free(theirs);
 
 	/* Pulled: the canonical form. */
 	pulled = nt_pull(s);
