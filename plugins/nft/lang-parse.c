@@ -2620,6 +2620,10 @@ static int put_once(struct parser *p, struct linx_value *m, const char *key,
 
 static int parse_chain_body(struct parser *p, const char *name)
 {
+	/* the first policy, device or flags line: the kernel takes them
+	 * for base chains only (EOPNOTSUPP), so a block that never says
+	 * `type ... hook` is refused here, pointing at that line */
+	const struct tok *base_only = NULL;
 	bool created;
 	int rc;
 
@@ -2627,9 +2631,22 @@ static int parse_chain_body(struct parser *p, const char *name)
 		skip_seps(p);
 		const struct tok *t = peek(p);
 		if (is_punct(t, '}')) {
+			struct linx_value *c =
+				table_item(p, "chains", name, &created);
+			if (!c)
+				return nomem(p);
+			if (base_only && !linx_map_get(c, "hook"))
+				return perror_at(p, base_only,
+						 "%s: only base chains (type "
+						 "... hook ...) have one",
+						 base_only->s);
 			next(p);
 			return 0;
 		}
+		if (!base_only &&
+		    (is_ident(t, "policy") || is_ident(t, "flags") ||
+		     is_ident(t, "devices")))
+			base_only = t;
 		if (t->kind == T_EOF)
 			return unexpected(p, t, "'}'");
 		struct linx_value *c = table_item(p, "chains", name, &created);

@@ -282,6 +282,11 @@ static const struct {
 	  0, NULL },
 	{ "table ip t {\n chain c {\n  accept comment \"tag:b@d\"\n }\n}\n", 3, 18,
 	  "a tag is" },
+	/* nft: 3:3-13: Could not process rule: Operation not supported (the
+	 * kernel takes a policy for base chains only); a fuzzer found that
+	 * the formatter, which prints it only with the hook, lost it */
+	{ "table ip t {\n chain c {\n  policy drop\n  accept\n }\n}\n", 3, 3,
+	  "policy: only base chains" },
 };
 
 START_TEST(errors_point_at_the_mistake)
