@@ -233,6 +233,14 @@ defmodule Linx.Sysctl do
     with {:ok, target} <- target(opts), do: {:ok, Map.put(target, "key", key)}
   end
 
+  # For Linx.Sysctl.Reconcile: the :in option in the plugin's terms, and a
+  # refusal of the plugin as this module's error.
+  @doc false
+  def __in__(opts), do: target(opts)
+
+  @doc false
+  def __error__(native, key, op), do: kernel_error(native, key, op)
+
   # The :in option in the plugin's terms ("in": nil | {"pid": n} | {"path": p}).
   defp target(opts) when is_list(opts) do
     case List.keyfind(opts, :in, 0) do
