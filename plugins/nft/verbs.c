@@ -11,7 +11,8 @@
  *   nft.parse         {text, file, values}        -> ruleset
  *   nft.format        {ruleset}                   -> text
  *   nft.fill_holes    {ruleset, values}           -> ruleset
- *   nft.pull          {sock|netns, family?, table?, set?} -> ruleset | set
+ *   nft.pull          {sock|netns, family?, table?, set?, reset?,
+ *                      with_gen?}  -> ruleset | set | {ruleset, genid}
  *   nft.push          {sock|netns, ruleset, mode?, retries?} -> report
  *   nft.diff          {from, to}                  -> patch
  *   nft.apply         {sock|netns, patch, genid?} -> nil
@@ -236,7 +237,15 @@ static int v_validate(const struct linx_call *call, struct linx_value *ret,
 	return linx_nft_validate(argv_(call, 0), err);
 }
 
-enum { PULL_SOCK, PULL_NETNS, PULL_FAMILY, PULL_TABLE, PULL_SET, PULL_RESET };
+enum {
+	PULL_SOCK,
+	PULL_NETNS,
+	PULL_FAMILY,
+	PULL_TABLE,
+	PULL_SET,
+	PULL_RESET,
+	PULL_WITH_GEN
+};
 
 static int v_pull(const struct linx_call *call, struct linx_value *ret,
 		  struct linx_error *err)
@@ -247,7 +256,11 @@ static int v_pull(const struct linx_call *call, struct linx_value *ret,
 		.set = arg_s(call, PULL_SET),
 	};
 	const struct linx_value *rv = argv_(call, PULL_RESET);
+	const struct linx_value *gv = argv_(call, PULL_WITH_GEN);
 	bool reset = rv && rv->type == LINX_BOOL && rv->b;
+	bool with_gen = gv && gv->type == LINX_BOOL && gv->b;
+	struct linx_nft_gen gen;
+	struct linx_value rs;
 	struct ctx c;
 	int r;
 
@@ -258,10 +271,21 @@ static int v_pull(const struct linx_call *call, struct linx_value *ret,
 		     &c, err);
 	if (r < 0)
 		return r;
-	r = reset ? linx_nft_pull_reset(c.s, &scope, ret, NULL, err)
-		  : linx_nft_pull(c.s, &scope, ret, NULL, err);
+	r = reset ? linx_nft_pull_reset(c.s, &scope, &rs, &gen, err)
+		  : linx_nft_pull(c.s, &scope, &rs, &gen, err);
 	ctx_close(&c);
-	return r;
+	if (r < 0)
+		return r;
+	if (!with_gen) {
+		*ret = rs;
+		return 0;
+	}
+	/* {ruleset, genid}: the generation the ruleset was read at, for
+	 * nft.apply's genid guard after an nft.diff */
+	*ret = linx_value_map();
+	linx_map_put(ret, "ruleset", &rs);
+	linx_map_put_uint(ret, "genid", gen.id);
+	return linx_value_status(ret) < 0 ? nomem(err, "pull") : 0;
 }
 
 enum { PUSH_SOCK, PUSH_NETNS, PUSH_RULESET, PUSH_MODE, PUSH_RETRIES };
@@ -573,6 +597,9 @@ static const struct linx_param p_pull[] = {
 		       "only this set with its elements (needs table)" },
 	[PULL_RESET] = { "reset", LINX_TM_BOOL, 0,
 			 "zero the counters and quotas read (default false)" },
+	[PULL_WITH_GEN] = { "with_gen", LINX_TM_BOOL, 0,
+			    "return {ruleset, genid}: the generation read at, "
+			    "for nft.apply's guard (default false)" },
 };
 static const struct linx_param p_push[] = {
 	[PUSH_SOCK] = P_SOCK,
@@ -768,7 +795,8 @@ static const struct linx_verb verbs[] = {
 		LINX_PARAMS(p_pull),
 		.flags = LINX_VERB_BLOCKING,
 		.fn = v_pull,
-		.result_doc = "{tables: [...]} or a set with its elements",
+		.result_doc = "{tables: [...]} or a set with its elements; "
+			      "with_gen: {ruleset, genid}",
 	},
 	{
 		.name = "nft.push",

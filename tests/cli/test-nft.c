@@ -369,6 +369,18 @@ START_TEST(apply_a_patch_of_the_live_ruleset)
 	json_decref(g);
 	cli_out_free(&r);
 
+	/* nft.pull with_gen: the ruleset and the generation it was read at,
+	 * the same as nft gen's while nobody commits. */
+	cli_run(&r, "call", "nft.pull", "family=inet", "with_gen=true");
+	run_ok(&r);
+	g = cli_out_json(&r);
+	ck_assert_int_eq(json_integer_value(json_object_get(g, "genid")), gen);
+	ck_assert_msg(json_is_array(json_object_get(
+			      json_object_get(g, "ruleset"), "tables")),
+		      "%s", r.out);
+	json_decref(g);
+	cli_out_free(&r);
+
 	cli_run(&r, "nft", "diff", "--pulled", r2);
 	run_ok(&r);
 	ck_assert_msg(strstr(r.out, "\"create_chain\""), "%s", r.out);
