@@ -849,10 +849,17 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			uint64_t mv = get_uint(m->bytes, m->len, dt_host(s->dtype));
 			uint64_t dv = get_uint(d->bytes, d->len, dt_host(s->dtype));
 			const char *ot = op_text(op);
-			if (!ot || !mv)
+			if (!ot)
 				goto bad;
 			if (dv == 0 && streq(op, "neq")) {
-				bitmask_text(&b, s->dtype, mv);
+				/* the implicit flag test; `tcp flags 0` is
+				 * mask 0, which nft lists as 0x0 too */
+				if (mv)
+					bitmask_text(&b, s->dtype, mv);
+				else
+					nftl_sb_puts(&b, "0x0");
+			} else if (!mv) {
+				goto bad;
 			} else {
 				struct sbuf mb = { 0 };
 				bitmask_text(&mb, s->dtype, mv);
