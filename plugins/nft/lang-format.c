@@ -1558,12 +1558,101 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	return unsupported(c, e, "no nft syntax for it here");
 }
 
-/* A rule's statements into c->out; false if it cannot be written. */
-static bool fmt_rule(struct fctx *c, const struct linx_value *rule)
+/* The one-value forms the encoder expands into several expressions
+ * (expr.c: dnat_to / snat_to, masq and redir with a port). */
+static bool is_sugar(const struct linx_value *e)
 {
-	const struct linx_value *ex = linx_map_get(rule, "exprs");
-	const char *tag = str_of(rule, "tag"), *cm = str_of(rule, "comment");
+	const char *k = e->type == LINX_MAP ? str_of(e, "expr") : NULL;
 
+	if (!k)
+		return false;
+	if (streq(k, "dnat_to") || streq(k, "snat_to"))
+		return true;
+	return (streq(k, "masq") || streq(k, "redir")) &&
+	       (linx_map_get(e, "port") || linx_map_get(e, "port_min") ||
+		linx_map_get(e, "port_max"));
+}
+
+/*
+ * `ex` with every sugar form replaced by the expressions a pull would
+ * give back: the encoder writes it as a rule message and the decoder
+ * reads that back, so the text is what the kernel would list.  0 with
+ * *ret a new list, 1 when there is no sugar (nothing to do), or -errno
+ * (a sugar form the encoder refuses: left to the caller's "cannot be
+ * written" comment).
+ */
+static int expand_sugar(int family, const struct linx_value *ex,
+			struct linx_value *ret)
+{
+	static const uint8_t nfproto[] = {
+		[F_IP] = NFPROTO_IPV4,	  [F_IP6] = NFPROTO_IPV6,
+		[F_INET] = NFPROTO_INET,  [F_ARP] = NFPROTO_ARP,
+		[F_BRIDGE] = NFPROTO_BRIDGE, [F_NETDEV] = NFPROTO_NETDEV,
+	};
+	uint32_t i;
+	int r = 0;
+
+	if (family < 0 || family >= F_UNKNOWN)
+		return 1;
+
+	for (i = 0; i < ex->len && !is_sugar(&ex->items[i]); i++)
+		;
+	if (i == ex->len)
+		return 1;
+	*ret = linx_value_list();
+	for (i = 0; i < ex->len && r == 0; i++) {
+		struct linx_value item;
+
+		if (!is_sugar(&ex->items[i])) {
+			linx_value_copy(&item, &ex->items[i]);
+			linx_list_push(ret, &item);
+			continue;
+		}
+		struct linx_error err = { 0 };
+		struct nft_batch bt;
+		struct nft_enc e = { .bt = &bt, .family = nfproto[family],
+				     .table = "t", .chain = "c", .err = &err };
+		struct linx_value rule = linx_value_map(), one = linx_value_list();
+		struct linx_value back = linx_value_nil();
+		struct nft_where w;
+
+		linx_value_copy(&item, &ex->items[i]);
+		linx_list_push(&one, &item);
+		linx_map_put(&rule, "exprs", &one);
+		nft_batch_init(&bt);
+		r = linx_value_status(&rule);
+		if (r == 0)
+			r = nft_rule_put(&e, &rule, 0);
+		if (r == 0 && (bt.error || bt.buf.error))
+			r = bt.error ? bt.error : bt.buf.error;
+		if (r == 0 && bt.n != 1)
+			r = -EINVAL;
+		if (r == 0)
+			r = nft_rule_parse(NULL,
+					   (const struct nlmsghdr *)bt.buf.data,
+					   &w, &back);
+		const struct linx_value *got = r == 0 ? linx_map_get(&back, "exprs")
+						      : NULL;
+		for (uint32_t k = 0; got && k < got->len; k++) {
+			linx_value_copy(&item, &got->items[k]);
+			linx_list_push(ret, &item);
+		}
+		linx_value_clear(&back);
+		linx_value_clear(&rule);
+		nft_batch_fini(&bt);
+	}
+	if (r == 0)
+		r = linx_value_status(ret);
+	if (r < 0)
+		linx_value_clear(ret);
+	return r;
+}
+
+/* A rule's expressions `ex`, then its tag and comment, into c->out;
+ * false if it cannot be written. */
+static bool fmt_rule_exprs(struct fctx *c, const struct linx_value *ex,
+			   const char *tag, const char *cm)
+{
 	c->l4 = c->nf = c->eth = -1;
 	memset(c->reg, 0, sizeof(c->reg));
 	if (!ex || ex->type != LINX_LIST) {
@@ -1623,6 +1712,23 @@ static bool fmt_rule(struct fctx *c, const struct linx_value *rule)
 	if (c->out.oom)
 		return false;
 	return true;
+}
+
+/* A rule value into c->out; false if it cannot be written. */
+static bool fmt_rule(struct fctx *c, const struct linx_value *rule)
+{
+	const struct linx_value *ex = linx_map_get(rule, "exprs");
+	const char *tag = str_of(rule, "tag"), *cm = str_of(rule, "comment");
+	struct linx_value expanded;
+	bool ok;
+
+	if (ex && ex->type == LINX_LIST &&
+	    expand_sugar(c->family, ex, &expanded) == 0) {
+		ok = fmt_rule_exprs(c, &expanded, tag, cm);
+		linx_value_clear(&expanded);
+		return ok;
+	}
+	return fmt_rule_exprs(c, ex, tag, cm);
 }
 
 /* ---- declarations -------------------------------------------------------- */

@@ -499,6 +499,53 @@ START_TEST(unrenderable_becomes_a_comment)
 }
 END_TEST
 
+/* The sugar forms a binding builds (Linx.Netfilter.Expr dnat_to/3 ...) are
+ * written as the expressions the encoder expands them into: the same
+ * text as the nft statement they stand for. */
+START_TEST(sugar_prints_as_its_statement)
+{
+	static const char *const pairs[][2] = {
+		{ "{\"expr\":\"dnat_to\",\"addr\":\"10.0.0.1\",\"port\":8080}",
+		  "dnat ip to 10.0.0.1:8080" },
+		{ "{\"expr\":\"snat_to\",\"addr\":\"fd00::1\"}",
+		  "snat ip6 to fd00::1" },
+		{ "{\"expr\":\"redir\",\"port\":8080}", "redirect to :8080" },
+		{ "{\"expr\":\"masq\",\"port_min\":1000,\"port_max\":2000}",
+		  "masquerade to :1000-2000" },
+	};
+	char json[1024], text[512];
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		snprintf(json, sizeof(json),
+			 "{\"tables\":[{\"family\":\"inet\",\"name\":\"t\","
+			 "\"chains\":[{\"name\":\"c\",\"type\":\"nat\","
+			 "\"hook\":\"prerouting\",\"priority\":-100,"
+			 "\"rules\":[{\"exprs\":[%s],\"tag\":\"n\"}]}]}]}",
+			 pairs[i][0]);
+		snprintf(text, sizeof(text),
+			 "table inet t { chain c { type nat hook prerouting "
+			 "priority -100; %s comment \"tag:n\"; } }",
+			 pairs[i][1]);
+		struct linx_value sugar = nt_json(json), parsed = parse_ok(text);
+		char *a = fmt(&sugar), *b = fmt(&parsed);
+
+		ck_assert_str_eq(a, b);
+		ck_assert_msg(!strstr(a, "unsupported"), "%s", a);
+		free(a), free(b);
+		linx_value_clear(&sugar), linx_value_clear(&parsed);
+	}
+	/* one the encoder refuses stays a comment */
+	struct linx_value bad = nt_json(
+		"{\"tables\":[{\"family\":\"ip\",\"name\":\"t\",\"chains\":["
+		"{\"name\":\"c\",\"rules\":[{\"exprs\":[{\"expr\":"
+		"\"dnat_to\",\"addr\":\"nope\"}]}]}]}]}");
+	char *t = fmt(&bad);
+	ck_assert_msg(strstr(t, "# <unsupported expression: dnat_to"), "%s", t);
+	free(t);
+	linx_value_clear(&bad);
+}
+END_TEST
+
 START_TEST(canonical_layout)
 {
 	struct linx_value rs = parse_ok(
@@ -703,6 +750,7 @@ int main(void)
 	tcase_add_test(tc, defines_substitute);
 	tcase_add_test(tc, includes_stay_in_their_root);
 	tcase_add_test(tc, unrenderable_becomes_a_comment);
+	tcase_add_test(tc, sugar_prints_as_its_statement);
 	tcase_add_test(tc, canonical_layout);
 	tcase_add_test(tc, mutations_never_crash);
 	tcase_add_test(tc, generated_rulesets_roundtrip);
