@@ -717,11 +717,37 @@ static int e_imm(struct parser *p, struct rule *r, unsigned reg,
 	return push_expr(p, r, &e);
 }
 
-/* The dependencies nftables adds before a header field. */
-static int dep_l4(struct parser *p, struct rule *r, int proto)
+static const char *l4_name(int proto, char buf[8])
 {
+	switch (proto) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 33: return "dccp";
+	case 58: return "icmpv6";
+	case 132: return "sctp";
+	case 136: return "udplite";
+	default:
+		snprintf(buf, 8, "%d", proto & 0xff);
+		return buf;
+	}
+}
+
+/* The dependencies nftables adds before a header field.  A rule that
+ * already established another layer 4 protocol (a field of it, or an
+ * explicit l4proto or ip protocol match) can never match: nft refuses
+ * it, and so do we ("conflicting protocols specified: udp vs. tcp"). */
+static int dep_l4(struct parser *p, struct rule *r, int proto,
+		  const struct tok *at)
+{
+	char n1[8], n2[8];
+
 	if (r->l4 == proto)
 		return 0;
+	if (r->l4 >= 0)
+		return perror_at(p, at, "conflicting protocols specified: "
+					"%s vs. %s",
+				 l4_name(r->l4, n1), l4_name(proto, n2));
 	uint8_t b = (uint8_t)proto;
 	int rc = e_load(p, r, "meta", "l4proto", 1);
 	if (rc == 0)
@@ -811,7 +837,7 @@ static int emit_deps(struct parser *p, struct rule *r,
 		if ((rc = dep_network(p, r, at, true)) < 0)
 			return rc;
 	}
-	return dep_l4(p, r, nftl_l4_proto(s->proto));
+	return dep_l4(p, r, nftl_l4_proto(s->proto), at);
 }
 
 /* Remember what an explicit match established (nftables' protocol
@@ -2023,7 +2049,7 @@ static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
 		if (is_ident(t, "tcp")) {
 			if (!accept_ident(p, "reset"))
 				return unexpected(p, peek(p), "reset");
-			if ((rc = dep_l4(p, r, 6)) < 0)
+			if ((rc = dep_l4(p, r, 6, t)) < 0)
 				return rc;
 			type = "tcp_reset";
 			code = 0;

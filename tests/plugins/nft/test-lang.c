@@ -287,6 +287,16 @@ static const struct {
 	 * the formatter, which prints it only with the hook, lost it */
 	{ "table ip t {\n chain c {\n  policy drop\n  accept\n }\n}\n", 3, 3,
 	  "policy: only base chains" },
+	/* nft: 3:15-23: conflicting protocols specified: udp vs. tcp (a
+	 * second fuzzer finding: the formatter could not keep both) */
+	{ "table ip t {\n chain c {\n  udp dport 1 tcp dport 2 accept\n }\n}\n",
+	  3, 15, "conflicting protocols specified: udp vs. tcp" },
+	/* nft: 3:40-48 */
+	{ "table ip t {\n chain c {\n  dnat udp dport map { 1 : 1.1.1.1 } : "
+	  "tcp dport map { 1 : 2 }\n }\n}\n",
+	  3, 40, "udp vs. tcp" },
+	{ "table ip t {\n chain c {\n  meta l4proto udp tcp dport 2\n }\n}\n", 3,
+	  20, "udp vs. tcp" },
 };
 
 START_TEST(errors_point_at_the_mistake)
