@@ -161,6 +161,7 @@ struct fctx {
 	const struct linx_value *reg[24]; /* immediates not yet used */
 	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
 	bool term; /* a verdict was written: nothing may follow */
+	bool iiftype; /* the link-layer dependency was read */
 	struct sbuf out;
 	char why[160];
 	bool bad;
@@ -352,9 +353,46 @@ static bool mac_of(const char *str, unsigned o[6])
 }
 
 static int elem_key_text(struct sbuf *b, const char *type,
+			 const struct linx_value *k);
+
+/* A key of a concatenated type ("ipv4_addr . inet_service"): the list of
+ * its components, written "10.0.0.1 . 22" (a component may be a prefix
+ * or a range). */
+static int concat_key_text(struct sbuf *b, const char *type,
+			   const struct linx_value *k)
+{
+	const char *cur = type;
+	uint32_t i = 0;
+
+	if (k->type != LINX_LIST)
+		return -1;
+	for (;; i++) {
+		const char *end = strstr(cur, " . ");
+		size_t l = end ? (size_t)(end - cur) : strlen(cur);
+		char one[32];
+
+		if (i >= k->len || l == 0 || l >= sizeof(one))
+			return -1;
+		memcpy(one, cur, l);
+		one[l] = 0;
+		if (i)
+			nftl_sb_puts(b, " . ");
+		if (elem_key_text(b, one, &k->items[i]) < 0)
+			return -1;
+		if (!end)
+			break;
+		cur = end + 3;
+	}
+	return i + 1 == k->len ? 0 : -1;
+}
+
+static int elem_key_text(struct sbuf *b, const char *type,
 			 const struct linx_value *k)
 {
 	int64_t i;
+
+	if (strstr(type, " . "))
+		return concat_key_text(b, type, k);
 
 	if (k->type == LINX_MAP) {
 		const struct linx_value *r = linx_map_get(k, "range");
@@ -1309,6 +1347,276 @@ static int fmt_fib(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	return 2;
 }
 
+/* ---- concatenations ------------------------------------------------------ */
+
+static const char *type_text(const struct linx_value *t, char *buf, size_t n);
+
+/* A component type the parser takes in a concatenation (its ckey_add):
+ * a set type under its canonical name. */
+static bool concat_type_ok(unsigned dt, unsigned len)
+{
+	return dt != DT_HINT && dt != DT_FIBADDR &&
+	       nftl_dtype_settype(dt, len) != NULL;
+}
+
+/* A dependency the parser adds: meta KEY, then cmp eq of its value. */
+struct dep {
+	const char *key; /* "nfproto", "l4proto", "protocol", "iiftype" */
+	uint8_t b[2];
+	unsigned len;
+};
+
+static bool dep_at(const struct linx_value *ex, uint32_t n, uint32_t i,
+		   struct dep *d)
+{
+	const struct linx_value *ld = &ex[i], *cm;
+	const struct linx_value *data;
+	const char *key, *op;
+	int64_t dreg;
+
+	if (i + 1 >= n || !is_expr(ld, "meta") || !int_of(ld, "dreg", &dreg) ||
+	    dreg != 1 || linx_map_get(ld, "direction"))
+		return false;
+	key = str_of(ld, "key");
+	cm = &ex[i + 1];
+	op = is_expr(cm, "cmp") ? str_of(cm, "op") : NULL;
+	data = bytes_of(cm, "data");
+	if (!key || !op || !streq(op, "eq") || !sreg1(cm) || !data)
+		return false;
+	if ((streq(key, "nfproto") || streq(key, "l4proto")) && data->len == 1)
+		d->len = 1;
+	else if ((streq(key, "protocol") || streq(key, "iiftype")) &&
+		 data->len == 2)
+		d->len = 2;
+	else
+		return false;
+	d->key = streq(key, "nfproto")	  ? "nfproto"
+		 : streq(key, "l4proto") ? "l4proto"
+		 : streq(key, "protocol") ? "protocol"
+					   : "iiftype";
+	memcpy(d->b, data->bytes, d->len);
+	return true;
+}
+
+struct dctx {
+	int l4, nf, eth;
+	bool iiftype;
+};
+
+static void dep_apply(struct dctx *x, const struct dep *d)
+{
+	if (streq(d->key, "nfproto"))
+		x->nf = d->b[0];
+	else if (streq(d->key, "l4proto"))
+		x->l4 = d->b[0];
+	else if (streq(d->key, "protocol"))
+		x->eth = d->b[0] << 8 | d->b[1];
+	else
+		x->iiftype = true;
+}
+
+static bool dep_push(struct dep *out, unsigned *n, const char *key,
+		     unsigned v, unsigned len)
+{
+	if (*n >= 16)
+		return false;
+	out[*n].key = key;
+	out[*n].len = len;
+	if (len == 1) {
+		out[*n].b[0] = (uint8_t)v;
+	} else if (streq(key, "iiftype")) {
+		uint16_t h = (uint16_t)v; /* host order, as the parser */
+		memcpy(out[*n].b, &h, 2);
+	} else {
+		out[*n].b[0] = (uint8_t)(v >> 8);
+		out[*n].b[1] = (uint8_t)v;
+	}
+	(*n)++;
+	return true;
+}
+
+/* What the parser's emit_deps() adds for `s` in context `x` (updated);
+ * false where it would refuse (conflicting protocols). */
+static bool deps_of(const struct fctx *c, struct dctx *x,
+		    const struct nftl_sel *s, struct dep *out, unsigned *n)
+{
+	if (s->kind != SEL_PAYLOAD)
+		return true;
+	if (s->base == 0) {
+		if (c->family == F_BRIDGE || x->iiftype)
+			return true;
+		x->iiftype = true;
+		return dep_push(out, n, "iiftype", 1, 2);
+	}
+	bool v6 = streq(s->proto, "ip6") ||
+		  (s->base == 2 && streq(s->proto, "icmpv6"));
+	bool net = s->base == 1 || (s->base == 2 && (streq(s->proto, "icmp") ||
+						    streq(s->proto, "icmpv6")));
+	if (s->base == 2 && streq(s->proto, "icmp") && c->family == F_IP)
+		net = false;
+	if (s->base == 2 && streq(s->proto, "icmpv6") && c->family == F_IP6)
+		net = false;
+	if (net) {
+		int want = v6 ? 10 : 2, et = v6 ? 0x86dd : 0x0800;
+		switch (c->family) {
+		case F_IP:
+		case F_IP6:
+			if ((c->family == F_IP6) != v6)
+				return false;
+			break;
+		case F_INET:
+			if (x->nf != want) {
+				if (x->nf >= 0)
+					return false;
+				x->nf = want;
+				if (!dep_push(out, n, "nfproto", (unsigned)want, 1))
+					return false;
+			}
+			break;
+		case F_BRIDGE:
+		case F_NETDEV:
+			if (x->eth != et) {
+				x->eth = et;
+				if (!dep_push(out, n, "protocol", (unsigned)et, 2))
+					return false;
+			}
+			break;
+		default:
+			return false;
+		}
+	}
+	if (s->base != 2 || streq(s->proto, "th"))
+		return true;
+	int proto = nftl_l4_proto(s->proto);
+	if (x->l4 == proto)
+		return true;
+	if (x->l4 >= 0 || proto < 0)
+		return false;
+	x->l4 = proto;
+	return dep_push(out, n, "l4proto", (unsigned)proto, 1);
+}
+
+/*
+ * `SEL . SEL ... RHS` at ex[i]: the dependencies the parser puts first,
+ * the loads into consecutive slots (register 1, then NFT_REG32_00 +
+ * slot or the 16-byte register a slot starts), and a lookup or a
+ * set_literal of a concatenated type from register 1.  Returns how many
+ * expressions it wrote, or 0 when ex[i] does not start one that the
+ * parser would give back exactly (the caller goes on as before).
+ */
+static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		      uint32_t i)
+{
+	struct dep seen[16], want[16];
+	unsigned n_seen = 0, n_want = 0, slot = 0, nl = 0;
+	struct dctx x = { c->l4, c->nf, c->eth, c->iiftype };
+	const struct nftl_sel *sel[8];
+	struct fctx t = *c;
+	uint32_t j = i;
+
+	while (n_seen < 16 && dep_at(ex, n, j, &seen[n_seen])) {
+		dep_apply(&x, &seen[n_seen]);
+		n_seen++;
+		j += 2;
+	}
+	/* the loads, resolved in the context the dependencies make */
+	t.l4 = x.l4, t.nf = x.nf, t.eth = x.eth;
+	for (; j < n && nl < 8; j++) {
+		bool prefix;
+		int64_t dreg;
+		const struct nftl_sel *s;
+
+		if (!is_expr(&ex[j], "payload") && !is_expr(&ex[j], "meta") &&
+		    !is_expr(&ex[j], "ct"))
+			break;
+		s = sel_of(&t, &ex[j], &prefix);
+		if (!s || prefix || !concat_type_ok(s->dtype, s->len) ||
+		    !int_of(&ex[j], "dreg", &dreg) ||
+		    dreg != (slot % 4 == 0 ? 1 + slot / 4 : 8 + slot))
+			break;
+		sel[nl++] = s;
+		slot += (s->len + 3u) / 4;
+	}
+	if (nl < 2 || slot > 16 || j >= n)
+		return 0;
+	/* the parser would have put exactly these dependencies */
+	struct dctx y = { c->l4, c->nf, c->eth, c->iiftype };
+	for (unsigned k = 0; k < nl; k++)
+		if (!deps_of(c, &y, sel[k], want, &n_want))
+			return 0;
+	if (n_want != n_seen)
+		return 0;
+	for (unsigned k = 0; k < n_seen; k++)
+		if (!streq(want[k].key, seen[k].key) ||
+		    want[k].len != seen[k].len ||
+		    memcmp(want[k].b, seen[k].b, want[k].len))
+			return 0;
+
+	const struct linx_value *m = &ex[j];
+	struct sbuf b = { 0 };
+	int64_t sreg = 0, dreg = -1;
+	bool lk = is_expr(m, "lookup"), lit = is_expr(m, "set_literal");
+	if ((!lk && !lit) || !int_of(m, "sreg", &sreg) || sreg != 1)
+		return 0;
+	int_of(m, "dreg", &dreg);
+	if (dreg != -1 && dreg != 0)
+		return 0;
+	const struct linx_value *f = linx_map_get(m, "flags");
+	if (f && (f->type != LINX_LIST || f->len > 1 ||
+		  (f->len == 1 && !has_inv(m))))
+		return 0;
+	if (dreg == 0 && has_inv(m))
+		return 0;
+	char kb[300];
+	const struct linx_value *ktv = linx_map_get(m, "key_type");
+	const char *dt = str_of(m, "data_type");
+	if (lit) {
+		if (!ktv || ktv->type != LINX_LIST || ktv->len != nl ||
+		    (dt && !streq(dt, "verdict")) || (dt != NULL) != (dreg == 0))
+			return 0;
+		for (unsigned k = 0; k < nl; k++) {
+			const char *st = nftl_dtype_settype(sel[k]->dtype,
+							    sel[k]->len);
+			if (ktv->items[k].type != LINX_STRING || !st ||
+			    !streq(st, ktv->items[k].str))
+				return 0;
+		}
+	}
+	for (unsigned k = 0; k < nl; k++) {
+		if (k)
+			nftl_sb_puts(&b, " . ");
+		sel_name(&b, sel[k]);
+	}
+	nftl_sb_puts(&b, dreg == 0 ? " vmap " : has_inv(m) ? " != " : " ");
+	if (lk) {
+		const char *set = str_of(m, "set");
+		if (!set || !set[0])
+			goto bad;
+		for (const char *q = set; *q; q++)
+			if (!isalnum((unsigned char)*q) && *q != '_' &&
+			    *q != '-' && *q != '.')
+				goto bad;
+		nftl_sb_put(&b, "@", 1);
+		nftl_sb_puts(&b, set);
+	} else {
+		const char *kt = type_text(ktv, kb, sizeof(kb));
+		if (!kt || elements_text(&b, kt, linx_map_get(m, "elements"),
+					 dreg == 0, dreg == 0, dt) < 0)
+			goto bad;
+	}
+	if (b.oom)
+		goto bad;
+	word(c, b.p);
+	free(b.p);
+	c->l4 = y.l4, c->nf = y.nf, c->eth = y.eth, c->iiftype = y.iiftype;
+	if (dreg == 0)
+		c->term = true;
+	return (int)(j + 1 - i);
+bad:
+	free(b.p);
+	return 0;
+}
+
 static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    uint32_t i)
 {
@@ -1515,6 +1823,9 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (streq(kind, "meta") || streq(kind, "ct") ||
 	    streq(kind, "payload")) {
+		int cc = fmt_concat(c, ex, n, i);
+		if (cc > 0)
+			return cc;
 		/* dependencies nftables adds: read them as context */
 		const char *key = str_of(e, "key");
 		if (key && i + 1 < n && is_expr(&ex[i + 1], "cmp") &&
@@ -1549,7 +1860,9 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			}
 			if (streq(key, "iiftype") && d->len == 2 &&
 			    get_uint(d->bytes, 2, true) == 1 && nb &&
-			    streq(nb, "link") && c->family != F_BRIDGE) {
+			    streq(nb, "link") && c->family != F_BRIDGE &&
+			    !c->iiftype) {
+				c->iiftype = true;
 				return 2;
 			}
 		}
@@ -1915,7 +2228,20 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 
 	if (!name_ok(name) || !kt)
 		return put_unsupported_line(b, 1, "set without a name or a type");
-	if (!nftl_settype_dtype(kt, &sdt, &slen) ||
+	const struct linx_value *ktv = linx_map_get(s, "key_type");
+	bool kt_ok = ktv->type == LINX_STRING
+			     ? nftl_settype_dtype(kt, &sdt, &slen)
+			     : ktv->len >= 2 && ktv->len <= 8;
+	unsigned slots = 0;
+	/* a concatenation: components the parser takes, 64 bytes at most */
+	for (uint32_t k = 0; kt_ok && ktv->type == LINX_LIST && k < ktv->len; k++) {
+		kt_ok = nftl_settype_dtype(ktv->items[k].str, &sdt, &slen) &&
+			concat_type_ok(sdt, slen) &&
+			streq(nftl_dtype_settype(sdt, slen), ktv->items[k].str);
+		slots += (slen + 3) / 4;
+	}
+	kt_ok = kt_ok && slots <= 16;
+	if (!kt_ok ||
 	    (dt && strcmp(dt, "verdict") && !nftl_settype_dtype(dt, &sdt, &slen)))
 		return put_unsupported_line(b, 1, "set: its key or data type");
 	for (uint32_t k = 0; fl && k < fl->len; k++)
@@ -1986,12 +2312,17 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 						       linx_map_get(it, "key")
 					       ? linx_map_get(it, "key")
 					       : it;
-		ivals = ivals ||
-			(key->type == LINX_STRING && strchr(key->str, '/')) ||
-			(key->type == LINX_MAP && linx_map_get(key, "range"));
+		for (uint32_t q = 0; q < (key->type == LINX_LIST ? key->len : 1);
+		     q++) {
+			const struct linx_value *c1 =
+				key->type == LINX_LIST ? &key->items[q] : key;
+			ivals = ivals ||
+				(c1->type == LINX_STRING && strchr(c1->str, '/')) ||
+				(c1->type == LINX_MAP && linx_map_get(c1, "range"));
+		}
 	}
 	if (el && el->type == LINX_LIST && el->len) {
-		if (strchr(kt, '.') || (ivals && !iflag) ||
+		if ((ivals && !iflag) ||
 		    elements_text(&body, kt, el, dt && streq(dt, "verdict"),
 				  dt != NULL, dt) < 0) {
 			put_unsupported_line(b, 2, "elements");

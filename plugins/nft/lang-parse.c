@@ -49,6 +49,15 @@ enum fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV };
 static const char *const fam_names[] = { "ip", "ip6", "inet", "arp",
 					 "bridge", "netdev" };
 
+/* A concatenated key's components: their types and lengths (nftables
+ * allows eight, and 64 bytes with each component in a 4-byte slot). */
+#define CONCAT_MAX 8
+struct ckey {
+	unsigned n;
+	unsigned dt[CONCAT_MAX], len[CONCAT_MAX];
+	const char *name[CONCAT_MAX];
+};
+
 struct parser {
 	const struct linx_nft_parse_opts *opts;
 	struct pfile files[MAX_FILES];
@@ -65,6 +74,8 @@ struct parser {
 	struct linx_error *err;
 	const struct tok *last; /* last token consumed, for errors */
 	const struct tok *first_iv; /* the first prefix or range of a set */
+	/* while the elements of a concatenated key are read: its types */
+	const struct ckey *ck;
 	size_t expanded; /* tokens produced by define expansion */
 	bool expand_overflow;
 	/* the table being filled */
@@ -663,19 +674,25 @@ static int e_load(struct parser *p, struct rule *r, const char *kind,
 	return push_expr(p, r, &e);
 }
 
-static int e_payload(struct parser *p, struct rule *r, unsigned base,
-		     unsigned off, unsigned len)
+static int e_payload_reg(struct parser *p, struct rule *r, unsigned base,
+			 unsigned off, unsigned len, unsigned reg)
 {
 	static const char *const bases[] = { "link", "network", "transport" };
 	struct linx_value e = linx_value_map();
 
 	linx_value_reserve(&e, 5); /* not 4 then 8 */
 	linx_map_put_cstring(&e, "expr", "payload");
-	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_int(&e, "dreg", reg);
 	linx_map_put_cstring(&e, "base", bases[base]);
 	linx_map_put_int(&e, "offset", off);
 	linx_map_put_int(&e, "len", len);
 	return push_expr(p, r, &e);
+}
+
+static int e_payload(struct parser *p, struct rule *r, unsigned base,
+		     unsigned off, unsigned len)
+{
+	return e_payload_reg(p, r, base, off, len, 1);
 }
 
 static int e_cmp(struct parser *p, struct rule *r, const char *op,
@@ -870,8 +887,42 @@ static bool known_set_dtype(unsigned dt)
 }
 
 static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
+			  struct linx_value *ret, bool *interval);
+
+/* `A . B . C`, each component as a key of its type (a component may be
+ * a prefix or a range): the list [A, B, C]. */
+static int parse_concat_key(struct parser *p, struct linx_value *ret,
+			    bool *interval)
+{
+	const struct ckey *k = p->ck;
+	struct linx_value l = linx_value_list();
+	int rc = 0;
+
+	p->ck = NULL;
+	for (unsigned i = 0; i < k->n && rc == 0; i++) {
+		struct linx_value c = linx_value_nil();
+
+		if (i && (rc = expect_punct(p, '.')) < 0)
+			break;
+		rc = parse_elem_key(p, k->dt[i], k->len[i], &c, interval);
+		if (rc == 0 && linx_list_push(&l, &c) < 0)
+			rc = nomem(p);
+	}
+	p->ck = k;
+	if (rc < 0) {
+		linx_value_clear(&l);
+		return rc;
+	}
+	*ret = l;
+	return 0;
+}
+
+static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 			  struct linx_value *ret, bool *interval)
 {
+	if (p->ck)
+		return parse_concat_key(p, ret, interval);
+
 	struct val lo, hi;
 	const struct tok *at = peek(p);
 	int rc = parse_value(p, dt, len, &lo);
@@ -1114,6 +1165,174 @@ static int lookup(struct parser *p, struct rule *r, const char *set, bool inv,
 	return push_expr(p, r, &e);
 }
 
+
+/* ---- concatenations ------------------------------------------------------ */
+
+static bool unqualified_meta(const char *s);
+static bool is_payload_proto(const char *s);
+
+/* Add a component of type `dt`/`len` (named `at` for errors) to `k`. */
+static int ckey_add(struct parser *p, struct ckey *k, unsigned dt,
+		    unsigned len, const struct tok *at)
+{
+	const char *name = nftl_dtype_settype(dt, len);
+	unsigned slots = 0;
+
+	if (!name || !known_set_dtype(dt))
+		return perror_at(p, at, "unsupported feature: this type in a "
+					"concatenation");
+	if (k->n == CONCAT_MAX)
+		return perror_at(p, at, "a concatenation has at most %d "
+					"components",
+				 CONCAT_MAX);
+	for (unsigned i = 0; i < k->n; i++)
+		slots += (k->len[i] + 3) / 4;
+	if ((slots + (len + 3) / 4) * 4 > 64)
+		return perror_at(p, at, "a concatenation is at most 64 bytes");
+	k->dt[k->n] = dt;
+	k->len[k->n] = len;
+	k->name[k->n] = name;
+	k->n++;
+	return 0;
+}
+
+/* The key_type of a concatenation: the list of its types' names. */
+static struct linx_value ckey_types(const struct ckey *k)
+{
+	struct linx_value l = linx_value_list();
+
+	for (unsigned i = 0; i < k->n; i++)
+		linx_list_push_cstring(&l, k->name[i]);
+	return l;
+}
+
+/* `meta KEY`, `ct KEY`, `PROTO FIELD` or an unqualified meta key. */
+static int parse_selector(struct parser *p, const struct nftl_sel **ret)
+{
+	const struct tok *t = next(p), *ft = t;
+	const char *proto, *field;
+
+	if (t->kind != T_IDENT)
+		return unexpected(p, t, "a selector");
+	if (streq(t->s, "meta") || streq(t->s, "ct") ||
+	    is_payload_proto(t->s)) {
+		ft = next(p);
+		if (ft->kind != T_IDENT)
+			return unexpected(p, ft, "a field");
+		proto = t->s;
+		field = ft->s;
+	} else if (unqualified_meta(t->s)) {
+		proto = "meta";
+		field = t->s;
+	} else {
+		return unexpected(p, t, "a selector");
+	}
+	*ret = nftl_sel_find(proto, field);
+	if (!*ret)
+		return perror_at(p, ft, "unsupported feature: %s %s", proto,
+				 field);
+	return 0;
+}
+
+/*
+ * `SEL . SEL ... @set`, `... { A . B, ... }`, `... vmap @m` and
+ * `... vmap { A . B : verdict }`, with `!=` for the set forms: every
+ * component's dependencies first (a dependency's cmp uses register 1),
+ * then each load into its own 4-byte slot - register 1 for the first,
+ * then NFT_REG32_00 + slot, or the 16-byte register where the slot
+ * starts one (nftables' own allocation, so the rule is byte for byte
+ * what nft -f loads) - then one lookup from register 1.
+ */
+static int parse_concat(struct parser *p, struct rule *r,
+			const struct nftl_sel *first, const struct tok *at)
+{
+	const struct nftl_sel *sel[CONCAT_MAX];
+	const struct tok *ats[CONCAT_MAX];
+	struct ckey k = { 0 };
+	unsigned slot = 0;
+	int rc;
+
+	sel[0] = first;
+	ats[0] = at;
+	if ((rc = ckey_add(p, &k, first->dtype, first->len, at)) < 0)
+		return rc;
+	while (accept_punct(p, '.')) {
+		const struct tok *t = peek(p);
+		const struct nftl_sel *s;
+
+		if ((rc = parse_selector(p, &s)) < 0)
+			return rc;
+		if ((rc = ckey_add(p, &k, s->dtype, s->len, t)) < 0)
+			return rc;
+		sel[k.n - 1] = s;
+		ats[k.n - 1] = t;
+	}
+	for (unsigned i = 0; i < k.n; i++)
+		if ((rc = emit_deps(p, r, sel[i], ats[i])) < 0)
+			return rc;
+	for (unsigned i = 0; i < k.n; i++) {
+		unsigned reg = slot % 4 == 0 ? 1 + slot / 4 : 8 + slot;
+
+		if (sel[i]->kind == SEL_PAYLOAD)
+			rc = e_payload_reg(p, r, sel[i]->base, sel[i]->offset,
+					   sel[i]->len, reg);
+		else
+			rc = e_load(p, r,
+				    sel[i]->kind == SEL_META ? "meta" : "ct",
+				    sel[i]->key, reg);
+		if (rc < 0)
+			return rc;
+		slot += (sel[i]->len + 3) / 4;
+	}
+
+	bool inv = false, vmap = false;
+	const struct tok *t = peek(p);
+	if (is_punct(t, 'N')) {
+		next(p);
+		inv = true;
+	} else if (is_punct(t, '=')) {
+		next(p);
+		if ((rc = expect_punct(p, '=')) < 0)
+			return rc;
+	} else if (is_ident(t, "vmap")) {
+		next(p);
+		vmap = true;
+	}
+	t = next(p);
+	if (t->kind == T_SETREF)
+		return lookup(p, r, t->s, inv, vmap);
+	if (!is_punct(t, '{'))
+		return perror_at(p, t, "unsupported feature: a concatenation "
+				       "outside a set lookup");
+
+	struct linx_value elems;
+	bool interval = false;
+	p->ck = &k;
+	rc = parse_elements(p, 0, 0, true, vmap ? 2 : 0, 0, 0, &elems,
+			    &interval);
+	p->ck = NULL;
+	if (rc < 0) {
+		linx_value_clear(&elems);
+		return rc;
+	}
+	struct linx_value e = linx_value_map(), kt = ckey_types(&k);
+	linx_map_put_cstring(&e, "expr", "set_literal");
+	linx_map_put(&e, "key_type", &kt);
+	if (vmap)
+		linx_map_put_cstring(&e, "data_type", "verdict");
+	linx_map_put(&e, "elements", &elems);
+	linx_map_put_int(&e, "sreg", 1);
+	if (vmap) {
+		linx_map_put_int(&e, "dreg", 0);
+		r->verdict = true;
+	}
+	if (inv) {
+		struct linx_value f = linx_value_list();
+		linx_list_push_cstring(&f, "inv");
+		linx_map_put(&e, "flags", &f);
+	}
+	return push_expr(p, r, &e);
+}
 
 /* Flags of a bit-mask type: NAME[,|NAME...] or a number, OR'ed. */
 static int parse_flags_value(struct parser *p, unsigned dt, unsigned len,
@@ -2454,9 +2673,10 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				break;
 			}
 			if (is_punct(peek(p), '.')) {
-				rc = perror_at(p, peek(p), "unsupported feature: "
-							   "concatenations");
-				break;
+				rc = parse_concat(p, &r, s, t);
+				if (rc < 0)
+					break;
+				continue;
 			}
 			if (accept_ident(p, "set")) {
 				if (s->kind == SEL_PAYLOAD) {
@@ -2811,6 +3031,7 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	int data_kind = 0, rc = 0;
 	bool have_type = false, interval = false;
 	const char *tn;
+	struct ckey ck = { 0 };
 
 	linx_map_put_cstring(&s, "name", name);
 	for (;;) {
@@ -2819,14 +3040,28 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 		if (is_punct(t, '}'))
 			break;
 		if (is_ident(t, "type")) {
+			const struct tok *tt = peek(p);
 			if ((rc = set_type(p, next(p), &dt, &len, &tn)) < 0)
 				goto out;
-			linx_map_put_cstring(&s, "key_type", tn);
-			have_type = true;
-			if (is_punct(peek(p), '.')) {
-				rc = perror_at(p, peek(p), "unsupported feature: "
-							   "concatenations");
+			if (have_type) {
+				rc = perror_at(p, t, "type given twice");
 				goto out;
+			}
+			have_type = true;
+			ck.n = 0;
+			if ((rc = ckey_add(p, &ck, dt, len, tt)) < 0)
+				goto out;
+			while (accept_punct(p, '.')) {
+				tt = peek(p);
+				if ((rc = set_type(p, next(p), &dt, &len, &tn)) < 0 ||
+				    (rc = ckey_add(p, &ck, dt, len, tt)) < 0)
+					goto out;
+			}
+			if (ck.n == 1) {
+				linx_map_put_cstring(&s, "key_type", ck.name[0]);
+			} else {
+				struct linx_value kt = ckey_types(&ck);
+				linx_map_put(&s, "key_type", &kt);
 			}
 			if (is_map) {
 				if ((rc = expect_punct(p, ':')) < 0)
@@ -2912,8 +3147,10 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 				goto out;
 			bool iv = false;
 			linx_value_clear(&elems);
+			p->ck = ck.n > 1 ? &ck : NULL;
 			rc = parse_elements(p, dt, len, true, data_kind, ddt, dlen,
 					    &elems, &iv);
+			p->ck = NULL;
 			if (rc < 0)
 				goto out;
 			if (iv && !interval) {

@@ -297,6 +297,17 @@ static const struct {
 	  3, 40, "udp vs. tcp" },
 	{ "table ip t {\n chain c {\n  meta l4proto udp tcp dport 2\n }\n}\n", 3,
 	  20, "udp vs. tcp" },
+	/* nft compares a concatenation with a value too; we only look
+	 * one up in a set */
+	{ "table ip t {\n chain c {\n  ip saddr . tcp dport 1.2.3.4 . 22\n }\n}\n",
+	  3, 24, "unsupported feature: a concatenation outside a set" },
+	/* nft: 3:26-32: invalid data type, expected concatenation of (IPv4
+	 * address, internet network service); we point at what is missing */
+	{ "table ip t {\n chain c {\n  ip saddr . tcp dport { 1.2.3.4 } drop\n }\n}\n",
+	  3, 34, "expecting '.'" },
+	{ "table ip6 t {\n set s {\n  type ipv6_addr . ipv6_addr . ipv6_addr . "
+	  "ipv6_addr . ipv6_addr\n }\n}\n",
+	  3, 56, "at most 64 bytes" },
 };
 
 START_TEST(errors_point_at_the_mistake)
@@ -666,6 +677,10 @@ static const char *const gen_match[] = {
 	"icmpv6 type { echo-request, nd-neighbor-solicit }",
 	"ct status dnat", "meta pkttype broadcast", "ip protocol tcp",
 	"ct state vmap { established : accept, new : jump c2 }",
+	"ip saddr . tcp dport { 10.0.0.1 . 22, 10.0.0.2 . 80 }",
+	"meta l4proto . th dport != { tcp . 22 }",
+	"iifname . ip6 daddr { \"eth0\" . ::1 }",
+	"ether saddr . meta mark { 02:00:00:00:00:01 . 0x1 }",
 };
 static const char *const gen_stmt[] = {
 	"counter", "log prefix \"x \" level info", "limit rate 5/second",
