@@ -728,8 +728,12 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		int64_t sr = -1, dr = -1;
 		int_of(m, "sreg", &sr);
 		int_of(m, "dreg", &dr);
+		const char *st = nftl_dtype_settype(s->dtype, s->len);
 		if (dt && strcmp(dt, "verdict") && sr == ldreg && dr == ldreg &&
 		    kt && !c->regtext[ldreg] && !has_inv(m)) {
+			/* the parser reads the keys by the selector's type */
+			if (!st || strcmp(st, kt) != 0)
+				return unsupported(c, m, "map keys");
 			sel_name(&b, s);
 			nftl_sb_puts(&b, " map ");
 			if (elements_text(&b, kt, linx_map_get(m, "elements"),
@@ -978,6 +982,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		if (!kt || (dt && strcmp(dt, "verdict")) || (dt && dreg != 0))
 			goto bad;
 		const char *st = nftl_dtype_settype(s->dtype, s->len);
+		/* a meta or ct key's set has its type: the parser
+		 * reads the elements by it */
+		if (s->kind != SEL_PAYLOAD && (!st || strcmp(st, kt) != 0))
+			goto bad;
 		if (s->kind == SEL_PAYLOAD && (!st || strcmp(st, kt) != 0)) {
 			/* the set's type says which field: th dport after
 			 * an icmp match is not icmp checksum */
