@@ -638,6 +638,18 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 	}
 	if (!proto)
 		return NULL;
+	/* icmp needs IPv4 and icmpv6 IPv6: the parser adds that network
+	 * dependency, and refuses the other family's context */
+	if (streq(proto, "icmp") &&
+	    (c->family == F_IP6 || (c->family == F_INET && c->nf == 10) ||
+	     ((c->family == F_BRIDGE || c->family == F_NETDEV) &&
+	      c->eth == 0x86dd)))
+		return NULL;
+	if (streq(proto, "icmpv6") &&
+	    (c->family == F_IP || (c->family == F_INET && c->nf == 2) ||
+	     ((c->family == F_BRIDGE || c->family == F_NETDEV) &&
+	      c->eth == 0x800)))
+		return NULL;
 	for (size_t i = 0; i < nftl_n_sels; i++) {
 		const struct nftl_sel *s = &nftl_sels[i];
 		if (s->kind != SEL_PAYLOAD || s->base != b ||
