@@ -23,10 +23,13 @@ defmodule Linx.Capabilities do
       receive do {:linx_process, :ready, _} -> :ok end
 
       keep = [:cap_net_bind_service]
-      :ok = Linx.Capabilities.set_thread_sets(c, effective: keep, permitted: keep, inheritable: [])
       :ok = Linx.Capabilities.drop_bounding(c,
               MapSet.difference(Linx.Capabilities.Constants.all(), MapSet.new(keep)))
+      :ok = Linx.Capabilities.set_thread_sets(c, effective: keep, permitted: keep, inheritable: [])
       :ok = Linx.Process.proceed(c)
+
+  Order matters: dropping from the bounding set needs `CAP_SETPCAP` in
+  the effective set, so shrink the bounding set before the thread sets.
 
   A write returns once the child has done it.  The session refuses it
   with `{:error, :not_ready}` before `:ready`, `{:error, :running}` after
