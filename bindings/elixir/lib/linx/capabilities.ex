@@ -159,8 +159,12 @@ defmodule Linx.Capabilities do
   defp pid_arg(pid), do: {:error, {:bad_pid, pid}}
 
   defp set(names) when is_list(names) do
-    for n <- names, is_binary(n), cap = Constants.from_name(n), cap != nil, into: MapSet.new(),
-      do: cap
+    for n <- names,
+        is_binary(n),
+        cap = Constants.from_name(n),
+        cap != nil,
+        into: MapSet.new(),
+        do: cap
   end
 
   defp set(_), do: MapSet.new()
@@ -174,18 +178,22 @@ defmodule Linx.Capabilities do
 
   # Any enumerable of known atoms -> the plugin's names.
   defp names(caps) do
-    if Enumerable.impl_for(caps) != nil do
-      Enum.reduce_while(caps, {:ok, []}, fn cap, {:ok, acc} ->
-        if Constants.known?(cap),
-          do: {:cont, {:ok, [Atom.to_string(cap) | acc]}},
-          else: {:halt, {:error, {:bad_capability, cap}}}
-      end)
-      |> case do
-        {:ok, rev} -> {:ok, rev |> Enum.reverse() |> Enum.uniq()}
-        error -> error
-      end
-    else
-      {:error, {:bad_capability, caps}}
+    case Linx.Seccomp.to_list(caps) do
+      {:ok, list} -> names_of(list)
+      :error -> {:error, {:bad_capability, caps}}
+    end
+  end
+
+  defp names_of(caps) do
+    caps
+    |> Enum.reduce_while({:ok, []}, fn cap, {:ok, acc} ->
+      if Constants.known?(cap),
+        do: {:cont, {:ok, [Atom.to_string(cap) | acc]}},
+        else: {:halt, {:error, {:bad_capability, cap}}}
+    end)
+    |> case do
+      {:ok, rev} -> {:ok, rev |> Enum.reverse() |> Enum.uniq()}
+      error -> error
     end
   end
 

@@ -332,8 +332,13 @@ defmodule Linx.Process do
   # `{:error, :not_ready | :running | :aborting | :no_process}`.  A kernel
   # failure in the child also ends the session with its `:error` event.
   @spec checkpoint_call(t(), String.t(), map()) :: {:ok, term()} | {:error, term()}
-  def checkpoint_call(session, verb, args) when is_binary(verb) and is_map(args),
-    do: call(session, {:checkpoint_call, verb, args})
+  def checkpoint_call(session, verb, args) when is_binary(verb) and is_map(args) do
+    call(session, {:checkpoint_call, verb, args})
+  rescue
+    # Not a process reference at all (a number, a string...).
+    ArgumentError -> {:error, :no_process}
+    FunctionClauseError -> {:error, :no_process}
+  end
 
   defp iodata(bytes) when is_binary(bytes), do: {:ok, bytes}
 

@@ -110,7 +110,7 @@ defmodule Linx.Seccomp do
          {:ok, names} <- syscall_names(syscalls),
          {:ok, default} <- action(Keyword.get(opts, :default, :kill_process)) do
       build("seccomp.allow_list", %{"syscalls" => names, "default" => default}, %{
-        syscalls: Enum.to_list(syscalls),
+        syscalls: elem(to_list(syscalls), 1),
         default: opts[:default]
       })
     end
@@ -131,7 +131,7 @@ defmodule Linx.Seccomp do
       args = %{"syscalls" => names, "deny_action" => deny, "default" => default}
 
       build("seccomp.deny_list", args, %{
-        syscalls: Enum.to_list(syscalls),
+        syscalls: elem(to_list(syscalls), 1),
         default: opts[:default],
         deny_action: opts[:deny_action]
       })
@@ -151,7 +151,8 @@ defmodule Linx.Seccomp do
   """
   @spec from_rules({[Filter.rule()], Filter.action()}) :: {:ok, Filter.t()} | {:error, term()}
   def from_rules({rules, default}) when is_list(rules) do
-    with {:ok, wire} <- rules_to_wire(rules),
+    with {:ok, rules} <- rules_list(rules),
+         {:ok, wire} <- rules_to_wire(rules),
          {:ok, default_w} <- action(default) do
       build("seccomp.from_rules", %{"rules" => wire, "default" => default_w}, %{
         rules: rules,
@@ -161,6 +162,10 @@ defmodule Linx.Seccomp do
   end
 
   def from_rules(other), do: {:error, {:bad_rule, other}}
+
+  defp rules_list(rules) do
+    if proper_list?(rules), do: {:ok, rules}, else: {:error, {:bad_rule, rules}}
+  end
 
   @doc """
   The data form `{rules, default}` of a filter Linx built, as the plugin
@@ -178,7 +183,8 @@ defmodule Linx.Seccomp do
   @spec to_rules(Filter.t()) ::
           {:ok, {[Filter.rule()], Filter.action()}} | {:error, :no_rules | term()}
   def to_rules(%Filter{rules: {rules, default}} = f) when is_list(rules) do
-    with {:ok, wire} <- rules_to_wire(rules),
+    with {:ok, rules} <- rules_list(rules),
+         {:ok, wire} <- rules_to_wire(rules),
          {:ok, default_w} <- action(default) do
       data = %{"rules" => wire, "default" => default_w, "arches" => [Atom.to_string(f.arch)]}
 
@@ -225,31 +231,61 @@ defmodule Linx.Seccomp do
   # ---- argument shapes -------------------------------------------------
 
   defp opts(opts) do
-    if Keyword.keyword?(opts), do: :ok, else: {:error, {:bad_options, opts}}
+    if proper_list?(opts) and Keyword.keyword?(opts),
+      do: :ok,
+      else: {:error, {:bad_options, opts}}
   end
 
-  defp syscall_names(syscalls) do
-    if Enumerable.impl_for(syscalls) != nil do
-      Enum.reduce_while(syscalls, {:ok, []}, fn
-        s, {:ok, acc} when is_atom(s) and s not in [nil, true, false] ->
-          {:cont, {:ok, [Atom.to_string(s) | acc]}}
+  @doc false
+  # Any enumerable as a list, or :error (an improper list, a fun that is
+  # not an enumerable...): the caller's term never crashes us.
+  def to_list(term) when is_list(term), do: if(proper_list?(term), do: {:ok, term}, else: :error)
 
-        s, _ ->
-          {:halt, {:error, {:unknown_syscall, s}}}
-      end)
-      |> case do
-        {:ok, rev} -> {:ok, Enum.reverse(rev)}
-        error -> error
-      end
-    else
-      {:error, {:unknown_syscall, syscalls}}
+  def to_list(term) do
+    if Enumerable.impl_for(term) != nil, do: {:ok, Enum.to_list(term)}, else: :error
+  rescue
+    _ -> :error
+  end
+
+  defp proper_list?(l) when is_list(l) do
+    _ = length(l)
+    true
+  rescue
+    ArgumentError -> false
+  end
+
+  defp proper_list?(_), do: false
+
+  defp syscall_names(syscalls) do
+    case to_list(syscalls) do
+      {:ok, list} -> syscall_list(list)
+      :error -> {:error, {:unknown_syscall, syscalls}}
+    end
+  end
+
+  defp syscall_list(syscalls) do
+    syscalls
+    |> Enum.reduce_while({:ok, []}, fn
+      s, {:ok, acc} when is_atom(s) and s not in [nil, true, false] ->
+        {:cont, {:ok, [Atom.to_string(s) | acc]}}
+
+      s, _ ->
+        {:halt, {:error, {:unknown_syscall, s}}}
+    end)
+    |> case do
+      {:ok, rev} -> {:ok, Enum.reverse(rev)}
+      error -> error
     end
   end
 
   defp action(a) when a in @actions, do: {:ok, Atom.to_string(a)}
 
   defp action({:errno, e} = a) when is_atom(e) and e not in [nil, true, false],
-    do: if(Linx.Errno.code(e), do: {:ok, %{"errno" => Atom.to_string(e)}}, else: {:error, {:bad_action, a}})
+    do:
+      if(Linx.Errno.code(e),
+        do: {:ok, %{"errno" => Atom.to_string(e)}},
+        else: {:error, {:bad_action, a}}
+      )
 
   defp action({:errno, e}) when is_integer(e) and e in 0..4095, do: {:ok, %{"errno" => e}}
   defp action(a), do: {:error, {:bad_action, a}}
@@ -263,8 +299,11 @@ defmodule Linx.Seccomp do
 
           true ->
             case action(act) do
-              {:ok, a} -> {:cont, {:ok, [%{"syscall" => Atom.to_string(sys), "action" => a} | acc]}}
-              error -> {:halt, error}
+              {:ok, a} ->
+                {:cont, {:ok, [%{"syscall" => Atom.to_string(sys), "action" => a} | acc]}}
+
+              error ->
+                {:halt, error}
             end
         end
 
@@ -282,7 +321,8 @@ defmodule Linx.Seccomp do
   defp build(verb, args, input) do
     case arch() do
       :unsupported ->
-        {:error, {:unsupported_arch, :erlang.system_info(:system_architecture) |> List.to_string()}}
+        {:error,
+         {:unsupported_arch, :erlang.system_info(:system_architecture) |> List.to_string()}}
 
       arch ->
         case Linx.Native.call(verb, args) do
@@ -301,7 +341,8 @@ defmodule Linx.Seccomp do
   # names come from the plugin's own tables (a bounded set).
   defp data_from_wire(%{"rules" => rules, "default" => default}) when is_list(rules) do
     out =
-      for %{"syscall" => s, "action" => a} <- rules, is_binary(s),
+      for %{"syscall" => s, "action" => a} <- rules,
+          is_binary(s),
           do: {action_from_wire(a), String.to_atom(s)}
 
     {:ok, {out, action_from_wire(default)}}
@@ -317,7 +358,10 @@ defmodule Linx.Seccomp do
   # The plugin's refusal "tag: detail", with the caller's own term.
   defp build_error(%{message: msg} = native, input) do
     tag =
-      case Regex.run(~r/(?:^|: )(unknown_syscall|unknown_group|duplicate_rule|bad_action|bad_rule|empty_list|no_rules):/, msg) do
+      case Regex.run(
+             ~r/(?:^|: )(unknown_syscall|unknown_group|duplicate_rule|bad_action|bad_rule|empty_list|no_rules):/,
+             msg
+           ) do
         [_, tag] -> tag
         _ -> nil
       end

@@ -152,6 +152,15 @@ defmodule Linx.User do
   defp mappings(:missing, key), do: {:error, {:bad_map, {:missing, key}}}
 
   defp mappings([_ | _] = list, _key) do
+    case Linx.Seccomp.to_list(list) do
+      {:ok, list} -> entries(list)
+      :error -> {:error, {:bad_map, list}}
+    end
+  end
+
+  defp mappings(other, _key), do: {:error, {:bad_map, other}}
+
+  defp entries(list) do
     Enum.reduce_while(list, {:ok, []}, fn
       {i, o, n}, {:ok, acc} when is_integer(i) and is_integer(o) and is_integer(n) ->
         {:cont, {:ok, [[i, o, n] | acc]}}
@@ -167,8 +176,6 @@ defmodule Linx.User do
       error -> error
     end
   end
-
-  defp mappings(other, _key), do: {:error, {:bad_map, other}}
 
   defp setgroups(:deny), do: {:ok, "deny"}
   defp setgroups(:skip), do: {:ok, "skip"}

@@ -85,8 +85,12 @@ defmodule Linx.CapabilitiesTest do
     end
 
     test "State inspects as counts" do
-      s = %State{effective: MapSet.new([:cap_chown, :cap_kill]), permitted: MapSet.new([:cap_chown, :cap_kill]),
-                 bounding: Constants.all()}
+      s = %State{
+        effective: MapSet.new([:cap_chown, :cap_kill]),
+        permitted: MapSet.new([:cap_chown, :cap_kill]),
+        bounding: Constants.all()
+      }
+
       assert inspect(s) == "#Linx.Capabilities.State<eff=2 prm=2 inh=0 bnd=41 amb=0>"
       assert inspect(s, pretty: true, limit: 1000) == inspect(s)
     end
@@ -127,7 +131,9 @@ defmodule Linx.CapabilitiesTest do
       {c, host} = spawn_status!()
       before = File.read!("/proc/#{host}/status") |> hex("CapBnd")
 
-      assert {:error, {:bad_capability, :cap_bogus}} = Caps.drop_bounding(c, [:cap_kill, :cap_bogus])
+      assert {:error, {:bad_capability, :cap_bogus}} =
+               Caps.drop_bounding(c, [:cap_kill, :cap_bogus])
+
       assert {:error, {:bad_capability, "cap_kill"}} = Caps.drop_bounding(c, ["cap_kill"])
       assert {:error, {:bad_capability, []}} = Caps.drop_bounding(c, [])
       assert {:error, {:bad_capability, :cap_kill}} = Caps.drop_bounding(c, :cap_kill)
@@ -191,7 +197,9 @@ defmodule Linx.CapabilitiesTest do
 
     {out, {:linx_process, :exited, 0}} = run!(c)
     m = mask(keep)
-    assert {hex(out, "CapEff"), hex(out, "CapPrm"), hex(out, "CapBnd"), hex(out, "CapInh")} == {m, m, m, 0}
+
+    assert {hex(out, "CapEff"), hex(out, "CapPrm"), hex(out, "CapBnd"), hex(out, "CapInh")} ==
+             {m, m, m, 0}
   end
 
   @tag skip: @root_only

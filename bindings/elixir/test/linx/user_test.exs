@@ -40,7 +40,10 @@ defmodule Linx.UserTest do
   test "the Error message" do
     err = Error.from_posix(:enoent, "/proc/7/gid_map", :read_gid_map)
     assert %Error{code: 2} = err
-    assert Exception.message(err) == "user read_gid_map failed on /proc/7/gid_map: enoent (errno 2)"
+
+    assert Exception.message(err) ==
+             "user read_gid_map failed on /proc/7/gid_map: enoent (errno 2)"
+
     assert Error.from_posix(:no_such_errno, "/p", :set_uid_map).code == nil
   end
 
@@ -51,7 +54,18 @@ defmodule Linx.UserTest do
 
   describe "bad input is an error tuple, before anything is written" do
     test "mappings" do
-      for bad <- [:x, [], "0 0 1", [{0, 0}], [{0, 0, 1, 2}], [{-1, 0, 1}], [{0, -5, 1}], [{0, 0, 0}], [{0, 0, :a}], [nil]] do
+      for bad <- [
+            :x,
+            [],
+            "0 0 1",
+            [{0, 0}],
+            [{0, 0, 1, 2}],
+            [{-1, 0, 1}],
+            [{0, -5, 1}],
+            [{0, 0, 0}],
+            [{0, 0, :a}],
+            [nil]
+          ] do
         assert {:error, {:bad_map, _}} = User.set_uid_map(1, bad), inspect(bad)
         assert {:error, {:bad_map, _}} = User.set_gid_map(1, bad), inspect(bad)
       end
@@ -72,7 +86,9 @@ defmodule Linx.UserTest do
         assert {:error, {:bad_pid, ^bad}} = User.read_gid_map(bad)
         assert {:error, {:bad_pid, ^bad}} = User.deny_setgroups(bad)
         assert {:error, {:bad_pid, ^bad}} = User.set_uid_map(bad, [{0, 0, 1}])
-        assert {:error, {:bad_pid, ^bad}} = User.setup_maps(bad, uid: [{0, 0, 1}], gid: [{0, 0, 1}])
+
+        assert {:error, {:bad_pid, ^bad}} =
+                 User.setup_maps(bad, uid: [{0, 0, 1}], gid: [{0, 0, 1}])
       end
     end
 
@@ -84,7 +100,9 @@ defmodule Linx.UserTest do
                User.setup_maps(1, uid: [{0, 0, 1}], gid: [{0, 0, 1}], setgroups: :allow)
 
       assert {:error, {:bad_map, :nope}} = User.setup_maps(1, :nope)
-      assert {:error, {:bad_map, {0, 0, 0}}} = User.setup_maps(1, uid: [{0, 0, 1}], gid: [{0, 0, 0}])
+
+      assert {:error, {:bad_map, {0, 0, 0}}} =
+               User.setup_maps(1, uid: [{0, 0, 1}], gid: [{0, 0, 0}])
     end
   end
 
@@ -130,7 +148,9 @@ defmodule Linx.UserTest do
   # The ids of the BEAM (and so of the agent and its workloads).
   defp my_ids do
     status = File.read!("/proc/self/status")
-    {status_field(status, "Uid") |> String.to_integer(), status_field(status, "Gid") |> String.to_integer()}
+
+    {status_field(status, "Uid") |> String.to_integer(),
+     status_field(status, "Gid") |> String.to_integer()}
   end
 
   @tag skip: @root_only

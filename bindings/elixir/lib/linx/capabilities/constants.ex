@@ -47,7 +47,9 @@ defmodule Linx.Capabilities.Constants do
   @doc "The mask of an enumerable of capability atoms."
   @spec to_mask(Enumerable.t()) :: non_neg_integer()
   def to_mask(caps) do
-    Enum.reduce(caps, 0, fn cap, acc -> Bitwise.bor(acc, Bitwise.bsl(1, Map.fetch!(@bits, cap))) end)
+    Enum.reduce(caps, 0, fn cap, acc ->
+      Bitwise.bor(acc, Bitwise.bsl(1, Map.fetch!(@bits, cap)))
+    end)
   end
 
   @doc "Whether `cap` is a capability atom Linx knows."

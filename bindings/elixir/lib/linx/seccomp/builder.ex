@@ -39,10 +39,17 @@ defmodule Linx.Seccomp.Builder do
   """
   @spec deny(t(), atom(), keyword()) :: t()
   def deny(%__MODULE__{rules: rules} = b, syscall, opts \\ []) do
+    # Options that are not a keyword list become the action itself, for
+    # build/2 to refuse as {:bad_action, opts}.
     action =
-      case Keyword.fetch(opts, :action) do
-        {:ok, action} -> action
-        :error -> {:errno, Keyword.get(opts, :errno, :eperm)}
+      with {:ok, list} <- Linx.Seccomp.to_list(opts),
+           true <- Keyword.keyword?(list) do
+        case Keyword.fetch(list, :action) do
+          {:ok, action} -> action
+          :error -> {:errno, Keyword.get(list, :errno, :eperm)}
+        end
+      else
+        _ -> opts
       end
 
     %{b | rules: [{action, syscall} | rules]}
@@ -56,7 +63,13 @@ defmodule Linx.Seccomp.Builder do
   def build(builder, opts \\ [])
 
   def build(%__MODULE__{rules: rules}, opts) when is_list(opts) and is_list(rules) do
-    Linx.Seccomp.from_rules({Enum.reverse(rules), Keyword.get(opts, :default, :kill_process)})
+    with {:ok, opts} <- Linx.Seccomp.to_list(opts),
+         true <- Keyword.keyword?(opts),
+         {:ok, rules} <- Linx.Seccomp.to_list(rules) do
+      Linx.Seccomp.from_rules({Enum.reverse(rules), Keyword.get(opts, :default, :kill_process)})
+    else
+      _ -> {:error, {:bad_options, opts}}
+    end
   end
 
   def build(%__MODULE__{}, opts), do: {:error, {:bad_options, opts}}
