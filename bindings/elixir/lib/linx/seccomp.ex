@@ -337,8 +337,11 @@ defmodule Linx.Seccomp do
     end
   end
 
-  # The data form the plugin returns, back into atoms.  Syscall and errno
-  # names come from the plugin's own tables (a bounded set).
+  # The data form the plugin returns, back into atoms.  Syscall names come
+  # from libseccomp's per-arch table through the plugin (a fixed, bounded
+  # set: the group expansions of to_rules/1 are the only names the caller
+  # did not write); actions through the fixed table below; errno names
+  # are already atoms (the errno table's).
   defp data_from_wire(%{"rules" => rules, "default" => default}) when is_list(rules) do
     out =
       for %{"syscall" => s, "action" => a} <- rules,
@@ -350,8 +353,16 @@ defmodule Linx.Seccomp do
 
   defp data_from_wire(_other), do: {:error, Error.from_posix(:ebadmsg, :build)}
 
-  defp action_from_wire(a) when is_binary(a), do: String.to_atom(a)
-  defp action_from_wire(%{"errno" => e}) when is_binary(e), do: {:errno, String.to_atom(e)}
+  @wire_actions Map.new(@actions, &{Atom.to_string(&1), &1})
+
+  defp action_from_wire(a) when is_binary(a), do: Map.get(@wire_actions, a, a)
+
+  defp action_from_wire(%{"errno" => e}) when is_binary(e) do
+    {:errno, String.to_existing_atom(e)}
+  rescue
+    ArgumentError -> {:errno, e}
+  end
+
   defp action_from_wire(%{"errno" => e}) when is_integer(e), do: {:errno, e}
   defp action_from_wire(other), do: other
 
