@@ -120,13 +120,17 @@ defmodule Linx.Process do
       its controlling terminal on fds 0-2; see `pty_write/2`), or
       `[stdin: d, stdout: d, stderr: d]` with each `d` one of `:inherit`,
       `:devnull`, `{:connect_unix, path}` (a stream socket the agent
-      connects to `path`, which must be listening before the spawn).
+      connects to `path`, which must be listening before the spawn);
+    * `:no_new_privs` - set `PR_SET_NO_NEW_PRIVS` in the child before
+      `execve` (default `false`); `Linx.Seccomp.install/2` sets it
+      itself when the child lacks `CAP_SYS_ADMIN`.
 
   Refused before any system call: `{:error, :argv_required}`,
   `{:error, {:bad_argv, argv}}`, `{:error, {:bad_namespaces, unknown}}`,
   `{:error, {:bad_env, env}}`, `{:error, {:bad_cwd, cwd}}`,
   `{:error, {:bad_owner, owner}}`, `{:error, {:bad_stdio, stdio}}`,
-  `{:error, {:bad_linger, v}}`, `{:error, {:bad_auto_proceed, v}}`;
+  `{:error, {:bad_linger, v}}`, `{:error, {:bad_auto_proceed, v}}`,
+  `{:error, {:bad_no_new_privs, v}}`;
   `{:error, {:agent_unavailable, reason}}` when the agent cannot start.
 
       iex> Linx.Process.spawn([])
@@ -320,6 +324,22 @@ defmodule Linx.Process do
     end
   end
 
+  @doc false
+  # Runs child-side verb `verb` (caps.drop_bounding, seccomp.install...)
+  # inside the child parked at the checkpoint, through the agent's `call`
+  # request.  `{:ok, value}`, `{:error, %{"errno" => n, ...}}` (the error
+  # map of the `result` event: string keys), or the state refusals
+  # `{:error, :not_ready | :running | :aborting | :no_process}`.  A kernel
+  # failure in the child also ends the session with its `:error` event.
+  @spec checkpoint_call(t(), String.t(), map()) :: {:ok, term()} | {:error, term()}
+  def checkpoint_call(session, verb, args) when is_binary(verb) and is_map(args) do
+    call(session, {:checkpoint_call, verb, args})
+  rescue
+    # Not a process reference at all (a number, a string...).
+    ArgumentError -> {:error, :no_process}
+    FunctionClauseError -> {:error, :no_process}
+  end
+
   defp iodata(bytes) when is_binary(bytes), do: {:ok, bytes}
 
   defp iodata(bytes) when is_list(bytes) do
@@ -372,7 +392,8 @@ defmodule Linx.Process do
          {:ok, ns} <- namespaces(Keyword.get(opts, :namespaces, [])),
          {:ok, env} <- env(Keyword.get(opts, :env)),
          {:ok, cwd} <- cwd(Keyword.get(opts, :cwd)),
-         {:ok, stdio} <- stdio(Keyword.get(opts, :stdio, :inherit)) do
+         {:ok, stdio} <- stdio(Keyword.get(opts, :stdio, :inherit)),
+         {:ok, nnp} <- bool(opts, :no_new_privs, false) do
       req =
         %{"op" => Atom.to_string(mode), "argv" => argv}
         |> put_if("target", target)
@@ -380,6 +401,7 @@ defmodule Linx.Process do
         |> put_if("env", env)
         |> put_if("cwd", cwd)
         |> put_if("stdio", stdio)
+        |> put_if("no_new_privs", if(nnp, do: true))
 
       {:ok, req}
     end
@@ -490,7 +512,10 @@ defmodule Linx.Process do
       result: nil,
       proceed_sent: false,
       abort_sent: false,
-      waiters: []
+      waiters: [],
+      # checkpoint calls in flight: ref => from, answered in ref order
+      calls: %{},
+      next_ref: 1
     }
 
     # start/3 checked that the agent runs; if it died since, the session
@@ -588,6 +613,30 @@ defmodule Linx.Process do
     if state.host_pid,
       do: {:reply, {:ok, state.host_pid}, state},
       else: {:reply, {:error, :not_ready}, state}
+  end
+
+  def handle_call({:checkpoint_call, verb, args}, from, state) do
+    cond do
+      terminal?(state) ->
+        {:reply, {:error, :no_process}, state}
+
+      state.abort_sent ->
+        {:reply, {:error, :aborting}, state}
+
+      state.proceed_sent ->
+        {:reply, {:error, :running}, state}
+
+      state.stage != :ready ->
+        {:reply, {:error, :not_ready}, state}
+
+      true ->
+        ref = state.next_ref
+        msg = %{"ref" => ref, "verb" => verb, "args" => args}
+
+        if send_op(state, "call", msg),
+          do: {:noreply, %{state | calls: Map.put(state.calls, ref, from), next_ref: ref + 1}},
+          else: {:reply, {:error, :no_process}, state}
+    end
   end
 
   def handle_call({:set_owner, pid}, _from, state), do: {:reply, :ok, %{state | owner: pid}}
@@ -710,6 +759,38 @@ defmodule Linx.Process do
     error(state, int_field(ev, "errno", 22), :malformed_request)
   end
 
+  # A result answers the checkpoint call of its ref; one of no pending ref
+  # (or malformed) is dropped.
+  defp event("result", %{"ref" => ref} = ev, state) when is_integer(ref) do
+    case Map.pop(state.calls, ref) do
+      {nil, _} ->
+        {:noreply, state}
+
+      {from, calls} ->
+        answer =
+          if Map.has_key?(ev, "errno"),
+            do: {:error, Map.drop(ev, ["ev", "id", "ref"])},
+            else: {:ok, ev["value"]}
+
+        GenServer.reply(from, answer)
+        {:noreply, %{state | calls: calls}}
+    end
+  end
+
+  # A refused call carries no ref; the agent answers in order, so it is
+  # the oldest one in flight.
+  defp event("reject", %{"op" => "call"} = ev, state) do
+    case Enum.min(Map.keys(state.calls), fn -> nil end) do
+      nil ->
+        {:noreply, state}
+
+      ref ->
+        {from, calls} = Map.pop(state.calls, ref)
+        GenServer.reply(from, {:error, reject_reason(ev["reason"])})
+        {:noreply, %{state | calls: calls}}
+    end
+  end
+
   defp event(_other, _ev, state), do: {:noreply, state}
 
   defp error(state, errno, stage) do
@@ -730,7 +811,8 @@ defmodule Linx.Process do
   defp finish(state, stage, result, message) do
     notify(state, message)
     for {from, _} <- state.waiters, do: GenServer.reply(from, wait_answer(result))
-    state = %{state | stage: stage, result: result, waiters: []}
+    for {_ref, from} <- state.calls, do: GenServer.reply(from, {:error, :no_process})
+    state = %{state | stage: stage, result: result, waiters: [], calls: %{}}
 
     if state.linger,
       do: {:noreply, state},
@@ -779,6 +861,11 @@ defmodule Linx.Process do
       _ -> default
     end
   end
+
+  defp reject_reason("not_ready"), do: :not_ready
+  defp reject_reason("running"), do: :running
+  defp reject_reason("setup_running"), do: :running
+  defp reject_reason(_), do: :no_process
 
   defp stage_atom(name) when is_binary(name), do: Map.get(@stages, name, :unknown)
   defp stage_atom(_), do: :unknown

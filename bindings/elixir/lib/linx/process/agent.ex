@@ -172,7 +172,10 @@ defmodule Linx.Process.Agent do
             :nouse_stdio,
             :exit_status,
             {:packet, 4},
-            args: []
+            args: [],
+            # The plugins the NIF loads, so that child-side verbs
+            # (Linx.Process.checkpoint_call/3) resolve in the agent too.
+            env: [{~c"LINX_PLUGIN_PATH", String.to_charlist(Linx.Native.plugin_path())}]
           ])
 
         os_pid =
