@@ -2560,6 +2560,13 @@ int linx_nft_format(const struct linx_value *ruleset, char **text, size_t *len,
 			put_unsupported_line(&b, 0, "table without a family or name");
 			continue;
 		}
+		/* sorted: a second table of a family and name is next to the
+		 * first, and its blocks would merge with it in the parser */
+		if (i && cmp_tables(&order[i - 1], &order[i]) == 0) {
+			put_unsupported_line(&b, 0, "table: a second table of "
+						    "that family and name");
+			continue;
+		}
 		if (i)
 			nftl_sb_puts(&b, "\n");
 		nftl_sb_printf(&b, "table %s ", fam);
@@ -2590,9 +2597,20 @@ int linx_nft_format(const struct linx_value *ruleset, char **text, size_t *len,
 			nftl_sb_quote(&b, str_of(t, "comment"));
 			nftl_sb_puts(&b, "\n");
 		}
+		/* chain blocks of one name merge in the parser: a second
+		 * chain of a name is a comment, as a second set is */
 		const struct linx_value *l = linx_map_get(t, "chains");
+		struct nft_strset cnames = { 0 };
+		if (l && l->type == LINX_LIST &&
+		    nft_strset_init(&cnames, l->len) < 0)
+			cnames.slot = NULL;
 		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
-			fmt_chain(&b, family, &l->items[k]);
+			if (!seen_before(&cnames, l, k, false))
+				fmt_chain(&b, family, &l->items[k]);
+			else
+				put_unsupported_line(&b, 1, "chain: a second chain "
+							   "of that name");
+		nft_strset_fini(&cnames);
 		/* sets and maps in the value's order: the order a load
 		 * creates them in, as nft -f does with the source's */
 		/* A second set (or map, one namespace), object of a kind
