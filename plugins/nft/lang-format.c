@@ -1248,9 +1248,10 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 			return 1;
 		}
 		n = nftl_sym_name(icmpx, 4, (uint32_t)code);
-		if (!n)
-			return unsupported(c, e, "code");
-		wordf(c, "reject with icmpx type %s", n);
+		if (n)
+			wordf(c, "reject with icmpx type %s", n);
+		else /* a code without a name: its number, as nft lists it */
+			wordf(c, "reject with icmpx %" PRId64, code);
 		return 1;
 	}
 	if (!streq(type, "icmp_unreach"))
@@ -1265,9 +1266,11 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 	}
 	n = v6 ? nftl_sym_name(icmp6, 6, (uint32_t)code)
 	       : nftl_sym_name(icmp, 7, (uint32_t)code);
-	if (!n)
-		return unsupported(c, e, "code");
-	wordf(c, "reject with %s type %s", v6 ? "icmpv6" : "icmp", n);
+	if (n)
+		wordf(c, "reject with %s type %s", v6 ? "icmpv6" : "icmp", n);
+	else
+		wordf(c, "reject with %s %" PRId64, v6 ? "icmpv6" : "icmp",
+		      code);
 	return 1;
 }
 

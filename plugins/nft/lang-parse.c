@@ -2289,7 +2289,10 @@ static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
 			}
 			accept_ident(p, "type");
 			const struct tok *c = next(p);
-			if (c->kind == T_INT && c->u < 256)
+			/* the kernel takes any icmp and icmpv6 code, and
+			 * icmpx codes up to NFT_REJECT_ICMPX_MAX (3) */
+			if (c->kind == T_INT &&
+			    c->u <= (tab == icmpx ? 3u : 255u))
 				code = (uint32_t)c->u;
 			else if (c->kind != T_IDENT ||
 				 !nftl_sym_value(tab, n, c->s, &code))

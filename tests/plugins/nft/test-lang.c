@@ -297,6 +297,10 @@ static const struct {
 	  3, 40, "udp vs. tcp" },
 	{ "table ip t {\n chain c {\n  meta l4proto udp tcp dport 2\n }\n}\n", 3,
 	  20, "udp vs. tcp" },
+	/* nft: Could not process rule: Invalid argument (the kernel's
+	 * NFT_REJECT_ICMPX_MAX is 3) */
+	{ "table inet t {\n chain c {\n  reject with icmpx type 7\n }\n}\n", 3,
+	  26, "expecting a reject type" },
 	/* nft compares a concatenation with a value too; we only look
 	 * one up in a set */
 	{ "table ip t {\n chain c {\n  ip saddr . tcp dport 1.2.3.4 . 22\n }\n}\n",
