@@ -839,11 +839,14 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			used = 3;
 		} else if (nftl_dtype_is_bitmask(s->dtype)) {
 			uint64_t v;
-			if (prefix || d->len != (uint32_t)s->len ||
-			    (strcmp(op, "eq") && strcmp(op, "neq")))
+			if (prefix || d->len != (uint32_t)s->len)
 				goto bad;
 			v = get_uint(d->bytes, d->len, dt_host(s->dtype));
-			nftl_sb_puts(&b, op[0] == 'e' ? "== " : "!= ");
+			/* == and != spelled out (a bare value is the flag
+			 * test); the ordering operators as they are */
+			nftl_sb_puts(&b, streq(op, "eq")    ? "== "
+					 : streq(op, "neq") ? "!= "
+							    : ot);
 			if (v)
 				bitmask_text(&b, s->dtype, v);
 			else
