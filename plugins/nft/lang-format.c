@@ -471,6 +471,17 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		nftl_sb_puts(b, k->str);
 		return 0;
 	}
+	/* a field without a named type (icmpv6 code): a plain integer of
+	 * N bits, as the parser reads it */
+	if (strncmp(type, "integer/", 8) == 0) {
+		int bits = atoi(type + 8);
+		if ((bits != 8 && bits != 16 && bits != 32 && bits != 64) ||
+		    !linx_value_get_i64(k, &i) || i < 0 ||
+		    (bits < 64 && (uint64_t)i >> bits))
+			return -1;
+		nftl_sb_printf(b, "%" PRId64, i);
+		return 0;
+	}
 	unsigned sdt, slen;
 	if (!linx_value_get_i64(k, &i) || i < 0 ||
 	    !nftl_settype_dtype(type, &sdt, &slen) || sdt == DT_IFNAME ||
