@@ -1261,11 +1261,11 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 			word(c, "reject");
 			return 1;
 		}
+		/* 0..3 all have names; the kernel refuses any other */
 		n = nftl_sym_name(icmpx, 4, (uint32_t)code);
-		if (n)
-			wordf(c, "reject with icmpx type %s", n);
-		else /* a code without a name: its number, as nft lists it */
-			wordf(c, "reject with icmpx %" PRId64, code);
+		if (!n)
+			return unsupported(c, e, "code");
+		wordf(c, "reject with icmpx type %s", n);
 		return 1;
 	}
 	if (!streq(type, "icmp_unreach"))
