@@ -99,9 +99,10 @@ defmodule Linx.CapabilitiesTest do
   describe "writes outside the checkpoint" do
     test ":not_ready, :running, :no_process, and the workload still runs" do
       {:ok, c} = P.spawn(argv: ["/bin/sh", "-c", "exit 3"], stdio: :devnull)
-      # Asked at once: the child cannot be parked yet.
-      assert {:error, :not_ready} = Caps.drop_bounding(c, [:cap_sys_admin])
-      assert {:error, :not_ready} = Caps.set_ambient(c, [])
+      # Asked at once: usually before the child is parked, but a fast
+      # agent may have reported :ready already, and then the call works.
+      assert Caps.drop_bounding(c, [:cap_sys_admin]) in [{:error, :not_ready}, :ok]
+      assert Caps.set_ambient(c, []) in [{:error, :not_ready}, :ok]
       ready!()
       assert :ok = P.proceed(c)
       assert {:error, :running} = Caps.drop_bounding(c, [:cap_sys_admin])

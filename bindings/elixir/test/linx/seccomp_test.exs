@@ -336,7 +336,9 @@ defmodule Linx.SeccompTest do
     test "outside the checkpoint: :not_ready, :running, :no_process" do
       {:ok, filter} = S.deny_list([:ptrace])
       {:ok, c} = P.spawn(argv: ["/bin/sh", "-c", "exit 4"], stdio: :devnull)
-      assert {:error, :not_ready} = S.install(c, filter)
+      # Usually before the child is parked; a fast agent may have
+      # reported :ready already, and then the install works.
+      assert S.install(c, filter) in [{:error, :not_ready}, :ok]
       ready!()
       assert :ok = P.proceed(c)
       assert {:error, :running} = S.install(c, filter)
