@@ -121,7 +121,7 @@ defmodule Linx.Cgroup.Reconcile do
           [op()] | {:error, bad()}
   def diff(observed, desired, last_applied \\ %{}, opts \\ []) do
     with {:ok, args} <- args(desired, last_applied, opts),
-         :ok <- observed_ok(observed) do
+         :ok <- Flat.observed_ok(observed) do
       case Linx.Native.call("cgroup.diff", Map.put(args, "observed", observed)) do
         {:ok, ops} -> Enum.map(ops, fn op -> Flat.op_in(op, &value_in/1) end)
         {:error, native} -> {:error, refusal(native, desired, last_applied, nil)}
@@ -154,7 +154,7 @@ defmodule Linx.Cgroup.Reconcile do
   defp args(desired, last_applied, opts) do
     with {:ok, d} <- desired_out(desired),
          {:ok, la} <- Flat.last_applied_out(last_applied, &value_out/1),
-         {:ok, revert} <- revert_opt(opts) do
+         {:ok, revert} <- Flat.revert_opt(opts) do
       {:ok, %{"desired" => d, "last_applied" => la, "revert_on_release" => revert}}
     end
   end
@@ -186,24 +186,6 @@ defmodule Linx.Cgroup.Reconcile do
   defp value_in("max"), do: :max
   defp value_in([q, p]) when is_integer(q) and is_integer(p), do: {q, p}
   defp value_in(v), do: v
-
-  defp observed_ok(o) when is_map(o) do
-    if Enum.all?(o, fn {k, v} -> is_binary(k) and is_binary(v) end),
-      do: :ok,
-      else: {:error, {:bad_observed, o}}
-  end
-
-  defp observed_ok(o), do: {:error, {:bad_observed, o}}
-
-  defp revert_opt(opts) when is_list(opts) do
-    case List.keyfind(opts, :revert_on_release, 0) do
-      nil -> {:ok, false}
-      {_, b} when is_boolean(b) -> {:ok, b}
-      other -> {:error, {:bad_option, other}}
-    end
-  end
-
-  defp revert_opt(opts), do: {:error, {:bad_option, opts}}
 
   defp refusal(%{op: op} = native, desired, last_applied, cg)
        when op in ["validate", "convert"] do

@@ -123,4 +123,26 @@ defmodule Linx.Reconcile.Flat do
 
     "#" <> name <> "<" <> if(r.converged?, do: "converged: ", else: "") <> counts <> ">"
   end
+
+  @doc false
+  # An observed map as observe/2 returns it: text by name.
+  def observed_ok(o) when is_map(o) do
+    if Enum.all?(o, fn {k, v} -> is_binary(k) and is_binary(v) end),
+      do: :ok,
+      else: {:error, {:bad_observed, o}}
+  end
+
+  def observed_ok(o), do: {:error, {:bad_observed, o}}
+
+  @doc false
+  # The :revert_on_release option (default false).
+  def revert_opt(opts) when is_list(opts) do
+    case List.keyfind(opts, :revert_on_release, 0) do
+      nil -> {:ok, false}
+      {_, b} when is_boolean(b) -> {:ok, b}
+      other -> {:error, {:bad_option, other}}
+    end
+  end
+
+  def revert_opt(opts), do: {:error, {:bad_option, opts}}
 end

@@ -140,7 +140,7 @@ defmodule Linx.Sysctl.Reconcile do
           [op()] | {:error, bad()}
   def diff(observed, desired, last_applied \\ %{}, opts \\ []) do
     with {:ok, args} <- args(desired, last_applied, opts),
-         :ok <- observed_ok(observed) do
+         :ok <- Flat.observed_ok(observed) do
       case Linx.Native.call("sysctl.diff", Map.put(args, "observed", observed)) do
         {:ok, ops} -> Enum.map(ops, fn op -> Flat.op_in(op, &Function.identity/1) end)
         {:error, native} -> {:error, refusal(native, desired, last_applied, opts)}
@@ -170,7 +170,7 @@ defmodule Linx.Sysctl.Reconcile do
   defp args(desired, last_applied, opts) do
     with :ok <- desired_ok(desired),
          {:ok, la} <- Flat.last_applied_out(last_applied, &value_out/1),
-         {:ok, revert} <- revert_opt(opts) do
+         {:ok, revert} <- Flat.revert_opt(opts) do
       {:ok, %{"desired" => desired, "last_applied" => la, "revert_on_release" => revert}}
     end
   end
@@ -184,14 +184,6 @@ defmodule Linx.Sysctl.Reconcile do
 
   defp desired_ok(d), do: {:error, {:bad_desired, d}}
 
-  defp observed_ok(o) when is_map(o) do
-    if Enum.all?(o, fn {k, v} -> is_binary(k) and is_binary(v) end),
-      do: :ok,
-      else: {:error, {:bad_observed, o}}
-  end
-
-  defp observed_ok(o), do: {:error, {:bad_observed, o}}
-
   defp binary_keys(keys) do
     case Enum.find(keys, &(not is_binary(&1))) do
       nil -> :ok
@@ -201,16 +193,6 @@ defmodule Linx.Sysctl.Reconcile do
     # an improper list
     _ in [ArgumentError, FunctionClauseError] -> {:error, {:bad_key, keys}}
   end
-
-  defp revert_opt(opts) when is_list(opts) do
-    case List.keyfind(opts, :revert_on_release, 0) do
-      nil -> {:ok, false}
-      {_, b} when is_boolean(b) -> {:ok, b}
-      other -> {:error, {:bad_option, other}}
-    end
-  end
-
-  defp revert_opt(opts), do: {:error, {:bad_option, opts}}
 
   defp value_out(v) when is_integer(v) or is_binary(v), do: {:ok, v}
   defp value_out([_ | _] = v), do: if(Enum.all?(v, &is_integer/1), do: {:ok, v}, else: :error)
