@@ -169,7 +169,11 @@ LINX_API int linx_agent_connect(struct linx_agent **ret, int fd, pid_t pid,
 LINX_API void linx_agent_free(struct linx_agent *agent);
 
 /* The agent's pid, and a descriptor to poll for readability in an event
- * loop (then call linx_agent_dispatch with timeout 0). */
+ * loop (then call linx_agent_dispatch with timeout 0).  Every call that
+ * waits (linx_process_wait*, linx_agent_dispatch, the synchronous calls)
+ * reads the channel itself and queues what it finds: drain the sessions'
+ * events after such a call and before polling again, or events it queued
+ * will sit unseen until the agent next writes. */
 LINX_API pid_t linx_agent_pid(const struct linx_agent *agent);
 LINX_API int linx_agent_fd(const struct linx_agent *agent);
 

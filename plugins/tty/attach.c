@@ -143,11 +143,13 @@ static int pump(struct attach *a, struct linx_tty_attach_result *ret,
 		};
 		int r;
 
+		/* wait() reads the channel too: whatever it queued (output,
+		 * and perhaps the end) is relayed now, before poll(2) - the
+		 * socket it drained will not wake us for it again. */
+		bool ended = linx_process_wait(a->proc, 0, &res, NULL) == 0;
+
 		relay_output(a);
-		/* wait() may read the last output together with the end:
-		 * relay what it queued before leaving. */
-		if (linx_process_wait(a->proc, 0, &res, NULL) == 0) {
-			relay_output(a);
+		if (ended) {
 			set_result(ret, &res);
 			return 0;
 		}

@@ -171,9 +171,18 @@ static void start(struct run *run, struct attach_case *c)
 
 static void expect_output(struct run *run, const char *want)
 {
-	ck_assert_msg(tp_read_until(run->t.master, run->buf, sizeof(run->buf),
-				    &run->len, want),
-		      "waiting for \"%s\", got: %s", want, run->buf);
+	struct pollfd pfd = { .fd = rep[0], .events = POLLIN };
+	struct report r = { 0 };
+
+	if (tp_read_until(run->t.master, run->buf, sizeof(run->buf),
+			  &run->len, want))
+		return;
+	/* Say why: an attach that ended early has reported. */
+	if (poll(&pfd, 1, 0) == 1 && read(rep[0], &r, sizeof(r)) == sizeof(r))
+		ck_abort_msg("waiting for \"%s\", got: %s (report %d: r=%d "
+			     "how=%u value=%d op=%s)", want, run->buf, r.kind,
+			     r.r, r.how, r.value, r.op);
+	ck_abort_msg("waiting for \"%s\", got: %s", want, run->buf);
 }
 
 static void type(struct run *run, const char *s)
