@@ -926,8 +926,6 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 					bitmask_text(&b, s->dtype, mv);
 				else
 					nftl_sb_puts(&b, "0x0");
-			} else if (!mv) {
-				goto bad;
 			} else {
 				struct sbuf mb = { 0 };
 				bitmask_text(&mb, s->dtype, mv);
