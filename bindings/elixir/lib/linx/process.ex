@@ -378,7 +378,9 @@ defmodule Linx.Process do
          :ok <- Agent.ensure_started() do
       GenServer.start_link(__MODULE__, %{
         mode: mode,
-        request: req,
+        # The agent releases the child itself: no round trip through this
+        # process between :ready and the release.
+        request: put_if(req, "auto_proceed", if(auto, do: true)),
         pty?: req["stdio"] == "pty",
         owner: owner,
         linger: linger,
@@ -717,8 +719,10 @@ defmodule Linx.Process do
     state = %{state | host_pid: host, child_pid: pid_field(ev, "child_pid"), stage: :ready}
     notify(state, {:linx_process, :ready, host})
 
-    if state.auto_proceed and not state.abort_sent and not state.proceed_sent,
-      do: {:noreply, do_proceed(state)},
+    # With auto_proceed the agent has released the child already (an abort
+    # sent before :ready wins there, as here).
+    if state.auto_proceed and not state.abort_sent,
+      do: {:noreply, %{state | proceed_sent: true}},
       else: {:noreply, state}
   end
 

@@ -247,6 +247,16 @@ defmodule Linx.ProcessTest do
              lifecycle()
 
     assert P.wait(c) == {:ok, {:exited, 0}}
+
+    # The agent releases the child itself: by the time :ready is seen here
+    # the session counts as proceeded.
+    {:ok, c} = P.spawn(argv: ["/bin/sleep", "60"], auto_proceed: true)
+    ready!()
+    assert P.proceed(c) == {:error, :running}
+    assert P.abort(c) == {:error, :running}
+    assert_receive {:linx_process, :running}, @t
+    :ok = P.signal(c, 9)
+    assert P.wait(c, @t) == {:ok, {:signaled, 9}}
   end
 
   test "set_owner/2 hands the events to another process" do
