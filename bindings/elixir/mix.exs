@@ -41,7 +41,8 @@ defmodule Linx.MixProject do
   defp aliases do
     [
       test: &LinxMix.TestNamespaces.run/1,
-      bench: "run bench/dispatch.exs"
+      bench: "run bench/dispatch.exs",
+      "bench.process": "run bench/process.exs"
     ]
   end
 end
