@@ -1268,8 +1268,12 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 	}
 	if (!streq(type, "icmp_unreach"))
 		return unsupported(c, e, "type");
-	bool v6 = c->family == F_IP6 || (c->family != F_IP && c->nf == 10);
-	bool v4 = c->family == F_IP || (c->family != F_IP6 && c->nf == 2);
+	/* the family comes from the table, or from the rule's own
+	 * `meta nfproto` (inet) or `meta protocol` (bridge, netdev) */
+	bool v6 = c->family == F_IP6 ||
+		  (c->family != F_IP && (c->nf == 10 || c->eth == 0x86dd));
+	bool v4 = c->family == F_IP ||
+		  (c->family != F_IP6 && (c->nf == 2 || c->eth == 0x0800));
 	if (!v6 && !v4)
 		return unsupported(c, e, "icmp reject without a family");
 	if ((c->family == F_IP && code == 3) || (c->family == F_IP6 && code == 4)) {
