@@ -73,7 +73,10 @@ defmodule Linx.Bench.Process do
 
     samples =
       Enum.reduce(1..rounds, %{}, fn _, acc ->
-        columns = [{:c_api, fn -> c_api(exe, n) end} | for({k, f} <- erlang, do: {k, fn -> for _ <- 1..n, do: f.() end})]
+        columns = [
+          {:c_api, fn -> c_api(exe, n) end}
+          | for({k, f} <- erlang, do: {k, fn -> for _ <- 1..n, do: f.() end})
+        ]
 
         Enum.reduce(Enum.shuffle(columns), acc, fn {k, f}, acc ->
           Map.update(acc, k, f.(), &(&1 ++ f.()))
@@ -101,7 +104,11 @@ defmodule Linx.Bench.Process do
     m = fn k -> pct(samples[k], 0.5) end
     added = m.(:linx_process) - m.(:c_api)
     IO.puts("")
-    IO.puts("Elixir layer over C (linx_process - c_api): #{Float.round(added, 1)} us (target < 100)")
+
+    IO.puts(
+      "Elixir layer over C (linx_process - c_api): #{Float.round(added, 1)} us (target < 100)"
+    )
+
     IO.puts("linx_process / c_api:      #{Float.round(m.(:linx_process) / m.(:c_api), 2)}")
     IO.puts("linx_process / system_cmd: #{Float.round(m.(:linx_process) / m.(:system_cmd), 2)}")
     IO.puts("linx_process / os_cmd:     #{Float.round(m.(:linx_process) / m.(:os_cmd), 2)}")

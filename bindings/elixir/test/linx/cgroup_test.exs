@@ -259,11 +259,17 @@ defmodule Linx.CgroupTest do
     # does when the directory exists (Linx 0.2.0).
     test "names the interface file", %{sandbox: sandbox} do
       cg = Path.join(sandbox, "missing")
-      enoent = fn file, op -> {:error, %Error{path: Path.join(cg, file), operation: op, errno: :enoent, code: 2}} end
+
+      enoent = fn file, op ->
+        {:error, %Error{path: Path.join(cg, file), operation: op, errno: :enoent, code: 2}}
+      end
 
       assert Cgroup.set_memory_max(cg, 1 <<< 20) == enoent.("memory.max", :write)
       assert Cgroup.set_pids_max(cg, 3) == enoent.("pids.max", :write)
-      assert Cgroup.add_process(cg, System.pid() |> String.to_integer()) == enoent.("cgroup.procs", :add_process)
+
+      assert Cgroup.add_process(cg, System.pid() |> String.to_integer()) ==
+               enoent.("cgroup.procs", :add_process)
+
       assert Cgroup.freeze(cg) == enoent.("cgroup.freeze", :write)
       assert Cgroup.thaw(cg) == enoent.("cgroup.freeze", :write)
       assert Cgroup.read(cg, "memory.current") == enoent.("memory.current", :read)
