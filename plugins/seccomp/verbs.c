@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <linx/seccomp.h>
+#include <seccomp.h>
 
 /* A filter as a value: the program, the arch, and the rules form. */
 static int filter_result(struct linx_seccomp_filter *f, struct linx_value *ret,
@@ -285,6 +286,42 @@ static int supported(const struct linx_call *call, struct linx_value *ret,
 	return 0;
 }
 
+static const struct linx_param syscalls_params[] = {
+	{ "arch", LINX_TM_STRING, LINX_PARAM_REQUIRED,
+	  "\"x86_64\" or \"aarch64\"" },
+};
+
+/* libseccomp's table for an architecture, whichever the host is: every
+ * number it names, as {name: number}. */
+static int syscalls(const struct linx_call *call, struct linx_value *ret,
+		    struct linx_error *err)
+{
+	const char *a = linx_call_arg(call, 0)->str;
+	uint32_t token;
+
+	if (strcmp(a, "x86_64") == 0)
+		token = SCMP_ARCH_X86_64;
+	else if (strcmp(a, "aarch64") == 0)
+		token = SCMP_ARCH_AARCH64;
+	else
+		return linx_error_param(err, "seccomp_syscalls", "arch",
+					"\"%s\": x86_64 or aarch64", a);
+	*ret = linx_value_map();
+	/* both tables end below 512 (the x32 bit is not a syscall of these) */
+	for (int nr = 0; nr < 1024; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(token, nr);
+		int r = name ? linx_map_put_int(ret, name, nr) : 0;
+
+		free(name);
+		if (r < 0) {
+			linx_value_clear(ret);
+			return linx_error_set(err, -r, "seccomp_syscalls",
+					      NULL);
+		}
+	}
+	return 0;
+}
+
 static const struct linx_param bpf_params[] = {
 	{ "bpf", LINX_TM_BYTES, LINX_PARAM_REQUIRED,
 	  "the program (a build verb's \"bpf\")" },
@@ -351,6 +388,10 @@ static const struct linx_verb verbs[] = {
 	{ .name = "seccomp.arch",
 	  .summary = "The architecture filters are built for",
 	  .fn = arch, .result_doc = "string" },
+	{ .name = "seccomp.syscalls",
+	  .summary = "An architecture's syscall table: names and numbers",
+	  .params = syscalls_params, .n_params = 1, .fn = syscalls,
+	  .result_doc = "{name: number}" },
 	{ .name = "seccomp.supported",
 	  .summary = "Whether the kernel has seccomp",
 	  .fn = supported, .result_doc = "bool" },

@@ -8,6 +8,7 @@
  * and the no_new_privs rule.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <signal.h>
@@ -212,6 +213,57 @@ START_TEST(program_matches_scmp_sys_resolver)
 	ck_assert_uint_eq(insn[len / 8 - 1].code, BPF_RET | BPF_K);
 	ck_assert_uint_eq(insn[len / 8 - 1].k, 0x80000000u);
 	linx_seccomp_filter_free(f);
+}
+END_TEST
+
+/* seccomp.syscalls against scmp_sys_resolver, for both architectures
+ * (each direction, names the two tables disagree on would show). */
+START_TEST(syscall_table_matches_scmp_sys_resolver)
+{
+	static const char *const arches[] = { "x86_64", "aarch64" };
+	static const char *const names[] = { "read", "openat", "seccomp",
+					     "clone3", "execve", "pidfd_open" };
+	const struct linx_plugin *plugins[] = { &linx_plugin_seccomp };
+	struct linx_registry *reg = linx_test_registry(plugins, 1);
+	struct linx_error err;
+
+	linx_test_require(linx_test_have("scmp_sys_resolver"),
+			  "scmp_sys_resolver (package seccomp) missing");
+	for (size_t a = 0; a < 2; a++) {
+		struct linx_value args = linx_value_map(), res;
+
+		linx_map_put_cstring(&args, "arch", arches[a]);
+		linx_assert_ok(linx_call(reg, "seccomp.syscalls", &args, &res,
+					 0, &err),
+			       &err);
+		ck_assert_uint_gt(res.len, 250);
+		for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+			char *out;
+			int status;
+			int64_t nr = -1;
+
+			out = linx_test_sh(&status, "scmp_sys_resolver -a %s %s",
+					   arches[a], names[i]);
+			linx_value_get_i64(linx_map_get(&res, names[i]), &nr);
+			ck_assert_msg(nr == atoi(out), "%s on %s: %" PRId64
+				      " here, %s from scmp_sys_resolver",
+				      names[i], arches[a], nr, out);
+			free(out);
+		}
+		linx_value_clear(&res);
+		linx_value_clear(&args);
+	}
+	{
+		struct linx_value args = linx_value_map(), res;
+
+		linx_map_put_cstring(&args, "arch", "vax");
+		ck_assert_int_eq(linx_call(reg, "seccomp.syscalls", &args, &res,
+					   0, &err),
+				 -EINVAL);
+		ck_assert_str_eq(err.param, "arch");
+		linx_value_clear(&args);
+	}
+	linx_registry_free(reg);
 }
 END_TEST
 
@@ -654,6 +706,7 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, rules_round_trip);
 		tcase_add_test(tc, verbs_and_errno_names);
 		tcase_add_test(tc, program_matches_scmp_sys_resolver);
+		tcase_add_test(tc, syscall_table_matches_scmp_sys_resolver);
 		tcase_add_test(tc, groups_match_the_kernel_table);
 		tcase_add_test(tc, groups_expand_everywhere);
 		tcase_add_test(tc, empty_lists_are_refused);
