@@ -41,8 +41,12 @@ defmodule Linx.Seccomp.SyscallsTest do
           do: {name, String.to_integer(nr)}
 
     assert length(defs) > 300
-    missing = for {name, nr} <- defs, Syscalls.to_number(name, :x86_64) != nr, do: {name, nr}
-    assert missing == []
+    ours = for {name, nr} <- defs, do: {name, nr, Syscalls.to_number(name, :x86_64)}
+    # a header newer than libseccomp may name syscalls it does not know yet;
+    # a number that differs is wrong whatever the versions
+    assert for({name, nr, n} <- ours, is_integer(n) and n != nr, do: {name, nr, n}) == []
+    unknown = for {name, _, :unknown} <- ours, do: name
+    assert length(unknown) < 20, "libseccomp lacks #{inspect(unknown)}"
   end
 
   test "bad input is refused, never a crash" do
