@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <linx/linx.h>
@@ -119,6 +120,10 @@ struct agent {
 	int self_pidfd; /* the children watch it to detect our death */
 	uint64_t host_slice_ns; /* the slice we started with (slice.c) */
 	bool slice_changed;
+	/* RLIMIT_NOFILE as we were started with; raised to the hard limit
+	 * for ourselves (nofile_raised), put back in every child (child.c). */
+	struct rlimit nofile;
+	bool nofile_raised;
 	struct linx_registry *reg;
 	struct session *sessions;
 };

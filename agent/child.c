@@ -250,6 +250,14 @@ static void close_others(const struct child_cfg *cfg)
 	syscall(SYS_close_range, from, ~0U, 0);
 }
 
+/* The agent's own descriptor limit is not the workload's.  Lowering a
+ * soft limit needs no privilege and leaves open descriptors alone. */
+static void restore_nofile(void)
+{
+	if (agent.nofile_raised)
+		setrlimit(RLIMIT_NOFILE, &agent.nofile);
+}
+
 /* ---- at the checkpoint -------------------------------------------------- */
 
 struct deferred {
@@ -443,6 +451,7 @@ void child_main(struct child_cfg *cfg)
 {
 	die_with_agent();
 	close_others(cfg);
+	restore_nofile();
 	if (cfg->enter) {
 		struct linx_error e;
 
@@ -468,6 +477,7 @@ void child_enter_main(struct child_cfg *cfg)
 
 	die_with_agent();
 	close_others(cfg);
+	restore_nofile();
 	linx_error_clear(&e);
 	if (linx_ns_pin_enter(&cfg->pin, cfg->enter_mask, &e) < 0)
 		die(cfg, &e, 1);

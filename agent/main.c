@@ -330,6 +330,17 @@ static void setup(int in, int out, const char *preload)
 			syscall(SYS_close_range, lo + 1, hi - 1, 0);
 		syscall(SYS_close_range, hi + 1, ~0U, 0);
 	}
+	/* Each parked session holds two descriptors here and the soft limit
+	 * is often 1024: take the hard limit (we poll(2), never select(2)).
+	 * Children get the soft limit we were given back before anything
+	 * else (child.c), so workloads see the host's. */
+	if (getrlimit(RLIMIT_NOFILE, &agent.nofile) == 0 &&
+	    agent.nofile.rlim_cur < agent.nofile.rlim_max) {
+		struct rlimit raised = { agent.nofile.rlim_max,
+					 agent.nofile.rlim_max };
+
+		agent.nofile_raised = setrlimit(RLIMIT_NOFILE, &raised) == 0;
+	}
 	fcntl(agent.in_fd, F_SETFL, fcntl(agent.in_fd, F_GETFL) | O_NONBLOCK);
 	fcntl(agent.out_fd, F_SETFL, fcntl(agent.out_fd, F_GETFL) | O_NONBLOCK);
 	/* Start from default dispositions whatever our host had ignored

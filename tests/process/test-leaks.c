@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -286,6 +287,54 @@ START_TEST(thousand_cycles_no_growth)
 		fds0, afds0, rss0, rss1, arss0, arss1);
 	linx_agent_free(a);
 	ck_assert_int_eq(linx_test_count_fds(), fds0 - 1);
+}
+END_TEST
+
+/* The soft limit on descriptors is often 1024 and a parked session holds
+ * two in the agent: the agent takes the hard limit, and the workloads
+ * still get the soft limit their host had. */
+START_TEST(many_parked_under_a_low_soft_limit)
+{
+	enum { N = 200, SOFT = 256 };
+	static const char *const argv[] = {
+		"/bin/sh", "-c", "test \"$(ulimit -n)\" = 256", NULL
+	};
+	struct linx_process *p[N];
+	struct rlimit rl;
+	struct linx_agent *a;
+	char *limits;
+	int status;
+
+	ck_assert(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+	linx_test_require(rl.rlim_max >= 4 * N,
+			  "the hard limit on descriptors is below 800");
+	rl.rlim_cur = SOFT;
+	ck_assert(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+	a = pt_agent();
+	/* prlimit(1) reads it; soft and hard are the same now */
+	limits = linx_test_sh(&status, "prlimit --nofile -o SOFT,HARD -n "
+				       "--pid %d", (int)linx_agent_pid(a));
+	ck_assert_msg(status == 0 && strstr(limits, " 256") == NULL,
+		      "the agent kept the soft limit: %s", limits);
+	free(limits);
+	for (int i = 0; i < N; i++)
+		p[i] = pt_spawn(a, 0, argv);
+	for (int i = 0; i < N; i++)
+		pt_wait_stage(p[i], LINX_PROCESS_READY);
+	for (int i = 0; i < N; i++) {
+		struct linx_error err;
+
+		linx_assert_ok(linx_process_proceed(p[i], &err), &err);
+	}
+	for (int i = 0; i < N; i++) {
+		struct linx_process_result r = pt_result(p[i]);
+
+		ck_assert_msg(r.stage == LINX_PROCESS_EXITED && r.value == 0,
+			      "session %d: stage %u value %d (1: the workload "
+			      "saw another limit)", i, r.stage, r.value);
+		linx_process_free(p[i]);
+	}
+	linx_agent_free(a);
 }
 END_TEST
 
@@ -684,6 +733,7 @@ int main(void)
 	tcase_add_test(tc, agent_killed_workloads_die);
 	tcase_add_test(tc, linger_survives_the_host);
 	tcase_add_test(tc, thousand_cycles_no_growth);
+	tcase_add_test(tc, many_parked_under_a_low_soft_limit);
 	tcase_add_test(tc, every_descriptor_cloexec);
 	tcase_add_test(tc, raw_wire_validation);
 	tcase_add_test(tc, raw_wire_winsize);
