@@ -375,7 +375,7 @@ defmodule Linx.ProcessTest do
     P.proceed(c)
     assert P.pty_set_winsize(c, %{rows: 42, cols: 132, xpixel: 0, ypixel: 0, extra: 1}) == :ok
     P.pty_write(c, "go\n")
-    assert pty_until(~r/42 132/) =~ "42 132\r\n"
+    assert pty_until(~r/42 132\r\n/) =~ "42 132\r\n"
     assert P.wait(c) == {:ok, {:exited, 0}}
   end
 
