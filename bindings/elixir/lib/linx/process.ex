@@ -271,6 +271,13 @@ defmodule Linx.Process do
 
   def set_owner(_session, new_owner), do: {:error, {:bad_owner, new_owner}}
 
+  @doc false
+  # set_owner/2 that also answers the previous owner (Linx.Tty.attach/3
+  # borrows the events and gives them back).
+  @spec swap_owner(t(), pid()) :: {:ok, pid()} | {:error, :no_process}
+  def swap_owner(session, new_owner) when is_pid(new_owner),
+    do: call(session, {:swap_owner, new_owner})
+
   @doc """
   `{:ok, session}` if the session was started with `stdio: :pty` (the
   session is the handle: output arrives as `{:linx_process, :pty_out, _}`,
@@ -642,6 +649,9 @@ defmodule Linx.Process do
   end
 
   def handle_call({:set_owner, pid}, _from, state), do: {:reply, :ok, %{state | owner: pid}}
+
+  def handle_call({:swap_owner, pid}, _from, state),
+    do: {:reply, {:ok, state.owner}, %{state | owner: pid}}
 
   def handle_call(:pty?, _from, state), do: {:reply, state.pty?, state}
 
