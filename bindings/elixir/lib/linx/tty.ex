@@ -108,6 +108,64 @@ defmodule Linx.Tty do
   def set_window_size(_fd, other), do: {:error, {:bad_window_size, other}}
 
   @doc """
+  Hands the caller's terminal to `session`'s PTY and pumps bytes both ways
+  until the workload ends, the detach sequence is typed, or the terminal
+  goes away; the terminal is then put back exactly as it was.
+
+  `session` is a `Linx.Process` session started with `stdio: :pty`, at
+  `:ready` or running.  `target` picks the terminal:
+
+    * `:controlling` - `/dev/tty`, the BEAM's controlling terminal, in raw
+      mode for the attach.  Refused with `{:error, :no_local_tty}` when
+      the caller's group leader belongs to Erlang's SSH daemon (the BEAM's
+      terminal is then not the user's).  The shell the BEAM may be running
+      on that terminal keeps its hands off it meanwhile: on OTP 25 its
+      driver port is borrowed for the attach (its bytes come to the pump,
+      its output acknowledgements go back), on OTP 26 and later its reader
+      is paused (`:prim_tty.disable_reader/1`).
+    * `:group_leader` - the caller's group leader, through Erlang's I/O
+      protocol (`echo: false`, one `get_chars` per byte, `put_chars` for
+      output, `:io.rows/1` and `:io.columns/1` for the size).  Works over
+      SSH and `:remsh`.  On OTP 25 the shell's driver still acts on
+      Ctrl-G and Ctrl-C before the bytes reach the pump.
+
+  Returns `{:ok, {:exited, code}}` or `{:ok, {:signaled, signum}}` when the
+  workload ends, `{:ok, :detached}` when the detach sequence was typed or
+  the terminal hung up (the workload keeps running and can be attached
+  again), `{:error, :gl_eof}` when the group leader reached end of input,
+  `{:error, :aborted}` or `{:error, %Linx.Process.Error{}}` when the
+  session ended without running.
+
+  Options:
+
+    * `:detach_key` - the detach sequence, matched byte by byte across
+      reads (default `<<16, 17>>`, Ctrl-P Ctrl-Q); `nil` or `""` turns it
+      off.  A prefix of it that the next byte does not continue is passed
+      on to the workload ahead of that byte.
+    * `:winsize_poll` - how often, in milliseconds, the terminal's size is
+      read and, when it changed, pushed to the workload's PTY (default 200;
+      10..60000).  Polling rather than `SIGWINCH` works on every OTP
+      release.
+
+  The events of `session` go to the attach while it runs (output the
+  caller had already received as its owner is written out first) and
+  back to their owner afterwards; `:ready` and `:running` are passed on
+  to the owner.  If the caller dies during the attach, the terminal is
+  restored all the same and the workload is left running.
+
+  Refused before anything is touched: `{:error, :no_process}` (the session
+  is gone or has ended), `{:error, :no_pty}`, `{:error, {:bad_target, t}}`,
+  `{:error, {:bad_session, s}}`, `{:error, {:bad_detach_key, k}}`,
+  `{:error, {:bad_winsize_poll, ms}}`, `{:error, {:bad_options, opts}}`.
+  Opening `/dev/tty` fails with `{:error, %Linx.Tty.Error{operation:
+  :open}}` where there is none.
+  """
+  @spec attach(:controlling | :group_leader, session(), keyword()) ::
+          {:ok, {:exited, non_neg_integer()} | {:signaled, pos_integer()} | :detached}
+          | {:error, :no_local_tty | :no_process | :gl_eof | term()}
+  def attach(target, session, opts \\ []), do: Linx.Tty.Attach.run(target, session, opts)
+
+  @doc """
   A description of an error `Linx.Tty` returns: a hint for
   `:no_local_tty`, `Exception.message/1` for a `Linx.Tty.Error`,
   `inspect/1` for anything else.
