@@ -25,4 +25,21 @@ char *nt_sh_ok(const char *fmt, ...) LINX_PRINTF(1, 2);
 void nt_push(struct linx_nft *s, const char *json, enum linx_nft_mode mode);
 struct linx_value nt_pull(struct linx_nft *s);
 
+/*
+ * A shell filter for `nft --debug=netlink` output.  nftables 1.1 (Debian
+ * 13) encodes a range match (`tcp dport 1-2`) as one range expression,
+ * where nftables 1.0 (Debian 12) and Linx emit `cmp gte` then `cmp lte`
+ * on the same register; the kernel runs both alike (docs/nft/expressions.md).
+ * Bytecode comparisons pipe both sides through this, so either form of
+ * either side compares as the pair.  `range neq` is one expression in
+ * every version and stays.
+ */
+#define NT_RANGE_AS_CMPS                                                     \
+	"awk '$1 == \"[\" && $2 == \"range\" && $3 == \"eq\" { "                \
+	"n = (NF - 6) / 2; a = \"\"; b = \"\"; "                                \
+	"for (i = 0; i < n; i++) { a = a \" \" $(6 + i); "                     \
+	"b = b \" \" $(6 + n + i) } "                                          \
+	"print \"  [ cmp gte reg \" $5 a \" ]\"; "                              \
+	"print \"  [ cmp lte reg \" $5 b \" ]\"; next } { print }'"
+
 #endif

@@ -157,6 +157,35 @@ static const struct {
 	{ "r", "notrack", "[{\"expr\":\"notrack\"}]" },
 };
 
+/* What nftables 1.1 (Debian 13) encodes where it differs from nftables
+ * 1.0 and Linx: one range expression for a range match, where the others
+ * emit cmp gte and cmp lte (nft-test.h, NT_RANGE_AS_CMPS). */
+static const struct {
+	const char *rule;
+	const char *value;
+} nft11[] = {
+	{ "tcp dport 1000-2000 reject with tcp reset",
+	  "[" L4TCP DPORT
+	  "{\"expr\":\"range\",\"sreg\":1,\"op\":\"eq\","
+	  "\"from\":{\"$bytes\":\"03e8\"},\"to\":{\"$bytes\":\"07d0\"}},"
+	  "{\"expr\":\"reject\",\"type\":\"tcp_reset\"}]" },
+};
+
+/* Is `got` what nftables 1.1 encodes for `rule`? */
+static bool nft11_form(const char *rule, const struct linx_value *got)
+{
+	for (size_t i = 0; i < NFT_ARRAY_SIZE(nft11); i++) {
+		if (strcmp(nft11[i].rule, rule) == 0) {
+			struct linx_value want = J(nft11[i].value);
+			bool same = linx_value_equal(got, &want);
+
+			linx_value_clear(&want);
+			return same;
+		}
+	}
+	return false;
+}
+
 static const char base_ruleset[] =
 	"table inet t {\n"
 	"  set ports { type inet_service; elements = { 22, 80 } }\n"
@@ -272,7 +301,8 @@ START_TEST(kernel_dumps_decode_to_our_values)
 		if (rules[i].value) {
 			want = J(rules[i].value);
 			b = show(&want);
-			if (!linx_value_equal(&got.items[0], &want)) {
+			if (!linx_value_equal(&got.items[0], &want) &&
+			    !nft11_form(rules[i].rule, &got.items[0])) {
 				printf("MISMATCH %s\n  kernel %s\n  wanted %s\n",
 				       rules[i].rule, a, b);
 				mismatches++;

@@ -244,7 +244,8 @@ static const char *const chains_json[][2] = {
 #define BYTECODE_NORMALIZE                                                   \
 	"grep -v '^inet (null)' | grep -v '^.element' | "                    \
 	"sed -e 's/^\\(inet x [a-z0-9]*\\) [0-9 ]*$/\\1/' "                  \
-	"-e 's/__set[0-9]*/__set/g' -e 's/__map[0-9]*/__map/g'"
+	"-e 's/__set[0-9]*/__set/g' -e 's/__map[0-9]*/__map/g' | "           \
+	NT_RANGE_AS_CMPS
 
 static char *write_tmp(const char *text)
 {

@@ -43,7 +43,8 @@
 	"del(.handle) else . end) | sort'"
 #define BYTECODE                                                            \
 	"nft --debug=netlink list ruleset 2>&1 | sed -e 's/ handle [0-9]*//' " \
-	"-e 's/__set[0-9]*/__set/g' -e 's/__map[0-9]*/__map/g' | grep -v '^$'"
+	"-e 's/__set[0-9]*/__set/g' -e 's/__map[0-9]*/__map/g' | grep -v '^$' | " \
+	NT_RANGE_AS_CMPS
 
 /* Run `sh -c cmd` in a fresh user+network namespace; stdout+stderr into
  * *out (malloc'd); returns the exit status. */
