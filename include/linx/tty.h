@@ -108,6 +108,19 @@ int linx_tty_window_size(int fd, struct linx_winsize *ret,
 int linx_tty_set_window_size(int fd, const struct linx_winsize *ws,
 			     struct linx_error *err);
 
+/* ---- blocking mode ------------------------------------------------------------ */
+
+/*
+ * Set or clear O_NONBLOCK on a descriptor's open file description
+ * (fcntl(2) F_SETFL) and report whether it was set before in *was (may be
+ * NULL).  The flag belongs to the description, so every process sharing
+ * it sees the change: set it for as short a time as the caller can, and
+ * put back what *was says.  Exists for a front-end that shares its
+ * terminal with a runtime reading it (the Elixir binding's attach on OTP
+ * 26 and later).  Errors: op "fcntl", EBADF.
+ */
+int linx_tty_set_nonblock(int fd, bool on, bool *was, struct linx_error *err);
+
 /* ---- detach keys ------------------------------------------------------------ */
 
 /* Longest detach sequence accepted, in bytes. */

@@ -166,6 +166,22 @@ int linx_tty_window_size(int fd, struct linx_winsize *ret,
 	return 0;
 }
 
+int linx_tty_set_nonblock(int fd, bool on, bool *was, struct linx_error *err)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return syscall_fail(err, errno, "fcntl", "F_GETFL");
+	if (was)
+		*was = fl & O_NONBLOCK;
+	if (!!(fl & O_NONBLOCK) == on)
+		return 0;
+	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+	if (fcntl(fd, F_SETFL, fl) < 0)
+		return syscall_fail(err, errno, "fcntl", "F_SETFL");
+	return 0;
+}
+
 int linx_tty_set_window_size(int fd, const struct linx_winsize *ws,
 			     struct linx_error *err)
 {

@@ -8,6 +8,7 @@
  *                                                       xpixel, ypixel}
  *   tty.set_window_size  {fd, rows, cols, xpixel?, ypixel?} -> nil
  *   tty.detach_keys      {keys}                     -> bytes
+ *   tty.set_nonblock     {fd, on}                   -> bool (as it was)
  *
  * Descriptors cross the verb boundary as integers in the calling process
  * (the spec's fd()), as sockets do nowhere else: a terminal has to be
@@ -54,6 +55,15 @@ static const struct linx_param set_ws_params[] = {
 	[WS_COLS] = { "cols", FD_TYPES, LINX_PARAM_REQUIRED, "0..65535" },
 	[WS_XPIXEL] = { "xpixel", FD_TYPES, 0, "0..65535 (default 0)" },
 	[WS_YPIXEL] = { "ypixel", FD_TYPES, 0, "0..65535 (default 0)" },
+};
+
+enum { NB_FD, NB_ON };
+
+static const struct linx_param nonblock_params[] = {
+	[NB_FD] = { "fd", FD_TYPES, LINX_PARAM_REQUIRED | LINX_PARAM_NONNEG,
+		    "a descriptor of the calling process" },
+	[NB_ON] = { "on", LINX_TM_BOOL, LINX_PARAM_REQUIRED,
+		    "true: set O_NONBLOCK; false: clear it" },
 };
 
 enum { KEYS_KEYS };
@@ -200,6 +210,21 @@ static int verb_set_window_size(const struct linx_call *call,
 	return r;
 }
 
+static int verb_set_nonblock(const struct linx_call *call,
+			     struct linx_value *ret, struct linx_error *err)
+{
+	bool was = false;
+	int fd, r;
+
+	r = fd_arg(call, NB_FD, &fd, err);
+	if (r == 0)
+		r = linx_tty_set_nonblock(fd, linx_call_arg(call, NB_ON)->b,
+					  &was, err);
+	if (r == 0)
+		*ret = linx_value_bool(was);
+	return r;
+}
+
 static int verb_detach_keys(const struct linx_call *call,
 			    struct linx_value *ret, struct linx_error *err)
 {
@@ -248,6 +273,14 @@ static const struct linx_verb verbs[] = {
 		LINX_PARAMS(set_ws_params),
 		.fn = verb_set_window_size,
 		.result_doc = "nil",
+	},
+	{
+		.name = "tty.set_nonblock",
+		.summary = "Set or clear O_NONBLOCK on a descriptor's open "
+			   "file description",
+		LINX_PARAMS(nonblock_params),
+		.fn = verb_set_nonblock,
+		.result_doc = "bool: whether it was set before",
 	},
 	{
 		.name = "tty.detach_keys",

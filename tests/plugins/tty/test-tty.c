@@ -178,6 +178,39 @@ START_TEST(window_sizes)
 }
 END_TEST
 
+/* O_NONBLOCK belongs to the open file description: a dup sees it, a
+ * second open of the same terminal does not; the previous state comes
+ * back each time, and a closed descriptor is EBADF. */
+START_TEST(nonblock_on_the_description)
+{
+	struct test_pty t;
+	struct linx_error err;
+	int slave, dup_fd, other;
+	bool was = true;
+
+	tp_open(&t);
+	slave = open(t.slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	other = open(t.slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	dup_fd = fcntl(slave, F_DUPFD_CLOEXEC, 0);
+	ck_assert(slave >= 0 && other >= 0 && dup_fd >= 0);
+	linx_assert_ok(linx_tty_set_nonblock(slave, true, &was, &err), &err);
+	ck_assert(!was);
+	ck_assert(fcntl(dup_fd, F_GETFL) & O_NONBLOCK);
+	ck_assert(!(fcntl(other, F_GETFL) & O_NONBLOCK));
+	linx_assert_ok(linx_tty_set_nonblock(dup_fd, true, &was, &err), &err);
+	ck_assert(was);
+	linx_assert_ok(linx_tty_set_nonblock(slave, false, NULL, &err), &err);
+	ck_assert(!(fcntl(dup_fd, F_GETFL) & O_NONBLOCK));
+	close(dup_fd);
+	ck_assert_int_eq(linx_tty_set_nonblock(dup_fd, true, &was, &err),
+			 -EBADF);
+	ck_assert_str_eq(err.op, "fcntl");
+	close(other);
+	close(slave);
+	close(t.master);
+}
+END_TEST
+
 /* ---- the verbs ------------------------------------------------------------ */
 
 static struct linx_registry *registry(bool module)
@@ -240,6 +273,19 @@ static void verbs_on_a_slave(struct linx_registry *reg)
 	ck_assert(ioctl(t.master, TIOCGWINSZ, &w) == 0);
 	ck_assert(w.ws_row == 33 && w.ws_col == 99 && w.ws_xpixel == 0 &&
 		  w.ws_ypixel == 7);
+
+	a = linx_value_map();
+	linx_map_put_int(&a, "fd", slave);
+	linx_map_put_bool(&a, "on", true);
+	linx_assert_ok(call(reg, "tty.set_nonblock", &a, &r, &err), &err);
+	ck_assert(r.type == LINX_BOOL && !r.b);
+	ck_assert(fcntl(slave, F_GETFL) & O_NONBLOCK);
+	a = linx_value_map();
+	linx_map_put_int(&a, "fd", slave);
+	linx_map_put_bool(&a, "on", false);
+	linx_assert_ok(call(reg, "tty.set_nonblock", &a, &r, &err), &err);
+	ck_assert(r.type == LINX_BOOL && r.b);
+	ck_assert(!(fcntl(slave, F_GETFL) & O_NONBLOCK));
 
 	/* Refusals name the field; nothing is truncated. */
 	a = linx_value_map();
@@ -392,6 +438,7 @@ int main(void)
 	tcase_add_test(tc, open_raw_is_the_controlling_terminal);
 	tcase_add_test(tc, no_controlling_terminal_is_enxio);
 	tcase_add_test(tc, window_sizes);
+	tcase_add_test(tc, nonblock_on_the_description);
 	tcase_add_test(tc, verbs_static);
 	tcase_add_test(tc, verbs_module);
 	tcase_add_test(tc, verbs_open_raw_static);
