@@ -619,8 +619,24 @@ defmodule Linx.Tty.Attach do
 
   defp beam_reader_resume(:none), do: :ok
 
+  # Keystrokes typed during the attach woke the paused reader's poll (a
+  # one-shot select), so the reader reads as soon as it resumes.  The pump
+  # has taken those bytes; on a blocking stdin that read would wait for
+  # the next keystroke - which would then go to the shell, and the next
+  # attach's disable_reader/1 would wait behind it (found by the Debian 13
+  # lane, OTP 27).  So the reader resumes with stdin non-blocking: its read
+  # answers EAGAIN and it polls again.  Blocking mode comes back once it
+  # idles (O_NONBLOCK belongs to stdin's open file description, shared
+  # with the processes that share the terminal: set for milliseconds).
   defp beam_reader_resume({:prim_tty, tty}) do
-    apply(prim_tty(), :enable_reader, [tty])
+    was = set_nonblock(0, true)
+
+    try do
+      apply(prim_tty(), :enable_reader, [tty])
+      wait_idle(Process.whereis(:user_drv_reader), 500)
+    after
+      if was == false, do: set_nonblock(0, false)
+    end
   catch
     _, _ -> :ok
   end
@@ -639,4 +655,28 @@ defmodule Linx.Tty.Attach do
     Process.demonitor(mon, [:flush])
     :ok
   end
+
+  defp set_nonblock(fd, on) do
+    case Linx.Native.call("tty.set_nonblock", %{"fd" => fd, "on" => on}) do
+      {:ok, was} -> was
+      {:error, _} -> nil
+    end
+  end
+
+  # Idle: waiting in its receive with nothing queued.
+  defp wait_idle(pid, ms) when is_pid(pid) and ms > 0 do
+    case Process.info(pid, [:status, :message_queue_len]) do
+      [status: :waiting, message_queue_len: 0] ->
+        :ok
+
+      nil ->
+        :ok
+
+      _ ->
+        Process.sleep(1)
+        wait_idle(pid, ms - 1)
+    end
+  end
+
+  defp wait_idle(_pid, _ms), do: :ok
 end
