@@ -29,8 +29,13 @@ defmodule Linx.MixProject do
   end
 
   def application do
-    [extra_applications: [:logger], mod: {Linx.Application, []}]
+    [extra_applications: [:logger] ++ test_applications(Mix.env()), mod: {Linx.Application, []}]
   end
+
+  # PropEr must be named: Elixir 1.15 and later drop from the code path
+  # whatever the project does not list (Debian 13's Elixir 1.18 included).
+  defp test_applications(:test), do: [:proper]
+  defp test_applications(_), do: []
 
   defp elixirc_paths(:test), do: ["lib", "test/support"]
   defp elixirc_paths(_), do: ["lib"]

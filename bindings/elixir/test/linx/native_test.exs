@@ -8,6 +8,13 @@ defmodule Linx.NativeTest do
   alias Linx.Native
   alias LinxTest.Gen
 
+  # Scheduler thread names (as PR_GET_NAME gives them, 15 bytes at most):
+  # "2_scheduler", "1_dirty_cpu_sch..." and "3_dirty_io_sche..." up to
+  # OTP 25; "erts_sched_2", "erts_dcpus_1" and "erts_dios_3" from OTP 26.
+  @regular ~r/^(\d+_scheduler|erts_sched_\d+)$/
+  @dirty_cpu ~r/dirty_cpu|^erts_dcpus_/
+  @dirty_io ~r/dirty_io|^erts_dios_/
+
   defp echo(value), do: Native.call("nif_test.echo", %{"value" => value})
 
   defp error!(result) do
@@ -183,7 +190,7 @@ defmodule Linx.NativeTest do
       map = Map.new(1..5_000, &{"k#{&1}", &1})
       assert echo(map) == {:ok, map}
       assert {:ok, name} = Native.call("nif_test.thread", %{"pad" => bin})
-      assert name =~ "dirty_cpu"
+      assert name =~ @dirty_cpu
     end
 
     test "arguments past the full budget are refused, not copied" do
@@ -202,17 +209,17 @@ defmodule Linx.NativeTest do
   describe "scheduling" do
     test "a plain verb runs on the calling (regular) scheduler" do
       assert {:ok, name} = Native.call("nif_test.thread", nil)
-      assert name =~ ~r/^\d+_scheduler$/
+      assert name =~ @regular
     end
 
     test "a blocking verb runs on a dirty I/O scheduler" do
       assert {:ok, name} = Native.call("nif_test.thread_blocking", nil)
-      assert name =~ "dirty_io"
+      assert name =~ @dirty_io
 
       assert {:ok, name} =
                Native.call("nif_test.thread_blocking", %{"pad" => :binary.copy("x", 100_000)})
 
-      assert name =~ "dirty_io"
+      assert name =~ @dirty_io
     end
 
     test "blocking verbs run concurrently, more of them than regular schedulers" do
