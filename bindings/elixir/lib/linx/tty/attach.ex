@@ -19,7 +19,8 @@ defmodule Linx.Tty.Attach do
   #     acknowledgements back to user_drv, and reconnects the port to
   #     user_drv at the end.
   #   * OTP 26 and later: the shell's reader is paused with
-  #     :prim_tty.disable_reader/1 (re-enabled at the end) and the pump
+  #     :prim_tty.disable_reader/1 (re-enabled at the end, with stdin
+  #     non-blocking until it settles: beam_reader_resume/1) and the pump
   #     reads the terminal through an `{:fd, fd, fd}` port.
   #   * Otherwise (no shell): the pump reads the terminal through the fd
   #     port.
