@@ -12,12 +12,13 @@ defmodule Linx.Tty.Attach do
   # Where input comes from (:controlling):
   #
   #   * OTP 25 with an interactive shell: the shell's driver (a `tty_sl`
-  #     port of user_drv) reads the same terminal.  Two readers of one
-  #     terminal share its bytes unpredictably, so the pump does not read
-  #     the terminal itself: a proxy process becomes the port's owner for
-  #     the attach, hands the bytes to the pump and the port's write
-  #     acknowledgements back to user_drv, and reconnects the port to
-  #     user_drv at the end.
+  #     port of user_drv; without the line editor, as with TERM=dumb, the
+  #     `user` process's port on stdin) reads the same terminal.  Two
+  #     readers of one terminal share its bytes unpredictably, so the pump
+  #     does not read the terminal itself: a proxy process becomes the
+  #     port's owner for the attach, hands the bytes to the pump and the
+  #     port's write acknowledgements back to the port's owner, and
+  #     reconnects the port to it at the end.
   #   * OTP 26 and later: the shell's reader is paused with
   #     :prim_tty.disable_reader/1 (re-enabled at the end, with stdin
   #     non-blocking until it settles: beam_reader_resume/1) and the pump
@@ -488,21 +489,44 @@ defmodule Linx.Tty.Attach do
   # ---- the BEAM's own terminal reader ---------------------------------------
 
   defp beam_reader_pause do
-    with ud when is_pid(ud) <- Process.whereis(:user_drv) do
-      case tty_sl_port(ud) do
-        nil -> prim_tty_pause(ud)
-        port -> proxy_tty_sl(ud, port)
-      end
+    case Process.whereis(:user_drv) do
+      ud when is_pid(ud) ->
+        case linked_port(ud, &tty_sl?/1) do
+          nil -> prim_tty_pause(ud)
+          port -> proxy_port(ud, port)
+        end
+
+      nil ->
+        old_user_pause()
+    end
+  end
+
+  # OTP 25 without its line editor (TERM=dumb, -oldshell, -noshell): no
+  # user_drv; the `user` process reads stdin through an {fd, 0, 1} port
+  # (named "0/1") whenever bytes arrive.  When stdin is the terminal being
+  # attached, that port is borrowed like tty_sl.  (The VM lane runs with
+  # TERM=dumb: reading beside this port lost keystrokes there.)
+  defp old_user_pause do
+    with user when is_pid(user) <- Process.whereis(:user),
+         port when port != nil <- linked_port(user, &(&1 == ~c"0/1")),
+         true <- stdin_is_controlling_tty?() do
+      proxy_port(user, port)
     else
       _ -> :none
     end
   end
 
-  defp tty_sl_port(ud) do
-    case Process.info(ud, :links) do
+  defp tty_sl?(name), do: match?(~c"tty_sl" ++ _, name)
+
+  defp linked_port(pid, name?) do
+    case Process.info(pid, :links) do
       {:links, links} ->
         Enum.find(links, fn l ->
-          is_port(l) and match?({:name, ~c"tty_sl" ++ _}, Port.info(l, :name))
+          is_port(l) and
+            case Port.info(l, :name) do
+              {:name, name} -> name?.(name)
+              nil -> false
+            end
         end)
 
       nil ->
@@ -510,8 +534,22 @@ defmodule Linx.Tty.Attach do
     end
   end
 
-  # OTP 25: the proxy owns the shell's port for the attach.
-  defp proxy_tty_sl(ud, port) do
+  # The device of fd 0 is the controlling terminal (tty_nr of
+  # /proc/self/stat, proc(5)).
+  defp stdin_is_controlling_tty? do
+    with {:ok, stat} <- File.read("/proc/self/stat"),
+         [_, rest] <- String.split(stat, ") ", parts: 2),
+         {tty_nr, ""} when tty_nr != 0 <- Integer.parse(Enum.at(String.split(rest, " "), 4, "")),
+         {:ok, %File.Stat{type: :device, minor_device: ^tty_nr}} <- File.stat("/proc/self/fd/0") do
+      true
+    else
+      _ -> false
+    end
+  end
+
+  # The proxy owns the port of the BEAM's own reader (user_drv's tty_sl,
+  # or user's stdin port) for the attach.
+  defp proxy_port(owner, port) do
     pump = self()
     ref = make_ref()
 
@@ -522,7 +560,7 @@ defmodule Linx.Tty.Attach do
 
         if connect(port, self()) do
           send(pump, {ref, :connected})
-          proxy_loop(port, ud, pump, mon, ref)
+          proxy_loop(port, owner, pump, mon, ref)
         else
           send(pump, {ref, :failed})
         end
@@ -540,46 +578,46 @@ defmodule Linx.Tty.Attach do
     _, _ -> false
   end
 
-  defp proxy_loop(port, ud, pump, mon, ref) do
+  defp proxy_loop(port, owner, pump, mon, ref) do
     receive do
       {^port, {:data, bytes}} ->
         send(pump, {:linx_tty_in, IO.iodata_to_binary(bytes)})
-        proxy_loop(port, ud, pump, mon, ref)
+        proxy_loop(port, owner, pump, mon, ref)
 
       {^port, :eof} ->
         send(pump, {:linx_tty_in, :eof})
-        proxy_loop(port, ud, pump, mon, ref)
+        proxy_loop(port, owner, pump, mon, ref)
 
       {^port, _} = ack ->
-        # write acknowledgements user_drv waits for
-        send(ud, ack)
-        proxy_loop(port, ud, pump, mon, ref)
+        # write acknowledgements the owner waits for
+        send(owner, ack)
+        proxy_loop(port, owner, pump, mon, ref)
 
       {:EXIT, ^port, _} = exit ->
-        send(ud, exit)
+        send(owner, exit)
 
       {^ref, :stop, from} ->
-        give_back(port, ud)
+        give_back(port, owner)
         send(from, {ref, :stopped})
 
       {:DOWN, ^mon, _, _, _} ->
-        give_back(port, ud)
+        give_back(port, owner)
     end
   end
 
-  defp give_back(port, ud) do
-    connect(port, ud)
+  defp give_back(port, owner) do
+    connect(port, owner)
     Process.unlink(port)
 
-    # bytes that arrived before the port went back are user_drv's
-    flush_to(port, ud)
+    # bytes that arrived before the port went back are the owner's
+    flush_to(port, owner)
   end
 
-  defp flush_to(port, ud) do
+  defp flush_to(port, owner) do
     receive do
       {^port, _} = m ->
-        send(ud, m)
-        flush_to(port, ud)
+        send(owner, m)
+        flush_to(port, owner)
     after
       0 -> :ok
     end
