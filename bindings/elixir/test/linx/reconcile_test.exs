@@ -22,11 +22,15 @@ defmodule Linx.ReconcileTest do
   defp sysctl(key), do: sh!("sysctl", ["-n", key])
   defp sysctl!(key, value), do: sh!("sysctl", ["-qw", "#{key}=#{value}"])
 
-  setup do
-    # Every test starts from the namespace's defaults for the knobs it uses.
-    for k <- ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.lo.rp_filter"],
-        do: sysctl!(k, 0)
+  @knobs ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.lo.rp_filter"]
 
+  setup do
+    # Every test starts from the namespace's defaults for the knobs it
+    # uses, and leaves them so: the namespace is the whole test run's, and
+    # the sysctl tests read ip_forward as 0 (a seed that ran them after a
+    # test here leaving it 1 failed four of them).
+    for k <- @knobs, do: sysctl!(k, 0)
+    on_exit(fn -> for k <- @knobs, do: sysctl!(k, 0) end)
     :ok
   end
 

@@ -20,6 +20,13 @@ defmodule Linx.SysctlTest do
 
   defp sysctl(key), do: sh!("sysctl", ["-n", key])
 
+  # The test run's namespace is shared with the other modules (the
+  # reconcile tests write ip_forward too): start from its default.
+  setup do
+    sh!("sysctl", ["-qw", "net.ipv4.ip_forward=0"])
+    :ok
+  end
+
   describe "reading" do
     test "supported?/0" do
       assert Sysctl.supported?() == true
