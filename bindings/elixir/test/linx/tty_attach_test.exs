@@ -202,12 +202,13 @@ defmodule Linx.TtyAttachTest do
   # the keystrokes it took went missing before the attach borrowed that
   # port too).  OTP 26+ reads the terminal through prim_tty either way.
   #
-  # In the VM lane (TCG emulation) the xterm run failed once in six: the
-  # first word's reply never came ("\r\none\r\nready2" where "got:one"
-  # was due).  Not understood yet: the lane runs the dumb case, which is
-  # its own terminal type, and skips the other, saying why.
+  # In the VM lane (TCG emulation) the xterm run failed once in six, and
+  # the dumb one once on a loaded host: the line a workload printed just
+  # before exiting ("got:one") never reached the terminal.  That race is
+  # open (issue 15); the test no longer depends on such a line, but the
+  # VM lane has not run the xterm case since, so it still skips it.
   @vm_xterm if System.get_env("LINX_TEST_LANE") == "vm",
-              do: "TERM=xterm under TCG: 1 failure in 6 runs, not understood (issue 15)"
+              do: "TERM=xterm under TCG: the output race of issue 15, not rerun there yet"
 
   for term <- ["xterm", "dumb"] do
     @term term
@@ -237,9 +238,15 @@ defmodule Linx.TtyAttachTest do
       Linx.Tty.attach(:controlling, s, winsize_poll: 50)
     end
 
-    r = for i <- 1..3, do: run.("echo ready#{i}; read x; echo got:$x; exit #{i}")
+    # Each workload checks what it read itself and says so in its exit
+    # code (99: the wrong line), rather than by a line printed just before
+    # it exits: such a last line went missing twice (issue 15's open race).
+    r =
+      for {i, word} <- [{1, "one"}, {2, "two"}, {3, "three"}],
+          do: run.("echo ready#{i}; read x; [ \"$x\" = #{word} ] && exit #{i}; exit 99")
+
     d = run.("echo readyD; read x; echo late:$x; exit 9")
-    w = run.("echo readyW; read x; stty size; exit 0")
+    w = run.("echo readyW; read x; [ \"$(stty size)\" = \"41 101\" ] && exit 0; exit 98")
     result = {r, d, w, stty.() == before}
     IO.write("<<<" <> Base.encode64(:erlang.term_to_binary(result)) <> ">>>")
     System.halt()
@@ -260,6 +267,8 @@ defmodule Linx.TtyAttachTest do
 
     # The first bytes typed after each prompt must reach the workload, not
     # the iex driver reading the same terminal.
+    # (each prompt is waited for before typing: the next one shows that
+    # the workload before it has read its line and ended)
     for {i, word} <- [{1, "one"}, {2, "two"}, {3, "three"}] do
       pty_until(~r/ready#{i}/)
       # a keystroke at a time: each one a fresh chance for a second reader
@@ -267,8 +276,6 @@ defmodule Linx.TtyAttachTest do
         :ok = P.pty_write(c, <<b>>)
         Process.sleep(20)
       end
-
-      pty_until(~r/got:#{word}/)
     end
 
     # the detach sequence split over two writes
@@ -284,7 +291,6 @@ defmodule Linx.TtyAttachTest do
     :ok = P.pty_write(c, "w\r")
     out = pty_until(~r/<<<[A-Za-z0-9+\/=]+>>>/)
     File.rm(script)
-    assert out =~ "41 101"
     [_, b64] = Regex.run(~r/<<<([A-Za-z0-9+\/=]+)>>>/, out)
     {r, d, w, restored?} = :erlang.binary_to_term(Base.decode64!(b64))
     assert r == [{:ok, {:exited, 1}}, {:ok, {:exited, 2}}, {:ok, {:exited, 3}}]
