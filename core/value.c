@@ -742,6 +742,27 @@ int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
 	return 0;
 }
 
+/* An element of a list or map: its leaves (most of a tree's nodes) are
+ * compared here, without a call per leaf; containers recurse. */
+static inline bool elem_equal(const struct linx_value *a,
+			      const struct linx_value *b)
+{
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case LINX_INT:
+		return a->i == b->i;
+	case LINX_UINT:
+		return a->u == b->u;
+	case LINX_STRING:
+	case LINX_BYTES:
+		return a->len == b->len &&
+		       (a->len == 0 || memcmp(a->str, b->str, a->len) == 0);
+	default:
+		return linx_value_equal(a, b);
+	}
+}
+
 bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 {
 	if (!a || !b || a->type != b->type)
@@ -765,7 +786,7 @@ bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 		if (a->len != b->len)
 			return false;
 		for (uint32_t i = 0; i < a->len; i++)
-			if (!linx_value_equal(&a->items[i], &b->items[i]))
+			if (!elem_equal(&a->items[i], &b->items[i]))
 				return false;
 		return true;
 	case LINX_MAP:
@@ -784,7 +805,7 @@ bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 			    memcmp(q->key, p->key, p->key_len) != 0)
 				q = find_pair(b, p->key, p->key_len);
 			o = q ? &q->value : NULL;
-			if (!o || !linx_value_equal(&p->value, o))
+			if (!o || !elem_equal(&p->value, o))
 				return false;
 		}
 		return true;
