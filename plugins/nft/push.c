@@ -408,6 +408,32 @@ static bool ruleset_tags_unique(const struct linx_value *rs)
 	return true;
 }
 
+/* ruleset_tags_unique() of a ruleset that passed nft_validate() (no tag
+ * twice in a chain) and nft_reconcile_check() (every rule of a chain of
+ * several tagged): only a chain's lone rule can still lack a tag. */
+static bool reconcilable_tags_unique(const struct linx_value *rs)
+{
+	const struct linx_value *tables = list_of(rs, "tables");
+
+	for (uint32_t i = 0; tables && i < tables->len; i++) {
+		const struct linx_value *chains =
+			list_of(&tables->items[i], "chains");
+
+		for (uint32_t j = 0; chains && j < chains->len; j++) {
+			const struct linx_value *rules =
+				list_of(&chains->items[j], "rules");
+			const struct linx_value *t;
+
+			if (!rules || rules->len != 1)
+				continue;
+			t = linx_map_get(&rules->items[0], "tag");
+			if (!t || t->type != LINX_STRING)
+				return false;
+		}
+	}
+	return true;
+}
+
 static const struct linx_value *find_in(const struct linx_value *list,
 					const char *key, const char *name,
 					uint32_t hint)
@@ -732,12 +758,15 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 	char *names = NULL;
 	unsigned attempt;
 	bool cached = false, cacheable = false, next_ok = false;
-	bool desired_unique = ruleset_tags_unique(ruleset);
+	bool desired_unique;
 	uint32_t next_gen = 0;
 	int r;
 
+	/* The callers validated `ruleset` (nft_reconcile_checked, the
+	 * reconcile verb): 10,000 tags need not be hashed again. */
 	if ((r = nft_reconcile_check(ruleset, err)) < 0)
 		return r;
+	desired_unique = reconcilable_tags_unique(ruleset);
 	if ((r = table_refs(ruleset, release, &refs, &n_refs, &names)) < 0)
 		return linx_error_set(err, -r, "push", NULL);
 	for (attempt = 0;; attempt++) {
