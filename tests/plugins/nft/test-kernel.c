@@ -101,6 +101,15 @@ static void holds(struct linx_nft *s, const char *tag, const char *verdict)
 		      nt_to_json(&patch));
 	linx_value_clear(&cur), linx_value_clear(&want);
 	linx_value_clear(&patch);
+	/* The diff above is the plugin's own: nft must see the same. */
+	char *out = nt_sh_ok("nft list chain inet mine c"), *a, *b, *z;
+
+	snprintf(json, sizeof(json), "%s comment \"tag:%s\"", verdict, tag);
+	a = strstr(out, "accept comment \"tag:a\"");
+	b = strstr(out, json);
+	z = strstr(out, "return comment \"tag:z\"");
+	ck_assert_msg(a && b && z && a < b && b < z, "%s", out);
+	free(out);
 }
 
 START_TEST(the_reconcile_cache)
