@@ -503,13 +503,13 @@ static void close_pty(struct session *s)
 	outbuf_free(&s->pty_in);
 }
 
-void session_pty_readable(struct session *s)
+/* Up to `reads` reads of the terminal, each an event; with `throttle`,
+ * none past the high-water mark of the host's queue. */
+static void pty_read(struct session *s, int reads, bool throttle)
 {
 	uint8_t buf[LINX_PROTO_PTY_CHUNK];
 
-	/* A bounded number of reads per turn keeps one chatty workload from
-	 * starving the others. */
-	for (int i = 0; i < 16 && s->pty_fd >= 0; i++) {
+	for (int i = 0; i < reads && s->pty_fd >= 0; i++) {
 		ssize_t n = read(s->pty_fd, buf, sizeof(buf));
 		struct linx_value ev;
 
@@ -526,9 +526,16 @@ void session_pty_readable(struct session *s)
 		ev = event(LINX_WE_PTY_OUT, s->id);
 		linx_map_put_bytes(&ev, LINX_WK_DATA, buf, (size_t)n);
 		emit(&ev);
-		if (outbuf_pending(&agent.out) > OUT_HIGH_WATER)
+		if (throttle && outbuf_pending(&agent.out) > OUT_HIGH_WATER)
 			return;
 	}
+}
+
+void session_pty_readable(struct session *s)
+{
+	/* A bounded number of reads per turn keeps one chatty workload from
+	 * starving the others. */
+	pty_read(s, 16, true);
 }
 
 void session_pty_writable(struct session *s)
@@ -553,9 +560,13 @@ static void terminal(struct session *s)
 {
 	struct linx_value ev;
 
-	/* Whatever the workload wrote before it died is delivered first. */
+	/* Whatever the workload wrote before it died is delivered first,
+	 * past the high-water mark too (stopping there dropped the rest):
+	 * once its writer is gone the terminal holds a few pages at most.
+	 * A descendant that kept the terminal open and writes on is cut
+	 * off after 64 reads. */
 	if (s->pty_fd >= 0) {
-		session_pty_readable(s);
+		pty_read(s, 64, false);
 		close_pty(s);
 	}
 	/* Nothing of the session stays open once the host hears it ended. */

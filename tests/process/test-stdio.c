@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "proc-test.h"
@@ -378,6 +379,53 @@ START_TEST(pty_large_input_without_loss)
 }
 END_TEST
 
+/* Output the agent queued while the host was not reading, and what the
+ * workload wrote last before it exited, all arrive: the agent stops
+ * reading the terminal above its high-water mark (8 MiB queued), so the
+ * workload ends with its last write waiting in the terminal. */
+START_TEST(pty_output_past_the_high_water_mark_without_loss)
+{
+	enum { N = 24 << 20 };
+	static const char *const argv[] = {
+		"/bin/sh", "-c", "stty raw -echo && head -c 25165824 /dev/zero",
+		NULL
+	};
+	struct linx_agent *a = pt_agent();
+	struct linx_process *p = pty_spawn(a, argv, NULL);
+	struct linx_process_info info;
+	struct linx_error err;
+	size_t got = 0;
+	time_t end;
+
+	pt_wait_stage(p, LINX_PROCESS_READY);
+	linx_assert_ok(linx_process_proceed(p, &err), &err);
+	/* Not reading, then reading slowly: the agent's queue fills up,
+	 * and it stops reading the terminal until the queue drains. */
+	usleep(1500 * 1000);
+	for (end = time(NULL) + 60;;) {
+		struct linx_process_event ev;
+
+		if (linx_process_event_next(p, &ev)) {
+			if (ev.type == LINX_PROCESS_EV_PTY_OUT)
+				got += ev.len;
+			linx_process_event_clear(&ev);
+			/* A slow reader keeps the queue at the mark. */
+			usleep(1000);
+			continue;
+		}
+		linx_process_info(p, &info, NULL);
+		if (linx_process_stage_terminal(info.stage))
+			break;
+		ck_assert_msg(time(NULL) < end, "%zu of %d bytes", got, N);
+		linx_process_wait_stage(p, LINX_PROCESS_EXITED, 100, &err);
+	}
+	ck_assert_int_eq(info.stage, LINX_PROCESS_EXITED);
+	ck_assert_msg(got == N, "%zu of %d bytes", got, N);
+	linx_process_free(p);
+	linx_agent_free(a);
+}
+END_TEST
+
 START_TEST(no_pty_refused)
 {
 	struct linx_agent *a = pt_agent();
@@ -411,6 +459,7 @@ int main(void)
 	tcase_add_test(tc, pty_winsize_before_proceed);
 	tcase_add_test(tc, pty_winsize_while_running);
 	tcase_add_test(tc, pty_large_input_without_loss);
+	tcase_add_test(tc, pty_output_past_the_high_water_mark_without_loss);
 	tcase_add_test(tc, no_pty_refused);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
