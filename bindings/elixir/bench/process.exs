@@ -21,6 +21,17 @@
 # The figure the target applies to is linx_process - c_api: what the
 # Elixir layer (the session process, the agent Port, the codec NIF) adds
 # to a spawn.  Target: under 100 us.
+#
+# A spawn's time spreads over milliseconds on a shared machine (process
+# creation dominates it), so the difference of two medians moves by
+# hundreds of microseconds from run to run.  The paired section measures
+# it directly: SPAWNS x ROUNDS pairs, each an Elixir spawn and a C spawn
+# moments apart (process-c in its "-" mode, one spawn per request; which
+# goes first alternates), and the median of the differences, with the
+# medians of each round to show how far it moves.  It also gives CPU time
+# per spawn on the caller's side: process-c's own (getrusage), and the
+# BEAM's over a batch of Elixir spawns (/proc/self/stat; that includes
+# the schedulers' busy-waiting unless the VM runs with +sbwt none).
 
 defmodule Linx.Bench.Process do
   alias Linx.Process, as: P
@@ -58,6 +69,64 @@ defmodule Linx.Bench.Process do
   defp c_api(exe, n) do
     {out, 0} = System.cmd(exe, [Linx.Process.Agent.path(), Integer.to_string(n)])
     out |> String.split("\n", trim: true) |> Enum.map(&String.to_float/1)
+  end
+
+  # Pairs of one Elixir and one C spawn; the Elixir minus the C time of
+  # each, and process-c's CPU time per spawn.
+  defp paired(exe, n, rounds) do
+    port =
+      Port.open({:spawn_executable, exe}, [
+        :binary,
+        {:line, 64},
+        args: [Linx.Process.Agent.path(), "-"]
+      ])
+
+    c = fn ->
+      Port.command(port, "\n")
+
+      receive do
+        {^port, {:data, {:eol, l}}} -> String.to_float(l)
+      end
+    end
+
+    rounds =
+      for _ <- 1..rounds do
+        for i <- 1..n do
+          if rem(i, 2) == 0 do
+            cu = c.()
+            linx_process() - cu
+          else
+            eu = linx_process()
+            eu - c.()
+          end
+        end
+      end
+
+    Port.command(port, "q\n")
+
+    cpu =
+      receive do
+        {^port, {:data, {:eol, "cpu " <> v}}} -> String.to_float(v)
+      after
+        10_000 -> nil
+      end
+
+    {rounds, cpu}
+  end
+
+  # The BEAM's user + system time (clock ticks of /proc/self/stat) per
+  # Elixir spawn over n spawns, in microseconds.
+  defp beam_cpu(n) do
+    ticks = fn ->
+      [_, rest] = File.read!("/proc/self/stat") |> String.split(") ", parts: 2)
+      f = String.split(rest, " ")
+      String.to_integer(Enum.at(f, 11)) + String.to_integer(Enum.at(f, 12))
+    end
+
+    t0 = ticks.()
+    for _ <- 1..n, do: linx_process()
+    # USER_HZ is 100 on every Linux ABI this runs on
+    (ticks.() - t0) * 10_000 / n
   end
 
   defp pct(values, p) do
@@ -112,6 +181,23 @@ defmodule Linx.Bench.Process do
     IO.puts("linx_process / c_api:      #{Float.round(m.(:linx_process) / m.(:c_api), 2)}")
     IO.puts("linx_process / system_cmd: #{Float.round(m.(:linx_process) / m.(:system_cmd), 2)}")
     IO.puts("linx_process / os_cmd:     #{Float.round(m.(:linx_process) / m.(:os_cmd), 2)}")
+    {pairs, c_cpu} = paired(exe, n, length(Map.get(samples, :c_api)) |> div(n))
+    all = List.flatten(pairs)
+    per_round = Enum.map_join(pairs, " ", &:erlang.float_to_binary(pct(&1, 0.5), decimals: 0))
+    IO.puts("")
+    IO.puts("paired, #{length(all)} pairs (Elixir spawn - C spawn, moments apart):")
+
+    IO.puts(
+      "  median #{Float.round(pct(all, 0.5), 1)} us (target < 100); per round: #{per_round}"
+    )
+
+    IO.puts("  p25 #{Float.round(pct(all, 0.25), 1)}, p75 #{Float.round(pct(all, 0.75), 1)}")
+    beam = beam_cpu(length(all))
+
+    IO.puts(
+      "CPU per spawn on the caller's side: process-c #{c_cpu} us, " <>
+        "the BEAM #{Float.round(beam, 1)} us (#{length(all)} spawns)"
+    )
   end
 end
 

@@ -5,16 +5,25 @@
  * Linx.Process uses one agent for every session.
  *
  *   process-c AGENT ITERATIONS
+ *   process-c AGENT -
  *
  * Starts AGENT, warms it up, then times ITERATIONS spawns, each from
  * linx_process_spawn (auto_proceed) to linx_process_wait's exit status,
  * and prints one line per spawn: the time in microseconds.  The session is
  * freed outside the timed part, as the Elixir side stops its session
  * outside its own.
+ *
+ * With "-" it spawns once per line read from stdin, answering each with
+ * the time, so that the caller can pair every C spawn with an Elixir one
+ * taken moments apart; at end of input, or a line "q", it prints "cpu N":
+ * this process's user + system time per spawn, in microseconds (warm-up
+ * excluded), and exits.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <linx/process.h>
@@ -47,16 +56,44 @@ static int one_spawn(struct linx_agent *a, double *us, struct linx_error *err)
 	return r;
 }
 
+static double cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+/* One spawn per line of stdin, its time back on stdout at once. */
+static int paired(struct linx_agent *a, struct linx_error *err)
+{
+	char line[64];
+	double c0 = cpu_us(), us;
+	long n = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (fgets(line, sizeof(line), stdin) && line[0] != 'q') {
+		if (one_spawn(a, &us, err) < 0)
+			return -1;
+		printf("%.1f\n", us);
+		n++;
+	}
+	printf("cpu %.1f\n", n ? (cpu_us() - c0) / (double)n : 0.0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct linx_agent_options ao = { 0 };
 	struct linx_agent *a = NULL;
 	struct linx_error err;
+	bool pairs = argc > 2 && strcmp(argv[2], "-") == 0;
 	long n = argc > 2 ? atol(argv[2]) : 0;
 	double us;
 
-	if (argc != 3 || n <= 0) {
-		fprintf(stderr, "usage: %s AGENT ITERATIONS\n", argv[0]);
+	if (argc != 3 || (n <= 0 && !pairs)) {
+		fprintf(stderr, "usage: %s AGENT ITERATIONS|-\n", argv[0]);
 		return 2;
 	}
 	ao.path = argv[1];
@@ -67,6 +104,12 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 20; i++)
 		if (one_spawn(a, &us, &err) < 0)
 			goto fail;
+	if (pairs) {
+		if (paired(a, &err) < 0)
+			goto fail;
+		linx_agent_free(a);
+		return 0;
+	}
 	for (long i = 0; i < n; i++) {
 		if (one_spawn(a, &us, &err) < 0)
 			goto fail;
