@@ -742,34 +742,11 @@ int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
 	return 0;
 }
 
-/* An element of a list or map: its leaves (most of a tree's nodes) are
- * compared here, without a call per leaf; containers recurse. */
-static inline bool elem_equal(const struct linx_value *a,
-			      const struct linx_value *b)
+/* Two values of one type that are not a list or a map. */
+static inline bool scalar_equal(const struct linx_value *a,
+				const struct linx_value *b)
 {
-	if (a->type != b->type)
-		return false;
 	switch (a->type) {
-	case LINX_INT:
-		return a->i == b->i;
-	case LINX_UINT:
-		return a->u == b->u;
-	case LINX_STRING:
-	case LINX_BYTES:
-		return a->len == b->len &&
-		       (a->len == 0 || memcmp(a->str, b->str, a->len) == 0);
-	default:
-		return linx_value_equal(a, b);
-	}
-}
-
-bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
-{
-	if (!a || !b || a->type != b->type)
-		return false;
-	switch (a->type) {
-	case LINX_NIL:
-		return true;
 	case LINX_BOOL:
 		return a->b == b->b;
 	case LINX_INT:
@@ -782,6 +759,30 @@ bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 		       (a->len == 0 || memcmp(a->str, b->str, a->len) == 0);
 	case LINX_HANDLE:
 		return a->handle == b->handle;
+	case LINX_NIL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* An element of a list or map: its leaves (most of a tree's nodes) are
+ * compared here, without a call per leaf; containers recurse. */
+static inline bool elem_equal(const struct linx_value *a,
+			      const struct linx_value *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == LINX_LIST || a->type == LINX_MAP)
+		return linx_value_equal(a, b);
+	return scalar_equal(a, b);
+}
+
+bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
+{
+	if (!a || !b || a->type != b->type)
+		return false;
+	switch (a->type) {
 	case LINX_LIST:
 		if (a->len != b->len)
 			return false;
@@ -810,6 +811,6 @@ bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 		}
 		return true;
 	default:
-		return false;
+		return scalar_equal(a, b);
 	}
 }
