@@ -456,6 +456,16 @@ static const char *const shape_cases[] = {
 	"{\"name\":\"k\",\"key_type\":\"ipv4_addr\",\"flags\":[\"constant\","
 	"\"interval\",\"auto_merge\"],\"elements\":[\"10.0.0.0/8\"]}",
 	"{\"name\":\"e\",\"key_type\":\"ipv4_addr\"}",
+	/* typeof selectors */
+	"{\"name\":\"y\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
+	"\"key_typeof\":[\"ip saddr\",\"tcp dport\"],\"data_type\":\"mark\","
+	"\"data_typeof\":\"meta mark\",\"elements\":[{\"key\":[\"10.0.0.1\","
+	"22],\"value\":16}]}",
+	"{\"name\":\"y\",\"key_type\":\"ct_state\",\"key_typeof\":"
+	"\"ct state\"}",
+	"{\"name\":\"y\",\"key_type\":\"ifname\",\"key_typeof\":"
+	"\"meta iifname\",\"data_type\":\"verdict\",\"data_typeof\":"
+	"\"verdict\"}",
 };
 
 START_TEST(test_shapes)
@@ -869,6 +879,21 @@ static const struct bad_case bad_cases[] = {
 	{ 0, "{\"name\":\"v\",\"key_type\":\"inet_service\",\"data_type\":"
 	     "\"verdict\",\"elements\":[{\"key\":22,\"value\":{\"jump\":5}}]}",
 	  "bad_map", "bad_verdict" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"key_typeof\":"
+	     "\"ip6 saddr\"}",
+	  "bad_set", "key_typeof: a selector whose type differs" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"key_typeof\":"
+	     "[\"ip saddr\",\"tcp dport\"]}",
+	  "bad_set", "key_typeof: one selector per component" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"key_typeof\":"
+	     "\"ip saddr\",\"data_typeof\":\"meta mark\"}",
+	  "bad_set", "data_typeof: only for maps" },
+	{ 0, "{\"name\":\"m\",\"key_type\":\"mark\",\"data_type\":"
+	     "\"verdict\",\"data_typeof\":\"meta mark\"}",
+	  "bad_map", "data_typeof: must be verdict" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"mark\",\"key_typeof\":"
+	     "\"meta skuid\"}",
+	  "bad_set", "key_typeof: an unsupported selector" },
 	{ 1, "{\"kind\":\"gauge\",\"name\":\"g\"}", "bad_object",
 	  "unknown kind: gauge" },
 	{ 1, "{\"kind\":\"quota\",\"name\":\"q\"}", "bad_object",
@@ -1421,6 +1446,26 @@ static const struct kcase kernel_cases[] = {
 	  "set s { type ipv4_addr; flags dynamic,timeout; size 65535; }",
 	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":[\"timeout\","
 	  "\"dynamic\"],\"size\":65535}" },
+	/* typeof: the selectors in the userdata, as nft writes them */
+	{ "inet", NFPROTO_INET,
+	  "map s { typeof ip saddr . tcp dport : meta mark; elements = {"
+	  " 10.0.0.1 . 22 : 0x10 } }",
+	  "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
+	  "\"key_typeof\":[\"ip saddr\",\"tcp dport\"],\"data_type\":\"mark\","
+	  "\"data_typeof\":\"meta mark\",\"elements\":[{\"key\":[\"10.0.0.1\","
+	  "22],\"value\":16}]}" },
+	{ "inet", NFPROTO_INET,
+	  "set s { typeof ct state . meta iifname . ether saddr; }",
+	  "{\"name\":\"s\",\"key_type\":[\"ct_state\",\"ifname\","
+	  "\"ether_addr\"],\"key_typeof\":[\"ct state\",\"meta iifname\","
+	  "\"ether saddr\"]}" },
+	{ "inet", NFPROTO_INET,
+	  "map s { typeof ip6 daddr : verdict; flags interval; elements = {"
+	  " fd00::/8 : drop } }",
+	  "{\"name\":\"s\",\"key_type\":\"ipv6_addr\",\"key_typeof\":"
+	  "\"ip6 daddr\",\"data_type\":\"verdict\",\"data_typeof\":"
+	  "\"verdict\",\"flags\":[\"interval\"],\"elements\":[{\"key\":"
+	  "\"fd00::/8\",\"value\":\"drop\"}]}" },
 	{ "ip", NFPROTO_IPV4,
 	  "set s { type ipv4_addr; flags interval; auto-merge; elements = {"
 	  " 10.0.0.0/8 } }",
