@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libnftnl/udata.h>
 #include <linx/nft.h>
 
 #include "linx-test.h"
@@ -972,6 +973,55 @@ static void decode_all(const struct nlmsghdr *nlh,
 	linx_value_clear(&v);
 }
 
+/* The KEY_TYPEOF userdata nft 1.0.6 wrote for `typeof ip saddr . tcp
+ * dport` (read back from the kernel; u32s in host order, here little
+ * endian): we write the same bytes, read them back, and survive every
+ * truncation and every one-byte change of them. */
+START_TEST(test_typeof_udata)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	static const uint8_t nft[] = {
+		0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x2c,
+		0x00, 0x14, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x0c,
+		0x00, 0x04, 0x0c, 0, 0, 0, 0x01, 0x04, 0x0b, 0, 0, 0,
+		0x01, 0x14, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x0c,
+		0x00, 0x04, 0x08, 0, 0, 0, 0x01, 0x04, 0x02, 0, 0, 0,
+	};
+	struct linx_value want = J("[\"ip saddr\",\"tcp dport\"]");
+	struct linx_value kv = J("[\"ipv4_addr\",\"inet_service\"]"), got;
+	struct nft_keytype kt;
+	struct linx_error err;
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(256);
+	uint8_t m[sizeof(nft)];
+
+	linx_assert_ok(nft_keytype_from_value(&kv, false, "t", &kt, &err),
+		       &err);
+	ck_assert_int_eq(nft_typeof_put(u, 3, &want), 0);
+	ck_assert_uint_eq(nftnl_udata_buf_len(u), sizeof(nft) + 2);
+	ck_assert_mem_eq((uint8_t *)nftnl_udata_buf_data(u) + 2, nft,
+			 sizeof(nft));
+	nftnl_udata_buf_free(u);
+	ck_assert(nft_typeof_parse(nft, sizeof(nft), &kt, &got));
+	assert_veq(&got, &want);
+	linx_value_clear(&got);
+	for (size_t cut = 0; cut < sizeof(nft); cut++) {
+		ck_assert(!nft_typeof_parse(nft, cut, &kt, &got));
+		ck_assert_int_eq(got.type, LINX_NIL);
+	}
+	for (size_t i = 0; i < sizeof(nft); i++)
+		for (unsigned b = 0; b < 256; b++) {
+			memcpy(m, nft, sizeof(nft));
+			m[i] = (uint8_t)b;
+			if (nft_typeof_parse(m, sizeof(m), &kt, &got))
+				ck_assert_int_eq(got.type, LINX_LIST);
+			linx_value_clear(&got);
+		}
+	linx_value_clear(&want);
+	linx_value_clear(&kv);
+#endif
+}
+END_TEST
+
 START_TEST(test_garbage)
 {
 	static const char *const decls[] = {
@@ -1893,6 +1943,7 @@ Suite *sets_suite(void)
 	tcase_add_loop_test(te, test_bad, 0, NFT_ARRAY_SIZE(bad_cases));
 	suite_add_tcase(s, te);
 	tcase_add_test(tg, test_garbage);
+	tcase_add_test(tg, test_typeof_udata);
 	tcase_set_timeout(tg, 120);
 	suite_add_tcase(s, tg);
 	if (probe("nft add table ip x >/dev/null 2>&1")) {
