@@ -2250,7 +2250,8 @@ static const char *type_text(const struct linx_value *t, char *buf, size_t n)
 }
 
 /* key_typeof / data_typeof when they name selectors of the set's types
- * (`want`), as text; NULL otherwise (the set prints with `type`). */
+ * (`want`), as text spelled as in rules (`iifname`, as nft lists it);
+ * NULL otherwise (the set prints with `type`). */
 static const char *typeof_text(const struct linx_value *tv,
 			       const struct linx_value *want, char *buf,
 			       size_t n)
@@ -2258,6 +2259,7 @@ static const char *typeof_text(const struct linx_value *tv,
 	const struct linx_value *c, *w;
 	const struct nftl_sel *sel;
 	uint32_t k = tv && tv->type == LINX_LIST ? tv->len : 1;
+	struct sbuf t = { 0 };
 
 	if (!tv || !want || (tv->type != LINX_STRING && tv->type != LINX_LIST))
 		return NULL;
@@ -2272,10 +2274,21 @@ static const char *typeof_text(const struct linx_value *tv,
 		w = want->type == LINX_LIST ? &want->items[i] : want;
 		if (c->type != LINX_STRING || w->type != LINX_STRING ||
 		    !(sel = nftl_typeof_sel(c->str)) ||
-		    strcmp(nftl_dtype_settype(sel->dtype, sel->len), w->str))
+		    strcmp(nftl_dtype_settype(sel->dtype, sel->len), w->str)) {
+			free(t.p);
 			return NULL;
+		}
+		if (i)
+			nftl_sb_puts(&t, " . ");
+		sel_name(&t, sel);
 	}
-	return type_text(tv, buf, n);
+	bool ok = !t.oom && t.n < n;
+	if (ok) {
+		memcpy(buf, t.p, t.n);
+		buf[t.n] = 0;
+	}
+	free(t.p);
+	return ok ? buf : NULL;
 }
 
 static void fmt_set(struct sbuf *b, const struct linx_value *s)

@@ -600,7 +600,7 @@ START_TEST(typeof_keeps_its_selectors)
 				"\"key_typeof\":\"meta iifname\""),
 		      "%s", j);
 	ck_assert_msg(strstr(t, "typeof ip saddr . tcp dport : meta mark\n") &&
-			      strstr(t, "typeof meta iifname\n"),
+			      strstr(t, "typeof iifname\n"),
 		      "%s", t);
 	free(t);
 	free(j);
