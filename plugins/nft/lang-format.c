@@ -2249,6 +2249,48 @@ static const char *type_text(const struct linx_value *t, char *buf, size_t n)
 	return NULL;
 }
 
+/* key_typeof / data_typeof when they name selectors of the set's types
+ * (`want`), as text spelled as in rules (`iifname`, as nft lists it);
+ * NULL otherwise (the set prints with `type`). */
+static const char *typeof_text(const struct linx_value *tv,
+			       const struct linx_value *want, char *buf,
+			       size_t n)
+{
+	const struct linx_value *c, *w;
+	const struct nftl_sel *sel;
+	uint32_t k = tv && tv->type == LINX_LIST ? tv->len : 1;
+	struct sbuf t = { 0 };
+
+	if (!tv || !want || (tv->type != LINX_STRING && tv->type != LINX_LIST))
+		return NULL;
+	if (tv->type == LINX_STRING && streq(tv->str, "verdict"))
+		return want->type == LINX_STRING && streq(want->str, "verdict")
+			       ? tv->str : NULL;
+	if ((tv->type == LINX_LIST) != (want->type == LINX_LIST) ||
+	    (tv->type == LINX_LIST && (k < 2 || want->len != k)))
+		return NULL;
+	for (uint32_t i = 0; i < k; i++) {
+		c = tv->type == LINX_LIST ? &tv->items[i] : tv;
+		w = want->type == LINX_LIST ? &want->items[i] : want;
+		if (c->type != LINX_STRING || w->type != LINX_STRING ||
+		    !(sel = nftl_typeof_sel(c->str)) ||
+		    strcmp(nftl_dtype_settype(sel->dtype, sel->len), w->str)) {
+			free(t.p);
+			return NULL;
+		}
+		if (i)
+			nftl_sb_puts(&t, " . ");
+		sel_name(&t, sel);
+	}
+	bool ok = !t.oom && t.n < n;
+	if (ok) {
+		memcpy(buf, t.p, t.n);
+		buf[t.n] = 0;
+	}
+	free(t.p);
+	return ok ? buf : NULL;
+}
+
 static void fmt_set(struct sbuf *b, const struct linx_value *s)
 {
 	const char *name = str_of(s, "name");
@@ -2295,9 +2337,22 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	put_name(b, name);
 	nftl_sb_puts(b, " {\n");
 	indent(b, 2);
-	nftl_sb_printf(b, "type %s", kt);
-	if (dt)
-		nftl_sb_printf(b, " : %s", dt);
+	char tkb[256], tdb[256];
+	const char *tk = typeof_text(linx_map_get(s, "key_typeof"), ktv, tkb,
+				     sizeof(tkb));
+	const char *td = typeof_text(linx_map_get(s, "data_typeof"),
+				     linx_map_get(s, "data_type"), tdb,
+				     sizeof(tdb));
+	/* typeof only when every part has its selector, as nft has it */
+	if (tk && (!dt || td)) {
+		nftl_sb_printf(b, "typeof %s", tk);
+		if (dt)
+			nftl_sb_printf(b, " : %s", td);
+	} else {
+		nftl_sb_printf(b, "type %s", kt);
+		if (dt)
+			nftl_sb_printf(b, " : %s", dt);
+	}
 	nftl_sb_puts(b, "\n");
 	if (fl && fl->type == LINX_LIST && fl->len) {
 		bool first = true;

@@ -115,6 +115,10 @@ enum { SEL_PAYLOAD, SEL_META, SEL_CT };
 extern const struct nftl_sel nftl_sels[];
 extern const size_t nftl_n_sels;
 const struct nftl_sel *nftl_sel_find(const char *proto, const char *field);
+/* typeof.c: selectors a set may be declared with (`typeof ip saddr`), and
+ * the one a canonical text ("ip saddr", "meta mark") names, or NULL. */
+bool nftl_sel_typeof_ok(const struct nftl_sel *s);
+const struct nftl_sel *nftl_typeof_sel(const char *text);
 
 /* Symbol tables. */
 struct nftl_sym {

@@ -3027,6 +3027,84 @@ static int set_type(struct parser *p, const struct tok *t, unsigned *dt,
 	return perror_at(p, t, "unsupported feature: set type %s", t->s);
 }
 
+/* A selector of `typeof`: its text ("ip saddr", "meta iifname") for the
+ * set's key_typeof or data_typeof. */
+static int typeof_sel(struct parser *p, const struct nftl_sel **ret,
+		      struct linx_value *text)
+{
+	const struct tok *at = peek(p);
+	char buf[48];
+	int rc;
+
+	if ((rc = parse_selector(p, ret)) < 0)
+		return rc;
+	if (!nftl_sel_typeof_ok(*ret))
+		return perror_at(p, at, "unsupported feature: typeof %s %s",
+				 (*ret)->proto, (*ret)->field);
+	snprintf(buf, sizeof(buf), "%s %s", (*ret)->proto, (*ret)->field);
+	return linx_value_cstring(text, buf) < 0 ? nomem(p) : 0;
+}
+
+/*
+ * `typeof SEL . SEL ... [: SEL | : verdict]`: the types are the
+ * selectors' (key_type, data_type, as `type` would give them), and the
+ * selectors go along as key_typeof and data_typeof, which nft keeps in
+ * the set's userdata to print the set the way it was written.
+ */
+static int parse_typeof(struct parser *p, struct linx_value *s,
+			struct ckey *ck, bool is_map, unsigned *dt,
+			unsigned *len, int *data_kind, unsigned *ddt,
+			unsigned *dlen)
+{
+	struct linx_value tl = linx_value_list(), tv;
+	const struct nftl_sel *sel;
+	int rc;
+
+	ck->n = 0;
+	do {
+		const struct tok *at = peek(p);
+
+		if ((rc = typeof_sel(p, &sel, &tv)) < 0 ||
+		    (rc = ckey_add(p, ck, sel->dtype, sel->len, at)) < 0) {
+			linx_value_clear(&tl);
+			return rc;
+		}
+		*dt = sel->dtype;
+		*len = sel->len;
+		linx_list_push(&tl, &tv);
+	} while (accept_punct(p, '.'));
+	if (ck->n == 1) {
+		linx_map_put_cstring(s, "key_type", ck->name[0]);
+		linx_value_copy(&tv, &tl.items[0]);
+		linx_value_clear(&tl);
+		linx_map_put(s, "key_typeof", &tv);
+	} else {
+		struct linx_value kt = ckey_types(ck);
+		linx_map_put(s, "key_type", &kt);
+		linx_map_put(s, "key_typeof", &tl);
+	}
+	if (!is_map)
+		return 0;
+	if ((rc = expect_punct(p, ':')) < 0)
+		return rc;
+	if (is_ident(peek(p), "verdict")) {
+		next(p);
+		*data_kind = 2;
+		linx_map_put_cstring(s, "data_type", "verdict");
+		linx_map_put_cstring(s, "data_typeof", "verdict");
+		return 0;
+	}
+	if ((rc = typeof_sel(p, &sel, &tv)) < 0)
+		return rc;
+	*data_kind = 1;
+	*ddt = sel->dtype;
+	*dlen = sel->len;
+	linx_map_put_cstring(s, "data_type",
+			     nftl_dtype_settype(sel->dtype, sel->len));
+	linx_map_put(s, "data_typeof", &tv);
+	return 0;
+}
+
 static int parse_set_body(struct parser *p, const char *name, bool is_map)
 {
 	struct linx_value s = linx_value_map(), elems = linx_value_nil();
@@ -3083,8 +3161,14 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 				}
 			}
 		} else if (is_ident(t, "typeof")) {
-			rc = perror_at(p, t, "unsupported feature: typeof");
-			goto out;
+			if (have_type) {
+				rc = perror_at(p, t, "type given twice");
+				goto out;
+			}
+			have_type = true;
+			if ((rc = parse_typeof(p, &s, &ck, is_map, &dt, &len,
+					       &data_kind, &ddt, &dlen)) < 0)
+				goto out;
 		} else if (is_ident(t, "flags")) {
 			struct linx_value f = linx_value_list();
 			do {

@@ -196,6 +196,23 @@ void nft_put_comment(struct nft_msgbuf *b, uint16_t attr, uint8_t type,
 bool nft_comment_parse(const struct nlattr *a, uint8_t type, char *out,
 		       size_t cap);
 
+/* ---- a set's typeof selectors in userdata (typeof.c) ---------------------- */
+
+struct nftnl_udata_buf;
+struct nft_keytype;
+/* Whether `v` (key_typeof or data_typeof: "ip saddr", a list of those for
+ * a concatenation, or "verdict") fits the set's type `kt`; on -EINVAL
+ * *why says what is wrong. */
+int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
+		     const char **why);
+/* Append `v` (checked) as the userdata TLV `type`: 0 or -EMSGSIZE. */
+int nft_typeof_put(struct nftnl_udata_buf *u, uint8_t type,
+		   const struct linx_value *v);
+/* The selectors of the userdata TLV value b[0..n), when they are ones we
+ * know and match `kt`; the caller owns *ret (nil when false). */
+bool nft_typeof_parse(const uint8_t *b, size_t n, const struct nft_keytype *kt,
+		      struct linx_value *ret);
+
 /* ---- typed data (data.c) ------------------------------------------------- */
 
 /*

@@ -60,6 +60,8 @@ struct set_decl {
 	uint64_t timeout, gc, size;
 	uint32_t policy;
 	const char *comment;
+	/* key_typeof, data_typeof (checked against the types), or NULL */
+	const struct linx_value *key_typeof, *data_typeof;
 	const struct linx_value *elements;
 	char object[96]; /* "inet/fw/set blocklist" */
 };
@@ -110,6 +112,27 @@ static int retag(struct linx_error *err, const char *kind, const char *object,
 	return nft_bad(err, kind, object, "%s", detail);
 }
 
+/* key_typeof / data_typeof: selectors that nft(8) prints instead of the
+ * type (typeof.c); `kt` NULL when the set has no such type. */
+static int read_typeof(const struct linx_value *s, const char *key,
+		       const struct nft_keytype *kt, const char *what,
+		       const struct set_decl *d, const struct linx_value **ret,
+		       struct linx_error *err)
+{
+	const struct linx_value *v = linx_map_get(s, key);
+	const char *why;
+
+	*ret = NULL;
+	if (!v || v->type == LINX_NIL)
+		return 0;
+	if (!kt)
+		return nft_bad(err, what, d->object, "%s: only for maps", key);
+	if (nft_typeof_check(v, kt, &why) < 0)
+		return nft_bad(err, what, d->object, "%s: %s", key, why);
+	*ret = v;
+	return 0;
+}
+
 static int read_decl(uint8_t family, const char *table,
 		     const struct linx_value *s, bool with_elements,
 		     struct set_decl *d, struct linx_error *err)
@@ -148,6 +171,11 @@ static int read_decl(uint8_t family, const char *table,
 	if (d->is_map &&
 	    nft_keytype_from_value(dt, true, what, &d->data, err))
 		return retag(err, what, d->object, "data_type: ");
+	if ((rc = read_typeof(s, "key_typeof", &d->key, what, d,
+			      &d->key_typeof, err)) ||
+	    (rc = read_typeof(s, "data_typeof", d->is_map ? &d->data : NULL,
+			      what, d, &d->data_typeof, err)))
+		return rc;
 
 	fl = linx_map_get(s, "flags");
 	if (nft_flags_from_value(set_flags, fl, what, &d->flags, err))
@@ -364,6 +392,14 @@ static void put_set_udata(struct nft_msgbuf *b, const struct set_decl *d)
 				    byteorder_of(&d->data));
 	if (d->flags & SET_F_AUTO_MERGE)
 		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_MERGE_ELEMENTS, 1);
+	/* nftables' order: the typeof TLVs come before the map's */
+	if ((d->key_typeof &&
+	     nft_typeof_put(u, NFTNL_UDATA_SET_KEY_TYPEOF, d->key_typeof)) ||
+	    (d->data_typeof &&
+	     nft_typeof_put(u, NFTNL_UDATA_SET_DATA_TYPEOF, d->data_typeof))) {
+		if (!b->error)
+			b->error = -EMSGSIZE;
+	}
 	if (d->is_map)
 		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATA_INTERVAL, 0);
 	if (d->comment &&
@@ -795,7 +831,7 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	struct nft_keytype kt, dt;
 	struct udata_view u;
 	struct linx_value v;
-	uint32_t flags, merge = 0;
+	uint32_t flags, flags_all, merge = 0;
 	const char *pol_name;
 
 	*ret = linx_value_nil();
@@ -824,6 +860,7 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 			return -EBADMSG;
 	}
 	*anonymous = flags & NFT_SET_ANONYMOUS;
+	flags_all = flags;
 	udata_read(tb[NFTA_SET_USERDATA], &u);
 
 	*ret = linx_value_map();
@@ -861,6 +898,14 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 			linx_map_put_cstring(ret, "policy", pol_name);
 	}
 	udata_str(&u, NFTNL_UDATA_SET_COMMENT, ret, "comment");
+	if (u.v[NFTNL_UDATA_SET_KEY_TYPEOF] &&
+	    nft_typeof_parse(u.v[NFTNL_UDATA_SET_KEY_TYPEOF],
+			     u.len[NFTNL_UDATA_SET_KEY_TYPEOF], &kt, &v))
+		linx_map_put(ret, "key_typeof", &v);
+	if ((flags_all & NFT_SET_MAP) && u.v[NFTNL_UDATA_SET_DATA_TYPEOF] &&
+	    nft_typeof_parse(u.v[NFTNL_UDATA_SET_DATA_TYPEOF],
+			     u.len[NFTNL_UDATA_SET_DATA_TYPEOF], &dt, &v))
+		linx_map_put(ret, "data_typeof", &v);
 	if (tb[NFTA_SET_HANDLE])
 		linx_map_put_uint(ret, "handle", get_be64(tb[NFTA_SET_HANDLE]));
 	if (*anonymous)

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libnftnl/udata.h>
 #include <linx/nft.h>
 
 #include "linx-test.h"
@@ -456,6 +457,16 @@ static const char *const shape_cases[] = {
 	"{\"name\":\"k\",\"key_type\":\"ipv4_addr\",\"flags\":[\"constant\","
 	"\"interval\",\"auto_merge\"],\"elements\":[\"10.0.0.0/8\"]}",
 	"{\"name\":\"e\",\"key_type\":\"ipv4_addr\"}",
+	/* typeof selectors */
+	"{\"name\":\"y\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
+	"\"key_typeof\":[\"ip saddr\",\"tcp dport\"],\"data_type\":\"mark\","
+	"\"data_typeof\":\"meta mark\",\"elements\":[{\"key\":[\"10.0.0.1\","
+	"22],\"value\":16}]}",
+	"{\"name\":\"y\",\"key_type\":\"ct_state\",\"key_typeof\":"
+	"\"ct state\"}",
+	"{\"name\":\"y\",\"key_type\":\"ifname\",\"key_typeof\":"
+	"\"meta iifname\",\"data_type\":\"verdict\",\"data_typeof\":"
+	"\"verdict\"}",
 };
 
 START_TEST(test_shapes)
@@ -869,6 +880,21 @@ static const struct bad_case bad_cases[] = {
 	{ 0, "{\"name\":\"v\",\"key_type\":\"inet_service\",\"data_type\":"
 	     "\"verdict\",\"elements\":[{\"key\":22,\"value\":{\"jump\":5}}]}",
 	  "bad_map", "bad_verdict" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"key_typeof\":"
+	     "\"ip6 saddr\"}",
+	  "bad_set", "key_typeof: a selector whose type differs" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"key_typeof\":"
+	     "[\"ip saddr\",\"tcp dport\"]}",
+	  "bad_set", "key_typeof: one selector per component" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"key_typeof\":"
+	     "\"ip saddr\",\"data_typeof\":\"meta mark\"}",
+	  "bad_set", "data_typeof: only for maps" },
+	{ 0, "{\"name\":\"m\",\"key_type\":\"mark\",\"data_type\":"
+	     "\"verdict\",\"data_typeof\":\"meta mark\"}",
+	  "bad_map", "data_typeof: must be verdict" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"mark\",\"key_typeof\":"
+	     "\"meta skuid\"}",
+	  "bad_set", "key_typeof: an unsupported selector" },
 	{ 1, "{\"kind\":\"gauge\",\"name\":\"g\"}", "bad_object",
 	  "unknown kind: gauge" },
 	{ 1, "{\"kind\":\"quota\",\"name\":\"q\"}", "bad_object",
@@ -946,6 +972,55 @@ static void decode_all(const struct nlmsghdr *nlh,
 	nft_flowtable_parse(nlh, &w, &v);
 	linx_value_clear(&v);
 }
+
+/* The KEY_TYPEOF userdata nft 1.0.6 wrote for `typeof ip saddr . tcp
+ * dport` (read back from the kernel; u32s in host order, here little
+ * endian): we write the same bytes, read them back, and survive every
+ * truncation and every one-byte change of them. */
+START_TEST(test_typeof_udata)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	static const uint8_t nft[] = {
+		0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x2c,
+		0x00, 0x14, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x0c,
+		0x00, 0x04, 0x0c, 0, 0, 0, 0x01, 0x04, 0x0b, 0, 0, 0,
+		0x01, 0x14, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x0c,
+		0x00, 0x04, 0x08, 0, 0, 0, 0x01, 0x04, 0x02, 0, 0, 0,
+	};
+	struct linx_value want = J("[\"ip saddr\",\"tcp dport\"]");
+	struct linx_value kv = J("[\"ipv4_addr\",\"inet_service\"]"), got;
+	struct nft_keytype kt;
+	struct linx_error err;
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(256);
+	uint8_t m[sizeof(nft)];
+
+	linx_assert_ok(nft_keytype_from_value(&kv, false, "t", &kt, &err),
+		       &err);
+	ck_assert_int_eq(nft_typeof_put(u, 3, &want), 0);
+	ck_assert_uint_eq(nftnl_udata_buf_len(u), sizeof(nft) + 2);
+	ck_assert_mem_eq((uint8_t *)nftnl_udata_buf_data(u) + 2, nft,
+			 sizeof(nft));
+	nftnl_udata_buf_free(u);
+	ck_assert(nft_typeof_parse(nft, sizeof(nft), &kt, &got));
+	assert_veq(&got, &want);
+	linx_value_clear(&got);
+	for (size_t cut = 0; cut < sizeof(nft); cut++) {
+		ck_assert(!nft_typeof_parse(nft, cut, &kt, &got));
+		ck_assert_int_eq(got.type, LINX_NIL);
+	}
+	for (size_t i = 0; i < sizeof(nft); i++)
+		for (unsigned b = 0; b < 256; b++) {
+			memcpy(m, nft, sizeof(nft));
+			m[i] = (uint8_t)b;
+			if (nft_typeof_parse(m, sizeof(m), &kt, &got))
+				ck_assert_int_eq(got.type, LINX_LIST);
+			linx_value_clear(&got);
+		}
+	linx_value_clear(&want);
+	linx_value_clear(&kv);
+#endif
+}
+END_TEST
 
 START_TEST(test_garbage)
 {
@@ -1421,6 +1496,26 @@ static const struct kcase kernel_cases[] = {
 	  "set s { type ipv4_addr; flags dynamic,timeout; size 65535; }",
 	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":[\"timeout\","
 	  "\"dynamic\"],\"size\":65535}" },
+	/* typeof: the selectors in the userdata, as nft writes them */
+	{ "inet", NFPROTO_INET,
+	  "map s { typeof ip saddr . tcp dport : meta mark; elements = {"
+	  " 10.0.0.1 . 22 : 0x10 } }",
+	  "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
+	  "\"key_typeof\":[\"ip saddr\",\"tcp dport\"],\"data_type\":\"mark\","
+	  "\"data_typeof\":\"meta mark\",\"elements\":[{\"key\":[\"10.0.0.1\","
+	  "22],\"value\":16}]}" },
+	{ "inet", NFPROTO_INET,
+	  "set s { typeof ct state . meta iifname . ether saddr; }",
+	  "{\"name\":\"s\",\"key_type\":[\"ct_state\",\"ifname\","
+	  "\"ether_addr\"],\"key_typeof\":[\"ct state\",\"meta iifname\","
+	  "\"ether saddr\"]}" },
+	{ "inet", NFPROTO_INET,
+	  "map s { typeof ip6 daddr : verdict; flags interval; elements = {"
+	  " fd00::/8 : drop } }",
+	  "{\"name\":\"s\",\"key_type\":\"ipv6_addr\",\"key_typeof\":"
+	  "\"ip6 daddr\",\"data_type\":\"verdict\",\"data_typeof\":"
+	  "\"verdict\",\"flags\":[\"interval\"],\"elements\":[{\"key\":"
+	  "\"fd00::/8\",\"value\":\"drop\"}]}" },
 	{ "ip", NFPROTO_IPV4,
 	  "set s { type ipv4_addr; flags interval; auto-merge; elements = {"
 	  " 10.0.0.0/8 } }",
@@ -1848,6 +1943,7 @@ Suite *sets_suite(void)
 	tcase_add_loop_test(te, test_bad, 0, NFT_ARRAY_SIZE(bad_cases));
 	suite_add_tcase(s, te);
 	tcase_add_test(tg, test_garbage);
+	tcase_add_test(tg, test_typeof_udata);
 	tcase_set_timeout(tg, 120);
 	suite_add_tcase(s, tg);
 	if (probe("nft add table ip x >/dev/null 2>&1")) {
