@@ -768,6 +768,29 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			return 2;
 		}
 	}
+	if (is_expr(&ex[i + 1], "lookup") && !prefix) {
+		/* SEL map @m: the value for a nat or a meta/ct set */
+		const struct linx_value *m = &ex[i + 1];
+		const char *set = str_of(m, "set");
+		int64_t sr = -1, dr = -1;
+		int_of(m, "sreg", &sr);
+		int_of(m, "dreg", &dr);
+		if (dr > 0 && sr == ldreg && dr == ldreg && set && set[0] &&
+		    !c->regtext[ldreg] && !has_inv(m)) {
+			for (const char *q = set; *q; q++)
+				if (!isalnum((unsigned char)*q) && *q != '_' &&
+				    *q != '-' && *q != '.')
+					return unsupported(c, m, "set name");
+			sel_name(&b, s);
+			nftl_sb_printf(&b, " map @%s", set);
+			if (b.oom) {
+				free(b.p);
+				return unsupported(c, m, "out of memory");
+			}
+			c->regtext[ldreg] = b.p;
+			return 2;
+		}
+	}
 	if (ldreg != 1)
 		return unsupported(c, ld, "a load into another register");
 	if (is_expr(&ex[i + 1], "objref") && !prefix) {
@@ -2030,6 +2053,31 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (streq(kind, "meta") || streq(kind, "ct") ||
 	    streq(kind, "payload")) {
+		int64_t sreg;
+		if (!linx_map_get(e, "dreg") && int_of(e, "sreg", &sreg) &&
+		    sreg == 1 && c->regtext[1] && !streq(kind, "payload") &&
+		    !linx_map_get(e, "direction")) {
+			/* meta/ct KEY set SEL map ... */
+			const char *key = str_of(e, "key");
+			const struct nftl_sel *t = NULL;
+			for (size_t k = 0; key && k < nftl_n_sels; k++)
+				if (nftl_sels[k].kind == (kind[0] == 'm' ? SEL_META : SEL_CT) &&
+				    strcmp(nftl_sels[k].key, key) == 0)
+					t = &nftl_sels[k];
+			if (!t || t->dtype != DT_MARK)
+				return unsupported(c, e, "set from a map");
+			nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
+			nftl_sb_puts(&b, c->regtext[1]);
+			free(c->regtext[1]);
+			c->regtext[1] = NULL;
+			if (b.oom) {
+				free(b.p);
+				return unsupported(c, e, "out of memory");
+			}
+			word(c, b.p);
+			free(b.p);
+			return 1;
+		}
 		int cc = fmt_dynset(c, ex, n, i);
 		if (cc > 0)
 			return cc;

@@ -1944,10 +1944,11 @@ static int nat_ports(struct parser *p, struct rule *r, unsigned reg,
 static bool unqualified_meta(const char *s);
 static bool is_payload_proto(const char *s);
 
-/* SEL map { k : v, ... } loaded into `reg`: nat from a map (nft's
- * `dnat to tcp dport map { 80 : 10.0.0.1 }`). */
-static int nat_map(struct parser *p, struct rule *r, unsigned reg,
-		   unsigned ddt, unsigned dlen)
+/* SEL map { k : v, ... } or SEL map @m looked up into `reg`: nat from a
+ * map (nft's `dnat to tcp dport map { 80 : 10.0.0.1 }`), or the value of
+ * `meta mark set SEL map ...`; `what` names the statement for errors. */
+static int map_value(struct parser *p, struct rule *r, unsigned reg,
+		     unsigned ddt, unsigned dlen, const char *what)
 {
 	const struct tok *t = next(p);
 	const char *proto, *field;
@@ -1966,7 +1967,8 @@ static int nat_map(struct parser *p, struct rule *r, unsigned reg,
 		proto = t->s;
 		field = f->s;
 	} else {
-		return perror_at(p, t, "unsupported feature: nat to %s", t->s);
+		return perror_at(p, t, "unsupported feature: %s %s", what,
+				 t->s);
 	}
 	const struct nftl_sel *s = nftl_sel_find(proto, field);
 	if (!s)
@@ -1991,9 +1993,20 @@ static int nat_map(struct parser *p, struct rule *r, unsigned reg,
 	if ((rc = push_expr(p, r, &e)) < 0)
 		return rc;
 	if (!accept_ident(p, "map"))
-		return perror_at(p, peek(p), "unsupported feature: nat to an "
+		return perror_at(p, peek(p), "unsupported feature: %s an "
 					     "expression other than a map "
-					     "lookup");
+					     "lookup",
+				 what);
+	if (peek(p)->kind == T_SETREF) {
+		/* a named map: the lookup's dreg takes the value */
+		t = next(p);
+		e = linx_value_map();
+		linx_map_put_cstring(&e, "expr", "lookup");
+		linx_map_put_int(&e, "sreg", reg);
+		linx_map_put_cstring(&e, "set", t->s);
+		linx_map_put_int(&e, "dreg", reg);
+		return push_expr(p, r, &e);
+	}
 	if ((rc = expect_punct(p, '{')) < 0)
 		return rc;
 	const char *kt = nftl_dtype_settype(s->dtype, s->len);
@@ -2153,13 +2166,13 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		linx_map_put_cstring(&e, "expr", "nat");
 		linx_map_put_cstring(&e, "type", type);
 		linx_map_put_cstring(&e, "family", fam == F_IP ? "ip" : "ip6");
-		if ((rc = nat_map(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
-				  fam == F_IP ? 4 : 16)) < 0)
+		if ((rc = map_value(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
+				    fam == F_IP ? 4 : 16, "nat to")) < 0)
 			goto fail;
 		linx_map_put_int(&e, "reg_addr_min", 1);
 		if (accept_punct(p, ':')) {
 			if (nat_map_ahead(p)) {
-				if ((rc = nat_map(p, r, 2, DT_SERVICE, 2)) < 0)
+				if ((rc = map_value(p, r, 2, DT_SERVICE, 2, "nat to")) < 0)
 					goto fail;
 				linx_map_put_int(&e, "reg_proto_min", 2);
 			} else if ((rc = nat_ports(p, r, 2, &e)) < 0) {
@@ -2402,6 +2415,21 @@ static int stmt_queue(struct parser *p, struct rule *r)
 	return push_expr(p, r, &e);
 }
 
+/* Whether a selector and `map` come next (`meta mark set ip saddr map`),
+ * looking at the tokens of the current source only. */
+static bool map_ahead(struct parser *p)
+{
+	const struct src *sr = &p->src[p->n_src - 1];
+	const struct tok *v = sr->v + sr->i;
+	size_t left = sr->n - sr->i;
+
+	if (left < 2 || v[0].kind != T_IDENT)
+		return false;
+	if (unqualified_meta(v[0].s))
+		return is_ident(&v[1], "map");
+	return left >= 3 && v[1].kind == T_IDENT && is_ident(&v[2], "map");
+}
+
 /* meta KEY set VALUE / ct KEY set VALUE (mark and friends) */
 static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 {
@@ -2418,7 +2446,13 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 		linx_map_put_cstring(&e, "name", n);
 		return push_expr(p, r, &e);
 	}
-	if (is_ident(t, "meta") || is_ident(t, "ct")) {
+	if (map_ahead(p)) {
+		if (s->dtype != DT_MARK)
+			return perror_at(p, t, "unsupported feature: %s %s set "
+					       "from a map",
+					 s->proto, s->field);
+		rc = map_value(p, r, 1, s->dtype, s->len, "setting from");
+	} else if (is_ident(t, "meta") || is_ident(t, "ct")) {
 		next(p);
 		const struct tok *k = next(p);
 		const struct nftl_sel *src =
