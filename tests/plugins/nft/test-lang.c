@@ -336,6 +336,11 @@ static const struct {
 	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n chain c {\n"
 	  "  update @s { ip saddr counter name x }\n }\n}\n",
 	  6, 32, "unsupported feature: named objects in a set statement" },
+	{ "table ip t {\n chain c {\n  meta priority set ip saddr map @m\n"
+	  " }\n}\n",
+	  3, 21, "unsupported feature: meta priority set from a map" },
+	{ "table ip t {\n chain c {\n  ip saddr map { 1.1.1.1 : 1 }\n }\n}\n",
+	  3, 12, "unsupported feature: map lookups in matches" },
 };
 
 START_TEST(errors_point_at_the_mistake)
@@ -611,6 +616,13 @@ START_TEST(set_statements_roundtrip)
 		"add @m { ip saddr : meta mark }",
 		"update @m { ip saddr counter : ct mark }",
 	};
+	static const char *const maps[] = {
+		"meta mark set ip saddr map @m",
+		"meta mark set ip saddr map { 10.0.0.1 : 0x1, 10.0.0.2 : 0x2 }",
+		"ct mark set tcp dport map { 22 : 0x5 }",
+		"ct mark set meta mark map { 0x1 : 0x7 }",
+		"dnat to ip daddr map @n",
+	};
 	char text[1024];
 
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
@@ -635,6 +647,34 @@ START_TEST(set_statements_roundtrip)
 				      (strstr(rules[i], "@m") == NULL) &&
 			      strstr(t, "size 10"),
 			      "%s", t);
+		linx_assert_ok(linx_nft_parse(t, strlen(t), NULL, &back, &pe,
+					      &err),
+			       &err);
+		ck_assert_msg(linx_value_equal(&rs, &back), "%s", t);
+		char *t2 = fmt(&back);
+		ck_assert_str_eq(t, t2);
+		free(t);
+		free(t2);
+		linx_value_clear(&rs);
+		linx_value_clear(&back);
+	}
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		struct linx_value rs, back;
+		struct linx_nft_parse_error pe;
+		struct linx_error err;
+
+		snprintf(text, sizeof(text),
+			 "table ip t {\n chain c1 {\n  type nat hook prerouting "
+			 "priority -100\n  %s\n }\n"
+			 " map m {\n  type ipv4_addr : mark\n }\n"
+			 " map n {\n  type ipv4_addr : ipv4_addr\n }\n}\n",
+			 maps[i]);
+		linx_assert_ok(linx_nft_parse(text, strlen(text), NULL, &rs, &pe,
+					      &err),
+			       &err);
+		char *t = fmt(&rs);
+		ck_assert_msg(strstr(t, maps[i]) && !strstr(t, "# <unsupported"),
+			      "%s\n->\n%s", maps[i], t);
 		linx_assert_ok(linx_nft_parse(t, strlen(t), NULL, &back, &pe,
 					      &err),
 			       &err);
