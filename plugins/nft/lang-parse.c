@@ -2725,7 +2725,7 @@ static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
 	linx_map_put_int(&e, "sreg_key", 1);
 	if (dsel)
 		linx_map_put_int(&e, "sreg_data", dreg);
-	if (d.timeout)
+	if (timeout) /* 0 is no timeout: the kernel reports it so */
 		linx_map_put_int(&e, "timeout", (int64_t)timeout);
 	linx_map_put_cstring(&e, "set", d.set->s);
 	if (in.exprs.len > 1) {

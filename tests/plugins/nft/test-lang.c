@@ -615,6 +615,7 @@ START_TEST(set_statements_roundtrip)
 		"add @c { ip saddr . tcp dport }",
 		"add @m { ip saddr : meta mark }",
 		"update @m { ip saddr counter : ct mark }",
+		"add @c { ip saddr . tcp dport timeout 1h counter }",
 	};
 	static const char *const maps[] = {
 		"meta mark set ip saddr map @m",
@@ -633,7 +634,7 @@ START_TEST(set_statements_roundtrip)
 		snprintf(text, sizeof(text),
 			 "table ip t {\n chain c1 {\n  %s\n }\n"
 			 " set s {\n  type ipv4_addr\n  flags timeout\n }\n"
-			 " set c {\n  type ipv4_addr . inet_service\n }\n"
+			 " set c {\n  type ipv4_addr . inet_service\n  flags timeout\n }\n"
 			 " map m {\n  type ipv4_addr : mark\n  size 10\n }\n}\n",
 			 rules[i]);
 		linx_assert_ok(linx_nft_parse(text, strlen(text), NULL, &rs, &pe,
