@@ -768,6 +768,29 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			return 2;
 		}
 	}
+	if (is_expr(&ex[i + 1], "lookup") && !prefix) {
+		/* SEL map @m: the value for a nat or a meta/ct set */
+		const struct linx_value *m = &ex[i + 1];
+		const char *set = str_of(m, "set");
+		int64_t sr = -1, dr = -1;
+		int_of(m, "sreg", &sr);
+		int_of(m, "dreg", &dr);
+		if (dr > 0 && sr == ldreg && dr == ldreg && set && set[0] &&
+		    !c->regtext[ldreg] && !has_inv(m)) {
+			for (const char *q = set; *q; q++)
+				if (!isalnum((unsigned char)*q) && *q != '_' &&
+				    *q != '-' && *q != '.')
+					return unsupported(c, m, "set name");
+			sel_name(&b, s);
+			nftl_sb_printf(&b, " map @%s", set);
+			if (b.oom) {
+				free(b.p);
+				return unsupported(c, m, "out of memory");
+			}
+			c->regtext[ldreg] = b.p;
+			return 2;
+		}
+	}
 	if (ldreg != 1)
 		return unsupported(c, ld, "a load into another register");
 	if (is_expr(&ex[i + 1], "objref") && !prefix) {
@@ -1656,6 +1679,174 @@ bad:
 	return 0;
 }
 
+/*
+ * `add|update|delete @set { KEY [timeout T] [STATEFUL ...] [: DATA] }` at
+ * ex[i]: the dependencies and loads the parser's load_key() makes, a
+ * meta or ct load of the data into the register after the key's, then
+ * the dynset. Returns how many expressions it wrote, or 0 when ex[i]
+ * does not start one the parser would give back exactly.
+ */
+static int fmt_dynset(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		      uint32_t i)
+{
+	struct dep seen[16], want[16];
+	unsigned n_seen = 0, n_want = 0, slot = 0, nl = 0;
+	struct dctx x = { c->l4, c->nf, c->eth, c->iiftype };
+	const struct nftl_sel *sel[8], *dsel = NULL;
+	struct fctx t = *c;
+	uint32_t j = i;
+	bool prefix;
+	int64_t dreg, v;
+
+	while (n_seen < 16 && dep_at(ex, n, j, &seen[n_seen])) {
+		dep_apply(&x, &seen[n_seen]);
+		n_seen++;
+		j += 2;
+	}
+	t.l4 = x.l4, t.nf = x.nf, t.eth = x.eth;
+	for (; j < n && nl < 8; j++) {
+		const struct nftl_sel *s;
+
+		if (!is_expr(&ex[j], "payload") && !is_expr(&ex[j], "meta") &&
+		    !is_expr(&ex[j], "ct"))
+			break;
+		s = sel_of(&t, &ex[j], &prefix);
+		if (!s || prefix || !concat_type_ok(s->dtype, s->len) ||
+		    !int_of(&ex[j], "dreg", &dreg) ||
+		    dreg != (slot % 4 == 0 ? 1 + slot / 4 : 8 + slot))
+			break;
+		sel[nl++] = s;
+		slot += (s->len + 3u) / 4;
+	}
+	if (nl == 0 || slot > 16 || j >= n)
+		return 0;
+	/* the data: a meta or ct load into the register after the key */
+	unsigned dr = 1 + (slot + 3) / 4;
+	if ((is_expr(&ex[j], "meta") || is_expr(&ex[j], "ct")) &&
+	    int_of(&ex[j], "dreg", &dreg) && dreg == (int64_t)dr) {
+		dsel = sel_of(&t, &ex[j], &prefix);
+		if (!dsel || !nftl_dtype_settype(dsel->dtype, dsel->len))
+			return 0;
+		j++;
+	} else if (nl > 1 && sel[nl - 1]->kind != SEL_PAYLOAD &&
+		   j < n && is_expr(&ex[j], "dynset")) {
+		/* KEY : DATA where the data's register follows the key's
+		 * slots: read the last load as the data */
+		unsigned ks = slot - (sel[nl - 1]->len + 3u) / 4;
+		int64_t r = -1;
+		int_of(&ex[j - 1], "dreg", &r);
+		if (r == (int64_t)(1 + (ks + 3) / 4) &&
+		    int_of(&ex[j], "sreg_data", &v) && v == r) {
+			dsel = sel[--nl];
+			slot = ks;
+		}
+	}
+	if (j >= n || !is_expr(&ex[j], "dynset"))
+		return 0;
+	const struct linx_value *m = &ex[j];
+	const char *op = str_of(m, "op"), *set = str_of(m, "set");
+	if (!op || (strcmp(op, "add") && strcmp(op, "update") &&
+		    strcmp(op, "delete")))
+		return 0;
+	if (!int_of(m, "sreg_key", &v) || v != 1 || linx_map_get(m, "set_id"))
+		return 0;
+	if (dsel ? !int_of(m, "sreg_data", &v) || v != (int64_t)(1 + (slot + 3) / 4)
+		 : linx_map_get(m, "sreg_data") != NULL)
+		return 0;
+	if (!set || !set[0])
+		return 0;
+	for (const char *q = set; *q; q++)
+		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
+		    *q != '.')
+			return 0;
+	const struct linx_value *f = linx_map_get(m, "flags");
+	for (uint32_t k = 0; f && k < f->len; k++)
+		if (f->type != LINX_LIST || f->items[k].type != LINX_STRING ||
+		    strcmp(f->items[k].str, "expr"))
+			return 0;
+	/* the parser would have put exactly these dependencies */
+	struct dctx y = { c->l4, c->nf, c->eth, c->iiftype };
+	for (unsigned k = 0; k < nl; k++)
+		if (!deps_of(c, &y, sel[k], want, &n_want))
+			return 0;
+	if (n_want != n_seen)
+		return 0;
+	for (unsigned k = 0; k < n_seen; k++)
+		if (!streq(want[k].key, seen[k].key) ||
+		    want[k].len != seen[k].len ||
+		    memcmp(want[k].b, seen[k].b, want[k].len))
+			return 0;
+
+	struct sbuf b = { 0 };
+	nftl_sb_printf(&b, "%s @%s { ", op, set);
+	for (unsigned k = 0; k < nl; k++) {
+		if (k)
+			nftl_sb_puts(&b, " . ");
+		sel_name(&b, sel[k]);
+	}
+	int64_t to = 0;
+	if (linx_map_get(m, "timeout") && !uint_of(m, "timeout", INT64_MAX, &to))
+		goto bad;
+	if (to > 0) {
+		nftl_sb_puts(&b, " timeout ");
+		put_time(&b, (uint64_t)to);
+	}
+	const struct linx_value *xs = linx_map_get(m, "exprs");
+	if (xs && (xs->type != LINX_LIST || xs->len > 2))
+		goto bad;
+	for (uint32_t k = 0; xs && k < xs->len; k++) {
+		const struct linx_value *e = &xs->items[k];
+		int64_t pk, by, cnt;
+		nftl_sb_puts(&b, " ");
+		if (is_expr(e, "counter")) {
+			if (uint_of(e, "packets", INT64_MAX, &pk) &&
+			    uint_of(e, "bytes", INT64_MAX, &by))
+				nftl_sb_printf(&b, "counter packets %" PRId64
+						   " bytes %" PRId64, pk, by);
+			else
+				nftl_sb_puts(&b, "counter");
+		} else if (is_expr(e, "limit")) {
+			nftl_sb_puts(&b, "limit ");
+			if (fmt_limit(&b, e) < 0)
+				goto bad;
+		} else if (is_expr(e, "quota")) {
+			int64_t used = 0;
+			if (!uint_of(e, "bytes", INT64_MAX, &by) ||
+			    (linx_map_get(e, "consumed") &&
+			     !uint_of(e, "consumed", INT64_MAX, &used)))
+				goto bad;
+			nftl_sb_printf(&b, "quota %s%" PRId64 " bytes",
+				       has_inv(e) ? "over " : "", by);
+			if (used > 0)
+				nftl_sb_printf(&b, " used %" PRId64 " bytes", used);
+		} else if (is_expr(e, "connlimit")) {
+			const struct linx_value *cf = linx_map_get(e, "flags");
+			if (!uint_of(e, "count", UINT32_MAX, &cnt) ||
+			    (cf && (cf->type != LINX_LIST || cf->len > 1 ||
+				    (cf->len == 1 && !has_inv(e)))))
+				goto bad;
+			nftl_sb_printf(&b, "ct count %s%" PRId64,
+				       has_inv(e) ? "over " : "", cnt);
+		} else {
+			goto bad;
+		}
+	}
+	if (dsel) {
+		nftl_sb_puts(&b, " : ");
+		sel_name(&b, dsel);
+	}
+	nftl_sb_puts(&b, " }");
+	if (b.oom)
+		goto bad;
+	word(c, b.p);
+	free(b.p);
+	c->l4 = y.l4, c->nf = y.nf, c->eth = y.eth, c->iiftype = y.iiftype;
+	return (int)(j + 1 - i);
+bad:
+	free(b.p);
+	return 0;
+}
+
 static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    uint32_t i)
 {
@@ -1862,7 +2053,35 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (streq(kind, "meta") || streq(kind, "ct") ||
 	    streq(kind, "payload")) {
-		int cc = fmt_concat(c, ex, n, i);
+		int64_t sreg;
+		if (!linx_map_get(e, "dreg") && int_of(e, "sreg", &sreg) &&
+		    sreg == 1 && c->regtext[1] && !streq(kind, "payload") &&
+		    !linx_map_get(e, "direction")) {
+			/* meta/ct KEY set SEL map ... */
+			const char *key = str_of(e, "key");
+			const struct nftl_sel *t = NULL;
+			for (size_t k = 0; key && k < nftl_n_sels; k++)
+				if (nftl_sels[k].kind == (kind[0] == 'm' ? SEL_META : SEL_CT) &&
+				    strcmp(nftl_sels[k].key, key) == 0)
+					t = &nftl_sels[k];
+			if (!t || t->dtype != DT_MARK)
+				return unsupported(c, e, "set from a map");
+			nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
+			nftl_sb_puts(&b, c->regtext[1]);
+			free(c->regtext[1]);
+			c->regtext[1] = NULL;
+			if (b.oom) {
+				free(b.p);
+				return unsupported(c, e, "out of memory");
+			}
+			word(c, b.p);
+			free(b.p);
+			return 1;
+		}
+		int cc = fmt_dynset(c, ex, n, i);
+		if (cc > 0)
+			return cc;
+		cc = fmt_concat(c, ex, n, i);
 		if (cc > 0)
 			return cc;
 		/* dependencies nftables adds: read them as context */

@@ -58,6 +58,14 @@ struct ckey {
 	const char *name[CONCAT_MAX];
 };
 
+/* A set statement's reference to a set: what the set must allow. */
+struct dynref {
+	size_t table;
+	const struct tok *set, *key, *timeout, *data;
+	struct ckey k;
+	unsigned ddt, dlen;
+};
+
 struct parser {
 	const struct linx_nft_parse_opts *opts;
 	struct pfile files[MAX_FILES];
@@ -85,6 +93,10 @@ struct parser {
 	 * for every rule, and names are unique in their list */
 	const struct linx_value *ti_list;
 	uint32_t ti_index;
+	/* the sets set statements refer to, checked at the end (a set may
+	 * be declared after the chain that updates it) */
+	struct dynref *dynrefs;
+	size_t n_dynrefs;
 };
 
 static struct tok eof_tok = { .kind = T_EOF };
@@ -1234,6 +1246,39 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 	return 0;
 }
 
+/* A key of `n` selectors: every component's dependencies first (a
+ * dependency's cmp uses register 1), then each load into its own 4-byte
+ * slot - register 1 for the first, then NFT_REG32_00 + slot, or the
+ * 16-byte register where the slot starts one (nftables' own allocation).
+ * `*slots` is the number of 4-byte slots used. */
+static int load_key(struct parser *p, struct rule *r,
+		    const struct nftl_sel *const *sel,
+		    const struct tok *const *ats, unsigned n, unsigned *slots)
+{
+	unsigned slot = 0;
+	int rc;
+
+	for (unsigned i = 0; i < n; i++)
+		if ((rc = emit_deps(p, r, sel[i], ats[i])) < 0)
+			return rc;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned reg = slot % 4 == 0 ? 1 + slot / 4 : 8 + slot;
+
+		if (sel[i]->kind == SEL_PAYLOAD)
+			rc = e_payload_reg(p, r, sel[i]->base, sel[i]->offset,
+					   sel[i]->len, reg);
+		else
+			rc = e_load(p, r,
+				    sel[i]->kind == SEL_META ? "meta" : "ct",
+				    sel[i]->key, reg);
+		if (rc < 0)
+			return rc;
+		slot += (sel[i]->len + 3) / 4;
+	}
+	*slots = slot;
+	return 0;
+}
+
 /*
  * `SEL . SEL ... @set`, `... { A . B, ... }`, `... vmap @m` and
  * `... vmap { A . B : verdict }`, with `!=` for the set forms: every
@@ -1267,23 +1312,8 @@ static int parse_concat(struct parser *p, struct rule *r,
 		sel[k.n - 1] = s;
 		ats[k.n - 1] = t;
 	}
-	for (unsigned i = 0; i < k.n; i++)
-		if ((rc = emit_deps(p, r, sel[i], ats[i])) < 0)
-			return rc;
-	for (unsigned i = 0; i < k.n; i++) {
-		unsigned reg = slot % 4 == 0 ? 1 + slot / 4 : 8 + slot;
-
-		if (sel[i]->kind == SEL_PAYLOAD)
-			rc = e_payload_reg(p, r, sel[i]->base, sel[i]->offset,
-					   sel[i]->len, reg);
-		else
-			rc = e_load(p, r,
-				    sel[i]->kind == SEL_META ? "meta" : "ct",
-				    sel[i]->key, reg);
-		if (rc < 0)
-			return rc;
-		slot += (sel[i]->len + 3) / 4;
-	}
+	if ((rc = load_key(p, r, sel, ats, k.n, &slot)) < 0)
+		return rc;
 
 	bool inv = false, vmap = false;
 	const struct tok *t = peek(p);
@@ -1914,10 +1944,11 @@ static int nat_ports(struct parser *p, struct rule *r, unsigned reg,
 static bool unqualified_meta(const char *s);
 static bool is_payload_proto(const char *s);
 
-/* SEL map { k : v, ... } loaded into `reg`: nat from a map (nft's
- * `dnat to tcp dport map { 80 : 10.0.0.1 }`). */
-static int nat_map(struct parser *p, struct rule *r, unsigned reg,
-		   unsigned ddt, unsigned dlen)
+/* SEL map { k : v, ... } or SEL map @m looked up into `reg`: nat from a
+ * map (nft's `dnat to tcp dport map { 80 : 10.0.0.1 }`), or the value of
+ * `meta mark set SEL map ...`; `what` names the statement for errors. */
+static int map_value(struct parser *p, struct rule *r, unsigned reg,
+		     unsigned ddt, unsigned dlen, const char *what)
 {
 	const struct tok *t = next(p);
 	const char *proto, *field;
@@ -1936,7 +1967,8 @@ static int nat_map(struct parser *p, struct rule *r, unsigned reg,
 		proto = t->s;
 		field = f->s;
 	} else {
-		return perror_at(p, t, "unsupported feature: nat to %s", t->s);
+		return perror_at(p, t, "unsupported feature: %s %s", what,
+				 t->s);
 	}
 	const struct nftl_sel *s = nftl_sel_find(proto, field);
 	if (!s)
@@ -1961,9 +1993,20 @@ static int nat_map(struct parser *p, struct rule *r, unsigned reg,
 	if ((rc = push_expr(p, r, &e)) < 0)
 		return rc;
 	if (!accept_ident(p, "map"))
-		return perror_at(p, peek(p), "unsupported feature: nat to an "
+		return perror_at(p, peek(p), "unsupported feature: %s an "
 					     "expression other than a map "
-					     "lookup");
+					     "lookup",
+				 what);
+	if (peek(p)->kind == T_SETREF) {
+		/* a named map: the lookup's dreg takes the value */
+		t = next(p);
+		e = linx_value_map();
+		linx_map_put_cstring(&e, "expr", "lookup");
+		linx_map_put_int(&e, "sreg", reg);
+		linx_map_put_cstring(&e, "set", t->s);
+		linx_map_put_int(&e, "dreg", reg);
+		return push_expr(p, r, &e);
+	}
 	if ((rc = expect_punct(p, '{')) < 0)
 		return rc;
 	const char *kt = nftl_dtype_settype(s->dtype, s->len);
@@ -2123,13 +2166,13 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		linx_map_put_cstring(&e, "expr", "nat");
 		linx_map_put_cstring(&e, "type", type);
 		linx_map_put_cstring(&e, "family", fam == F_IP ? "ip" : "ip6");
-		if ((rc = nat_map(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
-				  fam == F_IP ? 4 : 16)) < 0)
+		if ((rc = map_value(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
+				    fam == F_IP ? 4 : 16, "nat to")) < 0)
 			goto fail;
 		linx_map_put_int(&e, "reg_addr_min", 1);
 		if (accept_punct(p, ':')) {
 			if (nat_map_ahead(p)) {
-				if ((rc = nat_map(p, r, 2, DT_SERVICE, 2)) < 0)
+				if ((rc = map_value(p, r, 2, DT_SERVICE, 2, "nat to")) < 0)
 					goto fail;
 				linx_map_put_int(&e, "reg_proto_min", 2);
 			} else if ((rc = nat_ports(p, r, 2, &e)) < 0) {
@@ -2372,6 +2415,21 @@ static int stmt_queue(struct parser *p, struct rule *r)
 	return push_expr(p, r, &e);
 }
 
+/* Whether a selector and `map` come next (`meta mark set ip saddr map`),
+ * looking at the tokens of the current source only. */
+static bool map_ahead(struct parser *p)
+{
+	const struct src *sr = &p->src[p->n_src - 1];
+	const struct tok *v = sr->v + sr->i;
+	size_t left = sr->n - sr->i;
+
+	if (left < 2 || v[0].kind != T_IDENT)
+		return false;
+	if (unqualified_meta(v[0].s))
+		return is_ident(&v[1], "map");
+	return left >= 3 && v[1].kind == T_IDENT && is_ident(&v[2], "map");
+}
+
 /* meta KEY set VALUE / ct KEY set VALUE (mark and friends) */
 static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 {
@@ -2388,7 +2446,13 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 		linx_map_put_cstring(&e, "name", n);
 		return push_expr(p, r, &e);
 	}
-	if (is_ident(t, "meta") || is_ident(t, "ct")) {
+	if (map_ahead(p)) {
+		if (s->dtype != DT_MARK)
+			return perror_at(p, t, "unsupported feature: %s %s set "
+					       "from a map",
+					 s->proto, s->field);
+		rc = map_value(p, r, 1, s->dtype, s->len, "setting from");
+	} else if (is_ident(t, "meta") || is_ident(t, "ct")) {
 		next(p);
 		const struct tok *k = next(p);
 		const struct nftl_sel *src =
@@ -2415,6 +2479,268 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 	linx_map_put_cstring(&e, "key", s->key);
 	linx_map_put_int(&e, "sreg", 1);
 	return push_expr(p, r, &e);
+}
+
+/* ---- set statements ------------------------------------------------------ */
+
+static struct linx_value *cur_table(struct parser *p);
+
+static bool has_flag(const struct linx_value *set, const char *flag)
+{
+	const struct linx_value *f = linx_map_get(set, "flags");
+
+	for (uint32_t i = 0; f && f->type == LINX_LIST && i < f->len; i++)
+		if (f->items[i].type == LINX_STRING &&
+		    strcmp(f->items[i].str, flag) == 0)
+			return true;
+	return false;
+}
+
+/* The key type a set statement's selectors make matches the set's. */
+static bool key_matches(const struct linx_value *kt, const struct ckey *k)
+{
+	if (!kt)
+		return false;
+	if (k->n == 1 && kt->type == LINX_STRING)
+		return strcmp(k->name[0], kt->str) == 0;
+	if (kt->type != LINX_LIST || kt->len != k->n)
+		return false;
+	for (unsigned i = 0; i < k->n; i++)
+		if (kt->items[i].type != LINX_STRING ||
+		    strcmp(k->name[i], kt->items[i].str))
+			return false;
+	return true;
+}
+
+/* The stateful statements of a set statement (at most two, the kernel's
+ * NFT_SET_EXPR_MAX): counter, limit, quota, ct count. */
+static int dynset_stmt(struct parser *p, struct rule *in, bool *more)
+{
+	const struct tok *t = peek(p);
+	int rc;
+
+	*more = true;
+	if (is_ident(t, "counter") || is_ident(t, "limit") ||
+	    is_ident(t, "quota")) {
+		next(p);
+		if (is_ident(peek(p), "name"))
+			return perror_at(p, peek(p), "unsupported feature: "
+						     "named objects in a set "
+						     "statement");
+		return t->s[0] == 'c'	? stmt_counter(p, in)
+		       : t->s[0] == 'l' ? stmt_limit(p, in)
+					: stmt_quota(p, in);
+	}
+	if (is_ident(t, "ct")) {
+		uint64_t n;
+		next(p);
+		if (!accept_ident(p, "count"))
+			return unexpected(p, peek(p), "count");
+		bool over = accept_ident(p, "over");
+		if ((rc = expect_uint(p, UINT32_MAX, &n, "a count")) < 0)
+			return rc;
+		struct linx_value e = linx_value_map(), f = linx_value_list();
+		linx_map_put_cstring(&e, "expr", "connlimit");
+		linx_map_put_int(&e, "count", (int64_t)n);
+		if (over)
+			linx_list_push_cstring(&f, "inv");
+		linx_map_put(&e, "flags", &f);
+		return push_expr(p, in, &e);
+	}
+	*more = false;
+	return 0;
+}
+
+/*
+ * add|update|delete @set { KEY [timeout T] [STATEFUL ...] [: DATA] }: the
+ * key loaded as a concatenation is (load_key), the data, a meta or ct
+ * key, into the next 16-byte register, then a dynset
+ * (docs/nft/expressions.md). As nft does, the set referred to becomes
+ * dynamic, of size 65535 unless it has one; the kernel refuses constant
+ * and interval sets, and a timeout on a set without flags timeout.
+ */
+static struct linx_value *find_set(struct parser *p, size_t table,
+				   const char *name)
+{
+	struct linx_value *tables = mget(&p->rs, "tables");
+	struct linx_value *sets = mget(&tables->items[table], "sets");
+
+	for (uint32_t i = 0; sets && sets->type == LINX_LIST && i < sets->len;
+	     i++) {
+		const struct linx_value *nm = linx_map_get(&sets->items[i], "name");
+		if (nm && nm->type == LINX_STRING && strcmp(nm->str, name) == 0)
+			return &sets->items[i];
+	}
+	return NULL;
+}
+
+/* Check what a set statement needs of its set and, as nft does, make the
+ * set dynamic, of size 65535 unless it has one. The kernel refuses
+ * constant and interval sets, and a timeout on a set without flags
+ * timeout. */
+static int dynref_apply(struct parser *p, const struct dynref *d)
+{
+	struct linx_value *set = find_set(p, d->table, d->set->s);
+	const char *name = d->set->s;
+
+	if (!set)
+		return perror_at(p, d->set, "set %s does not exist", name);
+	if (has_flag(set, "constant") || has_flag(set, "interval"))
+		return perror_at(p, d->set, "set %s is %s: a set statement "
+					    "cannot change it",
+				 name, has_flag(set, "constant")
+					       ? "constant"
+					       : "an interval set");
+	if (!key_matches(linx_map_get(set, "key_type"), &d->k))
+		return perror_at(p, d->key, "the key does not match the type "
+					    "of set %s",
+				 name);
+	if (d->timeout && !has_flag(set, "timeout"))
+		return perror_at(p, d->timeout, "set %s has no flags timeout",
+				 name);
+	const struct linx_value *dt = linx_map_get(set, "data_type");
+	if (d->data && !dt)
+		return perror_at(p, d->data, "%s is a set, not a map", name);
+	if (!d->data && dt)
+		return perror_at(p, d->set, "%s is a map: the set statement "
+					    "needs ': VALUE'",
+				 name);
+	if (d->data) {
+		const char *dn = nftl_dtype_settype(d->ddt, d->dlen);
+		if (dt->type != LINX_STRING || !dn || strcmp(dn, dt->str))
+			return perror_at(p, d->data, "the value does not match "
+						     "the type of map %s",
+					 name);
+	}
+	if (!has_flag(set, "dynamic")) {
+		struct linx_value *f = mlist(set, "flags");
+		if (!f || linx_list_push_cstring(f, "dynamic") < 0)
+			return nomem(p);
+	}
+	if (!linx_map_get(set, "size"))
+		linx_map_put_int(set, "size", 65535);
+	return linx_value_status(set) < 0 ? nomem(p) : 0;
+}
+
+static int dynref_add(struct parser *p, const struct dynref *d)
+{
+	if (find_set(p, d->table, d->set->s))
+		return dynref_apply(p, d);
+	if (p->n_dynrefs >= 65536)
+		return perror_at(p, d->set, "too many set statements");
+	struct dynref *n = realloc(p->dynrefs,
+				   (p->n_dynrefs + 1) * sizeof(*n));
+	if (!n)
+		return nomem(p);
+	p->dynrefs = n;
+	n[p->n_dynrefs++] = *d;
+	return 0;
+}
+
+/* The set statements whose sets came later. */
+static int dynrefs_resolve(struct parser *p)
+{
+	int rc;
+
+	for (size_t i = 0; i < p->n_dynrefs; i++)
+		if ((rc = dynref_apply(p, &p->dynrefs[i])) < 0)
+			return rc;
+	return 0;
+}
+
+/*
+ * add|update|delete @set { KEY [timeout T] [STATEFUL ...] [: DATA] }: the
+ * key loaded as a concatenation is (load_key), the data, a meta or ct
+ * key, into the next 16-byte register, then a dynset
+ * (docs/nft/expressions.md). The set is checked by dynref_apply().
+ */
+static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
+{
+	const struct nftl_sel *sel[CONCAT_MAX], *dsel = NULL;
+	const struct tok *ats[CONCAT_MAX];
+	struct rule in = { .exprs = linx_value_list() };
+	struct dynref d = { .table = p->table };
+	uint64_t timeout = 0;
+	bool more;
+	unsigned slots, dreg = 0;
+	int rc;
+
+	d.set = next(p);
+	if (d.set->kind != T_SETREF)
+		return unexpected(p, d.set, "a set reference");
+	if ((rc = expect_punct(p, '{')) < 0)
+		return rc;
+	d.key = peek(p);
+	do {
+		const struct tok *t = peek(p);
+		if ((rc = parse_selector(p, &sel[d.k.n])) < 0)
+			return rc;
+		ats[d.k.n] = t;
+		if ((rc = ckey_add(p, &d.k, sel[d.k.n]->dtype, sel[d.k.n]->len,
+				   t)) < 0)
+			return rc;
+	} while (accept_punct(p, '.'));
+	if (accept_ident(p, "timeout")) {
+		d.timeout = p->last;
+		if ((rc = parse_time(p, &timeout)) < 0)
+			return rc;
+	}
+	do {
+		if ((rc = dynset_stmt(p, &in, &more)) < 0)
+			goto out;
+		if (in.exprs.len > 2) {
+			rc = perror_at(p, p->last, "a set statement has at "
+						   "most two statements");
+			goto out;
+		}
+	} while (more);
+	if (accept_punct(p, ':')) {
+		d.data = peek(p);
+		if ((rc = parse_selector(p, &dsel)) < 0)
+			goto out;
+		if (dsel->kind == SEL_PAYLOAD) {
+			rc = perror_at(p, d.data, "unsupported feature: a "
+						  "payload as a map "
+						  "statement's value");
+			goto out;
+		}
+		d.ddt = dsel->dtype;
+		d.dlen = dsel->len;
+	}
+	if ((rc = expect_punct(p, '}')) < 0)
+		goto out;
+	if ((rc = dynref_add(p, &d)) < 0)
+		goto out;
+	if ((rc = load_key(p, r, sel, ats, d.k.n, &slots)) < 0)
+		goto out;
+	if (dsel) {
+		dreg = 1 + (slots + 3) / 4;
+		if ((rc = e_load(p, r, dsel->kind == SEL_META ? "meta" : "ct",
+				 dsel->key, dreg)) < 0)
+			goto out;
+	}
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "dynset");
+	linx_map_put_cstring(&e, "op", op);
+	linx_map_put_int(&e, "sreg_key", 1);
+	if (dsel)
+		linx_map_put_int(&e, "sreg_data", dreg);
+	if (timeout) /* 0 is no timeout: the kernel reports it so */
+		linx_map_put_int(&e, "timeout", (int64_t)timeout);
+	linx_map_put_cstring(&e, "set", d.set->s);
+	if (in.exprs.len > 1) {
+		struct linx_value f = linx_value_list();
+		linx_list_push_cstring(&f, "expr");
+		linx_map_put(&e, "flags", &f);
+	}
+	if (in.exprs.len)
+		linx_map_put(&e, "exprs", &in.exprs);
+	else
+		linx_value_clear(&in.exprs);
+	return push_expr(p, r, &e);
+out:
+	linx_value_clear(&in.exprs);
+	return rc;
 }
 
 static bool unqualified_meta(const char *s)
@@ -2619,6 +2945,9 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_queue(p, &r);
 		else if (streq(w, "fib"))
 			rc = stmt_fib(p, &r);
+		else if ((streq(w, "add") || streq(w, "update") ||
+			  streq(w, "delete")) && peek(p)->kind == T_SETREF)
+			rc = stmt_dynset(p, &r, w);
 		else if (streq(w, "notrack")) {
 			struct linx_value e = linx_value_map();
 			linx_map_put_cstring(&e, "expr", "notrack");
@@ -3997,6 +4326,8 @@ int linx_nft_parse(const char *text, size_t len,
 		goto out;
 	}
 	rc = parse_file_text(p, 0);
+	if (rc == 0)
+		rc = dynrefs_resolve(p);
 	if (rc == 0) {
 		rc = normalise(&p->rs);
 		if (rc < 0)
@@ -4016,6 +4347,7 @@ out:
 	for (size_t i = 0; i < p->n_defs; i++)
 		free(p->defs[i].name);
 	free(p->defs);
+	free(p->dynrefs);
 	free(p);
 	return rc;
 }
