@@ -214,13 +214,6 @@ static uint64_t get_uint(const uint8_t *b, unsigned len, bool host)
 	return v;
 }
 
-static bool dt_host(unsigned dt)
-{
-	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
-	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
-	       dt == DT_FIBADDR;
-}
-
 /* An unsigned integer in decimal, or in hex after "0x" (lowercase, no
  * padding), as "%" PRIu64 and "0x%" PRIx64 print it: without vsnprintf(),
  * which costs more than the rest of a match. */
@@ -307,7 +300,7 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 	}
 	if (len == 0 || len > 8)
 		return -1;
-	uint64_t v = get_uint(d, len, dt_host(dt));
+	uint64_t v = get_uint(d, len, nftl_dtype_host(dt));
 	size_t ns;
 	const struct nftl_sym *syms = nftl_dtype_syms(dt, &ns);
 	const char *name = syms ? nftl_sym_name(syms, ns, (uint32_t)v) : NULL;
@@ -731,6 +724,40 @@ static void sel_name(struct sbuf *b, const struct nftl_sel *s)
 }
 
 /* A match: the load at exprs[i]; returns how many expressions it took. */
+/* byteorder hton of register 1 over the whole of `s`'s value */
+static bool hton_of(const struct linx_value *e, const struct nftl_sel *s)
+{
+	int64_t sr = -1, dr = -1, len = -1, size = -1;
+	const char *op = str_of(e, "op");
+
+	int_of(e, "sreg", &sr);
+	int_of(e, "dreg", &dr);
+	int_of(e, "len", &len);
+	int_of(e, "size", &size);
+	return op && streq(op, "hton") && sr == 1 && dr == 1 &&
+	       nftl_dtype_hton(s->dtype, s->len) && len == s->len &&
+	       size == s->len;
+}
+
+/* value_text() of a value that is big-endian when `be` */
+static int be_text(struct sbuf *b, unsigned dt, const uint8_t *d, unsigned len,
+		   bool be)
+{
+	uint8_t h[8];
+
+	if (!be)
+		return value_text(b, dt, d, len, -1);
+	if (len > sizeof(h))
+		return -1;
+	for (unsigned k = 0; k < len; k++)
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+		h[k] = d[len - 1 - k];
+#else
+		h[k] = d[k];
+#endif
+	return value_text(b, dt, h, len, -1);
+}
+
 static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		     uint32_t i)
 {
@@ -835,8 +862,15 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	int64_t ll = s->len;
 	if (s->kind == SEL_PAYLOAD)
 		int_of(ld, "len", &ll);
-	const struct linx_value *e1 = &ex[i + 1];
-	const struct linx_value *e2 = i + 2 < n ? &ex[i + 2] : NULL;
+	/* a host-order value ordered in network order (nftl_dtype_hton):
+	 * the byteorder is part of the match, its values are big-endian */
+	bool be = !prefix && is_expr(&ex[i + 1], "byteorder") &&
+		  hton_of(&ex[i + 1], s);
+	bool hton = !prefix && nftl_dtype_hton(s->dtype, s->len);
+	if (be && i + 2 >= n)
+		return unsupported(c, &ex[i + 1], "a byteorder without a match");
+	const struct linx_value *e1 = &ex[i + 1 + be];
+	const struct linx_value *e2 = i + 2 + be < n ? &ex[i + 2 + be] : NULL;
 	sel_name(&b, s);
 	nftl_sb_put(&b, " ", 1);
 	if (is_expr(e1, "cmp") && sreg1(e1)) {
@@ -863,19 +897,19 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			   bytes_of(e2, "data") && !prefix) {
 			const struct linx_value *d2 = bytes_of(e2, "data");
 			if (d->len != (uint32_t)s->len || d2->len != d->len ||
-			    memcmp(d->bytes, d2->bytes, d->len) > 0)
+			    be != hton || memcmp(d->bytes, d2->bytes, d->len) > 0)
 				goto bad;
-			if (value_text(&b, s->dtype, d->bytes, d->len, -1) < 0)
+			if (be_text(&b, s->dtype, d->bytes, d->len, be) < 0)
 				goto bad;
 			range_dash(&b);
-			if (value_text(&b, s->dtype, d2->bytes, d2->len, -1) < 0)
+			if (be_text(&b, s->dtype, d2->bytes, d2->len, be) < 0)
 				goto bad;
 			used = 3;
 		} else if (nftl_dtype_is_bitmask(s->dtype)) {
 			uint64_t v;
-			if (prefix || d->len != (uint32_t)s->len)
+			if (prefix || d->len != (uint32_t)s->len || be)
 				goto bad;
-			v = get_uint(d->bytes, d->len, dt_host(s->dtype));
+			v = get_uint(d->bytes, d->len, nftl_dtype_host(s->dtype));
 			/* == and != spelled out (a bare value is the flag
 			 * test); the ordering operators as they are */
 			nftl_sb_puts(&b, streq(op, "eq")    ? "== "
@@ -887,6 +921,11 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				nftl_sb_puts(&b, "0");
 			used = 2;
 		} else {
+			bool ordering = strcmp(op, "eq") && strcmp(op, "neq");
+			/* nft orders these in network order: the parser
+			 * would add the byteorder this rule lacks */
+			if (hton && ordering != be)
+				goto bad;
 			nftl_sb_puts(&b, ot);
 			if (prefix) {
 				if (d->len != ll || (op[0] != 'e' && op[0] != 'n'))
@@ -898,7 +937,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				unsigned dl = d->len;
 				if (s->dtype == DT_IFNAME ? dl > 16 : dl != (unsigned)s->len)
 					goto bad;
-				if (value_text(&b, s->dtype, d->bytes, dl, -1) < 0)
+				if (be_text(&b, s->dtype, d->bytes, dl, be) < 0)
 					goto bad;
 			}
 			used = 2;
@@ -921,7 +960,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				c->l4 = d->bytes[0];
 		}
 	} else if (is_expr(e1, "bitwise") && e2 && is_expr(e2, "cmp") &&
-		   sreg1(e1) && sreg1(e2) && !prefix) {
+		   sreg1(e1) && sreg1(e2) && !prefix && !be) {
 		const struct linx_value *m = bytes_of(e1, "mask");
 		const struct linx_value *x = bytes_of(e1, "xor");
 		const struct linx_value *d = bytes_of(e2, "data");
@@ -937,8 +976,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			if (x->bytes[k])
 				goto bad;
 		if (nftl_dtype_is_bitmask(s->dtype)) {
-			uint64_t mv = get_uint(m->bytes, m->len, dt_host(s->dtype));
-			uint64_t dv = get_uint(d->bytes, d->len, dt_host(s->dtype));
+			uint64_t mv = get_uint(m->bytes, m->len, nftl_dtype_host(s->dtype));
+			uint64_t dv = get_uint(d->bytes, d->len, nftl_dtype_host(s->dtype));
 			const char *ot = op_text(op);
 			if (!ot)
 				goto bad;
@@ -994,13 +1033,14 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		const struct linx_value *t = bytes_of(e1, "to");
 		const char *op = str_of(e1, "op");
 		if (!f || !t || !op || f->len != (uint32_t)s->len ||
-		    t->len != f->len || memcmp(f->bytes, t->bytes, f->len) > 0)
+		    t->len != f->len || be != hton ||
+		    memcmp(f->bytes, t->bytes, f->len) > 0)
 			goto bad;
 		nftl_sb_puts(&b, streq(op, "neq") ? "!= " : "");
-		if (value_text(&b, s->dtype, f->bytes, f->len, -1) < 0)
+		if (be_text(&b, s->dtype, f->bytes, f->len, be) < 0)
 			goto bad;
 		range_dash(&b);
-		if (value_text(&b, s->dtype, t->bytes, t->len, -1) < 0)
+		if (be_text(&b, s->dtype, t->bytes, t->len, be) < 0)
 			goto bad;
 		used = 2;
 	} else if (is_expr(e1, "lookup") && sreg1(e1) && !prefix) {
@@ -1062,7 +1102,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			goto bad;
 		used = 2;
 	} else if ((is_expr(e1, "meta") || is_expr(e1, "ct")) && sreg1(e1) &&
-		   !prefix && s->kind != SEL_PAYLOAD) {
+		   !prefix && s->kind != SEL_PAYLOAD && !be) {
 		/* meta mark set ct mark */
 		const char *key = str_of(e1, "key");
 		if (!key || linx_map_get(e1, "direction"))
@@ -1085,7 +1125,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		goto bad;
 	word(c, b.p);
 	free(b.p);
-	return used;
+	return used + be;
 bad:
 	free(b.p);
 	return unsupported(c, e1, "cannot be written in nft syntax");

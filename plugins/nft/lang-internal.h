@@ -98,6 +98,9 @@ enum nft_dtype {
 	DT_PKTTYPE,
 	DT_ARPHRD,   /* host 2 */
 	DT_FIBADDR,  /* host 4: RTN_* (fib ... type) */
+	DT_UID,      /* host 4: meta skuid (nft's type uid) */
+	DT_GID,      /* host 4: meta skgid (gid) */
+	DT_DEVGROUP, /* host 4: meta iifgroup/oifgroup (devgroup) */
 };
 
 /* A selector: what a match's left-hand side loads. */
@@ -134,6 +137,11 @@ unsigned nftl_dtype_len(unsigned dtype);
 /* Set key type name of a dtype ("ipv4_addr", ...). */
 const char *nftl_dtype_settype(unsigned dtype, unsigned len);
 bool nftl_dtype_is_bitmask(unsigned dtype);
+/* Whether values of `dtype` sit in the register in host byte order. */
+bool nftl_dtype_host(unsigned dtype);
+/* Whether ordering a `len`-byte value of `dtype` (ranges, <, >, interval
+ * sets) needs the register turned to network order first, as nft does. */
+bool nftl_dtype_hton(unsigned dtype, unsigned len);
 /* The dtype of a set type name; false for integer/N and unknown names. */
 bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len);
 

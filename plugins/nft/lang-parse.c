@@ -97,6 +97,8 @@ struct parser {
 	 * be declared after the chain that updates it) */
 	struct dynref *dynrefs;
 	size_t n_dynrefs;
+	/* byteorders waiting for a set declared later (hton_for_set) */
+	size_t n_hostrefs;
 };
 
 static struct tok eof_tok = { .kind = T_EOF };
@@ -499,13 +501,6 @@ static void put_uint(uint8_t *b, unsigned len, uint64_t v, bool host)
 	}
 }
 
-static bool dtype_host(unsigned dt)
-{
-	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
-	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
-	       dt == DT_FIBADDR;
-}
-
 static int lookup_service(const char *name, uint64_t *v)
 {
 	struct servent se, *res = NULL;
@@ -527,7 +522,7 @@ static const char *hole_type(unsigned dt, unsigned len, char *buf, size_t n)
 	case DT_IFNAME: return "ifname";
 	case DT_ETHER: return "ether_addr";
 	default:
-		snprintf(buf, n, "%s/%u", dtype_host(dt) ? "host_integer"
+		snprintf(buf, n, "%s/%u", nftl_dtype_host(dt) ? "host_integer"
 							 : "integer",
 			 len * 8);
 		return buf;
@@ -649,7 +644,7 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 	if (len < 8 && n >> (8 * len))
 		return perror_at(p, t, "value out of range: %llu",
 				 (unsigned long long)n);
-	put_uint(v->b, len, n, dtype_host(dt));
+	put_uint(v->b, len, n, nftl_dtype_host(dt));
 	v->elem = linx_value_int((int64_t)n);
 	return 0;
 }
@@ -716,6 +711,56 @@ static int e_cmp(struct parser *p, struct rule *r, const char *op,
 	linx_map_put_int(&e, "sreg", 1);
 	linx_map_put_cstring(&e, "op", op);
 	linx_map_put_bytes(&e, "data", data, len);
+	return push_expr(p, r, &e);
+}
+
+/*
+ * The kernel orders register bytes with memcmp(): ranges, <, > and interval
+ * sets over a host-order selector (meta mark, meta skuid, ct zone ...)
+ * work on big-endian values (nftl_dtype_hton).  As nft does, such a match turns the
+ * register with a byteorder expression first and gives its values in
+ * network order; == and != and hash sets keep host order.
+ */
+/* host-order bytes to big-endian, in place */
+static void host_to_be(uint8_t *b, unsigned len)
+{
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+	for (unsigned i = 0; i < len / 2; i++) {
+		uint8_t t = b[i];
+		b[i] = b[len - 1 - i];
+		b[len - 1 - i] = t;
+	}
+#else
+	(void)b;
+	(void)len;
+#endif
+}
+
+/* Whether lo > hi, for two values of `dt` as the parser encodes them. */
+static bool range_reversed(unsigned dt, const uint8_t *lo, const uint8_t *hi,
+			   unsigned len)
+{
+	uint8_t a[64], b[64];
+
+	if (!nftl_dtype_host(dt) || len > sizeof(a))
+		return memcmp(lo, hi, len) > 0;
+	memcpy(a, lo, len);
+	memcpy(b, hi, len);
+	host_to_be(a, len);
+	host_to_be(b, len);
+	return memcmp(a, b, len) > 0;
+}
+
+static int e_hton(struct parser *p, struct rule *r, unsigned len)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "byteorder");
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_cstring(&e, "op", "hton");
+	linx_map_put_int(&e, "len", len);
+	linx_map_put_int(&e, "size", len);
 	return push_expr(p, r, &e);
 }
 
@@ -957,7 +1002,8 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 			linx_value_clear(&lo.elem);
 			return rc;
 		}
-		if (hi.plen >= 0 || lo.plen >= 0 || memcmp(lo.b, hi.b, len) > 0) {
+		if (hi.plen >= 0 || lo.plen >= 0 ||
+		    range_reversed(dt, lo.b, hi.b, len)) {
 			linx_value_clear(&lo.elem);
 			linx_value_clear(&hi.elem);
 			return perror_at(p, p->last, "bad range");
@@ -1076,7 +1122,17 @@ static int parse_hole(struct parser *p, struct rule *r, const struct tok *t,
 	const struct linx_value *vals = p->opts ? p->opts->values : NULL;
 	const struct linx_value *given = vals ? linx_map_get(vals, t->s) : NULL;
 	char tb[32];
-	const char *type = hole_type(dt, len, tb, sizeof(tb));
+	bool ordering = strcmp(op, "eq") && strcmp(op, "neq");
+	const char *type;
+	int rc;
+
+	if (ordering && nftl_dtype_hton(dt, len)) {
+		/* compared in network order, as a literal would be */
+		if ((rc = e_hton(p, r, len)) < 0)
+			return rc;
+		dt = DT_INT;
+	}
+	type = hole_type(dt, len, tb, sizeof(tb));
 
 	if (given) {
 		uint8_t b[64];
@@ -1134,6 +1190,8 @@ static int set_literal(struct parser *p, struct rule *r, unsigned dt,
 					"type");
 	rc = parse_elements(p, dt, len, braces, vmap ? 2 : 0, 0, 0, &elems,
 			    &interval);
+	if (rc == 0 && interval && nftl_dtype_hton(dt, len))
+		rc = e_hton(p, r, len);
 	if (rc < 0) {
 		linx_value_clear(&elems);
 		return rc;
@@ -1155,6 +1213,35 @@ static int set_literal(struct parser *p, struct rule *r, unsigned dt,
 	if (vmap)
 		r->verdict = true;
 	return push_expr(p, r, &e);
+}
+
+static struct linx_value *find_set(struct parser *p, size_t table,
+				   const char *name);
+static bool has_flag(const struct linx_value *set, const char *flag);
+
+/* A host-order key looked up in an interval set is turned to network
+ * order first (nftl_dtype_hton); in a hash set it is not.  For a set
+ * declared after the rule (the formatter prints chains first), the
+ * byteorder is written with the set's name in PENDING_SET and kept or
+ * dropped once the input is read (hostrefs_resolve). */
+#define PENDING_SET "\x01set"
+
+static int hton_for_set(struct parser *p, struct rule *r, const struct tok *t,
+			unsigned dt, unsigned len)
+{
+	if (!nftl_dtype_hton(dt, len))
+		return 0;
+	struct linx_value *set = find_set(p, p->table, t->s);
+	if (set)
+		return has_flag(set, "interval") ? e_hton(p, r, len) : 0;
+	int rc = e_hton(p, r, len);
+	if (rc < 0)
+		return rc;
+	struct linx_value *e = &r->exprs.items[r->exprs.len - 1];
+	if (linx_map_put_cstring(e, PENDING_SET, t->s) < 0)
+		return nomem(p);
+	p->n_hostrefs++;
+	return 0;
 }
 
 static int lookup(struct parser *p, struct rule *r, const char *set, bool inv,
@@ -1378,7 +1465,7 @@ static int parse_flags_value(struct parser *p, unsigned dt, unsigned len,
 		linx_value_clear(&v.elem);
 		for (unsigned i = 0; i < len; i++)
 			m |= (uint64_t)v.b[i]
-			     << (8 * (dtype_host(dt) ? i : len - 1 - i));
+			     << (8 * (nftl_dtype_host(dt) ? i : len - 1 - i));
 		if (accept_punct(p, '|') || (!paren && accept_punct(p, ',')))
 			continue;
 		break;
@@ -1397,10 +1484,10 @@ static int masked_match(struct parser *p, struct rule *r, unsigned dt,
 
 	if (len > sizeof(b))
 		return perror_at(p, p->last, "value too wide");
-	put_uint(b, len, mask, dtype_host(dt));
+	put_uint(b, len, mask, nftl_dtype_host(dt));
 	if ((rc = e_bitwise(p, r, b, len)) < 0)
 		return rc;
-	put_uint(b, len, value, dtype_host(dt));
+	put_uint(b, len, value, nftl_dtype_host(dt));
 	return e_cmp(p, r, op, b, len);
 }
 
@@ -1441,7 +1528,9 @@ static int parse_match(struct parser *p, struct rule *r,
 			return rc;
 		const struct tok *u = next(p);
 		if (u->kind == T_SETREF)
-			return lookup(p, r, u->s, false, true);
+			return (rc = hton_for_set(p, r, u, dt, len)) < 0
+				       ? rc
+				       : lookup(p, r, u->s, false, true);
 		if (is_punct(u, '{'))
 			return set_literal(p, r, dt, len, true, false, true, u);
 		return unexpected(p, u, "a set reference or '{'");
@@ -1468,6 +1557,8 @@ static int parse_match(struct parser *p, struct rule *r,
 		if (ordering)
 			return perror_at(p, t, "a set needs == or !=");
 		next(p);
+		if ((rc = hton_for_set(p, r, t, dt, len)) < 0)
+			return rc;
 		return lookup(p, r, t->s, neq, false);
 	}
 	if (is_punct(t, '{')) {
@@ -1512,7 +1603,7 @@ static int parse_match(struct parser *p, struct rule *r,
 				return rc;
 			return masked_match(p, r, dt, len, mk, "eq", m);
 		}
-		put_uint(tmp, len, m, dtype_host(dt));
+		put_uint(tmp, len, m, nftl_dtype_host(dt));
 		if (explicit_op) /* == and != compare the whole value */
 			return e_cmp(p, r, op, tmp, len);
 		/* flags alone: any of them set */
@@ -1554,6 +1645,11 @@ static int parse_match(struct parser *p, struct rule *r,
 		for (uint32_t i = 0; i < rest.len; i++)
 			linx_list_push(&all, &rest.items[i]);
 		linx_value_clear(&rest);
+		if (interval && nftl_dtype_hton(dt, len) &&
+		    (rc = e_hton(p, r, len)) < 0) {
+			linx_value_clear(&all);
+			return rc;
+		}
 		struct linx_value e = linx_value_map();
 		linx_map_put_cstring(&e, "expr", "set_literal");
 		linx_map_put_cstring(&e, "key_type", kt);
@@ -1574,9 +1670,15 @@ static int parse_match(struct parser *p, struct rule *r,
 		if ((rc = parse_value(p, dt, len, &hi)) < 0)
 			return rc;
 		linx_value_clear(&hi.elem);
-		if (memcmp(v.b, hi.b, len) > 0)
+		if (range_reversed(dt, v.b, hi.b, len))
 			return perror_at(p, p->last, "bad range: the low end "
 						     "is above the high end");
+		if (nftl_dtype_hton(dt, len)) {
+			if ((rc = e_hton(p, r, len)) < 0)
+				return rc;
+			host_to_be(v.b, len);
+			host_to_be(hi.b, len);
+		}
 		if (neq) {
 			struct linx_value e = linx_value_map();
 			linx_map_put_cstring(&e, "expr", "range");
@@ -1613,6 +1715,11 @@ static int parse_match(struct parser *p, struct rule *r,
 		return e_cmp(p, r, op, v.b, len);
 	}
 	note_ctx(r, s, op, &v);
+	if (ordering && nftl_dtype_hton(dt, v.len)) {
+		if ((rc = e_hton(p, r, v.len)) < 0)
+			return rc;
+		host_to_be(v.b, v.len);
+	}
 	return e_cmp(p, r, op, v.b, v.len);
 }
 
@@ -2637,10 +2744,67 @@ static int dynref_add(struct parser *p, const struct dynref *d)
 	return 0;
 }
 
-/* The set statements whose sets came later. */
+/* One rule's expressions with the pending byteorders settled: kept
+ * (without their mark) before an interval set, dropped otherwise. */
+static int hostrefs_rule(struct parser *p, size_t table,
+			 struct linx_value *exprs)
+{
+	struct linx_value out = linx_value_list();
+
+	for (uint32_t i = 0; i < exprs->len; i++) {
+		struct linx_value *e = &exprs->items[i];
+		const struct linx_value *name = linx_map_get(e, PENDING_SET);
+
+		if (!name) {
+			linx_list_push(&out, e);
+			continue;
+		}
+		const struct linx_value *set =
+			name->type == LINX_STRING ? find_set(p, table, name->str)
+						  : NULL;
+		if (set && has_flag(set, "interval")) {
+			struct linx_value k = linx_value_map();
+			for (uint32_t j = 0; j < e->len; j++)
+				if (strcmp(e->pairs[j].key, PENDING_SET) != 0)
+					linx_map_put(&k, e->pairs[j].key,
+						     &e->pairs[j].value);
+			linx_list_push(&out, &k);
+		}
+		linx_value_clear(e);
+	}
+	linx_value_clear(exprs);
+	*exprs = out;
+	return linx_value_status(exprs) < 0 ? nomem(p) : 0;
+}
+
+static int hostrefs_resolve(struct parser *p)
+{
+	struct linx_value *tables = mget(&p->rs, "tables");
+	int rc;
+
+	for (uint32_t t = 0; p->n_hostrefs && t < tables->len; t++) {
+		struct linx_value *chains = mget(&tables->items[t], "chains");
+		for (uint32_t c = 0; chains && c < chains->len; c++) {
+			struct linx_value *rules = mget(&chains->items[c], "rules");
+			for (uint32_t r = 0; rules && r < rules->len; r++) {
+				struct linx_value *ex =
+					mget(&rules->items[r], "exprs");
+				if (ex && (rc = hostrefs_rule(p, t, ex)) < 0)
+					return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The set statements whose sets came later, and the lookups of
+ * host-order keys into sets declared after them. */
 static int dynrefs_resolve(struct parser *p)
 {
 	int rc;
+
+	if ((rc = hostrefs_resolve(p)) < 0)
+		return rc;
 
 	for (size_t i = 0; i < p->n_dynrefs; i++)
 		if ((rc = dynref_apply(p, &p->dynrefs[i])) < 0)

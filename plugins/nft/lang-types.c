@@ -75,12 +75,12 @@ const struct nftl_sel nftl_sels[] = {
 	M("protocol", 2, DT_ETHERTYPE),
 	M("len", 4, DT_HINT),
 	M("priority", 4, DT_HINT),
-	M("skuid", 4, DT_HINT),
-	M("skgid", 4, DT_HINT),
+	M("skuid", 4, DT_UID),
+	M("skgid", 4, DT_GID),
 	M("pkttype", 1, DT_PKTTYPE),
 	M("cpu", 4, DT_HINT),
-	M("iifgroup", 4, DT_HINT),
-	M("oifgroup", 4, DT_HINT),
+	M("iifgroup", 4, DT_DEVGROUP),
+	M("oifgroup", 4, DT_DEVGROUP),
 	M("cgroup", 4, DT_HINT),
 	M("nftrace", 1, DT_HINT),
 	C("state", 4, DT_CTSTATE),
@@ -219,6 +219,9 @@ unsigned nftl_dtype_len(unsigned dtype)
 	case DT_CTSTATE: return 4;
 	case DT_CTSTATUS: return 4;
 	case DT_MARK: return 4;
+	case DT_UID: return 4;
+	case DT_GID: return 4;
+	case DT_DEVGROUP: return 4;
 	default: return 0;
 	}
 }
@@ -235,6 +238,9 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_IFINDEX: return "iface_index";
 	case DT_ETHERTYPE: return "ether_type";
 	case DT_MARK: return "mark";
+	case DT_UID: return "uid";
+	case DT_GID: return "gid";
+	case DT_DEVGROUP: return "devgroup";
 	case DT_ICMPTYPE: return "icmp_type";
 	case DT_ICMP6TYPE: return "icmpv6_type";
 	case DT_CTSTATE: return "ct_state";
@@ -263,10 +269,10 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_IPV4, DT_IPV6, DT_ETHER, DT_SERVICE, DT_PROTO, DT_IFNAME,
 		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
-		DT_NFPROTO, DT_ARPHRD,
+		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
-					 4, 4, 1, 1, 1, 1, 2 };
+					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
@@ -274,6 +280,19 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 			return true;
 		}
 	return false;
+}
+
+bool nftl_dtype_host(unsigned dt)
+{
+	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
+	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
+	       dt == DT_FIBADDR || dt == DT_UID || dt == DT_GID ||
+	       dt == DT_DEVGROUP;
+}
+
+bool nftl_dtype_hton(unsigned dt, unsigned len)
+{
+	return nftl_dtype_host(dt) && (len == 2 || len == 4 || len == 8);
 }
 
 bool nftl_dtype_is_bitmask(unsigned dtype)

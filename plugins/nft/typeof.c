@@ -61,15 +61,17 @@ static const struct to_field to_fields[] = {
 };
 
 /* Meta and ct keys whose nftables type is the one the selector's set
- * type names (host-order integers such as skuid have types of their own,
- * uid, gid, ..., that the language does not have yet). */
+ * type names (plain host-order integers, meta cpu or ct zone, have no
+ * set type in the language: nft keeps their byte order in the userdata). */
 static const struct nftl_sym to_meta[] = {
 	{ "protocol", NFT_META_PROTOCOL }, { "mark", NFT_META_MARK },
 	{ "iif", NFT_META_IIF }, { "oif", NFT_META_OIF },
 	{ "iifname", NFT_META_IIFNAME }, { "oifname", NFT_META_OIFNAME },
 	{ "iiftype", NFT_META_IIFTYPE }, { "oiftype", NFT_META_OIFTYPE },
 	{ "nfproto", NFT_META_NFPROTO }, { "l4proto", NFT_META_L4PROTO },
-	{ "pkttype", NFT_META_PKTTYPE },
+	{ "pkttype", NFT_META_PKTTYPE }, { "skuid", NFT_META_SKUID },
+	{ "skgid", NFT_META_SKGID }, { "iifgroup", NFT_META_IIFGROUP },
+	{ "oifgroup", NFT_META_OIFGROUP },
 };
 static const struct nftl_sym to_ct[] = {
 	{ "state", NFT_CT_STATE }, { "direction", NFT_CT_DIRECTION },

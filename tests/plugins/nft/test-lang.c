@@ -312,10 +312,13 @@ static const struct {
 	{ "table ip6 t {\n set s {\n  type ipv6_addr . ipv6_addr . ipv6_addr . "
 	  "ipv6_addr . ipv6_addr\n }\n}\n",
 	  3, 56, "at most 64 bytes" },
-	/* nft takes these (types uid, integer/8); the language has no such
-	 * set types yet */
-	{ "table ip t {\n set s {\n  typeof meta skuid\n }\n}\n", 3, 10,
-	  "unsupported feature: typeof meta skuid" },
+	/* nft takes these (host-order integer/16, integer/8); the language
+	 * has no such set types yet */
+	{ "table ip t {\n set s {\n  typeof ct zone\n }\n}\n", 3, 10,
+	  "unsupported feature: typeof ct zone" },
+	/* nft: Error: syntax error, unexpected - */
+	{ "table ip t {\n chain c {\n  meta skuid 9-2 accept\n }\n}\n", 3, 16,
+	  "bad range" },
 	{ "table ip t {\n map m {\n  typeof ip saddr : ip ttl\n }\n}\n", 3,
 	  21, "unsupported feature: typeof ip ttl" },
 	/* nft: 3:3-8: syntax error, unexpected typeof */
