@@ -1627,6 +1627,13 @@ static int parse_match(struct parser *p, struct rule *r,
 			return perror_at(p, at, "unsupported feature: lists "
 						"of this type");
 		}
+		/* nft's grammar takes single values only in a bare list */
+		if (interval) {
+			linx_value_clear(&first);
+			return perror_at(p, peek(p), "a prefix in a list: write "
+						     "the list as a set, "
+						     "{ ... }");
+		}
 		/* the payload load was shortened for a prefix: undo */
 		if (v.plen >= 0 && s->kind == SEL_PAYLOAD) {
 			struct linx_value *ld = &r->exprs.items[r->exprs.len - 1];
@@ -1635,6 +1642,10 @@ static int parse_match(struct parser *p, struct rule *r,
 		next(p);
 		rc = parse_elements(p, dt, len, false, 0, 0, 0, &rest,
 				    &interval);
+		if (rc == 0 && interval)
+			rc = perror_at(p, p->first_iv, "a prefix or range in a "
+						       "list: write the list "
+						       "as a set, { ... }");
 		if (rc < 0) {
 			linx_value_clear(&first);
 			linx_value_clear(&rest);

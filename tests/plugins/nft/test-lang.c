@@ -316,9 +316,15 @@ static const struct {
 	 * has no such set types yet */
 	{ "table ip t {\n set s {\n  typeof ct zone\n }\n}\n", 3, 10,
 	  "unsupported feature: typeof ct zone" },
-	/* nft: Error: syntax error, unexpected - */
+	/* nft: 3:14-16: Range has zero or negative size (numerically: the
+	 * bytes are host order) */
 	{ "table ip t {\n chain c {\n  meta skuid 9-2 accept\n }\n}\n", 3, 16,
 	  "bad range" },
+	/* nft -c refuses both (3:19: unexpected -; 3:21: not a bitmask) */
+	{ "table inet t {\n chain c {\n  tcp dport 22, 80-90 accept\n }\n}\n",
+	  3, 17, "a prefix or range in a list" },
+	{ "table inet t {\n chain c {\n  ip saddr 10.0.0.0/8, 1.2.3.4\n }\n}\n",
+	  3, 22, "a prefix in a list" },
 	{ "table ip t {\n map m {\n  typeof ip saddr : ip ttl\n }\n}\n", 3,
 	  21, "unsupported feature: typeof ip ttl" },
 	/* nft: 3:3-8: syntax error, unexpected typeof */
