@@ -318,7 +318,7 @@ static const struct {
 	  "unsupported feature: typeof ct zone" },
 	/* nft: 3:14-16: Range has zero or negative size (numerically: the
 	 * bytes are host order) */
-	{ "table ip t {\n chain c {\n  meta skuid 9-2 accept\n }\n}\n", 3, 16,
+	{ "table ip t {\n chain c {\n  meta skuid 512-3 accept\n }\n}\n", 3, 18,
 	  "bad range" },
 	/* nft -c refuses both (3:19: unexpected -; 3:21: not a bitmask) */
 	{ "table inet t {\n chain c {\n  tcp dport 22, 80-90 accept\n }\n}\n",
