@@ -2467,6 +2467,13 @@ static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
 	} else if (p->family == F_IP6) {
 		type = "icmp_unreach";
 		code = 4;
+	} else if (r->nfproto == 2 || r->ethproto == 0x0800) {
+		/* the rule is IPv4 only already: nft picks icmp */
+		type = "icmp_unreach";
+		code = 3;
+	} else if (r->nfproto == 10 || r->ethproto == 0x86dd) {
+		type = "icmp_unreach";
+		code = 4;
 	} else {
 		type = "icmpx_unreach";
 		code = 1;
