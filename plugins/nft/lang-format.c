@@ -1318,7 +1318,11 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 		return 1;
 	}
 	if (streq(type, "icmpx_unreach")) {
-		if (code == 1 && c->family != F_IP && c->family != F_IP6) {
+		/* bare only where the parser would pick icmpx: not in a
+		 * rule about one IP version (that gets its icmp) */
+		if (code == 1 && c->family != F_IP && c->family != F_IP6 &&
+		    c->nf != 2 && c->nf != 10 && c->eth != 0x0800 &&
+		    c->eth != 0x86dd) {
 			word(c, "reject");
 			return 1;
 		}
@@ -2135,6 +2139,10 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			const struct linx_value *nx = &ex[i + 2];
 			const char *nb = is_expr(nx, "payload") ? str_of(nx, "base") : NULL;
 			bool rej = is_expr(nx, "reject");
+			/* nft's dependency of `reject with icmp|icmpv6`; an
+			 * icmpx reject after it keeps the match */
+			bool rej_icmp = rej && str_of(nx, "type") &&
+					streq(str_of(nx, "type"), "icmp_unreach");
 			if (streq(key, "l4proto") && d->len == 1 &&
 			    ((nb && streq(nb, "transport")) ||
 			     (rej && str_of(nx, "type") &&
@@ -2146,13 +2154,14 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			}
 			if (streq(key, "nfproto") && d->len == 1 &&
 			    c->family == F_INET && c->nf < 0 &&
-			    ((nb && streq(nb, "network")) || rej)) {
+			    ((nb && streq(nb, "network")) || rej_icmp)) {
 				c->nf = d->bytes[0];
 				return 2;
 			}
 			if (streq(key, "protocol") && d->len == 2 &&
 			    (c->family == F_BRIDGE || c->family == F_NETDEV) &&
-			    c->eth < 0 && ((nb && streq(nb, "network")) || rej)) {
+			    c->eth < 0 &&
+			    ((nb && streq(nb, "network")) || rej_icmp)) {
 				c->eth = d->bytes[0] << 8 | d->bytes[1];
 				return 2;
 			}
