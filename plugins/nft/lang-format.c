@@ -2143,7 +2143,15 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			 * icmpx reject after it keeps the match */
 			bool rej_icmp = rej && str_of(nx, "type") &&
 					streq(str_of(nx, "type"), "icmp_unreach");
-			if (streq(key, "l4proto") && d->len == 1 &&
+			/* icmp and icmpv6 after an explicit l4proto, with no
+			 * IP version known: the parser would add one */
+			bool lone_icmp =
+				d->len == 1 &&
+				((d->bytes[0] == 1 && c->family != F_IP &&
+				  c->nf != 2 && c->eth != 0x0800) ||
+				 (d->bytes[0] == 58 && c->family != F_IP6 &&
+				  c->nf != 10 && c->eth != 0x86dd));
+			if (streq(key, "l4proto") && d->len == 1 && !lone_icmp &&
 			    ((nb && streq(nb, "transport")) ||
 			     (rej && str_of(nx, "type") &&
 			      strcmp(str_of(nx, "type"), "tcp_reset") == 0 &&
@@ -2152,9 +2160,25 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				c->l4 = d->bytes[0];
 				return 2;
 			}
+			/* nfproto, l4proto, then icmp's or icmpv6's header:
+			 * what nft adds for `icmp type` in an inet table */
+			bool icmp_dep = false;
+			if (i + 4 < n && is_expr(nx, "meta") &&
+			    str_of(nx, "key") && streq(str_of(nx, "key"), "l4proto") &&
+			    is_expr(&ex[i + 3], "cmp") && sreg1(&ex[i + 3]) &&
+			    str_of(&ex[i + 3], "op") &&
+			    streq(str_of(&ex[i + 3], "op"), "eq") &&
+			    is_expr(&ex[i + 4], "payload") &&
+			    str_of(&ex[i + 4], "base") &&
+			    streq(str_of(&ex[i + 4], "base"), "transport")) {
+				const struct linx_value *l4 = bytes_of(&ex[i + 3], "data");
+				icmp_dep = l4 && l4->len == 1 && d->len == 1 &&
+					   ((l4->bytes[0] == 1 && d->bytes[0] == 2) ||
+					    (l4->bytes[0] == 58 && d->bytes[0] == 10));
+			}
 			if (streq(key, "nfproto") && d->len == 1 &&
 			    c->family == F_INET && c->nf < 0 &&
-			    ((nb && streq(nb, "network")) || rej_icmp)) {
+			    ((nb && streq(nb, "network")) || rej_icmp || icmp_dep)) {
 				c->nf = d->bytes[0];
 				return 2;
 			}
@@ -2637,6 +2661,13 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		}
 		if (!first)
 			nftl_sb_puts(b, "\n");
+		for (uint32_t i = 0; i < fl->len; i++)
+			if (fl->items[i].type == LINX_STRING &&
+			    streq(fl->items[i].str, "auto_merge")) {
+				indent(b, 2);
+				nftl_sb_puts(b, "auto-merge\n");
+				break;
+			}
 	}
 	if (int_of(s, "timeout", &v) && v >= 0) {
 		indent(b, 2);

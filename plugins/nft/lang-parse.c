@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lang-internal.h"
+#include "nft-internal.h"
 
 #define MAX_SRC 32 /* token source stack: files and define expansions */
 #define MAX_FILES 256
@@ -99,6 +100,12 @@ struct parser {
 	size_t n_dynrefs;
 	/* byteorders waiting for a set declared later (hton_for_set) */
 	size_t n_hostrefs;
+	/* the bytes of the last set element read (parse_elem_key) */
+	struct {
+		uint8_t lo[64], hi[64];
+		int plen;
+		bool range;
+	} one;
 };
 
 static struct tok eof_tok = { .kind = T_EOF };
@@ -903,11 +910,13 @@ static int emit_deps(struct parser *p, struct rule *r,
 		return dep_network(p, r, at, streq(s->proto, "ip6"));
 	if (streq(s->proto, "th"))
 		return 0;
-	if (streq(s->proto, "icmp") && p->family != F_IP) {
+	/* icmp and icmpv6 name their IP version too, unless an explicit
+	 * `meta l4proto icmp|ipv6-icmp` came first: nft then adds nothing */
+	if (streq(s->proto, "icmp") && p->family != F_IP && r->l4 != 1) {
 		if ((rc = dep_network(p, r, at, false)) < 0)
 			return rc;
 	}
-	if (streq(s->proto, "icmpv6") && p->family != F_IP6) {
+	if (streq(s->proto, "icmpv6") && p->family != F_IP6 && r->l4 != 58) {
 		if ((rc = dep_network(p, r, at, true)) < 0)
 			return rc;
 	}
@@ -1008,6 +1017,10 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 			linx_value_clear(&hi.elem);
 			return perror_at(p, p->last, "bad range");
 		}
+		memcpy(p->one.lo, lo.b, sizeof(p->one.lo));
+		memcpy(p->one.hi, hi.b, sizeof(p->one.hi));
+		p->one.plen = -1;
+		p->one.range = true;
 		struct linx_value rg = linx_value_list(), m = linx_value_map();
 		linx_list_push(&rg, &lo.elem);
 		linx_list_push(&rg, &hi.elem);
@@ -1016,6 +1029,9 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 		*interval = true;
 		return 0;
 	}
+	memcpy(p->one.lo, lo.b, sizeof(p->one.lo));
+	p->one.plen = lo.plen;
+	p->one.range = false;
 	*ret = lo.elem;
 	return 0;
 }
@@ -1176,9 +1192,15 @@ static const char *op_of(const struct tok *t)
 	return NULL;
 }
 
-static int set_literal(struct parser *p, struct rule *r, unsigned dt,
-		       unsigned len, bool vmap, bool inv, bool braces,
-		       const struct tok *at)
+static int single_match(struct parser *p, struct rule *r,
+			const struct nftl_sel *s, unsigned dt, unsigned len,
+			bool inv);
+
+/* An anonymous set after a load; a match's set (`s` given) of one
+ * element is that element's plain match, as nft makes it. */
+static int set_literal(struct parser *p, struct rule *r,
+		       const struct nftl_sel *s, unsigned dt, unsigned len,
+		       bool vmap, bool inv, bool braces, const struct tok *at)
 {
 	struct linx_value elems;
 	bool interval = false;
@@ -1190,6 +1212,12 @@ static int set_literal(struct parser *p, struct rule *r, unsigned dt,
 					"type");
 	rc = parse_elements(p, dt, len, braces, vmap ? 2 : 0, 0, 0, &elems,
 			    &interval);
+	if (rc == 0 && s && !vmap && elems.len == 1 &&
+	    !(elems.items[0].type == LINX_MAP &&
+	      linx_map_get(&elems.items[0], "key"))) {
+		linx_value_clear(&elems);
+		return single_match(p, r, s, dt, len, inv);
+	}
 	if (rc == 0 && interval && nftl_dtype_hton(dt, len))
 		rc = e_hton(p, r, len);
 	if (rc < 0) {
@@ -1242,6 +1270,73 @@ static int hton_for_set(struct parser *p, struct rule *r, const struct tok *t,
 		return nomem(p);
 	p->n_hostrefs++;
 	return 0;
+}
+
+/* The one element of a set just read (p->one), as the plain match nft
+ * makes of it: `tcp dport { 22 }` is `tcp dport 22`, `{ 1-5 }` a range,
+ * `ip saddr { 10.0.0.0/8 }` the prefix match. */
+static int single_match(struct parser *p, struct rule *r,
+			const struct nftl_sel *s, unsigned dt, unsigned len,
+			bool inv)
+{
+	const char *op = inv ? "neq" : "eq";
+	uint8_t *lo = p->one.lo, *hi = p->one.hi;
+	int plen = p->one.plen;
+	int rc;
+
+	if (p->one.range) {
+		if (nftl_dtype_hton(dt, len)) {
+			if ((rc = e_hton(p, r, len)) < 0)
+				return rc;
+			host_to_be(lo, len);
+			host_to_be(hi, len);
+		}
+		if (inv) {
+			struct linx_value e = linx_value_map();
+			linx_map_put_cstring(&e, "expr", "range");
+			linx_map_put_int(&e, "sreg", 1);
+			linx_map_put_cstring(&e, "op", "neq");
+			linx_map_put_bytes(&e, "from", lo, len);
+			linx_map_put_bytes(&e, "to", hi, len);
+			return push_expr(p, r, &e);
+		}
+		if ((rc = e_cmp(p, r, "gte", lo, len)) < 0)
+			return rc;
+		return e_cmp(p, r, "lte", hi, len);
+	}
+	if (plen < 0 && !inv && nftl_dtype_is_bitmask(dt)) {
+		/* `ct state { established }`: the flag test */
+		uint8_t zero[64] = { 0 };
+		if ((rc = e_bitwise(p, r, lo, len)) < 0)
+			return rc;
+		return e_cmp(p, r, "neq", zero, len);
+	}
+	if (plen < 0) {
+		/* what the match tells the rule (meta l4proto { tcp }) */
+		struct val v = { .len = len, .plen = -1 };
+		memcpy(v.b, lo, sizeof(v.b));
+		note_ctx(r, s, op, &v);
+	}
+	if (plen < 0 || (unsigned)plen == len * 8)
+		return e_cmp(p, r, op, lo, len);
+	if (plen == 0)
+		return perror_at(p, p->last, "a /0 prefix matches everything");
+	if (plen % 8 == 0 && s->kind == SEL_PAYLOAD) {
+		/* nftables loads only the prefix's bytes */
+		struct linx_value *ld = &r->exprs.items[r->exprs.len - 1];
+		linx_map_put_int(ld, "len", plen / 8);
+		return e_cmp(p, r, op, lo, (unsigned)plen / 8);
+	}
+	uint8_t mask[64] = { 0 };
+	unsigned bits = (unsigned)plen;
+	for (unsigned i = 0; i < len && i < sizeof(mask); i++) {
+		unsigned k = bits >= 8 ? 8 : bits;
+		mask[i] = (uint8_t)(k ? 0xff << (8 - k) : 0);
+		bits -= k;
+	}
+	if ((rc = e_bitwise(p, r, mask, len)) < 0)
+		return rc;
+	return e_cmp(p, r, op, lo, len);
 }
 
 static int lookup(struct parser *p, struct rule *r, const char *set, bool inv,
@@ -1532,7 +1627,8 @@ static int parse_match(struct parser *p, struct rule *r,
 				       ? rc
 				       : lookup(p, r, u->s, false, true);
 		if (is_punct(u, '{'))
-			return set_literal(p, r, dt, len, true, false, true, u);
+			return set_literal(p, r, NULL, dt, len, true, false,
+					   true, u);
 		return unexpected(p, u, "a set reference or '{'");
 	}
 	if (is_ident(t, "map"))
@@ -1565,7 +1661,7 @@ static int parse_match(struct parser *p, struct rule *r,
 		if (ordering)
 			return perror_at(p, t, "a set needs == or !=");
 		next(p);
-		return set_literal(p, r, dt, len, false, neq, true, t);
+		return set_literal(p, r, s, dt, len, false, neq, true, t);
 	}
 	if (t->kind == T_VAR) {
 		next(p);
@@ -2954,6 +3050,7 @@ static const char *const unsupported_words[] = {
 	"frag", "rt0", "rt2", "srh", "dst", "mh", "ah", "esp", "comp",
 	"vlan", "arp", "gre", "geneve", "vxlan", "sctp", "dccp",
 	"udplite", "ct", "meta", "cgroupv2", "inner", "tunnel", "optstrip",
+	"meter",
 };
 
 static int unknown_stmt(struct parser *p, const struct tok *t)
@@ -3622,6 +3719,7 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	unsigned dt = 0, len = 0, ddt = 0, dlen = 0;
 	int data_kind = 0, rc = 0;
 	bool have_type = false, interval = false;
+	const struct tok *auto_merge = NULL;
 	const char *tn;
 	struct ckey ck = { 0 };
 
@@ -3734,7 +3832,8 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			if ((rc = put_once(p, &s, "comment", &v)) < 0)
 				goto out;
 		} else if (is_ident(t, "auto-merge")) {
-			/* nft merges adjacent intervals on input; accepted */
+			/* kept in the userdata; the elements are merged below */
+			auto_merge = t;
 		} else if (is_ident(t, "elements")) {
 			if (!have_type) {
 				rc = perror_at(p, t, "elements before the type");
@@ -3773,6 +3872,26 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	if (!have_type) {
 		rc = perror_at(p, p->last, "set %s has no type", name);
 		goto out;
+	}
+	if (auto_merge) {
+		struct linx_value *f = mlist(&s, "flags");
+		if (!interval) {
+			rc = perror_at(p, auto_merge, "auto-merge only works "
+						      "with interval sets");
+			goto out;
+		}
+		if (!f || linx_list_push_cstring(f, "auto_merge") < 0) {
+			rc = nomem(p);
+			goto out;
+		}
+		/* as nft does on input: overlapping and adjacent
+		 * intervals become one */
+		if (elems.type == LINX_LIST &&
+		    nft_setelem_automerge(&s, &elems) < 0) {
+			rc = perror_at(p, auto_merge, "auto-merge: the "
+						      "elements do not encode");
+			goto out;
+		}
 	}
 	if (elems.type == LINX_LIST)
 		linx_map_put(&s, "elements", &elems);

@@ -498,6 +498,13 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 int nft_setelem_parse(const struct nlmsghdr *nlh, const struct linx_value *set,
 		      struct nft_where *w, struct linx_value *elements);
 int nft_setelem_merge(const struct linx_value *set, struct linx_value *elements);
+/* nft's auto-merge, on a set's element list: overlapping and adjacent
+ * intervals of a one-component interval set become one, in key order;
+ * the first element of each run keeps its timeout and comment.  0 and
+ * nothing done for other sets; -EINVAL for an element that does not
+ * encode. */
+int nft_setelem_automerge(const struct linx_value *set,
+			  struct linx_value *elements);
 int nft_object_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		     struct linx_value *ret);
 int nft_flowtable_parse(const struct nlmsghdr *nlh, struct nft_where *w,

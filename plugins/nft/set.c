@@ -1194,6 +1194,85 @@ static int sort_elements(const struct set_decl *d, struct linx_value *elements)
 	return nft_built(elements);
 }
 
+/* One element's first and last key, in the kernel's order. */
+struct span {
+	uint8_t key[NFT_DATA_VALUE_MAXLEN], end[NFT_DATA_VALUE_MAXLEN];
+	uint32_t index;
+};
+
+static int span_cmp(const void *x, const void *y)
+{
+	const struct span *a = x, *b = y;
+
+	return memcmp(a->key, b->key, sizeof(a->key));
+}
+
+int nft_setelem_automerge(const struct linx_value *set,
+			  struct linx_value *elements)
+{
+	struct set_decl d;
+	struct span *v;
+	struct linx_value out;
+	struct linx_error err;
+	uint8_t next[NFT_DATA_VALUE_MAXLEN];
+	uint32_t n, len, run = 0;
+	int rc = 0;
+
+	if (!elements || elements->type != LINX_LIST || decl_of(set, &d) < 0)
+		return -EINVAL;
+	if (elements->len < 2 || !(d.flags & NFT_SET_INTERVAL) || d.key.n != 1)
+		return 0;
+	n = elements->len;
+	len = d.key.len;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	linx_error_clear(&err);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t l;
+
+		if (nft_data_from_value(&d.key, elem_key(&elements->items[i]),
+					v[i].key, &l, v[i].end, NULL, "bad_set",
+					&err) < 0) {
+			free(v);
+			return -EINVAL;
+		}
+		nft_data_interval_order(&d.key, v[i].key);
+		nft_data_interval_order(&d.key, v[i].end);
+		v[i].index = i;
+	}
+	qsort(v, n, sizeof(*v), span_cmp);
+	out = linx_value_list();
+	for (uint32_t i = 1; i <= n && rc == 0; i++) {
+		/* v[i] joins the run when it starts at or before the run's
+		 * last key + 1 */
+		if (i < n) {
+			memcpy(next, v[run].end, len);
+			bool open = !be_inc(next, len);
+			if (open || memcmp(v[i].key, next, len) <= 0) {
+				if (memcmp(v[i].end, v[run].end, len) > 0)
+					memcpy(v[run].end, v[i].end, len);
+				continue;
+			}
+		}
+		struct linx_value *el = &elements->items[v[run].index];
+		if (i - run > 1)
+			rc = set_interval(&d, el, v[run].key, v[run].end);
+		if (rc == 0)
+			rc = linx_list_push(&out, el);
+		run = i;
+	}
+	free(v);
+	if (rc) {
+		linx_value_clear(&out);
+		return rc;
+	}
+	/* the elements merged into another go with the old list */
+	linx_value_clear(elements);
+	*elements = out;
+	return nft_built(elements);
+}
+
 int nft_setelem_merge(const struct linx_value *set, struct linx_value *elements)
 {
 	struct set_decl d;

@@ -128,6 +128,22 @@ static const char *const vectors[][3] = {
 	  ",{\"jump\":\"other\"}]" },
 	{ "inet", "counter name \"cnt\"",
 	  "[{\"expr\":\"objref\",\"type\":\"counter\",\"name\":\"cnt\"}]" },
+	/* a set of one element is its plain match, as nft makes it */
+	{ "inet", "tcp dport { 22 } accept",
+	  "[" L4TCP PL("transport", 2, 2) CMP("eq", "0016") ",\"accept\"]" },
+	{ "ip", "ip saddr != { 10.0.0.0/8 } drop",
+	  "[" PL("network", 12, 1) CMP("neq", "0a") ",\"drop\"]" },
+	/* host order, compared in network order after a byteorder */
+	{ "inet", "meta mark 0x1ff-0x200 drop",
+	  "[{\"expr\":\"meta\",\"key\":\"mark\",\"dreg\":1},"
+	  "{\"expr\":\"byteorder\",\"sreg\":1,\"dreg\":1,\"op\":\"hton\","
+	  "\"len\":4,\"size\":4}," CMP("gte", "000001ff") ","
+	  CMP("lte", "00000200") ",\"drop\"]" },
+	/* icmp after an explicit l4proto: no nfproto dependency */
+	{ "inet", "meta l4proto icmp icmp type echo-request accept",
+	  "[{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"
+	  CMP("eq", "01") "," PL("transport", 0, 1) CMP("eq", "08")
+	  ",\"accept\"]" },
 };
 
 START_TEST(compiles_like_nftables)
@@ -320,6 +336,9 @@ static const struct {
 	 * bytes are host order) */
 	{ "table ip t {\n chain c {\n  meta skuid 512-3 accept\n }\n}\n", 3, 18,
 	  "bad range" },
+	/* nft: 2:6-6: auto-merge only works with interval sets */
+	{ "table ip t {\n set s {\n  type ipv4_addr\n  auto-merge\n }\n}\n",
+	  4, 3, "auto-merge only works with interval sets" },
 	/* nft -c refuses both (3:19: unexpected -; 3:21: not a bitmask) */
 	{ "table inet t {\n chain c {\n  tcp dport 22, 80-90 accept\n }\n}\n",
 	  3, 17, "a prefix or range in a list" },
@@ -762,6 +781,32 @@ START_TEST(set_statements_roundtrip)
 }
 END_TEST
 
+/* auto-merge: overlapping and adjacent intervals are one, as nft merges
+ * them on input; without it they stay apart (or are refused at push). */
+START_TEST(auto_merge_merges)
+{
+	struct linx_value rs = parse_ok(
+		"table ip t { set s { type ipv4_addr; flags interval; auto-merge; "
+		"elements = { 10.0.1.0/24, 10.0.0.0/24, 10.0.0.5, "
+		"192.0.2.9-192.0.2.20, 192.0.2.1-192.0.2.8, 198.51.100.1 } } }");
+	char *t = fmt(&rs);
+
+	ck_assert_msg(strstr(t, "auto-merge\n") &&
+			      strstr(t, "elements = { 10.0.0.0/23, "
+					"192.0.2.1-192.0.2.20, 198.51.100.1 }"),
+		      "%s", t);
+	free(t);
+	linx_value_clear(&rs);
+	rs = parse_ok("table ip t { set s { type ipv4_addr; flags interval; "
+		      "elements = { 10.0.1.0/24, 10.0.0.0/24 } } }");
+	t = fmt(&rs);
+	ck_assert_msg(!strstr(t, "auto-merge") && strstr(t, "10.0.1.0/24"),
+		      "%s", t);
+	free(t);
+	linx_value_clear(&rs);
+}
+END_TEST
+
 START_TEST(canonical_layout)
 {
 	struct linx_value rs = parse_ok(
@@ -973,6 +1018,7 @@ int main(void)
 	tcase_add_test(tc, sugar_prints_as_its_statement);
 	tcase_add_test(tc, typeof_keeps_its_selectors);
 	tcase_add_test(tc, set_statements_roundtrip);
+	tcase_add_test(tc, auto_merge_merges);
 	tcase_add_test(tc, canonical_layout);
 	tcase_add_test(tc, mutations_never_crash);
 	tcase_add_test(tc, generated_rulesets_roundtrip);
