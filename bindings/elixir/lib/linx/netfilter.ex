@@ -233,6 +233,15 @@ defmodule Linx.Netfilter do
     end
   end
 
+  # The plugin's reasons (schema.md, "Errors"): a fixed table.
+  @reasons ~w(type_not_valid_for_family hook_not_valid_for_family device_required_for_hook
+              duplicate_tag duplicate_chain duplicate_set duplicate_table duplicate_object
+              duplicate_flowtable unknown_chain bad_priority bad_policy bad_hook bad_type
+              bad_name bad_flags required)a
+  @reason_table Map.new(@reasons, &{Atom.to_string(&1), &1})
+
+  defp reason_atom(r), do: Map.get(@reason_table, r, r)
+
   @doc false
   # A value error ("bad_chain: type_not_valid_for_family: nat input in
   # arp") becomes {:bad_chain, {:type_not_valid_for_family, "nat input in
@@ -243,8 +252,8 @@ defmodule Linx.Netfilter do
 
     reason =
       case String.split(rest, ": ", parts: 2) do
-        [r, detail] -> if r =~ ~r/\A[a-z_]{1,40}\z/, do: {String.to_atom(r), detail}, else: rest
-        [r] -> if r =~ ~r/\A[a-z_]{1,40}\z/, do: String.to_atom(r), else: rest
+        [r, detail] -> if is_atom(reason_atom(r)), do: {reason_atom(r), detail}, else: rest
+        [r] -> reason_atom(r)
       end
 
     {String.to_atom(tag), reason}

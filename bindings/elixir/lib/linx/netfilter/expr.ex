@@ -300,11 +300,8 @@ defmodule Linx.Netfilter.Expr do
   defp element_value(_, v), do: element_from_c(v)
 
   @doc false
-  # C names and enumerations come from the plugin's own tables: short,
-  # lower-case, a bounded set.  Anything else stays a string.
-  def key_atom(s) when is_binary(s) do
-    if s =~ ~r/\A[a-z][a-z0-9_]{0,39}\z/, do: String.to_atom(s), else: s
-  end
+  # C names and enumerations become atoms through a fixed table only.
+  def key_atom(s) when is_binary(s), do: Linx.Netfilter.Names.atom(s)
 
   defp enum_atom(s) when is_binary(s), do: key_atom(s)
   defp enum_atom(v), do: v

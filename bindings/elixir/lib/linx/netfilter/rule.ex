@@ -7,8 +7,9 @@ defmodule Linx.Netfilter.Rule do
   `Expr.dnat_to/3` composes), and normalises verdicts to
   `Expr.immediate/1`.
 
-      iex> Linx.Netfilter.Rule.build([:drop], tag: :default_deny)
-      {:ok, #Linx.Netfilter.Rule<:default_deny [immediate drop]>}
+      iex> {:ok, rule} = Linx.Netfilter.Rule.build([:drop], tag: :default_deny)
+      iex> rule
+      #Linx.Netfilter.Rule<:default_deny [immediate drop]>
 
   `:tag` is the rule's stable identity for reconcile pushes (an atom,
   `[A-Za-z0-9_.-]{1,64}`); it travels in the kernel's rule comment as

@@ -176,6 +176,25 @@ defmodule Linx.NFTTest do
     assert {:error, :enoent} = Linx.NFT.parse_file(Path.join(dir, "absent.nft"))
   end
 
+  test "the C validator's value errors come back as tagged tuples" do
+    # a struct built by hand, past the Elixir builders' checks
+    chain = %Linx.Netfilter.Chain{name: "c", type: :nat, hook: :input, priority: 0}
+    table = %{Linx.Netfilter.Table.new!(:arp, "a") | chains: %{"c" => chain}}
+    rs = %Ruleset{tables: %{{:arp, "a"} => table}}
+
+    assert Linx.Netfilter.validate(rs) ==
+             {:error, {:bad_chain, {:type_not_valid_for_family, "nat input in arp"}}}
+
+    rule = Linx.Netfilter.Rule.build!([Expr.new(:payload, %{base: :nowhere, dreg: 1})])
+    ok_chain = %Linx.Netfilter.Chain{name: "c", rules: [rule]}
+    table = %{Linx.Netfilter.Table.new!(:inet, "t") | chains: %{"c" => ok_chain}}
+
+    assert {:error, {:bad_expr, detail}} =
+             Linx.Netfilter.validate(%Ruleset{tables: %{{:inet, "t"} => table}})
+
+    assert is_binary(detail)
+  end
+
   test "format refuses what is not a ruleset" do
     assert_raise ArgumentError, fn -> Linx.NFT.format(:nope) end
   end

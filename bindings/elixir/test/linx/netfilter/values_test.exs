@@ -5,6 +5,9 @@ defmodule Linx.Netfilter.ValuesTest do
   alias Linx.Netfilter.{Chain, Expr, Flowtable, Object, Rule, Ruleset, Set, Table, Verdict, Vmap}
   alias Linx.Netfilter.Map, as: NMap
 
+  for mod <- [Verdict, Expr, Rule, Chain, Table, Set, Vmap, Object, Flowtable, Ruleset],
+      do: doctest(mod)
+
   describe "Verdict" do
     test "constructors, new/1 forms and Inspect" do
       assert inspect(Verdict.accept()) == "#Linx.Netfilter.Verdict<accept>"
