@@ -279,6 +279,35 @@ defmodule Linx.Netfilter.KernelTest do
     refute nft!(pid, ["list", "tables"]) =~ "own"
   end
 
+  test "objects and the rules that use them; a pulled ruleset pushes back unchanged" do
+    pid = netns()
+    alias Linx.Netfilter.Object
+
+    rs =
+      Ruleset.new()
+      |> Ruleset.add_table!(:ip, "o")
+      |> Ruleset.add_object!("o", Object.new!(:counter, "hits"))
+      |> Ruleset.add_object!("o", Object.new!(:quota, "q", %{bytes: 1000}))
+      |> Ruleset.add_chain!("o", "c", type: :filter, hook: :input, priority: 0)
+      |> Ruleset.add_rule!("o", "c", [Expr.new(:objref, %{type: :counter, name: "hits"})])
+
+    assert :ok = Netfilter.push({:pid, pid}, rs)
+    out = nft!(pid, ["list", "ruleset"])
+    assert out =~ ~s(counter name "hits")
+    assert out =~ "quota q"
+
+    assert {:ok, pulled} = Netfilter.pull({:pid, pid})
+    t = pulled.tables[{:ip, "o"}]
+    assert %Object{kind: :quota, data: %{bytes: 1000}} = t.objects[{:quota, "q"}]
+
+    assert [%Rule{expressions: [%Expr{name: :objref, data: %{type: :counter, name: "hits"}}]}] =
+             t.chains["c"].rules
+
+    before = listing(pid)
+    assert :ok = Netfilter.push({:pid, pid}, pulled)
+    assert listing(pid) == before
+  end
+
   test "kernel rejections are %Linx.Netfilter.Error{}, value errors tagged tuples" do
     pid = netns()
 
