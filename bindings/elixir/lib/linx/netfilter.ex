@@ -56,7 +56,11 @@ defmodule Linx.Netfilter do
   `close/1` or when garbage collected.
   """
   @spec open(keyword()) :: {:ok, reference()} | {:error, Error.t() | term()}
-  def open(opts \\ []) do
+  def open(opts \\ [])
+
+  def open(opts) when not is_list(opts), do: {:error, {:bad_opts, opts}}
+
+  def open(opts) do
     with {:ok, args} <- target_args(%{}, Keyword.get(opts, :in, :self), "netns") do
       call("nft.open", args, :open)
     end
@@ -174,7 +178,12 @@ defmodule Linx.Netfilter do
   when the ruleset generation has moved.
   """
   @spec apply(sock(), map(), keyword()) :: :ok | {:error, Error.t() | term()}
-  def apply(sock, patch, opts \\ []) do
+  def apply(sock, patch, opts \\ [])
+
+  def apply(_sock, patch, _opts) when not is_map(patch), do: {:error, {:bad_patch, patch}}
+  def apply(_sock, _patch, opts) when not is_list(opts), do: {:error, {:bad_opts, opts}}
+
+  def apply(sock, patch, opts) do
     with {:ok, args} <- sock_args(sock),
          {:ok, args} <- genid(Map.put(args, "patch", patch), Keyword.get(opts, :genid)),
          {:ok, _} <- call("nft.apply", args, :apply) do
@@ -258,6 +267,8 @@ defmodule Linx.Netfilter do
 
     {String.to_atom(tag), reason}
   end
+
+  def translate(%Linx.Error{op: "convert"} = e, _op), do: {:bad_value, e.message}
 
   def translate(%Linx.Error{op: "validate", param: p} = e, _op) when p in ["sock", "netns"],
     do: {:bad_sock, e.message}

@@ -84,6 +84,8 @@ defmodule Linx.NFT do
   it (and may not leave its directory).
   """
   @spec parse_file(Path.t()) :: {:ok, Ruleset.t()} | {:error, ParseError.t() | File.posix()}
+  def parse_file(path) when not (is_binary(path) or is_list(path)), do: {:error, :einval}
+
   def parse_file(path) do
     path = Path.expand(path)
 

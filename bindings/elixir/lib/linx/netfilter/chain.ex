@@ -61,7 +61,15 @@ defmodule Linx.Netfilter.Chain do
   @spec new(String.t(), keyword()) :: {:ok, t()} | {:error, {:bad_chain, term()}}
   def new(name, opts \\ [])
 
+  def new(_name, opts) when not is_list(opts), do: {:error, {:bad_chain, {:bad_opts, opts}}}
+
   def new(name, opts) when is_list(opts) do
+    if Keyword.keyword?(opts),
+      do: do_new(name, opts),
+      else: {:error, {:bad_chain, {:bad_opts, opts}}}
+  end
+
+  defp do_new(name, opts) do
     chain = %__MODULE__{
       name: name,
       type: opts[:type],
@@ -77,8 +85,6 @@ defmodule Linx.Netfilter.Chain do
 
     with :ok <- validate(chain), do: {:ok, chain}
   end
-
-  def new(_name, opts), do: {:error, {:bad_chain, {:bad_opts, opts}}}
 
   @doc "Like `new/2`, but returns the chain or raises `ArgumentError`."
   @spec new!(String.t(), keyword()) :: t()

@@ -73,8 +73,17 @@ defmodule Linx.Netfilter.Expr do
 
   @doc "Comparison of register `:sreg` (default 1) with `value` (raw bytes)."
   @spec cmp(atom(), binary(), keyword()) :: t()
-  def cmp(op, value, opts \\ []) when op in [:eq, :neq, :lt, :lte, :gt, :gte],
+  def cmp(op, value, opts \\ [])
+
+  def cmp(op, value, opts) when op in [:eq, :neq, :lt, :lte, :gt, :gte],
     do: new(:cmp, %{op: op, sreg: Keyword.get(opts, :sreg, 1), data: value})
+
+  def cmp(op, _value, _opts),
+    do:
+      raise(
+        ArgumentError,
+        "cmp: op must be :eq, :neq, :lt, :lte, :gt or :gte, got: #{inspect(op)}"
+      )
 
   @doc "A header field by name (`:tcp_dport`, `:ip_saddr`...) into `:dreg` (1)."
   @spec payload(atom(), keyword()) :: t()

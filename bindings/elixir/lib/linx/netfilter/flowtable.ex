@@ -26,7 +26,17 @@ defmodule Linx.Netfilter.Flowtable do
 
   @doc "Builds a flowtable; options `:hook`, `:priority`, `:devices`, `:flags`."
   @spec new(String.t(), keyword()) :: {:ok, t()} | {:error, {:bad_flowtable, term()}}
-  def new(name, opts \\ []) do
+  def new(name, opts \\ [])
+
+  def new(_name, opts) when not is_list(opts), do: {:error, {:bad_flowtable, {:bad_opts, opts}}}
+
+  def new(name, opts) do
+    if Keyword.keyword?(opts),
+      do: do_new(name, opts),
+      else: {:error, {:bad_flowtable, {:bad_opts, opts}}}
+  end
+
+  defp do_new(name, opts) do
     ft =
       struct(
         __MODULE__,

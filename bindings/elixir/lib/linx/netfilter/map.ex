@@ -54,6 +54,14 @@ defmodule Linx.Netfilter.Map do
   @doc "Builds a map; `:key_type` and `:data_type` are required."
   @spec new(String.t(), keyword()) :: {:ok, t()} | {:error, {:bad_map, term()}}
   def new(name, opts) when is_list(opts) do
+    if Keyword.keyword?(opts),
+      do: do_new(name, opts),
+      else: {:error, {:bad_map, {:bad_opts, opts}}}
+  end
+
+  def new(_name, opts), do: {:error, {:bad_map, {:bad_opts, opts}}}
+
+  defp do_new(name, opts) do
     map =
       struct(__MODULE__, Keyword.take(opts, Map.keys(%__MODULE__{}) -- [:__struct__, :elements]))
 
@@ -64,8 +72,6 @@ defmodule Linx.Netfilter.Map do
       add_elements(map, Keyword.get(opts, :elements, []))
     end
   end
-
-  def new(_name, opts), do: {:error, {:bad_map, {:bad_opts, opts}}}
 
   defp check_data_type(:verdict), do: :ok
 

@@ -41,6 +41,9 @@ defmodule Linx.Netfilter.Object do
   @spec new(kind(), String.t(), term(), keyword()) :: {:ok, t()} | {:error, {:bad_object, term()}}
   def new(kind, name, data \\ nil, opts \\ []) do
     cond do
+      not (is_list(opts) and Keyword.keyword?(opts)) ->
+        {:error, {:bad_object, {:bad_opts, opts}}}
+
       kind not in @kinds ->
         {:error, {:bad_object, {:bad_kind, kind}}}
 

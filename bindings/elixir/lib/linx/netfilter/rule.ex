@@ -34,7 +34,8 @@ defmodule Linx.Netfilter.Rule do
   def build(expressions, opts \\ [])
 
   def build(expressions, opts) when is_list(expressions) and is_list(opts) do
-    with {:ok, exprs} <- normalise(List.flatten(expressions), []),
+    with true <- Keyword.keyword?(opts) || {:error, {:bad_rule, {:bad_opts, opts}}},
+         {:ok, exprs} <- normalise(List.flatten(expressions), []),
          :ok <- check_tag(opts[:tag]),
          :ok <- check_comment(opts[:comment]),
          :ok <- check_handle(opts[:handle]) do
@@ -49,7 +50,8 @@ defmodule Linx.Netfilter.Rule do
     end
   end
 
-  def build(other, _opts), do: {:error, {:bad_rule, {:not_a_list, other}}}
+  def build(other, opts) when is_list(opts), do: {:error, {:bad_rule, {:not_a_list, other}}}
+  def build(_expressions, opts), do: {:error, {:bad_rule, {:bad_opts, opts}}}
 
   @doc "Like `build/2`, but returns the rule or raises `ArgumentError`."
   @spec build!([expression_input()], keyword()) :: t()

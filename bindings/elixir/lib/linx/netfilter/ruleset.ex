@@ -224,7 +224,24 @@ defmodule Linx.Netfilter.Ruleset do
   # ---- the C value --------------------------------------------------------------
 
   @doc false
-  def to_c(%__MODULE__{tables: tables}) do
+  def to_c(%__MODULE__{tables: tables}) when is_map(tables) do
+    do_to_c(tables)
+  rescue
+    e in [
+      FunctionClauseError,
+      CaseClauseError,
+      MatchError,
+      ArgumentError,
+      KeyError,
+      BadMapError,
+      Protocol.UndefinedError
+    ] ->
+      {:error, {:bad_ruleset, {:malformed, Exception.message(e)}}}
+  end
+
+  def to_c(other), do: not_a_ruleset(other)
+
+  defp do_to_c(tables) do
     tables
     |> Enum.sort()
     |> Enum.reduce_while({:ok, []}, fn {_, t}, {:ok, acc} ->
@@ -238,8 +255,6 @@ defmodule Linx.Netfilter.Ruleset do
       err -> err
     end
   end
-
-  def to_c(other), do: not_a_ruleset(other)
 
   @doc false
   def from_c(%{} = m) do

@@ -80,6 +80,14 @@ defmodule Linx.Netfilter.Set do
   @doc "Builds a set; `:key_type` is required, `:elements` optional."
   @spec new(String.t(), keyword()) :: {:ok, t()} | {:error, {:bad_set, term()}}
   def new(name, opts) when is_list(opts) do
+    if Keyword.keyword?(opts),
+      do: do_new(name, opts),
+      else: {:error, {:bad_set, {:bad_opts, opts}}}
+  end
+
+  def new(_name, opts), do: {:error, {:bad_set, {:bad_opts, opts}}}
+
+  defp do_new(name, opts) do
     set =
       struct(__MODULE__, Keyword.take(opts, Map.keys(%__MODULE__{}) -- [:__struct__, :elements]))
 
@@ -92,8 +100,6 @@ defmodule Linx.Netfilter.Set do
       end
     end
   end
-
-  def new(_name, opts), do: {:error, {:bad_set, {:bad_opts, opts}}}
 
   @doc "Like `new/2`, but returns the set or raises `ArgumentError`."
   @spec new!(String.t(), keyword()) :: t()

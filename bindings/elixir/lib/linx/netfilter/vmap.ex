@@ -14,8 +14,11 @@ defmodule Linx.Netfilter.Vmap do
   @doc "Builds a verdict map (the options of `Map.new/2` but `:data_type`)."
   @spec new(String.t(), keyword()) ::
           {:ok, Linx.Netfilter.Map.t()} | {:error, {:bad_map, term()}}
-  def new(name, opts) when is_list(opts),
-    do: Linx.Netfilter.Map.new(name, Keyword.put(opts, :data_type, :verdict))
+  def new(name, opts) when is_list(opts) do
+    if Keyword.keyword?(opts),
+      do: Linx.Netfilter.Map.new(name, Keyword.put(opts, :data_type, :verdict)),
+      else: {:error, {:bad_map, {:bad_opts, opts}}}
+  end
 
   def new(_name, opts), do: {:error, {:bad_map, {:bad_opts, opts}}}
 

@@ -223,6 +223,38 @@ defmodule Linx.Netfilter.ValuesTest do
     end
   end
 
+  describe "bad input is an error, not a crash" do
+    test "options that are not keyword lists" do
+      assert {:error, {:bad_set, {:bad_opts, [1]}}} = Set.new("x", [1])
+      assert {:error, {:bad_map, {:bad_opts, [1]}}} = NMap.new("x", [1])
+      assert {:error, {:bad_map, {:bad_opts, [1]}}} = Vmap.new("x", [1])
+      assert {:error, {:bad_chain, {:bad_opts, [1]}}} = Chain.new("x", [1])
+      assert {:error, {:bad_rule, {:bad_opts, :bad}}} = Rule.build([:accept], :bad)
+      assert {:error, {:bad_object, {:bad_opts, :bad}}} = Object.new(:counter, "x", %{}, :bad)
+      assert {:error, {:bad_flowtable, {:bad_opts, [1]}}} = Flowtable.new("x", [1])
+
+      assert {:error, {:bad_table, {:bad_opts, :bad}}} =
+               Ruleset.add_table(Ruleset.new(), :inet, "x", :bad)
+
+      assert_raise ArgumentError, ~r/op must be/, fn -> Expr.cmp(:bad, <<1>>) end
+      assert_raise ArgumentError, ~r/unknown payload field/, fn -> Expr.payload(:nope) end
+    end
+
+    test "hand-built structs that do not hold together" do
+      assert {:error, {:bad_ruleset, {:malformed, _}}} = Ruleset.to_c(%Ruleset{tables: %{x: 1}})
+
+      assert_raise ArgumentError, ~r/cannot format/, fn ->
+        Linx.NFT.format(%Ruleset{tables: %{x: 1}})
+      end
+
+      assert {:error, {:bad_ruleset, _}} = Linx.Netfilter.validate(:nope)
+      assert {:error, {:bad_patch, :bad}} = Linx.Netfilter.apply(:self, :bad)
+      assert {:error, {:bad_opts, :bad}} = Linx.Netfilter.open(:bad)
+      assert {:error, {:bad_sock, :bad}} = Linx.Netfilter.open(in: :bad)
+      assert {:error, :einval} = Linx.NFT.parse_file(:bad)
+    end
+  end
+
   describe "Ruleset pipeline" do
     test "builds, navigates and reports errors as the spec lists them" do
       rs =
