@@ -274,9 +274,22 @@ defmodule Linx.Netfilter.KernelTest do
     assert :ok = Netfilter.apply(sock, patch)
     assert nft!(pid, ["list", "chain", "inet", "own", "c"]) =~ ~s(drop comment "tag:two")
 
+    assert {:ok, %Ruleset{tables: %{{:ip, "made"} => _}}} =
+             Netfilter.create_table(sock, "made", family: :ip)
+
+    assert {:ok, _} = Netfilter.create_table({:pid, pid}, "kept", persist: true)
+
+    assert {:error, %Netfilter.Error{errno: :eexist}} =
+             Netfilter.create_table(sock, "made", family: :ip)
+
+    assert nft!(pid, ["list", "tables"]) =~ "table ip made"
+
     assert :ok = Netfilter.close(sock)
-    # the owner table went with its socket
-    refute nft!(pid, ["list", "tables"]) =~ "own"
+    # the owner tables went with their socket; the persistent one stays
+    tables = nft!(pid, ["list", "tables"])
+    refute tables =~ "own"
+    refute tables =~ "made"
+    assert tables =~ "table inet kept"
   end
 
   test "objects and the rules that use them; a pulled ruleset pushes back unchanged" do
