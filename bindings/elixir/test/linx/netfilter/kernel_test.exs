@@ -180,6 +180,51 @@ defmodule Linx.Netfilter.KernelTest do
     assert listing(b) == want
   end
 
+  # tables in {family, name} order, the order a push creates them
+  @wide """
+  table inet f {
+    set allowed {
+      type ipv4_addr . inet_service
+      flags interval
+      elements = { 10.0.0.0/8 . 22, 192.168.1.1 . 80-90 }
+    }
+    map marks {
+      type ipv4_addr : mark
+      elements = { 10.0.0.1 : 0x1 }
+    }
+    chain forward_filter {
+      type filter hook forward priority filter - 10;
+      ct state established,related accept comment "tag:est"
+      ip saddr . tcp dport @allowed counter accept comment "tag:allowed"
+      meta mark set ip saddr map @marks comment "tag:mark"
+      ip6 daddr fe80::/64 log prefix "ll " drop comment "tag:ll"
+      reject with icmpx type admin-prohibited comment "tag:rest"
+    }
+  }
+  table ip nat {
+    chain post {
+      type nat hook postrouting priority srcnat;
+      oifname "eth0" masquerade
+    }
+    chain pre {
+      type nat hook prerouting priority dstnat; policy accept;
+      tcp dport 8080 dnat to 10.0.0.5:80
+    }
+  }
+  """
+
+  test "parsed nft text pushed by Linx lists as nft -f loads it (nat, concatenations, maps, logs)" do
+    [a, c] = [netns(), netns()]
+    assert {:ok, rs} = Linx.NFT.parse(@wide)
+    assert :ok = Netfilter.push({:pid, a}, rs)
+    path = Path.join(System.tmp_dir!(), "linx-nft-#{System.unique_integer([:positive])}.nft")
+    File.write!(path, @wide)
+    on_exit(fn -> File.rm(path) end)
+    nft!(c, ["-f", path])
+    assert listing(a) == listing(c)
+    assert listing(c) =~ "masquerade"
+  end
+
   test "pull gives back what was pushed, and what nft -f loaded" do
     [a, c] = [netns(), netns()]
     assert :ok = Netfilter.push({:pid, a}, sigil())
