@@ -64,6 +64,21 @@ defmodule Linx.NFTTest do
     end
   end
 
+  # The C side's language corpus, through the binding's structs and back.
+  @corpus_dir Path.expand("../../../../../tests/plugins/nft/lang", __DIR__)
+
+  test "every corpus file: parse_file -> structs -> format -> parse is the identity" do
+    files = Path.wildcard(Path.join(@corpus_dir, "*.nft"))
+    assert length(files) >= 10
+
+    for file <- files do
+      assert {:ok, rs} = Linx.NFT.parse_file(file), file
+      text = Linx.NFT.format(rs)
+      assert {:ok, ^rs} = Linx.NFT.parse(text, file: Path.basename(file)), file
+      assert Linx.NFT.format(elem(Linx.NFT.parse(text), 1)) == text, file
+    end
+  end
+
   test "what parse gives, in the binding's structs" do
     {:ok, rs} = Linx.NFT.parse(hd(@corpus))
     chain = rs.tables[{:inet, "myapp"}].chains["input"]
