@@ -20,6 +20,7 @@ void nif_atoms_init(ErlNifEnv *env, struct nif_atoms *a)
 	ATOM(true_, "true");
 	ATOM(false_, "false");
 	ATOM(unknown, "unknown");
+	ATOM(bytes, "bytes");
 	ATOM(errno_, "errno");
 	ATOM(code, "code");
 	ATOM(op, "op");

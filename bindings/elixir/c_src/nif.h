@@ -42,6 +42,8 @@
 
 struct nif_atoms {
 	ERL_NIF_TERM ok, error, nil, true_, false_, unknown;
+	/* {:bytes, binary}: a binary passed as bytes even when it is text */
+	ERL_NIF_TERM bytes;
 	/* error map keys */
 	ERL_NIF_TERM errno_, code, op, param, object, message, extack;
 	/* verb / plugin descriptions */

@@ -5,6 +5,7 @@
  *   nil / true / false       -> nil / bool
  *   integer                  -> int (or uint above INT64_MAX)
  *   binary                   -> string if valid UTF-8 without NUL, else bytes
+ *   {:bytes, binary}         -> bytes, whatever the binary holds
  *   list                     -> list (proper lists only)
  *   map                      -> map; keys are binaries or atoms, read as text
  *   Linx handle resource     -> handle (a new reference)
@@ -431,6 +432,29 @@ static int convert_map(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 	return 0;
 }
 
+/* {:bytes, binary}: raw bytes, for the binaries that would pass for text
+ * (a one-byte protocol number, an address that happens to be UTF-8). */
+static int convert_tuple(struct conv *c, ERL_NIF_TERM t,
+			 struct linx_value *ret)
+{
+	const ERL_NIF_TERM *el;
+	ErlNifBinary bin;
+	int arity, r;
+
+	if (!enif_get_tuple(c->env, t, &arity, &el) || arity != 2 ||
+	    !enif_is_identical(el[0], c->atoms->bytes) ||
+	    !enif_inspect_binary(c->env, el[1], &bin))
+		return refuse(c, t);
+	r = charge(c, 1, bin.size);
+	if (r < 0)
+		return r;
+	r = linx_value_bytes(ret, bin.data, bin.size);
+	if (r < 0)
+		return fail(c, -r, "cannot copy a binary of %zu bytes",
+			    bin.size);
+	return 0;
+}
+
 static int convert(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 {
 	const struct nif_atoms *a = c->atoms;
@@ -465,6 +489,8 @@ static int convert(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 		return convert_list(c, t, ret);
 	case ERL_NIF_TERM_TYPE_MAP:
 		return convert_map(c, t, ret);
+	case ERL_NIF_TERM_TYPE_TUPLE:
+		return convert_tuple(c, t, ret);
 	case ERL_NIF_TERM_TYPE_REFERENCE:
 		h = nif_handle_get(c->env, t);
 		if (!h)

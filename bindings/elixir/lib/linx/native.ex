@@ -13,7 +13,9 @@ defmodule Linx.Native do
   `:code`, `:op`, `:param`, `:object`, `:message` and `:extack`.
 
   Values cross as follows: `nil`, booleans, integers (64-bit, signed or
-  not), binaries (text if valid UTF-8, else raw bytes), lists and maps;
+  not), binaries (text if valid UTF-8 without NUL, else raw bytes),
+  `{:bytes, binary}` (raw bytes whatever the binary holds: for data that
+  could pass for text, such as a one-byte protocol number), lists and maps;
   kernel objects that verbs return (sockets, sessions) arrive as references
   that keep the object open until they are garbage collected.  Anything
   else is refused with an error naming where it sits in the arguments.

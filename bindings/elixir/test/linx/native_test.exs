@@ -68,6 +68,16 @@ defmodule Linx.NativeTest do
       assert e.op == "validate" and e.param == "name"
       assert e.message =~ "not valid UTF-8"
     end
+
+    test "{:bytes, binary} crosses as bytes even when the binary is text" do
+      assert echo({:bytes, "abc"}) == {:ok, "abc"}
+      assert echo([{:bytes, <<6>>}]) == {:ok, [<<6>>]}
+      e = error!(Native.call("example.greet", %{"name" => {:bytes, "bob"}}))
+      assert e.op == "validate" and e.param == "name"
+      assert Native.call("example.greet", %{"name" => "bob"}) |> elem(0) == :ok
+      assert error!(echo({:bytes, :nope})).message =~ "a tuple"
+      assert error!(echo({:bytes, "a", "b"})).message =~ "a tuple"
+    end
   end
 
   describe "what the NIF refuses" do
