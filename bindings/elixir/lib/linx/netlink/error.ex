@@ -16,6 +16,7 @@ defmodule Linx.Netlink.Error do
       ~s(netlink ENODEV (19): no such interface "nope0")
   """
 
+  @enforce_keys [:code, :errno]
   defexception [:code, :errno, :message]
 
   @type t() :: %__MODULE__{
