@@ -13,7 +13,7 @@ defmodule Linx.Netlink.Error do
   raised or rendered:
 
       iex> Exception.message(Linx.Netlink.Error.from_errno(19, ~s(no such interface "nope0")))
-      ~s(netlink ENODEV (19): no such interface "nope0")
+      "netlink ENODEV (19): no such interface \\"nope0\\""
   """
 
   @enforce_keys [:code, :errno]

@@ -12,6 +12,8 @@ defmodule Linx.Netlink.Rtnl.LinkTest do
 
   @moduletag skip: needs("rtnl")
 
+  doctest Linx.Netlink.Error
+
   setup do
     fresh()
   end
