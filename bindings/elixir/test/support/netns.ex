@@ -11,6 +11,13 @@ defmodule LinxTest.Netns do
   @doc "Sets up a netns; returns `%{ns: {port, pid}, pid: pid, sock: socket}`."
   def fresh do
     {_port, pid} = ns = spawn_in_ns(["--net"])
+
+    # No duplicate address detection: IPv6 addresses are usable at once,
+    # rather than tentative for a second while their routes come and go.
+    for conf <- ["all", "default"] do
+      sh!("nsenter", ["-t", "#{pid}", "-n", "sysctl", "-qw", "net.ipv6.conf.#{conf}.accept_dad=0"])
+    end
+
     {:ok, sock} = Linx.Netlink.Rtnl.open({:pid, pid})
 
     ExUnit.Callbacks.on_exit(fn ->
@@ -60,5 +67,28 @@ defmodule LinxTest.Netns do
       missing == [],
       "this kernel cannot create #{Enum.join(missing, ", ")} links (driver not built or loaded)"
     )
+  end
+
+  @doc """
+  Asserts that `ours.()` and `theirs.()` agree, retrying while they do not:
+  the kernel finishes some changes asynchronously (carrier, IPv6 address
+  configuration), and a pair of reads may straddle one.
+  """
+  def assert_agree(ours, theirs, tries \\ 100) do
+    a = ours.()
+    b = theirs.()
+
+    cond do
+      a == b ->
+        :ok
+
+      tries > 0 ->
+        Process.sleep(20)
+        assert_agree(ours, theirs, tries - 1)
+
+      true ->
+        import ExUnit.Assertions
+        assert a == b
+    end
   end
 end

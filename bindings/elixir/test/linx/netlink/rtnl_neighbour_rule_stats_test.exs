@@ -195,6 +195,18 @@ defmodule Linx.Netlink.Rtnl.NeighbourRuleStatsTest do
       assert Enum.find(all, &(&1.ifindex == 1)).link.rx_packets == l.rx_packets
     end
 
+    test "Link64 decode/encode round trip and refusals" do
+      full = for i <- 1..25, into: <<>>, do: <<i * 1000::native-64>>
+      s = Link64.decode(full)
+      assert s.rx_otherhost_dropped == 25_000 and s.tx_packets == 2000
+      assert Link64.encode(s) == full
+      # A newer kernel's extra counters are ignored.
+      assert Link64.decode(full <> <<9::native-64>>) == s
+      assert_raise ArgumentError, ~r/at least 192 bytes/, fn -> Link64.decode(<<1, 2, 3>>) end
+      assert_raise ArgumentError, fn -> Link64.decode(:nope) end
+      assert_raise ArgumentError, ~r/rx_packets/, fn -> Link64.encode(%Link64{rx_packets: -1}) end
+    end
+
     test "errors", %{sock: sock} do
       assert {:error, %Error{errno: :enodev}} = Stats.get(sock, "nope0")
       assert Stats.get(sock, "x/y") == {:error, {:bad_name, "x/y"}}

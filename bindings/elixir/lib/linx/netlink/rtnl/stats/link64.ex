@@ -9,7 +9,8 @@ defmodule Linx.Netlink.Rtnl.Stats.Link64 do
   `decode/1` and `encode/1` convert the packed form (native-endian u64s):
   `decode/1` takes the 24-counter (192-byte) and 25-counter (200-byte)
   layouts and ignores counters a newer kernel may add; `encode/1` always
-  writes 25, a nil counter as 0.
+  writes 25, a nil counter as 0.  A payload shorter than 24 counters, or a
+  counter that is not an integer 0..2^64-1, raises `ArgumentError`.
   """
 
   @fields [
@@ -90,6 +91,12 @@ defmodule Linx.Netlink.Rtnl.Stats.Link64 do
     struct(__MODULE__, Enum.zip(@fields, values))
   end
 
+  def decode(payload) do
+    raise ArgumentError,
+          "rtnl_link_stats64 is at least 192 bytes (24 counters), got: " <>
+            Kernel.inspect(payload, limit: 8)
+  end
+
   @doc """
   Encodes the counters as the packed 25-counter (200-byte) form.
 
@@ -101,7 +108,16 @@ defmodule Linx.Netlink.Rtnl.Stats.Link64 do
   """
   @spec encode(t()) :: binary()
   def encode(%__MODULE__{} = stats) do
-    for f <- @fields, into: <<>>, do: <<Map.get(stats, f) || 0::native-64>>
+    for f <- @fields, into: <<>> do
+      case Map.get(stats, f) || 0 do
+        v when is_integer(v) and v >= 0 and v < 0x10000000000000000 ->
+          <<v::native-64>>
+
+        v ->
+          raise ArgumentError,
+                "#{f}: a counter is an integer 0..2^64-1, got: #{Kernel.inspect(v)}"
+      end
+    end
   end
 
   @doc false
