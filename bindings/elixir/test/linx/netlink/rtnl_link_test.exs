@@ -75,6 +75,19 @@ defmodule Linx.Netlink.Rtnl.LinkTest do
       assert Link.get(sock, 1) == {:ok, lo}
     end
 
+    test "a socket opened by namespace path sees the same namespace", %{pid: pid, sock: sock} do
+      {:ok, by_path} = Rtnl.open({:path, "/proc/#{pid}/ns/net"})
+      assert by_path.netns == {:path, "/proc/#{pid}/ns/net"}
+      :ok = Link.create_bridge(by_path, "viapath0")
+      assert {:ok, %Link{name: "viapath0"}} = Link.get(sock, "viapath0")
+      assert Enum.any?(ipj(pid, ["link", "show"]), &(&1["ifname"] == "viapath0"))
+      # ... and not the test run's own namespace.
+      {:ok, host} = Rtnl.open()
+      assert {:error, %Linx.Netlink.Error{errno: :enodev}} = Link.get(host, "viapath0")
+      :ok = Socket.close(by_path)
+      :ok = Socket.close(host)
+    end
+
     test "get/2 of a missing link is :enodev", %{sock: sock} do
       assert {:error, %Linx.Netlink.Error{errno: :enodev, code: 19} = e} = Link.get(sock, "nope0")
       assert Exception.message(e) =~ ~r/^netlink ENODEV \(19\): .*nope0/
@@ -233,6 +246,10 @@ defmodule Linx.Netlink.Rtnl.LinkTest do
       assert Link.get(%{}, "lo") == {:error, {:bad_socket, %{}}}
       assert Rtnl.open({:pid, 0}) == {:error, {:bad_netns, {:pid, 0}}}
       assert Rtnl.open("x") == {:error, {:bad_netns, "x"}}
+      assert Rtnl.open({:path, "a\0b"}) == {:error, {:bad_netns, {:path, "a\0b"}}}
+
+      assert {:error, %Linx.Netlink.Error{errno: :enoent}} =
+               Rtnl.open({:path, "/nonexistent/netns"})
     end
 
     test "a closed socket is :ebadf", %{pid: pid} do
