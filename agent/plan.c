@@ -70,7 +70,7 @@ static int host_verb(const char *verb,
 
 	linx_value_clear(args);
 	if (r < 0)
-		return linx_error_prefix(err, "%s: ", verb);
+		return linx_error_prefix(err, "%s", verb);
 	if (ret)
 		*ret = res;
 	else
@@ -593,7 +593,7 @@ bool plan_on_result(struct session *s, const struct linx_value *m)
 			linx_map_get(&x->calls.items[x->next], "verb")->str;
 
 		linx_error_from_value(m, &e);
-		linx_error_prefix(&e, "%s: ", verb);
+		linx_error_prefix(&e, "%s", verb);
 		fail(s, &e);
 		return true;
 	}

@@ -215,7 +215,8 @@ int linx_error_prefix(struct linx_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = linx__vformat(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	if (n < sizeof(message) - 1)
+	/* no dangling ": " when there is nothing to follow it */
+	if (n < sizeof(message) - 1 && err->message[0])
 		linx__format(message + n, sizeof(message) - n, ": %s",
 			     err->message);
 	memcpy(err->message, message, sizeof(err->message));

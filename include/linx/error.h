@@ -109,7 +109,8 @@ LINX_API int linx_error_param_objectv(struct linx_error *err, int code,
  * Returns -err->code (or -EIO if err is NULL) for tail calls. */
 LINX_API int linx_error_object(struct linx_error *err, const char *object);
 
-/* Prepend context to the message: "mount /proc: " + old message.
+/* Prepend context to the message: "mount /proc" + ": " + old message
+ * (just the context when the message is empty; fmt gives no ": ").
  * Keeps code, op and object.  Returns -err->code. */
 LINX_API int linx_error_prefix(struct linx_error *err, const char *fmt, ...)
 	LINX_PRINTF(2, 3);

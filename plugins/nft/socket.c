@@ -323,7 +323,7 @@ static int batch_fail(struct nft_batch *bt, const struct batch_acks *a,
 		r = ack_error(&a->ack, o->op, err);
 		linx_error_object(err, o->object);
 		if (err)
-			linx_error_prefix(err, "message %zu (%s %s): ",
+			linx_error_prefix(err, "message %zu (%s %s)",
 					  a->first_bad, o->op, o->object);
 	}
 	if (failed_index)

@@ -204,6 +204,14 @@ START_TEST(error_param_object_prefix_extack)
 	ck_assert_int_eq(linx_error_prefix(&err, "outer"), -ENOENT);
 	ck_assert_str_eq(err.message, "outer: mount /proc: gone");
 	ck_assert_int_eq(linx_error_prefix(NULL, "x"), -EIO);
+	{
+		/* an empty message takes the context alone, no ": " */
+		struct linx_error e2;
+		linx_error_clear(&e2);
+		linx_error_set(&e2, ENOENT, "newrule", "%s", "");
+		linx_error_prefix(&e2, "message %d", 5);
+		ck_assert_str_eq(e2.message, "message 5");
+	}
 
 	linx_error_extack(&err, "Invalid attribute", 24);
 	ck_assert_str_eq(err.extack, "Invalid attribute");
