@@ -54,7 +54,10 @@ defmodule LinxTest.Netns do
       end
 
     {_, status} =
-      System.cmd("unshare", ["--net", "sh", "-c", "#{setup} && #{add}"], stderr_to_stdout: true)
+      System.cmd("unshare", ["--net", "sh", "-c", "#{setup} && #{add}"],
+        stderr_to_stdout: true,
+        env: tool_env()
+      )
 
     status == 0
   end
