@@ -108,6 +108,14 @@ int linx_rtnl_rule_list(struct linx_rtnl *s, uint8_t family,
 	if (r < 0)
 		return r;
 	rtnl_array_take(&arr, ret, ret_n);
+	/* An AF_UNSPEC dump also brings the multicast routing rules
+	 * (RTNL_FAMILY_IPMR, IP6MR: `ip mrule`) of kernels built with
+	 * them; this is the unicast policy database only, as `ip rule`. */
+	size_t kept = 0;
+	for (size_t i = 0; i < *ret_n; i++)
+		if ((*ret)[i].family == AF_INET || (*ret)[i].family == AF_INET6)
+			(*ret)[kept++] = (*ret)[i];
+	*ret_n = kept;
 	return 0;
 }
 
