@@ -552,6 +552,47 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 	return 0;
 }
 
+/*
+ * A meter (nft's `meter NAME size N { KEY STATEFUL }`): a dynset whose
+ * "set" is the set itself, {"name": N, "key_type": T, "flags": [...],
+ * "size": S}.  The set was sent before the rule, anonymous, so it lives
+ * and dies with the rule, under the meter's own name
+ * (nft_exprs_emit_anon_sets()); here the dynset names it and its batch
+ * id, and is otherwise an ordinary dynset.
+ */
+static int put_meter(struct ectx *c, const struct linx_value *v,
+		     const struct linx_value *set, uint16_t elem_attr)
+{
+	const struct linx_value *nm = linx_map_get(set, "name");
+	struct linx_value tmp = linx_value_nil();
+	uint32_t id = 0;
+	int r;
+
+	if (c->depth > 0)
+		return bad(c, "dynset: a meter is not allowed here");
+	if (!nm || nm->type != LINX_STRING || nm->len == 0 ||
+	    nm->len >= NFT_NAME_MAXLEN)
+		return bad(c, "dynset: set: name: required (the meter's name)");
+	if (get(NULL, v, "set_id"))
+		return bad(c, "dynset: set_id: not with a meter");
+	if (c->b) {
+		if (c->next_id >= c->n_ids)
+			return bad(c, "dynset: no set was emitted for the "
+				      "meter");
+		id = c->ids[c->next_id];
+	}
+	c->next_id++;
+	if ((r = linx_value_copy(&tmp, v)) < 0)
+		return r;
+	linx_map_put_cstring(&tmp, "set", nm->str);
+	linx_map_put_int(&tmp, "set_id", id);
+	r = linx_value_status(&tmp);
+	if (r == 0)
+		r = put_expr(c, &tmp, elem_attr);
+	linx_value_clear(&tmp);
+	return r;
+}
+
 /* One expression element: its name and the fields of `d` the value (or
  * the overlay) has.  libnftnl writes no NFTA_EXPR_DATA for an expression
  * without attributes (notrack), an empty one otherwise (counter). */
@@ -906,6 +947,9 @@ static int put_expr(struct ectx *c, const struct linx_value *v,
 			nft_nest_end(c->b, elem);
 		return r;
 	}
+	if (strcmp(name->str, "dynset") == 0 &&
+	    (x = get(NULL, v, "set")) != NULL && x->type == LINX_MAP)
+		return put_meter(c, v, x, elem_attr);
 	if ((x = get(NULL, v, "raw")) != NULL) {
 		static const char *const extra[] = { "raw", NULL };
 
@@ -1120,6 +1164,43 @@ static int anon_objmap_value(const struct linx_value *inl,
 	return linx_map_put_cstring(ret, "name", ANON_OBJMAP_NAME);
 }
 
+/* A meter's set: what the dynset carries, anonymous and "dynamic"
+ * (NFT_SET_EVAL), as nftables creates it.  set.c checks the rest. */
+static int meter_set_value(const struct linx_value *inl,
+			   struct linx_value *ret)
+{
+	const struct linx_value *f = linx_map_get(inl, "flags");
+	struct linx_value s = linx_value_nil(), flags = linx_value_list();
+	bool dynamic = false;
+	int r;
+
+	if ((r = linx_value_copy(&s, inl)) < 0)
+		return r;
+	if (f && f->type == LINX_LIST) {
+		linx_value_clear(&flags);
+		linx_value_copy(&flags, f);
+		for (uint32_t i = 0; i < f->len; i++)
+			dynamic = dynamic ||
+				  (f->items[i].type == LINX_STRING &&
+				   strcmp(f->items[i].str, "dynamic") == 0);
+	}
+	/* anything but a list is left for set.c to refuse */
+	if (!f || f->type == LINX_LIST) {
+		if (!dynamic)
+			linx_list_push_cstring(&flags, "dynamic");
+		linx_map_put(&s, "flags", &flags);
+	} else {
+		linx_value_clear(&flags);
+	}
+	linx_map_put_bool(&s, "anonymous", true);
+	if ((r = linx_value_status(&s)) < 0) {
+		linx_value_clear(&s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
 int nft_exprs_emit_anon_sets(struct nft_enc *e, const struct linx_value *exprs,
 			     uint32_t *ids, size_t max)
 {
@@ -1134,18 +1215,23 @@ int nft_exprs_emit_anon_sets(struct nft_enc *e, const struct linx_value *exprs,
 		struct linx_value s;
 
 		const struct linx_value *inl = linx_map_get(x, "set");
-		bool objmap = name && name->type == LINX_STRING &&
-			      strcmp(name->str, "objref") == 0 && inl &&
-			      inl->type == LINX_MAP;
+		bool is_str = name && name->type == LINX_STRING;
+		bool inline_set = inl && inl->type == LINX_MAP;
+		bool objmap = is_str && strcmp(name->str, "objref") == 0 &&
+			      inline_set;
+		bool meter = is_str && strcmp(name->str, "dynset") == 0 &&
+			     inline_set;
 
-		if (!objmap && (!name || name->type != LINX_STRING ||
-				strcmp(name->str, "set_literal") != 0))
+		if (!objmap && !meter &&
+		    (!is_str || strcmp(name->str, "set_literal") != 0))
 			continue;
 		if (n >= max)
 			return nft_bad(e->err, "bad_rule", NULL,
 				       "more than %zu set literals in one rule",
 				       max);
-		r = objmap ? anon_objmap_value(inl, &s) : anon_set_value(x, &s);
+		r = objmap  ? anon_objmap_value(inl, &s)
+		    : meter ? meter_set_value(inl, &s)
+			    : anon_set_value(x, &s);
 		if (r < 0)
 			return r;
 		r = nft_set_put(e, &s, 0);
@@ -1411,6 +1497,32 @@ static int as_objmap_literal(const struct nft_dec *d, struct linx_value *m)
 	return 0;
 }
 
+/* A dynset into an anonymous set the decoder knows: a meter, the set
+ * inline (put_meter()); its elements are state, not configuration. */
+static int as_meter(const struct nft_dec *d, struct linx_value *m)
+{
+	static const char *const from_set[] = { "name", "key_type", "flags",
+						"size" };
+	const struct linx_value *set = linx_map_get(m, "set");
+	const struct linx_value *s;
+	struct linx_value inl = linx_value_map(), tmp;
+
+	if (!d->anon_set || !set || set->type != LINX_STRING)
+		return 0;
+	s = d->anon_set(d, set->str);
+	if (!s || s->type != LINX_MAP)
+		return 0;
+	for (size_t i = 0; i < NFT_ARRAY_SIZE(from_set); i++) {
+		const struct linx_value *x = linx_map_get(s, from_set[i]);
+
+		if (x && x->type != LINX_NIL) {
+			linx_value_copy(&tmp, x);
+			linx_map_put(&inl, from_set[i], &tmp);
+		}
+	}
+	return linx_map_put(m, "set", &inl);
+}
+
 /* nat, masq, redir: the kernel reports a range's upper register equal
  * to the lower one when only the lower one was sent; leave it out. */
 static bool max_is_min(const struct nft_exprdef *def, const struct nft_field *f,
@@ -1515,6 +1627,8 @@ static int parse_one(const struct nft_dec *d, const struct nlattr *elem,
 		r = as_set_literal(d, &m);
 	if (r == 0 && strcmp(def->name, "objref") == 0)
 		r = as_objmap_literal(d, &m);
+	if (r == 0 && strcmp(def->name, "dynset") == 0)
+		r = as_meter(d, &m);
 out:
 	if (r == 0)
 		r = nft_built(&m);

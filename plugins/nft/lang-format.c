@@ -1730,6 +1730,57 @@ bad:
  * the dynset. Returns how many expressions it wrote, or 0 when ex[i]
  * does not start one the parser would give back exactly.
  */
+static bool type_is(const struct linx_value *t, const struct nftl_sel *s)
+{
+	const char *name = nftl_dtype_settype(s->dtype, s->len);
+
+	return name && t->type == LINX_STRING && strcmp(t->str, name) == 0;
+}
+
+/* Whether a dynset with its set inline is what the parser makes of
+ * `meter NAME [size N] { KEY [timeout T] STATEFUL }` (set_stmt()). */
+static bool meter_ok(const struct linx_value *m, const struct linx_value *inl,
+		     const struct nftl_sel *const *sel, unsigned nl)
+{
+	static const char *const known[] = { "name", "key_type", "flags",
+					     "size", NULL };
+	const struct linx_value *kt = linx_map_get(inl, "key_type");
+	const struct linx_value *f = linx_map_get(inl, "flags");
+	const struct linx_value *xs = linx_map_get(m, "exprs");
+	int64_t to = 0, size;
+
+	for (uint32_t i = 0; i < inl->len; i++)
+		if (!one_of(inl->pairs[i].key, known))
+			return false;
+	if (linx_map_get(inl, "size") && !uint_of(inl, "size", UINT32_MAX, &size))
+		return false;
+	if (!xs || xs->type != LINX_LIST || xs->len != 1)
+		return false;
+	if (linx_map_get(m, "timeout") && !uint_of(m, "timeout", INT64_MAX, &to))
+		return false;
+	if (strcmp(str_of(m, "op"), to > 0 ? "update" : "add") != 0)
+		return false;
+	/* flags: [timeout,] dynamic, as set_stmt() writes them */
+	if (!f || f->type != LINX_LIST || f->len != (to > 0 ? 2u : 1u))
+		return false;
+	for (uint32_t i = 0; i < f->len; i++)
+		if (f->items[i].type != LINX_STRING ||
+		    strcmp(f->items[i].str,
+			   i + 1 < f->len ? "timeout" : "dynamic") != 0)
+			return false;
+	/* the key's types: one name, or a list for a concatenation */
+	if (!kt)
+		return false;
+	if (nl == 1)
+		return type_is(kt, sel[0]);
+	if (kt->type != LINX_LIST || kt->len != nl)
+		return false;
+	for (unsigned i = 0; i < nl; i++)
+		if (!type_is(&kt->items[i], sel[i]))
+			return false;
+	return true;
+}
+
 static int fmt_dynset(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		      uint32_t i)
 {
@@ -1788,9 +1839,14 @@ static int fmt_dynset(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if (j >= n || !is_expr(&ex[j], "dynset"))
 		return 0;
 	const struct linx_value *m = &ex[j];
-	const char *op = str_of(m, "op"), *set = str_of(m, "set");
+	const struct linx_value *inl = linx_map_get(m, "set");
+	bool meter = inl && inl->type == LINX_MAP;
+	const char *op = str_of(m, "op");
+	const char *set = meter ? str_of(inl, "name") : str_of(m, "set");
 	if (!op || (strcmp(op, "add") && strcmp(op, "update") &&
 		    strcmp(op, "delete")))
+		return 0;
+	if (meter && (dsel || !meter_ok(m, inl, sel, nl)))
 		return 0;
 	if (!int_of(m, "sreg_key", &v) || v != 1 || linx_map_get(m, "set_id"))
 		return 0;
@@ -1822,7 +1878,13 @@ static int fmt_dynset(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			return 0;
 
 	struct sbuf b = { 0 };
-	nftl_sb_printf(&b, "%s @%s { ", op, set);
+	int64_t size;
+	if (!meter)
+		nftl_sb_printf(&b, "%s @%s { ", op, set);
+	else if (uint_of(inl, "size", UINT32_MAX, &size))
+		nftl_sb_printf(&b, "meter %s size %" PRId64 " { ", set, size);
+	else
+		nftl_sb_printf(&b, "meter %s { ", set);
 	for (unsigned k = 0; k < nl; k++) {
 		if (k)
 			nftl_sb_puts(&b, " . ");

@@ -67,6 +67,12 @@ struct dynref {
 	unsigned ddt, dlen;
 };
 
+/* A meter: its table and name, unique among the table's sets. */
+struct meterref {
+	size_t table;
+	const struct tok *name;
+};
+
 struct parser {
 	const struct linx_nft_parse_opts *opts;
 	struct pfile files[MAX_FILES];
@@ -98,6 +104,8 @@ struct parser {
 	 * be declared after the chain that updates it) */
 	struct dynref *dynrefs;
 	size_t n_dynrefs;
+	struct meterref *meters;
+	size_t n_meters;
 	/* byteorders waiting for a set declared later (hton_for_set) */
 	size_t n_hostrefs;
 	/* the bytes of the last set element read (parse_elem_key) */
@@ -2923,6 +2931,67 @@ static int dynrefs_resolve(struct parser *p)
 	for (size_t i = 0; i < p->n_dynrefs; i++)
 		if ((rc = dynref_apply(p, &p->dynrefs[i])) < 0)
 			return rc;
+	/* a set declared after a meter of its name */
+	for (size_t i = 0; i < p->n_meters; i++)
+		if (find_set(p, p->meters[i].table, p->meters[i].name->s))
+			return perror_at(p, p->meters[i].name,
+					 "meter %s: table already has a set "
+					 "of that name",
+					 p->meters[i].name->s);
+	return 0;
+}
+
+/* A meter's set, carried by its dynset (docs/nft/expressions.md):
+ * named by the meter, keyed by the key's types, timeout when its key has
+ * one, of the size given or the 65535 the kernel gives it. */
+static int meter_set(struct parser *p, const struct dynref *d,
+		     uint64_t size, struct linx_value *ret)
+{
+	struct linx_value s = linx_value_map(), f = linx_value_list();
+
+	linx_map_put_cstring(&s, "name", d->set->s);
+	if (d->k.n == 1) {
+		linx_map_put_cstring(&s, "key_type", d->k.name[0]);
+	} else {
+		struct linx_value kt = ckey_types(&d->k);
+		linx_map_put(&s, "key_type", &kt);
+	}
+	/* in the kernel's bit order, as a pull reports them */
+	if (d->timeout)
+		linx_list_push_cstring(&f, "timeout");
+	linx_list_push_cstring(&f, "dynamic");
+	linx_map_put(&s, "flags", &f);
+	linx_map_put_int(&s, "size", (int64_t)(size ? size : 65535));
+	if (linx_value_status(&s) < 0) {
+		linx_value_clear(&s);
+		return nomem(p);
+	}
+	*ret = s;
+	return 0;
+}
+
+/* A meter's name is a set's: no other set or meter of the table may
+ * have it (the kernel refuses the second). */
+static int meter_name(struct parser *p, const struct tok *name)
+{
+	if (find_set(p, p->table, name->s))
+		return perror_at(p, name, "meter %s: table already has a set "
+					  "of that name",
+				 name->s);
+	for (size_t i = 0; i < p->n_meters; i++)
+		if (p->meters[i].table == p->table &&
+		    strcmp(p->meters[i].name->s, name->s) == 0)
+			return perror_at(p, name, "meter %s: declared twice in "
+						  "this table",
+					 name->s);
+	if (p->n_meters >= 65536)
+		return perror_at(p, name, "too many meters");
+	struct meterref *n = realloc(p->meters,
+				     (p->n_meters + 1) * sizeof(*n));
+	if (!n)
+		return nomem(p);
+	p->meters = n;
+	n[p->n_meters++] = (struct meterref){ p->table, name };
 	return 0;
 }
 
@@ -2931,21 +3000,35 @@ static int dynrefs_resolve(struct parser *p)
  * key loaded as a concatenation is (load_key), the data, a meta or ct
  * key, into the next 16-byte register, then a dynset
  * (docs/nft/expressions.md). The set is checked by dynref_apply().
+ *
+ * With `meter` (the name token) it is nft's older spelling, `meter NAME
+ * [size N] { KEY [timeout T] STATEFUL }`: exactly one statement, no data,
+ * `update` when the key has a timeout and `add` otherwise, and the set
+ * is the meter's own, anonymous, carried inline by the dynset.
  */
-static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
+static int set_stmt(struct parser *p, struct rule *r, const char *op,
+		    const struct tok *meter)
 {
 	const struct nftl_sel *sel[CONCAT_MAX], *dsel = NULL;
 	const struct tok *ats[CONCAT_MAX];
 	struct rule in = { .exprs = linx_value_list() };
 	struct dynref d = { .table = p->table };
-	uint64_t timeout = 0;
+	uint64_t timeout = 0, size = 0;
 	bool more;
 	unsigned slots, dreg = 0;
 	int rc;
 
-	d.set = next(p);
-	if (d.set->kind != T_SETREF)
-		return unexpected(p, d.set, "a set reference");
+	if (meter) {
+		d.set = meter;
+		/* size 0 is no size: the kernel makes it 65535 */
+		if (accept_ident(p, "size") &&
+		    (rc = expect_uint(p, UINT32_MAX, &size, "a size")) < 0)
+			return rc;
+	} else {
+		d.set = next(p);
+		if (d.set->kind != T_SETREF)
+			return unexpected(p, d.set, "a set reference");
+	}
 	if ((rc = expect_punct(p, '{')) < 0)
 		return rc;
 	d.key = peek(p);
@@ -2964,15 +3047,24 @@ static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
 			return rc;
 	}
 	do {
+		const struct tok *st = peek(p);
 		if ((rc = dynset_stmt(p, &in, &more)) < 0)
 			goto out;
-		if (in.exprs.len > 2) {
-			rc = perror_at(p, p->last, "a set statement has at "
-						   "most two statements");
+		if (in.exprs.len > (meter ? 1u : 2u)) {
+			rc = perror_at(p, st, meter ? "a meter has one "
+							   "statement"
+							 : "a set statement has "
+							   "at most two "
+							   "statements");
 			goto out;
 		}
 	} while (more);
-	if (accept_punct(p, ':')) {
+	if (meter && in.exprs.len == 0) {
+		rc = unexpected(p, peek(p), "a statement (counter, limit, "
+					    "quota or ct count)");
+		goto out;
+	}
+	if (!meter && accept_punct(p, ':')) {
 		d.data = peek(p);
 		if ((rc = parse_selector(p, &dsel)) < 0)
 			goto out;
@@ -2987,7 +3079,7 @@ static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
 	}
 	if ((rc = expect_punct(p, '}')) < 0)
 		goto out;
-	if ((rc = dynref_add(p, &d)) < 0)
+	if ((rc = meter ? meter_name(p, meter) : dynref_add(p, &d)) < 0)
 		goto out;
 	if ((rc = load_key(p, r, sel, ats, d.k.n, &slots)) < 0)
 		goto out;
@@ -2999,13 +3091,23 @@ static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
 	}
 	struct linx_value e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "dynset");
-	linx_map_put_cstring(&e, "op", op);
+	linx_map_put_cstring(&e, "op", meter ? (timeout ? "update" : "add")
+					     : op);
 	linx_map_put_int(&e, "sreg_key", 1);
 	if (dsel)
 		linx_map_put_int(&e, "sreg_data", dreg);
 	if (timeout) /* 0 is no timeout: the kernel reports it so */
 		linx_map_put_int(&e, "timeout", (int64_t)timeout);
-	linx_map_put_cstring(&e, "set", d.set->s);
+	if (meter) {
+		struct linx_value ms;
+		if ((rc = meter_set(p, &d, size, &ms)) < 0) {
+			linx_value_clear(&e);
+			goto out;
+		}
+		linx_map_put(&e, "set", &ms);
+	} else {
+		linx_map_put_cstring(&e, "set", d.set->s);
+	}
 	if (in.exprs.len > 1) {
 		struct linx_value f = linx_value_list();
 		linx_list_push_cstring(&f, "expr");
@@ -3019,6 +3121,21 @@ static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
 out:
 	linx_value_clear(&in.exprs);
 	return rc;
+}
+
+static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
+{
+	return set_stmt(p, r, op, NULL);
+}
+
+/* meter NAME [size N] { KEY [timeout T] STATEFUL } */
+static int stmt_meter(struct parser *p, struct rule *r)
+{
+	const struct tok *name = next(p);
+
+	if (name->kind != T_IDENT)
+		return unexpected(p, name, "a meter name");
+	return set_stmt(p, r, NULL, name);
 }
 
 static bool unqualified_meta(const char *s)
@@ -3050,7 +3167,6 @@ static const char *const unsupported_words[] = {
 	"frag", "rt0", "rt2", "srh", "dst", "mh", "ah", "esp", "comp",
 	"vlan", "arp", "gre", "geneve", "vxlan", "sctp", "dccp",
 	"udplite", "ct", "meta", "cgroupv2", "inner", "tunnel", "optstrip",
-	"meter",
 };
 
 static int unknown_stmt(struct parser *p, const struct tok *t)
@@ -3224,6 +3340,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_queue(p, &r);
 		else if (streq(w, "fib"))
 			rc = stmt_fib(p, &r);
+		else if (streq(w, "meter"))
+			rc = stmt_meter(p, &r);
 		else if ((streq(w, "add") || streq(w, "update") ||
 			  streq(w, "delete")) && peek(p)->kind == T_SETREF)
 			rc = stmt_dynset(p, &r, w);
@@ -4649,6 +4767,7 @@ out:
 		free(p->defs[i].name);
 	free(p->defs);
 	free(p->dynrefs);
+	free(p->meters);
 	free(p);
 	return rc;
 }

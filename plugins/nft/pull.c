@@ -308,6 +308,17 @@ static int on_flowtable(void *arg, const struct nlmsghdr *nlh)
 	return on_simple(p, &p->flowtables, nft_flowtable_parse, nlh);
 }
 
+static bool is_meter(const struct linx_value *set)
+{
+	const struct linx_value *f = linx_map_get(set, "flags");
+
+	for (uint32_t i = 0; f && f->type == LINX_LIST && i < f->len; i++)
+		if (f->items[i].type == LINX_STRING &&
+		    strcmp(f->items[i].str, "dynamic") == 0)
+			return true;
+	return false;
+}
+
 static const struct linx_value *anon_set(const struct nft_dec *d,
 					 const char *name)
 {
@@ -484,6 +495,9 @@ static int pull_once(struct pull *p)
 	for (size_t i = 0; i < p->sets.n; i++) {
 		struct elem_dump d = { p, &p->sets.a[i] };
 
+		/* a meter's set: what it holds is traffic, not ruleset */
+		if (d.set->anonymous && is_meter(&d.set->v))
+			continue;
 		r = dump(p, NFT_MSG_GETSETELEM, d.set->w.family,
 			 NFTA_SET_ELEM_LIST_TABLE, d.set->w.table,
 			 NFTA_SET_ELEM_LIST_SET, d.set->w.set, on_elem,

@@ -454,11 +454,14 @@ static void put_set_msg(struct nft_enc *e, const struct set_decl *d,
 	if (d->has_policy)
 		nft_put_be32(b, NFTA_SET_POLICY, d->policy);
 	nft_put_be32(b, NFTA_SET_ID, id);
-	if (d->has_size || d->key.n > 1 || d->anonymous) {
+	/* A meter's set (anonymous, filled by the rule) has a size only
+	 * when it was given one, as nftables sends it. */
+	bool literal = d->anonymous && !(d->flags & NFT_SET_EVAL);
+	if (d->has_size || d->key.n > 1 || literal) {
 		desc = nft_nest_begin(b, NFTA_SET_DESC);
 		if (d->has_size)
 			nft_put_be32(b, NFTA_SET_DESC_SIZE, (uint32_t)d->size);
-		else if (d->anonymous)
+		else if (literal)
 			nft_put_be32(b, NFTA_SET_DESC_SIZE, anon_size(d));
 		if (d->key.n > 1) {
 			size_t concat = nft_nest_begin(b, NFTA_SET_DESC_CONCAT);
@@ -887,7 +890,10 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	if (tb[NFTA_SET_DESC]) {
 		linx_nl_parse_nested(tb[NFTA_SET_DESC], desc_pol,
 				     NFTA_SET_DESC_MAX, td);
-		if (td[NFTA_SET_DESC_SIZE] && !*anonymous)
+		/* a set literal's size is its element count; a meter's
+		 * (anonymous, filled by its rule) is configuration */
+		if (td[NFTA_SET_DESC_SIZE] &&
+		    (!*anonymous || (flags & NFT_SET_EVAL)))
 			linx_map_put_uint(ret, "size",
 					  get_be32(td[NFTA_SET_DESC_SIZE]));
 	}

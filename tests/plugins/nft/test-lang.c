@@ -380,6 +380,27 @@ static const struct {
 	  3, 21, "unsupported feature: meta priority set from a map" },
 	{ "table ip t {\n chain c {\n  ip saddr map { 1.1.1.1 : 1 }\n }\n}\n",
 	  3, 12, "unsupported feature: map lookups in matches" },
+	/* meters. nft: 3:32-36: syntax error, unexpected limit */
+	{ "table ip t {\n chain c {\n  meter x { ip saddr counter limit rate "
+	  "1/second }\n }\n}\n",
+	  3, 30, "a meter has one statement" },
+	/* nft: syntax error, unexpected '}' */
+	{ "table ip t {\n chain c {\n  meter x { ip saddr }\n }\n}\n", 3, 22,
+	  "expecting a statement" },
+	/* nft -f: the kernel refuses the second set of the name (EEXIST, and
+	 * EOPNOTSUPP for a second meter); we say so at the name */
+	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n chain c {\n"
+	  "  meter s { ip saddr counter }\n }\n}\n",
+	  6, 9, "table already has a set of that name" },
+	{ "table ip t {\n chain c {\n  meter s { ip saddr counter }\n }\n"
+	  " set s {\n  type ipv4_addr\n }\n}\n",
+	  3, 9, "table already has a set of that name" },
+	{ "table ip t {\n chain c {\n  meter x { ip saddr counter }\n"
+	  "  meter x { ip daddr counter }\n }\n}\n",
+	  4, 9, "declared twice" },
+	{ "table ip t {\n chain c {\n  meter x { ip saddr counter : meta mark "
+	  "}\n }\n}\n",
+	  3, 30, "expecting '}'" },
 };
 
 START_TEST(errors_point_at_the_mistake)
