@@ -88,7 +88,7 @@ const struct nftl_sel nftl_sels[] = {
 	C("direction", 1, DT_CTDIR),
 	C("mark", 4, DT_MARK),
 	C("zone", 2, DT_HINT),
-	C("l3proto", 1, DT_NFPROTO),
+	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol" },
 	C("protocol", 1, DT_PROTO),
 };
 const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
