@@ -723,6 +723,74 @@ static void sel_name(struct sbuf *b, const struct nftl_sel *s)
 	nftl_sb_puts(b, s->field);
 }
 
+/* What a meta or ct statement with sreg 1 sets: its selector. */
+static const struct nftl_sel *set_target(const struct linx_value *e)
+{
+	const char *key = str_of(e, "key");
+	const struct nftl_sel *t = NULL;
+
+	if (!key || linx_map_get(e, "direction"))
+		return NULL;
+	for (size_t k = 0; k < nftl_n_sels; k++)
+		if (nftl_sels[k].kind == (str_of(e, "expr")[0] == 'm' ? SEL_META
+								    : SEL_CT) &&
+		    strcmp(nftl_sels[k].key, key) == 0)
+			t = &nftl_sels[k];
+	return t;
+}
+
+/* `T set S OPS` for reg = (S & mask) ^ xor, in operators the parser
+ * folds back to exactly that mask and xor. */
+static int mark_ops_text(struct sbuf *b, const struct nftl_sel *t,
+			 const struct nftl_sel *s, const struct linx_value *bw)
+{
+	const struct linx_value *mb = bytes_of(bw, "mask");
+	const struct linx_value *xb = bytes_of(bw, "xor");
+	const char *bop = str_of(bw, "op");
+	int64_t dreg, len;
+
+	if (!mb || !xb || mb->len != 4 || xb->len != 4 ||
+	    !int_of(bw, "dreg", &dreg) || dreg != 1 ||
+	    (int_of(bw, "len", &len) && len != 4) ||
+	    (linx_map_get(bw, "op") && (!bop || strcmp(bop, "bool"))))
+		return -1;
+	uint32_t m = (uint32_t)get_uint(mb->bytes, 4, true);
+	uint32_t x = (uint32_t)get_uint(xb->bytes, 4, true);
+	b->n = 0;
+	nftl_sb_printf(b, "%s %s set ", t->proto, t->field);
+	sel_name(b, s);
+	if (x == 0)
+		nftl_sb_printf(b, " & 0x%x", m);
+	else if ((m & x) == 0 && (m | x) == UINT32_MAX)
+		nftl_sb_printf(b, " | 0x%x", x);
+	else if (m == UINT32_MAX)
+		nftl_sb_printf(b, " ^ 0x%x", x);
+	else if ((m & x) == 0)
+		nftl_sb_printf(b, " & 0x%x | 0x%x", m | x, x);
+	else
+		nftl_sb_printf(b, " & 0x%x ^ 0x%x", m, x);
+	return 0;
+}
+
+/* The prefix length a mask of leading ones stands for, or -1. */
+static int prefix_len(const uint8_t *m, uint32_t len)
+{
+	int plen = 0;
+	bool end = false;
+
+	for (uint32_t k = 0; k < len; k++)
+		for (int bit = 7; bit >= 0; bit--) {
+			bool on = m[k] >> bit & 1;
+			if (on && end)
+				return -1;
+			if (on)
+				plen++;
+			else
+				end = true;
+		}
+	return plen;
+}
+
 /* A match: the load at exprs[i]; returns how many expressions it took. */
 /* byteorder hton of register 1 over the whole of `s`'s value */
 static bool hton_of(const struct linx_value *e, const struct nftl_sel *s)
@@ -1005,24 +1073,24 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 					nftl_sb_puts(&b, "0");
 			}
 			used = 3;
-		} else if (s->dtype == DT_IPV4 || s->dtype == DT_IPV6) {
+		} else if ((s->dtype == DT_IPV4 || s->dtype == DT_IPV6) &&
+			   prefix_len(m->bytes, m->len) >= 0) {
 			/* a prefix mask */
-			int plen = 0;
-			bool end = false;
-			for (uint32_t k = 0; k < m->len; k++)
-				for (int bit = 7; bit >= 0; bit--) {
-					bool on = m->bytes[k] >> bit & 1;
-					if (on && end)
-						goto bad;
-					if (on)
-						plen++;
-					else
-						end = true;
-				}
+			int plen = prefix_len(m->bytes, m->len);
 			if (strcmp(op, "eq") && strcmp(op, "neq"))
 				goto bad;
 			nftl_sb_puts(&b, op_text(op));
 			if (value_text(&b, s->dtype, d->bytes, d->len, plen) < 0)
+				goto bad;
+			used = 3;
+		} else if (s->dtype != DT_IFNAME &&
+			   (streq(op, "eq") || streq(op, "neq"))) {
+			/* SEL & MASK ==|!= VALUE (masked_value_match()) */
+			nftl_sb_puts(&b, "& ");
+			if (be_text(&b, s->dtype, m->bytes, m->len, false) < 0)
+				goto bad;
+			nftl_sb_puts(&b, streq(op, "eq") ? " == " : " != ");
+			if (be_text(&b, s->dtype, d->bytes, d->len, false) < 0)
 				goto bad;
 			used = 3;
 		} else {
@@ -1104,20 +1172,21 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	} else if ((is_expr(e1, "meta") || is_expr(e1, "ct")) && sreg1(e1) &&
 		   !prefix && s->kind != SEL_PAYLOAD && !be) {
 		/* meta mark set ct mark */
-		const char *key = str_of(e1, "key");
-		if (!key || linx_map_get(e1, "direction"))
-			goto bad;
-		const struct nftl_sel *t = NULL;
-		for (size_t k = 0; k < nftl_n_sels; k++)
-			if (nftl_sels[k].kind == (str_of(e1, "expr")[0] == 'm' ? SEL_META : SEL_CT) &&
-			    strcmp(nftl_sels[k].key, key) == 0)
-				t = &nftl_sels[k];
+		const struct nftl_sel *t = set_target(e1);
 		if (!t || t->len != s->len)
 			goto bad;
 		b.n = 0;
 		nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
 		sel_name(&b, s);
 		used = 2;
+	} else if (is_expr(e1, "bitwise") && e2 &&
+		   (is_expr(e2, "meta") || is_expr(e2, "ct")) && sreg1(e2) &&
+		   sreg1(e1) && !prefix && !be && s->dtype == DT_MARK) {
+		/* meta mark set ct mark & 0xffff0000 | 0x1 (mark_ops()) */
+		const struct nftl_sel *t = set_target(e2);
+		if (!t || t->len != s->len || mark_ops_text(&b, t, s, e1) < 0)
+			goto bad;
+		used = 3;
 	} else {
 		goto bad;
 	}
@@ -2026,6 +2095,15 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (streq(kind, "notrack")) {
 		word(c, "notrack");
+		return 1;
+	}
+	if (streq(kind, "connlimit")) {
+		const struct linx_value *cf = linx_map_get(e, "flags");
+		if (!uint_of(e, "count", UINT32_MAX, &x) ||
+		    (cf && (cf->type != LINX_LIST || cf->len > 1 ||
+			    (cf->len == 1 && !has_inv(e)))))
+			return unsupported(c, e, "count or flags");
+		wordf(c, "ct count %s%" PRId64, has_inv(e) ? "over " : "", x);
 		return 1;
 	}
 	if (streq(kind, "log")) {

@@ -779,11 +779,11 @@ static int e_hton(struct parser *p, struct rule *r, unsigned len)
 	return push_expr(p, r, &e);
 }
 
-static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
-		     unsigned len)
+/* reg 1 = (reg 1 & mask) ^ xor */
+static int e_bitwise_xor(struct parser *p, struct rule *r, const uint8_t *mask,
+			 const uint8_t *xor, unsigned len)
 {
 	struct linx_value e = linx_value_map();
-	uint8_t zero[64] = { 0 };
 
 	linx_value_reserve(&e, 6);
 	linx_map_put_cstring(&e, "expr", "bitwise");
@@ -791,8 +791,16 @@ static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
 	linx_map_put_int(&e, "dreg", 1);
 	linx_map_put_int(&e, "len", len);
 	linx_map_put_bytes(&e, "mask", mask, len);
-	linx_map_put_bytes(&e, "xor", zero, len);
+	linx_map_put_bytes(&e, "xor", xor, len);
 	return push_expr(p, r, &e);
+}
+
+static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
+		     unsigned len)
+{
+	static const uint8_t zero[64];
+
+	return e_bitwise_xor(p, r, mask, zero, len);
 }
 
 static int e_imm(struct parser *p, struct rule *r, unsigned reg,
@@ -1594,6 +1602,55 @@ static int masked_match(struct parser *p, struct rule *r, unsigned dt,
 	return e_cmp(p, r, op, b, len);
 }
 
+/* One plain value of a masked match: no prefix, range or wildcard. */
+static int mask_operand(struct parser *p, unsigned dt, unsigned len,
+			struct val *v)
+{
+	const struct tok *t = peek(p);
+	int rc;
+
+	if ((rc = parse_value(p, dt, len, v)) < 0)
+		return rc;
+	linx_value_clear(&v->elem);
+	if (v->plen >= 0 || v->wildcard || v->len != len)
+		return perror_at(p, t, "a masked match takes plain values");
+	return 0;
+}
+
+/* SEL & MASK [==|!=] VALUE (or `and`), for any type: the load, a bitwise
+ * with MASK, a cmp with VALUE, as nft compiles it. Ordering a masked
+ * value is left out (host-order keys would need a byteorder). */
+static int masked_value_match(struct parser *p, struct rule *r, unsigned dt,
+			      unsigned len)
+{
+	struct val m, v;
+	const char *op = "eq";
+	int rc;
+
+	if (len > sizeof(m.b) || dt == DT_IFNAME)
+		return perror_at(p, p->last, "unsupported feature: masking "
+					     "this type");
+	if ((rc = mask_operand(p, dt, len, &m)) < 0)
+		return rc;
+	const struct tok *o = peek(p);
+	if (op_of(o)) {
+		op = op_of(o);
+		next(p);
+	} else if (is_punct(o, '=')) {
+		next(p);
+		if ((rc = expect_punct(p, '=')) < 0)
+			return rc;
+	}
+	if (!streq(op, "eq") && !streq(op, "neq"))
+		return perror_at(p, o, "unsupported feature: ordering a "
+				       "masked value");
+	if ((rc = mask_operand(p, dt, len, &v)) < 0)
+		return rc;
+	if ((rc = e_bitwise(p, r, m.b, len)) < 0)
+		return rc;
+	return e_cmp(p, r, op, v.b, len);
+}
+
 static int parse_match(struct parser *p, struct rule *r,
 		       const struct nftl_sel *s, const struct tok *at)
 {
@@ -1678,7 +1735,8 @@ static int parse_match(struct parser *p, struct rule *r,
 	if (nftl_dtype_is_bitmask(dt)) {
 		uint64_t m, v2;
 		uint8_t tmp[8];
-		if (!explicit_op && accept_punct(p, '&')) {
+		if (!explicit_op &&
+		    (accept_punct(p, '&') || accept_ident(p, "and"))) {
 			bool paren = accept_punct(p, '(');
 			if ((rc = parse_flags_value(p, dt, len, paren, &m)) < 0)
 				return rc;
@@ -1716,6 +1774,8 @@ static int parse_match(struct parser *p, struct rule *r,
 		memset(tmp, 0, sizeof(tmp));
 		return e_cmp(p, r, "neq", tmp, len);
 	}
+	if (!explicit_op && (accept_punct(p, '&') || accept_ident(p, "and")))
+		return masked_value_match(p, r, dt, len);
 	struct val v;
 	if ((rc = parse_value(p, dt, len, &v)) < 0)
 		return rc;
@@ -2660,6 +2720,48 @@ static bool map_ahead(struct parser *p)
 }
 
 /* meta KEY set VALUE / ct KEY set VALUE (mark and friends) */
+/*
+ * `meta mark set ct mark & 0xffff0000 | 0x1`: the operators after a
+ * mark, folded left to right into one bitwise, reg = (reg & mask) ^ xor,
+ * as nft folds them: `& v` keeps v's bits, `| v` sets them, `^ v` flips
+ * them. Bytewise, so host order does not matter.
+ */
+static int mark_ops(struct parser *p, struct rule *r, const struct nftl_sel *src)
+{
+	uint8_t mask[4], xor[4] = { 0 };
+	bool any = false;
+	int rc;
+
+	memset(mask, 0xff, sizeof(mask));
+	for (;;) {
+		const struct tok *t = peek(p);
+		char op = is_punct(t, '&') || is_ident(t, "and")   ? '&'
+			  : is_punct(t, '|') || is_ident(t, "or")  ? '|'
+			  : is_punct(t, '^') || is_ident(t, "xor") ? '^'
+								   : 0;
+		struct val v;
+
+		if (!op)
+			break;
+		next(p);
+		if ((rc = mask_operand(p, src->dtype, src->len, &v)) < 0)
+			return rc;
+		for (unsigned i = 0; i < 4; i++) {
+			if (op == '&') {
+				mask[i] &= v.b[i];
+				xor[i] &= v.b[i];
+			} else if (op == '|') {
+				mask[i] &= (uint8_t)~v.b[i];
+				xor[i] |= v.b[i];
+			} else {
+				xor[i] ^= v.b[i];
+			}
+		}
+		any = true;
+	}
+	return any ? e_bitwise_xor(p, r, mask, xor, 4) : 0;
+}
+
 static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 {
 	const struct tok *t = peek(p);
@@ -2691,6 +2793,8 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 					       "%s %s from this", s->proto,
 					 s->field);
 		rc = e_load(p, r, src->proto, src->key, 1);
+		if (rc == 0 && src->dtype == DT_MARK)
+			rc = mark_ops(p, r, src);
 	} else {
 		struct val v;
 		if (s->dtype != DT_MARK && s->dtype != DT_HINT)
@@ -2743,10 +2847,27 @@ static bool key_matches(const struct linx_value *kt, const struct ckey *k)
 
 /* The stateful statements of a set statement (at most two, the kernel's
  * NFT_SET_EXPR_MAX): counter, limit, quota, ct count. */
+/* ct count [over] N (after `ct count`): a connlimit */
+static int stmt_ct_count(struct parser *p, struct rule *r)
+{
+	bool over = accept_ident(p, "over");
+	uint64_t n;
+	int rc;
+
+	if ((rc = expect_uint(p, UINT32_MAX, &n, "a count")) < 0)
+		return rc;
+	struct linx_value e = linx_value_map(), f = linx_value_list();
+	linx_map_put_cstring(&e, "expr", "connlimit");
+	linx_map_put_int(&e, "count", (int64_t)n);
+	if (over)
+		linx_list_push_cstring(&f, "inv");
+	linx_map_put(&e, "flags", &f);
+	return push_expr(p, r, &e);
+}
+
 static int dynset_stmt(struct parser *p, struct rule *in, bool *more)
 {
 	const struct tok *t = peek(p);
-	int rc;
 
 	*more = true;
 	if (is_ident(t, "counter") || is_ident(t, "limit") ||
@@ -2761,20 +2882,10 @@ static int dynset_stmt(struct parser *p, struct rule *in, bool *more)
 					: stmt_quota(p, in);
 	}
 	if (is_ident(t, "ct")) {
-		uint64_t n;
 		next(p);
 		if (!accept_ident(p, "count"))
 			return unexpected(p, peek(p), "count");
-		bool over = accept_ident(p, "over");
-		if ((rc = expect_uint(p, UINT32_MAX, &n, "a count")) < 0)
-			return rc;
-		struct linx_value e = linx_value_map(), f = linx_value_list();
-		linx_map_put_cstring(&e, "expr", "connlimit");
-		linx_map_put_int(&e, "count", (int64_t)n);
-		if (over)
-			linx_list_push_cstring(&f, "inv");
-		linx_map_put(&e, "flags", &f);
-		return push_expr(p, in, &e);
+		return stmt_ct_count(p, in);
 	}
 	*more = false;
 	return 0;
@@ -3380,6 +3491,11 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 						break;
 					continue;
 				}
+				if (streq(w, "ct") && streq(field, "count")) {
+					if ((rc = stmt_ct_count(p, &r)) < 0)
+						break;
+					continue;
+				}
 				if (streq(w, "ct") &&
 				    (streq(field, "original") ||
 				     streq(field, "reply"))) {
@@ -3399,6 +3515,13 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			if (!s) {
 				rc = perror_at(p, ft, "unsupported feature: %s %s",
 					       proto, field);
+				break;
+			}
+			/* nft refuses it elsewhere, where it is implied */
+			if (s->kind == SEL_META && streq(s->key, "nfproto") &&
+			    p->family != F_INET) {
+				rc = perror_at(p, t, "meta nfproto is only useful "
+						     "in the inet family");
 				break;
 			}
 			if (is_punct(peek(p), '.')) {

@@ -380,6 +380,17 @@ static const struct {
 	  3, 21, "unsupported feature: meta priority set from a map" },
 	{ "table ip t {\n chain c {\n  ip saddr map { 1.1.1.1 : 1 }\n }\n}\n",
 	  3, 12, "unsupported feature: map lookups in matches" },
+	/* masks. nft takes an ordering; the language does not yet */
+	{ "table ip t {\n chain c {\n  meta mark & 0xff > 1\n }\n}\n", 3, 20,
+	  "unsupported feature: ordering a masked value" },
+	{ "table ip t {\n chain c {\n  ip saddr & 10.0.0.0/8 == 1.2.3.4\n }\n"
+	  "}\n",
+	  3, 14, "a masked match takes plain values" },
+	{ "table ip t {\n chain c {\n  meta mark set ct mark | 1.2.3.4\n }\n}\n",
+	  3, 27, "expecting a value" },
+	/* nft: 3:3-14, the same words */
+	{ "table ip t {\n chain c {\n  meta nfproto ipv4 accept\n }\n}\n", 3, 3,
+	  "meta nfproto is only useful in the inet family" },
 	/* meters. nft: 3:32-36: syntax error, unexpected limit */
 	{ "table ip t {\n chain c {\n  meter x { ip saddr counter limit rate "
 	  "1/second }\n }\n}\n",
