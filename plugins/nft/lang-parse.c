@@ -3243,7 +3243,8 @@ static int tcpopt_set(struct parser *p, struct rule *r,
 		if (!is_ident(t, "mtu"))
 			return unexpected(p, t, "mtu");
 		if (s->len != 2)
-			return perror_at(p, t, "rt mtu is 2 bytes, %s %s %u",
+			return perror_at(p, t, "rt mtu is 2 bytes, %s %s is "
+					       "%u",
 					 s->proto, s->field, s->len);
 		if ((rc = e_load(p, r, "rt", "tcpmss", 1)) < 0 ||
 		    (rc = e_hton(p, r, 2)) < 0)

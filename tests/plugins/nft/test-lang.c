@@ -139,6 +139,17 @@ static const char *const vectors[][3] = {
 	  "{\"expr\":\"byteorder\",\"sreg\":1,\"dreg\":1,\"op\":\"hton\","
 	  "\"len\":4,\"size\":4}," CMP("gte", "000001ff") ","
 	  CMP("lte", "00000200") ",\"drop\"]" },
+	/* MSS clamping: no dependency for the option or the route, the
+	 * route's host-order MSS turned to network order for the write */
+	{ "inet", "tcp option maxseg size set rt mtu",
+	  "[{\"expr\":\"rt\",\"key\":\"tcpmss\",\"dreg\":1},"
+	  "{\"expr\":\"byteorder\",\"sreg\":1,\"dreg\":1,\"op\":\"hton\","
+	  "\"len\":2,\"size\":2},{\"expr\":\"exthdr\",\"sreg\":1,"
+	  "\"type\":2,\"offset\":2,\"len\":2,\"op\":\"tcpopt\"}]" },
+	{ "ip", "tcp option sack-perm missing drop",
+	  "[{\"expr\":\"exthdr\",\"dreg\":1,\"type\":4,\"offset\":0,"
+	  "\"len\":1,\"op\":\"tcpopt\",\"flags\":[\"present\"]},"
+	  CMP("eq", "00") ",\"drop\"]" },
 	/* icmp after an explicit l4proto: no nfproto dependency */
 	{ "inet", "meta l4proto icmp icmp type echo-request accept",
 	  "[{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"
@@ -380,6 +391,31 @@ static const struct {
 	  3, 21, "unsupported feature: meta priority set from a map" },
 	{ "table ip t {\n chain c {\n  ip saddr map { 1.1.1.1 : 1 }\n }\n}\n",
 	  3, 12, "unsupported feature: map lookups in matches" },
+	/* TCP options and rt: nft 1.0.6 loads `window count set 3` and
+	 * the kernel refuses it (EOPNOTSUPP: it writes 2 and 4 bytes) */
+	{ "table ip t {\n chain c {\n  tcp option window count set 3\n }\n}\n",
+	  3, 21, "the kernel writes 2- and 4-byte TCP option fields only" },
+	{ "table ip t {\n chain c {\n  tcp option timestamp tsval set rt mtu\n"
+	  " }\n}\n",
+	  3, 37, "rt mtu is 2 bytes" },
+	{ "table ip t {\n chain c {\n  tcp option bogus exists\n }\n}\n", 3,
+	  14, "unknown TCP option bogus" },
+	{ "table ip t {\n chain c {\n  tcp option 256 missing\n }\n}\n", 3,
+	  14, "a TCP option kind is 0 to 255" },
+	{ "table ip t {\n chain c {\n  tcp option mptcp subtype 1\n }\n}\n", 3,
+	  20, "unsupported feature: tcp option mptcp subtype" },
+	/* nft: 3:3-16: ip6 nexthop will not match */
+	{ "table ip t {\n chain c {\n  rt ip6 nexthop fe80::1\n }\n}\n", 3, 3,
+	  "never matches in a table of family ip" },
+	/* nft 1.0.6 compares only the first byte of the prefix */
+	{ "table ip t {\n chain c {\n  rt ip nexthop 10.0.0.0/8\n }\n}\n", 3,
+	  17, "unsupported feature: sets and prefixes of rt ip nexthop" },
+	{ "table inet t {\n chain c {\n  rt nexthop 10.0.0.1\n }\n}\n", 3, 6,
+	  "write rt ip nexthop or rt ip6 nexthop" },
+	{ "table ip t {\n chain c {\n  rt mtu set 1400\n }\n}\n", 3, 10,
+	  "rt mtu cannot be set" },
+	{ "table ip6 t {\n chain c {\n  exthdr hbh exists\n }\n}\n", 3, 3,
+	  "unsupported feature: exthdr" },
 };
 
 START_TEST(errors_point_at_the_mistake)
