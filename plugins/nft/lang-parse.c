@@ -1766,6 +1766,13 @@ static int parse_match(struct parser *p, struct rule *r,
 		struct linx_value rest;
 		const char *kt = nftl_dtype_settype(dt, len);
 
+		/* nft 1.0.6 crashes on a bare list of option values */
+		if (s->kind == SEL_EXTHDR) {
+			linx_value_clear(&first);
+			return perror_at(p, peek(p), "a list of TCP option "
+						     "values: write it as a "
+						     "set, { ... }");
+		}
 		if (!kt || !known_set_dtype(dt) || s->kind == SEL_RT) {
 			linx_value_clear(&first);
 			return perror_at(p, at, "unsupported feature: lists "

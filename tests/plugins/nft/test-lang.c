@@ -412,6 +412,10 @@ static const struct {
 	  17, "unsupported feature: sets and prefixes of rt ip nexthop" },
 	{ "table inet t {\n chain c {\n  rt nexthop 10.0.0.1\n }\n}\n", 3, 6,
 	  "write rt ip nexthop or rt ip6 nexthop" },
+	/* nft 1.0.6: Segmentation fault */
+	{ "table ip t {\n chain c {\n  tcp option window count 7, 14\n }\n"
+	  "}\n",
+	  3, 28, "a list of TCP option values" },
 	{ "table ip t {\n chain c {\n  rt mtu set 1400\n }\n}\n", 3, 10,
 	  "rt mtu cannot be set" },
 	{ "table ip6 t {\n chain c {\n  exthdr hbh exists\n }\n}\n", 3, 3,
