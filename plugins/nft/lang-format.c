@@ -2039,7 +2039,9 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		const struct nftl_sel *t;
 		if (dreg == 1 && i + 1 < n && is_expr(&ex[i + 1], "exthdr") &&
 		    sreg1(&ex[i + 1]) && (t = tcpopt_sel(&ex[i + 1])) &&
-		    d->len == t->len) {
+		    d->len == t->len && t->len != 1) {
+			/* (1-byte writes: the parser refuses them, as the
+			 * kernel does) */
 			nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
 			value_text(&b, t->dtype, d->bytes, d->len, -1);
 			word(c, b.p);
