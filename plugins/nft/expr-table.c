@@ -262,6 +262,15 @@ static const struct nft_sym exthdr_flags[] = {
 	{ NULL, 0 },
 };
 
+static const struct nft_sym rt_keys[] = {
+	{ "classid", NFT_RT_CLASSID },
+	{ "nexthop4", NFT_RT_NEXTHOP4 },
+	{ "nexthop6", NFT_RT_NEXTHOP6 },
+	{ "tcpmss", NFT_RT_TCPMSS },
+	{ "xfrm", NFT_RT_XFRM },
+	{ NULL, 0 },
+};
+
 static const struct nft_sym fib_results[] = {
 	{ "oif", NFT_FIB_RESULT_OIF },
 	{ "oifname", NFT_FIB_RESULT_OIFNAME },
@@ -496,6 +505,11 @@ static const struct nft_field fib_f[] = {
 	REG_R(NFTA_FIB_DREG, "dreg"),
 };
 
+static const struct nft_field rt_f[] = {
+	ENUM_R(NFTA_RT_KEY, 4, "key", rt_keys),
+	REG_R(NFTA_RT_DREG, "dreg"),
+};
+
 static const struct nft_field notrack_f[] = {
 	{ 0, NFT_F_INT, 0, NULL, NULL, 0, false, NULL, NULL }, /* none */
 };
@@ -596,6 +610,7 @@ static const struct nft_exprdef defs[] = {
 	DEF("dynset", NFTA_DYNSET_MAX, dynset_f, false),
 	DEF("exthdr", NFTA_EXTHDR_MAX, exthdr_f, false),
 	DEF("fib", NFTA_FIB_MAX, fib_f, false),
+	DEF("rt", NFTA_RT_MAX, rt_f, false),
 	{ "notrack", 0, notrack_f, 0, false },
 	DEF("queue", NFTA_QUEUE_MAX, queue_f, false),
 	DEF("byteorder", NFTA_BYTEORDER_MAX, byteorder_f, false),

@@ -583,6 +583,27 @@ static int elements_text(struct sbuf *b, const char *type,
 }
 
 /* Which selector a load is. */
+/* The TCP option field an exthdr reads or writes (no `present` flag),
+ * or NULL. */
+static const struct nftl_sel *tcpopt_sel(const struct linx_value *e)
+{
+	const char *op = str_of(e, "op");
+	const struct linx_value *f = linx_map_get(e, "flags");
+	int64_t type, off, len;
+
+	if (!op || !streq(op, "tcpopt") || !int_of(e, "type", &type) ||
+	    !int_of(e, "offset", &off) || !int_of(e, "len", &len) ||
+	    (f && (f->type != LINX_LIST || f->len)))
+		return NULL;
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		if (s->kind == SEL_EXTHDR && s->base == type &&
+		    s->offset == off && s->len == len)
+			return s;
+	}
+	return NULL;
+}
+
 static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 				    bool *prefix)
 {
@@ -602,6 +623,16 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 				return &nftl_sels[i];
 		return NULL;
 	}
+	if (streq(kind, "rt")) {
+		const char *key = str_of(e, "key");
+		for (size_t i = 0; key && i < nftl_n_sels; i++)
+			if (nftl_sels[i].kind == SEL_RT &&
+			    strcmp(nftl_sels[i].key, key) == 0)
+				return &nftl_sels[i];
+		return NULL;
+	}
+	if (streq(kind, "exthdr"))
+		return tcpopt_sel(e);
 	if (!streq(kind, "payload"))
 		return NULL;
 	const char *base = str_of(e, "base");
@@ -2022,6 +2053,60 @@ bad:
 	return 0;
 }
 
+/*
+ * exthdr and rt at exprs[i]: `tcp option NAME exists|missing`, the MSS
+ * clamp `tcp option maxseg size set rt mtu` (rt tcpmss, hton, the write),
+ * or a match of a TCP option field or an rt key (fmt_match).
+ */
+static int fmt_tcpopt_rt(struct fctx *c, const struct linx_value *ex,
+			 uint32_t n, uint32_t i)
+{
+	const struct linx_value *e = &ex[i];
+	const struct linx_value *f = linx_map_get(e, "flags");
+	const char *key = str_of(e, "key");
+	int64_t dreg = -1, type, off, len;
+
+	int_of(e, "dreg", &dreg);
+	if (is_expr(e, "rt") && key && streq(key, "tcpmss") && dreg == 1 &&
+	    i + 2 < n && is_expr(&ex[i + 1], "byteorder") &&
+	    hton_of(&ex[i + 1], nftl_sel_find("rt", "mtu")) &&
+	    is_expr(&ex[i + 2], "exthdr") && sreg1(&ex[i + 2])) {
+		const struct nftl_sel *t = tcpopt_sel(&ex[i + 2]);
+		if (!t || t->len != 2)
+			return unsupported(c, &ex[i + 2], "a write of rt mtu");
+		wordf(c, "%s %s set rt mtu", t->proto, t->field);
+		return 3;
+	}
+	if (is_expr(e, "exthdr") && linx_map_get(e, "sreg"))
+		return unsupported(c, e, "an option write of this value");
+	if (is_expr(e, "exthdr") && f && f->type == LINX_LIST && f->len == 1 &&
+	    f->items[0].type == LINX_STRING &&
+	    streq(f->items[0].str, "present")) {
+		const char *op = str_of(e, "op");
+		const struct linx_value *d =
+			i + 1 < n && is_expr(&ex[i + 1], "cmp") &&
+					sreg1(&ex[i + 1])
+				? bytes_of(&ex[i + 1], "data")
+				: NULL;
+		const char *cop = d ? str_of(&ex[i + 1], "op") : NULL;
+		if (!op || !streq(op, "tcpopt") || dreg != 1 ||
+		    !int_of(e, "type", &type) || !int_of(e, "offset", &off) ||
+		    !int_of(e, "len", &len) || type < 0 || type > 255 ||
+		    off != 0 || len != 1 || !d || d->len != 1 ||
+		    d->bytes[0] > 1 || !cop || !streq(cop, "eq"))
+			return unsupported(c, e, "an option test");
+		const char *name = nftl_tcpopt_name((unsigned)type);
+		if (name)
+			wordf(c, "tcp option %s %s", name,
+			      d->bytes[0] ? "exists" : "missing");
+		else
+			wordf(c, "tcp option %u %s", (unsigned)type,
+			      d->bytes[0] ? "exists" : "missing");
+		return 2;
+	}
+	return fmt_match(c, ex, n, i);
+}
+
 static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    uint32_t i)
 {
@@ -2081,9 +2166,24 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				return 2;
 			}
 		}
+		/* tcp option NAME FIELD set VALUE */
+		const struct nftl_sel *t;
+		if (dreg == 1 && i + 1 < n && is_expr(&ex[i + 1], "exthdr") &&
+		    sreg1(&ex[i + 1]) && (t = tcpopt_sel(&ex[i + 1])) &&
+		    d->len == t->len && t->len != 1) {
+			/* (1-byte writes: the parser refuses them, as the
+			 * kernel does) */
+			nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
+			value_text(&b, t->dtype, d->bytes, d->len, -1);
+			word(c, b.p);
+			free(b.p);
+			return 2;
+		}
 		c->reg[dreg] = d;
 		return 1;
 	}
+	if (streq(kind, "exthdr") || streq(kind, "rt"))
+		return fmt_tcpopt_rt(c, ex, n, i);
 	if (streq(kind, "counter")) {
 		int64_t pk, by;
 		if (uint_of(e, "packets", INT64_MAX, &pk) &&

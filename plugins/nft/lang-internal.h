@@ -105,15 +105,18 @@ enum nft_dtype {
 
 /* A selector: what a match's left-hand side loads. */
 struct nftl_sel {
-	const char *proto; /* "tcp", "ip", "meta", "ct" */
+	const char *proto; /* "tcp", "ip", "meta", "ct", "tcp option maxseg" */
 	const char *field; /* "dport" */
-	uint8_t kind;	   /* SEL_PAYLOAD, SEL_META, SEL_CT */
-	uint8_t base;	   /* payload: 0 link, 1 network, 2 transport */
+	uint8_t kind;	   /* SEL_PAYLOAD, SEL_META, SEL_CT, ... */
+	uint8_t base;	   /* payload: 0 link, 1 network, 2 transport;
+			    * exthdr: the TCP option kind */
 	uint8_t offset, len;
 	uint8_t dtype;
-	const char *key; /* meta / ct key */
+	const char *key; /* meta / ct / rt key */
 };
-enum { SEL_PAYLOAD, SEL_META, SEL_CT };
+/* SEL_EXTHDR: a field of a TCP option (exthdr op tcpopt); SEL_RT: a key
+ * of the rt expression (the packet's route). */
+enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT };
 
 extern const struct nftl_sel nftl_sels[];
 extern const size_t nftl_n_sels;
@@ -122,6 +125,11 @@ const struct nftl_sel *nftl_sel_find(const char *proto, const char *field);
  * the one a canonical text ("ip saddr", "meta mark") names, or NULL. */
 bool nftl_sel_typeof_ok(const struct nftl_sel *s);
 const struct nftl_sel *nftl_typeof_sel(const char *text);
+
+/* TCP option kinds by nft's names ("maxseg" is 2); the name of a kind,
+ * or NULL for one nft prints as a number. */
+bool nftl_tcpopt_kind(const char *name, unsigned *kind);
+const char *nftl_tcpopt_name(unsigned kind);
 
 /* Symbol tables. */
 struct nftl_sym {

@@ -717,6 +717,48 @@ static int e_payload(struct parser *p, struct rule *r, unsigned base,
 	return e_payload_reg(p, r, base, off, len, 1);
 }
 
+/* exthdr of a TCP option: a load into register 1 (`present`: whether the
+ * option is there, one byte) or a write from register 1, in the
+ * attribute order of nftables. */
+static int e_tcpopt(struct parser *p, struct rule *r, bool write,
+		    unsigned kind, unsigned off, unsigned len, bool present)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_value_reserve(&e, 7);
+	linx_map_put_cstring(&e, "expr", "exthdr");
+	linx_map_put_int(&e, write ? "sreg" : "dreg", 1);
+	linx_map_put_int(&e, "type", kind);
+	linx_map_put_int(&e, "offset", off);
+	linx_map_put_int(&e, "len", len);
+	linx_map_put_cstring(&e, "op", "tcpopt");
+	if (!write) {
+		/* a load always carries its flags, 0 or present */
+		struct linx_value f = linx_value_list();
+		if (present)
+			linx_list_push_cstring(&f, "present");
+		linx_map_put(&e, "flags", &f);
+	}
+	return push_expr(p, r, &e);
+}
+
+/* The load of a selector into register 1 (a payload of `len` bytes). */
+static int e_sel_load(struct parser *p, struct rule *r,
+		      const struct nftl_sel *s, unsigned len)
+{
+	switch (s->kind) {
+	case SEL_PAYLOAD:
+		return e_payload(p, r, s->base, s->offset, len);
+	case SEL_EXTHDR:
+		return e_tcpopt(p, r, false, s->base, s->offset, s->len, false);
+	case SEL_RT:
+		return e_load(p, r, "rt", s->key, 1);
+	default:
+		return e_load(p, r, s->kind == SEL_META ? "meta" : "ct", s->key,
+			      1);
+	}
+}
+
 static int e_cmp(struct parser *p, struct rule *r, const char *op,
 		 const uint8_t *data, unsigned len)
 {
@@ -1677,14 +1719,20 @@ static int parse_match(struct parser *p, struct rule *r,
 	bool neq = streq(op, "neq");
 	bool ordering = !neq && !streq(op, "eq");
 
+	/* nft 1.0.6 compares only the prefix's first byte of an rt
+	 * nexthop; sets of rt values are not checked against it */
+	if (s->kind == SEL_RT &&
+	    (is_punct(t, '{') || t->kind == T_SETREF || is_ident(t, "vmap") ||
+	     is_ident(t, "map") ||
+	     ((t->kind == T_IPV4 || t->kind == T_IPV6) && t->plen >= 0)))
+		return perror_at(p, t, "unsupported feature: sets and "
+				       "prefixes of %s %s",
+				 s->proto, s->field);
+
 	/* vmap @set / vmap { ... } */
 	if (is_ident(t, "vmap") && !explicit_op) {
 		next(p);
-		rc = s->kind == SEL_PAYLOAD
-			     ? e_payload(p, r, s->base, s->offset, len)
-			     : e_load(p, r, s->kind == SEL_META ? "meta" : "ct",
-				      s->key, 1);
-		if (rc < 0)
+		if ((rc = e_sel_load(p, r, s, len)) < 0)
 			return rc;
 		const struct tok *u = next(p);
 		if (u->kind == T_SETREF)
@@ -1710,7 +1758,7 @@ static int parse_match(struct parser *p, struct rule *r,
 		}
 		rc = e_payload(p, r, s->base, s->offset, ll);
 	} else {
-		rc = e_load(p, r, s->kind == SEL_META ? "meta" : "ct", s->key, 1);
+		rc = e_sel_load(p, r, s, len);
 	}
 	if (rc < 0)
 		return rc;
@@ -1786,7 +1834,14 @@ static int parse_match(struct parser *p, struct rule *r,
 		struct linx_value rest;
 		const char *kt = nftl_dtype_settype(dt, len);
 
-		if (!kt || !known_set_dtype(dt)) {
+		/* nft 1.0.6 crashes on a bare list of option values */
+		if (s->kind == SEL_EXTHDR) {
+			linx_value_clear(&first);
+			return perror_at(p, peek(p), "a list of TCP option "
+						     "values: write it as a "
+						     "set, { ... }");
+		}
+		if (!kt || !known_set_dtype(dt) || s->kind == SEL_RT) {
 			linx_value_clear(&first);
 			return perror_at(p, at, "unsupported feature: lists "
 						"of this type");
@@ -3400,6 +3455,153 @@ static int stmt_fib(struct parser *p, struct rule *r)
 	return e_cmp(p, r, op, v.b, v.len);
 }
 
+/*
+ * tcp option NAME FIELD set VALUE | set rt mtu: an immediate (or the rt
+ * load nft turns into network order) written into the option.  The
+ * kernel writes 2- and 4-byte fields only, and `rt mtu` fills two.
+ */
+static int tcpopt_set(struct parser *p, struct rule *r,
+		      const struct nftl_sel *s, const struct tok *at)
+{
+	const struct tok *t = peek(p);
+	int rc;
+
+	if (s->len != 2 && s->len != 4)
+		return perror_at(p, at, "%s %s cannot be set: the kernel "
+					"writes 2- and 4-byte TCP option "
+					"fields only",
+				 s->proto, s->field);
+	if (is_ident(t, "rt")) {
+		next(p);
+		t = next(p);
+		if (!is_ident(t, "mtu"))
+			return unexpected(p, t, "mtu");
+		if (s->len != 2)
+			return perror_at(p, t, "rt mtu is 2 bytes, %s %s is "
+					       "%u",
+					 s->proto, s->field, s->len);
+		if ((rc = e_load(p, r, "rt", "tcpmss", 1)) < 0 ||
+		    (rc = e_hton(p, r, 2)) < 0)
+			return rc;
+		return e_tcpopt(p, r, true, s->base, s->offset, s->len, false);
+	}
+	if (t->kind == T_VAR || is_punct(t, '{') || t->kind == T_SETREF ||
+	    t->kind == T_IDENT)
+		return perror_at(p, t, "unsupported feature: %s %s set from "
+				       "anything but a number or rt mtu",
+				 s->proto, s->field);
+	struct val v;
+	if ((rc = parse_value(p, s->dtype, s->len, &v)) < 0)
+		return rc;
+	linx_value_clear(&v.elem);
+	if ((rc = e_imm(p, r, 1, v.b, s->len)) < 0)
+		return rc;
+	return e_tcpopt(p, r, true, s->base, s->offset, s->len, false);
+}
+
+/*
+ * tcp option NAME|NUMBER exists|missing, tcp option NAME FIELD match,
+ * tcp option NAME FIELD set ...  ("tcp" is read).  nft adds no
+ * dependency: the kernel finds no option outside TCP.
+ */
+static int stmt_tcpopt(struct parser *p, struct rule *r)
+{
+	const struct tok *t, *nt;
+	unsigned kind;
+	int rc;
+
+	next(p); /* "option" */
+	nt = next(p);
+	if (nt->kind == T_INT) {
+		if (nt->u > 255)
+			return perror_at(p, nt, "a TCP option kind is 0 to 255");
+		kind = (unsigned)nt->u;
+	} else if (nt->kind != T_IDENT) {
+		return unexpected(p, nt, "a TCP option");
+	} else if (!nftl_tcpopt_kind(nt->s, &kind)) {
+		return perror_at(p, nt, "unknown TCP option %s", nt->s);
+	}
+	t = peek(p);
+	if (is_ident(t, "exists") || is_ident(t, "missing")) {
+		uint8_t b = is_ident(t, "exists");
+		next(p);
+		if ((rc = e_tcpopt(p, r, false, kind, 0, 1, true)) < 0)
+			return rc;
+		return e_cmp(p, r, "eq", &b, 1);
+	}
+	if (nt->kind == T_INT)
+		return unexpected(p, t, "exists or missing");
+	const struct tok *ft = next(p);
+	if (ft->kind != T_IDENT)
+		return unexpected(p, ft, "exists, missing or a field");
+	char proto[40];
+	/* sack0 is sack: the same bytes */
+	snprintf(proto, sizeof(proto), "tcp option %s",
+		 streq(nt->s, "sack0") ? "sack" : nt->s);
+	const struct nftl_sel *s = nftl_sel_find(proto, ft->s);
+	if (!s)
+		return perror_at(p, ft, "unsupported feature: %s %s", proto,
+				 ft->s);
+	if (is_punct(peek(p), '.'))
+		return perror_at(p, peek(p), "unsupported feature: TCP "
+					     "options in a concatenation");
+	if (accept_ident(p, "set"))
+		return tcpopt_set(p, r, s, ft);
+	return parse_match(p, r, s, nt);
+}
+
+/* rt mtu|classid|ip nexthop|ip6 nexthop|nexthop MATCH ("rt" is read):
+ * the route's values, no dependency (nft adds none). */
+static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
+{
+	const struct tok *t = next(p);
+	const char *proto = "rt", *field;
+
+	if (is_ident(t, "ip") || is_ident(t, "ip6")) {
+		proto = t->s[2] ? "rt ip6" : "rt ip";
+		const struct tok *u = next(p);
+		if (!is_ident(u, "nexthop"))
+			return unexpected(p, u, "nexthop");
+		field = "nexthop";
+	} else if (is_ident(t, "nexthop")) {
+		/* nft's own family names it in ip and ip6 tables */
+		if (p->family != F_IP && p->family != F_IP6)
+			return perror_at(p, t, "rt nexthop: write rt ip "
+					       "nexthop or rt ip6 nexthop");
+		proto = p->family == F_IP ? "rt ip" : "rt ip6";
+		field = "nexthop";
+	} else if (is_ident(t, "mtu") || is_ident(t, "classid")) {
+		field = t->s;
+	} else if (is_ident(t, "ipsec")) {
+		return perror_at(p, t, "unsupported feature: rt ipsec");
+	} else {
+		return unexpected(p, t, "mtu, classid, ip, ip6 or nexthop");
+	}
+	if (streq(field, "nexthop")) {
+		bool v6 = streq(proto, "rt ip6");
+		if (p->family != F_IP && p->family != F_IP6 &&
+		    p->family != F_INET)
+			return perror_at(p, at, "rt nexthop in a table of "
+						"family %s",
+					 fam_names[p->family]);
+		if ((p->family == F_IP && v6) || (p->family == F_IP6 && !v6))
+			return perror_at(p, at, "%s nexthop never matches "
+						"in a table of family %s",
+					 proto, fam_names[p->family]);
+	}
+	const struct nftl_sel *s = nftl_sel_find(proto, field);
+	if (!s)
+		return perror_at(p, t, "unsupported feature: %s %s", proto,
+				 field);
+	if (is_punct(peek(p), '.'))
+		return perror_at(p, peek(p), "unsupported feature: rt in a "
+					     "concatenation");
+	if (is_ident(peek(p), "set"))
+		return perror_at(p, peek(p), "%s %s cannot be set", proto,
+				 field);
+	return parse_match(p, r, s, at);
+}
+
 /* A rule up to the end of the statement (or '}', which is left). */
 static int parse_rule(struct parser *p, struct linx_value *out)
 {
@@ -3453,6 +3655,10 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_fib(p, &r);
 		else if (streq(w, "meter"))
 			rc = stmt_meter(p, &r);
+		else if (streq(w, "tcp") && is_ident(peek(p), "option"))
+			rc = stmt_tcpopt(p, &r);
+		else if (streq(w, "rt"))
+			rc = stmt_rt(p, &r, t);
 		else if ((streq(w, "add") || streq(w, "update") ||
 			  streq(w, "delete")) && peek(p)->kind == T_SETREF)
 			rc = stmt_dynset(p, &r, w);

@@ -15,6 +15,8 @@
 #define P(pr, f, b, o, l, t) { pr, f, SEL_PAYLOAD, b, o, l, t, NULL }
 #define M(f, l, t) { "meta", f, SEL_META, 0, 0, l, t, f }
 #define C(f, l, t) { "ct", f, SEL_CT, 0, 0, l, t, f }
+#define TO(o, f, k, off, l) { "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL }
+#define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k }
 
 /* The first entry of a (base, offset, len) is the formatter's name. */
 const struct nftl_sel nftl_sels[] = {
@@ -90,8 +92,65 @@ const struct nftl_sel nftl_sels[] = {
 	C("zone", 2, DT_HINT),
 	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol" },
 	C("protocol", 1, DT_PROTO),
+	/* nft 1.0.6's tcpopt.c: the fields it names (no `kind`: its
+	 * grammar takes none; no mptcp subtype, a 4-bit field) */
+	TO("maxseg", "length", 2, 1, 1),
+	TO("maxseg", "size", 2, 2, 2),
+	TO("window", "length", 3, 1, 1),
+	TO("window", "count", 3, 2, 1),
+	TO("sack-perm", "length", 4, 1, 1),
+	TO("sack", "length", 5, 1, 1),
+	TO("sack", "left", 5, 2, 4),
+	TO("sack", "right", 5, 6, 4),
+	TO("sack1", "left", 5, 10, 4),
+	TO("sack1", "right", 5, 14, 4),
+	TO("sack2", "left", 5, 18, 4),
+	TO("sack2", "right", 5, 22, 4),
+	TO("sack3", "left", 5, 26, 4),
+	TO("sack3", "right", 5, 30, 4),
+	TO("timestamp", "length", 8, 1, 1),
+	TO("timestamp", "tsval", 8, 2, 4),
+	TO("timestamp", "tsecr", 8, 6, 4),
+	TO("md5sig", "length", 19, 1, 1),
+	TO("mptcp", "length", 30, 1, 1),
+	TO("fastopen", "length", 34, 1, 1),
+	/* `rt mtu` is the kernel's tcpmss key: the path MTU less the
+	 * headers, host order; nft has no name for classid 0's realm
+	 * here beyond /etc/iproute2/rt_realms, which we do not read */
+	RT("rt", "mtu", 2, DT_HINT, "tcpmss"),
+	RT("rt", "classid", 4, DT_HINT, "classid"),
+	RT("rt ip", "nexthop", 4, DT_IPV4, "nexthop4"),
+	RT("rt ip6", "nexthop", 16, DT_IPV6, "nexthop6"),
 };
 const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
+
+static const struct nftl_sym tcpopt_kinds[] = {
+	{ "eol", 0 },	    { "nop", 1 },	{ "maxseg", 2 },
+	{ "window", 3 },    { "sack-perm", 4 }, { "sack", 5 },
+	{ "sack0", 5 },	    { "sack1", 5 },	{ "sack2", 5 },
+	{ "sack3", 5 },	    { "timestamp", 8 }, { "md5sig", 19 },
+	{ "mptcp", 30 },    { "fastopen", 34 },
+};
+
+bool nftl_tcpopt_kind(const char *name, unsigned *kind)
+{
+	uint32_t v;
+
+	if (!nftl_sym_value(tcpopt_kinds, sizeof(tcpopt_kinds) /
+					  sizeof(tcpopt_kinds[0]),
+			    name, &v))
+		return false;
+	*kind = v;
+	return true;
+}
+
+/* The first name of a kind: nft lists sack0 as sack. */
+const char *nftl_tcpopt_name(unsigned kind)
+{
+	return nftl_sym_name(tcpopt_kinds,
+			     sizeof(tcpopt_kinds) / sizeof(tcpopt_kinds[0]),
+			     kind);
+}
 
 const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)
 {

@@ -100,8 +100,10 @@ bool nftl_sel_typeof_ok(const struct nftl_sel *s)
 		return field_of(s) && s->dtype != DT_INT;
 	case SEL_META:
 		return nftl_sym_value(to_meta, N(to_meta), s->key, &v);
-	default:
+	case SEL_CT:
 		return nftl_sym_value(to_ct, N(to_ct), s->key, &v);
+	default: /* tcp options, rt: no typeof for them yet */
+		return false;
 	}
 }
 
