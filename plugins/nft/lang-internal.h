@@ -107,13 +107,15 @@ enum nft_dtype {
 struct nftl_sel {
 	const char *proto; /* "tcp", "ip", "meta", "ct" */
 	const char *field; /* "dport" */
-	uint8_t kind;	   /* SEL_PAYLOAD, SEL_META, SEL_CT */
+	uint8_t kind;	   /* SEL_PAYLOAD, SEL_META, SEL_CT, SEL_GEN */
 	uint8_t base;	   /* payload: 0 link, 1 network, 2 transport */
 	uint8_t offset, len;
 	uint8_t dtype;
 	const char *key; /* meta / ct key */
 };
-enum { SEL_PAYLOAD, SEL_META, SEL_CT };
+/* SEL_GEN: numgen, jhash or symhash, already computed into register 1
+ * (a host-order 32-bit integer); a match on it adds no load. */
+enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_GEN };
 
 extern const struct nftl_sel nftl_sels[];
 extern const size_t nftl_n_sels;
