@@ -162,6 +162,7 @@ struct fctx {
 	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
 	bool term; /* a verdict was written: nothing may follow */
 	bool iiftype; /* the link-layer dependency was read */
+	uint64_t gen_max; /* the largest value the generator matched gives */
 	struct sbuf out;
 	char why[160];
 	bool bad;
@@ -758,6 +759,14 @@ static int be_text(struct sbuf *b, unsigned dt, const uint8_t *d, unsigned len,
 	return value_text(b, dt, h, len, -1);
 }
 
+/* Whether a generator's value (4 bytes, big-endian when `be`) is one the
+ * parser takes: nft refuses values past offset + mod - 1. */
+static bool gen_val_ok(const struct fctx *c, const struct linx_value *d,
+		       bool be)
+{
+	return d->len == 4 && get_uint(d->bytes, 4, !be) <= c->gen_max;
+}
+
 /* The match or set statement on what ex[i] put in its register: the
  * value of selector `s`, or with `lhs` the generator (SEL_GEN) that text
  * spells, which the parser takes only before a value match or as the
@@ -908,7 +917,8 @@ value:;
 			   bytes_of(e2, "data") && !prefix) {
 			const struct linx_value *d2 = bytes_of(e2, "data");
 			if (d->len != (uint32_t)s->len || d2->len != d->len ||
-			    be != hton || memcmp(d->bytes, d2->bytes, d->len) > 0)
+			    be != hton || memcmp(d->bytes, d2->bytes, d->len) > 0 ||
+			    (lhs && (!gen_val_ok(c, d, be) || !gen_val_ok(c, d2, be))))
 				goto bad;
 			if (be_text(&b, s->dtype, d->bytes, d->len, be) < 0)
 				goto bad;
@@ -947,6 +957,8 @@ value:;
 			} else {
 				unsigned dl = d->len;
 				if (s->dtype == DT_IFNAME ? dl > 16 : dl != (unsigned)s->len)
+					goto bad;
+				if (lhs && !gen_val_ok(c, d, be))
 					goto bad;
 				if (be_text(&b, s->dtype, d->bytes, dl, be) < 0)
 					goto bad;
@@ -1048,7 +1060,8 @@ value:;
 		const char *op = str_of(e1, "op");
 		if (!f || !t || !op || f->len != (uint32_t)s->len ||
 		    t->len != f->len || be != hton ||
-		    memcmp(f->bytes, t->bytes, f->len) > 0)
+		    memcmp(f->bytes, t->bytes, f->len) > 0 ||
+		    (lhs && (!gen_val_ok(c, f, be) || !gen_val_ok(c, t, be))))
 			goto bad;
 		nftl_sb_puts(&b, streq(op, "neq") ? "!= " : "");
 		if (be_text(&b, s->dtype, f->bytes, f->len, be) < 0)
@@ -1767,9 +1780,9 @@ static bool only_keys(const struct linx_value *e, const char *const *keys)
 
 /* " mod N[ seed 0xS][ offset M]" as nft lists them: an offset of 0 and a
  * seed the kernel chose are not shown.  False for values the parser
- * refuses (gen_mod). */
-static bool gen_mod_text(struct sbuf *b, const struct linx_value *e,
-			 bool seed)
+ * refuses (gen_mod), noting the largest value for the match. */
+static bool gen_mod_text(struct fctx *c, struct sbuf *b,
+			 const struct linx_value *e, bool seed)
 {
 	int64_t mod, off = 0, sd;
 
@@ -1778,6 +1791,7 @@ static bool gen_mod_text(struct sbuf *b, const struct linx_value *e,
 	     !uint_of(e, "offset", UINT32_MAX, &off)) ||
 	    off + mod - 1 > UINT32_MAX)
 		return false;
+	c->gen_max = (uint64_t)(off + mod - 1);
 	nftl_sb_printf(b, " mod %" PRId64, mod);
 	if (linx_map_get(e, "seed")) {
 		if (!seed || !uint_of(e, "seed", UINT32_MAX, &sd))
@@ -1826,7 +1840,7 @@ static int fmt_gen(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			return unsupported(c, e, "a hash without its input");
 		nftl_sb_puts(&b, "symhash");
 	}
-	if (!gen_mod_text(&b, e, false)) {
+	if (!gen_mod_text(c, &b, e, false)) {
 		free(b.p);
 		return unsupported(c, e, "modulus or offset");
 	}
@@ -1901,7 +1915,7 @@ static int fmt_jhash(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			nftl_sb_puts(&b, " . ");
 		sel_name(&b, sel[k]);
 	}
-	if (!gen_mod_text(&b, h, true)) {
+	if (!gen_mod_text(c, &b, h, true)) {
 		free(b.p);
 		return 0;
 	}

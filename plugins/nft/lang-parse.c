@@ -100,6 +100,8 @@ struct parser {
 	size_t n_dynrefs;
 	/* byteorders waiting for a set declared later (hton_for_set) */
 	size_t n_hostrefs;
+	/* the largest value the last numgen or hash gives (gen_mod) */
+	uint64_t gen_max;
 	/* the bytes of the last set element read (parse_elem_key) */
 	struct {
 		uint8_t lo[64], hi[64];
@@ -1589,6 +1591,22 @@ static int masked_match(struct parser *p, struct rule *r, unsigned dt,
 	return e_cmp(p, r, op, b, len);
 }
 
+/* nft refuses to compare a generator with a value it never gives:
+ * past offset + mod - 1 (`numgen inc mod 2 5`). */
+static int gen_value_ok(struct parser *p, const struct nftl_sel *s,
+			const struct tok *t, const struct val *v)
+{
+	uint32_t x;
+
+	if (s->kind != SEL_GEN)
+		return 0;
+	memcpy(&x, v->b, sizeof(x)); /* DT_HINT: host order */
+	if (x > p->gen_max)
+		return perror_at(p, t, "value %u exceeds valid range 0-%llu",
+				 x, (unsigned long long)p->gen_max);
+	return 0;
+}
+
 static int parse_match(struct parser *p, struct rule *r,
 		       const struct nftl_sel *s, const struct tok *at)
 {
@@ -1721,6 +1739,10 @@ static int parse_match(struct parser *p, struct rule *r,
 	struct val v;
 	if ((rc = parse_value(p, dt, len, &v)) < 0)
 		return rc;
+	if ((rc = gen_value_ok(p, s, t, &v)) < 0) {
+		linx_value_clear(&v.elem);
+		return rc;
+	}
 	/* a comma list is an anonymous set */
 	if (is_punct(peek(p), ',') && !ordering) {
 		struct linx_value first = v.elem;
@@ -1784,9 +1806,12 @@ static int parse_match(struct parser *p, struct rule *r,
 		struct val hi;
 		if (ordering || v.plen >= 0)
 			return perror_at(p, p->last, "a range needs == or !=");
+		const struct tok *ht = peek(p);
 		if ((rc = parse_value(p, dt, len, &hi)) < 0)
 			return rc;
 		linx_value_clear(&hi.elem);
+		if ((rc = gen_value_ok(p, s, ht, &hi)) < 0)
+			return rc;
 		if (range_reversed(dt, v.b, hi.b, len))
 			return perror_at(p, p->last, "bad range: the low end "
 						     "is above the high end");
@@ -3253,6 +3278,7 @@ static int gen_mod(struct parser *p, bool seed, struct gen_args *a)
 					 (unsigned long long)a->offset,
 					 (unsigned long long)a->mod);
 	}
+	p->gen_max = a->offset + a->mod - 1;
 	return 0;
 }
 
