@@ -3246,6 +3246,23 @@ struct gen_args {
 	bool has_seed;
 };
 
+/* A number of `numgen`/`jhash`: nft's grammar takes a literal there,
+ * not a $define ("unexpected '$', expecting number"). */
+static int gen_num(struct parser *p, const struct tok **t, uint64_t *ret,
+		   const char *what)
+{
+	size_t depth = p->n_src;
+
+	*t = peek(p);
+	if (p->n_src > depth) {
+		/* point at the $name, the token before the expansion */
+		const struct src *sr = &p->src[depth - 1];
+		return perror_at(p, &sr->v[sr->i - 1], "syntax error, "
+				 "unexpected '$', expecting number");
+	}
+	return expect_uint(p, UINT32_MAX, ret, what);
+}
+
 /* mod N [seed S] [offset M], in nft's order.  The kernel wants N >= 1
  * and the largest result, M + N - 1, within 32 bits (nft passes both
  * on and reports its ERANGE and EOVERFLOW); nft cuts a seed past 32
@@ -3257,20 +3274,17 @@ static int gen_mod(struct parser *p, bool seed, struct gen_args *a)
 
 	if (!accept_ident(p, "mod"))
 		return unexpected(p, t, "mod");
-	t = peek(p);
-	if ((rc = expect_uint(p, UINT32_MAX, &a->mod, "the modulus")) < 0)
+	if ((rc = gen_num(p, &t, &a->mod, "the modulus")) < 0)
 		return rc;
 	if (a->mod == 0)
 		return perror_at(p, t, "mod 0: the modulus is at least 1");
 	if (seed && accept_ident(p, "seed")) {
-		if ((rc = expect_uint(p, UINT32_MAX, &a->seed, "the seed")) < 0)
+		if ((rc = gen_num(p, &t, &a->seed, "the seed")) < 0)
 			return rc;
 		a->has_seed = true;
 	}
 	if (accept_ident(p, "offset")) {
-		t = peek(p);
-		if ((rc = expect_uint(p, UINT32_MAX, &a->offset,
-				      "the offset")) < 0)
+		if ((rc = gen_num(p, &t, &a->offset, "the offset")) < 0)
 			return rc;
 		if (a->offset + a->mod - 1 > UINT32_MAX)
 			return perror_at(p, t, "offset %llu + mod %llu goes "

@@ -434,6 +434,10 @@ static const struct {
 	  3, 20, "unsupported feature: sets and maps keyed by numgen" },
 	{ "table ip t {\n chain c {\n  ct zone set numgen inc mod 2\n }\n}\n",
 	  3, 15, "unsupported feature: ct zone set from numgen" },
+	/* nft's grammar wants a literal number there */
+	{ "define N = 1\ntable ip t {\n chain c {\n"
+	  "  meta mark set numgen inc mod 4 offset $N\n }\n}\n",
+	  4, 41, "unexpected '$', expecting number" },
 };
 
 START_TEST(errors_point_at_the_mistake)
