@@ -162,6 +162,7 @@ struct fctx {
 	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
 	bool term; /* a verdict was written: nothing may follow */
 	bool iiftype; /* the link-layer dependency was read */
+	uint64_t gen_max; /* the largest value the generator matched gives */
 	struct sbuf out;
 	char why[160];
 	bool bad;
@@ -857,12 +858,23 @@ static int be_text(struct sbuf *b, unsigned dt, const uint8_t *d, unsigned len,
 	return value_text(b, dt, h, len, -1);
 }
 
-static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
-		     uint32_t i)
+/* Whether a generator's value (4 bytes, big-endian when `be`) is one the
+ * parser takes: nft refuses values past offset + mod - 1. */
+static bool gen_val_ok(const struct fctx *c, const struct linx_value *d,
+		       bool be)
 {
-	bool prefix;
+	return d->len == 4 && get_uint(d->bytes, 4, !be) <= c->gen_max;
+}
+
+/* The match or set statement on what ex[i] put in its register: the
+ * value of selector `s`, or with `lhs` the generator (SEL_GEN) that text
+ * spells, which the parser takes only before a value match or as the
+ * value of a mark. */
+static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
+			uint32_t n, uint32_t i, const struct nftl_sel *s,
+			bool prefix, const char *lhs)
+{
 	const struct linx_value *ld = &ex[i];
-	const struct nftl_sel *s = sel_of(c, ld, &prefix);
 	struct sbuf b = { 0 };
 	int used = -1;
 
@@ -870,6 +882,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		return unsupported(c, ld, "a load without a match");
 	int64_t ldreg = 0;
 	int_of(ld, "dreg", &ldreg);
+	if (lhs && ldreg != 1)
+		return unsupported(c, ld, "a generator into another register");
+	if (lhs)
+		goto value;
 	if (is_expr(&ex[i + 1], "set_literal") && !prefix) {
 		const struct linx_value *m = &ex[i + 1];
 		const char *kt = str_of(m, "key_type");
@@ -958,6 +974,7 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		free(b.p);
 		return unsupported(c, o, "an object map");
 	}
+value:;
 	int64_t ll = s->len;
 	if (s->kind == SEL_PAYLOAD)
 		int_of(ld, "len", &ll);
@@ -970,7 +987,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		return unsupported(c, &ex[i + 1], "a byteorder without a match");
 	const struct linx_value *e1 = &ex[i + 1 + be];
 	const struct linx_value *e2 = i + 2 + be < n ? &ex[i + 2 + be] : NULL;
-	sel_name(&b, s);
+	if (lhs)
+		nftl_sb_puts(&b, lhs);
+	else
+		sel_name(&b, s);
 	nftl_sb_put(&b, " ", 1);
 	if (is_expr(e1, "cmp") && sreg1(e1)) {
 		const struct linx_value *d = bytes_of(e1, "data");
@@ -996,7 +1016,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			   bytes_of(e2, "data") && !prefix) {
 			const struct linx_value *d2 = bytes_of(e2, "data");
 			if (d->len != (uint32_t)s->len || d2->len != d->len ||
-			    be != hton || memcmp(d->bytes, d2->bytes, d->len) > 0)
+			    be != hton || memcmp(d->bytes, d2->bytes, d->len) > 0 ||
+			    (lhs && (!gen_val_ok(c, d, be) || !gen_val_ok(c, d2, be))))
 				goto bad;
 			if (be_text(&b, s->dtype, d->bytes, d->len, be) < 0)
 				goto bad;
@@ -1035,6 +1056,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			} else {
 				unsigned dl = d->len;
 				if (s->dtype == DT_IFNAME ? dl > 16 : dl != (unsigned)s->len)
+					goto bad;
+				if (lhs && !gen_val_ok(c, d, be))
 					goto bad;
 				if (be_text(&b, s->dtype, d->bytes, dl, be) < 0)
 					goto bad;
@@ -1127,13 +1150,17 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		} else {
 			goto bad;
 		}
+	} else if (lhs && !is_expr(e1, "range") && !is_expr(e1, "meta") &&
+		   !is_expr(e1, "ct")) {
+		goto bad; /* sets of generated values: the parser refuses them */
 	} else if (is_expr(e1, "range") && sreg1(e1) && !prefix) {
 		const struct linx_value *f = bytes_of(e1, "from");
 		const struct linx_value *t = bytes_of(e1, "to");
 		const char *op = str_of(e1, "op");
 		if (!f || !t || !op || f->len != (uint32_t)s->len ||
 		    t->len != f->len || be != hton ||
-		    memcmp(f->bytes, t->bytes, f->len) > 0)
+		    memcmp(f->bytes, t->bytes, f->len) > 0 ||
+		    (lhs && (!gen_val_ok(c, f, be) || !gen_val_ok(c, t, be))))
 			goto bad;
 		nftl_sb_puts(&b, streq(op, "neq") ? "!= " : "");
 		if (be_text(&b, s->dtype, f->bytes, f->len, be) < 0)
@@ -1204,11 +1231,14 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		   !prefix && s->kind != SEL_PAYLOAD && !be) {
 		/* meta mark set ct mark */
 		const struct nftl_sel *t = set_target(e1);
-		if (!t || t->len != s->len)
+		if (!t || t->len != s->len || (lhs && t->dtype != DT_MARK))
 			goto bad;
 		b.n = 0;
 		nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
-		sel_name(&b, s);
+		if (lhs)
+			nftl_sb_puts(&b, lhs);
+		else
+			sel_name(&b, s);
 		used = 2;
 	} else if (is_expr(e1, "bitwise") && e2 &&
 		   (is_expr(e2, "meta") || is_expr(e2, "ct")) && sreg1(e2) &&
@@ -1229,6 +1259,15 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 bad:
 	free(b.p);
 	return unsupported(c, e1, "cannot be written in nft syntax");
+}
+
+static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		     uint32_t i)
+{
+	bool prefix;
+	const struct nftl_sel *s = sel_of(c, &ex[i], &prefix);
+
+	return fmt_match_as(c, ex, n, i, s, prefix, NULL);
 }
 
 static int take_reg(struct fctx *c, const struct linx_value *e,
@@ -1823,6 +1862,168 @@ bad:
 	return 0;
 }
 
+/* ---- numgen, jhash, symhash ------------------------------------------------ */
+
+/* What the parser matches a generator's result as (its gen_sels). */
+static const struct nftl_sel gen_lhs = { "numgen", "", SEL_GEN, 0, 0, 4,
+					 DT_HINT, "" };
+
+/* Whether every key of map `e` is one of `keys` (NULL-terminated): a
+ * field the parser never writes would be lost in the text. */
+static bool only_keys(const struct linx_value *e, const char *const *keys)
+{
+	for (uint32_t k = 0; k < e->len; k++)
+		if (!one_of(e->pairs[k].key, keys))
+			return false;
+	return true;
+}
+
+/* " mod N[ seed 0xS][ offset M]" as nft lists them: an offset of 0 and a
+ * seed the kernel chose are not shown.  False for values the parser
+ * refuses (gen_mod), noting the largest value for the match. */
+static bool gen_mod_text(struct fctx *c, struct sbuf *b,
+			 const struct linx_value *e, bool seed)
+{
+	int64_t mod, off = 0, sd;
+
+	if (!uint_of(e, "modulus", UINT32_MAX, &mod) || mod == 0 ||
+	    (linx_map_get(e, "offset") &&
+	     !uint_of(e, "offset", UINT32_MAX, &off)) ||
+	    off + mod - 1 > UINT32_MAX)
+		return false;
+	c->gen_max = (uint64_t)(off + mod - 1);
+	nftl_sb_printf(b, " mod %" PRId64, mod);
+	if (linx_map_get(e, "seed")) {
+		if (!seed || !uint_of(e, "seed", UINT32_MAX, &sd))
+			return false;
+		nftl_sb_printf(b, " seed 0x%" PRIx64, sd);
+	}
+	if (off)
+		nftl_sb_printf(b, " offset %" PRId64, off);
+	return true;
+}
+
+/* The match or mark on a generator whose text is in `b` (freed). */
+static int gen_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		     uint32_t i, struct sbuf *b)
+{
+	int rc;
+
+	if (b->oom) {
+		free(b->p);
+		return unsupported(c, &ex[i], "out of memory");
+	}
+	rc = fmt_match_as(c, ex, n, i, &gen_lhs, false, b->p);
+	free(b->p);
+	return rc;
+}
+
+/* numgen, or symhash, whose input is the packet's flow: at ex[i] */
+static int fmt_gen(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		   uint32_t i)
+{
+	static const char *const ng_keys[] = { "expr", "dreg", "modulus",
+					       "type", "offset", NULL };
+	static const char *const sym_keys[] = { "expr", "dreg", "modulus",
+						"offset", "type", NULL };
+	const struct linx_value *e = &ex[i];
+	const char *type = str_of(e, "type");
+	struct sbuf b = { 0 };
+
+	if (is_expr(e, "numgen")) {
+		if (!type || !(streq(type, "inc") || streq(type, "random")) ||
+		    !only_keys(e, ng_keys))
+			return unsupported(c, e, "type");
+		nftl_sb_printf(&b, "numgen %s", type);
+	} else {
+		if (!type || !streq(type, "symhash") || !only_keys(e, sym_keys))
+			return unsupported(c, e, "a hash without its input");
+		nftl_sb_puts(&b, "symhash");
+	}
+	if (!gen_mod_text(c, &b, e, false)) {
+		free(b.p);
+		return unsupported(c, e, "modulus or offset");
+	}
+	return gen_match(c, ex, n, i, &b);
+}
+
+/*
+ * `jhash SEL [. SEL ...] mod N ...` at ex[i]: the dependencies the
+ * parser puts first, the loads from register 2 in 4-byte slots (its
+ * load_key() from slot 4), then the hash of their bytes into register 1
+ * and what uses it.  Returns 0 when ex[i] does not start one (the
+ * caller goes on as before).
+ */
+static int fmt_jhash(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		     uint32_t i)
+{
+	static const char *const keys[] = { "expr", "sreg", "dreg", "len",
+					    "modulus", "seed", "offset",
+					    "type", NULL };
+	struct dep seen[16], want[16];
+	unsigned n_seen = 0, n_want = 0, slot = 4, nl = 0;
+	struct dctx x = { c->l4, c->nf, c->eth, c->iiftype };
+	const struct nftl_sel *sel[8];
+	struct fctx t = *c;
+	uint32_t j = i;
+
+	while (n_seen < 16 && dep_at(ex, n, j, &seen[n_seen])) {
+		dep_apply(&x, &seen[n_seen]);
+		n_seen++;
+		j += 2;
+	}
+	t.l4 = x.l4, t.nf = x.nf, t.eth = x.eth;
+	for (; j < n && nl < 8; j++) {
+		bool prefix;
+		int64_t dreg;
+		const struct nftl_sel *s;
+
+		if (!is_expr(&ex[j], "payload") && !is_expr(&ex[j], "meta") &&
+		    !is_expr(&ex[j], "ct"))
+			break;
+		s = sel_of(&t, &ex[j], &prefix);
+		if (!s || prefix || !int_of(&ex[j], "dreg", &dreg) ||
+		    dreg != (slot % 4 == 0 ? 1 + slot / 4 : 8 + slot))
+			break;
+		sel[nl++] = s;
+		slot += (s->len + 3u) / 4;
+	}
+	const struct linx_value *h = j < n ? &ex[j] : NULL;
+	const char *type = h ? str_of(h, "type") : NULL;
+	int64_t sreg = 0, len = 0;
+	if (nl == 0 || slot > 16 || !is_expr(h, "hash") || !type ||
+	    !streq(type, "jhash") || !only_keys(h, keys) ||
+	    !int_of(h, "sreg", &sreg) || sreg != 2 || !int_of(h, "len", &len) ||
+	    len != (nl == 1 ? sel[0]->len : (slot - 4) * 4))
+		return 0;
+	struct dctx y = { c->l4, c->nf, c->eth, c->iiftype };
+	for (unsigned k = 0; k < nl; k++)
+		if (!deps_of(c, &y, sel[k], want, &n_want))
+			return 0;
+	if (n_want != n_seen)
+		return 0;
+	for (unsigned k = 0; k < n_seen; k++)
+		if (!streq(want[k].key, seen[k].key) ||
+		    want[k].len != seen[k].len ||
+		    memcmp(want[k].b, seen[k].b, want[k].len))
+			return 0;
+
+	struct sbuf b = { 0 };
+	nftl_sb_puts(&b, "jhash ");
+	for (unsigned k = 0; k < nl; k++) {
+		if (k)
+			nftl_sb_puts(&b, " . ");
+		sel_name(&b, sel[k]);
+	}
+	if (!gen_mod_text(c, &b, h, true)) {
+		free(b.p);
+		return 0;
+	}
+	c->l4 = y.l4, c->nf = y.nf, c->eth = y.eth, c->iiftype = y.iiftype;
+	int rc = gen_match(c, ex, n, j, &b);
+	return rc < 0 ? rc : rc + (int)(j - i);
+}
+
 /*
  * `add|update|delete @set { KEY [timeout T] [STATEFUL ...] [: DATA] }` at
  * ex[i]: the dependencies and loads the parser's load_key() makes, a
@@ -2300,6 +2501,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (streq(kind, "fib"))
 		return fmt_fib(c, ex, n, i);
+	if (streq(kind, "numgen") || streq(kind, "hash"))
+		return fmt_gen(c, ex, n, i);
 	if (streq(kind, "nat") || streq(kind, "masq") ||
 	    streq(kind, "redir"))
 		return fmt_nat(c, e);
@@ -2362,7 +2565,10 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			free(b.p);
 			return 1;
 		}
-		int cc = fmt_dynset(c, ex, n, i);
+		int cc = fmt_jhash(c, ex, n, i);
+		if (cc != 0)
+			return cc;
+		cc = fmt_dynset(c, ex, n, i);
 		if (cc > 0)
 			return cc;
 		cc = fmt_concat(c, ex, n, i);

@@ -115,8 +115,10 @@ struct nftl_sel {
 	const char *key; /* meta / ct / rt key */
 };
 /* SEL_EXTHDR: a field of a TCP option (exthdr op tcpopt); SEL_RT: a key
- * of the rt expression (the packet's route). */
-enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT };
+ * of the rt expression (the packet's route); SEL_GEN: numgen, jhash or
+ * symhash, already computed into register 1 (a host-order 32-bit
+ * integer): a match on it adds no load. */
+enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT, SEL_GEN };
 
 extern const struct nftl_sel nftl_sels[];
 extern const size_t nftl_n_sels;

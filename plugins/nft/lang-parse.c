@@ -108,6 +108,8 @@ struct parser {
 	size_t n_meters;
 	/* byteorders waiting for a set declared later (hton_for_set) */
 	size_t n_hostrefs;
+	/* the largest value the last numgen or hash gives (gen_mod) */
+	uint64_t gen_max;
 	/* the bytes of the last set element read (parse_elem_key) */
 	struct {
 		uint8_t lo[64], hi[64];
@@ -1490,12 +1492,15 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
  * dependency's cmp uses register 1), then each load into its own 4-byte
  * slot - register 1 for the first, then NFT_REG32_00 + slot, or the
  * 16-byte register where the slot starts one (nftables' own allocation).
- * `*slots` is the number of 4-byte slots used. */
+ * Loads start at slot `first`: 0 for a set key, 4 (register 2) for the
+ * input of a hash, whose result takes register 1.  `*slots` is the
+ * number of 4-byte slots used. */
 static int load_key(struct parser *p, struct rule *r,
 		    const struct nftl_sel *const *sel,
-		    const struct tok *const *ats, unsigned n, unsigned *slots)
+		    const struct tok *const *ats, unsigned n, unsigned first,
+		    unsigned *slots)
 {
-	unsigned slot = 0;
+	unsigned slot = first;
 	int rc;
 
 	for (unsigned i = 0; i < n; i++)
@@ -1515,7 +1520,7 @@ static int load_key(struct parser *p, struct rule *r,
 			return rc;
 		slot += (sel[i]->len + 3) / 4;
 	}
-	*slots = slot;
+	*slots = slot - first;
 	return 0;
 }
 
@@ -1552,7 +1557,7 @@ static int parse_concat(struct parser *p, struct rule *r,
 		sel[k.n - 1] = s;
 		ats[k.n - 1] = t;
 	}
-	if ((rc = load_key(p, r, sel, ats, k.n, &slot)) < 0)
+	if ((rc = load_key(p, r, sel, ats, k.n, 0, &slot)) < 0)
 		return rc;
 
 	bool inv = false, vmap = false;
@@ -1693,6 +1698,22 @@ static int masked_value_match(struct parser *p, struct rule *r, unsigned dt,
 	return e_cmp(p, r, op, v.b, len);
 }
 
+/* nft refuses to compare a generator with a value it never gives:
+ * past offset + mod - 1 (`numgen inc mod 2 5`). */
+static int gen_value_ok(struct parser *p, const struct nftl_sel *s,
+			const struct tok *t, const struct val *v)
+{
+	uint32_t x;
+
+	if (s->kind != SEL_GEN)
+		return 0;
+	memcpy(&x, v->b, sizeof(x)); /* DT_HINT: host order */
+	if (x > p->gen_max)
+		return perror_at(p, t, "value %u exceeds valid range 0-%llu",
+				 x, (unsigned long long)p->gen_max);
+	return 0;
+}
+
 static int parse_match(struct parser *p, struct rule *r,
 		       const struct nftl_sel *s, const struct tok *at)
 {
@@ -1729,6 +1750,13 @@ static int parse_match(struct parser *p, struct rule *r,
 				       "prefixes of %s %s",
 				 s->proto, s->field);
 
+	/* numgen and hash values are host-order integers: nft keys their
+	 * sets with a type we cannot declare (docs/nft/lang.md) */
+	if (s->kind == SEL_GEN &&
+	    (is_ident(t, "vmap") || is_ident(t, "map") || is_punct(t, '{') ||
+	     t->kind == T_SETREF))
+		return perror_at(p, t, "unsupported feature: sets and maps "
+				       "keyed by %s", s->proto);
 	/* vmap @set / vmap { ... } */
 	if (is_ident(t, "vmap") && !explicit_op) {
 		next(p);
@@ -1757,7 +1785,7 @@ static int parse_match(struct parser *p, struct rule *r,
 			ll = (unsigned)t->plen / 8;
 		}
 		rc = e_payload(p, r, s->base, s->offset, ll);
-	} else {
+	} else if (s->kind != SEL_GEN) {
 		rc = e_sel_load(p, r, s, len);
 	}
 	if (rc < 0)
@@ -1827,6 +1855,10 @@ static int parse_match(struct parser *p, struct rule *r,
 	struct val v;
 	if ((rc = parse_value(p, dt, len, &v)) < 0)
 		return rc;
+	if ((rc = gen_value_ok(p, s, t, &v)) < 0) {
+		linx_value_clear(&v.elem);
+		return rc;
+	}
 	/* a comma list is an anonymous set */
 	if (is_punct(peek(p), ',') && !ordering) {
 		struct linx_value first = v.elem;
@@ -1897,9 +1929,12 @@ static int parse_match(struct parser *p, struct rule *r,
 		struct val hi;
 		if (ordering || v.plen >= 0)
 			return perror_at(p, p->last, "a range needs == or !=");
+		const struct tok *ht = peek(p);
 		if ((rc = parse_value(p, dt, len, &hi)) < 0)
 			return rc;
 		linx_value_clear(&hi.elem);
+		if ((rc = gen_value_ok(p, s, ht, &hi)) < 0)
+			return rc;
 		if (range_reversed(dt, v.b, hi.b, len))
 			return perror_at(p, p->last, "bad range: the low end "
 						     "is above the high end");
@@ -2774,6 +2809,9 @@ static bool map_ahead(struct parser *p)
 	return left >= 3 && v[1].kind == T_IDENT && is_ident(&v[2], "map");
 }
 
+static const struct nftl_sel *gen_sel(const struct tok *t);
+static int gen_expr(struct parser *p, struct rule *r, const struct tok *t);
+
 /* meta KEY set VALUE / ct KEY set VALUE (mark and friends) */
 /*
  * `meta mark set ct mark & 0xffff0000 | 0x1`: the operators after a
@@ -2832,7 +2870,19 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 		linx_map_put_cstring(&e, "name", n);
 		return push_expr(p, r, &e);
 	}
-	if (map_ahead(p)) {
+	if (gen_sel(t)) {
+		/* meta mark set numgen ...: nft's integer fits a mark */
+		if (s->dtype != DT_MARK)
+			return perror_at(p, t, "unsupported feature: %s %s set "
+					       "from %s",
+					 s->proto, s->field, t->s);
+		next(p);
+		if ((rc = gen_expr(p, r, t)) < 0)
+			return rc;
+		if (is_ident(peek(p), "map"))
+			return perror_at(p, peek(p), "unsupported feature: "
+						     "maps keyed by %s", t->s);
+	} else if (map_ahead(p)) {
 		if (s->dtype != DT_MARK)
 			return perror_at(p, t, "unsupported feature: %s %s set "
 					       "from a map",
@@ -3247,7 +3297,7 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 		goto out;
 	if ((rc = meter ? meter_name(p, meter) : dynref_add(p, &d)) < 0)
 		goto out;
-	if ((rc = load_key(p, r, sel, ats, d.k.n, &slots)) < 0)
+	if ((rc = load_key(p, r, sel, ats, d.k.n, 0, &slots)) < 0)
 		goto out;
 	if (dsel) {
 		dreg = 1 + (slots + 3) / 4;
@@ -3602,6 +3652,160 @@ static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
 	return parse_match(p, r, s, at);
 }
 
+/* ---- numgen, jhash, symhash ------------------------------------------------ */
+
+/* What a generator's result is matched or set as: nft's 32-bit integer
+ * in host order (DT_HINT), computed into register 1 before the match. */
+static const struct nftl_sel gen_sels[] = {
+	{ "numgen", "", SEL_GEN, 0, 0, 4, DT_HINT, "" },
+	{ "jhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "" },
+	{ "symhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "" },
+};
+
+static const struct nftl_sel *gen_sel(const struct tok *t)
+{
+	for (size_t i = 0; i < 3 && t->kind == T_IDENT; i++)
+		if (streq(t->s, gen_sels[i].proto))
+			return &gen_sels[i];
+	return NULL;
+}
+
+struct gen_args {
+	uint64_t mod, seed, offset;
+	bool has_seed;
+};
+
+/* A number of `numgen`/`jhash`: nft's grammar takes a literal there,
+ * not a $define ("unexpected '$', expecting number"). */
+static int gen_num(struct parser *p, const struct tok **t, uint64_t *ret,
+		   const char *what)
+{
+	size_t depth = p->n_src;
+
+	*t = peek(p);
+	if (p->n_src > depth) {
+		/* point at the $name, the token before the expansion */
+		const struct src *sr = &p->src[depth - 1];
+		return perror_at(p, &sr->v[sr->i - 1], "syntax error, "
+				 "unexpected '$', expecting number");
+	}
+	return expect_uint(p, UINT32_MAX, ret, what);
+}
+
+/* mod N [seed S] [offset M], in nft's order.  The kernel wants N >= 1
+ * and the largest result, M + N - 1, within 32 bits (nft passes both
+ * on and reports its ERANGE and EOVERFLOW); nft cuts a seed past 32
+ * bits silently, we refuse it. */
+static int gen_mod(struct parser *p, bool seed, struct gen_args *a)
+{
+	const struct tok *t = peek(p);
+	int rc;
+
+	if (!accept_ident(p, "mod"))
+		return unexpected(p, t, "mod");
+	if ((rc = gen_num(p, &t, &a->mod, "the modulus")) < 0)
+		return rc;
+	if (a->mod == 0)
+		return perror_at(p, t, "mod 0: the modulus is at least 1");
+	if (seed && accept_ident(p, "seed")) {
+		if ((rc = gen_num(p, &t, &a->seed, "the seed")) < 0)
+			return rc;
+		a->has_seed = true;
+	}
+	if (accept_ident(p, "offset")) {
+		if ((rc = gen_num(p, &t, &a->offset, "the offset")) < 0)
+			return rc;
+		if (a->offset + a->mod - 1 > UINT32_MAX)
+			return perror_at(p, t, "offset %llu + mod %llu goes "
+					       "past 32 bits",
+					 (unsigned long long)a->offset,
+					 (unsigned long long)a->mod);
+	}
+	p->gen_max = a->offset + a->mod - 1;
+	return 0;
+}
+
+/* numgen inc|random mod N [offset M] into register 1 */
+static int gen_numgen(struct parser *p, struct rule *r)
+{
+	struct gen_args a = { 0 };
+	const struct tok *t = next(p);
+	int rc;
+
+	if (!is_ident(t, "inc") && !is_ident(t, "random"))
+		return unexpected(p, t, "inc or random");
+	if ((rc = gen_mod(p, false, &a)) < 0)
+		return rc;
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "numgen");
+	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_int(&e, "modulus", (int64_t)a.mod);
+	linx_map_put_cstring(&e, "type", t->s);
+	linx_map_put_int(&e, "offset", (int64_t)a.offset);
+	return push_expr(p, r, &e);
+}
+
+/*
+ * jhash SEL [. SEL ...] mod N [seed S] [offset M] | symhash mod N
+ * [offset M], into register 1.  jhash's input is loaded as nft loads it:
+ * the selectors' dependencies, then the loads from register 2 in 4-byte
+ * slots (load_key), hashing the padded slots of a concatenation or the
+ * one field's own length.  nft's registers end 48 bytes after register 2
+ * (it aborts past them).
+ */
+static int gen_hash(struct parser *p, struct rule *r, bool sym)
+{
+	const struct nftl_sel *sel[CONCAT_MAX];
+	const struct tok *ats[CONCAT_MAX];
+	struct gen_args a = { 0 };
+	unsigned n = 0, slots = 0, len = 0;
+	int rc;
+
+	if (!sym) {
+		do {
+			const struct tok *t = peek(p);
+			if (n == CONCAT_MAX)
+				return perror_at(p, t, "a concatenation has at "
+						       "most %d components",
+						 CONCAT_MAX);
+			if ((rc = parse_selector(p, &sel[n])) < 0)
+				return rc;
+			ats[n] = t;
+			slots += (sel[n]->len + 3u) / 4;
+			if (slots > 12)
+				return perror_at(p, t, "jhash takes at most 48 "
+						       "bytes");
+			n++;
+		} while (accept_punct(p, '.'));
+		len = n == 1 ? sel[0]->len : slots * 4;
+	}
+	if ((rc = gen_mod(p, !sym, &a)) < 0)
+		return rc;
+	if (!sym && (rc = load_key(p, r, sel, ats, n, 4, &slots)) < 0)
+		return rc;
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "hash");
+	if (!sym)
+		linx_map_put_int(&e, "sreg", 2);
+	linx_map_put_int(&e, "dreg", 1);
+	if (!sym)
+		linx_map_put_int(&e, "len", len);
+	linx_map_put_int(&e, "modulus", (int64_t)a.mod);
+	if (a.has_seed)
+		linx_map_put_int(&e, "seed", (int64_t)a.seed);
+	linx_map_put_int(&e, "offset", (int64_t)a.offset);
+	linx_map_put_cstring(&e, "type", sym ? "symhash" : "jhash");
+	return push_expr(p, r, &e);
+}
+
+/* A generator named by `t` (just read) into register 1. */
+static int gen_expr(struct parser *p, struct rule *r, const struct tok *t)
+{
+	if (streq(t->s, "numgen"))
+		return gen_numgen(p, r);
+	return gen_hash(p, r, streq(t->s, "symhash"));
+}
+
 /* A rule up to the end of the statement (or '}', which is left). */
 static int parse_rule(struct parser *p, struct linx_value *out)
 {
@@ -3659,6 +3863,10 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_tcpopt(p, &r);
 		else if (streq(w, "rt"))
 			rc = stmt_rt(p, &r, t);
+		else if (gen_sel(t)) {
+			if ((rc = gen_expr(p, &r, t)) == 0)
+				rc = parse_match(p, &r, gen_sel(t), t);
+		}
 		else if ((streq(w, "add") || streq(w, "update") ||
 			  streq(w, "delete")) && peek(p)->kind == T_SETREF)
 			rc = stmt_dynset(p, &r, w);

@@ -155,6 +155,23 @@ static const char *const vectors[][3] = {
 	  "[{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"
 	  CMP("eq", "01") "," PL("transport", 0, 1) CMP("eq", "08")
 	  ",\"accept\"]" },
+	/* jhash: dependencies, the loads from register 2 in 4-byte slots
+	 * (reg 13 is NFT_REG32_05), the padded slots hashed */
+	{ "inet", "meta mark set jhash ip saddr . tcp dport mod 4 seed 0x1",
+	  "[" NFIP L4TCP
+	  "{\"expr\":\"payload\",\"dreg\":2,\"base\":\"network\","
+	  "\"offset\":12,\"len\":4},"
+	  "{\"expr\":\"payload\",\"dreg\":13,\"base\":\"transport\","
+	  "\"offset\":2,\"len\":2},"
+	  "{\"expr\":\"hash\",\"sreg\":2,\"dreg\":1,\"len\":8,"
+	  "\"modulus\":4,\"seed\":1,\"offset\":0,\"type\":\"jhash\"},"
+	  "{\"expr\":\"meta\",\"key\":\"mark\",\"sreg\":1}]" },
+	/* numgen's host-order value ordered in network order */
+	{ "ip", "numgen random mod 10 offset 1 < 5 accept",
+	  "[{\"expr\":\"numgen\",\"dreg\":1,\"modulus\":10,"
+	  "\"type\":\"random\",\"offset\":1},"
+	  "{\"expr\":\"byteorder\",\"sreg\":1,\"dreg\":1,\"op\":\"hton\","
+	  "\"len\":4,\"size\":4}," CMP("lt", "00000005") ",\"accept\"]" },
 };
 
 START_TEST(compiles_like_nftables)
@@ -452,6 +469,47 @@ static const struct {
 	  "rt mtu cannot be set" },
 	{ "table ip6 t {\n chain c {\n  exthdr hbh exists\n }\n}\n", 3, 3,
 	  "unsupported feature: exthdr" },
+	/* numgen and hashes: nft 1.0.6 passes mod 0 and a last value past
+	 * 32 bits to the kernel (ERANGE, EOVERFLOW) */
+	{ "table ip t {\n chain c {\n  numgen inc mod 0 0\n }\n}\n",
+	  3, 18, "mod 0: the modulus is at least 1" },
+	{ "table ip t {\n chain c {\n  numgen inc mod 4294967296 0\n }\n}\n",
+	  3, 18, "the modulus out of range" },
+	{ "table ip t {\n chain c {\n  numgen inc mod 2 offset 4294967295 0\n"
+	  " }\n}\n",
+	  3, 27, "offset 4294967295 + mod 2 goes past 32 bits" },
+	/* nft: syntax error, unexpected number, expecting mod */
+	{ "table ip t {\n chain c {\n  numgen inc 0\n }\n}\n",
+	  3, 14, "expecting mod" },
+	{ "table ip t {\n chain c {\n  numgen foo mod 2 0\n }\n}\n",
+	  3, 10, "expecting inc or random" },
+	{ "table ip t {\n chain c {\n  meta mark set jhash mod 2\n }\n}\n",
+	  3, 23, "expecting a selector" },
+	/* nft: syntax error, unexpected seed */
+	{ "table ip t {\n chain c {\n  symhash mod 2 seed 1 0\n }\n}\n",
+	  3, 17, "unexpected 'seed'" },
+	/* nft cuts the seed to 32 bits silently */
+	{ "table ip t {\n chain c {\n  jhash ip saddr mod 2 seed 4294967296 0\n"
+	  " }\n}\n",
+	  3, 29, "the seed out of range" },
+	/* nft: Value 12 exceeds valid range 0-11 */
+	{ "table ip t {\n chain c {\n  numgen inc mod 2 offset 10 12\n }\n}\n",
+	  3, 30, "value 12 exceeds valid range 0-11" },
+	{ "table ip t {\n chain c {\n  symhash mod 10 3-10\n }\n}\n",
+	  3, 20, "value 10 exceeds valid range 0-9" },
+	/* nft aborts: its registers end there */
+	{ "table ip6 t {\n chain c {\n  jhash ip6 saddr . ip6 daddr . ip6 saddr"
+	  " . ip6 daddr mod 2 0\n }\n}\n",
+	  3, 45, "jhash takes at most 48 bytes" },
+	{ "table ip t {\n chain c {\n  numgen inc mod 2 vmap { 0 : accept }\n"
+	  " }\n}\n",
+	  3, 20, "unsupported feature: sets and maps keyed by numgen" },
+	{ "table ip t {\n chain c {\n  ct zone set numgen inc mod 2\n }\n}\n",
+	  3, 15, "unsupported feature: ct zone set from numgen" },
+	/* nft's grammar wants a literal number there */
+	{ "define N = 1\ntable ip t {\n chain c {\n"
+	  "  meta mark set numgen inc mod 4 offset $N\n }\n}\n",
+	  4, 41, "unexpected '$', expecting number" },
 };
 
 START_TEST(errors_point_at_the_mistake)
