@@ -768,11 +768,23 @@ static inline bool scalar_equal(const struct linx_value *a,
 
 /* An element of a list or map: its leaves (most of a tree's nodes) are
  * compared here, without a call per leaf; containers recurse. */
+/* An int and a uint of the same number: the same integer (JSON and the
+ * Erlang codec do not tell them apart, and decoders pick either). */
+static inline bool int_uint_equal(const struct linx_value *a,
+				  const struct linx_value *b)
+{
+	if (a->type == LINX_INT && b->type == LINX_UINT)
+		return a->i >= 0 && (uint64_t)a->i == b->u;
+	if (a->type == LINX_UINT && b->type == LINX_INT)
+		return b->i >= 0 && (uint64_t)b->i == a->u;
+	return false;
+}
+
 static inline bool elem_equal(const struct linx_value *a,
 			      const struct linx_value *b)
 {
 	if (a->type != b->type)
-		return false;
+		return int_uint_equal(a, b);
 	if (a->type == LINX_LIST || a->type == LINX_MAP)
 		return linx_value_equal(a, b);
 	return scalar_equal(a, b);
@@ -780,8 +792,10 @@ static inline bool elem_equal(const struct linx_value *a,
 
 bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 {
-	if (!a || !b || a->type != b->type)
+	if (!a || !b)
 		return false;
+	if (a->type != b->type)
+		return int_uint_equal(a, b);
 	switch (a->type) {
 	case LINX_LIST:
 		if (a->len != b->len)

@@ -281,7 +281,8 @@ LINX_API int linx_value_copy(struct linx_value *ret,
  * order of precedence) if a builder failed somewhere inside it. */
 LINX_API int linx_value_status(const struct linx_value *v);
 
-/* Structural equality (handles compare by identity). */
+/* Structural equality (handles compare by identity; an int and a uint
+ * holding the same number are equal). */
 LINX_API bool linx_value_equal(const struct linx_value *a,
 			       const struct linx_value *b);
 

@@ -442,10 +442,24 @@ START_TEST(copy_and_equal)
 	linx_value_clear(&b);
 	linx_value_clear(&c);
 
-	/* int 1 and uint 1 are different values; so are string and bytes. */
+	/* int 1 and uint 1 are the same number, as front-ends send either
+	 * (docs/core/plugins.md); a negative int is no uint. String and
+	 * bytes differ. */
 	b = linx_value_int(1);
 	c = linx_value_uint(1);
+	ck_assert(linx_value_equal(&b, &c));
+	ck_assert(linx_value_equal(&c, &b));
+	b = linx_value_int(-1);
+	c = linx_value_uint(UINT64_MAX);
 	ck_assert(!linx_value_equal(&b, &c));
+	ck_assert(!linx_value_equal(&c, &b));
+	b = linx_value_list();
+	c = linx_value_list();
+	ck_assert_int_eq(linx_list_push_int(&b, 7), 0);
+	ck_assert_int_eq(linx_list_push_uint(&c, 7), 0);
+	ck_assert(linx_value_equal(&b, &c));
+	linx_value_clear(&b);
+	linx_value_clear(&c);
 	ck_assert_int_eq(linx_value_cstring(&b, "ab"), 0);
 	ck_assert_int_eq(linx_value_bytes(&c, "ab", 2), 0);
 	ck_assert(!linx_value_equal(&b, &c));
