@@ -297,32 +297,101 @@ static bool map_equal_without(const struct linx_value *a,
 	return na == nb;
 }
 
+/* What the kernel reports for a field a ruleset may leave out: no flags
+ * (a lookup's, a dynset's, a limit's 0 comes back as []) and a dynset's
+ * timeout 0 (none). Both send the kernel the same thing. */
+static bool kernel_default(const struct linx_pair *p)
+{
+	const struct linx_value *v = &p->value;
+
+	if (p->key_len == 5 && memcmp(p->key, "flags", 5) == 0)
+		return v->type == LINX_LIST && v->len == 0;
+	if (p->key_len == 7 && memcmp(p->key, "timeout", 7) == 0)
+		return (v->type == LINX_INT && v->i == 0) ||
+		       (v->type == LINX_UINT && v->u == 0);
+	return false;
+}
+
+static bool is_state(const char *expr, const char *key)
+{
+	if (strcmp(expr, "counter") == 0)
+		return strcmp(key, "packets") == 0 || strcmp(key, "bytes") == 0;
+	if (strcmp(expr, "quota") == 0)
+		return strcmp(key, "consumed") == 0 || strcmp(key, "used") == 0;
+	return false;
+}
+
+/* Whether `a`'s pairs are in `b`, the kernel's state and defaults aside;
+ * `n` counts the pairs compared. Nested expressions (a dynset's) go
+ * through the same comparison. */
+static bool expr_pairs_in(const struct linx_value *a, const struct linx_value *b,
+			  const char *expr, uint32_t *n)
+{
+	for (uint32_t i = 0; i < a->len; i++) {
+		const struct linx_pair *p = &a->pairs[i];
+		const struct linx_value *o = get(b, p->key);
+
+		if (is_state(expr, p->key) || (!o && kernel_default(p)))
+			continue;
+		if (!o)
+			return false;
+		(*n)++;
+		if (p->key_len == 5 && memcmp(p->key, "exprs", 5) == 0 ?
+			    !exprs_struct_equal(&p->value, o) :
+			    !linx_value_equal(&p->value, o)) {
+			struct linx_pair q = { .key = p->key,
+					       .key_len = p->key_len };
+			q.value = *o;
+			if (!(kernel_default(p) && kernel_default(&q)))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* A verdict written as sugar ("drop", {"jump": "c"}) and the kernel's
+ * immediate into the verdict register that it stands for. */
+static bool verdict_sugar_of(const struct linx_value *sugar,
+			     const struct linx_value *imm)
+{
+	const struct linx_value *dreg = get(imm, "dreg");
+	const struct linx_value *v = get(imm, "verdict");
+	const char *name = str_of(imm, "expr");
+
+	if (sugar->type == LINX_MAP && get(sugar, "expr"))
+		return false;
+	return name && strcmp(name, "immediate") == 0 && imm->len == 3 &&
+	       dreg && dreg->type == LINX_INT && dreg->i == 0 && v &&
+	       linx_value_equal(sugar, v);
+}
+
+static bool expr_equal(const struct linx_value *x, const struct linx_value *y)
+{
+	const char *name;
+	uint32_t nx = 0, ny = 0;
+
+	/* Equal as values is the common case, and the cheapest. */
+	if (linx_value_equal(x, y))
+		return true;
+	if (verdict_sugar_of(x, y) || verdict_sugar_of(y, x))
+		return true;
+	if (x->type != LINX_MAP || y->type != LINX_MAP)
+		return false;
+	name = str_of(x, "expr");
+	if (!name || !str_of(y, "expr") || strcmp(name, str_of(y, "expr")))
+		return false;
+	return expr_pairs_in(x, y, name, &nx) && expr_pairs_in(y, x, name, &ny) &&
+	       nx == ny;
+}
+
 static bool exprs_struct_equal(const struct linx_value *a,
 			       const struct linx_value *b)
 {
-	static const char *const state[] = { "packets", "bytes", NULL };
-	static const char *const quota_state[] = { "consumed", "used", NULL };
-
 	if (a->type != LINX_LIST || b->type != LINX_LIST || a->len != b->len)
 		return false;
-	for (uint32_t i = 0; i < a->len; i++) {
-		const struct linx_value *x = &a->items[i], *y = &b->items[i];
-		const char *name;
-
-		/* Equal as values is the common case, and the cheapest. */
-		if (linx_value_equal(x, y))
-			continue;
-		name = x->type == LINX_MAP ? str_of(x, "expr") : NULL;
-		if (name && strcmp(name, "counter") == 0) {
-			if (!map_equal_without(x, y, state, false))
-				return false;
-		} else if (name && strcmp(name, "quota") == 0) {
-			if (!map_equal_without(x, y, quota_state, false))
-				return false;
-		} else if (!linx_value_equal(x, y)) {
+	for (uint32_t i = 0; i < a->len; i++)
+		if (!expr_equal(&a->items[i], &b->items[i]))
 			return false;
-		}
-	}
 	return true;
 }
 
