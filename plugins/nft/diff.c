@@ -297,19 +297,65 @@ static bool map_equal_without(const struct linx_value *a,
 	return na == nb;
 }
 
-/* What the kernel reports for a field a ruleset may leave out: no flags
- * (a lookup's, a dynset's, a limit's 0 comes back as []) and a dynset's
- * timeout 0 (none). Both send the kernel the same thing. */
-static bool kernel_default(const struct linx_pair *p)
+/* What the kernel reports for a field a ruleset may leave out, or what
+ * it leaves out of what a ruleset says: no flags (a lookup's, a dynset's
+ * or a limit's 0 comes back as []), a dynset's timeout 0 (none) and its
+ * "expr" flag (implied by its expressions, never reported), a bitwise's
+ * op "bool" (the default), a tcp reset's code 0, a hash's or numgen's
+ * offset 0 (sent, as nft sends it, and not reported). Either way the kernel
+ * holds the same rule. */
+static bool kernel_default(const char *expr, const struct linx_pair *p)
 {
 	const struct linx_value *v = &p->value;
 
-	if (p->key_len == 5 && memcmp(p->key, "flags", 5) == 0)
-		return v->type == LINX_LIST && v->len == 0;
+	if (p->key_len == 5 && memcmp(p->key, "flags", 5) == 0) {
+		if (v->type != LINX_LIST)
+			return false;
+		for (uint32_t i = 0; i < v->len; i++)
+			if (strcmp(expr, "dynset") != 0 ||
+			    v->items[i].type != LINX_STRING ||
+			    strcmp(v->items[i].str, "expr") != 0)
+				return false;
+		return true;
+	}
 	if (p->key_len == 7 && memcmp(p->key, "timeout", 7) == 0)
 		return (v->type == LINX_INT && v->i == 0) ||
 		       (v->type == LINX_UINT && v->u == 0);
+	if (p->key_len == 2 && memcmp(p->key, "op", 2) == 0)
+		return strcmp(expr, "bitwise") == 0 && v->type == LINX_STRING &&
+		       strcmp(v->str, "bool") == 0;
+	if (p->key_len == 6 && memcmp(p->key, "offset", 6) == 0)
+		return (strcmp(expr, "hash") == 0 ||
+			strcmp(expr, "numgen") == 0) &&
+		       ((v->type == LINX_INT && v->i == 0) ||
+			(v->type == LINX_UINT && v->u == 0));
+	if (p->key_len == 4 && memcmp(p->key, "code", 4) == 0)
+		return strcmp(expr, "reject") == 0 &&
+		       ((v->type == LINX_INT && v->i == 0) ||
+			(v->type == LINX_UINT && v->u == 0));
 	return false;
+}
+
+/* The elements of an anonymous set, in any order: the kernel lists a
+ * hash set's in its own. Quadratic, so only for sets a rule writes
+ * inline (a few hundred elements at most); larger ones must match in
+ * order. */
+static bool elements_equal(const struct linx_value *a,
+			   const struct linx_value *b)
+{
+	if (linx_value_equal(a, b))
+		return true;
+	if (a->type != LINX_LIST || b->type != LINX_LIST || a->len != b->len ||
+	    a->len > 1024)
+		return false;
+	for (uint32_t i = 0; i < a->len; i++) {
+		uint32_t j = 0;
+		while (j < b->len && !linx_value_equal(&a->items[i], &b->items[j]))
+			j++;
+		if (j == b->len)
+			return false;
+	}
+	return true;
 }
 
 static bool is_state(const char *expr, const char *key)
@@ -331,18 +377,25 @@ static bool expr_pairs_in(const struct linx_value *a, const struct linx_value *b
 		const struct linx_pair *p = &a->pairs[i];
 		const struct linx_value *o = get(b, p->key);
 
-		if (is_state(expr, p->key) || (!o && kernel_default(p)))
+		if (is_state(expr, p->key) || (!o && kernel_default(expr, p)))
 			continue;
 		if (!o)
 			return false;
 		(*n)++;
-		if (p->key_len == 5 && memcmp(p->key, "exprs", 5) == 0 ?
-			    !exprs_struct_equal(&p->value, o) :
-			    !linx_value_equal(&p->value, o)) {
+		bool same;
+		if (p->key_len == 5 && memcmp(p->key, "exprs", 5) == 0)
+			same = exprs_struct_equal(&p->value, o);
+		else if (p->key_len == 8 && memcmp(p->key, "elements", 8) == 0 &&
+			 strcmp(expr, "set_literal") == 0)
+			same = elements_equal(&p->value, o);
+		else
+			same = linx_value_equal(&p->value, o);
+		if (!same) {
 			struct linx_pair q = { .key = p->key,
 					       .key_len = p->key_len };
 			q.value = *o;
-			if (!(kernel_default(p) && kernel_default(&q)))
+			if (!(kernel_default(expr, p) &&
+			      kernel_default(expr, &q)))
 				return false;
 		}
 	}

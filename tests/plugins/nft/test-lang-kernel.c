@@ -248,6 +248,18 @@ static void one_file(const char *path, struct tally *t)
 	free(a);
 	free(b);
 	free(c);
+	/* reconcile: the file against what loading it left in the kernel
+	 * is no change at all (nothing recreated on a steady pass) */
+	snprintf(cmd, sizeof(cmd),
+		 "%s nft load %s && %s call nft.parse path=%s | "
+		 "jq -c '.ruleset // .' > %s.want && %s nft diff --pulled %s.want; "
+		 "rm -f %s.want\n",
+		 LINX_CLI, path, LINX_CLI, path, tmpl, LINX_CLI, tmpl, tmpl);
+	ck_assert_msg(in_netns(&a, cmd) == 0, "%s: diff: %s", path, a);
+	ck_assert_msg(strstr(a, "{\"ops\":[]}") != NULL,
+		      "%s: a reconcile against its own load changes: %s", path,
+		      a);
+	free(a);
 }
 
 static void run_dir(const char *dir, struct tally *t)
