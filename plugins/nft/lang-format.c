@@ -1866,7 +1866,7 @@ bad:
 
 /* What the parser matches a generator's result as (its gen_sels). */
 static const struct nftl_sel gen_lhs = { "numgen", "", SEL_GEN, 0, 0, 4,
-					 DT_HINT, "" };
+					 DT_HINT, "", 0, 0 };
 
 /* Whether every key of map `e` is one of `keys` (NULL-terminated): a
  * field the parser never writes would be lost in the text. */
