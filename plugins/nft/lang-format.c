@@ -157,6 +157,7 @@ static void put_time(struct sbuf *b, uint64_t ms)
 struct fctx {
 	int family;
 	int l4, nf, eth;
+	unsigned vlan; /* 802.1Q headers known, stacked; 0 none */
 	bool have[24];
 	const struct linx_value *reg[24]; /* immediates not yet used */
 	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
@@ -654,7 +655,12 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 		else if (c->family == F_INET)
 			proto = c->nf == 2 ? "ip" : c->nf == 10 ? "ip6" : NULL;
 		else if (c->family == F_BRIDGE || c->family == F_NETDEV)
-			proto = c->eth == 0x800 ? "ip" : c->eth == 0x86dd ? "ip6" : NULL;
+			proto = c->eth == 0x800	   ? "ip"
+				: c->eth == 0x86dd ? "ip6"
+				: c->eth == 0x806  ? "arp"
+						   : NULL;
+		else if (c->family == F_ARP)
+			proto = "arp";
 	} else if (streq(base, "transport")) {
 		b = 2;
 		switch (c->l4) {
@@ -665,6 +671,8 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 		case 132: proto = "sctp"; break;
 		case 33: proto = "dccp"; break;
 		case 136: proto = "udplite"; break;
+		case 50: proto = "esp"; break;
+		case 51: proto = "ah"; break;
 		default:
 			if ((off == 0 || off == 2) && len == 2)
 				proto = "th";
@@ -1259,6 +1267,143 @@ value:;
 bad:
 	free(b.p);
 	return unsupported(c, e1, "cannot be written in nft syntax");
+}
+
+/* A payload load of `base` at `off`, `len` bytes, into register 1. */
+static bool is_load(const struct linx_value *e, const char *base, int64_t off,
+		    int64_t len)
+{
+	int64_t o, l, d;
+	const char *b = is_expr(e, "payload") ? str_of(e, "base") : NULL;
+
+	return b && streq(b, base) && int_of(e, "offset", &o) && o == off &&
+	       int_of(e, "len", &l) && l == len && int_of(e, "dreg", &d) &&
+	       d == 1;
+}
+
+/* The big-endian mask of a bitwise on register 1 with no xor, or -1. */
+static int64_t and_mask(const struct linx_value *e)
+{
+	const struct linx_value *m = bytes_of(e, "mask"), *x = bytes_of(e, "xor");
+	int64_t sr, dr;
+	const char *op = str_of(e, "op");
+
+	if (!is_expr(e, "bitwise") || !m || m->len > 2 ||
+	    (linx_map_get(e, "op") && (!op || !streq(op, "bool"))) ||
+	    !int_of(e, "sreg", &sr) || sr != 1 || !int_of(e, "dreg", &dr) ||
+	    dr != 1)
+		return -1;
+	for (uint32_t k = 0; x && k < x->len; k++)
+		if (x->bytes[k])
+			return -1;
+	return (int64_t)get_uint(m->bytes, m->len, false);
+}
+
+/* The value of a cmp eq (or neq, with `neq`) on register 1 of `len`
+ * bytes, big-endian, or -1. */
+static int64_t cmp_value(const struct linx_value *e, unsigned len, bool neq)
+{
+	const struct linx_value *d = bytes_of(e, "data");
+	const char *op = str_of(e, "op");
+
+	if (!is_expr(e, "cmp") || !sreg1(e) || !d || d->len != len || !op ||
+	    !(streq(op, "eq") || (neq && streq(op, "neq"))))
+		return -1;
+	return (int64_t)get_uint(d->bytes, len, false);
+}
+
+/* Whether ex[i] starts a vlan pcp, dei or id match of the innermost tag. */
+static bool vlan_bits_at(const struct linx_value *ex, uint32_t n, uint32_t i,
+			 int64_t hb)
+{
+	return i + 1 < n &&
+	       ((is_load(&ex[i], "link", hb, 1) &&
+		 (and_mask(&ex[i + 1]) == 0xe0 || and_mask(&ex[i + 1]) == 0x10)) ||
+		(is_load(&ex[i], "link", hb, 2) && and_mask(&ex[i + 1]) == 0x0fff));
+}
+
+static bool is_tag(int64_t et)
+{
+	return et == 0x8100 || et == 0x88a8;
+}
+
+/*
+ * VLAN headers and what nft adds for them: `ether type 8021q` before a
+ * vlan id, pcp or dei is a dependency (an 802.1ad tag is printed), `vlan
+ * type` of the innermost tag before a network header too; a tag's type
+ * stacks another header 4 bytes on.  0: not a VLAN or ether type form.
+ */
+static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		  uint32_t i)
+{
+	const struct linx_value *e = &ex[i];
+	bool net_next = i + 2 < n && is_expr(&ex[i + 2], "payload") &&
+			str_of(&ex[i + 2], "base") &&
+			streq(str_of(&ex[i + 2], "base"), "network");
+	int64_t et, hb = 14 + 4 * ((int64_t)c->vlan - 1);
+
+	if (i + 1 >= n)
+		return 0;
+	if (c->vlan == 0 && is_load(e, "link", 12, 2) &&
+	    (et = cmp_value(&ex[i + 1], 2, false)) >= 0) {
+		if (et == 0x8100 && vlan_bits_at(ex, n, i + 2, 14)) {
+			c->vlan = 1;
+			return 2;
+		}
+		if (et == 0x0806 && c->family == F_BRIDGE && net_next &&
+		    c->eth < 0) {
+			c->eth = 0x806;
+			return 2;
+		}
+		if (!is_tag(et))
+			return 0;
+		word(c, et == 0x8100 ? "ether type 8021q" : "ether type 8021ad");
+		c->vlan = 1;
+		return 2;
+	}
+	if (c->vlan == 0)
+		return 0;
+	if (is_load(e, "link", hb + 2, 2)) { /* vlan type */
+		et = cmp_value(&ex[i + 1], 2, false);
+		if ((et == 0x0800 || et == 0x86dd || et == 0x0806) && net_next &&
+		    c->eth < 0 && c->family != F_IP && c->family != F_IP6) {
+			c->eth = (int)et;
+			if (c->family == F_INET && et != 0x0806)
+				c->nf = et == 0x0800 ? 2 : 10;
+			return 2;
+		}
+		if (is_tag(et)) {
+			word(c, et == 0x8100 ? "vlan type 8021q"
+					     : "vlan type 8021ad");
+			c->vlan++;
+			return 2;
+		}
+		struct nftl_sel s = *nftl_sel_find("vlan", "type");
+		s.offset = (uint8_t)(hb + 2);
+		return fmt_match_as(c, ex, n, i, &s, false, NULL);
+	}
+	if (!vlan_bits_at(ex, n, i, hb))
+		return 0;
+	int64_t m = and_mask(&ex[i + 1]);
+	if (m == 0x0fff) {
+		/* vlan id: the value in place, any form; skip the bitwise */
+		struct linx_value t[4];
+		uint32_t k = 1;
+		struct nftl_sel s = *nftl_sel_find("vlan", "id");
+		t[0] = ex[i];
+		for (; k < 4 && i + k + 1 < n; k++)
+			t[k] = ex[i + k + 1];
+		int rc = fmt_match_as(c, t, k, 0, &s, false, NULL);
+		return rc > 0 ? rc + 1 : rc;
+	}
+	const struct nftl_sel *s = nftl_sel_find("vlan", m == 0xe0 ? "pcp" : "dei");
+	int64_t v = i + 2 < n ? cmp_value(&ex[i + 2], 1, true) : -1;
+	if (v < 0 || (v & ~m))
+		return 0;
+	wordf(c, "vlan %s %s%u", s->field,
+	      streq(str_of(&ex[i + 2], "op"), "neq") ? "!= " : "",
+	      (unsigned)(v >> s->shift));
+	return 3;
 }
 
 static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
@@ -1866,7 +2011,7 @@ bad:
 
 /* What the parser matches a generator's result as (its gen_sels). */
 static const struct nftl_sel gen_lhs = { "numgen", "", SEL_GEN, 0, 0, 4,
-					 DT_HINT, "" };
+					 DT_HINT, "", 0, 0 };
 
 /* Whether every key of map `e` is one of `keys` (NULL-terminated): a
  * field the parser never writes would be lost in the text. */
@@ -2573,6 +2718,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			return cc;
 		cc = fmt_concat(c, ex, n, i);
 		if (cc > 0)
+			return cc;
+		if (kind[0] == 'p' && (cc = fmt_l2(c, ex, n, i)) != 0)
 			return cc;
 		/* dependencies nftables adds: read them as context */
 		const char *key = str_of(e, "key");

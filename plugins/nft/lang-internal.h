@@ -101,6 +101,7 @@ enum nft_dtype {
 	DT_UID,      /* host 4: meta skuid (nft's type uid) */
 	DT_GID,      /* host 4: meta skgid (gid) */
 	DT_DEVGROUP, /* host 4: meta iifgroup/oifgroup (devgroup) */
+	DT_ARPOP,    /* BE 2: arp operation (arp_op), names */
 };
 
 /* A selector: what a match's left-hand side loads. */
@@ -113,6 +114,11 @@ struct nftl_sel {
 	uint8_t offset, len;
 	uint8_t dtype;
 	const char *key; /* meta / ct / rt key */
+	/* payload bit fields (vlan id, pcp, dei): the bits of the loaded
+	 * bytes the field is (big-endian), and how far its value is
+	 * shifted left in them; 0 for a whole-byte field */
+	uint16_t mask;
+	uint8_t shift;
 };
 /* SEL_EXTHDR: a field of a TCP option (exthdr op tcpopt); SEL_RT: a key
  * of the rt expression (the packet's route); SEL_GEN: numgen, jhash or

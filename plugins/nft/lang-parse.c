@@ -673,6 +673,7 @@ struct rule {
 	int l4;	     /* known l4 protocol, -1 */
 	int nfproto; /* known nfproto (2, 10), -1 */
 	int ethproto;
+	unsigned vlan; /* 802.1Q headers established (stacked), 0 none */
 	bool iiftype;
 	bool verdict;
 	struct linx_value tag, comment;
@@ -897,11 +898,32 @@ static int dep_l4(struct parser *p, struct rule *r, int proto,
 	return rc;
 }
 
+/* `vlan type ET` of the innermost 802.1Q header: what nft checks before
+ * a network header behind a VLAN tag, instead of meta protocol. */
+static int dep_vlan_type(struct parser *p, struct rule *r, int et)
+{
+	uint8_t b[2] = { (uint8_t)(et >> 8), (uint8_t)et };
+	int rc;
+
+	if (r->ethproto == et)
+		return 0;
+	rc = e_payload(p, r, 0, 16 + 4 * (r->vlan - 1), 2);
+	if (rc == 0)
+		rc = e_cmp(p, r, "eq", b, 2);
+	r->ethproto = et;
+	return rc;
+}
+
 static int dep_network(struct parser *p, struct rule *r,
 		       const struct tok *at, bool v6)
 {
 	int want = v6 ? 10 : 2;
 
+	if (r->vlan && (p->family == F_INET || p->family == F_BRIDGE ||
+			p->family == F_NETDEV)) {
+		r->nfproto = want;
+		return dep_vlan_type(p, r, v6 ? 0x86dd : 0x0800);
+	}
 	switch (p->family) {
 	case F_IP:
 	case F_IP6:
@@ -957,6 +979,59 @@ static int dep_link(struct parser *p, struct rule *r)
 	return rc;
 }
 
+/* A vlan field: the link layer's, then `ether type 8021q` unless a
+ * VLAN header is known.  nft refuses it after meta protocol. */
+static int dep_vlan(struct parser *p, struct rule *r, const struct tok *at)
+{
+	static const uint8_t q[2] = { 0x81, 0x00 };
+	int rc;
+
+	if ((rc = dep_link(p, r)) < 0 || r->vlan)
+		return rc;
+	if (r->ethproto >= 0)
+		return perror_at(p, at, "conflicting protocols specified: "
+					"ether vs. vlan");
+	rc = e_payload(p, r, 0, 12, 2);
+	if (rc == 0)
+		rc = e_cmp(p, r, "eq", q, 2);
+	r->vlan = 1;
+	return rc;
+}
+
+/* An arp field: nothing in an arp table; behind a VLAN tag its vlan
+ * type; `ether type arp` in a bridge, meta protocol in netdev. */
+static int dep_arp(struct parser *p, struct rule *r, const struct tok *at)
+{
+	static const uint8_t b[2] = { 0x08, 0x06 };
+	int rc;
+
+	switch (p->family) {
+	case F_ARP:
+		return 0;
+	case F_BRIDGE:
+	case F_NETDEV:
+		if (r->vlan)
+			return dep_vlan_type(p, r, 0x0806);
+		if (r->ethproto == 0x0806)
+			return 0;
+		if (r->ethproto >= 0)
+			return perror_at(p, at, "conflicting protocols "
+						"specified: ether vs. arp");
+		if (p->family == F_BRIDGE)
+			rc = e_payload(p, r, 0, 12, 2);
+		else
+			rc = e_load(p, r, "meta", "protocol", 1);
+		if (rc == 0)
+			rc = e_cmp(p, r, "eq", b, 2);
+		r->ethproto = 0x0806;
+		return rc;
+	default:
+		return perror_at(p, at, "conflicting protocols specified: "
+					"%s vs. arp",
+				 fam_names[p->family]);
+	}
+}
+
 static int emit_deps(struct parser *p, struct rule *r,
 		     const struct nftl_sel *s, const struct tok *at)
 {
@@ -965,7 +1040,10 @@ static int emit_deps(struct parser *p, struct rule *r,
 	if (s->kind != SEL_PAYLOAD)
 		return 0;
 	if (s->base == 0)
-		return dep_link(p, r);
+		return streq(s->proto, "vlan") ? dep_vlan(p, r, at)
+					       : dep_link(p, r);
+	if (streq(s->proto, "arp"))
+		return dep_arp(p, r, at);
 	if (s->base == 1)
 		return dep_network(p, r, at, streq(s->proto, "ip6"));
 	if (streq(s->proto, "th"))
@@ -981,6 +1059,21 @@ static int emit_deps(struct parser *p, struct rule *r,
 			return rc;
 	}
 	return dep_l4(p, r, nftl_l4_proto(s->proto), at);
+}
+
+/* `ether type` or `vlan type` ET: a VLAN tag (802.1Q or 802.1ad) starts
+ * a header, stacked behind the one before; ip, ip6 and arp say what the
+ * network header is. */
+static void note_ethertype(struct rule *r, bool vlan, int et)
+{
+	if (et == 0x8100 || et == 0x88a8) {
+		if (!vlan)
+			r->vlan = 1;
+		else if (r->vlan && r->vlan < 8)
+			r->vlan++;
+	} else if (vlan && (et == 0x0800 || et == 0x86dd || et == 0x0806)) {
+		r->ethproto = et;
+	}
 }
 
 /* Remember what an explicit match established (nftables' protocol
@@ -1003,6 +1096,10 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 		 (streq(s->field, "protocol") ||
 		  streq(s->field, "nexthdr")))
 		r->l4 = v->b[0];
+	else if (s->kind == SEL_PAYLOAD && s->dtype == DT_ETHERTYPE &&
+		 (streq(s->proto, "ether") || streq(s->proto, "vlan")))
+		note_ethertype(r, streq(s->proto, "vlan"),
+			       v->b[0] << 8 | v->b[1]);
 }
 
 /* ---- matches ------------------------------------------------------------------- */
@@ -1460,6 +1557,22 @@ static struct linx_value ckey_types(const struct ckey *k)
 	return l;
 }
 
+/* `arp saddr ip`, `arp daddr ether`: the field is two words. */
+static int arp_field(struct parser *p, const char *proto, const char **field)
+{
+	if (!streq(proto, "arp") ||
+	    (!streq(*field, "saddr") && !streq(*field, "daddr")))
+		return 0;
+	const struct tok *t = next(p);
+	if (is_ident(t, "ip"))
+		*field = streq(*field, "saddr") ? "saddr ip" : "daddr ip";
+	else if (is_ident(t, "ether"))
+		*field = streq(*field, "saddr") ? "saddr ether" : "daddr ether";
+	else
+		return unexpected(p, t, "ip or ether");
+	return 0;
+}
+
 /* `meta KEY`, `ct KEY`, `PROTO FIELD` or an unqualified meta key. */
 static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 {
@@ -1475,6 +1588,11 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 			return unexpected(p, ft, "a field");
 		proto = t->s;
 		field = ft->s;
+		/* their offsets and dependencies are the matches' alone */
+		if (streq(proto, "vlan") || streq(proto, "arp"))
+			return perror_at(p, t, "unsupported feature: %s fields "
+					       "here",
+					 proto);
 	} else if (unqualified_meta(t->s)) {
 		proto = "meta";
 		field = t->s;
@@ -1714,16 +1832,52 @@ static int gen_value_ok(struct parser *p, const struct nftl_sel *s,
 	return 0;
 }
 
+/* A bit field (vlan pcp, dei): the load is done; its mask, then one
+ * value shifted into place, as nft compiles it.  Sets and ranges of a
+ * shifted field are left out. */
+static int bitfield_match(struct parser *p, struct rule *r,
+			  const struct nftl_sel *s, const char *op)
+{
+	const struct tok *t = peek(p);
+	uint8_t m[2], b[2];
+	uint64_t v, max = (uint64_t)(s->mask >> s->shift);
+	int rc;
+
+	if (t->kind != T_INT)
+		return is_punct(t, '{') || t->kind == T_SETREF
+			       ? perror_at(p, t, "unsupported feature: sets "
+						 "of %s %s",
+					   s->proto, s->field)
+			       : unexpected(p, t, "a number");
+	if ((rc = expect_uint(p, max, &v, "value")) < 0)
+		return rc;
+	if (!streq(op, "eq") && !streq(op, "neq"))
+		return perror_at(p, t, "unsupported feature: ordering %s %s",
+				 s->proto, s->field);
+	put_uint(m, s->len, s->mask, false);
+	put_uint(b, s->len, v << s->shift, false);
+	if ((rc = e_bitwise(p, r, m, s->len)) < 0)
+		return rc;
+	return e_cmp(p, r, op, b, s->len);
+}
+
 static int parse_match(struct parser *p, struct rule *r,
 		       const struct nftl_sel *s, const struct tok *at)
 {
 	unsigned len = s->len, dt = s->dtype;
 	const char *op = "eq";
 	bool explicit_op = false;
+	struct nftl_sel in_tag;
 	int rc;
 
 	if ((rc = emit_deps(p, r, s, at)) < 0)
 		return rc;
+	/* a field of the innermost of the stacked VLAN headers */
+	if (s->kind == SEL_PAYLOAD && streq(s->proto, "vlan")) {
+		in_tag = *s;
+		in_tag.offset = (uint8_t)(s->offset + 4 * (r->vlan - 1));
+		s = &in_tag;
+	}
 	/* the right-hand side decides the load for prefixes: look ahead */
 	const struct tok *o = peek(p);
 	if (op_of(o)) {
@@ -1775,6 +1929,11 @@ static int parse_match(struct parser *p, struct rule *r,
 	if (is_ident(t, "map"))
 		return perror_at(p, t, "unsupported feature: map lookups in "
 				       "matches");
+	if (s->mask && (is_ident(t, "vmap") || is_punct(t, '&') ||
+			is_ident(t, "and") || t->kind == T_VAR))
+		return perror_at(p, t, "unsupported feature: this form of "
+				       "%s %s",
+				 s->proto, s->field);
 	/* load */
 	if (s->kind == SEL_PAYLOAD) {
 		unsigned ll = len;
@@ -1790,6 +1949,18 @@ static int parse_match(struct parser *p, struct rule *r,
 	}
 	if (rc < 0)
 		return rc;
+	if (s->shift)
+		return bitfield_match(p, r, s, op);
+	if (s->mask) { /* vlan id: the low 12 bits, in place */
+		uint8_t m[2];
+		put_uint(m, len, s->mask, false);
+		if ((rc = e_bitwise(p, r, m, len)) < 0)
+			return rc;
+		if (t->kind == T_INT && t->u > s->mask)
+			return perror_at(p, t, "value %llu exceeds valid range "
+					       "0-%u",
+					 (unsigned long long)t->u, s->mask);
+	}
 	if (t->kind == T_SETREF) {
 		if (ordering)
 			return perror_at(p, t, "a set needs == or !=");
@@ -3657,9 +3828,9 @@ static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
 /* What a generator's result is matched or set as: nft's 32-bit integer
  * in host order (DT_HINT), computed into register 1 before the match. */
 static const struct nftl_sel gen_sels[] = {
-	{ "numgen", "", SEL_GEN, 0, 0, 4, DT_HINT, "" },
-	{ "jhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "" },
-	{ "symhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "" },
+	{ "numgen", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0 },
+	{ "jhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0 },
+	{ "symhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0 },
 };
 
 static const struct nftl_sel *gen_sel(const struct tok *t)
@@ -3888,6 +4059,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				}
 				proto = w;
 				field = ft->s;
+				if ((rc = arp_field(p, proto, &field)) < 0)
+					break;
 				if (streq(w, "ct") &&
 				    streq(field, "helper") &&
 				    accept_ident(p, "set")) {

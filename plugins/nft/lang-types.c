@@ -12,17 +12,34 @@
 
 #include "lang-internal.h"
 
-#define P(pr, f, b, o, l, t) { pr, f, SEL_PAYLOAD, b, o, l, t, NULL }
-#define M(f, l, t) { "meta", f, SEL_META, 0, 0, l, t, f }
-#define C(f, l, t) { "ct", f, SEL_CT, 0, 0, l, t, f }
-#define TO(o, f, k, off, l) { "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL }
-#define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k }
+#define P(pr, f, b, o, l, t) { pr, f, SEL_PAYLOAD, b, o, l, t, NULL, 0, 0 }
+#define M(f, l, t) { "meta", f, SEL_META, 0, 0, l, t, f, 0, 0 }
+#define C(f, l, t) { "ct", f, SEL_CT, 0, 0, l, t, f, 0, 0 }
+#define TO(o, f, k, off, l) { "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL, 0, 0 }
+#define PB(pr, f, o, l, m, sh) { pr, f, SEL_PAYLOAD, 0, o, l, DT_INT, NULL, m, sh }
+#define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k, 0, 0 }
 
 /* The first entry of a (base, offset, len) is the formatter's name. */
 const struct nftl_sel nftl_sels[] = {
 	P("ether", "daddr", 0, 0, 6, DT_ETHER),
 	P("ether", "saddr", 0, 6, 6, DT_ETHER),
 	P("ether", "type", 0, 12, 2, DT_ETHERTYPE),
+	/* the first 802.1Q header; the parser and the formatter add 4 to
+	 * the offset for each header stacked before it (vlan type 8021q) */
+	PB("vlan", "pcp", 14, 1, 0xe0, 5),
+	PB("vlan", "dei", 14, 1, 0x10, 4),
+	PB("vlan", "id", 14, 2, 0x0fff, 0),
+	P("vlan", "type", 0, 16, 2, DT_ETHERTYPE),
+	/* ARP for Ethernet and IPv4, nft's only layout */
+	P("arp", "htype", 1, 0, 2, DT_INT),
+	P("arp", "ptype", 1, 2, 2, DT_ETHERTYPE),
+	P("arp", "hlen", 1, 4, 1, DT_INT),
+	P("arp", "plen", 1, 5, 1, DT_INT),
+	P("arp", "operation", 1, 6, 2, DT_ARPOP),
+	P("arp", "saddr ether", 1, 8, 6, DT_ETHER),
+	P("arp", "saddr ip", 1, 14, 4, DT_IPV4),
+	P("arp", "daddr ether", 1, 18, 6, DT_ETHER),
+	P("arp", "daddr ip", 1, 24, 4, DT_IPV4),
 	P("ip", "length", 1, 2, 2, DT_INT),
 	P("ip", "id", 1, 4, 2, DT_INT),
 	P("ip", "ttl", 1, 8, 1, DT_INT),
@@ -53,6 +70,13 @@ const struct nftl_sel nftl_sels[] = {
 	P("sctp", "dport", 2, 2, 2, DT_SERVICE),
 	P("dccp", "sport", 2, 0, 2, DT_SERVICE),
 	P("dccp", "dport", 2, 2, 2, DT_SERVICE),
+	P("ah", "nexthdr", 2, 0, 1, DT_PROTO),
+	P("ah", "hdrlength", 2, 1, 1, DT_INT),
+	P("ah", "reserved", 2, 2, 2, DT_INT),
+	P("ah", "spi", 2, 4, 4, DT_INT),
+	P("ah", "sequence", 2, 8, 4, DT_INT),
+	P("esp", "spi", 2, 0, 4, DT_INT),
+	P("esp", "sequence", 2, 4, 4, DT_INT),
 	P("th", "sport", 2, 0, 2, DT_SERVICE),
 	P("th", "dport", 2, 2, 2, DT_SERVICE),
 	P("icmp", "type", 2, 0, 1, DT_ICMPTYPE),
@@ -90,7 +114,7 @@ const struct nftl_sel nftl_sels[] = {
 	C("direction", 1, DT_CTDIR),
 	C("mark", 4, DT_MARK),
 	C("zone", 2, DT_HINT),
-	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol" },
+	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol", 0, 0 },
 	C("protocol", 1, DT_PROTO),
 	/* nft 1.0.6's tcpopt.c: the fields it names (no `kind`: its
 	 * grammar takes none; no mptcp subtype, a 4-bit field) */
@@ -173,7 +197,8 @@ static const struct nftl_sym protos[] = {
 };
 static const struct nftl_sym ethertypes[] = {
 	{ "ip", 0x0800 }, { "arp", 0x0806 }, { "ip6", 0x86dd },
-	{ "vlan", 0x8100 }, { "8021q", 0x8100 }, { "8021ad", 0x88a8 },
+	/* 8021q first: the name nft prints */
+	{ "8021q", 0x8100 }, { "vlan", 0x8100 }, { "8021ad", 0x88a8 },
 };
 static const struct nftl_sym nfprotos[] = { { "ipv4", 2 }, { "ipv6", 10 } };
 static const struct nftl_sym ctstates[] = {
@@ -216,6 +241,11 @@ static const struct nftl_sym arphrds[] = {
 	{ "ether", 1 }, { "ppp", 512 }, { "ipip", 768 }, { "ipip6", 769 },
 	{ "loopback", 772 }, { "sit", 776 }, { "ipgre", 778 },
 };
+static const struct nftl_sym arpops[] = {
+	{ "request", 1 },   { "reply", 2 },	{ "rrequest", 3 },
+	{ "rreply", 4 },    { "inrequest", 8 }, { "inreply", 9 },
+	{ "nak", 10 },
+};
 
 static const struct nftl_sym fibaddrs[] = {
 	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 },
@@ -240,6 +270,7 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_PKTTYPE: *n = N(pkttypes); return pkttypes;
 	case DT_ARPHRD: *n = N(arphrds); return arphrds;
 	case DT_FIBADDR: *n = N(fibaddrs); return fibaddrs;
+	case DT_ARPOP: *n = N(arpops); return arpops;
 	default: *n = 0; return NULL;
 	}
 }
@@ -281,6 +312,7 @@ unsigned nftl_dtype_len(unsigned dtype)
 	case DT_UID: return 4;
 	case DT_GID: return 4;
 	case DT_DEVGROUP: return 4;
+	case DT_ARPOP: return 2;
 	default: return 0;
 	}
 }
@@ -309,6 +341,7 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_PKTTYPE: return "pkt_type";
 	case DT_NFPROTO: return "nf_proto";
 	case DT_ARPHRD: return "iface_type";
+	case DT_ARPOP: return "arp_op";
 	case DT_HINT: return NULL; /* host order: no integer type fits */
 	case DT_FIBADDR: return NULL;
 	default:
@@ -328,10 +361,10 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_IPV4, DT_IPV6, DT_ETHER, DT_SERVICE, DT_PROTO, DT_IFNAME,
 		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
-		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP,
+		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
-					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4 };
+					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];

@@ -296,6 +296,19 @@ static const struct {
 	unsigned line, col;
 	const char *msg;
 } broken[] = {
+	/* nft: conflicting protocols specified: ether vs. vlan */
+	{ "table bridge t {\n chain c {\n  meta protocol ip vlan id 4\n }\n}\n",
+	  3, 20, "conflicting protocols specified: ether vs. vlan" },
+	{ "table inet t {\n chain c {\n  arp saddr ip 1.2.3.4\n }\n}\n", 3, 3,
+	  "conflicting protocols specified: inet vs. arp" },
+	{ "table bridge t {\n chain c {\n  vlan pcp 8\n }\n}\n", 3, 12,
+	  "value out of range (at most 7)" },
+	{ "table bridge t {\n chain c {\n  vlan id 4096\n }\n}\n", 3, 11,
+	  "value 4096 exceeds valid range 0-4095" },
+	{ "table bridge t {\n chain c {\n  vlan pcp { 1, 2 }\n }\n}\n", 3, 12,
+	  "unsupported feature: sets of vlan pcp" },
+	{ "table arp t {\n chain c {\n  arp saddr ipv4 1.2.3.4\n }\n}\n", 3,
+	  13, "unexpected" },
 	/* nft: 3:15-15: syntax error, unexpected junk */
 	{ "table inet t {\n  chain c {\n    tcp dport ? accept\n  }\n}\n", 3, 15,
 	  "unexpected character '?'" },
