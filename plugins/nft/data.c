@@ -54,29 +54,39 @@ static const struct nft_type types[] = {
 	{ "day", 45, 1, false },
 };
 
-/* The integer types, "integer/8" ... "integer/512", built once. */
-static struct nft_type integers[INTEGER_MAX_BYTES];
-static char integer_names[INTEGER_MAX_BYTES][16];
+/* The integer types, "integer/8" ... "integer/512", built once, and
+ * their host-order twins "host_integer/8" ...: nftables' plain integers
+ * of host-order keys (ct zone, meta cpu, numgen), which it marks with
+ * the set's byte order rather than a type of their own. */
+static struct nft_type integers[2][INTEGER_MAX_BYTES];
+static char integer_names[2][INTEGER_MAX_BYTES][24];
 static pthread_once_t integers_once = PTHREAD_ONCE_INIT;
 
 static void integers_init(void)
 {
-	for (unsigned i = 0; i < INTEGER_MAX_BYTES; i++) {
-		snprintf(integer_names[i], sizeof(integer_names[i]),
-			 "integer/%u", (i + 1) * 8);
-		integers[i].name = integer_names[i];
-		integers[i].id = ID_INTEGER;
-		integers[i].len = i + 1;
-		integers[i].host_order = false;
-	}
+	for (unsigned h = 0; h < 2; h++)
+		for (unsigned i = 0; i < INTEGER_MAX_BYTES; i++) {
+			snprintf(integer_names[h][i],
+				 sizeof(integer_names[h][i]), "%sinteger/%u",
+				 h ? "host_" : "", (i + 1) * 8);
+			integers[h][i].name = integer_names[h][i];
+			integers[h][i].id = ID_INTEGER;
+			integers[h][i].len = i + 1;
+			integers[h][i].host_order = h;
+		}
 }
 
-static const struct nft_type *integer_type(uint32_t len)
+static const struct nft_type *integer_type_of(uint32_t len, bool host)
 {
 	if (len == 0 || len > INTEGER_MAX_BYTES)
 		return NULL;
 	pthread_once(&integers_once, integers_init);
-	return &integers[len - 1];
+	return &integers[host][len - 1];
+}
+
+static const struct nft_type *integer_type(uint32_t len)
+{
+	return integer_type_of(len, false);
 }
 
 const struct nft_type *nft_type_by_name(const char *name)
@@ -87,13 +97,23 @@ const struct nft_type *nft_type_by_name(const char *name)
 	for (size_t i = 0; i < NFT_ARRAY_SIZE(types); i++)
 		if (strcmp(types[i].name, name) == 0)
 			return &types[i];
+	bool host = strncmp(name, "host_", 5) == 0;
+	if (host)
+		name += 5;
 	if (strncmp(name, "integer/", 8) != 0 || name[8] < '1' ||
 	    name[8] > '9')
 		return NULL;
 	bits = strtoul(name + 8, &end, 10);
 	if (*end || bits % 8 || bits / 8 > INTEGER_MAX_BYTES)
 		return NULL;
-	return integer_type((uint32_t)(bits / 8));
+	return integer_type_of((uint32_t)(bits / 8), host);
+}
+
+void nft_keytype_host_integer(struct nft_keytype *kt)
+{
+	if (!kt->verdict && !kt->object && kt->n == 1 &&
+	    kt->t[0]->id == ID_INTEGER && !kt->t[0]->host_order)
+		kt->t[0] = integer_type_of(kt->t[0]->len, true);
 }
 
 const struct nft_type *nft_type_by_id(uint32_t id)

@@ -1159,8 +1159,9 @@ value:;
 			goto bad;
 		}
 	} else if (lhs && !is_expr(e1, "range") && !is_expr(e1, "meta") &&
-		   !is_expr(e1, "ct")) {
-		goto bad; /* sets of generated values: the parser refuses them */
+		   !is_expr(e1, "ct") && !is_expr(e1, "set_literal") &&
+		   !is_expr(e1, "lookup")) {
+		goto bad;
 	} else if (is_expr(e1, "range") && sreg1(e1) && !prefix) {
 		const struct linx_value *f = bytes_of(e1, "from");
 		const struct linx_value *t = bytes_of(e1, "to");

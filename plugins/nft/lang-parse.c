@@ -756,6 +756,8 @@ static int e_sel_load(struct parser *p, struct rule *r,
 		return e_tcpopt(p, r, false, s->base, s->offset, s->len, false);
 	case SEL_RT:
 		return e_load(p, r, "rt", s->key, 1);
+	case SEL_GEN: /* computed into register 1 already */
+		return 0;
 	default:
 		return e_load(p, r, s->kind == SEL_META ? "meta" : "ct", s->key,
 			      1);
@@ -1106,7 +1108,7 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 
 static bool known_set_dtype(unsigned dt)
 {
-	return dt != DT_HINT && dt != DT_FIBADDR;
+	return dt != DT_FIBADDR;
 }
 
 static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
@@ -1904,13 +1906,6 @@ static int parse_match(struct parser *p, struct rule *r,
 				       "prefixes of %s %s",
 				 s->proto, s->field);
 
-	/* numgen and hash values are host-order integers: nft keys their
-	 * sets with a type we cannot declare (docs/nft/lang.md) */
-	if (s->kind == SEL_GEN &&
-	    (is_ident(t, "vmap") || is_ident(t, "map") || is_punct(t, '{') ||
-	     t->kind == T_SETREF))
-		return perror_at(p, t, "unsupported feature: sets and maps "
-				       "keyed by %s", s->proto);
 	/* vmap @set / vmap { ... } */
 	if (is_ident(t, "vmap") && !explicit_op) {
 		next(p);

@@ -342,7 +342,9 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_NFPROTO: return "nf_proto";
 	case DT_ARPHRD: return "iface_type";
 	case DT_ARPOP: return "arp_op";
-	case DT_HINT: return NULL; /* host order: no integer type fits */
+	case DT_HINT: /* nft's plain integers, marked host order */
+		return len == 2 ? "host_integer/16"
+		       : len == 4 ? "host_integer/32" : NULL;
 	case DT_FIBADDR: return NULL;
 	default:
 		switch (len) {
@@ -362,9 +364,11 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
+		DT_HINT, DT_HINT,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
-					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2 };
+					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2,
+					 2, 4 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];

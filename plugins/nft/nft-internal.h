@@ -261,6 +261,9 @@ int nft_keytype_from_value(const struct linx_value *v, bool allow_verdict,
 /* Rebuild a key type from the kernel's id and length (unknown ids give
  * an "integer" of that length, so nothing is lost). */
 int nft_keytype_from_wire(uint32_t id, uint32_t len, struct nft_keytype *ret);
+/* A plain integer key type made its host-order twin ("host_integer/N"):
+ * what a set nftables marked with host byte order holds. */
+void nft_keytype_host_integer(struct nft_keytype *kt);
 int nft_keytype_to_value(const struct nft_keytype *kt, struct linx_value *ret);
 
 /* One element key (or data) value -> bytes (`out` holds up to 64 bytes,

@@ -865,6 +865,16 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	*anonymous = flags & NFT_SET_ANONYMOUS;
 	flags_all = flags;
 	udata_read(tb[NFTA_SET_USERDATA], &u);
+	/* nftables keys host-order values (ct zone, meta cpu, numgen) with
+	 * plain integers and says so only in the byte order */
+	uint32_t order;
+	if (udata_u32(&u, NFTNL_UDATA_SET_KEYBYTEORDER, &order) &&
+	    order == BYTEORDER_HOST)
+		nft_keytype_host_integer(&kt);
+	if ((flags & NFT_SET_MAP) &&
+	    udata_u32(&u, NFTNL_UDATA_SET_DATABYTEORDER, &order) &&
+	    order == BYTEORDER_HOST)
+		nft_keytype_host_integer(&dt);
 
 	*ret = linx_value_map();
 	linx_map_put_cstring(ret, "name", w->set);

@@ -61,8 +61,8 @@ static const struct to_field to_fields[] = {
 };
 
 /* Meta and ct keys whose nftables type is the one the selector's set
- * type names (plain host-order integers, meta cpu or ct zone, have no
- * set type in the language: nft keeps their byte order in the userdata). */
+ * type names; meta cpu and cgroup and ct zone are nft's plain integers,
+ * host order ("host_integer/32", "host_integer/16"). */
 static const struct nftl_sym to_meta[] = {
 	{ "protocol", NFT_META_PROTOCOL }, { "mark", NFT_META_MARK },
 	{ "iif", NFT_META_IIF }, { "oif", NFT_META_OIF },
@@ -71,12 +71,14 @@ static const struct nftl_sym to_meta[] = {
 	{ "nfproto", NFT_META_NFPROTO }, { "l4proto", NFT_META_L4PROTO },
 	{ "pkttype", NFT_META_PKTTYPE }, { "skuid", NFT_META_SKUID },
 	{ "skgid", NFT_META_SKGID }, { "iifgroup", NFT_META_IIFGROUP },
-	{ "oifgroup", NFT_META_OIFGROUP },
+	{ "oifgroup", NFT_META_OIFGROUP }, { "cpu", NFT_META_CPU },
+	{ "cgroup", NFT_META_CGROUP },
 };
 static const struct nftl_sym to_ct[] = {
 	{ "state", NFT_CT_STATE }, { "direction", NFT_CT_DIRECTION },
 	{ "status", NFT_CT_STATUS }, { "mark", NFT_CT_MARK },
 	{ "l3proto", NFT_CT_L3PROTOCOL }, { "protocol", NFT_CT_PROTOCOL },
+	{ "zone", NFT_CT_ZONE },
 };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -99,9 +101,9 @@ bool nftl_sel_typeof_ok(const struct nftl_sel *s)
 		 * types, and nftables adds the width (TO_PL_LEN) */
 		return field_of(s) && s->dtype != DT_INT;
 	case SEL_META:
-		return nftl_sym_value(to_meta, N(to_meta), s->key, &v);
+		return nftl_sym_value(to_meta, N(to_meta), s->field, &v);
 	case SEL_CT:
-		return nftl_sym_value(to_ct, N(to_ct), s->key, &v);
+		return nftl_sym_value(to_ct, N(to_ct), s->field, &v);
 	default: /* tcp options, rt: no typeof for them yet */
 		return false;
 	}
@@ -181,13 +183,13 @@ static void put_sel(struct tlvbuf *t, const struct nftl_sel *s)
 		tlv_u32(t, TO_PL_FIELD, f->index);
 		tlv_close(t, d);
 	} else if (s->kind == SEL_META) {
-		nftl_sym_value(to_meta, N(to_meta), s->key, &key);
+		nftl_sym_value(to_meta, N(to_meta), s->field, &key);
 		tlv_u32(t, NFTNL_UDATA_SET_TYPEOF_EXPR, TO_META);
 		d = tlv_open(t, NFTNL_UDATA_SET_TYPEOF_DATA);
 		tlv_u32(t, TO_KEY, key);
 		tlv_close(t, d);
 	} else {
-		nftl_sym_value(to_ct, N(to_ct), s->key, &key);
+		nftl_sym_value(to_ct, N(to_ct), s->field, &key);
 		tlv_u32(t, NFTNL_UDATA_SET_TYPEOF_EXPR, TO_CT);
 		d = tlv_open(t, NFTNL_UDATA_SET_TYPEOF_DATA);
 		tlv_u32(t, TO_KEY, key);

@@ -893,7 +893,7 @@ static const struct bad_case bad_cases[] = {
 	     "\"verdict\",\"data_typeof\":\"meta mark\"}",
 	  "bad_map", "data_typeof: must be verdict" },
 	{ 0, "{\"name\":\"s\",\"key_type\":\"mark\",\"key_typeof\":"
-	     "\"meta cpu\"}",
+	     "\"meta priority\"}",
 	  "bad_set", "key_typeof: an unsupported selector" },
 	{ 1, "{\"kind\":\"gauge\",\"name\":\"g\"}", "bad_object",
 	  "unknown kind: gauge" },
