@@ -123,6 +123,12 @@ defmodule Linx.Netfilter do
   Reads the kernel's ruleset.  `scope` is `[]` (everything) or
   `{family, name}` (one table: `{:error, %Error{errno: :enoent}}` when
   absent).
+
+  Option `subscribe_first: monitor` (a `Linx.Netfilter.Monitor` already
+  subscribed to the same namespace) is the snapshot-and-tail handshake:
+  the pull reads the generation it saw and sets it as the monitor's floor
+  (`Linx.Netfilter.Monitor.set_min_gen/2`), so the events that follow are
+  exactly the changes the snapshot does not hold.
   """
   @spec pull(sock(), keyword() | {atom(), String.t()}) ::
           {:ok, Ruleset.t()} | {:error, Error.t() | term()}
@@ -131,7 +137,7 @@ defmodule Linx.Netfilter do
   def pull(sock, {family, name}), do: pull(sock, {family, name}, [])
 
   def pull(sock, opts) when is_list(opts) do
-    with {:ok, args} <- sock_args(sock), do: do_pull(args)
+    with {:ok, args} <- sock_args(sock), do: do_pull(args, opts)
   end
 
   def pull(_sock, other), do: {:error, {:bad_opts, other}}
@@ -139,10 +145,11 @@ defmodule Linx.Netfilter do
   @doc "Reads one table, `{family, name}`; see `pull/2`."
   @spec pull(sock(), {atom(), String.t()}, keyword()) ::
           {:ok, Ruleset.t()} | {:error, Error.t() | term()}
-  def pull(sock, {family, name}, _opts) when is_atom(family) and is_binary(name) do
+  def pull(sock, {family, name}, opts)
+      when is_atom(family) and is_binary(name) and is_list(opts) do
     if family in Linx.Netfilter.Table.families() do
       with {:ok, args} <- sock_args(sock) do
-        do_pull(Map.merge(args, %{"family" => Atom.to_string(family), "table" => name}))
+        do_pull(Map.merge(args, %{"family" => Atom.to_string(family), "table" => name}), opts)
       end
     else
       {:error, {:bad_table, {:bad_family, family}}}
@@ -151,8 +158,22 @@ defmodule Linx.Netfilter do
 
   def pull(_sock, scope, _opts), do: {:error, {:bad_opts, scope}}
 
-  defp do_pull(args) do
-    with {:ok, value} <- call("nft.pull", args, :pull), do: {:ok, Ruleset.from_c(value)}
+  defp do_pull(args, opts) do
+    case Keyword.fetch(opts, :subscribe_first) do
+      :error ->
+        with {:ok, value} <- call("nft.pull", args, :pull), do: {:ok, Ruleset.from_c(value)}
+
+      {:ok, monitor} when is_pid(monitor) ->
+        args = Map.put(args, "with_gen", true)
+
+        with {:ok, %{"ruleset" => value, "genid" => gen}} <- call("nft.pull", args, :pull),
+             :ok <- Linx.Netfilter.Monitor.set_min_gen(monitor, gen) do
+          {:ok, Ruleset.from_c(value)}
+        end
+
+      {:ok, other} ->
+        {:error, {:bad_opts, {:subscribe_first, other}}}
+    end
   end
 
   @doc """
@@ -218,6 +239,26 @@ defmodule Linx.Netfilter do
       {:ok, rs}
     end
   end
+
+  @doc """
+  Subscribes `owner_pid` to the ruleset changes of a network namespace
+  (`Linx.Netfilter.Monitor`).  Returns `{:ok, monitor_pid}`; the owner
+  then receives `{:linx_netfilter, :event, %Linx.Netfilter.Event{}}` per
+  changed object and per commit (`:new_gen`), and
+  `{:linx_netfilter, :resync_needed}` when notifications were lost (pull
+  again).
+
+  Options: `:netns` (`:host`, the default, `{:pid, n}`, `{:path, p}`),
+  `:since_gen` (drop events of generations at or below it), `:rcvbuf`
+  (receive buffer bytes, default 4 MiB).
+  """
+  @spec subscribe(pid(), keyword()) :: {:ok, pid()} | {:error, term()}
+  def subscribe(owner_pid \\ self(), opts \\ []),
+    do: Linx.Netfilter.Monitor.subscribe(owner_pid, opts)
+
+  @doc "Stops a monitor from `subscribe/2`."
+  @spec unsubscribe(pid()) :: :ok
+  def unsubscribe(monitor), do: Linx.Netfilter.Monitor.stop(monitor)
 
   # ---- plumbing -----------------------------------------------------------------
 
