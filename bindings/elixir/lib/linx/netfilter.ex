@@ -11,7 +11,10 @@ defmodule Linx.Netfilter do
       the difference with what the kernel has, guarded by the ruleset
       generation);
     * `pull/2,3` reads the kernel's back in the same shape;
-    * `diff/2` computes the patch between two rulesets, `apply/3` sends one;
+    * `diff/2` computes the patch between two rulesets (a
+      `%Linx.Netfilter.Patch{}`), `apply/3` sends one;
+    * `subscribe/2` follows the changes (`Linx.Netfilter.Monitor`),
+      `log_listen/2` receives logged packets (`Linx.Netfilter.Log`);
     * `validate/1` checks a ruleset without touching the kernel.
 
   Everything goes through the C `nft` plugin (its verbs `nft.push`,
@@ -177,28 +180,25 @@ defmodule Linx.Netfilter do
   end
 
   @doc """
-  The patch that turns `from` into `to`, computed by the C plugin
-  (docs/nft/patch.md): `{:ok, patch}`, the patch as the plugin's value (a
-  map with binary keys), ready for `apply/3`.  Rule changes are found by
-  tag; diff against a pulled ruleset so rules carry their handles.
+  The `%Linx.Netfilter.Patch{}` that turns `from` into `to`, computed by
+  the C plugin (docs/nft/patch.md; `Linx.Netfilter.Diff`).  Rule changes
+  are found by tag and replaced over the handles of `from`'s rules: diff
+  against a pulled ruleset.  Raises `ArgumentError` on a malformed ruleset.
   """
-  @spec diff(Ruleset.t(), Ruleset.t()) :: {:ok, map()} | {:error, term()}
-  def diff(from, to) do
-    with {:ok, f} <- Ruleset.to_c(from),
-         {:ok, t} <- Ruleset.to_c(to) do
-      call("nft.diff", %{"from" => f, "to" => t}, :diff)
-    end
-  end
+  @spec diff(Ruleset.t(), Ruleset.t()) :: Linx.Netfilter.Patch.t()
+  def diff(from, to), do: Linx.Netfilter.Diff.diff(from, to)
 
   @doc "Alias of `diff/2`: what would change, without sending it."
-  @spec dry_run(Ruleset.t(), Ruleset.t()) :: {:ok, map()} | {:error, term()}
+  @spec dry_run(Ruleset.t(), Ruleset.t()) :: Linx.Netfilter.Patch.t()
   def dry_run(from, to), do: diff(from, to)
 
   @doc """
-  Sends a patch from `diff/2` in one batch; `genid:` refuses it (ERESTART)
+  Sends a patch from `diff/2` in one batch (a `%Patch{}`, or the plugin's
+  patch value as `nft.diff` gives it); `genid:` refuses it (ERESTART)
   when the ruleset generation has moved.
   """
-  @spec apply(sock(), map(), keyword()) :: :ok | {:error, Error.t() | term()}
+  @spec apply(sock(), Linx.Netfilter.Patch.t() | map(), keyword()) ::
+          :ok | {:error, Error.t() | term()}
   def apply(sock, patch, opts \\ [])
 
   def apply(_sock, patch, _opts) when not is_map(patch), do: {:error, {:bad_patch, patch}}
@@ -206,11 +206,16 @@ defmodule Linx.Netfilter do
 
   def apply(sock, patch, opts) do
     with {:ok, args} <- sock_args(sock),
-         {:ok, args} <- genid(Map.put(args, "patch", patch), Keyword.get(opts, :genid)),
+         {:ok, value} <- patch_value(patch),
+         {:ok, args} <- genid(Map.put(args, "patch", value), Keyword.get(opts, :genid)),
          {:ok, _} <- call("nft.apply", args, :apply) do
       :ok
     end
   end
+
+  defp patch_value(%Linx.Netfilter.Patch{} = p), do: Linx.Netfilter.Patch.to_c(p)
+  defp patch_value(%{__struct__: _} = other), do: {:error, {:bad_patch, other}}
+  defp patch_value(%{} = value), do: {:ok, value}
 
   defp genid(args, nil), do: {:ok, args}
   defp genid(args, g) when is_integer(g) and g >= 0, do: {:ok, Map.put(args, "genid", g)}
