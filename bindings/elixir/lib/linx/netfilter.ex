@@ -265,6 +265,26 @@ defmodule Linx.Netfilter do
   @spec unsubscribe(pid()) :: :ok
   def unsubscribe(monitor), do: Linx.Netfilter.Monitor.stop(monitor)
 
+  @doc """
+  Opens an NFLOG listener (`Linx.Netfilter.Log`) bound to `:group`
+  (required, 1..65535; Linx's convention is 5000).  The owner receives
+  `{:linx_netfilter, :log, %Linx.Netfilter.Log.Event{}}` per logged
+  packet, and `{:linx_netfilter, :resync_needed}` when packets were lost.
+
+  Options: `:netns` (default `:host`), `:copy_mode` (`:none`, `:meta`,
+  the default, `:packet`, `{:packet, snaplen}`), `:qthresh` (default 1),
+  `:timeout_ms` (default 0), `:flags` (`:seq`, `:seq_global`,
+  `:conntrack`), `:families` (default `[:ipv4, :ipv6]`), `:rcvbuf`
+  (default 4 MiB).  Returns `{:ok, listener_pid}`.
+  """
+  @spec log_listen(pid(), keyword()) :: {:ok, pid()} | {:error, term()}
+  def log_listen(owner_pid \\ self(), opts \\ []),
+    do: Linx.Netfilter.Log.listen(owner_pid, opts)
+
+  @doc "Stops a listener from `log_listen/2`: the group is unbound, then the socket closed."
+  @spec unlog_listen(pid()) :: :ok
+  def unlog_listen(listener), do: Linx.Netfilter.Log.stop(listener)
+
   # ---- plumbing -----------------------------------------------------------------
 
   defp sock_args(sock) when is_reference(sock), do: {:ok, %{"sock" => sock}}
