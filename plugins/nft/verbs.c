@@ -7,7 +7,7 @@
  *   nft.open          {netns?}                    -> nft.socket handle
  *   nft.close         {sock}                      -> nil
  *   nft.get_gen       {sock|netns}                -> {id, proc_pid, proc_name}
- *   nft.validate      {ruleset}                   -> nil
+ *   nft.validate      {ruleset, mode?}            -> nil
  *   nft.parse         {text, file, values}        -> ruleset
  *   nft.format        {ruleset}                   -> text
  *   nft.fill_holes    {ruleset, values}           -> ruleset
@@ -233,8 +233,20 @@ static int v_get_gen(const struct linx_call *call, struct linx_value *ret,
 static int v_validate(const struct linx_call *call, struct linx_value *ret,
 		      struct linx_error *err)
 {
+	const char *mode = arg_s(call, 1);
+	int r;
+
 	(void)ret;
-	return linx_nft_validate(argv_(call, 0), err);
+	if (mode && strcmp(mode, "reconcile") != 0 &&
+	    strcmp(mode, "replace") != 0)
+		return linx_error_param(err, "validate", "mode",
+					"mode: replace or reconcile");
+	r = linx_nft_validate(argv_(call, 0), err);
+	/* What a reconcile push refuses before any system call: a chain
+	 * of several rules with an untagged one (docs/nft/patch.md). */
+	if (r >= 0 && mode && strcmp(mode, "reconcile") == 0)
+		r = nft_reconcile_check(argv_(call, 0), err);
+	return r;
 }
 
 enum {
@@ -586,6 +598,12 @@ static const struct linx_param p_sock[] = { P_SOCK };
 static const struct linx_param p_ruleset[] = {
 	{ "ruleset", LINX_TM_ANY, P_REQ, "a ruleset (docs/nft/schema.md)" },
 };
+static const struct linx_param p_validate[] = {
+	{ "ruleset", LINX_TM_ANY, P_REQ, "a ruleset (docs/nft/schema.md)" },
+	{ "mode", LINX_TM_NIL | LINX_TM_STRING, 0,
+	  "replace (default) or reconcile: also require the tags a "
+	  "reconcile push needs" },
+};
 static const struct linx_param p_pull[] = {
 	[PULL_SOCK] = P_SOCK,
 	[PULL_FAMILY] = { "family", LINX_TM_STRING, 0,
@@ -763,7 +781,7 @@ static const struct linx_verb verbs[] = {
 	{
 		.name = "nft.validate",
 		.summary = "Check a ruleset value without the kernel",
-		LINX_PARAMS(p_ruleset),
+		LINX_PARAMS(p_validate),
 		.fn = v_validate,
 		.result_doc = "nil",
 	},

@@ -11,7 +11,10 @@ defmodule Linx.Netfilter do
       the difference with what the kernel has, guarded by the ruleset
       generation);
     * `pull/2,3` reads the kernel's back in the same shape;
-    * `diff/2` computes the patch between two rulesets, `apply/3` sends one;
+    * `diff/2` computes the patch between two rulesets (a
+      `%Linx.Netfilter.Patch{}`), `apply/3` sends one;
+    * `subscribe/2` follows the changes (`Linx.Netfilter.Monitor`),
+      `log_listen/2` receives logged packets (`Linx.Netfilter.Log`);
     * `validate/1` checks a ruleset without touching the kernel.
 
   Everything goes through the C `nft` plugin (its verbs `nft.push`,
@@ -123,6 +126,12 @@ defmodule Linx.Netfilter do
   Reads the kernel's ruleset.  `scope` is `[]` (everything) or
   `{family, name}` (one table: `{:error, %Error{errno: :enoent}}` when
   absent).
+
+  Option `subscribe_first: monitor` (a `Linx.Netfilter.Monitor` already
+  subscribed to the same namespace) is the snapshot-and-tail handshake:
+  the pull reads the generation it saw and sets it as the monitor's floor
+  (`Linx.Netfilter.Monitor.set_min_gen/2`), so the events that follow are
+  exactly the changes the snapshot does not hold.
   """
   @spec pull(sock(), keyword() | {atom(), String.t()}) ::
           {:ok, Ruleset.t()} | {:error, Error.t() | term()}
@@ -131,7 +140,7 @@ defmodule Linx.Netfilter do
   def pull(sock, {family, name}), do: pull(sock, {family, name}, [])
 
   def pull(sock, opts) when is_list(opts) do
-    with {:ok, args} <- sock_args(sock), do: do_pull(args)
+    with {:ok, args} <- sock_args(sock), do: do_pull(args, opts)
   end
 
   def pull(_sock, other), do: {:error, {:bad_opts, other}}
@@ -139,10 +148,11 @@ defmodule Linx.Netfilter do
   @doc "Reads one table, `{family, name}`; see `pull/2`."
   @spec pull(sock(), {atom(), String.t()}, keyword()) ::
           {:ok, Ruleset.t()} | {:error, Error.t() | term()}
-  def pull(sock, {family, name}, _opts) when is_atom(family) and is_binary(name) do
+  def pull(sock, {family, name}, opts)
+      when is_atom(family) and is_binary(name) and is_list(opts) do
     if family in Linx.Netfilter.Table.families() do
       with {:ok, args} <- sock_args(sock) do
-        do_pull(Map.merge(args, %{"family" => Atom.to_string(family), "table" => name}))
+        do_pull(Map.merge(args, %{"family" => Atom.to_string(family), "table" => name}), opts)
       end
     else
       {:error, {:bad_table, {:bad_family, family}}}
@@ -151,33 +161,44 @@ defmodule Linx.Netfilter do
 
   def pull(_sock, scope, _opts), do: {:error, {:bad_opts, scope}}
 
-  defp do_pull(args) do
-    with {:ok, value} <- call("nft.pull", args, :pull), do: {:ok, Ruleset.from_c(value)}
-  end
+  defp do_pull(args, opts) do
+    case Keyword.fetch(opts, :subscribe_first) do
+      :error ->
+        with {:ok, value} <- call("nft.pull", args, :pull), do: {:ok, Ruleset.from_c(value)}
 
-  @doc """
-  The patch that turns `from` into `to`, computed by the C plugin
-  (docs/nft/patch.md): `{:ok, patch}`, the patch as the plugin's value (a
-  map with binary keys), ready for `apply/3`.  Rule changes are found by
-  tag; diff against a pulled ruleset so rules carry their handles.
-  """
-  @spec diff(Ruleset.t(), Ruleset.t()) :: {:ok, map()} | {:error, term()}
-  def diff(from, to) do
-    with {:ok, f} <- Ruleset.to_c(from),
-         {:ok, t} <- Ruleset.to_c(to) do
-      call("nft.diff", %{"from" => f, "to" => t}, :diff)
+      {:ok, monitor} when is_pid(monitor) ->
+        args = Map.put(args, "with_gen", true)
+
+        with {:ok, %{"ruleset" => value, "genid" => gen}} <- call("nft.pull", args, :pull),
+             :ok <- Linx.Netfilter.Monitor.set_min_gen(monitor, gen) do
+          {:ok, Ruleset.from_c(value)}
+        end
+
+      {:ok, other} ->
+        {:error, {:bad_opts, {:subscribe_first, other}}}
     end
   end
 
+  @doc """
+  The `%Linx.Netfilter.Patch{}` that turns `from` into `to`, computed by
+  the C plugin (docs/nft/patch.md; `Linx.Netfilter.Diff`).  Rule changes
+  are found by tag and replaced over the handles of `from`'s rules: diff
+  against a pulled ruleset.  Raises `ArgumentError` on a malformed ruleset.
+  """
+  @spec diff(Ruleset.t(), Ruleset.t()) :: Linx.Netfilter.Patch.t()
+  def diff(from, to), do: Linx.Netfilter.Diff.diff(from, to)
+
   @doc "Alias of `diff/2`: what would change, without sending it."
-  @spec dry_run(Ruleset.t(), Ruleset.t()) :: {:ok, map()} | {:error, term()}
+  @spec dry_run(Ruleset.t(), Ruleset.t()) :: Linx.Netfilter.Patch.t()
   def dry_run(from, to), do: diff(from, to)
 
   @doc """
-  Sends a patch from `diff/2` in one batch; `genid:` refuses it (ERESTART)
+  Sends a patch from `diff/2` in one batch (a `%Patch{}`, or the plugin's
+  patch value as `nft.diff` gives it); `genid:` refuses it (ERESTART)
   when the ruleset generation has moved.
   """
-  @spec apply(sock(), map(), keyword()) :: :ok | {:error, Error.t() | term()}
+  @spec apply(sock(), Linx.Netfilter.Patch.t() | map(), keyword()) ::
+          :ok | {:error, Error.t() | term()}
   def apply(sock, patch, opts \\ [])
 
   def apply(_sock, patch, _opts) when not is_map(patch), do: {:error, {:bad_patch, patch}}
@@ -185,11 +206,16 @@ defmodule Linx.Netfilter do
 
   def apply(sock, patch, opts) do
     with {:ok, args} <- sock_args(sock),
-         {:ok, args} <- genid(Map.put(args, "patch", patch), Keyword.get(opts, :genid)),
+         {:ok, value} <- patch_value(patch),
+         {:ok, args} <- genid(Map.put(args, "patch", value), Keyword.get(opts, :genid)),
          {:ok, _} <- call("nft.apply", args, :apply) do
       :ok
     end
   end
+
+  defp patch_value(%Linx.Netfilter.Patch{} = p), do: Linx.Netfilter.Patch.to_c(p)
+  defp patch_value(%{__struct__: _} = other), do: {:error, {:bad_patch, other}}
+  defp patch_value(%{} = value), do: {:ok, value}
 
   defp genid(args, nil), do: {:ok, args}
   defp genid(args, g) when is_integer(g) and g >= 0, do: {:ok, Map.put(args, "genid", g)}
@@ -218,6 +244,46 @@ defmodule Linx.Netfilter do
       {:ok, rs}
     end
   end
+
+  @doc """
+  Subscribes `owner_pid` to the ruleset changes of a network namespace
+  (`Linx.Netfilter.Monitor`).  Returns `{:ok, monitor_pid}`; the owner
+  then receives `{:linx_netfilter, :event, %Linx.Netfilter.Event{}}` per
+  changed object and per commit (`:new_gen`), and
+  `{:linx_netfilter, :resync_needed}` when notifications were lost (pull
+  again).
+
+  Options: `:netns` (`:host`, the default, `{:pid, n}`, `{:path, p}`),
+  `:since_gen` (drop events of generations at or below it), `:rcvbuf`
+  (receive buffer bytes, default 4 MiB).
+  """
+  @spec subscribe(pid(), keyword()) :: {:ok, pid()} | {:error, term()}
+  def subscribe(owner_pid \\ self(), opts \\ []),
+    do: Linx.Netfilter.Monitor.subscribe(owner_pid, opts)
+
+  @doc "Stops a monitor from `subscribe/2`."
+  @spec unsubscribe(pid()) :: :ok
+  def unsubscribe(monitor), do: Linx.Netfilter.Monitor.stop(monitor)
+
+  @doc """
+  Opens an NFLOG listener (`Linx.Netfilter.Log`) bound to `:group`
+  (required, 1..65535; Linx's convention is 5000).  The owner receives
+  `{:linx_netfilter, :log, %Linx.Netfilter.Log.Event{}}` per logged
+  packet, and `{:linx_netfilter, :resync_needed}` when packets were lost.
+
+  Options: `:netns` (default `:host`), `:copy_mode` (`:none`, `:meta`,
+  the default, `:packet`, `{:packet, snaplen}`), `:qthresh` (default 1),
+  `:timeout_ms` (default 0), `:flags` (`:seq`, `:seq_global`,
+  `:conntrack`), `:families` (default `[:ipv4, :ipv6]`), `:rcvbuf`
+  (default 4 MiB).  Returns `{:ok, listener_pid}`.
+  """
+  @spec log_listen(pid(), keyword()) :: {:ok, pid()} | {:error, term()}
+  def log_listen(owner_pid \\ self(), opts \\ []),
+    do: Linx.Netfilter.Log.listen(owner_pid, opts)
+
+  @doc "Stops a listener from `log_listen/2`: the group is unbound, then the socket closed."
+  @spec unlog_listen(pid()) :: :ok
+  def unlog_listen(listener), do: Linx.Netfilter.Log.stop(listener)
 
   # ---- plumbing -----------------------------------------------------------------
 

@@ -339,7 +339,7 @@ defmodule Linx.Netfilter.KernelTest do
     assert [%Rule{tag: :one}] = pulled.tables[{:inet, "own"}].chains["c"].rules
 
     rs3 = Ruleset.add_rule!(rs2, "own", "c", [:drop], tag: :two)
-    assert {:ok, patch} = Netfilter.diff(pulled, rs3)
+    assert %Netfilter.Patch{} = patch = Netfilter.diff(pulled, rs3)
     assert :ok = Netfilter.apply(sock, patch)
     assert nft!(pid, ["list", "chain", "inet", "own", "c"]) =~ ~s(drop comment "tag:two")
 
