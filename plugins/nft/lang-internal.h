@@ -101,6 +101,8 @@ enum nft_dtype {
 	DT_UID,      /* host 4: meta skuid (nft's type uid) */
 	DT_GID,      /* host 4: meta skgid (gid) */
 	DT_DEVGROUP, /* host 4: meta iifgroup/oifgroup (devgroup) */
+	DT_DSCP,     /* 6 bits of a byte, names cs0 ... ef */
+	DT_ECN,      /* 2 bits of a byte, names not-ect ... ce */
 };
 
 /* A selector: what a match's left-hand side loads. */
@@ -113,12 +115,22 @@ struct nftl_sel {
 	uint8_t offset, len;
 	uint8_t dtype;
 	const char *key; /* meta / ct / rt key */
+	/* a field narrower than its bytes (ip dscp): `bits` wide, `shift`
+	 * bits above the low end of the `len` loaded bytes; 0: whole bytes.
+	 * nft 1.0.6 masks the load and compares values shifted in place. */
+	uint8_t bits, shift;
 };
 /* SEL_EXTHDR: a field of a TCP option (exthdr op tcpopt); SEL_RT: a key
  * of the rt expression (the packet's route); SEL_GEN: numgen, jhash or
  * symhash, already computed into register 1 (a host-order 32-bit
  * integer): a match on it adds no load. */
 enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT, SEL_GEN };
+
+/* The bits of a bit field in its loaded bytes, as a big-endian number. */
+static inline uint32_t nftl_sel_mask(const struct nftl_sel *s)
+{
+	return (uint32_t)(((1ull << s->bits) - 1) << s->shift);
+}
 
 extern const struct nftl_sel nftl_sels[];
 extern const size_t nftl_n_sels;

@@ -110,6 +110,9 @@ struct parser {
 	size_t n_hostrefs;
 	/* the largest value the last numgen or hash gives (gen_mod) */
 	uint64_t gen_max;
+	/* while the values of a bit field (ip dscp) are read: its width
+	 * and place; parse_value() checks and shifts them (0: none) */
+	uint8_t fbits, fshift;
 	/* the bytes of the last set element read (parse_elem_key) */
 	struct {
 		uint8_t lo[64], hi[64];
@@ -658,6 +661,13 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 	}
 	if (!have_n)
 		return unexpected(p, t, "a value");
+	if (p->fbits && n >> p->fbits)
+		return perror_at(p, t, "value out of range: %llu (a %u-bit "
+				       "field)",
+				 (unsigned long long)n, p->fbits);
+	/* a bit field's value sits where the field does, in the register
+	 * and in set elements alike, as nft 1.0.6 puts it */
+	n <<= p->fshift;
 	if (len < 8 && n >> (8 * len))
 		return perror_at(p, t, "value out of range: %llu",
 				 (unsigned long long)n);
@@ -744,13 +754,31 @@ static int e_tcpopt(struct parser *p, struct rule *r, bool write,
 	return push_expr(p, r, &e);
 }
 
+static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
+		     unsigned len);
+
+/* A bit field's load keeps only its bits: a bitwise with its mask. */
+static int e_field_mask(struct parser *p, struct rule *r,
+			const struct nftl_sel *s)
+{
+	uint8_t m[4];
+
+	if (!s->bits)
+		return 0;
+	put_uint(m, s->len, ((1ull << s->bits) - 1) << s->shift, false);
+	return e_bitwise(p, r, m, s->len);
+}
+
 /* The load of a selector into register 1 (a payload of `len` bytes). */
 static int e_sel_load(struct parser *p, struct rule *r,
 		      const struct nftl_sel *s, unsigned len)
 {
+	int rc;
+
 	switch (s->kind) {
 	case SEL_PAYLOAD:
-		return e_payload(p, r, s->base, s->offset, len);
+		rc = e_payload(p, r, s->base, s->offset, len);
+		return rc < 0 ? rc : e_field_mask(p, r, s);
 	case SEL_EXTHDR:
 		return e_tcpopt(p, r, false, s->base, s->offset, s->len, false);
 	case SEL_RT:
@@ -1485,6 +1513,10 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 	if (!*ret)
 		return perror_at(p, ft, "unsupported feature: %s %s", proto,
 				 field);
+	/* a key's load would need the field's mask: not done yet */
+	if ((*ret)->bits)
+		return perror_at(p, ft, "unsupported feature: %s %s in a key",
+				 proto, field);
 	return 0;
 }
 
@@ -1544,6 +1576,9 @@ static int parse_concat(struct parser *p, struct rule *r,
 
 	sel[0] = first;
 	ats[0] = at;
+	if (first->bits)
+		return perror_at(p, at, "unsupported feature: %s %s in a key",
+				 first->proto, first->field);
 	if ((rc = ckey_add(p, &k, first->dtype, first->len, at)) < 0)
 		return rc;
 	while (accept_punct(p, '.')) {
@@ -1714,8 +1749,8 @@ static int gen_value_ok(struct parser *p, const struct nftl_sel *s,
 	return 0;
 }
 
-static int parse_match(struct parser *p, struct rule *r,
-		       const struct nftl_sel *s, const struct tok *at)
+static int match_body(struct parser *p, struct rule *r,
+		      const struct nftl_sel *s, const struct tok *at)
 {
 	unsigned len = s->len, dt = s->dtype;
 	const char *op = "eq";
@@ -1748,6 +1783,12 @@ static int parse_match(struct parser *p, struct rule *r,
 	     ((t->kind == T_IPV4 || t->kind == T_IPV6) && t->plen >= 0)))
 		return perror_at(p, t, "unsupported feature: sets and "
 				       "prefixes of %s %s",
+				 s->proto, s->field);
+
+	/* nft keys them `dscp` of 2 bytes, a type of 1 byte to us */
+	if (s->dtype == DT_DSCP && s->len != 1 &&
+	    (is_ident(t, "vmap") || is_punct(t, '{') || t->kind == T_SETREF))
+		return perror_at(p, t, "unsupported feature: sets of %s %s",
 				 s->proto, s->field);
 
 	/* numgen and hash values are host-order integers: nft keys their
@@ -1785,6 +1826,8 @@ static int parse_match(struct parser *p, struct rule *r,
 			ll = (unsigned)t->plen / 8;
 		}
 		rc = e_payload(p, r, s->base, s->offset, ll);
+		if (rc == 0)
+			rc = e_field_mask(p, r, s);
 	} else if (s->kind != SEL_GEN) {
 		rc = e_sel_load(p, r, s, len);
 	}
@@ -1805,6 +1848,10 @@ static int parse_match(struct parser *p, struct rule *r,
 		return set_literal(p, r, s, dt, len, false, neq, true, t);
 	}
 	if (t->kind == T_VAR) {
+		if (s->bits) /* a hole's value would need the shift */
+			return perror_at(p, t, "unsupported feature: a "
+					       "variable for %s %s",
+					 s->proto, s->field);
 		next(p);
 		return parse_hole(p, r, t, dt, len, op);
 	}
@@ -1850,8 +1897,13 @@ static int parse_match(struct parser *p, struct rule *r,
 		memset(tmp, 0, sizeof(tmp));
 		return e_cmp(p, r, "neq", tmp, len);
 	}
-	if (!explicit_op && (accept_punct(p, '&') || accept_ident(p, "and")))
+	if (!explicit_op && (accept_punct(p, '&') || accept_ident(p, "and"))) {
+		if (s->bits) /* nft masks the field's bits again */
+			return perror_at(p, p->last, "unsupported feature: "
+						     "masking %s %s",
+					 s->proto, s->field);
 		return masked_value_match(p, r, dt, len);
+	}
 	struct val v;
 	if ((rc = parse_value(p, dt, len, &v)) < 0)
 		return rc;
@@ -1986,6 +2038,19 @@ static int parse_match(struct parser *p, struct rule *r,
 		host_to_be(v.b, v.len);
 	}
 	return e_cmp(p, r, op, v.b, v.len);
+}
+
+/* A match; the values of a bit field are read in place (p->fbits). */
+static int parse_match(struct parser *p, struct rule *r,
+		       const struct nftl_sel *s, const struct tok *at)
+{
+	int rc;
+
+	p->fbits = s->bits;
+	p->fshift = s->shift;
+	rc = match_body(p, r, s, at);
+	p->fbits = p->fshift = 0;
+	return rc;
 }
 
 /* ---- statements ------------------------------------------------------------ */
@@ -2343,7 +2408,7 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 				 t->s);
 	}
 	const struct nftl_sel *s = nftl_sel_find(proto, field);
-	if (!s)
+	if (!s || s->bits)
 		return perror_at(p, t, "unsupported feature: %s %s", proto,
 				 field);
 	if ((rc = emit_deps(p, r, s, t)) < 0)
@@ -2426,7 +2491,7 @@ static int helper_map(struct parser *p, struct rule *r)
 	}
 	const struct nftl_sel *s = nftl_sel_find(proto, field);
 	const char *kt = s ? nftl_dtype_settype(s->dtype, s->len) : NULL;
-	if (!s || !kt || !known_set_dtype(s->dtype))
+	if (!s || !kt || !known_set_dtype(s->dtype) || s->bits)
 		return perror_at(p, t, "unsupported feature: %s %s as a map "
 				       "key", proto, field);
 	if ((rc = emit_deps(p, r, s, t)) < 0)
@@ -3657,9 +3722,9 @@ static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
 /* What a generator's result is matched or set as: nft's 32-bit integer
  * in host order (DT_HINT), computed into register 1 before the match. */
 static const struct nftl_sel gen_sels[] = {
-	{ "numgen", "", SEL_GEN, 0, 0, 4, DT_HINT, "" },
-	{ "jhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "" },
-	{ "symhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "" },
+	{ "numgen", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0 },
+	{ "jhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0 },
+	{ "symhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0 },
 };
 
 static const struct nftl_sel *gen_sel(const struct tok *t)

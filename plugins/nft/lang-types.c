@@ -12,24 +12,37 @@
 
 #include "lang-internal.h"
 
-#define P(pr, f, b, o, l, t) { pr, f, SEL_PAYLOAD, b, o, l, t, NULL }
-#define M(f, l, t) { "meta", f, SEL_META, 0, 0, l, t, f }
-#define C(f, l, t) { "ct", f, SEL_CT, 0, 0, l, t, f }
-#define TO(o, f, k, off, l) { "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL }
-#define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k }
+#define P(pr, f, b, o, l, t) { pr, f, SEL_PAYLOAD, b, o, l, t, NULL, 0, 0 }
+/* a bit field: `n` bits, `sh` above the low end of `l` bytes */
+#define PB(pr, f, o, l, t, n, sh) \
+	{ pr, f, SEL_PAYLOAD, 1, o, l, t, NULL, n, sh }
+#define M(f, l, t) { "meta", f, SEL_META, 0, 0, l, t, f, 0, 0 }
+#define C(f, l, t) { "ct", f, SEL_CT, 0, 0, l, t, f, 0, 0 }
+#define TO(o, f, k, off, l) \
+	{ "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL, 0, 0 }
+#define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k, 0, 0 }
 
 /* The first entry of a (base, offset, len) is the formatter's name. */
 const struct nftl_sel nftl_sels[] = {
 	P("ether", "daddr", 0, 0, 6, DT_ETHER),
 	P("ether", "saddr", 0, 6, 6, DT_ETHER),
 	P("ether", "type", 0, 12, 2, DT_ETHERTYPE),
+	PB("ip", "version", 0, 1, DT_INT, 4, 4),
+	PB("ip", "hdrlength", 0, 1, DT_INT, 4, 0),
+	PB("ip", "dscp", 1, 1, DT_DSCP, 6, 2),
+	PB("ip", "ecn", 1, 1, DT_ECN, 2, 0),
 	P("ip", "length", 1, 2, 2, DT_INT),
 	P("ip", "id", 1, 4, 2, DT_INT),
+	P("ip", "frag-off", 1, 6, 2, DT_INT), /* with the flags, as nft */
 	P("ip", "ttl", 1, 8, 1, DT_INT),
 	P("ip", "protocol", 1, 9, 1, DT_PROTO),
 	P("ip", "checksum", 1, 10, 2, DT_INT),
 	P("ip", "saddr", 1, 12, 4, DT_IPV4),
 	P("ip", "daddr", 1, 16, 4, DT_IPV4),
+	PB("ip6", "version", 0, 1, DT_INT, 4, 4),
+	PB("ip6", "dscp", 0, 2, DT_DSCP, 6, 6),
+	PB("ip6", "ecn", 1, 1, DT_ECN, 2, 4),
+	PB("ip6", "flowlabel", 1, 3, DT_INT, 20, 0),
 	P("ip6", "length", 1, 4, 2, DT_INT),
 	P("ip6", "nexthdr", 1, 6, 1, DT_PROTO),
 	P("ip6", "hoplimit", 1, 7, 1, DT_INT),
@@ -90,7 +103,7 @@ const struct nftl_sel nftl_sels[] = {
 	C("direction", 1, DT_CTDIR),
 	C("mark", 4, DT_MARK),
 	C("zone", 2, DT_HINT),
-	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol" },
+	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol", 0, 0 },
 	C("protocol", 1, DT_PROTO),
 	/* nft 1.0.6's tcpopt.c: the fields it names (no `kind`: its
 	 * grammar takes none; no mptcp subtype, a 4-bit field) */
@@ -217,6 +230,20 @@ static const struct nftl_sym arphrds[] = {
 	{ "loopback", 772 }, { "sit", 776 }, { "ipgre", 778 },
 };
 
+/* the first name of a value is the one nft prints */
+static const struct nftl_sym dscps[] = {
+	{ "cs0", 0x00 },   { "cs1", 0x08 },   { "cs2", 0x10 },	 { "cs3", 0x18 },
+	{ "cs4", 0x20 },   { "cs5", 0x28 },   { "cs6", 0x30 },	 { "cs7", 0x38 },
+	{ "df", 0x00 },	   { "be", 0x00 },    { "lephb", 0x01 }, { "af11", 0x0a },
+	{ "af12", 0x0c },  { "af13", 0x0e },  { "af21", 0x12 },	 { "af22", 0x14 },
+	{ "af23", 0x16 },  { "af31", 0x1a },  { "af32", 0x1c },	 { "af33", 0x1e },
+	{ "af41", 0x22 },  { "af42", 0x24 },  { "af43", 0x26 },	 { "va", 0x2c },
+	{ "ef", 0x2e },
+};
+static const struct nftl_sym ecns[] = {
+	{ "not-ect", 0 }, { "ect1", 1 }, { "ect0", 2 }, { "ce", 3 },
+};
+
 static const struct nftl_sym fibaddrs[] = {
 	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 },
 	{ "anycast", 4 }, { "multicast", 5 }, { "blackhole", 6 },
@@ -240,6 +267,8 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_PKTTYPE: *n = N(pkttypes); return pkttypes;
 	case DT_ARPHRD: *n = N(arphrds); return arphrds;
 	case DT_FIBADDR: *n = N(fibaddrs); return fibaddrs;
+	case DT_DSCP: *n = N(dscps); return dscps;
+	case DT_ECN: *n = N(ecns); return ecns;
 	default: *n = 0; return NULL;
 	}
 }
@@ -309,12 +338,15 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_PKTTYPE: return "pkt_type";
 	case DT_NFPROTO: return "nf_proto";
 	case DT_ARPHRD: return "iface_type";
+	case DT_DSCP: return "dscp";
+	case DT_ECN: return "ecn";
 	case DT_HINT: return NULL; /* host order: no integer type fits */
 	case DT_FIBADDR: return NULL;
 	default:
 		switch (len) {
 		case 1: return "integer/8";
 		case 2: return "integer/16";
+		case 3: return "integer/24"; /* ip6 flowlabel */
 		case 4: return "integer/32";
 		case 8: return "integer/64";
 		default: return NULL;
@@ -328,10 +360,11 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_IPV4, DT_IPV6, DT_ETHER, DT_SERVICE, DT_PROTO, DT_IFNAME,
 		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
-		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP,
+		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_DSCP,
+		DT_ECN,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
-					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4 };
+					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 1, 1 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];

@@ -510,6 +510,28 @@ static const struct {
 	{ "define N = 1\ntable ip t {\n chain c {\n"
 	  "  meta mark set numgen inc mod 4 offset $N\n }\n}\n",
 	  4, 41, "unexpected '$', expecting number" },
+	/* bit fields: the value must fit the field's bits */
+	{ "table ip t {\n chain c {\n  ip dscp 64\n }\n}\n",
+	  3, 11, "value out of range: 64 (a 6-bit field)" },
+	{ "table ip t {\n chain c {\n  ip ecn 4\n }\n}\n",
+	  3, 10, "value out of range" },
+	{ "table ip6 t {\n chain c {\n  ip6 flowlabel 0x100000\n }\n}\n",
+	  3, 17, "value out of range" },
+	{ "table ip t {\n chain c {\n  ip dscp & 0x3 == 1\n }\n}\n",
+	  3, 11, "unsupported feature: masking ip dscp" },
+	/* nft keys these sets `dscp` of 2 bytes */
+	{ "table ip6 t {\n chain c {\n  ip6 dscp { cs1, ef }\n }\n}\n",
+	  3, 12, "unsupported feature: sets of ip6 dscp" },
+	{ "table ip t {\n chain c {\n  ip dscp . ip saddr { cs1 . 10.0.0.1 }\n"
+	  " }\n}\n",
+	  3, 3, "unsupported feature: ip dscp in a key" },
+	{ "table ip t {\n chain c {\n  ip saddr . ip ecn { 10.0.0.1 . ce }\n"
+	  " }\n}\n",
+	  3, 17, "unsupported feature: ip ecn in a key" },
+	{ "table ip t {\n chain c {\n  ip dscp $d\n }\n}\n",
+	  3, 11, "unsupported feature: a variable for ip dscp" },
+	{ "table ip t {\n chain c {\n  ip dscp set cs1\n }\n}\n",
+	  3, 11, "unsupported feature: payload writes" },
 };
 
 START_TEST(errors_point_at_the_mistake)
