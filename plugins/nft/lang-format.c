@@ -272,6 +272,15 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		nftl_sb_printf(b, "%02x:%02x:%02x:%02x:%02x:%02x", d[0], d[1], d[2],
 			  d[3], d[4], d[5]);
 		return 0;
+	case DT_TIME:
+		if (len != 4)
+			return -1;
+		put_time(b, get_uint(d, len, true));
+		return 0;
+	case DT_STR16: /* ct helper: a whole name, no wildcard */
+		if (len != 16 || !d[0])
+			return -1;
+		/* fall through */
 	case DT_IFNAME: {
 		char n[17] = { 0 };
 		if (len > 16)
@@ -530,6 +539,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 	}
 	if (streq(type, "mark"))
 		nftl_sb_printf(b, "0x%" PRIx64, (uint64_t)i);
+	else if (streq(type, "time"))
+		put_time(b, (uint64_t)i);
 	else if (streq(type, "dscp"))
 		nftl_sb_printf(b, "0x%02" PRIx64, (uint64_t)i);
 	else if (streq(type, "ether_type")) {
@@ -642,6 +653,34 @@ static const struct nftl_sel *tcpopt_sel(const struct linx_value *e)
 	return NULL;
 }
 
+/* The key of `ct original|reply ...` a ct load with a direction reads:
+ * a bare saddr/daddr is the table's family's address. */
+static const struct nftl_sel *ct_dir_sel(const struct fctx *c,
+					 const struct linx_value *e,
+					 const char *key)
+{
+	const char *dir = str_of(e, "direction");
+	bool orig;
+
+	if (!dir || !streq(str_of(e, "expr"), "ct") ||
+	    (!streq(dir, "original") && !streq(dir, "reply")))
+		return NULL;
+	orig = dir[0] == 'o';
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		if (s->kind != SEL_CT || s->proto[2] != ' ' ||
+		    (s->proto[3] == 'o') != orig || !streq(s->key, key))
+			continue;
+		if ((s->dtype == DT_IPV4 || s->dtype == DT_IPV6) &&
+		    !strchr(s->proto + 3, ' ') &&
+		    (s->dtype == DT_IPV6 ? c->family != F_IP6
+					 : c->family != F_IP))
+			continue;
+		return s;
+	}
+	return NULL;
+}
+
 static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 				    bool *prefix)
 {
@@ -653,10 +692,13 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 		return NULL;
 	if (streq(kind, "meta") || streq(kind, "ct")) {
 		const char *key = str_of(e, "key");
-		if (!key || linx_map_get(e, "direction"))
+		if (!key)
 			return NULL;
+		if (linx_map_get(e, "direction"))
+			return ct_dir_sel(c, e, key);
 		for (size_t i = 0; i < nftl_n_sels; i++)
 			if (nftl_sels[i].kind == (kind[0] == 'm' ? SEL_META : SEL_CT) &&
+			    nftl_sels[i].proto[2] != ' ' &&
 			    strcmp(nftl_sels[i].key, key) == 0)
 				return &nftl_sels[i];
 		return NULL;
@@ -1100,6 +1142,16 @@ value:;
 			nftl_sb_puts(&b, ot);
 			if (prefix) {
 				if (d->len != ll || (op[0] != 'e' && op[0] != 'n'))
+					goto bad;
+				if (value_text(&b, s->dtype, d->bytes, d->len,
+					       (int)d->len * 8) < 0)
+					goto bad;
+			} else if (s->kind == SEL_CT && d->len &&
+				   d->len < (uint32_t)s->len &&
+				   (s->dtype == DT_IPV4 || s->dtype == DT_IPV6)) {
+				/* a ct address's byte-aligned prefix: nft
+				 * compares its bytes only */
+				if (op[0] != 'e' && op[0] != 'n')
 					goto bad;
 				if (value_text(&b, s->dtype, d->bytes, d->len,
 					       (int)d->len * 8) < 0)
@@ -2531,10 +2583,18 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				if (nftl_sels[k].kind == (str_of(s, "expr")[0] == 'm' ? SEL_META : SEL_CT) &&
 				    strcmp(nftl_sels[k].key, key) == 0)
 					t = &nftl_sels[k];
-			if (t && (t->dtype == DT_MARK || t->dtype == DT_HINT) &&
+			if (t && (t->dtype == DT_MARK || t->dtype == DT_HINT ||
+				  t->dtype == DT_CTEVENT) &&
 			    d->len == t->len && !linx_map_get(s, "direction")) {
 				nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
-				value_text(&b, t->dtype, d->bytes, d->len, -1);
+				if (t->dtype == DT_CTEVENT) {
+					uint64_t m = get_uint(d->bytes, d->len, true);
+					if (m)
+						bitmask_text(&b, t->dtype, m);
+					else
+						nftl_sb_puts(&b, "0");
+				} else
+					value_text(&b, t->dtype, d->bytes, d->len, -1);
 				word(c, b.p);
 				free(b.p);
 				return 2;

@@ -103,6 +103,9 @@ enum nft_dtype {
 	DT_DEVGROUP, /* host 4: meta iifgroup/oifgroup (devgroup) */
 	DT_DSCP,     /* 6 bits of a byte, names cs0 ... ef */
 	DT_ECN,      /* 2 bits of a byte, names not-ect ... ce */
+	DT_TIME,     /* host 4: milliseconds, written 1m30s (ct expiration) */
+	DT_STR16,    /* 16 bytes, NUL padded: a quoted name (ct helper) */
+	DT_CTEVENT,  /* host 4, bit mask: ct event set new,related */
 };
 
 /* A selector: what a match's left-hand side loads. */

@@ -556,15 +556,27 @@ int nftl_lang_hole_bytes(const char *type, const struct linx_value *v,
 static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		       struct val *v)
 {
-	const struct tok *t = next(p);
+	const struct tok *t;
 	uint64_t n = 0;
 	bool have_n = false;
+	int rc;
 
 	memset(v->b, 0, sizeof(v->b));
 	v->len = len;
 	v->plen = -1;
 	v->wildcard = false;
 	v->elem = linx_value_nil();
+	if (dt == DT_TIME) { /* milliseconds: 5s, 1m30s */
+		t = peek(p);
+		if ((rc = parse_time(p, &n)) < 0)
+			return rc;
+		if (n > UINT32_MAX)
+			return perror_at(p, t, "time out of range");
+		put_uint(v->b, len, n, true);
+		v->elem = linx_value_int((int64_t)n);
+		return 0;
+	}
+	t = next(p);
 	switch (dt) {
 	case DT_IPV4:
 	case DT_IPV6: {
@@ -604,6 +616,16 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
 			 o[0], o[1], o[2], o[3], o[4], o[5]);
 		linx_value_cstring(&v->elem, buf);
+		return 0;
+	}
+	case DT_STR16: { /* ct helper "ftp": no wildcard */
+		if (t->kind != T_STRING && t->kind != T_IDENT)
+			return unexpected(p, t, "a name");
+		if (t->slen == 0 || t->slen >= 16 || strlen(t->s) != t->slen)
+			return perror_at(p, t, "name length out of range: %s",
+					 t->s);
+		memcpy(v->b, t->s, t->slen);
+		linx_value_cstring(&v->elem, t->s);
 		return 0;
 	}
 	case DT_IFNAME: {
@@ -769,6 +791,23 @@ static int e_field_mask(struct parser *p, struct rule *r,
 	return e_bitwise(p, r, m, s->len);
 }
 
+/* A ct key into register 1, with the direction of `ct original|reply
+ * KEY` (the selector's proto says which). */
+static int e_ct_load(struct parser *p, struct rule *r,
+		     const struct nftl_sel *s)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "ct");
+	linx_map_put_cstring(&e, "key", s->key);
+	linx_map_put_int(&e, "dreg", 1);
+	if (s->proto[2] == ' ')
+		linx_map_put_cstring(&e, "direction", s->proto[3] == 'o'
+							      ? "original"
+							      : "reply");
+	return push_expr(p, r, &e);
+}
+
 /* The load of a selector into register 1 (a payload of `len` bytes). */
 static int e_sel_load(struct parser *p, struct rule *r,
 		      const struct nftl_sel *s, unsigned len)
@@ -779,6 +818,8 @@ static int e_sel_load(struct parser *p, struct rule *r,
 	case SEL_PAYLOAD:
 		rc = e_payload(p, r, s->base, s->offset, len);
 		return rc < 0 ? rc : e_field_mask(p, r, s);
+	case SEL_CT:
+		return e_ct_load(p, r, s);
 	case SEL_EXTHDR:
 		return e_tcpopt(p, r, false, s->base, s->offset, s->len, false);
 	case SEL_RT:
@@ -2016,10 +2057,13 @@ static int match_body(struct parser *p, struct rule *r,
 		if (v.plen == 0)
 			return perror_at(p, p->last, "a /0 prefix matches "
 						     "everything");
+		/* nft compares only a byte-aligned prefix's bytes (a ct
+		 * address's load stays whole) */
 		if ((unsigned)v.plen == full || v.plen % 8 == 0)
 			return e_cmp(p, r, op, v.b,
-				     s->kind == SEL_PAYLOAD ? (unsigned)v.plen / 8
-							    : len);
+				     s->kind == SEL_PAYLOAD || s->kind == SEL_CT
+					     ? (unsigned)v.plen / 8
+					     : len);
 		uint8_t mask[16] = { 0 };
 		unsigned bits = (unsigned)v.plen;
 		for (unsigned i = 0; i < len; i++) {
@@ -2965,6 +3009,13 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 		rc = e_load(p, r, src->proto, src->key, 1);
 		if (rc == 0 && src->dtype == DT_MARK)
 			rc = mark_ops(p, r, src);
+	} else if (s->dtype == DT_CTEVENT) {
+		uint64_t m;
+		uint8_t b[4];
+		if ((rc = parse_flags_value(p, s->dtype, s->len, false, &m)) < 0)
+			return rc;
+		put_uint(b, s->len, m, true);
+		rc = e_imm(p, r, 1, b, s->len);
 	} else {
 		struct val v;
 		if (s->dtype != DT_MARK && s->dtype != DT_HINT)
@@ -3872,6 +3923,50 @@ static int gen_expr(struct parser *p, struct rule *r, const struct tok *t)
 }
 
 /* A rule up to the end of the statement (or '}', which is left). */
+/* `ct original|reply [ip|ip6] KEY` after the direction: its selector.
+ * A bare saddr/daddr is the table's address family, as in nft. */
+static int ct_dir_sel(struct parser *p, const char *dir,
+		      const struct nftl_sel **ret)
+{
+	const struct tok *k = next(p);
+	char proto[24];
+
+	if (k->kind != T_IDENT)
+		return unexpected(p, k, "a ct key");
+	snprintf(proto, sizeof(proto), "ct %s", dir);
+	if (streq(k->s, "ip") || streq(k->s, "ip6")) {
+		bool v6 = streq(k->s, "ip6");
+		if ((p->family == F_IP && v6) || (p->family == F_IP6 && !v6))
+			return perror_at(p, k, "conflicting protocols "
+					       "specified: %s in an %s table",
+					 k->s, fam_names[p->family]);
+		snprintf(proto, sizeof(proto), "ct %s %s", dir, k->s);
+		k = next(p);
+		if (k->kind != T_IDENT)
+			return unexpected(p, k, "saddr or daddr");
+	}
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		bool addr = s->dtype == DT_IPV4 || s->dtype == DT_IPV6;
+
+		if (s->kind != SEL_CT || !streq(s->proto, proto) ||
+		    !streq(s->field, k->s))
+			continue;
+		if (addr && !strchr(proto + 3, ' ')) {
+			if (p->family != F_IP && p->family != F_IP6)
+				return perror_at(p, k, "%s %s needs an ip or "
+						       "ip6 table: write %s "
+						       "ip %s",
+						 proto, k->s, proto, k->s);
+			if ((s->dtype == DT_IPV6) != (p->family == F_IP6))
+				continue;
+		}
+		*ret = s;
+		return 0;
+	}
+	return perror_at(p, k, "unsupported feature: %s %s", proto, k->s);
+}
+
 static int parse_rule(struct parser *p, struct linx_value *out)
 {
 	struct rule r = { .exprs = linx_value_list(), .l4 = -1,
@@ -3978,9 +4073,25 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				if (streq(w, "ct") &&
 				    (streq(field, "original") ||
 				     streq(field, "reply"))) {
-					rc = perror_at(p, ft, "unsupported "
-							      "feature: ct %s",
-						       field);
+					const struct nftl_sel *ds = NULL;
+					if ((rc = ct_dir_sel(p, field, &ds)) < 0)
+						break;
+					if (is_ident(peek(p), "set")) {
+						rc = perror_at(p, peek(p),
+							       "unsupported feature: "
+							       "setting ct %s keys",
+							       field);
+						break;
+					}
+					if ((rc = parse_match(p, &r, ds, t)) < 0)
+						break;
+					continue;
+				}
+				if (streq(w, "ct") && streq(field, "event") &&
+				    !is_ident(peek(p), "set")) {
+					rc = perror_at(p, ft, "ct event is only "
+							      "set: ct event set "
+							      "new,related");
 					break;
 				}
 			} else if (unqualified_meta(w)) {

@@ -18,6 +18,7 @@
 	{ pr, f, SEL_PAYLOAD, 1, o, l, t, NULL, n, sh }
 #define M(f, l, t) { "meta", f, SEL_META, 0, 0, l, t, f, 0, 0 }
 #define C(f, l, t) { "ct", f, SEL_CT, 0, 0, l, t, f, 0, 0 }
+#define CD(d, f, l, t, k) { "ct " d, f, SEL_CT, 0, 0, l, t, k, 0, 0 }
 #define TO(o, f, k, off, l) \
 	{ "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL, 0, 0 }
 #define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k, 0, 0 }
@@ -105,6 +106,37 @@ const struct nftl_sel nftl_sels[] = {
 	C("zone", 2, DT_HINT),
 	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol", 0, 0 },
 	C("protocol", 1, DT_PROTO),
+	C("expiration", 4, DT_TIME),
+	C("bytes", 8, DT_HINT),
+	C("packets", 8, DT_HINT),
+	C("avgpkt", 8, DT_HINT),
+	C("id", 4, DT_INT), /* big-endian, unlike the other counters */
+	C("helper", 16, DT_STR16),
+	{ "ct", "event", SEL_CT, 0, 0, 4, DT_CTEVENT, "eventmask", 0, 0 },
+	/* a direction's keys: the direction is the proto's second word;
+	 * bare saddr/daddr are the table family's address (ip, ip6) */
+	CD("original", "bytes", 8, DT_HINT, "bytes"),
+	CD("original", "packets", 8, DT_HINT, "packets"),
+	CD("original", "avgpkt", 8, DT_HINT, "avgpkt"),
+	CD("original", "saddr", 4, DT_IPV4, "saddr"),
+	CD("original", "daddr", 4, DT_IPV4, "daddr"),
+	CD("original", "saddr", 16, DT_IPV6, "saddr"),
+	CD("original", "daddr", 16, DT_IPV6, "daddr"),
+	CD("original ip", "saddr", 4, DT_IPV4, "ip_saddr"),
+	CD("original ip", "daddr", 4, DT_IPV4, "ip_daddr"),
+	CD("original ip6", "saddr", 16, DT_IPV6, "ip6_saddr"),
+	CD("original ip6", "daddr", 16, DT_IPV6, "ip6_daddr"),
+	CD("reply", "bytes", 8, DT_HINT, "bytes"),
+	CD("reply", "packets", 8, DT_HINT, "packets"),
+	CD("reply", "avgpkt", 8, DT_HINT, "avgpkt"),
+	CD("reply", "saddr", 4, DT_IPV4, "saddr"),
+	CD("reply", "daddr", 4, DT_IPV4, "daddr"),
+	CD("reply", "saddr", 16, DT_IPV6, "saddr"),
+	CD("reply", "daddr", 16, DT_IPV6, "daddr"),
+	CD("reply ip", "saddr", 4, DT_IPV4, "ip_saddr"),
+	CD("reply ip", "daddr", 4, DT_IPV4, "ip_daddr"),
+	CD("reply ip6", "saddr", 16, DT_IPV6, "ip6_saddr"),
+	CD("reply ip6", "daddr", 16, DT_IPV6, "ip6_daddr"),
 	/* nft 1.0.6's tcpopt.c: the fields it names (no `kind`: its
 	 * grammar takes none; no mptcp subtype, a 4-bit field) */
 	TO("maxseg", "length", 2, 1, 1),
@@ -244,6 +276,13 @@ static const struct nftl_sym ecns[] = {
 	{ "not-ect", 0 }, { "ect1", 1 }, { "ect0", 2 }, { "ce", 3 },
 };
 
+static const struct nftl_sym ctevents[] = {
+	{ "new", 1 },	      { "related", 2 }, { "destroy", 4 },
+	{ "reply", 8 },	      { "assured", 16 }, { "protoinfo", 32 },
+	{ "helper", 64 },     { "mark", 128 },	{ "seqadj", 256 },
+	{ "secmark", 512 },   { "label", 1024 },
+};
+
 static const struct nftl_sym fibaddrs[] = {
 	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 },
 	{ "anycast", 4 }, { "multicast", 5 }, { "blackhole", 6 },
@@ -269,6 +308,7 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_FIBADDR: *n = N(fibaddrs); return fibaddrs;
 	case DT_DSCP: *n = N(dscps); return dscps;
 	case DT_ECN: *n = N(ecns); return ecns;
+	case DT_CTEVENT: *n = N(ctevents); return ctevents;
 	default: *n = 0; return NULL;
 	}
 }
@@ -340,6 +380,9 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_ARPHRD: return "iface_type";
 	case DT_DSCP: return "dscp";
 	case DT_ECN: return "ecn";
+	case DT_TIME: return "time";
+	case DT_STR16: return NULL; /* nft: integer/128, bytes */
+	case DT_CTEVENT: return NULL;
 	case DT_HINT: return NULL; /* host order: no integer type fits */
 	case DT_FIBADDR: return NULL;
 	default:
@@ -361,10 +404,11 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_DSCP,
-		DT_ECN,
+		DT_ECN, DT_TIME,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
-					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 1, 1 };
+					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 1, 1,
+					 4 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
@@ -379,7 +423,7 @@ bool nftl_dtype_host(unsigned dt)
 	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
 	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
 	       dt == DT_FIBADDR || dt == DT_UID || dt == DT_GID ||
-	       dt == DT_DEVGROUP;
+	       dt == DT_DEVGROUP || dt == DT_TIME || dt == DT_CTEVENT;
 }
 
 bool nftl_dtype_hton(unsigned dt, unsigned len)

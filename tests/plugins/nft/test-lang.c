@@ -532,6 +532,26 @@ static const struct {
 	  3, 11, "unsupported feature: a variable for ip dscp" },
 	{ "table ip t {\n chain c {\n  ip dscp set cs1\n }\n}\n",
 	  3, 11, "unsupported feature: payload writes" },
+	/* conntrack keys */
+	{ "table inet t {\n chain c {\n  ct original saddr 10.0.0.1\n }\n}\n",
+	  3, 15, "needs an ip or ip6 table" },
+	{ "table ip t {\n chain c {\n  ct original proto-src 22\n }\n}\n",
+	  3, 15, "unsupported feature: ct original proto-src" },
+	{ "table ip t {\n chain c {\n  ct reply ip6 saddr ::1\n }\n}\n",
+	  3, 12, "conflicting protocols specified: ip6 in an ip table" },
+	{ "table ip t {\n chain c {\n  ct event new\n }\n}\n",
+	  3, 6, "ct event is only set" },
+	{ "table ip t {\n chain c {\n  ct event set bogus\n }\n}\n",
+	  3, 16, "unexpected" },
+	{ "table ip t {\n chain c {\n  ct expiration 5x\n }\n}\n",
+	  3, 17, "bad time unit" },
+	{ "table ip t {\n chain c {\n  ct helper \"a-very-long-helper-name\"\n"
+	  " }\n}\n",
+	  3, 13, "name length out of range" },
+	{ "table ip t {\n chain c {\n  ct bytes { 1, 2 }\n }\n}\n",
+	  3, 12, "unsupported feature: sets of this type" },
+	{ "table ip t {\n chain c {\n  ct original saddr set 10.0.0.1\n }\n}\n",
+	  3, 21, "unsupported feature: setting ct original keys" },
 };
 
 START_TEST(errors_point_at_the_mistake)
