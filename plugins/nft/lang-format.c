@@ -242,6 +242,18 @@ static void put_u64(struct sbuf *b, uint64_t v, bool hex)
 	nftl_sb_put(b, buf + i, sizeof(buf) - i);
 }
 
+/* meta priority as nft lists it: none, root, or major:minor in hex. */
+static void classid_text(struct sbuf *b, uint64_t v)
+{
+	if (v == 0)
+		nftl_sb_puts(b, "none");
+	else if (v == 0xffffffff)
+		nftl_sb_puts(b, "root");
+	else
+		nftl_sb_printf(b, "%x:%x", (unsigned)(v >> 16),
+			       (unsigned)(v & 0xffff));
+}
+
 /* One value of `dt` from register bytes; `plen` >= 0 adds a prefix. */
 static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		      unsigned len, int plen)
@@ -276,6 +288,11 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		if (len != 4)
 			return -1;
 		put_time(b, get_uint(d, len, true));
+		return 0;
+	case DT_CLASSID:
+		if (len != 4)
+			return -1;
+		classid_text(b, get_uint(d, len, true));
 		return 0;
 	case DT_STR16: /* ct helper: a whole name, no wildcard */
 		if (len != 16 || !d[0])
@@ -541,6 +558,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		nftl_sb_printf(b, "0x%" PRIx64, (uint64_t)i);
 	else if (streq(type, "time"))
 		put_time(b, (uint64_t)i);
+	else if (streq(type, "classid"))
+		classid_text(b, (uint64_t)i);
 	else if (streq(type, "dscp"))
 		nftl_sb_printf(b, "0x%02" PRIx64, (uint64_t)i);
 	else if (streq(type, "ether_type")) {
@@ -830,7 +849,7 @@ static void sel_name(struct sbuf *b, const struct nftl_sel *s)
 				return;
 			}
 		nftl_sb_puts(b, "meta ");
-		nftl_sb_puts(b, streq(s->key, "len") ? "length" : s->key);
+		nftl_sb_puts(b, streq(s->key, "len") ? "length" : s->field);
 		return;
 	}
 	nftl_sb_puts(b, s->proto);
@@ -1200,7 +1219,24 @@ value:;
 		for (uint32_t k = 0; x && k < x->len; k++)
 			if (x->bytes[k])
 				goto bad;
-		if (nftl_dtype_is_bitmask(s->dtype)) {
+		if (s->dtype == DT_CTLABEL) {
+			/* ct label N: one bit, != 0 (label_match()) */
+			int bit = -1;
+			for (uint32_t k = 0; k < m->len; k++) {
+				if (d->bytes[k])
+					goto bad;
+				for (int q = 0; q < 8; q++)
+					if (m->bytes[k] >> q & 1) {
+						if (bit >= 0)
+							goto bad;
+						bit = (int)(k * 8) + q;
+					}
+			}
+			if (bit < 0 || !streq(op, "neq"))
+				goto bad;
+			put_u64(&b, (uint64_t)bit, false);
+			used = 3;
+		} else if (nftl_dtype_is_bitmask(s->dtype)) {
 			uint64_t mv = get_uint(m->bytes, m->len, nftl_dtype_host(s->dtype));
 			uint64_t dv = get_uint(d->bytes, d->len, nftl_dtype_host(s->dtype));
 			const char *ot = op_text(op);
@@ -2584,7 +2620,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				    strcmp(nftl_sels[k].key, key) == 0)
 					t = &nftl_sels[k];
 			if (t && (t->dtype == DT_MARK || t->dtype == DT_HINT ||
-				  t->dtype == DT_CTEVENT) &&
+				  t->dtype == DT_CTEVENT ||
+				  t->dtype == DT_CLASSID) &&
 			    d->len == t->len && !linx_map_get(s, "direction")) {
 				nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
 				if (t->dtype == DT_CTEVENT) {

@@ -106,6 +106,9 @@ enum nft_dtype {
 	DT_TIME,     /* host 4: milliseconds, written 1m30s (ct expiration) */
 	DT_STR16,    /* 16 bytes, NUL padded: a quoted name (ct helper) */
 	DT_CTEVENT,  /* host 4, bit mask: ct event set new,related */
+	DT_CTLABEL,  /* 128 bits: `ct label N` tests bit N */
+	DT_BOOL,     /* 1 byte: exists 1, missing 0 (meta ipsec) */
+	DT_CLASSID,  /* host 4: major:minor in hex, none, root */
 };
 
 /* A selector: what a match's left-hand side loads. */

@@ -552,6 +552,54 @@ static const char *hole_type(unsigned dt, unsigned len, char *buf, size_t n)
 int nftl_lang_hole_bytes(const char *type, const struct linx_value *v,
 			uint8_t *out, unsigned *len, char *why, size_t whyn);
 
+/* A classid half in hex: the lexer read 10 as a decimal integer and
+ * ffff or 1a as a word. */
+static int classid_half(struct parser *p, const struct tok *t, uint64_t *ret)
+{
+	char buf[24], *end;
+
+	if (t->kind == T_INT)
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->u);
+	else if (t->kind == T_IDENT && t->slen < sizeof(buf))
+		memcpy(buf, t->s, t->slen + 1);
+	else
+		return unexpected(p, t, "a hex number (major:minor)");
+	if (!isxdigit((unsigned char)buf[0]))
+		return unexpected(p, t, "a hex number (major:minor)");
+	*ret = strtoull(buf, &end, 16);
+	if (*end || *ret > 0xffff)
+		return perror_at(p, t, "bad classid: %s (hex, up to ffff)",
+				 buf);
+	return 0;
+}
+
+/* meta priority: MAJOR:MINOR in hex as tc writes a class, none, root,
+ * or a plain number (the 32-bit value). */
+static int parse_classid(struct parser *p, struct val *v)
+{
+	const struct tok *t = next(p);
+	uint64_t hi, lo;
+	int rc;
+
+	if (is_ident(t, "none") || is_ident(t, "root")) {
+		hi = is_ident(t, "root") ? 0xffffffff : 0;
+	} else if (t->kind == T_INT && !is_punct(peek(p), ':')) {
+		if (t->u > UINT32_MAX)
+			return perror_at(p, t, "value out of range: %llu",
+					 (unsigned long long)t->u);
+		hi = t->u;
+	} else {
+		if ((rc = classid_half(p, t, &hi)) < 0 ||
+		    (rc = expect_punct(p, ':')) < 0 ||
+		    (rc = classid_half(p, next(p), &lo)) < 0)
+			return rc;
+		hi = hi << 16 | lo;
+	}
+	put_uint(v->b, v->len, hi, true);
+	v->elem = linx_value_int((int64_t)hi);
+	return 0;
+}
+
 /* One value of `dt` (`len` bytes in the register) from the next token. */
 static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		       struct val *v)
@@ -576,6 +624,8 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		v->elem = linx_value_int((int64_t)n);
 		return 0;
 	}
+	if (dt == DT_CLASSID)
+		return parse_classid(p, v);
 	t = next(p);
 	switch (dt) {
 	case DT_IPV4:
@@ -1790,7 +1840,46 @@ static int gen_value_ok(struct parser *p, const struct nftl_sel *s,
 	return 0;
 }
 
+static int match_rest(struct parser *p, struct rule *r,
+		      const struct nftl_sel *s, const struct tok *at);
+
+/* `ct label N`: whether label bit N is set - the labels, a bitwise
+ * with that bit, a cmp != 0, as nft compiles it.  Names would come from
+ * /etc/connlabel.conf, which we do not read: numbers only. */
+static int label_match(struct parser *p, struct rule *r,
+		       const struct nftl_sel *s)
+{
+	const struct tok *t = peek(p);
+	uint8_t m[16] = { 0 }, zero[16] = { 0 };
+	int rc;
+
+	if (op_of(t) || is_punct(t, '=') || is_punct(t, '{') ||
+	    t->kind == T_SETREF || is_ident(t, "vmap"))
+		return perror_at(p, t, "unsupported feature: ct label takes "
+				       "one label number");
+	if (t->kind != T_INT)
+		return unexpected(p, t, "a label number (0-127; names from "
+					"connlabel.conf are not read)");
+	if (t->u > 127)
+		return perror_at(p, t, "label out of range: %llu (0-127)",
+				 (unsigned long long)t->u);
+	next(p);
+	m[t->u / 8] = (uint8_t)(1u << (t->u % 8)); /* host-order bitmap */
+	if ((rc = e_sel_load(p, r, s, s->len)) < 0 ||
+	    (rc = e_bitwise(p, r, m, sizeof(m))) < 0)
+		return rc;
+	return e_cmp(p, r, "neq", zero, sizeof(zero));
+}
+
 static int match_body(struct parser *p, struct rule *r,
+		      const struct nftl_sel *s, const struct tok *at)
+{
+	if (s->dtype == DT_CTLABEL)
+		return label_match(p, r, s);
+	return match_rest(p, r, s, at);
+}
+
+static int match_rest(struct parser *p, struct rule *r,
 		      const struct nftl_sel *s, const struct tok *at)
 {
 	unsigned len = s->len, dt = s->dtype;
@@ -3018,7 +3107,8 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 		rc = e_imm(p, r, 1, b, s->len);
 	} else {
 		struct val v;
-		if (s->dtype != DT_MARK && s->dtype != DT_HINT)
+		if (s->dtype != DT_MARK && s->dtype != DT_HINT &&
+		    s->dtype != DT_CLASSID)
 			return perror_at(p, t, "unsupported feature: %s %s set",
 					 s->proto, s->field);
 		if ((rc = parse_value(p, s->dtype, s->len, &v)) < 0)
@@ -3703,7 +3793,8 @@ static int stmt_tcpopt(struct parser *p, struct rule *r)
 	char proto[40];
 	/* sack0 is sack: the same bytes */
 	snprintf(proto, sizeof(proto), "tcp option %s",
-		 streq(nt->s, "sack0") ? "sack" : nt->s);
+		 streq(nt->s, "sack0") ? "sack"
+		 : streq(nt->s, "mss") ? "maxseg" : nt->s);
 	const struct nftl_sel *s = nftl_sel_find(proto, ft->s);
 	if (!s)
 		return perror_at(p, ft, "unsupported feature: %s %s", proto,

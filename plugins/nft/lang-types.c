@@ -90,7 +90,7 @@ const struct nftl_sel nftl_sels[] = {
 	M("nfproto", 1, DT_NFPROTO),
 	M("protocol", 2, DT_ETHERTYPE),
 	M("len", 4, DT_HINT),
-	M("priority", 4, DT_HINT),
+	M("priority", 4, DT_CLASSID),
 	M("skuid", 4, DT_UID),
 	M("skgid", 4, DT_GID),
 	M("pkttype", 1, DT_PKTTYPE),
@@ -99,6 +99,10 @@ const struct nftl_sel nftl_sels[] = {
 	M("oifgroup", 4, DT_DEVGROUP),
 	M("cgroup", 4, DT_HINT),
 	M("nftrace", 1, DT_HINT),
+	/* nft reads `meta secpath` too and lists it as meta ipsec */
+	{ "meta", "ipsec", SEL_META, 0, 0, 1, DT_BOOL, "secpath", 0, 0 },
+	M("iifkind", 16, DT_STR16),
+	M("oifkind", 16, DT_STR16),
 	C("state", 4, DT_CTSTATE),
 	C("status", 4, DT_CTSTATUS),
 	C("direction", 1, DT_CTDIR),
@@ -112,6 +116,7 @@ const struct nftl_sel nftl_sels[] = {
 	C("avgpkt", 8, DT_HINT),
 	C("id", 4, DT_INT), /* big-endian, unlike the other counters */
 	C("helper", 16, DT_STR16),
+	{ "ct", "label", SEL_CT, 0, 0, 16, DT_CTLABEL, "labels", 0, 0 },
 	{ "ct", "event", SEL_CT, 0, 0, 4, DT_CTEVENT, "eventmask", 0, 0 },
 	/* a direction's keys: the direction is the proto's second word;
 	 * bare saddr/daddr are the table family's address (ip, ip6) */
@@ -171,6 +176,7 @@ const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
 
 static const struct nftl_sym tcpopt_kinds[] = {
 	{ "eol", 0 },	    { "nop", 1 },	{ "maxseg", 2 },
+	{ "mss", 2 }, /* nft 1.0.6's alias, listed as maxseg */
 	{ "window", 3 },    { "sack-perm", 4 }, { "sack", 5 },
 	{ "sack0", 5 },	    { "sack1", 5 },	{ "sack2", 5 },
 	{ "sack3", 5 },	    { "timestamp", 8 }, { "md5sig", 19 },
@@ -201,6 +207,8 @@ const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)
 {
 	if (streq(proto, "meta") && streq(field, "length"))
 		field = "len";
+	if (streq(proto, "meta") && streq(field, "secpath"))
+		field = "ipsec";
 	/* the first bytes before strcmp(): a rule looks up several */
 	for (size_t i = 0; i < nftl_n_sels; i++)
 		if (nftl_sels[i].proto[0] == proto[0] &&
@@ -283,6 +291,8 @@ static const struct nftl_sym ctevents[] = {
 	{ "secmark", 512 },   { "label", 1024 },
 };
 
+static const struct nftl_sym bools[] = { { "exists", 1 }, { "missing", 0 } };
+
 static const struct nftl_sym fibaddrs[] = {
 	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 },
 	{ "anycast", 4 }, { "multicast", 5 }, { "blackhole", 6 },
@@ -309,6 +319,7 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_DSCP: *n = N(dscps); return dscps;
 	case DT_ECN: *n = N(ecns); return ecns;
 	case DT_CTEVENT: *n = N(ctevents); return ctevents;
+	case DT_BOOL: *n = N(bools); return bools;
 	default: *n = 0; return NULL;
 	}
 }
@@ -381,6 +392,8 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_DSCP: return "dscp";
 	case DT_ECN: return "ecn";
 	case DT_TIME: return "time";
+	case DT_BOOL: return "boolean";
+	case DT_CLASSID: return "classid";
 	case DT_STR16: return NULL; /* nft: integer/128, bytes */
 	case DT_CTEVENT: return NULL;
 	case DT_HINT: return NULL; /* host order: no integer type fits */
@@ -404,11 +417,11 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_DSCP,
-		DT_ECN, DT_TIME,
+		DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 1, 1,
-					 4 };
+					 4, 1, 4 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
@@ -423,7 +436,8 @@ bool nftl_dtype_host(unsigned dt)
 	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
 	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
 	       dt == DT_FIBADDR || dt == DT_UID || dt == DT_GID ||
-	       dt == DT_DEVGROUP || dt == DT_TIME || dt == DT_CTEVENT;
+	       dt == DT_DEVGROUP || dt == DT_TIME || dt == DT_CTEVENT ||
+	       dt == DT_CLASSID;
 }
 
 bool nftl_dtype_hton(unsigned dt, unsigned len)

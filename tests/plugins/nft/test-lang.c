@@ -552,6 +552,21 @@ static const struct {
 	  3, 12, "unsupported feature: sets of this type" },
 	{ "table ip t {\n chain c {\n  ct original saddr set 10.0.0.1\n }\n}\n",
 	  3, 21, "unsupported feature: setting ct original keys" },
+	{ "table ip t {\n chain c {\n  ct label foo\n }\n}\n",
+	  3, 12, "a label number" },
+	{ "table ip t {\n chain c {\n  ct label 128\n }\n}\n",
+	  3, 12, "label out of range" },
+	{ "table ip t {\n chain c {\n  ct label { 1, 2 }\n }\n}\n",
+	  3, 12, "ct label takes one label number" },
+	/* meta priority: hex halves of 16 bits */
+	{ "table ip t {\n chain c {\n  meta priority 1:10000\n }\n}\n",
+	  3, 19, "bad classid" },
+	{ "table ip t {\n chain c {\n  meta priority set xyz:1\n }\n}\n",
+	  3, 21, "a hex number" },
+	{ "table ip t {\n chain c {\n  meta ipsec maybe\n }\n}\n",
+	  3, 14, "unexpected" },
+	{ "table ip t {\n chain c {\n  meta time 5\n }\n}\n",
+	  3, 8, "unsupported feature: meta time" },
 };
 
 START_TEST(errors_point_at_the_mistake)
