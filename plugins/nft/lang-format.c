@@ -242,6 +242,38 @@ static void put_u64(struct sbuf *b, uint64_t v, bool hex)
 	nftl_sb_put(b, buf + i, sizeof(buf) - i);
 }
 
+/* meta hour as nft lists it: the local "HH:MM[:SS]"; a value past a day
+ * (only a number gives one) as the number, which reads back as it is. */
+static void hour_text(struct sbuf *b, uint64_t v)
+{
+	long x;
+
+	if (v >= 86400) {
+		put_u64(b, v, false);
+		return;
+	}
+	x = ((long)v + nftl_gmtoff()) % 86400;
+	if (x < 0)
+		x += 86400;
+	nftl_sb_printf(b, "\"%02ld:%02ld", x / 3600, x / 60 % 60);
+	if (x % 60)
+		nftl_sb_printf(b, ":%02ld", x % 60);
+	nftl_sb_puts(b, "\"");
+}
+
+/* meta day: the quoted name, as nft lists it */
+static void day_text(struct sbuf *b, uint64_t v)
+{
+	size_t ns;
+	const struct nftl_sym *syms = nftl_dtype_syms(DT_DAY, &ns);
+	const char *name = v <= 6 ? nftl_sym_name(syms, ns, (uint32_t)v) : NULL;
+
+	if (name)
+		nftl_sb_quote(b, name);
+	else
+		put_u64(b, v, false);
+}
+
 /* meta priority as nft lists it: none, root, or major:minor in hex. */
 static void classid_text(struct sbuf *b, uint64_t v)
 {
@@ -293,6 +325,16 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		if (len != 4)
 			return -1;
 		classid_text(b, get_uint(d, len, true));
+		return 0;
+	case DT_HOUR:
+		if (len != 4)
+			return -1;
+		hour_text(b, get_uint(d, len, true));
+		return 0;
+	case DT_DAY:
+		if (len != 1)
+			return -1;
+		day_text(b, d[0]);
 		return 0;
 	case DT_STR16: /* ct helper: a whole name, no wildcard */
 		if (len != 16 || !d[0])
@@ -360,6 +402,8 @@ static bool sym_range_text(struct sbuf *b, unsigned dt, uint64_t v)
 		nftl_sb_printf(b, "0x%02" PRIx64, v);
 	else if (dt == DT_ECN)
 		nftl_sb_printf(b, "0x%" PRIx64, v);
+	else if (dt == DT_DAY) /* nft: meta day 2-4 */
+		put_u64(b, v, false);
 	else
 		return false;
 	return true;
@@ -474,7 +518,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 			return -1;
 		}
 		unsigned rdt = streq(type, "dscp") ? DT_DSCP
-			       : streq(type, "ecn") ? DT_ECN : DT_INT;
+			       : streq(type, "ecn") ? DT_ECN
+			       : streq(type, "day") ? DT_DAY : DT_INT;
 		if (rdt != DT_INT && r->items[0].type != LINX_STRING) {
 			sym_range_text(b, rdt, (uint64_t)a);
 			range_dash(b);
@@ -543,6 +588,10 @@ static int elem_key_text(struct sbuf *b, const char *type,
 	    sdt == DT_IPV4 || sdt == DT_IPV6 || sdt == DT_ETHER ||
 	    (slen < 8 && (uint64_t)i >> (8 * slen)))
 		return -1;
+	if (sdt == DT_DAY) {
+		day_text(b, (uint64_t)i);
+		return 0;
+	}
 	if (nftl_settype_dtype(type, &sdt, &slen) && sdt != DT_ETHERTYPE) {
 		size_t ns;
 		const struct nftl_sym *syms = nftl_dtype_syms(sdt, &ns);
@@ -560,6 +609,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		put_time(b, (uint64_t)i);
 	else if (streq(type, "classid"))
 		classid_text(b, (uint64_t)i);
+	else if (streq(type, "hour"))
+		hour_text(b, (uint64_t)i);
 	else if (streq(type, "dscp"))
 		nftl_sb_printf(b, "0x%02" PRIx64, (uint64_t)i);
 	else if (streq(type, "ether_type")) {

@@ -109,7 +109,14 @@ enum nft_dtype {
 	DT_CTLABEL,  /* 128 bits: `ct label N` tests bit N */
 	DT_BOOL,     /* 1 byte: exists 1, missing 0 (meta ipsec) */
 	DT_CLASSID,  /* host 4: major:minor in hex, none, root */
+	DT_DAY,      /* 1 byte: "Sunday" 0 ... "Saturday" 6 */
+	DT_HOUR,     /* host 4: seconds since midnight UTC, "HH:MM[:SS]"
+		      * local time as nft writes it */
 };
+
+/* The local time's offset from UTC in seconds, as nft applies it to
+ * meta hour values (now's, whatever the value's date). */
+long nftl_gmtoff(void);
 
 /* A selector: what a match's left-hand side loads. */
 struct nftl_sel {

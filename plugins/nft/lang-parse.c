@@ -600,6 +600,28 @@ static int parse_classid(struct parser *p, struct val *v)
 	return 0;
 }
 
+/* meta hour "HH:MM[:SS]": local time, kept as seconds since midnight
+ * UTC - nft subtracts the local offset of now (a number is taken as it
+ * is, by the generic path). */
+static int parse_hour(struct parser *p, struct val *v)
+{
+	const struct tok *t = next(p);
+	unsigned h, m, s = 0;
+	int n = 0, k;
+
+	k = sscanf(t->s, "%2u:%2u%n:%2u%n", &h, &m, &n, &s, &n);
+	if (k < 2 || (size_t)n != t->slen || h > 23 || m > 59 || s > 59 ||
+	    t->s[0] < '0' || t->s[0] > '9')
+		return perror_at(p, t, "bad hour: %s (HH:MM or HH:MM:SS)",
+				 t->s);
+	long x = ((long)h * 3600 + m * 60 + s - nftl_gmtoff()) % 86400;
+	if (x < 0)
+		x += 86400;
+	put_uint(v->b, v->len, (uint64_t)x, true);
+	v->elem = linx_value_int(x);
+	return 0;
+}
+
 /* One value of `dt` (`len` bytes in the register) from the next token. */
 static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		       struct val *v)
@@ -626,6 +648,8 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 	}
 	if (dt == DT_CLASSID)
 		return parse_classid(p, v);
+	if (dt == DT_HOUR && peek(p)->kind == T_STRING)
+		return parse_hour(p, v);
 	t = next(p);
 	switch (dt) {
 	case DT_IPV4:
@@ -733,6 +757,9 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 	}
 	if (!have_n)
 		return unexpected(p, t, "a value");
+	if (dt == DT_DAY && n > 6)
+		return perror_at(p, t, "day out of range: %llu (0-6)",
+				 (unsigned long long)n);
 	if (p->fbits && n >> p->fbits)
 		return perror_at(p, t, "value out of range: %llu (a %u-bit "
 				       "field)",
@@ -2119,7 +2146,10 @@ static int match_rest(struct parser *p, struct rule *r,
 			return rc;
 		if (range_reversed(dt, v.b, hi.b, len))
 			return perror_at(p, p->last, "bad range: the low end "
-						     "is above the high end");
+						     "is above the high end%s",
+					 dt == DT_HOUR ? " (in UTC, where "
+							 "meta hour is kept)"
+						       : "");
 		if (nftl_dtype_hton(dt, len)) {
 			if ((rc = e_hton(p, r, len)) < 0)
 				return rc;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lang-internal.h"
 
@@ -102,6 +103,9 @@ const struct nftl_sel nftl_sels[] = {
 	/* nft reads `meta secpath` too and lists it as meta ipsec */
 	{ "meta", "ipsec", SEL_META, 0, 0, 1, DT_BOOL, "secpath", 0, 0 },
 	M("iifkind", 16, DT_STR16),
+	/* the kernel's names: time_day, time_hour */
+	{ "meta", "day", SEL_META, 0, 0, 1, DT_DAY, "time_day", 0, 0 },
+	{ "meta", "hour", SEL_META, 0, 0, 4, DT_HOUR, "time_hour", 0, 0 },
 	M("oifkind", 16, DT_STR16),
 	C("state", 4, DT_CTSTATE),
 	C("status", 4, DT_CTSTATUS),
@@ -292,6 +296,18 @@ static const struct nftl_sym ctevents[] = {
 };
 
 static const struct nftl_sym bools[] = { { "exists", 1 }, { "missing", 0 } };
+static const struct nftl_sym days[] = {
+	{ "Sunday", 0 },   { "Monday", 1 }, { "Tuesday", 2 }, { "Wednesday", 3 },
+	{ "Thursday", 4 }, { "Friday", 5 }, { "Saturday", 6 },
+};
+
+long nftl_gmtoff(void)
+{
+	struct tm tm;
+	time_t now = time(NULL);
+
+	return localtime_r(&now, &tm) ? tm.tm_gmtoff : 0;
+}
 
 static const struct nftl_sym fibaddrs[] = {
 	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 },
@@ -320,6 +336,7 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_ECN: *n = N(ecns); return ecns;
 	case DT_CTEVENT: *n = N(ctevents); return ctevents;
 	case DT_BOOL: *n = N(bools); return bools;
+	case DT_DAY: *n = N(days); return days;
 	default: *n = 0; return NULL;
 	}
 }
@@ -394,6 +411,8 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_TIME: return "time";
 	case DT_BOOL: return "boolean";
 	case DT_CLASSID: return "classid";
+	case DT_DAY: return "day";
+	case DT_HOUR: return "hour";
 	case DT_STR16: return NULL; /* nft: integer/128, bytes */
 	case DT_CTEVENT: return NULL;
 	case DT_HINT: return NULL; /* host order: no integer type fits */
@@ -417,11 +436,11 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_DSCP,
-		DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
+		DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID, DT_DAY, DT_HOUR,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 1, 1,
-					 4, 1, 4 };
+					 4, 1, 4, 1, 4 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
@@ -437,7 +456,7 @@ bool nftl_dtype_host(unsigned dt)
 	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
 	       dt == DT_FIBADDR || dt == DT_UID || dt == DT_GID ||
 	       dt == DT_DEVGROUP || dt == DT_TIME || dt == DT_CTEVENT ||
-	       dt == DT_CLASSID;
+	       dt == DT_CLASSID || dt == DT_HOUR;
 }
 
 bool nftl_dtype_hton(unsigned dt, unsigned len)

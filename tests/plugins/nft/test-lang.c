@@ -567,6 +567,14 @@ static const struct {
 	  3, 14, "unexpected" },
 	{ "table ip t {\n chain c {\n  meta time 5\n }\n}\n",
 	  3, 8, "unsupported feature: meta time" },
+	{ "table ip t {\n chain c {\n  meta hour \"25:00\"\n }\n}\n",
+	  3, 13, "bad hour" },
+	{ "table ip t {\n chain c {\n  meta hour \"10:00x\"\n }\n}\n",
+	  3, 13, "bad hour" },
+	{ "table ip t {\n chain c {\n  meta day 7\n }\n}\n",
+	  3, 12, "day out of range" },
+	{ "table ip t {\n chain c {\n  meta day \"Funday\"\n }\n}\n",
+	  3, 12, "unexpected" },
 };
 
 START_TEST(errors_point_at_the_mistake)
