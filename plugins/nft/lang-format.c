@@ -78,10 +78,17 @@ static void put_name(struct sbuf *b, const char *s)
 		nftl_sb_quote(b, s ? s : "");
 }
 
-/* The dash of a range: spaced after a name, which would swallow it. */
+/* The dash of a range: spaced after a name, which would swallow it, but
+ * not after a hex number (0x0a-0x14, as nft prints it). */
 static void range_dash(struct sbuf *b)
 {
-	if (b->n && isalpha((unsigned char)b->p[b->n - 1]))
+	size_t w = b->n;
+
+	while (w && isalnum((unsigned char)b->p[w - 1]))
+		w--;
+	if (b->n - w > 2 && b->p[w] == '0' && b->p[w + 1] == 'x')
+		nftl_sb_put(b, "-", 1);
+	else if (b->n && isalpha((unsigned char)b->p[b->n - 1]))
 		nftl_sb_puts(b, " - ");
 	else
 		nftl_sb_put(b, "-", 1);
@@ -164,6 +171,7 @@ struct fctx {
 	bool term; /* a verdict was written: nothing may follow */
 	bool iiftype; /* the link-layer dependency was read */
 	uint64_t gen_max; /* the largest value the generator matched gives */
+	uint32_t fmask; /* sel_of(): the bit field masked so (0: none) */
 	struct sbuf out;
 	char why[160];
 	bool bad;
@@ -235,6 +243,50 @@ static void put_u64(struct sbuf *b, uint64_t v, bool hex)
 	nftl_sb_put(b, buf + i, sizeof(buf) - i);
 }
 
+/* meta hour as nft lists it: the local "HH:MM[:SS]"; a value past a day
+ * (only a number gives one) as the number, which reads back as it is. */
+static void hour_text(struct sbuf *b, uint64_t v)
+{
+	long x;
+
+	if (v >= 86400) {
+		put_u64(b, v, false);
+		return;
+	}
+	x = ((long)v + nftl_gmtoff()) % 86400;
+	if (x < 0)
+		x += 86400;
+	nftl_sb_printf(b, "\"%02ld:%02ld", x / 3600, x / 60 % 60);
+	if (x % 60)
+		nftl_sb_printf(b, ":%02ld", x % 60);
+	nftl_sb_puts(b, "\"");
+}
+
+/* meta day: the quoted name, as nft lists it */
+static void day_text(struct sbuf *b, uint64_t v)
+{
+	size_t ns;
+	const struct nftl_sym *syms = nftl_dtype_syms(DT_DAY, &ns);
+	const char *name = v <= 6 ? nftl_sym_name(syms, ns, (uint32_t)v) : NULL;
+
+	if (name)
+		nftl_sb_quote(b, name);
+	else
+		put_u64(b, v, false);
+}
+
+/* meta priority as nft lists it: none, root, or major:minor in hex. */
+static void classid_text(struct sbuf *b, uint64_t v)
+{
+	if (v == 0)
+		nftl_sb_puts(b, "none");
+	else if (v == 0xffffffff)
+		nftl_sb_puts(b, "root");
+	else
+		nftl_sb_printf(b, "%x:%x", (unsigned)(v >> 16),
+			       (unsigned)(v & 0xffff));
+}
+
 /* One value of `dt` from register bytes; `plen` >= 0 adds a prefix. */
 static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		      unsigned len, int plen)
@@ -265,6 +317,30 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		nftl_sb_printf(b, "%02x:%02x:%02x:%02x:%02x:%02x", d[0], d[1], d[2],
 			  d[3], d[4], d[5]);
 		return 0;
+	case DT_TIME:
+		if (len != 4)
+			return -1;
+		put_time(b, get_uint(d, len, true));
+		return 0;
+	case DT_CLASSID:
+		if (len != 4)
+			return -1;
+		classid_text(b, get_uint(d, len, true));
+		return 0;
+	case DT_HOUR:
+		if (len != 4)
+			return -1;
+		hour_text(b, get_uint(d, len, true));
+		return 0;
+	case DT_DAY:
+		if (len != 1)
+			return -1;
+		day_text(b, d[0]);
+		return 0;
+	case DT_STR16: /* ct helper: a whole name, no wildcard */
+		if (len != 16 || !d[0])
+			return -1;
+		/* fall through */
 	case DT_IFNAME: {
 		char n[17] = { 0 };
 		if (len > 16)
@@ -310,8 +386,28 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		nftl_sb_puts(b, name);
 		return 0;
 	}
+	if (dt == DT_DSCP) { /* nft: two hex digits */
+		nftl_sb_printf(b, "0x%02" PRIx64, v);
+		return 0;
+	}
 	put_u64(b, v, dt == DT_MARK || dt == DT_ETHERTYPE);
 	return 0;
+}
+
+/* An end of a range of dscp or ecn values: nft prints no names there
+ * (the lexer would take `af11-af22` for one word), but hex digits for
+ * the field's bits; false for other types. */
+static bool sym_range_text(struct sbuf *b, unsigned dt, uint64_t v)
+{
+	if (dt == DT_DSCP)
+		nftl_sb_printf(b, "0x%02" PRIx64, v);
+	else if (dt == DT_ECN)
+		nftl_sb_printf(b, "0x%" PRIx64, v);
+	else if (dt == DT_DAY) /* nft: meta day 2-4 */
+		put_u64(b, v, false);
+	else
+		return false;
+	return true;
 }
 
 static void bitmask_text(struct sbuf *b, unsigned dt, uint64_t m)
@@ -394,7 +490,7 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		if (!r || r->type != LINX_LIST || r->len != 2)
 			return -1;
 		/* the parser wants the low end first */
-		int64_t a, z;
+		int64_t a = 0, z = 0;
 		if (linx_value_get_i64(&r->items[0], &a) &&
 		    linx_value_get_i64(&r->items[1], &z)) {
 			if (a > z)
@@ -421,6 +517,15 @@ static int elem_key_text(struct sbuf *b, const char *type,
 			}
 		} else {
 			return -1;
+		}
+		unsigned rdt = streq(type, "dscp") ? DT_DSCP
+			       : streq(type, "ecn") ? DT_ECN
+			       : streq(type, "day") ? DT_DAY : DT_INT;
+		if (rdt != DT_INT && r->items[0].type != LINX_STRING) {
+			sym_range_text(b, rdt, (uint64_t)a);
+			range_dash(b);
+			sym_range_text(b, rdt, (uint64_t)z);
+			return 0;
 		}
 		if (elem_key_text(b, type, &r->items[0]) < 0)
 			return -1;
@@ -470,7 +575,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 	 * N bits, as the parser reads it */
 	if (strncmp(type, "integer/", 8) == 0) {
 		int bits = atoi(type + 8);
-		if ((bits != 8 && bits != 16 && bits != 32 && bits != 64) ||
+		if ((bits != 8 && bits != 16 && bits != 24 && bits != 32 &&
+		     bits != 64) ||
 		    !linx_value_get_i64(k, &i) || i < 0 ||
 		    (bits < 64 && (uint64_t)i >> bits))
 			return -1;
@@ -483,6 +589,10 @@ static int elem_key_text(struct sbuf *b, const char *type,
 	    sdt == DT_IPV4 || sdt == DT_IPV6 || sdt == DT_ETHER ||
 	    (slen < 8 && (uint64_t)i >> (8 * slen)))
 		return -1;
+	if (sdt == DT_DAY) {
+		day_text(b, (uint64_t)i);
+		return 0;
+	}
 	if (nftl_settype_dtype(type, &sdt, &slen) && sdt != DT_ETHERTYPE) {
 		size_t ns;
 		const struct nftl_sym *syms = nftl_dtype_syms(sdt, &ns);
@@ -496,6 +606,14 @@ static int elem_key_text(struct sbuf *b, const char *type,
 	}
 	if (streq(type, "mark"))
 		nftl_sb_printf(b, "0x%" PRIx64, (uint64_t)i);
+	else if (streq(type, "time"))
+		put_time(b, (uint64_t)i);
+	else if (streq(type, "classid"))
+		classid_text(b, (uint64_t)i);
+	else if (streq(type, "hour"))
+		hour_text(b, (uint64_t)i);
+	else if (streq(type, "dscp"))
+		nftl_sb_printf(b, "0x%02" PRIx64, (uint64_t)i);
 	else if (streq(type, "ether_type")) {
 		size_t ns;
 		const struct nftl_sym *s = nftl_dtype_syms(DT_ETHERTYPE, &ns);
@@ -606,6 +724,34 @@ static const struct nftl_sel *tcpopt_sel(const struct linx_value *e)
 	return NULL;
 }
 
+/* The key of `ct original|reply ...` a ct load with a direction reads:
+ * a bare saddr/daddr is the table's family's address. */
+static const struct nftl_sel *ct_dir_sel(const struct fctx *c,
+					 const struct linx_value *e,
+					 const char *key)
+{
+	const char *dir = str_of(e, "direction");
+	bool orig;
+
+	if (!dir || !streq(str_of(e, "expr"), "ct") ||
+	    (!streq(dir, "original") && !streq(dir, "reply")))
+		return NULL;
+	orig = dir[0] == 'o';
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		if (s->kind != SEL_CT || s->proto[2] != ' ' ||
+		    (s->proto[3] == 'o') != orig || !streq(s->key, key))
+			continue;
+		if ((s->dtype == DT_IPV4 || s->dtype == DT_IPV6) &&
+		    !strchr(s->proto + 3, ' ') &&
+		    (s->dtype == DT_IPV6 ? c->family != F_IP6
+					 : c->family != F_IP))
+			continue;
+		return s;
+	}
+	return NULL;
+}
+
 static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 				    bool *prefix)
 {
@@ -617,10 +763,13 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 		return NULL;
 	if (streq(kind, "meta") || streq(kind, "ct")) {
 		const char *key = str_of(e, "key");
-		if (!key || linx_map_get(e, "direction"))
+		if (!key)
 			return NULL;
+		if (linx_map_get(e, "direction"))
+			return ct_dir_sel(c, e, key);
 		for (size_t i = 0; i < nftl_n_sels; i++)
 			if (nftl_sels[i].kind == (kind[0] == 'm' ? SEL_META : SEL_CT) &&
+			    nftl_sels[i].proto[2] != ' ' &&
 			    strcmp(nftl_sels[i].key, key) == 0)
 				return &nftl_sels[i];
 		return NULL;
@@ -699,6 +848,10 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 		if (s->kind != SEL_PAYLOAD || s->base != b ||
 		    strcmp(s->proto, proto) != 0 || s->offset != off)
 			continue;
+		/* a bit field only with its mask, and only a bit field */
+		if (c->fmask ? !s->bits || nftl_sel_mask(s) != c->fmask
+			     : s->bits)
+			continue;
 		if (s->len == len)
 			return s;
 		if (len < s->len && (s->dtype == DT_IPV4 || s->dtype == DT_IPV6 ||
@@ -755,7 +908,7 @@ static void sel_name(struct sbuf *b, const struct nftl_sel *s)
 				return;
 			}
 		nftl_sb_puts(b, "meta ");
-		nftl_sb_puts(b, streq(s->key, "len") ? "length" : s->key);
+		nftl_sb_puts(b, streq(s->key, "len") ? "length" : s->field);
 		return;
 	}
 	nftl_sb_puts(b, s->proto);
@@ -864,6 +1017,16 @@ static int be_text(struct sbuf *b, unsigned dt, const uint8_t *d, unsigned len,
 		h[k] = d[k];
 #endif
 	return value_text(b, dt, h, len, -1);
+}
+
+/* One end of a range match (bytes, big-endian when `be`). */
+static int range_end(struct sbuf *b, unsigned dt, const struct linx_value *d,
+		     bool be)
+{
+	if (d->len <= 2 && !be &&
+	    sym_range_text(b, dt, get_uint(d->bytes, d->len, false)))
+		return 0;
+	return be_text(b, dt, d->bytes, d->len, be);
 }
 
 /* Whether a generator's value (4 bytes, big-endian when `be`) is one the
@@ -1027,10 +1190,10 @@ value:;
 			    be != hton || memcmp(d->bytes, d2->bytes, d->len) > 0 ||
 			    (lhs && (!gen_val_ok(c, d, be) || !gen_val_ok(c, d2, be))))
 				goto bad;
-			if (be_text(&b, s->dtype, d->bytes, d->len, be) < 0)
+			if (range_end(&b, s->dtype, d, be) < 0)
 				goto bad;
 			range_dash(&b);
-			if (be_text(&b, s->dtype, d2->bytes, d2->len, be) < 0)
+			if (range_end(&b, s->dtype, d2, be) < 0)
 				goto bad;
 			used = 3;
 		} else if (nftl_dtype_is_bitmask(s->dtype)) {
@@ -1057,6 +1220,16 @@ value:;
 			nftl_sb_puts(&b, ot);
 			if (prefix) {
 				if (d->len != ll || (op[0] != 'e' && op[0] != 'n'))
+					goto bad;
+				if (value_text(&b, s->dtype, d->bytes, d->len,
+					       (int)d->len * 8) < 0)
+					goto bad;
+			} else if (s->kind == SEL_CT && d->len &&
+				   d->len < (uint32_t)s->len &&
+				   (s->dtype == DT_IPV4 || s->dtype == DT_IPV6)) {
+				/* a ct address's byte-aligned prefix: nft
+				 * compares its bytes only */
+				if (op[0] != 'e' && op[0] != 'n')
 					goto bad;
 				if (value_text(&b, s->dtype, d->bytes, d->len,
 					       (int)d->len * 8) < 0)
@@ -1105,7 +1278,24 @@ value:;
 		for (uint32_t k = 0; x && k < x->len; k++)
 			if (x->bytes[k])
 				goto bad;
-		if (nftl_dtype_is_bitmask(s->dtype)) {
+		if (s->dtype == DT_CTLABEL) {
+			/* ct label N: one bit, != 0 (label_match()) */
+			int bit = -1;
+			for (uint32_t k = 0; k < m->len; k++) {
+				if (d->bytes[k])
+					goto bad;
+				for (int q = 0; q < 8; q++)
+					if (m->bytes[k] >> q & 1) {
+						if (bit >= 0)
+							goto bad;
+						bit = (int)(k * 8) + q;
+					}
+			}
+			if (bit < 0 || !streq(op, "neq"))
+				goto bad;
+			put_u64(&b, (uint64_t)bit, false);
+			used = 3;
+		} else if (nftl_dtype_is_bitmask(s->dtype)) {
 			uint64_t mv = get_uint(m->bytes, m->len, nftl_dtype_host(s->dtype));
 			uint64_t dv = get_uint(d->bytes, d->len, nftl_dtype_host(s->dtype));
 			const char *ot = op_text(op);
@@ -1172,10 +1362,10 @@ value:;
 		    (lhs && (!gen_val_ok(c, f, be) || !gen_val_ok(c, t, be))))
 			goto bad;
 		nftl_sb_puts(&b, streq(op, "neq") ? "!= " : "");
-		if (be_text(&b, s->dtype, f->bytes, f->len, be) < 0)
+		if (range_end(&b, s->dtype, f, be) < 0)
 			goto bad;
 		range_dash(&b);
-		if (be_text(&b, s->dtype, t->bytes, t->len, be) < 0)
+		if (range_end(&b, s->dtype, t, be) < 0)
 			goto bad;
 		used = 2;
 	} else if (is_expr(e1, "lookup") && sreg1(e1) && !prefix) {
@@ -1407,11 +1597,133 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	return 3;
 }
 
+/* The bit field (ip dscp) a payload load and the bitwise after it read,
+ * or NULL. */
+static const struct nftl_sel *field_sel(struct fctx *c,
+					const struct linx_value *ex,
+					uint32_t n, uint32_t i)
+{
+	const struct linx_value *bw = i + 2 < n ? &ex[i + 1] : NULL;
+	const struct linx_value *m = bw ? bytes_of(bw, "mask") : NULL;
+	const struct linx_value *x = bw ? bytes_of(bw, "xor") : NULL;
+	const char *op = bw ? str_of(bw, "op") : NULL;
+	const struct nftl_sel *s;
+	int64_t dreg = -1, len = -1;
+	bool prefix;
+
+	if (!is_expr(&ex[i], "payload") || !is_expr(bw, "bitwise") ||
+	    !sreg1(bw) || !int_of(bw, "dreg", &dreg) || dreg != 1 || !m ||
+	    (op && !streq(op, "bool")) || !int_of(&ex[i], "len", &len) ||
+	    m->len != len || len > 4 || (x && x->len != m->len))
+		return NULL;
+	for (uint32_t k = 0; x && k < x->len; k++)
+		if (x->bytes[k])
+			return NULL;
+	c->fmask = (uint32_t)get_uint(m->bytes, m->len, false);
+	s = c->fmask ? sel_of(c, &ex[i], &prefix) : NULL;
+	c->fmask = 0;
+	return s;
+}
+
+/* A bit field's value as the parser writes it, shifted down in place:
+ * register bytes, integers, and the keys of set elements and ranges.
+ * False for a value with bits outside the field. */
+static bool field_down(struct linx_value *v, const struct nftl_sel *s,
+		       unsigned depth)
+{
+	uint64_t m = nftl_sel_mask(s), u;
+
+	if (depth > 4)
+		return false;
+	switch (v->type) {
+	case LINX_INT:
+	case LINX_UINT:
+		if (!linx_value_get_u64(v, &u) || (u & ~m))
+			return false;
+		*v = linx_value_int((int64_t)(u >> s->shift));
+		return true;
+	case LINX_BYTES:
+		if (v->len != s->len)
+			return false;
+		u = get_uint(v->bytes, v->len, false);
+		if (u & ~m)
+			return false;
+		u >>= s->shift;
+		for (uint32_t k = 0; k < v->len; k++)
+			v->bytes[k] = (uint8_t)(u >> (8 * (v->len - 1 - k)));
+		return true;
+	case LINX_LIST:
+		for (uint32_t k = 0; k < v->len; k++)
+			if (!field_down(&v->items[k], s, depth + 1))
+				return false;
+		return true;
+	case LINX_MAP:
+		for (uint32_t k = 0; k < v->len; k++) {
+			const char *key = v->pairs[k].key;
+			if ((streq(key, "data") || streq(key, "from") ||
+			     streq(key, "to") || streq(key, "elements") ||
+			     streq(key, "range") || streq(key, "key")) &&
+			    !field_down(&v->pairs[k].value, s, depth + 1))
+				return false;
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A match on a bit field: the load, its mask, then a match as on any
+ * field, on values shifted down to the field (nft prints `ip dscp ef`,
+ * not the byte 0xb8). */
+static int fmt_field(struct fctx *c, const struct linx_value *ex, uint32_t n,
+		     uint32_t i, const struct nftl_sel *s)
+{
+	struct linx_value t[3];
+	uint32_t m = 1;
+	int64_t dreg = -1;
+	int rc = 0;
+
+	/* not a value to compare: a map's key, another mask */
+	if (is_expr(&ex[i + 2], "bitwise") ||
+	    (int_of(&ex[i + 2], "dreg", &dreg) && dreg != 0))
+		return unsupported(c, &ex[i + 2], "cannot be written in nft "
+						  "syntax");
+	/* the match's own expressions: one, or a range's two cmps */
+	const char *op = str_of(&ex[i + 2], "op");
+	const char *op2 = i + 3 < n && is_expr(&ex[i + 3], "cmp")
+				  ? str_of(&ex[i + 3], "op") : NULL;
+	uint32_t end = is_expr(&ex[i + 2], "cmp") && op && streq(op, "gte") &&
+			       op2 && streq(op2, "lte")
+			       ? i + 4 : i + 3;
+
+	t[0] = ex[i];
+	for (uint32_t k = i + 2; k < end; k++, m++) {
+		if (linx_value_copy(&t[m], &ex[k]) < 0 ||
+		    !field_down(&t[m], s, 0))
+			rc = -1;
+		if (rc < 0) {
+			m++;
+			break;
+		}
+	}
+	if (rc == 0)
+		rc = fmt_match_as(c, t, m, 0, s, false, NULL);
+	else
+		unsupported(c, &ex[i + 2], "bits outside the field");
+	for (uint32_t k = 1; k < m; k++)
+		linx_value_clear(&t[k]);
+	return rc < 0 ? rc : rc + 1;
+}
+
 static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		     uint32_t i)
 {
 	bool prefix;
-	const struct nftl_sel *s = sel_of(c, &ex[i], &prefix);
+	const struct nftl_sel *s = field_sel(c, ex, n, i);
+
+	if (s)
+		return fmt_field(c, ex, n, i, s);
+	s = sel_of(c, &ex[i], &prefix);
 
 	return fmt_match_as(c, ex, n, i, s, prefix, NULL);
 }
@@ -2012,7 +2324,7 @@ bad:
 
 /* What the parser matches a generator's result as (its gen_sels). */
 static const struct nftl_sel gen_lhs = { "numgen", "", SEL_GEN, 0, 0, 4,
-					 DT_HINT, "", 0, 0 };
+					 DT_HINT, "", 0, 0, 0 };
 
 /* Whether every key of map `e` is one of `keys` (NULL-terminated): a
  * field the parser never writes would be lost in the text. */
@@ -2504,10 +2816,19 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				if (nftl_sels[k].kind == (str_of(s, "expr")[0] == 'm' ? SEL_META : SEL_CT) &&
 				    strcmp(nftl_sels[k].key, key) == 0)
 					t = &nftl_sels[k];
-			if (t && (t->dtype == DT_MARK || t->dtype == DT_HINT) &&
+			if (t && (t->dtype == DT_MARK || t->dtype == DT_HINT ||
+				  t->dtype == DT_CTEVENT ||
+				  t->dtype == DT_CLASSID) &&
 			    d->len == t->len && !linx_map_get(s, "direction")) {
 				nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
-				value_text(&b, t->dtype, d->bytes, d->len, -1);
+				if (t->dtype == DT_CTEVENT) {
+					uint64_t m = get_uint(d->bytes, d->len, true);
+					if (m)
+						bitmask_text(&b, t->dtype, m);
+					else
+						nftl_sb_puts(&b, "0");
+				} else
+					value_text(&b, t->dtype, d->bytes, d->len, -1);
 				word(c, b.p);
 				free(b.p);
 				return 2;

@@ -102,7 +102,22 @@ enum nft_dtype {
 	DT_GID,      /* host 4: meta skgid (gid) */
 	DT_DEVGROUP, /* host 4: meta iifgroup/oifgroup (devgroup) */
 	DT_ARPOP,    /* BE 2: arp operation (arp_op), names */
+	DT_DSCP,     /* 6 bits of a byte, names cs0 ... ef */
+	DT_ECN,      /* 2 bits of a byte, names not-ect ... ce */
+	DT_TIME,     /* host 4: milliseconds, written 1m30s (ct expiration) */
+	DT_STR16,    /* 16 bytes, NUL padded: a quoted name (ct helper) */
+	DT_CTEVENT,  /* host 4, bit mask: ct event set new,related */
+	DT_CTLABEL,  /* 128 bits: `ct label N` tests bit N */
+	DT_BOOL,     /* 1 byte: exists 1, missing 0 (meta ipsec) */
+	DT_CLASSID,  /* host 4: major:minor in hex, none, root */
+	DT_DAY,      /* 1 byte: "Sunday" 0 ... "Saturday" 6 */
+	DT_HOUR,     /* host 4: seconds since midnight UTC, "HH:MM[:SS]"
+		      * local time as nft writes it */
 };
+
+/* The local time's offset from UTC in seconds, as nft applies it to
+ * meta hour values (now's, whatever the value's date). */
+long nftl_gmtoff(void);
 
 /* A selector: what a match's left-hand side loads. */
 struct nftl_sel {
@@ -114,17 +129,26 @@ struct nftl_sel {
 	uint8_t offset, len;
 	uint8_t dtype;
 	const char *key; /* meta / ct / rt key */
-	/* payload bit fields (vlan id, pcp, dei): the bits of the loaded
-	 * bytes the field is (big-endian), and how far its value is
-	 * shifted left in them; 0 for a whole-byte field */
+	/* a field narrower than its bytes: `bits` wide, `shift` bits above
+	 * the low end of the `len` loaded bytes (ip dscp, ip6 flowlabel:
+	 * nft 1.0.6 masks the load and compares values shifted in place);
+	 * or, for the vlan header, `mask` the bits of the loaded bytes the
+	 * field is (big-endian) with `shift` how far its value sits in
+	 * them. 0: whole bytes. */
+	uint8_t bits, shift;
 	uint16_t mask;
-	uint8_t shift;
 };
 /* SEL_EXTHDR: a field of a TCP option (exthdr op tcpopt); SEL_RT: a key
  * of the rt expression (the packet's route); SEL_GEN: numgen, jhash or
  * symhash, already computed into register 1 (a host-order 32-bit
  * integer): a match on it adds no load. */
 enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT, SEL_GEN };
+
+/* The bits of a bit field in its loaded bytes, as a big-endian number. */
+static inline uint32_t nftl_sel_mask(const struct nftl_sel *s)
+{
+	return (uint32_t)(((1ull << s->bits) - 1) << s->shift);
+}
 
 extern const struct nftl_sel nftl_sels[];
 extern const size_t nftl_n_sels;

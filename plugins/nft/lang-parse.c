@@ -110,6 +110,9 @@ struct parser {
 	size_t n_hostrefs;
 	/* the largest value the last numgen or hash gives (gen_mod) */
 	uint64_t gen_max;
+	/* while the values of a bit field (ip dscp) are read: its width
+	 * and place; parse_value() checks and shifts them (0: none) */
+	uint8_t fbits, fshift;
 	/* the bytes of the last set element read (parse_elem_key) */
 	struct {
 		uint8_t lo[64], hi[64];
@@ -549,19 +552,105 @@ static const char *hole_type(unsigned dt, unsigned len, char *buf, size_t n)
 int nftl_lang_hole_bytes(const char *type, const struct linx_value *v,
 			uint8_t *out, unsigned *len, char *why, size_t whyn);
 
+/* A classid half in hex: the lexer read 10 as a decimal integer and
+ * ffff or 1a as a word. */
+static int classid_half(struct parser *p, const struct tok *t, uint64_t *ret)
+{
+	char buf[24], *end;
+
+	if (t->kind == T_INT)
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->u);
+	else if (t->kind == T_IDENT && t->slen < sizeof(buf))
+		memcpy(buf, t->s, t->slen + 1);
+	else
+		return unexpected(p, t, "a hex number (major:minor)");
+	if (!isxdigit((unsigned char)buf[0]))
+		return unexpected(p, t, "a hex number (major:minor)");
+	*ret = strtoull(buf, &end, 16);
+	if (*end || *ret > 0xffff)
+		return perror_at(p, t, "bad classid: %s (hex, up to ffff)",
+				 buf);
+	return 0;
+}
+
+/* meta priority: MAJOR:MINOR in hex as tc writes a class, none, root,
+ * or a plain number (the 32-bit value). */
+static int parse_classid(struct parser *p, struct val *v)
+{
+	const struct tok *t = next(p);
+	uint64_t hi, lo;
+	int rc;
+
+	if (is_ident(t, "none") || is_ident(t, "root")) {
+		hi = is_ident(t, "root") ? 0xffffffff : 0;
+	} else if (t->kind == T_INT && !is_punct(peek(p), ':')) {
+		if (t->u > UINT32_MAX)
+			return perror_at(p, t, "value out of range: %llu",
+					 (unsigned long long)t->u);
+		hi = t->u;
+	} else {
+		if ((rc = classid_half(p, t, &hi)) < 0 ||
+		    (rc = expect_punct(p, ':')) < 0 ||
+		    (rc = classid_half(p, next(p), &lo)) < 0)
+			return rc;
+		hi = hi << 16 | lo;
+	}
+	put_uint(v->b, v->len, hi, true);
+	v->elem = linx_value_int((int64_t)hi);
+	return 0;
+}
+
+/* meta hour "HH:MM[:SS]": local time, kept as seconds since midnight
+ * UTC - nft subtracts the local offset of now (a number is taken as it
+ * is, by the generic path). */
+static int parse_hour(struct parser *p, struct val *v)
+{
+	const struct tok *t = next(p);
+	unsigned h, m, s = 0;
+	int n = 0, k;
+
+	k = sscanf(t->s, "%2u:%2u%n:%2u%n", &h, &m, &n, &s, &n);
+	if (k < 2 || (size_t)n != t->slen || h > 23 || m > 59 || s > 59 ||
+	    t->s[0] < '0' || t->s[0] > '9')
+		return perror_at(p, t, "bad hour: %s (HH:MM or HH:MM:SS)",
+				 t->s);
+	long x = ((long)h * 3600 + m * 60 + s - nftl_gmtoff()) % 86400;
+	if (x < 0)
+		x += 86400;
+	put_uint(v->b, v->len, (uint64_t)x, true);
+	v->elem = linx_value_int(x);
+	return 0;
+}
+
 /* One value of `dt` (`len` bytes in the register) from the next token. */
 static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		       struct val *v)
 {
-	const struct tok *t = next(p);
+	const struct tok *t;
 	uint64_t n = 0;
 	bool have_n = false;
+	int rc;
 
 	memset(v->b, 0, sizeof(v->b));
 	v->len = len;
 	v->plen = -1;
 	v->wildcard = false;
 	v->elem = linx_value_nil();
+	if (dt == DT_TIME) { /* milliseconds: 5s, 1m30s */
+		t = peek(p);
+		if ((rc = parse_time(p, &n)) < 0)
+			return rc;
+		if (n > UINT32_MAX)
+			return perror_at(p, t, "time out of range");
+		put_uint(v->b, len, n, true);
+		v->elem = linx_value_int((int64_t)n);
+		return 0;
+	}
+	if (dt == DT_CLASSID)
+		return parse_classid(p, v);
+	if (dt == DT_HOUR && peek(p)->kind == T_STRING)
+		return parse_hour(p, v);
+	t = next(p);
 	switch (dt) {
 	case DT_IPV4:
 	case DT_IPV6: {
@@ -601,6 +690,16 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
 			 o[0], o[1], o[2], o[3], o[4], o[5]);
 		linx_value_cstring(&v->elem, buf);
+		return 0;
+	}
+	case DT_STR16: { /* ct helper "ftp": no wildcard */
+		if (t->kind != T_STRING && t->kind != T_IDENT)
+			return unexpected(p, t, "a name");
+		if (t->slen == 0 || t->slen >= 16 || strlen(t->s) != t->slen)
+			return perror_at(p, t, "name length out of range: %s",
+					 t->s);
+		memcpy(v->b, t->s, t->slen);
+		linx_value_cstring(&v->elem, t->s);
 		return 0;
 	}
 	case DT_IFNAME: {
@@ -658,6 +757,16 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 	}
 	if (!have_n)
 		return unexpected(p, t, "a value");
+	if (dt == DT_DAY && n > 6)
+		return perror_at(p, t, "day out of range: %llu (0-6)",
+				 (unsigned long long)n);
+	if (p->fbits && n >> p->fbits)
+		return perror_at(p, t, "value out of range: %llu (a %u-bit "
+				       "field)",
+				 (unsigned long long)n, p->fbits);
+	/* a bit field's value sits where the field does, in the register
+	 * and in set elements alike, as nft 1.0.6 puts it */
+	n <<= p->fshift;
 	if (len < 8 && n >> (8 * len))
 		return perror_at(p, t, "value out of range: %llu",
 				 (unsigned long long)n);
@@ -745,13 +854,50 @@ static int e_tcpopt(struct parser *p, struct rule *r, bool write,
 	return push_expr(p, r, &e);
 }
 
+static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
+		     unsigned len);
+
+/* A bit field's load keeps only its bits: a bitwise with its mask. */
+static int e_field_mask(struct parser *p, struct rule *r,
+			const struct nftl_sel *s)
+{
+	uint8_t m[4];
+
+	if (!s->bits)
+		return 0;
+	put_uint(m, s->len, ((1ull << s->bits) - 1) << s->shift, false);
+	return e_bitwise(p, r, m, s->len);
+}
+
+/* A ct key into register 1, with the direction of `ct original|reply
+ * KEY` (the selector's proto says which). */
+static int e_ct_load(struct parser *p, struct rule *r,
+		     const struct nftl_sel *s)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "ct");
+	linx_map_put_cstring(&e, "key", s->key);
+	linx_map_put_int(&e, "dreg", 1);
+	if (s->proto[2] == ' ')
+		linx_map_put_cstring(&e, "direction", s->proto[3] == 'o'
+							      ? "original"
+							      : "reply");
+	return push_expr(p, r, &e);
+}
+
 /* The load of a selector into register 1 (a payload of `len` bytes). */
 static int e_sel_load(struct parser *p, struct rule *r,
 		      const struct nftl_sel *s, unsigned len)
 {
+	int rc;
+
 	switch (s->kind) {
 	case SEL_PAYLOAD:
-		return e_payload(p, r, s->base, s->offset, len);
+		rc = e_payload(p, r, s->base, s->offset, len);
+		return rc < 0 ? rc : e_field_mask(p, r, s);
+	case SEL_CT:
+		return e_ct_load(p, r, s);
 	case SEL_EXTHDR:
 		return e_tcpopt(p, r, false, s->base, s->offset, s->len, false);
 	case SEL_RT:
@@ -1605,6 +1751,10 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 	if (!*ret)
 		return perror_at(p, ft, "unsupported feature: %s %s", proto,
 				 field);
+	/* a key's load would need the field's mask: not done yet */
+	if ((*ret)->bits)
+		return perror_at(p, ft, "unsupported feature: %s %s in a key",
+				 proto, field);
 	return 0;
 }
 
@@ -1664,6 +1814,9 @@ static int parse_concat(struct parser *p, struct rule *r,
 
 	sel[0] = first;
 	ats[0] = at;
+	if (first->bits)
+		return perror_at(p, at, "unsupported feature: %s %s in a key",
+				 first->proto, first->field);
 	if ((rc = ckey_add(p, &k, first->dtype, first->len, at)) < 0)
 		return rc;
 	while (accept_punct(p, '.')) {
@@ -1863,8 +2016,47 @@ static int bitfield_match(struct parser *p, struct rule *r,
 	return e_cmp(p, r, op, b, s->len);
 }
 
-static int parse_match(struct parser *p, struct rule *r,
-		       const struct nftl_sel *s, const struct tok *at)
+static int match_rest(struct parser *p, struct rule *r,
+		      const struct nftl_sel *s, const struct tok *at);
+
+/* `ct label N`: whether label bit N is set - the labels, a bitwise
+ * with that bit, a cmp != 0, as nft compiles it.  Names would come from
+ * /etc/connlabel.conf, which we do not read: numbers only. */
+static int label_match(struct parser *p, struct rule *r,
+		       const struct nftl_sel *s)
+{
+	const struct tok *t = peek(p);
+	uint8_t m[16] = { 0 }, zero[16] = { 0 };
+	int rc;
+
+	if (op_of(t) || is_punct(t, '=') || is_punct(t, '{') ||
+	    t->kind == T_SETREF || is_ident(t, "vmap"))
+		return perror_at(p, t, "unsupported feature: ct label takes "
+				       "one label number");
+	if (t->kind != T_INT)
+		return unexpected(p, t, "a label number (0-127; names from "
+					"connlabel.conf are not read)");
+	if (t->u > 127)
+		return perror_at(p, t, "label out of range: %llu (0-127)",
+				 (unsigned long long)t->u);
+	next(p);
+	m[t->u / 8] = (uint8_t)(1u << (t->u % 8)); /* host-order bitmap */
+	if ((rc = e_sel_load(p, r, s, s->len)) < 0 ||
+	    (rc = e_bitwise(p, r, m, sizeof(m))) < 0)
+		return rc;
+	return e_cmp(p, r, "neq", zero, sizeof(zero));
+}
+
+static int match_body(struct parser *p, struct rule *r,
+		      const struct nftl_sel *s, const struct tok *at)
+{
+	if (s->dtype == DT_CTLABEL)
+		return label_match(p, r, s);
+	return match_rest(p, r, s, at);
+}
+
+static int match_rest(struct parser *p, struct rule *r,
+		      const struct nftl_sel *s, const struct tok *at)
 {
 	unsigned len = s->len, dt = s->dtype;
 	const char *op = "eq";
@@ -1906,6 +2098,12 @@ static int parse_match(struct parser *p, struct rule *r,
 				       "prefixes of %s %s",
 				 s->proto, s->field);
 
+	/* nft keys them `dscp` of 2 bytes, a type of 1 byte to us */
+	if (s->dtype == DT_DSCP && s->len != 1 &&
+	    (is_ident(t, "vmap") || is_punct(t, '{') || t->kind == T_SETREF))
+		return perror_at(p, t, "unsupported feature: sets of %s %s",
+				 s->proto, s->field);
+
 	/* vmap @set / vmap { ... } */
 	if (is_ident(t, "vmap") && !explicit_op) {
 		next(p);
@@ -1939,12 +2137,14 @@ static int parse_match(struct parser *p, struct rule *r,
 			ll = (unsigned)t->plen / 8;
 		}
 		rc = e_payload(p, r, s->base, s->offset, ll);
+		if (rc == 0)
+			rc = e_field_mask(p, r, s);
 	} else if (s->kind != SEL_GEN) {
 		rc = e_sel_load(p, r, s, len);
 	}
 	if (rc < 0)
 		return rc;
-	if (s->shift)
+	if (s->mask && s->shift)
 		return bitfield_match(p, r, s, op);
 	if (s->mask) { /* vlan id: the low 12 bits, in place */
 		uint8_t m[2];
@@ -1971,6 +2171,10 @@ static int parse_match(struct parser *p, struct rule *r,
 		return set_literal(p, r, s, dt, len, false, neq, true, t);
 	}
 	if (t->kind == T_VAR) {
+		if (s->bits) /* a hole's value would need the shift */
+			return perror_at(p, t, "unsupported feature: a "
+					       "variable for %s %s",
+					 s->proto, s->field);
 		next(p);
 		return parse_hole(p, r, t, dt, len, op);
 	}
@@ -2016,8 +2220,13 @@ static int parse_match(struct parser *p, struct rule *r,
 		memset(tmp, 0, sizeof(tmp));
 		return e_cmp(p, r, "neq", tmp, len);
 	}
-	if (!explicit_op && (accept_punct(p, '&') || accept_ident(p, "and")))
+	if (!explicit_op && (accept_punct(p, '&') || accept_ident(p, "and"))) {
+		if (s->bits) /* nft masks the field's bits again */
+			return perror_at(p, p->last, "unsupported feature: "
+						     "masking %s %s",
+					 s->proto, s->field);
 		return masked_value_match(p, r, dt, len);
+	}
 	struct val v;
 	if ((rc = parse_value(p, dt, len, &v)) < 0)
 		return rc;
@@ -2103,7 +2312,10 @@ static int parse_match(struct parser *p, struct rule *r,
 			return rc;
 		if (range_reversed(dt, v.b, hi.b, len))
 			return perror_at(p, p->last, "bad range: the low end "
-						     "is above the high end");
+						     "is above the high end%s",
+					 dt == DT_HOUR ? " (in UTC, where "
+							 "meta hour is kept)"
+						       : "");
 		if (nftl_dtype_hton(dt, len)) {
 			if ((rc = e_hton(p, r, len)) < 0)
 				return rc;
@@ -2130,10 +2342,13 @@ static int parse_match(struct parser *p, struct rule *r,
 		if (v.plen == 0)
 			return perror_at(p, p->last, "a /0 prefix matches "
 						     "everything");
+		/* nft compares only a byte-aligned prefix's bytes (a ct
+		 * address's load stays whole) */
 		if ((unsigned)v.plen == full || v.plen % 8 == 0)
 			return e_cmp(p, r, op, v.b,
-				     s->kind == SEL_PAYLOAD ? (unsigned)v.plen / 8
-							    : len);
+				     s->kind == SEL_PAYLOAD || s->kind == SEL_CT
+					     ? (unsigned)v.plen / 8
+					     : len);
 		uint8_t mask[16] = { 0 };
 		unsigned bits = (unsigned)v.plen;
 		for (unsigned i = 0; i < len; i++) {
@@ -2152,6 +2367,19 @@ static int parse_match(struct parser *p, struct rule *r,
 		host_to_be(v.b, v.len);
 	}
 	return e_cmp(p, r, op, v.b, v.len);
+}
+
+/* A match; the values of a bit field are read in place (p->fbits). */
+static int parse_match(struct parser *p, struct rule *r,
+		       const struct nftl_sel *s, const struct tok *at)
+{
+	int rc;
+
+	p->fbits = s->bits;
+	p->fshift = s->shift;
+	rc = match_body(p, r, s, at);
+	p->fbits = p->fshift = 0;
+	return rc;
 }
 
 /* ---- statements ------------------------------------------------------------ */
@@ -2509,7 +2737,7 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 				 t->s);
 	}
 	const struct nftl_sel *s = nftl_sel_find(proto, field);
-	if (!s)
+	if (!s || s->bits)
 		return perror_at(p, t, "unsupported feature: %s %s", proto,
 				 field);
 	if ((rc = emit_deps(p, r, s, t)) < 0)
@@ -2592,7 +2820,7 @@ static int helper_map(struct parser *p, struct rule *r)
 	}
 	const struct nftl_sel *s = nftl_sel_find(proto, field);
 	const char *kt = s ? nftl_dtype_settype(s->dtype, s->len) : NULL;
-	if (!s || !kt || !known_set_dtype(s->dtype))
+	if (!s || !kt || !known_set_dtype(s->dtype) || s->bits)
 		return perror_at(p, t, "unsupported feature: %s %s as a map "
 				       "key", proto, field);
 	if ((rc = emit_deps(p, r, s, t)) < 0)
@@ -3066,9 +3294,17 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 		rc = e_load(p, r, src->proto, src->key, 1);
 		if (rc == 0 && src->dtype == DT_MARK)
 			rc = mark_ops(p, r, src);
+	} else if (s->dtype == DT_CTEVENT) {
+		uint64_t m;
+		uint8_t b[4];
+		if ((rc = parse_flags_value(p, s->dtype, s->len, false, &m)) < 0)
+			return rc;
+		put_uint(b, s->len, m, true);
+		rc = e_imm(p, r, 1, b, s->len);
 	} else {
 		struct val v;
-		if (s->dtype != DT_MARK && s->dtype != DT_HINT)
+		if (s->dtype != DT_MARK && s->dtype != DT_HINT &&
+		    s->dtype != DT_CLASSID)
 			return perror_at(p, t, "unsupported feature: %s %s set",
 					 s->proto, s->field);
 		if ((rc = parse_value(p, s->dtype, s->len, &v)) < 0)
@@ -3753,7 +3989,8 @@ static int stmt_tcpopt(struct parser *p, struct rule *r)
 	char proto[40];
 	/* sack0 is sack: the same bytes */
 	snprintf(proto, sizeof(proto), "tcp option %s",
-		 streq(nt->s, "sack0") ? "sack" : nt->s);
+		 streq(nt->s, "sack0") ? "sack"
+		 : streq(nt->s, "mss") ? "maxseg" : nt->s);
 	const struct nftl_sel *s = nftl_sel_find(proto, ft->s);
 	if (!s)
 		return perror_at(p, ft, "unsupported feature: %s %s", proto,
@@ -3823,9 +4060,9 @@ static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
 /* What a generator's result is matched or set as: nft's 32-bit integer
  * in host order (DT_HINT), computed into register 1 before the match. */
 static const struct nftl_sel gen_sels[] = {
-	{ "numgen", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0 },
-	{ "jhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0 },
-	{ "symhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0 },
+	{ "numgen", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0, 0 },
+	{ "jhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0, 0 },
+	{ "symhash", "", SEL_GEN, 0, 0, 4, DT_HINT, "", 0, 0, 0 },
 };
 
 static const struct nftl_sel *gen_sel(const struct tok *t)
@@ -3973,6 +4210,50 @@ static int gen_expr(struct parser *p, struct rule *r, const struct tok *t)
 }
 
 /* A rule up to the end of the statement (or '}', which is left). */
+/* `ct original|reply [ip|ip6] KEY` after the direction: its selector.
+ * A bare saddr/daddr is the table's address family, as in nft. */
+static int ct_dir_sel(struct parser *p, const char *dir,
+		      const struct nftl_sel **ret)
+{
+	const struct tok *k = next(p);
+	char proto[24];
+
+	if (k->kind != T_IDENT)
+		return unexpected(p, k, "a ct key");
+	snprintf(proto, sizeof(proto), "ct %s", dir);
+	if (streq(k->s, "ip") || streq(k->s, "ip6")) {
+		bool v6 = streq(k->s, "ip6");
+		if ((p->family == F_IP && v6) || (p->family == F_IP6 && !v6))
+			return perror_at(p, k, "conflicting protocols "
+					       "specified: %s in an %s table",
+					 k->s, fam_names[p->family]);
+		snprintf(proto, sizeof(proto), "ct %s %s", dir, k->s);
+		k = next(p);
+		if (k->kind != T_IDENT)
+			return unexpected(p, k, "saddr or daddr");
+	}
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		bool addr = s->dtype == DT_IPV4 || s->dtype == DT_IPV6;
+
+		if (s->kind != SEL_CT || !streq(s->proto, proto) ||
+		    !streq(s->field, k->s))
+			continue;
+		if (addr && !strchr(proto + 3, ' ')) {
+			if (p->family != F_IP && p->family != F_IP6)
+				return perror_at(p, k, "%s %s needs an ip or "
+						       "ip6 table: write %s "
+						       "ip %s",
+						 proto, k->s, proto, k->s);
+			if ((s->dtype == DT_IPV6) != (p->family == F_IP6))
+				continue;
+		}
+		*ret = s;
+		return 0;
+	}
+	return perror_at(p, k, "unsupported feature: %s %s", proto, k->s);
+}
+
 static int parse_rule(struct parser *p, struct linx_value *out)
 {
 	struct rule r = { .exprs = linx_value_list(), .l4 = -1,
@@ -4081,9 +4362,25 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				if (streq(w, "ct") &&
 				    (streq(field, "original") ||
 				     streq(field, "reply"))) {
-					rc = perror_at(p, ft, "unsupported "
-							      "feature: ct %s",
-						       field);
+					const struct nftl_sel *ds = NULL;
+					if ((rc = ct_dir_sel(p, field, &ds)) < 0)
+						break;
+					if (is_ident(peek(p), "set")) {
+						rc = perror_at(p, peek(p),
+							       "unsupported feature: "
+							       "setting ct %s keys",
+							       field);
+						break;
+					}
+					if ((rc = parse_match(p, &r, ds, t)) < 0)
+						break;
+					continue;
+				}
+				if (streq(w, "ct") && streq(field, "event") &&
+				    !is_ident(peek(p), "set")) {
+					rc = perror_at(p, ft, "ct event is only "
+							      "set: ct event set "
+							      "new,related");
 					break;
 				}
 			} else if (unqualified_meta(w)) {

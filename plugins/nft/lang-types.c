@@ -9,15 +9,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lang-internal.h"
 
-#define P(pr, f, b, o, l, t) { pr, f, SEL_PAYLOAD, b, o, l, t, NULL, 0, 0 }
-#define M(f, l, t) { "meta", f, SEL_META, 0, 0, l, t, f, 0, 0 }
-#define C(f, l, t) { "ct", f, SEL_CT, 0, 0, l, t, f, 0, 0 }
-#define TO(o, f, k, off, l) { "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL, 0, 0 }
-#define PB(pr, f, o, l, m, sh) { pr, f, SEL_PAYLOAD, 0, o, l, DT_INT, NULL, m, sh }
-#define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k, 0, 0 }
+#define P(pr, f, b, o, l, t) { pr, f, SEL_PAYLOAD, b, o, l, t, NULL, 0, 0, 0 }
+/* a bit field: `n` bits, `sh` above the low end of `l` bytes */
+#define PB(pr, f, o, l, t, n, sh) \
+	{ pr, f, SEL_PAYLOAD, 1, o, l, t, NULL, n, sh, 0 }
+/* a vlan header field: mask `m` of the `l` bytes at link offset `o` */
+#define PM(pr, f, o, l, m, sh) \
+	{ .proto = pr, .field = f, .kind = SEL_PAYLOAD, .base = 0, \
+	  .offset = o, .len = l, .dtype = DT_INT, .mask = m, .shift = sh }
+#define M(f, l, t) { "meta", f, SEL_META, 0, 0, l, t, f, 0, 0, 0 }
+#define C(f, l, t) { "ct", f, SEL_CT, 0, 0, l, t, f, 0, 0, 0 }
+#define CD(d, f, l, t, k) { "ct " d, f, SEL_CT, 0, 0, l, t, k, 0, 0, 0 }
+#define TO(o, f, k, off, l) \
+	{ "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL, 0, 0, 0 }
+#define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k, 0, 0, 0 }
 
 /* The first entry of a (base, offset, len) is the formatter's name. */
 const struct nftl_sel nftl_sels[] = {
@@ -26,9 +35,9 @@ const struct nftl_sel nftl_sels[] = {
 	P("ether", "type", 0, 12, 2, DT_ETHERTYPE),
 	/* the first 802.1Q header; the parser and the formatter add 4 to
 	 * the offset for each header stacked before it (vlan type 8021q) */
-	PB("vlan", "pcp", 14, 1, 0xe0, 5),
-	PB("vlan", "dei", 14, 1, 0x10, 4),
-	PB("vlan", "id", 14, 2, 0x0fff, 0),
+	PM("vlan", "pcp", 14, 1, 0xe0, 5),
+	PM("vlan", "dei", 14, 1, 0x10, 4),
+	PM("vlan", "id", 14, 2, 0x0fff, 0),
 	P("vlan", "type", 0, 16, 2, DT_ETHERTYPE),
 	/* ARP for Ethernet and IPv4, nft's only layout */
 	P("arp", "htype", 1, 0, 2, DT_INT),
@@ -40,13 +49,22 @@ const struct nftl_sel nftl_sels[] = {
 	P("arp", "saddr ip", 1, 14, 4, DT_IPV4),
 	P("arp", "daddr ether", 1, 18, 6, DT_ETHER),
 	P("arp", "daddr ip", 1, 24, 4, DT_IPV4),
+	PB("ip", "version", 0, 1, DT_INT, 4, 4),
+	PB("ip", "hdrlength", 0, 1, DT_INT, 4, 0),
+	PB("ip", "dscp", 1, 1, DT_DSCP, 6, 2),
+	PB("ip", "ecn", 1, 1, DT_ECN, 2, 0),
 	P("ip", "length", 1, 2, 2, DT_INT),
 	P("ip", "id", 1, 4, 2, DT_INT),
+	P("ip", "frag-off", 1, 6, 2, DT_INT), /* with the flags, as nft */
 	P("ip", "ttl", 1, 8, 1, DT_INT),
 	P("ip", "protocol", 1, 9, 1, DT_PROTO),
 	P("ip", "checksum", 1, 10, 2, DT_INT),
 	P("ip", "saddr", 1, 12, 4, DT_IPV4),
 	P("ip", "daddr", 1, 16, 4, DT_IPV4),
+	PB("ip6", "version", 0, 1, DT_INT, 4, 4),
+	PB("ip6", "dscp", 0, 2, DT_DSCP, 6, 6),
+	PB("ip6", "ecn", 1, 1, DT_ECN, 2, 4),
+	PB("ip6", "flowlabel", 1, 3, DT_INT, 20, 0),
 	P("ip6", "length", 1, 4, 2, DT_INT),
 	P("ip6", "nexthdr", 1, 6, 1, DT_PROTO),
 	P("ip6", "hoplimit", 1, 7, 1, DT_INT),
@@ -100,7 +118,7 @@ const struct nftl_sel nftl_sels[] = {
 	M("nfproto", 1, DT_NFPROTO),
 	M("protocol", 2, DT_ETHERTYPE),
 	M("len", 4, DT_HINT),
-	M("priority", 4, DT_HINT),
+	M("priority", 4, DT_CLASSID),
 	M("skuid", 4, DT_UID),
 	M("skgid", 4, DT_GID),
 	M("pkttype", 1, DT_PKTTYPE),
@@ -109,13 +127,52 @@ const struct nftl_sel nftl_sels[] = {
 	M("oifgroup", 4, DT_DEVGROUP),
 	M("cgroup", 4, DT_HINT),
 	M("nftrace", 1, DT_HINT),
+	/* nft reads `meta secpath` too and lists it as meta ipsec */
+	{ "meta", "ipsec", SEL_META, 0, 0, 1, DT_BOOL, "secpath", 0, 0, 0 },
+	M("iifkind", 16, DT_STR16),
+	/* the kernel's names: time_day, time_hour */
+	{ "meta", "day", SEL_META, 0, 0, 1, DT_DAY, "time_day", 0, 0, 0 },
+	{ "meta", "hour", SEL_META, 0, 0, 4, DT_HOUR, "time_hour", 0, 0, 0 },
+	M("oifkind", 16, DT_STR16),
 	C("state", 4, DT_CTSTATE),
 	C("status", 4, DT_CTSTATUS),
 	C("direction", 1, DT_CTDIR),
 	C("mark", 4, DT_MARK),
 	C("zone", 2, DT_HINT),
-	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol", 0, 0 },
+	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol", 0, 0, 0 },
 	C("protocol", 1, DT_PROTO),
+	C("expiration", 4, DT_TIME),
+	C("bytes", 8, DT_HINT),
+	C("packets", 8, DT_HINT),
+	C("avgpkt", 8, DT_HINT),
+	C("id", 4, DT_INT), /* big-endian, unlike the other counters */
+	C("helper", 16, DT_STR16),
+	{ "ct", "label", SEL_CT, 0, 0, 16, DT_CTLABEL, "labels", 0, 0, 0 },
+	{ "ct", "event", SEL_CT, 0, 0, 4, DT_CTEVENT, "eventmask", 0, 0, 0 },
+	/* a direction's keys: the direction is the proto's second word;
+	 * bare saddr/daddr are the table family's address (ip, ip6) */
+	CD("original", "bytes", 8, DT_HINT, "bytes"),
+	CD("original", "packets", 8, DT_HINT, "packets"),
+	CD("original", "avgpkt", 8, DT_HINT, "avgpkt"),
+	CD("original", "saddr", 4, DT_IPV4, "saddr"),
+	CD("original", "daddr", 4, DT_IPV4, "daddr"),
+	CD("original", "saddr", 16, DT_IPV6, "saddr"),
+	CD("original", "daddr", 16, DT_IPV6, "daddr"),
+	CD("original ip", "saddr", 4, DT_IPV4, "ip_saddr"),
+	CD("original ip", "daddr", 4, DT_IPV4, "ip_daddr"),
+	CD("original ip6", "saddr", 16, DT_IPV6, "ip6_saddr"),
+	CD("original ip6", "daddr", 16, DT_IPV6, "ip6_daddr"),
+	CD("reply", "bytes", 8, DT_HINT, "bytes"),
+	CD("reply", "packets", 8, DT_HINT, "packets"),
+	CD("reply", "avgpkt", 8, DT_HINT, "avgpkt"),
+	CD("reply", "saddr", 4, DT_IPV4, "saddr"),
+	CD("reply", "daddr", 4, DT_IPV4, "daddr"),
+	CD("reply", "saddr", 16, DT_IPV6, "saddr"),
+	CD("reply", "daddr", 16, DT_IPV6, "daddr"),
+	CD("reply ip", "saddr", 4, DT_IPV4, "ip_saddr"),
+	CD("reply ip", "daddr", 4, DT_IPV4, "ip_daddr"),
+	CD("reply ip6", "saddr", 16, DT_IPV6, "ip6_saddr"),
+	CD("reply ip6", "daddr", 16, DT_IPV6, "ip6_daddr"),
 	/* nft 1.0.6's tcpopt.c: the fields it names (no `kind`: its
 	 * grammar takes none; no mptcp subtype, a 4-bit field) */
 	TO("maxseg", "length", 2, 1, 1),
@@ -150,6 +207,7 @@ const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
 
 static const struct nftl_sym tcpopt_kinds[] = {
 	{ "eol", 0 },	    { "nop", 1 },	{ "maxseg", 2 },
+	{ "mss", 2 }, /* nft 1.0.6's alias, listed as maxseg */
 	{ "window", 3 },    { "sack-perm", 4 }, { "sack", 5 },
 	{ "sack0", 5 },	    { "sack1", 5 },	{ "sack2", 5 },
 	{ "sack3", 5 },	    { "timestamp", 8 }, { "md5sig", 19 },
@@ -180,6 +238,8 @@ const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)
 {
 	if (streq(proto, "meta") && streq(field, "length"))
 		field = "len";
+	if (streq(proto, "meta") && streq(field, "secpath"))
+		field = "ipsec";
 	/* the first bytes before strcmp(): a rule looks up several */
 	for (size_t i = 0; i < nftl_n_sels; i++)
 		if (nftl_sels[i].proto[0] == proto[0] &&
@@ -247,6 +307,41 @@ static const struct nftl_sym arpops[] = {
 	{ "nak", 10 },
 };
 
+/* the first name of a value is the one nft prints */
+static const struct nftl_sym dscps[] = {
+	{ "cs0", 0x00 },   { "cs1", 0x08 },   { "cs2", 0x10 },	 { "cs3", 0x18 },
+	{ "cs4", 0x20 },   { "cs5", 0x28 },   { "cs6", 0x30 },	 { "cs7", 0x38 },
+	{ "df", 0x00 },	   { "be", 0x00 },    { "lephb", 0x01 }, { "af11", 0x0a },
+	{ "af12", 0x0c },  { "af13", 0x0e },  { "af21", 0x12 },	 { "af22", 0x14 },
+	{ "af23", 0x16 },  { "af31", 0x1a },  { "af32", 0x1c },	 { "af33", 0x1e },
+	{ "af41", 0x22 },  { "af42", 0x24 },  { "af43", 0x26 },	 { "va", 0x2c },
+	{ "ef", 0x2e },
+};
+static const struct nftl_sym ecns[] = {
+	{ "not-ect", 0 }, { "ect1", 1 }, { "ect0", 2 }, { "ce", 3 },
+};
+
+static const struct nftl_sym ctevents[] = {
+	{ "new", 1 },	      { "related", 2 }, { "destroy", 4 },
+	{ "reply", 8 },	      { "assured", 16 }, { "protoinfo", 32 },
+	{ "helper", 64 },     { "mark", 128 },	{ "seqadj", 256 },
+	{ "secmark", 512 },   { "label", 1024 },
+};
+
+static const struct nftl_sym bools[] = { { "exists", 1 }, { "missing", 0 } };
+static const struct nftl_sym days[] = {
+	{ "Sunday", 0 },   { "Monday", 1 }, { "Tuesday", 2 }, { "Wednesday", 3 },
+	{ "Thursday", 4 }, { "Friday", 5 }, { "Saturday", 6 },
+};
+
+long nftl_gmtoff(void)
+{
+	struct tm tm;
+	time_t now = time(NULL);
+
+	return localtime_r(&now, &tm) ? tm.tm_gmtoff : 0;
+}
+
 static const struct nftl_sym fibaddrs[] = {
 	{ "unspec", 0 }, { "unicast", 1 }, { "local", 2 }, { "broadcast", 3 },
 	{ "anycast", 4 }, { "multicast", 5 }, { "blackhole", 6 },
@@ -271,6 +366,11 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_ARPHRD: *n = N(arphrds); return arphrds;
 	case DT_FIBADDR: *n = N(fibaddrs); return fibaddrs;
 	case DT_ARPOP: *n = N(arpops); return arpops;
+	case DT_DSCP: *n = N(dscps); return dscps;
+	case DT_ECN: *n = N(ecns); return ecns;
+	case DT_CTEVENT: *n = N(ctevents); return ctevents;
+	case DT_BOOL: *n = N(bools); return bools;
+	case DT_DAY: *n = N(days); return days;
 	default: *n = 0; return NULL;
 	}
 }
@@ -345,11 +445,21 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_HINT: /* nft's plain integers, marked host order */
 		return len == 2 ? "host_integer/16"
 		       : len == 4 ? "host_integer/32" : NULL;
+	case DT_DSCP: return "dscp";
+	case DT_ECN: return "ecn";
+	case DT_TIME: return "time";
+	case DT_BOOL: return "boolean";
+	case DT_CLASSID: return "classid";
+	case DT_DAY: return "day";
+	case DT_HOUR: return "hour";
+	case DT_STR16: return NULL; /* nft: integer/128, bytes */
+	case DT_CTEVENT: return NULL;
 	case DT_FIBADDR: return NULL;
 	default:
 		switch (len) {
 		case 1: return "integer/8";
 		case 2: return "integer/16";
+		case 3: return "integer/24"; /* ip6 flowlabel */
 		case 4: return "integer/32";
 		case 8: return "integer/64";
 		default: return NULL;
@@ -364,11 +474,12 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_IFINDEX, DT_ETHERTYPE, DT_MARK, DT_ICMPTYPE, DT_ICMP6TYPE,
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
-		DT_HINT, DT_HINT,
+		DT_HINT, DT_HINT, DT_DSCP, DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
+		DT_DAY, DT_HOUR,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2,
-					 2, 4 };
+					 2, 4, 1, 1, 4, 1, 4, 1, 4 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
@@ -383,7 +494,8 @@ bool nftl_dtype_host(unsigned dt)
 	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
 	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
 	       dt == DT_FIBADDR || dt == DT_UID || dt == DT_GID ||
-	       dt == DT_DEVGROUP;
+	       dt == DT_DEVGROUP || dt == DT_TIME || dt == DT_CTEVENT ||
+	       dt == DT_CLASSID || dt == DT_HOUR;
 }
 
 bool nftl_dtype_hton(unsigned dt, unsigned len)
