@@ -72,7 +72,8 @@ static void put_name(struct sbuf *b, const char *s)
 		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
 		    *q != '.')
 			bare = false;
-	if (bare)
+	/* nft reads its keywords as keywords: quoted, only we take them */
+	if (bare && !nftl_is_keyword(s))
 		nftl_sb_puts(b, s);
 	else
 		nftl_sb_quote(b, s ? s : "");

@@ -185,6 +185,10 @@ bool nftl_dtype_hton(unsigned dtype, unsigned len);
 /* The dtype of a set type name; false for integer/N and unknown names. */
 bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len);
 
+/* Whether nft takes `s` as a keyword where a name is expected (an
+ * unquoted table, chain, set, object or flowtable name). */
+bool nftl_is_keyword(const char *s);
+
 /* Layer-4 protocol number of a payload protocol name, or -1. */
 int nftl_l4_proto(const char *proto);
 

@@ -330,6 +330,23 @@ static int expect_name(struct parser *p, const char **ret, const char *what)
 	return unexpected(p, t, what);
 }
 
+/* The name of a table, chain, set, object or flowtable (declared or
+ * referred to): nft refuses its keywords there, unquoted, with a syntax
+ * error; a quoted name is Linx's own way to write one (what the
+ * formatter prints for a name nft cannot read). */
+static int expect_decl_name(struct parser *p, const char **ret,
+			    const char *what)
+{
+	const struct tok *t = peek(p);
+
+	if (t->kind == T_IDENT && nftl_is_keyword(t->s))
+		return perror_at(p, t, "syntax error, unexpected %s, "
+				       "expecting %s (quote a name nft "
+				       "takes as a keyword)",
+				 t->s, what);
+	return expect_name(p, ret, what);
+}
+
 static int expect_uint(struct parser *p, uint64_t max, uint64_t *ret,
 		       const char *what)
 {
@@ -489,7 +506,7 @@ static int parse_verdict(struct parser *p, struct linx_value *ret)
 		return unexpected(p, t, "a verdict");
 	if (streq(t->s, "jump") || streq(t->s, "goto")) {
 		const char *name;
-		int r = expect_name(p, &name, "a chain name");
+		int r = expect_decl_name(p, &name, "a chain name");
 		if (r < 0)
 			return r;
 		*ret = linx_value_map();
@@ -5222,7 +5239,7 @@ static int parse_table_item(struct parser *p)
 	int rc;
 
 	if (is_ident(t, "chain")) {
-		if ((rc = expect_name(p, &name, "a chain name")) < 0)
+		if ((rc = expect_decl_name(p, &name, "a chain name")) < 0)
 			return rc;
 		bool created;
 		if (!table_item(p, "chains", name, &created))
@@ -5232,14 +5249,14 @@ static int parse_table_item(struct parser *p)
 		return parse_chain_body(p, name);
 	}
 	if (is_ident(t, "set") || is_ident(t, "map")) {
-		if ((rc = expect_name(p, &name, "a set name")) < 0 ||
+		if ((rc = expect_decl_name(p, &name, "a set name")) < 0 ||
 		    (rc = expect_punct(p, '{')) < 0)
 			return rc;
 		return parse_set_body(p, name, t->s[0] == 'm');
 	}
 	if (is_ident(t, "counter") || is_ident(t, "quota") ||
 	    is_ident(t, "limit")) {
-		if ((rc = expect_name(p, &name, "an object name")) < 0 ||
+		if ((rc = expect_decl_name(p, &name, "an object name")) < 0 ||
 		    (rc = expect_punct(p, '{')) < 0)
 			return rc;
 		return parse_object(p, t->s, name);
@@ -5250,13 +5267,13 @@ static int parse_table_item(struct parser *p)
 			return perror_at(p, k, "unsupported feature: ct %s "
 					       "objects",
 					 k->kind == T_IDENT ? k->s : "?");
-		if ((rc = expect_name(p, &name, "an object name")) < 0 ||
+		if ((rc = expect_decl_name(p, &name, "an object name")) < 0 ||
 		    (rc = expect_punct(p, '{')) < 0)
 			return rc;
 		return parse_object(p, "ct_helper", name);
 	}
 	if (is_ident(t, "flowtable")) {
-		if ((rc = expect_name(p, &name, "a flowtable name")) < 0 ||
+		if ((rc = expect_decl_name(p, &name, "a flowtable name")) < 0 ||
 		    (rc = expect_punct(p, '{')) < 0)
 			return rc;
 		return parse_flowtable(p, name);
@@ -5315,7 +5332,7 @@ static int table_head(struct parser *p)
 	const char *name;
 
 	parse_family(p, &fam);
-	if ((rc = expect_name(p, &name, "a table name")) < 0)
+	if ((rc = expect_decl_name(p, &name, "a table name")) < 0)
 		return rc;
 	return open_table(p, fam, name);
 }
@@ -5455,7 +5472,7 @@ static int add_element(struct parser *p)
 	int rc, kind = 0;
 
 	if ((rc = table_head(p)) < 0 ||
-	    (rc = expect_name(p, &name, "a set name")) < 0)
+	    (rc = expect_decl_name(p, &name, "a set name")) < 0)
 		return rc;
 	const struct tok *at = p->last;
 	struct linx_value *set = table_item(p, "sets", name, &created);
@@ -5548,7 +5565,7 @@ static int parse_top(struct parser *p)
 				/* back up to the keyword: the table item parser
 				 * reads it; emulate by dispatching */
 				const char *name;
-				if ((rc = expect_name(p, &name, "a name")) < 0)
+				if ((rc = expect_decl_name(p, &name, "a name")) < 0)
 					return rc;
 				if (is_ident(k, "chain")) {
 					bool created;
@@ -5574,7 +5591,7 @@ static int parse_top(struct parser *p)
 			} else if (is_ident(k, "rule")) {
 				const char *chain;
 				if ((rc = table_head(p)) < 0 ||
-				    (rc = expect_name(p, &chain, "a chain name")) < 0)
+				    (rc = expect_decl_name(p, &chain, "a chain name")) < 0)
 					return rc;
 				bool created;
 				struct linx_value *c =

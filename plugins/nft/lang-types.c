@@ -592,3 +592,45 @@ void nftl_sb_quote(struct sbuf *b, const char *s)
 	}
 	nftl_sb_put(b, "\"", 1);
 }
+
+/* Words nft 1.0.6's scanner makes keywords everywhere a table, chain,
+ * set, object or flowtable name stands: `chain fwd`, `table inet ip`
+ * and `jump counter` are syntax errors to nft. Found by loading every
+ * word of nft's manual, examples and library strings in each of those
+ * places with `nft -c`; `input`, `filter`, `nat`, `in` are not among
+ * them. Sorted for bsearch(). */
+static const char *const nft_keywords[] = {
+	"accept", "add", "ah", "all", "and", "arp", "auto-merge", "bridge",
+	"cgroup", "chain", "comment", "comp", "constant", "continue",
+	"counter", "cpu", "create", "ct", "day", "dccp", "define", "delete",
+	"describe", "device", "devices", "dnat", "drop", "dst", "dup",
+	"dynamic", "ecn", "element", "elements", "eq", "esp", "ether",
+	"exists", "expires", "export", "exthdr", "fib", "flags", "flow",
+	"flowtable", "flush", "frag", "fwd", "gc-interval", "get", "goto",
+	"handle", "hbh", "hook", "hour", "ibriport", "ibrname", "icmp",
+	"icmpv6", "igmp", "iif", "iifgroup", "iifname", "iiftype", "import",
+	"include", "index", "inet", "insert", "interval", "ip", "ip6",
+	"ipsec", "jhash", "jump", "limit", "list", "log", "lt", "map", "mark",
+	"masquerade", "meta", "meter", "mh", "missing", "monitor", "netdev",
+	"nftrace", "not", "notrack", "numgen", "obriport", "obrname",
+	"offload", "oif", "oifgroup", "oifname", "oiftype", "or", "osf",
+	"pkttype", "policy", "position", "priority", "queue", "quota",
+	"random", "redefine", "redirect", "reject", "rename", "replace",
+	"reset", "return", "rt", "rt0", "rt2", "rtclassid", "rule", "ruleset",
+	"sctp", "secmark", "set", "size", "skgid", "skuid", "snat", "socket",
+	"srh", "symhash", "synproxy", "table", "tcp", "th", "time", "timeout",
+	"tproxy", "type", "typeof", "udp", "udplite", "undefine", "update",
+	"vlan", "vmap", "xt",
+};
+
+static int kw_cmp(const void *a, const void *b)
+{
+	return strcmp(a, *(const char *const *)b);
+}
+
+bool nftl_is_keyword(const char *s)
+{
+	return bsearch(s, nft_keywords,
+		       sizeof(nft_keywords) / sizeof(nft_keywords[0]),
+		       sizeof(nft_keywords[0]), kw_cmp) != NULL;
+}

@@ -421,6 +421,12 @@ static const struct {
 	  3, 21, "unsupported feature: meta priority set from a map" },
 	{ "table ip t {\n chain c {\n  ip saddr map { 1.1.1.1 : 1 }\n }\n}\n",
 	  3, 12, "unsupported feature: map lookups in matches" },
+	/* nft: 2:8-10: syntax error, unexpected fwd, expecting string */
+	{ "table inet t {\n chain fwd {\n }\n}\n", 2, 8,
+	  "syntax error, unexpected fwd" },
+	{ "table inet counter {\n}\n", 1, 12, "unexpected counter" },
+	{ "table inet t {\n chain c {\n  jump ip\n }\n}\n", 3, 8,
+	  "unexpected ip" },
 	/* masks. nft takes an ordering; the language does not yet */
 	{ "table ip t {\n chain c {\n  meta mark & 0xff > 1\n }\n}\n", 3, 20,
 	  "unsupported feature: ordering a masked value" },
