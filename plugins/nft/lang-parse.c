@@ -67,6 +67,16 @@ struct dynref {
 	unsigned ddt, dlen;
 };
 
+/* A name a rule refers to (a jump's chain, a lookup's set, a named
+ * object): it must exist in the table once the whole input is read, or
+ * the kernel refuses the rule with ENOENT. */
+struct nameref {
+	size_t table;
+	const char *list; /* "chains", "sets", "objects" */
+	const char *kind; /* objects: "counter", "quota", ... */
+	const struct tok *name;
+};
+
 /* A meter: its table and name, unique among the table's sets. */
 struct meterref {
 	size_t table;
@@ -106,6 +116,8 @@ struct parser {
 	size_t n_dynrefs;
 	struct meterref *meters;
 	size_t n_meters;
+	struct nameref *refs;
+	size_t n_refs;
 	/* byteorders waiting for a set declared later (hton_for_set) */
 	size_t n_hostrefs;
 	/* the largest value the last numgen or hash gives (gen_mod) */
@@ -498,6 +510,22 @@ static bool is_verdict_word(const char *s)
 	       streq(s, "jump") || streq(s, "goto");
 }
 
+static int add_ref(struct parser *p, const char *list, const char *kind,
+		   const struct tok *name)
+{
+	if (p->n_refs >= (1u << 24))
+		return perror_at(p, name, "too many references");
+	if (p->n_refs % 64 == 0) {
+		struct nameref *n = realloc(p->refs, (p->n_refs + 64) *
+							     sizeof(*n));
+		if (!n)
+			return nomem(p);
+		p->refs = n;
+	}
+	p->refs[p->n_refs++] = (struct nameref){ p->table, list, kind, name };
+	return 0;
+}
+
 static int parse_verdict(struct parser *p, struct linx_value *ret)
 {
 	const struct tok *t = next(p);
@@ -507,7 +535,7 @@ static int parse_verdict(struct parser *p, struct linx_value *ret)
 	if (streq(t->s, "jump") || streq(t->s, "goto")) {
 		const char *name;
 		int r = expect_decl_name(p, &name, "a chain name");
-		if (r < 0)
+		if (r < 0 || (r = add_ref(p, "chains", NULL, p->last)) < 0)
 			return r;
 		*ret = linx_value_map();
 		linx_map_put_cstring(ret, t->s, name);
@@ -1661,14 +1689,19 @@ static int single_match(struct parser *p, struct rule *r,
 	return e_cmp(p, r, op, lo, len);
 }
 
-static int lookup(struct parser *p, struct rule *r, const char *set, bool inv,
-		  bool vmap)
+static int lookup(struct parser *p, struct rule *r, const struct tok *set,
+		  bool inv, bool vmap)
 {
 	struct linx_value e = linx_value_map();
+	int rc;
 
+	if ((rc = add_ref(p, "sets", NULL, set)) < 0) {
+		linx_value_clear(&e);
+		return rc;
+	}
 	linx_map_put_cstring(&e, "expr", "lookup");
 	linx_map_put_int(&e, "sreg", 1);
-	linx_map_put_cstring(&e, "set", set);
+	linx_map_put_cstring(&e, "set", set->s);
 	if (vmap) {
 		linx_map_put_int(&e, "dreg", 0);
 		r->verdict = true;
@@ -1865,7 +1898,7 @@ static int parse_concat(struct parser *p, struct rule *r,
 	}
 	t = next(p);
 	if (t->kind == T_SETREF)
-		return lookup(p, r, t->s, inv, vmap);
+		return lookup(p, r, t, inv, vmap);
 	if (!is_punct(t, '{'))
 		return perror_at(p, t, "unsupported feature: a concatenation "
 				       "outside a set lookup");
@@ -2130,7 +2163,7 @@ static int match_rest(struct parser *p, struct rule *r,
 		if (u->kind == T_SETREF)
 			return (rc = hton_for_set(p, r, u, dt, len)) < 0
 				       ? rc
-				       : lookup(p, r, u->s, false, true);
+				       : lookup(p, r, u, false, true);
 		if (is_punct(u, '{'))
 			return set_literal(p, r, NULL, dt, len, true, false,
 					   true, u);
@@ -2179,7 +2212,7 @@ static int match_rest(struct parser *p, struct rule *r,
 		next(p);
 		if ((rc = hton_for_set(p, r, t, dt, len)) < 0)
 			return rc;
-		return lookup(p, r, t->s, neq, false);
+		return lookup(p, r, t, neq, false);
 	}
 	if (is_punct(t, '{')) {
 		if (ordering)
@@ -2408,8 +2441,10 @@ static int stmt_counter(struct parser *p, struct rule *r)
 	if (accept_ident(p, "name")) {
 		const char *n;
 		int rc = expect_name(p, &n, "a counter name");
-		if (rc < 0)
+		if (rc < 0 || (rc = add_ref(p, "objects", "counter", p->last)) < 0) {
+			linx_value_clear(&e);
 			return rc;
+		}
 		linx_map_put_cstring(&e, "expr", "objref");
 		linx_map_put_cstring(&e, "type", "counter");
 		linx_map_put_cstring(&e, "name", n);
@@ -2618,7 +2653,7 @@ static int stmt_objref_or(struct parser *p, struct rule *r, const char *kind)
 {
 	const char *n;
 	int rc = expect_name(p, &n, "an object name");
-	if (rc < 0)
+	if (rc < 0 || (rc = add_ref(p, "objects", kind, p->last)) < 0)
 		return rc;
 	struct linx_value e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "objref");
@@ -2783,6 +2818,8 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 	if (peek(p)->kind == T_SETREF) {
 		/* a named map: the lookup's dreg takes the value */
 		t = next(p);
+		if ((rc = add_ref(p, "sets", NULL, t)) < 0)
+			return rc;
 		e = linx_value_map();
 		linx_map_put_cstring(&e, "expr", "lookup");
 		linx_map_put_int(&e, "sreg", reg);
@@ -3273,7 +3310,8 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 
 	if (s == NULL) { /* ct helper set "name" */
 		const char *n;
-		if ((rc = expect_name(p, &n, "a helper object name")) < 0)
+		if ((rc = expect_name(p, &n, "a helper object name")) < 0 ||
+		    (rc = add_ref(p, "objects", "ct_helper", p->last)) < 0)
 			return rc;
 		struct linx_value e = linx_value_map();
 		linx_map_put_cstring(&e, "expr", "objref");
@@ -3556,9 +3594,54 @@ static int hostrefs_resolve(struct parser *p)
 
 /* The set statements whose sets came later, and the lookups of
  * host-order keys into sets declared after them. */
+/* Whether `list` of table `t` has an item `name` (of `kind`). */
+static bool has_named(struct parser *p, size_t t, const char *list,
+		      const char *kind, const char *name)
+{
+	struct linx_value *tables = mget(&p->rs, "tables");
+	const struct linx_value *l = linx_map_get(&tables->items[t], list);
+
+	for (uint32_t i = 0; l && l->type == LINX_LIST && i < l->len; i++) {
+		const struct linx_value *nm = linx_map_get(&l->items[i], "name");
+		const struct linx_value *k = linx_map_get(&l->items[i], "kind");
+		if (nm && nm->type == LINX_STRING && strcmp(nm->str, name) == 0 &&
+		    (!kind || (k && k->type == LINX_STRING &&
+			       strcmp(k->str, kind) == 0)))
+			return true;
+	}
+	return false;
+}
+
+/* Every name a rule refers to exists in its table: what the kernel
+ * would refuse with ENOENT, said at the reference. */
+static int names_resolve(struct parser *p)
+{
+	for (size_t i = 0; i < p->n_refs; i++) {
+		const struct nameref *r = &p->refs[i];
+
+		if (has_named(p, r->table, r->list, r->kind, r->name->s))
+			continue;
+		if (r->kind)
+			return perror_at(p, r->name, "%s %s does not exist "
+						     "in this table",
+					 streq(r->kind, "ct_helper")
+						 ? "ct helper"
+						 : r->kind,
+					 r->name->s);
+		return perror_at(p, r->name, "%s %s does not exist in this "
+					     "table",
+				 streq(r->list, "chains") ? "chain" : "set",
+				 r->name->s);
+	}
+	return 0;
+}
+
 static int dynrefs_resolve(struct parser *p)
 {
 	int rc;
+
+	if ((rc = names_resolve(p)) < 0)
+		return rc;
 
 	if ((rc = hostrefs_resolve(p)) < 0)
 		return rc;
@@ -5787,6 +5870,7 @@ out:
 	free(p->defs);
 	free(p->dynrefs);
 	free(p->meters);
+	free(p->refs);
 	free(p);
 	return rc;
 }

@@ -40,7 +40,10 @@ static char *rule_json(const char *family, const char *rule)
 	char text[2048];
 	struct linx_value rs;
 
-	snprintf(text, sizeof(text), "table %s t {\n chain c {\n  %s\n }\n}\n",
+	/* what the rules refer to comes after the rule's chain */
+	snprintf(text, sizeof(text),
+		 "table %s t {\n chain c {\n  %s\n }\n chain other {\n }\n"
+		 " counter cnt {\n }\n}\n",
 		 family, rule);
 	rs = parse_ok(text);
 	const struct linx_value *t = &linx_map_get(&rs, "tables")->items[0];
@@ -427,6 +430,18 @@ static const struct {
 	{ "table inet counter {\n}\n", 1, 12, "unexpected counter" },
 	{ "table inet t {\n chain c {\n  jump ip\n }\n}\n", 3, 8,
 	  "unexpected ip" },
+	/* references: the kernel refuses each with ENOENT (nft -f reports
+	 * "No such file or directory" at the rule) */
+	{ "table ip t {\n chain c {\n  jump nope\n }\n}\n", 3, 8,
+	  "chain nope does not exist" },
+	{ "table ip t {\n chain c {\n  ip saddr @s drop\n }\n}\n", 3, 12,
+	  "set s does not exist" },
+	{ "table ip t {\n counter k {\n }\n chain c {\n  quota name \"k\"\n"
+	  " }\n}\n",
+	  5, 14, "quota k does not exist" },
+	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n}\n"
+	  "table ip u {\n chain c {\n  ip saddr @s\n }\n}\n",
+	  8, 12, "set s does not exist" },
 	/* masks. nft takes an ordering; the language does not yet */
 	{ "table ip t {\n chain c {\n  meta mark & 0xff > 1\n }\n}\n", 3, 20,
 	  "unsupported feature: ordering a masked value" },

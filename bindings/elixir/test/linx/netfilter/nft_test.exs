@@ -41,7 +41,7 @@ defmodule Linx.NFTTest do
         elements = { 10.0.0.1 : 0x1 }
       }
       counter hits { }
-      chain fwd {
+      chain forward {
         type filter hook forward priority filter - 10;
         ct state established,related accept comment "tag:est"
         ip saddr . tcp dport @allowed counter accept comment "tag:allowed"
