@@ -753,6 +753,36 @@ static const struct nftl_sel *ct_dir_sel(const struct fctx *c,
 	return NULL;
 }
 
+static bool only_keys(const struct linx_value *e, const char *const *keys);
+
+/* The osf selector of load `e`: its ttl mode (0 when absent, as the
+ * kernel takes it) and the version flag; NULL for what the language
+ * cannot write. */
+static const struct nftl_sel *osf_sel(const struct linx_value *e)
+{
+	static const char *const keys[] = { "expr", "dreg", "ttl", "flags",
+					    NULL };
+	const struct linx_value *f = linx_map_get(e, "flags");
+	int64_t ttl = 0;
+	unsigned ver = 0;
+
+	if (!only_keys(e, keys) ||
+	    (linx_map_get(e, "ttl") && !uint_of(e, "ttl", 2, &ttl)))
+		return NULL;
+	if (f) {
+		if (f->type != LINX_LIST || f->len > 1 ||
+		    (f->len && (f->items[0].type != LINX_STRING ||
+				!streq(f->items[0].str, "version"))))
+			return NULL;
+		ver = f->len;
+	}
+	for (size_t i = 0; i < nftl_n_sels; i++)
+		if (nftl_sels[i].kind == SEL_OSF && nftl_sels[i].base == ttl &&
+		    nftl_sels[i].offset == ver)
+			return &nftl_sels[i];
+	return NULL;
+}
+
 static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 				    bool *prefix)
 {
@@ -783,6 +813,17 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 				return &nftl_sels[i];
 		return NULL;
 	}
+	if (streq(kind, "socket")) {
+		const char *key = str_of(e, "key");
+		for (size_t i = 0; key && i < nftl_n_sels; i++)
+			if (nftl_sels[i].kind == SEL_SOCKET &&
+			    strcmp(nftl_sels[i].key, key) == 0)
+				return linx_map_get(e, "level") ? NULL
+								: &nftl_sels[i];
+		return NULL;
+	}
+	if (streq(kind, "osf"))
+		return osf_sel(e);
 	if (streq(kind, "exthdr"))
 		return tcpopt_sel(e);
 	if (!streq(kind, "payload"))
@@ -1795,6 +1836,92 @@ static int fmt_ports(struct fctx *c, struct sbuf *b, const struct linx_value *e)
 		if (memcmp(hi->bytes, lo->bytes, 2))
 			nftl_sb_printf(b, "-%u", hi->bytes[0] << 8 | hi->bytes[1]);
 	}
+	return 1;
+}
+
+/* tproxy [ip|ip6] to [ADDR][:PORT], from the immediates before it: the
+ * family word only in inet tables, where nft needs it with an address. */
+static int fmt_tproxy(struct fctx *c, const struct linx_value *e)
+{
+	static const char *const keys[] = { "expr", "family", "reg_addr",
+					    "reg_port", NULL };
+	const char *fam = str_of(e, "family");
+	const struct linx_value *a, *pt;
+	struct sbuf b = { 0 };
+	int f;
+
+	if (!fam || !only_keys(e, keys))
+		return unsupported(c, e, "family");
+	f = streq(fam, "ip") ? F_IP : streq(fam, "ip6") ? F_IP6 : -1;
+	if ((f < 0 && !streq(fam, "unspec")) ||
+	    (c->family != F_INET && f != c->family) ||
+	    (c->family == F_INET && f < 0 && linx_map_get(e, "reg_addr")))
+		return unsupported(c, e, "family");
+	if (take_reg(c, e, "reg_addr", &a) < 0 ||
+	    take_reg(c, e, "reg_port", &pt) < 0 || (!a && !pt) ||
+	    (a && a->len != (f == F_IP6 ? 16u : 4u)) || (pt && pt->len != 2))
+		return unsupported(c, e, "registers");
+	nftl_sb_puts(&b, "tproxy ");
+	if (c->family == F_INET && f >= 0)
+		nftl_sb_printf(&b, "%s ", fam);
+	nftl_sb_puts(&b, "to ");
+	if (a && f == F_IP6)
+		nftl_sb_put(&b, "[", 1);
+	if (a)
+		value_text(&b, f == F_IP6 ? DT_IPV6 : DT_IPV4, a->bytes,
+			   a->len, -1);
+	if (a && f == F_IP6)
+		nftl_sb_put(&b, "]", 1);
+	if (pt)
+		nftl_sb_printf(&b, ":%u", pt->bytes[0] << 8 | pt->bytes[1]);
+	word(c, b.p ? b.p : "");
+	free(b.p);
+	return 1;
+}
+
+/* synproxy with the options its flags name.  nft lists `mss N wscale N`
+ * when either flag is set; that text reads back with both, so only the
+ * flagged ones are written here, and unflagged nonzero values (lost in
+ * any text) are refused. */
+static int fmt_synproxy(struct fctx *c, const struct linx_value *e)
+{
+	static const char *const keys[] = { "expr", "mss", "wscale", "flags",
+					    NULL };
+	static const char *const fl[] = { "mss", "wscale", "timestamp",
+					  "sack_perm", NULL };
+	const struct linx_value *f = linx_map_get(e, "flags");
+	bool has[4] = { false };
+	int64_t mss = 0, ws = 0;
+	struct sbuf b = { 0 };
+
+	if (!only_keys(e, keys) ||
+	    (linx_map_get(e, "mss") && !uint_of(e, "mss", 65535, &mss)) ||
+	    (linx_map_get(e, "wscale") && !uint_of(e, "wscale", 255, &ws)) ||
+	    (f && f->type != LINX_LIST))
+		return unsupported(c, e, "values");
+	for (uint32_t k = 0; f && k < f->len; k++) {
+		unsigned j = 0;
+		if (f->items[k].type != LINX_STRING)
+			return unsupported(c, e, "flags");
+		while (fl[j] && strcmp(fl[j], f->items[k].str))
+			j++;
+		if (!fl[j])
+			return unsupported(c, e, "flags");
+		has[j] = true;
+	}
+	if ((!has[0] && mss) || (!has[1] && ws))
+		return unsupported(c, e, "a value without its flag");
+	nftl_sb_puts(&b, "synproxy");
+	if (has[0])
+		nftl_sb_printf(&b, " mss %" PRId64, mss);
+	if (has[1])
+		nftl_sb_printf(&b, " wscale %" PRId64, ws);
+	if (has[2])
+		nftl_sb_puts(&b, " timestamp");
+	if (has[3])
+		nftl_sb_puts(&b, " sack-perm");
+	word(c, b.p);
+	free(b.p);
 	return 1;
 }
 
@@ -2974,6 +3101,12 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if (streq(kind, "nat") || streq(kind, "masq") ||
 	    streq(kind, "redir"))
 		return fmt_nat(c, e);
+	if (streq(kind, "tproxy"))
+		return fmt_tproxy(c, e);
+	if (streq(kind, "synproxy"))
+		return fmt_synproxy(c, e);
+	if (streq(kind, "socket") || streq(kind, "osf"))
+		return fmt_match(c, ex, n, i);
 	if (streq(kind, "reject")) {
 		c->term = true;
 		return fmt_reject(c, e);

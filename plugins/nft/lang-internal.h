@@ -141,8 +141,12 @@ struct nftl_sel {
 /* SEL_EXTHDR: a field of a TCP option (exthdr op tcpopt); SEL_RT: a key
  * of the rt expression (the packet's route); SEL_GEN: numgen, jhash or
  * symhash, already computed into register 1 (a host-order 32-bit
- * integer): a match on it adds no load. */
-enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT, SEL_GEN };
+ * integer): a match on it adds no load; SEL_SOCKET: a key of the socket
+ * expression (the packet's local socket); SEL_OSF: the osf expression's
+ * guess at the peer's OS, `base` its ttl mode, `offset` 1 for the
+ * version flag (no key: the expression has none). */
+enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT, SEL_GEN,
+       SEL_SOCKET, SEL_OSF };
 
 /* The bits of a bit field in its loaded bytes, as a big-endian number. */
 static inline uint32_t nftl_sel_mask(const struct nftl_sel *s)

@@ -829,6 +829,9 @@ struct rule {
 	int ethproto;
 	unsigned vlan; /* 802.1Q headers established (stacked), 0 none */
 	bool iiftype;
+	/* a transport protocol was matched, maybe as one of a set (meta
+	 * l4proto { tcp, udp }): what nft wants before tproxy */
+	bool l4seen;
 	bool verdict;
 	struct linx_value tag, comment;
 };
@@ -931,6 +934,23 @@ static int e_ct_load(struct parser *p, struct rule *r,
 	return push_expr(p, r, &e);
 }
 
+/* osf into register 1, its attributes in nft's order; the kernel dumps
+ * the ttl mode even when nft leaves it out, so it is always given. */
+static int e_osf(struct parser *p, struct rule *r, const struct nftl_sel *s)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "osf");
+	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_int(&e, "ttl", s->base);
+	if (s->offset) {
+		struct linx_value f = linx_value_list();
+		linx_list_push_cstring(&f, "version");
+		linx_map_put(&e, "flags", &f);
+	}
+	return push_expr(p, r, &e);
+}
+
 /* The load of a selector into register 1 (a payload of `len` bytes). */
 static int e_sel_load(struct parser *p, struct rule *r,
 		      const struct nftl_sel *s, unsigned len)
@@ -947,6 +967,10 @@ static int e_sel_load(struct parser *p, struct rule *r,
 		return e_tcpopt(p, r, false, s->base, s->offset, s->len, false);
 	case SEL_RT:
 		return e_load(p, r, "rt", s->key, 1);
+	case SEL_SOCKET:
+		return e_load(p, r, "socket", s->key, 1);
+	case SEL_OSF:
+		return e_osf(p, r, s);
 	case SEL_GEN: /* computed into register 1 already */
 		return 0;
 	default:
@@ -1548,6 +1572,15 @@ static int single_match(struct parser *p, struct rule *r,
 
 /* An anonymous set after a load; a match's set (`s` given) of one
  * element is that element's plain match, as nft makes it. */
+/* Whether `s` is the transport protocol (meta l4proto, ip protocol,
+ * ip6 nexthdr). */
+static bool is_l4_sel(const struct nftl_sel *s)
+{
+	return (s->kind == SEL_META && streq(s->key, "l4proto")) ||
+	       (s->kind == SEL_PAYLOAD && s->base == 1 &&
+		(streq(s->field, "protocol") || streq(s->field, "nexthdr")));
+}
+
 static int set_literal(struct parser *p, struct rule *r,
 		       const struct nftl_sel *s, unsigned dt, unsigned len,
 		       bool vmap, bool inv, bool braces, const struct tok *at)
@@ -1590,6 +1623,8 @@ static int set_literal(struct parser *p, struct rule *r,
 	}
 	if (vmap)
 		r->verdict = true;
+	else if (!inv && s && is_l4_sel(s))
+		r->l4seen = true;
 	return push_expr(p, r, &e);
 }
 
@@ -2028,6 +2063,10 @@ static int gen_value_ok(struct parser *p, const struct nftl_sel *s,
 {
 	uint32_t x;
 
+	/* socket transparent and wildcard are booleans to nft */
+	if (s->kind == SEL_SOCKET && s->len == 1 && v->b[0] > 1)
+		return perror_at(p, t, "value %u exceeds valid range 0-1",
+				 v->b[0]);
 	if (s->kind != SEL_GEN)
 		return 0;
 	memcpy(&x, v->b, sizeof(x)); /* DT_HINT: host order */
@@ -3879,8 +3918,7 @@ static bool is_payload_proto(const char *s)
 }
 
 static const char *const unsupported_words[] = {
-	"osf", "synproxy", "tproxy", "dup", "fwd", "numgen", "jhash",
-	"symhash", "socket", "ipsec", "rt", "exthdr", "update", "add",
+	"dup", "fwd", "numgen", "jhash", "symhash", "ipsec", "rt", "exthdr", "update", "add",
 	"delete", "set", "typeof", "secmark", "flow", "xt", "last", "hbh",
 	"frag", "rt0", "rt2", "srh", "dst", "mh", "ah", "esp", "comp",
 	"vlan", "arp", "gre", "geneve", "vxlan", "sctp", "dccp",
@@ -4155,6 +4193,203 @@ static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
 	return parse_match(p, r, s, at);
 }
 
+/* ---- socket, osf, tproxy, synproxy ---------------------------------------- */
+
+/* What may follow a socket or osf selector: a match, not a set or a
+ * concatenation (their loads go to register 1 only). */
+static int plain_match(struct parser *p, struct rule *r,
+		       const struct nftl_sel *s, const struct tok *at)
+{
+	if (is_punct(peek(p), '.'))
+		return perror_at(p, peek(p), "unsupported feature: %s in a "
+					     "concatenation",
+				 s->proto);
+	if (is_ident(peek(p), "set"))
+		return perror_at(p, peek(p), "%s %s cannot be set", s->proto,
+				 s->field);
+	return parse_match(p, r, s, at);
+}
+
+/* socket transparent|mark|wildcard MATCH ("socket" is read): the
+ * packet's local socket; nft adds no dependency. */
+static int stmt_socket(struct parser *p, struct rule *r, const struct tok *at)
+{
+	const struct tok *t = next(p);
+	const struct nftl_sel *s;
+
+	if (is_ident(t, "cgroupv2"))
+		return perror_at(p, t, "unsupported feature: socket cgroupv2");
+	s = t->kind == T_IDENT ? nftl_sel_find("socket", t->s) : NULL;
+	if (!s)
+		return unexpected(p, t, "transparent, mark or wildcard");
+	return plain_match(p, r, s, at);
+}
+
+/* osf [ttl loose|skip] name|version MATCH ("osf" is read). */
+static int stmt_osf(struct parser *p, struct rule *r, const struct tok *at)
+{
+	const char *proto = "osf";
+	const struct tok *t;
+
+	if (accept_ident(p, "ttl")) {
+		t = next(p);
+		if (is_ident(t, "loose"))
+			proto = "osf ttl loose";
+		else if (is_ident(t, "skip"))
+			proto = "osf ttl skip";
+		else
+			return unexpected(p, t, "loose or skip");
+	}
+	t = next(p);
+	if (!is_ident(t, "name") && !is_ident(t, "version"))
+		return unexpected(p, t, "name or version");
+	const struct nftl_sel *s = nftl_sel_find(proto, t->s);
+	if (!s)
+		return unexpected(p, t, "name or version");
+	return plain_match(p, r, s, at);
+}
+
+/* The tproxy's target family: the table's, or in inet the one written
+ * (none for a port alone), agreeing with the network protocol the rule
+ * matched, as nft checks. */
+static int tproxy_family(struct parser *p, struct rule *r,
+			 const struct tok *at, int *fam)
+{
+	if (p->family != F_IP && p->family != F_IP6 && p->family != F_INET)
+		return perror_at(p, at, "tproxy is not available in %s tables",
+				 fam_names[p->family]);
+	if (r->l4 < 0 && !r->l4seen)
+		return perror_at(p, at, "tproxy needs a transport protocol "
+					"match first (meta l4proto tcp)");
+	if (p->family != F_INET) {
+		if (*fam >= 0 && *fam != p->family)
+			return perror_at(p, at, "tproxy %s in an %s table",
+					 fam_names[*fam],
+					 fam_names[p->family]);
+		*fam = p->family;
+		return 0;
+	}
+	if (r->nfproto >= 0 &&
+	    (*fam < 0 || (*fam == F_IP) != (r->nfproto == 2)))
+		return perror_at(p, at, "tproxy: the rule matched %s "
+					"packets: write tproxy %s to ...",
+				 r->nfproto == 2 ? "ip" : "ip6",
+				 r->nfproto == 2 ? "ip" : "ip6");
+	return 0;
+}
+
+/* tproxy [ip|ip6] to ADDR[:PORT] | to :PORT ("tproxy" is read): the
+ * address into register 1, the port into the next, as nft allocates. */
+static int stmt_tproxy(struct parser *p, struct rule *r, const struct tok *at)
+{
+	struct linx_value e = linx_value_map();
+	int fam = -1, rc;
+	unsigned reg = 1;
+
+	if (accept_ident(p, "ip"))
+		fam = F_IP;
+	else if (accept_ident(p, "ip6"))
+		fam = F_IP6;
+	if (!is_ident(peek(p), "to"))
+		return unexpected(p, peek(p), "to");
+	next(p);
+	if ((rc = tproxy_family(p, r, at, &fam)) < 0)
+		return rc;
+	linx_map_put_cstring(&e, "expr", "tproxy");
+	linx_map_put_cstring(&e, "family", fam < 0 ? "unspec" : fam_names[fam]);
+	if (!is_punct(peek(p), ':')) {
+		bool v6 = fam == F_IP6, br;
+		struct val a;
+		if (fam < 0) {
+			rc = perror_at(p, at, "tproxy to an address in an inet "
+					      "table needs ip or ip6 (tproxy ip "
+					      "to ...)");
+			goto fail;
+		}
+		br = v6 && accept_punct(p, '[');
+		if ((rc = parse_value(p, v6 ? DT_IPV6 : DT_IPV4, v6 ? 16 : 4,
+				      &a)) < 0)
+			goto fail;
+		linx_value_clear(&a.elem);
+		if (a.plen >= 0 || is_punct(peek(p), '-')) {
+			rc = perror_at(p, p->last, "tproxy takes one address, "
+						   "not a prefix or a range");
+			goto fail;
+		}
+		if (br && (rc = expect_punct(p, ']')) < 0)
+			goto fail;
+		if ((rc = e_imm(p, r, reg, a.b, v6 ? 16 : 4)) < 0)
+			goto fail;
+		linx_map_put_int(&e, "reg_addr", reg++);
+		if (!is_punct(peek(p), ':'))
+			return push_expr(p, r, &e);
+	}
+	next(p); /* ':' */
+	struct val port;
+	if ((rc = parse_value(p, DT_SERVICE, 2, &port)) < 0)
+		goto fail;
+	linx_value_clear(&port.elem);
+	if (is_punct(peek(p), '-')) {
+		rc = perror_at(p, peek(p), "tproxy takes one port, not a range");
+		goto fail;
+	}
+	if ((rc = e_imm(p, r, reg, port.b, 2)) < 0)
+		goto fail;
+	linx_map_put_int(&e, "reg_port", reg);
+	return push_expr(p, r, &e);
+fail:
+	linx_value_clear(&e);
+	return rc;
+}
+
+/* synproxy [mss N] [wscale N] [timestamp] [sack-perm], in any order
+ * ("synproxy" is read): every attribute given, as nft sends them, the
+ * flags saying which options the SYN-ACK carries. */
+static int stmt_synproxy(struct parser *p, struct rule *r)
+{
+	static const char *const names[] = { "mss", "wscale", "sack_perm",
+					     "timestamp" };
+	uint64_t mss = 0, ws = 0;
+	unsigned fl = 0;
+	int rc;
+
+	if (is_ident(peek(p), "name") || is_ident(peek(p), "map"))
+		return perror_at(p, peek(p), "unsupported feature: synproxy "
+					     "objects");
+	for (;;) {
+		const struct tok *t = peek(p);
+		unsigned bit;
+		if (is_ident(t, "mss"))
+			bit = 1;
+		else if (is_ident(t, "wscale"))
+			bit = 2;
+		else if (is_ident(t, "sack-perm"))
+			bit = 4;
+		else if (is_ident(t, "timestamp"))
+			bit = 8;
+		else
+			break;
+		if (fl & bit)
+			return perror_at(p, t, "synproxy %s given twice", t->s);
+		next(p);
+		fl |= bit;
+		/* nft truncates larger values to the attribute's width */
+		if (bit == 1 && (rc = expect_uint(p, 65535, &mss, "mss")) < 0)
+			return rc;
+		if (bit == 2 && (rc = expect_uint(p, 255, &ws, "wscale")) < 0)
+			return rc;
+	}
+	struct linx_value e = linx_value_map(), f = linx_value_list();
+	for (unsigned i = 0; i < 4; i++)
+		if (fl & (1u << i))
+			linx_list_push_cstring(&f, names[i]);
+	linx_map_put_cstring(&e, "expr", "synproxy");
+	linx_map_put_int(&e, "mss", mss);
+	linx_map_put_int(&e, "wscale", ws);
+	linx_map_put(&e, "flags", &f);
+	return push_expr(p, r, &e);
+}
+
 /* ---- numgen, jhash, symhash ------------------------------------------------ */
 
 /* What a generator's result is matched or set as: nft's 32-bit integer
@@ -4410,6 +4645,14 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_tcpopt(p, &r);
 		else if (streq(w, "rt"))
 			rc = stmt_rt(p, &r, t);
+		else if (streq(w, "socket"))
+			rc = stmt_socket(p, &r, t);
+		else if (streq(w, "osf"))
+			rc = stmt_osf(p, &r, t);
+		else if (streq(w, "tproxy"))
+			rc = stmt_tproxy(p, &r, t);
+		else if (streq(w, "synproxy"))
+			rc = stmt_synproxy(p, &r);
 		else if (gen_sel(t)) {
 			if ((rc = gen_expr(p, &r, t)) == 0)
 				rc = parse_match(p, &r, gen_sel(t), t);

@@ -27,6 +27,9 @@
 #define TO(o, f, k, off, l) \
 	{ "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL, 0, 0, 0 }
 #define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k, 0, 0, 0 }
+#define SK(f, l, t) { "socket", f, SEL_SOCKET, 0, 0, l, t, f, 0, 0, 0 }
+#define OSF(pr, f, ttl, ver) { pr, f, SEL_OSF, ttl, ver, 16, DT_STR16, NULL, \
+			       0, 0, 0 }
 
 /* The first entry of a (base, offset, len) is the formatter's name. */
 const struct nftl_sel nftl_sels[] = {
@@ -202,6 +205,20 @@ const struct nftl_sel nftl_sels[] = {
 	RT("rt", "classid", 4, DT_HINT, "classid"),
 	RT("rt ip", "nexthop", 4, DT_IPV4, "nexthop4"),
 	RT("rt ip6", "nexthop", 16, DT_IPV6, "nexthop6"),
+	/* the kernel stores transparent and wildcard as one byte, the
+	 * mark as the host-order 32 bits of meta mark */
+	SK("transparent", 1, DT_HINT),
+	SK("mark", 4, DT_MARK),
+	SK("wildcard", 1, DT_HINT),
+	/* osf's ttl modes: 0 the packet's ttl must equal the
+	 * fingerprint's, 1 (loose) be at most it, 2 (skip) is not
+	 * checked; the register holds a 16-byte, NUL-padded name */
+	OSF("osf", "name", 0, 0),
+	OSF("osf", "version", 0, 1),
+	OSF("osf ttl loose", "name", 1, 0),
+	OSF("osf ttl loose", "version", 1, 1),
+	OSF("osf ttl skip", "name", 2, 0),
+	OSF("osf ttl skip", "version", 2, 1),
 };
 const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
 

@@ -336,8 +336,43 @@ static const struct {
 	{ "/* open", 1, 1, "unterminated comment" },
 	{ "table ip t {\n set s {\n  type ipv4_addr\n  elements = { 10.0.0.0/8 }\n"
 	  " }\n}\n", 4, 16, "needs flags interval" },
-	{ "table ip t {\n chain c {\n  synproxy\n }\n}\n", 3, 3,
-	  "unsupported feature: synproxy" },
+	/* nft: synproxy objects, socket cgroupv2 (needs a cgroup path at
+	 * compile time): not in the language */
+	{ "table ip t {\n chain c {\n  synproxy name \"p\"\n }\n}\n", 3, 12,
+	  "unsupported feature: synproxy objects" },
+	{ "table ip t {\n chain c {\n  socket cgroupv2 level 1 \"x\"\n }\n}\n",
+	  3, 10, "unsupported feature: socket cgroupv2" },
+	/* nft: 3:3-15: Transparent proxy support requires transport
+	 * protocol match */
+	{ "table ip t {\n chain c {\n  tproxy to :80\n }\n}\n", 3, 3,
+	  "needs a transport protocol match" },
+	/* nft: ip or ip6 must be specified with address for inet tables. */
+	{ "table inet t {\n chain c {\n  meta l4proto tcp tproxy to 1.2.3.4\n"
+	  " }\n}\n", 3, 20, "needs ip or ip6" },
+	/* nft: conflicting protocols specified: ip vs. ip6 */
+	{ "table ip t {\n chain c {\n  meta l4proto tcp tproxy ip6 to :1\n"
+	  " }\n}\n", 3, 20, "tproxy ip6 in an ip table" },
+	/* nft: conflicting protocols specified: ip vs. unknown */
+	{ "table inet t {\n chain c {\n  ip protocol tcp tproxy to :80\n"
+	  " }\n}\n", 3, 19, "the rule matched ip packets" },
+	/* nft: BUG: unknown expression type range (an assertion) */
+	{ "table ip t {\n chain c {\n  meta l4proto tcp tproxy to 10.0.0.0/8\n"
+	  " }\n}\n", 3, 30, "not a prefix or a range" },
+	{ "table bridge t {\n chain c {\n  meta l4proto tcp tproxy to :1\n"
+	  " }\n}\n", 3, 20, "tproxy is not available in bridge tables" },
+	/* nft: Value 2 exceeds valid range 0-1 */
+	{ "table ip t {\n chain c {\n  socket transparent 2\n }\n}\n", 3, 22,
+	  "exceeds valid range 0-1" },
+	{ "table ip t {\n chain c {\n  socket mark . meta mark { 1 . 2 }\n"
+	  " }\n}\n", 3, 15, "unsupported feature: socket in a concatenation" },
+	/* nft: invalid ttl option */
+	{ "table ip t {\n chain c {\n  osf ttl strict name \"Linux\"\n }\n}\n",
+	  3, 11, "unexpected" },
+	{ "table ip t {\n chain c {\n  osf name { \"Linux\", \"Windows\" }\n"
+	  " }\n}\n", 3, 12, "unsupported feature: sets of this type" },
+	/* nft truncates it to 4464 */
+	{ "table ip t {\n chain c {\n  synproxy mss 70000\n }\n}\n", 3, 16,
+	  "mss out of range" },
 	{ "table ip t {\n chain c {\n  comment \"tag:bad tag!\" accept\n }\n}\n", 0,
 	  0, NULL },
 	{ "table ip t {\n chain c {\n  accept comment \"tag:b@d\"\n }\n}\n", 3, 18,
