@@ -171,6 +171,9 @@ struct fctx {
 	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
 	bool term; /* a verdict was written: nothing may follow */
 	bool iiftype; /* the link-layer dependency was read */
+	/* the transport protocol was matched, maybe as a set (meta l4proto
+	 * { tcp, udp }): what the parser wants before a nat port */
+	bool l4seen;
 	uint64_t gen_max; /* the largest value the generator matched gives */
 	uint32_t fmask; /* sel_of(): the bit field masked so (0: none) */
 	struct sbuf out;
@@ -1093,6 +1096,10 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 
 	if (!s || i + 1 >= n)
 		return unsupported(c, ld, "a load without a match");
+	if ((s->kind == SEL_META && streq(s->key, "l4proto")) ||
+	    (s->kind == SEL_PAYLOAD && s->base == 1 &&
+	     (streq(s->field, "protocol") || streq(s->field, "nexthdr"))))
+		c->l4seen = true;
 	int64_t ldreg = 0;
 	int_of(ld, "dreg", &ldreg);
 	if (lhs && ldreg != 1)
@@ -1827,7 +1834,8 @@ static int fmt_ports(struct fctx *c, struct sbuf *b, const struct linx_value *e)
 		return -1;
 	if (!lo)
 		return hi ? -1 : 0;
-	if (lo->len != 2)
+	/* the parser takes a port after a transport match only, as nft */
+	if (lo->len != 2 || (c->l4 < 0 && !c->l4seen))
 		return -1;
 	nftl_sb_printf(b, ":%u", lo->bytes[0] << 8 | lo->bytes[1]);
 	if (hi) {
@@ -3347,6 +3355,7 @@ static bool fmt_rule_exprs(struct fctx *c, const struct linx_value *ex,
 			   const char *tag, const char *cm)
 {
 	c->l4 = c->nf = c->eth = -1;
+	c->l4seen = false;
 	memset(c->reg, 0, sizeof(c->reg));
 	if (!ex || ex->type != LINX_LIST) {
 		unsupported(c, NULL, "a rule without exprs");

@@ -466,14 +466,12 @@ static bool byte_unit(const char *s, uint64_t *mul)
 		*mul = 1024;
 	else if (streq(s, "mbytes"))
 		*mul = 1024 * 1024;
-	else if (streq(s, "gbytes"))
-		*mul = 1024ull * 1024 * 1024;
-	else
+	else /* nft 1.0.6 has no gbytes ("Wrong rate format") */
 		return false;
 	return true;
 }
 
-/* "N unit" where unit is bytes/kbytes/mbytes/gbytes; also "Nmbytes". */
+/* "N unit" where unit is bytes/kbytes/mbytes; also "Nmbytes". */
 static int parse_bytes(struct parser *p, uint64_t *ret)
 {
 	const struct tok *t = next(p);
@@ -484,7 +482,7 @@ static int parse_bytes(struct parser *p, uint64_t *ret)
 		const struct tok *u = peek(p);
 		if (u->kind != T_IDENT || !byte_unit(u->s, &mul))
 			return unexpected(p, u, "a byte unit (bytes, kbytes, "
-						"mbytes, gbytes)");
+						"mbytes)");
 		next(p);
 	} else if (t->kind == T_IDENT) {
 		const char *s = t->s;
@@ -2781,9 +2779,14 @@ static int nat_ports(struct parser *p, struct rule *r, unsigned reg,
 		     struct linx_value *e)
 {
 	struct val lo, hi;
-	int rc = parse_value(p, DT_SERVICE, 2, &lo);
+	int rc;
 
-	if (rc < 0)
+	/* nft's words: a port needs the protocol whose port it is */
+	if (r->l4 < 0 && !r->l4seen)
+		return perror_at(p, peek(p), "transport protocol mapping is "
+					     "only valid after transport "
+					     "protocol match");
+	if ((rc = parse_value(p, DT_SERVICE, 2, &lo)) < 0)
 		return rc;
 	if ((rc = e_imm(p, r, reg, lo.b, 2)) < 0)
 		return rc;

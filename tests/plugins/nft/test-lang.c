@@ -477,6 +477,13 @@ static const struct {
 	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n}\n"
 	  "table ip u {\n chain c {\n  ip saddr @s\n }\n}\n",
 	  8, 12, "set s does not exist" },
+	/* nft: 3:18-21: transport protocol mapping is only valid after
+	 * transport protocol match */
+	{ "table ip t {\n chain c {\n  redirect to :8080\n }\n}\n", 3, 16,
+	  "transport protocol mapping is only valid after" },
+	/* nft: Wrong rate format (it has no gbytes) */
+	{ "table ip t {\n chain c {\n  quota over 1 gbytes\n }\n}\n", 3, 16,
+	  "expecting a byte unit" },
 	/* masks. nft takes an ordering; the language does not yet */
 	{ "table ip t {\n chain c {\n  meta mark & 0xff > 1\n }\n}\n", 3, 20,
 	  "unsupported feature: ordering a masked value" },
@@ -904,15 +911,20 @@ START_TEST(sugar_prints_as_its_statement)
 	char json[1024], text[512];
 
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		/* a port needs the transport protocol matched first */
 		snprintf(json, sizeof(json),
 			 "{\"tables\":[{\"family\":\"inet\",\"name\":\"t\","
 			 "\"chains\":[{\"name\":\"c\",\"type\":\"nat\","
 			 "\"hook\":\"prerouting\",\"priority\":-100,"
-			 "\"rules\":[{\"exprs\":[%s],\"tag\":\"n\"}]}]}]}",
+			 "\"rules\":[{\"exprs\":[{\"expr\":\"meta\",\"key\":"
+			 "\"l4proto\",\"dreg\":1},{\"expr\":\"cmp\",\"sreg\":1,"
+			 "\"op\":\"eq\",\"data\":{\"$bytes\":\"06\"}},%s],"
+			 "\"tag\":\"n\"}]}]}]}",
 			 pairs[i][0]);
 		snprintf(text, sizeof(text),
 			 "table inet t { chain c { type nat hook prerouting "
-			 "priority -100; %s comment \"tag:n\"; } }",
+			 "priority -100; meta l4proto tcp %s comment "
+			 "\"tag:n\"; } }",
 			 pairs[i][1]);
 		struct linx_value sugar = nt_json(json), parsed = parse_ok(text);
 		char *a = fmt(&sugar), *b = fmt(&parsed);
