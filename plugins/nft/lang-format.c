@@ -1538,13 +1538,24 @@ static bool is_tag(int64_t et)
  * type` of the innermost tag before a network header too; a tag's type
  * stacks another header 4 bytes on.  0: not a VLAN or ether type form.
  */
+/* The header base the payload at exprs[j] reads, or writes after the
+ * immediate at j (a write of a constant): what a dependency is for. */
+static const char *next_base(const struct linx_value *ex, uint32_t n,
+			     uint32_t j)
+{
+	if (j < n && is_expr(&ex[j], "immediate") && j + 1 < n &&
+	    is_expr(&ex[j + 1], "payload") && !linx_map_get(&ex[j + 1], "dreg"))
+		j++;
+	return j < n && is_expr(&ex[j], "payload") ? str_of(&ex[j], "base")
+						  : NULL;
+}
+
 static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		  uint32_t i)
 {
 	const struct linx_value *e = &ex[i];
-	bool net_next = i + 2 < n && is_expr(&ex[i + 2], "payload") &&
-			str_of(&ex[i + 2], "base") &&
-			streq(str_of(&ex[i + 2], "base"), "network");
+	const char *nb = next_base(ex, n, i + 2);
+	bool net_next = nb && streq(nb, "network");
 	int64_t et, hb = 14 + 4 * ((int64_t)c->vlan - 1);
 
 	if (i + 1 >= n)
@@ -3188,12 +3199,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    i + 2 < n) {
 			const struct linx_value *d = bytes_of(&ex[i + 1], "data");
 			const struct linx_value *nx = &ex[i + 2];
-			const char *nb = is_expr(nx, "payload") ? str_of(nx, "base") : NULL;
-			/* a write of a constant: the immediate comes first */
-			if (is_expr(nx, "immediate") && i + 3 < n &&
-			    is_expr(&ex[i + 3], "payload") &&
-			    !linx_map_get(&ex[i + 3], "dreg"))
-				nb = str_of(&ex[i + 3], "base");
+			const char *nb = next_base(ex, n, i + 2);
 			bool rej = is_expr(nx, "reject");
 			/* nft's dependency of `reject with icmp|icmpv6`; an
 			 * icmpx reject after it keeps the match */

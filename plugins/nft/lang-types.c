@@ -244,7 +244,8 @@ static bool write_csum(const char *proto, unsigned *type, unsigned *off)
 		unsigned type, off;
 	} t[] = {
 		{ "ether", 0, 0 }, { "ip", 1, 10 },   { "ip6", 0, 0 },
-		{ "tcp", 1, 16 },  { "udp", 1, 6 },
+		{ "tcp", 1, 16 },  { "udp", 1, 6 },   { "sctp", 2, 8 },
+		{ "udplite", 0, 0 }, { "dccp", 0, 0 }, { "arp", 0, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -273,14 +274,18 @@ bool nftl_write_layout(const struct nftl_sel *s, struct nftl_write *w)
 	int sh;
 
 	memset(w, 0, sizeof(*w));
-	/* nft 1.0.6 lists `ip protocol set udp`, which it cannot read
-	 * back, and icmp writes as th fields: none of them round trip */
+	/* nft 1.0.6 lists `ip protocol set udp` and `ether type set ip`,
+	 * which it cannot read back, and icmp writes as th fields: none
+	 * of them round trip */
 	if (s->kind != SEL_PAYLOAD || s->mask || s->dtype == DT_PROTO ||
+	    s->dtype == DT_ETHERTYPE ||
 	    !write_csum(s->proto, &w->csum_type, &csum_off))
 		return false;
 	w->csum_offset = csum_off;
+	/* what the transport checksum covers: addresses and length */
 	w->pseudohdr = (streq(s->proto, "ip") || streq(s->proto, "ip6")) &&
-		       (streq(s->field, "saddr") || streq(s->field, "daddr"));
+		       (streq(s->field, "saddr") || streq(s->field, "daddr") ||
+			streq(s->field, "length"));
 	w->offset = boff / 8;
 	w->len = s->len;
 	w->bits = bits;

@@ -556,6 +556,8 @@ static const struct {
 	  3, 3, "unsupported feature: writing ip protocol" },
 	{ "table ip t {\n chain c {\n  icmp type set echo-reply\n }\n}\n",
 	  3, 3, "unsupported feature: writing icmp type" },
+	{ "table bridge t {\n chain c {\n  ether type set 0x0800\n }\n}\n",
+	  3, 3, "unsupported feature: writing ether type" },
 	{ "table bridge t {\n chain c {\n  vlan id set 5\n }\n}\n",
 	  3, 3, "unsupported feature: writing vlan id" },
 	{ "table inet t {\n chain c {\n  th dport set 80\n }\n}\n",
