@@ -3382,7 +3382,7 @@ static int payload_set(struct parser *p, struct rule *r,
 	struct val v;
 	int rc;
 
-	if (!nftl_write_layout(s, &w) || streq(s->proto, "th"))
+	if (!nftl_write_layout(s, &w))
 		return perror_at(p, at, "unsupported feature: writing %s %s",
 				 s->proto, s->field);
 	if (sel_ahead(p))
