@@ -786,57 +786,14 @@ static const struct nftl_sel *osf_sel(const struct linx_value *e)
 	return NULL;
 }
 
-static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
-				    bool *prefix)
+/* The protocol a payload at `base` is in, from the rule's context (the
+ * family, the dependencies read so far), and the base's number. */
+static const char *ctx_proto(const struct fctx *c, const char *base,
+			     int64_t off, int64_t len, unsigned *bp)
 {
-	const char *kind = str_of(e, "expr");
-	int64_t dreg;
-
-	*prefix = false;
-	if (!int_of(e, "dreg", &dreg) || dreg < 1 || dreg > 23)
-		return NULL;
-	if (streq(kind, "meta") || streq(kind, "ct")) {
-		const char *key = str_of(e, "key");
-		if (!key)
-			return NULL;
-		if (linx_map_get(e, "direction"))
-			return ct_dir_sel(c, e, key);
-		for (size_t i = 0; i < nftl_n_sels; i++)
-			if (nftl_sels[i].kind == (kind[0] == 'm' ? SEL_META : SEL_CT) &&
-			    nftl_sels[i].proto[2] != ' ' &&
-			    strcmp(nftl_sels[i].key, key) == 0)
-				return &nftl_sels[i];
-		return NULL;
-	}
-	if (streq(kind, "rt")) {
-		const char *key = str_of(e, "key");
-		for (size_t i = 0; key && i < nftl_n_sels; i++)
-			if (nftl_sels[i].kind == SEL_RT &&
-			    strcmp(nftl_sels[i].key, key) == 0)
-				return &nftl_sels[i];
-		return NULL;
-	}
-	if (streq(kind, "socket")) {
-		const char *key = str_of(e, "key");
-		for (size_t i = 0; key && i < nftl_n_sels; i++)
-			if (nftl_sels[i].kind == SEL_SOCKET &&
-			    strcmp(nftl_sels[i].key, key) == 0)
-				return linx_map_get(e, "level") ? NULL
-								: &nftl_sels[i];
-		return NULL;
-	}
-	if (streq(kind, "osf"))
-		return osf_sel(e);
-	if (streq(kind, "exthdr"))
-		return tcpopt_sel(e);
-	if (!streq(kind, "payload"))
-		return NULL;
-	const char *base = str_of(e, "base");
-	int64_t off, len;
-	if (!base || !int_of(e, "offset", &off) || !int_of(e, "len", &len))
-		return NULL;
 	const char *proto = NULL;
 	unsigned b;
+
 	if (streq(base, "link")) {
 		b = 0;
 		proto = "ether";
@@ -887,6 +844,63 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 	    (c->family == F_IP || (c->family == F_INET && c->nf == 2) ||
 	     ((c->family == F_BRIDGE || c->family == F_NETDEV) &&
 	      c->eth == 0x800)))
+		return NULL;
+	*bp = b;
+	return proto;
+}
+
+static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
+				    bool *prefix)
+{
+	const char *kind = str_of(e, "expr");
+	int64_t dreg;
+
+	*prefix = false;
+	if (!int_of(e, "dreg", &dreg) || dreg < 1 || dreg > 23)
+		return NULL;
+	if (streq(kind, "meta") || streq(kind, "ct")) {
+		const char *key = str_of(e, "key");
+		if (!key)
+			return NULL;
+		if (linx_map_get(e, "direction"))
+			return ct_dir_sel(c, e, key);
+		for (size_t i = 0; i < nftl_n_sels; i++)
+			if (nftl_sels[i].kind == (kind[0] == 'm' ? SEL_META : SEL_CT) &&
+			    nftl_sels[i].proto[2] != ' ' &&
+			    strcmp(nftl_sels[i].key, key) == 0)
+				return &nftl_sels[i];
+		return NULL;
+	}
+	if (streq(kind, "rt")) {
+		const char *key = str_of(e, "key");
+		for (size_t i = 0; key && i < nftl_n_sels; i++)
+			if (nftl_sels[i].kind == SEL_RT &&
+			    strcmp(nftl_sels[i].key, key) == 0)
+				return &nftl_sels[i];
+		return NULL;
+	}
+	if (streq(kind, "socket")) {
+		const char *key = str_of(e, "key");
+		for (size_t i = 0; key && i < nftl_n_sels; i++)
+			if (nftl_sels[i].kind == SEL_SOCKET &&
+			    strcmp(nftl_sels[i].key, key) == 0)
+				return linx_map_get(e, "level") ? NULL
+								: &nftl_sels[i];
+		return NULL;
+	}
+	if (streq(kind, "osf"))
+		return osf_sel(e);
+	if (streq(kind, "exthdr"))
+		return tcpopt_sel(e);
+	if (!streq(kind, "payload"))
+		return NULL;
+	const char *base = str_of(e, "base");
+	int64_t off, len;
+	unsigned b;
+	if (!base || !int_of(e, "offset", &off) || !int_of(e, "len", &len))
+		return NULL;
+	const char *proto = ctx_proto(c, base, off, len, &b);
+	if (!proto)
 		return NULL;
 	for (size_t i = 0; i < nftl_n_sels; i++) {
 		const struct nftl_sel *s = &nftl_sels[i];
@@ -1573,13 +1587,24 @@ static bool is_tag(int64_t et)
  * type` of the innermost tag before a network header too; a tag's type
  * stacks another header 4 bytes on.  0: not a VLAN or ether type form.
  */
+/* The header base the payload at exprs[j] reads, or writes after the
+ * immediate at j (a write of a constant): what a dependency is for. */
+static const char *next_base(const struct linx_value *ex, uint32_t n,
+			     uint32_t j)
+{
+	if (j < n && is_expr(&ex[j], "immediate") && j + 1 < n &&
+	    is_expr(&ex[j + 1], "payload") && !linx_map_get(&ex[j + 1], "dreg"))
+		j++;
+	return j < n && is_expr(&ex[j], "payload") ? str_of(&ex[j], "base")
+						  : NULL;
+}
+
 static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		  uint32_t i)
 {
 	const struct linx_value *e = &ex[i];
-	bool net_next = i + 2 < n && is_expr(&ex[i + 2], "payload") &&
-			str_of(&ex[i + 2], "base") &&
-			streq(str_of(&ex[i + 2], "base"), "network");
+	const char *nb = next_base(ex, n, i + 2);
+	bool net_next = nb && streq(nb, "network");
 	int64_t et, hb = 14 + 4 * ((int64_t)c->vlan - 1);
 
 	if (i + 1 >= n)
@@ -2902,6 +2927,122 @@ static int fmt_tcpopt_rt(struct fctx *c, const struct linx_value *ex,
 	return fmt_match(c, ex, n, i);
 }
 
+/*
+ * The selector whose write (nftl_write_layout()) is `wr`, in context:
+ * the same bytes, the same mask for a masked one, the same checksum
+ * attributes.  NULL for a write the parser would not give back.
+ */
+static const struct nftl_sel *write_sel(const struct fctx *c,
+					const struct linx_value *wr,
+					bool masked, uint64_t mask,
+					struct nftl_write *w)
+{
+	static const char *const keys[] = { "expr", "sreg", "base", "offset",
+					    "len", "csum_type", "csum_offset",
+					    "csum_flags", NULL };
+	static const char *const csums[] = { "none", "inet", "sctp" };
+	const char *base = str_of(wr, "base"), *ct = str_of(wr, "csum_type");
+	const struct linx_value *f = linx_map_get(wr, "csum_flags");
+	int64_t off, len, coff;
+	unsigned b;
+
+	if (!base || !ct || !f || f->type != LINX_LIST || f->len > 1 ||
+	    !only_keys(wr, keys) || !sreg1(wr) ||
+	    !int_of(wr, "offset", &off) || !int_of(wr, "len", &len) ||
+	    !int_of(wr, "csum_offset", &coff))
+		return NULL;
+	bool pseudo = f->len == 1;
+	if (pseudo && (f->items[0].type != LINX_STRING ||
+		       !streq(f->items[0].str, "pseudohdr")))
+		return NULL;
+	const char *proto = ctx_proto(c, base, off, len, &b);
+	for (size_t k = 0; proto && k < nftl_n_sels; k++) {
+		const struct nftl_sel *s = &nftl_sels[k];
+		if (s->kind != SEL_PAYLOAD || s->base != b ||
+		    !streq(s->proto, proto) || !nftl_write_layout(s, w))
+			continue;
+		if (w->offset == off && w->len == len && w->masked == masked &&
+		    (!masked || w->mask == mask) &&
+		    streq(csums[w->csum_type], ct) && w->csum_offset == coff &&
+		    w->pseudohdr == pseudo)
+			return s;
+	}
+	return NULL;
+}
+
+/* PROTO FIELD set VALUE: the value `v` (big-endian, the field's own
+ * bytes, shifted down) as the selector's type prints it. */
+static int set_text(struct fctx *c, const struct nftl_sel *s,
+		    const uint8_t *v)
+{
+	struct sbuf b = { 0 };
+
+	nftl_sb_printf(&b, "%s %s set ", s->proto, s->field);
+	value_text(&b, s->dtype, v, s->len, -1);
+	if (b.oom) {
+		free(b.p);
+		return unsupported(c, NULL, "out of memory");
+	}
+	word(c, b.p);
+	free(b.p);
+	return 0;
+}
+
+/*
+ * A payload write at exprs[i]: an immediate and the write of a whole
+ * field, or the load, the bitwise keeping the other bits and the write
+ * of a bit field (or of one byte under a checksum).  0: not one.
+ */
+static int fmt_payload_set(struct fctx *c, const struct linx_value *ex,
+			   uint32_t n, uint32_t i)
+{
+	const struct linx_value *e = &ex[i];
+	const struct nftl_sel *s;
+	struct nftl_write w;
+	int64_t dreg = -1, off, len;
+
+	if (is_expr(e, "immediate") && i + 1 < n &&
+	    is_expr(&ex[i + 1], "payload") &&
+	    !linx_map_get(&ex[i + 1], "dreg")) {
+		const struct linx_value *d = bytes_of(e, "data");
+		if (!int_of(e, "dreg", &dreg) || dreg != 1 || !d)
+			return 0;
+		s = write_sel(c, &ex[i + 1], false, 0, &w);
+		if (!s || d->len != s->len)
+			return unsupported(c, &ex[i + 1], "a payload write "
+							  "nft writes otherwise");
+		return set_text(c, s, d->bytes) < 0 ? -1 : 2;
+	}
+	if (!is_expr(e, "payload") || i + 2 >= n ||
+	    !is_expr(&ex[i + 1], "bitwise") || !is_expr(&ex[i + 2], "payload") ||
+	    linx_map_get(&ex[i + 2], "dreg"))
+		return 0;
+	const struct linx_value *bw = &ex[i + 1];
+	const struct linx_value *m = bytes_of(bw, "mask"), *x = bytes_of(bw, "xor");
+	const char *op = str_of(bw, "op");
+	int64_t bd = -1, woff, wlen;
+	if (!int_of(e, "dreg", &dreg) || dreg != 1 || !sreg1(bw) ||
+	    !int_of(bw, "dreg", &bd) || bd != 1 || (op && !streq(op, "bool")) ||
+	    !int_of(e, "offset", &off) || !int_of(e, "len", &len) ||
+	    !int_of(&ex[i + 2], "offset", &woff) ||
+	    !int_of(&ex[i + 2], "len", &wlen) || woff != off || wlen != len ||
+	    !str_of(e, "base") || !str_of(&ex[i + 2], "base") ||
+	    !streq(str_of(e, "base"), str_of(&ex[i + 2], "base")) || !m ||
+	    !x || m->len != len || x->len != len || len > 8)
+		return 0;
+	s = write_sel(c, &ex[i + 2], true, get_uint(m->bytes, m->len, false),
+		      &w);
+	uint64_t v = get_uint(x->bytes, x->len, false);
+	if (!s || (v & w.mask))
+		return unsupported(c, &ex[i + 2], "a payload write nft "
+						  "writes otherwise");
+	uint8_t b[8];
+	v >>= w.shift;
+	for (unsigned k = 0; k < s->len; k++)
+		b[k] = (uint8_t)(v >> (8 * (s->len - 1 - k)));
+	return set_text(c, s, b) < 0 ? -1 : 3;
+}
+
 static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    uint32_t i)
 {
@@ -2970,6 +3111,9 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				return 2;
 			}
 		}
+		int pw = fmt_payload_set(c, ex, n, i);
+		if (pw != 0)
+			return pw;
 		/* tcp option NAME FIELD set VALUE */
 		const struct nftl_sel *t;
 		if (dreg == 1 && i + 1 < n && is_expr(&ex[i + 1], "exthdr") &&
@@ -3174,7 +3318,10 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			free(b.p);
 			return 1;
 		}
-		int cc = fmt_jhash(c, ex, n, i);
+		int cc = fmt_payload_set(c, ex, n, i);
+		if (cc != 0)
+			return cc;
+		cc = fmt_jhash(c, ex, n, i);
 		if (cc != 0)
 			return cc;
 		cc = fmt_dynset(c, ex, n, i);
@@ -3194,7 +3341,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    i + 2 < n) {
 			const struct linx_value *d = bytes_of(&ex[i + 1], "data");
 			const struct linx_value *nx = &ex[i + 2];
-			const char *nb = is_expr(nx, "payload") ? str_of(nx, "base") : NULL;
+			const char *nb = next_base(ex, n, i + 2);
 			bool rej = is_expr(nx, "reject");
 			/* nft's dependency of `reject with icmp|icmpv6`; an
 			 * icmpx reject after it keeps the match */

@@ -155,6 +155,25 @@ static inline uint32_t nftl_sel_mask(const struct nftl_sel *s)
 }
 
 extern const struct nftl_sel nftl_sels[];
+
+/*
+ * How nft 1.0.6 writes a payload field (`ip ttl set 64`): the bytes it
+ * writes, and, when the field is not whole bytes or its checksum needs
+ * an even length, the load and the mask it keeps of them first, with
+ * the value `shift` bits up.  The checksum attributes nft sends: the
+ * protocol's checksum (type 1 inet, 2 sctp) and, for addresses, the
+ * transport pseudo-header flag.
+ */
+struct nftl_write {
+	unsigned offset, len;
+	bool masked;
+	uint64_t mask; /* big-endian over len bytes, the bits kept */
+	unsigned bits, shift;
+	unsigned csum_type, csum_offset;
+	bool pseudohdr;
+};
+/* false: no payload write nft 1.0.6 makes the same way */
+bool nftl_write_layout(const struct nftl_sel *s, struct nftl_write *w);
 extern const size_t nftl_n_sels;
 const struct nftl_sel *nftl_sel_find(const char *proto, const char *field);
 /* typeof.c: selectors a set may be declared with (`typeof ip saddr`), and

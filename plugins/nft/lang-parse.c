@@ -3418,6 +3418,108 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 	return push_expr(p, r, &e);
 }
 
+/* A payload write from register 1, with nft's checksum attributes. */
+static int e_payload_write(struct parser *p, struct rule *r, unsigned base,
+			   const struct nftl_write *w)
+{
+	static const char *const bases[] = { "link", "network", "transport" };
+	static const char *const csums[] = { "none", "inet", "sctp" };
+	struct linx_value e = linx_value_map(), f = linx_value_list();
+
+	linx_value_reserve(&e, 8);
+	linx_map_put_cstring(&e, "expr", "payload");
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_cstring(&e, "base", bases[base]);
+	linx_map_put_int(&e, "offset", w->offset);
+	linx_map_put_int(&e, "len", w->len);
+	linx_map_put_cstring(&e, "csum_type", csums[w->csum_type]);
+	linx_map_put_int(&e, "csum_offset", w->csum_offset);
+	if (w->pseudohdr)
+		linx_list_push_cstring(&f, "pseudohdr");
+	linx_map_put(&e, "csum_flags", &f);
+	return push_expr(p, r, &e);
+}
+
+/* The token after peek()'s, in the same source, or NULL. */
+static const struct tok *peek_after(struct parser *p)
+{
+	if (p->n_src == 0)
+		return NULL;
+	const struct src *c = &p->src[p->n_src - 1];
+	return c->i + 1 < c->n ? &c->v[c->i + 1] : NULL;
+}
+
+/* Whether a value starts with a selector (`ip ttl set ip ttl`); `tcp`
+ * alone is a value of ip protocol. */
+static bool sel_ahead(struct parser *p)
+{
+	const struct tok *t = peek(p), *u;
+
+	if (t->kind != T_IDENT)
+		return false;
+	if (streq(t->s, "meta") || streq(t->s, "ct") || streq(t->s, "rt") ||
+	    gen_sel(t))
+		return true;
+	u = peek_after(p);
+	return is_payload_proto(t->s) && u && u->kind == T_IDENT &&
+	       nftl_sel_find(t->s, u->s);
+}
+
+/*
+ * PROTO FIELD set VALUE (`set` is read): a constant into the header, as
+ * nft 1.0.6 writes it (nftl_write_layout()): an immediate and the write,
+ * or for a bit field or an odd length under a checksum, the load, a
+ * bitwise keeping the other bits and putting the value in, the write.
+ */
+static int payload_set(struct parser *p, struct rule *r,
+		       const struct nftl_sel *s, const struct tok *at)
+{
+	const struct tok *t = peek(p);
+	struct nftl_write w;
+	struct val v;
+	int rc;
+
+	if (!nftl_write_layout(s, &w))
+		return perror_at(p, at, "unsupported feature: writing %s %s",
+				 s->proto, s->field);
+	if (sel_ahead(p))
+		return perror_at(p, t, "unsupported feature: %s %s set from "
+				       "an expression",
+				 s->proto, s->field);
+	if (is_punct(t, '{') || t->kind == T_SETREF)
+		return perror_at(p, t, "unsupported feature: %s %s set from "
+				       "anything but a constant",
+				 s->proto, s->field);
+	if ((rc = emit_deps(p, r, s, at)) < 0)
+		return rc;
+	/* the value unshifted: the layout says where it goes */
+	p->fbits = s->bits;
+	p->fshift = 0;
+	rc = parse_value(p, s->dtype, s->len, &v);
+	p->fbits = p->fshift = 0;
+	if (rc < 0)
+		return rc;
+	linx_value_clear(&v.elem);
+	if (v.plen >= 0 || v.wildcard)
+		return perror_at(p, p->last, "a write takes one value, not a "
+					     "prefix");
+	if (!w.masked) {
+		if ((rc = e_imm(p, r, 1, v.b, s->len)) < 0)
+			return rc;
+		return e_payload_write(p, r, s->base, &w);
+	}
+	uint64_t n = 0;
+	uint8_t mask[8], xor[8];
+	for (unsigned i = 0; i < s->len; i++)
+		n = n << 8 | v.b[i];
+	put_uint(mask, w.len, w.mask, false);
+	put_uint(xor, w.len, n << w.shift, false);
+	if ((rc = e_payload(p, r, s->base, w.offset, w.len)) < 0 ||
+	    (rc = e_bitwise_xor(p, r, mask, xor, w.len)) < 0)
+		return rc;
+	return e_payload_write(p, r, s->base, &w);
+}
+
 /* ---- set statements ------------------------------------------------------ */
 
 static struct linx_value *cur_table(struct parser *p);
@@ -4756,13 +4858,10 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				continue;
 			}
 			if (accept_ident(p, "set")) {
-				if (s->kind == SEL_PAYLOAD) {
-					rc = perror_at(p, p->last,
-						       "unsupported feature: "
-						       "payload writes");
-					break;
-				}
-				rc = stmt_set(p, &r, s);
+				if (s->kind == SEL_PAYLOAD)
+					rc = payload_set(p, &r, s, t);
+				else
+					rc = stmt_set(p, &r, s);
 			} else {
 				rc = parse_match(p, &r, s, t);
 			}

@@ -251,6 +251,93 @@ const char *nftl_tcpopt_name(unsigned kind)
 			     kind);
 }
 
+/* The checksum of the header a field is in, as nft's protocol
+ * descriptions give it: type (0 none, 1 inet, 2 sctp) and offset; the
+ * headers whose writes the language takes. */
+static bool write_csum(const char *proto, unsigned *type, unsigned *off)
+{
+	static const struct {
+		const char *proto;
+		unsigned type, off;
+	} t[] = {
+		{ "ether", 0, 0 }, { "ip", 1, 10 },   { "ip6", 0, 0 },
+		{ "tcp", 1, 16 },  { "udp", 1, 6 },   { "sctp", 2, 8 },
+		{ "udplite", 0, 0 }, { "dccp", 0, 0 }, { "arp", 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (streq(t[i].proto, proto)) {
+			*type = t[i].type;
+			*off = t[i].off;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * nft's stmt_evaluate_payload(): a field of whole bytes is written as
+ * it is, unless its header has a checksum and its length is odd (the
+ * kernel updates checksums by 16-bit words): then, as for a bit field,
+ * nft loads the bytes around it (two for one byte, the even offset
+ * first), keeps the other bits with a mask, xors the value in and
+ * writes them all.
+ */
+bool nftl_write_layout(const struct nftl_sel *s, struct nftl_write *w)
+{
+	unsigned bits = s->bits ? s->bits : 8u * s->len;
+	unsigned boff = 8u * s->offset +
+			(s->bits ? 8u * s->len - s->shift - s->bits : 0);
+	unsigned csum_off, size, len, shift;
+	int sh;
+
+	memset(w, 0, sizeof(*w));
+	/* nft 1.0.6 lists `ip protocol set udp` and `ether type set ip`,
+	 * which it cannot read back, and icmp writes as th fields: none
+	 * of them round trip */
+	if (s->kind != SEL_PAYLOAD || s->mask || s->dtype == DT_PROTO ||
+	    s->dtype == DT_ETHERTYPE ||
+	    !write_csum(s->proto, &w->csum_type, &csum_off))
+		return false;
+	w->csum_offset = csum_off;
+	/* what the transport checksum covers: addresses and length */
+	w->pseudohdr = (streq(s->proto, "ip") || streq(s->proto, "ip6")) &&
+		       (streq(s->field, "saddr") || streq(s->field, "daddr") ||
+			streq(s->field, "length"));
+	w->offset = boff / 8;
+	w->len = s->len;
+	w->bits = bits;
+	if (boff % 8 == 0 && bits % 8 == 0 &&
+	    (!w->csum_type || (bits / 8) % 2 == 0))
+		return true;
+	/* expr_offset_shift(): the value's distance from the low end of
+	 * the bytes that hold it */
+	len = (bits + 7) / 8 * 8;
+	sh = (int)len - (int)(boff % 8 + bits);
+	size = len;
+	while (sh < 0) {
+		sh += 8;
+		size += 8;
+	}
+	shift = (unsigned)sh;
+	size /= 8;
+	if (w->csum_type && size % 2) {
+		size++;
+		if (w->offset % 2)
+			w->offset--;
+		else
+			shift += 8;
+	}
+	if (size > 8 || bits + shift > 64)
+		return false;
+	w->len = size;
+	w->shift = shift;
+	w->masked = true;
+	w->mask = ~(((bits == 64 ? ~0ull : (1ull << bits) - 1)) << shift);
+	if (size < 8)
+		w->mask &= (1ull << (8 * size)) - 1;
+	return true;
+}
+
 const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)
 {
 	if (streq(proto, "meta") && streq(field, "length"))

@@ -603,8 +603,28 @@ static const struct {
 	  3, 17, "unsupported feature: ip ecn in a key" },
 	{ "table ip t {\n chain c {\n  ip dscp $d\n }\n}\n",
 	  3, 11, "unsupported feature: a variable for ip dscp" },
-	{ "table ip t {\n chain c {\n  ip dscp set cs1\n }\n}\n",
-	  3, 11, "unsupported feature: payload writes" },
+	/* payload writes: constants only, of the fields that round trip */
+	{ "table ip t {\n chain c {\n  ip ttl set ip ttl\n }\n}\n",
+	  3, 14, "unsupported feature: ip ttl set from an expression" },
+	{ "table ip t {\n chain c {\n  tcp dport set meta mark\n }\n}\n",
+	  3, 17, "unsupported feature: tcp dport set from an expression" },
+	{ "table ip t {\n chain c {\n  tcp dport set { 1, 2 }\n }\n}\n",
+	  3, 17, "unsupported feature: tcp dport set from anything but a "
+		 "constant" },
+	{ "table ip t {\n chain c {\n  ip saddr set 10.0.0.0/8\n }\n}\n",
+	  3, 16, "a write takes one value, not a prefix" },
+	{ "table ip t {\n chain c {\n  ip dscp set 64\n }\n}\n",
+	  3, 15, "value out of range: 64 (a 6-bit field)" },
+	{ "table ip t {\n chain c {\n  ip protocol set 17\n }\n}\n",
+	  3, 3, "unsupported feature: writing ip protocol" },
+	{ "table ip t {\n chain c {\n  icmp type set echo-reply\n }\n}\n",
+	  3, 3, "unsupported feature: writing icmp type" },
+	{ "table bridge t {\n chain c {\n  ether type set 0x0800\n }\n}\n",
+	  3, 3, "unsupported feature: writing ether type" },
+	{ "table bridge t {\n chain c {\n  vlan id set 5\n }\n}\n",
+	  3, 3, "unsupported feature: writing vlan id" },
+	{ "table inet t {\n chain c {\n  th dport set 80\n }\n}\n",
+	  3, 3, "unsupported feature: writing th dport" },
 	/* conntrack keys */
 	{ "table inet t {\n chain c {\n  ct original saddr 10.0.0.1\n }\n}\n",
 	  3, 15, "needs an ip or ip6 table" },
@@ -998,6 +1018,50 @@ START_TEST(typeof_keeps_its_selectors)
 }
 END_TEST
 
+/* Payload writes print only in the layout nft gives them (the parser's):
+ * other checksum attributes or masks are no nft text. */
+START_TEST(payload_writes_formatter)
+{
+#define WR(x)                                                             \
+	"{\"tables\":[{\"family\":\"ip\",\"name\":\"t\",\"chains\":[{"      \
+	"\"name\":\"c\",\"rules\":[{\"exprs\":[" x "]}]}]}]}"
+#define TTL(mask, csum, flags)                                            \
+	"{\"expr\":\"payload\",\"dreg\":1,\"base\":\"network\","           \
+	"\"offset\":8,\"len\":2},{\"expr\":\"bitwise\",\"sreg\":1,"        \
+	"\"dreg\":1,\"len\":2,\"mask\":{\"$bytes\":\"" mask "\"},"         \
+	"\"xor\":{\"$bytes\":\"4000\"}},{\"expr\":\"payload\",\"sreg\":1,"  \
+	"\"base\":\"network\",\"offset\":8,\"len\":2,\"csum_type\":\"" csum \
+	"\",\"csum_offset\":10,\"csum_flags\":[" flags "]}"
+	static const struct {
+		const char *json, *want;
+	} c[] = {
+		{ WR(TTL("00ff", "inet", "")), "ip ttl set 64" },
+		{ WR(TTL("00ff", "none", "")), "# <unsupported" },
+		{ WR(TTL("00ff", "inet", "\"pseudohdr\"")), "# <unsupported" },
+		{ WR(TTL("01ff", "inet", "")), "# <unsupported" },
+		/* a 1-byte ttl write: nft widens it for the checksum */
+		{ WR("{\"expr\":\"immediate\",\"dreg\":1,"
+		     "\"data\":{\"$bytes\":\"40\"}},{\"expr\":\"payload\","
+		     "\"sreg\":1,\"base\":\"network\",\"offset\":8,\"len\":1,"
+		     "\"csum_type\":\"inet\",\"csum_offset\":10,"
+		     "\"csum_flags\":[]}"),
+		  "# <unsupported" },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct linx_value v = nt_json(c[i].json);
+		char *x = fmt(&v);
+
+		ck_assert_msg(strstr(x, c[i].want), "%zu: want %s\n%s", i,
+			      c[i].want, x);
+		free(x);
+		linx_value_clear(&v);
+	}
+#undef TTL
+#undef WR
+}
+END_TEST
+
 /* Set statements print as nft lists them, parse back to the same value,
  * and make their set dynamic with nft's size (65535) as nft -f does,
  * even when the set comes after the chain. */
@@ -1326,6 +1390,7 @@ int main(void)
 	tcase_add_test(tc, sugar_prints_as_its_statement);
 	tcase_add_test(tc, typeof_keeps_its_selectors);
 	tcase_add_test(tc, set_statements_roundtrip);
+	tcase_add_test(tc, payload_writes_formatter);
 	tcase_add_test(tc, auto_merge_merges);
 	tcase_add_test(tc, canonical_layout);
 	tcase_add_test(tc, mutations_never_crash);
