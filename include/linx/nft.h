@@ -284,6 +284,13 @@ struct linx_nft_parse_opts {
 	 * without a value stays in the ruleset as {"hole": NAME, "type":
 	 * T} in place of a cmp's data; linx_nft_fill_holes() fills it. */
 	const struct linx_value *values;
+	/* Refuse a rule whose jump or goto chain, looked-up set or map, or
+	 * named object (counter, quota, limit, ct helper) is not in its
+	 * table once the whole input is read: what the kernel refuses with
+	 * ENOENT, said at the reference, as `nft -c` refuses it. Off by
+	 * default: a fragment may refer to what another part of a ruleset
+	 * declares. `linx nft` turns it on. */
+	bool check_refs;
 };
 
 /* A syntax or compile error at a place in the text (the spec's

@@ -3784,9 +3784,9 @@ static int dynrefs_resolve(struct parser *p)
 {
 	int rc;
 
-	if ((rc = names_resolve(p)) < 0)
-		return rc;
 
+	if (p->opts && p->opts->check_refs && (rc = names_resolve(p)) < 0)
+		return rc;
 	if ((rc = hostrefs_resolve(p)) < 0)
 		return rc;
 

@@ -685,8 +685,11 @@ static int v_parse(const struct linx_call *call, struct linx_value *ret,
 	const struct linx_value *file = argv_(call, 1);
 	const struct linx_value *values = argv_(call, 2);
 	const struct linx_value *path = argv_(call, 3);
+	const struct linx_value *refs = argv_(call, 4);
 	struct linx_nft_parse_opts o = { 0 };
 	struct linx_nft_parse_error pe;
+
+	o.check_refs = refs && refs->type == LINX_BOOL && refs->b;
 
 	if (path && path->type == LINX_STRING) {
 		if (values && values->type == LINX_MAP)
@@ -744,6 +747,9 @@ static const struct linx_param p_parse[] = {
 	{ "path", LINX_TM_NIL | LINX_TM_STRING, 0,
 	  "read this file instead of text; includes relative to it, not "
 	  "outside its directory" },
+	{ "check_refs", LINX_TM_NIL | LINX_TM_BOOL, 0,
+	  "refuse jumps, lookups and named objects whose chain, set or "
+	  "object is not in the table (as nft -c)" },
 };
 
 static const struct linx_verb verbs[] = {

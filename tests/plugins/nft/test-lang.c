@@ -465,18 +465,6 @@ static const struct {
 	{ "table inet counter {\n}\n", 1, 12, "unexpected counter" },
 	{ "table inet t {\n chain c {\n  jump ip\n }\n}\n", 3, 8,
 	  "unexpected ip" },
-	/* references: the kernel refuses each with ENOENT (nft -f reports
-	 * "No such file or directory" at the rule) */
-	{ "table ip t {\n chain c {\n  jump nope\n }\n}\n", 3, 8,
-	  "chain nope does not exist" },
-	{ "table ip t {\n chain c {\n  ip saddr @s drop\n }\n}\n", 3, 12,
-	  "set s does not exist" },
-	{ "table ip t {\n counter k {\n }\n chain c {\n  quota name \"k\"\n"
-	  " }\n}\n",
-	  5, 14, "quota k does not exist" },
-	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n}\n"
-	  "table ip u {\n chain c {\n  ip saddr @s\n }\n}\n",
-	  8, 12, "set s does not exist" },
 	/* nft: 3:18-21: transport protocol mapping is only valid after
 	 * transport protocol match */
 	{ "table ip t {\n chain c {\n  redirect to :8080\n }\n}\n", 3, 16,
@@ -692,6 +680,64 @@ START_TEST(errors_point_at_the_mistake)
 	char buf[1024];
 	linx_nft_parse_error_format(&pe, buf, sizeof(buf));
 	ck_assert_msg(strstr(buf, "^\n") && strstr(buf, "| "), "%s", buf);
+}
+END_TEST
+
+/* With check_refs (linx nft check, load): every chain, set and object a
+ * rule names exists in its table, or an error at the name, where nft -f
+ * gets ENOENT from the kernel ("No such file or directory"). */
+START_TEST(references_must_exist)
+{
+	static const struct {
+		const char *text;
+		uint32_t line, col;
+		const char *msg;
+	} refs[] = {
+		{ "table ip t {\n chain c {\n  jump nope\n }\n}\n", 3, 8,
+		  "chain nope does not exist" },
+		{ "table ip t {\n chain c {\n  ip saddr @s drop\n }\n}\n", 3,
+		  12, "set s does not exist" },
+		{ "table ip t {\n counter k {\n }\n chain c {\n  quota name "
+		  "\"k\"\n }\n}\n",
+		  5, 14, "quota k does not exist" },
+		{ "table ip t {\n set s {\n  type ipv4_addr\n }\n}\n"
+		  "table ip u {\n chain c {\n  ip saddr @s\n }\n}\n",
+		  8, 12, "set s does not exist" },
+		{ "table ip t {\n map m {\n  type ipv4_addr : verdict\n"
+		  "  elements = { 1.2.3.4 : jump x }\n }\n}\n",
+		  4, 31, "chain x does not exist" },
+	};
+	struct linx_nft_parse_opts o = { .check_refs = true };
+
+	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+		struct linx_value rs;
+		struct linx_nft_parse_error pe;
+		struct linx_error err;
+		const char *t = refs[i].text;
+
+		ck_assert_int_eq(linx_nft_parse(t, strlen(t), &o, &rs, &pe,
+						&err),
+				 -EINVAL);
+		ck_assert_msg(pe.line == refs[i].line &&
+				      pe.column == refs[i].col &&
+				      strstr(pe.message, refs[i].msg),
+			      "%s\n got %u:%u %s", t, pe.line, pe.column,
+			      pe.message);
+		/* without the option, a fragment may refer to anything */
+		ck_assert_int_eq(linx_nft_parse(t, strlen(t), NULL, &rs, &pe,
+						&err),
+				 0);
+		linx_value_clear(&rs);
+	}
+	/* declared after the rule that names them: fine */
+	const char *ok = "table ip t {\n chain c {\n  jump d\n  ip saddr @s\n"
+			 "  counter name \"k\"\n }\n chain d {\n }\n set s {\n"
+			 "  type ipv4_addr\n }\n counter k {\n }\n}\n";
+	struct linx_value rs;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+	ck_assert_int_eq(linx_nft_parse(ok, strlen(ok), &o, &rs, &pe, &err), 0);
+	linx_value_clear(&rs);
 }
 END_TEST
 
@@ -1381,6 +1427,7 @@ int main(void)
 	tcase_add_test(tc, corpus_roundtrips);
 	tcase_add_loop_test(tc, errors_point_at_the_mistake, 0,
 			    sizeof(broken) / sizeof(broken[0]));
+	tcase_add_test(tc, references_must_exist);
 	tcase_add_test(tc, error_rendering);
 	tcase_add_test(tc, holes_fill_typed);
 	tcase_add_test(tc, defines_substitute);
