@@ -1859,8 +1859,16 @@ static int fmt_ports(struct fctx *c, struct sbuf *b, const struct linx_value *e)
 		return -1;
 	if (!lo)
 		return hi ? -1 : 0;
-	/* the parser takes a port after a transport match only, as nft */
-	if (lo->len != 2 || (c->l4 < 0 && !c->l4seen))
+	/* the parser takes a port after a transport match only, as nft:
+	 * a protocol it names, or a printed l4proto match (not the
+	 * dependency of a `th` field, which nft lists but cannot read) */
+	bool named = false;
+	switch (c->l4) { /* the protocols ctx_proto() prints by name */
+	case 1: case 6: case 17: case 33: case 50: case 51: case 58:
+	case 132: case 136:
+		named = true;
+	}
+	if (lo->len != 2 || (!named && !c->l4seen))
 		return -1;
 	nftl_sb_printf(b, ":%u", lo->bytes[0] << 8 | lo->bytes[1]);
 	if (hi) {
