@@ -143,10 +143,17 @@ defmodule Linx.TtyAttachTest do
   test ":group_leader: both directions, the window size, the exit status" do
     gl = fake_gl(self(), 30, 90)
 
+    # the shell says nothing until the attach has given it a line: what
+    # it printed before the attach took its output would go to the owner
     {:ok, s} =
-      P.spawn(sh("echo ready; read x; echo got:$x; stty size; exit 4", auto_proceed: true))
+      P.spawn(
+        sh("read go; echo ready; read x; echo got:$x; stty size; exit 4",
+          auto_proceed: true
+        )
+      )
 
     t = attach_in_task(gl, s, winsize_poll: 20)
+    send(gl, {:input, "go\r"})
     gl_until(~r/ready/)
     send(gl, {:input, "abc\r"})
     out = gl_until(~r/30 90\r\n/)
