@@ -164,6 +164,16 @@ static void one_file(const char *path, struct tally *t)
 	char cmd[4096];
 	int linx_ok, nft_ok;
 
+	/* nft 1.1 turned `meter` into a named dynamic set and `update
+	 * @set`; Linx loads it as nft 1.0.6 (Debian 12) does, an anonymous
+	 * set bound to the rule, so the two loads differ there by design */
+	if (strstr(path, "/meter.nft") &&
+	    system("nft --version | grep -q ' v1\\.0\\.'") != 0) {
+		fprintf(stderr, "SKIP %s: nft is not 1.0.x, whose meters "
+				"this file follows\n",
+			path);
+		return;
+	}
 	t->files++;
 	linx_ok = linx_nft_parse_file(path, NULL, &rs, &pe, &err) == 0 &&
 		  linx_nft_validate(&rs, &err) == 0;
