@@ -164,13 +164,15 @@ static void one_file(const char *path, struct tally *t)
 	char cmd[4096];
 	int linx_ok, nft_ok;
 
-	/* nft 1.1 turned `meter` into a named dynamic set and `update
-	 * @set`; Linx loads it as nft 1.0.6 (Debian 12) does, an anonymous
-	 * set bound to the rule, so the two loads differ there by design */
-	if (strstr(path, "/meter.nft") &&
+	/* Files where nft 1.1 (Debian 13) loads differently from nft 1.0.6
+	 * (Debian 12), which Linx follows: a meter is a named dynamic set
+	 * and `update @set` there, an anonymous set bound to the rule here;
+	 * a UDP port write updates the checksum through the pseudo-header
+	 * flag there, with an inet checksum at offset 6 here. */
+	if ((strstr(path, "/meter.nft") || strstr(path, "/writes.nft")) &&
 	    system("nft --version | grep -q ' v1\\.0\\.'") != 0) {
-		fprintf(stderr, "SKIP %s: nft is not 1.0.x, whose meters "
-				"this file follows\n",
+		fprintf(stderr, "SKIP %s: nft is not 1.0.x, whose "
+				"bytecode this file follows\n",
 			path);
 		return;
 	}
