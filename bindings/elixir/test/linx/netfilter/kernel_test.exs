@@ -228,7 +228,13 @@ defmodule Linx.Netfilter.KernelTest do
   @corpus_dir Path.expand("../../../../../tests/plugins/nft/lang", __DIR__)
 
   test "each file of the C language corpus, through the binding's structs, loads as nft -f loads it" do
-    for file <- Path.wildcard(Path.join(@corpus_dir, "*.nft")) do
+    # nft 1.1 loads meters and UDP port writes unlike nft 1.0.6, which
+    # Linx follows (the C test skips the same two files)
+    {version, 0} = System.cmd("nft", ["--version"])
+    nft10? = version =~ ~r/ v1\.0\./
+
+    for file <- Path.wildcard(Path.join(@corpus_dir, "*.nft")),
+        nft10? or Path.basename(file) not in ["meter.nft", "writes.nft"] do
       [a, c] = [netns(), netns()]
       assert {:ok, rs} = Linx.NFT.parse_file(file)
       assert :ok = Netfilter.push({:pid, a}, rs), file
