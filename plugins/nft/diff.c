@@ -448,11 +448,12 @@ static bool exprs_struct_equal(const struct linx_value *a,
 	return true;
 }
 
-bool nft_rule_same(const struct linx_value *a, const struct linx_value *b)
+bool nft_rule_identical(const struct linx_value *a,
+			const struct linx_value *b)
 {
 	static const char *const drop[] = { "handle", "position", NULL };
 
-	return map_equal_without(a, b, drop, true);
+	return map_equal_without(a, b, drop, false);
 }
 
 /* Equal rules: the same structure (handle, position and the kernel's

@@ -588,9 +588,10 @@ int nft_reconcile_checked(struct linx_nft *s, const struct linx_value *ruleset,
 /* Reconcile's entry check: tag_required. */
 int nft_reconcile_check(const struct linx_value *ruleset,
 			struct linx_error *err);
-/* Two rules of the same structure, handle, position and counter/quota
- * state aside (so they encode alike). */
-bool nft_rule_same(const struct linx_value *a, const struct linx_value *b);
+/* Two rules equal as values once their handles and positions are left
+ * out (strict: no kernel defaults or verdict sugar read past). */
+bool nft_rule_identical(const struct linx_value *a,
+			const struct linx_value *b);
 /* linx_nft_diff() of a `to` already validated (linx_nft_validate()). */
 int nft_diff_validated(const struct linx_value *from,
 		       const struct linx_value *to, struct linx_value *patch,

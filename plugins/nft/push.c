@@ -620,8 +620,12 @@ static bool cache_rules(const struct linx_value *want, struct linx_value *crules
 			h = cr ? linx_map_get(cr, "handle") : NULL;
 			if (!h || h->type != LINX_UINT)
 				return false;
-			if (desired_form || nft_rule_same(cr, rule)) {
-				/* Already in the desired form: move it. */
+			if (desired_form || nft_rule_identical(cr, rule)) {
+				/* Already in the desired form: move it.
+				 * Equal as values, not merely as rules: a
+				 * kernel's form kept here (an immediate for
+				 * "accept", a counter's state) would send
+				 * every later pass down the slow comparison. */
 				v = *cr;
 				*cr = linx_value_nil();
 			} else {
