@@ -77,6 +77,13 @@ struct nameref {
 	const struct tok *name;
 };
 
+/* A table a delete command removed: family, name, and the command. */
+struct gone {
+	int fam;
+	const char *name;
+	const struct tok *at;
+};
+
 /* A meter: its table and name, unique among the table's sets. */
 struct meterref {
 	size_t table;
@@ -120,6 +127,11 @@ struct parser {
 	size_t n_refs;
 	/* byteorders waiting for a set declared later (hton_for_set) */
 	size_t n_hostrefs;
+	/* tables a delete or destroy command removed and no table command
+	 * declared again since: a load cannot delete a table (it replaces
+	 * the tables it declares), so each must come back by the end */
+	struct gone *gone;
+	size_t n_gone;
 	/* the largest value the last numgen or hash gives (gen_mod) */
 	uint64_t gen_max;
 	/* while the values of a bit field (ip dscp) are read: its width
@@ -5119,6 +5131,17 @@ static int parse_chain_body(struct parser *p, const char *name)
 				}
 				if (rc < 0)
 					return rc;
+			} else if (accept_ident(p, "devices")) {
+				struct linx_value d;
+				if ((rc = expect_punct(p, '=')) < 0)
+					return rc;
+				if ((rc = parse_devices(p, &d)) < 0) {
+					linx_value_clear(&d);
+					return rc;
+				}
+				c = table_item(p, "chains", name, &created);
+				if ((rc = put_once(p, c, "devices", &d)) < 0)
+					return rc;
 			}
 			if (!accept_ident(p, "priority"))
 				return unexpected(p, peek(p), "priority");
@@ -5136,9 +5159,6 @@ static int parse_chain_body(struct parser *p, const char *name)
 			linx_value_cstring(&pv, v->s);
 			if ((rc = put_once(p, c, "policy", &pv)) < 0)
 				return rc;
-		} else if (is_ident(t, "comment") &&
-			   peek(p)->kind == T_IDENT && 0) {
-			/* unreachable: rule comments are handled below */
 		} else if (is_ident(t, "flags")) {
 			next(p);
 			if (!accept_ident(p, "offload"))
@@ -5174,16 +5194,19 @@ static int parse_chain_body(struct parser *p, const char *name)
 				linx_value_clear(&rule);
 				if ((rc = put_once(p, c, "comment", &cv)) < 0)
 					return rc;
-				continue;
+			} else {
+				struct linx_value *rules = mlist(c, "rules");
+				if (!rules || linx_list_push(rules, &rule) < 0)
+					return nomem(p);
+				if (rules->len > 1000000)
+					return perror_at(p, p->last,
+							 "too many rules");
 			}
-			struct linx_value *rules = mlist(c, "rules");
-			if (!rules || linx_list_push(rules, &rule) < 0)
-				return nomem(p);
-			if (rules->len > 1000000)
-				return perror_at(p, p->last, "too many rules");
 		}
 		t = peek(p);
-		if (t->kind != T_SEP && !is_punct(t, '}'))
+		/* as in nft, every line of a block ends with a newline or
+		 * a semicolon, the last one too */
+		if (t->kind != T_SEP)
 			return unexpected(p, t, "newline or semicolon");
 	}
 }
@@ -5283,13 +5306,14 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	struct linx_value s = linx_value_map(), elems = linx_value_nil();
 	unsigned dt = 0, len = 0, ddt = 0, dlen = 0;
 	int data_kind = 0, rc = 0;
-	bool have_type = false, interval = false;
+	bool have_type = false, interval = false, elements_line = false;
 	const struct tok *auto_merge = NULL;
 	const char *tn;
 	struct ckey ck = { 0 };
 
 	linx_map_put_cstring(&s, "name", name);
 	for (;;) {
+		elements_line = false;
 		skip_seps(p);
 		const struct tok *t = next(p);
 		if (is_punct(t, '}'))
@@ -5413,6 +5437,7 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			rc = parse_elements(p, dt, len, true, data_kind, ddt, dlen,
 					    &elems, &iv);
 			p->ck = NULL;
+			elements_line = true;
 			if (rc < 0)
 				goto out;
 			if (iv && !interval) {
@@ -5429,7 +5454,8 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			goto out;
 		}
 		t = peek(p);
-		if (t->kind != T_SEP && !is_punct(t, '}')) {
+		/* nft lets only the elements line end at the brace */
+		if (t->kind != T_SEP && (!is_punct(t, '}') || !elements_line)) {
 			rc = unexpected(p, t, "newline or semicolon");
 			goto out;
 		}
@@ -5554,7 +5580,10 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 			goto out;
 		}
 		t = peek(p);
-		if (t->kind != T_SEP && !is_punct(t, '}')) {
+		/* nft lets a counter's, quota's or limit's one line end at
+		 * the brace, not a ct helper's */
+		if (t->kind != T_SEP &&
+		    (!is_punct(t, '}') || streq(kind, "ct_helper"))) {
 			rc = unexpected(p, t, "newline or semicolon");
 			goto out;
 		}
@@ -5749,20 +5778,251 @@ static int parse_table_block(struct parser *p)
 		if ((rc = parse_table_item(p)) < 0)
 			return rc;
 		t = peek(p);
-		if (t->kind != T_SEP && !is_punct(t, '}'))
+		if (t->kind != T_SEP)
 			return unexpected(p, t, "newline or semicolon");
 	}
 }
 
-static int table_head(struct parser *p)
+static struct gone *gone_of(struct parser *p, int fam, const char *name)
+{
+	for (size_t i = 0; i < p->n_gone; i++)
+		if (p->gone[i].fam == fam && streq(p->gone[i].name, name))
+			return &p->gone[i];
+	return NULL;
+}
+
+/* FAMILY NAME of a table a command works on: `declare` for a table
+ * command (table, add table, create table), which brings a deleted table
+ * back; any other command on a deleted table finds none, as in nft. */
+static int table_head_as(struct parser *p, bool declare)
 {
 	int fam, rc;
 	const char *name;
+	struct gone *g;
 
 	parse_family(p, &fam);
 	if ((rc = expect_decl_name(p, &name, "a table name")) < 0)
 		return rc;
+	if ((g = gone_of(p, fam, name))) {
+		if (!declare)
+			return perror_at(p, p->last, "no such table %s %s",
+					 fam_names[fam], name);
+		*g = p->gone[--p->n_gone];
+	}
 	return open_table(p, fam, name);
+}
+
+static int table_head(struct parser *p)
+{
+	return table_head_as(p, false);
+}
+
+/* The index of table FAMILY NAME in the input so far, or -1. */
+static long find_table(struct parser *p, int fam, const char *name)
+{
+	const struct linx_value *tables = mget(&p->rs, "tables");
+
+	for (uint32_t i = 0; tables && i < tables->len; i++) {
+		const struct linx_value *f = linx_map_get(&tables->items[i], "family");
+		const struct linx_value *n = linx_map_get(&tables->items[i], "name");
+		if (streq(f->str, fam_names[fam]) && streq(n->str, name))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* FAMILY TABLE of a command that changes what the input declared (delete,
+ * flush, insert): the table must be one this input declares, since a
+ * load leaves every other table alone. */
+static int declared_table(struct parser *p, const struct tok *cmd)
+{
+	int fam, rc;
+	const char *name;
+	long i;
+
+	parse_family(p, &fam);
+	if ((rc = expect_decl_name(p, &name, "a table name")) < 0)
+		return rc;
+	if (gone_of(p, fam, name))
+		return perror_at(p, p->last, "no such table %s %s",
+				 fam_names[fam], name);
+	if ((i = find_table(p, fam, name)) < 0)
+		return perror_at(p, p->last, "unsupported feature: %s in a "
+				 "table this input does not declare (a "
+				 "load replaces the tables it declares and "
+				 "leaves the others alone)",
+				 cmd->s);
+	p->table = (size_t)i;
+	p->family = fam;
+	return 0;
+}
+
+/* Remove item `i` of `list`, keeping the order of the rest. */
+static void list_remove(struct linx_value *list, uint32_t i)
+{
+	linx_value_clear(&list->items[i]);
+	memmove(&list->items[i], &list->items[i + 1],
+		(list->len - i - 1) * sizeof(list->items[0]));
+	list->len--;
+}
+
+/* Forget what the input said about table `t` before a delete command
+ * removed it: its references (checked at the end) and its meters. */
+static void forget_table_refs(struct parser *p, size_t t)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < p->n_refs; i++)
+		if (p->refs[i].table != t)
+			p->refs[j++] = p->refs[i];
+	p->n_refs = j;
+	j = 0;
+	for (size_t i = 0; i < p->n_dynrefs; i++)
+		if (p->dynrefs[i].table != t)
+			p->dynrefs[j++] = p->dynrefs[i];
+	p->n_dynrefs = j;
+	j = 0;
+	for (size_t i = 0; i < p->n_meters; i++)
+		if (p->meters[i].table != t)
+			p->meters[j++] = p->meters[i];
+	p->n_meters = j;
+}
+
+/* delete|destroy table FAMILY NAME: the table's contents so far go (its
+ * place in the list stays, for the references that count by it), and
+ * the table is gone until a table command declares it again. */
+static int delete_table(struct parser *p, const struct tok *cmd)
+{
+	int fam, rc;
+	const char *name;
+	long i;
+
+	parse_family(p, &fam);
+	if (is_ident(peek(p), "handle"))
+		return perror_at(p, peek(p), "unsupported feature: %s by "
+				 "handle", cmd->s);
+	if ((rc = expect_decl_name(p, &name, "a table name")) < 0)
+		return rc;
+	if (gone_of(p, fam, name)) {
+		if (is_ident(cmd, "destroy"))
+			return 0;
+		return perror_at(p, p->last, "no such table %s %s",
+				 fam_names[fam], name);
+	}
+	if ((i = find_table(p, fam, name)) >= 0) {
+		struct linx_value *t = &mget(&p->rs, "tables")->items[i];
+		struct linx_value n = linx_value_map();
+		linx_map_put_cstring(&n, "family", fam_names[fam]);
+		linx_map_put_cstring(&n, "name", name);
+		if (linx_value_status(&n) < 0) {
+			linx_value_clear(&n);
+			return nomem(p);
+		}
+		linx_value_clear(t);
+		*t = n;
+		forget_table_refs(p, (size_t)i);
+		p->ti_list = NULL;
+	}
+	struct gone *g = realloc(p->gone, (p->n_gone + 1) * sizeof(*g));
+	if (!g)
+		return nomem(p);
+	p->gone = g;
+	g[p->n_gone++] = (struct gone){ fam, name, cmd };
+	return 0;
+}
+
+/* delete|destroy chain|set|map|flowtable|counter|quota|limit|ct helper
+ * FAMILY TABLE NAME, in a table the input declares. An object the input
+ * does not name is gone after the load anyway (the load replaces the
+ * table), so neither command fails on it. */
+static int do_delete(struct parser *p, const struct tok *cmd)
+{
+	const struct tok *k = next(p);
+	const char *list, *kind = NULL, *name;
+	int rc;
+
+	if (is_ident(k, "table"))
+		return delete_table(p, cmd);
+	if (is_ident(k, "chain"))
+		list = "chains";
+	else if (is_ident(k, "set") || is_ident(k, "map"))
+		list = "sets";
+	else if (is_ident(k, "flowtable"))
+		list = "flowtables";
+	else if (is_ident(k, "counter") || is_ident(k, "quota") ||
+		 is_ident(k, "limit"))
+		list = "objects", kind = k->s;
+	else if (is_ident(k, "ct") && is_ident(peek(p), "helper") &&
+		 next(p))
+		list = "objects", kind = "ct_helper";
+	else if (is_ident(k, "rule") || is_ident(k, "element"))
+		return perror_at(p, k, "unsupported feature: %s %s", cmd->s,
+				 k->s);
+	else
+		return unexpected(p, k, "table, chain, set, map, flowtable "
+					"or a named object");
+	if ((rc = declared_table(p, cmd)) < 0)
+		return rc;
+	if (is_ident(peek(p), "handle"))
+		return perror_at(p, peek(p), "unsupported feature: %s by "
+				 "handle", cmd->s);
+	if ((rc = expect_decl_name(p, &name, "a name")) < 0)
+		return rc;
+	struct linx_value *l = mget(cur_table(p), list);
+	for (uint32_t i = 0; l && l->type == LINX_LIST && i < l->len; i++) {
+		const struct linx_value *n = linx_map_get(&l->items[i], "name");
+		const struct linx_value *kd = linx_map_get(&l->items[i], "kind");
+		if (!n || n->type != LINX_STRING || !streq(n->str, name) ||
+		    (kind && (!kd || kd->type != LINX_STRING ||
+			      !streq(kd->str, kind))))
+			continue;
+		list_remove(l, i);
+		p->ti_list = NULL;
+		break;
+	}
+	return 0;
+}
+
+/* flush table|chain|set|map FAMILY TABLE [NAME]: a table's rules (all its
+ * chains'), a chain's rules, a set's elements, as the input has them. */
+static int do_flush(struct parser *p, const struct tok *cmd)
+{
+	const struct tok *k = next(p);
+	const char *name;
+	int rc;
+
+	if (!is_ident(k, "table") && !is_ident(k, "chain") &&
+	    !is_ident(k, "set") && !is_ident(k, "map"))
+		return perror_at(p, k, "unsupported feature: flush %s",
+				 k->kind == T_IDENT ? k->s : "?");
+	if ((rc = declared_table(p, cmd)) < 0)
+		return rc;
+	struct linx_value *t = cur_table(p);
+	if (is_ident(k, "table")) {
+		struct linx_value *chains = mget(t, "chains");
+		for (uint32_t i = 0; chains && chains->type == LINX_LIST &&
+				     i < chains->len; i++) {
+			struct linx_value *r = mget(&chains->items[i], "rules");
+			while (r && r->type == LINX_LIST && r->len)
+				list_remove(r, r->len - 1);
+		}
+		return 0;
+	}
+	if ((rc = expect_decl_name(p, &name, "a name")) < 0)
+		return rc;
+	bool is_chain = is_ident(k, "chain");
+	struct linx_value *l = mget(t, is_chain ? "chains" : "sets");
+	for (uint32_t i = 0; l && l->type == LINX_LIST && i < l->len; i++) {
+		const struct linx_value *n = linx_map_get(&l->items[i], "name");
+		if (!n || n->type != LINX_STRING || !streq(n->str, name))
+			continue;
+		struct linx_value *r = mget(&l->items[i],
+					    is_chain ? "rules" : "elements");
+		while (r && r->type == LINX_LIST && r->len)
+			list_remove(r, r->len - 1);
+		return 0;
+	}
+	return perror_at(p, p->last, "no such %s %s", k->s, name);
 }
 
 static int parse_file_text(struct parser *p, size_t file);
@@ -5962,6 +6222,51 @@ static int add_element(struct parser *p)
 	return 0;
 }
 
+/* add|insert rule FAMILY TABLE CHAIN RULE: a rule appended to (`front`:
+ * put before) the rules the input gave the chain so far. */
+static int add_rule(struct parser *p, const struct tok *k, bool front)
+{
+	const char *chain;
+	int rc;
+
+	if (!is_ident(k, "rule"))
+		return unexpected(p, k, "rule");
+	if ((rc = table_head(p)) < 0 ||
+	    (rc = expect_decl_name(p, &chain, "a chain name")) < 0)
+		return rc;
+	bool created;
+	struct linx_value *c = table_item(p, "chains", chain, &created);
+	if (!c)
+		return nomem(p);
+	if (created)
+		return perror_at(p, p->last, "no such chain %s", chain);
+	const struct tok *at = peek(p);
+	if (is_ident(at, "position") || is_ident(at, "index") ||
+	    is_ident(at, "handle"))
+		return perror_at(p, at, "unsupported feature: a rule's %s",
+				 at->s);
+	struct linx_value rule;
+	if ((rc = parse_rule(p, &rule)) < 0)
+		return rc;
+	c = table_item(p, "chains", chain, &created);
+	struct linx_value *rules = mlist(c, "rules");
+	if (!rules || linx_list_push(rules, &rule) < 0)
+		return nomem(p);
+	if (front && rules->len > 1) {
+		struct linx_value last = rules->items[rules->len - 1];
+		memmove(&rules->items[1], &rules->items[0],
+			(rules->len - 1) * sizeof(rules->items[0]));
+		rules->items[0] = last;
+	}
+	return 0;
+}
+
+static int do_insert(struct parser *p, const struct tok *cmd)
+{
+	(void)cmd;
+	return add_rule(p, next(p), true);
+}
+
 static int parse_top(struct parser *p)
 {
 	int rc;
@@ -5973,14 +6278,14 @@ static int parse_top(struct parser *p)
 			return 0;
 		next(p);
 		if (is_ident(t, "table")) {
-			if ((rc = table_head(p)) < 0)
+			if ((rc = table_head_as(p, true)) < 0)
 				return rc;
 			if (accept_punct(p, '{') && (rc = parse_table_block(p)) < 0)
 				return rc;
 		} else if (is_ident(t, "add") || is_ident(t, "create")) {
 			const struct tok *k = next(p);
 			if (is_ident(k, "table")) {
-				if ((rc = table_head(p)) < 0)
+				if ((rc = table_head_as(p, true)) < 0)
 					return rc;
 				if (accept_punct(p, '{') &&
 				    (rc = parse_table_block(p)) < 0)
@@ -6017,26 +6322,8 @@ static int parse_top(struct parser *p)
 						return rc;
 				}
 			} else if (is_ident(k, "rule")) {
-				const char *chain;
-				if ((rc = table_head(p)) < 0 ||
-				    (rc = expect_decl_name(p, &chain, "a chain name")) < 0)
+				if ((rc = add_rule(p, k, false)) < 0)
 					return rc;
-				bool created;
-				struct linx_value *c =
-					table_item(p, "chains", chain, &created);
-				if (!c)
-					return nomem(p);
-				if (created)
-					return perror_at(p, p->last,
-							 "no such chain %s",
-							 chain);
-				struct linx_value rule;
-				if ((rc = parse_rule(p, &rule)) < 0)
-					return rc;
-				c = table_item(p, "chains", chain, &created);
-				struct linx_value *rules = mlist(c, "rules");
-				if (!rules || linx_list_push(rules, &rule) < 0)
-					return nomem(p);
 			} else if (is_ident(k, "element")) {
 				if ((rc = add_element(p)) < 0)
 					return rc;
@@ -6045,13 +6332,18 @@ static int parse_top(struct parser *p)
 							"or map");
 			}
 		} else if (is_ident(t, "flush")) {
-			if (!accept_ident(p, "ruleset"))
-				return perror_at(p, peek(p), "unsupported "
-							     "feature: flush "
-							     "other than "
-							     "flush ruleset");
-			/* the tables of the file replace their namesakes: a
-			 * load replaces them whole; see docs/nft/lang.md */
+			/* flush ruleset: the tables of the file replace their
+			 * namesakes, a load replaces them whole; see
+			 * docs/nft/lang.md */
+			if (!accept_ident(p, "ruleset") &&
+			    (rc = do_flush(p, t)) < 0)
+				return rc;
+		} else if (is_ident(t, "delete") || is_ident(t, "destroy")) {
+			if ((rc = do_delete(p, t)) < 0)
+				return rc;
+		} else if (is_ident(t, "insert")) {
+			if ((rc = do_insert(p, t)) < 0)
+				return rc;
 		} else if (is_ident(t, "define") || is_ident(t, "redefine")) {
 			if ((rc = do_define(p)) < 0)
 				return rc;
@@ -6068,11 +6360,10 @@ static int parse_top(struct parser *p)
 			if ((rc = do_include(p, t)) < 0)
 				return rc;
 		} else if (t->kind == T_IDENT &&
-			   (streq(t->s, "delete") ||
-			    streq(t->s, "insert") ||
-			    streq(t->s, "replace") ||
+			   (streq(t->s, "replace") ||
 			    streq(t->s, "list") ||
-			    streq(t->s, "destroy"))) {
+			    streq(t->s, "reset") ||
+			    streq(t->s, "rename"))) {
 			return perror_at(p, t, "unsupported feature: %s commands",
 					 t->s);
 		} else {
@@ -6192,6 +6483,12 @@ int linx_nft_parse(const char *text, size_t len,
 		goto out;
 	}
 	rc = parse_file_text(p, 0);
+	if (rc == 0 && p->n_gone)
+		rc = perror_at(p, p->gone[0].at, "unsupported feature: %s of "
+			       "a table the input does not declare again (a "
+			       "load replaces the tables it declares and "
+			       "leaves the others alone)",
+			       p->gone[0].at->s);
 	if (rc == 0)
 		rc = dynrefs_resolve(p);
 	if (rc == 0) {
@@ -6216,6 +6513,7 @@ out:
 	free(p->dynrefs);
 	free(p->meters);
 	free(p->refs);
+	free(p->gone);
 	free(p);
 	return rc;
 }

@@ -44,6 +44,7 @@
 #define BYTECODE                                                            \
 	"nft --debug=netlink list ruleset 2>&1 | sed -e 's/ handle [0-9]*//' " \
 	"-e 's/__set[0-9]*/__set/g' -e 's/__map[0-9]*/__map/g' | grep -v '^$' | " \
+	"sed -E 's/^((ip|ip6|inet|arp|bridge|netdev) [^ ]+ [^ ]+)( [0-9]+)+$/\\1/' | " \
 	NT_RANGE_AS_CMPS
 
 /* Run `sh -c cmd` in a fresh user+network namespace; stdout+stderr into

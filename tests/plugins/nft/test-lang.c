@@ -990,7 +990,7 @@ START_TEST(sugar_prints_as_its_statement)
 		snprintf(text, sizeof(text),
 			 "table inet t { chain c { type nat hook prerouting "
 			 "priority -100; meta l4proto tcp %s comment "
-			 "\"tag:n\"; } }",
+			 "\"tag:n\"; }; }",
 			 pairs[i][1]);
 		struct linx_value sugar = nt_json(json), parsed = parse_ok(text);
 		char *a = fmt(&sugar), *b = fmt(&parsed);
@@ -1019,7 +1019,7 @@ START_TEST(typeof_keeps_its_selectors)
 	struct linx_value rs = parse_ok(
 		"table ip t { map m { typeof ip saddr . tcp dport : meta mark; "
 		"elements = { 10.0.0.1 . 22 : 0x10 } }; "
-		"set s { typeof iifname; } }");
+		"set s { typeof iifname; }; }");
 	char *t = fmt(&rs), *j = nt_to_json(&rs);
 
 	ck_assert_msg(strstr(j, "\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
@@ -1205,7 +1205,7 @@ START_TEST(auto_merge_merges)
 	struct linx_value rs = parse_ok(
 		"table ip t { set s { type ipv4_addr; flags interval; auto-merge; "
 		"elements = { 10.0.1.0/24, 10.0.0.0/24, 10.0.0.5, "
-		"192.0.2.9-192.0.2.20, 192.0.2.1-192.0.2.8, 198.51.100.1 } } }");
+		"192.0.2.9-192.0.2.20, 192.0.2.1-192.0.2.8, 198.51.100.1 } }; }");
 	char *t = fmt(&rs);
 
 	ck_assert_msg(strstr(t, "auto-merge\n") &&
@@ -1215,7 +1215,7 @@ START_TEST(auto_merge_merges)
 	free(t);
 	linx_value_clear(&rs);
 	rs = parse_ok("table ip t { set s { type ipv4_addr; flags interval; "
-		      "elements = { 10.0.1.0/24, 10.0.0.0/24 } } }");
+		      "elements = { 10.0.1.0/24, 10.0.0.0/24 } }; }");
 	t = fmt(&rs);
 	ck_assert_msg(!strstr(t, "auto-merge") && strstr(t, "10.0.1.0/24"),
 		      "%s", t);
