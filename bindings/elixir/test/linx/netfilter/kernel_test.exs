@@ -321,7 +321,7 @@ defmodule Linx.Netfilter.KernelTest do
     assert out =~ "ip saddr 192.0.2.7"
     assert out =~ ~s(iifname "eth0")
 
-    bad = fn p -> sigil_NFT(~S"table ip t { chain c { tcp dport #{p} drop } }", []) end
+    bad = fn p -> sigil_NFT(~S"table ip t { chain c { tcp dport #{p} drop; }; }", []) end
     assert %Ruleset{} = bad.(22)
     assert_raise ArgumentError, ~r/#\{p\}: expected an integer of 16 bits/, fn -> bad.(70_000) end
     assert_raise ArgumentError, ~r/#\{p\}/, fn -> bad.("http") end

@@ -251,7 +251,7 @@ defmodule Linx.NFTTest do
     interp_in_name = ~S'''
     defmodule LinxNFTTest.Bad3 do
       import Linx.NFT
-      def rs(n), do: sigil_NFT(~S"table inet fw { chain #{n} { } }", [])
+      def rs(n), do: sigil_NFT(~S"table inet fw { chain #{n} { }; }", [])
     end
     '''
 
@@ -272,9 +272,9 @@ defmodule Linx.NFTTest do
 
   test "interpolation in the call form's ordinary string and in ~S bodies" do
     port = 443
-    a = sigil_NFT("table inet t { chain c { tcp dport #{port} accept } }", [])
-    b = sigil_NFT(~S"table inet t { chain c { tcp dport #{port} accept } }", [])
-    {:ok, c} = Linx.NFT.parse("table inet t { chain c { tcp dport 443 accept } }")
+    a = sigil_NFT("table inet t { chain c { tcp dport #{port} accept; }; }", [])
+    b = sigil_NFT(~S"table inet t { chain c { tcp dport #{port} accept; }; }", [])
+    {:ok, c} = Linx.NFT.parse("table inet t { chain c { tcp dport 443 accept; }; }")
     assert a == c and b == c
 
     addr = {10, 1, 2, 3}
