@@ -22,6 +22,15 @@ defmodule Linx.Reconcile do
 
       Supervisor.start_link(children, strategy: :one_for_one)
 
+  or, for the addresses and routes of a container's network namespace,
+  woken by a monitor as soon as something changes there:
+
+      {Linx.Reconcile,
+       source: Linx.Netlink.Rtnl.Reconcile.Source,
+       scope: {:pid, container_pid},
+       desired: %{addresses: [{"eth0", "10.0.0.2", 24}], routes: [{:default, "10.0.0.1"}]},
+       interval: :timer.seconds(30)}
+
   Composing subsystems ("this container's network, in this cgroup") is
   the caller's business, not this loop's.
 
@@ -31,7 +40,7 @@ defmodule Linx.Reconcile do
     * `:scope` (required) - where it acts, in the source's shape;
     * `:desired` (required) - the desired state, in the source's shape;
     * `:reconcile_opts` - keyword list given to every `c:Linx.Reconcile.Source.reconcile/4`
-      (sysctl's `:revert_on_release`, say);
+      (sysctl's `:revert_on_release`, rtnl's `:protocol`);
     * `:last_applied` - the ownership state to start from (default `%{}`);
     * `:interval` - ms between timer passes, or `:infinity` to rely on the
       monitor alone (default 5000);

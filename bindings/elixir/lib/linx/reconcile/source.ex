@@ -4,16 +4,18 @@ defmodule Linx.Reconcile.Source do
   reconcile pass, and optionally a monitor that says "look now".
 
   Each reconcilable subsystem keeps its own typed surface
-  (`Linx.Sysctl.Reconcile`, `Linx.Cgroup.Reconcile`) for callers that want
-  control; a source is the small adapter that lets the generic loop call
-  it.  Linx ships `Linx.Sysctl.Reconcile.Source` and
-  `Linx.Cgroup.Reconcile.Source`.
+  (`Linx.Sysctl.Reconcile`, `Linx.Cgroup.Reconcile`,
+  `Linx.Netlink.Rtnl.Reconcile`) for callers that want control; a source
+  is the small adapter that lets the generic loop call it.  Linx ships
+  `Linx.Sysctl.Reconcile.Source`, `Linx.Cgroup.Reconcile.Source` and
+  `Linx.Netlink.Rtnl.Reconcile.Source`.
 
   ## The scope
 
   A scope says where the source acts, in the shape its subsystem already
-  takes: the sysctl `:in` target (`:self`, `{:pid, n}`, `{:path, p}`), or
-  a cgroup path.  The loop never looks inside it.
+  takes: the sysctl `:in` target (`:self`, `{:pid, n}`, `{:path, p}`), a
+  cgroup path, or a network namespace for rtnl (`:host`, `{:pid, n}`,
+  `{:path, p}`).  The loop never looks inside it.
 
   ## The report
 
