@@ -141,3 +141,21 @@ ERL_NIF_TERM nif_nl_close_fd(ErlNifEnv *env, int argc,
 	close(fd);
 	return nif_priv(env)->atoms.ok;
 }
+
+/* nl_cloexec(Fd) -> ok | {error, Errno}: sets FD_CLOEXEC.  :socket.open/1
+ * adopts a descriptor by dup(2), which drops the flag the socket was
+ * created with. */
+ERL_NIF_TERM nif_nl_cloexec(ErlNifEnv *env, int argc,
+			    const ERL_NIF_TERM argv[])
+{
+	int fd, flags;
+
+	(void)argc;
+	if (!enif_get_int(env, argv[0], &fd) || fd < 0)
+		return enif_make_badarg(env);
+	flags = fcntl(fd, F_GETFD);
+	if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+		return enif_make_tuple2(env, nif_priv(env)->atoms.error,
+					enif_make_int(env, errno));
+	return nif_priv(env)->atoms.ok;
+}

@@ -468,6 +468,7 @@ static ErlNifFunc funcs[] = {
 	  ERL_NIF_DIRTY_JOB_IO_BOUND },
 	{ "nl_bind", 2, nif_nl_bind, 0 },
 	{ "nl_close_fd", 1, nif_nl_close_fd, 0 },
+	{ "nl_cloexec", 1, nif_nl_cloexec, 0 },
 };
 
 ERL_NIF_INIT(Elixir.Linx.Native, funcs, load, NULL, upgrade, NULL)

@@ -142,5 +142,7 @@ ERL_NIF_TERM nif_nl_open_in_netns(ErlNifEnv *env, int argc,
 ERL_NIF_TERM nif_nl_bind(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[]);
 ERL_NIF_TERM nif_nl_close_fd(ErlNifEnv *env, int argc,
 			     const ERL_NIF_TERM argv[]);
+ERL_NIF_TERM nif_nl_cloexec(ErlNifEnv *env, int argc,
+			    const ERL_NIF_TERM argv[]);
 
 #endif /* LINX_NIF_H */

@@ -111,4 +111,7 @@ defmodule Linx.Native do
 
   @doc false
   def nl_close_fd(_fd), do: :erlang.nif_error(:not_loaded)
+
+  @doc false
+  def nl_cloexec(_fd), do: :erlang.nif_error(:not_loaded)
 end

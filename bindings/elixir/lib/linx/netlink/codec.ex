@@ -300,6 +300,9 @@ defmodule Linx.Netlink.Codec do
          {:ok, tlvs} <- Attr.safe_decode(rest),
          {:ok, fields} <- decode_attrs(attrs, index(tlvs), fields) do
       {:ok, struct(module, fields)}
+    else
+      {:error, {:bad_header, _}} -> {:error, {:bad_header, byte_size(body)}}
+      error -> error
     end
   end
 

@@ -102,21 +102,28 @@ defmodule Linx.Netlink.Socket do
 
   defp netns_path(netns), do: {:error, {:bad_netns, netns}}
 
-  # Bind, then hand the fd to :socket without dup(2): from then on the
-  # :socket owns it and closes it.  Until then it is ours to close.
+  # Bind, then have :socket adopt the fd.  :socket.open/1 dups it (a socket
+  # opened with dup: false would never close the descriptor), so the copy
+  # gets FD_CLOEXEC back and our original is closed in every case.
   defp adopt(fd) do
-    with {:bind, :ok} <- {:bind, Native.bind_netlink(fd, 0)},
-         {:ok, sock} <- :socket.open(fd, %{dup: false}) do
-      {:ok, sock}
-    else
-      {:bind, {:error, errno}} ->
-        Native.close_fd(fd)
-        {:error, {:bind, errno}}
+    result =
+      with {:bind, :ok} <- {:bind, Native.bind_netlink(fd, 0)},
+           {:ok, sock} <- :socket.open(fd) do
+        with {:ok, dup} <- :socket.getopt(sock, {:otp, :fd}),
+             :ok <- Linx.Native.nl_cloexec(dup) do
+          {:ok, sock}
+        else
+          error ->
+            :socket.close(sock)
+            error
+        end
+      else
+        {:bind, {:error, errno}} -> {:error, {:bind, errno}}
+        {:error, reason} -> {:error, reason}
+      end
 
-      {:error, reason} ->
-        Native.close_fd(fd)
-        {:error, reason}
-    end
+    Native.close_fd(fd)
+    result
   end
 
   @doc """

@@ -18,7 +18,10 @@ defmodule Linx.Netlink.Socket.Native do
 
   The result is a bare integer fd that the caller owns: adopt it with
   `:socket.open/1` (as `Linx.Netlink.Socket.open/2` does), or give it back
-  with `close_fd/1`.
+  with `close_fd/1`.  Note that `:socket.open/1` adopts by `dup(2)`, so the
+  original must still be closed with `close_fd/1` afterwards
+  (`Linx.Netlink.Socket.open/2` does that, and marks the copy
+  close-on-exec again).
   """
 
   @doc """
@@ -70,8 +73,8 @@ defmodule Linx.Netlink.Socket.Native do
   end
 
   @doc """
-  Closes a descriptor from `open_in_netns/2` that no `:socket` adopted
-  (once adopted, the socket owns the fd and `:socket.close/1` closes it).
+  Closes a descriptor from `open_in_netns/2`: one no `:socket` adopted, or
+  the original left over after `:socket.open/1` made its own copy.
   Always `:ok`.
   """
   @spec close_fd(non_neg_integer()) :: :ok
