@@ -19,7 +19,6 @@
  * Descriptors are plain integers here: after nl_open_in_netns the caller
  * owns the fd and must either have :socket adopt it or nl_close_fd it.
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
