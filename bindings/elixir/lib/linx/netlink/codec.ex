@@ -166,7 +166,7 @@ defmodule Linx.Netlink.Codec do
 
   defp parse_attr(num, name, type_ast, env)
        when is_integer(num) and num in 0..0x3FFF and is_atom(name) do
-    {type, _} = Code.eval_quoted(type_ast, [], env)
+    type = resolve_type(type_ast, env)
 
     valid? =
       case type do
@@ -183,6 +183,24 @@ defmodule Linx.Netlink.Codec do
 
   defp parse_attr(num, name, _type, env),
     do: compile_error(env, "bad attr declaration #{inspect(num)}, #{inspect(name)}")
+
+  # The type as written, with aliases expanded; nothing is evaluated.
+  defp resolve_type({:__aliases__, _, _} = alias, env), do: Macro.expand(alias, env)
+
+  defp resolve_type({:{}, _, [:dispatch, field, {:%{}, _, pairs}]}, env) when is_atom(field) do
+    {:dispatch, field,
+     Map.new(pairs, fn {k, v} -> {resolve_literal(k, env), resolve_type(v, env)} end)}
+  end
+
+  defp resolve_type(other, env), do: resolve_literal(other, env)
+
+  defp resolve_literal({:__aliases__, _, _} = alias, env), do: Macro.expand(alias, env)
+
+  defp resolve_literal(ast, env) do
+    if Macro.quoted_literal?(ast),
+      do: ast,
+      else: compile_error(env, "codec types must be literals: #{Macro.to_string(ast)}")
+  end
 
   defp check_schema!(%{header: header, attrs: attrs}, env) do
     names = for({:field, n, _} <- header, do: n) ++ for({_, n, _} <- attrs, do: n)

@@ -201,6 +201,17 @@ defmodule Linx.Netlink.WireCodecTest do
     test "a malformed codec block does not compile" do
       assert_raise CompileError, fn ->
         Code.compile_string("""
+        defmodule Linx.Netlink.WireCodecTest.Bad2 do
+          use Linx.Netlink.Codec
+          codec do
+            attr 1, :x, String.to_atom("u8")
+          end
+        end
+        """)
+      end
+
+      assert_raise CompileError, fn ->
+        Code.compile_string("""
         defmodule Linx.Netlink.WireCodecTest.Bad do
           use Linx.Netlink.Codec
           codec do

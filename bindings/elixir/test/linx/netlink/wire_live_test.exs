@@ -226,6 +226,10 @@ defmodule Linx.Netlink.WireLiveTest do
     assert Request.talk(s, 18, 0, [:x]) == {:error, {:bad_payload, [:x]}}
     assert Request.talk(s, 18, 0, <<>>, timeout: :soon) == {:error, {:bad_timeout, :soon}}
     assert Socket.next_seq(s) < Socket.next_seq(s)
+
+    # NLMSG_NOOP is acknowledged only when asked; unasked, nothing answers.
+    assert Request.talk(s, nlmsg_noop(), nlm_f_ack()) == {:ok, []}
+    assert Request.talk(s, nlmsg_noop(), 0, <<>>, timeout: 100) == {:error, :timeout}
     :ok = Socket.close(s)
   end
 
@@ -322,6 +326,8 @@ defmodule Linx.Netlink.WireLiveTest do
       assert nft_tables(pid) == [{"inet", "wire_e"}]
 
       assert Nfnl.batch(sock, [:x]) == {:error, {:bad_messages, [:x]}}
+      assert {:error, {:bad_messages, _}} = Nfnl.batch(sock, [%Message{type: 70_000}])
+      assert Nfnl.batch(sock, [], :nftables, genid: -1) == {:error, {:bad_option, {:genid, -1}}}
       assert Nfnl.batch(sock, [], :nope) == {:error, {:bad_subsys, :nope}}
       :ok = Socket.close(sock)
     end
