@@ -293,6 +293,31 @@ defmodule Linx.Netlink.WireCodecTest do
       assert Gen.quickcheck(gen, 500, prop) == true
     end
 
+    test "codec structs round trip" do
+      maybe = fn gen -> T.oneof([T.exactly(nil), gen]) end
+      text = T.bind(T.binary(), &String.replace(&1, <<0>>, ""), false)
+
+      gen =
+        T.bind(
+          T.tuple([
+            T.integer(0, 255),
+            T.integer(-0x80000000, 0x7FFFFFFF),
+            T.integer(0, 0xFFFF),
+            maybe.(text),
+            maybe.(T.integer(0, 0xFFFFFFFF)),
+            maybe.(T.binary()),
+            maybe.(T.exactly(true)),
+            maybe.(T.integer(-128, 127))
+          ]),
+          fn {f, i, p, n, m, b, u, s} ->
+            %Msg{family: f, index: i, port: p, name: n, mtu: m, blob: b, up: u, neg: s}
+          end,
+          false
+        )
+
+      assert Gen.quickcheck(gen, 500, fn m -> Msg.decode(Msg.encode(m)) == {:ok, m} end) == true
+    end
+
     test "random bytes never crash the decoders" do
       prop = fn bin ->
         ok_or_error?(Message.safe_decode(bin)) and ok_or_error?(Attr.safe_decode(bin)) and

@@ -325,6 +325,13 @@ defmodule Linx.Netlink.WireLiveTest do
 
       assert nft_tables(pid) == [{"inet", "wire_e"}]
 
+      # Subsystems without transactions refuse the envelope itself.
+      assert {:error, %Error{}} =
+               Nfnl.batch(sock, [table_msg(@nft_msg_newtable, "x", 0)], :ctnetlink, timeout: 2000)
+
+      assert {:error, %Error{errno: :einval}} =
+               Nfnl.batch(sock, [table_msg(@nft_msg_newtable, "x", 0)], 200, timeout: 2000)
+
       assert Nfnl.batch(sock, [:x]) == {:error, {:bad_messages, [:x]}}
       assert {:error, {:bad_messages, _}} = Nfnl.batch(sock, [%Message{type: 70_000}])
       assert Nfnl.batch(sock, [], :nftables, genid: -1) == {:error, {:bad_option, {:genid, -1}}}
