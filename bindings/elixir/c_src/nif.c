@@ -464,6 +464,11 @@ static ErlNifFunc funcs[] = {
 	{ "errno_name", 1, nif_errno_name, 0 },
 	{ "encode", 1, nif_codec_encode, 0 },
 	{ "decode", 1, nif_codec_decode, 0 },
+	{ "nl_open_in_netns", 2, nif_nl_open_in_netns,
+	  ERL_NIF_DIRTY_JOB_IO_BOUND },
+	{ "nl_bind", 2, nif_nl_bind, 0 },
+	{ "nl_close_fd", 1, nif_nl_close_fd, 0 },
+	{ "nl_cloexec", 1, nif_nl_cloexec, 0 },
 };
 
 ERL_NIF_INIT(Elixir.Linx.Native, funcs, load, NULL, upgrade, NULL)

@@ -135,4 +135,14 @@ struct linx_handle *nif_handle_get(ErlNifEnv *env, ERL_NIF_TERM t);
 ERL_NIF_TERM nif_handle_type(ErlNifEnv *env, int argc,
 			     const ERL_NIF_TERM argv[]);
 
+/* ---- netlink sockets in another netns (netlink_socket.c) ---------------- */
+
+ERL_NIF_TERM nif_nl_open_in_netns(ErlNifEnv *env, int argc,
+				  const ERL_NIF_TERM argv[]);
+ERL_NIF_TERM nif_nl_bind(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[]);
+ERL_NIF_TERM nif_nl_close_fd(ErlNifEnv *env, int argc,
+			     const ERL_NIF_TERM argv[]);
+ERL_NIF_TERM nif_nl_cloexec(ErlNifEnv *env, int argc,
+			    const ERL_NIF_TERM argv[]);
+
 #endif /* LINX_NIF_H */

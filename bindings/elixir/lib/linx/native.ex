@@ -100,4 +100,18 @@ defmodule Linx.Native do
   """
   @spec decode(binary()) :: {:ok, term()} | {:error, map()}
   def decode(_bytes), do: :erlang.nif_error(:not_loaded)
+
+  @doc false
+  # Linx.Netlink.Socket.Native: a netlink socket opened inside a network
+  # namespace by a throwaway native thread (dirty I/O scheduler).
+  def nl_open_in_netns(_path, _protocol), do: :erlang.nif_error(:not_loaded)
+
+  @doc false
+  def nl_bind(_fd, _groups), do: :erlang.nif_error(:not_loaded)
+
+  @doc false
+  def nl_close_fd(_fd), do: :erlang.nif_error(:not_loaded)
+
+  @doc false
+  def nl_cloexec(_fd), do: :erlang.nif_error(:not_loaded)
 end

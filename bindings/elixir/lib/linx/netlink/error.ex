@@ -3,6 +3,12 @@ defmodule Linx.Netlink.Error do
   An error the kernel (or the rtnl plugin on its behalf) returned for a
   netlink request.
 
+  From the wire layer (`Linx.Netlink.Request`, `Linx.Netlink.Nfnl`) it is
+  built from the kernel's `NLMSG_ERROR` reply; sockets from
+  `Linx.Netlink.Socket.open/2` ask for extended acknowledgements (Linux
+  4.12 and later), so `:message` then holds the kernel's own text
+  (`NLMSGERR_ATTR_MSG`) when it gave one.
+
     * `:code` - the positive errno number;
     * `:errno` - its name as an atom (`:enodev`, `:eexist`, `:einval`...);
     * `:message` - the kernel's extended-ACK text when it gave one, else the
