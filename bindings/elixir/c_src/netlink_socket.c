@@ -109,6 +109,20 @@ ERL_NIF_TERM nif_nl_open_in_netns(ErlNifEnv *env, int argc,
 				enif_make_int(env, job.fd));
 }
 
+/* Whether `fd` is a netlink socket.  These functions take a bare integer
+ * from Elixir: anything else (the VM's own pipes, its epoll descriptor, a
+ * distribution socket) is refused as a bad argument, so that no call can
+ * close or rebind a descriptor the VM relies on. */
+static bool is_netlink_fd(int fd)
+{
+	int domain = 0;
+	socklen_t len = sizeof(domain);
+
+	return fd >= 0 &&
+	       getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 &&
+	       domain == AF_NETLINK;
+}
+
 ERL_NIF_TERM nif_nl_bind(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[])
 {
 	struct sockaddr_nl sa;
@@ -116,7 +130,7 @@ ERL_NIF_TERM nif_nl_bind(ErlNifEnv *env, int argc, const ERL_NIF_TERM argv[])
 	int fd;
 
 	(void)argc;
-	if (!enif_get_int(env, argv[0], &fd) || fd < 0 ||
+	if (!enif_get_int(env, argv[0], &fd) || !is_netlink_fd(fd) ||
 	    !enif_get_uint(env, argv[1], &groups))
 		return enif_make_badarg(env);
 	memset(&sa, 0, sizeof(sa));
@@ -135,7 +149,7 @@ ERL_NIF_TERM nif_nl_close_fd(ErlNifEnv *env, int argc,
 	int fd;
 
 	(void)argc;
-	if (!enif_get_int(env, argv[0], &fd) || fd < 0)
+	if (!enif_get_int(env, argv[0], &fd) || !is_netlink_fd(fd))
 		return enif_make_badarg(env);
 	close(fd);
 	return nif_priv(env)->atoms.ok;
@@ -150,7 +164,7 @@ ERL_NIF_TERM nif_nl_cloexec(ErlNifEnv *env, int argc,
 	int fd, flags;
 
 	(void)argc;
-	if (!enif_get_int(env, argv[0], &fd) || fd < 0)
+	if (!enif_get_int(env, argv[0], &fd) || !is_netlink_fd(fd))
 		return enif_make_badarg(env);
 	flags = fcntl(fd, F_GETFD);
 	if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)

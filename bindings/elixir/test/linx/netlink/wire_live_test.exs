@@ -209,6 +209,15 @@ defmodule Linx.Netlink.WireLiveTest do
     assert errno == 22
     assert Native.close_fd(fd) == :ok
 
+    # the VM's own descriptors are out of reach: stdin, stdout, stderr
+    # and whatever else it holds that is not a netlink socket
+    for vm_fd <- 0..2 do
+      assert_raise ArgumentError, fn -> Native.close_fd(vm_fd) end
+      assert_raise ArgumentError, fn -> Native.bind_netlink(vm_fd, 0) end
+    end
+
+    assert File.exists?("/proc/self/fd/1")
+
     assert Native.open_in_netns("", 0) == {:error, {:bad_netns_path, ""}}
     assert Native.open_in_netns("/proc/self/ns/net", -1) == {:error, {:bad_protocol, -1}}
     assert Socket.open(-1) == {:error, {:bad_protocol, -1}}

@@ -75,7 +75,10 @@ defmodule Linx.Netlink.Socket.Native do
   @doc """
   Closes a descriptor from `open_in_netns/2`: one no `:socket` adopted, or
   the original left over after `:socket.open/1` made its own copy.
-  Always `:ok`.
+  Returns `:ok`.  A descriptor that is not a netlink socket raises
+  `ArgumentError` and stays open: the VM's own descriptors (its pipes,
+  its poll set, the distribution's sockets) are out of this function's
+  reach.  `bind_netlink/2` refuses them the same way.
   """
   @spec close_fd(non_neg_integer()) :: :ok
   def close_fd(fd) when is_integer(fd) and fd >= 0 and fd <= 0x7FFFFFFF do
