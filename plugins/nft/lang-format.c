@@ -2145,6 +2145,43 @@ static int fmt_limit(struct sbuf *b, const struct linx_value *e)
 	return 0;
 }
 
+/* The set a fib result is looked up in: `@name`, `vmap @name`, or an
+ * inline set or verdict map of the result's type. */
+static int fib_set_text(struct sbuf *b, const struct linx_value *m,
+			unsigned dt, unsigned len)
+{
+	int64_t dreg = -1;
+
+	int_of(m, "dreg", &dreg);
+	if (is_expr(m, "lookup")) {
+		const char *set = str_of(m, "set");
+		if (!set || !set[0] || (dreg != -1 && dreg != 0))
+			return -1;
+		for (const char *q = set; *q; q++)
+			if (!isalnum((unsigned char)*q) && *q != '_' &&
+			    *q != '-' && *q != '.')
+				return -1; /* @name cannot be quoted */
+		if (dreg == 0)
+			nftl_sb_puts(b, "vmap ");
+		else if (has_inv(m))
+			nftl_sb_puts(b, "!= ");
+		nftl_sb_printf(b, "@%s", set);
+		return 0;
+	}
+	const char *kt = str_of(m, "key_type");
+	const char *vt = str_of(m, "data_type");
+	const char *st = nftl_dtype_settype(dt, len);
+	if (!kt || !st || strcmp(st, kt) != 0 || (vt && strcmp(vt, "verdict")) ||
+	    (vt && dreg != 0))
+		return -1;
+	if (vt)
+		nftl_sb_puts(b, "vmap ");
+	else if (has_inv(m))
+		nftl_sb_puts(b, "!= ");
+	return elements_text(b, kt, linx_map_get(m, "elements"), vt, vt,
+			     NULL);
+}
+
 static int fmt_fib(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		   uint32_t i)
 {
@@ -2159,8 +2196,11 @@ static int fmt_fib(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	unsigned dt, len;
 
 	if (!f || f->type != LINX_LIST || !res || !int_of(e, "dreg", &dreg) ||
-	    dreg != 1 || i + 1 >= n || !is_expr(&ex[i + 1], "cmp") ||
-	    !sreg1(&ex[i + 1]) || !bytes_of(&ex[i + 1], "data"))
+	    dreg != 1 || i + 1 >= n || !sreg1(&ex[i + 1]) ||
+	    !(is_expr(&ex[i + 1], "cmp") ? bytes_of(&ex[i + 1], "data") != NULL
+					 : is_expr(&ex[i + 1], "lookup") ||
+						   is_expr(&ex[i + 1],
+							   "set_literal")))
 		return unsupported(c, e, "not a fib match");
 	if (streq(res, "addrtype"))
 		dt = DT_FIBADDR, len = 4;
@@ -2189,6 +2229,19 @@ static int fmt_fib(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		return unsupported(c, e, "flags");
 	}
 	nftl_sb_printf(&b, " %s ", dt == DT_FIBADDR ? "type" : res);
+	if (!is_expr(&ex[i + 1], "cmp")) {
+		if (present || fib_set_text(&b, &ex[i + 1], dt, len) < 0 ||
+		    b.oom) {
+			free(b.p);
+			return unsupported(c, e, "set");
+		}
+		if (linx_map_get(&ex[i + 1], "data_type") ||
+		    (int_of(&ex[i + 1], "dreg", &dreg) && dreg == 0))
+			c->term = true;
+		word(c, b.p);
+		free(b.p);
+		return 2;
+	}
 	const struct linx_value *d = bytes_of(&ex[i + 1], "data");
 	const char *op = str_of(&ex[i + 1], "op");
 	const char *ot = op_text(op);

@@ -1331,11 +1331,6 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 
 /* ---- matches ------------------------------------------------------------------- */
 
-static bool known_set_dtype(unsigned dt)
-{
-	return dt != DT_FIBADDR;
-}
-
 static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 			  struct linx_value *ret, bool *interval);
 
@@ -1600,7 +1595,7 @@ static int set_literal(struct parser *p, struct rule *r,
 	const char *kt = nftl_dtype_settype(dt, len);
 	int rc;
 
-	if (!kt || !known_set_dtype(dt))
+	if (!kt)
 		return perror_at(p, at, "unsupported feature: sets of this "
 					"type");
 	rc = parse_elements(p, dt, len, braces, vmap ? 2 : 0, 0, 0, &elems,
@@ -1772,7 +1767,7 @@ static int ckey_add(struct parser *p, struct ckey *k, unsigned dt,
 	const char *name = nftl_dtype_settype(dt, len);
 	unsigned slots = 0;
 
-	if (!name || !known_set_dtype(dt))
+	if (!name)
 		return perror_at(p, at, "unsupported feature: this type in a "
 					"concatenation");
 	if (k->n == CONCAT_MAX)
@@ -2347,7 +2342,7 @@ static int match_rest(struct parser *p, struct rule *r,
 						     "values: write it as a "
 						     "set, { ... }");
 		}
-		if (!kt || !known_set_dtype(dt) || s->kind == SEL_RT) {
+		if (!kt || s->kind == SEL_RT) {
 			linx_value_clear(&first);
 			return perror_at(p, at, "unsupported feature: lists "
 						"of this type");
@@ -2884,7 +2879,7 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 	if ((rc = expect_punct(p, '{')) < 0)
 		return rc;
 	const char *kt = nftl_dtype_settype(s->dtype, s->len);
-	if (!kt || !known_set_dtype(s->dtype))
+	if (!kt)
 		return perror_at(p, t, "unsupported feature: maps of this type");
 	struct linx_value elems;
 	bool interval = false;
@@ -2928,7 +2923,7 @@ static int helper_map(struct parser *p, struct rule *r)
 	}
 	const struct nftl_sel *s = nftl_sel_find(proto, field);
 	const char *kt = s ? nftl_dtype_settype(s->dtype, s->len) : NULL;
-	if (!s || !kt || !known_set_dtype(s->dtype) || s->bits)
+	if (!s || !kt || s->bits)
 		return perror_at(p, t, "unsupported feature: %s %s as a map "
 				       "key", proto, field);
 	if ((rc = emit_deps(p, r, s, t)) < 0)
@@ -4146,9 +4141,32 @@ static int stmt_fib(struct parser *p, struct rule *r)
 			return rc;
 	}
 	t = peek(p);
-	if (is_punct(t, '{') || t->kind == T_SETREF || is_ident(t, "vmap"))
-		return perror_at(p, t, "unsupported feature: sets of fib "
-				       "results");
+	bool ordering = !streq(op, "eq") && !streq(op, "neq");
+	if (is_ident(t, "vmap") && !ordering) {
+		next(p);
+		const struct tok *u = next(p);
+		if (u->kind == T_SETREF)
+			return (rc = hton_for_set(p, r, u, dt, len)) < 0
+				       ? rc
+				       : lookup(p, r, u, false, true);
+		if (is_punct(u, '{'))
+			return set_literal(p, r, NULL, dt, len, true, false,
+					   true, u);
+		return unexpected(p, u, "a set reference or '{'");
+	}
+	if ((is_punct(t, '{') || t->kind == T_SETREF) && ordering)
+		return perror_at(p, t, "a set needs == or !=");
+	if (t->kind == T_SETREF) {
+		next(p);
+		if ((rc = hton_for_set(p, r, t, dt, len)) < 0)
+			return rc;
+		return lookup(p, r, t, streq(op, "neq"), false);
+	}
+	if (is_punct(t, '{')) {
+		next(p);
+		return set_literal(p, r, NULL, dt, len, false,
+				   streq(op, "neq"), true, t);
+	}
 	if (t->kind == T_VAR) {
 		next(p);
 		return parse_hole(p, r, t, dt, len, op);

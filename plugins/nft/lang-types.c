@@ -558,7 +558,7 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_HOUR: return "hour";
 	case DT_STR16: return NULL; /* nft: integer/128, bytes */
 	case DT_CTEVENT: return NULL;
-	case DT_FIBADDR: return NULL;
+	case DT_FIBADDR: return "fib_addrtype";
 	default:
 		switch (len) {
 		case 1: return "integer/8";
@@ -579,11 +579,11 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
 		DT_HINT, DT_HINT, DT_DSCP, DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
-		DT_DAY, DT_HOUR,
+		DT_DAY, DT_HOUR, DT_FIBADDR,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2,
-					 2, 4, 1, 1, 4, 1, 4, 1, 4 };
+					 2, 4, 1, 1, 4, 1, 4, 1, 4, 4 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
