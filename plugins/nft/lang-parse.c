@@ -132,6 +132,8 @@ struct parser {
 	 * the tables it declares), so each must come back by the end */
 	struct gone *gone;
 	size_t n_gone;
+	/* how deep the set literal being read is in others (parse_elements) */
+	unsigned set_depth;
 	/* the largest value the last numgen or hash gives (gen_mod) */
 	uint64_t gen_max;
 	/* while the values of a bit field (ip dscp) are read: its width
@@ -1434,6 +1436,31 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 		}
 		if (elems->len >= 10000000)
 			return perror_at(p, peek(p), "too many elements");
+		if (braces && is_punct(peek(p), '{')) {
+			/* a set inside a set, as a define of a set used in
+			 * one ({ $lan_nets, $vpn_nets }): nft flattens it */
+			const struct tok *at = next(p);
+			struct linx_value inner;
+			if (p->set_depth >= 16)
+				return perror_at(p, at, "sets nested deeper "
+							"than 16");
+			p->set_depth++;
+			rc = parse_elements(p, dt, len, true, data_kind, ddt,
+					    dlen, &inner, interval);
+			p->set_depth--;
+			for (uint32_t k = 0; rc == 0 && k < inner.len; k++)
+				if (linx_list_push(elems, &inner.items[k]) < 0)
+					rc = nomem(p);
+			linx_value_clear(&inner);
+			if (rc < 0)
+				return rc;
+			skip_seps(p);
+			if (accept_punct(p, ','))
+				continue;
+			if (accept_punct(p, '}'))
+				break;
+			return unexpected(p, peek(p), "',' or '}'");
+		}
 		rc = parse_elem_key(p, dt, len, &key, interval);
 		if (rc < 0)
 			return rc;

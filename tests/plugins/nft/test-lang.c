@@ -415,6 +415,11 @@ static const struct {
 	 * bytes are host order) */
 	{ "table ip t {\n chain c {\n  meta skuid 512-3 accept\n }\n}\n", 3, 18,
 	  "bad range" },
+	/* sets inside sets are flattened, to a depth */
+	{ "table ip t {\n chain c {\n  ip saddr { { { { { { { { { { { { { { "
+	  "{ { { { { { 1.2.3.4 } } } } } } } } } } } } } } } } } } } } drop\n"
+	  " }\n}\n",
+	  3, 46, "nested deeper than 16" },
 	/* nft: 2:6-6: auto-merge only works with interval sets */
 	{ "table ip t {\n set s {\n  type ipv4_addr\n  auto-merge\n }\n}\n",
 	  4, 3, "auto-merge only works with interval sets" },
@@ -1200,6 +1205,26 @@ END_TEST
 
 /* auto-merge: overlapping and adjacent intervals are one, as nft merges
  * them on input; without it they stay apart (or are refused at push). */
+/* A define of a set used inside another set's braces: nft flattens it. */
+START_TEST(nested_sets_flatten)
+{
+	struct linx_value rs = parse_ok(
+		"define lan = { 10.0.0.0/8, 192.168.0.0/16 }\n"
+		"define vpn = 100.64.0.1\n"
+		"define inside = { $lan, $vpn, { 172.16.0.0/12 } }\n"
+		"table ip t {\n chain c {\n  ip saddr $inside accept\n }\n}\n");
+	char *t = fmt(&rs);
+
+	ck_assert_msg(strstr(t, "ip saddr { 10.0.0.0/8, 100.64.0.1, "
+				"172.16.0.0/12, 192.168.0.0/16 } accept") ||
+			      strstr(t, "ip saddr { 10.0.0.0/8, 192.168.0.0/16, "
+					"100.64.0.1, 172.16.0.0/12 } accept"),
+		      "%s", t);
+	free(t);
+	linx_value_clear(&rs);
+}
+END_TEST
+
 START_TEST(auto_merge_merges)
 {
 	struct linx_value rs = parse_ok(
@@ -1439,6 +1464,7 @@ int main(void)
 	tcase_add_test(tc, set_statements_roundtrip);
 	tcase_add_test(tc, payload_writes_formatter);
 	tcase_add_test(tc, auto_merge_merges);
+	tcase_add_test(tc, nested_sets_flatten);
 	tcase_add_test(tc, canonical_layout);
 	tcase_add_test(tc, mutations_never_crash);
 	tcase_add_test(tc, generated_rulesets_roundtrip);
