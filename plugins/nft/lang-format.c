@@ -1118,8 +1118,8 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 	int_of(ld, "dreg", &ldreg);
 	if (lhs && ldreg != 1)
 		return unsupported(c, ld, "a generator into another register");
-	if (lhs)
-		goto value;
+	/* SEL map { ... } / SEL map @m (`lhs`: a generator's text): the
+	 * value of a nat or of a meta/ct set, left in the register */
 	if (is_expr(&ex[i + 1], "set_literal") && !prefix) {
 		const struct linx_value *m = &ex[i + 1];
 		const char *kt = str_of(m, "key_type");
@@ -1133,7 +1133,10 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			/* the parser reads the keys by the selector's type */
 			if (!st || strcmp(st, kt) != 0)
 				return unsupported(c, m, "map keys");
-			sel_name(&b, s);
+			if (lhs)
+				nftl_sb_puts(&b, lhs);
+			else
+				sel_name(&b, s);
 			nftl_sb_puts(&b, " map ");
 			if (elements_text(&b, kt, linx_map_get(m, "elements"),
 					  false, true, dt) < 0 || b.oom) {
@@ -1145,7 +1148,6 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 		}
 	}
 	if (is_expr(&ex[i + 1], "lookup") && !prefix) {
-		/* SEL map @m: the value for a nat or a meta/ct set */
 		const struct linx_value *m = &ex[i + 1];
 		const char *set = str_of(m, "set");
 		int64_t sr = -1, dr = -1;
@@ -1157,7 +1159,10 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 				if (!isalnum((unsigned char)*q) && *q != '_' &&
 				    *q != '-' && *q != '.')
 					return unsupported(c, m, "set name");
-			sel_name(&b, s);
+			if (lhs)
+				nftl_sb_puts(&b, lhs);
+			else
+				sel_name(&b, s);
 			nftl_sb_printf(&b, " map @%s", set);
 			if (b.oom) {
 				free(b.p);
@@ -1167,6 +1172,8 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			return 2;
 		}
 	}
+	if (lhs)
+		goto value;
 	if (ldreg != 1)
 		return unsupported(c, ld, "a load into another register");
 	if (is_expr(&ex[i + 1], "objref") && !prefix) {

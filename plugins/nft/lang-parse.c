@@ -2841,15 +2841,30 @@ static bool is_payload_proto(const char *s);
 /* SEL map { k : v, ... } or SEL map @m looked up into `reg`: nat from a
  * map (nft's `dnat to tcp dport map { 80 : 10.0.0.1 }`), or the value of
  * `meta mark set SEL map ...`; `what` names the statement for errors. */
+static const struct nftl_sel *gen_sel(const struct tok *t);
+static int gen_expr(struct parser *p, struct rule *r, const struct tok *t);
+
 static int map_value(struct parser *p, struct rule *r, unsigned reg,
 		     unsigned ddt, unsigned dlen, const char *what)
 {
 	const struct tok *t = next(p);
 	const char *proto, *field;
+	const struct nftl_sel *s;
 	int rc;
 
 	if (t->kind != T_IDENT)
 		return unexpected(p, t, "a field");
+	if ((s = gen_sel(t))) {
+		/* dnat to numgen inc mod 2 map { 0 : a, 1 : b }: generators
+		 * write register 1 only */
+		if (reg != 1)
+			return perror_at(p, t, "unsupported feature: %s %s "
+					       "in a second register",
+					 what, t->s);
+		if ((rc = gen_expr(p, r, t)) < 0)
+			return rc;
+		goto lookup;
+	}
 	if (unqualified_meta(t->s)) {
 		proto = "meta";
 		field = t->s;
@@ -2864,7 +2879,7 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 		return perror_at(p, t, "unsupported feature: %s %s", what,
 				 t->s);
 	}
-	const struct nftl_sel *s = nftl_sel_find(proto, field);
+	s = nftl_sel_find(proto, field);
 	if (!s || s->bits)
 		return perror_at(p, t, "unsupported feature: %s %s", proto,
 				 field);
@@ -2886,6 +2901,7 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 	}
 	if ((rc = push_expr(p, r, &e)) < 0)
 		return rc;
+lookup:
 	if (!accept_ident(p, "map"))
 		return perror_at(p, peek(p), "unsupported feature: %s an "
 					     "expression other than a map "
@@ -2912,6 +2928,13 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 	bool interval = false;
 	rc = parse_elements(p, s->dtype, s->len, true, 1, ddt, dlen, &elems,
 			    &interval);
+	/* ranges of a host-order key are compared in network order: the
+	 * key is turned first (register 1 only) */
+	if (rc == 0 && interval && nftl_dtype_hton(s->dtype, s->len))
+		rc = reg == 1 ? e_hton(p, r, s->len)
+			      : perror_at(p, t, "unsupported feature: ranges "
+						"of %s in a second register",
+					  t->s);
 	if (rc < 0) {
 		linx_value_clear(&elems);
 		return rc;
@@ -3026,7 +3049,7 @@ static bool nat_map_ahead(struct parser *p)
 
 	return t->kind == T_IDENT && strcmp(t->s, "to") &&
 	       (unqualified_meta(t->s) || streq(t->s, "meta") ||
-		streq(t->s, "ct") || is_payload_proto(t->s));
+		streq(t->s, "ct") || is_payload_proto(t->s) || gen_sel(t));
 }
 
 static int stmt_nat(struct parser *p, struct rule *r, const char *type,
@@ -3333,8 +3356,6 @@ static bool map_ahead(struct parser *p)
 	return left >= 3 && v[1].kind == T_IDENT && is_ident(&v[2], "map");
 }
 
-static const struct nftl_sel *gen_sel(const struct tok *t);
-static int gen_expr(struct parser *p, struct rule *r, const struct tok *t);
 
 /* meta KEY set VALUE / ct KEY set VALUE (mark and friends) */
 /*
