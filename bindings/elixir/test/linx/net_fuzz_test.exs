@@ -83,7 +83,14 @@ defmodule Linx.NetFuzzTest do
 
     on_exit(fn -> stop({port, pid}) end)
 
-    %{verbs: verbs, ns: ns, handles: handles, ruleset: ruleset}
+    # Rich values to mutate: a corpus ruleset as the plugin gives it, and a
+    # patch between it and the small one.
+    corpus = Path.expand("../../../../tests/plugins/nft/lang/home-router.nft", __DIR__)
+    {:ok, big} = Linx.NFT.parse_file(corpus)
+    {:ok, big} = Linx.Netfilter.Ruleset.to_c(big)
+    {:ok, patch} = Native.call("nft.diff", %{"from" => ruleset, "to" => big})
+
+    %{verbs: verbs, ns: ns, handles: handles, ruleset: ruleset, big: big, patch: patch}
   end
 
   defp well_formed?({:ok, _}), do: true
@@ -266,6 +273,59 @@ defmodule Linx.NetFuzzTest do
     before = atoms()
     assert Enum.reject(every.(), &elem(&1, 2)) == []
     assert atoms() == before
+  end
+
+  # `value` with one node, chosen by `seed`, replaced by `new`.
+  defp mutate(value, seed, new) when is_map(value) and map_size(value) > 0,
+    do: descend(value, seed, new, Map.to_list(value), &Map.new/1)
+
+  defp mutate([_ | _] = value, seed, new), do: descend(value, seed, new, value, & &1)
+  defp mutate(_value, _seed, new), do: new
+
+  defp descend(value, seed, new, items, back) do
+    if rem(seed, 5) == 0 do
+      new
+    else
+      i = rem(div(seed, 5), length(items))
+      seed = div(seed, 5 * length(items))
+
+      items
+      |> List.update_at(i, fn
+        {k, v} when is_map(value) -> {k, mutate(v, seed, new)}
+        v -> mutate(v, seed, new)
+      end)
+      |> back.()
+    end
+  end
+
+  test "rulesets and patches with one part replaced: validate, format, push, diff, apply",
+       ctx do
+    {:ok, sock} = Native.call("nft.open", %{"netns" => ctx.ns})
+
+    targets = [
+      {"nft.validate", "ruleset", %{}, [ctx.ruleset, ctx.big]},
+      {"nft.format", "ruleset", %{}, [ctx.ruleset, ctx.big]},
+      {"nft.push", "ruleset", %{"sock" => sock}, [ctx.ruleset, ctx.big]},
+      {"nft.push", "ruleset", %{"sock" => sock, "mode" => "reconcile"}, [ctx.big]},
+      {"nft.diff", "to", %{"from" => ctx.ruleset}, [ctx.big]},
+      {"nft.apply", "patch", %{"sock" => sock}, [ctx.patch]},
+      {"nft.reconcile", "desired", %{"sock" => sock}, [ctx.big]},
+      {"nft.fill_holes", "ruleset", %{"values" => %{}}, [ctx.big]}
+    ]
+
+    gen =
+      T.tuple([
+        T.elements(targets),
+        T.integer(0, 1_000_000_000),
+        T.frequency([{3, Gen.term()}, {2, plausible(ctx)}])
+      ])
+
+    prop = fn {{verb, param, base, values}, seed, new} ->
+      value = Enum.at(values, rem(seed, length(values)))
+      well_formed?(call(verb, Map.put(base, param, mutate(value, div(seed, 2), new)), ctx))
+    end
+
+    assert checked(gen, 4000, prop) == {true, 0}
   end
 
   test "from many processes at once", ctx do
