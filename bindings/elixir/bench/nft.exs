@@ -24,7 +24,8 @@
 #   nft      nft -f FILE / nft -j list ruleset, run with nsenter
 #
 # Figures are medians over RUNS runs (default 5) in milliseconds, the
-# columns in a random order per run; the ratios to c are what to read.
+# columns in a random order per run, each in a new Erlang process; the
+# ratios to c are what to read.
 # Target (issue 16): elixir within 1.2x of c.
 
 defmodule Linx.Bench.Nft do
@@ -105,6 +106,11 @@ defmodule Linx.Bench.Nft do
     %{push: push, pull: pull}
   end
 
+  # Each column runs in a new process, which holds its workload only: the
+  # caller's heap (every workload, parsed and as values) would otherwise
+  # be copied by each garbage collection the conversions trigger.
+  defp fresh(fun), do: Task.await(Task.async(fun), :infinity)
+
   defp median(values), do: Enum.at(Enum.sort(values), div(length(values), 2))
 
   defp fmt(x), do: :io_lib.format("~10.1f", [x]) |> to_string()
@@ -145,15 +151,14 @@ defmodule Linx.Bench.Nft do
         # one untimed round first
         Enum.each(columns, fn col ->
           nft!(pid, ["flush", "ruleset"])
-          column(col, w, ctx)
+          fresh(fn -> column(col, w, ctx) end)
         end)
 
         rounds =
           for _ <- 1..runs do
             for col <- Enum.shuffle(columns), into: %{} do
               nft!(pid, ["flush", "ruleset"])
-              :erlang.garbage_collect()
-              {col, column(col, w, ctx)}
+              {col, fresh(fn -> column(col, w, ctx) end)}
             end
           end
 
