@@ -47,7 +47,8 @@ defmodule Linx.MixProject do
     [
       test: &LinxMix.TestNamespaces.run/1,
       bench: "run bench/dispatch.exs",
-      "bench.process": "run bench/process.exs"
+      "bench.process": "run bench/process.exs",
+      "bench.nft": "run bench/nft.exs"
     ]
   end
 end
