@@ -13,7 +13,10 @@ defmodule Linx.Netfilter.Rule do
 
   `:tag` is the rule's stable identity for reconcile pushes (an atom,
   `[A-Za-z0-9_.-]{1,64}`); it travels in the kernel's rule comment as
-  `tag:NAME`, so `nft list` shows it.  Errors: `{:error, {:bad_rule, reason}}`.
+  `tag:NAME`, so `nft list` shows it.  A pulled rule's tag is the atom
+  when this VM already has it, and otherwise stays a string (another
+  program's tags never create atoms); a string tag is accepted wherever
+  an atom is.  Errors: `{:error, {:bad_rule, reason}}`.
   """
 
   alias Linx.Netfilter.{Expr, Verdict}
@@ -26,7 +29,7 @@ defmodule Linx.Netfilter.Rule do
           comment: String.t() | nil,
           expressions: [Expr.t()],
           handle: pos_integer() | nil,
-          tag: atom() | nil
+          tag: atom() | String.t() | nil
         }
 
   @doc "Builds a rule; options `:tag`, `:comment`, `:chain`, `:handle`."
@@ -92,6 +95,12 @@ defmodule Linx.Netfilter.Rule do
       else: {:error, {:bad_rule, {:bad_tag, tag}}}
   end
 
+  def check_tag(tag) when is_binary(tag) do
+    if tag =~ ~r/\A[A-Za-z0-9_.-]{1,64}\z/,
+      do: :ok,
+      else: {:error, {:bad_rule, {:bad_tag, tag}}}
+  end
+
   def check_tag(tag), do: {:error, {:bad_rule, {:bad_tag, tag}}}
 
   defp check_comment(nil), do: :ok
@@ -114,7 +123,7 @@ defmodule Linx.Netfilter.Rule do
   def to_c(%__MODULE__{} = r) do
     with {:ok, exprs} <- exprs_to_c(r.expressions, []) do
       %{"exprs" => exprs}
-      |> put("tag", r.tag && Atom.to_string(r.tag))
+      |> put("tag", tag_to_c(r.tag))
       |> put("comment", r.comment)
       |> put("handle", r.handle)
       |> then(&{:ok, &1})
@@ -130,6 +139,21 @@ defmodule Linx.Netfilter.Rule do
     end
   end
 
+  defp tag_to_c(nil), do: nil
+  defp tag_to_c(tag) when is_atom(tag), do: Atom.to_string(tag)
+  defp tag_to_c(tag) when is_binary(tag), do: tag
+
+  # A tag read from the kernel becomes the atom a program of this VM gave
+  # it; a tag no code here knows (another program's) stays a string, so
+  # that pulling foreign rulesets cannot fill the atom table.
+  defp tag_from_c(nil), do: nil
+
+  defp tag_from_c(tag) when is_binary(tag) do
+    String.to_existing_atom(tag)
+  rescue
+    ArgumentError -> tag
+  end
+
   defp put(m, _k, nil), do: m
   defp put(m, k, v), do: Map.put(m, k, v)
 
@@ -139,7 +163,7 @@ defmodule Linx.Netfilter.Rule do
       expressions: Enum.map(Map.get(m, "exprs", []), &Expr.from_c/1),
       chain: chain,
       handle: m["handle"],
-      tag: m["tag"] && String.to_atom(m["tag"]),
+      tag: tag_from_c(m["tag"]),
       comment: m["comment"]
     }
   end

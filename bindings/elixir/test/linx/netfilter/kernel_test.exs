@@ -225,6 +225,32 @@ defmodule Linx.Netfilter.KernelTest do
     assert listing(c) =~ "masquerade"
   end
 
+  test "tags another program wrote stay strings: pulls never create atoms" do
+    pid = netns()
+    path = Path.join(System.tmp_dir!(), "linx-nft-#{System.unique_integer([:positive])}.nft")
+
+    rules =
+      for i <- 1..50,
+          do:
+            ~s(tcp dport #{i} accept comment "tag:foreign_#{System.unique_integer([:positive])}_#{i}"\n)
+
+    File.write!(path, "table inet f {\n chain c {\n" <> Enum.join(rules) <> "}\n}\n")
+    on_exit(fn -> File.rm(path) end)
+    nft!(pid, ["-f", path])
+
+    assert {:ok, pulled} = Netfilter.pull({:pid, pid})
+    tags = Enum.map(pulled.tables[{:inet, "f"}].chains["c"].rules, & &1.tag)
+    assert length(tags) == 50 and Enum.all?(tags, &is_binary/1)
+    # (the atom table, not its count, which other tests' code loading moves)
+    for t <- tags, do: assert_raise(ArgumentError, fn -> String.to_existing_atom(t) end)
+
+    # such a ruleset pushes back as it came, and reconciles to nothing
+    other = netns()
+    assert :ok = Netfilter.push({:pid, other}, pulled)
+    assert :ok = Netfilter.push({:pid, other}, pulled, mode: :reconcile)
+    assert listing(other) == listing(pid)
+  end
+
   @corpus_dir Path.expand("../../../../../tests/plugins/nft/lang", __DIR__)
 
   test "each file of the C language corpus, through the binding's structs, loads as nft -f loads it" do
