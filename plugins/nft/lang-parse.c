@@ -2176,6 +2176,42 @@ static int match_body(struct parser *p, struct rule *r,
 	return match_rest(p, r, s, at);
 }
 
+/* The verdict map a value of type dt/len in register 1 is looked up in,
+ * after `vmap`: `@name` or `{ KEY : VERDICT, ... }`. */
+static int vmap_rhs(struct parser *p, struct rule *r, unsigned dt,
+		    unsigned len)
+{
+	const struct tok *u = next(p);
+	int rc;
+
+	if (u->kind == T_SETREF)
+		return (rc = hton_for_set(p, r, u, dt, len)) < 0
+			       ? rc
+			       : lookup(p, r, u, false, true);
+	if (is_punct(u, '{'))
+		return set_literal(p, r, NULL, dt, len, true, false, true, u);
+	return unexpected(p, u, "a set reference or '{'");
+}
+
+/* The set a value in register 1 is looked up in, at `t` (`@name` or
+ * `{ ... }`, not read yet): `s` the selector when there is one, `neq`
+ * for a negated lookup, `ordering` an operator a set does not take. */
+static int set_rhs(struct parser *p, struct rule *r, const struct nftl_sel *s,
+		   unsigned dt, unsigned len, bool neq, bool ordering,
+		   const struct tok *t)
+{
+	int rc;
+
+	if (ordering)
+		return perror_at(p, t, "a set needs == or !=");
+	next(p);
+	if (t->kind == T_SETREF)
+		return (rc = hton_for_set(p, r, t, dt, len)) < 0
+			       ? rc
+			       : lookup(p, r, t, neq, false);
+	return set_literal(p, r, s, dt, len, false, neq, true, t);
+}
+
 static int match_rest(struct parser *p, struct rule *r,
 		      const struct nftl_sel *s, const struct tok *at)
 {
@@ -2230,15 +2266,7 @@ static int match_rest(struct parser *p, struct rule *r,
 		next(p);
 		if ((rc = e_sel_load(p, r, s, len)) < 0)
 			return rc;
-		const struct tok *u = next(p);
-		if (u->kind == T_SETREF)
-			return (rc = hton_for_set(p, r, u, dt, len)) < 0
-				       ? rc
-				       : lookup(p, r, u, false, true);
-		if (is_punct(u, '{'))
-			return set_literal(p, r, NULL, dt, len, true, false,
-					   true, u);
-		return unexpected(p, u, "a set reference or '{'");
+		return vmap_rhs(p, r, dt, len);
 	}
 	if (is_ident(t, "map"))
 		return perror_at(p, t, "unsupported feature: map lookups in "
@@ -2277,20 +2305,8 @@ static int match_rest(struct parser *p, struct rule *r,
 					       "0-%u",
 					 (unsigned long long)t->u, s->mask);
 	}
-	if (t->kind == T_SETREF) {
-		if (ordering)
-			return perror_at(p, t, "a set needs == or !=");
-		next(p);
-		if ((rc = hton_for_set(p, r, t, dt, len)) < 0)
-			return rc;
-		return lookup(p, r, t, neq, false);
-	}
-	if (is_punct(t, '{')) {
-		if (ordering)
-			return perror_at(p, t, "a set needs == or !=");
-		next(p);
-		return set_literal(p, r, s, dt, len, false, neq, true, t);
-	}
+	if (t->kind == T_SETREF || is_punct(t, '{'))
+		return set_rhs(p, r, s, dt, len, neq, ordering, t);
 	if (t->kind == T_VAR) {
 		if (s->bits) /* a hole's value would need the shift */
 			return perror_at(p, t, "unsupported feature: a "
@@ -4192,29 +4208,11 @@ static int stmt_fib(struct parser *p, struct rule *r)
 	bool ordering = !streq(op, "eq") && !streq(op, "neq");
 	if (is_ident(t, "vmap") && !ordering) {
 		next(p);
-		const struct tok *u = next(p);
-		if (u->kind == T_SETREF)
-			return (rc = hton_for_set(p, r, u, dt, len)) < 0
-				       ? rc
-				       : lookup(p, r, u, false, true);
-		if (is_punct(u, '{'))
-			return set_literal(p, r, NULL, dt, len, true, false,
-					   true, u);
-		return unexpected(p, u, "a set reference or '{'");
+		return vmap_rhs(p, r, dt, len);
 	}
-	if ((is_punct(t, '{') || t->kind == T_SETREF) && ordering)
-		return perror_at(p, t, "a set needs == or !=");
-	if (t->kind == T_SETREF) {
-		next(p);
-		if ((rc = hton_for_set(p, r, t, dt, len)) < 0)
-			return rc;
-		return lookup(p, r, t, streq(op, "neq"), false);
-	}
-	if (is_punct(t, '{')) {
-		next(p);
-		return set_literal(p, r, NULL, dt, len, false,
-				   streq(op, "neq"), true, t);
-	}
+	if (t->kind == T_SETREF || is_punct(t, '{'))
+		return set_rhs(p, r, NULL, dt, len, streq(op, "neq"), ordering,
+			       t);
 	if (t->kind == T_VAR) {
 		next(p);
 		return parse_hole(p, r, t, dt, len, op);
