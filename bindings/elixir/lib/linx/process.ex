@@ -529,18 +529,18 @@ defmodule Linx.Process do
 
     # start/3 checked that the agent runs; if it died since, the session
     # ends at once with :agent_died (never {:stop, _}: that would also
-    # kill the linked caller).
-    with {:ok, port, id} <- Agent.register(),
-         agent = Process.whereis(Agent),
-         _ = agent && Process.monitor(agent),
-         state = %{state | id: id, port: port, agent: agent},
-         {:ok, bytes} <- Linx.Native.encode(Map.put(args.request, "id", id)) do
-      if send_bytes(port, bytes),
-        do: {:ok, state},
-        else: {:ok, state, {:continue, {:agent_died, -1}}}
-    else
-      {:error, %{code: code}} -> {:ok, state, {:continue, {:error, code, :malformed_request}}}
-      {:error, _} -> {:ok, state, {:continue, {:agent_died, -1}}}
+    # kill the linked caller).  The spawn request goes out from here, with
+    # no message exchanged with the router first.
+    case Agent.open_session(args.request) do
+      {:ok, port, id, agent} ->
+        Process.monitor(agent)
+        {:ok, %{state | id: id, port: port, agent: agent}}
+
+      {:error, %{code: code}} ->
+        {:ok, state, {:continue, {:error, code, :malformed_request}}}
+
+      {:error, _} ->
+        {:ok, state, {:continue, {:agent_died, -1}}}
     end
   end
 
@@ -853,13 +853,6 @@ defmodule Linx.Process do
 
   defp send_op(state, op, fields \\ %{}) do
     Agent.command(state.port, Map.merge(fields, %{"op" => op, "id" => state.id}))
-  end
-
-  defp send_bytes(port, bytes) do
-    Port.command(port, bytes)
-    true
-  rescue
-    ArgumentError -> false
   end
 
   defp pid_field(ev, key) do
