@@ -14,13 +14,13 @@ defmodule Linx.Process.Agent do
   This process (started by the `:linx` application) owns the Port:
 
     * it opens the Port on the first spawn, not at boot;
-    * a session opens itself (`open_session/1`, run in the session): it
-      takes a unique id, enters `id => pid` in this process's public route
-      table (ETS), then writes its own spawn request to the Port, all
-      without a message to this process, so that a spawn costs no round
-      trip here; the route is in the table before the agent can answer.
-      Its later requests go out the same way (`Port.command/2` from the
-      session keeps a session's requests in order);
+    * `Linx.Process.spawn/1` opens a session without a message to this
+      process (`prepare/1`, `open/2`): it takes a unique id, enters
+      `id => session pid` in this process's public route table (ETS), then
+      writes the spawn request to the Port, so the route is in the table
+      before the agent can answer.  The session writes its later requests
+      itself (they are all caused by calls made after `spawn/1` returned,
+      and one process's `Port.command/2`s keep their order);
     * every event is decoded here (`Linx.Native.decode/1`: no atom is made
       from the agent's bytes) and sent to the session its `id` routes to;
       a frame that does not decode, or names no live session, is dropped
@@ -57,7 +57,7 @@ defmodule Linx.Process.Agent do
   @doc """
   Registers the calling process as a session: returns the agent Port and a
   fresh session id, starting the agent if it is not running.
-  (`Linx.Process` sessions use `open_session/1`, which makes no call.)
+  (`Linx.Process.spawn/1` uses `prepare/1` and `open/2`, which make no call.)
   """
   @spec register(GenServer.server()) :: {:ok, port(), pos_integer()} | {:error, term()}
   def register(server \\ __MODULE__) do
@@ -67,29 +67,39 @@ defmodule Linx.Process.Agent do
   end
 
   @doc false
-  # Run by a session: routes a fresh id to the calling process and writes
-  # `request` with that id to the Port; the server starts monitoring the
-  # caller at its first event.  {:ok, port, id, server_pid};
-  # {:error, :agent_died} when the agent is not running or died meanwhile;
-  # the encoder's {:error, _} when the request does not encode.
-  @spec open_session(map()) :: {:ok, port(), pos_integer(), pid()} | {:error, term()}
-  def open_session(request) do
+  # The first half of opening a session, before its process exists: the
+  # agent's Port, this server, a fresh id and `request` with that id
+  # encoded.  {:error, :agent_died} when the agent is not running; the
+  # encoder's {:error, _} when the request does not encode.
+  @spec prepare(map()) ::
+          {:ok, {port(), pid(), pos_integer(), binary()}} | {:error, term()}
+  def prepare(request) do
     with {:ok, port, server} <- lookup_port(),
          id = System.unique_integer([:positive, :monotonic]),
          {:ok, bytes} <- Linx.Native.encode(Map.put(request, "id", id)) do
-      # The route is in the table before the agent can answer.
-      :ets.insert(@routes, {id, self()})
+      {:ok, {port, server, id, bytes}}
+    end
+  end
 
-      # The server removes :port before it tells the routed sessions that
-      # the agent died: either it saw this route, or this check sees the
-      # port gone (or replaced).
-      if catch_port(fn -> Port.command(port, bytes) end) and
-           lookup_port() == {:ok, port, server} do
-        {:ok, port, id, server}
-      else
-        :ets.delete(@routes, id)
-        {:error, :agent_died}
-      end
+  @doc false
+  # The second half: routes the id to `session` and writes the request,
+  # with no message to this server (it monitors the session from its first
+  # event: the agent answers every spawn).  :ok, or {:error, :agent_died}
+  # when the agent is gone (or was replaced) meanwhile.
+  @spec open({port(), pid(), pos_integer(), binary()}, pid()) :: :ok | {:error, :agent_died}
+  def open({port, server, id, bytes}, session) do
+    # The route is in the table before the agent can answer.
+    :ets.insert(@routes, {id, session})
+
+    # The server removes :port before it tells the routed sessions that
+    # the agent died: either it saw this route, or this check sees the port
+    # gone (or replaced).
+    if catch_port(fn -> Port.command(port, bytes) end) and
+         lookup_port() == {:ok, port, server} do
+      :ok
+    else
+      :ets.delete(@routes, id)
+      {:error, :agent_died}
     end
   end
 
