@@ -383,16 +383,34 @@ defmodule Linx.Process do
          {:ok, linger} <- bool(opts, :linger, true),
          {:ok, auto} <- bool(opts, :auto_proceed, false),
          :ok <- Agent.ensure_started() do
-      GenServer.start_link(__MODULE__, %{
+      args = %{
         mode: mode,
-        # The agent releases the child itself: no round trip through this
-        # process between :ready and the release.
-        request: put_if(req, "auto_proceed", if(auto, do: true)),
         pty?: req["stdio"] == "pty",
         owner: owner,
         linger: linger,
         auto_proceed: auto
-      })
+      }
+
+      # The agent releases the child itself with auto_proceed: no round
+      # trip through the session between :ready and the release.
+      opened = Agent.prepare(put_if(req, "auto_proceed", if(auto, do: true)))
+
+      # The spawn request goes out from here, once the session process
+      # exists but without waiting for it to run: the request does not
+      # wait for a process to be scheduled.  The session's own requests
+      # all come from calls made after this returns.
+      session = :proc_lib.spawn_link(__MODULE__, :enter_session, [args, opened])
+
+      case opened do
+        {:ok, prepared} ->
+          if Agent.open(prepared, session) != :ok,
+            do: send(session, {:linx_agent_died, -1})
+
+        {:error, _} ->
+          :ok
+      end
+
+      {:ok, session}
     end
   end
 
@@ -501,9 +519,18 @@ defmodule Linx.Process do
   # ---- the session ---------------------------------------------------------
 
   @impl true
-  def init(args) do
+  def init(_args), do: {:stop, :not_started_this_way}
+
+  @doc false
+  # The session process, spawned linked to the caller of spawn/1 or
+  # enter/2, which writes the spawn request (`Agent.open/2`) while this
+  # starts.
+  def enter_session(args, opened) do
     # Exits of the linked caller arrive as messages; gen_server stops with
-    # the caller's reason and terminate/2 kills the workload.
+    # the caller's reason and terminate/2 kills the workload.  (A caller
+    # that dies before this line takes the session along at once; the
+    # router then sees the session gone at its first event and kills the
+    # workload.)
     Process.flag(:trap_exit, true)
 
     state = %{
@@ -528,19 +555,23 @@ defmodule Linx.Process do
     }
 
     # start/3 checked that the agent runs; if it died since, the session
-    # ends at once with :agent_died (never {:stop, _}: that would also
-    # kill the linked caller).
-    with {:ok, port, id} <- Agent.register(),
-         agent = Process.whereis(Agent),
-         _ = agent && Process.monitor(agent),
-         state = %{state | id: id, port: port, agent: agent},
-         {:ok, bytes} <- Linx.Native.encode(Map.put(args.request, "id", id)) do
-      if send_bytes(port, bytes),
-        do: {:ok, state},
-        else: {:ok, state, {:continue, {:agent_died, -1}}}
-    else
-      {:error, %{code: code}} -> {:ok, state, {:continue, {:error, code, :malformed_request}}}
-      {:error, _} -> {:ok, state, {:continue, {:agent_died, -1}}}
+    # ends at once with :agent_died (through handle_continue/2, so that the
+    # owner gets its events).
+    case opened do
+      {:ok, {port, agent, id, _bytes}} ->
+        Process.monitor(agent)
+        :gen_server.enter_loop(__MODULE__, [], %{state | id: id, port: port, agent: agent})
+
+      {:error, %{code: code}} ->
+        :gen_server.enter_loop(
+          __MODULE__,
+          [],
+          state,
+          {:continue, {:error, code, :malformed_request}}
+        )
+
+      {:error, _} ->
+        :gen_server.enter_loop(__MODULE__, [], state, {:continue, {:agent_died, -1}})
     end
   end
 
@@ -853,13 +884,6 @@ defmodule Linx.Process do
 
   defp send_op(state, op, fields \\ %{}) do
     Agent.command(state.port, Map.merge(fields, %{"op" => op, "id" => state.id}))
-  end
-
-  defp send_bytes(port, bytes) do
-    Port.command(port, bytes)
-    true
-  rescue
-    ArgumentError -> false
   end
 
   defp pid_field(ev, key) do

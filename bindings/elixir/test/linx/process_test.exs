@@ -582,6 +582,8 @@ defmodule Linx.ProcessTest do
     assert length(Port.list()) == ports
     assert %{sessions: sessions} = :sys.get_state(Agent)
     assert sessions == %{}
+    # Only the Port is left in the route table.
+    assert [{:port, _, _}] = :ets.tab2list(Linx.Process.Agent.Routes)
     # No atom from agent input (the events carried 256 distinct codes and
     # 1,000 ids); the session processes and tasks are all gone.
     assert :erlang.system_info(:atom_count) == atoms

@@ -13,19 +13,25 @@ defmodule Linx.Process.Agent do
 
   This process (started by the `:linx` application) owns the Port:
 
-    * it opens the Port on the first `register/1`, not at boot;
-    * sessions register here and get a unique id and the Port, then write
-      their own requests (`Port.command/2` from the session keeps a
-      session's requests in order);
+    * it opens the Port on the first spawn, not at boot;
+    * `Linx.Process.spawn/1` opens a session without a message to this
+      process (`prepare/1`, `open/2`): it takes a unique id, enters
+      `id => session pid` in this process's public route table (ETS), then
+      writes the spawn request to the Port, so the route is in the table
+      before the agent can answer.  The session writes its later requests
+      itself (they are all caused by calls made after `spawn/1` returned,
+      and one process's `Port.command/2`s keep their order);
     * every event is decoded here (`Linx.Native.decode/1`: no atom is made
-      from the agent's bytes) and sent to the session its `id` names; a
-      frame that does not decode, or names no live session, is dropped
+      from the agent's bytes) and sent to the session its `id` routes to;
+      a frame that does not decode, or names no live session, is dropped
       with a log line and disturbs nobody else;
-    * after a session's terminal event it forgets the id;
-    * when a registered session dies before its terminal event, it asks
-      the agent to SIGKILL that workload (`kill`);
-    * when the agent exits, every live session gets `{:linx_agent_died,
-      status}` and the next `register/1` starts a new agent.
+    * after a session's terminal event it removes the route;
+    * it monitors every session from the session's first event on (the
+      agent answers every spawn with one; monitoring a session that is
+      already gone reports it at once): when one dies before its terminal
+      event, it asks the agent to SIGKILL that workload (`kill`);
+    * when the agent exits, every routed session gets `{:linx_agent_died,
+      status}` and the next spawn starts a new agent.
 
   Workloads never outlive the BEAM: when the control channel closes (this
   process or the whole VM dies) the agent discards parked children, sends
@@ -43,9 +49,15 @@ defmodule Linx.Process.Agent do
     GenServer.start_link(__MODULE__, opts, name: Keyword.get(opts, :name, __MODULE__))
   end
 
+  # The route table of the server named __MODULE__ (the one sessions use):
+  # {id, session_pid} per routed session, and {:port, port, server_pid}
+  # while the agent runs.
+  @routes Linx.Process.Agent.Routes
+
   @doc """
   Registers the calling process as a session: returns the agent Port and a
   fresh session id, starting the agent if it is not running.
+  (`Linx.Process.spawn/1` uses `prepare/1` and `open/2`, which make no call.)
   """
   @spec register(GenServer.server()) :: {:ok, port(), pos_integer()} | {:error, term()}
   def register(server \\ __MODULE__) do
@@ -54,14 +66,63 @@ defmodule Linx.Process.Agent do
     :exit, reason -> {:error, {:agent_unavailable, exit_reason(reason)}}
   end
 
+  @doc false
+  # The first half of opening a session, before its process exists: the
+  # agent's Port, this server, a fresh id and `request` with that id
+  # encoded.  {:error, :agent_died} when the agent is not running; the
+  # encoder's {:error, _} when the request does not encode.
+  @spec prepare(map()) ::
+          {:ok, {port(), pid(), pos_integer(), binary()}} | {:error, term()}
+  def prepare(request) do
+    with {:ok, port, server} <- lookup_port(),
+         id = System.unique_integer([:positive, :monotonic]),
+         {:ok, bytes} <- Linx.Native.encode(Map.put(request, "id", id)) do
+      {:ok, {port, server, id, bytes}}
+    end
+  end
+
+  @doc false
+  # The second half: routes the id to `session` and writes the request,
+  # with no message to this server (it monitors the session from its first
+  # event: the agent answers every spawn).  :ok, or {:error, :agent_died}
+  # when the agent is gone (or was replaced) meanwhile.
+  @spec open({port(), pid(), pos_integer(), binary()}, pid()) :: :ok | {:error, :agent_died}
+  def open({port, server, id, bytes}, session) do
+    # The route is in the table before the agent can answer.
+    :ets.insert(@routes, {id, session})
+
+    # The server removes :port before it tells the routed sessions that
+    # the agent died: either it saw this route, or this check sees the port
+    # gone (or replaced).
+    if catch_port(fn -> Port.command(port, bytes) end) and
+         lookup_port() == {:ok, port, server} do
+      :ok
+    else
+      :ets.delete(@routes, id)
+      {:error, :agent_died}
+    end
+  end
+
+  defp lookup_port do
+    case :ets.lookup(@routes, :port) do
+      [{:port, port, server}] -> {:ok, port, server}
+      [] -> {:error, :agent_died}
+    end
+  rescue
+    # No table: the server is not running.
+    ArgumentError -> {:error, :agent_died}
+  end
+
   @doc """
   Starts the agent if it is not running: `:ok`, or `{:error,
   {:agent_unavailable, reason}}` (no executable, the `:linx` application
-  not started...).
+  not started...).  Makes no call when the agent runs.
   """
   @spec ensure_started(GenServer.server()) :: :ok | {:error, term()}
   def ensure_started(server \\ __MODULE__) do
-    GenServer.call(server, :ensure_started, 30_000)
+    if server == __MODULE__ and match?({:ok, _, _}, lookup_port()),
+      do: :ok,
+      else: GenServer.call(server, :ensure_started, 30_000)
   catch
     :exit, reason -> {:error, {:agent_unavailable, exit_reason(reason)}}
   end
@@ -91,9 +152,18 @@ defmodule Linx.Process.Agent do
   # ---- the server ----------------------------------------------------------
 
   @impl true
-  def init(_opts) do
+  def init(opts) do
     Process.flag(:trap_exit, true)
-    {:ok, %{port: nil, os_pid: nil, sessions: %{}, monitors: %{}}}
+    named = if Keyword.get(opts, :name, __MODULE__) == __MODULE__, do: [:named_table], else: []
+
+    tab =
+      :ets.new(
+        @routes,
+        [:set, :public, read_concurrency: true, write_concurrency: true] ++ named
+      )
+
+    # sessions: id => {pid, monitor}, for the sessions this server watches
+    {:ok, %{port: nil, os_pid: nil, tab: tab, sessions: %{}, monitors: %{}}}
   end
 
   @impl true
@@ -101,15 +171,8 @@ defmodule Linx.Process.Agent do
     case ensure_port(state) do
       {:ok, state} ->
         id = System.unique_integer([:positive, :monotonic])
-        ref = Process.monitor(pid)
-
-        state = %{
-          state
-          | sessions: Map.put(state.sessions, id, {pid, ref}),
-            monitors: Map.put(state.monitors, ref, id)
-        }
-
-        {:reply, {:ok, state.port, id}, state}
+        :ets.insert(state.tab, {id, pid})
+        {:reply, {:ok, state.port, id}, watch(pid, id, state)}
 
       {:error, reason, state} ->
         {:reply, {:error, reason}, state}
@@ -147,13 +210,29 @@ defmodule Linx.Process.Agent do
 
       {id, monitors} ->
         # The session died before its workload ended: kill the workload.
-        command(state.port, %{"op" => "kill", "id" => id})
+        if :ets.take(state.tab, id) != [],
+          do: command(state.port, %{"op" => "kill", "id" => id})
+
         {:noreply, %{state | monitors: monitors, sessions: Map.delete(state.sessions, id)}}
     end
   end
 
   # Messages of an earlier Port, EXITs of linked processes that are not ours.
   def handle_info(_msg, state), do: {:noreply, state}
+
+  defp watch(pid, id, state) do
+    if Map.has_key?(state.sessions, id) do
+      state
+    else
+      ref = Process.monitor(pid)
+
+      %{
+        state
+        | sessions: Map.put(state.sessions, id, {pid, ref}),
+          monitors: Map.put(state.monitors, ref, id)
+      }
+    end
+  end
 
   @impl true
   def terminate(_reason, state) do
@@ -184,6 +263,7 @@ defmodule Linx.Process.Agent do
             _ -> nil
           end
 
+        :ets.insert(state.tab, {:port, port, self()})
         {:ok, %{state | port: port, os_pid: os_pid}}
       rescue
         e in ErlangError -> {:error, {:agent_unavailable, e.original}, state}
@@ -218,34 +298,44 @@ defmodule Linx.Process.Agent do
   end
 
   defp deliver(id, name, ev, state) do
-    case Map.fetch(state.sessions, id) do
-      {:ok, {pid, ref}} ->
+    case :ets.lookup(state.tab, id) do
+      [{^id, pid}] ->
         send(pid, {:linx_agent_event, ev})
+        if name in @terminal, do: unroute(id, state), else: watch(pid, id, state)
 
-        if name in @terminal do
-          Process.demonitor(ref, [:flush])
-
-          %{
-            state
-            | sessions: Map.delete(state.sessions, id),
-              monitors: Map.delete(state.monitors, ref)
-          }
-        else
-          state
-        end
-
-      :error ->
+      [] ->
         # A session that died (its kill's answer) or an id of nobody's.
         state
     end
   end
 
+  defp unroute(id, state) do
+    :ets.delete(state.tab, id)
+
+    case Map.pop(state.sessions, id) do
+      {nil, _} ->
+        state
+
+      {{_pid, ref}, sessions} ->
+        Process.demonitor(ref, [:flush])
+        %{state | sessions: sessions, monitors: Map.delete(state.monitors, ref)}
+    end
+  end
+
   defp agent_died(status, state) do
-    for {_id, {pid, ref}} <- state.sessions do
-      Process.demonitor(ref, [:flush])
+    # :port goes first: a session opening from now on sees the agent gone
+    # (open_session/1), one that opened before is among the routes below.
+    :ets.delete(state.tab, :port)
+
+    routes =
+      :ets.select(state.tab, [{{:"$1", :"$2"}, [{:is_integer, :"$1"}], [{{:"$1", :"$2"}}]}])
+
+    for {id, pid} <- routes do
+      :ets.delete(state.tab, id)
       send(pid, {:linx_agent_died, status})
     end
 
+    for {_id, {_pid, ref}} <- state.sessions, do: Process.demonitor(ref, [:flush])
     %{state | port: nil, os_pid: nil, sessions: %{}, monitors: %{}}
   end
 
