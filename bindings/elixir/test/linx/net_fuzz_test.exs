@@ -49,7 +49,7 @@ defmodule Linx.NetFuzzTest do
     {:ok, rtnl} = Native.call("rtnl.open", %{"netns" => ns})
     # (veth, as the kernel may lack the dummy driver; or only lo)
     Native.call("rtnl.link.create_veth", %{"sock" => rtnl, "name" => "d0", "peer" => "d1"})
-    {:ok, rs} = Linx.NFT.parse(~S(table inet t { chain c { tcp dport 22 accept } }))
+    {:ok, rs} = Linx.NFT.parse(~S(table inet t { chain c { tcp dport 22 accept; }; }))
     {:ok, ruleset} = Linx.Netfilter.Ruleset.to_c(rs)
 
     live = %{

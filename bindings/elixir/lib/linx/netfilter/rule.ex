@@ -15,8 +15,8 @@ defmodule Linx.Netfilter.Rule do
   `[A-Za-z0-9_.-]{1,64}`); it travels in the kernel's rule comment as
   `tag:NAME`, so `nft list` shows it.  A pulled rule's tag is the atom
   when this VM already has it, and otherwise stays a string (another
-  program's tags never create atoms); a string tag is accepted wherever
-  an atom is.  Errors: `{:error, {:bad_rule, reason}}`.
+  program's tags never create atoms); such a rule pushes back as it
+  came, while `build/2` takes atoms only.  Errors: `{:error, {:bad_rule, reason}}`.
   """
 
   alias Linx.Netfilter.{Expr, Verdict}
@@ -91,12 +91,6 @@ defmodule Linx.Netfilter.Rule do
 
   def check_tag(tag) when is_atom(tag) do
     if Atom.to_string(tag) =~ ~r/\A[A-Za-z0-9_.-]{1,64}\z/,
-      do: :ok,
-      else: {:error, {:bad_rule, {:bad_tag, tag}}}
-  end
-
-  def check_tag(tag) when is_binary(tag) do
-    if tag =~ ~r/\A[A-Za-z0-9_.-]{1,64}\z/,
       do: :ok,
       else: {:error, {:bad_rule, {:bad_tag, tag}}}
   end
