@@ -1100,6 +1100,41 @@ static bool gen_val_ok(const struct fctx *c, const struct linx_value *d,
  * value of selector `s`, or with `lhs` the generator (SEL_GEN) that text
  * spells, which the parser takes only before a value match or as the
  * value of a mark. */
+/*
+ * An anonymous set's elements.  A set of one interval (what nft makes of
+ * `{ 1-2, 3 }` by merging) is written with that interval twice: `{ 1-3 }`
+ * alone would read back as a plain range match, as nft reads it, while
+ * the two merge back into this very set.
+ */
+static int lone_interval_text(struct sbuf *b, const char *kt,
+			      const struct linx_value *el, const char *dt)
+{
+	const struct linx_value *k = el && el->type == LINX_LIST &&
+						     el->len == 1
+					     ? &el->items[0]
+					     : NULL;
+	bool interval = !dt && k &&
+			((k->type == LINX_MAP && linx_map_get(k, "range")) ||
+			 (k->type == LINX_STRING && strchr(k->str, '/')));
+	struct linx_value two = linx_value_list(), c1 = linx_value_nil(),
+			  c2 = linx_value_nil();
+	int rc;
+
+	if (!interval)
+		return elements_text(b, kt, el, dt, dt, NULL);
+	if (linx_value_copy(&c1, k) < 0 || linx_value_copy(&c2, k) < 0 ||
+	    linx_list_push(&two, &c1) < 0 || linx_list_push(&two, &c2) < 0) {
+		/* what a push took is nil here */
+		linx_value_clear(&c1);
+		linx_value_clear(&c2);
+		linx_value_clear(&two);
+		return -1;
+	}
+	rc = elements_text(b, kt, &two, false, false, NULL);
+	linx_value_clear(&two);
+	return rc;
+}
+
 static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			uint32_t n, uint32_t i, const struct nftl_sel *s,
 			bool prefix, const char *lhs)
@@ -1492,8 +1527,8 @@ value:;
 			c->term = true;
 		} else if (has_inv(e1))
 			nftl_sb_puts(&b, "!= ");
-		if (elements_text(&b, kt, linx_map_get(e1, "elements"), dt, dt,
-				  NULL) < 0)
+		if (lone_interval_text(&b, kt, linx_map_get(e1, "elements"),
+				       dt) < 0)
 			goto bad;
 		used = 2;
 	} else if ((is_expr(e1, "meta") || is_expr(e1, "ct")) && sreg1(e1) &&

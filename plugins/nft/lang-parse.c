@@ -1633,6 +1633,22 @@ static int set_literal(struct parser *p, struct rule *r,
 		linx_value_clear(&elems);
 		return single_match(p, r, s, dt, len, inv);
 	}
+	if (rc == 0 && interval && !vmap) {
+		/* nft merges an anonymous interval set's overlapping and
+		 * adjacent elements ({ 1-2, 3 } is { 1-3 }), as auto-merge
+		 * does for a named one */
+		struct linx_value decl = linx_value_map(),
+				  fl = linx_value_list();
+		linx_list_push_cstring(&fl, "interval");
+		linx_map_put_cstring(&decl, "name", "anonymous");
+		linx_map_put_cstring(&decl, "key_type", kt);
+		linx_map_put(&decl, "flags", &fl);
+		if (linx_value_status(&decl) < 0)
+			rc = nomem(p);
+		else if (nft_setelem_automerge(&decl, &elems) < 0)
+			rc = perror_at(p, at, "the elements do not encode");
+		linx_value_clear(&decl);
+	}
 	if (rc == 0 && interval && nftl_dtype_hton(dt, len))
 		rc = e_hton(p, r, len);
 	if (rc < 0) {
@@ -1736,9 +1752,8 @@ static int single_match(struct parser *p, struct rule *r,
 	}
 	if (plen < 0 || (unsigned)plen == len * 8)
 		return e_cmp(p, r, op, lo, len);
-	if (plen == 0)
-		return perror_at(p, p->last, "a /0 prefix matches everything");
-	if (plen % 8 == 0 && s->kind == SEL_PAYLOAD) {
+	/* a /0 keeps the whole load and masks it all away, as nft does */
+	if (plen > 0 && plen % 8 == 0 && s->kind == SEL_PAYLOAD) {
 		/* nftables loads only the prefix's bytes */
 		struct linx_value *ld = &r->exprs.items[r->exprs.len - 1];
 		linx_map_put_int(ld, "len", plen / 8);
@@ -2476,12 +2491,10 @@ static int match_rest(struct parser *p, struct rule *r,
 		unsigned full = len * 8;
 		if (ordering)
 			return perror_at(p, p->last, "a prefix needs == or !=");
-		if (v.plen == 0)
-			return perror_at(p, p->last, "a /0 prefix matches "
-						     "everything");
 		/* nft compares only a byte-aligned prefix's bytes (a ct
-		 * address's load stays whole) */
-		if ((unsigned)v.plen == full || v.plen % 8 == 0)
+		 * address's load stays whole); a /0 keeps the whole load
+		 * and masks it all away */
+		if ((unsigned)v.plen == full || (v.plen > 0 && v.plen % 8 == 0))
 			return e_cmp(p, r, op, v.b,
 				     s->kind == SEL_PAYLOAD || s->kind == SEL_CT
 					     ? (unsigned)v.plen / 8
