@@ -1,0 +1,178 @@
+defmodule Linx.Netfilter.MonitorFloodTest do
+  # Linx.Netfilter.Monitor under floods of notifications, in network
+  # namespaces of the test's own: with a tiny receive buffer the kernel
+  # drops notifications and the owner must be told (resync), the monitor
+  # must live on, and the VM must stay responsive; with the default buffer
+  # a moderate flood arrives whole.
+  use ExUnit.Case, async: true
+
+  import LinxTest.Kernel
+
+  alias Linx.Netfilter
+  alias Linx.Netfilter.{Event, Table}
+
+  @moduletag skip:
+               (case needs("nft") do
+                  false ->
+                    skip_unless(
+                      System.find_executable("nft") != nil,
+                      "needs nft(8) to make the changes"
+                    )
+
+                  reason ->
+                    reason
+                end)
+
+  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
+
+  defp netns do
+    {_port, pid} = ns = spawn_in_ns(["--net"])
+    on_exit(fn -> stop(ns) end)
+    pid
+  end
+
+  defp nft!(pid, args), do: sh!("nsenter", ["-t", "#{pid}", "-n", "nft" | args])
+
+  # One nft -f batch: a table, a chain and `n` rules, `n` notifications
+  # and more in a single commit.
+  defp flood_file(table, n) do
+    rules = for i <- 1..n, do: "add rule inet #{table} c tcp dport #{i} counter accept\n"
+
+    path = Path.join(System.tmp_dir!(), "linx-flood-#{System.unique_integer([:positive])}.nft")
+
+    File.write!(path, ["add table inet #{table}\n", "add chain inet #{table} c\n" | rules])
+    on_exit(fn -> File.rm(path) end)
+    path
+  end
+
+  # The longest of trivial Task round trips (µs) taken while `fun` runs.
+  defp max_latency_during(fun) do
+    job = Task.async(fun)
+    lat = sample_latency(job, [])
+    {Task.await(job, 60_000), lat}
+  end
+
+  defp sample_latency(job, acc) do
+    {us, :pong} = :timer.tc(fn -> Task.await(Task.async(fn -> :pong end), 10_000) end)
+
+    if Process.alive?(job.pid) do
+      Process.sleep(2)
+      sample_latency(job, [us | acc])
+    else
+      Enum.max([us | acc])
+    end
+  end
+
+  # Every message the monitor sent until `quiet` ms pass without one.
+  defp drain(quiet, acc \\ []) do
+    receive do
+      {:linx_netfilter, _, _} = m -> drain(quiet, [m | acc])
+      {:linx_netfilter, :resync_needed} = m -> drain(quiet, [m | acc])
+    after
+      quiet -> Enum.reverse(acc)
+    end
+  end
+
+  defp await_table(name) do
+    receive do
+      {:linx_netfilter, :event, %Event{op: :new_table, entity: %Table{name: ^name}}} -> :ok
+      {:linx_netfilter, _, _} -> await_table(name)
+      {:linx_netfilter, :resync_needed} -> await_table(name)
+    after
+      @t -> flunk("no new_table #{name} event within #{@t} ms")
+    end
+  end
+
+  test "a tiny buffer overflowed by one big commit: resync, the monitor lives on, the VM stays responsive" do
+    pid = netns()
+    # the kernel doubles SO_RCVBUF and clamps it to its minimum: a few KiB
+    {:ok, mon} = Netfilter.subscribe(self(), netns: {:pid, pid}, rcvbuf: 4096)
+    # The kernel batches a commit's notifications into a few skbs, and on
+    # an idle machine the reader may drain each as it comes: flood again
+    # (at most 5 times) until one overflows, and meanwhile check that a
+    # flood without resync arrived whole.
+    {resync?, lat} = flood_until_resync(pid, 1, 0)
+    assert resync?, "5 floods of 3000 rules never overflowed a 4096 byte buffer"
+    # generous: a blocked scheduler would show as seconds
+    assert lat < 1_000_000, "a trivial Task round trip took #{lat} µs during a flood"
+
+    assert Process.alive?(mon)
+    nft!(pid, ["add table inet after"])
+    await_table("after")
+    assert Process.alive?(mon)
+    :ok = Netfilter.unsubscribe(mon)
+  end
+
+  defp flood_until_resync(_pid, 6, lat), do: {false, lat}
+
+  defp flood_until_resync(pid, round, lat) do
+    path = flood_file("flood#{round}", 3000)
+    {_, l} = max_latency_during(fn -> nft!(pid, ["-f", path]) end)
+    msgs = drain(300)
+    rules = Enum.count(msgs, &match?({:linx_netfilter, :event, %Event{op: :new_rule}}, &1))
+
+    if {:linx_netfilter, :resync_needed} in msgs do
+      # notifications were lost, and said so
+      assert rules < 3000
+      {true, max(lat, l)}
+    else
+      assert rules == 3000, "#{rules} of 3000 rule events and no resync_needed"
+      flood_until_resync(pid, round + 1, max(lat, l))
+    end
+  end
+
+  test "many small commits against a tiny buffer: still resync, never a silent loss" do
+    pid = netns()
+    {:ok, mon} = Netfilter.subscribe(self(), netns: {:pid, pid}, rcvbuf: 4096)
+    # 20 nft -f runs of 200 rules each, back to back
+    paths = for i <- 1..20, do: flood_file("t#{i}", 200)
+    for p <- paths, do: nft!(pid, ["-f", p])
+
+    msgs = drain(300)
+    rules = Enum.count(msgs, &match?({:linx_netfilter, :event, %Event{op: :new_rule}}, &1))
+    resync? = {:linx_netfilter, :resync_needed} in msgs
+    # either every rule was reported, or the owner was told to resync
+    assert resync? or rules == 4000, "#{rules} of 4000 rule events and no resync_needed"
+
+    nft!(pid, ["add table inet after"])
+    await_table("after")
+    :ok = Netfilter.unsubscribe(mon)
+  end
+
+  test "with the default buffer a moderate flood arrives whole, without resync" do
+    pid = netns()
+    {:ok, mon} = Netfilter.subscribe(self(), netns: {:pid, pid})
+    n = 500
+    path = flood_file("moderate", n)
+    nft!(pid, ["-f", path])
+
+    msgs = collect_rules(n, [])
+    rules = Enum.count(msgs, &match?({:linx_netfilter, :event, %Event{op: :new_rule}}, &1))
+    assert rules == n
+    refute {:linx_netfilter, :resync_needed} in msgs
+
+    assert [%Event{op: :new_table, entity: %Table{name: "moderate"}}] =
+             for({:linx_netfilter, :event, %Event{op: :new_table} = e} <- msgs, do: e)
+
+    refute_receive {:linx_netfilter, :resync_needed}, 100
+    :ok = Netfilter.unsubscribe(mon)
+  end
+
+  # Messages until `n` new_rule events and the commit's new_gen are in.
+  defp collect_rules(n, acc) do
+    receive do
+      {:linx_netfilter, :event, %Event{op: :new_gen}} = m ->
+        if Enum.count(acc, &match?({_, :event, %Event{op: :new_rule}}, &1)) >= n,
+          do: Enum.reverse([m | acc]),
+          else: collect_rules(n, [m | acc])
+
+      {:linx_netfilter, _, _} = m ->
+        collect_rules(n, [m | acc])
+
+      {:linx_netfilter, :resync_needed} = m ->
+        collect_rules(n, [m | acc])
+    after
+      @t -> Enum.reverse(acc)
+    end
+  end
+end
