@@ -415,6 +415,18 @@ static const struct {
 	 * bytes are host order) */
 	{ "table ip t {\n chain c {\n  meta skuid 512-3 accept\n }\n}\n", 3, 18,
 	  "bad range" },
+	/* commands: what a load (which replaces the declared tables)
+	 * cannot express is refused */
+	{ "delete table inet nope\n", 1, 1,
+	  "unsupported feature: delete of a table the input does not "
+	  "declare again" },
+	{ "table inet t { chain c { }; }\nflush chain inet u c\n", 2, 18,
+	  "unsupported feature: flush in a table this input does not "
+	  "declare" },
+	{ "table inet t\ndelete table inet t\nadd chain inet t c\n", 3, 16,
+	  "no such table inet t" },
+	{ "table inet t { chain c { }; }\ndelete rule inet t c handle 3\n", 2,
+	  8, "unsupported feature: delete rule" },
 	/* sets inside sets are flattened, to a depth */
 	{ "table ip t {\n chain c {\n  ip saddr { { { { { { { { { { { { { { "
 	  "{ { { { { { 1.2.3.4 } } } } } } } } } } } } } } } } } } } } drop\n"
@@ -1205,6 +1217,39 @@ END_TEST
 
 /* auto-merge: overlapping and adjacent intervals are one, as nft merges
  * them on input; without it they stay apart (or are refused at push). */
+/* flush and destroy commands change what the input declared so far. */
+START_TEST(commands_change_the_input)
+{
+	struct linx_value rs = parse_ok(
+		"table inet t {\n"
+		" set s { type ipv4_addr; elements = { 192.0.2.1 }; }\n"
+		" chain a { tcp dport 1 accept; }\n"
+		" chain b { tcp dport 2 accept; }\n"
+		"}\n"
+		"flush set inet t s\n"
+		"add element inet t s { 192.0.2.9 }\n"
+		"flush table inet t\n"
+		"add rule inet t b tcp dport 3 drop\n"
+		"table ip u { chain c { counter; }; }\n"
+		"destroy table ip u\n"
+		"destroy table ip u\n"
+		"destroy table ip never\n"
+		"table ip never\n"
+		"table ip u\n");
+	char *t = fmt(&rs);
+
+	ck_assert_msg(strstr(t, "elements = { 192.0.2.9 }") &&
+			      !strstr(t, "192.0.2.1") &&
+			      !strstr(t, "dport 1") && !strstr(t, "dport 2") &&
+			      strstr(t, "tcp dport 3 drop") &&
+			      !strstr(t, "counter") && strstr(t, "table ip u {") &&
+			      strstr(t, "table ip never {"),
+		      "%s", t);
+	free(t);
+	linx_value_clear(&rs);
+}
+END_TEST
+
 /* A define of a set used inside another set's braces: nft flattens it. */
 START_TEST(nested_sets_flatten)
 {
@@ -1465,6 +1510,7 @@ int main(void)
 	tcase_add_test(tc, payload_writes_formatter);
 	tcase_add_test(tc, auto_merge_merges);
 	tcase_add_test(tc, nested_sets_flatten);
+	tcase_add_test(tc, commands_change_the_input);
 	tcase_add_test(tc, canonical_layout);
 	tcase_add_test(tc, mutations_never_crash);
 	tcase_add_test(tc, generated_rulesets_roundtrip);
