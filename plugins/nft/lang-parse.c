@@ -5129,6 +5129,24 @@ static int put_once(struct parser *p, struct linx_value *m, const char *key,
 	return linx_map_put(m, key, v) < 0 ? nomem(p) : 0;
 }
 
+/* `= { DEV, ... }` after `devices`: chain `name`'s devices, in the hook
+ * line or on a line of their own. */
+static int chain_devices(struct parser *p, const char *name)
+{
+	struct linx_value d;
+	bool created;
+	int rc;
+
+	if ((rc = expect_punct(p, '=')) < 0)
+		return rc;
+	if ((rc = parse_devices(p, &d)) < 0) {
+		linx_value_clear(&d);
+		return rc;
+	}
+	return put_once(p, table_item(p, "chains", name, &created), "devices",
+			&d);
+}
+
 static int parse_chain_body(struct parser *p, const char *name)
 {
 	/* the first policy, device or flags line: the kernel takes them
@@ -5208,17 +5226,9 @@ static int parse_chain_body(struct parser *p, const char *name)
 				}
 				if (rc < 0)
 					return rc;
-			} else if (accept_ident(p, "devices")) {
-				struct linx_value d;
-				if ((rc = expect_punct(p, '=')) < 0)
-					return rc;
-				if ((rc = parse_devices(p, &d)) < 0) {
-					linx_value_clear(&d);
-					return rc;
-				}
-				c = table_item(p, "chains", name, &created);
-				if ((rc = put_once(p, c, "devices", &d)) < 0)
-					return rc;
+			} else if (accept_ident(p, "devices") &&
+				   (rc = chain_devices(p, name)) < 0) {
+				return rc;
 			}
 			if (!accept_ident(p, "priority"))
 				return unexpected(p, peek(p), "priority");
@@ -5245,16 +5255,8 @@ static int parse_chain_body(struct parser *p, const char *name)
 			if ((rc = put_once(p, c, "flags", &f)) < 0)
 				return rc;
 		} else if (is_ident(t, "devices")) {
-			struct linx_value d;
 			next(p);
-			if ((rc = expect_punct(p, '=')) < 0)
-				return rc;
-			if ((rc = parse_devices(p, &d)) < 0) {
-				linx_value_clear(&d);
-				return rc;
-			}
-			c = table_item(p, "chains", name, &created);
-			if ((rc = put_once(p, c, "devices", &d)) < 0)
+			if ((rc = chain_devices(p, name)) < 0)
 				return rc;
 		} else {
 			struct linx_value rule;
