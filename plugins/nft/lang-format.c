@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lang-internal.h"
 #include "nft-internal.h" /* nft_strset */
@@ -266,6 +267,22 @@ static void hour_text(struct sbuf *b, uint64_t v)
 	nftl_sb_puts(b, "\"");
 }
 
+/* meta time as nft lists it: the local "YYYY-MM-DD HH:MM:SS" (whole
+ * seconds; nft drops the rest too); past what the C library can render,
+ * the number of seconds, which reads back as it is. */
+static void date_text(struct sbuf *b, uint64_t ns)
+{
+	time_t secs = (time_t)(ns / 1000000000u);
+	char buf[64];
+	struct tm tm;
+
+	if (localtime_r(&secs, &tm) &&
+	    strftime(buf, sizeof(buf), "\"%Y-%m-%d %H:%M:%S\"", &tm) > 0)
+		nftl_sb_puts(b, buf);
+	else
+		put_u64(b, ns / 1000000000u, false);
+}
+
 /* meta day: the quoted name, as nft lists it */
 static void day_text(struct sbuf *b, uint64_t v)
 {
@@ -340,6 +357,11 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		if (len != 1)
 			return -1;
 		day_text(b, d[0]);
+		return 0;
+	case DT_DATE:
+		if (len != 8)
+			return -1;
+		date_text(b, get_uint(d, len, true));
 		return 0;
 	case DT_STR16: /* ct helper: a whole name, no wildcard */
 		if (len != 16 || !d[0])
@@ -616,6 +638,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		classid_text(b, (uint64_t)i);
 	else if (streq(type, "hour"))
 		hour_text(b, (uint64_t)i);
+	else if (streq(type, "time_date"))
+		date_text(b, (uint64_t)i);
 	else if (streq(type, "dscp"))
 		nftl_sb_printf(b, "0x%02" PRIx64, (uint64_t)i);
 	else if (streq(type, "ether_type")) {

@@ -113,6 +113,8 @@ enum nft_dtype {
 	DT_DAY,      /* 1 byte: "Sunday" 0 ... "Saturday" 6 */
 	DT_HOUR,     /* host 4: seconds since midnight UTC, "HH:MM[:SS]"
 		      * local time as nft writes it */
+	DT_DATE,     /* host 8: nanoseconds since the epoch (meta time),
+		      * "YYYY-MM-DD[ HH:MM[:SS]]" local time, or seconds */
 };
 
 /* The local time's offset from UTC in seconds, as nft applies it to

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lang-internal.h"
@@ -679,6 +680,51 @@ static int parse_hour(struct parser *p, struct val *v)
 	return 0;
 }
 
+/* meta time: "YYYY-MM-DD[ HH:MM[:SS]]" in local time, or a number of
+ * seconds since the epoch; kept as nanoseconds.  nft wraps values past
+ * 2^64 ns and dates before 1970 around; Linx refuses them. */
+static int parse_date(struct parser *p, struct val *v)
+{
+	const struct tok *t = next(p);
+	uint64_t secs;
+
+	if (t->kind == T_INT) {
+		secs = t->u;
+	} else if (t->kind == T_STRING) {
+		static const char *const forms[] = { "%Y-%m-%d %H:%M:%S",
+						     "%Y-%m-%d %H:%M",
+						     "%Y-%m-%d" };
+		struct tm tm;
+		const char *end = NULL;
+		time_t x;
+
+		for (size_t i = 0; !end && i < sizeof(forms) / sizeof(*forms);
+		     i++) {
+			memset(&tm, 0, sizeof(tm));
+			end = strptime(t->s, forms[i], &tm);
+			if (end && *end)
+				end = NULL;
+		}
+		if (!end || !isdigit((unsigned char)t->s[0]))
+			return perror_at(p, t, "bad date: %s (YYYY-MM-DD, "
+					       "optionally with HH:MM or "
+					       "HH:MM:SS)", t->s);
+		tm.tm_isdst = -1;
+		x = mktime(&tm);
+		if (x < 0)
+			return perror_at(p, t, "date out of range: %s (1970 "
+					       "or later)", t->s);
+		secs = (uint64_t)x;
+	} else {
+		return unexpected(p, t, "a date (\"YYYY-MM-DD HH:MM:SS\")");
+	}
+	if (secs > UINT64_MAX / 1000000000u)
+		return perror_at(p, t, "date out of range");
+	put_uint(v->b, v->len, secs * 1000000000u, true);
+	v->elem = linx_value_uint(secs * 1000000000u);
+	return 0;
+}
+
 /* One value of `dt` (`len` bytes in the register) from the next token. */
 static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		       struct val *v)
@@ -707,6 +753,8 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		return parse_classid(p, v);
 	if (dt == DT_HOUR && peek(p)->kind == T_STRING)
 		return parse_hour(p, v);
+	if (dt == DT_DATE)
+		return parse_date(p, v);
 	t = next(p);
 	switch (dt) {
 	case DT_IPV4:

@@ -133,9 +133,10 @@ const struct nftl_sel nftl_sels[] = {
 	/* nft reads `meta secpath` too and lists it as meta ipsec */
 	{ "meta", "ipsec", SEL_META, 0, 0, 1, DT_BOOL, "secpath", 0, 0, 0 },
 	M("iifkind", 16, DT_STR16),
-	/* the kernel's names: time_day, time_hour */
+	/* the kernel's names: time_day, time_hour, time_ns */
 	{ "meta", "day", SEL_META, 0, 0, 1, DT_DAY, "time_day", 0, 0, 0 },
 	{ "meta", "hour", SEL_META, 0, 0, 4, DT_HOUR, "time_hour", 0, 0, 0 },
+	{ "meta", "time", SEL_META, 0, 0, 8, DT_DATE, "time_ns", 0, 0, 0 },
 	M("oifkind", 16, DT_STR16),
 	C("state", 4, DT_CTSTATE),
 	C("status", 4, DT_CTSTATUS),
@@ -556,6 +557,9 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_CLASSID: return "classid";
 	case DT_DAY: return "day";
 	case DT_HOUR: return "hour";
+	/* nft calls it "time" too (ct expiration's name); the plugin's
+	 * name tells the two apart */
+	case DT_DATE: return "time_date";
 	case DT_STR16: return NULL; /* nft: integer/128, bytes */
 	case DT_CTEVENT: return NULL;
 	case DT_FIBADDR: return "fib_addrtype";
@@ -579,11 +583,11 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
 		DT_HINT, DT_HINT, DT_DSCP, DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
-		DT_DAY, DT_HOUR, DT_FIBADDR,
+		DT_DAY, DT_HOUR, DT_FIBADDR, DT_DATE,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2,
-					 2, 4, 1, 1, 4, 1, 4, 1, 4, 4 };
+					 2, 4, 1, 1, 4, 1, 4, 1, 4, 4, 8 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
@@ -599,7 +603,7 @@ bool nftl_dtype_host(unsigned dt)
 	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
 	       dt == DT_FIBADDR || dt == DT_UID || dt == DT_GID ||
 	       dt == DT_DEVGROUP || dt == DT_TIME || dt == DT_CTEVENT ||
-	       dt == DT_CLASSID || dt == DT_HOUR;
+	       dt == DT_CLASSID || dt == DT_HOUR || dt == DT_DATE;
 }
 
 bool nftl_dtype_hton(unsigned dt, unsigned len)

@@ -72,7 +72,8 @@ static const struct nftl_sym to_meta[] = {
 	{ "pkttype", NFT_META_PKTTYPE }, { "skuid", NFT_META_SKUID },
 	{ "skgid", NFT_META_SKGID }, { "iifgroup", NFT_META_IIFGROUP },
 	{ "oifgroup", NFT_META_OIFGROUP }, { "cpu", NFT_META_CPU },
-	{ "cgroup", NFT_META_CGROUP },
+	{ "cgroup", NFT_META_CGROUP },   { "day", NFT_META_TIME_DAY },
+	{ "hour", NFT_META_TIME_HOUR }, { "time", NFT_META_TIME_NS },
 };
 static const struct nftl_sym to_ct[] = {
 	{ "state", NFT_CT_STATE }, { "direction", NFT_CT_DIRECTION },
