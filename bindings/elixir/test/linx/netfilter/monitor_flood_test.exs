@@ -7,42 +7,20 @@ defmodule Linx.Netfilter.MonitorFloodTest do
   use ExUnit.Case, async: true
 
   import LinxTest.Kernel
+  import LinxTest.Netns, only: [netns: 0, nft!: 2]
 
   alias Linx.Netfilter
   alias Linx.Netfilter.{Event, Table}
 
-  @moduletag skip:
-               (case needs("nft") do
-                  false ->
-                    skip_unless(
-                      System.find_executable("nft") != nil,
-                      "needs nft(8) to make the changes"
-                    )
-
-                  reason ->
-                    reason
-                end)
+  @moduletag skip: needs("nft", tools: [{"nft", "needs nft(8) to make the changes"}])
 
   @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
-
-  defp netns do
-    {_port, pid} = ns = spawn_in_ns(["--net"])
-    on_exit(fn -> stop(ns) end)
-    pid
-  end
-
-  defp nft!(pid, args), do: sh!("nsenter", ["-t", "#{pid}", "-n", "nft" | args])
 
   # One nft -f batch: a table, a chain and `n` rules, `n` notifications
   # and more in a single commit.
   defp flood_file(table, n) do
     rules = for i <- 1..n, do: "add rule inet #{table} c tcp dport #{i} counter accept\n"
-
-    path = Path.join(System.tmp_dir!(), "linx-flood-#{System.unique_integer([:positive])}.nft")
-
-    File.write!(path, ["add table inet #{table}\n", "add chain inet #{table} c\n" | rules])
-    on_exit(fn -> File.rm(path) end)
-    path
+    tmp_file!(["add table inet #{table}\n", "add chain inet #{table} c\n" | rules])
   end
 
   # The longest of trivial Task round trips (µs) taken while `fun` runs.

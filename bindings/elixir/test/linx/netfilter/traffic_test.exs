@@ -7,6 +7,7 @@ defmodule Linx.Netfilter.TrafficTest do
   use ExUnit.Case, async: true
 
   import LinxTest.Kernel
+  import LinxTest.Netns, only: [netns: 0, lo_up!: 1]
   import Linx.NFT
 
   alias Linx.Netfilter
@@ -58,16 +59,7 @@ defmodule Linx.Netfilter.TrafficTest do
 
   # Two namespaces joined by va (client) -- vb (server), both up.
   defp pair do
-    {_, a} = na = spawn_in_ns(["--net"])
-    {_, b} = nb = spawn_in_ns(["--net"])
-
-    on_exit(fn ->
-      stop(na)
-      stop(nb)
-    end)
-
-    ns!(a, ["ip", "link", "set", "lo", "up"])
-    ns!(b, ["ip", "link", "set", "lo", "up"])
+    [a, b] = [lo_up!(netns()), lo_up!(netns())]
     ns!(a, ["ip", "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", "#{b}"])
     ns!(a, ["ip", "addr", "add", @client_addr <> "/24", "dev", "va"])
     ns!(b, ["ip", "addr", "add", @server_addr <> "/24", "dev", "vb"])

@@ -26,10 +26,7 @@ defmodule Linx.Netlink.Rtnl.MonitorFloodTest do
 
   # A batch file of `lines` for ip -batch, removed with the test.
   defp batch_file(lines) do
-    path = Path.join(System.tmp_dir!(), "linx-ipb-#{System.unique_integer([:positive])}")
-    File.write!(path, Enum.map(lines, &[&1, "\n"]))
-    on_exit(fn -> File.rm(path) end)
-    path
+    tmp_file!(Enum.map(lines, &[&1, "\n"]))
   end
 
   defp ip_batch(pid, path), do: ip(pid, ["-batch", path])
