@@ -24,7 +24,7 @@ defmodule Linx.Netfilter.LogTest do
                  ]
                ) || skip_unless(@nflog, "the kernel has no nfnetlink_log (NFLOG)")
 
-  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
+  @t LinxTest.Events.t()
 
   defp send_udp(pid, port, text) do
     sh!("nsenter", [

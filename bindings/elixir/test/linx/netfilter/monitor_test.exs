@@ -11,7 +11,7 @@ defmodule Linx.Netfilter.MonitorTest do
 
   @moduletag skip: needs("nft", tools: [{"nft", "needs nft(8) as the oracle"}])
 
-  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
+  @t LinxTest.Events.t()
 
   defp gen(pid) do
     {:ok, %{"id" => id}} = Linx.Verb.call("nft.get_gen", %{"netns" => %{"pid" => pid}})

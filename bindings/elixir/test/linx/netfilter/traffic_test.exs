@@ -55,7 +55,7 @@ defmodule Linx.Netfilter.TrafficTest do
   @no_nflog @module_skip ||
               skip_unless(@nflog, "the kernel has no nfnetlink_log (NFLOG)")
 
-  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
+  @t LinxTest.Events.t()
 
   # Two namespaces joined by va (client) -- vb (server), both up.
   defp pair do
