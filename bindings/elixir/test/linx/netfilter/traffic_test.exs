@@ -81,11 +81,11 @@ defmodule Linx.Netfilter.TrafficTest do
 
   defp ping(pid, addr), do: elem(ns(pid, ["ping", "-n", "-c1", "-W1", addr]), 1) == 0
 
-  # A few tries before concluding a ping cannot pass (a loaded machine may
-  # lose the first one to neighbour resolution).
-  defp ping_ok?(pid, addr, tries \\ 5) do
-    ping(pid, addr) or (tries > 1 and ping_ok?(pid, addr, tries - 1))
-  end
+  # A few tries before concluding that a ping or connect cannot pass (a
+  # loaded machine may lose the first one to neighbour resolution).
+  defp tries(n, fun), do: fun.() or (n > 1 and tries(n - 1, fun))
+
+  defp ping_ok?(pid, addr), do: tries(5, fn -> ping(pid, addr) end)
 
   # A TCP connect from `pid`'s netns that sends `text`; true if it connected.
   defp connect(pid, addr, port, text) do
@@ -93,10 +93,7 @@ defmodule Linx.Netfilter.TrafficTest do
     elem(ns(pid, ["timeout", "2", "bash", "-c", script]), 1) == 0
   end
 
-  defp connect_ok?(pid, addr, port, text, tries \\ 3) do
-    connect(pid, addr, port, text) or
-      (tries > 1 and connect_ok?(pid, addr, port, text, tries - 1))
-  end
+  defp connect_ok?(pid, addr, port, text), do: tries(3, fn -> connect(pid, addr, port, text) end)
 
   # A TCP listener on `port` in `pid`'s netns: python3 prints "got:LINE"
   # for each line a connection sends, and ends when its stdin (the port)
