@@ -7,6 +7,8 @@ defmodule Linx.FuzzTest do
 
   @moduletag timeout: 600_000
 
+  import LinxTest.Gen, only: [well_formed?: 1]
+
   alias :proper_types, as: T
   alias Linx.Native
   alias LinxTest.Gen
@@ -15,15 +17,6 @@ defmodule Linx.FuzzTest do
             nif_test.thread nif_test.thread_blocking nif_test.handle.new
             nif_test.handle.tag nif_test.handle.live)
   @params ~w(a b c name times errno value pad tag handle)
-
-  defp well_formed?({:ok, _}), do: true
-
-  defp well_formed?({:error, %{errno: errno, code: code, op: op, message: msg} = e}) do
-    is_atom(errno) and is_integer(code) and code > 0 and is_binary(op) and is_binary(msg) and
-      map_size(e) == 7
-  end
-
-  defp well_formed?(_), do: false
 
   defp verb_gen do
     T.frequency([

@@ -15,6 +15,7 @@ defmodule Linx.NetFuzzTest do
   use ExUnit.Case, async: false
 
   import LinxTest.Kernel
+  import LinxTest.Gen, only: [well_formed?: 1]
 
   alias :proper_types, as: T
   alias Linx.Native
@@ -92,15 +93,6 @@ defmodule Linx.NetFuzzTest do
 
     %{verbs: verbs, ns: ns, handles: handles, ruleset: ruleset, big: big, patch: patch}
   end
-
-  defp well_formed?({:ok, _}), do: true
-
-  defp well_formed?({:error, %{errno: errno, code: code, op: op, message: msg} = e}) do
-    is_atom(errno) and is_integer(code) and code > 0 and is_binary(op) and is_binary(msg) and
-      map_size(e) == 7
-  end
-
-  defp well_formed?(_), do: false
 
   # The arguments made safe (see the top): the namespace forced, no path,
   # short waits.

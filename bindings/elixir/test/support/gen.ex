@@ -30,6 +30,20 @@ defmodule LinxTest.Gen do
     :a
   ]
 
+  @doc """
+  Whether a dispatch call's answer has the one shape the NIF may give:
+  {:ok, _} or {:error, %{errno:, code:, op:, message:, ...}}, the fuzz
+  tests' property.
+  """
+  def well_formed?({:ok, _}), do: true
+
+  def well_formed?({:error, %{errno: errno, code: code, op: op, message: msg} = e}) do
+    is_atom(errno) and is_integer(code) and code > 0 and is_binary(op) and is_binary(msg) and
+      map_size(e) == 7
+  end
+
+  def well_formed?(_), do: false
+
   # true, or the failing case (PropEr's counterexample) for the assertion
   # message.
   def quickcheck(gen, numtests, prop, max_size \\ 30) do

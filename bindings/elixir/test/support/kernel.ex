@@ -30,7 +30,12 @@ defmodule LinxTest.Kernel do
 
   def plugin?(name), do: Enum.any?(Linx.Verb.plugins(), &(&1.name == name))
 
-  @doc "Skip reason for a test module that needs plugin `name` and private namespaces."
+  @doc """
+  Skip reason for a test module that needs plugin `name` and private
+  namespaces (`namespaces: false`: not those), and the programs in
+  `tools: [{program, reason}]`, each with the reason given when it is
+  missing (the first missing one's).
+  """
   def needs(plugin, opts \\ []) do
     cond do
       not plugin?(plugin) ->
@@ -39,9 +44,16 @@ defmodule LinxTest.Kernel do
       Keyword.get(opts, :namespaces, true) and not private_namespaces?() ->
         skip_unless(false, "needs root and the private namespaces `mix test` sets up")
 
+      reason = missing_tool(Keyword.get(opts, :tools, [])) ->
+        skip_unless(false, reason)
+
       true ->
         false
     end
+  end
+
+  defp missing_tool(tools) do
+    Enum.find_value(tools, fn {tool, reason} -> System.find_executable(tool) == nil && reason end)
   end
 
   @doc """
@@ -78,6 +90,18 @@ defmodule LinxTest.Kernel do
       tries == 0 -> raise "condition not reached in time"
       true -> Process.sleep(5) && wait_until(fun, tries - 1)
     end
+  end
+
+  @doc """
+  A file in the temporary directory holding `contents` (iodata), removed
+  when the test ends; returns its path.
+  """
+  def tmp_file!(contents) do
+    name = "linx-test-#{System.pid()}-#{System.unique_integer([:positive])}"
+    path = Path.join(System.tmp_dir!(), name)
+    File.write!(path, contents)
+    ExUnit.Callbacks.on_exit(fn -> File.rm(path) end)
+    path
   end
 
   @doc "Runs a command, returning its trimmed stdout (the oracle tools)."

@@ -1,12 +1,26 @@
 defmodule LinxTest.Netns do
   @moduledoc false
-  # A fresh network namespace per test, for the rtnl tests: a helper
-  # process started in a new netns (LinxTest.Kernel.spawn_in_ns/1), an
-  # rtnl socket opened in it, and ip(8) run inside it as the oracle.  All
-  # the tests' links, addresses, routes, neighbours and rules live there
-  # and go away with it.
+  # Fresh network namespaces for the tests: a helper process started in a
+  # new netns (LinxTest.Kernel.spawn_in_ns/1), ended with the test, and
+  # ip(8) and nft(8) run inside it as the oracles.  fresh/0, for the rtnl
+  # tests, also opens an rtnl socket in it.  All the tests' links,
+  # addresses, routes, neighbours, rules and rulesets live there and go
+  # away with it.
 
   import LinxTest.Kernel
+
+  @doc "A fresh network namespace, ended with the test; returns its process's pid."
+  def netns do
+    {_port, pid} = ns = spawn_in_ns(["--net"])
+    ExUnit.Callbacks.on_exit(fn -> stop(ns) end)
+    pid
+  end
+
+  @doc "Sets the loopback of process `pid`'s netns up; returns `pid`."
+  def lo_up!(pid) do
+    ip(pid, ["link", "set", "lo", "up"])
+    pid
+  end
 
   @doc "Sets up a netns; returns `%{ns: {port, pid}, pid: pid, sock: socket}`."
   def fresh do
@@ -38,6 +52,16 @@ defmodule LinxTest.Netns do
   def ip(pid, args) do
     sh!("nsenter", ["-t", "#{pid}", "-n", "ip" | args])
   end
+
+  @doc """
+  Runs `nft ARGS` in process `pid`'s netns (a string: one argument, nft's
+  commands); returns trimmed stdout.
+  """
+  def nft!(pid, args) when is_list(args), do: sh!("nsenter", ["-t", "#{pid}", "-n", "nft" | args])
+  def nft!(pid, cmd) when is_binary(cmd), do: nft!(pid, [cmd])
+
+  @doc "Loads nft text into process `pid`'s netns, as `nft -f` a file of it."
+  def nft_load!(pid, text), do: nft!(pid, ["-f", tmp_file!(text)])
 
   @doc """
   Whether this kernel can create links of `kind` (its driver may be a

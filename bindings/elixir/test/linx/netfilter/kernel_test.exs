@@ -4,22 +4,13 @@ defmodule Linx.Netfilter.KernelTest do
   use ExUnit.Case, async: true
 
   import LinxTest.Kernel
+  import LinxTest.Netns, only: [netns: 0, nft!: 2, nft_load!: 2]
   import Linx.NFT
 
   alias Linx.Netfilter
   alias Linx.Netfilter.{Expr, Rule, Ruleset, Set, Vmap}
 
-  @moduletag skip:
-               (case needs("nft") do
-                  false ->
-                    skip_unless(
-                      System.find_executable("nft") != nil,
-                      "needs nft(8) as the oracle"
-                    )
-
-                  reason ->
-                    reason
-                end)
+  @moduletag skip: needs("nft", tools: [{"nft", "needs nft(8) as the oracle"}])
 
   # The same firewall three ways: nft text (loaded by nft -f), the
   # pipeline, the sigil.  Chains and sets in name order, as the pushes
@@ -147,15 +138,6 @@ defmodule Linx.Netfilter.KernelTest do
 
   defp ifname(name), do: name <> :binary.copy(<<0>>, 16 - byte_size(name))
 
-  # A fresh network namespace for the test, ended with it.
-  defp netns do
-    {_port, pid} = ns = spawn_in_ns(["--net"])
-    on_exit(fn -> stop(ns) end)
-    pid
-  end
-
-  defp nft!(pid, args), do: sh!("nsenter", ["-t", "#{pid}", "-n", "nft" | args])
-
   # nft -j list ruleset without what differs between equal rulesets
   # (handles, the metainfo header).
   defp listing(pid) do
@@ -168,10 +150,7 @@ defmodule Linx.Netfilter.KernelTest do
     [a, b, c] = [netns(), netns(), netns()]
     assert :ok = Netfilter.push({:pid, a}, pipeline())
     assert :ok = Netfilter.push({:pid, b}, sigil())
-    path = Path.join(System.tmp_dir!(), "linx-nft-#{System.unique_integer([:positive])}.nft")
-    File.write!(path, @text)
-    on_exit(fn -> File.rm(path) end)
-    nft!(c, ["-f", path])
+    nft_load!(c, @text)
 
     want = listing(c)
     assert want =~ ~s("name": "fw")
@@ -217,26 +196,20 @@ defmodule Linx.Netfilter.KernelTest do
     [a, c] = [netns(), netns()]
     assert {:ok, rs} = Linx.NFT.parse(@wide)
     assert :ok = Netfilter.push({:pid, a}, rs)
-    path = Path.join(System.tmp_dir!(), "linx-nft-#{System.unique_integer([:positive])}.nft")
-    File.write!(path, @wide)
-    on_exit(fn -> File.rm(path) end)
-    nft!(c, ["-f", path])
+    nft_load!(c, @wide)
     assert listing(a) == listing(c)
     assert listing(c) =~ "masquerade"
   end
 
   test "tags another program wrote stay strings: pulls never create atoms" do
     pid = netns()
-    path = Path.join(System.tmp_dir!(), "linx-nft-#{System.unique_integer([:positive])}.nft")
 
     rules =
       for i <- 1..50,
           do:
             ~s(tcp dport #{i} accept comment "tag:foreign_#{System.unique_integer([:positive])}_#{i}"\n)
 
-    File.write!(path, "table inet f {\n chain c {\n" <> Enum.join(rules) <> "}\n}\n")
-    on_exit(fn -> File.rm(path) end)
-    nft!(pid, ["-f", path])
+    nft_load!(pid, "table inet f {\n chain c {\n" <> Enum.join(rules) <> "}\n}\n")
 
     assert {:ok, pulled} = Netfilter.pull({:pid, pid})
     tags = Enum.map(pulled.tables[{:inet, "f"}].chains["c"].rules, & &1.tag)
@@ -284,10 +257,7 @@ defmodule Linx.Netfilter.KernelTest do
   test "pull gives back what was pushed, and what nft -f loaded" do
     [a, c] = [netns(), netns()]
     assert :ok = Netfilter.push({:pid, a}, sigil())
-    path = Path.join(System.tmp_dir!(), "linx-nft-#{System.unique_integer([:positive])}.nft")
-    File.write!(path, @text)
-    on_exit(fn -> File.rm(path) end)
-    nft!(c, ["-f", path])
+    nft_load!(c, @text)
 
     assert {:ok, from_a} = Netfilter.pull({:pid, a})
     assert {:ok, from_c} = Netfilter.pull({:pid, c}, {:inet, "fw"})
@@ -300,10 +270,7 @@ defmodule Linx.Netfilter.KernelTest do
 
     # formatted back, the pulled ruleset loads into nft and lists the same
     d = netns()
-    path2 = path <> ".2"
-    File.write!(path2, Linx.NFT.format(from_a))
-    on_exit(fn -> File.rm(path2) end)
-    nft!(d, ["-f", path2])
+    nft_load!(d, Linx.NFT.format(from_a))
     assert listing(d) == listing(a)
   end
 

@@ -5,6 +5,7 @@ defmodule Linx.Netfilter.LogTest do
   use ExUnit.Case, async: true
 
   import LinxTest.Kernel
+  import LinxTest.Netns, only: [netns: 0, lo_up!: 1, nft!: 2]
 
   alias Linx.Netfilter
   alias Linx.Netfilter.Log
@@ -16,33 +17,14 @@ defmodule Linx.Netfilter.LogTest do
           end)
 
   @moduletag skip:
-               (case needs("nft") do
-                  false ->
-                    cond do
-                      System.find_executable("nft") == nil ->
-                        skip_unless(false, "needs nft(8) to write the rules")
+               needs("nft",
+                 tools: [
+                   {"nft", "needs nft(8) to write the rules"},
+                   {"bash", "needs bash(1) to send a datagram"}
+                 ]
+               ) || skip_unless(@nflog, "the kernel has no nfnetlink_log (NFLOG)")
 
-                      System.find_executable("bash") == nil ->
-                        skip_unless(false, "needs bash(1) to send a datagram")
-
-                      true ->
-                        skip_unless(@nflog, "the kernel has no nfnetlink_log (NFLOG)")
-                    end
-
-                  reason ->
-                    reason
-                end)
-
-  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
-
-  defp netns do
-    {_port, pid} = ns = spawn_in_ns(["--net"])
-    on_exit(fn -> stop(ns) end)
-    sh!("nsenter", ["-t", "#{pid}", "-n", "ip", "link", "set", "lo", "up"])
-    pid
-  end
-
-  defp nft!(pid, cmd), do: sh!("nsenter", ["-t", "#{pid}", "-n", "nft", cmd])
+  @t LinxTest.Events.t()
 
   defp send_udp(pid, port, text) do
     sh!("nsenter", [
@@ -56,7 +38,7 @@ defmodule Linx.Netfilter.LogTest do
   end
 
   test "a packet logged by a log group rule arrives, with its prefix and payload" do
-    pid = netns()
+    pid = lo_up!(netns())
 
     nft!(pid, """
     add table ip t
@@ -104,7 +86,7 @@ defmodule Linx.Netfilter.LogTest do
   end
 
   test "a group bound twice is refused; the listener ends with its owner" do
-    pid = netns()
+    pid = lo_up!(netns())
     test = self()
 
     owner =

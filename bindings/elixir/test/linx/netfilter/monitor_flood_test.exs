@@ -7,80 +7,32 @@ defmodule Linx.Netfilter.MonitorFloodTest do
   use ExUnit.Case, async: true
 
   import LinxTest.Kernel
+  import LinxTest.Netns, only: [netns: 0, nft!: 2]
+  import LinxTest.Events, only: [max_latency_during: 1]
 
   alias Linx.Netfilter
   alias Linx.Netfilter.{Event, Table}
 
-  @moduletag skip:
-               (case needs("nft") do
-                  false ->
-                    skip_unless(
-                      System.find_executable("nft") != nil,
-                      "needs nft(8) to make the changes"
-                    )
-
-                  reason ->
-                    reason
-                end)
-
-  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
-
-  defp netns do
-    {_port, pid} = ns = spawn_in_ns(["--net"])
-    on_exit(fn -> stop(ns) end)
-    pid
-  end
-
-  defp nft!(pid, args), do: sh!("nsenter", ["-t", "#{pid}", "-n", "nft" | args])
+  @moduletag skip: needs("nft", tools: [{"nft", "needs nft(8) to make the changes"}])
 
   # One nft -f batch: a table, a chain and `n` rules, `n` notifications
   # and more in a single commit.
   defp flood_file(table, n) do
     rules = for i <- 1..n, do: "add rule inet #{table} c tcp dport #{i} counter accept\n"
-
-    path = Path.join(System.tmp_dir!(), "linx-flood-#{System.unique_integer([:positive])}.nft")
-
-    File.write!(path, ["add table inet #{table}\n", "add chain inet #{table} c\n" | rules])
-    on_exit(fn -> File.rm(path) end)
-    path
-  end
-
-  # The longest of trivial Task round trips (µs) taken while `fun` runs.
-  defp max_latency_during(fun) do
-    job = Task.async(fun)
-    lat = sample_latency(job, [])
-    {Task.await(job, 60_000), lat}
-  end
-
-  defp sample_latency(job, acc) do
-    {us, :pong} = :timer.tc(fn -> Task.await(Task.async(fn -> :pong end), 10_000) end)
-
-    if Process.alive?(job.pid) do
-      Process.sleep(2)
-      sample_latency(job, [us | acc])
-    else
-      Enum.max([us | acc])
-    end
+    tmp_file!(["add table inet #{table}\n", "add chain inet #{table} c\n" | rules])
   end
 
   # Every message the monitor sent until `quiet` ms pass without one.
-  defp drain(quiet, acc \\ []) do
-    receive do
-      {:linx_netfilter, _, _} = m -> drain(quiet, [m | acc])
-      {:linx_netfilter, :resync_needed} = m -> drain(quiet, [m | acc])
-    after
-      quiet -> Enum.reverse(acc)
-    end
-  end
+  defp drain(quiet), do: LinxTest.Events.drain(:linx_netfilter, quiet)
+
+  defp new_rules(msgs), do: Enum.count(msgs, &match?({_, :event, %Event{op: :new_rule}}, &1))
 
   defp await_table(name) do
-    receive do
-      {:linx_netfilter, :event, %Event{op: :new_table, entity: %Table{name: ^name}}} -> :ok
-      {:linx_netfilter, _, _} -> await_table(name)
-      {:linx_netfilter, :resync_needed} -> await_table(name)
-    after
-      @t -> flunk("no new_table #{name} event within #{@t} ms")
-    end
+    LinxTest.Events.await(
+      :linx_netfilter,
+      &match?({_, :event, %Event{op: :new_table, entity: %Table{name: ^name}}}, &1),
+      "new_table #{name}"
+    )
   end
 
   test "a tiny buffer overflowed by one big commit: resync, the monitor lives on, the VM stays responsive" do
@@ -109,7 +61,7 @@ defmodule Linx.Netfilter.MonitorFloodTest do
     path = flood_file("flood#{round}", 3000)
     {_, l} = max_latency_during(fn -> nft!(pid, ["-f", path]) end)
     msgs = drain(300)
-    rules = Enum.count(msgs, &match?({:linx_netfilter, :event, %Event{op: :new_rule}}, &1))
+    rules = new_rules(msgs)
 
     if {:linx_netfilter, :resync_needed} in msgs do
       # notifications were lost, and said so
@@ -129,7 +81,7 @@ defmodule Linx.Netfilter.MonitorFloodTest do
     for p <- paths, do: nft!(pid, ["-f", p])
 
     msgs = drain(300)
-    rules = Enum.count(msgs, &match?({:linx_netfilter, :event, %Event{op: :new_rule}}, &1))
+    rules = new_rules(msgs)
     resync? = {:linx_netfilter, :resync_needed} in msgs
     # either every rule was reported, or the owner was told to resync
     assert resync? or rules == 4000, "#{rules} of 4000 rule events and no resync_needed"
@@ -146,9 +98,8 @@ defmodule Linx.Netfilter.MonitorFloodTest do
     path = flood_file("moderate", n)
     nft!(pid, ["-f", path])
 
-    msgs = collect_rules(n, [])
-    rules = Enum.count(msgs, &match?({:linx_netfilter, :event, %Event{op: :new_rule}}, &1))
-    assert rules == n
+    msgs = collect_rules(n)
+    assert new_rules(msgs) == n
     refute {:linx_netfilter, :resync_needed} in msgs
 
     assert [%Event{op: :new_table, entity: %Table{name: "moderate"}}] =
@@ -159,20 +110,10 @@ defmodule Linx.Netfilter.MonitorFloodTest do
   end
 
   # Messages until `n` new_rule events and the commit's new_gen are in.
-  defp collect_rules(n, acc) do
-    receive do
-      {:linx_netfilter, :event, %Event{op: :new_gen}} = m ->
-        if Enum.count(acc, &match?({_, :event, %Event{op: :new_rule}}, &1)) >= n,
-          do: Enum.reverse([m | acc]),
-          else: collect_rules(n, [m | acc])
-
-      {:linx_netfilter, _, _} = m ->
-        collect_rules(n, [m | acc])
-
-      {:linx_netfilter, :resync_needed} = m ->
-        collect_rules(n, [m | acc])
-    after
-      @t -> Enum.reverse(acc)
-    end
+  defp collect_rules(n) do
+    LinxTest.Events.collect(:linx_netfilter, fn
+      [{_, :event, %Event{op: :new_gen}} | _] = msgs -> new_rules(msgs) >= n
+      _ -> false
+    end)
   end
 end

@@ -4,31 +4,14 @@ defmodule Linx.Netfilter.MonitorTest do
   use ExUnit.Case, async: true
 
   import LinxTest.Kernel
+  import LinxTest.Netns, only: [netns: 0, nft!: 2]
 
   alias Linx.Netfilter
   alias Linx.Netfilter.{Chain, Event, Monitor, Rule, Ruleset, Set, Table}
 
-  @moduletag skip:
-               (case needs("nft") do
-                  false ->
-                    skip_unless(
-                      System.find_executable("nft") != nil,
-                      "needs nft(8) as the oracle"
-                    )
+  @moduletag skip: needs("nft", tools: [{"nft", "needs nft(8) as the oracle"}])
 
-                  reason ->
-                    reason
-                end)
-
-  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
-
-  defp netns do
-    {_port, pid} = ns = spawn_in_ns(["--net"])
-    on_exit(fn -> stop(ns) end)
-    pid
-  end
-
-  defp nft!(pid, cmd), do: sh!("nsenter", ["-t", "#{pid}", "-n", "nft", cmd])
+  @t LinxTest.Events.t()
 
   defp gen(pid) do
     {:ok, %{"id" => id}} = Linx.Verb.call("nft.get_gen", %{"netns" => %{"pid" => pid}})

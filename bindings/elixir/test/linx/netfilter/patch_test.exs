@@ -5,21 +5,12 @@ defmodule Linx.Netfilter.PatchTest do
   use ExUnit.Case, async: true
 
   import LinxTest.Kernel
+  import LinxTest.Netns, only: [netns: 0, nft!: 2, nft_load!: 2]
 
   alias Linx.Netfilter
   alias Linx.Netfilter.{Chain, Diff, Patch, Rule, Ruleset, Set}
 
-  @moduletag skip:
-               (case needs("nft") do
-                  false ->
-                    skip_unless(
-                      System.find_executable("nft") != nil,
-                      "needs nft(8) as the oracle"
-                    )
-
-                  reason ->
-                    reason
-                end)
+  @moduletag skip: needs("nft", tools: [{"nft", "needs nft(8) as the oracle"}])
 
   @from """
   table inet fw {
@@ -76,21 +67,6 @@ defmodule Linx.Netfilter.PatchTest do
   }
   """
 
-  defp netns do
-    {_port, pid} = ns = spawn_in_ns(["--net"])
-    on_exit(fn -> stop(ns) end)
-    pid
-  end
-
-  defp nft!(pid, args), do: sh!("nsenter", ["-t", "#{pid}", "-n", "nft" | args])
-
-  defp load!(pid, text) do
-    path = Path.join(System.tmp_dir!(), "linx-patch-#{System.unique_integer([:positive])}.nft")
-    File.write!(path, text)
-    on_exit(fn -> File.rm(path) end)
-    nft!(pid, ["-f", path])
-  end
-
   # nft -j list ruleset without what differs between equal rulesets
   # (handles, the metainfo), objects in a canonical order: grouped by
   # kind, family, table and chain, rules kept in their chain's order.
@@ -115,8 +91,8 @@ defmodule Linx.Netfilter.PatchTest do
 
   test "the patch between two rulesets, applied, gives the target's kernel ruleset" do
     [cur, ref] = [netns(), netns()]
-    load!(cur, @from)
-    load!(ref, @to)
+    nft_load!(cur, @from)
+    nft_load!(ref, @to)
 
     {:ok, to} = Linx.NFT.parse(@to)
     {:ok, pulled} = Netfilter.pull({:pid, cur})
@@ -161,7 +137,7 @@ defmodule Linx.Netfilter.PatchTest do
   test "a patch written by hand, and the guard of the generation" do
     pid = netns()
 
-    load!(
+    nft_load!(
       pid,
       """
       table ip t {

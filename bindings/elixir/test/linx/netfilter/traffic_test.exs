@@ -7,6 +7,7 @@ defmodule Linx.Netfilter.TrafficTest do
   use ExUnit.Case, async: true
 
   import LinxTest.Kernel
+  import LinxTest.Netns, only: [netns: 0, lo_up!: 1]
   import Linx.NFT
 
   alias Linx.Netfilter
@@ -54,20 +55,11 @@ defmodule Linx.Netfilter.TrafficTest do
   @no_nflog @module_skip ||
               skip_unless(@nflog, "the kernel has no nfnetlink_log (NFLOG)")
 
-  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
+  @t LinxTest.Events.t()
 
   # Two namespaces joined by va (client) -- vb (server), both up.
   defp pair do
-    {_, a} = na = spawn_in_ns(["--net"])
-    {_, b} = nb = spawn_in_ns(["--net"])
-
-    on_exit(fn ->
-      stop(na)
-      stop(nb)
-    end)
-
-    ns!(a, ["ip", "link", "set", "lo", "up"])
-    ns!(b, ["ip", "link", "set", "lo", "up"])
+    [a, b] = [lo_up!(netns()), lo_up!(netns())]
     ns!(a, ["ip", "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", "#{b}"])
     ns!(a, ["ip", "addr", "add", @client_addr <> "/24", "dev", "va"])
     ns!(b, ["ip", "addr", "add", @server_addr <> "/24", "dev", "vb"])
@@ -89,11 +81,11 @@ defmodule Linx.Netfilter.TrafficTest do
 
   defp ping(pid, addr), do: elem(ns(pid, ["ping", "-n", "-c1", "-W1", addr]), 1) == 0
 
-  # A few tries before concluding a ping cannot pass (a loaded machine may
-  # lose the first one to neighbour resolution).
-  defp ping_ok?(pid, addr, tries \\ 5) do
-    ping(pid, addr) or (tries > 1 and ping_ok?(pid, addr, tries - 1))
-  end
+  # A few tries before concluding that a ping or connect cannot pass (a
+  # loaded machine may lose the first one to neighbour resolution).
+  defp tries(n, fun), do: fun.() or (n > 1 and tries(n - 1, fun))
+
+  defp ping_ok?(pid, addr), do: tries(5, fn -> ping(pid, addr) end)
 
   # A TCP connect from `pid`'s netns that sends `text`; true if it connected.
   defp connect(pid, addr, port, text) do
@@ -101,10 +93,7 @@ defmodule Linx.Netfilter.TrafficTest do
     elem(ns(pid, ["timeout", "2", "bash", "-c", script]), 1) == 0
   end
 
-  defp connect_ok?(pid, addr, port, text, tries \\ 3) do
-    connect(pid, addr, port, text) or
-      (tries > 1 and connect_ok?(pid, addr, port, text, tries - 1))
-  end
+  defp connect_ok?(pid, addr, port, text), do: tries(3, fn -> connect(pid, addr, port, text) end)
 
   # A TCP listener on `port` in `pid`'s netns: python3 prints "got:LINE"
   # for each line a connection sends, and ends when its stdin (the port)

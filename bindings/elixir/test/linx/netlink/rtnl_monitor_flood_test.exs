@@ -8,6 +8,7 @@ defmodule Linx.Netlink.Rtnl.MonitorFloodTest do
 
   import LinxTest.Kernel
   import LinxTest.Netns
+  import LinxTest.Events, only: [max_latency_during: 1]
 
   alias Linx.Netlink.Rtnl.{Address, Link, Monitor}
   alias Linx.Netlink.Rtnl.Monitor.Event
@@ -18,18 +19,13 @@ defmodule Linx.Netlink.Rtnl.MonitorFloodTest do
                   reason -> reason
                 end)
 
-  @t if System.get_env("LINX_TEST_LANE") == "vm", do: 30_000, else: 5_000
-
   setup do
     fresh()
   end
 
   # A batch file of `lines` for ip -batch, removed with the test.
   defp batch_file(lines) do
-    path = Path.join(System.tmp_dir!(), "linx-ipb-#{System.unique_integer([:positive])}")
-    File.write!(path, Enum.map(lines, &[&1, "\n"]))
-    on_exit(fn -> File.rm(path) end)
-    path
+    tmp_file!(Enum.map(lines, &[&1, "\n"]))
   end
 
   defp ip_batch(pid, path), do: ip(pid, ["-batch", path])
@@ -49,32 +45,7 @@ defmodule Linx.Netlink.Rtnl.MonitorFloodTest do
   end
 
   # Every message the monitor sent until `quiet` ms pass without one.
-  defp drain(quiet, acc \\ []) do
-    receive do
-      {:linx_rtnl, _, _} = m -> drain(quiet, [m | acc])
-      {:linx_rtnl, :resync_needed} = m -> drain(quiet, [m | acc])
-    after
-      quiet -> Enum.reverse(acc)
-    end
-  end
-
-  # The longest of trivial Task round trips (µs) taken while `fun` runs.
-  defp max_latency_during(fun) do
-    job = Task.async(fun)
-    lat = sample_latency(job, [])
-    {Task.await(job, 60_000), lat}
-  end
-
-  defp sample_latency(job, acc) do
-    {us, :pong} = :timer.tc(fn -> Task.await(Task.async(fn -> :pong end), 10_000) end)
-
-    if Process.alive?(job.pid) do
-      Process.sleep(2)
-      sample_latency(job, [us | acc])
-    else
-      Enum.max([us | acc])
-    end
-  end
+  defp drain(quiet), do: LinxTest.Events.drain(:linx_rtnl, quiet)
 
   # One flood: a veth given `n` addresses, then deleted (every address and
   # route goes in one kernel operation).  Repeated, at most 5 times, until
@@ -120,13 +91,11 @@ defmodule Linx.Netlink.Rtnl.MonitorFloodTest do
   end
 
   defp await_link(name) do
-    receive do
-      {:linx_rtnl, :event, %Event{op: :new_link, resource: %Link{name: ^name}}} -> :ok
-      {:linx_rtnl, _, _} -> await_link(name)
-      {:linx_rtnl, :resync_needed} -> await_link(name)
-    after
-      @t -> flunk("no new_link #{name} event within #{@t} ms")
-    end
+    LinxTest.Events.await(
+      :linx_rtnl,
+      &match?({_, :event, %Event{op: :new_link, resource: %Link{name: ^name}}}, &1),
+      "new_link #{name}"
+    )
   end
 
   test "with the default buffer 500 address additions arrive whole, without resync", %{pid: pid} do
@@ -135,24 +104,16 @@ defmodule Linx.Netlink.Rtnl.MonitorFloodTest do
     n = 500
     ip_batch(pid, batch_file(addr_lines("lo", "10.77", n)))
 
-    msgs = collect(n, "10.77", [])
+    msgs = collect(n, "10.77")
     assert new_addrs(msgs, "10.77") == n
     refute {:linx_rtnl, :resync_needed} in msgs
     refute_receive {:linx_rtnl, :resync_needed}, 100
     :ok = Monitor.unsubscribe(mon)
   end
 
-  # Messages until `n` new_addr events under `prefix` are in (or @t).
-  defp collect(n, prefix, acc) do
-    if new_addrs(acc, prefix) >= n do
-      Enum.reverse(acc)
-    else
-      receive do
-        {:linx_rtnl, _, _} = m -> collect(n, prefix, [m | acc])
-        {:linx_rtnl, :resync_needed} = m -> collect(n, prefix, [m | acc])
-      after
-        @t -> Enum.reverse(acc)
-      end
-    end
+  # Messages until `n` new_addr events under `prefix` are in (or none
+  # comes for LinxTest.Events.t() ms).
+  defp collect(n, prefix) do
+    LinxTest.Events.collect(:linx_rtnl, &(new_addrs(&1, prefix) >= n))
   end
 end

@@ -8,7 +8,7 @@ defmodule Linx.Netlink.WireLiveTest do
   import Bitwise
   import Linx.Netlink.Constants
   import LinxTest.Kernel
-  import LinxTest.Netns, only: [ipj: 2, ip: 2]
+  import LinxTest.Netns, only: [ipj: 2, ip: 2, netns: 0]
 
   alias Linx.Netlink.{Attr, Error, Message, Nfnl, Request, Socket}
   alias Linx.Netlink.Nfnl.Codec, as: Nfc
@@ -29,9 +29,7 @@ defmodule Linx.Netlink.WireLiveTest do
   @rtnlgrp_link 1
 
   setup do
-    {_port, pid} = ns = spawn_in_ns(["--net"])
-    on_exit(fn -> stop(ns) end)
-    %{pid: pid}
+    %{pid: netns()}
   end
 
   defp ifinfomsg(index \\ 0), do: <<0, 0, 0::16, index::32-signed-native, 0::32, 0::32>>
