@@ -1068,8 +1068,9 @@ static int prefix_len(const uint8_t *m, uint32_t len)
 }
 
 /* A match: the load at exprs[i]; returns how many expressions it took. */
-/* byteorder hton of register 1 over the whole of `s`'s value */
-static bool hton_of(const struct linx_value *e, const struct nftl_sel *s)
+/* byteorder hton of register `reg` over the whole of `s`'s value */
+static bool hton_reg_of(const struct linx_value *e, const struct nftl_sel *s,
+			int64_t reg)
 {
 	int64_t sr = -1, dr = -1, len = -1, size = -1;
 	const char *op = str_of(e, "op");
@@ -1078,9 +1079,14 @@ static bool hton_of(const struct linx_value *e, const struct nftl_sel *s)
 	int_of(e, "dreg", &dr);
 	int_of(e, "len", &len);
 	int_of(e, "size", &size);
-	return op && streq(op, "hton") && sr == 1 && dr == 1 &&
+	return op && streq(op, "hton") && sr == reg && dr == reg &&
 	       nftl_dtype_hton(s->dtype, s->len) && len == s->len &&
 	       size == s->len;
+}
+
+static bool hton_of(const struct linx_value *e, const struct nftl_sel *s)
+{
+	return hton_reg_of(e, s, 1);
 }
 
 /* value_text() of a value that is big-endian when `be` */
@@ -2504,6 +2510,7 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	const struct nftl_sel *sel[8];
 	struct fctx t = *c;
 	uint32_t j = i;
+	unsigned n_host = 0, n_hton = 0;
 
 	while (n_seen < 16 && dep_at(ex, n, j, &seen[n_seen])) {
 		dep_apply(&x, &seen[n_seen]);
@@ -2527,8 +2534,18 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			break;
 		sel[nl++] = s;
 		slot += (s->len + 3u) / 4;
+		/* before an interval set, the parser turns each host-order
+		 * component to network order right after its load */
+		if (nftl_dtype_hton(s->dtype, s->len)) {
+			n_host++;
+			if (j + 1 < n && is_expr(&ex[j + 1], "byteorder") &&
+			    hton_reg_of(&ex[j + 1], s, dreg)) {
+				n_hton++;
+				j++;
+			}
+		}
 	}
-	if (nl < 2 || slot > 16 || j >= n)
+	if (nl < 2 || slot > 16 || j >= n || (n_hton && n_hton != n_host))
 		return 0;
 	/* the parser would have put exactly these dependencies */
 	struct dctx y = { c->l4, c->nf, c->eth, c->iiftype };

@@ -1088,17 +1088,25 @@ static bool range_reversed(unsigned dt, const uint8_t *lo, const uint8_t *hi,
 	return memcmp(a, b, len) > 0;
 }
 
-static int e_hton(struct parser *p, struct rule *r, unsigned len)
+/* reg = hton(reg): a host-order key (or a concatenation's component)
+ * turned to network order */
+static int e_hton_reg(struct parser *p, struct rule *r, unsigned reg,
+		      unsigned len)
 {
 	struct linx_value e = linx_value_map();
 
 	linx_map_put_cstring(&e, "expr", "byteorder");
-	linx_map_put_int(&e, "sreg", 1);
-	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_int(&e, "sreg", reg);
+	linx_map_put_int(&e, "dreg", reg);
 	linx_map_put_cstring(&e, "op", "hton");
 	linx_map_put_int(&e, "len", len);
 	linx_map_put_int(&e, "size", len);
 	return push_expr(p, r, &e);
+}
+
+static int e_hton(struct parser *p, struct rule *r, unsigned len)
+{
+	return e_hton_reg(p, r, 1, len);
 }
 
 /* reg 1 = (reg 1 & mask) ^ xor */
@@ -1735,22 +1743,32 @@ static bool has_flag(const struct linx_value *set, const char *flag);
  * dropped once the input is read (hostrefs_resolve). */
 #define PENDING_SET "\x01set"
 
+/* reg = hton(reg) before a lookup in `set` when it is an interval set
+ * (any set named NULL is one: an anonymous interval set). */
+static int hton_into(struct parser *p, struct rule *r, unsigned reg,
+		     unsigned len, const char *set)
+{
+	struct linx_value *s = set ? find_set(p, p->table, set) : NULL;
+	int rc;
+
+	if (!set || s)
+		return !s || has_flag(s, "interval") ? e_hton_reg(p, r, reg, len)
+						     : 0;
+	if ((rc = e_hton_reg(p, r, reg, len)) < 0)
+		return rc;
+	struct linx_value *e = &r->exprs.items[r->exprs.len - 1];
+	if (linx_map_put_cstring(e, PENDING_SET, set) < 0)
+		return nomem(p);
+	p->n_hostrefs++;
+	return 0;
+}
+
 static int hton_for_set(struct parser *p, struct rule *r, const struct tok *t,
 			unsigned dt, unsigned len)
 {
 	if (!nftl_dtype_hton(dt, len))
 		return 0;
-	struct linx_value *set = find_set(p, p->table, t->s);
-	if (set)
-		return has_flag(set, "interval") ? e_hton(p, r, len) : 0;
-	int rc = e_hton(p, r, len);
-	if (rc < 0)
-		return rc;
-	struct linx_value *e = &r->exprs.items[r->exprs.len - 1];
-	if (linx_map_put_cstring(e, PENDING_SET, t->s) < 0)
-		return nomem(p);
-	p->n_hostrefs++;
-	return 0;
+	return hton_into(p, r, 1, len, t->s);
 }
 
 /* The one element of a set just read (p->one), as the plain match nft
@@ -1938,6 +1956,14 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 	return 0;
 }
 
+/* What a key is looked up in: an anonymous interval set, or the set
+ * named `set` (interval or not, known once it is declared); NULL: neither
+ * (a hash's input, a set statement). */
+struct key_order {
+	bool interval;
+	const char *set;
+};
+
 /* A key of `n` selectors: every component's dependencies first (a
  * dependency's cmp uses register 1), then each load into its own 4-byte
  * slot - register 1 for the first, then NFT_REG32_00 + slot, or the
@@ -1948,7 +1974,7 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 static int load_key(struct parser *p, struct rule *r,
 		    const struct nftl_sel *const *sel,
 		    const struct tok *const *ats, unsigned n, unsigned first,
-		    unsigned *slots)
+		    const struct key_order *order, unsigned *slots)
 {
 	unsigned slot = first;
 	int rc;
@@ -1966,6 +1992,13 @@ static int load_key(struct parser *p, struct rule *r,
 			rc = e_load(p, r,
 				    sel[i]->kind == SEL_META ? "meta" : "ct",
 				    sel[i]->key, reg);
+		/* an interval set compares memory: a host-order component
+		 * is turned to network order in its own register, as nft
+		 * does */
+		if (rc == 0 && order && (order->interval || order->set) &&
+		    nftl_dtype_hton(sel[i]->dtype, sel[i]->len))
+			rc = hton_into(p, r, reg, sel[i]->len,
+				       order->interval ? NULL : order->set);
 		if (rc < 0)
 			return rc;
 		slot += (sel[i]->len + 3) / 4;
@@ -2010,9 +2043,6 @@ static int parse_concat(struct parser *p, struct rule *r,
 		sel[k.n - 1] = s;
 		ats[k.n - 1] = t;
 	}
-	if ((rc = load_key(p, r, sel, ats, k.n, 0, &slot)) < 0)
-		return rc;
-
 	bool inv = false, vmap = false;
 	const struct tok *t = peek(p);
 	if (is_punct(t, 'N')) {
@@ -2026,9 +2056,15 @@ static int parse_concat(struct parser *p, struct rule *r,
 		next(p);
 		vmap = true;
 	}
+	/* the loads follow what the key is looked up in: an interval
+	 * set's host-order components are turned to network order */
 	t = next(p);
-	if (t->kind == T_SETREF)
+	if (t->kind == T_SETREF) {
+		struct key_order o = { .set = t->s };
+		if ((rc = load_key(p, r, sel, ats, k.n, 0, &o, &slot)) < 0)
+			return rc;
 		return lookup(p, r, t, inv, vmap);
+	}
 	if (!is_punct(t, '{'))
 		return perror_at(p, t, "unsupported feature: a concatenation "
 				       "outside a set lookup");
@@ -2039,6 +2075,9 @@ static int parse_concat(struct parser *p, struct rule *r,
 	rc = parse_elements(p, 0, 0, true, vmap ? 2 : 0, 0, 0, &elems,
 			    &interval);
 	p->ck = NULL;
+	struct key_order o = { .interval = interval };
+	if (rc == 0)
+		rc = load_key(p, r, sel, ats, k.n, 0, &o, &slot);
 	if (rc < 0) {
 		linx_value_clear(&elems);
 		return rc;
@@ -4075,7 +4114,7 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 		goto out;
 	if ((rc = meter ? meter_name(p, meter) : dynref_add(p, &d)) < 0)
 		goto out;
-	if ((rc = load_key(p, r, sel, ats, d.k.n, 0, &slots)) < 0)
+	if ((rc = load_key(p, r, sel, ats, d.k.n, 0, NULL, &slots)) < 0)
 		goto out;
 	if (dsel) {
 		dreg = 1 + (slots + 3) / 4;
@@ -4761,7 +4800,7 @@ static int gen_hash(struct parser *p, struct rule *r, bool sym)
 	}
 	if ((rc = gen_mod(p, !sym, &a)) < 0)
 		return rc;
-	if (!sym && (rc = load_key(p, r, sel, ats, n, 4, &slots)) < 0)
+	if (!sym && (rc = load_key(p, r, sel, ats, n, 4, NULL, &slots)) < 0)
 		return rc;
 	struct linx_value e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "hash");
