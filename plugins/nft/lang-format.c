@@ -2127,21 +2127,10 @@ bad:
 
 static int fmt_reject(struct fctx *c, const struct linx_value *e)
 {
-	static const struct nftl_sym icmp[] = {
-		{ "net-unreachable", 0 }, { "host-unreachable", 1 },
-		{ "prot-unreachable", 2 }, { "port-unreachable", 3 },
-		{ "net-prohibited", 9 }, { "host-prohibited", 10 },
-		{ "admin-prohibited", 13 },
-	};
-	static const struct nftl_sym icmp6[] = {
-		{ "no-route", 0 }, { "admin-prohibited", 1 },
-		{ "addr-unreachable", 3 }, { "port-unreachable", 4 },
-		{ "policy-fail", 5 }, { "reject-route", 6 },
-	};
-	static const struct nftl_sym icmpx[] = {
-		{ "no-route", 0 }, { "port-unreachable", 1 },
-		{ "host-unreachable", 2 }, { "admin-prohibited", 3 },
-	};
+	size_t n4, n6, nx;
+	const struct nftl_sym *icmp = nftl_reject_codes(REJECT_ICMP, &n4);
+	const struct nftl_sym *icmp6 = nftl_reject_codes(REJECT_ICMP6, &n6);
+	const struct nftl_sym *icmpx = nftl_reject_codes(REJECT_ICMPX, &nx);
 	const char *type = str_of(e, "type");
 	int64_t code = 0;
 	const char *n;
@@ -2165,7 +2154,7 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 			return 1;
 		}
 		/* 0..3 all have names; the kernel refuses any other */
-		n = nftl_sym_name(icmpx, 4, (uint32_t)code);
+		n = nftl_sym_name(icmpx, nx, (uint32_t)code);
 		if (!n)
 			return unsupported(c, e, "code");
 		wordf(c, "reject with icmpx type %s", n);
@@ -2185,8 +2174,8 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 		word(c, "reject");
 		return 1;
 	}
-	n = v6 ? nftl_sym_name(icmp6, 6, (uint32_t)code)
-	       : nftl_sym_name(icmp, 7, (uint32_t)code);
+	n = v6 ? nftl_sym_name(icmp6, n6, (uint32_t)code)
+	       : nftl_sym_name(icmp, n4, (uint32_t)code);
 	if (n)
 		wordf(c, "reject with %s type %s", v6 ? "icmpv6" : "icmp", n);
 	else

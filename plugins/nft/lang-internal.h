@@ -117,6 +117,10 @@ enum nft_dtype {
 		      * "YYYY-MM-DD[ HH:MM[:SS]]" local time, or seconds */
 };
 
+/* The codes a reject statement names, by its icmp flavour. */
+enum nftl_reject { REJECT_ICMP, REJECT_ICMP6, REJECT_ICMPX };
+const struct nftl_sym *nftl_reject_codes(enum nftl_reject which, size_t *n);
+
 /* The local time's offset from UTC in seconds, as nft applies it to
  * meta hour values (now's, whatever the value's date). */
 long nftl_gmtoff(void);

@@ -584,8 +584,12 @@ static int lookup_service(const char *name, uint64_t *v)
 	struct servent se, *res = NULL;
 	char buf[1024];
 
-	if (getservbyname_r(name, "tcp", &se, buf, sizeof(buf), &res) != 0 ||
-	    !res)
+	/* any protocol's entry, as nft resolves names: ntp and bootps are
+	 * listed for udp only */
+	if ((getservbyname_r(name, "tcp", &se, buf, sizeof(buf), &res) != 0 ||
+	     !res) &&
+	    (getservbyname_r(name, "udp", &se, buf, sizeof(buf), &res) != 0 ||
+	     !res))
 		return -1;
 	*v = ntohs((uint16_t)res->s_port);
 	return 0;
@@ -3317,21 +3321,6 @@ static int stmt_masq_redir(struct parser *p, struct rule *r, const char *kind)
 
 static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
 {
-	static const struct nftl_sym icmp[] = {
-		{ "net-unreachable", 0 }, { "host-unreachable", 1 },
-		{ "prot-unreachable", 2 }, { "port-unreachable", 3 },
-		{ "net-prohibited", 9 }, { "host-prohibited", 10 },
-		{ "admin-prohibited", 13 },
-	};
-	static const struct nftl_sym icmp6[] = {
-		{ "no-route", 0 }, { "admin-prohibited", 1 },
-		{ "addr-unreachable", 3 }, { "port-unreachable", 4 },
-		{ "policy-fail", 5 }, { "reject-route", 6 },
-	};
-	static const struct nftl_sym icmpx[] = {
-		{ "no-route", 0 }, { "port-unreachable", 1 },
-		{ "host-unreachable", 2 }, { "admin-prohibited", 3 },
-	};
 	struct linx_value e = linx_value_map();
 	const char *type;
 	uint32_t code;
@@ -3353,24 +3342,27 @@ static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
 		} else if (is_ident(t, "icmp") || is_ident(t, "icmpv6") ||
 			   is_ident(t, "icmpx")) {
 			if (is_ident(t, "icmp")) {
-				tab = icmp, n = 7, type = "icmp_unreach";
+				tab = nftl_reject_codes(REJECT_ICMP, &n);
+				type = "icmp_unreach";
 				if (p->family != F_IP &&
 				    (rc = dep_network(p, r, t, false)) < 0)
 					return rc;
 			} else if (is_ident(t, "icmpv6")) {
-				tab = icmp6, n = 6, type = "icmp_unreach";
+				tab = nftl_reject_codes(REJECT_ICMP6, &n);
+				type = "icmp_unreach";
 				if (p->family != F_IP6 &&
 				    (rc = dep_network(p, r, t, true)) < 0)
 					return rc;
 			} else {
-				tab = icmpx, n = 4, type = "icmpx_unreach";
+				tab = nftl_reject_codes(REJECT_ICMPX, &n);
+				type = "icmpx_unreach";
 			}
 			accept_ident(p, "type");
 			const struct tok *c = next(p);
 			/* the kernel takes any icmp and icmpv6 code, and
 			 * icmpx codes up to NFT_REJECT_ICMPX_MAX (3) */
 			if (c->kind == T_INT &&
-			    c->u <= (tab == icmpx ? 3u : 255u))
+			    c->u <= (streq(type, "icmpx_unreach") ? 3u : 255u))
 				code = (uint32_t)c->u;
 			else if (c->kind != T_IDENT ||
 				 !nftl_sym_value(tab, n, c->s, &code))
@@ -5629,6 +5621,16 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	if (!have_type) {
 		rc = perror_at(p, p->last, "set %s has no type", name);
 		goto out;
+	}
+	/* a default timeout or a gc interval makes it a timeout set, as in
+	 * nft, which adds the flag itself */
+	if ((linx_map_get(&s, "timeout") || linx_map_get(&s, "gc_interval")) &&
+	    !has_flag(&s, "timeout")) {
+		struct linx_value *f = mlist(&s, "flags");
+		if (!f || linx_list_push_cstring(f, "timeout") < 0) {
+			rc = nomem(p);
+			goto out;
+		}
 	}
 	if (auto_merge) {
 		struct linx_value *f = mlist(&s, "flags");

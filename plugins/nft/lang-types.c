@@ -393,7 +393,9 @@ static const struct nftl_sym icmp6types[] = {
 	{ "time-exceeded", 3 }, { "parameter-problem", 4 },
 	{ "echo-request", 128 }, { "echo-reply", 129 },
 	{ "mld-listener-query", 130 }, { "mld-listener-report", 131 },
-	{ "mld-listener-done", 132 }, { "nd-router-solicit", 133 },
+	{ "mld-listener-done", 132 },
+	/* nft's other name for 132; it lists the first */
+	{ "mld-listener-reduction", 132 }, { "nd-router-solicit", 133 },
 	{ "nd-router-advert", 134 }, { "nd-neighbor-solicit", 135 },
 	{ "nd-neighbor-advert", 136 }, { "nd-redirect", 137 },
 	{ "router-renumbering", 138 }, { "ind-neighbor-solicit", 141 },
@@ -438,6 +440,35 @@ static const struct nftl_sym days[] = {
 	{ "Sunday", 0 },   { "Monday", 1 }, { "Tuesday", 2 }, { "Wednesday", 3 },
 	{ "Thursday", 4 }, { "Friday", 5 }, { "Saturday", 6 },
 };
+
+/* The codes `reject with icmp|icmpv6|icmpx type NAME` takes (nft
+ * describe icmp_code, icmpv6_code, icmpx_code). */
+static const struct nftl_sym reject_icmp[] = {
+	{ "net-unreachable", 0 },  { "host-unreachable", 1 },
+	{ "prot-unreachable", 2 }, { "port-unreachable", 3 },
+	{ "frag-needed", 4 },	   { "net-prohibited", 9 },
+	{ "host-prohibited", 10 }, { "admin-prohibited", 13 },
+};
+static const struct nftl_sym reject_icmp6[] = {
+	{ "no-route", 0 },	   { "admin-prohibited", 1 },
+	{ "addr-unreachable", 3 }, { "port-unreachable", 4 },
+	{ "policy-fail", 5 },	   { "reject-route", 6 },
+};
+static const struct nftl_sym reject_icmpx[] = {
+	{ "no-route", 0 },
+	{ "port-unreachable", 1 },
+	{ "host-unreachable", 2 },
+	{ "admin-prohibited", 3 },
+};
+
+const struct nftl_sym *nftl_reject_codes(enum nftl_reject which, size_t *n)
+{
+	switch (which) {
+	case REJECT_ICMP: *n = sizeof(reject_icmp) / sizeof(*reject_icmp); return reject_icmp;
+	case REJECT_ICMP6: *n = sizeof(reject_icmp6) / sizeof(*reject_icmp6); return reject_icmp6;
+	default: *n = sizeof(reject_icmpx) / sizeof(*reject_icmpx); return reject_icmpx;
+	}
+}
 
 long nftl_gmtoff(void)
 {
