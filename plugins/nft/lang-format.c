@@ -1692,6 +1692,20 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			c->eth = 0x806;
 			return 2;
 		}
+		/* `ether type ip|ip6|arp` before the network header: the
+		 * header's dependency, which the parser then does not add
+		 * (as nft) */
+		if ((et == 0x0806 || et == 0x0800 || et == 0x86dd) &&
+		    net_next && c->eth < 0 && c->family != F_IP &&
+		    c->family != F_IP6) {
+			word(c, et == 0x0800   ? "ether type ip"
+				: et == 0x86dd ? "ether type ip6"
+					       : "ether type arp");
+			c->eth = (int)et;
+			if (c->family == F_INET && et != 0x0806)
+				c->nf = et == 0x0800 ? 2 : 10;
+			return 2;
+		}
 		if (!is_tag(et))
 			return 0;
 		word(c, et == 0x8100 ? "ether type 8021q" : "ether type 8021ad");
@@ -3634,6 +3648,9 @@ static int expand_sugar(int family, const struct linx_value *ex,
 static bool fmt_rule_exprs(struct fctx *c, const struct linx_value *ex,
 			   const char *tag, const char *cm)
 {
+	struct linx_value split;
+	int sr;
+
 	c->l4 = c->nf = c->eth = -1;
 	c->l4seen = false;
 	memset(c->reg, 0, sizeof(c->reg));
@@ -3641,21 +3658,36 @@ static bool fmt_rule_exprs(struct fctx *c, const struct linx_value *ex,
 		unsupported(c, NULL, "a rule without exprs");
 		return false;
 	}
-	for (uint32_t i = 0; i < ex->len;) {
-		if (c->term) {
-			unsupported(c, NULL, "a statement after a verdict");
-			return false;
-		}
-		int k = fmt_stmt(c, ex->items, ex->len, i);
-		if (k <= 0)
-			return false;
-		i += (uint32_t)k;
+	/* a load nft merged from adjacent fields, as those fields */
+	sr = nftl_split_payloads(ex, c->family == F_IP	  ? "ip"
+				     : c->family == F_IP6 ? "ip6"
+							  : NULL,
+				 &split);
+	if (sr < 0) {
+		unsupported(c, NULL, "out of memory");
+		return false;
 	}
-	for (int r = 0; r < 24; r++)
+	if (sr > 0)
+		ex = &split;
+	bool written = true;
+	for (uint32_t i = 0; written && i < ex->len;) {
+		int k = -1;
+		if (c->term)
+			unsupported(c, NULL, "a statement after a verdict");
+		else
+			k = fmt_stmt(c, ex->items, ex->len, i);
+		written = k > 0;
+		i += written ? (uint32_t)k : 0;
+	}
+	for (int r = 0; written && r < 24; r++)
 		if (c->reg[r] || c->regtext[r]) {
 			unsupported(c, NULL, "an unused register");
-			return false;
+			written = false;
 		}
+	if (sr > 0)
+		linx_value_clear(&split);
+	if (!written)
+		return false;
 	if (tag) {
 		size_t n = strlen(tag);
 		bool ok = n >= 1 && n <= 64;

@@ -117,6 +117,15 @@ enum nft_dtype {
 		      * "YYYY-MM-DD[ HH:MM[:SS]]" local time, or seconds */
 };
 
+/* Adjacent `==` matches of header fields as one load, as nft compiles
+ * them (lang-merge.c): merged in a rule's expressions in place, and
+ * split back for the formatter - a copy in *out and 1 when there was
+ * something to split (`net`: the table family's network protocol, "ip",
+ * "ip6" or NULL), else 0.  Negative errno on allocation failure. */
+int nftl_merge_payloads(struct linx_value *exprs);
+int nftl_split_payloads(const struct linx_value *exprs, const char *net,
+			struct linx_value *out);
+
 /* The codes a reject statement names, by its icmp flavour. */
 enum nftl_reject { REJECT_ICMP, REJECT_ICMP6, REJECT_ICMPX };
 const struct nftl_sym *nftl_reject_codes(enum nftl_reject which, size_t *n);

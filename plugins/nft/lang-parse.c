@@ -1360,8 +1360,14 @@ static void note_ethertype(struct rule *r, bool vlan, int et)
 			r->vlan = 1;
 		else if (r->vlan && r->vlan < 8)
 			r->vlan++;
-	} else if (vlan && (et == 0x0800 || et == 0x86dd || et == 0x0806)) {
+	} else if ((vlan || !r->vlan) &&
+		   (et == 0x0800 || et == 0x86dd || et == 0x0806)) {
+		/* `ether type ip` is the network header's dependency
+		 * already, as in nft (meta protocol, or meta nfproto in
+		 * inet) */
 		r->ethproto = et;
+		if (et != 0x0806)
+			r->nfproto = et == 0x0800 ? 2 : 10;
 	}
 }
 
@@ -5040,6 +5046,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 	if (rc == 0 && r.exprs.len == 0 && r.tag.type == LINX_NIL &&
 	    r.comment.type == LINX_NIL)
 		rc = perror_at(p, peek(p), "empty rule");
+	if (rc == 0 && nftl_merge_payloads(&r.exprs) < 0)
+		rc = nomem(p);
 	if (rc < 0) {
 		linx_value_clear(&r.exprs);
 		linx_value_clear(&r.tag);

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Adjacent header matches as one load.
+ *
+ * nft compiles `udp sport 68 udp dport 67` to a single 4-byte load and
+ * compare, and lists that load back as the two matches.  The parser
+ * does the same merge (so that a file loads byte for byte as nft loads
+ * it), and the formatter splits such a load (pushed by nft or by us)
+ * back into the fields it covers.
+ *
+ * What nft 1.0.6 merges, as observed against it: consecutive `==`
+ * matches of whole header fields against constants, in one header,
+ * taken in offset order; two neighbours join when neither is 32 bits
+ * long (a 32-bit compare is already one word) and together they fit a
+ * 16-byte register.  The merged match stands where the first of its
+ * fields stood.  Prefixes, ranges, sets, `!=` and bit fields are left
+ * alone.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang-internal.h"
+
+#define MERGE_MAX 16 /* bytes: one register */
+
+static const char *str_at(const struct linx_value *m, const char *k)
+{
+	const struct linx_value *v = linx_map_get(m, k);
+
+	return v && v->type == LINX_STRING ? v->str : NULL;
+}
+
+static bool int_at(const struct linx_value *m, const char *k, int64_t *ret)
+{
+	return linx_value_get_i64(linx_map_get(m, k), ret);
+}
+
+static int base_of(const char *s)
+{
+	return !s ? -1 : streq(s, "link") ? 0 : streq(s, "network") ? 1
+		       : streq(s, "transport") ? 2 : -1;
+}
+
+/* A load of a header field into register 1 and its `==` compare. */
+struct field_eq {
+	uint32_t idx; /* of the load in the rule's expressions */
+	int base;
+	uint32_t off, len;
+	const uint8_t *data;
+};
+
+static bool field_eq_at(const struct linx_value *ex, uint32_t n, uint32_t i,
+			struct field_eq *f)
+{
+	const struct linx_value *ld = &ex[i], *cmp;
+	const struct linx_value *d;
+	const char *e;
+	int64_t reg, off, len;
+
+	if (i + 1 >= n || ld->type != LINX_MAP || ld->len != 5)
+		return false;
+	cmp = &ex[i + 1];
+	e = str_at(ld, "expr");
+	if (!e || !streq(e, "payload") || !int_at(ld, "dreg", &reg) ||
+	    reg != 1 || !int_at(ld, "offset", &off) || !int_at(ld, "len", &len) ||
+	    off < 0 || off > 255 || len < 1 || len > MERGE_MAX)
+		return false;
+	f->base = base_of(str_at(ld, "base"));
+	if (f->base < 0 || cmp->type != LINX_MAP || cmp->len != 4)
+		return false;
+	e = str_at(cmp, "expr");
+	d = linx_map_get(cmp, "data");
+	if (!e || !streq(e, "cmp") || !str_at(cmp, "op") ||
+	    !streq(str_at(cmp, "op"), "eq") || !int_at(cmp, "sreg", &reg) ||
+	    reg != 1 || !d || d->type != LINX_BYTES || d->len != (uint32_t)len)
+		return false;
+	f->idx = i;
+	f->off = (uint32_t)off;
+	f->len = (uint32_t)len;
+	f->data = d->bytes;
+	return true;
+}
+
+/* Whether some protocol has a whole-byte field at base/off/len (and,
+ * with `proto`, that protocol). */
+static bool is_field(int base, uint32_t off, uint32_t len, const char *proto)
+{
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		if (s->kind == SEL_PAYLOAD && !s->bits && s->base == base &&
+		    s->offset == off && s->len == len &&
+		    (!proto || streq(s->proto, proto)))
+			return true;
+	}
+	return false;
+}
+
+static int push_pair(struct linx_value *out, const struct linx_value *ld,
+		     uint32_t off, uint32_t len, const uint8_t *data)
+{
+	struct linx_value e = linx_value_map(), c = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "payload");
+	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_cstring(&e, "base", str_at(ld, "base"));
+	linx_map_put_int(&e, "offset", off);
+	linx_map_put_int(&e, "len", len);
+	linx_map_put_cstring(&c, "expr", "cmp");
+	linx_map_put_int(&c, "sreg", 1);
+	linx_map_put_cstring(&c, "op", "eq");
+	linx_map_put_bytes(&c, "data", data, len);
+	linx_list_push(out, &e);
+	linx_list_push(out, &c);
+	return linx_value_status(out);
+}
+
+static int push_copy(struct linx_value *out, const struct linx_value *v)
+{
+	struct linx_value c;
+	int rc = linx_value_copy(&c, v);
+
+	if (rc < 0)
+		return rc;
+	linx_list_push(out, &c);
+	return linx_value_status(out);
+}
+
+static int by_offset(const void *a, const void *b)
+{
+	const struct field_eq *x = a, *y = b;
+
+	if (x->base != y->base)
+		return x->base - y->base;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->idx < y->idx ? -1 : 1; /* stable */
+}
+
+/* One run of consecutive field matches, run[0..k) in rule order, onto
+ * `out`. */
+static int merge_run(const struct linx_value *ex, struct field_eq *run,
+		     uint32_t k, struct linx_value *out)
+{
+	struct field_eq sorted[64];
+	uint32_t group[64], lead[64];
+	uint8_t bytes[64][MERGE_MAX];
+	uint32_t blen[64];
+	uint32_t ng = 0;
+
+	memcpy(sorted, run, k * sizeof(*run));
+	qsort(sorted, k, sizeof(*sorted), by_offset);
+	for (uint32_t j = 0; j < k; j++) {
+		const struct field_eq *f = &sorted[j];
+		uint32_t g = ng ? ng - 1 : 0;
+		const struct field_eq *prev = j ? &sorted[j - 1] : NULL;
+
+		if (prev && prev->base == f->base && blen[g] != 4 &&
+		    f->len != 4 && prev->off + prev->len == f->off &&
+		    blen[g] + f->len <= MERGE_MAX) {
+			memcpy(bytes[g] + blen[g], f->data, f->len);
+			blen[g] += f->len;
+			if (f->idx < lead[g])
+				lead[g] = f->idx;
+		} else {
+			g = ng++;
+			memcpy(bytes[g], f->data, f->len);
+			blen[g] = f->len;
+			lead[g] = f->idx;
+		}
+		/* the group of this field, by its place in the rule */
+		for (uint32_t r = 0; r < k; r++)
+			if (run[r].idx == f->idx)
+				group[r] = g;
+	}
+	for (uint32_t r = 0; r < k; r++) {
+		uint32_t g = group[r];
+		int rc = 0;
+
+		if (blen[g] == run[r].len) {
+			rc = push_copy(out, &ex[run[r].idx]);
+			if (rc == 0)
+				rc = push_copy(out, &ex[run[r].idx + 1]);
+		} else if (lead[g] == run[r].idx) {
+			uint32_t first = UINT32_MAX;
+			for (uint32_t q = 0; q < k; q++)
+				if (group[q] == g && run[q].off < first)
+					first = run[q].off;
+			rc = push_pair(out, &ex[run[r].idx], first, blen[g],
+				       bytes[g]);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int nftl_merge_payloads(struct linx_value *exprs)
+{
+	struct field_eq run[64];
+	struct linx_value out;
+	const struct linx_value *ex;
+	uint32_t n, i = 0;
+	bool any = false;
+	int rc = 0;
+
+	if (!exprs || exprs->type != LINX_LIST)
+		return 0;
+	ex = exprs->items;
+	n = exprs->len;
+	/* only worth a copy when two field matches follow each other */
+	for (uint32_t j = 0; j + 3 < n && !any; j++)
+		any = field_eq_at(ex, n, j, &run[0]) &&
+		      field_eq_at(ex, n, j + 2, &run[1]);
+	if (!any)
+		return 0;
+	out = linx_value_list();
+	while (i < n && rc == 0) {
+		uint32_t k = 0;
+
+		while (k < 64 && field_eq_at(ex, n, i, &run[k]) &&
+		       is_field(run[k].base, run[k].off, run[k].len, NULL)) {
+			k++;
+			i += 2;
+		}
+		if (k) {
+			rc = merge_run(ex, run, k, &out);
+			continue;
+		}
+		rc = push_copy(&out, &ex[i++]);
+	}
+	if (rc < 0) {
+		linx_value_clear(&out);
+		return rc;
+	}
+	linx_value_clear(exprs);
+	*exprs = out;
+	return 0;
+}
+
+/* The protocol a rule's header is, from what its expressions matched so
+ * far: the family's, `meta nfproto`, `meta l4proto`, `ip protocol`,
+ * `ip6 nexthdr`, `ether type`. */
+struct protos {
+	const char *net, *l4;
+};
+
+static const char *l4_name(uint8_t v)
+{
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		if (s->kind == SEL_PAYLOAD && s->base == 2 &&
+		    nftl_l4_proto(s->proto) == v)
+			return s->proto;
+	}
+	return NULL;
+}
+
+static void learn(struct protos *pr, const struct linx_value *ex, uint32_t n,
+		  uint32_t i)
+{
+	const struct linx_value *ld = &ex[i], *d;
+	const char *e = str_at(ld, "expr"), *key = str_at(ld, "key");
+	int64_t off = -1, len = -1;
+
+	if (!e || i + 1 >= n || !str_at(&ex[i + 1], "op") ||
+	    !streq(str_at(&ex[i + 1], "op"), "eq"))
+		return;
+	d = linx_map_get(&ex[i + 1], "data");
+	if (!d || d->type != LINX_BYTES || d->len == 0)
+		return;
+	int_at(ld, "offset", &off);
+	int_at(ld, "len", &len);
+	if (streq(e, "meta") && key && streq(key, "nfproto") && d->len == 1)
+		pr->net = d->bytes[0] == 2 ? "ip" : d->bytes[0] == 10 ? "ip6"
+								     : NULL;
+	else if (streq(e, "meta") && key && streq(key, "l4proto") &&
+		 d->len == 1)
+		pr->l4 = l4_name(d->bytes[0]);
+	else if (streq(e, "payload") && base_of(str_at(ld, "base")) == 1 &&
+		 len == 1 && d->len == 1 &&
+		 ((off == 9 && pr->net && streq(pr->net, "ip")) ||
+		  (off == 6 && pr->net && streq(pr->net, "ip6"))))
+		pr->l4 = l4_name(d->bytes[0]);
+	else if (((streq(e, "meta") && key && streq(key, "protocol")) ||
+		  (streq(e, "payload") && base_of(str_at(ld, "base")) == 0 &&
+		   off == 12 && len == 2)) &&
+		 d->len == 2) {
+		unsigned et = (unsigned)d->bytes[0] << 8 | d->bytes[1];
+		pr->net = et == 0x0800 ? "ip" : et == 0x86dd ? "ip6" : NULL;
+	}
+}
+
+/* The fields of `pr`'s protocol that tile f exactly, into `len`; false
+ * when they do not (or f is one field itself). */
+static bool tile(const struct protos *pr, const struct field_eq *f,
+		 uint32_t *len, uint32_t *n)
+{
+	/* a transport header of no known protocol: th's fields */
+	const char *proto = f->base == 0   ? "ether"
+			    : f->base == 1 ? pr->net
+			    : pr->l4	   ? pr->l4
+					   : "th";
+	uint32_t at = f->off, k = 0;
+
+	if (!proto || is_field(f->base, f->off, f->len, proto))
+		return false;
+	while (at < f->off + f->len && k < MERGE_MAX) {
+		uint32_t best = 0;
+		for (size_t i = 0; i < nftl_n_sels; i++) {
+			const struct nftl_sel *s = &nftl_sels[i];
+			if (s->kind == SEL_PAYLOAD && !s->bits &&
+			    s->base == f->base && s->offset == at &&
+			    streq(s->proto, proto) &&
+			    at + s->len <= f->off + f->len && s->len > best)
+				best = s->len;
+		}
+		if (!best)
+			return false;
+		len[k++] = best;
+		at += best;
+	}
+	*n = k;
+	return k >= 2 && at == f->off + f->len;
+}
+
+int nftl_split_payloads(const struct linx_value *exprs, const char *net,
+			struct linx_value *out)
+{
+	struct protos pr = { net, NULL };
+	const struct linx_value *ex;
+	uint32_t n;
+	bool any = false;
+	int rc = 0;
+
+	if (!exprs || exprs->type != LINX_LIST)
+		return 0;
+	ex = exprs->items;
+	n = exprs->len;
+	*out = linx_value_list();
+	for (uint32_t i = 0; i < n && rc == 0;) {
+		struct field_eq f;
+		uint32_t lens[MERGE_MAX], k;
+
+		if (field_eq_at(ex, n, i, &f) && tile(&pr, &f, lens, &k)) {
+			uint32_t at = 0;
+			for (uint32_t j = 0; j < k && rc == 0; j++) {
+				rc = push_pair(out, &ex[i], f.off + at, lens[j],
+					       f.data + at);
+				at += lens[j];
+			}
+			any = true;
+			i += 2;
+			continue;
+		}
+		learn(&pr, ex, n, i);
+		rc = push_copy(out, &ex[i++]);
+	}
+	if (rc < 0 || !any) {
+		linx_value_clear(out);
+		return rc < 0 ? rc : 0;
+	}
+	return 1;
+}
