@@ -11,9 +11,11 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -725,6 +727,39 @@ static int parse_date(struct parser *p, struct val *v)
 	return 0;
 }
 
+/* A user or group name as the value of meta skuid / skgid: resolved now,
+ * in the parsing process's user database, as nft resolves it
+ * (getpwnam_r(3), getgrnam_r(3)); a name that is all digits and names
+ * nobody is the number, as nft reads "1000". */
+static int lookup_id(struct parser *p, const struct tok *t, bool user,
+		     uint64_t *ret_id)
+{
+	char buf[16384];
+	struct passwd pw, *pwr = NULL;
+	struct group gr, *grr = NULL;
+	char *end;
+
+	if (user && getpwnam_r(t->s, &pw, buf, sizeof(buf), &pwr) == 0 &&
+	    pwr) {
+		*ret_id = pw.pw_uid;
+		return 0;
+	}
+	if (!user && getgrnam_r(t->s, &gr, buf, sizeof(buf), &grr) == 0 &&
+	    grr) {
+		*ret_id = gr.gr_gid;
+		return 0;
+	}
+	errno = 0;
+	unsigned long long v = strtoull(t->s, &end, 10);
+	if (isdigit((unsigned char)t->s[0]) && !*end && errno == 0 &&
+	    v <= UINT32_MAX) {
+		*ret_id = v;
+		return 0;
+	}
+	return perror_at(p, t, "%s does not exist: %s",
+			 user ? "user" : "group", t->s);
+}
+
 /* One value of `dt` (`len` bytes in the register) from the next token. */
 static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		       struct val *v)
@@ -847,6 +882,10 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 			n = sv;
 			have_n = true;
 		} else if (dt == DT_SERVICE && lookup_service(t->s, &n) == 0) {
+			have_n = true;
+		} else if (dt == DT_UID || dt == DT_GID) {
+			if ((rc = lookup_id(p, t, dt == DT_UID, &n)) < 0)
+				return rc;
 			have_n = true;
 		} else if (dt == DT_IFINDEX) {
 			unsigned idx = if_nametoindex(t->s);

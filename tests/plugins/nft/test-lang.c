@@ -684,6 +684,14 @@ static const struct {
 	  3, 12, "day out of range" },
 	{ "table ip t {\n chain c {\n  meta day \"Funday\"\n }\n}\n",
 	  3, 12, "unexpected" },
+	/* nft: User does not exist / Group does not exist, at the name */
+	{ "table ip t {\n chain c {\n  meta skuid linx-no-such-user\n }\n}\n",
+	  3, 14, "user does not exist: linx-no-such-user" },
+	{ "table ip t {\n chain c {\n  meta skgid { root, nogrp-x }\n }\n}\n",
+	  3, 22, "group does not exist: nogrp-x" },
+	{ "define u = \"linx-no-such-user\"\ntable ip t {\n chain c {\n"
+	  "  meta skuid $u\n }\n}\n",
+	  1, 12, "user does not exist: linx-no-such-user" },
 };
 
 START_TEST(errors_point_at_the_mistake)
