@@ -348,6 +348,12 @@ static int expect_name(struct parser *p, const char **ret, const char *what)
 {
 	const struct tok *t = peek(p);
 
+	/* `ens*` is an interface name wildcard, not a name (nft: string
+	 * with a trailing asterisk) */
+	if (t->kind == T_IDENT && t->s[t->slen - 1] == '*')
+		return perror_at(p, t, "syntax error, unexpected wildcard %s, "
+				       "expecting %s",
+				 t->s, what);
 	if (t->kind == T_IDENT || t->kind == T_STRING) {
 		next(p);
 		if (t->slen == 0 || t->slen > 255)
@@ -846,7 +852,7 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		if (t->kind != T_STRING && t->kind != T_IDENT)
 			return unexpected(p, t, "an interface name");
 		size_t l = t->slen;
-		if (l > 0 && t->s[l - 1] == '*' && t->kind == T_STRING) {
+		if (l > 0 && t->s[l - 1] == '*') {
 			v->wildcard = true;
 			l--;
 			if (l == 0)

@@ -684,6 +684,11 @@ static const struct {
 	  3, 12, "day out of range" },
 	{ "table ip t {\n chain c {\n  meta day \"Funday\"\n }\n}\n",
 	  3, 12, "unexpected" },
+	/* nft: unexpected string with a trailing asterisk */
+	{ "table ip t {\n chain c {\n  jump c*\n }\n}\n",
+	  3, 8, "unexpected wildcard c*" },
+	{ "define n = t*\ntable ip $n {\n}\n",
+	  1, 12, "unexpected wildcard t*" },
 	/* nft: User does not exist / Group does not exist, at the name */
 	{ "table ip t {\n chain c {\n  meta skuid linx-no-such-user\n }\n}\n",
 	  3, 14, "user does not exist: linx-no-such-user" },
