@@ -47,6 +47,10 @@ struct src {
 	const struct tok *v;
 	size_t n, i;
 	bool is_define;
+	/* a file included inside a block (table, chain, set): its tokens
+	 * stand in the including file's stream, as nft's scanner splices
+	 * them, and the stream goes on past its end */
+	bool spliced;
 };
 
 enum fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV };
@@ -99,6 +103,9 @@ struct parser {
 	size_t n_files;
 	struct define *defs;
 	size_t n_defs;
+	/* the first define of the innermost table or chain block: nft
+	 * scopes a define to the block it is in */
+	size_t def_scope;
 	struct src src[MAX_SRC];
 	size_t n_src;
 	char root[PATH_MAX];
@@ -151,6 +158,10 @@ struct parser {
 };
 
 static struct tok eof_tok = { .kind = T_EOF };
+
+static int block_common(struct parser *p, const struct tok *t);
+static size_t scope_open(struct parser *p);
+static void scope_close(struct parser *p, size_t outer);
 
 /* ---- errors ------------------------------------------------------------- */
 
@@ -233,7 +244,7 @@ static const struct tok *peek(struct parser *p)
 			return &eof_tok;
 		struct src *s = &p->src[p->n_src - 1];
 		if (s->i >= s->n) {
-			if (!s->is_define)
+			if (!s->is_define && !s->spliced)
 				return &eof_tok;
 			p->n_src--;
 			continue;
@@ -246,8 +257,9 @@ static const struct tok *peek(struct parser *p)
 			else if (d && p->n_src < MAX_SRC) {
 				p->expanded += d->n;
 				s->i++;
-				p->src[p->n_src++] = (struct src){ d->v, d->n, 0,
-								   true };
+				p->src[p->n_src++] = (struct src){
+					.v = d->v, .n = d->n, .is_define = true
+				};
 				continue;
 			}
 		}
@@ -5246,6 +5258,7 @@ static int parse_chain_body(struct parser *p, const char *name)
 	 * for base chains only (EOPNOTSUPP), so a block that never says
 	 * `type ... hook` is refused here, pointing at that line */
 	const struct tok *base_only = NULL;
+	size_t outer = scope_open(p);
 	bool created;
 	int rc;
 
@@ -5263,7 +5276,13 @@ static int parse_chain_body(struct parser *p, const char *name)
 						 "... hook ...) have one",
 						 base_only->s);
 			next(p);
+			scope_close(p, outer);
 			return 0;
+		}
+		if ((rc = block_common(p, t)) != 0) {
+			if (rc < 0)
+				return rc;
+			continue;
 		}
 		if (!base_only &&
 		    (is_ident(t, "policy") || is_ident(t, "flags") ||
@@ -5487,6 +5506,11 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	for (;;) {
 		elements_line = false;
 		skip_seps(p);
+		if ((rc = block_common(p, peek(p))) != 0) {
+			if (rc < 0)
+				goto out;
+			continue;
+		}
 		const struct tok *t = next(p);
 		if (is_punct(t, '}'))
 			break;
@@ -5936,6 +5960,7 @@ static int parse_table_item(struct parser *p)
 
 static int parse_table_block(struct parser *p)
 {
+	size_t outer = scope_open(p);
 	int rc;
 
 	for (;;) {
@@ -5943,10 +5968,16 @@ static int parse_table_block(struct parser *p)
 		const struct tok *t = peek(p);
 		if (is_punct(t, '}')) {
 			next(p);
+			scope_close(p, outer);
 			return 0;
 		}
 		if (t->kind == T_EOF)
 			return unexpected(p, t, "'}'");
+		if ((rc = block_common(p, t)) != 0) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if ((rc = parse_table_item(p)) < 0)
 			return rc;
 		t = peek(p);
@@ -6199,14 +6230,107 @@ static int do_flush(struct parser *p, const struct tok *cmd)
 
 static int parse_file_text(struct parser *p, size_t file);
 
-static int do_include(struct parser *p, const struct tok *at)
+/* How many includes deep the token stream is now: files parsed from the
+ * top level, and files spliced into a block. */
+static unsigned include_depth(const struct parser *p)
+{
+	unsigned d = p->depth;
+
+	for (size_t i = 0; i < p->n_src; i++)
+		d += p->src[i].spliced;
+	return d;
+}
+
+/* Reads the file `path` names (what `include` at `t` asked for) into a
+ * new entry of the file table, after the checks every included file
+ * passes: it resolves (symbolic links too) to a regular file under the
+ * root directory, of at most 64 MiB.  Returns the entry's index. */
+static int include_read(struct parser *p, const struct tok *t,
+			const char *path, const char *shown)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(path, real))
+		return perror_at(p, t, "cannot include %s: %s", shown,
+				 strerror(errno));
+	size_t rl = strlen(p->root);
+	if (strncmp(real, p->root, rl) != 0 ||
+	    (real[rl] != '/' && real[rl] != 0 && !streq(p->root, "/")))
+		return perror_at(p, t, "include escapes the root directory: %s",
+				 shown);
+	if (p->n_files >= MAX_FILES || p->n_src + 1 >= MAX_SRC)
+		return perror_at(p, t, "too many included files");
+	int fd = open(real, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return perror_at(p, t, "cannot include %s: %s", shown,
+				 strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > NFT_LANG_MAX_TEXT) {
+		close(fd);
+		return perror_at(p, t, "cannot include %s: not a regular file "
+				       "of at most 64 MiB",
+				 shown);
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	if (!buf) {
+		close(fd);
+		return nomem(p);
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = 0;
+	struct pfile *f = &p->files[p->n_files];
+	f->name = strdup(real);
+	f->text = buf;
+	f->len = got;
+	p->n_files++;
+	if (!f->name)
+		return nomem(p);
+	return (int)(p->n_files - 1);
+}
+
+/* An included file's tokens on top of the stream (`block`: inside a
+ * table, chain or set block). Its end of file becomes an end of
+ * statement, so its last line ends there, as in nft. */
+static int include_splice(struct parser *p, size_t file)
+{
+	struct pfile *f = &p->files[file];
+	struct lex_err le = { 0 };
+	int rc = nftl_lex(f->text, f->len, (uint32_t)file, &f->toks, &le);
+
+	if (rc == -EINVAL) {
+		fill_perr(p, (uint32_t)file, le.line, le.col, le.msg);
+		return rc;
+	}
+	if (rc < 0)
+		return nomem(p);
+	f->toks.v[f->toks.n - 1].kind = T_SEP;
+	p->src[p->n_src++] = (struct src){ .v = f->toks.v, .n = f->toks.n,
+					   .spliced = true };
+	return 0;
+}
+
+/* include "FILE": at the top level (`block` false) each file is parsed
+ * now as a sequence of commands; inside a block its lines are spliced
+ * into the block (the caller has consumed the statement's end). */
+static int do_include(struct parser *p, const struct tok *at, bool block)
 {
 	const struct tok *t = next(p);
-	char dir[PATH_MAX], path[PATH_MAX * 2], real[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX * 2];
+	int rc;
 
 	if (t->kind != T_STRING)
 		return unexpected(p, t, "a file name");
-	if (p->depth >= p->max_depth)
+	if (include_depth(p) >= p->max_depth)
 		return perror_at(p, at, "include nested deeper than %u",
 				 p->max_depth);
 	if (!p->have_root)
@@ -6226,61 +6350,33 @@ static int do_include(struct parser *p, const struct tok *at)
 			snprintf(dir, sizeof(dir), "%s", p->root);
 		snprintf(path, sizeof(path), "%s/%s", dir, t->s);
 	}
-	if (!realpath(path, real))
-		return perror_at(p, t, "cannot include %s: %s", t->s,
-				 strerror(errno));
-	size_t rl = strlen(p->root);
-	if (strncmp(real, p->root, rl) != 0 ||
-	    (real[rl] != '/' && real[rl] != 0 && !streq(p->root, "/")))
-		return perror_at(p, t, "include escapes the root directory: %s",
-				 t->s);
-	if (p->n_files >= MAX_FILES || p->n_src + 1 >= MAX_SRC)
-		return perror_at(p, t, "too many included files");
-	int fd = open(real, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0)
-		return perror_at(p, t, "cannot include %s: %s", t->s,
-				 strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > NFT_LANG_MAX_TEXT) {
-		close(fd);
-		return perror_at(p, t, "cannot include %s: not a regular file "
-				       "of at most 64 MiB",
-				 t->s);
+	if (block) {
+		/* nft: `include "x"` and its newline or semicolon */
+		if (peek(p)->kind != T_SEP)
+			return unexpected(p, peek(p), "newline or semicolon");
+		next(p);
 	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	if (!buf) {
-		close(fd);
-		return nomem(p);
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = 0;
-	struct pfile *f = &p->files[p->n_files];
-	f->name = strdup(real);
-	f->text = buf;
-	f->len = got;
-	p->n_files++;
-	if (!f->name)
-		return nomem(p);
+	if ((rc = include_read(p, t, path, t->s)) < 0)
+		return rc;
+	if (block)
+		return include_splice(p, (size_t)rc);
 	p->depth++;
-	int rc = parse_file_text(p, p->n_files - 1);
+	rc = parse_file_text(p, (size_t)rc);
 	p->depth--;
 	return rc;
 }
 
-static int do_define(struct parser *p)
+/* define NAME = VALUE (`redefine`: also of a name already defined). */
+static int do_define(struct parser *p, bool redefine)
 {
 	const struct tok *t = next(p);
 
 	if (t->kind != T_IDENT && t->kind != T_VAR)
 		return unexpected(p, t, "a variable name");
+	/* nft: a define of a name defined in this block or around it is an
+	 * error, a redefine hides it until the end of the block */
+	if (!redefine && find_def(p, t->s))
+		return perror_at(p, t, "redefinition of symbol '%s'", t->s);
 	if (expect_punct(p, '=') < 0)
 		return -EINVAL;
 	if (p->n_defs >= NFT_LANG_MAX_DEFINES)
@@ -6299,8 +6395,10 @@ static int do_define(struct parser *p)
 			break;
 		if (x->kind == T_PUNCT && x->c == '{')
 			depth++;
+		/* a brace closing the block the define is in: the caller
+		 * wants a newline or semicolon first */
 		if (x->kind == T_PUNCT && x->c == '}' && --depth < 0)
-			return perror_at(p, x, "unbalanced '}'");
+			break;
 		if (x->kind == T_VAR && strcmp(x->s, t->s) == 0)
 			return perror_at(p, x, "variable $%s refers to itself",
 					 t->s);
@@ -6319,6 +6417,69 @@ static int do_define(struct parser *p)
 	d[p->n_defs].n = s->i - start;
 	p->n_defs++;
 	return 0;
+}
+
+/* undefine NAME: of the defines of the innermost block, as nft unbinds
+ * a name in the current scope only. */
+static int do_undefine(struct parser *p)
+{
+	const struct tok *v = next(p);
+
+	if (v->kind != T_IDENT)
+		return unexpected(p, v, "a variable name");
+	for (size_t i = p->n_defs; i > p->def_scope; i--)
+		if (strcmp(p->defs[i - 1].name, v->s) == 0) {
+			p->defs[i - 1].name[0] = 0;
+			break;
+		}
+	return 0;
+}
+
+/* A table or chain block opens a scope for defines: what is defined in
+ * it is gone after its closing brace (nft's open_scope/close_scope).
+ * Returns what scope_close() wants back. */
+static size_t scope_open(struct parser *p)
+{
+	size_t outer = p->def_scope;
+
+	p->def_scope = p->n_defs;
+	return outer;
+}
+
+static void scope_close(struct parser *p, size_t outer)
+{
+	while (p->n_defs > p->def_scope)
+		free(p->defs[--p->n_defs].name);
+	p->def_scope = outer;
+}
+
+/* The lines nft takes in every block (its common_block): include,
+ * define, redefine and undefine.  `t` is the next token; a line that is
+ * one of them is read whole with its end (an included file's lines
+ * then follow in the stream). 1: it was one, 0: it was not. */
+static int block_common(struct parser *p, const struct tok *t)
+{
+	int rc;
+
+	if (is_ident(t, "include")) {
+		next(p);
+		rc = do_include(p, t, true);
+		return rc < 0 ? rc : 1;
+	}
+	if (is_ident(t, "define") || is_ident(t, "redefine")) {
+		next(p);
+		rc = do_define(p, t->s[0] == 'r');
+	} else if (is_ident(t, "undefine")) {
+		next(p);
+		rc = do_undefine(p);
+	} else {
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (peek(p)->kind != T_SEP)
+		return unexpected(p, peek(p), "newline or semicolon");
+	return 1;
 }
 
 /* add element FAMILY TABLE SET { ... }: appended to a set this input
@@ -6517,19 +6678,13 @@ static int parse_top(struct parser *p)
 			if ((rc = do_insert(p, t)) < 0)
 				return rc;
 		} else if (is_ident(t, "define") || is_ident(t, "redefine")) {
-			if ((rc = do_define(p)) < 0)
+			if ((rc = do_define(p, t->s[0] == 'r')) < 0)
 				return rc;
 		} else if (is_ident(t, "undefine")) {
-			const struct tok *v = next(p);
-			if (v->kind != T_IDENT)
-				return unexpected(p, v, "a variable name");
-			for (size_t i = p->n_defs; i > 0; i--)
-				if (strcmp(p->defs[i - 1].name, v->s) == 0) {
-					p->defs[i - 1].name[0] = 0;
-					break;
-				}
+			if ((rc = do_undefine(p)) < 0)
+				return rc;
 		} else if (is_ident(t, "include")) {
-			if ((rc = do_include(p, t)) < 0)
+			if ((rc = do_include(p, t, false)) < 0)
 				return rc;
 		} else if (t->kind == T_IDENT &&
 			   (streq(t->s, "replace") ||
@@ -6562,7 +6717,7 @@ static int parse_file_text(struct parser *p, size_t file)
 	if (p->n_src >= MAX_SRC)
 		return perror_at(p, p->last, "too deep");
 	/* drop a trailing EOF from the source: peek() stops at its end */
-	p->src[p->n_src++] = (struct src){ f->toks.v, f->toks.n - 1, 0, false };
+	p->src[p->n_src++] = (struct src){ .v = f->toks.v, .n = f->toks.n - 1 };
 	size_t keep = p->n_src;
 	rc = parse_top(p);
 	p->n_src = keep - 1;
