@@ -11,6 +11,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <grp.h>
 #include <limits.h>
 #include <net/if.h>
@@ -47,10 +48,13 @@ struct src {
 	const struct tok *v;
 	size_t n, i;
 	bool is_define;
-	/* a file included inside a block (table, chain, set): its tokens
+	/* files included inside a block (table, chain, set): their tokens
 	 * stand in the including file's stream, as nft's scanner splices
-	 * them, and the stream goes on past its end */
+	 * them, and the stream goes on past their end; the files of a
+	 * wildcard come one after the other, the next at next_file (up to
+	 * end_file) */
 	bool spliced;
+	uint32_t next_file, end_file;
 };
 
 enum fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV };
@@ -244,6 +248,13 @@ static const struct tok *peek(struct parser *p)
 			return &eof_tok;
 		struct src *s = &p->src[p->n_src - 1];
 		if (s->i >= s->n) {
+			if (s->spliced && s->next_file < s->end_file) {
+				const struct pfile *f = &p->files[s->next_file++];
+				s->v = f->toks.v;
+				s->n = f->toks.n;
+				s->i = 0;
+				continue;
+			}
 			if (!s->is_define && !s->spliced)
 				return &eof_tok;
 			p->n_src--;
@@ -6298,25 +6309,56 @@ static int include_read(struct parser *p, const struct tok *t,
 	return (int)(p->n_files - 1);
 }
 
-/* An included file's tokens on top of the stream (`block`: inside a
- * table, chain or set block). Its end of file becomes an end of
- * statement, so its last line ends there, as in nft. */
-static int include_splice(struct parser *p, size_t file)
+/* The tokens of included files [first, end) on top of the stream, one
+ * file after the other. Each file's end becomes an end of statement, so
+ * its last line ends there, as in nft. */
+static int include_splice(struct parser *p, size_t first, size_t end)
 {
-	struct pfile *f = &p->files[file];
-	struct lex_err le = { 0 };
-	int rc = nftl_lex(f->text, f->len, (uint32_t)file, &f->toks, &le);
+	for (size_t i = first; i < end; i++) {
+		struct pfile *f = &p->files[i];
+		struct lex_err le = { 0 };
+		int rc = nftl_lex(f->text, f->len, (uint32_t)i, &f->toks, &le);
 
-	if (rc == -EINVAL) {
-		fill_perr(p, (uint32_t)file, le.line, le.col, le.msg);
-		return rc;
+		if (rc == -EINVAL) {
+			fill_perr(p, (uint32_t)i, le.line, le.col, le.msg);
+			return rc;
+		}
+		if (rc < 0)
+			return nomem(p);
+		f->toks.v[f->toks.n - 1].kind = T_SEP;
 	}
-	if (rc < 0)
-		return nomem(p);
-	f->toks.v[f->toks.n - 1].kind = T_SEP;
-	p->src[p->n_src++] = (struct src){ .v = f->toks.v, .n = f->toks.n,
-					   .spliced = true };
+	if (first == end)
+		return 0;
+	p->src[p->n_src++] = (struct src){
+		.v = p->files[first].toks.v, .n = p->files[first].toks.n,
+		.spliced = true, .next_file = (uint32_t)first + 1,
+		.end_file = (uint32_t)end
+	};
 	return 0;
+}
+
+/* The files a wildcard names, in glob(3)'s sorted order, each read and
+ * checked as a single include is; no match is no file, and directories
+ * are left out, as nft does (its include_glob()). */
+static int include_glob(struct parser *p, const struct tok *t,
+			const char *pattern)
+{
+	glob_t g;
+	int gr = glob(pattern, GLOB_MARK, NULL, &g), rc = 0;
+
+	if (gr == GLOB_NOSPACE)
+		rc = nomem(p);
+	else if (gr != 0 && gr != GLOB_NOMATCH)
+		rc = perror_at(p, t, "cannot include %s: cannot read a "
+				     "directory",
+			       t->s);
+	for (size_t i = 0; gr == 0 && rc >= 0 && i < g.gl_pathc; i++) {
+		size_t l = strlen(g.gl_pathv[i]);
+		if (l && g.gl_pathv[i][l - 1] != '/')
+			rc = include_read(p, t, g.gl_pathv[i], g.gl_pathv[i]);
+	}
+	globfree(&g);
+	return rc < 0 ? rc : 0;
 }
 
 /* include "FILE": at the top level (`block` false) each file is parsed
@@ -6336,9 +6378,7 @@ static int do_include(struct parser *p, const struct tok *at, bool block)
 	if (!p->have_root)
 		return perror_at(p, at, "include is not allowed here (no "
 					"root directory)");
-	if (strpbrk(t->s, "*?["))
-		return perror_at(p, t, "unsupported feature: include with "
-				       "wildcards");
+	bool wild = strpbrk(t->s, "*?[") != NULL;
 	const char *cur = p->files[at->file].name;
 	const char *slash = cur ? strrchr(cur, '/') : NULL;
 	if (t->s[0] == '/')
@@ -6348,7 +6388,16 @@ static int do_include(struct parser *p, const struct tok *at, bool block)
 			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - cur), cur);
 		else
 			snprintf(dir, sizeof(dir), "%s", p->root);
-		snprintf(path, sizeof(path), "%s/%s", dir, t->s);
+		/* the directory is a path, not a pattern */
+		size_t n = 0;
+		for (const char *c = dir; wild && *c && n + 2 < sizeof(path);
+		     c++) {
+			if (strchr("*?[\\", *c))
+				path[n++] = '\\';
+			path[n++] = *c;
+		}
+		snprintf(path + n, sizeof(path) - n, "%s/%s", wild ? "" : dir,
+			 t->s);
 	}
 	if (block) {
 		/* nft: `include "x"` and its newline or semicolon */
@@ -6356,13 +6405,17 @@ static int do_include(struct parser *p, const struct tok *at, bool block)
 			return unexpected(p, peek(p), "newline or semicolon");
 		next(p);
 	}
-	if ((rc = include_read(p, t, path, t->s)) < 0)
+	size_t first = p->n_files;
+	if ((rc = wild ? include_glob(p, t, path)
+		       : include_read(p, t, path, t->s)) < 0)
 		return rc;
 	if (block)
-		return include_splice(p, (size_t)rc);
-	p->depth++;
-	rc = parse_file_text(p, (size_t)rc);
-	p->depth--;
+		return include_splice(p, first, p->n_files);
+	for (size_t i = first, end = p->n_files; i < end && rc >= 0; i++) {
+		p->depth++;
+		rc = parse_file_text(p, i);
+		p->depth--;
+	}
 	return rc;
 }
 

@@ -692,6 +692,8 @@ static const struct {
 	  4, 10, "redefinition of symbol 'p'" },
 	{ "table ip t {\n chain c {\n  include \"x.nft\"\n }\n}\n", 3, 3,
 	  "include is not allowed here (no root directory)" },
+	{ "include \"/etc/*.conf\"\n", 1, 1,
+	  "include is not allowed here (no root directory)" },
 	{ "table ip t {\n set s {\n  type mark\n  define p = 1 }\n}\n", 4, 16,
 	  "newline or semicolon" },
 	/* nft: unexpected string with a trailing asterisk */
@@ -1038,6 +1040,62 @@ START_TEST(includes_in_blocks)
 	ck_assert_msg(pe.line == 2 && pe.column == 21, "%u:%u %s", pe.line,
 		      pe.column, pe.message);
 	free(nt_sh_ok("rm -rf %s", dir));
+}
+END_TEST
+
+/* include with a wildcard: the matches in sorted order, directories
+ * left out, none at all is fine; each match passes the checks of a
+ * single include. */
+START_TEST(includes_with_wildcards)
+{
+	char dir[] = "/tmp/linx-nft-lang-XXXXXX", p[512];
+	struct linx_value rs, want;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	/* a directory whose name is a pattern itself: taken as it is */
+	snprintf(p, sizeof(p), "%s/d[1]", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/30-dir.nft", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/20-b.nft", dir);
+	write_file(p, "redefine port = 2\n");
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/10-a.nft", dir);
+	write_file(p, "define port = 1\n");
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/1.rules", dir);
+	write_file(p, "tcp dport $port accept");
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/2.rules", dir);
+	write_file(p, "udp dport $port accept\n");
+	snprintf(p, sizeof(p), "%s/d[1]/main.nft", dir);
+	write_file(p, "include \"conf.d/*.nft\"\n"
+		      "include \"/nonexistent-linx-dir/*.nft\"\n"
+		      "table ip t {\n chain c {\n  include \"conf.d/?.rules\"\n"
+		      "  include \"conf.d/none-*\"\n }\n}\n");
+	linx_assert_ok(linx_nft_parse_file(p, NULL, &rs, &pe, &err), &err);
+	want = parse_ok("table ip t {\n chain c {\n  tcp dport 2 accept\n"
+			"  udp dport 2 accept\n }\n}\n");
+	ck_assert(linx_value_equal(&rs, &want));
+	linx_value_clear(&rs);
+	linx_value_clear(&want);
+
+	/* a match outside the root, through a symbolic link */
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/40-out.nft", dir);
+	ck_assert_int_eq(symlink("/etc/hostname", p), 0);
+	snprintf(p, sizeof(p), "%s/d[1]/main.nft", dir);
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.message, "escapes the root") &&
+			      strstr(pe.message, "40-out.nft") && pe.line == 1 &&
+			      pe.column == 9,
+		      "%u:%u %s", pe.line, pe.column, pe.message);
+	/* a file matching its own pattern: the depth limit */
+	snprintf(p, sizeof(p), "%s/self.nft", dir);
+	write_file(p, "include \"s*.nft\"\n");
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.message, "nested deeper"), "%s", pe.message);
+	free(nt_sh_ok("rm -rf '%s'", dir));
 }
 END_TEST
 
@@ -1631,6 +1689,7 @@ int main(void)
 	tcase_add_test(tc, defines_in_blocks);
 	tcase_add_test(tc, includes_stay_in_their_root);
 	tcase_add_test(tc, includes_in_blocks);
+	tcase_add_test(tc, includes_with_wildcards);
 	tcase_add_test(tc, unrenderable_becomes_a_comment);
 	tcase_add_test(tc, unparsable_options_become_comments);
 	tcase_add_test(tc, sugar_prints_as_its_statement);
