@@ -453,6 +453,11 @@ int nftl_lex(const char *text, size_t len, uint32_t file, struct tok_list *out,
 					continue;
 				}
 			}
+			/* a word with a '*' right after it is one word, as
+			 * nft's scanner reads `ens*` (its asteriskstring):
+			 * an interface name wildcard, unquoted */
+			if (x.p + n < x.end && x.p[n] == '*')
+				n++;
 			if (n > 256)
 				return lerr(&x, x.line, x.col,
 					    "identifier too long");

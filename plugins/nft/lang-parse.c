@@ -11,9 +11,12 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +48,13 @@ struct src {
 	const struct tok *v;
 	size_t n, i;
 	bool is_define;
+	/* files included inside a block (table, chain, set): their tokens
+	 * stand in the including file's stream, as nft's scanner splices
+	 * them, and the stream goes on past their end; the files of a
+	 * wildcard come one after the other, the next at next_file (up to
+	 * end_file) */
+	bool spliced;
+	uint32_t next_file, end_file;
 };
 
 enum fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV };
@@ -97,6 +107,9 @@ struct parser {
 	size_t n_files;
 	struct define *defs;
 	size_t n_defs;
+	/* the first define of the innermost table or chain block: nft
+	 * scopes a define to the block it is in */
+	size_t def_scope;
 	struct src src[MAX_SRC];
 	size_t n_src;
 	char root[PATH_MAX];
@@ -149,6 +162,10 @@ struct parser {
 };
 
 static struct tok eof_tok = { .kind = T_EOF };
+
+static int block_common(struct parser *p, const struct tok *t);
+static size_t scope_open(struct parser *p);
+static void scope_close(struct parser *p, size_t outer);
 
 /* ---- errors ------------------------------------------------------------- */
 
@@ -231,7 +248,14 @@ static const struct tok *peek(struct parser *p)
 			return &eof_tok;
 		struct src *s = &p->src[p->n_src - 1];
 		if (s->i >= s->n) {
-			if (!s->is_define)
+			if (s->spliced && s->next_file < s->end_file) {
+				const struct pfile *f = &p->files[s->next_file++];
+				s->v = f->toks.v;
+				s->n = f->toks.n;
+				s->i = 0;
+				continue;
+			}
+			if (!s->is_define && !s->spliced)
 				return &eof_tok;
 			p->n_src--;
 			continue;
@@ -244,8 +268,9 @@ static const struct tok *peek(struct parser *p)
 			else if (d && p->n_src < MAX_SRC) {
 				p->expanded += d->n;
 				s->i++;
-				p->src[p->n_src++] = (struct src){ d->v, d->n, 0,
-								   true };
+				p->src[p->n_src++] = (struct src){
+					.v = d->v, .n = d->n, .is_define = true
+				};
 				continue;
 			}
 		}
@@ -346,6 +371,12 @@ static int expect_name(struct parser *p, const char **ret, const char *what)
 {
 	const struct tok *t = peek(p);
 
+	/* `ens*` is an interface name wildcard, not a name (nft: string
+	 * with a trailing asterisk) */
+	if (t->kind == T_IDENT && t->s[t->slen - 1] == '*')
+		return perror_at(p, t, "syntax error, unexpected wildcard %s, "
+				       "expecting %s",
+				 t->s, what);
 	if (t->kind == T_IDENT || t->kind == T_STRING) {
 		next(p);
 		if (t->slen == 0 || t->slen > 255)
@@ -729,6 +760,39 @@ static int parse_date(struct parser *p, struct val *v)
 	return 0;
 }
 
+/* A user or group name as the value of meta skuid / skgid: resolved now,
+ * in the parsing process's user database, as nft resolves it
+ * (getpwnam_r(3), getgrnam_r(3)); a name that is all digits and names
+ * nobody is the number, as nft reads "1000". */
+static int lookup_id(struct parser *p, const struct tok *t, bool user,
+		     uint64_t *ret_id)
+{
+	char buf[16384];
+	struct passwd pw, *pwr = NULL;
+	struct group gr, *grr = NULL;
+	char *end;
+
+	if (user && getpwnam_r(t->s, &pw, buf, sizeof(buf), &pwr) == 0 &&
+	    pwr) {
+		*ret_id = pw.pw_uid;
+		return 0;
+	}
+	if (!user && getgrnam_r(t->s, &gr, buf, sizeof(buf), &grr) == 0 &&
+	    grr) {
+		*ret_id = gr.gr_gid;
+		return 0;
+	}
+	errno = 0;
+	unsigned long long v = strtoull(t->s, &end, 10);
+	if (isdigit((unsigned char)t->s[0]) && !*end && errno == 0 &&
+	    v <= UINT32_MAX) {
+		*ret_id = v;
+		return 0;
+	}
+	return perror_at(p, t, "%s does not exist: %s",
+			 user ? "user" : "group", t->s);
+}
+
 /* One value of `dt` (`len` bytes in the register) from the next token. */
 static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		       struct val *v)
@@ -815,7 +879,7 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		if (t->kind != T_STRING && t->kind != T_IDENT)
 			return unexpected(p, t, "an interface name");
 		size_t l = t->slen;
-		if (l > 0 && t->s[l - 1] == '*' && t->kind == T_STRING) {
+		if (l > 0 && t->s[l - 1] == '*') {
 			v->wildcard = true;
 			l--;
 			if (l == 0)
@@ -851,6 +915,10 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 			n = sv;
 			have_n = true;
 		} else if (dt == DT_SERVICE && lookup_service(t->s, &n) == 0) {
+			have_n = true;
+		} else if (dt == DT_UID || dt == DT_GID) {
+			if ((rc = lookup_id(p, t, dt == DT_UID, &n)) < 0)
+				return rc;
 			have_n = true;
 		} else if (dt == DT_IFINDEX) {
 			unsigned idx = if_nametoindex(t->s);
@@ -5240,6 +5308,7 @@ static int parse_chain_body(struct parser *p, const char *name)
 	 * for base chains only (EOPNOTSUPP), so a block that never says
 	 * `type ... hook` is refused here, pointing at that line */
 	const struct tok *base_only = NULL;
+	size_t outer = scope_open(p);
 	bool created;
 	int rc;
 
@@ -5257,7 +5326,13 @@ static int parse_chain_body(struct parser *p, const char *name)
 						 "... hook ...) have one",
 						 base_only->s);
 			next(p);
+			scope_close(p, outer);
 			return 0;
+		}
+		if ((rc = block_common(p, t)) != 0) {
+			if (rc < 0)
+				return rc;
+			continue;
 		}
 		if (!base_only &&
 		    (is_ident(t, "policy") || is_ident(t, "flags") ||
@@ -5481,6 +5556,11 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	for (;;) {
 		elements_line = false;
 		skip_seps(p);
+		if ((rc = block_common(p, peek(p))) != 0) {
+			if (rc < 0)
+				goto out;
+			continue;
+		}
 		const struct tok *t = next(p);
 		if (is_punct(t, '}'))
 			break;
@@ -5940,6 +6020,7 @@ static int parse_table_item(struct parser *p)
 
 static int parse_table_block(struct parser *p)
 {
+	size_t outer = scope_open(p);
 	int rc;
 
 	for (;;) {
@@ -5947,10 +6028,16 @@ static int parse_table_block(struct parser *p)
 		const struct tok *t = peek(p);
 		if (is_punct(t, '}')) {
 			next(p);
+			scope_close(p, outer);
 			return 0;
 		}
 		if (t->kind == T_EOF)
 			return unexpected(p, t, "'}'");
+		if ((rc = block_common(p, t)) != 0) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if ((rc = parse_table_item(p)) < 0)
 			return rc;
 		t = peek(p);
@@ -6203,54 +6290,47 @@ static int do_flush(struct parser *p, const struct tok *cmd)
 
 static int parse_file_text(struct parser *p, size_t file);
 
-static int do_include(struct parser *p, const struct tok *at)
+/* How many includes deep the token stream is now: files parsed from the
+ * top level, and files spliced into a block. */
+static unsigned include_depth(const struct parser *p)
 {
-	const struct tok *t = next(p);
-	char dir[PATH_MAX], path[PATH_MAX * 2], real[PATH_MAX];
+	unsigned d = p->depth;
 
-	if (t->kind != T_STRING)
-		return unexpected(p, t, "a file name");
-	if (p->depth >= p->max_depth)
-		return perror_at(p, at, "include nested deeper than %u",
-				 p->max_depth);
-	if (!p->have_root)
-		return perror_at(p, at, "include is not allowed here (no "
-					"root directory)");
-	if (strpbrk(t->s, "*?["))
-		return perror_at(p, t, "unsupported feature: include with "
-				       "wildcards");
-	const char *cur = p->files[at->file].name;
-	const char *slash = cur ? strrchr(cur, '/') : NULL;
-	if (t->s[0] == '/')
-		snprintf(path, sizeof(path), "%s", t->s);
-	else {
-		if (slash)
-			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - cur), cur);
-		else
-			snprintf(dir, sizeof(dir), "%s", p->root);
-		snprintf(path, sizeof(path), "%s/%s", dir, t->s);
-	}
+	for (size_t i = 0; i < p->n_src; i++)
+		d += p->src[i].spliced;
+	return d;
+}
+
+/* Reads the file `path` names (what `include` at `t` asked for) into a
+ * new entry of the file table, after the checks every included file
+ * passes: it resolves (symbolic links too) to a regular file under the
+ * root directory, of at most 64 MiB.  Returns the entry's index. */
+static int include_read(struct parser *p, const struct tok *t,
+			const char *path, const char *shown)
+{
+	char real[PATH_MAX];
+
 	if (!realpath(path, real))
-		return perror_at(p, t, "cannot include %s: %s", t->s,
+		return perror_at(p, t, "cannot include %s: %s", shown,
 				 strerror(errno));
 	size_t rl = strlen(p->root);
 	if (strncmp(real, p->root, rl) != 0 ||
 	    (real[rl] != '/' && real[rl] != 0 && !streq(p->root, "/")))
 		return perror_at(p, t, "include escapes the root directory: %s",
-				 t->s);
+				 shown);
 	if (p->n_files >= MAX_FILES || p->n_src + 1 >= MAX_SRC)
 		return perror_at(p, t, "too many included files");
 	int fd = open(real, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0)
-		return perror_at(p, t, "cannot include %s: %s", t->s,
+		return perror_at(p, t, "cannot include %s: %s", shown,
 				 strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size > NFT_LANG_MAX_TEXT) {
 		close(fd);
 		return perror_at(p, t, "cannot include %s: not a regular file "
 				       "of at most 64 MiB",
-				 t->s);
+				 shown);
 	}
 	char *buf = malloc((size_t)st.st_size + 1);
 	size_t got = 0;
@@ -6260,6 +6340,8 @@ static int do_include(struct parser *p, const struct tok *at)
 	}
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
@@ -6273,18 +6355,130 @@ static int do_include(struct parser *p, const struct tok *at)
 	p->n_files++;
 	if (!f->name)
 		return nomem(p);
-	p->depth++;
-	int rc = parse_file_text(p, p->n_files - 1);
-	p->depth--;
+	return (int)(p->n_files - 1);
+}
+
+/* The tokens of included files [first, end) on top of the stream, one
+ * file after the other. Each file's end becomes an end of statement, so
+ * its last line ends there, as in nft. */
+static int include_splice(struct parser *p, size_t first, size_t end)
+{
+	for (size_t i = first; i < end; i++) {
+		struct pfile *f = &p->files[i];
+		struct lex_err le = { 0 };
+		int rc = nftl_lex(f->text, f->len, (uint32_t)i, &f->toks, &le);
+
+		if (rc == -EINVAL) {
+			fill_perr(p, (uint32_t)i, le.line, le.col, le.msg);
+			return rc;
+		}
+		if (rc < 0)
+			return nomem(p);
+		f->toks.v[f->toks.n - 1].kind = T_SEP;
+	}
+	if (first == end)
+		return 0;
+	p->src[p->n_src++] = (struct src){
+		.v = p->files[first].toks.v, .n = p->files[first].toks.n,
+		.spliced = true, .next_file = (uint32_t)first + 1,
+		.end_file = (uint32_t)end
+	};
+	return 0;
+}
+
+/* The files a wildcard names, in glob(3)'s sorted order, each read and
+ * checked as a single include is; no match is no file, and directories
+ * are left out, as nft does (its include_glob()). */
+static int include_glob(struct parser *p, const struct tok *t,
+			const char *pattern)
+{
+	glob_t g;
+	int gr = glob(pattern, GLOB_MARK, NULL, &g), rc = 0;
+
+	if (gr == GLOB_NOSPACE)
+		rc = nomem(p);
+	else if (gr != 0 && gr != GLOB_NOMATCH)
+		rc = perror_at(p, t, "cannot include %s: cannot read a "
+				     "directory",
+			       t->s);
+	for (size_t i = 0; gr == 0 && rc >= 0 && i < g.gl_pathc; i++) {
+		size_t l = strlen(g.gl_pathv[i]);
+		if (l && g.gl_pathv[i][l - 1] != '/')
+			rc = include_read(p, t, g.gl_pathv[i], g.gl_pathv[i]);
+	}
+	globfree(&g);
+	return rc < 0 ? rc : 0;
+}
+
+/* include "FILE": at the top level (`block` false) each file is parsed
+ * now as a sequence of commands; inside a block its lines are spliced
+ * into the block (the caller has consumed the statement's end). */
+static int do_include(struct parser *p, const struct tok *at, bool block)
+{
+	const struct tok *t = next(p);
+	char dir[PATH_MAX], path[PATH_MAX * 2];
+	int rc;
+
+	if (t->kind != T_STRING)
+		return unexpected(p, t, "a file name");
+	if (include_depth(p) >= p->max_depth)
+		return perror_at(p, at, "include nested deeper than %u",
+				 p->max_depth);
+	if (!p->have_root)
+		return perror_at(p, at, "include is not allowed here (no "
+					"root directory)");
+	bool wild = strpbrk(t->s, "*?[") != NULL;
+	const char *cur = p->files[at->file].name;
+	const char *slash = cur ? strrchr(cur, '/') : NULL;
+	if (t->s[0] == '/')
+		snprintf(path, sizeof(path), "%s", t->s);
+	else {
+		if (slash)
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - cur), cur);
+		else
+			snprintf(dir, sizeof(dir), "%s", p->root);
+		/* the directory is a path, not a pattern */
+		size_t n = 0;
+		for (const char *c = dir; wild && *c && n + 2 < sizeof(path);
+		     c++) {
+			if (strchr("*?[\\", *c))
+				path[n++] = '\\';
+			path[n++] = *c;
+		}
+		snprintf(path + n, sizeof(path) - n, "%s/%s", wild ? "" : dir,
+			 t->s);
+	}
+	if (block) {
+		/* nft: `include "x"` and its newline or semicolon */
+		if (peek(p)->kind != T_SEP)
+			return unexpected(p, peek(p), "newline or semicolon");
+		next(p);
+	}
+	size_t first = p->n_files;
+	if ((rc = wild ? include_glob(p, t, path)
+		       : include_read(p, t, path, t->s)) < 0)
+		return rc;
+	if (block)
+		return include_splice(p, first, p->n_files);
+	for (size_t i = first, end = p->n_files; i < end && rc >= 0; i++) {
+		p->depth++;
+		rc = parse_file_text(p, i);
+		p->depth--;
+	}
 	return rc;
 }
 
-static int do_define(struct parser *p)
+/* define NAME = VALUE (`redefine`: also of a name already defined). */
+static int do_define(struct parser *p, bool redefine)
 {
 	const struct tok *t = next(p);
 
 	if (t->kind != T_IDENT && t->kind != T_VAR)
 		return unexpected(p, t, "a variable name");
+	/* nft: a define of a name defined in this block or around it is an
+	 * error, a redefine hides it until the end of the block */
+	if (!redefine && find_def(p, t->s))
+		return perror_at(p, t, "redefinition of symbol '%s'", t->s);
 	if (expect_punct(p, '=') < 0)
 		return -EINVAL;
 	if (p->n_defs >= NFT_LANG_MAX_DEFINES)
@@ -6303,8 +6497,10 @@ static int do_define(struct parser *p)
 			break;
 		if (x->kind == T_PUNCT && x->c == '{')
 			depth++;
+		/* a brace closing the block the define is in: the caller
+		 * wants a newline or semicolon first */
 		if (x->kind == T_PUNCT && x->c == '}' && --depth < 0)
-			return perror_at(p, x, "unbalanced '}'");
+			break;
 		if (x->kind == T_VAR && strcmp(x->s, t->s) == 0)
 			return perror_at(p, x, "variable $%s refers to itself",
 					 t->s);
@@ -6323,6 +6519,69 @@ static int do_define(struct parser *p)
 	d[p->n_defs].n = s->i - start;
 	p->n_defs++;
 	return 0;
+}
+
+/* undefine NAME: of the defines of the innermost block, as nft unbinds
+ * a name in the current scope only. */
+static int do_undefine(struct parser *p)
+{
+	const struct tok *v = next(p);
+
+	if (v->kind != T_IDENT)
+		return unexpected(p, v, "a variable name");
+	for (size_t i = p->n_defs; i > p->def_scope; i--)
+		if (strcmp(p->defs[i - 1].name, v->s) == 0) {
+			p->defs[i - 1].name[0] = 0;
+			break;
+		}
+	return 0;
+}
+
+/* A table or chain block opens a scope for defines: what is defined in
+ * it is gone after its closing brace (nft's open_scope/close_scope).
+ * Returns what scope_close() wants back. */
+static size_t scope_open(struct parser *p)
+{
+	size_t outer = p->def_scope;
+
+	p->def_scope = p->n_defs;
+	return outer;
+}
+
+static void scope_close(struct parser *p, size_t outer)
+{
+	while (p->n_defs > p->def_scope)
+		free(p->defs[--p->n_defs].name);
+	p->def_scope = outer;
+}
+
+/* The lines nft takes in every block (its common_block): include,
+ * define, redefine and undefine.  `t` is the next token; a line that is
+ * one of them is read whole with its end (an included file's lines
+ * then follow in the stream). 1: it was one, 0: it was not. */
+static int block_common(struct parser *p, const struct tok *t)
+{
+	int rc;
+
+	if (is_ident(t, "include")) {
+		next(p);
+		rc = do_include(p, t, true);
+		return rc < 0 ? rc : 1;
+	}
+	if (is_ident(t, "define") || is_ident(t, "redefine")) {
+		next(p);
+		rc = do_define(p, t->s[0] == 'r');
+	} else if (is_ident(t, "undefine")) {
+		next(p);
+		rc = do_undefine(p);
+	} else {
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (peek(p)->kind != T_SEP)
+		return unexpected(p, peek(p), "newline or semicolon");
+	return 1;
 }
 
 /* add element FAMILY TABLE SET { ... }: appended to a set this input
@@ -6521,19 +6780,13 @@ static int parse_top(struct parser *p)
 			if ((rc = do_insert(p, t)) < 0)
 				return rc;
 		} else if (is_ident(t, "define") || is_ident(t, "redefine")) {
-			if ((rc = do_define(p)) < 0)
+			if ((rc = do_define(p, t->s[0] == 'r')) < 0)
 				return rc;
 		} else if (is_ident(t, "undefine")) {
-			const struct tok *v = next(p);
-			if (v->kind != T_IDENT)
-				return unexpected(p, v, "a variable name");
-			for (size_t i = p->n_defs; i > 0; i--)
-				if (strcmp(p->defs[i - 1].name, v->s) == 0) {
-					p->defs[i - 1].name[0] = 0;
-					break;
-				}
+			if ((rc = do_undefine(p)) < 0)
+				return rc;
 		} else if (is_ident(t, "include")) {
-			if ((rc = do_include(p, t)) < 0)
+			if ((rc = do_include(p, t, false)) < 0)
 				return rc;
 		} else if (t->kind == T_IDENT &&
 			   (streq(t->s, "replace") ||
@@ -6566,7 +6819,7 @@ static int parse_file_text(struct parser *p, size_t file)
 	if (p->n_src >= MAX_SRC)
 		return perror_at(p, p->last, "too deep");
 	/* drop a trailing EOF from the source: peek() stops at its end */
-	p->src[p->n_src++] = (struct src){ f->toks.v, f->toks.n - 1, 0, false };
+	p->src[p->n_src++] = (struct src){ .v = f->toks.v, .n = f->toks.n - 1 };
 	size_t keep = p->n_src;
 	rc = parse_top(p);
 	p->n_src = keep - 1;

@@ -377,6 +377,13 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  log prefix\n }\n}\n",
 	"table ip t {\n chain c {\n  ip saddr 1.2.3.4 ip protocol 300\n }\n}\n",
 	"table ip t {\n chain c {\n  udp dport 53 counter drop accept\n }\n}\n",
+	"table ip t {\n chain c {\n  meta skuid linx-no-such-user\n }\n}\n",
+	"table ip t {\n chain c {\n  meta skgid { root, linx-no-such-group }\n"
+	" }\n}\n",
+	"define p = 1\ntable ip t {\n define p = 2\n}\n",
+	"table ip t {\n chain c {\n  jump c*\n }\n}\n",
+	"table ip t {\n include \"/dev/null\" }\n",
+	"table ip t {\n set s {\n  type mark\n  define p = 1 }\n}\n",
 };
 
 START_TEST(error_positions_match_nft)

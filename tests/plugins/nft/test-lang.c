@@ -684,6 +684,31 @@ static const struct {
 	  3, 12, "day out of range" },
 	{ "table ip t {\n chain c {\n  meta day \"Funday\"\n }\n}\n",
 	  3, 12, "unexpected" },
+	/* nft: redefinition of symbol 'p' (define in a block sees the
+	 * defines around it; redefine is the way to hide one) */
+	{ "define p = 1\ntable ip t {\n define p = 2\n}\n", 3, 9,
+	  "redefinition of symbol 'p'" },
+	{ "table ip t {\n define p = 1\n chain c {\n  define p = 2\n }\n}\n",
+	  4, 10, "redefinition of symbol 'p'" },
+	{ "table ip t {\n chain c {\n  include \"x.nft\"\n }\n}\n", 3, 3,
+	  "include is not allowed here (no root directory)" },
+	{ "include \"/etc/*.conf\"\n", 1, 1,
+	  "include is not allowed here (no root directory)" },
+	{ "table ip t {\n set s {\n  type mark\n  define p = 1 }\n}\n", 4, 16,
+	  "newline or semicolon" },
+	/* nft: unexpected string with a trailing asterisk */
+	{ "table ip t {\n chain c {\n  jump c*\n }\n}\n",
+	  3, 8, "unexpected wildcard c*" },
+	{ "define n = t*\ntable ip $n {\n}\n",
+	  1, 12, "unexpected wildcard t*" },
+	/* nft: User does not exist / Group does not exist, at the name */
+	{ "table ip t {\n chain c {\n  meta skuid linx-no-such-user\n }\n}\n",
+	  3, 14, "user does not exist: linx-no-such-user" },
+	{ "table ip t {\n chain c {\n  meta skgid { root, nogrp-x }\n }\n}\n",
+	  3, 22, "group does not exist: nogrp-x" },
+	{ "define u = \"linx-no-such-user\"\ntable ip t {\n chain c {\n"
+	  "  meta skuid $u\n }\n}\n",
+	  1, 12, "user does not exist: linx-no-such-user" },
 };
 
 START_TEST(errors_point_at_the_mistake)
@@ -861,6 +886,27 @@ START_TEST(defines_substitute)
 }
 END_TEST
 
+/* A define in a table or chain block holds until its closing brace, as
+ * nft scopes it; a redefine there hides the outer one until then (a
+ * define of a name seen is an error: the catalogue above). */
+START_TEST(defines_in_blocks)
+{
+	struct linx_value a = parse_ok(
+		"define p = 22\n"
+		"table ip a {\n redefine p = 23\n define q = 80\n"
+		" chain c {\n  redefine q = 443\n  tcp dport { $p, $q } accept\n"
+		" }\n chain d {\n  tcp dport $q accept\n }\n}\n"
+		"table ip b {\n chain c {\n  tcp dport $p accept\n }\n}\n");
+	struct linx_value b = parse_ok(
+		"table ip a {\n chain c {\n  tcp dport { 23, 443 } accept\n"
+		" }\n chain d {\n  tcp dport 80 accept\n }\n}\n"
+		"table ip b {\n chain c {\n  tcp dport 22 accept\n }\n}\n");
+	ck_assert(linx_value_equal(&a, &b));
+	linx_value_clear(&a);
+	linx_value_clear(&b);
+}
+END_TEST
+
 /* ---- includes ---------------------------------------------------------------- */
 
 static void write_file(const char *path, const char *text)
@@ -922,6 +968,134 @@ START_TEST(includes_stay_in_their_root)
 	ck_assert_int_eq(linx_nft_parse(t, strlen(t), NULL, &rs, &pe, &err),
 			 -EINVAL);
 	free(nt_sh_ok("rm -rf %s", dir));
+}
+END_TEST
+
+/* nft takes `include` wherever a line can be: the included lines stand
+ * in the block, with the same checks as at the top level. */
+START_TEST(includes_in_blocks)
+{
+	char dir[] = "/tmp/linx-nft-lang-XXXXXX", p[512];
+	struct linx_value rs, want;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/main.nft", dir);
+	write_file(p, "table inet t {\n include \"defs.nft\"\n"
+		      " include \"chain.nft\"\n"
+		      " set s {\n  type ipv4_addr\n  include \"elems.nft\"\n }\n"
+		      " map m {\n  include \"mtype.nft\"; elements = { 1 : 2 }\n"
+		      " }\n}\n");
+	snprintf(p, sizeof(p), "%s/defs.nft", dir);
+	write_file(p, "define port = 22");
+	snprintf(p, sizeof(p), "%s/chain.nft", dir);
+	write_file(p, "chain c {\n include \"rules.nft\"\n}\n");
+	snprintf(p, sizeof(p), "%s/rules.nft", dir);
+	write_file(p, "tcp dport $port accept\n\nudp dport 53 accept");
+	snprintf(p, sizeof(p), "%s/elems.nft", dir);
+	write_file(p, "flags interval\nelements = { 10.0.0.0/8 }\n");
+	snprintf(p, sizeof(p), "%s/mtype.nft", dir);
+	write_file(p, "type mark : mark\n");
+	snprintf(p, sizeof(p), "%s/main.nft", dir);
+	linx_assert_ok(linx_nft_parse_file(p, NULL, &rs, &pe, &err), &err);
+	want = parse_ok("table inet t {\n chain c {\n  tcp dport 22 accept\n"
+			"  udp dport 53 accept\n }\n set s {\n"
+			"  type ipv4_addr\n  flags interval\n"
+			"  elements = { 10.0.0.0/8 }\n }\n map m {\n"
+			"  type mark : mark; elements = { 1 : 2 }\n }\n}\n");
+	ck_assert(linx_value_equal(&rs, &want));
+	linx_value_clear(&rs);
+	linx_value_clear(&want);
+
+	/* the same root rule and depth limit as at the top level */
+	snprintf(p, sizeof(p), "%s/esc.nft", dir);
+	write_file(p, "table ip t {\n set s {\n  type ipv4_addr\n"
+		      "  include \"/etc/passwd\"\n }\n}\n");
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.message, "escapes the root"), "%s", pe.message);
+	ck_assert_int_eq(pe.line, 4);
+	ck_assert_int_eq(pe.column, 11);
+	snprintf(p, sizeof(p), "%s/loop.nft", dir);
+	write_file(p, "table ip t {\n include \"loop-in.nft\"\n}\n");
+	snprintf(p, sizeof(p), "%s/loop-in.nft", dir);
+	write_file(p, "include \"loop-in.nft\"\n");
+	snprintf(p, sizeof(p), "%s/loop.nft", dir);
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.message, "nested deeper"), "%s", pe.message);
+	/* an error in an included line names that file */
+	snprintf(p, sizeof(p), "%s/bad.nft", dir);
+	write_file(p, "table ip t {\n chain c {\n  include \"bad-in.nft\"\n }\n}\n");
+	snprintf(p, sizeof(p), "%s/bad-in.nft", dir);
+	write_file(p, "accept\n  tcp dport ? accept\n");
+	snprintf(p, sizeof(p), "%s/bad.nft", dir);
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.file, "bad-in.nft") && pe.line == 2 &&
+			      pe.column == 13,
+		      "%s:%u:%u %s", pe.file, pe.line, pe.column, pe.message);
+	/* `include` needs its own line there too */
+	snprintf(p, sizeof(p), "%s/same.nft", dir);
+	write_file(p, "table ip t {\n include \"defs.nft\" }\n");
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(pe.line == 2 && pe.column == 21, "%u:%u %s", pe.line,
+		      pe.column, pe.message);
+	free(nt_sh_ok("rm -rf %s", dir));
+}
+END_TEST
+
+/* include with a wildcard: the matches in sorted order, directories
+ * left out, none at all is fine; each match passes the checks of a
+ * single include. */
+START_TEST(includes_with_wildcards)
+{
+	char dir[] = "/tmp/linx-nft-lang-XXXXXX", p[512];
+	struct linx_value rs, want;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	/* a directory whose name is a pattern itself: taken as it is */
+	snprintf(p, sizeof(p), "%s/d[1]", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/30-dir.nft", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/20-b.nft", dir);
+	write_file(p, "redefine port = 2\n");
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/10-a.nft", dir);
+	write_file(p, "define port = 1\n");
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/1.rules", dir);
+	write_file(p, "tcp dport $port accept");
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/2.rules", dir);
+	write_file(p, "udp dport $port accept\n");
+	snprintf(p, sizeof(p), "%s/d[1]/main.nft", dir);
+	write_file(p, "include \"conf.d/*.nft\"\n"
+		      "include \"/nonexistent-linx-dir/*.nft\"\n"
+		      "table ip t {\n chain c {\n  include \"conf.d/?.rules\"\n"
+		      "  include \"conf.d/none-*\"\n }\n}\n");
+	linx_assert_ok(linx_nft_parse_file(p, NULL, &rs, &pe, &err), &err);
+	want = parse_ok("table ip t {\n chain c {\n  tcp dport 2 accept\n"
+			"  udp dport 2 accept\n }\n}\n");
+	ck_assert(linx_value_equal(&rs, &want));
+	linx_value_clear(&rs);
+	linx_value_clear(&want);
+
+	/* a match outside the root, through a symbolic link */
+	snprintf(p, sizeof(p), "%s/d[1]/conf.d/40-out.nft", dir);
+	ck_assert_int_eq(symlink("/etc/hostname", p), 0);
+	snprintf(p, sizeof(p), "%s/d[1]/main.nft", dir);
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.message, "escapes the root") &&
+			      strstr(pe.message, "40-out.nft") && pe.line == 1 &&
+			      pe.column == 9,
+		      "%u:%u %s", pe.line, pe.column, pe.message);
+	/* a file matching its own pattern: the depth limit */
+	snprintf(p, sizeof(p), "%s/self.nft", dir);
+	write_file(p, "include \"s*.nft\"\n");
+	ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err), -EINVAL);
+	ck_assert_msg(strstr(pe.message, "nested deeper"), "%s", pe.message);
+	free(nt_sh_ok("rm -rf '%s'", dir));
 }
 END_TEST
 
@@ -1512,7 +1686,10 @@ int main(void)
 	tcase_add_test(tc, error_rendering);
 	tcase_add_test(tc, holes_fill_typed);
 	tcase_add_test(tc, defines_substitute);
+	tcase_add_test(tc, defines_in_blocks);
 	tcase_add_test(tc, includes_stay_in_their_root);
+	tcase_add_test(tc, includes_in_blocks);
+	tcase_add_test(tc, includes_with_wildcards);
 	tcase_add_test(tc, unrenderable_becomes_a_comment);
 	tcase_add_test(tc, unparsable_options_become_comments);
 	tcase_add_test(tc, sugar_prints_as_its_statement);
