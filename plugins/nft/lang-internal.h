@@ -120,9 +120,9 @@ enum nft_dtype {
 /* Adjacent `==` matches of header fields as one load, as nft compiles
  * them (lang-merge.c): merged in a rule's expressions in place, and
  * split back for the formatter - a copy in *out and 1 when there was
- * something to split (`net`: the table family's network protocol, "ip",
- * "ip6" or NULL), else 0.  Negative errno on allocation failure. */
-int nftl_merge_payloads(struct linx_value *exprs);
+ * something to split, else 0.  `net`: the table family's network
+ * protocol, "ip", "ip6" or NULL.  Negative errno on allocation failure. */
+int nftl_merge_payloads(struct linx_value *exprs, const char *net);
 int nftl_split_payloads(const struct linx_value *exprs, const char *net,
 			struct linx_value *out);
 

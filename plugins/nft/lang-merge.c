@@ -8,13 +8,16 @@
  * it), and the formatter splits such a load (pushed by nft or by us)
  * back into the fields it covers.
  *
- * What nft 1.0.6 merges, as observed against it: consecutive `==`
- * matches of whole header fields against constants, in one header,
- * taken in offset order; two neighbours join when neither is 32 bits
- * long (a 32-bit compare is already one word) and together they fit a
- * 16-byte register.  The merged match stands where the first of its
- * fields stood.  Prefixes, ranges, sets, `!=` and bit fields are left
- * alone.
+ * What nft 1.0.6 and 1.1.3 merge, as observed against them: the
+ * rule's `==` matches of whole header fields against constants,
+ * wherever they stand among its matches (a meta match between them
+ * does not keep them apart; a statement such as a counter does in nft
+ * 1.1.3, not in 1.0.6 - we follow 1.1.3), taken in offset order; two neighbours join
+ * when neither is 32 bits long (a 32-bit compare is one word already)
+ * and together they fit a 16-byte register.  The merged match stands
+ * where its lowest field stood, or the transport protocol's field (ip
+ * protocol, ip6 nexthdr) when it has that one.  Prefixes, ranges, sets,
+ * `!=` and bit fields are left alone.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -136,107 +139,6 @@ static int by_offset(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : 1; /* stable */
 }
 
-/* One run of consecutive field matches, run[0..k) in rule order, onto
- * `out`. */
-static int merge_run(const struct linx_value *ex, struct field_eq *run,
-		     uint32_t k, struct linx_value *out)
-{
-	struct field_eq sorted[64];
-	uint32_t group[64], lead[64];
-	uint8_t bytes[64][MERGE_MAX];
-	uint32_t blen[64];
-	uint32_t ng = 0;
-
-	memcpy(sorted, run, k * sizeof(*run));
-	qsort(sorted, k, sizeof(*sorted), by_offset);
-	for (uint32_t j = 0; j < k; j++) {
-		const struct field_eq *f = &sorted[j];
-		uint32_t g = ng ? ng - 1 : 0;
-		const struct field_eq *prev = j ? &sorted[j - 1] : NULL;
-
-		if (prev && prev->base == f->base && blen[g] != 4 &&
-		    f->len != 4 && prev->off + prev->len == f->off &&
-		    blen[g] + f->len <= MERGE_MAX) {
-			memcpy(bytes[g] + blen[g], f->data, f->len);
-			blen[g] += f->len;
-			if (f->idx < lead[g])
-				lead[g] = f->idx;
-		} else {
-			g = ng++;
-			memcpy(bytes[g], f->data, f->len);
-			blen[g] = f->len;
-			lead[g] = f->idx;
-		}
-		/* the group of this field, by its place in the rule */
-		for (uint32_t r = 0; r < k; r++)
-			if (run[r].idx == f->idx)
-				group[r] = g;
-	}
-	for (uint32_t r = 0; r < k; r++) {
-		uint32_t g = group[r];
-		int rc = 0;
-
-		if (blen[g] == run[r].len) {
-			rc = push_copy(out, &ex[run[r].idx]);
-			if (rc == 0)
-				rc = push_copy(out, &ex[run[r].idx + 1]);
-		} else if (lead[g] == run[r].idx) {
-			uint32_t first = UINT32_MAX;
-			for (uint32_t q = 0; q < k; q++)
-				if (group[q] == g && run[q].off < first)
-					first = run[q].off;
-			rc = push_pair(out, &ex[run[r].idx], first, blen[g],
-				       bytes[g]);
-		}
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-int nftl_merge_payloads(struct linx_value *exprs)
-{
-	struct field_eq run[64];
-	struct linx_value out;
-	const struct linx_value *ex;
-	uint32_t n, i = 0;
-	bool any = false;
-	int rc = 0;
-
-	if (!exprs || exprs->type != LINX_LIST)
-		return 0;
-	ex = exprs->items;
-	n = exprs->len;
-	/* only worth a copy when two field matches follow each other */
-	for (uint32_t j = 0; j + 3 < n && !any; j++)
-		any = field_eq_at(ex, n, j, &run[0]) &&
-		      field_eq_at(ex, n, j + 2, &run[1]);
-	if (!any)
-		return 0;
-	out = linx_value_list();
-	while (i < n && rc == 0) {
-		uint32_t k = 0;
-
-		while (k < 64 && field_eq_at(ex, n, i, &run[k]) &&
-		       is_field(run[k].base, run[k].off, run[k].len, NULL)) {
-			k++;
-			i += 2;
-		}
-		if (k) {
-			rc = merge_run(ex, run, k, &out);
-			continue;
-		}
-		rc = push_copy(&out, &ex[i++]);
-	}
-	if (rc < 0) {
-		linx_value_clear(&out);
-		return rc;
-	}
-	linx_value_clear(exprs);
-	*exprs = out;
-	return 0;
-}
-
 /* The protocol a rule's header is, from what its expressions matched so
  * far: the family's, `meta nfproto`, `meta l4proto`, `ip protocol`,
  * `ip6 nexthdr`, `ether type`. */
@@ -290,16 +192,160 @@ static void learn(struct protos *pr, const struct linx_value *ex, uint32_t n,
 	}
 }
 
+/* The protocol whose fields a load of `base` reads, in context `pr`:
+ * NULL when the rule has not said. */
+static const char *proto_of(const struct protos *pr, int base)
+{
+	return base == 0 ? "ether" : base == 1 ? pr->net
+				   : pr->l4 ? pr->l4
+					    : "th";
+}
+
+/* The field telling the transport protocol (ip protocol, ip6 nexthdr):
+ * a merged load stands where it stood, as in nft. */
+static bool is_l4_key(const struct protos *pr, const struct field_eq *f)
+{
+	return f->base == 1 && f->len == 1 && pr->net &&
+	       ((streq(pr->net, "ip") && f->off == 9) ||
+		(streq(pr->net, "ip6") && f->off == 6));
+}
+
+#define MERGE_FIELDS 64
+
+/* Whether ex[i] is a statement of its own (a counter, a verdict, a
+ * write) rather than part of a match: field matches on either side of it
+ * stay apart (nft 1.1.3; 1.0.6 merged across a counter). */
+static bool is_statement(const struct linx_value *e)
+{
+	static const char *const match[] = { "payload", "meta",	     "ct",
+					     "exthdr",	"rt",	     "fib",
+					     "socket",	"osf",	     "numgen",
+					     "hash",	"cmp",	     "lookup",
+					     "range",	"bitwise",   "byteorder",
+					     "set_literal" };
+	const char *x = str_at(e, "expr");
+
+	if (!x)
+		return true;
+	for (size_t i = 0; i < sizeof(match) / sizeof(*match); i++)
+		if (streq(x, match[i]))
+			/* a load, or what compares it; not a write */
+			return !linx_map_get(e, "dreg") && !streq(x, "cmp") &&
+			       !streq(x, "range") && !streq(x, "lookup") &&
+			       !streq(x, "set_literal");
+	return true;
+}
+
+/* The field matches of ex[from, to) merged onto `out`; *merged is set
+ * when two became one. */
+static int merge_segment(const struct linx_value *ex, uint32_t from,
+			 uint32_t to, struct protos *pr, struct linx_value *out,
+			 bool *merged)
+{
+	struct field_eq m[MERGE_FIELDS], sorted[MERGE_FIELDS];
+	uint32_t group[MERGE_FIELDS], keep[MERGE_FIELDS];
+	uint8_t bytes[MERGE_FIELDS][MERGE_MAX];
+	uint32_t blen[MERGE_FIELDS], first[MERGE_FIELDS], size[MERGE_FIELDS];
+	bool l4key[MERGE_FIELDS];
+	uint32_t k = 0, ng = 0;
+	int rc = 0;
+
+	/* the segment's `==` matches of whole fields, wherever they stand */
+	for (uint32_t i = from; i < to; i++) {
+		if (k < MERGE_FIELDS && i + 1 < to &&
+		    field_eq_at(ex, to, i, &m[k]) &&
+		    is_field(m[k].base, m[k].off, m[k].len,
+			     proto_of(pr, m[k].base))) {
+			l4key[k] = is_l4_key(pr, &m[k]);
+			learn(pr, ex, to, i);
+			k++;
+			i++;
+			continue;
+		}
+		learn(pr, ex, to, i);
+	}
+	memcpy(sorted, m, k * sizeof(*m));
+	qsort(sorted, k, sizeof(*sorted), by_offset);
+	for (uint32_t j = 0; j < k; j++) {
+		const struct field_eq *f = &sorted[j], *prev = j ? f - 1 : NULL;
+		uint32_t g = ng ? ng - 1 : 0;
+
+		if (prev && prev->base == f->base && blen[g] != 4 &&
+		    f->len != 4 && prev->off + prev->len == f->off &&
+		    blen[g] + f->len <= MERGE_MAX) {
+			memcpy(bytes[g] + blen[g], f->data, f->len);
+			blen[g] += f->len;
+			size[g]++;
+			*merged = true;
+		} else {
+			g = ng++;
+			memcpy(bytes[g], f->data, f->len);
+			blen[g] = f->len;
+			first[g] = f->off;
+			keep[g] = f->idx;
+			size[g] = 1;
+		}
+		for (uint32_t r = 0; r < k; r++)
+			if (m[r].idx == f->idx) {
+				group[r] = g;
+				if (l4key[r])
+					keep[g] = f->idx;
+			}
+	}
+	for (uint32_t i = from, r = 0; i < to && rc == 0;) {
+		if (r < k && m[r].idx == i) {
+			uint32_t g = group[r++];
+			if (size[g] == 1) {
+				rc = push_copy(out, &ex[i]);
+				if (rc == 0)
+					rc = push_copy(out, &ex[i + 1]);
+			} else if (keep[g] == i) {
+				rc = push_pair(out, &ex[i], first[g], blen[g],
+					       bytes[g]);
+			}
+			i += 2;
+			continue;
+		}
+		rc = push_copy(out, &ex[i++]);
+	}
+	return rc;
+}
+
+int nftl_merge_payloads(struct linx_value *exprs, const char *net)
+{
+	struct protos pr = { net, NULL };
+	struct linx_value out;
+	bool merged = false;
+	int rc = 0;
+
+	if (!exprs || exprs->type != LINX_LIST || exprs->len < 4)
+		return 0;
+	out = linx_value_list();
+	for (uint32_t i = 0, n = exprs->len; i < n && rc == 0;) {
+		uint32_t b = i;
+		while (b < n && !is_statement(&exprs->items[b]))
+			b++;
+		rc = merge_segment(exprs->items, i, b, &pr, &out, &merged);
+		if (rc == 0 && b < n)
+			rc = push_copy(&out, &exprs->items[b]);
+		i = b + 1;
+	}
+	if (rc < 0 || !merged) {
+		linx_value_clear(&out);
+		return rc < 0 ? rc : 0;
+	}
+	linx_value_clear(exprs);
+	*exprs = out;
+	return 0;
+}
+
 /* The fields of `pr`'s protocol that tile f exactly, into `len`; false
  * when they do not (or f is one field itself). */
 static bool tile(const struct protos *pr, const struct field_eq *f,
 		 uint32_t *len, uint32_t *n)
 {
 	/* a transport header of no known protocol: th's fields */
-	const char *proto = f->base == 0   ? "ether"
-			    : f->base == 1 ? pr->net
-			    : pr->l4	   ? pr->l4
-					   : "th";
+	const char *proto = proto_of(pr, f->base);
 	uint32_t at = f->off, k = 0;
 
 	if (!proto || is_field(f->base, f->off, f->len, proto))

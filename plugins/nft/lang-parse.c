@@ -5114,7 +5114,10 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 	if (rc == 0 && r.exprs.len == 0 && r.tag.type == LINX_NIL &&
 	    r.comment.type == LINX_NIL)
 		rc = perror_at(p, peek(p), "empty rule");
-	if (rc == 0 && nftl_merge_payloads(&r.exprs) < 0)
+	if (rc == 0 &&
+	    nftl_merge_payloads(&r.exprs, p->family == F_IP	 ? "ip"
+					  : p->family == F_IP6 ? "ip6"
+							       : NULL) < 0)
 		rc = nomem(p);
 	if (rc < 0) {
 		linx_value_clear(&r.exprs);
