@@ -478,6 +478,8 @@ defmodule Linx.ReconcileTest do
       # put_desired drops the key: revert_on_release gives back "0".
       Linx.Reconcile.put_desired(loop, %{})
       wait_until(fn -> sysctl("net.ipv4.ip_forward") == "0" end)
+      # the pass reverts first and stores its report after: wait for it
+      wait_until(fn -> Linx.Reconcile.last_report(loop).last_applied == %{} end)
       assert %Linx.Sysctl.Reconcile.Report{last_applied: la} = Linx.Reconcile.last_report(loop)
       assert la == %{}
       Linx.Reconcile.stop(loop)
