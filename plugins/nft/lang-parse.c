@@ -3393,6 +3393,29 @@ static int stmt_masq_redir(struct parser *p, struct rule *r, const char *kind)
 	return push_expr(p, r, &e);
 }
 
+/* The network dependency of `reject with icmp|icmpv6`: at the start of
+ * the rule, where nft puts it, not before the statement.  (After an
+ * ether field in a netdev table nft writes an `ether type` instead,
+ * merged into that field's load: not followed.) */
+static int reject_dep(struct parser *p, struct rule *r, const struct tok *at,
+		      bool v6)
+{
+	uint32_t before = r->exprs.len;
+	int rc = dep_network(p, r, at, v6);
+	uint32_t added = r->exprs.len - before;
+
+	if (rc < 0 || added == 0 || before == 0)
+		return rc;
+	struct linx_value out = linx_value_list();
+	for (uint32_t i = 0; i < r->exprs.len; i++)
+		linx_list_push(&out, &r->exprs.items[(before + i) %
+						      r->exprs.len]);
+	/* the items moved into `out`: the old list holds nils */
+	linx_value_clear(&r->exprs);
+	r->exprs = out;
+	return linx_value_status(&r->exprs) < 0 ? nomem(p) : 0;
+}
+
 static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
 {
 	struct linx_value e = linx_value_map();
@@ -3419,13 +3442,13 @@ static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
 				tab = nftl_reject_codes(REJECT_ICMP, &n);
 				type = "icmp_unreach";
 				if (p->family != F_IP &&
-				    (rc = dep_network(p, r, t, false)) < 0)
+				    (rc = reject_dep(p, r, t, false)) < 0)
 					return rc;
 			} else if (is_ident(t, "icmpv6")) {
 				tab = nftl_reject_codes(REJECT_ICMP6, &n);
 				type = "icmp_unreach";
 				if (p->family != F_IP6 &&
-				    (rc = dep_network(p, r, t, true)) < 0)
+				    (rc = reject_dep(p, r, t, true)) < 0)
 					return rc;
 			} else {
 				tab = nftl_reject_codes(REJECT_ICMPX, &n);
