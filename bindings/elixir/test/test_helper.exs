@@ -13,4 +13,7 @@ if System.get_env("LINX_NIF_SANITIZE") in ["1", "true"] and
   raise "LINX_NIF_SANITIZE=1 but the ASan runtime is not loaded"
 end
 
-ExUnit.start()
+# A message the test waits for without saying how long may take more than
+# ExUnit's default 100 ms on a loaded CI machine or in the VM lane; a
+# longer wait costs only the tests that fail.
+ExUnit.start(assert_receive_timeout: 2_000)
