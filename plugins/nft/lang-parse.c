@@ -6436,6 +6436,48 @@ static int include_glob(struct parser *p, const struct tok *t,
 	return rc < 0 ? rc : 0;
 }
 
+/* Whether the absolute `path`, taken as text ("." and ".." resolved as
+ * names, no symbolic link followed, wildcards as plain characters),
+ * stays under the root directory; and, for a pattern, that no component
+ * could match "..".  Decided before anything is looked up, so that an
+ * include outside the root is refused alike whether or not its file
+ * exists: the error tells nothing of the file system there. */
+static bool include_under_root(const struct parser *p, const char *path,
+			       bool wild)
+{
+	char norm[PATH_MAX];
+	size_t n = 0;
+
+	for (const char *c = path; *c;) {
+		const char *e = strchrnul(c, '/');
+		size_t l = (size_t)(e - c);
+
+		if (wild && l > 1 && c[0] == '.' && memchr(c, '*', l))
+			return false;
+		if (wild && l > 1 && c[0] == '.' &&
+		    (memchr(c, '?', l) || memchr(c, '[', l)))
+			return false;
+		if (l == 2 && c[0] == '.' && c[1] == '.') {
+			while (n > 0 && norm[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--; /* the slash before the name */
+		} else if (l && !(l == 1 && c[0] == '.')) {
+			if (n + 1 + l >= sizeof(norm))
+				return false;
+			norm[n++] = '/';
+			memcpy(norm + n, c, l);
+			n += l;
+		}
+		c = *e ? e + 1 : e;
+	}
+	norm[n] = 0;
+	size_t rl = strlen(p->root);
+	return streq(p->root, "/") ||
+	       (strncmp(norm, p->root, rl) == 0 &&
+		(norm[rl] == '/' || norm[rl] == 0));
+}
+
 /* include "FILE": at the top level (`block` false) each file is parsed
  * now as a sequence of commands; inside a block its lines are spliced
  * into the block (the caller has consumed the statement's end). */
@@ -6480,6 +6522,15 @@ static int do_include(struct parser *p, const struct tok *at, bool block)
 			return unexpected(p, peek(p), "newline or semicolon");
 		next(p);
 	}
+	/* the path as text: for a pattern, without its directory's escapes */
+	char plain[PATH_MAX * 2];
+	size_t pl = t->s[0] == '/' || !wild
+			    ? (size_t)snprintf(plain, sizeof(plain), "%s", path)
+			    : (size_t)snprintf(plain, sizeof(plain), "%s/%s",
+					       dir, t->s);
+	if (pl >= sizeof(plain) || !include_under_root(p, plain, wild))
+		return perror_at(p, t, "include escapes the root directory: %s",
+				 t->s);
 	size_t first = p->n_files;
 	if ((rc = wild ? include_glob(p, t, path)
 		       : include_read(p, t, path, t->s)) < 0)

@@ -1071,7 +1071,7 @@ START_TEST(includes_with_wildcards)
 	write_file(p, "udp dport $port accept\n");
 	snprintf(p, sizeof(p), "%s/d[1]/main.nft", dir);
 	write_file(p, "include \"conf.d/*.nft\"\n"
-		      "include \"/nonexistent-linx-dir/*.nft\"\n"
+		      "include \"./conf.d/../conf.d/none*.nft\"\n"
 		      "table ip t {\n chain c {\n  include \"conf.d/?.rules\"\n"
 		      "  include \"conf.d/none-*\"\n }\n}\n");
 	linx_assert_ok(linx_nft_parse_file(p, NULL, &rs, &pe, &err), &err);
@@ -1090,6 +1090,25 @@ START_TEST(includes_with_wildcards)
 			      strstr(pe.message, "40-out.nft") && pe.line == 1 &&
 			      pe.column == 9,
 		      "%u:%u %s", pe.line, pe.column, pe.message);
+	/* outside the root as text: refused whether anything is there or
+	 * not, and so is a pattern that could match ".." */
+	static const char *const outside[] = {
+		"/nonexistent-linx-dir/*.nft", "/nonexistent-linx-dir/a.nft",
+		"/etc/host*", "/etc/hostname", "../*.nft", "conf.d/../../x.nft",
+		".*/self.nft", "conf.d/.?/x",
+	};
+	for (size_t i = 0; i < sizeof(outside) / sizeof(*outside); i++) {
+		snprintf(p, sizeof(p), "%s/d[1]/out.nft", dir);
+		char text[128];
+		snprintf(text, sizeof(text), "include \"%s\"\n", outside[i]);
+		write_file(p, text);
+		ck_assert_int_eq(linx_nft_parse_file(p, NULL, &rs, &pe, &err),
+				 -EINVAL);
+		ck_assert_msg(strstr(pe.message, "escapes the root") &&
+				      pe.line == 1 && pe.column == 9,
+			      "%s: %u:%u %s", outside[i], pe.line, pe.column,
+			      pe.message);
+	}
 	/* a file matching its own pattern: the depth limit */
 	snprintf(p, sizeof(p), "%s/self.nft", dir);
 	write_file(p, "include \"s*.nft\"\n");
