@@ -1251,12 +1251,11 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 		int64_t sr = -1;
 		int_of(o, "sreg", &sr);
 		const char *st = nftl_dtype_settype(s->dtype, s->len);
-		if (sr != 1 || !kt || !dk || strcmp(dk, "ct_helper") || !st ||
-		    strcmp(st, kt) || !el || el->type != LINX_LIST || !el->len)
+		const char *words = dk ? nftl_objref_words(dk) : NULL;
+		if (sr != 1 || !kt || !words || !st || strcmp(st, kt) || !el ||
+		    el->type != LINX_LIST || !el->len)
 			goto badmap;
-		nftl_sb_puts(&b, "ct helper set ");
-		b.n = 0;
-		nftl_sb_puts(&b, "ct helper set ");
+		nftl_sb_printf(&b, "%s ", words);
 		sel_name(&b, s);
 		nftl_sb_puts(&b, " map { ");
 		for (uint32_t k = 0; k < el->len; k++) {
@@ -3377,8 +3376,9 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (streq(kind, "objref")) {
 		const char *t = str_of(e, "type"), *nm = str_of(e, "name");
-		if (t && nm && streq(t, "ct_helper")) {
-			nftl_sb_puts(&b, "ct helper set ");
+		const char *words = t ? nftl_objref_words(t) : NULL;
+		if (nm && words) {
+			nftl_sb_printf(&b, "%s ", words);
 			nftl_sb_quote(&b, nm);
 			word(c, b.p);
 			free(b.p);
@@ -4101,6 +4101,126 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	nftl_sb_puts(b, "}\n");
 }
 
+/* `l3proto F` of a ct object, when it has one. */
+static void put_l3proto(struct sbuf *b, const struct linx_value *o)
+{
+	if (str_of(o, "l3proto")) {
+		indent(b, 2);
+		nftl_sb_printf(b, "l3proto %s\n", str_of(o, "l3proto"));
+	}
+}
+
+/* A ct timeout object, its policy in the order of the protocol's states.
+ * A policy with every state (one pulled: the kernel fills in what was
+ * not sent) leaves out those at the kernel's default, as nft lists it;
+ * one with some states (one parsed) prints what it has.  False, and
+ * nothing written, for a shape this cannot print. */
+static bool fmt_ct_timeout(struct sbuf *b, const struct linx_value *o,
+			   const char *name)
+{
+	const char *pr = str_of(o, "protocol");
+	const struct nftl_ct_state *st = nftl_ct_states(pr);
+	const struct linx_value *pol = linx_map_get(o, "policy");
+	size_t n = 0, known = 0;
+	int64_t v;
+
+	if (!st || !pol || pol->type != LINX_MAP)
+		return false;
+	while (st[n].word)
+		n++;
+	for (size_t i = 0; i < n; i++)
+		if (linx_map_get(pol, st[i].key))
+			known++;
+	if (known != pol->len)
+		return false; /* a state this does not know */
+	for (uint32_t i = 0; i < pol->len; i++)
+		if (!uint_of(pol, pol->pairs[i].key, UINT32_MAX, &v))
+			return false;
+	bool pulled = known == n;
+	nftl_sb_puts(b, "ct timeout ");
+	put_name(b, name);
+	nftl_sb_printf(b, " {\n");
+	indent(b, 2);
+	nftl_sb_printf(b, "protocol %s\n", pr);
+	put_l3proto(b, o);
+	indent(b, 2);
+	nftl_sb_puts(b, "policy = { ");
+	const char *sep = "";
+	for (size_t i = 0; i < n; i++) {
+		if (!uint_of(pol, st[i].key, UINT32_MAX, &v) ||
+		    (pulled && v == st[i].secs))
+			continue;
+		nftl_sb_printf(b, "%s%s : %" PRId64, sep, st[i].word, v);
+		sep = ", ";
+	}
+	nftl_sb_puts(b, " }\n");
+	return true;
+}
+
+static bool fmt_ct_expect(struct sbuf *b, const struct linx_value *o,
+			  const char *name)
+{
+	int64_t dport, tmo, size;
+
+	if (!str_of(o, "protocol") ||
+	    !uint_of(o, "dport", UINT16_MAX, &dport) ||
+	    !uint_of(o, "timeout", UINT32_MAX, &tmo) ||
+	    !uint_of(o, "size", UINT8_MAX, &size))
+		return false;
+	nftl_sb_puts(b, "ct expectation ");
+	put_name(b, name);
+	nftl_sb_puts(b, " {\n");
+	indent(b, 2);
+	nftl_sb_printf(b, "protocol %s\n", str_of(o, "protocol"));
+	indent(b, 2);
+	nftl_sb_printf(b, "dport %" PRId64 "\n", dport);
+	indent(b, 2);
+	nftl_sb_puts(b, "timeout ");
+	put_time(b, (uint64_t)tmo);
+	nftl_sb_puts(b, "\n");
+	indent(b, 2);
+	nftl_sb_printf(b, "size %" PRId64 "\n", size);
+	put_l3proto(b, o);
+	return true;
+}
+
+/* A synproxy object: mss and wscale on lines of their own, the options
+ * on one line, as nft lists them. */
+static bool fmt_synproxy_object(struct sbuf *b, const struct linx_value *o,
+				const char *name)
+{
+	const struct linx_value *fl = linx_map_get(o, "flags");
+	bool ts = false, sack = false;
+	int64_t v;
+
+	for (uint32_t i = 0; fl && fl->type == LINX_LIST && i < fl->len; i++) {
+		const struct linx_value *f = &fl->items[i];
+		if (f->type == LINX_STRING && streq(f->str, "timestamp"))
+			ts = true;
+		else if (f->type == LINX_STRING && streq(f->str, "sack_perm"))
+			sack = true;
+		else
+			return false;
+	}
+	nftl_sb_puts(b, "synproxy ");
+	put_name(b, name);
+	nftl_sb_puts(b, " {\n");
+	if (uint_of(o, "mss", UINT16_MAX, &v)) {
+		indent(b, 2);
+		nftl_sb_printf(b, "mss %" PRId64 "\n", v);
+	}
+	if (uint_of(o, "wscale", 14, &v)) {
+		indent(b, 2);
+		nftl_sb_printf(b, "wscale %" PRId64 "\n", v);
+	}
+	if (ts || sack) {
+		indent(b, 2);
+		nftl_sb_printf(b, "%s%s%s\n", ts ? "timestamp" : "",
+			       ts && sack ? " " : "", sack ? "sack-perm" : "");
+	}
+	return true;
+}
+
 static void fmt_object(struct sbuf *b, const struct linx_value *o)
 {
 	const char *kind = str_of(o, "kind"), *name = str_of(o, "name");
@@ -4156,6 +4276,9 @@ static void fmt_object(struct sbuf *b, const struct linx_value *o)
 			indent(b, 2);
 			nftl_sb_printf(b, "l3proto %s\n", str_of(o, "l3proto"));
 		}
+	} else if (streq(kind, "ct_timeout") && fmt_ct_timeout(b, o, name)) {
+	} else if (streq(kind, "ct_expect") && fmt_ct_expect(b, o, name)) {
+	} else if (streq(kind, "synproxy") && fmt_synproxy_object(b, o, name)) {
 	} else {
 		b->n -= 2;
 		char w[128];

@@ -163,6 +163,20 @@ struct nftl_sel {
 enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT, SEL_GEN,
        SEL_SOCKET, SEL_OSF };
 
+/* A conntrack state of a ct timeout policy: its nft word, its key in the
+ * object's value (the plugin's name) and the kernel's default timeout
+ * for it in seconds; nftl_ct_states() lists a protocol's ("tcp", "udp"),
+ * ending with a NULL word, or is NULL. */
+struct nftl_ct_state {
+	const char *word, *key;
+	uint32_t secs;
+};
+const struct nftl_ct_state *nftl_ct_states(const char *proto);
+
+/* The words of a statement that names an object of `kind` (an objref:
+ * "ct helper set", "synproxy name"), or NULL for a kind none names. */
+const char *nftl_objref_words(const char *kind);
+
 /* The bits of a bit field in its loaded bytes, as a big-endian number. */
 static inline uint32_t nftl_sel_mask(const struct nftl_sel *s)
 {

@@ -3143,9 +3143,19 @@ lookup:
 	return push_expr(p, r, &e);
 }
 
-/* ct helper set SEL map { k : "helper", ... }: an objref through an
- * anonymous object map (docs/nft/expressions.md). */
-static int helper_map(struct parser *p, struct rule *r)
+/* The object kind of `ct helper|timeout|expectation`, or NULL. */
+static const char *ct_object_kind(const struct tok *k)
+{
+	return is_ident(k, "helper")	    ? "ct_helper"
+	       : is_ident(k, "timeout")	    ? "ct_timeout"
+	       : is_ident(k, "expectation") ? "ct_expect"
+					    : NULL;
+}
+
+/* ct helper set SEL map { k : "helper", ... } (and ct timeout set,
+ * ct expectation set, synproxy name): an objref through an anonymous
+ * object map of `kind` (docs/nft/expressions.md). */
+static int object_map(struct parser *p, struct rule *r, const char *kind)
 {
 	const struct tok *t = next(p);
 	const char *proto, *field;
@@ -3162,8 +3172,8 @@ static int helper_map(struct parser *p, struct rule *r)
 		proto = t->s;
 		field = f->s;
 	} else {
-		return perror_at(p, t, "unsupported feature: ct helper set %s",
-				 t->s);
+		return perror_at(p, t, "unsupported feature: %s %s",
+				 nftl_objref_words(kind), t->s);
 	}
 	const struct nftl_sel *s = nftl_sel_find(proto, field);
 	const char *kt = s ? nftl_dtype_settype(s->dtype, s->len) : NULL;
@@ -3204,7 +3214,8 @@ static int helper_map(struct parser *p, struct rule *r)
 			goto fail;
 		}
 		const char *name;
-		if ((rc = expect_name(p, &name, "a helper name")) < 0) {
+		if ((rc = expect_name(p, &name, "an object name")) < 0 ||
+		    (rc = add_ref(p, "objects", kind, p->last)) < 0) {
 			linx_value_clear(&key);
 			goto fail;
 		}
@@ -3226,7 +3237,7 @@ static int helper_map(struct parser *p, struct rule *r)
 	}
 	struct linx_value set = linx_value_map(), e = linx_value_map();
 	linx_map_put_cstring(&set, "key_type", kt);
-	linx_map_put_cstring(&set, "data_type", "ct_helper");
+	linx_map_put_cstring(&set, "data_type", kind);
 	linx_map_put(&set, "elements", &elems);
 	linx_map_put_cstring(&e, "expr", "objref");
 	linx_map_put_int(&e, "sreg", 1);
@@ -3235,6 +3246,29 @@ static int helper_map(struct parser *p, struct rule *r)
 fail:
 	linx_value_clear(&elems);
 	return rc;
+}
+
+/* ct helper|timeout|expectation set "name", synproxy name "name" (the
+ * words are read), or the same through a map: an objref of `kind`. */
+static int stmt_objref(struct parser *p, struct rule *r, const char *kind)
+{
+	const struct tok *t = peek(p);
+	const char *n;
+	int rc;
+
+	if (is_punct(t, '{'))
+		return perror_at(p, t, "unsupported feature: %s from a set",
+				 nftl_objref_words(kind));
+	if (t->kind == T_IDENT)
+		return object_map(p, r, kind);
+	if ((rc = expect_name(p, &n, "an object name")) < 0 ||
+	    (rc = add_ref(p, "objects", kind, p->last)) < 0)
+		return rc;
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "objref");
+	linx_map_put_cstring(&e, "type", kind);
+	linx_map_put_cstring(&e, "name", n);
+	return push_expr(p, r, &e);
 }
 
 static bool nat_map_ahead(struct parser *p)
@@ -3610,17 +3644,6 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 	const struct tok *t = peek(p);
 	int rc;
 
-	if (s == NULL) { /* ct helper set "name" */
-		const char *n;
-		if ((rc = expect_name(p, &n, "a helper object name")) < 0 ||
-		    (rc = add_ref(p, "objects", "ct_helper", p->last)) < 0)
-			return rc;
-		struct linx_value e = linx_value_map();
-		linx_map_put_cstring(&e, "expr", "objref");
-		linx_map_put_cstring(&e, "type", "ct_helper");
-		linx_map_put_cstring(&e, "name", n);
-		return push_expr(p, r, &e);
-	}
 	if (gen_sel(t)) {
 		/* meta mark set numgen ...: nft's integer fits a mark */
 		if (s->dtype != DT_MARK)
@@ -4723,9 +4746,11 @@ static int stmt_synproxy(struct parser *p, struct rule *r)
 	unsigned fl = 0;
 	int rc;
 
-	if (is_ident(peek(p), "name") || is_ident(peek(p), "map"))
+	if (accept_ident(p, "name"))
+		return stmt_objref(p, r, "synproxy");
+	if (is_ident(peek(p), "map"))
 		return perror_at(p, peek(p), "unsupported feature: synproxy "
-					     "objects");
+					     "map");
 	for (;;) {
 		const struct tok *t = peek(p);
 		unsigned bit;
@@ -5050,20 +5075,11 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				field = ft->s;
 				if ((rc = arp_field(p, proto, &field)) < 0)
 					break;
-				if (streq(w, "ct") &&
-				    streq(field, "helper") &&
-				    accept_ident(p, "set")) {
-					if (is_punct(peek(p), '{')) {
-						rc = perror_at(p, peek(p),
-							       "unsupported feature: "
-							       "ct helper set from a set");
-						break;
-					}
-					if (peek(p)->kind == T_IDENT)
-						rc = helper_map(p, &r);
-					else
-						rc = stmt_set(p, &r, NULL);
-					if (rc < 0)
+				const char *ok = streq(w, "ct")
+							 ? ct_object_kind(ft)
+							 : NULL;
+				if (ok && accept_ident(p, "set")) {
+					if ((rc = stmt_objref(p, &r, ok)) < 0)
 						break;
 					continue;
 				}
@@ -5789,6 +5805,142 @@ out:
 	return rc;
 }
 
+/* policy = { STATE : SECONDS, ... } ("policy" is read): the states are
+ * checked against the protocol once the object is complete. */
+static int parse_ct_policy(struct parser *p, struct linx_value *o)
+{
+	struct linx_value pol = linx_value_map();
+	int rc;
+
+	if ((rc = expect_punct(p, '=')) < 0 || (rc = expect_punct(p, '{')) < 0)
+		goto out;
+	for (;;) {
+		skip_seps(p);
+		const struct tok *k = next(p);
+		uint64_t secs;
+		if (k->kind != T_IDENT) {
+			rc = unexpected(p, k, "a conntrack state");
+			goto out;
+		}
+		if (linx_map_get(&pol, k->s)) {
+			rc = perror_at(p, k, "state %s given twice", k->s);
+			goto out;
+		}
+		/* with the protocol known, a wrong state is said here */
+		const struct linx_value *pr = linx_map_get(o, "protocol");
+		const struct nftl_ct_state *st = nftl_ct_states(pr ? pr->str
+								   : NULL);
+		while (st && st->word && !streq(st->word, k->s))
+			st++;
+		if (st && !st->word) {
+			rc = perror_at(p, k, "%s is not a %s state", k->s,
+				       pr->str);
+			goto out;
+		}
+		if ((rc = expect_punct(p, ':')) < 0 ||
+		    (rc = expect_uint(p, UINT32_MAX, &secs, "seconds")) < 0)
+			goto out;
+		linx_map_put_uint(&pol, k->s, secs);
+		skip_seps(p);
+		if (accept_punct(p, ','))
+			continue;
+		if (accept_punct(p, '}'))
+			break;
+		rc = unexpected(p, peek(p), "',' or '}'");
+		goto out;
+	}
+	if (linx_value_status(&pol) < 0) {
+		rc = nomem(p);
+		goto out;
+	}
+	return put_once(p, o, "policy", &pol);
+out:
+	linx_value_clear(&pol);
+	return rc;
+}
+
+/* mss N, wscale N, timestamp, sack-perm: one line of a synproxy object,
+ * its words in any order. */
+static int parse_synproxy_line(struct parser *p, struct linx_value *o)
+{
+	for (;;) {
+		const struct tok *t = peek(p);
+		uint64_t u;
+		int rc;
+
+		if (is_ident(t, "mss") || is_ident(t, "wscale")) {
+			next(p);
+			bool mss = t->s[0] == 'm';
+			if ((rc = expect_uint(p, mss ? 65535 : 14, &u, t->s)) < 0)
+				return rc;
+			struct linx_value v = linx_value_uint(u);
+			if ((rc = put_once(p, o, t->s, &v)) < 0)
+				return rc;
+		} else if (is_ident(t, "timestamp") || is_ident(t, "sack-perm")) {
+			next(p);
+			struct linx_value *f = mlist(o, "flags");
+			const char *fl = t->s[0] == 't' ? "timestamp" : "sack_perm";
+			for (uint32_t i = 0; f && i < f->len; i++)
+				if (streq(f->items[i].str, fl))
+					return perror_at(p, t, "%s given twice",
+							 t->s);
+			if (!f || linx_list_push_cstring(f, fl) < 0)
+				return nomem(p);
+		} else {
+			return 0;
+		}
+	}
+}
+
+/* A ct timeout or ct expectation object has what the kernel needs, and a
+ * timeout's states are its protocol's. */
+static int ct_object_complete(struct parser *p, struct linx_value *o,
+			      const char *kind, const char *name)
+{
+	static const char *const timeout_needs[] = { "protocol", "policy",
+						     NULL };
+	static const char *const expect_needs[] = { "protocol", "dport",
+						    "timeout", "size", NULL };
+	const char *const *need = streq(kind, "ct_timeout") ? timeout_needs
+							    : expect_needs;
+	for (; *need; need++)
+		if (!linx_map_get(o, *need))
+			return perror_at(p, p->last, "%s %s: missing %s",
+					 streq(kind, "ct_timeout")
+						 ? "ct timeout"
+						 : "ct expectation",
+					 name, *need);
+	/* the policy's states, from nft's words to the plugin's keys */
+	struct linx_value *pol = (struct linx_value *)linx_map_get(o, "policy");
+	const struct linx_value *pr = linx_map_get(o, "protocol");
+	const struct nftl_ct_state *st = nftl_ct_states(pr->str);
+	struct linx_value keyed = linx_value_map();
+	for (uint32_t i = 0; pol && i < pol->len; i++) {
+		const char *k = pol->pairs[i].key;
+		size_t j = 0;
+		while (st[j].word && !streq(st[j].word, k))
+			j++;
+		if (!st[j].word) {
+			linx_value_clear(&keyed);
+			return perror_at(p, p->last, "ct timeout %s: %s is not "
+						     "a %s state",
+					 name, k, pr->str);
+		}
+		struct linx_value v;
+		linx_value_copy(&v, &pol->pairs[i].value);
+		linx_map_put(&keyed, st[j].key, &v);
+	}
+	if (pol) {
+		if (linx_value_status(&keyed) < 0) {
+			linx_value_clear(&keyed);
+			return nomem(p);
+		}
+		linx_value_clear(pol);
+		*pol = keyed;
+	}
+	return 0;
+}
+
 static int parse_object(struct parser *p, const char *kind, const char *name)
 {
 	struct linx_value o = linx_value_map();
@@ -5848,7 +6000,46 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 				goto out;
 			}
 			linx_map_put_cstring(&o, "protocol", x->s);
-		} else if (streq(kind, "ct_helper") && is_ident(t, "l3proto")) {
+		} else if ((streq(kind, "ct_timeout") ||
+			    streq(kind, "ct_expect")) &&
+			   is_ident(t, "protocol")) {
+			next(p);
+			const struct tok *x = next(p);
+			if (!is_ident(x, "tcp") && !is_ident(x, "udp")) {
+				rc = unexpected(p, x, "tcp or udp");
+				goto out;
+			}
+			struct linx_value v;
+			linx_value_cstring(&v, x->s);
+			if ((rc = put_once(p, &o, "protocol", &v)) < 0)
+				goto out;
+		} else if (streq(kind, "ct_timeout") && is_ident(t, "policy")) {
+			next(p);
+			if ((rc = parse_ct_policy(p, &o)) < 0)
+				goto out;
+		} else if (streq(kind, "ct_expect") &&
+			   (is_ident(t, "dport") || is_ident(t, "timeout") ||
+			    is_ident(t, "size"))) {
+			uint64_t u;
+			next(p);
+			if (streq(t->s, "timeout"))
+				rc = parse_time(p, &u);
+			else
+				rc = expect_uint(p, t->s[0] == 'd' ? 65535 : 255,
+						 &u, t->s);
+			if (rc == 0 && u > UINT32_MAX)
+				rc = perror_at(p, p->last, "timeout out of "
+							   "range");
+			struct linx_value v = linx_value_uint(u);
+			if (rc < 0 || (rc = put_once(p, &o, t->s, &v)) < 0)
+				goto out;
+		} else if (streq(kind, "synproxy") &&
+			   (is_ident(t, "mss") || is_ident(t, "wscale") ||
+			    is_ident(t, "timestamp") || is_ident(t, "sack-perm"))) {
+			if ((rc = parse_synproxy_line(p, &o)) < 0)
+				goto out;
+		} else if (strncmp(kind, "ct_", 3) == 0 &&
+			   is_ident(t, "l3proto")) {
 			next(p);
 			const struct tok *x = next(p);
 			if (!is_ident(x, "ip") && !is_ident(x, "ip6") &&
@@ -5875,7 +6066,10 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 				   : streq(kind, "limit")	 ? "rate"
 				   : streq(kind, "ct_helper") ? "protocol"
 								    : NULL;
-		if (need && !linx_map_get(&o, need)) {
+		if (streq(kind, "ct_timeout") || streq(kind, "ct_expect")) {
+			if ((rc = ct_object_complete(p, &o, kind, name)) < 0)
+				goto out;
+		} else if (need && !linx_map_get(&o, need)) {
 			rc = perror_at(p, p->last, "%s %s: missing %s", kind,
 				       name,
 				       streq(kind, "ct_helper")
@@ -6002,14 +6196,21 @@ static int parse_table_item(struct parser *p)
 	}
 	if (is_ident(t, "ct")) {
 		const struct tok *k = next(p);
-		if (!is_ident(k, "helper"))
+		const char *kind = ct_object_kind(k);
+		if (!kind)
 			return perror_at(p, k, "unsupported feature: ct %s "
 					       "objects",
 					 k->kind == T_IDENT ? k->s : "?");
 		if ((rc = expect_decl_name(p, &name, "an object name")) < 0 ||
 		    (rc = expect_punct(p, '{')) < 0)
 			return rc;
-		return parse_object(p, "ct_helper", name);
+		return parse_object(p, kind, name);
+	}
+	if (is_ident(t, "synproxy")) {
+		if ((rc = expect_decl_name(p, &name, "an object name")) < 0 ||
+		    (rc = expect_punct(p, '{')) < 0)
+			return rc;
+		return parse_object(p, "synproxy", name);
 	}
 	if (is_ident(t, "flowtable")) {
 		if ((rc = expect_decl_name(p, &name, "a flowtable name")) < 0 ||
@@ -6038,8 +6239,7 @@ static int parse_table_item(struct parser *p)
 		linx_value_cstring(&v, x->s);
 		return put_once(p, cur_table(p), "comment", &v);
 	}
-	if (t->kind == T_IDENT &&
-	    (streq(t->s, "secmark") || streq(t->s, "synproxy")))
+	if (is_ident(t, "secmark"))
 		return perror_at(p, t, "unsupported feature: %s objects", t->s);
 	return unexpected(p, t, "chain, set, map, flowtable or an object");
 }

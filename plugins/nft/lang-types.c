@@ -773,3 +773,44 @@ bool nftl_is_keyword(const char *s)
 		       sizeof(nft_keywords) / sizeof(nft_keywords[0]),
 		       sizeof(nft_keywords[0]), kw_cmp) != NULL;
 }
+
+/* The states a ct timeout policy names, per layer 4 protocol, with the
+ * kernel's default timeouts in seconds (nf_conntrack-sysctl.rst): the
+ * parser checks names against them, the formatter leaves out a pulled
+ * policy's defaults as nft does. */
+static const struct nftl_ct_state tcp_ct_states[] = {
+	{ "syn_sent", "syn_sent", 120 },
+	{ "syn_recv", "syn_recv", 60 },
+	{ "established", "established", 432000 },
+	{ "fin_wait", "fin_wait", 120 },
+	{ "close_wait", "close_wait", 60 },
+	{ "last_ack", "last_ack", 30 },
+	{ "time_wait", "time_wait", 120 },
+	{ "close", "close", 10 },
+	{ "syn_sent2", "syn_sent2", 120 },
+	{ "retrans", "retrans", 300 },
+	{ "unack", "unacknowledged", 300 },
+	{ NULL, NULL, 0 },
+};
+static const struct nftl_ct_state udp_ct_states[] = {
+	{ "unreplied", "unreplied", 30 },
+	{ "replied", "replied", 120 },
+	{ NULL, NULL, 0 },
+};
+
+const struct nftl_ct_state *nftl_ct_states(const char *proto)
+{
+	return !proto			? NULL
+	       : strcmp(proto, "tcp") == 0 ? tcp_ct_states
+	       : strcmp(proto, "udp") == 0 ? udp_ct_states
+				     : NULL;
+}
+
+const char *nftl_objref_words(const char *kind)
+{
+	return strcmp(kind, "ct_helper") == 0	 ? "ct helper set"
+	       : strcmp(kind, "ct_timeout") == 0 ? "ct timeout set"
+	       : strcmp(kind, "ct_expect") == 0	 ? "ct expectation set"
+	       : strcmp(kind, "synproxy") == 0	 ? "synproxy name"
+						 : NULL;
+}

@@ -336,10 +336,33 @@ static const struct {
 	{ "/* open", 1, 1, "unterminated comment" },
 	{ "table ip t {\n set s {\n  type ipv4_addr\n  elements = { 10.0.0.0/8 }\n"
 	  " }\n}\n", 4, 16, "needs flags interval" },
-	/* nft: synproxy objects, socket cgroupv2 (needs a cgroup path at
-	 * compile time): not in the language */
-	{ "table ip t {\n chain c {\n  synproxy name \"p\"\n }\n}\n", 3, 12,
-	  "unsupported feature: synproxy objects" },
+	/* ct timeout, ct expectation and synproxy objects */
+	{ "table ip t {\n synproxy p {\n  mss 70000\n }\n}\n", 3, 7,
+	  "mss out of range" },
+	{ "table ip t {\n synproxy p {\n  timestamp timestamp\n }\n}\n", 3, 13,
+	  "timestamp given twice" },
+	{ "table ip t {\n ct timeout w {\n  protocol tcp\n"
+	  "  policy = { replied : 1 }\n }\n}\n", 4, 14,
+	  "replied is not a tcp state" },
+	{ "table ip t {\n ct timeout w {\n  policy = { replied : 1 }\n"
+	  "  protocol tcp\n }\n}\n", 5, 2, "replied is not a tcp state" },
+	{ "table ip t {\n ct timeout w {\n  protocol udp\n"
+	  "  policy = { replied : 1, replied : 2 }\n }\n}\n", 4, 27,
+	  "state replied given twice" },
+	{ "table ip t {\n ct timeout w {\n  protocol udp\n }\n}\n", 4, 2,
+	  "missing policy" },
+	{ "table ip t {\n ct expectation e {\n  protocol tcp\n  dport 21\n"
+	  "  size 300\n }\n}\n", 5, 8, "size out of range" },
+	{ "table ip t {\n ct expectation e {\n  protocol tcp\n  dport 21\n"
+	  "  size 3\n }\n}\n", 6, 2, "missing timeout" },
+	{ "table ip t {\n ct expectation e {\n  protocol icmp\n }\n}\n", 3, 12,
+	  "tcp or udp" },
+	{ "table ip t {\n chain c {\n  ct timeout set { \"a\" }\n }\n}\n", 3,
+	  18, "unsupported feature: ct timeout set from a set" },
+	{ "table ip t {\n chain c {\n  synproxy map\n }\n}\n", 3, 12,
+	  "unsupported feature: synproxy map" },
+	/* nft: socket cgroupv2 (needs a cgroup path at compile time): not in
+	 * the language */
 	{ "table ip t {\n chain c {\n  socket cgroupv2 level 1 \"x\"\n }\n}\n",
 	  3, 10, "unsupported feature: socket cgroupv2" },
 	/* nft: 3:3-15: Transparent proxy support requires transport
