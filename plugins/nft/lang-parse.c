@@ -367,6 +367,18 @@ static void skip_seps(struct parser *p)
 		next(p);
 }
 
+/* After an item of a `{ a, b }` list: 1 when another item follows, 0
+ * when the closing brace ended the list, or an error. */
+static int list_next(struct parser *p)
+{
+	skip_seps(p);
+	if (accept_punct(p, ','))
+		return 1;
+	if (accept_punct(p, '}'))
+		return 0;
+	return unexpected(p, peek(p), "',' or '}'");
+}
+
 static int expect_name(struct parser *p, const char **ret, const char *what)
 {
 	const struct tok *t = peek(p);
@@ -3223,13 +3235,10 @@ static int object_map(struct parser *p, struct rule *r, const char *kind)
 		linx_map_put(&el, "key", &key);
 		linx_map_put_cstring(&el, "value", name);
 		linx_list_push(&elems, &el);
-		skip_seps(p);
-		if (accept_punct(p, ','))
-			continue;
-		if (accept_punct(p, '}'))
+		if ((rc = list_next(p)) < 0)
+			goto fail;
+		if (rc == 0)
 			break;
-		rc = unexpected(p, peek(p), "',' or '}'");
-		goto fail;
 	}
 	if (elems.len == 0) {
 		rc = perror_at(p, p->last, "empty map");
@@ -3253,22 +3262,13 @@ fail:
 static int stmt_objref(struct parser *p, struct rule *r, const char *kind)
 {
 	const struct tok *t = peek(p);
-	const char *n;
-	int rc;
 
 	if (is_punct(t, '{'))
 		return perror_at(p, t, "unsupported feature: %s from a set",
 				 nftl_objref_words(kind));
 	if (t->kind == T_IDENT)
 		return object_map(p, r, kind);
-	if ((rc = expect_name(p, &n, "an object name")) < 0 ||
-	    (rc = add_ref(p, "objects", kind, p->last)) < 0)
-		return rc;
-	struct linx_value e = linx_value_map();
-	linx_map_put_cstring(&e, "expr", "objref");
-	linx_map_put_cstring(&e, "type", kind);
-	linx_map_put_cstring(&e, "name", n);
-	return push_expr(p, r, &e);
+	return stmt_objref_or(p, r, kind);
 }
 
 static bool nat_map_ahead(struct parser *p)
@@ -5326,6 +5326,22 @@ static int put_once(struct parser *p, struct linx_value *m, const char *key,
 	return linx_map_put(m, key, v) < 0 ? nomem(p) : 0;
 }
 
+/* The next word, `a` or `b`, as `key` of `m` (once). */
+static int put_word(struct parser *p, struct linx_value *m, const char *key,
+		    const char *a, const char *b)
+{
+	const struct tok *x = next(p);
+
+	if (!is_ident(x, a) && !is_ident(x, b)) {
+		char w[64];
+		snprintf(w, sizeof(w), "%s or %s", a, b);
+		return unexpected(p, x, w);
+	}
+	struct linx_value v;
+	linx_value_cstring(&v, x->s);
+	return put_once(p, m, key, &v);
+}
+
 /* `= { DEV, ... }` after `devices`: chain `name`'s devices, in the hook
  * line or on a line of their own. */
 static int chain_devices(struct parser *p, const char *name)
@@ -5689,14 +5705,8 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			if ((rc = put_once(p, &s, "size", &v)) < 0)
 				goto out;
 		} else if (is_ident(t, "policy")) {
-			const struct tok *x = next(p);
-			if (!is_ident(x, "performance") && !is_ident(x, "memory")) {
-				rc = unexpected(p, x, "performance or memory");
-				goto out;
-			}
-			struct linx_value v;
-			linx_value_cstring(&v, x->s);
-			if ((rc = put_once(p, &s, "policy", &v)) < 0)
+			if ((rc = put_word(p, &s, "policy", "performance",
+					   "memory")) < 0)
 				goto out;
 		} else if (is_ident(t, "comment")) {
 			const struct tok *x = next(p);
@@ -5841,13 +5851,10 @@ static int parse_ct_policy(struct parser *p, struct linx_value *o)
 		    (rc = expect_uint(p, UINT32_MAX, &secs, "seconds")) < 0)
 			goto out;
 		linx_map_put_uint(&pol, k->s, secs);
-		skip_seps(p);
-		if (accept_punct(p, ','))
-			continue;
-		if (accept_punct(p, '}'))
+		if ((rc = list_next(p)) < 0)
+			goto out;
+		if (rc == 0)
 			break;
-		rc = unexpected(p, peek(p), "',' or '}'");
-		goto out;
 	}
 	if (linx_value_status(&pol) < 0) {
 		rc = nomem(p);
@@ -6004,14 +6011,7 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 			    streq(kind, "ct_expect")) &&
 			   is_ident(t, "protocol")) {
 			next(p);
-			const struct tok *x = next(p);
-			if (!is_ident(x, "tcp") && !is_ident(x, "udp")) {
-				rc = unexpected(p, x, "tcp or udp");
-				goto out;
-			}
-			struct linx_value v;
-			linx_value_cstring(&v, x->s);
-			if ((rc = put_once(p, &o, "protocol", &v)) < 0)
+			if ((rc = put_word(p, &o, "protocol", "tcp", "udp")) < 0)
 				goto out;
 		} else if (streq(kind, "ct_timeout") && is_ident(t, "policy")) {
 			next(p);
