@@ -138,7 +138,8 @@ static void report_parse(struct lang_cmd *c, const char *path,
 
 static int parse(struct lang_cmd *c, const char *path, struct linx_value *rs)
 {
-	struct linx_value a = linx_value_map();
+	/* interface names are the target namespace's */
+	struct linx_value a = args_netns(c, "nft.parse");
 	struct linx_error err;
 
 	if (strcmp(path, "-") == 0) {

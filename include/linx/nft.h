@@ -291,6 +291,10 @@ struct linx_nft_parse_opts {
 	 * default: a fragment may refer to what another part of a ruleset
 	 * declares. `linx nft` turns it on. */
 	bool check_refs;
+	/* Where interface names (`iif "eth0"`, `oif`) become indexes: the
+	 * network namespace the ruleset is for (borrowed).  NULL: the
+	 * caller's, as nft resolves them in its own. */
+	const struct linx_ns_target *netns;
 };
 
 /* A syntax or compile error at a place in the text (the spec's

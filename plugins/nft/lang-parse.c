@@ -432,6 +432,37 @@ static int expect_uint(struct parser *p, uint64_t max, uint64_t *ret,
 	return 0;
 }
 
+/* ---- interface names ---------------------------------------------------- */
+
+static int ifindex_in_netns(void *arg, struct linx_value *ret,
+			    struct linx_error *err)
+{
+	(void)err;
+	*ret = linx_value_uint(if_nametoindex(arg));
+	return 0;
+}
+
+/* The index of the interface `t` names, in the namespace the ruleset is
+ * for (opts->netns, else the caller's); 0 when there is none. */
+static int ifindex_of(struct parser *p, const struct tok *t, unsigned *idx)
+{
+	const struct linx_ns_target *ns = p->opts ? p->opts->netns : NULL;
+	struct linx_value v = linx_value_nil();
+	struct linx_error e;
+
+	if (!ns || ns->kind == LINX_NS_TARGET_SELF) {
+		*idx = if_nametoindex(t->s);
+		return 0;
+	}
+	int rc = linx_ns_run(ns, LINX_NS_NET, 0, ifindex_in_netns,
+			     (void *)t->s, &v, &e);
+	if (rc < 0)
+		return perror_at(p, t, "cannot look up interface %s: %s", t->s,
+				 e.message);
+	*idx = v.type == LINX_UINT ? (unsigned)v.u : 0;
+	return 0;
+}
+
 /* ---- value helpers ------------------------------------------------------ */
 
 static struct linx_value *mget(struct linx_value *m, const char *k)
@@ -933,7 +964,9 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 				return rc;
 			have_n = true;
 		} else if (dt == DT_IFINDEX) {
-			unsigned idx = if_nametoindex(t->s);
+			unsigned idx = 0;
+			if ((rc = ifindex_of(p, t, &idx)) < 0)
+				return rc;
 			if (!idx)
 				return perror_at(p, t,
 						 "interface does not exist: %s "

@@ -688,7 +688,12 @@ static int v_parse(const struct linx_call *call, struct linx_value *ret,
 	const struct linx_value *refs = argv_(call, 4);
 	struct linx_nft_parse_opts o = { 0 };
 	struct linx_nft_parse_error pe;
+	struct linx_ns_target ns;
+	int r = linx_ns_target_from_value(argv_(call, 5), "netns", &ns, err);
 
+	if (r < 0)
+		return r;
+	o.netns = &ns;
 	o.check_refs = refs && refs->type == LINX_BOOL && refs->b;
 
 	if (path && path->type == LINX_STRING) {
@@ -750,6 +755,8 @@ static const struct linx_param p_parse[] = {
 	{ "check_refs", LINX_TM_NIL | LINX_TM_BOOL, 0,
 	  "refuse jumps, lookups and named objects whose chain, set or "
 	  "object is not in the table (as nft -c)" },
+	{ "netns", TM_TARGET, 0,
+	  "where interface names (iif, oif) are looked up (default: here)" },
 };
 
 static const struct linx_verb verbs[] = {

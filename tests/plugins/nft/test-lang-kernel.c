@@ -469,6 +469,34 @@ START_TEST(cli_subcommands)
 				  "            ^\n"),
 		      "%s", out);
 	free(out);
+	/* interface names are the target namespace's: lxd0 is there only
+	 * (index 5 behind two veth pairs), as nft run inside it sees it */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	const char *iif = "table ip t {\n chain c {\n  iif \"lxd0\" accept\n"
+			  "  oif \"lo\" accept\n }\n}\n";
+	ck_assert_int_eq(write(fd, iif, strlen(iif)), (ssize_t)strlen(iif));
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+		 "unshare -n sh -c 'ip link add lxa type veth peer name lxb &&"
+		 " ip link add lxd0 type veth peer name lxd1 && exec sleep 60' &\n"
+		 "P=$!; while [ \"$(nsenter -t $P -n ip -o link | wc -l)\" -lt 5 ];"
+		 " do sleep 0.05; done\n"
+		 "%s nft load %s --netns $P || echo LOAD FAILED\n"
+		 "nsenter -t $P -n nft list ruleset\n"
+		 "nsenter -t $P -n nft --debug=netlink list ruleset | grep cmp\n"
+		 "kill $P\n"
+		 "echo ==== here\n"
+		 "%s nft load --check %s\n",
+		 LINX_CLI, path, LINX_CLI, path);
+	ck_assert_int_eq(in_netns(&out, cmd), 1);
+	ck_assert_msg(!strstr(out, "LOAD FAILED") &&
+			      strstr(out, "iif \"lxd0\" accept") &&
+			      strstr(out, "oif \"lo\" accept") &&
+			      strstr(out, "cmp eq reg 1 0x00000005") &&
+			      strstr(strstr(out, "==== here"),
+				     "interface does not exist: lxd0"),
+		      "%s", out);
+	free(out);
 	/* usage errors: exit 2 */
 	snprintf(cmd, sizeof(cmd), "%s nft load /nonexistent.nft", LINX_CLI);
 	ck_assert_int_eq(in_netns(&out, cmd), 2);
