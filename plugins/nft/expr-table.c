@@ -564,6 +564,19 @@ static const struct nft_field synproxy_f[] = {
 	FLAGS(NFTA_SYNPROXY_FLAGS, 4, "flags", synproxy_flags),
 };
 
+/* dup and fwd: registers holding the interface index (host order) and,
+ * optionally, the next hop's address. */
+static const struct nft_field dup_f[] = {
+	REG(NFTA_DUP_SREG_ADDR, "sreg_addr"),
+	REG(NFTA_DUP_SREG_DEV, "sreg_dev"),
+};
+
+static const struct nft_field fwd_f[] = {
+	REG(NFTA_FWD_SREG_DEV, "sreg_dev"),
+	REG(NFTA_FWD_SREG_ADDR, "sreg_addr"),
+	ENUM(NFTA_FWD_NFPROTO, 4, "nfproto", l3_families),
+};
+
 static const struct nft_field connlimit_f[] = {
 	INT(NFTA_CONNLIMIT_COUNT, 4, "count"),
 	FLAGS(NFTA_CONNLIMIT_FLAGS, 4, "flags", inv_flags),
@@ -623,6 +636,8 @@ static const struct nft_exprdef defs[] = {
 	DEF("last", NFTA_LAST_MAX, last_f, false),
 	DEF("xfrm", NFTA_XFRM_MAX, xfrm_f, false),
 	DEF("osf", NFTA_OSF_MAX, osf_f, false),
+	DEF("dup", NFTA_DUP_MAX, dup_f, false),
+	DEF("fwd", NFTA_FWD_MAX, fwd_f, false),
 };
 
 const struct nft_exprdef *nft_exprdef_find(const char *name)

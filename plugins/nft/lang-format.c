@@ -2051,6 +2051,43 @@ static int fmt_synproxy(struct fctx *c, const struct linx_value *e)
 	return 1;
 }
 
+/* dup and fwd, from the immediates their registers hold: the device as
+ * its index (nft takes `fwd to 2`; the names are the kernel's, in the
+ * namespace the rules run in), the address in the table's family or
+ * fwd's own. */
+static int fmt_dup_fwd(struct fctx *c, const struct linx_value *e)
+{
+	bool fwd = streq(str_of(e, "expr"), "fwd");
+	const struct linx_value *dev, *addr;
+	const char *np = str_of(e, "nfproto");
+	struct sbuf b = { 0 };
+
+	if (take_reg(c, e, "sreg_dev", &dev) < 0 ||
+	    take_reg(c, e, "sreg_addr", &addr) < 0)
+		return unsupported(c, e, "registers");
+	bool v6 = fwd ? np && streq(np, "ip6") : c->family == F_IP6;
+	unsigned al = v6 ? 16 : 4;
+	if ((dev && dev->len != 4) || (addr && addr->len != al) ||
+	    (fwd && (!dev || (addr && !np) || (!addr && np))) ||
+	    (!fwd && (addr ? c->family != F_IP && c->family != F_IP6
+			   : !dev || c->family != F_NETDEV)))
+		return unsupported(c, e, "operands");
+	nftl_sb_puts(&b, fwd ? "fwd" : "dup");
+	if (fwd && addr)
+		nftl_sb_printf(&b, " %s", np);
+	nftl_sb_puts(&b, " to ");
+	if (addr) {
+		value_text(&b, v6 ? DT_IPV6 : DT_IPV4, addr->bytes, al, -1);
+		if (dev)
+			nftl_sb_puts(&b, " device ");
+	}
+	if (dev)
+		value_text(&b, DT_IFINDEX, dev->bytes, 4, -1);
+	word(c, b.p);
+	free(b.p);
+	return 1;
+}
+
 static int fmt_nat(struct fctx *c, const struct linx_value *e)
 {
 	const char *kind = str_of(e, "expr");
@@ -3404,6 +3441,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		return fmt_tproxy(c, e);
 	if (streq(kind, "synproxy"))
 		return fmt_synproxy(c, e);
+	if (streq(kind, "dup") || streq(kind, "fwd"))
+		return fmt_dup_fwd(c, e);
 	if (streq(kind, "socket") || streq(kind, "osf"))
 		return fmt_match(c, ex, n, i);
 	if (streq(kind, "reject")) {

@@ -4339,7 +4339,7 @@ static bool is_payload_proto(const char *s)
 }
 
 static const char *const unsupported_words[] = {
-	"dup", "fwd", "numgen", "jhash", "symhash", "ipsec", "rt", "exthdr", "update", "add",
+	"numgen", "jhash", "symhash", "ipsec", "rt", "exthdr", "update", "add",
 	"delete", "set", "typeof", "secmark", "flow", "xt", "last", "hbh",
 	"frag", "rt0", "rt2", "srh", "dst", "mh", "ah", "esp", "comp",
 	"vlan", "arp", "gre", "geneve", "vxlan", "sctp", "dccp",
@@ -4818,6 +4818,99 @@ static int stmt_synproxy(struct parser *p, struct rule *r)
 	return push_expr(p, r, &e);
 }
 
+/* ---- dup, fwd ---------------------------------------------------------------- */
+
+/* An address of `v6`'s family into *v (no prefix). */
+static int dup_addr(struct parser *p, bool v6, struct val *v)
+{
+	const struct tok *t = peek(p);
+	int rc = parse_value(p, v6 ? DT_IPV6 : DT_IPV4, v6 ? 16 : 4, v);
+
+	if (rc == 0 && v->plen >= 0) {
+		linx_value_clear(&v->elem);
+		return perror_at(p, t, "an address, not a prefix");
+	}
+	return rc;
+}
+
+/* An interface (a name, resolved as iif's are, or an index) into *v. */
+static int dup_dev(struct parser *p, struct val *v)
+{
+	const struct tok *t = peek(p);
+
+	if (t->kind != T_STRING && t->kind != T_INT && t->kind != T_IDENT)
+		return unexpected(p, t, "an interface");
+	return parse_value(p, DT_IFINDEX, 4, v);
+}
+
+/* `fwd to DEV` and `fwd ip|ip6 to ADDR device DEV` (netdev tables),
+ * `dup to DEV` (netdev) and `dup to ADDR [device DEV]` (ip, ip6): the
+ * values into the registers nft 1.0.6 uses (fwd: the device in 1, the
+ * address in 2; dup: the address first), then the expression. */
+static int stmt_dup_fwd(struct parser *p, struct rule *r, const struct tok *at)
+{
+	bool fwd = streq(at->s, "fwd"), v6 = p->family == F_IP6;
+	struct val dev = { .plen = -1 }, addr = { .plen = -1 };
+	bool have_addr = false, have_dev = false;
+	int nfproto = 0, rc;
+
+	if (fwd && p->family != F_NETDEV)
+		return perror_at(p, at, "fwd is only available in netdev "
+					"tables");
+	if (!fwd && p->family != F_NETDEV && p->family != F_IP &&
+	    p->family != F_IP6)
+		return perror_at(p, at, "unsupported feature: dup in an %s "
+					"table",
+				 fam_names[p->family]);
+	if (fwd && (is_ident(peek(p), "ip") || is_ident(peek(p), "ip6"))) {
+		v6 = streq(next(p)->s, "ip6");
+		nfproto = v6 ? 10 : 2;
+	}
+	if (!accept_ident(p, "to"))
+		return unexpected(p, peek(p), "to");
+	if (nfproto || (!fwd && p->family != F_NETDEV)) {
+		if ((rc = dup_addr(p, v6, &addr)) < 0)
+			return rc;
+		have_addr = true;
+		if (accept_ident(p, "device")) {
+			if ((rc = dup_dev(p, &dev)) < 0)
+				goto out;
+			have_dev = true;
+		} else if (nfproto) {
+			rc = unexpected(p, peek(p), "device");
+			goto out;
+		}
+	} else {
+		if ((rc = dup_dev(p, &dev)) < 0)
+			return rc;
+		have_dev = true;
+	}
+	/* the register order of nft's bytecode */
+	unsigned rdev = have_dev ? (fwd || !have_addr ? 1 : 2) : 0;
+	unsigned raddr = have_addr ? (fwd ? 2 : 1) : 0;
+	for (unsigned reg = 1; reg <= 2; reg++) {
+		if (reg == rdev)
+			rc = e_imm(p, r, reg, dev.b, 4);
+		else if (reg == raddr)
+			rc = e_imm(p, r, reg, addr.b, v6 ? 16 : 4);
+		if (rc < 0)
+			goto out;
+	}
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", fwd ? "fwd" : "dup");
+	if (raddr)
+		linx_map_put_int(&e, "sreg_addr", raddr);
+	if (rdev)
+		linx_map_put_int(&e, "sreg_dev", rdev);
+	if (nfproto)
+		linx_map_put_cstring(&e, "nfproto", v6 ? "ip6" : "ip");
+	rc = push_expr(p, r, &e);
+out:
+	linx_value_clear(&dev.elem);
+	linx_value_clear(&addr.elem);
+	return rc;
+}
+
 /* ---- numgen, jhash, symhash ------------------------------------------------ */
 
 /* What a generator's result is matched or set as: nft's 32-bit integer
@@ -5081,6 +5174,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_tproxy(p, &r, t);
 		else if (streq(w, "synproxy"))
 			rc = stmt_synproxy(p, &r);
+		else if (streq(w, "dup") || streq(w, "fwd"))
+			rc = stmt_dup_fwd(p, &r, t);
 		else if (gen_sel(t)) {
 			if ((rc = gen_expr(p, &r, t)) == 0)
 				rc = parse_match(p, &r, gen_sel(t), t);
