@@ -885,6 +885,18 @@ static bool flags_equal(const struct linx_value *a, const struct linx_value *b)
 	return true;
 }
 
+/* A set's expressions are fixed when it is made, as its types are: they
+ * compare as a rule's do, the counter and quota state the kernel keeps
+ * aside (an element's expressions are its state and do not count: the
+ * elements compare by key and value). */
+static bool set_exprs_equal(const struct linx_value *a,
+			    const struct linx_value *b)
+{
+	static const struct linx_value none = { .type = LINX_LIST };
+
+	return exprs_struct_equal(a ? a : &none, b ? b : &none);
+}
+
 static bool set_decl_equal(const struct linx_value *a,
 			   const struct linx_value *b)
 {
@@ -898,7 +910,8 @@ static bool set_decl_equal(const struct linx_value *a,
 	    (ha && (da.id != db.id || da.len != db.len ||
 		    da.verdict != db.verdict)))
 		return false;
-	if (!flags_equal(get(a, "flags"), get(b, "flags")))
+	if (!flags_equal(get(a, "flags"), get(b, "flags")) ||
+	    !set_exprs_equal(list_of(a, "exprs"), list_of(b, "exprs")))
 		return false;
 	for (const char *const *k = keys; *k; k++) {
 		const struct linx_value *va = get(a, *k), *vb = get(b, *k);
