@@ -66,6 +66,8 @@ struct differ {
 	struct linx_error *err;
 	const char *family;
 	const char *table;
+	/* The desired table's sets: which of them carry expressions. */
+	const struct linx_value *sets;
 	/* Two batches reused for every encoding comparison. */
 	struct nft_batch scratch[2];
 };
@@ -456,6 +458,58 @@ bool nft_rule_identical(const struct linx_value *a,
 	return map_equal_without(a, b, drop, false);
 }
 
+static const struct linx_value *find_named(const struct linx_value *list,
+					   const char *name);
+
+/*
+ * A copy of rule `r` without the expressions of its set statements on
+ * sets that carry expressions of their own (`*stripped` says whether
+ * there were any): the kernel does not report those (nft_dynset_dump()
+ * dumps a dynset's expressions only for a set without; with one they
+ * are the set's kinds, checked when the rule was added), so a pulled
+ * rule never has them and they are no difference.
+ */
+static int strip_dynset_exprs(const struct differ *d,
+			      const struct linx_value *r,
+			      struct linx_value *ret, bool *stripped)
+{
+	static const char *const drop[] = { "exprs", NULL };
+	const struct linx_value *xs = list_of(r, "exprs");
+	struct linx_value *items;
+	int rc;
+
+	*stripped = false;
+	*ret = linx_value_nil();
+	for (uint32_t i = 0; xs && d->sets && i < xs->len; i++) {
+		const struct linx_value *e = &xs->items[i], *s, *se;
+		const char *name = e->type == LINX_MAP ? str_of(e, "expr") : NULL;
+		const char *set = name ? str_of(e, "set") : NULL;
+
+		if (!set || strcmp(name, "dynset") != 0 || !get(e, "exprs"))
+			continue;
+		s = find_named(d->sets, set);
+		se = s ? list_of(s, "exprs") : NULL;
+		if (!se || se->len == 0)
+			continue;
+		if (!*stripped) {
+			rc = linx_value_copy(ret, r);
+			if (rc < 0)
+				return rc;
+			*stripped = true;
+		}
+		items = (struct linx_value *)list_of(ret, "exprs");
+		struct linx_value c;
+		if (copy_without(&items->items[i], drop, &c) < 0) {
+			linx_value_clear(ret);
+			*stripped = false;
+			return -ENOMEM;
+		}
+		linx_value_clear(&items->items[i]);
+		items->items[i] = c;
+	}
+	return 0;
+}
+
 /* Equal rules: the same structure (handle, position and the kernel's
  * counter state aside) is enough; when the structures differ (sugar in
  * one, the kernel's canonical form in the other), the encodings decide,
@@ -469,6 +523,22 @@ static int rules_equal(struct differ *d, const struct linx_value *a,
 	if (map_equal_without(a, b, drop, true)) {
 		*ret = true;
 		return 0;
+	}
+	{
+		struct linx_value sa, sb;
+		bool xa, xb;
+
+		r = strip_dynset_exprs(d, a, &sa, &xa);
+		if (r == 0)
+			r = strip_dynset_exprs(d, b, &sb, &xb);
+		else
+			xb = false, sb = linx_value_nil();
+		if (r == 0 && (xa || xb))
+			r = rules_equal(d, xa ? &sa : a, xb ? &sb : b, ret);
+		linx_value_clear(&sa);
+		linx_value_clear(&sb);
+		if (r < 0 || xa || xb)
+			return r;
 	}
 	r = rule_encode(d, &d->scratch[0], a);
 	if (r == 0)
@@ -885,6 +955,18 @@ static bool flags_equal(const struct linx_value *a, const struct linx_value *b)
 	return true;
 }
 
+/* A set's expressions are fixed when it is made, as its types are: they
+ * compare as a rule's do, the counter and quota state the kernel keeps
+ * aside (an element's expressions are its state and do not count: the
+ * elements compare by key and value). */
+static bool set_exprs_equal(const struct linx_value *a,
+			    const struct linx_value *b)
+{
+	static const struct linx_value none = { .type = LINX_LIST };
+
+	return exprs_struct_equal(a ? a : &none, b ? b : &none);
+}
+
 static bool set_decl_equal(const struct linx_value *a,
 			   const struct linx_value *b)
 {
@@ -898,7 +980,8 @@ static bool set_decl_equal(const struct linx_value *a,
 	    (ha && (da.id != db.id || da.len != db.len ||
 		    da.verdict != db.verdict)))
 		return false;
-	if (!flags_equal(get(a, "flags"), get(b, "flags")))
+	if (!flags_equal(get(a, "flags"), get(b, "flags")) ||
+	    !set_exprs_equal(list_of(a, "exprs"), list_of(b, "exprs")))
 		return false;
 	for (const char *const *k = keys; *k; k++) {
 		const struct linx_value *va = get(a, *k), *vb = get(b, *k);
@@ -1286,6 +1369,7 @@ int nft_diff_validated(const struct linx_value *from,
 
 		d.family = str_of(w, "family");
 		d.table = str_of(w, "name");
+		d.sets = list_of(w, "sets");
 		nft_sym_val(nft_families, d.family, &fam);
 		c = find_table(from, d.family, d.table);
 		if (!c) {

@@ -1090,6 +1090,37 @@ int nft_exprs_put(struct nft_enc *e, const struct linx_value *exprs,
 	return r;
 }
 
+/* ---- a set's and an element's expressions -------------------------------- */
+
+int nft_set_exprs_put(struct nft_msgbuf *b, const struct linx_value *exprs,
+		      uint16_t attr_one, uint16_t attr_list,
+		      struct linx_error *err)
+{
+	struct ectx c;
+	size_t nest = 0;
+	int r = 0;
+
+	if (!exprs || exprs->type != LINX_LIST)
+		return nft_bad(err, "bad_expr", NULL,
+			       "exprs: expected a list of expressions");
+	ctx_init(&c, NULL, err);
+	c.b = b;
+	/* as a dynset's: nothing nests below them */
+	c.depth = EXPR_DEPTH_MAX - 1;
+	/* libnftnl: one expression alone, several in a list */
+	if (exprs->len == 1)
+		return put_expr(&c, &exprs->items[0], attr_one);
+	if (b)
+		nest = nft_nest_begin(b, attr_list);
+	for (uint32_t i = 0; i < exprs->len && r == 0; i++) {
+		c.idx = i;
+		r = put_expr(&c, &exprs->items[i], NFTA_LIST_ELEM);
+	}
+	if (b)
+		nft_nest_end(b, nest);
+	return r;
+}
+
 /* ---- anonymous sets ------------------------------------------------------ */
 
 /* Is an element of a set literal an interval (a prefix or a range)? */
@@ -1689,4 +1720,30 @@ int nft_exprs_parse(const struct nft_dec *d, const struct nlattr *list,
 	if (!list)
 		return -EINVAL;
 	return parse_list(d ? d : &none, list, 0, ret);
+}
+
+int nft_set_exprs_parse(const struct nlattr *one, const struct nlattr *list,
+			struct linx_value *ret)
+{
+	static const struct nft_dec none = { 0 };
+	struct linx_value x = linx_value_nil();
+	int r;
+
+	if (!ret)
+		return -EINVAL;
+	*ret = linx_value_nil();
+	if (list)
+		return parse_list(&none, list, EXPR_DEPTH_MAX - 1, ret);
+	if (!one)
+		return -EINVAL;
+	r = parse_one(&none, one, EXPR_DEPTH_MAX - 1, &x);
+	if (r < 0)
+		return r;
+	*ret = linx_value_list();
+	r = linx_list_push(ret, &x);
+	if (r < 0) {
+		linx_value_clear(ret);
+		return r;
+	}
+	return 0;
 }

@@ -683,6 +683,9 @@ static int verdict_text(struct sbuf *b, const struct linx_value *v)
 	return -1;
 }
 
+static int stateful_text(struct sbuf *b, const struct linx_value *xs,
+			 bool state);
+
 static int elements_text(struct sbuf *b, const char *type,
 			 const struct linx_value *el, bool vmap, bool is_map,
 			 const char *dtype)
@@ -707,6 +710,11 @@ static int elements_text(struct sbuf *b, const char *type,
 		if (k != e) {
 			int64_t t;
 			const char *cm = str_of(e, "comment");
+			const struct linx_value *xs = linx_map_get(e, "exprs");
+			/* nft reads them before the timeout and comment */
+			if (xs && xs->type != LINX_NIL &&
+			    stateful_text(b, xs, true) < 0)
+				return -1;
 			if (int_of(e, "timeout", &t) && t >= 0) {
 				nftl_sb_puts(b, " timeout ");
 				put_time(b, (uint64_t)t);
@@ -2256,6 +2264,55 @@ static int fmt_limit(struct sbuf *b, const struct linx_value *e)
 	return 0;
 }
 
+/* The statements of a set statement, a set or an element, each after a
+ * space: `counter packets 1 bytes 2`, `limit rate 1/second`, `quota 5
+ * bytes`, `ct count 3`.  Without `state` (a set's own, which nft lists
+ * so) a counter's numbers and a quota's usage are left out. */
+static int stateful_text(struct sbuf *b, const struct linx_value *xs,
+			 bool state)
+{
+	if (xs->type != LINX_LIST || xs->len > 2)
+		return -1;
+	for (uint32_t k = 0; k < xs->len; k++) {
+		const struct linx_value *e = &xs->items[k];
+		int64_t pk, by, cnt;
+		nftl_sb_puts(b, " ");
+		if (is_expr(e, "counter")) {
+			if (state && uint_of(e, "packets", INT64_MAX, &pk) &&
+			    uint_of(e, "bytes", INT64_MAX, &by))
+				nftl_sb_printf(b, "counter packets %" PRId64
+						  " bytes %" PRId64, pk, by);
+			else
+				nftl_sb_puts(b, "counter");
+		} else if (is_expr(e, "limit")) {
+			nftl_sb_puts(b, "limit ");
+			if (fmt_limit(b, e) < 0)
+				return -1;
+		} else if (is_expr(e, "quota")) {
+			int64_t used = 0;
+			if (!uint_of(e, "bytes", INT64_MAX, &by) ||
+			    (linx_map_get(e, "consumed") &&
+			     !uint_of(e, "consumed", INT64_MAX, &used)))
+				return -1;
+			nftl_sb_printf(b, "quota %s%" PRId64 " bytes",
+				       has_inv(e) ? "over " : "", by);
+			if (state && used > 0)
+				nftl_sb_printf(b, " used %" PRId64 " bytes", used);
+		} else if (is_expr(e, "connlimit")) {
+			const struct linx_value *cf = linx_map_get(e, "flags");
+			if (!uint_of(e, "count", UINT32_MAX, &cnt) ||
+			    (cf && (cf->type != LINX_LIST || cf->len > 1 ||
+				    (cf->len == 1 && !has_inv(e)))))
+				return -1;
+			nftl_sb_printf(b, "ct count %s%" PRId64,
+				       has_inv(e) ? "over " : "", cnt);
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The set a fib result is looked up in: `@name`, `vmap @name`, or an
  * inline set or verdict map of the result's type. */
 static int fib_set_text(struct sbuf *b, const struct linx_value *m,
@@ -3003,43 +3060,8 @@ static int fmt_dynset(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	const struct linx_value *xs = linx_map_get(m, "exprs");
 	if (xs && (xs->type != LINX_LIST || xs->len > 2))
 		goto bad;
-	for (uint32_t k = 0; xs && k < xs->len; k++) {
-		const struct linx_value *e = &xs->items[k];
-		int64_t pk, by, cnt;
-		nftl_sb_puts(&b, " ");
-		if (is_expr(e, "counter")) {
-			if (uint_of(e, "packets", INT64_MAX, &pk) &&
-			    uint_of(e, "bytes", INT64_MAX, &by))
-				nftl_sb_printf(&b, "counter packets %" PRId64
-						   " bytes %" PRId64, pk, by);
-			else
-				nftl_sb_puts(&b, "counter");
-		} else if (is_expr(e, "limit")) {
-			nftl_sb_puts(&b, "limit ");
-			if (fmt_limit(&b, e) < 0)
-				goto bad;
-		} else if (is_expr(e, "quota")) {
-			int64_t used = 0;
-			if (!uint_of(e, "bytes", INT64_MAX, &by) ||
-			    (linx_map_get(e, "consumed") &&
-			     !uint_of(e, "consumed", INT64_MAX, &used)))
-				goto bad;
-			nftl_sb_printf(&b, "quota %s%" PRId64 " bytes",
-				       has_inv(e) ? "over " : "", by);
-			if (used > 0)
-				nftl_sb_printf(&b, " used %" PRId64 " bytes", used);
-		} else if (is_expr(e, "connlimit")) {
-			const struct linx_value *cf = linx_map_get(e, "flags");
-			if (!uint_of(e, "count", UINT32_MAX, &cnt) ||
-			    (cf && (cf->type != LINX_LIST || cf->len > 1 ||
-				    (cf->len == 1 && !has_inv(e)))))
-				goto bad;
-			nftl_sb_printf(&b, "ct count %s%" PRId64,
-				       has_inv(e) ? "over " : "", cnt);
-		} else {
-			goto bad;
-		}
-	}
+	if (xs && stateful_text(&b, xs, true) < 0)
+		goto bad;
 	if (dsel) {
 		nftl_sb_puts(&b, " : ");
 		sel_name(&b, dsel);
@@ -4077,6 +4099,19 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 				nftl_sb_puts(b, "auto-merge\n");
 				break;
 			}
+	}
+	const struct linx_value *xs = linx_map_get(s, "exprs");
+	if (xs && xs->type == LINX_LIST && xs->len) {
+		/* where nft lists them: after the flags, one line */
+		struct sbuf st = { 0 };
+		if (stateful_text(&st, xs, false) < 0 || st.oom) {
+			put_unsupported_line(b, 2, "set statements");
+		} else {
+			indent(b, 2);
+			nftl_sb_puts(b, st.p + 1);
+			nftl_sb_puts(b, "\n");
+		}
+		free(st.p);
 	}
 	if (int_of(s, "timeout", &v) && v >= 0) {
 		indent(b, 2);

@@ -122,6 +122,8 @@ struct parser {
 	const struct tok *first_iv; /* the first prefix or range of a set */
 	/* while the elements of a concatenated key are read: its types */
 	const struct ckey *ck;
+	/* while a named set's elements are read: they may carry statements */
+	bool elem_stmts;
 	size_t expanded; /* tokens produced by define expansion */
 	bool expand_overflow;
 	/* the table being filled */
@@ -1596,6 +1598,8 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 	return 0;
 }
 
+static int stateful_stmts(struct parser *p, struct linx_value *exprs);
+
 /* `{ a, b-c, d : verdict }` (the '{' consumed) or `a, b` (comma list). */
 static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 			  bool braces, int data_kind, unsigned ddt,
@@ -1647,6 +1651,21 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 		bool extra = false;
 		struct linx_value em = linx_value_map();
 		linx_map_put(&em, "key", &key);
+		if (p->elem_stmts) {
+			/* nft takes an element's statements before its
+			 * timeout and comment */
+			struct linx_value xs = linx_value_list();
+			if ((rc = stateful_stmts(p, &xs)) < 0) {
+				linx_value_clear(&xs);
+				goto fail;
+			}
+			if (xs.len) {
+				linx_map_put(&em, "exprs", &xs);
+				extra = true;
+			} else {
+				linx_value_clear(&xs);
+			}
+		}
 		for (;;) {
 			if (accept_ident(p, "timeout")) {
 				uint64_t ms;
@@ -3913,6 +3932,33 @@ static int dynset_stmt(struct parser *p, struct rule *in, bool *more)
 	return 0;
 }
 
+/* The statements of a set declaration or of its element (`counter
+ * limit rate 1/second`): those of a set statement, at most two. */
+static int stateful_stmts(struct parser *p, struct linx_value *exprs)
+{
+	struct rule in = { .exprs = linx_value_list() };
+	bool more;
+	int rc;
+
+	do {
+		const struct tok *st = peek(p);
+		if ((rc = dynset_stmt(p, &in, &more)) < 0)
+			break;
+		if (in.exprs.len > 2) {
+			rc = perror_at(p, st, "a set has at most two "
+					      "statements");
+			break;
+		}
+	} while (more);
+	if (rc < 0) {
+		linx_value_clear(&in.exprs);
+		return rc;
+	}
+	linx_value_clear(exprs);
+	*exprs = in.exprs;
+	return 0;
+}
+
 /*
  * add|update|delete @set { KEY [timeout T] [STATEFUL ...] [: DATA] }: the
  * key loaded as a concatenation is (load_key), the data, a meta or ct
@@ -5731,6 +5777,7 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 static int parse_set_body(struct parser *p, const char *name, bool is_map)
 {
 	struct linx_value s = linx_value_map(), elems = linx_value_nil();
+	struct linx_value xs = linx_value_list();
 	unsigned dt = 0, len = 0, ddt = 0, dlen = 0;
 	int data_kind = 0, rc = 0;
 	bool have_type = false, interval = false, elements_line = false;
@@ -5747,7 +5794,35 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 				goto out;
 			continue;
 		}
-		const struct tok *t = next(p);
+		const struct tok *t = peek(p);
+		if (is_ident(t, "counter") || is_ident(t, "quota") ||
+		    is_ident(t, "limit") || is_ident(t, "ct")) {
+			/* a set's statements: each element gets its own;
+			 * lines add to one list, as in nft */
+			struct linx_value more = linx_value_list();
+			if ((rc = stateful_stmts(p, &more)) < 0) {
+				linx_value_clear(&more);
+				goto out;
+			}
+			for (uint32_t k = 0; k < more.len && rc == 0; k++)
+				if (linx_list_push(&xs, &more.items[k]) < 0)
+					rc = nomem(p);
+			linx_value_clear(&more);
+			if (rc < 0)
+				goto out;
+			if (xs.len > 2) {
+				rc = perror_at(p, t, "a set has at most two "
+						     "statements");
+				goto out;
+			}
+			t = peek(p);
+			if (t->kind != T_SEP && !is_punct(t, '}')) {
+				rc = unexpected(p, t, "newline or semicolon");
+				goto out;
+			}
+			continue;
+		}
+		t = next(p);
 		if (is_punct(t, '}'))
 			break;
 		if (is_ident(t, "type")) {
@@ -5860,8 +5935,10 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			bool iv = false;
 			linx_value_clear(&elems);
 			p->ck = ck.n > 1 ? &ck : NULL;
+			p->elem_stmts = true;
 			rc = parse_elements(p, dt, len, true, data_kind, ddt, dlen,
 					    &elems, &iv);
+			p->elem_stmts = false;
 			p->ck = NULL;
 			elements_line = true;
 			if (rc < 0)
@@ -5872,9 +5949,6 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 							   "interval");
 				goto out;
 			}
-		} else if (is_ident(t, "counter")) {
-			rc = perror_at(p, t, "unsupported feature: set counters");
-			goto out;
 		} else {
 			rc = unexpected(p, t, "a set property");
 			goto out;
@@ -5920,6 +5994,10 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			goto out;
 		}
 	}
+	if (xs.len)
+		linx_map_put(&s, "exprs", &xs);
+	else
+		linx_value_clear(&xs);
 	if (elems.type == LINX_LIST)
 		linx_map_put(&s, "elements", &elems);
 	{
@@ -5940,6 +6018,7 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 out:
 	linx_value_clear(&s);
 	linx_value_clear(&elems);
+	linx_value_clear(&xs);
 	return rc;
 }
 
@@ -7041,7 +7120,9 @@ static int add_element(struct parser *p)
 		return rc;
 	struct linx_value elems;
 	bool iv = false;
+	p->elem_stmts = true;
 	rc = parse_elements(p, dt, len, true, kind, ddt, dlen, &elems, &iv);
+	p->elem_stmts = false;
 	if (rc < 0) {
 		linx_value_clear(&elems);
 		return rc;

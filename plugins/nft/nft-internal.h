@@ -392,6 +392,21 @@ struct nft_dec {
 int nft_exprs_parse(const struct nft_dec *d, const struct nlattr *list,
 		    struct linx_value *ret);
 
+/*
+ * A set's or an element's expressions (set.c checks which kinds): one
+ * goes in `attr_one` (NFTA_SET_EXPR, NFTA_SET_ELEM_EXPR), several in a
+ * list under `attr_list` (NFTA_SET_EXPRESSIONS, ...), as libnftnl writes
+ * them; with `b` NULL only checked.  Errors are bad_expr, "expression
+ * N: ...", for the caller to restate.
+ */
+int nft_set_exprs_put(struct nft_msgbuf *b, const struct linx_value *exprs,
+		      uint16_t attr_one, uint16_t attr_list,
+		      struct linx_error *err);
+/* The list of expression values of a single expression attribute
+ * (`one`) or of a list of them (`list`, preferred when both). */
+int nft_set_exprs_parse(const struct nlattr *one, const struct nlattr *list,
+			struct linx_value *ret);
+
 /* ---- object kinds (table.c chain.c rule.c set.c object.c flowtable.c) ---- */
 
 /* Validators: the value-level checks of one entity (and its children);

@@ -34,6 +34,9 @@
  * element is far below 4 KiB, so a list stays under the 64 KiB an
  * attribute can hold. */
 #define CHUNK_BYTES 60000
+/* NFT_SET_EXPR_MAX (include/net/netfilter/nf_tables.h): a set carries at
+ * most two expressions, and each element the same kinds. */
+#define SET_EXPR_MAX 2
 
 static const struct nft_sym set_flags[] = {
 	{ "constant", NFT_SET_CONSTANT },
@@ -63,6 +66,7 @@ struct set_decl {
 	/* key_typeof, data_typeof (checked against the types), or NULL */
 	const struct linx_value *key_typeof, *data_typeof;
 	const struct linx_value *elements;
+	const struct linx_value *exprs; /* NULL or a list of 1..2 */
 	char object[96]; /* "inet/fw/set blocklist" */
 };
 
@@ -75,6 +79,7 @@ struct elem {
 	bool has_timeout;
 	uint64_t timeout;
 	const char *comment;
+	const struct linx_value *exprs; /* the element's own, or NULL */
 };
 
 static const char *set_kind(const struct set_decl *d)
@@ -131,6 +136,54 @@ static int read_typeof(const struct linx_value *s, const char *key,
 		return nft_bad(err, what, d->object, "%s: %s", key, why);
 	*ret = v;
 	return 0;
+}
+
+/* The expressions a set may hold: the kernel's stateful ones (it refuses
+ * any expression without NFT_EXPR_STATEFUL in a set). */
+static const char *const set_expr_kinds[] = {
+	"counter", "quota", "limit", "connlimit", "last", NULL,
+};
+
+static const char *expr_name(const struct linx_value *x)
+{
+	const struct linx_value *n =
+		x->type == LINX_MAP ? linx_map_get(x, "expr") : NULL;
+
+	return n && n->type == LINX_STRING ? n->str : NULL;
+}
+
+/* A set's or an element's "exprs"; `where` says which ("", "element 3:
+ * "), `kind` tags the error. */
+static int check_exprs(const struct set_decl *d, const struct linx_value *xs,
+		       const char *kind, const char *where,
+		       struct linx_error *err)
+{
+	char prefix[48];
+	int rc;
+
+	if (xs->len > SET_EXPR_MAX)
+		return nft_bad(err, kind, d->object,
+			       "%sexprs: at most %d expressions", where,
+			       SET_EXPR_MAX);
+	for (uint32_t i = 0; i < xs->len; i++) {
+		const char *n = expr_name(&xs->items[i]);
+		bool ok = false;
+
+		for (const char *const *k = set_expr_kinds; n && *k && !ok; k++)
+			ok = strcmp(n, *k) == 0;
+		if (!ok)
+			return nft_bad(err, kind, d->object,
+				       "%sexprs: expression %u: %s is not one "
+				       "a set holds (counter, quota, limit, "
+				       "connlimit, last)",
+				       where, i, n ? n : "(no expr)");
+	}
+	rc = nft_set_exprs_put(NULL, xs, NFTA_SET_EXPR, NFTA_SET_EXPRESSIONS,
+			       err);
+	if (rc == 0 || !err)
+		return rc;
+	snprintf(prefix, sizeof(prefix), "%sexprs: ", where);
+	return retag(err, kind, d->object, prefix);
 }
 
 static int read_decl(uint8_t family, const char *table,
@@ -218,12 +271,59 @@ static int read_decl(uint8_t family, const char *table,
 			       "comment: at most %d bytes", COMMENT_MAX);
 	if (!has)
 		d->comment = NULL;
+	rc = nft_get_list(s, "exprs", what, &d->exprs, err);
+	if (rc)
+		return retag(err, what, d->object, NULL);
+	if (d->exprs && d->exprs->len == 0)
+		d->exprs = NULL; /* none */
+	if (d->exprs && (rc = check_exprs(d, d->exprs, what, "", err)))
+		return rc;
 	if (with_elements) {
 		rc = nft_get_list(s, "elements", what, &d->elements, err);
 		if (rc)
 			return retag(err, what, d->object, NULL);
 	}
 	return 0;
+}
+
+/* An element's own expressions: the set's kinds in the set's order
+ * (the kernel refuses others); an element without them gets copies of
+ * the set's from the kernel. */
+static int read_elem_exprs(const struct set_decl *d,
+			   const struct linx_value *v, uint32_t i,
+			   struct elem *el, struct linx_error *err)
+{
+	const char *kind = elem_kind(d);
+	char where[32];
+	int rc;
+
+	rc = nft_get_list(v, "exprs", kind, &el->exprs, err);
+	if (rc)
+		return retag(err, kind, d->object, NULL);
+	if (el->exprs && el->exprs->len == 0)
+		el->exprs = NULL;
+	if (!el->exprs)
+		return 0;
+	if (!d->exprs)
+		return nft_bad(err, kind, d->object,
+			       "element %u: exprs in a set without exprs", i);
+	if (el->exprs->len != d->exprs->len)
+		return nft_bad(err, kind, d->object,
+			       "element %u: exprs: %u expressions, the set "
+			       "has %u",
+			       i, el->exprs->len, d->exprs->len);
+	for (uint32_t k = 0; k < el->exprs->len; k++) {
+		const char *a = expr_name(&el->exprs->items[k]);
+		const char *b = expr_name(&d->exprs->items[k]);
+
+		if (a && b && strcmp(a, b) != 0)
+			return nft_bad(err, kind, d->object,
+				       "element %u: exprs: expression %u is "
+				       "a %s, the set's a %s",
+				       i, k, a, b);
+	}
+	snprintf(where, sizeof(where), "element %u: ", i);
+	return check_exprs(d, el->exprs, kind, where, err);
 }
 
 /* Read element number `i`. `need_value`: a map element must carry its
@@ -262,6 +362,9 @@ static int read_elem(const struct set_decl *d, const struct linx_value *v,
 			return nft_bad(err, kind, d->object,
 				       "element %u: timeout in a set without "
 				       "the timeout flag", i);
+		rc = read_elem_exprs(d, v, i, el, err);
+		if (rc)
+			return rc;
 	}
 	rc = nft_data_from_value(&d->key, key, el->key, &len,
 				 interval_set ? el->end : NULL, &el->interval,
@@ -438,6 +541,10 @@ static void put_set_msg(struct nft_enc *e, const struct set_decl *d,
 		kflags |= NFT_SET_CONCAT;
 	if (d->anonymous)
 		kflags |= NFT_SET_ANONYMOUS;
+	/* the kernel takes NFTA_SET_EXPRESSIONS only with this flag, and
+	 * nftables sets it for a list (not for a lone NFTA_SET_EXPR) */
+	if (d->exprs && d->exprs->len > 1)
+		kflags |= NFT_SET_EXPR;
 	off = nft_batch_msg(e->bt, NFT_MSG_NEWSET, NLM_F_CREATE | flags,
 			    e->family, "newset", "%s", d->object);
 	nft_put_strz(b, NFTA_SET_TABLE, e->table);
@@ -482,6 +589,10 @@ static void put_set_msg(struct nft_enc *e, const struct set_decl *d,
 	if (d->has_gc)
 		nft_put_be32(b, NFTA_SET_GC_INTERVAL, (uint32_t)d->gc);
 	put_set_udata(b, d);
+	/* checked by read_decl() */
+	if (d->exprs)
+		nft_set_exprs_put(b, d->exprs, NFTA_SET_EXPR,
+				  NFTA_SET_EXPRESSIONS, NULL);
 	nft_msg_end(b, off);
 }
 
@@ -587,6 +698,10 @@ static int put_elem(struct elem_writer *w, const uint8_t *key,
 			nftnl_udata_buf_len(u));
 		nftnl_udata_buf_free(u);
 	}
+	/* checked by read_elem(); last, as libnftnl writes them */
+	if (rc == 0 && el && el->exprs && w->msg == NFT_MSG_NEWSETELEM)
+		nft_set_exprs_put(b, el->exprs, NFTA_SET_ELEM_EXPR,
+				  NFTA_SET_ELEM_EXPRESSIONS, NULL);
 	nft_nest_end(b, off);
 	return rc;
 }
@@ -826,6 +941,8 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		[NFTA_SET_USERDATA] = { LINX_NL_ANY, 0 },
 		[NFTA_SET_HANDLE] = { LINX_NL_U64, 0 },
 		[NFTA_SET_OBJ_TYPE] = { LINX_NL_U32, 0 },
+		[NFTA_SET_EXPR] = { LINX_NL_NESTED, 0 },
+		[NFTA_SET_EXPRESSIONS] = { LINX_NL_NESTED, 0 },
 	};
 	static const struct linx_nl_policy desc_pol[NFTA_SET_DESC_MAX + 1] = {
 		[NFTA_SET_DESC_SIZE] = { LINX_NL_U32, 0 },
@@ -885,7 +1002,7 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		linx_map_put(ret, "data_type", &v);
 	}
 	flags &= ~(uint32_t)(NFT_SET_MAP | NFT_SET_OBJECT | NFT_SET_CONCAT |
-			     NFT_SET_ANONYMOUS);
+			     NFT_SET_ANONYMOUS | NFT_SET_EXPR);
 	if (udata_u32(&u, NFTNL_UDATA_SET_MERGE_ELEMENTS, &merge) && merge)
 		flags |= SET_F_AUTO_MERGE;
 	if (flags) {
@@ -912,6 +1029,16 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 					get_be32(tb[NFTA_SET_POLICY]));
 		if (pol_name)
 			linx_map_put_cstring(ret, "policy", pol_name);
+	}
+	if (tb[NFTA_SET_EXPR] || tb[NFTA_SET_EXPRESSIONS]) {
+		int rc = nft_set_exprs_parse(tb[NFTA_SET_EXPR],
+					     tb[NFTA_SET_EXPRESSIONS], &v);
+
+		if (rc < 0) {
+			linx_value_clear(ret);
+			return rc == -ENOMEM ? rc : -EBADMSG;
+		}
+		linx_map_put(ret, "exprs", &v);
 	}
 	udata_str(&u, NFTNL_UDATA_SET_COMMENT, ret, "comment");
 	if (u.v[NFTNL_UDATA_SET_KEY_TYPEOF] &&
@@ -967,12 +1094,15 @@ static int parse_elem(const struct set_decl *d, const struct nlattr *a,
 		[NFTA_SET_ELEM_USERDATA] = { LINX_NL_ANY, 0 },
 		[NFTA_SET_ELEM_KEY_END] = { LINX_NL_NESTED, 0 },
 		[NFTA_SET_ELEM_OBJREF] = { LINX_NL_STRING, 0 },
+		[NFTA_SET_ELEM_EXPR] = { LINX_NL_NESTED, 0 },
+		[NFTA_SET_ELEM_EXPRESSIONS] = { LINX_NL_NESTED, 0 },
 	};
 	const struct nlattr *tb[NFTA_SET_ELEM_MAX + 1];
 	uint8_t key[NFT_DATA_VALUE_MAXLEN], end[NFT_DATA_VALUE_MAXLEN];
 	const uint8_t *k, *ke = NULL;
 	bool interval = d->flags & NFT_SET_INTERVAL;
 	struct linx_value kv = linx_value_nil(), dv = linx_value_nil();
+	struct linx_value xv = linx_value_nil();
 	struct udata_view u;
 	uint32_t flags;
 	int rc;
@@ -1029,8 +1159,18 @@ static int parse_elem(const struct set_decl *d, const struct nlattr *a,
 			return rc == -ENOMEM ? rc : -EBADMSG;
 		}
 	}
+	if (tb[NFTA_SET_ELEM_EXPR] || tb[NFTA_SET_ELEM_EXPRESSIONS]) {
+		rc = nft_set_exprs_parse(tb[NFTA_SET_ELEM_EXPR],
+					 tb[NFTA_SET_ELEM_EXPRESSIONS], &xv);
+		if (rc) {
+			linx_value_clear(&kv);
+			linx_value_clear(&dv);
+			return rc == -ENOMEM ? rc : -EBADMSG;
+		}
+	}
 	udata_read(tb[NFTA_SET_ELEM_USERDATA], &u);
-	if (dv.type == LINX_NIL && !tb[NFTA_SET_ELEM_TIMEOUT] &&
+	if (dv.type == LINX_NIL && xv.type == LINX_NIL &&
+	    !tb[NFTA_SET_ELEM_TIMEOUT] &&
 	    !tb[NFTA_SET_ELEM_EXPIRATION] &&
 	    !u.v[NFTNL_UDATA_SET_ELEM_COMMENT] &&
 	    !(flags & NFT_SET_ELEM_INTERVAL_END)) {
@@ -1048,6 +1188,8 @@ static int parse_elem(const struct set_decl *d, const struct nlattr *a,
 		linx_map_put_uint(ret, "expires",
 				  get_be64(tb[NFTA_SET_ELEM_EXPIRATION]));
 	udata_str(&u, NFTNL_UDATA_SET_ELEM_COMMENT, ret, "comment");
+	if (xv.type != LINX_NIL)
+		linx_map_put(ret, "exprs", &xv);
 	if (flags & NFT_SET_ELEM_INTERVAL_END)
 		linx_map_put_bool(ret, "end", true);
 	return nft_built(ret);

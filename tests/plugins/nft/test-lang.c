@@ -299,6 +299,12 @@ static const struct {
 	unsigned line, col;
 	const char *msg;
 } broken[] = {
+	/* set statements: two at most (NFT_SET_EXPR_MAX), no named objects */
+	{ "table ip t {\n set s {\n  type ipv4_addr\n  counter\n  counter\n"
+	  "  counter\n }\n}\n",
+	  6, 3, "a set has at most two statements" },
+	{ "table ip t {\n set s {\n  type ipv4_addr\n  counter name c\n }\n}\n",
+	  4, 11, "unsupported feature: named objects" },
 	/* nft: conflicting protocols specified: ether vs. vlan */
 	{ "table bridge t {\n chain c {\n  meta protocol ip vlan id 4\n }\n}\n",
 	  3, 20, "conflicting protocols specified: ether vs. vlan" },
@@ -1455,6 +1461,74 @@ START_TEST(set_statements_roundtrip)
 }
 END_TEST
 
+/* A set's statements (each element gets its own) and an element's, with
+ * its numbers, before its timeout and comment: the value, the text nft
+ * lists, and the way back. */
+START_TEST(set_exprs_roundtrip)
+{
+	static const char text[] =
+		"table inet t {\n"
+		"  set s {\n"
+		"    type ipv4_addr\n"
+		"    flags timeout\n"
+		"    counter limit rate over 10/second\n"
+		"    elements = { 10.0.0.1, 10.0.0.2 counter packets 5 bytes 300 "
+		"limit rate over 10/second timeout 1m comment \"x\" }\n"
+		"  }\n"
+		"  map m {\n"
+		"    type ipv4_addr : verdict\n"
+		"    ct count 3\n"
+		"    elements = { 1.2.3.4 ct count 3 : accept }\n"
+		"  }\n"
+		"  set q {\n"
+		"    type ipv4_addr\n"
+		"    flags dynamic\n"
+		"    quota over 100 bytes\n"
+		"  }\n"
+		"}\n";
+	struct linx_value rs = parse_ok(text), back;
+	char *t = fmt(&rs), *j = nt_to_json(&rs);
+
+	ck_assert_msg(strstr(j, "\"exprs\":[{\"expr\":\"counter\"},{\"expr\":"
+				"\"limit\",\"rate\":10,\"unit\":\"second\","
+				"\"burst\":5,\"type\":\"packets\",\"flags\":"
+				"[\"inv\"]}]") &&
+			      strstr(j, "{\"key\":\"10.0.0.2\",\"exprs\":"
+					"[{\"expr\":\"counter\",\"bytes\":300,"
+					"\"packets\":5},"),
+		      "%s", j);
+	ck_assert_str_eq(t, text);
+	back = parse_ok(t);
+	ck_assert(linx_value_equal(&rs, &back));
+	free(t);
+	free(j);
+	linx_value_clear(&back);
+	linx_value_clear(&rs);
+
+	/* a set's own counter prints without its numbers, as nft lists it */
+	struct linx_value v = nt_json(
+		"{\"tables\":[{\"family\":\"ip\",\"name\":\"t\",\"sets\":"
+		"[{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+		"[{\"expr\":\"counter\",\"bytes\":0,\"packets\":0}],"
+		"\"elements\":[{\"key\":\"10.0.0.1\",\"exprs\":[{\"expr\":"
+		"\"counter\",\"bytes\":0,\"packets\":0}]}]}]}]}");
+	t = fmt(&v);
+	ck_assert_msg(strstr(t, "    counter\n    elements = { 10.0.0.1 counter "
+				"packets 0 bytes 0 }\n"),
+		      "%s", t);
+	free(t);
+	linx_value_clear(&v);
+	/* what is no set statement cannot be written */
+	v = nt_json("{\"tables\":[{\"family\":\"ip\",\"name\":\"t\","
+		    "\"sets\":[{\"name\":\"s\",\"key_type\":\"ipv4_addr\","
+		    "\"exprs\":[{\"expr\":\"log\"}]}]}]}");
+	t = fmt(&v);
+	ck_assert_msg(strstr(t, "# <unsupported") && !strstr(t, "log"), "%s", t);
+	free(t);
+	linx_value_clear(&v);
+}
+END_TEST
+
 /* auto-merge: overlapping and adjacent intervals are one, as nft merges
  * them on input; without it they stay apart (or are refused at push). */
 /* flush and destroy commands change what the input declared so far. */
@@ -1750,6 +1824,7 @@ int main(void)
 	tcase_add_test(tc, sugar_prints_as_its_statement);
 	tcase_add_test(tc, typeof_keeps_its_selectors);
 	tcase_add_test(tc, set_statements_roundtrip);
+	tcase_add_test(tc, set_exprs_roundtrip);
 	tcase_add_test(tc, payload_writes_formatter);
 	tcase_add_test(tc, auto_merge_merges);
 	tcase_add_test(tc, nested_sets_flatten);

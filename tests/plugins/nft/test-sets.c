@@ -467,6 +467,28 @@ static const char *const shape_cases[] = {
 	"{\"name\":\"y\",\"key_type\":\"ifname\",\"key_typeof\":"
 	"\"meta iifname\",\"data_type\":\"verdict\",\"data_typeof\":"
 	"\"verdict\"}",
+	/* set and element expressions: one, two, in an interval set, in a
+	 * verdict map */
+	"{\"name\":\"x\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	"[{\"expr\":\"counter\"}],\"elements\":[\"10.0.0.1\","
+	"{\"key\":\"10.0.0.2\",\"exprs\":[{\"expr\":\"counter\","
+	"\"bytes\":300,\"packets\":5}]}]}",
+	"{\"name\":\"x\",\"key_type\":\"ipv4_addr\",\"flags\":"
+	"[\"dynamic\",\"timeout\"],\"exprs\":[{\"expr\":\"counter\"},"
+	"{\"expr\":\"limit\",\"rate\":1,\"unit\":\"minute\",\"burst\":5,"
+	"\"type\":\"packets\",\"flags\":[]}],\"elements\":[{\"key\":"
+	"\"1.1.1.2\",\"timeout\":60000,\"comment\":\"x\",\"exprs\":"
+	"[{\"expr\":\"counter\",\"bytes\":4,\"packets\":3},{\"expr\":"
+	"\"limit\",\"rate\":2,\"unit\":\"minute\",\"burst\":5,\"type\":"
+	"\"packets\",\"flags\":[]}]}]}",
+	"{\"name\":\"x\",\"key_type\":\"ipv4_addr\",\"flags\":"
+	"[\"interval\"],\"exprs\":[{\"expr\":\"quota\",\"bytes\":1000}],"
+	"\"elements\":[\"10.0.0.0/8\",{\"key\":\"192.168.0.0/16\","
+	"\"exprs\":[{\"expr\":\"quota\",\"bytes\":1000,\"consumed\":10}]}]}",
+	"{\"name\":\"x\",\"key_type\":\"inet_service\",\"data_type\":"
+	"\"verdict\",\"exprs\":[{\"expr\":\"connlimit\",\"count\":3}],"
+	"\"elements\":[{\"key\":22,\"value\":\"accept\",\"exprs\":"
+	"[{\"expr\":\"connlimit\",\"count\":3}]}]}",
 };
 
 START_TEST(test_shapes)
@@ -564,6 +586,65 @@ START_TEST(test_set_wire)
 			 sizeof(udata)) == 0);
 	linx_value_clear(&in);
 	nft_batch_fini(&bt);
+}
+END_TEST
+
+/* Set expressions as nftables 1.0.6 sends them (nft --debug=mnl): one
+ * alone in NFTA_SET_EXPR, several in NFTA_SET_EXPRESSIONS with the
+ * NFT_SET_EXPR flag the kernel wants for the list; an element's own come
+ * last in the element, after its userdata, in the same two forms. */
+static void set_expr_wire(const char *json, uint16_t set_attr,
+			  uint32_t flags, uint16_t elem_attr)
+{
+	struct linx_value in = J(json);
+	const struct nlattr *tb[NFTA_SET_MAX + 1] = { NULL }, *a, *el, *last;
+	struct nft_batch bt;
+	const struct nlmsghdr *nlh;
+	size_t rem;
+
+	nft_batch_init(&bt);
+	put_set(&bt, NFPROTO_INET, "t", &in);
+	nlh = (const void *)bt.buf.data;
+	linx_nl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) <= NFTA_SET_MAX)
+			tb[mnl_attr_get_type(a)] = a;
+	ck_assert_uint_eq(be32toh(mnl_attr_get_u32(tb[NFTA_SET_FLAGS])),
+			  flags);
+	ck_assert_ptr_nonnull(tb[set_attr]);
+	ck_assert_ptr_null(tb[set_attr == NFTA_SET_EXPR ? NFTA_SET_EXPRESSIONS
+							: NFTA_SET_EXPR]);
+	/* the element message: its one element's last attribute */
+	rem = bt.buf.len;
+	nlh = linx_nl_msg_next(nlh, &rem);
+	ck_assert_uint_eq(nlh->nlmsg_type & 0xff, NFT_MSG_NEWSETELEM);
+	el = NULL;
+	linx_nl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_ELEMENTS)
+			el = mnl_attr_get_payload(a);
+	ck_assert_ptr_nonnull(el);
+	last = NULL;
+	mnl_attr_for_each_nested(a, el)
+		last = a;
+	ck_assert_ptr_nonnull(last);
+	ck_assert_uint_eq(mnl_attr_get_type(last), elem_attr);
+	linx_value_clear(&in);
+	nft_batch_fini(&bt);
+}
+
+START_TEST(test_set_expr_wire)
+{
+	set_expr_wire("{\"name\":\"s\",\"key_type\":\"ipv4_addr\","
+		      "\"exprs\":[{\"expr\":\"counter\"}],\"elements\":"
+		      "[{\"key\":\"10.0.0.1\",\"comment\":\"c\",\"exprs\":"
+		      "[{\"expr\":\"counter\",\"packets\":1,\"bytes\":2}]}]}",
+		      NFTA_SET_EXPR, 0, NFTA_SET_ELEM_EXPR);
+	set_expr_wire("{\"name\":\"s\",\"key_type\":\"ipv4_addr\","
+		      "\"flags\":[\"dynamic\"],\"exprs\":[{\"expr\":"
+		      "\"counter\"},{\"expr\":\"quota\",\"bytes\":9}],"
+		      "\"elements\":[{\"key\":\"10.0.0.1\",\"exprs\":[{\"expr\":"
+		      "\"counter\"},{\"expr\":\"quota\",\"bytes\":9}]}]}",
+		      NFTA_SET_EXPRESSIONS, NFT_SET_EVAL | NFT_SET_EXPR,
+		      NFTA_SET_ELEM_EXPRESSIONS);
 }
 END_TEST
 
@@ -895,6 +976,43 @@ static const struct bad_case bad_cases[] = {
 	{ 0, "{\"name\":\"s\",\"key_type\":\"mark\",\"key_typeof\":"
 	     "\"meta priority\"}",
 	  "bad_set", "key_typeof: an unsupported selector" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	     "{\"expr\":\"counter\"}}",
+	  "bad_set", "exprs: expected a list" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	     "[{\"expr\":\"log\"}]}",
+	  "bad_set", "exprs: expression 0: log is not one a set holds" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	     "[\"accept\"]}",
+	  "bad_set", "exprs: expression 0: (no expr)" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	     "[{\"expr\":\"counter\"},{\"expr\":\"counter\"},"
+	     "{\"expr\":\"counter\"}]}",
+	  "bad_set", "exprs: at most 2 expressions" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	     "[{\"expr\":\"counter\",\"rate\":1}]}",
+	  "bad_set", "exprs: expression 0: counter: unknown field rate" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	     "[{\"expr\":\"limit\",\"rate\":1,\"unit\":\"year\"}]}",
+	  "bad_set", "exprs: expression 0: unit: unknown value year" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"elements\":"
+	     "[{\"key\":\"10.0.0.1\",\"exprs\":[{\"expr\":\"counter\"}]}]}",
+	  "bad_set_element", "element 0: exprs in a set without exprs" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	     "[{\"expr\":\"counter\"}],\"elements\":[\"10.0.0.2\","
+	     "{\"key\":\"10.0.0.1\",\"exprs\":[{\"expr\":\"quota\","
+	     "\"bytes\":5}]}]}",
+	  "bad_set_element", "element 1: exprs: expression 0 is a quota, the "
+	  "set's a counter" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	     "[{\"expr\":\"counter\"}],\"elements\":[{\"key\":\"10.0.0.1\","
+	     "\"exprs\":[{\"expr\":\"counter\"},{\"expr\":\"counter\"}]}]}",
+	  "bad_set_element", "element 0: exprs: 2 expressions, the set has 1" },
+	{ 0, "{\"name\":\"m\",\"key_type\":\"mark\",\"data_type\":\"mark\","
+	     "\"exprs\":[{\"expr\":\"counter\"}],\"elements\":[{\"key\":1,"
+	     "\"value\":2,\"exprs\":[{\"expr\":\"counter\",\"packets\":-1}]}]}",
+	  "bad_map_element", "element 0: exprs: expression 0: packets: "
+	  "expected an integer" },
 	{ 1, "{\"kind\":\"gauge\",\"name\":\"g\"}", "bad_object",
 	  "unknown kind: gauge" },
 	{ 1, "{\"kind\":\"quota\",\"name\":\"q\"}", "bad_object",
@@ -1521,6 +1639,35 @@ static const struct kcase kernel_cases[] = {
 	  " 10.0.0.0/8 } }",
 	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":[\"interval\","
 	  "\"auto_merge\"],\"elements\":[\"10.0.0.0/8\"]}" },
+	/* set expressions: every element gets the set's, with its own
+	 * state; nft lists a set's counter without numbers */
+	{ "inet", NFPROTO_INET,
+	  "set s { type ipv4_addr; counter; elements = { 10.0.0.1, "
+	  "10.0.0.2 counter packets 5 bytes 300 } }",
+	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+	  "[{\"expr\":\"counter\",\"bytes\":0,\"packets\":0}],"
+	  "\"elements\":[{\"key\":\"10.0.0.1\",\"exprs\":[{\"expr\":"
+	  "\"counter\",\"bytes\":0,\"packets\":0}]},{\"key\":\"10.0.0.2\","
+	  "\"exprs\":[{\"expr\":\"counter\",\"bytes\":300,\"packets\":5}]}]}" },
+	{ "inet", NFPROTO_INET,
+	  "set s { type ipv4_addr; flags dynamic; counter; limit rate 10/second; "
+	  "elements = { 1.1.1.1 } }",
+	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":"
+	  "[\"dynamic\"],\"exprs\":[{\"expr\":\"counter\",\"bytes\":0,"
+	  "\"packets\":0},{\"expr\":\"limit\",\"rate\":10,\"unit\":"
+	  "\"second\",\"burst\":5,\"type\":\"packets\",\"flags\":[]}],"
+	  "\"elements\":[{\"key\":\"1.1.1.1\",\"exprs\":[{\"expr\":"
+	  "\"counter\",\"bytes\":0,\"packets\":0},{\"expr\":\"limit\","
+	  "\"rate\":10,\"unit\":\"second\",\"burst\":5,\"type\":"
+	  "\"packets\",\"flags\":[]}]}]}" },
+	{ "inet", NFPROTO_INET,
+	  "map m { type ipv4_addr : verdict; quota over 1000 bytes; "
+	  "elements = { 1.2.3.4 : accept } }",
+	  "{\"name\":\"m\",\"key_type\":\"ipv4_addr\",\"data_type\":"
+	  "\"verdict\",\"exprs\":[{\"expr\":\"quota\",\"bytes\":1000,"
+	  "\"consumed\":0,\"flags\":[\"inv\"]}],\"elements\":[{\"key\":"
+	  "\"1.2.3.4\",\"value\":\"accept\",\"exprs\":[{\"expr\":"
+	  "\"quota\",\"bytes\":1000,\"consumed\":0,\"flags\":[\"inv\"]}]}]}" },
 };
 
 START_TEST(test_kernel_sets)
@@ -1895,6 +2042,87 @@ START_TEST(test_api_reconcile_vmap)
 }
 END_TEST
 
+/* What element counters have counted is state: a reconcile that names
+ * the element with other numbers, or none, leaves it alone; a change of
+ * the set's own expressions replaces the set. */
+static size_t reconcile_ops(struct linx_nft *s, const char *sets)
+{
+	char text[2048];
+	struct linx_value rs, report;
+	const struct linx_value *patch, *ops;
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_RECONCILE };
+	struct linx_error err;
+	size_t n;
+
+	snprintf(text, sizeof(text),
+		 "{\"tables\":[{\"family\":\"inet\",\"name\":\"api\","
+		 "\"sets\":%s}]}",
+		 sets);
+	rs = J(text);
+	linx_error_clear(&err);
+	linx_assert_ok(linx_nft_push(s, &rs, &o, &report, &err), &err);
+	patch = linx_map_get(&report, "patch");
+	ops = patch ? linx_map_get(patch, "ops") : NULL;
+	ck_assert_msg(ops && ops->type == LINX_LIST, "report: %s", S(&report));
+	n = ops->len;
+	linx_value_clear(&report);
+	linx_value_clear(&rs);
+	return n;
+}
+
+START_TEST(test_api_reconcile_counters)
+{
+	static const char counted[] =
+		"[{\"name\":\"c\",\"key_type\":\"ipv4_addr\",\"exprs\":"
+		"[{\"expr\":\"counter\"}],\"elements\":[\"10.0.0.1\","
+		"{\"key\":\"10.0.0.2\",\"exprs\":[{\"expr\":\"counter\","
+		"\"packets\":5,\"bytes\":300}]}]}]";
+	struct linx_value want, t;
+	struct linx_error err;
+	struct linx_nft *s = NULL;
+
+	linx_test_require_root();
+	linx_test_private_netns();
+	linx_error_clear(&err);
+	linx_assert_ok(linx_nft_open(NULL, &s, &err), &err);
+	ck_assert_uint_eq(reconcile_ops(s, counted), 2); /* table, set */
+	/* the same elements, other numbers or none: nothing to do */
+	ck_assert_uint_eq(
+		reconcile_ops(s, "[{\"name\":\"c\",\"key_type\":"
+				 "\"ipv4_addr\",\"exprs\":[{\"expr\":"
+				 "\"counter\",\"packets\":0,\"bytes\":0}],"
+				 "\"elements\":[{\"key\":\"10.0.0.1\","
+				 "\"exprs\":[{\"expr\":\"counter\","
+				 "\"packets\":9,\"bytes\":9}]},"
+				 "\"10.0.0.2\"]}]"),
+		0);
+	t = pulled_table(s);
+	want = J("[{\"name\":\"c\",\"elements\":[{\"key\":\"10.0.0.1\","
+		 "\"exprs\":[{\"expr\":\"counter\",\"bytes\":0,"
+		 "\"packets\":0}]},{\"key\":\"10.0.0.2\",\"exprs\":"
+		 "[{\"expr\":\"counter\",\"bytes\":300,\"packets\":5}]}]}]");
+	assert_has(&t, "sets", &want);
+	linx_value_clear(&want);
+	linx_value_clear(&t);
+	/* a quota instead: the set is made again */
+	ck_assert_uint_eq(
+		reconcile_ops(s, "[{\"name\":\"c\",\"key_type\":"
+				 "\"ipv4_addr\",\"exprs\":[{\"expr\":"
+				 "\"quota\",\"bytes\":1000}],\"elements\":"
+				 "[\"10.0.0.1\"]}]"),
+		2); /* delete, create */
+	t = pulled_table(s);
+	want = J("[{\"name\":\"c\",\"exprs\":[{\"expr\":\"quota\","
+		 "\"bytes\":1000,\"consumed\":0,\"flags\":[]}],\"elements\":"
+		 "[{\"key\":\"10.0.0.1\",\"exprs\":[{\"expr\":\"quota\","
+		 "\"bytes\":1000,\"consumed\":0,\"flags\":[]}]}]}]");
+	assert_has(&t, "sets", &want);
+	linx_value_clear(&want);
+	linx_value_clear(&t);
+	linx_nft_close(s);
+}
+END_TEST
+
 /* Can this machine run the kernel cases, and does its kernel have
  * flowtables?  Probed in a child in its own network namespace. */
 static bool probe(const char *what)
@@ -1932,6 +2160,7 @@ Suite *sets_suite(void)
 	tcase_add_loop_test(tc, test_shapes, 0, NFT_ARRAY_SIZE(shape_cases));
 	tcase_add_test(tc, test_interval_wire);
 	tcase_add_test(tc, test_set_wire);
+	tcase_add_test(tc, test_set_expr_wire);
 	tcase_add_test(tc, test_chunks);
 	tcase_add_test(tc, test_anonymous);
 	tcase_add_test(tc, test_anonymous_objmap);
@@ -1954,6 +2183,7 @@ Suite *sets_suite(void)
 		tcase_add_test(tk, test_api_push_pull);
 		tcase_add_test(tk, test_kernel_anonymous);
 		tcase_add_test(tk, test_api_reconcile_vmap);
+		tcase_add_test(tk, test_api_reconcile_counters);
 		if (probe("nft add table ip x && nft add flowtable ip x f "
 			  "'{ hook ingress priority 0; }' >/dev/null 2>&1"))
 			tcase_add_test(tk, test_kernel_flowtable);

@@ -258,6 +258,15 @@ defmodule Linx.Netfilter.Expr do
   def value_to_c(v) when v in [nil, true, false], do: v
   def value_to_c(v) when is_atom(v), do: Atom.to_string(v)
   def value_to_c(%Verdict{} = v), do: Verdict.to_c(v)
+
+  # a set's or an element's expressions
+  def value_to_c(%__MODULE__{} = e) do
+    case to_c(e) do
+      {:ok, c} -> c
+      {:error, _} -> e
+    end
+  end
+
   def value_to_c(%Linx.IP{} = ip), do: Linx.IP.to_string(ip)
   def value_to_c(%Linx.IP.Subnet{} = s), do: to_string(s)
   def value_to_c(%Linx.MAC{} = m), do: Linx.MAC.to_string(m)
@@ -327,6 +336,7 @@ defmodule Linx.Netfilter.Expr do
   def element_from_c(v), do: v
 
   defp element_value("value", v), do: Verdict.from_c(v) || element_from_c(v)
+  defp element_value("exprs", l) when is_list(l), do: Enum.map(l, &from_c/1)
   defp element_value(_, v), do: element_from_c(v)
 
   @doc false

@@ -6,8 +6,8 @@ defmodule Linx.Netfilter.Map do
   (a verdict map, see `Linx.Netfilter.Vmap`), whose values are
   `%Linx.Netfilter.Verdict{}` (any input `Verdict.new!/1` takes is
   accepted and normalised).  Keys follow `Linx.Netfilter.Set`'s rules.
-  An element with its own timeout or comment is
-  `%{key: k, value: v, timeout: ms}`.
+  An element with its own timeout, comment or expressions (`:exprs`, as in
+  `Linx.Netfilter.Set`) is `%{key: k, value: v, timeout: ms}`.
 
   Errors: `{:error, {:bad_map, reason}}`, for elements
   `{:error, {:bad_map_element, reason}}`.
@@ -30,6 +30,7 @@ defmodule Linx.Netfilter.Map do
     :handle,
     :comment,
     flags: [],
+    exprs: [],
     elements: []
   ]
 
@@ -39,6 +40,7 @@ defmodule Linx.Netfilter.Map do
           data_type: data_type(),
           data_typeof: String.t() | nil,
           elements: [{term(), term()} | map()],
+          exprs: [Expr.t()],
           flags: [NSet.flag()],
           gc_interval: pos_integer() | nil,
           handle: pos_integer() | nil,

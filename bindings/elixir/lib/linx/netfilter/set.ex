@@ -16,6 +16,13 @@ defmodule Linx.Netfilter.Set do
   (`"10.0.0.0/8"`, a `%Linx.IP.Subnet{}`) or `{:range, lo, hi}`; an element
   with its own timeout or comment is a map `%{key: k, timeout: ms}`.
 
+  `:exprs` are the set's stateful expressions (nft's `counter;` or `limit
+  rate 10/second;` in a set), one or two `%Linx.Netfilter.Expr{}`:
+  `Expr.counter()`, `:quota`, `:limit`, `:connlimit`, `:last`.  Every
+  element gets its own copy; an element may state its own numbers as
+  `%{key: k, exprs: [Expr.counter(packets: 5, bytes: 300)]}`, and a
+  pulled element of such a set always carries them.
+
   Errors: `{:error, {:bad_set, reason}}`, and for elements
   `{:error, {:bad_set_element, reason}}`.
   """
@@ -34,6 +41,7 @@ defmodule Linx.Netfilter.Set do
     :handle,
     :comment,
     flags: [],
+    exprs: [],
     elements: []
   ]
 
@@ -52,6 +60,7 @@ defmodule Linx.Netfilter.Set do
   @type t() :: %__MODULE__{
           comment: String.t() | nil,
           elements: [term()],
+          exprs: [Expr.t()],
           flags: [flag()],
           gc_interval: pos_integer() | nil,
           handle: pos_integer() | nil,
@@ -168,6 +177,10 @@ defmodule Linx.Netfilter.Set do
 
       s.policy not in [nil, :performance, :memory] ->
         {:error, {tag, {:bad_policy, s.policy}}}
+
+      not (is_list(s.exprs) and length(s.exprs) <= 2 and
+               Enum.all?(s.exprs, &is_struct(&1, Expr))) ->
+        {:error, {tag, {:bad_exprs, s.exprs}}}
 
       true ->
         :ok
@@ -293,6 +306,7 @@ defmodule Linx.Netfilter.Set do
     |> put("size", s.size)
     |> put("policy", s.policy && Atom.to_string(s.policy))
     |> put("comment", s.comment)
+    |> put("exprs", if(s.exprs == [], do: nil, else: Enum.map(s.exprs, &Expr.value_to_c/1)))
     |> put("handle", s.handle)
   end
 
@@ -324,6 +338,7 @@ defmodule Linx.Netfilter.Set do
       size: m["size"],
       policy: Linx.Netfilter.Chain.enum(m["policy"], [:performance, :memory]),
       comment: m["comment"],
+      exprs: Enum.map(Map.get(m, "exprs", []), &Expr.from_c/1),
       handle: m["handle"]
     ]
   end

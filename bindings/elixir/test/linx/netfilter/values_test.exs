@@ -213,6 +213,58 @@ defmodule Linx.Netfilter.ValuesTest do
                NMap.new("x", key_type: :mark, data_type: :nope)
     end
 
+    test "set and element expressions round trip through the C value" do
+      c = %{
+        "name" => "s",
+        "key_type" => "ipv4_addr",
+        "exprs" => [%{"expr" => "counter", "bytes" => 0, "packets" => 0}],
+        "elements" => [
+          %{
+            "key" => "10.0.0.2",
+            "exprs" => [%{"expr" => "counter", "bytes" => 300, "packets" => 5}]
+          }
+        ]
+      }
+
+      s = Set.from_c(c, "t")
+      assert [%Expr{name: :counter}] = s.exprs
+
+      assert [%{key: "10.0.0.2", exprs: [%Expr{name: :counter, data: %{packets: 5}}]}] =
+               s.elements
+
+      assert Set.to_c(s) == c
+
+      m =
+        Map.merge(c, %{
+          "data_type" => "verdict",
+          "elements" => [
+            %{
+              "key" => "1.2.3.4",
+              "value" => "accept",
+              "exprs" => [%{"expr" => "counter", "bytes" => 0, "packets" => 0}]
+            }
+          ]
+        })
+
+      assert NMap.to_c(NMap.from_c(m, "t")) == m
+
+      assert {:ok, %Set{exprs: [%Expr{name: :counter}]} = s} =
+               Set.new("s",
+                 key_type: :ipv4_addr,
+                 exprs: [Expr.counter()],
+                 elements: [%{key: {10, 0, 0, 1}, exprs: [Expr.counter(packets: 1, bytes: 60)]}]
+               )
+
+      assert %{"exprs" => [%{"expr" => "counter"}], "elements" => [%{"key" => "10.0.0.1"}]} =
+               Set.to_c(s)
+
+      assert {:error, {:bad_set, {:bad_exprs, _}}} =
+               Set.new("s",
+                 key_type: :ipv4_addr,
+                 exprs: [Expr.counter(), Expr.counter(), Expr.counter()]
+               )
+    end
+
     test "objects and flowtables" do
       assert {:ok, %Object{kind: :ct_helper}} =
                Object.new(:ct_helper, "ftp_helper", %{type: "ftp", protocol: :tcp, l3proto: :inet})
