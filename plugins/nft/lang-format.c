@@ -177,6 +177,7 @@ struct fctx {
 	bool l4seen;
 	uint64_t gen_max; /* the largest value the generator matched gives */
 	uint32_t fmask; /* sel_of(): the bit field masked so (0: none) */
+	struct nftl_raw raw; /* raw_of()'s selector */
 	struct sbuf out;
 	char why[160];
 	bool bad;
@@ -397,6 +398,17 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		if (!linx_utf8_valid(n, strlen(n)))
 			return -1;
 		nftl_sb_quote(b, n);
+		return 0;
+	}
+	case DT_XINT: { /* a raw payload's value: hex, no leading zeros */
+		unsigned k = 0;
+		if (len == 0 || len > 16)
+			return -1;
+		while (k + 1 < len && !d[k])
+			k++;
+		nftl_sb_printf(b, "0x%x", d[k]);
+		while (++k < len)
+			nftl_sb_printf(b, "%02x", d[k]);
 		return 0;
 	}
 	default:
@@ -828,6 +840,11 @@ static const char *ctx_proto(const struct fctx *c, const char *base,
 
 	if (streq(base, "link")) {
 		b = 0;
+		/* an ether field outside the bridge family comes after its
+		 * dependency (meta iiftype ether); a load without one is
+		 * raw to nft (@ll,0,48) */
+		if (c->family != F_BRIDGE && !c->iiftype)
+			return NULL;
 		proto = "ether";
 	} else if (streq(base, "network")) {
 		b = 1;
@@ -1003,7 +1020,7 @@ static void sel_name(struct sbuf *b, const struct nftl_sel *s)
 		return;
 	}
 	nftl_sb_puts(b, s->proto);
-	nftl_sb_put(b, " ", 1);
+	nftl_sb_put(b, s->proto[0] == '@' ? "," : " ", 1); /* @th,64,16 */
 	nftl_sb_puts(b, s->field);
 }
 
@@ -1766,6 +1783,17 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 
 /* The bit field (ip dscp) a payload load and the bitwise after it read,
  * or NULL. */
+static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e);
+
+/* Whether exprs[i] and the next are a range's cmp >= and cmp <=. */
+static bool is_range(const struct linx_value *ex, uint32_t n, uint32_t i)
+{
+	const char *op = str_of(&ex[i], "op");
+	const char *op2 = i + 1 < n && is_expr(&ex[i + 1], "cmp")
+				  ? str_of(&ex[i + 1], "op") : NULL;
+	return op && streq(op, "gte") && op2 && streq(op2, "lte");
+}
+
 static const struct nftl_sel *field_sel(struct fctx *c,
 					const struct linx_value *ex,
 					uint32_t n, uint32_t i)
@@ -1788,7 +1816,29 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 			return NULL;
 	c->fmask = (uint32_t)get_uint(m->bytes, m->len, false);
 	s = c->fmask ? sel_of(c, &ex[i], &prefix) : NULL;
+	uint32_t fm = c->fmask;
 	c->fmask = 0;
+	if (s || !fm || (is_expr(&ex[i + 2], "cmp") && !is_range(ex, n, i + 2)))
+		return s;
+	/* a set or range of a raw payload not in whole bytes: nft masks
+	 * the load and shifts the values (@th,0,4 { 1, 3 }); written
+	 * with the field's own bits, which read back the same */
+	unsigned shift = 0, bits = 0;
+	while (!(fm >> shift & 1))
+		shift++;
+	while (shift + bits < 32 && fm >> (shift + bits) & 1)
+		bits++;
+	if (shift + bits < 32 && fm >> (shift + bits))
+		return NULL; /* not one run of bits */
+	const struct nftl_sel *r = raw_of(c, &ex[i]);
+	if (!r || r->proto[0] != '@')
+		return NULL;
+	uint64_t off = 8u * r->offset + 8u * (unsigned)len - shift - bits;
+	char why[160];
+	if (!nftl_raw_sel(r->proto + 1, off, bits, &c->raw, &s, why,
+			  sizeof(why)) ||
+	    s->len != len || s->offset != r->offset || !s->bits)
+		return NULL;
 	return s;
 }
 
@@ -1882,6 +1932,29 @@ static int fmt_field(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	return rc < 0 ? rc : rc + 1;
 }
 
+/* A payload load no field of its context is: nft lists it raw,
+ * `@th,96,32` (any mask it has printed as a mask), or NULL. */
+static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e)
+{
+	const struct nftl_sel *s = NULL;
+	const char *base = str_of(e, "base");
+	int64_t off, len, dreg;
+	char why[160];
+
+	if (!is_expr(e, "payload") || !base || !int_of(e, "dreg", &dreg) ||
+	    dreg < 1 || dreg > 23 || !uint_of(e, "offset", 255, &off) ||
+	    !uint_of(e, "len", 16, &len) || len == 0)
+		return NULL;
+	base = streq(base, "link")	   ? "ll"
+	       : streq(base, "network")   ? "nh"
+	       : streq(base, "transport") ? "th"
+					  : NULL;
+	if (!base || !nftl_raw_sel(base, (uint64_t)off * 8, (uint64_t)len * 8,
+				   &c->raw, &s, why, sizeof(why)))
+		return NULL;
+	return s;
+}
+
 static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		     uint32_t i)
 {
@@ -1891,6 +1964,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if (s)
 		return fmt_field(c, ex, n, i, s);
 	s = sel_of(c, &ex[i], &prefix);
+	if (!s)
+		s = raw_of(c, &ex[i]);
 
 	return fmt_match_as(c, ex, n, i, s, prefix, NULL);
 }
@@ -3175,6 +3250,37 @@ static const struct nftl_sel *write_sel(const struct fctx *c,
 	return NULL;
 }
 
+/* A write of whole bytes with no checksum no field of its context is:
+ * nft lists it raw, `@nh,8,8 set 0x4`. */
+static const struct nftl_sel *raw_write_sel(struct fctx *c,
+					    const struct linx_value *wr)
+{
+	static const char *const keys[] = { "expr", "sreg", "base", "offset",
+					    "len", "csum_type", "csum_offset",
+					    "csum_flags", NULL };
+	const struct linx_value *f = linx_map_get(wr, "csum_flags");
+	const char *ct = str_of(wr, "csum_type"), *base = str_of(wr, "base");
+	int64_t off, len, coff;
+	const struct nftl_sel *s = NULL;
+	char why[160];
+
+	if (!only_keys(wr, keys) || !sreg1(wr) || !ct || !streq(ct, "none") ||
+	    !int_of(wr, "csum_offset", &coff) || coff != 0 || !f ||
+	    f->type != LINX_LIST || f->len || !base ||
+	    !uint_of(wr, "offset", 255, &off) || !uint_of(wr, "len", 16, &len) ||
+	    len == 0)
+		return NULL;
+	base = streq(base, "link")	   ? "ll"
+	       : streq(base, "network")   ? "nh"
+	       : streq(base, "transport") ? "th"
+					  : NULL;
+	if (!base || !nftl_raw_sel(base, (uint64_t)off * 8, (uint64_t)len * 8,
+				   &c->raw, &s, why, sizeof(why)) ||
+	    s->proto[0] != '@')
+		return NULL;
+	return s;
+}
+
 /* PROTO FIELD set VALUE: the value `v` (big-endian, the field's own
  * bytes, shifted down) as the selector's type prints it. */
 static int set_text(struct fctx *c, const struct nftl_sel *s,
@@ -3182,7 +3288,8 @@ static int set_text(struct fctx *c, const struct nftl_sel *s,
 {
 	struct sbuf b = { 0 };
 
-	nftl_sb_printf(&b, "%s %s set ", s->proto, s->field);
+	sel_name(&b, s);
+	nftl_sb_puts(&b, " set ");
 	value_text(&b, s->dtype, v, s->len, -1);
 	if (b.oom) {
 		free(b.p);
@@ -3213,6 +3320,8 @@ static int fmt_payload_set(struct fctx *c, const struct linx_value *ex,
 		if (!int_of(e, "dreg", &dreg) || dreg != 1 || !d)
 			return 0;
 		s = write_sel(c, &ex[i + 1], false, 0, &w);
+		if (!s)
+			s = raw_write_sel(c, &ex[i + 1]);
 		if (!s || d->len != s->len)
 			return unsupported(c, &ex[i + 1], "a payload write "
 							  "nft writes otherwise");
@@ -3246,6 +3355,26 @@ static int fmt_payload_set(struct fctx *c, const struct linx_value *ex,
 	for (unsigned k = 0; k < s->len; k++)
 		b[k] = (uint8_t)(v >> (8 * (s->len - 1 - k)));
 	return set_text(c, s, b) < 0 ? -1 : 3;
+}
+
+/* Whether the transport header load at exprs[j] is a field of
+ * protocol `l4`, which the l4proto match before it is the dependency of;
+ * a raw load (`meta l4proto udp @th,96,32 0x2112a442`) has none. */
+static bool l4_field_next(struct fctx *c, const struct linx_value *ex,
+			  uint32_t n, uint32_t j, int l4)
+{
+	const struct nftl_sel *s;
+	int save = c->l4;
+	bool prefix;
+
+	if (!is_expr(&ex[j], "payload") || !linx_map_get(&ex[j], "dreg"))
+		return true; /* a write */
+	c->l4 = l4;
+	s = field_sel(c, ex, n, j);
+	if (!s)
+		s = sel_of(c, &ex[j], &prefix);
+	c->l4 = save;
+	return s && s->proto[0] != '@';
 }
 
 static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
@@ -3564,7 +3693,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				 (d->bytes[0] == 58 && c->family != F_IP6 &&
 				  c->nf != 10 && c->eth != 0x86dd));
 			if (streq(key, "l4proto") && d->len == 1 && !lone_icmp &&
-			    ((nb && streq(nb, "transport")) ||
+			    ((nb && streq(nb, "transport") &&
+			      l4_field_next(c, ex, n, i + 2, d->bytes[0])) ||
 			     (rej && str_of(nx, "type") &&
 			      strcmp(str_of(nx, "type"), "tcp_reset") == 0 &&
 			      d->bytes[0] == 6)) &&

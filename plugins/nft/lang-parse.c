@@ -155,6 +155,8 @@ struct parser {
 	/* while the values of a bit field (ip dscp) are read: its width
 	 * and place; parse_value() checks and shifts them (0: none) */
 	uint8_t fbits, fshift;
+	/* the selector of the raw payload expression being read */
+	struct nftl_raw raw;
 	/* the bytes of the last set element read (parse_elem_key) */
 	struct {
 		uint8_t lo[64], hi[64];
@@ -651,7 +653,8 @@ static void put_uint(uint8_t *b, unsigned len, uint64_t v, bool host)
 		if (host)
 			sh = len - 1 - i;
 #endif
-		b[i] = (uint8_t)(v >> (8 * sh));
+		/* a raw payload's bytes past the 64 bits of a number */
+		b[i] = sh < 8 ? (uint8_t)(v >> (8 * sh)) : 0;
 	}
 }
 
@@ -947,6 +950,20 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 	default:
 		break;
 	}
+	/* a raw payload's value past 64 bits, in its bytes */
+	if (t->kind == T_BIGINT) {
+		if (dt != DT_XINT || t->slen > 2 * len || p->fbits)
+			return perror_at(p, t, "value out of range: 0x%s",
+					 t->s);
+		for (size_t i = 0; i < t->slen; i++) {
+			char c = t->s[t->slen - 1 - i];
+			unsigned d = isdigit((unsigned char)c) ? (unsigned)(c - '0')
+							       : (unsigned)(c - 'a' + 10);
+			v->b[len - 1 - i / 2] |= (uint8_t)(d << (4 * (i % 2)));
+		}
+		linx_value_bytes(&v->elem, v->b, len);
+		return 0;
+	}
 	/* integers and symbols */
 	if (t->kind == T_INT) {
 		n = t->u;
@@ -1013,6 +1030,9 @@ struct rule {
 	bool l4seen;
 	bool verdict;
 	struct linx_value tag, comment;
+	/* the expressions that are raw payload loads (`@th,96,32`), which
+	 * nft merges with their neighbours as it does header fields */
+	uint64_t raw[1024 / 64 + 1];
 };
 
 static int push_expr(struct parser *p, struct rule *r, struct linx_value *e)
@@ -1088,7 +1108,7 @@ static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
 static int e_field_mask(struct parser *p, struct rule *r,
 			const struct nftl_sel *s)
 {
-	uint8_t m[4];
+	uint8_t m[8];
 
 	if (!s->bits)
 		return 0;
@@ -1441,7 +1461,8 @@ static int emit_deps(struct parser *p, struct rule *r,
 {
 	int rc;
 
-	if (s->kind != SEL_PAYLOAD)
+	/* nor does nft for a raw payload */
+	if (s->kind != SEL_PAYLOAD || s->proto[0] == '@')
 		return 0;
 	if (s->base == 0)
 		return streq(s->proto, "vlan") ? dep_vlan(p, r, at)
@@ -5156,6 +5177,44 @@ static int ct_dir_sel(struct parser *p, const char *dir,
 	return perror_at(p, k, "unsupported feature: %s %s", proto, k->s);
 }
 
+/*
+ * A raw payload expression, `@nh,OFF,LEN` (`at`, not read yet), as a
+ * match or as the target of `set`: its selector (nftl_raw_sel()) goes
+ * through the same matches and writes as a named field, with no
+ * dependency (nft adds none).
+ */
+static int stmt_raw(struct parser *p, struct rule *r, const struct tok *at)
+{
+	const struct nftl_sel *s;
+	uint64_t off, len;
+	char why[160];
+	int rc;
+
+	next(p);
+	if ((rc = expect_punct(p, ',')) < 0)
+		return rc;
+	const struct tok *ot = peek(p);
+	if ((rc = expect_uint(p, UINT32_MAX, &off, "raw payload offset")) < 0 ||
+	    (rc = expect_punct(p, ',')) < 0)
+		return rc;
+	const struct tok *lt = peek(p);
+	if ((rc = expect_uint(p, UINT32_MAX, &len, "raw payload length")) < 0)
+		return rc;
+	if (!nftl_raw_sel(at->s, off, len, &p->raw, &s, why, sizeof(why)))
+		return perror_at(p, strstr(why, "base") ? at
+				    : strstr(why, "length") ? lt : ot,
+				 "%s", why);
+	if (is_punct(peek(p), '.'))
+		return perror_at(p, peek(p), "unsupported feature: a raw "
+					     "payload in a concatenation");
+	if (accept_ident(p, "set"))
+		return payload_set(p, r, s, at);
+	uint32_t ld = r->exprs.len; /* no dependency: the load is next */
+	if (ld < 1024 && s->proto[0] == '@' && !s->bits)
+		r->raw[ld / 64] |= 1ull << (ld % 64);
+	return parse_match(p, r, s, at);
+}
+
 static int parse_rule(struct parser *p, struct linx_value *out)
 {
 	struct rule r = { .exprs = linx_value_list(), .l4 = -1,
@@ -5170,6 +5229,13 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 		if (r.verdict && !is_ident(t, "comment")) {
 			rc = perror_at(p, t, "statement after a verdict");
 			break;
+		}
+		if (t->kind == T_SETREF && peek_after(p) &&
+		    is_punct(peek_after(p), ',')) {
+			rc = stmt_raw(p, &r, t);
+			if (rc < 0)
+				break;
+			continue;
 		}
 		if (t->kind != T_IDENT) {
 			rc = unexpected(p, t, "a statement");
@@ -5328,7 +5394,7 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 	    r.comment.type == LINX_NIL)
 		rc = perror_at(p, peek(p), "empty rule");
 	if (rc == 0 &&
-	    nftl_merge_payloads(&r.exprs, p->family == F_IP	 ? "ip"
+	    nftl_merge_payloads(&r.exprs, r.raw, p->family == F_IP	 ? "ip"
 					  : p->family == F_IP6 ? "ip6"
 							       : NULL) < 0)
 		rc = nomem(p);

@@ -153,6 +153,34 @@ static const char *const vectors[][3] = {
 	  "[{\"expr\":\"exthdr\",\"dreg\":1,\"type\":4,\"offset\":0,"
 	  "\"len\":1,\"op\":\"tcpopt\",\"flags\":[\"present\"]},"
 	  CMP("eq", "00") ",\"drop\"]" },
+	/* raw payloads: no dependency; bits not whole bytes masked,
+	 * their value shifted into place; @th,16,16 is th dport */
+	{ "inet", "@th,96,32 0x2112a442",
+	  "[" PL("transport", 12, 4) CMP("eq", "2112a442") "]" },
+	{ "inet", "udp dport 3478 @th,64,16 1",
+	  "[{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"
+	  CMP("eq", "11") "," PL("transport", 2, 2) CMP("eq", "0d96") ","
+	  PL("transport", 8, 2) CMP("eq", "0001") "]" },
+	{ "ip", "@nh,0,4 4",
+	  "[" PL("network", 0, 1)
+	  "{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":1,"
+	  "\"mask\":{\"$bytes\":\"f0\"},\"xor\":{\"$bytes\":\"00\"}},"
+	  CMP("eq", "40") "]" },
+	{ "ip", "@th,60,8 != 0x12",
+	  "[" PL("transport", 7, 2)
+	  "{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":2,"
+	  "\"mask\":{\"$bytes\":\"0ff0\"},\"xor\":{\"$bytes\":\"0000\"}},"
+	  CMP("neq", "0120") "]" },
+	{ "ip", "@th,16,16 http",
+	  "[" PL("transport", 2, 2) CMP("eq", "0050") "]" },
+	/* adjacent raw matches merge as fields do */
+	{ "ip", "@th,256,64 0x646973736f6c7665 @th,320,8 0x3a",
+	  "[" PL("transport", 32, 9) CMP("eq", "646973736f6c76653a") "]" },
+	{ "ip", "@nh,8,8 set 4",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"04\"}},"
+	  "{\"expr\":\"payload\",\"sreg\":1,\"base\":\"network\","
+	  "\"offset\":1,\"len\":1,\"csum_type\":\"none\","
+	  "\"csum_offset\":0,\"csum_flags\":[]}]" },
 	/* icmp after an explicit l4proto: no nfproto dependency */
 	{ "inet", "meta l4proto icmp icmp type echo-request accept",
 	  "[{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"
@@ -751,6 +779,27 @@ static const struct {
 	{ "define u = \"linx-no-such-user\"\ntable ip t {\n chain c {\n"
 	  "  meta skuid $u\n }\n}\n",
 	  1, 12, "user does not exist: linx-no-such-user" },
+	/* raw payload expressions: nft's own limits, at the number */
+	{ "table ip t {\n chain c {\n  @th,0,0 1\n }\n}\n",
+	  3, 9, "raw payload length out of range: 0 bits (1-128)" },
+	{ "table ip t {\n chain c {\n  @th,0,129 1\n }\n}\n",
+	  3, 9, "raw payload length out of range: 129 bits" },
+	{ "table ip t {\n chain c {\n  @xx,1,2 1\n }\n}\n",
+	  3, 3, "unknown raw payload base: xx" },
+	{ "table ip t {\n chain c {\n  @nh,2048,8 1\n }\n}\n",
+	  3, 7, "raw payload offset out of range" },
+	{ "table ip t {\n chain c {\n  @nh,4,128 1\n }\n}\n",
+	  3, 7, "spans more than 16 bytes" },
+	{ "table ip t {\n chain c {\n  @nh,4,4 16\n }\n}\n",
+	  3, 11, "value out of range: 16 (a 4-bit field)" },
+	{ "table ip t {\n chain c {\n  @nh,96,32 10.0.0.1\n }\n}\n",
+	  3, 13, "unexpected" },
+	{ "table ip t {\n chain c {\n  @nh,96 1\n }\n}\n",
+	  3, 10, "unexpected number 1, expecting ','" },
+	{ "table ip t {\n chain c {\n  @nh,0,64 0x1ffffffffffffffff\n }\n}\n",
+	  3, 12, "value out of range: 0x1ffffffffffffffff" },
+	{ "table ip t {\n chain c {\n  @nh,x,8 1\n }\n}\n",
+	  3, 7, "unexpected" },
 };
 
 START_TEST(errors_point_at_the_mistake)
