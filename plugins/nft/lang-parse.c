@@ -4252,7 +4252,7 @@ static int meter_name(struct parser *p, const struct tok *name)
  * is the meter's own, anonymous, carried inline by the dynset.
  */
 static int set_stmt(struct parser *p, struct rule *r, const char *op,
-		    const struct tok *meter)
+		    const struct tok *meter, bool legacy)
 {
 	const struct nftl_sel *sel[CONCAT_MAX], *dsel = NULL;
 	const struct tok *ats[CONCAT_MAX];
@@ -4269,12 +4269,12 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 		if (accept_ident(p, "size") &&
 		    (rc = expect_uint(p, UINT32_MAX, &size, "a size")) < 0)
 			return rc;
-	} else {
+	} else if (!legacy) {
 		d.set = next(p);
 		if (d.set->kind != T_SETREF)
 			return unexpected(p, d.set, "a set reference");
 	}
-	if ((rc = expect_punct(p, '{')) < 0)
+	if (!legacy && (rc = expect_punct(p, '{')) < 0)
 		return rc;
 	d.key = peek(p);
 	do {
@@ -4291,8 +4291,17 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 		if ((rc = parse_time(p, &timeout)) < 0)
 			return rc;
 	}
+	/* set add|update KEY [timeout T] @set: the key, then the set */
+	if (legacy) {
+		d.set = next(p);
+		if (d.set->kind != T_SETREF)
+			return unexpected(p, d.set, "a set reference");
+		more = false;
+	}
 	do {
 		const struct tok *st = peek(p);
+		if (legacy)
+			break;
 		if ((rc = dynset_stmt(p, &in, &more)) < 0)
 			goto out;
 		if (in.exprs.len > (meter ? 1u : 2u)) {
@@ -4309,7 +4318,7 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 					    "quota or ct count)");
 		goto out;
 	}
-	if (!meter && accept_punct(p, ':')) {
+	if (!meter && !legacy && accept_punct(p, ':')) {
 		d.data = peek(p);
 		if ((rc = parse_selector(p, &dsel)) < 0)
 			goto out;
@@ -4322,7 +4331,7 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 		d.ddt = dsel->dtype;
 		d.dlen = dsel->len;
 	}
-	if ((rc = expect_punct(p, '}')) < 0)
+	if (!legacy && (rc = expect_punct(p, '}')) < 0)
 		goto out;
 	if ((rc = meter ? meter_name(p, meter) : dynref_add(p, &d)) < 0)
 		goto out;
@@ -4370,7 +4379,19 @@ out:
 
 static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
 {
-	return set_stmt(p, r, op, NULL);
+	return set_stmt(p, r, op, NULL, false);
+}
+
+/* nft's older spelling, `set add|update|delete KEY [timeout T] @set`
+ * (`set` is read): `add|update|delete @set { KEY [timeout T] }`. */
+static int stmt_legacy_dynset(struct parser *p, struct rule *r)
+{
+	const struct tok *t = next(p);
+
+	if (!is_ident(t, "add") && !is_ident(t, "update") &&
+	    !is_ident(t, "delete"))
+		return unexpected(p, t, "add, update or delete");
+	return set_stmt(p, r, t->s, NULL, true);
 }
 
 /* meter NAME [size N] { KEY [timeout T] STATEFUL } */
@@ -4380,7 +4401,7 @@ static int stmt_meter(struct parser *p, struct rule *r)
 
 	if (name->kind != T_IDENT)
 		return unexpected(p, name, "a meter name");
-	return set_stmt(p, r, NULL, name);
+	return set_stmt(p, r, NULL, name, false);
 }
 
 static bool unqualified_meta(const char *s)
@@ -5295,6 +5316,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 		else if ((streq(w, "add") || streq(w, "update") ||
 			  streq(w, "delete")) && peek(p)->kind == T_SETREF)
 			rc = stmt_dynset(p, &r, w);
+		else if (streq(w, "set"))
+			rc = stmt_legacy_dynset(p, &r);
 		else if (streq(w, "notrack")) {
 			struct linx_value e = linx_value_map();
 			linx_map_put_cstring(&e, "expr", "notrack");

@@ -779,6 +779,15 @@ static const struct {
 	{ "define u = \"linx-no-such-user\"\ntable ip t {\n chain c {\n"
 	  "  meta skuid $u\n }\n}\n",
 	  1, 12, "user does not exist: linx-no-such-user" },
+	/* the older set statement: an op, a key, the set */
+	{ "table ip t {\n chain c {\n  set frob ip saddr @s\n }\n}\n",
+	  3, 7, "expecting add, update or delete" },
+	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n chain c {\n"
+	  "  set add ip saddr drop\n }\n}\n",
+	  6, 20, "expecting a set reference" },
+	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n chain c {\n"
+	  "  set add ip saddr { 1.2.3.4 } @s\n }\n}\n",
+	  6, 20, "expecting a set reference" },
 	/* raw payload expressions: nft's own limits, at the number */
 	{ "table ip t {\n chain c {\n  @th,0,0 1\n }\n}\n",
 	  3, 9, "raw payload length out of range: 0 bits (1-128)" },
@@ -1478,6 +1487,29 @@ START_TEST(set_statements_roundtrip)
 		free(t2);
 		linx_value_clear(&rs);
 		linx_value_clear(&back);
+	}
+	/* nft's older spelling is the same statement */
+	static const char *const legacy[][2] = {
+		{ "set add ip saddr @s", "add @s { ip saddr }" },
+		{ "set update ip saddr timeout 30s @s",
+		  "update @s { ip saddr timeout 30s }" },
+		{ "set delete ip saddr @s", "delete @s { ip saddr }" },
+		{ "set add ip saddr . tcp dport @c",
+		  "add @c { ip saddr . tcp dport }" },
+	};
+	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
+		struct linx_value v[2];
+		for (int k = 0; k < 2; k++) {
+			snprintf(text, sizeof(text),
+				 "table ip t {\n chain c1 {\n  %s\n }\n"
+				 " set s {\n  type ipv4_addr\n  flags timeout\n }\n"
+				 " set c {\n  type ipv4_addr . inet_service\n }\n}\n",
+				 legacy[i][k]);
+			v[k] = parse_ok(text);
+		}
+		ck_assert_msg(linx_value_equal(&v[0], &v[1]), "%s", legacy[i][0]);
+		linx_value_clear(&v[0]);
+		linx_value_clear(&v[1]);
 	}
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		struct linx_value rs, back;
