@@ -572,8 +572,17 @@ static int elem_key_text(struct sbuf *b, const char *type,
 	}
 	if (k->type == LINX_STRING) {
 		if (streq(type, "ifname")) {
-			if (!ifname_ok(k->str))
+			/* an interval set's wildcard, "eth*" (data.c) */
+			size_t wl = strlen(k->str);
+			char pre[16];
+			if (wl >= 2 && wl <= 16 && k->str[wl - 1] == '*') {
+				memcpy(pre, k->str, wl - 1);
+				pre[wl - 1] = '\0';
+				if (!ifname_ok(pre))
+					return -1;
+			} else if (!ifname_ok(k->str)) {
 				return -1;
+			}
 			nftl_sb_quote(b, k->str);
 			return 0;
 		}
@@ -1170,7 +1179,10 @@ static int lone_interval_text(struct sbuf *b, const char *kt,
 					     : NULL;
 	bool interval = !dt && k &&
 			((k->type == LINX_MAP && linx_map_get(k, "range")) ||
-			 (k->type == LINX_STRING && strchr(k->str, '/')));
+			 (k->type == LINX_STRING &&
+			  (strchr(k->str, '/') ||
+			   (streq(kt, "ifname") && k->len > 1 &&
+			    k->str[k->len - 1] == '*'))));
 	struct linx_value two = linx_value_list(), c1 = linx_value_nil(),
 			  c2 = linx_value_nil();
 	int rc;

@@ -162,6 +162,7 @@ struct parser {
 		uint8_t lo[64], hi[64];
 		int plen;
 		bool range;
+		unsigned wild; /* a wildcard's prefix length, 0 none */
 	} one;
 };
 
@@ -1553,7 +1554,13 @@ static int parse_concat_key(struct parser *p, struct linx_value *ret,
 
 		if (i && (rc = expect_punct(p, '.')) < 0)
 			break;
+		const struct tok *at = peek(p);
 		rc = parse_elem_key(p, k->dt[i], k->len[i], &c, interval);
+		if (rc == 0 && p->one.wild) {
+			linx_value_clear(&c);
+			rc = perror_at(p, at, "unsupported feature: a wildcard "
+					      "in a concatenation");
+		}
 		if (rc == 0 && linx_list_push(&l, &c) < 0)
 			rc = nomem(p);
 	}
@@ -1578,10 +1585,25 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 
 	if (rc < 0)
 		return rc;
+	p->one.wild = 0;
 	if (lo.wildcard) {
-		linx_value_clear(&lo.elem);
-		return perror_at(p, p->last, "wildcards are not allowed in "
-					     "sets");
+		/* "eth*": every name with that prefix, an interval as a
+		 * prefix is (data.c encodes it), and alone the prefix's
+		 * compare, as nft makes them */
+		if (is_punct(peek(p), '-')) {
+			linx_value_clear(&lo.elem);
+			return perror_at(p, peek(p), "a wildcard cannot start "
+						     "a range");
+		}
+		if (!*interval)
+			p->first_iv = at;
+		*interval = true;
+		memcpy(p->one.lo, lo.b, sizeof(p->one.lo));
+		p->one.plen = -1;
+		p->one.range = false;
+		p->one.wild = lo.len;
+		*ret = lo.elem;
+		return 0;
 	}
 	if (lo.plen >= 0 || is_punct(peek(p), '-')) {
 		if (!*interval)
@@ -1946,6 +1968,8 @@ static int single_match(struct parser *p, struct rule *r,
 	int plen = p->one.plen;
 	int rc;
 
+	if (p->one.wild) /* { "eth*" } is iifname "eth*" */
+		return e_cmp(p, r, op, lo, p->one.wild);
 	if (p->one.range) {
 		if (nftl_dtype_hton(dt, len)) {
 			if ((rc = e_hton(p, r, len)) < 0)

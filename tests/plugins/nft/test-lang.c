@@ -173,6 +173,10 @@ static const char *const vectors[][3] = {
 	  CMP("neq", "0120") "]" },
 	{ "ip", "@th,16,16 http",
 	  "[" PL("transport", 2, 2) CMP("eq", "0050") "]" },
+	/* a set of one wildcard is its compare, of the prefix */
+	{ "inet", "iifname != { \"eth*\" } drop",
+	  "[{\"expr\":\"meta\",\"key\":\"iifname\",\"dreg\":1}," CMP("neq", "657468")
+	  ",\"drop\"]" },
 	/* adjacent raw matches merge as fields do */
 	{ "ip", "@th,256,64 0x646973736f6c7665 @th,320,8 0x3a",
 	  "[" PL("transport", 32, 9) CMP("eq", "646973736f6c76653a") "]" },
@@ -779,6 +783,16 @@ static const struct {
 	{ "define u = \"linx-no-such-user\"\ntable ip t {\n chain c {\n"
 	  "  meta skuid $u\n }\n}\n",
 	  1, 12, "user does not exist: linx-no-such-user" },
+	/* interface name wildcards: not in a concatenation, and a named
+	 * set holding one is an interval set */
+	{ "table ip t {\n chain c {\n  iifname . oifname { \"eth*\" . \"lo\" }\n"
+	  " }\n}\n",
+	  3, 23, "unsupported feature: a wildcard in a concatenation" },
+	{ "table ip t {\n set s {\n  type ifname\n  elements = { \"lo\", \"eth*\" }\n"
+	  " }\n}\n",
+	  4, 22, "a prefix or range needs flags interval" },
+	{ "table ip t {\n chain c {\n  iifname { \"eth*\"-\"lo\" }\n }\n}\n",
+	  3, 19, "a wildcard cannot start a range" },
 	/* the older set statement: an op, a key, the set */
 	{ "table ip t {\n chain c {\n  set frob ip saddr @s\n }\n}\n",
 	  3, 7, "expecting add, update or delete" },
