@@ -3441,7 +3441,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 					t = &nftl_sels[k];
 			if (t && (t->dtype == DT_MARK || t->dtype == DT_HINT ||
 				  t->dtype == DT_CTEVENT ||
-				  t->dtype == DT_CLASSID) &&
+				  t->dtype == DT_CLASSID ||
+				  t->dtype == DT_PKTTYPE) &&
 			    d->len == t->len && !linx_map_get(s, "direction")) {
 				nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
 				if (t->dtype == DT_CTEVENT) {

@@ -3780,8 +3780,10 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 		rc = e_imm(p, r, 1, b, s->len);
 	} else {
 		struct val v;
+		/* the kernel writes these meta keys (nft_meta_set_init());
+		 * pkttype: host, broadcast, multicast, other */
 		if (s->dtype != DT_MARK && s->dtype != DT_HINT &&
-		    s->dtype != DT_CLASSID)
+		    s->dtype != DT_CLASSID && s->dtype != DT_PKTTYPE)
 			return perror_at(p, t, "unsupported feature: %s %s set",
 					 s->proto, s->field);
 		if ((rc = parse_value(p, s->dtype, s->len, &v)) < 0)

@@ -173,6 +173,9 @@ static const char *const vectors[][3] = {
 	  CMP("neq", "0120") "]" },
 	{ "ip", "@th,16,16 http",
 	  "[" PL("transport", 2, 2) CMP("eq", "0050") "]" },
+	{ "inet", "meta pkttype set broadcast",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"01\"}},"
+	  "{\"expr\":\"meta\",\"key\":\"pkttype\",\"sreg\":1}]" },
 	/* a set of one wildcard is its compare, of the prefix */
 	{ "inet", "iifname != { \"eth*\" } drop",
 	  "[{\"expr\":\"meta\",\"key\":\"iifname\",\"dreg\":1}," CMP("neq", "657468")
