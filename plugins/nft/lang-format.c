@@ -170,6 +170,9 @@ struct fctx {
 	bool have[24];
 	const struct linx_value *reg[24]; /* immediates not yet used */
 	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
+	/* the map of regtext[r] gives an address and a port (a nat map's
+	 * `ADDR . PORT` values), the port in the next slot */
+	bool regpair[24];
 	bool term; /* a verdict was written: nothing may follow */
 	bool iiftype; /* the link-layer dependency was read */
 	/* the transport protocol was matched, maybe as a set (meta l4proto
@@ -1202,6 +1205,19 @@ static int lone_interval_text(struct sbuf *b, const char *kt,
 	return rc;
 }
 
+static const char *type_text(const struct linx_value *t, char *buf, size_t n);
+
+/* Whether a map's data type is a nat map's ADDR . PORT. */
+static bool nat_pair_type(const struct linx_value *t)
+{
+	return t && t->type == LINX_LIST && t->len == 2 &&
+	       t->items[0].type == LINX_STRING &&
+	       t->items[1].type == LINX_STRING &&
+	       (streq(t->items[0].str, "ipv4_addr") ||
+		streq(t->items[0].str, "ipv6_addr")) &&
+	       streq(t->items[1].str, "inet_service");
+}
+
 static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			uint32_t n, uint32_t i, const struct nftl_sel *s,
 			bool prefix, const char *lhs)
@@ -1226,6 +1242,11 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 		const struct linx_value *m = &ex[i + 1];
 		const char *kt = str_of(m, "key_type");
 		const char *dt = str_of(m, "data_type");
+		char dtb[300];
+		bool pair = nat_pair_type(linx_map_get(m, "data_type"));
+		if (pair)
+			dt = type_text(linx_map_get(m, "data_type"), dtb,
+				       sizeof(dtb));
 		int64_t sr = -1, dr = -1;
 		int_of(m, "sreg", &sr);
 		int_of(m, "dreg", &dr);
@@ -1246,6 +1267,7 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 				return unsupported(c, m, "map elements");
 			}
 			c->regtext[ldreg] = b.p;
+			c->regpair[ldreg] = pair;
 			return 2;
 		}
 	}
@@ -2206,10 +2228,18 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 		if (int_of(e, "reg_addr_min", &ra) && ra >= 1 && ra <= 23 &&
 		    c->regtext[ra] && !linx_map_get(e, "reg_addr_max") &&
 		    !linx_map_get(e, "reg_proto_max")) {
+			bool pair = c->regpair[ra];
 			nftl_sb_puts(&b, c->regtext[ra]);
 			free(c->regtext[ra]);
 			c->regtext[ra] = NULL;
-			if (int_of(e, "reg_proto_min", &rp)) {
+			c->regpair[ra] = false;
+			/* ADDR . PORT values: the port is the map's too,
+			 * in the slot after the address */
+			if (pair && !(ra == 1 &&
+				      int_of(e, "reg_proto_min", &rp) &&
+				      rp == (v6 ? 2 : 9)))
+				goto bad;
+			if (!pair && int_of(e, "reg_proto_min", &rp)) {
 				if (rp >= 1 && rp <= 23 && c->regtext[rp]) {
 					nftl_sb_puts(&b, " : ");
 					nftl_sb_puts(&b, c->regtext[rp]);
@@ -2750,7 +2780,9 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if ((!lk && !lit) || !int_of(m, "sreg", &sreg) || sreg != 1)
 		return 0;
 	int_of(m, "dreg", &dreg);
-	if (dreg != -1 && dreg != 0)
+	/* SEL . SEL map { ... }: a nat's value, left in register 1 */
+	bool tomap = dreg == 1 && lit && !c->regtext[1];
+	if (dreg != -1 && dreg != 0 && !tomap)
 		return 0;
 	const struct linx_value *f = linx_map_get(m, "flags");
 	if (f && (f->type != LINX_LIST || f->len > 1 ||
@@ -2758,12 +2790,18 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		return 0;
 	if (dreg == 0 && has_inv(m))
 		return 0;
-	char kb[300];
+	char kb[300], db[300];
 	const struct linx_value *ktv = linx_map_get(m, "key_type");
 	const char *dt = str_of(m, "data_type");
+	bool pair = tomap && nat_pair_type(linx_map_get(m, "data_type"));
+	if (pair)
+		dt = type_text(linx_map_get(m, "data_type"), db, sizeof(db));
+	if (tomap && (!dt || streq(dt, "verdict") || has_inv(m)))
+		return 0;
 	if (lit) {
 		if (!ktv || ktv->type != LINX_LIST || ktv->len != nl ||
-		    (dt && !streq(dt, "verdict")) || (dt != NULL) != (dreg == 0))
+		    (!tomap && dt && !streq(dt, "verdict")) ||
+		    (!tomap && (dt != NULL) != (dreg == 0)))
 			return 0;
 		for (unsigned k = 0; k < nl; k++) {
 			const char *st = nftl_dtype_settype(sel[k]->dtype,
@@ -2778,7 +2816,8 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			nftl_sb_puts(&b, " . ");
 		sel_name(&b, sel[k]);
 	}
-	nftl_sb_puts(&b, dreg == 0 ? " vmap " : has_inv(m) ? " != " : " ");
+	nftl_sb_puts(&b, tomap ? " map " : dreg == 0 ? " vmap "
+					  : has_inv(m) ? " != " : " ");
 	if (lk) {
 		const char *set = str_of(m, "set");
 		if (!set || !set[0])
@@ -2792,13 +2831,18 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	} else {
 		const char *kt = type_text(ktv, kb, sizeof(kb));
 		if (!kt || elements_text(&b, kt, linx_map_get(m, "elements"),
-					 dreg == 0, dreg == 0, dt) < 0)
+					 dreg == 0, dreg == 0 || tomap, dt) < 0)
 			goto bad;
 	}
 	if (b.oom)
 		goto bad;
-	word(c, b.p);
-	free(b.p);
+	if (tomap) {
+		c->regtext[1] = b.p;
+		c->regpair[1] = pair;
+	} else {
+		word(c, b.p);
+		free(b.p);
+	}
 	c->l4 = y.l4, c->nf = y.nf, c->eth = y.eth, c->iiftype = y.iiftype;
 	if (dreg == 0)
 		c->term = true;

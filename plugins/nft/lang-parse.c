@@ -155,6 +155,9 @@ struct parser {
 	/* while the values of a bit field (ip dscp) are read: its width
 	 * and place; parse_value() checks and shifts them (0: none) */
 	uint8_t fbits, fshift;
+	/* while a nat map's elements are read: how many values were
+	 * ADDR . PORT (-1: not a nat map) */
+	long nat_pairs;
 	/* the selector of the raw payload expression being read */
 	struct nftl_raw raw;
 	/* the bytes of the last set element read (parse_elem_key) */
@@ -1740,6 +1743,20 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 				struct val dv;
 				rc = parse_value(p, ddt, dlen, &dv);
 				data = dv.elem;
+				/* a nat map's ADDR . PORT */
+				if (rc == 0 && p->nat_pairs >= 0 &&
+				    accept_punct(p, '.')) {
+					struct linx_value pr = linx_value_list();
+					linx_list_push(&pr, &data);
+					rc = parse_value(p, DT_SERVICE, 2, &dv);
+					linx_list_push(&pr, &dv.elem);
+					if (rc < 0) {
+						linx_value_clear(&pr);
+						goto fail;
+					}
+					data = pr;
+					p->nat_pairs++;
+				}
 			}
 			if (rc < 0)
 				goto fail;
@@ -3171,6 +3188,92 @@ static bool is_payload_proto(const char *s);
 static const struct nftl_sel *gen_sel(const struct tok *t);
 static int gen_expr(struct parser *p, struct rule *r, const struct tok *t);
 
+/* A map's data type: the value's, or for a nat map whose values were
+ * all ADDR . PORT (p->nat_pairs), the concatenation of both. */
+static void put_map_data_type(struct parser *p, struct linx_value *e,
+			      unsigned ddt, unsigned dlen)
+{
+	if (p->nat_pairs > 0) {
+		struct linx_value l = linx_value_list();
+		linx_list_push_cstring(&l, nftl_dtype_settype(ddt, dlen));
+		linx_list_push_cstring(&l, "inet_service");
+		linx_map_put(e, "data_type", &l);
+		return;
+	}
+	linx_map_put_cstring(e, "data_type", nftl_dtype_settype(ddt, dlen));
+}
+
+/*
+ * `SEL . SEL ... map { K . K : V, ... }` (the first selector read, at
+ * `at`): the key loaded as a set lookup's is (load_key), then a lookup
+ * in an anonymous map from register 1 into register 1, as nft compiles
+ * `dnat ip to ip daddr . tcp dport map { ... }`.
+ */
+static int concat_map_value(struct parser *p, struct rule *r,
+			    const struct nftl_sel *first, const struct tok *at,
+			    unsigned reg, unsigned ddt, unsigned dlen,
+			    const char *what)
+{
+	const struct nftl_sel *sel[CONCAT_MAX];
+	const struct tok *ats[CONCAT_MAX];
+	struct ckey k = { 0 };
+	unsigned slots;
+	int rc;
+
+	if (reg != 1)
+		return perror_at(p, at, "unsupported feature: %s a "
+					"concatenation in a second register",
+				 what);
+	sel[0] = first;
+	ats[0] = at;
+	if ((rc = ckey_add(p, &k, first->dtype, first->len, at)) < 0)
+		return rc;
+	while (accept_punct(p, '.')) {
+		const struct tok *t = peek(p);
+		const struct nftl_sel *s;
+
+		if ((rc = parse_selector(p, &s)) < 0 ||
+		    (rc = ckey_add(p, &k, s->dtype, s->len, t)) < 0)
+			return rc;
+		sel[k.n - 1] = s;
+		ats[k.n - 1] = t;
+	}
+	if (!accept_ident(p, "map"))
+		return perror_at(p, peek(p), "unsupported feature: %s an "
+					     "expression other than a map "
+					     "lookup",
+				 what);
+	if (peek(p)->kind == T_SETREF)
+		return perror_at(p, peek(p), "unsupported feature: %s a named "
+					     "map of a concatenation",
+				 what);
+	if ((rc = expect_punct(p, '{')) < 0)
+		return rc;
+	struct linx_value elems;
+	bool interval = false;
+	p->ck = &k;
+	rc = parse_elements(p, 0, 0, true, 1, ddt, dlen, &elems, &interval);
+	p->ck = NULL;
+	if (rc == 0 && interval)
+		rc = perror_at(p, p->first_iv, "unsupported feature: ranges "
+					       "and prefixes in a nat map of a "
+					       "concatenation");
+	if (rc == 0)
+		rc = load_key(p, r, sel, ats, k.n, 0, NULL, &slots);
+	if (rc < 0) {
+		linx_value_clear(&elems);
+		return rc;
+	}
+	struct linx_value e = linx_value_map(), kt = ckey_types(&k);
+	linx_map_put_cstring(&e, "expr", "set_literal");
+	linx_map_put(&e, "key_type", &kt);
+	put_map_data_type(p, &e, ddt, dlen);
+	linx_map_put(&e, "elements", &elems);
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_int(&e, "dreg", 1);
+	return push_expr(p, r, &e);
+}
+
 static int map_value(struct parser *p, struct rule *r, unsigned reg,
 		     unsigned ddt, unsigned dlen, const char *what)
 {
@@ -3210,6 +3313,8 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 	if (!s || s->bits)
 		return perror_at(p, t, "unsupported feature: %s %s", proto,
 				 field);
+	if (is_punct(peek(p), '.'))
+		return concat_map_value(p, r, s, t, reg, ddt, dlen, what);
 	if ((rc = emit_deps(p, r, s, t)) < 0)
 		return rc;
 	struct linx_value e = linx_value_map();
@@ -3269,7 +3374,7 @@ lookup:
 	e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "set_literal");
 	linx_map_put_cstring(&e, "key_type", kt);
-	linx_map_put_cstring(&e, "data_type", nftl_dtype_settype(ddt, dlen));
+	put_map_data_type(p, &e, ddt, dlen);
 	linx_map_put(&e, "elements", &elems);
 	linx_map_put_int(&e, "sreg", reg);
 	linx_map_put_int(&e, "dreg", reg);
@@ -3392,6 +3497,13 @@ static int stmt_objref(struct parser *p, struct rule *r, const char *kind)
 	return stmt_objref_or(p, r, kind);
 }
 
+static bool is_expr_named(const struct linx_value *e, const char *name)
+{
+	const struct linx_value *x = e->type == LINX_MAP ? linx_map_get(e, "expr")
+							 : NULL;
+	return x && x->type == LINX_STRING && streq(x->str, name);
+}
+
 static bool nat_map_ahead(struct parser *p)
 {
 	const struct tok *t = peek(p);
@@ -3416,12 +3528,31 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		const struct tok *f1 = peek(p);
 		if (is_ident(f1, "to") || is_punct(f1, ':') ||
 		    f1->kind == T_IPV4 || f1->kind == T_IPV6 ||
-		    nat_map_ahead(p) || p->n_src != depth)
+		    is_ident(f1, "addr") || nat_map_ahead(p) ||
+		    p->n_src != depth)
 			fam = f0->s[2] == '6' ? F_IP6 : F_IP;
 		else
 			p->src[p->n_src - 1].i = save;
 	}
+	/* `dnat ip addr . port to SEL map { K : ADDR . PORT }`: the map's
+	 * values are both, as they may be after a plain `to` */
+	bool pair = false;
+	if (fam >= 0 && accept_ident(p, "addr")) {
+		if ((rc = expect_punct(p, '.')) < 0 ||
+		    (rc = (accept_ident(p, "port") ? 0
+			   : unexpected(p, peek(p), "port"))) < 0 ||
+		    (rc = (is_ident(peek(p), "to") ? 0
+			   : unexpected(p, peek(p), "to"))) < 0) {
+			linx_value_clear(&e);
+			return rc;
+		}
+		pair = true;
+	}
 	bool to = accept_ident(p, "to");
+	if (pair && !nat_map_ahead(p)) {
+		linx_value_clear(&e);
+		return unexpected(p, peek(p), "a map lookup (SEL map { ... })");
+	}
 	if (nat_map_ahead(p)) {
 		if (fam < 0)
 			fam = p->family == F_IP6 ? F_IP6 : F_IP;
@@ -3434,10 +3565,41 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		linx_map_put_cstring(&e, "expr", "nat");
 		linx_map_put_cstring(&e, "type", type);
 		linx_map_put_cstring(&e, "family", fam == F_IP ? "ip" : "ip6");
-		if ((rc = map_value(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
-				    fam == F_IP ? 4 : 16, "nat to")) < 0)
+		const struct tok *mt = peek(p);
+		p->nat_pairs = 0;
+		rc = map_value(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
+			       fam == F_IP ? 4 : 16, "nat to");
+		long pairs = p->nat_pairs;
+		p->nat_pairs = -1;
+		if (rc < 0)
 			goto fail;
 		linx_map_put_int(&e, "reg_addr_min", 1);
+		if (pairs || pair) {
+			/* the port follows the address in register 1's
+			 * slots: NFT_REG32_01 after 4 bytes, register 2
+			 * after 16 (nft's allocation) */
+			const struct linx_value *lit =
+				&r->exprs.items[r->exprs.len - 1];
+			const struct linx_value *el =
+				linx_map_get(lit, "elements");
+			if (!is_expr_named(lit, "set_literal") || !el ||
+			    (long)el->len != pairs) {
+				rc = perror_at(p, mt, "every value of the map "
+						      "must be ADDR . PORT");
+				goto fail;
+			}
+			if (r->l4 < 0 && !r->l4seen) {
+				rc = perror_at(p, mt, "transport protocol "
+						      "mapping is only valid "
+						      "after transport "
+						      "protocol match");
+				goto fail;
+			}
+			linx_map_put_int(&e, "reg_proto_min",
+					 fam == F_IP ? 9 : 2);
+			nat_flags(p, &e);
+			return push_expr(p, r, &e);
+		}
 		if (accept_punct(p, ':')) {
 			if (nat_map_ahead(p)) {
 				if ((rc = map_value(p, r, 2, DT_SERVICE, 2, "nat to")) < 0)
@@ -7499,6 +7661,7 @@ int linx_nft_parse(const char *text, size_t len,
 	p->opts = opts;
 	p->perr = perr;
 	p->err = err;
+	p->nat_pairs = -1;
 	p->max_depth = opts && opts->max_include_depth
 			       ? opts->max_include_depth
 			       : NFT_LANG_MAX_INCLUDE;

@@ -796,6 +796,17 @@ static const struct {
 	  4, 22, "a prefix or range needs flags interval" },
 	{ "table ip t {\n chain c {\n  iifname { \"eth*\"-\"lo\" }\n }\n}\n",
 	  3, 19, "a wildcard cannot start a range" },
+	/* nat maps of ADDR . PORT: nft's own checks */
+	{ "table ip t {\n chain c {\n  dnat to ip daddr map { 10.0.0.2 : "
+	  "10.0.0.3 . 80 }\n }\n}\n",
+	  3, 11, "transport protocol mapping is only valid after transport "
+		 "protocol match" },
+	{ "table ip t {\n chain c {\n  tcp dport 1 dnat to ip daddr map { "
+	  "10.0.0.2 : 10.0.0.3 . 80, 10.0.0.4 : 10.0.0.5 }\n }\n}\n",
+	  3, 23, "every value of the map must be ADDR . PORT" },
+	{ "table ip t {\n chain c {\n  tcp dport 1 dnat ip addr . port to "
+	  "10.0.0.1\n }\n}\n",
+	  3, 38, "expecting a map lookup" },
 	/* the older set statement: an op, a key, the set */
 	{ "table ip t {\n chain c {\n  set frob ip saddr @s\n }\n}\n",
 	  3, 7, "expecting add, update or delete" },
@@ -1473,6 +1484,9 @@ START_TEST(set_statements_roundtrip)
 		"ct mark set tcp dport map { 22 : 0x5 }",
 		"ct mark set meta mark map { 0x1 : 0x7 }",
 		"dnat to ip daddr map @n",
+		"dnat to ip daddr . tcp dport map { 10.0.0.1 . 80 : "
+		"192.168.1.1 . 8080 }",
+		"tcp dport 22 dnat to ip daddr map { 10.0.0.1 : 10.0.0.2 . 2222 }",
 	};
 	char text[1024];
 
