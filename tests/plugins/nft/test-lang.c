@@ -1461,6 +1461,73 @@ START_TEST(payload_writes_formatter)
 }
 END_TEST
 
+/* A payload load no field of its context is prints raw, as nft lists
+ * it, and reads back to the same rule. */
+START_TEST(raw_loads_formatter)
+{
+#define RAW(fam, x)                                                        \
+	"{\"tables\":[{\"family\":\"" fam "\",\"name\":\"t\",\"chains\":[{" \
+	"\"name\":\"c\",\"rules\":[{\"exprs\":[" x "]}]}]}]}"
+#define LD(base, off, len)                                                 \
+	"{\"expr\":\"payload\",\"dreg\":1,\"base\":\"" base "\","         \
+	"\"offset\":" #off ",\"len\":" #len "},"
+#define EQ(hex) "{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\",\"data\":{\"$bytes\":\"" hex "\"}}"
+#define AND(m)                                                             \
+	"{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":1,"         \
+	"\"mask\":{\"$bytes\":\"" m "\"},\"xor\":{\"$bytes\":\"00\"}},"
+	static const struct {
+		const char *json, *want;
+	} c[] = {
+		{ RAW("ip", LD("transport", 12, 4) EQ("2112a442")),
+		  "@th,96,32 0x2112a442" },
+		/* the l4proto match is no dependency of a raw load */
+		{ RAW("inet", "{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"
+			      EQ("11") "," LD("transport", 12, 4) EQ("2112a442")),
+		  "meta l4proto udp @th,96,32 0x2112a442" },
+		/* no meta iiftype: not an ether field to nft */
+		{ RAW("ip", LD("link", 0, 6) EQ("010203040506")),
+		  "@ll,0,48 0x10203040506" },
+		{ RAW("inet", LD("network", 0, 1) AND("f0") EQ("40")),
+		  "@nh,0,8 & 0xf0 == 0x40" },
+		{ RAW("inet", LD("transport", 0, 1) AND("f0")
+		      "{\"expr\":\"set_literal\",\"key_type\":\"integer/8\","
+		      "\"elements\":[16,48],\"sreg\":1}"),
+		  "@th,0,4 { 1, 3 }" },
+		{ RAW("inet", "{\"expr\":\"immediate\",\"dreg\":1,"
+			      "\"data\":{\"$bytes\":\"04\"}},{\"expr\":\"payload\","
+			      "\"sreg\":1,\"base\":\"network\",\"offset\":1,\"len\":1,"
+			      "\"csum_type\":\"none\",\"csum_offset\":0,"
+			      "\"csum_flags\":[]}"),
+		  "@nh,8,8 set 0x4" },
+		{ RAW("ip", LD("transport", 0, 16) EQ("00000000000000000000000000000001")),
+		  "@th,0,128 0x1" },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct linx_value v = nt_json(c[i].json), back;
+		struct linx_nft_parse_error pe;
+		struct linx_error err;
+		char *x = fmt(&v);
+
+		ck_assert_msg(strstr(x, c[i].want) && !strstr(x, "# <"),
+			      "%zu: want %s\n%s", i, c[i].want, x);
+		linx_assert_ok(linx_nft_parse(x, strlen(x), NULL, &back, &pe,
+					      &err),
+			       &err);
+		char *y = fmt(&back);
+		ck_assert_str_eq(x, y);
+		free(x);
+		free(y);
+		linx_value_clear(&v);
+		linx_value_clear(&back);
+	}
+#undef RAW
+#undef LD
+#undef EQ
+#undef AND
+}
+END_TEST
+
 /* Set statements print as nft lists them, parse back to the same value,
  * and make their set dynamic with nft's size (65535) as nft -f does,
  * even when the set comes after the chain. */
@@ -1942,6 +2009,7 @@ int main(void)
 	tcase_add_test(tc, set_statements_roundtrip);
 	tcase_add_test(tc, set_exprs_roundtrip);
 	tcase_add_test(tc, payload_writes_formatter);
+	tcase_add_test(tc, raw_loads_formatter);
 	tcase_add_test(tc, auto_merge_merges);
 	tcase_add_test(tc, nested_sets_flatten);
 	tcase_add_test(tc, commands_change_the_input);
