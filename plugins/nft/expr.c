@@ -1123,7 +1123,8 @@ int nft_set_exprs_put(struct nft_msgbuf *b, const struct linx_value *exprs,
 
 /* ---- anonymous sets ------------------------------------------------------ */
 
-/* Is an element of a set literal an interval (a prefix or a range)? */
+/* Is an element of a set literal an interval (a prefix, a range, or an
+ * interface name wildcard, "eth*")? */
 static bool is_interval(const struct linx_value *el)
 {
 	const struct linx_value *k = el;
@@ -1131,7 +1132,8 @@ static bool is_interval(const struct linx_value *el)
 	if (el->type == LINX_MAP && linx_map_get(el, "key"))
 		k = linx_map_get(el, "key");
 	if (k->type == LINX_STRING)
-		return memchr(k->str, '/', k->len) != NULL;
+		return memchr(k->str, '/', k->len) != NULL ||
+		       (k->len > 1 && k->str[k->len - 1] == '*');
 	if (k->type == LINX_MAP)
 		return linx_map_get(k, "range") != NULL;
 	if (k->type == LINX_LIST)

@@ -170,6 +170,9 @@ struct fctx {
 	bool have[24];
 	const struct linx_value *reg[24]; /* immediates not yet used */
 	char *regtext[24]; /* "tcp dport map { ... }" loaded there */
+	/* the map of regtext[r] gives an address and a port (a nat map's
+	 * `ADDR . PORT` values), the port in the next slot */
+	bool regpair[24];
 	bool term; /* a verdict was written: nothing may follow */
 	bool iiftype; /* the link-layer dependency was read */
 	/* the transport protocol was matched, maybe as a set (meta l4proto
@@ -177,6 +180,7 @@ struct fctx {
 	bool l4seen;
 	uint64_t gen_max; /* the largest value the generator matched gives */
 	uint32_t fmask; /* sel_of(): the bit field masked so (0: none) */
+	struct nftl_raw raw; /* raw_of()'s selector */
 	struct sbuf out;
 	char why[160];
 	bool bad;
@@ -399,6 +403,17 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		nftl_sb_quote(b, n);
 		return 0;
 	}
+	case DT_XINT: { /* a raw payload's value: hex, no leading zeros */
+		unsigned k = 0;
+		if (len == 0 || len > 16)
+			return -1;
+		while (k + 1 < len && !d[k])
+			k++;
+		nftl_sb_printf(b, "0x%x", d[k]);
+		while (++k < len)
+			nftl_sb_printf(b, "%02x", d[k]);
+		return 0;
+	}
 	default:
 		break;
 	}
@@ -560,8 +575,17 @@ static int elem_key_text(struct sbuf *b, const char *type,
 	}
 	if (k->type == LINX_STRING) {
 		if (streq(type, "ifname")) {
-			if (!ifname_ok(k->str))
+			/* an interval set's wildcard, "eth*" (data.c) */
+			size_t wl = strlen(k->str);
+			char pre[16];
+			if (wl >= 2 && wl <= 16 && k->str[wl - 1] == '*') {
+				memcpy(pre, k->str, wl - 1);
+				pre[wl - 1] = '\0';
+				if (!ifname_ok(pre))
+					return -1;
+			} else if (!ifname_ok(k->str)) {
 				return -1;
+			}
 			nftl_sb_quote(b, k->str);
 			return 0;
 		}
@@ -828,6 +852,11 @@ static const char *ctx_proto(const struct fctx *c, const char *base,
 
 	if (streq(base, "link")) {
 		b = 0;
+		/* an ether field outside the bridge family comes after its
+		 * dependency (meta iiftype ether); a load without one is
+		 * raw to nft (@ll,0,48) */
+		if (c->family != F_BRIDGE && !c->iiftype)
+			return NULL;
 		proto = "ether";
 	} else if (streq(base, "network")) {
 		b = 1;
@@ -1003,7 +1032,7 @@ static void sel_name(struct sbuf *b, const struct nftl_sel *s)
 		return;
 	}
 	nftl_sb_puts(b, s->proto);
-	nftl_sb_put(b, " ", 1);
+	nftl_sb_put(b, s->proto[0] == '@' ? "," : " ", 1); /* @th,64,16 */
 	nftl_sb_puts(b, s->field);
 }
 
@@ -1153,7 +1182,10 @@ static int lone_interval_text(struct sbuf *b, const char *kt,
 					     : NULL;
 	bool interval = !dt && k &&
 			((k->type == LINX_MAP && linx_map_get(k, "range")) ||
-			 (k->type == LINX_STRING && strchr(k->str, '/')));
+			 (k->type == LINX_STRING &&
+			  (strchr(k->str, '/') ||
+			   (streq(kt, "ifname") && k->len > 1 &&
+			    k->str[k->len - 1] == '*'))));
 	struct linx_value two = linx_value_list(), c1 = linx_value_nil(),
 			  c2 = linx_value_nil();
 	int rc;
@@ -1171,6 +1203,19 @@ static int lone_interval_text(struct sbuf *b, const char *kt,
 	rc = elements_text(b, kt, &two, false, false, NULL);
 	linx_value_clear(&two);
 	return rc;
+}
+
+static const char *type_text(const struct linx_value *t, char *buf, size_t n);
+
+/* Whether a map's data type is a nat map's ADDR . PORT. */
+static bool nat_pair_type(const struct linx_value *t)
+{
+	return t && t->type == LINX_LIST && t->len == 2 &&
+	       t->items[0].type == LINX_STRING &&
+	       t->items[1].type == LINX_STRING &&
+	       (streq(t->items[0].str, "ipv4_addr") ||
+		streq(t->items[0].str, "ipv6_addr")) &&
+	       streq(t->items[1].str, "inet_service");
 }
 
 static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
@@ -1197,6 +1242,11 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 		const struct linx_value *m = &ex[i + 1];
 		const char *kt = str_of(m, "key_type");
 		const char *dt = str_of(m, "data_type");
+		char dtb[300];
+		bool pair = nat_pair_type(linx_map_get(m, "data_type"));
+		if (pair)
+			dt = type_text(linx_map_get(m, "data_type"), dtb,
+				       sizeof(dtb));
 		int64_t sr = -1, dr = -1;
 		int_of(m, "sreg", &sr);
 		int_of(m, "dreg", &dr);
@@ -1217,6 +1267,7 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 				return unsupported(c, m, "map elements");
 			}
 			c->regtext[ldreg] = b.p;
+			c->regpair[ldreg] = pair;
 			return 2;
 		}
 	}
@@ -1766,6 +1817,17 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 
 /* The bit field (ip dscp) a payload load and the bitwise after it read,
  * or NULL. */
+static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e);
+
+/* Whether exprs[i] and the next are a range's cmp >= and cmp <=. */
+static bool is_range(const struct linx_value *ex, uint32_t n, uint32_t i)
+{
+	const char *op = str_of(&ex[i], "op");
+	const char *op2 = i + 1 < n && is_expr(&ex[i + 1], "cmp")
+				  ? str_of(&ex[i + 1], "op") : NULL;
+	return op && streq(op, "gte") && op2 && streq(op2, "lte");
+}
+
 static const struct nftl_sel *field_sel(struct fctx *c,
 					const struct linx_value *ex,
 					uint32_t n, uint32_t i)
@@ -1788,7 +1850,29 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 			return NULL;
 	c->fmask = (uint32_t)get_uint(m->bytes, m->len, false);
 	s = c->fmask ? sel_of(c, &ex[i], &prefix) : NULL;
+	uint32_t fm = c->fmask;
 	c->fmask = 0;
+	if (s || !fm || (is_expr(&ex[i + 2], "cmp") && !is_range(ex, n, i + 2)))
+		return s;
+	/* a set or range of a raw payload not in whole bytes: nft masks
+	 * the load and shifts the values (@th,0,4 { 1, 3 }); written
+	 * with the field's own bits, which read back the same */
+	unsigned shift = 0, bits = 0;
+	while (!(fm >> shift & 1))
+		shift++;
+	while (shift + bits < 32 && fm >> (shift + bits) & 1)
+		bits++;
+	if (shift + bits < 32 && fm >> (shift + bits))
+		return NULL; /* not one run of bits */
+	const struct nftl_sel *r = raw_of(c, &ex[i]);
+	if (!r || r->proto[0] != '@')
+		return NULL;
+	uint64_t off = 8u * r->offset + 8u * (unsigned)len - shift - bits;
+	char why[160];
+	if (!nftl_raw_sel(r->proto + 1, off, bits, &c->raw, &s, why,
+			  sizeof(why)) ||
+	    s->len != len || s->offset != r->offset || !s->bits)
+		return NULL;
 	return s;
 }
 
@@ -1882,6 +1966,29 @@ static int fmt_field(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	return rc < 0 ? rc : rc + 1;
 }
 
+/* A payload load no field of its context is: nft lists it raw,
+ * `@th,96,32` (any mask it has printed as a mask), or NULL. */
+static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e)
+{
+	const struct nftl_sel *s = NULL;
+	const char *base = str_of(e, "base");
+	int64_t off, len, dreg;
+	char why[160];
+
+	if (!is_expr(e, "payload") || !base || !int_of(e, "dreg", &dreg) ||
+	    dreg < 1 || dreg > 23 || !uint_of(e, "offset", 255, &off) ||
+	    !uint_of(e, "len", 16, &len) || len == 0)
+		return NULL;
+	base = streq(base, "link")	   ? "ll"
+	       : streq(base, "network")   ? "nh"
+	       : streq(base, "transport") ? "th"
+					  : NULL;
+	if (!base || !nftl_raw_sel(base, (uint64_t)off * 8, (uint64_t)len * 8,
+				   &c->raw, &s, why, sizeof(why)))
+		return NULL;
+	return s;
+}
+
 static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		     uint32_t i)
 {
@@ -1891,6 +1998,8 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if (s)
 		return fmt_field(c, ex, n, i, s);
 	s = sel_of(c, &ex[i], &prefix);
+	if (!s)
+		s = raw_of(c, &ex[i]);
 
 	return fmt_match_as(c, ex, n, i, s, prefix, NULL);
 }
@@ -2119,10 +2228,18 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 		if (int_of(e, "reg_addr_min", &ra) && ra >= 1 && ra <= 23 &&
 		    c->regtext[ra] && !linx_map_get(e, "reg_addr_max") &&
 		    !linx_map_get(e, "reg_proto_max")) {
+			bool pair = c->regpair[ra];
 			nftl_sb_puts(&b, c->regtext[ra]);
 			free(c->regtext[ra]);
 			c->regtext[ra] = NULL;
-			if (int_of(e, "reg_proto_min", &rp)) {
+			c->regpair[ra] = false;
+			/* ADDR . PORT values: the port is the map's too,
+			 * in the slot after the address */
+			if (pair && !(ra == 1 &&
+				      int_of(e, "reg_proto_min", &rp) &&
+				      rp == (v6 ? 2 : 9)))
+				goto bad;
+			if (!pair && int_of(e, "reg_proto_min", &rp)) {
 				if (rp >= 1 && rp <= 23 && c->regtext[rp]) {
 					nftl_sb_puts(&b, " : ");
 					nftl_sb_puts(&b, c->regtext[rp]);
@@ -2663,7 +2780,9 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if ((!lk && !lit) || !int_of(m, "sreg", &sreg) || sreg != 1)
 		return 0;
 	int_of(m, "dreg", &dreg);
-	if (dreg != -1 && dreg != 0)
+	/* SEL . SEL map { ... }: a nat's value, left in register 1 */
+	bool tomap = dreg == 1 && lit && !c->regtext[1];
+	if (dreg != -1 && dreg != 0 && !tomap)
 		return 0;
 	const struct linx_value *f = linx_map_get(m, "flags");
 	if (f && (f->type != LINX_LIST || f->len > 1 ||
@@ -2671,12 +2790,18 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		return 0;
 	if (dreg == 0 && has_inv(m))
 		return 0;
-	char kb[300];
+	char kb[300], db[300];
 	const struct linx_value *ktv = linx_map_get(m, "key_type");
 	const char *dt = str_of(m, "data_type");
+	bool pair = tomap && nat_pair_type(linx_map_get(m, "data_type"));
+	if (pair)
+		dt = type_text(linx_map_get(m, "data_type"), db, sizeof(db));
+	if (tomap && (!dt || streq(dt, "verdict") || has_inv(m)))
+		return 0;
 	if (lit) {
 		if (!ktv || ktv->type != LINX_LIST || ktv->len != nl ||
-		    (dt && !streq(dt, "verdict")) || (dt != NULL) != (dreg == 0))
+		    (!tomap && dt && !streq(dt, "verdict")) ||
+		    (!tomap && (dt != NULL) != (dreg == 0)))
 			return 0;
 		for (unsigned k = 0; k < nl; k++) {
 			const char *st = nftl_dtype_settype(sel[k]->dtype,
@@ -2691,7 +2816,8 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			nftl_sb_puts(&b, " . ");
 		sel_name(&b, sel[k]);
 	}
-	nftl_sb_puts(&b, dreg == 0 ? " vmap " : has_inv(m) ? " != " : " ");
+	nftl_sb_puts(&b, tomap ? " map " : dreg == 0 ? " vmap "
+					  : has_inv(m) ? " != " : " ");
 	if (lk) {
 		const char *set = str_of(m, "set");
 		if (!set || !set[0])
@@ -2705,13 +2831,18 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	} else {
 		const char *kt = type_text(ktv, kb, sizeof(kb));
 		if (!kt || elements_text(&b, kt, linx_map_get(m, "elements"),
-					 dreg == 0, dreg == 0, dt) < 0)
+					 dreg == 0, dreg == 0 || tomap, dt) < 0)
 			goto bad;
 	}
 	if (b.oom)
 		goto bad;
-	word(c, b.p);
-	free(b.p);
+	if (tomap) {
+		c->regtext[1] = b.p;
+		c->regpair[1] = pair;
+	} else {
+		word(c, b.p);
+		free(b.p);
+	}
 	c->l4 = y.l4, c->nf = y.nf, c->eth = y.eth, c->iiftype = y.iiftype;
 	if (dreg == 0)
 		c->term = true;
@@ -3175,6 +3306,37 @@ static const struct nftl_sel *write_sel(const struct fctx *c,
 	return NULL;
 }
 
+/* A write of whole bytes with no checksum no field of its context is:
+ * nft lists it raw, `@nh,8,8 set 0x4`. */
+static const struct nftl_sel *raw_write_sel(struct fctx *c,
+					    const struct linx_value *wr)
+{
+	static const char *const keys[] = { "expr", "sreg", "base", "offset",
+					    "len", "csum_type", "csum_offset",
+					    "csum_flags", NULL };
+	const struct linx_value *f = linx_map_get(wr, "csum_flags");
+	const char *ct = str_of(wr, "csum_type"), *base = str_of(wr, "base");
+	int64_t off, len, coff;
+	const struct nftl_sel *s = NULL;
+	char why[160];
+
+	if (!only_keys(wr, keys) || !sreg1(wr) || !ct || !streq(ct, "none") ||
+	    !int_of(wr, "csum_offset", &coff) || coff != 0 || !f ||
+	    f->type != LINX_LIST || f->len || !base ||
+	    !uint_of(wr, "offset", 255, &off) || !uint_of(wr, "len", 16, &len) ||
+	    len == 0)
+		return NULL;
+	base = streq(base, "link")	   ? "ll"
+	       : streq(base, "network")   ? "nh"
+	       : streq(base, "transport") ? "th"
+					  : NULL;
+	if (!base || !nftl_raw_sel(base, (uint64_t)off * 8, (uint64_t)len * 8,
+				   &c->raw, &s, why, sizeof(why)) ||
+	    s->proto[0] != '@')
+		return NULL;
+	return s;
+}
+
 /* PROTO FIELD set VALUE: the value `v` (big-endian, the field's own
  * bytes, shifted down) as the selector's type prints it. */
 static int set_text(struct fctx *c, const struct nftl_sel *s,
@@ -3182,7 +3344,8 @@ static int set_text(struct fctx *c, const struct nftl_sel *s,
 {
 	struct sbuf b = { 0 };
 
-	nftl_sb_printf(&b, "%s %s set ", s->proto, s->field);
+	sel_name(&b, s);
+	nftl_sb_puts(&b, " set ");
 	value_text(&b, s->dtype, v, s->len, -1);
 	if (b.oom) {
 		free(b.p);
@@ -3213,6 +3376,8 @@ static int fmt_payload_set(struct fctx *c, const struct linx_value *ex,
 		if (!int_of(e, "dreg", &dreg) || dreg != 1 || !d)
 			return 0;
 		s = write_sel(c, &ex[i + 1], false, 0, &w);
+		if (!s)
+			s = raw_write_sel(c, &ex[i + 1]);
 		if (!s || d->len != s->len)
 			return unsupported(c, &ex[i + 1], "a payload write "
 							  "nft writes otherwise");
@@ -3246,6 +3411,26 @@ static int fmt_payload_set(struct fctx *c, const struct linx_value *ex,
 	for (unsigned k = 0; k < s->len; k++)
 		b[k] = (uint8_t)(v >> (8 * (s->len - 1 - k)));
 	return set_text(c, s, b) < 0 ? -1 : 3;
+}
+
+/* Whether the transport header load at exprs[j] is a field of
+ * protocol `l4`, which the l4proto match before it is the dependency of;
+ * a raw load (`meta l4proto udp @th,96,32 0x2112a442`) has none. */
+static bool l4_field_next(struct fctx *c, const struct linx_value *ex,
+			  uint32_t n, uint32_t j, int l4)
+{
+	const struct nftl_sel *s;
+	int save = c->l4;
+	bool prefix;
+
+	if (!is_expr(&ex[j], "payload") || !linx_map_get(&ex[j], "dreg"))
+		return true; /* a write */
+	c->l4 = l4;
+	s = field_sel(c, ex, n, j);
+	if (!s)
+		s = sel_of(c, &ex[j], &prefix);
+	c->l4 = save;
+	return s && s->proto[0] != '@';
 }
 
 static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
@@ -3300,7 +3485,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 					t = &nftl_sels[k];
 			if (t && (t->dtype == DT_MARK || t->dtype == DT_HINT ||
 				  t->dtype == DT_CTEVENT ||
-				  t->dtype == DT_CLASSID) &&
+				  t->dtype == DT_CLASSID ||
+				  t->dtype == DT_PKTTYPE) &&
 			    d->len == t->len && !linx_map_get(s, "direction")) {
 				nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
 				if (t->dtype == DT_CTEVENT) {
@@ -3564,7 +3750,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				 (d->bytes[0] == 58 && c->family != F_IP6 &&
 				  c->nf != 10 && c->eth != 0x86dd));
 			if (streq(key, "l4proto") && d->len == 1 && !lone_icmp &&
-			    ((nb && streq(nb, "transport")) ||
+			    ((nb && streq(nb, "transport") &&
+			      l4_field_next(c, ex, n, i + 2, d->bytes[0])) ||
 			     (rej && str_of(nx, "type") &&
 			      strcmp(str_of(nx, "type"), "tcp_reset") == 0 &&
 			      d->bytes[0] == 6)) &&

@@ -43,6 +43,8 @@ enum tok_kind {
 	T_MAC,
 	T_VAR,	  /* $name */
 	T_SETREF, /* @name */
+	T_BIGINT, /* a hex number past 64 bits, at most 128: its digits,
+		   * lowercase with no leading zero, in .s */
 	T_PUNCT,  /* one character in .c ('{', '}', ',', ':', '-', ...) or
 		   * two: "!=" "<=" ">=" encoded as c = 'N', 'l', 'g' */
 };
@@ -115,14 +117,19 @@ enum nft_dtype {
 		      * local time as nft writes it */
 	DT_DATE,     /* host 8: nanoseconds since the epoch (meta time),
 		      * "YYYY-MM-DD[ HH:MM[:SS]]" local time, or seconds */
+	DT_XINT,     /* big-endian integer of `len` bytes printed in hex:
+		      * a raw payload's (`@th,96,32 0x2112a442`), up to 16 */
 };
 
 /* Adjacent `==` matches of header fields as one load, as nft compiles
  * them (lang-merge.c): merged in a rule's expressions in place, and
  * split back for the formatter - a copy in *out and 1 when there was
  * something to split, else 0.  `net`: the table family's network
- * protocol, "ip", "ip6" or NULL.  Negative errno on allocation failure. */
-int nftl_merge_payloads(struct linx_value *exprs, const char *net);
+ * protocol, "ip", "ip6" or NULL; `raw` (NULL: none) the bitmap of the
+ * expressions that are raw payload loads, which merge as fields do.
+ * Negative errno on allocation failure. */
+int nftl_merge_payloads(struct linx_value *exprs, const uint64_t *raw,
+			const char *net);
 int nftl_split_payloads(const struct linx_value *exprs, const char *net,
 			struct linx_value *out);
 
@@ -176,6 +183,21 @@ const struct nftl_ct_state *nftl_ct_states(const char *proto);
 /* The words of a statement that names an object of `kind` (an objref:
  * "ct helper set", "synproxy name"), or NULL for a kind none names. */
 const char *nftl_objref_words(const char *kind);
+
+/* A raw payload expression, `@nh,OFF,LEN` (bits): nft's selector for
+ * it - `@th,0,16` and `@th,16,16` are th sport and th dport, any other
+ * a selector of proto "@ll", "@nh" or "@th" and type DT_XINT, its bytes
+ * and, when OFF or LEN is not whole bytes, its bits and shift, filled
+ * into `raw` (the text of `field`, "OFF,LEN", is kept in `field_buf`).
+ * False, with a message in `why`, for a form nft refuses or Linx does
+ * not write. */
+struct nftl_raw {
+	struct nftl_sel sel;
+	char field_buf[24];
+};
+bool nftl_raw_sel(const char *base, uint64_t off, uint64_t len,
+		  struct nftl_raw *raw, const struct nftl_sel **ret,
+		  char *why, size_t why_len);
 
 /* The bits of a bit field in its loaded bytes, as a big-endian number. */
 static inline uint32_t nftl_sel_mask(const struct nftl_sel *s)

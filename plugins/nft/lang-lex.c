@@ -199,6 +199,31 @@ static int lex_addr(struct lexer *x)
 	return 1;
 }
 
+/* A hex number of more than 64 bits (a raw payload's value,
+ * `@th,256,72 0x646973736f6c76653a`): up to 128. */
+static int lex_bighex(struct lexer *x, const char *s, uint32_t col)
+{
+	size_t n = 2, z;
+
+	while (s + n < x->end && s[n] == '0')
+		n++;
+	z = n;
+	while (s + n < x->end && isxdigit((unsigned char)s[n]))
+		n++;
+	if (n - z > 32)
+		return lerr(x, x->line, col, "integer out of range");
+	if (s + n < x->end && (isalpha((unsigned char)s[n]) || s[n] == '_'))
+		return lerr(x, x->line, col + (uint32_t)n,
+			    "unexpected character after number");
+	struct tok *t = push(x, T_BIGINT, x->line, col);
+	if (!t || set_text(t, s + z, n - z) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->slen; i++)
+		t->s[i] = (char)tolower((unsigned char)t->s[i]);
+	adv(x, n);
+	return 0;
+}
+
 static int lex_number(struct lexer *x)
 {
 	const char *s = x->p;
@@ -211,8 +236,7 @@ static int lex_number(struct lexer *x)
 		n = 2;
 		while (s + n < x->end && isxdigit((unsigned char)s[n])) {
 			if (v >> 60)
-				return lerr(x, x->line, col,
-					    "integer out of range");
+				return lex_bighex(x, s, col);
 			int c = s[n];
 			v = v * 16 + (unsigned)(isdigit(c) ? c - '0'
 							   : (tolower(c) - 'a' + 10));

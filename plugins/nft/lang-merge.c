@@ -239,8 +239,8 @@ static bool is_statement(const struct linx_value *e)
 /* The field matches of ex[from, to) merged onto `out`; *merged is set
  * when two became one. */
 static int merge_segment(const struct linx_value *ex, uint32_t from,
-			 uint32_t to, struct protos *pr, struct linx_value *out,
-			 bool *merged)
+			 uint32_t to, struct protos *pr, const uint64_t *raw,
+			 struct linx_value *out, bool *merged)
 {
 	struct field_eq m[MERGE_FIELDS], sorted[MERGE_FIELDS];
 	uint32_t group[MERGE_FIELDS], keep[MERGE_FIELDS];
@@ -254,8 +254,9 @@ static int merge_segment(const struct linx_value *ex, uint32_t from,
 	for (uint32_t i = from; i < to; i++) {
 		if (k < MERGE_FIELDS && i + 1 < to &&
 		    field_eq_at(ex, to, i, &m[k]) &&
-		    is_field(m[k].base, m[k].off, m[k].len,
-			     proto_of(pr, m[k].base))) {
+		    ((raw && i < 1024 && raw[i / 64] >> (i % 64) & 1) ||
+		     is_field(m[k].base, m[k].off, m[k].len,
+			      proto_of(pr, m[k].base)))) {
 			l4key[k] = is_l4_key(pr, &m[k]);
 			learn(pr, ex, to, i);
 			k++;
@@ -311,7 +312,8 @@ static int merge_segment(const struct linx_value *ex, uint32_t from,
 	return rc;
 }
 
-int nftl_merge_payloads(struct linx_value *exprs, const char *net)
+int nftl_merge_payloads(struct linx_value *exprs, const uint64_t *raw,
+			const char *net)
 {
 	struct protos pr = { net, NULL };
 	struct linx_value out;
@@ -325,7 +327,7 @@ int nftl_merge_payloads(struct linx_value *exprs, const char *net)
 		uint32_t b = i;
 		while (b < n && !is_statement(&exprs->items[b]))
 			b++;
-		rc = merge_segment(exprs->items, i, b, &pr, &out, &merged);
+		rc = merge_segment(exprs->items, i, b, &pr, raw, &out, &merged);
 		if (rc == 0 && b < n)
 			rc = push_copy(&out, &exprs->items[b]);
 		i = b + 1;

@@ -155,11 +155,17 @@ struct parser {
 	/* while the values of a bit field (ip dscp) are read: its width
 	 * and place; parse_value() checks and shifts them (0: none) */
 	uint8_t fbits, fshift;
+	/* while a nat map's elements are read: how many values were
+	 * ADDR . PORT (-1: not a nat map) */
+	long nat_pairs;
+	/* the selector of the raw payload expression being read */
+	struct nftl_raw raw;
 	/* the bytes of the last set element read (parse_elem_key) */
 	struct {
 		uint8_t lo[64], hi[64];
 		int plen;
 		bool range;
+		unsigned wild; /* a wildcard's prefix length, 0 none */
 	} one;
 };
 
@@ -651,7 +657,8 @@ static void put_uint(uint8_t *b, unsigned len, uint64_t v, bool host)
 		if (host)
 			sh = len - 1 - i;
 #endif
-		b[i] = (uint8_t)(v >> (8 * sh));
+		/* a raw payload's bytes past the 64 bits of a number */
+		b[i] = sh < 8 ? (uint8_t)(v >> (8 * sh)) : 0;
 	}
 }
 
@@ -947,6 +954,20 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 	default:
 		break;
 	}
+	/* a raw payload's value past 64 bits, in its bytes */
+	if (t->kind == T_BIGINT) {
+		if (dt != DT_XINT || t->slen > 2 * len || p->fbits)
+			return perror_at(p, t, "value out of range: 0x%s",
+					 t->s);
+		for (size_t i = 0; i < t->slen; i++) {
+			char c = t->s[t->slen - 1 - i];
+			unsigned d = isdigit((unsigned char)c) ? (unsigned)(c - '0')
+							       : (unsigned)(c - 'a' + 10);
+			v->b[len - 1 - i / 2] |= (uint8_t)(d << (4 * (i % 2)));
+		}
+		linx_value_bytes(&v->elem, v->b, len);
+		return 0;
+	}
 	/* integers and symbols */
 	if (t->kind == T_INT) {
 		n = t->u;
@@ -1013,6 +1034,9 @@ struct rule {
 	bool l4seen;
 	bool verdict;
 	struct linx_value tag, comment;
+	/* the expressions that are raw payload loads (`@th,96,32`), which
+	 * nft merges with their neighbours as it does header fields */
+	uint64_t raw[1024 / 64 + 1];
 };
 
 static int push_expr(struct parser *p, struct rule *r, struct linx_value *e)
@@ -1088,7 +1112,7 @@ static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
 static int e_field_mask(struct parser *p, struct rule *r,
 			const struct nftl_sel *s)
 {
-	uint8_t m[4];
+	uint8_t m[8];
 
 	if (!s->bits)
 		return 0;
@@ -1441,7 +1465,8 @@ static int emit_deps(struct parser *p, struct rule *r,
 {
 	int rc;
 
-	if (s->kind != SEL_PAYLOAD)
+	/* nor does nft for a raw payload */
+	if (s->kind != SEL_PAYLOAD || s->proto[0] == '@')
 		return 0;
 	if (s->base == 0)
 		return streq(s->proto, "vlan") ? dep_vlan(p, r, at)
@@ -1532,7 +1557,13 @@ static int parse_concat_key(struct parser *p, struct linx_value *ret,
 
 		if (i && (rc = expect_punct(p, '.')) < 0)
 			break;
+		const struct tok *at = peek(p);
 		rc = parse_elem_key(p, k->dt[i], k->len[i], &c, interval);
+		if (rc == 0 && p->one.wild) {
+			linx_value_clear(&c);
+			rc = perror_at(p, at, "unsupported feature: a wildcard "
+					      "in a concatenation");
+		}
 		if (rc == 0 && linx_list_push(&l, &c) < 0)
 			rc = nomem(p);
 	}
@@ -1557,10 +1588,25 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 
 	if (rc < 0)
 		return rc;
+	p->one.wild = 0;
 	if (lo.wildcard) {
-		linx_value_clear(&lo.elem);
-		return perror_at(p, p->last, "wildcards are not allowed in "
-					     "sets");
+		/* "eth*": every name with that prefix, an interval as a
+		 * prefix is (data.c encodes it), and alone the prefix's
+		 * compare, as nft makes them */
+		if (is_punct(peek(p), '-')) {
+			linx_value_clear(&lo.elem);
+			return perror_at(p, peek(p), "a wildcard cannot start "
+						     "a range");
+		}
+		if (!*interval)
+			p->first_iv = at;
+		*interval = true;
+		memcpy(p->one.lo, lo.b, sizeof(p->one.lo));
+		p->one.plen = -1;
+		p->one.range = false;
+		p->one.wild = lo.len;
+		*ret = lo.elem;
+		return 0;
 	}
 	if (lo.plen >= 0 || is_punct(peek(p), '-')) {
 		if (!*interval)
@@ -1697,6 +1743,20 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 				struct val dv;
 				rc = parse_value(p, ddt, dlen, &dv);
 				data = dv.elem;
+				/* a nat map's ADDR . PORT */
+				if (rc == 0 && p->nat_pairs >= 0 &&
+				    accept_punct(p, '.')) {
+					struct linx_value pr = linx_value_list();
+					linx_list_push(&pr, &data);
+					rc = parse_value(p, DT_SERVICE, 2, &dv);
+					linx_list_push(&pr, &dv.elem);
+					if (rc < 0) {
+						linx_value_clear(&pr);
+						goto fail;
+					}
+					data = pr;
+					p->nat_pairs++;
+				}
 			}
 			if (rc < 0)
 				goto fail;
@@ -1811,6 +1871,15 @@ static bool is_l4_sel(const struct nftl_sel *s)
 		(streq(s->field, "protocol") || streq(s->field, "nexthdr")));
 }
 
+/* nft 1.0.6 writes the raw payload key of an anonymous set into the
+ * set's userdata (its typeof, which it lists the elements by, in hex);
+ * typeof.c has no raw payloads yet.  A masked field's set has none
+ * (its key is the bitwise), and @th,0,16 is th sport. */
+static bool raw_set_refused(const struct nftl_sel *s)
+{
+	return s->proto[0] == '@' && !s->bits;
+}
+
 static int set_literal(struct parser *p, struct rule *r,
 		       const struct nftl_sel *s, unsigned dt, unsigned len,
 		       bool vmap, bool inv, bool braces, const struct tok *at)
@@ -1830,6 +1899,13 @@ static int set_literal(struct parser *p, struct rule *r,
 	      linx_map_get(&elems.items[0], "key"))) {
 		linx_value_clear(&elems);
 		return single_match(p, r, s, dt, len, inv);
+	}
+	if (rc == 0 && s && !vmap && raw_set_refused(s)) {
+		linx_value_clear(&elems);
+		return perror_at(p, at, "unsupported feature: a set of %s,%s "
+					"(nft keeps a raw key's type in the "
+					"set, which Linx does not write)",
+				 s->proto, s->field);
 	}
 	if (rc == 0 && interval && !vmap) {
 		/* nft merges an anonymous interval set's overlapping and
@@ -1925,6 +2001,8 @@ static int single_match(struct parser *p, struct rule *r,
 	int plen = p->one.plen;
 	int rc;
 
+	if (p->one.wild) /* { "eth*" } is iifname "eth*" */
+		return e_cmp(p, r, op, lo, p->one.wild);
 	if (p->one.range) {
 		if (nftl_dtype_hton(dt, len)) {
 			if ((rc = e_hton(p, r, len)) < 0)
@@ -2634,6 +2712,14 @@ static int match_rest(struct parser *p, struct rule *r,
 			return perror_at(p, at, "unsupported feature: lists "
 						"of this type");
 		}
+		if (raw_set_refused(s)) {
+			linx_value_clear(&first);
+			return perror_at(p, at, "unsupported feature: a set of "
+						"%s,%s (nft keeps a raw key's "
+						"type in the set, which Linx "
+						"does not write)",
+					 s->proto, s->field);
+		}
 		/* nft's grammar takes single values only in a bare list */
 		if (interval) {
 			linx_value_clear(&first);
@@ -3102,6 +3188,92 @@ static bool is_payload_proto(const char *s);
 static const struct nftl_sel *gen_sel(const struct tok *t);
 static int gen_expr(struct parser *p, struct rule *r, const struct tok *t);
 
+/* A map's data type: the value's, or for a nat map whose values were
+ * all ADDR . PORT (p->nat_pairs), the concatenation of both. */
+static void put_map_data_type(struct parser *p, struct linx_value *e,
+			      unsigned ddt, unsigned dlen)
+{
+	if (p->nat_pairs > 0) {
+		struct linx_value l = linx_value_list();
+		linx_list_push_cstring(&l, nftl_dtype_settype(ddt, dlen));
+		linx_list_push_cstring(&l, "inet_service");
+		linx_map_put(e, "data_type", &l);
+		return;
+	}
+	linx_map_put_cstring(e, "data_type", nftl_dtype_settype(ddt, dlen));
+}
+
+/*
+ * `SEL . SEL ... map { K . K : V, ... }` (the first selector read, at
+ * `at`): the key loaded as a set lookup's is (load_key), then a lookup
+ * in an anonymous map from register 1 into register 1, as nft compiles
+ * `dnat ip to ip daddr . tcp dport map { ... }`.
+ */
+static int concat_map_value(struct parser *p, struct rule *r,
+			    const struct nftl_sel *first, const struct tok *at,
+			    unsigned reg, unsigned ddt, unsigned dlen,
+			    const char *what)
+{
+	const struct nftl_sel *sel[CONCAT_MAX];
+	const struct tok *ats[CONCAT_MAX];
+	struct ckey k = { 0 };
+	unsigned slots;
+	int rc;
+
+	if (reg != 1)
+		return perror_at(p, at, "unsupported feature: %s a "
+					"concatenation in a second register",
+				 what);
+	sel[0] = first;
+	ats[0] = at;
+	if ((rc = ckey_add(p, &k, first->dtype, first->len, at)) < 0)
+		return rc;
+	while (accept_punct(p, '.')) {
+		const struct tok *t = peek(p);
+		const struct nftl_sel *s;
+
+		if ((rc = parse_selector(p, &s)) < 0 ||
+		    (rc = ckey_add(p, &k, s->dtype, s->len, t)) < 0)
+			return rc;
+		sel[k.n - 1] = s;
+		ats[k.n - 1] = t;
+	}
+	if (!accept_ident(p, "map"))
+		return perror_at(p, peek(p), "unsupported feature: %s an "
+					     "expression other than a map "
+					     "lookup",
+				 what);
+	if (peek(p)->kind == T_SETREF)
+		return perror_at(p, peek(p), "unsupported feature: %s a named "
+					     "map of a concatenation",
+				 what);
+	if ((rc = expect_punct(p, '{')) < 0)
+		return rc;
+	struct linx_value elems;
+	bool interval = false;
+	p->ck = &k;
+	rc = parse_elements(p, 0, 0, true, 1, ddt, dlen, &elems, &interval);
+	p->ck = NULL;
+	if (rc == 0 && interval)
+		rc = perror_at(p, p->first_iv, "unsupported feature: ranges "
+					       "and prefixes in a nat map of a "
+					       "concatenation");
+	if (rc == 0)
+		rc = load_key(p, r, sel, ats, k.n, 0, NULL, &slots);
+	if (rc < 0) {
+		linx_value_clear(&elems);
+		return rc;
+	}
+	struct linx_value e = linx_value_map(), kt = ckey_types(&k);
+	linx_map_put_cstring(&e, "expr", "set_literal");
+	linx_map_put(&e, "key_type", &kt);
+	put_map_data_type(p, &e, ddt, dlen);
+	linx_map_put(&e, "elements", &elems);
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_int(&e, "dreg", 1);
+	return push_expr(p, r, &e);
+}
+
 static int map_value(struct parser *p, struct rule *r, unsigned reg,
 		     unsigned ddt, unsigned dlen, const char *what)
 {
@@ -3141,6 +3313,8 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 	if (!s || s->bits)
 		return perror_at(p, t, "unsupported feature: %s %s", proto,
 				 field);
+	if (is_punct(peek(p), '.'))
+		return concat_map_value(p, r, s, t, reg, ddt, dlen, what);
 	if ((rc = emit_deps(p, r, s, t)) < 0)
 		return rc;
 	struct linx_value e = linx_value_map();
@@ -3200,7 +3374,7 @@ lookup:
 	e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "set_literal");
 	linx_map_put_cstring(&e, "key_type", kt);
-	linx_map_put_cstring(&e, "data_type", nftl_dtype_settype(ddt, dlen));
+	put_map_data_type(p, &e, ddt, dlen);
 	linx_map_put(&e, "elements", &elems);
 	linx_map_put_int(&e, "sreg", reg);
 	linx_map_put_int(&e, "dreg", reg);
@@ -3323,6 +3497,13 @@ static int stmt_objref(struct parser *p, struct rule *r, const char *kind)
 	return stmt_objref_or(p, r, kind);
 }
 
+static bool is_expr_named(const struct linx_value *e, const char *name)
+{
+	const struct linx_value *x = e->type == LINX_MAP ? linx_map_get(e, "expr")
+							 : NULL;
+	return x && x->type == LINX_STRING && streq(x->str, name);
+}
+
 static bool nat_map_ahead(struct parser *p)
 {
 	const struct tok *t = peek(p);
@@ -3347,12 +3528,31 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		const struct tok *f1 = peek(p);
 		if (is_ident(f1, "to") || is_punct(f1, ':') ||
 		    f1->kind == T_IPV4 || f1->kind == T_IPV6 ||
-		    nat_map_ahead(p) || p->n_src != depth)
+		    is_ident(f1, "addr") || nat_map_ahead(p) ||
+		    p->n_src != depth)
 			fam = f0->s[2] == '6' ? F_IP6 : F_IP;
 		else
 			p->src[p->n_src - 1].i = save;
 	}
+	/* `dnat ip addr . port to SEL map { K : ADDR . PORT }`: the map's
+	 * values are both, as they may be after a plain `to` */
+	bool pair = false;
+	if (fam >= 0 && accept_ident(p, "addr")) {
+		if ((rc = expect_punct(p, '.')) < 0 ||
+		    (rc = (accept_ident(p, "port") ? 0
+			   : unexpected(p, peek(p), "port"))) < 0 ||
+		    (rc = (is_ident(peek(p), "to") ? 0
+			   : unexpected(p, peek(p), "to"))) < 0) {
+			linx_value_clear(&e);
+			return rc;
+		}
+		pair = true;
+	}
 	bool to = accept_ident(p, "to");
+	if (pair && !nat_map_ahead(p)) {
+		linx_value_clear(&e);
+		return unexpected(p, peek(p), "a map lookup (SEL map { ... })");
+	}
 	if (nat_map_ahead(p)) {
 		if (fam < 0)
 			fam = p->family == F_IP6 ? F_IP6 : F_IP;
@@ -3365,10 +3565,41 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		linx_map_put_cstring(&e, "expr", "nat");
 		linx_map_put_cstring(&e, "type", type);
 		linx_map_put_cstring(&e, "family", fam == F_IP ? "ip" : "ip6");
-		if ((rc = map_value(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
-				    fam == F_IP ? 4 : 16, "nat to")) < 0)
+		const struct tok *mt = peek(p);
+		p->nat_pairs = 0;
+		rc = map_value(p, r, 1, fam == F_IP ? DT_IPV4 : DT_IPV6,
+			       fam == F_IP ? 4 : 16, "nat to");
+		long pairs = p->nat_pairs;
+		p->nat_pairs = -1;
+		if (rc < 0)
 			goto fail;
 		linx_map_put_int(&e, "reg_addr_min", 1);
+		if (pairs || pair) {
+			/* the port follows the address in register 1's
+			 * slots: NFT_REG32_01 after 4 bytes, register 2
+			 * after 16 (nft's allocation) */
+			const struct linx_value *lit =
+				&r->exprs.items[r->exprs.len - 1];
+			const struct linx_value *el =
+				linx_map_get(lit, "elements");
+			if (!is_expr_named(lit, "set_literal") || !el ||
+			    (long)el->len != pairs) {
+				rc = perror_at(p, mt, "every value of the map "
+						      "must be ADDR . PORT");
+				goto fail;
+			}
+			if (r->l4 < 0 && !r->l4seen) {
+				rc = perror_at(p, mt, "transport protocol "
+						      "mapping is only valid "
+						      "after transport "
+						      "protocol match");
+				goto fail;
+			}
+			linx_map_put_int(&e, "reg_proto_min",
+					 fam == F_IP ? 9 : 2);
+			nat_flags(p, &e);
+			return push_expr(p, r, &e);
+		}
 		if (accept_punct(p, ':')) {
 			if (nat_map_ahead(p)) {
 				if ((rc = map_value(p, r, 2, DT_SERVICE, 2, "nat to")) < 0)
@@ -3735,8 +3966,10 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 		rc = e_imm(p, r, 1, b, s->len);
 	} else {
 		struct val v;
+		/* the kernel writes these meta keys (nft_meta_set_init());
+		 * pkttype: host, broadcast, multicast, other */
 		if (s->dtype != DT_MARK && s->dtype != DT_HINT &&
-		    s->dtype != DT_CLASSID)
+		    s->dtype != DT_CLASSID && s->dtype != DT_PKTTYPE)
 			return perror_at(p, t, "unsupported feature: %s %s set",
 					 s->proto, s->field);
 		if ((rc = parse_value(p, s->dtype, s->len, &v)) < 0)
@@ -4231,7 +4464,7 @@ static int meter_name(struct parser *p, const struct tok *name)
  * is the meter's own, anonymous, carried inline by the dynset.
  */
 static int set_stmt(struct parser *p, struct rule *r, const char *op,
-		    const struct tok *meter)
+		    const struct tok *meter, bool legacy)
 {
 	const struct nftl_sel *sel[CONCAT_MAX], *dsel = NULL;
 	const struct tok *ats[CONCAT_MAX];
@@ -4248,12 +4481,12 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 		if (accept_ident(p, "size") &&
 		    (rc = expect_uint(p, UINT32_MAX, &size, "a size")) < 0)
 			return rc;
-	} else {
+	} else if (!legacy) {
 		d.set = next(p);
 		if (d.set->kind != T_SETREF)
 			return unexpected(p, d.set, "a set reference");
 	}
-	if ((rc = expect_punct(p, '{')) < 0)
+	if (!legacy && (rc = expect_punct(p, '{')) < 0)
 		return rc;
 	d.key = peek(p);
 	do {
@@ -4270,8 +4503,17 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 		if ((rc = parse_time(p, &timeout)) < 0)
 			return rc;
 	}
+	/* set add|update KEY [timeout T] @set: the key, then the set */
+	if (legacy) {
+		d.set = next(p);
+		if (d.set->kind != T_SETREF)
+			return unexpected(p, d.set, "a set reference");
+		more = false;
+	}
 	do {
 		const struct tok *st = peek(p);
+		if (legacy)
+			break;
 		if ((rc = dynset_stmt(p, &in, &more)) < 0)
 			goto out;
 		if (in.exprs.len > (meter ? 1u : 2u)) {
@@ -4288,7 +4530,7 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 					    "quota or ct count)");
 		goto out;
 	}
-	if (!meter && accept_punct(p, ':')) {
+	if (!meter && !legacy && accept_punct(p, ':')) {
 		d.data = peek(p);
 		if ((rc = parse_selector(p, &dsel)) < 0)
 			goto out;
@@ -4301,7 +4543,7 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 		d.ddt = dsel->dtype;
 		d.dlen = dsel->len;
 	}
-	if ((rc = expect_punct(p, '}')) < 0)
+	if (!legacy && (rc = expect_punct(p, '}')) < 0)
 		goto out;
 	if ((rc = meter ? meter_name(p, meter) : dynref_add(p, &d)) < 0)
 		goto out;
@@ -4349,7 +4591,19 @@ out:
 
 static int stmt_dynset(struct parser *p, struct rule *r, const char *op)
 {
-	return set_stmt(p, r, op, NULL);
+	return set_stmt(p, r, op, NULL, false);
+}
+
+/* nft's older spelling, `set add|update|delete KEY [timeout T] @set`
+ * (`set` is read): `add|update|delete @set { KEY [timeout T] }`. */
+static int stmt_legacy_dynset(struct parser *p, struct rule *r)
+{
+	const struct tok *t = next(p);
+
+	if (!is_ident(t, "add") && !is_ident(t, "update") &&
+	    !is_ident(t, "delete"))
+		return unexpected(p, t, "add, update or delete");
+	return set_stmt(p, r, t->s, NULL, true);
 }
 
 /* meter NAME [size N] { KEY [timeout T] STATEFUL } */
@@ -4359,7 +4613,7 @@ static int stmt_meter(struct parser *p, struct rule *r)
 
 	if (name->kind != T_IDENT)
 		return unexpected(p, name, "a meter name");
-	return set_stmt(p, r, NULL, name);
+	return set_stmt(p, r, NULL, name, false);
 }
 
 static bool unqualified_meta(const char *s)
@@ -5156,6 +5410,44 @@ static int ct_dir_sel(struct parser *p, const char *dir,
 	return perror_at(p, k, "unsupported feature: %s %s", proto, k->s);
 }
 
+/*
+ * A raw payload expression, `@nh,OFF,LEN` (`at`, not read yet), as a
+ * match or as the target of `set`: its selector (nftl_raw_sel()) goes
+ * through the same matches and writes as a named field, with no
+ * dependency (nft adds none).
+ */
+static int stmt_raw(struct parser *p, struct rule *r, const struct tok *at)
+{
+	const struct nftl_sel *s;
+	uint64_t off, len;
+	char why[160];
+	int rc;
+
+	next(p);
+	if ((rc = expect_punct(p, ',')) < 0)
+		return rc;
+	const struct tok *ot = peek(p);
+	if ((rc = expect_uint(p, UINT32_MAX, &off, "raw payload offset")) < 0 ||
+	    (rc = expect_punct(p, ',')) < 0)
+		return rc;
+	const struct tok *lt = peek(p);
+	if ((rc = expect_uint(p, UINT32_MAX, &len, "raw payload length")) < 0)
+		return rc;
+	if (!nftl_raw_sel(at->s, off, len, &p->raw, &s, why, sizeof(why)))
+		return perror_at(p, strstr(why, "base") ? at
+				    : strstr(why, "length") ? lt : ot,
+				 "%s", why);
+	if (is_punct(peek(p), '.'))
+		return perror_at(p, peek(p), "unsupported feature: a raw "
+					     "payload in a concatenation");
+	if (accept_ident(p, "set"))
+		return payload_set(p, r, s, at);
+	uint32_t ld = r->exprs.len; /* no dependency: the load is next */
+	if (ld < 1024 && s->proto[0] == '@' && !s->bits)
+		r->raw[ld / 64] |= 1ull << (ld % 64);
+	return parse_match(p, r, s, at);
+}
+
 static int parse_rule(struct parser *p, struct linx_value *out)
 {
 	struct rule r = { .exprs = linx_value_list(), .l4 = -1,
@@ -5170,6 +5462,13 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 		if (r.verdict && !is_ident(t, "comment")) {
 			rc = perror_at(p, t, "statement after a verdict");
 			break;
+		}
+		if (t->kind == T_SETREF && peek_after(p) &&
+		    is_punct(peek_after(p), ',')) {
+			rc = stmt_raw(p, &r, t);
+			if (rc < 0)
+				break;
+			continue;
 		}
 		if (t->kind != T_IDENT) {
 			rc = unexpected(p, t, "a statement");
@@ -5229,6 +5528,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 		else if ((streq(w, "add") || streq(w, "update") ||
 			  streq(w, "delete")) && peek(p)->kind == T_SETREF)
 			rc = stmt_dynset(p, &r, w);
+		else if (streq(w, "set"))
+			rc = stmt_legacy_dynset(p, &r);
 		else if (streq(w, "notrack")) {
 			struct linx_value e = linx_value_map();
 			linx_map_put_cstring(&e, "expr", "notrack");
@@ -5328,7 +5629,7 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 	    r.comment.type == LINX_NIL)
 		rc = perror_at(p, peek(p), "empty rule");
 	if (rc == 0 &&
-	    nftl_merge_payloads(&r.exprs, p->family == F_IP	 ? "ip"
+	    nftl_merge_payloads(&r.exprs, r.raw, p->family == F_IP	 ? "ip"
 					  : p->family == F_IP6 ? "ip6"
 							       : NULL) < 0)
 		rc = nomem(p);
@@ -7360,6 +7661,7 @@ int linx_nft_parse(const char *text, size_t len,
 	p->opts = opts;
 	p->perr = perr;
 	p->err = err;
+	p->nat_pairs = -1;
 	p->max_depth = opts && opts->max_include_depth
 			       ? opts->max_include_depth
 			       : NFT_LANG_MAX_INCLUDE;

@@ -266,6 +266,11 @@ static bool write_csum(const char *proto, unsigned *type, unsigned *off)
 		{ "udplite", 0, 0 }, { "dccp", 0, 0 }, { "arp", 0, 0 },
 	};
 
+	/* nft writes a raw payload (`@nh,8,8 set 4`) with no checksum */
+	if (proto[0] == '@') {
+		*type = *off = 0;
+		return true;
+	}
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (streq(t[i].proto, proto)) {
 			*type = t[i].type;
@@ -813,4 +818,74 @@ const char *nftl_objref_words(const char *kind)
 	       : strcmp(kind, "ct_expect") == 0	 ? "ct expectation set"
 	       : strcmp(kind, "synproxy") == 0	 ? "synproxy name"
 						 : NULL;
+}
+
+bool nftl_raw_sel(const char *base, uint64_t off, uint64_t len,
+		  struct nftl_raw *raw, const struct nftl_sel **ret,
+		  char *why, size_t why_len)
+{
+	static const char *const bases[] = { "ll", "nh", "th" };
+	static const char *const raw_protos[] = { "@ll", "@nh", "@th" };
+	unsigned b = 0;
+
+	while (b < 3 && !streq(bases[b], base))
+		b++;
+	if (b == 3) {
+		snprintf(why, why_len, "unknown raw payload base: %s (ll, nh "
+				       "or th)", base);
+		return false;
+	}
+	/* a value is at most one 16-byte register (NFT_REG_SIZE) */
+	if (len == 0 || len > 128) {
+		snprintf(why, why_len, "raw payload length out of range: "
+				       "%llu bits (1-128)",
+			 (unsigned long long)len);
+		return false;
+	}
+	uint64_t inner = off % 8, bytes = (inner + len + 7) / 8;
+	/* the kernel's payload offset is one byte (nft_payload.c) */
+	if (off / 8 + bytes > 256) {
+		snprintf(why, why_len, "raw payload offset out of range: "
+				       "%llu bits (the field ends past byte "
+				       "255)",
+			 (unsigned long long)off);
+		return false;
+	}
+	if (bytes > 16) {
+		snprintf(why, why_len, "raw payload of %llu bits at bit %llu "
+				       "spans more than 16 bytes",
+			 (unsigned long long)len, (unsigned long long)inner);
+		return false;
+	}
+	/* nft's payload_init_raw(): these two are th sport and th dport,
+	 * of type inet_service */
+	if (b == 2 && len == 16 && (off == 0 || off == 16)) {
+		*ret = nftl_sel_find("th", off ? "dport" : "sport");
+		return *ret != NULL;
+	}
+	bool aligned = inner == 0 && len % 8 == 0;
+	if (!aligned && bytes > 8) {
+		snprintf(why, why_len, "unsupported feature: a raw payload "
+				       "not in whole bytes over more than 8 "
+				       "bytes");
+		return false;
+	}
+	memset(raw, 0, sizeof(*raw));
+	snprintf(raw->field_buf, sizeof(raw->field_buf), "%llu,%llu",
+		 (unsigned long long)off, (unsigned long long)len);
+	raw->sel.proto = raw_protos[b];
+	raw->sel.field = raw->field_buf;
+	raw->sel.kind = SEL_PAYLOAD;
+	raw->sel.base = (uint8_t)b;
+	raw->sel.offset = (uint8_t)(off / 8);
+	raw->sel.len = (uint8_t)bytes;
+	raw->sel.dtype = DT_XINT;
+	/* not whole bytes: the field's bits in the loaded bytes, as nft
+	 * masks them (and shifts the values into place) */
+	if (!aligned) {
+		raw->sel.bits = (uint8_t)len;
+		raw->sel.shift = (uint8_t)(bytes * 8 - inner - len);
+	}
+	*ret = &raw->sel;
+	return true;
 }

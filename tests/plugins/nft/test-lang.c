@@ -153,6 +153,41 @@ static const char *const vectors[][3] = {
 	  "[{\"expr\":\"exthdr\",\"dreg\":1,\"type\":4,\"offset\":0,"
 	  "\"len\":1,\"op\":\"tcpopt\",\"flags\":[\"present\"]},"
 	  CMP("eq", "00") ",\"drop\"]" },
+	/* raw payloads: no dependency; bits not whole bytes masked,
+	 * their value shifted into place; @th,16,16 is th dport */
+	{ "inet", "@th,96,32 0x2112a442",
+	  "[" PL("transport", 12, 4) CMP("eq", "2112a442") "]" },
+	{ "inet", "udp dport 3478 @th,64,16 1",
+	  "[{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"
+	  CMP("eq", "11") "," PL("transport", 2, 2) CMP("eq", "0d96") ","
+	  PL("transport", 8, 2) CMP("eq", "0001") "]" },
+	{ "ip", "@nh,0,4 4",
+	  "[" PL("network", 0, 1)
+	  "{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":1,"
+	  "\"mask\":{\"$bytes\":\"f0\"},\"xor\":{\"$bytes\":\"00\"}},"
+	  CMP("eq", "40") "]" },
+	{ "ip", "@th,60,8 != 0x12",
+	  "[" PL("transport", 7, 2)
+	  "{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":2,"
+	  "\"mask\":{\"$bytes\":\"0ff0\"},\"xor\":{\"$bytes\":\"0000\"}},"
+	  CMP("neq", "0120") "]" },
+	{ "ip", "@th,16,16 http",
+	  "[" PL("transport", 2, 2) CMP("eq", "0050") "]" },
+	{ "inet", "meta pkttype set broadcast",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"01\"}},"
+	  "{\"expr\":\"meta\",\"key\":\"pkttype\",\"sreg\":1}]" },
+	/* a set of one wildcard is its compare, of the prefix */
+	{ "inet", "iifname != { \"eth*\" } drop",
+	  "[{\"expr\":\"meta\",\"key\":\"iifname\",\"dreg\":1}," CMP("neq", "657468")
+	  ",\"drop\"]" },
+	/* adjacent raw matches merge as fields do */
+	{ "ip", "@th,256,64 0x646973736f6c7665 @th,320,8 0x3a",
+	  "[" PL("transport", 32, 9) CMP("eq", "646973736f6c76653a") "]" },
+	{ "ip", "@nh,8,8 set 4",
+	  "[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"04\"}},"
+	  "{\"expr\":\"payload\",\"sreg\":1,\"base\":\"network\","
+	  "\"offset\":1,\"len\":1,\"csum_type\":\"none\","
+	  "\"csum_offset\":0,\"csum_flags\":[]}]" },
 	/* icmp after an explicit l4proto: no nfproto dependency */
 	{ "inet", "meta l4proto icmp icmp type echo-request accept",
 	  "[{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"
@@ -751,6 +786,61 @@ static const struct {
 	{ "define u = \"linx-no-such-user\"\ntable ip t {\n chain c {\n"
 	  "  meta skuid $u\n }\n}\n",
 	  1, 12, "user does not exist: linx-no-such-user" },
+	/* interface name wildcards: not in a concatenation, and a named
+	 * set holding one is an interval set */
+	{ "table ip t {\n chain c {\n  iifname . oifname { \"eth*\" . \"lo\" }\n"
+	  " }\n}\n",
+	  3, 23, "unsupported feature: a wildcard in a concatenation" },
+	{ "table ip t {\n set s {\n  type ifname\n  elements = { \"lo\", \"eth*\" }\n"
+	  " }\n}\n",
+	  4, 22, "a prefix or range needs flags interval" },
+	{ "table ip t {\n chain c {\n  iifname { \"eth*\"-\"lo\" }\n }\n}\n",
+	  3, 19, "a wildcard cannot start a range" },
+	/* nat maps of ADDR . PORT: nft's own checks */
+	{ "table ip t {\n chain c {\n  dnat to ip daddr map { 10.0.0.2 : "
+	  "10.0.0.3 . 80 }\n }\n}\n",
+	  3, 11, "transport protocol mapping is only valid after transport "
+		 "protocol match" },
+	{ "table ip t {\n chain c {\n  tcp dport 1 dnat to ip daddr map { "
+	  "10.0.0.2 : 10.0.0.3 . 80, 10.0.0.4 : 10.0.0.5 }\n }\n}\n",
+	  3, 23, "every value of the map must be ADDR . PORT" },
+	{ "table ip t {\n chain c {\n  tcp dport 1 dnat ip addr . port to "
+	  "10.0.0.1\n }\n}\n",
+	  3, 38, "expecting a map lookup" },
+	/* the older set statement: an op, a key, the set */
+	{ "table ip t {\n chain c {\n  set frob ip saddr @s\n }\n}\n",
+	  3, 7, "expecting add, update or delete" },
+	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n chain c {\n"
+	  "  set add ip saddr drop\n }\n}\n",
+	  6, 20, "expecting a set reference" },
+	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n chain c {\n"
+	  "  set add ip saddr { 1.2.3.4 } @s\n }\n}\n",
+	  6, 20, "expecting a set reference" },
+	/* raw payload expressions: nft's own limits, at the number */
+	{ "table ip t {\n chain c {\n  @th,0,0 1\n }\n}\n",
+	  3, 9, "raw payload length out of range: 0 bits (1-128)" },
+	{ "table ip t {\n chain c {\n  @th,0,129 1\n }\n}\n",
+	  3, 9, "raw payload length out of range: 129 bits" },
+	{ "table ip t {\n chain c {\n  @xx,1,2 1\n }\n}\n",
+	  3, 3, "unknown raw payload base: xx" },
+	{ "table ip t {\n chain c {\n  @nh,2048,8 1\n }\n}\n",
+	  3, 7, "raw payload offset out of range" },
+	{ "table ip t {\n chain c {\n  @nh,4,128 1\n }\n}\n",
+	  3, 7, "spans more than 16 bytes" },
+	{ "table ip t {\n chain c {\n  @nh,4,4 16\n }\n}\n",
+	  3, 11, "value out of range: 16 (a 4-bit field)" },
+	{ "table ip t {\n chain c {\n  @nh,96,32 10.0.0.1\n }\n}\n",
+	  3, 13, "unexpected" },
+	{ "table ip t {\n chain c {\n  @nh,96,32 { 1, 3 }\n }\n}\n",
+	  3, 13, "unsupported feature: a set of @nh,96,32" },
+	{ "table ip t {\n chain c {\n  @nh,96,32 1, 3\n }\n}\n",
+	  3, 3, "unsupported feature: a set of @nh,96,32" },
+	{ "table ip t {\n chain c {\n  @nh,96 1\n }\n}\n",
+	  3, 10, "unexpected number 1, expecting ','" },
+	{ "table ip t {\n chain c {\n  @nh,0,64 0x1ffffffffffffffff\n }\n}\n",
+	  3, 12, "value out of range: 0x1ffffffffffffffff" },
+	{ "table ip t {\n chain c {\n  @nh,x,8 1\n }\n}\n",
+	  3, 7, "unexpected" },
 };
 
 START_TEST(errors_point_at_the_mistake)
@@ -1371,6 +1461,73 @@ START_TEST(payload_writes_formatter)
 }
 END_TEST
 
+/* A payload load no field of its context is prints raw, as nft lists
+ * it, and reads back to the same rule. */
+START_TEST(raw_loads_formatter)
+{
+#define RAW(fam, x)                                                        \
+	"{\"tables\":[{\"family\":\"" fam "\",\"name\":\"t\",\"chains\":[{" \
+	"\"name\":\"c\",\"rules\":[{\"exprs\":[" x "]}]}]}]}"
+#define LD(base, off, len)                                                 \
+	"{\"expr\":\"payload\",\"dreg\":1,\"base\":\"" base "\","         \
+	"\"offset\":" #off ",\"len\":" #len "},"
+#define EQ(hex) "{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\",\"data\":{\"$bytes\":\"" hex "\"}}"
+#define AND(m)                                                             \
+	"{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":1,"         \
+	"\"mask\":{\"$bytes\":\"" m "\"},\"xor\":{\"$bytes\":\"00\"}},"
+	static const struct {
+		const char *json, *want;
+	} c[] = {
+		{ RAW("ip", LD("transport", 12, 4) EQ("2112a442")),
+		  "@th,96,32 0x2112a442" },
+		/* the l4proto match is no dependency of a raw load */
+		{ RAW("inet", "{\"expr\":\"meta\",\"key\":\"l4proto\",\"dreg\":1},"
+			      EQ("11") "," LD("transport", 12, 4) EQ("2112a442")),
+		  "meta l4proto udp @th,96,32 0x2112a442" },
+		/* no meta iiftype: not an ether field to nft */
+		{ RAW("ip", LD("link", 0, 6) EQ("010203040506")),
+		  "@ll,0,48 0x10203040506" },
+		{ RAW("inet", LD("network", 0, 1) AND("f0") EQ("40")),
+		  "@nh,0,8 & 0xf0 == 0x40" },
+		{ RAW("inet", LD("transport", 0, 1) AND("f0")
+		      "{\"expr\":\"set_literal\",\"key_type\":\"integer/8\","
+		      "\"elements\":[16,48],\"sreg\":1}"),
+		  "@th,0,4 { 1, 3 }" },
+		{ RAW("inet", "{\"expr\":\"immediate\",\"dreg\":1,"
+			      "\"data\":{\"$bytes\":\"04\"}},{\"expr\":\"payload\","
+			      "\"sreg\":1,\"base\":\"network\",\"offset\":1,\"len\":1,"
+			      "\"csum_type\":\"none\",\"csum_offset\":0,"
+			      "\"csum_flags\":[]}"),
+		  "@nh,8,8 set 0x4" },
+		{ RAW("ip", LD("transport", 0, 16) EQ("00000000000000000000000000000001")),
+		  "@th,0,128 0x1" },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct linx_value v = nt_json(c[i].json), back;
+		struct linx_nft_parse_error pe;
+		struct linx_error err;
+		char *x = fmt(&v);
+
+		ck_assert_msg(strstr(x, c[i].want) && !strstr(x, "# <"),
+			      "%zu: want %s\n%s", i, c[i].want, x);
+		linx_assert_ok(linx_nft_parse(x, strlen(x), NULL, &back, &pe,
+					      &err),
+			       &err);
+		char *y = fmt(&back);
+		ck_assert_str_eq(x, y);
+		free(x);
+		free(y);
+		linx_value_clear(&v);
+		linx_value_clear(&back);
+	}
+#undef RAW
+#undef LD
+#undef EQ
+#undef AND
+}
+END_TEST
+
 /* Set statements print as nft lists them, parse back to the same value,
  * and make their set dynamic with nft's size (65535) as nft -f does,
  * even when the set comes after the chain. */
@@ -1394,6 +1551,9 @@ START_TEST(set_statements_roundtrip)
 		"ct mark set tcp dport map { 22 : 0x5 }",
 		"ct mark set meta mark map { 0x1 : 0x7 }",
 		"dnat to ip daddr map @n",
+		"dnat to ip daddr . tcp dport map { 10.0.0.1 . 80 : "
+		"192.168.1.1 . 8080 }",
+		"tcp dport 22 dnat to ip daddr map { 10.0.0.1 : 10.0.0.2 . 2222 }",
 	};
 	char text[1024];
 
@@ -1429,6 +1589,29 @@ START_TEST(set_statements_roundtrip)
 		free(t2);
 		linx_value_clear(&rs);
 		linx_value_clear(&back);
+	}
+	/* nft's older spelling is the same statement */
+	static const char *const legacy[][2] = {
+		{ "set add ip saddr @s", "add @s { ip saddr }" },
+		{ "set update ip saddr timeout 30s @s",
+		  "update @s { ip saddr timeout 30s }" },
+		{ "set delete ip saddr @s", "delete @s { ip saddr }" },
+		{ "set add ip saddr . tcp dport @c",
+		  "add @c { ip saddr . tcp dport }" },
+	};
+	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
+		struct linx_value v[2];
+		for (int k = 0; k < 2; k++) {
+			snprintf(text, sizeof(text),
+				 "table ip t {\n chain c1 {\n  %s\n }\n"
+				 " set s {\n  type ipv4_addr\n  flags timeout\n }\n"
+				 " set c {\n  type ipv4_addr . inet_service\n }\n}\n",
+				 legacy[i][k]);
+			v[k] = parse_ok(text);
+		}
+		ck_assert_msg(linx_value_equal(&v[0], &v[1]), "%s", legacy[i][0]);
+		linx_value_clear(&v[0]);
+		linx_value_clear(&v[1]);
 	}
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		struct linx_value rs, back;
@@ -1826,6 +2009,7 @@ int main(void)
 	tcase_add_test(tc, set_statements_roundtrip);
 	tcase_add_test(tc, set_exprs_roundtrip);
 	tcase_add_test(tc, payload_writes_formatter);
+	tcase_add_test(tc, raw_loads_formatter);
 	tcase_add_test(tc, auto_merge_merges);
 	tcase_add_test(tc, nested_sets_flatten);
 	tcase_add_test(tc, commands_change_the_input);
