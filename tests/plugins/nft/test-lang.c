@@ -173,6 +173,9 @@ static const char *const vectors[][3] = {
 	  CMP("neq", "0120") "]" },
 	{ "ip", "@th,16,16 http",
 	  "[" PL("transport", 2, 2) CMP("eq", "0050") "]" },
+	/* a raw range: two compares, as nft 1.0.6 (1.1 uses a range) */
+	{ "ip", "@ll,0,8 0x1-0x3",
+	  "[" PL("link", 0, 1) CMP("gte", "01") "," CMP("lte", "03") "]" },
 	{ "inet", "meta pkttype set broadcast",
 	  "[{\"expr\":\"immediate\",\"dreg\":1,\"data\":{\"$bytes\":\"01\"}},"
 	  "{\"expr\":\"meta\",\"key\":\"pkttype\",\"sreg\":1}]" },
