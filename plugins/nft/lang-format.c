@@ -1121,6 +1121,22 @@ static bool hton_reg_of(const struct linx_value *e, const struct nftl_sel *s,
 	       size == s->len;
 }
 
+/* byteorder hton of register `reg` as the parser puts it after a
+ * component of a concatenation (nftl_sel_hton_size) */
+static bool concat_hton_of(const struct linx_value *e,
+			   const struct nftl_sel *s, int64_t reg)
+{
+	int64_t sr = -1, dr = -1, len = -1, size = -1;
+	const char *op = str_of(e, "op");
+
+	int_of(e, "sreg", &sr);
+	int_of(e, "dreg", &dr);
+	int_of(e, "len", &len);
+	int_of(e, "size", &size);
+	return op && streq(op, "hton") && sr == reg && dr == reg &&
+	       len == s->len && size == nftl_sel_hton_size(s);
+}
+
 static bool hton_of(const struct linx_value *e, const struct nftl_sel *s)
 {
 	return hton_reg_of(e, s, 1);
@@ -2749,13 +2765,14 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		slot += (s->len + 3u) / 4;
 		/* before an interval set, the parser turns each host-order
 		 * component to network order right after its load */
-		if (nftl_dtype_hton(s->dtype, s->len)) {
+		unsigned hs = nftl_sel_hton_size(s);
+		bool noop = hs && hs != s->len; /* nft 1.1 leaves it out */
+		if (hs && !noop)
 			n_host++;
-			if (j + 1 < n && is_expr(&ex[j + 1], "byteorder") &&
-			    hton_reg_of(&ex[j + 1], s, dreg)) {
-				n_hton++;
-				j++;
-			}
+		if (hs && j + 1 < n && is_expr(&ex[j + 1], "byteorder") &&
+		    concat_hton_of(&ex[j + 1], s, dreg)) {
+			n_hton += !noop;
+			j++;
 		}
 	}
 	if (nl < 2 || slot > 16 || j >= n || (n_hton && n_hton != n_host))

@@ -199,6 +199,13 @@ bool nftl_raw_sel(const char *base, uint64_t off, uint64_t len,
 		  struct nftl_raw *raw, const struct nftl_sel **ret,
 		  char *why, size_t why_len);
 
+/* In a concatenation looked up in an interval set, whether selector `s`'s
+ * value is turned to network order after its load, and the byteorder's
+ * size: its length for host-order keys of 2, 4 or 8 bytes, 2 for a
+ * one-byte meta or ct key (nft adds that byteorder, which changes
+ * nothing), 0 for none. */
+unsigned nftl_sel_hton_size(const struct nftl_sel *s);
+
 /* The bits of a bit field in its loaded bytes, as a big-endian number. */
 static inline uint32_t nftl_sel_mask(const struct nftl_sel *s)
 {

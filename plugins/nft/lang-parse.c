@@ -1234,7 +1234,7 @@ static bool range_reversed(unsigned dt, const uint8_t *lo, const uint8_t *hi,
 /* reg = hton(reg): a host-order key (or a concatenation's component)
  * turned to network order */
 static int e_hton_reg(struct parser *p, struct rule *r, unsigned reg,
-		      unsigned len)
+		      unsigned len, unsigned size)
 {
 	struct linx_value e = linx_value_map();
 
@@ -1243,13 +1243,13 @@ static int e_hton_reg(struct parser *p, struct rule *r, unsigned reg,
 	linx_map_put_int(&e, "dreg", reg);
 	linx_map_put_cstring(&e, "op", "hton");
 	linx_map_put_int(&e, "len", len);
-	linx_map_put_int(&e, "size", len);
+	linx_map_put_int(&e, "size", size);
 	return push_expr(p, r, &e);
 }
 
 static int e_hton(struct parser *p, struct rule *r, unsigned len)
 {
-	return e_hton_reg(p, r, 1, len);
+	return e_hton_reg(p, r, 1, len, len);
 }
 
 /* reg 1 = (reg 1 & mask) ^ xor */
@@ -1964,15 +1964,16 @@ static bool has_flag(const struct linx_value *set, const char *flag);
 /* reg = hton(reg) before a lookup in `set` when it is an interval set
  * (any set named NULL is one: an anonymous interval set). */
 static int hton_into(struct parser *p, struct rule *r, unsigned reg,
-		     unsigned len, const char *set)
+		     unsigned len, unsigned size, const char *set)
 {
 	struct linx_value *s = set ? find_set(p, p->table, set) : NULL;
 	int rc;
 
 	if (!set || s)
-		return !s || has_flag(s, "interval") ? e_hton_reg(p, r, reg, len)
-						     : 0;
-	if ((rc = e_hton_reg(p, r, reg, len)) < 0)
+		return !s || has_flag(s, "interval")
+			       ? e_hton_reg(p, r, reg, len, size)
+			       : 0;
+	if ((rc = e_hton_reg(p, r, reg, len, size)) < 0)
 		return rc;
 	struct linx_value *e = &r->exprs.items[r->exprs.len - 1];
 	if (linx_map_put_cstring(e, PENDING_SET, set) < 0)
@@ -1986,7 +1987,7 @@ static int hton_for_set(struct parser *p, struct rule *r, const struct tok *t,
 {
 	if (!nftl_dtype_hton(dt, len))
 		return 0;
-	return hton_into(p, r, 1, len, t->s);
+	return hton_into(p, r, 1, len, len, t->s);
 }
 
 /* The one element of a set just read (p->one), as the plain match nft
@@ -2214,10 +2215,11 @@ static int load_key(struct parser *p, struct rule *r,
 				    sel[i]->key, reg);
 		/* an interval set compares memory: a host-order component
 		 * is turned to network order in its own register, as nft
-		 * does */
-		if (rc == 0 && order && (order->interval || order->set) &&
-		    nftl_dtype_hton(sel[i]->dtype, sel[i]->len))
-			rc = hton_into(p, r, reg, sel[i]->len,
+		 * does (one-byte keys too, a byteorder that changes
+		 * nothing) */
+		unsigned hs = nftl_sel_hton_size(sel[i]);
+		if (rc == 0 && order && (order->interval || order->set) && hs)
+			rc = hton_into(p, r, reg, sel[i]->len, hs,
 				       order->interval ? NULL : order->set);
 		if (rc < 0)
 			return rc;

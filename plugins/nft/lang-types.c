@@ -647,6 +647,18 @@ bool nftl_dtype_hton(unsigned dt, unsigned len)
 	return nftl_dtype_host(dt) && (len == 2 || len == 4 || len == 8);
 }
 
+unsigned nftl_sel_hton_size(const struct nftl_sel *s)
+{
+	if (nftl_dtype_hton(s->dtype, s->len))
+		return s->len;
+	/* ct protocol is the one byte nft keeps in network order */
+	if (s->len == 1 &&
+	    (s->kind == SEL_META ||
+	     (s->kind == SEL_CT && strcmp(s->key, "protocol") != 0)))
+		return 2;
+	return 0;
+}
+
 bool nftl_dtype_is_bitmask(unsigned dtype)
 {
 	return dtype == DT_CTSTATE || dtype == DT_CTSTATUS ||

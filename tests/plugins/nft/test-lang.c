@@ -1531,6 +1531,50 @@ START_TEST(raw_loads_formatter)
 }
 END_TEST
 
+/* A one-byte meta key in a concatenation looked up in an interval set:
+ * nft 1.0.6 turns it to network order with a byteorder that changes
+ * nothing (size 2, length 1), nft 1.1 does not; Linx compiles the first
+ * and prints both as the same rule. */
+START_TEST(one_byte_keys_in_interval_concatenations)
+{
+	static const char *const rules[] = {
+		"meta l4proto . th dport { tcp . 22-23 } accept",
+		"meta pkttype . meta mark { host . 0x1-0x2 } accept",
+	};
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		char text[256];
+		snprintf(text, sizeof(text),
+			 "table inet t {\n chain c {\n  %s\n }\n}\n", rules[i]);
+		struct linx_value rs = parse_ok(text);
+		struct linx_value *tb =
+			(struct linx_value *)&linx_map_get(&rs, "tables")->items[0];
+		struct linx_value *ch =
+			(struct linx_value *)&linx_map_get(tb, "chains")->items[0];
+		struct linx_value *ex = (struct linx_value *)linx_map_get(
+			&linx_map_get(ch, "rules")->items[0], "exprs");
+		const struct linx_value *bo = &ex->items[1];
+		const struct linx_value *bl = linx_map_get(bo, "len");
+		const struct linx_value *bs = linx_map_get(bo, "size");
+		char *a = fmt(&rs);
+
+		ck_assert_str_eq(linx_map_get(bo, "expr")->str, "byteorder");
+		ck_assert(bl && bl->i == 1 && bs && bs->i == 2);
+		ck_assert_msg(strstr(a, rules[i]), "%s", a);
+		/* nft 1.1's bytecode: the same rule */
+		linx_value_clear(&ex->items[1]);
+		memmove(&ex->items[1], &ex->items[2],
+			(ex->len - 2) * sizeof(ex->items[0]));
+		ex->len--;
+		char *b = fmt(&rs);
+		ck_assert_str_eq(a, b);
+		free(a);
+		free(b);
+		linx_value_clear(&rs);
+	}
+}
+END_TEST
+
 /* Set statements print as nft lists them, parse back to the same value,
  * and make their set dynamic with nft's size (65535) as nft -f does,
  * even when the set comes after the chain. */
@@ -2013,6 +2057,7 @@ int main(void)
 	tcase_add_test(tc, set_exprs_roundtrip);
 	tcase_add_test(tc, payload_writes_formatter);
 	tcase_add_test(tc, raw_loads_formatter);
+	tcase_add_test(tc, one_byte_keys_in_interval_concatenations);
 	tcase_add_test(tc, auto_merge_merges);
 	tcase_add_test(tc, nested_sets_flatten);
 	tcase_add_test(tc, commands_change_the_input);
