@@ -1755,7 +1755,8 @@ static int64_t cmp_value(const struct linx_value *e, unsigned len, bool neq)
  * for an IPv6 extension header further on (dep_exthdr6()): an exthdr
  * ipv6 load comes, and nothing before it would have told the parser
  * that the packet is IPv6 or made it add the check itself (a network
- * header, ether or vlan type, meta nfproto or protocol, icmp).
+ * header, ether or vlan type, meta nfproto or protocol, icmp).  As nft,
+ * only across matches: after a statement the check is listed.
  */
 static bool exthdr6_dep(const struct linx_value *ex, uint32_t n, uint32_t i)
 {
@@ -1767,11 +1768,22 @@ static bool exthdr6_dep(const struct linx_value *ex, uint32_t n, uint32_t i)
 		const char *key = kind ? str_of(e, "key") : NULL;
 		const char *base = kind ? str_of(e, "base") : NULL;
 
+		static const char *const loads[] = { "meta", "ct", "rt", "fib",
+						     "socket", "osf", "numgen",
+						     "hash", "exthdr", "payload",
+						     NULL };
+		static const char *const tests[] = { "cmp", "range", "lookup",
+						     "set_literal", "bitwise",
+						     "byteorder", NULL };
+
 		if (is_exthdr6(e))
 			return true;
-		if (!kind || streq(kind, "reject") ||
-		    (streq(kind, "payload") &&
-		     (!base || !streq(base, "transport"))))
+		/* only matches between: nft lists the check after a
+		 * statement (a counter) */
+		if (!kind || !(one_of(kind, tests) ||
+			       (one_of(kind, loads) && linx_map_get(e, "dreg"))))
+			return false;
+		if (streq(kind, "payload") && (!base || !streq(base, "transport")))
 			return false;
 		if (streq(kind, "meta") && key &&
 		    (streq(key, "nfproto") || streq(key, "protocol")))
