@@ -2761,6 +2761,14 @@ static int match_rest(struct parser *p, struct rule *r,
 						     "values: write it as a "
 						     "set, { ... }");
 		}
+		/* and crashes or reads it as flags for extension headers */
+		if (s->kind == SEL_EXTHDR6) {
+			linx_value_clear(&first);
+			return perror_at(p, peek(p), "a list of %s %s values: "
+						     "write it as a set, "
+						     "{ ... }",
+					 s->proto, s->field);
+		}
 		if (!kt || s->kind == SEL_RT) {
 			linx_value_clear(&first);
 			return perror_at(p, at, "unsupported feature: lists "

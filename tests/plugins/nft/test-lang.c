@@ -685,6 +685,11 @@ static const struct {
 	  "exists or missing" },
 	{ "table ip6 t {\n chain c {\n  frag frag-off 8192\n }\n}\n", 3, 17,
 	  "value out of range: 8192 (a 13-bit field)" },
+	/* nft 1.0.6: Segmentation fault (frag id), "not bitmask" */
+	{ "table ip6 t {\n chain c {\n  frag id 1, 2\n }\n}\n", 3, 12,
+	  "a list of frag id values: write it as a set" },
+	{ "table ip6 t {\n chain c {\n  mh type 1, 2\n }\n}\n", 3, 12,
+	  "a list of mh type values" },
 	{ "table ip6 t {\n chain c {\n  mh type bogus\n }\n}\n", 3, 11,
 	  "a value" },
 	{ "table ip6 t {\n chain c {\n  hbh nexthdr set 6\n }\n}\n", 3, 15,
