@@ -444,7 +444,7 @@ static bool sym_range_text(struct sbuf *b, unsigned dt, uint64_t v)
 		nftl_sb_printf(b, "0x%02" PRIx64, v);
 	else if (dt == DT_ECN)
 		nftl_sb_printf(b, "0x%" PRIx64, v);
-	else if (dt == DT_DAY) /* nft: meta day 2-4 */
+	else if (dt == DT_DAY || dt == DT_MHTYPE) /* nft: meta day 2-4 */
 		put_u64(b, v, false);
 	else
 		return false;
@@ -561,7 +561,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		}
 		unsigned rdt = streq(type, "dscp") ? DT_DSCP
 			       : streq(type, "ecn") ? DT_ECN
-			       : streq(type, "day") ? DT_DAY : DT_INT;
+			       : streq(type, "day") ? DT_DAY
+			       : streq(type, "mh_type") ? DT_MHTYPE : DT_INT;
 		if (rdt != DT_INT && r->items[0].type != LINX_STRING) {
 			sym_range_text(b, rdt, (uint64_t)a);
 			range_dash(b);
@@ -784,6 +785,59 @@ static const struct nftl_sel *tcpopt_sel(const struct linx_value *e)
 	return NULL;
 }
 
+static bool is_expr(const struct linx_value *e, const char *name);
+
+/* Whether the rule read so far says the packet is IPv6, as an extension
+ * header needs: else the parser would add that check (dep_exthdr6()). */
+static bool ipv6_known(const struct fctx *c)
+{
+	switch (c->family) {
+	case F_IP6:
+		return true;
+	case F_INET:
+		return c->nf == 10;
+	case F_BRIDGE:
+	case F_NETDEV:
+		return c->eth == 0x86dd;
+	default:
+		return false;
+	}
+}
+
+/* Whether `e` is an exthdr load of an IPv6 extension header. */
+static bool is_exthdr6(const struct linx_value *e)
+{
+	const char *op = is_expr(e, "exthdr") ? str_of(e, "op") : NULL;
+
+	return op && streq(op, "ipv6") && linx_map_get(e, "dreg");
+}
+
+/* The IPv6 extension header field an exthdr loads (no `present` flag),
+ * in a rule known to be IPv6; a bit field only with its mask
+ * (c->fmask), as for payloads.  NULL otherwise. */
+static const struct nftl_sel *exthdr6_sel(const struct fctx *c,
+					  const struct linx_value *e)
+{
+	const struct linx_value *f = linx_map_get(e, "flags");
+	int64_t type, off, len;
+
+	if (!is_exthdr6(e) || !ipv6_known(c) || !int_of(e, "type", &type) ||
+	    !int_of(e, "offset", &off) || !int_of(e, "len", &len) ||
+	    (f && (f->type != LINX_LIST || f->len)))
+		return NULL;
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		if (s->kind != SEL_EXTHDR6 || s->base != type ||
+		    s->offset != off || s->len != len)
+			continue;
+		if (c->fmask ? !s->bits || nftl_sel_mask(s) != c->fmask
+			     : s->bits)
+			continue;
+		return s;
+	}
+	return NULL;
+}
+
 /* The key of `ct original|reply ...` a ct load with a direction reads:
  * a bare saddr/daddr is the table's family's address. */
 static const struct nftl_sel *ct_dir_sel(const struct fctx *c,
@@ -952,7 +1006,7 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 	if (streq(kind, "osf"))
 		return osf_sel(e);
 	if (streq(kind, "exthdr"))
-		return tcpopt_sel(e);
+		return is_exthdr6(e) ? exthdr6_sel(c, e) : tcpopt_sel(e);
 	if (!streq(kind, "payload"))
 		return NULL;
 	const char *base = str_of(e, "base");
@@ -1712,6 +1766,55 @@ static int64_t cmp_value(const struct linx_value *e, unsigned len, bool neq)
 	return (int64_t)get_uint(d->bytes, len, false);
 }
 
+/*
+ * Whether the check at exprs[0] and [1] (meta nfproto, meta protocol or
+ * the Ethernet type) is the one the parser puts at the start of a rule
+ * for an IPv6 extension header further on (dep_exthdr6()): an exthdr
+ * ipv6 load comes, and nothing before it would have told the parser
+ * that the packet is IPv6 or made it add the check itself (a network
+ * header, ether or vlan type, meta nfproto or protocol, icmp).  As nft,
+ * only across matches: after a statement the check is listed.
+ */
+static bool exthdr6_dep(const struct linx_value *ex, uint32_t n, uint32_t i)
+{
+	if (i != 0)
+		return false;
+	for (uint32_t j = 2; j < n; j++) {
+		const struct linx_value *e = &ex[j];
+		const char *kind = e->type == LINX_MAP ? str_of(e, "expr") : NULL;
+		const char *key = kind ? str_of(e, "key") : NULL;
+		const char *base = kind ? str_of(e, "base") : NULL;
+
+		static const char *const loads[] = { "meta", "ct", "rt", "fib",
+						     "socket", "osf", "numgen",
+						     "hash", "exthdr", "payload",
+						     NULL };
+		static const char *const tests[] = { "cmp", "range", "lookup",
+						     "set_literal", "bitwise",
+						     "byteorder", NULL };
+
+		if (is_exthdr6(e))
+			return true;
+		/* only matches between: nft lists the check after a
+		 * statement (a counter) */
+		if (!kind || !(one_of(kind, tests) ||
+			       (one_of(kind, loads) && linx_map_get(e, "dreg"))))
+			return false;
+		if (streq(kind, "payload") && (!base || !streq(base, "transport")))
+			return false;
+		if (streq(kind, "meta") && key &&
+		    (streq(key, "nfproto") || streq(key, "protocol")))
+			return false;
+		if (streq(kind, "meta") && key && streq(key, "l4proto")) {
+			int64_t v = j + 1 < n ? cmp_value(&ex[j + 1], 1, true)
+					      : -1;
+			if (v < 0 || v == 1 || v == 58)
+				return false;
+		}
+	}
+	return false;
+}
+
 /* Whether ex[i] starts a vlan pcp, dei or id match of the innermost tag. */
 static bool vlan_bits_at(const struct linx_value *ex, uint32_t n, uint32_t i,
 			 int64_t hb)
@@ -1751,10 +1854,31 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	const struct linx_value *e = &ex[i];
 	const char *nb = next_base(ex, n, i + 2);
 	bool net_next = nb && streq(nb, "network");
+	/* an IPv6 extension header next: `ether type ip6` or `vlan type
+	 * ip6` before it says the packet is IPv6 */
+	bool x6_next = i + 2 < n && is_exthdr6(&ex[i + 2]);
 	int64_t et, hb = 14 + 4 * ((int64_t)c->vlan - 1);
 
 	if (i + 1 >= n)
 		return 0;
+	/* the Ethernet type a bridge's extension header puts first */
+	if (c->vlan == 0 && c->family == F_BRIDGE && c->eth < 0 &&
+	    is_load(e, "link", 12, 2) && cmp_value(&ex[i + 1], 2, false) ==
+					     0x86dd &&
+	    exthdr6_dep(ex, n, i)) {
+		c->eth = 0x86dd;
+		return 2;
+	}
+	if (x6_next && c->eth < 0 && c->family != F_IP &&
+	    c->family != F_IP6 && (c->vlan == 0 ? is_load(e, "link", 12, 2)
+						: is_load(e, "link", hb + 2, 2)) &&
+	    cmp_value(&ex[i + 1], 2, false) == 0x86dd) {
+		word(c, c->vlan ? "vlan type ip6" : "ether type ip6");
+		c->eth = 0x86dd;
+		if (c->family == F_INET)
+			c->nf = 10;
+		return 2;
+	}
 	if (c->vlan == 0 && is_load(e, "link", 12, 2) &&
 	    (et = cmp_value(&ex[i + 1], 2, false)) >= 0) {
 		if (et == 0x8100 && vlan_bits_at(ex, n, i + 2, 14)) {
@@ -1856,7 +1980,8 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 	int64_t dreg = -1, len = -1;
 	bool prefix;
 
-	if (!is_expr(&ex[i], "payload") || !is_expr(bw, "bitwise") ||
+	if ((!is_expr(&ex[i], "payload") && !is_exthdr6(&ex[i])) ||
+	    !is_expr(bw, "bitwise") ||
 	    !sreg1(bw) || !int_of(bw, "dreg", &dreg) || dreg != 1 || !m ||
 	    (op && !streq(op, "bool")) || !int_of(&ex[i], "len", &len) ||
 	    m->len != len || len > 4 || (x && x->len != m->len))
@@ -3281,6 +3406,38 @@ static int fmt_tcpopt_rt(struct fctx *c, const struct linx_value *ex,
 }
 
 /*
+ * `exthdr NAME exists|missing` at exprs[i]: an exthdr ipv6 load with the
+ * `present` flag (one byte at offset 0, as the parser writes it) and a
+ * cmp eq 1 or 0, in a rule known to be IPv6.
+ */
+static int fmt_exthdr6_test(struct fctx *c, const struct linx_value *ex,
+			    uint32_t n, uint32_t i)
+{
+	static const char *const keys[] = { "expr", "dreg", "type", "offset",
+					    "len", "op", "flags", NULL };
+	const struct linx_value *e = &ex[i];
+	const struct linx_value *d = i + 1 < n && is_expr(&ex[i + 1], "cmp") &&
+					     sreg1(&ex[i + 1])
+					     ? bytes_of(&ex[i + 1], "data")
+					     : NULL;
+	const char *cop = d ? str_of(&ex[i + 1], "op") : NULL;
+	const char *name;
+	int64_t dreg, type, off, len;
+
+	if (!only_keys(e, keys) || !int_of(e, "dreg", &dreg) || dreg != 1 ||
+	    !uint_of(e, "type", 255, &type) || !int_of(e, "offset", &off) ||
+	    off != 0 || !int_of(e, "len", &len) || len != 1 || !d ||
+	    d->len != 1 || d->bytes[0] > 1 || !cop || !streq(cop, "eq") ||
+	    !(name = nftl_exthdr6_name((unsigned)type)))
+		return unsupported(c, e, "an extension header test");
+	if (!ipv6_known(c))
+		return unsupported(c, e, "an extension header test outside "
+					 "IPv6");
+	wordf(c, "exthdr %s %s", name, d->bytes[0] ? "exists" : "missing");
+	return 2;
+}
+
+/*
  * The selector whose write (nftl_write_layout()) is `wr`, in context:
  * the same bytes, the same mask for a masked one, the same checksum
  * attributes.  NULL for a write the parser would not give back.
@@ -3538,6 +3695,10 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		c->reg[dreg] = d;
 		return 1;
 	}
+	if (is_exthdr6(e) && linx_map_get(e, "flags") &&
+	    linx_map_get(e, "flags")->type == LINX_LIST &&
+	    linx_map_get(e, "flags")->len)
+		return fmt_exthdr6_test(c, ex, n, i);
 	if (streq(kind, "exthdr") || streq(kind, "rt"))
 		return fmt_tcpopt_rt(c, ex, n, i);
 	if (streq(kind, "counter")) {
@@ -3803,6 +3964,20 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			    c->eth < 0 &&
 			    ((nb && streq(nb, "network")) || rej_icmp)) {
 				c->eth = d->bytes[0] << 8 | d->bytes[1];
+				return 2;
+			}
+			/* the check an IPv6 extension header further on
+			 * puts first */
+			if (((streq(key, "nfproto") && c->family == F_INET &&
+			      d->len == 1 && d->bytes[0] == 10 && c->nf < 0) ||
+			     (streq(key, "protocol") && c->family == F_NETDEV &&
+			      d->len == 2 && d->bytes[0] == 0x86 &&
+			      d->bytes[1] == 0xdd && c->eth < 0)) &&
+			    exthdr6_dep(ex, n, i)) {
+				if (c->family == F_INET)
+					c->nf = 10;
+				else
+					c->eth = 0x86dd;
 				return 2;
 			}
 			if (streq(key, "iiftype") && d->len == 2 &&

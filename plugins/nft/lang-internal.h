@@ -119,6 +119,7 @@ enum nft_dtype {
 		      * "YYYY-MM-DD[ HH:MM[:SS]]" local time, or seconds */
 	DT_XINT,     /* big-endian integer of `len` bytes printed in hex:
 		      * a raw payload's (`@th,96,32 0x2112a442`), up to 16 */
+	DT_MHTYPE,   /* 1 byte: the mobility header's type (RFC 6275), names */
 };
 
 /* Adjacent `==` matches of header fields as one load, as nft compiles
@@ -168,7 +169,11 @@ struct nftl_sel {
  * guess at the peer's OS, `base` its ttl mode, `offset` 1 for the
  * version flag (no key: the expression has none). */
 enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT, SEL_GEN,
-       SEL_SOCKET, SEL_OSF };
+       SEL_SOCKET, SEL_OSF, SEL_EXTHDR6 };
+/* SEL_EXTHDR6: a field of an IPv6 extension header (exthdr op ipv6),
+ * `base` the header's protocol number (hop-by-hop 0, routing 43,
+ * fragment 44, destination options 60, mobility 135), `offset` and
+ * `len` within it; `bits` and `shift` as for a payload bit field. */
 
 /* A conntrack state of a ct timeout policy: its nft word, its key in the
  * object's value (the plugin's name) and the kernel's default timeout
@@ -243,6 +248,12 @@ const struct nftl_sel *nftl_typeof_sel(const char *text);
  * or NULL for one nft prints as a number. */
 bool nftl_tcpopt_kind(const char *name, unsigned *kind);
 const char *nftl_tcpopt_name(unsigned kind);
+
+/* IPv6 extension headers by the names `exthdr NAME exists` takes ("frag"
+ * is 44), and the name of a header type, or NULL for one nft has no
+ * name for. */
+bool nftl_exthdr6_type(const char *name, unsigned *type);
+const char *nftl_exthdr6_name(unsigned type);
 
 /* Symbol tables. */
 struct nftl_sym {

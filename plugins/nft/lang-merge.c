@@ -201,10 +201,15 @@ static const char *proto_of(const struct protos *pr, int base)
 					    : "th";
 }
 
-/* The field telling the transport protocol (ip protocol, ip6 nexthdr):
- * a merged load stands where it stood, as in nft. */
+/* The field telling the next header's protocol (ip protocol, ip6
+ * nexthdr, ether type - nft's protocol keys): a merged load stands where
+ * it stood, as in nft.  The ether type counts for the check a bridge's
+ * IPv6 extension header puts at the rule's start, ahead of an ether
+ * address matched later. */
 static bool is_l4_key(const struct protos *pr, const struct field_eq *f)
 {
+	if (f->base == 0)
+		return f->off == 12 && f->len == 2;
 	return f->base == 1 && f->len == 1 && pr->net &&
 	       ((streq(pr->net, "ip") && f->off == 9) ||
 		(streq(pr->net, "ip6") && f->off == 6));

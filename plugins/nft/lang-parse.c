@@ -1105,6 +1105,28 @@ static int e_tcpopt(struct parser *p, struct rule *r, bool write,
 	return push_expr(p, r, &e);
 }
 
+/* exthdr of an IPv6 extension header: a load of `len` bytes at `off` in
+ * the first header of `type` into register 1 (`present`: whether there
+ * is one, one byte), in the attribute order of nftables; the kernel
+ * dumps the flags of every load, so they are always given. */
+static int e_exthdr6(struct parser *p, struct rule *r, unsigned type,
+		     unsigned off, unsigned len, bool present)
+{
+	struct linx_value e = linx_value_map(), f = linx_value_list();
+
+	linx_value_reserve(&e, 7);
+	linx_map_put_cstring(&e, "expr", "exthdr");
+	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_int(&e, "type", type);
+	linx_map_put_int(&e, "offset", off);
+	linx_map_put_int(&e, "len", len);
+	linx_map_put_cstring(&e, "op", "ipv6");
+	if (present)
+		linx_list_push_cstring(&f, "present");
+	linx_map_put(&e, "flags", &f);
+	return push_expr(p, r, &e);
+}
+
 static int e_bitwise(struct parser *p, struct rule *r, const uint8_t *mask,
 		     unsigned len);
 
@@ -1168,6 +1190,9 @@ static int e_sel_load(struct parser *p, struct rule *r,
 		return e_ct_load(p, r, s);
 	case SEL_EXTHDR:
 		return e_tcpopt(p, r, false, s->base, s->offset, s->len, false);
+	case SEL_EXTHDR6:
+		rc = e_exthdr6(p, r, s->base, s->offset, s->len, false);
+		return rc < 0 ? rc : e_field_mask(p, r, s);
 	case SEL_RT:
 		return e_load(p, r, "rt", s->key, 1);
 	case SEL_SOCKET:
@@ -2140,6 +2165,23 @@ static int arp_field(struct parser *p, const char *proto, const char **field)
 	return 0;
 }
 
+/* Whether word `w`, before token `u`, starts an IPv6 extension header
+ * match: `exthdr`, a header's name, or `rt` before a field of the
+ * routing header (rt's other words are the route's: mtu, classid ...). */
+static bool exthdr6_word(const char *w, const struct tok *u)
+{
+	static const char *const words[] = { "exthdr", "hbh", "rt0", "rt2",
+					     "srh", "frag", "dst", "mh" };
+	const struct nftl_sel *s;
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (streq(w, words[i]))
+			return true;
+	s = streq(w, "rt") && u && u->kind == T_IDENT ? nftl_sel_find(w, u->s)
+						      : NULL;
+	return s && s->kind == SEL_EXTHDR6;
+}
+
 /* `meta KEY`, `ct KEY`, `PROTO FIELD` or an unqualified meta key. */
 static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 {
@@ -2163,6 +2205,11 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 	} else if (unqualified_meta(t->s)) {
 		proto = "meta";
 		field = t->s;
+	} else if (exthdr6_word(t->s, peek(p))) {
+		/* what nft sends for them in keys is not verified */
+		return perror_at(p, t, "unsupported feature: IPv6 extension "
+				       "header fields in keys, concatenations, "
+				       "typeof and set statements");
 	} else {
 		return unexpected(p, t, "a selector");
 	}
@@ -2579,6 +2626,13 @@ static int match_rest(struct parser *p, struct rule *r,
 				       "prefixes of %s %s",
 				 s->proto, s->field);
 
+	/* nft 1.0.6 shortens the load of a byte-aligned prefix of an
+	 * extension header address and cannot list it back */
+	if (s->kind == SEL_EXTHDR6 && t->kind == T_IPV6 && t->plen >= 0)
+		return perror_at(p, t, "unsupported feature: a prefix of %s "
+				       "%s outside a set",
+				 s->proto, s->field);
+
 	/* nft keys them `dscp` of 2 bytes, a type of 1 byte to us */
 	if (s->dtype == DT_DSCP && s->len != 1 &&
 	    (is_ident(t, "vmap") || is_punct(t, '{') || t->kind == T_SETREF))
@@ -2708,6 +2762,14 @@ static int match_rest(struct parser *p, struct rule *r,
 			return perror_at(p, peek(p), "a list of TCP option "
 						     "values: write it as a "
 						     "set, { ... }");
+		}
+		/* and crashes or reads it as flags for extension headers */
+		if (s->kind == SEL_EXTHDR6) {
+			linx_value_clear(&first);
+			return perror_at(p, peek(p), "a list of %s %s values: "
+						     "write it as a set, "
+						     "{ ... }",
+					 s->proto, s->field);
 		}
 		if (!kt || s->kind == SEL_RT) {
 			linx_value_clear(&first);
@@ -4921,6 +4983,163 @@ static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
 	return parse_match(p, r, s, at);
 }
 
+/* ---- IPv6 extension headers ------------------------------------------------ */
+
+/*
+ * What nft 1.0.6 checks before an IPv6 extension header: that the packet
+ * is IPv6 - nothing in an ip6 table, meta nfproto in inet, meta protocol
+ * in netdev, the Ethernet type in a bridge - unless a match before said
+ * so.  nft puts the check at the start of the rule, not before the
+ * statement; in an ip or arp table, or after an IPv4 or ARP match, it
+ * refuses the header.
+ */
+static int dep_exthdr6(struct parser *p, struct rule *r, const struct tok *at)
+{
+	static const uint8_t v6[2] = { 0x86, 0xdd };
+	uint32_t before = r->exprs.len;
+	int rc;
+
+	switch (p->family) {
+	case F_IP6:
+		return 0;
+	case F_INET:
+		if (r->nfproto == 10)
+			return 0;
+		if (r->nfproto == 2)
+			return perror_at(p, at, "cannot use exthdr with ip");
+		break;
+	case F_BRIDGE:
+	case F_NETDEV:
+		if (r->ethproto == 0x86dd)
+			return 0;
+		if (r->ethproto >= 0)
+			return perror_at(p, at, "cannot use exthdr with %s",
+					 r->ethproto == 0x0806 ? "arp" : "ip");
+		break;
+	default:
+		return perror_at(p, at, "cannot use exthdr with %s",
+				 fam_names[p->family]);
+	}
+	/* nft checks the outer Ethernet type there, which a tag hides */
+	if (r->vlan)
+		return perror_at(p, at, "unsupported feature: an IPv6 "
+					"extension header behind a VLAN tag "
+					"(write vlan type ip6 first)");
+	if (p->family == F_INET) {
+		uint8_t b = 10;
+		if ((rc = e_load(p, r, "meta", "nfproto", 1)) < 0 ||
+		    (rc = e_cmp(p, r, "eq", &b, 1)) < 0)
+			return rc;
+		r->nfproto = 10;
+	} else {
+		rc = p->family == F_BRIDGE ? e_payload(p, r, 0, 12, 2)
+					   : e_load(p, r, "meta", "protocol", 1);
+		if (rc < 0 || (rc = e_cmp(p, r, "eq", v6, 2)) < 0)
+			return rc;
+		r->ethproto = 0x86dd;
+	}
+	if (before == 0)
+		return 0;
+	/* the two just added go first, as in reject_dep() */
+	struct linx_value out = linx_value_list();
+	for (uint32_t i = 0; i < r->exprs.len; i++)
+		linx_list_push(&out, &r->exprs.items[(before + i) %
+						      r->exprs.len]);
+	linx_value_clear(&r->exprs);
+	r->exprs = out;
+	return linx_value_status(&r->exprs) < 0 ? nomem(p) : 0;
+}
+
+/* `rt0 addr[N]`, `srh sid[N]` ("addr" or "sid" is read): the field's
+ * name with its index, which nft 1.0.6 takes as 1 or 2 only (past that
+ * it fails or crashes). */
+static int exthdr6_index(struct parser *p, const struct tok *at,
+			 const struct tok *ft, char *field, size_t n)
+{
+	const struct tok *t;
+	int rc;
+
+	if (!accept_punct(p, '['))
+		return perror_at(p, ft, "%s %s needs an index: %s[1] or "
+					"%s[2]",
+				 at->s, ft->s, ft->s, ft->s);
+	t = next(p);
+	if (t->kind != T_INT)
+		return unexpected(p, t, "an index (1 or 2)");
+	if (t->u < 1 || t->u > 2)
+		return perror_at(p, t, "%s %s index out of range: %llu (1 or "
+				       "2)",
+				 at->s, ft->s, (unsigned long long)t->u);
+	if ((rc = expect_punct(p, ']')) < 0)
+		return rc;
+	snprintf(field, n, "%s[%u]", ft->s, (unsigned)t->u);
+	return 0;
+}
+
+/*
+ * IPv6 extension headers (the first word is read, at `at`): `exthdr
+ * hbh|rt|frag|dst|mh exists|missing`, whether the packet has one, or
+ * HEADER FIELD MATCH; each an exthdr load (op ipv6) of the first header
+ * of that type.  No writes: nft 1.0.6 has no syntax for them.
+ */
+static int stmt_exthdr6(struct parser *p, struct rule *r, const struct tok *at)
+{
+	const struct nftl_sel *s;
+	const struct tok *t;
+	char field[16];
+	unsigned type;
+	int rc;
+
+	if (is_ident(at, "exthdr")) {
+		t = next(p);
+		if (t->kind != T_IDENT || !nftl_exthdr6_type(t->s, &type))
+			return unexpected(p, t, "hbh, rt, frag, dst or mh");
+		t = next(p);
+		if (!is_ident(t, "exists") && !is_ident(t, "missing"))
+			return unexpected(p, t, "exists or missing");
+		uint8_t b = is_ident(t, "exists");
+		if ((rc = dep_exthdr6(p, r, at)) < 0 ||
+		    (rc = e_exthdr6(p, r, type, 0, 1, true)) < 0)
+			return rc;
+		return e_cmp(p, r, "eq", &b, 1);
+	}
+	if (is_ident(at, "rt2"))
+		return perror_at(p, at, "unsupported feature: rt2 (nft 1.0.6 "
+					"cannot compile its address)");
+	t = next(p);
+	if (t->kind != T_IDENT)
+		return unexpected(p, t, "a field");
+	if ((is_ident(at, "rt0") && streq(t->s, "addr")) ||
+	    (is_ident(at, "srh") && streq(t->s, "sid"))) {
+		if ((rc = exthdr6_index(p, at, t, field, sizeof(field))) < 0)
+			return rc;
+	} else {
+		snprintf(field, sizeof(field), "%s", t->s);
+	}
+	s = nftl_sel_find(at->s, field);
+	if (!s || s->kind != SEL_EXTHDR6)
+		return perror_at(p, t, "unknown field of %s: %s", at->s,
+				 t->s);
+	const struct tok *u = peek(p);
+	if (is_punct(u, '.'))
+		return perror_at(p, u, "unsupported feature: IPv6 extension "
+				       "header fields in a concatenation");
+	if (is_ident(u, "set"))
+		return perror_at(p, u, "%s %s cannot be set", s->proto,
+				 s->field);
+	/* nft 1.0.6 lists neither back: "frag unknown & 255" */
+	if (is_punct(u, '&') || is_ident(u, "and"))
+		return perror_at(p, u, "unsupported feature: masking %s %s",
+				 s->proto, s->field);
+	if (s->bits && is_ident(u, "vmap"))
+		return perror_at(p, u, "unsupported feature: a verdict map "
+				       "of %s %s",
+				 s->proto, s->field);
+	if ((rc = dep_exthdr6(p, r, at)) < 0)
+		return rc;
+	return parse_match(p, r, s, at);
+}
+
 /* ---- socket, osf, tproxy, synproxy ---------------------------------------- */
 
 /* What may follow a socket or osf selector: a match, not a set or a
@@ -5511,6 +5730,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_meter(p, &r);
 		else if (streq(w, "tcp") && is_ident(peek(p), "option"))
 			rc = stmt_tcpopt(p, &r);
+		else if (exthdr6_word(w, peek(p)))
+			rc = stmt_exthdr6(p, &r, t);
 		else if (streq(w, "rt"))
 			rc = stmt_rt(p, &r, t);
 		else if (streq(w, "socket"))

@@ -30,6 +30,10 @@
 #define SK(f, l, t) { "socket", f, SEL_SOCKET, 0, 0, l, t, f, 0, 0, 0 }
 #define OSF(pr, f, ttl, ver) { pr, f, SEL_OSF, ttl, ver, 16, DT_STR16, NULL, \
 			       0, 0, 0 }
+/* an IPv6 extension header field: header type `ty`; X6B a bit field */
+#define X6(pr, f, ty, o, l, t) { pr, f, SEL_EXTHDR6, ty, o, l, t, NULL, 0, 0, 0 }
+#define X6B(pr, f, ty, o, l, n, sh) \
+	{ pr, f, SEL_EXTHDR6, ty, o, l, DT_INT, NULL, n, sh, 0 }
 
 /* The first entry of a (base, offset, len) is the formatter's name. */
 const struct nftl_sel nftl_sels[] = {
@@ -220,6 +224,39 @@ const struct nftl_sel nftl_sels[] = {
 	OSF("osf ttl loose", "version", 1, 1),
 	OSF("osf ttl skip", "name", 2, 0),
 	OSF("osf ttl skip", "version", 2, 1),
+	/* nft 1.0.6's exthdr.c: the fixed headers of RFC 8200 (hop-by-hop
+	 * and destination options, routing, fragment), the segment routing
+	 * header of RFC 8754 and the mobility header of RFC 6275.  rt0 and
+	 * srh read the routing header (43); nft takes addr[1] and addr[2],
+	 * sid[1] and sid[2] only, the same bytes, and lists them as srh */
+	X6("hbh", "nexthdr", 0, 0, 1, DT_PROTO),
+	X6("hbh", "hdrlength", 0, 1, 1, DT_INT),
+	X6("rt", "nexthdr", 43, 0, 1, DT_PROTO),
+	X6("rt", "hdrlength", 43, 1, 1, DT_INT),
+	X6("rt", "type", 43, 2, 1, DT_INT),
+	X6("rt", "seg-left", 43, 3, 1, DT_INT),
+	X6("srh", "last-entry", 43, 4, 1, DT_INT),
+	X6("srh", "flags", 43, 5, 1, DT_INT),
+	X6("srh", "tag", 43, 6, 2, DT_INT),
+	X6("srh", "sid[1]", 43, 8, 16, DT_IPV6),
+	X6("srh", "sid[2]", 43, 24, 16, DT_IPV6),
+	X6("rt0", "addr[1]", 43, 8, 16, DT_IPV6),
+	X6("rt0", "addr[2]", 43, 24, 16, DT_IPV6),
+	X6("frag", "nexthdr", 44, 0, 1, DT_PROTO),
+	X6("frag", "reserved", 44, 1, 1, DT_INT),
+	/* the offset in 8-byte units above the reserved bits and the M
+	 * flag, as nft masks and shifts it */
+	X6B("frag", "frag-off", 44, 2, 2, 13, 3),
+	X6B("frag", "reserved2", 44, 3, 1, 2, 1),
+	X6B("frag", "more-fragments", 44, 3, 1, 1, 0),
+	X6("frag", "id", 44, 4, 4, DT_INT),
+	X6("dst", "nexthdr", 60, 0, 1, DT_PROTO),
+	X6("dst", "hdrlength", 60, 1, 1, DT_INT),
+	X6("mh", "nexthdr", 135, 0, 1, DT_PROTO),
+	X6("mh", "hdrlength", 135, 1, 1, DT_INT),
+	X6("mh", "type", 135, 2, 1, DT_MHTYPE),
+	X6("mh", "reserved", 135, 3, 1, DT_INT),
+	X6("mh", "checksum", 135, 4, 2, DT_INT),
 };
 const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
 
@@ -250,6 +287,29 @@ const char *nftl_tcpopt_name(unsigned kind)
 	return nftl_sym_name(tcpopt_kinds,
 			     sizeof(tcpopt_kinds) / sizeof(tcpopt_kinds[0]),
 			     kind);
+}
+
+static const struct nftl_sym exthdr6_types[] = {
+	{ "hbh", 0 }, { "rt", 43 }, { "frag", 44 }, { "dst", 60 }, { "mh", 135 },
+};
+
+bool nftl_exthdr6_type(const char *name, unsigned *type)
+{
+	uint32_t v;
+
+	if (!nftl_sym_value(exthdr6_types, sizeof(exthdr6_types) /
+					   sizeof(exthdr6_types[0]),
+			    name, &v))
+		return false;
+	*type = v;
+	return true;
+}
+
+const char *nftl_exthdr6_name(unsigned type)
+{
+	return nftl_sym_name(exthdr6_types,
+			     sizeof(exthdr6_types) / sizeof(exthdr6_types[0]),
+			     type);
 }
 
 /* The checksum of the header a field is in, as nft's protocol
@@ -429,6 +489,22 @@ static const struct nftl_sym dscps[] = {
 	{ "af41", 0x22 },  { "af42", 0x24 },  { "af43", 0x26 },	 { "va", 0x2c },
 	{ "ef", 0x2e },
 };
+/* the mobility header's types as nft 1.0.6 names them (mhtype_type) */
+static const struct nftl_sym mhtypes[] = {
+	{ "binding-refresh-request", 0 },
+	{ "home-test-init", 1 },
+	{ "careof-test-init", 2 },
+	{ "home-test", 3 },
+	{ "careof-test", 4 },
+	{ "binding-update", 5 },
+	{ "binding-acknowledgement", 6 },
+	{ "binding-error", 7 },
+	{ "fast-binding-update", 8 },
+	{ "fast-binding-acknowledgement", 9 },
+	{ "fast-binding-advertisement", 10 },
+	{ "experimental-mobility-header", 11 },
+	{ "home-agent-switch-message", 12 },
+};
 static const struct nftl_sym ecns[] = {
 	{ "not-ect", 0 }, { "ect1", 1 }, { "ect0", 2 }, { "ce", 3 },
 };
@@ -512,6 +588,7 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_CTEVENT: *n = N(ctevents); return ctevents;
 	case DT_BOOL: *n = N(bools); return bools;
 	case DT_DAY: *n = N(days); return days;
+	case DT_MHTYPE: *n = N(mhtypes); return mhtypes;
 	default: *n = 0; return NULL;
 	}
 }
@@ -599,6 +676,7 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_STR16: return NULL; /* nft: integer/128, bytes */
 	case DT_CTEVENT: return NULL;
 	case DT_FIBADDR: return "fib_addrtype";
+	case DT_MHTYPE: return "mh_type";
 	default:
 		switch (len) {
 		case 1: return "integer/8";
@@ -619,11 +697,12 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
 		DT_HINT, DT_HINT, DT_DSCP, DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
-		DT_DAY, DT_HOUR, DT_FIBADDR, DT_DATE,
+		DT_DAY, DT_HOUR, DT_FIBADDR, DT_DATE, DT_MHTYPE,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2,
-					 2, 4, 1, 1, 4, 1, 4, 1, 4, 4, 8 };
+					 2, 4, 1, 1, 4, 1, 4, 1, 4, 4, 8,
+					 1 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
