@@ -217,6 +217,10 @@ static const char *const vectors[][3] = {
 	{ "bridge", "mh type binding-update",
 	  "[" PL("link", 12, 2) CMP("eq", "86dd") "," X6(135, 2, 1, "")
 	  CMP("eq", "05") "]" },
+	/* a range: two compares, as nft 1.0.6 (1.1 uses a range) */
+	{ "ip6", "hbh hdrlength 0-2 accept",
+	  "[" X6(0, 1, 1, "") CMP("gte", "00") "," CMP("lte", "02")
+	  ",\"accept\"]" },
 	{ "netdev", "dst nexthdr tcp",
 	  "[{\"expr\":\"meta\",\"key\":\"protocol\",\"dreg\":1},"
 	  CMP("eq", "86dd") "," X6(60, 0, 1, "") CMP("eq", "06") "]" },
