@@ -1298,6 +1298,11 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 
 	if (!s || i + 1 >= n)
 		return unsupported(c, ld, "a load without a match");
+	/* nft reads `meta nfproto` in inet tables only (elsewhere the table
+	 * says it); the kernel takes it anywhere */
+	if (s->kind == SEL_META && streq(s->key, "nfproto") &&
+	    c->family != F_INET)
+		return unsupported(c, ld, "meta nfproto outside an inet table");
 	if ((s->kind == SEL_META && streq(s->key, "l4proto")) ||
 	    (s->kind == SEL_PAYLOAD && s->base == 1 &&
 	     (streq(s->field, "protocol") || streq(s->field, "nexthdr"))))
