@@ -1159,36 +1159,35 @@ static int prefix_len(const uint8_t *m, uint32_t len)
 }
 
 /* A match: the load at exprs[i]; returns how many expressions it took. */
+/* byteorder hton of register `reg`: `len` bytes in units of `size` */
+static bool is_hton(const struct linx_value *e, int64_t reg, int64_t len,
+		    int64_t size)
+{
+	int64_t sr = -1, dr = -1, l = -1, sz = -1;
+	const char *op = str_of(e, "op");
+
+	int_of(e, "sreg", &sr);
+	int_of(e, "dreg", &dr);
+	int_of(e, "len", &l);
+	int_of(e, "size", &sz);
+	return op && streq(op, "hton") && sr == reg && dr == reg && l == len &&
+	       sz == size;
+}
+
 /* byteorder hton of register `reg` over the whole of `s`'s value */
 static bool hton_reg_of(const struct linx_value *e, const struct nftl_sel *s,
 			int64_t reg)
 {
-	int64_t sr = -1, dr = -1, len = -1, size = -1;
-	const char *op = str_of(e, "op");
-
-	int_of(e, "sreg", &sr);
-	int_of(e, "dreg", &dr);
-	int_of(e, "len", &len);
-	int_of(e, "size", &size);
-	return op && streq(op, "hton") && sr == reg && dr == reg &&
-	       nftl_dtype_hton(s->dtype, s->len) && len == s->len &&
-	       size == s->len;
+	return nftl_dtype_hton(s->dtype, s->len) &&
+	       is_hton(e, reg, s->len, s->len);
 }
 
-/* byteorder hton of register `reg` as the parser puts it after a
- * component of a concatenation (nftl_sel_hton_size) */
+/* ... as the parser puts it after a component of a concatenation
+ * (nftl_sel_hton_size) */
 static bool concat_hton_of(const struct linx_value *e,
 			   const struct nftl_sel *s, int64_t reg)
 {
-	int64_t sr = -1, dr = -1, len = -1, size = -1;
-	const char *op = str_of(e, "op");
-
-	int_of(e, "sreg", &sr);
-	int_of(e, "dreg", &dr);
-	int_of(e, "len", &len);
-	int_of(e, "size", &size);
-	return op && streq(op, "hton") && sr == reg && dr == reg &&
-	       len == s->len && size == nftl_sel_hton_size(s);
+	return is_hton(e, reg, s->len, nftl_sel_hton_size(s));
 }
 
 static bool hton_of(const struct linx_value *e, const struct nftl_sel *s)
