@@ -1287,6 +1287,21 @@ static bool nat_pair_type(const struct linx_value *t)
 	       streq(t->items[1].str, "inet_service");
 }
 
+/* Whether a set literal's elements include a range (an interval set). */
+static bool has_range(const struct linx_value *el)
+{
+	for (uint32_t k = 0; el && el->type == LINX_LIST && k < el->len; k++) {
+		const struct linx_value *x = &el->items[k];
+		const struct linx_value *key =
+			x->type == LINX_MAP && linx_map_get(x, "key")
+				? linx_map_get(x, "key")
+				: x;
+		if (key->type == LINX_MAP && linx_map_get(key, "range"))
+			return true;
+	}
+	return false;
+}
+
 static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			uint32_t n, uint32_t i, const struct nftl_sel *s,
 			bool prefix, const char *lhs)
@@ -1311,9 +1326,17 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 	if (lhs && ldreg != 1)
 		return unsupported(c, ld, "a generator into another register");
 	/* SEL map { ... } / SEL map @m (`lhs`: a generator's text): the
-	 * value of a nat or of a meta/ct set, left in the register */
-	if (is_expr(&ex[i + 1], "set_literal") && !prefix) {
-		const struct linx_value *m = &ex[i + 1];
+	 * value of a nat or of a meta/ct set, left in the register; a
+	 * host-order key turned to network order first when the map has
+	 * ranges (an interval map, as the parser makes it) */
+	bool mbe = i + 2 < n && is_expr(&ex[i + 1], "byteorder") &&
+		   hton_reg_of(&ex[i + 1], s, ldreg) &&
+		   is_expr(&ex[i + 2], "set_literal") &&
+		   has_range(linx_map_get(&ex[i + 2], "elements"));
+	if (is_expr(&ex[i + 1 + mbe], "set_literal") && !prefix &&
+	    (mbe || !nftl_dtype_hton(s->dtype, s->len) ||
+	     !has_range(linx_map_get(&ex[i + 1], "elements")))) {
+		const struct linx_value *m = &ex[i + 1 + mbe];
 		const char *kt = str_of(m, "key_type");
 		const char *dt = str_of(m, "data_type");
 		char dtb[300];
@@ -1342,7 +1365,7 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			}
 			c->regtext[ldreg] = b.p;
 			c->regpair[ldreg] = pair;
-			return 2;
+			return 2 + mbe;
 		}
 	}
 	if (is_expr(&ex[i + 1], "lookup") && !prefix) {

@@ -761,9 +761,13 @@ static int put_intervals(struct elem_writer *w, struct elem *els, uint32_t n,
 			return rc;
 		if (open)
 			break;
-		/* Also when the next interval starts right here: nftables
-		 * sends both, and deleting one of two adjacent intervals
-		 * then finds its end. */
+		/* Also when the next interval starts right here, in a named
+		 * set: nftables sends both, and deleting one of two adjacent
+		 * intervals then finds its end.  An anonymous set is never
+		 * changed, and nftables leaves that end out. */
+		if (d->anonymous && i + 1 < n &&
+		    memcmp(next, els[i + 1].key, len) == 0)
+			continue;
 		rc = put_elem(w, next, NULL, NULL, NFT_SET_ELEM_INTERVAL_END,
 			      false);
 		if (rc)
