@@ -1985,6 +1985,7 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 /* The bit field (ip dscp) a payload load and the bitwise after it read,
  * or NULL. */
 static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e);
+static const char *raw_base(const struct linx_value *e, int64_t *off);
 
 /* Whether exprs[i] and the next are a range's cmp >= and cmp <=. */
 static bool is_range(const struct linx_value *ex, uint32_t n, uint32_t i)
@@ -2020,9 +2021,13 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 	s = c->fmask ? sel_of(c, &ex[i], &prefix) : NULL;
 	uint32_t fm = c->fmask;
 	c->fmask = 0;
-	if (s || !fm || (is_expr(&ex[i + 2], "cmp") && !is_range(ex, n, i + 2)))
+	const char *cop = is_expr(&ex[i + 2], "cmp") ? str_of(&ex[i + 2], "op")
+						     : NULL;
+	if (s || !fm ||
+	    (cop && (streq(cop, "eq") || streq(cop, "neq")) &&
+	     !is_range(ex, n, i + 2)))
 		return s;
-	/* a set or range of a raw payload not in whole bytes: nft masks
+	/* a set, range or ordering of a raw payload not in whole bytes: nft masks
 	 * the load and shifts the values (@th,0,4 { 1, 3 }); written
 	 * with the field's own bits, which read back the same */
 	unsigned shift = 0, bits = 0;
@@ -2032,14 +2037,14 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 		bits++;
 	if (shift + bits < 32 && fm >> (shift + bits))
 		return NULL; /* not one run of bits */
-	const struct nftl_sel *r = raw_of(c, &ex[i]);
-	if (!r || r->proto[0] != '@')
+	int64_t loff;
+	const char *base = raw_base(&ex[i], &loff);
+	if (!base)
 		return NULL;
-	uint64_t off = 8u * r->offset + 8u * (unsigned)len - shift - bits;
+	uint64_t off = 8u * (unsigned)loff + 8u * (unsigned)len - shift - bits;
 	char why[160];
-	if (!nftl_raw_sel(r->proto + 1, off, bits, &c->raw, &s, why,
-			  sizeof(why)) ||
-	    s->len != len || s->offset != r->offset || !s->bits)
+	if (!nftl_raw_sel(base, off, bits, &c->raw, &s, why, sizeof(why)) ||
+	    s->len != len || s->offset != loff || !s->bits)
 		return NULL;
 	return s;
 }
@@ -2127,32 +2132,42 @@ static int fmt_field(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	}
 	if (rc == 0)
 		rc = fmt_match_as(c, t, m, 0, s, false, NULL);
-	else
-		unsupported(c, &ex[i + 2], "bits outside the field");
 	for (uint32_t k = 1; k < m; k++)
 		linx_value_clear(&t[k]);
-	return rc < 0 ? rc : rc + 1;
+	/* a value with bits outside the field: no field match, but a
+	 * masked one (`tcp flags & (fin|syn) > fin|rst`), the caller's */
+	return rc < 0 ? 0 : rc + 1;
 }
 
 /* A payload load no field of its context is: nft lists it raw,
  * `@th,96,32` (any mask it has printed as a mask), or NULL. */
-static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e)
+/* The raw name of a payload load's header ("ll", "nh", "th") and its
+ * byte offset, or NULL for what is no such load. */
+static const char *raw_base(const struct linx_value *e, int64_t *off)
 {
-	const struct nftl_sel *s = NULL;
 	const char *base = str_of(e, "base");
-	int64_t off, len, dreg;
-	char why[160];
+	int64_t len, dreg;
 
 	if (!is_expr(e, "payload") || !base || !int_of(e, "dreg", &dreg) ||
-	    dreg < 1 || dreg > 23 || !uint_of(e, "offset", 255, &off) ||
+	    dreg < 1 || dreg > 23 || !uint_of(e, "offset", 255, off) ||
 	    !uint_of(e, "len", 16, &len) || len == 0)
 		return NULL;
-	base = streq(base, "link")	   ? "ll"
+	return streq(base, "link")	   ? "ll"
 	       : streq(base, "network")   ? "nh"
 	       : streq(base, "transport") ? "th"
 					  : NULL;
-	if (!base || !nftl_raw_sel(base, (uint64_t)off * 8, (uint64_t)len * 8,
-				   &c->raw, &s, why, sizeof(why)))
+}
+
+static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e)
+{
+	const struct nftl_sel *s = NULL;
+	const char *base;
+	int64_t off, len;
+	char why[160];
+
+	if (!(base = raw_base(e, &off)) || !uint_of(e, "len", 16, &len) ||
+	    !nftl_raw_sel(base, (uint64_t)off * 8, (uint64_t)len * 8, &c->raw,
+			  &s, why, sizeof(why)))
 		return NULL;
 	return s;
 }
@@ -2162,9 +2177,10 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 {
 	bool prefix;
 	const struct nftl_sel *s = field_sel(c, ex, n, i);
+	int rc;
 
-	if (s)
-		return fmt_field(c, ex, n, i, s);
+	if (s && (rc = fmt_field(c, ex, n, i, s)) != 0)
+		return rc;
 	s = sel_of(c, &ex[i], &prefix);
 	if (!s)
 		s = raw_of(c, &ex[i]);

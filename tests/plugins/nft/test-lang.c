@@ -1490,8 +1490,7 @@ START_TEST(exthdrs_print_as_nft_lists_them)
 		     "\"data\":{\"$bytes\":\"0321\"}}]}]}]}]}");
 	t = fmt(&rs);
 	const char *a = strstr(t, "# <unsupported expression: exthdr");
-	ck_assert_msg(a && strstr(a + 1, "# <unsupported expression: cmp: "
-					 "bits outside the field"),
+	ck_assert_msg(a && strstr(a + 1, "# <unsupported expression: "),
 		      "%s", t);
 	free(t);
 	linx_value_clear(&rs);
