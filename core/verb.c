@@ -306,6 +306,19 @@ int linx_call_verb(const struct linx_verb *verb, const struct linx_value *args,
 		return r;
 	}
 	err->code = saved_code;
+	if (flags & LINX_CALL_RESULT_UNCHECKED)
+		return 0;
+	return linx_call_check_result(verb, ret, err);
+}
+
+int linx_call_check_result(const struct linx_verb *verb,
+			   struct linx_value *ret, struct linx_error *err)
+{
+	int r;
+
+	if (!verb || !ret)
+		return linx_error_param(err, "call", verb ? "ret" : "verb",
+					"no %s", verb ? "result" : "verb");
 	/* Only containers can hide poison below them; a scalar result with
 	 * clean flags (the common case) needs no walk. */
 	if (ret->flags == 0 && ret->type < LINX_LIST)

@@ -153,6 +153,11 @@ LINX_API int linx_registry_find(struct linx_registry *reg, const char *name,
 /* The caller is a child parked at the checkpoint: LINX_VERB_CHILD verbs
  * are allowed (only the agent passes this). */
 #define LINX_CALL_IN_CHILD 0x1u
+/* The caller walks the whole result anyway (a binding converting it) and
+ * checks it there: linx_call_verb() skips its own walk of the result for
+ * values an incomplete build marked (LINX_VALUE_F_POISON), and the caller
+ * must call linx_call_check_result() as soon as it meets such a mark. */
+#define LINX_CALL_RESULT_UNCHECKED 0x2u
 
 /*
  * Validate `args` (a map, or NULL/nil for no arguments) against the verb's
@@ -173,6 +178,17 @@ LINX_API int linx_call_verb(const struct linx_verb *verb,
 			    const struct linx_value *args,
 			    struct linx_value *ret, uint32_t flags,
 			    struct linx_error *err);
+
+/*
+ * The check linx_call_verb() makes of a verb's result: a tree some part of
+ * which could not be built (out of memory, nested too deep, a rejected
+ * string) is cleared and reported as the error it was, ENOMEM first, then
+ * ELOOP, then EINVAL, with err's op the verb's name.  Returns 0 for a
+ * complete result.  For callers of LINX_CALL_RESULT_UNCHECKED.
+ */
+LINX_API int linx_call_check_result(const struct linx_verb *verb,
+				    struct linx_value *ret,
+				    struct linx_error *err);
 
 /* linx_verb_validate(), the validation step alone, is declared in
  * linx/plugin.h: plugins use it too (ABI 1.1). */

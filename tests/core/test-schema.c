@@ -504,6 +504,7 @@ END_TEST
 START_TEST(verb_poisoned_result)
 {
 	struct linx_registry *reg = registry();
+	const struct linx_verb *verb;
 	struct linx_value res;
 	struct linx_error err;
 
@@ -514,6 +515,24 @@ START_TEST(verb_poisoned_result)
 	ck_assert_msg(strstr(err.message, "could not build its result"), "%s",
 		      err.message);
 	ck_assert_int_eq(res.type, LINX_NIL);
+
+	/* Unchecked, the caller gets the marked result and checks it with the
+	 * same function, to the same error. */
+	linx_assert_ok(linx_call(reg, "schema.poisoned", NULL, &res,
+				 LINX_CALL_RESULT_UNCHECKED, &err),
+		       &err);
+	ck_assert(res.flags & LINX_VALUE_F_POISON);
+	linx_assert_ok(linx_registry_find(reg, "schema.poisoned", &verb, &err),
+		       &err);
+	ck_assert_int_eq(linx_call_check_result(verb, &res, &err), -EINVAL);
+	ck_assert_str_eq(err.op, "schema.poisoned");
+	ck_assert_msg(strstr(err.message, "could not build its result"), "%s",
+		      err.message);
+	ck_assert_int_eq(res.type, LINX_NIL);
+	/* a complete result passes */
+	res = linx_value_int(1);
+	ck_assert_int_eq(linx_call_check_result(verb, &res, &err), 0);
+	ck_assert_int_eq(linx_call_check_result(NULL, &res, &err), -EINVAL);
 	linx_registry_free(reg);
 }
 END_TEST
