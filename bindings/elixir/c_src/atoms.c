@@ -42,6 +42,7 @@ void nif_atoms_init(ErlNifEnv *env, struct nif_atoms *a)
 	ATOM(required, "required");
 	ATOM(nonneg, "nonneg");
 	ATOM(int_list, "int_list");
+	ATOM(nft, "nft");
 #undef ATOM
 	for (int code = 0; code < NIF_ERRNO_ATOMS; code++) {
 		const char *name = code ? linx_errno_name(code) : NULL;

@@ -96,22 +96,27 @@ static ERL_NIF_TERM decode_now(ErlNifEnv *env, int argc,
 			       const ERL_NIF_TERM argv[])
 {
 	struct linx_value v = linx_value_nil();
+	enum nif_shape shape = NIF_SHAPE_PLAIN;
 	struct linx_error err;
 	ErlNifBinary bin;
 	ERL_NIF_TERM t;
 	int r;
 
-	(void)argc;
 	linx_error_clear(&err);
 	if (!enif_inspect_binary(env, argv[0], &bin)) {
 		linx_error_param(&err, "decode", "bytes",
 				 "decode/1 takes a binary");
 		return nif_error_term(env, &err);
 	}
+	if (argc > 1 && nif_get_shape(env, argv[1], &shape, &err) < 0)
+		return nif_error_term(env, &err);
 	r = linx_value_decode(bin.data, bin.size, &v, &err);
 	if (r < 0)
 		return nif_error_term(env, &err);
-	r = nif_value_to_term(env, &v, &t, &err);
+	r = nif_value_to_term(env, &v, shape, &t, &err);
+	if (r == NIF_POISONED)
+		r = linx_error_set(&err, EBADMSG, "decode",
+				   "the decoded value is incomplete");
 	linx_value_clear(&v);
 	if (r < 0)
 		return nif_error_term(env, &err);

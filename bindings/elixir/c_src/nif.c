@@ -5,6 +5,8 @@
  *   call(Verb :: binary(), Args :: map() | nil) ->
  *       {ok, Result} | {error, #{errno, code, op, param, object, message,
  *                                extack}}
+ *   call(Verb, Args, Shape :: nil | nft): the same, the result shaped
+ *       (term_nft.c)
  *
  * Scheduling (erl_nif(3), "Long-running NIFs"):
  *   - a verb without LINX_VERB_BLOCKING runs right here, on the regular
@@ -34,6 +36,7 @@
 struct prepared {
 	const struct linx_verb *verb;
 	struct linx_value args;
+	enum nif_shape shape;
 };
 
 void nif_prepared_dtor(ErlNifEnv *env, void *obj)
@@ -111,7 +114,7 @@ static int get_verb_name(ErlNifEnv *env, ERL_NIF_TERM t, char *buf,
 
 /* Run a checked call and build the reply.  Consumes `args`. */
 static ERL_NIF_TERM run(ErlNifEnv *env, const struct linx_verb *verb,
-			struct linx_value *args)
+			struct linx_value *args, enum nif_shape shape)
 {
 	struct linx_value res = linx_value_nil();
 	struct linx_error err;
@@ -119,11 +122,13 @@ static ERL_NIF_TERM run(ErlNifEnv *env, const struct linx_verb *verb,
 	int r;
 
 	error_init(&err);
-	r = linx_call_verb(verb, args, &res, 0, &err);
+	r = linx_call_verb(verb, args, &res, LINX_CALL_RESULT_UNCHECKED, &err);
 	linx_value_clear(args);
 	if (r < 0)
 		return error_term(env, &err, verb->name);
-	r = nif_value_to_term(env, &res, &t, &err);
+	r = nif_value_to_term(env, &res, shape, &t, &err);
+	if (r == NIF_POISONED)
+		r = linx_call_check_result(verb, &res, &err);
 	linx_value_clear(&res);
 	if (r < 0)
 		return error_term(env, &err, verb->name);
@@ -154,7 +159,7 @@ static ERL_NIF_TERM call_dirty(ErlNifEnv *env, int argc,
 		return enif_make_badarg(env);
 	args = p->args;
 	p->args = linx_value_nil();
-	return run(env, p->verb, &args);
+	return run(env, p->verb, &args, p->shape);
 }
 
 /* A call whose arguments exceeded the quick budget, on a dirty scheduler:
@@ -166,17 +171,20 @@ static ERL_NIF_TERM call_large(ErlNifEnv *env, int argc,
 		.max_nodes = NIF_FULL_NODES,
 		.max_bytes = NIF_FULL_BYTES,
 	};
+	enum nif_shape shape = NIF_SHAPE_PLAIN;
 	const struct linx_verb *verb;
 	struct linx_value args;
 	struct linx_error err;
 
-	(void)argc;
 	linx_error_clear(&err);
 	if (find_verb(env, argv[0], &verb, &err) < 0)
 		return error_term(env, &err, NULL);
+	/* nif_call() checked the shape already. */
+	if (argc > 2)
+		nif_get_shape(env, argv[2], &shape, &err);
 	if (nif_term_to_args(env, argv[1], &budget, &args, &err) < 0)
 		return error_term(env, &err, verb->name);
-	return run(env, verb, &args);
+	return run(env, verb, &args, shape);
 }
 
 static ERL_NIF_TERM nif_call(ErlNifEnv *env, int argc,
@@ -188,6 +196,7 @@ static ERL_NIF_TERM nif_call(ErlNifEnv *env, int argc,
 		.max_bytes = NIF_QUICK_BYTES,
 		.quick = true,
 	};
+	enum nif_shape shape = NIF_SHAPE_PLAIN;
 	const struct linx_verb *verb;
 	struct linx_value args;
 	struct linx_error err;
@@ -198,6 +207,8 @@ static ERL_NIF_TERM nif_call(ErlNifEnv *env, int argc,
 	error_init(&err);
 	if (find_verb(env, argv[0], &verb, &err) < 0)
 		return error_term(env, &err, NULL);
+	if (argc > 2 && nif_get_shape(env, argv[2], &shape, &err) < 0)
+		return error_term(env, &err, verb->name);
 	r = nif_term_to_args(env, argv[1], &budget, &args, &err);
 	if (r == NIF_NEEDS_DIRTY)
 		return enif_schedule_nif(env, "call_large",
@@ -208,7 +219,7 @@ static ERL_NIF_TERM nif_call(ErlNifEnv *env, int argc,
 	if (r < 0)
 		return error_term(env, &err, verb->name);
 	if (!(verb->flags & LINX_VERB_BLOCKING))
-		return run(env, verb, &args);
+		return run(env, verb, &args, shape);
 
 	p = enif_alloc_resource(priv->prepared_type, sizeof(*p));
 	if (!p) {
@@ -218,6 +229,7 @@ static ERL_NIF_TERM nif_call(ErlNifEnv *env, int argc,
 	}
 	p->verb = verb;
 	p->args = args;
+	p->shape = shape;
 	t = enif_make_resource(env, p);
 	enif_release_resource(p);
 	return enif_schedule_nif(env, "call_dirty", ERL_NIF_DIRTY_JOB_IO_BOUND,
@@ -407,15 +419,22 @@ static int open_priv(ErlNifEnv *env, void **priv_data, ERL_NIF_TERM info,
 	struct linx_error err;
 	ErlNifBinary bin;
 
+	const ERL_NIF_TERM *parts;
+	int arity;
+
 	if (!priv)
 		return 1;
 	memset(priv, 0, sizeof(*priv));
 	nif_atoms_init(env, &priv->atoms);
 	if (nif_handle_types_open(env, priv, flags) < 0)
 		goto fail;
-	/* load_info is the plugin search path, built by Linx.Native. */
+	/* load_info, built by Linx.Native: {the plugin search path, the
+	 * netfilter names, the netfilter enumeration keys}. */
+	if (!enif_get_tuple(env, info, &arity, &parts) || arity != 3 ||
+	    !nif_nft_init(env, &priv->nft, parts[1], parts[2]))
+		goto fail;
 	path[0] = '\0';
-	if (enif_inspect_binary(env, info, &bin) && bin.size < sizeof(path) &&
+	if (enif_inspect_binary(env, parts[0], &bin) && bin.size < sizeof(path) &&
 	    !memchr(bin.data, 0, bin.size)) {
 		memcpy(path, bin.data, bin.size);
 		path[bin.size] = '\0';
@@ -432,6 +451,7 @@ static int open_priv(ErlNifEnv *env, void **priv_data, ERL_NIF_TERM info,
 	return 0;
 fail:
 	linx_registry_free(priv->reg);
+	nif_nft_free(&priv->nft);
 	enif_free(priv);
 	return 1;
 }
@@ -454,6 +474,7 @@ static int upgrade(ErlNifEnv *env, void **priv_data, void **old_priv_data,
 
 static ErlNifFunc funcs[] = {
 	{ "call", 2, nif_call, 0 },
+	{ "call", 3, nif_call, 0 },
 	{ "nop", 2, nif_nop, 0 },
 	{ "verbs", 0, nif_verbs, 0 },
 	{ "plugins", 0, nif_plugins, 0 },
@@ -464,6 +485,7 @@ static ErlNifFunc funcs[] = {
 	{ "errno_name", 1, nif_errno_name, 0 },
 	{ "encode", 1, nif_codec_encode, 0 },
 	{ "decode", 1, nif_codec_decode, 0 },
+	{ "decode", 2, nif_codec_decode, 0 },
 	{ "nl_open_in_netns", 2, nif_nl_open_in_netns,
 	  ERL_NIF_DIRTY_JOB_IO_BOUND },
 	{ "nl_bind", 2, nif_nl_bind, 0 },

@@ -49,7 +49,31 @@ struct nif_atoms {
 	/* verb / plugin descriptions */
 	ERL_NIF_TERM name, summary, flags, params, types, doc, result_doc,
 		version, file, blocking, child, required, nonneg, int_list;
+	/* the shape argument of call/3 and decode/2 */
+	ERL_NIF_TERM nft;
 	ERL_NIF_TERM errnos[NIF_ERRNO_ATOMS];
+};
+
+/*
+ * What term_nft.c needs to build Linx.Netfilter's structs: the atoms of
+ * the binding's fixed name table (Linx.Netfilter.Names, handed over in
+ * load_info) in an open-addressing hash by text, the enumeration keys
+ * whose string values become atoms, and the struct atoms.
+ */
+#define NIF_NFT_SLOTS 2048u /* a power of two, over twice the table */
+
+struct nif_nft_name {
+	char *text; /* NULL: free slot */
+	size_t len;
+	ERL_NIF_TERM atom;
+	bool enum_key; /* its string values are enumerations */
+};
+
+struct nif_nft {
+	struct nif_nft_name slots[NIF_NFT_SLOTS];
+	bool ready; /* load_info carried the tables */
+	ERL_NIF_TERM struct_, name, data, kind, target, range, immediate;
+	ERL_NIF_TERM expr_mod, verdict_mod;
 };
 
 /* The library's private data (enif_priv_data). */
@@ -58,6 +82,7 @@ struct nif_priv {
 	ErlNifResourceType *handle_type;   /* wraps struct linx_handle */
 	ErlNifResourceType *prepared_type; /* a call handed to a dirty scheduler */
 	struct nif_atoms atoms;
+	struct nif_nft nft;
 };
 
 static inline struct nif_priv *nif_priv(ErlNifEnv *env)
@@ -99,10 +124,61 @@ int nif_term_to_value(ErlNifEnv *env, ERL_NIF_TERM term,
 
 /* ---- value -> term (term_out.c) ------------------------------------------ */
 
+/* How a result is turned into terms: plainly, or with the lists of
+ * expressions and set elements as Linx.Netfilter's structs. */
+enum nif_shape {
+	NIF_SHAPE_PLAIN,
+	NIF_SHAPE_NFT,
+};
+
+/* Returned by the converters for a value marked incomplete
+ * (LINX_VALUE_F_POISON): verbs are called with LINX_CALL_RESULT_UNCHECKED,
+ * and the conversion, which visits every node anyway, is the check. */
+#define NIF_POISONED (-ENOTRECOVERABLE)
+
+static inline bool nif_poisoned(const struct linx_value *v)
+{
+	return v->flags & LINX_VALUE_F_POISON;
+}
+
 /* Convert a verb's result.  Fails with -ELOOP for a tree nested deeper than
- * NIF_MAX_DEPTH and -ENOMEM. */
+ * NIF_MAX_DEPTH, -ENOMEM, and NIF_POISONED (err untouched) when some part
+ * of `v` is marked incomplete. */
 int nif_value_to_term(ErlNifEnv *env, const struct linx_value *v,
-		      ERL_NIF_TERM *ret, struct linx_error *err);
+		      enum nif_shape shape, ERL_NIF_TERM *ret,
+		      struct linx_error *err);
+
+/* The converter's state, shared with term_nft.c.  `nft` is NULL when the
+ * result is converted plainly. */
+struct nif_out {
+	ErlNifEnv *env;
+	const struct nif_atoms *atoms;
+	const struct nif_nft *nft;
+	struct linx_error *err;
+};
+
+/* One value, plainly below the top unless o->nft is set. */
+int nif_out(struct nif_out *o, const struct linx_value *v, unsigned depth,
+	    ERL_NIF_TERM *ret);
+
+/* ---- Linx.Netfilter's structs (term_nft.c) -------------------------------- */
+
+/* Fill priv->nft from load_info's name and enumeration-key lists (atoms);
+ * false when they are malformed.  Frees with nif_nft_free(). */
+bool nif_nft_init(ErlNifEnv *env, struct nif_nft *nft, ERL_NIF_TERM names,
+		  ERL_NIF_TERM enum_keys);
+void nif_nft_free(struct nif_nft *nft);
+
+/* A call's shape argument: nil (plain) or :nft, which needs the tables of
+ * load_info.  Fails with -EINVAL and err set. */
+int nif_get_shape(ErlNifEnv *env, ERL_NIF_TERM t, enum nif_shape *ret,
+		  struct linx_error *err);
+
+/* The value of one pair of a map of the ruleset's structure (a table, a
+ * chain, a rule, a set, an event, a patch op): "exprs" and "elements"
+ * lists are shaped, anything else goes on down. */
+int nif_nft_pair(struct nif_out *o, const struct linx_pair *p, unsigned depth,
+		 ERL_NIF_TERM *ret);
 
 /* {error, #{errno, code, op, param, object, message, extack}} */
 ERL_NIF_TERM nif_error_term(ErlNifEnv *env, const struct linx_error *err);

@@ -11,16 +11,13 @@
  *                        plugins and the kernel; the Elixir wrappers turn
  *                        the keys they know into struct fields)
  *   handle            -> a resource term holding a reference
+ *
+ * With NIF_SHAPE_NFT, the lists of expressions and of set elements inside
+ * become the binding's structs on the way (term_nft.c).
  */
 #include <string.h>
 
 #include "nif.h"
-
-struct out {
-	ErlNifEnv *env;
-	const struct nif_atoms *atoms;
-	struct linx_error *err;
-};
 
 static int make_binary(ErlNifEnv *env, const void *data, size_t len,
 		       ERL_NIF_TERM *ret)
@@ -34,10 +31,9 @@ static int make_binary(ErlNifEnv *env, const void *data, size_t len,
 	return 0;
 }
 
-static int out(struct out *o, const struct linx_value *v, unsigned depth,
-	       ERL_NIF_TERM *ret);
+#define out nif_out
 
-static int out_list(struct out *o, const struct linx_value *v,
+static int out_list(struct nif_out *o, const struct linx_value *v,
 		    unsigned depth, ERL_NIF_TERM *ret)
 {
 	ERL_NIF_TERM list = enif_make_list(o->env, 0);
@@ -55,7 +51,7 @@ static int out_list(struct out *o, const struct linx_value *v,
 	return 0;
 }
 
-static int out_map(struct out *o, const struct linx_value *v, unsigned depth,
+static int out_map(struct nif_out *o, const struct linx_value *v, unsigned depth,
 		   ERL_NIF_TERM *ret)
 {
 	ERL_NIF_TERM *keys, *vals;
@@ -70,12 +66,15 @@ static int out_map(struct out *o, const struct linx_value *v, unsigned depth,
 		return linx_error_set(o->err, ENOMEM, "result", NULL);
 	vals = keys + v->len;
 	for (uint32_t i = 0; r >= 0 && i < v->len; i++) {
-		r = make_binary(o->env, v->pairs[i].key, v->pairs[i].key_len,
-				&keys[i]);
+		const struct linx_pair *p = &v->pairs[i];
+
+		r = make_binary(o->env, p->key, p->key_len, &keys[i]);
 		if (r < 0)
 			r = linx_error_set(o->err, ENOMEM, "result", NULL);
+		else if (o->nft)
+			r = nif_nft_pair(o, p, depth + 1, &vals[i]);
 		else
-			r = out(o, &v->pairs[i].value, depth + 1, &vals[i]);
+			r = out(o, &p->value, depth + 1, &vals[i]);
 	}
 	/* Fails only on duplicate keys, which the value model excludes. */
 	if (r >= 0 &&
@@ -86,9 +85,11 @@ static int out_map(struct out *o, const struct linx_value *v, unsigned depth,
 	return r;
 }
 
-static int out(struct out *o, const struct linx_value *v, unsigned depth,
-	       ERL_NIF_TERM *ret)
+int nif_out(struct nif_out *o, const struct linx_value *v, unsigned depth,
+	    ERL_NIF_TERM *ret)
 {
+	if (nif_poisoned(v))
+		return NIF_POISONED;
 	if (depth >= NIF_MAX_DEPTH)
 		return linx_error_set(o->err, ELOOP, "result",
 				      "the result is nested deeper than %u "
@@ -128,11 +129,13 @@ static int out(struct out *o, const struct linx_value *v, unsigned depth,
 }
 
 int nif_value_to_term(ErlNifEnv *env, const struct linx_value *v,
-		      ERL_NIF_TERM *ret, struct linx_error *err)
+		      enum nif_shape shape, ERL_NIF_TERM *ret,
+		      struct linx_error *err)
 {
-	struct out o = {
+	struct nif_out o = {
 		.env = env,
 		.atoms = &nif_priv(env)->atoms,
+		.nft = shape == NIF_SHAPE_NFT ? &nif_priv(env)->nft : NULL,
 		.err = err,
 	};
 

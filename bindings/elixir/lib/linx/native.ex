@@ -26,6 +26,11 @@ defmodule Linx.Native do
 
   @on_load :load_nif
 
+  # The netfilter names the NIF may turn results into (call/3 with :nft),
+  # fixed at compile time: the NIF makes no atom.
+  @nft_names Linx.Netfilter.Names.all()
+  @nft_enum_keys Linx.Netfilter.Names.enum_keys()
+
   @doc false
   def load_nif do
     case :code.priv_dir(:linx) do
@@ -34,7 +39,11 @@ defmodule Linx.Native do
 
       priv ->
         priv = List.to_string(priv)
-        :erlang.load_nif(String.to_charlist(Path.join(priv, "linx_nif")), plugin_path(priv))
+
+        :erlang.load_nif(
+          String.to_charlist(Path.join(priv, "linx_nif")),
+          {plugin_path(priv), @nft_names, @nft_enum_keys}
+        )
     end
   end
 
@@ -52,6 +61,11 @@ defmodule Linx.Native do
   @doc "Calls verb `verb` with `args` (a map, or `nil`)."
   @spec call(binary(), map() | nil) :: {:ok, term()} | {:error, map()}
   def call(_verb, _args), do: :erlang.nif_error(:not_loaded)
+
+  @doc false
+  # call/2 with the result shaped: `:nft` builds Linx.Netfilter's Expr and
+  # Verdict structs and set elements on the way (c_src/term_nft.c).
+  def call(_verb, _args, _shape), do: :erlang.nif_error(:not_loaded)
 
   @doc false
   # An empty NIF of the same arity as call/2: the benchmark's baseline.
@@ -100,6 +114,10 @@ defmodule Linx.Native do
   """
   @spec decode(binary()) :: {:ok, term()} | {:error, map()}
   def decode(_bytes), do: :erlang.nif_error(:not_loaded)
+
+  @doc false
+  # decode/1 with the result shaped as call/3 shapes it.
+  def decode(_bytes, _shape), do: :erlang.nif_error(:not_loaded)
 
   @doc false
   # Linx.Netlink.Socket.Native: a netlink socket opened inside a network

@@ -302,10 +302,17 @@ defmodule Linx.Netfilter do
 
   @doc false
   def call(verb, args, op) do
-    case Linx.Verb.call(verb, args) do
+    case Linx.Verb.call(verb, args, :nft) do
       {:ok, _} = ok -> ok
       {:error, %Linx.Error{} = e} -> {:error, translate(e, op)}
     end
+  end
+
+  @doc false
+  # A value in the plugin's terms, shaped as the NIF shapes nft results
+  # (expressions, verdicts and set elements as structs), for tests.
+  def shape(term) do
+    with {:ok, bytes} <- Linx.Native.encode(term), do: Linx.Native.decode(bytes, :nft)
   end
 
   # The plugin's reasons (schema.md, "Errors"): a fixed table.

@@ -96,7 +96,7 @@ defmodule Linx.NFT do
   end
 
   defp parse_c(args, source, file) do
-    case Linx.Verb.call("nft.parse", args) do
+    case Linx.Verb.call("nft.parse", args, :nft) do
       {:ok, value} ->
         {:ok, value}
 
@@ -156,7 +156,11 @@ defmodule Linx.NFT do
 
     file = Path.relative_to_cwd(caller.file)
 
-    case Linx.Verb.call("nft.parse", %{"text" => text, "file" => file}) do
+    # With holes, the plugin's value is the template fill_holes/3 hands
+    # back to the plugin at run time: it stays in the plugin's terms.
+    shape = if holes == [], do: :nft, else: nil
+
+    case Linx.Verb.call("nft.parse", %{"text" => text, "file" => file}, shape) do
       {:ok, value} when holes == [] ->
         Macro.escape(Ruleset.from_c(value))
 
@@ -264,7 +268,7 @@ defmodule Linx.NFT do
 
   @doc false
   def fill_holes(value, values, sources) do
-    case Linx.Verb.call("nft.fill_holes", %{"ruleset" => value, "values" => values}) do
+    case Linx.Verb.call("nft.fill_holes", %{"ruleset" => value, "values" => values}, :nft) do
       {:ok, filled} -> Ruleset.from_c(filled)
       {:error, e} -> raise ArgumentError, "~NFT: " <> unhole(e.message, sources)
     end

@@ -34,6 +34,16 @@ defmodule Linx.Verb do
     end
   end
 
+  @doc false
+  # call/2 with the result shaped by the NIF (`:nft`: Linx.Netfilter's
+  # expressions and set elements; see Linx.Native.call/3).
+  def call(verb, args, shape) do
+    case Linx.Native.call(verb, normalize(args), shape) do
+      {:ok, _} = ok -> ok
+      {:error, map} -> {:error, Error.from_native(map)}
+    end
+  end
+
   @doc "Like `call/2`, but returns the result or raises `Linx.Error`."
   @spec call!(String.t(), args()) :: term()
   def call!(verb, args \\ nil) do

@@ -190,6 +190,24 @@ defmodule Linx.NativeTest do
       assert e.message =~ "nested deeper than 64"
     end
 
+    test "a part of a result marked incomplete is refused, however deep" do
+      for where <- ~w(list map exprs verdict elements range), shape <- [nil, :nft] do
+        e = error!(Native.call("nif_test.poisoned", %{"where" => where}, shape))
+        assert {e.errno, e.op} == {:einval, "nif_test.poisoned"}, "#{where} #{shape}"
+        assert e.message =~ "could not build its result"
+      end
+    end
+
+    test "a shape is nil or :nft" do
+      for shape <- [:other, "nft", 1, {:nft}] do
+        e = error!(Native.call("nif_test.echo", %{"value" => 1}, shape))
+        assert {e.errno, e.param} == {:einval, "shape"}
+      end
+
+      assert Native.call("nif_test.echo", %{"value" => 1}, nil) == {:ok, 1}
+      assert {:error, %{param: "shape"}} = Native.decode(<<0>>, :other)
+    end
+
     test "arguments past the quick budget take the dirty path and still work" do
       list = Enum.to_list(1..10_000)
       assert echo(list) == {:ok, list}

@@ -219,6 +219,106 @@ static int big(const struct linx_call *call, struct linx_value *ret,
 	return r < 0 ? linx_error_set(err, -r, "big", NULL) : 0;
 }
 
+/*
+ * nif_test.poisoned: a result whose part `where` could not be built and is
+ * marked so, below parents that are not (a builder that failed on a value
+ * already placed): the NIF must still refuse the result.
+ *   "list"     [[1, 2]]                     the inner list
+ *   "map"      {"a": {"b": 1}}              the inner map
+ *   "exprs"    {"exprs": [{"expr": "counter"}]}          the expression
+ *   "verdict"  {"exprs": [{"expr": "immediate",
+ *                          "verdict": {"jump": "c"}}]}   the verdict
+ *   "elements" {"elements": [{"key": "k"}]}              the element
+ *   "range"    {"elements": [{"range": [1, 2]}]}         the range
+ */
+static const struct linx_param poisoned_params[] = {
+	{ "where", LINX_TM_STRING, LINX_PARAM_REQUIRED, "which part" },
+};
+
+/* Mark v incomplete the way a failed builder does. */
+static void spoil(struct linx_value *v)
+{
+	struct linx_value nil = linx_value_nil();
+
+	if (v->type == LINX_LIST)
+		linx_list_push(v, v);
+	else
+		linx_map_put(v, "\xff", &nil);
+}
+
+/* A one-pair map {key: val}. */
+static struct linx_value map1(const char *key, struct linx_value val)
+{
+	struct linx_value m = linx_value_map();
+
+	linx_map_put(&m, key, &val);
+	return m;
+}
+
+static struct linx_value text(const char *s)
+{
+	struct linx_value v;
+
+	linx_value_cstring(&v, s);
+	return v;
+}
+
+static struct linx_value list1(struct linx_value val)
+{
+	struct linx_value l = linx_value_list();
+
+	linx_list_push(&l, &val);
+	return l;
+}
+
+static int poisoned(const struct linx_call *call, struct linx_value *ret,
+		    struct linx_error *err)
+{
+	const char *where = linx_call_arg(call, 0)->str;
+	struct linx_value two = linx_value_list(), one = linx_value_int(1);
+	struct linx_value *part;
+
+	linx_list_push(&two, &one);
+	one = linx_value_int(2);
+	linx_list_push(&two, &one);
+	if (strcmp(where, "list") == 0) {
+		*ret = list1(two);
+		part = &ret->items[0];
+	} else if (strcmp(where, "map") == 0) {
+		*ret = map1("a", map1("b", linx_value_int(1)));
+		part = &ret->pairs[0].value;
+	} else if (strcmp(where, "exprs") == 0) {
+		*ret = map1("exprs",
+			    list1(map1("expr", text("counter"))));
+		part = &ret->pairs[0].value.items[0];
+	} else if (strcmp(where, "verdict") == 0) {
+		struct linx_value e = map1("verdict",
+					   map1("jump", text("c")));
+		struct linx_value name = text("immediate");
+
+		linx_map_put(&e, "expr", &name);
+		*ret = map1("exprs", list1(e));
+		part = (struct linx_value *)linx_map_get(
+			&ret->pairs[0].value.items[0], "verdict");
+	} else if (strcmp(where, "elements") == 0) {
+		*ret = map1("elements",
+			    list1(map1("key", text("k"))));
+		part = &ret->pairs[0].value.items[0];
+	} else if (strcmp(where, "range") == 0) {
+		*ret = map1("elements", list1(map1("range", two)));
+		part = &ret->pairs[0].value.items[0].pairs[0].value;
+		two = linx_value_nil();
+	} else {
+		linx_value_clear(&two);
+		return linx_error_param(err, "poisoned", "where",
+					"unknown part \"%s\"", where);
+	}
+	if (strcmp(where, "list") != 0)
+		linx_value_clear(&two);
+	spoil(part);
+	return 0;
+}
+
 static const struct linx_verb verbs[] = {
 	{ .name = "nif_test.echo", .summary = "Return the argument",
 	  .params = echo_params, .n_params = 1, .fn = echo },
@@ -243,6 +343,9 @@ static const struct linx_verb verbs[] = {
 	  .params = deep_params, .n_params = 1, .fn = deep },
 	{ .name = "nif_test.big", .summary = "A large result",
 	  .params = big_params, .n_params = 1, .fn = big },
+	{ .name = "nif_test.poisoned",
+	  .summary = "A result with a part marked incomplete",
+	  .params = poisoned_params, .n_params = 1, .fn = poisoned },
 };
 
 LINX_PLUGIN_DEFINE(nif_test, "1.0.0", "fixtures for the Elixir binding tests",

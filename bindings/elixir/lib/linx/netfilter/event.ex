@@ -38,7 +38,6 @@ defmodule Linx.Netfilter.Event do
   """
 
   alias Linx.Netfilter.{Chain, Flowtable, Object, Rule, Table}
-  alias Linx.Netfilter.Expr
   alias Linx.Netfilter.Map, as: NMap
   alias Linx.Netfilter.Set, as: NSet
 
@@ -136,7 +135,7 @@ defmodule Linx.Netfilter.Event do
 
   # A map element comes back {key, value}, as Linx.Netfilter.Map holds it.
   defp element(el) do
-    case Expr.element_from_c(el) do
+    case el do
       %{key: k, value: v} = e when map_size(e) == 2 -> {k, v}
       other -> other
     end

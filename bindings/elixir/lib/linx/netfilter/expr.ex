@@ -226,8 +226,7 @@ defmodule Linx.Netfilter.Expr do
   # Raw data the NIF must pass as bytes even when it looks like text.
   @byte_keys ["data", "mask", "xor", "from", "to", "raw"]
   # String values that are enumerations, made atoms on the way in.
-  @enum_keys ~w(op base key type family direction unit level csum_type key_type
-                data_type field l3proto protocol)
+  @enum_keys Enum.map(Linx.Netfilter.Names.enum_keys(), &Atom.to_string/1)
 
   @doc false
   def to_c(%__MODULE__{name: :immediate, data: %Verdict{} = v}), do: {:ok, Verdict.to_c(v)}
@@ -298,46 +297,17 @@ defmodule Linx.Netfilter.Expr do
   defp key_s(k) when is_binary(k), do: k
   defp key_s(k), do: to_string(k)
 
-  @doc false
-  def from_c(v) when is_binary(v) or (is_map(v) and not is_map_key(v, "expr")) do
-    new(:immediate, Verdict.from_c(v))
-  end
-
-  def from_c(%{"expr" => "immediate", "verdict" => v}), do: new(:immediate, Verdict.from_c(v))
-
-  def from_c(%{"expr" => name} = m) do
-    # One pass over a list of pairs, no intermediate map: a pull gives tens
-    # of thousands, and maps:fold's iterator cost more than the conversion.
-    data = pairs_from_c(:maps.to_list(m), [])
-    new(key_atom(name), data)
-  end
-
-  defp pairs_from_c([], acc), do: :maps.from_list(acc)
-  defp pairs_from_c([{"expr", _} | rest], acc), do: pairs_from_c(rest, acc)
-
-  defp pairs_from_c([{k, v} | rest], acc),
-    do: pairs_from_c(rest, [{key_atom(k), value_from_c(k, v)} | acc])
+  # From the plugin's values to these structs: the NIF builds expressions,
+  # verdicts and set elements itself while it converts an nft verb's
+  # result (c_src/term_nft.c, Linx.Native.call/3 with :nft).
 
   @doc false
+  # An object's attributes (Linx.Netfilter.Object): its enumerations as
+  # atoms, as the NIF makes them in expressions.
   def value_from_c(k, v) when k in @enum_keys and is_binary(v), do: enum_atom(v)
   def value_from_c(k, l) when k in @enum_keys and is_list(l), do: Enum.map(l, &enum_atom/1)
   def value_from_c("flags", l) when is_list(l), do: Enum.map(l, &enum_atom/1)
-  def value_from_c("verdict", v), do: Verdict.from_c(v)
-  def value_from_c("elements", l) when is_list(l), do: Enum.map(l, &element_from_c/1)
   def value_from_c(_k, v), do: v
-
-  @doc false
-  def element_from_c(%{"range" => [lo, hi]}), do: {:range, element_from_c(lo), element_from_c(hi)}
-
-  def element_from_c(%{"key" => _} = m),
-    do: Map.new(m, fn {k, v} -> {key_atom(k), element_value(k, v)} end)
-
-  def element_from_c(l) when is_list(l), do: Enum.map(l, &element_from_c/1)
-  def element_from_c(v), do: v
-
-  defp element_value("value", v), do: Verdict.from_c(v) || element_from_c(v)
-  defp element_value("exprs", l) when is_list(l), do: Enum.map(l, &from_c/1)
-  defp element_value(_, v), do: element_from_c(v)
 
   @doc false
   # C names and enumerations become atoms through a fixed table only.

@@ -173,7 +173,7 @@ defmodule Linx.Netfilter.Map do
   def from_c(m, table) do
     els =
       for el <- Map.get(m, "elements", []) do
-        case Expr.element_from_c(el) do
+        case el do
           %{key: k, value: v} = e when map_size(e) == 2 -> {k, v}
           other -> other
         end

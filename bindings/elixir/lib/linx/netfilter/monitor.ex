@@ -158,11 +158,11 @@ defmodule Linx.Netfilter.Monitor do
   # call and hands each batch to the server; it ends when the handle is
   # closed (EBADF).
   defp read_loop(handle, server) do
-    case Linx.Native.call("nft.monitor.read", %{
-           "monitor" => handle,
-           "timeout_ms" => @wait_ms,
-           "max" => 0
-         }) do
+    case Linx.Native.call(
+           "nft.monitor.read",
+           %{"monitor" => handle, "timeout_ms" => @wait_ms, "max" => 0},
+           :nft
+         ) do
       {:ok, events} ->
         if events != [], do: send(server, {:events, events})
         read_loop(handle, server)

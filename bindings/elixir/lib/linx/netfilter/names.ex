@@ -4,7 +4,8 @@ defmodule Linx.Netfilter.Names do
   # their enumerations (docs/nft/expressions.md, schema.md, sets.md and the
   # plugin's tables).  Strings coming back from the plugin become atoms
   # only through this fixed table; anything else stays a binary, so no
-  # atom is made from kernel input.
+  # atom is made from kernel input.  The NIF gets the same table when it
+  # loads and builds expressions with it (c_src/term_nft.c).
 
   @names ~w(
     a accept ackseq add addr addrtype alert ambiguous_table_name anonymous
@@ -58,7 +59,19 @@ defmodule Linx.Netfilter.Names do
     xor zone
   )a
 
+  # Attributes whose string values are enumerations, made atoms as well.
+  @enum_keys ~w(op base key type family direction unit level csum_type key_type
+                data_type field l3proto protocol)a
+
+  for k <- @enum_keys, k not in @names, do: raise("#{k} is missing from the names")
+
   @table Map.new(@names, &{Atom.to_string(&1), &1})
+
+  @doc false
+  def all, do: @names
+
+  @doc false
+  def enum_keys, do: @enum_keys
 
   @doc false
   def atom(s) when is_binary(s), do: Map.get(@table, s, s)

@@ -154,7 +154,7 @@ defmodule Linx.Netfilter.Rule do
   @doc false
   def from_c(%{} = m, chain) do
     %__MODULE__{
-      expressions: Enum.map(Map.get(m, "exprs", []), &Expr.from_c/1),
+      expressions: Map.get(m, "exprs", []),
       chain: chain,
       handle: m["handle"],
       tag: tag_from_c(m["tag"]),

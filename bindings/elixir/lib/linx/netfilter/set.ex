@@ -338,7 +338,7 @@ defmodule Linx.Netfilter.Set do
       size: m["size"],
       policy: Linx.Netfilter.Chain.enum(m["policy"], [:performance, :memory]),
       comment: m["comment"],
-      exprs: Enum.map(Map.get(m, "exprs", []), &Expr.from_c/1),
+      exprs: Map.get(m, "exprs", []),
       handle: m["handle"]
     ]
   end
@@ -347,7 +347,7 @@ defmodule Linx.Netfilter.Set do
   def from_c(m, table) do
     struct(
       __MODULE__,
-      [elements: Enum.map(Map.get(m, "elements", []), &Expr.element_from_c/1)] ++
+      [elements: Map.get(m, "elements", [])] ++
         common_from_c(m, table)
     )
   end

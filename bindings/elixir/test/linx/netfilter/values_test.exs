@@ -226,7 +226,8 @@ defmodule Linx.Netfilter.ValuesTest do
         ]
       }
 
-      s = Set.from_c(c, "t")
+      {:ok, shaped} = Linx.Netfilter.shape(c)
+      s = Set.from_c(shaped, "t")
       assert [%Expr{name: :counter}] = s.exprs
 
       assert [%{key: "10.0.0.2", exprs: [%Expr{name: :counter, data: %{packets: 5}}]}] =
@@ -246,7 +247,8 @@ defmodule Linx.Netfilter.ValuesTest do
           ]
         })
 
-      assert NMap.to_c(NMap.from_c(m, "t")) == m
+      {:ok, shaped} = Linx.Netfilter.shape(m)
+      assert NMap.to_c(NMap.from_c(shaped, "t")) == m
 
       assert {:ok, %Set{exprs: [%Expr{name: :counter}]} = s} =
                Set.new("s",
