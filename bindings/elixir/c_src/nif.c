@@ -182,7 +182,7 @@ static ERL_NIF_TERM call_large(ErlNifEnv *env, int argc,
 	/* nif_call() checked the shape already. */
 	if (argc > 2)
 		nif_get_shape(env, argv[2], &shape, &err);
-	if (nif_term_to_args(env, argv[1], &budget, &args, &err) < 0)
+	if (nif_term_to_args(env, argv[1], shape, &budget, &args, &err) < 0)
 		return error_term(env, &err, verb->name);
 	return run(env, verb, &args, shape);
 }
@@ -209,7 +209,7 @@ static ERL_NIF_TERM nif_call(ErlNifEnv *env, int argc,
 		return error_term(env, &err, NULL);
 	if (argc > 2 && nif_get_shape(env, argv[2], &shape, &err) < 0)
 		return error_term(env, &err, verb->name);
-	r = nif_term_to_args(env, argv[1], &budget, &args, &err);
+	r = nif_term_to_args(env, argv[1], shape, &budget, &args, &err);
 	if (r == NIF_NEEDS_DIRTY)
 		return enif_schedule_nif(env, "call_large",
 					 (verb->flags & LINX_VERB_BLOCKING)

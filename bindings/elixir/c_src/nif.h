@@ -94,6 +94,14 @@ static inline struct nif_priv *nif_priv(ErlNifEnv *env)
 void nif_atoms_init(ErlNifEnv *env, struct nif_atoms *a);
 ERL_NIF_TERM nif_errno_atom(const struct nif_atoms *a, int code);
 
+/* How terms and values are converted: plainly, or for Linx.Netfilter
+ * (results: lists of expressions and set elements become its structs;
+ * arguments: atoms cross as their text). */
+enum nif_shape {
+	NIF_SHAPE_PLAIN,
+	NIF_SHAPE_NFT,
+};
+
 /* ---- term -> value (term_in.c) ------------------------------------------ */
 
 struct nif_budget {
@@ -112,7 +120,7 @@ struct nif_budget {
  * is -EINVAL (a term Linx values cannot represent), -E2BIG (over budget),
  * -ELOOP (nested too deep), -ENOMEM or NIF_NEEDS_DIRTY.
  */
-int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term,
+int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term, enum nif_shape shape,
 		     struct nif_budget *budget, struct linx_value *ret,
 		     struct linx_error *err);
 
@@ -123,13 +131,6 @@ int nif_term_to_value(ErlNifEnv *env, ERL_NIF_TERM term,
 		      struct linx_error *err);
 
 /* ---- value -> term (term_out.c) ------------------------------------------ */
-
-/* How a result is turned into terms: plainly, or with the lists of
- * expressions and set elements as Linx.Netfilter's structs. */
-enum nif_shape {
-	NIF_SHAPE_PLAIN,
-	NIF_SHAPE_NFT,
-};
 
 /* Returned by the converters for a value marked incomplete
  * (LINX_VALUE_F_POISON): verbs are called with LINX_CALL_RESULT_UNCHECKED,

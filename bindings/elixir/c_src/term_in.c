@@ -10,6 +10,9 @@
  *   map                      -> map; keys are binaries or atoms, read as text
  *   Linx handle resource     -> handle (a new reference)
  *
+ * With the :nft shape (Linx.Native.call/3), any other atom crosses as the
+ * string of its text, as the names of Linx.Netfilter's structs do.
+ *
  * Anything else (other atoms, floats, tuples, pids, ports, funs, other
  * references, bitstrings, improper lists, integers beyond 64 bits) is
  * refused with EINVAL and a message naming where in the arguments it sits.
@@ -42,6 +45,7 @@ struct conv {
 	struct nif_budget *budget;
 	struct linx_error *err;
 	unsigned depth;
+	bool atoms_as_text; /* the :nft shape: atoms cross as their text */
 	/* Where the converter is, for error messages: segs[0..depth). */
 	struct path_seg segs[NIF_MAX_DEPTH + 1];
 };
@@ -455,6 +459,25 @@ static int convert_tuple(struct conv *c, ERL_NIF_TERM t,
 	return 0;
 }
 
+/* An atom as the string of its text (the :nft shape). */
+static int convert_atom_text(struct conv *c, ERL_NIF_TERM t,
+			     struct linx_value *ret)
+{
+	char text[ATOM_TEXT_MAX];
+	int n = atom_text(c->env, t, text, sizeof(text));
+	int r;
+
+	if (n < 0)
+		return fail(c, EINVAL, "an atom that cannot be read as text");
+	r = charge(c, 0, (size_t)n);
+	if (r < 0)
+		return r;
+	r = linx_value_string(ret, text, (size_t)n);
+	if (r < 0)
+		return fail(c, -r, "cannot copy an atom's text");
+	return 0;
+}
+
 static int convert(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 {
 	const struct nif_atoms *a = c->atoms;
@@ -480,6 +503,8 @@ static int convert(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 			*ret = linx_value_bool(false);
 			return 0;
 		}
+		if (c->atoms_as_text)
+			return convert_atom_text(c, t, ret);
 		return refuse(c, t);
 	case ERL_NIF_TERM_TYPE_BITSTRING:
 		return convert_binary(c, t, ret);
@@ -506,8 +531,8 @@ static int convert(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 }
 
 static int term_to(ErlNifEnv *env, ERL_NIF_TERM term, bool map_only,
-		   struct nif_budget *budget, struct linx_value *ret,
-		   struct linx_error *err)
+		   enum nif_shape shape, struct nif_budget *budget,
+		   struct linx_value *ret, struct linx_error *err)
 {
 	/* About 1.6 KiB, on the stack: the NIF runs on a scheduler thread
 	 * (1 MiB of stack by default, 320 KiB for a dirty one). */
@@ -519,6 +544,7 @@ static int term_to(ErlNifEnv *env, ERL_NIF_TERM term, bool map_only,
 	c.budget = budget;
 	c.err = err;
 	c.depth = 0;
+	c.atoms_as_text = shape == NIF_SHAPE_NFT;
 	if (map_only && enif_is_identical(term, c.atoms->nil))
 		return 0;
 	if (map_only && !enif_is_map(env, term))
@@ -527,16 +553,16 @@ static int term_to(ErlNifEnv *env, ERL_NIF_TERM term, bool map_only,
 	return convert(&c, term, ret);
 }
 
-int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term,
+int nif_term_to_args(ErlNifEnv *env, ERL_NIF_TERM term, enum nif_shape shape,
 		     struct nif_budget *budget, struct linx_value *ret,
 		     struct linx_error *err)
 {
-	return term_to(env, term, true, budget, ret, err);
+	return term_to(env, term, true, shape, budget, ret, err);
 }
 
 int nif_term_to_value(ErlNifEnv *env, ERL_NIF_TERM term,
 		      struct nif_budget *budget, struct linx_value *ret,
 		      struct linx_error *err)
 {
-	return term_to(env, term, false, budget, ret, err);
+	return term_to(env, term, false, NIF_SHAPE_PLAIN, budget, ret, err);
 }

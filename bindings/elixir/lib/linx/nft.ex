@@ -115,7 +115,7 @@ defmodule Linx.NFT do
   @spec format(Ruleset.t()) :: String.t()
   def format(rs) do
     with {:ok, value} <- Ruleset.to_c(rs),
-         {:ok, text} <- Linx.Verb.call("nft.format", %{"ruleset" => value}) do
+         {:ok, text} <- Linx.Verb.call("nft.format", %{"ruleset" => value}, :nft) do
       text
     else
       {:error, reason} -> raise ArgumentError, "cannot format: #{inspect(reason)}"

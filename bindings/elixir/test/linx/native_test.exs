@@ -205,6 +205,14 @@ defmodule Linx.NativeTest do
       end
 
       assert Native.call("nif_test.echo", %{"value" => 1}, nil) == {:ok, 1}
+
+      # :nft arguments: atoms cross as their text, keys and values alike
+      assert Native.call("nif_test.echo", %{"value" => [:eq, %{op: :ünïcödé}, nil]}, :nft) ==
+               {:ok, ["eq", %{"op" => "ünïcödé"}, nil]}
+
+      assert {:error, %{message: "argument value: cannot pass the atom :eq" <> _}} =
+               Native.call("nif_test.echo", %{"value" => :eq}, nil)
+
       assert {:error, %{param: "shape"}} = Native.decode(<<0>>, :other)
     end
 

@@ -52,6 +52,8 @@ defmodule Linx.NetFuzzTest do
     Native.call("rtnl.link.create_veth", %{"sock" => rtnl, "name" => "d0", "peer" => "d1"})
     {:ok, rs} = Linx.NFT.parse(~S(table inet t { chain c { tcp dport 22 accept; }; }))
     {:ok, ruleset} = Linx.Netfilter.Ruleset.to_c(rs)
+    # (plain calls below: atoms as text, as the :nft shape passes them)
+    ruleset = LinxTest.Gen.text(ruleset)
 
     live = %{
       "sock" => [
@@ -89,6 +91,7 @@ defmodule Linx.NetFuzzTest do
     corpus = Path.expand("../../../../tests/plugins/nft/lang/home-router.nft", __DIR__)
     {:ok, big} = Linx.NFT.parse_file(corpus)
     {:ok, big} = Linx.Netfilter.Ruleset.to_c(big)
+    big = LinxTest.Gen.text(big)
     {:ok, patch} = Native.call("nft.diff", %{"from" => ruleset, "to" => big})
 
     %{verbs: verbs, ns: ns, handles: handles, ruleset: ruleset, big: big, patch: patch}

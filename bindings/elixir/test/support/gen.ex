@@ -31,6 +31,19 @@ defmodule LinxTest.Gen do
   ]
 
   @doc """
+  A value as a plain call takes it: atoms other than nil, true and false,
+  as keys or values, become their text (what the :nft shape does to
+  Linx.Netfilter's values in the NIF).
+  """
+  def text(m) when is_map(m) and not is_struct(m),
+    do: Map.new(m, fn {k, v} -> {text(k), text(v)} end)
+
+  def text(l) when is_list(l), do: Enum.map(l, &text/1)
+  def text(a) when is_atom(a) and a not in [nil, true, false], do: Atom.to_string(a)
+  def text({:bytes, b}), do: {:bytes, b}
+  def text(v), do: v
+
+  @doc """
   Whether a dispatch call's answer has the one shape the NIF may give:
   {:ok, _} or {:error, %{errno:, code:, op:, message:, ...}}, the fuzz
   tests' property.

@@ -64,7 +64,7 @@ defmodule Linx.Netfilter.Diff do
   end
 
   defp check(value) do
-    case Linx.Verb.call("nft.validate", %{"ruleset" => value, "mode" => "reconcile"}) do
+    case Linx.Verb.call("nft.validate", %{"ruleset" => value, "mode" => "reconcile"}, :nft) do
       {:ok, _} = ok ->
         ok
 

@@ -225,6 +225,7 @@ defmodule Linx.Netfilter.Expr do
 
   # Raw data the NIF must pass as bytes even when it looks like text.
   @byte_keys ["data", "mask", "xor", "from", "to", "raw"]
+  @byte_atoms Enum.map(@byte_keys, &String.to_atom/1)
   # String values that are enumerations, made atoms on the way in.
   @enum_keys Enum.map(Linx.Netfilter.Names.enum_keys(), &Atom.to_string/1)
 
@@ -237,10 +238,10 @@ defmodule Linx.Netfilter.Expr do
 
     case data do
       nil ->
-        {:ok, %{"expr" => key_s(name)}}
+        {:ok, %{"expr" => name}}
 
       %{} = map when not is_struct(map) ->
-        {:ok, Map.put(pairs_to_c(map), "expr", key_s(name))}
+        {:ok, Map.put(pairs_to_c(map), "expr", name)}
 
       other ->
         {:error, {:bad_expression_data, name, other}}
@@ -249,13 +250,18 @@ defmodule Linx.Netfilter.Expr do
 
   def to_c(other), do: {:error, {:not_an_expression, other}}
 
+  # Values go to the plugin through Linx.Netfilter's calls, whose :nft
+  # shape lets atoms (keys and values) cross as their text: they are left
+  # as they are here.
+
   @doc false
-  def value_to_c(k, b) when k in @byte_keys and is_binary(b), do: {:bytes, b}
+  def value_to_c(k, b) when (k in @byte_atoms or k in @byte_keys) and is_binary(b),
+    do: {:bytes, b}
+
   def value_to_c(_k, v), do: value_to_c(v)
 
   @doc false
-  def value_to_c(v) when v in [nil, true, false], do: v
-  def value_to_c(v) when is_atom(v), do: Atom.to_string(v)
+  def value_to_c(v) when is_atom(v), do: v
   def value_to_c(%Verdict{} = v), do: Verdict.to_c(v)
 
   # a set's or an element's expressions
@@ -282,20 +288,34 @@ defmodule Linx.Netfilter.Expr do
 
   def value_to_c(v), do: v
 
-  # A map's keys as strings and its values converted, in one pass (a push
-  # converts tens of thousands; String.Chars' dispatch showed in profiles).
-  defp pairs_to_c(map), do: pairs_to_c(:maps.to_list(map), [])
-
-  defp pairs_to_c([], acc), do: :maps.from_list(acc)
-
-  defp pairs_to_c([{k, v} | rest], acc) do
-    ks = key_s(k)
-    pairs_to_c(rest, [{ks, value_to_c(ks, v)} | acc])
+  # A map's values converted; its keys stay (atoms or binaries, which the
+  # NIF reads as text), and so does the map's shape: a push converts tens
+  # of thousands.
+  # Most expressions hold atom keys and scalars: those stay the same map,
+  # with only their byte keys' binaries marked.
+  defp pairs_to_c(map) do
+    if atoms?(:maps.keys(map)) and scalars?(:maps.values(map)),
+      do: mark_bytes(map, @byte_atoms),
+      else: :maps.from_list(for {k, v} <- :maps.to_list(map), do: {k, pairs_value(k, v)})
   end
 
-  defp key_s(k) when is_atom(k), do: Atom.to_string(k)
-  defp key_s(k) when is_binary(k), do: k
-  defp key_s(k), do: to_string(k)
+  defp atoms?([k | rest]) when is_atom(k), do: atoms?(rest)
+  defp atoms?(rest), do: rest == []
+
+  defp scalars?([v | rest]) when is_atom(v) or is_integer(v) or is_binary(v), do: scalars?(rest)
+  defp scalars?(rest), do: rest == []
+
+  defp mark_bytes(map, []), do: map
+
+  defp mark_bytes(map, [k | ks]) do
+    case map do
+      %{^k => b} when is_binary(b) -> mark_bytes(%{map | k => {:bytes, b}}, ks)
+      _ -> mark_bytes(map, ks)
+    end
+  end
+
+  defp pairs_value(k, v) when is_atom(k) or is_binary(k), do: value_to_c(k, v)
+  defp pairs_value(_k, v), do: value_to_c(v)
 
   # From the plugin's values to these structs: the NIF builds expressions,
   # verdicts and set elements itself while it converts an nft verb's
