@@ -50,6 +50,14 @@ defmodule Linx.FuzzTest do
     assert Gen.quickcheck(gen, 3000, prop) == true
   end
 
+  test "random verbs and arguments with the :nft shape: every call answers" do
+    prop = fn {verb, args} -> well_formed?(Native.call(verb, args, :nft)) end
+    assert Gen.quickcheck(T.tuple([verb_gen(), args_gen()]), 3000, prop) == true
+    # echoed values come back shaped (see Linx.Netfilter.ShapeTest)
+    echo = fn v -> well_formed?(Native.call("nif_test.echo", %{"value" => v}, :nft)) end
+    assert Gen.quickcheck(Gen.term(), 3000, echo) == true
+  end
+
   test "the Elixir wrapper never raises on bad input" do
     prop = fn {verb, args} ->
       case Linx.Verb.call(verb, args) do
