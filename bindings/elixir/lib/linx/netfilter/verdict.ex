@@ -101,14 +101,7 @@ defmodule Linx.Netfilter.Verdict do
   def to_c(%__MODULE__{kind: k, target: nil}), do: Atom.to_string(k)
   def to_c(%__MODULE__{kind: k, target: t}), do: %{Atom.to_string(k) => t}
 
-  @doc false
-  def from_c(s) when s in ["accept", "drop", "continue", "return"],
-    do: %__MODULE__{kind: String.to_existing_atom(s)}
-
-  def from_c(%{"jump" => c}), do: %__MODULE__{kind: :jump, target: c}
-  def from_c(%{"goto" => c}), do: %__MODULE__{kind: :goto, target: c}
-  def from_c(%{"queue" => n}), do: %__MODULE__{kind: :queue, target: n}
-  def from_c(_), do: nil
+  # From the C value, the NIF builds verdicts itself (c_src/term_nft.c).
 
   defimpl Inspect do
     def inspect(%{kind: k, target: nil}, _opts), do: "#Linx.Netfilter.Verdict<#{k}>"
