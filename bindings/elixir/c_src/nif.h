@@ -149,6 +149,17 @@ int nif_value_to_term(ErlNifEnv *env, const struct linx_value *v,
 		      enum nif_shape shape, ERL_NIF_TERM *ret,
 		      struct linx_error *err);
 
+/* Map keys already made into binaries during one conversion, by text:
+ * a result of 10,000 rules repeats a few dozen keys 100,000 times, and a
+ * term may appear any number of times in the one it is part of. */
+#define NIF_KEY_CACHE 64u /* a power of two */
+
+struct nif_key_slot {
+	const char *key; /* borrowed from the value being converted */
+	size_t len;
+	ERL_NIF_TERM term;
+};
+
 /* The converter's state, shared with term_nft.c.  `nft` is NULL when the
  * result is converted plainly. */
 struct nif_out {
@@ -156,6 +167,8 @@ struct nif_out {
 	const struct nif_atoms *atoms;
 	const struct nif_nft *nft;
 	struct linx_error *err;
+	bool keys_ready; /* keys[] cleared, at the first map */
+	struct nif_key_slot keys[NIF_KEY_CACHE];
 };
 
 /* One value, plainly below the top unless o->nft is set. */

@@ -31,6 +31,31 @@ static int make_binary(ErlNifEnv *env, const void *data, size_t len,
 	return 0;
 }
 
+/* Map key `k` as a binary, made once per conversion (struct nif_key_slot). */
+static int key_term(struct nif_out *o, const char *k, size_t len,
+		    ERL_NIF_TERM *ret)
+{
+	size_t h = len ? (len * 31u + (unsigned char)k[0] * 7u +
+			  (unsigned char)k[len - 1])
+		       : 0;
+	struct nif_key_slot *s = &o->keys[h & (NIF_KEY_CACHE - 1)];
+
+	if (!o->keys_ready) {
+		memset(o->keys, 0, sizeof(o->keys));
+		o->keys_ready = true;
+	}
+	if (s->key && s->len == len && memcmp(s->key, k, len) == 0) {
+		*ret = s->term;
+		return 0;
+	}
+	if (make_binary(o->env, k, len, ret) < 0)
+		return -ENOMEM;
+	s->key = k;
+	s->len = len;
+	s->term = *ret;
+	return 0;
+}
+
 #define out nif_out
 
 static int out_list(struct nif_out *o, const struct linx_value *v,
@@ -68,7 +93,7 @@ static int out_map(struct nif_out *o, const struct linx_value *v, unsigned depth
 	for (uint32_t i = 0; r >= 0 && i < v->len; i++) {
 		const struct linx_pair *p = &v->pairs[i];
 
-		r = make_binary(o->env, p->key, p->key_len, &keys[i]);
+		r = key_term(o, p->key, p->key_len, &keys[i]);
 		if (r < 0)
 			r = linx_error_set(o->err, ENOMEM, "result", NULL);
 		else if (o->nft)
@@ -132,13 +157,13 @@ int nif_value_to_term(ErlNifEnv *env, const struct linx_value *v,
 		      enum nif_shape shape, ERL_NIF_TERM *ret,
 		      struct linx_error *err)
 {
-	struct nif_out o = {
-		.env = env,
-		.atoms = &nif_priv(env)->atoms,
-		.nft = shape == NIF_SHAPE_NFT ? &nif_priv(env)->nft : NULL,
-		.err = err,
-	};
+	struct nif_out o; /* not zeroed whole: keys[] is, when first used */
 
+	o.env = env;
+	o.atoms = &nif_priv(env)->atoms;
+	o.nft = shape == NIF_SHAPE_NFT ? &nif_priv(env)->nft : NULL;
+	o.err = err;
+	o.keys_ready = false;
 	return out(&o, v, 0, ret);
 }
 

@@ -29,6 +29,14 @@ defmodule Linx.NativeTest do
       assert Gen.quickcheck(Gen.value(), 3000, fn v -> echo(v) == {:ok, v} end) == true
     end
 
+    test "keys repeated across maps, and keys alike in length and ends" do
+      # (the NIF makes each key once per result and looks it up by text)
+      alike = for c <- ?a..?z, do: <<?k, c, ?y>>
+      inner = Map.new(alike, &{&1, &1})
+      v = %{"rows" => List.duplicate(inner, 3), "k" => Map.new(alike, &{&1 <> "y", 1})}
+      assert echo(v) == {:ok, v}
+    end
+
     test "atom map keys come back as binaries" do
       assert echo(%{"b" => %{c: [2]}, a: 1}) == {:ok, %{"a" => 1, "b" => %{"c" => [2]}}}
     end
