@@ -17,8 +17,9 @@
 #   elixir   Linx.Netfilter.push/3 of the %Ruleset{} and pull/1 back to a
 #            %Ruleset{}: the structs converted to and from the plugin's
 #            values, the NIF, the plugin
-#   raw      Linx.Native.call("nft.push" / "nft.pull") with the plugin's
-#            value built beforehand: the NIF's term conversion and the plugin
+#   raw      Linx.Native.call("nft.push" / "nft.pull", _, :nft) with the
+#            plugin's value built beforehand: the NIF's term conversion
+#            (expressions built as structs on a pull) and the plugin
 #   c        linx_nft_push() / linx_nft_pull() from nft-c (bench/nft_c.c),
 #            the same plugin code linked into a C program
 #   nft      nft -f FILE / nft -j list ruleset, run with nsenter
@@ -86,8 +87,8 @@ defmodule Linx.Bench.Nft do
 
   defp column(:raw, w, ctx) do
     args = %{"sock" => ctx.sock, "ruleset" => w.value}
-    {push, {:ok, _}} = ms(fn -> Linx.Native.call("nft.push", args) end)
-    {pull, {:ok, _}} = ms(fn -> Linx.Native.call("nft.pull", %{"sock" => ctx.sock}) end)
+    {push, {:ok, _}} = ms(fn -> Linx.Native.call("nft.push", args, :nft) end)
+    {pull, {:ok, _}} = ms(fn -> Linx.Native.call("nft.pull", %{"sock" => ctx.sock}, :nft) end)
     %{push: push, pull: pull}
   end
 
