@@ -3919,7 +3919,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				if (nftl_sels[k].kind == (kind[0] == 'm' ? SEL_META : SEL_CT) &&
 				    strcmp(nftl_sels[k].key, key) == 0)
 					t = &nftl_sels[k];
-			if (!t || t->dtype != DT_MARK)
+			if (!t || !nftl_dtype_map_settable(t->dtype))
 				return unsupported(c, e, "set from a map");
 			nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
 			nftl_sb_puts(&b, c->regtext[1]);

@@ -274,6 +274,10 @@ bool nftl_dtype_host(unsigned dtype);
 /* Whether ordering a `len`-byte value of `dtype` (ranges, <, >, interval
  * sets) needs the register turned to network order first, as nft does. */
 bool nftl_dtype_hton(unsigned dtype, unsigned len);
+/* Whether `meta|ct KEY set SEL map { ... }` may give a key of `dtype`
+ * its value: the ones nft 1.0.6 sets from a map's data as it sets them
+ * from a constant (mark, priority, pkttype). */
+bool nftl_dtype_map_settable(unsigned dtype);
 /* The dtype of a set type name; false for integer/N and unknown names. */
 bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len);
 

@@ -3338,6 +3338,10 @@ static int concat_map_value(struct parser *p, struct rule *r,
 	return push_expr(p, r, &e);
 }
 
+static int map_lookup(struct parser *p, struct rule *r, unsigned reg,
+		      const struct nftl_sel *s, const struct tok *t,
+		      unsigned ddt, unsigned dlen, const char *what);
+
 static int map_value(struct parser *p, struct rule *r, unsigned reg,
 		     unsigned ddt, unsigned dlen, const char *what)
 {
@@ -3357,7 +3361,7 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 					 what, t->s);
 		if ((rc = gen_expr(p, r, t)) < 0)
 			return rc;
-		goto lookup;
+		return map_lookup(p, r, reg, s, t, ddt, dlen, what);
 	}
 	if (unqualified_meta(t->s)) {
 		proto = "meta";
@@ -3397,7 +3401,18 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 	}
 	if ((rc = push_expr(p, r, &e)) < 0)
 		return rc;
-lookup:
+	return map_lookup(p, r, reg, s, t, ddt, dlen, what);
+}
+
+/* The `map { ... }` or `map @m` after a key `s` (read at `t`) loaded
+ * into `reg`: a lookup into the same register, as map_value(). */
+static int map_lookup(struct parser *p, struct rule *r, unsigned reg,
+		      const struct nftl_sel *s, const struct tok *t,
+		      unsigned ddt, unsigned dlen, const char *what)
+{
+	struct linx_value e;
+	int rc;
+
 	if (!accept_ident(p, "map"))
 		return perror_at(p, peek(p), "unsupported feature: %s an "
 					     "expression other than a map "
@@ -3992,19 +4007,26 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 	int rc;
 
 	if (gen_sel(t)) {
-		/* meta mark set numgen ...: nft's integer fits a mark */
-		if (s->dtype != DT_MARK)
-			return perror_at(p, t, "unsupported feature: %s %s set "
-					       "from %s",
-					 s->proto, s->field, t->s);
 		next(p);
 		if ((rc = gen_expr(p, r, t)) < 0)
 			return rc;
-		if (is_ident(peek(p), "map"))
-			return perror_at(p, peek(p), "unsupported feature: "
-						     "maps keyed by %s", t->s);
+		if (is_ident(peek(p), "map")) {
+			/* meta mark set numgen inc mod 2 map { 0 : 0x1 } */
+			if (!nftl_dtype_map_settable(s->dtype))
+				return perror_at(p, t, "unsupported feature: "
+						       "%s %s set from a map",
+						 s->proto, s->field);
+			rc = map_lookup(p, r, 1, gen_sel(t), t, s->dtype,
+					s->len, "setting from");
+		} else if (s->dtype != DT_MARK) {
+			/* meta mark set numgen ...: nft's integer fits a
+			 * mark */
+			return perror_at(p, t, "unsupported feature: %s %s set "
+					       "from %s",
+					 s->proto, s->field, t->s);
+		}
 	} else if (map_ahead(p)) {
-		if (s->dtype != DT_MARK)
+		if (!nftl_dtype_map_settable(s->dtype))
 			return perror_at(p, t, "unsupported feature: %s %s set "
 					       "from a map",
 					 s->proto, s->field);

@@ -726,6 +726,11 @@ bool nftl_dtype_hton(unsigned dt, unsigned len)
 	return nftl_dtype_host(dt) && (len == 2 || len == 4 || len == 8);
 }
 
+bool nftl_dtype_map_settable(unsigned dt)
+{
+	return dt == DT_MARK || dt == DT_CLASSID || dt == DT_PKTTYPE;
+}
+
 unsigned nftl_sel_hton_size(const struct nftl_sel *s)
 {
 	if (nftl_dtype_hton(s->dtype, s->len))

@@ -238,6 +238,14 @@ static const char *const vectors[][3] = {
 	  "{\"expr\":\"hash\",\"sreg\":2,\"dreg\":1,\"len\":8,"
 	  "\"modulus\":4,\"seed\":1,\"offset\":0,\"type\":\"jhash\"},"
 	  "{\"expr\":\"meta\",\"key\":\"mark\",\"sreg\":1}]" },
+	/* a generator's map gives the value of a meta or ct key */
+	{ "ip", "meta priority set numgen inc mod 2 map { 0 : 1:1, 1 : 1:2 }",
+	  "[{\"expr\":\"numgen\",\"dreg\":1,\"modulus\":2,"
+	  "\"type\":\"inc\",\"offset\":0},"
+	  "{\"expr\":\"set_literal\",\"key_type\":\"host_integer/32\","
+	  "\"data_type\":\"classid\",\"elements\":[{\"key\":0,"
+	  "\"value\":65537},{\"key\":1,\"value\":65538}],\"sreg\":1,"
+	  "\"dreg\":1},{\"expr\":\"meta\",\"key\":\"priority\",\"sreg\":1}]" },
 	/* numgen's host-order value ordered in network order */
 	{ "ip", "numgen random mod 10 offset 1 < 5 accept",
 	  "[{\"expr\":\"numgen\",\"dreg\":1,\"modulus\":10,"
@@ -569,9 +577,11 @@ static const struct {
 	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n chain c {\n"
 	  "  update @s { ip saddr counter name x }\n }\n}\n",
 	  6, 32, "unsupported feature: named objects in a set statement" },
-	{ "table ip t {\n chain c {\n  meta priority set ip saddr map @m\n"
-	  " }\n}\n",
-	  3, 21, "unsupported feature: meta priority set from a map" },
+	{ "table ip t {\n chain c {\n  ct zone set ip saddr map @m\n }\n}\n",
+	  3, 15, "unsupported feature: ct zone set from a map" },
+	{ "table ip t {\n chain c {\n  ct zone set numgen inc mod 2 map { 0 : 1 }"
+	  "\n }\n}\n",
+	  3, 15, "unsupported feature: ct zone set from a map" },
 	{ "table ip t {\n chain c {\n  ip saddr map { 1.1.1.1 : 1 }\n }\n}\n",
 	  3, 12, "unsupported feature: map lookups in matches" },
 	/* nft: 2:8-10: syntax error, unexpected fwd, expecting string */
