@@ -2183,11 +2183,58 @@ static bool exthdr6_word(const char *w, const struct tok *u)
 }
 
 /* `meta KEY`, `ct KEY`, `PROTO FIELD` or an unqualified meta key. */
+static const struct tok *peek_after(struct parser *p);
+
+/*
+ * `@BASE,OFFSET,LENGTH` (at peek()): its selector, nftl_raw_sel()'s, in
+ * p->raw unless it is a named field nft makes of it (th sport and th
+ * dport).
+ */
+static int raw_sel(struct parser *p, const struct nftl_sel **ret)
+{
+	const struct tok *at = next(p);
+	uint64_t off, len;
+	char why[160];
+	int rc;
+
+	if ((rc = expect_punct(p, ',')) < 0)
+		return rc;
+	const struct tok *ot = peek(p);
+	if ((rc = expect_uint(p, UINT32_MAX, &off, "raw payload offset")) < 0 ||
+	    (rc = expect_punct(p, ',')) < 0)
+		return rc;
+	const struct tok *lt = peek(p);
+	if ((rc = expect_uint(p, UINT32_MAX, &len, "raw payload length")) < 0)
+		return rc;
+	if (!nftl_raw_sel(at->s, off, len, &p->raw, ret, why, sizeof(why)))
+		return perror_at(p, strstr(why, "base") ? at
+				    : strstr(why, "length") ? lt : ot,
+				 "%s", why);
+	return 0;
+}
+
+/* A raw payload of no type of its own in a key: nft types it `integer`,
+ * which a concatenation's key type cannot hold yet (data.c). */
+static int raw_in_key(struct parser *p, const struct tok *at)
+{
+	return perror_at(p, at, "unsupported feature: a raw payload other "
+				"than @th,0,16 or @th,16,16 in a key");
+}
+
 static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 {
-	const struct tok *t = next(p), *ft = t;
+	const struct tok *t = peek(p), *ft = t;
 	const char *proto, *field;
+	int rc;
 
+	if (t->kind == T_SETREF && peek_after(p) &&
+	    is_punct(peek_after(p), ',')) {
+		/* ip saddr . @th,0,16: nft takes the transport ports */
+		if ((rc = raw_sel(p, ret)) < 0)
+			return rc;
+		return (*ret)->proto[0] == '@' ? raw_in_key(p, t) : 0;
+	}
+	next(p);
 	if (t->kind != T_IDENT)
 		return unexpected(p, t, "a selector");
 	if (streq(t->s, "meta") || streq(t->s, "ct") ||
@@ -5662,27 +5709,16 @@ static int ct_dir_sel(struct parser *p, const char *dir,
 static int stmt_raw(struct parser *p, struct rule *r, const struct tok *at)
 {
 	const struct nftl_sel *s;
-	uint64_t off, len;
-	char why[160];
 	int rc;
 
-	next(p);
-	if ((rc = expect_punct(p, ',')) < 0)
+	if ((rc = raw_sel(p, &s)) < 0)
 		return rc;
-	const struct tok *ot = peek(p);
-	if ((rc = expect_uint(p, UINT32_MAX, &off, "raw payload offset")) < 0 ||
-	    (rc = expect_punct(p, ',')) < 0)
-		return rc;
-	const struct tok *lt = peek(p);
-	if ((rc = expect_uint(p, UINT32_MAX, &len, "raw payload length")) < 0)
-		return rc;
-	if (!nftl_raw_sel(at->s, off, len, &p->raw, &s, why, sizeof(why)))
-		return perror_at(p, strstr(why, "base") ? at
-				    : strstr(why, "length") ? lt : ot,
-				 "%s", why);
-	if (is_punct(peek(p), '.'))
-		return perror_at(p, peek(p), "unsupported feature: a raw "
-					     "payload in a concatenation");
+	if (is_punct(peek(p), '.')) {
+		/* `@th,0,16 . ip saddr { ... }`: a key of typed components */
+		if (s->proto[0] == '@')
+			return raw_in_key(p, at);
+		return parse_concat(p, r, s, at);
+	}
 	if (accept_ident(p, "set"))
 		return payload_set(p, r, s, at);
 	uint32_t ld = r->exprs.len; /* no dependency: the load is next */

@@ -246,6 +246,13 @@ static const char *const vectors[][3] = {
 	  "\"data_type\":\"classid\",\"elements\":[{\"key\":0,"
 	  "\"value\":65537},{\"key\":1,\"value\":65538}],\"sreg\":1,"
 	  "\"dreg\":1},{\"expr\":\"meta\",\"key\":\"priority\",\"sreg\":1}]" },
+	/* @th,0,16 is th sport in a key too, with no dependency */
+	{ "inet", "@th,0,16 . ip saddr { 22 . 10.0.0.1 }",
+	  "[" NFIP PL("transport", 0, 2)
+	  "{\"expr\":\"payload\",\"dreg\":9,\"base\":\"network\","
+	  "\"offset\":12,\"len\":4},"
+	  "{\"expr\":\"set_literal\",\"key_type\":[\"inet_service\","
+	  "\"ipv4_addr\"],\"elements\":[[22,\"10.0.0.1\"]],\"sreg\":1}]" },
 	/* numgen's host-order value ordered in network order */
 	{ "ip", "numgen random mod 10 offset 1 < 5 accept",
 	  "[{\"expr\":\"numgen\",\"dreg\":1,\"modulus\":10,"
@@ -939,6 +946,19 @@ static const struct {
 	  3, 9, "raw payload length out of range: 129 bits" },
 	{ "table ip t {\n chain c {\n  @xx,1,2 1\n }\n}\n",
 	  3, 3, "unknown raw payload base: xx" },
+	/* in keys only the two nft makes typed fields (th sport, th dport):
+	 * the others are integers, which a concatenation cannot hold yet */
+	{ "table ip t {\n chain c {\n  ip saddr . @nh,64,8 { 1.1.1.1 . 1 }\n"
+	  " }\n}\n",
+	  3, 14, "unsupported feature: a raw payload other than @th,0,16" },
+	{ "table ip t {\n chain c {\n  @nh,64,8 . ip saddr { 1 . 1.1.1.1 }\n"
+	  " }\n}\n",
+	  3, 3, "unsupported feature: a raw payload other than @th,0,16" },
+	{ "table ip t {\n set s {\n  typeof ip saddr . @th,0,8\n }\n}\n", 3,
+	  21, "unsupported feature: a raw payload other than @th,0,16" },
+	{ "table ip t {\n chain c {\n  ip saddr . @th,0,0 { 1.1.1.1 . 1 }\n"
+	  " }\n}\n",
+	  3, 20, "raw payload length out of range" },
 	{ "table ip t {\n chain c {\n  @nh,2048,8 1\n }\n}\n",
 	  3, 7, "raw payload offset out of range" },
 	{ "table ip t {\n chain c {\n  @nh,4,128 1\n }\n}\n",
