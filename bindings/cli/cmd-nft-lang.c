@@ -189,7 +189,10 @@ static int validate(struct lang_cmd *c, const char *path,
 	return 0;
 }
 
-static int format(struct lang_cmd *c, const struct linx_value *rs, char **out)
+/* `rs` as text; `pulled`: it is the kernel's, and interface indexes are
+ * written as the names they have there (--netns T, else here). */
+static int format(struct lang_cmd *c, const struct linx_value *rs,
+		  bool pulled, char **out)
 {
 	struct linx_value a = linx_value_map(), res, copy;
 	struct linx_error err;
@@ -197,6 +200,12 @@ static int format(struct lang_cmd *c, const struct linx_value *rs, char **out)
 	*out = NULL;
 	if (linx_value_copy(&copy, rs) < 0)
 		return cli_oom(c->what);
+	if (pulled) {
+		linx_value_clear(&a);
+		a = args_netns(c, "nft.format");
+		if (!linx_map_get(&a, "netns"))
+			linx_map_put_cstring(&a, "netns", "self");
+	}
 	linx_map_put(&a, "ruleset", &copy);
 	if (call(c, "nft.format", &a, &res, &err) < 0) {
 		cli_report(c->what, &err);
@@ -337,14 +346,15 @@ static int do_sub(struct lang_cmd *c, const char *sub, const char *file)
 	int st;
 
 	if (strcmp(sub, "show") == 0) {
-		if ((st = pull(c, &rs)) == 0 && (st = format(c, &rs, &text)) == 0)
+		if ((st = pull(c, &rs)) == 0 &&
+		    (st = format(c, &rs, true, &text)) == 0)
 			fputs(text, stdout);
 		goto out;
 	}
 	if ((st = parse(c, file, &rs)) != 0)
 		goto out;
 	if (strcmp(sub, "format") == 0) {
-		if ((st = format(c, &rs, &text)) == 0)
+		if ((st = format(c, &rs, false, &text)) == 0)
 			fputs(text, stdout);
 		goto out;
 	}
@@ -364,8 +374,10 @@ static int do_sub(struct lang_cmd *c, const char *sub, const char *file)
 		if ((st = pull(c, &live)) != 0)
 			goto out;
 		only_tables(&live, &rs);
-		if ((st = format(c, &live, &text)) == 0 &&
-		    (st = format(c, &rs, &text2)) == 0)
+		/* both sides with the names: the file's were resolved
+		 * in that namespace */
+		if ((st = format(c, &live, true, &text)) == 0 &&
+		    (st = format(c, &rs, true, &text2)) == 0)
 			line_diff(text, text2);
 	}
 out:

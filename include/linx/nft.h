@@ -339,6 +339,24 @@ LINX_API size_t linx_nft_parse_error_format(
 LINX_API int linx_nft_format(const struct linx_value *ruleset, char **text,
 			     size_t *len, struct linx_error *err);
 
+/* Options of linx_nft_format_with(); zero-initialise. */
+struct linx_nft_format_opts {
+	/* The network namespace the ruleset is from (borrowed): interface
+	 * indexes (`iif`, `oif`, `fib ... oif`, `fwd to`, `dup ...
+	 * device`, iface_index elements) are written as the names they
+	 * have there, quoted, as nft lists them; an index with no
+	 * interface stays a number.  NULL: every index is a number (the
+	 * ruleset may be for another host). */
+	const struct linx_ns_target *netns;
+};
+
+/* linx_nft_format() with options (NULL: none).  Also fails with the
+ * errno of entering opts->netns. */
+LINX_API int linx_nft_format_with(const struct linx_value *ruleset,
+				  const struct linx_nft_format_opts *opts,
+				  char **text, size_t *len,
+				  struct linx_error *err);
+
 /* Fill the holes of a parsed ruleset from `values` (name -> value) into
  * *ret; EINVAL (param "hole") naming a missing or mistyped value. */
 LINX_API int linx_nft_fill_holes(const struct linx_value *ruleset,

@@ -13,6 +13,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,30 @@ static void classid_text(struct sbuf *b, uint64_t v)
 			       (unsigned)(v & 0xffff));
 }
 
+/*
+ * The interfaces of the namespace the ruleset is from, a list of
+ * {index, name}, while linx_nft_format_with() runs with opts->netns;
+ * NULL: indexes print as numbers.  Per thread and not a parameter:
+ * value_text() is reached from every match, element and statement
+ * printer, none of which carries the call's context.
+ */
+static _Thread_local const struct linx_value *fmt_ifnames;
+
+/* The name of interface `idx` in fmt_ifnames, or NULL. */
+static const char *ifname_of(uint64_t idx)
+{
+	const struct linx_value *l = fmt_ifnames;
+
+	for (uint32_t i = 0; l && l->type == LINX_LIST && i < l->len; i++) {
+		const struct linx_value *x = linx_map_get(&l->items[i], "index");
+		const char *n = str_of(&l->items[i], "name");
+		if (x && x->type == LINX_UINT && x->u == idx && n && n[0] &&
+		    linx_utf8_valid(n, strlen(n)))
+			return n;
+	}
+	return NULL;
+}
+
 /* One value of `dt` from register bytes; `plen` >= 0 adds a prefix. */
 static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		      unsigned len, int plen)
@@ -400,6 +425,14 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 				return -1;
 		if (!linx_utf8_valid(n, strlen(n)))
 			return -1;
+		nftl_sb_quote(b, n);
+		return 0;
+	}
+	case DT_IFINDEX: { /* by name where the ruleset is from, as nft */
+		const char *n = len == 4 ? ifname_of(get_uint(d, len, true))
+					 : NULL;
+		if (!n)
+			break;
 		nftl_sb_quote(b, n);
 		return 0;
 	}
@@ -569,6 +602,12 @@ static int elem_key_text(struct sbuf *b, const char *type,
 			sym_range_text(b, rdt, (uint64_t)z);
 			return 0;
 		}
+		if (streq(type, "iface_index")) { /* numbers, even with names */
+			nftl_sb_printf(b, "%" PRId64, a);
+			range_dash(b);
+			nftl_sb_printf(b, "%" PRId64, z);
+			return 0;
+		}
 		if (elem_key_text(b, type, &r->items[0]) < 0)
 			return -1;
 		range_dash(b);
@@ -642,6 +681,10 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		return -1;
 	if (sdt == DT_DAY) {
 		day_text(b, (uint64_t)i);
+		return 0;
+	}
+	if (sdt == DT_IFINDEX && ifname_of((uint64_t)i)) {
+		nftl_sb_quote(b, ifname_of((uint64_t)i));
 		return 0;
 	}
 	if (nftl_settype_dtype(type, &sdt, &slen) && sdt != DT_ETHERTYPE) {
@@ -2353,9 +2396,9 @@ static int fmt_synproxy(struct fctx *c, const struct linx_value *e)
 }
 
 /* dup and fwd, from the immediates their registers hold: the device as
- * its index (nft takes `fwd to 2`; the names are the kernel's, in the
- * namespace the rules run in), the address in the table's family or
- * fwd's own. */
+ * its index (nft takes `fwd to 2`), or its name where the namespace the
+ * rules run in is known (value_text()), the address in the table's
+ * family or fwd's own. */
 static int fmt_dup_fwd(struct fctx *c, const struct linx_value *e)
 {
 	bool fwd = streq(str_of(e, "expr"), "fwd");
@@ -4887,18 +4930,72 @@ static int cmp_tables(const void *a, const void *b)
 	return strcmp(fx ? fx : "", fy ? fy : "");
 }
 
-int linx_nft_format(const struct linx_value *ruleset, char **text, size_t *len,
-		    struct linx_error *err)
+/* if_nameindex(3) where linx_ns_run() runs it: {index, name} each. */
+static int ifnames_here(void *arg, struct linx_value *ret,
+			struct linx_error *err)
 {
-	const struct linx_value *tables;
-	const struct linx_value **order;
-	struct sbuf b = { 0 };
+	struct if_nameindex *ni = if_nameindex();
+
+	(void)arg;
+	if (!ni)
+		return linx_error_set(err, errno ? errno : EIO, "format",
+				      "cannot list the interfaces");
+	*ret = linx_value_list();
+	for (struct if_nameindex *i = ni; i->if_index; i++) {
+		struct linx_value m = linx_value_map();
+		linx_map_put_uint(&m, "index", i->if_index);
+		linx_map_put_cstring(&m, "name", i->if_name);
+		linx_list_push(ret, &m);
+	}
+	if_freenameindex(ni);
+	if (linx_value_status(ret) < 0) {
+		linx_value_clear(ret);
+		return linx_error_set(err, ENOMEM, "format", "out of memory");
+	}
+	return 0;
+}
+
+static int format_ruleset(const struct linx_value *ruleset, char **text,
+			  size_t *len, struct linx_error *err);
+
+int linx_nft_format_with(const struct linx_value *ruleset,
+			 const struct linx_nft_format_opts *opts, char **text,
+			 size_t *len, struct linx_error *err)
+{
+	struct linx_value names = linx_value_nil();
+	int rc;
 
 	if (!text)
 		return linx_error_param(err, "format", "text", "text is required");
 	*text = NULL;
 	if (len)
 		*len = 0;
+	if (opts && opts->netns) {
+		rc = linx_ns_run(opts->netns, LINX_NS_NET, 0, ifnames_here,
+				 NULL, &names, err);
+		if (rc < 0)
+			return rc;
+	}
+	fmt_ifnames = names.type == LINX_LIST ? &names : NULL;
+	rc = format_ruleset(ruleset, text, len, err);
+	fmt_ifnames = NULL;
+	linx_value_clear(&names);
+	return rc;
+}
+
+int linx_nft_format(const struct linx_value *ruleset, char **text, size_t *len,
+		    struct linx_error *err)
+{
+	return linx_nft_format_with(ruleset, NULL, text, len, err);
+}
+
+static int format_ruleset(const struct linx_value *ruleset, char **text,
+			  size_t *len, struct linx_error *err)
+{
+	const struct linx_value *tables;
+	const struct linx_value **order;
+	struct sbuf b = { 0 };
+
 	if (!ruleset || ruleset->type != LINX_MAP)
 		return linx_error_param(err, "format", "ruleset",
 					"a ruleset is a map {\"tables\": [...]}");

@@ -595,8 +595,11 @@ static const struct linx_param p_close[] = {
 	{ "sock", LINX_TM_HANDLE, P_REQ, "the nft.socket to close" },
 };
 static const struct linx_param p_sock[] = { P_SOCK };
-static const struct linx_param p_ruleset[] = {
+static const struct linx_param p_format[] = {
 	{ "ruleset", LINX_TM_ANY, P_REQ, "a ruleset (docs/nft/schema.md)" },
+	{ "netns", TM_TARGET, 0,
+	  "the namespace the ruleset is from: interface indexes print as "
+	  "its names (default: none, numbers)" },
 };
 static const struct linx_param p_validate[] = {
 	{ "ruleset", LINX_TM_ANY, P_REQ, "a ruleset (docs/nft/schema.md)" },
@@ -720,11 +723,19 @@ static int v_parse(const struct linx_call *call, struct linx_value *ret,
 static int v_format(const struct linx_call *call, struct linx_value *ret,
 		    struct linx_error *err)
 {
+	struct linx_nft_format_opts o = { 0 };
+	struct linx_ns_target ns;
 	char *text = NULL;
 	size_t len = 0;
-	int r = linx_nft_format(argv_(call, 0), &text, &len, err);
+	int r = 0;
 
-	if (r < 0)
+	/* interface names from the namespace, when one is given */
+	if (argv_(call, 1) && argv_(call, 1)->type != LINX_NIL) {
+		r = linx_ns_target_from_value(argv_(call, 1), "netns", &ns, err);
+		o.netns = &ns;
+	}
+	if (r < 0 || (r = linx_nft_format_with(argv_(call, 0), &o, &text, &len,
+					       err)) < 0)
 		return r;
 	r = linx_value_string(ret, text, len);
 	free(text);
@@ -808,7 +819,7 @@ static const struct linx_verb verbs[] = {
 	{
 		.name = "nft.format",
 		.summary = "A ruleset value as canonical nftables text",
-		LINX_PARAMS(p_ruleset),
+		LINX_PARAMS(p_format),
 		.fn = v_format,
 		.result_doc = "string",
 	},

@@ -474,7 +474,8 @@ START_TEST(cli_subcommands)
 	 * (index 5 behind two veth pairs), as nft run inside it sees it */
 	fd = open(path, O_WRONLY | O_TRUNC);
 	const char *iif = "table ip t {\n chain c {\n  iif \"lxd0\" accept\n"
-			  "  oif \"lo\" accept\n }\n}\n";
+			  "  oif \"lo\" accept\n  iif 99 drop\n"
+			  "  fib daddr oif { \"lxd0\", 99 } drop\n }\n}\n";
 	ck_assert_int_eq(write(fd, iif, strlen(iif)), (ssize_t)strlen(iif));
 	close(fd);
 	snprintf(cmd, sizeof(cmd),
@@ -485,18 +486,38 @@ START_TEST(cli_subcommands)
 		 "%s nft load %s --netns $P || echo LOAD FAILED\n"
 		 "nsenter -t $P -n nft list ruleset\n"
 		 "nsenter -t $P -n nft --debug=netlink list ruleset | grep cmp\n"
+		 "echo ==== shown\n"
+		 "%s nft show --netns $P\n"
 		 "kill $P\n"
 		 "echo ==== here\n"
 		 "%s nft load --check %s\n",
-		 LINX_CLI, path, LINX_CLI, path);
+		 LINX_CLI, path, LINX_CLI, LINX_CLI, path);
 	ck_assert_int_eq(in_netns(&out, cmd), 1);
+	/* show prints the names nft prints, from the namespace it pulled
+	 * from; an index without an interface stays a number, as in nft */
+	const char *shown = strstr(out, "==== shown");
 	ck_assert_msg(!strstr(out, "LOAD FAILED") &&
 			      strstr(out, "iif \"lxd0\" accept") &&
 			      strstr(out, "oif \"lo\" accept") &&
-			      strstr(out, "cmp eq reg 1 0x00000005") &&
+			      strstr(out, "cmp eq reg 1 0x00000005") && shown &&
+			      strstr(shown, "    iif \"lxd0\" accept\n") &&
+			      strstr(shown, "    oif \"lo\" accept\n") &&
+			      strstr(shown, "    iif 99 drop\n") &&
+			      strstr(shown, "    fib daddr oif { \"lxd0\", 99 } "
+					    "drop\n") &&
 			      strstr(strstr(out, "==== here"),
 				     "interface does not exist: lxd0"),
 		      "%s", out);
+	free(out);
+	/* without a namespace (format reads no kernel) indexes stay numbers,
+	 * though lo is 1 here too */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	const char *num = "table ip t {\n chain c {\n  iif 1 accept\n }\n}\n";
+	ck_assert_int_eq(write(fd, num, strlen(num)), (ssize_t)strlen(num));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s nft format %s", LINX_CLI, path);
+	ck_assert_msg(in_netns(&out, cmd) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "    iif 1 accept\n"), "%s", out);
 	free(out);
 	/* usage errors: exit 2 */
 	snprintf(cmd, sizeof(cmd), "%s nft load /nonexistent.nft", LINX_CLI);

@@ -1062,6 +1062,30 @@ START_TEST(references_must_exist)
 }
 END_TEST
 
+/* Interface indexes print as names only where the formatter is told the
+ * namespace the ruleset is from (lo is index 1 in every namespace). */
+START_TEST(format_interface_names)
+{
+	struct linx_value rs = parse_ok("table netdev t {\n chain c {\n"
+					"  iif 1 fwd to 1\n  oif 99999 accept\n"
+					" }\n}\n");
+	struct linx_ns_target here = LINX_NS_TARGET_SELF_INIT;
+	struct linx_nft_format_opts o = { .netns = &here };
+	struct linx_error err;
+	char *text;
+
+	linx_assert_ok(linx_nft_format_with(&rs, &o, &text, NULL, &err), &err);
+	ck_assert_msg(strstr(text, "    iif \"lo\" fwd to \"lo\"\n") &&
+			      strstr(text, "    oif 99999 accept\n"),
+		      "%s", text);
+	free(text);
+	text = fmt(&rs);
+	ck_assert_msg(strstr(text, "    iif 1 fwd to 1\n"), "%s", text);
+	free(text);
+	linx_value_clear(&rs);
+}
+END_TEST
+
 START_TEST(error_rendering)
 {
 	struct linx_nft_parse_error pe = { .line = 42, .column = 14 };
@@ -2251,6 +2275,7 @@ int main(void)
 			    sizeof(broken) / sizeof(broken[0]));
 	tcase_add_test(tc, references_must_exist);
 	tcase_add_test(tc, error_rendering);
+	tcase_add_test(tc, format_interface_names);
 	tcase_add_test(tc, holes_fill_typed);
 	tcase_add_test(tc, defines_substitute);
 	tcase_add_test(tc, defines_in_blocks);
