@@ -2149,6 +2149,27 @@ static struct linx_value ckey_types(const struct ckey *k)
 	return l;
 }
 
+/*
+ * The set_literal of an anonymous set or map keyed by the concatenation
+ * `k` (expressions.md), looked up from register 1: `dt` the data type
+ * (nil: a set) and `elems`, both moved in.  The caller adds the dreg
+ * and flags.
+ */
+static struct linx_value concat_literal(const struct ckey *k,
+					struct linx_value *dt,
+					struct linx_value *elems)
+{
+	struct linx_value e = linx_value_map(), kt = ckey_types(k);
+
+	linx_map_put_cstring(&e, "expr", "set_literal");
+	linx_map_put(&e, "key_type", &kt);
+	if (dt->type != LINX_NIL)
+		linx_map_put(&e, "data_type", dt);
+	linx_map_put(&e, "elements", elems);
+	linx_map_put_int(&e, "sreg", 1);
+	return e;
+}
+
 /* `arp saddr ip`, `arp daddr ether`: the field is two words. */
 static int arp_field(struct parser *p, const char *proto, const char **field)
 {
@@ -2392,19 +2413,16 @@ static int parse_concat(struct parser *p, struct rule *r,
 			    &interval);
 	p->ck = NULL;
 	struct key_order o = { .interval = interval };
+	struct linx_value dt = linx_value_nil();
 	if (rc == 0)
 		rc = load_key(p, r, sel, ats, k.n, 0, &o, &slot);
+	if (rc == 0 && vmap && linx_value_cstring(&dt, "verdict") < 0)
+		rc = nomem(p);
 	if (rc < 0) {
 		linx_value_clear(&elems);
 		return rc;
 	}
-	struct linx_value e = linx_value_map(), kt = ckey_types(&k);
-	linx_map_put_cstring(&e, "expr", "set_literal");
-	linx_map_put(&e, "key_type", &kt);
-	if (vmap)
-		linx_map_put_cstring(&e, "data_type", "verdict");
-	linx_map_put(&e, "elements", &elems);
-	linx_map_put_int(&e, "sreg", 1);
+	struct linx_value e = concat_literal(&k, &dt, &elems);
 	if (vmap) {
 		linx_map_put_int(&e, "dreg", 0);
 		r->verdict = true;
@@ -3301,17 +3319,18 @@ static int gen_expr(struct parser *p, struct rule *r, const struct tok *t);
 
 /* A map's data type: the value's, or for a nat map whose values were
  * all ADDR . PORT (p->nat_pairs), the concatenation of both. */
-static void put_map_data_type(struct parser *p, struct linx_value *e,
-			      unsigned ddt, unsigned dlen)
+static int map_data_type(struct parser *p, unsigned ddt, unsigned dlen,
+			 struct linx_value *ret)
 {
 	if (p->nat_pairs > 0) {
-		struct linx_value l = linx_value_list();
-		linx_list_push_cstring(&l, nftl_dtype_settype(ddt, dlen));
-		linx_list_push_cstring(&l, "inet_service");
-		linx_map_put(e, "data_type", &l);
-		return;
+		*ret = linx_value_list();
+		linx_list_push_cstring(ret, nftl_dtype_settype(ddt, dlen));
+		linx_list_push_cstring(ret, "inet_service");
+		return linx_value_status(ret) < 0 ? nomem(p) : 0;
 	}
-	linx_map_put_cstring(e, "data_type", nftl_dtype_settype(ddt, dlen));
+	return linx_value_cstring(ret, nftl_dtype_settype(ddt, dlen)) < 0
+		       ? nomem(p)
+		       : 0;
 }
 
 /*
@@ -3369,18 +3388,16 @@ static int concat_map_value(struct parser *p, struct rule *r,
 		rc = perror_at(p, p->first_iv, "unsupported feature: ranges "
 					       "and prefixes in a nat map of a "
 					       "concatenation");
+	struct linx_value dt = linx_value_nil();
 	if (rc == 0)
 		rc = load_key(p, r, sel, ats, k.n, 0, NULL, &slots);
+	if (rc == 0)
+		rc = map_data_type(p, ddt, dlen, &dt);
 	if (rc < 0) {
 		linx_value_clear(&elems);
 		return rc;
 	}
-	struct linx_value e = linx_value_map(), kt = ckey_types(&k);
-	linx_map_put_cstring(&e, "expr", "set_literal");
-	linx_map_put(&e, "key_type", &kt);
-	put_map_data_type(p, &e, ddt, dlen);
-	linx_map_put(&e, "elements", &elems);
-	linx_map_put_int(&e, "sreg", 1);
+	struct linx_value e = concat_literal(&k, &dt, &elems);
 	linx_map_put_int(&e, "dreg", 1);
 	return push_expr(p, r, &e);
 }
@@ -3497,10 +3514,15 @@ static int map_lookup(struct parser *p, struct rule *r, unsigned reg,
 		linx_value_clear(&elems);
 		return rc;
 	}
+	struct linx_value dt;
+	if ((rc = map_data_type(p, ddt, dlen, &dt)) < 0) {
+		linx_value_clear(&elems);
+		return rc;
+	}
 	e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "set_literal");
 	linx_map_put_cstring(&e, "key_type", kt);
-	put_map_data_type(p, &e, ddt, dlen);
+	linx_map_put(&e, "data_type", &dt);
 	linx_map_put(&e, "elements", &elems);
 	linx_map_put_int(&e, "sreg", reg);
 	linx_map_put_int(&e, "dreg", reg);
