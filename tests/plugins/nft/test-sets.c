@@ -556,6 +556,25 @@ START_TEST(test_interval_wire)
 }
 END_TEST
 
+/* Set `in` of table inet t put into `bt` (initialised here; the caller
+ * finishes it): the set's message, its attributes indexed in `tb`. */
+static const struct nlmsghdr *encode_set(struct nft_batch *bt,
+					 const struct linx_value *in,
+					 const struct nlattr *tb[NFTA_SET_MAX + 1])
+{
+	const struct nlmsghdr *nlh;
+	const struct nlattr *a;
+
+	memset(tb, 0, (NFTA_SET_MAX + 1) * sizeof(*tb));
+	nft_batch_init(bt);
+	put_set(bt, NFPROTO_INET, "t", in);
+	nlh = (const void *)bt->buf.data;
+	linx_nl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) <= NFTA_SET_MAX)
+			tb[mnl_attr_get_type(a)] = a;
+	return nlh;
+}
+
 /* The declaration attributes nftables writes (nft --debug=mnl). */
 START_TEST(test_set_wire)
 {
@@ -563,16 +582,10 @@ START_TEST(test_set_wire)
 		"{\"name\":\"sc\",\"key_type\":[\"ipv4_addr\",\"inet_service\"],"
 		"\"flags\":[\"interval\"],\"comment\":\"c\"}");
 	static const uint8_t udata[] = { 0, 4, 0, 0, 0, 0, 7, 2, 'c', 0 };
-	const struct nlattr *tb[NFTA_SET_MAX + 1] = { NULL }, *a;
+	const struct nlattr *tb[NFTA_SET_MAX + 1];
 	struct nft_batch bt;
-	const struct nlmsghdr *nlh;
 
-	nft_batch_init(&bt);
-	put_set(&bt, NFPROTO_INET, "t", &in);
-	nlh = (const void *)bt.buf.data;
-	linx_nl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(a) <= NFTA_SET_MAX)
-			tb[mnl_attr_get_type(a)] = a;
+	encode_set(&bt, &in, tb);
 	ck_assert_uint_eq(be32toh(mnl_attr_get_u32(tb[NFTA_SET_FLAGS])),
 			  NFT_SET_INTERVAL | NFT_SET_CONCAT);
 	ck_assert_uint_eq(be32toh(mnl_attr_get_u32(tb[NFTA_SET_KEY_TYPE])),
@@ -597,17 +610,11 @@ static void set_expr_wire(const char *json, uint16_t set_attr,
 			  uint32_t flags, uint16_t elem_attr)
 {
 	struct linx_value in = J(json);
-	const struct nlattr *tb[NFTA_SET_MAX + 1] = { NULL }, *a, *el, *last;
+	const struct nlattr *tb[NFTA_SET_MAX + 1], *a, *el, *last;
 	struct nft_batch bt;
-	const struct nlmsghdr *nlh;
+	const struct nlmsghdr *nlh = encode_set(&bt, &in, tb);
 	size_t rem;
 
-	nft_batch_init(&bt);
-	put_set(&bt, NFPROTO_INET, "t", &in);
-	nlh = (const void *)bt.buf.data;
-	linx_nl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(a) <= NFTA_SET_MAX)
-			tb[mnl_attr_get_type(a)] = a;
 	ck_assert_uint_eq(be32toh(mnl_attr_get_u32(tb[NFTA_SET_FLAGS])),
 			  flags);
 	ck_assert_ptr_nonnull(tb[set_attr]);
