@@ -143,8 +143,6 @@ static int keytype_finish(struct nft_keytype *kt)
 		return 0;
 	}
 	for (unsigned i = 0; i < kt->n; i++) {
-		/* Integers and strings have no id of their own in a
-		 * concatenation: nftables refuses them there too. */
 		id = (id << TYPE_BITS) | kt->t[i]->id;
 		len += slot_len(kt->t[i]);
 	}
@@ -194,7 +192,10 @@ int nft_keytype_from_value(const struct linx_value *v, bool allow_verdict,
 				       "type: unknown type in concatenation: %s",
 				       c->type == LINX_STRING ? c->str
 							      : "(not a string)");
-		if (t->id == ID_INTEGER)
+		/* nftables concatenates its plain integers (typeof ip
+		 * ttl, @nh,64,8) under their id; host-order ones it
+		 * marks nowhere in a concatenation */
+		if (t->id == ID_INTEGER && t->host_order)
 			return nft_bad(err, what, NULL,
 				       "type: %s cannot be concatenated",
 				       t->name);
@@ -207,7 +208,42 @@ int nft_keytype_from_value(const struct linx_value *v, bool allow_verdict,
 	return 0;
 }
 
-int nft_keytype_from_wire(uint32_t id, uint32_t len, struct nft_keytype *ret)
+/* The types of the ids of a concatenation, first one first, into c;
+ * an integer's width comes from fields[] (NFTA_SET_DESC_CONCAT) when the
+ * kernel reports them, else it takes what the other components leave,
+ * shared evenly: nftables' sets keep the widths only in their typeof
+ * userdata (nft_keytype_fit_typeof()). */
+static bool concat_from_ids(const uint32_t *ids, uint32_t n, uint32_t len,
+			    const uint32_t *fields, unsigned nfields,
+			    struct nft_keytype *c)
+{
+	uint32_t rest = len, nint = 0;
+
+	c->n = n;
+	for (uint32_t i = 0; i < n; i++) {
+		if (ids[i] == ID_INTEGER && nfields == n) {
+			c->t[i] = integer_type(fields[i]);
+		} else if (ids[i] == ID_INTEGER) {
+			c->t[i] = NULL;
+			nint++;
+			continue;
+		} else {
+			c->t[i] = nft_type_by_id(ids[i]);
+		}
+		if (!c->t[i] || (nfields == n && c->t[i]->len != fields[i]))
+			return false;
+		if (slot_len(c->t[i]) > rest)
+			return false;
+		rest -= slot_len(c->t[i]);
+	}
+	for (uint32_t i = 0; i < n && nint; i++)
+		if (!c->t[i] && !(c->t[i] = integer_type(rest / nint)))
+			return false;
+	return true;
+}
+
+int nft_keytype_from_wire(uint32_t id, uint32_t len, const uint32_t *fields,
+			  unsigned nfields, struct nft_keytype *ret)
 {
 	const struct nft_type *t = nft_type_by_id(id);
 	struct nft_keytype c;
@@ -234,16 +270,15 @@ int nft_keytype_from_wire(uint32_t id, uint32_t len, struct nft_keytype *ret)
 			ids[n++] = rest & TYPE_MASK;
 			rest >>= TYPE_BITS;
 		}
-		if (!rest && n >= 2) {
-			c.n = n;
-			for (uint32_t i = 0; i < n; i++) {
-				c.t[i] = nft_type_by_id(ids[n - 1 - i]);
-				if (!c.t[i]) {
-					c.n = 0;
-					break;
-				}
-			}
-			if (c.n && keytype_finish(&c) == 0 && c.len == len &&
+		for (uint32_t i = 0; i < n / 2; i++) {
+			uint32_t x = ids[i];
+
+			ids[i] = ids[n - 1 - i];
+			ids[n - 1 - i] = x;
+		}
+		if (!rest && n >= 2 &&
+		    concat_from_ids(ids, n, len, fields, nfields, &c)) {
+			if (keytype_finish(&c) == 0 && c.len == len &&
 			    c.id == id) {
 				*ret = c;
 				return 0;
@@ -274,6 +309,15 @@ int nft_keytype_to_value(const struct nft_keytype *kt, struct linx_value *ret)
 	for (unsigned i = 0; i < kt->n; i++)
 		linx_list_push_cstring(ret, kt->t[i]->name);
 	return nft_built(ret);
+}
+
+bool nft_keytype_value_has_integer(const struct linx_value *v)
+{
+	for (uint32_t i = 0; v && v->type == LINX_LIST && i < v->len; i++)
+		if (v->items[i].type == LINX_STRING &&
+		    strncmp(v->items[i].str, "integer/", 8) == 0)
+			return true;
+	return false;
 }
 
 /* ---- one component --------------------------------------------------------- */

@@ -484,6 +484,7 @@ static int put_objref_literal(struct ectx *c, const struct linx_value *v,
 static int put_set_literal(struct ectx *c, const struct linx_value *v)
 {
 	static const char *const extra[] = { "key_type", "data_type",
+					     "key_typeof", "data_typeof",
 					     "elements", NULL };
 	const struct nft_exprdef *lk = nft_exprdef_find("lookup");
 	const struct linx_value *kt = get(NULL, v, "key_type");
@@ -1167,6 +1168,12 @@ static int anon_set_value(const struct linx_value *lit, struct linx_value *ret)
 	linx_map_put_bool(&s, "anonymous", true);
 	linx_value_copy(&tmp, linx_map_get(lit, "key_type"));
 	linx_map_put(&s, "key_type", &tmp);
+	static const char *const typeofs[] = { "key_typeof", "data_typeof" };
+	for (size_t i = 0; i < NFT_ARRAY_SIZE(typeofs); i++)
+		if (linx_map_get(lit, typeofs[i])) {
+			linx_value_copy(&tmp, linx_map_get(lit, typeofs[i]));
+			linx_map_put(&s, typeofs[i], &tmp);
+		}
 	if (dt && dt->type != LINX_NIL) {
 		linx_value_copy(&tmp, dt);
 		linx_map_put(&s, "data_type", &tmp);
@@ -1477,6 +1484,16 @@ static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
 			linx_map_put(&lit, keys[i], &tmp);
 		}
 	}
+	/* its typeof only where the key needs it (a concatenation with
+	 * an integer), as the language writes it */
+	static const char *const typeofs[] = { "key_typeof", "data_typeof" };
+	bool need = linx_map_get(s, "key_typeof") &&
+		    nft_keytype_value_has_integer(linx_map_get(s, "key_type"));
+	for (size_t i = 0; need && i < NFT_ARRAY_SIZE(typeofs); i++)
+		if (linx_map_get(s, typeofs[i])) {
+			linx_value_copy(&tmp, linx_map_get(s, typeofs[i]));
+			linx_map_put(&lit, typeofs[i], &tmp);
+		}
 	if (linx_value_status(&lit) < 0) {
 		int r = linx_value_status(&lit);
 

@@ -4498,15 +4498,26 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	if (!name_ok(name) || !kt)
 		return put_unsupported_line(b, 1, "set without a name or a type");
 	const struct linx_value *ktv = linx_map_get(s, "key_type");
+	char tkb[256], tdb[256];
+	const char *tk = typeof_text(linx_map_get(s, "key_typeof"), ktv, tkb,
+				     sizeof(tkb));
 	bool kt_ok = ktv->type == LINX_STRING
 			     ? nftl_settype_dtype(kt, &sdt, &slen)
 			     : ktv->len >= 2 && ktv->len <= 8;
 	unsigned slots = 0;
-	/* a concatenation: components the parser takes, 64 bytes at most */
+	/* a concatenation: components the parser takes, 64 bytes at most;
+	 * an integer one (ip ttl) only with its selector, as nft has it */
 	for (uint32_t k = 0; kt_ok && ktv->type == LINX_LIST && k < ktv->len; k++) {
-		kt_ok = nftl_settype_dtype(ktv->items[k].str, &sdt, &slen) &&
+		const char *cn = ktv->items[k].str;
+		unsigned bits;
+
+		if (tk && sscanf(cn, "integer/%u", &bits) == 1) {
+			slots += (bits / 8 + 3) / 4;
+			continue;
+		}
+		kt_ok = nftl_settype_dtype(cn, &sdt, &slen) &&
 			concat_type_ok(sdt, slen) &&
-			streq(nftl_dtype_settype(sdt, slen), ktv->items[k].str);
+			streq(nftl_dtype_settype(sdt, slen), cn);
 		slots += (slen + 3) / 4;
 	}
 	kt_ok = kt_ok && slots <= 16;
@@ -4525,9 +4536,6 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	put_name(b, name);
 	nftl_sb_puts(b, " {\n");
 	indent(b, 2);
-	char tkb[256], tdb[256];
-	const char *tk = typeof_text(linx_map_get(s, "key_typeof"), ktv, tkb,
-				     sizeof(tkb));
 	const char *td = typeof_text(linx_map_get(s, "data_typeof"),
 				     linx_map_get(s, "data_type"), tdb,
 				     sizeof(tdb));

@@ -2170,6 +2170,47 @@ static struct linx_value concat_literal(const struct ckey *k,
 	return e;
 }
 
+/*
+ * A concatenation with a plain integer (`ip ttl`) has its width only in
+ * the set's typeof userdata, which nft 1.0.6 writes for anonymous sets
+ * too and cannot list the set without: the set_literal gets key_typeof
+ * then (`e` is changed only on success).
+ */
+static int concat_typeof(struct parser *p, const struct nftl_sel *const *sel,
+			 const struct tok *const *ats, unsigned n, bool vmap,
+			 struct linx_value *e)
+{
+	struct linx_value tl = linx_value_list();
+	bool need = false;
+	char buf[48];
+
+	for (unsigned i = 0; i < n; i++)
+		need = need || sel[i]->dtype == DT_INT;
+	if (!need)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!nftl_sel_typeof_ok(sel[i])) {
+			linx_value_clear(&tl);
+			return perror_at(p, ats[i], "unsupported feature: %s "
+						    "%s in a concatenation "
+						    "with an integer",
+					 sel[i]->proto, sel[i]->field);
+		}
+		snprintf(buf, sizeof(buf), "%s %s", sel[i]->proto,
+			 sel[i]->field);
+		linx_list_push_cstring(&tl, buf);
+	}
+	if (linx_value_status(&tl) < 0) {
+		linx_value_clear(&tl);
+		return nomem(p);
+	}
+	/* a vmap's data typeof too, `verdict`, as nft writes it */
+	if (linx_map_put(e, "key_typeof", &tl) < 0 ||
+	    (vmap && linx_map_put_cstring(e, "data_typeof", "verdict") < 0))
+		return nomem(p);
+	return 0;
+}
+
 /* `arp saddr ip`, `arp daddr ether`: the field is two words. */
 static int arp_field(struct parser *p, const char *proto, const char **field)
 {
@@ -2423,6 +2464,10 @@ static int parse_concat(struct parser *p, struct rule *r,
 		return rc;
 	}
 	struct linx_value e = concat_literal(&k, &dt, &elems);
+	if ((rc = concat_typeof(p, sel, ats, k.n, vmap, &e)) < 0) {
+		linx_value_clear(&e);
+		return rc;
+	}
 	if (vmap) {
 		linx_map_put_int(&e, "dreg", 0);
 		r->verdict = true;
@@ -3398,6 +3443,10 @@ static int concat_map_value(struct parser *p, struct rule *r,
 		return rc;
 	}
 	struct linx_value e = concat_literal(&k, &dt, &elems);
+	if ((rc = concat_typeof(p, sel, ats, k.n, false, &e)) < 0) {
+		linx_value_clear(&e);
+		return rc;
+	}
 	linx_map_put_int(&e, "dreg", 1);
 	return push_expr(p, r, &e);
 }
@@ -6302,8 +6351,8 @@ static int set_type(struct parser *p, const struct tok *t, unsigned *dt,
 
 /* A selector of `typeof`: its text ("ip saddr", "meta iifname") for the
  * set's key_typeof or data_typeof. */
-static int typeof_sel(struct parser *p, const struct nftl_sel **ret,
-		      struct linx_value *text)
+static int typeof_sel(struct parser *p, bool alone,
+		      const struct nftl_sel **ret, struct linx_value *text)
 {
 	const struct tok *at = peek(p);
 	char buf[48];
@@ -6311,7 +6360,10 @@ static int typeof_sel(struct parser *p, const struct nftl_sel **ret,
 
 	if ((rc = parse_selector(p, ret)) < 0)
 		return rc;
-	if (!nftl_sel_typeof_ok(*ret))
+	/* a plain integer (ip ttl) only in a concatenation: alone, nft
+	 * marks its byte order differently, which is not done yet */
+	if (!nftl_sel_typeof_ok(*ret) ||
+	    (alone && (*ret)->dtype == DT_INT && !is_punct(peek(p), '.')))
 		return perror_at(p, at, "unsupported feature: typeof %s %s",
 				 (*ret)->proto, (*ret)->field);
 	snprintf(buf, sizeof(buf), "%s %s", (*ret)->proto, (*ret)->field);
@@ -6337,7 +6389,7 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 	do {
 		const struct tok *at = peek(p);
 
-		if ((rc = typeof_sel(p, &sel, &tv)) < 0 ||
+		if ((rc = typeof_sel(p, ck->n == 0, &sel, &tv)) < 0 ||
 		    (rc = ckey_add(p, ck, sel->dtype, sel->len, at)) < 0) {
 			linx_value_clear(&tl);
 			return rc;
@@ -6367,7 +6419,7 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 		linx_map_put_cstring(s, "data_typeof", "verdict");
 		return 0;
 	}
-	if ((rc = typeof_sel(p, &sel, &tv)) < 0)
+	if ((rc = typeof_sel(p, true, &sel, &tv)) < 0)
 		return rc;
 	*data_kind = 1;
 	*ddt = sel->dtype;

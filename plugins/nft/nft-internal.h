@@ -209,8 +209,11 @@ int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
 int nft_typeof_put(struct nftnl_udata_buf *u, uint8_t type,
 		   const struct linx_value *v);
 /* The selectors of the userdata TLV value b[0..n), when they are ones we
- * know and match `kt`; the caller owns *ret (nil when false). */
-bool nft_typeof_parse(const uint8_t *b, size_t n, const struct nft_keytype *kt,
+ * know and match `kt`; the caller owns *ret (nil when false).  A
+ * concatenation's integer components take the selectors' widths (`ip
+ * ttl` is integer/8 in a 4-byte slot), which nftables' sets keep only
+ * here; kt is changed only when true is returned. */
+bool nft_typeof_parse(const uint8_t *b, size_t n, struct nft_keytype *kt,
 		      struct linx_value *ret);
 
 /* ---- typed data (data.c) ------------------------------------------------- */
@@ -259,12 +262,18 @@ int nft_keytype_from_value(const struct linx_value *v, bool allow_verdict,
 			   const char *what, struct nft_keytype *ret,
 			   struct linx_error *err);
 /* Rebuild a key type from the kernel's id and length (unknown ids give
- * an "integer" of that length, so nothing is lost). */
-int nft_keytype_from_wire(uint32_t id, uint32_t len, struct nft_keytype *ret);
+ * an "integer" of that length, so nothing is lost); fields[] are the
+ * components' lengths from NFTA_SET_DESC_CONCAT, if the set has them
+ * (nfields 0 if not), which the widths of integer components need. */
+int nft_keytype_from_wire(uint32_t id, uint32_t len, const uint32_t *fields,
+			  unsigned nfields, struct nft_keytype *ret);
 /* A plain integer key type made its host-order twin ("host_integer/N"):
  * what a set nftables marked with host byte order holds. */
 void nft_keytype_host_integer(struct nft_keytype *kt);
 int nft_keytype_to_value(const struct nft_keytype *kt, struct linx_value *ret);
+/* Whether a key_type value is a concatenation with an "integer/N"
+ * component, whose width only a typeof says to nft. */
+bool nft_keytype_value_has_integer(const struct linx_value *v);
 
 /* One element key (or data) value -> bytes (`out` holds up to 64 bytes,
  * NFT_DATA_VALUE_MAXLEN), and back.  For interval sets a key may be a

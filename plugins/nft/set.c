@@ -927,6 +927,29 @@ static void where_set(struct nft_where *w, const struct nlmsghdr *nlh,
 	linx_nl_str(set, w->set, sizeof(w->set));
 }
 
+/* The field lengths of NFTA_SET_DESC_CONCAT, which the kernel reports
+ * for sets created with them: 0 when there are none or too many. */
+static unsigned concat_fields(const struct nlattr *nest, uint32_t *fields)
+{
+	static const struct linx_nl_policy pol[NFTA_SET_FIELD_MAX + 1] = {
+		[NFTA_SET_FIELD_LEN] = { LINX_NL_U32, 0 },
+	};
+	const struct nlattr *a, *tf[NFTA_SET_FIELD_MAX + 1];
+	unsigned n = 0;
+
+	if (!nest)
+		return 0;
+	mnl_attr_for_each_nested(a, nest) {
+		if (n == NFT_CONCAT_MAX)
+			return 0;
+		if (linx_nl_parse_nested(a, pol, NFTA_SET_FIELD_MAX, tf) < 0 ||
+		    !tf[NFTA_SET_FIELD_LEN])
+			return 0;
+		fields[n++] = get_be32(tf[NFTA_SET_FIELD_LEN]);
+	}
+	return n;
+}
+
 int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		  bool *anonymous, struct linx_value *ret)
 {
@@ -950,6 +973,7 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	};
 	static const struct linx_nl_policy desc_pol[NFTA_SET_DESC_MAX + 1] = {
 		[NFTA_SET_DESC_SIZE] = { LINX_NL_U32, 0 },
+		[NFTA_SET_DESC_CONCAT] = { LINX_NL_NESTED, 0 },
 	};
 	const struct nlattr *tb[NFTA_SET_MAX + 1], *td[NFTA_SET_DESC_MAX + 1];
 	struct nft_keytype kt, dt;
@@ -967,13 +991,22 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		return -EBADMSG;
 	where_set(w, nlh, tb[NFTA_SET_TABLE], tb[NFTA_SET_NAME]);
 	flags = get_be32(tb[NFTA_SET_FLAGS]);
+	if (tb[NFTA_SET_DESC])
+		linx_nl_parse_nested(tb[NFTA_SET_DESC], desc_pol,
+				     NFTA_SET_DESC_MAX, td);
+	else
+		memset(td, 0, sizeof(td));
+	uint32_t fields[NFT_CONCAT_MAX];
+	unsigned nfields = concat_fields(td[NFTA_SET_DESC_CONCAT], fields);
 	if (nft_keytype_from_wire(get_be32(tb[NFTA_SET_KEY_TYPE]),
-				  get_be32(tb[NFTA_SET_KEY_LEN]), &kt) < 0)
+				  get_be32(tb[NFTA_SET_KEY_LEN]), fields,
+				  nfields, &kt) < 0)
 		return -EBADMSG;
 	if ((flags & NFT_SET_MAP) &&
 	    (!tb[NFTA_SET_DATA_TYPE] ||
 	     nft_keytype_from_wire(get_be32(tb[NFTA_SET_DATA_TYPE]),
-				   get_be32(tb[NFTA_SET_DATA_LEN]), &dt) < 0))
+				   get_be32(tb[NFTA_SET_DATA_LEN]), NULL, 0,
+				   &dt) < 0))
 		return -EBADMSG;
 	if (flags & NFT_SET_OBJECT) {
 		if (!tb[NFTA_SET_OBJ_TYPE])
@@ -997,6 +1030,13 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	    order == BYTEORDER_HOST)
 		nft_keytype_host_integer(&dt);
 
+	/* before the types: it gives integer components their widths */
+	struct linx_value key_typeof = linx_value_nil();
+	if (u.v[NFTNL_UDATA_SET_KEY_TYPEOF])
+		nft_typeof_parse(u.v[NFTNL_UDATA_SET_KEY_TYPEOF],
+				 u.len[NFTNL_UDATA_SET_KEY_TYPEOF], &kt,
+				 &key_typeof);
+
 	*ret = linx_value_map();
 	linx_map_put_cstring(ret, "name", w->set);
 	nft_keytype_to_value(&kt, &v);
@@ -1019,8 +1059,6 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		linx_map_put_uint(ret, "gc_interval",
 				  get_be32(tb[NFTA_SET_GC_INTERVAL]));
 	if (tb[NFTA_SET_DESC]) {
-		linx_nl_parse_nested(tb[NFTA_SET_DESC], desc_pol,
-				     NFTA_SET_DESC_MAX, td);
 		/* a set literal's size is its element count; a meter's
 		 * (anonymous, filled by its rule) is configuration */
 		if (td[NFTA_SET_DESC_SIZE] &&
@@ -1045,10 +1083,8 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		linx_map_put(ret, "exprs", &v);
 	}
 	udata_str(&u, NFTNL_UDATA_SET_COMMENT, ret, "comment");
-	if (u.v[NFTNL_UDATA_SET_KEY_TYPEOF] &&
-	    nft_typeof_parse(u.v[NFTNL_UDATA_SET_KEY_TYPEOF],
-			     u.len[NFTNL_UDATA_SET_KEY_TYPEOF], &kt, &v))
-		linx_map_put(ret, "key_typeof", &v);
+	if (key_typeof.type != LINX_NIL)
+		linx_map_put(ret, "key_typeof", &key_typeof);
 	if ((flags_all & NFT_SET_MAP) && u.v[NFTNL_UDATA_SET_DATA_TYPEOF] &&
 	    nft_typeof_parse(u.v[NFTNL_UDATA_SET_DATA_TYPEOF],
 			     u.len[NFTNL_UDATA_SET_DATA_TYPEOF], &dt, &v))

@@ -40,6 +40,7 @@ static const struct to_field to_fields[] = {
 	{ "ether", "daddr", 17, 1 }, { "ether", "saddr", 17, 2 },
 	{ "ether", "type", 17, 3 },
 	{ "ip", "length", 12, 5 }, { "ip", "id", 12, 6 },
+	{ "ip", "ttl", 12, 8 }, { "ip6", "hoplimit", 13, 7 },
 	{ "ip", "protocol", 12, 9 }, { "ip", "checksum", 12, 10 },
 	{ "ip", "saddr", 12, 11 }, { "ip", "daddr", 12, 12 },
 	{ "ip6", "length", 13, 5 }, { "ip6", "nexthdr", 13, 6 },
@@ -98,9 +99,9 @@ bool nftl_sel_typeof_ok(const struct nftl_sel *s)
 
 	switch (s->kind) {
 	case SEL_PAYLOAD:
-		/* not plain integers: the language has no integer set
-		 * types, and nftables adds the width (TO_PL_LEN) */
-		return field_of(s) && s->dtype != DT_INT;
+		/* plain integers (ip ttl) carry their width in bits,
+		 * TO_PL_LEN */
+		return field_of(s) != NULL;
 	case SEL_META:
 		return nftl_sym_value(to_meta, N(to_meta), s->field, &v);
 	case SEL_CT:
@@ -182,6 +183,8 @@ static void put_sel(struct tlvbuf *t, const struct nftl_sel *s)
 		d = tlv_open(t, NFTNL_UDATA_SET_TYPEOF_DATA);
 		tlv_u32(t, TO_PL_DESC, f->desc);
 		tlv_u32(t, TO_PL_FIELD, f->index);
+		if (s->dtype == DT_INT)
+			tlv_u32(t, TO_PL_LEN, s->len * 8u);
 		tlv_close(t, d);
 	} else if (s->kind == SEL_META) {
 		nftl_sym_value(to_meta, N(to_meta), s->field, &key);
@@ -225,7 +228,10 @@ int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
 		const struct linx_value *c = v->type == LINX_LIST ? &v->items[i]
 								  : v;
 
-		if (c->type != LINX_STRING || !(s = nftl_typeof_sel(c->str))) {
+		/* plain integers (ip ttl) in concatenations only: alone,
+		 * nftables marks their byte order in a way not done yet */
+		if (c->type != LINX_STRING || !(s = nftl_typeof_sel(c->str)) ||
+		    (n == 1 && s->dtype == DT_INT)) {
 			*why = "an unsupported selector";
 			return -EINVAL;
 		}
@@ -321,9 +327,13 @@ static bool read_sel(const uint8_t *b, size_t n, char *buf, size_t cap)
 			if (to_fields[i].desc == a && to_fields[i].index == f)
 				s = nftl_sel_find(to_fields[i].proto,
 						  to_fields[i].field);
-		/* a raw payload (base, offset, len) is no selector of ours */
+		/* a raw payload (base, offset, len) is no selector of
+		 * ours; a plain integer field has its width */
 		if (!s || !nftl_sel_typeof_ok(s) || dv[TO_PL_BASE] ||
-		    dv[TO_PL_OFFSET] || dv[TO_PL_LEN])
+		    dv[TO_PL_OFFSET] ||
+		    (s->dtype == DT_INT) != (dv[TO_PL_LEN] != NULL) ||
+		    (dv[TO_PL_LEN] && (!tlv_get_u32(dv, dlen, TO_PL_LEN, &a) ||
+				       a != s->len * 8u)))
 			return false;
 		break;
 	case TO_META:
@@ -347,7 +357,28 @@ static bool read_sel(const uint8_t *b, size_t n, char *buf, size_t cap)
 	return (size_t)snprintf(buf, cap, "%s %s", s->proto, s->field) < cap;
 }
 
-bool nft_typeof_parse(const uint8_t *b, size_t n, const struct nft_keytype *kt,
+/* The widths of a concatenation's integer components from `v`'s
+ * selectors, into fit: each must fill the slot the wire gave it. */
+static void fit_integers(const struct linx_value *v,
+			 const struct nft_keytype *kt, struct nft_keytype *fit)
+{
+	*fit = *kt;
+	if (v->type != LINX_LIST || v->len != kt->n)
+		return;
+	for (unsigned i = 0; i < kt->n; i++) {
+		const struct nftl_sel *s = nftl_typeof_sel(v->items[i].str);
+		const char *name =
+			s ? nftl_dtype_settype(s->dtype, s->len) : NULL;
+		const struct nft_type *t = name ? nft_type_by_name(name) : NULL;
+
+		if (t && t->id == kt->t[i]->id && !t->host_order &&
+		    !kt->t[i]->host_order &&
+		    (t->len + 3) / 4 == (kt->t[i]->len + 3) / 4)
+			fit->t[i] = t;
+	}
+}
+
+bool nft_typeof_parse(const uint8_t *b, size_t n, struct nft_keytype *kt,
 		      struct linx_value *ret)
 {
 	const uint8_t *v[2], *cv[NFT_CONCAT_MAX];
@@ -355,6 +386,7 @@ bool nft_typeof_parse(const uint8_t *b, size_t n, const struct nft_keytype *kt,
 	uint32_t kind;
 	char text[32];
 	const char *why;
+	struct nft_keytype fit;
 
 	*ret = linx_value_nil();
 	if (!tlv_index(b, n, v, len, 1) ||
@@ -377,9 +409,13 @@ bool nft_typeof_parse(const uint8_t *b, size_t n, const struct nft_keytype *kt,
 			return false;
 		linx_value_cstring(ret, text);
 	}
-	/* only selectors that say what the set's types say */
-	if (linx_value_status(ret) < 0 || nft_typeof_check(ret, kt, &why) < 0)
+	if (linx_value_status(ret) < 0)
 		goto bad;
+	/* only selectors that say what the set's types say */
+	fit_integers(ret, kt, &fit);
+	if (nft_typeof_check(ret, &fit, &why) < 0)
+		goto bad;
+	*kt = fit;
 	return true;
 bad:
 	linx_value_clear(ret);

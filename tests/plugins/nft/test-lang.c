@@ -555,6 +555,13 @@ static const struct {
 	  3, 22, "a prefix in a list" },
 	{ "table ip t {\n map m {\n  typeof ip saddr : ip ttl\n }\n}\n", 3,
 	  21, "unsupported feature: typeof ip ttl" },
+	/* in a concatenation only (concat-integers.nft) */
+	{ "table ip t {\n set s {\n  typeof ip ttl\n }\n}\n", 3, 10,
+	  "unsupported feature: typeof ip ttl" },
+	/* its width needs a typeof, and esp spi has none we write */
+	{ "table ip t {\n chain c {\n  ip ttl . esp spi { 1 . 1 }\n }\n}\n",
+	  3, 12, "unsupported feature: esp spi in a concatenation with an "
+		 "integer" },
 	/* nft: 3:3-8: syntax error, unexpected typeof */
 	{ "table ip t {\n set s {\n  type mark\n  typeof meta mark\n }\n}\n",
 	  4, 3, "type given twice" },

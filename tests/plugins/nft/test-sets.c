@@ -337,6 +337,16 @@ static const char *const key_cases[] = {
 	"{\"name\":\"s\",\"key_type\":\"time_date\",\"elements\":"
 	"[1700000000000000000]}",
 	"{\"name\":\"s\",\"key_type\":\"iface_type\",\"elements\":[1,772]}",
+	/* plain integers in concatenations: their widths come back from
+	 * NFTA_SET_DESC_CONCAT, or from the typeof (test_typeof_integers) */
+	"{\"name\":\"s\",\"key_type\":[\"ipv4_addr\",\"integer/8\"],"
+	"\"key_typeof\":[\"ip saddr\",\"ip ttl\"],\"elements\":"
+	"[[\"10.0.0.1\",64],[\"10.0.0.2\",255]]}",
+	"{\"name\":\"s\",\"key_type\":[\"integer/16\",\"ipv4_addr\","
+	"\"integer/8\"],\"elements\":[[7,\"10.0.0.1\",1]]}",
+	"{\"name\":\"s\",\"key_type\":[\"ipv4_addr\",\"integer/8\"],"
+	"\"flags\":[\"interval\"],\"elements\":"
+	"[[\"10.0.0.0/8\",{\"range\":[1,64]}]]}",
 };
 
 START_TEST(test_key_types)
@@ -914,6 +924,12 @@ static const struct bad_case bad_cases[] = {
 	  "unknown type: ipv5_addr" },
 	{ 0, "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\"]}", "bad_set",
 	  "concatenation" },
+	{ 0, "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\","
+	     "\"host_integer/32\"]}",
+	  "bad_set", "host_integer/32 cannot be concatenated" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"integer/8\","
+	     "\"key_typeof\":\"ip ttl\"}",
+	  "bad_set", "key_typeof: an unsupported selector" },
 	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":[\"fast\"]}",
 	  "bad_set", "unknown flag: fast" },
 	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"timeout\":5}",
@@ -1098,6 +1114,26 @@ static void decode_all(const struct nlmsghdr *nlh,
 	linx_value_clear(&v);
 }
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Component 0 of a concatenation's typeof, `ip saddr`: payload (7) of
+ * protocol 12, field 11. */
+#define TYPEOF_IP_SADDR_0                                                   \
+	0x00, 0x14, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x0c, 0x00, 0x04, 0x0c, \
+		0, 0, 0, 0x01, 0x04, 0x0b, 0, 0, 0
+
+/* nft_typeof_put() of `sel` writes exactly the TLV value nft[0..n). */
+static void assert_typeof_put(const struct linx_value *sel,
+			      const uint8_t *nft, size_t n)
+{
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(256);
+
+	ck_assert_int_eq(nft_typeof_put(u, 3, sel), 0);
+	ck_assert_uint_eq(nftnl_udata_buf_len(u), n + 2);
+	ck_assert_mem_eq((uint8_t *)nftnl_udata_buf_data(u) + 2, nft, n);
+	nftnl_udata_buf_free(u);
+}
+#endif
+
 /* The KEY_TYPEOF userdata nft 1.0.6 wrote for `typeof ip saddr . tcp
  * dport` (read back from the kernel; u32s in host order, here little
  * endian): we write the same bytes, read them back, and survive every
@@ -1106,9 +1142,7 @@ START_TEST(test_typeof_udata)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	static const uint8_t nft[] = {
-		0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x2c,
-		0x00, 0x14, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x0c,
-		0x00, 0x04, 0x0c, 0, 0, 0, 0x01, 0x04, 0x0b, 0, 0, 0,
+		0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x2c, TYPEOF_IP_SADDR_0,
 		0x01, 0x14, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x0c,
 		0x00, 0x04, 0x08, 0, 0, 0, 0x01, 0x04, 0x02, 0, 0, 0,
 	};
@@ -1116,16 +1150,11 @@ START_TEST(test_typeof_udata)
 	struct linx_value kv = J("[\"ipv4_addr\",\"inet_service\"]"), got;
 	struct nft_keytype kt;
 	struct linx_error err;
-	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(256);
 	uint8_t m[sizeof(nft)];
 
 	linx_assert_ok(nft_keytype_from_value(&kv, false, "t", &kt, &err),
 		       &err);
-	ck_assert_int_eq(nft_typeof_put(u, 3, &want), 0);
-	ck_assert_uint_eq(nftnl_udata_buf_len(u), sizeof(nft) + 2);
-	ck_assert_mem_eq((uint8_t *)nftnl_udata_buf_data(u) + 2, nft,
-			 sizeof(nft));
-	nftnl_udata_buf_free(u);
+	assert_typeof_put(&want, nft, sizeof(nft));
 	ck_assert(nft_typeof_parse(nft, sizeof(nft), &kt, &got));
 	assert_veq(&got, &want);
 	linx_value_clear(&got);
@@ -1143,6 +1172,43 @@ START_TEST(test_typeof_udata)
 		}
 	linx_value_clear(&want);
 	linx_value_clear(&kv);
+#endif
+}
+END_TEST
+
+/* The KEY_TYPEOF nft 1.0.6 wrote for `typeof ip saddr . ip ttl`: the
+ * ttl's payload data carries its width in bits (TO_PL_LEN, 8).  The
+ * kernel's key type (7 << 6 | 4, 8 bytes) says only "an integer in a
+ * 4-byte slot"; reading the typeof makes it integer/8 again. */
+START_TEST(test_typeof_integers)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	static const uint8_t nft[] = {
+		0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x32, TYPEOF_IP_SADDR_0,
+		0x01, 0x1a, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x12,
+		0x00, 0x04, 0x0c, 0, 0, 0, 0x01, 0x04, 0x08, 0, 0, 0,
+		0x04, 0x04, 0x08, 0, 0, 0,
+	};
+	struct linx_value want = J("[\"ip saddr\",\"ip ttl\"]"), got, kv;
+	struct linx_value wkv = J("[\"ipv4_addr\",\"integer/8\"]");
+	struct nft_keytype kt;
+
+	assert_typeof_put(&want, nft, sizeof(nft));
+	/* no NFTA_SET_DESC_CONCAT: the integer fills its slot */
+	ck_assert_int_eq(nft_keytype_from_wire(7 << 6 | 4, 8, NULL, 0, &kt),
+			 0);
+	ck_assert_uint_eq(kt.n, 2);
+	ck_assert_str_eq(kt.t[1]->name, "integer/32");
+	ck_assert(nft_typeof_parse(nft, sizeof(nft), &kt, &got));
+	assert_veq(&got, &want);
+	ck_assert_int_eq(nft_keytype_to_value(&kt, &kv), 0);
+	assert_veq(&kv, &wkv);
+	ck_assert_uint_eq(kt.id, 7 << 6 | 4);
+	ck_assert_uint_eq(kt.len, 8);
+	linx_value_clear(&got);
+	linx_value_clear(&kv);
+	linx_value_clear(&want);
+	linx_value_clear(&wkv);
 #endif
 }
 END_TEST
@@ -2180,6 +2246,7 @@ Suite *sets_suite(void)
 	suite_add_tcase(s, te);
 	tcase_add_test(tg, test_garbage);
 	tcase_add_test(tg, test_typeof_udata);
+	tcase_add_test(tg, test_typeof_integers);
 	tcase_set_timeout(tg, 120);
 	suite_add_tcase(s, tg);
 	if (probe("nft add table ip x >/dev/null 2>&1")) {
