@@ -2933,6 +2933,29 @@ static bool deps_of(const struct fctx *c, struct dctx *x,
 	return dep_push(out, n, "l4proto", (unsigned)proto, 1);
 }
 
+/* The raw payloads a set literal's key_typeof names where the loads
+ * have a field's name (`ip saddr . @nh,64,8`, which nft lists as ip
+ * ttl): the components written as the typeof has them, so that they
+ * parse back to the same key_typeof. */
+static void raw_by_typeof(const struct linx_value *kto,
+			  const struct nftl_sel **sel, unsigned nl,
+			  struct nftl_raw *raws)
+{
+	struct nftl_raw tmp;
+	const struct nftl_sel *r;
+
+	if (!kto || kto->type != LINX_LIST || kto->len != nl)
+		return;
+	for (unsigned k = 0; k < nl; k++)
+		if (kto->items[k].type == LINX_STRING &&
+		    kto->items[k].str[0] == '@' &&
+		    (r = nftl_typeof_sel(kto->items[k].str, &tmp)) &&
+		    sel[k]->kind == SEL_PAYLOAD && !sel[k]->bits &&
+		    r->base == sel[k]->base && r->offset == sel[k]->offset &&
+		    r->len == sel[k]->len)
+			sel[k] = nftl_raw_keep(r, &raws[k]);
+}
+
 /*
  * `SEL . SEL ... RHS` at ex[i]: the dependencies the parser puts first,
  * the loads into consecutive slots (register 1, then NFT_REG32_00 +
@@ -2948,6 +2971,8 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	unsigned n_seen = 0, n_want = 0, slot = 0, nl = 0;
 	struct dctx x = { c->l4, c->nf, c->eth, c->iiftype };
 	const struct nftl_sel *sel[8];
+	const struct linx_value *loads[8];
+	struct nftl_raw raws[8];
 	struct fctx t = *c;
 	uint32_t j = i;
 	unsigned n_host = 0, n_hton = 0;
@@ -2968,10 +2993,17 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    !is_expr(&ex[j], "ct"))
 			break;
 		s = sel_of(&t, &ex[j], &prefix);
+		/* a field with no name: raw (@nh,64,16), in whole bytes */
+		if (!s && is_expr(&ex[j], "payload") &&
+		    (s = raw_of(&t, &ex[j])) && s->bits)
+			s = NULL;
+		if (s)
+			s = nftl_raw_keep(s, &raws[nl]);
 		if (!s || prefix || !concat_type_ok(s->dtype, s->len) ||
 		    !int_of(&ex[j], "dreg", &dreg) ||
 		    dreg != (slot % 4 == 0 ? 1 + slot / 4 : 8 + slot))
 			break;
+		loads[nl] = &ex[j];
 		sel[nl++] = s;
 		slot += (s->len + 3u) / 4;
 		/* before an interval set, the parser turns each host-order
@@ -3031,9 +3063,19 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    (!tomap && dt && !streq(dt, "verdict")) ||
 		    (!tomap && (dt != NULL) != (dreg == 0)))
 			return 0;
+		raw_by_typeof(linx_map_get(m, "key_typeof"), sel, nl, raws);
 		for (unsigned k = 0; k < nl; k++) {
 			const char *st = nftl_dtype_settype(sel[k]->dtype,
 							    sel[k]->len);
+			const struct nftl_sel *r;
+			/* an integer where the field has a type (nft's
+			 * @nh,72,8 . ...): the raw payload */
+			if (st && ktv->items[k].type == LINX_STRING &&
+			    !streq(st, ktv->items[k].str) &&
+			    sel[k]->kind == SEL_PAYLOAD &&
+			    (r = raw_of(&t, loads[k])) && !r->bits &&
+			    (st = nftl_dtype_settype(r->dtype, r->len)))
+				sel[k] = nftl_raw_keep(r, &raws[k]);
 			if (ktv->items[k].type != LINX_STRING || !st ||
 			    !streq(st, ktv->items[k].str))
 				return 0;
@@ -4446,6 +4488,7 @@ static const char *typeof_text(const struct linx_value *tv,
 {
 	const struct linx_value *c, *w;
 	const struct nftl_sel *sel;
+	struct nftl_raw raw;
 	uint32_t k = tv && tv->type == LINX_LIST ? tv->len : 1;
 	struct sbuf t = { 0 };
 
@@ -4461,7 +4504,7 @@ static const char *typeof_text(const struct linx_value *tv,
 		c = tv->type == LINX_LIST ? &tv->items[i] : tv;
 		w = want->type == LINX_LIST ? &want->items[i] : want;
 		if (c->type != LINX_STRING || w->type != LINX_STRING ||
-		    !(sel = nftl_typeof_sel(c->str)) ||
+		    !(sel = nftl_typeof_sel(c->str, &raw)) ||
 		    strcmp(nftl_dtype_settype(sel->dtype, sel->len), w->str)) {
 			free(t.p);
 			return NULL;

@@ -203,6 +203,17 @@ struct nftl_raw {
 bool nftl_raw_sel(const char *base, uint64_t off, uint64_t len,
 		  struct nftl_raw *raw, const struct nftl_sel **ret,
 		  char *why, size_t why_len);
+/* A raw selector `s` (made in some nftl_raw) copied into `keep`, for a
+ * concatenation that holds several; any other selector as it is. */
+static inline const struct nftl_sel *nftl_raw_keep(const struct nftl_sel *s,
+						   struct nftl_raw *keep)
+{
+	if (s->proto[0] != '@')
+		return s;
+	*keep = *(const struct nftl_raw *)(const void *)s;
+	keep->sel.field = keep->field_buf;
+	return &keep->sel;
+}
 
 /* In a concatenation looked up in an interval set, whether selector `s`'s
  * value is turned to network order after its load, and the byteorder's
@@ -239,10 +250,13 @@ struct nftl_write {
 bool nftl_write_layout(const struct nftl_sel *s, struct nftl_write *w);
 extern const size_t nftl_n_sels;
 const struct nftl_sel *nftl_sel_find(const char *proto, const char *field);
-/* typeof.c: selectors a set may be declared with (`typeof ip saddr`), and
- * the one a canonical text ("ip saddr", "meta mark") names, or NULL. */
+/* typeof.c: selectors a set may be declared with (`typeof ip saddr`,
+ * `typeof @nh,64,8` in whole bytes), the one a canonical text ("ip
+ * saddr", "meta mark", "@nh,64,8") names, or NULL (a raw payload's is
+ * made in *raw), and a selector's text (false if it does not fit). */
 bool nftl_sel_typeof_ok(const struct nftl_sel *s);
-const struct nftl_sel *nftl_typeof_sel(const char *text);
+const struct nftl_sel *nftl_typeof_sel(const char *text, struct nftl_raw *raw);
+bool nftl_sel_text(const struct nftl_sel *s, char *buf, size_t n);
 
 /* TCP option kinds by nft's names ("maxseg" is 2); the name of a kind,
  * or NULL for one nft prints as a number. */

@@ -2185,7 +2185,8 @@ static int concat_typeof(struct parser *p, const struct nftl_sel *const *sel,
 	char buf[48];
 
 	for (unsigned i = 0; i < n; i++)
-		need = need || sel[i]->dtype == DT_INT;
+		need = need || sel[i]->dtype == DT_INT ||
+		       sel[i]->proto[0] == '@';
 	if (!need)
 		return 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -2196,8 +2197,7 @@ static int concat_typeof(struct parser *p, const struct nftl_sel *const *sel,
 						    "with an integer",
 					 sel[i]->proto, sel[i]->field);
 		}
-		snprintf(buf, sizeof(buf), "%s %s", sel[i]->proto,
-			 sel[i]->field);
+		nftl_sel_text(sel[i], buf, sizeof(buf));
 		linx_list_push_cstring(&tl, buf);
 	}
 	if (linx_value_status(&tl) < 0) {
@@ -2276,11 +2276,25 @@ static int raw_sel(struct parser *p, const struct nftl_sel **ret)
 }
 
 /* A raw payload of no type of its own in a key: nft types it `integer`,
- * which a concatenation's key type cannot hold yet (data.c). */
+ * which only a concatenation of ours holds (parse_concat). */
 static int raw_in_key(struct parser *p, const struct tok *at)
 {
 	return perror_at(p, at, "unsupported feature: a raw payload other "
 				"than @th,0,16 or @th,16,16 in a key");
+}
+
+/* One not in whole bytes: its key would need a mask. */
+static int raw_bits_in_concat(struct parser *p, const struct tok *at)
+{
+	return perror_at(p, at, "unsupported feature: a raw payload not in "
+				"whole bytes in a concatenation");
+}
+
+/* Whether a raw payload `@nh,OFF,LEN` starts at peek(). */
+static bool is_raw_start(struct parser *p)
+{
+	return peek(p)->kind == T_SETREF && peek_after(p) &&
+	       is_punct(peek_after(p), ',');
 }
 
 static int parse_selector(struct parser *p, const struct nftl_sel **ret)
@@ -2289,8 +2303,7 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 	const char *proto, *field;
 	int rc;
 
-	if (t->kind == T_SETREF && peek_after(p) &&
-	    is_punct(peek_after(p), ',')) {
+	if (is_raw_start(p)) {
 		/* ip saddr . @th,0,16: nft takes the transport ports */
 		if ((rc = raw_sel(p, ret)) < 0)
 			return rc;
@@ -2399,11 +2412,12 @@ static int parse_concat(struct parser *p, struct rule *r,
 {
 	const struct nftl_sel *sel[CONCAT_MAX];
 	const struct tok *ats[CONCAT_MAX];
+	struct nftl_raw raws[CONCAT_MAX];
 	struct ckey k = { 0 };
 	unsigned slot = 0;
 	int rc;
 
-	sel[0] = first;
+	sel[0] = nftl_raw_keep(first, &raws[0]);
 	ats[0] = at;
 	if (first->bits)
 		return perror_at(p, at, "unsupported feature: %s %s in a key",
@@ -2414,11 +2428,18 @@ static int parse_concat(struct parser *p, struct rule *r,
 		const struct tok *t = peek(p);
 		const struct nftl_sel *s;
 
-		if ((rc = parse_selector(p, &s)) < 0)
+		/* a raw payload in whole bytes: an integer component */
+		if (is_raw_start(p)) {
+			if ((rc = raw_sel(p, &s)) < 0)
+				return rc;
+			if (s->proto[0] == '@' && s->bits)
+				return raw_bits_in_concat(p, t);
+		} else if ((rc = parse_selector(p, &s)) < 0) {
 			return rc;
+		}
 		if ((rc = ckey_add(p, &k, s->dtype, s->len, t)) < 0)
 			return rc;
-		sel[k.n - 1] = s;
+		sel[k.n - 1] = nftl_raw_keep(s, &raws[k.n - 1]);
 		ats[k.n - 1] = t;
 	}
 	bool inv = false, vmap = false;
@@ -5785,9 +5806,10 @@ static int stmt_raw(struct parser *p, struct rule *r, const struct tok *at)
 	if ((rc = raw_sel(p, &s)) < 0)
 		return rc;
 	if (is_punct(peek(p), '.')) {
-		/* `@th,0,16 . ip saddr { ... }`: a key of typed components */
-		if (s->proto[0] == '@')
-			return raw_in_key(p, at);
+		/* `@th,0,16 . ip saddr { ... }`, `@nh,64,8 . ip saddr`:
+		 * a key of typed components, raw ones in whole bytes */
+		if (s->proto[0] == '@' && s->bits)
+			return raw_bits_in_concat(p, at);
 		return parse_concat(p, r, s, at);
 	}
 	if (accept_ident(p, "set"))
@@ -6358,15 +6380,19 @@ static int typeof_sel(struct parser *p, bool alone,
 	char buf[48];
 	int rc;
 
-	if ((rc = parse_selector(p, ret)) < 0)
+	if (is_raw_start(p))
+		rc = raw_sel(p, ret);
+	else
+		rc = parse_selector(p, ret);
+	if (rc < 0)
 		return rc;
-	/* a plain integer (ip ttl) only in a concatenation: alone, nft
-	 * marks its byte order differently, which is not done yet */
+	/* a plain integer (ip ttl, @nh,64,8) only in a concatenation:
+	 * alone, nft marks its byte order differently, not done yet */
+	nftl_sel_text(*ret, buf, sizeof(buf));
 	if (!nftl_sel_typeof_ok(*ret) ||
-	    (alone && (*ret)->dtype == DT_INT && !is_punct(peek(p), '.')))
-		return perror_at(p, at, "unsupported feature: typeof %s %s",
-				 (*ret)->proto, (*ret)->field);
-	snprintf(buf, sizeof(buf), "%s %s", (*ret)->proto, (*ret)->field);
+	    (alone && ((*ret)->dtype == DT_INT || (*ret)->proto[0] == '@') &&
+	     !is_punct(peek(p), '.')))
+		return perror_at(p, at, "unsupported feature: typeof %s", buf);
 	return linx_value_cstring(text, buf) < 0 ? nomem(p) : 0;
 }
 

@@ -99,6 +99,9 @@ bool nftl_sel_typeof_ok(const struct nftl_sel *s)
 
 	switch (s->kind) {
 	case SEL_PAYLOAD:
+		/* raw: nftables' base, offset and length (TO_PL_BASE ...) */
+		if (s->proto[0] == '@')
+			return !s->bits;
 		/* plain integers (ip ttl) carry their width in bits,
 		 * TO_PL_LEN */
 		return field_of(s) != NULL;
@@ -111,12 +114,38 @@ bool nftl_sel_typeof_ok(const struct nftl_sel *s)
 	}
 }
 
-const struct nftl_sel *nftl_typeof_sel(const char *text)
+bool nftl_sel_text(const struct nftl_sel *s, char *buf, size_t n)
+{
+	int k = snprintf(buf, n, "%s%s%s", s->proto,
+			 s->proto[0] == '@' ? "," : " ", s->field);
+
+	return k > 0 && (size_t)k < n;
+}
+
+/* "@nh,64,8": a raw payload in whole bytes, spelled canonically. */
+static const struct nftl_sel *raw_typeof_sel(const char *text,
+					     struct nftl_raw *raw)
+{
+	char base[4], canon[48], why[160];
+	unsigned long long off, len;
+	const struct nftl_sel *s = NULL;
+
+	if (sscanf(text, "@%3[a-z],%llu,%llu", base, &off, &len) != 3 ||
+	    !nftl_raw_sel(base, off, len, raw, &s, why, sizeof(why)) ||
+	    s->proto[0] != '@' || !nftl_sel_typeof_ok(s) ||
+	    !nftl_sel_text(s, canon, sizeof(canon)) || !streq(canon, text))
+		return NULL;
+	return s;
+}
+
+const struct nftl_sel *nftl_typeof_sel(const char *text, struct nftl_raw *raw)
 {
 	char proto[16];
 	const char *sp = strchr(text, ' ');
 	const struct nftl_sel *s;
 
+	if (text[0] == '@')
+		return raw_typeof_sel(text, raw);
 	if (!sp || (size_t)(sp - text) >= sizeof(proto))
 		return NULL;
 	memcpy(proto, text, (size_t)(sp - text));
@@ -177,7 +206,17 @@ static void put_sel(struct tlvbuf *t, const struct nftl_sel *s)
 	size_t d;
 	uint32_t key = 0;
 
-	if (s->kind == SEL_PAYLOAD) {
+	if (s->kind == SEL_PAYLOAD && s->proto[0] == '@') {
+		/* nftables' PROTO_BASE_*_HDR are ours plus one; bits */
+		tlv_u32(t, NFTNL_UDATA_SET_TYPEOF_EXPR, TO_PAYLOAD);
+		d = tlv_open(t, NFTNL_UDATA_SET_TYPEOF_DATA);
+		tlv_u32(t, TO_PL_DESC, 0);
+		tlv_u32(t, TO_PL_FIELD, 0);
+		tlv_u32(t, TO_PL_BASE, s->base + 1u);
+		tlv_u32(t, TO_PL_OFFSET, s->offset * 8u);
+		tlv_u32(t, TO_PL_LEN, s->len * 8u);
+		tlv_close(t, d);
+	} else if (s->kind == SEL_PAYLOAD) {
 		f = field_of(s);
 		tlv_u32(t, NFTNL_UDATA_SET_TYPEOF_EXPR, TO_PAYLOAD);
 		d = tlv_open(t, NFTNL_UDATA_SET_TYPEOF_DATA);
@@ -206,6 +245,7 @@ int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
 		     const char **why)
 {
 	const struct nftl_sel *s;
+	struct nftl_raw raw;
 	unsigned n;
 
 	*why = NULL;
@@ -230,8 +270,8 @@ int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
 
 		/* plain integers (ip ttl) in concatenations only: alone,
 		 * nftables marks their byte order in a way not done yet */
-		if (c->type != LINX_STRING || !(s = nftl_typeof_sel(c->str)) ||
-		    (n == 1 && s->dtype == DT_INT)) {
+		if (c->type != LINX_STRING || !(s = nftl_typeof_sel(c->str, &raw)) ||
+		    (n == 1 && (s->dtype == DT_INT || s->proto[0] == '@'))) {
 			*why = "an unsupported selector";
 			return -EINVAL;
 		}
@@ -248,12 +288,13 @@ int nft_typeof_put(struct nftnl_udata_buf *u, uint8_t type,
 		   const struct linx_value *v)
 {
 	struct tlvbuf t = { .n = 0 };
+	struct nftl_raw raw;
 
 	if (v->type == LINX_STRING && streq(v->str, "verdict")) {
 		tlv_u32(&t, NFTNL_UDATA_SET_TYPEOF_EXPR, TO_VERDICT);
 		tlv_close(&t, tlv_open(&t, NFTNL_UDATA_SET_TYPEOF_DATA));
 	} else if (v->type == LINX_STRING) {
-		put_sel(&t, nftl_typeof_sel(v->str));
+		put_sel(&t, nftl_typeof_sel(v->str, &raw));
 	} else {
 		size_t d;
 
@@ -262,7 +303,7 @@ int nft_typeof_put(struct nftnl_udata_buf *u, uint8_t type,
 		for (uint32_t i = 0; i < v->len; i++) {
 			size_t c = tlv_open(&t, (uint8_t)i);
 
-			put_sel(&t, nftl_typeof_sel(v->items[i].str));
+			put_sel(&t, nftl_typeof_sel(v->items[i].str, &raw));
 			tlv_close(&t, c);
 		}
 		tlv_close(&t, d);
@@ -304,6 +345,26 @@ static bool tlv_get_u32(const uint8_t *const *v, const uint8_t *len,
 	return true;
 }
 
+/* A raw payload's data {DESC 0, FIELD 0, BASE, OFFSET, LEN}: its text
+ * ("@nh,64,8") in buf, when it is one a typeof of ours takes. */
+static bool read_raw(const uint8_t *const *dv, const uint8_t *dlen,
+		     char *buf, size_t cap)
+{
+	static const char *const bases[] = { "ll", "nh", "th" };
+	struct nftl_raw raw;
+	const struct nftl_sel *s;
+	uint32_t base, off, len;
+	char text[48];
+
+	if (!tlv_get_u32(dv, dlen, TO_PL_BASE, &base) ||
+	    !tlv_get_u32(dv, dlen, TO_PL_OFFSET, &off) ||
+	    !tlv_get_u32(dv, dlen, TO_PL_LEN, &len) || base < 1 || base > 3)
+		return false;
+	snprintf(text, sizeof(text), "@%s,%u,%u", bases[base - 1], off, len);
+	s = nftl_typeof_sel(text, &raw);
+	return s && (size_t)snprintf(buf, cap, "%s", text) < cap;
+}
+
 /* One selector's {EXPR, DATA}: its text in buf. */
 static bool read_sel(const uint8_t *b, size_t n, char *buf, size_t cap)
 {
@@ -323,6 +384,8 @@ static bool read_sel(const uint8_t *b, size_t n, char *buf, size_t cap)
 		if (!tlv_get_u32(dv, dlen, TO_PL_DESC, &a) ||
 		    !tlv_get_u32(dv, dlen, TO_PL_FIELD, &f))
 			return false;
+		if (a == 0 && f == 0)
+			return read_raw(dv, dlen, buf, cap);
 		for (size_t i = 0; i < N(to_fields) && !s; i++)
 			if (to_fields[i].desc == a && to_fields[i].index == f)
 				s = nftl_sel_find(to_fields[i].proto,
@@ -366,7 +429,8 @@ static void fit_integers(const struct linx_value *v,
 	if (v->type != LINX_LIST || v->len != kt->n)
 		return;
 	for (unsigned i = 0; i < kt->n; i++) {
-		const struct nftl_sel *s = nftl_typeof_sel(v->items[i].str);
+		struct nftl_raw raw;
+		const struct nftl_sel *s = nftl_typeof_sel(v->items[i].str, &raw);
 		const char *name =
 			s ? nftl_dtype_settype(s->dtype, s->len) : NULL;
 		const struct nft_type *t = name ? nft_type_by_name(name) : NULL;

@@ -953,16 +953,21 @@ static const struct {
 	  3, 9, "raw payload length out of range: 129 bits" },
 	{ "table ip t {\n chain c {\n  @xx,1,2 1\n }\n}\n",
 	  3, 3, "unknown raw payload base: xx" },
-	/* in keys only the two nft makes typed fields (th sport, th dport):
-	 * the others are integers, which a concatenation cannot hold yet */
-	{ "table ip t {\n chain c {\n  ip saddr . @nh,64,8 { 1.1.1.1 . 1 }\n"
+	/* in concatenations raw payloads are integers (concat-integers.nft),
+	 * in whole bytes only; alone in a key or a typeof only the two nft
+	 * makes typed fields (th sport, th dport) */
+	{ "table ip t {\n chain c {\n  ip saddr . @nh,4,4 { 1.1.1.1 . 1 }\n"
 	  " }\n}\n",
-	  3, 14, "unsupported feature: a raw payload other than @th,0,16" },
-	{ "table ip t {\n chain c {\n  @nh,64,8 . ip saddr { 1 . 1.1.1.1 }\n"
+	  3, 14, "unsupported feature: a raw payload not in whole bytes" },
+	{ "table ip t {\n chain c {\n  @nh,4,4 . ip saddr { 1 . 1.1.1.1 }\n"
 	  " }\n}\n",
-	  3, 3, "unsupported feature: a raw payload other than @th,0,16" },
-	{ "table ip t {\n set s {\n  typeof ip saddr . @th,0,8\n }\n}\n", 3,
-	  21, "unsupported feature: a raw payload other than @th,0,16" },
+	  3, 3, "unsupported feature: a raw payload not in whole bytes" },
+	{ "table ip t {\n set s {\n  typeof ip saddr . @th,0,4\n }\n}\n", 3,
+	  21, "unsupported feature: typeof @th,0,4" },
+	{ "table ip t {\n set s {\n  typeof @th,0,8\n }\n}\n", 3,
+	  10, "unsupported feature: typeof @th,0,8" },
+	{ "table ip t {\n chain c {\n  @nh,64,8 { 1, 2 }\n }\n}\n",
+	  3, 12, "unsupported feature: a set of @nh,64,8" },
 	{ "table ip t {\n chain c {\n  ip saddr . @th,0,0 { 1.1.1.1 . 1 }\n"
 	  " }\n}\n",
 	  3, 20, "raw payload length out of range" },

@@ -1176,30 +1176,54 @@ START_TEST(test_typeof_udata)
 }
 END_TEST
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* The KEY_TYPEOF nft 1.0.6 wrote for `typeof ip saddr . ip ttl`: the
- * ttl's payload data carries its width in bits (TO_PL_LEN, 8).  The
- * kernel's key type (7 << 6 | 4, 8 bytes) says only "an integer in a
- * 4-byte slot"; reading the typeof makes it integer/8 again. */
+ * ttl's payload data carries its width in bits (TO_PL_LEN, 8). */
+static const uint8_t typeof_ttl[] = {
+	0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x32, TYPEOF_IP_SADDR_0,
+	0x01, 0x1a, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x12,
+	0x00, 0x04, 0x0c, 0, 0, 0, 0x01, 0x04, 0x08, 0, 0, 0,
+	0x04, 0x04, 0x08, 0, 0, 0,
+};
+/* And for `typeof ip saddr . @nh,64,8`: a raw payload is kind 7 with
+ * desc and field 0, nftables' base (network: 2), offset and length in
+ * bits. */
+static const uint8_t typeof_raw[] = {
+	0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x3e, TYPEOF_IP_SADDR_0,
+	0x01, 0x26, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x1e,
+	0x00, 0x04, 0, 0, 0, 0, 0x01, 0x04, 0, 0, 0, 0,
+	0x02, 0x04, 0x02, 0, 0, 0, 0x03, 0x04, 0x40, 0, 0, 0,
+	0x04, 0x04, 0x08, 0, 0, 0,
+};
+static const struct {
+	const uint8_t *nft;
+	size_t n;
+	const char *sel;
+} typeof_integer_cases[] = {
+	{ typeof_ttl, sizeof(typeof_ttl), "[\"ip saddr\",\"ip ttl\"]" },
+	{ typeof_raw, sizeof(typeof_raw), "[\"ip saddr\",\"@nh,64,8\"]" },
+};
+#endif
+
+/* We write those bytes; and the kernel's key type (7 << 6 | 4, 8 bytes)
+ * says only "an integer in a 4-byte slot", which reading the typeof
+ * makes integer/8 again. */
 START_TEST(test_typeof_integers)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	static const uint8_t nft[] = {
-		0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x32, TYPEOF_IP_SADDR_0,
-		0x01, 0x1a, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x12,
-		0x00, 0x04, 0x0c, 0, 0, 0, 0x01, 0x04, 0x08, 0, 0, 0,
-		0x04, 0x04, 0x08, 0, 0, 0,
-	};
-	struct linx_value want = J("[\"ip saddr\",\"ip ttl\"]"), got, kv;
+	struct linx_value want = J(typeof_integer_cases[_i].sel), got, kv;
 	struct linx_value wkv = J("[\"ipv4_addr\",\"integer/8\"]");
+	const uint8_t *nft = typeof_integer_cases[_i].nft;
+	size_t n = typeof_integer_cases[_i].n;
 	struct nft_keytype kt;
 
-	assert_typeof_put(&want, nft, sizeof(nft));
+	assert_typeof_put(&want, nft, n);
 	/* no NFTA_SET_DESC_CONCAT: the integer fills its slot */
 	ck_assert_int_eq(nft_keytype_from_wire(7 << 6 | 4, 8, NULL, 0, &kt),
 			 0);
 	ck_assert_uint_eq(kt.n, 2);
 	ck_assert_str_eq(kt.t[1]->name, "integer/32");
-	ck_assert(nft_typeof_parse(nft, sizeof(nft), &kt, &got));
+	ck_assert(nft_typeof_parse(nft, n, &kt, &got));
 	assert_veq(&got, &want);
 	ck_assert_int_eq(nft_keytype_to_value(&kt, &kv), 0);
 	assert_veq(&kv, &wkv);
@@ -2246,7 +2270,12 @@ Suite *sets_suite(void)
 	suite_add_tcase(s, te);
 	tcase_add_test(tg, test_garbage);
 	tcase_add_test(tg, test_typeof_udata);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	tcase_add_loop_test(tg, test_typeof_integers, 0,
+			    NFT_ARRAY_SIZE(typeof_integer_cases));
+#else
 	tcase_add_test(tg, test_typeof_integers);
+#endif
 	tcase_set_timeout(tg, 120);
 	suite_add_tcase(s, tg);
 	if (probe("nft add table ip x >/dev/null 2>&1")) {
