@@ -3608,33 +3608,82 @@ static const struct nftl_sel *write_sel(const struct fctx *c,
 	return NULL;
 }
 
-/* A write of whole bytes with no checksum no field of its context is:
- * nft lists it raw, `@nh,8,8 set 0x4`. */
-static const struct nftl_sel *raw_write_sel(struct fctx *c,
-					    const struct linx_value *wr)
+/* The raw base (ll, nh, th) of a payload write with no checksum, and its
+ * offset and length in bytes: the only writes nft lists raw.  NULL for
+ * any other. */
+static const char *raw_write_base(const struct linx_value *wr, int64_t *off,
+				  int64_t *len)
 {
 	static const char *const keys[] = { "expr", "sreg", "base", "offset",
 					    "len", "csum_type", "csum_offset",
 					    "csum_flags", NULL };
 	const struct linx_value *f = linx_map_get(wr, "csum_flags");
 	const char *ct = str_of(wr, "csum_type"), *base = str_of(wr, "base");
-	int64_t off, len, coff;
-	const struct nftl_sel *s = NULL;
-	char why[160];
+	int64_t coff;
 
 	if (!only_keys(wr, keys) || !sreg1(wr) || !ct || !streq(ct, "none") ||
 	    !int_of(wr, "csum_offset", &coff) || coff != 0 || !f ||
 	    f->type != LINX_LIST || f->len || !base ||
-	    !uint_of(wr, "offset", 255, &off) || !uint_of(wr, "len", 16, &len) ||
-	    len == 0)
+	    !uint_of(wr, "offset", 255, off) || !uint_of(wr, "len", 16, len) ||
+	    *len == 0)
 		return NULL;
-	base = streq(base, "link")	   ? "ll"
+	return streq(base, "link")	   ? "ll"
 	       : streq(base, "network")   ? "nh"
 	       : streq(base, "transport") ? "th"
 					  : NULL;
+}
+
+/* A write of whole bytes with no checksum no field of its context is:
+ * nft lists it raw, `@nh,8,8 set 0x4`. */
+static const struct nftl_sel *raw_write_sel(struct fctx *c,
+					    const struct linx_value *wr)
+{
+	const struct nftl_sel *s = NULL;
+	const char *base;
+	int64_t off, len;
+	char why[160];
+
+	base = raw_write_base(wr, &off, &len);
 	if (!base || !nftl_raw_sel(base, (uint64_t)off * 8, (uint64_t)len * 8,
 				   &c->raw, &s, why, sizeof(why)) ||
 	    s->proto[0] != '@')
+		return NULL;
+	return s;
+}
+
+/*
+ * The raw bit field a masked write with no checksum puts its value in
+ * (`@th,4,12 set 0x123`): the bits the mask clears, one run of them,
+ * and only if the parser would write that field with this very layout.
+ */
+static const struct nftl_sel *raw_bits_write_sel(struct fctx *c,
+						 const struct linx_value *wr,
+						 uint64_t mask,
+						 struct nftl_write *w)
+{
+	const struct nftl_sel *s = NULL;
+	const char *base;
+	int64_t off, len;
+	char why[160];
+
+	base = raw_write_base(wr, &off, &len);
+	if (!base || len > 8)
+		return NULL;
+	unsigned width = 8u * (unsigned)len, sh = 0, bits = 0;
+	uint64_t clear = ~mask & (width == 64 ? ~0ull : (1ull << width) - 1);
+	if (!clear)
+		return NULL;
+	while (!(clear >> sh & 1))
+		sh++;
+	while (sh + bits < width && (clear >> (sh + bits) & 1))
+		bits++;
+	if (sh + bits < 64 && clear >> (sh + bits) != 0)
+		return NULL; /* more than one run */
+	uint64_t bitoff = 8u * (uint64_t)off + width - sh - bits;
+	if (!nftl_raw_sel(base, bitoff, bits, &c->raw, &s, why, sizeof(why)) ||
+	    s->proto[0] != '@' || !nftl_write_layout(s, w) || !w->masked ||
+	    w->offset != off || w->len != len || w->mask != mask ||
+	    w->csum_type)
 		return NULL;
 	return s;
 }
@@ -3702,8 +3751,10 @@ static int fmt_payload_set(struct fctx *c, const struct linx_value *ex,
 	    !streq(str_of(e, "base"), str_of(&ex[i + 2], "base")) || !m ||
 	    !x || m->len != len || x->len != len || len > 8)
 		return 0;
-	s = write_sel(c, &ex[i + 2], true, get_uint(m->bytes, m->len, false),
-		      &w);
+	uint64_t keep = get_uint(m->bytes, m->len, false);
+	s = write_sel(c, &ex[i + 2], true, keep, &w);
+	if (!s)
+		s = raw_bits_write_sel(c, &ex[i + 2], keep, &w);
 	uint64_t v = get_uint(x->bytes, x->len, false);
 	if (!s || (v & w.mask))
 		return unsupported(c, &ex[i + 2], "a payload write nft "
