@@ -318,9 +318,13 @@ static void classid_text(struct sbuf *b, uint64_t v)
  * {index, name}, while linx_nft_format_with() runs with opts->netns;
  * NULL: indexes print as numbers.  Per thread and not a parameter:
  * value_text() is reached from every match, element and statement
- * printer, none of which carries the call's context.
+ * printer, none of which carries the call's context.  Initial-exec:
+ * the pointer sits in the static TLS block glibc keeps for dlopen()ed
+ * objects, not in a lazily allocated dynamic one (whose bookkeeping
+ * LeakSanitizer's thread walk misreads and crashes on, glibc 2.36).
  */
-static _Thread_local const struct linx_value *fmt_ifnames;
+static _Thread_local const struct linx_value *fmt_ifnames
+	__attribute__((tls_model("initial-exec")));
 
 /* The name of interface `idx` in fmt_ifnames, or NULL. */
 static const char *ifname_of(uint64_t idx)
