@@ -233,11 +233,6 @@ static int read_decl(uint8_t family, const char *table,
 	fl = linx_map_get(s, "flags");
 	if (nft_flags_from_value(set_flags, fl, what, &d->flags, err))
 		return retag(err, what, d->object, NULL);
-	if (d->is_map && !d->data.verdict && d->data.n > 1 &&
-	    (d->flags & NFT_SET_INTERVAL))
-		return nft_bad(err, what, d->object,
-			       "interval maps with concatenated data are "
-			       "not supported");
 	if ((rc = nft_get_u64(s, "timeout", UINT64_MAX / 2, what,
 			      &d->has_timeout, &d->timeout, err)) ||
 	    (rc = nft_get_u64(s, "gc_interval", UINT32_MAX, what, &d->has_gc,
