@@ -88,6 +88,18 @@ struct nameref {
 	const struct tok *name;
 };
 
+/* A nat from a named map declared after its rule: whether the map gives
+ * the port too (data ADDR . PORT) is known once it is (natrefs_resolve).
+ * `set` names it, `map` is where the lookup starts; `l4` the rule
+ * matched a transport protocol first, `pair` it was written `addr .
+ * port`, `port` a port followed the map. */
+struct natref {
+	size_t table;
+	const struct tok *set, *map;
+	int fam;
+	bool l4, pair, port;
+};
+
 /* A table a delete command removed: family, name, and the command. */
 struct gone {
 	int fam;
@@ -122,6 +134,9 @@ struct parser {
 	const struct tok *first_iv; /* the first prefix or range of a set */
 	/* while the elements of a concatenated key are read: its types */
 	const struct ckey *ck;
+	/* while a named map's elements are read, when its data is a
+	 * concatenation (`type K : ipv4_addr . inet_service`): its types */
+	const struct ckey *dck;
 	/* while a named set's elements are read: they may carry statements */
 	bool elem_stmts;
 	size_t expanded; /* tokens produced by define expansion */
@@ -143,6 +158,9 @@ struct parser {
 	size_t n_refs;
 	/* byteorders waiting for a set declared later (hton_for_set) */
 	size_t n_hostrefs;
+	/* nats from named maps declared later (stmt_nat) */
+	struct natref *natrefs;
+	size_t n_natrefs;
 	/* tables a delete or destroy command removed and no table command
 	 * declared again since: a load cannot delete a table (it replaces
 	 * the tables it declares), so each must come back by the end */
@@ -1671,6 +1689,41 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 
 static int stateful_stmts(struct parser *p, struct linx_value *exprs);
 
+/* The data of a named map's element when the map's data is a
+ * concatenation (p->dck): one value of each type, `192.168.1.2 . 8080`,
+ * as a list.  Ranges and prefixes would be nft's `interval` data, which
+ * is not written. */
+static int parse_concat_data(struct parser *p, struct linx_value *ret)
+{
+	struct linx_value l = linx_value_list();
+	int rc = 0;
+
+	for (unsigned i = 0; i < p->dck->n; i++) {
+		const struct tok *at = peek(p);
+		struct val v;
+
+		if (i && (rc = expect_punct(p, '.')) < 0)
+			break;
+		if (i)
+			at = peek(p);
+		if ((rc = parse_value(p, p->dck->dt[i], p->dck->len[i], &v)) < 0)
+			break;
+		linx_list_push(&l, &v.elem);
+		if (v.plen >= 0 || is_punct(peek(p), '-')) {
+			rc = perror_at(p, at, "unsupported feature: ranges and "
+					      "prefixes in a map's "
+					      "concatenated data");
+			break;
+		}
+	}
+	if (rc < 0) {
+		linx_value_clear(&l);
+		return rc;
+	}
+	*ret = l;
+	return linx_value_status(ret) < 0 ? nomem(p) : 0;
+}
+
 /* `{ a, b-c, d : verdict }` (the '{' consumed) or `a, b` (comma list). */
 static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 			  bool braces, int data_kind, unsigned ddt,
@@ -1764,6 +1817,8 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 			}
 			if (data_kind == 2) {
 				rc = parse_verdict(p, &data);
+			} else if (p->dck) {
+				rc = parse_concat_data(p, &data);
 			} else {
 				struct val dv;
 				rc = parse_value(p, ddt, dlen, &dv);
@@ -3439,10 +3494,21 @@ static int concat_map_value(struct parser *p, struct rule *r,
 					     "expression other than a map "
 					     "lookup",
 				 what);
-	if (peek(p)->kind == T_SETREF)
-		return perror_at(p, peek(p), "unsupported feature: %s a named "
-					     "map of a concatenation",
-				 what);
+	if (peek(p)->kind == T_SETREF) {
+		/* the loads follow what the named map is (an interval
+		 * map's host-order components turned), then the lookup */
+		const struct tok *st = next(p);
+		struct key_order o = { .set = st->s };
+		if ((rc = add_ref(p, "sets", NULL, st)) < 0 ||
+		    (rc = load_key(p, r, sel, ats, k.n, 0, &o, &slots)) < 0)
+			return rc;
+		struct linx_value e = linx_value_map();
+		linx_map_put_cstring(&e, "expr", "lookup");
+		linx_map_put_int(&e, "sreg", 1);
+		linx_map_put_cstring(&e, "set", st->s);
+		linx_map_put_int(&e, "dreg", 1);
+		return push_expr(p, r, &e);
+	}
 	if ((rc = expect_punct(p, '{')) < 0)
 		return rc;
 	struct linx_value elems;
@@ -3731,6 +3797,125 @@ static bool nat_map_ahead(struct parser *p)
 		streq(t->s, "ct") || is_payload_proto(t->s) || gen_sel(t));
 }
 
+/* What the named map `set` gives a nat of family `fam`: 1 an address and
+ * a port (data ADDR . PORT, the port in the slot after the address), 0
+ * an address; any other concatenation is refused at `at`. */
+static int nat_map_data(struct parser *p, const struct linx_value *set,
+			int fam, const struct tok *at)
+{
+	const struct linx_value *dt = linx_map_get(set, "data_type");
+	const char *addr = fam == F_IP ? "ipv4_addr" : "ipv6_addr";
+
+	if (!dt || dt->type != LINX_LIST)
+		return 0;
+	if (dt->len == 2 && dt->items[0].type == LINX_STRING &&
+	    dt->items[1].type == LINX_STRING &&
+	    streq(dt->items[0].str, addr) &&
+	    streq(dt->items[1].str, "inet_service"))
+		return 1;
+	return perror_at(p, at, "unsupported feature: nat %s from a map "
+				"whose data is not %s . inet_service",
+			 fam_names[fam], addr);
+}
+
+static bool is_expr_named(const struct linx_value *e, const char *name);
+
+/* The marker of a nat waiting for its named map (struct natref): the
+ * index into p->natrefs, removed once the map is known. */
+#define PENDING_NAT "\x01nat"
+
+static int natref_add(struct parser *p, struct linx_value *e,
+		      const struct natref *n)
+{
+	if (p->n_natrefs >= 65536)
+		return perror_at(p, n->set, "too many nat statements");
+	if (p->n_natrefs % 16 == 0) {
+		struct natref *v = realloc(p->natrefs, (p->n_natrefs + 16) *
+							       sizeof(*v));
+		if (!v)
+			return nomem(p);
+		p->natrefs = v;
+	}
+	p->natrefs[p->n_natrefs] = *n;
+	linx_map_put_int(e, PENDING_NAT, (int64_t)p->n_natrefs++);
+	return linx_value_status(e) < 0 ? nomem(p) : 0;
+}
+
+/* A pending nat `e` (natref `n`) now that its map may be known: with
+ * ADDR . PORT data the port comes from the slot after the address.  A
+ * map still unknown (in the kernel, not in the input) gives an
+ * address, as a map of this input without concatenated data. */
+static int natref_apply(struct parser *p, size_t table, struct linx_value *e,
+			const struct natref *n)
+{
+	struct linx_value *set = find_set(p, table, n->set->s);
+	int rc = set ? nat_map_data(p, set, n->fam, n->set) : 0;
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0 && n->pair)
+		return perror_at(p, n->set, "map %s does not give ADDR . PORT",
+				 n->set->s);
+	if (rc == 0)
+		return 0;
+	if (n->port)
+		return perror_at(p, n->set, "map %s gives the port too: no "
+					    "port after it", n->set->s);
+	if (!n->l4)
+		return perror_at(p, n->map, "transport protocol mapping is "
+					    "only valid after transport "
+					    "protocol match");
+	if (!n->pair)
+		linx_map_put_int(e, "reg_proto_min", n->fam == F_IP ? 9 : 2);
+	return linx_value_status(e) < 0 ? nomem(p) : 0;
+}
+
+static int natrefs_rule(struct parser *p, size_t table,
+			struct linx_value *exprs)
+{
+	int rc;
+
+	for (uint32_t i = 0; i < exprs->len; i++) {
+		struct linx_value *e = &exprs->items[i];
+		const struct linx_value *ix = linx_map_get(e, PENDING_NAT);
+		if (!ix)
+			continue;
+		struct linx_value k = linx_value_map();
+		for (uint32_t j = 0; j < e->len; j++)
+			if (strcmp(e->pairs[j].key, PENDING_NAT) != 0)
+				linx_map_put(&k, e->pairs[j].key,
+					     &e->pairs[j].value);
+		size_t at = ix->type == LINX_INT ? (size_t)ix->i : SIZE_MAX;
+		linx_value_clear(e);
+		*e = k;
+		if (at >= p->n_natrefs)
+			return perror_at(p, p->last, "internal: nat marker");
+		if ((rc = natref_apply(p, table, e, &p->natrefs[at])) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int natrefs_resolve(struct parser *p)
+{
+	struct linx_value *tables = mget(&p->rs, "tables");
+	int rc;
+
+	for (uint32_t t = 0; p->n_natrefs && t < tables->len; t++) {
+		struct linx_value *chains = mget(&tables->items[t], "chains");
+		for (uint32_t c = 0; chains && c < chains->len; c++) {
+			struct linx_value *rules = mget(&chains->items[c], "rules");
+			for (uint32_t r = 0; rules && r < rules->len; r++) {
+				struct linx_value *ex =
+					mget(&rules->items[r], "exprs");
+				if (ex && (rc = natrefs_rule(p, t, ex)) < 0)
+					return rc;
+			}
+		}
+	}
+	return 0;
+}
+
 static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		    const struct tok *at)
 {
@@ -3792,6 +3977,43 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		if (rc < 0)
 			goto fail;
 		linx_map_put_int(&e, "reg_addr_min", 1);
+		/* a named map: its data type says whether it gives the
+		 * port too; for one declared later, known at the end */
+		struct natref nr = { .table = p->table, .map = mt, .fam = fam,
+				     .l4 = r->l4 >= 0 || r->l4seen,
+				     .pair = pair };
+		int npair = 0;
+		if (is_expr_named(&r->exprs.items[r->exprs.len - 1], "lookup")) {
+			nr.set = p->last;
+			struct linx_value *set = find_set(p, p->table, nr.set->s);
+			npair = set ? nat_map_data(p, set, fam, nr.set) : -1;
+			if (npair == 0 && pair)
+				npair = perror_at(p, nr.set, "map %s does not "
+							     "give ADDR . PORT",
+						  nr.set->s);
+			if ((rc = npair) < -1)
+				goto fail;
+		}
+		if (npair == 1 || (npair == -1 && pair)) {
+			if (!nr.l4) {
+				rc = perror_at(p, mt, "transport protocol "
+						      "mapping is only valid "
+						      "after transport "
+						      "protocol match");
+				goto fail;
+			}
+			linx_map_put_int(&e, "reg_proto_min",
+					 fam == F_IP ? 9 : 2);
+			if (npair == -1 && (rc = natref_add(p, &e, &nr)) < 0)
+				goto fail;
+			nat_flags(p, &e);
+			return push_expr(p, r, &e);
+		}
+		if (npair == -1) {
+			nr.port = is_punct(peek(p), ':');
+			if ((rc = natref_add(p, &e, &nr)) < 0)
+				goto fail;
+		}
 		if (pairs || pair) {
 			/* the port follows the address in register 1's
 			 * slots: NFT_REG32_01 after 4 bytes, register 2
@@ -4608,6 +4830,8 @@ static int dynrefs_resolve(struct parser *p)
 	if (p->opts && p->opts->check_refs && (rc = names_resolve(p)) < 0)
 		return rc;
 	if ((rc = hostrefs_resolve(p)) < 0)
+		return rc;
+	if ((rc = natrefs_resolve(p)) < 0)
 		return rc;
 
 	for (size_t i = 0; i < p->n_dynrefs; i++)
@@ -6396,6 +6620,47 @@ static int typeof_sel(struct parser *p, bool alone,
 	return linx_value_cstring(text, buf) < 0 ? nomem(p) : 0;
 }
 
+/* A selector of a map's data after `typeof ... :`.  A plain integer
+ * (ip ttl, a raw payload) is refused there even in a concatenation:
+ * its width would be known only from the data's typeof userdata, which
+ * the pull reads after the data type. */
+static int typeof_data_sel(struct parser *p, const struct nftl_sel **ret,
+			   struct linx_value *text)
+{
+	const struct tok *at = peek(p);
+	int rc;
+
+	if ((rc = typeof_sel(p, true, ret, text)) < 0)
+		return rc;
+	if ((*ret)->dtype == DT_INT || (*ret)->proto[0] == '@') {
+		rc = perror_at(p, at, "unsupported feature: typeof %s in a "
+				      "map's data",
+			       text->type == LINX_STRING ? text->str : "");
+		linx_value_clear(text);
+		return rc;
+	}
+	return 0;
+}
+
+/* `type K : T . T ...`: the data's types after the first (`dt`, `len`,
+ * read at `at`), in `dck`. */
+static int concat_data_type(struct parser *p, struct ckey *dck,
+			    const struct tok *at, unsigned dt, unsigned len)
+{
+	const char *tn;
+	int rc;
+
+	if ((rc = ckey_add(p, dck, dt, len, at)) < 0)
+		return rc;
+	while (accept_punct(p, '.')) {
+		at = peek(p);
+		if ((rc = set_type(p, next(p), &dt, &len, &tn)) < 0 ||
+		    (rc = ckey_add(p, dck, dt, len, at)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /*
  * `typeof SEL . SEL ... [: SEL | : verdict]`: the types are the
  * selectors' (key_type, data_type, as `type` would give them), and the
@@ -6403,7 +6668,8 @@ static int typeof_sel(struct parser *p, bool alone,
  * the set's userdata to print the set the way it was written.
  */
 static int parse_typeof(struct parser *p, struct linx_value *s,
-			struct ckey *ck, bool is_map, unsigned *dt,
+			struct ckey *ck, struct ckey *dck, bool is_map,
+			unsigned *dt,
 			unsigned *len, int *data_kind, unsigned *ddt,
 			unsigned *dlen)
 {
@@ -6445,15 +6711,41 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 		linx_map_put_cstring(s, "data_typeof", "verdict");
 		return 0;
 	}
-	if ((rc = typeof_sel(p, true, &sel, &tv)) < 0)
+	const struct tok *at = peek(p);
+	bool more;
+	if ((rc = typeof_data_sel(p, &sel, &tv)) < 0)
 		return rc;
 	*data_kind = 1;
 	*ddt = sel->dtype;
 	*dlen = sel->len;
-	linx_map_put_cstring(s, "data_type",
-			     nftl_dtype_settype(sel->dtype, sel->len));
-	linx_map_put(s, "data_typeof", &tv);
+	dck->n = 0;
+	if (!(more = is_punct(peek(p), '.'))) {
+		linx_map_put_cstring(s, "data_type",
+				     nftl_dtype_settype(sel->dtype, sel->len));
+		linx_map_put(s, "data_typeof", &tv);
+		return 0;
+	}
+	/* a concatenation as the data (typeof tcp dport : ip daddr . tcp
+	 * dport): typed as `type` would give it, one selector a part */
+	tl = linx_value_list();
+	linx_list_push(&tl, &tv);
+	if ((rc = ckey_add(p, dck, sel->dtype, sel->len, at)) < 0)
+		goto fail;
+	while (accept_punct(p, '.')) {
+		at = peek(p);
+		if ((rc = typeof_data_sel(p, &sel, &tv)) < 0)
+			goto fail;
+		linx_list_push(&tl, &tv);
+		if ((rc = ckey_add(p, dck, sel->dtype, sel->len, at)) < 0)
+			goto fail;
+	}
+	struct linx_value dtl = ckey_types(dck);
+	linx_map_put(s, "data_type", &dtl);
+	linx_map_put(s, "data_typeof", &tl);
 	return 0;
+fail:
+	linx_value_clear(&tl);
+	return rc;
 }
 
 static int parse_set_body(struct parser *p, const char *name, bool is_map)
@@ -6465,7 +6757,7 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	bool have_type = false, interval = false, elements_line = false;
 	const struct tok *auto_merge = NULL;
 	const char *tn;
-	struct ckey ck = { 0 };
+	struct ckey ck = { 0 }, dck = { 0 };
 
 	linx_map_put_cstring(&s, "name", name);
 	for (;;) {
@@ -6540,11 +6832,24 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 					linx_map_put_cstring(&s, "data_type",
 							     "verdict");
 				} else {
+					tt = peek(p);
 					if ((rc = set_type(p, next(p), &ddt, &dlen,
 							   &tn)) < 0)
 						goto out;
 					data_kind = 1;
-					linx_map_put_cstring(&s, "data_type", tn);
+					dck.n = 0;
+					if (is_punct(peek(p), '.') &&
+					    (rc = concat_data_type(p, &dck, tt,
+								   ddt, dlen)) < 0)
+						goto out;
+					if (dck.n > 1) {
+						struct linx_value v =
+							ckey_types(&dck);
+						linx_map_put(&s, "data_type", &v);
+					} else {
+						linx_map_put_cstring(&s, "data_type",
+								     tn);
+					}
 				}
 			}
 		} else if (is_ident(t, "typeof")) {
@@ -6553,8 +6858,8 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 				goto out;
 			}
 			have_type = true;
-			if ((rc = parse_typeof(p, &s, &ck, is_map, &dt, &len,
-					       &data_kind, &ddt, &dlen)) < 0)
+			if ((rc = parse_typeof(p, &s, &ck, &dck, is_map, &dt,
+					       &len, &data_kind, &ddt, &dlen)) < 0)
 				goto out;
 		} else if (is_ident(t, "flags")) {
 			struct linx_value f = linx_value_list();
@@ -6617,11 +6922,13 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			bool iv = false;
 			linx_value_clear(&elems);
 			p->ck = ck.n > 1 ? &ck : NULL;
+			p->dck = dck.n > 1 ? &dck : NULL;
 			p->elem_stmts = true;
 			rc = parse_elements(p, dt, len, true, data_kind, ddt, dlen,
 					    &elems, &iv);
 			p->elem_stmts = false;
 			p->ck = NULL;
+			p->dck = NULL;
 			elements_line = true;
 			if (rc < 0)
 				goto out;
@@ -8109,6 +8416,7 @@ out:
 		free(p->defs[i].name);
 	free(p->defs);
 	free(p->dynrefs);
+	free(p->natrefs);
 	free(p->meters);
 	free(p->refs);
 	free(p->gone);
