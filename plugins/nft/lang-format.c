@@ -174,6 +174,11 @@ struct fctx {
 	/* the map of regtext[r] gives an address and a port (a nat map's
 	 * `ADDR . PORT` values), the port in the next slot */
 	bool regpair[24];
+	/* the map of regtext[r] is a named one (`map @m`): whether its
+	 * values give the port too is the map's type, which a rule does
+	 * not see; the nat that reads the port from the slot after the
+	 * address tells */
+	bool regnamed[24];
 	bool term; /* a verdict was written: nothing may follow */
 	bool iiftype; /* the link-layer dependency was read */
 	/* the transport protocol was matched, maybe as a set (meta l4proto
@@ -1437,6 +1442,7 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 				return unsupported(c, m, "out of memory");
 			}
 			c->regtext[ldreg] = b.p;
+			c->regnamed[ldreg] = true;
 			return 2;
 		}
 	}
@@ -2460,10 +2466,20 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 		    c->regtext[ra] && !linx_map_get(e, "reg_addr_max") &&
 		    !linx_map_get(e, "reg_proto_max")) {
 			bool pair = c->regpair[ra];
+			/* a named map's ADDR . PORT: the port from the
+			 * slot after the address, which nothing else
+			 * loaded (the parser's `: PORT` goes to register
+			 * 2 and, for ip6, is seen there) */
+			if (c->regnamed[ra] && ra == 1 &&
+			    int_of(e, "reg_proto_min", &rp) &&
+			    rp == (v6 ? 2 : 9) && !c->regtext[rp] &&
+			    !c->reg[rp])
+				pair = true;
 			nftl_sb_puts(&b, c->regtext[ra]);
 			free(c->regtext[ra]);
 			c->regtext[ra] = NULL;
 			c->regpair[ra] = false;
+			c->regnamed[ra] = false;
 			/* ADDR . PORT values: the port is the map's too,
 			 * in the slot after the address */
 			if (pair && !(ra == 1 &&
@@ -3044,8 +3060,9 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if ((!lk && !lit) || !int_of(m, "sreg", &sreg) || sreg != 1)
 		return 0;
 	int_of(m, "dreg", &dreg);
-	/* SEL . SEL map { ... }: a nat's value, left in register 1 */
-	bool tomap = dreg == 1 && lit && !c->regtext[1];
+	/* SEL . SEL map { ... } or map @m: a nat's value, left in
+	 * register 1 */
+	bool tomap = dreg == 1 && !c->regtext[1];
 	if (dreg != -1 && dreg != 0 && !tomap)
 		return 0;
 	const struct linx_value *f = linx_map_get(m, "flags");
@@ -3060,7 +3077,7 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	bool pair = tomap && nat_pair_type(linx_map_get(m, "data_type"));
 	if (pair)
 		dt = type_text(linx_map_get(m, "data_type"), db, sizeof(db));
-	if (tomap && (!dt || streq(dt, "verdict") || has_inv(m)))
+	if (tomap && ((lit && (!dt || streq(dt, "verdict"))) || has_inv(m)))
 		return 0;
 	if (lit) {
 		if (!ktv || ktv->type != LINX_LIST || ktv->len != nl ||
@@ -3113,6 +3130,7 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if (tomap) {
 		c->regtext[1] = b.p;
 		c->regpair[1] = pair;
+		c->regnamed[1] = lk;
 	} else {
 		word(c, b.p);
 		free(b.p);
@@ -4065,6 +4083,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			nftl_sb_puts(&b, c->regtext[1]);
 			free(c->regtext[1]);
 			c->regtext[1] = NULL;
+			c->regnamed[1] = false;
 			if (b.oom) {
 				free(b.p);
 				return unsupported(c, e, "out of memory");
@@ -4619,8 +4638,24 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		slots += (slen + 3) / 4;
 	}
 	kt_ok = kt_ok && slots <= 16;
-	if (!kt_ok ||
-	    (dt && strcmp(dt, "verdict") && !nftl_settype_dtype(dt, &sdt, &slen)))
+	/* the data may be a concatenation of types the parser takes
+	 * (type inet_service : ipv4_addr . inet_service) */
+	const struct linx_value *dtv = linx_map_get(s, "data_type");
+	bool dt_ok = !dt || streq(dt, "verdict") ||
+		     (dtv->type == LINX_STRING
+			      ? nftl_settype_dtype(dt, &sdt, &slen)
+			      : dtv->len >= 2 && dtv->len <= 8);
+	slots = 0;
+	for (uint32_t k = 0; dt_ok && dtv && dtv->type == LINX_LIST &&
+			     k < dtv->len; k++) {
+		const char *cn = dtv->items[k].str;
+		dt_ok = dtv->items[k].type == LINX_STRING &&
+			nftl_settype_dtype(cn, &sdt, &slen) &&
+			concat_type_ok(sdt, slen) &&
+			streq(nftl_dtype_settype(sdt, slen), cn);
+		slots += (slen + 3) / 4;
+	}
+	if (!kt_ok || !dt_ok || slots > 16)
 		return put_unsupported_line(b, 1, "set: its key or data type");
 	for (uint32_t k = 0; fl && k < fl->len; k++)
 		if (fl->type != LINX_LIST || fl->items[k].type != LINX_STRING ||
