@@ -937,6 +937,40 @@ static const struct {
 	{ "table ip t {\n chain c {\n  tcp dport 1 dnat ip addr . port to "
 	  "10.0.0.1\n }\n}\n",
 	  3, 38, "expecting a map lookup" },
+	/* named maps of ADDR . PORT (concat-data-maps.nft): the port
+	 * needs a transport match, the map declared before or after the
+	 * rule; other concatenated data, ranges in it, a port after it */
+	{ "table ip t {\n map m {\n  type ipv4_addr : ipv4_addr . "
+	  "inet_service\n }\n chain c {\n  dnat to ip saddr map @m\n }\n}\n",
+	  6, 11, "transport protocol mapping is only valid after transport "
+		 "protocol match" },
+	{ "table ip t {\n chain c {\n  dnat to ip saddr map @m\n }\n map m {\n"
+	  "  type ipv4_addr : ipv4_addr . inet_service\n }\n}\n",
+	  3, 11, "transport protocol mapping is only valid after transport "
+		 "protocol match" },
+	{ "table ip t {\n map m {\n  type inet_service : ipv4_addr . "
+	  "ipv4_addr\n }\n chain c {\n  dnat to tcp dport map @m\n }\n}\n",
+	  6, 25, "unsupported feature: nat ip from a map whose data is not "
+		 "ipv4_addr . inet_service" },
+	{ "table inet t {\n map m {\n  type inet_service : ipv4_addr . "
+	  "inet_service\n }\n chain c {\n  dnat ip6 to tcp dport map @m\n"
+	  " }\n}\n",
+	  6, 29, "unsupported feature: nat ip6 from a map whose data is not "
+		 "ipv6_addr . inet_service" },
+	{ "table ip t {\n map m {\n  type inet_service : ipv4_addr . "
+	  "inet_service\n  elements = { 80 : 10.0.0.0/24 . 80 }\n }\n}\n",
+	  4, 21, "unsupported feature: ranges and prefixes in a map's "
+		 "concatenated data" },
+	{ "table ip t {\n map m {\n  typeof tcp dport : ip ttl . ip daddr\n"
+	  " }\n}\n",
+	  3, 22, "unsupported feature: typeof ip ttl in a map's data" },
+	{ "table ip t {\n map m {\n  type ipv4_addr : ipv4_addr\n }\n"
+	  " chain c {\n  tcp dport 1 dnat ip addr . port to ip saddr map @m\n"
+	  " }\n}\n",
+	  6, 51, "map m does not give ADDR . PORT" },
+	{ "table ip t {\n chain c {\n  dnat to tcp dport map @m : 80\n }\n"
+	  " map m {\n  type inet_service : ipv4_addr . inet_service\n }\n}\n",
+	  3, 25, "map m gives the port too: no port after it" },
 	/* the older set statement: an op, a key, the set */
 	{ "table ip t {\n chain c {\n  set frob ip saddr @s\n }\n}\n",
 	  3, 7, "expecting add, update or delete" },
