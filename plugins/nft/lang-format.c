@@ -3044,8 +3044,13 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if ((!lk && !lit) || !int_of(m, "sreg", &sreg) || sreg != 1)
 		return 0;
 	int_of(m, "dreg", &dreg);
-	/* SEL . SEL map { ... }: a nat's value, left in register 1 */
-	bool tomap = dreg == 1 && lit && !c->regtext[1];
+	/* SEL . SEL map { ... }: a nat's value, left in register 1; a
+	 * named map's only for a meta or ct set (the parser's nat takes
+	 * no named map of a concatenation) */
+	bool tomap = dreg == 1 && !c->regtext[1] &&
+		     (lit || (j + 1 < n && (is_expr(&ex[j + 1], "meta") ||
+					    is_expr(&ex[j + 1], "ct")) &&
+			      !linx_map_get(&ex[j + 1], "dreg")));
 	if (dreg != -1 && dreg != 0 && !tomap)
 		return 0;
 	const struct linx_value *f = linx_map_get(m, "flags");
@@ -3060,7 +3065,7 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	bool pair = tomap && nat_pair_type(linx_map_get(m, "data_type"));
 	if (pair)
 		dt = type_text(linx_map_get(m, "data_type"), db, sizeof(db));
-	if (tomap && (!dt || streq(dt, "verdict") || has_inv(m)))
+	if (tomap && ((lit && (!dt || streq(dt, "verdict"))) || has_inv(m)))
 		return 0;
 	if (lit) {
 		if (!ktv || ktv->type != LINX_LIST || ktv->len != nl ||

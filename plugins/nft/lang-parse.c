@@ -3439,10 +3439,27 @@ static int concat_map_value(struct parser *p, struct rule *r,
 					     "expression other than a map "
 					     "lookup",
 				 what);
-	if (peek(p)->kind == T_SETREF)
-		return perror_at(p, peek(p), "unsupported feature: %s a named "
-					     "map of a concatenation",
-				 what);
+	if (peek(p)->kind == T_SETREF) {
+		/* meta mark set ip saddr . tcp dport map @m: a named map's
+		 * value is one of ours; a nat's would be an address and a
+		 * port, which named maps do not hold yet */
+		if (!nftl_dtype_map_settable(ddt))
+			return perror_at(p, peek(p), "unsupported feature: %s "
+						     "a named map of a "
+						     "concatenation",
+					 what);
+		const struct tok *m = next(p);
+		struct key_order o = { .set = m->s };
+		if ((rc = load_key(p, r, sel, ats, k.n, 0, &o, &slots)) < 0 ||
+		    (rc = add_ref(p, "sets", NULL, m)) < 0)
+			return rc;
+		struct linx_value e = linx_value_map();
+		linx_map_put_cstring(&e, "expr", "lookup");
+		linx_map_put_int(&e, "sreg", 1);
+		linx_map_put_cstring(&e, "set", m->s);
+		linx_map_put_int(&e, "dreg", 1);
+		return push_expr(p, r, &e);
+	}
 	if ((rc = expect_punct(p, '{')) < 0)
 		return rc;
 	struct linx_value elems;
@@ -4092,8 +4109,20 @@ static bool map_ahead(struct parser *p)
 	if (left < 2 || v[0].kind != T_IDENT)
 		return false;
 	if (unqualified_meta(v[0].s))
-		return is_ident(&v[1], "map");
-	return left >= 3 && v[1].kind == T_IDENT && is_ident(&v[2], "map");
+		return is_ident(&v[1], "map") || is_punct(&v[1], '.');
+	if (left >= 3 && v[1].kind == T_IDENT && is_ident(&v[2], "map"))
+		return true;
+	/* `ip saddr . tcp dport map ...`: words and dots up to the map */
+	bool dot = false;
+	for (size_t i = 1; i < left && i < 4 * CONCAT_MAX; i++) {
+		if (is_ident(&v[i], "map"))
+			return dot && v[i - 1].kind == T_IDENT;
+		if (is_punct(&v[i], '.'))
+			dot = true;
+		else if (v[i].kind != T_IDENT)
+			return false;
+	}
+	return false;
 }
 
 

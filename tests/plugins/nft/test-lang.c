@@ -246,6 +246,16 @@ static const char *const vectors[][3] = {
 	  "\"data_type\":\"classid\",\"elements\":[{\"key\":0,"
 	  "\"value\":65537},{\"key\":1,\"value\":65538}],\"sreg\":1,"
 	  "\"dreg\":1},{\"expr\":\"meta\",\"key\":\"priority\",\"sreg\":1}]" },
+	/* a concatenation's map gives the value too: the key loaded as
+	 * for a lookup, the map into register 1 */
+	{ "ip", "ct mark set ip saddr . tcp dport map { 10.0.0.1 . 22 : 0x1 }",
+	  "[" L4TCP PL("network", 12, 4)
+	  "{\"expr\":\"payload\",\"dreg\":9,\"base\":\"transport\","
+	  "\"offset\":2,\"len\":2},"
+	  "{\"expr\":\"set_literal\",\"key_type\":[\"ipv4_addr\","
+	  "\"inet_service\"],\"data_type\":\"mark\",\"elements\":"
+	  "[{\"key\":[\"10.0.0.1\",22],\"value\":1}],\"sreg\":1,"
+	  "\"dreg\":1},{\"expr\":\"ct\",\"key\":\"mark\",\"sreg\":1}]" },
 	/* @th,0,16 is th sport in a key too, with no dependency */
 	{ "inet", "@th,0,16 . ip saddr { 22 . 10.0.0.1 }",
 	  "[" NFIP PL("transport", 0, 2)
@@ -553,11 +563,15 @@ static const struct {
 	  3, 17, "a prefix or range in a list" },
 	{ "table inet t {\n chain c {\n  ip saddr 10.0.0.0/8, 1.2.3.4\n }\n}\n",
 	  3, 22, "a prefix in a list" },
-	{ "table ip t {\n map m {\n  typeof ip saddr : ip ttl\n }\n}\n", 3,
-	  21, "unsupported feature: typeof ip ttl" },
-	/* in a concatenation only (concat-integers.nft) */
-	{ "table ip t {\n set s {\n  typeof ip ttl\n }\n}\n", 3, 10,
-	  "unsupported feature: typeof ip ttl" },
+	/* a nat's named map of a concatenation would give an address and
+	 * a port; a meta or ct set's takes one (set-concat-maps.nft) */
+	{ "table ip t {\n chain c {\n  dnat to ip saddr . tcp dport map @m\n"
+	  " }\n}\n",
+	  3, 36, "unsupported feature: nat to a named map of a "
+		 "concatenation" },
+	{ "table ip t {\n chain c {\n  ct zone set ip saddr . tcp dport map "
+	  "@m\n }\n}\n",
+	  3, 15, "unsupported feature: ct zone set from a map" },
 	/* its width needs a typeof, and esp spi has none we write */
 	{ "table ip t {\n chain c {\n  ip ttl . esp spi { 1 . 1 }\n }\n}\n",
 	  3, 12, "unsupported feature: esp spi in a concatenation with an "
