@@ -4604,8 +4604,15 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	char tkb[256], tdb[256];
 	const char *tk = typeof_text(linx_map_get(s, "key_typeof"), ktv, tkb,
 				     sizeof(tkb));
+	const char *td = typeof_text(linx_map_get(s, "data_typeof"),
+				     linx_map_get(s, "data_type"), tdb,
+				     sizeof(tdb));
+	unsigned ibits;
+	/* a plain integer key or data (typeof ip ttl) only with its
+	 * selector, which says how the parser reads it */
 	bool kt_ok = ktv->type == LINX_STRING
-			     ? nftl_settype_dtype(kt, &sdt, &slen)
+			     ? nftl_settype_dtype(kt, &sdt, &slen) ||
+				       (tk && sscanf(kt, "integer/%u", &ibits) == 1)
 			     : ktv->len >= 2 && ktv->len <= 8;
 	unsigned slots = 0;
 	/* a concatenation: components the parser takes, 64 bytes at most;
@@ -4625,7 +4632,8 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	}
 	kt_ok = kt_ok && slots <= 16;
 	if (!kt_ok ||
-	    (dt && strcmp(dt, "verdict") && !nftl_settype_dtype(dt, &sdt, &slen)))
+	    (dt && strcmp(dt, "verdict") && !nftl_settype_dtype(dt, &sdt, &slen) &&
+	     !(td && sscanf(dt, "integer/%u", &ibits) == 1)))
 		return put_unsupported_line(b, 1, "set: its key or data type");
 	for (uint32_t k = 0; fl && k < fl->len; k++)
 		if (fl->type != LINX_LIST || fl->items[k].type != LINX_STRING ||
@@ -4639,9 +4647,6 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	put_name(b, name);
 	nftl_sb_puts(b, " {\n");
 	indent(b, 2);
-	const char *td = typeof_text(linx_map_get(s, "data_typeof"),
-				     linx_map_get(s, "data_type"), tdb,
-				     sizeof(tdb));
 	/* typeof only when every part has its selector, as nft has it */
 	if (tk && (!dt || td)) {
 		nftl_sb_printf(b, "typeof %s", tk);

@@ -6402,8 +6402,8 @@ static int set_type(struct parser *p, const struct tok *t, unsigned *dt,
 
 /* A selector of `typeof`: its text ("ip saddr", "meta iifname") for the
  * set's key_typeof or data_typeof. */
-static int typeof_sel(struct parser *p, bool alone,
-		      const struct nftl_sel **ret, struct linx_value *text)
+static int typeof_sel(struct parser *p, const struct nftl_sel **ret,
+		      struct linx_value *text)
 {
 	const struct tok *at = peek(p);
 	char buf[48];
@@ -6415,12 +6415,8 @@ static int typeof_sel(struct parser *p, bool alone,
 		rc = parse_selector(p, ret);
 	if (rc < 0)
 		return rc;
-	/* a plain integer (ip ttl, @nh,64,8) only in a concatenation:
-	 * alone, nft marks its byte order differently, not done yet */
 	nftl_sel_text(*ret, buf, sizeof(buf));
-	if (!nftl_sel_typeof_ok(*ret) ||
-	    (alone && ((*ret)->dtype == DT_INT || (*ret)->proto[0] == '@') &&
-	     !is_punct(peek(p), '.')))
+	if (!nftl_sel_typeof_ok(*ret))
 		return perror_at(p, at, "unsupported feature: typeof %s", buf);
 	return linx_value_cstring(text, buf) < 0 ? nomem(p) : 0;
 }
@@ -6444,7 +6440,7 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 	do {
 		const struct tok *at = peek(p);
 
-		if ((rc = typeof_sel(p, ck->n == 0, &sel, &tv)) < 0 ||
+		if ((rc = typeof_sel(p, &sel, &tv)) < 0 ||
 		    (rc = ckey_add(p, ck, sel->dtype, sel->len, at)) < 0) {
 			linx_value_clear(&tl);
 			return rc;
@@ -6474,7 +6470,7 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 		linx_map_put_cstring(s, "data_typeof", "verdict");
 		return 0;
 	}
-	if ((rc = typeof_sel(p, true, &sel, &tv)) < 0)
+	if ((rc = typeof_sel(p, &sel, &tv)) < 0)
 		return rc;
 	*data_kind = 1;
 	*ddt = sel->dtype;

@@ -978,8 +978,6 @@ static const struct {
 	  3, 3, "unsupported feature: a raw payload not in whole bytes" },
 	{ "table ip t {\n set s {\n  typeof ip saddr . @th,0,4\n }\n}\n", 3,
 	  21, "unsupported feature: typeof @th,0,4" },
-	{ "table ip t {\n set s {\n  typeof @th,0,8\n }\n}\n", 3,
-	  10, "unsupported feature: typeof @th,0,8" },
 	{ "table ip t {\n chain c {\n  @nh,64,8 { 1, 2 }\n }\n}\n",
 	  3, 12, "unsupported feature: a set of @nh,64,8" },
 	{ "table ip t {\n chain c {\n  ip saddr . @th,0,0 { 1.1.1.1 . 1 }\n"
@@ -1645,6 +1643,28 @@ START_TEST(typeof_keeps_its_selectors)
 		      "%s", j);
 	ck_assert_msg(strstr(t, "typeof ip saddr . tcp dport : meta mark\n") &&
 			      strstr(t, "typeof iifname\n"),
+		      "%s", t);
+	free(t);
+	free(j);
+	linx_value_clear(&rs);
+
+	/* plain integers alone: the type integer/N, the selector kept */
+	rs = parse_ok("table ip t { set s { typeof ip ttl; elements = { 1, 64 } }; "
+		      "map m { typeof meta mark : ip ttl; }; "
+		      "set r { typeof @nh,8,8; }; }");
+	t = fmt(&rs);
+	j = nt_to_json(&rs);
+	ck_assert_msg(strstr(j, "\"key_type\":\"integer/8\","
+				"\"key_typeof\":\"ip ttl\"") &&
+			      strstr(j, "\"data_type\":\"integer/8\","
+					"\"data_typeof\":\"ip ttl\"") &&
+			      strstr(j, "\"key_type\":\"integer/8\","
+					"\"key_typeof\":\"@nh,8,8\""),
+		      "%s", j);
+	ck_assert_msg(strstr(t, "typeof ip ttl\n") &&
+			      strstr(t, "elements = { 1, 64 }\n") &&
+			      strstr(t, "typeof meta mark : ip ttl\n") &&
+			      strstr(t, "typeof @nh,8,8\n"),
 		      "%s", t);
 	free(t);
 	free(j);
