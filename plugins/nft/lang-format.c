@@ -3060,8 +3060,8 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if ((!lk && !lit) || !int_of(m, "sreg", &sreg) || sreg != 1)
 		return 0;
 	int_of(m, "dreg", &dreg);
-	/* SEL . SEL map { ... } or map @m: a nat's value, left in
-	 * register 1 */
+	/* SEL . SEL map { ... } or map @m: the value of a nat or of a
+	 * meta or ct set, left in register 1 */
 	bool tomap = dreg == 1 && !c->regtext[1];
 	if (dreg != -1 && dreg != 0 && !tomap)
 		return 0;
@@ -4618,8 +4618,15 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	char tkb[256], tdb[256];
 	const char *tk = typeof_text(linx_map_get(s, "key_typeof"), ktv, tkb,
 				     sizeof(tkb));
+	const char *td = typeof_text(linx_map_get(s, "data_typeof"),
+				     linx_map_get(s, "data_type"), tdb,
+				     sizeof(tdb));
+	unsigned ibits;
+	/* a plain integer key or data (typeof ip ttl) only with its
+	 * selector, which says how the parser reads it */
 	bool kt_ok = ktv->type == LINX_STRING
-			     ? nftl_settype_dtype(kt, &sdt, &slen)
+			     ? nftl_settype_dtype(kt, &sdt, &slen) ||
+				       (tk && sscanf(kt, "integer/%u", &ibits) == 1)
 			     : ktv->len >= 2 && ktv->len <= 8;
 	unsigned slots = 0;
 	/* a concatenation: components the parser takes, 64 bytes at most;
@@ -4638,12 +4645,15 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		slots += (slen + 3) / 4;
 	}
 	kt_ok = kt_ok && slots <= 16;
-	/* the data may be a concatenation of types the parser takes
-	 * (type inet_service : ipv4_addr . inet_service) */
+	/* the data: a type the parser takes, a plain integer with its
+	 * selector (typeof meta mark : ip ttl), or a concatenation of
+	 * types the parser takes (type inet_service : ipv4_addr .
+	 * inet_service) */
 	const struct linx_value *dtv = linx_map_get(s, "data_type");
 	bool dt_ok = !dt || streq(dt, "verdict") ||
 		     (dtv->type == LINX_STRING
-			      ? nftl_settype_dtype(dt, &sdt, &slen)
+			      ? nftl_settype_dtype(dt, &sdt, &slen) ||
+					(td && sscanf(dt, "integer/%u", &ibits) == 1)
 			      : dtv->len >= 2 && dtv->len <= 8);
 	slots = 0;
 	for (uint32_t k = 0; dt_ok && dtv && dtv->type == LINX_LIST &&
@@ -4669,9 +4679,6 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	put_name(b, name);
 	nftl_sb_puts(b, " {\n");
 	indent(b, 2);
-	const char *td = typeof_text(linx_map_get(s, "data_typeof"),
-				     linx_map_get(s, "data_type"), tdb,
-				     sizeof(tdb));
 	/* typeof only when every part has its selector, as nft has it */
 	if (tk && (!dt || td)) {
 		nftl_sb_printf(b, "typeof %s", tk);

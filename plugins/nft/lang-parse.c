@@ -4314,8 +4314,20 @@ static bool map_ahead(struct parser *p)
 	if (left < 2 || v[0].kind != T_IDENT)
 		return false;
 	if (unqualified_meta(v[0].s))
-		return is_ident(&v[1], "map");
-	return left >= 3 && v[1].kind == T_IDENT && is_ident(&v[2], "map");
+		return is_ident(&v[1], "map") || is_punct(&v[1], '.');
+	if (left >= 3 && v[1].kind == T_IDENT && is_ident(&v[2], "map"))
+		return true;
+	/* `ip saddr . tcp dport map ...`: words and dots up to the map */
+	bool dot = false;
+	for (size_t i = 1; i < left && i < 4 * CONCAT_MAX; i++) {
+		if (is_ident(&v[i], "map"))
+			return dot && v[i - 1].kind == T_IDENT;
+		if (is_punct(&v[i], '.'))
+			dot = true;
+		else if (v[i].kind != T_IDENT)
+			return false;
+	}
+	return false;
 }
 
 
@@ -6597,8 +6609,8 @@ static int set_type(struct parser *p, const struct tok *t, unsigned *dt,
 
 /* A selector of `typeof`: its text ("ip saddr", "meta iifname") for the
  * set's key_typeof or data_typeof. */
-static int typeof_sel(struct parser *p, bool alone,
-		      const struct nftl_sel **ret, struct linx_value *text)
+static int typeof_sel(struct parser *p, const struct nftl_sel **ret,
+		      struct linx_value *text)
 {
 	const struct tok *at = peek(p);
 	char buf[48];
@@ -6610,34 +6622,44 @@ static int typeof_sel(struct parser *p, bool alone,
 		rc = parse_selector(p, ret);
 	if (rc < 0)
 		return rc;
-	/* a plain integer (ip ttl, @nh,64,8) only in a concatenation:
-	 * alone, nft marks its byte order differently, not done yet */
 	nftl_sel_text(*ret, buf, sizeof(buf));
-	if (!nftl_sel_typeof_ok(*ret) ||
-	    (alone && ((*ret)->dtype == DT_INT || (*ret)->proto[0] == '@') &&
-	     !is_punct(peek(p), '.')))
+	if (!nftl_sel_typeof_ok(*ret))
 		return perror_at(p, at, "unsupported feature: typeof %s", buf);
 	return linx_value_cstring(text, buf) < 0 ? nomem(p) : 0;
 }
 
-/* A selector of a map's data after `typeof ... :`.  A plain integer
- * (ip ttl, a raw payload) is refused there even in a concatenation:
- * its width would be known only from the data's typeof userdata, which
- * the pull reads after the data type. */
+/* A plain integer (ip ttl, a raw payload) is refused in a map's
+ * concatenated data: its width would be known only from the data's
+ * typeof userdata, which the pull reads after the data type.  Alone it
+ * is fine (typeof meta mark : ip ttl). */
+static bool typeof_data_int(const struct nftl_sel *s)
+{
+	return s->dtype == DT_INT || s->proto[0] == '@';
+}
+
+static int typeof_data_refuse(struct parser *p, const struct nftl_sel *s,
+			      const struct tok *at)
+{
+	char buf[48];
+
+	nftl_sel_text(s, buf, sizeof(buf));
+	return perror_at(p, at, "unsupported feature: typeof %s in a map's "
+				"concatenated data",
+			 buf);
+}
+
+/* A selector of a map's concatenated data after the first. */
 static int typeof_data_sel(struct parser *p, const struct nftl_sel **ret,
 			   struct linx_value *text)
 {
 	const struct tok *at = peek(p);
 	int rc;
 
-	if ((rc = typeof_sel(p, true, ret, text)) < 0)
+	if ((rc = typeof_sel(p, ret, text)) < 0)
 		return rc;
-	if ((*ret)->dtype == DT_INT || (*ret)->proto[0] == '@') {
-		rc = perror_at(p, at, "unsupported feature: typeof %s in a "
-				      "map's data",
-			       text->type == LINX_STRING ? text->str : "");
+	if (typeof_data_int(*ret)) {
 		linx_value_clear(text);
-		return rc;
+		return typeof_data_refuse(p, *ret, at);
 	}
 	return 0;
 }
@@ -6681,7 +6703,7 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 	do {
 		const struct tok *at = peek(p);
 
-		if ((rc = typeof_sel(p, ck->n == 0, &sel, &tv)) < 0 ||
+		if ((rc = typeof_sel(p, &sel, &tv)) < 0 ||
 		    (rc = ckey_add(p, ck, sel->dtype, sel->len, at)) < 0) {
 			linx_value_clear(&tl);
 			return rc;
@@ -6713,13 +6735,18 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 	}
 	const struct tok *at = peek(p);
 	bool more;
-	if ((rc = typeof_data_sel(p, &sel, &tv)) < 0)
+	if ((rc = typeof_sel(p, &sel, &tv)) < 0)
 		return rc;
 	*data_kind = 1;
 	*ddt = sel->dtype;
 	*dlen = sel->len;
 	dck->n = 0;
-	if (!(more = is_punct(peek(p), '.'))) {
+	more = is_punct(peek(p), '.');
+	if (more && typeof_data_int(sel)) {
+		linx_value_clear(&tv);
+		return typeof_data_refuse(p, sel, at);
+	}
+	if (!more) {
 		linx_map_put_cstring(s, "data_type",
 				     nftl_dtype_settype(sel->dtype, sel->len));
 		linx_map_put(s, "data_typeof", &tv);

@@ -205,6 +205,11 @@ struct nft_keytype;
  * *why says what is wrong. */
 int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
 		     const char **why);
+/* The byte order nftables writes for a set key (or map data) of one byte
+ * whose typeof is the lone selector `v`: it takes it from the expression
+ * where the type has none (`typeof ip ttl` network order, `typeof meta
+ * l4proto` host order). False when `v` is no lone selector. */
+bool nft_typeof_one_byte_host(const struct linx_value *v, bool *ret_host);
 /* Append `v` (checked) as the userdata TLV `type`: 0 or -EMSGSIZE. */
 int nft_typeof_put(struct nftnl_udata_buf *u, uint8_t type,
 		   const struct linx_value *v);

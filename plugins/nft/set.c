@@ -467,10 +467,18 @@ int nft_set_check(uint8_t family, const char *table,
 
 /* ---- encoding --------------------------------------------------------------- */
 
-static uint32_t byteorder_of(const struct nft_keytype *kt)
+static uint32_t byteorder_of(const struct nft_keytype *kt,
+			     const struct linx_value *typeof_sel)
 {
-	if (kt->verdict || kt->n != 1 || kt->t[0]->len == 1)
+	bool host;
+
+	if (kt->verdict || kt->n != 1)
 		return BYTEORDER_INVALID;
+	/* one byte has no order, but nft writes its typeof's */
+	if (kt->t[0]->len == 1)
+		return nft_typeof_one_byte_host(typeof_sel, &host)
+			       ? (host ? BYTEORDER_HOST : BYTEORDER_BIG)
+			       : BYTEORDER_INVALID;
 	return kt->t[0]->host_order ? BYTEORDER_HOST : BYTEORDER_BIG;
 }
 
@@ -484,10 +492,10 @@ static void put_set_udata(struct nft_msgbuf *b, const struct set_decl *d)
 		return;
 	}
 	nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER,
-			    byteorder_of(&d->key));
+			    byteorder_of(&d->key, d->key_typeof));
 	if (d->is_map && !d->data.object)
 		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATABYTEORDER,
-				    byteorder_of(&d->data));
+				    byteorder_of(&d->data, d->data_typeof));
 	if (d->flags & SET_F_AUTO_MERGE)
 		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_MERGE_ELEMENTS, 1);
 	/* nftables' order: the typeof TLVs come before the map's */

@@ -268,10 +268,8 @@ int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
 		const struct linx_value *c = v->type == LINX_LIST ? &v->items[i]
 								  : v;
 
-		/* plain integers (ip ttl) in concatenations only: alone,
-		 * nftables marks their byte order in a way not done yet */
-		if (c->type != LINX_STRING || !(s = nftl_typeof_sel(c->str, &raw)) ||
-		    (n == 1 && (s->dtype == DT_INT || s->proto[0] == '@'))) {
+		if (c->type != LINX_STRING ||
+		    !(s = nftl_typeof_sel(c->str, &raw))) {
 			*why = "an unsupported selector";
 			return -EINVAL;
 		}
@@ -282,6 +280,21 @@ int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
 		}
 	}
 	return 0;
+}
+
+bool nft_typeof_one_byte_host(const struct linx_value *v, bool *ret_host)
+{
+	const struct nftl_sel *s;
+	struct nftl_raw raw;
+
+	if (!v || v->type != LINX_STRING || !(s = nftl_typeof_sel(v->str, &raw)))
+		return false;
+	/* nftables' expression byte orders: payload fields are network
+	 * order; meta and ct keys host order, but ct protocol (as
+	 * nftl_sel_hton_size() has it) */
+	*ret_host = s->kind != SEL_PAYLOAD &&
+		    !(s->kind == SEL_CT && streq(s->key, "protocol"));
+	return true;
 }
 
 int nft_typeof_put(struct nftnl_udata_buf *u, uint8_t type,

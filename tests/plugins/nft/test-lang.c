@@ -246,6 +246,16 @@ static const char *const vectors[][3] = {
 	  "\"data_type\":\"classid\",\"elements\":[{\"key\":0,"
 	  "\"value\":65537},{\"key\":1,\"value\":65538}],\"sreg\":1,"
 	  "\"dreg\":1},{\"expr\":\"meta\",\"key\":\"priority\",\"sreg\":1}]" },
+	/* a concatenation's map gives the value too: the key loaded as
+	 * for a lookup, the map into register 1 */
+	{ "ip", "ct mark set ip saddr . tcp dport map { 10.0.0.1 . 22 : 0x1 }",
+	  "[" L4TCP PL("network", 12, 4)
+	  "{\"expr\":\"payload\",\"dreg\":9,\"base\":\"transport\","
+	  "\"offset\":2,\"len\":2},"
+	  "{\"expr\":\"set_literal\",\"key_type\":[\"ipv4_addr\","
+	  "\"inet_service\"],\"data_type\":\"mark\",\"elements\":"
+	  "[{\"key\":[\"10.0.0.1\",22],\"value\":1}],\"sreg\":1,"
+	  "\"dreg\":1},{\"expr\":\"ct\",\"key\":\"mark\",\"sreg\":1}]" },
 	/* @th,0,16 is th sport in a key too, with no dependency */
 	{ "inet", "@th,0,16 . ip saddr { 22 . 10.0.0.1 }",
 	  "[" NFIP PL("transport", 0, 2)
@@ -553,11 +563,9 @@ static const struct {
 	  3, 17, "a prefix or range in a list" },
 	{ "table inet t {\n chain c {\n  ip saddr 10.0.0.0/8, 1.2.3.4\n }\n}\n",
 	  3, 22, "a prefix in a list" },
-	{ "table ip t {\n map m {\n  typeof ip saddr : ip ttl\n }\n}\n", 3,
-	  21, "unsupported feature: typeof ip ttl" },
-	/* in a concatenation only (concat-integers.nft) */
-	{ "table ip t {\n set s {\n  typeof ip ttl\n }\n}\n", 3, 10,
-	  "unsupported feature: typeof ip ttl" },
+	{ "table ip t {\n chain c {\n  ct zone set ip saddr . tcp dport map "
+	  "@m\n }\n}\n",
+	  3, 15, "unsupported feature: ct zone set from a map" },
 	/* its width needs a typeof, and esp spi has none we write */
 	{ "table ip t {\n chain c {\n  ip ttl . esp spi { 1 . 1 }\n }\n}\n",
 	  3, 12, "unsupported feature: esp spi in a concatenation with an "
@@ -963,7 +971,8 @@ static const struct {
 		 "concatenated data" },
 	{ "table ip t {\n map m {\n  typeof tcp dport : ip ttl . ip daddr\n"
 	  " }\n}\n",
-	  3, 22, "unsupported feature: typeof ip ttl in a map's data" },
+	  3, 22, "unsupported feature: typeof ip ttl in a map's "
+		 "concatenated data" },
 	{ "table ip t {\n map m {\n  type ipv4_addr : ipv4_addr\n }\n"
 	  " chain c {\n  tcp dport 1 dnat ip addr . port to ip saddr map @m\n"
 	  " }\n}\n",
@@ -998,8 +1007,6 @@ static const struct {
 	  3, 3, "unsupported feature: a raw payload not in whole bytes" },
 	{ "table ip t {\n set s {\n  typeof ip saddr . @th,0,4\n }\n}\n", 3,
 	  21, "unsupported feature: typeof @th,0,4" },
-	{ "table ip t {\n set s {\n  typeof @th,0,8\n }\n}\n", 3,
-	  10, "unsupported feature: typeof @th,0,8" },
 	{ "table ip t {\n chain c {\n  @nh,64,8 { 1, 2 }\n }\n}\n",
 	  3, 12, "unsupported feature: a set of @nh,64,8" },
 	{ "table ip t {\n chain c {\n  ip saddr . @th,0,0 { 1.1.1.1 . 1 }\n"
@@ -1665,6 +1672,28 @@ START_TEST(typeof_keeps_its_selectors)
 		      "%s", j);
 	ck_assert_msg(strstr(t, "typeof ip saddr . tcp dport : meta mark\n") &&
 			      strstr(t, "typeof iifname\n"),
+		      "%s", t);
+	free(t);
+	free(j);
+	linx_value_clear(&rs);
+
+	/* plain integers alone: the type integer/N, the selector kept */
+	rs = parse_ok("table ip t { set s { typeof ip ttl; elements = { 1, 64 } }; "
+		      "map m { typeof meta mark : ip ttl; }; "
+		      "set r { typeof @nh,8,8; }; }");
+	t = fmt(&rs);
+	j = nt_to_json(&rs);
+	ck_assert_msg(strstr(j, "\"key_type\":\"integer/8\","
+				"\"key_typeof\":\"ip ttl\"") &&
+			      strstr(j, "\"data_type\":\"integer/8\","
+					"\"data_typeof\":\"ip ttl\"") &&
+			      strstr(j, "\"key_type\":\"integer/8\","
+					"\"key_typeof\":\"@nh,8,8\""),
+		      "%s", j);
+	ck_assert_msg(strstr(t, "typeof ip ttl\n") &&
+			      strstr(t, "elements = { 1, 64 }\n") &&
+			      strstr(t, "typeof meta mark : ip ttl\n") &&
+			      strstr(t, "typeof @nh,8,8\n"),
 		      "%s", t);
 	free(t);
 	free(j);
