@@ -1435,6 +1435,8 @@ static bool has_range(const struct linx_value *el)
 	return false;
 }
 
+static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e);
+
 static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			uint32_t n, uint32_t i, const struct nftl_sel *s,
 			bool prefix, const char *lhs)
@@ -1850,6 +1852,13 @@ value:;
 				    (!alt || streq(x->proto, "th")))
 					alt = x;
 			}
+			/* none: an integer of the load's width, as a raw
+			 * vmap's key is (@nh,72,8 vmap in an ip table,
+			 * which nft lists as ip protocol) */
+			const struct nftl_sel *r = !alt ? raw_of(c, ld) : NULL;
+			if (r && !r->bits && streq(kt, nftl_dtype_settype(
+							       r->dtype, r->len)))
+				alt = r;
 			if (!alt)
 				goto bad;
 			b.n = 0;
@@ -2134,7 +2143,6 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 
 /* The bit field (ip dscp) a payload load and the bitwise after it read,
  * or NULL. */
-static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e);
 static const char *raw_base(const struct linx_value *e, int64_t *off);
 
 /* Whether exprs[i] and the next are a range's cmp >= and cmp <=. */
