@@ -68,6 +68,7 @@ struct ckey {
 	unsigned n;
 	unsigned dt[CONCAT_MAX], len[CONCAT_MAX];
 	const char *name[CONCAT_MAX];
+	const struct tok *at[CONCAT_MAX];
 };
 
 /* A set statement's reference to a set: what the set must allow. */
@@ -2193,6 +2194,19 @@ static int ckey_add(struct parser *p, struct ckey *k, unsigned dt,
 		slots += (k->len[i] + 3) / 4;
 	if ((slots + (len + 3) / 4) * 4 > 64)
 		return perror_at(p, at, "a concatenation is at most 64 bytes");
+	/* nft concatenates a host-order integer (ct zone, meta cpu) as a
+	 * plain integer, its byte order only in the typeof userdata;
+	 * the set code cannot read such a key back yet, and refuses it */
+	const struct tok *hat = strncmp(name, "host_integer/", 13) == 0
+					? at
+				: k->n == 1 && strncmp(k->name[0], "host_integer/",
+						       13) == 0
+					? k->at[0]
+					: NULL;
+	if (k->n >= 1 && hat)
+		return perror_at(p, hat, "unsupported feature: a host-order "
+					 "integer in a concatenation");
+	k->at[k->n] = at;
 	k->dt[k->n] = dt;
 	k->len[k->n] = len;
 	k->name[k->n] = name;
