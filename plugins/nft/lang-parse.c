@@ -6726,8 +6726,12 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 	do {
 		const struct tok *at = peek(p);
 
-		if ((rc = typeof_sel(p, &sel, &tv)) < 0 ||
-		    (rc = ckey_add(p, ck, sel->dtype, sel->len, at)) < 0) {
+		if ((rc = typeof_sel(p, &sel, &tv)) < 0) {
+			linx_value_clear(&tl);
+			return rc;
+		}
+		if ((rc = ckey_add(p, ck, sel->dtype, sel->len, at)) < 0) {
+			linx_value_clear(&tv);
 			linx_value_clear(&tl);
 			return rc;
 		}
