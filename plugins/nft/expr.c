@@ -1485,10 +1485,12 @@ static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
 		}
 	}
 	/* its typeof only where the key needs it (a concatenation with
-	 * an integer), as the language writes it */
+	 * an integer, a lone raw payload), as the language writes it */
 	static const char *const typeofs[] = { "key_typeof", "data_typeof" };
-	bool need = linx_map_get(s, "key_typeof") &&
-		    nft_keytype_value_has_integer(linx_map_get(s, "key_type"));
+	const struct linx_value *kto = linx_map_get(s, "key_typeof");
+	bool need = kto &&
+		    (nft_keytype_value_has_integer(linx_map_get(s, "key_type")) ||
+		     (kto->type == LINX_STRING && kto->str[0] == '@'));
 	for (size_t i = 0; need && i < NFT_ARRAY_SIZE(typeofs); i++)
 		if (linx_map_get(s, typeofs[i])) {
 			linx_value_copy(&tmp, linx_map_get(s, typeofs[i]));

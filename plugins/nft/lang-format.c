@@ -1328,6 +1328,87 @@ static int lone_interval_text(struct sbuf *b, const char *kt,
 
 static const char *type_text(const struct linx_value *t, char *buf, size_t n);
 
+/* One key of a raw payload's set (`len` bytes: an integer, its bytes,
+ * or a range of those), in hex as nft lists them; its big-endian bytes
+ * in `d` for the caller to order a range by. */
+static int raw_key_bytes(const struct linx_value *k, unsigned len,
+			 uint8_t d[16])
+{
+	int64_t i;
+
+	memset(d, 0, 16);
+	if (k->type == LINX_BYTES && k->len == len) {
+		memcpy(d, k->bytes, len);
+		return 0;
+	}
+	if (!linx_value_get_i64(k, &i) || i < 0 ||
+	    (len < 8 && (uint64_t)i >> (8 * len)))
+		return -1;
+	for (unsigned q = 0; q < len && q < 8; q++)
+		d[len - 1 - q] = (uint8_t)((uint64_t)i >> (8 * q));
+	return 0;
+}
+
+static int raw_key_text(struct sbuf *b, unsigned len,
+			const struct linx_value *k)
+{
+	const struct linx_value *r = k->type == LINX_MAP
+					     ? linx_map_get(k, "range")
+					     : NULL;
+	uint8_t x[16], y[16];
+
+	if (!r) {
+		return raw_key_bytes(k, len, x) < 0
+			       ? -1
+			       : value_text(b, DT_XINT, x, len, -1);
+	}
+	/* the parser wants the low end first */
+	if (r->type != LINX_LIST || r->len != 2 ||
+	    raw_key_bytes(&r->items[0], len, x) < 0 ||
+	    raw_key_bytes(&r->items[1], len, y) < 0 || memcmp(x, y, len) > 0 ||
+	    value_text(b, DT_XINT, x, len, -1) < 0)
+		return -1;
+	range_dash(b);
+	return value_text(b, DT_XINT, y, len, -1);
+}
+
+/* The elements of a raw payload's anonymous set: a lone interval twice,
+ * as lone_interval_text() writes it. */
+static int raw_elements_text(struct sbuf *b, unsigned len,
+			     const struct linx_value *el)
+{
+	if (!el || el->type != LINX_LIST || el->len == 0)
+		return -1;
+	bool twice = el->len == 1 && el->items[0].type == LINX_MAP;
+	nftl_sb_puts(b, "{ ");
+	for (uint32_t i = 0; i < el->len + twice; i++) {
+		if (i)
+			nftl_sb_puts(b, ", ");
+		if (raw_key_text(b, len, &el->items[i - (i == el->len)]) < 0)
+			return -1;
+	}
+	nftl_sb_puts(b, " }");
+	return 0;
+}
+
+/* The raw payload a set literal's key_typeof names (nft's typeof of an
+ * anonymous set of @nh,96,32) when it is the load `s`: by it the set
+ * is listed, even where the load is a field's (ip saddr in an ip
+ * table). */
+static const struct nftl_sel *raw_set_key(const struct linx_value *lit,
+					  const struct nftl_sel *s,
+					  struct nftl_raw *raw)
+{
+	const char *kto = str_of(lit, "key_typeof");
+	const struct nftl_sel *r;
+
+	if (!kto || kto[0] != '@' || !(r = nftl_typeof_sel(kto, raw)) ||
+	    s->kind != SEL_PAYLOAD || s->bits || r->base != s->base ||
+	    r->offset != s->offset || r->len != s->len)
+		return NULL;
+	return r;
+}
+
 /* Whether a map's data type is a nat map's ADDR . PORT. */
 static bool nat_pair_type(const struct linx_value *t)
 {
@@ -1353,6 +1434,8 @@ static bool has_range(const struct linx_value *el)
 	}
 	return false;
 }
+
+static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e);
 
 static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			uint32_t n, uint32_t i, const struct nftl_sel *s,
@@ -1737,6 +1820,21 @@ value:;
 		if (!kt || (dt && strcmp(dt, "verdict")) || (dt && dreg != 0))
 			goto bad;
 		const char *st = nftl_dtype_settype(s->dtype, s->len);
+		struct nftl_raw raw;
+		const struct nftl_sel *rs = !dt ? raw_set_key(e1, s, &raw)
+						: NULL;
+		if (rs) {
+			if (!streq(kt, nftl_raw_settype(rs->len)))
+				goto bad;
+			b.n = 0;
+			sel_name(&b, rs);
+			nftl_sb_puts(&b, has_inv(e1) ? " != " : " ");
+			if (raw_elements_text(&b, rs->len,
+					      linx_map_get(e1, "elements")) < 0)
+				goto bad;
+			used = 2;
+			goto done;
+		}
 		/* a meta or ct key's set has its type: the parser
 		 * reads the elements by it */
 		if (s->kind != SEL_PAYLOAD && (!st || strcmp(st, kt) != 0))
@@ -1754,6 +1852,13 @@ value:;
 				    (!alt || streq(x->proto, "th")))
 					alt = x;
 			}
+			/* none: an integer of the load's width, as a raw
+			 * vmap's key is (@nh,72,8 vmap in an ip table,
+			 * which nft lists as ip protocol) */
+			const struct nftl_sel *r = !alt ? raw_of(c, ld) : NULL;
+			if (r && !r->bits && streq(kt, nftl_dtype_settype(
+							       r->dtype, r->len)))
+				alt = r;
 			if (!alt)
 				goto bad;
 			b.n = 0;
@@ -1793,6 +1898,7 @@ value:;
 	} else {
 		goto bad;
 	}
+done:
 	if (b.oom)
 		goto bad;
 	word(c, b.p);
@@ -2037,7 +2143,6 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 
 /* The bit field (ip dscp) a payload load and the bitwise after it read,
  * or NULL. */
-static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e);
 static const char *raw_base(const struct linx_value *e, int64_t *off);
 
 /* Whether exprs[i] and the next are a range's cmp >= and cmp <=. */

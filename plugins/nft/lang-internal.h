@@ -282,6 +282,10 @@ bool nftl_sym_value(const struct nftl_sym *t, size_t n, const char *name,
 unsigned nftl_dtype_len(unsigned dtype);
 /* Set key type name of a dtype ("ipv4_addr", ...). */
 const char *nftl_dtype_settype(unsigned dtype, unsigned len);
+/* The set key type of a raw payload of `len` whole bytes in an anonymous
+ * set ("integer/48"), which carries its typeof; NULL past 16 bytes.
+ * nftl_dtype_settype() has the widths other keys can have. */
+const char *nftl_raw_settype(unsigned len);
 bool nftl_dtype_is_bitmask(unsigned dtype);
 /* Whether values of `dtype` sit in the register in host byte order. */
 bool nftl_dtype_host(unsigned dtype);

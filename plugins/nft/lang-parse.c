@@ -68,6 +68,7 @@ struct ckey {
 	unsigned n;
 	unsigned dt[CONCAT_MAX], len[CONCAT_MAX];
 	const char *name[CONCAT_MAX];
+	const struct tok *at[CONCAT_MAX];
 };
 
 /* A set statement's reference to a set: what the set must allow. */
@@ -1034,7 +1035,11 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		return perror_at(p, t, "value out of range: %llu",
 				 (unsigned long long)n);
 	put_uint(v->b, len, n, nftl_dtype_host(dt));
-	v->elem = linx_value_int((int64_t)n);
+	/* a key past 8 bytes (@nh,64,128) is bytes, as a pull gives it */
+	if (dt == DT_XINT && len > 8)
+		linx_value_bytes(&v->elem, v->b, len);
+	else
+		v->elem = linx_value_int((int64_t)n);
 	return 0;
 }
 
@@ -1951,11 +1956,12 @@ static bool is_l4_sel(const struct nftl_sel *s)
 		(streq(s->field, "protocol") || streq(s->field, "nexthdr")));
 }
 
-/* nft 1.0.6 writes the raw payload key of an anonymous set into the
- * set's userdata (its typeof, which it lists the elements by, in hex);
- * typeof.c has no raw payloads yet.  A masked field's set has none
- * (its key is the bitwise), and @th,0,16 is th sport. */
-static bool raw_set_refused(const struct nftl_sel *s)
+/* nft writes the raw payload key of an anonymous set (not a map's)
+ * into the set's userdata as its typeof, which it lists the elements
+ * by, in hex, and by which it tells @nh,96,32 from ip saddr.  A masked
+ * field's set has none (its key is the bitwise), and @th,0,16 is th
+ * sport. */
+static bool raw_set_typeof(const struct nftl_sel *s)
 {
 	return s->proto[0] == '@' && !s->bits;
 }
@@ -1966,7 +1972,9 @@ static int set_literal(struct parser *p, struct rule *r,
 {
 	struct linx_value elems;
 	bool interval = false;
-	const char *kt = nftl_dtype_settype(dt, len);
+	bool raw = s && !vmap && raw_set_typeof(s);
+	const char *kt = raw ? nftl_raw_settype(len)
+			     : nftl_dtype_settype(dt, len);
 	int rc;
 
 	if (!kt)
@@ -1979,13 +1987,6 @@ static int set_literal(struct parser *p, struct rule *r,
 	      linx_map_get(&elems.items[0], "key"))) {
 		linx_value_clear(&elems);
 		return single_match(p, r, s, dt, len, inv);
-	}
-	if (rc == 0 && s && !vmap && raw_set_refused(s)) {
-		linx_value_clear(&elems);
-		return perror_at(p, at, "unsupported feature: a set of %s,%s "
-					"(nft keeps a raw key's type in the "
-					"set, which Linx does not write)",
-				 s->proto, s->field);
 	}
 	if (rc == 0 && interval && !vmap) {
 		/* nft merges an anonymous interval set's overlapping and
@@ -2012,6 +2013,12 @@ static int set_literal(struct parser *p, struct rule *r,
 	struct linx_value e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "set_literal");
 	linx_map_put_cstring(&e, "key_type", kt);
+	if (raw) {
+		char buf[48];
+
+		nftl_sel_text(s, buf, sizeof(buf));
+		linx_map_put_cstring(&e, "key_typeof", buf);
+	}
 	if (vmap)
 		linx_map_put_cstring(&e, "data_type", "verdict");
 	linx_map_put(&e, "elements", &elems);
@@ -2187,6 +2194,19 @@ static int ckey_add(struct parser *p, struct ckey *k, unsigned dt,
 		slots += (k->len[i] + 3) / 4;
 	if ((slots + (len + 3) / 4) * 4 > 64)
 		return perror_at(p, at, "a concatenation is at most 64 bytes");
+	/* nft concatenates a host-order integer (ct zone, meta cpu) as a
+	 * plain integer, its byte order only in the typeof userdata;
+	 * the set code cannot read such a key back yet, and refuses it */
+	const struct tok *hat = strncmp(name, "host_integer/", 13) == 0
+					? at
+				: k->n == 1 && strncmp(k->name[0], "host_integer/",
+						       13) == 0
+					? k->at[0]
+					: NULL;
+	if (k->n >= 1 && hat)
+		return perror_at(p, hat, "unsupported feature: a host-order "
+					 "integer in a concatenation");
+	k->at[k->n] = at;
 	k->dt[k->n] = dt;
 	k->len[k->n] = len;
 	k->name[k->n] = name;
@@ -2929,6 +2949,7 @@ static int match_rest(struct parser *p, struct rule *r,
 		return masked_value_match(p, r, dt, len);
 	}
 	struct val v;
+	const struct tok *vat = peek(p);
 	if ((rc = parse_value(p, dt, len, &v)) < 0)
 		return rc;
 	if ((rc = gen_value_ok(p, s, t, &v)) < 0) {
@@ -2962,12 +2983,14 @@ static int match_rest(struct parser *p, struct rule *r,
 			return perror_at(p, at, "unsupported feature: lists "
 						"of this type");
 		}
-		if (raw_set_refused(s)) {
+		/* nft 1.0.6 takes a raw payload's list as flags, and a
+		 * raw payload is no bitmask */
+		if (s->proto[0] == '@') {
 			linx_value_clear(&first);
-			return perror_at(p, at, "unsupported feature: a set of "
-						"%s,%s (nft keeps a raw key's "
-						"type in the set, which Linx "
-						"does not write)",
+			return perror_at(p, vat, "a list of %s,%s values: "
+						 "write it as a set, { ... } "
+						 "(nft: the integer type is "
+						 "not a bitmask)",
 					 s->proto, s->field);
 		}
 		/* nft's grammar takes single values only in a bare list */
@@ -6703,8 +6726,12 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 	do {
 		const struct tok *at = peek(p);
 
-		if ((rc = typeof_sel(p, &sel, &tv)) < 0 ||
-		    (rc = ckey_add(p, ck, sel->dtype, sel->len, at)) < 0) {
+		if ((rc = typeof_sel(p, &sel, &tv)) < 0) {
+			linx_value_clear(&tl);
+			return rc;
+		}
+		if ((rc = ckey_add(p, ck, sel->dtype, sel->len, at)) < 0) {
+			linx_value_clear(&tv);
 			linx_value_clear(&tl);
 			return rc;
 		}

@@ -689,6 +689,19 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	}
 }
 
+const char *nftl_raw_settype(unsigned len)
+{
+	/* a raw payload in whole bytes is 1 to 16 of them (NFT_REG_SIZE) */
+	static const char *const ints[] = {
+		"integer/8",   "integer/16",  "integer/24",  "integer/32",
+		"integer/40",  "integer/48",  "integer/56",  "integer/64",
+		"integer/72",  "integer/80",  "integer/88",  "integer/96",
+		"integer/104", "integer/112", "integer/120", "integer/128",
+	};
+
+	return len >= 1 && len <= 16 ? ints[len - 1] : NULL;
+}
+
 bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 {
 	static const unsigned all[] = {

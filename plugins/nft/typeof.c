@@ -241,6 +241,15 @@ static void put_sel(struct tlvbuf *t, const struct nftl_sel *s)
 	}
 }
 
+/* The set key type a typeof selector gives: a raw payload's is an
+ * integer of its width, any up to 16 bytes (an anonymous set's
+ * @ll,0,48). */
+static const char *sel_settype(const struct nftl_sel *s)
+{
+	return s->proto[0] == '@' ? nftl_raw_settype(s->len)
+				  : nftl_dtype_settype(s->dtype, s->len);
+}
+
 int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
 		     const char **why)
 {
@@ -273,8 +282,9 @@ int nft_typeof_check(const struct linx_value *v, const struct nft_keytype *kt,
 			*why = "an unsupported selector";
 			return -EINVAL;
 		}
-		if (!streq(nftl_dtype_settype(s->dtype, s->len),
-			   kt->t[i]->name)) {
+		const char *name = sel_settype(s);
+
+		if (!name || !streq(name, kt->t[i]->name)) {
 			*why = "a selector whose type differs from the type's";
 			return -EINVAL;
 		}
@@ -445,7 +455,7 @@ static void fit_integers(const struct linx_value *v,
 		struct nftl_raw raw;
 		const struct nftl_sel *s = nftl_typeof_sel(v->items[i].str, &raw);
 		const char *name =
-			s ? nftl_dtype_settype(s->dtype, s->len) : NULL;
+			s ? sel_settype(s) : NULL;
 		const struct nft_type *t = name ? nft_type_by_name(name) : NULL;
 
 		if (t && t->id == kt->t[i]->id && !t->host_order &&

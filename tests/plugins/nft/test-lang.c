@@ -179,6 +179,23 @@ static const char *const vectors[][3] = {
 	  CMP("neq", "0120") "]" },
 	{ "ip", "@th,16,16 http",
 	  "[" PL("transport", 2, 2) CMP("eq", "0050") "]" },
+	/* a raw payload's anonymous set carries its typeof, as nft writes
+	 * it (it lists the elements by it, in hex); a vmap's does not */
+	{ "ip", "@nh,96,32 { 0x0a000001, 0x0a000002 } drop",
+	  "[" PL("network", 12, 4)
+	  "{\"expr\":\"set_literal\",\"key_type\":\"integer/32\","
+	  "\"key_typeof\":\"@nh,96,32\",\"elements\":[167772161,"
+	  "167772162],\"sreg\":1},\"drop\"]" },
+	{ "inet", "@ll,0,48 != { 0x010203040506, 0x1-0x2 }",
+	  "[" PL("link", 0, 6)
+	  "{\"expr\":\"set_literal\",\"key_type\":\"integer/48\","
+	  "\"key_typeof\":\"@ll,0,48\",\"elements\":[{\"range\":[1,2]},"
+	  "1108152157446],\"sreg\":1,\"flags\":[\"inv\"]}]" },
+	{ "ip", "@nh,72,8 vmap { 6 : accept }",
+	  "[" PL("network", 9, 1)
+	  "{\"expr\":\"set_literal\",\"key_type\":\"integer/8\","
+	  "\"data_type\":\"verdict\",\"elements\":[{\"key\":6,"
+	  "\"value\":\"accept\"}],\"sreg\":1,\"dreg\":0}]" },
 	/* a raw range: two compares, as nft 1.0.6 (1.1 uses a range) */
 	{ "ip", "@ll,0,8 0x1-0x3",
 	  "[" PL("link", 0, 1) CMP("gte", "01") "," CMP("lte", "03") "]" },
@@ -1007,8 +1024,6 @@ static const struct {
 	  3, 3, "unsupported feature: a raw payload not in whole bytes" },
 	{ "table ip t {\n set s {\n  typeof ip saddr . @th,0,4\n }\n}\n", 3,
 	  21, "unsupported feature: typeof @th,0,4" },
-	{ "table ip t {\n chain c {\n  @nh,64,8 { 1, 2 }\n }\n}\n",
-	  3, 12, "unsupported feature: a set of @nh,64,8" },
 	{ "table ip t {\n chain c {\n  ip saddr . @th,0,0 { 1.1.1.1 . 1 }\n"
 	  " }\n}\n",
 	  3, 20, "raw payload length out of range" },
@@ -1020,10 +1035,25 @@ static const struct {
 	  3, 11, "value out of range: 16 (a 4-bit field)" },
 	{ "table ip t {\n chain c {\n  @nh,96,32 10.0.0.1\n }\n}\n",
 	  3, 13, "unexpected" },
-	{ "table ip t {\n chain c {\n  @nh,96,32 { 1, 3 }\n }\n}\n",
-	  3, 13, "unsupported feature: a set of @nh,96,32" },
+	/* a host-order integer in a concatenation: the set code refuses
+	 * it at load, so the parser does (nft takes it, its byte order in
+	 * the typeof only) */
+	{ "table ip t {\n chain c {\n  ct zone . ip saddr { 1 . 1.1.1.1 }\n"
+	  " }\n}\n",
+	  3, 3, "unsupported feature: a host-order integer in a concatenation" },
+	{ "table ip t {\n chain c {\n  ip saddr . meta cpu { 1.1.1.1 . 1 }\n"
+	  " }\n}\n",
+	  3, 14, "unsupported feature: a host-order integer in a concatenation" },
+	{ "table ip t {\n set s {\n  typeof ip saddr . ct zone\n }\n}\n", 3,
+	  21, "unsupported feature: a host-order integer in a concatenation" },
+	/* nft 1.0.6 reads a bare list as flags: "Basetype of type integer
+	 * is not bitmask", at the first value */
 	{ "table ip t {\n chain c {\n  @nh,96,32 1, 3\n }\n}\n",
-	  3, 3, "unsupported feature: a set of @nh,96,32" },
+	  3, 13, "a list of @nh,96,32 values: write it as a set" },
+	{ "table ip t {\n chain c {\n  @nh,4,4 1, 3\n }\n}\n",
+	  3, 11, "a list of @nh,4,4 values: write it as a set" },
+	{ "table ip t {\n chain c {\n  @nh,96,32 { 10.0.0.1 }\n }\n}\n",
+	  3, 15, "unexpected" },
 	{ "table ip t {\n chain c {\n  @nh,96 1\n }\n}\n",
 	  3, 10, "unexpected number 1, expecting ','" },
 	{ "table ip t {\n chain c {\n  @nh,0,64 0x1ffffffffffffffff\n }\n}\n",
@@ -1811,6 +1841,26 @@ START_TEST(raw_loads_formatter)
 		  "@nh,8,8 set 0x4" },
 		{ RAW("ip", LD("transport", 0, 16) EQ("00000000000000000000000000000001")),
 		  "@th,0,128 0x1" },
+		/* a set of a raw payload, by its typeof: raw even where the
+		 * load is a field's (ip saddr), its elements in hex */
+		{ RAW("ip", LD("network", 12, 4)
+		      "{\"expr\":\"set_literal\",\"key_type\":\"integer/32\","
+		      "\"key_typeof\":\"@nh,96,32\",\"elements\":[{\"range\":"
+		      "[167772161,167772415]},184549376],\"sreg\":1}"),
+		  "@nh,96,32 { 0xa000001-0xa0000ff, 0xb000000 }" },
+		{ RAW("inet", LD("network", 8, 16)
+		      "{\"expr\":\"set_literal\",\"key_type\":\"integer/128\","
+		      "\"key_typeof\":\"@nh,64,128\",\"elements\":[{\"$bytes\":"
+		      "\"00000000000000000000000000000001\"},{\"$bytes\":"
+		      "\"0102030405060708090a0b0c0d0e0f10\"}],\"sreg\":1,"
+		      "\"flags\":[\"inv\"]}"),
+		  "@nh,64,128 != { 0x1, 0x102030405060708090a0b0c0d0e0f10 }" },
+		/* a lone interval twice, or it reads back as a range match */
+		{ RAW("inet", LD("transport", 8, 2)
+		      "{\"expr\":\"set_literal\",\"key_type\":\"integer/16\","
+		      "\"key_typeof\":\"@th,64,16\",\"elements\":[{\"range\":"
+		      "[1,5]}],\"sreg\":1}"),
+		  "@th,64,16 { 0x1-0x5, 0x1-0x5 }" },
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
