@@ -90,7 +90,7 @@ struct nameref {
 };
 
 /* A nat from a named map declared after its rule: whether the map gives
- * the port too (data ADDR . PORT) is known once it is (natrefs_resolve).
+ * the port too (data ADDR . PORT) is known once it is (natrefs_rule()).
  * `set` names it, `map` is where the lookup starts; `l4` the rule
  * matched a transport protocol first, `pair` it was written `addr .
  * port`, `port` a port followed the map. */
@@ -2045,7 +2045,7 @@ static bool has_flag(const struct linx_value *set, const char *flag);
  * order first (nftl_dtype_hton); in a hash set it is not.  For a set
  * declared after the rule (the formatter prints chains first), the
  * byteorder is written with the set's name in PENDING_SET and kept or
- * dropped once the input is read (hostrefs_resolve). */
+ * dropped once the input is read (hostrefs_rule()). */
 #define PENDING_SET "\x01set"
 
 /* reg = hton(reg) before a lookup in `set` when it is an interval set
@@ -3919,26 +3919,6 @@ static int natrefs_rule(struct parser *p, size_t table,
 	return 0;
 }
 
-static int natrefs_resolve(struct parser *p)
-{
-	struct linx_value *tables = mget(&p->rs, "tables");
-	int rc;
-
-	for (uint32_t t = 0; p->n_natrefs && t < tables->len; t++) {
-		struct linx_value *chains = mget(&tables->items[t], "chains");
-		for (uint32_t c = 0; chains && c < chains->len; c++) {
-			struct linx_value *rules = mget(&chains->items[c], "rules");
-			for (uint32_t r = 0; rules && r < rules->len; r++) {
-				struct linx_value *ex =
-					mget(&rules->items[r], "exprs");
-				if (ex && (rc = natrefs_rule(p, t, ex)) < 0)
-					return rc;
-			}
-		}
-	}
-	return 0;
-}
-
 static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		    const struct tok *at)
 {
@@ -4793,26 +4773,6 @@ static int hostrefs_rule(struct parser *p, size_t table,
 	return linx_value_status(exprs) < 0 ? nomem(p) : 0;
 }
 
-static int hostrefs_resolve(struct parser *p)
-{
-	struct linx_value *tables = mget(&p->rs, "tables");
-	int rc;
-
-	for (uint32_t t = 0; p->n_hostrefs && t < tables->len; t++) {
-		struct linx_value *chains = mget(&tables->items[t], "chains");
-		for (uint32_t c = 0; chains && c < chains->len; c++) {
-			struct linx_value *rules = mget(&chains->items[c], "rules");
-			for (uint32_t r = 0; rules && r < rules->len; r++) {
-				struct linx_value *ex =
-					mget(&rules->items[r], "exprs");
-				if (ex && (rc = hostrefs_rule(p, t, ex)) < 0)
-					return rc;
-			}
-		}
-	}
-	return 0;
-}
-
 /* The set statements whose sets came later, and the lookups of
  * host-order keys into sets declared after them. */
 /* Whether `list` of table `t` has an item `name` (of `kind`). */
@@ -4857,6 +4817,30 @@ static int names_resolve(struct parser *p)
 	return 0;
 }
 
+/* fn on the expressions of every rule of the input, with the index of
+ * the rule's table: the markers left for what is known only once the
+ * whole input is read. */
+static int each_rule(struct parser *p,
+		     int (*fn)(struct parser *, size_t, struct linx_value *))
+{
+	struct linx_value *tables = mget(&p->rs, "tables");
+	int rc;
+
+	for (uint32_t t = 0; t < tables->len; t++) {
+		struct linx_value *chains = mget(&tables->items[t], "chains");
+		for (uint32_t c = 0; chains && c < chains->len; c++) {
+			struct linx_value *rules = mget(&chains->items[c], "rules");
+			for (uint32_t r = 0; rules && r < rules->len; r++) {
+				struct linx_value *ex =
+					mget(&rules->items[r], "exprs");
+				if (ex && (rc = fn(p, t, ex)) < 0)
+					return rc;
+			}
+		}
+	}
+	return 0;
+}
+
 static int dynrefs_resolve(struct parser *p)
 {
 	int rc;
@@ -4864,9 +4848,9 @@ static int dynrefs_resolve(struct parser *p)
 
 	if (p->opts && p->opts->check_refs && (rc = names_resolve(p)) < 0)
 		return rc;
-	if ((rc = hostrefs_resolve(p)) < 0)
+	if (p->n_hostrefs && (rc = each_rule(p, hostrefs_rule)) < 0)
 		return rc;
-	if ((rc = natrefs_resolve(p)) < 0)
+	if (p->n_natrefs && (rc = each_rule(p, natrefs_rule)) < 0)
 		return rc;
 
 	for (size_t i = 0; i < p->n_dynrefs; i++)
