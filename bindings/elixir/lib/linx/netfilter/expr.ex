@@ -241,7 +241,7 @@ defmodule Linx.Netfilter.Expr do
         {:ok, %{"expr" => name}}
 
       %{} = map when not is_struct(map) ->
-        {:ok, Map.put(pairs_to_c(map), "expr", name)}
+        {:ok, Map.put(pairs_to_c(wide_keys(name, map)), "expr", name)}
 
       other ->
         {:error, {:bad_expression_data, name, other}}
@@ -249,6 +249,23 @@ defmodule Linx.Netfilter.Expr do
   end
 
   def to_c(other), do: {:error, {:not_an_expression, other}}
+
+  # An integer key wider than 64 bits (a raw payload of 9 to 16 bytes,
+  # `@nh,64,128 { ... }`) is its bytes, as the plugin gives it back: they
+  # must reach it as bytes, not as text.
+  defp wide_keys(:set_literal, %{key_type: "integer/" <> n, elements: els} = d)
+       when is_list(els) do
+    case Integer.parse(n) do
+      {bits, ""} when bits > 64 -> %{d | elements: Enum.map(els, &wide_key/1)}
+      _ -> d
+    end
+  end
+
+  defp wide_keys(_name, d), do: d
+
+  defp wide_key(b) when is_binary(b), do: {:bytes, b}
+  defp wide_key({:range, lo, hi}), do: {:range, wide_key(lo), wide_key(hi)}
+  defp wide_key(other), do: other
 
   # Values go to the plugin through Linx.Netfilter's calls, whose :nft
   # shape lets atoms (keys and values) cross as their text: they are left
