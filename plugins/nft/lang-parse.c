@@ -3940,6 +3940,15 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		else
 			p->src[p->n_src - 1].i = save;
 	}
+	/* an ip table's nat is ip, an ip6 table's ip6 (nft's words) */
+	if (fam >= 0 && (p->family == F_IP || p->family == F_IP6) &&
+	    fam != p->family) {
+		linx_value_clear(&e);
+		return perror_at(p, at, "conflicting protocols specified: %s vs. "
+					"%s. You must specify ip or ip6 family "
+					"in nat statement",
+				 fam_names[p->family], fam_names[fam]);
+	}
 	/* `dnat ip addr . port to SEL map { K : ADDR . PORT }`: the map's
 	 * values are both, as they may be after a plain `to` */
 	bool pair = false;

@@ -990,6 +990,15 @@ static const struct {
 	  " }\n}\n",
 	  3, 22, "unsupported feature: typeof ip ttl in a map's "
 		 "concatenated data" },
+	/* nft -c: 4:3-6 and 3:20-23, conflicting protocols */
+	{ "table ip t {\n chain c {\n  type nat hook postrouting priority 0\n"
+	  "  snat ip6 to 2001:db8::1\n }\n}\n",
+	  4, 3, "conflicting protocols specified: ip vs. ip6. You must "
+		"specify ip or ip6 family in nat statement" },
+	{ "table ip6 t {\n chain c {\n  meta l4proto udp snat ip to udp dport "
+	  "map { 80 : 10.0.0.1 . 8080 }\n }\n}\n",
+	  3, 20, "conflicting protocols specified: ip6 vs. ip. You must "
+		 "specify ip or ip6 family in nat statement" },
 	{ "table ip t {\n map m {\n  type ipv4_addr : ipv4_addr\n }\n"
 	  " chain c {\n  tcp dport 1 dnat ip addr . port to ip saddr map @m\n"
 	  " }\n}\n",
