@@ -2170,15 +2170,19 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 	    !is_expr(bw, "bitwise") ||
 	    !sreg1(bw) || !int_of(bw, "dreg", &dreg) || dreg != 1 || !m ||
 	    (op && !streq(op, "bool")) || !int_of(&ex[i], "len", &len) ||
-	    m->len != len || len > 4 || (x && x->len != m->len))
+	    m->len != len || len > 8 || (x && x->len != m->len))
 		return NULL;
 	for (uint32_t k = 0; x && k < x->len; k++)
 		if (x->bytes[k])
 			return NULL;
-	c->fmask = (uint32_t)get_uint(m->bytes, m->len, false);
-	s = c->fmask ? sel_of(c, &ex[i], &prefix) : NULL;
-	uint32_t fm = c->fmask;
-	c->fmask = 0;
+	/* named bit fields are in at most 4 bytes; raw ones in up to 8 */
+	uint64_t fm = get_uint(m->bytes, m->len, false);
+	s = NULL;
+	if (len <= 4) {
+		c->fmask = (uint32_t)fm;
+		s = c->fmask ? sel_of(c, &ex[i], &prefix) : NULL;
+		c->fmask = 0;
+	}
 	const char *cop = is_expr(&ex[i + 2], "cmp") ? str_of(&ex[i + 2], "op")
 						     : NULL;
 	if (s || !fm ||
@@ -2191,9 +2195,9 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 	unsigned shift = 0, bits = 0;
 	while (!(fm >> shift & 1))
 		shift++;
-	while (shift + bits < 32 && fm >> (shift + bits) & 1)
+	while (shift + bits < 64 && fm >> (shift + bits) & 1)
 		bits++;
-	if (shift + bits < 32 && fm >> (shift + bits))
+	if (shift + bits < 64 && fm >> (shift + bits))
 		return NULL; /* not one run of bits */
 	int64_t loff;
 	const char *base = raw_base(&ex[i], &loff);
