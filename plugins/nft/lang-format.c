@@ -346,6 +346,16 @@ static const char *ifname_of(uint64_t idx)
 	return NULL;
 }
 
+/* Whether `name` is the set type of `dt` in `len` bytes; some have
+ * none (nftl_dtype_settype() gives NULL), and a value from anywhere may
+ * name them. */
+static bool settype_is(unsigned dt, unsigned len, const char *name)
+{
+	const char *t = nftl_dtype_settype(dt, len);
+
+	return t && name && strcmp(t, name) == 0;
+}
+
 /* One value of `dt` from register bytes; `plen` >= 0 adds a prefix. */
 static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		      unsigned len, int plen)
@@ -1856,8 +1866,7 @@ value:;
 			 * vmap's key is (@nh,72,8 vmap in an ip table,
 			 * which nft lists as ip protocol) */
 			const struct nftl_sel *r = !alt ? raw_of(c, ld) : NULL;
-			if (r && !r->bits && streq(kt, nftl_dtype_settype(
-							       r->dtype, r->len)))
+			if (r && !r->bits && settype_is(r->dtype, r->len, kt))
 				alt = r;
 			if (!alt)
 				goto bad;
@@ -4688,7 +4697,7 @@ static const char *typeof_text(const struct linx_value *tv,
 		w = want->type == LINX_LIST ? &want->items[i] : want;
 		if (c->type != LINX_STRING || w->type != LINX_STRING ||
 		    !(sel = nftl_typeof_sel(c->str, &raw)) ||
-		    strcmp(nftl_dtype_settype(sel->dtype, sel->len), w->str)) {
+		    !settype_is(sel->dtype, sel->len, w->str)) {
 			free(t.p);
 			return NULL;
 		}
@@ -4750,7 +4759,7 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		}
 		kt_ok = nftl_settype_dtype(cn, &sdt, &slen) &&
 			concat_type_ok(sdt, slen) &&
-			streq(nftl_dtype_settype(sdt, slen), cn);
+			settype_is(sdt, slen, cn);
 		slots += (slen + 3) / 4;
 	}
 	kt_ok = kt_ok && slots <= 16;
@@ -4771,7 +4780,7 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		dt_ok = dtv->items[k].type == LINX_STRING &&
 			nftl_settype_dtype(cn, &sdt, &slen) &&
 			concat_type_ok(sdt, slen) &&
-			streq(nftl_dtype_settype(sdt, slen), cn);
+			settype_is(sdt, slen, cn);
 		slots += (slen + 3) / 4;
 	}
 	if (!kt_ok || !dt_ok || slots > 16)
