@@ -4714,6 +4714,32 @@ static const char *typeof_text(const struct linx_value *tv,
 	return ok ? buf : NULL;
 }
 
+/* Whether an element list holds a string ending in '*' (a wildcard
+ * interface name), in keys, concatenations or ranges. */
+static bool has_wildcard(const struct linx_value *v, unsigned depth)
+{
+	if (depth > 4)
+		return false;
+	switch (v->type) {
+	case LINX_STRING:
+		return v->len && v->str[v->len - 1] == '*';
+	case LINX_LIST:
+		for (uint32_t k = 0; k < v->len; k++)
+			if (has_wildcard(&v->items[k], depth + 1))
+				return true;
+		return false;
+	case LINX_MAP:
+		for (uint32_t k = 0; k < v->len; k++)
+			if (!streq(v->pairs[k].key, "value") &&
+			    !streq(v->pairs[k].key, "comment") &&
+			    has_wildcard(&v->pairs[k].value, depth + 1))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
 static void fmt_set(struct sbuf *b, const struct linx_value *s)
 {
 	const char *name = str_of(s, "name");
@@ -4791,6 +4817,16 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 			return put_unsupported_line(b, 1, "set: flags");
 	if (str_of(s, "policy") && !one_of(str_of(s, "policy"), spols))
 		return put_unsupported_line(b, 1, "set: policy");
+	/* a wildcard interface name ("br-*") is an interval: the parser
+	 * takes one only with the flag, which a value from elsewhere may
+	 * lack */
+	bool interval = false;
+	for (uint32_t k = 0; fl && k < fl->len; k++)
+		interval = interval || streq(fl->items[k].str, "interval");
+	if (!interval && strstr(kt, "ifname") && el &&
+	    has_wildcard(el, 0))
+		return put_unsupported_line(b, 1, "set: a wildcard element "
+						  "without flags interval");
 	struct sbuf body = { 0 };
 	indent(b, 1);
 	nftl_sb_puts(b, dt ? "map " : "set ");
