@@ -399,7 +399,8 @@ static const struct nft_field lookup_f[] = {
 	REG(NFTA_LOOKUP_DREG, "dreg"),
 	STR(NFTA_LOOKUP_SET, "set"),
 	INT(NFTA_LOOKUP_SET_ID, 4, "set_id"),
-	FLAGS(NFTA_LOOKUP_FLAGS, 4, "flags", inv_flags),
+	{ NFTA_LOOKUP_FLAGS, NFT_F_FLAGS, 4, "flags", inv_flags, 0, false, NULL,
+	  NFT_ZERO_UNSENT },
 };
 
 static const struct nft_field counter_f[] = {

@@ -375,6 +375,15 @@ static int check_keys(struct ectx *c, const struct nft_exprdef *d,
 
 /* Write every field of `d` the value (or the overlay) has, in table
  * order, inside NFTA_EXPR_DATA. */
+/* Whether a 0 in FLAGS field `f` stays out of the message (expr.h). */
+static bool zero_unsent(const struct nft_field *f, const struct overlay *o,
+			const struct linx_value *v)
+{
+	const char *z = f->zero_omit;
+
+	return z && (!*z || strcmp(z, NFT_ZERO_UNSENT) == 0 || get(o, v, z));
+}
+
 static int put_fields(struct ectx *c, const struct nft_exprdef *d,
 		      const struct overlay *o, const struct linx_value *v)
 {
@@ -401,8 +410,7 @@ static int put_fields(struct ectx *c, const struct nft_exprdef *d,
 					   f->name);
 			continue;
 		}
-		c->zero_omitted = f->zero_omit &&
-				  (!*f->zero_omit || get(o, v, f->zero_omit));
+		c->zero_omitted = zero_unsent(f, o, v);
 		r = put_field(c, f, x, f->kind == NFT_F_FLAGS ? nat_add : 0);
 		c->zero_omitted = false;
 		if (r < 0)
@@ -545,7 +553,10 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 			continue;
 		}
 		x = get(&o, v, f->name);
-		if (x && (r = put_field(c, f, x, 0)) < 0)
+		c->zero_omitted = zero_unsent(f, &o, v);
+		r = x ? put_field(c, f, x, 0) : 0;
+		c->zero_omitted = false;
+		if (r < 0)
 			return r;
 	}
 	if (c->b)

@@ -35,9 +35,13 @@ struct nft_field {
 	const struct nft_sym *alias;
 	/* FLAGS: 0 is neither sent nor reported, always ("") or when the
 	 * named field is present, where the kernel refuses a 0 it reports
-	 * itself (exthdr writes, osf). */
+	 * itself (exthdr writes, osf); NFT_ZERO_UNSENT: 0 is not sent, as
+	 * nftables leaves it out, but reported as the kernel reports it
+	 * (a lookup's [], so that a pulled rule encodes as it was written). */
 	const char *zero_omit;
 };
+
+#define NFT_ZERO_UNSENT "-"
 
 struct nft_exprdef {
 	const char *name; /* NFTA_EXPR_NAME */

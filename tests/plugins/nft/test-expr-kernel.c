@@ -254,6 +254,25 @@ static struct linx_value dump_rules(void)
 	return d.rules;
 }
 
+/* A lookup sent without flags (as nftables sends it, and the encoder
+ * does) decodes without them; the kernel reports such a lookup with
+ * "flags": [].  Put that back, so that a round trip compares with the
+ * kernel's own view. */
+static void lookup_flags_as_the_kernel(struct linx_value *exprs)
+{
+	for (uint32_t i = 0; i < exprs->len; i++) {
+		struct linx_value *x = &exprs->items[i];
+		const struct linx_value *n = linx_map_get(x, "expr");
+
+		if (n && n->type == LINX_STRING && strcmp(n->str, "lookup") == 0 &&
+		    !linx_map_get(x, "flags")) {
+			struct linx_value none = linx_value_list();
+
+			ck_assert_int_eq(linx_map_put(x, "flags", &none), 0);
+		}
+	}
+}
+
 START_TEST(kernel_dumps_decode_to_our_values)
 {
 	char path[] = "/tmp/linx-nft-expr-XXXXXX";
@@ -333,6 +352,7 @@ START_TEST(kernel_dumps_decode_to_our_values)
 							 tb[NFTA_RULE_EXPRESSIONS],
 							 &again),
 					 0);
+			lookup_flags_as_the_kernel(&again);
 			ck_assert_msg(linx_value_equal(&again, &got.items[0]),
 				      "%s: not stable", rules[i].rule);
 			linx_value_clear(&again);

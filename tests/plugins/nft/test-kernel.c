@@ -154,6 +154,48 @@ START_TEST(the_reconcile_cache)
 }
 END_TEST
 
+/* A cold pass over what the library itself pushed sends nothing, also
+ * for rules written in sugar whose kernel form differs (field payloads,
+ * lookups of named and anonymous sets, whose flags the kernel reports as
+ * [] where the rule left them out). */
+START_TEST(a_cold_pass_over_its_own_push_changes_nothing)
+{
+	static const char *const json =
+		"{\"tables\": [{\"family\": \"inet\", \"name\": \"sug\","
+		" \"sets\": [{\"name\": \"ports\", \"key_type\": \"inet_service\","
+		"  \"elements\": [22, 80]}],"
+		" \"chains\": [{\"name\": \"c\", \"rules\": ["
+		" {\"tag\": \"named\", \"exprs\": [{\"expr\": \"payload\","
+		"  \"field\": \"tcp_dport\"}, {\"expr\": \"lookup\","
+		"  \"set\": \"ports\", \"sreg\": 1}, \"accept\"]},"
+		" {\"tag\": \"anon\", \"exprs\": [{\"expr\": \"payload\","
+		"  \"field\": \"tcp_dport\"}, {\"expr\": \"set_literal\","
+		"  \"key_type\": \"inet_service\", \"elements\": [1, 2]},"
+		"  {\"expr\": \"counter\"}, \"drop\"]},"
+		" {\"tag\": \"map\", \"exprs\": [{\"expr\": \"payload\","
+		"  \"field\": \"tcp_dport\"}, {\"expr\": \"set_literal\","
+		"  \"key_type\": \"inet_service\", \"data_type\": \"verdict\","
+		"  \"dreg\": 0, \"elements\": [{\"key\": 3, \"value\": \"drop\"}]}]}"
+		"]}]}]}";
+	struct linx_nft *s = nt_setup(), *cold;
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_RECONCILE };
+	struct linx_error err = { 0 };
+	struct linx_value want = nt_json(json), report;
+	const struct linx_value *ops;
+
+	nt_push(s, json, LINX_NFT_REPLACE);
+	linx_assert_ok(linx_nft_open(NULL, &cold, &err), &err);
+	linx_assert_ok(linx_nft_push(cold, &want, &o, &report, &err), &err);
+	ops = linx_map_get(linx_map_get(&report, "patch"), "ops");
+	ck_assert_msg(ops && ops->type == LINX_LIST && ops->len == 0, "%s",
+		      nt_to_json(&report));
+	linx_value_clear(&report);
+	linx_value_clear(&want);
+	linx_nft_close(cold);
+	linx_nft_close(s);
+}
+END_TEST
+
 /* A reconcile pass checks a rule's expressions only when it compares
  * the rule by encoding or sends it; an invalid one must still fail the
  * whole pass before anything is sent, with validate's own error. */
@@ -618,6 +660,7 @@ int main(void)
 	tcase_add_test(tc, a_stale_generation_is_refused);
 	tcase_add_test(tc, reconcile_converges_beside_another_writer);
 	tcase_add_test(tc, the_reconcile_cache);
+	tcase_add_test(tc, a_cold_pass_over_its_own_push_changes_nothing);
 	tcase_add_test(tc, reconcile_checks_the_rules_it_sends);
 	tcase_add_test(tc, reconcile_updates_changed_objects);
 	tcase_add_test(tc, a_reset_pull_zeroes_what_it_read);
