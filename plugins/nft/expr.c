@@ -42,8 +42,8 @@ struct ectx {
 	char obj[128]; /* "inet/fw/input" */
 	size_t idx; /* the expression's position in the rule */
 	struct nft_msgbuf *b; /* NULL: validate only */
-	const uint32_t *ids; /* anonymous set ids, in order */
-	size_t n_ids, next_id;
+	const struct nft_anon *anons; /* the rule's anonymous sets */
+	size_t n_anons, next_id;
 	unsigned depth;
 	uint8_t family; /* the table's NFPROTO_*, 0 when unknown */
 	bool zero_omitted; /* put_field(): the FLAGS field's zero_omit holds */
@@ -430,7 +430,7 @@ static bool is_verdict_sugar(const struct linx_value *v)
  * helper set ... map { k : "name", ... }`: {"expr": "objref", "sreg": R,
  * "set": {"key_type": T, "data_type": KIND, "elements": [...]}}.  The map
  * itself was sent before the rule (nft_exprs_emit_anon_sets()); here the
- * objref names it by template and batch id.
+ * objref names it by the name it was sent under and its batch id.
  */
 static int put_objref_literal(struct ectx *c, const struct linx_value *v,
 			      const struct linx_value *set)
@@ -440,7 +440,7 @@ static int put_objref_literal(struct ectx *c, const struct linx_value *v,
 	const struct linx_value *el = linx_map_get(set, "elements");
 	const struct linx_value *sreg = get(NULL, v, "sreg");
 	uint64_t reg = NFT_REG_1;
-	uint32_t id = 0;
+	const struct nft_anon *anon = NULL;
 	size_t data = 0;
 
 	if (c->depth > 0)
@@ -472,10 +472,10 @@ static int put_objref_literal(struct ectx *c, const struct linx_value *v,
 					    reg <= NFT_REG32_15))))
 		return bad(c, "objref: sreg: a register");
 	if (c->b) {
-		if (c->next_id >= c->n_ids)
+		if (c->next_id >= c->n_anons)
 			return bad(c, "objref: no anonymous map was emitted "
 				      "for it");
-		id = c->ids[c->next_id];
+		anon = &c->anons[c->next_id];
 	}
 	c->next_id++;
 	if (!c->b)
@@ -483,8 +483,8 @@ static int put_objref_literal(struct ectx *c, const struct linx_value *v,
 	nft_put_strz(c->b, NFTA_EXPR_NAME, "objref");
 	data = nft_nest_begin(c->b, NFTA_EXPR_DATA);
 	nft_put_be32(c->b, NFTA_OBJREF_SET_SREG, (uint32_t)reg);
-	nft_put_strz(c->b, NFTA_OBJREF_SET_NAME, ANON_OBJMAP_NAME);
-	nft_put_be32(c->b, NFTA_OBJREF_SET_ID, id);
+	nft_put_strz(c->b, NFTA_OBJREF_SET_NAME, anon->name);
+	nft_put_be32(c->b, NFTA_OBJREF_SET_ID, anon->id);
 	nft_nest_end(c->b, data);
 	return 0;
 }
@@ -498,7 +498,7 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 	const struct linx_value *kt = get(NULL, v, "key_type");
 	const struct linx_value *el = get(NULL, v, "elements");
 	struct overlay o = { 0 };
-	uint32_t id = 0;
+	const struct nft_anon *anon = NULL;
 	size_t data = 0;
 	int r;
 
@@ -521,10 +521,10 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 		return bad(c, "set_literal: elements: expected a non-empty "
 			      "list");
 	if (c->b) {
-		if (c->next_id >= c->n_ids)
+		if (c->next_id >= c->n_anons)
 			return bad(c, "set_literal: no anonymous set was "
 				      "emitted for it");
-		id = c->ids[c->next_id];
+		anon = &c->anons[c->next_id];
 	}
 	c->next_id++;
 	if (!get(NULL, v, "sreg"))
@@ -533,23 +533,20 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 		nft_put_strz(c->b, NFTA_EXPR_NAME, "lookup");
 		data = nft_nest_begin(c->b, NFTA_EXPR_DATA);
 	}
-	/* The lookup's fields in table order, the set by template name and
-	 * batch id. */
+	/* The lookup's fields in table order, the set by the name it was
+	 * sent under and its batch id. */
 	for (size_t i = 0; i < lk->n_fields; i++) {
 		const struct nft_field *f = &lk->fields[i];
 		const struct linx_value *x;
 
 		if (f->attr == NFTA_LOOKUP_SET) {
 			if (c->b)
-				nft_put_strz(c->b, f->attr,
-					     get(NULL, v, "data_type")
-						     ? ANON_MAP_NAME
-						     : ANON_SET_NAME);
+				nft_put_strz(c->b, f->attr, anon->name);
 			continue;
 		}
 		if (f->attr == NFTA_LOOKUP_SET_ID) {
 			if (c->b)
-				nft_put_be32(c->b, f->attr, id);
+				nft_put_be32(c->b, f->attr, anon->id);
 			continue;
 		}
 		x = get(&o, v, f->name);
@@ -588,10 +585,10 @@ static int put_meter(struct ectx *c, const struct linx_value *v,
 	if (get(NULL, v, "set_id"))
 		return bad(c, "dynset: set_id: not with a meter");
 	if (c->b) {
-		if (c->next_id >= c->n_ids)
+		if (c->next_id >= c->n_anons)
 			return bad(c, "dynset: no set was emitted for the "
 				      "meter");
-		id = c->ids[c->next_id];
+		id = c->anons[c->next_id].id;
 	}
 	c->next_id++;
 	if ((r = linx_value_copy(&tmp, v)) < 0)
@@ -1079,7 +1076,7 @@ int nft_exprs_check(const struct nft_enc *e, const struct linx_value *exprs)
 }
 
 int nft_exprs_put(struct nft_enc *e, const struct linx_value *exprs,
-		  const uint32_t *ids, size_t n_ids)
+		  const struct nft_anon *anons, size_t n_anons)
 {
 	struct ectx c;
 	size_t nest;
@@ -1089,8 +1086,8 @@ int nft_exprs_put(struct nft_enc *e, const struct linx_value *exprs,
 		return -EINVAL;
 	ctx_init(&c, e, e->err);
 	c.b = &e->bt->buf;
-	c.ids = ids;
-	c.n_ids = n_ids;
+	c.anons = anons;
+	c.n_anons = n_anons;
 	nest = nft_nest_begin(c.b, NFTA_RULE_EXPRESSIONS);
 	r = walk(&c, exprs);
 	nft_nest_end(c.b, nest);
@@ -1252,8 +1249,38 @@ static int meter_set_value(const struct linx_value *inl,
 	return 0;
 }
 
+/*
+ * The name anonymous set `s` goes out under, into `a` (and `s`): its
+ * template, or, when the encoder numbers the table's anonymous sets
+ * (e->anon_next), the template with its next number spelled out.  A
+ * meter keeps its own name and leaves a->name empty (its dynset names it).
+ */
+static int anon_name(struct nft_enc *e, struct linx_value *s,
+		     struct nft_anon *a)
+{
+	static const char *const templates[NFT_ANON_TEMPLATES] = {
+		ANON_SET_NAME, ANON_MAP_NAME, ANON_OBJMAP_NAME
+	};
+	const struct linx_value *nv = linx_map_get(s, "name");
+	const char *name = nv && nv->type == LINX_STRING ? nv->str : "";
+
+	a->name[0] = 0;
+	for (size_t k = 0; k < NFT_ARRAY_SIZE(templates); k++) {
+		if (strcmp(name, templates[k]) != 0)
+			continue;
+		if (!e->anon_next) {
+			snprintf(a->name, sizeof(a->name), "%s", name);
+			return 0;
+		}
+		snprintf(a->name, sizeof(a->name), "%.*s%u",
+			 (int)strlen(name) - 2, name, e->anon_next[k]++);
+		return linx_map_put_cstring(s, "name", a->name);
+	}
+	return 0;
+}
+
 int nft_exprs_emit_anon_sets(struct nft_enc *e, const struct linx_value *exprs,
-			     uint32_t *ids, size_t max)
+			     struct nft_anon *anons, size_t max)
 {
 	size_t n = 0;
 	int r;
@@ -1285,12 +1312,14 @@ int nft_exprs_emit_anon_sets(struct nft_enc *e, const struct linx_value *exprs,
 			    : anon_set_value(x, &s);
 		if (r < 0)
 			return r;
-		r = nft_set_put(e, &s, 0);
+		r = anon_name(e, &s, &anons[n]);
+		if (r == 0)
+			r = nft_set_put(e, &s, 0);
 		linx_value_clear(&s);
 		if (r < 0)
 			return r;
 		/* nft_set_put() numbered it: ++next_set_id. */
-		ids[n++] = e->bt->next_set_id;
+		anons[n++].id = e->bt->next_set_id;
 	}
 	return (int)n;
 }

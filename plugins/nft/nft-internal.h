@@ -363,7 +363,24 @@ struct nft_enc {
 	/* The table's value (for a lookup's set, a named object), may be
 	 * NULL when encoding a lone message. */
 	const struct linx_value *table_v;
+	/* Anonymous set names.  NULL: nftables' templates ("__set%d"), the
+	 * kernel numbers the set.  Else the next free number per template
+	 * (__set, __map, __objmap): the table is created whole in this
+	 * batch, so the encoder knows which numbers are free, and a set
+	 * with its number spelled out spares the kernel a scan of the
+	 * table's sets per new set and a walk of the batch per lookup
+	 * (nft_table_put_all(); docs/nft/performance.md). */
+	uint32_t *anon_next; /* [NFT_ANON_TEMPLATES] */
 	struct linx_error *err;
+};
+
+#define NFT_ANON_TEMPLATES 3
+
+/* An anonymous set emitted before its rule: its batch NFTA_SET_ID and
+ * the name it was sent under (a template or a spelled-out number). */
+struct nft_anon {
+	uint32_t id;
+	char name[24];
 };
 
 /* ---- expressions (expr.c) ------------------------------------------------ */
@@ -379,15 +396,15 @@ int nft_exprs_check(const struct nft_enc *e, const struct linx_value *exprs);
 /*
  * Before a rule message: emit the anonymous sets its set_literal
  * expressions need (NEWSET with NFT_SET_F_ANONYMOUS|CONSTANT and the
- * elements), recording the set ids in order in ids[] (at most max).
- * Returns how many, or -errno.
+ * elements), recording each set's id and name in order in anons[] (at
+ * most max).  Returns how many, or -errno.
  */
 int nft_exprs_emit_anon_sets(struct nft_enc *e, const struct linx_value *exprs,
-			     uint32_t *ids, size_t max);
+			     struct nft_anon *anons, size_t max);
 /* Write NFTA_RULE_EXPRESSIONS for `exprs` into the current message;
- * `ids` are the anonymous set ids from nft_exprs_emit_anon_sets(). */
+ * `anons` are the sets from nft_exprs_emit_anon_sets(). */
 int nft_exprs_put(struct nft_enc *e, const struct linx_value *exprs,
-		  const uint32_t *ids, size_t n_ids);
+		  const struct nft_anon *anons, size_t n_anons);
 
 /* The decoder's view: anonymous sets of the table, by name, so a lookup
  * of "__set3" comes back as the set_literal it was built from. */
@@ -601,6 +618,9 @@ static inline int nft_built(const struct linx_value *v)
 }
 
 /* push.c / diff.c */
+/* Every message creating table value `t`, which must be new in the batch
+ * (absent, or deleted earlier in it): its anonymous sets are named by
+ * number (struct nft_enc's anon_next). */
 int nft_table_put_all(struct nft_batch *bt, const struct linx_value *t,
 		      struct linx_error *err);
 /* A reconcile push; `release` (may be NULL) lists "family/name" of

@@ -62,6 +62,21 @@ static const struct linx_value *list_of(const struct linx_value *m,
 	return v && v->type == LINX_LIST ? v : NULL;
 }
 
+/* Whether the named sets of table value `t` leave every anonymous set
+ * number free: none has a name of nftables' reserved "__" form. */
+static bool anon_names_free(const struct linx_value *t)
+{
+	const struct linx_value *l = list_of(t, "sets");
+
+	for (uint32_t i = 0; l && i < l->len; i++) {
+		const struct linx_value *n = linx_map_get(&l->items[i], "name");
+
+		if (n && n->type == LINX_STRING && strncmp(n->str, "__", 2) == 0)
+			return false;
+	}
+	return true;
+}
+
 /* The messages creating a whole table (already validated): the table,
  * every chain, its objects, sets with their elements, flowtables, then
  * every rule, so that jumps (from rules and from verdict map elements)
@@ -71,12 +86,18 @@ int nft_table_put_all(struct nft_batch *bt, const struct linx_value *t,
 {
 	const struct linx_value *l, *chains;
 	struct nft_enc e = { .bt = bt, .table_v = t, .err = err };
+	/* The table is new in this batch: its anonymous sets are numbered
+	 * here, from 0 per template in the order they are sent, the
+	 * numbers the kernel would pick (unless a named set took one). */
+	uint32_t anon_next[NFT_ANON_TEMPLATES] = { 0 };
 	int64_t fam;
 	int r;
 
 	nft_sym_val(nft_families, linx_map_get(t, "family")->str, &fam);
 	e.family = (uint8_t)fam;
 	e.table = linx_map_get(t, "name")->str;
+	if (anon_names_free(t))
+		e.anon_next = anon_next;
 	if ((r = nft_table_put(&e, t, 0)) < 0)
 		return r;
 	chains = list_of(t, "chains");

@@ -105,12 +105,12 @@ int nft_rule_put(struct nft_enc *e, const struct linx_value *r,
 	const struct linx_value *h = linx_map_get(r, "handle");
 	const struct linx_value *pos = linx_map_get(r, "position");
 	char text[2 * NFTNL_UDATA_COMMENT_MAXLEN];
-	uint32_t ids[ANON_MAX];
+	struct nft_anon anons[ANON_MAX];
 	uint64_t u;
 	size_t off;
 	int n;
 
-	n = nft_exprs_emit_anon_sets(e, exprs, ids, ANON_MAX);
+	n = nft_exprs_emit_anon_sets(e, exprs, anons, ANON_MAX);
 	if (n < 0)
 		return n;
 	/* Placement: the caller's (e->has_position: before the rule with
@@ -130,7 +130,7 @@ int nft_rule_put(struct nft_enc *e, const struct linx_value *r,
 		nft_put_be64(b, NFTA_RULE_POSITION, e->position);
 	else if (pos && linx_value_get_u64(pos, &u))
 		nft_put_be64(b, NFTA_RULE_POSITION, u);
-	if (nft_exprs_put(e, exprs, ids, (size_t)n) < 0)
+	if (nft_exprs_put(e, exprs, anons, (size_t)n) < 0)
 		return -EINVAL;
 	rule_comment_text(r, text, sizeof(text));
 	nft_put_comment(b, NFTA_RULE_USERDATA, NFTNL_UDATA_RULE_COMMENT, text);

@@ -58,7 +58,7 @@ struct encoded {
 
 /* Encode `exprs` as the expressions of one NEWRULE message. */
 static int encode(struct encoded *en, const struct linx_value *exprs,
-		  const uint32_t *ids, size_t n_ids)
+		  const struct nft_anon *anons, size_t n_anons)
 {
 	static const struct linx_nl_policy pol[NFTA_RULE_MAX + 1] = {
 		[NFTA_RULE_EXPRESSIONS] = { LINX_NL_NESTED, 0 },
@@ -82,7 +82,7 @@ static int encode(struct encoded *en, const struct linx_value *exprs,
 			    NFPROTO_INET, "newrule", "inet/t/c");
 	nft_put_strz(&en->bt.buf, NFTA_RULE_TABLE, "t");
 	nft_put_strz(&en->bt.buf, NFTA_RULE_CHAIN, "c");
-	r = nft_exprs_put(&e, exprs, ids, n_ids);
+	r = nft_exprs_put(&e, exprs, anons, n_anons);
 	if (r < 0)
 		return r;
 	nft_msg_end(&en->bt.buf, off);
@@ -572,9 +572,14 @@ START_TEST(same_bytes_as_nftables)
 
 	ck_assert_int_eq(NFT_ARRAY_SIZE(vector_values),
 			 NFT_ARRAY_SIZE(nft_vectors));
-	uint32_t id = vector_set_id(_i);
+	/* the set by nftables' template name, as nft sends it */
+	struct nft_anon anon = { vector_set_id(_i), "__set%d" };
 
-	ck_assert_msg(encode(&en, &v, &id, id ? 1 : 0) == 0, "%s",
+	if (strstr(vector_values[_i], "\"objref\""))
+		strcpy(anon.name, "__objmap%d");
+	else if (strstr(vector_values[_i], "\"data_type\""))
+		strcpy(anon.name, "__map%d");
+	ck_assert_msg(encode(&en, &v, &anon, anon.id ? 1 : 0) == 0, "%s",
 		      en.err.message);
 	n = en.exprs->nla_len;
 	got = malloc(2 * n + 1);
@@ -673,13 +678,13 @@ START_TEST(set_literal_is_a_lookup_of_an_anonymous_set)
 	struct linx_value set = J("{\"name\":\"__set0\",\"key_type\":"
 				  "\"inet_service\",\"elements\":[22,80],"
 				  "\"flags\":[\"anonymous\",\"constant\"]}");
-	const uint32_t ids[] = { 7 };
+	const struct nft_anon anons[] = { { 7, "__set%d" } };
 	struct nft_dec d = { NFPROTO_INET, "t", anon_set, &set };
 	struct linx_value got, plain;
 	struct encoded en;
 	char *s;
 
-	ck_assert_int_eq(encode(&en, &v, ids, 1), 0);
+	ck_assert_int_eq(encode(&en, &v, anons, 1), 0);
 	/* The lookup nftables writes: the set by template name and id. */
 	ck_assert_int_eq(nft_exprs_parse(NULL, en.exprs, &plain), 0);
 	s = show(&plain);
@@ -711,11 +716,11 @@ START_TEST(anon_sets_are_emitted_through_the_set_encoder)
 	struct linx_error err = { 0 };
 	struct nft_enc e = { .bt = &bt, .family = NFPROTO_INET, .table = "t",
 			       .chain = "c", .err = &err };
-	uint32_t ids[4];
+	struct nft_anon anons[4];
 	int n;
 
 	nft_batch_init(&bt);
-	n = nft_exprs_emit_anon_sets(&e, &v, ids, 4);
+	n = nft_exprs_emit_anon_sets(&e, &v, anons, 4);
 	if (n == -EOPNOTSUPP) {
 		/* set.c is not in this tree yet (pending.c). */
 		nft_batch_fini(&bt);
@@ -723,8 +728,56 @@ START_TEST(anon_sets_are_emitted_through_the_set_encoder)
 		return;
 	}
 	ck_assert_msg(n == 1, "%d %s", n, err.message);
-	ck_assert_uint_ge(ids[0], 1);
+	ck_assert_uint_ge(anons[0].id, 1);
+	ck_assert_str_eq(anons[0].name, "__set%d");
 	ck_assert_uint_ge(bt.n, 1);
+	nft_batch_fini(&bt);
+	linx_value_clear(&v);
+}
+END_TEST
+
+/* In a table created whole (nft_table_put_all), anonymous sets go out
+ * numbered per template, and each lookup names its own set. */
+START_TEST(anon_sets_of_a_new_table_are_numbered_per_template)
+{
+	struct linx_value v = J(
+		"[{\"expr\":\"set_literal\",\"key_type\":\"inet_service\","
+		"\"elements\":[22,80]},"
+		"{\"expr\":\"set_literal\",\"key_type\":\"inet_service\","
+		"\"data_type\":\"mark\",\"elements\":[{\"key\":22,\"value\":1}],\"dreg\":1},"
+		"{\"expr\":\"set_literal\",\"key_type\":\"ipv4_addr\","
+		"\"elements\":[\"10.0.0.1\"]}]");
+	struct nft_batch bt;
+	struct linx_error err = { 0 };
+	uint32_t next[NFT_ANON_TEMPLATES] = { 0, 0, 0 };
+	struct nft_enc e = { .bt = &bt, .family = NFPROTO_INET, .table = "t",
+			       .chain = "c", .anon_next = next, .err = &err };
+	struct nft_anon anons[4];
+	struct linx_value plain;
+	struct encoded en;
+	char *s;
+	int n;
+
+	nft_batch_init(&bt);
+	n = nft_exprs_emit_anon_sets(&e, &v, anons, 4);
+	ck_assert_msg(n == 3, "%d %s", n, err.message);
+	ck_assert_str_eq(anons[0].name, "__set0");
+	ck_assert_str_eq(anons[1].name, "__map0");
+	ck_assert_str_eq(anons[2].name, "__set1");
+	ck_assert_uint_eq(next[0], 2);
+	ck_assert_uint_eq(next[1], 1);
+	ck_assert_uint_eq(next[2], 0);
+	ck_assert_int_eq(encode(&en, &v, anons, 3), 0);
+	ck_assert_int_eq(nft_exprs_parse(NULL, en.exprs, &plain), 0);
+	s = show(&plain);
+	ck_assert_msg(strstr(s, "\"set\":\"__set0\"") &&
+			      strstr(s, "\"set\":\"__map0\"") &&
+			      strstr(s, "\"set\":\"__set1\"") &&
+			      !strstr(s, "%d"),
+		      "%s", s);
+	free(s);
+	linx_value_clear(&plain);
+	nft_batch_fini(&en.bt);
 	nft_batch_fini(&bt);
 	linx_value_clear(&v);
 }
@@ -1054,6 +1107,7 @@ int main(void)
 	tcase_add_test(tc, nat_to_address_of_the_table_family);
 	tcase_add_test(tc, set_literal_is_a_lookup_of_an_anonymous_set);
 	tcase_add_test(tc, anon_sets_are_emitted_through_the_set_encoder);
+	tcase_add_test(tc, anon_sets_of_a_new_table_are_numbered_per_template);
 	tcase_add_loop_test(tc, malformed_values_are_refused, 0,
 			    (int)NFT_ARRAY_SIZE(bad_cases));
 	tcase_add_test(tc, truncated_and_corrupted_attributes);

@@ -164,6 +164,77 @@ START_TEST(get_gen_names_the_committer)
 }
 END_TEST
 
+/* The anonymous sets of a replaced table go out with their numbers
+ * spelled out (docs/nft/performance.md): the names the kernel would have
+ * picked, a second replace reuses them, a reconcile that adds one lets
+ * the kernel pick, and a named set that took a "__" name makes the push
+ * fall back to the templates. */
+#define ANON_RULE(port, extra)                                               \
+	"{\"tag\": \"r" #port "\", \"exprs\": [{\"expr\": \"payload\","       \
+	" \"field\": \"tcp_dport\"}, {\"expr\": \"set_literal\","              \
+	"  \"key_type\": \"inet_service\","                                    \
+	"  \"elements\": [" #port ", " #port "0]" extra "}, \"accept\"]}"
+#define ANON_MAP_RULE                                                        \
+	"{\"tag\": \"m\", \"exprs\": [{\"expr\": \"payload\","                \
+	" \"field\": \"tcp_dport\"}, {\"expr\": \"set_literal\","              \
+	"  \"key_type\": \"inet_service\", \"data_type\": \"mark\", \"dreg\": 1,"                              \
+	"  \"elements\": [{\"key\": 22, \"value\": 7}]},"                      \
+	" {\"expr\": \"meta\", \"key\": \"mark\", \"sreg\": 1}]}"
+#define ANON_TABLE(sets, rules)                                              \
+	"{\"tables\": [{\"family\": \"inet\", \"name\": \"a\", \"sets\": ["   \
+	sets "], \"chains\": [{\"name\": \"c\", \"rules\": [" rules "]}]}]}"
+
+static char *anon_names(void)
+{
+	return nt_sh_ok("nft --debug=netlink list table inet a | grep lookup | "
+			"grep -o 'set __[a-z]*[0-9]*' | tr '\\n' ' '");
+}
+
+START_TEST(anonymous_sets_are_named_as_the_kernel_names_them)
+{
+	struct linx_nft *s = nt_setup();
+	const char *three = ANON_TABLE("", ANON_RULE(1, "") "," ANON_MAP_RULE
+					   "," ANON_RULE(2, ""));
+	char *out, *nft_out;
+
+	nt_require_oracle();
+	for (int i = 0; i < 2; i++) {
+		nt_push(s, three, LINX_NFT_REPLACE);
+		out = anon_names();
+		ck_assert_str_eq(out, "set __set0 set __map0 set __set1 ");
+		free(out);
+	}
+	/* nft -f names the same table's sets alike */
+	nt_sh_ok("nft -f - <<'EOF'\n"
+		 "table inet b { chain c {\n"
+		 "  tcp dport { 1, 10 } accept\n"
+		 "  meta mark set tcp dport map { 22 : 7 }\n"
+		 "  tcp dport { 2, 20 } accept\n"
+		 "}\n}\nEOF");
+	nft_out = nt_sh_ok("nft --debug=netlink list table inet b | "
+			   "grep lookup | grep -o 'set __[a-z]*[0-9]*' | tr '\\n' ' '");
+	ck_assert_str_eq(nft_out, "set __set0 set __map0 set __set1 ");
+	free(nft_out);
+	/* a reconcile adding one: the kernel numbers it */
+	nt_push(s,
+		ANON_TABLE("", ANON_RULE(1, "") "," ANON_MAP_RULE
+				       "," ANON_RULE(2, "") "," ANON_RULE(3, "")),
+		LINX_NFT_RECONCILE);
+	out = anon_names();
+	ck_assert_str_eq(out, "set __set0 set __map0 set __set1 set __set2 ");
+	free(out);
+	/* a named set called __set0: the templates again */
+	nt_push(s,
+		ANON_TABLE("{\"name\": \"__set0\", \"key_type\": \"ipv4_addr\"}",
+			   ANON_RULE(1, "") "," ANON_RULE(2, "")),
+		LINX_NFT_REPLACE);
+	out = anon_names();
+	ck_assert_str_eq(out, "set __set1 set __set2 ");
+	free(out);
+	linx_nft_close(s);
+}
+END_TEST
+
 START_TEST(values_are_checked_before_the_kernel)
 {
 	struct linx_error err = { 0 };
@@ -243,6 +314,7 @@ int main(void)
 	tcase_add_test(tc, owner_tables_go_with_their_socket);
 	tcase_add_test(tc, get_gen_names_the_committer);
 	tcase_add_test(tc, values_are_checked_before_the_kernel);
+	tcase_add_test(tc, anonymous_sets_are_named_as_the_kernel_names_them);
 	suite_add_tcase(s, tc);
 	return linx_test_run_suite(s);
 }
