@@ -3919,6 +3919,35 @@ static int natrefs_rule(struct parser *p, size_t table,
 	return 0;
 }
 
+/*
+ * The end of nat `e` whose map gives ADDR . PORT: the port follows the
+ * address in register 1's slots, NFT_REG32_01 after 4 bytes, register 2
+ * after 16 (nft's allocation), which only a transport protocol match
+ * before it allows (`l4`; `at` for the error).  `nr`: a named map this
+ * input has not declared yet, checked at the end (natref_add), or NULL.
+ * Consumes `e`.
+ */
+static int nat_port_slot(struct parser *p, struct rule *r, struct linx_value *e,
+			 const struct tok *at, int fam, bool l4,
+			 const struct natref *nr)
+{
+	int rc = 0;
+
+	if (!l4)
+		rc = perror_at(p, at, "transport protocol mapping is only "
+				      "valid after transport protocol match");
+	if (rc == 0)
+		linx_map_put_int(e, "reg_proto_min", fam == F_IP ? 9 : 2);
+	if (rc == 0 && nr)
+		rc = natref_add(p, e, nr);
+	if (rc < 0) {
+		linx_value_clear(e);
+		return rc;
+	}
+	nat_flags(p, e);
+	return push_expr(p, r, e);
+}
+
 static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		    const struct tok *at)
 {
@@ -4006,30 +4035,15 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 			if ((rc = npair) < -1)
 				goto fail;
 		}
-		if (npair == 1 || (npair == -1 && pair)) {
-			if (!nr.l4) {
-				rc = perror_at(p, mt, "transport protocol "
-						      "mapping is only valid "
-						      "after transport "
-						      "protocol match");
-				goto fail;
-			}
-			linx_map_put_int(&e, "reg_proto_min",
-					 fam == F_IP ? 9 : 2);
-			if (npair == -1 && (rc = natref_add(p, &e, &nr)) < 0)
-				goto fail;
-			nat_flags(p, &e);
-			return push_expr(p, r, &e);
-		}
+		if (npair == 1 || (npair == -1 && pair))
+			return nat_port_slot(p, r, &e, mt, fam, nr.l4,
+					     npair == -1 ? &nr : NULL);
 		if (npair == -1) {
 			nr.port = is_punct(peek(p), ':');
 			if ((rc = natref_add(p, &e, &nr)) < 0)
 				goto fail;
 		}
 		if (pairs || pair) {
-			/* the port follows the address in register 1's
-			 * slots: NFT_REG32_01 after 4 bytes, register 2
-			 * after 16 (nft's allocation) */
 			const struct linx_value *lit =
 				&r->exprs.items[r->exprs.len - 1];
 			const struct linx_value *el =
@@ -4040,17 +4054,8 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 						      "must be ADDR . PORT");
 				goto fail;
 			}
-			if (r->l4 < 0 && !r->l4seen) {
-				rc = perror_at(p, mt, "transport protocol "
-						      "mapping is only valid "
-						      "after transport "
-						      "protocol match");
-				goto fail;
-			}
-			linx_map_put_int(&e, "reg_proto_min",
-					 fam == F_IP ? 9 : 2);
-			nat_flags(p, &e);
-			return push_expr(p, r, &e);
+			return nat_port_slot(p, r, &e, mt, fam,
+					     r->l4 >= 0 || r->l4seen, NULL);
 		}
 		if (accept_punct(p, ':')) {
 			if (nat_map_ahead(p)) {
