@@ -25,6 +25,18 @@
 
 #include "nft-test.h"
 
+/* check(3) drops a failure message longer than a few KB ("Message string
+ * too long"): the command output goes to stderr, the assertion keeps a
+ * short message. `cond` is evaluated once. */
+#define CHECK_OR_DUMP(cond, output, ...)                                     \
+	do {                                                                 \
+		bool ok_ = (cond);                                           \
+		if (!ok_)                                                    \
+			fprintf(stderr, "=== output\n%s\n", (output));        \
+		ck_assert_msg(ok_, __VA_ARGS__);                             \
+	} while (0)
+
+
 #ifndef LINX_CLI
 #error LINX_CLI must name the built linx binary
 #endif
@@ -217,12 +229,13 @@ static void one_file(const char *path, struct tally *t)
 	snprintf(cmd, sizeof(cmd),
 		 "cd /tmp && nft -f %s && " BYTECODE " && echo ==== && " JSON_NORM "\n",
 		 path);
-	ck_assert_msg(in_netns(&a, cmd) == 0, "%s: nft -f: %s", path, a);
+	CHECK_OR_DUMP(in_netns(&a, cmd) == 0, a, "%s: nft -f failed", path);
 	snprintf(cmd, sizeof(cmd),
 		 "%s nft load %s && " BYTECODE " && echo ==== && " JSON_NORM
 		 " && echo ==== && %s nft show\n",
 		 LINX_CLI, path, LINX_CLI);
-	ck_assert_msg(in_netns(&b, cmd) == 0, "%s: linx nft load: %s", path, b);
+	CHECK_OR_DUMP(in_netns(&b, cmd) == 0, b, "%s: linx nft load failed",
+		      path);
 	/* split off the shown text */
 	char *shown = strstr(b, "====");
 	shown = shown ? strstr(shown + 4, "====") : NULL;
@@ -238,8 +251,9 @@ static void one_file(const char *path, struct tally *t)
 		 "nft -f %s && " BYTECODE " && echo ==== && " JSON_NORM "\n",
 		 tmpl);
 	int st = in_netns(&c, cmd);
-	ck_assert_msg(st == 0, "%s: nft -f of linx nft show: %s\n%s", path, c,
-		      shown);
+	if (st != 0)
+		fprintf(stderr, "=== linx nft show\n%s\n", shown);
+	CHECK_OR_DUMP(st == 0, c, "%s: nft -f of linx nft show failed", path);
 	unlink(tmpl);
 	ja = sort_elements(a);
 	jb = sort_elements(b);
@@ -269,10 +283,9 @@ static void one_file(const char *path, struct tally *t)
 		 "jq -c '.ruleset // .' > %s.want && %s nft diff --pulled %s.want; "
 		 "rm -f %s.want\n",
 		 LINX_CLI, path, LINX_CLI, path, tmpl, LINX_CLI, tmpl, tmpl);
-	ck_assert_msg(in_netns(&a, cmd) == 0, "%s: diff: %s", path, a);
-	ck_assert_msg(strstr(a, "{\"ops\":[]}") != NULL,
-		      "%s: a reconcile against its own load changes: %s", path,
-		      a);
+	CHECK_OR_DUMP(in_netns(&a, cmd) == 0, a, "%s: diff failed", path);
+	CHECK_OR_DUMP(strstr(a, "{\"ops\":[]}") != NULL, a,
+		      "%s: a reconcile against its own load changes", path);
 	free(a);
 }
 
