@@ -2956,12 +2956,13 @@ static int match_rest(struct parser *p, struct rule *r,
 		linx_value_clear(&v.elem);
 		return rc;
 	}
-	/* a comma list is an anonymous set */
+	/* A comma list: nft takes one only of flags (the bitmask branch
+	 * above) and refuses any other, at its first value ("Basetype of
+	 * type ... is not bitmask"); the cases below say more. */
 	if (is_punct(peek(p), ',') && !ordering) {
 		struct linx_value first = v.elem;
 		bool interval = v.plen >= 0;
 		struct linx_value rest;
-		const char *kt = nftl_dtype_settype(dt, len);
 
 		/* nft 1.0.6 crashes on a bare list of option values */
 		if (s->kind == SEL_EXTHDR) {
@@ -2977,11 +2978,6 @@ static int match_rest(struct parser *p, struct rule *r,
 						     "write it as a set, "
 						     "{ ... }",
 					 s->proto, s->field);
-		}
-		if (!kt || s->kind == SEL_RT) {
-			linx_value_clear(&first);
-			return perror_at(p, at, "unsupported feature: lists "
-						"of this type");
 		}
 		/* nft 1.0.6 takes a raw payload's list as flags, and a
 		 * raw payload is no bitmask */
@@ -3000,11 +2996,6 @@ static int match_rest(struct parser *p, struct rule *r,
 						     "the list as a set, "
 						     "{ ... }");
 		}
-		/* the payload load was shortened for a prefix: undo */
-		if (v.plen >= 0 && s->kind == SEL_PAYLOAD) {
-			struct linx_value *ld = &r->exprs.items[r->exprs.len - 1];
-			linx_map_put_int(ld, "len", len);
-		}
 		next(p);
 		rc = parse_elements(p, dt, len, false, 0, 0, 0, &rest,
 				    &interval);
@@ -3012,32 +3003,14 @@ static int match_rest(struct parser *p, struct rule *r,
 			rc = perror_at(p, p->first_iv, "a prefix or range in a "
 						       "list: write the list "
 						       "as a set, { ... }");
-		if (rc < 0) {
-			linx_value_clear(&first);
-			linx_value_clear(&rest);
-			return rc;
-		}
-		struct linx_value all = linx_value_list();
-		linx_list_push(&all, &first);
-		for (uint32_t i = 0; i < rest.len; i++)
-			linx_list_push(&all, &rest.items[i]);
+		linx_value_clear(&first);
 		linx_value_clear(&rest);
-		if (interval && nftl_dtype_hton(dt, len) &&
-		    (rc = e_hton(p, r, len)) < 0) {
-			linx_value_clear(&all);
+		if (rc < 0)
 			return rc;
-		}
-		struct linx_value e = linx_value_map();
-		linx_map_put_cstring(&e, "expr", "set_literal");
-		linx_map_put_cstring(&e, "key_type", kt);
-		linx_map_put(&e, "elements", &all);
-		linx_map_put_int(&e, "sreg", 1);
-		if (neq) {
-			struct linx_value f = linx_value_list();
-			linx_list_push_cstring(&f, "inv");
-			linx_map_put(&e, "flags", &f);
-		}
-		return push_expr(p, r, &e);
+		return perror_at(p, vat, "a list of %s %s values: write it as a "
+					 "set, { ... } (nft: the type is not a "
+					 "bitmask)",
+				 s->proto, s->field);
 	}
 	linx_value_clear(&v.elem);
 	if (accept_punct(p, '-')) {

@@ -398,6 +398,11 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  jump c*\n }\n}\n",
 	"table ip t {\n include \"/dev/null\" }\n",
 	"table ip t {\n set s {\n  type mark\n  define p = 1 }\n}\n",
+	/* a bare list of what is not a bitmask: refused at its first value */
+	"table inet t {\n chain c {\n  tcp dport 22, 80 accept\n }\n}\n",
+	"table ip t {\n chain c {\n  ip saddr 1.1.1.1, 2.2.2.2 drop\n }\n}\n",
+	"table ip t {\n chain c {\n  meta mark != 1,2 drop\n }\n}\n",
+	"table ip t {\n chain c {\n  iifname \"a\", \"b\" drop\n }\n}\n",
 };
 
 START_TEST(error_positions_match_nft)
