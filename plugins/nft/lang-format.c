@@ -65,15 +65,29 @@ static const struct linx_value *bytes_of(const struct linx_value *m,
 	return v && v->type == LINX_BYTES ? v : NULL;
 }
 
+/* Whether nft's scanner reads all of `s` as one word after its first
+ * character: letters, digits, '_', '-', '.', '/' (not a byte unit and a
+ * '/', which the lexer splits as a rate: lang-lex.c). */
+static bool word_rest(const char *s)
+{
+	static const char *const units[] = { "bytes/", "kbytes/", "mbytes/" };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strncmp(s, units[i], strlen(units[i])) == 0)
+			return false;
+	for (const char *q = s; *q; q++)
+		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
+		    *q != '.' && *q != '/')
+			return false;
+	return true;
+}
+
 /* A name as nft reads it: bare when it is a plain identifier. */
 static void put_name(struct sbuf *b, const char *s)
 {
-	bool bare = s && (isalpha((unsigned char)s[0]) || s[0] == '_');
+	bool bare = s && (isalpha((unsigned char)s[0]) || s[0] == '_') &&
+		    word_rest(s);
 
-	for (const char *q = s; bare && *q; q++)
-		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
-		    *q != '.')
-			bare = false;
 	/* nft reads its keywords as keywords: quoted, only we take them */
 	if (bare && !nftl_is_keyword(s))
 		nftl_sb_puts(b, s);
@@ -1521,10 +1535,8 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 		int_of(m, "dreg", &dr);
 		if (dr > 0 && sr == ldreg && dr == ldreg && set && set[0] &&
 		    !c->regtext[ldreg] && !has_inv(m)) {
-			for (const char *q = set; *q; q++)
-				if (!isalnum((unsigned char)*q) && *q != '_' &&
-				    *q != '-' && *q != '.')
-					return unsupported(c, m, "set name");
+			if (!word_rest(set))
+				return unsupported(c, m, "set name");
 			if (lhs)
 				nftl_sb_puts(&b, lhs);
 			else
@@ -1810,10 +1822,8 @@ value:;
 		int_of(e1, "dreg", &dreg);
 		if (!set || !set[0] || (dreg != -1 && dreg != 0))
 			goto bad;
-		for (const char *q = set; *q; q++)
-			if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
-			    *q != '.')
-				goto bad; /* @name cannot be quoted */
+		if (!word_rest(set))
+			goto bad; /* @name cannot be quoted */
 		if (dreg == 0) {
 			nftl_sb_puts(&b, "vmap ");
 			c->term = true;
@@ -2807,10 +2817,8 @@ static int fib_set_text(struct sbuf *b, const struct linx_value *m,
 		const char *set = str_of(m, "set");
 		if (!set || !set[0] || (dreg != -1 && dreg != 0))
 			return -1;
-		for (const char *q = set; *q; q++)
-			if (!isalnum((unsigned char)*q) && *q != '_' &&
-			    *q != '-' && *q != '.')
-				return -1; /* @name cannot be quoted */
+		if (!word_rest(set))
+			return -1; /* @name cannot be quoted */
 		if (dreg == 0)
 			nftl_sb_puts(b, "vmap ");
 		else if (has_inv(m))
@@ -3231,10 +3239,8 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		const char *set = str_of(m, "set");
 		if (!set || !set[0])
 			goto bad;
-		for (const char *q = set; *q; q++)
-			if (!isalnum((unsigned char)*q) && *q != '_' &&
-			    *q != '-' && *q != '.')
-				goto bad;
+		if (!word_rest(set))
+			goto bad;
 		nftl_sb_put(&b, "@", 1);
 		nftl_sb_puts(&b, set);
 	} else {
@@ -3554,12 +3560,8 @@ static int fmt_dynset(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if (dsel ? !int_of(m, "sreg_data", &v) || v != (int64_t)(1 + (slot + 3) / 4)
 		 : linx_map_get(m, "sreg_data") != NULL)
 		return 0;
-	if (!set || !set[0])
+	if (!set || !set[0] || !word_rest(set))
 		return 0;
-	for (const char *q = set; *q; q++)
-		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
-		    *q != '.')
-			return 0;
 	const struct linx_value *f = linx_map_get(m, "flags");
 	for (uint32_t k = 0; f && k < f->len; k++)
 		if (f->type != LINX_LIST || f->items[k].type != LINX_STRING ||

@@ -92,9 +92,23 @@ static bool is_ident_start(int c)
 	return isalpha(c) || c == '_';
 }
 
+/* nft's scanner: a word goes on with letters, digits, '_', '-', '.' and
+ * '/' (kube-proxy's chains are `service-X-default/kubernetes/tcp/https`) */
 static bool is_ident(int c)
 {
-	return isalnum(c) || c == '_' || c == '-' || c == '.';
+	return isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/';
+}
+
+/* Whether the word s[0..n) is a byte unit, which a '/' and a time unit
+ * follow in a rate (`limit rate 10 mbytes/second`): the '/' ends it. */
+static bool rate_unit_ends(const char *s, size_t n)
+{
+	static const char *const units[] = { "bytes", "kbytes", "mbytes" };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strlen(units[i]) == n && strncmp(s, units[i], n) == 0)
+			return true;
+	return false;
 }
 
 static bool is_mac(const char *s, size_t n)
@@ -437,8 +451,8 @@ int nftl_lex(const char *text, size_t len, uint32_t file, struct tok_list *out,
 
 			while (x.p + n < x.end &&
 			       (isalnum((unsigned char)x.p[n]) ||
-				x.p[n] == '_' || (c == '@' && x.p[n] == '-') ||
-				(c == '@' && x.p[n] == '.')))
+				x.p[n] == '_' ||
+				(c == '@' && is_ident((unsigned char)x.p[n]))))
 				n++;
 			if (n == 1)
 				return lerr(&x, x.line, col,
@@ -464,6 +478,8 @@ int nftl_lex(const char *text, size_t len, uint32_t file, struct tok_list *out,
 			bool hex = true;
 
 			while (x.p + n < x.end && is_ident((unsigned char)x.p[n])) {
+				if (x.p[n] == '/' && rate_unit_ends(x.p, n))
+					break;
 				if (!isxdigit((unsigned char)x.p[n]))
 					hex = false;
 				n++;
