@@ -5077,7 +5077,8 @@ static bool unqualified_meta(const char *s)
 					 "oifname", "iiftype", "oiftype",
 					 "skuid", "skgid", "pkttype", "cpu",
 					 "iifgroup", "oifgroup", "cgroup",
-					 "nftrace" };
+					 "nftrace", "ibrname", "obrname",
+					 "ibriport", "obriport" };
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		if (strcmp(s, k[i]) == 0)
 			return true;

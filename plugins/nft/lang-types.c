@@ -142,6 +142,14 @@ const struct nftl_sel nftl_sels[] = {
 	{ "meta", "hour", SEL_META, 0, 0, 4, DT_HOUR, "time_hour", 0, 0, 0 },
 	{ "meta", "time", SEL_META, 0, 0, 8, DT_DATE, "time_ns", 0, 0, 0 },
 	M("oifkind", 16, DT_STR16),
+	/* the bridge port's bridge (nft reads ibriport, obriport too) */
+	{ "meta", "ibrname", SEL_META, 0, 0, 16, DT_IFNAME, "bri_iifname", 0, 0,
+	  0 },
+	{ "meta", "obrname", SEL_META, 0, 0, 16, DT_IFNAME, "bri_oifname", 0, 0,
+	  0 },
+	{ "meta", "ibrpvid", SEL_META, 0, 0, 2, DT_HINT, "bri_iifpvid", 0, 0, 0 },
+	{ "meta", "ibrvproto", SEL_META, 0, 0, 2, DT_ETHERTYPE, "bri_iifvproto",
+	  0, 0, 0 },
 	C("state", 4, DT_CTSTATE),
 	C("status", 4, DT_CTSTATUS),
 	C("direction", 1, DT_CTDIR),
@@ -410,6 +418,10 @@ const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)
 		field = "len";
 	if (streq(proto, "meta") && streq(field, "secpath"))
 		field = "ipsec";
+	if (streq(proto, "meta") && streq(field, "ibriport"))
+		field = "ibrname";
+	if (streq(proto, "meta") && streq(field, "obriport"))
+		field = "obrname";
 	/* the first bytes before strcmp(): a rule looks up several */
 	for (size_t i = 0; i < nftl_n_sels; i++)
 		if (nftl_sels[i].proto[0] == proto[0] &&

@@ -21,10 +21,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-void linx_test_skip(const char *fmt, ...)
+bool linx_test_no_skip(void)
 {
 	const char *no_skip = getenv("LINX_TEST_NO_SKIP");
-	bool forbidden = no_skip && strcmp(no_skip, "1") == 0;
+
+	return no_skip && strcmp(no_skip, "1") == 0;
+}
+
+void linx_test_skip(const char *fmt, ...)
+{
+	bool forbidden = linx_test_no_skip();
 	va_list ap;
 
 	fprintf(stderr, forbidden ? "FAIL (skipping is not allowed here): "

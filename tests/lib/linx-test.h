@@ -24,6 +24,9 @@
 
 #define LINX_TEST_SKIP_CODE 77
 
+/* Whether LINX_TEST_NO_SKIP=1 (the VM lane): what would be skipped must
+ * run, and fail if it cannot. */
+bool linx_test_no_skip(void);
 /* Exit 77 (or 1 under LINX_TEST_NO_SKIP=1) after printing why. */
 void linx_test_skip(const char *fmt, ...) __attribute__((noreturn))
 	LINX_PRINTF(1, 2);

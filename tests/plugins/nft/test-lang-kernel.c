@@ -166,7 +166,16 @@ static char *sort_lines(const char *in)
 
 struct tally {
 	unsigned files, both_ok, both_refused, linx_unsupported, linx_only;
+	unsigned kernel_lacks; /* nft's text is fine, this kernel refuses */
 };
+
+/* Whether nft -c's output says the kernel, not the language, refused
+ * (a module this machine lacks: bridge meta keys, queue, flowtables). */
+static bool kernel_refused(const char *out)
+{
+	return strstr(out, "Could not process rule: Operation not supported") ||
+	       strstr(out, "Could not process rule: No such file or directory");
+}
 
 static void one_file(const char *path, struct tally *t)
 {
@@ -196,6 +205,14 @@ static void one_file(const char *path, struct tally *t)
 	linx_value_clear(&rs);
 	snprintf(cmd, sizeof(cmd), "cd /tmp && nft -c -f %s", path);
 	nft_ok = in_netns(&out, cmd) == 0;
+	if (linx_ok && !nft_ok && kernel_refused(out) && !linx_test_no_skip()) {
+		fprintf(stderr, "SKIP %s: this kernel refuses it, nft's text "
+				"is fine (the VM lane runs it)\n",
+			path);
+		free(out);
+		t->kernel_lacks++;
+		return;
+	}
 	free(out);
 	if (!linx_ok && !nft_ok) {
 		t->both_refused++;
@@ -325,9 +342,10 @@ START_TEST(our_corpus_both_ways)
 	struct tally t = { 0 };
 
 	run_dir(LANG_DIR, &t);
-	fprintf(stderr, "corpus: %u files, %u identical both ways\n", t.files,
-		t.both_ok);
-	ck_assert_uint_eq(t.both_ok, t.files);
+	fprintf(stderr, "corpus: %u files, %u identical both ways, %u this "
+			"kernel refuses\n",
+		t.files, t.both_ok, t.kernel_lacks);
+	ck_assert_uint_eq(t.both_ok + t.kernel_lacks, t.files);
 }
 END_TEST
 
