@@ -1166,6 +1166,22 @@ static void sel_name(struct sbuf *b, const struct nftl_sel *s)
 	nftl_sb_puts(b, s->field);
 }
 
+/* The one label a ct labels bitmap (host order, bit N in byte N / 8)
+ * has set, or -1 when it has none or several: `ct label set N` sets one. */
+static int label_of(const uint8_t *m, uint32_t len)
+{
+	int label = -1;
+
+	for (uint32_t i = 0; i < len; i++)
+		for (unsigned bit = 0; bit < 8; bit++)
+			if (m[i] >> bit & 1) {
+				if (label >= 0)
+					return -1;
+				label = (int)(i * 8 + bit);
+			}
+	return label;
+}
+
 /* What a meta or ct statement with sreg 1 sets: its selector. */
 static const struct nftl_sel *set_target(const struct linx_value *e)
 {
@@ -3971,20 +3987,20 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		if (dreg == 1 && i + 1 < n &&
 		    (is_expr(&ex[i + 1], "meta") || is_expr(&ex[i + 1], "ct")) &&
 		    sreg1(&ex[i + 1])) {
-			const struct linx_value *s = &ex[i + 1];
-			const char *key = str_of(s, "key");
-			const struct nftl_sel *t = NULL;
-			for (size_t k = 0; key && k < nftl_n_sels; k++)
-				if (nftl_sels[k].kind == (str_of(s, "expr")[0] == 'm' ? SEL_META : SEL_CT) &&
-				    strcmp(nftl_sels[k].key, key) == 0)
-					t = &nftl_sels[k];
+			const struct nftl_sel *t = set_target(&ex[i + 1]);
+			int label = t && t->dtype == DT_CTLABEL &&
+						    d->len == t->len
+					    ? label_of(d->bytes, d->len)
+					    : -1;
 			if (t && (t->dtype == DT_MARK || t->dtype == DT_HINT ||
 				  t->dtype == DT_CTEVENT ||
 				  t->dtype == DT_CLASSID ||
-				  t->dtype == DT_PKTTYPE) &&
-			    d->len == t->len && !linx_map_get(s, "direction")) {
+				  t->dtype == DT_PKTTYPE || label >= 0) &&
+			    d->len == t->len) {
 				nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
-				if (t->dtype == DT_CTEVENT) {
+				if (label >= 0) {
+					nftl_sb_printf(&b, "%d", label);
+				} else if (t->dtype == DT_CTEVENT) {
 					uint64_t m = get_uint(d->bytes, d->len, true);
 					if (m)
 						bitmask_text(&b, t->dtype, m);

@@ -2720,12 +2720,10 @@ static int match_rest(struct parser *p, struct rule *r,
 /* `ct label N`: whether label bit N is set - the labels, a bitwise
  * with that bit, a cmp != 0, as nft compiles it.  Names would come from
  * /etc/connlabel.conf, which we do not read: numbers only. */
-static int label_match(struct parser *p, struct rule *r,
-		       const struct nftl_sel *s)
+/* One label number into the kernel's host-order bitmap `m` (zeroed). */
+static int label_bit(struct parser *p, uint8_t m[16])
 {
 	const struct tok *t = peek(p);
-	uint8_t m[16] = { 0 }, zero[16] = { 0 };
-	int rc;
 
 	if (op_of(t) || is_punct(t, '=') || is_punct(t, '{') ||
 	    t->kind == T_SETREF || is_ident(t, "vmap"))
@@ -2738,8 +2736,18 @@ static int label_match(struct parser *p, struct rule *r,
 		return perror_at(p, t, "label out of range: %llu (0-127)",
 				 (unsigned long long)t->u);
 	next(p);
-	m[t->u / 8] = (uint8_t)(1u << (t->u % 8)); /* host-order bitmap */
-	if ((rc = e_sel_load(p, r, s, s->len)) < 0 ||
+	m[t->u / 8] = (uint8_t)(1u << (t->u % 8));
+	return 0;
+}
+
+static int label_match(struct parser *p, struct rule *r,
+		       const struct nftl_sel *s)
+{
+	uint8_t m[16] = { 0 }, zero[16] = { 0 };
+	int rc;
+
+	if ((rc = label_bit(p, m)) < 0 ||
+	    (rc = e_sel_load(p, r, s, s->len)) < 0 ||
 	    (rc = e_bitwise(p, r, m, sizeof(m))) < 0)
 		return rc;
 	return e_cmp(p, r, "neq", zero, sizeof(zero));
@@ -4406,6 +4414,12 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 		rc = e_load(p, r, src->proto, src->key, 1);
 		if (rc == 0 && src->dtype == DT_MARK)
 			rc = mark_ops(p, r, src);
+	} else if (s->dtype == DT_CTLABEL) {
+		/* `ct label set N`: the label's bit, the others left alone
+		 * (the kernel ors the bitmap in) */
+		uint8_t m[16] = { 0 };
+		if ((rc = label_bit(p, m)) == 0)
+			rc = e_imm(p, r, 1, m, sizeof(m));
 	} else if (s->dtype == DT_CTEVENT) {
 		uint64_t m;
 		uint8_t b[4];
