@@ -5126,6 +5126,25 @@ static int unknown_stmt(struct parser *p, const struct tok *t)
 				return perror_at(p, t, "unsupported feature: "
 						       "%s",
 						 t->s);
+	/* nft reads an unknown word (`acept`) as a symbol on the left of an
+	 * implicit ==: where no value can follow it (the end of the
+	 * statement, a statement word), its grammar fails at that token;
+	 * with a value after it, the evaluation fails at the word ("No
+	 * symbol type information").  (t is consumed.) */
+	static const char *const stops[] = {
+		"accept", "drop", "reject", "return", "continue", "jump",
+		"goto", "queue", "counter", "log", "limit", "quota", "comment",
+		"masquerade", "redirect", "notrack", "meta", "ct", "numgen",
+		"jhash", "symhash", "fib", "rt",
+	};
+	const struct tok *u = peek(p);
+	bool stop = u->kind == T_SEP || u->kind == T_EOF || is_punct(u, '}');
+	for (size_t i = 0; !stop && u->kind == T_IDENT &&
+			   i < sizeof(stops) / sizeof(stops[0]);
+	     i++)
+		stop = streq(u->s, stops[i]);
+	if (t->kind == T_IDENT && !nftl_is_keyword(t->s) && stop)
+		return unexpected(p, u, NULL);
 	return unexpected(p, t, NULL);
 }
 

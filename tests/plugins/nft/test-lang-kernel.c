@@ -416,6 +416,11 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  jump c*\n }\n}\n",
 	"table ip t {\n include \"/dev/null\" }\n",
 	"table ip t {\n set s {\n  type mark\n  define p = 1 }\n}\n",
+	/* a misspelt word: nft takes it for a symbol that a value may follow */
+	"table inet t {\n chain c {\n  tcp dport 22 acept\n }\n}\n",
+	"table inet t {\n chain c {\n  tcp dport 22 acept drop\n }\n}\n",
+	"table inet t {\n chain c {\n  ip saddr 10.0.0.1 dorp counter\n }\n}\n",
+	"table inet t {\n chain c {\n  iif lo acpt 1\n }\n}\n",
 	/* a bare list of what is not a bitmask: refused at its first value */
 	"table inet t {\n chain c {\n  tcp dport 22, 80 accept\n }\n}\n",
 	"table ip t {\n chain c {\n  ip saddr 1.1.1.1, 2.2.2.2 drop\n }\n}\n",
