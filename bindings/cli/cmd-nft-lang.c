@@ -155,8 +155,10 @@ static int parse(struct lang_cmd *c, const char *path, struct linx_value *rs)
 	}
 	/* as nft -c: what the kernel would refuse with ENOENT (format
 	 * prints what it is given) */
-	if (strcmp(c->what, "nft format") != 0)
+	if (strcmp(c->what, "nft format") != 0) {
 		linx_map_put_bool(&a, "check_refs", true);
+		linx_map_put_bool(&a, "holes", false);
+	}
 	if (call(c, "nft.parse", &a, rs, &err) < 0) {
 		if (strcmp(err.op, "parse") == 0)
 			report_parse(c, path, &err);

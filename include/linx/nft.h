@@ -284,6 +284,10 @@ struct linx_nft_parse_opts {
 	 * without a value stays in the ruleset as {"hole": NAME, "type":
 	 * T} in place of a cmp's data; linx_nft_fill_holes() fills it. */
 	const struct linx_value *values;
+	/* Refuse a `$name` that neither a define nor `values` gives, at its
+	 * place, as nft does ("unknown identifier"), instead of leaving a
+	 * hole. `linx nft` turns it on but for `format`. */
+	bool no_holes;
 	/* Refuse a rule whose jump or goto chain, looked-up set or map, or
 	 * named object (counter, quota, limit, ct helper) is not in its
 	 * table once the whole input is read: what the kernel refuses with

@@ -372,11 +372,29 @@ static int unexpected(struct parser *p, const struct tok *t, const char *want)
 				 NFT_LANG_MAX_EXPANSION);
 	if (t->kind == T_VAR && find_def(p, t->s))
 		return perror_at(p, t, "variable $%s refers to itself", t->s);
-	if (t->kind == T_VAR)
-		return perror_at(p, t, "undefined variable $%s", t->s);
+	if (t->kind == T_VAR) {
+		struct tok name = *t; /* nft points past the '$' */
+		name.col++;
+		return perror_at(p, &name, "unknown identifier '%s' (no define "
+					   "gives $%s)",
+				 t->s, t->s);
+	}
 	return perror_at(p, t, "syntax error, unexpected %s%s%s",
 			 tok_desc(t, b, sizeof(b)), want ? ", expecting " : "",
 			 want ? want : "");
+}
+
+/* A comment's text: a quoted string or, as nft takes it, a word that
+ * is not a keyword (`comment web`).  NULL and *rc set otherwise. */
+static const struct tok *comment_text(struct parser *p, int *rc)
+{
+	const struct tok *t = next(p);
+
+	if (t->kind == T_STRING ||
+	    (t->kind == T_IDENT && !nftl_is_keyword(t->s)))
+		return t;
+	*rc = unexpected(p, t, "a string");
+	return NULL;
 }
 
 static int expect_punct(struct parser *p, char c)
@@ -1803,11 +1821,9 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 				linx_map_put_int(&em, "timeout", (int64_t)ms);
 				extra = true;
 			} else if (accept_ident(p, "comment")) {
-				const struct tok *t = next(p);
-				if (t->kind != T_STRING) {
-					rc = unexpected(p, t, "a string");
+				const struct tok *t = comment_text(p, &rc);
+				if (!t)
 					goto fail;
-				}
 				linx_map_put_cstring(&em, "comment", t->s);
 				extra = true;
 			} else {
@@ -1899,6 +1915,8 @@ static int parse_hole(struct parser *p, struct rule *r, const struct tok *t,
 	}
 	type = hole_type(dt, len, tb, sizeof(tb));
 
+	if (!given && p->opts && p->opts->no_holes)
+		return unexpected(p, t, NULL); /* unknown identifier */
 	if (given) {
 		uint8_t b[64];
 		unsigned bl = 0;
@@ -5150,10 +5168,11 @@ static int unknown_stmt(struct parser *p, const struct tok *t)
 
 static int rule_comment(struct parser *p, struct rule *r)
 {
-	const struct tok *t = next(p);
+	int rc = 0;
+	const struct tok *t = comment_text(p, &rc);
 
-	if (t->kind != T_STRING)
-		return unexpected(p, t, "a string");
+	if (!t)
+		return rc;
 	if (t->slen > 128)
 		return perror_at(p, t, "comment longer than 128 bytes");
 	if (strncmp(t->s, "tag:", 4) == 0) {
@@ -6370,6 +6389,7 @@ static struct linx_value *table_item(struct parser *p, const char *key,
 
 static int parse_priority(struct parser *p, struct linx_value *ret)
 {
+	const struct tok *kw = p->last; /* `priority` */
 	const struct tok *t = next(p);
 	bool neg = false;
 
@@ -6392,8 +6412,9 @@ static int parse_priority(struct parser *p, struct linx_value *ret)
 	for (i = 0; i < 7; i++)
 		if (strcmp(t->s, names[i]) == 0)
 			break;
-	if (i == 7)
-		return perror_at(p, t, "unknown priority name %s", t->s);
+	if (i == 7) /* nft points at the whole `priority NAME` */
+		return perror_at(p, kw ? kw : t, "unknown priority name %s",
+				 t->s);
 	const struct tok *o = peek(p);
 	if (is_punct(o, '+') || is_punct(o, '-')) {
 		uint64_t off;
@@ -6479,6 +6500,7 @@ static int parse_chain_body(struct parser *p, const char *name)
 	 * for base chains only (EOPNOTSUPP), so a block that never says
 	 * `type ... hook` is refused here, pointing at that line */
 	const struct tok *base_only = NULL;
+	const struct tok *type_at = NULL; /* this block's `type` */
 	size_t outer = scope_open(p);
 	bool created;
 	int rc;
@@ -6491,6 +6513,19 @@ static int parse_chain_body(struct parser *p, const char *name)
 				table_item(p, "chains", name, &created);
 			if (!c)
 				return nomem(p);
+			/* an ingress or egress chain hooks a device: nft
+			 * refuses one without, at its type line */
+			const struct linx_value *hk = linx_map_get(c, "hook");
+			if (type_at && hk && hk->type == LINX_STRING &&
+			    (streq(hk->str, "ingress") ||
+			     streq(hk->str, "egress")) &&
+			    (p->family == F_NETDEV || p->family == F_INET) &&
+			    !linx_map_get(c, "device") &&
+			    !linx_map_get(c, "devices"))
+				return perror_at(p, type_at,
+						 "missing device: an %s chain "
+						 "needs `device`",
+						 hk->str);
 			if (base_only && !linx_map_get(c, "hook"))
 				return perror_at(p, base_only,
 						 "%s: only base chains (type "
@@ -6516,7 +6551,7 @@ static int parse_chain_body(struct parser *p, const char *name)
 			return nomem(p);
 		if (is_ident(t, "type")) {
 			struct linx_value v;
-			next(p);
+			type_at = next(p);
 			const struct tok *ty = next(p);
 			if (!is_ident(ty, "filter") && !is_ident(ty, "nat") &&
 			    !is_ident(ty, "route"))
@@ -6958,11 +6993,9 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 					   "memory")) < 0)
 				goto out;
 		} else if (is_ident(t, "comment")) {
-			const struct tok *x = next(p);
-			if (x->kind != T_STRING) {
-				rc = unexpected(p, x, "a string");
+			const struct tok *x = comment_text(p, &rc);
+			if (!x)
 				goto out;
-			}
 			struct linx_value v;
 			linx_value_cstring(&v, x->s);
 			if ((rc = put_once(p, &s, "comment", &v)) < 0)
@@ -7219,11 +7252,9 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 		}
 		if (is_ident(t, "comment")) {
 			next(p);
-			const struct tok *x = next(p);
-			if (x->kind != T_STRING) {
-				rc = unexpected(p, x, "a string");
+			const struct tok *x = comment_text(p, &rc);
+			if (!x)
 				goto out;
-			}
 			linx_map_put_cstring(&o, "comment", x->s);
 		} else if (streq(kind, "counter") && is_ident(t, "packets")) {
 			uint64_t pk, by;
@@ -7487,9 +7518,9 @@ static int parse_table_item(struct parser *p)
 		return put_once(p, cur_table(p), "flags", &f);
 	}
 	if (is_ident(t, "comment")) {
-		const struct tok *x = next(p);
-		if (x->kind != T_STRING)
-			return unexpected(p, x, "a string");
+		const struct tok *x = comment_text(p, &rc);
+		if (!x)
+			return rc;
 		struct linx_value v;
 		linx_value_cstring(&v, x->s);
 		return put_once(p, cur_table(p), "comment", &v);
@@ -8038,8 +8069,9 @@ static int do_define(struct parser *p, bool redefine)
 					 t->s);
 		s->i++;
 	}
-	if (s->i == start)
-		return perror_at(p, t, "empty define");
+	if (s->i == start) /* nft: at what ends it */
+		return perror_at(p, s->i < s->n ? &s->v[s->i] : t,
+				 "empty define");
 	struct define *d = realloc(p->defs, (p->n_defs + 1) * sizeof(*d));
 	if (!d)
 		return nomem(p);
@@ -8329,6 +8361,13 @@ static int parse_top(struct parser *p)
 			    streq(t->s, "rename"))) {
 			return perror_at(p, t, "unsupported feature: %s commands",
 					 t->s);
+		} else if (t->kind == T_IDENT && !nftl_is_keyword(t->s) &&
+			   (peek(p)->kind != T_IDENT ||
+			    nftl_is_keyword(peek(p)->s))) {
+			/* nft reads `WORD ...` as an `add rule` without its
+			 * words, WORD the table: it fails at what follows when
+			 * that is no chain name (`tabel inet t`: at inet) */
+			return unexpected(p, peek(p), "a chain name");
 		} else {
 			return unexpected(p, t, "table, include or define");
 		}

@@ -698,6 +698,8 @@ static int v_parse(const struct linx_call *call, struct linx_value *ret,
 		return r;
 	o.netns = &ns;
 	o.check_refs = refs && refs->type == LINX_BOOL && refs->b;
+	o.no_holes = argv_(call, 6) && argv_(call, 6)->type == LINX_BOOL &&
+		     !argv_(call, 6)->b;
 
 	if (path && path->type == LINX_STRING) {
 		if (values && values->type == LINX_MAP)
@@ -768,6 +770,9 @@ static const struct linx_param p_parse[] = {
 	  "object is not in the table (as nft -c)" },
 	{ "netns", TM_TARGET, 0,
 	  "where interface names (iif, oif) are looked up (default: here)" },
+	{ "holes", LINX_TM_NIL | LINX_TM_BOOL, 0,
+	  "false: an undefined $name is an error, as in nft, not a hole "
+	  "(default true)" },
 };
 
 static const struct linx_verb verbs[] = {

@@ -421,6 +421,19 @@ static const char *const broken[] = {
 	"table inet t {\n chain c {\n  tcp dport 22 acept drop\n }\n}\n",
 	"table inet t {\n chain c {\n  ip saddr 10.0.0.1 dorp counter\n }\n}\n",
 	"table inet t {\n chain c {\n  iif lo acpt 1\n }\n}\n",
+	/* an unknown priority name: at `priority` */
+	"table inet t {\n chain c {\n  type filter hook input priority foo\n"
+	" }\n}\n",
+	/* a misspelt command word: nft reads it as a table name */
+	"tabel inet t {\n}\n",
+	/* an ingress chain without its device: at its type line */
+	"table netdev t {\n chain c {\n  type filter hook ingress priority 0\n"
+	" }\n}\n",
+	/* an empty define: at the end of its line */
+	"define x = \ntable inet t {\n}\n",
+	/* an undefined variable: at its name, past the '$' */
+	"table inet t {\n chain c {\n  tcp dport $nosuch accept\n }\n}\n",
+	"table inet t {\n chain c {\n  jump $nosuch\n }\n}\n",
 	/* a bare list of what is not a bitmask: refused at its first value */
 	"table inet t {\n chain c {\n  tcp dport 22, 80 accept\n }\n}\n",
 	"table ip t {\n chain c {\n  ip saddr 1.1.1.1, 2.2.2.2 drop\n }\n}\n",
@@ -446,7 +459,10 @@ START_TEST(error_positions_match_nft)
 	const char *at = strstr(out, path);
 	ck_assert_msg(at && sscanf(at + strlen(path), ":%u:%u", &line, &col) == 2,
 		      "no position from nft: %s", out);
-	ck_assert_int_eq(linx_nft_parse_file(path, NULL, &rs, &pe, &err),
+	/* as `linx nft check` parses: a whole ruleset, as nft -c reads it */
+	const struct linx_nft_parse_opts whole = { .check_refs = true,
+						   .no_holes = true };
+	ck_assert_int_eq(linx_nft_parse_file(path, &whole, &rs, &pe, &err),
 			 -EINVAL);
 	fprintf(stderr, "nft %u:%u  linx %u:%u %s\n", line, col, pe.line,
 		pe.column, pe.message);
