@@ -205,12 +205,12 @@ START_TEST(anonymous_sets_are_named_as_the_kernel_names_them)
 		free(out);
 	}
 	/* nft -f names the same table's sets alike */
-	nt_sh_ok("nft -f - <<'EOF'\n"
-		 "table inet b { chain c {\n"
-		 "  tcp dport { 1, 10 } accept\n"
-		 "  meta mark set tcp dport map { 22 : 7 }\n"
-		 "  tcp dport { 2, 20 } accept\n"
-		 "}\n}\nEOF");
+	free(nt_sh_ok("nft -f - <<'EOF'\n"
+		      "table inet b { chain c {\n"
+		      "  tcp dport { 1, 10 } accept\n"
+		      "  meta mark set tcp dport map { 22 : 7 }\n"
+		      "  tcp dport { 2, 20 } accept\n"
+		      "}\n}\nEOF"));
 	nft_out = nt_sh_ok("nft --debug=netlink list table inet b | "
 			   "grep lookup | grep -o 'set __[a-z]*[0-9]*' | tr '\\n' ' '");
 	ck_assert_str_eq(nft_out, "set __set0 set __map0 set __set1 ");
