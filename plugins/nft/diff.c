@@ -1148,6 +1148,11 @@ static int object_encode(struct differ *d, struct nft_batch *bt,
 		const struct linx_value *m = get(mask, p->key);
 		struct linx_value v;
 
+		/* no flags and empty flags are one setting (a pulled limit
+		 * object has none, a parsed one [], nft -f sends a 0) */
+		if (strcmp(p->key, "flags") == 0 &&
+		    p->value.type == LINX_LIST && p->value.len == 0)
+			continue;
 		if (!m || strcmp(p->key, "handle") == 0 ||
 		    strcmp(p->key, "use") == 0 ||
 		    (counter && (strcmp(p->key, "packets") == 0 ||
