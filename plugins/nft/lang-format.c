@@ -82,6 +82,20 @@ static bool word_rest(const char *s)
 	return true;
 }
 
+/* Set or map `name` of table value `t`, or NULL. */
+static const struct linx_value *named_set(const struct linx_value *t,
+					  const char *name)
+{
+	const struct linx_value *l = t ? linx_map_get(t, "sets") : NULL;
+
+	for (uint32_t i = 0; l && l->type == LINX_LIST && i < l->len; i++) {
+		const struct linx_value *n = linx_map_get(&l->items[i], "name");
+		if (n && n->type == LINX_STRING && streq(n->str, name))
+			return &l->items[i];
+	}
+	return NULL;
+}
+
 /* A name as nft reads it: bare when it is a plain identifier. */
 static void put_name(struct sbuf *b, const char *s)
 {
@@ -180,6 +194,8 @@ static void put_time(struct sbuf *b, uint64_t ms)
 
 struct fctx {
 	int family;
+	/* the rule's table (its named maps' types), or NULL */
+	const struct linx_value *table;
 	int l4, nf, eth;
 	unsigned vlan; /* 802.1Q headers known, stacked; 0 none */
 	bool have[24];
@@ -830,6 +846,12 @@ static int elements_text(struct sbuf *b, const char *type,
 			if (vmap) {
 				if (verdict_text(b, val) < 0)
 					return -1;
+			} else if (dtype && nftl_object_type_word(dtype)) {
+				/* an object map's value: an object's name */
+				if (val->type != LINX_STRING || !val->len ||
+				    val->len > 255)
+					return -1;
+				nftl_sb_quote(b, val->str);
 			} else if (!dtype || elem_key_text(b, dtype, val) < 0) {
 				return -1;
 			}
@@ -1571,6 +1593,28 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 		goto value;
 	if (ldreg != 1)
 		return unsupported(c, ld, "a load into another register");
+	if (is_expr(&ex[i + 1], "objref") && !prefix &&
+	    str_of(&ex[i + 1], "set")) {
+		/* counter name SEL map @m: the kind is the map's */
+		const struct linx_value *o = &ex[i + 1];
+		const char *m = str_of(o, "set");
+		const struct linx_value *ms = named_set(c->table, m);
+		const char *dk = ms ? str_of(ms, "data_type") : NULL;
+		const char *words = dk ? nftl_objref_words(dk) : NULL;
+		int64_t sr = -1;
+		int_of(o, "sreg", &sr);
+		if (sr != 1 || !words || !m[0] || !word_rest(m) ||
+		    linx_map_get(o, "set_id")) {
+			free(b.p);
+			return unsupported(c, o, "an object map");
+		}
+		nftl_sb_printf(&b, "%s ", words);
+		sel_name(&b, s);
+		nftl_sb_printf(&b, " map @%s", m);
+		word(c, b.p);
+		free(b.p);
+		return 2;
+	}
 	if (is_expr(&ex[i + 1], "objref") && !prefix) {
 		/* ct helper set SEL map { k : "name" } */
 		const struct linx_value *o = &ex[i + 1];
@@ -4587,7 +4631,8 @@ static void put_unsupported_line(struct sbuf *b, int ind, const char *what)
 	nftl_sb_puts(b, ">\n");
 }
 
-static void fmt_chain(struct sbuf *b, int family, const struct linx_value *ch)
+static void fmt_chain(struct sbuf *b, int family, const struct linx_value *t,
+		      const struct linx_value *ch)
 {
 	const char *name = str_of(ch, "name");
 	const char *type = str_of(ch, "type"), *hook = str_of(ch, "hook");
@@ -4664,7 +4709,7 @@ static void fmt_chain(struct sbuf *b, int family, const struct linx_value *ch)
 		nftl_sb_puts(b, "\n");
 	for (uint32_t i = 0; rules && rules->type == LINX_LIST && i < rules->len;
 	     i++) {
-		struct fctx c = { .family = family };
+		struct fctx c = { .family = family, .table = t };
 		bool ok = fmt_rule(&c, &rules->items[i]);
 		for (int r = 0; r < 24; r++)
 			free(c.regtext[r]);
@@ -4826,7 +4871,8 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	 * types the parser takes (type inet_service : ipv4_addr .
 	 * inet_service) */
 	const struct linx_value *dtv = linx_map_get(s, "data_type");
-	bool dt_ok = !dt || streq(dt, "verdict") ||
+	const char *objw = dt ? nftl_object_type_word(dt) : NULL;
+	bool dt_ok = !dt || streq(dt, "verdict") || objw ||
 		     (dtv->type == LINX_STRING
 			      ? nftl_settype_dtype(dt, &sdt, &slen) ||
 					(td && sscanf(dt, "integer/%u", &ibits) == 1)
@@ -4866,14 +4912,14 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	nftl_sb_puts(b, " {\n");
 	indent(b, 2);
 	/* typeof only when every part has its selector, as nft has it */
-	if (tk && (!dt || td)) {
+	if (tk && (!dt || td) && !objw) {
 		nftl_sb_printf(b, "typeof %s", tk);
 		if (dt)
 			nftl_sb_printf(b, " : %s", td);
 	} else {
 		nftl_sb_printf(b, "type %s", kt);
 		if (dt)
-			nftl_sb_printf(b, " : %s", dt);
+			nftl_sb_printf(b, " : %s", objw ? objw : dt);
 	}
 	nftl_sb_puts(b, "\n");
 	if (fl && fl->type == LINX_LIST && fl->len) {
@@ -5399,7 +5445,7 @@ static int format_ruleset(const struct linx_value *ruleset, char **text,
 			cnames.slot = NULL;
 		for (uint32_t k = 0; l && l->type == LINX_LIST && k < l->len; k++)
 			if (!seen_before(&cnames, l, k, false))
-				fmt_chain(&b, family, &l->items[k]);
+				fmt_chain(&b, family, t, &l->items[k]);
 			else
 				put_unsupported_line(&b, 1, "chain: a second chain "
 							   "of that name");

@@ -188,6 +188,10 @@ const struct nftl_ct_state *nftl_ct_states(const char *proto);
 /* The words of a statement that names an object of `kind` (an objref:
  * "ct helper set", "synproxy name"), or NULL for a kind none names. */
 const char *nftl_objref_words(const char *kind);
+/* Object kind `kind` as a map's data type (`type inet_service :
+ * counter`): counter, quota, limit, secmark, synproxy, as nft declares
+ * them; NULL for any other. */
+const char *nftl_object_type_word(const char *kind);
 
 /* A raw payload expression, `@nh,OFF,LEN` (bits): nft's selector for
  * it - `@th,0,16` and `@th,16,16` are th sport and th dport, any other

@@ -138,6 +138,8 @@ struct parser {
 	/* while a named map's elements are read, when its data is a
 	 * concatenation (`type K : ipv4_addr . inet_service`): its types */
 	const struct ckey *dck;
+	/* parse_elements() of an object map (data kind 3): the kind */
+	const char *obj_kind;
 	/* while a named set's elements are read: they may carry statements */
 	bool elem_stmts;
 	size_t expanded; /* tokens produced by define expansion */
@@ -1838,6 +1840,18 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 			}
 			if (data_kind == 2) {
 				rc = parse_verdict(p, &data);
+			} else if (data_kind == 3) {
+				/* an object map: the name of an object of the
+				 * map's kind (quoted or not) */
+				const char *on;
+				rc = expect_name(p, &on, "an object name");
+				if (rc == 0)
+					rc = add_ref(p, "objects", p->obj_kind,
+						     p->last);
+				if (rc == 0)
+					rc = linx_value_cstring(&data, on) < 0
+						     ? nomem(p)
+						     : 0;
 			} else if (p->dck) {
 				rc = parse_concat_data(p, &data);
 			} else {
@@ -3121,11 +3135,34 @@ static int parse_match(struct parser *p, struct rule *r,
 
 /* ---- statements ------------------------------------------------------------ */
 
+static int object_map(struct parser *p, struct rule *r, const char *kind);
+
+/* After `counter name` (quota, limit): whether a selector and `map`
+ * follow (`counter name tcp dport map @m`) rather than the object's
+ * name: `map` within the next four words, not first. */
+static bool object_map_ahead(struct parser *p)
+{
+	if (p->n_src == 0)
+		return false;
+	const struct src *c = &p->src[p->n_src - 1];
+	for (size_t k = c->i; k < c->n && k < c->i + 4; k++) {
+		if (c->v[k].kind != T_IDENT)
+			return false;
+		if (streq(c->v[k].s, "map"))
+			return k > c->i;
+	}
+	return false;
+}
+
 static int stmt_counter(struct parser *p, struct rule *r)
 {
 	struct linx_value e = linx_value_map();
 
 	if (accept_ident(p, "name")) {
+		if (object_map_ahead(p)) {
+			linx_value_clear(&e);
+			return object_map(p, r, "counter");
+		}
 		const char *n;
 		int rc = expect_name(p, &n, "a counter name");
 		if (rc < 0 || (rc = add_ref(p, "objects", "counter", p->last)) < 0) {
@@ -3352,7 +3389,8 @@ static int stmt_objref_or(struct parser *p, struct rule *r, const char *kind)
 static int stmt_limit(struct parser *p, struct rule *r)
 {
 	if (accept_ident(p, "name"))
-		return stmt_objref_or(p, r, "limit");
+		return object_map_ahead(p) ? object_map(p, r, "limit")
+					   : stmt_objref_or(p, r, "limit");
 	struct linx_value e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "limit");
 	int rc = parse_limit_body(p, &e);
@@ -3388,7 +3426,8 @@ static int parse_quota_body(struct parser *p, struct linx_value *e,
 static int stmt_quota(struct parser *p, struct rule *r)
 {
 	if (accept_ident(p, "name"))
-		return stmt_objref_or(p, r, "quota");
+		return object_map_ahead(p) ? object_map(p, r, "quota")
+					   : stmt_objref_or(p, r, "quota");
 	struct linx_value e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "quota");
 	int rc = parse_quota_body(p, &e, "consumed");
@@ -3697,8 +3736,9 @@ static const char *ct_object_kind(const struct tok *k)
 }
 
 /* ct helper set SEL map { k : "helper", ... } (and ct timeout set,
- * ct expectation set, synproxy name): an objref through an anonymous
- * object map of `kind` (docs/nft/expressions.md). */
+ * ct expectation set, synproxy name, counter|quota|limit name): an
+ * objref through an anonymous object map of `kind`
+ * (docs/nft/expressions.md), or through a named one, `map @m`. */
 static int object_map(struct parser *p, struct rule *r, const char *kind)
 {
 	const struct tok *t = next(p);
@@ -3732,6 +3772,16 @@ static int object_map(struct parser *p, struct rule *r, const char *kind)
 		return rc;
 	if (!accept_ident(p, "map"))
 		return unexpected(p, peek(p), "map");
+	if (peek(p)->kind == T_SETREF) {
+		const struct tok *m = next(p);
+		if ((rc = add_ref(p, "sets", NULL, m)) < 0)
+			return rc;
+		struct linx_value e = linx_value_map();
+		linx_map_put_cstring(&e, "expr", "objref");
+		linx_map_put_int(&e, "sreg", 1);
+		linx_map_put_cstring(&e, "set", m->s);
+		return push_expr(p, r, &e);
+	}
 	if ((rc = expect_punct(p, '{')) < 0)
 		return rc;
 	struct linx_value elems = linx_value_list();
@@ -4496,6 +4546,19 @@ static const struct tok *peek_after(struct parser *p)
 		return NULL;
 	const struct src *c = &p->src[p->n_src - 1];
 	return c->i + 1 < c->n ? &c->v[c->i + 1] : NULL;
+}
+
+/* An object kind as a map's data type, consumed when it is one
+ * (nftl_object_type_word()); NULL, nothing read, otherwise. */
+static const char *object_kind_ahead(struct parser *p)
+{
+	const struct tok *t = peek(p);
+	const char *kind =
+		t->kind == T_IDENT ? nftl_object_type_word(t->s) : NULL;
+
+	if (kind)
+		next(p);
+	return kind;
 }
 
 /* Whether a value starts with a selector (`ip ttl set ip ttl`); `tcp`
@@ -6848,6 +6911,7 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	struct linx_value xs = linx_value_list();
 	unsigned dt = 0, len = 0, ddt = 0, dlen = 0;
 	int data_kind = 0, rc = 0;
+	const char *obj_kind = NULL; /* data_kind 3 */
 	bool have_type = false, interval = false, elements_line = false;
 	const struct tok *auto_merge = NULL;
 	const char *tn;
@@ -6920,11 +6984,17 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			if (is_map) {
 				if ((rc = expect_punct(p, ':')) < 0)
 					goto out;
+				const char *ok = object_kind_ahead(p);
 				if (is_ident(peek(p), "verdict")) {
 					next(p);
 					data_kind = 2;
 					linx_map_put_cstring(&s, "data_type",
 							     "verdict");
+				} else if (ok) {
+					/* an object map: `type K : counter` */
+					data_kind = 3;
+					obj_kind = ok;
+					linx_map_put_cstring(&s, "data_type", ok);
 				} else {
 					tt = peek(p);
 					if ((rc = set_type(p, next(p), &ddt, &dlen,
@@ -7015,10 +7085,12 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			linx_value_clear(&elems);
 			p->ck = ck.n > 1 ? &ck : NULL;
 			p->dck = dck.n > 1 ? &dck : NULL;
+			p->obj_kind = obj_kind;
 			p->elem_stmts = true;
 			rc = parse_elements(p, dt, len, true, data_kind, ddt, dlen,
 					    &elems, &iv);
 			p->elem_stmts = false;
+			p->obj_kind = NULL;
 			p->ck = NULL;
 			p->dck = NULL;
 			elements_line = true;
@@ -8185,6 +8257,9 @@ static int add_element(struct parser *p)
 	if (dtv && dtv->type == LINX_STRING) {
 		if (streq(dtv->str, "verdict")) {
 			kind = 2;
+		} else if (nftl_object_type_word(dtv->str)) {
+			kind = 3;
+			p->obj_kind = dtv->str;
 		} else {
 			fake.s = dtv->str;
 			if ((rc = set_type(p, &fake, &ddt, &dlen, &tn)) < 0)
@@ -8203,6 +8278,7 @@ static int add_element(struct parser *p)
 	p->elem_stmts = true;
 	rc = parse_elements(p, dt, len, true, kind, ddt, dlen, &elems, &iv);
 	p->elem_stmts = false;
+	p->obj_kind = NULL;
 	if (rc < 0) {
 		linx_value_clear(&elems);
 		return rc;

@@ -938,7 +938,24 @@ const char *nftl_objref_words(const char *kind)
 	       : strcmp(kind, "ct_timeout") == 0 ? "ct timeout set"
 	       : strcmp(kind, "ct_expect") == 0	 ? "ct expectation set"
 	       : strcmp(kind, "synproxy") == 0	 ? "synproxy name"
+	       : strcmp(kind, "counter") == 0	 ? "counter name"
+	       : strcmp(kind, "quota") == 0	 ? "quota name"
+	       : strcmp(kind, "limit") == 0	 ? "limit name"
 						 : NULL;
+}
+
+const char *nftl_object_type_word(const char *kind)
+{
+	/* nft's grammar (map_block_obj_type) declares maps of these only;
+	 * a ct helper map is written inline (`ct helper set tcp dport map
+	 * { ... }`) */
+	static const char *const kinds[] = { "counter", "quota", "limit",
+					     "secmark", "synproxy" };
+
+	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return kinds[i];
+	return NULL;
 }
 
 bool nftl_raw_sel(const char *base, uint64_t off, uint64_t len,
