@@ -183,6 +183,9 @@ defmodule Linx.NFT do
       {:error, %Linx.Error{op: "parse", message: msg}} ->
         e = ParseError.from_c(msg, text, file)
         col = if e.line == 1 and col0 == 0, do: e.column, else: e.column + col0
+        # the parser points past a hole's '$', as nft does at a variable;
+        # the user's #{...} starts at the '$'
+        col = if hole_message?(e.message), do: col - 1, else: col
         snippet = e.snippet && String.duplicate(" ", col0) <> e.snippet
         sources = Map.new(holes, fn {name, ast} -> {name, Macro.to_string(ast)} end)
 
@@ -275,10 +278,17 @@ defmodule Linx.NFT do
   end
 
   # The C parser's messages name our holes; give the user's source back.
+  # "unknown identifier 'linx_hole_N' (no define gives $linx_hole_N)"
+  defp hole_message?(msg), do: msg =~ ~r/unknown identifier 'linx_hole_\d+'/
+
   defp unhole_message(msg, sources) do
-    if msg =~ ~r/undefined variable \$linx_hole_/,
-      do: "interpolation is only allowed at a match's right-hand side: " <> unhole(msg, sources),
-      else: unhole(msg, sources)
+    if hole_message?(msg) do
+      [name] = Regex.run(~r/linx_hole_\d+/, msg)
+      src = Map.get(sources, name, name)
+      "interpolation is only allowed at a match's right-hand side: \#{" <> src <> "}"
+    else
+      unhole(msg, sources)
+    end
   end
 
   defp unhole(text, sources) do
