@@ -101,6 +101,16 @@ struct natref {
 	bool l4, pair, port;
 };
 
+/* An objref through a named map (`counter name SEL map @m`): the map
+ * must be a map of objects of this input, as the rule's value names
+ * only the map, whose data type says the kind (and the formatter the
+ * statement). */
+struct objmapref {
+	size_t table;
+	const struct tok *set;
+	const char *kind;
+};
+
 /* A table a delete command removed: family, name, and the command. */
 struct gone {
 	int fam;
@@ -164,6 +174,9 @@ struct parser {
 	/* nats from named maps declared later (stmt_nat) */
 	struct natref *natrefs;
 	size_t n_natrefs;
+	/* objrefs through named maps, checked at the end */
+	struct objmapref *objmaprefs;
+	size_t n_objmaprefs;
 	/* tables a delete or destroy command removed and no table command
 	 * declared again since: a load cannot delete a table (it replaces
 	 * the tables it declares), so each must come back by the end */
@@ -3776,6 +3789,18 @@ static int object_map(struct parser *p, struct rule *r, const char *kind)
 		const struct tok *m = next(p);
 		if ((rc = add_ref(p, "sets", NULL, m)) < 0)
 			return rc;
+		if (p->n_objmaprefs >= 65536)
+			return perror_at(p, m, "too many object map references");
+		if (p->n_objmaprefs % 16 == 0) {
+			struct objmapref *v = realloc(
+				p->objmaprefs,
+				(p->n_objmaprefs + 16) * sizeof(*v));
+			if (!v)
+				return nomem(p);
+			p->objmaprefs = v;
+		}
+		p->objmaprefs[p->n_objmaprefs++] =
+			(struct objmapref){ p->table, m, kind };
 		struct linx_value e = linx_value_map();
 		linx_map_put_cstring(&e, "expr", "objref");
 		linx_map_put_int(&e, "sreg", 1);
@@ -4934,6 +4959,22 @@ static int dynrefs_resolve(struct parser *p)
 		return rc;
 	if (p->n_natrefs && (rc = each_rule(p, natrefs_rule)) < 0)
 		return rc;
+	for (size_t i = 0; i < p->n_objmaprefs; i++) {
+		const struct objmapref *o = &p->objmaprefs[i];
+		const struct linx_value *set = find_set(p, o->table, o->set->s);
+		const struct linx_value *dt = set ? linx_map_get(set, "data_type")
+						  : NULL;
+		/* (the kernel takes a map of any kind, and so does nft: the
+		 * map's kind is what the rule does, and lists as) */
+		if (!set || !dt || dt->type != LINX_STRING ||
+		    !nftl_object_type_word(dt->str))
+			return perror_at(p, o->set, "unsupported feature: %s "
+						    "through map %s, which is "
+						    "no map of objects in this "
+						    "input (its type says the "
+						    "kind)",
+					 nftl_objref_words(o->kind), o->set->s);
+	}
 
 	for (size_t i = 0; i < p->n_dynrefs; i++)
 		if ((rc = dynref_apply(p, &p->dynrefs[i])) < 0)
@@ -8591,6 +8632,7 @@ out:
 	free(p->defs);
 	free(p->dynrefs);
 	free(p->natrefs);
+	free(p->objmaprefs);
 	free(p->meters);
 	free(p->refs);
 	free(p->gone);

@@ -1069,6 +1069,13 @@ static const struct {
 	  3, 12, "value out of range: 0x1ffffffffffffffff" },
 	{ "table ip t {\n chain c {\n  @nh,x,8 1\n }\n}\n",
 	  3, 7, "unexpected" },
+	/* an objref through a map this input does not declare: the kind
+	 * of the statement is the map's type, which is not here */
+	{ "table ip t {\n chain c {\n  counter name ip saddr map @m\n }\n}\n",
+	  3, 29, "no map of objects in this input" },
+	{ "table ip t {\n map m { type ipv4_addr : mark; }\n chain c {\n"
+	  "  counter name ip saddr map @m\n }\n}\n",
+	  4, 29, "no map of objects in this input" },
 };
 
 START_TEST(errors_point_at_the_mistake)
