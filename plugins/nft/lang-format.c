@@ -2424,11 +2424,13 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		return rc;
 	s = sel_of(c, &ex[i], &prefix);
 	/* a load shortened for a prefix (`ip saddr 10.0.0.0/16` loads 2
-	 * bytes) is only ever compared == or !=: anything else on such a
-	 * load (a range, an ordering) is a raw payload's (`@nh,96,16 1-5`) */
+	 * bytes) is only ever compared == or != with a value: anything else
+	 * on such a load (a range, an ordering, a $hole) is a raw payload's
+	 * (`@nh,96,16 1-5`) */
 	if (s && prefix && i + 1 < n) {
 		const char *op = str_of(&ex[i + 1], "op");
 		if (!is_expr(&ex[i + 1], "cmp") || !op ||
+		    !bytes_of(&ex[i + 1], "data") ||
 		    (!streq(op, "eq") && !streq(op, "neq"))) {
 			const struct nftl_sel *raw = raw_of(c, &ex[i]);
 			if (raw) {
