@@ -376,6 +376,25 @@ static bool tile(const struct protos *pr, const struct field_eq *f,
 	return k >= 2 && at == f->off + f->len;
 }
 
+/* Whether another equality match of the rule (at j != f->idx) touches
+ * f's bytes or borders them: written as fields, f would merge with it
+ * when read back (nft merges the rule's equality matches in offset
+ * order, across other statements), so f stays one load. */
+static bool merges_elsewhere(const struct linx_value *ex, uint32_t n,
+			     const struct field_eq *f)
+{
+	for (uint32_t j = 0; j < n; j++) {
+		struct field_eq g;
+
+		if (j == f->idx || !field_eq_at(ex, n, j, &g) ||
+		    g.base != f->base)
+			continue;
+		if (g.off <= f->off + f->len && f->off <= g.off + g.len)
+			return true;
+	}
+	return false;
+}
+
 int nftl_split_payloads(const struct linx_value *exprs, const char *net,
 			struct linx_value *out)
 {
@@ -394,7 +413,8 @@ int nftl_split_payloads(const struct linx_value *exprs, const char *net,
 		struct field_eq f;
 		uint32_t lens[MERGE_MAX], k;
 
-		if (field_eq_at(ex, n, i, &f) && tile(&pr, &f, lens, &k)) {
+		if (field_eq_at(ex, n, i, &f) && tile(&pr, &f, lens, &k) &&
+		    !merges_elsewhere(ex, n, &f)) {
 			uint32_t at = 0;
 			for (uint32_t j = 0; j < k && rc == 0; j++) {
 				rc = push_pair(out, &ex[i], f.off + at, lens[j],
