@@ -426,9 +426,6 @@ static const char *const broken[] = {
 	" }\n}\n",
 	/* a misspelt command word: nft reads it as a table name */
 	"tabel inet t {\n}\n",
-	/* an ingress chain without its device: at its type line */
-	"table netdev t {\n chain c {\n  type filter hook ingress priority 0\n"
-	" }\n}\n",
 	/* an empty define: at the end of its line */
 	"define x = \ntable inet t {\n}\n",
 	/* an undefined variable: at its name, past the '$' */

@@ -1069,6 +1069,12 @@ static const struct {
 	  3, 12, "value out of range: 0x1ffffffffffffffff" },
 	{ "table ip t {\n chain c {\n  @nh,x,8 1\n }\n}\n",
 	  3, 7, "unexpected" },
+	/* an ingress chain without its device, at its type line, where
+	 * nft 1.0.6 refuses it (nft 1.1 leaves it to the kernel, and 6.x
+	 * kernels take one; the spec refuses it: device_required_for_hook) */
+	{ "table netdev t {\n chain c {\n  type filter hook ingress priority 0\n"
+	  " }\n}\n",
+	  3, 3, "missing device" },
 	/* an objref through a map this input does not declare: the kind
 	 * of the statement is the map's type, which is not here */
 	{ "table ip t {\n chain c {\n  counter name ip saddr map @m\n }\n}\n",
