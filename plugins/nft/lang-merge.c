@@ -102,6 +102,7 @@ static int push_pair(struct linx_value *out, const struct linx_value *ld,
 		     uint32_t off, uint32_t len, const uint8_t *data)
 {
 	struct linx_value e = linx_value_map(), c = linx_value_map();
+	int rc;
 
 	linx_map_put_cstring(&e, "expr", "payload");
 	linx_map_put_int(&e, "dreg", 1);
@@ -112,20 +113,30 @@ static int push_pair(struct linx_value *out, const struct linx_value *ld,
 	linx_map_put_int(&c, "sreg", 1);
 	linx_map_put_cstring(&c, "op", "eq");
 	linx_map_put_bytes(&c, "data", data, len);
-	linx_list_push(out, &e);
-	linx_list_push(out, &c);
-	return linx_value_status(out);
+	rc = linx_value_status(&e);
+	if (rc == 0)
+		rc = linx_value_status(&c);
+	if (rc < 0) {
+		linx_value_clear(&e);
+		linx_value_clear(&c);
+		return rc;
+	}
+	rc = linx_list_push(out, &e);
+	if (rc < 0) {
+		linx_value_clear(&c);
+		return rc;
+	}
+	return linx_list_push(out, &c);
 }
 
+/* Only the pushed value is checked: a status walk over `out` after each
+ * push made a rule's merge quadratic in its expressions. */
 static int push_copy(struct linx_value *out, const struct linx_value *v)
 {
 	struct linx_value c;
 	int rc = linx_value_copy(&c, v);
 
-	if (rc < 0)
-		return rc;
-	linx_list_push(out, &c);
-	return linx_value_status(out);
+	return rc < 0 ? rc : linx_list_push(out, &c);
 }
 
 static int by_offset(const void *a, const void *b)
@@ -241,9 +252,10 @@ static bool is_statement(const struct linx_value *e)
 	return true;
 }
 
-/* The field matches of ex[from, to) merged onto `out`; *merged is set
- * when two became one. */
-static int merge_segment(const struct linx_value *ex, uint32_t from,
+/* The field matches of ex[from, to) merged, moved onto `out` (what two
+ * became one of stays behind in `ex`); *merged is set when two became
+ * one.  With `out` NULL, only *merged is worked out. */
+static int merge_segment(struct linx_value *ex, uint32_t from,
 			 uint32_t to, struct protos *pr, const uint64_t *raw,
 			 struct linx_value *out, bool *merged)
 {
@@ -298,13 +310,13 @@ static int merge_segment(const struct linx_value *ex, uint32_t from,
 					keep[g] = f->idx;
 			}
 	}
-	for (uint32_t i = from, r = 0; i < to && rc == 0;) {
+	for (uint32_t i = from, r = 0; out && i < to && rc == 0;) {
 		if (r < k && m[r].idx == i) {
 			uint32_t g = group[r++];
 			if (size[g] == 1) {
-				rc = push_copy(out, &ex[i]);
+				rc = linx_list_push(out, &ex[i]);
 				if (rc == 0)
-					rc = push_copy(out, &ex[i + 1]);
+					rc = linx_list_push(out, &ex[i + 1]);
 			} else if (keep[g] == i) {
 				rc = push_pair(out, &ex[i], first[g], blen[g],
 					       bytes[g]);
@@ -312,7 +324,27 @@ static int merge_segment(const struct linx_value *ex, uint32_t from,
 			i += 2;
 			continue;
 		}
-		rc = push_copy(out, &ex[i++]);
+		rc = linx_list_push(out, &ex[i++]);
+	}
+	return rc;
+}
+
+/* The rule's segments (between statements) merged onto `out`, or with
+ * `out` NULL whether anything merges. */
+static int merge_rule(struct linx_value *exprs, const uint64_t *raw,
+		      const char *net, struct linx_value *out, bool *merged)
+{
+	struct protos pr = { net, NULL };
+	int rc = 0;
+
+	for (uint32_t i = 0, n = exprs->len; i < n && rc == 0;) {
+		uint32_t b = i;
+		while (b < n && !is_statement(&exprs->items[b]))
+			b++;
+		rc = merge_segment(exprs->items, i, b, &pr, raw, out, merged);
+		if (rc == 0 && out && b < n)
+			rc = linx_list_push(out, &exprs->items[b]);
+		i = b + 1;
 	}
 	return rc;
 }
@@ -320,28 +352,23 @@ static int merge_segment(const struct linx_value *ex, uint32_t from,
 int nftl_merge_payloads(struct linx_value *exprs, const uint64_t *raw,
 			const char *net)
 {
-	struct protos pr = { net, NULL };
 	struct linx_value out;
 	bool merged = false;
-	int rc = 0;
+	int rc;
 
 	if (!exprs || exprs->type != LINX_LIST || exprs->len < 4)
 		return 0;
+	/* most rules merge nothing: find out before moving anything */
+	merge_rule(exprs, raw, net, NULL, &merged);
+	if (!merged)
+		return 0;
 	out = linx_value_list();
-	for (uint32_t i = 0, n = exprs->len; i < n && rc == 0;) {
-		uint32_t b = i;
-		while (b < n && !is_statement(&exprs->items[b]))
-			b++;
-		rc = merge_segment(exprs->items, i, b, &pr, raw, &out, &merged);
-		if (rc == 0 && b < n)
-			rc = push_copy(&out, &exprs->items[b]);
-		i = b + 1;
-	}
-	if (rc < 0 || !merged) {
-		linx_value_clear(&out);
-		return rc < 0 ? rc : 0;
-	}
+	rc = merge_rule(exprs, raw, net, &out, &merged);
 	linx_value_clear(exprs);
+	if (rc < 0) {
+		linx_value_clear(&out);
+		return rc;
+	}
 	*exprs = out;
 	return 0;
 }
@@ -395,20 +422,14 @@ static bool merges_elsewhere(const struct linx_value *ex, uint32_t n,
 	return false;
 }
 
-int nftl_split_payloads(const struct linx_value *exprs, const char *net,
-			struct linx_value *out)
+/* The rule's merged loads split onto `out` (copies), or with `out` NULL
+ * whether there is one to split. */
+static int split_rule(const struct linx_value *ex, uint32_t n,
+		      const char *net, struct linx_value *out, bool *any)
 {
 	struct protos pr = { net, NULL };
-	const struct linx_value *ex;
-	uint32_t n;
-	bool any = false;
 	int rc = 0;
 
-	if (!exprs || exprs->type != LINX_LIST)
-		return 0;
-	ex = exprs->items;
-	n = exprs->len;
-	*out = linx_value_list();
 	for (uint32_t i = 0; i < n && rc == 0;) {
 		struct field_eq f;
 		uint32_t lens[MERGE_MAX], k;
@@ -416,21 +437,40 @@ int nftl_split_payloads(const struct linx_value *exprs, const char *net,
 		if (field_eq_at(ex, n, i, &f) && tile(&pr, &f, lens, &k) &&
 		    !merges_elsewhere(ex, n, &f)) {
 			uint32_t at = 0;
-			for (uint32_t j = 0; j < k && rc == 0; j++) {
+			for (uint32_t j = 0; out && j < k && rc == 0; j++) {
 				rc = push_pair(out, &ex[i], f.off + at, lens[j],
 					       f.data + at);
 				at += lens[j];
 			}
-			any = true;
+			*any = true;
 			i += 2;
 			continue;
 		}
 		learn(&pr, ex, n, i);
-		rc = push_copy(out, &ex[i++]);
+		if (out)
+			rc = push_copy(out, &ex[i]);
+		i++;
 	}
-	if (rc < 0 || !any) {
+	return rc;
+}
+
+int nftl_split_payloads(const struct linx_value *exprs, const char *net,
+			struct linx_value *out)
+{
+	bool any = false;
+	int rc;
+
+	if (!exprs || exprs->type != LINX_LIST)
+		return 0;
+	/* most rules have nothing to split: no copy for them */
+	split_rule(exprs->items, exprs->len, net, NULL, &any);
+	if (!any)
+		return 0;
+	*out = linx_value_list();
+	rc = split_rule(exprs->items, exprs->len, net, out, &any);
+	if (rc < 0) {
 		linx_value_clear(out);
-		return rc < 0 ? rc : 0;
+		return rc;
 	}
 	return 1;
 }
