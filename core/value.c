@@ -446,6 +446,24 @@ const struct linx_value *linx_map_get(const struct linx_value *map,
 	return p ? &p->value : NULL;
 }
 
+int linx_map_take(struct linx_value *map, const char *key,
+		  struct linx_value *ret)
+{
+	struct linx_value *v;
+
+	if (!ret)
+		return -EINVAL;
+	*ret = linx_value_nil();
+	if (!map || map->type != LINX_MAP || !key)
+		return -EINVAL;
+	v = (struct linx_value *)linx_map_get(map, key);
+	if (!v)
+		return -ENOENT;
+	*ret = *v;
+	*v = linx_value_nil();
+	return 0;
+}
+
 int linx_map_put(struct linx_value *map, const char *key,
 		 struct linx_value *val)
 {

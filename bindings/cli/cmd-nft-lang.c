@@ -72,6 +72,33 @@ static int call(struct lang_cmd *c, const char *verb, struct linx_value *args,
 	return r;
 }
 
+/* call() with `rs` lent to the argument map `args` as "ruleset" and taken
+ * back afterwards: a ruleset of 10,000 rules is not copied for a verb
+ * that only reads it. */
+static int call_lending(struct lang_cmd *c, const char *verb,
+			struct linx_value *args, struct linx_value *rs,
+			struct linx_value *ret, struct linx_error *err)
+{
+	const struct linx_verb *v;
+	int r;
+
+	*ret = linx_value_nil();
+	if (linx_registry_find(c->cli->reg, verb, &v, err) < 0) {
+		linx_value_clear(args);
+		return -ENOENT;
+	}
+	r = linx_map_put(args, "ruleset", rs);
+	if (r < 0) {
+		linx_error_set(err, -r, verb, "the ruleset cannot be passed "
+			       "on (%s)", strerror(-r));
+	} else {
+		r = linx_call_verb(v, args, ret, 0, err);
+		linx_map_take(args, "ruleset", rs);
+	}
+	linx_value_clear(args);
+	return r;
+}
+
 /* The argument map of `verb` with --netns typed by the verb's schema (a
  * pid is an integer, a path a string), as on the command line. */
 static struct linx_value args_netns(struct lang_cmd *c, const char *verb)
@@ -177,13 +204,10 @@ static int parse(struct lang_cmd *c, const char *path, struct linx_value *rs)
 static int validate(struct lang_cmd *c, const char *path,
 		    struct linx_value *rs)
 {
-	struct linx_value a = linx_value_map(), res, copy;
+	struct linx_value a = linx_value_map(), res;
 	struct linx_error err;
 
-	if (linx_value_copy(&copy, rs) < 0)
-		return cli_oom(c->what);
-	linx_map_put(&a, "ruleset", &copy);
-	if (call(c, "nft.validate", &a, &res, &err) < 0) {
+	if (call_lending(c, "nft.validate", &a, rs, &res, &err) < 0) {
 		fprintf(stderr, "%s: Error: %s\n", cli_short(path), err.message);
 		return CLI_EXIT_FAILED;
 	}
@@ -193,23 +217,20 @@ static int validate(struct lang_cmd *c, const char *path,
 
 /* `rs` as text; `pulled`: it is the kernel's, and interface indexes are
  * written as the names they have there (--netns T, else here). */
-static int format(struct lang_cmd *c, const struct linx_value *rs,
-		  bool pulled, char **out)
+static int format(struct lang_cmd *c, struct linx_value *rs, bool pulled,
+		  char **out)
 {
-	struct linx_value a = linx_value_map(), res, copy;
+	struct linx_value a = linx_value_map(), res;
 	struct linx_error err;
 
 	*out = NULL;
-	if (linx_value_copy(&copy, rs) < 0)
-		return cli_oom(c->what);
 	if (pulled) {
 		linx_value_clear(&a);
 		a = args_netns(c, "nft.format");
 		if (!linx_map_get(&a, "netns"))
 			linx_map_put_cstring(&a, "netns", "self");
 	}
-	linx_map_put(&a, "ruleset", &copy);
-	if (call(c, "nft.format", &a, &res, &err) < 0) {
+	if (call_lending(c, "nft.format", &a, rs, &res, &err) < 0) {
 		cli_report(c->what, &err);
 		return CLI_EXIT_FAILED;
 	}

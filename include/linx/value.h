@@ -268,6 +268,14 @@ LINX_API int linx_map_put_many(struct linx_value *map,
 LINX_API const struct linx_value *linx_map_get(const struct linx_value *map,
 					       const char *key);
 
+/* Move the value under `key` out of `map` into *ret, leaving nil under the
+ * key: a caller that lent a tree to a map (an argument map for one call)
+ * takes it back without a copy.  The map keeps its depth and poison marks.
+ * Returns 0, -EINVAL (`map` not a map, NULL `ret` or `key`) or -ENOENT (no
+ * such key); on failure *ret is nil. */
+LINX_API int linx_map_take(struct linx_value *map, const char *key,
+			   struct linx_value *ret);
+
 /* ---- whole trees ------------------------------------------------------ */
 
 /* Free everything `v` owns and reset it to nil.  Accepts NULL. */

@@ -234,6 +234,41 @@ START_TEST(map_put_and_get)
 }
 END_TEST
 
+/* linx_map_take moves a value back out: the tree is the one put in (no
+ * copy), the key stays with nil, and misses and bad arguments say so. */
+START_TEST(map_take)
+{
+	struct linx_value map = linx_value_map(), list = linx_value_list(), got;
+	const struct linx_value *items;
+
+	ck_assert_int_eq(linx_list_push_cstring(&list, "x"), 0);
+	items = list.items;
+	ck_assert_int_eq(linx_map_put(&map, "rs", &list), 0);
+	ck_assert_int_eq(linx_map_put_int(&map, "n", 7), 0);
+	ck_assert_int_eq(linx_map_take(&map, "rs", &got), 0);
+	ck_assert_int_eq(got.type, LINX_LIST);
+	ck_assert_ptr_eq(got.items, items);
+	ck_assert_str_eq(got.items[0].str, "x");
+	ck_assert_int_eq(linx_map_get(&map, "rs")->type, LINX_NIL);
+	ck_assert_int_eq(linx_map_get(&map, "n")->i, 7);
+	ck_assert_int_eq(map.len, 2);
+	ck_assert_int_eq(linx_value_status(&map), 0);
+	linx_value_clear(&got);
+
+	got = linx_value_int(1);
+	ck_assert_int_eq(linx_map_take(&map, "missing", &got), -ENOENT);
+	ck_assert_int_eq(got.type, LINX_NIL);
+	ck_assert_int_eq(linx_map_take(&map, NULL, &got), -EINVAL);
+	ck_assert_int_eq(linx_map_take(NULL, "n", &got), -EINVAL);
+	ck_assert_int_eq(linx_map_take(&map, "n", NULL), -EINVAL);
+	list = linx_value_list();
+	ck_assert_int_eq(linx_map_take(&list, "n", &got), -EINVAL);
+	ck_assert_int_eq(got.type, LINX_NIL);
+	linx_value_clear(&list);
+	linx_value_clear(&map);
+}
+END_TEST
+
 /* Putting an existing key replaces (and frees) the old value in place. */
 START_TEST(map_replace)
 {
@@ -1113,6 +1148,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, null_outputs);
 	tcase_add_test(tc, list_push_moves);
 	tcase_add_test(tc, list_push_failure_moves);
+	tcase_add_test(tc, map_take);
 	tcase_add_test(tc, push_into_itself);
 	tcase_add_test(tc, map_put_and_get);
 	tcase_add_test(tc, map_replace);
