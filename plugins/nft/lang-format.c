@@ -70,11 +70,10 @@ static const struct linx_value *bytes_of(const struct linx_value *m,
  * '/', which the lexer splits as a rate: lang-lex.c). */
 static bool word_rest(const char *s)
 {
-	static const char *const units[] = { "bytes/", "kbytes/", "mbytes/" };
+	const char *slash = strchr(s, '/');
 
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strncmp(s, units[i], strlen(units[i])) == 0)
-			return false;
+	if (slash && nftl_byte_unit(s, (size_t)(slash - s), NULL))
+		return false;
 	for (const char *q = s; *q; q++)
 		if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-' &&
 		    *q != '.' && *q != '/')

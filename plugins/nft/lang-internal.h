@@ -306,6 +306,12 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len);
 /* Whether nft takes `s` as a keyword where a name is expected (an
  * unquoted table, chain, set, object or flowtable name). */
 bool nftl_is_keyword(const char *s);
+/* Whether s[0..n) is a byte unit (bytes, kbytes, mbytes: nft 1.0.6 has
+ * no gbytes), with its multiplier in *mul (NULL: not wanted).  The lexer
+ * ends a word at the '/' after one (`10 mbytes/second` is a rate), the
+ * parser reads quotas and rates with them, the formatter quotes a name
+ * that starts with one and a '/'. */
+bool nftl_byte_unit(const char *s, size_t n, uint64_t *mul);
 
 /* Layer-4 protocol number of a payload protocol name, or -1. */
 int nftl_l4_proto(const char *proto);

@@ -99,18 +99,6 @@ static bool is_ident(int c)
 	return isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/';
 }
 
-/* Whether the word s[0..n) is a byte unit, which a '/' and a time unit
- * follow in a rate (`limit rate 10 mbytes/second`): the '/' ends it. */
-static bool rate_unit_ends(const char *s, size_t n)
-{
-	static const char *const units[] = { "bytes", "kbytes", "mbytes" };
-
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strlen(units[i]) == n && strncmp(s, units[i], n) == 0)
-			return true;
-	return false;
-}
-
 static bool is_mac(const char *s, size_t n)
 {
 	/* xx:xx:xx:xx:xx:xx, one or two hex digits per octet */
@@ -478,7 +466,8 @@ int nftl_lex(const char *text, size_t len, uint32_t file, struct tok_list *out,
 			bool hex = true;
 
 			while (x.p + n < x.end && is_ident((unsigned char)x.p[n])) {
-				if (x.p[n] == '/' && rate_unit_ends(x.p, n))
+				if (x.p[n] == '/' &&
+				    nftl_byte_unit(x.p, n, NULL))
 					break;
 				if (!isxdigit((unsigned char)x.p[n]))
 					hex = false;

@@ -609,15 +609,8 @@ static bool time_unit(const char *s, const char **name)
 
 static bool byte_unit(const char *s, uint64_t *mul)
 {
-	if (streq(s, "bytes"))
-		*mul = 1;
-	else if (streq(s, "kbytes"))
-		*mul = 1024;
-	else if (streq(s, "mbytes"))
-		*mul = 1024 * 1024;
-	else /* nft 1.0.6 has no gbytes ("Wrong rate format") */
-		return false;
-	return true;
+	/* nft 1.0.6 has no gbytes ("Wrong rate format") */
+	return nftl_byte_unit(s, strlen(s), mul);
 }
 
 /* "N unit" where unit is bytes/kbytes/mbytes; also "Nmbytes". */

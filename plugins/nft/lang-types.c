@@ -893,6 +893,25 @@ static int kw_cmp(const void *a, const void *b)
 	return strcmp(a, *(const char *const *)b);
 }
 
+bool nftl_byte_unit(const char *s, size_t n, uint64_t *mul)
+{
+	static const struct {
+		const char *name;
+		uint64_t mul;
+	} units[] = { { "bytes", 1 },
+		      { "kbytes", 1024 },
+		      { "mbytes", 1024 * 1024 } };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strlen(units[i].name) == n &&
+		    strncmp(s, units[i].name, n) == 0) {
+			if (mul)
+				*mul = units[i].mul;
+			return true;
+		}
+	return false;
+}
+
 bool nftl_is_keyword(const char *s)
 {
 	return bsearch(s, nft_keywords,
