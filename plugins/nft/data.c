@@ -193,12 +193,9 @@ int nft_keytype_from_value(const struct linx_value *v, bool allow_verdict,
 				       c->type == LINX_STRING ? c->str
 							      : "(not a string)");
 		/* nftables concatenates its plain integers (typeof ip
-		 * ttl, @nh,64,8) under their id; host-order ones it
-		 * marks nowhere in a concatenation */
-		if (t->id == ID_INTEGER && t->host_order)
-			return nft_bad(err, what, NULL,
-				       "type: %s cannot be concatenated",
-				       t->name);
+		 * ttl, @nh,64,8, ct zone) under their id; a host-order
+		 * one's order lives in the typeof only, which the set
+		 * code asks for (set.c) */
 		ret->t[ret->n++] = t;
 	}
 	if (keytype_finish(ret) < 0)
@@ -315,7 +312,16 @@ bool nft_keytype_value_has_integer(const struct linx_value *v)
 {
 	for (uint32_t i = 0; v && v->type == LINX_LIST && i < v->len; i++)
 		if (v->items[i].type == LINX_STRING &&
-		    strncmp(v->items[i].str, "integer/", 8) == 0)
+		    (strncmp(v->items[i].str, "integer/", 8) == 0 ||
+		     strncmp(v->items[i].str, "host_integer/", 13) == 0))
+			return true;
+	return false;
+}
+
+bool nft_keytype_has_host_integer(const struct nft_keytype *kt)
+{
+	for (unsigned i = 0; kt->n > 1 && i < kt->n; i++)
+		if (kt->t[i]->id == ID_INTEGER && kt->t[i]->host_order)
 			return true;
 	return false;
 }

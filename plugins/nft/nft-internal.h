@@ -276,9 +276,13 @@ int nft_keytype_from_wire(uint32_t id, uint32_t len, const uint32_t *fields,
  * what a set nftables marked with host byte order holds. */
 void nft_keytype_host_integer(struct nft_keytype *kt);
 int nft_keytype_to_value(const struct nft_keytype *kt, struct linx_value *ret);
-/* Whether a key_type value is a concatenation with an "integer/N"
- * component, whose width only a typeof says to nft. */
+/* Whether a key_type value is a concatenation with an "integer/N" or
+ * "host_integer/N" component, whose width only a typeof says to nft. */
 bool nft_keytype_value_has_integer(const struct linx_value *v);
+/* Whether a concatenation has a host-order integer component: nftables
+ * keys it as a plain integer and the byte order is then only in the
+ * typeof selector (ct zone, meta cpu), which such a set must have. */
+bool nft_keytype_has_host_integer(const struct nft_keytype *kt);
 
 /* One element key (or data) value -> bytes (`out` holds up to 64 bytes,
  * NFT_DATA_VALUE_MAXLEN), and back.  For interval sets a key may be a

@@ -229,6 +229,18 @@ static int read_decl(uint8_t family, const char *table,
 	    (rc = read_typeof(s, "data_typeof", d->is_map ? &d->data : NULL,
 			      what, d, &d->data_typeof, err)))
 		return rc;
+	/* what nft would list as a plain integer in network order */
+	if (!d->key_typeof && nft_keytype_has_host_integer(&d->key))
+		return nft_bad(err, what, d->object,
+			       "key_typeof: required for a host_integer "
+			       "in a concatenation (its byte order is "
+			       "kept there only)");
+	if (d->is_map && !d->data_typeof &&
+	    nft_keytype_has_host_integer(&d->data))
+		return nft_bad(err, what, d->object,
+			       "data_typeof: required for a host_integer "
+			       "in a concatenation (its byte order is "
+			       "kept there only)");
 
 	fl = linx_map_get(s, "flags");
 	if (nft_flags_from_value(set_flags, fl, what, &d->flags, err))

@@ -444,7 +444,9 @@ static bool read_sel(const uint8_t *b, size_t n, char *buf, size_t cap)
 }
 
 /* The widths of a concatenation's integer components from `v`'s
- * selectors, into fit: each must fill the slot the wire gave it. */
+ * selectors, into fit: each must fill the slot the wire gave it.  A
+ * host-order selector (ct zone, meta cpu) makes its component a
+ * host_integer: nftables says so nowhere else. */
 static void fit_integers(const struct linx_value *v,
 			 const struct nft_keytype *kt, struct nft_keytype *fit)
 {
@@ -458,8 +460,7 @@ static void fit_integers(const struct linx_value *v,
 			s ? sel_settype(s) : NULL;
 		const struct nft_type *t = name ? nft_type_by_name(name) : NULL;
 
-		if (t && t->id == kt->t[i]->id && !t->host_order &&
-		    !kt->t[i]->host_order &&
+		if (t && t->id == kt->t[i]->id && !kt->t[i]->host_order &&
 		    (t->len + 3) / 4 == (kt->t[i]->len + 3) / 4)
 			fit->t[i] = t;
 	}

@@ -347,6 +347,14 @@ static const char *const key_cases[] = {
 	"{\"name\":\"s\",\"key_type\":[\"ipv4_addr\",\"integer/8\"],"
 	"\"flags\":[\"interval\"],\"elements\":"
 	"[[\"10.0.0.0/8\",{\"range\":[1,64]}]]}",
+	/* host-order ones with their typeof (test_typeof_host_integers) */
+	"{\"name\":\"s\",\"key_type\":[\"host_integer/16\",\"ipv4_addr\"],"
+	"\"key_typeof\":[\"ct zone\",\"ip saddr\"],\"elements\":"
+	"[[1,\"10.0.0.1\"],[65535,\"10.0.0.2\"]]}",
+	"{\"name\":\"s\",\"key_type\":[\"ipv4_addr\",\"host_integer/32\"],"
+	"\"key_typeof\":[\"ip saddr\",\"meta cgroup\"],\"flags\":"
+	"[\"interval\"],\"elements\":[[\"10.0.0.1\",{\"range\":"
+	"[1,70000]}]]}",
 };
 
 START_TEST(test_key_types)
@@ -924,9 +932,19 @@ static const struct bad_case bad_cases[] = {
 	  "unknown type: ipv5_addr" },
 	{ 0, "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\"]}", "bad_set",
 	  "concatenation" },
+	/* a host-order integer component: its order is in the typeof only */
 	{ 0, "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\","
 	     "\"host_integer/32\"]}",
-	  "bad_set", "host_integer/32 cannot be concatenated" },
+	  "bad_set", "key_typeof: required for a host_integer in a "
+		     "concatenation" },
+	{ 0, "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\","
+	     "\"host_integer/32\"],\"key_typeof\":[\"ip saddr\","
+	     "\"ip daddr\"]}",
+	  "bad_set", "key_typeof: a selector whose type differs" },
+	{ 0, "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\","
+	     "\"host_integer/32\"],\"key_typeof\":[\"ip saddr\","
+	     "\"ct zone\"]}",
+	  "bad_set", "key_typeof: a selector whose type differs" },
 	/* ip ttl is one byte: its typeof says so */
 	{ 0, "{\"name\":\"s\",\"key_type\":\"integer/16\","
 	     "\"key_typeof\":\"ip ttl\"}",
@@ -1230,6 +1248,62 @@ START_TEST(test_typeof_integers)
 	assert_veq(&kv, &wkv);
 	ck_assert_uint_eq(kt.id, 7 << 6 | 4);
 	ck_assert_uint_eq(kt.len, 8);
+	linx_value_clear(&got);
+	linx_value_clear(&kv);
+	linx_value_clear(&want);
+	linx_value_clear(&wkv);
+#endif
+}
+END_TEST
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The KEY_TYPEOF nft 1.0.6 wrote for `typeof ct zone . ip saddr`: the
+ * zone is a ct key (kind 12, NFT_CT_ZONE 17, no direction). */
+static const uint8_t typeof_zone[] = {
+	0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x2c,
+	0x00, 0x14, 0x00, 0x04, 0x0c, 0, 0, 0, 0x01, 0x0c,
+	0x00, 0x04, 0x11, 0, 0, 0, 0x01, 0x04, 0xff, 0xff, 0xff, 0xff,
+	0x01, 0x14, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x0c,
+	0x00, 0x04, 0x0c, 0, 0, 0, 0x01, 0x04, 0x0b, 0, 0, 0,
+};
+#endif
+
+/* nft keys `ct zone . ip saddr` as 4 << 6 | 7, 8 bytes, key byte order
+ * 0: the typeof alone makes the zone a host_integer/16 again, and its
+ * element `1 . 10.0.0.1` is 01 00 00 00 0a 00 00 01 (nft --debug=mnl). */
+START_TEST(test_typeof_host_integers)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	struct linx_value want = J("[\"ct zone\",\"ip saddr\"]"), got, kv;
+	struct linx_value wkv = J("[\"host_integer/16\",\"ipv4_addr\"]");
+	struct linx_value key = J("[1,\"10.0.0.1\"]"), back;
+	static const uint8_t elem[] = { 1, 0, 0, 0, 10, 0, 0, 1 };
+	uint8_t out[64], end[64];
+	uint32_t len = 0;
+	bool iv = false;
+	struct nft_keytype kt;
+	struct linx_error err;
+
+	assert_typeof_put(&want, typeof_zone, sizeof(typeof_zone));
+	ck_assert_int_eq(nft_keytype_from_wire(4 << 6 | 7, 8, NULL, 0, &kt),
+			 0);
+	ck_assert_str_eq(kt.t[0]->name, "integer/32");
+	ck_assert(nft_typeof_parse(typeof_zone, sizeof(typeof_zone), &kt,
+				   &got));
+	assert_veq(&got, &want);
+	ck_assert_int_eq(nft_keytype_to_value(&kt, &kv), 0);
+	assert_veq(&kv, &wkv);
+	ck_assert_uint_eq(kt.id, 4 << 6 | 7);
+	ck_assert_uint_eq(kt.len, 8);
+	linx_assert_ok(nft_data_from_value(&kt, &key, out, &len, end, &iv,
+					   "set", &err),
+		       &err);
+	ck_assert_uint_eq(len, sizeof(elem));
+	ck_assert_mem_eq(out, elem, sizeof(elem));
+	ck_assert_int_eq(nft_data_to_value(&kt, out, len, &back), 0);
+	assert_veq(&back, &key);
+	linx_value_clear(&back);
+	linx_value_clear(&key);
 	linx_value_clear(&got);
 	linx_value_clear(&kv);
 	linx_value_clear(&want);
@@ -1732,6 +1806,28 @@ static const struct kcase kernel_cases[] = {
 	  "\"ip6 daddr\",\"data_type\":\"verdict\",\"data_typeof\":"
 	  "\"verdict\",\"flags\":[\"interval\"],\"elements\":[{\"key\":"
 	  "\"fd00::/8\",\"value\":\"drop\"}]}" },
+	/* host-order integers in concatenations: the order only in the
+	 * typeof, the values host order (big-endian in interval sets) */
+	{ "ip", NFPROTO_IPV4,
+	  "set s { typeof ct zone . ip saddr; elements = { 1 . 10.0.0.1, "
+	  "300 . 10.0.0.2 } }",
+	  "{\"name\":\"s\",\"key_type\":[\"host_integer/16\",\"ipv4_addr\"],"
+	  "\"key_typeof\":[\"ct zone\",\"ip saddr\"],\"elements\":"
+	  "[[1,\"10.0.0.1\"],[300,\"10.0.0.2\"]]}" },
+	{ "ip", NFPROTO_IPV4,
+	  "map s { typeof ip saddr . meta cpu : verdict; elements = { "
+	  "10.0.0.1 . 3 : accept } }",
+	  "{\"name\":\"s\",\"key_type\":[\"ipv4_addr\",\"host_integer/32\"],"
+	  "\"key_typeof\":[\"ip saddr\",\"meta cpu\"],\"data_type\":"
+	  "\"verdict\",\"data_typeof\":\"verdict\",\"elements\":[{\"key\":"
+	  "[\"10.0.0.1\",3],\"value\":\"accept\"}]}" },
+	{ "ip", NFPROTO_IPV4,
+	  "set s { typeof ct zone . ip saddr; flags interval; elements = { "
+	  "1-3 . 10.0.0.0/8, 7 . 10.0.0.1 } }",
+	  "{\"name\":\"s\",\"key_type\":[\"host_integer/16\",\"ipv4_addr\"],"
+	  "\"key_typeof\":[\"ct zone\",\"ip saddr\"],\"flags\":"
+	  "[\"interval\"],\"elements\":[[{\"range\":[1,3]},\"10.0.0.0/8\"],"
+	  "[7,\"10.0.0.1\"]]}" },
 	{ "ip", NFPROTO_IPV4,
 	  "set s { type ipv4_addr; flags interval; auto-merge; elements = {"
 	  " 10.0.0.0/8 } }",
@@ -2277,6 +2373,7 @@ Suite *sets_suite(void)
 #else
 	tcase_add_test(tg, test_typeof_integers);
 #endif
+	tcase_add_test(tg, test_typeof_host_integers);
 	tcase_set_timeout(tg, 120);
 	suite_add_tcase(s, tg);
 	if (probe("nft add table ip x >/dev/null 2>&1")) {
