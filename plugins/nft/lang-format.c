@@ -3017,6 +3017,16 @@ static bool concat_type_ok(unsigned dt, unsigned len)
 	       nftl_dtype_settype(dt, len) != NULL;
 }
 
+/* A component selector the parser takes: one of those types, or a
+ * host-order integer whose typeof says its order (ct zone, meta cpu;
+ * not meta len). */
+static bool concat_sel_ok(const struct nftl_sel *s)
+{
+	return concat_type_ok(s->dtype, s->len) ||
+	       (s->dtype == DT_HINT && nftl_sel_typeof_ok(s) &&
+		nftl_dtype_settype(s->dtype, s->len));
+}
+
 /* A dependency the parser adds: meta KEY, then cmp eq of its value. */
 struct dep {
 	const char *key; /* "nfproto", "l4proto", "protocol", "iiftype" */
@@ -3220,7 +3230,7 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			s = NULL;
 		if (s)
 			s = nftl_raw_keep(s, &raws[nl]);
-		if (!s || prefix || !concat_type_ok(s->dtype, s->len) ||
+		if (!s || prefix || !concat_sel_ok(s) ||
 		    !int_of(&ex[j], "dreg", &dreg) ||
 		    dreg != (slot % 4 == 0 ? 1 + slot / 4 : 8 + slot))
 			break;
@@ -3588,7 +3598,7 @@ static int fmt_dynset(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    !is_expr(&ex[j], "ct"))
 			break;
 		s = sel_of(&t, &ex[j], &prefix);
-		if (!s || prefix || !concat_type_ok(s->dtype, s->len) ||
+		if (!s || prefix || !concat_sel_ok(s) ||
 		    !int_of(&ex[j], "dreg", &dreg) ||
 		    dreg != (slot % 4 == 0 ? 1 + slot / 4 : 8 + slot))
 			break;
@@ -4857,7 +4867,8 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		const char *cn = ktv->items[k].str;
 		unsigned bits;
 
-		if (tk && sscanf(cn, "integer/%u", &bits) == 1) {
+		if (tk && (sscanf(cn, "integer/%u", &bits) == 1 ||
+			   sscanf(cn, "host_integer/%u", &bits) == 1)) {
 			slots += (bits / 8 + 3) / 4;
 			continue;
 		}

@@ -2232,18 +2232,6 @@ static int ckey_add(struct parser *p, struct ckey *k, unsigned dt,
 		slots += (k->len[i] + 3) / 4;
 	if ((slots + (len + 3) / 4) * 4 > 64)
 		return perror_at(p, at, "a concatenation is at most 64 bytes");
-	/* nft concatenates a host-order integer (ct zone, meta cpu) as a
-	 * plain integer, its byte order only in the typeof userdata;
-	 * the set code cannot read such a key back yet, and refuses it */
-	const struct tok *hat = strncmp(name, "host_integer/", 13) == 0
-					? at
-				: k->n == 1 && strncmp(k->name[0], "host_integer/",
-						       13) == 0
-					? k->at[0]
-					: NULL;
-	if (k->n >= 1 && hat)
-		return perror_at(p, hat, "unsupported feature: a host-order "
-					 "integer in a concatenation");
 	k->at[k->n] = at;
 	k->dt[k->n] = dt;
 	k->len[k->n] = len;
@@ -2297,18 +2285,24 @@ static int concat_typeof(struct parser *p, const struct nftl_sel *const *sel,
 	bool need = false;
 	char buf[48];
 
+	/* a host-order integer (ct zone) has its order only there */
 	for (unsigned i = 0; i < n; i++)
 		need = need || sel[i]->dtype == DT_INT ||
-		       sel[i]->proto[0] == '@';
+		       sel[i]->dtype == DT_HINT || sel[i]->proto[0] == '@';
 	if (!need)
 		return 0;
 	for (unsigned i = 0; i < n; i++) {
 		if (!nftl_sel_typeof_ok(sel[i])) {
+			/* as written: nft knows meta len as meta length */
+			bool len = sel[i]->kind == SEL_META &&
+				   streq(sel[i]->key, "len");
+
 			linx_value_clear(&tl);
 			return perror_at(p, ats[i], "unsupported feature: %s "
 						    "%s in a concatenation "
 						    "with an integer",
-					 sel[i]->proto, sel[i]->field);
+					 sel[i]->proto,
+					 len ? "length" : sel[i]->field);
 		}
 		nftl_sel_text(sel[i], buf, sizeof(buf));
 		linx_list_push_cstring(&tl, buf);
@@ -2587,6 +2581,13 @@ static int parse_concat(struct parser *p, struct rule *r,
 	rc = parse_elements(p, 0, 0, true, vmap ? 2 : 0, 0, 0, &elems,
 			    &interval);
 	p->ck = NULL;
+	/* nft 1.0.6 writes such a set literal's typeof empty and lists it
+	 * wrong ({ 0 . 0.0.0.1-0.0.0.2 }): no bytes to be identical to */
+	for (unsigned i = 0; rc == 0 && interval && i < k.n; i++)
+		if (sel[i]->dtype == DT_HINT)
+			rc = perror_at(p, ats[i], "unsupported feature: a "
+						  "host-order integer in a "
+						  "set literal with ranges");
 	struct key_order o = { .interval = interval };
 	struct linx_value dt = linx_value_nil();
 	if (rc == 0)
@@ -6791,10 +6792,13 @@ static int typeof_sel(struct parser *p, const struct nftl_sel **ret,
 /* A plain integer (ip ttl, a raw payload) is refused in a map's
  * concatenated data: its width would be known only from the data's
  * typeof userdata, which the pull reads after the data type.  Alone it
- * is fine (typeof meta mark : ip ttl). */
+ * is fine (typeof meta mark : ip ttl).  So is a host-order one (ct
+ * zone), whose byte order is only there, and whose elements nft 1.0.6
+ * cannot load ("exceeds valid range 0-0"). */
 static bool typeof_data_int(const struct nftl_sel *s)
 {
-	return s->dtype == DT_INT || s->proto[0] == '@';
+	return s->dtype == DT_INT || s->dtype == DT_HINT ||
+	       s->proto[0] == '@';
 }
 
 static int typeof_data_refuse(struct parser *p, const struct nftl_sel *s,

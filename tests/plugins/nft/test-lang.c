@@ -1044,17 +1044,27 @@ static const struct {
 	  3, 11, "value out of range: 16 (a 4-bit field)" },
 	{ "table ip t {\n chain c {\n  @nh,96,32 10.0.0.1\n }\n}\n",
 	  3, 13, "unexpected" },
-	/* a host-order integer in a concatenation: the set code refuses
-	 * it at load, so the parser does (nft takes it, its byte order in
-	 * the typeof only) */
-	{ "table ip t {\n chain c {\n  ct zone . ip saddr { 1 . 1.1.1.1 }\n"
+	/* a host-order integer in a concatenation (host-concat.nft):
+	 * not in a set literal with ranges, whose typeof nft 1.0.6 writes
+	 * empty (it lists it wrong), nor in a map's concatenated data,
+	 * whose elements nft cannot load; and only with its typeof (meta
+	 * len has none) */
+	{ "table ip t {\n chain c {\n  ip saddr . meta cpu { 1.1.1.1 . 1-2 }\n"
 	  " }\n}\n",
-	  3, 3, "unsupported feature: a host-order integer in a concatenation" },
-	{ "table ip t {\n chain c {\n  ip saddr . meta cpu { 1.1.1.1 . 1 }\n"
+	  3, 14, "unsupported feature: a host-order integer in a set literal "
+		 "with ranges" },
+	{ "table ip t {\n chain c {\n  ct zone . ip saddr vmap { 1 . 1.1.1.0/24"
+	  " : accept }\n }\n}\n",
+	  3, 3, "unsupported feature: a host-order integer in a set literal "
+		"with ranges" },
+	{ "table ip t {\n map m {\n  typeof ip saddr : ct zone . meta cpu\n"
 	  " }\n}\n",
-	  3, 14, "unsupported feature: a host-order integer in a concatenation" },
-	{ "table ip t {\n set s {\n  typeof ip saddr . ct zone\n }\n}\n", 3,
-	  21, "unsupported feature: a host-order integer in a concatenation" },
+	  3, 21, "unsupported feature: typeof ct zone in a map's concatenated "
+		 "data" },
+	{ "table ip t {\n chain c {\n  meta length . ip saddr { 1 . 1.1.1.1 }"
+	  "\n }\n}\n",
+	  3, 3, "unsupported feature: meta length in a concatenation with an "
+		"integer" },
 	/* nft 1.0.6 reads a bare list as flags: "Basetype of type integer
 	 * is not bitmask", at the first value */
 	{ "table ip t {\n chain c {\n  @nh,96,32 1, 3\n }\n}\n",
