@@ -994,7 +994,7 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	struct nft_keytype kt, dt;
 	struct udata_view u;
 	struct linx_value v;
-	uint32_t flags, flags_all, merge = 0;
+	uint32_t flags, merge = 0;
 	const char *pol_name;
 
 	*ret = linx_value_nil();
@@ -1032,7 +1032,6 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 			return -EBADMSG;
 	}
 	*anonymous = flags & NFT_SET_ANONYMOUS;
-	flags_all = flags;
 	udata_read(tb[NFTA_SET_USERDATA], &u);
 	/* nftables keys host-order values (ct zone, meta cpu, numgen) with
 	 * plain integers and says so only in the byte order */
@@ -1051,6 +1050,13 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 		nft_typeof_parse(u.v[NFTNL_UDATA_SET_KEY_TYPEOF],
 				 u.len[NFTNL_UDATA_SET_KEY_TYPEOF], &kt,
 				 &key_typeof);
+
+	/* the data's too (a concatenation with ip ttl or ct zone) */
+	struct linx_value data_typeof = linx_value_nil();
+	if ((flags & NFT_SET_MAP) && u.v[NFTNL_UDATA_SET_DATA_TYPEOF])
+		nft_typeof_parse(u.v[NFTNL_UDATA_SET_DATA_TYPEOF],
+				 u.len[NFTNL_UDATA_SET_DATA_TYPEOF], &dt,
+				 &data_typeof);
 
 	*ret = linx_value_map();
 	linx_map_put_cstring(ret, "name", w->set);
@@ -1092,6 +1098,8 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 					     tb[NFTA_SET_EXPRESSIONS], &v);
 
 		if (rc < 0) {
+			linx_value_clear(&key_typeof);
+			linx_value_clear(&data_typeof);
 			linx_value_clear(ret);
 			return rc == -ENOMEM ? rc : -EBADMSG;
 		}
@@ -1100,10 +1108,8 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	udata_str(&u, NFTNL_UDATA_SET_COMMENT, ret, "comment");
 	if (key_typeof.type != LINX_NIL)
 		linx_map_put(ret, "key_typeof", &key_typeof);
-	if ((flags_all & NFT_SET_MAP) && u.v[NFTNL_UDATA_SET_DATA_TYPEOF] &&
-	    nft_typeof_parse(u.v[NFTNL_UDATA_SET_DATA_TYPEOF],
-			     u.len[NFTNL_UDATA_SET_DATA_TYPEOF], &dt, &v))
-		linx_map_put(ret, "data_typeof", &v);
+	if (data_typeof.type != LINX_NIL)
+		linx_map_put(ret, "data_typeof", &data_typeof);
 	if (tb[NFTA_SET_HANDLE])
 		linx_map_put_uint(ret, "handle", get_be64(tb[NFTA_SET_HANDLE]));
 	if (*anonymous)

@@ -1828,6 +1828,19 @@ static const struct kcase kernel_cases[] = {
 	  "\"key_typeof\":[\"ct zone\",\"ip saddr\"],\"flags\":"
 	  "[\"interval\"],\"elements\":[[{\"range\":[1,3]},\"10.0.0.0/8\"],"
 	  "[7,\"10.0.0.1\"]]}" },
+	/* an integer in the data's concatenation: its width (its order)
+	 * is in the data typeof, read before the data type; nft 1.0.6
+	 * declares such maps but cannot load their elements */
+	{ "ip", NFPROTO_IPV4,
+	  "map s { typeof ip saddr : ip daddr . ip ttl; }",
+	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"key_typeof\":"
+	  "\"ip saddr\",\"data_type\":[\"ipv4_addr\",\"integer/8\"],"
+	  "\"data_typeof\":[\"ip daddr\",\"ip ttl\"]}" },
+	{ "ip", NFPROTO_IPV4,
+	  "map s { typeof ip saddr : ct zone . meta cpu; }",
+	  "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"key_typeof\":"
+	  "\"ip saddr\",\"data_type\":[\"host_integer/16\","
+	  "\"host_integer/32\"],\"data_typeof\":[\"ct zone\",\"meta cpu\"]}" },
 	{ "ip", NFPROTO_IPV4,
 	  "set s { type ipv4_addr; flags interval; auto-merge; elements = {"
 	  " 10.0.0.0/8 } }",
