@@ -56,25 +56,9 @@ static int usage(struct lang_cmd *c, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
-static int call(struct lang_cmd *c, const char *verb, struct linx_value *args,
-		struct linx_value *ret, struct linx_error *err)
-{
-	const struct linx_verb *v;
-	int r;
-
-	*ret = linx_value_nil();
-	if (linx_registry_find(c->cli->reg, verb, &v, err) < 0) {
-		linx_value_clear(args);
-		return -ENOENT;
-	}
-	r = linx_call_verb(v, args, ret, 0, err);
-	linx_value_clear(args);
-	return r;
-}
-
-/* call() with `rs` lent to the argument map `args` as "ruleset" and taken
- * back afterwards: a ruleset of 10,000 rules is not copied for a verb
- * that only reads it. */
+/* Call `verb` with `args` (cleared afterwards).  `rs`, unless NULL, is
+ * lent to the argument map as "ruleset" and taken back after the call: a
+ * ruleset of 10,000 rules is not copied for a verb that only reads it. */
 static int call_lending(struct lang_cmd *c, const char *verb,
 			struct linx_value *args, struct linx_value *rs,
 			struct linx_value *ret, struct linx_error *err)
@@ -87,16 +71,23 @@ static int call_lending(struct lang_cmd *c, const char *verb,
 		linx_value_clear(args);
 		return -ENOENT;
 	}
-	r = linx_map_put(args, "ruleset", rs);
+	r = rs ? linx_map_put(args, "ruleset", rs) : 0;
 	if (r < 0) {
 		linx_error_set(err, -r, verb, "the ruleset cannot be passed "
 			       "on (%s)", strerror(-r));
 	} else {
 		r = linx_call_verb(v, args, ret, 0, err);
-		linx_map_take(args, "ruleset", rs);
+		if (rs)
+			linx_map_take(args, "ruleset", rs);
 	}
 	linx_value_clear(args);
 	return r;
+}
+
+static int call(struct lang_cmd *c, const char *verb, struct linx_value *args,
+		struct linx_value *ret, struct linx_error *err)
+{
+	return call_lending(c, verb, args, NULL, ret, err);
 }
 
 /* The argument map of `verb` with --netns typed by the verb's schema (a
