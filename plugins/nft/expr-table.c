@@ -18,6 +18,7 @@
 #define REG(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, false, NULL, NULL }
 #define REG_R(a, n) { (a), NFT_F_REG, 4, (n), NULL, 0, true, NULL, NULL }
 #define STR(a, n) { (a), NFT_F_STR, 0, (n), NULL, 0, false, NULL, NULL }
+#define STR_R(a, n) { (a), NFT_F_STR, 0, (n), NULL, 0, true, NULL, NULL }
 #define ENUM(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, false, NULL, NULL }
 #define ENUM_R(a, w, n, s) { (a), NFT_F_ENUM, (w), (n), (s), 0, true, NULL, NULL }
 #define FLAGS(a, w, n, s) { (a), NFT_F_FLAGS, (w), (n), (s), 0, false, NULL, NULL }
@@ -603,6 +604,13 @@ static const struct nft_field osf_f[] = {
 	  "" },
 };
 
+/* flow_offload: nft_flow_offload_init() refuses a rule without the
+ * flowtable's name (EINVAL), and one naming no flowtable of the rule's
+ * table (ENOENT). */
+static const struct nft_field flow_offload_f[] = {
+	STR_R(NFTA_FLOW_TABLE_NAME, "flowtable"),
+};
+
 static const struct nft_exprdef defs[] = {
 	DEF("immediate", NFTA_IMMEDIATE_MAX, immediate_f, false),
 	DEF("cmp", NFTA_CMP_MAX, cmp_f, false),
@@ -639,6 +647,7 @@ static const struct nft_exprdef defs[] = {
 	DEF("osf", NFTA_OSF_MAX, osf_f, false),
 	DEF("dup", NFTA_DUP_MAX, dup_f, false),
 	DEF("fwd", NFTA_FWD_MAX, fwd_f, false),
+	DEF("flow_offload", NFTA_FLOW_MAX, flow_offload_f, false),
 };
 
 const struct nft_exprdef *nft_exprdef_find(const char *name)

@@ -256,6 +256,9 @@ static int put_field(struct ectx *c, const struct nft_field *f,
 			return bad(c, "%s: expected a string", f->name);
 		if (v->len > max)
 			return bad(c, "%s: longer than %zu bytes", f->name, max);
+		/* a name the kernel must find (flow_offload's flowtable) */
+		if (f->required && v->len == 0)
+			return bad(c, "%s: an empty name", f->name);
 		if (b && f->width == 1)
 			nft_put(b, f->attr, v->str, v->len);
 		else if (b)

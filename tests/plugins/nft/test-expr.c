@@ -299,6 +299,8 @@ static const char *const cases[][2] = {
 	  "\"dreg\":1},"
 	  "{\"expr\":\"osf\",\"dreg\":1,\"ttl\":1,\"flags\":[\"version\"]}]",
 	  NULL },
+	/* flow add @ft */
+	{ "[{\"expr\":\"flow_offload\",\"flowtable\":\"ft\"}]", NULL },
 	/* enumerations given as numbers come back as names; unknown ones
 	 * stay numbers */
 	{ "[{\"expr\":\"meta\",\"key\":3,\"dreg\":1},"
@@ -543,6 +545,8 @@ static const char *const vector_values[] = {
 	"\"offset\":10},{\"expr\":\"meta\",\"key\":\"mark\",\"sreg\":1}]",
 	/* ip protocol icmp */
 	"[{\"expr\":\"payload\",\"field\":\"ip_protocol\"}," CMP1("01") "]",
+	/* flow add @ft */
+	"[{\"expr\":\"flow_offload\",\"flowtable\":\"ft\"}]",
 };
 
 /* The anonymous set id nftables gave each rule's set literal. */
@@ -934,6 +938,13 @@ static const char *const bad_cases[][2] = {
 	{ "[{\"expr\":\"dynset\",\"set\":\"m\",\"exprs\":[{\"expr\":"
 	  "\"dnat_to\",\"addr\":\"10.0.0.5\"}]}]",
 	  "bad_expr" },
+	/* flow_offload: the flowtable's name, a non-empty string */
+	{ "[{\"expr\":\"flow_offload\"}]", "bad_expr" },
+	{ "[{\"expr\":\"flow_offload\",\"flowtable\":\"\"}]", "bad_expr" },
+	{ "[{\"expr\":\"flow_offload\",\"flowtable\":7}]", "bad_expr" },
+	{ "[{\"expr\":\"flow_offload\",\"flowtable\":\"ft\","
+	  "\"table\":\"t\"}]",
+	  "bad_expr" },
 };
 
 START_TEST(malformed_values_are_refused)
@@ -957,6 +968,69 @@ START_TEST(malformed_values_are_refused)
 }
 END_TEST
 
+/* flow_offload's name: NFT_NAME_MAXLEN (256) with its NUL, both ways. */
+START_TEST(flow_offload_name_lengths)
+{
+	char name[258], json[400];
+	struct linx_value v, got;
+	struct encoded en;
+
+	memset(name, 'f', sizeof(name) - 1);
+	name[255] = 0;
+	snprintf(json, sizeof(json),
+		 "[{\"expr\":\"flow_offload\",\"flowtable\":\"%s\"}]", name);
+	v = J(json);
+	ck_assert_int_eq(encode(&en, &v, NULL, 0), 0);
+	ck_assert_int_eq(nft_exprs_parse(NULL, en.exprs, &got), 0);
+	ck_assert(linx_value_equal(&v, &got));
+	linx_value_clear(&got);
+	nft_batch_fini(&en.bt);
+	linx_value_clear(&v);
+	name[255] = 'f';
+	name[256] = 0;
+	snprintf(json, sizeof(json),
+		 "[{\"expr\":\"flow_offload\",\"flowtable\":\"%s\"}]", name);
+	v = J(json);
+	ck_assert_int_eq(encode(&en, &v, NULL, 0), -EINVAL);
+	ck_assert_str_eq(en.err.param, "bad_expr");
+	ck_assert_msg(strstr(en.err.message, "flowtable: longer than 255"),
+		      "%s", en.err.message);
+	nft_batch_fini(&en.bt);
+	linx_value_clear(&v);
+
+	/* A message naming a flowtable of 256 bytes is a bad message. */
+	struct nft_msgbuf b;
+	size_t l, el, d;
+
+	nft_msgbuf_init(&b);
+	l = nft_nest_begin(&b, NFTA_RULE_EXPRESSIONS);
+	el = nft_nest_begin(&b, NFTA_LIST_ELEM);
+	nft_put_strz(&b, NFTA_EXPR_NAME, "flow_offload");
+	d = nft_nest_begin(&b, NFTA_EXPR_DATA);
+	nft_put_strz(&b, NFTA_FLOW_TABLE_NAME, name);
+	nft_nest_end(&b, d);
+	nft_nest_end(&b, el);
+	nft_nest_end(&b, l);
+	ck_assert_int_eq(nft_exprs_parse(NULL, (struct nlattr *)b.data, &got),
+			 -EBADMSG);
+	/* Without the name it decodes, and the encoder refuses it. */
+	nft_msgbuf_reset(&b);
+	l = nft_nest_begin(&b, NFTA_RULE_EXPRESSIONS);
+	el = nft_nest_begin(&b, NFTA_LIST_ELEM);
+	nft_put_strz(&b, NFTA_EXPR_NAME, "flow_offload");
+	nft_nest_end(&b, el);
+	nft_nest_end(&b, l);
+	ck_assert_int_eq(nft_exprs_parse(NULL, (struct nlattr *)b.data, &got),
+			 0);
+	ck_assert_int_eq(encode(&en, &got, NULL, 0), -EINVAL);
+	ck_assert_msg(strstr(en.err.message, "flowtable: required"), "%s",
+		      en.err.message);
+	nft_batch_fini(&en.bt);
+	linx_value_clear(&got);
+	nft_msgbuf_fini(&b);
+}
+END_TEST
+
 /* ---- hostile input to the decoder ---------------------------------------- */
 
 /* One rule with every kind of field, nested expressions included. */
@@ -975,6 +1049,7 @@ static const char *const big_rule =
 	"\"exprs\":[{\"expr\":\"counter\"},{\"expr\":\"counter\"}]},"
 	"{\"expr\":\"nat\",\"type\":\"dnat\",\"family\":\"ip\","
 	"\"reg_addr_min\":1,\"reg_proto_min\":2},"
+	"{\"expr\":\"flow_offload\",\"flowtable\":\"ft\"},"
 	"{\"expr\":\"tunnel\",\"raw\":{\"$bytes\":\"0800010000000001\"}}]";
 
 /* Decode an exact-size heap copy of the attribute; what decodes and
@@ -1110,6 +1185,7 @@ int main(void)
 	tcase_add_test(tc, anon_sets_of_a_new_table_are_numbered_per_template);
 	tcase_add_loop_test(tc, malformed_values_are_refused, 0,
 			    (int)NFT_ARRAY_SIZE(bad_cases));
+	tcase_add_test(tc, flow_offload_name_lengths);
 	tcase_add_test(tc, truncated_and_corrupted_attributes);
 	suite_add_tcase(su, tc);
 	return linx_test_run_suite(su);
