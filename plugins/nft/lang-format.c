@@ -4120,6 +4120,14 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		word(c, "notrack");
 		return 1;
 	}
+	if (streq(kind, "flow_offload")) {
+		/* nft 1.0.6 lists `flow offload @ft` as this too */
+		const char *ft = str_of(e, "flowtable");
+		if (!ft || !ft[0] || !word_rest(ft))
+			return unsupported(c, e, "flowtable"); /* @ft unquoted */
+		wordf(c, "flow add @%s", ft);
+		return 1;
+	}
 	if (streq(kind, "connlimit")) {
 		const struct linx_value *cf = linx_map_get(e, "flags");
 		if (!uint_of(e, "count", UINT32_MAX, &x) ||

@@ -84,7 +84,7 @@ struct dynref {
  * the kernel refuses the rule with ENOENT. */
 struct nameref {
 	size_t table;
-	const char *list; /* "chains", "sets", "objects" */
+	const char *list; /* "chains", "sets", "objects", "flowtables" */
 	const char *kind; /* objects: "counter", "quota", ... */
 	const struct tok *name;
 };
@@ -3872,6 +3872,32 @@ static int stmt_objref(struct parser *p, struct rule *r, const char *kind)
 	return stmt_objref_or(p, r, kind);
 }
 
+/* flow add @FT, or `flow offload @FT` as older files say (`flow` is
+ * read): the connection goes to flowtable FT of the rule's table
+ * (docs/nft/expressions.md, flow_offload).  nft 1.0.6 lists both as
+ * `flow add`.  Its legacy meter, `flow table NAME { ... }`, is not
+ * taken. */
+static int stmt_flow(struct parser *p, struct rule *r)
+{
+	const struct tok *t = next(p), *ft;
+	int rc;
+
+	if (is_ident(t, "table"))
+		return perror_at(p, t, "unsupported feature: flow table "
+				       "(nft's old spelling of a meter)");
+	if (!is_ident(t, "add") && !is_ident(t, "offload"))
+		return unexpected(p, t, "add or offload");
+	ft = next(p);
+	if (ft->kind != T_SETREF)
+		return unexpected(p, ft, "@ and a flowtable name");
+	if ((rc = add_ref(p, "flowtables", NULL, ft)) < 0)
+		return rc;
+	struct linx_value e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "flow_offload");
+	linx_map_put_cstring(&e, "flowtable", ft->s);
+	return push_expr(p, r, &e);
+}
+
 static bool is_expr_named(const struct linx_value *e, const char *name)
 {
 	const struct linx_value *x = e->type == LINX_MAP ? linx_map_get(e, "expr")
@@ -4912,7 +4938,9 @@ static int names_resolve(struct parser *p)
 					 r->name->s);
 		return perror_at(p, r->name, "%s %s does not exist in this "
 					     "table",
-				 streq(r->list, "chains") ? "chain" : "set",
+				 streq(r->list, "chains")       ? "chain"
+				 : streq(r->list, "flowtables") ? "flowtable"
+								: "set",
 				 r->name->s);
 	}
 	return 0;
@@ -5226,7 +5254,7 @@ static bool is_payload_proto(const char *s)
 
 static const char *const unsupported_words[] = {
 	"numgen", "jhash", "symhash", "ipsec", "rt", "exthdr", "update", "add",
-	"delete", "set", "typeof", "secmark", "flow", "xt", "last", "hbh",
+	"delete", "set", "typeof", "secmark", "xt", "last", "hbh",
 	"frag", "rt0", "rt2", "srh", "dst", "mh", "ah", "esp", "comp",
 	"vlan", "arp", "gre", "geneve", "vxlan", "sctp", "dccp",
 	"udplite", "ct", "meta", "cgroupv2", "inner", "tunnel", "optstrip",
@@ -6276,6 +6304,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_synproxy(p, &r);
 		else if (streq(w, "dup") || streq(w, "fwd"))
 			rc = stmt_dup_fwd(p, &r, t);
+		else if (streq(w, "flow"))
+			rc = stmt_flow(p, &r);
 		else if (gen_sel(t)) {
 			if ((rc = gen_expr(p, &r, t)) == 0)
 				rc = parse_match(p, &r, gen_sel(t), t);

@@ -436,6 +436,10 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  ip saddr 1.1.1.1, 2.2.2.2 drop\n }\n}\n",
 	"table ip t {\n chain c {\n  meta mark != 1,2 drop\n }\n}\n",
 	"table ip t {\n chain c {\n  iifname \"a\", \"b\" drop\n }\n}\n",
+	/* flow offload: the word after flow, then the @ */
+	"table ip t {\n chain c {\n  flow @ft\n }\n}\n",
+	"table ip t {\n chain c {\n  flow add ft\n }\n}\n",
+	"table ip t {\n chain c {\n  flow\n }\n}\n",
 };
 
 START_TEST(error_positions_match_nft)

@@ -280,6 +280,13 @@ static const char *const vectors[][3] = {
 	  "\"offset\":12,\"len\":4},"
 	  "{\"expr\":\"set_literal\",\"key_type\":[\"inet_service\","
 	  "\"ipv4_addr\"],\"elements\":[[22,\"10.0.0.1\"]],\"sreg\":1}]" },
+	/* the flow offload statement, in both of nft's spellings */
+	{ "inet", "flow add @ft accept",
+	  "[{\"expr\":\"flow_offload\",\"flowtable\":\"ft\"},\"accept\"]" },
+	{ "ip", "ip protocol tcp flow offload @f-1 counter",
+	  "[" PL("network", 9, 1) CMP("eq", "06") ","
+	  "{\"expr\":\"flow_offload\",\"flowtable\":\"f-1\"},"
+	  "{\"expr\":\"counter\"}]" },
 	/* numgen's host-order value ordered in network order */
 	{ "ip", "numgen random mod 10 offset 1 < 5 accept",
 	  "[{\"expr\":\"numgen\",\"dreg\":1,\"modulus\":10,"
@@ -1085,6 +1092,17 @@ static const struct {
 	{ "table netdev t {\n chain c {\n  type filter hook ingress priority 0\n"
 	  " }\n}\n",
 	  3, 3, "missing device" },
+	/* flow: add or offload, then @ and the flowtable (nft's syntax
+	 * errors at the same places); its old meter spelling is not taken */
+	{ "table ip t {\n chain c {\n  flow @ft\n }\n}\n", 3, 8,
+	  "expecting add or offload" },
+	{ "table ip t {\n chain c {\n  flow add ft\n }\n}\n", 3, 12,
+	  "expecting @ and a flowtable name" },
+	{ "table ip t {\n chain c {\n  flow\n }\n}\n", 3, 7,
+	  "expecting add or offload" },
+	{ "table ip t {\n chain c {\n  flow table m { ip saddr counter }\n"
+	  " }\n}\n",
+	  3, 8, "unsupported feature: flow table" },
 	/* an objref through a map this input does not declare: the kind
 	 * of the statement is the map's type, which is not here */
 	{ "table ip t {\n chain c {\n  counter name ip saddr map @m\n }\n}\n",
@@ -1142,6 +1160,13 @@ START_TEST(references_must_exist)
 		{ "table ip t {\n map m {\n  type ipv4_addr : verdict\n"
 		  "  elements = { 1.2.3.4 : jump x }\n }\n}\n",
 		  4, 31, "chain x does not exist" },
+		/* a flowtable: of the rule's own table */
+		{ "table inet t {\n chain c {\n  flow add @ft\n }\n}\n", 3,
+		  12, "flowtable ft does not exist" },
+		{ "table ip t {\n flowtable ft {\n  hook ingress priority 0\n"
+		  " }\n}\ntable ip6 t {\n chain c {\n  flow offload @ft\n"
+		  " }\n}\n",
+		  8, 16, "flowtable ft does not exist" },
 	};
 	struct linx_nft_parse_opts o = { .check_refs = true };
 
@@ -1167,8 +1192,9 @@ START_TEST(references_must_exist)
 	}
 	/* declared after the rule that names them: fine */
 	const char *ok = "table ip t {\n chain c {\n  jump d\n  ip saddr @s\n"
-			 "  counter name \"k\"\n }\n chain d {\n }\n set s {\n"
-			 "  type ipv4_addr\n }\n counter k {\n }\n}\n";
+			 "  counter name \"k\"\n  flow add @ft\n }\n chain d {\n"
+			 " }\n set s {\n  type ipv4_addr\n }\n counter k {\n }\n"
+			 " flowtable ft {\n  hook ingress priority 0\n }\n}\n";
 	struct linx_value rs;
 	struct linx_nft_parse_error pe;
 	struct linx_error err;
@@ -1547,6 +1573,15 @@ START_TEST(unrenderable_becomes_a_comment)
 	free(t);
 	linx_value_clear(&rs);
 	linx_value_clear(&back);
+	/* a flowtable name `@` cannot carry unquoted */
+	rs = nt_json("{\"tables\":[{\"family\":\"inet\",\"name\":\"t\","
+		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
+		     "{\"expr\":\"flow_offload\",\"flowtable\":\"f t\"}]}]}]}]}");
+	t = fmt(&rs);
+	ck_assert_msg(strstr(t, "# <unsupported expression: flow_offload"),
+		      "%s", t);
+	free(t);
+	linx_value_clear(&rs);
 	/* not a ruleset */
 	struct linx_value n = linx_value_int(3);
 	char *x;
