@@ -5279,7 +5279,7 @@ static int unknown_stmt(struct parser *p, const struct tok *t)
 		"accept", "drop", "reject", "return", "continue", "jump",
 		"goto", "queue", "counter", "log", "limit", "quota", "comment",
 		"masquerade", "redirect", "notrack", "meta", "ct", "numgen",
-		"jhash", "symhash", "fib", "rt",
+		"jhash", "symhash", "fib", "rt", "flow",
 	};
 	const struct tok *u = peek(p);
 	bool stop = u->kind == T_SEP || u->kind == T_EOF || is_punct(u, '}');

@@ -440,6 +440,7 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  flow @ft\n }\n}\n",
 	"table ip t {\n chain c {\n  flow add ft\n }\n}\n",
 	"table ip t {\n chain c {\n  flow\n }\n}\n",
+	"table ip t {\n chain c {\n  tcp dport 22 acept flow add @ft\n }\n}\n",
 };
 
 START_TEST(error_positions_match_nft)

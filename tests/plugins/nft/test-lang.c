@@ -1100,6 +1100,9 @@ static const struct {
 	  "expecting @ and a flowtable name" },
 	{ "table ip t {\n chain c {\n  flow\n }\n}\n", 3, 7,
 	  "expecting add or offload" },
+	{ "table ip t {\n chain c {\n  tcp dport 22 acept flow add @ft\n"
+	  " }\n}\n",
+	  3, 22, "" },
 	{ "table ip t {\n chain c {\n  flow table m { ip saddr counter }\n"
 	  " }\n}\n",
 	  3, 8, "unsupported feature: flow table" },
