@@ -23,7 +23,8 @@ defmodule Linx.Netfilter.Names do
     dynset ecn egress elements emerg encode eq err established eth eth0
     ether ether_addr ether_daddr ether_saddr ether_type eventmask
     expiration expires expr expression exprs exthdr family fanout fib
-    field filter fin_wait flags flowtables forward from fully_random fwd
+    field filter fin_wait flags flow_offload flowtable flowtables forward
+    from fully_random fwd
     gc_interval gid goto group gt gte handle hash helper hook hour hton
     hw_offload ibrname ibrpvid ibrvproto icmp icmp_code icmp_type
     icmp_unreach icmpv6 icmpv6_code icmpv6_type icmpx_code icmpx_unreach
