@@ -2770,6 +2770,10 @@ static int fmt_reject(struct fctx *c, const struct linx_value *e)
 		return 1;
 	}
 	if (streq(type, "icmpx_unreach")) {
+		/* the kernel takes it in an ip or ip6 table (pushed as a
+		 * value), nft -f does not */
+		if (c->family == F_IP || c->family == F_IP6)
+			return unsupported(c, e, "icmpx in an ip table");
 		/* bare only where the parser would pick icmpx: not in a
 		 * rule about one IP version (that gets its icmp) */
 		if (code == 1 && c->family != F_IP && c->family != F_IP6 &&

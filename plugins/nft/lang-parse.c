@@ -4332,6 +4332,14 @@ static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
 			else if (c->kind != T_IDENT ||
 				 !nftl_sym_value(tab, n, c->s, &code))
 				return unexpected(p, c, "a reject type");
+			/* the kernel would take it (and reject with nothing
+			 * in an ip table); nft refuses it, at the code, and
+			 * its own listing of one could not be read back */
+			if (streq(type, "icmpx_unreach") &&
+			    (p->family == F_IP || p->family == F_IP6))
+				return perror_at(p, c, "abstracted ICMP "
+						       "unreachable not "
+						       "supported");
 		} else {
 			return unexpected(p, t, "tcp, icmp, icmpv6 or icmpx");
 		}

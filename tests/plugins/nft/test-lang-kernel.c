@@ -441,6 +441,11 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  flow add ft\n }\n}\n",
 	"table ip t {\n chain c {\n  flow\n }\n}\n",
 	"table ip t {\n chain c {\n  tcp dport 22 acept flow add @ft\n }\n}\n",
+	/* icmpx in an ip or ip6 table: at the code */
+	"table ip t {\n chain c {\n  reject with icmpx admin-prohibited\n"
+	" }\n}\n",
+	"table ip6 t {\n chain c {\n  tcp dport 1 reject with icmpx type 3\n"
+	" }\n}\n",
 };
 
 START_TEST(error_positions_match_nft)

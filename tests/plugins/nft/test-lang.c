@@ -543,6 +543,8 @@ static const struct {
 	 * NFT_REJECT_ICMPX_MAX is 3) */
 	{ "table inet t {\n chain c {\n  reject with icmpx type 7\n }\n}\n", 3,
 	  26, "expecting a reject type" },
+	{ "table ip t {\n chain c {\n  reject with icmpx host-unreachable\n"
+	  " }\n}\n", 3, 21, "abstracted ICMP unreachable not supported" },
 	/* nft compares a concatenation with a value too; we only look
 	 * one up in a set */
 	{ "table ip t {\n chain c {\n  ip saddr . tcp dport 1.2.3.4 . 22\n }\n}\n",
@@ -1583,6 +1585,15 @@ START_TEST(unrenderable_becomes_a_comment)
 	t = fmt(&rs);
 	ck_assert_msg(strstr(t, "# <unsupported expression: flow_offload"),
 		      "%s", t);
+	free(t);
+	linx_value_clear(&rs);
+	/* icmpx in an ip6 table: the kernel takes it, nft -f does not */
+	rs = nt_json("{\"tables\":[{\"family\":\"ip6\",\"name\":\"t\","
+		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
+		     "{\"expr\":\"reject\",\"type\":\"icmpx_unreach\","
+		     "\"code\":3}]}]}]}]}");
+	t = fmt(&rs);
+	ck_assert_msg(strstr(t, "# <unsupported expression: reject"), "%s", t);
 	free(t);
 	linx_value_clear(&rs);
 	/* not a ruleset */
