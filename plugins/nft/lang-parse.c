@@ -4523,11 +4523,32 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 					       "from a map",
 					 s->proto, s->field);
 		rc = map_value(p, r, 1, s->dtype, s->len, "setting from");
-	} else if (is_ident(t, "meta") || is_ident(t, "ct")) {
+	} else if (is_ident(t, "meta") || is_ident(t, "ct") ||
+		   (t->kind == T_IDENT && unqualified_meta(t->s))) {
+		/* `ct mark set meta mark`, or `ct mark set mark`: a meta key
+		 * stands alone as a value too, as at a rule's start */
+		bool bare = !is_ident(t, "meta") && !is_ident(t, "ct");
 		next(p);
-		const struct tok *k = next(p);
+		const struct tok *k = bare ? t : next(p);
 		const struct nftl_sel *src =
-			k->kind == T_IDENT ? nftl_sel_find(t->s, k->s) : NULL;
+			k->kind == T_IDENT
+				? nftl_sel_find(bare ? "meta" : t->s, k->s)
+				: NULL;
+		if (src && src->dtype != s->dtype &&
+		    !(s->dtype == DT_MARK &&
+		      (src->dtype == DT_INT || src->dtype == DT_HINT))) {
+			/* nft's rule: the same type, or a plain integer
+			 * into a mark (meta mark set meta cpu) */
+			bool wi = s->dtype == DT_INT || s->dtype == DT_HINT;
+			const char *want =
+				wi ? NULL : nftl_dtype_settype(s->dtype, s->len);
+			const char *have =
+				nftl_dtype_settype(src->dtype, src->len);
+			return perror_at(p, t, "datatype mismatch: expected "
+					       "%s, expression has type %s",
+					 want ? want : "integer",
+					 have ? have : "integer");
+		}
 		if (!src || src->len != s->len)
 			return perror_at(p, k, "unsupported feature: setting "
 					       "%s %s from this", s->proto,

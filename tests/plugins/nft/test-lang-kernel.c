@@ -441,6 +441,11 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  flow add ft\n }\n}\n",
 	"table ip t {\n chain c {\n  flow\n }\n}\n",
 	"table ip t {\n chain c {\n  tcp dport 22 acept flow add @ft\n }\n}\n",
+	/* a set from another type: at the source (nft's datatype
+	 * mismatch), a bare meta key too */
+	"table ip t {\n chain c {\n  meta mark set skuid\n }\n}\n",
+	"table ip t {\n chain c {\n  meta priority set meta mark\n }\n}\n",
+	"table ip t {\n chain c {\n  ct zone set meta mark\n }\n}\n",
 	/* icmpx in an ip or ip6 table: at the code */
 	"table ip t {\n chain c {\n  reject with icmpx admin-prohibited\n"
 	" }\n}\n",
