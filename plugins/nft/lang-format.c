@@ -4264,7 +4264,17 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		     (!uint_of(e, "total", 65536, &total) || total < 1 ||
 		      num + total - 1 > 65535)))
 			return unsupported(c, e, "queue numbers");
-		nftl_sb_printf(&b, "queue num %" PRId64, num);
+		bool fanout = false;
+		for (uint32_t k = 0; f && f->type == LINX_LIST && k < f->len; k++)
+			fanout = fanout || (f->items[k].type == LINX_STRING &&
+					    streq(f->items[k].str, "fanout"));
+		/* nft takes a fanout to one queue only as `queue fanout`
+		 * (queue 0): "fanout requires a range" otherwise */
+		if (fanout && total == 1 && num != 0)
+			return unsupported(c, e, "fanout to one queue");
+		nftl_sb_puts(&b, "queue");
+		if (!fanout || total > 1)
+			nftl_sb_printf(&b, " num %" PRId64, num);
 		if (total > 1)
 			nftl_sb_printf(&b, "-%" PRId64, num + total - 1);
 		for (uint32_t k = 0; f && f->type == LINX_LIST && k < f->len; k++) {

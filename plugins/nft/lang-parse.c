@@ -4367,45 +4367,83 @@ static int stmt_reject(struct parser *p, struct rule *r, const struct tok *at)
 	return push_expr(p, r, &e);
 }
 
+/* queue's arguments, in nft 1.0.6's grammar: `to N[-M]` alone, or
+ * `flags F[,F]` then `to` or `num`, or (the older form) any sequence of
+ * `num N[-M]` and bare flag lists; nothing after the first two. */
+enum queue_form { Q_START, Q_FLAGS, Q_OLD, Q_DONE };
+
+static int queue_flags(struct parser *p, struct linx_value *f, bool *fanout)
+{
+	const struct tok *t;
+
+	do {
+		t = next(p);
+		if (!is_ident(t, "bypass") && !is_ident(t, "fanout"))
+			return unexpected(p, t, "bypass or fanout");
+		*fanout = *fanout || is_ident(t, "fanout");
+		bool seen = false;
+		for (uint32_t i = 0; i < f->len; i++)
+			seen = seen || streq(f->items[i].str, t->s);
+		if (!seen)
+			linx_list_push_cstring(f, t->s);
+	} while (accept_punct(p, ','));
+	return 0;
+}
+
 static int stmt_queue(struct parser *p, struct rule *r)
 {
 	struct linx_value e = linx_value_map(), f = linx_value_list();
+	enum queue_form form = Q_START;
+	const struct tok *numtok = NULL;
 	uint64_t lo = 0, hi = 0;
+	bool fanout = false;
 	int rc = 0;
 
 	for (;;) {
 		const struct tok *t = peek(p);
-		if (is_ident(t, "num") || is_ident(t, "to")) {
-			next(p);
-			if ((rc = expect_uint(p, 65535, &lo, "a queue number")) < 0)
-				break;
-			hi = lo;
-			if (accept_punct(p, '-') &&
-			    (rc = expect_uint(p, 65535, &hi, "a queue number")) < 0)
-				break;
-			if (hi < lo) {
-				rc = perror_at(p, p->last, "bad queue range");
-				break;
-			}
-		} else if (is_ident(t, "bypass") || is_ident(t, "fanout")) {
-			next(p);
-			linx_list_push_cstring(&f, t->s);
-		} else if (is_ident(t, "flags")) {
-			next(p);
-			do {
-				t = next(p);
-				if (!is_ident(t, "bypass") && !is_ident(t, "fanout")) {
-					rc = unexpected(p, t, "bypass or fanout");
-					break;
-				}
-				linx_list_push_cstring(&f, t->s);
-			} while (accept_punct(p, ','));
-			if (rc < 0)
-				break;
-		} else {
+		bool num = is_ident(t, "num"), to = is_ident(t, "to");
+		bool kw = is_ident(t, "flags");
+		bool bare = is_ident(t, "bypass") || is_ident(t, "fanout");
+
+		if (form == Q_FLAGS && !num && !to) {
+			/* `flags F` wants its queue */
+			rc = unexpected(p, t, "comma or to or num");
 			break;
 		}
+		if (!num && !to && !kw && !bare)
+			break;
+		if (form == Q_DONE || (to && form == Q_OLD) ||
+		    (kw && form != Q_START)) {
+			rc = unexpected(p, t, "newline or semicolon");
+			break;
+		}
+		if (kw || bare) {
+			if (kw)
+				next(p);
+			if ((rc = queue_flags(p, &f, &fanout)) < 0)
+				break;
+			form = kw ? Q_FLAGS : Q_OLD;
+			continue;
+		}
+		next(p);
+		/* where nft reports a fanout without a range: the number,
+		 * or in the older form `num` and its number */
+		numtok = num && form != Q_FLAGS ? t : peek(p);
+		if ((rc = expect_uint(p, 65535, &lo, "a queue number")) < 0)
+			break;
+		hi = lo;
+		if (accept_punct(p, '-') &&
+		    (rc = expect_uint(p, 65535, &hi, "a queue number")) < 0)
+			break;
+		if (hi < lo) {
+			rc = perror_at(p, p->last, "bad queue range");
+			break;
+		}
+		form = num && form != Q_FLAGS ? Q_OLD : Q_DONE;
 	}
+	if (rc == 0 && fanout && numtok && lo == hi)
+		rc = perror_at(p, numtok, "fanout requires a range to be "
+					  "specified");
 	if (rc < 0) {
 		linx_value_clear(&e);
 		linx_value_clear(&f);

@@ -446,6 +446,12 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  meta mark set skuid\n }\n}\n",
 	"table ip t {\n chain c {\n  meta priority set meta mark\n }\n}\n",
 	"table ip t {\n chain c {\n  ct zone set meta mark\n }\n}\n",
+	/* queue: fanout to one queue; arguments out of nft's grammar */
+	"table ip t {\n chain c {\n  queue fanout num 1\n }\n}\n",
+	"table ip t {\n chain c {\n  queue flags fanout to 1\n }\n}\n",
+	"table ip t {\n chain c {\n  queue num 1 to 3\n }\n}\n",
+	"table ip t {\n chain c {\n  queue flags bypass\n }\n}\n",
+	"table ip t {\n chain c {\n  queue num 1-2 flags bypass\n }\n}\n",
 	/* icmpx in an ip or ip6 table: at the code */
 	"table ip t {\n chain c {\n  reject with icmpx admin-prohibited\n"
 	" }\n}\n",

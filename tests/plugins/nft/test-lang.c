@@ -1587,6 +1587,20 @@ START_TEST(unrenderable_becomes_a_comment)
 		      "%s", t);
 	free(t);
 	linx_value_clear(&rs);
+	/* a fanout to one queue: `queue fanout` for queue 0, which nft
+	 * takes; to any other, no text nft takes */
+	rs = nt_json("{\"tables\":[{\"family\":\"ip\",\"name\":\"t\","
+		     "\"chains\":[{\"name\":\"c\",\"rules\":["
+		     "{\"exprs\":[{\"expr\":\"queue\",\"num\":0,\"total\":1,"
+		     "\"flags\":[\"fanout\"]}]},"
+		     "{\"exprs\":[{\"expr\":\"queue\",\"num\":5,\"total\":1,"
+		     "\"flags\":[\"fanout\",\"bypass\"]}]}]}]}]}");
+	t = fmt(&rs);
+	ck_assert_msg(strstr(t, "    queue fanout\n") &&
+			      strstr(t, "# <unsupported expression: queue"),
+		      "%s", t);
+	free(t);
+	linx_value_clear(&rs);
 	/* icmpx in an ip6 table: the kernel takes it, nft -f does not */
 	rs = nt_json("{\"tables\":[{\"family\":\"ip6\",\"name\":\"t\","
 		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
