@@ -1271,6 +1271,22 @@ static int prefix_len(const uint8_t *m, uint32_t len)
 	return plen;
 }
 
+/* The prefix length whose first and last address are lo and hi (n
+ * bytes each), or -1: nft lists such a nat range as the prefix. */
+static int range_prefix(const uint8_t *lo, const uint8_t *hi, uint32_t n)
+{
+	uint32_t plen = 0;
+
+	while (plen < n * 8 && (lo[plen / 8] >> (7 - plen % 8) & 1) ==
+				       (hi[plen / 8] >> (7 - plen % 8) & 1))
+		plen++;
+	for (uint32_t i = plen; i < n * 8; i++)
+		if ((lo[i / 8] >> (7 - i % 8) & 1) ||
+		    !(hi[i / 8] >> (7 - i % 8) & 1))
+			return -1;
+	return (int)plen;
+}
+
 /* A match: the load at exprs[i]; returns how many expressions it took. */
 /* byteorder hton of register `reg`: `len` bytes in units of `size` */
 static bool is_hton(const struct linx_value *e, int64_t reg, int64_t len,
@@ -2711,15 +2727,26 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 			unsigned al = v6 ? 16 : 4;
 			if (lo->len != al || (hi && hi->len != al))
 				goto bad;
-			if (v6)
+			/* a range that is a prefix, as its prefix (no port
+			 * can follow one: `to 10.0.0.0/24:80` is no nft);
+			 * a range of one address too, which the address
+			 * alone would not give back */
+			int plen = hi && !linx_map_get(e, "reg_proto_min")
+					   ? range_prefix(lo->bytes, hi->bytes, al)
+					   : -1;
+			if (v6 && plen < 0)
 				nftl_sb_put(&b, "[", 1);
-			value_text(&b, v6 ? DT_IPV6 : DT_IPV4, lo->bytes, al, -1);
-			if (hi && memcmp(hi->bytes, lo->bytes, al)) {
+			value_text(&b, v6 ? DT_IPV6 : DT_IPV4, lo->bytes, al,
+				   plen < (int)al * 8 ? plen : -1);
+			if (plen == (int)al * 8) /* the address alone is
+						  * one register */
+				nftl_sb_printf(&b, "/%d", plen);
+			if (plen < 0 && hi) {
 				nftl_sb_put(&b, "-", 1);
 				value_text(&b, v6 ? DT_IPV6 : DT_IPV4, hi->bytes, al,
 					   -1);
 			}
-			if (v6)
+			if (v6 && plen < 0)
 				nftl_sb_put(&b, "]", 1);
 		} else if (hi) {
 			goto bad;

@@ -4215,14 +4215,32 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 			goto fail;
 		linx_value_clear(&lo.elem);
 		if (lo.plen >= 0) {
-			rc = perror_at(p, p->last, "unsupported feature: nat "
-						   "to a prefix");
+			/* `snat to 10.0.0.0/24`: the prefix's first and last
+			 * address, as nft sends it (and lists such a range
+			 * back as the prefix) */
+			uint8_t last[16];
+			for (unsigned i = 0; i < al * 8u; i++)
+				if ((int)i >= lo.plen)
+					lo.b[i / 8] &= (uint8_t)~(0x80u >> i % 8);
+			memcpy(last, lo.b, al);
+			for (unsigned i = (unsigned)lo.plen; i < al * 8u; i++)
+				last[i / 8] |= (uint8_t)(0x80u >> i % 8);
+			if ((rc = e_imm(p, r, reg, lo.b, al)) < 0)
+				goto fail;
+			linx_map_put_int(&e, "reg_addr_min", reg++);
+			if ((rc = e_imm(p, r, reg, last, al)) < 0)
+				goto fail;
+			linx_map_put_int(&e, "reg_addr_max", reg++);
+			if (is_punct(peek(p), '-') || is_punct(peek(p), ':')) {
+				rc = unexpected(p, peek(p), "end of a prefix");
+				goto fail;
+			}
+		} else if ((rc = e_imm(p, r, reg, lo.b, al)) < 0) {
 			goto fail;
+		} else {
+			linx_map_put_int(&e, "reg_addr_min", reg++);
 		}
-		if ((rc = e_imm(p, r, reg, lo.b, al)) < 0)
-			goto fail;
-		linx_map_put_int(&e, "reg_addr_min", reg++);
-		if (accept_punct(p, '-')) {
+		if (lo.plen < 0 && accept_punct(p, '-')) {
 			if ((rc = parse_value(p, dt, al, &hi)) < 0)
 				goto fail;
 			linx_value_clear(&hi.elem);
