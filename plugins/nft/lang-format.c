@@ -2363,6 +2363,30 @@ static int fmt_field(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	int64_t dreg = -1;
 	int rc = 0;
 
+	/* a named set or map of the field's type: the parser shifts the
+	 * field down to its own value first (e_field_shift), which a
+	 * lookup without the shift would not find */
+	const struct linx_value *sh = &ex[i + 2];
+	const struct linx_value *by = bytes_of(sh, "data");
+	const char *sop = str_of(sh, "op");
+	int64_t slen = -1;
+	uint32_t amount = 0;
+	if (by && by->len == sizeof(amount))
+		memcpy(&amount, by->bytes, sizeof(amount));
+	if (s->bits && s->shift && is_expr(sh, "bitwise") && sop &&
+	    streq(sop, "rshift") && sreg1(sh) && int_of(sh, "dreg", &dreg) &&
+	    dreg == 1 && int_of(sh, "len", &slen) && slen == s->len &&
+	    amount == s->shift && i + 3 < n && is_expr(&ex[i + 3], "lookup") &&
+	    str_of(&ex[i + 3], "set")) {
+		t[0] = ex[i];
+		t[1] = ex[i + 3];
+		rc = fmt_match_as(c, t, 2, 0, s, false, NULL);
+		return rc <= 0 ? rc : rc + 2;
+	}
+	if (s->bits && s->shift && is_expr(sh, "lookup") && str_of(sh, "set"))
+		return unsupported(c, sh, "a named set of a bit field not "
+					  "shifted to its value");
+	dreg = -1;
 	/* not a value to compare: a map's key, another mask */
 	if (is_expr(&ex[i + 2], "bitwise") ||
 	    (int_of(&ex[i + 2], "dreg", &dreg) && dreg != 0))

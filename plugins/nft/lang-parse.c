@@ -1191,6 +1191,29 @@ static int e_field_mask(struct parser *p, struct rule *r,
 	return e_bitwise(p, r, m, s->len);
 }
 
+/* A bit field's masked value shifted down to the field's own value, for
+ * a named set or map of its type (`ip dscp @s`, `ip dscp vmap @m`): nft
+ * shifts the elements of an anonymous set up instead, and cannot do that
+ * to a named one's. */
+static int e_field_shift(struct parser *p, struct rule *r,
+			 const struct nftl_sel *s)
+{
+	struct linx_value e;
+	uint32_t by;
+
+	if (!s || !s->bits || !s->shift) /* s: NULL for fib */
+		return 0;
+	by = s->shift;
+	e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "bitwise");
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_cstring(&e, "op", "rshift");
+	linx_map_put_int(&e, "len", s->len);
+	linx_map_put_bytes(&e, "data", &by, sizeof(by)); /* host order */
+	return push_expr(p, r, &e);
+}
+
 /* A ct key into register 1, with the direction of `ct original|reply
  * KEY` (the selector's proto says which). */
 static int e_ct_load(struct parser *p, struct rule *r,
@@ -2830,7 +2853,8 @@ static int set_rhs(struct parser *p, struct rule *r, const struct nftl_sel *s,
 		return perror_at(p, t, "a set needs == or !=");
 	next(p);
 	if (t->kind == T_SETREF)
-		return (rc = hton_for_set(p, r, t, dt, len)) < 0
+		return (rc = e_field_shift(p, r, s)) < 0 ||
+				       (rc = hton_for_set(p, r, t, dt, len)) < 0
 			       ? rc
 			       : lookup(p, r, t, neq, false);
 	return set_literal(p, r, s, dt, len, false, neq, true, t);
@@ -2896,6 +2920,9 @@ static int match_rest(struct parser *p, struct rule *r,
 	if (is_ident(t, "vmap") && !explicit_op) {
 		next(p);
 		if ((rc = e_sel_load(p, r, s, len)) < 0)
+			return rc;
+		if (peek(p)->kind == T_SETREF &&
+		    (rc = e_field_shift(p, r, s)) < 0)
 			return rc;
 		return vmap_rhs(p, r, dt, len);
 	}

@@ -1601,6 +1601,20 @@ START_TEST(unrenderable_becomes_a_comment)
 		      "%s", t);
 	free(t);
 	linx_value_clear(&rs);
+	/* ip dscp against a named set without the shift down to its
+	 * value (what Linx sent before): no text reads back to it */
+	rs = nt_json("{\"tables\":[{\"family\":\"ip\",\"name\":\"t\","
+		     "\"sets\":[{\"name\":\"s\",\"key_type\":\"dscp\"}],"
+		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
+		     "{\"expr\":\"payload\",\"dreg\":1,\"base\":\"network\","
+		     "\"offset\":1,\"len\":1},"
+		     "{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":1,"
+		     "\"mask\":{\"$bytes\":\"fc\"},\"xor\":{\"$bytes\":\"00\"}},"
+		     "{\"expr\":\"lookup\",\"sreg\":1,\"set\":\"s\"}]}]}]}]}");
+	t = fmt(&rs);
+	ck_assert_msg(strstr(t, "# <unsupported expression: lookup"), "%s", t);
+	free(t);
+	linx_value_clear(&rs);
 	/* icmpx in an ip6 table: the kernel takes it, nft -f does not */
 	rs = nt_json("{\"tables\":[{\"family\":\"ip6\",\"name\":\"t\","
 		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
