@@ -1146,6 +1146,21 @@ static bool sreg1(const struct linx_value *e)
 	return int_of(e, "sreg", &r) && r == 1;
 }
 
+/* Whether cmp `e`, if it compares with a $hole, has the type the parser
+ * gives a hole of selector `s` (true for any other cmp). */
+static bool hole_fits(const struct linx_value *e, const struct nftl_sel *s)
+{
+	const struct linx_value *h = is_expr(e, "cmp") ? linx_map_get(e, "data")
+						       : NULL;
+	const char *type = h && h->type == LINX_MAP ? str_of(h, "type") : NULL;
+	char buf[32];
+
+	if (!h || h->type != LINX_MAP || !str_of(h, "hole"))
+		return true;
+	return type && streq(type, nftl_hole_type(s->dtype, s->len, buf,
+						   sizeof(buf)));
+}
+
 static const char *op_text(const char *op)
 {
 	if (!op) return NULL;
@@ -1695,7 +1710,7 @@ value:;
 			goto bad;
 		if (h && h->type == LINX_MAP && str_of(h, "hole")) {
 			const char *hn = str_of(h, "hole");
-			if (!hn[0] || strlen(hn) > 255)
+			if (!hn[0] || strlen(hn) > 255 || !hole_fits(e1, s))
 				goto bad;
 			for (const char *q = hn; *q; q++)
 				if (!isalnum((unsigned char)*q) && *q != '_')
@@ -2476,6 +2491,15 @@ static int fmt_match(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				s = raw;
 				prefix = false;
 			}
+		}
+	}
+	/* a $hole reads back with its selector's type: a raw load that is
+	 * a field too (@nh,96,32, ip saddr) stays raw for an integer hole */
+	if (s && i + 1 < n && !hole_fits(&ex[i + 1], s)) {
+		const struct nftl_sel *raw = raw_of(c, &ex[i]);
+		if (raw) {
+			s = raw;
+			prefix = false;
 		}
 	}
 	if (!s)

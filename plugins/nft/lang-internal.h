@@ -312,6 +312,11 @@ bool nftl_is_keyword(const char *s);
  * parser reads quotas and rates with them, the formatter quotes a name
  * that starts with one and a '/'. */
 bool nftl_byte_unit(const char *s, size_t n, uint64_t *mul);
+/* The type of a $hole matched against a selector of `dt`, `len` bytes
+ * (ipv4_addr, ifname, integer/16, ...): the parser writes it into the
+ * hole, the formatter picks a selector that gives it back.  `buf` holds
+ * integer names. */
+const char *nftl_hole_type(unsigned dt, unsigned len, char *buf, size_t n);
 
 /* Layer-4 protocol number of a payload protocol name, or -1. */
 int nftl_l4_proto(const char *proto);

@@ -724,21 +724,6 @@ static int lookup_service(const char *name, uint64_t *v)
 }
 
 /* A hole's type name: what linx_nft_fill_holes() converts to. */
-static const char *hole_type(unsigned dt, unsigned len, char *buf, size_t n)
-{
-	switch (dt) {
-	case DT_IPV4: return "ipv4_addr";
-	case DT_IPV6: return "ipv6_addr";
-	case DT_IFNAME: return "ifname";
-	case DT_ETHER: return "ether_addr";
-	default:
-		snprintf(buf, n, "%s/%u", nftl_dtype_host(dt) ? "host_integer"
-							 : "integer",
-			 len * 8);
-		return buf;
-	}
-}
-
 int nftl_lang_hole_bytes(const char *type, const struct linx_value *v,
 			uint8_t *out, unsigned *len, char *why, size_t whyn);
 
@@ -1956,7 +1941,7 @@ static int parse_hole(struct parser *p, struct rule *r, const struct tok *t,
 			return rc;
 		dt = DT_INT;
 	}
-	type = hole_type(dt, len, tb, sizeof(tb));
+	type = nftl_hole_type(dt, len, tb, sizeof(tb));
 
 	if (!given && p->opts && p->opts->no_holes)
 		return unexpected(p, t, NULL); /* unknown identifier */

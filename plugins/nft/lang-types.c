@@ -893,6 +893,21 @@ static int kw_cmp(const void *a, const void *b)
 	return strcmp(a, *(const char *const *)b);
 }
 
+const char *nftl_hole_type(unsigned dt, unsigned len, char *buf, size_t n)
+{
+	switch (dt) {
+	case DT_IPV4: return "ipv4_addr";
+	case DT_IPV6: return "ipv6_addr";
+	case DT_IFNAME: return "ifname";
+	case DT_ETHER: return "ether_addr";
+	default:
+		snprintf(buf, n, "%s/%u", nftl_dtype_host(dt) ? "host_integer"
+							 : "integer",
+			 len * 8);
+		return buf;
+	}
+}
+
 bool nftl_byte_unit(const char *s, size_t n, uint64_t *mul)
 {
 	static const struct {
