@@ -835,6 +835,10 @@ static int elements_text(struct sbuf *b, const char *type,
 				nftl_sb_puts(b, " timeout ");
 				put_time(b, (uint64_t)t);
 			}
+			if (int_of(e, "expires", &t) && t >= 0) {
+				nftl_sb_puts(b, " expires ");
+				put_time(b, (uint64_t)t);
+			}
 			if (cm) {
 				nftl_sb_puts(b, " comment ");
 				nftl_sb_quote(b, cm);

@@ -1836,6 +1836,13 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 					goto fail;
 				linx_map_put_int(&em, "timeout", (int64_t)ms);
 				extra = true;
+			} else if (accept_ident(p, "expires")) {
+				/* the time left, as `nft list` writes it */
+				uint64_t ms;
+				if ((rc = parse_time(p, &ms)) < 0)
+					goto fail;
+				linx_map_put_int(&em, "expires", (int64_t)ms);
+				extra = true;
 			} else if (accept_ident(p, "comment")) {
 				const struct tok *t = comment_text(p, &rc);
 				if (!t)

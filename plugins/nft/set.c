@@ -76,8 +76,8 @@ struct elem {
 	uint8_t key[NFT_DATA_VALUE_MAXLEN], end[NFT_DATA_VALUE_MAXLEN];
 	bool interval;
 	const struct linx_value *value; /* map data, NULL for sets */
-	bool has_timeout;
-	uint64_t timeout;
+	bool has_timeout, has_expires;
+	uint64_t timeout, expires; /* ms; expires: the time left */
 	const char *comment;
 	const struct linx_value *exprs; /* the element's own, or NULL */
 };
@@ -355,6 +355,9 @@ static int read_elem(const struct set_decl *d, const struct linx_value *v,
 		rc = nft_get_u64(v, "timeout", UINT64_MAX / 2, kind,
 				 &el->has_timeout, &el->timeout, err);
 		if (rc == 0)
+			rc = nft_get_u64(v, "expires", UINT64_MAX / 2, kind,
+					 &el->has_expires, &el->expires, err);
+		if (rc == 0)
 			rc = nft_get_str(v, "comment", kind, &has, &el->comment,
 					 err);
 		if (rc)
@@ -369,6 +372,20 @@ static int read_elem(const struct set_decl *d, const struct linx_value *v,
 			return nft_bad(err, kind, d->object,
 				       "element %u: timeout in a set without "
 				       "the timeout flag", i);
+		/* the kernel counts the time left from a timeout: the
+		 * element's, else the set's (EOPNOTSUPP without one) */
+		uint64_t tmo = el->has_timeout ? el->timeout
+				   : (d->flags & NFT_SET_TIMEOUT) && d->has_timeout
+					   ? d->timeout
+					   : 0;
+		if (el->has_expires && !tmo)
+			return nft_bad(err, kind, d->object,
+				       "element %u: expires without a timeout "
+				       "(the element's or the set's)", i);
+		if (el->has_expires && el->expires > tmo) /* ERANGE */
+			return nft_bad(err, kind, d->object,
+				       "element %u: expires after its timeout",
+				       i);
 		rc = read_elem_exprs(d, v, i, el, err);
 		if (rc)
 			return rc;
@@ -677,6 +694,8 @@ static int put_elem(struct elem_writer *w, const uint8_t *key,
 		nft_put_be32(b, NFTA_SET_ELEM_FLAGS, kflags);
 	if (el && el->has_timeout)
 		nft_put_be64(b, NFTA_SET_ELEM_TIMEOUT, el->timeout);
+	if (el && el->has_expires)
+		nft_put_be64(b, NFTA_SET_ELEM_EXPIRATION, el->expires);
 	put_data(b, NFTA_SET_ELEM_KEY, key, d->key.len);
 	if (key_end)
 		put_data(b, NFTA_SET_ELEM_KEY_END, key_end, d->key.len);

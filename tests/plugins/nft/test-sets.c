@@ -983,6 +983,16 @@ static const struct bad_case bad_cases[] = {
 	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"elements\":"
 	     "[{\"key\":\"10.0.0.1\",\"timeout\":5}]}",
 	  "bad_set_element", "timeout flag" },
+	/* the time left needs a timeout to count from, and stays under it
+	 * (the kernel: EOPNOTSUPP, ERANGE) */
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":"
+	     "[\"timeout\"],\"elements\":[{\"key\":\"10.0.0.1\","
+	     "\"expires\":5}]}",
+	  "bad_set_element", "expires without a timeout" },
+	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"flags\":"
+	     "[\"timeout\"],\"timeout\":1000,\"elements\":[{\"key\":"
+	     "\"10.0.0.1\",\"expires\":2000}]}",
+	  "bad_set_element", "expires after its timeout" },
 	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"elements\":"
 	     "[{\"key\":\"10.0.0.1\",\"value\":5}]}",
 	  "bad_set_element", "a value in a set" },
@@ -2228,6 +2238,57 @@ START_TEST(test_api_push_pull)
 }
 END_TEST
 
+/* An element's time left (`expires`, what nft list prints and a saved
+ * ruleset carries) is sent, and both we and nft read it back, counted
+ * down a little. */
+START_TEST(test_kernel_expires)
+{
+	struct linx_value rs = J(
+		"{\"tables\":[{\"family\":\"inet\",\"name\":\"api\","
+		"\"sets\":[{\"name\":\"s\",\"key_type\":\"ipv4_addr\","
+		"\"flags\":[\"timeout\"],\"timeout\":60000,\"elements\":["
+		"{\"key\":\"10.0.0.1\",\"expires\":20000},"
+		"{\"key\":\"10.0.0.2\",\"timeout\":5000,\"expires\":3000}]}]}]}");
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_REPLACE };
+	struct linx_nft_scope scope = { .family = "inet", .table = "api" };
+	struct linx_error err;
+	struct linx_nft *s = NULL;
+	struct linx_value got;
+	char *out;
+
+	linx_test_require_root();
+	linx_test_private_netns();
+	linx_error_clear(&err);
+	linx_assert_ok(linx_nft_open(NULL, &s, &err), &err);
+	linx_assert_ok(linx_nft_push(s, &rs, &o, NULL, &err), &err);
+	linx_assert_ok(linx_nft_pull(s, &scope, &got, NULL, &err), &err);
+	const struct linx_value *els = linx_map_get(
+		&linx_map_get(&linx_map_get(&got, "tables")->items[0], "sets")
+			 ->items[0],
+		"elements");
+	ck_assert_uint_eq(els->len, 2);
+	for (uint32_t i = 0; i < 2; i++) {
+		const struct linx_value *k = linx_map_get(&els->items[i], "key");
+		uint64_t left = 0, max;
+		ck_assert(linx_value_get_u64(
+			linx_map_get(&els->items[i], "expires"), &left));
+		max = strcmp(k->str, "10.0.0.1") == 0 ? 20000 : 3000;
+		ck_assert_msg(left <= max && left + 2000 > max, "%s: %llu left",
+			      k->str, (unsigned long long)left);
+	}
+	/* nft's view: the elements count down (how far depends on how
+	 * fast nft starts here) */
+	out = sh_ok("nft list set inet api s");
+	ck_assert_msg(strstr(out, "10.0.0.1 expires 1") &&
+			      strstr(out, "10.0.0.2 timeout 5s expires "),
+		      "%s", out);
+	free(out);
+	linx_value_clear(&got);
+	linx_value_clear(&rs);
+	linx_nft_close(s);
+}
+END_TEST
+
 /* Reconcile from nothing to a verdict map jumping to a new chain. */
 START_TEST(test_api_reconcile_vmap)
 {
@@ -2402,6 +2463,7 @@ Suite *sets_suite(void)
 		tcase_add_loop_test(tk, test_kernel_objects, 0,
 				    NFT_ARRAY_SIZE(kernel_objects));
 		tcase_add_test(tk, test_api_push_pull);
+		tcase_add_test(tk, test_kernel_expires);
 		tcase_add_test(tk, test_kernel_anonymous);
 		tcase_add_test(tk, test_api_reconcile_vmap);
 		tcase_add_test(tk, test_api_reconcile_counters);
