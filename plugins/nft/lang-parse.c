@@ -2130,6 +2130,35 @@ static int hton_for_set(struct parser *p, struct rule *r, const struct tok *t,
 	return hton_into(p, r, 1, len, len, t->s);
 }
 
+/* A range match of reg 1, [lo, hi] in the value's own order (turned to
+ * network order with the register for a host-order type, as nft does
+ * to compare): cmp gte and lte, or one `range neq` for `!=`.  lo and hi
+ * are turned in place. */
+static int e_range(struct parser *p, struct rule *r, unsigned dt,
+		   unsigned len, uint8_t *lo, uint8_t *hi, bool neq)
+{
+	int rc;
+
+	if (nftl_dtype_hton(dt, len)) {
+		if ((rc = e_hton(p, r, len)) < 0)
+			return rc;
+		host_to_be(lo, len);
+		host_to_be(hi, len);
+	}
+	if (neq) {
+		struct linx_value e = linx_value_map();
+		linx_map_put_cstring(&e, "expr", "range");
+		linx_map_put_int(&e, "sreg", 1);
+		linx_map_put_cstring(&e, "op", "neq");
+		linx_map_put_bytes(&e, "from", lo, len);
+		linx_map_put_bytes(&e, "to", hi, len);
+		return push_expr(p, r, &e);
+	}
+	if ((rc = e_cmp(p, r, "gte", lo, len)) < 0)
+		return rc;
+	return e_cmp(p, r, "lte", hi, len);
+}
+
 /* The one element of a set just read (p->one), as the plain match nft
  * makes of it: `tcp dport { 22 }` is `tcp dport 22`, `{ 1-5 }` a range,
  * `ip saddr { 10.0.0.0/8 }` the prefix match. */
@@ -2145,24 +2174,7 @@ static int single_match(struct parser *p, struct rule *r,
 	if (p->one.wild) /* { "eth*" } is iifname "eth*" */
 		return e_cmp(p, r, op, lo, p->one.wild);
 	if (p->one.range) {
-		if (nftl_dtype_hton(dt, len)) {
-			if ((rc = e_hton(p, r, len)) < 0)
-				return rc;
-			host_to_be(lo, len);
-			host_to_be(hi, len);
-		}
-		if (inv) {
-			struct linx_value e = linx_value_map();
-			linx_map_put_cstring(&e, "expr", "range");
-			linx_map_put_int(&e, "sreg", 1);
-			linx_map_put_cstring(&e, "op", "neq");
-			linx_map_put_bytes(&e, "from", lo, len);
-			linx_map_put_bytes(&e, "to", hi, len);
-			return push_expr(p, r, &e);
-		}
-		if ((rc = e_cmp(p, r, "gte", lo, len)) < 0)
-			return rc;
-		return e_cmp(p, r, "lte", hi, len);
+		return e_range(p, r, dt, len, lo, hi, inv);
 	}
 	if (plen < 0 && !inv && nftl_dtype_is_bitmask(dt)) {
 		/* `ct state { established }`: the flag test */
@@ -2992,6 +3004,22 @@ static int match_rest(struct parser *p, struct rule *r,
 		}
 		if ((rc = parse_flags_value(p, dt, len, false, &m)) < 0)
 			return rc;
+		if (!ordering && accept_punct(p, '-')) {
+			/* `ct state 0x10-0x1f`: a range of the bitmask's
+			 * values, as nft takes (and the formatter writes
+			 * `ct state { 0x10-0x1f }` so) */
+			uint64_t hv;
+			uint8_t lo_b[8], hi_b[8];
+			if ((rc = parse_flags_value(p, dt, len, false, &hv)) < 0)
+				return rc;
+			if (hv < m)
+				return perror_at(p, p->last, "bad range: the low "
+							     "end is above the "
+							     "high end");
+			put_uint(lo_b, len, m, nftl_dtype_host(dt));
+			put_uint(hi_b, len, hv, nftl_dtype_host(dt));
+			return e_range(p, r, dt, len, lo_b, hi_b, neq);
+		}
 		if (!explicit_op && accept_punct(p, '/')) {
 			uint64_t mk;
 			if ((rc = parse_flags_value(p, dt, len, false, &mk)) < 0)
@@ -3095,24 +3123,7 @@ static int match_rest(struct parser *p, struct rule *r,
 					 dt == DT_HOUR ? " (in UTC, where "
 							 "meta hour is kept)"
 						       : "");
-		if (nftl_dtype_hton(dt, len)) {
-			if ((rc = e_hton(p, r, len)) < 0)
-				return rc;
-			host_to_be(v.b, len);
-			host_to_be(hi.b, len);
-		}
-		if (neq) {
-			struct linx_value e = linx_value_map();
-			linx_map_put_cstring(&e, "expr", "range");
-			linx_map_put_int(&e, "sreg", 1);
-			linx_map_put_cstring(&e, "op", "neq");
-			linx_map_put_bytes(&e, "from", v.b, len);
-			linx_map_put_bytes(&e, "to", hi.b, len);
-			return push_expr(p, r, &e);
-		}
-		if ((rc = e_cmp(p, r, "gte", v.b, len)) < 0)
-			return rc;
-		return e_cmp(p, r, "lte", hi.b, len);
+		return e_range(p, r, dt, len, v.b, hi.b, neq);
 	}
 	if (v.plen >= 0) {
 		unsigned full = len * 8;
