@@ -4621,10 +4621,11 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 				? nftl_sel_find(bare ? "meta" : t->s, k->s)
 				: NULL;
 		if (src && src->dtype != s->dtype &&
-		    !(s->dtype == DT_MARK &&
-		      (src->dtype == DT_INT || src->dtype == DT_HINT))) {
-			/* nft's rule: the same type, or a plain integer
-			 * into a mark (meta mark set meta cpu) */
+		    !(s->dtype == DT_MARK && !nftl_dtype_is_bitmask(src->dtype))) {
+			/* nft's rule: the same type, or into a mark anything
+			 * but flags (meta mark set meta cpu; a uid or an
+			 * ifindex too in nft 1.1, not in 1.0.6, and the
+			 * kernel takes them) */
 			bool wi = s->dtype == DT_INT || s->dtype == DT_HINT;
 			const char *want =
 				wi ? NULL : nftl_dtype_settype(s->dtype, s->len);

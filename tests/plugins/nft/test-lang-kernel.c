@@ -443,7 +443,7 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  tcp dport 22 acept flow add @ft\n }\n}\n",
 	/* a set from another type: at the source (nft's datatype
 	 * mismatch), a bare meta key too */
-	"table ip t {\n chain c {\n  meta mark set skuid\n }\n}\n",
+	"table ip t {\n chain c {\n  ct mark set ct status\n }\n}\n",
 	"table ip t {\n chain c {\n  meta priority set meta mark\n }\n}\n",
 	"table ip t {\n chain c {\n  ct zone set meta mark\n }\n}\n",
 	/* queue: fanout to one queue; arguments out of nft's grammar */
