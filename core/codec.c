@@ -303,6 +303,24 @@ static int decode_str(struct reader *r, bool is_string, char **ret,
 	return 0;
 }
 
+/* A map key: as a string, but pooled when the schemas use it. */
+static int decode_key(struct reader *r, char **ret, uint32_t *ret_len)
+{
+	uint32_t n;
+	int e = r_length(r, 1, &n);
+
+	if (e < 0)
+		return e;
+	if (!linx_utf8_valid((const char *)r->p + r->pos, n))
+		return bad(r, "string is not valid UTF-8 or contains NUL");
+	*ret = linx__key_dup((const char *)r->p + r->pos, n);
+	if (!*ret)
+		return linx_error_set(r->err, ENOMEM, "decode", NULL);
+	r->pos += n;
+	*ret_len = n;
+	return 0;
+}
+
 static int decode_list(struct reader *r, struct linx_value *ret,
 		       unsigned depth)
 {
@@ -356,15 +374,15 @@ static int decode_map(struct reader *r, struct linx_value *ret,
 	for (uint32_t i = 0; i < n; i++) {
 		struct linx_pair *p;
 		char *key;
-		uint32_t key_len;
+		uint32_t key_len = 0;
 		size_t key_pos = r->pos;
 		bool dup = false;
 
-		e = decode_str(r, true, &key, &key_len);
+		e = decode_key(r, &key, &key_len);
 		if (e < 0)
 			goto out;
 		if (linx_value_reserve(ret, 1) < 0) {
-			free(key);
+			linx__key_free(key);
 			e = linx_error_set(r->err, ENOMEM, "decode", NULL);
 			goto out;
 		}

@@ -22,6 +22,13 @@ size_t linx__format(char *buf, size_t cap, const char *fmt, ...)
 /* Copy a C string into a fixed field, truncating; always terminates. */
 void linx__strlcpy(char *dst, const char *src, size_t cap);
 
+/* keys.c: map keys, pooled when the schemas use them (see keys.c).
+ * linx__key_dup() returns a pooled key or a heap copy (NULL when out of
+ * memory); linx__key_free() releases either. */
+char *linx__key_dup(const char *k, size_t n);
+void linx__key_free(char *k);
+bool linx__key_pooled(const char *k);
+
 /* value.c */
 void linx__value_poison(struct linx_value *v, int code);
 /* After pairs were appended in place: index the map's keys and record its

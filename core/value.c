@@ -509,7 +509,7 @@ int linx_map_put(struct linx_value *map, const char *key,
 	r = map->len < map->cap
 		    ? 0
 		    : grow(map, sizeof(struct linx_pair), (size_t)map->len + 1);
-	k = r < 0 ? NULL : dup_bytes(key, key_len);
+	k = r < 0 ? NULL : linx__key_dup(key, key_len);
 	if (!k) {
 		linx_value_clear(val);
 		r = r < 0 ? r : -ENOMEM;
@@ -639,7 +639,7 @@ void linx_value_clear(struct linx_value *v)
 		break;
 	case LINX_MAP:
 		for (uint32_t i = 0; i < v->len; i++) {
-			free(v->pairs[i].key);
+			linx__key_free(v->pairs[i].key);
 			linx_value_clear(&v->pairs[i].value);
 		}
 		free(v->pairs);
@@ -733,7 +733,10 @@ int linx_value_copy(struct linx_value *ret, const struct linx_value *v)
 			const struct linx_pair *src = &v->pairs[i];
 			struct linx_pair *dst = &ret->pairs[ret->len];
 
-			dst->key = dup_bytes(src->key, src->key_len);
+			dst->key = linx__key_pooled(src->key)
+					   ? src->key
+					   : linx__key_dup(src->key,
+							   src->key_len);
 			if (!dst->key) {
 				r = -ENOMEM;
 				break;
@@ -834,8 +837,9 @@ bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 			 * same order: try the same position before a search,
 			 * which keeps the common case linear.  Keys are unique,
 			 * so a match there is the match. */
-			if (q->key_len != p->key_len ||
-			    memcmp(q->key, p->key, p->key_len) != 0)
+			if (q->key != p->key &&
+			    (q->key_len != p->key_len ||
+			     memcmp(q->key, p->key, p->key_len) != 0))
 				q = find_pair(b, p->key, p->key_len);
 			o = q ? &q->value : NULL;
 			if (!o || !elem_equal(&p->value, o))

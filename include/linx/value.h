@@ -106,7 +106,10 @@ struct linx_value {
 };
 
 struct linx_pair {
-	char *key; /* NUL-terminated, UTF-8, no NUL inside */
+	/* NUL-terminated, UTF-8, no NUL inside.  Read-only: a common key
+	 * may be shared, in a read-only pool, by every map that holds it.
+	 * A pair filled in place owns a malloc()ed key; freed by the map. */
+	char *key;
 	uint32_t key_len;
 	uint32_t reserved;
 	struct linx_value value;

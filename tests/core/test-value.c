@@ -449,6 +449,51 @@ static struct linx_value sample_tree(void)
 	return root;
 }
 
+/* The schema's keys are stored once, any other key is a copy of its own;
+ * putting, copying, decoding and clearing treat both alike (under ASan,
+ * a pooled key freed or a copied one leaked fails here). */
+START_TEST(pooled_keys)
+{
+	static const char odd[] = "not-a-schema-key.0";
+	struct linx_value a = linx_value_map(), b = linx_value_map(), c, d;
+	struct linx_error err = { 0 };
+	void *buf = NULL;
+	size_t len = 0;
+	char key[8];
+
+	snprintf(key, sizeof(key), "%s", "name");
+	ck_assert_int_eq(linx_map_put_cstring(&a, key, "x"), 0);
+	ck_assert_int_eq(linx_map_put_cstring(&a, odd, "y"), 0);
+	ck_assert_int_eq(linx_map_put_cstring(&b, "name", "x"), 0);
+	ck_assert_int_eq(linx_map_put_cstring(&b, odd, "y"), 0);
+	/* the same pooled string, not the caller's buffer */
+	ck_assert_ptr_eq(a.pairs[0].key, b.pairs[0].key);
+	ck_assert_ptr_ne(a.pairs[0].key, key);
+	/* any other key: a copy per map */
+	ck_assert_ptr_ne(a.pairs[1].key, b.pairs[1].key);
+	ck_assert_str_eq(a.pairs[1].key, odd);
+	ck_assert(linx_value_equal(&a, &b));
+	ck_assert_int_eq(linx_value_copy(&c, &a), 0);
+	ck_assert_ptr_eq(c.pairs[0].key, a.pairs[0].key);
+	ck_assert_ptr_ne(c.pairs[1].key, a.pairs[1].key);
+	ck_assert(linx_value_equal(&c, &b));
+	ck_assert_int_eq(linx_value_encode(&c, &buf, &len, &err), 0);
+	ck_assert_int_eq(linx_value_decode(buf, len, &d, &err), 0);
+	ck_assert_ptr_eq(d.pairs[0].key, a.pairs[0].key);
+	ck_assert_str_eq(d.pairs[1].key, odd);
+	ck_assert(linx_value_equal(&d, &a));
+	/* replacing a value keeps the key; the lookup finds either kind */
+	ck_assert_int_eq(linx_map_put_cstring(&d, "name", "z"), 0);
+	ck_assert_str_eq(linx_map_get(&d, "name")->str, "z");
+	ck_assert_str_eq(linx_map_get(&d, odd)->str, "y");
+	free(buf);
+	linx_value_clear(&a);
+	linx_value_clear(&b);
+	linx_value_clear(&c);
+	linx_value_clear(&d);
+}
+END_TEST
+
 START_TEST(copy_and_equal)
 {
 	struct linx_value a = sample_tree(), b, c;
@@ -456,10 +501,10 @@ START_TEST(copy_and_equal)
 	ck_assert_int_eq(linx_value_copy(&b, &a), 0);
 	ck_assert(linx_value_equal(&a, &b));
 	ck_assert(linx_value_equal(&b, &a));
-	/* Deep: the copy shares no memory with the original. */
+	/* Deep: the copy shares no writable memory with the original (a
+	 * key is read-only; the schema's keys are shared, see pooled_keys). */
 	ck_assert_ptr_ne(a.pairs, b.pairs);
 	ck_assert_ptr_ne(a.pairs[0].value.items, b.pairs[0].value.items);
-	ck_assert_ptr_ne(a.pairs[0].key, b.pairs[0].key);
 	b.pairs[0].value.items[0].pairs[0].value.i = 5;
 	ck_assert(!linx_value_equal(&a, &b));
 	linx_value_clear(&b);
@@ -1156,6 +1201,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, poison_propagates);
 	tcase_add_test(tc, reserve);
 	tcase_add_test(tc, copy_and_equal);
+	tcase_add_test(tc, pooled_keys);
 	tcase_add_test(tc, copy_keeps_poison);
 	tcase_add_test(tc, equal_maps_any_order);
 	tcase_add_test(tc, clear_nested);

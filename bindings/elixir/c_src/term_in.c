@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h" /* the core is linked in: linx__map_reindex */
+#include "internal.h" /* the core is linked in: linx__map_reindex, keys */
 #include "nif.h"
 
 /* Longest atom text: 255 characters of up to 4 UTF-8 bytes (erl(1)). */
@@ -402,15 +402,13 @@ static int convert_map(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 		r = convert(c, val, &v);
 		if (r < 0)
 			break;
-		copy = malloc(klen + 1);
+		copy = linx__key_dup(k, klen);
 		if (!copy || ret->len >= ret->cap) {
-			free(copy);
+			linx__key_free(copy);
 			linx_value_clear(&v);
 			r = fail(c, ENOMEM, "out of memory");
 			break;
 		}
-		memcpy(copy, k, klen);
-		copy[klen] = '\0';
 		/*
 		 * Filled in place rather than with linx_map_put(), which looks
 		 * for an existing key first and would make a large map
