@@ -70,6 +70,7 @@ struct differ {
 	const struct linx_value *sets;
 	/* Two batches reused for every encoding comparison. */
 	struct nft_batch scratch[2];
+	struct nft_kept *kept; /* NULL: not recorded */
 };
 
 static const struct linx_value *get(const struct linx_value *m, const char *k)
@@ -614,6 +615,63 @@ static int diff_rules_positional(struct differ *d, const char *chain,
 	return 0;
 }
 
+/* ---- what a diff kept ------------------------------------------------------ */
+
+void nft_kept_free(struct nft_kept *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < k->n; i++)
+		free(k->a[i].match);
+	free(k->a);
+	memset(k, 0, sizeof(*k));
+}
+
+const struct nft_kept_chain *nft_kept_find(struct nft_kept *k,
+					   const struct linx_value *want)
+{
+	for (size_t i = 0; k && i < k->n; i++) {
+		size_t j = (k->next + i) % k->n;
+
+		if (k->a[j].want == want) {
+			k->next = j + 1;
+			return &k->a[j];
+		}
+	}
+	return NULL;
+}
+
+/* A new entry for a tagged chain, every rule not kept (-1) until the
+ * comparison says otherwise. */
+static int kept_add(struct differ *d, const struct linx_value *want,
+		    const struct linx_value *cur, uint32_t nw)
+{
+	struct nft_kept *k = d->kept;
+	struct nft_kept_chain *e;
+
+	if (!k || !want)
+		return 0;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 64;
+		void *a = realloc(k->a, cap * sizeof(*k->a));
+
+		if (!a)
+			return -ENOMEM;
+		k->a = a;
+		k->cap = cap;
+	}
+	e = &k->a[k->n];
+	e->match = malloc((nw ? nw : 1) * sizeof(*e->match));
+	if (!e->match)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nw; i++)
+		e->match[i] = -1;
+	e->want = want;
+	e->cur = cur;
+	k->n++;
+	return 0;
+}
+
 /* Tagged chains: kept rules (matched by tag, in an order that agrees with
  * the desired one) are replaced in place when they changed; the others
  * are deleted and created where they belong. */
@@ -690,6 +748,7 @@ static int diff_rules_tagged(struct differ *d, const char *chain,
 		}
 	}
 matched:
+	r = kept_add(d, want, cur, nw);
 	for (uint32_t j = 0; j < nc && r == 0; j++)
 		if (!kept_cur[j])
 			r = op_rule(d, OP_DELETE_RULE, chain, NULL,
@@ -705,6 +764,8 @@ matched:
 				r = op_rule(d, OP_REPLACE_RULE, chain,
 					    &want->items[i], get(c, "handle"),
 					    NULL, NULL);
+			if (r == 0 && same && d->kept)
+				d->kept->a[d->kept->n - 1].match[i] = match[i];
 			continue;
 		}
 		/* Before the next kept rule, else at the end. */
@@ -1353,7 +1414,14 @@ int nft_diff_validated(const struct linx_value *from,
 		       const struct linx_value *to, struct linx_value *patch,
 		       struct linx_error *err)
 {
-	struct differ d = { .err = err };
+	return nft_diff_kept(from, to, patch, NULL, err);
+}
+
+int nft_diff_kept(const struct linx_value *from, const struct linx_value *to,
+		  struct linx_value *patch, struct nft_kept *kept,
+		  struct linx_error *err)
+{
+	struct differ d = { .err = err, .kept = kept };
 	const struct linx_value *tl;
 	struct linx_value ops;
 	int r = 0;

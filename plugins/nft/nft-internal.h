@@ -649,6 +649,28 @@ bool nft_rule_identical(const struct linx_value *a,
 int nft_diff_validated(const struct linx_value *from,
 		       const struct linx_value *to, struct linx_value *patch,
 		       struct linx_error *err);
+
+/* What a diff kept, for the reconcile cache: for each tagged chain it
+ * compared, the desired rules list `want`, the current one `cur`, and
+ * match[i], the index in `cur` of a rule equal to want[i] (no op), or -1.
+ * Lets the cache move kept rules without reading them again. */
+struct nft_kept_chain {
+	const struct linx_value *want, *cur;
+	int64_t *match;
+};
+struct nft_kept {
+	struct nft_kept_chain *a;
+	size_t n, cap, next; /* next: the lookup's cursor */
+};
+void nft_kept_free(struct nft_kept *k);
+/* The entry for `want` (NULL if none); lookups in the diff's order are
+ * O(1). */
+const struct nft_kept_chain *nft_kept_find(struct nft_kept *k,
+					   const struct linx_value *want);
+/* nft_diff_validated(), recording what it kept in `kept` (may be NULL). */
+int nft_diff_kept(const struct linx_value *from, const struct linx_value *to,
+		  struct linx_value *patch, struct nft_kept *kept,
+		  struct linx_error *err);
 /* The messages of a patch value, in its order. */
 int nft_patch_put(struct nft_batch *bt, const struct linx_value *patch,
 		  struct linx_error *err);

@@ -613,50 +613,67 @@ static int copy_except(const struct linx_value *m, const char *key,
  * over from `crules` (they carry their handle) when they are in the
  * desired form already, else are the desired value with their handle. */
 static bool cache_rules(const struct linx_value *want, struct linx_value *crules,
-			bool desired_form, struct echo_rule *key,
-			struct echo_rule *ech, size_t n_ech, size_t *used,
-			struct linx_value *out)
+			const struct nft_kept_chain *kc, bool desired_form,
+			struct echo_rule *key, struct echo_rule *ech,
+			size_t n_ech, size_t *used, struct linx_value *out)
 {
 	*out = linx_value_list();
 	if (want && linx_value_reserve(out, want->len) < 0)
 		return false;
 	for (uint32_t k = 0; want && k < want->len; k++) {
 		const struct linx_value *rule = &want->items[k];
-		struct linx_value v, *cr;
-		struct echo_rule *er;
+		struct linx_value v, *cr = NULL;
+		const struct linx_value *h;
 
-		key->tag = (char *)linx_map_get(rule, "tag")->str;
-		/* ech[] holds this chain's echoes only */
-		er = n_ech ? bsearch(key, ech, n_ech, sizeof(*ech), tag_cmp)
-			   : NULL;
-		if (er) {
-			if (linx_value_copy(&v, rule) < 0)
+		if (kc && kc->match[k] >= 0)
+			cr = &crules->items[kc->match[k]];
+		if (cr && desired_form) {
+			/* Kept by the diff, equal to the previous cache's rule
+			 * (desired form, handle and all): moved without
+			 * reading either again. */
+			v = *cr;
+			*cr = linx_value_nil();
+			if (v.type != LINX_MAP || linx_list_push(out, &v) < 0)
 				return false;
-			linx_map_put_uint(&v, "handle", er->handle);
-			(*used)++;
-		} else {
-			const struct linx_value *h;
+			continue;
+		}
+		if (!cr) {
+			struct echo_rule *er;
 
-			cr = find_tag_near(crules, key->tag, k);
-			h = cr ? linx_map_get(cr, "handle") : NULL;
-			if (!h || h->type != LINX_UINT)
-				return false;
-			if (desired_form || nft_rule_identical(cr, rule)) {
-				/* Already in the desired form: move it.
-				 * Equal as values, not merely as rules: a
-				 * kernel's form kept here (an immediate for
-				 * "accept", a counter's state) would send
-				 * every later pass down the slow comparison. */
-				v = *cr;
-				*cr = linx_value_nil();
-			} else {
-				/* The kernel's form (a pull): keep the
-				 * desired one, so the next diff compares
-				 * structures rather than encodings. */
+			key->tag = (char *)linx_map_get(rule, "tag")->str;
+			/* ech[] holds this chain's echoes only */
+			er = n_ech ? bsearch(key, ech, n_ech, sizeof(*ech),
+					     tag_cmp)
+				   : NULL;
+			if (er) {
 				if (linx_value_copy(&v, rule) < 0)
 					return false;
-				linx_map_put_uint(&v, "handle", h->u);
+				linx_map_put_uint(&v, "handle", er->handle);
+				(*used)++;
+				if (linx_list_push(out, &v) < 0)
+					return false;
+				continue;
 			}
+			cr = find_tag_near(crules, key->tag, k);
+		}
+		h = cr ? linx_map_get(cr, "handle") : NULL;
+		if (!h || h->type != LINX_UINT)
+			return false;
+		if (desired_form || nft_rule_identical(cr, rule)) {
+			/* Already in the desired form: move it.  Equal as
+			 * values, not merely as rules: a kernel's form kept
+			 * here (an immediate for "accept", a counter's state)
+			 * would send every later pass down the slow
+			 * comparison. */
+			v = *cr;
+			*cr = linx_value_nil();
+		} else {
+			/* The kernel's form (a pull): keep the desired one,
+			 * so the next diff compares structures rather than
+			 * encodings. */
+			if (linx_value_copy(&v, rule) < 0)
+				return false;
+			linx_map_put_uint(&v, "handle", h->u);
 		}
 		if (linx_list_push(out, &v) < 0)
 			return false;
@@ -671,8 +688,8 @@ static bool cache_rules(const struct linx_value *want, struct linx_value *crules
  * by encoding if not by value).  false when anything does not add up. */
 static bool cache_build(const struct linx_value *desired,
 			struct linx_value *current, bool desired_form,
-			struct echoes *ech, size_t echoed,
-			struct linx_value *ret)
+			struct nft_kept *kept, struct echoes *ech,
+			size_t echoed, struct linx_value *ret)
 {
 	const struct linx_value *tables = list_of(desired, "tables");
 	struct linx_value out = linx_value_list();
@@ -724,10 +741,15 @@ static bool cache_build(const struct linx_value *desired,
 			struct echo_rule *cech;
 			size_t n_cech;
 
+			const struct linx_value *want = list_of(c, "rules");
+			const struct nft_kept_chain *kc =
+				nft_kept_find(kept, want);
+
 			snprintf(key.chain, sizeof(key.chain), "%s", cname);
 			cech = chain_echoes(ech->a, ech->n, &key, &n_cech);
 			if (copy_except(c, "rules", &nc) < 0 ||
-			    !cache_rules(list_of(c, "rules"), crules,
+			    !cache_rules(want, crules,
+					 kc && kc->cur == crules ? kc : NULL,
 					 desired_form, &key, cech, n_cech,
 					 &used, &rules)) {
 				linx_value_clear(&nc);
@@ -796,6 +818,7 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		return linx_error_set(err, -r, "push", NULL);
 	for (attempt = 0;; attempt++) {
 		struct echoes ech = { 0 };
+		struct nft_kept kept = { 0 };
 		struct nft_batch bt;
 
 		current = linx_value_nil();
@@ -822,10 +845,12 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		pthread_mutex_unlock(&s->lock);
 		if (r < 0)
 			goto out;
-		r = nft_diff_validated(&current, ruleset, &patch, err);
+		r = nft_diff_kept(&current, ruleset, &patch,
+				  desired_unique ? &kept : NULL, err);
 		if (r == 0 && release)
 			r = add_releases(&current, ruleset, release, &patch);
 		if (r < 0) {
+			nft_kept_free(&kept);
 			linx_value_clear(&current);
 			goto out;
 		}
@@ -849,9 +874,10 @@ int nft_reconcile_pass(struct linx_nft *s, const struct linx_value *ruleset,
 		if (r == 0 && cacheable &&
 		    (bt.n == 0 || (ech.gen_seen && !ech.bad))) {
 			next_gen = bt.n == 0 ? gen.id : ech.gen.id;
-			next_ok = cache_build(ruleset, &current, cached, &ech,
-					      echoed, &next);
+			next_ok = cache_build(ruleset, &current, cached, &kept,
+					      &ech, echoed, &next);
 		}
+		nft_kept_free(&kept);
 		nft_batch_fini(&bt);
 		echoes_free(&ech);
 		linx_value_clear(&current);
