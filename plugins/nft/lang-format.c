@@ -1198,7 +1198,7 @@ static void sel_name(struct sbuf *b, const struct nftl_sel *s)
 				return;
 			}
 		nftl_sb_puts(b, "meta ");
-		nftl_sb_puts(b, streq(s->key, "len") ? "length" : s->field);
+		nftl_sb_puts(b, s->field);
 		return;
 	}
 	nftl_sb_puts(b, s->proto);

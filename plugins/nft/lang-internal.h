@@ -120,6 +120,7 @@ enum nft_dtype {
 	DT_XINT,     /* big-endian integer of `len` bytes printed in hex:
 		      * a raw payload's (`@th,96,32 0x2112a442`), up to 16 */
 	DT_MHTYPE,   /* 1 byte: the mobility header's type (RFC 6275), names */
+	DT_REALM,    /* host 4: a route's realm (meta rtclassid), a number */
 };
 
 /* Adjacent `==` matches of header fields as one load, as nft compiles

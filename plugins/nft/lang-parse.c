@@ -2320,16 +2320,11 @@ static int concat_typeof(struct parser *p, const struct nftl_sel *const *sel,
 		return 0;
 	for (unsigned i = 0; i < n; i++) {
 		if (!nftl_sel_typeof_ok(sel[i])) {
-			/* as written: nft knows meta len as meta length */
-			bool len = sel[i]->kind == SEL_META &&
-				   streq(sel[i]->key, "len");
-
 			linx_value_clear(&tl);
 			return perror_at(p, ats[i], "unsupported feature: %s "
 						    "%s in a concatenation "
 						    "with an integer",
-					 sel[i]->proto,
-					 len ? "length" : sel[i]->field);
+					 sel[i]->proto, sel[i]->field);
 		}
 		nftl_sel_text(sel[i], buf, sizeof(buf));
 		linx_list_push_cstring(&tl, buf);

@@ -124,7 +124,8 @@ const struct nftl_sel nftl_sels[] = {
 	M("l4proto", 1, DT_PROTO),
 	M("nfproto", 1, DT_NFPROTO),
 	M("protocol", 2, DT_ETHERTYPE),
-	M("len", 4, DT_HINT),
+	/* the kernel's len */
+	{ "meta", "length", SEL_META, 0, 0, 4, DT_HINT, "len", 0, 0, 0 },
 	M("priority", 4, DT_CLASSID),
 	M("skuid", 4, DT_UID),
 	M("skgid", 4, DT_GID),
@@ -142,6 +143,11 @@ const struct nftl_sel nftl_sels[] = {
 	{ "meta", "hour", SEL_META, 0, 0, 4, DT_HOUR, "time_hour", 0, 0, 0 },
 	{ "meta", "time", SEL_META, 0, 0, 8, DT_DATE, "time_ns", 0, 0, 0 },
 	M("oifkind", 16, DT_STR16),
+	/* the kernel's prandom; nft's integer, big-endian */
+	{ "meta", "random", SEL_META, 0, 0, 4, DT_INT, "prandom", 0, 0, 0 },
+	M("sdif", 4, DT_IFINDEX), /* the l3mdev (VRF) slave's index */
+	M("sdifname", 16, DT_IFNAME),
+	M("rtclassid", 4, DT_REALM),
 	/* the bridge port's bridge (nft reads ibriport, obriport too) */
 	{ "meta", "ibrname", SEL_META, 0, 0, 16, DT_IFNAME, "bri_iifname", 0, 0,
 	  0 },
@@ -414,8 +420,6 @@ bool nftl_write_layout(const struct nftl_sel *s, struct nftl_write *w)
 
 const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)
 {
-	if (streq(proto, "meta") && streq(field, "length"))
-		field = "len";
 	if (streq(proto, "meta") && streq(field, "secpath"))
 		field = "ipsec";
 	if (streq(proto, "meta") && streq(field, "ibriport"))
@@ -642,6 +646,7 @@ unsigned nftl_dtype_len(unsigned dtype)
 	case DT_UID: return 4;
 	case DT_GID: return 4;
 	case DT_DEVGROUP: return 4;
+	case DT_REALM: return 4;
 	case DT_ARPOP: return 2;
 	default: return 0;
 	}
@@ -662,6 +667,7 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_UID: return "uid";
 	case DT_GID: return "gid";
 	case DT_DEVGROUP: return "devgroup";
+	case DT_REALM: return "realm";
 	case DT_ICMPTYPE: return "icmp_type";
 	case DT_ICMP6TYPE: return "icmpv6_type";
 	case DT_CTSTATE: return "ct_state";
@@ -722,12 +728,12 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_CTSTATE, DT_CTSTATUS, DT_CTDIR, DT_TCPFLAGS, DT_PKTTYPE,
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
 		DT_HINT, DT_HINT, DT_DSCP, DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
-		DT_DAY, DT_HOUR, DT_FIBADDR, DT_DATE, DT_MHTYPE,
+		DT_DAY, DT_HOUR, DT_FIBADDR, DT_DATE, DT_MHTYPE, DT_REALM,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2,
 					 2, 4, 1, 1, 4, 1, 4, 1, 4, 4, 8,
-					 1 };
+					 1, 4 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
@@ -742,8 +748,9 @@ bool nftl_dtype_host(unsigned dt)
 	return dt == DT_HINT || dt == DT_MARK || dt == DT_IFINDEX ||
 	       dt == DT_CTSTATE || dt == DT_CTSTATUS || dt == DT_ARPHRD ||
 	       dt == DT_FIBADDR || dt == DT_UID || dt == DT_GID ||
-	       dt == DT_DEVGROUP || dt == DT_TIME || dt == DT_CTEVENT ||
-	       dt == DT_CLASSID || dt == DT_HOUR || dt == DT_DATE;
+	       dt == DT_DEVGROUP || dt == DT_REALM || dt == DT_TIME ||
+	       dt == DT_CTEVENT || dt == DT_CLASSID || dt == DT_HOUR ||
+	       dt == DT_DATE;
 }
 
 bool nftl_dtype_hton(unsigned dt, unsigned len)

@@ -75,6 +75,9 @@ static const struct nftl_sym to_meta[] = {
 	{ "oifgroup", NFT_META_OIFGROUP }, { "cpu", NFT_META_CPU },
 	{ "cgroup", NFT_META_CGROUP },   { "day", NFT_META_TIME_DAY },
 	{ "hour", NFT_META_TIME_HOUR }, { "time", NFT_META_TIME_NS },
+	{ "length", NFT_META_LEN }, { "priority", NFT_META_PRIORITY },
+	{ "random", NFT_META_PRANDOM }, { "rtclassid", NFT_META_RTCLASSID },
+	{ "sdif", NFT_META_SDIF }, { "sdifname", NFT_META_SDIFNAME },
 };
 static const struct nftl_sym to_ct[] = {
 	{ "state", NFT_CT_STATE }, { "direction", NFT_CT_DIRECTION },

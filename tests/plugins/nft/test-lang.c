@@ -556,10 +556,10 @@ static const struct {
 	{ "table ip6 t {\n set s {\n  type ipv6_addr . ipv6_addr . ipv6_addr . "
 	  "ipv6_addr . ipv6_addr\n }\n}\n",
 	  3, 56, "at most 64 bytes" },
-	/* nft types meta priority as a tc handle (classid), which the
-	 * language does not have */
-	{ "table ip t {\n set s {\n  typeof meta priority\n }\n}\n", 3, 10,
-	  "unsupported feature: typeof meta priority" },
+	/* nft's typeof of an interface kind: a 16-byte string, which the
+	 * plugin's set types do not have */
+	{ "table ip t {\n set s {\n  typeof meta iifkind\n }\n}\n", 3, 10,
+	  "unsupported feature: typeof meta iifkind" },
 	/* nft: 3:14-16: Range has zero or negative size (numerically: the
 	 * bytes are host order) */
 	{ "table ip t {\n chain c {\n  meta skuid 512-3 accept\n }\n}\n", 3, 18,
@@ -1070,9 +1070,9 @@ static const struct {
 	  " }\n}\n",
 	  3, 21, "unsupported feature: typeof ct zone in a map's concatenated "
 		 "data" },
-	{ "table ip t {\n chain c {\n  meta length . ip saddr { 1 . 1.1.1.1 }"
+	{ "table ip t {\n chain c {\n  ct id . ip saddr { 1 . 1.1.1.1 }"
 	  "\n }\n}\n",
-	  3, 3, "unsupported feature: meta length in a concatenation with an "
+	  3, 3, "unsupported feature: ct id in a concatenation with an "
 		"integer" },
 	/* nft 1.0.6 reads a bare list as flags: "Basetype of type integer
 	 * is not bitmask", at the first value */
