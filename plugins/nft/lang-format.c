@@ -4929,6 +4929,23 @@ static bool has_wildcard(const struct linx_value *v, unsigned depth)
 	}
 }
 
+/* Whether component q of an element of type `type` ("ipv4_addr", or a
+ * concatenation "ifname . ipv4_addr") is a prefix: an address with a
+ * slash.  An interface name may hold a slash (`"vrf/red"`). */
+static bool prefix_elem(const char *type, uint32_t q,
+			const struct linx_value *c)
+{
+	const char *t = type;
+
+	if (c->type != LINX_STRING || !strchr(c->str, '/'))
+		return false;
+	for (uint32_t i = 0; i < q && t; i++)
+		if ((t = strstr(t, " . ")))
+			t += 3;
+	return !t || strncmp(t, "ifname", 6) != 0 ||
+	       (t[6] != '\0' && t[6] != ' ');
+}
+
 static void fmt_set(struct sbuf *b, const struct linx_value *s)
 {
 	const char *name = str_of(s, "name");
@@ -5111,8 +5128,7 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 		     q++) {
 			const struct linx_value *c1 =
 				key->type == LINX_LIST ? &key->items[q] : key;
-			ivals = ivals ||
-				(c1->type == LINX_STRING && strchr(c1->str, '/')) ||
+			ivals = ivals || prefix_elem(kt, q, c1) ||
 				(c1->type == LINX_MAP && linx_map_get(c1, "range"));
 		}
 	}

@@ -1232,6 +1232,29 @@ START_TEST(format_interface_names)
 }
 END_TEST
 
+/* A slash in an interface name is part of the name (nft takes any
+ * string), not a prefix: the set needs no interval flag to print. */
+START_TEST(interface_names_with_a_slash)
+{
+	struct linx_value rs = parse_ok("table inet t {\n set s {\n"
+					"  typeof iifname . ip saddr\n"
+					"  elements = { \"vrf/red\" . 10.0.0.1 }\n"
+					" }\n set n {\n  type ifname\n"
+					"  elements = { \"a/b\" }\n }\n}\n");
+	char *text = fmt(&rs);
+	struct linx_value back = parse_ok(text);
+
+	ck_assert_msg(strstr(text, "elements = { \"vrf/red\" . 10.0.0.1 }") &&
+			      strstr(text, "elements = { \"a/b\" }") &&
+			      !strstr(text, "unsupported"),
+		      "%s", text);
+	ck_assert(linx_value_equal(&rs, &back));
+	free(text);
+	linx_value_clear(&rs);
+	linx_value_clear(&back);
+}
+END_TEST
+
 START_TEST(error_rendering)
 {
 	struct linx_nft_parse_error pe = { .line = 42, .column = 14 };
@@ -2510,6 +2533,7 @@ int main(void)
 	tcase_add_test(tc, references_must_exist);
 	tcase_add_test(tc, error_rendering);
 	tcase_add_test(tc, format_interface_names);
+	tcase_add_test(tc, interface_names_with_a_slash);
 	tcase_add_test(tc, holes_fill_typed);
 	tcase_add_test(tc, defines_substitute);
 	tcase_add_test(tc, defines_in_blocks);
