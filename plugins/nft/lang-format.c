@@ -1040,6 +1040,7 @@ static const char *ctx_proto(const struct fctx *c, const char *base,
 		case 136: proto = "udplite"; break;
 		case 50: proto = "esp"; break;
 		case 51: proto = "ah"; break;
+		case 108: proto = "comp"; break;
 		default:
 			if ((off == 0 || off == 2) && len == 2)
 				proto = "th";

@@ -5632,12 +5632,12 @@ static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
 					       "nexthop or rt ip6 nexthop");
 		proto = p->family == F_IP ? "rt ip" : "rt ip6";
 		field = "nexthop";
-	} else if (is_ident(t, "mtu") || is_ident(t, "classid")) {
+	} else if (is_ident(t, "mtu") || is_ident(t, "classid") ||
+		   is_ident(t, "ipsec")) {
 		field = t->s;
-	} else if (is_ident(t, "ipsec")) {
-		return perror_at(p, t, "unsupported feature: rt ipsec");
 	} else {
-		return unexpected(p, t, "mtu, classid, ip, ip6 or nexthop");
+		return unexpected(p, t,
+				  "mtu, classid, ipsec, ip, ip6 or nexthop");
 	}
 	if (streq(field, "nexthop")) {
 		bool v6 = streq(proto, "rt ip6");

@@ -100,6 +100,8 @@ const struct nftl_sel nftl_sels[] = {
 	P("ah", "reserved", 2, 2, 2, DT_INT),
 	P("ah", "spi", 2, 4, 4, DT_INT),
 	P("ah", "sequence", 2, 8, 4, DT_INT),
+	P("comp", "flags", 2, 1, 1, DT_XINT),
+	P("comp", "cpi", 2, 2, 2, DT_INT),
 	P("esp", "spi", 2, 0, 4, DT_INT),
 	P("esp", "sequence", 2, 4, 4, DT_INT),
 	P("th", "sport", 2, 0, 2, DT_SERVICE),
@@ -221,7 +223,9 @@ const struct nftl_sel nftl_sels[] = {
 	 * headers, host order; nft has no name for classid 0's realm
 	 * here beyond /etc/iproute2/rt_realms, which we do not read */
 	RT("rt", "mtu", 2, DT_HINT, "tcpmss"),
-	RT("rt", "classid", 4, DT_HINT, "classid"),
+	RT("rt", "classid", 4, DT_REALM, "classid"),
+	/* whether the route has an xfrm policy: exists, missing */
+	RT("rt", "ipsec", 1, DT_BOOL, "xfrm"),
 	RT("rt ip", "nexthop", 4, DT_IPV4, "nexthop4"),
 	RT("rt ip6", "nexthop", 16, DT_IPV6, "nexthop6"),
 	/* the kernel stores transparent and wildcard as one byte, the
@@ -439,7 +443,8 @@ const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)
 static const struct nftl_sym protos[] = {
 	{ "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 }, { "udp", 17 },
 	{ "ipv6-icmp", 58 }, { "icmpv6", 58 }, { "gre", 47 }, { "esp", 50 },
-	{ "ah", 51 }, { "sctp", 132 }, { "udplite", 136 }, { "dccp", 33 },
+	{ "ah", 51 }, { "comp", 108 }, { "sctp", 132 }, { "udplite", 136 },
+	{ "dccp", 33 },
 };
 static const struct nftl_sym ethertypes[] = {
 	{ "ip", 0x0800 }, { "arp", 0x0806 }, { "ip6", 0x86dd },
