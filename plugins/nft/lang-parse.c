@@ -2426,7 +2426,25 @@ static bool is_raw_start(struct parser *p)
 	       is_punct(peek_after(p), ',');
 }
 
+static int parse_selector_bits(struct parser *p, const struct nftl_sel **ret,
+			       const struct tok **field_tok);
+
 static int parse_selector(struct parser *p, const struct nftl_sel **ret)
+{
+	const struct tok *ft;
+	int rc = parse_selector_bits(p, ret, &ft);
+
+	/* a key's load would need the field's mask: not done yet */
+	if (rc == 0 && (*ret)->bits)
+		return perror_at(p, ft, "unsupported feature: %s %s in a key",
+				 (*ret)->proto, (*ret)->field);
+	return rc;
+}
+
+/* A selector, bit fields (ip dscp) included; *field_tok: the token an
+ * error about the field points at. */
+static int parse_selector_bits(struct parser *p, const struct nftl_sel **ret,
+			       const struct tok **field_tok)
 {
 	const struct tok *t = peek(p), *ft = t;
 	const char *proto, *field;
@@ -2468,10 +2486,7 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 	if (!*ret)
 		return perror_at(p, ft, "unsupported feature: %s %s", proto,
 				 field);
-	/* a key's load would need the field's mask: not done yet */
-	if ((*ret)->bits)
-		return perror_at(p, ft, "unsupported feature: %s %s in a key",
-				 proto, field);
+	*field_tok = ft;
 	return 0;
 }
 
@@ -2909,10 +2924,14 @@ static int match_rest(struct parser *p, struct rule *r,
 				       "%s outside a set",
 				 s->proto, s->field);
 
-	/* nft keys them `dscp` of 2 bytes, a type of 1 byte to us */
+	/* nft keys an anonymous one `dscp` of 2 bytes, a type of 1 byte to
+	 * us; a named set or map holds the shifted field (e_field_shift) */
 	if (s->dtype == DT_DSCP && s->len != 1 &&
-	    (is_ident(t, "vmap") || is_punct(t, '{') || t->kind == T_SETREF))
-		return perror_at(p, t, "unsupported feature: sets of %s %s",
+	    (is_punct(t, '{') ||
+	     (is_ident(t, "vmap") && peek_after(p) &&
+	      is_punct(peek_after(p), '{'))))
+		return perror_at(p, t, "unsupported feature: anonymous sets "
+				       "of %s %s",
 				 s->proto, s->field);
 
 	/* vmap @set / vmap { ... } */
@@ -6914,17 +6933,21 @@ static int set_type(struct parser *p, const struct tok *t, unsigned *dt,
 static int typeof_sel(struct parser *p, const struct nftl_sel **ret,
 		      struct linx_value *text)
 {
-	const struct tok *at = peek(p);
+	const struct tok *at = peek(p), *ft = at;
 	char buf[48];
 	int rc;
+	bool raw = is_raw_start(p);
 
-	if (is_raw_start(p))
-		rc = raw_sel(p, ret);
-	else
-		rc = parse_selector(p, ret);
+	rc = raw ? raw_sel(p, ret) : parse_selector_bits(p, ret, &ft);
 	if (rc < 0)
 		return rc;
 	nftl_sel_text(*ret, buf, sizeof(buf));
+	/* a bit field of a type of its own (dscp, ecn) is a set of that
+	 * type, alone: lookups shift the field down (e_field_shift) */
+	if (!raw && (*ret)->bits && (*ret)->dtype != DT_DSCP &&
+	    (*ret)->dtype != DT_ECN)
+		return perror_at(p, ft, "unsupported feature: %s %s in a key",
+				 (*ret)->proto, (*ret)->field);
 	if (!nftl_sel_typeof_ok(*ret))
 		return perror_at(p, at, "unsupported feature: typeof %s", buf);
 	return linx_value_cstring(text, buf) < 0 ? nomem(p) : 0;
@@ -6994,6 +7017,13 @@ static int concat_data_type(struct parser *p, struct ckey *dck,
  * selectors go along as key_typeof and data_typeof, which nft keeps in
  * the set's userdata to print the set the way it was written.
  */
+/* The length of a selector's type: a bit field's (ip6 dscp, loaded as
+ * two bytes) is its type's one byte. */
+static unsigned sel_type_len(const struct nftl_sel *s)
+{
+	return s->bits ? 1 : s->len;
+}
+
 static int parse_typeof(struct parser *p, struct linx_value *s,
 			struct ckey *ck, struct ckey *dck, bool is_map,
 			unsigned *dt,
@@ -7012,13 +7042,21 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 			linx_value_clear(&tl);
 			return rc;
 		}
-		if ((rc = ckey_add(p, ck, sel->dtype, sel->len, at)) < 0) {
+		if (sel->bits && (ck->n || is_punct(peek(p), '.'))) {
+			linx_value_clear(&tv);
+			linx_value_clear(&tl);
+			return perror_at(p, at, "unsupported feature: %s %s in "
+						"a concatenation",
+					 sel->proto, sel->field);
+		}
+		if ((rc = ckey_add(p, ck, sel->dtype, sel_type_len(sel),
+				   at)) < 0) {
 			linx_value_clear(&tv);
 			linx_value_clear(&tl);
 			return rc;
 		}
 		*dt = sel->dtype;
-		*len = sel->len;
+		*len = sel_type_len(sel);
 		linx_list_push(&tl, &tv);
 	} while (accept_punct(p, '.'));
 	if (ck->n == 1) {
@@ -7048,9 +7086,15 @@ static int parse_typeof(struct parser *p, struct linx_value *s,
 		return rc;
 	*data_kind = 1;
 	*ddt = sel->dtype;
-	*dlen = sel->len;
+	*dlen = sel_type_len(sel);
 	dck->n = 0;
 	more = is_punct(peek(p), '.');
+	if (sel->bits && more) {
+		linx_value_clear(&tv);
+		return perror_at(p, at, "unsupported feature: %s %s in a "
+					"concatenation",
+				 sel->proto, sel->field);
+	}
 	if (more && typeof_data_int(sel)) {
 		linx_value_clear(&tv);
 		return typeof_data_refuse(p, sel, at);

@@ -39,6 +39,8 @@ struct to_field {
 static const struct to_field to_fields[] = {
 	{ "ether", "daddr", 17, 1 }, { "ether", "saddr", 17, 2 },
 	{ "ether", "type", 17, 3 },
+	{ "ip", "dscp", 12, 3 }, { "ip", "ecn", 12, 4 },
+	{ "ip6", "dscp", 13, 2 }, { "ip6", "ecn", 13, 3 },
 	{ "ip", "length", 12, 5 }, { "ip", "id", 12, 6 },
 	{ "ip", "ttl", 12, 8 }, { "ip6", "hoplimit", 13, 7 },
 	{ "ip", "protocol", 12, 9 }, { "ip", "checksum", 12, 10 },
