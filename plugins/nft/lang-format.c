@@ -525,7 +525,8 @@ static bool sym_range_text(struct sbuf *b, unsigned dt, uint64_t v)
 		nftl_sb_printf(b, "0x%02" PRIx64, v);
 	else if (dt == DT_ECN)
 		nftl_sb_printf(b, "0x%" PRIx64, v);
-	else if (dt == DT_DAY || dt == DT_MHTYPE) /* nft: meta day 2-4 */
+	else if (dt == DT_DAY || dt == DT_MHTYPE || dt == DT_DCCPTYPE)
+		/* nft: meta day 2-4 */
 		put_u64(b, v, false);
 	else
 		return false;
@@ -643,7 +644,9 @@ static int elem_key_text(struct sbuf *b, const char *type,
 		unsigned rdt = streq(type, "dscp") ? DT_DSCP
 			       : streq(type, "ecn") ? DT_ECN
 			       : streq(type, "day") ? DT_DAY
-			       : streq(type, "mh_type") ? DT_MHTYPE : DT_INT;
+			       : streq(type, "mh_type") ? DT_MHTYPE
+			       : streq(type, "dccp_pkttype") ? DT_DCCPTYPE
+							     : DT_INT;
 		if (rdt != DT_INT && r->items[0].type != LINX_STRING) {
 			sym_range_text(b, rdt, (uint64_t)a);
 			range_dash(b);

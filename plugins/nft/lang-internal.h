@@ -121,6 +121,7 @@ enum nft_dtype {
 		      * a raw payload's (`@th,96,32 0x2112a442`), up to 16 */
 	DT_MHTYPE,   /* 1 byte: the mobility header's type (RFC 6275), names */
 	DT_REALM,    /* host 4: a route's realm (meta rtclassid), a number */
+	DT_DCCPTYPE, /* 4 bits of a byte: dccp type, names request ... */
 };
 
 /* Adjacent `==` matches of header fields as one load, as nft compiles

@@ -95,6 +95,8 @@ const struct nftl_sel nftl_sels[] = {
 	P("sctp", "dport", 2, 2, 2, DT_SERVICE),
 	P("dccp", "sport", 2, 0, 2, DT_SERVICE),
 	P("dccp", "dport", 2, 2, 2, DT_SERVICE),
+	/* 4 bits of the transport header's ninth byte (RFC 4340) */
+	{ "dccp", "type", SEL_PAYLOAD, 2, 8, 1, DT_DCCPTYPE, NULL, 4, 1, 0 },
 	P("ah", "nexthdr", 2, 0, 1, DT_PROTO),
 	P("ah", "hdrlength", 2, 1, 1, DT_INT),
 	P("ah", "reserved", 2, 2, 2, DT_INT),
@@ -530,6 +532,13 @@ static const struct nftl_sym ecns[] = {
 	{ "not-ect", 0 }, { "ect1", 1 }, { "ect0", 2 }, { "ce", 3 },
 };
 
+/* RFC 4340's packet types, as nft names them */
+static const struct nftl_sym dccptypes[] = {
+	{ "request", 0 }, { "response", 1 }, { "data", 2 }, { "ack", 3 },
+	{ "dataack", 4 }, { "closereq", 5 }, { "close", 6 }, { "reset", 7 },
+	{ "sync", 8 }, { "syncack", 9 },
+};
+
 static const struct nftl_sym ctevents[] = {
 	{ "new", 1 },	      { "related", 2 }, { "destroy", 4 },
 	{ "reply", 8 },	      { "assured", 16 }, { "protoinfo", 32 },
@@ -606,6 +615,7 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_ARPOP: *n = N(arpops); return arpops;
 	case DT_DSCP: *n = N(dscps); return dscps;
 	case DT_ECN: *n = N(ecns); return ecns;
+	case DT_DCCPTYPE: *n = N(dccptypes); return dccptypes;
 	case DT_CTEVENT: *n = N(ctevents); return ctevents;
 	case DT_BOOL: *n = N(bools); return bools;
 	case DT_DAY: *n = N(days); return days;
@@ -688,6 +698,7 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 		       : len == 4 ? "host_integer/32" : NULL;
 	case DT_DSCP: return "dscp";
 	case DT_ECN: return "ecn";
+	case DT_DCCPTYPE: return "dccp_pkttype";
 	case DT_TIME: return "time";
 	case DT_BOOL: return "boolean";
 	case DT_CLASSID: return "classid";
@@ -734,11 +745,12 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
 		DT_HINT, DT_HINT, DT_DSCP, DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
 		DT_DAY, DT_HOUR, DT_FIBADDR, DT_DATE, DT_MHTYPE, DT_REALM,
+		DT_DCCPTYPE,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2,
 					 2, 4, 1, 1, 4, 1, 4, 1, 4, 4, 8,
-					 1, 4 };
+					 1, 4, 1 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
