@@ -1579,6 +1579,18 @@ START_TEST(includes_with_wildcards)
 }
 END_TEST
 
+/* The ruleset in JSON formats to text holding `marker` (a comment for
+ * what has no nft text, or what must print beside it). */
+static void assert_formats_with(const char *json, const char *marker)
+{
+	struct linx_value rs = nt_json(json);
+	char *t = fmt(&rs);
+
+	ck_assert_msg(strstr(t, marker), "no \"%s\" in:\n%s", marker, t);
+	free(t);
+	linx_value_clear(&rs);
+}
+
 /* ---- the formatter on values nobody parsed ---------------------------------- */
 
 START_TEST(unrenderable_becomes_a_comment)
@@ -1602,51 +1614,41 @@ START_TEST(unrenderable_becomes_a_comment)
 	linx_value_clear(&rs);
 	linx_value_clear(&back);
 	/* a flowtable name `@` cannot carry unquoted */
-	rs = nt_json("{\"tables\":[{\"family\":\"inet\",\"name\":\"t\","
-		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
-		     "{\"expr\":\"flow_offload\",\"flowtable\":\"f t\"}]}]}]}]}");
-	t = fmt(&rs);
-	ck_assert_msg(strstr(t, "# <unsupported expression: flow_offload"),
-		      "%s", t);
-	free(t);
-	linx_value_clear(&rs);
+	assert_formats_with(
+		"{\"tables\":[{\"family\":\"inet\",\"name\":\"t\","
+		"\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
+		"{\"expr\":\"flow_offload\",\"flowtable\":\"f t\"}]}]}]}]}",
+		"# <unsupported expression: flow_offload");
 	/* a fanout to one queue: `queue fanout` for queue 0, which nft
 	 * takes; to any other, no text nft takes */
-	rs = nt_json("{\"tables\":[{\"family\":\"ip\",\"name\":\"t\","
-		     "\"chains\":[{\"name\":\"c\",\"rules\":["
-		     "{\"exprs\":[{\"expr\":\"queue\",\"num\":0,\"total\":1,"
-		     "\"flags\":[\"fanout\"]}]},"
-		     "{\"exprs\":[{\"expr\":\"queue\",\"num\":5,\"total\":1,"
-		     "\"flags\":[\"fanout\",\"bypass\"]}]}]}]}]}");
-	t = fmt(&rs);
-	ck_assert_msg(strstr(t, "    queue fanout\n") &&
-			      strstr(t, "# <unsupported expression: queue"),
-		      "%s", t);
-	free(t);
-	linx_value_clear(&rs);
+	static const char *const fanouts =
+		"{\"tables\":[{\"family\":\"ip\",\"name\":\"t\","
+		"\"chains\":[{\"name\":\"c\",\"rules\":["
+		"{\"exprs\":[{\"expr\":\"queue\",\"num\":0,\"total\":1,"
+		"\"flags\":[\"fanout\"]}]},"
+		"{\"exprs\":[{\"expr\":\"queue\",\"num\":5,\"total\":1,"
+		"\"flags\":[\"fanout\",\"bypass\"]}]}]}]}]}";
+	assert_formats_with(fanouts, "    queue fanout\n");
+	assert_formats_with(fanouts, "# <unsupported expression: queue");
 	/* ip dscp against a named set without the shift down to its
 	 * value (what Linx sent before): no text reads back to it */
-	rs = nt_json("{\"tables\":[{\"family\":\"ip\",\"name\":\"t\","
-		     "\"sets\":[{\"name\":\"s\",\"key_type\":\"dscp\"}],"
-		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
-		     "{\"expr\":\"payload\",\"dreg\":1,\"base\":\"network\","
-		     "\"offset\":1,\"len\":1},"
-		     "{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":1,"
-		     "\"mask\":{\"$bytes\":\"fc\"},\"xor\":{\"$bytes\":\"00\"}},"
-		     "{\"expr\":\"lookup\",\"sreg\":1,\"set\":\"s\"}]}]}]}]}");
-	t = fmt(&rs);
-	ck_assert_msg(strstr(t, "# <unsupported expression: lookup"), "%s", t);
-	free(t);
-	linx_value_clear(&rs);
+	assert_formats_with(
+		"{\"tables\":[{\"family\":\"ip\",\"name\":\"t\","
+		"\"sets\":[{\"name\":\"s\",\"key_type\":\"dscp\"}],"
+		"\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
+		"{\"expr\":\"payload\",\"dreg\":1,\"base\":\"network\","
+		"\"offset\":1,\"len\":1},"
+		"{\"expr\":\"bitwise\",\"sreg\":1,\"dreg\":1,\"len\":1,"
+		"\"mask\":{\"$bytes\":\"fc\"},\"xor\":{\"$bytes\":\"00\"}},"
+		"{\"expr\":\"lookup\",\"sreg\":1,\"set\":\"s\"}]}]}]}]}",
+		"# <unsupported expression: lookup");
 	/* icmpx in an ip6 table: the kernel takes it, nft -f does not */
-	rs = nt_json("{\"tables\":[{\"family\":\"ip6\",\"name\":\"t\","
-		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
-		     "{\"expr\":\"reject\",\"type\":\"icmpx_unreach\","
-		     "\"code\":3}]}]}]}]}");
-	t = fmt(&rs);
-	ck_assert_msg(strstr(t, "# <unsupported expression: reject"), "%s", t);
-	free(t);
-	linx_value_clear(&rs);
+	assert_formats_with(
+		"{\"tables\":[{\"family\":\"ip6\",\"name\":\"t\","
+		"\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
+		"{\"expr\":\"reject\",\"type\":\"icmpx_unreach\","
+		"\"code\":3}]}]}]}]}",
+		"# <unsupported expression: reject");
 	/* not a ruleset */
 	struct linx_value n = linx_value_int(3);
 	char *x;
@@ -1733,16 +1735,14 @@ START_TEST(exthdrs_print_as_nft_lists_them)
 	free(t);
 	linx_value_clear(&rs);
 	/* no IPv6 check in an inet table: a comment */
-	rs = nt_json("{\"tables\":[{\"family\":\"inet\",\"name\":\"t\","
-		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
-		     "{\"expr\":\"exthdr\",\"dreg\":1,\"type\":44,"
-		     "\"offset\":4,\"len\":4,\"op\":\"ipv6\",\"flags\":[]},"
-		     "{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\","
-		     "\"data\":{\"$bytes\":\"00000003\"}}]}]}]}]}");
-	t = fmt(&rs);
-	ck_assert_msg(strstr(t, "# <unsupported expression: exthdr"), "%s", t);
-	free(t);
-	linx_value_clear(&rs);
+	assert_formats_with(
+		"{\"tables\":[{\"family\":\"inet\",\"name\":\"t\","
+		"\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
+		"{\"expr\":\"exthdr\",\"dreg\":1,\"type\":44,"
+		"\"offset\":4,\"len\":4,\"op\":\"ipv6\",\"flags\":[]},"
+		"{\"expr\":\"cmp\",\"sreg\":1,\"op\":\"eq\","
+		"\"data\":{\"$bytes\":\"00000003\"}}]}]}]}]}",
+		"# <unsupported expression: exthdr");
 	/* a header nft has no name for, and bits outside frag-off */
 	rs = nt_json("{\"tables\":[{\"family\":\"ip6\",\"name\":\"t\","
 		     "\"chains\":[{\"name\":\"c\",\"rules\":[{\"exprs\":["
@@ -1804,14 +1804,11 @@ START_TEST(sugar_prints_as_its_statement)
 		linx_value_clear(&sugar), linx_value_clear(&parsed);
 	}
 	/* one the encoder refuses stays a comment */
-	struct linx_value bad = nt_json(
+	assert_formats_with(
 		"{\"tables\":[{\"family\":\"ip\",\"name\":\"t\",\"chains\":["
 		"{\"name\":\"c\",\"rules\":[{\"exprs\":[{\"expr\":"
-		"\"dnat_to\",\"addr\":\"nope\"}]}]}]}]}");
-	char *t = fmt(&bad);
-	ck_assert_msg(strstr(t, "# <unsupported expression: dnat_to"), "%s", t);
-	free(t);
-	linx_value_clear(&bad);
+		"\"dnat_to\",\"addr\":\"nope\"}]}]}]}]}",
+		"# <unsupported expression: dnat_to");
 }
 END_TEST
 
