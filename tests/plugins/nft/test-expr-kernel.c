@@ -273,10 +273,26 @@ static void lookup_flags_as_the_kernel(struct linx_value *exprs)
 	}
 }
 
-START_TEST(kernel_dumps_decode_to_our_values)
+/* `text` loaded with nft -f (from a temporary file) into the current
+ * network namespace; nft's output, *status its exit status. */
+static char *load_with_nft(const char *text, int *status)
 {
 	char path[] = "/tmp/linx-nft-expr-XXXXXX";
-	int fd, status;
+	size_t n = strlen(text);
+	int fd = mkstemp(path);
+	char *out;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, n), (ssize_t)n);
+	close(fd);
+	out = linx_test_sh(status, "nft -f %s 2>&1", path);
+	unlink(path);
+	return out;
+}
+
+START_TEST(kernel_dumps_decode_to_our_values)
+{
+	int status;
 	char *out;
 	struct linx_value got, want, again;
 	struct nft_batch bt;
@@ -289,13 +305,7 @@ START_TEST(kernel_dumps_decode_to_our_values)
 	linx_test_require_root();
 	linx_test_require(linx_test_have("nft"), "nft(8) is not installed");
 	linx_test_private_netns();
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, base_ruleset, sizeof(base_ruleset) - 1),
-			 (ssize_t)sizeof(base_ruleset) - 1);
-	close(fd);
-	out = linx_test_sh(&status, "nft -f %s 2>&1", path);
-	unlink(path);
+	out = load_with_nft(base_ruleset, &status);
 	linx_test_require(status == 0, "nft cannot load the base ruleset: %s",
 			  out);
 	free(out);
@@ -377,25 +387,18 @@ START_TEST(flow_offload_from_the_kernel)
 		"  chain f { type filter hook forward priority 0;\n"
 		"    flow add @ft\n  }\n"
 		"}\n";
-	char path[] = "/tmp/linx-nft-flow-XXXXXX";
 	struct linx_value got, want;
 	struct nft_batch bt;
 	struct linx_error err = { 0 };
 	struct nft_enc e = { .bt = &bt, .family = NFPROTO_INET, .table = "t",
 			       .chain = "f", .err = &err };
-	int fd, status;
+	int status;
 	char *out;
 
 	linx_test_require_root();
 	linx_test_require(linx_test_have("nft"), "nft(8) is not installed");
 	linx_test_private_netns();
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, ruleset, sizeof(ruleset) - 1),
-			 (ssize_t)sizeof(ruleset) - 1);
-	close(fd);
-	out = linx_test_sh(&status, "nft -f %s 2>&1", path);
-	unlink(path);
+	out = load_with_nft(ruleset, &status);
 	if (status != 0) {
 		ck_assert_msg(!linx_test_no_skip(),
 			      "nft cannot load a flowtable: %s", out);
