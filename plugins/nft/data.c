@@ -50,7 +50,7 @@ static const struct nft_type types[] = {
 	{ "icmpv6_code", 33, 1, false },  { "icmpx_code", 34, 1, false },
 	{ "devgroup", 35, 4, true },	  { "dscp", 36, 1, false },
 	{ "ecn", 37, 1, false },	  { "fib_addrtype", 38, 4, true },
-	{ "boolean", 39, 1, false },
+	{ "boolean", 39, 1, false },	  { "igmp_type", 42, 1, false },
 	{ "time_date", 43, 8, true },	  { "hour", 44, 4, true },
 	{ "day", 45, 1, false },
 };

@@ -1037,6 +1037,7 @@ static const char *ctx_proto(const struct fctx *c, const char *base,
 		case 6: proto = "tcp"; break;
 		case 17: proto = "udp"; break;
 		case 1: proto = "icmp"; break;
+		case 2: proto = "igmp"; break;
 		case 58: proto = "icmpv6"; break;
 		case 132: proto = "sctp"; break;
 		case 33: proto = "dccp"; break;
@@ -1055,7 +1056,7 @@ static const char *ctx_proto(const struct fctx *c, const char *base,
 		return NULL;
 	/* icmp needs IPv4 and icmpv6 IPv6: the parser adds that network
 	 * dependency, and refuses the other family's context */
-	if (streq(proto, "icmp") &&
+	if ((streq(proto, "icmp") || streq(proto, "igmp")) &&
 	    (c->family == F_IP6 || (c->family == F_INET && c->nf == 10) ||
 	     ((c->family == F_BRIDGE || c->family == F_NETDEV) &&
 	      c->eth == 0x86dd)))
@@ -2151,6 +2152,19 @@ static const char *next_base(const struct linx_value *ex, uint32_t n,
 						  : NULL;
 }
 
+/* exprs[j..j+2]: meta l4proto == `l4`, then a transport header load
+ * (what nft adds for an icmp or icmpv6 field). */
+static bool l4_field_at(const struct linx_value *ex, uint32_t n, uint32_t j,
+			int l4)
+{
+	const char *nb = next_base(ex, n, j + 2);
+
+	return j + 2 < n && is_expr(&ex[j], "meta") && str_of(&ex[j], "key") &&
+	       streq(str_of(&ex[j], "key"), "l4proto") &&
+	       cmp_value(&ex[j + 1], 1, false) == l4 && nb &&
+	       streq(nb, "transport");
+}
+
 static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		  uint32_t i)
 {
@@ -2164,6 +2178,16 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 
 	if (i + 1 >= n)
 		return 0;
+	/* the Ethernet type nft checks in a bridge before an icmp or
+	 * icmpv6 field (it lists neither; igmp's it lists) */
+	if (c->vlan == 0 && c->family == F_BRIDGE && c->eth < 0 &&
+	    is_load(e, "link", 12, 2) &&
+	    ((et = cmp_value(&ex[i + 1], 2, false)) == 0x0800 ||
+	     et == 0x86dd) &&
+	    l4_field_at(ex, n, i + 2, et == 0x0800 ? 1 : 58)) {
+		c->eth = (int)et;
+		return 2;
+	}
 	/* the Ethernet type a bridge's extension header puts first */
 	if (c->vlan == 0 && c->family == F_BRIDGE && c->eth < 0 &&
 	    is_load(e, "link", 12, 2) && cmp_value(&ex[i + 1], 2, false) ==

@@ -122,6 +122,7 @@ enum nft_dtype {
 	DT_MHTYPE,   /* 1 byte: the mobility header's type (RFC 6275), names */
 	DT_REALM,    /* host 4: a route's realm (meta rtclassid), a number */
 	DT_DCCPTYPE, /* 4 bits of a byte: dccp type, names request ... */
+	DT_IGMPTYPE, /* 1 byte: igmp type, names membership-query ... */
 };
 
 /* Adjacent `==` matches of header fields as one load, as nft compiles

@@ -1373,6 +1373,7 @@ static const char *l4_name(int proto, char buf[8])
 {
 	switch (proto) {
 	case 1: return "icmp";
+	case 2: return "igmp";
 	case 6: return "tcp";
 	case 17: return "udp";
 	case 33: return "dccp";
@@ -1542,6 +1543,34 @@ static int dep_arp(struct parser *p, struct rule *r, const struct tok *at)
 	}
 }
 
+/* The network protocol an icmp, icmpv6 or igmp field needs: in a bridge
+ * (no VLAN tag) nft checks the Ethernet type in the header, as for an
+ * extension header, where an ip field has meta protocol. */
+static int dep_icmp_network(struct parser *p, struct rule *r,
+			    const struct tok *at, bool v6)
+{
+	int et = v6 ? 0x86dd : 0x0800;
+	uint8_t b[2] = { (uint8_t)(et >> 8), (uint8_t)et };
+	int rc;
+
+	if (p->family != F_BRIDGE || r->vlan)
+		return dep_network(p, r, at, v6);
+	if (r->ethproto == et)
+		return 0;
+	if (r->ethproto >= 0)
+		return perror_at(p, at, "conflicting protocols specified: "
+					"%s vs. %s",
+				 v6 ? "ip6" : "ip",
+				 r->ethproto == 0x0806 ? "arp"
+				 : r->ethproto == 0x0800 ? "ip" : "ip6");
+	if ((rc = e_payload(p, r, 0, 12, 2)) < 0 ||
+	    (rc = e_cmp(p, r, "eq", b, 2)) < 0)
+		return rc;
+	r->ethproto = et;
+	r->nfproto = v6 ? 10 : 2;
+	return 0;
+}
+
 static int emit_deps(struct parser *p, struct rule *r,
 		     const struct nftl_sel *s, const struct tok *at)
 {
@@ -1561,12 +1590,13 @@ static int emit_deps(struct parser *p, struct rule *r,
 		return 0;
 	/* icmp and icmpv6 name their IP version too, unless an explicit
 	 * `meta l4proto icmp|ipv6-icmp` came first: nft then adds nothing */
-	if (streq(s->proto, "icmp") && p->family != F_IP && r->l4 != 1) {
-		if ((rc = dep_network(p, r, at, false)) < 0)
+	if ((streq(s->proto, "icmp") && p->family != F_IP && r->l4 != 1) ||
+	    (streq(s->proto, "igmp") && p->family != F_IP && r->l4 != 2)) {
+		if ((rc = dep_icmp_network(p, r, at, false)) < 0)
 			return rc;
 	}
 	if (streq(s->proto, "icmpv6") && p->family != F_IP6 && r->l4 != 58) {
-		if ((rc = dep_network(p, r, at, true)) < 0)
+		if ((rc = dep_icmp_network(p, r, at, true)) < 0)
 			return rc;
 	}
 	return dep_l4(p, r, nftl_l4_proto(s->proto), at);

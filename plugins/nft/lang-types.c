@@ -108,6 +108,10 @@ const struct nftl_sel nftl_sels[] = {
 	P("esp", "sequence", 2, 4, 4, DT_INT),
 	P("th", "sport", 2, 0, 2, DT_SERVICE),
 	P("th", "dport", 2, 2, 2, DT_SERVICE),
+	P("igmp", "type", 2, 0, 1, DT_IGMPTYPE),
+	P("igmp", "mrt", 2, 1, 1, DT_INT),
+	P("igmp", "checksum", 2, 2, 2, DT_INT),
+	P("igmp", "group", 2, 4, 4, DT_INT), /* nft 1.0.6 and 1.1: a number */
 	P("icmp", "type", 2, 0, 1, DT_ICMPTYPE),
 	P("icmp", "code", 2, 1, 1, DT_INT),
 	P("icmp", "checksum", 2, 2, 2, DT_INT),
@@ -532,6 +536,13 @@ static const struct nftl_sym ecns[] = {
 	{ "not-ect", 0 }, { "ect1", 1 }, { "ect0", 2 }, { "ce", 3 },
 };
 
+/* IGMP's message types (RFC 3376), as nft names them */
+static const struct nftl_sym igmptypes[] = {
+	{ "membership-query", 0x11 }, { "membership-report-v1", 0x12 },
+	{ "membership-report-v2", 0x16 }, { "membership-report-v3", 0x22 },
+	{ "leave-group", 0x17 },
+};
+
 /* RFC 4340's packet types, as nft names them */
 static const struct nftl_sym dccptypes[] = {
 	{ "request", 0 }, { "response", 1 }, { "data", 2 }, { "ack", 3 },
@@ -616,6 +627,7 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_DSCP: *n = N(dscps); return dscps;
 	case DT_ECN: *n = N(ecns); return ecns;
 	case DT_DCCPTYPE: *n = N(dccptypes); return dccptypes;
+	case DT_IGMPTYPE: *n = N(igmptypes); return igmptypes;
 	case DT_CTEVENT: *n = N(ctevents); return ctevents;
 	case DT_BOOL: *n = N(bools); return bools;
 	case DT_DAY: *n = N(days); return days;
@@ -699,6 +711,7 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_DSCP: return "dscp";
 	case DT_ECN: return "ecn";
 	case DT_DCCPTYPE: return "dccp_pkttype";
+	case DT_IGMPTYPE: return "igmp_type";
 	case DT_TIME: return "time";
 	case DT_BOOL: return "boolean";
 	case DT_CLASSID: return "classid";
@@ -745,12 +758,12 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
 		DT_HINT, DT_HINT, DT_DSCP, DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
 		DT_DAY, DT_HOUR, DT_FIBADDR, DT_DATE, DT_MHTYPE, DT_REALM,
-		DT_DCCPTYPE,
+		DT_DCCPTYPE, DT_IGMPTYPE,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2,
 					 2, 4, 1, 1, 4, 1, 4, 1, 4, 4, 8,
-					 1, 4, 1 };
+					 1, 4, 1, 1 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
