@@ -28,7 +28,8 @@ defmodule Linx.Netfilter.Names do
     gc_interval gid goto group gt gte handle hash helper hook hour hton
     hw_offload ibrname ibrpvid ibrvproto icmp icmp_code icmp_type
     icmp_unreach icmpv6 icmpv6_code icmpv6_type icmpx_code icmpx_unreach
-    id iface_index iface_type ifname iif iifgroup iifkind iifname iiftype
+    id iface_index iface_type ifname iif iifgroup iifkind iifname iiftype igmp
+    igmp_type
     immediate in inc inet inet_proto inet_service info ingress inner input
     interval inv ip ip6 ip6_daddr ip6_hoplimit ip6_nexthdr ip6_saddr
     ip_daddr ip_length ip_opt ip_protocol ip_saddr ip_tos ip_ttl ipsec
