@@ -1996,7 +1996,12 @@ value:;
 		   !prefix && s->kind != SEL_PAYLOAD && !be) {
 		/* meta mark set ct mark */
 		const struct nftl_sel *t = set_target(e1);
-		if (!t || t->len != s->len || (lhs && t->dtype != DT_MARK))
+		/* a shorter host-order key into a mark, as the parser
+		 * takes it (meta mark set ct zone) */
+		bool widened = t && t->dtype == DT_MARK && s->len < t->len &&
+			       (s->len == 1 || nftl_dtype_host(s->dtype));
+		if (!t || (t->len != s->len && !widened) ||
+		    (lhs && t->dtype != DT_MARK))
 			goto bad;
 		b.n = 0;
 		nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);

@@ -1255,6 +1255,40 @@ START_TEST(interface_names_with_a_slash)
 }
 END_TEST
 
+/* A shorter host-order key into a mark (the kernel zeroes the rest of
+ * the register), as nft takes it: ct zone by 1.0.6 as well, the typed
+ * keys by 1.1; a big-endian one only with nft 1.1's byteorder, so not. */
+START_TEST(shorter_keys_into_a_mark)
+{
+	static const char *const text =
+		"table inet t {\n  chain c {\n"
+		"    meta mark set ct zone\n"
+		"    ct mark set ct zone\n"
+		"    meta mark set meta l4proto\n"
+		"    ct mark set meta iiftype\n"
+		"  }\n}\n";
+	static const char *const be =
+		"table inet t {\n chain c {\n  meta mark set meta protocol\n"
+		" }\n}\n";
+	struct linx_value rs = parse_ok(text), back;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+	char *t = fmt(&rs);
+
+	ck_assert_msg(strstr(t, text + strlen("table inet t {\n")), "%s", t);
+	back = parse_ok(t);
+	ck_assert(linx_value_equal(&rs, &back));
+	linx_value_clear(&back);
+	ck_assert_int_eq(linx_nft_parse(be, strlen(be), NULL, &back, &pe, &err),
+			 -EINVAL);
+	ck_assert_msg(pe.line == 3 && pe.column == 22 &&
+			      strstr(pe.message, "setting meta mark from this"),
+		      "%u:%u %s", pe.line, pe.column, pe.message);
+	free(t);
+	linx_value_clear(&rs);
+}
+END_TEST
+
 START_TEST(error_rendering)
 {
 	struct linx_nft_parse_error pe = { .line = 42, .column = 14 };
@@ -2531,6 +2565,7 @@ int main(void)
 	tcase_add_test(tc, error_rendering);
 	tcase_add_test(tc, format_interface_names);
 	tcase_add_test(tc, interface_names_with_a_slash);
+	tcase_add_test(tc, shorter_keys_into_a_mark);
 	tcase_add_test(tc, holes_fill_typed);
 	tcase_add_test(tc, defines_substitute);
 	tcase_add_test(tc, defines_in_blocks);
