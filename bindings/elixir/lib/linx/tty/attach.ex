@@ -207,9 +207,11 @@ defmodule Linx.Tty.Attach do
         st = push_winsize(st)
         Process.send_after(self(), :linx_tty_poll, args.poll)
 
-        # The workload may have ended between the check and the swap.
+        # The workload may have ended between the check and the swap:
+        # what it wrote after the swap is in our mailbox, written out
+        # by finish/1 before the result.
         case P.info(args.session) do
-          {:ok, %{result: r}} when r != nil -> outcome(r)
+          {:ok, %{result: r}} when r != nil -> finish(st)
           _ -> loop(st)
         end
       after
