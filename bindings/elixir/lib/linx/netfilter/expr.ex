@@ -309,27 +309,29 @@ defmodule Linx.Netfilter.Expr do
   # NIF reads as text), and so does the map's shape: a push converts tens
   # of thousands.
   # Most expressions hold atom keys and scalars: those stay the same map,
-  # with only their byte keys' binaries marked.
+  # with only their byte keys' binaries marked. One pass over the pairs
+  # decides, and collects the byte keys that hold a binary.
   defp pairs_to_c(map) do
-    if atoms?(:maps.keys(map)) and scalars?(:maps.values(map)),
-      do: mark_bytes(map, @byte_atoms),
-      else: :maps.from_list(for {k, v} <- :maps.to_list(map), do: {k, pairs_value(k, v)})
-  end
-
-  defp atoms?([k | rest]) when is_atom(k), do: atoms?(rest)
-  defp atoms?(rest), do: rest == []
-
-  defp scalars?([v | rest]) when is_atom(v) or is_integer(v) or is_binary(v), do: scalars?(rest)
-  defp scalars?(rest), do: rest == []
-
-  defp mark_bytes(map, []), do: map
-
-  defp mark_bytes(map, [k | ks]) do
-    case map do
-      %{^k => b} when is_binary(b) -> mark_bytes(%{map | k => {:bytes, b}}, ks)
-      _ -> mark_bytes(map, ks)
+    case scan_pairs(:maps.to_list(map), []) do
+      [] -> map
+      marks when is_list(marks) -> mark_bytes(map, marks)
+      :other -> :maps.from_list(for {k, v} <- :maps.to_list(map), do: {k, pairs_value(k, v)})
     end
   end
+
+  defp scan_pairs([], marks), do: marks
+
+  defp scan_pairs([{k, v} | rest], marks) when is_atom(k) and is_binary(v) do
+    if k in @byte_atoms, do: scan_pairs(rest, [k | marks]), else: scan_pairs(rest, marks)
+  end
+
+  defp scan_pairs([{k, v} | rest], marks) when is_atom(k) and (is_atom(v) or is_integer(v)),
+    do: scan_pairs(rest, marks)
+
+  defp scan_pairs(_, _), do: :other
+
+  defp mark_bytes(map, []), do: map
+  defp mark_bytes(map, [k | ks]), do: mark_bytes(%{map | k => {:bytes, map[k]}}, ks)
 
   defp pairs_value(k, v) when is_atom(k) or is_binary(k), do: value_to_c(k, v)
   defp pairs_value(_k, v), do: value_to_c(v)
