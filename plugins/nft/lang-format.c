@@ -1054,14 +1054,15 @@ static const char *ctx_proto(const struct fctx *c, const char *base,
 	}
 	if (!proto)
 		return NULL;
-	/* icmp needs IPv4 and icmpv6 IPv6: the parser adds that network
-	 * dependency, and refuses the other family's context */
-	if ((streq(proto, "icmp") || streq(proto, "igmp")) &&
+	/* icmp and igmp need IPv4, icmpv6 IPv6: the parser adds that
+	 * network dependency, and refuses the other family's context (by
+	 * number: gcc 14 takes proto for one literal and warns) */
+	if (b == 2 && (c->l4 == 1 || c->l4 == 2) &&
 	    (c->family == F_IP6 || (c->family == F_INET && c->nf == 10) ||
 	     ((c->family == F_BRIDGE || c->family == F_NETDEV) &&
 	      c->eth == 0x86dd)))
 		return NULL;
-	if (streq(proto, "icmpv6") &&
+	if (b == 2 && c->l4 == 58 &&
 	    (c->family == F_IP || (c->family == F_INET && c->nf == 2) ||
 	     ((c->family == F_BRIDGE || c->family == F_NETDEV) &&
 	      c->eth == 0x800)))
