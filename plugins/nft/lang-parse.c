@@ -2955,13 +2955,11 @@ static int match_rest(struct parser *p, struct rule *r,
 				 s->proto, s->field);
 
 	/* nft keys an anonymous one `dscp` of 2 bytes, a type of 1 byte to
-	 * us; a named set or map holds the shifted field (e_field_shift) */
+	 * us; for a named one nft 1.1 turns the two bytes to host order
+	 * before the shift and 1.0.6 does not: not done until both agree */
 	if (s->dtype == DT_DSCP && s->len != 1 &&
-	    (is_punct(t, '{') ||
-	     (is_ident(t, "vmap") && peek_after(p) &&
-	      is_punct(peek_after(p), '{'))))
-		return perror_at(p, t, "unsupported feature: anonymous sets "
-				       "of %s %s",
+	    (is_ident(t, "vmap") || is_punct(t, '{') || t->kind == T_SETREF))
+		return perror_at(p, t, "unsupported feature: sets of %s %s",
 				 s->proto, s->field);
 
 	/* vmap @set / vmap { ... } */

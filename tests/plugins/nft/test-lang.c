@@ -827,7 +827,7 @@ static const struct {
 	  3, 11, "unsupported feature: masking ip dscp" },
 	/* nft keys anonymous sets of it `dscp` of 2 bytes */
 	{ "table ip6 t {\n chain c {\n  ip6 dscp { cs1, ef }\n }\n}\n",
-	  3, 12, "unsupported feature: anonymous sets of ip6 dscp" },
+	  3, 12, "unsupported feature: sets of ip6 dscp" },
 	{ "table ip t {\n chain c {\n  ip dscp . ip saddr { cs1 . 10.0.0.1 }\n"
 	  " }\n}\n",
 	  3, 3, "unsupported feature: ip dscp in a key" },
