@@ -39,6 +39,21 @@ struct path_seg {
 	size_t index;
 };
 
+/*
+ * The text of the atoms met last, by term, for the :nft shape: a ruleset
+ * names a few dozen atoms (keys and enumerations) tens of thousands of
+ * times, and reading an atom's text is a table lookup and a copy.
+ * Direct-mapped; atom 0 is no atom term, so a zeroed slot is empty.
+ */
+#define ATOM_CACHE_SLOTS 64
+#define ATOM_CACHE_TEXT 40
+
+struct atom_slot {
+	ERL_NIF_TERM atom;
+	size_t len;
+	char text[ATOM_CACHE_TEXT];
+};
+
 struct conv {
 	ErlNifEnv *env;
 	const struct nif_atoms *atoms;
@@ -48,6 +63,7 @@ struct conv {
 	bool atoms_as_text; /* the :nft shape: atoms cross as their text */
 	/* Where the converter is, for error messages: segs[0..depth). */
 	struct path_seg segs[NIF_MAX_DEPTH + 1];
+	struct atom_slot atom_cache[ATOM_CACHE_SLOTS]; /* when atoms_as_text */
 };
 
 /* Length of the longest prefix of s[0..len) that is at most `cap` bytes and
@@ -94,6 +110,31 @@ static int atom_text(ErlNifEnv *env, ERL_NIF_TERM t, char *buf, size_t cap)
 	buf[at] = '\0';
 	return (int)at;
 #endif
+}
+
+/* atom_text() through the conversion's cache: *text is either `buf` or
+ * a slot, valid until the next call. */
+static int atom_text_cached(struct conv *c, ERL_NIF_TERM t, char *buf,
+			    size_t cap, const char **text)
+{
+	struct atom_slot *slot;
+	int n;
+
+	*text = buf;
+	if (!c->atoms_as_text)
+		return atom_text(c->env, t, buf, cap);
+	slot = &c->atom_cache[(t ^ (t >> 7) ^ (t >> 13)) % ATOM_CACHE_SLOTS];
+	if (slot->atom == t) {
+		*text = slot->text;
+		return (int)slot->len;
+	}
+	n = atom_text(c->env, t, buf, cap);
+	if (n >= 0 && (size_t)n < sizeof(slot->text)) {
+		slot->atom = t;
+		slot->len = (size_t)n;
+		memcpy(slot->text, buf, (size_t)n + 1);
+	}
+	return n;
 }
 
 /* Long paths keep their first and last segments: "value[0][0]...[0][0]". */
@@ -309,36 +350,31 @@ out:
 }
 
 /* Read a map key as text.  `buf` receives atom text (binary keys point
- * into the binary). */
-static int map_key(struct conv *c, ERL_NIF_TERM map, ERL_NIF_TERM key,
-		   char *buf, size_t cap, const char **ret, size_t *ret_len)
+ * into the binary); `*is_atom` says which it was. */
+static int map_key(struct conv *c, ERL_NIF_TERM key, char *buf, size_t cap,
+		   const char **ret, size_t *ret_len, bool *is_atom)
 {
 	ErlNifBinary bin;
 
 	if (enif_inspect_binary(c->env, key, &bin)) {
 		*ret = (const char *)bin.data;
 		*ret_len = bin.size;
+		*is_atom = false;
 	} else if (enif_is_atom(c->env, key)) {
-		int n = atom_text(c->env, key, buf, cap);
-		ERL_NIF_TERM as_bin, ignored;
-		unsigned char *data;
+		const char *text;
+		int n = atom_text_cached(c, key, buf, cap, &text);
 
 		if (n < 0)
 			return fail(c, EINVAL,
 				    "a map key is an atom that cannot be read "
 				    "as text");
+		/* The key outlives the conversion of its value, which may
+		 * reuse the cache slot. */
+		if (text != buf)
+			memcpy(buf, text, (size_t)n + 1);
 		*ret = buf;
 		*ret_len = (size_t)n;
-		/* :a and "a" in the same map would collide. */
-		data = enif_make_new_binary(c->env, *ret_len, &as_bin);
-		if (!data)
-			return fail(c, ENOMEM, "out of memory");
-		memcpy(data, buf, *ret_len);
-		if (enif_get_map_value(c->env, map, as_bin, &ignored))
-			return fail(c, EINVAL,
-				    "the map has both the atom :%.64s and "
-				    "the binary \"%.64s\" as keys",
-				    buf, buf);
+		*is_atom = true;
 	} else {
 		return fail(c, EINVAL,
 			    "a map key is %s (keys must be binaries or atoms)",
@@ -350,80 +386,192 @@ static int map_key(struct conv *c, ERL_NIF_TERM map, ERL_NIF_TERM key,
 	return charge(c, 0, *ret_len);
 }
 
-static int convert_map(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
+/*
+ * :a and "a" in one map would be one key of the plugin's map.  Checked
+ * after the fact, and only for a map that has keys of both kinds: making
+ * a binary of every atom key to look it up would put garbage on the
+ * caller's heap for each of the tens of thousands of maps of a ruleset.
+ */
+static int check_collisions(struct conv *c, ERL_NIF_TERM map)
+{
+	ErlNifMapIterator it;
+	ERL_NIF_TERM key, val;
+	int r = 0;
+
+	if (!enif_map_iterator_create(c->env, map, &it,
+				      ERL_NIF_MAP_ITERATOR_FIRST))
+		return fail(c, ENOMEM, "cannot iterate over a map");
+	for (; r == 0 && enif_map_iterator_get_pair(c->env, &it, &key, &val);
+	     enif_map_iterator_next(c->env, &it)) {
+		char text[ATOM_TEXT_MAX];
+		ERL_NIF_TERM as_bin, ignored;
+		unsigned char *data;
+		int n;
+
+		if (!enif_is_atom(c->env, key))
+			continue;
+		n = atom_text(c->env, key, text, sizeof(text));
+		if (n < 0)
+			continue; /* refused while converting */
+		data = enif_make_new_binary(c->env, (size_t)n, &as_bin);
+		if (!data) {
+			r = fail(c, ENOMEM, "out of memory");
+			break;
+		}
+		memcpy(data, text, (size_t)n);
+		if (enif_get_map_value(c->env, map, as_bin, &ignored))
+			r = fail(c, EINVAL,
+				 "the map has both the atom :%.64s and the "
+				 "binary \"%.64s\" as keys",
+				 text, text);
+	}
+	enif_map_iterator_destroy(c->env, &it);
+	return r;
+}
+
+/* The keys of an expression whose binaries are raw data, never text
+ * (Linx.Netfilter.Expr's byte keys). */
+static bool byte_key(const char *k, size_t len)
+{
+	static const char *const keys[] = { "data", "mask", "xor",
+					    "from", "to",   "raw" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strlen(keys[i]) == len && memcmp(keys[i], k, len) == 0)
+			return true;
+	return false;
+}
+
+/* A map's pair, filled in place: `key` is copied (or pooled). */
+static int put_pair(struct conv *c, struct linx_value *m, const char *key,
+		    size_t key_len, struct linx_value *v)
+{
+	struct linx_pair *pair;
+	char *copy = linx__key_dup(key, key_len);
+
+	if (!copy || m->len >= m->cap) {
+		linx__key_free(copy);
+		linx_value_clear(v);
+		return fail(c, ENOMEM, "out of memory");
+	}
+	/*
+	 * Filled in place rather than with linx_map_put(), which looks for an
+	 * existing key first and would make a large map quadratic.  Keys are
+	 * unique by construction: an Erlang map has distinct keys, and
+	 * check_collisions() refuses an atom whose text is also a binary key.
+	 */
+	pair = &m->pairs[m->len++];
+	pair->key = copy;
+	pair->key_len = (uint32_t)key_len;
+	pair->reserved = 0;
+	pair->value = *v;
+	return 0;
+}
+
+/*
+ * A map, into *ret.  With `expr` (the name of a Linx.Netfilter.Expr whose
+ * data map is `t`, or nil), the plugin's expression map: "expr" => the
+ * name first, then the data's pairs, binaries under the byte keys as
+ * bytes (as Linx.Netfilter.Expr.to_c/1 marks them).
+ */
+static int convert_pairs(struct conv *c, ERL_NIF_TERM t,
+			 const ERL_NIF_TERM *expr, struct linx_value *ret)
 {
 	struct path_seg *seg = &c->segs[c->depth];
+	bool has_atom = false, has_binary = false;
 	ErlNifMapIterator it;
-	size_t size;
+	size_t size = 0, extra = expr ? 1 : 0;
 	int r;
 
-	if (!enif_get_map_size(c->env, t, &size))
+	*ret = linx_value_map();
+	if (expr && enif_is_identical(t, c->atoms->nil))
+		size = 0;
+	else if (expr && !enif_get_map_size(c->env, t, &size))
+		return fail(c, EINVAL, "an expression's data must be a map or "
+				       "nil, not %s",
+			    term_kind(c->env, t));
+	else if (!enif_get_map_size(c->env, t, &size))
 		return refuse(c, t);
-	r = charge(c, 1 + size, 0);
+	r = charge(c, 1 + size + extra, 0);
 	/* The children are charged again as they are converted; this only
 	 * refuses a map whose size alone is over the budget, before
 	 * allocating for it. */
 	if (r < 0)
 		return r;
-	c->budget->nodes -= size;
-	*ret = linx_value_map();
-	if (size == 0)
+	c->budget->nodes -= size + extra;
+	if (size + extra == 0)
 		return 0;
-	if (linx_value_reserve(ret, size) < 0) {
-		linx_value_clear(ret);
+	if (linx_value_reserve(ret, size + extra) < 0)
 		return fail(c, ENOMEM, "cannot allocate a map of %zu keys",
-			    size);
+			    size + extra);
+	c->depth++;
+	if (expr) {
+		struct linx_value v;
+
+		*seg = (struct path_seg){ .key = "expr", .key_len = 4 };
+		r = convert(c, *expr, &v);
+		if (r == 0 && v.type != LINX_STRING) {
+			linx_value_clear(&v);
+			r = fail(c, EINVAL, "an expression's name must be an "
+					    "atom or a binary");
+		}
+		if (r == 0)
+			r = put_pair(c, ret, "expr", 4, &v);
+		if (r < 0 || size == 0)
+			goto out;
 	}
 	if (!enif_map_iterator_create(c->env, t, &it,
 				      ERL_NIF_MAP_ITERATOR_FIRST)) {
-		linx_value_clear(ret);
-		return fail(c, ENOMEM, "cannot iterate over a map");
+		r = fail(c, ENOMEM, "cannot iterate over a map");
+		goto out;
 	}
-	c->depth++;
 	*seg = (struct path_seg){ .key = NULL };
 	for (r = 0; r >= 0; enif_map_iterator_next(c->env, &it)) {
 		ERL_NIF_TERM key, val;
 		char atom[ATOM_TEXT_MAX];
 		struct linx_value v = linx_value_nil();
-		struct linx_pair *pair;
 		const char *k = NULL;
 		size_t klen = 0;
-		char *copy;
+		bool is_atom;
+		ErlNifBinary bin;
 
 		if (!enif_map_iterator_get_pair(c->env, &it, &key, &val))
 			break;
 		/* Until the key is known, errors point at the map itself. */
 		c->depth--;
-		r = map_key(c, t, key, atom, sizeof(atom), &k, &klen);
+		r = map_key(c, key, atom, sizeof(atom), &k, &klen, &is_atom);
 		c->depth++;
 		if (r < 0)
 			break;
+		has_atom |= is_atom;
+		has_binary |= !is_atom;
 		*seg = (struct path_seg){ .key = k, .key_len = klen };
-		r = convert(c, val, &v);
-		if (r < 0)
-			break;
-		copy = linx__key_dup(k, klen);
-		if (!copy || ret->len >= ret->cap) {
-			linx__key_free(copy);
-			linx_value_clear(&v);
-			r = fail(c, ENOMEM, "out of memory");
+		if (expr && klen == 4 && memcmp(k, "expr", 4) == 0) {
+			r = fail(c, EINVAL, "an expression's data has its own "
+					    "\"expr\" key");
 			break;
 		}
-		/*
-		 * Filled in place rather than with linx_map_put(), which looks
-		 * for an existing key first and would make a large map
-		 * quadratic.  Keys are unique by construction: an Erlang map
-		 * has distinct keys, and map_key() refused an atom whose text
-		 * is also present as a binary key.
-		 */
-		pair = &ret->pairs[ret->len++];
-		pair->key = copy;
-		pair->key_len = (uint32_t)klen;
-		pair->reserved = 0;
-		pair->value = v;
+		if (expr && byte_key(k, klen) &&
+		    enif_inspect_binary(c->env, val, &bin)) {
+			r = charge(c, 1, bin.size);
+			if (r == 0 &&
+			    linx_value_bytes(&v, bin.data, bin.size) < 0)
+				r = fail(c, ENOMEM, "out of memory");
+		} else {
+			r = convert(c, val, &v);
+		}
+		if (r < 0)
+			break;
+		r = put_pair(c, ret, k, klen, &v);
 	}
-	c->depth--;
 	enif_map_iterator_destroy(c->env, &it);
+	if (r >= 0 && has_atom && has_binary) {
+		c->depth--;
+		r = check_collisions(c, t);
+		c->depth++;
+	}
+out:
+	c->depth--;
 	if (r < 0) {
 		linx_value_clear(ret);
 		return r;
@@ -432,6 +580,26 @@ static int convert_map(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
 	 * the map's depth, as linx_map_put() would have. */
 	linx__map_reindex(ret);
 	return 0;
+}
+
+/*
+ * A map.  With the :nft shape, a %Linx.Netfilter.Expr{} crosses as the
+ * struct itself when its data needs no conversion in Elixir
+ * (Linx.Netfilter.Expr.to_c/1): building the plugin's map here spares the
+ * caller's heap an expression map for each of a ruleset's expressions.
+ */
+static int convert_map(struct conv *c, ERL_NIF_TERM t, struct linx_value *ret)
+{
+	const struct nif_nft *nft = &nif_priv(c->env)->nft;
+	ERL_NIF_TERM mod, name, data;
+
+	if (c->atoms_as_text && nft->ready &&
+	    enif_get_map_value(c->env, t, nft->struct_, &mod) &&
+	    enif_is_identical(mod, nft->expr_mod) &&
+	    enif_get_map_value(c->env, t, nft->name, &name) &&
+	    enif_get_map_value(c->env, t, nft->data, &data))
+		return convert_pairs(c, data, &name, ret);
+	return convert_pairs(c, t, NULL, ret);
 }
 
 /* {:bytes, binary}: raw bytes, for the binaries that would pass for text
@@ -461,8 +629,9 @@ static int convert_tuple(struct conv *c, ERL_NIF_TERM t,
 static int convert_atom_text(struct conv *c, ERL_NIF_TERM t,
 			     struct linx_value *ret)
 {
-	char text[ATOM_TEXT_MAX];
-	int n = atom_text(c->env, t, text, sizeof(text));
+	char buf[ATOM_TEXT_MAX];
+	const char *text;
+	int n = atom_text_cached(c, t, buf, sizeof(buf), &text);
 	int r;
 
 	if (n < 0)
@@ -532,7 +701,7 @@ static int term_to(ErlNifEnv *env, ERL_NIF_TERM term, bool map_only,
 		   enum nif_shape shape, struct nif_budget *budget,
 		   struct linx_value *ret, struct linx_error *err)
 {
-	/* About 1.6 KiB, on the stack: the NIF runs on a scheduler thread
+	/* About 5 KiB, on the stack: the NIF runs on a scheduler thread
 	 * (1 MiB of stack by default, 320 KiB for a dirty one). */
 	struct conv c;
 
@@ -543,6 +712,8 @@ static int term_to(ErlNifEnv *env, ERL_NIF_TERM term, bool map_only,
 	c.err = err;
 	c.depth = 0;
 	c.atoms_as_text = shape == NIF_SHAPE_NFT;
+	if (c.atoms_as_text)
+		memset(c.atom_cache, 0, sizeof(c.atom_cache));
 	if (map_only && enif_is_identical(term, c.atoms->nil))
 		return 0;
 	if (map_only && !enif_is_map(env, term))

@@ -224,6 +224,57 @@ defmodule Linx.NativeTest do
       assert {:error, %{param: "shape"}} = Native.decode(<<0>>, :other)
     end
 
+    test "the :nft shape reads an Expr struct as the plugin's expression map" do
+      nft = fn v -> Native.call("nif_test.echo", %{"value" => v}, :nft) end
+      cmp = %Linx.Netfilter.Expr{name: :cmp, data: %{op: :eq, sreg: 1, data: <<0, 80>>}}
+
+      assert nft.([cmp, %Linx.Netfilter.Expr{name: :counter, data: nil}]) ==
+               {:ok,
+                [
+                  %{"expr" => "cmp", "op" => "eq", "sreg" => 1, "data" => <<0, 80>>},
+                  %{"expr" => "counter"}
+                ]}
+
+      # binary keys too; only a key of both kinds is refused, as in any map
+      assert nft.(%Linx.Netfilter.Expr{name: :x, data: %{"a" => 1, b: 2}}) ==
+               {:ok, %{"expr" => "x", "a" => 1, "b" => 2}}
+
+      for {data, message} <- [
+            {%{:a => 1, "a" => 2}, "both the atom :a and the binary \"a\""},
+            {%{expr: :y}, "argument value.expr: an expression's data has its own \"expr\" key"},
+            {[op: :eq], "argument value: an expression's data must be a map or nil, not a list"}
+          ] do
+        assert {:error, %{op: "convert", message: m}} =
+                 nft.(%Linx.Netfilter.Expr{name: :x, data: data})
+
+        assert m =~ message
+      end
+
+      for name <- [nil, true, 1] do
+        assert {:error, %{message: m}} = nft.(%Linx.Netfilter.Expr{name: name, data: %{}})
+        assert m =~ "an expression's name must be an atom or a binary"
+      end
+
+      # without the shape, a struct is a map with an atom in it, as before
+      assert {:error, %{message: "argument value.__struct__: cannot pass the atom" <> _}} =
+               echo(cmp)
+    end
+
+    test "the :nft shape's atom cache gives every atom its own text" do
+      # more atoms than the cache has slots, as keys and values, repeated
+      # so that slots are reused while a key waits for its value
+      atoms = for i <- 1..300, do: String.to_atom("linx_cache_#{i}")
+      value = for a <- atoms, into: %{}, do: {a, %{a => [a, :eq, a]}}
+
+      expected =
+        for a <- atoms, into: %{} do
+          t = Atom.to_string(a)
+          {t, %{t => [t, "eq", t]}}
+        end
+
+      assert Native.call("nif_test.echo", %{"value" => value}, :nft) == {:ok, expected}
+    end
+
     test "arguments past the quick budget take the dirty path and still work" do
       list = Enum.to_list(1..10_000)
       assert echo(list) == {:ok, list}
