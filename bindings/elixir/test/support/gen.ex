@@ -35,6 +35,16 @@ defmodule LinxTest.Gen do
   as keys or values, become their text (what the :nft shape does to
   Linx.Netfilter's values in the NIF).
   """
+  @byte_keys [:data, :mask, :xor, :from, :to, :raw]
+
+  # An expression that crosses as its struct (Linx.Netfilter.Expr.to_c/1),
+  # as the NIF reads it (c_src/term_in.c).
+  def text(%Linx.Netfilter.Expr{name: n, data: d}) do
+    for {k, v} <- d || %{}, into: %{"expr" => text(n)} do
+      if k in @byte_keys and is_binary(v), do: {text(k), {:bytes, v}}, else: {text(k), text(v)}
+    end
+  end
+
   def text(m) when is_map(m) and not is_struct(m),
     do: Map.new(m, fn {k, v} -> {text(k), text(v)} end)
 

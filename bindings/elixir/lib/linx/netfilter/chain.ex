@@ -198,16 +198,8 @@ defmodule Linx.Netfilter.Chain do
 
   @doc false
   def to_c(%__MODULE__{} = c) do
-    rules =
-      Enum.reduce_while(c.rules, {:ok, []}, fn r, {:ok, acc} ->
-        case Rule.to_c(r) do
-          {:ok, m} -> {:cont, {:ok, [m | acc]}}
-          err -> {:halt, err}
-        end
-      end)
-
-    with {:ok, rules} <- rules do
-      %{"name" => c.name, "rules" => Enum.reverse(rules)}
+    with {:ok, rules} <- rules_to_c(c.rules, []) do
+      %{"name" => c.name, "rules" => rules}
       |> put("type", atom_s(c.type))
       |> put("hook", atom_s(c.hook))
       |> put("priority", priority_to_c(c.priority))
@@ -217,6 +209,15 @@ defmodule Linx.Netfilter.Chain do
       |> put("comment", c.comment)
       |> put("handle", c.handle)
       |> then(&{:ok, &1})
+    end
+  end
+
+  defp rules_to_c([], acc), do: {:ok, :lists.reverse(acc)}
+
+  defp rules_to_c([r | rest], acc) do
+    case Rule.to_c(r) do
+      {:ok, m} -> rules_to_c(rest, [m | acc])
+      err -> err
     end
   end
 

@@ -232,23 +232,41 @@ defmodule Linx.Netfilter.Expr do
   @doc false
   def to_c(%__MODULE__{name: :immediate, data: %Verdict{} = v}), do: {:ok, Verdict.to_c(v)}
 
+  # An expression whose data holds only scalars (most of a ruleset's) is
+  # passed as the struct itself: the NIF reads it as the plugin's map, its
+  # byte keys' binaries as bytes (c_src/term_in.c), and the push makes no
+  # garbage for it.
+  def to_c(%__MODULE__{name: name, data: data} = e)
+      when is_atom(name) and name not in [nil, true, false] and
+             (is_nil(data) or (is_map(data) and not is_struct(data))) do
+    if data == nil or clean_values?(:maps.values(data)),
+      do: {:ok, e},
+      else: expr_map(name, data)
+  end
+
   def to_c(%__MODULE__{name: name, data: data})
       when (is_atom(name) or is_binary(name)) and not is_nil(name) do
     data = if is_list(data) and Keyword.keyword?(data), do: Map.new(data), else: data
-
-    case data do
-      nil ->
-        {:ok, %{"expr" => name}}
-
-      %{} = map when not is_struct(map) ->
-        {:ok, Map.put(pairs_to_c(wide_keys(name, map)), "expr", name)}
-
-      other ->
-        {:error, {:bad_expression_data, name, other}}
-    end
+    expr_map(name, data)
   end
 
   def to_c(other), do: {:error, {:not_an_expression, other}}
+
+  defp expr_map(name, nil), do: {:ok, %{"expr" => name}}
+
+  defp expr_map(name, %{} = map) when not is_struct(map),
+    do: {:ok, Map.put(pairs_to_c(wide_keys(name, map)), "expr", name)}
+
+  defp expr_map(name, other), do: {:error, {:bad_expression_data, name, other}}
+
+  # Values the NIF converts as they are: integers, atoms and binaries
+  # (bytes under a byte key, as value_to_c/2 marks them).  Any keys: the
+  # NIF reads atoms and binaries alike.  (`:maps.values/1` is the cheapest
+  # walk: a list cell per value, where `:maps.to_list/1` makes a tuple too.)
+  defp clean_values?([]), do: true
+  defp clean_values?([v | rest]) when is_integer(v) or is_atom(v), do: clean_values?(rest)
+  defp clean_values?([v | rest]) when is_binary(v), do: clean_values?(rest)
+  defp clean_values?(_), do: false
 
   # An integer key wider than 64 bits (a raw payload of 9 to 16 bytes,
   # `@nh,64,128 { ... }`) is its bytes, as the plugin gives it back: they

@@ -115,12 +115,33 @@ defmodule Linx.Netfilter.Rule do
 
   @doc false
   def to_c(%__MODULE__{} = r) do
-    with {:ok, exprs} <- exprs_to_c(r.expressions, []) do
-      %{"exprs" => exprs}
-      |> put("tag", tag_to_c(r.tag))
-      |> put("comment", r.comment)
-      |> put("handle", r.handle)
-      |> then(&{:ok, &1})
+    with {:ok, exprs} <- exprs_same(r.expressions, r.expressions, 0) do
+      # one map, with no intermediate ones: a push converts tens of thousands
+      case {tag_to_c(r.tag), r.comment, r.handle} do
+        {nil, nil, nil} ->
+          {:ok, %{"exprs" => exprs}}
+
+        {tag, nil, nil} ->
+          {:ok, %{"exprs" => exprs, "tag" => tag}}
+
+        {tag, comment, handle} ->
+          {:ok,
+           put(put(put(%{"exprs" => exprs}, "tag", tag), "comment", comment), "handle", handle)}
+      end
+    end
+  end
+
+  # Expressions that cross as they are (Expr.to_c/1) keep the rule's own
+  # list: a typical rule's conversion allocates nothing but its map.  `n`
+  # expressions of `all` crossed unchanged so far; at the first that does
+  # not, they are copied and the rest converted into a new list.
+  defp exprs_same([], all, _n), do: {:ok, all}
+
+  defp exprs_same([e | rest], all, n) do
+    case Expr.to_c(e) do
+      {:ok, ^e} -> exprs_same(rest, all, n + 1)
+      {:ok, c} -> exprs_to_c(rest, [c | Enum.reverse(Enum.take(all, n))])
+      {:error, reason} -> {:error, {:bad_rule, reason}}
     end
   end
 
@@ -134,7 +155,9 @@ defmodule Linx.Netfilter.Rule do
   end
 
   defp tag_to_c(nil), do: nil
-  defp tag_to_c(tag) when is_atom(tag), do: Atom.to_string(tag)
+  # the NIF reads other atoms as their text (the :nft shape)
+  defp tag_to_c(tag) when tag in [true, false], do: Atom.to_string(tag)
+  defp tag_to_c(tag) when is_atom(tag), do: tag
   defp tag_to_c(tag) when is_binary(tag), do: tag
 
   # A tag read from the kernel becomes the atom a program of this VM gave

@@ -98,6 +98,8 @@ defmodule Linx.Netfilter.Verdict do
 
   @doc false
   # The verdict in the C value's terms (docs/nft/schema.md, "Verdict").
+  # (The kind's atom: the NIF reads it as its text, with no binary made.)
+  def to_c(%__MODULE__{kind: k, target: nil}) when k not in [nil, true, false], do: k
   def to_c(%__MODULE__{kind: k, target: nil}), do: Atom.to_string(k)
   def to_c(%__MODULE__{kind: k, target: t}), do: %{Atom.to_string(k) => t}
 

@@ -212,6 +212,14 @@ defmodule Linx.NFTTest do
     assert is_binary(detail)
   end
 
+  test "expression data that reads as text still crosses as bytes" do
+    # 24930 is <<"ab">> on the wire, 25185 <<"ba">>: valid UTF-8, which
+    # the NIF makes text except under an expression's byte keys
+    text = "table inet t {\n\tchain c {\n\t\ttcp dport 24930 tcp sport != 25185 accept\n\t}\n}\n"
+    assert {:ok, rs} = Linx.NFT.parse(text)
+    assert Linx.NFT.format(rs) =~ "tcp dport 24930 tcp sport != 25185 accept"
+  end
+
   test "format refuses what is not a ruleset" do
     assert_raise ArgumentError, fn -> Linx.NFT.format(:nope) end
   end
