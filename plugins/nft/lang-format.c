@@ -1997,11 +1997,7 @@ value:;
 		   !prefix && s->kind != SEL_PAYLOAD && !be) {
 		/* meta mark set ct mark */
 		const struct nftl_sel *t = set_target(e1);
-		/* a shorter host-order key into a mark, as the parser
-		 * takes it (meta mark set ct zone) */
-		bool widened = t && t->dtype == DT_MARK && s->len < t->len &&
-			       (s->len == 1 || nftl_dtype_host(s->dtype));
-		if (!t || (t->len != s->len && !widened) ||
+		if (!t || (t->len != s->len && !nftl_widens_into_mark(t, s)) ||
 		    (lhs && t->dtype != DT_MARK))
 			goto bad;
 		b.n = 0;

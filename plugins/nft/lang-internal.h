@@ -299,6 +299,11 @@ bool nftl_dtype_host(unsigned dtype);
 /* Whether ordering a `len`-byte value of `dtype` (ranges, <, >, interval
  * sets) needs the register turned to network order first, as nft does. */
 bool nftl_dtype_hton(unsigned dtype, unsigned len);
+/* Whether a `src` key may be stored into the `dst` selector though it is
+ * shorter: a one-byte or host-order key into a mark, the kernel zeroing
+ * the rest of the register (`meta mark set ct zone`, as nft takes it). */
+bool nftl_widens_into_mark(const struct nftl_sel *dst,
+			   const struct nftl_sel *src);
 /* Whether `meta|ct KEY set SEL map { ... }` may give a key of `dtype`
  * its value: the ones nft 1.0.6 sets from a map's data as it sets them
  * from a constant (mark, priority, pkttype). */

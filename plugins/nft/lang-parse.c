@@ -4678,12 +4678,8 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 					 want ? want : "integer",
 					 have ? have : "integer");
 		}
-		/* a shorter key into a mark: the kernel zeroes the rest of
-		 * the register (meta mark set ct zone, as nft); a big-endian
-		 * one nft 1.1 turns to host order first, 1.0.6 refuses */
 		if (!src || (src->len != s->len &&
-			     !(s->dtype == DT_MARK && src->len < s->len &&
-			       (src->len == 1 || nftl_dtype_host(src->dtype)))))
+			     !nftl_widens_into_mark(s, src)))
 			return perror_at(p, k, "unsupported feature: setting "
 					       "%s %s from this", s->proto,
 					 s->field);

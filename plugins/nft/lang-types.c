@@ -788,6 +788,15 @@ bool nftl_dtype_hton(unsigned dt, unsigned len)
 	return nftl_dtype_host(dt) && (len == 2 || len == 4 || len == 8);
 }
 
+bool nftl_widens_into_mark(const struct nftl_sel *dst,
+			   const struct nftl_sel *src)
+{
+	/* a big-endian key nft 1.1 turns to host order first; 1.0.6
+	 * refuses it, and so do we */
+	return dst->dtype == DT_MARK && src->len < dst->len &&
+	       (src->len == 1 || nftl_dtype_host(src->dtype));
+}
+
 bool nftl_dtype_map_settable(unsigned dt)
 {
 	return dt == DT_MARK || dt == DT_CLASSID || dt == DT_PKTTYPE;

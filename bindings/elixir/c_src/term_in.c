@@ -532,7 +532,7 @@ static int convert_pairs(struct conv *c, ERL_NIF_TERM t,
 		struct linx_value v = linx_value_nil();
 		const char *k = NULL;
 		size_t klen = 0;
-		bool is_atom;
+		bool is_atom = false;
 		ErlNifBinary bin;
 
 		if (!enif_map_iterator_get_pair(c->env, &it, &key, &val))
