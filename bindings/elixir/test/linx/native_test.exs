@@ -255,9 +255,10 @@ defmodule Linx.NativeTest do
         assert m =~ "an expression's name must be an atom or a binary"
       end
 
-      # without the shape, a struct is a map with an atom in it, as before
-      assert {:error, %{message: "argument value.__struct__: cannot pass the atom" <> _}} =
-               echo(cmp)
+      # without the shape, a struct is a map with atoms in it, as before
+      # (which the NIF meets first depends on the OTP's map order)
+      assert {:error, %{message: "argument value." <> m}} = echo(cmp)
+      assert m =~ "cannot pass the atom"
     end
 
     test "the :nft shape's atom cache gives every atom its own text" do
