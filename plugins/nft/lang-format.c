@@ -891,47 +891,59 @@ static const struct nftl_sel *tcpopt_sel(const struct linx_value *e)
 
 static bool is_expr(const struct linx_value *e, const char *name);
 
-/* Whether the rule read so far says the packet is IPv6, as an extension
- * header needs: else the parser would add that check (dep_exthdr6()). */
-static bool ipv6_known(const struct fctx *c)
+/* Whether the rule read so far says the packet is IPv6 (`v6`) or IPv4,
+ * as an extension header or an IPv4 option needs: else the parser would
+ * add that check (dep_exthdr_ip()). */
+static bool ip_known(const struct fctx *c, bool v6)
 {
 	switch (c->family) {
 	case F_IP6:
-		return true;
+	case F_IP:
+		return (c->family == F_IP6) == v6;
 	case F_INET:
-		return c->nf == 10;
+		return c->nf == (v6 ? 10 : 2);
 	case F_BRIDGE:
 	case F_NETDEV:
-		return c->eth == 0x86dd;
+		return c->eth == (v6 ? 0x86dd : 0x0800);
 	default:
 		return false;
 	}
 }
 
-/* Whether `e` is an exthdr load of an IPv6 extension header. */
-static bool is_exthdr6(const struct linx_value *e)
+/* 6 if `e` is an exthdr load of an IPv6 extension header, 4 of an IPv4
+ * option, else 0. */
+static int exthdr_ip(const struct linx_value *e)
 {
 	const char *op = is_expr(e, "exthdr") ? str_of(e, "op") : NULL;
 
-	return op && streq(op, "ipv6") && linx_map_get(e, "dreg");
+	if (!op || !linx_map_get(e, "dreg"))
+		return 0;
+	return streq(op, "ipv6") ? 6 : streq(op, "ipv4") ? 4 : 0;
 }
 
-/* The IPv6 extension header field an exthdr loads (no `present` flag),
- * in a rule known to be IPv6; a bit field only with its mask
- * (c->fmask), as for payloads.  NULL otherwise. */
-static const struct nftl_sel *exthdr6_sel(const struct fctx *c,
-					  const struct linx_value *e)
+static bool is_exthdr6(const struct linx_value *e)
+{
+	return exthdr_ip(e) == 6;
+}
+
+/* The IPv6 extension header or IPv4 option field an exthdr loads (no
+ * `present` flag), in a rule known to be of that IP version; a bit field
+ * only with its mask (c->fmask), as for payloads.  NULL otherwise. */
+static const struct nftl_sel *exthdr_ip_sel(const struct fctx *c,
+					    const struct linx_value *e)
 {
 	const struct linx_value *f = linx_map_get(e, "flags");
+	int v = exthdr_ip(e);
+	int kind = v == 6 ? SEL_EXTHDR6 : SEL_EXTHDR4;
 	int64_t type, off, len;
 
-	if (!is_exthdr6(e) || !ipv6_known(c) || !int_of(e, "type", &type) ||
+	if (!v || !ip_known(c, v == 6) || !int_of(e, "type", &type) ||
 	    !int_of(e, "offset", &off) || !int_of(e, "len", &len) ||
 	    (f && (f->type != LINX_LIST || f->len)))
 		return NULL;
 	for (size_t i = 0; i < nftl_n_sels; i++) {
 		const struct nftl_sel *s = &nftl_sels[i];
-		if (s->kind != SEL_EXTHDR6 || s->base != type ||
+		if (s->kind != kind || s->base != type ||
 		    s->offset != off || s->len != len)
 			continue;
 		if (c->fmask ? !s->bits || nftl_sel_mask(s) != c->fmask
@@ -1113,7 +1125,7 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 	if (streq(kind, "osf"))
 		return osf_sel(e);
 	if (streq(kind, "exthdr"))
-		return is_exthdr6(e) ? exthdr6_sel(c, e) : tcpopt_sel(e);
+		return exthdr_ip(e) ? exthdr_ip_sel(c, e) : tcpopt_sel(e);
 	if (!streq(kind, "payload"))
 		return NULL;
 	const char *base = str_of(e, "base");
@@ -2075,13 +2087,15 @@ static int64_t cmp_value(const struct linx_value *e, unsigned len, bool neq)
 /*
  * Whether the check at exprs[0] and [1] (meta nfproto, meta protocol or
  * the Ethernet type) is the one the parser puts at the start of a rule
- * for an IPv6 extension header further on (dep_exthdr6()): an exthdr
- * ipv6 load comes, and nothing before it would have told the parser
- * that the packet is IPv6 or made it add the check itself (a network
- * header, ether or vlan type, meta nfproto or protocol, icmp).  As nft,
- * only across matches: after a statement the check is listed.
+ * for an IPv6 extension header (`v6`) or an IPv4 option further on
+ * (dep_exthdr_ip()): an exthdr load of that kind comes, and nothing
+ * before it would have told the parser the packet's IP version or made
+ * it add the check itself (a network header, ether or vlan type, meta
+ * nfproto or protocol, icmp).  As nft, only across matches: after a
+ * statement the check is listed.
  */
-static bool exthdr6_dep(const struct linx_value *ex, uint32_t n, uint32_t i)
+static bool exthdr_ip_dep(const struct linx_value *ex, uint32_t n, uint32_t i,
+			  bool v6)
 {
 	if (i != 0)
 		return false;
@@ -2099,8 +2113,8 @@ static bool exthdr6_dep(const struct linx_value *ex, uint32_t n, uint32_t i)
 						     "set_literal", "bitwise",
 						     "byteorder", NULL };
 
-		if (is_exthdr6(e))
-			return true;
+		if (exthdr_ip(e))
+			return exthdr_ip(e) == (v6 ? 6 : 4);
 		/* only matches between: nft lists the check after a
 		 * statement (a counter) */
 		if (!kind || !(one_of(kind, tests) ||
@@ -2175,7 +2189,11 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	bool net_next = nb && streq(nb, "network");
 	/* an IPv6 extension header next: `ether type ip6` or `vlan type
 	 * ip6` before it says the packet is IPv6 */
-	bool x6_next = i + 2 < n && is_exthdr6(&ex[i + 2]);
+	/* (or further on, past a statement: `ether type ip6 counter
+	 * exthdr hbh exists`, which nft lists so) */
+	int x_next = 0;
+	for (uint32_t j = i + 2; j < n && !x_next; j++)
+		x_next = exthdr_ip(&ex[j]);
 	int64_t et, hb = 14 + 4 * ((int64_t)c->vlan - 1);
 
 	if (i + 1 >= n)
@@ -2190,22 +2208,28 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		c->eth = (int)et;
 		return 2;
 	}
-	/* the Ethernet type a bridge's extension header puts first */
+	/* the Ethernet type a bridge's extension header or IPv4 option
+	 * puts first */
 	if (c->vlan == 0 && c->family == F_BRIDGE && c->eth < 0 &&
-	    is_load(e, "link", 12, 2) && cmp_value(&ex[i + 1], 2, false) ==
-					     0x86dd &&
-	    exthdr6_dep(ex, n, i)) {
-		c->eth = 0x86dd;
+	    is_load(e, "link", 12, 2) &&
+	    ((et = cmp_value(&ex[i + 1], 2, false)) == 0x86dd ||
+	     et == 0x0800) &&
+	    exthdr_ip_dep(ex, n, i, et == 0x86dd)) {
+		c->eth = (int)et;
 		return 2;
 	}
-	if (x6_next && c->eth < 0 && c->family != F_IP &&
+	if (x_next && c->eth < 0 && c->family != F_IP &&
 	    c->family != F_IP6 && (c->vlan == 0 ? is_load(e, "link", 12, 2)
 						: is_load(e, "link", hb + 2, 2)) &&
-	    cmp_value(&ex[i + 1], 2, false) == 0x86dd) {
-		word(c, c->vlan ? "vlan type ip6" : "ether type ip6");
-		c->eth = 0x86dd;
+	    cmp_value(&ex[i + 1], 2, false) ==
+		    (x_next == 6 ? 0x86dd : 0x0800)) {
+		if (x_next == 6)
+			word(c, c->vlan ? "vlan type ip6" : "ether type ip6");
+		else
+			word(c, c->vlan ? "vlan type ip" : "ether type ip");
+		c->eth = x_next == 6 ? 0x86dd : 0x0800;
 		if (c->family == F_INET)
-			c->nf = 10;
+			c->nf = x_next == 6 ? 10 : 2;
 		return 2;
 	}
 	if (c->vlan == 0 && is_load(e, "link", 12, 2) &&
@@ -3874,12 +3898,13 @@ static int fmt_tcpopt_rt(struct fctx *c, const struct linx_value *ex,
 }
 
 /*
- * `exthdr NAME exists|missing` at exprs[i]: an exthdr ipv6 load with the
- * `present` flag (one byte at offset 0, as the parser writes it) and a
- * cmp eq 1 or 0, in a rule known to be IPv6.
+ * `exthdr NAME exists|missing` or `ip option NAME exists|missing` at
+ * exprs[i]: an exthdr ipv6 or ipv4 load with the `present` flag (one
+ * byte at offset 0, as the parser writes it) and a cmp eq 1 or 0, in a
+ * rule known to be of that IP version.
  */
-static int fmt_exthdr6_test(struct fctx *c, const struct linx_value *ex,
-			    uint32_t n, uint32_t i)
+static int fmt_exthdr_ip_test(struct fctx *c, const struct linx_value *ex,
+			      uint32_t n, uint32_t i)
 {
 	static const char *const keys[] = { "expr", "dreg", "type", "offset",
 					    "len", "op", "flags", NULL };
@@ -3889,19 +3914,26 @@ static int fmt_exthdr6_test(struct fctx *c, const struct linx_value *ex,
 					     ? bytes_of(&ex[i + 1], "data")
 					     : NULL;
 	const char *cop = d ? str_of(&ex[i + 1], "op") : NULL;
-	const char *name;
+	const char *name = NULL;
+	bool v6 = exthdr_ip(e) == 6;
 	int64_t dreg, type, off, len;
 
-	if (!only_keys(e, keys) || !int_of(e, "dreg", &dreg) || dreg != 1 ||
-	    !uint_of(e, "type", 255, &type) || !int_of(e, "offset", &off) ||
-	    off != 0 || !int_of(e, "len", &len) || len != 1 || !d ||
-	    d->len != 1 || d->bytes[0] > 1 || !cop || !streq(cop, "eq") ||
-	    !(name = nftl_exthdr6_name((unsigned)type)))
-		return unsupported(c, e, "an extension header test");
-	if (!ipv6_known(c))
-		return unsupported(c, e, "an extension header test outside "
-					 "IPv6");
-	wordf(c, "exthdr %s %s", name, d->bytes[0] ? "exists" : "missing");
+	if (only_keys(e, keys) && int_of(e, "dreg", &dreg) && dreg == 1 &&
+	    uint_of(e, "type", 255, &type))
+		name = v6 ? nftl_exthdr6_name((unsigned)type)
+			  : nftl_ipopt_name((unsigned)type);
+	if (!name || !int_of(e, "offset", &off) || off != 0 ||
+	    !int_of(e, "len", &len) || len != 1 || !d || d->len != 1 ||
+	    d->bytes[0] > 1 || !cop || !streq(cop, "eq"))
+		return unsupported(c, e, v6 ? "an extension header test"
+					    : "an IPv4 option test");
+	if (!ip_known(c, v6))
+		return unsupported(c, e, v6 ? "an extension header test "
+					      "outside IPv6"
+					    : "an IPv4 option test outside "
+					      "IPv4");
+	wordf(c, "%s %s %s", v6 ? "exthdr" : "ip option", name,
+	      d->bytes[0] ? "exists" : "missing");
 	return 2;
 }
 
@@ -4214,10 +4246,10 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		c->reg[dreg] = d;
 		return 1;
 	}
-	if (is_exthdr6(e) && linx_map_get(e, "flags") &&
+	if (exthdr_ip(e) && linx_map_get(e, "flags") &&
 	    linx_map_get(e, "flags")->type == LINX_LIST &&
 	    linx_map_get(e, "flags")->len)
-		return fmt_exthdr6_test(c, ex, n, i);
+		return fmt_exthdr_ip_test(c, ex, n, i);
 	if (streq(kind, "exthdr") || streq(kind, "rt"))
 		return fmt_tcpopt_rt(c, ex, n, i);
 	if (streq(kind, "counter")) {
@@ -4504,18 +4536,23 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				c->eth = d->bytes[0] << 8 | d->bytes[1];
 				return 2;
 			}
-			/* the check an IPv6 extension header further on
-			 * puts first */
+			/* the check an IPv6 extension header or an IPv4
+			 * option further on puts first */
+			int64_t dv = d->len == 1   ? d->bytes[0]
+				     : d->len == 2 ? d->bytes[0] << 8 |
+							     d->bytes[1]
+						   : -1;
 			if (((streq(key, "nfproto") && c->family == F_INET &&
-			      d->len == 1 && d->bytes[0] == 10 && c->nf < 0) ||
+			      d->len == 1 && (dv == 10 || dv == 2) &&
+			      c->nf < 0) ||
 			     (streq(key, "protocol") && c->family == F_NETDEV &&
-			      d->len == 2 && d->bytes[0] == 0x86 &&
-			      d->bytes[1] == 0xdd && c->eth < 0)) &&
-			    exthdr6_dep(ex, n, i)) {
+			      d->len == 2 && (dv == 0x86dd || dv == 0x0800) &&
+			      c->eth < 0)) &&
+			    exthdr_ip_dep(ex, n, i, dv == 10 || dv == 0x86dd)) {
 				if (c->family == F_INET)
-					c->nf = 10;
+					c->nf = (int)dv;
 				else
-					c->eth = 0x86dd;
+					c->eth = (int)dv;
 				return 2;
 			}
 			if (streq(key, "iiftype") && d->len == 2 &&

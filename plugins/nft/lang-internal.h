@@ -172,11 +172,13 @@ struct nftl_sel {
  * guess at the peer's OS, `base` its ttl mode, `offset` 1 for the
  * version flag (no key: the expression has none). */
 enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT, SEL_GEN,
-       SEL_SOCKET, SEL_OSF, SEL_EXTHDR6 };
+       SEL_SOCKET, SEL_OSF, SEL_EXTHDR6, SEL_EXTHDR4 };
 /* SEL_EXTHDR6: a field of an IPv6 extension header (exthdr op ipv6),
  * `base` the header's protocol number (hop-by-hop 0, routing 43,
  * fragment 44, destination options 60, mobility 135), `offset` and
- * `len` within it; `bits` and `shift` as for a payload bit field. */
+ * `len` within it; `bits` and `shift` as for a payload bit field.
+ * SEL_EXTHDR4: a field of an IPv4 option (exthdr op ipv4, `ip option`),
+ * `base` the option's type (lsrr 131, rr 7, ssrr 137, ra 148). */
 
 /* A conntrack state of a ct timeout policy: its nft word, its key in the
  * object's value (the plugin's name) and the kernel's default timeout
@@ -275,6 +277,9 @@ const char *nftl_tcpopt_name(unsigned kind);
  * name for. */
 bool nftl_exthdr6_type(const char *name, unsigned *type);
 const char *nftl_exthdr6_name(unsigned type);
+/* IPv4 options by name (`ip option NAME`), and the name of a type. */
+bool nftl_ipopt_type(const char *name, unsigned *type);
+const char *nftl_ipopt_name(unsigned type);
 
 /* Symbol tables. */
 struct nftl_sym {

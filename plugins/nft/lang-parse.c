@@ -1139,12 +1139,13 @@ static int e_tcpopt(struct parser *p, struct rule *r, bool write,
 	return push_expr(p, r, &e);
 }
 
-/* exthdr of an IPv6 extension header: a load of `len` bytes at `off` in
- * the first header of `type` into register 1 (`present`: whether there
- * is one, one byte), in the attribute order of nftables; the kernel
- * dumps the flags of every load, so they are always given. */
-static int e_exthdr6(struct parser *p, struct rule *r, unsigned type,
-		     unsigned off, unsigned len, bool present)
+/* exthdr of an IPv6 extension header (`v6`) or an IPv4 option: a load
+ * of `len` bytes at `off` in the first header or option of `type` into
+ * register 1 (`present`: whether there is one, one byte), in the
+ * attribute order of nftables; the kernel dumps the flags of every load,
+ * so they are always given. */
+static int e_exthdr_ip(struct parser *p, struct rule *r, bool v6,
+		       unsigned type, unsigned off, unsigned len, bool present)
 {
 	struct linx_value e = linx_value_map(), f = linx_value_list();
 
@@ -1154,7 +1155,7 @@ static int e_exthdr6(struct parser *p, struct rule *r, unsigned type,
 	linx_map_put_int(&e, "type", type);
 	linx_map_put_int(&e, "offset", off);
 	linx_map_put_int(&e, "len", len);
-	linx_map_put_cstring(&e, "op", "ipv6");
+	linx_map_put_cstring(&e, "op", v6 ? "ipv6" : "ipv4");
 	if (present)
 		linx_list_push_cstring(&f, "present");
 	linx_map_put(&e, "flags", &f);
@@ -1248,8 +1249,11 @@ static int e_sel_load(struct parser *p, struct rule *r,
 	case SEL_EXTHDR:
 		return e_tcpopt(p, r, false, s->base, s->offset, s->len, false);
 	case SEL_EXTHDR6:
-		rc = e_exthdr6(p, r, s->base, s->offset, s->len, false);
+		rc = e_exthdr_ip(p, r, true, s->base, s->offset, s->len, false);
 		return rc < 0 ? rc : e_field_mask(p, r, s);
+	case SEL_EXTHDR4:
+		return e_exthdr_ip(p, r, false, s->base, s->offset, s->len,
+				   false);
 	case SEL_RT:
 		return e_load(p, r, "rt", s->key, 1);
 	case SEL_SOCKET:
@@ -2949,7 +2953,8 @@ static int match_rest(struct parser *p, struct rule *r,
 
 	/* nft 1.0.6 shortens the load of a byte-aligned prefix of an
 	 * extension header address and cannot list it back */
-	if (s->kind == SEL_EXTHDR6 && t->kind == T_IPV6 && t->plen >= 0)
+	if ((s->kind == SEL_EXTHDR6 || s->kind == SEL_EXTHDR4) &&
+	    (t->kind == T_IPV6 || t->kind == T_IPV4) && t->plen >= 0)
 		return perror_at(p, t, "unsupported feature: a prefix of %s "
 				       "%s outside a set",
 				 s->proto, s->field);
@@ -3108,7 +3113,7 @@ static int match_rest(struct parser *p, struct rule *r,
 						     "set, { ... }");
 		}
 		/* and crashes or reads it as flags for extension headers */
-		if (s->kind == SEL_EXTHDR6) {
+		if (s->kind == SEL_EXTHDR6 || s->kind == SEL_EXTHDR4) {
 			linx_value_clear(&first);
 			return perror_at(p, peek(p), "a list of %s %s values: "
 						     "write it as a set, "
@@ -5722,28 +5727,38 @@ static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
  * statement; in an ip or arp table, or after an IPv4 or ARP match, it
  * refuses the header.
  */
-static int dep_exthdr6(struct parser *p, struct rule *r, const struct tok *at)
+static int dep_exthdr_ip(struct parser *p, struct rule *r,
+			 const struct tok *at, bool v6)
 {
-	static const uint8_t v6[2] = { 0x86, 0xdd };
+	static const uint8_t v6_type[2] = { 0x86, 0xdd };
+	static const uint8_t v4_type[2] = { 0x08, 0x00 };
+	int nfproto = v6 ? 10 : 2, et = v6 ? 0x86dd : 0x0800;
 	uint32_t before = r->exprs.len;
 	int rc;
 
 	switch (p->family) {
 	case F_IP6:
-		return 0;
-	case F_INET:
-		if (r->nfproto == 10)
+	case F_IP:
+		if ((p->family == F_IP6) == v6)
 			return 0;
-		if (r->nfproto == 2)
-			return perror_at(p, at, "cannot use exthdr with ip");
+		return perror_at(p, at, "cannot use exthdr with %s",
+				 fam_names[p->family]);
+	case F_INET:
+		if (r->nfproto == nfproto)
+			return 0;
+		if (r->nfproto >= 0)
+			return perror_at(p, at, "cannot use exthdr with %s",
+					 v6 ? "ip" : "ip6");
 		break;
 	case F_BRIDGE:
 	case F_NETDEV:
-		if (r->ethproto == 0x86dd)
+		if (r->ethproto == et)
 			return 0;
 		if (r->ethproto >= 0)
 			return perror_at(p, at, "cannot use exthdr with %s",
-					 r->ethproto == 0x0806 ? "arp" : "ip");
+					 r->ethproto == 0x0806 ? "arp"
+					 : v6		       ? "ip"
+							       : "ip6");
 		break;
 	default:
 		return perror_at(p, at, "cannot use exthdr with %s",
@@ -5751,21 +5766,24 @@ static int dep_exthdr6(struct parser *p, struct rule *r, const struct tok *at)
 	}
 	/* nft checks the outer Ethernet type there, which a tag hides */
 	if (r->vlan)
-		return perror_at(p, at, "unsupported feature: an IPv6 "
-					"extension header behind a VLAN tag "
-					"(write vlan type ip6 first)");
+		return perror_at(p, at, "unsupported feature: %s behind a "
+					"VLAN tag (write vlan type %s first)",
+				 v6 ? "an IPv6 extension header"
+				    : "an IPv4 option",
+				 v6 ? "ip6" : "ip");
 	if (p->family == F_INET) {
-		uint8_t b = 10;
+		uint8_t b = (uint8_t)nfproto;
 		if ((rc = e_load(p, r, "meta", "nfproto", 1)) < 0 ||
 		    (rc = e_cmp(p, r, "eq", &b, 1)) < 0)
 			return rc;
-		r->nfproto = 10;
+		r->nfproto = nfproto;
 	} else {
 		rc = p->family == F_BRIDGE ? e_payload(p, r, 0, 12, 2)
 					   : e_load(p, r, "meta", "protocol", 1);
-		if (rc < 0 || (rc = e_cmp(p, r, "eq", v6, 2)) < 0)
+		if (rc < 0 ||
+		    (rc = e_cmp(p, r, "eq", v6 ? v6_type : v4_type, 2)) < 0)
 			return rc;
-		r->ethproto = 0x86dd;
+		r->ethproto = et;
 	}
 	if (before == 0)
 		return 0;
@@ -5827,8 +5845,8 @@ static int stmt_exthdr6(struct parser *p, struct rule *r, const struct tok *at)
 		if (!is_ident(t, "exists") && !is_ident(t, "missing"))
 			return unexpected(p, t, "exists or missing");
 		uint8_t b = is_ident(t, "exists");
-		if ((rc = dep_exthdr6(p, r, at)) < 0 ||
-		    (rc = e_exthdr6(p, r, type, 0, 1, true)) < 0)
+		if ((rc = dep_exthdr_ip(p, r, at, true)) < 0 ||
+		    (rc = e_exthdr_ip(p, r, true, type, 0, 1, true)) < 0)
 			return rc;
 		return e_cmp(p, r, "eq", &b, 1);
 	}
@@ -5864,7 +5882,57 @@ static int stmt_exthdr6(struct parser *p, struct rule *r, const struct tok *at)
 		return perror_at(p, u, "unsupported feature: a verdict map "
 				       "of %s %s",
 				 s->proto, s->field);
-	if ((rc = dep_exthdr6(p, r, at)) < 0)
+	if ((rc = dep_exthdr_ip(p, r, at, true)) < 0)
+		return rc;
+	return parse_match(p, r, s, at);
+}
+
+/*
+ * IPv4 options ("ip" is read, at `at`; "option" is next): `ip option
+ * lsrr|rr|ssrr|ra exists|missing`, whether the packet carries one, or
+ * `ip option NAME FIELD MATCH`; each an exthdr load (op ipv4) of the
+ * first option of that type, after the IPv4 check an IPv6 extension
+ * header would have (dep_exthdr_ip()).  No writes: the kernel refuses
+ * them (EOPNOTSUPP).
+ */
+static int stmt_ipopt(struct parser *p, struct rule *r, const struct tok *at)
+{
+	const struct nftl_sel *s;
+	const struct tok *t, *u;
+	char proto[24];
+	unsigned type;
+	int rc;
+
+	next(p); /* "option" */
+	t = next(p);
+	if (t->kind != T_IDENT || !nftl_ipopt_type(t->s, &type))
+		return unexpected(p, t, "lsrr, rr, ssrr or ra");
+	u = next(p);
+	if (is_ident(u, "exists") || is_ident(u, "missing")) {
+		uint8_t b = is_ident(u, "exists");
+		if ((rc = dep_exthdr_ip(p, r, at, false)) < 0 ||
+		    (rc = e_exthdr_ip(p, r, false, type, 0, 1, true)) < 0)
+			return rc;
+		return e_cmp(p, r, "eq", &b, 1);
+	}
+	if (u->kind != T_IDENT)
+		return unexpected(p, u, "exists, missing or a field");
+	snprintf(proto, sizeof(proto), "ip option %s", t->s);
+	s = nftl_sel_find(proto, u->s);
+	if (!s || s->kind != SEL_EXTHDR4)
+		return perror_at(p, u, "unknown field of ip option %s: %s",
+				 t->s, u->s);
+	t = peek(p);
+	if (is_punct(t, '.'))
+		return perror_at(p, t, "unsupported feature: IPv4 option "
+				       "fields in a concatenation");
+	if (is_ident(t, "set"))
+		return perror_at(p, t, "%s %s cannot be set", s->proto,
+				 s->field);
+	if (is_punct(t, '&') || is_ident(t, "and"))
+		return perror_at(p, t, "unsupported feature: masking %s %s",
+				 s->proto, s->field);
+	if ((rc = dep_exthdr_ip(p, r, at, false)) < 0)
 		return rc;
 	return parse_match(p, r, s, at);
 }
@@ -6449,6 +6517,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_meter(p, &r);
 		else if (streq(w, "tcp") && is_ident(peek(p), "option"))
 			rc = stmt_tcpopt(p, &r);
+		else if (streq(w, "ip") && is_ident(peek(p), "option"))
+			rc = stmt_ipopt(p, &r, t);
 		else if (exthdr6_word(w, peek(p)))
 			rc = stmt_exthdr6(p, &r, t);
 		else if (streq(w, "rt"))

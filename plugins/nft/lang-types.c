@@ -34,6 +34,9 @@
 #define X6(pr, f, ty, o, l, t) { pr, f, SEL_EXTHDR6, ty, o, l, t, NULL, 0, 0, 0 }
 #define X6B(pr, f, ty, o, l, n, sh) \
 	{ pr, f, SEL_EXTHDR6, ty, o, l, DT_INT, NULL, n, sh, 0 }
+/* an IPv4 option's field: option type `ty` */
+#define X4(o, f, ty, off, l, t) \
+	{ "ip option " o, f, SEL_EXTHDR4, ty, off, l, t, NULL, 0, 0, 0 }
 
 /* The first entry of a (base, offset, len) is the formatter's name. */
 const struct nftl_sel nftl_sels[] = {
@@ -281,6 +284,25 @@ const struct nftl_sel nftl_sels[] = {
 	X6("mh", "type", 135, 2, 1, DT_MHTYPE),
 	X6("mh", "reserved", 135, 3, 1, DT_INT),
 	X6("mh", "checksum", 135, 4, 2, DT_INT),
+	/* nft's ipopt.c: the source routes and record route carry a
+	 * pointer and addresses (nft reads the first), router alert a
+	 * 16-bit value.  nft 1.0.6 types addr as an integer, 1.1 as an
+	 * IPv4 address, which is what the bytes are: so do we */
+	X4("lsrr", "type", 131, 0, 1, DT_INT),
+	X4("lsrr", "length", 131, 1, 1, DT_INT),
+	X4("lsrr", "ptr", 131, 2, 1, DT_INT),
+	X4("lsrr", "addr", 131, 3, 4, DT_IPV4),
+	X4("rr", "type", 7, 0, 1, DT_INT),
+	X4("rr", "length", 7, 1, 1, DT_INT),
+	X4("rr", "ptr", 7, 2, 1, DT_INT),
+	X4("rr", "addr", 7, 3, 4, DT_IPV4),
+	X4("ssrr", "type", 137, 0, 1, DT_INT),
+	X4("ssrr", "length", 137, 1, 1, DT_INT),
+	X4("ssrr", "ptr", 137, 2, 1, DT_INT),
+	X4("ssrr", "addr", 137, 3, 4, DT_IPV4),
+	X4("ra", "type", 148, 0, 1, DT_INT),
+	X4("ra", "length", 148, 1, 1, DT_INT),
+	X4("ra", "value", 148, 2, 2, DT_INT),
 };
 const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
 
@@ -327,6 +349,29 @@ bool nftl_exthdr6_type(const char *name, unsigned *type)
 		return false;
 	*type = v;
 	return true;
+}
+
+static const struct nftl_sym ipopt_types[] = {
+	{ "lsrr", 131 }, { "rr", 7 }, { "ssrr", 137 }, { "ra", 148 },
+};
+
+bool nftl_ipopt_type(const char *name, unsigned *type)
+{
+	uint32_t v;
+
+	if (!nftl_sym_value(ipopt_types,
+			    sizeof(ipopt_types) / sizeof(ipopt_types[0]), name,
+			    &v))
+		return false;
+	*type = v;
+	return true;
+}
+
+const char *nftl_ipopt_name(unsigned type)
+{
+	return nftl_sym_name(ipopt_types,
+			     sizeof(ipopt_types) / sizeof(ipopt_types[0]),
+			     type);
 }
 
 const char *nftl_exthdr6_name(unsigned type)

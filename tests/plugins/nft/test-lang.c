@@ -723,6 +723,27 @@ static const struct {
 	{ "table bridge t {\n chain c {\n  vlan id 5 exthdr hbh exists\n"
 	  " }\n}\n",
 	  3, 13, "behind a VLAN tag" },
+	/* IPv4 options: IPv4 only, no writes, no concatenations */
+	{ "table ip6 t {\n chain c {\n  ip option rr exists\n }\n}\n", 3, 3,
+	  "cannot use exthdr with ip6" },
+	{ "table inet t {\n chain c {\n  ip6 saddr ::1 ip option ra exists\n"
+	  " }\n}\n",
+	  3, 17, "cannot use exthdr with ip6" },
+	{ "table bridge t {\n chain c {\n  arp htype 1 ip option rr exists\n"
+	  " }\n}\n",
+	  3, 15, "cannot use exthdr with arp" },
+	{ "table ip t {\n chain c {\n  ip option rr ptr set 3\n }\n}\n", 3,
+	  20, "ip option rr ptr cannot be set" },
+	{ "table ip t {\n chain c {\n  ip option rr type . ip saddr "
+	  "{ 7 . 1.2.3.4 }\n }\n}\n",
+	  3, 21, "IPv4 option fields in a concatenation" },
+	{ "table ip t {\n chain c {\n  ip option nop exists\n }\n}\n", 3, 13,
+	  "lsrr, rr, ssrr or ra" },
+	{ "table ip t {\n chain c {\n  ip option ra ptr 1\n }\n}\n", 3, 16,
+	  "unknown field of ip option ra: ptr" },
+	{ "table netdev t {\n chain c {\n  vlan id 5 ip option ra exists\n"
+	  " }\n}\n",
+	  3, 13, "behind a VLAN tag" },
 	{ "table ip6 t {\n chain c {\n  rt0 addr[3] ::1\n }\n}\n", 3, 12,
 	  "rt0 addr index out of range: 3 (1 or 2)" },
 	{ "table ip6 t {\n chain c {\n  srh sid[0] ::1\n }\n}\n", 3, 11,
