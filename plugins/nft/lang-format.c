@@ -868,22 +868,24 @@ static int elements_text(struct sbuf *b, const char *type,
 }
 
 /* Which selector a load is. */
-/* The TCP option field an exthdr reads or writes (no `present` flag),
- * or NULL. */
+/* The TCP option or SCTP chunk field an exthdr reads or writes (no
+ * `present` flag), or NULL. */
 static const struct nftl_sel *tcpopt_sel(const struct linx_value *e)
 {
 	const char *op = str_of(e, "op");
 	const struct linx_value *f = linx_map_get(e, "flags");
 	int64_t type, off, len;
+	bool sctp = op && streq(op, "sctp");
 
-	if (!op || !streq(op, "tcpopt") || !int_of(e, "type", &type) ||
-	    !int_of(e, "offset", &off) || !int_of(e, "len", &len) ||
-	    (f && (f->type != LINX_LIST || f->len)))
+	if (!op || !(sctp || streq(op, "tcpopt")) ||
+	    !int_of(e, "type", &type) || !int_of(e, "offset", &off) ||
+	    !int_of(e, "len", &len) || (f && (f->type != LINX_LIST || f->len)))
 		return NULL;
 	for (size_t i = 0; i < nftl_n_sels; i++) {
 		const struct nftl_sel *s = &nftl_sels[i];
 		if (s->kind == SEL_EXTHDR && s->base == type &&
-		    s->offset == off && s->len == len)
+		    s->offset == off && s->len == len &&
+		    (strncmp(s->proto, "sctp chunk ", 11) == 0) == sctp)
 			return s;
 	}
 	return NULL;
@@ -3862,7 +3864,7 @@ static int fmt_tcpopt_rt(struct fctx *c, const struct linx_value *ex,
 	    hton_of(&ex[i + 1], nftl_sel_find("rt", "mtu")) &&
 	    is_expr(&ex[i + 2], "exthdr") && sreg1(&ex[i + 2])) {
 		const struct nftl_sel *t = tcpopt_sel(&ex[i + 2]);
-		if (!t || t->len != 2)
+		if (!t || t->len != 2 || strncmp(t->proto, "tcp ", 4) != 0)
 			return unsupported(c, &ex[i + 2], "a write of rt mtu");
 		wordf(c, "%s %s set rt mtu", t->proto, t->field);
 		return 3;
@@ -3879,14 +3881,23 @@ static int fmt_tcpopt_rt(struct fctx *c, const struct linx_value *ex,
 				? bytes_of(&ex[i + 1], "data")
 				: NULL;
 		const char *cop = d ? str_of(&ex[i + 1], "op") : NULL;
-		if (!op || !streq(op, "tcpopt") || dreg != 1 ||
+		bool sctp = op && streq(op, "sctp");
+		if (!op || !(sctp || streq(op, "tcpopt")) || dreg != 1 ||
 		    !int_of(e, "type", &type) || !int_of(e, "offset", &off) ||
 		    !int_of(e, "len", &len) || type < 0 || type > 255 ||
 		    off != 0 || len != 1 || !d || d->len != 1 ||
 		    d->bytes[0] > 1 || !cop || !streq(cop, "eq"))
 			return unsupported(c, e, "an option test");
-		const char *name = nftl_tcpopt_name((unsigned)type);
-		if (name)
+		const char *name = sctp ? nftl_sctp_chunk_name((unsigned)type)
+					: nftl_tcpopt_name((unsigned)type);
+		/* nft has no syntax for a chunk by number */
+		if (sctp && !name)
+			return unsupported(c, e, "a test of an unnamed SCTP "
+						 "chunk");
+		if (sctp)
+			wordf(c, "sctp chunk %s %s", name,
+			      d->bytes[0] ? "exists" : "missing");
+		else if (name)
 			wordf(c, "tcp option %s %s", name,
 			      d->bytes[0] ? "exists" : "missing");
 		else
@@ -4234,7 +4245,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		const struct nftl_sel *t;
 		if (dreg == 1 && i + 1 < n && is_expr(&ex[i + 1], "exthdr") &&
 		    sreg1(&ex[i + 1]) && (t = tcpopt_sel(&ex[i + 1])) &&
-		    d->len == t->len && t->len != 1) {
+		    strncmp(t->proto, "tcp ", 4) == 0 && d->len == t->len &&
+		    t->len != 1) {
 			/* (1-byte writes: the parser refuses them, as the
 			 * kernel does) */
 			nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);

@@ -164,7 +164,8 @@ struct nftl_sel {
 	uint8_t bits, shift;
 	uint16_t mask;
 };
-/* SEL_EXTHDR: a field of a TCP option (exthdr op tcpopt); SEL_RT: a key
+/* SEL_EXTHDR: a field of a TCP option (exthdr op tcpopt) or, its proto
+ * starting "sctp chunk", of an SCTP chunk (op sctp); SEL_RT: a key
  * of the rt expression (the packet's route); SEL_GEN: numgen, jhash or
  * symhash, already computed into register 1 (a host-order 32-bit
  * integer): a match on it adds no load; SEL_SOCKET: a key of the socket
@@ -277,6 +278,9 @@ const char *nftl_tcpopt_name(unsigned kind);
  * name for. */
 bool nftl_exthdr6_type(const char *name, unsigned *type);
 const char *nftl_exthdr6_name(unsigned type);
+/* SCTP chunk types by name (`sctp chunk NAME`), and the name of one. */
+bool nftl_sctp_chunk(const char *name, unsigned *type);
+const char *nftl_sctp_chunk_name(unsigned type);
 /* IPv4 options by name (`ip option NAME`), and the name of a type. */
 bool nftl_ipopt_type(const char *name, unsigned *type);
 const char *nftl_ipopt_name(unsigned type);

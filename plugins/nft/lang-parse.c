@@ -1117,8 +1117,9 @@ static int e_payload(struct parser *p, struct rule *r, unsigned base,
 /* exthdr of a TCP option: a load into register 1 (`present`: whether the
  * option is there, one byte) or a write from register 1, in the
  * attribute order of nftables. */
-static int e_tcpopt(struct parser *p, struct rule *r, bool write,
-		    unsigned kind, unsigned off, unsigned len, bool present)
+static int e_exthdr_l4(struct parser *p, struct rule *r, const char *op,
+		       bool write, unsigned kind, unsigned off, unsigned len,
+		       bool present)
 {
 	struct linx_value e = linx_value_map();
 
@@ -1128,7 +1129,7 @@ static int e_tcpopt(struct parser *p, struct rule *r, bool write,
 	linx_map_put_int(&e, "type", kind);
 	linx_map_put_int(&e, "offset", off);
 	linx_map_put_int(&e, "len", len);
-	linx_map_put_cstring(&e, "op", "tcpopt");
+	linx_map_put_cstring(&e, "op", op);
 	if (!write) {
 		/* a load always carries its flags, 0 or present */
 		struct linx_value f = linx_value_list();
@@ -1137,6 +1138,18 @@ static int e_tcpopt(struct parser *p, struct rule *r, bool write,
 		linx_map_put(&e, "flags", &f);
 	}
 	return push_expr(p, r, &e);
+}
+
+static int e_tcpopt(struct parser *p, struct rule *r, bool write,
+		    unsigned kind, unsigned off, unsigned len, bool present)
+{
+	return e_exthdr_l4(p, r, "tcpopt", write, kind, off, len, present);
+}
+
+/* Whether a SEL_EXTHDR selector is an SCTP chunk's field. */
+static bool sctp_chunk_sel(const struct nftl_sel *s)
+{
+	return strncmp(s->proto, "sctp chunk ", 11) == 0;
 }
 
 /* exthdr of an IPv6 extension header (`v6`) or an IPv4 option: a load
@@ -1247,7 +1260,8 @@ static int e_sel_load(struct parser *p, struct rule *r,
 	case SEL_CT:
 		return e_ct_load(p, r, s);
 	case SEL_EXTHDR:
-		return e_tcpopt(p, r, false, s->base, s->offset, s->len, false);
+		return e_exthdr_l4(p, r, sctp_chunk_sel(s) ? "sctp" : "tcpopt",
+				   false, s->base, s->offset, s->len, false);
 	case SEL_EXTHDR6:
 		rc = e_exthdr_ip(p, r, true, s->base, s->offset, s->len, false);
 		return rc < 0 ? rc : e_field_mask(p, r, s);
@@ -3108,9 +3122,11 @@ static int match_rest(struct parser *p, struct rule *r,
 		/* nft 1.0.6 crashes on a bare list of option values */
 		if (s->kind == SEL_EXTHDR) {
 			linx_value_clear(&first);
-			return perror_at(p, peek(p), "a list of TCP option "
-						     "values: write it as a "
-						     "set, { ... }");
+			return perror_at(p, peek(p), "a list of %s values: "
+						     "write it as a set, "
+						     "{ ... }",
+					 sctp_chunk_sel(s) ? "SCTP chunk"
+							   : "TCP option");
 		}
 		/* and crashes or reads it as flags for extension headers */
 		if (s->kind == SEL_EXTHDR6 || s->kind == SEL_EXTHDR4) {
@@ -5665,6 +5681,52 @@ static int stmt_tcpopt(struct parser *p, struct rule *r)
 	return parse_match(p, r, s, nt);
 }
 
+/*
+ * sctp chunk NAME exists|missing, sctp chunk NAME FIELD match ("sctp"
+ * is read, "chunk" is next): an exthdr load (op sctp) of the first chunk
+ * of that type.  nft adds no dependency (the kernel looks for chunks in
+ * SCTP packets only) and has no writes of chunks.
+ */
+static int stmt_sctp_chunk(struct parser *p, struct rule *r)
+{
+	const struct nftl_sel *s;
+	const struct tok *t, *u;
+	char proto[40];
+	unsigned type;
+	int rc;
+
+	next(p); /* "chunk" */
+	t = next(p);
+	if (t->kind != T_IDENT || !nftl_sctp_chunk(t->s, &type))
+		return unexpected(p, t, "an SCTP chunk type");
+	u = next(p);
+	if (is_ident(u, "exists") || is_ident(u, "missing")) {
+		uint8_t b = is_ident(u, "exists");
+		if ((rc = e_exthdr_l4(p, r, "sctp", false, type, 0, 1,
+				      true)) < 0)
+			return rc;
+		return e_cmp(p, r, "eq", &b, 1);
+	}
+	if (u->kind != T_IDENT)
+		return unexpected(p, u, "exists, missing or a field");
+	snprintf(proto, sizeof(proto), "sctp chunk %s", t->s);
+	s = nftl_sel_find(proto, u->s);
+	if (!s || s->kind != SEL_EXTHDR)
+		return perror_at(p, u, "unknown field of sctp chunk %s: %s",
+				 t->s, u->s);
+	t = peek(p);
+	if (is_punct(t, '.'))
+		return perror_at(p, t, "unsupported feature: SCTP chunk "
+				       "fields in a concatenation");
+	if (is_ident(t, "set"))
+		return perror_at(p, t, "%s %s cannot be set", s->proto,
+				 s->field);
+	if (is_punct(t, '&') || is_ident(t, "and"))
+		return perror_at(p, t, "unsupported feature: masking %s %s",
+				 s->proto, s->field);
+	return parse_match(p, r, s, u);
+}
+
 /* rt mtu|classid|ip nexthop|ip6 nexthop|nexthop MATCH ("rt" is read):
  * the route's values, no dependency (nft adds none). */
 static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
@@ -6519,6 +6581,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_tcpopt(p, &r);
 		else if (streq(w, "ip") && is_ident(peek(p), "option"))
 			rc = stmt_ipopt(p, &r, t);
+		else if (streq(w, "sctp") && is_ident(peek(p), "chunk"))
+			rc = stmt_sctp_chunk(p, &r);
 		else if (exthdr6_word(w, peek(p)))
 			rc = stmt_exthdr6(p, &r, t);
 		else if (streq(w, "rt"))

@@ -27,6 +27,12 @@
 #define TO(o, f, k, off, l) \
 	{ "tcp option " o, f, SEL_EXTHDR, k, off, l, DT_INT, NULL, 0, 0, 0 }
 #define RT(pr, f, l, t, k) { pr, f, SEL_RT, 0, 0, l, t, k, 0, 0, 0 }
+/* an SCTP chunk's field (exthdr op sctp): chunk type `k`; SCC the three
+ * fields of every chunk's header */
+#define SC(c, f, k, off, l) \
+	{ "sctp chunk " c, f, SEL_EXTHDR, k, off, l, DT_INT, NULL, 0, 0, 0 }
+#define SCC(c, k) \
+	SC(c, "type", k, 0, 1), SC(c, "flags", k, 1, 1), SC(c, "length", k, 2, 2)
 #define SK(f, l, t) { "socket", f, SEL_SOCKET, 0, 0, l, t, f, 0, 0, 0 }
 #define OSF(pr, f, ttl, ver) { pr, f, SEL_OSF, ttl, ver, 16, DT_STR16, NULL, \
 			       0, 0, 0 }
@@ -228,6 +234,50 @@ const struct nftl_sel nftl_sels[] = {
 	TO("md5sig", "length", 19, 1, 1),
 	TO("mptcp", "length", 30, 1, 1),
 	TO("fastopen", "length", 34, 1, 1),
+	/* RFC 9260's chunks, as nft's sctp_chunk.c names them: the common
+	 * header, then each chunk's fixed fields */
+	SCC("data", 0),
+	SC("data", "tsn", 0, 4, 4),
+	SC("data", "stream", 0, 8, 2),
+	SC("data", "ssn", 0, 10, 2),
+	SC("data", "ppid", 0, 12, 4),
+	SCC("init", 1),
+	SC("init", "init-tag", 1, 4, 4),
+	SC("init", "a-rwnd", 1, 8, 4),
+	SC("init", "num-outbound-streams", 1, 12, 2),
+	SC("init", "num-inbound-streams", 1, 14, 2),
+	SC("init", "initial-tsn", 1, 16, 4),
+	SCC("init-ack", 2),
+	SC("init-ack", "init-tag", 2, 4, 4),
+	SC("init-ack", "a-rwnd", 2, 8, 4),
+	SC("init-ack", "num-outbound-streams", 2, 12, 2),
+	SC("init-ack", "num-inbound-streams", 2, 14, 2),
+	SC("init-ack", "initial-tsn", 2, 16, 4),
+	SCC("sack", 3),
+	SC("sack", "cum-tsn-ack", 3, 4, 4),
+	SC("sack", "a-rwnd", 3, 8, 4),
+	SC("sack", "num-gap-ack-blocks", 3, 12, 2),
+	SC("sack", "num-dup-tsns", 3, 14, 2),
+	SCC("heartbeat", 4),
+	SCC("heartbeat-ack", 5),
+	SCC("abort", 6),
+	SCC("shutdown", 7),
+	SC("shutdown", "cum-tsn-ack", 7, 4, 4),
+	SCC("shutdown-ack", 8),
+	SCC("error", 9),
+	SCC("cookie-echo", 10),
+	SCC("cookie-ack", 11),
+	SCC("ecne", 12),
+	SC("ecne", "lowest-tsn", 12, 4, 4),
+	SCC("cwr", 13),
+	SC("cwr", "lowest-tsn", 13, 4, 4),
+	SCC("shutdown-complete", 14),
+	SCC("asconf-ack", 128),
+	SC("asconf-ack", "seqno", 128, 4, 4),
+	SCC("forward-tsn", 192),
+	SC("forward-tsn", "new-cum-tsn", 192, 4, 4),
+	SCC("asconf", 193),
+	SC("asconf", "seqno", 193, 4, 4),
 	/* `rt mtu` is the kernel's tcpmss key: the path MTU less the
 	 * headers, host order; nft has no name for classid 0's realm
 	 * here beyond /etc/iproute2/rt_realms, which we do not read */
@@ -349,6 +399,34 @@ bool nftl_exthdr6_type(const char *name, unsigned *type)
 		return false;
 	*type = v;
 	return true;
+}
+
+static const struct nftl_sym sctp_chunks[] = {
+	{ "data", 0 },		 { "init", 1 },		 { "init-ack", 2 },
+	{ "sack", 3 },		 { "heartbeat", 4 },	 { "heartbeat-ack", 5 },
+	{ "abort", 6 },		 { "shutdown", 7 },	 { "shutdown-ack", 8 },
+	{ "error", 9 },		 { "cookie-echo", 10 },	 { "cookie-ack", 11 },
+	{ "ecne", 12 },		 { "cwr", 13 },		 { "shutdown-complete", 14 },
+	{ "asconf-ack", 128 },	 { "forward-tsn", 192 }, { "asconf", 193 },
+};
+
+bool nftl_sctp_chunk(const char *name, unsigned *type)
+{
+	uint32_t v;
+
+	if (!nftl_sym_value(sctp_chunks,
+			    sizeof(sctp_chunks) / sizeof(sctp_chunks[0]), name,
+			    &v))
+		return false;
+	*type = v;
+	return true;
+}
+
+const char *nftl_sctp_chunk_name(unsigned type)
+{
+	return nftl_sym_name(sctp_chunks,
+			     sizeof(sctp_chunks) / sizeof(sctp_chunks[0]),
+			     type);
 }
 
 static const struct nftl_sym ipopt_types[] = {

@@ -744,6 +744,18 @@ static const struct {
 	{ "table netdev t {\n chain c {\n  vlan id 5 ip option ra exists\n"
 	  " }\n}\n",
 	  3, 13, "behind a VLAN tag" },
+	/* SCTP chunks: nft's names, no writes, no concatenations */
+	{ "table inet t {\n chain c {\n  sctp chunk ping exists\n }\n}\n", 3,
+	  14, "an SCTP chunk type" },
+	{ "table inet t {\n chain c {\n  sctp chunk data seqno 1\n }\n}\n", 3,
+	  19, "unknown field of sctp chunk data: seqno" },
+	{ "table inet t {\n chain c {\n  sctp chunk data tsn set 1\n }\n}\n",
+	  3, 23, "sctp chunk data tsn cannot be set" },
+	{ "table inet t {\n chain c {\n  sctp chunk data tsn . sctp dport "
+	  "{ 1 . 2 }\n }\n}\n",
+	  3, 23, "SCTP chunk fields in a concatenation" },
+	{ "table inet t {\n chain c {\n  sctp chunk data tsn 1, 2\n }\n}\n",
+	  3, 24, "a list of SCTP chunk values" },
 	{ "table ip6 t {\n chain c {\n  rt0 addr[3] ::1\n }\n}\n", 3, 12,
 	  "rt0 addr index out of range: 3 (1 or 2)" },
 	{ "table ip6 t {\n chain c {\n  srh sid[0] ::1\n }\n}\n", 3, 11,
