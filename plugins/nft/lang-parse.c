@@ -5681,6 +5681,26 @@ static int stmt_tcpopt(struct parser *p, struct rule *r)
 	return parse_match(p, r, s, nt);
 }
 
+/* What may follow an IPv4 option's or an SCTP chunk's field (`what`): a
+ * match, not a concatenation, a write or a mask. */
+static int match_only(struct parser *p, const struct nftl_sel *s,
+		      const char *what)
+{
+	const struct tok *t = peek(p);
+
+	if (is_punct(t, '.'))
+		return perror_at(p, t, "unsupported feature: %s fields in a "
+				       "concatenation",
+				 what);
+	if (is_ident(t, "set"))
+		return perror_at(p, t, "%s %s cannot be set", s->proto,
+				 s->field);
+	if (is_punct(t, '&') || is_ident(t, "and"))
+		return perror_at(p, t, "unsupported feature: masking %s %s",
+				 s->proto, s->field);
+	return 0;
+}
+
 /*
  * sctp chunk NAME exists|missing, sctp chunk NAME FIELD match ("sctp"
  * is read, "chunk" is next): an exthdr load (op sctp) of the first chunk
@@ -5714,16 +5734,8 @@ static int stmt_sctp_chunk(struct parser *p, struct rule *r)
 	if (!s || s->kind != SEL_EXTHDR)
 		return perror_at(p, u, "unknown field of sctp chunk %s: %s",
 				 t->s, u->s);
-	t = peek(p);
-	if (is_punct(t, '.'))
-		return perror_at(p, t, "unsupported feature: SCTP chunk "
-				       "fields in a concatenation");
-	if (is_ident(t, "set"))
-		return perror_at(p, t, "%s %s cannot be set", s->proto,
-				 s->field);
-	if (is_punct(t, '&') || is_ident(t, "and"))
-		return perror_at(p, t, "unsupported feature: masking %s %s",
-				 s->proto, s->field);
+	if ((rc = match_only(p, s, "SCTP chunk")) < 0)
+		return rc;
 	return parse_match(p, r, s, u);
 }
 
@@ -5984,17 +5996,8 @@ static int stmt_ipopt(struct parser *p, struct rule *r, const struct tok *at)
 	if (!s || s->kind != SEL_EXTHDR4)
 		return perror_at(p, u, "unknown field of ip option %s: %s",
 				 t->s, u->s);
-	t = peek(p);
-	if (is_punct(t, '.'))
-		return perror_at(p, t, "unsupported feature: IPv4 option "
-				       "fields in a concatenation");
-	if (is_ident(t, "set"))
-		return perror_at(p, t, "%s %s cannot be set", s->proto,
-				 s->field);
-	if (is_punct(t, '&') || is_ident(t, "and"))
-		return perror_at(p, t, "unsupported feature: masking %s %s",
-				 s->proto, s->field);
-	if ((rc = dep_exthdr_ip(p, r, at, false)) < 0)
+	if ((rc = match_only(p, s, "IPv4 option")) < 0 ||
+	    (rc = dep_exthdr_ip(p, r, at, false)) < 0)
 		return rc;
 	return parse_match(p, r, s, at);
 }

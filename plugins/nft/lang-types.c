@@ -356,6 +356,27 @@ const struct nftl_sel nftl_sels[] = {
 };
 const size_t nftl_n_sels = sizeof(nftl_sels) / sizeof(nftl_sels[0]);
 
+/* A table of nft's names for a header's numbers, looked up both ways:
+ * by_name(NAME, &number), and name_of(number) the first name listed for
+ * it, which is the one nft prints. */
+#define SYM_LOOKUPS(table, by_name, name_of)                                 \
+	bool by_name(const char *name, unsigned *v)                          \
+	{                                                                    \
+		uint32_t u;                                                  \
+                                                                             \
+		if (!nftl_sym_value(table, sizeof(table) / sizeof(table[0]), \
+				    name, &u))                               \
+			return false;                                        \
+		*v = u;                                                      \
+		return true;                                                 \
+	}                                                                    \
+	const char *name_of(unsigned v)                                      \
+	{                                                                    \
+		return nftl_sym_name(table, sizeof(table) / sizeof(table[0]), \
+				     v);                                     \
+	}
+
+/* nft lists sack0 as sack, mss as maxseg */
 static const struct nftl_sym tcpopt_kinds[] = {
 	{ "eol", 0 },	    { "nop", 1 },	{ "maxseg", 2 },
 	{ "mss", 2 }, /* nft 1.0.6's alias, listed as maxseg */
@@ -364,42 +385,12 @@ static const struct nftl_sym tcpopt_kinds[] = {
 	{ "sack3", 5 },	    { "timestamp", 8 }, { "md5sig", 19 },
 	{ "mptcp", 30 },    { "fastopen", 34 },
 };
-
-bool nftl_tcpopt_kind(const char *name, unsigned *kind)
-{
-	uint32_t v;
-
-	if (!nftl_sym_value(tcpopt_kinds, sizeof(tcpopt_kinds) /
-					  sizeof(tcpopt_kinds[0]),
-			    name, &v))
-		return false;
-	*kind = v;
-	return true;
-}
-
-/* The first name of a kind: nft lists sack0 as sack. */
-const char *nftl_tcpopt_name(unsigned kind)
-{
-	return nftl_sym_name(tcpopt_kinds,
-			     sizeof(tcpopt_kinds) / sizeof(tcpopt_kinds[0]),
-			     kind);
-}
+SYM_LOOKUPS(tcpopt_kinds, nftl_tcpopt_kind, nftl_tcpopt_name)
 
 static const struct nftl_sym exthdr6_types[] = {
 	{ "hbh", 0 }, { "rt", 43 }, { "frag", 44 }, { "dst", 60 }, { "mh", 135 },
 };
-
-bool nftl_exthdr6_type(const char *name, unsigned *type)
-{
-	uint32_t v;
-
-	if (!nftl_sym_value(exthdr6_types, sizeof(exthdr6_types) /
-					   sizeof(exthdr6_types[0]),
-			    name, &v))
-		return false;
-	*type = v;
-	return true;
-}
+SYM_LOOKUPS(exthdr6_types, nftl_exthdr6_type, nftl_exthdr6_name)
 
 static const struct nftl_sym sctp_chunks[] = {
 	{ "data", 0 },		 { "init", 1 },		 { "init-ack", 2 },
@@ -409,55 +400,12 @@ static const struct nftl_sym sctp_chunks[] = {
 	{ "ecne", 12 },		 { "cwr", 13 },		 { "shutdown-complete", 14 },
 	{ "asconf-ack", 128 },	 { "forward-tsn", 192 }, { "asconf", 193 },
 };
-
-bool nftl_sctp_chunk(const char *name, unsigned *type)
-{
-	uint32_t v;
-
-	if (!nftl_sym_value(sctp_chunks,
-			    sizeof(sctp_chunks) / sizeof(sctp_chunks[0]), name,
-			    &v))
-		return false;
-	*type = v;
-	return true;
-}
-
-const char *nftl_sctp_chunk_name(unsigned type)
-{
-	return nftl_sym_name(sctp_chunks,
-			     sizeof(sctp_chunks) / sizeof(sctp_chunks[0]),
-			     type);
-}
+SYM_LOOKUPS(sctp_chunks, nftl_sctp_chunk, nftl_sctp_chunk_name)
 
 static const struct nftl_sym ipopt_types[] = {
 	{ "lsrr", 131 }, { "rr", 7 }, { "ssrr", 137 }, { "ra", 148 },
 };
-
-bool nftl_ipopt_type(const char *name, unsigned *type)
-{
-	uint32_t v;
-
-	if (!nftl_sym_value(ipopt_types,
-			    sizeof(ipopt_types) / sizeof(ipopt_types[0]), name,
-			    &v))
-		return false;
-	*type = v;
-	return true;
-}
-
-const char *nftl_ipopt_name(unsigned type)
-{
-	return nftl_sym_name(ipopt_types,
-			     sizeof(ipopt_types) / sizeof(ipopt_types[0]),
-			     type);
-}
-
-const char *nftl_exthdr6_name(unsigned type)
-{
-	return nftl_sym_name(exthdr6_types,
-			     sizeof(exthdr6_types) / sizeof(exthdr6_types[0]),
-			     type);
-}
+SYM_LOOKUPS(ipopt_types, nftl_ipopt_type, nftl_ipopt_name)
 
 /* The checksum of the header a field is in, as nft's protocol
  * descriptions give it: type (0 none, 1 inet, 2 sctp) and offset; the
