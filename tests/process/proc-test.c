@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -195,6 +196,56 @@ int pt_count_fds_of(pid_t pid)
 		n++;
 	closedir(d);
 	return n - 2;
+}
+
+bool pt_wait_asleep(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	for (int i = 0; i < EV_TIMEOUT_MS / 10; i++) {
+		FILE *f = fopen(path, "re");
+		long now = -2;
+		int got = f ? fscanf(f, "%ld", &now) : 0;
+
+		if (f)
+			fclose(f);
+		if (!f)
+			return false; /* gone */
+		if (got == 1 &&
+		    (now == SYS_clock_nanosleep || now == SYS_nanosleep))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+const char *pt_describe_fds(pid_t pid, char *buf, size_t len)
+{
+	char path[320], target[256];
+	struct dirent *de;
+	size_t at = 0;
+	DIR *d;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return buf;
+	while ((de = readdir(d)) && at < len) {
+		ssize_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)pid,
+			 de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n < 0 ? 0 : n] = '\0';
+		at += (size_t)snprintf(buf + at, len - at, "%s%s->%s",
+				       at ? " " : "", de->d_name, target);
+	}
+	closedir(d);
+	return buf;
 }
 
 int pt_count_children(pid_t pid)

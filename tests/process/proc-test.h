@@ -38,6 +38,13 @@ bool pt_wait_gone(pid_t pid);
 unsigned long pt_ns_ino(pid_t pid, const char *kind);
 /* Number of entries in /proc/<pid>/fd. */
 int pt_count_fds_of(pid_t pid);
+/* Wait (bounded by EV_TIMEOUT_MS) until pid is blocked in nanosleep(2)
+ * or clock_nanosleep(2), per /proc/<pid>/syscall: a sleep(1) workload
+ * past its start-up.  False if it never got there or is gone. */
+bool pt_wait_asleep(pid_t pid);
+/* "fd -> target" for each descriptor of pid, space-separated, into buf
+ * (for a failure message). Returns buf. */
+const char *pt_describe_fds(pid_t pid, char *buf, size_t len);
 /* Children of pid (from /proc/<pid>/task/<pid>/children). */
 int pt_count_children(pid_t pid);
 

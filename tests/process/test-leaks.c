@@ -363,7 +363,7 @@ START_TEST(every_descriptor_cloexec)
 	struct linx_process *q = running(a, &(struct linx_spawn_options){
 						    .argv = SLEEP_ARGV });
 	pid_t apid = linx_agent_pid(a), qp = linx_process_host_pid(q, NULL);
-	char path[64];
+	char path[64], fds[1024];
 	struct dirent *de;
 	DIR *d;
 
@@ -380,10 +380,11 @@ START_TEST(every_descriptor_cloexec)
 	closedir(d);
 	/* A running workload holds exactly its stdio.  "running" is
 	 * reported at execve, while the dynamic loader may still hold a
-	 * library open for a moment: a leak is an fd that stays. */
-	for (int i = 0; i < 200 && pt_count_fds_of(qp) != 3; i++)
-		usleep(10 * 1000);
-	ck_assert_int_eq(pt_count_fds_of(qp), 3);
+	 * library open (a loaded host can keep it there for seconds): count
+	 * once sleep(1) is asleep. */
+	ck_assert_msg(pt_wait_asleep(qp), "the workload never went to sleep");
+	ck_assert_msg(pt_count_fds_of(qp) == 3, "workload fds: %s",
+		      pt_describe_fds(qp, fds, sizeof(fds)));
 	linx_process_free(p);
 	linx_process_free(q);
 	linx_agent_free(a);
