@@ -870,25 +870,36 @@ static int elements_text(struct sbuf *b, const char *type,
 /* Which selector a load is. */
 /* The TCP option or SCTP chunk field an exthdr reads or writes (no
  * `present` flag), or NULL. */
-static const struct nftl_sel *tcpopt_sel(const struct linx_value *e)
+static const struct nftl_sel *tcpopt_sel(struct fctx *c,
+					 const struct linx_value *e)
 {
 	const char *op = str_of(e, "op");
 	const struct linx_value *f = linx_map_get(e, "flags");
+	const struct nftl_sel *s;
 	int64_t type, off, len;
-	bool sctp = op && streq(op, "sctp");
+	char why[160];
 
-	if (!op || !(sctp || streq(op, "tcpopt")) ||
+	if (!op || !(streq(op, "sctp") || streq(op, "tcpopt")) ||
 	    !int_of(e, "type", &type) || !int_of(e, "offset", &off) ||
 	    !int_of(e, "len", &len) || (f && (f->type != LINX_LIST || f->len)))
 		return NULL;
-	for (size_t i = 0; i < nftl_n_sels; i++) {
-		const struct nftl_sel *s = &nftl_sels[i];
-		if (s->kind == SEL_EXTHDR && s->base == type &&
-		    s->offset == off && s->len == len &&
-		    (strncmp(s->proto, "sctp chunk ", 11) == 0) == sctp)
-			return s;
+	if (streq(op, "sctp")) {
+		for (size_t i = 0; i < nftl_n_sels; i++) {
+			s = &nftl_sels[i];
+			if (s->kind == SEL_EXTHDR && s->base == type &&
+			    s->offset == off && s->len == len &&
+			    strncmp(s->proto, "sctp chunk ", 11) == 0)
+				return s;
+		}
+		return NULL;
 	}
-	return NULL;
+	/* a named field, or `tcp option @KIND,OFF,LEN` */
+	if (type < 0 || off < 0 || off > 255 || len < 0 || len > 16 ||
+	    !nftl_tcpopt_raw_sel((uint64_t)type, (uint64_t)off * 8,
+				 (uint64_t)len * 8, &c->raw, &s, why,
+				 sizeof(why)))
+		return NULL;
+	return s;
 }
 
 static bool is_expr(const struct linx_value *e, const char *name);
@@ -1014,6 +1025,28 @@ static const struct nftl_sel *osf_sel(const struct linx_value *e)
 	return NULL;
 }
 
+/* The selector of an xfrm expression (ipsec in|out [spnum N] KEY), NULL
+ * for a key, direction or index the language cannot write. */
+static const struct nftl_sel *xfrm_sel(const struct linx_value *e)
+{
+	static const char *const keys[] = { "expr", "dreg", "key", "dir",
+					    "spnum", NULL };
+	const char *key = str_of(e, "key"), *dir = str_of(e, "dir");
+	int64_t n = 0;
+
+	if (!only_keys(e, keys) || !key || !dir ||
+	    (!streq(dir, "in") && !streq(dir, "out")) ||
+	    (linx_map_get(e, "spnum") && !uint_of(e, "spnum", 5, &n)))
+		return NULL;
+	for (size_t i = 0; i < nftl_n_sels; i++)
+		if (nftl_sels[i].kind == SEL_XFRM &&
+		    nftl_sels[i].base == (dir[0] == 'o') &&
+		    nftl_sels[i].offset == n &&
+		    strcmp(nftl_sels[i].key, key) == 0)
+			return &nftl_sels[i];
+	return NULL;
+}
+
 /* The protocol a payload at `base` is in, from the rule's context (the
  * family, the dependencies read so far), and the base's number. */
 static const char *ctx_proto(const struct fctx *c, const char *base,
@@ -1126,8 +1159,10 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 	}
 	if (streq(kind, "osf"))
 		return osf_sel(e);
+	if (streq(kind, "xfrm"))
+		return xfrm_sel(e);
 	if (streq(kind, "exthdr"))
-		return exthdr_ip(e) ? exthdr_ip_sel(c, e) : tcpopt_sel(e);
+		return exthdr_ip(e) ? exthdr_ip_sel(c, e) : tcpopt_sel(c, e);
 	if (!streq(kind, "payload"))
 		return NULL;
 	const char *base = str_of(e, "base");
@@ -1786,11 +1821,11 @@ value:;
 				if (value_text(&b, s->dtype, d->bytes, d->len,
 					       (int)d->len * 8) < 0)
 					goto bad;
-			} else if (s->kind == SEL_CT && d->len &&
-				   d->len < (uint32_t)s->len &&
+			} else if ((s->kind == SEL_CT || s->kind == SEL_XFRM) &&
+				   d->len && d->len < (uint32_t)s->len &&
 				   (s->dtype == DT_IPV4 || s->dtype == DT_IPV6)) {
-				/* a ct address's byte-aligned prefix: nft
-				 * compares its bytes only */
+				/* a ct or xfrm address's byte-aligned prefix:
+				 * nft compares its bytes only */
 				if (op[0] != 'e' && op[0] != 'n')
 					goto bad;
 				if (value_text(&b, s->dtype, d->bytes, d->len,
@@ -2108,9 +2143,9 @@ static bool exthdr_ip_dep(const struct linx_value *ex, uint32_t n, uint32_t i,
 		const char *base = kind ? str_of(e, "base") : NULL;
 
 		static const char *const loads[] = { "meta", "ct", "rt", "fib",
-						     "socket", "osf", "numgen",
-						     "hash", "exthdr", "payload",
-						     NULL };
+						     "socket", "osf", "xfrm",
+						     "numgen", "hash", "exthdr",
+						     "payload", NULL };
 		static const char *const tests[] = { "cmp", "range", "lookup",
 						     "set_literal", "bitwise",
 						     "byteorder", NULL };
@@ -3863,7 +3898,7 @@ static int fmt_tcpopt_rt(struct fctx *c, const struct linx_value *ex,
 	    i + 2 < n && is_expr(&ex[i + 1], "byteorder") &&
 	    hton_of(&ex[i + 1], nftl_sel_find("rt", "mtu")) &&
 	    is_expr(&ex[i + 2], "exthdr") && sreg1(&ex[i + 2])) {
-		const struct nftl_sel *t = tcpopt_sel(&ex[i + 2]);
+		const struct nftl_sel *t = tcpopt_sel(c, &ex[i + 2]);
 		if (!t || t->len != 2 || strncmp(t->proto, "tcp ", 4) != 0)
 			return unsupported(c, &ex[i + 2], "a write of rt mtu");
 		wordf(c, "%s %s set rt mtu", t->proto, t->field);
@@ -4244,7 +4279,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		/* tcp option NAME FIELD set VALUE */
 		const struct nftl_sel *t;
 		if (dreg == 1 && i + 1 < n && is_expr(&ex[i + 1], "exthdr") &&
-		    sreg1(&ex[i + 1]) && (t = tcpopt_sel(&ex[i + 1])) &&
+		    sreg1(&ex[i + 1]) && (t = tcpopt_sel(c, &ex[i + 1])) &&
 		    strncmp(t->proto, "tcp ", 4) == 0 && d->len == t->len &&
 		    t->len != 1) {
 			/* (1-byte writes: the parser refuses them, as the
@@ -4400,7 +4435,8 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		return fmt_synproxy(c, e);
 	if (streq(kind, "dup") || streq(kind, "fwd"))
 		return fmt_dup_fwd(c, e);
-	if (streq(kind, "socket") || streq(kind, "osf"))
+	if (streq(kind, "socket") || streq(kind, "osf") ||
+	    streq(kind, "xfrm"))
 		return fmt_match(c, ex, n, i);
 	if (streq(kind, "reject")) {
 		c->term = true;

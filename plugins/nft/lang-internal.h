@@ -173,13 +173,17 @@ struct nftl_sel {
  * guess at the peer's OS, `base` its ttl mode, `offset` 1 for the
  * version flag (no key: the expression has none). */
 enum { SEL_PAYLOAD, SEL_META, SEL_CT, SEL_EXTHDR, SEL_RT, SEL_GEN,
-       SEL_SOCKET, SEL_OSF, SEL_EXTHDR6, SEL_EXTHDR4 };
+       SEL_SOCKET, SEL_OSF, SEL_EXTHDR6, SEL_EXTHDR4, SEL_XFRM };
 /* SEL_EXTHDR6: a field of an IPv6 extension header (exthdr op ipv6),
  * `base` the header's protocol number (hop-by-hop 0, routing 43,
  * fragment 44, destination options 60, mobility 135), `offset` and
  * `len` within it; `bits` and `shift` as for a payload bit field.
  * SEL_EXTHDR4: a field of an IPv4 option (exthdr op ipv4, `ip option`),
- * `base` the option's type (lsrr 131, rr 7, ssrr 137, ra 148). */
+ * `base` the option's type (lsrr 131, rr 7, ssrr 137, ra 148).
+ * SEL_XFRM: a key of the xfrm expression (`ipsec in|out`), the IPsec
+ * state a packet was decrypted with (in) or is routed to (out): `base`
+ * the direction (0 in, 1 out), `offset` the state's index in the
+ * packet's path (spnum). */
 
 /* A conntrack state of a ct timeout policy: its nft word, its key in the
  * object's value (the plugin's name) and the kernel's default timeout
@@ -213,6 +217,15 @@ struct nftl_raw {
 bool nftl_raw_sel(const char *base, uint64_t off, uint64_t len,
 		  struct nftl_raw *raw, const struct nftl_sel **ret,
 		  char *why, size_t why_len);
+/* A raw TCP option field, `tcp option @KIND,OFF,LEN` (bits): the named
+ * field nft lists it as when there is one (`@2,16,16` is maxseg size),
+ * else a selector of proto "tcp option" and field "@KIND,OFF,LEN" filled
+ * into `raw`.  False, with a message in `why`, for a kind above 255, a
+ * field not in whole bytes (not written here), longer than 8 bytes or
+ * past the 40 bytes a TCP header has for options. */
+bool nftl_tcpopt_raw_sel(uint64_t kind, uint64_t off, uint64_t len,
+			 struct nftl_raw *raw, const struct nftl_sel **ret,
+			 char *why, size_t why_len);
 /* A raw selector `s` (made in some nftl_raw) copied into `keep`, for a
  * concatenation that holds several; any other selector as it is. */
 static inline const struct nftl_sel *nftl_raw_keep(const struct nftl_sel *s,

@@ -1247,6 +1247,20 @@ static int e_osf(struct parser *p, struct rule *r, const struct nftl_sel *s)
 	return push_expr(p, r, &e);
 }
 
+/* xfrm into register 1, its attributes in the order the kernel dumps
+ * them (the state's index too when 0, as nft sends it). */
+static int e_xfrm(struct parser *p, struct rule *r, const struct nftl_sel *s)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "xfrm");
+	linx_map_put_cstring(&e, "key", s->key);
+	linx_map_put_cstring(&e, "dir", s->base ? "out" : "in");
+	linx_map_put_int(&e, "spnum", s->offset);
+	linx_map_put_int(&e, "dreg", 1);
+	return push_expr(p, r, &e);
+}
+
 /* The load of a selector into register 1 (a payload of `len` bytes). */
 static int e_sel_load(struct parser *p, struct rule *r,
 		      const struct nftl_sel *s, unsigned len)
@@ -1274,6 +1288,8 @@ static int e_sel_load(struct parser *p, struct rule *r,
 		return e_load(p, r, "socket", s->key, 1);
 	case SEL_OSF:
 		return e_osf(p, r, s);
+	case SEL_XFRM:
+		return e_xfrm(p, r, s);
 	case SEL_GEN: /* computed into register 1 already */
 		return 0;
 	default:
@@ -2527,6 +2543,12 @@ static int parse_selector_bits(struct parser *p, const struct nftl_sel **ret,
 		return perror_at(p, t, "unsupported feature: IPv6 extension "
 				       "header fields in keys, concatenations, "
 				       "typeof and set statements");
+	} else if (streq(t->s, "rt") || streq(t->s, "ipsec") ||
+		   streq(t->s, "socket") || streq(t->s, "osf")) {
+		return perror_at(p, t, "unsupported feature: %s in keys, "
+				       "concatenations, typeof and set "
+				       "statements",
+				 t->s);
 	} else {
 		return unexpected(p, t, "a selector");
 	}
@@ -3193,11 +3215,12 @@ static int match_rest(struct parser *p, struct rule *r,
 		if (ordering)
 			return perror_at(p, p->last, "a prefix needs == or !=");
 		/* nft compares only a byte-aligned prefix's bytes (a ct
-		 * address's load stays whole); a /0 keeps the whole load
+		 * or xfrm address's load stays whole); a /0 keeps the whole load
 		 * and masks it all away */
 		if ((unsigned)v.plen == full || (v.plen > 0 && v.plen % 8 == 0))
 			return e_cmp(p, r, op, v.b,
-				     s->kind == SEL_PAYLOAD || s->kind == SEL_CT
+				     s->kind == SEL_PAYLOAD || s->kind == SEL_CT ||
+					     s->kind == SEL_XFRM
 					     ? (unsigned)v.plen / 8
 					     : len);
 		uint8_t mask[16] = { 0 };
@@ -5433,7 +5456,7 @@ static bool is_payload_proto(const char *s)
 }
 
 static const char *const unsupported_words[] = {
-	"numgen", "jhash", "symhash", "ipsec", "rt", "exthdr", "update", "add",
+	"numgen", "jhash", "symhash", "rt", "exthdr", "update", "add",
 	"delete", "set", "typeof", "secmark", "xt", "last", "hbh",
 	"frag", "rt0", "rt2", "srh", "dst", "mh", "ah", "esp", "comp",
 	"vlan", "arp", "gre", "geneve", "vxlan", "sctp", "dccp",
@@ -5634,6 +5657,47 @@ static int tcpopt_set(struct parser *p, struct rule *r,
  * tcp option NAME FIELD set ...  ("tcp" is read).  nft adds no
  * dependency: the kernel finds no option outside TCP.
  */
+/* tcp option @KIND,OFF,LEN MATCH|set VALUE ("tcp option" is read): a
+ * field of any option by its kind, offset and length in bits. */
+static int tcpopt_raw(struct parser *p, struct rule *r)
+{
+	const struct tok *at = next(p), *ot, *lt;
+	const struct nftl_sel *s;
+	uint64_t kind, off, len;
+	char why[160];
+	int rc;
+
+	/* the lexer reads "@255" as a set's name: digits only here */
+	kind = 0;
+	for (const char *c = at->s; ; c++) {
+		if (*c < '0' || *c > '9' || kind > 255)
+			return unexpected(p, at, "a TCP option kind");
+		kind = kind * 10 + (uint64_t)(*c - '0');
+		if (!c[1])
+			break;
+	}
+	if ((rc = expect_punct(p, ',')) < 0)
+		return rc;
+	ot = peek(p);
+	if ((rc = expect_uint(p, UINT32_MAX, &off, "option offset")) < 0 ||
+	    (rc = expect_punct(p, ',')) < 0)
+		return rc;
+	lt = peek(p);
+	if ((rc = expect_uint(p, UINT32_MAX, &len, "option length")) < 0)
+		return rc;
+	if (!nftl_tcpopt_raw_sel(kind, off, len, &p->raw, &s, why,
+				 sizeof(why)))
+		return perror_at(p, strstr(why, "kind") ? at
+				    : strstr(why, "length") ? lt : ot,
+				 "%s", why);
+	if (is_punct(peek(p), '.'))
+		return perror_at(p, peek(p), "unsupported feature: TCP "
+					     "options in a concatenation");
+	if (accept_ident(p, "set"))
+		return tcpopt_set(p, r, s, at);
+	return parse_match(p, r, s, at);
+}
+
 static int stmt_tcpopt(struct parser *p, struct rule *r)
 {
 	const struct tok *t, *nt;
@@ -5641,6 +5705,8 @@ static int stmt_tcpopt(struct parser *p, struct rule *r)
 	int rc;
 
 	next(p); /* "option" */
+	if (is_raw_start(p))
+		return tcpopt_raw(p, r);
 	nt = next(p);
 	if (nt->kind == T_INT) {
 		if (nt->u > 255)
@@ -6012,7 +6078,7 @@ static int plain_match(struct parser *p, struct rule *r,
 	if (is_punct(peek(p), '.'))
 		return perror_at(p, peek(p), "unsupported feature: %s in a "
 					     "concatenation",
-				 s->proto);
+				 s->kind == SEL_XFRM ? "ipsec" : s->proto);
 	if (is_ident(peek(p), "set"))
 		return perror_at(p, peek(p), "%s %s cannot be set", s->proto,
 				 s->field);
@@ -6032,6 +6098,47 @@ static int stmt_socket(struct parser *p, struct rule *r, const struct tok *at)
 	if (!s)
 		return unexpected(p, t, "transparent, mark or wildcard");
 	return plain_match(p, r, s, at);
+}
+
+/* ipsec in|out [spnum N] reqid|spi|ip saddr|ip daddr|ip6 saddr|ip6 daddr
+ * MATCH ("ipsec" is read): the IPsec state the packet came in with or
+ * goes out through; no dependency, as nft (an IPv4 key of an IPv6
+ * state does not match). */
+static int stmt_ipsec(struct parser *p, struct rule *r, const struct tok *at)
+{
+	const struct tok *dir = next(p), *t;
+	char proto[24], field[16];
+	uint64_t n = 0;
+
+	if (!is_ident(dir, "in") && !is_ident(dir, "out"))
+		return unexpected(p, dir, "in or out");
+	if (accept_ident(p, "spnum")) {
+		t = next(p);
+		if (t->kind != T_INT)
+			return unexpected(p, t, "a state's index (spnum)");
+		if (t->u > 5)
+			return perror_at(p, t, "spnum %llu: a packet has at "
+					       "most 6 IPsec states, 0 to 5",
+					 (unsigned long long)t->u);
+		n = t->u;
+	}
+	if (n)
+		snprintf(proto, sizeof(proto), "ipsec %s spnum %u", dir->s,
+			 (unsigned)n);
+	else
+		snprintf(proto, sizeof(proto), "ipsec %s", dir->s);
+	t = next(p);
+	if (is_ident(t, "ip") || is_ident(t, "ip6")) {
+		const struct tok *u = next(p);
+		if (!is_ident(u, "saddr") && !is_ident(u, "daddr"))
+			return unexpected(p, u, "saddr or daddr");
+		snprintf(field, sizeof(field), "%s %s", t->s, u->s);
+	} else if (is_ident(t, "reqid") || is_ident(t, "spi")) {
+		snprintf(field, sizeof(field), "%s", t->s);
+	} else {
+		return unexpected(p, t, "reqid, spi, ip or ip6");
+	}
+	return plain_match(p, r, nftl_sel_find(proto, field), at);
 }
 
 /* osf [ttl loose|skip] name|version MATCH ("osf" is read). */
@@ -6594,6 +6701,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			rc = stmt_socket(p, &r, t);
 		else if (streq(w, "osf"))
 			rc = stmt_osf(p, &r, t);
+		else if (streq(w, "ipsec"))
+			rc = stmt_ipsec(p, &r, t);
 		else if (streq(w, "tproxy"))
 			rc = stmt_tproxy(p, &r, t);
 		else if (streq(w, "synproxy"))

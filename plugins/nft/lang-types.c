@@ -40,6 +40,21 @@
 #define X6(pr, f, ty, o, l, t) { pr, f, SEL_EXTHDR6, ty, o, l, t, NULL, 0, 0, 0 }
 #define X6B(pr, f, ty, o, l, n, sh) \
 	{ pr, f, SEL_EXTHDR6, ty, o, l, DT_INT, NULL, n, sh, 0 }
+/* the keys of the xfrm expression for direction `d` (0 in, 1 out) and
+ * the state at index `n` of the packet's path (spnum: the kernel keeps
+ * XFRM_MAX_DEPTH, 6, and refuses a higher index with ERANGE); the
+ * reqid is in host order, the SPI as on the wire */
+#define XF(pr, d, n) \
+	{ pr, "reqid", SEL_XFRM, d, n, 4, DT_HINT, "reqid", 0, 0, 0 }, \
+	{ pr, "spi", SEL_XFRM, d, n, 4, DT_INT, "spi", 0, 0, 0 }, \
+	{ pr, "ip saddr", SEL_XFRM, d, n, 4, DT_IPV4, "saddr_ip4", 0, 0, 0 }, \
+	{ pr, "ip daddr", SEL_XFRM, d, n, 4, DT_IPV4, "daddr_ip4", 0, 0, 0 }, \
+	{ pr, "ip6 saddr", SEL_XFRM, d, n, 16, DT_IPV6, "saddr_ip6", 0, 0, 0 }, \
+	{ pr, "ip6 daddr", SEL_XFRM, d, n, 16, DT_IPV6, "daddr_ip6", 0, 0, 0 }
+#define XFD(pr, d) \
+	XF(pr, d, 0), XF(pr " spnum 1", d, 1), XF(pr " spnum 2", d, 2), \
+	XF(pr " spnum 3", d, 3), XF(pr " spnum 4", d, 4), \
+	XF(pr " spnum 5", d, 5)
 /* an IPv4 option's field: option type `ty` */
 #define X4(o, f, ty, off, l, t) \
 	{ "ip option " o, f, SEL_EXTHDR4, ty, off, l, t, NULL, 0, 0, 0 }
@@ -154,12 +169,12 @@ const struct nftl_sel nftl_sels[] = {
 	M("nftrace", 1, DT_HINT),
 	/* nft reads `meta secpath` too and lists it as meta ipsec */
 	{ "meta", "ipsec", SEL_META, 0, 0, 1, DT_BOOL, "secpath", 0, 0, 0 },
-	M("iifkind", 16, DT_STR16),
+	M("iifkind", 16, DT_IFNAME),
 	/* the kernel's names: time_day, time_hour, time_ns */
 	{ "meta", "day", SEL_META, 0, 0, 1, DT_DAY, "time_day", 0, 0, 0 },
 	{ "meta", "hour", SEL_META, 0, 0, 4, DT_HOUR, "time_hour", 0, 0, 0 },
 	{ "meta", "time", SEL_META, 0, 0, 8, DT_DATE, "time_ns", 0, 0, 0 },
-	M("oifkind", 16, DT_STR16),
+	M("oifkind", 16, DT_IFNAME),
 	/* the kernel's prandom; nft's integer, big-endian */
 	{ "meta", "random", SEL_META, 0, 0, 4, DT_INT, "prandom", 0, 0, 0 },
 	M("sdif", 4, DT_IFINDEX), /* the l3mdev (VRF) slave's index */
@@ -301,6 +316,8 @@ const struct nftl_sel nftl_sels[] = {
 	OSF("osf ttl loose", "version", 1, 1),
 	OSF("osf ttl skip", "name", 2, 0),
 	OSF("osf ttl skip", "version", 2, 1),
+	XFD("ipsec in", 0),
+	XFD("ipsec out", 1),
 	/* nft 1.0.6's exthdr.c: the fixed headers of RFC 8200 (hop-by-hop
 	 * and destination options, routing, fragment), the segment routing
 	 * header of RFC 8754 and the mobility header of RFC 6275.  rt0 and
@@ -1107,6 +1124,58 @@ const char *nftl_object_type_word(const char *kind)
 		if (strcmp(kind, kinds[i]) == 0)
 			return kinds[i];
 	return NULL;
+}
+
+bool nftl_tcpopt_raw_sel(uint64_t kind, uint64_t off, uint64_t len,
+			 struct nftl_raw *raw, const struct nftl_sel **ret,
+			 char *why, size_t why_len)
+{
+	if (kind > 255) {
+		snprintf(why, why_len, "a TCP option kind is 0 to 255");
+		return false;
+	}
+	/* a value is at most one 16-byte register (NFT_REG_SIZE) */
+	if (len == 0 || len > 128) {
+		snprintf(why, why_len, "TCP option field length out of range: "
+				       "%llu bits (1-128)",
+			 (unsigned long long)len);
+		return false;
+	}
+	/* a TCP header has at most 40 bytes of options: nft 1.0.6 and 1.1
+	 * check where the field starts against that */
+	if (off > 320) {
+		snprintf(why, why_len, "TCP option field offset out of range: "
+				       "%llu bits (0-320)",
+			 (unsigned long long)off);
+		return false;
+	}
+	if (off % 8 || len % 8 || len > 64) {
+		snprintf(why, why_len, "unsupported feature: a TCP option "
+				       "field %s",
+			 len > 64 ? "over 8 bytes" : "not in whole bytes");
+		return false;
+	}
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+		if (s->kind == SEL_EXTHDR && s->base == kind &&
+		    s->offset == off / 8 && s->len == len / 8 &&
+		    strncmp(s->proto, "tcp option ", 11) == 0) {
+			*ret = s;
+			return true;
+		}
+	}
+	memset(raw, 0, sizeof(*raw));
+	snprintf(raw->field_buf, sizeof(raw->field_buf), "@%u,%u,%u",
+		 (unsigned)kind, (unsigned)off, (unsigned)len);
+	raw->sel.proto = "tcp option";
+	raw->sel.field = raw->field_buf;
+	raw->sel.kind = SEL_EXTHDR;
+	raw->sel.base = (uint8_t)kind;
+	raw->sel.offset = (uint8_t)(off / 8);
+	raw->sel.len = (uint8_t)(len / 8);
+	raw->sel.dtype = DT_INT;
+	*ret = &raw->sel;
+	return true;
 }
 
 bool nftl_raw_sel(const char *base, uint64_t off, uint64_t len,

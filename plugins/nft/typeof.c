@@ -80,6 +80,7 @@ static const struct nftl_sym to_meta[] = {
 	{ "length", NFT_META_LEN }, { "priority", NFT_META_PRIORITY },
 	{ "random", NFT_META_PRANDOM }, { "rtclassid", NFT_META_RTCLASSID },
 	{ "sdif", NFT_META_SDIF }, { "sdifname", NFT_META_SDIFNAME },
+	{ "iifkind", NFT_META_IIFKIND }, { "oifkind", NFT_META_OIFKIND },
 };
 static const struct nftl_sym to_ct[] = {
 	{ "state", NFT_CT_STATE }, { "direction", NFT_CT_DIRECTION },

@@ -558,8 +558,8 @@ static const struct {
 	  3, 56, "at most 64 bytes" },
 	/* nft's typeof of an interface kind: a 16-byte string, which the
 	 * plugin's set types do not have */
-	{ "table ip t {\n set s {\n  typeof meta iifkind\n }\n}\n", 3, 10,
-	  "unsupported feature: typeof meta iifkind" },
+	{ "table ip t {\n set s {\n  typeof ipsec in reqid\n }\n}\n", 3, 10,
+	  "unsupported feature: ipsec in keys, concatenations, typeof" },
 	/* nft: 3:14-16: Range has zero or negative size (numerically: the
 	 * bytes are host order) */
 	{ "table ip t {\n chain c {\n  meta skuid 512-3 accept\n }\n}\n", 3, 18,
@@ -756,6 +756,42 @@ static const struct {
 	  3, 23, "SCTP chunk fields in a concatenation" },
 	{ "table inet t {\n chain c {\n  sctp chunk data tsn 1, 2\n }\n}\n",
 	  3, 24, "a list of SCTP chunk values" },
+	/* raw TCP option fields: nft's limits (kind, offset), whole bytes
+	 * of at most 8 here */
+	{ "table inet t {\n chain c {\n  tcp option @256,8,8 1\n }\n}\n",
+	  3, 14, "a TCP option kind is 0 to 255" },
+	{ "table inet t {\n chain c {\n  tcp option @30,4,4 1\n }\n}\n",
+	  3, 18, "unsupported feature: a TCP option field not in whole bytes" },
+	{ "table inet t {\n chain c {\n  tcp option @30,8,80 1\n }\n}\n",
+	  3, 18, "unsupported feature: a TCP option field over 8 bytes" },
+	{ "table inet t {\n chain c {\n  tcp option @30,328,8 1\n }\n}\n",
+	  3, 18, "offset out of range: 328 bits (0-320)" },
+	{ "table inet t {\n chain c {\n  tcp option @30,8,136 1\n }\n}\n",
+	  3, 20, "length out of range: 136 bits (1-128)" },
+	{ "table inet t {\n chain c {\n  tcp option @x,8,8 1\n }\n}\n", 3,
+	  14, "expecting a TCP option kind" },
+	{ "table inet t {\n chain c {\n  tcp option @30,8,8 set 1\n }\n}\n",
+	  3, 14, "cannot be set: the kernel writes 2- and 4-byte" },
+	{ "table inet t {\n chain c {\n  tcp option @30,16,8 . tcp dport "
+	  "{ 1 . 2 }\n }\n}\n",
+	  3, 23, "TCP options in a concatenation" },
+	/* ipsec (xfrm): the kernel keeps 6 states a packet; no writes, no
+	 * concatenations (nft's typeof of them is not verified) */
+	{ "table inet t {\n chain c {\n  ipsec in spnum 6 spi 1\n }\n}\n",
+	  3, 18, "spnum 6: a packet has at most 6 IPsec states" },
+	{ "table inet t {\n chain c {\n  ipsec sideways reqid 1\n }\n}\n",
+	  3, 9, "expecting in or out" },
+	{ "table inet t {\n chain c {\n  ipsec in ip foo 1\n }\n}\n", 3,
+	  15, "expecting saddr or daddr" },
+	{ "table inet t {\n chain c {\n  ipsec out mark 1\n }\n}\n", 3, 13,
+	  "expecting reqid, spi, ip or ip6" },
+	{ "table inet t {\n chain c {\n  ipsec in reqid set 1\n }\n}\n", 3,
+	  18, "ipsec in reqid cannot be set" },
+	{ "table inet t {\n chain c {\n  ipsec in reqid . ipsec in spi "
+	  "{ 1 . 2 }\n }\n}\n",
+	  3, 18, "unsupported feature: ipsec in a concatenation" },
+	{ "table inet t {\n chain c {\n  ipsec in reqid 10.0.0.1\n }\n}\n",
+	  3, 18, "expecting a value" },
 	{ "table ip6 t {\n chain c {\n  rt0 addr[3] ::1\n }\n}\n", 3, 12,
 	  "rt0 addr index out of range: 3 (1 or 2)" },
 	{ "table ip6 t {\n chain c {\n  srh sid[0] ::1\n }\n}\n", 3, 11,
