@@ -213,6 +213,10 @@ struct fctx {
 	/* the transport protocol was matched, maybe as a set (meta l4proto
 	 * { tcp, udp }): what the parser wants before a nat port */
 	bool l4seen;
+	/* the ICMP type matched so far: a type, NFTL_ICMP_ECHO, or
+	 * NFTL_ICMP_ANY; a field defined for another (icmpv6 mtu where
+	 * id and sequence are) is not read as that field */
+	int icmp;
 	uint64_t gen_max; /* the largest value the generator matched gives */
 	uint32_t fmask; /* sel_of(): the bit field masked so (0: none) */
 	struct nftl_raw raw; /* raw_of()'s selector */
@@ -1182,6 +1186,10 @@ static const struct nftl_sel *sel_of(struct fctx *c, const struct linx_value *e,
 		if (c->fmask ? !s->bits || nftl_sel_mask(s) != c->fmask
 			     : s->bits)
 			continue;
+		/* the parser would check the ICMP type first */
+		if (!nftl_icmp_satisfied(nftl_icmp_need(s), c->icmp,
+					 streq(proto, "icmpv6")))
+			continue;
 		if (s->len == len)
 			return s;
 		if (len < s->len && (s->dtype == DT_IPV4 || s->dtype == DT_IPV6 ||
@@ -1858,6 +1866,10 @@ value:;
 			    !prefix && (streq(s->field, "protocol") ||
 					streq(s->field, "nexthdr")))
 				c->l4 = d->bytes[0];
+			if (op[0] == 'e' && s->kind == SEL_PAYLOAD && s->base == 2 &&
+			    !prefix && streq(s->field, "type") &&
+			    (streq(s->proto, "icmp") || streq(s->proto, "icmpv6")))
+				c->icmp = d->bytes[0];
 		}
 	} else if (is_expr(e1, "bitwise") && e2 && is_expr(e2, "cmp") &&
 		   sreg1(e1) && sreg1(e2) && !prefix && !be) {
@@ -1988,6 +2000,9 @@ value:;
 		int_of(e1, "dreg", &dreg);
 		if (!kt || (dt && strcmp(dt, "verdict")) || (dt && dreg != 0))
 			goto bad;
+		if (!dt && !has_inv(e1) &&
+		    nftl_icmp_echo_set(s, linx_map_get(e1, "elements")))
+			c->icmp = NFTL_ICMP_ECHO; /* what id and sequence need */
 		const char *st = nftl_dtype_settype(s->dtype, s->len);
 		struct nftl_raw raw;
 		const struct nftl_sel *rs = !dt ? raw_set_key(e1, s, &raw)
@@ -4716,6 +4731,7 @@ static bool fmt_rule_exprs(struct fctx *c, const struct linx_value *ex,
 
 	c->l4 = c->nf = c->eth = -1;
 	c->l4seen = false;
+	c->icmp = NFTL_ICMP_ANY;
 	memset(c->reg, 0, sizeof(c->reg));
 	if (!ex || ex->type != LINX_LIST) {
 		unsupported(c, NULL, "a rule without exprs");

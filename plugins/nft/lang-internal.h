@@ -251,6 +251,22 @@ static inline uint32_t nftl_sel_mask(const struct nftl_sel *s)
 	return (uint32_t)(((1ull << s->bits) - 1) << s->shift);
 }
 
+/* The ICMP type a field of ICMP or ICMPv6 is defined for, which nft
+ * checks before it unless the rule established it: NFTL_ICMP_ECHO for
+ * id and sequence (echo request and reply: a set of both), one type for
+ * mtu (icmp destination-unreachable, icmpv6 packet-too-big) and for
+ * icmpv6 max-delay (mld-listener-query), NFTL_ICMP_ANY for the rest. */
+enum { NFTL_ICMP_ANY = -1, NFTL_ICMP_ECHO = 256 };
+int nftl_icmp_need(const struct nftl_sel *s);
+/* Whether what a rule established of the ICMP type, `known` (a type,
+ * NFTL_ICMP_ECHO, or NFTL_ICMP_ANY for nothing), satisfies `need` for
+ * the protocol (`v6`: ICMPv6). */
+bool nftl_icmp_satisfied(int need, int known, bool v6);
+/* Whether `elements` (a set's list), matched against selector `s`, is
+ * icmp or icmpv6 type { echo-reply, echo-request }, in either order. */
+bool nftl_icmp_echo_set(const struct nftl_sel *s,
+			const struct linx_value *elements);
+
 extern const struct nftl_sel nftl_sels[];
 
 /*

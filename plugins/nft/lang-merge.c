@@ -84,15 +84,25 @@ static bool field_eq_at(const struct linx_value *ex, uint32_t n, uint32_t i,
 	return true;
 }
 
+/* Whether field `s` is what its bytes are in a rule that established
+ * ICMP type `icmp` (icmpv6 mtu and the pair id, sequence share them). */
+static bool icmp_usable(const struct nftl_sel *s, int icmp)
+{
+	return nftl_icmp_satisfied(nftl_icmp_need(s), icmp,
+				   streq(s->proto, "icmpv6"));
+}
+
 /* Whether some protocol has a whole-byte field at base/off/len (and,
  * with `proto`, that protocol). */
-static bool is_field(int base, uint32_t off, uint32_t len, const char *proto)
+static bool is_field(int base, uint32_t off, uint32_t len, const char *proto,
+		     int icmp)
 {
 	for (size_t i = 0; i < nftl_n_sels; i++) {
 		const struct nftl_sel *s = &nftl_sels[i];
 		if (s->kind == SEL_PAYLOAD && !s->bits && s->base == base &&
 		    s->offset == off && s->len == len &&
-		    (!proto || streq(s->proto, proto)))
+		    (!proto || streq(s->proto, proto)) &&
+		    icmp_usable(s, icmp))
 			return true;
 	}
 	return false;
@@ -155,6 +165,7 @@ static int by_offset(const void *a, const void *b)
  * `ip6 nexthdr`, `ether type`. */
 struct protos {
 	const char *net, *l4;
+	int icmp; /* the ICMP type established (nftl_icmp_need()) */
 };
 
 static const char *l4_name(uint8_t v)
@@ -175,6 +186,18 @@ static void learn(struct protos *pr, const struct linx_value *ex, uint32_t n,
 	const char *e = str_at(ld, "expr"), *key = str_at(ld, "key");
 	int64_t off = -1, len = -1;
 
+	if (e && streq(e, "payload") && i + 1 < n &&
+	    str_at(&ex[i + 1], "expr") &&
+	    streq(str_at(&ex[i + 1], "expr"), "set_literal") &&
+	    pr->l4 && (streq(pr->l4, "icmp") || streq(pr->l4, "icmpv6")) &&
+	    base_of(str_at(ld, "base")) == 2 && int_at(ld, "offset", &off) &&
+	    off == 0 && int_at(ld, "len", &len) && len == 1) {
+		/* icmp type { echo-reply, echo-request } */
+		if (nftl_icmp_echo_set(nftl_sel_find(pr->l4, "type"),
+				       linx_map_get(&ex[i + 1], "elements")))
+			pr->icmp = NFTL_ICMP_ECHO;
+		return;
+	}
 	if (!e || i + 1 >= n || !str_at(&ex[i + 1], "op") ||
 	    !streq(str_at(&ex[i + 1], "op"), "eq"))
 		return;
@@ -189,6 +212,10 @@ static void learn(struct protos *pr, const struct linx_value *ex, uint32_t n,
 	else if (streq(e, "meta") && key && streq(key, "l4proto") &&
 		 d->len == 1)
 		pr->l4 = l4_name(d->bytes[0]);
+	else if (streq(e, "payload") && base_of(str_at(ld, "base")) == 2 &&
+		 off == 0 && len == 1 && d->len == 1 && pr->l4 &&
+		 (streq(pr->l4, "icmp") || streq(pr->l4, "icmpv6")))
+		pr->icmp = d->bytes[0]; /* icmp type T */
 	else if (streq(e, "payload") && base_of(str_at(ld, "base")) == 1 &&
 		 len == 1 && d->len == 1 &&
 		 ((off == 9 && pr->net && streq(pr->net, "ip")) ||
@@ -273,7 +300,7 @@ static int merge_segment(struct linx_value *ex, uint32_t from,
 		    field_eq_at(ex, to, i, &m[k]) &&
 		    ((raw && i < 1024 && raw[i / 64] >> (i % 64) & 1) ||
 		     is_field(m[k].base, m[k].off, m[k].len,
-			      proto_of(pr, m[k].base)))) {
+			      proto_of(pr, m[k].base), pr->icmp))) {
 			l4key[k] = is_l4_key(pr, &m[k]);
 			learn(pr, ex, to, i);
 			k++;
@@ -334,7 +361,7 @@ static int merge_segment(struct linx_value *ex, uint32_t from,
 static int merge_rule(struct linx_value *exprs, const uint64_t *raw,
 		      const char *net, struct linx_value *out, bool *merged)
 {
-	struct protos pr = { net, NULL };
+	struct protos pr = { net, NULL, NFTL_ICMP_ANY };
 	int rc = 0;
 
 	for (uint32_t i = 0, n = exprs->len; i < n && rc == 0;) {
@@ -382,7 +409,7 @@ static bool tile(const struct protos *pr, const struct field_eq *f,
 	const char *proto = proto_of(pr, f->base);
 	uint32_t at = f->off, k = 0;
 
-	if (!proto || is_field(f->base, f->off, f->len, proto))
+	if (!proto || is_field(f->base, f->off, f->len, proto, pr->icmp))
 		return false;
 	while (at < f->off + f->len && k < MERGE_MAX) {
 		uint32_t best = 0;
@@ -390,7 +417,7 @@ static bool tile(const struct protos *pr, const struct field_eq *f,
 			const struct nftl_sel *s = &nftl_sels[i];
 			if (s->kind == SEL_PAYLOAD && !s->bits &&
 			    s->base == f->base && s->offset == at &&
-			    streq(s->proto, proto) &&
+			    streq(s->proto, proto) && icmp_usable(s, pr->icmp) &&
 			    at + s->len <= f->off + f->len && s->len > best)
 				best = s->len;
 		}
@@ -427,7 +454,7 @@ static bool merges_elsewhere(const struct linx_value *ex, uint32_t n,
 static int split_rule(const struct linx_value *ex, uint32_t n,
 		      const char *net, struct linx_value *out, bool *any)
 {
-	struct protos pr = { net, NULL };
+	struct protos pr = { net, NULL, NFTL_ICMP_ANY };
 	int rc = 0;
 
 	for (uint32_t i = 0; i < n && rc == 0;) {

@@ -1066,6 +1066,9 @@ struct rule {
 	/* a transport protocol was matched, maybe as one of a set (meta
 	 * l4proto { tcp, udp }): what nft wants before tproxy */
 	bool l4seen;
+	/* the ICMP type established: one type, NFTL_ICMP_ECHO (a set of
+	 * both echo types) or NFTL_ICMP_ANY (nothing) */
+	int icmp;
 	bool verdict;
 	struct linx_value tag, comment;
 	/* the expressions that are raw payload loads (`@th,96,32`), which
@@ -1605,6 +1608,60 @@ static int dep_icmp_network(struct parser *p, struct rule *r,
 	return 0;
 }
 
+/*
+ * The ICMP type a field is defined for (nftl_icmp_need()), checked first
+ * as nft 1.0.6 and 1.1 check it: `icmp type { echo-reply, echo-request }`
+ * before id and sequence (a set literal), `icmp type
+ * destination-unreachable` before mtu.  Nothing when a match before
+ * established it; a different single type is nft's error.
+ */
+static int dep_icmp_type(struct parser *p, struct rule *r,
+			 const struct nftl_sel *s, const struct tok *at)
+{
+	int need = nftl_icmp_need(s);
+	bool v6 = streq(s->proto, "icmpv6");
+	int rc;
+
+	if (nftl_icmp_satisfied(need, r->icmp, v6))
+		return 0;
+	if (r->icmp != NFTL_ICMP_ANY) {
+		char want[16];
+		if (need == NFTL_ICMP_ECHO)
+			snprintf(want, sizeof(want), "%d or %d", v6 ? 128 : 0,
+				 v6 ? 129 : 8);
+		else
+			snprintf(want, sizeof(want), "%d", need);
+		char has[16];
+		if (r->icmp == NFTL_ICMP_ECHO)
+			snprintf(has, sizeof(has), "%d and %d", v6 ? 128 : 0,
+				 v6 ? 129 : 8);
+		else
+			snprintf(has, sizeof(has), "%d", r->icmp);
+		/* nft's words */
+		return perror_at(p, at, "incompatible %s match: rule has %s, "
+					"need %s",
+				 s->proto, has, want);
+	}
+	if ((rc = e_payload(p, r, 2, 0, 1)) < 0)
+		return rc;
+	if (need == NFTL_ICMP_ECHO) {
+		struct linx_value e = linx_value_map(), el = linx_value_list();
+		linx_list_push_int(&el, v6 ? 128 : 0);
+		linx_list_push_int(&el, v6 ? 129 : 8);
+		linx_map_put_cstring(&e, "expr", "set_literal");
+		linx_map_put_cstring(&e, "key_type",
+				     v6 ? "icmpv6_type" : "icmp_type");
+		linx_map_put(&e, "elements", &el);
+		linx_map_put_int(&e, "sreg", 1);
+		rc = push_expr(p, r, &e);
+	} else {
+		uint8_t b = (uint8_t)need;
+		rc = e_cmp(p, r, "eq", &b, 1);
+	}
+	r->icmp = need;
+	return rc;
+}
+
 static int emit_deps(struct parser *p, struct rule *r,
 		     const struct nftl_sel *s, const struct tok *at)
 {
@@ -1633,7 +1690,9 @@ static int emit_deps(struct parser *p, struct rule *r,
 		if ((rc = dep_icmp_network(p, r, at, true)) < 0)
 			return rc;
 	}
-	return dep_l4(p, r, nftl_l4_proto(s->proto), at);
+	if ((rc = dep_l4(p, r, nftl_l4_proto(s->proto), at)) < 0)
+		return rc;
+	return dep_icmp_type(p, r, s, at);
 }
 
 /* `ether type` or `vlan type` ET: a VLAN tag (802.1Q or 802.1ad) starts
@@ -1677,6 +1736,10 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 		 (streq(s->field, "protocol") ||
 		  streq(s->field, "nexthdr")))
 		r->l4 = v->b[0];
+	else if (s->kind == SEL_PAYLOAD && s->base == 2 &&
+		 streq(s->field, "type") &&
+		 (streq(s->proto, "icmp") || streq(s->proto, "icmpv6")))
+		r->icmp = v->b[0];
 	else if (s->kind == SEL_PAYLOAD && s->dtype == DT_ETHERTYPE &&
 		 (streq(s->proto, "ether") || streq(s->proto, "vlan")))
 		note_ethertype(r, streq(s->proto, "vlan"),
@@ -2121,6 +2184,8 @@ static int set_literal(struct parser *p, struct rule *r,
 			rc = perror_at(p, at, "the elements do not encode");
 		linx_value_clear(&decl);
 	}
+	if (rc == 0 && s && !vmap && !inv && nftl_icmp_echo_set(s, &elems))
+		r->icmp = NFTL_ICMP_ECHO; /* what id and sequence need */
 	if (rc == 0 && interval && nftl_dtype_hton(dt, len))
 		rc = e_hton(p, r, len);
 	if (rc < 0) {
@@ -4961,7 +5026,8 @@ static int dynset_stmt(struct parser *p, struct rule *in, bool *more)
  * limit rate 1/second`): those of a set statement, at most two. */
 static int stateful_stmts(struct parser *p, struct linx_value *exprs)
 {
-	struct rule in = { .exprs = linx_value_list() };
+	struct rule in = { .exprs = linx_value_list(),
+			   .icmp = NFTL_ICMP_ANY };
 	bool more;
 	int rc;
 
@@ -5284,7 +5350,8 @@ static int set_stmt(struct parser *p, struct rule *r, const char *op,
 {
 	const struct nftl_sel *sel[CONCAT_MAX], *dsel = NULL;
 	const struct tok *ats[CONCAT_MAX];
-	struct rule in = { .exprs = linx_value_list() };
+	struct rule in = { .exprs = linx_value_list(),
+			   .icmp = NFTL_ICMP_ANY };
 	struct dynref d = { .table = p->table };
 	uint64_t timeout = 0, size = 0;
 	bool more;
@@ -6631,7 +6698,8 @@ static int stmt_raw(struct parser *p, struct rule *r, const struct tok *at)
 static int parse_rule(struct parser *p, struct linx_value *out)
 {
 	struct rule r = { .exprs = linx_value_list(), .l4 = -1,
-			  .nfproto = -1, .ethproto = -1 };
+			  .nfproto = -1, .ethproto = -1,
+			  .icmp = NFTL_ICMP_ANY };
 	int rc = 0;
 
 	for (;;) {

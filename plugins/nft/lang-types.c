@@ -105,6 +105,10 @@ const struct nftl_sel nftl_sels[] = {
 	P("tcp", "dport", 2, 2, 2, DT_SERVICE),
 	P("tcp", "sequence", 2, 4, 4, DT_INT),
 	P("tcp", "ackseq", 2, 8, 4, DT_INT),
+	/* the data offset (header length in 32-bit words) and the 4
+	 * reserved bits after it, in the thirteenth byte */
+	{ "tcp", "doff", SEL_PAYLOAD, 2, 12, 1, DT_INT, NULL, 4, 4, 0 },
+	{ "tcp", "reserved", SEL_PAYLOAD, 2, 12, 1, DT_INT, NULL, 4, 0, 0 },
 	P("tcp", "flags", 2, 13, 1, DT_TCPFLAGS),
 	P("tcp", "window", 2, 14, 2, DT_INT),
 	P("tcp", "checksum", 2, 16, 2, DT_INT),
@@ -115,8 +119,12 @@ const struct nftl_sel nftl_sels[] = {
 	P("udp", "checksum", 2, 6, 2, DT_INT),
 	P("udplite", "sport", 2, 0, 2, DT_SERVICE),
 	P("udplite", "dport", 2, 2, 2, DT_SERVICE),
+	P("udplite", "csumcov", 2, 4, 2, DT_INT),
+	P("udplite", "checksum", 2, 6, 2, DT_INT),
 	P("sctp", "sport", 2, 0, 2, DT_SERVICE),
 	P("sctp", "dport", 2, 2, 2, DT_SERVICE),
+	P("sctp", "vtag", 2, 4, 4, DT_INT),
+	P("sctp", "checksum", 2, 8, 4, DT_INT),
 	P("dccp", "sport", 2, 0, 2, DT_SERVICE),
 	P("dccp", "dport", 2, 2, 2, DT_SERVICE),
 	/* 4 bits of the transport header's ninth byte (RFC 4340) */
@@ -141,11 +149,15 @@ const struct nftl_sel nftl_sels[] = {
 	P("icmp", "checksum", 2, 2, 2, DT_INT),
 	P("icmp", "id", 2, 4, 2, DT_INT),
 	P("icmp", "sequence", 2, 6, 2, DT_INT),
+	/* the next-hop MTU of "fragmentation needed" (RFC 1191) */
+	P("icmp", "mtu", 2, 6, 2, DT_INT),
 	P("icmpv6", "type", 2, 0, 1, DT_ICMP6TYPE),
 	P("icmpv6", "code", 2, 1, 1, DT_INT),
 	P("icmpv6", "checksum", 2, 2, 2, DT_INT),
 	P("icmpv6", "id", 2, 4, 2, DT_INT),
 	P("icmpv6", "sequence", 2, 6, 2, DT_INT),
+	P("icmpv6", "mtu", 2, 4, 4, DT_INT),
+	P("icmpv6", "max-delay", 2, 4, 2, DT_INT),
 	M("mark", 4, DT_MARK),
 	M("iif", 4, DT_IFINDEX),
 	M("oif", 4, DT_IFINDEX),
@@ -514,6 +526,51 @@ bool nftl_write_layout(const struct nftl_sel *s, struct nftl_write *w)
 	if (size < 8)
 		w->mask &= (1ull << (8 * size)) - 1;
 	return true;
+}
+
+int nftl_icmp_need(const struct nftl_sel *s)
+{
+	bool v6;
+
+	if (s->kind != SEL_PAYLOAD || s->base != 2)
+		return NFTL_ICMP_ANY;
+	if (streq(s->proto, "icmpv6"))
+		v6 = true;
+	else if (streq(s->proto, "icmp"))
+		v6 = false;
+	else
+		return NFTL_ICMP_ANY;
+	if (streq(s->field, "id") || streq(s->field, "sequence"))
+		return NFTL_ICMP_ECHO;
+	if (streq(s->field, "mtu"))
+		return v6 ? 2 : 3;
+	if (streq(s->field, "max-delay"))
+		return 130;
+	return NFTL_ICMP_ANY;
+}
+
+bool nftl_icmp_satisfied(int need, int known, bool v6)
+{
+	if (need == NFTL_ICMP_ANY)
+		return true;
+	if (need != NFTL_ICMP_ECHO)
+		return known == need;
+	return known == NFTL_ICMP_ECHO || known == (v6 ? 128 : 0) ||
+	       known == (v6 ? 129 : 8);
+}
+
+bool nftl_icmp_echo_set(const struct nftl_sel *s,
+			const struct linx_value *el)
+{
+	bool v6 = s && streq(s->proto, "icmpv6");
+	int64_t a, b, lo = v6 ? 128 : 0, hi = v6 ? 129 : 8;
+
+	if (!s || s->kind != SEL_PAYLOAD || s->base != 2 || !streq(s->field, "type") ||
+	    (!v6 && !streq(s->proto, "icmp")) || !el || el->type != LINX_LIST ||
+	    el->len != 2 || !linx_value_get_i64(&el->items[0], &a) ||
+	    !linx_value_get_i64(&el->items[1], &b))
+		return false;
+	return (a == lo && b == hi) || (a == hi && b == lo);
 }
 
 const struct nftl_sel *nftl_sel_find(const char *proto, const char *field)

@@ -756,6 +756,15 @@ static const struct {
 	  3, 23, "SCTP chunk fields in a concatenation" },
 	{ "table inet t {\n chain c {\n  sctp chunk data tsn 1, 2\n }\n}\n",
 	  3, 24, "a list of SCTP chunk values" },
+	/* a field of some ICMP messages after a match of another type */
+	{ "table ip t {\n chain c {\n  icmp type echo-request icmp mtu 1500\n"
+	  " }\n}\n",
+	  3, 26, "incompatible icmp match: rule has 8, need 3" },
+	{ "table ip6 t {\n chain c {\n  icmpv6 type packet-too-big icmpv6 id "
+	  "1\n }\n}\n",
+	  3, 30, "incompatible icmpv6 match: rule has 2, need 128 or 129" },
+	{ "table ip t {\n chain c {\n  icmp id 1 icmp mtu 1500\n }\n}\n", 3,
+	  13, "incompatible icmp match: rule has 0 and 8, need 3" },
 	/* raw TCP option fields: nft's limits (kind, offset), whole bytes
 	 * of at most 8 here */
 	{ "table inet t {\n chain c {\n  tcp option @256,8,8 1\n }\n}\n",

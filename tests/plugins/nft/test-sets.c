@@ -1026,7 +1026,7 @@ static const struct bad_case bad_cases[] = {
 	     "\"verdict\",\"data_typeof\":\"meta mark\"}",
 	  "bad_map", "data_typeof: must be verdict" },
 	{ 0, "{\"name\":\"s\",\"key_type\":\"mark\",\"key_typeof\":"
-	     "\"meta iifkind\"}",
+	     "\"rt mtu\"}",
 	  "bad_set", "key_typeof: an unsupported selector" },
 	{ 0, "{\"name\":\"s\",\"key_type\":\"ipv4_addr\",\"exprs\":"
 	     "{\"expr\":\"counter\"}}",
