@@ -8786,13 +8786,59 @@ static int block_common(struct parser *p, const struct tok *t)
 	return 1;
 }
 
+/* One type name of a declared set: a `type` word, or the `integer/N`
+ * (bits) a typeof of a plain integer or raw payload gave it. */
+static int declared_one(struct parser *p, const struct tok *t, unsigned *dt,
+			unsigned *len, const char **name)
+{
+	for (unsigned n = 1; n <= 16; n++)
+		if (streq(t->s, nftl_raw_settype(n))) {
+			*dt = DT_INT;
+			*len = n;
+			*name = t->s;
+			return 0;
+		}
+	return set_type(p, t, dt, len, name);
+}
+
+/* The key or data type a set this input declared has (`types`: a type
+ * name, or a concatenation's list of them), read back for elements
+ * added to it later: `k` filled for a concatenation, `dt` and `len` the
+ * (last) component's. */
+static int declared_type(struct parser *p, const struct linx_value *types,
+			 const struct tok *at, struct ckey *k, unsigned *dt,
+			 unsigned *len)
+{
+	struct tok fake = { .kind = T_IDENT, .line = at->line,
+			    .col = at->col, .file = at->file };
+	const char *tn;
+	int rc;
+
+	if (types && types->type == LINX_STRING) {
+		fake.s = types->str;
+		return declared_one(p, &fake, dt, len, &tn);
+	}
+	if (!types || types->type != LINX_LIST || types->len < 2)
+		return perror_at(p, at, "unsupported feature: elements of "
+					"this set");
+	for (uint32_t i = 0; i < types->len; i++) {
+		if (types->items[i].type != LINX_STRING)
+			return perror_at(p, at, "unsupported feature: "
+						"elements of this set");
+		fake.s = types->items[i].str;
+		if ((rc = declared_one(p, &fake, dt, len, &tn)) < 0 ||
+		    (rc = ckey_add(p, k, *dt, *len, at)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* add element FAMILY TABLE SET { ... }: appended to a set this input
  * declared (the value has no other place for them). */
 static int add_element(struct parser *p)
 {
 	const char *name;
 	unsigned dt, len, ddt = 0, dlen = 0;
-	const char *tn;
 	bool created, interval = false;
 	int rc, kind = 0;
 
@@ -8813,25 +8859,19 @@ static int add_element(struct parser *p)
 	const struct linx_value *kt = linx_map_get(set, "key_type");
 	const struct linx_value *dtv = linx_map_get(set, "data_type");
 	const struct linx_value *fl = linx_map_get(set, "flags");
-	struct tok fake = { .kind = T_IDENT };
-	if (!kt || kt->type != LINX_STRING)
-		return perror_at(p, at, "unsupported feature: elements of "
-					"this set");
-	fake.s = kt->str;
-	if ((rc = set_type(p, &fake, &dt, &len, &tn)) < 0)
+	struct ckey ck = { 0 }, dck = { 0 };
+	if ((rc = declared_type(p, kt, at, &ck, &dt, &len)) < 0)
 		return rc;
-	if (dtv && dtv->type == LINX_STRING) {
-		if (streq(dtv->str, "verdict")) {
-			kind = 2;
-		} else if (nftl_object_type_word(dtv->str)) {
-			kind = 3;
-			p->obj_kind = dtv->str;
-		} else {
-			fake.s = dtv->str;
-			if ((rc = set_type(p, &fake, &ddt, &dlen, &tn)) < 0)
-				return rc;
-			kind = 1;
-		}
+	if (dtv && dtv->type == LINX_STRING && streq(dtv->str, "verdict")) {
+		kind = 2;
+	} else if (dtv && dtv->type == LINX_STRING &&
+		   nftl_object_type_word(dtv->str)) {
+		kind = 3;
+		p->obj_kind = dtv->str;
+	} else if (dtv) {
+		if ((rc = declared_type(p, dtv, at, &dck, &ddt, &dlen)) < 0)
+			return rc;
+		kind = 1;
 	}
 	for (uint32_t i = 0; fl && fl->type == LINX_LIST && i < fl->len; i++)
 		if (fl->items[i].type == LINX_STRING &&
@@ -8842,7 +8882,11 @@ static int add_element(struct parser *p)
 	struct linx_value elems;
 	bool iv = false;
 	p->elem_stmts = true;
+	p->ck = ck.n > 1 ? &ck : NULL;
+	p->dck = dck.n > 1 ? &dck : NULL;
 	rc = parse_elements(p, dt, len, true, kind, ddt, dlen, &elems, &iv);
+	p->ck = NULL;
+	p->dck = NULL;
 	p->elem_stmts = false;
 	p->obj_kind = NULL;
 	if (rc < 0) {

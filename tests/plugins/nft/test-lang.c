@@ -756,6 +756,13 @@ static const struct {
 	  3, 23, "SCTP chunk fields in a concatenation" },
 	{ "table inet t {\n chain c {\n  sctp chunk data tsn 1, 2\n }\n}\n",
 	  3, 24, "a list of SCTP chunk values" },
+	/* add element to a set or map of concatenated type */
+	{ "table inet t {\n set s { type ipv4_addr . inet_service; }\n}\n"
+	  "add element inet t s { 1.2.3.4 }\n",
+	  4, 32, "expecting '.'" },
+	{ "table inet t {\n map m { type ipv4_addr : ipv4_addr . "
+	  "inet_service; }\n}\nadd element inet t m { 1.2.3.4 : 5.6.7.8 }\n",
+	  4, 42, "expecting '.'" },
 	/* a field of some ICMP messages after a match of another type */
 	{ "table ip t {\n chain c {\n  icmp type echo-request icmp mtu 1500\n"
 	  " }\n}\n",
