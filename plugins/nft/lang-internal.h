@@ -123,6 +123,8 @@ enum nft_dtype {
 	DT_REALM,    /* host 4: a route's realm (meta rtclassid), a number */
 	DT_DCCPTYPE, /* 4 bits of a byte: dccp type, names request ... */
 	DT_IGMPTYPE, /* 1 byte: igmp type, names membership-query ... */
+	DT_ICMPCODE, /* 1 byte: icmp code, names net-unreachable ... */
+	DT_ICMP6CODE, /* 1 byte: icmpv6 code, names no-route ... */
 };
 
 /* Adjacent `==` matches of header fields as one load, as nft compiles

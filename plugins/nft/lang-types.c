@@ -145,14 +145,14 @@ const struct nftl_sel nftl_sels[] = {
 	P("igmp", "checksum", 2, 2, 2, DT_INT),
 	P("igmp", "group", 2, 4, 4, DT_INT), /* nft 1.0.6 and 1.1: a number */
 	P("icmp", "type", 2, 0, 1, DT_ICMPTYPE),
-	P("icmp", "code", 2, 1, 1, DT_INT),
+	P("icmp", "code", 2, 1, 1, DT_ICMPCODE),
 	P("icmp", "checksum", 2, 2, 2, DT_INT),
 	P("icmp", "id", 2, 4, 2, DT_INT),
 	P("icmp", "sequence", 2, 6, 2, DT_INT),
 	/* the next-hop MTU of "fragmentation needed" (RFC 1191) */
 	P("icmp", "mtu", 2, 6, 2, DT_INT),
 	P("icmpv6", "type", 2, 0, 1, DT_ICMP6TYPE),
-	P("icmpv6", "code", 2, 1, 1, DT_INT),
+	P("icmpv6", "code", 2, 1, 1, DT_ICMP6CODE),
 	P("icmpv6", "checksum", 2, 2, 2, DT_INT),
 	P("icmpv6", "id", 2, 4, 2, DT_INT),
 	P("icmpv6", "sequence", 2, 6, 2, DT_INT),
@@ -773,6 +773,9 @@ const struct nftl_sym *nftl_dtype_syms(unsigned dtype, size_t *n)
 	case DT_ECN: *n = N(ecns); return ecns;
 	case DT_DCCPTYPE: *n = N(dccptypes); return dccptypes;
 	case DT_IGMPTYPE: *n = N(igmptypes); return igmptypes;
+	/* the codes reject takes are the code types' names */
+	case DT_ICMPCODE: *n = N(reject_icmp); return reject_icmp;
+	case DT_ICMP6CODE: *n = N(reject_icmp6); return reject_icmp6;
 	case DT_CTEVENT: *n = N(ctevents); return ctevents;
 	case DT_BOOL: *n = N(bools); return bools;
 	case DT_DAY: *n = N(days); return days;
@@ -857,6 +860,8 @@ const char *nftl_dtype_settype(unsigned dtype, unsigned len)
 	case DT_ECN: return "ecn";
 	case DT_DCCPTYPE: return "dccp_pkttype";
 	case DT_IGMPTYPE: return "igmp_type";
+	case DT_ICMPCODE: return "icmp_code";
+	case DT_ICMP6CODE: return "icmpv6_code";
 	case DT_TIME: return "time";
 	case DT_BOOL: return "boolean";
 	case DT_CLASSID: return "classid";
@@ -903,12 +908,12 @@ bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len)
 		DT_NFPROTO, DT_ARPHRD, DT_UID, DT_GID, DT_DEVGROUP, DT_ARPOP,
 		DT_HINT, DT_HINT, DT_DSCP, DT_ECN, DT_TIME, DT_BOOL, DT_CLASSID,
 		DT_DAY, DT_HOUR, DT_FIBADDR, DT_DATE, DT_MHTYPE, DT_REALM,
-		DT_DCCPTYPE, DT_IGMPTYPE,
+		DT_DCCPTYPE, DT_IGMPTYPE, DT_ICMPCODE, DT_ICMP6CODE,
 	};
 	static const unsigned lens[] = { 4, 16, 6, 2, 1, 16, 4, 2, 4, 1, 1,
 					 4, 4, 1, 1, 1, 1, 2, 4, 4, 4, 2,
 					 2, 4, 1, 1, 4, 1, 4, 1, 4, 4, 8,
-					 1, 4, 1, 1 };
+					 1, 4, 1, 1, 1, 1 };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(nftl_dtype_settype(all[i], lens[i]), name) == 0) {
 			*dtype = all[i];
