@@ -2004,8 +2004,20 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 				rc = parse_concat_data(p, &data);
 			} else {
 				struct val dv;
+				const struct tok *vt = peek(p);
 				rc = parse_value(p, ddt, dlen, &dv);
 				data = dv.elem;
+				/* nft's `: interval ipv4_addr` maps, whose
+				 * values are ranges: not written yet */
+				if (rc == 0 && (dv.plen >= 0 ||
+						is_punct(peek(p), '-'))) {
+					linx_value_clear(&data);
+					rc = perror_at(p, vt, "unsupported "
+							      "feature: a "
+							      "prefix or range "
+							      "as a map's "
+							      "value");
+				}
 				/* a nat map's ADDR . PORT */
 				if (rc == 0 && p->nat_pairs >= 0 &&
 				    accept_punct(p, '.')) {
