@@ -2914,6 +2914,22 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 			goto bad;
 	} else {
 		nftl_sb_puts(&b, streq(kind, "masq") ? "masquerade" : "redirect");
+		int64_t rp = 0, rx = 0;
+		/* the port a map gave (`redirect to :tcp dport map {...}`;
+		 * the kernel lists the same register as the maximum) */
+		if (int_of(e, "reg_proto_min", &rp) && rp >= 1 && rp <= 23 &&
+		    c->regtext[rp] && !c->regpair[rp] &&
+		    (!int_of(e, "reg_proto_max", &rx) || rx == rp)) {
+			nftl_sb_puts(&b, " to :");
+			nftl_sb_puts(&b, c->regtext[rp]);
+			free(c->regtext[rp]);
+			c->regtext[rp] = NULL;
+			c->regnamed[rp] = false;
+			flags_text(&b, linx_map_get(e, "flags"));
+			word(c, b.p ? b.p : "");
+			free(b.p);
+			return 1;
+		}
 		struct sbuf pb = { 0 };
 		int pr = fmt_ports(c, &pb, e);
 		if (pr < 0) {
@@ -4202,6 +4218,21 @@ static int fmt_payload_set(struct fctx *c, const struct linx_value *ex,
 /* Whether the transport header load at exprs[j] is a field of
  * protocol `l4`, which the l4proto match before it is the dependency of;
  * a raw load (`meta l4proto udp @th,96,32 0x2112a442`) has none. */
+/* Whether ex[j] loads a transport field that a map turns into the port
+ * of the masquerade or redirect after it (`meta l4proto tcp redirect to
+ * :tcp dport map { ... }`): nft wants the protocol matched before such
+ * a statement, so the match stays written. */
+static bool port_map_next(const struct linx_value *ex, uint32_t n, uint32_t j)
+{
+	int64_t dreg = 0;
+
+	return j + 2 < n && is_expr(&ex[j], "payload") &&
+	       (is_expr(&ex[j + 1], "lookup") ||
+		is_expr(&ex[j + 1], "set_literal")) &&
+	       int_of(&ex[j + 1], "dreg", &dreg) && dreg >= 1 &&
+	       (is_expr(&ex[j + 2], "masq") || is_expr(&ex[j + 2], "redir"));
+}
+
 static bool l4_field_next(struct fctx *c, const struct linx_value *ex,
 			  uint32_t n, uint32_t j, int l4)
 {
@@ -4561,6 +4592,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				 (d->bytes[0] == 58 && c->family != F_IP6 &&
 				  c->nf != 10 && c->eth != 0x86dd));
 			if (streq(key, "l4proto") && d->len == 1 && !lone_icmp &&
+			    !port_map_next(ex, n, i + 2) &&
 			    ((nb && streq(nb, "transport") &&
 			      l4_field_next(c, ex, n, i + 2, d->bytes[0])) ||
 			     (rej && str_of(nx, "type") &&

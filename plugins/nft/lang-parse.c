@@ -4462,8 +4462,25 @@ static int stmt_masq_redir(struct parser *p, struct rule *r, const char *kind)
 
 	linx_map_put_cstring(&e, "expr", kind);
 	if (accept_ident(p, "to")) {
-		if ((rc = expect_punct(p, ':')) < 0 ||
-		    (rc = nat_ports(p, r, 1, &e)) < 0) {
+		/* `to :PORT[-PORT]`, or `to [:]SEL map ...` (the port a map
+		 * gives: nft takes it with or without the colon) */
+		bool colon = accept_punct(p, ':');
+		if (nat_map_ahead(p)) {
+			if (r->l4 < 0 && !r->l4seen)
+				rc = perror_at(p, peek(p), "transport protocol "
+							   "mapping is only "
+							   "valid after "
+							   "transport protocol "
+							   "match");
+			else
+				rc = map_value(p, r, 1, DT_SERVICE, 2, kind);
+			if (rc == 0)
+				linx_map_put_int(&e, "reg_proto_min", 1);
+		} else {
+			rc = colon ? nat_ports(p, r, 1, &e)
+				   : unexpected(p, peek(p), "':'");
+		}
+		if (rc < 0) {
 			linx_value_clear(&e);
 			return rc;
 		}

@@ -756,6 +756,13 @@ static const struct {
 	  3, 23, "SCTP chunk fields in a concatenation" },
 	{ "table inet t {\n chain c {\n  sctp chunk data tsn 1, 2\n }\n}\n",
 	  3, 24, "a list of SCTP chunk values" },
+	/* a redirect's port from a map needs the protocol matched first */
+	{ "table ip t {\n chain c {\n  redirect to :tcp dport map { 80 : "
+	  "8080 }\n }\n}\n",
+	  3, 16, "transport protocol mapping is only valid after" },
+	{ "table ip t {\n chain c {\n  meta l4proto tcp redirect to 8080\n"
+	  " }\n}\n",
+	  3, 32, "expecting ':'" },
 	/* add element to a set or map of concatenated type */
 	{ "table inet t {\n set s { type ipv4_addr . inet_service; }\n}\n"
 	  "add element inet t s { 1.2.3.4 }\n",
