@@ -954,6 +954,12 @@ static int elem_key(const struct nft_keytype *kt, const struct nft_keytype *dt,
 					&interval, "bad_map", NULL) < 0)
 			return -EINVAL;
 		klen += dlen;
+		/* a data_interval map's range value (its last too) */
+		if (interval && 2 * dlen <= 64) {
+			memcpy(k->b + klen, end, dlen);
+			klen += dlen;
+			k->b[klen++] = 1;
+		}
 	} else if (val) {
 		/* Verdicts: compare their canonical value's text. */
 		char txt[64];
@@ -1040,6 +1046,11 @@ static bool set_decl_equal(const struct linx_value *a,
 	if (ka.id != kb.id || ka.len != kb.len || ha != hb ||
 	    (ha && (da.id != db.id || da.len != db.len ||
 		    da.verdict != db.verdict)))
+		return false;
+	const struct linx_value *ia = get(a, "data_interval"),
+				*ib = get(b, "data_interval");
+	if ((ia && ia->type == LINX_BOOL && ia->b) !=
+	    (ib && ib->type == LINX_BOOL && ib->b))
 		return false;
 	if (!flags_equal(get(a, "flags"), get(b, "flags")) ||
 	    !set_exprs_equal(list_of(a, "exprs"), list_of(b, "exprs")))

@@ -496,7 +496,8 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 {
 	static const char *const extra[] = { "key_type", "data_type",
 					     "key_typeof", "data_typeof",
-					     "elements", NULL };
+					     "data_interval", "elements",
+					     NULL };
 	const struct nft_exprdef *lk = nft_exprdef_find("lookup");
 	const struct linx_value *kt = get(NULL, v, "key_type");
 	const struct linx_value *el = get(NULL, v, "elements");
@@ -1189,6 +1190,10 @@ static int anon_set_value(const struct linx_value *lit, struct linx_value *ret)
 		linx_value_copy(&tmp, dt);
 		linx_map_put(&s, "data_type", &tmp);
 	}
+	if (linx_map_get(lit, "data_interval")) {
+		linx_value_copy(&tmp, linx_map_get(lit, "data_interval"));
+		linx_map_put(&s, "data_interval", &tmp);
+	}
 	linx_list_push_cstring(&flags, "constant");
 	if (interval)
 		linx_list_push_cstring(&flags, "interval");
@@ -1501,7 +1506,7 @@ static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
 	struct linx_value lit = linx_value_map(), tmp = linx_value_nil();
 	static const char *const keys[] = { "sreg", "dreg", "flags" };
 	static const char *const from_set[] = { "key_type", "data_type",
-						"elements" };
+						"data_interval", "elements" };
 
 	if (!d->anon_set || !set || set->type != LINX_STRING ||
 	    (strncmp(set->str, "__set", 5) != 0 &&

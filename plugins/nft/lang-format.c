@@ -81,6 +81,14 @@ static bool word_rest(const char *s)
 	return true;
 }
 
+/* Whether map value `m` (NULL: no) has `k` true. */
+static bool is_true(const struct linx_value *m, const char *k)
+{
+	const struct linx_value *v = m ? linx_map_get(m, k) : NULL;
+
+	return v && v->type == LINX_BOOL && v->b;
+}
+
 /* Set or map `name` of table value `t`, or NULL. */
 static const struct linx_value *named_set(const struct linx_value *t,
 					  const char *name)
@@ -208,6 +216,9 @@ struct fctx {
 	 * not see; the nat that reads the port from the slot after the
 	 * address tells */
 	bool regnamed[24];
+	/* the map of regtext[r] gives address ranges (data_interval): a
+	 * nat reads the last of each from the slot after the first */
+	bool regiv[24];
 	bool term; /* a verdict was written: nothing may follow */
 	bool iiftype; /* the link-layer dependency was read */
 	/* the transport protocol was matched, maybe as a set (meta l4proto
@@ -1659,6 +1670,7 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			}
 			c->regtext[ldreg] = b.p;
 			c->regpair[ldreg] = pair;
+			c->regiv[ldreg] = is_true(m, "data_interval");
 			return 2 + mbe;
 		}
 	}
@@ -1683,6 +1695,8 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			}
 			c->regtext[ldreg] = b.p;
 			c->regnamed[ldreg] = true;
+			c->regiv[ldreg] = is_true(named_set(c->table, set),
+						  "data_interval");
 			return 2;
 		}
 	}
@@ -2633,6 +2647,16 @@ static int take_reg(struct fctx *c, const struct linx_value *e,
 	return 1;
 }
 
+/* Whether flag list `f` holds `name`. */
+static bool has_flag(const struct linx_value *f, const char *name)
+{
+	for (uint32_t i = 0; f && f->type == LINX_LIST && i < f->len; i++)
+		if (f->items[i].type == LINX_STRING &&
+		    streq(f->items[i].str, name))
+			return true;
+	return false;
+}
+
 static void flags_text(struct sbuf *b, const struct linx_value *f)
 {
 	bool first = true;
@@ -2642,8 +2666,8 @@ static void flags_text(struct sbuf *b, const struct linx_value *f)
 		if (x->type != LINX_STRING)
 			continue;
 		if (streq(x->str, "proto_specified") ||
-		    streq(x->str, "map_ips"))
-			continue;
+		    streq(x->str, "map_ips") || streq(x->str, "netmap"))
+			continue; /* netmap: `prefix` before `to` */
 		nftl_sb_puts(b, first ? " " : ",");
 		nftl_sb_puts(b, streq(x->str, "fully_random") ? "fully-random"
 							      : x->str);
@@ -2660,7 +2684,7 @@ static bool flags_ok(const struct linx_value *f)
 		if (strcmp(x->str, "random") && strcmp(x->str, "fully_random") &&
 		    strcmp(x->str, "persistent") &&
 		    strcmp(x->str, "proto_specified") &&
-		    strcmp(x->str, "map_ips"))
+		    strcmp(x->str, "map_ips") && strcmp(x->str, "netmap"))
 			return false;
 	}
 	return !f || f->type == LINX_LIST;
@@ -2834,13 +2858,32 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 		    (strcmp(type, "snat") && strcmp(type, "dnat")))
 			return unsupported(c, e, "type or family");
 		bool v6 = streq(fam, "ip6");
+		bool netmap = has_flag(linx_map_get(e, "flags"), "netmap");
+		int64_t ra = 0, rp = 0, rx = 0;
+		bool amin = int_of(e, "reg_addr_min", &ra) && ra >= 1 &&
+			    ra <= 23 && c->regtext[ra];
+		/* a map of address ranges: the last in the next slot */
+		if (amin && c->regiv[ra] && ra == 1 &&
+		    int_of(e, "reg_addr_max", &rx) && rx == (v6 ? 2 : 9) &&
+		    !linx_map_get(e, "reg_proto_min") && !c->reg[rx] &&
+		    !c->regtext[rx]) {
+			nftl_sb_printf(&b, "%s %s %sto %s", type, fam,
+				       netmap ? "prefix " : "", c->regtext[ra]);
+			free(c->regtext[ra]);
+			c->regtext[ra] = NULL;
+			c->regiv[ra] = c->regnamed[ra] = false;
+			flags_text(&b, linx_map_get(e, "flags"));
+			word(c, b.p ? b.p : "");
+			free(b.p);
+			return 1;
+		}
+		if (netmap)
+			goto bad;
 		nftl_sb_printf(&b, "%s ", type);
 		if (c->family == F_INET)
 			nftl_sb_printf(&b, "%s ", fam);
 		nftl_sb_puts(&b, "to ");
-		int64_t ra = 0, rp = 0;
-		if (int_of(e, "reg_addr_min", &ra) && ra >= 1 && ra <= 23 &&
-		    c->regtext[ra] && !linx_map_get(e, "reg_addr_max") &&
+		if (amin && !c->regiv[ra] && !linx_map_get(e, "reg_addr_max") &&
 		    !linx_map_get(e, "reg_proto_max")) {
 			bool pair = c->regpair[ra];
 			/* a named map's ADDR . PORT: the port from the
@@ -3545,6 +3588,9 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		c->regtext[1] = b.p;
 		c->regpair[1] = pair;
 		c->regnamed[1] = lk;
+		c->regiv[1] = lk ? is_true(named_set(c->table, str_of(m, "set")),
+					  "data_interval")
+				 : is_true(m, "data_interval");
 	} else {
 		word(c, b.p);
 		free(b.p);
@@ -5205,14 +5251,16 @@ static void fmt_set(struct sbuf *b, const struct linx_value *s)
 	nftl_sb_puts(b, " {\n");
 	indent(b, 2);
 	/* typeof only when every part has its selector, as nft has it */
-	if (tk && (!dt || td) && !objw) {
+	bool div = is_true(s, "data_interval");
+	if (tk && (!dt || td) && !objw && !div) {
 		nftl_sb_printf(b, "typeof %s", tk);
 		if (dt)
 			nftl_sb_printf(b, " : %s", td);
 	} else {
 		nftl_sb_printf(b, "type %s", kt);
 		if (dt)
-			nftl_sb_printf(b, " : %s", objw ? objw : dt);
+			nftl_sb_printf(b, " : %s%s", div ? "interval " : "",
+				       objw ? objw : dt);
 	}
 	nftl_sb_puts(b, "\n");
 	if (fl && fl->type == LINX_LIST && fl->len) {

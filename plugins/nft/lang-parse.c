@@ -93,12 +93,14 @@ struct nameref {
  * the port too (data ADDR . PORT) is known once it is (natrefs_rule()).
  * `set` names it, `map` is where the lookup starts; `l4` the rule
  * matched a transport protocol first, `pair` it was written `addr .
- * port`, `port` a port followed the map. */
+ * port`, `port` a port followed the map, `netmap` it was `snat ip prefix
+ * to` (the map must give address ranges, data_interval, whose last
+ * address the nat reads from the slot after the first). */
 struct natref {
 	size_t table;
 	const struct tok *set, *map;
 	int fam;
-	bool l4, pair, port;
+	bool l4, pair, port, netmap;
 };
 
 /* An objref through a named map (`counter name SEL map @m`): the map
@@ -192,6 +194,10 @@ struct parser {
 	/* while a nat map's elements are read: how many values were
 	 * ADDR . PORT (-1: not a nat map) */
 	long nat_pairs;
+	/* while a map's elements are read: whether its values may be
+	 * ranges (a nat map's addresses, a map declared `: interval T`),
+	 * and whether one was (data_interval) */
+	bool data_iv_ok, data_iv;
 	/* the selector of the raw payload expression being read */
 	struct nftl_raw raw;
 	/* the bytes of the last set element read (parse_elem_key) */
@@ -1746,6 +1752,45 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
 			       v->b[0] << 8 | v->b[1]);
 }
 
+/* `data`, the value just read at `at`, as a map's range value: a prefix
+ * as it is, `LO-HI` as {"range": [LO, HI]}; only where a map's values
+ * may be ranges (p->data_iv_ok), which then are (p->data_iv). */
+static int range_value(struct parser *p, const struct tok *at, unsigned dt,
+		       unsigned len, struct linx_value *data)
+{
+	struct val hi;
+	int rc;
+
+	if (!p->data_iv_ok) {
+		linx_value_clear(data);
+		return perror_at(p, at, "a prefix or range as a map's value "
+					"needs a map of `interval` values "
+					"(type K : interval T)");
+	}
+	p->data_iv = true;
+	if (!accept_punct(p, '-'))
+		return 0;
+	if ((rc = parse_value(p, dt, len, &hi)) < 0) {
+		linx_value_clear(data);
+		return rc;
+	}
+	if (hi.plen >= 0) {
+		linx_value_clear(data);
+		linx_value_clear(&hi.elem);
+		return perror_at(p, p->last, "a range's end is no prefix");
+	}
+	struct linx_value r = linx_value_list(), m = linx_value_map();
+	linx_list_push(&r, data);
+	linx_list_push(&r, &hi.elem);
+	linx_map_put(&m, "range", &r);
+	if (linx_value_status(&m) < 0) {
+		linx_value_clear(&m);
+		return nomem(p);
+	}
+	*data = m;
+	return 0;
+}
+
 /* ---- matches ------------------------------------------------------------------- */
 
 static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
@@ -2007,17 +2052,12 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 				const struct tok *vt = peek(p);
 				rc = parse_value(p, ddt, dlen, &dv);
 				data = dv.elem;
-				/* nft's `: interval ipv4_addr` maps, whose
-				 * values are ranges: not written yet */
+				/* a range of values, in a map whose values
+				 * are ranges (nft's `: interval T`) */
 				if (rc == 0 && (dv.plen >= 0 ||
-						is_punct(peek(p), '-'))) {
-					linx_value_clear(&data);
-					rc = perror_at(p, vt, "unsupported "
-							      "feature: a "
-							      "prefix or range "
-							      "as a map's "
-							      "value");
-				}
+						is_punct(peek(p), '-')))
+					rc = range_value(p, vt, ddt, dlen,
+							 &data);
 				/* a nat map's ADDR . PORT */
 				if (rc == 0 && p->nat_pairs >= 0 &&
 				    accept_punct(p, '.')) {
@@ -3898,8 +3938,18 @@ static int map_lookup(struct parser *p, struct rule *r, unsigned reg,
 		return perror_at(p, t, "unsupported feature: maps of this type");
 	struct linx_value elems;
 	bool interval = false;
+	/* a nat's addresses may be ranges (snat to ip saddr map { 10.0.0.0/8
+	 * : 192.168.1.0/24 }) */
+	p->data_iv_ok = p->nat_pairs >= 0 &&
+			(ddt == DT_IPV4 || ddt == DT_IPV6);
+	p->data_iv = false;
 	rc = parse_elements(p, s->dtype, s->len, true, 1, ddt, dlen, &elems,
 			    &interval);
+	bool data_iv = p->data_iv;
+	p->data_iv_ok = p->data_iv = false;
+	if (rc == 0 && data_iv && p->nat_pairs > 0)
+		rc = perror_at(p, t, "unsupported feature: ranges of "
+				     "addresses with ports in a nat map");
 	/* ranges of a host-order key are compared in network order: the
 	 * key is turned first (register 1 only) */
 	if (rc == 0 && interval && nftl_dtype_hton(s->dtype, s->len))
@@ -3920,6 +3970,8 @@ static int map_lookup(struct parser *p, struct rule *r, unsigned reg,
 	linx_map_put_cstring(&e, "expr", "set_literal");
 	linx_map_put_cstring(&e, "key_type", kt);
 	linx_map_put(&e, "data_type", &dt);
+	if (data_iv)
+		linx_map_put_bool(&e, "data_interval", true);
 	linx_map_put(&e, "elements", &elems);
 	linx_map_put_int(&e, "sreg", reg);
 	linx_map_put_int(&e, "dreg", reg);
@@ -4160,9 +4212,28 @@ static int natref_apply(struct parser *p, size_t table, struct linx_value *e,
 {
 	struct linx_value *set = find_set(p, table, n->set->s);
 	int rc = set ? nat_map_data(p, set, n->fam, n->set) : 0;
+	const struct linx_value *div = set ? linx_map_get(set, "data_interval")
+					   : NULL;
 
 	if (rc < 0)
 		return rc;
+	/* address ranges: the last of each in the slot after the first */
+	if (div && div->type == LINX_BOOL && div->b) {
+		if (n->port)
+			return perror_at(p, n->set, "unsupported feature: a "
+						    "port after a map of "
+						    "address ranges");
+		linx_map_put_int(e, "reg_addr_max", n->fam == F_IP ? 9 : 2);
+		if (n->netmap) {
+			struct linx_value *fl = mlist(e, "flags");
+			if (!fl || linx_list_push_cstring(fl, "netmap") < 0)
+				return nomem(p);
+		}
+		return linx_value_status(e) < 0 ? nomem(p) : 0;
+	}
+	if (n->netmap)
+		return perror_at(p, n->set, "unsupported feature: snat prefix "
+					    "to a map of single addresses");
 	if (rc == 0 && n->pair)
 		return perror_at(p, n->set, "map %s does not give ADDR . PORT",
 				 n->set->s);
@@ -4250,8 +4321,8 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		const struct tok *f1 = peek(p);
 		if (is_ident(f1, "to") || is_punct(f1, ':') ||
 		    f1->kind == T_IPV4 || f1->kind == T_IPV6 ||
-		    is_ident(f1, "addr") || nat_map_ahead(p) ||
-		    p->n_src != depth)
+		    is_ident(f1, "addr") || is_ident(f1, "prefix") ||
+		    nat_map_ahead(p) || p->n_src != depth)
 			fam = f0->s[2] == '6' ? F_IP6 : F_IP;
 		else
 			p->src[p->n_src - 1].i = save;
@@ -4265,6 +4336,19 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 					"in nat statement",
 				 fam_names[p->family], fam_names[fam]);
 	}
+	/* `snat ip prefix to SEL map { K : PREFIX }`: the kernel maps the
+	 * address's host part into the prefix (NF_NAT_RANGE_NETMAP) */
+	const struct tok *pfx = fam >= 0 && is_ident(peek(p), "prefix")
+					? next(p)
+					: NULL;
+	if (pfx && !(is_ident(peek(p), "to") && (next(p), nat_map_ahead(p)))) {
+		linx_value_clear(&e);
+		return perror_at(p, pfx, "unsupported feature: %s prefix to "
+					 "anything but a map of prefixes",
+				 type);
+	}
+	if (pfx)
+		p->src[p->n_src - 1].i--; /* `to` again */
 	/* `dnat ip addr . port to SEL map { K : ADDR . PORT }`: the map's
 	 * values are both, as they may be after a plain `to` */
 	bool pair = false;
@@ -4305,11 +4389,48 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		if (rc < 0)
 			goto fail;
 		linx_map_put_int(&e, "reg_addr_min", 1);
+		/* ranges of addresses: the last of each in the slot after
+		 * the first (register 9 for IPv4, 2 for IPv6) */
+		const struct linx_value *mx = &r->exprs.items[r->exprs.len - 1];
+		bool iv = is_expr_named(mx, "set_literal") &&
+			  linx_map_get(mx, "data_interval");
+		if (!iv && is_expr_named(mx, "lookup")) {
+			struct linx_value *ms = find_set(p, p->table, p->last->s);
+			const struct linx_value *b =
+				ms ? linx_map_get(ms, "data_interval") : NULL;
+			iv = b && b->type == LINX_BOOL && b->b;
+		}
+		if (iv) {
+			linx_map_put_int(&e, "reg_addr_max", fam == F_IP ? 9 : 2);
+			if (is_punct(peek(p), ':')) {
+				rc = perror_at(p, peek(p), "unsupported feature: "
+							   "a port after a map "
+							   "of address ranges");
+				goto fail;
+			}
+			nat_flags(p, &e);
+			if (pfx) {
+				struct linx_value *fl = mlist(&e, "flags");
+				if (!fl || linx_list_push_cstring(fl, "netmap") < 0) {
+					rc = nomem(p);
+					goto fail;
+				}
+			}
+			return push_expr(p, r, &e);
+		}
+		bool unknown = is_expr_named(mx, "lookup") &&
+			       !find_set(p, p->table, p->last->s);
+		if (pfx && !unknown) {
+			rc = perror_at(p, pfx, "unsupported feature: %s prefix "
+					       "to a map of single addresses",
+				       type);
+			goto fail;
+		}
 		/* a named map: its data type says whether it gives the
 		 * port too; for one declared later, known at the end */
 		struct natref nr = { .table = p->table, .map = mt, .fam = fam,
 				     .l4 = r->l4 >= 0 || r->l4seen,
-				     .pair = pair };
+				     .pair = pair, .netmap = pfx != NULL };
 		int npair = 0;
 		if (is_expr_named(&r->exprs.items[r->exprs.len - 1], "lookup")) {
 			nr.set = p->last;
@@ -7506,6 +7627,7 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 	struct linx_value xs = linx_value_list();
 	unsigned dt = 0, len = 0, ddt = 0, dlen = 0;
 	int data_kind = 0, rc = 0;
+	bool data_iv = false; /* `: interval T` */
 	const char *obj_kind = NULL; /* data_kind 3 */
 	bool have_type = false, interval = false, elements_line = false;
 	const struct tok *auto_merge = NULL;
@@ -7591,11 +7713,34 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 					obj_kind = ok;
 					linx_map_put_cstring(&s, "data_type", ok);
 				} else {
+					/* `: interval T`: values are ranges */
+					const struct tok *ivt =
+						accept_ident(p, "interval")
+							? p->last
+							: NULL;
 					tt = peek(p);
 					if ((rc = set_type(p, next(p), &ddt, &dlen,
 							   &tn)) < 0)
 						goto out;
 					data_kind = 1;
+					if (ivt && (is_punct(peek(p), '.') ||
+						    (ddt != DT_IPV4 &&
+						     ddt != DT_IPV6))) {
+						rc = perror_at(p, ivt,
+							       "unsupported "
+							       "feature: "
+							       "interval "
+							       "values other "
+							       "than one "
+							       "address type");
+						goto out;
+					}
+					if (ivt) {
+						data_iv = true;
+						linx_map_put_bool(&s,
+								  "data_interval",
+								  true);
+					}
 					dck.n = 0;
 					if (is_punct(peek(p), '.') &&
 					    (rc = concat_data_type(p, &dck, tt,
@@ -7682,8 +7827,10 @@ static int parse_set_body(struct parser *p, const char *name, bool is_map)
 			p->dck = dck.n > 1 ? &dck : NULL;
 			p->obj_kind = obj_kind;
 			p->elem_stmts = true;
+			p->data_iv_ok = data_iv;
 			rc = parse_elements(p, dt, len, true, data_kind, ddt, dlen,
 					    &elems, &iv);
+			p->data_iv_ok = p->data_iv = false;
 			p->elem_stmts = false;
 			p->obj_kind = NULL;
 			p->ck = NULL;
@@ -8913,7 +9060,10 @@ static int add_element(struct parser *p)
 	p->elem_stmts = true;
 	p->ck = ck.n > 1 ? &ck : NULL;
 	p->dck = dck.n > 1 ? &dck : NULL;
+	const struct linx_value *div = linx_map_get(set, "data_interval");
+	p->data_iv_ok = div && div->type == LINX_BOOL && div->b;
 	rc = parse_elements(p, dt, len, true, kind, ddt, dlen, &elems, &iv);
+	p->data_iv_ok = p->data_iv = false;
 	p->ck = NULL;
 	p->dck = NULL;
 	p->elem_stmts = false;

@@ -58,6 +58,10 @@ struct set_decl {
 	const char *name;
 	bool anonymous, is_map;
 	struct nft_keytype key, data;
+	/* a map whose values are intervals (nft's `: interval ipv4_addr`,
+	 * what `snat to ip saddr map { 10.0.0.0/8 : 192.168.1.0/24 }`
+	 * reads): each value the first and last of a range, back to back */
+	bool data_interval;
 	uint32_t flags; /* NFT_SET_* and SET_F_AUTO_MERGE */
 	bool has_timeout, has_gc, has_size, has_policy;
 	uint64_t timeout, gc, size;
@@ -81,6 +85,26 @@ struct elem {
 	const char *comment;
 	const struct linx_value *exprs; /* the element's own, or NULL */
 };
+
+/* A map element's value as its data's bytes: with data_interval the
+ * range's first and last (a prefix, a range, or one value for both). */
+static int map_data(const struct set_decl *d, const struct linx_value *v,
+		    uint8_t *out, uint32_t *len, const char *kind,
+		    struct linx_error *err)
+{
+	uint8_t end[NFT_DATA_VALUE_MAXLEN];
+	bool iv = false;
+	int rc;
+
+	rc = nft_data_from_value(&d->data, v, out, len,
+				 d->data_interval ? end : NULL,
+				 d->data_interval ? &iv : NULL, kind, err);
+	if (rc || !d->data_interval)
+		return rc;
+	memcpy(out + *len, iv ? end : out, *len);
+	*len *= 2;
+	return 0;
+}
 
 static const char *set_kind(const struct set_decl *d)
 {
@@ -224,6 +248,15 @@ static int read_decl(uint8_t family, const char *table,
 	if (d->is_map &&
 	    nft_keytype_from_value(dt, true, what, &d->data, err))
 		return retag(err, what, d->object, "data_type: ");
+	if ((rc = nft_get_bool(s, "data_interval", what, &d->data_interval,
+			       err)))
+		return retag(err, what, d->object, NULL);
+	if (d->data_interval &&
+	    (!d->is_map || d->data.verdict || d->data.object ||
+	     d->data.n != 1 || 2 * d->data.len > NFT_DATA_VALUE_MAXLEN))
+		return nft_bad(err, what, d->object,
+			       "data_interval: only for a map whose data is "
+			       "one type, not a verdict or an object");
 	if ((rc = read_typeof(s, "key_typeof", &d->key, what, d,
 			      &d->key_typeof, err)) ||
 	    (rc = read_typeof(s, "data_typeof", d->is_map ? &d->data : NULL,
@@ -436,8 +469,7 @@ static int read_elem(const struct set_decl *d, const struct linx_value *v,
 	{
 		uint8_t scratch[NFT_DATA_VALUE_MAXLEN];
 
-		rc = nft_data_from_value(&d->data, el->value, scratch, &len,
-					 NULL, NULL, kind, err);
+		rc = map_data(d, el->value, scratch, &len, kind, err);
 		if (rc) {
 			char prefix[32];
 
@@ -536,7 +568,8 @@ static void put_set_udata(struct nft_msgbuf *b, const struct set_decl *d)
 			b->error = -EMSGSIZE;
 	}
 	if (d->is_map)
-		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATA_INTERVAL, 0);
+		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATA_INTERVAL,
+				    d->data_interval);
 	if (d->comment &&
 	    !nftnl_udata_put_strz(u, NFTNL_UDATA_SET_COMMENT, d->comment)) {
 		if (!b->error)
@@ -588,7 +621,8 @@ static void put_set_msg(struct nft_enc *e, const struct set_decl *d,
 		nft_put_be32(b, NFTA_SET_OBJ_TYPE, d->data.object);
 	} else if (d->is_map) {
 		nft_put_be32(b, NFTA_SET_DATA_TYPE, d->data.id);
-		nft_put_be32(b, NFTA_SET_DATA_LEN, d->data.len);
+		nft_put_be32(b, NFTA_SET_DATA_LEN,
+			     d->data.len * (d->data_interval ? 2 : 1));
 	}
 	if (d->has_policy)
 		nft_put_be32(b, NFTA_SET_POLICY, d->policy);
@@ -710,9 +744,8 @@ static int put_elem(struct elem_writer *w, const uint8_t *key,
 			uint8_t data[NFT_DATA_VALUE_MAXLEN];
 			uint32_t len;
 
-			rc = nft_data_from_value(&d->data, el->value, data,
-						 &len, NULL, NULL,
-						 elem_kind(d), w->e->err);
+			rc = map_data(d, el->value, data, &len, elem_kind(d),
+				      w->e->err);
 			if (rc == 0)
 				put_data(b, NFTA_SET_ELEM_DATA, data, len);
 		}
@@ -1036,10 +1069,19 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 				  get_be32(tb[NFTA_SET_KEY_LEN]), fields,
 				  nfields, &kt) < 0)
 		return -EBADMSG;
+	/* nftables' mark of a map whose values are ranges, each twice its
+	 * type's length */
+	udata_read(tb[NFTA_SET_USERDATA], &u);
+	uint32_t data_iv = 0;
+	udata_u32(&u, NFTNL_UDATA_SET_DATA_INTERVAL, &data_iv);
+	uint32_t dlen = tb[NFTA_SET_DATA_LEN] ? get_be32(tb[NFTA_SET_DATA_LEN])
+					      : 0;
+	if (data_iv && (dlen % 2 || !(flags & NFT_SET_MAP)))
+		data_iv = 0;
 	if ((flags & NFT_SET_MAP) &&
 	    (!tb[NFTA_SET_DATA_TYPE] ||
 	     nft_keytype_from_wire(get_be32(tb[NFTA_SET_DATA_TYPE]),
-				   get_be32(tb[NFTA_SET_DATA_LEN]), NULL, 0,
+				   data_iv ? dlen / 2 : dlen, NULL, 0,
 				   &dt) < 0))
 		return -EBADMSG;
 	if (flags & NFT_SET_OBJECT) {
@@ -1051,7 +1093,6 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 			return -EBADMSG;
 	}
 	*anonymous = flags & NFT_SET_ANONYMOUS;
-	udata_read(tb[NFTA_SET_USERDATA], &u);
 	/* nftables keys host-order values (ct zone, meta cpu, numgen) with
 	 * plain integers and says so only in the byte order */
 	uint32_t order;
@@ -1084,6 +1125,8 @@ int nft_set_parse(const struct nlmsghdr *nlh, struct nft_where *w,
 	if (flags & (NFT_SET_MAP | NFT_SET_OBJECT)) {
 		nft_keytype_to_value(&dt, &v);
 		linx_map_put(ret, "data_type", &v);
+		if (data_iv)
+			linx_map_put_bool(ret, "data_interval", true);
 	}
 	flags &= ~(uint32_t)(NFT_SET_MAP | NFT_SET_OBJECT | NFT_SET_CONCAT |
 			     NFT_SET_ANONYMOUS | NFT_SET_EXPR);
@@ -1227,12 +1270,17 @@ static int parse_elem(const struct set_decl *d, const struct nlattr *a,
 		if (d->data.verdict) {
 			rc = nft_verdict_parse(tb[NFTA_SET_ELEM_DATA], &dv);
 		} else {
+			uint32_t dl = d->data.len * (d->data_interval ? 2 : 1);
 			const uint8_t *dd = data_value(tb[NFTA_SET_ELEM_DATA],
-						       d->data.len);
+						       dl);
 
-			rc = dd ? nft_data_to_value(&d->data, dd, d->data.len,
-						    &dv)
-				: -EBADMSG;
+			rc = !dd ? -EBADMSG
+			     : d->data_interval
+				     ? nft_interval_to_value(&d->data, dd,
+							     dd + d->data.len,
+							     &dv)
+				     : nft_data_to_value(&d->data, dd,
+							 d->data.len, &dv);
 		}
 		if (rc) {
 			linx_value_clear(&kv);

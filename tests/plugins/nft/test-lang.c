@@ -756,6 +756,25 @@ static const struct {
 	  3, 23, "SCTP chunk fields in a concatenation" },
 	{ "table inet t {\n chain c {\n  sctp chunk data tsn 1, 2\n }\n}\n",
 	  3, 24, "a list of SCTP chunk values" },
+	/* maps of ranges: declared `: interval T`, read by a nat after
+	 * their declaration, for one address type */
+	{ "table ip t {\n map m { type ipv4_addr : ipv4_addr; elements = { "
+	  "1.2.3.4 : 10.0.0.0/8 } }\n}\n",
+	  2, 61, "needs a map of `interval` values" },
+	{ "table ip t {\n map m { type ipv4_addr : interval inet_service; }\n"
+	  "}\n",
+	  2, 27, "interval values other than one address type" },
+	{ "table ip t {\n chain c {\n  snat ip prefix to ip saddr map @m\n }\n"
+	  " map m { type ipv4_addr : ipv4_addr; }\n}\n",
+	  3, 34, "prefix to a map of single addresses" },
+	{ "table ip t {\n chain c {\n  meta l4proto tcp snat ip to ip saddr map "
+	  "@m : 80\n }\n map m { type ipv4_addr : interval ipv4_addr; }\n}\n",
+	  3, 44, "a port after a map of address ranges" },
+	{ "table ip t {\n chain c {\n  snat ip prefix to 10.0.0.0/8\n }\n}\n",
+	  3, 11, "prefix to anything but a map of prefixes" },
+	{ "table ip t {\n chain c {\n  meta l4proto tcp snat ip to ip saddr map "
+	  "{ 10.0.0.0/8 : 1.2.3.0/24 } : 80\n }\n}\n",
+	  3, 72, "a port after a map of address ranges" },
 	/* a redirect's port from a map needs the protocol matched first */
 	{ "table ip t {\n chain c {\n  redirect to :tcp dport map { 80 : "
 	  "8080 }\n }\n}\n",

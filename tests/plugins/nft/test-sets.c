@@ -2238,6 +2238,80 @@ START_TEST(test_api_push_pull)
 }
 END_TEST
 
+/* A map whose values are ranges (nft's `type K : interval T`): nft lists
+ * ours as it lists the same map it loads itself, and the pull gives back
+ * the prefixes, ranges and single addresses pushed. */
+START_TEST(test_kernel_interval_data)
+{
+	static const char maps[] =
+		"[{\"name\":\"m\",\"key_type\":\"ipv4_addr\",\"data_type\":"
+		"\"ipv4_addr\",\"data_interval\":true,\"flags\":[\"interval\"],"
+		"\"elements\":[{\"key\":\"10.141.11.0/24\",\"value\":"
+		"\"192.168.2.0/24\"},{\"key\":\"10.141.12.0/24\",\"value\":"
+		"{\"range\":[\"192.168.3.1\",\"192.168.3.50\"]}}]},"
+		"{\"name\":\"one\",\"key_type\":\"ipv4_addr\",\"data_type\":"
+		"\"ipv4_addr\",\"data_interval\":true,\"elements\":[{\"key\":"
+		"\"10.0.0.1\",\"value\":\"1.2.3.4\"}]},"
+		"{\"name\":\"m6\",\"key_type\":\"ipv6_addr\",\"data_type\":"
+		"\"ipv6_addr\",\"data_interval\":true,\"elements\":[{\"key\":"
+		"\"2001:db8::1\",\"value\":\"2001:db8:1::/64\"}]}]";
+	struct linx_value want = J(maps), rs, t;
+	struct linx_nft_push_opts o = { .mode = LINX_NFT_REPLACE };
+	struct linx_error err;
+	struct linx_nft *s = NULL;
+	char text[4096], *a, *b;
+
+	linx_test_require_root();
+	linx_test_private_netns();
+	linx_error_clear(&err);
+	linx_assert_ok(linx_nft_open(NULL, &s, &err), &err);
+	snprintf(text, sizeof(text),
+		 "{\"tables\":[{\"family\":\"inet\",\"name\":\"api\","
+		 "\"sets\":%s}]}",
+		 maps);
+	rs = J(text);
+	linx_assert_ok(linx_nft_push(s, &rs, &o, NULL, &err), &err);
+	t = pulled_table(s);
+	assert_has(&t, "sets", &want);
+	linx_value_clear(&t);
+
+	free(sh_ok("nft -f - <<'EOF'\n"
+		   "table inet own {\n"
+		   " map m { type ipv4_addr : interval ipv4_addr; flags interval;"
+		   " elements = { 10.141.11.0/24 : 192.168.2.0/24, 10.141.12.0/24"
+		   " : 192.168.3.1-192.168.3.50 } }\n"
+		   " map m6 { type ipv6_addr : interval ipv6_addr; elements = {"
+		   " 2001:db8::1 : 2001:db8:1::/64 } }\n"
+		   "}\nEOF"));
+	/* (nft 1.0.6 cannot load a single address into such a map: it
+	 * sends the address alone, and the kernel refuses the length) */
+	for (int i = 0; i < 2; i++) {
+		snprintf(text, sizeof(text),
+			 "nft list map inet api %s | tail -n +2", i ? "m6" : "m");
+		a = sh_ok(text);
+		snprintf(text, sizeof(text),
+			 "nft list map inet own %s | tail -n +2", i ? "m6" : "m");
+		b = sh_ok(text);
+		ck_assert_msg(strstr(a, "interval ipv") && strcmp(a, b) == 0,
+			      "nft lists ours as:\n%s\nand its own as:\n%s", a,
+			      b);
+		free(a);
+		free(b);
+	}
+
+	/* only for one type of data, not verdicts */
+	linx_value_clear(&rs);
+	rs = J("{\"tables\":[{\"family\":\"inet\",\"name\":\"api\","
+	       "\"sets\":[{\"name\":\"v\",\"key_type\":\"ipv4_addr\","
+	       "\"data_type\":\"verdict\",\"data_interval\":true}]}]}");
+	ck_assert_int_lt(linx_nft_push(s, &rs, &o, NULL, &err), 0);
+	ck_assert_msg(strstr(err.message, "data_interval"), "%s", err.message);
+	linx_value_clear(&rs);
+	linx_value_clear(&want);
+	linx_nft_close(s);
+}
+END_TEST
+
 /* An element's time left (`expires`, what nft list prints and a saved
  * ruleset carries) is sent, and both we and nft read it back, counted
  * down a little. */
@@ -2463,6 +2537,7 @@ Suite *sets_suite(void)
 		tcase_add_loop_test(tk, test_kernel_objects, 0,
 				    NFT_ARRAY_SIZE(kernel_objects));
 		tcase_add_test(tk, test_api_push_pull);
+		tcase_add_test(tk, test_kernel_interval_data);
 		tcase_add_test(tk, test_kernel_expires);
 		tcase_add_test(tk, test_kernel_anonymous);
 		tcase_add_test(tk, test_api_reconcile_vmap);

@@ -9,6 +9,11 @@ defmodule Linx.Netfilter.Map do
   An element with its own timeout, comment or expressions (`:exprs`, as in
   `Linx.Netfilter.Set`) is `%{key: k, value: v, timeout: ms}`.
 
+  `data_interval: true` makes the values ranges, as nft's `type K :
+  interval ipv4_addr` (what `snat ip prefix to ip saddr map @m` reads):
+  each value a prefix (`"192.168.2.0/24"`), `{:range, first, last}` or one
+  address. Only for a single address type.
+
   Errors: `{:error, {:bad_map, reason}}`, for elements
   `{:error, {:bad_map_element, reason}}`.
   """
@@ -29,6 +34,7 @@ defmodule Linx.Netfilter.Map do
     :policy,
     :handle,
     :comment,
+    data_interval: false,
     flags: [],
     exprs: [],
     elements: []
@@ -37,6 +43,7 @@ defmodule Linx.Netfilter.Map do
   @type data_type() :: NSet.key_type() | :verdict
   @type t() :: %__MODULE__{
           comment: String.t() | nil,
+          data_interval: boolean(),
           data_type: data_type(),
           data_typeof: String.t() | nil,
           elements: [{term(), term()} | map()],
@@ -70,12 +77,22 @@ defmodule Linx.Netfilter.Map do
     map = %{map | name: name, flags: Keyword.get(opts, :flags, [])}
 
     with :ok <- NSet.validate(map, :bad_map),
-         :ok <- check_data_type(map.data_type) do
+         :ok <- check_data_type(map.data_type),
+         :ok <- check_data_interval(map) do
       add_elements(map, Keyword.get(opts, :elements, []))
     end
   end
 
   defp check_data_type(:verdict), do: :ok
+
+  defp check_data_interval(%{data_interval: false}), do: :ok
+
+  defp check_data_interval(%{data_interval: true, data_type: t})
+       when t in [:ipv4_addr, :ipv6_addr],
+       do: :ok
+
+  defp check_data_interval(%{data_interval: iv, data_type: t}),
+    do: {:error, {:bad_map, {:bad_data_interval, {iv, t}}}}
 
   defp check_data_type(t) do
     if NSet.key_type?(t), do: :ok, else: {:error, {:bad_map, {:bad_data_type, t}}}
@@ -137,21 +154,21 @@ defmodule Linx.Netfilter.Map do
 
   defp element(map, {k, v}) do
     with {:ok, key} <- NSet.element(k, map.key_type, :interval in map.flags),
-         {:ok, value} <- value(v, map.data_type) do
+         {:ok, value} <- value(v, map.data_type, map.data_interval) do
       {:ok, {key, value}}
     end
   end
 
   defp element(_map, _), do: :error
 
-  defp value(v, :verdict) do
+  defp value(v, :verdict, _) do
     case Verdict.new(v) do
       {:ok, verdict} -> {:ok, verdict}
       _ -> :error
     end
   end
 
-  defp value(v, type), do: NSet.element(v, type, false)
+  defp value(v, type, interval), do: NSet.element(v, type, interval)
 
   @doc false
   def to_c(%__MODULE__{} = m) do
@@ -166,6 +183,7 @@ defmodule Linx.Netfilter.Map do
     NSet.common_to_c(m)
     |> Map.put("data_type", NSet.type_to_c(m.data_type))
     |> then(&if(m.data_typeof, do: Map.put(&1, "data_typeof", m.data_typeof), else: &1))
+    |> then(&if(m.data_interval, do: Map.put(&1, "data_interval", true), else: &1))
     |> Map.put("elements", els)
   end
 
@@ -184,7 +202,8 @@ defmodule Linx.Netfilter.Map do
       [
         elements: els,
         data_type: NSet.type_from_c(m["data_type"]),
-        data_typeof: m["data_typeof"]
+        data_typeof: m["data_typeof"],
+        data_interval: m["data_interval"] == true
       ] ++ NSet.common_from_c(m, table)
     )
   end
