@@ -158,6 +158,19 @@ static bool ifname_ok(const char *s)
 	return true;
 }
 
+/* The netlink family of F_*; NFPROTO_UNSPEC for F_UNKNOWN. */
+static uint8_t fam_nfproto(int family)
+{
+	static const uint8_t nfproto[] = {
+		[F_IP] = NFPROTO_IPV4,	  [F_IP6] = NFPROTO_IPV6,
+		[F_INET] = NFPROTO_INET,  [F_ARP] = NFPROTO_ARP,
+		[F_BRIDGE] = NFPROTO_BRIDGE, [F_NETDEV] = NFPROTO_NETDEV,
+	};
+
+	return family >= 0 && family < F_UNKNOWN ? nfproto[family]
+						 : NFPROTO_UNSPEC;
+}
+
 static bool prio_ok(const struct linx_value *p)
 {
 	static const char *const names[] = { "raw", "mangle", "dstnat",
@@ -4735,11 +4748,6 @@ static bool is_sugar(const struct linx_value *e)
 static int expand_sugar(int family, const struct linx_value *ex,
 			struct linx_value *ret)
 {
-	static const uint8_t nfproto[] = {
-		[F_IP] = NFPROTO_IPV4,	  [F_IP6] = NFPROTO_IPV6,
-		[F_INET] = NFPROTO_INET,  [F_ARP] = NFPROTO_ARP,
-		[F_BRIDGE] = NFPROTO_BRIDGE, [F_NETDEV] = NFPROTO_NETDEV,
-	};
 	uint32_t i;
 	int r = 0;
 
@@ -4761,7 +4769,7 @@ static int expand_sugar(int family, const struct linx_value *ex,
 		}
 		struct linx_error err = { 0 };
 		struct nft_batch bt;
-		struct nft_enc e = { .bt = &bt, .family = nfproto[family],
+		struct nft_enc e = { .bt = &bt, .family = fam_nfproto(family),
 				     .table = "t", .chain = "c", .err = &err };
 		struct linx_value rule = linx_value_map(), one = linx_value_list();
 		struct linx_value back = linx_value_nil();
@@ -4910,25 +4918,35 @@ static void indent(struct sbuf *b, int n)
 		nftl_sb_puts(b, "  ");
 }
 
-static void put_priority(struct sbuf *b, const struct linx_value *p)
+/* A chain's priority (`hook` NULL: a flowtable's).  A name nft would not
+ * take in this hook is written as its number, which nft takes anywhere. */
+static void put_priority(struct sbuf *b, int family, const char *hook,
+			 const struct linx_value *p)
 {
-	int64_t i;
+	const char *name = p->type == LINX_STRING ? p->str : str_of(p, "name");
+	int64_t i, off = 0;
+	int32_t num;
 
 	if (linx_value_get_i64(p, &i)) {
 		nftl_sb_printf(b, "%" PRId64, i);
-	} else if (p->type == LINX_STRING) {
-		nftl_sb_puts(b, p->str);
-	} else if (p->type == LINX_MAP && str_of(p, "name")) {
-		int64_t off = 0;
-		int_of(p, "offset", &off);
-		nftl_sb_puts(b, str_of(p, "name"));
-		if (off > 0)
-			nftl_sb_printf(b, " + %" PRId64, off);
-		else if (off < 0)
-			nftl_sb_printf(b, " - %" PRId64, -off);
-	} else {
-		nftl_sb_puts(b, "0");
+		return;
 	}
+	if (!name) {
+		nftl_sb_puts(b, "0");
+		return;
+	}
+	if (p->type == LINX_MAP)
+		int_of(p, "offset", &off);
+	if (hook && !nft_priority_fits_hook(fam_nfproto(family), name, hook) &&
+	    nft_priority_num(fam_nfproto(family), name, &num)) {
+		nftl_sb_printf(b, "%" PRId64, (int64_t)num + off);
+		return;
+	}
+	nftl_sb_puts(b, name);
+	if (off > 0)
+		nftl_sb_printf(b, " + %" PRId64, off);
+	else if (off < 0)
+		nftl_sb_printf(b, " - %" PRId64, -off);
 }
 
 static void put_devices(struct sbuf *b, const struct linx_value *d)
@@ -5005,7 +5023,7 @@ static void fmt_chain(struct sbuf *b, int family, const struct linx_value *t,
 			}
 		}
 		nftl_sb_puts(b, " priority ");
-		put_priority(b, prio);
+		put_priority(b, family, hook, prio);
 		nftl_sb_puts(b, "\n");
 		header = true;
 		if ((s = str_of(ch, "policy"))) {
@@ -5570,7 +5588,7 @@ static void fmt_flowtable(struct sbuf *b, const struct linx_value *f)
 	indent(b, 2);
 	nftl_sb_puts(b, "hook ingress priority ");
 	if (p)
-		put_priority(b, p);
+		put_priority(b, F_UNKNOWN, NULL, p);
 	else
 		nftl_sb_puts(b, "0");
 	nftl_sb_puts(b, "\n");

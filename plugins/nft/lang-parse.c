@@ -7181,12 +7181,32 @@ static int parse_priority(struct parser *p, struct linx_value *ret)
 	return linx_value_cstring(ret, names[i]) < 0 ? nomem(p) : 0;
 }
 
+/* A priority name where nft takes it (nft_priority_fits_hook()). */
+static bool priority_fits_hook(int family, const struct linx_value *prio,
+			       const char *hook)
+{
+	static const uint8_t nfproto[] = {
+		[F_IP] = NFPROTO_IPV4,	  [F_IP6] = NFPROTO_IPV6,
+		[F_INET] = NFPROTO_INET,  [F_ARP] = NFPROTO_ARP,
+		[F_BRIDGE] = NFPROTO_BRIDGE, [F_NETDEV] = NFPROTO_NETDEV,
+	};
+	const struct linx_value *n = prio;
+
+	if (prio->type == LINX_MAP)
+		n = linx_map_get(prio, "name");
+	return !n || n->type != LINX_STRING ||
+	       nft_priority_fits_hook(nfproto[family], n->str, hook);
+}
+
 static int parse_devices(struct parser *p, struct linx_value *ret)
 {
 	*ret = linx_value_list();
 	bool brace = accept_punct(p, '{');
 	do {
-		skip_seps(p);
+		/* a braced list may span lines; `device NAME` ends with its
+		 * name, `priority` following on the same line */
+		if (brace)
+			skip_seps(p);
 		const char *n;
 		int rc = expect_name(p, &n, "a device name");
 		if (rc < 0)
@@ -7194,7 +7214,8 @@ static int parse_devices(struct parser *p, struct linx_value *ret)
 		if (strlen(n) >= 16)
 			return perror_at(p, p->last, "device name too long");
 		linx_list_push_cstring(ret, n);
-		skip_seps(p);
+		if (brace)
+			skip_seps(p);
 	} while (accept_punct(p, ','));
 	if (brace)
 		return expect_punct(p, '}');
@@ -7351,8 +7372,15 @@ static int parse_chain_body(struct parser *p, const char *name)
 			}
 			if (!accept_ident(p, "priority"))
 				return unexpected(p, peek(p), "priority");
+			const struct tok *prio_at = p->last;
 			if ((rc = parse_priority(p, &v)) < 0)
 				return rc;
+			if (!priority_fits_hook(p->family, &v, hooks[i])) {
+				linx_value_clear(&v);
+				return perror_at(p, prio_at,
+						 "invalid priority expression "
+						 "value in this context.");
+			}
 			c = table_item(p, "chains", name, &created);
 			if ((rc = put_once(p, c, "priority", &v)) < 0)
 				return rc;

@@ -216,6 +216,33 @@ bool nft_priority_num(uint8_t family, const char *name, int32_t *ret)
 	return true;
 }
 
+/*
+ * nft accepts a priority name only in the hooks it was named for: in ip,
+ * ip6 and inet, dstnat in prerouting and output, srcnat in postrouting
+ * and input; in bridge, dstnat in prerouting, srcnat in postrouting and
+ * out in output.  (nft 1.0.6 took dstnat and srcnat in prerouting and
+ * postrouting only; we follow 1.1, which added the nat hooks of locally
+ * generated and delivered packets.)  The kernel takes any number in any
+ * hook: this is the language's check, not the value's.
+ */
+bool nft_priority_fits_hook(uint8_t family, const char *name, const char *hook)
+{
+	bool bridge = family == NFPROTO_BRIDGE;
+
+	if (!bridge && family != NFPROTO_IPV4 && family != NFPROTO_IPV6 &&
+	    family != NFPROTO_INET)
+		return true;
+	if (strcmp(name, "dstnat") == 0)
+		return strcmp(hook, "prerouting") == 0 ||
+		       (!bridge && strcmp(hook, "output") == 0);
+	if (strcmp(name, "srcnat") == 0)
+		return strcmp(hook, "postrouting") == 0 ||
+		       (!bridge && strcmp(hook, "input") == 0);
+	if (bridge && strcmp(name, "out") == 0)
+		return strcmp(hook, "output") == 0;
+	return true;
+}
+
 /* ---- a set of strings ------------------------------------------------------ */
 
 int nft_strset_init(struct nft_strset *s, size_t n)

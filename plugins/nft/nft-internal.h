@@ -97,6 +97,9 @@ void nft_strset_fini(struct nft_strset *s);
 bool nft_hook_num(uint8_t family, const char *name, uint32_t *ret);
 const char *nft_hook_name(uint8_t family, uint32_t num);
 bool nft_priority_num(uint8_t family, const char *name, int32_t *ret);
+/* Whether nft takes priority `name` in `hook` of `family` (names.c). */
+bool nft_priority_fits_hook(uint8_t family, const char *name,
+			    const char *hook);
 
 /* ---- message building (wire.c) ------------------------------------------- */
 

@@ -1226,6 +1226,24 @@ static const struct {
 	{ "table ip t {\n map m { type ipv4_addr : mark; }\n chain c {\n"
 	  "  counter name ip saddr map @m\n }\n}\n",
 	  4, 29, "no map of objects in this input" },
+	/* a priority name outside the hooks nft (1.1) allows it in: at
+	 * `priority`, as nft points */
+	{ "table ip t {\n chain c {\n  type filter hook forward priority "
+	  "dstnat\n }\n}\n",
+	  3, 28, "invalid priority expression value in this context" },
+	{ "table inet t {\n chain c {\n  type nat hook prerouting priority "
+	  "srcnat + 5\n }\n}\n",
+	  3, 28, "invalid priority expression value in this context" },
+	{ "table bridge t {\n chain c {\n  type filter hook input priority "
+	  "out\n }\n}\n",
+	  3, 26, "invalid priority expression value in this context" },
+	{ "table bridge t {\n chain c {\n  type filter hook prerouting "
+	  "priority srcnat\n }\n}\n",
+	  3, 31, "invalid priority expression value in this context" },
+	/* `device NAME` runs into `priority` on its line, as in nft */
+	{ "table netdev t {\n chain c {\n  type filter hook ingress device lo;"
+	  " priority 0\n }\n}\n",
+	  3, 37, "expecting priority" },
 };
 
 START_TEST(errors_point_at_the_mistake)
@@ -1316,6 +1334,74 @@ START_TEST(references_must_exist)
 	struct linx_error err;
 	ck_assert_int_eq(linx_nft_parse(ok, strlen(ok), &o, &rs, &pe, &err), 0);
 	linx_value_clear(&rs);
+}
+END_TEST
+
+/* The other side of the priority-name check: every name in the hooks nft
+ * 1.1 allows it in (dstnat for output and srcnat for input are new in
+ * 1.1; the kernel takes any number anywhere), kept by name. */
+START_TEST(priority_names_in_their_hooks)
+{
+	static const char *const ok[][3] = {
+		{ "ip", "nat hook output", "dstnat" },
+		{ "ip6", "nat hook input", "srcnat" },
+		{ "inet", "filter hook prerouting", "dstnat" },
+		{ "inet", "nat hook postrouting", "srcnat" },
+		{ "ip", "filter hook forward", "security" },
+		{ "bridge", "filter hook output", "out" },
+		{ "bridge", "filter hook prerouting", "dstnat" },
+		{ "bridge", "filter hook postrouting", "srcnat" },
+		{ "bridge", "filter hook forward", "filter" },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char text[256];
+		snprintf(text, sizeof(text),
+			 "table %s t {\n chain c {\n  type %s priority %s\n"
+			 " }\n}\n",
+			 ok[i][0], ok[i][1], ok[i][2]);
+		struct linx_value rs = parse_ok(text);
+		const struct linx_value *c = linx_map_get(
+			&linx_map_get(&linx_map_get(&rs, "tables")->items[0],
+				      "chains")
+				 ->items[0],
+			"priority");
+		ck_assert_msg(c && c->type == LINX_STRING &&
+				      strcmp(c->str, ok[i][2]) == 0,
+			      "%s", text);
+		linx_value_clear(&rs);
+	}
+	/* a value may name a priority in any hook (the kernel gets a
+	 * number); where nft would refuse the name, the formatter writes
+	 * the number, so its text reads back */
+	static const char *const by_number[][4] = {
+		{ "ip", "forward", "\"dstnat\"", "priority -100\n" },
+		{ "inet", "prerouting", "{\"name\":\"srcnat\",\"offset\":5}",
+		  "priority 105\n" },
+		{ "bridge", "input", "\"out\"", "priority 100\n" },
+		{ "bridge", "output", "{\"name\":\"dstnat\",\"offset\":-1}",
+		  "priority -301\n" },
+		{ "ip", "output", "\"dstnat\"", "priority dstnat\n" },
+	};
+	for (size_t i = 0; i < sizeof(by_number) / sizeof(by_number[0]); i++) {
+		char json[512];
+		snprintf(json, sizeof(json),
+			 "{\"tables\":[{\"family\":\"%s\",\"name\":\"t\","
+			 "\"chains\":[{\"name\":\"c\",\"type\":\"filter\","
+			 "\"hook\":\"%s\",\"priority\":%s}]}]}",
+			 by_number[i][0], by_number[i][1], by_number[i][2]);
+		struct linx_value rs = nt_json(json);
+		char *t = fmt(&rs);
+		struct linx_value back;
+		struct linx_nft_parse_error pe;
+		struct linx_error err;
+		ck_assert_msg(strstr(t, by_number[i][3]), "%s", t);
+		linx_assert_ok(linx_nft_parse(t, strlen(t), NULL, &back, &pe,
+					      &err),
+			       &err);
+		free(t);
+		linx_value_clear(&rs);
+		linx_value_clear(&back);
+	}
 }
 END_TEST
 
@@ -2674,6 +2760,7 @@ int main(void)
 			    sizeof(broken) / sizeof(broken[0]));
 	tcase_add_test(tc, references_must_exist);
 	tcase_add_test(tc, error_rendering);
+	tcase_add_test(tc, priority_names_in_their_hooks);
 	tcase_add_test(tc, format_interface_names);
 	tcase_add_test(tc, interface_names_with_a_slash);
 	tcase_add_test(tc, shorter_keys_into_a_mark);
