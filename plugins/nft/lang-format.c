@@ -1312,16 +1312,25 @@ static int label_of(const uint8_t *m, uint32_t len)
 /* What a meta or ct statement with sreg 1 sets: its selector. */
 static const struct nftl_sel *set_target(const struct linx_value *e)
 {
-	const char *key = str_of(e, "key");
+	const char *key = str_of(e, "key"), *dir = str_of(e, "direction");
+	bool ct = str_of(e, "expr")[0] == 'c';
 	const struct nftl_sel *t = NULL;
 
-	if (!key || linx_map_get(e, "direction"))
+	if (!key || (linx_map_get(e, "direction") &&
+		     (!ct || !dir ||
+		      (!streq(dir, "original") && !streq(dir, "reply")))))
 		return NULL;
-	for (size_t k = 0; k < nftl_n_sels; k++)
-		if (nftl_sels[k].kind == (str_of(e, "expr")[0] == 'm' ? SEL_META
-								    : SEL_CT) &&
-		    strcmp(nftl_sels[k].key, key) == 0)
-			t = &nftl_sels[k];
+	for (size_t k = 0; k < nftl_n_sels; k++) {
+		const struct nftl_sel *s = &nftl_sels[k];
+		/* `ct original|reply KEY`: the direction in the proto */
+		bool sdir = s->proto[2] == ' ';
+		if (s->kind != (ct ? SEL_CT : SEL_META) ||
+		    strcmp(s->key, key) != 0 || sdir != (dir != NULL) ||
+		    (dir && ((s->proto[3] == 'o') != (dir[0] == 'o') ||
+			     s->dtype == DT_IPV4 || s->dtype == DT_IPV6)))
+			continue;
+		t = s;
+	}
 	return t;
 }
 
@@ -4592,12 +4601,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		    sreg == 1 && c->regtext[1] && !streq(kind, "payload") &&
 		    !linx_map_get(e, "direction")) {
 			/* meta/ct KEY set SEL map ... */
-			const char *key = str_of(e, "key");
-			const struct nftl_sel *t = NULL;
-			for (size_t k = 0; key && k < nftl_n_sels; k++)
-				if (nftl_sels[k].kind == (kind[0] == 'm' ? SEL_META : SEL_CT) &&
-				    strcmp(nftl_sels[k].key, key) == 0)
-					t = &nftl_sels[k];
+			const struct nftl_sel *t = set_target(e);
 			if (!t || !nftl_dtype_map_settable(t->dtype))
 				return unsupported(c, e, "set from a map");
 			nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);

@@ -4973,10 +4973,16 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 	}
 	if (rc < 0)
 		return rc;
+	/* `ct original|reply KEY set`: the selector's proto names the
+	 * direction (e_ct_load()) */
+	bool dir = s->kind == SEL_CT && s->proto[2] == ' ';
 	struct linx_value e = linx_value_map();
-	linx_map_put_cstring(&e, "expr", s->proto);
+	linx_map_put_cstring(&e, "expr", dir ? "ct" : s->proto);
 	linx_map_put_cstring(&e, "key", s->key);
 	linx_map_put_int(&e, "sreg", 1);
+	if (dir)
+		linx_map_put_cstring(&e, "direction",
+				     s->proto[3] == 'o' ? "original" : "reply");
 	return push_expr(p, r, &e);
 }
 
@@ -6977,6 +6983,15 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 					const struct nftl_sel *ds = NULL;
 					if ((rc = ct_dir_sel(p, field, &ds)) < 0)
 						break;
+					/* the kernel sets a direction's zone
+					 * only (nft_ct_set_init()) */
+					if (is_ident(peek(p), "set") &&
+					    streq(ds->key, "zone")) {
+						next(p);
+						if ((rc = stmt_set(p, &r, ds)) < 0)
+							break;
+						continue;
+					}
 					if (is_ident(peek(p), "set")) {
 						rc = perror_at(p, peek(p),
 							       "unsupported feature: "
