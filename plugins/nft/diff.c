@@ -305,7 +305,8 @@ static bool map_equal_without(const struct linx_value *a,
  * or a limit's 0 comes back as []), a dynset's timeout 0 (none) and its
  * "expr" flag (implied by its expressions, never reported), a bitwise's
  * op "bool" (the default), a tcp reset's code 0, a hash's or numgen's
- * offset 0 (sent, as nft sends it, and not reported). Either way the kernel
+ * offset 0 (sent, as nft sends it, and not reported), a syslog log's
+ * level warn. Either way the kernel
  * holds the same rule. */
 static bool kernel_default(const char *expr, const struct linx_pair *p)
 {
@@ -332,6 +333,11 @@ static bool kernel_default(const char *expr, const struct linx_pair *p)
 			strcmp(expr, "numgen") == 0) &&
 		       ((v->type == LINX_INT && v->i == 0) ||
 			(v->type == LINX_UINT && v->u == 0));
+	/* a log to syslog: the kernel logs at warn when told no level,
+	 * and reports it */
+	if (p->key_len == 5 && memcmp(p->key, "level", 5) == 0)
+		return strcmp(expr, "log") == 0 && v->type == LINX_STRING &&
+		       strcmp(v->str, "warn") == 0;
 	if (p->key_len == 4 && memcmp(p->key, "code", 4) == 0)
 		return strcmp(expr, "reject") == 0 &&
 		       ((v->type == LINX_INT && v->i == 0) ||

@@ -566,6 +566,42 @@ static uint32_t vector_set_id(int i)
 	}
 }
 
+/* A log to syslog comes back from the kernel with level warn when it was
+ * sent none: the diff takes the two as the same rule, and a different
+ * level as a change. */
+START_TEST(diff_takes_the_kernels_log_level)
+{
+#define LOG_RS(lv)                                                           \
+	"{\"tables\":[{\"family\":\"inet\",\"name\":\"t\",\"chains\":[{"       \
+	"\"name\":\"c\",\"rules\":[{\"handle\":2,\"exprs\":[{\"expr\":\"log\","   \
+	"\"prefix\":\"X: \"" lv "},\"drop\"]},{\"handle\":3,\"exprs\":["       \
+	"{\"expr\":\"log\",\"prefix\":\"Y\"" lv "},\"drop\"]}]}]}]}"
+	static const struct {
+		const char *want;
+		unsigned ops;
+	} levels[] = {
+		{ LOG_RS(""), 0 },
+		{ LOG_RS(",\"level\":\"warn\""), 0 },
+		{ LOG_RS(",\"level\":\"info\""), 4 },
+	};
+	struct linx_value from = J(LOG_RS(",\"level\":\"warn\""));
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		struct linx_value to = J(levels[i].want), patch;
+		struct linx_error err = { 0 };
+		linx_assert_ok(linx_nft_diff(&from, &to, &patch, &err), &err);
+		const struct linx_value *ops = linx_map_get(&patch, "ops");
+		char *t = show(&patch);
+		ck_assert_msg(ops && ops->len == levels[i].ops, "%s: %s",
+			      levels[i].want, t);
+		free(t);
+		linx_value_clear(&patch);
+		linx_value_clear(&to);
+	}
+	linx_value_clear(&from);
+#undef LOG_RS
+}
+END_TEST
+
 START_TEST(same_bytes_as_nftables)
 {
 	struct linx_value v = J(vector_values[_i]);
@@ -1187,6 +1223,7 @@ int main(void)
 			    (int)NFT_ARRAY_SIZE(bad_cases));
 	tcase_add_test(tc, flow_offload_name_lengths);
 	tcase_add_test(tc, truncated_and_corrupted_attributes);
+	tcase_add_test(tc, diff_takes_the_kernels_log_level);
 	suite_add_tcase(su, tc);
 	return linx_test_run_suite(su);
 }
