@@ -729,6 +729,46 @@ static int lookup_service(const char *name, uint64_t *v)
 	return 0;
 }
 
+/*
+ * A name in one of iproute2's tables (`group` for device groups,
+ * `rt_realms` for realms), as nft reads them: lines of `NUMBER NAME`,
+ * the number decimal or 0x hex, `#` comments, in /etc/iproute2 and then
+ * in /usr/share/iproute2 (where Debian 13 keeps the defaults).  0 with
+ * *v, or -1 when no file names it.
+ */
+static int lookup_iproute2(const char *table, const char *name, uint64_t *v)
+{
+	static const char *const dirs[] = { "/etc/iproute2",
+					    "/usr/share/iproute2" };
+	char path[64], line[256];
+
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[d], table);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			char *end, *w = line + strspn(line, " \t");
+			if (*w == '#' || *w == '\n' || !*w)
+				continue;
+			errno = 0;
+			unsigned long long n = strtoull(w, &end, 0);
+			if (end == w || errno || n > UINT32_MAX ||
+			    !strchr(" \t", *end))
+				continue;
+			end += strspn(end, " \t");
+			size_t l = strcspn(end, " \t\r\n#");
+			if (l == strlen(name) && strncmp(end, name, l) == 0) {
+				fclose(f);
+				*v = n;
+				return 0;
+			}
+		}
+		fclose(f);
+	}
+	return -1;
+}
+
 /* A hole's type name: what linx_nft_fill_holes() converts to. */
 int nftl_lang_hole_bytes(const char *type, const struct linx_value *v,
 			uint8_t *out, unsigned *len, char *why, size_t whyn);
@@ -1017,6 +1057,11 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 			n = sv;
 			have_n = true;
 		} else if (dt == DT_SERVICE && lookup_service(t->s, &n) == 0) {
+			have_n = true;
+		} else if ((dt == DT_DEVGROUP || dt == DT_REALM) &&
+			   lookup_iproute2(dt == DT_DEVGROUP ? "group"
+							     : "rt_realms",
+					   t->s, &n) == 0) {
 			have_n = true;
 		} else if (dt == DT_UID || dt == DT_GID) {
 			if ((rc = lookup_id(p, t, dt == DT_UID, &n)) < 0)

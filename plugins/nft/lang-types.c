@@ -308,8 +308,8 @@ const struct nftl_sel nftl_sels[] = {
 	SCC("asconf", 193),
 	SC("asconf", "seqno", 193, 4, 4),
 	/* `rt mtu` is the kernel's tcpmss key: the path MTU less the
-	 * headers, host order; nft has no name for classid 0's realm
-	 * here beyond /etc/iproute2/rt_realms, which we do not read */
+	 * headers, host order; a realm by name from iproute2's rt_realms
+	 * (lookup_iproute2() in lang-parse.c) */
 	RT("rt", "mtu", 2, DT_HINT, "tcpmss"),
 	RT("rt", "classid", 4, DT_REALM, "classid"),
 	/* whether the route has an xfrm policy: exists, missing */

@@ -1405,6 +1405,48 @@ START_TEST(priority_names_in_their_hooks)
 }
 END_TEST
 
+/* Device groups and realms by name, from iproute2's tables as nft reads
+ * them: the same rule as the number the table gives. */
+START_TEST(iproute2_names)
+{
+	static const char *const files[][2] = {
+		{ "/etc/iproute2/group", "/usr/share/iproute2/group" },
+		{ "/etc/iproute2/rt_realms", "/usr/share/iproute2/rt_realms" },
+	};
+	static const char *const rules[][2] = {
+		{ "meta oifgroup %s accept", "default" },
+		{ "meta rtclassid %s accept", "cosmos" },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		if (access(files[i][0], R_OK) != 0 &&
+		    access(files[i][1], R_OK) != 0) {
+			fprintf(stderr, "SKIP iproute2_names: no %s (iproute2 "
+					"is not installed)\n",
+				files[i][0]);
+			continue;
+		}
+		char rule[64], a[160], b[160];
+		snprintf(rule, sizeof(rule), rules[i][0], rules[i][1]);
+		snprintf(a, sizeof(a), "table ip t {\n chain c {\n  %s\n }\n}\n",
+			 rule);
+		snprintf(rule, sizeof(rule), rules[i][0], "0");
+		snprintf(b, sizeof(b), "table ip t {\n chain c {\n  %s\n }\n}\n",
+			 rule);
+		struct linx_value ra = parse_ok(a), rb = parse_ok(b);
+		ck_assert_msg(linx_value_equal(&ra, &rb), "%s", a);
+		linx_value_clear(&ra);
+		linx_value_clear(&rb);
+	}
+	struct linx_value rs;
+	struct linx_nft_parse_error pe;
+	struct linx_error err;
+	const char *t = "table ip t {\n chain c {\n  meta iifgroup no-such-group"
+			"\n }\n}\n";
+	ck_assert_int_eq(linx_nft_parse(t, strlen(t), NULL, &rs, &pe, &err),
+			 -EINVAL);
+}
+END_TEST
+
 /* Interface indexes print as names only where the formatter is told the
  * namespace the ruleset is from (lo is index 1 in every namespace). */
 START_TEST(format_interface_names)
@@ -2761,6 +2803,7 @@ int main(void)
 	tcase_add_test(tc, references_must_exist);
 	tcase_add_test(tc, error_rendering);
 	tcase_add_test(tc, priority_names_in_their_hooks);
+	tcase_add_test(tc, iproute2_names);
 	tcase_add_test(tc, format_interface_names);
 	tcase_add_test(tc, interface_names_with_a_slash);
 	tcase_add_test(tc, shorter_keys_into_a_mark);
