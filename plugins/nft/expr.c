@@ -492,6 +492,27 @@ static int put_objref_literal(struct ectx *c, const struct linx_value *v,
 	return 0;
 }
 
+static int anon_set_value(const struct linx_value *lit,
+			  struct linx_value *ret);
+
+/* A set literal's elements through nft_set_check(), as the anonymous
+ * set the encoder sends for it; its error restated at the expression. */
+static int check_set_literal(struct ectx *c, const struct linx_value *v)
+{
+	struct linx_error e;
+	struct linx_value s;
+	int r = anon_set_value(v, &s);
+
+	if (r < 0)
+		return linx_error_set(c->err, -r, "validate", NULL);
+	linx_error_clear(&e);
+	r = nft_set_check(c->family, "anonymous", &s, 0, &e);
+	linx_value_clear(&s);
+	if (r == 0)
+		return 0;
+	return bad(c, "set_literal: %s", e.message);
+}
+
 static int put_set_literal(struct ectx *c, const struct linx_value *v)
 {
 	static const char *const extra[] = { "key_type", "data_type",
@@ -524,6 +545,10 @@ static int put_set_literal(struct ectx *c, const struct linx_value *v)
 	if (!el || el->type != LINX_LIST || el->len == 0)
 		return bad(c, "set_literal: elements: expected a non-empty "
 			      "list");
+	/* Validating only: the elements get the checks the set they stand
+	 * for gets when it is sent (overlapping intervals included). */
+	if (!c->b && (r = check_set_literal(c, v)) < 0)
+		return r;
 	if (c->b) {
 		if (c->next_id >= c->n_anons)
 			return bad(c, "set_literal: no anonymous set was "

@@ -2280,6 +2280,28 @@ static int set_literal(struct parser *p, struct rule *r,
 		else if (nft_setelem_automerge(&decl, &elems) < 0)
 			rc = perror_at(p, at, "the elements do not encode");
 		linx_value_clear(&decl);
+	} else if (rc == 0 && interval) {
+		/* a verdict map's intervals do not merge: nft refuses any
+		 * two that overlap */
+		struct linx_value decl = linx_value_map(),
+				  fl = linx_value_list(), el;
+		struct linx_error err;
+		linx_list_push_cstring(&fl, "interval");
+		linx_map_put_cstring(&decl, "name", "anonymous");
+		linx_map_put_cstring(&decl, "key_type", kt);
+		linx_map_put_cstring(&decl, "data_type", "verdict");
+		linx_map_put(&decl, "flags", &fl);
+		linx_value_copy(&el, &elems);
+		linx_map_put(&decl, "elements", &el);
+		linx_error_clear(&err);
+		if (linx_value_status(&decl) < 0)
+			rc = nomem(p);
+		else if (nft_set_check(NFPROTO_UNSPEC, "anonymous", &decl, 0,
+				       &err) < 0 &&
+			 strstr(err.message, "overlapping intervals"))
+			rc = perror_at(p, at, "conflicting intervals "
+					      "specified");
+		linx_value_clear(&decl);
 	}
 	if (rc == 0 && s && !vmap && !inv && nftl_icmp_echo_set(s, &elems))
 		r->icmp = NFTL_ICMP_ECHO; /* what id and sequence need */

@@ -602,6 +602,28 @@ START_TEST(diff_takes_the_kernels_log_level)
 }
 END_TEST
 
+/* Validation gives a set literal's elements the checks its anonymous set
+ * gets when sent: overlapping intervals are refused before the push. */
+START_TEST(set_literal_elements_are_checked)
+{
+	struct linx_value rs = J(
+		"{\"tables\":[{\"family\":\"ip\",\"name\":\"t\",\"chains\":[{"
+		"\"name\":\"c\",\"rules\":[{\"exprs\":[{\"expr\":\"payload\","
+		"\"base\":\"network\",\"offset\":12,\"len\":4,\"dreg\":1},"
+		"{\"expr\":\"set_literal\",\"key_type\":\"ipv4_addr\","
+		"\"data_type\":\"verdict\",\"elements\":["
+		"{\"key\":\"10.0.0.0/8\",\"value\":\"accept\"},"
+		"{\"key\":\"0.0.0.0/0\",\"value\":\"drop\"}]}]}]}]}]}");
+	struct linx_error err = { 0 };
+
+	ck_assert_int_eq(linx_nft_validate(&rs, &err), -EINVAL);
+	ck_assert_msg(strstr(err.message, "set_literal") &&
+			      strstr(err.message, "overlapping intervals"),
+		      "%s", err.message);
+	linx_value_clear(&rs);
+}
+END_TEST
+
 START_TEST(same_bytes_as_nftables)
 {
 	struct linx_value v = J(vector_values[_i]);
@@ -1224,6 +1246,7 @@ int main(void)
 	tcase_add_test(tc, flow_offload_name_lengths);
 	tcase_add_test(tc, truncated_and_corrupted_attributes);
 	tcase_add_test(tc, diff_takes_the_kernels_log_level);
+	tcase_add_test(tc, set_literal_elements_are_checked);
 	suite_add_tcase(su, tc);
 	return linx_test_run_suite(su);
 }

@@ -1240,6 +1240,10 @@ static const struct {
 	{ "table bridge t {\n chain c {\n  type filter hook prerouting "
 	  "priority srcnat\n }\n}\n",
 	  3, 31, "invalid priority expression value in this context" },
+	/* a verdict map's intervals do not merge; nft refuses an overlap */
+	{ "table ip t {\n chain c {\n  ip saddr vmap { 10.0.0.0/8 : accept, "
+	  "0.0.0.0/0 : drop }\n }\n}\n",
+	  3, 17, "conflicting intervals specified" },
 	/* `device NAME` runs into `priority` on its line, as in nft */
 	{ "table netdev t {\n chain c {\n  type filter hook ingress device lo;"
 	  " priority 0\n }\n}\n",
