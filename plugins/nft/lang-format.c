@@ -413,6 +413,34 @@ static bool settype_is(unsigned dt, unsigned len, const char *name)
 	return t && name && strcmp(t, name) == 0;
 }
 
+/* Flags combined as the parser reads them in a set, `syn|ack`, when `v`
+ * of bitmask type dt has several bits and every one a name; false
+ * otherwise (nothing written). */
+static bool flag_names_text(struct sbuf *b, unsigned dt, uint64_t v)
+{
+	size_t ns;
+	const struct nftl_sym *syms = nftl_dtype_syms(dt, &ns);
+	uint64_t left = v;
+	bool first = true;
+
+	if (!syms || !v || !nftl_dtype_is_bitmask(dt))
+		return false;
+	for (size_t i = 0; i < ns; i++)
+		if (syms[i].v && (left & syms[i].v) == syms[i].v)
+			left &= ~(uint64_t)syms[i].v;
+	if (left)
+		return false;
+	for (size_t i = 0; i < ns && v; i++)
+		if (syms[i].v && (v & syms[i].v) == syms[i].v) {
+			if (!first)
+				nftl_sb_put(b, "|", 1);
+			nftl_sb_puts(b, syms[i].name);
+			v &= ~(uint64_t)syms[i].v;
+			first = false;
+		}
+	return true;
+}
+
 /* One value of `dt` from register bytes; `plen` >= 0 adds a prefix. */
 static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		      unsigned len, int plen)
@@ -536,6 +564,8 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		nftl_sb_puts(b, name);
 		return 0;
 	}
+	if (flag_names_text(b, dt, v))
+		return 0;
 	if (dt == DT_DSCP) { /* nft: two hex digits */
 		nftl_sb_printf(b, "0x%02" PRIx64, v);
 		return 0;
@@ -776,6 +806,8 @@ static int elem_key_text(struct sbuf *b, const char *type,
 			nftl_sb_puts(b, nm);
 			return 0;
 		}
+		if (flag_names_text(b, sdt, (uint64_t)i))
+			return 0;
 	}
 	if (streq(type, "mark"))
 		nftl_sb_printf(b, "0x%" PRIx64, (uint64_t)i);
@@ -1629,6 +1661,34 @@ static bool has_range(const struct linx_value *el)
 
 static const struct nftl_sel *raw_of(struct fctx *c, const struct linx_value *e);
 
+/* `& (m) ` for bitwise `e` masking flags of `s` in register 1 (no xor,
+ * the mask as wide as the field); false when it is not that. */
+static bool flag_mask_text(struct sbuf *b, const struct nftl_sel *s,
+			   const struct linx_value *e)
+{
+	const struct linx_value *m = bytes_of(e, "mask");
+	const struct linx_value *x = bytes_of(e, "xor");
+	const char *bop = str_of(e, "op");
+	int64_t dreg;
+	struct sbuf mb = { 0 };
+
+	if (!m || m->len != (uint32_t)s->len || !sreg1(e) ||
+	    !int_of(e, "dreg", &dreg) || dreg != 1 ||
+	    (linx_map_get(e, "op") && (!bop || strcmp(bop, "bool"))))
+		return false;
+	for (uint32_t k = 0; x && k < x->len; k++)
+		if (x->bytes[k])
+			return false;
+	bitmask_text(&mb, s->dtype,
+		     get_uint(m->bytes, m->len, nftl_dtype_host(s->dtype)));
+	for (size_t q = 0; mb.p && q < mb.n; q++)
+		if (mb.p[q] == ',')
+			mb.p[q] = '|';
+	nftl_sb_printf(b, "& (%s) ", mb.p ? mb.p : "0");
+	free(mb.p);
+	return true;
+}
+
 static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			uint32_t n, uint32_t i, const struct nftl_sel *s,
 			bool prefix, const char *lhs)
@@ -1804,6 +1864,17 @@ value:;
 	else
 		sel_name(&b, s);
 	nftl_sb_put(&b, " ", 1);
+	/* `tcp flags & (syn|ack) { syn, syn|ack }`, `... vmap { ... }`:
+	 * the masked flags looked up (the parser's masked_set) */
+	int masked = 0;
+	if (!prefix && !be && !lhs && nftl_dtype_is_bitmask(s->dtype) &&
+	    is_expr(e1, "bitwise") && e2 &&
+	    (is_expr(e2, "lookup") || is_expr(e2, "set_literal")) &&
+	    flag_mask_text(&b, s, e1)) {
+		masked = 1;
+		e1 = e2;
+		e2 = i + 3 < n ? &ex[i + 3] : NULL;
+	}
 	if (is_expr(e1, "cmp") && sreg1(e1)) {
 		const struct linx_value *d = bytes_of(e1, "data");
 		const struct linx_value *h = linx_map_get(e1, "data");
@@ -2123,7 +2194,7 @@ done:
 		goto bad;
 	word(c, b.p);
 	free(b.p);
-	return used + be;
+	return used + be + masked;
 bad:
 	free(b.p);
 	return unsupported(c, e1, "cannot be written in nft syntax");
@@ -2444,6 +2515,11 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 	    (cop && (streq(cop, "eq") || streq(cop, "neq")) &&
 	     !is_range(ex, n, i + 2)))
 		return s;
+	/* flags masked before a set (`tcp flags & (syn|ack) { ... }`):
+	 * the flags' own selector writes it (fmt_match_as()) */
+	const struct nftl_sel *whole = sel_of(c, &ex[i], &prefix);
+	if (whole && !whole->bits && nftl_dtype_is_bitmask(whole->dtype))
+		return NULL;
 	/* a set, range or ordering of a raw payload not in whole bytes: nft masks
 	 * the load and shifts the values (@th,0,4 { 1, 3 }); written
 	 * with the field's own bits, which read back the same */

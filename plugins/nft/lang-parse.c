@@ -154,6 +154,9 @@ struct parser {
 	const char *obj_kind;
 	/* while a named set's elements are read: they may carry statements */
 	bool elem_stmts;
+	/* a set after `SEL & MASK`: one element is a compare, not the
+	 * flag test of `ct state { established }` */
+	bool masked_set;
 	size_t expanded; /* tokens produced by define expansion */
 	bool expand_overflow;
 	/* the table being filled */
@@ -1907,6 +1910,27 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 		*ret = lo.elem;
 		return 0;
 	}
+	if (nftl_dtype_is_bitmask(dt) && is_punct(peek(p), '|')) {
+		/* flags combined, `{ syn, syn|ack }`: one element */
+		bool host = nftl_dtype_host(dt);
+		uint64_t m = 0;
+		struct val x;
+		for (unsigned i = 0; i < len; i++)
+			m |= (uint64_t)lo.b[i] << (8 * (host ? i : len - 1 - i));
+		while (accept_punct(p, '|')) {
+			if ((rc = parse_value(p, dt, len, &x)) < 0) {
+				linx_value_clear(&lo.elem);
+				return rc;
+			}
+			linx_value_clear(&x.elem);
+			for (unsigned i = 0; i < len; i++)
+				m |= (uint64_t)x.b[i]
+				     << (8 * (host ? i : len - 1 - i));
+		}
+		put_uint(lo.b, len, m, host);
+		linx_value_clear(&lo.elem);
+		lo.elem = linx_value_int((int64_t)m);
+	}
 	if (lo.plen >= 0 || is_punct(peek(p), '-')) {
 		if (!*interval)
 			p->first_iv = at;
@@ -2424,7 +2448,7 @@ static int single_match(struct parser *p, struct rule *r,
 	if (p->one.range) {
 		return e_range(p, r, dt, len, lo, hi, inv);
 	}
-	if (plen < 0 && !inv && nftl_dtype_is_bitmask(dt)) {
+	if (plen < 0 && !inv && nftl_dtype_is_bitmask(dt) && !p->masked_set) {
 		/* `ct state { established }`: the flag test */
 		uint8_t zero[64] = { 0 };
 		if ((rc = e_bitwise(p, r, lo, len)) < 0)
@@ -3256,6 +3280,7 @@ static int match_rest(struct parser *p, struct rule *r,
 				return rc;
 			const struct tok *o2 = peek(p);
 			const char *op2 = op_of(o2);
+			bool had_op = op2 != NULL;
 			if (op2)
 				next(p);
 			else if (is_punct(o2, '=')) {
@@ -3263,8 +3288,29 @@ static int match_rest(struct parser *p, struct rule *r,
 				if ((rc = expect_punct(p, '=')) < 0)
 					return rc;
 				op2 = "eq";
+				had_op = true;
 			} else
 				op2 = "eq";
+			/* the masked flags in a set or a verdict map:
+			 * `tcp flags & (syn|ack) { syn, syn|ack }` */
+			const struct tok *t2 = peek(p);
+			if (is_punct(t2, '{') || t2->kind == T_SETREF ||
+			    (!had_op && is_ident(t2, "vmap"))) {
+				uint8_t mb[8];
+				bool neq2 = streq(op2, "neq");
+				if (!neq2 && !streq(op2, "eq"))
+					return perror_at(p, t2, "a set needs == "
+								"or !=");
+				put_uint(mb, len, m, nftl_dtype_host(dt));
+				if ((rc = e_bitwise(p, r, mb, len)) < 0)
+					return rc;
+				if (accept_ident(p, "vmap"))
+					return vmap_rhs(p, r, dt, len);
+				p->masked_set = true;
+				rc = set_rhs(p, r, s, dt, len, neq2, false, t2);
+				p->masked_set = false;
+				return rc;
+			}
 			if ((rc = parse_flags_value(p, dt, len, false, &v2)) < 0)
 				return rc;
 			return masked_match(p, r, dt, len, m, op2, v2);

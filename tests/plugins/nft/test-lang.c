@@ -1240,6 +1240,10 @@ static const struct {
 	{ "table bridge t {\n chain c {\n  type filter hook prerouting "
 	  "priority srcnat\n }\n}\n",
 	  3, 31, "invalid priority expression value in this context" },
+	/* masked flags into a set: == or != only */
+	{ "table inet t {\n chain c {\n  tcp flags & (syn|ack) < { syn }\n"
+	  " }\n}\n",
+	  3, 27, "a set needs == or !=" },
 	/* a verdict map's intervals do not merge; nft refuses an overlap */
 	{ "table ip t {\n chain c {\n  ip saddr vmap { 10.0.0.0/8 : accept, "
 	  "0.0.0.0/0 : drop }\n }\n}\n",
