@@ -642,6 +642,7 @@ static const struct nftl_sym icmp6types[] = {
 };
 static const struct nftl_sym pkttypes[] = {
 	{ "host", 0 }, { "broadcast", 1 }, { "multicast", 2 }, { "other", 3 },
+	{ "unicast", 0 }, /* nft's other name for host; host lists */
 };
 static const struct nftl_sym arphrds[] = {
 	{ "ether", 1 }, { "ppp", 512 }, { "ipip", 768 }, { "ipip6", 769 },
