@@ -57,9 +57,11 @@ static const struct to_field to_fields[] = {
 	{ "sctp", "sport", 10, 1 }, { "sctp", "dport", 10, 2 },
 	{ "dccp", "sport", 9, 1 }, { "dccp", "dport", 9, 2 },
 	{ "th", "sport", 11, 1 }, { "th", "dport", 11, 2 },
-	{ "icmp", "type", 4, 1 }, { "icmp", "checksum", 4, 3 },
+	{ "icmp", "type", 4, 1 }, { "icmp", "code", 4, 2 },
+	{ "icmp", "checksum", 4, 3 },
 	{ "icmp", "id", 4, 4 }, { "icmp", "sequence", 4, 5 },
-	{ "icmpv6", "type", 14, 1 }, { "icmpv6", "checksum", 14, 3 },
+	{ "icmpv6", "type", 14, 1 }, { "icmpv6", "code", 14, 2 },
+	{ "icmpv6", "checksum", 14, 3 },
 	{ "icmpv6", "id", 14, 6 }, { "icmpv6", "sequence", 14, 7 },
 };
 
