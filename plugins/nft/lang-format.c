@@ -2952,7 +2952,13 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 		const char *type = str_of(e, "type");
 		const char *fam = str_of(e, "family");
 		const struct linx_value *lo, *hi;
-		if (!type || !fam || (strcmp(fam, "ip") && strcmp(fam, "ip6")) ||
+		/* family inet: ports only, in an inet table (`meta l4proto
+		 * tcp dnat to :80`, the parser's F_INET) */
+		bool inet = fam && streq(fam, "inet") && c->family == F_INET &&
+			    !linx_map_get(e, "reg_addr_min") &&
+			    !linx_map_get(e, "reg_addr_max");
+		if (!type || !fam ||
+		    (strcmp(fam, "ip") && strcmp(fam, "ip6") && !inet) ||
 		    (strcmp(type, "snat") && strcmp(type, "dnat")))
 			return unsupported(c, e, "type or family");
 		bool v6 = streq(fam, "ip6");
@@ -2978,7 +2984,7 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 		if (netmap)
 			goto bad;
 		nftl_sb_printf(&b, "%s ", type);
-		if (c->family == F_INET)
+		if (c->family == F_INET && !inet)
 			nftl_sb_printf(&b, "%s ", fam);
 		nftl_sb_puts(&b, "to ");
 		if (amin && !c->regiv[ra] && !linx_map_get(e, "reg_addr_max") &&

@@ -4449,6 +4449,28 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 					"in nat statement",
 				 fam_names[p->family], fam_names[fam]);
 	}
+	/* in an inet table, the family the rule matched decides; a nat of
+	 * the other one is nft's error, and so is an address with neither */
+	if (p->family == F_INET && r->nfproto >= 0 && fam >= 0 &&
+	    fam != (r->nfproto == 10 ? F_IP6 : F_IP)) {
+		linx_value_clear(&e);
+		return perror_at(p, at, "conflicting protocols specified: %s vs. "
+					"%s. You must specify ip or ip6 family "
+					"in nat statement",
+				 r->nfproto == 10 ? "ip6" : "ip",
+				 fam_names[fam]);
+	}
+	if (p->family == F_INET && r->nfproto < 0 && fam < 0 &&
+	    (streq(type, "snat") || streq(type, "dnat")) &&
+	    is_ident(peek(p), "to")) {
+		const struct tok *a = peek_after(p);
+		if (a && (a->kind == T_IPV4 || a->kind == T_IPV6 ||
+			  is_punct(a, '['))) {
+			linx_value_clear(&e);
+			return perror_at(p, at, "ip or ip6 must be specified "
+						"with address for inet tables");
+		}
+	}
 	/* `snat ip prefix to SEL map { K : PREFIX }`: the kernel maps the
 	 * address's host part into the prefix (NF_NAT_RANGE_NETMAP) */
 	const struct tok *pfx = fam >= 0 && is_ident(peek(p), "prefix")
@@ -4618,6 +4640,8 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 			fam = F_IP;
 		else if (r->nfproto == 10)
 			fam = F_IP6;
+		else if (p->family == F_INET && is_punct(t, ':'))
+			fam = F_INET; /* ports only: nft's nat of family inet */
 		else {
 			linx_value_clear(&e);
 			return perror_at(p, at, "%s in an %s table needs ip or "
@@ -4632,7 +4656,9 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 	}
 	linx_map_put_cstring(&e, "expr", "nat");
 	linx_map_put_cstring(&e, "type", type);
-	linx_map_put_cstring(&e, "family", fam == F_IP ? "ip" : "ip6");
+	linx_map_put_cstring(&e, "family", fam == F_IP	  ? "ip"
+					  : fam == F_IP6 ? "ip6"
+							 : "inet");
 	unsigned dt = fam == F_IP ? DT_IPV4 : DT_IPV6, al = fam == F_IP ? 4 : 16;
 	if (!is_punct(t, ':')) {
 		struct val lo, hi;

@@ -1240,6 +1240,13 @@ static const struct {
 	{ "table bridge t {\n chain c {\n  type filter hook prerouting "
 	  "priority srcnat\n }\n}\n",
 	  3, 31, "invalid priority expression value in this context" },
+	/* inet nat: the family the rule matched, or ip/ip6 with an address */
+	{ "table inet t {\n chain c {\n  ip daddr 10.0.0.1 snat ip6 to ::1\n"
+	  " }\n}\n",
+	  3, 21, "conflicting protocols specified: ip vs. ip6" },
+	{ "table inet t {\n chain c {\n  tcp dport 22 dnat to 10.0.0.1\n"
+	  " }\n}\n",
+	  3, 16, "ip or ip6 must be specified with address for inet tables" },
 	/* masked flags into a set: == or != only */
 	{ "table inet t {\n chain c {\n  tcp flags & (syn|ack) < { syn }\n"
 	  " }\n}\n",
