@@ -732,6 +732,20 @@ static int lookup_service(const char *name, uint64_t *v)
 	return 0;
 }
 
+/* An IP protocol by its /etc/protocols name (`ipv6-frag`), as nft
+ * resolves the names it has no symbol for. */
+static int lookup_protocol(const char *name, uint64_t *v)
+{
+	struct protoent pe, *res = NULL;
+	char buf[1024];
+
+	if (getprotobyname_r(name, &pe, buf, sizeof(buf), &res) != 0 || !res ||
+	    res->p_proto < 0 || res->p_proto > 255)
+		return -1;
+	*v = (uint64_t)res->p_proto;
+	return 0;
+}
+
 /*
  * A name in one of iproute2's tables (`group` for device groups,
  * `rt_realms` for realms), as nft reads them: lines of `NUMBER NAME`,
@@ -1060,6 +1074,8 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 			n = sv;
 			have_n = true;
 		} else if (dt == DT_SERVICE && lookup_service(t->s, &n) == 0) {
+			have_n = true;
+		} else if (dt == DT_PROTO && lookup_protocol(t->s, &n) == 0) {
 			have_n = true;
 		} else if ((dt == DT_DEVGROUP || dt == DT_REALM) &&
 			   lookup_iproute2(dt == DT_DEVGROUP ? "group"
@@ -3311,13 +3327,21 @@ static int match_rest(struct parser *p, struct rule *r,
 				p->masked_set = false;
 				return rc;
 			}
-			if ((rc = parse_flags_value(p, dt, len, false, &v2)) < 0)
+			/* the value may be in parentheses too,
+			 * `== (fin|syn)` */
+			bool paren2 = accept_punct(p, '(');
+			if ((rc = parse_flags_value(p, dt, len, paren2, &v2)) < 0)
+				return rc;
+			if (paren2 && (rc = expect_punct(p, ')')) < 0)
 				return rc;
 			return masked_match(p, r, dt, len, m, op2, v2);
 		}
-		if ((rc = parse_flags_value(p, dt, len, false, &m)) < 0)
+		bool paren = accept_punct(p, '(');
+		if ((rc = parse_flags_value(p, dt, len, paren, &m)) < 0)
 			return rc;
-		if (!ordering && accept_punct(p, '-')) {
+		if (paren && (rc = expect_punct(p, ')')) < 0)
+			return rc;
+		if (!paren && !ordering && accept_punct(p, '-')) {
 			/* `ct state 0x10-0x1f`: a range of the bitmask's
 			 * values, as nft takes (and the formatter writes
 			 * `ct state { 0x10-0x1f }` so) */
