@@ -3584,11 +3584,9 @@ static int stmt_log(struct parser *p, struct rule *r)
 
 		if (is_ident(t, "prefix")) {
 			next(p);
-			t = next(p);
-			if (t->kind != T_STRING) {
-				rc = unexpected(p, t, "a string");
+			/* quoted, or a word as nft takes it (comment_text) */
+			if (!(t = comment_text(p, &rc)))
 				break;
-			}
 			if (t->slen > 127) {
 				rc = perror_at(p, t, "log prefix longer than "
 						     "127 bytes");
