@@ -973,6 +973,14 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 	case DT_IPV4:
 	case DT_IPV6: {
 		int af = dt == DT_IPV4 ? AF_INET : AF_INET6;
+		if (dt == DT_IPV4 && t->kind == T_INT && t->u <= UINT32_MAX) {
+			/* a number, as nft takes it (`& 0xffffff00`) */
+			char txt[INET_ADDRSTRLEN];
+			put_uint(v->b, 4, t->u, false);
+			inet_ntop(AF_INET, v->b, txt, sizeof(txt));
+			linx_value_cstring(&v->elem, txt);
+			return 0;
+		}
 		if (t->kind != (dt == DT_IPV4 ? T_IPV4 : T_IPV6))
 			return unexpected(p, t, dt == DT_IPV4
 							? "an IPv4 address"
