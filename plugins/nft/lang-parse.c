@@ -7117,9 +7117,14 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 			struct linx_value e = linx_value_map();
 			linx_map_put_cstring(&e, "expr", "notrack");
 			rc = push_expr(p, &r, &e);
-		} else if (streq(w, "comment"))
+		} else if (streq(w, "comment")) {
+			/* as in nft, the comment ends the rule */
 			rc = rule_comment(p, &r);
-		else {
+			const struct tok *e = peek(p);
+			if (rc == 0 && e->kind != T_SEP && e->kind != T_EOF &&
+			    !is_punct(e, '}'))
+				rc = unexpected(p, e, "newline or semicolon");
+		} else {
 			const char *proto = NULL, *field = NULL;
 			const struct tok *ft = t;
 			if (streq(w, "meta") || streq(w, "ct") ||

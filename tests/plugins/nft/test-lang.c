@@ -1247,6 +1247,10 @@ static const struct {
 	{ "table inet t {\n chain c {\n  tcp dport 22 dnat to 10.0.0.1\n"
 	  " }\n}\n",
 	  3, 16, "ip or ip6 must be specified with address for inet tables" },
+	/* a comment ends its rule, as in nft */
+	{ "table inet t {\n chain c {\n  tcp dport 22 counter comment \"ssh\" "
+	  "accept\n }\n}\n",
+	  3, 38, "expecting newline or semicolon" },
 	/* masked flags into a set: == or != only */
 	{ "table inet t {\n chain c {\n  tcp flags & (syn|ack) < { syn }\n"
 	  " }\n}\n",
