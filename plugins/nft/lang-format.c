@@ -1368,24 +1368,36 @@ static const struct nftl_sel *set_target(const struct linx_value *e)
 
 /* `T set S OPS` for reg = (S & mask) ^ xor, in operators the parser
  * folds back to exactly that mask and xor. */
-static int mark_ops_text(struct sbuf *b, const struct nftl_sel *t,
-			 const struct nftl_sel *s, const struct linx_value *bw)
+/* One bitwise of a mark's value as the parser reads it back: ` & M`,
+ * ` | X`, ` ^ X`, ` & M | X`, ` & M ^ X` (mark_ops()), or a shift, ` << N`,
+ * ` >> N`.  -1 for a bitwise the language cannot write. */
+static int mark_op_text(struct sbuf *b, const struct linx_value *bw)
 {
-	const struct linx_value *mb = bytes_of(bw, "mask");
-	const struct linx_value *xb = bytes_of(bw, "xor");
 	const char *bop = str_of(bw, "op");
 	int64_t dreg, len;
 
+	if (!sreg1(bw) || !int_of(bw, "dreg", &dreg) || dreg != 1 ||
+	    (int_of(bw, "len", &len) && len != 4))
+		return -1;
+	if (bop && (streq(bop, "lshift") || streq(bop, "rshift"))) {
+		const struct linx_value *d = bytes_of(bw, "data");
+		uint32_t by;
+		if (!d || d->len != 4 || linx_map_get(bw, "mask") ||
+		    linx_map_get(bw, "xor"))
+			return -1;
+		by = (uint32_t)get_uint(d->bytes, 4, true);
+		if (by > 31)
+			return -1;
+		nftl_sb_printf(b, " %s %u", bop[0] == 'l' ? "<<" : ">>", by);
+		return 0;
+	}
+	const struct linx_value *mb = bytes_of(bw, "mask");
+	const struct linx_value *xb = bytes_of(bw, "xor");
 	if (!mb || !xb || mb->len != 4 || xb->len != 4 ||
-	    !int_of(bw, "dreg", &dreg) || dreg != 1 ||
-	    (int_of(bw, "len", &len) && len != 4) ||
 	    (linx_map_get(bw, "op") && (!bop || strcmp(bop, "bool"))))
 		return -1;
 	uint32_t m = (uint32_t)get_uint(mb->bytes, 4, true);
 	uint32_t x = (uint32_t)get_uint(xb->bytes, 4, true);
-	b->n = 0;
-	nftl_sb_printf(b, "%s %s set ", t->proto, t->field);
-	sel_name(b, s);
 	if (x == 0)
 		nftl_sb_printf(b, " & 0x%x", m);
 	else if ((m & x) == 0 && (m | x) == UINT32_MAX)
@@ -1396,6 +1408,28 @@ static int mark_ops_text(struct sbuf *b, const struct nftl_sel *t,
 		nftl_sb_printf(b, " & 0x%x | 0x%x", m | x, x);
 	else
 		nftl_sb_printf(b, " & 0x%x ^ 0x%x", m, x);
+	return 0;
+}
+
+/* `T set S OPS` for the bitwise expressions bw[0..n-1] applied to S in
+ * register 1, in operators the parser folds back to exactly them. */
+static int mark_ops_text(struct sbuf *b, const struct nftl_sel *t,
+			 const struct nftl_sel *s, const struct linx_value *bw,
+			 uint32_t n)
+{
+	b->n = 0;
+	nftl_sb_printf(b, "%s %s set ", t->proto, t->field);
+	sel_name(b, s);
+	for (uint32_t k = 0; k < n; k++) {
+		const char *op = str_of(&bw[k], "op");
+		const char *prev = k ? str_of(&bw[k - 1], "op") : NULL;
+		/* two and/or/xor in a row would read back as one */
+		if (k && (!op || streq(op, "bool")) &&
+		    (!prev || streq(prev, "bool")))
+			return -1;
+		if (mark_op_text(b, &bw[k]) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -2178,14 +2212,21 @@ value:;
 		else
 			sel_name(&b, s);
 		used = 2;
-	} else if (is_expr(e1, "bitwise") && e2 &&
-		   (is_expr(e2, "meta") || is_expr(e2, "ct")) && sreg1(e2) &&
-		   sreg1(e1) && !prefix && !be && s->dtype == DT_MARK) {
-		/* meta mark set ct mark & 0xffff0000 | 0x1 (mark_ops()) */
-		const struct nftl_sel *t = set_target(e2);
-		if (!t || t->len != s->len || mark_ops_text(&b, t, s, e1) < 0)
+	} else if (is_expr(e1, "bitwise") && e2 && sreg1(e1) && !prefix &&
+		   !be && s->dtype == DT_MARK) {
+		/* meta mark set ct mark & 0xffff0000 | 0x1, ... >> 8
+		 * (mark_ops()): the bitwise run, then the set */
+		uint32_t k = i + 1;
+		while (k < n && is_expr(&ex[k], "bitwise"))
+			k++;
+		if (k >= n || (!is_expr(&ex[k], "meta") && !is_expr(&ex[k], "ct")) ||
+		    !sreg1(&ex[k]) || linx_map_get(&ex[k], "dreg"))
 			goto bad;
-		used = 3;
+		const struct nftl_sel *t = set_target(&ex[k]);
+		if (!t || t->len != s->len ||
+		    mark_ops_text(&b, t, s, e1, k - (i + 1)) < 0)
+			goto bad;
+		used = (int)(k - i + 1);
 	} else {
 		goto bad;
 	}

@@ -5021,13 +5021,43 @@ static int mark_ops(struct parser *p, struct rule *r, const struct nftl_sel *src
 
 	memset(mask, 0xff, sizeof(mask));
 	for (;;) {
-		const struct tok *t = peek(p);
+		const struct tok *t = peek(p), *t2 = peek_after(p);
 		char op = is_punct(t, '&') || is_ident(t, "and")   ? '&'
 			  : is_punct(t, '|') || is_ident(t, "or")  ? '|'
 			  : is_punct(t, '^') || is_ident(t, "xor") ? '^'
 								   : 0;
+		/* `<< N`, `>> N` (lshift, rshift): a bitwise of its own,
+		 * after the and/or/xor before it, as nft sends them */
+		bool lsh = is_ident(t, "lshift") ||
+			   (is_punct(t, '<') && t2 && is_punct(t2, '<'));
+		bool rsh = is_ident(t, "rshift") ||
+			   (is_punct(t, '>') && t2 && is_punct(t2, '>'));
 		struct val v;
 
+		if (lsh || rsh) {
+			uint64_t by;
+			next(p);
+			if (t->kind == T_PUNCT)
+				next(p);
+			if ((rc = expect_uint(p, 31, &by, "a shift")) < 0)
+				return rc;
+			if (any && (rc = e_bitwise_xor(p, r, mask, xor, 4)) < 0)
+				return rc;
+			memset(mask, 0xff, sizeof(mask));
+			memset(xor, 0, sizeof(xor));
+			any = false;
+			uint32_t b32 = (uint32_t)by;
+			struct linx_value e = linx_value_map();
+			linx_map_put_cstring(&e, "expr", "bitwise");
+			linx_map_put_int(&e, "sreg", 1);
+			linx_map_put_int(&e, "dreg", 1);
+			linx_map_put_cstring(&e, "op", lsh ? "lshift" : "rshift");
+			linx_map_put_int(&e, "len", 4);
+			linx_map_put_bytes(&e, "data", &b32, sizeof(b32));
+			if ((rc = push_expr(p, r, &e)) < 0)
+				return rc;
+			continue;
+		}
 		if (!op)
 			break;
 		next(p);

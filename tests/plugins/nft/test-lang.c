@@ -1247,6 +1247,9 @@ static const struct {
 	{ "table inet t {\n chain c {\n  tcp dport 22 dnat to 10.0.0.1\n"
 	  " }\n}\n",
 	  3, 16, "ip or ip6 must be specified with address for inet tables" },
+	/* a mark's shift: 0 to 31 bits */
+	{ "table ip t {\n chain c {\n  meta mark set ct mark >> 32\n }\n}\n",
+	  3, 28, "a shift out of range (at most 31)" },
 	/* a comment ends its rule, as in nft */
 	{ "table inet t {\n chain c {\n  tcp dport 22 counter comment \"ssh\" "
 	  "accept\n }\n}\n",
