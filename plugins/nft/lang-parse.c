@@ -8307,6 +8307,11 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 	for (;;) {
 		skip_seps(p);
 		const struct tok *t = peek(p);
+		if (is_punct(t, '}') && streq(kind, "synproxy") &&
+		    linx_map_get(&o, "mss") && !linx_map_get(&o, "wscale")) {
+			rc = unexpected(p, t, "wscale"); /* nft wants both */
+			goto out;
+		}
 		if (is_punct(t, '}')) {
 			next(p);
 			break;
@@ -8383,6 +8388,16 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 		} else if (streq(kind, "synproxy") &&
 			   (is_ident(t, "mss") || is_ident(t, "wscale") ||
 			    is_ident(t, "timestamp") || is_ident(t, "sack-perm"))) {
+			/* nft's order: mss, then wscale, then the flags */
+			if (!linx_map_get(&o, "mss") && !is_ident(t, "mss")) {
+				rc = unexpected(p, t, "mss");
+				goto out;
+			}
+			if (!linx_map_get(&o, "wscale") && !is_ident(t, "mss") &&
+			    !is_ident(t, "wscale")) {
+				rc = unexpected(p, t, "wscale");
+				goto out;
+			}
 			if ((rc = parse_synproxy_line(p, &o)) < 0)
 				goto out;
 		} else if (strncmp(kind, "ct_", 3) == 0 &&
@@ -8401,9 +8416,12 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 		}
 		t = peek(p);
 		/* nft lets a counter's, quota's or limit's one line end at
-		 * the brace, not a ct helper's */
+		 * the brace, not a ct helper's, ct timeout's, ct
+		 * expectation's or synproxy's */
 		if (t->kind != T_SEP &&
-		    (!is_punct(t, '}') || streq(kind, "ct_helper"))) {
+		    (!is_punct(t, '}') ||
+		     (!streq(kind, "counter") && !streq(kind, "quota") &&
+		      !streq(kind, "limit")))) {
 			rc = unexpected(p, t, "newline or semicolon");
 			goto out;
 		}
@@ -8494,8 +8512,10 @@ static int parse_flowtable(struct parser *p, const char *name)
 			rc = unexpected(p, t, "a flowtable property");
 			goto out;
 		}
+		/* every line of a flowtable ends with a separator in nft,
+		 * the last one too */
 		t = peek(p);
-		if (t->kind != T_SEP && !is_punct(t, '}')) {
+		if (t->kind != T_SEP) {
 			rc = unexpected(p, t, "newline or semicolon");
 			goto out;
 		}

@@ -463,8 +463,21 @@ static const struct {
 	/* ct timeout, ct expectation and synproxy objects */
 	{ "table ip t {\n synproxy p {\n  mss 70000\n }\n}\n", 3, 7,
 	  "mss out of range" },
-	{ "table ip t {\n synproxy p {\n  timestamp timestamp\n }\n}\n", 3, 13,
-	  "timestamp given twice" },
+	{ "table ip t {\n synproxy p {\n  mss 1460 wscale 7 timestamp timestamp\n"
+	  " }\n}\n",
+	  3, 31, "timestamp given twice" },
+	/* nft's order and nft's pair: mss, then wscale */
+	{ "table ip t {\n synproxy p {\n  wscale 7\n  mss 1460\n }\n}\n", 3, 3,
+	  "unexpected 'wscale', expecting mss" },
+	{ "table ip t {\n synproxy p {\n  mss 1460\n }\n}\n", 4, 2,
+	  "expecting wscale" },
+	/* a ct timeout's, ct expectation's, synproxy's or flowtable's last
+	 * line ends with a separator too, as in nft */
+	{ "table ip t {\n synproxy p { mss 1460 wscale 7 }\n}\n", 2, 33,
+	  "expecting newline or semicolon" },
+	{ "table ip t {\n flowtable f { hook ingress priority 0; devices = { lo }"
+	  " }\n}\n",
+	  2, 58, "expecting newline or semicolon" },
 	{ "table ip t {\n ct timeout w {\n  protocol tcp\n"
 	  "  policy = { replied : 1 }\n }\n}\n", 4, 14,
 	  "replied is not a tcp state" },
