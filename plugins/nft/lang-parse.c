@@ -8305,6 +8305,7 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 	linx_map_put_cstring(&o, "kind", kind);
 	linx_map_put_cstring(&o, "name", name);
 	for (;;) {
+		bool one_line = false;
 		skip_seps(p);
 		const struct tok *t = peek(p);
 		if (is_punct(t, '}') && streq(kind, "synproxy") &&
@@ -8398,8 +8399,16 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 				rc = unexpected(p, t, "wscale");
 				goto out;
 			}
+			bool had_wscale = linx_map_get(&o, "wscale") != NULL;
 			if ((rc = parse_synproxy_line(p, &o)) < 0)
 				goto out;
+			/* `mss N wscale N [flags]` on one line, or the flags
+			 * on theirs, may end at the brace, as a counter's
+			 * line may */
+			one_line = (is_ident(t, "mss") && !had_wscale &&
+				    linx_map_get(&o, "wscale") != NULL) ||
+				   is_ident(t, "timestamp") ||
+				   is_ident(t, "sack-perm");
 		} else if (strncmp(kind, "ct_", 3) == 0 &&
 			   is_ident(t, "l3proto")) {
 			next(p);
@@ -8421,7 +8430,7 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 		if (t->kind != T_SEP &&
 		    (!is_punct(t, '}') ||
 		     (!streq(kind, "counter") && !streq(kind, "quota") &&
-		      !streq(kind, "limit")))) {
+		      !streq(kind, "limit") && !one_line))) {
 			rc = unexpected(p, t, "newline or semicolon");
 			goto out;
 		}

@@ -473,7 +473,7 @@ static const struct {
 	  "expecting wscale" },
 	/* a ct timeout's, ct expectation's, synproxy's or flowtable's last
 	 * line ends with a separator too, as in nft */
-	{ "table ip t {\n synproxy p { mss 1460 wscale 7 }\n}\n", 2, 33,
+	{ "table ip t {\n synproxy p { mss 1460; wscale 7 }\n}\n", 2, 34,
 	  "expecting newline or semicolon" },
 	{ "table ip t {\n flowtable f { hook ingress priority 0; devices = { lo }"
 	  " }\n}\n",
