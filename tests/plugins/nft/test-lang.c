@@ -1449,8 +1449,8 @@ START_TEST(iproute2_names)
 		{ "/etc/iproute2/rt_realms", "/usr/share/iproute2/rt_realms" },
 	};
 	static const char *const rules[][2] = {
-		{ "meta oifgroup %s accept", "default" },
-		{ "meta rtclassid %s accept", "cosmos" },
+		{ "meta oifgroup", "default" },
+		{ "meta rtclassid", "cosmos" },
 	};
 	for (size_t i = 0; i < 2; i++) {
 		if (access(files[i][0], R_OK) != 0 &&
@@ -1461,10 +1461,11 @@ START_TEST(iproute2_names)
 			continue;
 		}
 		char rule[64], a[160], b[160];
-		snprintf(rule, sizeof(rule), rules[i][0], rules[i][1]);
+		snprintf(rule, sizeof(rule), "%s %s accept", rules[i][0],
+			 rules[i][1]);
 		snprintf(a, sizeof(a), "table ip t {\n chain c {\n  %s\n }\n}\n",
 			 rule);
-		snprintf(rule, sizeof(rule), rules[i][0], "0");
+		snprintf(rule, sizeof(rule), "%s 0 accept", rules[i][0]);
 		snprintf(b, sizeof(b), "table ip t {\n chain c {\n  %s\n }\n}\n",
 			 rule);
 		struct linx_value ra = parse_ok(a), rb = parse_ok(b);
