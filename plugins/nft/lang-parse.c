@@ -7430,8 +7430,19 @@ static int parse_devices(struct parser *p, struct linx_value *ret)
 		int rc = expect_name(p, &n, "a device name");
 		if (rc < 0)
 			return rc;
-		if (strlen(n) >= 16)
+		size_t nl = strlen(n);
+		if (nl >= 16)
 			return perror_at(p, p->last, "device name too long");
+		/* what an interface name cannot hold (DT_IFNAME), and no
+		 * wildcard: the formatter could not write it back */
+		for (size_t i = 0; i < nl; i++)
+			if ((unsigned char)n[i] < 0x20 || n[i] == 0x7f)
+				return perror_at(p, p->last, "a control character "
+							     "in an interface "
+							     "name");
+		if (nl && n[nl - 1] == '*')
+			return perror_at(p, p->last, "unsupported feature: a "
+						     "wildcard device name");
 		linx_list_push_cstring(ret, n);
 		if (brace)
 			skip_seps(p);

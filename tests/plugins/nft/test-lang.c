@@ -1260,6 +1260,13 @@ static const struct {
 	{ "table inet t {\n chain c {\n  tcp dport 22 dnat to 10.0.0.1\n"
 	  " }\n}\n",
 	  3, 16, "ip or ip6 must be specified with address for inet tables" },
+	/* a device name the formatter could not write back (fuzzer) */
+	{ "table netdev t {\n chain c {\n  type filter hook ingress device "
+	  "\"l\002o\" priority 0\n }\n}\n",
+	  3, 35, "a control character in an interface name" },
+	{ "table netdev t {\n chain c {\n  type filter hook ingress device "
+	  "\"lo*\" priority 0\n }\n}\n",
+	  3, 35, "unsupported feature: a wildcard device name" },
 	/* a mark's shift: 0 to 31 bits */
 	{ "table ip t {\n chain c {\n  meta mark set ct mark >> 32\n }\n}\n",
 	  3, 28, "a shift out of range (at most 31)" },
