@@ -1366,11 +1366,13 @@ static const struct nftl_sel *set_target(const struct linx_value *e)
 	return t;
 }
 
-/* `T set S OPS` for reg = (S & mask) ^ xor, in operators the parser
- * folds back to exactly that mask and xor. */
-/* One bitwise of a mark's value as the parser reads it back: ` & M`,
- * ` | X`, ` ^ X`, ` & M | X`, ` & M ^ X` (mark_ops()), or a shift, ` << N`,
- * ` >> N`.  -1 for a bitwise the language cannot write. */
+static int bitwise_ops_text(struct sbuf *b, unsigned dt, const uint8_t *m,
+			    const uint8_t *x, unsigned len);
+
+/* One bitwise of a mark's value as the parser reads it back: its mask and
+ * xor (bitwise_ops_text()), or a shift, ` << N`, ` >> N`: 'S' for a
+ * shift, 'B' for a mask-and-xor, -1 for a bitwise the language cannot
+ * write. */
 static int mark_op_text(struct sbuf *b, const struct linx_value *bw)
 {
 	const char *bop = str_of(bw, "op");
@@ -1389,48 +1391,64 @@ static int mark_op_text(struct sbuf *b, const struct linx_value *bw)
 		if (by > 31)
 			return -1;
 		nftl_sb_printf(b, " %s %u", bop[0] == 'l' ? "<<" : ">>", by);
-		return 0;
+		return 'S';
 	}
 	const struct linx_value *mb = bytes_of(bw, "mask");
 	const struct linx_value *xb = bytes_of(bw, "xor");
 	if (!mb || !xb || mb->len != 4 || xb->len != 4 ||
 	    (linx_map_get(bw, "op") && (!bop || strcmp(bop, "bool"))))
 		return -1;
-	uint32_t m = (uint32_t)get_uint(mb->bytes, 4, true);
-	uint32_t x = (uint32_t)get_uint(xb->bytes, 4, true);
-	if (x == 0)
-		nftl_sb_printf(b, " & 0x%x", m);
-	else if ((m & x) == 0 && (m | x) == UINT32_MAX)
-		nftl_sb_printf(b, " | 0x%x", x);
-	else if (m == UINT32_MAX)
-		nftl_sb_printf(b, " ^ 0x%x", x);
-	else if ((m & x) == 0)
-		nftl_sb_printf(b, " & 0x%x | 0x%x", m | x, x);
-	else
-		nftl_sb_printf(b, " & 0x%x ^ 0x%x", m, x);
-	return 0;
+	return bitwise_ops_text(b, DT_MARK, mb->bytes, xb->bytes, 4) < 0 ? -1
+									  : 'B';
 }
 
 /* `T set S OPS` for the bitwise expressions bw[0..n-1] applied to S in
- * register 1, in operators the parser folds back to exactly them. */
+ * register 1, in operators the parser folds back to exactly them: a shift
+ * binds tighter than the others, so one after a mask-and-xor takes what
+ * came before into a group, `(ct mark & 0xff00) >> 8`. */
 static int mark_ops_text(struct sbuf *b, const struct nftl_sel *t,
 			 const struct nftl_sel *s, const struct linx_value *bw,
 			 uint32_t n)
 {
+	struct sbuf ops = { 0 };
+	int prev = 0, rc = 0;
+
 	b->n = 0;
 	nftl_sb_printf(b, "%s %s set ", t->proto, t->field);
-	sel_name(b, s);
-	for (uint32_t k = 0; k < n; k++) {
-		const char *op = str_of(&bw[k], "op");
-		const char *prev = k ? str_of(&bw[k - 1], "op") : NULL;
+	sel_name(&ops, s);
+	for (uint32_t k = 0; rc == 0 && k < n; k++) {
+		size_t at = ops.n;
+		int op = mark_op_text(&ops, &bw[k]);
 		/* two and/or/xor in a row would read back as one */
-		if (k && (!op || streq(op, "bool")) &&
-		    (!prev || streq(prev, "bool")))
-			return -1;
-		if (mark_op_text(b, &bw[k]) < 0)
-			return -1;
+		if (op < 0 || (op == 'B' && prev == 'B'))
+			rc = -1;
+		else if (op == 'S' && prev == 'B') {
+			/* "(" + ops[0, at) + ")" + ops[at, n) */
+			struct sbuf g = { 0 };
+			nftl_sb_put(&g, "(", 1);
+			nftl_sb_put(&g, ops.p, at);
+			nftl_sb_put(&g, ")", 1);
+			nftl_sb_put(&g, ops.p + at, ops.n - at);
+			free(ops.p);
+			ops = g;
+		}
+		prev = op;
 	}
-	return 0;
+	if (rc == 0 && !ops.oom)
+		nftl_sb_put(b, ops.p, ops.n);
+	rc = rc < 0 || ops.oom ? -1 : 0;
+	free(ops.p);
+	return rc;
+}
+
+/* Whether value d has bits outside mask m (of d's length): a masked
+ * address compared with such a value is no prefix (it never matches). */
+static bool host_bits(const struct linx_value *m, const struct linx_value *d)
+{
+	for (uint32_t k = 0; k < d->len && k < m->len; k++)
+		if (d->bytes[k] & (uint8_t)~m->bytes[k])
+			return true;
+	return false;
 }
 
 /* The prefix length a mask of leading ones stands for, or -1. */
@@ -1522,6 +1540,45 @@ static int be_text(struct sbuf *b, unsigned dt, const uint8_t *d, unsigned len,
 		h[k] = d[k];
 #endif
 	return value_text(b, dt, h, len, -1);
+}
+
+/* The operators a bitwise reg = (reg & m) ^ x of `len` bytes reads back
+ * from (the parser's binops): ` & M`, ` | X`, ` & M | X` with M the bits
+ * kept or set, ` ^ X`, ` & M ^ X`, the values in dt's notation.  The
+ * last operator written ('&', '|', '^'), or -1. */
+static int bitwise_ops_text(struct sbuf *b, unsigned dt, const uint8_t *m,
+			    const uint8_t *x, unsigned len)
+{
+	uint8_t mx[16];
+	bool zero = true, disjoint = true, full = true, ones = true;
+
+	if (len > sizeof(mx))
+		return -1;
+	for (unsigned k = 0; k < len; k++) {
+		mx[k] = m[k] | x[k];
+		zero = zero && !x[k];
+		disjoint = disjoint && !(m[k] & x[k]);
+		full = full && mx[k] == 0xff;
+		ones = ones && m[k] == 0xff;
+	}
+	if (zero || !disjoint) {
+		if (!ones || zero) {
+			nftl_sb_puts(b, " & ");
+			if (be_text(b, dt, m, len, false) < 0)
+				return -1;
+		}
+		if (zero)
+			return '&';
+		nftl_sb_puts(b, " ^ ");
+		return be_text(b, dt, x, len, false) < 0 ? -1 : '^';
+	}
+	if (!full) {
+		nftl_sb_puts(b, " & ");
+		if (be_text(b, dt, mx, len, false) < 0)
+			return -1;
+	}
+	nftl_sb_puts(b, " | ");
+	return be_text(b, dt, x, len, false) < 0 ? -1 : '|';
 }
 
 /* One end of a range match (bytes, big-endian when `be`). */
@@ -1723,6 +1780,49 @@ static bool flag_mask_text(struct sbuf *b, const struct nftl_sel *s,
 	return true;
 }
 
+/* Whether ex[i + 1] is a mask-and-xor of the value loaded at ex[i], for
+ * s, that fmt_match_as() writes as operators (SEL OPS RHS): one the other
+ * branches do not take - with an xor, or before an ordering, a range or
+ * a set. */
+static bool chain_ahead(const struct linx_value *ex, uint32_t n, uint32_t i,
+			const struct nftl_sel *s)
+{
+	const struct linx_value *bw = &ex[i + 1];
+	const struct linx_value *m = bytes_of(bw, "mask");
+	const struct linx_value *x = bytes_of(bw, "xor");
+	const char *bop = str_of(bw, "op");
+	int64_t dreg, len = s->len;
+
+	if (i + 2 >= n || !is_expr(bw, "bitwise") || !sreg1(bw) ||
+	    !int_of(bw, "dreg", &dreg) || dreg != 1 || !m || !x ||
+	    (linx_map_get(bw, "op") && (!bop || strcmp(bop, "bool"))) ||
+	    m->len != (uint32_t)s->len || x->len != m->len || m->len > 16 ||
+	    nftl_dtype_is_bitmask(s->dtype) || s->dtype == DT_CTLABEL ||
+	    s->dtype == DT_IFNAME || s->bits || s->mask)
+		return false;
+	if (is_expr(&ex[i], "payload") &&
+	    (!int_of(&ex[i], "len", &len) || len != s->len))
+		return false;
+	/* what follows is a match's: a comparison, or a lookup that leaves
+	 * nothing or a verdict (not a value, for a statement to use) */
+	const struct linx_value *nx = &ex[i + 2];
+	const char *op = str_of(nx, "op");
+	int64_t rd = 0;
+	if (is_expr(nx, "byteorder") && i + 3 < n)
+		nx = &ex[i + 3];
+	int_of(nx, "dreg", &rd);
+	bool cmp = is_expr(nx, "cmp") || is_expr(nx, "range");
+	bool set = (is_expr(nx, "lookup") || is_expr(nx, "set_literal")) &&
+		   rd == 0 && !is_expr(&ex[i + 2], "byteorder");
+	if (!cmp && !set)
+		return false;
+	for (uint32_t k = 0; k < x->len; k++)
+		if (x->bytes[k])
+			return true;
+	return set || is_expr(nx, "range") || is_expr(&ex[i + 2], "byteorder") ||
+	       (op && strcmp(op, "eq") && strcmp(op, "neq"));
+}
+
 static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			uint32_t n, uint32_t i, const struct nftl_sel *s,
 			bool prefix, const char *lhs)
@@ -1884,19 +1984,53 @@ value:;
 	int64_t ll = s->len;
 	if (s->kind == SEL_PAYLOAD)
 		int_of(ld, "len", &ll);
-	/* a host-order value ordered in network order (nftl_dtype_hton):
-	 * the byteorder is part of the match, its values are big-endian */
-	bool be = !prefix && is_expr(&ex[i + 1], "byteorder") &&
-		  hton_of(&ex[i + 1], s);
-	bool hton = !prefix && nftl_dtype_hton(s->dtype, s->len);
-	if (be && i + 2 >= n)
-		return unsupported(c, &ex[i + 1], "a byteorder without a match");
-	const struct linx_value *e1 = &ex[i + 1 + be];
-	const struct linx_value *e2 = i + 2 + be < n ? &ex[i + 2 + be] : NULL;
+	/* SEL OPS RHS (the parser's binops): a mask-and-xor before what the
+	 * branches below read only without one - an xor, an ordering, a
+	 * range, a set - written as its operators; `last` the last of them */
+	int chain = !prefix && !lhs && chain_ahead(ex, n, i, s);
+	int last = 0;
 	if (lhs)
 		nftl_sb_puts(&b, lhs);
 	else
 		sel_name(&b, s);
+	if (chain) {
+		const struct linx_value *bw = &ex[i + 1];
+		const struct linx_value *m = bytes_of(bw, "mask");
+		const struct linx_value *x = bytes_of(bw, "xor");
+		const struct linx_value *nx = &ex[i + 2];
+		bool single = is_expr(nx, "cmp") &&
+			      (streq(str_of(nx, "op"), "eq") ||
+			       streq(str_of(nx, "op"), "neq"));
+		bool named = is_expr(nx, "lookup") &&
+			     !linx_map_get(nx, "dreg");
+		last = bitwise_ops_text(&b, s->dtype, m->bytes, x->bytes,
+					m->len);
+		/* an outermost ^ moves onto a single value, so one more,
+		 * of nothing, keeps this one in the bitwise; it stays
+		 * before a named set, and is refused before the rest */
+		if (last == '^' && single) {
+			static const uint8_t zero[16];
+			nftl_sb_puts(&b, " ^ ");
+			last = be_text(&b, s->dtype, zero, m->len, false);
+		} else if (last == '^' && !named) {
+			last = -1;
+		}
+		if (last < 0) {
+			free(b.p);
+			return unsupported(c, bw, "cannot be written in nft "
+						  "syntax");
+		}
+	}
+	/* a host-order value ordered in network order (nftl_dtype_hton):
+	 * the byteorder is part of the match, its values are big-endian */
+	bool be = !prefix && is_expr(&ex[i + 1 + chain], "byteorder") &&
+		  hton_of(&ex[i + 1 + chain], s);
+	bool hton = !prefix && nftl_dtype_hton(s->dtype, s->len);
+	if (be && i + 2 + chain >= n)
+		return unsupported(c, &ex[i + 1], "a byteorder without a match");
+	const struct linx_value *e1 = &ex[i + 1 + chain + be];
+	const struct linx_value *e2 =
+		i + 2 + chain + be < n ? &ex[i + 2 + chain + be] : NULL;
 	nftl_sb_put(&b, " ", 1);
 	/* `tcp flags & (syn|ack) { syn, syn|ack }`, `... vmap { ... }`:
 	 * the masked flags looked up (the parser's masked_set) */
@@ -1963,7 +2097,7 @@ value:;
 			 * would add the byteorder this rule lacks */
 			if (hton && ordering != be)
 				goto bad;
-			nftl_sb_puts(&b, ot);
+			nftl_sb_puts(&b, chain && !ot[0] ? "== " : ot);
 			if (prefix) {
 				if (d->len != ll || (op[0] != 'e' && op[0] != 'n'))
 					goto bad;
@@ -1991,7 +2125,9 @@ value:;
 			}
 			used = 2;
 			/* what the match tells the dependencies that follow */
-			if (op[0] == 'e' && s->kind == SEL_META && !prefix) {
+			if (chain)
+				;
+			else if (op[0] == 'e' && s->kind == SEL_META && !prefix) {
 				if (streq(s->key, "l4proto"))
 					c->l4 = d->bytes[0];
 				else if (streq(s->key, "nfproto") &&
@@ -2076,7 +2212,8 @@ value:;
 			}
 			used = 3;
 		} else if ((s->dtype == DT_IPV4 || s->dtype == DT_IPV6) &&
-			   prefix_len(m->bytes, m->len) >= 0) {
+			   prefix_len(m->bytes, m->len) >= 0 &&
+			   !host_bits(m, d)) {
 			/* a prefix mask */
 			int plen = prefix_len(m->bytes, m->len);
 			if (strcmp(op, "eq") && strcmp(op, "neq"))
@@ -2235,7 +2372,7 @@ done:
 		goto bad;
 	word(c, b.p);
 	free(b.p);
-	return used + be + masked;
+	return used + be + masked + chain;
 bad:
 	free(b.p);
 	return unsupported(c, e1, "cannot be written in nft syntax");

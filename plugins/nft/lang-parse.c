@@ -1271,6 +1271,21 @@ static int e_field_mask(struct parser *p, struct rule *r,
 	return e_bitwise(p, r, m, s->len);
 }
 
+/* A bitwise shift of register 1 by `by` bits (`<< N` when left). */
+static int e_shift(struct parser *p, struct rule *r, bool left, uint32_t by,
+		   unsigned len)
+{
+	struct linx_value e = linx_value_map();
+
+	linx_map_put_cstring(&e, "expr", "bitwise");
+	linx_map_put_int(&e, "sreg", 1);
+	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_cstring(&e, "op", left ? "lshift" : "rshift");
+	linx_map_put_int(&e, "len", len);
+	linx_map_put_bytes(&e, "data", &by, sizeof(by)); /* host order */
+	return push_expr(p, r, &e);
+}
+
 /* A bit field's masked value shifted down to the field's own value, for
  * a named set or map of its type (`ip dscp @s`, `ip dscp vmap @m`): nft
  * shifts the elements of an anonymous set up instead, and cannot do that
@@ -1278,20 +1293,9 @@ static int e_field_mask(struct parser *p, struct rule *r,
 static int e_field_shift(struct parser *p, struct rule *r,
 			 const struct nftl_sel *s)
 {
-	struct linx_value e;
-	uint32_t by;
-
 	if (!s || !s->bits || !s->shift) /* s: NULL for fib */
 		return 0;
-	by = s->shift;
-	e = linx_value_map();
-	linx_map_put_cstring(&e, "expr", "bitwise");
-	linx_map_put_int(&e, "sreg", 1);
-	linx_map_put_int(&e, "dreg", 1);
-	linx_map_put_cstring(&e, "op", "rshift");
-	linx_map_put_int(&e, "len", s->len);
-	linx_map_put_bytes(&e, "data", &by, sizeof(by)); /* host order */
-	return push_expr(p, r, &e);
+	return e_shift(p, r, false, s->shift, s->len);
 }
 
 /* A ct key into register 1, with the direction of `ct original|reply
@@ -2995,6 +2999,68 @@ static int masked_match(struct parser *p, struct rule *r, unsigned dt,
 }
 
 /* One plain value of a masked match: no prefix, range or wildcard. */
+/* ---- a value's bitwise operators ------------------------------------------ */
+
+/* `SEL OP C OP C ...`: `&`, `^`, `|` (and, xor, or) and the shifts `<<`,
+ * `>>` (lshift, rshift), with nft's precedence, which is C's: shifts bind
+ * tightest, then &, then ^, then |, each from the left.  The selector is
+ * the leftmost operand and every other operand a constant, which folds
+ * with its neighbours (`| 0x10 & 0xff` is `| 0x10`), so what reaches the
+ * selector is a run of shifts and, between them, one mask-and-xor each.
+ * A parenthesised group of constants is one operand; a group around the
+ * selector is read by the caller (stmt_set()). */
+struct binops {
+	unsigned dt, len;
+	struct rule *r;	     /* where shifts go; NULL: none (a match) */
+	uint8_t mask[16], xor[16]; /* the pending mask-and-xor */
+	uint8_t top[16];     /* the constant of the last operator applied */
+	char last;	     /* that operator: '&', '^', '|' (0: none) */
+	unsigned n;	     /* and/or/xor applied since the last shift */
+};
+
+/* The operator at the parser's position, 'L' and 'R' for the shifts, or
+ * 0; its binding strength in *prec. */
+static char binop_at(struct parser *p, int *prec)
+{
+	const struct tok *t = peek(p), *t2 = peek_after(p);
+
+	if (is_ident(t, "lshift") || (is_punct(t, '<') && t2 && is_punct(t2, '<')))
+		return *prec = 4, 'L';
+	if (is_ident(t, "rshift") || (is_punct(t, '>') && t2 && is_punct(t2, '>')))
+		return *prec = 4, 'R';
+	if (is_punct(t, '&') || is_ident(t, "and"))
+		return *prec = 3, '&';
+	if (is_punct(t, '^') || is_ident(t, "xor"))
+		return *prec = 2, '^';
+	if (is_punct(t, '|') || is_ident(t, "or"))
+		return *prec = 1, '|';
+	return 0;
+}
+
+static void binops_init(struct binops *b, unsigned dt, unsigned len,
+			struct rule *r)
+{
+	memset(b, 0, sizeof(*b));
+	b->dt = dt;
+	b->len = len;
+	b->r = r;
+	memset(b->mask, 0xff, len);
+}
+
+/* The pending mask-and-xor as a bitwise of its own, before a shift. */
+static int binops_flush(struct parser *p, struct binops *b)
+{
+	int rc = 0;
+
+	if (b->n)
+		rc = e_bitwise_xor(p, b->r, b->mask, b->xor, b->len);
+	memset(b->mask, 0xff, b->len);
+	memset(b->xor, 0, b->len);
+	b->n = 0;
+	b->last = 0;
+	return rc;
+}
+
 static int mask_operand(struct parser *p, unsigned dt, unsigned len,
 			struct val *v)
 {
@@ -3009,38 +3075,119 @@ static int mask_operand(struct parser *p, unsigned dt, unsigned len,
 	return 0;
 }
 
-/* SEL & MASK [==|!=] VALUE (or `and`), for any type: the load, a bitwise
- * with MASK, a cmp with VALUE, as nft compiles it. Ordering a masked
- * value is left out (host-order keys would need a byteorder). */
-static int masked_value_match(struct parser *p, struct rule *r, unsigned dt,
-			      unsigned len)
+/* The operators binding at least as tightly as `min`, applied to the
+ * selector (var) or to a constant read here into c. */
+static int binop_expr(struct parser *p, struct binops *b, bool var, int min,
+		      uint8_t *c, unsigned depth)
 {
-	struct val m, v;
-	const char *op = "eq";
+	int prec, rc;
+	char op;
+
+	if (depth > 16)
+		return perror_at(p, peek(p), "expression nested too deeply");
+	if (!var && accept_punct(p, '(')) {
+		if ((rc = binop_expr(p, b, false, 1, c, depth + 1)) < 0)
+			return rc;
+		if ((rc = expect_punct(p, ')')) < 0)
+			return rc;
+	} else if (!var) {
+		struct val v;
+		if ((rc = mask_operand(p, b->dt, b->len, &v)) < 0)
+			return rc;
+		memcpy(c, v.b, b->len);
+	}
+	while ((op = binop_at(p, &prec)) && prec >= min) {
+		const struct tok *at = next(p);
+		uint8_t k[16];
+
+		if (op == 'L' || op == 'R') {
+			uint64_t by;
+			if (at->kind == T_PUNCT)
+				next(p);
+			if (!var)
+				return perror_at(p, at, "unsupported feature: "
+							"shifting a constant");
+			if (!b->r)
+				return perror_at(p, at, "unsupported feature: "
+							"a shift in a match");
+			if ((rc = expect_uint(p, b->len * 8 - 1, &by,
+					      "a shift")) < 0 ||
+			    (rc = binops_flush(p, b)) < 0 ||
+			    (rc = e_shift(p, b->r, op == 'L', (uint32_t)by,
+					  b->len)) < 0)
+				return rc;
+			continue;
+		}
+		if ((rc = binop_expr(p, b, false, prec + 1, k, depth + 1)) < 0)
+			return rc;
+		uint8_t *x = var ? b->xor : c;
+		for (unsigned i = 0; i < b->len; i++) {
+			if (op == '&') {
+				if (var)
+					b->mask[i] &= k[i];
+				x[i] &= k[i];
+			} else if (op == '|') {
+				if (var)
+					b->mask[i] &= (uint8_t)~k[i];
+				x[i] |= k[i];
+			} else {
+				x[i] ^= k[i];
+			}
+		}
+		if (var) {
+			memcpy(b->top, k, b->len);
+			b->last = op;
+			b->n++;
+		}
+	}
+	return 0;
+}
+
+/* `SEL OPS` in a match, the load done, before its operator and value:
+ * the bitwise, with nft's one rewrite - an outermost `^ C` moves onto a
+ * single value (`meta mark & 0xff ^ 0x1 == 0x3` is `meta mark & 0xff ==
+ * 0x2`), stays in the bitwise before a named set, and is refused before
+ * anything else it would have to move into.  The operator is read here;
+ * *xfer gets the constant the value is to be xored with, or NULL. */
+static int match_binops(struct parser *p, struct rule *r, unsigned dt,
+			unsigned len, const char **op, bool *explicit_op,
+			struct binops *b, const uint8_t **xfer)
+{
 	int rc;
 
-	if (len > sizeof(m.b) || dt == DT_IFNAME)
-		return perror_at(p, p->last, "unsupported feature: masking "
+	*xfer = NULL;
+	if (len > sizeof(b->mask) || dt == DT_IFNAME)
+		return perror_at(p, peek(p), "unsupported feature: masking "
 					     "this type");
-	if ((rc = mask_operand(p, dt, len, &m)) < 0)
+	binops_init(b, dt, len, NULL);
+	if ((rc = binop_expr(p, b, true, 1, NULL, 0)) < 0)
 		return rc;
 	const struct tok *o = peek(p);
 	if (op_of(o)) {
-		op = op_of(o);
+		*op = op_of(o);
+		*explicit_op = true;
 		next(p);
 	} else if (is_punct(o, '=')) {
 		next(p);
 		if ((rc = expect_punct(p, '=')) < 0)
 			return rc;
+		*explicit_op = true;
 	}
-	if (!streq(op, "eq") && !streq(op, "neq"))
-		return perror_at(p, o, "unsupported feature: ordering a "
-				       "masked value");
-	if ((rc = mask_operand(p, dt, len, &v)) < 0)
-		return rc;
-	if ((rc = e_bitwise(p, r, m.b, len)) < 0)
-		return rc;
-	return e_cmp(p, r, op, v.b, len);
+	const struct tok *t = peek(p);
+	bool ordering = strcmp(*op, "eq") && strcmp(*op, "neq");
+	if (b->last == '^' && t->kind != T_SETREF) {
+		if (ordering || is_punct(t, '{') || t->kind == T_VAR ||
+		    is_ident(t, "vmap"))
+			return perror_at(p, t, "unsupported feature: an "
+					       "outermost ^ before a set, a map, "
+					       "a variable or an ordering");
+		for (unsigned i = 0; i < len; i++)
+			b->xor[i] ^= b->top[i];
+		*xfer = b->top;
+		if (b->n == 1) /* nothing but that ^ */
+			return 0;
+	}
+	return e_bitwise_xor(p, r, b->mask, b->xor, len);
 }
 
 /* nft refuses to compare a generator with a value it never gives:
@@ -3181,9 +3328,11 @@ static int match_rest(struct parser *p, struct rule *r,
 {
 	unsigned len = s->len, dt = s->dtype;
 	const char *op = "eq";
-	bool explicit_op = false;
+	bool explicit_op = false, chained = false;
 	struct nftl_sel in_tag;
-	int rc;
+	struct binops bo;
+	const uint8_t *xfer = NULL;
+	int rc, prec;
 
 	if ((rc = emit_deps(p, r, s, at)) < 0)
 		return rc;
@@ -3248,8 +3397,8 @@ static int match_rest(struct parser *p, struct rule *r,
 	if (is_ident(t, "map"))
 		return perror_at(p, t, "unsupported feature: map lookups in "
 				       "matches");
-	if (s->mask && (is_ident(t, "vmap") || is_punct(t, '&') ||
-			is_ident(t, "and") || t->kind == T_VAR))
+	if (s->mask && (is_ident(t, "vmap") || binop_at(p, &prec) ||
+			t->kind == T_VAR))
 		return perror_at(p, t, "unsupported feature: this form of "
 				       "%s %s",
 				 s->proto, s->field);
@@ -3281,6 +3430,11 @@ static int match_rest(struct parser *p, struct rule *r,
 			return perror_at(p, t, "value %llu exceeds valid range "
 					       "0-%u",
 					 (unsigned long long)t->u, s->mask);
+	}
+rhs:
+	if (chained && !explicit_op && is_ident(t, "vmap")) {
+		next(p);
+		return vmap_rhs(p, r, dt, len);
 	}
 	if (t->kind == T_SETREF || is_punct(t, '{'))
 		return set_rhs(p, r, s, dt, len, neq, ordering, t);
@@ -3380,12 +3534,19 @@ static int match_rest(struct parser *p, struct rule *r,
 		memset(tmp, 0, sizeof(tmp));
 		return e_cmp(p, r, "neq", tmp, len);
 	}
-	if (!explicit_op && (accept_punct(p, '&') || accept_ident(p, "and"))) {
+	if (!explicit_op && !chained && binop_at(p, &prec)) {
 		if (s->bits) /* nft masks the field's bits again */
-			return perror_at(p, p->last, "unsupported feature: "
+			return perror_at(p, peek(p), "unsupported feature: "
 						     "masking %s %s",
 					 s->proto, s->field);
-		return masked_value_match(p, r, dt, len);
+		if ((rc = match_binops(p, r, dt, len, &op, &explicit_op, &bo,
+				       &xfer)) < 0)
+			return rc;
+		chained = true;
+		t = peek(p);
+		neq = streq(op, "neq");
+		ordering = !neq && !streq(op, "eq");
+		goto rhs;
 	}
 	struct val v;
 	const struct tok *vat = peek(p);
@@ -3395,6 +3556,19 @@ static int match_rest(struct parser *p, struct rule *r,
 		linx_value_clear(&v.elem);
 		return rc;
 	}
+	if (chained && (v.plen >= 0 || v.wildcard ||
+			(xfer && (is_punct(peek(p), '-') ||
+				  is_punct(peek(p), ','))))) {
+		linx_value_clear(&v.elem);
+		return perror_at(p, vat, v.plen >= 0 || v.wildcard
+						 ? "a masked match takes plain "
+						   "values"
+						 : "unsupported feature: an "
+						   "outermost ^ before a range "
+						   "or a list");
+	}
+	for (unsigned i = 0; xfer && i < v.len && i < len; i++)
+		v.b[i] ^= xfer[i];
 	/* A comma list: nft takes one only of flags (the bitmask branch
 	 * above) and refuses any other, at its first value ("Basetype of
 	 * type ... is not bitmask"); the cases below say more. */
@@ -3496,7 +3670,8 @@ static int match_rest(struct parser *p, struct rule *r,
 			return rc;
 		return e_cmp(p, r, op, v.b, len);
 	}
-	note_ctx(r, s, op, &v);
+	if (!chained)
+		note_ctx(r, s, op, &v);
 	if (ordering && nftl_dtype_hton(dt, v.len)) {
 		if ((rc = e_hton(p, r, v.len)) < 0)
 			return rc;
@@ -5007,82 +5182,44 @@ static bool map_ahead(struct parser *p)
 
 
 /* meta KEY set VALUE / ct KEY set VALUE (mark and friends) */
-/*
- * `meta mark set ct mark & 0xffff0000 | 0x1`: the operators after a
- * mark, folded left to right into one bitwise, reg = (reg & mask) ^ xor,
- * as nft folds them: `& v` keeps v's bits, `| v` sets them, `^ v` flips
- * them. Bytewise, so host order does not matter.
- */
-static int mark_ops(struct parser *p, struct rule *r, const struct nftl_sel *src)
+/* A mark's value after `set`, its selector loaded: the operators after
+ * it (struct binops), each mask-and-xor and each shift a bitwise of its
+ * own, as nft sends them; the `open` groups opened before the selector
+ * close on the way, `(ct mark & 0xff00) >> 8`. */
+static int mark_ops(struct parser *p, struct rule *r, const struct nftl_sel *src,
+		    unsigned open)
 {
-	uint8_t mask[4], xor[4] = { 0 };
-	bool any = false;
+	struct binops b;
 	int rc;
 
-	memset(mask, 0xff, sizeof(mask));
+	binops_init(&b, src->dtype, src->len, r);
 	for (;;) {
-		const struct tok *t = peek(p), *t2 = peek_after(p);
-		char op = is_punct(t, '&') || is_ident(t, "and")   ? '&'
-			  : is_punct(t, '|') || is_ident(t, "or")  ? '|'
-			  : is_punct(t, '^') || is_ident(t, "xor") ? '^'
-								   : 0;
-		/* `<< N`, `>> N` (lshift, rshift): a bitwise of its own,
-		 * after the and/or/xor before it, as nft sends them */
-		bool lsh = is_ident(t, "lshift") ||
-			   (is_punct(t, '<') && t2 && is_punct(t2, '<'));
-		bool rsh = is_ident(t, "rshift") ||
-			   (is_punct(t, '>') && t2 && is_punct(t2, '>'));
-		struct val v;
-
-		if (lsh || rsh) {
-			uint64_t by;
-			next(p);
-			if (t->kind == T_PUNCT)
-				next(p);
-			if ((rc = expect_uint(p, 31, &by, "a shift")) < 0)
-				return rc;
-			if (any && (rc = e_bitwise_xor(p, r, mask, xor, 4)) < 0)
-				return rc;
-			memset(mask, 0xff, sizeof(mask));
-			memset(xor, 0, sizeof(xor));
-			any = false;
-			uint32_t b32 = (uint32_t)by;
-			struct linx_value e = linx_value_map();
-			linx_map_put_cstring(&e, "expr", "bitwise");
-			linx_map_put_int(&e, "sreg", 1);
-			linx_map_put_int(&e, "dreg", 1);
-			linx_map_put_cstring(&e, "op", lsh ? "lshift" : "rshift");
-			linx_map_put_int(&e, "len", 4);
-			linx_map_put_bytes(&e, "data", &b32, sizeof(b32));
-			if ((rc = push_expr(p, r, &e)) < 0)
-				return rc;
-			continue;
-		}
-		if (!op)
-			break;
-		next(p);
-		if ((rc = mask_operand(p, src->dtype, src->len, &v)) < 0)
+		if ((rc = binop_expr(p, &b, true, 1, NULL, 0)) < 0)
 			return rc;
-		for (unsigned i = 0; i < 4; i++) {
-			if (op == '&') {
-				mask[i] &= v.b[i];
-				xor[i] &= v.b[i];
-			} else if (op == '|') {
-				mask[i] &= (uint8_t)~v.b[i];
-				xor[i] |= v.b[i];
-			} else {
-				xor[i] ^= v.b[i];
-			}
-		}
-		any = true;
+		if (!open--)
+			break;
+		if ((rc = expect_punct(p, ')')) < 0)
+			return rc;
 	}
-	return any ? e_bitwise_xor(p, r, mask, xor, 4) : 0;
+	return binops_flush(p, &b);
 }
 
 static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 {
 	const struct tok *t = peek(p);
+	unsigned open = 0;
 	int rc;
+
+	/* `(ct mark & 0xff00) >> 8`: groups around a key and its operators */
+	while (is_punct(t, '(') && open < 16) {
+		next(p);
+		open++;
+		t = peek(p);
+		if (!is_punct(t, '(') && !is_ident(t, "meta") &&
+		    !is_ident(t, "ct") &&
+		    !(t->kind == T_IDENT && unqualified_meta(t->s)))
+			return unexpected(p, t, "a meta or ct key");
+	}
 
 	if (gen_sel(t)) {
 		next(p);
@@ -5141,9 +5278,13 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 			return perror_at(p, k, "unsupported feature: setting "
 					       "%s %s from this", s->proto,
 					 s->field);
+		if (open && src->dtype != DT_MARK)
+			return perror_at(p, k, "unsupported feature: a group "
+					       "around %s %s", src->proto,
+					 src->field);
 		rc = e_load(p, r, src->proto, src->key, 1);
 		if (rc == 0 && src->dtype == DT_MARK)
-			rc = mark_ops(p, r, src);
+			rc = mark_ops(p, r, src, open);
 	} else if (s->dtype == DT_CTLABEL) {
 		/* `ct label set N`: the label's bit, the others left alone
 		 * (the kernel ors the bitmap in) */
