@@ -2988,9 +2988,14 @@ static int fmt_ports(struct fctx *c, struct sbuf *b, const struct linx_value *e)
 		return -1;
 	nftl_sb_printf(b, ":%u", lo->bytes[0] << 8 | lo->bytes[1]);
 	if (hi) {
+		int64_t rlo = -1, rhi = -1;
 		if (hi->len != 2)
 			return -1;
-		if (memcmp(hi->bytes, lo->bytes, 2))
+		/* `:80-80` keeps a register of its own for the end, as nft
+		 * sends it; `:80` names one register twice */
+		int_of(e, "reg_proto_min", &rlo);
+		int_of(e, "reg_proto_max", &rhi);
+		if (memcmp(hi->bytes, lo->bytes, 2) || rlo != rhi)
 			nftl_sb_printf(b, "-%u", hi->bytes[0] << 8 | hi->bytes[1]);
 	}
 	return 1;
