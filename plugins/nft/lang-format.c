@@ -22,18 +22,6 @@
 #include "lang-internal.h"
 #include "nft-internal.h" /* nft_strset */
 
-enum fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV, F_UNKNOWN };
-
-static int fam_of(const char *s)
-{
-	static const char *const n[] = { "ip", "ip6", "inet", "arp", "bridge",
-					 "netdev" };
-	for (int i = 0; i < 6; i++)
-		if (s && strcmp(s, n[i]) == 0)
-			return i;
-	return F_UNKNOWN;
-}
-
 static const char *str_of(const struct linx_value *m, const char *k)
 {
 	const struct linx_value *v = linx_map_get(m, k);
@@ -158,19 +146,6 @@ static bool ifname_ok(const char *s)
 	return true;
 }
 
-/* The netlink family of F_*; NFPROTO_UNSPEC for F_UNKNOWN. */
-static uint8_t fam_nfproto(int family)
-{
-	static const uint8_t nfproto[] = {
-		[F_IP] = NFPROTO_IPV4,	  [F_IP6] = NFPROTO_IPV6,
-		[F_INET] = NFPROTO_INET,  [F_ARP] = NFPROTO_ARP,
-		[F_BRIDGE] = NFPROTO_BRIDGE, [F_NETDEV] = NFPROTO_NETDEV,
-	};
-
-	return family >= 0 && family < F_UNKNOWN ? nfproto[family]
-						 : NFPROTO_UNSPEC;
-}
-
 static bool prio_ok(const struct linx_value *p)
 {
 	static const char *const names[] = { "raw", "mangle", "dstnat",
@@ -279,21 +254,6 @@ static int unsupported(struct fctx *c, const struct linx_value *e,
 			 why ? ": " : "", why ? why : "");
 	c->bad = true;
 	return -1;
-}
-
-static uint64_t get_uint(const uint8_t *b, unsigned len, bool host)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < len && i < 8; i++) {
-		unsigned sh = host ? i : len - 1 - i;
-#if __BYTE_ORDER == __BIG_ENDIAN
-		if (host)
-			sh = len - 1 - i;
-#endif
-		v |= (uint64_t)b[i] << (8 * sh);
-	}
-	return v;
 }
 
 /* An unsigned integer in decimal, or in hex after "0x" (lowercase, no
@@ -474,17 +434,17 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 	case DT_TIME:
 		if (len != 4)
 			return -1;
-		put_time(b, get_uint(d, len, true));
+		put_time(b, nftl_get_uint(d, len, true));
 		return 0;
 	case DT_CLASSID:
 		if (len != 4)
 			return -1;
-		classid_text(b, get_uint(d, len, true));
+		classid_text(b, nftl_get_uint(d, len, true));
 		return 0;
 	case DT_HOUR:
 		if (len != 4)
 			return -1;
-		hour_text(b, get_uint(d, len, true));
+		hour_text(b, nftl_get_uint(d, len, true));
 		return 0;
 	case DT_DAY:
 		if (len != 1)
@@ -494,7 +454,7 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 	case DT_DATE:
 		if (len != 8)
 			return -1;
-		date_text(b, get_uint(d, len, true));
+		date_text(b, nftl_get_uint(d, len, true));
 		return 0;
 	case DT_STR16: /* ct helper: a whole name, no wildcard */
 		if (len != 16 || !d[0])
@@ -533,7 +493,7 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 		return 0;
 	}
 	case DT_IFINDEX: { /* by name where the ruleset is from, as nft */
-		const char *n = len == 4 ? ifname_of(get_uint(d, len, true))
+		const char *n = len == 4 ? ifname_of(nftl_get_uint(d, len, true))
 					 : NULL;
 		if (!n)
 			break;
@@ -556,7 +516,7 @@ static int value_text(struct sbuf *b, unsigned dt, const uint8_t *d,
 	}
 	if (len == 0 || len > 8)
 		return -1;
-	uint64_t v = get_uint(d, len, nftl_dtype_host(dt));
+	uint64_t v = nftl_get_uint(d, len, nftl_dtype_host(dt));
 	size_t ns;
 	const struct nftl_sym *syms = nftl_dtype_syms(dt, &ns);
 	const char *name = syms ? nftl_sym_name(syms, ns, (uint32_t)v) : NULL;
@@ -1387,7 +1347,7 @@ static int mark_op_text(struct sbuf *b, const struct linx_value *bw)
 		if (!d || d->len != 4 || linx_map_get(bw, "mask") ||
 		    linx_map_get(bw, "xor"))
 			return -1;
-		by = (uint32_t)get_uint(d->bytes, 4, true);
+		by = (uint32_t)nftl_get_uint(d->bytes, 4, true);
 		if (by > 31)
 			return -1;
 		nftl_sb_printf(b, " %s %u", bop[0] == 'l' ? "<<" : ">>", by);
@@ -1586,7 +1546,7 @@ static int range_end(struct sbuf *b, unsigned dt, const struct linx_value *d,
 		     bool be)
 {
 	if (d->len <= 2 && !be &&
-	    sym_range_text(b, dt, get_uint(d->bytes, d->len, false)))
+	    sym_range_text(b, dt, nftl_get_uint(d->bytes, d->len, false)))
 		return 0;
 	return be_text(b, dt, d->bytes, d->len, be);
 }
@@ -1596,7 +1556,7 @@ static int range_end(struct sbuf *b, unsigned dt, const struct linx_value *d,
 static bool gen_val_ok(const struct fctx *c, const struct linx_value *d,
 		       bool be)
 {
-	return d->len == 4 && get_uint(d->bytes, 4, !be) <= c->gen_max;
+	return d->len == 4 && nftl_get_uint(d->bytes, 4, !be) <= c->gen_max;
 }
 
 /* The match or set statement on what ex[i] put in its register: the
@@ -1771,7 +1731,7 @@ static bool flag_mask_text(struct sbuf *b, const struct nftl_sel *s,
 		if (x->bytes[k])
 			return false;
 	bitmask_text(&mb, s->dtype,
-		     get_uint(m->bytes, m->len, nftl_dtype_host(s->dtype)));
+		     nftl_get_uint(m->bytes, m->len, nftl_dtype_host(s->dtype)));
 	for (size_t q = 0; mb.p && q < mb.n; q++)
 		if (mb.p[q] == ',')
 			mb.p[q] = '|';
@@ -2080,7 +2040,7 @@ value:;
 			uint64_t v;
 			if (prefix || d->len != (uint32_t)s->len || be)
 				goto bad;
-			v = get_uint(d->bytes, d->len, nftl_dtype_host(s->dtype));
+			v = nftl_get_uint(d->bytes, d->len, nftl_dtype_host(s->dtype));
 			/* == and != spelled out (a bare value is the flag
 			 * test); the ordering operators as they are */
 			nftl_sb_puts(&b, streq(op, "eq")    ? "== "
@@ -2182,8 +2142,8 @@ value:;
 			put_u64(&b, (uint64_t)bit, false);
 			used = 3;
 		} else if (nftl_dtype_is_bitmask(s->dtype)) {
-			uint64_t mv = get_uint(m->bytes, m->len, nftl_dtype_host(s->dtype));
-			uint64_t dv = get_uint(d->bytes, d->len, nftl_dtype_host(s->dtype));
+			uint64_t mv = nftl_get_uint(m->bytes, m->len, nftl_dtype_host(s->dtype));
+			uint64_t dv = nftl_get_uint(d->bytes, d->len, nftl_dtype_host(s->dtype));
 			const char *ot = op_text(op);
 			if (!ot)
 				goto bad;
@@ -2405,7 +2365,7 @@ static int64_t and_mask(const struct linx_value *e)
 	for (uint32_t k = 0; x && k < x->len; k++)
 		if (x->bytes[k])
 			return -1;
-	return (int64_t)get_uint(m->bytes, m->len, false);
+	return (int64_t)nftl_get_uint(m->bytes, m->len, false);
 }
 
 /* The value of a cmp eq (or neq, with `neq`) on register 1 of `len`
@@ -2418,7 +2378,7 @@ static int64_t cmp_value(const struct linx_value *e, unsigned len, bool neq)
 	if (!is_expr(e, "cmp") || !sreg1(e) || !d || d->len != len || !op ||
 	    !(streq(op, "eq") || (neq && streq(op, "neq"))))
 		return -1;
-	return (int64_t)get_uint(d->bytes, len, false);
+	return (int64_t)nftl_get_uint(d->bytes, len, false);
 }
 
 /*
@@ -2680,7 +2640,7 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 		if (x->bytes[k])
 			return NULL;
 	/* named bit fields are in at most 4 bytes; raw ones in up to 8 */
-	uint64_t fm = get_uint(m->bytes, m->len, false);
+	uint64_t fm = nftl_get_uint(m->bytes, m->len, false);
 	s = NULL;
 	if (len <= 4) {
 		c->fmask = (uint32_t)fm;
@@ -2740,7 +2700,7 @@ static bool field_down(struct linx_value *v, const struct nftl_sel *s,
 	case LINX_BYTES:
 		if (v->len != s->len)
 			return false;
-		u = get_uint(v->bytes, v->len, false);
+		u = nftl_get_uint(v->bytes, v->len, false);
 		if (u & ~m)
 			return false;
 		u >>= s->shift;
@@ -3514,7 +3474,7 @@ static int fmt_fib(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	const char *op = str_of(&ex[i + 1], "op");
 	const char *ot = op_text(op);
 	if (present) {
-		uint64_t v = d->len == 4 ? get_uint(d->bytes, 4, true) : 2;
+		uint64_t v = d->len == 4 ? nftl_get_uint(d->bytes, 4, true) : 2;
 		if (!op || strcmp(op, "eq") || v > 1) {
 			free(b.p);
 			return unsupported(c, e, "present");
@@ -4533,11 +4493,11 @@ static int fmt_payload_set(struct fctx *c, const struct linx_value *ex,
 	    !streq(str_of(e, "base"), str_of(&ex[i + 2], "base")) || !m ||
 	    !x || m->len != len || x->len != len || len > 8)
 		return 0;
-	uint64_t keep = get_uint(m->bytes, m->len, false);
+	uint64_t keep = nftl_get_uint(m->bytes, m->len, false);
 	s = write_sel(c, &ex[i + 2], true, keep, &w);
 	if (!s)
 		s = raw_bits_write_sel(c, &ex[i + 2], keep, &w);
-	uint64_t v = get_uint(x->bytes, x->len, false);
+	uint64_t v = nftl_get_uint(x->bytes, x->len, false);
 	if (!s || (v & w.mask))
 		return unsupported(c, &ex[i + 2], "a payload write nft "
 						  "writes otherwise");
@@ -4640,7 +4600,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				if (label >= 0) {
 					nftl_sb_printf(&b, "%d", label);
 				} else if (t->dtype == DT_CTEVENT) {
-					uint64_t m = get_uint(d->bytes, d->len, true);
+					uint64_t m = nftl_get_uint(d->bytes, d->len, true);
 					if (m)
 						bitmask_text(&b, t->dtype, m);
 					else
@@ -4979,7 +4939,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 				return 2;
 			}
 			if (streq(key, "iiftype") && d->len == 2 &&
-			    get_uint(d->bytes, 2, true) == 1 && nb &&
+			    nftl_get_uint(d->bytes, 2, true) == 1 && nb &&
 			    streq(nb, "link") && c->family != F_BRIDGE &&
 			    !c->iiftype) {
 				c->iiftype = true;
@@ -5038,7 +4998,7 @@ static int expand_sugar(int family, const struct linx_value *ex,
 		}
 		struct linx_error err = { 0 };
 		struct nft_batch bt;
-		struct nft_enc e = { .bt = &bt, .family = fam_nfproto(family),
+		struct nft_enc e = { .bt = &bt, .family = nftl_fam_nfproto(family),
 				     .table = "t", .chain = "c", .err = &err };
 		struct linx_value rule = linx_value_map(), one = linx_value_list();
 		struct linx_value back = linx_value_nil();
@@ -5206,8 +5166,8 @@ static void put_priority(struct sbuf *b, int family, const char *hook,
 	}
 	if (p->type == LINX_MAP)
 		int_of(p, "offset", &off);
-	if (hook && !nft_priority_fits_hook(fam_nfproto(family), name, hook) &&
-	    nft_priority_num(fam_nfproto(family), name, &num)) {
+	if (hook && !nft_priority_fits_hook(nftl_fam_nfproto(family), name, hook) &&
+	    nft_priority_num(nftl_fam_nfproto(family), name, &num)) {
 		nftl_sb_printf(b, "%" PRId64, (int64_t)num + off);
 		return;
 	}
@@ -6020,7 +5980,7 @@ static int format_ruleset(const struct linx_value *ruleset, char **text,
 	for (uint32_t i = 0; i < nt; i++) {
 		const struct linx_value *t = order[i];
 		const char *fam = str_of(t, "family"), *name = str_of(t, "name");
-		int family = fam_of(fam);
+		int family = nftl_fam_of(fam);
 
 		if (t->type != LINX_MAP || family == F_UNKNOWN || !name_ok(name)) {
 			put_unsupported_line(&b, 0, "table without a family or name");

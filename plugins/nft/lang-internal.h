@@ -65,6 +65,19 @@ struct tok_list {
 	size_t n, cap;
 };
 
+/* The number in len bytes at b (at most the first 8), in host order when
+ * `host`, else big-endian. */
+uint64_t nftl_get_uint(const uint8_t *b, unsigned len, bool host);
+
+/* Table families as the language names them (nftl_fam_names), in this
+ * order; F_UNKNOWN for any other. */
+enum nftl_fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV, F_UNKNOWN };
+extern const char *const nftl_fam_names[F_UNKNOWN];
+/* The family named `s` (NULL: none), or F_UNKNOWN. */
+int nftl_fam_of(const char *s);
+/* The netlink family (NFPROTO_*) of F_*; NFPROTO_UNSPEC for any other. */
+uint8_t nftl_fam_nfproto(int family);
+
 /* Where lexing stopped with an error: 0 or -EINVAL (line/col/message). */
 struct lex_err {
 	uint32_t line, col;

@@ -57,9 +57,6 @@ struct src {
 	uint32_t next_file, end_file;
 };
 
-enum fam { F_IP, F_IP6, F_INET, F_ARP, F_BRIDGE, F_NETDEV };
-static const char *const fam_names[] = { "ip", "ip6", "inet", "arp",
-					 "bridge", "netdev" };
 
 /* A concatenated key's components: their types and lengths (nftables
  * allows eight, and 64 bytes with each component in a 4-byte slot). */
@@ -1561,7 +1558,7 @@ static int dep_network(struct parser *p, struct rule *r,
 			return perror_at(p, at, "conflicting protocols "
 						"specified: %s in an %s table",
 					 v6 ? "ip6" : "ip",
-					 fam_names[p->family]);
+					 nftl_fam_names[p->family]);
 		return 0;
 	case F_INET:
 		if (r->nfproto == want)
@@ -1592,7 +1589,7 @@ static int dep_network(struct parser *p, struct rule *r,
 	default:
 		return perror_at(p, at, "%s headers are not available in "
 					"an %s table",
-				 v6 ? "ip6" : "ip", fam_names[p->family]);
+				 v6 ? "ip6" : "ip", nftl_fam_names[p->family]);
 	}
 }
 
@@ -1658,7 +1655,7 @@ static int dep_arp(struct parser *p, struct rule *r, const struct tok *at)
 	default:
 		return perror_at(p, at, "conflicting protocols specified: "
 					"%s vs. arp",
-				 fam_names[p->family]);
+				 nftl_fam_names[p->family]);
 	}
 }
 
@@ -1941,19 +1938,15 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 	if (nftl_dtype_is_bitmask(dt) && is_punct(peek(p), '|')) {
 		/* flags combined, `{ syn, syn|ack }`: one element */
 		bool host = nftl_dtype_host(dt);
-		uint64_t m = 0;
+		uint64_t m = nftl_get_uint(lo.b, len, host);
 		struct val x;
-		for (unsigned i = 0; i < len; i++)
-			m |= (uint64_t)lo.b[i] << (8 * (host ? i : len - 1 - i));
 		while (accept_punct(p, '|')) {
 			if ((rc = parse_value(p, dt, len, &x)) < 0) {
 				linx_value_clear(&lo.elem);
 				return rc;
 			}
 			linx_value_clear(&x.elem);
-			for (unsigned i = 0; i < len; i++)
-				m |= (uint64_t)x.b[i]
-				     << (8 * (host ? i : len - 1 - i));
+			m |= nftl_get_uint(x.b, len, host);
 		}
 		put_uint(lo.b, len, m, host);
 		linx_value_clear(&lo.elem);
@@ -2285,6 +2278,32 @@ static bool is_l4_sel(const struct nftl_sel *s)
 		(streq(s->field, "protocol") || streq(s->field, "nexthdr")));
 }
 
+/* The declaration of the interval set an anonymous literal with key type
+ * kt stands for (a verdict map's when vmap, with a copy of `elems` when
+ * given), for the set code's merge and checks.  -ENOMEM, *decl nil. */
+static int interval_decl(const char *kt, bool vmap,
+			 const struct linx_value *elems, struct linx_value *decl)
+{
+	struct linx_value fl = linx_value_list(), el;
+
+	*decl = linx_value_map();
+	linx_list_push_cstring(&fl, "interval");
+	linx_map_put_cstring(decl, "name", "anonymous");
+	linx_map_put_cstring(decl, "key_type", kt);
+	if (vmap)
+		linx_map_put_cstring(decl, "data_type", "verdict");
+	linx_map_put(decl, "flags", &fl);
+	if (elems) {
+		linx_value_copy(&el, elems);
+		linx_map_put(decl, "elements", &el);
+	}
+	if (linx_value_status(decl) < 0) {
+		linx_value_clear(decl);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* nft writes the raw payload key of an anonymous set (not a map's)
  * into the set's userdata as its typeof, which it lists the elements
  * by, in hex, and by which it tells @nh,96,32 from ip saddr.  A masked
@@ -2321,13 +2340,8 @@ static int set_literal(struct parser *p, struct rule *r,
 		/* nft merges an anonymous interval set's overlapping and
 		 * adjacent elements ({ 1-2, 3 } is { 1-3 }), as auto-merge
 		 * does for a named one */
-		struct linx_value decl = linx_value_map(),
-				  fl = linx_value_list();
-		linx_list_push_cstring(&fl, "interval");
-		linx_map_put_cstring(&decl, "name", "anonymous");
-		linx_map_put_cstring(&decl, "key_type", kt);
-		linx_map_put(&decl, "flags", &fl);
-		if (linx_value_status(&decl) < 0)
+		struct linx_value decl;
+		if (interval_decl(kt, false, NULL, &decl) < 0)
 			rc = nomem(p);
 		else if (nft_setelem_automerge(&decl, &elems) < 0)
 			rc = perror_at(p, at, "the elements do not encode");
@@ -2335,18 +2349,10 @@ static int set_literal(struct parser *p, struct rule *r,
 	} else if (rc == 0 && interval) {
 		/* a verdict map's intervals do not merge: nft refuses any
 		 * two that overlap */
-		struct linx_value decl = linx_value_map(),
-				  fl = linx_value_list(), el;
+		struct linx_value decl;
 		struct linx_error err;
-		linx_list_push_cstring(&fl, "interval");
-		linx_map_put_cstring(&decl, "name", "anonymous");
-		linx_map_put_cstring(&decl, "key_type", kt);
-		linx_map_put_cstring(&decl, "data_type", "verdict");
-		linx_map_put(&decl, "flags", &fl);
-		linx_value_copy(&el, &elems);
-		linx_map_put(&decl, "elements", &el);
 		linx_error_clear(&err);
-		if (linx_value_status(&decl) < 0)
+		if (interval_decl(kt, true, &elems, &decl) < 0)
 			rc = nomem(p);
 		else if (nft_set_check(NFPROTO_UNSPEC, "anonymous", &decl, 0,
 				       &err) < 0 &&
@@ -2970,9 +2976,7 @@ static int parse_flags_value(struct parser *p, unsigned dt, unsigned len,
 		if ((rc = parse_value(p, dt, len, &v)) < 0)
 			return rc;
 		linx_value_clear(&v.elem);
-		for (unsigned i = 0; i < len; i++)
-			m |= (uint64_t)v.b[i]
-			     << (8 * (nftl_dtype_host(dt) ? i : len - 1 - i));
+		m |= nftl_get_uint(v.b, len, nftl_dtype_host(dt));
 		if (accept_punct(p, '|') || (!paren && accept_punct(p, ',')))
 			continue;
 		break;
@@ -2998,7 +3002,6 @@ static int masked_match(struct parser *p, struct rule *r, unsigned dt,
 	return e_cmp(p, r, op, b, len);
 }
 
-/* One plain value of a masked match: no prefix, range or wildcard. */
 /* ---- a value's bitwise operators ------------------------------------------ */
 
 /* `SEL OP C OP C ...`: `&`, `^`, `|` (and, xor, or) and the shifts `<<`,
@@ -3061,6 +3064,7 @@ static int binops_flush(struct parser *p, struct binops *b)
 	return rc;
 }
 
+/* One plain value of a masked match: no prefix, range or wildcard. */
 static int mask_operand(struct parser *p, unsigned dt, unsigned len,
 			struct val *v)
 {
@@ -4495,7 +4499,7 @@ static int nat_map_data(struct parser *p, const struct linx_value *set,
 		return 1;
 	return perror_at(p, at, "unsupported feature: nat %s from a map "
 				"whose data is not %s . inet_service",
-			 fam_names[fam], addr);
+			 nftl_fam_names[fam], addr);
 }
 
 static bool is_expr_named(const struct linx_value *e, const char *name);
@@ -4652,7 +4656,7 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		return perror_at(p, at, "conflicting protocols specified: %s vs. "
 					"%s. You must specify ip or ip6 family "
 					"in nat statement",
-				 fam_names[p->family], fam_names[fam]);
+				 nftl_fam_names[p->family], nftl_fam_names[fam]);
 	}
 	/* in an inet table, the family the rule matched decides; a nat of
 	 * the other one is nft's error, and so is an address with neither */
@@ -4663,7 +4667,7 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 					"%s. You must specify ip or ip6 family "
 					"in nat statement",
 				 r->nfproto == 10 ? "ip6" : "ip",
-				 fam_names[fam]);
+				 nftl_fam_names[fam]);
 	}
 	if (p->family == F_INET && r->nfproto < 0 && fam < 0 &&
 	    (streq(type, "snat") || streq(type, "dnat")) &&
@@ -4715,7 +4719,7 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		    p->family != F_INET) {
 			linx_value_clear(&e);
 			return perror_at(p, at, "%s is not available in %s tables",
-					 type, fam_names[p->family]);
+					 type, nftl_fam_names[p->family]);
 		}
 		linx_map_put_cstring(&e, "expr", "nat");
 		linx_map_put_cstring(&e, "type", type);
@@ -4851,13 +4855,13 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 			linx_value_clear(&e);
 			return perror_at(p, at, "%s in an %s table needs ip or "
 						"ip6 (%s ip to ...)",
-					 type, fam_names[p->family], type);
+					 type, nftl_fam_names[p->family], type);
 		}
 	}
 	if (p->family != F_IP && p->family != F_IP6 && p->family != F_INET) {
 		linx_value_clear(&e);
 		return perror_at(p, at, "%s is not available in %s tables", type,
-				 fam_names[p->family]);
+				 nftl_fam_names[p->family]);
 	}
 	linx_map_put_cstring(&e, "expr", "nat");
 	linx_map_put_cstring(&e, "type", type);
@@ -6401,11 +6405,11 @@ static int stmt_rt(struct parser *p, struct rule *r, const struct tok *at)
 		    p->family != F_INET)
 			return perror_at(p, at, "rt nexthop in a table of "
 						"family %s",
-					 fam_names[p->family]);
+					 nftl_fam_names[p->family]);
 		if ((p->family == F_IP && v6) || (p->family == F_IP6 && !v6))
 			return perror_at(p, at, "%s nexthop never matches "
 						"in a table of family %s",
-					 proto, fam_names[p->family]);
+					 proto, nftl_fam_names[p->family]);
 	}
 	const struct nftl_sel *s = nftl_sel_find(proto, field);
 	if (!s)
@@ -6445,7 +6449,7 @@ static int dep_exthdr_ip(struct parser *p, struct rule *r,
 		if ((p->family == F_IP6) == v6)
 			return 0;
 		return perror_at(p, at, "cannot use exthdr with %s",
-				 fam_names[p->family]);
+				 nftl_fam_names[p->family]);
 	case F_INET:
 		if (r->nfproto == nfproto)
 			return 0;
@@ -6465,7 +6469,7 @@ static int dep_exthdr_ip(struct parser *p, struct rule *r,
 		break;
 	default:
 		return perror_at(p, at, "cannot use exthdr with %s",
-				 fam_names[p->family]);
+				 nftl_fam_names[p->family]);
 	}
 	/* nft checks the outer Ethernet type there, which a tag hides */
 	if (r->vlan)
@@ -6736,15 +6740,15 @@ static int tproxy_family(struct parser *p, struct rule *r,
 {
 	if (p->family != F_IP && p->family != F_IP6 && p->family != F_INET)
 		return perror_at(p, at, "tproxy is not available in %s tables",
-				 fam_names[p->family]);
+				 nftl_fam_names[p->family]);
 	if (r->l4 < 0 && !r->l4seen)
 		return perror_at(p, at, "tproxy needs a transport protocol "
 					"match first (meta l4proto tcp)");
 	if (p->family != F_INET) {
 		if (*fam >= 0 && *fam != p->family)
 			return perror_at(p, at, "tproxy %s in an %s table",
-					 fam_names[*fam],
-					 fam_names[p->family]);
+					 nftl_fam_names[*fam],
+					 nftl_fam_names[p->family]);
 		*fam = p->family;
 		return 0;
 	}
@@ -6775,7 +6779,7 @@ static int stmt_tproxy(struct parser *p, struct rule *r, const struct tok *at)
 	if ((rc = tproxy_family(p, r, at, &fam)) < 0)
 		return rc;
 	linx_map_put_cstring(&e, "expr", "tproxy");
-	linx_map_put_cstring(&e, "family", fam < 0 ? "unspec" : fam_names[fam]);
+	linx_map_put_cstring(&e, "family", fam < 0 ? "unspec" : nftl_fam_names[fam]);
 	if (!is_punct(peek(p), ':')) {
 		bool v6 = fam == F_IP6, br;
 		struct val a;
@@ -6914,7 +6918,7 @@ static int stmt_dup_fwd(struct parser *p, struct rule *r, const struct tok *at)
 	    p->family != F_IP6)
 		return perror_at(p, at, "unsupported feature: dup in an %s "
 					"table",
-				 fam_names[p->family]);
+				 nftl_fam_names[p->family]);
 	if (fwd && (is_ident(peek(p), "ip") || is_ident(peek(p), "ip6"))) {
 		v6 = streq(next(p)->s, "ip6");
 		nfproto = v6 ? 10 : 2;
@@ -7135,7 +7139,7 @@ static int ct_dir_sel(struct parser *p, const char *dir,
 		if ((p->family == F_IP && v6) || (p->family == F_IP6 && !v6))
 			return perror_at(p, k, "conflicting protocols "
 					       "specified: %s in an %s table",
-					 k->s, fam_names[p->family]);
+					 k->s, nftl_fam_names[p->family]);
 		snprintf(proto, sizeof(proto), "ct %s %s", dir, k->s);
 		k = next(p);
 		if (k->kind != T_IDENT)
@@ -7427,14 +7431,11 @@ static int parse_family(struct parser *p, int *fam)
 {
 	const struct tok *t = peek(p);
 
-	if (t->kind == T_IDENT)
-		for (int i = 0; i < 6; i++)
-			if (strcmp(t->s, fam_names[i]) == 0) {
-				next(p);
-				*fam = i;
-				return 0;
-			}
-	*fam = F_IP; /* nft's default */
+	int f = t->kind == T_IDENT ? nftl_fam_of(t->s) : F_UNKNOWN;
+
+	if (f != F_UNKNOWN)
+		next(p);
+	*fam = f != F_UNKNOWN ? f : F_IP; /* nft's default */
 	return 0;
 }
 
@@ -7445,7 +7446,7 @@ static int open_table(struct parser *p, int fam, const char *name)
 	for (uint32_t i = 0; tables && i < tables->len; i++) {
 		const struct linx_value *f = linx_map_get(&tables->items[i], "family");
 		const struct linx_value *n = linx_map_get(&tables->items[i], "name");
-		if (strcmp(f->str, fam_names[fam]) == 0 &&
+		if (strcmp(f->str, nftl_fam_names[fam]) == 0 &&
 		    strcmp(n->str, name) == 0) {
 			p->table = i;
 			p->family = fam;
@@ -7453,7 +7454,7 @@ static int open_table(struct parser *p, int fam, const char *name)
 		}
 	}
 	struct linx_value t = linx_value_map();
-	linx_map_put_cstring(&t, "family", fam_names[fam]);
+	linx_map_put_cstring(&t, "family", nftl_fam_names[fam]);
 	linx_map_put_cstring(&t, "name", name);
 	if (!tables || linx_list_push(tables, &t) < 0)
 		return nomem(p);
@@ -7545,17 +7546,12 @@ static int parse_priority(struct parser *p, struct linx_value *ret)
 static bool priority_fits_hook(int family, const struct linx_value *prio,
 			       const char *hook)
 {
-	static const uint8_t nfproto[] = {
-		[F_IP] = NFPROTO_IPV4,	  [F_IP6] = NFPROTO_IPV6,
-		[F_INET] = NFPROTO_INET,  [F_ARP] = NFPROTO_ARP,
-		[F_BRIDGE] = NFPROTO_BRIDGE, [F_NETDEV] = NFPROTO_NETDEV,
-	};
 	const struct linx_value *n = prio;
 
 	if (prio->type == LINX_MAP)
 		n = linx_map_get(prio, "name");
 	return !n || n->type != LINX_STRING ||
-	       nft_priority_fits_hook(nfproto[family], n->str, hook);
+	       nft_priority_fits_hook(nftl_fam_nfproto(family), n->str, hook);
 }
 
 static int parse_devices(struct parser *p, struct linx_value *ret)
@@ -8823,7 +8819,7 @@ static int table_head_as(struct parser *p, bool declare)
 	if ((g = gone_of(p, fam, name))) {
 		if (!declare)
 			return perror_at(p, p->last, "no such table %s %s",
-					 fam_names[fam], name);
+					 nftl_fam_names[fam], name);
 		*g = p->gone[--p->n_gone];
 	}
 	return open_table(p, fam, name);
@@ -8842,7 +8838,7 @@ static long find_table(struct parser *p, int fam, const char *name)
 	for (uint32_t i = 0; tables && i < tables->len; i++) {
 		const struct linx_value *f = linx_map_get(&tables->items[i], "family");
 		const struct linx_value *n = linx_map_get(&tables->items[i], "name");
-		if (streq(f->str, fam_names[fam]) && streq(n->str, name))
+		if (streq(f->str, nftl_fam_names[fam]) && streq(n->str, name))
 			return (long)i;
 	}
 	return -1;
@@ -8862,7 +8858,7 @@ static int declared_table(struct parser *p, const struct tok *cmd)
 		return rc;
 	if (gone_of(p, fam, name))
 		return perror_at(p, p->last, "no such table %s %s",
-				 fam_names[fam], name);
+				 nftl_fam_names[fam], name);
 	if ((i = find_table(p, fam, name)) < 0)
 		return perror_at(p, p->last, "unsupported feature: %s in a "
 				 "table this input does not declare (a "
@@ -8924,12 +8920,12 @@ static int delete_table(struct parser *p, const struct tok *cmd)
 		if (is_ident(cmd, "destroy"))
 			return 0;
 		return perror_at(p, p->last, "no such table %s %s",
-				 fam_names[fam], name);
+				 nftl_fam_names[fam], name);
 	}
 	if ((i = find_table(p, fam, name)) >= 0) {
 		struct linx_value *t = &mget(&p->rs, "tables")->items[i];
 		struct linx_value n = linx_value_map();
-		linx_map_put_cstring(&n, "family", fam_names[fam]);
+		linx_map_put_cstring(&n, "family", nftl_fam_names[fam]);
 		linx_map_put_cstring(&n, "name", name);
 		if (linx_value_status(&n) < 0) {
 			linx_value_clear(&n);

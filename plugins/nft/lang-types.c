@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <linux/netfilter.h>
+
 #include "lang-internal.h"
 
 #define P(pr, f, b, o, l, t) { pr, f, SEL_PAYLOAD, b, o, l, t, NULL, 0, 0, 0 }
@@ -1311,4 +1313,46 @@ bool nftl_raw_sel(const char *base, uint64_t off, uint64_t len,
 	}
 	*ret = &raw->sel;
 	return true;
+}
+
+/* ---- table families ---------------------------------------------------- */
+
+const char *const nftl_fam_names[F_UNKNOWN] = {
+	[F_IP] = "ip",	   [F_IP6] = "ip6",	  [F_INET] = "inet",
+	[F_ARP] = "arp",   [F_BRIDGE] = "bridge", [F_NETDEV] = "netdev",
+};
+
+int nftl_fam_of(const char *s)
+{
+	for (int i = 0; s && i < F_UNKNOWN; i++)
+		if (strcmp(s, nftl_fam_names[i]) == 0)
+			return i;
+	return F_UNKNOWN;
+}
+
+uint8_t nftl_fam_nfproto(int family)
+{
+	static const uint8_t nfproto[F_UNKNOWN] = {
+		[F_IP] = NFPROTO_IPV4,	  [F_IP6] = NFPROTO_IPV6,
+		[F_INET] = NFPROTO_INET,  [F_ARP] = NFPROTO_ARP,
+		[F_BRIDGE] = NFPROTO_BRIDGE, [F_NETDEV] = NFPROTO_NETDEV,
+	};
+
+	return family >= 0 && family < F_UNKNOWN ? nfproto[family]
+						 : NFPROTO_UNSPEC;
+}
+
+uint64_t nftl_get_uint(const uint8_t *b, unsigned len, bool host)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < len && i < 8; i++) {
+		unsigned sh = host ? i : len - 1 - i;
+#if __BYTE_ORDER == __BIG_ENDIAN
+		if (host)
+			sh = len - 1 - i;
+#endif
+		v |= (uint64_t)b[i] << (8 * sh);
+	}
+	return v;
 }
