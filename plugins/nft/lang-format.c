@@ -28,6 +28,12 @@ static const char *str_of(const struct linx_value *m, const char *k)
 	return v && v->type == LINX_STRING ? v->str : NULL;
 }
 
+/* streq() for attributes that may be missing: false when either is NULL. */
+static bool str_is(const char *a, const char *b)
+{
+	return a && b && streq(a, b);
+}
+
 static bool int_of(const struct linx_value *m, const char *k, int64_t *out)
 {
 	return linx_value_get_i64(linx_map_get(m, k), out);
@@ -913,6 +919,17 @@ static const struct nftl_sel *tcpopt_sel(struct fctx *c,
 		}
 		return NULL;
 	}
+	/* a bit field, with its mask (c->fmask: mptcp subtype) */
+	for (size_t i = 0; c->fmask && i < nftl_n_sels; i++) {
+		s = &nftl_sels[i];
+		if (s->kind == SEL_EXTHDR && s->bits && s->base == type &&
+		    s->offset == off && s->len == len &&
+		    strncmp(s->proto, "tcp option ", 11) == 0 &&
+		    nftl_sel_mask(s) == c->fmask)
+			return s;
+	}
+	if (c->fmask)
+		return NULL;
 	/* a named field, or `tcp option @KIND,OFF,LEN` */
 	if (type < 0 || off < 0 || off > 255 || len < 0 || len > 16 ||
 	    !nftl_tcpopt_raw_sel((uint64_t)type, (uint64_t)off * 8,
@@ -996,7 +1013,7 @@ static const struct nftl_sel *ct_dir_sel(const struct fctx *c,
 	const char *dir = str_of(e, "direction");
 	bool orig;
 
-	if (!dir || !streq(str_of(e, "expr"), "ct") ||
+	if (!dir || !str_is(str_of(e, "expr"), "ct") ||
 	    (!streq(dir, "original") && !streq(dir, "reply")))
 		return NULL;
 	orig = dir[0] == 'o';
@@ -1959,8 +1976,8 @@ value:;
 		const struct linx_value *x = bytes_of(bw, "xor");
 		const struct linx_value *nx = &ex[i + 2];
 		bool single = is_expr(nx, "cmp") &&
-			      (streq(str_of(nx, "op"), "eq") ||
-			       streq(str_of(nx, "op"), "neq"));
+			      (str_is(str_of(nx, "op"), "eq") ||
+			       str_is(str_of(nx, "op"), "neq"));
 		bool named = is_expr(nx, "lookup") &&
 			     !linx_map_get(nx, "dreg");
 		last = bitwise_ops_text(&b, s->dtype, m->bytes, x->bytes,
@@ -2473,7 +2490,7 @@ static bool l4_field_at(const struct linx_value *ex, uint32_t n, uint32_t j,
 	const char *nb = next_base(ex, n, j + 2);
 
 	return j + 2 < n && is_expr(&ex[j], "meta") && str_of(&ex[j], "key") &&
-	       streq(str_of(&ex[j], "key"), "l4proto") &&
+	       str_is(str_of(&ex[j], "key"), "l4proto") &&
 	       cmp_value(&ex[j + 1], 1, false) == l4 && nb &&
 	       streq(nb, "transport");
 }
@@ -2600,7 +2617,7 @@ static int fmt_l2(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	if (v < 0 || (v & ~m))
 		return 0;
 	wordf(c, "vlan %s %s%u", s->field,
-	      streq(str_of(&ex[i + 2], "op"), "neq") ? "!= " : "",
+	      str_is(str_of(&ex[i + 2], "op"), "neq") ? "!= " : "",
 	      (unsigned)(v >> s->shift));
 	return 3;
 }
@@ -2630,7 +2647,8 @@ static const struct nftl_sel *field_sel(struct fctx *c,
 	int64_t dreg = -1, len = -1;
 	bool prefix;
 
-	if ((!is_expr(&ex[i], "payload") && !is_exthdr6(&ex[i])) ||
+	if ((!is_expr(&ex[i], "payload") && !is_exthdr6(&ex[i]) &&
+	     !str_is(str_of(&ex[i], "op"), "tcpopt")) ||
 	    !is_expr(bw, "bitwise") ||
 	    !sreg1(bw) || !int_of(bw, "dreg", &dreg) || dreg != 1 || !m ||
 	    (op && !streq(op, "bool")) || !int_of(&ex[i], "len", &len) ||
@@ -3053,7 +3071,7 @@ static int fmt_synproxy(struct fctx *c, const struct linx_value *e)
  * family or fwd's own. */
 static int fmt_dup_fwd(struct fctx *c, const struct linx_value *e)
 {
-	bool fwd = streq(str_of(e, "expr"), "fwd");
+	bool fwd = str_is(str_of(e, "expr"), "fwd");
 	const struct linx_value *dev, *addr;
 	const char *np = str_of(e, "nfproto");
 	struct sbuf b = { 0 };
@@ -4490,7 +4508,7 @@ static int fmt_payload_set(struct fctx *c, const struct linx_value *ex,
 	    !int_of(&ex[i + 2], "offset", &woff) ||
 	    !int_of(&ex[i + 2], "len", &wlen) || woff != off || wlen != len ||
 	    !str_of(e, "base") || !str_of(&ex[i + 2], "base") ||
-	    !streq(str_of(e, "base"), str_of(&ex[i + 2], "base")) || !m ||
+	    !str_is(str_of(e, "base"), str_of(&ex[i + 2], "base")) || !m ||
 	    !x || m->len != len || x->len != len || len > 8)
 		return 0;
 	uint64_t keep = nftl_get_uint(m->bytes, m->len, false);
@@ -4870,7 +4888,7 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			/* nft's dependency of `reject with icmp|icmpv6`; an
 			 * icmpx reject after it keeps the match */
 			bool rej_icmp = rej && str_of(nx, "type") &&
-					streq(str_of(nx, "type"), "icmp_unreach");
+					str_is(str_of(nx, "type"), "icmp_unreach");
 			/* icmp and icmpv6 after an explicit l4proto, with no
 			 * IP version known: the parser would add one */
 			bool lone_icmp =
@@ -4894,13 +4912,13 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 			 * what nft adds for `icmp type` in an inet table */
 			bool icmp_dep = false;
 			if (i + 4 < n && is_expr(nx, "meta") &&
-			    str_of(nx, "key") && streq(str_of(nx, "key"), "l4proto") &&
+			    str_of(nx, "key") && str_is(str_of(nx, "key"), "l4proto") &&
 			    is_expr(&ex[i + 3], "cmp") && sreg1(&ex[i + 3]) &&
 			    str_of(&ex[i + 3], "op") &&
-			    streq(str_of(&ex[i + 3], "op"), "eq") &&
+			    str_is(str_of(&ex[i + 3], "op"), "eq") &&
 			    is_expr(&ex[i + 4], "payload") &&
 			    str_of(&ex[i + 4], "base") &&
-			    streq(str_of(&ex[i + 4], "base"), "transport")) {
+			    str_is(str_of(&ex[i + 4], "base"), "transport")) {
 				const struct linx_value *l4 = bytes_of(&ex[i + 3], "data");
 				icmp_dep = l4 && l4->len == 1 && d->len == 1 &&
 					   ((l4->bytes[0] == 1 && d->bytes[0] == 2) ||

@@ -1356,8 +1356,9 @@ static int e_sel_load(struct parser *p, struct rule *r,
 	case SEL_CT:
 		return e_ct_load(p, r, s);
 	case SEL_EXTHDR:
-		return e_exthdr_l4(p, r, sctp_chunk_sel(s) ? "sctp" : "tcpopt",
-				   false, s->base, s->offset, s->len, false);
+		rc = e_exthdr_l4(p, r, sctp_chunk_sel(s) ? "sctp" : "tcpopt",
+				 false, s->base, s->offset, s->len, false);
+		return rc < 0 ? rc : e_field_mask(p, r, s);
 	case SEL_EXTHDR6:
 		rc = e_exthdr_ip(p, r, true, s->base, s->offset, s->len, false);
 		return rc < 0 ? rc : e_field_mask(p, r, s);

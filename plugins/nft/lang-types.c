@@ -244,7 +244,7 @@ const struct nftl_sel nftl_sels[] = {
 	CD("reply ip6", "saddr", 16, DT_IPV6, "ip6_saddr"),
 	CD("reply ip6", "daddr", 16, DT_IPV6, "ip6_daddr"),
 	/* nft 1.0.6's tcpopt.c: the fields it names (no `kind`: its
-	 * grammar takes none; no mptcp subtype, a 4-bit field) */
+	 * grammar takes none) */
 	TO("maxseg", "length", 2, 1, 1),
 	TO("maxseg", "size", 2, 2, 2),
 	TO("window", "length", 3, 1, 1),
@@ -264,6 +264,9 @@ const struct nftl_sel nftl_sels[] = {
 	TO("timestamp", "tsecr", 8, 6, 4),
 	TO("md5sig", "length", 19, 1, 1),
 	TO("mptcp", "length", 30, 1, 1),
+	/* the high 4 bits of the byte after the length (RFC 8684) */
+	{ "tcp option mptcp", "subtype", SEL_EXTHDR, 30, 2, 1, DT_INT, NULL,
+	  4, 4, 0 },
 	TO("fastopen", "length", 34, 1, 1),
 	/* RFC 9260's chunks, as nft's sctp_chunk.c names them: the common
 	 * header, then each chunk's fixed fields */
@@ -1224,7 +1227,7 @@ bool nftl_tcpopt_raw_sel(uint64_t kind, uint64_t off, uint64_t len,
 	}
 	for (size_t i = 0; i < nftl_n_sels; i++) {
 		const struct nftl_sel *s = &nftl_sels[i];
-		if (s->kind == SEL_EXTHDR && s->base == kind &&
+		if (s->kind == SEL_EXTHDR && s->base == kind && !s->bits &&
 		    s->offset == off / 8 && s->len == len / 8 &&
 		    strncmp(s->proto, "tcp option ", 11) == 0) {
 			*ret = s;

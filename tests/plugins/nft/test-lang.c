@@ -717,8 +717,8 @@ static const struct {
 	  14, "unknown TCP option bogus" },
 	{ "table ip t {\n chain c {\n  tcp option 256 missing\n }\n}\n", 3,
 	  14, "a TCP option kind is 0 to 255" },
-	{ "table ip t {\n chain c {\n  tcp option mptcp subtype 1\n }\n}\n", 3,
-	  20, "unsupported feature: tcp option mptcp subtype" },
+	{ "table ip t {\n chain c {\n  tcp option mptcp subtype 16\n }\n}\n", 3,
+	  28, "value out of range: 16 (a 4-bit field)" },
 	/* nft: 3:3-16: ip6 nexthop will not match */
 	{ "table ip t {\n chain c {\n  rt ip6 nexthop fe80::1\n }\n}\n", 3, 3,
 	  "never matches in a table of family ip" },
@@ -2752,6 +2752,91 @@ m[at] = pokes[(seed >> 8) % (sizeof(pokes) - 1)];
 }
 END_TEST
 
+/* ---- the formatter over values nobody parsed -------------------------------- */
+
+static unsigned mut_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return *seed >> 8;
+}
+
+/* One random change deep in `v`: a map loses a key, or a node becomes a
+ * value of another type (what a hand-built or corrupted value holds). */
+static void mutate_value(struct linx_value *v, unsigned *seed)
+{
+	while ((v->type == LINX_MAP || v->type == LINX_LIST) && v->len &&
+	       mut_rand(seed) % 8) {
+		uint32_t k = mut_rand(seed) % v->len;
+		v = v->type == LINX_MAP ? &v->pairs[k].value : &v->items[k];
+	}
+	if (v->type == LINX_MAP && v->len && mut_rand(seed) % 2) {
+		struct linx_value out;
+		char key[256];
+		snprintf(key, sizeof(key), "%s",
+			 v->pairs[mut_rand(seed) % v->len].key);
+		if (linx_map_take(v, key, &out) == 0)
+			linx_value_clear(&out);
+		return;
+	}
+	linx_value_clear(v);
+	switch (mut_rand(seed) % 8) {
+	case 0: *v = linx_value_nil(); break;
+	case 1: *v = linx_value_int(-1); break;
+	case 2: *v = linx_value_uint(UINT64_MAX); break;
+	case 3: linx_value_cstring(v, "x"); break;
+	case 4: linx_value_bytes(v, "\xff\x00\x01", 3); break;
+	case 5: *v = linx_value_list(); break;
+	case 6: *v = linx_value_map(); break;
+	default: *v = linx_value_bool(true); break;
+	}
+}
+
+/* The formatter is a public entry point: any value, not only what the
+ * parser or the kernel gives, is formatted or refused, never a crash
+ * (the sanitizer build runs this too). */
+START_TEST(formatter_takes_any_value)
+{
+	char path[600];
+	unsigned seed = 7, formatted = 0, refused = 0;
+	DIR *d = opendir(LANG_DIR);
+	struct dirent *e;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		struct linx_nft_parse_error pe;
+		struct linx_error err;
+		struct linx_value rs;
+
+		if (!strstr(e->d_name, ".nft"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", LANG_DIR, e->d_name);
+		if (linx_nft_parse_file(path, NULL, &rs, &pe, &err) < 0)
+			continue;
+		for (int it = 0; it < 150; it++) {
+			struct linx_value m;
+			char *t = NULL;
+			linx_assert_ok(linx_value_copy(&m, &rs), &err);
+			for (unsigned k = 1 + mut_rand(&seed) % 3; k > 0; k--)
+				mutate_value(&m, &seed);
+			int r = linx_nft_format(&m, &t, NULL, &err);
+			ck_assert_msg(r == 0 || r == -EINVAL || r == -ENOMEM,
+				      "%s: format gave %d", e->d_name, r);
+			if (r == 0)
+				formatted++;
+			else
+				refused++;
+			free(t);
+			linx_value_clear(&m);
+		}
+		linx_value_clear(&rs);
+	}
+	closedir(d);
+	ck_assert_uint_gt(formatted, 0);
+	fprintf(stderr, "formatter: %u mutated values formatted, %u refused\n",
+		formatted, refused);
+}
+END_TEST
+
 /* ---- the round-trip property over generated rulesets ---------------------- */
 
 static const char *const gen_match[] = {
@@ -2887,6 +2972,7 @@ int main(void)
 	tcase_add_test(tc, commands_change_the_input);
 	tcase_add_test(tc, canonical_layout);
 	tcase_add_test(tc, mutations_never_crash);
+	tcase_add_test(tc, formatter_takes_any_value);
 	tcase_add_test(tc, generated_rulesets_roundtrip);
 	suite_add_tcase(su, tc);
 	return linx_test_run_suite(su);
