@@ -7380,6 +7380,16 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 						     "in the inet family");
 				break;
 			}
+			/* the kernel keeps these for the bridge family
+			 * (nft_meta_bridge): EOPNOTSUPP elsewhere */
+			if (s->kind == SEL_META && s->key &&
+			    strncmp(s->key, "bri_", 4) == 0 &&
+			    p->family != F_BRIDGE) {
+				rc = perror_at(p, t, "meta %s is only in the "
+						     "bridge family",
+					       s->field);
+				break;
+			}
 			if (is_punct(peek(p), '.')) {
 				rc = parse_concat(p, &r, s, t);
 				if (rc < 0)

@@ -659,6 +659,11 @@ static const struct {
 	{ "table ip t {\n chain c {\n  quota over 1 gbytes\n }\n}\n", 3, 16,
 	  "expecting a byte unit" },
 	/* masks. nft takes an ordering; the language does not yet */
+	/* the bridge port's keys exist in bridge tables only */
+	{ "table inet t {\n chain c {\n  meta ibrname \"br0\" accept\n }\n}\n",
+	  3, 3, "meta ibrname is only in the bridge family" },
+	{ "table netdev t {\n chain c {\n  meta ibrpvid 1\n }\n}\n", 3, 3,
+	  "meta ibrpvid is only in the bridge family" },
 	/* operators on a value: nft's precedence, constants not shifted,
 	 * an outermost ^ only where nft can move it */
 	{ "table ip t {\n chain c {\n  meta mark ^ 0x1 { 0x2 }\n }\n}\n", 3, 19,
