@@ -4841,11 +4841,11 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	    streq(kind, "payload")) {
 		int64_t sreg;
 		if (!linx_map_get(e, "dreg") && int_of(e, "sreg", &sreg) &&
-		    sreg == 1 && c->regtext[1] && !streq(kind, "payload") &&
-		    !linx_map_get(e, "direction")) {
-			/* meta/ct KEY set SEL map ... */
+		    sreg == 1 && c->regtext[1] && !streq(kind, "payload")) {
+			/* meta/ct KEY set SEL map ..., `ct original zone
+			 * set ...` (set_target() reads the direction) */
 			const struct nftl_sel *t = set_target(e);
-			if (!t || !nftl_dtype_map_settable(t->dtype))
+			if (!t || !nftl_sel_map_settable(t))
 				return unsupported(c, e, "set from a map");
 			nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
 			nftl_sb_puts(&b, c->regtext[1]);

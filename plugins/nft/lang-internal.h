@@ -357,10 +357,11 @@ bool nftl_dtype_hton(unsigned dtype, unsigned len);
  * the rest of the register (`meta mark set ct zone`, as nft takes it). */
 bool nftl_widens_into_mark(const struct nftl_sel *dst,
 			   const struct nftl_sel *src);
-/* Whether `meta|ct KEY set SEL map { ... }` may give a key of `dtype`
- * its value: the ones nft 1.0.6 sets from a map's data as it sets them
- * from a constant (mark, priority, pkttype). */
-bool nftl_dtype_map_settable(unsigned dtype);
+/* Whether the kernel writes key s, `meta|ct KEY set ...`
+ * (nft_meta_set_init(), nft_ct_set_init()); and whether such a key may be
+ * set from a map lookup as nft takes it (mark, priority, pkttype, zone). */
+bool nftl_sel_settable(const struct nftl_sel *s);
+bool nftl_sel_map_settable(const struct nftl_sel *s);
 /* The dtype of a set type name; false for integer/N and unknown names. */
 bool nftl_settype_dtype(const char *name, unsigned *dtype, unsigned *len);
 

@@ -5215,6 +5215,11 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 	unsigned open = 0;
 	int rc;
 
+	if (!nftl_sel_settable(s))
+		return perror_at(p, p->last, "unsupported feature: %s %s set "
+					     "(the kernel does not write it)",
+				 s->proto, s->field);
+
 	/* `(ct mark & 0xff00) >> 8`: groups around a key and its operators */
 	while (is_punct(t, '(') && open < 16) {
 		next(p);
@@ -5232,7 +5237,7 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 			return rc;
 		if (is_ident(peek(p), "map")) {
 			/* meta mark set numgen inc mod 2 map { 0 : 0x1 } */
-			if (!nftl_dtype_map_settable(s->dtype))
+			if (!nftl_sel_map_settable(s))
 				return perror_at(p, t, "unsupported feature: "
 						       "%s %s set from a map",
 						 s->proto, s->field);
@@ -5246,7 +5251,7 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 					 s->proto, s->field, t->s);
 		}
 	} else if (map_ahead(p)) {
-		if (!nftl_dtype_map_settable(s->dtype))
+		if (!nftl_sel_map_settable(s))
 			return perror_at(p, t, "unsupported feature: %s %s set "
 					       "from a map",
 					 s->proto, s->field);

@@ -955,9 +955,25 @@ bool nftl_widens_into_mark(const struct nftl_sel *dst,
 	       (src->len == 1 || nftl_dtype_host(src->dtype));
 }
 
-bool nftl_dtype_map_settable(unsigned dt)
+bool nftl_sel_settable(const struct nftl_sel *s)
 {
-	return dt == DT_MARK || dt == DT_CLASSID || dt == DT_PKTTYPE;
+	static const char *const meta[] = { "mark", "priority", "pkttype",
+					    "nftrace" };
+	static const char *const ct[] = { "mark", "labels", "eventmask",
+					  "zone" };
+
+	for (size_t i = 0; s->key && i < 4; i++)
+		if (strcmp(s->key, s->kind == SEL_META ? meta[i] : ct[i]) == 0)
+			return s->kind == SEL_META || s->kind == SEL_CT;
+	return false;
+}
+
+bool nftl_sel_map_settable(const struct nftl_sel *s)
+{
+	return nftl_sel_settable(s) &&
+	       (s->dtype == DT_MARK || s->dtype == DT_CLASSID ||
+		s->dtype == DT_PKTTYPE ||
+		(s->kind == SEL_CT && strcmp(s->key, "zone") == 0));
 }
 
 unsigned nftl_sel_hton_size(const struct nftl_sel *s)

@@ -602,9 +602,9 @@ static const struct {
 	  3, 17, "a prefix or range in a list" },
 	{ "table inet t {\n chain c {\n  ip saddr 10.0.0.0/8, 1.2.3.4\n }\n}\n",
 	  3, 22, "a prefix in a list" },
-	{ "table ip t {\n chain c {\n  ct zone set ip saddr . tcp dport map "
-	  "@m\n }\n}\n",
-	  3, 15, "unsupported feature: ct zone set from a map" },
+	{ "table ip t {\n chain c {\n  meta nftrace set tcp dport map "
+	  "{ 80 : 1 }\n }\n}\n",
+	  3, 20, "unsupported feature: meta nftrace set from a map" },
 	/* its width needs a typeof, and esp spi has none we write */
 	{ "table ip t {\n chain c {\n  ip ttl . esp spi { 1 . 1 }\n }\n}\n",
 	  3, 12, "unsupported feature: esp spi in a concatenation with an "
@@ -638,11 +638,10 @@ static const struct {
 	{ "table ip t {\n set s {\n  type ipv4_addr\n }\n chain c {\n"
 	  "  update @s { ip saddr counter name x }\n }\n}\n",
 	  6, 32, "unsupported feature: named objects in a set statement" },
-	{ "table ip t {\n chain c {\n  ct zone set ip saddr map @m\n }\n}\n",
-	  3, 15, "unsupported feature: ct zone set from a map" },
-	{ "table ip t {\n chain c {\n  ct zone set numgen inc mod 2 map { 0 : 1 }"
-	  "\n }\n}\n",
-	  3, 15, "unsupported feature: ct zone set from a map" },
+	{ "table ip t {\n chain c {\n  meta cpu set 1\n }\n}\n",
+	  3, 12, "meta cpu set (the kernel does not write it)" },
+	{ "table ip t {\n chain c {\n  ct bytes set 1\n }\n}\n",
+	  3, 12, "ct bytes set (the kernel does not write it)" },
 	{ "table ip t {\n chain c {\n  ip saddr map { 1.1.1.1 : 1 }\n }\n}\n",
 	  3, 12, "unsupported feature: map lookups in matches" },
 	/* nft: 2:8-10: syntax error, unexpected fwd, expecting string */
