@@ -3349,6 +3349,10 @@ static int match_rest(struct parser *p, struct rule *r,
 	}
 	/* the right-hand side decides the load for prefixes: look ahead */
 	const struct tok *o = peek(p);
+	char bop = binop_at(p, &prec);
+	if (bop == 'L' || bop == 'R') /* before `<` reads as an operator */
+		return perror_at(p, o, "unsupported feature: a shift in a "
+				       "match");
 	if (op_of(o)) {
 		op = op_of(o);
 		explicit_op = true;
