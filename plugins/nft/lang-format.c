@@ -1521,8 +1521,8 @@ static int be_text(struct sbuf *b, unsigned dt, const uint8_t *d, unsigned len,
 
 /* The operators a bitwise reg = (reg & m) ^ x of `len` bytes reads back
  * from (the parser's binops): ` & M`, ` | X`, ` & M | X` with M the bits
- * kept or set, ` ^ X`, ` & M ^ X`, the values in dt's notation.  The
- * last operator written ('&', '|', '^'), or -1. */
+ * kept or set, ` ^ A | B`, ` ^ X`, ` & M ^ X`, the values in dt's
+ * notation.  The last operator written ('&', '|', '^'), or -1. */
 static int bitwise_ops_text(struct sbuf *b, unsigned dt, const uint8_t *m,
 			    const uint8_t *x, unsigned len)
 {
@@ -1537,6 +1537,20 @@ static int bitwise_ops_text(struct sbuf *b, unsigned dt, const uint8_t *m,
 		disjoint = disjoint && !(m[k] & x[k]);
 		full = full && mx[k] == 0xff;
 		ones = ones && m[k] == 0xff;
+	}
+	if (!zero && !disjoint && full && !ones) {
+		/* the bits outside the mask all set: ` ^ A | B`, A the xor
+		 * inside the mask, B the bits outside (as nft lists it) */
+		uint8_t a[16], o[16];
+		for (unsigned k = 0; k < len; k++) {
+			a[k] = x[k] & m[k];
+			o[k] = (uint8_t)~m[k];
+		}
+		nftl_sb_puts(b, " ^ ");
+		if (be_text(b, dt, a, len, false) < 0)
+			return -1;
+		nftl_sb_puts(b, " | ");
+		return be_text(b, dt, o, len, false) < 0 ? -1 : '|';
 	}
 	if (zero || !disjoint) {
 		if (!ones || zero) {
