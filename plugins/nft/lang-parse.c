@@ -3180,6 +3180,9 @@ static int match_binops(struct parser *p, struct rule *r, unsigned dt,
 	}
 	const struct tok *t = peek(p);
 	bool ordering = strcmp(*op, "eq") && strcmp(*op, "neq");
+	if (t->kind == T_VAR) /* a runtime value: not masked (yet) */
+		return perror_at(p, t, "unsupported feature: a variable after "
+				       "&, ^ or |");
 	if (b->last == '^' && t->kind != T_SETREF) {
 		if (ordering || is_punct(t, '{') || t->kind == T_VAR ||
 		    is_ident(t, "vmap"))

@@ -669,6 +669,8 @@ static const struct {
 	  "unsupported feature: an outermost ^ before a set" },
 	{ "table ip t {\n chain c {\n  meta mark & 0xff ^ 0x1 < 3\n }\n}\n", 3,
 	  28, "an outermost ^ before a set, a map, a variable or an ordering" },
+	{ "table ip t {\n chain c {\n  meta mark & 0xff == $y\n }\n}\n", 3,
+	  23, "unsupported feature: a variable after &, ^ or |" },
 	{ "table ip t {\n chain c {\n  meta mark << 8 == 0x100\n }\n}\n", 3,
 	  13, "unsupported feature: a shift in a match" },
 	{ "table ip t {\n chain c {\n  meta mark & 0xff00 >> 8 == 1\n }\n}\n", 3,
