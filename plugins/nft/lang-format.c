@@ -2204,8 +2204,12 @@ value:;
 			used = 3;
 		} else if ((s->dtype == DT_IPV4 || s->dtype == DT_IPV6) &&
 			   prefix_len(m->bytes, m->len) >= 0 &&
+			   (prefix_len(m->bytes, m->len) % 8 ||
+			    prefix_len(m->bytes, m->len) == 0) &&
 			   !host_bits(m, d)) {
-			/* a prefix mask */
+			/* a prefix mask; a byte-aligned one reads back as a
+			 * shorter compare without a mask, so it stays a mask
+			 * (`ip saddr & 255.255.0.0 == 10.1.0.0`) */
 			int plen = prefix_len(m->bytes, m->len);
 			if (strcmp(op, "eq") && strcmp(op, "neq"))
 				goto bad;

@@ -2863,12 +2863,17 @@ static const char *const gen_match[] = {
 	"meta l4proto . th dport != { tcp . 22 }",
 	"iifname . ip6 daddr { \"eth0\" . ::1 }",
 	"ether saddr . meta mark { 02:00:00:00:00:01 . 0x1 }",
+	"meta mark & 0xff00 == 0x100", "meta mark | 0x10 != 0x30",
+	"ct mark & 0xffff < 0x100", "meta mark & 0xff00 { 0x100, 0x200 }",
+	"meta mark ^ 0x1 | 0x10 == 0x11", "meta mark & 0xff ^ 0x1 == 0x3",
+	"ip saddr & 255.255.0.0 == 10.1.0.0", "tcp option mptcp subtype 2",
 };
 static const char *const gen_stmt[] = {
 	"counter", "log prefix \"x \" level info", "limit rate 5/second",
 	"quota 10 mbytes", "meta mark set 0x1", "ct mark set 0x2", "notrack",
 	"limit rate over 1 mbytes/second burst 10 kbytes", "counter name cnt",
 	"log group 3", "ct mark set meta mark",
+	"meta mark set (ct mark & 0xff00) >> 8", "ct mark set meta mark ^ 0x1 | 0x2",
 };
 static const char *const gen_end[] = {
 	"accept", "drop", "jump c2", "goto c2", "reject", "return", "",
