@@ -1830,7 +1830,7 @@ static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
  * as it is, `LO-HI` as {"range": [LO, HI]}; only where a map's values
  * may be ranges (p->data_iv_ok), which then are (p->data_iv). */
 static int range_value(struct parser *p, const struct tok *at, unsigned dt,
-		       unsigned len, struct linx_value *data)
+		       unsigned len, const uint8_t *lo, struct linx_value *data)
 {
 	struct val hi;
 	int rc;
@@ -1852,6 +1852,11 @@ static int range_value(struct parser *p, const struct tok *at, unsigned dt,
 		linx_value_clear(data);
 		linx_value_clear(&hi.elem);
 		return perror_at(p, p->last, "a range's end is no prefix");
+	}
+	if (range_reversed(dt, lo, hi.b, len)) { /* nft's words */
+		linx_value_clear(data);
+		linx_value_clear(&hi.elem);
+		return perror_at(p, at, "Range has zero or negative size");
 	}
 	struct linx_value r = linx_value_list(), m = linx_value_map();
 	linx_list_push(&r, data);
@@ -2147,7 +2152,7 @@ static int parse_elements(struct parser *p, unsigned dt, unsigned len,
 				 * are ranges (nft's `: interval T`) */
 				if (rc == 0 && (dv.plen >= 0 ||
 						is_punct(peek(p), '-')))
-					rc = range_value(p, vt, ddt, dlen,
+					rc = range_value(p, vt, ddt, dlen, dv.b,
 							 &data);
 				/* a nat map's ADDR . PORT */
 				if (rc == 0 && p->nat_pairs >= 0 &&

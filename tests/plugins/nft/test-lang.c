@@ -658,6 +658,10 @@ static const struct {
 	{ "table ip t {\n chain c {\n  quota over 1 gbytes\n }\n}\n", 3, 16,
 	  "expecting a byte unit" },
 	/* masks. nft takes an ordering; the language does not yet */
+	/* a map's range value runs upwards, as a key's does */
+	{ "table ip t {\n chain c {\n  type nat hook postrouting priority 100\n"
+	  "  snat ip to ip saddr map { 10.0.0.0/8 : 10.0.0.9-10.0.0.1 }\n }\n}\n",
+	  4, 42, "Range has zero or negative size" },
 	/* the bridge port's keys exist in bridge tables only */
 	{ "table inet t {\n chain c {\n  meta ibrname \"br0\" accept\n }\n}\n",
 	  3, 3, "meta ibrname is only in the bridge family" },
