@@ -1789,7 +1789,8 @@ static bool chain_ahead(const struct linx_value *ex, uint32_t n, uint32_t i,
 	    (linx_map_get(bw, "op") && (!bop || strcmp(bop, "bool"))) ||
 	    m->len != (uint32_t)s->len || x->len != m->len || m->len > 16 ||
 	    nftl_dtype_is_bitmask(s->dtype) || s->dtype == DT_CTLABEL ||
-	    s->dtype == DT_IFNAME || s->bits || s->mask)
+	    s->dtype == DT_IFNAME || s->bits || s->mask ||
+	    s->proto[0] == '@') /* raw: field_sel() reads its masks */
 		return false;
 	if (is_expr(&ex[i], "payload") &&
 	    (!int_of(&ex[i], "len", &len) || len != s->len))
