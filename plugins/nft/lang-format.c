@@ -1319,6 +1319,11 @@ static int label_of(const uint8_t *m, uint32_t len)
 }
 
 /* What a meta or ct statement with sreg 1 sets: its selector. */
+static const struct nftl_sel *write_sel(const struct fctx *c,
+					const struct linx_value *wr,
+					bool masked, uint64_t mask,
+					struct nftl_write *w);
+
 static const struct nftl_sel *set_target(const struct linx_value *e)
 {
 	const char *key = str_of(e, "key"), *dir = str_of(e, "direction");
@@ -1350,15 +1355,19 @@ static int bitwise_ops_text(struct sbuf *b, unsigned dt, const uint8_t *m,
  * xor (bitwise_ops_text()), or a shift, ` << N`, ` >> N`: 'S' for a
  * shift, 'B' for a mask-and-xor, -1 for a bitwise the language cannot
  * write. */
-static int mark_op_text(struct sbuf *b, const struct linx_value *bw)
+static int mark_op_text(struct sbuf *b, const struct linx_value *bw,
+			const struct nftl_sel *s)
 {
 	const char *bop = str_of(bw, "op");
 	int64_t dreg, len;
 
 	if (!sreg1(bw) || !int_of(bw, "dreg", &dreg) || dreg != 1 ||
-	    (int_of(bw, "len", &len) && len != 4))
+	    (int_of(bw, "len", &len) && len != s->len))
 		return -1;
-	if (bop && (streq(bop, "lshift") || streq(bop, "rshift"))) {
+	/* a mark's only: nft turns a header field to host order around a
+	 * shift (payload_set_from() refuses those) */
+	if (bop && (streq(bop, "lshift") || streq(bop, "rshift")) &&
+	    s->dtype == DT_MARK) {
 		const struct linx_value *d = bytes_of(bw, "data");
 		uint32_t by;
 		if (!d || d->len != 4 || linx_map_get(bw, "mask") ||
@@ -1372,11 +1381,12 @@ static int mark_op_text(struct sbuf *b, const struct linx_value *bw)
 	}
 	const struct linx_value *mb = bytes_of(bw, "mask");
 	const struct linx_value *xb = bytes_of(bw, "xor");
-	if (!mb || !xb || mb->len != 4 || xb->len != 4 ||
+	if (!mb || !xb || mb->len != s->len || xb->len != s->len ||
 	    (linx_map_get(bw, "op") && (!bop || strcmp(bop, "bool"))))
 		return -1;
-	return bitwise_ops_text(b, DT_MARK, mb->bytes, xb->bytes, 4) < 0 ? -1
-									  : 'B';
+	return bitwise_ops_text(b, s->dtype, mb->bytes, xb->bytes, s->len) < 0
+		       ? -1
+		       : 'B';
 }
 
 /* `T set S OPS` for the bitwise expressions bw[0..n-1] applied to S in
@@ -1395,7 +1405,7 @@ static int mark_ops_text(struct sbuf *b, const struct nftl_sel *t,
 	sel_name(&ops, s);
 	for (uint32_t k = 0; rc == 0 && k < n; k++) {
 		size_t at = ops.n;
-		int op = mark_op_text(&ops, &bw[k]);
+		int op = mark_op_text(&ops, &bw[k], s);
 		/* two and/or/xor in a row would read back as one */
 		if (op < 0 || (op == 'B' && prev == 'B'))
 			rc = -1;
@@ -1836,7 +1846,8 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 		c->l4seen = true;
 	int64_t ldreg = 0;
 	int_of(ld, "dreg", &ldreg);
-	if (lhs && ldreg != 1)
+	/* numgen into another register: a nat's port from its map */
+	if (lhs && ldreg != 1 && !is_expr(ld, "numgen"))
 		return unsupported(c, ld, "a generator into another register");
 	/* SEL map { ... } / SEL map @m (`lhs`: a generator's text): the
 	 * value of a nat or of a meta/ct set, left in the register; a
@@ -1908,6 +1919,8 @@ static int fmt_match_as(struct fctx *c, const struct linx_value *ex,
 			return 2;
 		}
 	}
+	if (lhs && ldreg != 1)
+		return unsupported(c, ld, "a generator into another register");
 	if (lhs)
 		goto value;
 	if (ldreg != 1)
@@ -2331,6 +2344,19 @@ value:;
 				       dt) < 0)
 			goto bad;
 		used = 2;
+	} else if (is_expr(e1, "payload") && sreg1(e1) &&
+		   !linx_map_get(e1, "dreg") && !prefix && !be && !lhs &&
+		   !chain && !s->bits && ll == s->len) {
+		/* ip daddr set ip saddr (payload_set_from()): a field of
+		 * the same type, written as it is */
+		struct nftl_write w;
+		const struct nftl_sel *t = write_sel(c, e1, false, 0, &w);
+		if (!t || t->dtype != s->dtype || t->len != s->len)
+			goto bad;
+		b.n = 0;
+		nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
+		sel_name(&b, s);
+		used = 2;
 	} else if ((is_expr(e1, "meta") || is_expr(e1, "ct")) && sreg1(e1) &&
 		   !prefix && s->kind != SEL_PAYLOAD && !be) {
 		/* meta mark set ct mark */
@@ -2346,16 +2372,24 @@ value:;
 			sel_name(&b, s);
 		used = 2;
 	} else if (is_expr(e1, "bitwise") && e2 && sreg1(e1) && !prefix &&
-		   !be && s->dtype == DT_MARK) {
+		   !be && !lhs && !chain && !s->bits && ll == s->len) {
 		/* meta mark set ct mark & 0xffff0000 | 0x1, ... >> 8
-		 * (mark_ops()): the bitwise run, then the set */
+		 * (mark_ops()), ip daddr set ip saddr & 255.255.0.0
+		 * (payload_set_from()): the bitwise run, then the set */
 		uint32_t k = i + 1;
+		struct nftl_write w;
+		const struct nftl_sel *t = NULL;
 		while (k < n && is_expr(&ex[k], "bitwise"))
 			k++;
-		if (k >= n || (!is_expr(&ex[k], "meta") && !is_expr(&ex[k], "ct")) ||
-		    !sreg1(&ex[k]) || linx_map_get(&ex[k], "dreg"))
+		if (k >= n || !sreg1(&ex[k]) || linx_map_get(&ex[k], "dreg"))
 			goto bad;
-		const struct nftl_sel *t = set_target(&ex[k]);
+		if (s->dtype == DT_MARK &&
+		    (is_expr(&ex[k], "meta") || is_expr(&ex[k], "ct")))
+			t = set_target(&ex[k]);
+		else if (is_expr(&ex[k], "payload") &&
+			 (t = write_sel(c, &ex[k], false, 0, &w)) &&
+			 t->dtype != s->dtype)
+			t = NULL;
 		if (!t || t->len != s->len ||
 		    mark_ops_text(&b, t, s, e1, k - (i + 1)) < 0)
 			goto bad;
@@ -2966,12 +3000,8 @@ static bool flags_ok(const struct linx_value *f)
 static int fmt_ports(struct fctx *c, struct sbuf *b, const struct linx_value *e)
 {
 	const struct linx_value *lo, *hi;
+	int64_t rp = 0;
 
-	if (take_reg(c, e, "reg_proto_min", &lo) < 0 ||
-	    take_reg(c, e, "reg_proto_max", &hi) < 0)
-		return -1;
-	if (!lo)
-		return hi ? -1 : 0;
 	/* the parser takes a port after a transport match only, as nft:
 	 * a protocol it names, or a printed l4proto match (not the
 	 * dependency of a `th` field, which nft lists but cannot read) */
@@ -2981,6 +3011,24 @@ static int fmt_ports(struct fctx *c, struct sbuf *b, const struct linx_value *e)
 	case 132: case 136:
 		named = true;
 	}
+	/* a map's value (`: numgen inc mod 2 map { ... }`), one register */
+	if (int_of(e, "reg_proto_min", &rp) && rp >= 1 && rp <= 23 &&
+	    c->regtext[rp]) {
+		if (linx_map_get(e, "reg_proto_max") || c->regpair[rp] ||
+		    c->regiv[rp] || (!named && !c->l4seen))
+			return -1;
+		nftl_sb_puts(b, " : ");
+		nftl_sb_puts(b, c->regtext[rp]);
+		free(c->regtext[rp]);
+		c->regtext[rp] = NULL;
+		c->regnamed[rp] = false;
+		return 1;
+	}
+	if (take_reg(c, e, "reg_proto_min", &lo) < 0 ||
+	    take_reg(c, e, "reg_proto_max", &hi) < 0)
+		return -1;
+	if (!lo)
+		return hi ? -1 : 0;
 	if (lo->len != 2 || (!named && !c->l4seen))
 		return -1;
 	nftl_sb_printf(b, ":%u", lo->bytes[0] << 8 | lo->bytes[1]);
@@ -3226,8 +3274,9 @@ static int fmt_nat(struct fctx *c, const struct linx_value *e)
 			if (plen == (int)al * 8) /* the address alone is
 						  * one register */
 				nftl_sb_printf(&b, "/%d", plen);
+			/* nft brackets each address of a range: [a]-[b] */
 			if (plen < 0 && hi) {
-				nftl_sb_put(&b, "-", 1);
+				nftl_sb_puts(&b, v6 ? "]-[" : "-");
 				value_text(&b, v6 ? DT_IPV6 : DT_IPV4, hi->bytes, al,
 					   -1);
 			}
@@ -4373,16 +4422,22 @@ static const struct nftl_sel *write_sel(const struct fctx *c,
 		       !streq(f->items[0].str, "pseudohdr")))
 		return NULL;
 	const char *proto = ctx_proto(c, base, off, len, &b);
-	for (size_t k = 0; proto && k < nftl_n_sels; k++) {
-		const struct nftl_sel *s = &nftl_sels[k];
-		if (s->kind != SEL_PAYLOAD || s->base != b ||
-		    !streq(s->proto, proto) || !nftl_write_layout(s, w))
-			continue;
-		if (w->offset == off && w->len == len && w->masked == masked &&
-		    (!masked || w->mask == mask) &&
-		    streq(csums[w->csum_type], ct) && w->csum_offset == coff &&
-		    w->pseudohdr == pseudo)
-			return s;
+	/* then th, which nft writes with no checksum whatever the
+	 * protocol (`meta l4proto udp th dport set 53`) */
+	for (int pass = 0; pass < 2 && proto; pass++) {
+		for (size_t k = 0; k < nftl_n_sels; k++) {
+			const struct nftl_sel *s = &nftl_sels[k];
+			if (s->kind != SEL_PAYLOAD || s->base != b ||
+			    !streq(s->proto, proto) || !nftl_write_layout(s, w))
+				continue;
+			if (w->offset == off && w->len == len &&
+			    w->masked == masked &&
+			    (!masked || w->mask == mask) &&
+			    streq(csums[w->csum_type], ct) &&
+			    w->csum_offset == coff && w->pseudohdr == pseudo)
+				return s;
+		}
+		proto = b == 2 && !streq(proto, "th") ? "th" : NULL;
 	}
 	return NULL;
 }
@@ -4563,6 +4618,22 @@ static bool port_map_next(const struct linx_value *ex, uint32_t n, uint32_t j)
 	       (is_expr(&ex[j + 2], "masq") || is_expr(&ex[j + 2], "redir"));
 }
 
+/* Whether `wr` is a transport write that protocol `l4` would make with
+ * its checksum: not th's, which nft makes with none whatever the
+ * protocol (`meta l4proto udp th dport set 53` keeps its match). */
+static bool l4_write(const struct fctx *c, const struct linx_value *wr, int l4)
+{
+	struct fctx t = *c;
+	struct nftl_write w;
+	const struct nftl_sel *s;
+
+	if (!is_expr(wr, "payload") || linx_map_get(wr, "dreg"))
+		return true;
+	t.l4 = l4;
+	s = write_sel(&t, wr, false, 0, &w);
+	return !s || !streq(s->proto, "th");
+}
+
 static bool l4_field_next(struct fctx *c, const struct linx_value *ex,
 			  uint32_t n, uint32_t j, int l4)
 {
@@ -4570,8 +4641,12 @@ static bool l4_field_next(struct fctx *c, const struct linx_value *ex,
 	int save = c->l4;
 	bool prefix;
 
+	/* a write, or the value (an immediate, a field) of the one after */
 	if (!is_expr(&ex[j], "payload") || !linx_map_get(&ex[j], "dreg"))
-		return true; /* a write */
+		return l4_write(c, &ex[j], l4) &&
+		       (j + 1 >= n || l4_write(c, &ex[j + 1], l4));
+	if (j + 1 < n && !l4_write(c, &ex[j + 1], l4))
+		return false;
 	c->l4 = l4;
 	s = field_sel(c, ex, n, j);
 	if (!s)
@@ -4860,11 +4935,17 @@ static int fmt_stmt(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	    streq(kind, "payload")) {
 		int64_t sreg;
 		if (!linx_map_get(e, "dreg") && int_of(e, "sreg", &sreg) &&
-		    sreg == 1 && c->regtext[1] && !streq(kind, "payload")) {
+		    sreg == 1 && c->regtext[1]) {
 			/* meta/ct KEY set SEL map ..., `ct original zone
-			 * set ...` (set_target() reads the direction) */
-			const struct nftl_sel *t = set_target(e);
-			if (!t || !nftl_sel_map_settable(t))
+			 * set ...` (set_target() reads the direction); a
+			 * header field's (payload_set_from()) */
+			struct nftl_write w;
+			const struct nftl_sel *t =
+				streq(kind, "payload")
+					? write_sel(c, e, false, 0, &w)
+					: set_target(e);
+			if (!t || c->regpair[1] ||
+			    (t->kind != SEL_PAYLOAD && !nftl_sel_map_settable(t)))
 				return unsupported(c, e, "set from a map");
 			nftl_sb_printf(&b, "%s %s set ", t->proto, t->field);
 			nftl_sb_puts(&b, c->regtext[1]);

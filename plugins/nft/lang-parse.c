@@ -3025,6 +3025,8 @@ struct binops {
 	uint8_t top[16];     /* the constant of the last operator applied */
 	char last;	     /* that operator: '&', '^', '|' (0: none) */
 	unsigned n;	     /* and/or/xor applied since the last shift */
+	bool no_shift;	     /* a header field's value: nft turns it to host
+			      * order around a shift, not done here */
 };
 
 /* The operator at the parser's position, 'L' and 'R' for the shifts, or
@@ -3120,6 +3122,10 @@ static int binop_expr(struct parser *p, struct binops *b, bool var, int min,
 			if (!b->r)
 				return perror_at(p, at, "unsupported feature: "
 							"a shift in a match");
+			if (b->no_shift)
+				return perror_at(p, at, "unsupported feature: "
+							"shifting a header "
+							"field");
 			if ((rc = expect_uint(p, b->len * 8 - 1, &by,
 					      "a shift")) < 0 ||
 			    (rc = binops_flush(p, b)) < 0 ||
@@ -4073,6 +4079,7 @@ static bool is_payload_proto(const char *s);
  * `meta mark set SEL map ...`; `what` names the statement for errors. */
 static const struct nftl_sel *gen_sel(const struct tok *t);
 static int gen_expr(struct parser *p, struct rule *r, const struct tok *t);
+static int gen_numgen(struct parser *p, struct rule *r, unsigned reg);
 
 /* A map's data type: the value's, or for a nat map whose values were
  * all ADDR . PORT (p->nat_pairs), the concatenation of both. */
@@ -4189,13 +4196,15 @@ static int map_value(struct parser *p, struct rule *r, unsigned reg,
 	if (t->kind != T_IDENT)
 		return unexpected(p, t, "a field");
 	if ((s = gen_sel(t))) {
-		/* dnat to numgen inc mod 2 map { 0 : a, 1 : b }: generators
-		 * write register 1 only */
-		if (reg != 1)
+		/* dnat to numgen inc mod 2 map { 0 : a, 1 : b }; a port's
+		 * numgen in register 2 (dnat to ADDR : numgen ...); a hash
+		 * in register 1 only, its input loaded from register 2 on */
+		if (reg != 1 && !streq(t->s, "numgen"))
 			return perror_at(p, t, "unsupported feature: %s %s "
 					       "in a second register",
 					 what, t->s);
-		if ((rc = gen_expr(p, r, t)) < 0)
+		rc = reg == 1 ? gen_expr(p, r, t) : gen_numgen(p, r, reg);
+		if (rc < 0)
 			return rc;
 		return map_lookup(p, r, reg, s, t, ddt, dlen, what);
 	}
@@ -4889,6 +4898,15 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 		if ((rc = parse_value(p, dt, al, &lo)) < 0)
 			goto fail;
 		linx_value_clear(&lo.elem);
+		/* each address of a range in its own brackets, [a]-[b], as
+		 * nft reads and lists them; no prefix in brackets */
+		if (bracket && lo.plen >= 0) {
+			rc = perror_at(p, p->last, "syntax error, a prefix in "
+						   "brackets");
+			goto fail;
+		}
+		if (bracket && (rc = expect_punct(p, ']')) < 0)
+			goto fail;
 		if (lo.plen >= 0) {
 			/* `snat to 10.0.0.0/24`: the prefix's first and last
 			 * address, as nft sends it (and lists such a range
@@ -4916,19 +4934,40 @@ static int stmt_nat(struct parser *p, struct rule *r, const char *type,
 			linx_map_put_int(&e, "reg_addr_min", reg++);
 		}
 		if (lo.plen < 0 && accept_punct(p, '-')) {
+			bracket = fam == F_IP6 && accept_punct(p, '[');
 			if ((rc = parse_value(p, dt, al, &hi)) < 0)
 				goto fail;
 			linx_value_clear(&hi.elem);
+			if (hi.plen >= 0) {
+				rc = perror_at(p, p->last, "a range ends with an "
+							   "address, not a "
+							   "prefix");
+				goto fail;
+			}
+			if (bracket && (rc = expect_punct(p, ']')) < 0)
+				goto fail;
 			if ((rc = e_imm(p, r, reg, hi.b, al)) < 0)
 				goto fail;
 			linx_map_put_int(&e, "reg_addr_max", reg++);
 		}
-		if (bracket && (rc = expect_punct(p, ']')) < 0)
-			goto fail;
 	}
 	if (accept_punct(p, ':')) {
-		if ((rc = nat_ports(p, r, reg, &e)) < 0)
+		if (nat_map_ahead(p)) {
+			/* dnat to 10.0.0.1 : numgen inc mod 2 map { ... } */
+			if (r->l4 < 0 && !r->l4seen) {
+				rc = perror_at(p, peek(p), "transport protocol "
+							   "mapping is only valid "
+							   "after transport "
+							   "protocol match");
+				goto fail;
+			}
+			if ((rc = map_value(p, r, reg, DT_SERVICE, 2,
+					    "nat to")) < 0)
+				goto fail;
+			linx_map_put_int(&e, "reg_proto_min", reg);
+		} else if ((rc = nat_ports(p, r, reg, &e)) < 0) {
 			goto fail;
+		}
 	}
 	nat_flags(p, &e);
 	return push_expr(p, r, &e);
@@ -5409,6 +5448,92 @@ static bool sel_ahead(struct parser *p)
 }
 
 /*
+ * PROTO FIELD set EXPR, the next token the expression's first: another
+ * field of the same type (`ip daddr set ip saddr`), or a map's value
+ * (`tcp dport set tcp dport map { 80 : 8080 }`, a generator's map), into
+ * register 1 and written from there, as nft does.  Whole bytes only: nft
+ * shifts a bit field's value into place, which a register it did not
+ * compute cannot be.
+ */
+static int ct_dir_sel(struct parser *p, const char *dir,
+		      const struct nftl_sel **ret);
+
+static int payload_set_from(struct parser *p, struct rule *r,
+			    const struct nftl_sel *s,
+			    const struct nftl_write *w, const struct tok *at)
+{
+	const struct tok *t = peek(p);
+	const struct nftl_sel *src;
+	int rc;
+
+	if (w->masked)
+		return perror_at(p, t, "unsupported feature: %s %s set from "
+				       "an expression (a bit field)",
+				 s->proto, s->field);
+	if ((rc = emit_deps(p, r, s, at)) < 0)
+		return rc;
+	if ((src = gen_sel(t))) {
+		/* ip saddr set numgen inc mod 2 map { 0 : a, 1 : b } */
+		next(p);
+		if ((rc = gen_expr(p, r, t)) < 0)
+			return rc;
+		rc = map_lookup(p, r, 1, src, t, s->dtype, s->len,
+				"setting from");
+	} else if (map_ahead(p)) {
+		rc = map_value(p, r, 1, s->dtype, s->len, "setting from");
+	} else {
+		bool bare = unqualified_meta(t->s);
+		const struct tok *k;
+
+		next(p);
+		k = bare ? t : next(p);
+		if (is_ident(t, "ct") &&
+		    (is_ident(k, "original") || is_ident(k, "reply"))) {
+			/* ip daddr set ct original ip saddr */
+			if ((rc = ct_dir_sel(p, k->s, &src)) < 0)
+				return rc;
+		} else {
+			src = k->kind == T_IDENT
+				      ? nftl_sel_find(bare ? "meta" : t->s, k->s)
+				      : NULL;
+		}
+		if (!src)
+			return unexpected(p, k, "a field");
+		if (src->dtype != s->dtype) {
+			const char *want = nftl_dtype_settype(s->dtype, s->len);
+			const char *have =
+				nftl_dtype_settype(src->dtype, src->len);
+			return perror_at(p, t, "datatype mismatch: expected "
+					       "%s, expression has type %s",
+					 want ? want : "integer",
+					 have ? have : "integer");
+		}
+		if (src->len != s->len || src->bits ||
+		    (src->kind != SEL_PAYLOAD && src->kind != SEL_META &&
+		     src->kind != SEL_CT))
+			return perror_at(p, t, "unsupported feature: setting "
+					       "%s %s from %s %s",
+					 s->proto, s->field, src->proto,
+					 src->field);
+		if ((rc = emit_deps(p, r, src, t)) < 0 ||
+		    (rc = e_sel_load(p, r, src, src->len)) < 0)
+			return rc;
+		int prec;
+		if (binop_at(p, &prec) && src->len <= sizeof(((struct binops *)0)->mask)) {
+			/* ip daddr set ip saddr & 255.255.0.0 */
+			struct binops b;
+			binops_init(&b, src->dtype, src->len, r);
+			b.no_shift = true;
+			if ((rc = binop_expr(p, &b, true, 1, NULL, 0)) == 0)
+				rc = binops_flush(p, &b);
+		}
+	}
+	if (rc < 0)
+		return rc;
+	return e_payload_write(p, r, s->base, w);
+}
+
+/*
  * PROTO FIELD set VALUE (`set` is read): a constant into the header, as
  * nft 1.0.6 writes it (nftl_write_layout()): an immediate and the write,
  * or for a bit field or an odd length under a checksum, the load, a
@@ -5425,10 +5550,8 @@ static int payload_set(struct parser *p, struct rule *r,
 	if (!nftl_write_layout(s, &w))
 		return perror_at(p, at, "unsupported feature: writing %s %s",
 				 s->proto, s->field);
-	if (sel_ahead(p))
-		return perror_at(p, t, "unsupported feature: %s %s set from "
-				       "an expression",
-				 s->proto, s->field);
+	if (sel_ahead(p) || map_ahead(p))
+		return payload_set_from(p, r, s, &w, at);
 	if (is_punct(t, '{') || t->kind == T_SETREF)
 		return perror_at(p, t, "unsupported feature: %s %s set from "
 				       "anything but a constant",
@@ -7060,7 +7183,7 @@ static int gen_mod(struct parser *p, bool seed, struct gen_args *a)
 }
 
 /* numgen inc|random mod N [offset M] into register 1 */
-static int gen_numgen(struct parser *p, struct rule *r)
+static int gen_numgen(struct parser *p, struct rule *r, unsigned reg)
 {
 	struct gen_args a = { 0 };
 	const struct tok *t = next(p);
@@ -7072,7 +7195,7 @@ static int gen_numgen(struct parser *p, struct rule *r)
 		return rc;
 	struct linx_value e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "numgen");
-	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_int(&e, "dreg", reg);
 	linx_map_put_int(&e, "modulus", (int64_t)a.mod);
 	linx_map_put_cstring(&e, "type", t->s);
 	linx_map_put_int(&e, "offset", (int64_t)a.offset);
@@ -7136,7 +7259,7 @@ static int gen_hash(struct parser *p, struct rule *r, bool sym)
 static int gen_expr(struct parser *p, struct rule *r, const struct tok *t)
 {
 	if (streq(t->s, "numgen"))
-		return gen_numgen(p, r);
+		return gen_numgen(p, r, 1);
 	return gen_hash(p, r, streq(t->s, "symhash"));
 }
 

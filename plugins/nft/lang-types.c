@@ -455,6 +455,7 @@ static bool write_csum(const char *proto, unsigned *type, unsigned *off)
 		{ "ether", 0, 0 }, { "ip", 1, 10 },   { "ip6", 0, 0 },
 		{ "tcp", 1, 16 },  { "udp", 1, 6 },   { "sctp", 2, 8 },
 		{ "udplite", 0, 0 }, { "dccp", 0, 0 }, { "arp", 0, 0 },
+		{ "th", 0, 0 },
 	};
 
 	/* nft writes a raw payload (`@nh,8,8 set 4`) with no checksum */

@@ -988,11 +988,18 @@ static const struct {
 	  3, 17, "unsupported feature: ip ecn in a key" },
 	{ "table ip t {\n chain c {\n  ip dscp $d\n }\n}\n",
 	  3, 11, "unsupported feature: a variable for ip dscp" },
-	/* payload writes: constants only, of the fields that round trip */
+	/* payload writes: constants, or for whole bytes a field of the same
+	 * type or a map's value, of the fields that round trip */
 	{ "table ip t {\n chain c {\n  ip ttl set ip ttl\n }\n}\n",
-	  3, 14, "unsupported feature: ip ttl set from an expression" },
+	  3, 14, "unsupported feature: ip ttl set from an expression (a bit "
+		 "field)" },
 	{ "table ip t {\n chain c {\n  tcp dport set meta mark\n }\n}\n",
-	  3, 17, "unsupported feature: tcp dport set from an expression" },
+	  3, 17, "datatype mismatch: expected inet_service, expression has "
+		 "type mark" },
+	{ "table ip t {\n chain c {\n  udp sport set tcp dport\n }\n}\n",
+	  3, 17, "conflicting protocols specified: udp vs. tcp" },
+	{ "table ip t {\n chain c {\n  tcp dport set tcp sport >> 1\n }\n}\n",
+	  3, 27, "unsupported feature: shifting a header field" },
 	{ "table ip t {\n chain c {\n  tcp dport set { 1, 2 }\n }\n}\n",
 	  3, 17, "unsupported feature: tcp dport set from anything but a "
 		 "constant" },
@@ -1008,8 +1015,6 @@ static const struct {
 	  3, 3, "unsupported feature: writing ether type" },
 	{ "table bridge t {\n chain c {\n  vlan id set 5\n }\n}\n",
 	  3, 3, "unsupported feature: writing vlan id" },
-	{ "table inet t {\n chain c {\n  th dport set 80\n }\n}\n",
-	  3, 3, "unsupported feature: writing th dport" },
 	/* conntrack keys */
 	{ "table inet t {\n chain c {\n  ct original saddr 10.0.0.1\n }\n}\n",
 	  3, 15, "needs an ip or ip6 table" },
