@@ -3783,7 +3783,7 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 	unsigned n_seen = 0, n_want = 0, slot = 0, nl = 0;
 	struct dctx x = { c->l4, c->nf, c->eth, c->iiftype };
 	const struct nftl_sel *sel[8];
-	const struct linx_value *loads[8];
+	const struct linx_value *loads[8], *bw[8] = { 0 };
 	struct nftl_raw raws[8];
 	struct fctx t = *c;
 	uint32_t j = i;
@@ -3821,6 +3821,25 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		/* before an interval set, the parser turns each host-order
 		 * component to network order right after its load */
 		unsigned hs = nftl_sel_hton_size(s);
+		/* a component's operators (component_ops()): one bitwise
+		 * on its register, network-order whole-byte fields only */
+		if (!hs && j + 1 < n && is_expr(&ex[j + 1], "bitwise") &&
+		    s->proto[0] != '@' && s->dtype != DT_IFNAME) {
+			const struct linx_value *w = &ex[j + 1];
+			const struct linx_value *mb = bytes_of(w, "mask");
+			const struct linx_value *xb = bytes_of(w, "xor");
+			const char *op = str_of(w, "op");
+			int64_t sr = -1, dr = -1, len = -1;
+			int_of(w, "sreg", &sr);
+			int_of(w, "dreg", &dr);
+			int_of(w, "len", &len);
+			if (sr != dreg || dr != dreg || len != s->len || !mb ||
+			    !xb || mb->len != s->len || xb->len != s->len ||
+			    (linx_map_get(w, "op") && (!op || !streq(op, "bool"))))
+				break;
+			bw[nl - 1] = w;
+			j++;
+		}
 		bool noop = hs && hs != s->len; /* nft 1.1 leaves it out */
 		if (hs && !noop)
 			n_host++;
@@ -3898,6 +3917,12 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		if (k)
 			nftl_sb_puts(&b, " . ");
 		sel_name(&b, sel[k]);
+		if (bw[k] &&
+		    bitwise_ops_text(&b, sel[k]->dtype,
+				     bytes_of(bw[k], "mask")->bytes,
+				     bytes_of(bw[k], "xor")->bytes,
+				     sel[k]->len) < 0)
+			goto bad;
 	}
 	nftl_sb_puts(&b, tomap ? " map " : dreg == 0 ? " vmap "
 					  : has_inv(m) ? " != " : " ");

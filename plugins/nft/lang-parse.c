@@ -2808,12 +2808,39 @@ static int parse_selector_bits(struct parser *p, const struct nftl_sel **ret,
 	return 0;
 }
 
+/* A value's operators as they fold (see "a value's bitwise operators"
+ * below). */
+struct binops {
+	unsigned dt, len;
+	struct rule *r;	     /* where shifts go; NULL: none (a match) */
+	uint8_t mask[16], xor[16]; /* the pending mask-and-xor */
+	uint8_t top[16];     /* the constant of the last operator applied */
+	char last;	     /* that operator: '&', '^', '|' (0: none) */
+	unsigned n;	     /* and/or/xor applied since the last shift */
+	bool no_shift;	     /* a header field's value: nft turns it to host
+			      * order around a shift, not done here */
+};
+
+static char binop_at(struct parser *p, int *prec);
+static void binops_init(struct binops *b, unsigned dt, unsigned len,
+			struct rule *r);
+static int binop_expr(struct parser *p, struct binops *b, bool var, int min,
+		      uint8_t *c, unsigned depth);
+
+/* A component's operators (`ip saddr & 255.255.255.0 . tcp dport`):
+ * the bitwise on its register after its load. */
+struct cmask {
+	bool on;
+	uint8_t mask[16], xor[16];
+};
+
 /* What a key is looked up in: an anonymous interval set, or the set
  * named `set` (interval or not, known once it is declared); NULL: neither
  * (a hash's input, a set statement). */
 struct key_order {
 	bool interval;
 	const char *set;
+	const struct cmask *masks; /* one per component, or NULL */
 };
 
 /* A key of `n` selectors: every component's dependencies first (a
@@ -2848,6 +2875,19 @@ static int load_key(struct parser *p, struct rule *r,
 		 * is turned to network order in its own register, as nft
 		 * does (one-byte keys too, a byteorder that changes
 		 * nothing) */
+		if (rc == 0 && order && order->masks && order->masks[i].on) {
+			struct linx_value e = linx_value_map();
+			unsigned len = sel[i]->len;
+
+			linx_value_reserve(&e, 6);
+			linx_map_put_cstring(&e, "expr", "bitwise");
+			linx_map_put_int(&e, "sreg", reg);
+			linx_map_put_int(&e, "dreg", reg);
+			linx_map_put_int(&e, "len", len);
+			linx_map_put_bytes(&e, "mask", order->masks[i].mask, len);
+			linx_map_put_bytes(&e, "xor", order->masks[i].xor, len);
+			rc = push_expr(p, r, &e);
+		}
 		unsigned hs = nftl_sel_hton_size(sel[i]);
 		if (rc == 0 && order && (order->interval || order->set) && hs)
 			rc = hton_into(p, r, reg, sel[i]->len, hs,
@@ -2858,6 +2898,78 @@ static int load_key(struct parser *p, struct rule *r,
 	}
 	*slots = slot - first;
 	return 0;
+}
+
+/* A concatenation's component with operators, `ip saddr & 255.255.255.0
+ * . tcp dport`: &, ^, | fold into one mask and xor (struct binops) for
+ * its register; shifts are refused (nft turns a header field to host
+ * order around one), and so are host-order components (their mask would
+ * be in the other byte order). */
+static int component_ops(struct parser *p, const struct nftl_sel *s,
+			 struct cmask *m)
+{
+	struct binops b;
+	int prec, rc;
+
+	if (!binop_at(p, &prec))
+		return 0;
+	if (s->len > sizeof(m->mask) || nftl_sel_hton_size(s) ||
+	    s->dtype == DT_IFNAME || s->proto[0] == '@')
+		return perror_at(p, peek(p), "unsupported feature: operators "
+					     "on %s %s in a key",
+				 s->proto, s->field);
+	binops_init(&b, s->dtype, s->len, NULL);
+	if ((rc = binop_expr(p, &b, true, 1, NULL, 0)) < 0)
+		return rc;
+	m->on = b.n > 0;
+	memcpy(m->mask, b.mask, s->len);
+	memcpy(m->xor, b.xor, s->len);
+	return 0;
+}
+
+/* Whether operators and their constants, then a `.`, come next: the
+ * first component of a concatenation with operators (`ip saddr &
+ * 255.255.255.0 . tcp dport { ... }`), not a masked match.  An
+ * address is one token, so a `.` here separates components. */
+static bool masked_concat_ahead(struct parser *p)
+{
+	const struct src *sr = &p->src[p->n_src - 1];
+	size_t i = sr->i, depth = 0;
+	bool op = false;
+
+	for (; i < sr->n && i < sr->i + 64; i++) {
+		const struct tok *t = &sr->v[i];
+
+		if (is_punct(t, '(')) {
+			depth++;
+		} else if (is_punct(t, ')')) {
+			if (depth == 0)
+				return false;
+			depth--;
+		} else if (depth == 0 && is_punct(t, '.')) {
+			return op;
+		} else if (depth == 0 &&
+			   (is_punct(t, '&') || is_punct(t, '|') ||
+			    is_punct(t, '^') || is_ident(t, "and") ||
+			    is_ident(t, "or") || is_ident(t, "xor"))) {
+			op = true;
+		} else if (depth == 0 && !op) {
+			return false;
+		} else if (t->kind == T_PUNCT && !is_punct(t, '<') &&
+			   !is_punct(t, '>') && !is_punct(t, ':')) {
+			/* a value's own punctuation aside, the match goes on
+			 * with a set, a comparison or the next statement */
+			return false;
+		} else if (depth == 0 && i > sr->i + 1 &&
+			   sr->v[i - 1].kind != T_PUNCT &&
+			   !is_ident(&sr->v[i - 1], "and") &&
+			   !is_ident(&sr->v[i - 1], "or") &&
+			   !is_ident(&sr->v[i - 1], "xor")) {
+			/* two words in a row: the match's value is done */
+			return false;
+		}
+	}
+	return false;
 }
 
 /*
@@ -2879,12 +2991,15 @@ static int parse_concat(struct parser *p, struct rule *r,
 	unsigned slot = 0;
 	int rc;
 
+	struct cmask masks[CONCAT_MAX];
+	memset(masks, 0, sizeof(masks));
 	sel[0] = nftl_raw_keep(first, &raws[0]);
 	ats[0] = at;
 	if (first->bits)
 		return perror_at(p, at, "unsupported feature: %s %s in a key",
 				 first->proto, first->field);
-	if ((rc = ckey_add(p, &k, first->dtype, first->len, at)) < 0)
+	if ((rc = ckey_add(p, &k, first->dtype, first->len, at)) < 0 ||
+	    (rc = component_ops(p, first, &masks[0])) < 0)
 		return rc;
 	while (accept_punct(p, '.')) {
 		const struct tok *t = peek(p);
@@ -2899,7 +3014,8 @@ static int parse_concat(struct parser *p, struct rule *r,
 		} else if ((rc = parse_selector(p, &s)) < 0) {
 			return rc;
 		}
-		if ((rc = ckey_add(p, &k, s->dtype, s->len, t)) < 0)
+		if ((rc = ckey_add(p, &k, s->dtype, s->len, t)) < 0 ||
+		    (rc = component_ops(p, s, &masks[k.n - 1])) < 0)
 			return rc;
 		sel[k.n - 1] = nftl_raw_keep(s, &raws[k.n - 1]);
 		ats[k.n - 1] = t;
@@ -2921,7 +3037,7 @@ static int parse_concat(struct parser *p, struct rule *r,
 	 * set's host-order components are turned to network order */
 	t = next(p);
 	if (t->kind == T_SETREF) {
-		struct key_order o = { .set = t->s };
+		struct key_order o = { .set = t->s, .masks = masks };
 		if ((rc = load_key(p, r, sel, ats, k.n, 0, &o, &slot)) < 0)
 			return rc;
 		return lookup(p, r, t, inv, vmap);
@@ -2943,7 +3059,7 @@ static int parse_concat(struct parser *p, struct rule *r,
 			rc = perror_at(p, ats[i], "unsupported feature: a "
 						  "host-order integer in a "
 						  "set literal with ranges");
-	struct key_order o = { .interval = interval };
+	struct key_order o = { .interval = interval, .masks = masks };
 	struct linx_value dt = linx_value_nil();
 	if (rc == 0)
 		rc = load_key(p, r, sel, ats, k.n, 0, &o, &slot);
@@ -3018,16 +3134,6 @@ static int masked_match(struct parser *p, struct rule *r, unsigned dt,
  * selector is a run of shifts and, between them, one mask-and-xor each.
  * A parenthesised group of constants is one operand; a group around the
  * selector is read by the caller (stmt_set()). */
-struct binops {
-	unsigned dt, len;
-	struct rule *r;	     /* where shifts go; NULL: none (a match) */
-	uint8_t mask[16], xor[16]; /* the pending mask-and-xor */
-	uint8_t top[16];     /* the constant of the last operator applied */
-	char last;	     /* that operator: '&', '^', '|' (0: none) */
-	unsigned n;	     /* and/or/xor applied since the last shift */
-	bool no_shift;	     /* a header field's value: nft turns it to host
-			      * order around a shift, not done here */
-};
 
 /* The operator at the parser's position, 'L' and 'R' for the shifts, or
  * 0; its binding strength in *prec. */
@@ -7530,7 +7636,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 					       s->field);
 				break;
 			}
-			if (is_punct(peek(p), '.')) {
+			if (is_punct(peek(p), '.') ||
+			    (!s->bits && masked_concat_ahead(p))) {
 				rc = parse_concat(p, &r, s, t);
 				if (rc < 0)
 					break;

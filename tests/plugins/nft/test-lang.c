@@ -986,6 +986,12 @@ static const struct {
 	{ "table ip t {\n chain c {\n  ip saddr . ip ecn { 10.0.0.1 . ce }\n"
 	  " }\n}\n",
 	  3, 17, "unsupported feature: ip ecn in a key" },
+	{ "table ip t {\n chain c {\n  meta mark & 0xff . tcp dport { 1 . 22 }\n"
+	  " }\n}\n",
+	  3, 13, "unsupported feature: operators on meta mark in a key" },
+	{ "table ip t {\n chain c {\n  ip saddr . tcp dport >> 2 { 1.1.1.1 . 1 }\n"
+	  " }\n}\n",
+	  3, 24, "unsupported feature: a shift in a match" },
 	{ "table ip t {\n chain c {\n  ip dscp $d\n }\n}\n",
 	  3, 11, "unsupported feature: a variable for ip dscp" },
 	/* payload writes: constants, or for whole bytes a field of the same
