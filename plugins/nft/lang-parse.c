@@ -3271,6 +3271,24 @@ static int binop_expr(struct parser *p, struct binops *b, bool var, int min,
  * 0x2`), stays in the bitwise before a named set, and is refused before
  * anything else it would have to move into.  The operator is read here;
  * *xfer gets the constant the value is to be xored with, or NULL. */
+/* A comparison operator at the parser's position, if one is there
+ * (`==` written as two tokens too): *op and *explicit_op set. */
+static int read_op(struct parser *p, const char **op, bool *explicit_op)
+{
+	const struct tok *o = peek(p);
+
+	if (op_of(o)) {
+		*op = op_of(o);
+		*explicit_op = true;
+		next(p);
+	} else if (is_punct(o, '=')) {
+		next(p);
+		*explicit_op = true;
+		return expect_punct(p, '=');
+	}
+	return 0;
+}
+
 static int match_binops(struct parser *p, struct rule *r, unsigned dt,
 			unsigned len, const char **op, bool *explicit_op,
 			struct binops *b, const uint8_t **xfer)
@@ -3284,28 +3302,18 @@ static int match_binops(struct parser *p, struct rule *r, unsigned dt,
 	binops_init(b, dt, len, NULL);
 	if ((rc = binop_expr(p, b, true, 1, NULL, 0)) < 0)
 		return rc;
-	const struct tok *o = peek(p);
-	if (op_of(o)) {
-		*op = op_of(o);
-		*explicit_op = true;
-		next(p);
-	} else if (is_punct(o, '=')) {
-		next(p);
-		if ((rc = expect_punct(p, '=')) < 0)
-			return rc;
-		*explicit_op = true;
-	}
+	if ((rc = read_op(p, op, explicit_op)) < 0)
+		return rc;
 	const struct tok *t = peek(p);
 	bool ordering = strcmp(*op, "eq") && strcmp(*op, "neq");
 	if (t->kind == T_VAR) /* a runtime value: not masked (yet) */
 		return perror_at(p, t, "unsupported feature: a variable after "
 				       "&, ^ or |");
 	if (b->last == '^' && t->kind != T_SETREF) {
-		if (ordering || is_punct(t, '{') || t->kind == T_VAR ||
-		    is_ident(t, "vmap"))
+		if (ordering || is_punct(t, '{') || is_ident(t, "vmap"))
 			return perror_at(p, t, "unsupported feature: an "
-					       "outermost ^ before a set, a map, "
-					       "a variable or an ordering");
+					       "outermost ^ before a set, a map "
+					       "or an ordering");
 		for (unsigned i = 0; i < len; i++)
 			b->xor[i] ^= b->top[i];
 		*xfer = b->top;
@@ -3473,16 +3481,8 @@ static int match_rest(struct parser *p, struct rule *r,
 	if (bop == 'L' || bop == 'R') /* before `<` reads as an operator */
 		return perror_at(p, o, "unsupported feature: a shift in a "
 				       "match");
-	if (op_of(o)) {
-		op = op_of(o);
-		explicit_op = true;
-		next(p);
-	} else if (is_punct(o, '=')) {
-		next(p);
-		if ((rc = expect_punct(p, '=')) < 0)
-			return rc;
-		explicit_op = true;
-	}
+	if ((rc = read_op(p, &op, &explicit_op)) < 0)
+		return rc;
 	const struct tok *t = peek(p);
 	bool neq = streq(op, "neq");
 	bool ordering = !neq && !streq(op, "eq");

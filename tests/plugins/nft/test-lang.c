@@ -672,7 +672,7 @@ static const struct {
 	{ "table ip t {\n chain c {\n  meta mark ^ 0x1 { 0x2 }\n }\n}\n", 3, 19,
 	  "unsupported feature: an outermost ^ before a set" },
 	{ "table ip t {\n chain c {\n  meta mark & 0xff ^ 0x1 < 3\n }\n}\n", 3,
-	  28, "an outermost ^ before a set, a map, a variable or an ordering" },
+	  28, "an outermost ^ before a set, a map or an ordering" },
 	{ "table ip t {\n chain c {\n  meta mark & 0xff == $y\n }\n}\n", 3,
 	  23, "unsupported feature: a variable after &, ^ or |" },
 	{ "table ip t {\n chain c {\n  meta mark << 8 == 0x100\n }\n}\n", 3,
