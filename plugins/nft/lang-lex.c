@@ -326,11 +326,13 @@ static int lex_string(struct lexer *x)
 				return lerr(x, x->line, x->col,
 					    "a NUL byte in a string");
 			default:
-				free(buf);
-				return lerr(x, x->line, x->col,
-					    "unknown escape in string");
+				/* no escape: the backslash itself, as nft
+				 * (which has none) reads it: "C:\path" */
+				c = 0;
 			}
-			adv(x, 2);
+			adv(x, c ? 2 : 1);
+			if (!c)
+				c = '\\';
 		} else {
 			if (c == 0) {
 				free(buf);

@@ -1069,7 +1069,13 @@ void nftl_sb_quote(struct sbuf *b, const char *s)
 	for (; *s; s++) {
 		switch (*s) {
 		case '"': nftl_sb_puts(b, "\\\""); break;
-		case '\\': nftl_sb_puts(b, "\\\\"); break;
+		case '\\':
+			/* a backslash that starts no escape stays one, as
+			 * nft (which has no escapes) reads it too */
+			nftl_sb_puts(b, s[1] && !strchr("\\\"ntr0", s[1])
+						? "\\"
+						: "\\\\");
+			break;
 		case '\n': nftl_sb_puts(b, "\\n"); break;
 		case '\t': nftl_sb_puts(b, "\\t"); break;
 		case '\r': nftl_sb_puts(b, "\\r"); break;

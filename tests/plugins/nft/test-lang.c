@@ -1553,6 +1553,34 @@ START_TEST(format_interface_names)
 }
 END_TEST
 
+/* The spec's escapes in strings; any other backslash is itself, as in
+ * nft (which has no escapes), and the formatter writes it as it is. */
+START_TEST(backslashes_in_strings)
+{
+	struct linx_value rs = parse_ok(
+		"table ip t {\n chain c {\n"
+		"  counter comment \"C:\\path\\x\"\n"
+		"  log prefix \"a\\\\b\\\"c\\td\\\\\"\n }\n}\n");
+	const struct linx_value *rules =
+		linx_map_get(&linx_map_get(&linx_map_get(&rs, "tables")->items[0],
+					   "chains")->items[0],
+			     "rules");
+	char *text;
+
+	ck_assert_str_eq(linx_map_get(&rules->items[0], "comment")->str,
+			 "C:\\path\\x");
+	text = fmt(&rs);
+	ck_assert_msg(strstr(text, "comment \"C:\\path\\x\"\n") &&
+			      strstr(text, "log prefix \"a\\b\\\"c\\td\\\\\"\n"),
+		      "%s", text);
+	struct linx_value again = parse_ok(text);
+	ck_assert(linx_value_equal(&rs, &again));
+	free(text);
+	linx_value_clear(&again);
+	linx_value_clear(&rs);
+}
+END_TEST
+
 /* A slash in an interface name is part of the name (nft takes any
  * string), not a prefix: the set needs no interval flag to print. */
 START_TEST(interface_names_with_a_slash)
@@ -2977,6 +3005,7 @@ int main(void)
 	tcase_add_test(tc, priority_names_in_their_hooks);
 	tcase_add_test(tc, iproute2_names);
 	tcase_add_test(tc, format_interface_names);
+	tcase_add_test(tc, backslashes_in_strings);
 	tcase_add_test(tc, interface_names_with_a_slash);
 	tcase_add_test(tc, shorter_keys_into_a_mark);
 	tcase_add_test(tc, holes_fill_typed);
