@@ -85,6 +85,10 @@ defmodule Linx.Netfilter.Map do
 
   defp check_data_type(:verdict), do: :ok
 
+  defp check_data_type(t) do
+    if NSet.key_type?(t), do: :ok, else: {:error, {:bad_map, {:bad_data_type, t}}}
+  end
+
   defp check_data_interval(%{data_interval: false}), do: :ok
 
   defp check_data_interval(%{data_interval: true, data_type: t})
@@ -93,10 +97,6 @@ defmodule Linx.Netfilter.Map do
 
   defp check_data_interval(%{data_interval: iv, data_type: t}),
     do: {:error, {:bad_map, {:bad_data_interval, {iv, t}}}}
-
-  defp check_data_type(t) do
-    if NSet.key_type?(t), do: :ok, else: {:error, {:bad_map, {:bad_data_type, t}}}
-  end
 
   @doc "Like `new/2`, but returns the map or raises `ArgumentError`."
   @spec new!(String.t(), keyword()) :: t()
