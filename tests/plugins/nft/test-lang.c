@@ -2910,6 +2910,8 @@ static const char *const gen_match[] = {
 	"ct mark & 0xffff < 0x100", "meta mark & 0xff00 { 0x100, 0x200 }",
 	"meta mark ^ 0x1 | 0x10 == 0x11", "meta mark & 0xff ^ 0x1 == 0x3",
 	"ip saddr & 255.255.0.0 == 10.1.0.0", "tcp option mptcp subtype 2",
+	"ip saddr & 255.255.255.0 . tcp dport { 10.0.0.0 . 22 }",
+	"ip6 daddr . udp dport & 0xff00 { ::1 . 0x100 }",
 };
 static const char *const gen_stmt[] = {
 	"counter", "log prefix \"x \" level info", "limit rate 5/second",
@@ -2917,6 +2919,9 @@ static const char *const gen_stmt[] = {
 	"limit rate over 1 mbytes/second burst 10 kbytes", "counter name cnt",
 	"log group 3", "ct mark set meta mark",
 	"meta mark set (ct mark & 0xff00) >> 8", "ct mark set meta mark ^ 0x1 | 0x2",
+	"ip daddr set ip saddr", "tcp dport set tcp dport map { 80 : 8080 }",
+	"ip6 saddr set ip6 daddr & ffff::", "th dport set 53",
+	"ether saddr set ether daddr",
 };
 static const char *const gen_end[] = {
 	"accept", "drop", "jump c2", "goto c2", "reject", "return", "",
@@ -2927,6 +2932,8 @@ static const char *const gen_nat[] = {
 	"dnat ip to 10.0.0.1:80", "snat ip to 1.2.3.4-1.2.3.8", "masquerade",
 	"redirect to :8080", "masquerade to :1000-2000 random,persistent",
 	"dnat ip6 to [fe80::1]:443",
+	"meta l4proto tcp dnat ip6 to [fe80::1]-[fe80::9]:443",
+	"meta l4proto tcp dnat ip to 10.0.0.1 : numgen inc mod 2 map { 0 : 80, 1 : 81 }",
 };
 
 static size_t pick(unsigned *seed, size_t n)
