@@ -3822,8 +3822,8 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		 * component to network order right after its load */
 		unsigned hs = nftl_sel_hton_size(s);
 		/* a component's operators (component_ops()): one bitwise
-		 * on its register, network-order whole-byte fields only */
-		if (!hs && j + 1 < n && is_expr(&ex[j + 1], "bitwise") &&
+		 * on its register, before any byteorder */
+		if (j + 1 < n && is_expr(&ex[j + 1], "bitwise") &&
 		    s->proto[0] != '@' && s->dtype != DT_IFNAME) {
 			const struct linx_value *w = &ex[j + 1];
 			const struct linx_value *mb = bytes_of(w, "mask");

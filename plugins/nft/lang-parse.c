@@ -2902,9 +2902,9 @@ static int load_key(struct parser *p, struct rule *r,
 
 /* A concatenation's component with operators, `ip saddr & 255.255.255.0
  * . tcp dport`: &, ^, | fold into one mask and xor (struct binops) for
- * its register; shifts are refused (nft turns a header field to host
- * order around one), and so are host-order components (their mask would
- * be in the other byte order). */
+ * its register (a host-order component's in host order, before the
+ * byteorder an interval set wants); shifts are refused (nft turns a
+ * header field to host order around one). */
 static int component_ops(struct parser *p, const struct nftl_sel *s,
 			 struct cmask *m)
 {
@@ -2913,8 +2913,8 @@ static int component_ops(struct parser *p, const struct nftl_sel *s,
 
 	if (!binop_at(p, &prec))
 		return 0;
-	if (s->len > sizeof(m->mask) || nftl_sel_hton_size(s) ||
-	    s->dtype == DT_IFNAME || s->proto[0] == '@')
+	if (s->len > sizeof(m->mask) || s->dtype == DT_IFNAME ||
+	    s->proto[0] == '@')
 		return perror_at(p, peek(p), "unsupported feature: operators "
 					     "on %s %s in a key",
 				 s->proto, s->field);

@@ -986,9 +986,9 @@ static const struct {
 	{ "table ip t {\n chain c {\n  ip saddr . ip ecn { 10.0.0.1 . ce }\n"
 	  " }\n}\n",
 	  3, 17, "unsupported feature: ip ecn in a key" },
-	{ "table ip t {\n chain c {\n  meta mark & 0xff . tcp dport { 1 . 22 }\n"
+	{ "table ip t {\n chain c {\n  iifname & 0xff . tcp dport { 1 . 22 }\n"
 	  " }\n}\n",
-	  3, 13, "unsupported feature: operators on meta mark in a key" },
+	  3, 11, "unsupported feature: operators on meta iifname in a key" },
 	{ "table ip t {\n chain c {\n  ip saddr . tcp dport >> 2 { 1.1.1.1 . 1 }\n"
 	  " }\n}\n",
 	  3, 24, "unsupported feature: a shift in a match" },
