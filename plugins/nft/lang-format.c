@@ -3601,6 +3601,52 @@ static bool concat_type_ok(unsigned dt, unsigned len)
 /* A component selector the parser takes: one of those types, or a
  * host-order integer whose typeof says its order (ct zone, meta cpu;
  * not meta len). */
+/* The bitwise expressions after the one-byte load ex[j] that make it a
+ * bit field of a key, as the parser's key_bits() writes them (the mask,
+ * the shift down when the field has one): how many, and the field in
+ * *ret; 0 when they are not there. */
+static unsigned key_bits_at(struct fctx *c, const struct linx_value *ex,
+			    uint32_t n, uint32_t j, const struct nftl_sel **ret)
+{
+	const struct linx_value *bw = j + 1 < n ? &ex[j + 1] : NULL;
+	const struct linx_value *m = bw ? bytes_of(bw, "mask") : NULL;
+	const struct linx_value *x = bw ? bytes_of(bw, "xor") : NULL;
+	const char *op = bw ? str_of(bw, "op") : NULL;
+	int64_t reg = -1, sr = -1, dr = -1, len = -1, bl = -1;
+	bool prefix;
+
+	*ret = NULL;
+	if (!is_expr(&ex[j], "payload") || !int_of(&ex[j], "dreg", &reg) ||
+	    !int_of(&ex[j], "len", &len) || len != 1 || !bw ||
+	    !is_expr(bw, "bitwise") || !int_of(bw, "sreg", &sr) || sr != reg ||
+	    !int_of(bw, "dreg", &dr) || dr != reg || !int_of(bw, "len", &bl) ||
+	    bl != 1 || !m || m->len != 1 || !x || x->len != 1 || x->bytes[0] ||
+	    (op && !streq(op, "bool")))
+		return 0;
+	c->fmask = m->bytes[0];
+	const struct nftl_sel *s = sel_of(c, &ex[j], &prefix);
+	c->fmask = 0;
+	if (!s || !s->bits || s->len != 1 || prefix)
+		return 0;
+	if (!s->shift) {
+		*ret = s;
+		return 1;
+	}
+	const struct linx_value *sh = j + 2 < n ? &ex[j + 2] : NULL;
+	const struct linx_value *d = sh ? bytes_of(sh, "data") : NULL;
+	uint32_t by;
+	if (!sh || !is_expr(sh, "bitwise") || !str_is(str_of(sh, "op"), "rshift") ||
+	    !int_of(sh, "sreg", &sr) || sr != reg || !int_of(sh, "dreg", &dr) ||
+	    dr != reg || !int_of(sh, "len", &bl) || bl != 1 || !d ||
+	    d->len != 4 || linx_map_get(sh, "mask") || linx_map_get(sh, "xor"))
+		return 0;
+	memcpy(&by, d->bytes, 4);
+	if (by != s->shift)
+		return 0;
+	*ret = s;
+	return 2;
+}
+
 static bool concat_sel_ok(const struct nftl_sel *s)
 {
 	return concat_type_ok(s->dtype, s->len) ||
@@ -3804,7 +3850,13 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		if (!is_expr(&ex[j], "payload") && !is_expr(&ex[j], "meta") &&
 		    !is_expr(&ex[j], "ct"))
 			break;
-		s = sel_of(&t, &ex[j], &prefix);
+		/* a one-byte bit field (key_bits()): its mask, then its
+		 * shift down, on its register */
+		unsigned fb = key_bits_at(&t, ex, n, j, &s);
+		if (!fb)
+			s = sel_of(&t, &ex[j], &prefix);
+		else
+			prefix = false;
 		/* a field with no name: raw (@nh,64,16), in whole bytes */
 		if (!s && is_expr(&ex[j], "payload") &&
 		    (s = raw_of(&t, &ex[j])) && s->bits)
@@ -3818,6 +3870,7 @@ static int fmt_concat(struct fctx *c, const struct linx_value *ex, uint32_t n,
 		loads[nl] = &ex[j];
 		sel[nl++] = s;
 		slot += (s->len + 3u) / 4;
+		j += fb;
 		/* before an interval set, the parser turns each host-order
 		 * component to network order right after its load */
 		unsigned hs = nftl_sel_hton_size(s);

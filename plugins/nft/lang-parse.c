@@ -2843,6 +2843,44 @@ struct key_order {
 	const struct cmask *masks; /* one per component, or NULL */
 };
 
+/* A one-byte bit field in a key (`ip dscp . tcp dport`): masked, then
+ * shifted down to the field's own value in register `reg`, as nft loads
+ * it (its elements are the values themselves). */
+static int key_bits(struct parser *p, struct rule *r, const struct nftl_sel *s,
+		    unsigned reg)
+{
+	uint8_t m = (uint8_t)(((1u << s->bits) - 1) << s->shift), z = 0;
+	uint32_t by = s->shift; /* host order, as the kernel reads it */
+	struct linx_value e = linx_value_map();
+	int rc;
+
+	linx_value_reserve(&e, 6);
+	linx_map_put_cstring(&e, "expr", "bitwise");
+	linx_map_put_int(&e, "sreg", reg);
+	linx_map_put_int(&e, "dreg", reg);
+	linx_map_put_int(&e, "len", 1);
+	linx_map_put_bytes(&e, "mask", &m, 1);
+	linx_map_put_bytes(&e, "xor", &z, 1);
+	if ((rc = push_expr(p, r, &e)) < 0 || !s->shift)
+		return rc;
+	e = linx_value_map();
+	linx_map_put_cstring(&e, "expr", "bitwise");
+	linx_map_put_int(&e, "sreg", reg);
+	linx_map_put_int(&e, "dreg", reg);
+	linx_map_put_cstring(&e, "op", "rshift");
+	linx_map_put_int(&e, "len", 1);
+	linx_map_put_bytes(&e, "data", &by, sizeof(by));
+	return push_expr(p, r, &e);
+}
+
+/* A bit field a key can hold: one byte of a header (nft 1.1 turns a
+ * wider one to host order before the shift, 1.0.6 does not). */
+static bool key_bits_ok(const struct nftl_sel *s)
+{
+	return !s->bits || (s->kind == SEL_PAYLOAD && s->len == 1 &&
+			    s->proto[0] != '@');
+}
+
 /* A key of `n` selectors: every component's dependencies first (a
  * dependency's cmp uses register 1), then each load into its own 4-byte
  * slot - register 1 for the first, then NFT_REG32_00 + slot, or the
@@ -2875,6 +2913,8 @@ static int load_key(struct parser *p, struct rule *r,
 		 * is turned to network order in its own register, as nft
 		 * does (one-byte keys too, a byteorder that changes
 		 * nothing) */
+		if (rc == 0 && sel[i]->bits)
+			rc = key_bits(p, r, sel[i], reg);
 		if (rc == 0 && order && order->masks && order->masks[i].on) {
 			struct linx_value e = linx_value_map();
 			unsigned len = sel[i]->len;
@@ -2914,7 +2954,7 @@ static int component_ops(struct parser *p, const struct nftl_sel *s,
 	if (!binop_at(p, &prec))
 		return 0;
 	if (s->len > sizeof(m->mask) || s->dtype == DT_IFNAME ||
-	    s->proto[0] == '@')
+	    s->proto[0] == '@' || s->bits)
 		return perror_at(p, peek(p), "unsupported feature: operators "
 					     "on %s %s in a key",
 				 s->proto, s->field);
@@ -2995,7 +3035,7 @@ static int parse_concat(struct parser *p, struct rule *r,
 	memset(masks, 0, sizeof(masks));
 	sel[0] = nftl_raw_keep(first, &raws[0]);
 	ats[0] = at;
-	if (first->bits)
+	if (!key_bits_ok(first))
 		return perror_at(p, at, "unsupported feature: %s %s in a key",
 				 first->proto, first->field);
 	if ((rc = ckey_add(p, &k, first->dtype, first->len, at)) < 0 ||
@@ -3011,8 +3051,14 @@ static int parse_concat(struct parser *p, struct rule *r,
 				return rc;
 			if (s->proto[0] == '@' && s->bits)
 				return raw_bits_in_concat(p, t);
-		} else if ((rc = parse_selector(p, &s)) < 0) {
-			return rc;
+		} else {
+			const struct tok *ft;
+			if ((rc = parse_selector_bits(p, &s, &ft)) < 0)
+				return rc;
+			if (!key_bits_ok(s))
+				return perror_at(p, ft, "unsupported feature: "
+							"%s %s in a key",
+						 s->proto, s->field);
 		}
 		if ((rc = ckey_add(p, &k, s->dtype, s->len, t)) < 0 ||
 		    (rc = component_ops(p, s, &masks[k.n - 1])) < 0)
