@@ -5412,6 +5412,19 @@ static int mark_ops(struct parser *p, struct rule *r, const struct nftl_sel *src
 	return binops_flush(p, &b);
 }
 
+/* nft's words for setting `s` from `src` of another type, at `at`. */
+static int type_mismatch(struct parser *p, const struct tok *at,
+			 const struct nftl_sel *s, const struct nftl_sel *src)
+{
+	bool wi = s->dtype == DT_INT || s->dtype == DT_HINT;
+	const char *want = wi ? NULL : nftl_dtype_settype(s->dtype, s->len);
+	const char *have = nftl_dtype_settype(src->dtype, src->len);
+
+	return perror_at(p, at, "datatype mismatch: expected %s, expression "
+				"has type %s",
+			 want ? want : "integer", have ? have : "integer");
+}
+
 static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 {
 	const struct tok *t = peek(p);
@@ -5476,15 +5489,7 @@ static int stmt_set(struct parser *p, struct rule *r, const struct nftl_sel *s)
 			 * but flags (meta mark set meta cpu; a uid or an
 			 * ifindex too in nft 1.1, not in 1.0.6, and the
 			 * kernel takes them) */
-			bool wi = s->dtype == DT_INT || s->dtype == DT_HINT;
-			const char *want =
-				wi ? NULL : nftl_dtype_settype(s->dtype, s->len);
-			const char *have =
-				nftl_dtype_settype(src->dtype, src->len);
-			return perror_at(p, t, "datatype mismatch: expected "
-					       "%s, expression has type %s",
-					 want ? want : "integer",
-					 have ? have : "integer");
+			return type_mismatch(p, t, s, src);
 		}
 		if (!src || (src->len != s->len &&
 			     !nftl_widens_into_mark(s, src)))
@@ -5651,15 +5656,8 @@ static int payload_set_from(struct parser *p, struct rule *r,
 		}
 		if (!src)
 			return unexpected(p, k, "a field");
-		if (src->dtype != s->dtype) {
-			const char *want = nftl_dtype_settype(s->dtype, s->len);
-			const char *have =
-				nftl_dtype_settype(src->dtype, src->len);
-			return perror_at(p, t, "datatype mismatch: expected "
-					       "%s, expression has type %s",
-					 want ? want : "integer",
-					 have ? have : "integer");
-		}
+		if (src->dtype != s->dtype)
+			return type_mismatch(p, t, s, src);
 		if (src->len != s->len || src->bits ||
 		    (src->kind != SEL_PAYLOAD && src->kind != SEL_META &&
 		     src->kind != SEL_CT))
