@@ -1026,7 +1026,16 @@ static int parse_value(struct parser *p, unsigned dt, unsigned len,
 		return 0;
 	}
 	case DT_IFNAME: {
-		if (t->kind != T_STRING && t->kind != T_IDENT)
+		/* unquoted, nft's keywords are no names, except those its
+		 * grammar takes as a value too (keyword_expr: `iifname ip`) */
+		static const char *const kw_values[] = {
+			"arp", "dnat", "ecn", "ether", "ip", "ip6", "reset",
+			"snat", "vlan",
+		};
+		bool kw = t->kind == T_IDENT && nftl_is_keyword(t->s);
+		for (size_t i = 0; kw && i < sizeof(kw_values) / sizeof(*kw_values); i++)
+			kw = !streq(t->s, kw_values[i]);
+		if ((t->kind != T_STRING && t->kind != T_IDENT) || kw)
 			return unexpected(p, t, "an interface name");
 		size_t l = t->slen;
 		if (l > 0 && t->s[l - 1] == '*') {
@@ -1971,9 +1980,13 @@ static int parse_elem_key(struct parser *p, unsigned dt, unsigned len,
 		}
 		if (hi.plen >= 0 || lo.plen >= 0 ||
 		    range_reversed(dt, lo.b, hi.b, len)) {
+			bool pfx = hi.plen >= 0 || lo.plen >= 0;
 			linx_value_clear(&lo.elem);
 			linx_value_clear(&hi.elem);
-			return perror_at(p, p->last, "bad range");
+			/* nft's words, at the range's start */
+			return pfx ? perror_at(p, p->last, "bad range")
+				   : perror_at(p, at, "Range has zero or "
+						      "negative size");
 		}
 		memcpy(p->one.lo, lo.b, sizeof(p->one.lo));
 		memcpy(p->one.hi, hi.b, sizeof(p->one.hi));
@@ -3673,6 +3686,7 @@ rhs:
 				return rc;
 			return masked_match(p, r, dt, len, m, op2, v2);
 		}
+		const struct tok *fat = peek(p);
 		bool paren = accept_punct(p, '(');
 		if ((rc = parse_flags_value(p, dt, len, paren, &m)) < 0)
 			return rc;
@@ -3687,9 +3701,8 @@ rhs:
 			if ((rc = parse_flags_value(p, dt, len, false, &hv)) < 0)
 				return rc;
 			if (hv < m)
-				return perror_at(p, p->last, "bad range: the low "
-							     "end is above the "
-							     "high end");
+				return perror_at(p, fat, "Range has zero or "
+							 "negative size");
 			put_uint(lo_b, len, m, nftl_dtype_host(dt));
 			put_uint(hi_b, len, hv, nftl_dtype_host(dt));
 			return e_range(p, r, dt, len, lo_b, hi_b, neq);
@@ -3813,12 +3826,15 @@ rhs:
 		linx_value_clear(&hi.elem);
 		if ((rc = gen_value_ok(p, s, ht, &hi)) < 0)
 			return rc;
+		/* across midnight or the week's end (`meta hour
+		 * "22:00"-"06:00"`, in UTC, where the hour is kept): the
+		 * rest of the day or week, negated, as nft rewrites it */
+		if (range_reversed(dt, v.b, hi.b, len) &&
+		    (dt == DT_HOUR || dt == DT_DAY))
+			return e_range(p, r, dt, len, hi.b, v.b, !neq);
 		if (range_reversed(dt, v.b, hi.b, len))
-			return perror_at(p, p->last, "bad range: the low end "
-						     "is above the high end%s",
-					 dt == DT_HOUR ? " (in UTC, where "
-							 "meta hour is kept)"
-						       : "");
+			return perror_at(p, vat, "Range has zero or negative "
+						 "size");
 		return e_range(p, r, dt, len, v.b, hi.b, neq);
 	}
 	if (v.plen >= 0) {

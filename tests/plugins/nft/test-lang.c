@@ -574,9 +574,15 @@ static const struct {
 	{ "table ip t {\n set s {\n  typeof ipsec in reqid\n }\n}\n", 3, 10,
 	  "unsupported feature: ipsec in keys, concatenations, typeof" },
 	/* nft: 3:14-16: Range has zero or negative size (numerically: the
-	 * bytes are host order) */
-	{ "table ip t {\n chain c {\n  meta skuid 512-3 accept\n }\n}\n", 3, 18,
-	  "bad range" },
+	 * bytes are host order), at the range's start */
+	{ "table ip t {\n chain c {\n  meta skuid 512-3 accept\n }\n}\n", 3, 14,
+	  "Range has zero or negative size" },
+	{ "table ip t {\n chain c {\n  tcp dport { 22-21 } accept\n }\n}\n", 3,
+	  15, "Range has zero or negative size" },
+	{ "table ip t {\n chain c {\n  ct state 0x1f-0x10\n }\n}\n", 3, 12,
+	  "Range has zero or negative size" },
+	{ "table ip t {\n chain c {\n  iifname eth0 oifname accept\n }\n}\n",
+	  3, 24, "syntax error, unexpected 'accept'" },
 	/* commands: what a load (which replaces the declared tables)
 	 * cannot express is refused */
 	{ "delete table inet nope\n", 1, 1,
