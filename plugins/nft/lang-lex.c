@@ -148,6 +148,31 @@ static int classify(const char *s, size_t n)
 	return 0;
 }
 
+/* Four dot-separated decimal numbers (a run of n bytes at s, `end` the
+ * input's end) that are no IPv4 address, `10.0.0.300`: nft takes such a
+ * word for a host name and fails there, at its start. */
+static bool bad_quad(const char *s, size_t n, const char *end)
+{
+	unsigned dots = 0, digits = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (!digits)
+				return false;
+			dots++;
+			digits = 0;
+		} else if (isdigit((unsigned char)s[i]) && digits < 4) {
+			digits++;
+		} else {
+			return false;
+		}
+	}
+	if (dots != 3 || !digits || classify(s, n))
+		return false;
+	/* not the start of a longer word ("1.2.3.4abc") */
+	return s + n >= end || !(isalpha((unsigned char)s[n]) || s[n] == '_');
+}
+
 /* An address starting at x->p (a digit, a hex identifier followed by ':',
  * or "::").  Returns 1 with a token pushed, 0 if there is none here. */
 static int lex_addr(struct lexer *x)
@@ -160,6 +185,9 @@ static int lex_addr(struct lexer *x)
 	while (s + n < x->end &&
 	       (isxdigit((unsigned char)s[n]) || s[n] == ':' || s[n] == '.'))
 		n++;
+	if (bad_quad(s, n, x->end))
+		return lerr(x, x->line, col, "invalid IPv4 address: an octet "
+					     "above 255");
 	/* "1.2.3.4:80", "22:accept": drop the tail after the last ':'
 	 * until what remains is an address. */
 	for (;;) {

@@ -421,6 +421,13 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  jump c*\n }\n}\n",
 	"table ip t {\n include \"/dev/null\" }\n",
 	"table ip t {\n set s {\n  type mark\n  define p = 1 }\n}\n",
+	/* a dotted quad with an octet above 255: nft tries it as a host
+	 * name, at its start */
+	"table ip t {\n chain c {\n  ip saddr 10.0.0.300 accept\n }\n}\n",
+	/* a reversed range, at its start; a keyword for an interface */
+	"table inet t {\n chain c {\n  tcp dport 22-21 accept\n }\n}\n",
+	"table inet t {\n chain c {\n  tcp dport { 1, 22-21 } accept\n }\n}\n",
+	"table inet t {\n chain c {\n  iifname eth0 oifname accept\n }\n}\n",
 	/* a misspelt word: nft takes it for a symbol that a value may follow */
 	"table inet t {\n chain c {\n  tcp dport 22 acept\n }\n}\n",
 	"table inet t {\n chain c {\n  tcp dport 22 acept drop\n }\n}\n",

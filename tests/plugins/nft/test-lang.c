@@ -583,6 +583,8 @@ static const struct {
 	  "Range has zero or negative size" },
 	{ "table ip t {\n chain c {\n  iifname eth0 oifname accept\n }\n}\n",
 	  3, 24, "syntax error, unexpected 'accept'" },
+	{ "table ip t {\n chain c {\n  ip saddr 10.0.0.300 accept\n }\n}\n",
+	  3, 12, "invalid IPv4 address: an octet above 255" },
 	/* commands: what a load (which replaces the declared tables)
 	 * cannot express is refused */
 	{ "delete table inet nope\n", 1, 1,
