@@ -834,52 +834,65 @@ static inline bool int_uint_equal(const struct linx_value *a,
 	return false;
 }
 
-static inline bool elem_equal(const struct linx_value *a,
-			      const struct linx_value *b)
+static bool tree_equal(const struct linx_value *a,
+		       const struct linx_value *b);
+
+/* Forced inline: a tree's leaves are most of its nodes, and a call per
+ * leaf was half the cost of comparing two rulesets. */
+static inline __attribute__((always_inline)) bool
+elem_equal(const struct linx_value *a, const struct linx_value *b)
 {
 	if (a->type != b->type)
 		return int_uint_equal(a, b);
-	if (a->type == LINX_LIST || a->type == LINX_MAP)
-		return linx_value_equal(a, b);
-	return scalar_equal(a, b);
+	switch (a->type) {
+	case LINX_LIST:
+	case LINX_MAP:
+		return a->len == b->len && tree_equal(a, b);
+	case LINX_STRING:
+	case LINX_BYTES:
+		return a->len == b->len &&
+		       short_bytes_equal(a->str, b->str, a->len);
+	case LINX_INT:
+	case LINX_UINT:
+		return a->u == b->u;
+	default:
+		return scalar_equal(a, b);
+	}
+}
+
+/* Two lists or two maps of one type and length. */
+static bool tree_equal(const struct linx_value *a, const struct linx_value *b)
+{
+	if (a->type == LINX_LIST) {
+		for (uint32_t i = 0; i < a->len; i++)
+			if (!elem_equal(&a->items[i], &b->items[i]))
+				return false;
+		return true;
+	}
+	for (uint32_t i = 0; i < a->len; i++) {
+		const struct linx_pair *p = &a->pairs[i];
+		const struct linx_pair *q = &b->pairs[i];
+
+		/* Maps built or decoded alike keep their keys in the same
+		 * order: try the same position before a search, which keeps
+		 * the common case linear.  Keys are unique, so a match there
+		 * is the match.  Pooled keys compare by address. */
+		if (q->key != p->key &&
+		    (q->key_len != p->key_len ||
+		     memcmp(q->key, p->key, p->key_len) != 0)) {
+			q = find_pair(b, p->key, p->key_len);
+			if (!q)
+				return false;
+		}
+		if (!elem_equal(&p->value, &q->value))
+			return false;
+	}
+	return true;
 }
 
 bool linx_value_equal(const struct linx_value *a, const struct linx_value *b)
 {
 	if (!a || !b)
 		return false;
-	if (a->type != b->type)
-		return int_uint_equal(a, b);
-	switch (a->type) {
-	case LINX_LIST:
-		if (a->len != b->len)
-			return false;
-		for (uint32_t i = 0; i < a->len; i++)
-			if (!elem_equal(&a->items[i], &b->items[i]))
-				return false;
-		return true;
-	case LINX_MAP:
-		if (a->len != b->len)
-			return false;
-		for (uint32_t i = 0; i < a->len; i++) {
-			const struct linx_pair *p = &a->pairs[i];
-			const struct linx_pair *q = &b->pairs[i];
-			const struct linx_value *o;
-
-			/* Maps built or decoded alike keep their keys in the
-			 * same order: try the same position before a search,
-			 * which keeps the common case linear.  Keys are unique,
-			 * so a match there is the match. */
-			if (q->key != p->key &&
-			    (q->key_len != p->key_len ||
-			     memcmp(q->key, p->key, p->key_len) != 0))
-				q = find_pair(b, p->key, p->key_len);
-			o = q ? &q->value : NULL;
-			if (!o || !elem_equal(&p->value, o))
-				return false;
-		}
-		return true;
-	default:
-		return scalar_equal(a, b);
-	}
+	return elem_equal(a, b);
 }
