@@ -1523,6 +1523,20 @@ static int put_raw_value(struct linx_value *m, const struct nlattr *a)
 	return r < 0 ? r : linx_map_put(m, "raw", &raw);
 }
 
+/* A typeof naming a ct port (`ct original proto-dst`, alone or in a
+ * concatenation): the language writes it for an anonymous set, as nft
+ * 1.0.6 does. */
+static bool typeof_has_ct_port(const struct linx_value *t)
+{
+	if (t->type == LINX_STRING)
+		return strncmp(t->str, "ct ", 3) == 0 &&
+		       strstr(t->str, " proto-") != NULL;
+	for (uint32_t i = 0; t->type == LINX_LIST && i < t->len; i++)
+		if (typeof_has_ct_port(&t->items[i]))
+			return true;
+	return false;
+}
+
 /* A lookup of an anonymous set the decoder knows: its set_literal. */
 static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
 {
@@ -1558,12 +1572,14 @@ static int as_set_literal(const struct nft_dec *d, struct linx_value *m)
 		}
 	}
 	/* its typeof only where the key needs it (a concatenation with
-	 * an integer, a lone raw payload), as the language writes it */
+	 * an integer, a lone raw payload, a ct port), as the language
+	 * writes it */
 	static const char *const typeofs[] = { "key_typeof", "data_typeof" };
 	const struct linx_value *kto = linx_map_get(s, "key_typeof");
 	bool need = kto &&
 		    (nft_keytype_value_has_integer(linx_map_get(s, "key_type")) ||
-		     (kto->type == LINX_STRING && kto->str[0] == '@'));
+		     (kto->type == LINX_STRING && kto->str[0] == '@') ||
+		     typeof_has_ct_port(kto));
 	for (size_t i = 0; need && i < NFT_ARRAY_SIZE(typeofs); i++)
 		if (linx_map_get(s, typeofs[i])) {
 			linx_value_copy(&tmp, linx_map_get(s, typeofs[i]));

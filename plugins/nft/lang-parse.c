@@ -1304,21 +1304,27 @@ static int e_field_shift(struct parser *p, struct rule *r,
 	return e_shift(p, r, false, s->shift, s->len);
 }
 
-/* A ct key into register 1, with the direction of `ct original|reply
- * KEY` (the selector's proto says which). */
-static int e_ct_load(struct parser *p, struct rule *r,
-		     const struct nftl_sel *s)
+/* A ct key into register `reg`, with the direction of `ct
+ * original|reply KEY` (the selector's proto says which). */
+static int e_ct_load_reg(struct parser *p, struct rule *r,
+			 const struct nftl_sel *s, unsigned reg)
 {
 	struct linx_value e = linx_value_map();
 
 	linx_map_put_cstring(&e, "expr", "ct");
 	linx_map_put_cstring(&e, "key", s->key);
-	linx_map_put_int(&e, "dreg", 1);
+	linx_map_put_int(&e, "dreg", reg);
 	if (s->proto[2] == ' ')
 		linx_map_put_cstring(&e, "direction", s->proto[3] == 'o'
 							      ? "original"
 							      : "reply");
 	return push_expr(p, r, &e);
+}
+
+static int e_ct_load(struct parser *p, struct rule *r,
+		     const struct nftl_sel *s)
+{
+	return e_ct_load_reg(p, r, s, 1);
 }
 
 /* osf into register 1, its attributes in nft's order; the kernel dumps
@@ -1807,12 +1813,17 @@ static void note_ethertype(struct rule *r, bool vlan, int et)
 
 /* Remember what an explicit match established (nftables' protocol
  * context), so later fields add no second dependency. */
-static void note_ctx(struct rule *r, const struct nftl_sel *s, const char *op,
+static void note_ctx(const struct parser *p, struct rule *r,
+		     const struct nftl_sel *s, const char *op,
 		     const struct val *v)
 {
 	if (!streq(op, "eq") || v->plen >= 0 || v->wildcard)
 		return;
-	if (s->kind == SEL_META && streq(s->key, "l4proto"))
+	if ((s->kind == SEL_META && streq(s->key, "l4proto")) ||
+	    /* nft takes ct protocol for the transport protocol where the
+	     * network one is the table's (ip, ip6) */
+	    (s->kind == SEL_CT && streq(s->key, "protocol") &&
+	     (p->family == F_IP || p->family == F_IP6)))
 		r->l4 = v->b[0];
 	else if (s->kind == SEL_META && streq(s->key, "nfproto") &&
 		 (v->b[0] == 2 || v->b[0] == 10))
@@ -2333,6 +2344,14 @@ static bool raw_set_typeof(const struct nftl_sel *s)
 	return s->proto[0] == '@' && !s->bits;
 }
 
+/* ct original|reply proto-src|proto-dst: nft 1.0.6 knows their type
+ * from the rule's protocol only, and writes an anonymous set's typeof
+ * (which it then lists as "[invalid type]"). */
+static bool ct_port_sel(const struct nftl_sel *s)
+{
+	return s->kind == SEL_CT && s->dtype == DT_SERVICE;
+}
+
 static int set_literal(struct parser *p, struct rule *r,
 		       const struct nftl_sel *s, unsigned dt, unsigned len,
 		       bool vmap, bool inv, bool braces, const struct tok *at)
@@ -2340,6 +2359,7 @@ static int set_literal(struct parser *p, struct rule *r,
 	struct linx_value elems;
 	bool interval = false;
 	bool raw = s && !vmap && raw_set_typeof(s);
+	bool ctport = s && !vmap && ct_port_sel(s);
 	const char *kt = raw ? nftl_raw_settype(len)
 			     : nftl_dtype_settype(dt, len);
 	int rc;
@@ -2391,7 +2411,7 @@ static int set_literal(struct parser *p, struct rule *r,
 	struct linx_value e = linx_value_map();
 	linx_map_put_cstring(&e, "expr", "set_literal");
 	linx_map_put_cstring(&e, "key_type", kt);
-	if (raw) {
+	if (raw || ctport) {
 		char buf[48];
 
 		nftl_sel_text(s, buf, sizeof(buf));
@@ -2512,7 +2532,7 @@ static int single_match(struct parser *p, struct rule *r,
 		/* what the match tells the rule (meta l4proto { tcp }) */
 		struct val v = { .len = len, .plen = -1 };
 		memcpy(v.b, lo, sizeof(v.b));
-		note_ctx(r, s, op, &v);
+		note_ctx(p, r, s, op, &v);
 	}
 	if (plen < 0 || (unsigned)plen == len * 8)
 		return e_cmp(p, r, op, lo, len);
@@ -2640,7 +2660,8 @@ static int concat_typeof(struct parser *p, const struct nftl_sel *const *sel,
 	/* a host-order integer (ct zone) has its order only there */
 	for (unsigned i = 0; i < n; i++)
 		need = need || sel[i]->dtype == DT_INT ||
-		       sel[i]->dtype == DT_HINT || sel[i]->proto[0] == '@';
+		       sel[i]->dtype == DT_HINT || sel[i]->proto[0] == '@' ||
+		       ct_port_sel(sel[i]);
 	if (!need)
 		return 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -2768,6 +2789,10 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 
 /* A selector, bit fields (ip dscp) included; *field_tok: the token an
  * error about the field points at. */
+static int ct_dir_sel(struct parser *p, const char *dir,
+		      const struct nftl_sel **ret);
+static bool ct_port_sel(const struct nftl_sel *s);
+
 static int parse_selector_bits(struct parser *p, const struct nftl_sel **ret,
 			       const struct tok **field_tok)
 {
@@ -2813,11 +2838,15 @@ static int parse_selector_bits(struct parser *p, const struct nftl_sel **ret,
 	} else {
 		return unexpected(p, t, "a selector");
 	}
+	*field_tok = ft;
+	/* ct original ip saddr . ct reply proto-dst */
+	if (streq(proto, "ct") &&
+	    (streq(field, "original") || streq(field, "reply")))
+		return ct_dir_sel(p, field, ret);
 	*ret = nftl_sel_find(proto, field);
 	if (!*ret)
 		return perror_at(p, ft, "unsupported feature: %s %s", proto,
 				 field);
-	*field_tok = ft;
 	return 0;
 }
 
@@ -2918,10 +2947,10 @@ static int load_key(struct parser *p, struct rule *r,
 		if (sel[i]->kind == SEL_PAYLOAD)
 			rc = e_payload_reg(p, r, sel[i]->base, sel[i]->offset,
 					   sel[i]->len, reg);
+		else if (sel[i]->kind == SEL_CT)
+			rc = e_ct_load_reg(p, r, sel[i], reg);
 		else
-			rc = e_load(p, r,
-				    sel[i]->kind == SEL_META ? "meta" : "ct",
-				    sel[i]->key, reg);
+			rc = e_load(p, r, "meta", sel[i]->key, reg);
 		/* an interval set compares memory: a host-order component
 		 * is turned to network order in its own register, as nft
 		 * does (one-byte keys too, a byteorder that changes
@@ -3079,6 +3108,11 @@ static int parse_concat(struct parser *p, struct rule *r,
 		sel[k.n - 1] = nftl_raw_keep(s, &raws[k.n - 1]);
 		ats[k.n - 1] = t;
 	}
+	/* a ct port's type comes from the protocol the rule established */
+	for (unsigned i = 0; i < k.n && r->l4 < 0 && !r->l4seen; i++)
+		if (ct_port_sel(sel[i]))
+			return perror_at(p, ats[i], "Can't parse symbolic "
+						    "invalid expressions");
 	bool inv = false, vmap = false;
 	const struct tok *t = peek(p);
 	if (is_punct(t, 'N')) {
@@ -3862,7 +3896,7 @@ rhs:
 		return e_cmp(p, r, op, v.b, len);
 	}
 	if (!chained)
-		note_ctx(r, s, op, &v);
+		note_ctx(p, r, s, op, &v);
 	if (ordering && nftl_dtype_hton(dt, v.len)) {
 		if ((rc = e_hton(p, r, v.len)) < 0)
 			return rc;
@@ -7639,6 +7673,16 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 					const struct nftl_sel *ds = NULL;
 					if ((rc = ct_dir_sel(p, field, &ds)) < 0)
 						break;
+					/* a port's type comes from the
+					 * protocol the rule established */
+					if (ds->dtype == DT_SERVICE &&
+					    r.l4 < 0 && !r.l4seen) {
+						rc = perror_at(p, peek(p),
+							       "Can't parse "
+							       "symbolic invalid "
+							       "expressions");
+						break;
+					}
 					/* the kernel sets a direction's zone
 					 * only (nft_ct_set_init()) */
 					if (is_ident(peek(p), "set") &&
@@ -7655,7 +7699,12 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 							       field);
 						break;
 					}
-					if ((rc = parse_match(p, &r, ds, t)) < 0)
+					if (is_punct(peek(p), '.') ||
+					    masked_concat_ahead(p))
+						rc = parse_concat(p, &r, ds, t);
+					else
+						rc = parse_match(p, &r, ds, t);
+					if (rc < 0)
 						break;
 					continue;
 				}
@@ -8154,7 +8203,9 @@ static int typeof_sel(struct parser *p, const struct nftl_sel **ret,
 	    (*ret)->dtype != DT_ECN)
 		return perror_at(p, ft, "unsupported feature: %s %s in a key",
 				 (*ret)->proto, (*ret)->field);
-	if (!nftl_sel_typeof_ok(*ret))
+	/* nft 1.0.6 keys such a set integer/16 and then takes no value
+	 * for it: no elements, no lookups */
+	if (!nftl_sel_typeof_ok(*ret) || ct_port_sel(*ret))
 		return perror_at(p, at, "unsupported feature: typeof %s", buf);
 	return linx_value_cstring(text, buf) < 0 ? nomem(p) : 0;
 }

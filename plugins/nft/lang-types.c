@@ -227,6 +227,10 @@ const struct nftl_sel nftl_sels[] = {
 	CD("original", "daddr", 4, DT_IPV4, "daddr"),
 	CD("original", "saddr", 16, DT_IPV6, "saddr"),
 	CD("original", "daddr", 16, DT_IPV6, "daddr"),
+	/* the transport protocol's source and destination (ports): nft
+	 * wants the rule to have established the protocol first */
+	CD("original", "proto-src", 2, DT_SERVICE, "proto_src"),
+	CD("original", "proto-dst", 2, DT_SERVICE, "proto_dst"),
 	CD("original ip", "saddr", 4, DT_IPV4, "ip_saddr"),
 	CD("original ip", "daddr", 4, DT_IPV4, "ip_daddr"),
 	CD("original ip6", "saddr", 16, DT_IPV6, "ip6_saddr"),
@@ -239,6 +243,8 @@ const struct nftl_sel nftl_sels[] = {
 	CD("reply", "daddr", 4, DT_IPV4, "daddr"),
 	CD("reply", "saddr", 16, DT_IPV6, "saddr"),
 	CD("reply", "daddr", 16, DT_IPV6, "daddr"),
+	CD("reply", "proto-src", 2, DT_SERVICE, "proto_src"),
+	CD("reply", "proto-dst", 2, DT_SERVICE, "proto_dst"),
 	CD("reply ip", "saddr", 4, DT_IPV4, "ip_saddr"),
 	CD("reply ip", "daddr", 4, DT_IPV4, "ip_daddr"),
 	CD("reply ip6", "saddr", 16, DT_IPV6, "ip6_saddr"),

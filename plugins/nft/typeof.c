@@ -90,7 +90,33 @@ static const struct nftl_sym to_ct[] = {
 	{ "l3proto", NFT_CT_L3PROTOCOL }, { "protocol", NFT_CT_PROTOCOL },
 	{ "zone", NFT_CT_ZONE },
 };
+/* A direction's keys (ct original ip saddr, ct reply proto-dst) by the
+ * kernel's name, which the selector keeps: bare saddr/daddr (NFT_CT_SRC)
+ * have no typeof, their type being the table's family's. */
+static const struct nftl_sym to_ct_dir[] = {
+	{ "ip_saddr", NFT_CT_SRC_IP }, { "ip_daddr", NFT_CT_DST_IP },
+	{ "ip6_saddr", NFT_CT_SRC_IP6 }, { "ip6_daddr", NFT_CT_DST_IP6 },
+	{ "proto_src", NFT_CT_PROTO_SRC }, { "proto_dst", NFT_CT_PROTO_DST },
+};
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool ct_dir(const struct nftl_sel *s)
+{
+	return s->kind == SEL_CT && s->proto[2] == ' ';
+}
+
+/* The selector of a direction's key: `orig` and the kernel's key. */
+static const struct nftl_sel *ct_dir_find(bool orig, const char *key)
+{
+	for (size_t i = 0; i < nftl_n_sels; i++) {
+		const struct nftl_sel *s = &nftl_sels[i];
+
+		if (ct_dir(s) && (s->proto[3] == 'o') == orig &&
+		    streq(s->key, key))
+			return s;
+	}
+	return NULL;
+}
 
 static const struct to_field *field_of(const struct nftl_sel *s)
 {
@@ -116,6 +142,9 @@ bool nftl_sel_typeof_ok(const struct nftl_sel *s)
 	case SEL_META:
 		return nftl_sym_value(to_meta, N(to_meta), s->field, &v);
 	case SEL_CT:
+		if (ct_dir(s))
+			return nftl_sym_value(to_ct_dir, N(to_ct_dir), s->key,
+					      &v);
 		return nftl_sym_value(to_ct, N(to_ct), s->field, &v);
 	default: /* tcp options, rt: no typeof for them yet */
 		return false;
@@ -154,6 +183,10 @@ const struct nftl_sel *nftl_typeof_sel(const char *text, struct nftl_raw *raw)
 
 	if (text[0] == '@')
 		return raw_typeof_sel(text, raw);
+	/* "ct original ip saddr": the proto is all but the last word */
+	if (strncmp(text, "ct original ", 12) == 0 ||
+	    strncmp(text, "ct reply ", 9) == 0)
+		sp = strrchr(text, ' ');
 	if (!sp || (size_t)(sp - text) >= sizeof(proto))
 		return NULL;
 	memcpy(proto, text, (size_t)(sp - text));
@@ -240,11 +273,18 @@ static void put_sel(struct tlvbuf *t, const struct nftl_sel *s)
 		tlv_u32(t, TO_KEY, key);
 		tlv_close(t, d);
 	} else {
-		nftl_sym_value(to_ct, N(to_ct), s->field, &key);
+		bool dir = ct_dir(s);
+
+		if (dir)
+			nftl_sym_value(to_ct_dir, N(to_ct_dir), s->key, &key);
+		else
+			nftl_sym_value(to_ct, N(to_ct), s->field, &key);
 		tlv_u32(t, NFTNL_UDATA_SET_TYPEOF_EXPR, TO_CT);
 		d = tlv_open(t, NFTNL_UDATA_SET_TYPEOF_DATA);
 		tlv_u32(t, TO_KEY, key);
-		tlv_u32(t, TO_CT_DIR, UINT32_MAX); /* no direction */
+		/* IP_CT_DIR_ORIGINAL 0, IP_CT_DIR_REPLY 1; none: ~0 */
+		tlv_u32(t, TO_CT_DIR,
+			!dir ? UINT32_MAX : s->proto[3] == 'o' ? 0 : 1);
 		tlv_close(t, d);
 	}
 }
@@ -437,9 +477,16 @@ static bool read_sel(const uint8_t *b, size_t n, char *buf, size_t cap)
 		s = nftl_sel_find("meta", name);
 		break;
 	case TO_CT:
-		if (!tlv_get_u32(dv, dlen, TO_KEY, &a) ||
-		    !(name = nftl_sym_name(to_ct, N(to_ct), a)) ||
-		    (tlv_get_u32(dv, dlen, TO_CT_DIR, &f) && f != UINT32_MAX))
+		if (!tlv_get_u32(dv, dlen, TO_KEY, &a))
+			return false;
+		if (tlv_get_u32(dv, dlen, TO_CT_DIR, &f) && f != UINT32_MAX) {
+			if (f > 1 ||
+			    !(name = nftl_sym_name(to_ct_dir, N(to_ct_dir), a)))
+				return false;
+			s = ct_dir_find(f == 0, name);
+			break;
+		}
+		if (!(name = nftl_sym_name(to_ct, N(to_ct), a)))
 			return false;
 		s = nftl_sel_find("ct", name);
 		break;

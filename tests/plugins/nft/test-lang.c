@@ -1036,7 +1036,19 @@ static const struct {
 	{ "table inet t {\n chain c {\n  ct original saddr 10.0.0.1\n }\n}\n",
 	  3, 15, "needs an ip or ip6 table" },
 	{ "table ip t {\n chain c {\n  ct original proto-src 22\n }\n}\n",
-	  3, 15, "unsupported feature: ct original proto-src" },
+	  3, 25, "Can't parse symbolic invalid expressions" },
+	/* ct protocol is the transport's only where the table's family
+	 * fixes the network protocol */
+	{ "table inet t {\n chain c {\n  ct protocol udp ct reply proto-dst "
+	  "53\n }\n}\n",
+	  3, 38, "Can't parse symbolic invalid expressions" },
+	{ "table ip t {\n chain c {\n  ct original ip saddr . ct original "
+	  "proto-dst { 1.2.3.4 . 22 }\n }\n}\n",
+	  3, 26, "Can't parse symbolic invalid expressions" },
+	{ "table ip t {\n set s { typeof ct original proto-dst; }\n}\n",
+	  2, 17, "unsupported feature: typeof ct original proto-dst" },
+	{ "table ip t {\n set s { typeof ct original saddr; }\n}\n",
+	  2, 17, "unsupported feature: typeof ct original saddr" },
 	{ "table ip t {\n chain c {\n  ct reply ip6 saddr ::1\n }\n}\n",
 	  3, 12, "conflicting protocols specified: ip6 in an ip table" },
 	{ "table ip t {\n chain c {\n  ct event new\n }\n}\n",
