@@ -84,6 +84,11 @@ struct nameref {
 	const char *list; /* "chains", "sets", "objects", "flowtables" */
 	const char *kind; /* objects: "counter", "quota", ... */
 	const struct tok *name;
+	/* a lookup's key (`nkey` types, NULL where unknown) and whether it
+	 * is a verdict map's: checked against the set once it is known */
+	const char *key[CONCAT_MAX];
+	unsigned nkey;
+	bool vmap;
 };
 
 /* A nat from a named map declared after its rule: whether the map gives
@@ -668,7 +673,10 @@ static int add_ref(struct parser *p, const char *list, const char *kind,
 			return nomem(p);
 		p->refs = n;
 	}
-	p->refs[p->n_refs++] = (struct nameref){ p->table, list, kind, name };
+	p->refs[p->n_refs++] = (struct nameref){ .table = p->table,
+						 .list = list,
+						 .kind = kind,
+						 .name = name };
 	return 0;
 }
 
@@ -1572,9 +1580,9 @@ static int dep_network(struct parser *p, struct rule *r,
 	case F_IP6:
 		if ((p->family == F_IP6) != v6)
 			return perror_at(p, at, "conflicting protocols "
-						"specified: %s in an %s table",
-					 v6 ? "ip6" : "ip",
-					 nftl_fam_names[p->family]);
+						"specified: %s vs. %s",
+					 nftl_fam_names[p->family],
+					 v6 ? "ip6" : "ip");
 		return 0;
 	case F_INET:
 		if (r->nfproto == want)
@@ -2555,8 +2563,10 @@ static int single_match(struct parser *p, struct rule *r,
 	return e_cmp(p, r, op, lo, len);
 }
 
+/* A lookup of register 1 in `set`; `k` the key's types (NULL: not
+ * known), checked against the set's once the input is read. */
 static int lookup(struct parser *p, struct rule *r, const struct tok *set,
-		  bool inv, bool vmap)
+		  const struct ckey *k, bool inv, bool vmap)
 {
 	struct linx_value e = linx_value_map();
 	int rc;
@@ -2565,6 +2575,11 @@ static int lookup(struct parser *p, struct rule *r, const struct tok *set,
 		linx_value_clear(&e);
 		return rc;
 	}
+	struct nameref *ref = &p->refs[p->n_refs - 1];
+	for (unsigned i = 0; k && i < k->n; i++)
+		ref->key[i] = k->name[i];
+	ref->nkey = k ? k->n : 0;
+	ref->vmap = vmap;
 	linx_map_put_cstring(&e, "expr", "lookup");
 	linx_map_put_int(&e, "sreg", 1);
 	linx_map_put_cstring(&e, "set", set->s);
@@ -2789,8 +2804,8 @@ static int parse_selector(struct parser *p, const struct nftl_sel **ret)
 
 /* A selector, bit fields (ip dscp) included; *field_tok: the token an
  * error about the field points at. */
-static int ct_dir_sel(struct parser *p, const char *dir,
-		      const struct nftl_sel **ret);
+static int ct_dir_sel(struct parser *p, const struct tok *ct,
+		      const char *dir, const struct nftl_sel **ret);
 static bool ct_port_sel(const struct nftl_sel *s);
 
 static int parse_selector_bits(struct parser *p, const struct nftl_sel **ret,
@@ -2842,7 +2857,7 @@ static int parse_selector_bits(struct parser *p, const struct nftl_sel **ret,
 	/* ct original ip saddr . ct reply proto-dst */
 	if (streq(proto, "ct") &&
 	    (streq(field, "original") || streq(field, "reply")))
-		return ct_dir_sel(p, field, ret);
+		return ct_dir_sel(p, t, field, ret);
 	*ret = nftl_sel_find(proto, field);
 	if (!*ret)
 		return perror_at(p, ft, "unsupported feature: %s %s", proto,
@@ -3133,7 +3148,7 @@ static int parse_concat(struct parser *p, struct rule *r,
 		struct key_order o = { .set = t->s, .masks = masks };
 		if ((rc = load_key(p, r, sel, ats, k.n, 0, &o, &slot)) < 0)
 			return rc;
-		return lookup(p, r, t, inv, vmap);
+		return lookup(p, r, t, &k, inv, vmap);
 	}
 	if (!is_punct(t, '{'))
 		return perror_at(p, t, "unsupported feature: a concatenation "
@@ -3514,16 +3529,26 @@ static int match_body(struct parser *p, struct rule *r,
 
 /* The verdict map a value of type dt/len in register 1 is looked up in,
  * after `vmap`: `@name` or `{ KEY : VERDICT, ... }`. */
+/* The key of one type a lookup checks against its set. */
+static struct ckey one_key(unsigned dt, unsigned len)
+{
+	struct ckey k = { .n = 1 };
+
+	k.name[0] = nftl_dtype_settype(dt, len);
+	return k;
+}
+
 static int vmap_rhs(struct parser *p, struct rule *r, unsigned dt,
 		    unsigned len)
 {
 	const struct tok *u = next(p);
+	struct ckey k = one_key(dt, len);
 	int rc;
 
 	if (u->kind == T_SETREF)
 		return (rc = hton_for_set(p, r, u, dt, len)) < 0
 			       ? rc
-			       : lookup(p, r, u, false, true);
+			       : lookup(p, r, u, &k, false, true);
 	if (is_punct(u, '{'))
 		return set_literal(p, r, NULL, dt, len, true, false, true, u);
 	return unexpected(p, u, "a set reference or '{'");
@@ -3541,11 +3566,13 @@ static int set_rhs(struct parser *p, struct rule *r, const struct nftl_sel *s,
 	if (ordering)
 		return perror_at(p, t, "a set needs == or !=");
 	next(p);
-	if (t->kind == T_SETREF)
+	if (t->kind == T_SETREF) {
+		struct ckey k = one_key(dt, len);
 		return (rc = e_field_shift(p, r, s)) < 0 ||
 				       (rc = hton_for_set(p, r, t, dt, len)) < 0
 			       ? rc
-			       : lookup(p, r, t, neq, false);
+			       : lookup(p, r, t, &k, neq, false);
+	}
 	return set_literal(p, r, s, dt, len, false, neq, true, t);
 }
 
@@ -5662,8 +5689,8 @@ static bool sel_ahead(struct parser *p)
  * shifts a bit field's value into place, which a register it did not
  * compute cannot be.
  */
-static int ct_dir_sel(struct parser *p, const char *dir,
-		      const struct nftl_sel **ret);
+static int ct_dir_sel(struct parser *p, const struct tok *ct,
+		      const char *dir, const struct nftl_sel **ret);
 
 static int payload_set_from(struct parser *p, struct rule *r,
 			    const struct nftl_sel *s,
@@ -5697,7 +5724,7 @@ static int payload_set_from(struct parser *p, struct rule *r,
 		if (is_ident(t, "ct") &&
 		    (is_ident(k, "original") || is_ident(k, "reply"))) {
 			/* ip daddr set ct original ip saddr */
-			if ((rc = ct_dir_sel(p, k->s, &src)) < 0)
+			if ((rc = ct_dir_sel(p, t, k->s, &src)) < 0)
 				return rc;
 		} else {
 			src = k->kind == T_IDENT
@@ -6030,14 +6057,94 @@ static bool has_named(struct parser *p, size_t t, const char *list,
 	return false;
 }
 
-/* Every name a rule refers to exists in its table: what the kernel
- * would refuse with ENOENT, said at the reference. */
-static int names_resolve(struct parser *p)
+/* Two type names a lookup may not mix: integers of any kind (their
+ * names here need not be nft's) and the two times aside, names that
+ * differ. */
+static bool type_clash(const char *a, const char *b)
+{
+	if (!a || !b || strncmp(a, "integer", 7) == 0 ||
+	    strncmp(b, "integer", 7) == 0 ||
+	    strncmp(a, "host_integer", 12) == 0 ||
+	    strncmp(b, "host_integer", 12) == 0 ||
+	    (strncmp(a, "time", 4) == 0 && strncmp(b, "time", 4) == 0))
+		return false;
+	return strcmp(a, b) != 0;
+}
+
+/* "ipv4_addr . inet_service" into buf. */
+static const char *types_text(const char *const *names, unsigned n,
+			      char *buf, size_t cap)
+{
+	size_t at = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < n && at < cap; i++) {
+		int w = snprintf(buf + at, cap - at, "%s%s", i ? " . " : "",
+				 names[i] ? names[i] : "integer");
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+	return buf;
+}
+
+/* A lookup's key against its set's key_type, in nft's words (which name
+ * the lookup's type first, a verdict map's second). */
+static int lookup_key_check(struct parser *p, const struct nameref *r)
+{
+	const struct linx_value *set = find_set(p, r->table, r->name->s);
+	const struct linx_value *kt = set ? linx_map_get(set, "key_type")
+					  : NULL;
+	const char *st[CONCAT_MAX];
+	unsigned n = 0;
+	bool clash = false;
+	char a[256], b[256];
+
+	if (!r->nkey || !kt)
+		return 0;
+	if (kt->type == LINX_STRING) {
+		st[n++] = kt->str;
+	} else if (kt->type == LINX_LIST && kt->len <= CONCAT_MAX) {
+		for (uint32_t i = 0; i < kt->len; i++)
+			st[n++] = kt->items[i].type == LINX_STRING
+					  ? kt->items[i].str
+					  : NULL;
+	} else {
+		return 0;
+	}
+	clash = n != r->nkey;
+	for (unsigned i = 0; !clash && i < n; i++)
+		clash = type_clash(r->key[i], st[i]);
+	if (!clash)
+		return 0;
+	types_text(r->key, r->nkey, a, sizeof(a));
+	types_text(st, n, b, sizeof(b));
+	if (r->vmap)
+		return perror_at(p, r->name, "datatype mismatch, map expects "
+					     "%s, mapping expression has type "
+					     "%s",
+				 b, a);
+	return perror_at(p, r->name, "datatype mismatch, expected %s, "
+				     "expression has type %s",
+			 a, b);
+}
+
+/* A lookup's key has its set's type wherever the input declares the
+ * set; with `all`, every name a rule refers to exists in its table
+ * (what the kernel would refuse with ENOENT).  Either said at the
+ * reference, in the input's order. */
+static int names_resolve(struct parser *p, bool all)
 {
 	for (size_t i = 0; i < p->n_refs; i++) {
 		const struct nameref *r = &p->refs[i];
+		int rc;
 
-		if (has_named(p, r->table, r->list, r->kind, r->name->s))
+		if (has_named(p, r->table, r->list, r->kind, r->name->s)) {
+			if (r->nkey && (rc = lookup_key_check(p, r)) < 0)
+				return rc;
+			continue;
+		}
+		if (!all)
 			continue;
 		if (r->kind)
 			return perror_at(p, r->name, "%s %s does not exist "
@@ -6085,7 +6192,7 @@ static int dynrefs_resolve(struct parser *p)
 	int rc;
 
 
-	if (p->opts && p->opts->check_refs && (rc = names_resolve(p)) < 0)
+	if ((rc = names_resolve(p, p->opts && p->opts->check_refs)) < 0)
 		return rc;
 	if (p->n_hostrefs && (rc = each_rule(p, hostrefs_rule)) < 0)
 		return rc;
@@ -7464,10 +7571,11 @@ static int gen_expr(struct parser *p, struct rule *r, const struct tok *t)
 }
 
 /* A rule up to the end of the statement (or '}', which is left). */
-/* `ct original|reply [ip|ip6] KEY` after the direction: its selector.
- * A bare saddr/daddr is the table's address family, as in nft. */
-static int ct_dir_sel(struct parser *p, const char *dir,
-		      const struct nftl_sel **ret)
+/* `ct original|reply [ip|ip6] KEY` after the direction (`ct` the
+ * token that began it): its selector.  A bare saddr/daddr is the
+ * table's address family, as in nft. */
+static int ct_dir_sel(struct parser *p, const struct tok *ct,
+		      const char *dir, const struct nftl_sel **ret)
 {
 	const struct tok *k = next(p);
 	char proto[24];
@@ -7478,9 +7586,9 @@ static int ct_dir_sel(struct parser *p, const char *dir,
 	if (streq(k->s, "ip") || streq(k->s, "ip6")) {
 		bool v6 = streq(k->s, "ip6");
 		if ((p->family == F_IP && v6) || (p->family == F_IP6 && !v6))
-			return perror_at(p, k, "conflicting protocols "
-					       "specified: %s in an %s table",
-					 k->s, nftl_fam_names[p->family]);
+			return perror_at(p, ct, "conflicting protocols "
+						"specified: %s vs. %s",
+					 nftl_fam_names[p->family], k->s);
 		snprintf(proto, sizeof(proto), "ct %s %s", dir, k->s);
 		k = next(p);
 		if (k->kind != T_IDENT)
@@ -7536,18 +7644,63 @@ static int stmt_raw(struct parser *p, struct rule *r, const struct tok *at)
 	return parse_match(p, r, s, at);
 }
 
+/* Whether exprs[at] and exprs[at + 1], the last two, are a match on the
+ * table's own network protocol: `meta protocol ip` in an ip table,
+ * `meta protocol ip6` in an ip6 one. */
+static bool own_protocol_match(const struct parser *p, const struct rule *r,
+			       uint32_t at)
+{
+	const struct linx_value *ld, *cmp, *d, *x[4];
+	unsigned want;
+
+	if (p->family == F_IP)
+		want = 0x0800;
+	else if (p->family == F_IP6)
+		want = 0x86dd;
+	else
+		return false;
+	if (r->exprs.len != at + 2)
+		return false;
+	ld = &r->exprs.items[at];
+	cmp = &r->exprs.items[at + 1];
+	if (ld->type != LINX_MAP || cmp->type != LINX_MAP)
+		return false;
+	x[0] = linx_map_get(ld, "expr");
+	x[1] = linx_map_get(ld, "key");
+	x[2] = linx_map_get(cmp, "expr");
+	x[3] = linx_map_get(cmp, "op");
+	for (int i = 0; i < 4; i++)
+		if (!x[i] || x[i]->type != LINX_STRING)
+			return false;
+	d = linx_map_get(cmp, "data");
+	return streq(x[0]->str, "meta") && streq(x[1]->str, "protocol") &&
+	       streq(x[2]->str, "cmp") && streq(x[3]->str, "eq") && d &&
+	       d->type == LINX_BYTES && d->len == 2 &&
+	       (unsigned)(d->bytes[0] << 8 | d->bytes[1]) == want;
+}
+
 static int parse_rule(struct parser *p, struct linx_value *out)
 {
 	struct rule r = { .exprs = linx_value_list(), .l4 = -1,
 			  .nfproto = -1, .ethproto = -1,
 			  .icmp = NFTL_ICMP_ANY };
 	int rc = 0;
+	uint32_t prev = UINT32_MAX; /* where the last statement's exprs start */
 
 	for (;;) {
 		const struct tok *t = peek(p);
 
 		if (t->kind == T_SEP || t->kind == T_EOF || is_punct(t, '}'))
 			break;
+		/* nft drops a match on the table's own network protocol
+		 * when another statement follows it (the family makes it
+		 * true); last in its rule, it stays (1.0.6 and 1.1 alike) */
+		if (prev != UINT32_MAX && !is_ident(t, "comment") &&
+		    own_protocol_match(p, &r, prev)) {
+			linx_value_clear(&r.exprs.items[--r.exprs.len]);
+			linx_value_clear(&r.exprs.items[--r.exprs.len]);
+		}
+		prev = r.exprs.len;
 		if (r.verdict && !is_ident(t, "comment")) {
 			rc = perror_at(p, t, "statement after a verdict");
 			break;
@@ -7671,7 +7824,8 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				    (streq(field, "original") ||
 				     streq(field, "reply"))) {
 					const struct nftl_sel *ds = NULL;
-					if ((rc = ct_dir_sel(p, field, &ds)) < 0)
+					if ((rc = ct_dir_sel(p, t, field,
+							      &ds)) < 0)
 						break;
 					/* a port's type comes from the
 					 * protocol the rule established */
@@ -7900,6 +8054,10 @@ static int parse_priority(struct parser *p, struct linx_value *ret)
 		next(p);
 		if (expect_uint(p, INT32_MAX, &off, "an offset") < 0)
 			return -EINVAL;
+		/* `filter - 0` is filter, as the formatter prints it */
+		if (off == 0)
+			return linx_value_cstring(ret, names[i]) < 0 ? nomem(p)
+								     : 0;
 		*ret = linx_value_map();
 		linx_map_put_cstring(ret, "name", names[i]);
 		linx_map_put_int(ret, "offset",

@@ -453,6 +453,23 @@ static const char *const broken[] = {
 	"table ip t {\n chain c {\n  flow add ft\n }\n}\n",
 	"table ip t {\n chain c {\n  flow\n }\n}\n",
 	"table ip t {\n chain c {\n  tcp dport 22 acept flow add @ft\n }\n}\n",
+	/* a lookup in a set of another type: at the reference */
+	"table ip t {\n set sp { type inet_service; }\n chain c {\n"
+	"  ip saddr @sp accept\n }\n}\n",
+	"table ip t {\n map mv { type ipv4_addr : verdict; }\n chain c {\n"
+	"  tcp dport vmap @mv\n }\n}\n",
+	"table ip t {\n set c2 { type ipv4_addr . inet_service; }\n"
+	" chain c {\n  tcp dport . ip saddr @c2\n }\n}\n",
+	"table ip t {\n set c2 { type ipv4_addr . inet_service; }\n"
+	" chain c {\n  ip saddr @c2\n }\n}\n",
+	"table inet t {\n set s4 { type ipv4_addr; }\n chain c {\n"
+	"  ip6 saddr @s4\n }\n}\n",
+	/* a ct port without the transport protocol: at the value */
+	"table ip t {\n chain c {\n  ct original proto-dst 22\n }\n}\n",
+	"table inet t {\n chain c {\n  ct protocol tcp ct reply proto-src "
+	"22\n }\n}\n",
+	/* conflicting network protocols: at the ct expression */
+	"table ip t {\n chain c {\n  ct reply ip6 saddr ::1\n }\n}\n",
 	/* a set from another type: at the source (nft's datatype
 	 * mismatch), a bare meta key too */
 	"table ip t {\n chain c {\n  ct mark set ct status\n }\n}\n",

@@ -1045,12 +1045,25 @@ static const struct {
 	{ "table ip t {\n chain c {\n  ct original ip saddr . ct original "
 	  "proto-dst { 1.2.3.4 . 22 }\n }\n}\n",
 	  3, 26, "Can't parse symbolic invalid expressions" },
+	/* a lookup's key against its set's type, in nft's words */
+	{ "table ip t {\n set sp { type inet_service; }\n chain c {\n"
+	  "  ip saddr @sp accept\n }\n}\n",
+	  4, 12, "datatype mismatch, expected ipv4_addr, expression has type "
+		 "inet_service" },
+	{ "table ip t {\n map mv { type ipv4_addr : verdict; }\n chain c {\n"
+	  "  tcp dport vmap @mv\n }\n}\n",
+	  4, 18, "datatype mismatch, map expects ipv4_addr, mapping "
+		 "expression has type inet_service" },
+	{ "table ip t {\n set c2 { type ipv4_addr . inet_service; }\n"
+	  " chain c {\n  tcp dport . ip saddr @c2\n }\n}\n",
+	  4, 24, "expected inet_service . ipv4_addr, expression has type "
+		 "ipv4_addr . inet_service" },
 	{ "table ip t {\n set s { typeof ct original proto-dst; }\n}\n",
 	  2, 17, "unsupported feature: typeof ct original proto-dst" },
 	{ "table ip t {\n set s { typeof ct original saddr; }\n}\n",
 	  2, 17, "unsupported feature: typeof ct original saddr" },
 	{ "table ip t {\n chain c {\n  ct reply ip6 saddr ::1\n }\n}\n",
-	  3, 12, "conflicting protocols specified: ip6 in an ip table" },
+	  3, 3, "conflicting protocols specified: ip vs. ip6" },
 	{ "table ip t {\n chain c {\n  ct event new\n }\n}\n",
 	  3, 6, "ct event is only set" },
 	{ "table ip t {\n chain c {\n  ct event set bogus\n }\n}\n",
