@@ -1693,6 +1693,11 @@ static int dep_icmp_network(struct parser *p, struct rule *r,
 	uint8_t b[2] = { (uint8_t)(et >> 8), (uint8_t)et };
 	int rc;
 
+	/* an ip or ip6 table checks no network protocol: nft takes icmpv6
+	 * in an ip table and icmp or igmp in an ip6 one, behind meta
+	 * l4proto alone (the packet never matches) */
+	if (p->family == F_IP || p->family == F_IP6)
+		return 0;
 	if (p->family != F_BRIDGE || r->vlan)
 		return dep_network(p, r, at, v6);
 	if (r->ethproto == et)
