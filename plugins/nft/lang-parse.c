@@ -5215,6 +5215,12 @@ static int stmt_masq_redir(struct parser *p, struct rule *r, const char *kind)
 	struct linx_value e = linx_value_map();
 	int rc;
 
+	/* at the statement's word, before its arguments, as nft */
+	if (p->family != F_IP && p->family != F_IP6 && p->family != F_INET) {
+		linx_value_clear(&e);
+		return perror_at(p, p->last, "%s is not available in %s tables",
+				 p->last->s, nftl_fam_names[p->family]);
+	}
 	linx_map_put_cstring(&e, "expr", kind);
 	if (accept_ident(p, "to")) {
 		/* `to :PORT[-PORT]`, or `to [:]SEL map ...` (the port a map

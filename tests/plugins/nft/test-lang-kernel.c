@@ -464,6 +464,10 @@ static const char *const broken[] = {
 	" chain c {\n  ip saddr @c2\n }\n}\n",
 	"table inet t {\n set s4 { type ipv4_addr; }\n chain c {\n"
 	"  ip6 saddr @s4\n }\n}\n",
+	/* nat outside ip, ip6 and inet: at the statement */
+	"table bridge t {\n chain c {\n  masquerade\n }\n}\n",
+	"table netdev t {\n chain c {\n  udp dport 67 redirect\n }\n}\n",
+	"table arp t {\n chain c {\n  redirect to :80\n }\n}\n",
 	/* a ct port without the transport protocol: at the value */
 	"table ip t {\n chain c {\n  ct original proto-dst 22\n }\n}\n",
 	"table inet t {\n chain c {\n  ct protocol tcp ct reply proto-src "
