@@ -6068,6 +6068,20 @@ static bool has_named(struct parser *p, size_t t, const char *list,
 	return false;
 }
 
+/* Whether chain `name` of table `t` has a hook. */
+static bool is_base_chain(struct parser *p, size_t t, const char *name)
+{
+	struct linx_value *tables = mget(&p->rs, "tables");
+	const struct linx_value *l = linx_map_get(&tables->items[t], "chains");
+
+	for (uint32_t i = 0; l && l->type == LINX_LIST && i < l->len; i++) {
+		const struct linx_value *nm = linx_map_get(&l->items[i], "name");
+		if (nm && nm->type == LINX_STRING && streq(nm->str, name))
+			return linx_map_get(&l->items[i], "hook") != NULL;
+	}
+	return false;
+}
+
 /* Two type names a lookup may not mix: integers of any kind (their
  * names here need not be nft's) and the two times aside, names that
  * differ. */
@@ -6153,6 +6167,14 @@ static int names_resolve(struct parser *p, bool all)
 		if (has_named(p, r->table, r->list, r->kind, r->name->s)) {
 			if (r->nkey && (rc = lookup_key_check(p, r)) < 0)
 				return rc;
+			if (all && streq(r->list, "chains") &&
+			    is_base_chain(p, r->table, r->name->s))
+				return perror_at(p, r->name, "chain %s is a "
+							     "base chain: the "
+							     "kernel refuses a "
+							     "jump or goto to "
+							     "it",
+						 r->name->s);
 			continue;
 		}
 		if (!all)

@@ -464,6 +464,9 @@ static const char *const broken[] = {
 	" chain c {\n  ip saddr @c2\n }\n}\n",
 	"table inet t {\n set s4 { type ipv4_addr; }\n chain c {\n"
 	"  ip6 saddr @s4\n }\n}\n",
+	/* a jump to a base chain, which the kernel refuses: at the name */
+	"table inet t {\n chain c { type filter hook input priority 0; }\n"
+	" chain d { jump c; }\n}\n",
 	/* nat outside ip, ip6 and inet: at the statement */
 	"table bridge t {\n chain c {\n  masquerade\n }\n}\n",
 	"table netdev t {\n chain c {\n  udp dport 67 redirect\n }\n}\n",
