@@ -146,6 +146,9 @@ struct parser {
 	struct linx_nft_parse_error *perr;
 	struct linx_error *err;
 	const struct tok *last; /* last token consumed, for errors */
+	/* an object's properties on the command's own line, without
+	 * braces: `add quota ip t q 10 mbytes`, `add counter ip t c` */
+	bool obj_inline;
 	const struct tok *first_iv; /* the first prefix or range of a set */
 	/* while the elements of a concatenated key are read: its types */
 	const struct ckey *ck;
@@ -9014,8 +9017,11 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 	linx_map_put_cstring(&o, "name", name);
 	for (;;) {
 		bool one_line = false;
-		skip_seps(p);
+		if (!p->obj_inline)
+			skip_seps(p);
 		const struct tok *t = peek(p);
+		if (p->obj_inline && (t->kind == T_SEP || t->kind == T_EOF))
+			break;
 		if (is_punct(t, '}') && streq(kind, "synproxy") &&
 		    linx_map_get(&o, "mss") && !linx_map_get(&o, "wscale")) {
 			rc = unexpected(p, t, "wscale"); /* nft wants both */
@@ -9132,6 +9138,14 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 			goto out;
 		}
 		t = peek(p);
+		if (p->obj_inline) {
+			/* one property, then the command ends */
+			if (t->kind != T_SEP && t->kind != T_EOF) {
+				rc = unexpected(p, t, "newline or semicolon");
+				goto out;
+			}
+			continue;
+		}
 		/* nft lets a counter's, quota's or limit's one line end at
 		 * the brace, not a ct helper's, ct timeout's, ct
 		 * expectation's or synproxy's */
@@ -10117,6 +10131,24 @@ static int do_insert(struct parser *p, const struct tok *cmd)
 	return add_rule(p, next(p), true);
 }
 
+/* `add KIND FAMILY TABLE NAME` after the name: the object's block, or
+ * for a counter, quota or limit its one line (a counter's may be
+ * empty), as nft takes them. */
+static int add_object(struct parser *p, const char *kind, const char *name)
+{
+	int rc;
+
+	if (accept_punct(p, '{'))
+		return parse_object(p, kind, name);
+	if (!streq(kind, "counter") && !streq(kind, "quota") &&
+	    !streq(kind, "limit"))
+		return expect_punct(p, '{');
+	p->obj_inline = true;
+	rc = parse_object(p, kind, name);
+	p->obj_inline = false;
+	return rc;
+}
+
 static int parse_top(struct parser *p)
 {
 	int rc;
@@ -10139,6 +10171,26 @@ static int parse_top(struct parser *p)
 					return rc;
 				if (accept_punct(p, '{') &&
 				    (rc = parse_table_block(p)) < 0)
+					return rc;
+			} else if (is_ident(k, "ct") || is_ident(k, "limit") ||
+				   is_ident(k, "synproxy")) {
+				const char *kind = k->s, *name;
+				if (is_ident(k, "ct")) {
+					const struct tok *w = next(p);
+					if (!(kind = ct_object_kind(w)))
+						return perror_at(p, w,
+								 "unsupported "
+								 "feature: ct "
+								 "%s objects",
+								 w->kind == T_IDENT
+									 ? w->s
+									 : "?");
+				}
+				if ((rc = table_head(p)) < 0 ||
+				    (rc = expect_decl_name(p, &name,
+							   "an object name")) <
+					    0 ||
+				    (rc = add_object(p, kind, name)) < 0)
 					return rc;
 			} else if (is_ident(k, "chain") || is_ident(k, "set") ||
 				   is_ident(k, "map") || is_ident(k, "counter") ||
@@ -10167,8 +10219,7 @@ static int parse_top(struct parser *p)
 					    (rc = parse_flowtable(p, name)) < 0)
 						return rc;
 				} else {
-					if ((rc = expect_punct(p, '{')) < 0 ||
-					    (rc = parse_object(p, k->s, name)) < 0)
+					if ((rc = add_object(p, k->s, name)) < 0)
 						return rc;
 				}
 			} else if (is_ident(k, "rule")) {
