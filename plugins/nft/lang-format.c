@@ -5978,6 +5978,13 @@ static void fmt_object(struct sbuf *b, const struct linx_value *o)
 			indent(b, 2);
 			nftl_sb_printf(b, "l3proto %s\n", str_of(o, "l3proto"));
 		}
+	} else if (streq(kind, "secmark") && str_of(o, "context")) {
+		nftl_sb_puts(b, "secmark ");
+		put_name(b, name);
+		nftl_sb_puts(b, " {\n");
+		indent(b, 2);
+		nftl_sb_quote(b, str_of(o, "context"));
+		nftl_sb_puts(b, "\n");
 	} else if (streq(kind, "ct_timeout") && fmt_ct_timeout(b, o, name)) {
 	} else if (streq(kind, "ct_expect") && fmt_ct_expect(b, o, name)) {
 	} else if (streq(kind, "synproxy") && fmt_synproxy_object(b, o, name)) {

@@ -7846,6 +7846,12 @@ static int parse_rule(struct parser *p, struct linx_value *out)
 				const char *ok = streq(w, "ct")
 							 ? ct_object_kind(ft)
 							 : NULL;
+				/* meta secmark set "NAME" (or SEL map ...):
+				 * a secmark object; `set ct secmark` copies */
+				if (streq(w, "meta") && is_ident(ft, "secmark") &&
+				    is_ident(peek(p), "set") && peek_after(p) &&
+				    !is_ident(peek_after(p), "ct"))
+					ok = "secmark";
 				if (ok && accept_ident(p, "set")) {
 					if ((rc = stmt_objref(p, &r, ok)) < 0)
 						break;
@@ -9056,6 +9062,19 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 		} else if (streq(kind, "limit")) {
 			if ((rc = parse_limit_body(p, &o)) < 0)
 				goto out;
+		} else if (streq(kind, "secmark") && t->kind == T_STRING) {
+			/* the LSM's context, its one property */
+			struct linx_value v;
+			next(p);
+			if (strlen(t->s) > 255) {
+				rc = perror_at(p, t, "a secmark context is at "
+						     "most 255 bytes");
+				goto out;
+			}
+			linx_value_cstring(&v, t->s);
+			if ((rc = put_once(p, &o, "context", &v)) < 0)
+				goto out;
+			one_line = true;
 		} else if (streq(kind, "ct_helper") && is_ident(t, "type")) {
 			next(p);
 			const struct tok *x = next(p);
@@ -9161,6 +9180,7 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 		const char *need = streq(kind, "quota")	 ? "bytes"
 				   : streq(kind, "limit")	 ? "rate"
 				   : streq(kind, "ct_helper") ? "protocol"
+				   : streq(kind, "secmark")   ? "context"
 								    : NULL;
 		if (streq(kind, "ct_timeout") || streq(kind, "ct_expect")) {
 			if ((rc = ct_object_complete(p, &o, kind, name)) < 0)
@@ -9170,8 +9190,9 @@ static int parse_object(struct parser *p, const char *kind, const char *name)
 				       name,
 				       streq(kind, "ct_helper")
 					       ? "type \"NAME\" protocol P"
-				       : streq(kind, "quota") ? "a size"
-								    : "rate");
+				       : streq(kind, "quota")   ? "a size"
+				       : streq(kind, "secmark") ? "its context"
+								  : "rate");
 			goto out;
 		}
 		struct linx_value *l = mlist(cur_table(p), "objects");
@@ -9337,8 +9358,12 @@ static int parse_table_item(struct parser *p)
 		linx_value_cstring(&v, x->s);
 		return put_once(p, cur_table(p), "comment", &v);
 	}
-	if (is_ident(t, "secmark"))
-		return perror_at(p, t, "unsupported feature: %s objects", t->s);
+	if (is_ident(t, "secmark")) {
+		if ((rc = expect_decl_name(p, &name, "an object name")) < 0 ||
+		    (rc = expect_punct(p, '{')) < 0)
+			return rc;
+		return parse_object(p, "secmark", name);
+	}
 	return unexpected(p, t, "chain, set, map, flowtable or an object");
 }
 

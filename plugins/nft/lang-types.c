@@ -161,6 +161,7 @@ const struct nftl_sel nftl_sels[] = {
 	P("icmpv6", "mtu", 2, 4, 4, DT_INT),
 	P("icmpv6", "max-delay", 2, 4, 2, DT_INT),
 	M("mark", 4, DT_MARK),
+	M("secmark", 4, DT_HINT),
 	M("iif", 4, DT_IFINDEX),
 	M("oif", 4, DT_IFINDEX),
 	M("iifname", 16, DT_IFNAME),
@@ -206,6 +207,9 @@ const struct nftl_sel nftl_sels[] = {
 	C("status", 4, DT_CTSTATUS),
 	C("direction", 1, DT_CTDIR),
 	C("mark", 4, DT_MARK),
+	/* the LSM's security id: what `ct secmark set meta secmark` and
+	 * back copy (a secmark object sets the packet's) */
+	C("secmark", 4, DT_HINT),
 	C("zone", 2, DT_HINT),
 	{ "ct", "l3proto", SEL_CT, 0, 0, 1, DT_NFPROTO, "l3protocol", 0, 0, 0 },
 	C("protocol", 1, DT_PROTO),
@@ -965,11 +969,11 @@ bool nftl_widens_into_mark(const struct nftl_sel *dst,
 bool nftl_sel_settable(const struct nftl_sel *s)
 {
 	static const char *const meta[] = { "mark", "priority", "pkttype",
-					    "nftrace" };
+					    "nftrace", "secmark" };
 	static const char *const ct[] = { "mark", "labels", "eventmask",
-					  "zone" };
+					  "zone", "secmark" };
 
-	for (size_t i = 0; s->key && i < 4; i++)
+	for (size_t i = 0; s->key && i < 5; i++)
 		if (strcmp(s->key, s->kind == SEL_META ? meta[i] : ct[i]) == 0)
 			return s->kind == SEL_META || s->kind == SEL_CT;
 	return false;
@@ -1208,6 +1212,7 @@ const char *nftl_objref_words(const char *kind)
 	       : strcmp(kind, "counter") == 0	 ? "counter name"
 	       : strcmp(kind, "quota") == 0	 ? "quota name"
 	       : strcmp(kind, "limit") == 0	 ? "limit name"
+	       : strcmp(kind, "secmark") == 0	 ? "meta secmark set"
 						 : NULL;
 }
 

@@ -251,7 +251,7 @@ defmodule Linx.Netfilter.Set do
 
       [addr, len] when i ->
         with {:ok, _} <- ip_of(addr, family, s),
-             {n, ""} when n in 0..max <- Integer.parse(len) do
+             {n, ""} when n >= 0 and n <= max <- Integer.parse(len) do
           {:ok, s}
         else
           _ -> :error
