@@ -2383,11 +2383,15 @@ static int set_literal(struct parser *p, struct rule *r,
 	if (!kt)
 		return perror_at(p, at, "unsupported feature: sets of this "
 					"type");
+	/* a match's elements may carry statements (a counter each), as
+	 * nft takes them; a verdict map's may not */
+	p->elem_stmts = s && !vmap;
 	rc = parse_elements(p, dt, len, braces, vmap ? 2 : 0, 0, 0, &elems,
 			    &interval);
-	if (rc == 0 && s && !vmap && elems.len == 1 &&
-	    !(elems.items[0].type == LINX_MAP &&
-	      linx_map_get(&elems.items[0], "key"))) {
+	p->elem_stmts = false;
+	/* one element is its plain match, as nft makes it, whatever the
+	 * element carried (nft drops its counter, timeout and comment) */
+	if (rc == 0 && s && !vmap && elems.len == 1) {
 		linx_value_clear(&elems);
 		return single_match(p, r, s, dt, len, inv);
 	}

@@ -344,6 +344,12 @@ static int read_elem_exprs(const struct set_decl *d,
 		el->exprs = NULL;
 	if (!el->exprs)
 		return 0;
+	snprintf(where, sizeof(where), "element %u: ", i);
+	/* an anonymous set's elements may carry their own (nft writes
+	 * `ip saddr { 1.1.1.1 counter, 2.2.2.2 }`): the kernel checks them
+	 * against the set's only when it has some */
+	if (!d->exprs && d->anonymous)
+		return check_exprs(d, el->exprs, kind, where, err);
 	if (!d->exprs)
 		return nft_bad(err, kind, d->object,
 			       "element %u: exprs in a set without exprs", i);
@@ -362,7 +368,6 @@ static int read_elem_exprs(const struct set_decl *d,
 				       "a %s, the set's a %s",
 				       i, k, a, b);
 	}
-	snprintf(where, sizeof(where), "element %u: ", i);
 	return check_exprs(d, el->exprs, kind, where, err);
 }
 
