@@ -467,10 +467,10 @@ int nftl_lex(const char *text, size_t len, uint32_t file, struct tok_list *out,
 			uint32_t col = x.col;
 			size_t n = 1;
 
-			while (x.p + n < x.end &&
-			       (isalnum((unsigned char)x.p[n]) ||
-				x.p[n] == '_' ||
-				(c == '@' && is_ident((unsigned char)x.p[n]))))
+			/* nft's names run on through '-', '.' and '/' after
+			 * '$' as after '@' (`$low-$high` is the variable
+			 * "low-"; `define a.b` is used as `$a.b`) */
+			while (x.p + n < x.end && is_ident((unsigned char)x.p[n]))
 				n++;
 			if (n == 1)
 				return lerr(&x, x.line, col,

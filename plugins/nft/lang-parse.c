@@ -9913,6 +9913,11 @@ static int do_define(struct parser *p, bool redefine)
 	if (s->i == start) /* nft: at what ends it */
 		return perror_at(p, s->i < s->n ? &s->v[s->i] : t,
 				 "empty define");
+	/* a define's value is an expression in nft's grammar: a verdict
+	 * (`define v = accept`) is its syntax error */
+	if (s->v[start].kind == T_IDENT && is_verdict_word(s->v[start].s))
+		return perror_at(p, &s->v[start], "syntax error, unexpected %s",
+				 s->v[start].s);
 	struct define *d = realloc(p->defs, (p->n_defs + 1) * sizeof(*d));
 	if (!d)
 		return nomem(p);

@@ -464,6 +464,11 @@ static const char *const broken[] = {
 	" chain c {\n  ip saddr @c2\n }\n}\n",
 	"table inet t {\n set s4 { type ipv4_addr; }\n chain c {\n"
 	"  ip6 saddr @s4\n }\n}\n",
+	/* a verdict is no define's value; a variable's name runs on
+	 * through '-' (nft's `$low-` in `$low-$high`) */
+	"define v = accept\ntable inet t {\n}\n",
+	"define low = 1\ntable inet t {\n chain c {\n  tcp dport $low-2 accept"
+	"\n }\n}\n",
 	/* a jump to a base chain, which the kernel refuses: at the name */
 	"table inet t {\n chain c { type filter hook input priority 0; }\n"
 	" chain d { jump c; }\n}\n",
