@@ -2599,6 +2599,22 @@ END_TEST
 /* A set's statements (each element gets its own) and an element's, with
  * its numbers, before its timeout and comment: the value, the text nft
  * lists, and the way back. */
+/* `t`, the formatter's text of `rs` parsed from `text`, is `text` again
+ * and parses back to `rs`; frees t, j and rs. */
+static void text_is_fixed(const char *text, char *t, char *j,
+			  struct linx_value *rs)
+{
+	struct linx_value back;
+
+	ck_assert_str_eq(t, text);
+	back = parse_ok(t);
+	ck_assert(linx_value_equal(rs, &back));
+	free(t);
+	free(j);
+	linx_value_clear(&back);
+	linx_value_clear(rs);
+}
+
 START_TEST(set_exprs_roundtrip)
 {
 	static const char text[] =
@@ -2621,7 +2637,7 @@ START_TEST(set_exprs_roundtrip)
 		"    quota over 100 bytes\n"
 		"  }\n"
 		"}\n";
-	struct linx_value rs = parse_ok(text), back;
+	struct linx_value rs = parse_ok(text);
 	char *t = fmt(&rs), *j = nt_to_json(&rs);
 
 	ck_assert_msg(strstr(j, "\"exprs\":[{\"expr\":\"counter\"},{\"expr\":"
@@ -2632,13 +2648,7 @@ START_TEST(set_exprs_roundtrip)
 					"[{\"expr\":\"counter\",\"bytes\":300,"
 					"\"packets\":5},"),
 		      "%s", j);
-	ck_assert_str_eq(t, text);
-	back = parse_ok(t);
-	ck_assert(linx_value_equal(&rs, &back));
-	free(t);
-	free(j);
-	linx_value_clear(&back);
-	linx_value_clear(&rs);
+	text_is_fixed(text, t, j, &rs);
 
 	/* a set's own counter prints without its numbers, as nft lists it */
 	struct linx_value v = nt_json(
@@ -2687,7 +2697,7 @@ START_TEST(secmark_objects_roundtrip)
 		"    \"system_u:object_r:ssh_server_packet_t:s0\"\n"
 		"  }\n"
 		"}\n";
-	struct linx_value rs = parse_ok(text), back;
+	struct linx_value rs = parse_ok(text);
 	char *t = fmt(&rs), *j = nt_to_json(&rs);
 
 	ck_assert_msg(strstr(j, "{\"expr\":\"objref\",\"type\":\"secmark\","
@@ -2702,13 +2712,7 @@ START_TEST(secmark_objects_roundtrip)
 					"\"context\":\"system_u:object_r:ssh_"
 					"server_packet_t:s0\"}"),
 		      "%s", j);
-	ck_assert_str_eq(t, text);
-	back = parse_ok(t);
-	ck_assert(linx_value_equal(&rs, &back));
-	free(t);
-	free(j);
-	linx_value_clear(&back);
-	linx_value_clear(&rs);
+	text_is_fixed(text, t, j, &rs);
 	/* the context is its one property, and it is required */
 	struct linx_nft_parse_error pe;
 	struct linx_error err;
