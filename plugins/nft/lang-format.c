@@ -2059,8 +2059,10 @@ value:;
 			const char *hn = str_of(h, "hole");
 			if (!hn[0] || strlen(hn) > 255 || !hole_fits(e1, s))
 				goto bad;
+			/* a name the lexer reads back whole after '$' */
 			for (const char *q = hn; *q; q++)
-				if (!isalnum((unsigned char)*q) && *q != '_')
+				if (!isalnum((unsigned char)*q) && *q != '_' &&
+				    *q != '-' && *q != '.' && *q != '/')
 					goto bad;
 			nftl_sb_printf(&b, "%s$%s", ot, hn);
 			used = 2;
