@@ -345,46 +345,41 @@ static bool kernel_default(const char *expr, const struct linx_pair *p)
 	return false;
 }
 
-/* The elements of an anonymous set, in any order: the kernel lists a
- * hash set's in its own. Quadratic, so only for sets a rule writes
- * inline (a few hundred elements at most); larger ones must match in
- * order. */
-static bool expr_equal(const struct linx_value *x, const struct linx_value *y);
-static bool exprs_struct_equal(const struct linx_value *a,
-			       const struct linx_value *b);
-
 /* Two elements of an anonymous set: equal as values, or the same but
  * for the state of their statements (an element's counter as the kernel
  * lists it, {"key": k, "exprs": [counter]} against the desired one). */
 static bool element_equal(const struct linx_value *a,
 			  const struct linx_value *b)
 {
-	static const char *const keys[] = { "key", "comment", "timeout",
-					    "expires", "value" };
+	static const char *const same[] = { "key", "comment", "timeout",
+					    "expires", "value", NULL };
+	static const char *const known[] = { "key", "comment", "timeout",
+					     "expires", "value", "exprs",
+					     NULL };
 
 	if (linx_value_equal(a, b))
 		return true;
 	if (a->type != LINX_MAP || b->type != LINX_MAP ||
 	    !get(a, "exprs") || !get(b, "exprs"))
 		return false;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const struct linx_value *x = get(a, keys[i]), *y = get(b, keys[i]);
+	for (size_t i = 0; same[i]; i++) {
+		const struct linx_value *x = get(a, same[i]), *y = get(b, same[i]);
 		if ((x || y) && !linx_value_equal(x, y))
 			return false;
 	}
 	for (uint32_t i = 0; i < a->len; i++)
-		if (!dropped(a->pairs[i].key, (const char *const[]){
-				     "key", "comment", "timeout", "expires",
-				     "value", "exprs", NULL }))
+		if (!dropped(a->pairs[i].key, known))
 			return false;
 	for (uint32_t i = 0; i < b->len; i++)
-		if (!dropped(b->pairs[i].key, (const char *const[]){
-				     "key", "comment", "timeout", "expires",
-				     "value", "exprs", NULL }))
+		if (!dropped(b->pairs[i].key, known))
 			return false;
 	return exprs_struct_equal(get(a, "exprs"), get(b, "exprs"));
 }
 
+/* The elements of an anonymous set, in any order: the kernel lists a
+ * hash set's in its own. Quadratic, so only for sets a rule writes
+ * inline (a few hundred elements at most); larger ones must match in
+ * order. */
 static bool elements_equal(const struct linx_value *a,
 			   const struct linx_value *b)
 {
